@@ -1,0 +1,137 @@
+# liuhen — one Makefile for the library, the daemon, the tools and the tests.
+#
+#   make deps      install missing Debian packages (apt-get; does nothing when all are present)
+#   make           build everything into build/
+#   make check     deps, build, run every test, then the unit tests again under ASan/UBSan
+#   make install   PREFIX=/usr/local DESTDIR=  (library, header, liuhen.pc, tools)
+#   make clean
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+
+DEB_PACKAGES := libsodium-dev liblmdb-dev libuv1-dev libprotobuf-c-dev \
+                protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config
+
+PKGS_CORE := libsodium libprotobuf-c jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS_CORE) 2>/dev/null)
+UV_CFLAGS  := $(shell pkg-config --cflags libuv 2>/dev/null)
+UV_LIBS    := $(shell pkg-config --libs libuv 2>/dev/null)
+# LMDB ships no .pc file on Debian 12: fall back to -llmdb.
+LMDB_CFLAGS := $(shell pkg-config --cflags lmdb 2>/dev/null)
+LMDB_LIBS   := $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wvla -Wnull-dereference
+ifneq ($(CI),)
+WERROR := -Werror
+endif
+OPT      ?= -O2 -g
+SANITIZE ?=
+CFLAGS   ?=
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(WERROR) \
+               -fPIC $(SANITIZE) -I$(BUILD)/proto -Iclient $(PKG_CFLAGS)
+ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
+LDFLAGS  ?=
+ALL_LDFLAGS := $(SANITIZE) $(LDFLAGS)
+
+# Generated protobuf-c code lives in build/, never in the repository.
+PROTO_SRC := proto/liuhen.proto
+PROTO_C   := $(BUILD)/proto/liuhen.pb-c.c
+PROTO_H   := $(BUILD)/proto/liuhen.pb-c.h
+PROTO_O   := $(BUILD)/proto/liuhen.pb-c.o
+
+CLIENT_SRC := $(wildcard client/*.c)
+CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/%.o) $(PROTO_O)
+LIB_A      := $(BUILD)/libliuhen.a
+
+DAEMON_SRC := $(wildcard daemon/*.c)
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+
+TEST_SRC   := $(wildcard tests/test_*.c)
+TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_UTIL  := $(wildcard tests/util/*.c)
+TEST_UTIL_OBJ := $(TEST_UTIL:%.c=$(BUILD)/%.o)
+
+TOOLS := $(patsubst tools/%.c,$(BUILD)/bin/%,$(wildcard tools/*.c))
+
+.PHONY: all deps check test unit-test asan-test clean install format format-check
+.DEFAULT_GOAL := all
+
+all: $(LIB_A) $(TOOLS) $(TEST_BIN)
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(PROTO_C) $(PROTO_H): $(PROTO_SRC)
+	@mkdir -p $(BUILD)/proto
+	protoc-c --proto_path=proto --c_out=$(BUILD)/proto $(PROTO_SRC)
+
+$(PROTO_O): $(PROTO_C)
+	$(CC) $(filter-out -Wpedantic,$(ALL_CFLAGS)) -c -o $@ $<
+
+$(BUILD)/client/%.o: client/%.c $(PROTO_H) $(wildcard client/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/daemon/%.o: daemon/%.c $(PROTO_H) $(wildcard client/*.h daemon/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -c -o $@ $<
+
+$(BUILD)/tests/util/%.o: tests/util/%.c $(PROTO_H) $(wildcard client/*.h tests/util/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/util -c -o $@ $<
+
+$(LIB_A): $(CLIENT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/%: tools/%.c $(LIB_A) $(PROTO_H) $(wildcard client/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h tests/util/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/util -o $@ $< $(TEST_UTIL_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# Every test binary runs from the repository root so it finds tests/vectors.
+unit-test: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+
+asan-test:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-test
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit-test
+	$(MAKE) asan-test
+	@echo "check: all tests passed"
+
+install: $(LIB_A) $(TOOLS)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/liuhen \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 0644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 client/*.h $(PROTO_H) $(DESTDIR)$(PREFIX)/include/liuhen/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' liuhen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/liuhen.pc
+	$(if $(TOOLS),install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/)
+
+format:
+	clang-format -i client/*.[ch] tests/*.c $(wildcard daemon/*.[ch] tools/*.c tests/util/*.[ch])
+
+format-check:
+	clang-format --dry-run --Werror client/*.[ch] tests/*.c $(wildcard daemon/*.[ch] tools/*.c tests/util/*.[ch])
+
+clean:
+	rm -rf $(BUILD) build

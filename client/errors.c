@@ -1,0 +1,70 @@
+/*
+ * errors.c — descriptions and names for the LH_E* code space.
+ */
+#include "errors.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *lh_strerror(int code)
+{
+    if (code == 0)
+        return "success";
+    switch (code) {
+#define LH_ERR_DESC(name, value, desc)                                         \
+    case value:                                                                \
+        return desc;
+        LH_ERRNO_MAP(LH_ERR_DESC)
+#undef LH_ERR_DESC
+    default:
+        break;
+    }
+    if (code < 0 && code > -1000)
+        return strerror(-code);
+    return "unknown error";
+}
+
+const char *lh_errname(int code)
+{
+    if (code == 0)
+        return "OK";
+    switch (code) {
+#define LH_ERR_NAME(name, value, desc)                                         \
+    case value:                                                                \
+        return "LH_" #name;
+        LH_ERRNO_MAP(LH_ERR_NAME)
+#undef LH_ERR_NAME
+    default:
+        break;
+    }
+    if (code < 0 && code > -1000) {
+        switch (-code) {
+        case ENOENT: return "ENOENT";
+        case EACCES: return "EACCES";
+        case EEXIST: return "EEXIST";
+        case ENOSPC: return "ENOSPC";
+        case EIO: return "EIO";
+        case EAGAIN: return "EAGAIN";
+        case EPIPE: return "EPIPE";
+        case ECONNREFUSED: return "ECONNREFUSED";
+        case ECONNRESET: return "ECONNRESET";
+        case ENOMEM: return "ENOMEM";
+        case EINVAL: return "EINVAL";
+        default: return "ERRNO";
+        }
+    }
+    return "UNKNOWN";
+}
+
+int lh_err_set(lh_err *err, int code, const char *fmt, ...)
+{
+    if (err != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
