@@ -1,0 +1,592 @@
+/*
+ * store.c — the LMDB layout of store.h.
+ *
+ * Growth of the map: LMDB lets mdb_env_set_mapsize() run only while this
+ * process has no transaction open, so read transactions hold `grow_lock`
+ * shared for their whole life and store_grow() takes it exclusively.
+ */
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
+#include "store.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    DB_META,
+    DB_LEAF,
+    DB_HASH,
+    DB_LEAFHASH,
+    DB_SIGNED,
+    DB_AUTHOR,
+    DB_CASE,
+    DB_CASEIDX,
+    DB_KEY,
+    DB_CHECKPOINT,
+    DB_COUNT
+};
+
+static const struct {
+    const char *name;
+    unsigned flags;
+} db_spec[DB_COUNT] = {
+    [DB_META] = {"meta", 0},
+    [DB_LEAF] = {"leaf", 0},
+    [DB_HASH] = {"hash", 0},
+    [DB_LEAFHASH] = {"leafhash", 0},
+    [DB_SIGNED] = {"signed", 0},
+    [DB_AUTHOR] = {"author", 0},
+    [DB_CASE] = {"case", 0},
+    [DB_CASEIDX] = {"caseidx", MDB_DUPSORT | MDB_DUPFIXED},
+    [DB_KEY] = {"key", 0},
+    [DB_CHECKPOINT] = {"checkpoint", 0},
+};
+
+struct store {
+    MDB_env *env;
+    MDB_dbi dbi[DB_COUNT];
+    pthread_rwlock_t grow_lock;
+    atomic_size_t map_size;
+    atomic_bool map_full;
+};
+
+struct store_txn {
+    store *st;
+    MDB_txn *txn;
+    bool write;
+};
+
+static void put_u64(uint8_t out[8], uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        out[i] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+static uint64_t get_u64(const uint8_t in[8])
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | in[i];
+    return v;
+}
+
+/* Map an LMDB result to the library's code space, remembering a full map so
+ * that the writer can grow it and retry the batch. */
+static int mdb_code(store *st, int rc)
+{
+    if (rc == 0)
+        return 0;
+    if (rc == MDB_NOTFOUND)
+        return LH_ENOTFOUND;
+    if (rc == MDB_KEYEXIST)
+        return LH_EEXIST;
+    if (rc == MDB_MAP_FULL) {
+        atomic_store(&st->map_full, true);
+        return LH_ESTORE;
+    }
+    if (rc > 0)
+        return -rc; /* LMDB passes errno values through (ENOSPC, EIO...). */
+    return LH_ESTORE;
+}
+
+int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
+{
+    *out = NULL;
+    store *st = calloc(1, sizeof *st);
+    if (st == NULL)
+        return LH_ENOMEM;
+    /* Prefer the writer: a steady stream of readers must not starve growth. */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    int rc = pthread_rwlock_init(&st->grow_lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    if (rc != 0) {
+        free(st);
+        return -rc;
+    }
+    if (map_size == 0)
+        map_size = STORE_DEFAULT_MAP_SIZE;
+    if ((rc = mdb_env_create(&st->env)) != 0)
+        goto fail;
+    if ((rc = mdb_env_set_maxdbs(st->env, DB_COUNT)) != 0)
+        goto fail;
+    if ((rc = mdb_env_set_maxreaders(st->env, 512)) != 0)
+        goto fail;
+    if ((rc = mdb_env_set_mapsize(st->env, map_size)) != 0)
+        goto fail;
+    /* MDB_NOTLS: read transactions are not tied to a thread (libuv's pool).
+     * No MDB_NOSYNC, no MDB_NOMETASYNC: a commit is durable when it returns. */
+    if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS, 0600)) != 0)
+        goto fail;
+    MDB_envinfo info;
+    mdb_env_info(st->env, &info);
+    atomic_store(&st->map_size, info.me_mapsize);
+
+    MDB_txn *txn;
+    if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
+        goto fail;
+    for (int i = 0; i < DB_COUNT; i++) {
+        if ((rc = mdb_dbi_open(txn, db_spec[i].name, db_spec[i].flags | MDB_CREATE,
+                               &st->dbi[i])) != 0) {
+            mdb_txn_abort(txn);
+            goto fail;
+        }
+    }
+    if ((rc = mdb_txn_commit(txn)) != 0)
+        goto fail;
+    *out = st;
+    return 0;
+
+fail:
+    lh_err_set(err, 0, "store %s: %s", dir, mdb_strerror(rc));
+    if (st->env != NULL)
+        mdb_env_close(st->env);
+    pthread_rwlock_destroy(&st->grow_lock);
+    free(st);
+    return rc > 0 ? -rc : LH_ESTORE;
+}
+
+void store_close(store *st)
+{
+    if (st == NULL)
+        return;
+    mdb_env_close(st->env);
+    pthread_rwlock_destroy(&st->grow_lock);
+    free(st);
+}
+
+size_t store_map_size(const store *st)
+{
+    return atomic_load(&((store *)st)->map_size);
+}
+
+int store_grow(store *st, size_t min_size)
+{
+    pthread_rwlock_wrlock(&st->grow_lock);
+    size_t cur = atomic_load(&st->map_size);
+    size_t next = cur * 2;
+    if (next < min_size)
+        next = min_size;
+    int rc = mdb_env_set_mapsize(st->env, next);
+    if (rc == 0) {
+        MDB_envinfo info;
+        mdb_env_info(st->env, &info);
+        atomic_store(&st->map_size, info.me_mapsize);
+        atomic_store(&st->map_full, false);
+    }
+    pthread_rwlock_unlock(&st->grow_lock);
+    return rc == 0 ? 0 : mdb_code(st, rc);
+}
+
+int store_backup(store *st, const char *dir, lh_err *err)
+{
+    int rc = mdb_env_copy2(st->env, dir, MDB_CP_COMPACT);
+    if (rc != 0)
+        return lh_err_set(err, mdb_code(st, rc), "backup to %s: %s", dir, mdb_strerror(rc));
+    return 0;
+}
+
+bool store_last_map_full(const store *st)
+{
+    return atomic_load(&((store *)st)->map_full);
+}
+
+static int txn_begin(store *st, bool write, store_txn **out)
+{
+    *out = NULL;
+    store_txn *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return LH_ENOMEM;
+    t->st = st;
+    t->write = write;
+    pthread_rwlock_rdlock(&st->grow_lock);
+    int rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    if (rc != 0) {
+        pthread_rwlock_unlock(&st->grow_lock);
+        free(t);
+        return mdb_code(st, rc);
+    }
+    *out = t;
+    return 0;
+}
+
+int store_read_begin(store *st, store_txn **out)
+{
+    return txn_begin(st, false, out);
+}
+
+int store_write_begin(store *st, store_txn **out)
+{
+    atomic_store(&st->map_full, false);
+    return txn_begin(st, true, out);
+}
+
+int store_commit(store_txn *t)
+{
+    store *st = t->st;
+    int rc = mdb_txn_commit(t->txn);
+    pthread_rwlock_unlock(&st->grow_lock);
+    free(t);
+    return mdb_code(st, rc);
+}
+
+void store_txn_end(store_txn *t)
+{
+    if (t == NULL)
+        return;
+    mdb_txn_abort(t->txn);
+    pthread_rwlock_unlock(&t->st->grow_lock);
+    free(t);
+}
+
+static int get(store_txn *t, int db, const void *key, size_t klen, MDB_val *val)
+{
+    MDB_val k = {klen, (void *)key};
+    return mdb_code(t->st, mdb_get(t->txn, t->st->dbi[db], &k, val));
+}
+
+static int put(store_txn *t, int db, const void *key, size_t klen, const void *val, size_t vlen,
+               unsigned flags)
+{
+    MDB_val k = {klen, (void *)key};
+    MDB_val v = {vlen, (void *)val};
+    return mdb_code(t->st, mdb_put(t->txn, t->st->dbi[db], &k, &v, flags));
+}
+
+int store_get_size(store_txn *t, uint64_t *size)
+{
+    MDB_val v;
+    int rc = get(t, DB_META, "size", 4, &v);
+    *size = 0;
+    if (rc == LH_ENOTFOUND)
+        return 0;
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != 8)
+        return LH_ESTORE;
+    *size = get_u64(v.mv_data);
+    return 0;
+}
+
+int store_get_time(store_txn *t, int64_t *time_ms)
+{
+    MDB_val v;
+    int rc = get(t, DB_META, "time", 4, &v);
+    *time_ms = 0;
+    if (rc == LH_ENOTFOUND)
+        return 0;
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != 8)
+        return LH_ESTORE;
+    *time_ms = (int64_t)get_u64(v.mv_data);
+    return 0;
+}
+
+int store_get_meta(store_txn *t, const char *name, const uint8_t **val, size_t *len)
+{
+    MDB_val v;
+    int rc = get(t, DB_META, name, strlen(name), &v);
+    if (rc != 0)
+        return rc;
+    *val = v.mv_data;
+    *len = v.mv_size;
+    return 0;
+}
+
+int store_put_meta(store_txn *t, const char *name, const void *val, size_t len)
+{
+    return put(t, DB_META, name, strlen(name), val, len, 0);
+}
+
+int store_get_leaf(store_txn *t, uint64_t index, const uint8_t **leaf, size_t *len)
+{
+    uint8_t k[8];
+    put_u64(k, index);
+    MDB_val v;
+    int rc = get(t, DB_LEAF, k, 8, &v);
+    if (rc != 0)
+        return rc;
+    *leaf = v.mv_data;
+    *len = v.mv_size;
+    return 0;
+}
+
+int store_read_hashes(void *ctx, const uint64_t *indexes, size_t count, uint8_t (*hashes)[32])
+{
+    store_txn *t = ctx;
+    for (size_t i = 0; i < count; i++) {
+        uint8_t k[8];
+        put_u64(k, indexes[i]);
+        MDB_val v;
+        int rc = get(t, DB_HASH, k, 8, &v);
+        if (rc != 0)
+            return rc;
+        if (v.mv_size != 32)
+            return LH_ESTORE;
+        memcpy(hashes[i], v.mv_data, 32);
+    }
+    return 0;
+}
+
+static int find_index(store_txn *t, int db, const uint8_t hash[32], uint64_t *index)
+{
+    MDB_val v;
+    int rc = get(t, db, hash, 32, &v);
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != 8)
+        return LH_ESTORE;
+    *index = get_u64(v.mv_data);
+    return 0;
+}
+
+int store_find_leaf(store_txn *t, const uint8_t leaf_hash[32], uint64_t *index)
+{
+    return find_index(t, DB_LEAFHASH, leaf_hash, index);
+}
+
+int store_find_signed(store_txn *t, const uint8_t signed_hash[32], uint64_t *index)
+{
+    return find_index(t, DB_SIGNED, signed_hash, index);
+}
+
+/* Chain heads (author and case) share one value layout: u64 || hash. */
+static int get_head(store_txn *t, int db, const void *key, size_t klen, uint64_t *n,
+                    uint8_t head[32])
+{
+    MDB_val v;
+    int rc = get(t, db, key, klen, &v);
+    *n = 0;
+    memset(head, 0, 32);
+    if (rc == LH_ENOTFOUND)
+        return 0;
+    if (rc != 0)
+        return rc;
+    if (v.mv_size != 40)
+        return LH_ESTORE;
+    *n = get_u64(v.mv_data);
+    memcpy(head, (const uint8_t *)v.mv_data + 8, 32);
+    return 0;
+}
+
+static int set_head(store_txn *t, int db, const void *key, size_t klen, uint64_t n,
+                    const uint8_t head[32])
+{
+    uint8_t v[40];
+    put_u64(v, n);
+    memcpy(v + 8, head, 32);
+    return put(t, db, key, klen, v, sizeof v, 0);
+}
+
+int store_get_author(store_txn *t, const uint8_t key[32], uint64_t *seq, uint8_t head[32])
+{
+    return get_head(t, DB_AUTHOR, key, 32, seq, head);
+}
+
+int store_set_author(store_txn *t, const uint8_t key[32], uint64_t seq, const uint8_t head[32])
+{
+    return set_head(t, DB_AUTHOR, key, 32, seq, head);
+}
+
+static int case_key_len(const char *case_id, size_t *len)
+{
+    *len = case_id != NULL ? strnlen(case_id, STORE_CASE_ID_MAX + 1) : 0;
+    if (*len == 0 || *len > STORE_CASE_ID_MAX)
+        return LH_EINVAL;
+    return 0;
+}
+
+int store_get_case(store_txn *t, const char *case_id, uint64_t *length, uint8_t head[32])
+{
+    size_t klen;
+    int rc = case_key_len(case_id, &klen);
+    if (rc != 0)
+        return rc;
+    return get_head(t, DB_CASE, case_id, klen, length, head);
+}
+
+int store_case_append(store_txn *t, const char *case_id, uint64_t index,
+                      const uint8_t leaf_hash[32])
+{
+    size_t klen;
+    int rc = case_key_len(case_id, &klen);
+    if (rc != 0)
+        return rc;
+    uint64_t length;
+    uint8_t head[32];
+    if ((rc = get_head(t, DB_CASE, case_id, klen, &length, head)) != 0)
+        return rc;
+    uint8_t v[8];
+    put_u64(v, index);
+    /* Indexes only grow, so each one sorts after the case's earlier ones. */
+    if ((rc = put(t, DB_CASEIDX, case_id, klen, v, 8, MDB_APPENDDUP)) != 0)
+        return rc;
+    return set_head(t, DB_CASE, case_id, klen, length + 1, leaf_hash);
+}
+
+int store_case_entries(store_txn *t, const char *case_id, uint64_t **indexes, size_t *count)
+{
+    *indexes = NULL;
+    *count = 0;
+    size_t klen;
+    int rc = case_key_len(case_id, &klen);
+    if (rc != 0)
+        return rc;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(t->txn, t->st->dbi[DB_CASEIDX], &cur)) != 0)
+        return mdb_code(t->st, rc);
+    MDB_val k = {klen, (void *)case_id}, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
+    if (rc == MDB_NOTFOUND) {
+        mdb_cursor_close(cur);
+        return 0;
+    }
+    size_t n = 0;
+    if (rc == 0)
+        rc = mdb_cursor_count(cur, &n);
+    uint64_t *out = NULL;
+    if (rc == 0 && n > 0) {
+        out = malloc(n * sizeof *out);
+        if (out == NULL) {
+            mdb_cursor_close(cur);
+            return LH_ENOMEM;
+        }
+    }
+    size_t i = 0;
+    while (rc == 0 && i < n) {
+        if (v.mv_size != 8) {
+            rc = MDB_CORRUPTED;
+            break;
+        }
+        out[i++] = get_u64(v.mv_data);
+        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        free(out);
+        return mdb_code(t->st, rc);
+    }
+    *indexes = out;
+    *count = i;
+    return 0;
+}
+
+int store_get_key(store_txn *t, const uint8_t key[32], const uint8_t **val, size_t *len)
+{
+    MDB_val v;
+    int rc = get(t, DB_KEY, key, 32, &v);
+    if (rc != 0)
+        return rc;
+    *val = v.mv_data;
+    *len = v.mv_size;
+    return 0;
+}
+
+int store_put_key(store_txn *t, const uint8_t key[32], const uint8_t *val, size_t len)
+{
+    return put(t, DB_KEY, key, 32, val, len, 0);
+}
+
+int store_each_key(store_txn *t, store_key_fn fn, void *ctx)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(t->txn, t->st->dbi[DB_KEY], &cur);
+    if (rc != 0)
+        return mdb_code(t->st, rc);
+    MDB_val k, v;
+    int out = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 32) {
+            rc = MDB_CORRUPTED;
+            break;
+        }
+        if ((out = fn(ctx, k.mv_data, v.mv_data, v.mv_size)) != 0)
+            break;
+    }
+    mdb_cursor_close(cur);
+    if (out != 0)
+        return out;
+    return rc == MDB_NOTFOUND ? 0 : mdb_code(t->st, rc);
+}
+
+int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size_t *len,
+                         uint64_t *size_out)
+{
+    MDB_val k, v;
+    uint8_t kb[8];
+    int rc;
+    if (size == UINT64_MAX) {
+        MDB_cursor *cur;
+        if ((rc = mdb_cursor_open(t->txn, t->st->dbi[DB_CHECKPOINT], &cur)) != 0)
+            return mdb_code(t->st, rc);
+        rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+        mdb_cursor_close(cur);
+        if (rc != 0)
+            return mdb_code(t->st, rc);
+        if (k.mv_size != 8)
+            return LH_ESTORE;
+        size = get_u64(k.mv_data);
+    } else {
+        put_u64(kb, size);
+        if ((rc = get(t, DB_CHECKPOINT, kb, 8, &v)) != 0)
+            return rc;
+    }
+    *note = v.mv_data;
+    *len = v.mv_size;
+    if (size_out != NULL)
+        *size_out = size;
+    return 0;
+}
+
+int store_put_leaf(store_txn *t, uint64_t index, const uint8_t *leaf, size_t len,
+                   const uint8_t leaf_hash[32], const uint8_t signed_hash[32])
+{
+    uint8_t k[8];
+    put_u64(k, index);
+    /* Leaves are appended in index order: MDB_APPEND keeps the B-tree dense
+     * and refuses an index that is not past the last one. */
+    int rc = put(t, DB_LEAF, k, 8, leaf, len, MDB_APPEND);
+    if (rc != 0)
+        return rc;
+    if ((rc = put(t, DB_LEAFHASH, leaf_hash, 32, k, 8, MDB_NOOVERWRITE)) != 0)
+        return rc;
+    return put(t, DB_SIGNED, signed_hash, 32, k, 8, MDB_NOOVERWRITE);
+}
+
+int store_put_hashes(store_txn *t, uint64_t first, const uint8_t (*hashes)[32], size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        uint8_t k[8];
+        put_u64(k, first + i);
+        int rc = put(t, DB_HASH, k, 8, hashes[i], 32, MDB_APPEND);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int store_put_checkpoint(store_txn *t, uint64_t size, const uint8_t *note, size_t len)
+{
+    uint8_t k[8];
+    put_u64(k, size);
+    return put(t, DB_CHECKPOINT, k, 8, note, len, 0);
+}
+
+int store_set_size(store_txn *t, uint64_t size, int64_t time_ms)
+{
+    uint8_t v[8];
+    put_u64(v, size);
+    int rc = put(t, DB_META, "size", 4, v, 8, 0);
+    if (rc != 0)
+        return rc;
+    put_u64(v, (uint64_t)time_ms);
+    return put(t, DB_META, "time", 4, v, 8, 0);
+}

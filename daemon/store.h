@@ -1,0 +1,233 @@
+/*
+ * store.h — liuhend's LMDB store: the ledger's leaves, the Merkle tree's
+ * stored hashes, the indexes that make every lookup O(log n), chain heads,
+ * keys and every signed checkpoint.
+ *
+ * Layout (one LMDB environment, named databases; integers are big-endian so
+ * that byte order is numeric order):
+ *
+ *   meta        "size" -> u64 tree size; "time" -> i64 last integrated_at;
+ *               "origin" -> origin string; "log_key" -> 32-byte public key
+ *   leaf        u64 index -> Leaf bytes, exactly as hashed
+ *   hash        u64 stored-hash index (merkle.h numbering) -> 32-byte hash
+ *   leafhash    32-byte leaf hash -> u64 index
+ *   signed      32-byte SHA-256 of the SignedEntry bytes -> u64 index
+ *               (duplicate detection, DESIGN.md "Wire protocol")
+ *   author      32-byte author key -> u64 seq || 32-byte head leaf hash
+ *   case        case id -> u64 length || 32-byte head leaf hash
+ *   caseidx     case id -> u64 index, sorted duplicates (the case's entries
+ *               in order)
+ *   key         32-byte public key -> caller's serialised key record
+ *   checkpoint  u64 tree size -> signed checkpoint note
+ *
+ * Writes happen in one write transaction per batch (store_txn from
+ * store_write_begin), committed with one fsync (no MDB_NOSYNC: acknowledged
+ * means durable). Reads use read-only transactions and never wait for the
+ * writer. The map grows by doubling when full (store_grow), which waits for
+ * the read transactions of this process to end.
+ *
+ * Thread safety: a store may be used from any number of threads; each
+ * store_txn belongs to the thread that uses it until it ends (read
+ * transactions may move between threads: the environment is MDB_NOTLS).
+ * Only one write transaction exists at a time (LMDB serialises them).
+ */
+#ifndef LIUHEN_STORE_H
+#define LIUHEN_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+
+typedef struct store store;
+typedef struct store_txn store_txn;
+
+/** The map size a new store starts with, unless the caller gives one. */
+#define STORE_DEFAULT_MAP_SIZE ((size_t)64 << 20)
+
+/** The longest case id the store accepts (entry.h limits it further). */
+#define STORE_CASE_ID_MAX 256
+
+/**
+ * Open (and create if needed) the store in directory `dir`, which must exist.
+ * @param[out] out       the store, freed with store_close().
+ * @param[in]  dir       data directory.
+ * @param[in]  map_size  initial map size in bytes (0: STORE_DEFAULT_MAP_SIZE);
+ *                       an existing larger map is kept.
+ * @param[out] err       optional detail naming the file and the cause.
+ * @return 0, LH_ESTORE (LMDB error, described in err), -errno.
+ */
+int store_open(store **out, const char *dir, size_t map_size, lh_err *err);
+
+/** Close the store; every transaction must have ended. Accepts NULL. */
+void store_close(store *st);
+
+/** The current map size in bytes. */
+size_t store_map_size(const store *st);
+
+/**
+ * Double the map (or grow it to at least `min_size`), waiting for this
+ * process's read transactions to end. Call with no transaction of the
+ * calling thread open.
+ * @return 0, LH_ESTORE.
+ */
+int store_grow(store *st, size_t min_size);
+
+/**
+ * Write a compacted copy of the store into directory `dir` (which must
+ * exist and be empty), while the store stays in use (hot backup).
+ * @return 0, LH_ESTORE.
+ */
+int store_backup(store *st, const char *dir, lh_err *err);
+
+/* ---- transactions ---- */
+
+/**
+ * Begin a read-only transaction: a consistent snapshot of the store.
+ * @return 0, LH_ESTORE.
+ * @note End it soon with store_txn_end(): it holds back the map's growth
+ *       and keeps old pages alive.
+ */
+int store_read_begin(store *st, store_txn **out);
+
+/**
+ * Begin the write transaction (one at a time; blocks while another is open).
+ * @return 0, LH_ESTORE.
+ */
+int store_write_begin(store *st, store_txn **out);
+
+/**
+ * Commit a write transaction with one fsync; the txn is freed whatever the
+ * result.
+ * @return 0; -ENOSPC when the disk is full; LH_ESTORE with MDB_MAP_FULL
+ *         described as "map full" (see store_txn_map_full()); -errno.
+ *         On failure nothing of the transaction is stored.
+ */
+int store_commit(store_txn *txn);
+
+/** Abort a write transaction or end a read transaction. Accepts NULL. */
+void store_txn_end(store_txn *txn);
+
+/**
+ * Whether the last failed call on this transaction (or its failed commit)
+ * failed because the map is full: the caller aborts, grows and retries.
+ */
+bool store_last_map_full(const store *st);
+
+/* ---- reads (in any transaction) ---- */
+
+/** The tree size recorded by the last committed batch (0 for a new store). */
+int store_get_size(store_txn *txn, uint64_t *size);
+
+/** The last integrated_at (0 for a new store). */
+int store_get_time(store_txn *txn, int64_t *time_ms);
+
+/**
+ * A metadata value ("origin", "log_key"...).
+ * @param[out] val  points into the map: valid until the transaction ends.
+ * @return 0, LH_ENOTFOUND, LH_ESTORE.
+ */
+int store_get_meta(store_txn *txn, const char *name, const uint8_t **val, size_t *len);
+
+/**
+ * The Leaf bytes at `index`.
+ * @param[out] leaf  points into the map: valid until the transaction ends.
+ * @return 0, LH_ENOTFOUND (index >= size), LH_ESTORE.
+ */
+int store_get_leaf(store_txn *txn, uint64_t index, const uint8_t **leaf, size_t *len);
+
+/**
+ * Read stored hashes by their merkle.h indexes; matches merkle_read_fn with
+ * the transaction as context.
+ * @return 0, LH_ENOTFOUND (an index not stored), LH_ESTORE.
+ */
+int store_read_hashes(void *txn, const uint64_t *indexes, size_t count, uint8_t (*hashes)[32]);
+
+/** The index of the leaf with this leaf hash. @return 0, LH_ENOTFOUND, LH_ESTORE. */
+int store_find_leaf(store_txn *txn, const uint8_t leaf_hash[32], uint64_t *index);
+
+/**
+ * The index of the leaf holding this signed entry (by SHA-256 of the
+ * SignedEntry bytes). @return 0, LH_ENOTFOUND, LH_ESTORE.
+ */
+int store_find_signed(store_txn *txn, const uint8_t signed_hash[32], uint64_t *index);
+
+/**
+ * An author's chain head. A key with no entry yet gives seq 0 and a zero
+ * head. @return 0, LH_ESTORE.
+ */
+int store_get_author(store_txn *txn, const uint8_t key[32], uint64_t *seq, uint8_t head[32]);
+
+/**
+ * A case's chain head. An unknown case gives length 0 and a zero head.
+ * @return 0, LH_EINVAL (case id empty or too long), LH_ESTORE.
+ */
+int store_get_case(store_txn *txn, const char *case_id, uint64_t *length, uint8_t head[32]);
+
+/**
+ * The indexes of a case's entries, in order.
+ * @param[out] indexes  malloc'd array (free()), NULL when the case is empty.
+ * @return 0, LH_ENOMEM, LH_EINVAL, LH_ESTORE.
+ */
+int store_case_entries(store_txn *txn, const char *case_id, uint64_t **indexes, size_t *count);
+
+/**
+ * A key record as stored by store_put_key().
+ * @param[out] val  points into the map: valid until the transaction ends.
+ * @return 0, LH_ENOTFOUND, LH_ESTORE.
+ */
+int store_get_key(store_txn *txn, const uint8_t key[32], const uint8_t **val, size_t *len);
+
+/** Called for each key record by store_each_key(); nonzero stops with that value. */
+typedef int (*store_key_fn)(void *ctx, const uint8_t key[32], const uint8_t *val, size_t len);
+
+/** Visit every key record in key order. @return 0, the callback's value, LH_ESTORE. */
+int store_each_key(store_txn *txn, store_key_fn fn, void *ctx);
+
+/**
+ * The signed checkpoint of a tree size (size 0: none). With size
+ * UINT64_MAX, the latest one.
+ * @param[out] note  points into the map: valid until the transaction ends.
+ * @param[out] size_out  the checkpoint's tree size (may be NULL).
+ * @return 0, LH_ENOTFOUND, LH_ESTORE.
+ */
+int store_get_checkpoint(store_txn *txn, uint64_t size, const uint8_t **note, size_t *len,
+                         uint64_t *size_out);
+
+/* ---- writes (in the write transaction) ---- */
+
+int store_put_meta(store_txn *txn, const char *name, const void *val, size_t len);
+
+/**
+ * Append the leaf at `index` (which must equal the current size as the
+ * caller tracks it) with its hashes: the leaf, leaf hash -> index and
+ * signed-entry hash -> index.
+ * @return 0, LH_EEXIST (leaf hash or signed entry already there), LH_ESTORE.
+ */
+int store_put_leaf(store_txn *txn, uint64_t index, const uint8_t *leaf, size_t len,
+                   const uint8_t leaf_hash[32], const uint8_t signed_hash[32]);
+
+/** Store `count` hashes at stored indexes first, first+1, ... @return 0, LH_ESTORE. */
+int store_put_hashes(store_txn *txn, uint64_t first, const uint8_t (*hashes)[32], size_t count);
+
+/** Set an author's head. @return 0, LH_ESTORE. */
+int store_set_author(store_txn *txn, const uint8_t key[32], uint64_t seq, const uint8_t head[32]);
+
+/**
+ * Add entry `index` to a case: its length grows by one and its head becomes
+ * `leaf_hash`. @return 0, LH_EINVAL, LH_ESTORE.
+ */
+int store_case_append(store_txn *txn, const char *case_id, uint64_t index,
+                      const uint8_t leaf_hash[32]);
+
+/** Store a key record (replacing any earlier one). @return 0, LH_ESTORE. */
+int store_put_key(store_txn *txn, const uint8_t key[32], const uint8_t *val, size_t len);
+
+/** Store the signed checkpoint of a tree size. @return 0, LH_ESTORE. */
+int store_put_checkpoint(store_txn *txn, uint64_t size, const uint8_t *note, size_t len);
+
+/** Record the tree size and last integrated_at of this batch. @return 0, LH_ESTORE. */
+int store_set_size(store_txn *txn, uint64_t size, int64_t time_ms);
+
+#endif
