@@ -24,7 +24,7 @@ enum {
     DB_AUTHOR,
     DB_CASE,
     DB_CASEIDX,
-    DB_KEY,
+    DB_KEYLOG,
     DB_CHECKPOINT,
     DB_COUNT
 };
@@ -41,7 +41,7 @@ static const struct {
     [DB_AUTHOR] = {"author", 0},
     [DB_CASE] = {"case", 0},
     [DB_CASEIDX] = {"caseidx", MDB_DUPSORT | MDB_DUPFIXED},
-    [DB_KEY] = {"key", 0},
+    [DB_KEYLOG] = {"keylog", 0},
     [DB_CHECKPOINT] = {"checkpoint", 0},
 };
 
@@ -478,43 +478,49 @@ int store_case_entries(store_txn *t, const char *case_id, uint64_t **indexes, si
     return 0;
 }
 
-int store_get_key(store_txn *t, const uint8_t key[32], const uint8_t **val, size_t *len)
+int store_keylog_append(store_txn *t, uint64_t index)
 {
-    MDB_val v;
-    int rc = get(t, DB_KEY, key, 32, &v);
-    if (rc != 0)
-        return rc;
-    *val = v.mv_data;
-    *len = v.mv_size;
-    return 0;
+    uint8_t k[8];
+    put_u64(k, index);
+    return put(t, DB_KEYLOG, k, 8, "", 0, MDB_APPEND);
 }
 
-int store_put_key(store_txn *t, const uint8_t key[32], const uint8_t *val, size_t len)
+int store_keylog_entries(store_txn *t, uint64_t **indexes, size_t *count)
 {
-    return put(t, DB_KEY, key, 32, val, len, 0);
-}
-
-int store_each_key(store_txn *t, store_key_fn fn, void *ctx)
-{
-    MDB_cursor *cur;
-    int rc = mdb_cursor_open(t->txn, t->st->dbi[DB_KEY], &cur);
+    *indexes = NULL;
+    *count = 0;
+    MDB_stat stat;
+    int rc = mdb_stat(t->txn, t->st->dbi[DB_KEYLOG], &stat);
     if (rc != 0)
         return mdb_code(t->st, rc);
+    if (stat.ms_entries == 0)
+        return 0;
+    uint64_t *out = malloc(stat.ms_entries * sizeof *out);
+    if (out == NULL)
+        return LH_ENOMEM;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(t->txn, t->st->dbi[DB_KEYLOG], &cur)) != 0) {
+        free(out);
+        return mdb_code(t->st, rc);
+    }
     MDB_val k, v;
-    int out = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+    size_t n = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && n < stat.ms_entries;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != 32) {
+        if (k.mv_size != 8) {
             rc = MDB_CORRUPTED;
             break;
         }
-        if ((out = fn(ctx, k.mv_data, v.mv_data, v.mv_size)) != 0)
-            break;
+        out[n++] = get_u64(k.mv_data);
     }
     mdb_cursor_close(cur);
-    if (out != 0)
-        return out;
-    return rc == MDB_NOTFOUND ? 0 : mdb_code(t->st, rc);
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        free(out);
+        return mdb_code(t->st, rc);
+    }
+    *indexes = out;
+    *count = n;
+    return 0;
 }
 
 int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size_t *len,

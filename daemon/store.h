@@ -17,7 +17,9 @@
  *   case        case id -> u64 length || 32-byte head leaf hash
  *   caseidx     case id -> u64 index, sorted duplicates (the case's entries
  *               in order)
- *   key         32-byte public key -> caller's serialised key record
+ *   keylog      u64 index -> empty: the KEY_ENROLL / KEY_REVOKE entries, so
+ *               that keys and roles are rebuilt from the ledger on start
+ *               without reading every leaf
  *   checkpoint  u64 tree size -> signed checkpoint note
  *
  * Writes happen in one write transaction per batch (store_txn from
@@ -173,17 +175,12 @@ int store_get_case(store_txn *txn, const char *case_id, uint64_t *length, uint8_
 int store_case_entries(store_txn *txn, const char *case_id, uint64_t **indexes, size_t *count);
 
 /**
- * A key record as stored by store_put_key().
- * @param[out] val  points into the map: valid until the transaction ends.
- * @return 0, LH_ENOTFOUND, LH_ESTORE.
+ * The indexes of the key-management entries (KEY_ENROLL, KEY_REVOKE), in
+ * order, as recorded by store_keylog_append().
+ * @param[out] indexes  malloc'd array (free()), NULL when there are none.
+ * @return 0, LH_ENOMEM, LH_ESTORE.
  */
-int store_get_key(store_txn *txn, const uint8_t key[32], const uint8_t **val, size_t *len);
-
-/** Called for each key record by store_each_key(); nonzero stops with that value. */
-typedef int (*store_key_fn)(void *ctx, const uint8_t key[32], const uint8_t *val, size_t len);
-
-/** Visit every key record in key order. @return 0, the callback's value, LH_ESTORE. */
-int store_each_key(store_txn *txn, store_key_fn fn, void *ctx);
+int store_keylog_entries(store_txn *txn, uint64_t **indexes, size_t *count);
 
 /**
  * The signed checkpoint of a tree size (size 0: none). With size
@@ -221,8 +218,8 @@ int store_set_author(store_txn *txn, const uint8_t key[32], uint64_t seq, const 
 int store_case_append(store_txn *txn, const char *case_id, uint64_t index,
                       const uint8_t leaf_hash[32]);
 
-/** Store a key record (replacing any earlier one). @return 0, LH_ESTORE. */
-int store_put_key(store_txn *txn, const uint8_t key[32], const uint8_t *val, size_t len);
+/** Note that entry `index` is a key-management entry. @return 0, LH_ESTORE. */
+int store_keylog_append(store_txn *txn, uint64_t index);
 
 /** Store the signed checkpoint of a tree size. @return 0, LH_ESTORE. */
 int store_put_checkpoint(store_txn *txn, uint64_t size, const uint8_t *note, size_t len);
