@@ -48,8 +48,13 @@ CLIENT_SRC := $(wildcard client/*.c)
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/%.o) $(PROTO_O)
 LIB_A      := $(BUILD)/libliuhen.a
 
-DAEMON_SRC := $(wildcard daemon/*.c)
+# The daemon's modules go into an archive of their own so that tests can
+# link them without liuhend's main().
+DAEMON_SRC := $(filter-out daemon/liuhend.c,$(wildcard daemon/*.c))
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+DAEMON_A   := $(BUILD)/libliuhend.a
+LIUHEND    := $(if $(wildcard daemon/liuhend.c),$(BUILD)/bin/liuhend)
+DAEMON_LIBS := $(UV_LIBS) $(LMDB_LIBS) -lpthread
 
 TEST_SRC   := $(wildcard tests/test_*.c)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -61,7 +66,7 @@ TOOLS := $(patsubst tools/%.c,$(BUILD)/bin/%,$(wildcard tools/*.c))
 .PHONY: all deps check test unit-test asan-test clean install format format-check
 .DEFAULT_GOAL := all
 
-all: $(LIB_A) $(TOOLS) $(TEST_BIN)
+all: $(LIB_A) $(LIUHEND) $(TOOLS) $(TEST_BIN)
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -97,13 +102,21 @@ $(LIB_A): $(CLIENT_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(DAEMON_A): $(DAEMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/liuhend: daemon/liuhend.c $(DAEMON_A) $(LIB_A) $(PROTO_H) $(wildcard client/*.h daemon/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -o $@ $< $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS)
+
 $(BUILD)/bin/%: tools/%.c $(LIB_A) $(PROTO_H) $(wildcard client/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h tests/util/*.h)
+$(BUILD)/tests/%: tests/%.c $(DAEMON_A) $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h daemon/*.h tests/util/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/util -o $@ $< $(TEST_UTIL_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -Itests/util -o $@ $< $(TEST_UTIL_OBJ) $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS) $(CMOCKA_LIBS)
 
 # Every test binary runs from the repository root so it finds tests/vectors.
 unit-test: $(TEST_BIN)
