@@ -96,7 +96,7 @@ $(BUILD)/daemon/%.o: daemon/%.c $(PROTO_H) $(wildcard client/*.h daemon/*.h)
 
 $(BUILD)/tests/util/%.o: tests/util/%.c $(PROTO_H) $(wildcard client/*.h tests/util/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/util -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -c -o $@ $<
 
 $(LIB_A): $(CLIENT_OBJ)
 	@rm -f $@
@@ -116,10 +116,10 @@ $(BUILD)/bin/%: tools/%.c $(LIB_A) $(PROTO_H) $(wildcard client/*.h)
 
 $(BUILD)/tests/%: tests/%.c $(DAEMON_A) $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h daemon/*.h tests/util/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -Itests/util -o $@ $< $(TEST_UTIL_OBJ) $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -o $@ $< $(TEST_UTIL_OBJ) $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS) $(CMOCKA_LIBS)
 
 # Every test binary runs from the repository root so it finds tests/vectors.
-unit-test: $(TEST_BIN)
+unit-test: $(LIUHEND) $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 
 asan-test:

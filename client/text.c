@@ -62,27 +62,47 @@ bool text_has_control(const uint8_t *s, size_t len, bool allow_newline)
     return false;
 }
 
+/* Whether b64 is well-formed standard base64 (padding only at the end,
+ * canonical trailing bits), checked four characters at a time so that no
+ * buffer for the whole decoded value is needed. */
+static bool b64_well_formed(const char *b64, size_t b64_len)
+{
+    for (size_t i = 0; i < b64_len; i += 4) {
+        uint8_t tmp[3];
+        size_t n;
+        const char *end = NULL;
+        bool last = i + 4 == b64_len;
+        if (!last && memchr(b64 + i, '=', 4) != NULL)
+            return false;
+        if (sodium_base642bin(tmp, sizeof tmp, b64 + i, 4, NULL, &n, &end,
+                              sodium_base64_VARIANT_ORIGINAL) != 0 ||
+            end != b64 + i + 4)
+            return false;
+    }
+    return true;
+}
+
 int text_b64_decode(uint8_t *out, size_t max_len, size_t *out_len, const char *b64,
                     size_t b64_len, size_t min_len)
 {
     *out_len = 0;
-    /* Bound the input before decoding: 4 characters per 3 bytes, padded. */
+    /* Standard base64 with padding comes in groups of four characters. */
     if (b64_len % 4 != 0)
         return LH_EBASE64;
-    if (b64_len / 4 * 3 > max_len + 2)
-        return LH_ELENGTH;
-    size_t n = 0;
+    /* The decoded length follows from the length and the padding: bound it
+     * before decoding, and tell a well-formed value of the wrong length
+     * (LH_ELENGTH) from a malformed one (LH_EBASE64). */
+    size_t pad = 0;
+    if (b64_len > 0 && b64[b64_len - 1] == '=')
+        pad = (b64_len > 1 && b64[b64_len - 2] == '=') ? 2 : 1;
+    size_t n = b64_len / 4 * 3 - pad;
+    if (n > max_len || n < min_len)
+        return b64_well_formed(b64, b64_len) ? LH_ELENGTH : LH_EBASE64;
     const char *end = NULL;
     if (sodium_base642bin(out, max_len, b64, b64_len, NULL, &n, &end,
-                          sodium_base64_VARIANT_ORIGINAL) != 0) {
-        /* A well-formed input that decodes to more than max_len bytes is a
-         * length error, not a base64 one. */
-        return b64_len / 4 * 3 > max_len ? LH_ELENGTH : LH_EBASE64;
-    }
-    if (end != b64 + b64_len)
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != b64 + b64_len)
         return LH_EBASE64;
-    if (n < min_len || n > max_len)
-        return LH_ELENGTH;
     *out_len = n;
     return 0;
 }

@@ -1,0 +1,179 @@
+/*
+ * daemon.c — start and stop a real liuhend for the integration tests.
+ */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#ifndef LH_BUILD_DIR
+#define LH_BUILD_DIR "build"
+#endif
+
+const char *td_liuhend_path(void)
+{
+    return LH_BUILD_DIR "/bin/liuhend";
+}
+
+int td_run(const char *const *argv, const char *stdout_path)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (stdout_path != NULL) {
+            int fd = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (fd < 0 || dup2(fd, 1) < 0)
+                _exit(127);
+            close(fd);
+        }
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return status;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+void td_init(td_daemon *d)
+{
+    memset(d, 0, sizeof *d);
+    snprintf(d->dir, sizeof d->dir, "/tmp/liuhen-test-XXXXXX");
+    assert_non_null(mkdtemp(d->dir));
+    snprintf(d->data, sizeof d->data, "%s/data", d->dir);
+    snprintf(d->publish, sizeof d->publish, "%s/publish", d->dir);
+    snprintf(d->socket, sizeof d->socket, "%s/data/liuhen.sock", d->dir);
+    snprintf(d->log, sizeof d->log, "%s/liuhend.log", d->dir);
+    d->origin = "test.liuhen.example/log";
+
+    char key_path[TD_PATH_MAX + 16], pub_path[TD_PATH_MAX + 16], out_path[TD_PATH_MAX + 16];
+    snprintf(key_path, sizeof key_path, "%s/admin.key", d->dir);
+    snprintf(pub_path, sizeof pub_path, "%s/admin.pub", d->dir);
+    snprintf(out_path, sizeof out_path, "%s/init.out", d->dir);
+    lh_err err = {{0}};
+    assert_int_equal(keyfile_generate("管理员", &d->admin, &err), 0);
+    assert_int_equal(keyfile_write_secret(key_path, d->admin, NULL, KEYFILE_KDF_INTERACTIVE, &err), 0);
+    assert_int_equal(keyfile_write_public(pub_path, d->admin, &err), 0);
+
+    const char *argv[] = {td_liuhend_path(), "init",      "--data",     d->data, "--origin",
+                          d->origin,         "--admin",   pub_path,     "--no-passphrase",
+                          NULL};
+    int status = td_run(argv, out_path);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("liuhend init failed (status %d)", status);
+
+    /* init prints the log's verifier key. */
+    FILE *fp = fopen(out_path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(d->vkey, sizeof d->vkey, fp));
+    fclose(fp);
+    d->vkey[strcspn(d->vkey, "\n")] = '\0';
+    assert_true(strlen(d->vkey) > 0);
+}
+
+static bool socket_accepts(const char *path)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0)
+        return false;
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path) {
+        close(fd);
+        return false;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    bool ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    return ok;
+}
+
+void td_start(td_daemon *d, const char *const *extra_args)
+{
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = td_liuhend_path();
+    argv[n++] = "--data";
+    argv[n++] = d->data;
+    argv[n++] = "--publish";
+    argv[n++] = d->publish;
+    argv[n++] = "--log-level";
+    argv[n++] = "debug";
+    for (size_t i = 0; extra_args != NULL && extra_args[i] != NULL && n < 62; i++)
+        argv[n++] = extra_args[i];
+    argv[n] = NULL;
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd < 0 || dup2(fd, 2) < 0 || dup2(fd, 1) < 0)
+            _exit(127);
+        close(fd);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    d->pid = pid;
+    for (int waited = 0; waited < 20000; waited += 20) {
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            d->pid = 0;
+            fail_msg("liuhend exited at start (status %d); see %s", status, d->log);
+        }
+        if (socket_accepts(d->socket))
+            return;
+        sleep_ms(20);
+    }
+    fail_msg("liuhend did not listen on %s within 20 s; see %s", d->socket, d->log);
+}
+
+int td_stop(td_daemon *d, int sig)
+{
+    assert_true(d->pid > 0);
+    kill(d->pid, sig);
+    int status = 0;
+    while (waitpid(d->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    d->pid = 0;
+    return status;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void td_cleanup(td_daemon *d)
+{
+    if (d->pid > 0)
+        td_stop(d, SIGKILL);
+    keyfile_key_free(d->admin);
+    d->admin = NULL;
+    if (d->dir[0] != '\0' && getenv("LIUHEN_KEEP_TEST_DIRS") == NULL)
+        nftw(d->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}

@@ -1,0 +1,59 @@
+/*
+ * daemon.h — a real liuhend for integration tests: a temporary directory
+ * with an admin key, `liuhend init`, the daemon started on a socket in that
+ * directory, and stopped by signal at the end.
+ */
+#ifndef LIUHEN_TEST_DAEMON_H
+#define LIUHEN_TEST_DAEMON_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "keyfile.h"
+
+#define TD_PATH_MAX 512
+
+typedef struct td_daemon {
+    char dir[64];              /* the temporary directory */
+    char data[TD_PATH_MAX];    /* dir/data: the log */
+    char publish[TD_PATH_MAX]; /* dir/publish: the tiles directory */
+    char socket[TD_PATH_MAX];  /* dir/data/liuhen.sock */
+    char log[TD_PATH_MAX];     /* dir/liuhend.log: the daemon's stderr */
+    char vkey[TD_PATH_MAX * 2];/* the log's verifier key */
+    const char *origin;
+    keyfile_key *admin;        /* the admin key enrolled at init */
+    pid_t pid;                 /* running daemon, or 0 */
+} td_daemon;
+
+/** The liuhend binary of this build (build/bin/liuhend or build/asan/bin/liuhend). */
+const char *td_liuhend_path(void);
+
+/**
+ * Create a temporary directory, an admin key (dir/admin.key, dir/admin.pub)
+ * and run `liuhend init` (no passphrase). Fails the test on any error.
+ */
+void td_init(td_daemon *d);
+
+/**
+ * Start liuhend on the initialised data directory with extra arguments
+ * (NULL-terminated list, may be NULL), and wait until its socket accepts.
+ * Fails the test if it exits or does not listen within 20 s.
+ */
+void td_start(td_daemon *d, const char *const *extra_args);
+
+/**
+ * Send `sig` to the daemon and wait for it.
+ * @return its exit status as waitpid gives it.
+ */
+int td_stop(td_daemon *d, int sig);
+
+/** Stop the daemon if running (SIGKILL) and remove the directory. */
+void td_cleanup(td_daemon *d);
+
+/**
+ * Run a command (argv NULL-terminated) and wait.
+ * @return its wait status.
+ */
+int td_run(const char *const *argv, const char *stdout_path);
+
+#endif
