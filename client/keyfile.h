@@ -99,9 +99,9 @@ typedef enum keyfile_kdf {
 
 /** A public key as read from a public key file or a verifier key string. */
 typedef struct keyfile_pub {
-    char name[KEYFILE_NAME_MAX + 1];          /**< NUL-terminated key name. */
-    uint8_t pubkey[KEYFILE_PUBLICKEYBYTES];   /**< Ed25519 public key. */
-    uint32_t keyid;                           /**< Note key id. */
+    char name[KEYFILE_NAME_MAX + 1];        /**< NUL-terminated key name. */
+    uint8_t pubkey[KEYFILE_PUBLICKEYBYTES]; /**< Ed25519 public key. */
+    uint32_t keyid;                         /**< Note key id. */
 } keyfile_pub;
 
 /**
@@ -167,6 +167,18 @@ size_t keyfile_key_vkey(const keyfile_key *key, char out[KEYFILE_VKEY_MAX]);
  */
 int keyfile_sign(const keyfile_key *key, const uint8_t *msg, size_t len,
                  uint8_t sig[KEYFILE_SIGBYTES]);
+
+struct note_signer;
+
+/**
+ * Copy a key into a C2SP note signer (type Ed25519, the key's name), for
+ * signing checkpoints with the log's key.
+ * @param[out] out  receives the secret key: place it in sodium_malloc'd
+ *                  memory and wipe it (note_signer_wipe() or sodium_free())
+ *                  when done.
+ * @return 0, LH_EINVAL (name too long for a note key).
+ */
+int keyfile_note_signer(const keyfile_key *key, struct note_signer *out);
 
 /**
  * Encode a key pair as the text of a secret key file (both lines, each
@@ -242,6 +254,8 @@ int keyfile_read_secret(const char *path, const char *passphrase, keyfile_key **
  * the kdf tag (mode, size, comment, base64, magic, version, algorithm).
  * @param[out] encrypted  set on success only.
  * @return 0, or an error of keyfile_read_secret() other than LH_EPASSPHRASE.
+ * @note Success does not promise that keyfile_read_secret() will succeed:
+ *       the rest of the file (length, name, checksum or tag) is checked then.
  */
 int keyfile_secret_is_encrypted(const char *path, bool *encrypted, lh_err *err);
 
@@ -250,7 +264,8 @@ int keyfile_secret_is_encrypted(const char *path, bool *encrypted, lh_err *err);
  * strictly: a valid key name, exactly 8 lowercase hex digits, canonical
  * padded base64 of exactly 33 bytes, type byte 0x01, and a key id equal to
  * the one computed from the name and the public key.
- * @param[in]  text  len bytes, without a newline; need not be NUL-terminated.
+ * @param[in]  text  len bytes (not NULL), without a newline; need not be
+ *                   NUL-terminated.
  * @param[out] pub   written on success only.
  * @return 0; LH_EKEYFILE for any malformed form (err says which part);
  *         LH_EALGO for a type byte other than 0x01 (Ed25519).
