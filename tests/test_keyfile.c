@@ -1102,7 +1102,8 @@ static void test_note_signer(void **state)
     assert_int_equal(signer->keyid, keyfile_key_id(key));
 
     char vkey[KEYFILE_VKEY_MAX];
-    assert_int_equal(keyfile_key_vkey(key, vkey), strlen(vkey));
+    size_t vkey_len = keyfile_key_vkey(key, vkey);
+    assert_int_equal(vkey_len, strlen(vkey));
     note_verifier v;
     assert_int_equal(note_vkey_parse(vkey, strlen(vkey), &v, &err), 0);
 
