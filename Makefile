@@ -64,6 +64,8 @@ TEST_UTIL_OBJ := $(TEST_UTIL:%.c=$(BUILD)/%.o)
 TOOLS := $(patsubst tools/%.c,$(BUILD)/bin/%,$(wildcard tools/*.c))
 
 .PHONY: all deps check test unit-test asan-test clean install format format-check
+# Keep the objects of tests/util between runs instead of deleting them as intermediates.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(LIB_A) $(LIUHEND) $(TOOLS) $(TEST_BIN)
@@ -132,13 +134,13 @@ check: deps
 	$(MAKE) asan-test
 	@echo "check: all tests passed"
 
-install: $(LIB_A) $(TOOLS)
+install: $(LIB_A) $(LIUHEND) $(TOOLS)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/liuhen \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 0644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0644 client/*.h $(PROTO_H) $(DESTDIR)$(PREFIX)/include/liuhen/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' liuhen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/liuhen.pc
-	$(if $(TOOLS),install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/)
+	$(if $(strip $(LIUHEND) $(TOOLS)),install -m 0755 $(LIUHEND) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/)
 
 format:
 	clang-format -i client/*.[ch] tests/*.c $(wildcard daemon/*.[ch] tools/*.c tests/util/*.[ch])
