@@ -13,13 +13,11 @@ const char *lh_strerror(int code)
     if (code == 0)
         return "success";
     switch (code) {
-#define LH_ERR_DESC(name, value, desc)                                         \
-    case value:                                                                \
-        return desc;
+#define LH_ERR_DESC(name, value, desc)                                                             \
+    case value: return desc;
         LH_ERRNO_MAP(LH_ERR_DESC)
 #undef LH_ERR_DESC
-    default:
-        break;
+    default: break;
     }
     if (code < 0 && code > -1000)
         return strerror(-code);
@@ -31,13 +29,11 @@ const char *lh_errname(int code)
     if (code == 0)
         return "OK";
     switch (code) {
-#define LH_ERR_NAME(name, value, desc)                                         \
-    case value:                                                                \
-        return "LH_" #name;
+#define LH_ERR_NAME(name, value, desc)                                                             \
+    case value: return "LH_" #name;
         LH_ERRNO_MAP(LH_ERR_NAME)
 #undef LH_ERR_NAME
-    default:
-        break;
+    default: break;
     }
     if (code < 0 && code > -1000) {
         switch (-code) {

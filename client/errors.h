@@ -16,42 +16,42 @@
 
 /* X-macro: name, value, description. Values are stable: they may be stored
  * or sent over the wire, so new codes are only ever appended. */
-#define LH_ERRNO_MAP(X)                                                        \
-    X(EINVAL, -1000, "invalid argument")                                       \
-    X(EPARSE, -1001, "malformed input")                                        \
-    X(ETOOBIG, -1002, "input too large")                                       \
-    X(EUTF8, -1003, "invalid UTF-8")                                           \
-    X(ECTRL, -1004, "control character in text")                               \
-    X(EBASE64, -1005, "invalid base64")                                        \
-    X(ELENGTH, -1006, "wrong length")                                          \
-    X(EBADSIG, -1007, "signature verification failed")                         \
-    X(ENOKEY, -1008, "no signature by a known key")                            \
-    X(ETOOMANYSIGS, -1009, "too many signatures")                              \
-    X(EPROOF, -1010, "proof verification failed")                              \
-    X(ERANGE, -1011, "index or size out of range")                             \
-    X(ENOMEM, -1012, "out of memory")                                          \
-    X(EPASSPHRASE, -1013, "wrong passphrase or corrupted key file")            \
-    X(EKEYFILE, -1014, "malformed key file")                                   \
-    X(EFIELD, -1015, "invalid field")                                          \
-    X(EKIND, -1016, "record kind and body disagree")                           \
-    X(EORIGIN, -1017, "wrong log origin")                                      \
-    X(EJSON, -1018, "malformed JSON")                                          \
-    X(EUNKNOWNFIELD, -1019, "unknown field")                                   \
-    X(EALGO, -1020, "unsupported algorithm")                                   \
-    X(ESTORE, -1021, "store error")                                            \
-    X(ECONFLICT, -1022, "chain head moved (conflict)")                         \
-    X(EDUPLICATE, -1023, "entry already logged")                               \
-    X(EUNKNOWNKEY, -1024, "key not enrolled")                                  \
-    X(EREVOKED, -1025, "key revoked")                                          \
-    X(EPERM, -1026, "role may not append this kind")                           \
-    X(EUNAVAILABLE, -1027, "service unavailable")                              \
-    X(EINTERNAL, -1028, "internal error")                                      \
-    X(ETIMEOUT, -1029, "timed out")                                            \
-    X(EFORK, -1030, "log fork: checkpoints are inconsistent")                  \
-    X(ECLOSED, -1031, "connection closed")                                     \
-    X(EPROTO, -1032, "protocol error")                                         \
-    X(ENOTFOUND, -1033, "not found")                                           \
-    X(EEXIST, -1034, "already exists")                                         \
+#define LH_ERRNO_MAP(X)                                                                            \
+    X(EINVAL, -1000, "invalid argument")                                                           \
+    X(EPARSE, -1001, "malformed input")                                                            \
+    X(ETOOBIG, -1002, "input too large")                                                           \
+    X(EUTF8, -1003, "invalid UTF-8")                                                               \
+    X(ECTRL, -1004, "control character in text")                                                   \
+    X(EBASE64, -1005, "invalid base64")                                                            \
+    X(ELENGTH, -1006, "wrong length")                                                              \
+    X(EBADSIG, -1007, "signature verification failed")                                             \
+    X(ENOKEY, -1008, "no signature by a known key")                                                \
+    X(ETOOMANYSIGS, -1009, "too many signatures")                                                  \
+    X(EPROOF, -1010, "proof verification failed")                                                  \
+    X(ERANGE, -1011, "index or size out of range")                                                 \
+    X(ENOMEM, -1012, "out of memory")                                                              \
+    X(EPASSPHRASE, -1013, "wrong passphrase or corrupted key file")                                \
+    X(EKEYFILE, -1014, "malformed key file")                                                       \
+    X(EFIELD, -1015, "invalid field")                                                              \
+    X(EKIND, -1016, "record kind and body disagree")                                               \
+    X(EORIGIN, -1017, "wrong log origin")                                                          \
+    X(EJSON, -1018, "malformed JSON")                                                              \
+    X(EUNKNOWNFIELD, -1019, "unknown field")                                                       \
+    X(EALGO, -1020, "unsupported algorithm")                                                       \
+    X(ESTORE, -1021, "store error")                                                                \
+    X(ECONFLICT, -1022, "chain head moved (conflict)")                                             \
+    X(EDUPLICATE, -1023, "entry already logged")                                                   \
+    X(EUNKNOWNKEY, -1024, "key not enrolled")                                                      \
+    X(EREVOKED, -1025, "key revoked")                                                              \
+    X(EPERM, -1026, "role may not append this kind")                                               \
+    X(EUNAVAILABLE, -1027, "service unavailable")                                                  \
+    X(EINTERNAL, -1028, "internal error")                                                          \
+    X(ETIMEOUT, -1029, "timed out")                                                                \
+    X(EFORK, -1030, "log fork: checkpoints are inconsistent")                                      \
+    X(ECLOSED, -1031, "connection closed")                                                         \
+    X(EPROTO, -1032, "protocol error")                                                             \
+    X(ENOTFOUND, -1033, "not found")                                                               \
+    X(EEXIST, -1034, "already exists")                                                             \
     X(EPERMFILE, -1035, "file permissions too open")
 
 enum {
@@ -87,7 +87,6 @@ typedef struct lh_err {
  * @param[out] err  may be NULL, then only the code is returned.
  * @return code, unchanged.
  */
-int lh_err_set(lh_err *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int lh_err_set(lh_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

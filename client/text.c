@@ -82,8 +82,8 @@ static bool b64_well_formed(const char *b64, size_t b64_len)
     return true;
 }
 
-int text_b64_decode(uint8_t *out, size_t max_len, size_t *out_len, const char *b64,
-                    size_t b64_len, size_t min_len)
+int text_b64_decode(uint8_t *out, size_t max_len, size_t *out_len, const char *b64, size_t b64_len,
+                    size_t min_len)
 {
     *out_len = 0;
     /* Standard base64 with padding comes in groups of four characters. */

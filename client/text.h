@@ -32,8 +32,8 @@ bool text_has_control(const uint8_t *buf, size_t len, bool allow_newline);
  * @return 0, LH_EBASE64 for bad characters, padding or non-canonical bits,
  *         LH_ELENGTH when the decoded length is out of bounds.
  */
-int text_b64_decode(uint8_t *out, size_t max_len, size_t *out_len, const char *b64,
-                    size_t b64_len, size_t min_len);
+int text_b64_decode(uint8_t *out, size_t max_len, size_t *out_len, const char *b64, size_t b64_len,
+                    size_t min_len);
 
 /** Room text_b64_encode needs for n bytes, including the terminating NUL. */
 #define TEXT_B64_LEN(n) ((((n) + 2) / 3) * 4 + 1)

@@ -68,12 +68,10 @@ Liuhen__Status wire_err_to_status(int code)
     case LH_EORIGIN:
     case LH_EUNKNOWNFIELD:
     case LH_ERANGE:
-    case LH_EPROTO:
-        return LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
+    case LH_EPROTO: return LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
     case -ENOSPC: /* The disk is full; reads go on, appends wait. */
         return LIUHEN__STATUS__STATUS_UNAVAILABLE;
-    default:
-        return LIUHEN__STATUS__STATUS_INTERNAL;
+    default: return LIUHEN__STATUS__STATUS_INTERNAL;
     }
 }
 

@@ -33,16 +33,11 @@ static const struct {
     const char *name;
     unsigned flags;
 } db_spec[DB_COUNT] = {
-    [DB_META] = {"meta", 0},
-    [DB_LEAF] = {"leaf", 0},
-    [DB_HASH] = {"hash", 0},
-    [DB_LEAFHASH] = {"leafhash", 0},
-    [DB_SIGNED] = {"signed", 0},
-    [DB_AUTHOR] = {"author", 0},
-    [DB_CASE] = {"case", 0},
-    [DB_CASEIDX] = {"caseidx", MDB_DUPSORT | MDB_DUPFIXED},
-    [DB_KEYLOG] = {"keylog", 0},
-    [DB_CHECKPOINT] = {"checkpoint", 0},
+    [DB_META] = {"meta", 0},     [DB_LEAF] = {"leaf", 0},
+    [DB_HASH] = {"hash", 0},     [DB_LEAFHASH] = {"leafhash", 0},
+    [DB_SIGNED] = {"signed", 0}, [DB_AUTHOR] = {"author", 0},
+    [DB_CASE] = {"case", 0},     [DB_CASEIDX] = {"caseidx", MDB_DUPSORT | MDB_DUPFIXED},
+    [DB_KEYLOG] = {"keylog", 0}, [DB_CHECKPOINT] = {"checkpoint", 0},
 };
 
 struct store {
@@ -132,8 +127,8 @@ int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
     if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
         goto fail;
     for (int i = 0; i < DB_COUNT; i++) {
-        if ((rc = mdb_dbi_open(txn, db_spec[i].name, db_spec[i].flags | MDB_CREATE,
-                               &st->dbi[i])) != 0) {
+        if ((rc = mdb_dbi_open(txn, db_spec[i].name, db_spec[i].flags | MDB_CREATE, &st->dbi[i])) !=
+            0) {
             mdb_txn_abort(txn);
             goto fail;
         }

@@ -75,12 +75,12 @@ void td_init(td_daemon *d)
     snprintf(out_path, sizeof out_path, "%s/init.out", d->dir);
     lh_err err = {{0}};
     assert_int_equal(keyfile_generate("管理员", &d->admin, &err), 0);
-    assert_int_equal(keyfile_write_secret(key_path, d->admin, NULL, KEYFILE_KDF_INTERACTIVE, &err), 0);
+    assert_int_equal(keyfile_write_secret(key_path, d->admin, NULL, KEYFILE_KDF_INTERACTIVE, &err),
+                     0);
     assert_int_equal(keyfile_write_public(pub_path, d->admin, &err), 0);
 
-    const char *argv[] = {td_liuhend_path(), "init",      "--data",     d->data, "--origin",
-                          d->origin,         "--admin",   pub_path,     "--no-passphrase",
-                          NULL};
+    const char *argv[] = {td_liuhend_path(), "init",    "--data", d->data,           "--origin",
+                          d->origin,         "--admin", pub_path, "--no-passphrase", NULL};
     int status = td_run(argv, out_path);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail_msg("liuhend init failed (status %d)", status);

@@ -14,15 +14,15 @@
 #define TD_PATH_MAX 512
 
 typedef struct td_daemon {
-    char dir[64];              /* the temporary directory */
-    char data[TD_PATH_MAX];    /* dir/data: the log */
-    char publish[TD_PATH_MAX]; /* dir/publish: the tiles directory */
-    char socket[TD_PATH_MAX];  /* dir/data/liuhen.sock */
-    char log[TD_PATH_MAX];     /* dir/liuhend.log: the daemon's stderr */
-    char vkey[TD_PATH_MAX * 2];/* the log's verifier key */
+    char dir[64];               /* the temporary directory */
+    char data[TD_PATH_MAX];     /* dir/data: the log */
+    char publish[TD_PATH_MAX];  /* dir/publish: the tiles directory */
+    char socket[TD_PATH_MAX];   /* dir/data/liuhen.sock */
+    char log[TD_PATH_MAX];      /* dir/liuhend.log: the daemon's stderr */
+    char vkey[TD_PATH_MAX * 2]; /* the log's verifier key */
     const char *origin;
-    keyfile_key *admin;        /* the admin key enrolled at init */
-    pid_t pid;                 /* running daemon, or 0 */
+    keyfile_key *admin; /* the admin key enrolled at init */
+    pid_t pid;          /* running daemon, or 0 */
 } td_daemon;
 
 /** The liuhend binary of this build (build/bin/liuhend or build/asan/bin/liuhend). */
