@@ -254,34 +254,33 @@ static int put(store_txn *t, int db, const void *key, size_t klen, const void *v
     return mdb_code(t->st, mdb_put(t->txn, t->st->dbi[db], &k, &v, flags));
 }
 
-int store_get_size(store_txn *t, uint64_t *size)
+/* A u64 metadata value; 0 when the store is new and has none yet. */
+static int get_meta_u64(store_txn *t, const char *name, uint64_t *out)
 {
     MDB_val v;
-    int rc = get(t, DB_META, "size", 4, &v);
-    *size = 0;
+    int rc = get(t, DB_META, name, strlen(name), &v);
+    *out = 0;
     if (rc == LH_ENOTFOUND)
         return 0;
     if (rc != 0)
         return rc;
     if (v.mv_size != 8)
         return LH_ESTORE;
-    *size = get_u64(v.mv_data);
+    *out = get_u64(v.mv_data);
     return 0;
+}
+
+int store_get_size(store_txn *t, uint64_t *size)
+{
+    return get_meta_u64(t, "size", size);
 }
 
 int store_get_time(store_txn *t, int64_t *time_ms)
 {
-    MDB_val v;
-    int rc = get(t, DB_META, "time", 4, &v);
-    *time_ms = 0;
-    if (rc == LH_ENOTFOUND)
-        return 0;
-    if (rc != 0)
-        return rc;
-    if (v.mv_size != 8)
-        return LH_ESTORE;
-    *time_ms = (int64_t)get_u64(v.mv_data);
-    return 0;
+    uint64_t v;
+    int rc = get_meta_u64(t, "time", &v);
+    *time_ms = (int64_t)v;
+    return rc;
 }
 
 int store_get_meta(store_txn *t, const char *name, const uint8_t **val, size_t *len)
