@@ -1,6 +1,7 @@
 /*
  * errors.c — descriptions and names for the LH_E* code space.
  */
+#define _GNU_SOURCE /* strerrorname_np */
 #include "errors.h"
 
 #include <errno.h>
@@ -36,20 +37,9 @@ const char *lh_errname(int code)
     default: break;
     }
     if (code < 0 && code > -1000) {
-        switch (-code) {
-        case ENOENT: return "ENOENT";
-        case EACCES: return "EACCES";
-        case EEXIST: return "EEXIST";
-        case ENOSPC: return "ENOSPC";
-        case EIO: return "EIO";
-        case EAGAIN: return "EAGAIN";
-        case EPIPE: return "EPIPE";
-        case ECONNREFUSED: return "ECONNREFUSED";
-        case ECONNRESET: return "ECONNRESET";
-        case ENOMEM: return "ENOMEM";
-        case EINVAL: return "EINVAL";
-        default: return "ERRNO";
-        }
+        /* glibc names every errno value ("ENOSPC", "EISDIR"...). */
+        const char *name = strerrorname_np(-code);
+        return name != NULL ? name : "ERRNO";
     }
     return "UNKNOWN";
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <errno.h>
 #include <sodium.h>
 
 #include "errors.h"
@@ -100,6 +101,8 @@ static void test_errors(void **state)
     assert_string_equal(lh_strerror(LH_EPROOF), "proof verification failed");
     assert_string_equal(lh_errname(LH_EPROOF), "LH_EPROOF");
     assert_string_equal(lh_errname(-2), "ENOENT");
+    assert_string_equal(lh_errname(-EISDIR), "EISDIR");
+    assert_string_equal(lh_errname(-ENOSPC), "ENOSPC");
     assert_string_equal(lh_strerror(-2), "No such file or directory");
     assert_string_equal(lh_strerror(-99999), "unknown error");
     /* Every code has its own name and description. */
