@@ -181,7 +181,11 @@ int store_grow(store *st, size_t min_size)
 
 int store_backup(store *st, const char *dir, lh_err *err)
 {
+    /* The copy runs its own read transaction: hold off map growth for it,
+     * as for any reader (see store_grow). */
+    pthread_rwlock_rdlock(&st->grow_lock);
     int rc = mdb_env_copy2(st->env, dir, MDB_CP_COMPACT);
+    pthread_rwlock_unlock(&st->grow_lock);
     if (rc != 0)
         return lh_err_set(err, mdb_code(st, rc), "backup to %s: %s", dir, mdb_strerror(rc));
     return 0;

@@ -103,7 +103,7 @@ int store_write_begin(store *st, store_txn **out);
  * Commit a write transaction with one fsync; the txn is freed whatever the
  * result.
  * @return 0; -ENOSPC when the disk is full; LH_ESTORE with MDB_MAP_FULL
- *         described as "map full" (see store_txn_map_full()); -errno.
+ *         described as "map full" (see store_last_map_full()); -errno.
  *         On failure nothing of the transaction is stored.
  */
 int store_commit(store_txn *txn);

@@ -1,0 +1,1634 @@
+/*
+ * test_sequencer.c — the write path (daemon/sequencer.h) on a real LMDB
+ * store in a temporary directory, with keys made in the test and no socket:
+ * the genesis rule, the role table of DESIGN.md "Kinds" written out again
+ * here, unknown and revoked keys, key changes effective from the next entry
+ * of the same batch, preparation failures, CONFLICT with the heads,
+ * DUPLICATE with the first receipt, a batch of 500 under one checkpoint
+ * whose every receipt verifies, reopening (keys, heads, consistency),
+ * integrated_at that never goes backwards, map growth, and a full disk
+ * (write errors injected under LMDB).
+ */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <sys/uio.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "entry.h"
+#include "keystate.h"
+#include "log.h"
+#include "merkle.h"
+#include "note.h"
+#include "sequencer.h"
+#include "store.h"
+#include "wire.h"
+
+#define ORIGIN "test.example/liuhen"
+#define T0     INT64_C(1779000000000) /* 2026-05-17, unix ms */
+
+#define ROLE(r)    KEYSTATE_ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
+#define ST(name)   LIUHEN__STATUS__STATUS_##name
+#define KIND(name) LIUHEN__KIND__KIND_##name
+
+/* ------------------------------------------------------------------------
+ * Keys and entries.
+ */
+
+typedef struct tkey {
+    uint8_t pk[32];
+    uint8_t sk[64];
+} tkey;
+
+static void tkey_make(tkey *k, uint32_t n)
+{
+    uint8_t seed[32] = {0};
+    seed[0] = (uint8_t)n;
+    seed[1] = (uint8_t)(n >> 8);
+    seed[2] = (uint8_t)(n >> 16);
+    seed[31] = 0xA5;
+    crypto_sign_ed25519_seed_keypair(k->pk, k->sk, seed);
+}
+
+/* An author with its chain head as the test expects it. */
+typedef struct actor {
+    tkey key;
+    uint64_t seq;
+    uint8_t head[32];
+} actor;
+
+/* A case with its chain head. */
+typedef struct tcase {
+    char id[64];
+    uint64_t len;
+    uint8_t head[32];
+} tcase;
+
+typedef struct spec {
+    Liuhen__Kind kind;
+    const tkey *author;
+    uint64_t seq;
+    const uint8_t *author_prev;
+    const char *case_id;
+    const uint8_t *case_prev;
+    const uint8_t *subject; /* KEY_ENROLL, KEY_REVOKE */
+    const char *holder;
+    uint32_t roles;
+    const uint8_t *corrects;
+    const char *origin;
+    const char *content; /* INTERFERENCE content */
+    int64_t recorded_at; /* 0: a fresh value, so that every entry differs */
+} spec;
+
+static int64_t next_recorded = T0;
+
+/* Encode, sign and wrap an entry: malloc'd SignedEntry bytes. */
+static uint8_t *build(const spec *s, size_t *out_len)
+{
+    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
+    Liuhen__Interference interference = LIUHEN__INTERFERENCE__INIT;
+    Liuhen__Guidance guidance = LIUHEN__GUIDANCE__INIT;
+    Liuhen__Complaint complaint = LIUHEN__COMPLAINT__INIT;
+    Liuhen__Transfer transfer = LIUHEN__TRANSFER__INIT;
+    Liuhen__Reply reply = LIUHEN__REPLY__INIT;
+    Liuhen__InvestigationAssigned assigned = LIUHEN__INVESTIGATION_ASSIGNED__INIT;
+    Liuhen__InvestigationStep step = LIUHEN__INVESTIGATION_STEP__INIT;
+    Liuhen__Decision decision = LIUHEN__DECISION__INIT;
+    Liuhen__ReviewOrder review = LIUHEN__REVIEW_ORDER__INIT;
+    Liuhen__Appeal appeal = LIUHEN__APPEAL__INIT;
+    Liuhen__Notification notification = LIUHEN__NOTIFICATION__INIT;
+    Liuhen__Correction correction = LIUHEN__CORRECTION__INIT;
+    Liuhen__CaseClosed closed = LIUHEN__CASE_CLOSED__INIT;
+    Liuhen__KeyEnroll enroll = LIUHEN__KEY_ENROLL__INIT;
+    Liuhen__KeyRevoke revoke = LIUHEN__KEY_REVOKE__INIT;
+    Liuhen__Role roles[8];
+    size_t nroles = 0;
+
+    e.origin = (char *)(s->origin != NULL ? s->origin : ORIGIN);
+    e.kind = s->kind;
+    e.case_id = (char *)(s->case_id != NULL ? s->case_id : "");
+    e.author_key.len = 32;
+    e.author_key.data = (uint8_t *)s->author->pk;
+    e.author_seq = s->seq;
+    if (s->author_prev != NULL) {
+        e.author_prev.len = 32;
+        e.author_prev.data = (uint8_t *)s->author_prev;
+    }
+    if (s->case_prev != NULL) {
+        e.case_prev.len = 32;
+        e.case_prev.data = (uint8_t *)s->case_prev;
+    }
+    e.recorded_at = s->recorded_at != 0 ? s->recorded_at : next_recorded++;
+    e.body_case = (Liuhen__Entry__BodyCase)(19 + (int)s->kind);
+    switch (s->kind) {
+    case KIND(INTERFERENCE):
+        if (s->content != NULL)
+            interference.content = (char *)s->content;
+        e.interference = &interference;
+        break;
+    case KIND(GUIDANCE): e.guidance = &guidance; break;
+    case KIND(COMPLAINT): e.complaint = &complaint; break;
+    case KIND(TRANSFER): e.transfer = &transfer; break;
+    case KIND(REPLY): e.reply = &reply; break;
+    case KIND(INVESTIGATION_ASSIGNED): e.investigation_assigned = &assigned; break;
+    case KIND(INVESTIGATION_STEP): e.investigation_step = &step; break;
+    case KIND(DECISION): e.decision = &decision; break;
+    case KIND(REVIEW_ORDER): e.review_order = &review; break;
+    case KIND(APPEAL): e.appeal = &appeal; break;
+    case KIND(NOTIFICATION): e.notification = &notification; break;
+    case KIND(CORRECTION):
+        correction.corrects.len = 32;
+        correction.corrects.data = (uint8_t *)s->corrects;
+        e.correction = &correction;
+        break;
+    case KIND(CASE_CLOSED): e.case_closed = &closed; break;
+    case KIND(KEY_ENROLL):
+        enroll.public_key.len = 32;
+        enroll.public_key.data = (uint8_t *)s->subject;
+        enroll.holder = (char *)(s->holder != NULL ? s->holder : "张三");
+        for (unsigned r = 1; r <= 5; r++) {
+            if (s->roles & KEYSTATE_ROLE_BIT(r))
+                roles[nroles++] = (Liuhen__Role)r;
+        }
+        enroll.n_roles = nroles;
+        enroll.roles = roles;
+        e.key_enroll = &enroll;
+        break;
+    case KIND(KEY_REVOKE):
+        revoke.public_key.len = 32;
+        revoke.public_key.data = (uint8_t *)s->subject;
+        revoke.reason = (char *)"调离";
+        e.key_revoke = &revoke;
+        break;
+    default: fail_msg("no body for kind %d", (int)s->kind);
+    }
+    size_t len = liuhen__entry__get_packed_size(&e);
+    uint8_t *bytes = malloc(len);
+    assert_non_null(bytes);
+    liuhen__entry__pack(&e, bytes);
+    uint8_t sig[64];
+    assert_int_equal(entry_sign(bytes, len, s->author->sk, sig), 0);
+    size_t cap = ENTRY_SIGNED_SIZE(len);
+    uint8_t *out = malloc(cap);
+    assert_non_null(out);
+    assert_int_equal(entry_signed_pack(bytes, len, sig, out, cap, out_len), 0);
+    free(bytes);
+    return out;
+}
+
+/* A spec continuing an actor's chain. */
+static spec by(actor *a, Liuhen__Kind kind)
+{
+    spec s;
+    memset(&s, 0, sizeof s);
+    s.kind = kind;
+    s.author = &a->key;
+    s.seq = a->seq + 1;
+    s.author_prev = a->seq > 0 ? a->head : NULL;
+    return s;
+}
+
+/* ... in a case, continuing its chain. */
+static spec in_case(actor *a, Liuhen__Kind kind, tcase *c)
+{
+    spec s = by(a, kind);
+    s.case_id = c->id;
+    s.case_prev = c->len > 0 ? c->head : NULL;
+    return s;
+}
+
+#define assert_status(job, want)                                                                   \
+    do {                                                                                           \
+        if ((job)->status != (want))                                                               \
+            fail_msg("status %s, expected %s: %s", wire_status_name((job)->status),                \
+                     wire_status_name(want), (job)->message);                                      \
+    } while (0)
+
+#define assert_message_has(job, text)                                                              \
+    do {                                                                                           \
+        if (strstr((job)->message, (text)) == NULL)                                                \
+            fail_msg("message \"%s\" does not say \"%s\"", (job)->message, (text));                \
+    } while (0)
+
+/* ------------------------------------------------------------------------
+ * The harness: a store in a temporary directory, the key state, the log
+ * key and a running sequencer whose notifications the test waits for.
+ */
+
+typedef struct harness {
+    char dir[64];
+    size_t map_size;
+    store *st;
+    keystate *ks;
+    note_signer log;
+    note_verifier logv;
+    actor logk; /* the log key as an author: the genesis */
+    sequencer *seq;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned long notified;
+    bool gate_closed;
+    bool gate_waiting;
+} harness;
+
+/* Notifications come from the writer thread. With the gate closed the
+ * writer waits here after a batch, so that the test can queue many jobs
+ * which it then takes as one batch. */
+static void on_notify(void *ctx)
+{
+    harness *h = ctx;
+    pthread_mutex_lock(&h->mu);
+    h->notified++;
+    pthread_cond_broadcast(&h->cv);
+    while (h->gate_closed) {
+        h->gate_waiting = true;
+        pthread_cond_broadcast(&h->cv);
+        pthread_cond_wait(&h->cv, &h->mu);
+    }
+    h->gate_waiting = false;
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void h_start(harness *h)
+{
+    lh_err err = {""};
+    if (store_open(&h->st, h->dir, h->map_size, &err) != 0)
+        fail_msg("store_open: %s", err.msg);
+    assert_int_equal(keystate_new(&h->ks), 0);
+    if (keystate_rebuild(h->ks, h->st, &err) != 0)
+        fail_msg("keystate_rebuild: %s", err.msg);
+    sequencer_config cfg = {.store = h->st,
+                            .keys = h->ks,
+                            .log_key = &h->log,
+                            .origin = ORIGIN,
+                            .max_batch = 0,
+                            .notify = on_notify,
+                            .notify_ctx = h};
+    if (sequencer_start(&h->seq, &cfg, &err) != 0)
+        fail_msg("sequencer_start: %s", err.msg);
+}
+
+static void h_stop(harness *h)
+{
+    sequencer_free(h->seq);
+    h->seq = NULL;
+    keystate_free(h->ks);
+    h->ks = NULL;
+    store_close(h->st);
+    h->st = NULL;
+}
+
+static harness *h_open(size_t map_size)
+{
+    harness *h = calloc(1, sizeof *h);
+    assert_non_null(h);
+    snprintf(h->dir, sizeof h->dir, "/tmp/liuhen-seq-XXXXXX");
+    assert_non_null(mkdtemp(h->dir));
+    h->map_size = map_size;
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->cv, NULL);
+    uint8_t seed[32];
+    memset(seed, 0x42, sizeof seed);
+    assert_int_equal(
+        note_signer_from_seed(&h->log, ORIGIN, strlen(ORIGIN), NOTE_TYPE_ED25519, seed), 0);
+    assert_int_equal(note_signer_verifier(&h->log, &h->logv), 0);
+    memcpy(h->logk.key.sk, h->log.sk, 64);
+    memcpy(h->logk.key.pk, h->log.sk + 32, 32);
+    h_start(h);
+    return h;
+}
+
+static void h_close(harness *h)
+{
+    h_stop(h);
+    DIR *d = opendir(h->dir);
+    assert_non_null(d);
+    struct dirent *de;
+    char path[sizeof h->dir + 1 + 256];
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", h->dir, de->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(h->dir);
+    note_signer_wipe(&h->log);
+    pthread_cond_destroy(&h->cv);
+    pthread_mutex_destroy(&h->mu);
+    free(h);
+}
+
+static seq_job *make_job(const spec *s)
+{
+    size_t len;
+    uint8_t *bytes = build(s, &len);
+    seq_job *job = seq_job_new(bytes, len, NULL, 0);
+    assert_non_null(job);
+    int rc = sequencer_prepare(job, ORIGIN);
+    if (rc != 0)
+        fail_msg("sequencer_prepare: %s: %s", wire_status_name(job->status), job->message);
+    return job;
+}
+
+/* Wait until n more jobs are finished. The jobs stay the caller's (the
+ * done list is only walked). */
+static void wait_done(harness *h, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        pthread_mutex_lock(&h->mu);
+        unsigned long seen = h->notified;
+        pthread_mutex_unlock(&h->mu);
+        seq_job *done = sequencer_take_done(h->seq);
+        if (done != NULL) {
+            for (; done != NULL; done = done->next)
+                got++;
+            continue;
+        }
+        pthread_mutex_lock(&h->mu);
+        while (h->notified == seen)
+            pthread_cond_wait(&h->cv, &h->mu);
+        pthread_mutex_unlock(&h->mu);
+    }
+    assert_int_equal(got, n);
+}
+
+/* Submit jobs and wait until all of them are finished. */
+static void run(harness *h, seq_job **jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sequencer_submit(h->seq, jobs[i]);
+    wait_done(h, n);
+}
+
+/* Close the gate and park the writer in it, after a batch of `warmup`. */
+static void gate_close(harness *h, seq_job *warmup)
+{
+    pthread_mutex_lock(&h->mu);
+    h->gate_closed = true;
+    pthread_mutex_unlock(&h->mu);
+    sequencer_submit(h->seq, warmup);
+    pthread_mutex_lock(&h->mu);
+    while (!h->gate_waiting)
+        pthread_cond_wait(&h->cv, &h->mu);
+    pthread_mutex_unlock(&h->mu);
+    seq_job *done = sequencer_take_done(h->seq);
+    assert_ptr_equal(done, warmup);
+    assert_null(done->next);
+}
+
+static void gate_open(harness *h)
+{
+    pthread_mutex_lock(&h->mu);
+    h->gate_closed = false;
+    pthread_cond_broadcast(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+}
+
+/* Submit the jobs while the writer waits in the gate, then let it take
+ * them all as one batch. */
+static void run_one_batch(harness *h, seq_job *warmup, seq_job **jobs, size_t n)
+{
+    gate_close(h, warmup);
+    for (size_t i = 0; i < n; i++)
+        sequencer_submit(h->seq, jobs[i]);
+    gate_open(h);
+    wait_done(h, n);
+}
+
+/* A new prepared job with the same SignedEntry bytes as `job`: a retry. */
+static seq_job *clone_job(const seq_job *job)
+{
+    uint8_t *bytes = malloc(job->signed_len);
+    assert_non_null(bytes);
+    memcpy(bytes, job->signed_entry, job->signed_len);
+    seq_job *copy = seq_job_new(bytes, job->signed_len, NULL, 0);
+    assert_non_null(copy);
+    assert_int_equal(sequencer_prepare(copy, ORIGIN), 0);
+    return copy;
+}
+
+static seq_job *append(harness *h, const spec *s)
+{
+    seq_job *job = make_job(s);
+    run(h, &job, 1);
+    return job;
+}
+
+/* The receipt of an OK or DUPLICATE job: the checkpoint opens with the log
+ * key, the proof binds the leaf hash to its root, and the stored leaf is
+ * the job's entry with that hash and integrated_at. */
+static void verify_receipt(harness *h, const seq_job *job)
+{
+    assert_non_null(job->checkpoint);
+    checkpoint_opened *op = malloc(sizeof *op);
+    assert_non_null(op);
+    lh_err err = {""};
+    if (checkpoint_open(job->checkpoint->note, job->checkpoint->len, &h->logv, NULL, 0, op, &err) !=
+        0)
+        fail_msg("checkpoint_open: %s", err.msg);
+    assert_int_equal(op->cp.size, job->checkpoint->size);
+    assert_memory_equal(op->cp.root, job->checkpoint->root, 32);
+    assert_true(job->index < op->cp.size);
+    assert_int_equal(merkle_verify_inclusion(job->proof_len > 0 ? job->proof[0] : NULL,
+                                             job->proof_len, job->index, op->cp.size,
+                                             job->leaf_hash, op->cp.root),
+                     0);
+    free(op);
+
+    store_txn *txn;
+    assert_int_equal(store_read_begin(h->st, &txn), 0);
+    const uint8_t *leaf, *se;
+    size_t leaf_len, se_len;
+    int64_t t;
+    assert_int_equal(store_get_leaf(txn, job->index, &leaf, &leaf_len), 0);
+    uint8_t lh[32];
+    entry_leaf_hash(leaf, leaf_len, lh);
+    assert_memory_equal(lh, job->leaf_hash, 32);
+    assert_int_equal(entry_leaf_unpack(leaf, leaf_len, &se, &se_len, &t, NULL), 0);
+    assert_int_equal(t, job->integrated_at);
+    assert_int_equal(se_len, job->signed_len);
+    assert_memory_equal(se, job->signed_entry, se_len);
+    store_txn_end(txn);
+}
+
+static void advance(actor *a, const seq_job *job)
+{
+    a->seq++;
+    memcpy(a->head, job->leaf_hash, 32);
+}
+
+static void advance_case(tcase *c, const seq_job *job)
+{
+    c->len++;
+    memcpy(c->head, job->leaf_hash, 32);
+}
+
+/* Append and require OK, moving the author's (and the case's) head. */
+static void append_ok(harness *h, actor *a, tcase *c, const spec *s)
+{
+    seq_job *job = append(h, s);
+    assert_status(job, ST(OK));
+    verify_receipt(h, job);
+    advance(a, job);
+    if (c != NULL)
+        advance_case(c, job);
+    seq_job_free(job);
+}
+
+/* The first entry: the log key enrols the first admin. */
+static void genesis(harness *h, actor *admin)
+{
+    spec s = by(&h->logk, KIND(KEY_ENROLL));
+    s.subject = admin->key.pk;
+    s.holder = "管理员甲";
+    s.roles = ROLE(ADMIN);
+    seq_job *job = append(h, &s);
+    assert_status(job, ST(OK));
+    assert_int_equal(job->index, 0);
+    verify_receipt(h, job);
+    advance(&h->logk, job);
+    seq_job_free(job);
+}
+
+static void enroll(harness *h, actor *admin, const actor *who, uint32_t roles, const char *holder)
+{
+    spec s = by(admin, KIND(KEY_ENROLL));
+    s.subject = who->key.pk;
+    s.holder = holder;
+    s.roles = roles;
+    append_ok(h, admin, NULL, &s);
+}
+
+/* ------------------------------------------------------------------------
+ * Write errors under LMDB. liblmdb writes its pages with pwrite() and
+ * writev(); these definitions in the test program take their place, and
+ * fail with inject_errno while it is set (never on stdout or stderr).
+ */
+
+static atomic_int inject_errno;
+static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
+static ssize_t (*real_writev)(int, const struct iovec *, int);
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+    int e = atomic_load(&inject_errno);
+    if (e != 0 && fd > 2) {
+        errno = e;
+        return -1;
+    }
+    return real_pwrite(fd, buf, n, off);
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int count)
+{
+    int e = atomic_load(&inject_errno);
+    if (e != 0 && fd > 2) {
+        errno = e;
+        return -1;
+    }
+    return real_writev(fd, iov, count);
+}
+
+static int global_setup(void **state)
+{
+    (void)state;
+    log_set_level(LOG_LEVEL_ERROR);
+    /* POSIX's way to take a function pointer from dlsym(). */
+    *(void **)&real_pwrite = dlsym(RTLD_NEXT, "pwrite");
+    *(void **)&real_writev = dlsym(RTLD_NEXT, "writev");
+    if (real_pwrite == NULL || real_writev == NULL)
+        return -1;
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Preparation (no store).
+ */
+
+static void test_prepare_failures(void **state)
+{
+    (void)state;
+    actor a = {0};
+    tkey_make(&a.key, 7);
+    spec s = by(&a, KIND(APPEAL));
+    s.case_id = "QJ-1";
+    uint8_t prev[32] = {1};
+    s.case_prev = prev;
+
+    /* A good one passes and names its signed-entry hash. */
+    size_t len;
+    uint8_t *bytes = build(&s, &len);
+    seq_job *job = seq_job_new(bytes, len, NULL, 9);
+    assert_int_equal(sequencer_prepare(job, ORIGIN), 0);
+    assert_status(job, ST(OK));
+    uint8_t want[32];
+    entry_signed_hash(job->signed_entry, job->signed_len, want);
+    assert_memory_equal(job->signed_hash, want, 32);
+    assert_non_null(job->entry);
+
+    /* One bit of the signature flipped: BAD_SIGNATURE. */
+    job->signed_entry[job->signed_len - 1] ^= 1;
+    assert_int_equal(sequencer_prepare(job, ORIGIN), LH_EBADSIG);
+    assert_status(job, ST(BAD_SIGNATURE));
+    assert_message_has(job, "signature");
+    assert_null(job->entry);
+    seq_job_free(job);
+
+    /* Another log's entry. */
+    s.origin = "other.example/log";
+    bytes = build(&s, &len);
+    job = seq_job_new(bytes, len, NULL, 0);
+    assert_int_equal(sequencer_prepare(job, ORIGIN), LH_EORIGIN);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    assert_message_has(job, "origin");
+    seq_job_free(job);
+
+    /* A field out of its rules: author_seq 0. */
+    s.origin = NULL;
+    s.seq = 0;
+    bytes = build(&s, &len);
+    job = seq_job_new(bytes, len, NULL, 0);
+    assert_int_equal(sequencer_prepare(job, ORIGIN), LH_EFIELD);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    assert_message_has(job, "author_seq");
+    seq_job_free(job);
+
+    /* Too large to be a leaf. */
+    bytes = calloc(1, ENTRY_SIGNED_MAX + 1);
+    job = seq_job_new(bytes, ENTRY_SIGNED_MAX + 1, NULL, 0);
+    assert_int_equal(sequencer_prepare(job, ORIGIN), LH_ETOOBIG);
+    assert_status(job, ST(TOO_LARGE));
+    seq_job_free(job);
+
+    /* Not a SignedEntry at all, and nothing at all. */
+    bytes = malloc(5);
+    memcpy(bytes, "\xff\xff\xff\xff\xff", 5);
+    job = seq_job_new(bytes, 5, NULL, 0);
+    assert_true(sequencer_prepare(job, ORIGIN) < 0);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    seq_job_free(job);
+    job = seq_job_new(NULL, 0, NULL, 0);
+    assert_int_equal(sequencer_prepare(job, ORIGIN), LH_EINVAL);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    seq_job_free(job);
+}
+
+/* ------------------------------------------------------------------------
+ * The genesis rule and the log key.
+ */
+
+static void test_genesis(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, other = {0};
+    tkey_make(&admin.key, 1);
+    tkey_make(&other.key, 2);
+
+    /* An empty log has a signed checkpoint of size 0. */
+    seq_checkpoint *cp0 = sequencer_latest(h->seq);
+    assert_non_null(cp0);
+    assert_int_equal(cp0->size, 0);
+    seq_checkpoint_unref(cp0);
+
+    /* Not by the log key: nobody is enrolled yet. */
+    spec s = by(&other, KIND(KEY_ENROLL));
+    s.subject = admin.key.pk;
+    s.roles = ROLE(ADMIN);
+    seq_job *job = append(h, &s);
+    assert_status(job, ST(UNKNOWN_KEY));
+    assert_message_has(job, "first entry");
+    seq_job_free(job);
+
+    /* By the log key, but not a KEY_ENROLL. */
+    s = by(&h->logk, KIND(COMPLAINT));
+    s.case_id = "QJ-0";
+    job = append(h, &s);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    assert_message_has(job, "kind");
+    seq_job_free(job);
+
+    /* By the log key, a KEY_ENROLL without the admin role. */
+    s = by(&h->logk, KIND(KEY_ENROLL));
+    s.subject = admin.key.pk;
+    s.roles = ROLE(LEGAL);
+    job = append(h, &s);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    assert_message_has(job, "admin");
+    seq_job_free(job);
+
+    /* The log key cannot enrol itself. */
+    s.subject = h->logk.key.pk;
+    s.roles = ROLE(ADMIN);
+    job = append(h, &s);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    assert_message_has(job, "log key");
+    seq_job_free(job);
+
+    /* Nothing was written by all of that. */
+    sequencer_stats stats;
+    sequencer_get_stats(h->seq, &stats);
+    assert_int_equal(stats.tree_size, 0);
+
+    genesis(h, &admin);
+
+    /* Ever after, the log key authors nothing. */
+    s = by(&h->logk, KIND(KEY_ENROLL));
+    s.subject = other.key.pk;
+    s.roles = ROLE(LEGAL);
+    job = append(h, &s);
+    assert_status(job, ST(PERMISSION_DENIED));
+    assert_message_has(job, "log key");
+    seq_job_free(job);
+
+    /* ... and no admin can enrol it. */
+    s = by(&admin, KIND(KEY_ENROLL));
+    s.subject = h->logk.key.pk;
+    s.roles = ROLE(LEGAL);
+    job = append(h, &s);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    seq_job_free(job);
+
+    /* The admin may enrol others. */
+    enroll(h, &admin, &other, ROLE(LEGAL), "李四");
+    key_record *recs;
+    size_t n;
+    assert_int_equal(keystate_snapshot(h->ks, &recs, &n), 0);
+    assert_int_equal(n, 2);
+    assert_memory_equal(recs[0].public_key, admin.key.pk, 32);
+    assert_int_equal(recs[0].enrolled_index, 0);
+    assert_memory_equal(recs[1].public_key, other.key.pk, 32);
+    assert_int_equal(recs[1].enrolled_index, 1);
+    free(recs);
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * Roles: the table of DESIGN.md "Kinds", written out independently.
+ */
+
+enum { R_ADMIN, R_HANDLER, R_LEGAL, R_LEADER, R_INVESTIGATOR, R_COUNT };
+
+static const struct {
+    Liuhen__Kind kind;
+    bool allowed[R_COUNT]; /* admin, handler, legal, leader, investigator */
+    bool opens;
+} role_table[] = {
+    {KIND(INTERFERENCE), {false, true, true, false, false}, true},
+    {KIND(GUIDANCE), {false, true, false, true, false}, true},
+    {KIND(COMPLAINT), {false, false, true, false, false}, true},
+    {KIND(TRANSFER), {false, false, true, false, false}, false},
+    {KIND(REPLY), {false, false, true, false, false}, false},
+    {KIND(INVESTIGATION_ASSIGNED), {false, false, false, true, false}, false},
+    {KIND(INVESTIGATION_STEP), {false, false, true, false, true}, false},
+    {KIND(DECISION), {false, false, false, true, false}, false},
+    {KIND(REVIEW_ORDER), {false, false, false, true, false}, false},
+    {KIND(APPEAL), {true, true, true, true, true}, false},
+    {KIND(NOTIFICATION), {false, false, true, true, false}, false},
+    {KIND(CASE_CLOSED), {false, false, true, true, false}, false},
+};
+
+static void test_roles(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor who[R_COUNT];
+    memset(who, 0, sizeof who);
+    static const uint32_t role_bits[R_COUNT] = {ROLE(ADMIN), ROLE(HANDLER), ROLE(LEGAL),
+                                                ROLE(LEADER), ROLE(INVESTIGATOR)};
+    static const char *const names[R_COUNT] = {"管理员", "办案员", "法规科", "局领导", "调查员"};
+    for (int r = 0; r < R_COUNT; r++)
+        tkey_make(&who[r].key, 100 + (uint32_t)r);
+    genesis(h, &who[R_ADMIN]);
+    for (int r = 1; r < R_COUNT; r++)
+        enroll(h, &who[R_ADMIN], &who[r], role_bits[r], names[r]);
+
+    tcase main_case = {"QJ-R", 0, {0}};
+    spec s = in_case(&who[R_LEGAL], KIND(COMPLAINT), &main_case);
+    append_ok(h, &who[R_LEGAL], &main_case, &s);
+    uint8_t legal_complaint[32];
+    memcpy(legal_complaint, main_case.head, 32);
+
+    uint8_t own[R_COUNT][32]; /* each role's latest entry in main_case */
+    bool has_own[R_COUNT] = {false};
+    memcpy(own[R_LEGAL], legal_complaint, 32);
+    has_own[R_LEGAL] = true;
+
+    for (size_t k = 0; k < sizeof role_table / sizeof role_table[0]; k++) {
+        for (int r = 0; r < R_COUNT; r++) {
+            tcase fresh;
+            snprintf(fresh.id, sizeof fresh.id, "QJ-%zu-%d", k, r);
+            fresh.len = 0;
+            tcase *c = role_table[k].opens ? &fresh : &main_case;
+            s = in_case(&who[r], role_table[k].kind, c);
+            seq_job *job = append(h, &s);
+            if (role_table[k].allowed[r]) {
+                assert_status(job, ST(OK));
+                verify_receipt(h, job);
+                advance(&who[r], job);
+                advance_case(c, job);
+                if (c == &main_case) {
+                    memcpy(own[r], job->leaf_hash, 32);
+                    has_own[r] = true;
+                }
+            } else {
+                assert_status(job, ST(PERMISSION_DENIED));
+                assert_message_has(job, names[r]);
+                assert_message_has(job, entry_kind_name(role_table[k].kind));
+            }
+            seq_job_free(job);
+        }
+    }
+
+    /* CORRECTION: any role, of its own entries only. */
+    for (int r = 0; r < R_COUNT; r++) {
+        assert_true(has_own[r]); /* everyone appealed in main_case */
+        s = in_case(&who[r], KIND(CORRECTION), &main_case);
+        s.corrects = own[r];
+        append_ok(h, &who[r], &main_case, &s);
+        if (r != R_LEGAL) {
+            s = in_case(&who[r], KIND(CORRECTION), &main_case);
+            s.corrects = legal_complaint;
+            seq_job *job = append(h, &s);
+            assert_status(job, ST(PERMISSION_DENIED));
+            assert_message_has(job, "author");
+            seq_job_free(job);
+        }
+    }
+
+    /* Key management: admins only. */
+    actor newcomer = {0};
+    tkey_make(&newcomer.key, 199);
+    for (int r = 1; r < R_COUNT; r++) {
+        s = by(&who[r], KIND(KEY_ENROLL));
+        s.subject = newcomer.key.pk;
+        s.roles = ROLE(HANDLER);
+        seq_job *job = append(h, &s);
+        assert_status(job, ST(PERMISSION_DENIED));
+        seq_job_free(job);
+        s = by(&who[r], KIND(KEY_REVOKE));
+        s.subject = who[R_HANDLER].key.pk;
+        job = append(h, &s);
+        assert_status(job, ST(PERMISSION_DENIED));
+        seq_job_free(job);
+    }
+    enroll(h, &who[R_ADMIN], &newcomer, ROLE(HANDLER), "王五");
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * Unknown and revoked keys; key changes effective from the next entry.
+ */
+
+static void test_keys(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, handler = {0}, stranger = {0}, late = {0}, admin2 = {0};
+    tkey_make(&admin.key, 1);
+    tkey_make(&handler.key, 2);
+    tkey_make(&stranger.key, 3);
+    tkey_make(&late.key, 4);
+    tkey_make(&admin2.key, 5);
+    genesis(h, &admin);
+    enroll(h, &admin, &handler, ROLE(HANDLER), "赵六");
+
+    /* Never enrolled. */
+    tcase c1 = {"QJ-K1", 0, {0}};
+    spec s = in_case(&stranger, KIND(INTERFERENCE), &c1);
+    seq_job *job = append(h, &s);
+    assert_status(job, ST(UNKNOWN_KEY));
+    assert_message_has(job, "not enrolled");
+    seq_job_free(job);
+
+    /* Revoked: the message names the holder and the revoking entry. */
+    s = by(&admin, KIND(KEY_REVOKE));
+    s.subject = handler.key.pk;
+    job = append(h, &s);
+    assert_status(job, ST(OK));
+    uint64_t revoked_at = job->index;
+    advance(&admin, job);
+    seq_job_free(job);
+    s = in_case(&handler, KIND(INTERFERENCE), &c1);
+    job = append(h, &s);
+    assert_status(job, ST(KEY_REVOKED));
+    assert_message_has(job, "赵六");
+    char want[64];
+    snprintf(want, sizeof want, "entry %" PRIu64, revoked_at);
+    assert_message_has(job, want);
+    seq_job_free(job);
+
+    /* A revoked key cannot be enrolled again. */
+    s = by(&admin, KIND(KEY_ENROLL));
+    s.subject = handler.key.pk;
+    s.roles = ROLE(HANDLER);
+    job = append(h, &s);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    seq_job_free(job);
+
+    /* The last admin cannot be revoked. */
+    s = by(&admin, KIND(KEY_REVOKE));
+    s.subject = admin.key.pk;
+    job = append(h, &s);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    assert_message_has(job, "last admin");
+    seq_job_free(job);
+
+    /* Same batch: an enrolment, then the enrolled key's first entry. */
+    spec warm = by(&admin, KIND(APPEAL));
+    warm.case_id = "QJ-W";
+    uint8_t nothing[32] = {9};
+    warm.case_prev = nothing; /* refused (cannot open), but it parks the writer */
+    seq_job *warmup = make_job(&warm);
+    s = by(&admin, KIND(KEY_ENROLL));
+    s.subject = late.key.pk;
+    s.roles = ROLE(HANDLER);
+    seq_job *jobs[2];
+    jobs[0] = make_job(&s);
+    tcase c2 = {"QJ-K2", 0, {0}};
+    s = in_case(&late, KIND(INTERFERENCE), &c2);
+    jobs[1] = make_job(&s);
+    run_one_batch(h, warmup, jobs, 2);
+    assert_status(warmup, ST(INVALID_ARGUMENT));
+    assert_status(jobs[0], ST(OK));
+    assert_status(jobs[1], ST(OK));
+    assert_ptr_equal(jobs[0]->checkpoint, jobs[1]->checkpoint);
+    assert_int_equal(jobs[1]->index, jobs[0]->index + 1);
+    verify_receipt(h, jobs[0]);
+    verify_receipt(h, jobs[1]);
+    advance(&admin, jobs[0]);
+    advance(&late, jobs[1]);
+    advance_case(&c2, jobs[1]);
+    seq_job_free(warmup);
+    seq_job_free(jobs[0]);
+    seq_job_free(jobs[1]);
+
+    /* Same batch: a revocation, then the revoked key: refused. And an
+     * enrolment refused in the batch leaves no trace for the next entry. */
+    enroll(h, &admin, &admin2, ROLE(ADMIN), "管理员乙");
+    warm = by(&admin, KIND(APPEAL));
+    warm.case_id = "QJ-W";
+    warm.case_prev = nothing;
+    warmup = make_job(&warm);
+    s = by(&admin, KIND(KEY_REVOKE));
+    s.subject = late.key.pk;
+    seq_job *b[4];
+    b[0] = make_job(&s);
+    s = in_case(&late, KIND(INTERFERENCE), &c2);
+    b[1] = make_job(&s);
+    s = by(&admin2, KIND(KEY_ENROLL)); /* the log key: refused */
+    s.subject = h->logk.key.pk;
+    s.roles = ROLE(HANDLER);
+    b[2] = make_job(&s);
+    actor ghost = {0};
+    tkey_make(&ghost.key, 66);
+    s = by(&admin2, KIND(KEY_ENROLL)); /* seq 1 again: the refusal moved no head */
+    s.subject = ghost.key.pk;
+    s.roles = ROLE(LEGAL);
+    b[3] = make_job(&s);
+    run_one_batch(h, warmup, b, 4);
+    assert_status(b[0], ST(OK));
+    assert_status(b[1], ST(KEY_REVOKED));
+    assert_status(b[2], ST(INVALID_ARGUMENT));
+    assert_status(b[3], ST(OK));
+    assert_int_equal(b[3]->index, b[0]->index + 1);
+    verify_receipt(h, b[0]);
+    verify_receipt(h, b[3]);
+    seq_job_free(warmup);
+    for (int i = 0; i < 4; i++)
+        seq_job_free(b[i]);
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * CONFLICT with the heads; case openings; corrections.
+ */
+
+static void test_conflicts(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, handler = {0}, legal = {0};
+    tkey_make(&admin.key, 1);
+    tkey_make(&handler.key, 2);
+    tkey_make(&legal.key, 3);
+    genesis(h, &admin);
+    enroll(h, &admin, &handler, ROLE(HANDLER), "办案员");
+    enroll(h, &admin, &legal, ROLE(LEGAL), "法规科");
+
+    tcase c = {"QJ-C", 0, {0}};
+    spec s = in_case(&handler, KIND(INTERFERENCE), &c);
+    append_ok(h, &handler, &c, &s);
+    uint64_t first_index;
+    {
+        store_txn *txn;
+        assert_int_equal(store_read_begin(h->st, &txn), 0);
+        assert_int_equal(store_find_leaf(txn, c.head, &first_index), 0);
+        store_txn_end(txn);
+    }
+
+    /* A stale author_seq. */
+    s = in_case(&handler, KIND(INTERFERENCE), &c);
+    s.seq = 1;
+    s.author_prev = NULL;
+    seq_job *job = append(h, &s);
+    assert_status(job, ST(CONFLICT));
+    assert_message_has(job, "author_seq is 1");
+    assert_int_equal(job->author_seq, 1);
+    assert_memory_equal(job->author_head, handler.head, 32);
+    assert_int_equal(job->case_length, 1);
+    assert_memory_equal(job->case_head, c.head, 32);
+    assert_null(job->checkpoint);
+    seq_job_free(job);
+
+    /* author_seq ahead of the head. */
+    s = in_case(&handler, KIND(INTERFERENCE), &c);
+    s.seq = 5;
+    job = append(h, &s);
+    assert_status(job, ST(CONFLICT));
+    assert_message_has(job, "author_seq is 5");
+    seq_job_free(job);
+
+    /* A wrong author_prev. */
+    uint8_t wrong[32];
+    memset(wrong, 0x77, sizeof wrong);
+    s = in_case(&handler, KIND(INTERFERENCE), &c);
+    s.author_prev = wrong;
+    job = append(h, &s);
+    assert_status(job, ST(CONFLICT));
+    assert_message_has(job, "author_prev");
+    assert_int_equal(job->author_seq, 1);
+    assert_memory_equal(job->author_head, handler.head, 32);
+    seq_job_free(job);
+
+    /* A wrong case_prev: the message names the case and its head entry. */
+    s = in_case(&handler, KIND(INTERFERENCE), &c);
+    s.case_prev = wrong;
+    job = append(h, &s);
+    assert_status(job, ST(CONFLICT));
+    char want[96];
+    snprintf(want, sizeof want, "case_prev is not the head of case QJ-C (head is entry %" PRIu64,
+             first_index);
+    assert_message_has(job, want);
+    assert_int_equal(job->case_length, 1);
+    assert_memory_equal(job->case_head, c.head, 32);
+    seq_job_free(job);
+
+    /* An opening kind without case_prev on a case that exists. */
+    s = in_case(&handler, KIND(INTERFERENCE), &c);
+    s.case_prev = NULL;
+    job = append(h, &s);
+    assert_status(job, ST(CONFLICT));
+    assert_message_has(job, "case_prev is absent");
+    seq_job_free(job);
+
+    /* ... and with case_prev on a case that does not. */
+    tcase empty = {"QJ-EMPTY", 0, {0}};
+    s = in_case(&handler, KIND(INTERFERENCE), &empty);
+    s.case_prev = c.head;
+    job = append(h, &s);
+    assert_status(job, ST(CONFLICT));
+    assert_int_equal(job->case_length, 0);
+    seq_job_free(job);
+
+    /* A kind that cannot open a case, on an empty case. */
+    s = in_case(&legal, KIND(REPLY), &empty);
+    s.case_prev = c.head;
+    job = append(h, &s);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    assert_message_has(job, "REPLY cannot open case QJ-EMPTY");
+    seq_job_free(job);
+
+    /* The chains still continue where they were. */
+    s = in_case(&legal, KIND(REPLY), &c);
+    append_ok(h, &legal, &c, &s);
+
+    /* Corrections: of nothing, and across cases (R11). */
+    s = in_case(&handler, KIND(CORRECTION), &c);
+    s.corrects = wrong;
+    job = append(h, &s);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    assert_message_has(job, "correction.corrects: no such entry");
+    seq_job_free(job);
+    tcase other = {"QJ-OTHER", 0, {0}};
+    s = in_case(&handler, KIND(INTERFERENCE), &other);
+    append_ok(h, &handler, &other, &s);
+    s = in_case(&handler, KIND(CORRECTION), &c);
+    s.corrects = other.head;
+    job = append(h, &s);
+    assert_status(job, ST(INVALID_ARGUMENT));
+    assert_message_has(job, "R11");
+    seq_job_free(job);
+    s = in_case(&handler, KIND(CORRECTION), &other);
+    s.corrects = other.head;
+    append_ok(h, &handler, &other, &s);
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * DUPLICATE: the first receipt again, in a later batch and in the same one.
+ */
+
+static void test_duplicate(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, handler = {0};
+    tkey_make(&admin.key, 1);
+    tkey_make(&handler.key, 2);
+    genesis(h, &admin);
+    enroll(h, &admin, &handler, ROLE(HANDLER), "办案员");
+
+    tcase c = {"QJ-D", 0, {0}};
+    spec s = in_case(&handler, KIND(INTERFERENCE), &c);
+    seq_job *first = append(h, &s);
+    assert_status(first, ST(OK));
+
+    /* A later batch: the retry is answered with the first receipt, with a
+     * proof against the latest checkpoint, even after the author's head
+     * moved on. */
+    actor h2 = handler;
+    advance(&h2, first);
+    tcase c2 = c;
+    advance_case(&c2, first);
+    spec next = in_case(&h2, KIND(INTERFERENCE), &c2);
+    seq_job *second = append(h, &next);
+    assert_status(second, ST(OK));
+
+    seq_job *again = clone_job(first);
+    run(h, &again, 1);
+    assert_status(again, ST(DUPLICATE));
+    assert_int_equal(again->index, first->index);
+    assert_memory_equal(again->leaf_hash, first->leaf_hash, 32);
+    assert_int_equal(again->integrated_at, first->integrated_at);
+    assert_int_equal(again->checkpoint->size, second->index + 1);
+    verify_receipt(h, again);
+    sequencer_stats stats;
+    sequencer_get_stats(h->seq, &stats);
+    assert_int_equal(stats.tree_size, second->index + 1); /* no new checkpoint for it */
+    seq_job_free(again);
+
+    /* In the same batch as the original, next to a new entry. */
+    advance(&h2, second);
+    advance_case(&c2, second);
+    spec warm = by(&admin, KIND(APPEAL));
+    warm.case_id = "QJ-W";
+    uint8_t nothing[32] = {9};
+    warm.case_prev = nothing;
+    seq_job *warmup = make_job(&warm);
+    spec third = in_case(&h2, KIND(INTERFERENCE), &c2);
+    seq_job *jobs[3];
+    jobs[0] = make_job(&third);
+    jobs[1] = clone_job(jobs[0]);
+    jobs[2] = clone_job(first);
+    run_one_batch(h, warmup, jobs, 3);
+    assert_status(jobs[0], ST(OK));
+    assert_status(jobs[1], ST(DUPLICATE));
+    assert_status(jobs[2], ST(DUPLICATE));
+    assert_int_equal(jobs[1]->index, jobs[0]->index);
+    assert_memory_equal(jobs[1]->leaf_hash, jobs[0]->leaf_hash, 32);
+    assert_int_equal(jobs[2]->index, first->index);
+    for (int i = 0; i < 3; i++) {
+        assert_ptr_equal(jobs[i]->checkpoint, jobs[0]->checkpoint);
+        verify_receipt(h, jobs[i]);
+    }
+    for (int i = 0; i < 3; i++)
+        seq_job_free(jobs[i]);
+    seq_job_free(warmup);
+    seq_job_free(first);
+    seq_job_free(second);
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * 500 appends queued at once: one batch, one checkpoint, every proof good.
+ */
+
+#define BIG 500
+
+static void test_big_batch(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    /* Each author can have one entry per batch (its next one names this
+     * one's leaf hash), so the test first enrols 512 admins, doubling
+     * their number with each batch. */
+    size_t nkeys = 512;
+    actor *a = calloc(nkeys, sizeof *a);
+    assert_non_null(a);
+    for (size_t i = 0; i < nkeys; i++)
+        tkey_make(&a[i].key, 1000 + (uint32_t)i);
+    genesis(h, &a[0]);
+    seq_job **jobs = calloc(nkeys, sizeof *jobs);
+    assert_non_null(jobs);
+    for (size_t have = 1; have < nkeys; have *= 2) {
+        for (size_t i = 0; i < have; i++) {
+            spec s = by(&a[i], KIND(KEY_ENROLL));
+            s.subject = a[have + i].key.pk;
+            s.holder = "管理员";
+            s.roles = ROLE(ADMIN) | ROLE(LEGAL);
+            jobs[i] = make_job(&s);
+        }
+        run(h, jobs, have);
+        for (size_t i = 0; i < have; i++) {
+            assert_status(jobs[i], ST(OK));
+            advance(&a[i], jobs[i]);
+            seq_job_free(jobs[i]);
+        }
+    }
+    sequencer_stats stats;
+    sequencer_get_stats(h->seq, &stats);
+    uint64_t before = stats.tree_size;
+    assert_int_equal(before, nkeys);
+
+    spec warm = by(&a[511], KIND(APPEAL));
+    warm.case_id = "QJ-W";
+    uint8_t nothing[32] = {9};
+    warm.case_prev = nothing;
+    seq_job *warmup = make_job(&warm);
+    tcase *cases = calloc(BIG, sizeof *cases);
+    assert_non_null(cases);
+    for (size_t i = 0; i < BIG; i++) {
+        snprintf(cases[i].id, sizeof cases[i].id, "QJ-B-%zu", i);
+        spec s = in_case(&a[i + 1], KIND(COMPLAINT), &cases[i]); /* a[0] is admin only */
+        jobs[i] = make_job(&s);
+    }
+    run_one_batch(h, warmup, jobs, BIG);
+    seq_job_free(warmup);
+    assert_status(jobs[0], ST(OK));
+    seq_checkpoint *cp = jobs[0]->checkpoint;
+    assert_non_null(cp);
+    assert_int_equal(cp->size, before + BIG);
+    int64_t t = jobs[0]->integrated_at;
+    for (size_t i = 0; i < BIG; i++) {
+        assert_status(jobs[i], ST(OK));
+        assert_int_equal(jobs[i]->index, before + i);
+        assert_ptr_equal(jobs[i]->checkpoint, cp);
+        assert_int_equal(jobs[i]->integrated_at, t);
+        verify_receipt(h, jobs[i]);
+    }
+    for (size_t i = 0; i < BIG; i++)
+        seq_job_free(jobs[i]);
+    seq_checkpoint *latest = sequencer_latest(h->seq);
+    assert_int_equal(latest->size, before + BIG);
+    seq_checkpoint_unref(latest);
+    sequencer_get_stats(h->seq, &stats);
+    assert_int_equal(stats.tree_size, before + BIG);
+    assert_int_equal(stats.queue_depth, 0);
+    assert_true(stats.appends_per_second > 0);
+    assert_false(stats.disk_full);
+    free(cases);
+    free(jobs);
+    free(a);
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * Reopening: the same keys, the chains continue, the new checkpoint is
+ * consistent with the old one; integrated_at never goes backwards.
+ */
+
+static void open_checkpoint(harness *h, const seq_checkpoint *cp, checkpoint *out)
+{
+    checkpoint_opened *op = malloc(sizeof *op);
+    assert_non_null(op);
+    assert_int_equal(checkpoint_open(cp->note, cp->len, &h->logv, NULL, 0, op, NULL), 0);
+    *out = op->cp;
+    free(op);
+}
+
+static void test_reopen(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, handler = {0}, gone = {0};
+    tkey_make(&admin.key, 1);
+    tkey_make(&handler.key, 2);
+    tkey_make(&gone.key, 3);
+    genesis(h, &admin);
+    enroll(h, &admin, &handler, ROLE(HANDLER) | ROLE(LEGAL), "办案员");
+    enroll(h, &admin, &gone, ROLE(LEADER), "离任者");
+    spec s = by(&admin, KIND(KEY_REVOKE));
+    s.subject = gone.key.pk;
+    append_ok(h, &admin, NULL, &s);
+    tcase c = {"QJ-O", 0, {0}};
+    s = in_case(&handler, KIND(INTERFERENCE), &c);
+    append_ok(h, &handler, &c, &s);
+
+    key_record *before, *after;
+    size_t nbefore, nafter;
+    assert_int_equal(keystate_snapshot(h->ks, &before, &nbefore), 0);
+    seq_checkpoint *old = sequencer_latest(h->seq);
+    int64_t last_time = 0;
+    {
+        store_txn *txn;
+        assert_int_equal(store_read_begin(h->st, &txn), 0);
+        assert_int_equal(store_get_time(txn, &last_time), 0);
+        store_txn_end(txn);
+    }
+
+    /* Reopen, with the last integrated_at set an hour ahead of the clock,
+     * as after a clock that went back. */
+    h_stop(h);
+    lh_err err = {""};
+    assert_int_equal(store_open(&h->st, h->dir, 0, &err), 0);
+    store_txn *txn;
+    assert_int_equal(store_write_begin(h->st, &txn), 0);
+    int64_t future = last_time + 3600 * 1000;
+    assert_int_equal(store_set_size(txn, old->size, future), 0);
+    assert_int_equal(store_commit(txn), 0);
+    store_close(h->st);
+    h_start(h);
+
+    assert_int_equal(keystate_snapshot(h->ks, &after, &nafter), 0);
+    assert_int_equal(nafter, nbefore);
+    assert_int_equal(nafter, 3);
+    assert_memory_equal(after, before, nafter * sizeof *after);
+    assert_true(after[2].revoked);
+    free(before);
+    free(after);
+
+    seq_checkpoint *same = sequencer_latest(h->seq);
+    assert_int_equal(same->size, old->size);
+    assert_int_equal(same->len, old->len);
+    assert_memory_equal(same->note, old->note, old->len);
+    seq_checkpoint_unref(same);
+
+    /* The revoked key is still revoked; the chains continue. */
+    tcase g = {"QJ-G", 0, {0}};
+    s = in_case(&gone, KIND(GUIDANCE), &g);
+    seq_job *job = append(h, &s);
+    assert_status(job, ST(KEY_REVOKED));
+    seq_job_free(job);
+    s = in_case(&handler, KIND(INTERFERENCE), &c);
+    job = append(h, &s);
+    assert_status(job, ST(OK));
+    verify_receipt(h, job);
+    assert_int_equal(job->integrated_at, future); /* never backwards */
+    advance(&handler, job);
+    advance_case(&c, job);
+    seq_job_free(job);
+    s = in_case(&handler, KIND(TRANSFER), &c);
+    job = append(h, &s);
+    assert_status(job, ST(OK));
+    assert_true(job->integrated_at >= future);
+
+    /* The new checkpoint extends the old one. */
+    checkpoint cold, cnew;
+    open_checkpoint(h, old, &cold);
+    open_checkpoint(h, job->checkpoint, &cnew);
+    assert_true(cnew.size > cold.size);
+    uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
+    size_t proof_len;
+    assert_int_equal(store_read_begin(h->st, &txn), 0);
+    assert_int_equal(
+        merkle_consistency_proof(proof, &proof_len, cold.size, cnew.size, store_read_hashes, txn),
+        0);
+    store_txn_end(txn);
+    assert_int_equal(
+        merkle_verify_consistency(proof[0], proof_len, cold.size, cnew.size, cold.root, cnew.root),
+        0);
+    seq_job_free(job);
+    seq_checkpoint_unref(old);
+
+    /* The same store refuses another log key. */
+    h_stop(h);
+    assert_int_equal(store_open(&h->st, h->dir, 0, &err), 0);
+    assert_int_equal(keystate_new(&h->ks), 0);
+    assert_int_equal(keystate_rebuild(h->ks, h->st, &err), 0);
+    note_signer wrong;
+    uint8_t seed[32];
+    memset(seed, 0x43, sizeof seed);
+    assert_int_equal(note_signer_from_seed(&wrong, ORIGIN, strlen(ORIGIN), NOTE_TYPE_ED25519, seed),
+                     0);
+    sequencer_config cfg = {.store = h->st, .keys = h->ks, .log_key = &wrong, .origin = ORIGIN};
+    sequencer *seq = NULL;
+    assert_true(sequencer_start(&seq, &cfg, &err) < 0);
+    assert_null(seq);
+    note_signer_wipe(&wrong);
+    /* ... and a key state that was not rebuilt from it. */
+    keystate *blank;
+    assert_int_equal(keystate_new(&blank), 0);
+    cfg.keys = blank;
+    cfg.log_key = &h->log;
+    assert_int_equal(sequencer_start(&seq, &cfg, &err), LH_EINVAL);
+    assert_non_null(strstr(err.msg, "rebuild"));
+    keystate_free(blank);
+    /* ... and a store that says it is another log; the right names pass. */
+    cfg.keys = h->ks;
+    assert_int_equal(store_write_begin(h->st, &txn), 0);
+    assert_int_equal(store_put_meta(txn, "origin", "other.example/log", 17), 0);
+    assert_int_equal(store_commit(txn), 0);
+    assert_int_equal(sequencer_start(&seq, &cfg, &err), LH_EINVAL);
+    assert_non_null(strstr(err.msg, "origin"));
+    assert_int_equal(store_write_begin(h->st, &txn), 0);
+    assert_int_equal(store_put_meta(txn, "origin", ORIGIN, strlen(ORIGIN)), 0);
+    assert_int_equal(store_put_meta(txn, "log_key", h->logv.pubkey, 32), 0);
+    assert_int_equal(store_commit(txn), 0);
+    assert_int_equal(sequencer_start(&seq, &cfg, &err), 0);
+    sequencer_free(seq);
+    keystate_free(h->ks);
+    store_close(h->st);
+    h->ks = NULL;
+    h->st = NULL;
+    h_start(h);
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * A tiny map that must grow several times; every acknowledged entry is
+ * there after reopening.
+ */
+
+#define GROW_ENTRIES 48
+
+static void test_map_growth(void **state)
+{
+    (void)state;
+    harness *h = h_open((size_t)256 << 10);
+    size_t initial = store_map_size(h->st);
+    actor admin = {0}, handler = {0};
+    tkey_make(&admin.key, 1);
+    tkey_make(&handler.key, 2);
+    genesis(h, &admin);
+    enroll(h, &admin, &handler, ROLE(HANDLER), "办案员");
+
+    char *content = malloc(12001);
+    assert_non_null(content);
+    memset(content, 'x', 12000);
+    content[12000] = '\0';
+    tcase c = {"QJ-M", 0, {0}};
+    uint64_t indexes[GROW_ENTRIES];
+    uint8_t hashes[GROW_ENTRIES][32];
+    for (int i = 0; i < GROW_ENTRIES; i++) {
+        spec s = in_case(&handler, KIND(INTERFERENCE), &c);
+        s.content = content;
+        seq_job *job = append(h, &s);
+        assert_status(job, ST(OK));
+        indexes[i] = job->index;
+        memcpy(hashes[i], job->leaf_hash, 32);
+        advance(&handler, job);
+        advance_case(&c, job);
+        seq_job_free(job);
+    }
+    free(content);
+    size_t grown = store_map_size(h->st);
+    assert_true(grown >= 4 * initial); /* at least two growths */
+
+    h_stop(h);
+    h_start(h);
+    store_txn *txn;
+    assert_int_equal(store_read_begin(h->st, &txn), 0);
+    for (int i = 0; i < GROW_ENTRIES; i++) {
+        uint64_t index;
+        assert_int_equal(store_find_leaf(txn, hashes[i], &index), 0);
+        assert_int_equal(index, indexes[i]);
+        const uint8_t *leaf;
+        size_t len;
+        assert_int_equal(store_get_leaf(txn, index, &leaf, &len), 0);
+        uint8_t lh[32];
+        entry_leaf_hash(leaf, len, lh);
+        assert_memory_equal(lh, hashes[i], 32);
+    }
+    uint64_t length;
+    uint8_t head[32];
+    assert_int_equal(store_get_case(txn, "QJ-M", &length, head), 0);
+    assert_int_equal(length, GROW_ENTRIES);
+    assert_memory_equal(head, c.head, 32);
+    store_txn_end(txn);
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * Stopping: what was queued is finished, what comes later is refused.
+ */
+
+static void test_stop(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0};
+    tkey_make(&admin.key, 1);
+    genesis(h, &admin);
+    actor handler = {0};
+    tkey_make(&handler.key, 2);
+    spec s = by(&admin, KIND(KEY_ENROLL));
+    s.subject = handler.key.pk;
+    s.roles = ROLE(HANDLER);
+    seq_job *queued = make_job(&s);
+    sequencer_submit(h->seq, queued);
+    sequencer_stop(h->seq);
+    assert_status(queued, ST(OK)); /* finished before the thread ended */
+    verify_receipt(h, queued);
+
+    advance(&admin, queued);
+    s = by(&admin, KIND(KEY_REVOKE));
+    s.subject = handler.key.pk;
+    seq_job *late = make_job(&s);
+    sequencer_submit(h->seq, late);
+    assert_status(late, ST(UNAVAILABLE));
+    assert_message_has(late, "shutting down");
+
+    /* An unprepared job is answered at once with its own status. */
+    seq_job *unprepared = seq_job_new(NULL, 0, NULL, 0);
+    assert_true(sequencer_prepare(unprepared, ORIGIN) < 0);
+    sequencer_submit(h->seq, unprepared);
+
+    seq_job *done = sequencer_take_done(h->seq);
+    assert_ptr_equal(done, queued);
+    assert_ptr_equal(done->next, late);
+    assert_ptr_equal(late->next, unprepared);
+    assert_null(unprepared->next);
+    assert_status(unprepared, ST(INVALID_ARGUMENT));
+    seq_job_free(queued);
+    seq_job_free(late);
+    seq_job_free(unprepared);
+    sequencer_stop(h->seq); /* again: nothing */
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * A batch whose commit fails: nothing is acknowledged, refusals decided on
+ * committed state keep their status, duplicates of committed entries keep
+ * their receipt, and the log goes on once writes work again.
+ */
+
+static void failed_commit(harness *h, int error, Liuhen__Status want, actor *admin, actor *hd,
+                          tcase *c, const seq_job *committed)
+{
+    sequencer_stats stats;
+    sequencer_get_stats(h->seq, &stats);
+    uint64_t size = stats.tree_size;
+    seq_checkpoint *before = sequencer_latest(h->seq);
+
+    spec warm = by(admin, KIND(APPEAL));
+    warm.case_id = "QJ-W";
+    uint8_t nothing[32] = {9};
+    warm.case_prev = nothing;
+    seq_job *warmup = make_job(&warm);
+    seq_job *jobs[5];
+    tcase empty = {"QJ-NONE", 0, {0}};
+    spec s = in_case(hd, KIND(APPEAL), &empty); /* refused on committed state */
+    s.case_prev = nothing;
+    jobs[0] = make_job(&s);
+    jobs[1] = clone_job(committed); /* a duplicate of a committed entry */
+    s = in_case(hd, KIND(INTERFERENCE), c);
+    jobs[2] = make_job(&s);       /* to be accepted */
+    jobs[3] = make_job(&s);       /* the same links: a conflict with jobs[2] */
+    jobs[4] = clone_job(jobs[2]); /* a duplicate of jobs[2] */
+
+    gate_close(h, warmup);
+    atomic_store(&inject_errno, error);
+    for (int i = 0; i < 5; i++)
+        sequencer_submit(h->seq, jobs[i]);
+    gate_open(h);
+    wait_done(h, 5);
+    atomic_store(&inject_errno, 0);
+
+    assert_status(jobs[0], ST(INVALID_ARGUMENT));
+    assert_status(jobs[1], ST(DUPLICATE));
+    assert_int_equal(jobs[1]->index, committed->index);
+    assert_int_equal(jobs[1]->checkpoint->size, size);
+    verify_receipt(h, jobs[1]);
+    for (int i = 2; i < 5; i++) {
+        assert_status(jobs[i], want);
+        assert_message_has(jobs[i], "nothing was written");
+        assert_null(jobs[i]->checkpoint);
+    }
+    sequencer_get_stats(h->seq, &stats);
+    assert_int_equal(stats.tree_size, size);
+    assert_int_equal(stats.disk_full, error == ENOSPC);
+    seq_checkpoint *after = sequencer_latest(h->seq);
+    assert_ptr_equal(after, before);
+    seq_checkpoint_unref(after);
+    seq_checkpoint_unref(before);
+
+    /* Reads go on; the store holds nothing of the batch. */
+    store_txn *txn;
+    assert_int_equal(store_read_begin(h->st, &txn), 0);
+    uint64_t stored;
+    assert_int_equal(store_get_size(txn, &stored), 0);
+    assert_int_equal(stored, size);
+    store_txn_end(txn);
+
+    /* Writes work again: the same entry is accepted now. */
+    seq_job *retry = clone_job(jobs[2]);
+    run(h, &retry, 1);
+    assert_status(retry, ST(OK));
+    assert_int_equal(retry->index, size);
+    verify_receipt(h, retry);
+    sequencer_get_stats(h->seq, &stats);
+    assert_false(stats.disk_full);
+    advance(hd, retry);
+    advance_case(c, retry);
+    seq_job_free(retry);
+    seq_job_free(warmup);
+    for (int i = 0; i < 5; i++)
+        seq_job_free(jobs[i]);
+}
+
+static void test_write_errors(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, hd = {0};
+    tkey_make(&admin.key, 1);
+    tkey_make(&hd.key, 2);
+    genesis(h, &admin);
+    enroll(h, &admin, &hd, ROLE(HANDLER), "办案员");
+    tcase c = {"QJ-F", 0, {0}};
+    spec s = in_case(&hd, KIND(INTERFERENCE), &c);
+    seq_job *committed = append(h, &s);
+    assert_status(committed, ST(OK));
+    advance(&hd, committed);
+    advance_case(&c, committed);
+
+    /* DESIGN.md: disk full gives UNAVAILABLE to appends. */
+    failed_commit(h, ENOSPC, ST(UNAVAILABLE), &admin, &hd, &c, committed);
+    /* Any other write error: INTERNAL, and likewise nothing written. */
+    failed_commit(h, EIO, ST(INTERNAL), &admin, &hd, &c, committed);
+    seq_job_free(committed);
+
+    /* Everything acknowledged is there after reopening. */
+    h_stop(h);
+    h_start(h);
+    sequencer_stats stats;
+    sequencer_get_stats(h->seq, &stats);
+    assert_int_equal(stats.tree_size, 5);
+    h_close(h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_prepare_failures),
+        cmocka_unit_test(test_genesis),
+        cmocka_unit_test(test_roles),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_conflicts),
+        cmocka_unit_test(test_duplicate),
+        cmocka_unit_test(test_big_batch),
+        cmocka_unit_test(test_reopen),
+        cmocka_unit_test(test_map_growth),
+        cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_write_errors),
+    };
+    return cmocka_run_group_tests(tests, global_setup, NULL);
+}
