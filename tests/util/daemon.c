@@ -110,7 +110,8 @@ static bool socket_accepts(const char *path)
     return ok;
 }
 
-void td_start(td_daemon *d, const char *const *extra_args)
+/* Fork liuhend with the test's standard arguments; stderr to d->log. */
+static pid_t spawn_daemon(td_daemon *d, const char *const *extra_args)
 {
     const char *argv[64];
     size_t n = 0;
@@ -135,6 +136,27 @@ void td_start(td_daemon *d, const char *const *extra_args)
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
+    return pid;
+}
+
+int td_start_refused(td_daemon *d, const char *const *extra_args, int timeout_ms)
+{
+    pid_t pid = spawn_daemon(d, extra_args);
+    for (int waited = 0; waited < timeout_ms; waited += 20) {
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return status;
+        sleep_ms(20);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    fail_msg("liuhend did not refuse to start within %d ms; see %s", timeout_ms, d->log);
+    return -1;
+}
+
+void td_start(td_daemon *d, const char *const *extra_args)
+{
+    pid_t pid = spawn_daemon(d, extra_args);
     d->pid = pid;
     for (int waited = 0; waited < 20000; waited += 20) {
         int status;

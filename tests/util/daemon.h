@@ -42,6 +42,13 @@ void td_init(td_daemon *d);
 void td_start(td_daemon *d, const char *const *extra_args);
 
 /**
+ * Start liuhend expecting it to refuse: it must exit within timeout_ms.
+ * Fails the test (after killing it) if it is still running then.
+ * @return its wait status.
+ */
+int td_start_refused(td_daemon *d, const char *const *extra_args, int timeout_ms);
+
+/**
  * Send `sig` to the daemon and wait for it.
  * @return its exit status as waitpid gives it.
  */
