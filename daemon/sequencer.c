@@ -937,9 +937,14 @@ static void fail_batch(sequencer *seq, int rc, bool map_full)
 {
     Liuhen__Status status = LIUHEN__STATUS__STATUS_INTERNAL;
     char cause[160];
-    if (rc == -ENOSPC) {
+    /* A full disk shows as ENOSPC or EDQUOT, and as EIO when LMDB's write
+     * came up short: in each case nothing was stored, reads go on, and the
+     * writer can try again, so the client may retry later (UNAVAILABLE). */
+    bool storage = rc == -ENOSPC || rc == -EDQUOT || rc == -EIO;
+    if (storage) {
         status = LIUHEN__STATUS__STATUS_UNAVAILABLE;
-        snprintf(cause, sizeof cause, "disk full: nothing was written");
+        snprintf(cause, sizeof cause, "storage full or failing (%s): nothing was written",
+                 lh_errname(rc));
     } else if (map_full) {
         snprintf(cause, sizeof cause,
                  "the store's map is full and could not grow: nothing was "
@@ -974,11 +979,10 @@ static void fail_batch(sequencer *seq, int rc, bool map_full)
         job_reset_result(job);
         job_set(job, status, "%s", cause);
     }
-    if (rc == -ENOSPC) {
-        pthread_mutex_lock(&seq->lock);
-        seq->disk_full = true;
-        pthread_mutex_unlock(&seq->lock);
-    }
+    /* The flag says what the last commit ran into. */
+    pthread_mutex_lock(&seq->lock);
+    seq->disk_full = storage;
+    pthread_mutex_unlock(&seq->lock);
     if (!keep_duplicates)
         return;
     store_txn *txn;

@@ -21,6 +21,7 @@
 #include "errors.h"
 #include "memstore.h"
 #include "merkle.h"
+#include "testutil.h"
 #include "vec.h"
 
 /* The largest tree size merkle.txt uses. */
@@ -28,41 +29,6 @@
 
 /* The store of the leaves "leaf-<i>" shared by the vector tests. */
 static memstore vec_store;
-
-/* Deterministic randomness (splitmix64), so that a failure can be replayed. */
-static uint64_t rng_state = UINT64_C(0x6c697568656e2121);
-
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-/* A uniform-enough value in [0, bound) for the small bounds used here. */
-static uint64_t rng_below(uint64_t bound)
-{
-    return rng_next() % bound;
-}
-
-static int setup_vec_store(void **state)
-{
-    (void)state;
-    if (sodium_init() < 0)
-        return -1;
-    for (uint64_t i = 0; i < VEC_TREE_SIZE; i++)
-        if (memstore_append_vector_leaf(&vec_store, i) != 0)
-            return -1;
-    return 0;
-}
-
-static int teardown_vec_store(void **state)
-{
-    (void)state;
-    memstore_free(&vec_store);
-    return 0;
-}
 
 /* Root of the store's tree of size s, or 0 if the store is too small. */
 static int store_root(memstore *ms, uint64_t s, uint8_t out[MERKLE_HASH_SIZE])
@@ -214,7 +180,7 @@ static void test_vectors(void **state)
     memstore *ms = &vec_store;
     static uint8_t roots[VEC_TREE_SIZE + 1][MERKLE_HASH_SIZE];
     static uint8_t have_root[VEC_TREE_SIZE + 1];
-    unsigned seen[FORM_COUNT] = {0}, checked[FORM_COUNT] = {0};
+    tu_vec_tally tally;
     uint8_t want[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], got[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
     uint8_t h[MERKLE_HASH_SIZE], leaf[MERKLE_HASH_SIZE];
     size_t want_len, got_len;
@@ -222,18 +188,10 @@ static void test_vectors(void **state)
     vec_line *l;
 
     memset(have_root, 0, sizeof have_root);
+    tu_vec_tally_init(&tally, "merkle.txt", form_name, FORM_COUNT);
     vec_open(&vf, "merkle.txt");
     while ((l = vec_next(&vf)) != NULL) {
-        int form = FORM_COUNT;
-        for (int f = 0; f < FORM_COUNT; f++)
-            if (strcmp(l->field[0], form_name[f]) == 0)
-                form = f;
-        if (form == FORM_COUNT) {
-            fail_msg("merkle.txt:%u: unknown line form %s", l->lineno, l->field[0]);
-            continue;
-        }
-        seen[form]++;
-        switch (form) {
+        switch (tu_vec_tally_ran(&tally, l->field[0])) {
         case FORM_LEAF: {
             assert_int_equal(l->nfields, 3);
             uint64_t i = vec_u64(l->field[1]);
@@ -287,19 +245,13 @@ static void test_vectors(void **state)
             break;
         }
         }
-        checked[form]++;
     }
     vec_close(&vf);
 
-    unsigned total = 0;
-    for (int f = 0; f < FORM_COUNT; f++) {
-        if (seen[f] == 0)
-            fail_msg("merkle.txt has no %s line", form_name[f]);
-        assert_int_equal(checked[f], seen[f]);
-        total += checked[f];
-    }
-    printf("merkle: %u vectors checked (leaf %u, root %u, inclusion %u, consistency %u)\n", total,
-           checked[FORM_LEAF], checked[FORM_ROOT], checked[FORM_INCLUSION],
+    size_t total = tu_vec_tally_done(&tally);
+    const size_t *checked = tally.ran;
+    printf("merkle: %zu vectors checked (leaf %zu, root %zu, inclusion %zu, consistency %zu)\n",
+           total, checked[FORM_LEAF], checked[FORM_ROOT], checked[FORM_INCLUSION],
            checked[FORM_CONSISTENCY]);
 }
 
@@ -339,22 +291,25 @@ static void test_round_trips(void **state)
     unsigned proofs = 0;
 
     for (uint64_t i = 0; i < RT_LEAVES; i++) {
+        /* The index leads every leaf's data so that no two leaves are
+         * equal: the tamper cases below rely on distinct neighbours. */
         uint8_t data[64];
-        size_t n = (size_t)rng_below(sizeof data + 1);
-        randombytes_buf(data, n);
+        size_t n = 8 + (size_t)tu_rng_below(sizeof data - 8 + 1);
+        tu_put_be64(data, i);
+        tu_rng_bytes(data + 8, n - 8);
         merkle_leaf_hash(leaves[i], data, n);
         assert_int_equal(memstore_append(&ms, leaves[i]), 0);
         assert_int_equal(ms.count, merkle_stored_count(i + 1));
     }
     for (uint64_t s = 0; s <= RT_LEAVES; s++) {
         assert_int_equal(merkle_tree_hash(roots[s], s, memstore_read, &ms), 0);
-        if (s <= 130 || rng_below(20) == 0 || s == RT_LEAVES) {
+        if (s <= 130 || tu_rng_below(20) == 0 || s == RT_LEAVES) {
             ref_mth(ref, (const uint8_t(*)[MERKLE_HASH_SIZE])leaves, s);
             assert_memory_equal(roots[s], ref, MERKLE_HASH_SIZE);
         }
     }
     /* Every inclusion proof for the small sizes and a few large ones. */
-    uint64_t big[4] = {1024, 1025, 1000 + rng_below(1000), RT_LEAVES};
+    uint64_t big[4] = {1024, 1025, 1000 + tu_rng_below(1000), RT_LEAVES};
     for (uint64_t s = 1; s <= 64 + 4; s++) {
         uint64_t size = s <= 64 ? s : big[s - 65];
         for (uint64_t i = 0; i < size; i++) {
@@ -375,8 +330,8 @@ static void test_round_trips(void **state)
                 ;
             m = t - (n - 1) * n / 2 + 1;
         } else {
-            n = rng_below(RT_LEAVES + 1);
-            m = rng_below(n + 1);
+            n = tu_rng_below(RT_LEAVES + 1);
+            m = tu_rng_below(n + 1);
         }
         assert_int_equal(merkle_consistency_proof(proof, &len, m, n, memstore_read, &ms), 0);
         assert_true(len <= MERKLE_MAX_PROOF);
@@ -412,8 +367,8 @@ static void test_stored_index(void **state)
     }
     /* Large coordinates, up to the biggest tree. */
     for (unsigned t = 0; t < 10000; t++) {
-        int level = (int)rng_below(62), got_level;
-        uint64_t n = rng_next() >> (2 + level), got_n; /* (n + 1) << level <= 2^62 */
+        int level = (int)tu_rng_below(62), got_level;
+        uint64_t n = tu_rng() >> (2 + level), got_n; /* (n + 1) << level <= 2^62 */
         merkle_split_stored_index(merkle_stored_index(level, n), &got_level, &got_n);
         assert_int_equal(got_level, level);
         assert_int_equal(got_n, n);
@@ -567,7 +522,7 @@ static void test_huge_trees(void **state)
     assert_int_equal(merkle_tree_hash(h, top, zero_read, &max), 0);
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         uint64_t n = sizes[s];
-        const uint64_t at[] = {0, 1, n / 2, n / 2 + 1, n - 2, n - 1, rng_below(n)};
+        const uint64_t at[] = {0, 1, n / 2, n / 2 + 1, n - 2, n - 1, tu_rng_below(n)};
         assert_int_equal(merkle_tree_hash(h, n, zero_read, &max), 0);
         for (size_t a = 0; a < sizeof at / sizeof at[0]; a++) {
             assert_int_equal(merkle_inclusion_proof(proof, &len, at[a], n, zero_read, &max), 0);
@@ -589,5 +544,11 @@ int main(void)
         cmocka_unit_test(test_stored_index), cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_huge_trees),
     };
-    return cmocka_run_group_tests(tests, setup_vec_store, teardown_vec_store);
+    /* The store of the vector leaves is built once, for every test. */
+    if (sodium_init() < 0 || tu_vec_store_fill(&vec_store, VEC_TREE_SIZE) != 0)
+        return 1;
+    tu_rng_seed(UINT64_C(0x6c697568656e2121));
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    memstore_free(&vec_store);
+    return rc;
 }
