@@ -48,6 +48,11 @@ _Static_assert(SK_SALTBYTES == crypto_pwhash_SALTBYTES, "salt size");
 _Static_assert(SK_NONCEBYTES == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, "nonce size");
 _Static_assert(SK_TRAILER == crypto_aead_xchacha20poly1305_ietf_ABYTES, "tag size");
 _Static_assert(KEYFILE_NAME_MAX <= 255, "the name length is stored in one byte");
+/* A key's name is a note key name, its key id the note key id (keyfile.h). */
+_Static_assert(KEYFILE_NAME_MAX <= NOTE_NAME_MAX, "key names are note key names");
+_Static_assert(KEYFILE_PUBLICKEYBYTES == NOTE_PUBKEY_LEN, "public key size");
+_Static_assert(KEYFILE_VKEY_MAX >= KEYFILE_NAME_MAX + 1 + 8 + 1 + TEXT_B64_LEN(1 + NOTE_PUBKEY_LEN),
+               "KEYFILE_VKEY_MAX holds a verifier key");
 
 /* A file's Argon2id limits are bounded before the KDF runs, so that a crafted
  * file cannot make a reader spend minutes or gigabytes before the tag check. */
@@ -81,25 +86,19 @@ struct scratch {
     char text[KEYFILE_SECRET_FILE_MAX + 1];
 };
 
-static void put_u64be(uint8_t *p, uint64_t v)
+/* The structure's integers are big-endian, n bytes long. */
+static void put_be(uint8_t *p, size_t n, uint64_t v)
 {
-    for (int i = 7; i >= 0; i--) {
+    for (size_t i = n; i-- > 0; v >>= 8)
         p[i] = (uint8_t)v;
-        v >>= 8;
-    }
 }
 
-static uint64_t get_u64be(const uint8_t *p)
+static uint64_t get_be(const uint8_t *p, size_t n)
 {
     uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
+    for (size_t i = 0; i < n; i++)
         v = (v << 8) | p[i];
     return v;
-}
-
-static uint32_t get_u32be(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static bool is_zero(const uint8_t *p, size_t n)
@@ -110,90 +109,45 @@ static bool is_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
-/* Unicode White_Space (as Go's unicode.IsSpace, which the reference note
- * implementation uses), minus the C0 and C1 controls caught before. */
-static bool is_space(uint32_t cp)
-{
-    return cp == 0x20 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
-           cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
-
 /*
- * Check a key name against c2sp.org/signed-note ("non-empty, well-formed
- * UTF-8 containing neither Unicode spaces nor plus") and our own bounds and
- * refusal of control characters. On failure, *why completes the sentence
- * "the key name ...".
+ * Check a key name: a C2SP signed-note key name (note_name_valid(): valid
+ * UTF-8, no Unicode white space, no '+', and no control character, C0, DEL
+ * or C1) of at most KEYFILE_NAME_MAX bytes. On failure, *why completes the
+ * sentence "the key name ...".
  */
 static bool name_valid(const uint8_t *s, size_t len, const char **why)
 {
-    if (len == 0) {
+    if (len == 0)
         *why = "is empty";
-        return false;
-    }
-    if (len > KEYFILE_NAME_MAX) {
+    else if (len > KEYFILE_NAME_MAX)
         *why = "is longer than 128 bytes";
-        return false;
-    }
-    if (!text_utf8_valid(s, len)) {
+    else if (!text_utf8_valid(s, len))
         *why = "is not valid UTF-8";
-        return false;
-    }
-    size_t i = 0;
-    while (i < len) {
-        /* Already validated: only the code point value is needed. */
-        uint32_t cp;
-        size_t n;
-        if (s[i] < 0x80) {
-            cp = s[i];
-            n = 1;
-        } else if ((s[i] & 0xE0) == 0xC0) {
-            cp = s[i] & 0x1Fu;
-            n = 2;
-        } else if ((s[i] & 0xF0) == 0xE0) {
-            cp = s[i] & 0x0Fu;
-            n = 3;
-        } else {
-            cp = s[i] & 0x07u;
-            n = 4;
-        }
-        for (size_t k = 1; k < n; k++)
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
-            *why = "holds a control character";
-            return false;
-        }
-        if (is_space(cp)) {
-            *why = "holds white space";
-            return false;
-        }
-        if (cp == '+') {
-            *why = "holds '+', which separates the fields of a verifier key";
-            return false;
-        }
-        i += n;
-    }
-    return true;
-}
-
-/* c2sp.org/signed-note: key id = SHA-256(name || 0x0A || 0x01 || pubkey)[:4]. */
-static void compute_keyid(const uint8_t *name, size_t name_len,
-                          const uint8_t pk[KEYFILE_PUBLICKEYBYTES], uint8_t keyid[4])
-{
-    static const uint8_t sep[2] = {0x0A, 0x01};
-    uint8_t h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, name, name_len);
-    crypto_hash_sha256_update(&st, sep, sizeof sep);
-    crypto_hash_sha256_update(&st, pk, KEYFILE_PUBLICKEYBYTES);
-    crypto_hash_sha256_final(&st, h);
-    memcpy(keyid, h, 4);
+    else if (!note_name_valid((const char *)s, len))
+        *why = "holds white space, '+' (which separates the fields of a verifier key) or a "
+               "control character";
+    else
+        return true;
+    return false;
 }
 
 static int init_sodium(lh_err *err)
 {
     if (sodium_init() < 0)
         return lh_err_set(err, LH_EINTERNAL, "libsodium cannot be initialised");
+    return 0;
+}
+
+/* New scratch space, libsodium initialised first; `purpose` completes "no
+ * secure memory to ...". The caller frees *out with sodium_free(). */
+static int scratch_new(struct scratch **out, const char *purpose, lh_err *err)
+{
+    int rc = init_sodium(err);
+    if (rc != 0)
+        return rc;
+    *out = sodium_malloc(sizeof **out);
+    if (*out == NULL)
+        return lh_err_set(err, LH_ENOMEM, "no secure memory to %s", purpose);
     return 0;
 }
 
@@ -208,7 +162,8 @@ static int key_new(const uint8_t *name, size_t name_len, const uint8_t seed[KEYF
     memcpy(k->name, name, name_len);
     k->name_len = (uint8_t)name_len;
     crypto_sign_seed_keypair(k->pk, k->sk, seed);
-    compute_keyid(name, name_len, k->pk, k->keyid);
+    put_be(k->keyid, sizeof k->keyid,
+           note_keyid((const char *)name, name_len, NOTE_TYPE_ED25519, k->pk));
     /* Nothing writes to a key after this: make a stray write fault. */
     sodium_mprotect_readonly(k);
     *out = k;
@@ -271,16 +226,25 @@ const uint8_t *keyfile_key_pubkey(const keyfile_key *key)
 
 uint32_t keyfile_key_id(const keyfile_key *key)
 {
-    return get_u32be(key->keyid);
+    return (uint32_t)get_be(key->keyid, sizeof key->keyid);
 }
 
 size_t keyfile_key_vkey(const keyfile_key *key, char out[KEYFILE_VKEY_MAX])
 {
-    uint8_t typed[1 + KEYFILE_PUBLICKEYBYTES];
-    typed[0] = 0x01; /* c2sp.org/signed-note: signature type Ed25519 */
-    memcpy(typed + 1, key->pk, KEYFILE_PUBLICKEYBYTES);
-    int n = snprintf(out, KEYFILE_VKEY_MAX, "%s+%08x+", key->name, (unsigned)keyfile_key_id(key));
-    return (size_t)n + text_b64_encode(out + n, typed, sizeof typed);
+    /* c2sp.org/signed-note: signature type Ed25519. A key's name is a valid
+     * note key name and its key id the note key id, so this cannot fail. */
+    note_verifier v;
+    memset(&v, 0, sizeof v);
+    memcpy(v.name, key->name, key->name_len);
+    v.keyid = keyfile_key_id(key);
+    v.type = NOTE_TYPE_ED25519;
+    memcpy(v.pubkey, key->pk, KEYFILE_PUBLICKEYBYTES);
+    size_t n = 0;
+    if (note_vkey_format(&v, out, KEYFILE_VKEY_MAX, &n) != 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    return n;
 }
 
 int keyfile_sign(const keyfile_key *key, const uint8_t *msg, size_t len,
@@ -359,12 +323,10 @@ int keyfile_encode_secret(const keyfile_key *key, const char *passphrase, keyfil
         return lh_err_set(err, LH_EINVAL, "unknown kdf level %d", (int)kdf);
     if (out_size < KEYFILE_SECRET_TEXT_MAX)
         return lh_err_set(err, LH_ELENGTH, "%zu bytes are too few for a secret key file", out_size);
-    int rc = init_sodium(err);
+    struct scratch *s = NULL;
+    int rc = scratch_new(&s, "encode a secret key", err);
     if (rc != 0)
         return rc;
-    struct scratch *s = sodium_malloc(sizeof *s);
-    if (s == NULL)
-        return lh_err_set(err, LH_ENOMEM, "no secure memory to encode a secret key");
 
     uint8_t *b = s->bin;
     size_t n = key->name_len;
@@ -385,8 +347,8 @@ int keyfile_encode_secret(const keyfile_key *key, const char *passphrase, keyfil
         checksum(b, seed_off + KEYFILE_SEEDBYTES, b + seed_off + KEYFILE_SEEDBYTES);
     } else {
         b[SK_OFF_KDF] = SK_KDF_ARGON2;
-        put_u64be(b + SK_OFF_OPS, ops);
-        put_u64be(b + SK_OFF_MEM, mem);
+        put_be(b + SK_OFF_OPS, 8, ops);
+        put_be(b + SK_OFF_MEM, 8, mem);
         randombytes_buf(b + SK_OFF_SALT, SK_SALTBYTES);
         randombytes_buf(b + SK_OFF_NONCE, SK_NONCEBYTES);
         rc = derive_kek(s, passphrase, b + SK_OFF_SALT, ops, mem, err);
@@ -461,12 +423,10 @@ static int parse_secret(const char *text, size_t len, struct scratch *s, size_t 
 static int decode_secret(const char *text, size_t len, const char *passphrase, keyfile_key **key,
                          const char *what, lh_err *err)
 {
-    int rc = init_sodium(err);
+    struct scratch *s = NULL;
+    int rc = scratch_new(&s, "decode a secret key", err);
     if (rc != 0)
         return rc;
-    struct scratch *s = sodium_malloc(sizeof *s);
-    if (s == NULL)
-        return lh_err_set(err, LH_ENOMEM, "no secure memory to decode a secret key");
     size_t bin_len = 0;
     rc = parse_secret(text, len, s, &bin_len, what, err);
     if (rc != 0)
@@ -486,8 +446,8 @@ static int decode_secret(const char *text, size_t len, const char *passphrase, k
     }
     size_t seed_off = SK_OFF_NAME + n;
     const uint8_t *trailer = b + seed_off + KEYFILE_SEEDBYTES;
-    uint64_t ops = get_u64be(b + SK_OFF_OPS);
-    uint64_t mem = get_u64be(b + SK_OFF_MEM);
+    uint64_t ops = get_be(b + SK_OFF_OPS, 8);
+    uint64_t mem = get_be(b + SK_OFF_MEM, 8);
 
     if (b[SK_OFF_KDF] == SK_KDF_NONE) {
         /* Canonical form: the KDF fields of an unencrypted key are zero. */
@@ -535,7 +495,7 @@ static int decode_secret(const char *text, size_t len, const char *passphrase, k
      * corrupted in a way the checksum missed, or a file assembled by hand. */
     if (sodium_memcmp(k->keyid, b + SK_OFF_KEYID, 4) != 0) {
         rc = lh_err_set(err, LH_EKEYFILE, "%s: the key id %08x does not match the key (%08x)", what,
-                        (unsigned)get_u32be(b + SK_OFF_KEYID), (unsigned)keyfile_key_id(k));
+                        (unsigned)get_be(b + SK_OFF_KEYID, 4), (unsigned)keyfile_key_id(k));
         keyfile_key_free(k);
         goto out;
     }
@@ -678,12 +638,10 @@ int keyfile_write_secret(const char *path, const keyfile_key *key, const char *p
                           "secret key file %s already exists: it is never "
                           "overwritten",
                           path);
-    int rc = init_sodium(err);
+    struct scratch *s = NULL;
+    int rc = scratch_new(&s, "encode a secret key", err);
     if (rc != 0)
         return rc;
-    struct scratch *s = sodium_malloc(sizeof *s);
-    if (s == NULL)
-        return lh_err_set(err, LH_ENOMEM, "no secure memory to encode a secret key");
     size_t len = 0;
     rc = keyfile_encode_secret(key, passphrase, kdf, s->text, sizeof s->text, &len, err);
     if (rc == 0)
@@ -692,114 +650,86 @@ int keyfile_write_secret(const char *path, const keyfile_key *key, const char *p
     return rc;
 }
 
-int keyfile_read_secret(const char *path, const char *passphrase, keyfile_key **key, lh_err *err)
+/* Room for the name of a secret key file in messages: "key file PATH". */
+#define WHAT_MAX (64 + PATH_MAX)
+
+/*
+ * Read a secret key file into the text of new scratch space, and name it
+ * in `what` for messages. The caller frees *out with sodium_free().
+ */
+static int read_secret_file(const char *path, struct scratch **out, size_t *len,
+                            char what[WHAT_MAX], lh_err *err)
 {
-    int rc = init_sodium(err);
+    struct scratch *s = NULL;
+    int rc = scratch_new(&s, "read a secret key", err);
     if (rc != 0)
         return rc;
-    struct scratch *s = sodium_malloc(sizeof *s);
-    if (s == NULL)
-        return lh_err_set(err, LH_ENOMEM, "no secure memory to read a secret key");
-    size_t len = 0;
-    rc =
-        read_small_file(path, true, s->text, KEYFILE_SECRET_FILE_MAX, &len, "secret key file", err);
-    if (rc == 0) {
-        char what[64 + PATH_MAX];
-        snprintf(what, sizeof what, "key file %s", path);
-        rc = decode_secret(s->text, len, passphrase, key, what, err);
+    rc = read_small_file(path, true, s->text, KEYFILE_SECRET_FILE_MAX, len, "secret key file", err);
+    if (rc != 0) {
+        sodium_free(s);
+        return rc;
     }
+    snprintf(what, WHAT_MAX, "key file %s", path);
+    *out = s;
+    return 0;
+}
+
+int keyfile_read_secret(const char *path, const char *passphrase, keyfile_key **key, lh_err *err)
+{
+    struct scratch *s = NULL;
+    size_t len = 0;
+    char what[WHAT_MAX];
+    int rc = read_secret_file(path, &s, &len, what, err);
+    if (rc != 0)
+        return rc;
+    rc = decode_secret(s->text, len, passphrase, key, what, err);
     sodium_free(s);
     return rc;
 }
 
 int keyfile_secret_is_encrypted(const char *path, bool *encrypted, lh_err *err)
 {
-    int rc = init_sodium(err);
+    struct scratch *s = NULL;
+    size_t len = 0, bin_len = 0;
+    char what[WHAT_MAX];
+    int rc = read_secret_file(path, &s, &len, what, err);
     if (rc != 0)
         return rc;
-    struct scratch *s = sodium_malloc(sizeof *s);
-    if (s == NULL)
-        return lh_err_set(err, LH_ENOMEM, "no secure memory to read a secret key");
-    size_t len = 0;
-    rc =
-        read_small_file(path, true, s->text, KEYFILE_SECRET_FILE_MAX, &len, "secret key file", err);
-    if (rc == 0) {
-        char what[64 + PATH_MAX];
-        snprintf(what, sizeof what, "key file %s", path);
-        size_t bin_len = 0;
-        rc = parse_secret(s->text, len, s, &bin_len, what, err);
-        if (rc == 0)
-            *encrypted = s->bin[SK_OFF_KDF] == SK_KDF_ARGON2;
-    }
+    rc = parse_secret(s->text, len, s, &bin_len, what, err);
+    if (rc == 0)
+        *encrypted = s->bin[SK_OFF_KDF] == SK_KDF_ARGON2;
     sodium_free(s);
     return rc;
 }
 
 /* ---- public keys -------------------------------------------------------- */
 
-static bool lower_hex8(const char *s, uint32_t *v)
-{
-    uint32_t x = 0;
-    for (int i = 0; i < 8; i++) {
-        char c = s[i];
-        uint32_t d;
-        if (c >= '0' && c <= '9')
-            d = (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            d = (uint32_t)(c - 'a' + 10);
-        else
-            return false;
-        x = x << 4 | d;
-    }
-    *v = x;
-    return true;
-}
-
 int keyfile_parse_vkey(const char *text, size_t len, keyfile_pub *pub, lh_err *err)
 {
+    if (text == NULL || pub == NULL)
+        return lh_err_set(err, LH_EINVAL, "verifier key: NULL argument");
     int rc = init_sodium(err);
     if (rc != 0)
         return rc;
-    /* The name holds no '+', so the first '+' ends it and the key id
-     * follows; the base64 alphabet holds '+', so it is not split further. */
-    const char *plus1 = memchr(text, '+', len);
-    if (plus1 == NULL)
-        return lh_err_set(err, LH_EKEYFILE, "verifier key has no '+': not name+keyid+key");
-    size_t name_len = (size_t)(plus1 - text);
+    /* The name ends at the first '+' (it holds none). keyfile.h's names are
+     * note key names of at most KEYFILE_NAME_MAX bytes: that stricter bound
+     * is checked first, as every rule on names is. */
+    const char *plus = memchr(text, '+', len);
     const char *why = NULL;
-    if (!name_valid((const uint8_t *)text, name_len, &why))
+    if (plus != NULL && !name_valid((const uint8_t *)text, (size_t)(plus - text), &why))
         return lh_err_set(err, LH_EKEYFILE, "verifier key: the key name %s", why);
-    const char *hex = plus1 + 1;
-    size_t rest = len - name_len - 1;
-    uint32_t keyid = 0;
-    if (rest < 9 || hex[8] != '+' || !lower_hex8(hex, &keyid))
-        return lh_err_set(err, LH_EKEYFILE,
-                          "verifier key %.*s: the key id is not 8 lowercase hex digits followed "
-                          "by '+'",
-                          (int)name_len, text);
-    uint8_t typed[1 + KEYFILE_PUBLICKEYBYTES];
-    size_t typed_len = 0;
-    rc = text_b64_decode(typed, sizeof typed, &typed_len, hex + 9, rest - 9, sizeof typed);
-    if (rc == LH_ELENGTH)
-        return lh_err_set(err, LH_EKEYFILE,
-                          "verifier key %.*s: the key is not 33 bytes (type and Ed25519 key)",
-                          (int)name_len, text);
+    /* The rest is a note verifier key of type Ed25519 (0x01). Every way it
+     * can be malformed is one code, as for key files; a type other than
+     * 0x01 keeps LH_EALGO. */
+    note_verifier v;
+    rc = note_vkey_parse_type(text, len, NOTE_TYPE_ED25519, &v, err);
     if (rc != 0)
-        return lh_err_set(err, LH_EKEYFILE, "verifier key %.*s: the key is not valid base64",
-                          (int)name_len, text);
-    if (typed[0] != 0x01)
-        return lh_err_set(err, LH_EALGO, "verifier key %.*s: key type 0x%02x is not Ed25519 (0x01)",
-                          (int)name_len, text, typed[0]);
-    uint8_t id[4];
-    compute_keyid((const uint8_t *)text, name_len, typed + 1, id);
-    if (get_u32be(id) != keyid)
-        return lh_err_set(err, LH_EKEYFILE,
-                          "verifier key %.*s: key id %08x does not match the key (%08x)",
-                          (int)name_len, text, (unsigned)keyid, (unsigned)get_u32be(id));
-    memcpy(pub->name, text, name_len);
-    pub->name[name_len] = '\0';
-    memcpy(pub->pubkey, typed + 1, KEYFILE_PUBLICKEYBYTES);
-    pub->keyid = keyid;
+        return rc == LH_EALGO ? rc : LH_EKEYFILE;
+    /* v.name is zero-filled after the name, which is at most KEYFILE_NAME_MAX bytes. */
+    memcpy(pub->name, v.name, KEYFILE_NAME_MAX);
+    pub->name[KEYFILE_NAME_MAX] = '\0';
+    memcpy(pub->pubkey, v.pubkey, KEYFILE_PUBLICKEYBYTES);
+    pub->keyid = v.keyid;
     return 0;
 }
 

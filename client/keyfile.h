@@ -268,7 +268,10 @@ int keyfile_secret_is_encrypted(const char *path, bool *encrypted, lh_err *err);
  *                   NUL-terminated.
  * @param[out] pub   written on success only.
  * @return 0; LH_EKEYFILE for any malformed form (err says which part);
- *         LH_EALGO for a type byte other than 0x01 (Ed25519).
+ *         LH_EALGO for a type byte other than 0x01 (Ed25519); LH_EINVAL if
+ *         text or pub is NULL.
+ * @note The parsing is note_vkey_parse_type()'s (note.h), with the key
+ *       name bound of this file.
  */
 int keyfile_parse_vkey(const char *text, size_t len, keyfile_pub *pub, lh_err *err);
 

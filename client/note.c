@@ -221,7 +221,9 @@ static int parse_key_fields(const char *s, size_t len, const char *what,
     return 0;
 }
 
-int note_vkey_parse(const char *vkey, size_t len, note_verifier *out, lh_err *err)
+/* note_vkey_parse(), and when want_type is not 0, the type byte must be want_type. */
+static int vkey_parse(const char *vkey, size_t len, uint8_t want_type, note_verifier *out,
+                      lh_err *err)
 {
     if (vkey == NULL || out == NULL)
         return lh_err_set(err, LH_EINVAL, "vkey: NULL argument");
@@ -233,6 +235,11 @@ int note_vkey_parse(const char *vkey, size_t len, note_verifier *out, lh_err *er
     int rc = parse_key_fields(vkey, len, "vkey", v.name, &v.keyid, key, err);
     if (rc != 0)
         return rc;
+    /* Before the key id: the id hashes the type, so a key of another type
+     * would otherwise be reported as a key id that does not match. */
+    if (want_type != 0 && key[0] != want_type)
+        return lh_err_set(err, LH_EALGO, "vkey %s: signature type 0x%02x, not 0x%02x", v.name,
+                          key[0], want_type);
     v.type = key[0];
     memcpy(v.pubkey, key + 1, NOTE_PUBKEY_LEN);
     uint32_t want = note_keyid(v.name, strlen(v.name), v.type, v.pubkey);
@@ -243,6 +250,19 @@ int note_vkey_parse(const char *vkey, size_t len, note_verifier *out, lh_err *er
                           v.name, v.keyid, want);
     *out = v;
     return 0;
+}
+
+int note_vkey_parse(const char *vkey, size_t len, note_verifier *out, lh_err *err)
+{
+    return vkey_parse(vkey, len, 0, out, err);
+}
+
+int note_vkey_parse_type(const char *vkey, size_t len, uint8_t type, note_verifier *out,
+                         lh_err *err)
+{
+    if (type == 0)
+        return lh_err_set(err, LH_EINVAL, "vkey: no signature type given");
+    return vkey_parse(vkey, len, type, out, err);
 }
 
 /* Whether a verifier is well-formed: name, type and a key id matching its key. */

@@ -176,6 +176,18 @@ int note_verifier_init(note_verifier *out, const char *name, size_t name_len, ui
 int note_vkey_parse(const char *vkey, size_t len, note_verifier *out, lh_err *err);
 
 /**
+ * note_vkey_parse() for a key that must be of one signature type (a log key
+ * is 0x01, a witness key 0x04): a key of another supported type is refused
+ * with LH_EALGO before its key id is checked, since the key id hashes the
+ * type and would otherwise merely fail to match.
+ * @param[in]  type  NOTE_TYPE_ED25519 or NOTE_TYPE_COSIG.
+ * @return as note_vkey_parse(); LH_EINVAL also for a type of 0; LH_EALGO
+ *         also for a supported type other than type.
+ */
+int note_vkey_parse_type(const char *vkey, size_t len, uint8_t type, note_verifier *out,
+                         lh_err *err);
+
+/**
  * Format a verifier key as "<name>+<8 lowercase hex>+<base64(type || pubkey)>".
  * @param[in]  v        the key.
  * @param[out] out      cap bytes; receives the NUL-terminated string.

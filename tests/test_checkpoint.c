@@ -23,43 +23,8 @@
 
 #include "checkpoint.h"
 #include "note.h"
+#include "testutil.h"
 #include "vec.h"
-
-/* Fail with both error names and the detail when a call returns the wrong code. */
-#define assert_code(expr, want, e)                                                                 \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        int want_ = (want);                                                                        \
-        if (rc_ != want_)                                                                          \
-            fail_msg("%s: got %s, want %s (%s)", #expr, lh_errname(rc_), lh_errname(want_),        \
-                     (e)->msg);                                                                    \
-    } while (0)
-
-/* A deterministic generator (xorshift64*), so that a failure can be replayed. */
-static uint64_t rng_state = 0x243f6a8885a308d3ULL;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static void rng_bytes(uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        b[i] = (uint8_t)rng();
-}
-
-static void make_signer(note_signer *s, note_verifier *v, const char *name, uint8_t type)
-{
-    uint8_t seed[NOTE_SEED_LEN];
-    rng_bytes(seed, sizeof seed);
-    assert_int_equal(note_signer_from_seed(s, name, strlen(name), type, seed), 0);
-    if (v != NULL)
-        assert_int_equal(note_signer_verifier(s, v), 0);
-}
 
 static void set_origin(checkpoint *cp, const char *origin)
 {
@@ -96,17 +61,12 @@ static void merkle_root(uint64_t size, uint8_t root[CHECKPOINT_HASH_LEN])
     fail_msg("merkle.txt has no root for size %llu", (unsigned long long)size);
 }
 
-typedef struct expect {
-    const char *name;
-    int code;
-} expect;
-
 /*
  * liuhen's verdict for every body case, with its exact code. The 'either'
  * case root-non-canonical is refused: the root is decoded as canonical
  * base64 only (RFC 4648 §3.5), so one root has one text.
  */
-static const expect body_expect[] = {
+static const tu_expect body_expect[] = {
     {"extension-line", 0},
     {"size-leading-zero", LH_EPARSE},
     {"size-plus-sign", LH_EPARSE},
@@ -126,25 +86,13 @@ static const char *const cp_forms[] = {"seed", "name",    "vkey",       "skey", 
                                        "text", "sigline", "checkpoint", "body"};
 #define CP_FORMS (sizeof cp_forms / sizeof cp_forms[0])
 
-static size_t form_index(const char *form)
-{
-    for (size_t i = 0; i < CP_FORMS; i++)
-        if (strcmp(cp_forms[i], form) == 0)
-            return i;
-    fail_msg("unknown vector line form %s", form);
-    abort();
-}
-
 static void test_vectors(void **state)
 {
     (void)state;
     vec_file vf;
     vec_line *l;
-    size_t records[CP_FORMS] = {0}, ran[CP_FORMS] = {0};
-    vec_open(&vf, "checkpoint.txt");
-    while ((l = vec_next(&vf)) != NULL)
-        records[form_index(l->field[0])]++;
-    vec_close(&vf);
+    tu_vec_tally tally;
+    tu_vec_tally_init(&tally, "checkpoint.txt", cp_forms, CP_FORMS);
 
     uint8_t seed[NOTE_SEED_LEN];
     bool have_seed = false, have_signer = false, have_vkey = false, have_origin = false;
@@ -157,7 +105,7 @@ static void test_vectors(void **state)
     vec_open(&vf, "checkpoint.txt");
     while ((l = vec_next(&vf)) != NULL) {
         const char *form = l->field[0];
-        size_t fi = form_index(form);
+        tu_vec_tally_ran(&tally, form);
         if (strcmp(form, "seed") == 0) {
             vec_hex_exact(seed, sizeof seed, l->field[1]);
             have_seed = true;
@@ -168,27 +116,12 @@ static void test_vectors(void **state)
                              0);
             have_signer = true;
         } else if (strcmp(form, "vkey") == 0) {
-            char buf[NOTE_VKEY_MAX + 1];
-            size_t n = 0;
-            note_verifier from_signer;
             assert_true(have_signer);
-            assert_code(note_vkey_parse(l->field[1], strlen(l->field[1]), &vkey, &e), 0, &e);
-            assert_int_equal(note_signer_verifier(&log, &from_signer), 0);
-            assert_memory_equal(&vkey, &from_signer, sizeof vkey);
-            assert_int_equal(note_vkey_format(&vkey, buf, sizeof buf, &n), 0);
-            assert_string_equal(buf, l->field[1]);
+            tu_check_vkey(&log, l->field[1], &vkey);
             have_vkey = true;
         } else if (strcmp(form, "skey") == 0) {
-            char buf[NOTE_SKEY_MAX + 1];
-            size_t n = 0;
-            note_signer parsed;
             assert_true(have_signer);
-            assert_code(note_skey_parse(l->field[1], strlen(l->field[1]), &parsed, &e), 0, &e);
-            assert_memory_equal(&parsed, &log, sizeof parsed);
-            assert_int_equal(note_skey_format(&log, buf, sizeof buf, &n), 0);
-            assert_string_equal(buf, l->field[1]);
-            sodium_memzero(buf, sizeof buf);
-            note_signer_wipe(&parsed);
+            tu_check_skey(&log, l->field[1]);
         } else if (strcmp(form, "origin") == 0) {
             assert_true(have_signer);
             snprintf(origin, sizeof origin, "%s", l->field[1]);
@@ -209,16 +142,16 @@ static void test_vectors(void **state)
             size_t out_len = 0;
             if (strcmp(form, "text") == 0) {
                 /* "Note text": origin, size, base64 root, each ending in LF. */
-                assert_code(checkpoint_format(out, sizeof out, &out_len, &cp, &e), 0, &e);
+                tu_assert_code(checkpoint_format(out, sizeof out, &out_len, &cp, &e), 0, &e);
                 assert_int_equal(out_len, want_len);
                 assert_memory_equal(out, want, want_len);
-                assert_code(checkpoint_parse_text(want, want_len, &parsed, &e), 0, &e);
+                tu_assert_code(checkpoint_parse_text(want, want_len, &parsed, &e), 0, &e);
                 assert_checkpoint_equal(&parsed, &cp);
             } else if (strcmp(form, "sigline") == 0) {
                 /* The signature field: base64(key id || Ed25519 signature of the text). */
                 note_opened o;
-                assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &out_len, &e), 0, &e);
-                assert_code(note_open(out, out_len, &vkey, 1, &o, &e), 0, &e);
+                tu_assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &out_len, &e), 0, &e);
+                tu_assert_code(note_open(out, out_len, &vkey, 1, &o, &e), 0, &e);
                 assert_int_equal(o.nsigs, 1);
                 assert_int_equal(o.sigs[0].b64_len, strlen(l->field[2]));
                 assert_memory_equal(o.sigs[0].b64, l->field[2], o.sigs[0].b64_len);
@@ -228,10 +161,10 @@ static void test_vectors(void **state)
             } else {
                 /* The whole signed checkpoint, byte for byte. */
                 checkpoint_opened co;
-                assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &out_len, &e), 0, &e);
+                tu_assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &out_len, &e), 0, &e);
                 assert_int_equal(out_len, want_len);
                 assert_memory_equal(out, want, want_len);
-                assert_code(checkpoint_open(want, want_len, &vkey, NULL, 0, &co, &e), 0, &e);
+                tu_assert_code(checkpoint_open(want, want_len, &vkey, NULL, 0, &co, &e), 0, &e);
                 assert_checkpoint_equal(&co.cp, &cp);
                 assert_int_equal(co.ncosigners, 0);
                 assert_int_equal(co.note.nsigned, 1);
@@ -240,33 +173,18 @@ static void test_vectors(void **state)
             free(want);
         } else if (strcmp(form, "body") == 0) {
             assert_int_equal(l->nfields, 4);
-            const expect *x = NULL;
-            for (size_t i = 0; i < sizeof body_expect / sizeof body_expect[0]; i++) {
-                if (strcmp(body_expect[i].name, l->field[1]) == 0) {
-                    x = &body_expect[i];
-                    used[i]++;
-                }
-            }
-            if (x == NULL) {
-                fail_msg("body case %s has no expected verdict in this test", l->field[1]);
-                abort();
-            }
-            if (strcmp(l->field[2], "accept") == 0)
-                assert_int_equal(x->code, 0);
-            else if (strcmp(l->field[2], "reject") == 0)
-                assert_int_not_equal(x->code, 0);
-            else
-                assert_string_equal(l->field[2], "either");
+            const tu_expect *x = TU_CASE(body_expect, l->field[1], used);
+            tu_check_verdict(l->field[2], x->code, true);
             size_t len;
             uint8_t *text = vec_b64(l->field[3], &len);
             checkpoint cp;
             memset(&e, 0, sizeof e);
-            assert_code(checkpoint_parse_text(text, len, &cp, &e), x->code, &e);
+            tu_assert_code(checkpoint_parse_text(text, len, &cp, &e), x->code, &e);
             if (x->code == 0) {
                 /* Parsing then formatting gives the same bytes. */
                 uint8_t out[CHECKPOINT_TEXT_MAX];
                 size_t out_len = 0;
-                assert_code(checkpoint_format(out, sizeof out, &out_len, &cp, &e), 0, &e);
+                tu_assert_code(checkpoint_format(out, sizeof out, &out_len, &cp, &e), 0, &e);
                 assert_int_equal(out_len, len);
                 assert_memory_equal(out, text, len);
             } else {
@@ -274,22 +192,17 @@ static void test_vectors(void **state)
             }
             free(text);
         }
-        ran[fi]++;
     }
     vec_close(&vf);
     note_signer_wipe(&log);
 
-    for (size_t i = 0; i < sizeof used / sizeof used[0]; i++)
-        assert_int_equal(used[i], 1);
-    size_t total = 0;
-    for (size_t i = 0; i < CP_FORMS; i++) {
-        assert_int_equal(ran[i], records[i]);
-        total += ran[i];
-    }
-    assert_int_equal(ran[form_index("text")], 4);
-    assert_int_equal(ran[form_index("sigline")], 4);
-    assert_int_equal(ran[form_index("checkpoint")], 4);
-    assert_int_equal(ran[form_index("body")], 13);
+    tu_assert_used_once(used, sizeof used / sizeof used[0]);
+    size_t total = tu_vec_tally_done(&tally);
+    const size_t *ran = tally.ran;
+    assert_int_equal(tu_vec_tally_of(&tally, "text"), 4);
+    assert_int_equal(tu_vec_tally_of(&tally, "sigline"), 4);
+    assert_int_equal(tu_vec_tally_of(&tally, "checkpoint"), 4);
+    assert_int_equal(tu_vec_tally_of(&tally, "body"), 13);
     print_message("checkpoint.txt: %zu records checked: %zu text, %zu sigline, %zu checkpoint, "
                   "%zu body, %zu key lines\n",
                   total, ran[5], ran[6], ran[7], ran[8],
@@ -302,19 +215,19 @@ static void random_checkpoint(checkpoint *cp, const char *origin)
 {
     static const char alphabet[] = "abcXYZ019 +/=-_.:~";
     set_origin(cp, origin);
-    switch (rng() % 4) {
+    switch (tu_rng() % 4) {
     case 0: cp->size = 0; break;
     case 1: cp->size = UINT64_MAX; break;
-    default: cp->size = rng() >> (rng() % 64); break;
+    default: cp->size = tu_rng() >> (tu_rng() % 64); break;
     }
-    rng_bytes(cp->root, sizeof cp->root);
-    cp->next = (size_t)(rng() % (CHECKPOINT_EXT_MAX + 1));
+    tu_rng_bytes(cp->root, sizeof cp->root);
+    cp->next = (size_t)(tu_rng() % (CHECKPOINT_EXT_MAX + 1));
     for (size_t i = 0; i < cp->next; i++) {
-        size_t len = 1 + (size_t)(rng() % 40);
+        size_t len = 1 + (size_t)(tu_rng() % 40);
         for (size_t k = 0; k < len; k++)
-            cp->ext[i][k] = alphabet[rng() % (sizeof alphabet - 1)];
+            cp->ext[i][k] = alphabet[tu_rng() % (sizeof alphabet - 1)];
         /* An extension line may be as long as CHECKPOINT_EXT_LINE_MAX. */
-        if (rng() % 8 == 0) {
+        if (tu_rng() % 8 == 0) {
             memset(cp->ext[i], 'L', CHECKPOINT_EXT_LINE_MAX);
             len = CHECKPOINT_EXT_LINE_MAX;
         }
@@ -331,18 +244,18 @@ static void test_round_trip(void **state)
         snprintf(origin, sizeof origin, "log%d.example/\xe7\x95\x99\xe7\x97\x95", iter);
         note_signer log;
         note_verifier v;
-        make_signer(&log, &v, origin, NOTE_TYPE_ED25519);
+        tu_make_signer(&log, &v, origin, NOTE_TYPE_ED25519);
         checkpoint cp, parsed;
         random_checkpoint(&cp, origin);
         uint8_t text[CHECKPOINT_TEXT_MAX], out[CHECKPOINT_SIGNED_MAX];
         size_t text_len = 0, out_len = 0;
-        assert_code(checkpoint_format(text, sizeof text, &text_len, &cp, &e), 0, &e);
-        assert_code(checkpoint_parse_text(text, text_len, &parsed, &e), 0, &e);
+        tu_assert_code(checkpoint_format(text, sizeof text, &text_len, &cp, &e), 0, &e);
+        tu_assert_code(checkpoint_parse_text(text, text_len, &parsed, &e), 0, &e);
         assert_checkpoint_equal(&parsed, &cp);
-        assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &out_len, &e), 0, &e);
+        tu_assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &out_len, &e), 0, &e);
         assert_memory_equal(out, text, text_len);
         checkpoint_opened co;
-        assert_code(checkpoint_open(out, out_len, &v, NULL, 0, &co, &e), 0, &e);
+        tu_assert_code(checkpoint_open(out, out_len, &v, NULL, 0, &co, &e), 0, &e);
         assert_checkpoint_equal(&co.cp, &cp);
         assert_int_equal(co.note.text_len, text_len);
         note_signer_wipe(&log);
@@ -353,7 +266,7 @@ static void test_round_trip(void **state)
     char origin[CHECKPOINT_ORIGIN_MAX + 1];
     memset(origin, 'o', CHECKPOINT_ORIGIN_MAX);
     origin[CHECKPOINT_ORIGIN_MAX] = '\0';
-    make_signer(&log, &v, origin, NOTE_TYPE_ED25519);
+    tu_make_signer(&log, &v, origin, NOTE_TYPE_ED25519);
     checkpoint cp;
     set_origin(&cp, origin);
     cp.size = UINT64_MAX;
@@ -362,14 +275,14 @@ static void test_round_trip(void **state)
         memset(cp.ext[i], 'x', CHECKPOINT_EXT_LINE_MAX);
     uint8_t out[CHECKPOINT_SIGNED_MAX];
     size_t out_len = 0;
-    assert_code(checkpoint_format(out, CHECKPOINT_TEXT_MAX, &out_len, &cp, &e), 0, &e);
+    tu_assert_code(checkpoint_format(out, CHECKPOINT_TEXT_MAX, &out_len, &cp, &e), 0, &e);
     assert_int_equal(out_len, CHECKPOINT_TEXT_MAX);
-    assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &out_len, &e), 0, &e);
+    tu_assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &out_len, &e), 0, &e);
     /* The text, the blank line, "— " origin " " 92 base64 characters "\n". */
     assert_int_equal(out_len, CHECKPOINT_TEXT_MAX + 1 + 4 + CHECKPOINT_ORIGIN_MAX + 1 + 92 + 1);
     assert_true(out_len <= CHECKPOINT_SIGNED_MAX);
     checkpoint_opened co;
-    assert_code(checkpoint_open(out, out_len, &v, NULL, 0, &co, &e), 0, &e);
+    tu_assert_code(checkpoint_open(out, out_len, &v, NULL, 0, &co, &e), 0, &e);
     assert_checkpoint_equal(&co.cp, &cp);
     note_signer_wipe(&log);
 }
@@ -382,16 +295,16 @@ static void test_tamper(void **state)
     lh_err e = {{0}};
     note_signer log;
     note_verifier v;
-    make_signer(&log, &v, "tamper.example/log", NOTE_TYPE_ED25519);
+    tu_make_signer(&log, &v, "tamper.example/log", NOTE_TYPE_ED25519);
     checkpoint cp;
     set_origin(&cp, "tamper.example/log");
     cp.size = 1234;
-    rng_bytes(cp.root, sizeof cp.root);
+    tu_rng_bytes(cp.root, sizeof cp.root);
     cp.next = 1;
     strcpy(cp.ext[0], "ext");
     uint8_t note[CHECKPOINT_SIGNED_MAX], mut[CHECKPOINT_SIGNED_MAX];
     size_t len = 0;
-    assert_code(checkpoint_sign(&cp, &log, note, sizeof note, &len, &e), 0, &e);
+    tu_assert_code(checkpoint_sign(&cp, &log, note, sizeof note, &len, &e), 0, &e);
     /* With only the log's signature, every change of every byte is refused:
      * the text is signed, and a changed signature line is malformed, of an
      * unknown key (so no log signature), or fails to verify. */
@@ -446,7 +359,7 @@ static void test_parse_malformed(void **state)
     };
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         snprintf(text, sizeof text, "o.example\n%s\n%s\n", sizes[k].size, root);
-        assert_code(parse_str(text, &e), sizes[k].code, &e);
+        tu_assert_code(parse_str(text, &e), sizes[k].code, &e);
     }
     /* Roots: 33 bytes, URL-safe alphabet, spaces, padding in the middle. */
     static const struct {
@@ -464,27 +377,28 @@ static void test_parse_malformed(void **state)
     };
     for (size_t k = 0; k < sizeof roots / sizeof roots[0]; k++) {
         snprintf(text, sizeof text, "o.example\n7\n%s\n", roots[k].root);
-        assert_code(parse_str(text, &e), roots[k].code, &e);
+        tu_assert_code(parse_str(text, &e), roots[k].code, &e);
     }
-    /* Structure: final newline, line counts, CR, control characters, UTF-8. */
-    snprintf(text, sizeof text, "o.example\n7\n%s", root);
-    assert_code(parse_str(text, &e), LH_EPARSE, &e);
-    snprintf(text, sizeof text, "o.example\n7\n%s\r\n", root);
-    assert_code(parse_str(text, &e), LH_ECTRL, &e);
-    snprintf(text, sizeof text, "o.ex\tample\n7\n%s\n", root);
-    assert_code(parse_str(text, &e), LH_ECTRL, &e);
-    snprintf(text, sizeof text, "o.example\n7\n%s\next\x7f\n", root);
-    assert_code(parse_str(text, &e), LH_ECTRL, &e);
-    snprintf(text, sizeof text, "o.\xc3\x28xample\n7\n%s\n", root);
-    assert_code(parse_str(text, &e), LH_EUTF8, &e);
-    snprintf(text, sizeof text, "o.example\n7\n%s\n\n", root);
-    assert_code(parse_str(text, &e), LH_EPARSE, &e);
-    assert_code(parse_str("", &e), LH_EPARSE, &e);
-    assert_code(parse_str("\n", &e), LH_EPARSE, &e);
-    assert_code(parse_str("o.example\n", &e), LH_EPARSE, &e);
+    /* Structure: final newline, line counts, CR, control characters, UTF-8:
+     * the text is before || root || after. */
+    static const struct {
+        const char *before, *after;
+        int code;
+    } shapes[] = {
+        {"o.example\n7\n", "", LH_EPARSE},         {"o.example\n7\n", "\r\n", LH_ECTRL},
+        {"o.ex\tample\n7\n", "\n", LH_ECTRL},      {"o.example\n7\n", "\next\x7f\n", LH_ECTRL},
+        {"o.\xc3\x28xample\n7\n", "\n", LH_EUTF8}, {"o.example\n7\n", "\n\n", LH_EPARSE},
+    };
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        snprintf(text, sizeof text, "%s%s%s", shapes[k].before, root, shapes[k].after);
+        tu_assert_code(parse_str(text, &e), shapes[k].code, &e);
+    }
+    tu_assert_code(parse_str("", &e), LH_EPARSE, &e);
+    tu_assert_code(parse_str("\n", &e), LH_EPARSE, &e);
+    tu_assert_code(parse_str("o.example\n", &e), LH_EPARSE, &e);
     /* tlog-checkpoint "Note text": the origin need not be a key name. */
     snprintf(text, sizeof text, "an origin with spaces+plus\n7\n%s\n", root);
-    assert_code(parse_str(text, &e), 0, &e);
+    tu_assert_code(parse_str(text, &e), 0, &e);
 
     /* Every proper prefix of a checkpoint without extension lines is refused. */
     snprintf(text, sizeof text, "\xe7\x95\x99.example\n1000\n%s\n", root);
@@ -501,24 +415,24 @@ static void test_parse_malformed(void **state)
     memset(big, 'o', CHECKPOINT_ORIGIN_MAX + 1);
     snprintf(big + CHECKPOINT_ORIGIN_MAX + 1, sizeof big - CHECKPOINT_ORIGIN_MAX - 1, "\n7\n%s\n",
              root);
-    assert_code(parse_str(big, &e), LH_ETOOBIG, &e);
-    assert_code(parse_str(big + 1, &e), 0, &e);
+    tu_assert_code(parse_str(big, &e), LH_ETOOBIG, &e);
+    tu_assert_code(parse_str(big + 1, &e), 0, &e);
     int n = snprintf(big, sizeof big, "o\n7\n%s\n", root);
     memset(big + n, 'x', CHECKPOINT_EXT_LINE_MAX + 1);
     strcpy(big + n + CHECKPOINT_EXT_LINE_MAX + 1, "\n");
-    assert_code(parse_str(big, &e), LH_ETOOBIG, &e);
+    tu_assert_code(parse_str(big, &e), LH_ETOOBIG, &e);
     big[n] = '\n';
-    assert_code(parse_str(big, &e), LH_EPARSE, &e);
+    tu_assert_code(parse_str(big, &e), LH_EPARSE, &e);
     n = snprintf(big, sizeof big, "o\n7\n%s\n", root);
     for (int i = 0; i <= CHECKPOINT_EXT_MAX; i++)
         n += snprintf(big + n, sizeof big - (size_t)n, "e%d\n", i);
-    assert_code(parse_str(big, &e), LH_ETOOBIG, &e);
+    tu_assert_code(parse_str(big, &e), LH_ETOOBIG, &e);
     uint8_t *huge = calloc(1, CHECKPOINT_TEXT_MAX + 1);
     assert_non_null(huge);
     checkpoint cp;
-    assert_code(checkpoint_parse_text(huge, CHECKPOINT_TEXT_MAX + 1, &cp, &e), LH_ETOOBIG, &e);
+    tu_assert_code(checkpoint_parse_text(huge, CHECKPOINT_TEXT_MAX + 1, &cp, &e), LH_ETOOBIG, &e);
     free(huge);
-    assert_code(checkpoint_parse_text(NULL, 0, &cp, &e), LH_EINVAL, &e);
+    tu_assert_code(checkpoint_parse_text(NULL, 0, &cp, &e), LH_EINVAL, &e);
 }
 
 static void test_format_malformed(void **state)
@@ -530,32 +444,32 @@ static void test_format_malformed(void **state)
     size_t len = 0;
     set_origin(&cp, "o.example");
     cp.size = 42;
-    assert_code(checkpoint_format(out, sizeof out, &len, &cp, &e), 0, &e);
+    tu_assert_code(checkpoint_format(out, sizeof out, &len, &cp, &e), 0, &e);
     /* Every buffer one byte short of the text is refused. */
     for (size_t cap = 0; cap < len; cap++) {
         size_t l2 = 0;
-        assert_code(checkpoint_format(out, cap, &l2, &cp, &e), LH_ETOOBIG, &e);
+        tu_assert_code(checkpoint_format(out, cap, &l2, &cp, &e), LH_ETOOBIG, &e);
     }
     checkpoint bad = cp;
     bad.origin[0] = '\0';
-    assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
+    tu_assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
     bad = cp;
     strcpy(bad.origin, "two\nlines");
-    assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
+    tu_assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
     bad = cp;
     memset(bad.origin, 'o', sizeof bad.origin); /* not NUL-terminated */
-    assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
+    tu_assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
     bad = cp;
     strcpy(bad.origin, "\xff");
-    assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
+    tu_assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
     bad = cp;
     bad.next = 1;
-    assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
+    tu_assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
     strcpy(bad.ext[0], "a\rb");
-    assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
+    tu_assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
     bad.next = CHECKPOINT_EXT_MAX + 1;
-    assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
-    assert_code(checkpoint_format(NULL, sizeof out, &len, &cp, &e), LH_EINVAL, &e);
+    tu_assert_code(checkpoint_format(out, sizeof out, &len, &bad, &e), LH_EFIELD, &e);
+    tu_assert_code(checkpoint_format(NULL, sizeof out, &len, &cp, &e), LH_EINVAL, &e);
 }
 
 static void test_sign_open_malformed(void **state)
@@ -564,9 +478,9 @@ static void test_sign_open_malformed(void **state)
     lh_err e = {{0}};
     note_signer log, other, wit;
     note_verifier vlog, vother, vwit;
-    make_signer(&log, &vlog, "log.example/a", NOTE_TYPE_ED25519);
-    make_signer(&other, &vother, "log.example/b", NOTE_TYPE_ED25519);
-    make_signer(&wit, &vwit, "witness.example/w", NOTE_TYPE_ED25519);
+    tu_make_signer(&log, &vlog, "log.example/a", NOTE_TYPE_ED25519);
+    tu_make_signer(&other, &vother, "log.example/b", NOTE_TYPE_ED25519);
+    tu_make_signer(&wit, &vwit, "witness.example/w", NOTE_TYPE_ED25519);
     checkpoint cp;
     set_origin(&cp, "log.example/a");
     cp.size = 5;
@@ -575,26 +489,26 @@ static void test_sign_open_malformed(void **state)
     checkpoint_opened co;
 
     /* Signing: the key name must be the origin, and the key an Ed25519 note key. */
-    assert_code(checkpoint_sign(&cp, &other, out, sizeof out, &len, &e), LH_EORIGIN, &e);
+    tu_assert_code(checkpoint_sign(&cp, &other, out, sizeof out, &len, &e), LH_EORIGIN, &e);
     note_signer cosigner;
-    make_signer(&cosigner, NULL, "log.example/a", NOTE_TYPE_COSIG);
-    assert_code(checkpoint_sign(&cp, &cosigner, out, sizeof out, &len, &e), LH_EALGO, &e);
+    tu_make_signer(&cosigner, NULL, "log.example/a", NOTE_TYPE_COSIG);
+    tu_assert_code(checkpoint_sign(&cp, &cosigner, out, sizeof out, &len, &e), LH_EALGO, &e);
     note_signer_wipe(&cosigner);
-    assert_code(checkpoint_sign(&cp, &log, out, 10, &len, &e), LH_ETOOBIG, &e);
-    assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &len, &e), 0, &e);
+    tu_assert_code(checkpoint_sign(&cp, &log, out, 10, &len, &e), LH_ETOOBIG, &e);
+    tu_assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &len, &e), 0, &e);
 
     /* Opening: the log key is required; another log's key does not do. */
-    assert_code(checkpoint_open(out, len, &vother, NULL, 0, &co, &e), LH_ENOKEY, &e);
-    assert_code(checkpoint_open(out, len, &vlog, &vwit, 1, &co, &e), 0, &e);
+    tu_assert_code(checkpoint_open(out, len, &vother, NULL, 0, &co, &e), LH_ENOKEY, &e);
+    tu_assert_code(checkpoint_open(out, len, &vlog, &vwit, 1, &co, &e), 0, &e);
     assert_int_equal(co.ncosigners, 0);
     /* A note signed by a witness (type 0x01) but not by the log is no checkpoint. */
-    assert_code(checkpoint_format(text, sizeof text, &text_len, &cp, &e), 0, &e);
-    assert_code(note_sign(text, text_len, &wit, 1, out, sizeof out, &len, &e), 0, &e);
-    assert_code(checkpoint_open(out, len, &vlog, &vwit, 1, &co, &e), LH_ENOKEY, &e);
+    tu_assert_code(checkpoint_format(text, sizeof text, &text_len, &cp, &e), 0, &e);
+    tu_assert_code(note_sign(text, text_len, &wit, 1, out, sizeof out, &len, &e), 0, &e);
+    tu_assert_code(checkpoint_open(out, len, &vlog, &vwit, 1, &co, &e), LH_ENOKEY, &e);
     /* Both: the witness counts, with no timestamp for a type 0x01 key. */
     note_signer both[2] = {log, wit};
-    assert_code(note_sign(text, text_len, both, 2, out, sizeof out, &len, &e), 0, &e);
-    assert_code(checkpoint_open(out, len, &vlog, &vwit, 1, &co, &e), 0, &e);
+    tu_assert_code(note_sign(text, text_len, both, 2, out, sizeof out, &len, &e), 0, &e);
+    tu_assert_code(checkpoint_open(out, len, &vlog, &vwit, 1, &co, &e), 0, &e);
     assert_int_equal(co.ncosigners, 1);
     assert_int_equal(co.cosigner[0].witness, 0);
     assert_int_equal(co.cosigner[0].timestamp, 0);
@@ -603,36 +517,37 @@ static void test_sign_open_malformed(void **state)
     /* A signed text whose origin is not the log key's name. */
     set_origin(&cp, "log.example/b");
     cp.size = 5;
-    assert_code(checkpoint_format(text, sizeof text, &text_len, &cp, &e), 0, &e);
-    assert_code(note_sign(text, text_len, &log, 1, out, sizeof out, &len, &e), 0, &e);
-    assert_code(checkpoint_open(out, len, &vlog, NULL, 0, &co, &e), LH_EORIGIN, &e);
+    tu_assert_code(checkpoint_format(text, sizeof text, &text_len, &cp, &e), 0, &e);
+    tu_assert_code(note_sign(text, text_len, &log, 1, out, sizeof out, &len, &e), 0, &e);
+    tu_assert_code(checkpoint_open(out, len, &vlog, NULL, 0, &co, &e), LH_EORIGIN, &e);
     /* A signed text that is not a checkpoint: the parser's code. */
     static const uint8_t not_cp[] = "log.example/a\n05\nAAAA\n";
-    assert_code(note_sign(not_cp, sizeof not_cp - 1, &log, 1, out, sizeof out, &len, &e), 0, &e);
-    assert_code(checkpoint_open(out, len, &vlog, NULL, 0, &co, &e), LH_EPARSE, &e);
+    tu_assert_code(note_sign(not_cp, sizeof not_cp - 1, &log, 1, out, sizeof out, &len, &e), 0, &e);
+    tu_assert_code(checkpoint_open(out, len, &vlog, NULL, 0, &co, &e), LH_EPARSE, &e);
     static const uint8_t hello[] = "hello\n";
-    assert_code(note_sign(hello, sizeof hello - 1, &log, 1, out, sizeof out, &len, &e), 0, &e);
-    assert_code(checkpoint_open(out, len, &vlog, NULL, 0, &co, &e), LH_EPARSE, &e);
+    tu_assert_code(note_sign(hello, sizeof hello - 1, &log, 1, out, sizeof out, &len, &e), 0, &e);
+    tu_assert_code(checkpoint_open(out, len, &vlog, NULL, 0, &co, &e), LH_EPARSE, &e);
     /* Keys: a log key of type 0x04, a witness that is the log key, too many witnesses. */
     note_verifier vbad = vlog;
     vbad.type = NOTE_TYPE_COSIG;
-    assert_code(checkpoint_open(out, len, &vbad, NULL, 0, &co, &e), LH_EALGO, &e);
-    assert_code(checkpoint_open(out, len, &vlog, &vlog, 1, &co, &e), LH_EINVAL, &e);
+    tu_assert_code(checkpoint_open(out, len, &vbad, NULL, 0, &co, &e), LH_EALGO, &e);
+    tu_assert_code(checkpoint_open(out, len, &vlog, &vlog, 1, &co, &e), LH_EINVAL, &e);
     note_verifier many[CHECKPOINT_WITNESS_MAX + 1];
     for (size_t i = 0; i <= CHECKPOINT_WITNESS_MAX; i++)
         many[i] = vwit;
-    assert_code(checkpoint_open(out, len, &vlog, many, CHECKPOINT_WITNESS_MAX + 1, &co, &e),
-                LH_EINVAL, &e);
-    assert_code(checkpoint_open(out, len, &vlog, NULL, 1, &co, &e), LH_EINVAL, &e);
+    tu_assert_code(checkpoint_open(out, len, &vlog, many, CHECKPOINT_WITNESS_MAX + 1, &co, &e),
+                   LH_EINVAL, &e);
+    tu_assert_code(checkpoint_open(out, len, &vlog, NULL, 1, &co, &e), LH_EINVAL, &e);
     /* Oversized note. */
     uint8_t *huge = calloc(1, NOTE_MAX_SIZE + 1);
     assert_non_null(huge);
-    assert_code(checkpoint_open(huge, NOTE_MAX_SIZE + 1, &vlog, NULL, 0, &co, &e), LH_ETOOBIG, &e);
+    tu_assert_code(checkpoint_open(huge, NOTE_MAX_SIZE + 1, &vlog, NULL, 0, &co, &e), LH_ETOOBIG,
+                   &e);
     free(huge);
     /* Truncated signed checkpoints: every proper prefix is refused. */
     set_origin(&cp, "log.example/a");
     cp.size = 77;
-    assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &len, &e), 0, &e);
+    tu_assert_code(checkpoint_sign(&cp, &log, out, sizeof out, &len, &e), 0, &e);
     for (size_t n = 0; n < len; n++) {
         int rc = checkpoint_open(out, n, &vlog, NULL, 0, &co, &e);
         if (rc != LH_EPARSE && rc != LH_EUTF8)
@@ -647,6 +562,7 @@ int main(void)
 {
     if (sodium_init() < 0)
         return 1;
+    tu_rng_seed(0x243f6a8885a308d3ULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vectors),          cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_tamper),           cmocka_unit_test(test_parse_malformed),

@@ -25,44 +25,9 @@
 #include "checkpoint.h"
 #include "cosig.h"
 #include "note.h"
+#include "testutil.h"
 #include "text.h"
 #include "vec.h"
-
-/* Fail with both error names and the detail when a call returns the wrong code. */
-#define assert_code(expr, want, e)                                                                 \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        int want_ = (want);                                                                        \
-        if (rc_ != want_)                                                                          \
-            fail_msg("%s: got %s, want %s (%s)", #expr, lh_errname(rc_), lh_errname(want_),        \
-                     (e)->msg);                                                                    \
-    } while (0)
-
-/* A deterministic generator (xorshift64*), so that a failure can be replayed. */
-static uint64_t rng_state = 0x13198a2e03707344ULL;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static void rng_bytes(uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        b[i] = (uint8_t)rng();
-}
-
-static void make_signer(note_signer *s, note_verifier *v, const char *name, uint8_t type)
-{
-    uint8_t seed[NOTE_SEED_LEN];
-    rng_bytes(seed, sizeof seed);
-    assert_int_equal(note_signer_from_seed(s, name, strlen(name), type, seed), 0);
-    if (v != NULL)
-        assert_int_equal(note_signer_verifier(s, v), 0);
-}
 
 /* A signed checkpoint of a random tree, by a log named origin. */
 static size_t make_checkpoint(const note_signer *log, uint8_t *out, size_t cap)
@@ -72,16 +37,10 @@ static size_t make_checkpoint(const note_signer *log, uint8_t *out, size_t cap)
     size_t len = 0;
     memset(&cp, 0, sizeof cp);
     snprintf(cp.origin, sizeof cp.origin, "%s", log->name);
-    cp.size = rng() >> 20;
-    rng_bytes(cp.root, sizeof cp.root);
-    assert_code(checkpoint_sign(&cp, log, out, cap, &len, &e), 0, &e);
+    cp.size = tu_rng() >> 20;
+    tu_rng_bytes(cp.root, sizeof cp.root);
+    tu_assert_code(checkpoint_sign(&cp, log, out, cap, &len, &e), 0, &e);
     return len;
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
 }
 
 /* ---- 1. Known-answer vectors ---------------------------------------------------------------- */
@@ -109,25 +68,13 @@ static const char *const cosig_forms[] = {
     "text", "message", "signature", "sigline", "line", "cosigned", "verify"};
 #define COSIG_FORMS (sizeof cosig_forms / sizeof cosig_forms[0])
 
-static size_t form_index(const char *form)
-{
-    for (size_t i = 0; i < COSIG_FORMS; i++)
-        if (strcmp(cosig_forms[i], form) == 0)
-            return i;
-    fail_msg("unknown vector line form %s", form);
-    abort();
-}
-
 static void test_vectors(void **state)
 {
     (void)state;
     vec_file vf;
     vec_line *l;
-    size_t records[COSIG_FORMS] = {0}, ran[COSIG_FORMS] = {0};
-    vec_open(&vf, "cosignature.txt");
-    while ((l = vec_next(&vf)) != NULL)
-        records[form_index(l->field[0])]++;
-    vec_close(&vf);
+    tu_vec_tally tally;
+    tu_vec_tally_init(&tally, "cosignature.txt", cosig_forms, COSIG_FORMS);
 
     uint8_t seed[NOTE_SEED_LEN];
     note_signer w;
@@ -143,7 +90,7 @@ static void test_vectors(void **state)
     vec_open(&vf, "cosignature.txt");
     while ((l = vec_next(&vf)) != NULL) {
         const char *form = l->field[0];
-        size_t fi = form_index(form);
+        tu_vec_tally_ran(&tally, form);
         if (strcmp(form, "seed") == 0) {
             vec_hex_exact(seed, sizeof seed, l->field[1]);
             have_seed = true;
@@ -154,36 +101,23 @@ static void test_vectors(void **state)
                 0);
             have_w = true;
         } else if (strcmp(form, "pubkey") == 0) {
-            uint8_t pk[NOTE_PUBKEY_LEN], derived[NOTE_PUBKEY_LEN];
             assert_true(have_w);
-            vec_b64_exact(pk, sizeof pk, l->field[1]);
-            crypto_sign_ed25519_sk_to_pk(derived, w.sk);
-            assert_memory_equal(pk, derived, sizeof pk);
+            tu_check_pubkey(&w, l->field[1]);
         } else if (strcmp(form, "keyid") == 0) {
-            uint8_t id[4], pk[NOTE_PUBKEY_LEN];
+            uint8_t pk[NOTE_PUBKEY_LEN];
             assert_true(have_w);
-            vec_hex_exact(id, sizeof id, l->field[1]);
-            uint32_t want =
-                (uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 | (uint32_t)id[2] << 8 | id[3];
-            /* tlog-cosignature "Format": the key id uses type byte 0x04. */
+            /* tlog-cosignature "Format": the key id uses type byte 0x04 (w's type). */
+            assert_int_equal(w.type, NOTE_TYPE_COSIG);
+            uint32_t want = tu_check_keyid(&w, l->field[1]);
             crypto_sign_ed25519_sk_to_pk(pk, w.sk);
-            assert_int_equal(w.keyid, want);
-            assert_int_equal(note_keyid(w.name, strlen(w.name), NOTE_TYPE_COSIG, pk), want);
             assert_int_not_equal(note_keyid(w.name, strlen(w.name), NOTE_TYPE_ED25519, pk), want);
         } else if (strcmp(form, "vkey") == 0) {
-            char buf[NOTE_VKEY_MAX + 1];
-            size_t n = 0;
-            note_verifier from_signer;
             assert_true(have_w);
-            assert_code(note_vkey_parse(l->field[1], strlen(l->field[1]), &wv, &e), 0, &e);
+            tu_check_vkey(&w, l->field[1], &wv);
             assert_int_equal(wv.type, NOTE_TYPE_COSIG);
-            assert_int_equal(note_signer_verifier(&w, &from_signer), 0);
-            assert_memory_equal(&wv, &from_signer, sizeof wv);
-            assert_int_equal(note_vkey_format(&wv, buf, sizeof buf, &n), 0);
-            assert_string_equal(buf, l->field[1]);
             have_wv = true;
         } else if (strcmp(form, "log-vkey") == 0) {
-            assert_code(note_vkey_parse(l->field[1], strlen(l->field[1]), &logv, &e), 0, &e);
+            tu_assert_code(note_vkey_parse(l->field[1], strlen(l->field[1]), &logv, &e), 0, &e);
             assert_int_equal(logv.type, NOTE_TYPE_ED25519);
             have_log = true;
         } else if (strcmp(form, "timestamp") == 0) {
@@ -196,7 +130,7 @@ static void test_vectors(void **state)
             assert_true(text_len <= sizeof text);
             memcpy(text, t, text_len);
             free(t);
-            assert_code(checkpoint_parse_text(text, text_len, &cp, &e), 0, &e);
+            tu_assert_code(checkpoint_parse_text(text, text_len, &cp, &e), 0, &e);
             assert_int_equal(cp.size, 17);
             have_text = true;
         } else if (strcmp(form, "message") == 0) {
@@ -223,7 +157,7 @@ static void test_vectors(void **state)
             assert_memory_equal(mine, sig, sizeof sig);
             uint8_t raw[COSIG_SIG_LEN];
             uint64_t got = 0;
-            put_be64(raw, ts);
+            tu_put_be64(raw, ts);
             memcpy(raw + 8, sig, sizeof sig);
             assert_true(have_wv);
             assert_int_equal(cosig_verify_sig(&wv, text, text_len, raw, sizeof raw, &got), 0);
@@ -235,15 +169,15 @@ static void test_vectors(void **state)
             assert_true(have_w && have_wv && have_ts && have_text);
             vec_b64_exact(raw, sizeof raw, l->field[1]);
             assert_int_equal(strlen(l->field[1]), 104);
-            assert_code(cosig_sign(&w, text, text_len, ts, line, sizeof line, &line_len, &e), 0,
-                        &e);
+            tu_assert_code(cosig_sign(&w, text, text_len, ts, line, sizeof line, &line_len, &e), 0,
+                           &e);
             have_line = true;
             /* The line alone after the text parses as a one-signature note. */
             uint8_t note[CHECKPOINT_TEXT_MAX + 1 + NOTE_SIGLINE_MAX];
             memcpy(note, text, text_len);
             note[text_len] = '\n';
             memcpy(note + text_len + 1, line, line_len);
-            assert_code(note_open(note, text_len + 1 + line_len, &wv, 1, &o, &e), 0, &e);
+            tu_assert_code(note_open(note, text_len + 1 + line_len, &wv, 1, &o, &e), 0, &e);
             assert_int_equal(o.sigs[0].b64_len, 104);
             assert_memory_equal(o.sigs[0].b64, l->field[1], 104);
             assert_int_equal(o.sigs[0].keyid, w.keyid);
@@ -267,21 +201,21 @@ static void test_vectors(void **state)
             assert_memory_equal(want + want_len - line_len, line, line_len);
             assert_memory_equal(want, text, text_len);
             uint8_t out[2048];
-            assert_code(cosig_append(want, want_len - line_len, &logv, &w, ts, out, sizeof out,
-                                     &out_len, &e),
-                        0, &e);
+            tu_assert_code(cosig_append(want, want_len - line_len, &logv, &w, ts, out, sizeof out,
+                                        &out_len, &e),
+                           0, &e);
             assert_int_equal(out_len, want_len);
             assert_memory_equal(out, want, want_len);
             /* Appending again replaces the witness's earlier line: same bytes. */
             uint8_t again[2048];
             size_t again_len = 0;
-            assert_code(
+            tu_assert_code(
                 cosig_append(want, want_len, &logv, &w, ts, again, sizeof again, &again_len, &e), 0,
                 &e);
             assert_int_equal(again_len, want_len);
             assert_memory_equal(again, want, want_len);
             checkpoint_opened co;
-            assert_code(checkpoint_open(want, want_len, &logv, &wv, 1, &co, &e), 0, &e);
+            tu_assert_code(checkpoint_open(want, want_len, &logv, &wv, 1, &co, &e), 0, &e);
             assert_int_equal(co.ncosigners, 1);
             assert_int_equal(co.cosigner[0].witness, 0);
             assert_int_equal(co.cosigner[0].timestamp, ts);
@@ -290,27 +224,14 @@ static void test_vectors(void **state)
         } else if (strcmp(form, "verify") == 0) {
             assert_int_equal(l->nfields, 4);
             assert_true(have_wv && have_log);
-            const expect *x = NULL;
-            for (size_t i = 0; i < sizeof verify_expect / sizeof verify_expect[0]; i++) {
-                if (strcmp(verify_expect[i].name, l->field[1]) == 0) {
-                    x = &verify_expect[i];
-                    used[i]++;
-                }
-            }
-            if (x == NULL) {
-                fail_msg("verify case %s has no expected verdict in this test", l->field[1]);
-                abort();
-            }
-            if (strcmp(l->field[2], "accept") == 0)
-                assert_int_equal(x->note_code, 0);
-            else
-                assert_string_equal(l->field[2], "reject");
+            const expect *x = TU_CASE(verify_expect, l->field[1], used);
+            tu_check_verdict(l->field[2], x->note_code, false);
             size_t len;
             uint8_t *note = vec_b64(l->field[3], &len);
             note_opened o;
             checkpoint_opened co;
             memset(&e, 0, sizeof e);
-            assert_code(note_open(note, len, &wv, 1, &o, &e), x->note_code, &e);
+            tu_assert_code(note_open(note, len, &wv, 1, &o, &e), x->note_code, &e);
             if (x->note_code == 0) {
                 assert_int_equal(o.nsigned, 1);
                 assert_int_equal(o.signer[0].timestamp, ts);
@@ -318,30 +239,24 @@ static void test_vectors(void **state)
                 assert_int_equal(o.nsigs, 2);
                 assert_int_equal(o.sigs[0].key, NOTE_KEY_UNKNOWN);
             }
-            assert_code(checkpoint_open(note, len, &logv, &wv, 1, &co, &e), x->cp_code, &e);
+            tu_assert_code(checkpoint_open(note, len, &logv, &wv, 1, &co, &e), x->cp_code, &e);
             if (x->cp_code == 0)
                 assert_int_equal(co.ncosigners, x->ncosigners);
             free(note);
         }
-        ran[fi]++;
     }
     vec_close(&vf);
     note_signer_wipe(&w);
 
-    for (size_t i = 0; i < sizeof used / sizeof used[0]; i++)
-        assert_int_equal(used[i], 1);
-    size_t total = 0;
-    for (size_t i = 0; i < COSIG_FORMS; i++) {
-        assert_int_equal(ran[i], records[i]);
-        total += ran[i];
-    }
-    assert_int_equal(ran[form_index("verify")], 7);
+    tu_assert_used_once(used, sizeof used / sizeof used[0]);
+    size_t total = tu_vec_tally_done(&tally), verify = tu_vec_tally_of(&tally, "verify");
+    assert_int_equal(verify, 7);
     for (size_t i = 0; i < COSIG_FORMS; i++)
         if (strcmp(cosig_forms[i], "verify") != 0)
-            assert_int_equal(ran[i], 1);
+            assert_int_equal(tally.ran[i], 1);
     print_message("cosignature.txt: %zu records checked: %zu verify, %zu single-value lines "
                   "(keys, timestamp, text, message, signature, sigline, line, cosigned)\n",
-                  total, ran[form_index("verify")], total - ran[form_index("verify")]);
+                  total, verify, total - verify);
 }
 
 /* ---- 2. Random round trips ------------------------------------------------------------------ */
@@ -354,25 +269,25 @@ static void test_round_trip(void **state)
     for (int iter = 0; iter < 40; iter++) {
         note_signer log, w[4];
         note_verifier vlog, vw[4];
-        make_signer(&log, &vlog, "rt.example/log", NOTE_TYPE_ED25519);
-        size_t n = 1 + (size_t)(rng() % 4);
+        tu_make_signer(&log, &vlog, "rt.example/log", NOTE_TYPE_ED25519);
+        size_t n = 1 + (size_t)(tu_rng() % 4);
         uint64_t ts[4];
         for (size_t i = 0; i < n; i++) {
             char name[48];
             snprintf(name, sizeof name, "w%zu.example/\xe8\xa7\x81\xe8\xaf\x81-%d", i, iter);
-            make_signer(&w[i], &vw[i], name, NOTE_TYPE_COSIG);
-            ts[i] = iter < 4 ? fixed_ts[iter] : rng() >> 1;
+            tu_make_signer(&w[i], &vw[i], name, NOTE_TYPE_COSIG);
+            ts[i] = iter < 4 ? fixed_ts[iter] : tu_rng() >> 1;
         }
         uint8_t a[4096], b[4096];
         size_t len = make_checkpoint(&log, a, sizeof a);
         for (size_t i = 0; i < n; i++) {
             uint8_t *from = i % 2 == 0 ? a : b, *to = i % 2 == 0 ? b : a;
-            assert_code(cosig_append(from, len, &vlog, &w[i], ts[i], to, sizeof a, &len, &e), 0,
-                        &e);
+            tu_assert_code(cosig_append(from, len, &vlog, &w[i], ts[i], to, sizeof a, &len, &e), 0,
+                           &e);
         }
         uint8_t *note = n % 2 == 0 ? a : b;
         checkpoint_opened co;
-        assert_code(checkpoint_open(note, len, &vlog, vw, n, &co, &e), 0, &e);
+        tu_assert_code(checkpoint_open(note, len, &vlog, vw, n, &co, &e), 0, &e);
         assert_int_equal(co.ncosigners, n);
         for (size_t i = 0; i < n; i++) {
             assert_int_equal(co.cosigner[i].witness, i);
@@ -380,16 +295,16 @@ static void test_round_trip(void **state)
         }
         /* note_open() with the witness keys alone gives the same timestamps. */
         note_opened o;
-        assert_code(note_open(note, len, vw, n, &o, &e), 0, &e);
+        tu_assert_code(note_open(note, len, vw, n, &o, &e), 0, &e);
         assert_int_equal(o.nsigned, n);
         /* Re-cosigning by the first witness replaces its line, moves it last. */
         uint8_t *other = note == a ? b : a;
         size_t len2 = 0;
-        assert_code(cosig_append(note, len, &vlog, &w[0], ts[0] / 2, other, sizeof a, &len2, &e), 0,
-                    &e);
+        tu_assert_code(cosig_append(note, len, &vlog, &w[0], ts[0] / 2, other, sizeof a, &len2, &e),
+                       0, &e);
         /* The timestamp is binary inside the base64: the line keeps its length. */
         assert_int_equal(len2, len);
-        assert_code(checkpoint_open(other, len2, &vlog, vw, n, &co, &e), 0, &e);
+        tu_assert_code(checkpoint_open(other, len2, &vlog, vw, n, &co, &e), 0, &e);
         assert_int_equal(co.ncosigners, n);
         assert_int_equal(co.cosigner[n - 1].witness, 0);
         assert_int_equal(co.cosigner[n - 1].timestamp, ts[0] / 2);
@@ -401,53 +316,18 @@ static void test_round_trip(void **state)
 
 /* ---- 3. One-byte tamper ------------------------------------------------------------------- */
 
-/*
- * Independent oracle for the witness's line (with its '\n'): a well-formed
- * signature line (ASCII name, libsodium's strict decoder on the whole field,
- * at least 5 bytes) whose (name, key id) is no longer the witness's. Only then
- * is a changed witness line ignored rather than refused.
- */
-static bool oracle_line_became_unknown(const uint8_t *line, size_t len, const note_verifier *w)
-{
-    if (len < 5 || line[len - 1] != '\n' || memcmp(line, "\xe2\x80\x94 ", 4) != 0)
-        return false;
-    const uint8_t *name = line + 4, *end = line + len - 1;
-    const uint8_t *sp = memchr(name, ' ', (size_t)(end - name));
-    if (sp == NULL || sp == name)
-        return false;
-    for (const uint8_t *p = name; p < sp; p++)
-        if (*p <= 0x20 || *p >= 0x7F || *p == '+')
-            return false;
-    for (const uint8_t *p = line; p < end; p++)
-        if (*p == '\n')
-            return false;
-    const char *b64 = (const char *)sp + 1, *b64_end = NULL;
-    size_t b64_len = (size_t)(end - sp - 1), n = 0;
-    uint8_t bin[256];
-    if (b64_len == 0 ||
-        sodium_base642bin(bin, sizeof bin, b64, b64_len, NULL, &n, &b64_end,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        b64_end != b64 + b64_len || n < 5)
-        return false;
-    uint32_t keyid =
-        (uint32_t)bin[0] << 24 | (uint32_t)bin[1] << 16 | (uint32_t)bin[2] << 8 | bin[3];
-    size_t name_len = (size_t)(sp - name);
-    return !(keyid == w->keyid && name_len == strlen(w->name) &&
-             memcmp(name, w->name, name_len) == 0);
-}
-
 static void test_tamper(void **state)
 {
     (void)state;
     lh_err e = {{0}};
     note_signer log, w;
     note_verifier vlog, vw;
-    make_signer(&log, &vlog, "tamper.example/log", NOTE_TYPE_ED25519);
-    make_signer(&w, &vw, "tamper.example/witness", NOTE_TYPE_COSIG);
+    tu_make_signer(&log, &vlog, "tamper.example/log", NOTE_TYPE_ED25519);
+    tu_make_signer(&w, &vw, "tamper.example/witness", NOTE_TYPE_COSIG);
     uint8_t signed_cp[1024], note[1024], mut[1024];
     size_t slen = make_checkpoint(&log, signed_cp, sizeof signed_cp), len = 0;
-    assert_code(cosig_append(signed_cp, slen, &vlog, &w, 1700000000, note, sizeof note, &len, &e),
-                0, &e);
+    tu_assert_code(
+        cosig_append(signed_cp, slen, &vlog, &w, 1700000000, note, sizeof note, &len, &e), 0, &e);
     /* The witness line is the note's last line: it starts where the log-signed checkpoint ends. */
     size_t wstart = slen;
     size_t ignored = 0, rejected = 0;
@@ -463,7 +343,7 @@ static void test_tamper(void **state)
              * witness is not counted. A tampered cosignature never counts. */
             bool ignorable = i >= wstart && text_utf8_valid(mut, len) &&
                              !text_has_control(mut, len, true) &&
-                             oracle_line_became_unknown(mut + wstart, len - wstart, &vw);
+                             tu_oracle_unknown_sigline(mut + wstart, len - wstart, &vw);
             if (ignorable) {
                 if (rc != 0)
                     fail_msg("byte %zu bit %d: refused with %s (%s)", i, bit, lh_errname(rc),
@@ -494,8 +374,8 @@ static void test_timestamps(void **state)
     lh_err e = {{0}};
     note_signer log, w;
     note_verifier vlog, vw;
-    make_signer(&log, &vlog, "ts.example/log", NOTE_TYPE_ED25519);
-    make_signer(&w, &vw, "ts.example/witness", NOTE_TYPE_COSIG);
+    tu_make_signer(&log, &vlog, "ts.example/log", NOTE_TYPE_ED25519);
+    tu_make_signer(&w, &vw, "ts.example/witness", NOTE_TYPE_COSIG);
     uint8_t cp[1024], out[1024], line[NOTE_SIGLINE_MAX], msg[COSIG_MESSAGE_MAX];
     size_t len = make_checkpoint(&log, cp, sizeof cp), out_len = 0, line_len = 0, msg_len = 0;
     checkpoint_opened co;
@@ -503,11 +383,11 @@ static void test_timestamps(void **state)
     size_t text_len = (size_t)((const uint8_t *)strstr((const char *)cp, "\n\n") - cp) + 1;
 
     /* tlog-cosignature "Format": the timestamp MUST NOT exceed 2^63 - 1. */
-    assert_code(
+    tu_assert_code(
         cosig_sign(&w, text, text_len, COSIG_TIMESTAMP_MAX + 1, line, sizeof line, &line_len, &e),
         LH_ERANGE, &e);
-    assert_code(cosig_append(cp, len, &vlog, &w, UINT64_MAX, out, sizeof out, &out_len, &e),
-                LH_ERANGE, &e);
+    tu_assert_code(cosig_append(cp, len, &vlog, &w, UINT64_MAX, out, sizeof out, &out_len, &e),
+                   LH_ERANGE, &e);
     assert_int_equal(
         cosig_message(msg, sizeof msg, &msg_len, COSIG_TIMESTAMP_MAX + 1, text, text_len),
         LH_ERANGE);
@@ -525,24 +405,24 @@ static void test_timestamps(void **state)
     static const char big_header[] = "cosignature/v1\ntime 9223372036854775808\n";
     memcpy(msg, big_header, sizeof big_header - 1);
     memcpy(msg + sizeof big_header - 1, text, text_len);
-    put_be64(raw, COSIG_TIMESTAMP_MAX + 1);
+    tu_put_be64(raw, COSIG_TIMESTAMP_MAX + 1);
     crypto_sign_detached(raw + 8, NULL, msg, sizeof big_header - 1 + text_len, w.sk);
     assert_int_equal(cosig_verify_sig(&vw, text, text_len, raw, sizeof raw, &got), LH_EBADSIG);
     /* The same construction at 2^63 - 1 verifies: the check is the bound, not the method. */
     assert_int_equal(cosig_message(msg, sizeof msg, &msg_len, COSIG_TIMESTAMP_MAX, text, text_len),
                      0);
-    put_be64(raw, COSIG_TIMESTAMP_MAX);
+    tu_put_be64(raw, COSIG_TIMESTAMP_MAX);
     crypto_sign_detached(raw + 8, NULL, msg, msg_len, w.sk);
     assert_int_equal(cosig_verify_sig(&vw, text, text_len, raw, sizeof raw, &got), 0);
     assert_int_equal(got, COSIG_TIMESTAMP_MAX);
     /* And through a whole note, with the bound timestamps. */
-    assert_code(
+    tu_assert_code(
         cosig_append(cp, len, &vlog, &w, COSIG_TIMESTAMP_MAX, out, sizeof out, &out_len, &e), 0,
         &e);
-    assert_code(checkpoint_open(out, out_len, &vlog, &vw, 1, &co, &e), 0, &e);
+    tu_assert_code(checkpoint_open(out, out_len, &vlog, &vw, 1, &co, &e), 0, &e);
     assert_int_equal(co.cosigner[0].timestamp, COSIG_TIMESTAMP_MAX);
-    assert_code(cosig_append(cp, len, &vlog, &w, 0, out, sizeof out, &out_len, &e), 0, &e);
-    assert_code(checkpoint_open(out, out_len, &vlog, &vw, 1, &co, &e), 0, &e);
+    tu_assert_code(cosig_append(cp, len, &vlog, &w, 0, out, sizeof out, &out_len, &e), 0, &e);
+    tu_assert_code(checkpoint_open(out, out_len, &vlog, &vw, 1, &co, &e), 0, &e);
     assert_int_equal(co.cosigner[0].timestamp, 0);
     note_signer_wipe(&log);
     note_signer_wipe(&w);
@@ -554,9 +434,9 @@ static void test_malformed(void **state)
     lh_err e = {{0}};
     note_signer log, w, w1;
     note_verifier vlog, vw, vw1;
-    make_signer(&log, &vlog, "m.example/log", NOTE_TYPE_ED25519);
-    make_signer(&w, &vw, "m.example/witness", NOTE_TYPE_COSIG);
-    make_signer(&w1, &vw1, "m.example/old-witness", NOTE_TYPE_ED25519);
+    tu_make_signer(&log, &vlog, "m.example/log", NOTE_TYPE_ED25519);
+    tu_make_signer(&w, &vw, "m.example/witness", NOTE_TYPE_COSIG);
+    tu_make_signer(&w1, &vw1, "m.example/old-witness", NOTE_TYPE_ED25519);
     uint8_t cp[1024], out[4096], line[NOTE_SIGLINE_MAX];
     size_t len = make_checkpoint(&log, cp, sizeof cp), out_len = 0, line_len = 0;
     size_t text_len = (size_t)((const uint8_t *)strstr((const char *)cp, "\n\n") - cp) + 1;
@@ -570,8 +450,10 @@ static void test_malformed(void **state)
     assert_int_equal(cosig_verify_sig(&vw, cp, text_len, raw, 72, &got), LH_EBADSIG);
     /* Only type 0x04 keys verify cosignatures; only they sign them. */
     assert_int_equal(cosig_verify_sig(&vw1, cp, text_len, raw, 72, &got), LH_EINVAL);
-    assert_code(cosig_sign(&w1, cp, text_len, 1, line, sizeof line, &line_len, &e), LH_EALGO, &e);
-    assert_code(cosig_append(cp, len, &vlog, &w1, 1, out, sizeof out, &out_len, &e), LH_EALGO, &e);
+    tu_assert_code(cosig_sign(&w1, cp, text_len, 1, line, sizeof line, &line_len, &e), LH_EALGO,
+                   &e);
+    tu_assert_code(cosig_append(cp, len, &vlog, &w1, 1, out, sizeof out, &out_len, &e), LH_EALGO,
+                   &e);
     /* A text longer than any checkpoint cannot carry a valid cosignature. */
     uint8_t *huge = calloc(1, CHECKPOINT_TEXT_MAX + 1);
     assert_non_null(huge);
@@ -581,12 +463,13 @@ static void test_malformed(void **state)
 
     /* A witness signs checkpoints only: the parser's code otherwise. */
     static const uint8_t hello[] = "hello\n";
-    assert_code(cosig_sign(&w, hello, sizeof hello - 1, 1, line, sizeof line, &line_len, &e),
-                LH_EPARSE, &e);
+    tu_assert_code(cosig_sign(&w, hello, sizeof hello - 1, 1, line, sizeof line, &line_len, &e),
+                   LH_EPARSE, &e);
     static const uint8_t bad_root[] = "m.example/log\n1\nAAAA\n";
-    assert_code(cosig_sign(&w, bad_root, sizeof bad_root - 1, 1, line, sizeof line, &line_len, &e),
-                LH_ELENGTH, &e);
-    assert_code(cosig_sign(&w, cp, text_len, 1, line, 10, &line_len, &e), LH_ETOOBIG, &e);
+    tu_assert_code(
+        cosig_sign(&w, bad_root, sizeof bad_root - 1, 1, line, sizeof line, &line_len, &e),
+        LH_ELENGTH, &e);
+    tu_assert_code(cosig_sign(&w, cp, text_len, 1, line, 10, &line_len, &e), LH_ETOOBIG, &e);
     /* A valid type 0x04 signature over a text that is not a checkpoint: the
      * signature verifies as a note signature, but it is not a cosigned
      * checkpoint, and checkpoint_open() says so. */
@@ -595,60 +478,57 @@ static void test_malformed(void **state)
     uint8_t sigbytes[4 + COSIG_SIG_LEN];
     char b64[TEXT_B64_LEN(sizeof sigbytes)];
     assert_int_equal(cosig_message(msg, sizeof msg, &msg_len, 5, hello, sizeof hello - 1), 0);
-    sigbytes[0] = (uint8_t)(w.keyid >> 24);
-    sigbytes[1] = (uint8_t)(w.keyid >> 16);
-    sigbytes[2] = (uint8_t)(w.keyid >> 8);
-    sigbytes[3] = (uint8_t)w.keyid;
-    put_be64(sigbytes + 4, 5);
+    tu_put_be32(sigbytes, w.keyid);
+    tu_put_be64(sigbytes + 4, 5);
     crypto_sign_detached(sigbytes + 12, NULL, msg, msg_len, w.sk);
     text_b64_encode(b64, sigbytes, sizeof sigbytes);
     int n = snprintf((char *)note, sizeof note, "hello\n\n\xe2\x80\x94 %s %s\n", w.name, b64);
     note_opened o;
-    assert_code(note_open(note, (size_t)n, &vw, 1, &o, &e), 0, &e);
+    tu_assert_code(note_open(note, (size_t)n, &vw, 1, &o, &e), 0, &e);
     assert_int_equal(o.signer[0].timestamp, 5);
     checkpoint_opened co;
-    assert_code(checkpoint_open(note, (size_t)n, &vlog, &vw, 1, &co, &e), LH_ENOKEY, &e);
+    tu_assert_code(checkpoint_open(note, (size_t)n, &vlog, &vw, 1, &co, &e), LH_ENOKEY, &e);
 
     /* Appending: the log must have signed; the witness is not the log. */
-    assert_code(cosig_append(note, (size_t)n, &vlog, &w, 1, out, sizeof out, &out_len, &e),
-                LH_ENOKEY, &e);
-    assert_code(cosig_append(cp, len, &vlog, &log, 1, out, sizeof out, &out_len, &e), LH_EINVAL,
-                &e);
-    assert_code(cosig_append(cp, len, &vlog, &w, 1, out, len, &out_len, &e), LH_ETOOBIG, &e);
-    assert_code(cosig_append(cp, len, &vlog, &w, 1, cp, sizeof cp, &out_len, &e), LH_EINVAL, &e);
+    tu_assert_code(cosig_append(note, (size_t)n, &vlog, &w, 1, out, sizeof out, &out_len, &e),
+                   LH_ENOKEY, &e);
+    tu_assert_code(cosig_append(cp, len, &vlog, &log, 1, out, sizeof out, &out_len, &e), LH_EINVAL,
+                   &e);
+    tu_assert_code(cosig_append(cp, len, &vlog, &w, 1, out, len, &out_len, &e), LH_ETOOBIG, &e);
+    tu_assert_code(cosig_append(cp, len, &vlog, &w, 1, cp, sizeof cp, &out_len, &e), LH_EINVAL, &e);
     note_signer bad = w;
     bad.keyid ^= 1;
-    assert_code(cosig_append(cp, len, &vlog, &bad, 1, out, sizeof out, &out_len, &e), LH_EINVAL,
-                &e);
+    tu_assert_code(cosig_append(cp, len, &vlog, &bad, 1, out, sizeof out, &out_len, &e), LH_EINVAL,
+                   &e);
     note_signer_wipe(&bad);
-    assert_code(cosig_append(NULL, len, &vlog, &w, 1, out, sizeof out, &out_len, &e), LH_EINVAL,
-                &e);
+    tu_assert_code(cosig_append(NULL, len, &vlog, &w, 1, out, sizeof out, &out_len, &e), LH_EINVAL,
+                   &e);
     /* NOTE_MAX_SIGS lines at most: the log and 15 witnesses fit, a 16th
      * witness does not, but a witness already there may replace its line. */
     uint8_t a[8192], b[8192];
     size_t alen = 0, blen = 0;
-    assert_code(cosig_append(cp, len, &vlog, &w, 1, a, sizeof a, &alen, &e), 0, &e);
+    tu_assert_code(cosig_append(cp, len, &vlog, &w, 1, a, sizeof a, &alen, &e), 0, &e);
     for (int i = 0; i < NOTE_MAX_SIGS - 1; i++) {
         note_signer wi;
         char name[32];
         snprintf(name, sizeof name, "m.example/w%d", i);
-        make_signer(&wi, NULL, name, NOTE_TYPE_COSIG);
+        tu_make_signer(&wi, NULL, name, NOTE_TYPE_COSIG);
         int rc = cosig_append(a, alen, &vlog, &wi, (uint64_t)i, b, sizeof b, &blen, &e);
         if (i < NOTE_MAX_SIGS - 2) {
-            assert_code(rc, 0, &e);
+            tu_assert_code(rc, 0, &e);
             memcpy(a, b, blen);
             alen = blen;
         } else {
-            assert_code(rc, LH_ETOOMANYSIGS, &e);
+            tu_assert_code(rc, LH_ETOOMANYSIGS, &e);
         }
         note_signer_wipe(&wi);
     }
-    assert_code(checkpoint_open(a, alen, &vlog, &vw, 1, &co, &e), 0, &e);
+    tu_assert_code(checkpoint_open(a, alen, &vlog, &vw, 1, &co, &e), 0, &e);
     assert_int_equal(co.note.nsigs, NOTE_MAX_SIGS);
     assert_int_equal(co.note.sigs[1].key, 1);
-    assert_code(cosig_append(a, alen, &vlog, &w, 2, b, sizeof b, &blen, &e), 0, &e);
+    tu_assert_code(cosig_append(a, alen, &vlog, &w, 2, b, sizeof b, &blen, &e), 0, &e);
     assert_int_equal(blen, alen);
-    assert_code(checkpoint_open(b, blen, &vlog, &vw, 1, &co, &e), 0, &e);
+    tu_assert_code(checkpoint_open(b, blen, &vlog, &vw, 1, &co, &e), 0, &e);
     assert_int_equal(co.note.nsigs, NOTE_MAX_SIGS);
     assert_int_equal(co.note.sigs[NOTE_MAX_SIGS - 1].key, 1);
     assert_int_equal(co.cosigner[0].timestamp, 2);
@@ -661,6 +541,7 @@ int main(void)
 {
     if (sodium_init() < 0)
         return 1;
+    tu_rng_seed(0x13198a2e03707344ULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vectors),   cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_tamper),    cmocka_unit_test(test_timestamps),

@@ -415,23 +415,34 @@ static void expect_bytes_invalid(const uint8_t *buf, size_t len, const char *ori
     assert_null(out);
 }
 
-static void expect_invalid(const draft *d, int code, const char *needle)
+static void expect_bytes_valid(const uint8_t *buf, size_t len)
+{
+    lh_err err = {{0}};
+    int rc = entry_validate(buf, len, ORIGIN, NULL, &err);
+    if (rc != 0)
+        print_error("%s: %s\n", lh_errname(rc), err.msg);
+    assert_int_equal(rc, 0);
+}
+
+/* The draft, packed, checked against the log origin `origin` (may be NULL). */
+static void expect_invalid_for(const draft *d, const char *origin, int code, const char *needle)
 {
     size_t len;
     uint8_t *buf = pack_entry(&d->e, &len);
-    expect_bytes_invalid(buf, len, ORIGIN, code, needle);
+    expect_bytes_invalid(buf, len, origin, code, needle);
     free(buf);
+}
+
+static void expect_invalid(const draft *d, int code, const char *needle)
+{
+    expect_invalid_for(d, ORIGIN, code, needle);
 }
 
 static void expect_valid(const draft *d)
 {
     size_t len;
     uint8_t *buf = pack_entry(&d->e, &len);
-    lh_err err = {{0}};
-    int rc = entry_validate(buf, len, ORIGIN, NULL, &err);
-    if (rc != 0)
-        print_error("%s: %s\n", lh_errname(rc), err.msg);
-    assert_int_equal(rc, 0);
+    expect_bytes_valid(buf, len);
     free(buf);
 }
 
@@ -744,25 +755,16 @@ static void test_origin(void **state)
     (void)state;
     draft d;
     draft_init(&d, LIUHEN__KIND__KIND_INTERFERENCE);
-    size_t len;
-    uint8_t *buf = pack_entry(&d.e, &len);
-    expect_bytes_invalid(buf, len, "other.example/log", LH_EORIGIN, "origin");
-    free(buf);
+    expect_invalid_for(&d, "other.example/log", LH_EORIGIN, "origin");
 
     d.e.origin = "";
     expect_invalid(&d, LH_EORIGIN, "origin");
-    buf = pack_entry(&d.e, &len);
-    expect_bytes_invalid(buf, len, NULL, LH_EFIELD, "origin: required");
-    free(buf);
+    expect_invalid_for(&d, NULL, LH_EFIELD, "origin: required");
     /* An origin is a note key name (C2SP signed-note): no space, no '+'. */
     d.e.origin = "example.com/a+b";
-    buf = pack_entry(&d.e, &len);
-    expect_bytes_invalid(buf, len, NULL, LH_EFIELD, "origin");
-    free(buf);
+    expect_invalid_for(&d, NULL, LH_EFIELD, "origin");
     d.e.origin = "example.com/a b";
-    buf = pack_entry(&d.e, &len);
-    expect_bytes_invalid(buf, len, NULL, LH_EFIELD, "origin");
-    free(buf);
+    expect_invalid_for(&d, NULL, LH_EFIELD, "origin");
 }
 
 static void test_case_id(void **state)
@@ -1094,11 +1096,7 @@ static void check_raw_case_closed(const uint8_t *body, size_t body_len, int code
     memcpy(buf + n, body, body_len);
     n += body_len;
     if (code == 0) {
-        lh_err err = {{0}};
-        int rc = entry_validate(buf, n, ORIGIN, NULL, &err);
-        if (rc != 0)
-            print_error("%s: %s\n", lh_errname(rc), err.msg);
-        assert_int_equal(rc, 0);
+        expect_bytes_valid(buf, n);
     } else {
         expect_bytes_invalid(buf, n, ORIGIN, code, needle);
     }

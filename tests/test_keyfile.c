@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "keyfile.h"
 #include "note.h"
+#include "testutil.h"
 #include "text.h"
 #include "vec.h"
 
@@ -238,8 +239,7 @@ static void test_kat_note_key(void **state)
                                            NULL, &ks_len, NULL, sodium_base64_VARIANT_ORIGINAL),
                          0);
         assert_int_equal(ks_len, 68);
-        assert_int_equal(((uint32_t)ks[0] << 24 | (uint32_t)ks[1] << 16 | ks[2] << 8 | ks[3]),
-                         kat_keyid);
+        assert_int_equal(tu_get_be32(ks), kat_keyid);
         uint8_t sig[64];
         assert_int_equal(keyfile_sign(k, text, text_len, sig), 0);
         assert_memory_equal(sig, ks + 4, 64);
@@ -385,8 +385,8 @@ static void test_secret_layout_plain(void **state)
     assert_int_equal(bin[OFF_KDF], 0);
     static const uint8_t zero[56];
     assert_memory_equal(bin + OFF_OPS, zero, 8 + 8 + 16 + 24);
-    uint8_t id[4] = {(uint8_t)(kat_keyid >> 24), (uint8_t)(kat_keyid >> 16),
-                     (uint8_t)(kat_keyid >> 8), (uint8_t)kat_keyid};
+    uint8_t id[4];
+    tu_put_be32(id, kat_keyid);
     assert_memory_equal(bin + OFF_KEYID, id, 4);
     assert_int_equal(bin[OFF_NAMELEN], nl);
     assert_memory_equal(bin + OFF_NAME, kat_name, nl);
@@ -917,10 +917,8 @@ static void test_header_fields(void **state)
     } limits[] = {{0, 8192}, {17, 8192}, {1, 8191}, {1, (1ull << 30) + 1}, {UINT64_MAX, 8192}};
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
         memcpy(t, bin, n);
-        for (int b = 0; b < 8; b++) {
-            t[OFF_OPS + b] = (uint8_t)(limits[i].ops >> (56 - 8 * b));
-            t[OFF_MEM + b] = (uint8_t)(limits[i].mem >> (56 - 8 * b));
-        }
+        tu_put_be64(t + OFF_OPS, limits[i].ops);
+        tu_put_be64(t + OFF_MEM, limits[i].mem);
         blen = join_secret(bad, comment, t, n);
         assert_int_equal(decode(bad, blen, NULL, &err), LH_EKEYFILE);
         assert_non_null(strstr(err.msg, "Argon2id"));
@@ -1047,6 +1045,7 @@ static void test_public_malformed(void **state)
     snprintf(s, sizeof s, "%s", kat_vkey);
     s[strlen(s) - 3] = '\0'; /* keep the NUL inside the length */
     assert_int_equal(keyfile_parse_vkey(s, strlen(kat_vkey), &pub, &err), LH_EKEYFILE);
+    assert_int_equal(keyfile_parse_vkey(NULL, 0, &pub, &err), LH_EINVAL);
 
     /* Files: line ends, extra lines, size, a directory, a secret key. */
     char p[256];

@@ -22,56 +22,11 @@
 
 #include "cosig.h"
 #include "note.h"
+#include "testutil.h"
 #include "text.h"
 #include "vec.h"
 
-/* Fail with both error names and the detail when a call returns the wrong code. */
-#define assert_code(expr, want, e)                                                                 \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        int want_ = (want);                                                                        \
-        if (rc_ != want_)                                                                          \
-            fail_msg("%s: got %s, want %s (%s)", #expr, lh_errname(rc_), lh_errname(want_),        \
-                     (e)->msg);                                                                    \
-    } while (0)
-
-/* A deterministic generator (xorshift64*), so that a failure can be replayed. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static size_t rng_below(size_t n)
-{
-    return (size_t)(rng() % n);
-}
-
-static void rng_bytes(uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        b[i] = (uint8_t)rng();
-}
-
-static void make_signer(note_signer *s, note_verifier *v, const char *name, uint8_t type)
-{
-    uint8_t seed[NOTE_SEED_LEN];
-    rng_bytes(seed, sizeof seed);
-    assert_int_equal(note_signer_from_seed(s, name, strlen(name), type, seed), 0);
-    if (v != NULL)
-        assert_int_equal(note_signer_verifier(s, v), 0);
-}
-
 /* ---- 1. Known-answer vectors ---------------------------------------------------------------- */
-
-typedef struct expect {
-    const char *name;
-    int code;
-} expect;
 
 /*
  * liuhen's verdict for every open case of note.txt, with its exact code.
@@ -81,7 +36,7 @@ typedef struct expect {
  * not); text-only-newline is accepted (the text "\n" ends in a newline, as
  * "Format" requires, and Go accepts it).
  */
-static const expect open_expect[] = {
+static const tu_expect open_expect[] = {
     {"good", 0},
     {"good-inner-blank-line", 0},
     {"good-plus-unknown-key", 0},
@@ -114,50 +69,26 @@ static const expect open_expect[] = {
 };
 
 /* The code note_vkey_parse() gives for every vkey-bad case. */
-static const expect vkey_bad_expect[] = {
+static const tu_expect vkey_bad_expect[] = {
     {"wrong-keyid", LH_EFIELD},      {"keyid-uppercase-7-digits", LH_EPARSE},
     {"name-with-plus", LH_EPARSE},   {"empty-name", LH_EPARSE},
     {"bad-base64", LH_EBASE64},      {"short-key", LH_ELENGTH},
     {"unknown-type-0x07", LH_EALGO}, {"missing-key", LH_EPARSE},
 };
 
-static const expect *find_expect(const expect *table, size_t n, const char *name, int *used)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(table[i].name, name) == 0) {
-            used[i]++;
-            return &table[i];
-        }
-    }
-    fail_msg("vector case %s has no expected verdict in this test", name);
-    abort();
-}
-
 static const char *const note_forms[] = {"seed", "name", "pubkey", "keyid",   "vkey",
                                          "skey", "sign", "open",   "vkey-bad"};
 #define NOTE_FORMS (sizeof note_forms / sizeof note_forms[0])
-
-static size_t form_index(const char *const *forms, size_t n, const char *form)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(forms[i], form) == 0)
-            return i;
-    fail_msg("unknown vector line form %s", form);
-    abort();
-}
 
 static void test_vectors(void **state)
 {
     (void)state;
     vec_file vf;
     vec_line *l;
-    size_t records[NOTE_FORMS] = {0}, ran[NOTE_FORMS] = {0};
+    tu_vec_tally tally;
 
     /* First pass: how many records of each form the file holds. */
-    vec_open(&vf, "note.txt");
-    while ((l = vec_next(&vf)) != NULL)
-        records[form_index(note_forms, NOTE_FORMS, l->field[0])]++;
-    vec_close(&vf);
+    tu_vec_tally_init(&tally, "note.txt", note_forms, NOTE_FORMS);
 
     uint8_t seed[NOTE_SEED_LEN];
     char name[NOTE_NAME_MAX + 1] = "";
@@ -171,7 +102,7 @@ static void test_vectors(void **state)
     vec_open(&vf, "note.txt");
     while ((l = vec_next(&vf)) != NULL) {
         const char *form = l->field[0];
-        size_t fi = form_index(note_forms, NOTE_FORMS, form);
+        tu_vec_tally_ran(&tally, form);
         if (strcmp(form, "seed") == 0) {
             assert_int_equal(l->nfields, 2);
             vec_hex_exact(seed, sizeof seed, l->field[1]);
@@ -184,46 +115,20 @@ static void test_vectors(void **state)
                 note_signer_from_seed(&signer, name, strlen(name), NOTE_TYPE_ED25519, seed), 0);
             have_signer = true;
         } else if (strcmp(form, "pubkey") == 0) {
-            uint8_t pk[NOTE_PUBKEY_LEN], derived[NOTE_PUBKEY_LEN];
             assert_true(have_signer);
-            vec_b64_exact(pk, sizeof pk, l->field[1]);
-            crypto_sign_ed25519_sk_to_pk(derived, signer.sk);
-            assert_memory_equal(pk, derived, sizeof pk);
+            tu_check_pubkey(&signer, l->field[1]);
         } else if (strcmp(form, "keyid") == 0) {
-            uint8_t id[4], pk[NOTE_PUBKEY_LEN];
             assert_true(have_signer);
-            vec_hex_exact(id, sizeof id, l->field[1]);
-            uint32_t want =
-                (uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 | (uint32_t)id[2] << 8 | id[3];
-            assert_int_equal(signer.keyid, want);
-            crypto_sign_ed25519_sk_to_pk(pk, signer.sk);
-            assert_int_equal(note_keyid(name, strlen(name), NOTE_TYPE_ED25519, pk), want);
+            assert_string_equal(signer.name, name);
+            assert_int_equal(signer.type, NOTE_TYPE_ED25519);
+            tu_check_keyid(&signer, l->field[1]);
         } else if (strcmp(form, "vkey") == 0) {
-            const char *vkey = l->field[1];
-            char buf[NOTE_VKEY_MAX + 1];
-            size_t n = 0;
-            note_verifier from_signer;
             assert_true(have_signer);
-            assert_code(note_vkey_parse(vkey, strlen(vkey), &ver, &e), 0, &e);
-            assert_int_equal(note_signer_verifier(&signer, &from_signer), 0);
-            assert_memory_equal(&ver, &from_signer, sizeof ver);
-            assert_int_equal(note_vkey_format(&ver, buf, sizeof buf, &n), 0);
-            assert_int_equal(n, strlen(vkey));
-            assert_string_equal(buf, vkey);
+            tu_check_vkey(&signer, l->field[1], &ver);
             have_vkey = true;
         } else if (strcmp(form, "skey") == 0) {
-            const char *skey = l->field[1];
-            char buf[NOTE_SKEY_MAX + 1];
-            size_t n = 0;
-            note_signer parsed;
             assert_true(have_signer);
-            assert_code(note_skey_parse(skey, strlen(skey), &parsed, &e), 0, &e);
-            assert_memory_equal(&parsed, &signer, sizeof parsed);
-            assert_int_equal(note_skey_format(&signer, buf, sizeof buf, &n), 0);
-            assert_int_equal(n, strlen(skey));
-            assert_string_equal(buf, skey);
-            sodium_memzero(buf, sizeof buf);
-            note_signer_wipe(&parsed);
+            tu_check_skey(&signer, l->field[1]);
         } else if (strcmp(form, "sign") == 0) {
             size_t text_len, note_len, out_len = 0;
             assert_int_equal(l->nfields, 4);
@@ -233,11 +138,11 @@ static void test_vectors(void **state)
             uint8_t out[4096];
             note_opened o;
             /* Ed25519 is deterministic: the note must match byte for byte. */
-            assert_code(note_sign(text, text_len, &signer, 1, out, sizeof out, &out_len, &e), 0,
-                        &e);
+            tu_assert_code(note_sign(text, text_len, &signer, 1, out, sizeof out, &out_len, &e), 0,
+                           &e);
             assert_int_equal(out_len, note_len);
             assert_memory_equal(out, want, note_len);
-            assert_code(note_open(want, note_len, &ver, 1, &o, &e), 0, &e);
+            tu_assert_code(note_open(want, note_len, &ver, 1, &o, &e), 0, &e);
             assert_int_equal(o.text_len, text_len);
             assert_memory_equal(o.text, text, text_len);
             free(text);
@@ -246,21 +151,15 @@ static void test_vectors(void **state)
             assert_int_equal(l->nfields, 6);
             assert_true(have_vkey);
             const char *vcase = l->field[1], *verdict = l->field[2], *go = l->field[3];
-            const expect *x = find_expect(open_expect, sizeof open_expect / sizeof open_expect[0],
-                                          vcase, open_used);
+            const tu_expect *x = TU_CASE(open_expect, vcase, open_used);
             /* The table must agree with the file: accept and reject are not ours to change. */
-            if (strcmp(verdict, "accept") == 0)
-                assert_int_equal(x->code, 0);
-            else if (strcmp(verdict, "reject") == 0)
-                assert_int_not_equal(x->code, 0);
-            else
-                assert_string_equal(verdict, "either");
+            tu_check_verdict(verdict, x->code, true);
             assert_true(strcmp(go, "accept") == 0 || strcmp(go, "reject") == 0);
             size_t note_len;
             uint8_t *note = vec_b64(l->field[4], &note_len);
             note_opened o;
             memset(&e, 0, sizeof e);
-            assert_code(note_open(note, note_len, &ver, 1, &o, &e), x->code, &e);
+            tu_assert_code(note_open(note, note_len, &ver, 1, &o, &e), x->code, &e);
             if (x->code == 0) {
                 size_t text_len;
                 assert_string_not_equal(l->field[5], "-");
@@ -278,32 +177,24 @@ static void test_vectors(void **state)
             free(note);
         } else if (strcmp(form, "vkey-bad") == 0) {
             assert_int_equal(l->nfields, 3);
-            const expect *x =
-                find_expect(vkey_bad_expect, sizeof vkey_bad_expect / sizeof vkey_bad_expect[0],
-                            l->field[1], bad_used);
+            const tu_expect *x = TU_CASE(vkey_bad_expect, l->field[1], bad_used);
             note_verifier v;
             memset(&e, 0, sizeof e);
-            assert_code(note_vkey_parse(l->field[2], strlen(l->field[2]), &v, &e), x->code, &e);
+            tu_assert_code(note_vkey_parse(l->field[2], strlen(l->field[2]), &v, &e), x->code, &e);
             assert_true(e.msg[0] != '\0');
         }
-        ran[fi]++;
     }
     vec_close(&vf);
     note_signer_wipe(&signer);
 
     /* Every expected verdict was used exactly once: no vector went unchecked. */
-    for (size_t i = 0; i < sizeof open_used / sizeof open_used[0]; i++)
-        assert_int_equal(open_used[i], 1);
-    for (size_t i = 0; i < sizeof bad_used / sizeof bad_used[0]; i++)
-        assert_int_equal(bad_used[i], 1);
-    size_t total = 0;
-    for (size_t i = 0; i < NOTE_FORMS; i++) {
-        assert_int_equal(ran[i], records[i]);
-        total += ran[i];
-    }
-    assert_int_equal(ran[form_index(note_forms, NOTE_FORMS, "sign")], 5);
-    assert_int_equal(ran[form_index(note_forms, NOTE_FORMS, "open")], 29);
-    assert_int_equal(ran[form_index(note_forms, NOTE_FORMS, "vkey-bad")], 8);
+    tu_assert_used_once(open_used, sizeof open_used / sizeof open_used[0]);
+    tu_assert_used_once(bad_used, sizeof bad_used / sizeof bad_used[0]);
+    size_t total = tu_vec_tally_done(&tally);
+    const size_t *ran = tally.ran;
+    assert_int_equal(tu_vec_tally_of(&tally, "sign"), 5);
+    assert_int_equal(tu_vec_tally_of(&tally, "open"), 29);
+    assert_int_equal(tu_vec_tally_of(&tally, "vkey-bad"), 8);
     print_message("note.txt: %zu records checked: %zu sign, %zu open, %zu vkey-bad, %zu key "
                   "lines\n",
                   total, ran[6], ran[7], ran[8],
@@ -333,9 +224,9 @@ static size_t random_text(uint8_t *buf, size_t cap)
         "~",
         "\\",
     };
-    size_t n = 0, len = 1 + rng_below(200);
+    size_t n = 0, len = 1 + tu_rng_below(200);
     for (size_t i = 0; i < len; i++) {
-        const char *p = pieces[rng_below(sizeof pieces / sizeof pieces[0])];
+        const char *p = pieces[tu_rng_below(sizeof pieces / sizeof pieces[0])];
         size_t pl = strlen(p);
         if (n + pl + 1 > cap)
             break;
@@ -353,27 +244,27 @@ static void test_round_trip(void **state)
     for (int iter = 0; iter < 100; iter++) {
         note_signer s[4];
         note_verifier v[6];
-        size_t n = 1 + rng_below(4);
+        size_t n = 1 + tu_rng_below(4);
         for (size_t i = 0; i < n; i++) {
             char name[64];
             /* Names: any UTF-8 without spaces or '+'. */
             snprintf(name, sizeof name, "k%d-%zu.example/\xe6\x97\xa5%u", iter, i,
-                     (unsigned)rng_below(1000));
-            make_signer(&s[i], &v[i], name, NOTE_TYPE_ED25519);
+                     (unsigned)tu_rng_below(1000));
+            tu_make_signer(&s[i], &v[i], name, NOTE_TYPE_ED25519);
         }
         /* Unrelated known keys, including a cosignature key, must not matter. */
         note_signer other;
-        make_signer(&other, &v[n], "unrelated.example", NOTE_TYPE_ED25519);
+        tu_make_signer(&other, &v[n], "unrelated.example", NOTE_TYPE_ED25519);
         note_signer_wipe(&other);
-        make_signer(&other, &v[n + 1], "witness.example", NOTE_TYPE_COSIG);
+        tu_make_signer(&other, &v[n + 1], "witness.example", NOTE_TYPE_COSIG);
         note_signer_wipe(&other);
 
         uint8_t text[2048], out[4096];
         size_t text_len = random_text(text, sizeof text), out_len = 0;
-        assert_code(note_sign(text, text_len, s, n, out, sizeof out, &out_len, &e), 0, &e);
+        tu_assert_code(note_sign(text, text_len, s, n, out, sizeof out, &out_len, &e), 0, &e);
 
         note_opened o;
-        assert_code(note_open(out, out_len, v, n + 2, &o, &e), 0, &e);
+        tu_assert_code(note_open(out, out_len, v, n + 2, &o, &e), 0, &e);
         assert_int_equal(o.text_len, text_len);
         assert_memory_equal(o.text, text, text_len);
         assert_int_equal(o.nsigs, n);
@@ -387,24 +278,24 @@ static void test_round_trip(void **state)
             assert_int_equal(o.sigs[i].sig_len, NOTE_ED25519_SIG_LEN);
         }
         /* One known key among unknown ones: the others are listed, not verified. */
-        size_t pick = rng_below(n);
-        assert_code(note_open(out, out_len, &v[pick], 1, &o, &e), 0, &e);
+        size_t pick = tu_rng_below(n);
+        tu_assert_code(note_open(out, out_len, &v[pick], 1, &o, &e), 0, &e);
         assert_int_equal(o.nsigned, 1);
         assert_int_equal(o.signer[0].line, pick);
         for (size_t i = 0; i < n; i++)
             assert_int_equal(o.sigs[i].key, i == pick ? 0 : NOTE_KEY_UNKNOWN);
         /* Only unrelated keys known: no known signature. */
-        assert_code(note_open(out, out_len, &v[n], 2, &o, &e), LH_ENOKEY, &e);
+        tu_assert_code(note_open(out, out_len, &v[n], 2, &o, &e), LH_ENOKEY, &e);
         /* Keys survive a vkey and skey round trip. */
         char buf[NOTE_SKEY_MAX + 1];
         size_t blen = 0;
         note_verifier pv;
         note_signer ps;
         assert_int_equal(note_vkey_format(&v[0], buf, sizeof buf, &blen), 0);
-        assert_code(note_vkey_parse(buf, blen, &pv, &e), 0, &e);
+        tu_assert_code(note_vkey_parse(buf, blen, &pv, &e), 0, &e);
         assert_memory_equal(&pv, &v[0], sizeof pv);
         assert_int_equal(note_skey_format(&s[0], buf, sizeof buf, &blen), 0);
-        assert_code(note_skey_parse(buf, blen, &ps, &e), 0, &e);
+        tu_assert_code(note_skey_parse(buf, blen, &ps, &e), 0, &e);
         assert_memory_equal(&ps, &s[0], sizeof ps);
         sodium_memzero(buf, sizeof buf);
         note_signer_wipe(&ps);
@@ -415,57 +306,19 @@ static void test_round_trip(void **state)
 
 /* ---- 3. One-byte tamper ------------------------------------------------------------------- */
 
-/*
- * An oracle for one signature line (with its '\n'), written independently of
- * note.c: libsodium's decoder on the whole field, and ASCII-only names (the
- * test's names are ASCII, and one flipped byte of ASCII is either ASCII or
- * invalid UTF-8, which the whole-note check refuses). It says whether the line
- * is a well-formed signature line whose (name, key id) is not the known key's.
- */
-static bool oracle_unknown_line_ok(const uint8_t *line, size_t len, const note_verifier *known)
-{
-    if (len < 5 || line[len - 1] != '\n' || memcmp(line, "\xe2\x80\x94 ", 4) != 0)
-        return false;
-    const uint8_t *name = line + 4;
-    const uint8_t *end = line + len - 1;
-    const uint8_t *sp = memchr(name, ' ', (size_t)(end - name));
-    if (sp == NULL || sp == name)
-        return false;
-    for (const uint8_t *p = name; p < sp; p++)
-        if (*p <= 0x20 || *p >= 0x7F || *p == '+')
-            return false;
-    for (const uint8_t *p = line; p < end; p++)
-        if (*p == '\n')
-            return false;
-    const char *b64 = (const char *)sp + 1;
-    size_t b64_len = (size_t)(end - sp - 1), n = 0;
-    uint8_t bin[256];
-    const char *b64_end = NULL;
-    if (b64_len == 0 ||
-        sodium_base642bin(bin, sizeof bin, b64, b64_len, NULL, &n, &b64_end,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        b64_end != b64 + b64_len || n < 5)
-        return false;
-    uint32_t keyid =
-        (uint32_t)bin[0] << 24 | (uint32_t)bin[1] << 16 | (uint32_t)bin[2] << 8 | bin[3];
-    size_t name_len = (size_t)(sp - name);
-    return !(keyid == known->keyid && name_len == strlen(known->name) &&
-             memcmp(name, known->name, name_len) == 0);
-}
-
 static void test_tamper(void **state)
 {
     (void)state;
     lh_err e = {{0}};
     note_signer s[2];
     note_verifier known;
-    make_signer(&s[0], &known, "known.example/log", NOTE_TYPE_ED25519);
-    make_signer(&s[1], NULL, "other.example/key", NOTE_TYPE_ED25519);
+    tu_make_signer(&s[0], &known, "known.example/log", NOTE_TYPE_ED25519);
+    tu_make_signer(&s[1], NULL, "other.example/key", NOTE_TYPE_ED25519);
     static const uint8_t text[] = "tamper\n\ninner blank line above\n";
     const size_t text_len = sizeof text - 1;
     uint8_t note[1024], mut[1024];
     size_t len = 0;
-    assert_code(note_sign(text, text_len, s, 2, note, sizeof note, &len, &e), 0, &e);
+    tu_assert_code(note_sign(text, text_len, s, 2, note, sizeof note, &len, &e), 0, &e);
     /* Layout: text, blank line, the known key's line, the unknown key's line. */
     const uint8_t *second = memchr(note + text_len + 1, '\n', len - text_len - 1);
     size_t unknown_start = (size_t)(second - note) + 1;
@@ -485,7 +338,7 @@ static void test_tamper(void **state)
             if (i >= unknown_start)
                 expect_ok =
                     text_utf8_valid(mut, len) && !text_has_control(mut, len, true) &&
-                    oracle_unknown_line_ok(mut + unknown_start, len - unknown_start, &known);
+                    tu_oracle_unknown_sigline(mut + unknown_start, len - unknown_start, &known);
             if (expect_ok) {
                 if (rc != 0)
                     fail_msg("byte %zu bit %d: rejected with %s (%s)", i, bit, lh_errname(rc),
@@ -526,10 +379,10 @@ static void make_fixture(fixture *f)
 {
     lh_err e = {{0}};
     static const uint8_t text[] = "hello, liuhen\n";
-    make_signer(&f->s, &f->v, "fixture.example/log", NOTE_TYPE_ED25519);
+    tu_make_signer(&f->s, &f->v, "fixture.example/log", NOTE_TYPE_ED25519);
     f->text_len = sizeof text - 1;
-    assert_code(note_sign(text, f->text_len, &f->s, 1, f->note, sizeof f->note, &f->len, &e), 0,
-                &e);
+    tu_assert_code(note_sign(text, f->text_len, &f->s, 1, f->note, sizeof f->note, &f->len, &e), 0,
+                   &e);
 }
 
 /* Open text || "\n" || lines with the fixture's key. */
@@ -552,7 +405,7 @@ static void test_truncated(void **state)
     lh_err e = {{0}};
     note_opened o;
     make_fixture(&f);
-    assert_code(note_open(f.note, f.len, &f.v, 1, &o, &e), 0, &e);
+    tu_assert_code(note_open(f.note, f.len, &f.v, 1, &o, &e), 0, &e);
     /* Every proper prefix of a one-signature note is malformed: no complete
      * signature line, or a cut UTF-8 sequence. */
     for (size_t n = 0; n < f.len; n++) {
@@ -581,18 +434,18 @@ static void test_oversized(void **state)
     for (size_t i = 99; i < text_len; i += 100)
         big[i] = '\n';
     big[text_len - 1] = '\n';
-    assert_code(note_sign(big, text_len, &f.s, 1, out, NOTE_MAX_SIZE, &out_len, &e), 0, &e);
+    tu_assert_code(note_sign(big, text_len, &f.s, 1, out, NOTE_MAX_SIZE, &out_len, &e), 0, &e);
     assert_int_equal(out_len, NOTE_MAX_SIZE);
-    assert_code(note_open(out, out_len, &f.v, 1, &o, &e), 0, &e);
+    tu_assert_code(note_open(out, out_len, &f.v, 1, &o, &e), 0, &e);
     assert_int_equal(o.text_len, text_len);
     /* ...one byte more is not, for signing or opening. */
     memmove(big + 1, big, text_len);
     big[0] = 'y';
-    assert_code(note_sign(big, text_len + 1, &f.s, 1, out, NOTE_MAX_SIZE + 2, &out_len, &e),
-                LH_ETOOBIG, &e);
+    tu_assert_code(note_sign(big, text_len + 1, &f.s, 1, out, NOTE_MAX_SIZE + 2, &out_len, &e),
+                   LH_ETOOBIG, &e);
     memmove(out + 1, out, NOTE_MAX_SIZE);
     out[0] = 'y';
-    assert_code(note_open(out, NOTE_MAX_SIZE + 1, &f.v, 1, &o, &e), LH_ETOOBIG, &e);
+    tu_assert_code(note_open(out, NOTE_MAX_SIZE + 1, &f.v, 1, &o, &e), LH_ETOOBIG, &e);
     /* A signature line of an unknown key may be long (post-quantum): it is
      * decoded without a buffer for the whole, and its head is kept. */
     size_t sig_len = 4 + 2420 + 8, b64_len = (sig_len + 2) / 3 * 4;
@@ -600,7 +453,7 @@ static void test_oversized(void **state)
     char *lines = malloc(b64_len + 512);
     assert_non_null(sig);
     assert_non_null(lines);
-    rng_bytes(sig, sig_len);
+    tu_rng_bytes(sig, sig_len);
     int n = snprintf(lines, 512, "%.*s\xe2\x80\x94 pq.example/witness ",
                      (int)(f.len - f.text_len - 1), (const char *)f.note + f.text_len + 1);
     sodium_bin2base64(lines + n, b64_len + 1, sig, sig_len, sodium_base64_VARIANT_ORIGINAL);
@@ -608,7 +461,7 @@ static void test_oversized(void **state)
     memcpy(big, f.note, f.text_len + 1);
     memcpy(big + f.text_len + 1, lines, strlen(lines));
     size_t big_len = f.text_len + 1 + strlen(lines);
-    assert_code(note_open(big, big_len, &f.v, 1, &o, &e), 0, &e);
+    tu_assert_code(note_open(big, big_len, &f.v, 1, &o, &e), 0, &e);
     assert_int_equal(o.nsigs, 2);
     assert_int_equal(o.sigs[1].sig_len, sig_len - 4);
     assert_memory_equal(o.sigs[1].sig, sig + 4, NOTE_SIG_MAX);
@@ -641,16 +494,16 @@ static void test_bad_base64(void **state)
         memcpy(line, known_line, kl);
         line[prefix + damage[k].at] = damage[k].c;
         line[kl] = '\0';
-        assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBASE64, &e);
+        tu_assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBASE64, &e);
     }
     /* Unpadded, over-padded, and with a newline or space inside. */
     snprintf(line, sizeof line, "%.*s%.*s\n", (int)prefix, known_line, 91, field);
-    assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBASE64, &e);
+    tu_assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBASE64, &e);
     snprintf(line, sizeof line, "%.*s%.*s==\n", (int)prefix, known_line, 92, field);
-    assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBASE64, &e);
+    tu_assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBASE64, &e);
     snprintf(line, sizeof line, "%.*s%.*s %.*s\n", (int)prefix, known_line, 44, field, 48,
              field + 44);
-    assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBASE64, &e);
+    tu_assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBASE64, &e);
     note_signer_wipe(&f.s);
 }
 
@@ -672,7 +525,7 @@ static void test_control_and_utf8(void **state)
             /* Only replace single-byte characters, so UTF-8 stays valid. */
             if (f.note[at] >= 0x80)
                 continue;
-            assert_code(note_open(buf, f.len, &f.v, 1, &o, &e), LH_ECTRL, &e);
+            tu_assert_code(note_open(buf, f.len, &f.v, 1, &o, &e), LH_ECTRL, &e);
         }
     }
     /* Malformed UTF-8 in the text: LH_EUTF8. */
@@ -681,10 +534,10 @@ static void test_control_and_utf8(void **state)
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         char text[64];
         snprintf(text, sizeof text, "bad %s utf8\n", bad[k]);
-        assert_code(open_with_lines(&f, text, "", &e), LH_EUTF8, &e);
+        tu_assert_code(open_with_lines(&f, text, "", &e), LH_EUTF8, &e);
         uint8_t out[512];
         size_t n = 0;
-        assert_code(
+        tu_assert_code(
             note_sign((const uint8_t *)text, strlen(text), &f.s, 1, out, sizeof out, &n, &e),
             LH_EUTF8, &e);
     }
@@ -692,8 +545,8 @@ static void test_control_and_utf8(void **state)
      * ("Format" forbids only those below U+0020), refused in key names. */
     static const uint8_t c1[] = "next line \xc2\x85 here\n";
     size_t n = 0;
-    assert_code(note_sign(c1, sizeof c1 - 1, &f.s, 1, buf, sizeof buf, &n, &e), 0, &e);
-    assert_code(note_open(buf, n, &f.v, 1, &o, &e), 0, &e);
+    tu_assert_code(note_sign(c1, sizeof c1 - 1, &f.s, 1, buf, sizeof buf, &n, &e), 0, &e);
+    tu_assert_code(note_open(buf, n, &f.v, 1, &o, &e), 0, &e);
     assert_false(note_name_valid("a\xc2\x85z", 4));
     note_signer_wipe(&f.s);
 }
@@ -707,32 +560,34 @@ static void test_signature_count(void **state)
     for (size_t i = 0; i <= NOTE_MAX_SIGS; i++) {
         char name[32];
         snprintf(name, sizeof name, "signer%zu.example", i);
-        make_signer(&s[i], &v[i], name, NOTE_TYPE_ED25519);
+        tu_make_signer(&s[i], &v[i], name, NOTE_TYPE_ED25519);
     }
     static const uint8_t text[] = "sixteen or seventeen\n";
     uint8_t out[8192], buf[8192];
     size_t n = 0, n17 = 0;
     note_opened o;
     /* "Format": MUST accept at least 16 signatures, wherever the known one is. */
-    assert_code(note_sign(text, sizeof text - 1, s, NOTE_MAX_SIGS, out, sizeof out, &n, &e), 0, &e);
-    assert_code(note_open(out, n, &v[NOTE_MAX_SIGS - 1], 1, &o, &e), 0, &e);
+    tu_assert_code(note_sign(text, sizeof text - 1, s, NOTE_MAX_SIGS, out, sizeof out, &n, &e), 0,
+                   &e);
+    tu_assert_code(note_open(out, n, &v[NOTE_MAX_SIGS - 1], 1, &o, &e), 0, &e);
     assert_int_equal(o.nsigs, NOTE_MAX_SIGS);
-    assert_code(note_open(out, n, v, NOTE_MAX_SIGS, &o, &e), 0, &e);
+    tu_assert_code(note_open(out, n, v, NOTE_MAX_SIGS, &o, &e), 0, &e);
     assert_int_equal(o.nsigned, NOTE_MAX_SIGS);
     /* Seventeen signers cannot sign, and a seventeenth line is refused,
      * before any verification, even when it is the only known one. */
-    assert_code(note_sign(text, sizeof text - 1, s, NOTE_MAX_SIGS + 1, buf, sizeof buf, &n17, &e),
-                LH_ETOOMANYSIGS, &e);
+    tu_assert_code(
+        note_sign(text, sizeof text - 1, s, NOTE_MAX_SIGS + 1, buf, sizeof buf, &n17, &e),
+        LH_ETOOMANYSIGS, &e);
     uint8_t one[512];
     size_t one_len = 0;
-    assert_code(
+    tu_assert_code(
         note_sign(text, sizeof text - 1, &s[NOTE_MAX_SIGS], 1, one, sizeof one, &one_len, &e), 0,
         &e);
     memcpy(buf, out, n);
     memcpy(buf + n, one + sizeof text, one_len - sizeof text);
     n17 = n + one_len - sizeof text;
-    assert_code(note_open(buf, n17, &v[NOTE_MAX_SIGS], 1, &o, &e), LH_ETOOMANYSIGS, &e);
-    assert_code(note_open(buf, n17, v, 1, &o, &e), LH_ETOOMANYSIGS, &e);
+    tu_assert_code(note_open(buf, n17, &v[NOTE_MAX_SIGS], 1, &o, &e), LH_ETOOMANYSIGS, &e);
+    tu_assert_code(note_open(buf, n17, v, 1, &o, &e), LH_ETOOMANYSIGS, &e);
     for (size_t i = 0; i <= NOTE_MAX_SIGS; i++)
         note_signer_wipe(&s[i]);
 }
@@ -752,45 +607,42 @@ static void test_signature_lines(void **state)
     for (size_t k = 0; k < sizeof bad_names / sizeof bad_names[0]; k++) {
         snprintf(line, sizeof line, "\xe2\x80\x94 %s %.*s", bad_names[k],
                  (int)(kl - (size_t)(field - known_line)), field);
-        assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EPARSE, &e);
+        tu_assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EPARSE, &e);
     }
     /* No space after the name, no base64 at all. */
     snprintf(line, sizeof line, "\xe2\x80\x94 %s\n", f.s.name);
-    assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EPARSE, &e);
+    tu_assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EPARSE, &e);
     snprintf(line, sizeof line, "\xe2\x80\x94 %s \n", f.s.name);
-    assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EPARSE, &e);
+    tu_assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EPARSE, &e);
     /* Too short for a key id and one byte of signature: 4 bytes. */
     snprintf(line, sizeof line, "\xe2\x80\x94 %s AAAAAA==\n", f.s.name);
-    assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_ELENGTH, &e);
+    tu_assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_ELENGTH, &e);
     /* A known key's signature of 63 or 65 bytes, or of 5: it does not verify. */
     static const size_t lens[] = {1, 63, 65, NOTE_SIG_MAX, NOTE_SIG_MAX + 1, 200};
     for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
         uint8_t raw[4 + 200];
         char b64[TEXT_B64_LEN(sizeof raw)];
-        raw[0] = (uint8_t)(f.v.keyid >> 24);
-        raw[1] = (uint8_t)(f.v.keyid >> 16);
-        raw[2] = (uint8_t)(f.v.keyid >> 8);
-        raw[3] = (uint8_t)f.v.keyid;
+        tu_put_be32(raw, f.v.keyid);
         memset(raw + 4, 0x5a, lens[k]);
         sodium_bin2base64(b64, sizeof b64, raw, 4 + lens[k], sodium_base64_VARIANT_ORIGINAL);
         snprintf(line, sizeof line, "\xe2\x80\x94 %s %s\n", f.s.name, b64);
-        assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBADSIG, &e);
+        tu_assert_code(open_with_lines(&f, "hello, liuhen\n", line, &e), LH_EBADSIG, &e);
     }
     /* A line that is the signature block's only line but not after a blank line. */
     note_opened o;
     static const uint8_t no_split[] = "text\n\xe2\x80\x94 a AAAAAAA=\n";
-    assert_code(note_open(no_split, sizeof no_split - 1, &f.v, 1, &o, &e), LH_EPARSE, &e);
+    tu_assert_code(note_open(no_split, sizeof no_split - 1, &f.v, 1, &o, &e), LH_EPARSE, &e);
     /* Ambiguous known keys: two with the same name and key id. */
     note_verifier twice[2] = {f.v, f.v};
-    assert_code(note_open(f.note, f.len, twice, 2, &o, &e), LH_EINVAL, &e);
+    tu_assert_code(note_open(f.note, f.len, twice, 2, &o, &e), LH_EINVAL, &e);
     /* NULL arguments. */
-    assert_code(note_open(NULL, 0, &f.v, 1, &o, &e), LH_EINVAL, &e);
-    assert_code(note_open(f.note, f.len, NULL, 1, &o, &e), LH_EINVAL, &e);
-    assert_code(note_open(f.note, f.len, &f.v, 1, NULL, &e), LH_EINVAL, &e);
-    assert_code(note_open(f.note, f.len, NULL, 0, &o, &e), LH_ENOKEY, &e);
+    tu_assert_code(note_open(NULL, 0, &f.v, 1, &o, &e), LH_EINVAL, &e);
+    tu_assert_code(note_open(f.note, f.len, NULL, 1, &o, &e), LH_EINVAL, &e);
+    tu_assert_code(note_open(f.note, f.len, &f.v, 1, NULL, &e), LH_EINVAL, &e);
+    tu_assert_code(note_open(f.note, f.len, NULL, 0, &o, &e), LH_ENOKEY, &e);
     const note_verifier *ptrs[2] = {&f.v, NULL};
-    assert_code(note_open_keys(f.note, f.len, ptrs, 1, &o, &e), 0, &e);
-    assert_code(note_open_keys(f.note, f.len, ptrs, 2, &o, &e), LH_EINVAL, &e);
+    tu_assert_code(note_open_keys(f.note, f.len, ptrs, 1, &o, &e), 0, &e);
+    tu_assert_code(note_open_keys(f.note, f.len, ptrs, 2, &o, &e), LH_EINVAL, &e);
     note_signer_wipe(&f.s);
 }
 
@@ -800,11 +652,11 @@ static void test_vkey_malformed(void **state)
     lh_err e = {{0}};
     note_signer s;
     note_verifier v, p;
-    make_signer(&s, &v, "vkey.example/log", NOTE_TYPE_ED25519);
+    tu_make_signer(&s, &v, "vkey.example/log", NOTE_TYPE_ED25519);
     char buf[1024];
     size_t n = 0;
     assert_int_equal(note_vkey_format(&v, buf, sizeof buf, &n), 0);
-    assert_code(note_vkey_parse(buf, n, &p, &e), 0, &e);
+    tu_assert_code(note_vkey_parse(buf, n, &p, &e), 0, &e);
     /* Every proper prefix of a verifier key is refused. */
     for (size_t k = 0; k < n; k++) {
         int rc = note_vkey_parse(buf, k, &p, &e);
@@ -824,15 +676,15 @@ static void test_vkey_malformed(void **state)
         memset(key + 1, 7, lens[k]);
         sodium_bin2base64(b64, sizeof b64, key, 1 + lens[k], sodium_base64_VARIANT_ORIGINAL);
         snprintf(str, sizeof str, "%s+%08x+%s", v.name, v.keyid, b64);
-        assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_ELENGTH, &e);
+        tu_assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_ELENGTH, &e);
         snprintf(str, sizeof str, "PRIVATE+KEY+%s+%08x+%s", v.name, v.keyid, b64);
         note_signer ps;
-        assert_code(note_skey_parse(str, strlen(str), &ps, &e), LH_ELENGTH, &e);
+        tu_assert_code(note_skey_parse(str, strlen(str), &ps, &e), LH_ELENGTH, &e);
     }
     /* A trailing newline or space is not part of a key. */
     char str[2048];
     snprintf(str, sizeof str, "%s\n", buf);
-    assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EBASE64, &e);
+    tu_assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EBASE64, &e);
     /* Uppercase hex (when the id has a letter), 7 or 9 digits. */
     memcpy(str, buf, n + 1);
     bool changed = false;
@@ -842,11 +694,11 @@ static void test_vkey_malformed(void **state)
             changed = true;
         }
     }
-    assert_code(note_vkey_parse(str, n, &p, &e), changed ? LH_EPARSE : 0, &e);
+    tu_assert_code(note_vkey_parse(str, n, &p, &e), changed ? LH_EPARSE : 0, &e);
     snprintf(str, sizeof str, "%s+0%08x+%s", v.name, v.keyid, vb64);
-    assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EPARSE, &e);
+    tu_assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EPARSE, &e);
     snprintf(str, sizeof str, "%s+%07x+%s", v.name, v.keyid >> 4, vb64);
-    assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EPARSE, &e);
+    tu_assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EPARSE, &e);
     /* Type 0x02 (ECDSA) is not supported; 0x04 is. */
     uint8_t key[33];
     char b64[TEXT_B64_LEN(33)];
@@ -854,12 +706,23 @@ static void test_vkey_malformed(void **state)
     memcpy(key + 1, v.pubkey, 32);
     sodium_bin2base64(b64, sizeof b64, key, 33, sodium_base64_VARIANT_ORIGINAL);
     snprintf(str, sizeof str, "%s+%08x+%s", v.name, v.keyid, b64);
-    assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EALGO, &e);
+    tu_assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EALGO, &e);
     note_verifier w;
     assert_int_equal(note_verifier_init(&w, "w.example", 9, NOTE_TYPE_COSIG, v.pubkey), 0);
     assert_int_equal(note_vkey_format(&w, buf, sizeof buf, &n), 0);
-    assert_code(note_vkey_parse(buf, n, &p, &e), 0, &e);
+    tu_assert_code(note_vkey_parse(buf, n, &p, &e), 0, &e);
     assert_memory_equal(&p, &w, sizeof p);
+    /* A key of one type: a witness key is no log key, and a log key no witness key. */
+    tu_assert_code(note_vkey_parse_type(buf, n, NOTE_TYPE_COSIG, &p, &e), 0, &e);
+    assert_memory_equal(&p, &w, sizeof p);
+    tu_assert_code(note_vkey_parse_type(buf, n, NOTE_TYPE_ED25519, &p, &e), LH_EALGO, &e);
+    tu_assert_code(note_vkey_parse_type(buf, n, 0, &p, &e), LH_EINVAL, &e);
+    size_t vn = 0;
+    assert_int_equal(note_vkey_format(&v, str, sizeof str, &vn), 0);
+    tu_assert_code(note_vkey_parse_type(str, vn, NOTE_TYPE_ED25519, &p, &e), 0, &e);
+    assert_memory_equal(&p, &v, sizeof p);
+    tu_assert_code(note_vkey_parse_type(str, vn, NOTE_TYPE_COSIG, &p, &e), LH_EALGO, &e);
+    tu_assert_code(note_vkey_parse_type(str, vn - 1, NOTE_TYPE_ED25519, &p, &e), LH_EBASE64, &e);
     assert_int_equal(note_verifier_init(&w, "w.example", 9, 0x02, v.pubkey), LH_EALGO);
     assert_int_equal(note_verifier_init(&w, "w example", 9, NOTE_TYPE_COSIG, v.pubkey), LH_EPARSE);
     /* Names: NOTE_NAME_MAX bytes is the longest; one more, or a space, is refused. */
@@ -868,13 +731,13 @@ static void test_vkey_malformed(void **state)
     assert_int_equal(note_verifier_init(&w, long_name, NOTE_NAME_MAX, 1, v.pubkey), 0);
     assert_int_equal(note_vkey_format(&w, str, sizeof str, &n), 0);
     assert_int_equal(n, NOTE_VKEY_MAX);
-    assert_code(note_vkey_parse(str, n, &p, &e), 0, &e);
+    tu_assert_code(note_vkey_parse(str, n, &p, &e), 0, &e);
     memmove(str + 1, str, n + 1);
     str[0] = 'n';
-    assert_code(note_vkey_parse(str, n + 1, &p, &e), LH_ETOOBIG, &e);
+    tu_assert_code(note_vkey_parse(str, n + 1, &p, &e), LH_ETOOBIG, &e);
     assert_int_equal(note_verifier_init(&w, long_name, NOTE_NAME_MAX + 1, 1, v.pubkey), LH_ETOOBIG);
     snprintf(str, sizeof str, "a b+%08x+%s", v.keyid, vb64);
-    assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EPARSE, &e);
+    tu_assert_code(note_vkey_parse(str, strlen(str), &p, &e), LH_EPARSE, &e);
     assert_int_equal(note_vkey_format(&v, buf, sizeof buf, &n), 0);
     /* Formatting into a short buffer, or an inconsistent verifier. */
     assert_int_equal(note_vkey_format(&v, buf, n, &n), LH_ETOOBIG);
@@ -885,7 +748,7 @@ static void test_vkey_malformed(void **state)
     p = v;
     p.type = 7;
     assert_int_equal(note_vkey_format(&p, buf, sizeof buf, &n), LH_EINVAL);
-    assert_code(note_vkey_parse(NULL, 0, &p, &e), LH_EINVAL, &e);
+    tu_assert_code(note_vkey_parse(NULL, 0, &p, &e), LH_EINVAL, &e);
     note_signer_wipe(&s);
 }
 
@@ -894,11 +757,11 @@ static void test_skey_malformed(void **state)
     (void)state;
     lh_err e = {{0}};
     note_signer s, p;
-    make_signer(&s, NULL, "skey.example/log", NOTE_TYPE_ED25519);
+    tu_make_signer(&s, NULL, "skey.example/log", NOTE_TYPE_ED25519);
     char buf[NOTE_SKEY_MAX + 1], str[NOTE_SKEY_MAX + 64];
     size_t n = 0;
     assert_int_equal(note_skey_format(&s, buf, sizeof buf, &n), 0);
-    assert_code(note_skey_parse(buf, n, &p, &e), 0, &e);
+    tu_assert_code(note_skey_parse(buf, n, &p, &e), 0, &e);
     assert_memory_equal(&p, &s, sizeof p);
     /* Every proper prefix of a signer key is refused. */
     for (size_t k = 0; k < n; k++) {
@@ -907,23 +770,23 @@ static void test_skey_malformed(void **state)
             fail_msg("skey prefix of %zu bytes: %s", k, lh_errname(rc));
     }
     /* The PRIVATE+KEY+ prefix is required, exactly. */
-    assert_code(note_skey_parse(buf + 8, n - 8, &p, &e), LH_EPARSE, &e);
-    assert_code(note_skey_parse("PRIVATE+KEY", 11, &p, &e), LH_EPARSE, &e);
+    tu_assert_code(note_skey_parse(buf + 8, n - 8, &p, &e), LH_EPARSE, &e);
+    tu_assert_code(note_skey_parse("PRIVATE+KEY", 11, &p, &e), LH_EPARSE, &e);
     snprintf(str, sizeof str, "private%s", buf + 7);
-    assert_code(note_skey_parse(str, strlen(str), &p, &e), LH_EPARSE, &e);
+    tu_assert_code(note_skey_parse(str, strlen(str), &p, &e), LH_EPARSE, &e);
     /* A key id that is not the derived key's; a different seed. */
     memcpy(str, buf, n + 1);
     char *id = str + 12 + strlen(s.name) + 1;
     id[7] = id[7] == '0' ? '1' : '0';
-    assert_code(note_skey_parse(str, n, &p, &e), LH_EFIELD, &e);
+    tu_assert_code(note_skey_parse(str, n, &p, &e), LH_EFIELD, &e);
     assert_null(
         strstr(e.msg, buf + 12 + strlen(s.name) + 10)); /* the detail never shows the secret */
     memcpy(str, buf, n + 1);
     str[n - 3] = str[n - 3] == 'A' ? 'B' : 'A';
-    assert_code(note_skey_parse(str, n, &p, &e), LH_EFIELD, &e);
+    tu_assert_code(note_skey_parse(str, n, &p, &e), LH_EFIELD, &e);
     memcpy(str, buf, n + 1);
     str[n - 3] = '*';
-    assert_code(note_skey_parse(str, n, &p, &e), LH_EBASE64, &e);
+    tu_assert_code(note_skey_parse(str, n, &p, &e), LH_EBASE64, &e);
     /* Formatting into a short buffer wipes it. */
     memset(str, 'x', sizeof str);
     assert_int_equal(note_skey_format(&s, str, n, &n), LH_ETOOBIG);
@@ -949,39 +812,39 @@ static void test_sign_malformed(void **state)
     lh_err e = {{0}};
     note_signer s[2];
     note_verifier v;
-    make_signer(&s[0], &v, "sign.example/log", NOTE_TYPE_ED25519);
+    tu_make_signer(&s[0], &v, "sign.example/log", NOTE_TYPE_ED25519);
     uint8_t out[1024];
     size_t n = 0;
     static const uint8_t good[] = "text\n";
     /* "Format": the text ends in a newline. */
-    assert_code(note_sign((const uint8_t *)"text", 4, s, 1, out, sizeof out, &n, &e), LH_EPARSE,
-                &e);
-    assert_code(note_sign(good, 0, s, 1, out, sizeof out, &n, &e), LH_EPARSE, &e);
-    assert_code(note_sign((const uint8_t *)"a\tb\n", 4, s, 1, out, sizeof out, &n, &e), LH_ECTRL,
-                &e);
-    assert_code(note_sign((const uint8_t *)"a\rb\n", 4, s, 1, out, sizeof out, &n, &e), LH_ECTRL,
-                &e);
-    assert_code(note_sign((const uint8_t *)"a\x7f\n", 3, s, 1, out, sizeof out, &n, &e), LH_ECTRL,
-                &e);
+    tu_assert_code(note_sign((const uint8_t *)"text", 4, s, 1, out, sizeof out, &n, &e), LH_EPARSE,
+                   &e);
+    tu_assert_code(note_sign(good, 0, s, 1, out, sizeof out, &n, &e), LH_EPARSE, &e);
+    tu_assert_code(note_sign((const uint8_t *)"a\tb\n", 4, s, 1, out, sizeof out, &n, &e), LH_ECTRL,
+                   &e);
+    tu_assert_code(note_sign((const uint8_t *)"a\rb\n", 4, s, 1, out, sizeof out, &n, &e), LH_ECTRL,
+                   &e);
+    tu_assert_code(note_sign((const uint8_t *)"a\x7f\n", 3, s, 1, out, sizeof out, &n, &e),
+                   LH_ECTRL, &e);
     /* Output buffer one byte short, and overlapping the text. */
-    assert_code(note_sign(good, 5, s, 1, out, sizeof out, &n, &e), 0, &e);
+    tu_assert_code(note_sign(good, 5, s, 1, out, sizeof out, &n, &e), 0, &e);
     size_t need = n;
-    assert_code(note_sign(good, 5, s, 1, out, need - 1, &n, &e), LH_ETOOBIG, &e);
+    tu_assert_code(note_sign(good, 5, s, 1, out, need - 1, &n, &e), LH_ETOOBIG, &e);
     memcpy(out, good, 5);
-    assert_code(note_sign(out, 5, s, 1, out, sizeof out, &n, &e), LH_EINVAL, &e);
+    tu_assert_code(note_sign(out, 5, s, 1, out, sizeof out, &n, &e), LH_EINVAL, &e);
     /* Signers: none, twice the same, a cosignature key, an inconsistent one. */
-    assert_code(note_sign(good, 5, s, 0, out, sizeof out, &n, &e), LH_EINVAL, &e);
+    tu_assert_code(note_sign(good, 5, s, 0, out, sizeof out, &n, &e), LH_EINVAL, &e);
     s[1] = s[0];
-    assert_code(note_sign(good, 5, s, 2, out, sizeof out, &n, &e), LH_EINVAL, &e);
-    make_signer(&s[1], NULL, "witness.example", NOTE_TYPE_COSIG);
-    assert_code(note_sign(good, 5, s, 2, out, sizeof out, &n, &e), LH_EALGO, &e);
+    tu_assert_code(note_sign(good, 5, s, 2, out, sizeof out, &n, &e), LH_EINVAL, &e);
+    tu_make_signer(&s[1], NULL, "witness.example", NOTE_TYPE_COSIG);
+    tu_assert_code(note_sign(good, 5, s, 2, out, sizeof out, &n, &e), LH_EALGO, &e);
     s[1] = s[0];
     s[1].keyid ^= 0x100;
-    assert_code(note_sign(good, 5, &s[1], 1, out, sizeof out, &n, &e), LH_EINVAL, &e);
+    tu_assert_code(note_sign(good, 5, &s[1], 1, out, sizeof out, &n, &e), LH_EINVAL, &e);
     s[1] = s[0];
     s[1].sk[40] ^= 1; /* the public half no longer matches the key id */
-    assert_code(note_sign(good, 5, &s[1], 1, out, sizeof out, &n, &e), LH_EINVAL, &e);
-    assert_code(note_sign(NULL, 5, s, 1, out, sizeof out, &n, &e), LH_EINVAL, &e);
+    tu_assert_code(note_sign(good, 5, &s[1], 1, out, sizeof out, &n, &e), LH_EINVAL, &e);
+    tu_assert_code(note_sign(NULL, 5, s, 1, out, sizeof out, &n, &e), LH_EINVAL, &e);
     /* A text ending in a blank line, or holding signature-like lines, is
      * still one text: the last blank line of the note separates it. */
     static const char *const texts[] = {"a\n\n", "\n", "a\n\n\xe2\x80\x94 x AAAAAAA=\n",
@@ -989,8 +852,9 @@ static void test_sign_malformed(void **state)
     for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
         note_opened o;
         size_t tl = strlen(texts[k]);
-        assert_code(note_sign((const uint8_t *)texts[k], tl, s, 1, out, sizeof out, &n, &e), 0, &e);
-        assert_code(note_open(out, n, &v, 1, &o, &e), 0, &e);
+        tu_assert_code(note_sign((const uint8_t *)texts[k], tl, s, 1, out, sizeof out, &n, &e), 0,
+                       &e);
+        tu_assert_code(note_open(out, n, &v, 1, &o, &e), 0, &e);
         assert_int_equal(o.text_len, tl);
         assert_memory_equal(o.text, texts[k], tl);
         assert_int_equal(o.nsigs, 1);
@@ -1035,6 +899,7 @@ int main(void)
 {
     if (sodium_init() < 0)
         return 1;
+    tu_rng_seed(0x9e3779b97f4a7c15ULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vectors),
         cmocka_unit_test(test_round_trip),

@@ -28,6 +28,7 @@
 #include "errors.h"
 #include "liuhen.pb-c.h"
 #include "pbjson.h"
+#include "testutil.h"
 
 /* Base64 of 32 bytes of 0x11, 0x22 ... (leaf hashes and keys). */
 #define H11 "ERERERERERERERERERERERERERERERERERERERERERE="
@@ -83,6 +84,21 @@ static void show(const char *what, int rc, const lh_err *err)
         print_message("%-16s %-18s %s\n", what, lh_errname(rc), err->msg);
 }
 
+/* A conversion of input (named in failure messages) that returned rc, m and
+ * err must have failed with code, left m NULL, and said why in a detail
+ * that contains needle. */
+static void check_fails(const char *what, const char *input, int rc, const ProtobufCMessage *m,
+                        const lh_err *err, int code, const char *needle)
+{
+    show(what, rc, err);
+    if (rc != code)
+        fail_msg("%s: got %s (%s), want %s", input, lh_errname(rc), err->msg, lh_errname(code));
+    assert_null(m);
+    if (strstr(err->msg, needle) == NULL)
+        fail_msg("%s: message \"%s\" lacks \"%s\"", input, err->msg, needle);
+    assert_true(strlen(err->msg) < LH_ERR_MSG_MAX);
+}
+
 /* Parse a test literal that must fail with code, and a message that
  * contains needle. */
 static void parse_fails(const ProtobufCMessageDescriptor *d, const char *s, int code,
@@ -92,13 +108,7 @@ static void parse_fails(const ProtobufCMessageDescriptor *d, const char *s, int 
     lh_err err = {{0}};
     ProtobufCMessage *m = (ProtobufCMessage *)&err; /* must be reset to NULL */
     int rc = pbjson_parse(d, t, strlen(t), &m, &err);
-    show("parse", rc, &err);
-    if (rc != code)
-        fail_msg("%s: got %s (%s), want %s", t, lh_errname(rc), err.msg, lh_errname(code));
-    assert_null(m);
-    if (strstr(err.msg, needle) == NULL)
-        fail_msg("%s: message \"%s\" lacks \"%s\"", t, err.msg, needle);
-    assert_true(strlen(err.msg) < LH_ERR_MSG_MAX);
+    check_fails("parse", t, rc, m, &err, code, needle);
     free(t);
 }
 
@@ -109,12 +119,7 @@ static void convert_fails(const ProtobufCMessageDescriptor *d, json_t *in, int c
     lh_err err = {{0}};
     ProtobufCMessage *m = (ProtobufCMessage *)&err;
     int rc = pbjson_to_message(d, in, &m, &err);
-    show("to_message", rc, &err);
-    if (rc != code)
-        fail_msg("got %s (%s), want %s", lh_errname(rc), err.msg, lh_errname(code));
-    assert_null(m);
-    if (strstr(err.msg, needle) == NULL)
-        fail_msg("message \"%s\" lacks \"%s\"", err.msg, needle);
+    check_fails("to_message", "(json_t)", rc, m, &err, code, needle);
     json_decref(in);
 }
 
@@ -543,34 +548,18 @@ static void test_every_record_kind(void **state)
  * Random messages of every type, filled through the descriptors.
  */
 
-static uint64_t rng = 0x9E3779B97F4A7C15u;
-
-static uint64_t rnd(void)
-{
-    /* xorshift64*: deterministic, so a failure reproduces. */
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 2685821657736338717u;
-}
-
-static unsigned below(unsigned n)
-{
-    return (unsigned)(rnd() % n);
-}
-
 static char *rand_string(void)
 {
     /* ASCII, JSON escapes, controls, 2-, 3- and 4-byte UTF-8, U+2028. */
     static const char *const pieces[] = {"a",    "Z",    "0", " ", "\"", "\\", "\n", "\t",
                                          "\x01", "\x7f", "/", "é", "留", "痕", "😀",  "\xe2\x80\xa8",
                                          "'",    "{}"};
-    size_t n = below(9);
+    size_t n = tu_rng_below(9);
     char *s = malloc(n * 4 + 1);
     assert_non_null(s);
     s[0] = '\0';
     for (size_t i = 0; i < n; i++)
-        strcat(s, pieces[below(sizeof pieces / sizeof pieces[0])]);
+        strcat(s, pieces[tu_rng_below(sizeof pieces / sizeof pieces[0])]);
     return s;
 }
 
@@ -578,11 +567,11 @@ static double rand_double(void)
 {
     static const double special[] = {0.0,    -0.0,     1.5,       -2.25, DBL_MAX, DBL_MIN,
                                      5e-324, INFINITY, -INFINITY, 1e300, 0.1,     1764300000123.0};
-    if (below(2) == 0)
-        return special[below(sizeof special / sizeof special[0])];
+    if (tu_rng_below(2) == 0)
+        return special[tu_rng_below(sizeof special / sizeof special[0])];
     double d;
     do {
-        uint64_t bits = rnd();
+        uint64_t bits = tu_rng();
         memcpy(&d, &bits, sizeof d);
     } while (isnan(d));
     return d;
@@ -591,10 +580,10 @@ static double rand_double(void)
 static float rand_float(void)
 {
     float f;
-    if (below(2) == 0)
-        return (float)(below(2) == 0 ? FLT_MAX : -0.5);
+    if (tu_rng_below(2) == 0)
+        return (float)(tu_rng_below(2) == 0 ? FLT_MAX : -0.5);
     do {
-        uint32_t bits = (uint32_t)rnd();
+        uint32_t bits = (uint32_t)tu_rng();
         memcpy(&f, &bits, sizeof f);
     } while (isnan(f));
     return f;
@@ -608,41 +597,48 @@ static void rand_value(const ProtobufCFieldDescriptor *f, void *slot, unsigned d
 {
     static const int64_t i64s[] = {0, 1, -1, INT64_MIN, INT64_MAX, 1764300000123};
     static const uint64_t u64s[] = {0, 1, INT64_MAX, (uint64_t)INT64_MAX + 1, UINT64_MAX};
-    bool pick = below(2) == 0; /* a boundary value, or random bits */
+    bool pick = tu_rng_below(2) == 0; /* a boundary value, or random bits */
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT32:
     case PROTOBUF_C_TYPE_SINT32:
     case PROTOBUF_C_TYPE_SFIXED32:
         *(int32_t *)slot =
-            pick ? (int32_t[]){0, -1, INT32_MIN, INT32_MAX}[below(4)] : (int32_t)rnd();
+            pick ? (int32_t[]){0, -1, INT32_MIN, INT32_MAX}[tu_rng_below(4)] : (int32_t)tu_rng();
         break;
     case PROTOBUF_C_TYPE_UINT32:
     case PROTOBUF_C_TYPE_FIXED32:
-        *(uint32_t *)slot = pick ? (uint32_t[]){0, 1, UINT32_MAX}[below(3)] : (uint32_t)rnd();
+        *(uint32_t *)slot =
+            pick ? (uint32_t[]){0, 1, UINT32_MAX}[tu_rng_below(3)] : (uint32_t)tu_rng();
         break;
     case PROTOBUF_C_TYPE_INT64:
     case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64: *(int64_t *)slot = pick ? i64s[below(6)] : (int64_t)rnd(); break;
+    case PROTOBUF_C_TYPE_SFIXED64:
+        *(int64_t *)slot = pick ? i64s[tu_rng_below(6)] : (int64_t)tu_rng();
+        break;
     case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64: *(uint64_t *)slot = pick ? u64s[below(5)] : rnd(); break;
+    case PROTOBUF_C_TYPE_FIXED64:
+        *(uint64_t *)slot = pick ? u64s[tu_rng_below(5)] : tu_rng();
+        break;
     case PROTOBUF_C_TYPE_FLOAT: *(float *)slot = rand_float(); break;
     case PROTOBUF_C_TYPE_DOUBLE: *(double *)slot = rand_double(); break;
-    case PROTOBUF_C_TYPE_BOOL: *(protobuf_c_boolean *)slot = (protobuf_c_boolean)below(2); break;
+    case PROTOBUF_C_TYPE_BOOL:
+        *(protobuf_c_boolean *)slot = (protobuf_c_boolean)tu_rng_below(2);
+        break;
     case PROTOBUF_C_TYPE_ENUM: {
         const ProtobufCEnumDescriptor *e = f->descriptor;
-        *(int *)slot = e->values[below(e->n_values)].value;
+        *(int *)slot = e->values[tu_rng_below(e->n_values)].value;
         break;
     }
     case PROTOBUF_C_TYPE_STRING: *(char **)slot = rand_string(); break;
     case PROTOBUF_C_TYPE_BYTES: {
         ProtobufCBinaryData *bd = slot;
-        bd->len = below(41);
+        bd->len = tu_rng_below(41);
         bd->data = NULL;
         if (bd->len > 0) {
             bd->data = malloc(bd->len);
             assert_non_null(bd->data);
             for (size_t i = 0; i < bd->len; i++)
-                bd->data[i] = (uint8_t)rnd();
+                bd->data[i] = (uint8_t)tu_rng();
         }
         break;
     }
@@ -698,13 +694,13 @@ static ProtobufCMessage *rand_message(const ProtobufCMessageDescriptor *d, unsig
                     forced_here = forced_here || d->fields[k].id == force;
                 }
             }
-            bool take = forced_here ? f->id == force : below(left + 1) == 0;
+            bool take = forced_here ? f->id == force : tu_rng_below(left + 1) == 0;
             if (!take || (f->type == PROTOBUF_C_TYPE_MESSAGE && depth >= 6))
                 continue;
             rand_value(f, slot, depth);
             *which = f->id;
         } else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = below(4);
+            size_t n = tu_rng_below(4);
             if (f->type == PROTOBUF_C_TYPE_MESSAGE && depth >= 6)
                 n = 0;
             if (n == 0)
@@ -716,7 +712,7 @@ static ProtobufCMessage *rand_message(const ProtobufCMessageDescriptor *d, unsig
             *(char **)slot = arr;
             *(size_t *)(base + f->quantifier_offset) = n;
         } else {
-            if (below(4) == 0 || (f->type == PROTOBUF_C_TYPE_MESSAGE && depth >= 6))
+            if (tu_rng_below(4) == 0 || (f->type == PROTOBUF_C_TYPE_MESSAGE && depth >= 6))
                 continue;
             rand_value(f, slot, depth);
             if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->type != PROTOBUF_C_TYPE_STRING &&
@@ -1343,6 +1339,8 @@ static void test_set_field(void **state)
 
 int main(void)
 {
+    /* The random messages are deterministic, so that a failure reproduces. */
+    tu_rng_seed(0x9E3779B97F4A7C15u);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_answer),
         cmocka_unit_test(test_every_record_kind),

@@ -23,6 +23,7 @@
 #include "errors.h"
 #include "memstore.h"
 #include "merkle.h"
+#include "testutil.h"
 #include "tile.h"
 #include "vec.h"
 
@@ -31,40 +32,6 @@
 
 /* The store of the leaves "leaf-<i>" shared by the tests. */
 static memstore vec_store;
-
-/* Deterministic randomness (splitmix64), so that a failure can be replayed. */
-static uint64_t rng_state = UINT64_C(0x74696c6573212121);
-
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(uint64_t bound)
-{
-    return rng_next() % bound;
-}
-
-static int setup_vec_store(void **state)
-{
-    (void)state;
-    if (sodium_init() < 0)
-        return -1;
-    for (uint64_t i = 0; i < VEC_TREE_SIZE; i++)
-        if (memstore_append_vector_leaf(&vec_store, i) != 0)
-            return -1;
-    return 0;
-}
-
-static int teardown_vec_store(void **state)
-{
-    (void)state;
-    memstore_free(&vec_store);
-    return 0;
-}
 
 /* Compare tiles field by field: the struct has padding. */
 static void assert_tile_equal(const tile *a, const tile *b)
@@ -262,8 +229,8 @@ static void verify_tileset(tileset *ts, memstore *ms, const uint8_t root[MERKLE_
         }
     }
     for (unsigned k = 0; k < 50; k++) {
-        uint64_t index = k == 0 ? ts->size - 1 : rng_below(ts->size);
-        uint64_t m = k == 0 ? 1 : 1 + rng_below(ts->size);
+        uint64_t index = k == 0 ? ts->size - 1 : tu_rng_below(ts->size);
+        uint64_t m = k == 0 ? 1 : 1 + tu_rng_below(ts->size);
         assert_int_equal(merkle_inclusion_proof(p1, &n1, index, ts->size, tileset_read, ts), 0);
         assert_int_equal(merkle_inclusion_proof(p2, &n2, index, ts->size, memstore_read, ms), 0);
         assert_int_equal(n1, n2);
@@ -276,8 +243,8 @@ static void verify_tileset(tileset *ts, memstore *ms, const uint8_t root[MERKLE_
 
     for (size_t i = 0; i < ts->ntiles; i++) {
         const tile *t = &ts->tiles[i];
-        size_t at = (size_t)rng_below(ts->len[i]);
-        uint8_t bit = (uint8_t)(1u << rng_below(8));
+        size_t at = (size_t)tu_rng_below(ts->len[i]);
+        uint8_t bit = (uint8_t)(1u << tu_rng_below(8));
         ts->data[i][at] ^= bit;
         if (t->level == TILE_LEVEL_ENTRIES) {
             assert_false(bundle_matches(ts, t, ts->data[i], ts->len[i]));
@@ -366,7 +333,7 @@ static void test_vectors(void **state)
 {
     (void)state;
     memstore *ms = &vec_store;
-    unsigned seen[FORM_COUNT] = {0}, checked[FORM_COUNT] = {0};
+    tu_vec_tally tally;
     vblock b = {.active = 0};
     char path[TILE_PATH_MAX];
     uint8_t h[MERKLE_HASH_SIZE];
@@ -374,17 +341,10 @@ static void test_vectors(void **state)
     vec_line *l;
     tile t;
 
+    tu_vec_tally_init(&tally, "tiles.txt", form_name, FORM_COUNT);
     vec_open(&vf, "tiles.txt");
     while ((l = vec_next(&vf)) != NULL) {
-        int form = FORM_COUNT;
-        for (int f = 0; f < FORM_COUNT; f++)
-            if (strcmp(l->field[0], form_name[f]) == 0)
-                form = f;
-        if (form == FORM_COUNT) {
-            fail_msg("tiles.txt:%u: unknown line form %s", l->lineno, l->field[0]);
-            continue;
-        }
-        seen[form]++;
+        size_t form = tu_vec_tally_ran(&tally, l->field[0]);
         /* Every line but index and size belongs to the current block. */
         if (form != FORM_INDEX && form != FORM_SIZE) {
             assert_true(b.active);
@@ -473,20 +433,14 @@ static void test_vectors(void **state)
             break;
         }
         }
-        checked[form]++;
     }
     vblock_end(&b, ms);
     vec_close(&vf);
 
-    unsigned total = 0;
-    for (int f = 0; f < FORM_COUNT; f++) {
-        if (seen[f] == 0)
-            fail_msg("tiles.txt has no %s line", form_name[f]);
-        assert_int_equal(checked[f], seen[f]);
-        total += checked[f];
-    }
-    printf("tiles: %u vectors checked (index %u, size %u, root %u, count %u, range %u, "
-           "partial %u, path %u, file %u)\n",
+    size_t total = tu_vec_tally_done(&tally);
+    const size_t *checked = tally.ran;
+    printf("tiles: %zu vectors checked (index %zu, size %zu, root %zu, count %zu, range %zu, "
+           "partial %zu, path %zu, file %zu)\n",
            total, checked[FORM_INDEX], checked[FORM_SIZE], checked[FORM_ROOT], checked[FORM_COUNT_],
            checked[FORM_RANGE], checked[FORM_PARTIAL], checked[FORM_PATH], checked[FORM_FILE]);
 }
@@ -529,7 +483,7 @@ static void test_iter(void **state)
     assert_int_equal(tile_iter_next(&it, &t), 0);
     assert_int_equal(tile_iter_next(&it, &t), 0);
     for (unsigned k = 0; k < 300; k++) {
-        uint64_t size = k < 100 ? k * 3 + 1 : 1 + rng_below(k < 290 ? 300000 : 20000000);
+        uint64_t size = k < 100 ? k * 3 + 1 : 1 + tu_rng_below(k < 290 ? 300000 : 20000000);
         /* C2SP: floor(s / 256^l) mod 256 hashes in the partial tile of
          * level l; full tiles below it; entry bundles like level 0. */
         uint64_t want = (size >> 8) + ((size & 255) != 0);
@@ -677,8 +631,8 @@ static void test_paths(void **state)
     assert_int_equal(tile_parse_path("tile/0/0\0000", 10, &t), LH_EPARSE);
     /* Random tiles round trip. */
     for (unsigned k = 0; k < 5000; k++) {
-        tile r = {(int)rng_below(65) - 1, rng_next() >> rng_below(64),
-                  (unsigned)(1 + rng_below(TILE_WIDTH))};
+        tile r = {(int)tu_rng_below(65) - 1, tu_rng() >> tu_rng_below(64),
+                  (unsigned)(1 + tu_rng_below(TILE_WIDTH))};
         assert_int_equal(tile_path(path, sizeof path, &r), 0);
         assert_true(strlen(path) < TILE_PATH_MAX);
         assert_int_equal(tile_parse_path(path, strlen(path), &t), 0);
@@ -806,7 +760,7 @@ static void test_bundles(void **state)
 
     /* 256 random entries, some empty. */
     for (unsigned i = 0; i < TILE_WIDTH; i++) {
-        lens[i] = i % 17 == 0 ? 0 : (size_t)rng_below(300);
+        lens[i] = i % 17 == 0 ? 0 : (size_t)tu_rng_below(300);
         randombytes_buf(entries[i], lens[i]);
         assert_int_equal(tile_bundle_append(buf, sizeof buf, &len, entries[i], lens[i]), 0);
     }
@@ -892,5 +846,11 @@ int main(void)
         cmocka_unit_test(test_iter),        cmocka_unit_test(test_paths),
         cmocka_unit_test(test_tile_hashes), cmocka_unit_test(test_bundles),
     };
-    return cmocka_run_group_tests(tests, setup_vec_store, teardown_vec_store);
+    /* The store of the vector leaves is built once, for every test. */
+    if (sodium_init() < 0 || tu_vec_store_fill(&vec_store, VEC_TREE_SIZE) != 0)
+        return 1;
+    tu_rng_seed(UINT64_C(0x74696c6573212121));
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    memstore_free(&vec_store);
+    return rc;
 }

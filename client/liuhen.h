@@ -1,0 +1,567 @@
+/*
+ * liuhen.h — the client API of liuhen (留痕): talk to liuhend over its Unix
+ * socket (DESIGN.md "Wire protocol") and verify everything it answers.
+ *
+ * Trust. The server is not trusted. Every checkpoint it sends is opened with
+ * the log's verifier key given to lh_connect() (there is no way to skip
+ * that), every proof is verified against a checkpoint so opened, every entry
+ * signature is checked, and every checkpoint is checked for consistency with
+ * the last checkpoint this client saw (DESIGN.md "Merkle tree, checkpoints,
+ * receipts"). That last checkpoint lives in the handle and, when a state file
+ * is configured, on disk, so that a log which shows one history to one run of
+ * a tool and another history to the next (a fork) is caught: such calls fail
+ * with LH_EFORK and a message that says so. The first checkpoint a handle
+ * ever sees is trusted on first use, unless the state file already holds one.
+ *
+ * Calls. Every call is synchronous: it sends its requests, waits for the
+ * answers and verifies them before it returns. Each call has one deadline,
+ * lh_options.timeout_ms from its start, covering every request it makes
+ * (an append may make several). Every function returns 0 or a negative code
+ * of errors.h; those that take an `lh_err *err` (which may be NULL) write a
+ * sentence there naming the object and the cause. When the server refuses a
+ * request, the code is the one of wire_status_to_err() (LH_ENOTFOUND,
+ * LH_EPERM, LH_EUNKNOWNKEY...) and err quotes the server's message, with any
+ * control character replaced.
+ *
+ * Broken handles. When the byte stream can no longer be trusted to be in
+ * step with the requests — a timeout (a late answer could be taken for the
+ * next one), a response frame larger than the limit, bytes that do not parse
+ * as a Response, a Response with another request's id, the server closing
+ * the connection, or any socket error — the call fails (LH_ETIMEOUT,
+ * LH_EPROTO, LH_ECLOSED or -errno) and the handle is broken: every later call
+ * on it fails at once with LH_ECLOSED. Close it and connect again. Answers
+ * that are well framed but wrong (a missing field, a proof that does not
+ * verify) fail the call only.
+ *
+ * Thread safety. A handle is one connection and may be used by one thread at
+ * a time; use one handle per thread (handles are independent). The result
+ * structures own their memory, do not refer to the handle, and may be used
+ * and freed from any thread after the call returns. lh_receipt_verify(),
+ * lh_receipt_to_json() and lh_receipt_from_json() use no handle and may be
+ * called from several threads at once. The library never installs signal
+ * handlers; writes to the socket never raise SIGPIPE.
+ *
+ * Memory. Result structures are caller-allocated; a call zeroes its result
+ * first, fills it only on success (lh_append() and lh_append_signed()
+ * document their one exception),
+ * and the caller releases it with the matching lh_*_free(), which accepts a
+ * zeroed structure, may be called after a failed call, and zeroes the
+ * structure again.
+ *
+ * libsodium is initialised by lh_connect() and lh_receipt_verify(); nothing
+ * else is global.
+ */
+#ifndef LIUHEN_LIUHEN_H
+#define LIUHEN_LIUHEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "keyfile.h"
+#include "liuhen.pb-c.h"
+#include "note.h"
+
+/** The size of leaf hashes and roots (SHA-256). */
+#define LH_HASH_SIZE 32
+
+/** The timeout of a call when lh_options.timeout_ms is 0: ten seconds. */
+#define LH_DEFAULT_TIMEOUT_MS 10000
+
+/** The longest timeout accepted: one day. */
+#define LH_MAX_TIMEOUT_MS (24u * 3600u * 1000u)
+
+/**
+ * How many times lh_append() signs and sends an entry whose chain heads
+ * moved. Each attempt waits for one batch of the log to commit; with eight
+ * writers sharing four cases, liuhend's integration test needed up to 17.
+ */
+#define LH_APPEND_MAX_ATTEMPTS 32
+
+/** A connection to liuhend. Opaque: see lh_connect() and lh_close(). */
+typedef struct lh_conn lh_conn;
+
+/** How to reach and trust a log. Zero-initialise, then fill. */
+typedef struct lh_options {
+    /** Path of liuhend's Unix socket. Required; shorter than 108 bytes. */
+    const char *socket_path;
+    /**
+     * The log's note verifier key, "<origin>+<8 hex>+<base64>" (the log's
+     * public key file holds it). Exactly one of log_vkey and log_key is
+     * required: every checkpoint is verified against it, and its name is
+     * the log's origin, which lh_append() writes into every entry.
+     */
+    const char *log_vkey;
+    /** The same key, already parsed; type NOTE_TYPE_ED25519. Copied. */
+    const note_verifier *log_key;
+    /** Deadline of each call, in ms from its start; 0: LH_DEFAULT_TIMEOUT_MS. */
+    unsigned timeout_ms;
+    /**
+     * Optional: a file holding the last verified checkpoint (a signed note),
+     * so that consistency is checked across handles and runs. Read by
+     * lh_connect() if it exists (it must then verify with the log key, be a
+     * regular file and not be writable by group or others); re-read before
+     * each checkpoint is accepted, so that several handles may share
+     * it; rewritten whenever a larger checkpoint is accepted, atomically
+     * (a temporary file in the same directory, fsync, rename, fsync of the
+     * directory) with mode 0600. Two processes that write it at the same
+     * instant may leave the smaller of two checkpoints there; it is still
+     * verified and consistent with what each saw, and the process holding
+     * the larger one checks it again on its next call.
+     */
+    const char *state_file;
+    /** Largest response frame accepted, in bytes; 0: WIRE_DEFAULT_MAX_FRAME. */
+    uint32_t max_frame;
+} lh_options;
+
+/**
+ * Connect to liuhend.
+ *
+ * Parses the log key, reads and verifies the state file when one is
+ * configured, and connects the socket (within the timeout). No request is
+ * sent.
+ * @param[in]  opts  the options; copied, need not outlive the call.
+ * @param[out] out   the new handle; NULL on error.
+ * @param[out] err   optional detail.
+ * @return 0;
+ *         LH_EINVAL (NULL or missing options, both or neither of log_vkey
+ *         and log_key, a key of another type, a timeout above
+ *         LH_MAX_TIMEOUT_MS, a socket path too long);
+ *         the codes of note_vkey_parse() for a bad log_vkey;
+ *         for the state file: -errno, LH_EPERMFILE (writable by group or
+ *         others), LH_EPARSE (not a regular file, empty), LH_ETOOBIG, or the
+ *         codes of checkpoint_open() (LH_EBADSIG, LH_ENOKEY, LH_EORIGIN...)
+ *         when it does not verify with the log key;
+ *         -errno from socket() or connect() (-ENOENT, -ECONNREFUSED...);
+ *         LH_ETIMEOUT when the server's listen queue stays full;
+ *         LH_ENOMEM; LH_EINTERNAL if libsodium cannot be initialised.
+ * @note The caller owns *out and closes it with lh_close().
+ */
+int lh_connect(const lh_options *opts, lh_conn **out, lh_err *err);
+
+/**
+ * Close the connection and free the handle.
+ * @param[in] conn  may be NULL.
+ * @note Results obtained from the handle stay valid.
+ */
+void lh_close(lh_conn *conn);
+
+/**
+ * The log's origin: the name of the log key.
+ * @return a NUL-terminated string, valid until lh_close(conn).
+ */
+const char *lh_origin(const lh_conn *conn);
+
+/** A checkpoint that verified with the log key (C2SP tlog-checkpoint). */
+typedef struct lh_checkpoint {
+    uint64_t size;              /**< tree size: number of leaves */
+    uint8_t root[LH_HASH_SIZE]; /**< RFC 6962 root hash at size */
+    uint8_t *note;              /**< the signed note exactly as received; owned */
+    size_t note_len;
+} lh_checkpoint;
+
+/** Free a checkpoint's note and zero it. @param[in,out] cp  may be NULL. */
+void lh_checkpoint_free(lh_checkpoint *cp);
+
+/**
+ * Fetch the log's latest checkpoint and verify it: the log key's signature,
+ * the origin, and consistency with the last checkpoint this handle (or its
+ * state file) has seen. It must not be smaller than that one: a log's latest
+ * tree never shrinks. It then becomes the last checkpoint seen.
+ * @param[out] out  the checkpoint; free with lh_checkpoint_free().
+ * @return 0;
+ *         LH_EBADSIG, LH_ENOKEY, LH_EORIGIN, LH_EPARSE... (checkpoint_open())
+ *         for a checkpoint that does not verify;
+ *         LH_EFORK when it is smaller than, or inconsistent with, the
+ *         checkpoint seen before, or when the log cannot prove consistency
+ *         between two checkpoints it signed;
+ *         the transport codes (LH_ETIMEOUT, LH_ECLOSED, LH_EPROTO, -errno);
+ *         LH_EPROTO for an answer without a checkpoint;
+ *         a server status (LH_EUNAVAILABLE...);
+ *         -errno when the state file cannot be written;
+ *         LH_EINVAL; LH_ENOMEM.
+ */
+int lh_get_checkpoint(lh_conn *conn, lh_checkpoint *out, lh_err *err);
+
+/**
+ * A copy of the last checkpoint this handle has accepted (or loaded from
+ * its state file). No request is sent.
+ * @param[out] out  free with lh_checkpoint_free().
+ * @return 0; LH_ENOTFOUND when none has been seen yet; LH_EINVAL; LH_ENOMEM.
+ */
+int lh_seen_checkpoint(const lh_conn *conn, lh_checkpoint *out, lh_err *err);
+
+/**
+ * Proof, forever, that the log accepted an entry (DESIGN.md "Receipt").
+ * Its JSON form is given by lh_receipt_to_json().
+ */
+typedef struct lh_receipt {
+    uint64_t leaf_index;             /**< the entry's index in the log */
+    uint8_t leaf_hash[LH_HASH_SIZE]; /**< SHA-256(0x00 || Leaf bytes) */
+    int64_t integrated_at;           /**< log's clock, unix ms */
+    uint64_t tree_size;              /**< size of the checkpoint below */
+    uint8_t *checkpoint;             /**< signed checkpoint note; owned */
+    size_t checkpoint_len;
+    uint8_t (*audit_path)[LH_HASH_SIZE]; /**< inclusion proof against it; owned */
+    size_t audit_path_len;
+    /**
+     * The SignedEntry bytes that were sent; owned. NULL for a receipt read
+     * from JSON, which does not carry the entry.
+     */
+    uint8_t *signed_entry;
+    size_t signed_entry_len;
+} lh_receipt;
+
+/** Free a receipt's buffers and zero it. @param[in,out] r  may be NULL. */
+void lh_receipt_free(lh_receipt *r);
+
+/**
+ * Append an entry, signed by key, and verify its receipt.
+ *
+ * The caller fills kind, case_id (empty for KEY_ENROLL and KEY_REVOKE), the
+ * body, refs, attachments and recorded_at (0: now). The library fills, in a
+ * copy, origin (the log's), author_key (key's public key), author_seq,
+ * author_prev and case_prev from the heads the server reports
+ * (GetAuthorHead): author_seq = the author's last seq + 1, author_prev = the
+ * author's last leaf hash (absent for seq 1), case_prev = the case's last
+ * leaf hash (absent for an empty case). Any value the caller put in those
+ * five fields is ignored. The entry is checked with entry_validate() before
+ * it is signed, so a malformed one is refused here with the field named.
+ *
+ * When the server answers CONFLICT (another entry of the author or of the
+ * case was logged meanwhile), the entry is signed again with the new chain
+ * links and the same content and recorded_at, and sent again at once, up to
+ * LH_APPEND_MAX_ATTEMPTS times within the call's deadline. The new links are
+ * the heads the CONFLICT answer carries (the log writer's own, the freshest
+ * there are); when it carries none, or the very heads just used, they are
+ * fetched again with GetAuthorHead.
+ * DUPLICATE (these exact signed bytes are already logged) is success: the
+ * existing receipt is verified like a new one.
+ *
+ * Before success the receipt is verified: its checkpoint opens with the log
+ * key, is consistent with the last checkpoint seen (a DUPLICATE's checkpoint
+ * may be older than that one; it must then be a prefix of it), the leaf
+ * rebuilt from the signed bytes and the receipt's integrated_at hashes to
+ * the receipt's leaf hash (so the receipt is about what was signed), and the
+ * inclusion proof verifies against the checkpoint's root. The checkpoint then
+ * becomes the last seen if it is larger.
+ *
+ * @param[in]  conn   the handle.
+ * @param[in]  key    the author's key; only used to sign (keyfile_sign()).
+ * @param[in]  entry  the record; not modified, borrowed for the call.
+ * @param[out] out    the verified receipt; free with lh_receipt_free().
+ * @param[out] err    optional detail.
+ * @return 0;
+ *         LH_EINVAL (NULL argument); LH_ETOOBIG (the entry does not fit a
+ *         leaf); a code of entry_validate() for a malformed entry;
+ *         LH_ECONFLICT when the heads kept moving for
+ *         LH_APPEND_MAX_ATTEMPTS attempts, or the server answered CONFLICT
+ *         although the heads it reports did not move;
+ *         a server status: LH_EBADSIG, LH_EUNKNOWNKEY, LH_EREVOKED, LH_EPERM
+ *         (the key's roles may not append this kind), LH_EINVAL naming the
+ *         field, LH_ETOOBIG, LH_EUNAVAILABLE, LH_EINTERNAL;
+ *         receipt verification: LH_EPROTO (a missing or malformed field),
+ *         the codes of checkpoint_open() (LH_EBADSIG, LH_ENOKEY,
+ *         LH_EORIGIN...), LH_EPROOF (the leaf hash is not that of the signed
+ *         entry, or the inclusion proof fails), LH_EFORK;
+ *         the transport codes (LH_ETIMEOUT, LH_ECLOSED, LH_EPROTO, -errno);
+ *         -errno when the state file cannot be written: then, and only then,
+ *         the entry is logged and out is a complete verified receipt;
+ *         LH_ENOMEM; LH_EINTERNAL (signing failed its own check).
+ * @note Whenever an Append request was sent and the call fails,
+ *       out->signed_entry keeps the exact bytes of the last one sent (the
+ *       other fields of out are zero): after LH_ETIMEOUT, LH_ECLOSED or
+ *       LH_EPROTO the entry may have been logged, and sending those bytes
+ *       again with lh_append_signed() on a new handle is safe (the log
+ *       answers DUPLICATE with the receipt), whereas calling lh_append()
+ *       again would log a second entry. Free out in every case.
+ */
+int lh_append(lh_conn *conn, const keyfile_key *key, const Liuhen__Entry *entry, lh_receipt *out,
+              lh_err *err);
+
+/**
+ * Append a SignedEntry as it is (signed elsewhere, or kept from a failed
+ * lh_append()) and verify its receipt as lh_append() does. The bytes are
+ * checked first: entry_signed_unpack(), entry_validate() with this log's
+ * origin, entry_verify() with the entry's author_key.
+ * @param[in]  signed_entry  len bytes, borrowed for the call.
+ * @param[out] out           as lh_append(); out->signed_entry is a copy.
+ * @return the codes of lh_append(), except that CONFLICT is returned as
+ *         LH_ECONFLICT at once (the bytes cannot be re-signed here), and
+ *         the codes of entry_signed_unpack(), entry_validate() and
+ *         entry_verify() for bytes that are not a valid signed entry.
+ */
+int lh_append_signed(lh_conn *conn, const uint8_t *signed_entry, size_t len, lh_receipt *out,
+                     lh_err *err);
+
+/**
+ * Verify a receipt offline (for the CLI and liuhen-verify): the checkpoint
+ * opens with log_key and has size tree_size, the inclusion proof of
+ * leaf_hash at leaf_index verifies against its root, and, when the receipt
+ * carries signed_entry, the leaf rebuilt from it and integrated_at hashes to
+ * leaf_hash. Consistency with other checkpoints is the caller's concern.
+ * @param[in] r        the receipt.
+ * @param[in] log_key  the log's verifier key (type NOTE_TYPE_ED25519).
+ * @param[out] err     optional detail.
+ * @return 0; LH_EINVAL (NULL argument, empty checkpoint); the codes of
+ *         checkpoint_open(); LH_EPROOF (size mismatch, proof or leaf hash
+ *         failure); LH_EINTERNAL if libsodium cannot be initialised.
+ * @note Thread-safe; sends nothing.
+ */
+int lh_receipt_verify(const lh_receipt *r, const note_verifier *log_key, lh_err *err);
+
+/**
+ * Write a receipt as a JSON object with exactly these members, in this
+ * order: "leaf_index" (integer), "leaf_hash" (standard base64), "integrated_at"
+ * (integer, unix ms), "tree_size" (integer), "audit_path" (array of base64
+ * strings, leaf to root), "checkpoint" (the signed note text, a string). The
+ * signed entry is not written: the log holds it.
+ * @param[out] out  NUL-terminated JSON text (indented, ending in a newline);
+ *                  the caller frees it with free(). NULL on error.
+ * @return 0; LH_EINVAL (NULL argument, no checkpoint, a checkpoint that is
+ *         not UTF-8); LH_ERANGE (an index or size above INT64_MAX, which
+ *         JSON integers here cannot hold); LH_ENOMEM.
+ * @note Thread-safe.
+ */
+int lh_receipt_to_json(const lh_receipt *r, char **out, lh_err *err);
+
+/**
+ * Read a receipt written by lh_receipt_to_json(), strictly: an object with
+ * exactly the six members (an unknown or missing one is refused), integers
+ * within range (leaf_index < tree_size, integrated_at > 0), canonical base64
+ * of exactly 32 bytes for every hash, at most MERKLE_MAX_PROOF path hashes,
+ * a checkpoint of at most NOTE_MAX_SIZE bytes. Nothing is verified: call
+ * lh_receipt_verify().
+ * @param[in]  json  len bytes, need not be NUL-terminated.
+ * @param[out] out   the receipt, signed_entry NULL; free with lh_receipt_free().
+ * @return 0; LH_EINVAL (NULL argument); LH_EJSON (not JSON, or not an
+ *         object); LH_EUNKNOWNFIELD (a member not listed above);
+ *         LH_EFIELD (a missing member or a wrong type or value, named);
+ *         LH_EBASE64; LH_ELENGTH (a hash not 32 bytes); LH_ETOOBIG;
+ *         LH_ENOMEM.
+ * @note Thread-safe.
+ */
+int lh_receipt_from_json(const char *json, size_t len, lh_receipt *out, lh_err *err);
+
+/** A verified inclusion proof. */
+typedef struct lh_inclusion {
+    uint64_t leaf_index;
+    uint64_t tree_size;
+    uint8_t leaf_hash[LH_HASH_SIZE];
+    uint8_t (*audit_path)[LH_HASH_SIZE]; /**< leaf to root; owned */
+    size_t audit_path_len;
+    lh_checkpoint checkpoint; /**< the verified checkpoint of tree_size; owned */
+} lh_inclusion;
+
+/** Free an inclusion proof and zero it. @param[in,out] p  may be NULL. */
+void lh_inclusion_free(lh_inclusion *p);
+
+/**
+ * Fetch and verify the inclusion proof of the leaf at `index` in the tree of
+ * `tree_size` leaves (0: the latest checkpoint). The proof is verified
+ * against a checkpoint of exactly that size: the one the server sends with
+ * it (opened with the log key, checked for consistency with the last seen
+ * checkpoint; when tree_size is 0 it is the latest and must not be smaller
+ * than the last seen), or one this handle has already verified.
+ * @param[out] out  the proof with its leaf hash and checkpoint; free with
+ *                  lh_inclusion_free().
+ * @return 0; LH_EPROOF (the proof fails); LH_EPROTO (a field missing or
+ *         contradicting the request, or no signed checkpoint of the size);
+ *         the checkpoint codes of lh_get_checkpoint() (LH_EBADSIG, LH_EFORK...);
+ *         server statuses (LH_ENOTFOUND, LH_EINVAL...); transport codes;
+ *         LH_EINVAL; LH_ENOMEM.
+ */
+int lh_inclusion_proof(lh_conn *conn, uint64_t index, uint64_t tree_size, lh_inclusion *out,
+                       lh_err *err);
+
+/**
+ * As lh_inclusion_proof(), for the leaf with this leaf hash: the proof must
+ * be for exactly that hash; out->leaf_index says where it is.
+ */
+int lh_inclusion_proof_by_hash(lh_conn *conn, const uint8_t leaf_hash[LH_HASH_SIZE],
+                               uint64_t tree_size, lh_inclusion *out, lh_err *err);
+
+/** A verified consistency proof between two signed tree sizes. */
+typedef struct lh_consistency {
+    uint64_t first;                    /**< the older size */
+    uint64_t second;                   /**< the newer size */
+    uint8_t first_root[LH_HASH_SIZE];  /**< from a verified checkpoint (or the empty root) */
+    uint8_t second_root[LH_HASH_SIZE]; /**< from a verified checkpoint */
+    uint8_t (*proof)[LH_HASH_SIZE];    /**< owned */
+    size_t proof_len;
+} lh_consistency;
+
+/** Free a consistency proof and zero it. @param[in,out] p  may be NULL. */
+void lh_consistency_free(lh_consistency *p);
+
+/**
+ * Fetch and verify the consistency proof between tree sizes first and
+ * second (0: the latest checkpoint). Both roots come from checkpoints that
+ * verified with the log key: for second, the checkpoint the server sends (or
+ * one this handle verified before); for first (unless it is 0), one this
+ * handle verified before or, failing that, the stored checkpoint of that
+ * size, fetched with a GetInclusionProof request at that size. Each new
+ * checkpoint is checked against the last one seen, as lh_get_checkpoint()
+ * does.
+ * @param[out] out  free with lh_consistency_free().
+ * @return 0; LH_EINVAL (first > second); LH_EPROOF (the proof fails);
+ *         LH_EPROTO (no signed checkpoint of a size can be had, or a field
+ *         contradicts the request); the checkpoint codes of
+ *         lh_get_checkpoint(); server statuses; transport codes; LH_ENOMEM.
+ */
+int lh_consistency_proof(lh_conn *conn, uint64_t first, uint64_t second, lh_consistency *out,
+                         lh_err *err);
+
+/** An entry as logged, parsed and with its signature verified. */
+typedef struct lh_logged_entry {
+    uint64_t index;                  /**< its index in the log */
+    uint8_t leaf_hash[LH_HASH_SIZE]; /**< computed here from leaf */
+    int64_t integrated_at;           /**< from the leaf */
+    uint8_t *leaf;                   /**< the Leaf bytes as received; owned */
+    size_t leaf_len;
+    const uint8_t *signed_entry; /**< the SignedEntry, inside leaf */
+    size_t signed_entry_len;
+    const uint8_t *entry_bytes; /**< the Entry bytes as signed, inside leaf */
+    size_t entry_len;
+    const uint8_t *signature;            /**< 64 bytes, inside leaf */
+    Liuhen__Entry *entry;                /**< the parsed entry; owned */
+    uint8_t (*audit_path)[LH_HASH_SIZE]; /**< lh_get_case() only: its verified proof; owned */
+    size_t audit_path_len;
+} lh_logged_entry;
+
+/** A range of logged entries. */
+typedef struct lh_entries {
+    lh_logged_entry *items; /**< owned */
+    size_t count;
+} lh_entries;
+
+/** Free entries and zero the structure. @param[in,out] e  may be NULL. */
+void lh_entries_free(lh_entries *e);
+
+/**
+ * Fetch up to `count` entries from index `start` and check each: the index
+ * is the next expected one, the leaf and the signed entry decode strictly,
+ * the entry is valid (entry_validate() with this log's origin) and its
+ * signature verifies with its author_key.
+ * @param[in]  count  at least 1; the server may return fewer (a page, or
+ *                    the end of the log), never more.
+ * @param[out] out    free with lh_entries_free().
+ * @return 0; LH_EINVAL (count 0); the codes of entry_leaf_unpack(),
+ *         entry_signed_unpack() and entry_validate(), and LH_EBADSIG, for an
+ *         entry that fails, with err naming its index; LH_EPROTO (more
+ *         entries than asked, or out of order); server statuses; transport
+ *         codes; LH_ENOMEM.
+ * @note This proves who wrote each entry, not that the log holds it: for
+ *       that, use lh_inclusion_proof_by_hash() on its leaf hash, or
+ *       lh_get_case().
+ */
+int lh_get_entries(lh_conn *conn, uint64_t start, uint32_t count, lh_entries *out, lh_err *err);
+
+/** A case's history, verified. */
+typedef struct lh_case {
+    lh_logged_entry *items; /**< in case order, each with its audit_path; owned */
+    size_t count;
+    lh_checkpoint checkpoint; /**< the verified checkpoint every proof is against; owned */
+} lh_case;
+
+/** Free a case and zero the structure. @param[in,out] c  may be NULL. */
+void lh_case_free(lh_case *c);
+
+/**
+ * Fetch every entry of a case and verify the whole: the checkpoint (as
+ * lh_get_checkpoint(): signature, consistency, not older than the last
+ * seen), each entry (as lh_get_entries()), each inclusion proof against the
+ * checkpoint, and the case chain: every entry belongs to the case, the
+ * first has no case_prev, each next one's case_prev is the previous one's
+ * leaf hash, and indexes increase. So no entry between the first and the
+ * last returned can be missing.
+ * @param[in]  case_id  NUL-terminated, non-empty, at most ENTRY_CASE_ID_MAX bytes.
+ * @param[out] out      free with lh_case_free().
+ * @return 0; LH_EINVAL; LH_EPROOF for a broken chain, a foreign entry or a
+ *         proof that fails, with err naming the entries ("case X: entry 57's
+ *         case_prev does not link to entry 41"); the entry codes of
+ *         lh_get_entries(); the checkpoint codes of lh_get_checkpoint();
+ *         LH_EPROTO; server statuses (LH_ENOTFOUND for an unknown case);
+ *         transport codes; LH_ENOMEM.
+ * @note The chain cannot show entries logged after the last one returned
+ *       (a log that hides a case's newest entries): the checkpoint being
+ *       the latest narrows that, and an inspector's full audit
+ *       (liuhen-verify) closes it.
+ */
+int lh_get_case(lh_conn *conn, const char *case_id, lh_case *out, lh_err *err);
+
+/** The chain heads an author's next entry must name. Nothing to free. */
+typedef struct lh_heads {
+    uint64_t author_seq;               /**< the author's last seq (0: no entry yet) */
+    bool has_author_head;              /**< author_seq > 0 */
+    uint8_t author_head[LH_HASH_SIZE]; /**< leaf hash of the author's last entry */
+    uint64_t case_length;              /**< entries in the case (0: empty or not asked) */
+    bool has_case_head;                /**< case_length > 0 */
+    uint8_t case_head[LH_HASH_SIZE];   /**< leaf hash of the case's last entry */
+} lh_heads;
+
+/**
+ * The server's view of an author's chain head and, optionally, a case's.
+ * @param[in] author_key  32-byte Ed25519 public key.
+ * @param[in] case_id     NULL or "" for none.
+ * @param[out] out        checked for shape only (a head is present exactly
+ *                        when its count is non-zero): the server's claim,
+ *                        which an append's signature then commits to.
+ * @return 0; LH_EINVAL; LH_EPROTO; server statuses; transport codes.
+ */
+int lh_author_head(lh_conn *conn, const uint8_t author_key[LH_HASH_SIZE], const char *case_id,
+                   lh_heads *out, lh_err *err);
+
+/**
+ * The enrolled keys, as the server summarises the ledger's KEY_ENROLL and
+ * KEY_REVOKE entries.
+ */
+typedef struct lh_keys {
+    Liuhen__KeyInfo **keys; /**< count pointers; borrowed from priv */
+    size_t count;
+    void *priv; /**< the unpacked response owning keys; private */
+} lh_keys;
+
+/** Free the key list and zero the structure. @param[in,out] k  may be NULL. */
+void lh_keys_free(lh_keys *k);
+
+/**
+ * Fetch the enrolled keys. Checked for shape: every public key is 32 bytes,
+ * every text is UTF-8 without control characters (so a tool may print it).
+ * @param[out] out  free with lh_keys_free().
+ * @return 0; LH_EPROTO; server statuses; transport codes; LH_EINVAL.
+ * @note A summary, not proof: the entries at enrolled_index and
+ *       revoked_index (lh_get_entries()) are the signed record.
+ */
+int lh_get_keys(lh_conn *conn, lh_keys *out, lh_err *err);
+
+/** What the server says about itself; the checkpoint is verified. */
+typedef struct lh_server_status {
+    char *origin;               /**< equals lh_origin(); owned */
+    uint64_t tree_size;         /**< the server's claim */
+    lh_checkpoint checkpoint;   /**< verified as by lh_get_checkpoint(); size 0 and
+                                     note NULL when the server sent none */
+    int64_t last_checkpoint_at; /**< unix ms */
+    int64_t last_publish_at;    /**< unix ms, 0: never */
+    uint32_t connections;
+    double appends_per_second;
+    uint32_t queue_depth;
+    int64_t started_at; /**< unix ms */
+    char *log_vkey;     /**< the server's log verifier key; owned, may be "" */
+} lh_server_status;
+
+/** Free a status and zero it. @param[in,out] s  may be NULL. */
+void lh_server_status_free(lh_server_status *s);
+
+/**
+ * Fetch the server's status. Its origin must be this log's; its checkpoint,
+ * when present, is verified and accepted as lh_get_checkpoint() does.
+ * @param[out] out  free with lh_server_status_free().
+ * @return 0; LH_EORIGIN (another log); LH_EPROTO (text that is not UTF-8
+ *         or holds control characters); the checkpoint codes of
+ *         lh_get_checkpoint(); server statuses; transport codes; LH_ENOMEM.
+ */
+int lh_status(lh_conn *conn, lh_server_status *out, lh_err *err);
+
+#endif

@@ -1,0 +1,1305 @@
+/*
+ * liuhend.c — the liuhen daemon's main: options, `liuhend init`, the
+ * start-up checks, signals, and the wiring of store, key state,
+ * sequencer, publisher and server (DESIGN.md "Daemon behaviour").
+ *
+ *   liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub
+ *   liuhend --data DIR [options]
+ *
+ * Start-up refuses, with a message naming the object and the cause, rather
+ * than run with a weakness: a data directory or log key that others can
+ * read, a log key that is not this log's, a store that is behind or forked
+ * from what was published, a socket that another daemon serves.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <uv.h>
+
+#include "checkpoint.h"
+#include "entry.h"
+#include "errors.h"
+#include "keyfile.h"
+#include "keystate.h"
+#include "log.h"
+#include "note.h"
+#include "publish.h"
+#include "sequencer.h"
+#include "server.h"
+#include "store.h"
+#include "wire.h"
+
+/* Exit statuses: 0 done, 1 refused or failed, 2 usage (as getopt tools do). */
+#define EXIT_USAGE 2
+
+/* The smallest frame limit: the largest append request (a 65,520-byte
+ * SignedEntry, entry.h) and the largest entry in a GetEntries response
+ * (a 65,535-byte leaf) fit in it with room for their envelopes. */
+#define MIN_FRAME ((uint32_t)72 * 1024)
+/* The largest: each connection may buffer a frame this large. */
+#define MAX_FRAME ((uint32_t)64 << 20)
+
+#define DEFAULT_INTERVAL 60
+#define PASSPHRASE_MAX   1024
+
+/* File names inside the data directory. */
+#define KEY_FILE    "log.key"
+#define VKEY_FILE   "log.vkey"
+#define DATA_FILE   "data.mdb"
+#define LOCK_FILE   "lock.mdb"
+#define SOCKET_FILE "liuhen.sock"
+#define LOCK_NAME   "liuhend.lock"
+
+static const char *progname = "liuhend";
+
+/* ------------------------------------------------------------------------
+ * Usage
+ */
+
+static void usage_run(FILE *f)
+{
+    fprintf(f,
+            "usage: liuhend --data DIR [options]\n"
+            "       liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub [options]\n"
+            "\n"
+            "Serve the liuhen (留痕) audit ledger in DIR on a Unix socket.\n"
+            "\n"
+            "  --data DIR                 data directory made by `liuhend init` (required);\n"
+            "                             it and DIR/log.key must be private to the user\n"
+            "  --socket PATH              Unix socket to serve (default: DIR/liuhen.sock;\n"
+            "                             other users reach it only in a directory they\n"
+            "                             may search)\n"
+            "  --group NAME               group owning the socket, which is mode 0660\n"
+            "                             (default: the user's primary group)\n"
+            "  --publish DIR              publish the log as a C2SP tlog-tiles directory\n"
+            "                             (default: no publication)\n"
+            "  --checkpoint-interval SECONDS\n"
+            "                             seconds between publications, 0 for only at stop\n"
+            "                             (default: %d)\n"
+            "  --publish-hook CMD         shell command run after each publication, given\n"
+            "                             the path of the published checkpoint as its\n"
+            "                             argument (default: none)\n"
+            "  --max-frame BYTES          largest request or response frame, from %" PRIu32 "\n"
+            "                             to %" PRIu32 " (default: %" PRIu32 ", 1 MiB)\n"
+            "  --max-connections N        connections served at once; more are closed at\n"
+            "                             once (default: %d)\n"
+            "  --passphrase-file FILE     read the passphrase of an encrypted log.key from\n"
+            "                             the first line of FILE (mode 0600); else from the\n"
+            "                             LIUHEN_PASSPHRASE environment variable; else from\n"
+            "                             the terminal (default: ask only if encrypted)\n"
+            "  --log-level LEVEL          error, warn, info or debug (default: info)\n"
+            "  --help                     print this help\n"
+            "\n"
+            "SIGTERM or SIGINT: stop accepting, answer every append in flight, publish a\n"
+            "final checkpoint, exit 0. A second signal while draining is logged; the\n"
+            "drain goes on. Run `liuhend init --help` for the init options.\n",
+            DEFAULT_INTERVAL, MIN_FRAME, MAX_FRAME, WIRE_DEFAULT_MAX_FRAME,
+            SERVER_DEFAULT_CONNECTIONS);
+}
+
+static void usage_init(FILE *f)
+{
+    fprintf(f, "usage: liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub [options]\n"
+               "\n"
+               "Create a new log in DIR: the directory (mode 0700), the log's Ed25519 key\n"
+               "DIR/log.key (mode 0600), its verifier key DIR/log.vkey, and the log's first\n"
+               "entry, signed by the log key, enrolling ADMIN.pub as the first admin. Prints\n"
+               "the log's verifier key. Refuses to overwrite an existing log.\n"
+               "\n"
+               "  --data DIR                 the new data directory: it must not exist, or be\n"
+               "                             empty with mode 0700 (required)\n"
+               "  --origin ORIGIN            the log's origin, also its key name, e.g.\n"
+               "                             example.gov.cn/liuhen (required)\n"
+               "  --admin ADMIN.pub          public key file of the first admin (required);\n"
+               "                             its key name becomes the holder's name\n"
+               "  --no-passphrase            write log.key unencrypted, protected by its mode\n"
+               "                             alone (default: encrypted with a passphrase)\n"
+               "  --passphrase-file FILE     read the new passphrase from the first line of FILE\n"
+               "                             (mode 0600); else from LIUHEN_PASSPHRASE; else ask\n"
+               "                             twice on the terminal (default: the terminal)\n"
+               "  --log-level LEVEL          error, warn, info or debug (default: info)\n"
+               "  --help                     print this help\n");
+}
+
+/* A usage error, exit 2: the message and a pointer to --help, or, with no
+ * message (an unknown option, after getopt's own line), the whole usage. */
+static void die_usage(bool init, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+static void die_usage(bool init, const char *fmt, ...)
+{
+    if (fmt != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(stderr, "%s: ", progname);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        va_end(ap);
+    }
+    if (fmt == NULL) {
+        if (init)
+            usage_init(stderr);
+        else
+            usage_run(stderr);
+    } else {
+        fprintf(stderr, "Run `liuhend%s --help` for the options.\n", init ? " init" : "");
+    }
+    exit(EXIT_USAGE);
+}
+
+/* A decimal number in [min, max], or a usage error naming the option. */
+static uint64_t parse_number(bool init, const char *opt, const char *s, uint64_t min, uint64_t max)
+{
+    if (s[0] < '0' || s[0] > '9')
+        die_usage(init, "%s %s: not a number", opt, s);
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0')
+        die_usage(init, "%s %s: not a number in range", opt, s);
+    if (v < min || v > max)
+        die_usage(init, "%s %s: must be between %" PRIu64 " and %" PRIu64, opt, s, min, max);
+    return (uint64_t)v;
+}
+
+static void set_log_level(bool init, const char *name)
+{
+    enum log_level level;
+    if (log_level_parse(name, &level) != 0)
+        die_usage(init, "--log-level %s: want error, warn, info or debug", name);
+    log_set_level(level);
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + 1 + strlen(name) + 1;
+    char *p = malloc(n);
+    if (p == NULL)
+        log_fatal("out of memory");
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------------------
+ * Passphrases: kept in sodium_malloc'd memory and wiped when freed.
+ */
+
+/* Read one line from the terminal without echo. */
+static int read_tty_line(const char *prompt, char *buf, size_t cap)
+{
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    struct termios old, quiet;
+    if (tcgetattr(fd, &old) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    quiet.c_lflag |= ECHONL;
+    if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    size_t n = 0;
+    int rc = 0;
+    for (;;) {
+        char ch;
+        ssize_t r = read(fd, &ch, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = r < 0 ? -errno : LH_EPARSE;
+            break;
+        }
+        if (ch == '\n' || ch == '\r')
+            break;
+        if (n + 1 >= cap) {
+            rc = LH_ETOOBIG;
+            break;
+        }
+        buf[n++] = ch;
+    }
+    buf[n] = '\0';
+    tcsetattr(fd, TCSAFLUSH, &old);
+    close(fd);
+    return rc;
+}
+
+/* Read the first line of a passphrase file, which must be private. */
+static int read_passphrase_file(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        log_error("passphrase file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        log_error("passphrase file %s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    if ((st.st_mode & 077) != 0) {
+        log_error("passphrase file %s is accessible by others (mode %04o): chmod 600 %s", path,
+                  (unsigned)(st.st_mode & 07777), path);
+        close(fd);
+        return -1;
+    }
+    size_t n = 0;
+    while (n + 1 < cap) {
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            log_error("passphrase file %s: %s", path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+/*
+ * Get a passphrase: --passphrase-file, else LIUHEN_PASSPHRASE (removed from
+ * the environment at once, so that the publish hook never inherits it),
+ * else the terminal (twice when `confirm`). Returns sodium_malloc'd memory
+ * to free with sodium_free(), or NULL after logging why.
+ */
+static char *get_passphrase(const char *file, bool confirm, const char *what)
+{
+    char *pass = sodium_malloc(PASSPHRASE_MAX + 1);
+    if (pass == NULL) {
+        log_error("out of secure memory for the passphrase");
+        return NULL;
+    }
+    const char *env = getenv("LIUHEN_PASSPHRASE");
+    if (file != NULL) {
+        if (read_passphrase_file(file, pass, PASSPHRASE_MAX + 1) != 0)
+            goto fail;
+    } else if (env != NULL) {
+        size_t n = strlen(env);
+        if (n > PASSPHRASE_MAX) {
+            log_error("LIUHEN_PASSPHRASE is longer than %d bytes", PASSPHRASE_MAX);
+            goto fail;
+        }
+        memcpy(pass, env, n + 1);
+        sodium_memzero((char *)env, n);
+        unsetenv("LIUHEN_PASSPHRASE");
+    } else {
+        char prompt[256];
+        snprintf(prompt, sizeof prompt, "Passphrase for %s: ", what);
+        int rc = read_tty_line(prompt, pass, PASSPHRASE_MAX + 1);
+        if (rc == -ENXIO || rc == -ENOENT || rc == -ENOTTY || rc == -EACCES) {
+            log_error("%s needs a passphrase and none can be had: give --passphrase-file FILE "
+                      "or LIUHEN_PASSPHRASE, or run liuhend on a terminal",
+                      what);
+            goto fail;
+        }
+        if (rc != 0) {
+            log_error("cannot read the passphrase for %s from the terminal: %s", what,
+                      lh_strerror(rc));
+            goto fail;
+        }
+        if (confirm) {
+            char *again = sodium_malloc(PASSPHRASE_MAX + 1);
+            if (again == NULL) {
+                log_error("out of secure memory for the passphrase");
+                goto fail;
+            }
+            rc = read_tty_line("Same passphrase again: ", again, PASSPHRASE_MAX + 1);
+            bool same = rc == 0 && strcmp(pass, again) == 0;
+            sodium_free(again);
+            if (!same) {
+                log_error("the two passphrases for %s differ: nothing was written", what);
+                goto fail;
+            }
+        }
+    }
+    if (pass[0] == '\0') {
+        log_error("the passphrase for %s is empty (use --no-passphrase at init for an "
+                  "unencrypted key)",
+                  what);
+        goto fail;
+    }
+    return pass;
+fail:
+    sodium_free(pass);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Start-up checks
+ */
+
+/* DESIGN.md "Daemon behaviour": the data directory and the log key must
+ * not be readable by others; refuse to start otherwise. */
+static int check_private(const char *path, bool dir, const char *what)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT && dir)
+            log_error("%s %s does not exist: create it with `liuhend init --data %s`", what, path,
+                      path);
+        else
+            log_error("%s %s: %s", what, path, strerror(errno));
+        return -1;
+    }
+    if (dir && !S_ISDIR(st.st_mode)) {
+        log_error("%s %s is not a directory", what, path);
+        return -1;
+    }
+    if (st.st_uid != geteuid()) {
+        log_error("%s %s is owned by uid %u, not by uid %u which runs liuhend", what, path,
+                  (unsigned)st.st_uid, (unsigned)geteuid());
+        return -1;
+    }
+    if ((st.st_mode & 077) != 0) {
+        log_error("%s %s is accessible by others (mode %04o): chmod %s %s", what, path,
+                  (unsigned)(st.st_mode & 07777), dir ? "700" : "600", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* One daemon per data directory: two writers over one store would each
+ * believe they know the tree's size. LMDB serialises their transactions
+ * but not their views, so the lock is taken before anything is read, and
+ * held (by the open descriptor) until the process exits. The file holds the
+ * holder's pid, for the refusal message. */
+static int lock_data_dir(const char *dir)
+{
+    char *path = path_join(dir, LOCK_NAME);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        log_error("lock file %s: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        char pid[32] = "";
+        ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        if (e == EWOULDBLOCK)
+            log_error("data directory %s is in use by another liuhend (pid %s): refusing to start",
+                      dir, pid[0] != '\0' ? pid : "unknown");
+        else
+            log_error("lock file %s: %s", path, strerror(e));
+        close(fd);
+        free(path);
+        return -1;
+    }
+    char pid[32];
+    int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len)
+        log_warn("lock file %s: cannot record the pid: %s", path, strerror(errno));
+    free(path);
+    return fd;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* Build the checkpoint signer in guarded memory, read-only between uses
+ * (note.h: a signer kept longer than one call lives in sodium_malloc). */
+static note_signer *make_signer(const keyfile_key *key)
+{
+    note_signer *s = sodium_malloc(sizeof *s);
+    if (s == NULL) {
+        log_error("out of secure memory for the log key");
+        return NULL;
+    }
+    int rc = keyfile_note_signer(key, s);
+    if (rc != 0) {
+        log_error("log key %s: cannot make a checkpoint signer: %s", keyfile_key_name(key),
+                  lh_strerror(rc));
+        sodium_free(s);
+        return NULL;
+    }
+    sodium_mprotect_readonly(s);
+    return s;
+}
+
+/* ------------------------------------------------------------------------
+ * liuhend init
+ */
+
+/* Waits for the genesis entry to come back from the writer thread. */
+typedef struct waiter {
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    bool signalled;
+} waiter;
+
+static void waiter_notify(void *ctx)
+{
+    waiter *w = ctx;
+    pthread_mutex_lock(&w->mu);
+    w->signalled = true;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Take the finished genesis job, waiting at most `seconds`. */
+static seq_job *wait_done(sequencer *seq, waiter *w, int seconds)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += seconds;
+    for (;;) {
+        seq_job *done = sequencer_take_done(seq);
+        if (done != NULL)
+            return done;
+        pthread_mutex_lock(&w->mu);
+        int rc = 0;
+        while (!w->signalled && rc == 0)
+            rc = pthread_cond_timedwait(&w->cond, &w->mu, &until);
+        w->signalled = false;
+        pthread_mutex_unlock(&w->mu);
+        if (rc != 0)
+            return sequencer_take_done(seq);
+    }
+}
+
+/* Build and sign the genesis entry (DESIGN.md "Kinds": the first entry of
+ * the log enrols the first admin key; it is authored and signed by the
+ * log's own key). Returns the SignedEntry bytes, malloc'd. */
+static uint8_t *genesis_entry(const keyfile_key *key, const keyfile_pub *admin, const char *origin,
+                              size_t *out_len)
+{
+    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
+    Liuhen__KeyEnroll ke = LIUHEN__KEY_ENROLL__INIT;
+    Liuhen__Role roles[1] = {LIUHEN__ROLE__ROLE_ADMIN};
+    e.origin = (char *)origin;
+    e.kind = LIUHEN__KIND__KIND_KEY_ENROLL;
+    e.author_key.data = (uint8_t *)keyfile_key_pubkey(key);
+    e.author_key.len = KEYFILE_PUBLICKEYBYTES;
+    e.author_seq = 1;
+    e.recorded_at = now_ms();
+    ke.public_key.data = (uint8_t *)admin->pubkey;
+    ke.public_key.len = sizeof admin->pubkey;
+    ke.holder = (char *)admin->name;
+    ke.n_roles = 1;
+    ke.roles = roles;
+    e.body_case = LIUHEN__ENTRY__BODY_KEY_ENROLL;
+    e.key_enroll = &ke;
+
+    size_t len = liuhen__entry__get_packed_size(&e);
+    if (len > ENTRY_MAX_SIZE) {
+        log_error("genesis entry: %zu bytes, more than %d", len, ENTRY_MAX_SIZE);
+        return NULL;
+    }
+    uint8_t *entry = malloc(len);
+    uint8_t *msg = malloc(ENTRY_SIG_INPUT_MAX);
+    uint8_t *signed_entry = malloc(ENTRY_SIGNED_MAX);
+    uint8_t sig[ENTRY_SIG_BYTES];
+    size_t msg_len, signed_len;
+    lh_err err = {{0}};
+    int rc = LH_ENOMEM;
+    if (entry == NULL || msg == NULL || signed_entry == NULL) {
+        log_error("genesis entry: out of memory");
+        goto fail;
+    }
+    liuhen__entry__pack(&e, entry);
+    /* The daemon checks it again; checking here names a bad --origin or
+     * admin key name before anything is signed. */
+    if ((rc = entry_validate(entry, len, origin, NULL, &err)) != 0) {
+        log_error("genesis entry: %s (%s)", err.msg, lh_strerror(rc));
+        goto fail;
+    }
+    if ((rc = entry_sig_input(entry, len, msg, ENTRY_SIG_INPUT_MAX, &msg_len)) != 0 ||
+        (rc = keyfile_sign(key, msg, msg_len, sig)) != 0 ||
+        (rc = entry_signed_pack(entry, len, sig, signed_entry, ENTRY_SIGNED_MAX, &signed_len)) !=
+            0) {
+        log_error("genesis entry: cannot sign it: %s", lh_strerror(rc));
+        goto fail;
+    }
+    free(entry);
+    free(msg);
+    *out_len = signed_len;
+    return signed_entry;
+fail:
+    free(entry);
+    free(msg);
+    free(signed_entry);
+    return NULL;
+}
+
+/* Append the genesis entry through the real write path, so that index 0
+ * and its checkpoint are written exactly as any other entry. */
+static int append_genesis(store *st, const keyfile_key *key, const note_signer *signer,
+                          const keyfile_pub *admin, const char *origin)
+{
+    keystate *keys = NULL;
+    sequencer *seq = NULL;
+    seq_job *job = NULL, *done = NULL;
+    waiter w = {.signalled = false};
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cond, NULL);
+    lh_err err = {{0}};
+    int result = -1;
+    int rc = keystate_new(&keys);
+    if (rc != 0) {
+        log_error("key state: %s", lh_strerror(rc));
+        goto out;
+    }
+    sequencer_config cfg = {
+        .store = st,
+        .keys = keys,
+        .log_key = signer,
+        .origin = origin,
+        .notify = waiter_notify,
+        .notify_ctx = &w,
+    };
+    if ((rc = sequencer_start(&seq, &cfg, &err)) != 0) {
+        log_error("cannot start the sequencer: %s (%s)", err.msg, lh_strerror(rc));
+        goto out;
+    }
+    size_t len;
+    uint8_t *bytes = genesis_entry(key, admin, origin, &len);
+    if (bytes == NULL)
+        goto out;
+    job = seq_job_new(bytes, len, NULL, 0);
+    if (job == NULL) {
+        free(bytes);
+        log_error("genesis entry: out of memory");
+        goto out;
+    }
+    if (sequencer_prepare(job, origin) != 0) {
+        log_error("genesis entry: %s: %s", wire_status_name(job->status), job->message);
+        goto out;
+    }
+    sequencer_submit(seq, job);
+    job = NULL;
+    done = wait_done(seq, &w, 120);
+    if (done == NULL) {
+        log_error("genesis entry: the writer did not answer within 120 s");
+        goto out;
+    }
+    if (done->status != LIUHEN__STATUS__STATUS_OK || done->index != 0) {
+        log_error("genesis entry: %s: %s", wire_status_name(done->status), done->message);
+        goto out;
+    }
+    log_info("genesis entry: entry 0 enrols %s as the first admin; checkpoint of size %" PRIu64
+             " signed",
+             admin->name, done->checkpoint != NULL ? done->checkpoint->size : 0);
+    result = 0;
+out:
+    seq_job_free(job);
+    while (done != NULL) {
+        seq_job *next = done->next;
+        seq_job_free(done);
+        done = next;
+    }
+    if (seq != NULL) {
+        sequencer_stop(seq);
+        sequencer_free(seq);
+    }
+    keystate_free(keys);
+    pthread_cond_destroy(&w.cond);
+    pthread_mutex_destroy(&w.mu);
+    return result;
+}
+
+/* Write DIR/log.vkey (0644: the verifier key is public) and fsync it. */
+static int write_vkey(const char *path, const char *vkey)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        log_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t len = strlen(vkey);
+    bool ok = fchmod(fd, 0644) == 0 && write(fd, vkey, len) == (ssize_t)len &&
+              write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+    int e = errno;
+    if (close(fd) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    if (!ok) {
+        log_error("%s: cannot write it: %s", path, strerror(e));
+        unlink(path);
+        return -1;
+    }
+    return 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        log_error("data directory %s: cannot sync it: %s", dir, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* The directory init may use: absent (created 0700) or empty and 0700. */
+static int prepare_init_dir(const char *dir, bool *created)
+{
+    *created = false;
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno != ENOENT) {
+            log_error("data directory %s: %s", dir, strerror(errno));
+            return -1;
+        }
+        if (mkdir(dir, 0700) != 0) {
+            log_error("data directory %s: cannot create it: %s", dir, strerror(errno));
+            return -1;
+        }
+        *created = true;
+        /* mkdir's mode is cut by the umask; 0700 exactly is what start-up checks. */
+        if (chmod(dir, 0700) != 0) {
+            log_error("data directory %s: cannot set mode 0700: %s", dir, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        log_error("data directory %s exists and is not a directory", dir);
+        return -1;
+    }
+    char *data = path_join(dir, DATA_FILE), *key = path_join(dir, KEY_FILE);
+    bool has_log = file_exists(data) || file_exists(key);
+    free(data);
+    free(key);
+    if (has_log) {
+        log_error("%s already holds a log: refusing to overwrite it", dir);
+        return -1;
+    }
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        log_error("data directory %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    struct dirent *de;
+    const char *other = NULL;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+            other = de->d_name;
+            break;
+        }
+    }
+    if (other != NULL) {
+        log_error("data directory %s is not empty (it holds %s): name a new directory", dir, other);
+        closedir(d);
+        return -1;
+    }
+    closedir(d);
+    if (st.st_uid != geteuid() || (st.st_mode & 07777) != 0700) {
+        log_error("data directory %s exists with mode %04o owned by uid %u: it must be mode 0700 "
+                  "and owned by uid %u (chmod 700 %s), or name a new directory",
+                  dir, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, (unsigned)geteuid(),
+                  dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Undo a failed init so that it can simply be run again. */
+static void init_cleanup(const char *dir, bool created)
+{
+    static const char *const files[] = {KEY_FILE, VKEY_FILE, DATA_FILE, LOCK_FILE};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *p = path_join(dir, files[i]);
+        if (unlink(p) != 0 && errno != ENOENT)
+            log_warn("%s: cannot remove it: %s", p, strerror(errno));
+        free(p);
+    }
+    if (created && rmdir(dir) != 0)
+        log_warn("data directory %s: cannot remove it: %s", dir, strerror(errno));
+}
+
+static int cmd_init(int argc, char **argv)
+{
+    enum { O_DATA = 1, O_ORIGIN, O_ADMIN, O_NOPASS, O_PASSFILE, O_LOGLEVEL, O_HELP };
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, O_DATA},
+        {"origin", required_argument, NULL, O_ORIGIN},
+        {"admin", required_argument, NULL, O_ADMIN},
+        {"no-passphrase", no_argument, NULL, O_NOPASS},
+        {"passphrase-file", required_argument, NULL, O_PASSFILE},
+        {"log-level", required_argument, NULL, O_LOGLEVEL},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = NULL, *origin = NULL, *admin_path = NULL, *passfile = NULL;
+    bool no_pass = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case O_DATA: dir = optarg; break;
+        case O_ORIGIN: origin = optarg; break;
+        case O_ADMIN: admin_path = optarg; break;
+        case O_NOPASS: no_pass = true; break;
+        case O_PASSFILE: passfile = optarg; break;
+        case O_LOGLEVEL: set_log_level(true, optarg); break;
+        case O_HELP: usage_init(stdout); return 0;
+        default: die_usage(true, NULL);
+        }
+    }
+    if (optind < argc)
+        die_usage(true, "unexpected argument %s", argv[optind]);
+    if (dir == NULL || origin == NULL || admin_path == NULL)
+        die_usage(true, "init needs --data, --origin and --admin");
+    if (no_pass && passfile != NULL)
+        die_usage(true, "--no-passphrase and --passphrase-file contradict each other");
+    /* C2SP tlog-checkpoint: the checkpoint signer's name is the origin, so
+     * the origin must be a valid note key name that fits a key file. */
+    if (strlen(origin) > KEYFILE_NAME_MAX || !note_name_valid(origin, strlen(origin)))
+        die_usage(true,
+                  "--origin %s: not a valid log name (1 to %d bytes of UTF-8, no space, no '+', "
+                  "no control character)",
+                  origin, KEYFILE_NAME_MAX);
+
+    if (sodium_init() < 0)
+        log_fatal("libsodium cannot be initialised");
+    keyfile_pub admin;
+    lh_err err = {{0}};
+    int rc = keyfile_read_public(admin_path, &admin, &err);
+    if (rc != 0)
+        log_fatal("admin key %s: %s", admin_path, err.msg[0] ? err.msg : lh_strerror(rc));
+
+    bool created;
+    if (prepare_init_dir(dir, &created) != 0)
+        return 1;
+    char *pass = NULL;
+    if (!no_pass && (pass = get_passphrase(passfile, true, "the new log key")) == NULL) {
+        init_cleanup(dir, created);
+        return 1;
+    }
+
+    int result = 1;
+    keyfile_key *key = NULL;
+    store *st = NULL;
+    store_txn *txn = NULL;
+    note_signer *signer = NULL;
+    char *key_path = path_join(dir, KEY_FILE), *vkey_path = path_join(dir, VKEY_FILE);
+    if ((rc = keyfile_generate(origin, &key, &err)) != 0) {
+        log_error("log key: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    if ((rc = keyfile_write_secret(key_path, key, pass, KEYFILE_KDF_INTERACTIVE, &err)) != 0) {
+        log_error("%s: %s", key_path, err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    if ((rc = store_open(&st, dir, 0, &err)) != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    /* The log's identity is in the store before any entry: start-up checks
+     * log.key against it. */
+    if ((rc = store_write_begin(st, &txn)) != 0 ||
+        (rc = store_put_meta(txn, "origin", origin, strlen(origin))) != 0 ||
+        (rc = store_put_meta(txn, "log_key", keyfile_key_pubkey(key), KEYFILE_PUBLICKEYBYTES)) !=
+            0) {
+        store_txn_end(txn);
+        log_error("store %s: cannot record the log's origin and key: %s", dir, lh_strerror(rc));
+        goto out;
+    }
+    rc = store_commit(txn);
+    if (rc != 0) {
+        log_error("store %s: cannot record the log's origin and key: %s", dir, lh_strerror(rc));
+        goto out;
+    }
+    if ((signer = make_signer(key)) == NULL)
+        goto out;
+    if (append_genesis(st, key, signer, &admin, origin) != 0)
+        goto out;
+    char vkey[KEYFILE_VKEY_MAX];
+    keyfile_key_vkey(key, vkey);
+    if (write_vkey(vkey_path, vkey) != 0 || fsync_dir(dir) != 0)
+        goto out;
+    log_info("log %s created in %s (log.key %s)", origin, dir,
+             pass != NULL ? "encrypted" : "unencrypted");
+    printf("%s\n", vkey);
+    if (fflush(stdout) != 0) {
+        log_error("cannot print the verifier key: %s", strerror(errno));
+        goto out;
+    }
+    result = 0;
+out:
+    if (signer != NULL)
+        sodium_free(signer);
+    store_close(st);
+    keyfile_key_free(key);
+    if (pass != NULL)
+        sodium_free(pass);
+    if (result != 0)
+        init_cleanup(dir, created);
+    free(key_path);
+    free(vkey_path);
+    return result;
+}
+
+/* ------------------------------------------------------------------------
+ * The daemon
+ */
+
+typedef struct daemon_state {
+    uv_loop_t loop;
+    uv_signal_t sigterm, sigint;
+    store *store;
+    keystate *keys;
+    note_signer *signer;
+    sequencer *seq;
+    publisher *pub;
+    server *srv;
+    bool stopping;
+} daemon_state;
+
+/* publish_latest_fn: a copy of the sequencer's latest checkpoint. */
+static int latest_for_publisher(void *ctx, uint64_t *size, uint8_t **note, size_t *len)
+{
+    seq_checkpoint *cp = sequencer_latest(ctx);
+    if (cp == NULL || cp->size == 0) {
+        seq_checkpoint_unref(cp);
+        return LH_ENOTFOUND;
+    }
+    uint8_t *copy = malloc(cp->len);
+    if (copy == NULL) {
+        seq_checkpoint_unref(cp);
+        return LH_ENOMEM;
+    }
+    memcpy(copy, cp->note, cp->len);
+    *size = cp->size;
+    *note = copy;
+    *len = cp->len;
+    seq_checkpoint_unref(cp);
+    return 0;
+}
+
+static void on_signal_closed(uv_handle_t *h)
+{
+    (void)h;
+}
+
+/* The drain is over: nothing is in flight. Stop the writer, publish a
+ * final checkpoint, and close every handle so that the loop ends. */
+static void on_drained(void *ctx)
+{
+    daemon_state *d = ctx;
+    sequencer_stop(d->seq);
+    if (d->pub != NULL) {
+        log_info("publishing a final checkpoint");
+        publish_stop(d->pub);
+        d->pub = NULL;
+    }
+    server_close(d->srv);
+    uv_close((uv_handle_t *)&d->sigterm, on_signal_closed);
+    uv_close((uv_handle_t *)&d->sigint, on_signal_closed);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    daemon_state *d = h->data;
+    const char *name = signum == SIGTERM ? "SIGTERM" : "SIGINT";
+    if (d->stopping) {
+        /* Documented: a second signal does not cut the drain short, since
+         * an append in flight may already be durable and its client is
+         * owed the receipt. kill -9 remains for the impatient, and loses
+         * nothing acknowledged. */
+        log_info("%s: already stopping; %zu appends still in flight", name,
+                 server_inflight(d->srv));
+        return;
+    }
+    d->stopping = true;
+    log_info("%s: stopping: answering the appends in flight%s", name,
+             d->pub != NULL ? ", then publishing a final checkpoint" : "");
+    server_shutdown(d->srv, on_drained, d);
+}
+
+static void on_sigpipe(int signum)
+{
+    (void)signum;
+}
+
+/* UV_THREADPOOL_SIZE must be set before libuv starts its pool: one
+ * signature-checking thread per core (DESIGN.md "Daemon behaviour"). */
+static void set_threadpool_size(void)
+{
+    if (getenv("UV_THREADPOOL_SIZE") != NULL)
+        return;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 2)
+        n = 2;
+    if (n > 128)
+        n = 128;
+    char buf[16];
+    snprintf(buf, sizeof buf, "%ld", n);
+    setenv("UV_THREADPOOL_SIZE", buf, 1);
+}
+
+/* Read and check the log's identity from the store: its origin and key
+ * must be the key file's. Fills origin (NUL-terminated) and the size. */
+static int check_store(store *st, const char *dir, const keyfile_key *key, char *origin,
+                       size_t origin_cap, uint64_t *size)
+{
+    store_txn *txn;
+    int rc = store_read_begin(st, &txn);
+    if (rc != 0) {
+        log_error("store %s: cannot read it: %s", dir, lh_strerror(rc));
+        return -1;
+    }
+    int result = -1;
+    const uint8_t *val, *pk;
+    size_t len, pk_len;
+    if ((rc = store_get_meta(txn, "origin", &val, &len)) != 0 ||
+        (rc = store_get_meta(txn, "log_key", &pk, &pk_len)) != 0) {
+        log_error("store %s: no log origin or key recorded (%s): init did not finish; remove the "
+                  "directory and run liuhend init again",
+                  dir, lh_strerror(rc));
+        goto out;
+    }
+    if (len == 0 || len >= origin_cap || memchr(val, 0, len) != NULL) {
+        log_error("store %s: the recorded origin is damaged", dir);
+        goto out;
+    }
+    memcpy(origin, val, len);
+    origin[len] = '\0';
+    if (pk_len != KEYFILE_PUBLICKEYBYTES ||
+        sodium_memcmp(pk, keyfile_key_pubkey(key), KEYFILE_PUBLICKEYBYTES) != 0) {
+        log_error("%s/%s does not belong to this log: its public key is not the log key recorded "
+                  "in the store",
+                  dir, KEY_FILE);
+        goto out;
+    }
+    if (strcmp(keyfile_key_name(key), origin) != 0) {
+        log_error("%s/%s is named %s but the log's origin is %s: checkpoints are signed under the "
+                  "origin's name",
+                  dir, KEY_FILE, keyfile_key_name(key), origin);
+        goto out;
+    }
+    if ((rc = store_get_size(txn, size)) != 0) {
+        log_error("store %s: cannot read the tree size: %s", dir, lh_strerror(rc));
+        goto out;
+    }
+    if (*size == 0) {
+        log_error("store %s holds no genesis entry: init did not finish; remove the directory and "
+                  "run liuhend init again",
+                  dir);
+        goto out;
+    }
+    result = 0;
+out:
+    store_txn_end(txn);
+    return result;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    enum {
+        O_DATA = 1,
+        O_SOCKET,
+        O_GROUP,
+        O_PUBLISH,
+        O_INTERVAL,
+        O_HOOK,
+        O_MAXFRAME,
+        O_MAXCONN,
+        O_PASSFILE,
+        O_LOGLEVEL,
+        O_HELP
+    };
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, O_DATA},
+        {"socket", required_argument, NULL, O_SOCKET},
+        {"group", required_argument, NULL, O_GROUP},
+        {"publish", required_argument, NULL, O_PUBLISH},
+        {"checkpoint-interval", required_argument, NULL, O_INTERVAL},
+        {"publish-hook", required_argument, NULL, O_HOOK},
+        {"max-frame", required_argument, NULL, O_MAXFRAME},
+        {"max-connections", required_argument, NULL, O_MAXCONN},
+        {"passphrase-file", required_argument, NULL, O_PASSFILE},
+        {"log-level", required_argument, NULL, O_LOGLEVEL},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = NULL, *socket_opt = NULL, *group = NULL, *publish_dir = NULL, *hook = NULL,
+               *passfile = NULL;
+    unsigned interval = DEFAULT_INTERVAL, max_conn = SERVER_DEFAULT_CONNECTIONS;
+    uint32_t max_frame = WIRE_DEFAULT_MAX_FRAME;
+    bool interval_set = false;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case O_DATA: dir = optarg; break;
+        case O_SOCKET: socket_opt = optarg; break;
+        case O_GROUP: group = optarg; break;
+        case O_PUBLISH: publish_dir = optarg; break;
+        case O_INTERVAL:
+            interval =
+                (unsigned)parse_number(false, "--checkpoint-interval", optarg, 0, 7u * 24 * 3600);
+            interval_set = true;
+            break;
+        case O_HOOK: hook = optarg; break;
+        case O_MAXFRAME:
+            max_frame = (uint32_t)parse_number(false, "--max-frame", optarg, MIN_FRAME, MAX_FRAME);
+            break;
+        case O_MAXCONN:
+            max_conn = (unsigned)parse_number(false, "--max-connections", optarg, 1, 65536);
+            break;
+        case O_PASSFILE: passfile = optarg; break;
+        case O_LOGLEVEL: set_log_level(false, optarg); break;
+        case O_HELP: usage_run(stdout); return 0;
+        default: die_usage(false, NULL);
+        }
+    }
+    if (optind < argc)
+        die_usage(false, "unexpected argument %s", argv[optind]);
+    if (dir == NULL)
+        die_usage(false, "--data DIR is required");
+    if (publish_dir == NULL && (hook != NULL || interval_set))
+        die_usage(false, "--checkpoint-interval and --publish-hook need --publish DIR");
+
+    set_threadpool_size();
+    if (sodium_init() < 0)
+        log_fatal("libsodium cannot be initialised");
+    /* A client that closes its socket early must not kill the daemon: the
+     * write fails with EPIPE instead. A no-op handler rather than SIG_IGN,
+     * because an ignored signal stays ignored across exec and would change
+     * how the publish hook's shell pipelines behave; a caught one reverts
+     * to the default there. */
+    struct sigaction sa = {.sa_handler = on_sigpipe};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPIPE, &sa, NULL);
+
+    char *key_path = path_join(dir, KEY_FILE), *data_path = path_join(dir, DATA_FILE);
+    char *socket_path = socket_opt != NULL ? strdup(socket_opt) : path_join(dir, SOCKET_FILE);
+    if (socket_path == NULL)
+        log_fatal("out of memory");
+    daemon_state d = {0};
+    keyfile_key *key = NULL;
+    char *pass = NULL;
+    int result = 1;
+    bool loop_ready = false;
+    int lock_fd = -1;
+    lh_err err = {{0}};
+    int rc;
+
+    if (check_private(dir, true, "data directory") != 0)
+        goto out;
+    if ((lock_fd = lock_data_dir(dir)) < 0)
+        goto out;
+    if (!file_exists(data_path)) {
+        log_error("data directory %s holds no log (no %s): create one with `liuhend init`", dir,
+                  DATA_FILE);
+        goto out;
+    }
+    if (check_private(key_path, false, "log key") != 0)
+        goto out;
+    bool encrypted;
+    if ((rc = keyfile_secret_is_encrypted(key_path, &encrypted, &err)) != 0) {
+        log_error("log key %s: %s", key_path, err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    if (encrypted && (pass = get_passphrase(passfile, false, key_path)) == NULL)
+        goto out;
+    rc = keyfile_read_secret(key_path, pass, &key, &err);
+    if (pass != NULL) {
+        sodium_free(pass);
+        pass = NULL;
+    }
+    if (rc != 0) {
+        log_error("log key %s: %s", key_path, err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    if ((rc = store_open(&d.store, dir, 0, &err)) != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    char origin[CHECKPOINT_ORIGIN_MAX + 1];
+    uint64_t size;
+    if (check_store(d.store, dir, key, origin, sizeof origin, &size) != 0)
+        goto out;
+    if ((d.signer = make_signer(key)) == NULL)
+        goto out;
+    keyfile_key_free(key);
+    key = NULL;
+    note_verifier verifier;
+    char vkey[NOTE_VKEY_MAX + 1];
+    size_t vkey_len;
+    if ((rc = note_signer_verifier(d.signer, &verifier)) != 0 ||
+        (rc = note_vkey_format(&verifier, vkey, sizeof vkey, &vkey_len)) != 0) {
+        log_error("log key %s: %s", key_path, lh_strerror(rc));
+        goto out;
+    }
+    if ((rc = keystate_new(&d.keys)) != 0 || (rc = keystate_rebuild(d.keys, d.store, &err)) != 0) {
+        log_error("key state of %s: %s", dir, err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    if (publish_dir != NULL) {
+        /* A restored old backup must never sign a shorter tree than one
+         * already published (publish.h). */
+        rc = publish_check_start(publish_dir, d.store, &verifier, &err);
+        if (rc == LH_EFORK) {
+            log_error("refusing to start: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+            goto out;
+        }
+        if (rc != 0) {
+            log_error("publish directory %s: %s", publish_dir,
+                      err.msg[0] ? err.msg : lh_strerror(rc));
+            goto out;
+        }
+    }
+
+    if ((rc = uv_loop_init(&d.loop)) != 0) {
+        log_error("event loop: %s", uv_strerror(rc));
+        goto out;
+    }
+    loop_ready = true;
+    server_config scfg = {
+        .socket_path = socket_path,
+        .group = group,
+        .max_frame = max_frame,
+        .max_connections = max_conn,
+        .store = d.store,
+        .keys = d.keys,
+        .origin = origin,
+        .log_vkey = vkey,
+        .started_at = now_ms(),
+    };
+    if ((rc = server_new(&d.srv, &d.loop, &scfg, &err)) != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    sequencer_config qcfg = {
+        .store = d.store,
+        .keys = d.keys,
+        .log_key = d.signer,
+        .origin = origin,
+        .notify = server_notify,
+        .notify_ctx = d.srv,
+    };
+    if ((rc = sequencer_start(&d.seq, &qcfg, &err)) != 0) {
+        log_error("refusing to start: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    if (publish_dir != NULL) {
+        publish_config pcfg = {
+            .dir = publish_dir,
+            .hook = hook,
+            .interval_seconds = interval,
+            .store = d.store,
+            .latest = latest_for_publisher,
+            .latest_ctx = d.seq,
+        };
+        if ((rc = publish_start(&d.pub, &pcfg, &err)) != 0) {
+            log_error("publish directory %s: %s", publish_dir,
+                      err.msg[0] ? err.msg : lh_strerror(rc));
+            goto out;
+        }
+    }
+    if ((rc = server_listen(d.srv, d.seq, d.pub, &err)) != 0) {
+        log_error("refusing to start: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    uv_signal_init(&d.loop, &d.sigterm);
+    uv_signal_init(&d.loop, &d.sigint);
+    d.sigterm.data = &d;
+    d.sigint.data = &d;
+    uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+    uv_signal_start(&d.sigint, on_signal, SIGINT);
+
+    log_info("log %s: %" PRIu64 " entries; socket %s%s%s; frame limit %" PRIu32
+             " bytes; up to %u connections; %s worker threads",
+             origin, size, socket_path, group != NULL ? " (group " : "", group != NULL ? group : "",
+             max_frame, max_conn, getenv("UV_THREADPOOL_SIZE"));
+    if (group != NULL)
+        log_info("socket %s is group %s with mode 0660", socket_path, group);
+    if (socket_opt == NULL && group != NULL)
+        log_warn("socket %s is inside the data directory (mode 0700): members of group %s cannot "
+                 "reach it; give --socket in a directory they may search",
+                 socket_path, group);
+    if (publish_dir != NULL)
+        log_info("publishing to %s every %u s%s%s", publish_dir, interval,
+                 hook != NULL ? ", then running " : "", hook != NULL ? hook : "");
+    log_info("log verifier key: %s", vkey);
+
+    uv_run(&d.loop, UV_RUN_DEFAULT);
+    log_info("stopped");
+    result = 0;
+    goto cleanup;
+
+out:
+    /* Start-up failed: stop what was started, in reverse order. */
+    if (d.seq != NULL)
+        sequencer_stop(d.seq);
+    if (d.pub != NULL) {
+        publish_stop(d.pub);
+        d.pub = NULL;
+    }
+    if (d.srv != NULL)
+        server_close(d.srv);
+    if (loop_ready)
+        uv_run(&d.loop, UV_RUN_DEFAULT);
+cleanup:
+    server_free(d.srv);
+    sequencer_free(d.seq);
+    keystate_free(d.keys);
+    store_close(d.store);
+    if (d.signer != NULL)
+        sodium_free(d.signer); /* wipes the secret key */
+    keyfile_key_free(key);
+    if (loop_ready && uv_loop_close(&d.loop) != 0)
+        log_warn("event loop: handles still open at exit");
+    if (lock_fd >= 0)
+        close(lock_fd); /* the lock goes with the descriptor; the file stays */
+    free(key_path);
+    free(data_path);
+    free(socket_path);
+    return result;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "init") == 0) {
+        progname = "liuhend init";
+        return cmd_init(argc - 1, argv + 1);
+    }
+    return cmd_run(argc, argv);
+}

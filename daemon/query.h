@@ -1,0 +1,166 @@
+/*
+ * query.h — the request side and the read-only calls of liuhend's wire
+ * protocol (DESIGN.md "Wire protocol"): decoding a Request strictly, packing
+ * Response frames, and answering GetCheckpoint, GetInclusionProof,
+ * GetConsistencyProof, GetEntries, GetAuthorHead, GetCase, GetKeys and
+ * Status from the store. Appends go through the sequencer (server.c).
+ *
+ * Every read call runs in ONE store read transaction, so that what it
+ * returns (a proof, the checkpoint it verifies against, the entries) is one
+ * consistent snapshot of the log; the response is packed before the
+ * transaction ends because it points into LMDB's map. LMDB readers never
+ * wait for the writer (DESIGN.md "Daemon behaviour"), so the event loop may
+ * call these functions directly.
+ *
+ * Tree sizes in proofs (the rule clients rely on):
+ *  - GetInclusionProof answers at any tree size N with leaf_index < N <= the
+ *    log's size; tree_size 0 means the latest checkpoint's size.
+ *    GetConsistencyProof answers for 0 < first <= second <= the log's size;
+ *    second 0 means the latest checkpoint's size.
+ *  - The response's checkpoint is the signed checkpoint OF THAT SIZE
+ *    (N, or second). The log signs one per committed batch and stores
+ *    every one, so every size a client can hold a checkpoint for (from a
+ *    receipt, a publication, Status or a witness) has one. For a size
+ *    between two batches the log never signed a root: the proof is still
+ *    returned (status OK) with no checkpoint, and the response's message
+ *    says so; such a proof is only useful against a root the client
+ *    computed itself.
+ *
+ * Limits: no response is larger than the frame limit. GetEntries returns at
+ * most QUERY_MAX_ENTRIES entries and stops before the frame limit; GetCase
+ * answers TOO_LARGE (saying how many entries the case has) when the whole
+ * case with its proofs does not fit, since a partial case could not be
+ * checked for completeness.
+ *
+ * Thread safety: the functions keep no state of their own; each call uses
+ * its own read transaction. A thread must not call them while it holds
+ * another read transaction of the same store (store.h: a pending map growth
+ * would deadlock).
+ */
+#ifndef LIUHEN_QUERY_H
+#define LIUHEN_QUERY_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "keystate.h"
+#include "liuhen.pb-c.h"
+#include "store.h"
+
+/** Most entries one GetEntries response carries. */
+#define QUERY_MAX_ENTRIES 1000
+
+/**
+ * A growing byte buffer of outgoing frames. Zero-initialise it; free its
+ * data with query_buf_free().
+ */
+typedef struct query_buf {
+    uint8_t *data; /**< malloc'd, owned by the buffer */
+    size_t len;    /**< bytes of complete frames */
+    size_t cap;    /**< room in data */
+} query_buf;
+
+/** Free a buffer's memory and zero it. Accepts a zeroed buffer. */
+void query_buf_free(query_buf *buf);
+
+/**
+ * Figures for a Status response that only the running daemon knows: the
+ * sequencer, the publisher and the server fill them in.
+ */
+typedef struct query_status {
+    int64_t last_checkpoint_at;
+    int64_t last_publish_at; /**< 0: not publishing, or nothing published yet */
+    uint32_t connections;
+    double appends_per_second;
+    uint32_t queue_depth;
+    int64_t started_at; /**< unix ms */
+} query_status;
+
+/** Fills in the running daemon's figures; called before the read transaction begins. */
+typedef void (*query_status_fn)(void *ctx, query_status *out);
+
+/** What the read calls read from, shared by every call. */
+typedef struct query_env {
+    store *store;              /**< the log */
+    keystate *keys;            /**< GetKeys; NULL answers GetKeys UNAVAILABLE */
+    const char *origin;        /**< the log's origin (Status) */
+    const char *log_vkey;      /**< the log's note verifier key (Status) */
+    uint32_t max_frame;        /**< largest frame body sent or received */
+    query_status_fn status_fn; /**< may be NULL: the figures are then 0 */
+    void *status_ctx;
+} query_env;
+
+/** A decoded request (query_parse_request()). */
+typedef struct query_request {
+    uint64_t id;                 /**< the request's id (0 when it could not be read) */
+    Liuhen__Request *msg;        /**< the request; free with query_request_clear() */
+    const uint8_t *signed_entry; /**< APPEND: the SignedEntry bytes exactly as received,
+                                      pointing into the frame body given to the parser */
+    size_t signed_len;
+} query_request;
+
+/**
+ * Decode one frame body as a liuhen.Request, strictly: a well-formed
+ * protobuf, exactly one call set (a call field given twice is refused
+ * rather than merged), no unknown field anywhere in the request (naming its
+ * number), and for Append a non-empty signed_entry given once, whose bytes
+ * are returned as received (DESIGN.md: the daemon never re-serialises what
+ * an author sent).
+ * @param[in]  body  the frame body, len bytes; must outlive out->signed_entry.
+ * @param[out] out   on success the request; on failure out->id is the
+ *                   request's id if the protobuf could be read (else 0) and
+ *                   out->msg is NULL.
+ * @param[out] err   a sentence for the client naming the problem.
+ * @return 0; LH_EPARSE (not a liuhen.Request protobuf, or no call set),
+ *         LH_EUNKNOWNFIELD, LH_EFIELD (a call or field repeated, an empty
+ *         signed entry), LH_ENOMEM. Every error is answered INVALID_ARGUMENT
+ *         except LH_ENOMEM (INTERNAL).
+ */
+int query_parse_request(const uint8_t *body, size_t len, query_request *out, lh_err *err);
+
+/** Free a decoded request. Accepts a zeroed or already cleared one. */
+void query_request_clear(query_request *req);
+
+/**
+ * The name of a request's call as in liuhen.proto ("append",
+ * "get_inclusion_proof"); "none" when no call is set. A static string.
+ */
+const char *query_call_name(Liuhen__Request__CallCase call);
+
+/**
+ * Append one frame (4-byte big-endian length, then the packed Response) to
+ * out. A response whose body would exceed max_frame is replaced by a
+ * TOO_LARGE response with the same id naming both sizes, so that no client
+ * ever receives a frame larger than the limit.
+ * @return 0, LH_ENOMEM (out is unchanged).
+ */
+int query_put_response(query_buf *out, const Liuhen__Response *resp, uint32_t max_frame);
+
+/**
+ * Append a response frame with no result: status and a message naming the
+ * problem (printf format).
+ * @return 0, LH_ENOMEM (out is unchanged).
+ */
+int query_put_error(query_buf *out, uint64_t id, Liuhen__Status status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/**
+ * Answer a read call (every call but Append) and append its response frame
+ * to out. Refusals (INVALID_ARGUMENT naming the field, NOT_FOUND naming
+ * the object, TOO_LARGE) are answers too: they are logged (info, debug for
+ * NOT_FOUND) and appended like any other response.
+ * @param[in]  env     what to read.
+ * @param[in]  req     a request from query_parse_request(), not an Append.
+ * @param[out] out     receives one frame.
+ * @param[out] status  optional: the status answered.
+ * @return 0; LH_ENOMEM when not even an error response could be appended
+ *         (out is unchanged: the caller closes the connection); LH_EINVAL
+ *         for an Append or a request with no call (a caller's bug).
+ */
+int query_answer(const query_env *env, const Liuhen__Request *req, query_buf *out,
+                 Liuhen__Status *status);
+
+#endif

@@ -1,0 +1,1210 @@
+/*
+ * server.c — the Unix-socket server of server.h.
+ *
+ * A connection's life: OPEN (reading and answering), then DRAINING (no
+ * more reading: after end of input, a framing error, or the daemon's
+ * shutdown; it closes as soon as every append in flight on it is answered
+ * and every response written, or when its linger timer fires), then
+ * CLOSING (its handles are closing). The struct outlives its handles while
+ * appends of it are still in the thread pool or the sequencer (counted in
+ * `inflight`): their results are then freed unanswered.
+ *
+ * Output is coalesced: the responses produced by one read callback, or by
+ * one wake-up of finished appends, are packed into the connection's `out`
+ * buffer and handed to libuv as one write. At the load DESIGN.md aims for
+ * (thousands of appends a second from a few clients) that is one write
+ * system call per connection per batch instead of one per response.
+ */
+#define _GNU_SOURCE /* struct ucred (SO_PEERCRED) */
+#include "server.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "log.h"
+#include "query.h"
+#include "wire.h"
+
+/* Appends per thread-pool work item: enough to amortise the hand-off, few
+ * enough that the appends of one busy client spread over both cores. */
+#define WORK_MAX_JOBS 64
+
+/* Room a read asks for beyond what the current frame needs. */
+#define READ_CHUNK 65536
+
+/* A read buffer larger than this is released once it is empty, so that
+ * one large frame does not pin memory for the connection's whole life. */
+#define READ_KEEP 131072
+
+typedef struct conn conn;
+
+/* The appends of one read, checked on the thread pool (stage 1 of
+ * sequencer.h). `ok` keeps the arrival order, which the writer needs: a
+ * client may pipeline seq n and n+1 of one author. */
+typedef struct prep_work {
+    uv_work_t req;
+    conn *c;
+    const char *origin;
+    seq_job *ok;     /* in arrival order; the worker moves refusals to `failed` */
+    seq_job *failed; /* refused by sequencer_prepare(), in arrival order */
+    bool done;
+    struct prep_work *next; /* the connection's queue, in arrival order */
+} prep_work;
+
+typedef struct write_req {
+    uv_write_t req;
+    conn *c;
+    uv_buf_t buf;
+} write_req;
+
+enum conn_state { CONN_OPEN, CONN_DRAINING, CONN_CLOSING };
+
+struct conn {
+    uv_pipe_t pipe;
+    uv_timer_t linger;
+    server *srv;
+    uint64_t id;
+    enum conn_state state;
+    bool reading;
+    bool paused;      /* for the back-pressure log line */
+    bool dirty;       /* on the wake-up's list of connections with new output */
+    unsigned handles; /* handles not yet closed (pipe, timer) */
+    unsigned guard;   /* > 0 while a callback still uses the struct */
+    uint8_t *rbuf;
+    size_t rlen, rcap;
+    query_buf out;               /* responses not yet handed to libuv */
+    size_t queued;               /* bytes handed to libuv, not yet written */
+    unsigned writes;             /* write requests not yet called back */
+    size_t inflight;             /* appends read and not yet answered (or dropped) */
+    seq_job *batch, *batch_tail; /* appends of the current read */
+    size_t nbatch;
+    prep_work *work_head, *work_tail;
+    conn *prev, *next; /* srv->conns, or srv->zombies once closing */
+    conn *dirty_next;
+};
+
+struct server {
+    uv_loop_t *loop;
+    uv_pipe_t listener;
+    uv_async_t wake;
+    uv_timer_t check; /* runs the drained check from a clean stack */
+    bool listener_open, listening, socket_created;
+    unsigned open_handles; /* listener, wake, check: not yet called back from uv_close */
+    char *socket_path, *group, *origin, *log_vkey;
+    uint32_t max_frame;
+    unsigned max_connections, max_inflight, linger_ms;
+    size_t max_queued;
+    store *store;
+    keystate *keys;
+    sequencer *seq;
+    publisher *pub;
+    int64_t started_at;
+    query_env qenv;
+    conn *conns;   /* open and draining connections */
+    conn *zombies; /* closing connections, freed when their appends are back */
+    unsigned nconns;
+    uint64_t next_id;
+    size_t inflight;
+    bool draining, closed, drained_called;
+    server_drained_fn drained;
+    void *drained_ctx;
+};
+
+static void conn_close(conn *c);
+static void conn_process(conn *c);
+static void server_check_drained(server *srv);
+
+/* ------------------------------------------------------------------------
+ * Connection list helpers
+ */
+
+static void list_remove(conn **head, conn *c)
+{
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        *head = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+}
+
+static void list_push(conn **head, conn *c)
+{
+    c->prev = NULL;
+    c->next = *head;
+    if (*head != NULL)
+        (*head)->prev = c;
+    *head = c;
+}
+
+static void conn_maybe_free(conn *c)
+{
+    if (c->state != CONN_CLOSING || c->handles > 0 || c->inflight > 0 || c->work_head != NULL ||
+        c->guard > 0)
+        return;
+    list_remove(&c->srv->zombies, c);
+    free(c);
+}
+
+/* ------------------------------------------------------------------------
+ * Output
+ */
+
+static void on_write(uv_write_t *req, int status)
+{
+    write_req *w = (write_req *)req;
+    conn *c = w->c;
+    c->queued -= w->buf.len;
+    c->writes--;
+    free(w->buf.base);
+    free(w);
+    if (c->state == CONN_CLOSING)
+        return; /* cancelled by uv_close: the close callback frees the rest */
+    if (status < 0) {
+        log_debug("connection %" PRIu64 ": write failed: %s", c->id, uv_strerror(status));
+        conn_close(c);
+        return;
+    }
+    /* Room was made: resume reading, and dispatch requests that were
+     * held back while the client was not reading its responses. */
+    conn_process(c);
+}
+
+/* Hand the pending responses to libuv as one write. */
+static void conn_flush(conn *c)
+{
+    if (c->state == CONN_CLOSING || c->out.len == 0)
+        return;
+    write_req *w = malloc(sizeof *w);
+    if (w == NULL) {
+        log_error("connection %" PRIu64 ": out of memory for a write: closing it", c->id);
+        conn_close(c);
+        return;
+    }
+    w->c = c;
+    w->buf = uv_buf_init((char *)c->out.data, (unsigned)c->out.len);
+    /* The buffer now belongs to the write request. */
+    c->out.data = NULL;
+    c->out.len = 0;
+    c->out.cap = 0;
+    int rc = uv_write(&w->req, (uv_stream_t *)&c->pipe, &w->buf, 1, on_write);
+    if (rc < 0) {
+        log_debug("connection %" PRIu64 ": write failed: %s", c->id, uv_strerror(rc));
+        free(w->buf.base);
+        free(w);
+        conn_close(c);
+        return;
+    }
+    c->queued += w->buf.len;
+    c->writes++;
+}
+
+/* Answer a request with an error status; when even that cannot be done the
+ * connection is closed, since its client would wait forever. */
+static void conn_error(conn *c, uint64_t id, Liuhen__Status status, const char *msg)
+{
+    if (query_put_error(&c->out, id, status, "%s", msg) != 0) {
+        log_error("connection %" PRIu64 ": out of memory for a response: closing it", c->id);
+        conn_close(c);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Reading and back-pressure
+ */
+
+static bool conn_may_read(const conn *c)
+{
+    const server *srv = c->srv;
+    return c->state == CONN_OPEN && c->inflight < srv->max_inflight &&
+           c->queued + c->out.len < srv->max_queued;
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    conn *c = h->data;
+    size_t need = READ_CHUNK;
+    if (c->rlen >= WIRE_HEADER_SIZE) {
+        /* Make room for the whole of the frame being received, so that a
+         * frame of up to max_frame bytes is read without further copies. */
+        uint32_t n = wire_get_header(c->rbuf);
+        if (n <= c->srv->max_frame && c->rlen < WIRE_HEADER_SIZE + (size_t)n &&
+            WIRE_HEADER_SIZE + (size_t)n - c->rlen > need)
+            need = WIRE_HEADER_SIZE + (size_t)n - c->rlen;
+    }
+    if (c->rcap - c->rlen < need) {
+        /* Double rather than grow by the exact need, so that a stream of
+         * partial frames does not realloc on every read; never beyond one
+         * largest frame and one read. */
+        size_t cap = c->rcap * 2;
+        size_t limit = WIRE_HEADER_SIZE + (size_t)c->srv->max_frame + READ_CHUNK;
+        if (cap > limit)
+            cap = limit;
+        if (cap < c->rlen + need)
+            cap = c->rlen + need;
+        uint8_t *p = realloc(c->rbuf, cap);
+        if (p == NULL) {
+            /* A zero-length buffer makes libuv report UV_ENOBUFS. */
+            *buf = uv_buf_init(NULL, 0);
+            return;
+        }
+        c->rbuf = p;
+        c->rcap = cap;
+    }
+    size_t room = c->rcap - c->rlen;
+    *buf = uv_buf_init((char *)c->rbuf + c->rlen, room > UINT32_MAX ? UINT32_MAX : (unsigned)room);
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    (void)buf;
+    conn *c = s->data;
+    if (nread > 0) {
+        c->rlen += (size_t)nread;
+        conn_process(c);
+        return;
+    }
+    if (nread == 0)
+        return;
+    if (nread == UV_EOF) {
+        /* The client has sent everything; it may still be waiting for
+         * the answers to what it sent (a half-closed socket). */
+        log_debug("connection %" PRIu64 ": end of input%s", c->id,
+                  c->rlen > 0 ? " in the middle of a frame" : "");
+        c->rlen = 0;
+        if (c->state == CONN_OPEN)
+            c->state = CONN_DRAINING;
+        conn_process(c);
+        return;
+    }
+    if (nread == UV_ENOBUFS)
+        log_error("connection %" PRIu64 ": out of memory for its read buffer: closing it", c->id);
+    else
+        log_debug("connection %" PRIu64 ": read failed: %s", c->id, uv_strerror((int)nread));
+    conn_close(c);
+}
+
+static void on_linger(uv_timer_t *t)
+{
+    conn *c = t->data;
+    log_info("connection %" PRIu64 ": closing: its client has not read its last responses "
+             "within %u ms (%zu bytes unread, %zu appends in flight)",
+             c->id, c->srv->linger_ms, c->queued + c->out.len, c->inflight);
+    conn_close(c);
+}
+
+/* Start or stop reading as the limits say, and close a draining connection
+ * that has nothing left to do. */
+static void conn_settle(conn *c)
+{
+    if (c->state == CONN_CLOSING)
+        return;
+    bool want = conn_may_read(c);
+    if (want && !c->reading) {
+        int rc = uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
+        if (rc < 0) {
+            log_warn("connection %" PRIu64 ": cannot read: %s", c->id, uv_strerror(rc));
+            conn_close(c);
+            return;
+        }
+        c->reading = true;
+        if (c->paused)
+            log_debug("connection %" PRIu64 ": resumed", c->id);
+        c->paused = false;
+    } else if (!want && c->reading) {
+        uv_read_stop((uv_stream_t *)&c->pipe);
+        c->reading = false;
+        if (c->state == CONN_OPEN) {
+            c->paused = true;
+            log_debug("connection %" PRIu64 ": paused (back-pressure): %zu appends in flight, "
+                      "%zu response bytes unread",
+                      c->id, c->inflight, c->queued + c->out.len);
+        }
+    }
+    if (c->state == CONN_DRAINING) {
+        if (c->inflight == 0 && c->writes == 0 && c->out.len == 0) {
+            conn_close(c);
+            return;
+        }
+        if (!uv_is_active((uv_handle_t *)&c->linger))
+            uv_timer_start(&c->linger, on_linger, c->srv->linger_ms, 0);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Appends
+ */
+
+/* The log line and response of a finished append. */
+static void log_append(const conn *c, const seq_job *job)
+{
+    if (job->status == LIUHEN__STATUS__STATUS_OK ||
+        job->status == LIUHEN__STATUS__STATUS_DUPLICATE) {
+        /* The normal traffic: one cheap debug line, no formatting of the
+         * entry (log.h drops it unless --log-level debug). */
+        log_debug("append: connection %" PRIu64 " request %" PRIu64 ": %s entry %" PRIu64, c->id,
+                  job->request_id,
+                  job->status == LIUHEN__STATUS__STATUS_OK ? "logged as" : "DUPLICATE of",
+                  job->index);
+        return;
+    }
+    char who[160] = "";
+    if (job->entry != NULL) {
+        char key[17] = "";
+        if (job->entry->author_key.len == 32)
+            sodium_bin2hex(key, sizeof key, job->entry->author_key.data, 8);
+        if (job->entry->case_id != NULL && job->entry->case_id[0] != '\0')
+            snprintf(who, sizeof who, ": case %.128s", job->entry->case_id);
+        else
+            snprintf(who, sizeof who, ": author %s seq %" PRIu64, key, job->entry->author_seq);
+    }
+    switch (job->status) {
+    case LIUHEN__STATUS__STATUS_INTERNAL:
+        log_error("append: connection %" PRIu64 " request %" PRIu64 "%s: INTERNAL: %s", c->id,
+                  job->request_id, who, job->message);
+        break;
+    default:
+        /* STYLE §10: the object and the cause. */
+        log_info("append: connection %" PRIu64 " request %" PRIu64 "%s: %s: %s", c->id,
+                 job->request_id, who, wire_status_name(job->status), job->message);
+        break;
+    }
+}
+
+/* The Response of a finished append: a receipt (OK, DUPLICATE), the heads
+ * (CONFLICT) or the message alone. */
+static int put_append_response(conn *c, const seq_job *job)
+{
+    Liuhen__Response resp = LIUHEN__RESPONSE__INIT;
+    Liuhen__AppendResponse ar = LIUHEN__APPEND_RESPONSE__INIT;
+    Liuhen__Receipt rc = LIUHEN__RECEIPT__INIT;
+    Liuhen__InclusionProof ip = LIUHEN__INCLUSION_PROOF__INIT;
+    Liuhen__Heads heads = LIUHEN__HEADS__INIT;
+    ProtobufCBinaryData path[MERKLE_MAX_PROOF];
+    char message[sizeof job->message];
+
+    resp.id = job->request_id;
+    resp.status = job->status;
+    memcpy(message, job->message, sizeof message);
+    message[sizeof message - 1] = '\0';
+    resp.message = message;
+    switch (job->status) {
+    case LIUHEN__STATUS__STATUS_OK:
+    case LIUHEN__STATUS__STATUS_DUPLICATE:
+        /* DESIGN.md "Receipt": index, leaf hash, integrated_at, a checkpoint
+         * that contains it and the inclusion proof against it. */
+        if (job->checkpoint == NULL || job->proof_len > MERKLE_MAX_PROOF ||
+            job->index >= job->checkpoint->size)
+            return query_put_error(&c->out, job->request_id, LIUHEN__STATUS__STATUS_INTERNAL,
+                                   "append: the writer finished request %" PRIu64
+                                   " without a usable receipt",
+                                   job->request_id);
+        rc.leaf_index = job->index;
+        rc.leaf_hash.data = (uint8_t *)job->leaf_hash;
+        rc.leaf_hash.len = sizeof job->leaf_hash;
+        rc.integrated_at = job->integrated_at;
+        rc.checkpoint.data = (uint8_t *)job->checkpoint->note;
+        rc.checkpoint.len = job->checkpoint->len;
+        ip.leaf_index = job->index;
+        ip.tree_size = job->checkpoint->size;
+        ip.leaf_hash = rc.leaf_hash;
+        for (size_t i = 0; i < job->proof_len; i++) {
+            path[i].data = (uint8_t *)job->proof[i];
+            path[i].len = MERKLE_HASH_SIZE;
+        }
+        ip.n_audit_path = job->proof_len;
+        ip.audit_path = job->proof_len > 0 ? path : NULL;
+        rc.inclusion = &ip;
+        ar.receipt = &rc;
+        resp.result_case = LIUHEN__RESPONSE__RESULT_APPEND;
+        resp.append = &ar;
+        break;
+    case LIUHEN__STATUS__STATUS_CONFLICT:
+        /* Heads are given only where there is one (sequencer.h: zero when
+         * there is none), as GetAuthorHead does. */
+        heads.author_seq = job->author_seq;
+        if (job->author_seq > 0) {
+            heads.author_head.data = (uint8_t *)job->author_head;
+            heads.author_head.len = sizeof job->author_head;
+        }
+        heads.case_length = job->case_length;
+        if (job->case_length > 0) {
+            heads.case_head.data = (uint8_t *)job->case_head;
+            heads.case_head.len = sizeof job->case_head;
+        }
+        ar.heads = &heads;
+        resp.result_case = LIUHEN__RESPONSE__RESULT_APPEND;
+        resp.append = &ar;
+        break;
+    default: break;
+    }
+    return query_put_response(&c->out, &resp, c->srv->max_frame);
+}
+
+/* A finished (or abandoned) append: answer it unless its connection is
+ * closing, then forget it. `dirty` collects the connections with output. */
+static void finish_job(seq_job *job, conn **dirty)
+{
+    conn *c = job->conn;
+    server *srv = c->srv;
+    if (c->state != CONN_CLOSING) {
+        log_append(c, job);
+        if (put_append_response(c, job) != 0) {
+            log_error("connection %" PRIu64 ": out of memory for a response: closing it", c->id);
+            conn_close(c);
+        } else if (dirty != NULL && !c->dirty) {
+            c->dirty = true;
+            c->dirty_next = *dirty;
+            *dirty = c;
+        }
+    }
+    seq_job_free(job);
+    c->inflight--;
+    srv->inflight--;
+    if (c->state == CONN_CLOSING)
+        conn_maybe_free(c);
+}
+
+/* Write the output of the connections collected by finish_job(). */
+static void flush_dirty(conn *dirty)
+{
+    while (dirty != NULL) {
+        conn *c = dirty;
+        dirty = c->dirty_next;
+        c->dirty = false;
+        c->dirty_next = NULL;
+        if (c->state == CONN_CLOSING)
+            continue;
+        conn_flush(c);
+        conn_process(c);
+    }
+}
+
+static void prep_run(uv_work_t *req)
+{
+    prep_work *w = req->data;
+    seq_job *ok = NULL, **ok_tail = &ok, *failed = NULL, **failed_tail = &failed;
+    for (seq_job *job = w->ok, *next; job != NULL; job = next) {
+        next = job->next;
+        job->next = NULL;
+        if (sequencer_prepare(job, w->origin) == 0) {
+            *ok_tail = job;
+            ok_tail = &job->next;
+        } else {
+            *failed_tail = job;
+            failed_tail = &job->next;
+        }
+    }
+    w->ok = ok;
+    w->failed = failed;
+}
+
+/* Hand a checked work item's appends to the writer, in arrival order, and
+ * answer the refused ones. */
+static void deliver_work(prep_work *w, conn **dirty)
+{
+    server *srv = w->c->srv;
+    for (seq_job *job = w->failed, *next; job != NULL; job = next) {
+        next = job->next;
+        job->next = NULL;
+        finish_job(job, dirty);
+    }
+    for (seq_job *job = w->ok, *next; job != NULL; job = next) {
+        next = job->next;
+        job->next = NULL;
+        if (srv->closed || srv->seq == NULL) {
+            /* After server_close() nothing may reach the sequencer. */
+            job->status = LIUHEN__STATUS__STATUS_UNAVAILABLE;
+            snprintf(job->message, sizeof job->message, "append: the daemon is stopping");
+            finish_job(job, dirty);
+        } else {
+            sequencer_submit(srv->seq, job);
+        }
+    }
+    free(w);
+}
+
+static void prep_done(uv_work_t *req, int status)
+{
+    prep_work *w = req->data;
+    conn *c = w->c;
+    server *srv = c->srv;
+    (void)status; /* work is never cancelled: status is always 0 */
+    w->done = true;
+    conn *dirty = NULL;
+    /* The last append of a closing connection may come back here: keep the
+     * struct until this callback is done with it. */
+    c->guard++;
+    /* Work items of one connection may finish out of order on the pool;
+     * the writer must see the appends in the order they came. */
+    while (c->work_head != NULL && c->work_head->done) {
+        prep_work *head = c->work_head;
+        c->work_head = head->next;
+        if (c->work_head == NULL)
+            c->work_tail = NULL;
+        deliver_work(head, &dirty);
+    }
+    c->guard--;
+    if (c->state == CONN_CLOSING)
+        conn_maybe_free(c);
+    else
+        flush_dirty(dirty);
+    server_check_drained(srv);
+}
+
+/* Send the appends of this read to the thread pool. */
+static void conn_submit_batch(conn *c)
+{
+    server *srv = c->srv;
+    while (c->batch != NULL) {
+        prep_work *w = calloc(1, sizeof *w);
+        seq_job *first = c->batch, *last = first;
+        size_t n = 1;
+        while (n < WORK_MAX_JOBS && last->next != NULL) {
+            last = last->next;
+            n++;
+        }
+        c->batch = last->next;
+        last->next = NULL;
+        c->nbatch -= n;
+        if (w == NULL) {
+            for (seq_job *job = first, *next; job != NULL; job = next) {
+                next = job->next;
+                job->next = NULL;
+                job->status = LIUHEN__STATUS__STATUS_INTERNAL;
+                snprintf(job->message, sizeof job->message, "append: out of memory");
+                finish_job(job, NULL);
+            }
+            continue;
+        }
+        w->req.data = w;
+        w->c = c;
+        w->origin = srv->origin;
+        w->ok = first;
+        int rc = uv_queue_work(srv->loop, &w->req, prep_run, prep_done);
+        if (rc < 0) {
+            for (seq_job *job = first, *next; job != NULL; job = next) {
+                next = job->next;
+                job->next = NULL;
+                job->status = LIUHEN__STATUS__STATUS_INTERNAL;
+                snprintf(job->message, sizeof job->message, "append: cannot queue work: %s",
+                         uv_strerror(rc));
+                finish_job(job, NULL);
+            }
+            free(w);
+            continue;
+        }
+        if (c->work_tail != NULL)
+            c->work_tail->next = w;
+        else
+            c->work_head = w;
+        c->work_tail = w;
+    }
+    c->batch_tail = NULL;
+}
+
+static void conn_append(conn *c, query_request *rq)
+{
+    server *srv = c->srv;
+    if (srv->seq == NULL) {
+        conn_error(c, rq->id, LIUHEN__STATUS__STATUS_UNAVAILABLE,
+                   "append: this daemon takes no appends (it has no sequencer)");
+        return;
+    }
+    uint8_t *bytes = malloc(rq->signed_len);
+    seq_job *job = bytes != NULL ? seq_job_new(bytes, rq->signed_len, c, rq->id) : NULL;
+    if (job == NULL) {
+        free(bytes); /* seq_job_new() leaves it to the caller on failure */
+        log_error("append: connection %" PRIu64 " request %" PRIu64 ": out of memory", c->id,
+                  rq->id);
+        conn_error(c, rq->id, LIUHEN__STATUS__STATUS_INTERNAL, "append: out of memory");
+        return;
+    }
+    memcpy(bytes, rq->signed_entry, rq->signed_len);
+    c->inflight++;
+    srv->inflight++;
+    if (c->batch_tail != NULL)
+        c->batch_tail->next = job;
+    else
+        c->batch = job;
+    c->batch_tail = job;
+    c->nbatch++;
+}
+
+/* ------------------------------------------------------------------------
+ * Dispatch
+ */
+
+static void handle_frame(conn *c, const uint8_t *body, size_t len)
+{
+    server *srv = c->srv;
+    query_request rq;
+    lh_err err = {{0}};
+    int rc = query_parse_request(body, len, &rq, &err);
+    if (rc != 0) {
+        Liuhen__Status st = rc == LH_ENOMEM ? LIUHEN__STATUS__STATUS_INTERNAL
+                                            : LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
+        log_info("connection %" PRIu64 ": request %" PRIu64 ": %s: %s", c->id, rq.id,
+                 wire_status_name(st), err.msg);
+        conn_error(c, rq.id, st, err.msg);
+        return;
+    }
+    if (rq.msg->call_case == LIUHEN__REQUEST__CALL_APPEND) {
+        conn_append(c, &rq);
+    } else if (query_answer(&srv->qenv, rq.msg, &c->out, NULL) != 0) {
+        log_error("connection %" PRIu64 ": request %" PRIu64 ": out of memory for the "
+                  "response: closing the connection",
+                  c->id, rq.id);
+        conn_close(c);
+    }
+    query_request_clear(&rq);
+}
+
+/* A frame length that cannot be honoured: the stream cannot be resynced,
+ * so answer once (id 0: the request was never read) and drain. */
+static void framing_error(conn *c, uint32_t n)
+{
+    char msg[160];
+    Liuhen__Status st;
+    if (n == 0) {
+        st = LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
+        snprintf(msg, sizeof msg, "frame of 0 bytes: a frame holds one liuhen.Request");
+    } else {
+        st = LIUHEN__STATUS__STATUS_TOO_LARGE;
+        snprintf(msg, sizeof msg,
+                 "frame of %" PRIu32 " bytes exceeds the limit of %" PRIu32 " bytes", n,
+                 c->srv->max_frame);
+    }
+    log_info("connection %" PRIu64 ": %s: %s: closing it (framing is lost)", c->id,
+             wire_status_name(st), msg);
+    c->rlen = 0;
+    c->state = CONN_DRAINING;
+    conn_error(c, 0, st, msg);
+}
+
+/* Dispatch every complete frame the limits allow, then write, then settle
+ * the reading state. Called after a read, and whenever room was made. */
+static void conn_process(conn *c)
+{
+    server *srv = c->srv;
+    size_t pos = 0;
+    while (conn_may_read(c) && c->rlen - pos >= WIRE_HEADER_SIZE) {
+        uint32_t n = wire_get_header(c->rbuf + pos);
+        if (n == 0 || n > srv->max_frame) {
+            framing_error(c, n);
+            pos = 0;
+            break;
+        }
+        if (c->rlen - pos - WIRE_HEADER_SIZE < n)
+            break;
+        handle_frame(c, c->rbuf + pos + WIRE_HEADER_SIZE, n);
+        pos += WIRE_HEADER_SIZE + (size_t)n;
+    }
+    if (c->state == CONN_CLOSING)
+        return;
+    if (pos > 0) {
+        memmove(c->rbuf, c->rbuf + pos, c->rlen - pos);
+        c->rlen -= pos;
+    }
+    if (c->rlen == 0 && c->rcap > READ_KEEP) {
+        free(c->rbuf);
+        c->rbuf = NULL;
+        c->rcap = 0;
+    }
+    conn_submit_batch(c);
+    conn_flush(c);
+    conn_settle(c);
+}
+
+/* ------------------------------------------------------------------------
+ * Connections
+ */
+
+static void on_conn_closed(uv_handle_t *h)
+{
+    conn *c = h->data;
+    c->handles--;
+    conn_maybe_free(c);
+}
+
+static void conn_close(conn *c)
+{
+    if (c->state == CONN_CLOSING)
+        return;
+    server *srv = c->srv;
+    c->state = CONN_CLOSING;
+    list_remove(&srv->conns, c);
+    list_push(&srv->zombies, c);
+    srv->nconns--;
+    /* Appends parsed but not yet queued are dropped: nothing was promised. */
+    for (seq_job *job = c->batch, *next; job != NULL; job = next) {
+        next = job->next;
+        job->next = NULL;
+        seq_job_free(job);
+        c->inflight--;
+        srv->inflight--;
+    }
+    c->batch = c->batch_tail = NULL;
+    c->nbatch = 0;
+    free(c->rbuf);
+    c->rbuf = NULL;
+    c->rlen = c->rcap = 0;
+    query_buf_free(&c->out);
+    if (c->reading)
+        uv_read_stop((uv_stream_t *)&c->pipe);
+    c->reading = false;
+    uv_timer_stop(&c->linger);
+    uv_close((uv_handle_t *)&c->pipe, on_conn_closed);
+    uv_close((uv_handle_t *)&c->linger, on_conn_closed);
+    log_debug("connection %" PRIu64 " closed (%u open, %zu of its appends still in flight)", c->id,
+              srv->nconns, c->inflight);
+    server_check_drained(srv);
+}
+
+static void on_reject_closed(uv_handle_t *h)
+{
+    free(h);
+}
+
+static void on_connection(uv_stream_t *listener, int status)
+{
+    server *srv = listener->data;
+    if (status < 0) {
+        log_warn("socket %s: accept failed: %s", srv->socket_path, uv_strerror(status));
+        return;
+    }
+    if (srv->nconns >= srv->max_connections) {
+        /* Accept and close at once: leaving it in the backlog would make
+         * the client wait for nothing. */
+        uv_pipe_t *p = malloc(sizeof *p);
+        if (p == NULL || uv_pipe_init(srv->loop, p, 0) != 0) {
+            free(p);
+            log_error("socket %s: out of memory refusing a connection", srv->socket_path);
+            return;
+        }
+        if (uv_accept(listener, (uv_stream_t *)p) == 0)
+            log_info("socket %s: connection refused: %u connections open, the limit "
+                     "(--max-connections)",
+                     srv->socket_path, srv->nconns);
+        uv_close((uv_handle_t *)p, on_reject_closed);
+        return;
+    }
+    conn *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        log_error("socket %s: out of memory for a connection", srv->socket_path);
+        return;
+    }
+    c->srv = srv;
+    c->id = ++srv->next_id;
+    c->pipe.data = c;
+    c->linger.data = c;
+    if (uv_pipe_init(srv->loop, &c->pipe, 0) != 0) {
+        free(c);
+        return;
+    }
+    uv_timer_init(srv->loop, &c->linger);
+    c->handles = 2;
+    c->state = CONN_OPEN;
+    list_push(&srv->conns, c);
+    srv->nconns++;
+    int rc = uv_accept(listener, (uv_stream_t *)&c->pipe);
+    if (rc < 0) {
+        log_warn("socket %s: accept failed: %s", srv->socket_path, uv_strerror(rc));
+        conn_close(c);
+        return;
+    }
+    uv_os_fd_t fd;
+    struct ucred cred;
+    socklen_t credlen = sizeof cred;
+    if (uv_fileno((uv_handle_t *)&c->pipe, &fd) == 0 &&
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0)
+        log_debug("connection %" PRIu64 " opened by uid %u pid %d (%u open)", c->id,
+                  (unsigned)cred.uid, (int)cred.pid, srv->nconns);
+    else
+        log_debug("connection %" PRIu64 " opened (%u open)", c->id, srv->nconns);
+    conn_settle(c);
+}
+
+/* ------------------------------------------------------------------------
+ * Wake-up, drain and status
+ */
+
+static void on_wake(uv_async_t *h)
+{
+    server *srv = h->data;
+    if (srv->seq == NULL)
+        return;
+    conn *dirty = NULL;
+    seq_job *jobs = sequencer_take_done(srv->seq);
+    while (jobs != NULL) {
+        seq_job *job = jobs;
+        jobs = job->next;
+        job->next = NULL;
+        finish_job(job, &dirty);
+    }
+    flush_dirty(dirty);
+    server_check_drained(srv);
+}
+
+void server_notify(void *ctx)
+{
+    server *srv = ctx;
+    uv_async_send(&srv->wake);
+}
+
+static void on_check(uv_timer_t *t)
+{
+    server *srv = t->data;
+    if (!srv->draining || srv->drained_called || srv->inflight > 0 || srv->nconns > 0)
+        return;
+    srv->drained_called = true;
+    log_info("drained: every append in flight is answered");
+    if (srv->drained != NULL)
+        srv->drained(srv->drained_ctx);
+}
+
+/* The drained callback runs from a timer, never from inside a connection's
+ * callback, so that it may close everything. */
+static void server_check_drained(server *srv)
+{
+    if (srv->draining && !srv->drained_called && !srv->closed && srv->inflight == 0 &&
+        srv->nconns == 0)
+        uv_timer_start(&srv->check, on_check, 0, 0);
+}
+
+static void status_figures(void *ctx, query_status *out)
+{
+    server *srv = ctx;
+    memset(out, 0, sizeof *out);
+    if (srv->seq != NULL) {
+        sequencer_stats st;
+        sequencer_get_stats(srv->seq, &st);
+        out->last_checkpoint_at = st.last_checkpoint_at;
+        out->appends_per_second = st.appends_per_second;
+        out->queue_depth = st.queue_depth > UINT32_MAX ? UINT32_MAX : (uint32_t)st.queue_depth;
+    }
+    if (srv->pub != NULL)
+        out->last_publish_at = publish_last_at(srv->pub);
+    out->connections = srv->nconns;
+    out->started_at = srv->started_at;
+}
+
+static void on_server_handle_closed(uv_handle_t *h)
+{
+    server *srv = h->data;
+    srv->open_handles--;
+}
+
+static void close_listener(server *srv)
+{
+    if (srv->listener_open) {
+        srv->listener_open = false;
+        srv->listening = false;
+        uv_close((uv_handle_t *)&srv->listener, on_server_handle_closed);
+    }
+    if (srv->socket_created) {
+        srv->socket_created = false;
+        if (unlink(srv->socket_path) != 0 && errno != ENOENT)
+            log_warn("socket %s: cannot remove it: %s", srv->socket_path, strerror(errno));
+    }
+}
+
+/* At the drain, requests already read but held back by the limits were
+ * not carried out: say so (UNAVAILABLE), so that their client knows at
+ * once to send them again rather than wait for an answer that never comes.
+ * Nothing of them was promised, so nothing is lost. */
+static void conn_refuse_buffered(conn *c)
+{
+    size_t pos = 0;
+    unsigned refused = 0;
+    while (c->state != CONN_CLOSING && c->rlen - pos >= WIRE_HEADER_SIZE) {
+        uint32_t n = wire_get_header(c->rbuf + pos);
+        if (n == 0 || n > c->srv->max_frame || c->rlen - pos - WIRE_HEADER_SIZE < n)
+            break;
+        query_request rq;
+        lh_err err = {{0}};
+        query_parse_request(c->rbuf + pos + WIRE_HEADER_SIZE, n, &rq, &err);
+        const char *call = rq.msg != NULL ? query_call_name(rq.msg->call_case) : "request";
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "%s: the daemon is stopping and did not carry out request %" PRIu64
+                 ": send it again when it is back",
+                 call, rq.id);
+        conn_error(c, rq.id, LIUHEN__STATUS__STATUS_UNAVAILABLE, msg);
+        query_request_clear(&rq);
+        pos += WIRE_HEADER_SIZE + (size_t)n;
+        refused++;
+    }
+    if (c->state == CONN_CLOSING)
+        return;
+    c->rlen = 0;
+    if (refused > 0)
+        log_info("connection %" PRIu64 ": %u requests read but not yet carried out answered "
+                 "UNAVAILABLE (stopping)",
+                 c->id, refused);
+}
+
+void server_shutdown(server *srv, server_drained_fn drained, void *ctx)
+{
+    if (srv->draining) {
+        log_info("already draining: %zu appends in flight on %u connections", srv->inflight,
+                 srv->nconns);
+        return;
+    }
+    srv->draining = true;
+    srv->drained = drained;
+    srv->drained_ctx = ctx;
+    close_listener(srv);
+    log_info("draining: no new connections; %zu appends in flight on %u connections", srv->inflight,
+             srv->nconns);
+    for (conn *c = srv->conns, *next; c != NULL; c = next) {
+        next = c->next;
+        if (c->state == CONN_OPEN) {
+            c->state = CONN_DRAINING;
+            conn_refuse_buffered(c);
+            conn_flush(c);
+        }
+        conn_settle(c);
+    }
+    server_check_drained(srv);
+}
+
+size_t server_inflight(const server *srv)
+{
+    return srv->inflight;
+}
+
+/* ------------------------------------------------------------------------
+ * Creation, listening, closing
+ */
+
+static char *dup_or_null(const char *s, bool *failed)
+{
+    if (s == NULL)
+        return NULL;
+    char *d = strdup(s);
+    if (d == NULL)
+        *failed = true;
+    return d;
+}
+
+static void free_strings(server *srv)
+{
+    free(srv->socket_path);
+    free(srv->group);
+    free(srv->origin);
+    free(srv->log_vkey);
+}
+
+int server_new(server **out, uv_loop_t *loop, const server_config *cfg, lh_err *err)
+{
+    *out = NULL;
+    if (cfg->socket_path == NULL || cfg->store == NULL || cfg->max_frame == 0 ||
+        cfg->origin == NULL)
+        return lh_err_set(err, LH_EINVAL,
+                          "server: socket path, store, origin and frame limit "
+                          "are required");
+    server *srv = calloc(1, sizeof *srv);
+    if (srv == NULL)
+        return lh_err_set(err, LH_ENOMEM, "server: out of memory");
+    bool failed = false;
+    srv->socket_path = dup_or_null(cfg->socket_path, &failed);
+    srv->group = dup_or_null(cfg->group, &failed);
+    srv->origin = dup_or_null(cfg->origin, &failed);
+    srv->log_vkey = dup_or_null(cfg->log_vkey != NULL ? cfg->log_vkey : "", &failed);
+    if (failed) {
+        free_strings(srv);
+        free(srv);
+        return lh_err_set(err, LH_ENOMEM, "server: out of memory");
+    }
+    srv->loop = loop;
+    srv->max_frame = cfg->max_frame;
+    srv->max_connections =
+        cfg->max_connections != 0 ? cfg->max_connections : SERVER_DEFAULT_CONNECTIONS;
+    srv->max_inflight = cfg->max_inflight != 0 ? cfg->max_inflight : SERVER_DEFAULT_INFLIGHT;
+    srv->max_queued = cfg->max_queued != 0 ? cfg->max_queued : SERVER_DEFAULT_QUEUED;
+    srv->linger_ms = cfg->linger_ms != 0 ? cfg->linger_ms : SERVER_DEFAULT_LINGER_MS;
+    srv->store = cfg->store;
+    srv->keys = cfg->keys;
+    srv->started_at = cfg->started_at;
+    srv->qenv = (query_env){
+        .store = cfg->store,
+        .keys = cfg->keys,
+        .origin = srv->origin,
+        .log_vkey = srv->log_vkey,
+        .max_frame = cfg->max_frame,
+        .status_fn = status_figures,
+        .status_ctx = srv,
+    };
+    int rc = uv_async_init(loop, &srv->wake, on_wake);
+    if (rc < 0) {
+        free_strings(srv);
+        free(srv);
+        return lh_err_set(err, rc, "server: cannot create its wake-up handle: %s", uv_strerror(rc));
+    }
+    srv->wake.data = srv;
+    uv_timer_init(loop, &srv->check);
+    srv->check.data = srv;
+    srv->open_handles = 2;
+    *out = srv;
+    return 0;
+}
+
+/* ntpd's control_check(): a socket file that accepts a connection belongs
+ * to a running daemon; one that refuses it is stale and may be removed. */
+static int remove_stale_socket(const char *path, lh_err *err)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        return lh_err_set(err, -errno, "socket %s: %s", path, strerror(errno));
+    }
+    if (!S_ISSOCK(st.st_mode))
+        return lh_err_set(err, LH_EEXIST,
+                          "socket %s: the path exists and is not a socket: "
+                          "refusing to remove it",
+                          path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return lh_err_set(err, -errno, "socket %s: %s", path, strerror(errno));
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    memcpy(sun.sun_path, path, strlen(path) + 1);
+    int rc = connect(fd, (struct sockaddr *)&sun, sizeof sun);
+    int e = errno;
+    close(fd);
+    if (rc == 0)
+        return lh_err_set(err, LH_EEXIST,
+                          "socket %s: another daemon is listening on it: refusing to start", path);
+    if (e != ECONNREFUSED && e != ENOENT)
+        return lh_err_set(err, -e, "socket %s: cannot tell whether it is in use: %s", path,
+                          strerror(e));
+    if (unlink(path) != 0 && errno != ENOENT)
+        return lh_err_set(err, -errno, "socket %s: cannot remove the stale socket: %s", path,
+                          strerror(errno));
+    log_info("socket %s: removed a stale socket left by an earlier daemon", path);
+    return 0;
+}
+
+static int lookup_group(const char *name, gid_t *gid, lh_err *err)
+{
+    struct group gr, *res = NULL;
+    char buf[16384];
+    int rc = getgrnam_r(name, &gr, buf, sizeof buf, &res);
+    if (rc != 0)
+        return lh_err_set(err, -rc, "group %s: cannot look it up: %s", name, strerror(rc));
+    if (res == NULL)
+        return lh_err_set(err, LH_EINVAL, "group %s does not exist (--group)", name);
+    *gid = gr.gr_gid;
+    return 0;
+}
+
+int server_listen(server *srv, sequencer *seq, publisher *pub, lh_err *err)
+{
+    const char *path = srv->socket_path;
+    struct sockaddr_un sun;
+    if (strlen(path) >= sizeof sun.sun_path)
+        return lh_err_set(err, LH_EINVAL,
+                          "socket %s: the path is %zu bytes long, more than the %zu a Unix "
+                          "socket address holds",
+                          path, strlen(path), sizeof sun.sun_path - 1);
+    gid_t gid = (gid_t)-1;
+    int rc;
+    if (srv->group != NULL && (rc = lookup_group(srv->group, &gid, err)) != 0)
+        return rc;
+    if ((rc = remove_stale_socket(path, err)) != 0)
+        return rc;
+    if ((rc = uv_pipe_init(srv->loop, &srv->listener, 0)) < 0)
+        return lh_err_set(err, rc, "socket %s: %s", path, uv_strerror(rc));
+    srv->listener.data = srv;
+    srv->listener_open = true;
+    srv->open_handles++;
+    /* ntpd's control_init(): the umask keeps the socket from ever being
+     * reachable by others, even between bind() and chmod(). */
+    mode_t old = umask(S_IXUSR | S_IXGRP | S_IRWXO);
+    rc = uv_pipe_bind(&srv->listener, path);
+    umask(old);
+    if (rc < 0) {
+        close_listener(srv);
+        return lh_err_set(err, rc, "socket %s: cannot bind: %s", path, uv_strerror(rc));
+    }
+    srv->socket_created = true;
+    if (chmod(path, 0660) != 0) {
+        rc = lh_err_set(err, -errno, "socket %s: cannot set mode 0660: %s", path, strerror(errno));
+        close_listener(srv);
+        return rc;
+    }
+    if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) != 0) {
+        rc = lh_err_set(err, -errno, "socket %s: cannot give it to group %s: %s", path, srv->group,
+                        strerror(errno));
+        close_listener(srv);
+        return rc;
+    }
+    if ((rc = uv_listen((uv_stream_t *)&srv->listener, 128, on_connection)) < 0) {
+        lh_err_set(err, rc, "socket %s: cannot listen: %s", path, uv_strerror(rc));
+        close_listener(srv);
+        return rc;
+    }
+    srv->seq = seq;
+    srv->pub = pub;
+    srv->listening = true;
+    return 0;
+}
+
+void server_close(server *srv)
+{
+    if (srv->closed)
+        return;
+    srv->closed = true;
+    close_listener(srv);
+    while (srv->conns != NULL)
+        conn_close(srv->conns);
+    /* The sequencer has stopped: what it finished since the last wake-up
+     * belongs to closed connections and is only freed. */
+    if (srv->seq != NULL) {
+        seq_job *jobs = sequencer_take_done(srv->seq);
+        while (jobs != NULL) {
+            seq_job *job = jobs;
+            jobs = job->next;
+            job->next = NULL;
+            finish_job(job, NULL);
+        }
+    }
+    uv_timer_stop(&srv->check);
+    uv_close((uv_handle_t *)&srv->wake, on_server_handle_closed);
+    uv_close((uv_handle_t *)&srv->check, on_server_handle_closed);
+}
+
+void server_free(server *srv)
+{
+    if (srv == NULL)
+        return;
+    if (srv->open_handles > 0)
+        log_error("server: freed with %u handles still open", srv->open_handles);
+    /* Connections whose appends never came back (the sequencer was freed
+     * without answering them) are freed here. */
+    while (srv->zombies != NULL) {
+        conn *c = srv->zombies;
+        srv->zombies = c->next;
+        for (prep_work *w = c->work_head, *next; w != NULL; w = next) {
+            next = w->next;
+            free(w);
+        }
+        free(c);
+    }
+    free_strings(srv);
+    free(srv);
+}

@@ -1,0 +1,1088 @@
+/*
+ * test_daemon.c — a real liuhend in a temporary directory, driven through
+ * the client library (client/liuhen.h) and through raw frames.
+ *
+ * What must be true (issue 02): every kind appended by a key with the right
+ * role and refused for a key without it; unknown, revoked keys; wrong
+ * origin; bad signature; CONFLICT and retry; DUPLICATE returns the first
+ * receipt; parallel clients on interleaved cases with every receipt
+ * verified; restart keeps everything and later checkpoints are consistent
+ * with earlier ones; SIGTERM with appends in flight; malformed frames
+ * answered or closed while another client keeps working; the published
+ * tiles and checkpoint verify with the format core.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "checkpoint.h"
+#include "daemon.h"
+#include "entry.h"
+#include "keyfile.h"
+#include "liuhen.h"
+#include "merkle.h"
+#include "note.h"
+#include "pbjson.h"
+#include "text.h"
+#include "tile.h"
+#include "wire.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Fail with the error's name and detail when a call returns the wrong code. */
+#define assert_rc(expr, want, e)                                                                   \
+    do {                                                                                           \
+        int rc_ = (expr);                                                                          \
+        if (rc_ != (want))                                                                         \
+            fail_msg("%s: got %s, want %s (%s)", #expr, lh_errname(rc_), lh_errname(want),         \
+                     (e)->msg);                                                                    \
+    } while (0)
+
+static lh_conn *connect_to(const td_daemon *d, const char *state_file)
+{
+    lh_options opts = {.socket_path = d->socket,
+                       .log_vkey = d->vkey,
+                       .timeout_ms = 20000,
+                       .state_file = state_file};
+    lh_conn *c = NULL;
+    lh_err err = {{0}};
+    assert_rc(lh_connect(&opts, &c, &err), 0, &err);
+    return c;
+}
+
+/* An entry from JSON in the schema's field names. */
+static Liuhen__Entry *entry_json(const char *json)
+{
+    ProtobufCMessage *m = NULL;
+    lh_err err = {{0}};
+    assert_rc(pbjson_parse(&liuhen__entry__descriptor, json, strlen(json), &m, &err), 0, &err);
+    return (Liuhen__Entry *)m;
+}
+
+static void entry_free(Liuhen__Entry *e)
+{
+    protobuf_c_message_free_unpacked(&e->base, NULL);
+}
+
+/* Append a record given as JSON; returns the library's code. */
+static int append_json(lh_conn *c, const keyfile_key *key, const char *json, lh_receipt *r,
+                       lh_err *err)
+{
+    Liuhen__Entry *e = entry_json(json);
+    int rc = lh_append(c, key, e, r, err);
+    entry_free(e);
+    return rc;
+}
+
+static keyfile_key *new_key(const char *name)
+{
+    keyfile_key *k = NULL;
+    lh_err err = {{0}};
+    assert_rc(keyfile_generate(name, &k, &err), 0, &err);
+    return k;
+}
+
+/* Enrol a key with roles (ROLE_* names, comma separated in JSON form). */
+static void enroll(lh_conn *c, const td_daemon *d, const keyfile_key *key, const char *roles_json)
+{
+    char pk[TEXT_B64_LEN(32)];
+    text_b64_encode(pk, keyfile_key_pubkey(key), 32);
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"kind\":\"KIND_KEY_ENROLL\",\"key_enroll\":{\"public_key\":\"%s\","
+             "\"holder\":\"%s\",\"position\":\"科员\",\"unit\":\"执法大队\",\"roles\":%s}}",
+             pk, keyfile_key_name(key), roles_json);
+    lh_receipt r = {0};
+    lh_err err = {{0}};
+    assert_rc(append_json(c, d->admin, json, &r, &err), 0, &err);
+    lh_receipt_free(&r);
+}
+
+static void revoke_key(lh_conn *c, const td_daemon *d, const keyfile_key *key)
+{
+    char pk[TEXT_B64_LEN(32)];
+    text_b64_encode(pk, keyfile_key_pubkey(key), 32);
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"kind\":\"KIND_KEY_REVOKE\",\"key_revoke\":{\"public_key\":\"%s\","
+             "\"reason\":\"调离执法岗位\"}}",
+             pk);
+    lh_receipt r = {0};
+    lh_err err = {{0}};
+    assert_rc(append_json(c, d->admin, json, &r, &err), 0, &err);
+    lh_receipt_free(&r);
+}
+
+/* Sign an Entry as given (no heads filled in) into SignedEntry bytes. */
+static uint8_t *sign_raw(const keyfile_key *key, Liuhen__Entry *e, size_t *len)
+{
+    size_t elen = liuhen__entry__get_packed_size(e);
+    uint8_t *ebuf = malloc(elen);
+    assert_non_null(ebuf);
+    liuhen__entry__pack(e, ebuf);
+    uint8_t *input = malloc(ENTRY_SIG_INPUT_MAX);
+    assert_non_null(input);
+    size_t ilen = 0;
+    assert_int_equal(entry_sig_input(ebuf, elen, input, ENTRY_SIG_INPUT_MAX, &ilen), 0);
+    uint8_t sig[64];
+    assert_int_equal(keyfile_sign(key, input, ilen, sig), 0);
+    uint8_t *out = malloc(ENTRY_SIGNED_MAX);
+    assert_non_null(out);
+    assert_int_equal(entry_signed_pack(ebuf, elen, sig, out, ENTRY_SIGNED_MAX, len), 0);
+    free(input);
+    free(ebuf);
+    return out;
+}
+
+/* Fill the chain links of an entry from the server's heads, as lh_append
+ * does, so that a test can then spoil one field before signing. */
+static void fill_heads(lh_conn *c, const char *origin, const keyfile_key *key, Liuhen__Entry *e,
+                       uint8_t author_prev[32], uint8_t case_prev[32])
+{
+    lh_heads h;
+    lh_err err = {{0}};
+    assert_rc(
+        lh_author_head(c, keyfile_key_pubkey(key), e->case_id[0] ? e->case_id : NULL, &h, &err), 0,
+        &err);
+    if (e->origin != protobuf_c_empty_string)
+        free(e->origin);
+    e->origin = strdup(origin);
+    e->author_key.data = (uint8_t *)keyfile_key_pubkey(key);
+    e->author_key.len = 32;
+    e->author_seq = h.author_seq + 1;
+    memcpy(author_prev, h.author_head, 32);
+    memcpy(case_prev, h.case_head, 32);
+    e->author_prev.data = h.has_author_head ? author_prev : NULL;
+    e->author_prev.len = h.has_author_head ? 32 : 0;
+    e->case_prev.data = h.has_case_head ? case_prev : NULL;
+    e->case_prev.len = h.has_case_head ? 32 : 0;
+    if (e->recorded_at == 0)
+        e->recorded_at = (int64_t)time(NULL) * 1000;
+}
+
+/* The fields fill_heads() pointed at caller memory are detached before free. */
+static void entry_free_raw(Liuhen__Entry *e)
+{
+    e->author_key.data = NULL;
+    e->author_key.len = 0;
+    e->author_prev.data = NULL;
+    e->author_prev.len = 0;
+    e->case_prev.data = NULL;
+    e->case_prev.len = 0;
+    entry_free(e);
+}
+
+/* ---- raw frames --------------------------------------------------------- */
+
+static int raw_connect(const td_daemon *d)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    assert_true(strlen(d->socket) < sizeof sa.sun_path);
+    memcpy(sa.sun_path, d->socket, strlen(d->socket) + 1);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+static void raw_write(int fd, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        assert_true(n > 0);
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+static void raw_frame(int fd, const void *body, uint32_t len)
+{
+    uint8_t hdr[4];
+    wire_put_header(hdr, len);
+    raw_write(fd, hdr, 4);
+    raw_write(fd, body, len);
+}
+
+/* Read exactly len bytes within timeout_ms: 1 done, 0 closed, -1 timeout. */
+static int raw_read(int fd, uint8_t *buf, size_t len, int timeout_ms)
+{
+    size_t got = 0;
+    while (got < len) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int rc = poll(&p, 1, timeout_ms);
+        if (rc == 0)
+            return -1;
+        if (rc < 0 && errno == EINTR)
+            continue;
+        ssize_t n = recv(fd, buf + got, len - got, 0);
+        if (n == 0 || (n < 0 && errno == ECONNRESET))
+            return 0;
+        assert_true(n > 0);
+        got += (size_t)n;
+    }
+    return 1;
+}
+
+/* The next Response on a raw connection, or NULL if the server closed it. */
+static Liuhen__Response *raw_response(int fd)
+{
+    uint8_t hdr[4];
+    int rc = raw_read(fd, hdr, 4, 20000);
+    assert_int_not_equal(rc, -1);
+    if (rc == 0)
+        return NULL;
+    uint32_t len = wire_get_header(hdr);
+    assert_true(len <= WIRE_DEFAULT_MAX_FRAME);
+    uint8_t *body = malloc(len + 1);
+    assert_non_null(body);
+    assert_int_equal(raw_read(fd, body, len, 20000), 1);
+    Liuhen__Response *resp = liuhen__response__unpack(NULL, len, body);
+    free(body);
+    assert_non_null(resp);
+    return resp;
+}
+
+/* Whether the server closed the connection (EOF within a few seconds). */
+static bool raw_closed(int fd)
+{
+    uint8_t b;
+    return raw_read(fd, &b, 1, 5000) == 0;
+}
+
+/* Send one Append of these SignedEntry bytes on a raw connection, as a
+ * client that does not check anything would, and return the response. */
+static Liuhen__Response *raw_append(const td_daemon *d, const uint8_t *signed_entry, size_t len,
+                                    uint64_t id)
+{
+    const uint8_t *eb, *sig;
+    size_t eblen;
+    assert_int_equal(entry_signed_unpack(signed_entry, len, &eb, &eblen, &sig, NULL), 0);
+    Liuhen__SignedEntry se = LIUHEN__SIGNED_ENTRY__INIT;
+    se.entry.data = (uint8_t *)eb;
+    se.entry.len = eblen;
+    se.signature.data = (uint8_t *)sig;
+    se.signature.len = 64;
+    Liuhen__AppendRequest ar = LIUHEN__APPEND_REQUEST__INIT;
+    ar.signed_entry = &se;
+    Liuhen__Request req = LIUHEN__REQUEST__INIT;
+    req.id = id;
+    req.call_case = LIUHEN__REQUEST__CALL_APPEND;
+    req.append = &ar;
+    size_t rlen = liuhen__request__get_packed_size(&req);
+    uint8_t *buf = malloc(rlen);
+    assert_non_null(buf);
+    liuhen__request__pack(&req, buf);
+    int fd = raw_connect(d);
+    raw_frame(fd, buf, (uint32_t)rlen);
+    free(buf);
+    Liuhen__Response *resp = raw_response(fd);
+    close(fd);
+    assert_non_null(resp);
+    assert_int_equal(resp->id, id);
+    return resp;
+}
+
+/* ---- the tests ---------------------------------------------------------- */
+
+typedef struct users {
+    keyfile_key *handler, *legal, *leader, *investigator, *outsider;
+} users;
+
+static void users_enroll(lh_conn *c, const td_daemon *d, users *u)
+{
+    u->handler = new_key("王办案");
+    u->legal = new_key("李法规");
+    u->leader = new_key("张局长");
+    u->investigator = new_key("赵调查");
+    u->outsider = new_key("陌生人");
+    enroll(c, d, u->handler, "[\"ROLE_HANDLER\"]");
+    enroll(c, d, u->legal, "[\"legal\"]");
+    enroll(c, d, u->leader, "[\"leader\"]");
+    enroll(c, d, u->investigator, "[\"investigator\"]");
+}
+
+static void users_free(users *u)
+{
+    keyfile_key_free(u->handler);
+    keyfile_key_free(u->legal);
+    keyfile_key_free(u->leader);
+    keyfile_key_free(u->investigator);
+    keyfile_key_free(u->outsider);
+}
+
+/* One kind: who may append it, who may not, and a body. */
+typedef struct kind_case {
+    const char *body_json; /* the record without header fields */
+    int allowed;           /* index into users (0 handler, 1 legal, 2 leader, 3 investigator) */
+    int refused;
+} kind_case;
+
+static keyfile_key *user_at(users *u, int i)
+{
+    keyfile_key *all[] = {u->handler, u->legal, u->leader, u->investigator, u->outsider};
+    return all[i];
+}
+
+/* Every kind of the DESIGN.md table, in an order that a real case follows:
+ * the complaint opens the case, the rest continue it. */
+static void test_every_kind_and_role(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    users u;
+    users_enroll(c, &d, &u);
+
+    static const kind_case kinds[] = {
+        {"\"kind\":\"KIND_COMPLAINT\",\"complaint\":{\"summary\":\"处罚显失公正\","
+         "\"conducts\":[\"CONDUCT_MANIFESTLY_UNFAIR\"],\"jurisdiction\":\"accepted\"}",
+         1, 0},
+        {"\"kind\":\"KIND_INTERFERENCE\",\"interference\":{\"place\":\"办公室\",\"content\":"
+         "\"为当事人说情\",\"manner\":\"phone\",\"person\":{\"name\":\"刘某\",\"relation\":"
+         "\"retired\"},\"response\":\"refused\",\"reported_to\":\"legal-section\"}",
+         0, 3},
+        {"\"kind\":\"KIND_GUIDANCE\",\"guidance\":{\"form\":\"written\",\"content\":\"依法办理\"}",
+         2, 3},
+        {"\"kind\":\"KIND_TRANSFER\",\"transfer\":{\"to_authority\":\"区司法局\"}", 1, 0},
+        {"\"kind\":\"KIND_REPLY\",\"reply\":{\"content\":\"已受理\"}", 1, 0},
+        {"\"kind\":\"KIND_INVESTIGATION_ASSIGNED\",\"investigation_assigned\":{\"scope\":\"全案\"}",
+         2, 1},
+        {"\"kind\":\"KIND_INVESTIGATION_STEP\",\"investigation_step\":{\"method\":\"review-files\","
+         "\"summary\":\"调阅案卷\"}",
+         3, 0},
+        {"\"kind\":\"KIND_DECISION\",\"decision\":{\"wrongful_case\":true,\"summary\":\"错案\"}", 2,
+         1},
+        {"\"kind\":\"KIND_REVIEW_ORDER\",\"review_order\":{\"action\":\"reinvestigate\"}", 2, 0},
+        {"\"kind\":\"KIND_APPEAL\",\"appeal\":{\"type\":\"statement-defence\",\"grounds\":"
+         "\"不服\"}",
+         0, 4},
+        {"\"kind\":\"KIND_NOTIFICATION\",\"notification\":{\"subject\":\"interference\"}", 1, 0},
+        {"\"kind\":\"KIND_CASE_CLOSED\",\"case_closed\":{\"summary\":\"结案\"}", 1, 0},
+    };
+    static const int want_refusal[] = {LH_EPERM, LH_EPERM, LH_EPERM, LH_EPERM, LH_EUNKNOWNKEY};
+
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char json[2048];
+        snprintf(json, sizeof json, "{\"case_id\":\"QJ-2026-7\",%s}", kinds[i].body_json);
+        lh_receipt r = {0};
+        lh_err err = {{0}};
+        /* The refused key first: its refusal must leave the case unchanged. */
+        int refused = append_json(c, user_at(&u, kinds[i].refused), json, &r, &err);
+        if (refused != want_refusal[kinds[i].refused])
+            fail_msg("kind %zu by user %d: got %s, want %s (%s)", i, kinds[i].refused,
+                     lh_errname(refused), lh_errname(want_refusal[kinds[i].refused]), err.msg);
+        lh_receipt_free(&r);
+        assert_rc(append_json(c, user_at(&u, kinds[i].allowed), json, &r, &err), 0, &err);
+        assert_true(r.leaf_index > 0);
+        lh_receipt_free(&r);
+    }
+
+    /* CORRECTION: by the original author only. The interference above was
+     * the handler's; the legal section may not correct it. */
+    lh_case cs = {0};
+    lh_err err = {{0}};
+    assert_rc(lh_get_case(c, "QJ-2026-7", &cs, &err), 0, &err);
+    assert_int_equal(cs.count, sizeof kinds / sizeof kinds[0]);
+    assert_int_equal(cs.items[1].entry->kind, LIUHEN__KIND__KIND_INTERFERENCE);
+    char hash[TEXT_B64_LEN(32)];
+    text_b64_encode(hash, cs.items[1].leaf_hash, 32);
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"case_id\":\"QJ-2026-7\",\"kind\":\"KIND_CORRECTION\",\"correction\":{"
+             "\"corrects\":\"%s\",\"reason\":\"地点记错\",\"changes\":[{\"field\":"
+             "\"interference.place\",\"old_value\":\"办公室\",\"new_value\":\"走廊\"}]}}",
+             hash);
+    lh_receipt r = {0};
+    assert_rc(append_json(c, u.legal, json, &r, &err), LH_EPERM, &err);
+    lh_receipt_free(&r);
+    assert_rc(append_json(c, u.handler, json, &r, &err), 0, &err);
+    lh_receipt_free(&r);
+    lh_case_free(&cs);
+
+    /* Key management: only an admin. */
+    keyfile_key *extra = new_key("钱某");
+    char pk[TEXT_B64_LEN(32)];
+    text_b64_encode(pk, keyfile_key_pubkey(extra), 32);
+    snprintf(json, sizeof json,
+             "{\"kind\":\"KIND_KEY_ENROLL\",\"key_enroll\":{\"public_key\":\"%s\","
+             "\"holder\":\"钱某\",\"roles\":[\"ROLE_ADMIN\"]}}",
+             pk);
+    assert_rc(append_json(c, u.legal, json, &r, &err), LH_EPERM, &err);
+    lh_receipt_free(&r);
+    keyfile_key_free(extra);
+
+    /* The keys the server reports are the ones enrolled. */
+    lh_keys keys = {0};
+    assert_rc(lh_get_keys(c, &keys, &err), 0, &err);
+    assert_int_equal(keys.count, 5); /* the admin and four users */
+    lh_keys_free(&keys);
+
+    users_free(&u);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
+/* Unknown key, revoked key (effective from the next entry), wrong origin,
+ * bad signature, CONFLICT, DUPLICATE. */
+static void test_refusals_conflict_duplicate(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    users u;
+    users_enroll(c, &d, &u);
+    lh_receipt r = {0}, r2 = {0};
+    lh_err err = {{0}};
+    const char *complaint =
+        "{\"case_id\":\"QJ-9\",\"kind\":\"KIND_COMPLAINT\",\"complaint\":{\"summary\":\"投诉\"}}";
+
+    assert_rc(append_json(c, u.outsider, complaint, &r, &err), LH_EUNKNOWNKEY, &err);
+    lh_receipt_free(&r);
+    assert_rc(append_json(c, u.legal, complaint, &r, &err), 0, &err);
+    lh_receipt_free(&r);
+
+    /* Wrong origin: a correctly signed entry of another log. The client
+     * library refuses it before sending; the server must refuse it too. */
+    Liuhen__Entry *e = entry_json(complaint);
+    uint8_t ap[32], cp[32];
+    fill_heads(c, "other.example/log", u.legal, e, ap, cp);
+    size_t len;
+    uint8_t *signed_entry = sign_raw(u.legal, e, &len);
+    assert_rc(lh_append_signed(c, signed_entry, len, &r, &err), LH_EORIGIN, &err);
+    lh_receipt_free(&r);
+    Liuhen__Response *resp = raw_append(&d, signed_entry, len, 76);
+    assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(resp->message, "origin"));
+    liuhen__response__free_unpacked(resp, NULL);
+    free(signed_entry);
+
+    /* Bad signature: one bit of the signature flipped. */
+    fill_heads(c, d.origin, u.legal, e, ap, cp);
+    signed_entry = sign_raw(u.legal, e, &len);
+    signed_entry[len - 1] ^= 0x20; /* the signature is the SignedEntry's last field */
+    resp = raw_append(&d, signed_entry, len, 77);
+    assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_BAD_SIGNATURE);
+    liuhen__response__free_unpacked(resp, NULL);
+    signed_entry[len - 1] ^= 0x20;
+
+    /* DUPLICATE: the same signed bytes twice give the first receipt. */
+    assert_rc(lh_append_signed(c, signed_entry, len, &r, &err), 0, &err);
+    assert_rc(lh_append_signed(c, signed_entry, len, &r2, &err), 0, &err);
+    assert_int_equal(r.leaf_index, r2.leaf_index);
+    assert_memory_equal(r.leaf_hash, r2.leaf_hash, 32);
+    assert_int_equal(r.integrated_at, r2.integrated_at);
+    lh_receipt_free(&r);
+    lh_receipt_free(&r2);
+
+    /* CONFLICT: the same heads again (now stale) with other content. */
+    free(e->complaint->summary);
+    e->complaint->summary = strdup("另一条投诉");
+    uint8_t *stale = sign_raw(u.legal, e, &len);
+    assert_rc(lh_append_signed(c, stale, len, &r, &err), LH_ECONFLICT, &err);
+    lh_receipt_free(&r);
+    free(stale);
+    free(signed_entry);
+    entry_free_raw(e);
+
+    /* lh_append retries a CONFLICT caused by another writer: two handles
+     * append to one case alternately; each must succeed. */
+    lh_conn *c2 = connect_to(&d, NULL);
+    for (int i = 0; i < 5; i++) {
+        char json[256];
+        snprintf(json, sizeof json,
+                 "{\"case_id\":\"QJ-9\",\"kind\":\"KIND_REPLY\",\"reply\":{\"content\":\"%d\"}}",
+                 i);
+        assert_rc(append_json(i % 2 ? c : c2, u.legal, json, &r, &err), 0, &err);
+        lh_receipt_free(&r);
+    }
+    lh_close(c2);
+
+    /* Revocation is effective from the next entry. */
+    revoke_key(c, &d, u.handler);
+    assert_rc(append_json(c, u.handler,
+                          "{\"case_id\":\"QJ-10\",\"kind\":\"KIND_INTERFERENCE\","
+                          "\"interference\":{\"content\":\"x\"}}",
+                          &r, &err),
+              LH_EREVOKED, &err);
+    lh_receipt_free(&r);
+
+    users_free(&u);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
+/* ---- parallel clients ---------------------------------------------------- */
+
+typedef struct worker {
+    const td_daemon *d;
+    const keyfile_key *key;
+    int id;
+    int count;
+    atomic_int *acked;
+    atomic_bool *stop;
+    uint64_t *indexes; /* the acknowledged leaf indexes */
+    uint8_t (*hashes)[32];
+    int n_acked;
+    int failures;
+    char failure[256];
+} worker;
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    lh_options opts = {.socket_path = w->d->socket, .log_vkey = w->d->vkey, .timeout_ms = 30000};
+    lh_conn *c = NULL;
+    lh_err err = {{0}};
+    if (lh_connect(&opts, &c, &err) != 0) {
+        w->failures++;
+        snprintf(w->failure, sizeof w->failure, "connect: %s", err.msg);
+        return NULL;
+    }
+    for (int i = 0; i < w->count && !(w->stop != NULL && atomic_load(w->stop)); i++) {
+        char json[256];
+        /* Interleaved cases: workers share four cases. */
+        snprintf(json, sizeof json,
+                 "{\"case_id\":\"P-%d\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
+                 "{\"content\":\"worker %d entry %d\"}}",
+                 (i + w->id) % 4, w->id, i);
+        lh_receipt r = {0};
+        int rc = append_json(c, w->key, json, &r, &err);
+        if (rc == 0) {
+            w->indexes[w->n_acked] = r.leaf_index;
+            memcpy(w->hashes[w->n_acked], r.leaf_hash, 32);
+            w->n_acked++;
+            if (w->acked != NULL)
+                atomic_fetch_add(w->acked, 1);
+        } else if (w->stop == NULL) {
+            w->failures++;
+            snprintf(w->failure, sizeof w->failure, "append %d: %s: %s", i, lh_errname(rc),
+                     err.msg);
+        } else {
+            /* Shutting down: a refusal or a lost connection is allowed. */
+            lh_receipt_free(&r);
+            break;
+        }
+        lh_receipt_free(&r);
+    }
+    lh_close(c);
+    return NULL;
+}
+
+/* The first case-chain check of every case P-0..P-3 through lh_get_case,
+ * and every acknowledged leaf present at its index with its hash. */
+static void check_acknowledged(lh_conn *c, worker *w, int nworkers, int expect_cases)
+{
+    lh_err err = {{0}};
+    size_t total = 0;
+    for (int k = 0; k < expect_cases; k++) {
+        char id[16];
+        snprintf(id, sizeof id, "P-%d", k);
+        lh_case cs = {0};
+        int rc = lh_get_case(c, id, &cs, &err);
+        if (rc == LH_ENOTFOUND)
+            continue;
+        assert_rc(rc, 0, &err);
+        total += cs.count;
+        lh_case_free(&cs);
+    }
+    size_t acked = 0;
+    for (int i = 0; i < nworkers; i++) {
+        for (int j = 0; j < w[i].n_acked; j++) {
+            lh_inclusion p = {0};
+            assert_rc(lh_inclusion_proof_by_hash(c, w[i].hashes[j], 0, &p, &err), 0, &err);
+            assert_int_equal(p.leaf_index, w[i].indexes[j]);
+            lh_inclusion_free(&p);
+        }
+        acked += (size_t)w[i].n_acked;
+    }
+    /* Nothing acknowledged is missing from the cases, and nothing unknown
+     * is in them (each worker's entries are its own INTERFERENCE records). */
+    assert_true(total >= acked);
+}
+
+static void test_parallel_clients(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    enum { N = 8, PER = 40 };
+    keyfile_key *keys[N];
+    worker w[N];
+    pthread_t th[N];
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "办案员%d", i);
+        keys[i] = new_key(name);
+        enroll(c, &d, keys[i], "[\"handler\"]");
+        w[i] = (worker){.d = &d, .key = keys[i], .id = i, .count = PER};
+        w[i].indexes = calloc(PER, sizeof *w[i].indexes);
+        w[i].hashes = calloc(PER, 32);
+    }
+    for (int i = 0; i < N; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, worker_run, &w[i]), 0);
+    for (int i = 0; i < N; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < N; i++) {
+        if (w[i].failures != 0)
+            fail_msg("worker %d: %s", i, w[i].failure);
+        assert_int_equal(w[i].n_acked, PER);
+    }
+    check_acknowledged(c, w, N, 4);
+
+    /* Every index was handed out once. */
+    uint8_t *seen = calloc(N * PER + 64, 1);
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < PER; j++) {
+            assert_true(w[i].indexes[j] < N * PER + 64);
+            assert_int_equal(seen[w[i].indexes[j]], 0);
+            seen[w[i].indexes[j]] = 1;
+        }
+    free(seen);
+
+    for (int i = 0; i < N; i++) {
+        keyfile_key_free(keys[i]);
+        free(w[i].indexes);
+        free(w[i].hashes);
+    }
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
+/* Restart keeps everything; checkpoints after it are consistent with the
+ * ones before (the state file carries the last one across handles). */
+static void test_restart_consistency(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    char state_file[TD_PATH_MAX + 16];
+    snprintf(state_file, sizeof state_file, "%s/client.state", d.dir);
+    lh_conn *c = connect_to(&d, state_file);
+    users u;
+    users_enroll(c, &d, &u);
+    lh_receipt first = {0}, r = {0};
+    lh_err err = {{0}};
+    assert_rc(append_json(c, u.legal,
+                          "{\"case_id\":\"R-1\",\"kind\":\"KIND_COMPLAINT\","
+                          "\"complaint\":{\"summary\":\"重启前\"}}",
+                          &first, &err),
+              0, &err);
+    lh_checkpoint before = {0};
+    assert_rc(lh_get_checkpoint(c, &before, &err), 0, &err);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+
+    td_start(&d, NULL);
+    c = connect_to(&d, state_file);
+    assert_rc(append_json(c, u.legal,
+                          "{\"case_id\":\"R-1\",\"kind\":\"KIND_REPLY\","
+                          "\"reply\":{\"content\":\"重启后\"}}",
+                          &r, &err),
+              0, &err);
+    assert_true(r.leaf_index > first.leaf_index);
+    lh_receipt_free(&r);
+
+    lh_checkpoint after = {0};
+    assert_rc(lh_get_checkpoint(c, &after, &err), 0, &err);
+    assert_true(after.size > before.size);
+    lh_consistency cons = {0};
+    assert_rc(lh_consistency_proof(c, before.size, after.size, &cons, &err), 0, &err);
+    assert_memory_equal(cons.first_root, before.root, 32);
+    assert_int_equal(merkle_verify_consistency(cons.proof[0], cons.proof_len, before.size,
+                                               after.size, before.root, after.root),
+                     0);
+    lh_consistency_free(&cons);
+
+    /* The first receipt still proves its entry, offline and online. */
+    note_verifier v;
+    assert_rc(note_vkey_parse(d.vkey, strlen(d.vkey), &v, &err), 0, &err);
+    assert_rc(lh_receipt_verify(&first, &v, &err), 0, &err);
+    lh_inclusion p = {0};
+    assert_rc(lh_inclusion_proof_by_hash(c, first.leaf_hash, 0, &p, &err), 0, &err);
+    assert_int_equal(p.leaf_index, first.leaf_index);
+    lh_inclusion_free(&p);
+    lh_case cs = {0};
+    assert_rc(lh_get_case(c, "R-1", &cs, &err), 0, &err);
+    assert_int_equal(cs.count, 2);
+    lh_case_free(&cs);
+
+    lh_checkpoint_free(&before);
+    lh_checkpoint_free(&after);
+    lh_receipt_free(&first);
+    users_free(&u);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
+/* SIGTERM with appends in flight: the daemon exits 0, and every
+ * acknowledged append is in the log after a restart. */
+static void test_sigterm_in_flight(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    enum { N = 4, PER = 100000 };
+    keyfile_key *keys[N];
+    worker w[N];
+    pthread_t th[N];
+    atomic_int acked = 0;
+    atomic_bool stop = false;
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "h%d", i);
+        keys[i] = new_key(name);
+        enroll(c, &d, keys[i], "[\"handler\"]");
+        w[i] = (worker){
+            .d = &d, .key = keys[i], .id = i, .count = PER, .acked = &acked, .stop = &stop};
+        w[i].indexes = calloc(4096, sizeof *w[i].indexes);
+        w[i].hashes = calloc(4096, 32);
+        w[i].count = 4000;
+    }
+    lh_close(c);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, worker_run, &w[i]), 0);
+    /* Let some appends through, then stop the daemon under load. */
+    while (atomic_load(&acked) < 40)
+        usleep(2000);
+    int status = td_stop(&d, SIGTERM);
+    atomic_store(&stop, true);
+    for (int i = 0; i < N; i++)
+        pthread_join(th[i], NULL);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    td_start(&d, NULL);
+    c = connect_to(&d, NULL);
+    check_acknowledged(c, w, N, 4);
+    lh_close(c);
+    for (int i = 0; i < N; i++) {
+        keyfile_key_free(keys[i]);
+        free(w[i].indexes);
+        free(w[i].hashes);
+    }
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
+/* Bad frames: each answered or closed as DESIGN.md says, while another
+ * client keeps working. */
+static void test_bad_frames(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    lh_checkpoint cp = {0};
+    lh_err err = {{0}};
+
+    /* A valid frame holding bytes that are not a Request: answered with
+     * INVALID_ARGUMENT, and the connection goes on. */
+    int fd = raw_connect(&d);
+    static const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02};
+    raw_frame(fd, junk, sizeof junk);
+    Liuhen__Response *resp = raw_response(fd);
+    assert_non_null(resp);
+    assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT);
+    assert_true(strlen(resp->message) > 0);
+    liuhen__response__free_unpacked(resp, NULL);
+    Liuhen__Request req = LIUHEN__REQUEST__INIT;
+    Liuhen__GetCheckpointRequest gc = LIUHEN__GET_CHECKPOINT_REQUEST__INIT;
+    req.id = 5;
+    req.call_case = LIUHEN__REQUEST__CALL_GET_CHECKPOINT;
+    req.get_checkpoint = &gc;
+    uint8_t buf[64];
+    size_t len = liuhen__request__pack(&req, buf);
+    raw_frame(fd, buf, (uint32_t)len);
+    resp = raw_response(fd);
+    assert_non_null(resp);
+    assert_int_equal(resp->id, 5);
+    assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_OK);
+    liuhen__response__free_unpacked(resp, NULL);
+
+    /* A Request with no call: INVALID_ARGUMENT. */
+    Liuhen__Request empty = LIUHEN__REQUEST__INIT;
+    empty.id = 6;
+    len = liuhen__request__pack(&empty, buf);
+    raw_frame(fd, buf, (uint32_t)len);
+    resp = raw_response(fd);
+    assert_non_null(resp);
+    assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT);
+    liuhen__response__free_unpacked(resp, NULL);
+    close(fd);
+
+    /* An oversized frame: TOO_LARGE, then the connection is closed. */
+    fd = raw_connect(&d);
+    uint8_t hdr[4];
+    wire_put_header(hdr, WIRE_DEFAULT_MAX_FRAME + 1);
+    raw_write(fd, hdr, 4);
+    resp = raw_response(fd);
+    assert_non_null(resp);
+    assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_TOO_LARGE);
+    liuhen__response__free_unpacked(resp, NULL);
+    assert_true(raw_closed(fd));
+    close(fd);
+
+    /* Garbage bytes that happen to make a huge length: the same. */
+    fd = raw_connect(&d);
+    raw_write(fd, "GET / HTTP/1.1\r\n\r\n", 18);
+    resp = raw_response(fd);
+    if (resp != NULL) {
+        assert_int_not_equal(resp->status, LIUHEN__STATUS__STATUS_OK);
+        liuhen__response__free_unpacked(resp, NULL);
+    }
+    assert_true(raw_closed(fd));
+    close(fd);
+
+    /* A truncated frame, then the client goes away: the server must not
+     * wait on it, nor crash. Another client is served meanwhile. */
+    fd = raw_connect(&d);
+    wire_put_header(hdr, 100);
+    raw_write(fd, hdr, 4);
+    raw_write(fd, "abc", 3);
+    assert_rc(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    lh_checkpoint_free(&cp);
+    close(fd);
+
+    /* Many bad connections at once do not block a good one. */
+    int fds[20];
+    for (int i = 0; i < 20; i++) {
+        fds[i] = raw_connect(&d);
+        raw_write(fds[i], hdr, 2); /* half a header, then silence */
+    }
+    assert_rc(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    lh_checkpoint_free(&cp);
+    for (int i = 0; i < 20; i++)
+        close(fds[i]);
+
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
+/* ---- publication -------------------------------------------------------- */
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    uint8_t *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* The published directory, read with the format core alone: the checkpoint
+ * verifies with the log key, every tile the size needs exists, the entry
+ * bundles hold leaves whose RFC 6962 tree hash is the checkpoint's root and
+ * whose level-0 hashes are the level-0 tiles. */
+static void test_published_tiles(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    const char *args[] = {"--checkpoint-interval", "1", NULL};
+    td_start(&d, args);
+    lh_conn *c = connect_to(&d, NULL);
+    users u;
+    users_enroll(c, &d, &u);
+    lh_err err = {{0}};
+    for (int i = 0; i < 300; i++) {
+        char json[256];
+        snprintf(json, sizeof json,
+                 "{\"case_id\":\"T-%d\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
+                 "{\"content\":\"记录 %d\"}}",
+                 i % 7, i);
+        lh_receipt r = {0};
+        assert_rc(append_json(c, u.handler, json, &r, &err), 0, &err);
+        lh_receipt_free(&r);
+    }
+    lh_checkpoint latest = {0};
+    assert_rc(lh_get_checkpoint(c, &latest, &err), 0, &err);
+    lh_close(c);
+    /* Shutdown publishes the final checkpoint. */
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+
+    char path[TD_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/checkpoint", d.publish);
+    size_t nlen;
+    uint8_t *note = read_file(path, &nlen);
+    assert_non_null(note);
+    note_verifier v;
+    assert_rc(note_vkey_parse(d.vkey, strlen(d.vkey), &v, &err), 0, &err);
+    checkpoint_opened opened;
+    assert_rc(checkpoint_open(note, nlen, &v, NULL, 0, &opened, &err), 0, &err);
+    uint64_t size = opened.cp.size;
+    assert_int_equal(size, latest.size);
+    assert_memory_equal(opened.cp.root, latest.root, 32);
+
+    /* Two passes over the resources the size needs: the entry bundles give
+     * the leaf hashes, then the level-0 tiles must hold exactly those. */
+    uint8_t(*leaves)[32] = calloc(size, 32);
+    size_t files = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        tile_iter it;
+        tile t;
+        tile_iter_init(&it, size);
+        while (tile_iter_next(&it, &t) == 1) {
+            if ((pass == 0) != (t.level == TILE_LEVEL_ENTRIES))
+                continue;
+            char rel[TILE_PATH_MAX];
+            assert_int_equal(tile_path(rel, sizeof rel, &t), 0);
+            snprintf(path, sizeof path, "%s/%s", d.publish, rel);
+            size_t len;
+            uint8_t *data = read_file(path, &len);
+            if (data == NULL)
+                fail_msg("published directory lacks %s", rel);
+            files++;
+            if (t.level == TILE_LEVEL_ENTRIES) {
+                size_t off = 0, n = 0;
+                const uint8_t *leaf;
+                size_t leaf_len;
+                while (tile_bundle_next(data, len, &off, &leaf, &leaf_len) == 1) {
+                    uint64_t index = t.n * TILE_WIDTH + n++;
+                    assert_true(index < size);
+                    merkle_leaf_hash(leaves[index], leaf, leaf_len);
+                }
+                assert_int_equal(n, t.width);
+            } else if (t.level == 0) {
+                assert_int_equal(len, (size_t)t.width * 32);
+                for (unsigned k = 0; k < t.width; k++)
+                    assert_memory_equal(data + 32 * k, leaves[t.n * TILE_WIDTH + k], 32);
+            }
+            free(data);
+        }
+    }
+    assert_true(files >= 3);
+    /* The RFC 6962 root of the published leaves is the checkpoint's. */
+    size_t n = size;
+    while (n > 1) {
+        size_t m = 0;
+        for (size_t i = 0; i + 1 < n; i += 2)
+            merkle_node_hash(leaves[m++], leaves[i], leaves[i + 1]);
+        if (n % 2 == 1)
+            memcpy(leaves[m++], leaves[n - 1], 32);
+        n = m;
+    }
+    assert_memory_equal(leaves[0], opened.cp.root, 32);
+    free(leaves);
+    free(note);
+    lh_checkpoint_free(&latest);
+    users_free(&u);
+
+    td_cleanup(&d);
+}
+
+/* Copy a directory's regular files (the LMDB data of a stopped daemon). */
+static void copy_dir(const char *from, const char *to)
+{
+    char cmd[3 * TD_PATH_MAX];
+    snprintf(cmd, sizeof cmd, "cp -a '%s' '%s'", from, to);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A restored old backup must never sign a shorter tree: liuhend refuses to
+ * start on a store smaller than the published checkpoint. */
+static void test_restored_backup_refused(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    users u;
+    users_enroll(c, &d, &u);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    char old[TD_PATH_MAX + 16];
+    snprintf(old, sizeof old, "%s/old-data", d.dir);
+    copy_dir(d.data, old);
+
+    td_start(&d, NULL);
+    c = connect_to(&d, NULL);
+    lh_receipt r = {0};
+    lh_err err = {{0}};
+    assert_rc(append_json(c, u.legal,
+                          "{\"case_id\":\"B-1\",\"kind\":\"KIND_COMPLAINT\","
+                          "\"complaint\":{\"summary\":\"备份之后\"}}",
+                          &r, &err),
+              0, &err);
+    lh_receipt_free(&r);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+
+    /* Put the old store back, as an operator restoring a backup would. */
+    char cmd[4 * TD_PATH_MAX];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mv '%s' '%s'", d.data, old, d.data);
+    assert_int_equal(system(cmd), 0);
+    int status = td_start_refused(&d, NULL, 20000);
+    assert_true(WIFEXITED(status));
+    assert_int_not_equal(WEXITSTATUS(status), 0);
+    size_t len;
+    uint8_t *log = read_file(d.log, &len);
+    assert_non_null(log);
+    assert_non_null(strstr((char *)log, "shorter tree"));
+    free(log);
+    users_free(&u);
+    td_cleanup(&d);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_kind_and_role),
+        cmocka_unit_test(test_refusals_conflict_duplicate),
+        cmocka_unit_test(test_parallel_clients),
+        cmocka_unit_test(test_restart_consistency),
+        cmocka_unit_test(test_sigterm_in_flight),
+        cmocka_unit_test(test_bad_frames),
+        cmocka_unit_test(test_published_tiles),
+        cmocka_unit_test(test_restored_backup_refused),
+    };
+    return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);
+}
