@@ -1069,6 +1069,52 @@ static void test_restored_backup_refused(void **state)
     td_cleanup(&d);
 }
 
+/* Start-up refusals, each with a message naming the cause: a data directory
+ * others may read, a second daemon on the same log, an existing log at init. */
+static void test_start_refusals(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+
+    assert_int_equal(chmod(d.data, 0755), 0);
+    int status = td_start_refused(&d, NULL, 20000);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+    size_t len;
+    uint8_t *log = read_file(d.log, &len);
+    assert_non_null(log);
+    assert_non_null(strstr((char *)log, "chmod 700"));
+    free(log);
+    assert_int_equal(chmod(d.data, 0700), 0);
+
+    td_start(&d, NULL);
+    char other_sock[TD_PATH_MAX + 16];
+    snprintf(other_sock, sizeof other_sock, "%s/other.sock", d.dir);
+    const char *args[] = {"--socket", other_sock, NULL};
+    status = td_start_refused(&d, args, 20000);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+
+    /* init refuses to overwrite the log. */
+    char pub[TD_PATH_MAX + 16];
+    snprintf(pub, sizeof pub, "%s/admin.pub", d.dir);
+    const char *argv[] = {
+        td_liuhend_path(), "init", "--data",          d.data, "--origin", "x.example/log",
+        "--admin",         pub,    "--no-passphrase", NULL};
+    status = td_run(argv, NULL);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+
+    /* The running daemon is unharmed by all this. */
+    lh_conn *c = connect_to(&d, NULL);
+    lh_checkpoint cp = {0};
+    lh_err err = {{0}};
+    assert_rc(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    assert_int_equal(cp.size, 1);
+    lh_checkpoint_free(&cp);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -1083,6 +1129,7 @@ int main(void)
         cmocka_unit_test(test_bad_frames),
         cmocka_unit_test(test_published_tiles),
         cmocka_unit_test(test_restored_backup_refused),
+        cmocka_unit_test(test_start_refusals),
     };
     return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);
 }
