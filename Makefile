@@ -44,6 +44,10 @@ PROTO_C   := $(BUILD)/proto/liuhen.pb-c.c
 PROTO_H   := $(BUILD)/proto/liuhen.pb-c.h
 PROTO_O   := $(BUILD)/proto/liuhen.pb-c.o
 
+# Chinese labels of the schema's enum values and fields, taken from the
+# comments of proto/liuhen.proto by proto/labels.awk (one source of truth).
+LABELS_INC := $(if $(wildcard proto/labels.awk),$(BUILD)/proto/liuhen-labels.inc)
+
 CLIENT_SRC := $(wildcard client/*.c)
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/%.o) $(PROTO_O)
 LIB_A      := $(BUILD)/libliuhen.a
@@ -61,7 +65,9 @@ TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_UTIL  := $(wildcard tests/util/*.c)
 TEST_UTIL_OBJ := $(TEST_UTIL:%.c=$(BUILD)/%.o)
 
-TOOLS := $(patsubst tools/%.c,$(BUILD)/bin/%,$(wildcard tools/*.c))
+# Each folder tools/NAME/ is one program, build/bin/NAME, from all its .c files.
+TOOL_NAMES := $(notdir $(patsubst %/,%,$(wildcard tools/*/)))
+TOOLS := $(TOOL_NAMES:%=$(BUILD)/bin/%)
 
 .PHONY: all deps check test unit-test asan-test clean install format format-check
 # Keep the objects of tests/util between runs instead of deleting them as intermediates.
@@ -85,10 +91,14 @@ $(PROTO_C) $(PROTO_H): $(PROTO_SRC)
 	@mkdir -p $(BUILD)/proto
 	protoc-c --proto_path=proto --c_out=$(BUILD)/proto $(PROTO_SRC)
 
+$(BUILD)/proto/liuhen-labels.inc: $(PROTO_SRC) proto/labels.awk
+	@mkdir -p $(dir $@)
+	awk -f proto/labels.awk $(PROTO_SRC) > $@.tmp && mv $@.tmp $@
+
 $(PROTO_O): $(PROTO_C)
 	$(CC) $(filter-out -Wpedantic,$(ALL_CFLAGS)) -c -o $@ $<
 
-$(BUILD)/client/%.o: client/%.c $(PROTO_H) $(wildcard client/*.h)
+$(BUILD)/client/%.o: client/%.c $(PROTO_H) $(LABELS_INC) $(wildcard client/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -112,16 +122,23 @@ $(BUILD)/bin/liuhend: daemon/liuhend.c $(DAEMON_A) $(LIB_A) $(PROTO_H) $(wildcar
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -o $@ $< $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS)
 
-$(BUILD)/bin/%: tools/%.c $(LIB_A) $(PROTO_H) $(wildcard client/*.h)
+$(BUILD)/tools/%.o: tools/%.c $(PROTO_H) $(wildcard client/*.h tools/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -I$(dir $<) -c -o $@ $<
+
+define TOOL_RULE
+$(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/$(1)/*.c)) $(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$$(CC) -o $$@ $$(filter %.o,$$^) $(LIB_A) $$(ALL_LDFLAGS) $$(PKG_LIBS) -lpthread
+endef
+$(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_RULE,$(t))))
 
 $(BUILD)/tests/%: tests/%.c $(DAEMON_A) $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h daemon/*.h tests/util/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -o $@ $< $(TEST_UTIL_OBJ) $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS) $(CMOCKA_LIBS)
 
 # Every test binary runs from the repository root so it finds tests/vectors.
-unit-test: $(LIUHEND) $(TEST_BIN)
+unit-test: $(LIUHEND) $(TOOLS) $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 
 asan-test:
