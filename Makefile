@@ -69,12 +69,21 @@ TEST_UTIL_OBJ := $(TEST_UTIL:%.c=$(BUILD)/%.o)
 TOOL_NAMES := $(notdir $(patsubst %/,%,$(wildcard tools/*/)))
 TOOLS := $(TOOL_NAMES:%=$(BUILD)/bin/%)
 
-.PHONY: all deps check test unit-test asan-test clean install format format-check
+# Shell tests (tests/test_*.sh) run after the C tests, with BUILD set.
+SHELL_TESTS := $(wildcard tests/test_*.sh)
+
+# Examples in the documentation are compiled, and run by the tests.
+EXAMPLES := $(patsubst docs/examples/%.c,$(BUILD)/examples/%,$(wildcard docs/examples/*.c))
+
+MAN1 := $(wildcard docs/*.1)
+MAN8 := $(wildcard docs/*.8)
+
+.PHONY: all deps check test unit-test asan-test clean install format format-check run demo
 # Keep the objects of tests/util between runs instead of deleting them as intermediates.
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(LIB_A) $(LIUHEND) $(TOOLS) $(TEST_BIN)
+all: $(LIB_A) $(LIUHEND) $(TOOLS) $(EXAMPLES) $(TEST_BIN)
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -137,9 +146,23 @@ $(BUILD)/tests/%: tests/%.c $(DAEMON_A) $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(w
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -o $@ $< $(TEST_UTIL_OBJ) $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS) $(CMOCKA_LIBS)
 
-# Every test binary runs from the repository root so it finds tests/vectors.
-unit-test: $(LIUHEND) $(TOOLS) $(TEST_BIN)
+$(BUILD)/examples/%: docs/examples/%.c $(LIB_A) $(PROTO_H) $(wildcard client/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+# Every test runs from the repository root so it finds tests/vectors.
+unit-test: $(LIUHEND) $(TOOLS) $(EXAMPLES) $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+	@set -e; for t in $(SHELL_TESTS); do echo "== $$t"; BUILD=$(BUILD) bash $$t; done
+
+# `make run`: a demo log in ./var/, liuhend in the foreground (scripts/run.sh).
+run: deps
+	$(MAKE) all
+	bash scripts/run.sh
+
+# `make demo`: a scenario in Chinese against `make run`'s daemon, or its own.
+demo: all
+	bash scripts/demo.sh
 
 asan-test:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -158,6 +181,8 @@ install: $(LIB_A) $(LIUHEND) $(TOOLS)
 	install -m 0644 client/*.h $(PROTO_H) $(DESTDIR)$(PREFIX)/include/liuhen/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' liuhen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/liuhen.pc
 	$(if $(strip $(LIUHEND) $(TOOLS)),install -m 0755 $(LIUHEND) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/)
+	$(if $(MAN1),install -d $(DESTDIR)$(PREFIX)/share/man/man1 && install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
+	$(if $(MAN8),install -d $(DESTDIR)$(PREFIX)/share/man/man8 && install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
 
 format:
 	clang-format -i client/*.[ch] tests/*.c $(wildcard daemon/*.[ch] tools/*.c tests/util/*.[ch])
