@@ -55,9 +55,11 @@ _Static_assert(KEYFILE_VKEY_MAX >= KEYFILE_NAME_MAX + 1 + 8 + 1 + TEXT_B64_LEN(1
                "KEYFILE_VKEY_MAX holds a verifier key");
 
 /* A file's Argon2id limits are bounded before the KDF runs, so that a crafted
- * file cannot make a reader spend minutes or gigabytes before the tag check. */
-#define SK_OPSLIMIT_MAX 16U
-#define SK_MEMLIMIT_MAX ((uint64_t)crypto_pwhash_argon2id_MEMLIMIT_SENSITIVE)
+ * file cannot make a reader spend many seconds or gigabytes before the tag
+ * check: no file this module writes asks for more than MODERATE (about one
+ * second and 256 MiB), so nothing more is accepted. */
+#define SK_OPSLIMIT_MAX ((uint64_t)crypto_pwhash_argon2id_OPSLIMIT_MODERATE)
+#define SK_MEMLIMIT_MAX ((uint64_t)crypto_pwhash_argon2id_MEMLIMIT_MODERATE)
 
 static const char SK_COMMENT[] = "liuhen secret key v1: ";
 /* Only this much of the comment line is checked: it is untrusted text. */

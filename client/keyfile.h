@@ -218,7 +218,7 @@ int keyfile_encode_secret(const keyfile_key *key, const char *passphrase, keyfil
  *         LH_ENOMEM.
  * @note The caller owns *key and frees it with keyfile_key_free(). When the
  *       file is encrypted this runs Argon2id with the file's limits (at most
- *       16 passes and 1 GiB), so pass a NULL passphrase when fuzzing.
+ *       the MODERATE limits, 3 passes and 256 MiB), so pass a NULL passphrase when fuzzing.
  */
 int keyfile_decode_secret(const char *text, size_t len, const char *passphrase, keyfile_key **key,
                           lh_err *err);

@@ -89,6 +89,15 @@ int text_b64_decode(uint8_t *out, size_t max_len, size_t *out_len, const char *b
     /* Standard base64 with padding comes in groups of four characters. */
     if (b64_len % 4 != 0)
         return LH_EBASE64;
+    /* libsodium 1.0.18 (Debian 12) decodes every byte above 0x7F as '/',
+     * which would let two different strings carry one value (a signed note
+     * could be altered and still verify): only the RFC 4648 alphabet passes. */
+    for (size_t i = 0; i < b64_len; i++) {
+        unsigned char c = (unsigned char)b64[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/' || c == '='))
+            return LH_EBASE64;
+    }
     /* The decoded length follows from the length and the padding: bound it
      * before decoding, and tell a well-formed value of the wrong length
      * (LH_ELENGTH) from a malformed one (LH_EBASE64). */
