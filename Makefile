@@ -166,7 +166,7 @@ demo: all
 
 asan-test:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-test
+	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-test fuzz-smoke
 
 check: deps
 	$(MAKE) all
@@ -183,6 +183,57 @@ install: $(LIB_A) $(LIUHEND) $(TOOLS)
 	$(if $(strip $(LIUHEND) $(TOOLS)),install -m 0755 $(LIUHEND) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/)
 	$(if $(MAN1),install -d $(DESTDIR)$(PREFIX)/share/man/man1 && install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN8),install -d $(DESTDIR)$(PREFIX)/share/man/man8 && install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
+
+# ---- fuzzing (tests/fuzz/README.md) ----------------------------------------
+# Every tests/fuzz/fuzz_<name>.c is a libFuzzer target. fuzz-smoke links each
+# with tests/fuzz/driver.c and the current SANITIZE flags, and runs its seed
+# corpus tests/fuzz/corpus/<name>/ and FUZZ_N deterministic mutations of it
+# (make check runs it under ASan/UBSan). fuzz builds the targets with clang's
+# libFuzzer and runs each for FUZZ_TIME seconds. fuzz_query exercises
+# daemon/query.c, hence the daemon archive in the link.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_N     ?= 20000
+# Every key file decode allocates guarded, locked memory (slow): fewer inputs.
+FUZZ_N_keyfile ?= 3000
+FUZZ_TIME  ?= 60
+FUZZ_CC    ?= clang
+FUZZ_DEPS  := tests/fuzz/fuzz.h $(DAEMON_A) $(LIB_A) $(PROTO_H) $(wildcard client/*.h daemon/*.h)
+
+.PHONY: fuzz fuzz-smoke fuzz-corpus $(FUZZ_NAMES:%=fuzz-smoke-%) $(FUZZ_NAMES:%=fuzz-run-%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Idaemon -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(DAEMON_A) $(LIB_A) \
+	  $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS)
+
+fuzz-smoke: $(FUZZ_NAMES:%=fuzz-smoke-%)
+
+$(FUZZ_NAMES:%=fuzz-smoke-%): fuzz-smoke-%: $(BUILD)/fuzz/fuzz_%
+	$< -n $(or $(FUZZ_N_$*),$(FUZZ_N))
+
+# libFuzzer needs the libraries instrumented for coverage: build them apart.
+fuzz:
+	$(MAKE) BUILD=build/libfuzzer CC=$(FUZZ_CC) OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	  $(FUZZ_NAMES:%=fuzz-run-%)
+
+$(BUILD)/libfuzzer-bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -fsanitize=fuzzer-no-link%,$(ALL_CFLAGS)) -fsanitize=fuzzer,address,undefined \
+	  -Idaemon -Itests/fuzz -o $@ $< $(DAEMON_A) $(LIB_A) $(PKG_LIBS) $(DAEMON_LIBS)
+
+$(FUZZ_NAMES:%=fuzz-run-%): fuzz-run-%: $(BUILD)/libfuzzer-bin/fuzz_%
+	@mkdir -p $(BUILD)/corpus/$*
+	$< -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2560 -print_final_stats=1 \
+	  -artifact_prefix=$(BUILD)/crash-$*- $(BUILD)/corpus/$* tests/fuzz/corpus/$*
+
+# Regenerate the seed corpora from tests/vectors (the output is deterministic).
+$(BUILD)/fuzz/gen_corpus: tests/fuzz/gen_corpus.c $(LIB_A) $(PROTO_H) $(wildcard client/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+fuzz-corpus: $(BUILD)/fuzz/gen_corpus
+	$(BUILD)/fuzz/gen_corpus
 
 format:
 	clang-format -i client/*.[ch] tests/*.c $(wildcard daemon/*.[ch] tools/*.c tests/util/*.[ch])

@@ -1,0 +1,2 @@
+¢$
+"/var/backups/liuhen-2026-05-17.mdb

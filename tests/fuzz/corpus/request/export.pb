@@ -1,0 +1,3 @@
+
+š
+/var/lib/liuhen/export
