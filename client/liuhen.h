@@ -16,12 +16,13 @@
  * Calls. Every call is synchronous: it sends its requests, waits for the
  * answers and verifies them before it returns. Each call has one deadline,
  * lh_options.timeout_ms from its start, covering every request it makes
- * (an append may make several). Every function returns 0 or a negative code
- * of errors.h; those that take an `lh_err *err` (which may be NULL) write a
- * sentence there naming the object and the cause. When the server refuses a
- * request, the code is the one of wire_status_to_err() (LH_ENOTFOUND,
- * LH_EPERM, LH_EUNKNOWNKEY...) and err quotes the server's message, with any
- * control character replaced.
+ * (an append may make several); lh_export() and lh_backup(), which may
+ * take minutes, have at least LH_SLOW_TIMEOUT_MS. Every function returns 0
+ * or a negative code of errors.h; those that take an `lh_err *err` (which
+ * may be NULL) write a sentence there naming the object and the cause.
+ * When the server refuses a request, the code is the one of
+ * wire_status_to_err() (LH_ENOTFOUND, LH_EPERM, LH_EUNKNOWNKEY...) and err
+ * quotes the server's message, with any control character replaced.
  *
  * Broken handles. When the byte stream can no longer be trusted to be in
  * step with the requests — a timeout (a late answer could be taken for the
@@ -563,5 +564,113 @@ void lh_server_status_free(lh_server_status *s);
  *         lh_get_checkpoint(); server statuses; transport codes; LH_ENOMEM.
  */
 int lh_status(lh_conn *conn, lh_server_status *out, lh_err *err);
+
+/**
+ * The deadline of lh_export() and lh_backup(), which may take minutes on a
+ * large log: ten minutes, or lh_options.timeout_ms when that is longer.
+ */
+#define LH_SLOW_TIMEOUT_MS (10u * 60u * 1000u)
+
+/** What lh_export() wrote. */
+typedef struct lh_export_result {
+    uint64_t tree_size;       /**< the size of the tree the directory holds */
+    lh_checkpoint checkpoint; /**< the checkpoint written into it, verified; owned */
+    uint64_t files;           /**< files written: tiles, entry bundles and the checkpoint */
+    bool checked_locally;     /**< DIR/checkpoint was read by this process and is the same */
+} lh_export_result;
+
+/** Free an export's result and zero it. @param[in,out] r  may be NULL. */
+void lh_export_result_free(lh_export_result *r);
+
+/**
+ * Have the daemon write a complete C2SP tlog-tiles directory of the log's
+ * latest checkpoint (`checkpoint`, `tile/<L>/<N>[.p/<W>]`,
+ * `tile/entries/<N>[.p/<W>]`), for inspectors, who verify it offline
+ * (liuhen-verify) without trusting the daemon's machine.
+ *
+ * The daemon writes it, as the daemon's user and in the daemon's view of
+ * the file system: `directory` is an absolute path there, which must not
+ * exist (its parent must; it is created with mode 0755) or be an empty
+ * directory, and not a symbolic link; the daemon's user must be allowed to
+ * write there. Tiles and bundles are written first and the checkpoint
+ * last, so a directory that has no checkpoint is an incomplete export.
+ *
+ * The answer is verified: the checkpoint opens with the log key, has the
+ * answered tree size, is consistent with the last checkpoint seen and not
+ * older than it (as lh_get_checkpoint(); it becomes the last seen); the
+ * number of files is the number of resources of that tree size plus the
+ * checkpoint. Then, when this process can read `directory`/checkpoint
+ * (the client runs on the daemon's machine and may read there), that file
+ * must be byte for byte the answered checkpoint, and checked_locally is
+ * set; when it cannot be opened here, checked_locally is false and the
+ * call still succeeds. The tiles themselves are not read: liuhen-verify
+ * checks the whole directory against the checkpoint.
+ *
+ * The deadline is LH_SLOW_TIMEOUT_MS, or the handle's timeout if longer.
+ * The daemon carries out one export or backup at a time; one sent while
+ * another runs waits for it within that deadline.
+ * @param[in]  directory  absolute, shorter than PATH_MAX.
+ * @param[out] out        free with lh_export_result_free().
+ * @return 0; LH_EINVAL (NULL argument, a relative or too long path, and
+ *         every refusal of the daemon about the path: it exists and is not
+ *         an empty directory, its parent is missing or is a file, the
+ *         daemon's user cannot write it..., with err quoting the daemon's
+ *         sentence, which names the path and the cause);
+ *         LH_EUNAVAILABLE (the target file system is full or failing, or
+ *         the daemon is stopping); LH_EINTERNAL;
+ *         LH_EPROOF when the directory's checkpoint, read here, is not the
+ *         answered one (changed since, or this process sees another
+ *         directory at that path);
+ *         LH_EPROTO (a missing result, a tree size or file count that
+ *         contradicts the checkpoint); the checkpoint codes of
+ *         lh_get_checkpoint() (LH_EBADSIG, LH_EFORK...); transport codes
+ *         (LH_ETIMEOUT after the deadline above); LH_ENOMEM.
+ */
+int lh_export(lh_conn *conn, const char *directory, lh_export_result *out, lh_err *err);
+
+/** What lh_backup() wrote. */
+typedef struct lh_backup_result {
+    uint64_t tree_size;       /**< the copy holds at least this tree */
+    lh_checkpoint checkpoint; /**< the latest checkpoint when the copy began, verified; owned */
+    uint64_t bytes;           /**< the size of the copy */
+} lh_backup_result;
+
+/** Free a backup's result and zero it. @param[in,out] r  may be NULL. */
+void lh_backup_result_free(lh_backup_result *r);
+
+/**
+ * Have the daemon write a hot, compacted copy of its LMDB store while it
+ * keeps serving (DESIGN.md "Daemon behaviour": hot backup).
+ *
+ * The daemon writes it, as the daemon's user and in the daemon's view of
+ * the file system: `path` is an absolute path there that must not exist
+ * (it is created with O_EXCL and O_NOFOLLOW, mode 0600, since it holds the
+ * whole ledger); its directory must exist and the daemon's user must be
+ * allowed to write there. The copy is fsync'd, and so is its directory,
+ * before the answer; a failed copy is removed. To restore it, stop the
+ * daemon and put the copy in place of DATA/data.mdb (beside the log's
+ * log.key and log.vkey). Note that liuhend refuses to start on a store
+ * that is behind the checkpoint already published (publish.h): a restored
+ * backup older than the publication is a fork, and is caught as one.
+ *
+ * The answer is verified: its checkpoint, the latest when the copy began,
+ * opens with the log key, has the answered tree size and is consistent
+ * with the last checkpoint seen (it becomes the last seen). The copy
+ * holds at least that tree.
+ *
+ * The deadline is LH_SLOW_TIMEOUT_MS, or the handle's timeout if longer;
+ * as for lh_export(), the daemon runs one export or backup at a time.
+ * @param[in]  path  absolute, shorter than PATH_MAX.
+ * @param[out] out   free with lh_backup_result_free().
+ * @return 0; LH_EINVAL (NULL argument, a relative or too long path, and
+ *         every refusal of the daemon about the path: it exists, its
+ *         directory is missing, the daemon's user cannot write it...,
+ *         with err quoting the daemon's sentence); LH_EUNAVAILABLE (no
+ *         space left, an I/O error, the daemon is stopping);
+ *         LH_EINTERNAL; LH_EPROTO (a missing result, an empty copy); the
+ *         checkpoint codes of lh_get_checkpoint(); transport codes;
+ *         LH_ENOMEM.
+ */
+int lh_backup(lh_conn *conn, const char *path, lh_backup_result *out, lh_err *err);
 
 #endif

@@ -12,17 +12,26 @@
  */
 #include "query.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "entry.h"
 #include "log.h"
 #include "merkle.h"
+#include "publish.h"
 #include "text.h"
+#include "tile.h"
 #include "wire.h"
 
 /* ------------------------------------------------------------------------
@@ -131,10 +140,12 @@ static const char *const call_names[] = {
     [LIUHEN__REQUEST__CALL_GET_CASE] = "get_case",
     [LIUHEN__REQUEST__CALL_GET_KEYS] = "get_keys",
     [LIUHEN__REQUEST__CALL_SERVER_STATUS] = "server_status",
+    [LIUHEN__REQUEST__CALL_EXPORT] = "export",
+    [LIUHEN__REQUEST__CALL_BACKUP] = "backup",
 };
 
 #define CALL_FIRST LIUHEN__REQUEST__CALL_APPEND
-#define CALL_LAST  LIUHEN__REQUEST__CALL_SERVER_STATUS
+#define CALL_LAST  LIUHEN__REQUEST__CALL_BACKUP
 
 const char *query_call_name(Liuhen__Request__CallCase call)
 {
@@ -244,17 +255,28 @@ static int check_unknown(const ProtobufCMessage *m, const char *path, unsigned d
 }
 
 /* protobuf-c ends a string at its first NUL byte, so "QJ-1\0x" would be
- * read as the case "QJ-1": refuse a NUL in the string fields of requests
- * (get_author_head.case_id, get_case.case_id) from their raw bytes. */
+ * read as the case "QJ-1", and "/srv/x\0y" as the path "/srv/x": refuse a
+ * NUL in the string fields of requests (get_author_head.case_id,
+ * get_case.case_id, export.directory, backup.path) from their raw bytes. */
 static int check_strings(uint32_t call, const uint8_t *payload, size_t len, lh_err *err)
 {
     uint32_t field;
-    if (call == LIUHEN__REQUEST__CALL_GET_AUTHOR_HEAD)
+    const char *name;
+    if (call == LIUHEN__REQUEST__CALL_GET_AUTHOR_HEAD) {
         field = 2;
-    else if (call == LIUHEN__REQUEST__CALL_GET_CASE)
+        name = "case_id";
+    } else if (call == LIUHEN__REQUEST__CALL_GET_CASE) {
         field = 1;
-    else
+        name = "case_id";
+    } else if (call == LIUHEN__REQUEST__CALL_EXPORT) {
+        field = 1;
+        name = "directory";
+    } else if (call == LIUHEN__REQUEST__CALL_BACKUP) {
+        field = 1;
+        name = "path";
+    } else {
         return 0;
+    }
     const uint8_t *p = payload, *end = payload + len;
     while (p < end) {
         uint32_t num;
@@ -264,8 +286,8 @@ static int check_strings(uint32_t call, const uint8_t *payload, size_t len, lh_e
         if (pb_field(&p, end, &num, &wt, &pl, &plen) != 0)
             return lh_err_set(err, LH_EPARSE, "malformed request: not a liuhen.Request protobuf");
         if (num == field && wt == 2 && memchr(pl, 0, plen) != NULL)
-            return lh_err_set(err, LH_EFIELD, "%s.case_id holds a NUL byte",
-                              query_call_name((Liuhen__Request__CallCase)call));
+            return lh_err_set(err, LH_EFIELD, "%s.%s holds a NUL byte",
+                              query_call_name((Liuhen__Request__CallCase)call), name);
     }
     return 0;
 }
@@ -351,7 +373,7 @@ int query_parse_request(const uint8_t *body, size_t len, query_request *out, lh_
         rc = lh_err_set(err, LH_EPARSE,
                         "request %" PRIu64 " sets no call: set one of append, get_checkpoint, "
                         "get_inclusion_proof, get_consistency_proof, get_entries, "
-                        "get_author_head, get_case, get_keys, server_status",
+                        "get_author_head, get_case, get_keys, server_status, export, backup",
                         m->id);
     if (rc == 0)
         rc = scan_calls(body, len, out, err);
@@ -1012,7 +1034,8 @@ int query_answer(const query_env *env, const Liuhen__Request *req, query_buf *ou
                  Liuhen__Status *status_out)
 {
     Liuhen__Request__CallCase which = req->call_case;
-    if (which == LIUHEN__REQUEST__CALL_APPEND || which == LIUHEN__REQUEST__CALL__NOT_SET)
+    if (which == LIUHEN__REQUEST__CALL_APPEND || which == LIUHEN__REQUEST__CALL__NOT_SET ||
+        query_call_is_slow(which))
         return LH_EINVAL;
     call c = {.env = env, .name = query_call_name(which)};
     liuhen__response__init(&c.resp);
@@ -1087,6 +1110,460 @@ int query_answer(const query_env *env, const Liuhen__Request *req, query_buf *ou
     else if (st == LIUHEN__STATUS__STATUS_NOT_FOUND)
         log_debug("%s: request %" PRIu64 ": NOT_FOUND: %s", c.name, req->id, c.msg);
     else if (st != LIUHEN__STATUS__STATUS_OK && st != LIUHEN__STATUS__STATUS_INTERNAL)
+        log_info("%s: request %" PRIu64 ": %s: %s", c.name, req->id, wire_status_name(st), c.msg);
+    if (status_out != NULL)
+        *status_out = st;
+    return prc == 0 ? 0 : LH_ENOMEM;
+}
+
+/* ------------------------------------------------------------------------
+ * The slow calls: Export and Backup (query.h). They write files that the
+ * client names, as the daemon's user, so every refusal names the path and
+ * the cause, and nothing already there is ever overwritten.
+ */
+
+bool query_call_is_slow(Liuhen__Request__CallCase which)
+{
+    return which == LIUHEN__REQUEST__CALL_EXPORT || which == LIUHEN__REQUEST__CALL_BACKUP;
+}
+
+/* Bytes of a path shown in a message: the client quotes the message into
+ * an error of 256 bytes, which must keep room for the cause after it. */
+#define PATH_SHOWN 96
+
+/* A path for a message: a long one is shown by its end, which names the
+ * file, after "...", cut at a UTF-8 character boundary so that the message
+ * stays valid UTF-8 (the client quotes it). */
+static void show_path(char out[PATH_SHOWN], const char *path)
+{
+    size_t len = strlen(path);
+    if (len < PATH_SHOWN) {
+        memcpy(out, path, len + 1);
+        return;
+    }
+    size_t from = len - (PATH_SHOWN - 4);
+    while (from < len && ((unsigned char)path[from] & 0xC0) == 0x80)
+        from++;
+    memcpy(out, "...", 3);
+    memcpy(out + 3, path + from, len - from + 1);
+}
+
+/* A path from a request: absolute, shorter than PATH_MAX, UTF-8 without
+ * control characters (it goes into logs and messages). The daemon resolves
+ * it in its own file system view, so a relative path would name a place
+ * relative to the daemon's working directory, which no client knows. */
+static bool path_ok(call *c, const char *field, const char *path)
+{
+    size_t len = strlen(path);
+    if (len == 0) {
+        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+               "%s.%s: empty: give an absolute path, as the daemon sees it", c->name, field);
+        return false;
+    }
+    if (!text_utf8_valid((const uint8_t *)path, len)) {
+        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "%s.%s: not valid UTF-8", c->name,
+               field);
+        return false;
+    }
+    if (text_has_control((const uint8_t *)path, len, false)) {
+        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "%s.%s: holds a control character",
+               c->name, field);
+        return false;
+    }
+    char shown[PATH_SHOWN];
+    show_path(shown, path);
+    if (len >= PATH_MAX) {
+        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+               "%s.%s %s: %zu bytes, longer than a path may be (%d)", c->name, field, shown, len,
+               PATH_MAX - 1);
+        return false;
+    }
+    if (path[0] != '/') {
+        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+               "%s.%s %s: a relative path: give an absolute path, as the daemon sees it", c->name,
+               field, shown);
+        return false;
+    }
+    return true;
+}
+
+/* What a failed file operation on a path the client named means for the
+ * client. A full disk may clear up (UNAVAILABLE, try again later or
+ * elsewhere); a path the daemon cannot use is the request's fault
+ * (INVALID_ARGUMENT); anything else is the daemon's (INTERNAL). */
+static Liuhen__Status file_status(int code)
+{
+    switch (code) {
+    case -ENOSPC:
+    case -EDQUOT:
+    case -EFBIG:
+    case -EIO: return LIUHEN__STATUS__STATUS_UNAVAILABLE;
+    case -EACCES:
+    case -EPERM:
+    case -EROFS:
+    case -ENOENT:
+    case -ENOTDIR:
+    case -EISDIR:
+    case -ELOOP:
+    case -ENAMETOOLONG:
+    case -EEXIST:
+    case -EXDEV:
+    case -ENOTEMPTY: return LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
+    default: return LIUHEN__STATUS__STATUS_INTERNAL;
+    }
+}
+
+/* Whether a code is -errno rather than one of the LH_E* codes (errors.h:
+ * those are all -1000 or below). */
+static bool is_errno(int code)
+{
+    return code < 0 && code > LH_EINVAL;
+}
+
+/* The cause of a failed file operation, in words a user acts on. */
+static const char *file_cause(int code)
+{
+    switch (code) {
+    case -EACCES:
+    case -EPERM: return "the daemon's user cannot write it";
+    case -ENOSPC: return "no space left on its file system";
+    case -EDQUOT: return "the daemon's user is over its disk quota there";
+    case -EFBIG: return "the file grew beyond the largest file its file system allows";
+    case -EIO: return "an I/O error on its file system";
+    case -EROFS: return "it is on a read-only file system";
+    case -ENOENT: return "its parent directory does not exist";
+    case -ENOTDIR: return "a component of the path is not a directory";
+    case -EISDIR: return "it is a directory";
+    case -ELOOP: return "it is a symbolic link (give the real path)";
+    case -ENAMETOOLONG: return "the path or a component of it is too long";
+    case -EEXIST: return "it exists already";
+    default: return lh_strerror(code);
+    }
+}
+
+/* Refuse a slow call whose file operation `op` failed with -errno `code`. */
+static int refuse_file(call *c, const char *field, const char *path, const char *op, int code)
+{
+    char shown[PATH_SHOWN];
+    show_path(shown, path);
+    return refuse(c, file_status(code), "%s.%s %s: %s: %s (%s)", c->name, field, shown, op,
+                  file_cause(code), lh_errname(code));
+}
+
+/* The latest checkpoint, copied into the arena: a slow call works from a
+ * copy, since it must not hold a read transaction while it writes files
+ * (store.h: that would hold back the map's growth for as long). */
+static int copy_latest(call *c, uint8_t **note, size_t *len, uint64_t *size, bool *refused)
+{
+    *refused = false;
+    int rc = store_read_begin(c->env->store, &c->txn);
+    if (rc != 0)
+        return rc;
+    const uint8_t *n;
+    rc = latest_checkpoint(c, &n, len, size);
+    if (rc == 0) {
+        *note = arena_alloc(&c->a, *len);
+        if (*note == NULL)
+            rc = LH_ENOMEM;
+        else
+            memcpy(*note, n, *len);
+    } else if (rc == LH_ENOTFOUND) {
+        *refused = true;
+        rc = 0;
+    }
+    store_txn_end(c->txn);
+    c->txn = NULL;
+    return rc;
+}
+
+/* An export directory: created 0755 (whatever the umask: it is meant to
+ * be served to others, as publish.h does) or, if it exists, an empty
+ * directory that is not a symbolic link. Refuses and returns false
+ * otherwise. */
+static bool export_dir_ready(call *c, const char *dir)
+{
+    if (mkdir(dir, 0755) == 0) {
+        if (chmod(dir, 0755) != 0) {
+            refuse_file(c, "directory", dir, "chmod", -errno);
+            return false;
+        }
+        return true;
+    }
+    if (errno != EEXIST) {
+        refuse_file(c, "directory", dir, "mkdir", -errno);
+        return false;
+    }
+    char shown[PATH_SHOWN];
+    show_path(shown, dir);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        /* With O_DIRECTORY, Linux answers ENOTDIR for a symbolic link as
+         * for a file: lstat() tells them apart for the message. */
+        int e = errno;
+        struct stat st;
+        if ((e == ENOTDIR || e == ELOOP) && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+            refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                   "export.directory %s: a symbolic link: give the directory itself", shown);
+        else if (e == ENOTDIR)
+            refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                   "export.directory %s: exists and is not a directory", shown);
+        else
+            refuse_file(c, "directory", dir, "open", -e);
+        return false;
+    }
+    DIR *d = fdopendir(fd);
+    if (d == NULL) {
+        int e = errno;
+        close(fd);
+        refuse_file(c, "directory", dir, "opendir", -e);
+        return false;
+    }
+    char first[64] = "";
+    errno = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        size_t n = strlen(de->d_name);
+        if (n >= sizeof first || !text_utf8_valid((const uint8_t *)de->d_name, n) ||
+            text_has_control((const uint8_t *)de->d_name, n, false))
+            snprintf(first, sizeof first, "a file whose name cannot be shown");
+        else
+            memcpy(first, de->d_name, n + 1);
+        break;
+    }
+    int e = errno;
+    closedir(d);
+    if (first[0] != '\0') {
+        /* Never mix an export with other files: an inspector must be able
+         * to take the whole directory as the log's. */
+        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+               "export.directory %s: exists and is not empty (it holds %s): export into a new "
+               "or an empty directory",
+               shown, first);
+        return false;
+    }
+    if (e != 0) {
+        refuse_file(c, "directory", dir, "readdir", -e);
+        return false;
+    }
+    return true;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
+{
+    if (!path_ok(c, "directory", rq->directory))
+        return 0;
+    /* Trailing slashes would make the kernel follow a symbolic link that
+     * O_NOFOLLOW is there to refuse; "/srv/x/" means "/srv/x". */
+    size_t len = strlen(rq->directory);
+    char *dir = arena_alloc(&c->a, len + 1);
+    if (dir == NULL)
+        return LH_ENOMEM;
+    memcpy(dir, rq->directory, len + 1);
+    while (len > 1 && dir[len - 1] == '/')
+        dir[--len] = '\0';
+
+    uint8_t *note;
+    size_t note_len;
+    uint64_t size;
+    bool refused;
+    int rc = copy_latest(c, &note, &note_len, &size, &refused);
+    if (rc != 0 || refused)
+        return rc;
+    if (!export_dir_ready(c, dir))
+        return 0;
+
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    lh_err err = {{0}};
+    rc = publish_write(dir, c->env->store, size, note, note_len, 0, &err);
+    if (rc != 0) {
+        char shown[PATH_SHOWN];
+        show_path(shown, dir);
+        bool sys = is_errno(rc);
+        Liuhen__Status st = sys ? file_status(rc) : LIUHEN__STATUS__STATUS_INTERNAL;
+        /* publish_write() writes the checkpoint last: a directory left
+         * without one is visibly incomplete, never mistaken for a log. Its
+         * detail names the file that failed: the log keeps it. */
+        refuse(c, st,
+               "export.directory %s: %s (%s); the directory is left without a checkpoint: empty "
+               "or remove it before trying again",
+               shown, sys ? file_cause(rc) : lh_strerror(rc), lh_errname(rc));
+        if (st == LIUHEN__STATUS__STATUS_INTERNAL)
+            log_error("export: request %" PRIu64 ": %s: %s", id, dir,
+                      err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
+        else
+            log_info("export: request %" PRIu64 ": %s: %s", id, dir,
+                     err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
+        return 0;
+    }
+    /* The directory was empty, so it holds exactly the resources of the
+     * tree of `size` leaves (tile.h) and the checkpoint. */
+    uint64_t files = 1;
+    tile_iter it;
+    tile t;
+    tile_iter_init(&it, size);
+    while (tile_iter_next(&it, &t) == 1)
+        files++;
+    log_info("export: request %" PRIu64 ": wrote the tiles directory of tree size %" PRIu64
+             " into %s: %" PRIu64 " files in %.2f s",
+             id, size, dir, files, seconds_since(&t0));
+
+    Liuhen__ExportResponse *r = arena_alloc(&c->a, sizeof *r);
+    if (r == NULL)
+        return LH_ENOMEM;
+    liuhen__export_response__init(r);
+    r->tree_size = size;
+    r->checkpoint.data = note;
+    r->checkpoint.len = note_len;
+    r->files = files;
+    c->resp.result_case = LIUHEN__RESPONSE__RESULT_EXPORT;
+    c->resp.export = r;
+    return 0;
+}
+
+/* fsync the directory holding path, so that the new file's name is as
+ * durable as its contents. */
+static int fsync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = fsync(fd) == 0 ? 0 : -errno;
+    close(fd);
+    return rc;
+}
+
+static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
+{
+    const char *path = rq->path;
+    if (!path_ok(c, "path", path))
+        return 0;
+    /* The state the answer reports is read first, so that the copy, whose
+     * own snapshot begins later, holds at least that much. */
+    uint8_t *note;
+    size_t note_len;
+    uint64_t size;
+    bool refused;
+    int rc = copy_latest(c, &note, &note_len, &size, &refused);
+    if (rc != 0 || refused)
+        return rc;
+
+    /* O_EXCL: a backup never replaces a file, not even through a symbolic
+     * link (O_EXCL refuses those too); 0600: the copy holds the whole
+     * ledger, as private as the data directory. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return refuse_file(c, "path", path, "create", -errno);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const char *op = "fchmod";
+    lh_err err = {{0}};
+    struct stat st;
+    /* The umask may have taken bits away from 0600; the owner must keep
+     * read and write, and nobody else may have any. */
+    rc = fchmod(fd, 0600) == 0 ? 0 : -errno;
+    if (rc == 0) {
+        op = "copy";
+        rc = store_backup_fd(c->env->store, fd, &err);
+    }
+    if (rc == 0) {
+        op = "fsync";
+        rc = fsync(fd) == 0 ? 0 : -errno;
+    }
+    if (rc == 0) {
+        op = "fstat";
+        rc = fstat(fd, &st) == 0 ? 0 : -errno;
+    }
+    if (close(fd) != 0 && rc == 0) {
+        op = "close";
+        rc = -errno;
+    }
+    if (rc == 0) {
+        op = "fsync of its directory";
+        rc = fsync_parent(path);
+    }
+    if (rc != 0) {
+        /* A partial copy must not pass for a backup. */
+        unlink(path);
+        char shown[PATH_SHOWN];
+        show_path(shown, path);
+        bool sys = is_errno(rc);
+        Liuhen__Status stt = sys ? file_status(rc) : LIUHEN__STATUS__STATUS_INTERNAL;
+        const char *cause = sys ? file_cause(rc) : err.msg[0] != '\0' ? err.msg : lh_strerror(rc);
+        refuse(c, stt, "backup.path %s: %s failed, the partial copy is removed: %s (%s)", shown, op,
+               cause, lh_errname(rc));
+        if (stt == LIUHEN__STATUS__STATUS_INTERNAL)
+            log_error("backup: request %" PRIu64 ": %s", id, c->msg);
+        return 0;
+    }
+    log_info("backup: request %" PRIu64 ": copied the store (tree size %" PRIu64
+             " or more) to %s: %lld bytes in %.2f s",
+             id, size, path, (long long)st.st_size, seconds_since(&t0));
+
+    Liuhen__BackupResponse *r = arena_alloc(&c->a, sizeof *r);
+    if (r == NULL)
+        return LH_ENOMEM;
+    liuhen__backup_response__init(r);
+    r->tree_size = size;
+    r->bytes = (uint64_t)st.st_size;
+    r->checkpoint.data = note;
+    r->checkpoint.len = note_len;
+    c->resp.result_case = LIUHEN__RESPONSE__RESULT_BACKUP;
+    c->resp.backup = r;
+    return 0;
+}
+
+int query_answer_slow(const query_env *env, const Liuhen__Request *req, query_buf *out,
+                      Liuhen__Status *status_out)
+{
+    Liuhen__Request__CallCase which = req->call_case;
+    if (!query_call_is_slow(which))
+        return LH_EINVAL;
+    call c = {.env = env, .name = query_call_name(which)};
+    liuhen__response__init(&c.resp);
+    c.resp.id = req->id;
+    int rc = 0;
+    /* protobuf-c gives a set message field and an empty string for an
+     * absent one; NULL would be a request not made by the decoder. */
+    if (which == LIUHEN__REQUEST__CALL_EXPORT && req->export != NULL &&
+        req->export->directory != NULL)
+        rc = do_export(&c, req->export, req->id);
+    else if (which == LIUHEN__REQUEST__CALL_BACKUP && req->backup != NULL &&
+             req->backup->path != NULL)
+        rc = do_backup(&c, req->backup, req->id);
+    else
+        refuse(&c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "%s: the request carries no path",
+               c.name);
+    if (rc != 0) {
+        refuse(&c, LIUHEN__STATUS__STATUS_INTERNAL, "%s: request %" PRIu64 ": %s (%s)", c.name,
+               req->id, lh_strerror(rc), lh_errname(rc));
+        log_error("%s", c.msg);
+    }
+    bool too_large = false;
+    size_t size = 0;
+    int prc = put_response(out, &c.resp, env->max_frame, &too_large, &size);
+    if (prc != 0 && c.resp.status == LIUHEN__STATUS__STATUS_OK) {
+        prc = query_put_error(out, req->id, LIUHEN__STATUS__STATUS_INTERNAL,
+                              "%s: request %" PRIu64 ": out of memory", c.name, req->id);
+        c.resp.status = LIUHEN__STATUS__STATUS_INTERNAL;
+    }
+    arena_free(&c.a);
+    Liuhen__Status st = too_large ? LIUHEN__STATUS__STATUS_TOO_LARGE : c.resp.status;
+    if (st != LIUHEN__STATUS__STATUS_OK && st != LIUHEN__STATUS__STATUS_INTERNAL)
         log_info("%s: request %" PRIu64 ": %s: %s", c.name, req->id, wire_status_name(st), c.msg);
     if (status_out != NULL)
         *status_out = st;

@@ -12,6 +12,13 @@
  * wait for the writer (DESIGN.md "Daemon behaviour"), so the event loop may
  * call these functions directly.
  *
+ * Export and Backup are the slow calls (query_call_is_slow()): they write a
+ * tiles directory or a copy of the whole store, which may take minutes, so
+ * the server answers them with query_answer_slow() on a worker thread
+ * instead. They write files as the daemon's user, wherever the request
+ * says (an absolute path), but never over anything: an export goes into a
+ * new or an empty directory, a backup into a new file.
+ *
  * Tree sizes in proofs (the rule clients rely on):
  *  - GetInclusionProof answers at any tree size N with leaf_index < N <= the
  *    log's size; tree_size 0 means the latest checkpoint's size.
@@ -148,8 +155,14 @@ int query_put_error(query_buf *out, uint64_t id, Liuhen__Status status, const ch
     __attribute__((format(printf, 4, 5)));
 
 /**
- * Answer a read call (every call but Append) and append its response frame
- * to out. Refusals (INVALID_ARGUMENT naming the field, NOT_FOUND naming
+ * Whether a call is one of the slow ones (Export, Backup), answered by
+ * query_answer_slow() rather than query_answer().
+ */
+bool query_call_is_slow(Liuhen__Request__CallCase which);
+
+/**
+ * Answer a read call (every call but Append, Export and Backup) and append
+ * its response frame to out. Refusals (INVALID_ARGUMENT naming the field, NOT_FOUND naming
  * the object, TOO_LARGE) are answers too: they are logged (info, debug for
  * NOT_FOUND) and appended like any other response.
  * @param[in]  env     what to read.
@@ -158,9 +171,55 @@ int query_put_error(query_buf *out, uint64_t id, Liuhen__Status status, const ch
  * @param[out] status  optional: the status answered.
  * @return 0; LH_ENOMEM when not even an error response could be appended
  *         (out is unchanged: the caller closes the connection); LH_EINVAL
- *         for an Append or a request with no call (a caller's bug).
+ *         for an Append, a slow call or a request with no call (a caller's
+ *         bug).
  */
 int query_answer(const query_env *env, const Liuhen__Request *req, query_buf *out,
                  Liuhen__Status *status);
+
+/**
+ * Carry out a slow call and append its response frame to out. It blocks
+ * for as long as the work takes: call it from a worker thread, never from
+ * the event loop, and with no read transaction of the store open on the
+ * calling thread.
+ *
+ * Export (ExportRequest.directory): the directory must be an absolute path
+ * that does not exist (its parent must; it is created with mode 0755) or an
+ * empty directory, not a symbolic link; trailing slashes are ignored. The
+ * C2SP tiles directory of the latest checkpoint is written into it with
+ * publish_write() (tiles and entry bundles, then the checkpoint, last).
+ * The answer holds that checkpoint, its tree size and the number of files
+ * written. A failed export leaves the directory without a checkpoint.
+ *
+ * Backup (BackupRequest.path): the path must be absolute and must not
+ * exist; the file is created with O_EXCL and O_NOFOLLOW, mode 0600, filled
+ * with store_backup_fd() (a compacted LMDB copy: put it back as data.mdb
+ * beside the log's key files to restore it), then the file and its
+ * directory are fsync'd. The answer holds the tree size and the latest
+ * checkpoint read just before the copy began (the copy holds at least
+ * that tree) and the size of the copy in bytes. A failed backup removes
+ * the partial file.
+ *
+ * Refusals name the field, the path and the cause: INVALID_ARGUMENT for a
+ * path that is empty, relative, not UTF-8, holds a control character, is
+ * too long, exists (a backup), is a non-empty directory or not a
+ * directory (an export), lies under a missing directory or a file, is a
+ * symbolic link, is on a read-only file system, or that the daemon's user
+ * may not write ("the daemon's user cannot write it (EACCES)");
+ * UNAVAILABLE when the target file system is full (ENOSPC, EDQUOT) or
+ * fails (EIO); NOT_FOUND when the log has no checkpoint yet; INTERNAL for
+ * a store error, which is also logged as an error. Successes are logged
+ * (info) with the path, the size and the time taken.
+ * @param[in]  env     the store to read (and max_frame); the other members
+ *                     are not used.
+ * @param[in]  req     a request from query_parse_request() whose call is
+ *                     Export or Backup.
+ * @param[out] out     receives one frame.
+ * @param[out] status  optional: the status answered.
+ * @return 0; LH_ENOMEM when not even an error response could be appended;
+ *         LH_EINVAL for a request that is not a slow call (a caller's bug).
+ */
+int query_answer_slow(const query_env *env, const Liuhen__Request *req, query_buf *out,
+                      Liuhen__Status *status);
 
 #endif

@@ -14,6 +14,15 @@
  * buffer and handed to libuv as one write. At the load DESIGN.md aims for
  * (thousands of appends a second from a few clients) that is one write
  * system call per connection per batch instead of one per response.
+ *
+ * Slow calls (Export, Backup: query.h) take seconds or minutes. Each is
+ * carried out by query_answer_slow() on libuv's thread pool, one at a time
+ * for the whole server, in the order they arrived: the pool has as many
+ * threads as cores (two at least), so one slow call never leaves the
+ * appends' signature checks without a thread, and two backups never
+ * compete for the same disk. Meanwhile their connection goes on reading
+ * and answering other requests (responses carry the request's id); the
+ * call counts as in flight, on the connection and for the drain.
  */
 #define _GNU_SOURCE /* struct ucred (SO_PEERCRED) */
 #include "server.h"
@@ -68,6 +77,17 @@ typedef struct write_req {
     uv_buf_t buf;
 } write_req;
 
+/* A slow call (Export, Backup), waiting in the server's queue or running
+ * on the thread pool. */
+typedef struct slow_work {
+    uv_work_t req;
+    conn *c;
+    query_request rq;       /* the decoded request, owned */
+    query_buf out;          /* its response frame, built by the worker */
+    int rc;                 /* query_answer_slow()'s result */
+    struct slow_work *next; /* srv->slow_head, in arrival order */
+} slow_work;
+
 enum conn_state { CONN_OPEN, CONN_DRAINING, CONN_CLOSING };
 
 struct conn {
@@ -86,7 +106,8 @@ struct conn {
     query_buf out;               /* responses not yet handed to libuv */
     size_t queued;               /* bytes handed to libuv, not yet written */
     unsigned writes;             /* write requests not yet called back */
-    size_t inflight;             /* appends read and not yet answered (or dropped) */
+    size_t inflight;             /* appends and slow calls read and not yet answered (or dropped) */
+    unsigned slow;               /* of which slow calls, queued or running */
     seq_job *batch, *batch_tail; /* appends of the current read */
     size_t nbatch;
     prep_work *work_head, *work_tail;
@@ -116,6 +137,8 @@ struct server {
     unsigned nconns;
     uint64_t next_id;
     size_t inflight;
+    slow_work *slow_head, *slow_tail; /* slow calls waiting for their turn */
+    slow_work *slow_running;          /* the one on the thread pool, or NULL */
     bool draining, closed, drained_called;
     server_drained_fn drained;
     void *drained_ctx;
@@ -339,7 +362,12 @@ static void conn_settle(conn *c)
             conn_close(c);
             return;
         }
-        if (!uv_is_active((uv_handle_t *)&c->linger))
+        /* The linger time is for a client that does not read; one that
+         * waits for an export or a backup is owed its answer however long
+         * the work takes, so the time counts from when it is written. */
+        if (c->slow > 0)
+            uv_timer_stop(&c->linger);
+        else if (!uv_is_active((uv_handle_t *)&c->linger))
             uv_timer_start(&c->linger, on_linger, c->srv->linger_ms, 0);
     }
 }
@@ -645,6 +673,210 @@ static void conn_append(conn *c, query_request *rq)
 }
 
 /* ------------------------------------------------------------------------
+ * Slow calls: Export and Backup
+ */
+
+static void slow_free(slow_work *w)
+{
+    query_request_clear(&w->rq);
+    query_buf_free(&w->out);
+    free(w);
+}
+
+/* Move the frames of `from` to the end of `to`. */
+static int buf_move(query_buf *to, query_buf *from)
+{
+    if (to->len == 0) {
+        query_buf_free(to);
+        *to = *from;
+        memset(from, 0, sizeof *from);
+        return 0;
+    }
+    if (from->len > SIZE_MAX - to->len)
+        return LH_ENOMEM;
+    size_t need = to->len + from->len;
+    if (need > to->cap) {
+        uint8_t *p = realloc(to->data, need);
+        if (p == NULL)
+            return LH_ENOMEM;
+        to->data = p;
+        to->cap = need;
+    }
+    memcpy(to->data + to->len, from->data, from->len);
+    to->len = need;
+    query_buf_free(from);
+    return 0;
+}
+
+/* A slow call is over (answered, refused or dropped): hand its answer, if
+ * any, to its connection unless that is closing, then forget it. */
+static void slow_finish(slow_work *w)
+{
+    conn *c = w->c;
+    server *srv = c->srv;
+    const char *name = query_call_name(w->rq.msg->call_case);
+    if (c->state != CONN_CLOSING) {
+        if (w->out.len == 0) {
+            /* query_answer_slow() could not even append its error. */
+            char msg[96];
+            snprintf(msg, sizeof msg, "%s: request %" PRIu64 ": out of memory", name, w->rq.id);
+            conn_error(c, w->rq.id, LIUHEN__STATUS__STATUS_INTERNAL, msg);
+        } else if (buf_move(&c->out, &w->out) != 0) {
+            log_error("connection %" PRIu64 ": out of memory for the answer to %s request %" PRIu64
+                      ": closing it",
+                      c->id, name, w->rq.id);
+            conn_close(c);
+        }
+    }
+    slow_free(w);
+    c->inflight--;
+    c->slow--;
+    srv->inflight--;
+    if (c->state == CONN_CLOSING) {
+        conn_maybe_free(c);
+        return;
+    }
+    conn_flush(c);
+    conn_process(c);
+}
+
+static void slow_run(uv_work_t *req)
+{
+    slow_work *w = req->data;
+    w->rc = query_answer_slow(&w->c->srv->qenv, w->rq.msg, &w->out, NULL);
+}
+
+static void slow_next(server *srv);
+
+static void slow_done(uv_work_t *req, int status)
+{
+    slow_work *w = req->data;
+    server *srv = w->c->srv;
+    srv->slow_running = NULL;
+    if (status == UV_ECANCELED) {
+        /* Cancelled by the drain before a thread took it: nothing was
+         * written, and the client is told to ask again. */
+        query_buf_free(&w->out);
+        query_put_error(&w->out, w->rq.id, LIUHEN__STATUS__STATUS_UNAVAILABLE,
+                        "%s: the daemon is stopping and did not start request %" PRIu64
+                        ": send it again when it is back",
+                        query_call_name(w->rq.msg->call_case), w->rq.id);
+    }
+    slow_finish(w);
+    slow_next(srv);
+    server_check_drained(srv);
+}
+
+/* Start the next waiting slow call when none is running. */
+static void slow_next(server *srv)
+{
+    while (srv->slow_running == NULL && srv->slow_head != NULL && !srv->closed) {
+        slow_work *w = srv->slow_head;
+        srv->slow_head = w->next;
+        if (srv->slow_head == NULL)
+            srv->slow_tail = NULL;
+        w->next = NULL;
+        int rc = uv_queue_work(srv->loop, &w->req, slow_run, slow_done);
+        if (rc < 0) {
+            const char *name = query_call_name(w->rq.msg->call_case);
+            log_error("%s: request %" PRIu64 ": cannot queue work: %s", name, w->rq.id,
+                      uv_strerror(rc));
+            query_put_error(&w->out, w->rq.id, LIUHEN__STATUS__STATUS_INTERNAL,
+                            "%s: request %" PRIu64 ": cannot queue work: %s", name, w->rq.id,
+                            uv_strerror(rc));
+            slow_finish(w);
+            continue;
+        }
+        srv->slow_running = w;
+    }
+}
+
+/* Queue a slow call; it takes over the decoded request. */
+static void conn_slow(conn *c, query_request *rq)
+{
+    server *srv = c->srv;
+    const char *name = query_call_name(rq->msg->call_case);
+    if (srv->draining) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s: the daemon is stopping: send it again when it is back",
+                 name);
+        conn_error(c, rq->id, LIUHEN__STATUS__STATUS_UNAVAILABLE, msg);
+        return;
+    }
+    slow_work *w = calloc(1, sizeof *w);
+    if (w == NULL) {
+        log_error("%s: connection %" PRIu64 " request %" PRIu64 ": out of memory", name, c->id,
+                  rq->id);
+        char msg[96];
+        snprintf(msg, sizeof msg, "%s: out of memory", name);
+        conn_error(c, rq->id, LIUHEN__STATUS__STATUS_INTERNAL, msg);
+        return;
+    }
+    w->req.data = w;
+    w->c = c;
+    w->rq = *rq;
+    memset(rq, 0, sizeof *rq);
+    c->inflight++;
+    c->slow++;
+    srv->inflight++;
+    if (srv->slow_running != NULL || srv->slow_head != NULL)
+        log_info("%s: connection %" PRIu64 " request %" PRIu64
+                 ": waits for the export or backup before it",
+                 name, c->id, w->rq.id);
+    if (srv->slow_tail != NULL)
+        srv->slow_tail->next = w;
+    else
+        srv->slow_head = w;
+    srv->slow_tail = w;
+    slow_next(srv);
+}
+
+/* Take a connection's waiting slow calls out of the queue: when `answer`,
+ * answer them UNAVAILABLE (the drain), else drop them (the connection is
+ * closing: nothing was promised). */
+static size_t slow_unqueue(server *srv, conn *only, bool answer)
+{
+    /* The calls are taken out of the queue first, and only then answered:
+     * answering one may close its connection, which comes back here. */
+    slow_work *taken = NULL, **taken_tail = &taken;
+    slow_work **pp = &srv->slow_head;
+    srv->slow_tail = NULL;
+    while (*pp != NULL) {
+        slow_work *w = *pp;
+        if (only != NULL && w->c != only) {
+            srv->slow_tail = w;
+            pp = &w->next;
+            continue;
+        }
+        *pp = w->next;
+        w->next = NULL;
+        *taken_tail = w;
+        taken_tail = &w->next;
+    }
+    size_t count = 0;
+    while (taken != NULL) {
+        slow_work *w = taken;
+        taken = w->next;
+        w->next = NULL;
+        conn *c = w->c;
+        count++;
+        if (answer) {
+            query_put_error(&w->out, w->rq.id, LIUHEN__STATUS__STATUS_UNAVAILABLE,
+                            "%s: the daemon is stopping and did not start request %" PRIu64
+                            ": send it again when it is back",
+                            query_call_name(w->rq.msg->call_case), w->rq.id);
+            slow_finish(w);
+            continue;
+        }
+        slow_free(w);
+        c->inflight--;
+        c->slow--;
+        srv->inflight--;
+    }
+    return count;
+}
+
+/* ------------------------------------------------------------------------
  * Dispatch
  */
 
@@ -664,6 +896,8 @@ static void handle_frame(conn *c, const uint8_t *body, size_t len)
     }
     if (rq.msg->call_case == LIUHEN__REQUEST__CALL_APPEND) {
         conn_append(c, &rq);
+    } else if (query_call_is_slow(rq.msg->call_case)) {
+        conn_slow(c, &rq);
     } else if (query_answer(&srv->qenv, rq.msg, &c->out, NULL) != 0) {
         log_error("connection %" PRIu64 ": request %" PRIu64 ": out of memory for the "
                   "response: closing the connection",
@@ -759,6 +993,10 @@ static void conn_close(conn *c)
     }
     c->batch = c->batch_tail = NULL;
     c->nbatch = 0;
+    /* Slow calls not yet started are dropped too; a running one finishes
+     * and its answer is dropped (slow_finish). */
+    if (c->slow > 0)
+        slow_unqueue(srv, c, false);
     free(c->rbuf);
     c->rbuf = NULL;
     c->rlen = c->rcap = 0;
@@ -871,7 +1109,7 @@ static void on_check(uv_timer_t *t)
     if (!srv->draining || srv->drained_called || srv->inflight > 0 || srv->nconns > 0)
         return;
     srv->drained_called = true;
-    log_info("drained: every append in flight is answered");
+    log_info("drained: every request in flight is answered");
     if (srv->drained != NULL)
         srv->drained(srv->drained_ctx);
 }
@@ -968,8 +1206,8 @@ void server_shutdown(server *srv, server_drained_fn drained, void *ctx)
     srv->drained = drained;
     srv->drained_ctx = ctx;
     close_listener(srv);
-    log_info("draining: no new connections; %zu appends in flight on %u connections", srv->inflight,
-             srv->nconns);
+    log_info("draining: no new connections; %zu requests in flight on %u connections",
+             srv->inflight, srv->nconns);
     for (conn *c = srv->conns, *next; c != NULL; c = next) {
         next = c->next;
         if (c->state == CONN_OPEN) {
@@ -979,6 +1217,18 @@ void server_shutdown(server *srv, server_drained_fn drained, void *ctx)
         }
         conn_settle(c);
     }
+    /* An export or a backup that has begun is finished and answered (the
+     * drain waits for it); those still waiting are answered UNAVAILABLE,
+     * and so is the running one if no thread has taken it yet (its
+     * slow_done() then sees UV_ECANCELED). This comes after every
+     * connection stopped reading, since answering lets a connection go on
+     * with its other requests. */
+    if (srv->slow_running != NULL && uv_cancel((uv_req_t *)&srv->slow_running->req) != 0)
+        log_info("draining: waiting for %s request %" PRIu64 " to finish",
+                 query_call_name(srv->slow_running->rq.msg->call_case), srv->slow_running->rq.id);
+    size_t refused = slow_unqueue(srv, NULL, true);
+    if (refused > 0)
+        log_info("draining: %zu exports and backups not yet begun answered UNAVAILABLE", refused);
     server_check_drained(srv);
 }
 

@@ -10,7 +10,11 @@
  * sequencer.h: the appends of one read are checked as one work item on
  * libuv's thread pool (sequencer_prepare), submitted to the writer in the
  * order they arrived on their connection, and answered when the writer
- * reports them finished (server_notify wakes the loop).
+ * reports them finished (server_notify wakes the loop). Export and Backup,
+ * which may take minutes (query_answer_slow()), run on the thread pool
+ * too, one at a time for the whole server in the order they arrived, so
+ * that they never take every worker from the appends; their connection
+ * goes on serving its other requests meanwhile.
  *
  * Bad input (DESIGN.md "Daemon behaviour"):
  *  - a frame length of 0 or above the frame limit loses the framing: it is
@@ -120,12 +124,18 @@ typedef void (*server_drained_fn)(void *ctx);
  * written (a connection whose client does not read is closed after the
  * linger time), then call `drained`, from the loop. Requests already read
  * but held back by the limits when the drain begins are answered
- * UNAVAILABLE ("send it again"), never silently dropped. Calling
- * it again does nothing but log how much is still in flight.
+ * UNAVAILABLE ("send it again"), never silently dropped. An export or a
+ * backup that a worker has begun is finished and answered before
+ * `drained` (however long it takes: the linger time of its connection
+ * counts from its answer); those not yet begun are answered UNAVAILABLE.
+ * Calling it again does nothing but log how much is still in flight.
  */
 void server_shutdown(server *srv, server_drained_fn drained, void *ctx);
 
-/** Appends in flight (in the thread pool or in the sequencer), for logs. */
+/**
+ * Requests in flight, for logs: appends (in the thread pool or in the
+ * sequencer), exports and backups (waiting or running).
+ */
 size_t server_inflight(const server *srv);
 
 /**

@@ -191,6 +191,17 @@ int store_backup(store *st, const char *dir, lh_err *err)
     return 0;
 }
 
+int store_backup_fd(store *st, int fd, lh_err *err)
+{
+    /* As store_backup(): the copy's read transaction holds off growth. */
+    pthread_rwlock_rdlock(&st->grow_lock);
+    int rc = mdb_env_copyfd2(st->env, fd, MDB_CP_COMPACT);
+    pthread_rwlock_unlock(&st->grow_lock);
+    if (rc != 0)
+        return lh_err_set(err, mdb_code(st, rc), "backup: %s", mdb_strerror(rc));
+    return 0;
+}
+
 bool store_last_map_full(const store *st)
 {
     return atomic_load(&((store *)st)->map_full);

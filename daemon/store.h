@@ -83,6 +83,29 @@ int store_grow(store *st, size_t min_size);
  */
 int store_backup(store *st, const char *dir, lh_err *err);
 
+/**
+ * Write a compacted copy of the store (LMDB's mdb_env_copyfd2() with
+ * MDB_CP_COMPACT: the data file alone, free pages left out) to an open
+ * file, while the store stays in use (hot backup). The copy is one
+ * consistent snapshot: that of its own read transaction, begun when the
+ * call starts; it holds at least every batch committed before the call.
+ * Put it back as DIR/data.mdb beside the log's key files to restore it.
+ *
+ * The copy may take long on a large store. Meanwhile appends and reads go
+ * on, but the map cannot grow (the copy is a reader, see store_grow()):
+ * a writer that fills the map waits for the copy to end, and so do the
+ * readers that arrive after it.
+ * @param[in]  st   the store.
+ * @param[in]  fd   a file open for writing, positioned at its start; the
+ *                  caller fsyncs and closes it (the copy is not durable
+ *                  until then).
+ * @param[out] err  optional detail naming the cause.
+ * @return 0; -errno from the writes (-ENOSPC, -EIO, -EDQUOT...);
+ *         LH_ESTORE (another LMDB error, described in err).
+ * @note Call it with no read transaction of the calling thread open.
+ */
+int store_backup_fd(store *st, int fd, lh_err *err);
+
 /* ---- transactions ---- */
 
 /**

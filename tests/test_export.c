@@ -1,0 +1,1085 @@
+/*
+ * test_export.c — Export and Backup, end to end: a real liuhend in a
+ * temporary directory (tests/util/daemon.h), driven through the client API
+ * (lh_export(), lh_backup()) and through raw frames.
+ *
+ * What must be true (issue 03, "export" and "backup"):
+ *  - an export is a complete C2SP tiles directory that verifies from
+ *    scratch with the format core: its checkpoint opens with the log key,
+ *    the entry bundles hold the log's leaves, every hash tile holds the
+ *    hashes of those leaves, and the root recomputed from the leaves is the
+ *    checkpoint's;
+ *  - a backup is a working store: a second daemon started on it (with the
+ *    original log key files) serves every entry up to the backup's tree
+ *    size, its checkpoint is a prefix of the original log's later ones,
+ *    and it takes appends;
+ *  - refusals name the path and the cause (relative path, an existing file,
+ *    a non-empty directory, a path under a file or under a missing
+ *    directory, a symbolic link, a NUL byte), and write nothing;
+ *  - appends go on from other connections while backups run, and a
+ *    connection keeps answering its other requests meanwhile; a client
+ *    that goes away leaves no partial file and no harm behind;
+ *  - at SIGTERM, an export or backup that has begun is finished and
+ *    answered, one not begun is answered UNAVAILABLE, and each answer
+ *    agrees with what is on disk.
+ */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "daemon.h"
+#include "keyfile.h"
+#include "liuhen.h"
+#include "merkle.h"
+#include "note.h"
+#include "pbjson.h"
+#include "text.h"
+#include "tile.h"
+#include "wire.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Fail with the error's name and detail when a call returns the wrong code. */
+#define assert_rc(expr, want, e)                                                                   \
+    do {                                                                                           \
+        int rc_ = (expr);                                                                          \
+        if (rc_ != (want))                                                                         \
+            fail_msg("%s: got %s, want %s (%s)", #expr, lh_errname(rc_), lh_errname(want),         \
+                     (e)->msg);                                                                    \
+    } while (0)
+
+/* Fail unless the error detail mentions `part`. */
+#define assert_msg_has(e, part)                                                                    \
+    do {                                                                                           \
+        if (strstr((e)->msg, (part)) == NULL)                                                      \
+            fail_msg("the message \"%s\" does not mention \"%s\"", (e)->msg, (part));              \
+    } while (0)
+
+static lh_conn *connect_to(const td_daemon *d, const char *state_file)
+{
+    lh_options opts = {.socket_path = d->socket,
+                       .log_vkey = d->vkey,
+                       .timeout_ms = 20000,
+                       .state_file = state_file};
+    lh_conn *c = NULL;
+    lh_err err = {{0}};
+    assert_rc(lh_connect(&opts, &c, &err), 0, &err);
+    return c;
+}
+
+static keyfile_key *new_key(const char *name)
+{
+    keyfile_key *k = NULL;
+    lh_err err = {{0}};
+    assert_rc(keyfile_generate(name, &k, &err), 0, &err);
+    return k;
+}
+
+/* Append a record given as JSON in the schema's field names. */
+static int append_json(lh_conn *c, const keyfile_key *key, const char *json, lh_receipt *r,
+                       lh_err *err)
+{
+    ProtobufCMessage *m = NULL;
+    assert_rc(pbjson_parse(&liuhen__entry__descriptor, json, strlen(json), &m, err), 0, err);
+    int rc = lh_append(c, key, (Liuhen__Entry *)m, r, err);
+    protobuf_c_message_free_unpacked(m, NULL);
+    return rc;
+}
+
+/* Enrol a handler key with the admin key of the test daemon. */
+static keyfile_key *enroll_handler(lh_conn *c, const td_daemon *d)
+{
+    keyfile_key *k = new_key("王办案");
+    char pk[TEXT_B64_LEN(32)];
+    text_b64_encode(pk, keyfile_key_pubkey(k), 32);
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"kind\":\"KIND_KEY_ENROLL\",\"key_enroll\":{\"public_key\":\"%s\","
+             "\"holder\":\"王办案\",\"position\":\"科员\",\"unit\":\"执法大队\","
+             "\"roles\":[\"ROLE_HANDLER\"]}}",
+             pk);
+    lh_receipt r = {0};
+    lh_err err = {{0}};
+    assert_rc(append_json(c, d->admin, json, &r, &err), 0, &err);
+    lh_receipt_free(&r);
+    return k;
+}
+
+/* Append n interference records, spread over a few cases. */
+static void append_many(lh_conn *c, const keyfile_key *handler, int first, int n)
+{
+    for (int i = first; i < first + n; i++) {
+        char json[256];
+        snprintf(json, sizeof json,
+                 "{\"case_id\":\"E-%d\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
+                 "{\"content\":\"第 %d 次说情\",\"manner\":\"phone\"}}",
+                 i % 5, i);
+        lh_receipt r = {0};
+        lh_err err = {{0}};
+        assert_rc(append_json(c, handler, json, &r, &err), 0, &err);
+        lh_receipt_free(&r);
+    }
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    uint8_t *buf = malloc((size_t)st.st_size + 1);
+    assert_non_null(buf);
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        assert_true(n > 0);
+        got += (size_t)n;
+    }
+    close(fd);
+    *len = got;
+    return buf;
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* ---- raw frames ----------------------------------------------------------- */
+
+static int raw_connect(const td_daemon *d)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    assert_true(strlen(d->socket) < sizeof sa.sun_path);
+    memcpy(sa.sun_path, d->socket, strlen(d->socket) + 1);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+/* Append the frame of a request to buf (so that several go in one write). */
+static void put_request(uint8_t **buf, size_t *len, const Liuhen__Request *req)
+{
+    size_t n = liuhen__request__get_packed_size(req);
+    *buf = realloc(*buf, *len + WIRE_HEADER_SIZE + n);
+    assert_non_null(*buf);
+    wire_put_header(*buf + *len, (uint32_t)n);
+    liuhen__request__pack(req, *buf + *len + WIRE_HEADER_SIZE);
+    *len += WIRE_HEADER_SIZE + n;
+}
+
+static void put_backup(uint8_t **buf, size_t *len, uint64_t id, const char *path)
+{
+    Liuhen__BackupRequest q = LIUHEN__BACKUP_REQUEST__INIT;
+    q.path = (char *)path;
+    Liuhen__Request req = LIUHEN__REQUEST__INIT;
+    req.id = id;
+    req.call_case = LIUHEN__REQUEST__CALL_BACKUP;
+    req.backup = &q;
+    put_request(buf, len, &req);
+}
+
+static void put_export(uint8_t **buf, size_t *len, uint64_t id, const char *dir)
+{
+    Liuhen__ExportRequest q = LIUHEN__EXPORT_REQUEST__INIT;
+    q.directory = (char *)dir;
+    Liuhen__Request req = LIUHEN__REQUEST__INIT;
+    req.id = id;
+    req.call_case = LIUHEN__REQUEST__CALL_EXPORT;
+    req.export = &q;
+    put_request(buf, len, &req);
+}
+
+static void raw_write(int fd, const uint8_t *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        assert_true(n > 0);
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Read exactly len bytes within 20 s; false when the server closed first. */
+static bool raw_read(int fd, uint8_t *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int rc = poll(&p, 1, 20000);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        assert_true(rc > 0);
+        ssize_t n = recv(fd, buf + got, len - got, 0);
+        if (n == 0 || (n < 0 && errno == ECONNRESET))
+            return false;
+        assert_true(n > 0);
+        got += (size_t)n;
+    }
+    return true;
+}
+
+/* The next Response on a raw connection; fails if the server closed it. */
+static Liuhen__Response *raw_response(int fd)
+{
+    uint8_t hdr[WIRE_HEADER_SIZE];
+    assert_true(raw_read(fd, hdr, sizeof hdr));
+    uint32_t len = wire_get_header(hdr);
+    assert_true(len <= WIRE_DEFAULT_MAX_FRAME);
+    uint8_t *body = malloc(len + 1);
+    assert_non_null(body);
+    assert_true(raw_read(fd, body, len));
+    Liuhen__Response *resp = liuhen__response__unpack(NULL, len, body);
+    free(body);
+    assert_non_null(resp);
+    return resp;
+}
+
+/* Send one request on a new raw connection and return its response. */
+static Liuhen__Response *raw_call(const td_daemon *d, const uint8_t *frames, size_t len)
+{
+    int fd = raw_connect(d);
+    raw_write(fd, frames, len);
+    Liuhen__Response *resp = raw_response(fd);
+    close(fd);
+    return resp;
+}
+
+/* ---- verifying a tiles directory from scratch ---------------------------- */
+
+/* The RFC 6962 hash of the leaves [start, start + count), count > 0. */
+static void subtree_hash(uint8_t out[32], uint8_t (*leaves)[32], uint64_t start, uint64_t count)
+{
+    if (count == 1) {
+        memcpy(out, leaves[start], 32);
+        return;
+    }
+    uint64_t k = 1;
+    while (k * 2 < count)
+        k *= 2;
+    uint8_t l[32], r[32];
+    subtree_hash(l, leaves, start, k);
+    subtree_hash(r, leaves, start + k, count - k);
+    merkle_node_hash(out, l, r);
+}
+
+static size_t nfiles;
+static int count_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)path;
+    (void)ftw;
+    if (flag == FTW_F) {
+        nfiles++;
+        assert_int_equal(st->st_mode & 07777, 0644);
+    } else if (flag == FTW_D && ftw->level > 0) {
+        assert_int_equal(st->st_mode & 07777, 0755);
+    }
+    return 0;
+}
+
+/*
+ * Check an exported directory with the format core alone: the checkpoint
+ * opens with the log key and is `want`, the bundles give the leaves (equal
+ * to the log's, `logged`), every hash tile holds the hashes of complete
+ * subtrees of those leaves, the root of the leaves is the checkpoint's, and
+ * the directory holds exactly `files` files.
+ */
+static void verify_export(const char *dir, const td_daemon *d, const lh_checkpoint *want,
+                          const lh_entries *logged, uint64_t files)
+{
+    char path[TD_PATH_MAX + TILE_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/checkpoint", dir);
+    size_t nlen;
+    uint8_t *note = read_file(path, &nlen);
+    assert_non_null(note);
+    assert_int_equal(nlen, want->note_len);
+    assert_memory_equal(note, want->note, nlen);
+    note_verifier v;
+    lh_err err = {{0}};
+    assert_rc(note_vkey_parse(d->vkey, strlen(d->vkey), &v, &err), 0, &err);
+    checkpoint_opened opened;
+    assert_rc(checkpoint_open(note, nlen, &v, NULL, 0, &opened, &err), 0, &err);
+    uint64_t size = opened.cp.size;
+    assert_int_equal(size, want->size);
+    assert_true(size <= logged->count);
+
+    uint8_t(*leaves)[32] = calloc(size, 32);
+    assert_non_null(leaves);
+    /* Two passes: the bundles give the leaf hashes, then every hash tile
+     * must hold what those leaves make. */
+    for (int pass = 0; pass < 2; pass++) {
+        tile_iter it;
+        tile t;
+        tile_iter_init(&it, size);
+        while (tile_iter_next(&it, &t) == 1) {
+            if ((pass == 0) != (t.level == TILE_LEVEL_ENTRIES))
+                continue;
+            char rel[TILE_PATH_MAX];
+            assert_int_equal(tile_path(rel, sizeof rel, &t), 0);
+            snprintf(path, sizeof path, "%s/%s", dir, rel);
+            size_t len;
+            uint8_t *data = read_file(path, &len);
+            if (data == NULL)
+                fail_msg("the export lacks %s", rel);
+            if (t.level == TILE_LEVEL_ENTRIES) {
+                size_t off = 0, n = 0;
+                const uint8_t *leaf;
+                size_t leaf_len;
+                while (tile_bundle_next(data, len, &off, &leaf, &leaf_len) == 1) {
+                    uint64_t index = t.n * TILE_WIDTH + n++;
+                    assert_true(index < size);
+                    /* The log's own leaf, byte for byte. */
+                    assert_int_equal(leaf_len, logged->items[index].leaf_len);
+                    assert_memory_equal(leaf, logged->items[index].leaf, leaf_len);
+                    merkle_leaf_hash(leaves[index], leaf, leaf_len);
+                }
+                assert_int_equal(off, len);
+                assert_int_equal(n, t.width);
+            } else {
+                /* Hash k of tile (L, n) is the root of the 256^L leaves
+                 * from (n * 256 + k) * 256^L. */
+                assert_int_equal(len, (size_t)t.width * 32);
+                uint64_t span = 1;
+                for (int l = 0; l < t.level; l++)
+                    span *= TILE_WIDTH;
+                for (unsigned k = 0; k < t.width; k++) {
+                    uint8_t h[32];
+                    subtree_hash(h, leaves, ((uint64_t)t.n * TILE_WIDTH + k) * span, span);
+                    assert_memory_equal(data + 32 * k, h, 32);
+                }
+            }
+            free(data);
+        }
+    }
+    uint8_t root[32];
+    subtree_hash(root, leaves, 0, size);
+    assert_memory_equal(root, opened.cp.root, 32);
+
+    nfiles = 0;
+    assert_int_equal(nftw(dir, count_file, 16, FTW_PHYS), 0);
+    assert_int_equal(nfiles, files);
+    free(leaves);
+    free(note);
+}
+
+/* Every entry of the log, from the daemon (checked by the client library). */
+static void all_entries(lh_conn *c, uint64_t size, lh_entries *out)
+{
+    lh_err err = {{0}};
+    assert_rc(lh_get_entries(c, 0, (uint32_t)size, out, &err), 0, &err);
+    assert_int_equal(out->count, size);
+}
+
+/* ---- export --------------------------------------------------------------- */
+
+static void test_export_verifies(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    char state_file[TD_PATH_MAX + 16];
+    snprintf(state_file, sizeof state_file, "%s/client.state", d.dir);
+    lh_conn *c = connect_to(&d, state_file);
+    keyfile_key *handler = enroll_handler(c, &d);
+    /* Past one full tile (256), so that the export has full and partial
+     * tiles at level 0 and a partial one at level 1. */
+    append_many(c, handler, 0, 270);
+
+    char dir[TD_PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/export", d.dir);
+    lh_export_result ex;
+    lh_err err = {{0}};
+    assert_rc(lh_export(c, dir, &ex, &err), 0, &err);
+    assert_int_equal(ex.tree_size, 272); /* the admin's and the handler's enrolment too */
+    assert_int_equal(ex.checkpoint.size, ex.tree_size);
+    assert_true(ex.checked_locally);
+    /* The checkpoint is the log's latest, and the handle now holds it. */
+    lh_checkpoint seen = {0};
+    assert_rc(lh_seen_checkpoint(c, &seen, &err), 0, &err);
+    assert_int_equal(seen.size, ex.tree_size);
+    lh_checkpoint_free(&seen);
+    struct stat st;
+    assert_int_equal(stat(dir, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0755);
+
+    lh_entries logged = {0};
+    all_entries(c, ex.tree_size, &logged);
+    verify_export(dir, &d, &ex.checkpoint, &logged, ex.files);
+
+    /* Into an existing empty directory, with a trailing slash: the same
+     * tree again, byte for byte. */
+    char empty[TD_PATH_MAX + 16];
+    snprintf(empty, sizeof empty, "%s/empty", d.dir);
+    assert_int_equal(mkdir(empty, 0700), 0);
+    char slash[TD_PATH_MAX + 32];
+    snprintf(slash, sizeof slash, "%s/", empty);
+    lh_export_result again;
+    assert_rc(lh_export(c, slash, &again, &err), 0, &err);
+    assert_int_equal(again.checkpoint.note_len, ex.checkpoint.note_len);
+    assert_memory_equal(again.checkpoint.note, ex.checkpoint.note, ex.checkpoint.note_len);
+    assert_int_equal(again.files, ex.files);
+    assert_true(again.checked_locally);
+    verify_export(empty, &d, &again.checkpoint, &logged, again.files);
+
+    /* The export does not change the log: appends go on, and the next
+     * export is consistent with the first (the state file checks that). */
+    append_many(c, handler, 270, 3);
+    char dir2[TD_PATH_MAX + 16];
+    snprintf(dir2, sizeof dir2, "%s/export2", d.dir);
+    lh_export_result later;
+    assert_rc(lh_export(c, dir2, &later, &err), 0, &err);
+    assert_int_equal(later.tree_size, ex.tree_size + 3);
+    lh_entries logged2 = {0};
+    all_entries(c, later.tree_size, &logged2);
+    verify_export(dir2, &d, &later.checkpoint, &logged2, later.files);
+
+    lh_entries_free(&logged);
+    lh_entries_free(&logged2);
+    lh_export_result_free(&ex);
+    lh_export_result_free(&again);
+    lh_export_result_free(&later);
+    /* Free accepts a zeroed result, and zeroes it. */
+    lh_export_result_free(&ex);
+    lh_export_result_free(NULL);
+    keyfile_key_free(handler);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
+/* A raw request's refusal: status and a message mentioning `part`. */
+static void expect_raw_refusal(const td_daemon *d, bool export, const char *path,
+                               Liuhen__Status status, const char *part)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (export)
+        put_export(&buf, &len, 41, path);
+    else
+        put_backup(&buf, &len, 41, path);
+    Liuhen__Response *resp = raw_call(d, buf, len);
+    free(buf);
+    assert_int_equal(resp->id, 41);
+    if (resp->status != status || strstr(resp->message, part) == NULL)
+        fail_msg("%s %s: got %d \"%s\", want %d mentioning \"%s\"", export ? "export" : "backup",
+                 path, resp->status, resp->message, status, part);
+    assert_int_equal(resp->result_case, LIUHEN__RESPONSE__RESULT__NOT_SET);
+    liuhen__response__free_unpacked(resp, NULL);
+}
+
+/* A request whose path holds a NUL byte: refused before it is read as a
+ * shorter path. */
+static void expect_nul_refused(const td_daemon *d, bool export, const char *path)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    const char *marker = "NULHERE";
+    if (export)
+        put_export(&buf, &len, 42, path);
+    else
+        put_backup(&buf, &len, 42, path);
+    uint8_t *at = NULL;
+    for (size_t i = 0; at == NULL && i + strlen(marker) <= len; i++)
+        if (memcmp(buf + i, marker, strlen(marker)) == 0)
+            at = buf + i;
+    if (at == NULL)
+        fail_msg("the request does not hold the marker %s", marker);
+    else
+        at[0] = '\0';
+    Liuhen__Response *resp = raw_call(d, buf, len);
+    free(buf);
+    assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT);
+    assert_non_null(strstr(resp->message, "NUL"));
+    liuhen__response__free_unpacked(resp, NULL);
+}
+
+static void test_export_refusals(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    lh_err err = {{0}};
+    lh_export_result ex;
+    char path[TD_PATH_MAX + 32], file[TD_PATH_MAX + 32];
+
+    /* A relative path: refused by the library, and by the daemon. */
+    assert_rc(lh_export(c, "exports/today", &ex, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "relative");
+    assert_rc(lh_export(c, "", &ex, &err), LH_EINVAL, &err);
+    assert_rc(lh_export(NULL, "/tmp/x", &ex, &err), LH_EINVAL, &err);
+    assert_rc(lh_export(c, NULL, &ex, &err), LH_EINVAL, &err);
+    expect_raw_refusal(&d, true, "exports/today", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "relative");
+    expect_raw_refusal(&d, true, "", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "empty");
+    expect_raw_refusal(&d, true, "/tmp/bad\ttab", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "control character");
+    snprintf(path, sizeof path, "%s/nul-NULHERE-dir", d.dir);
+    expect_nul_refused(&d, true, path);
+    snprintf(path, sizeof path, "%s/nul-", d.dir);
+    assert_false(exists(path));
+
+    /* An existing directory that is not empty: nothing is written into it. */
+    snprintf(path, sizeof path, "%s/full", d.dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(file, sizeof file, "%s/full/notes.txt", d.dir);
+    write_file(file, "其他文件", 0644);
+    assert_rc(lh_export(c, path, &ex, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, path);
+    assert_msg_has(&err, "not empty");
+    assert_msg_has(&err, "notes.txt");
+    snprintf(file, sizeof file, "%s/full/checkpoint", d.dir);
+    assert_false(exists(file));
+
+    /* A long path: the message shows its end, and keeps room for the
+     * cause. */
+    char longdir[TD_PATH_MAX + 256];
+    snprintf(longdir, sizeof longdir, "%s/%s", d.dir,
+             "一个很长的目录名称用来检验错误信息在路径很长的时候仍然说明原因");
+    assert_int_equal(mkdir(longdir, 0755), 0);
+    size_t at = strlen(longdir);
+    snprintf(longdir + at, sizeof longdir - at, "/%s", "导出-第二层-也很长-2026-11-28");
+    assert_int_equal(mkdir(longdir, 0755), 0);
+    at = strlen(longdir);
+    snprintf(longdir + at, sizeof longdir - at, "/%s", "留痕.txt");
+    write_file(longdir, "x", 0644);
+    longdir[at] = '\0';
+    assert_true(strlen(longdir) > 96);
+    assert_rc(lh_export(c, longdir, &ex, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "...");
+    assert_msg_has(&err,
+                   "导出-第二层-也很长-2026-11-28: exists and is not empty (it holds 留痕.txt)");
+    assert_true(text_utf8_valid((const uint8_t *)err.msg, strlen(err.msg)));
+
+    /* An existing file; a path under a file; a path under a missing
+     * directory. */
+    snprintf(file, sizeof file, "%s/afile", d.dir);
+    write_file(file, "x", 0644);
+    assert_rc(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "not a directory");
+    snprintf(path, sizeof path, "%s/afile/export", d.dir);
+    assert_rc(lh_export(c, path, &ex, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, path);
+    assert_msg_has(&err, "ENOTDIR");
+    snprintf(path, sizeof path, "%s/missing/export", d.dir);
+    assert_rc(lh_export(c, path, &ex, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "parent directory does not exist");
+    snprintf(path, sizeof path, "%s/missing", d.dir);
+    assert_false(exists(path));
+
+    /* A symbolic link to an empty directory: refused, the directory
+     * stays empty. */
+    snprintf(path, sizeof path, "%s/target", d.dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(file, sizeof file, "%s/link", d.dir);
+    assert_int_equal(symlink(path, file), 0);
+    assert_rc(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "symbolic link");
+    snprintf(file, sizeof file, "%s/link/", d.dir);
+    assert_rc(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "symbolic link");
+    snprintf(path, sizeof path, "%s/target/checkpoint", d.dir);
+    assert_false(exists(path));
+
+    /* A directory the daemon's user may not write into (not testable as
+     * root, who may write anywhere). */
+    if (geteuid() != 0) {
+        snprintf(path, sizeof path, "%s/readonly", d.dir);
+        assert_int_equal(mkdir(path, 0500), 0);
+        snprintf(file, sizeof file, "%s/readonly/export", d.dir);
+        assert_rc(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
+        assert_msg_has(&err, "the daemon's user cannot write");
+        assert_msg_has(&err, "EACCES");
+    }
+
+    /* After every refusal the handle is as good as before. */
+    lh_checkpoint cp = {0};
+    assert_rc(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    lh_checkpoint_free(&cp);
+    lh_close(c);
+    td_cleanup(&d);
+}
+
+/* ---- backup --------------------------------------------------------------- */
+
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+    size_t len;
+    uint8_t *data = read_file(from, &len);
+    assert_non_null(data);
+    int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    assert_int_equal(fsync(fd), 0);
+    close(fd);
+    free(data);
+}
+
+static void test_backup_restores(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    char state_file[TD_PATH_MAX + 16];
+    snprintf(state_file, sizeof state_file, "%s/client.state", d.dir);
+    lh_conn *c = connect_to(&d, state_file);
+    keyfile_key *handler = enroll_handler(c, &d);
+    append_many(c, handler, 0, 20);
+
+    char copy[TD_PATH_MAX + 16];
+    snprintf(copy, sizeof copy, "%s/liuhen-backup.mdb", d.dir);
+    lh_backup_result bk;
+    lh_err err = {{0}};
+    assert_rc(lh_backup(c, copy, &bk, &err), 0, &err);
+    assert_int_equal(bk.tree_size, 22);
+    assert_int_equal(bk.checkpoint.size, bk.tree_size);
+    struct stat st;
+    assert_int_equal(lstat(copy, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal((uint64_t)st.st_size, bk.bytes);
+
+    lh_entries before = {0};
+    all_entries(c, bk.tree_size, &before);
+    /* The log goes on after the backup; its later tree extends the
+     * backup's (the library verifies the proof against both checkpoints). */
+    append_many(c, handler, 20, 5);
+    lh_consistency proof = {0};
+    assert_rc(lh_consistency_proof(c, bk.tree_size, 0, &proof, &err), 0, &err);
+    assert_int_equal(proof.second, bk.tree_size + 5);
+    assert_memory_equal(proof.first_root, bk.checkpoint.root, 32);
+    lh_consistency_free(&proof);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+
+    /* A new data directory made of the backup and the log's key files, as
+     * an operator restoring it would. */
+    td_daemon r = d;
+    r.admin = NULL;
+    r.pid = 0;
+    snprintf(r.data, sizeof r.data, "%s/restored", d.dir);
+    snprintf(r.publish, sizeof r.publish, "%s/publish-restored", d.dir);
+    snprintf(r.socket, sizeof r.socket, "%s/restored/liuhen.sock", d.dir);
+    snprintf(r.log, sizeof r.log, "%s/liuhend-restored.log", d.dir);
+    assert_int_equal(mkdir(r.data, 0700), 0);
+    char from[TD_PATH_MAX + 16], to[TD_PATH_MAX + 16];
+    snprintf(to, sizeof to, "%s/data.mdb", r.data);
+    copy_file(copy, to, 0600);
+    snprintf(from, sizeof from, "%s/log.key", d.data);
+    snprintf(to, sizeof to, "%s/log.key", r.data);
+    copy_file(from, to, 0600);
+    snprintf(from, sizeof from, "%s/log.vkey", d.data);
+    snprintf(to, sizeof to, "%s/log.vkey", r.data);
+    copy_file(from, to, 0644);
+    td_start(&r, NULL);
+
+    /* A client that saw the later tree catches the restored log as the
+     * rollback it is. */
+    c = connect_to(&r, state_file);
+    lh_checkpoint cp = {0};
+    assert_rc(lh_get_checkpoint(c, &cp, &err), LH_EFORK, &err);
+    lh_close(c);
+
+    /* A fresh client: the restored log's latest checkpoint is the
+     * backup's, and every entry up to it is there, byte for byte. */
+    c = connect_to(&r, NULL);
+    assert_rc(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    assert_int_equal(cp.note_len, bk.checkpoint.note_len);
+    assert_memory_equal(cp.note, bk.checkpoint.note, cp.note_len);
+    lh_checkpoint_free(&cp);
+    lh_entries after = {0};
+    all_entries(c, bk.tree_size, &after);
+    for (size_t i = 0; i < after.count; i++) {
+        assert_int_equal(after.items[i].leaf_len, before.items[i].leaf_len);
+        assert_memory_equal(after.items[i].leaf, before.items[i].leaf, after.items[i].leaf_len);
+    }
+    /* It is a working store: it takes appends, with the chain heads it
+     * holds, and backs itself up again. */
+    lh_receipt rc = {0};
+    assert_rc(append_json(c, handler,
+                          "{\"case_id\":\"E-0\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
+                          "{\"content\":\"恢复之后\"}}",
+                          &rc, &err),
+              0, &err);
+    assert_int_equal(rc.leaf_index, bk.tree_size);
+    lh_receipt_free(&rc);
+    snprintf(copy, sizeof copy, "%s/second-backup.mdb", d.dir);
+    lh_backup_result bk2;
+    assert_rc(lh_backup(c, copy, &bk2, &err), 0, &err);
+    assert_int_equal(bk2.tree_size, bk.tree_size + 1);
+    lh_backup_result_free(&bk2);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&r, SIGTERM)), 0);
+
+    lh_entries_free(&before);
+    lh_entries_free(&after);
+    lh_backup_result_free(&bk);
+    lh_backup_result_free(&bk);
+    lh_backup_result_free(NULL);
+    keyfile_key_free(handler);
+    td_cleanup(&d);
+}
+
+static void test_backup_refusals(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    lh_err err = {{0}};
+    lh_backup_result bk;
+    char path[TD_PATH_MAX + 32], file[TD_PATH_MAX + 32];
+
+    /* A backup never replaces a file. */
+    snprintf(file, sizeof file, "%s/precious", d.dir);
+    write_file(file, "不可覆盖", 0600);
+    assert_rc(lh_backup(c, file, &bk, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, file);
+    assert_msg_has(&err, "exists");
+    size_t len;
+    uint8_t *data = read_file(file, &len);
+    assert_non_null(data);
+    assert_int_equal(len, strlen("不可覆盖"));
+    assert_memory_equal(data, "不可覆盖", len);
+    free(data);
+    /* Nor a directory, nor through a symbolic link, even a dangling one. */
+    assert_rc(lh_backup(c, d.dir, &bk, &err), LH_EINVAL, &err);
+    snprintf(path, sizeof path, "%s/dangling", d.dir);
+    snprintf(file, sizeof file, "%s/not-there", d.dir);
+    assert_int_equal(symlink(file, path), 0);
+    assert_rc(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "exists");
+    assert_false(exists(file));
+
+    /* Relative paths: the library and the daemon refuse them. */
+    assert_rc(lh_backup(c, "backup.mdb", &bk, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "relative");
+    assert_rc(lh_backup(c, NULL, &bk, &err), LH_EINVAL, &err);
+    expect_raw_refusal(&d, false, "backup.mdb", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "relative");
+    expect_raw_refusal(&d, false, "", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "empty");
+    snprintf(path, sizeof path, "%s/b-NULHERE.mdb", d.dir);
+    expect_nul_refused(&d, false, path);
+    snprintf(path, sizeof path, "%s/b-", d.dir);
+    assert_false(exists(path));
+
+    /* Under a missing directory, under a file. */
+    snprintf(path, sizeof path, "%s/missing/b.mdb", d.dir);
+    assert_rc(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "parent directory does not exist");
+    assert_msg_has(&err, "ENOENT");
+    snprintf(path, sizeof path, "%s/precious/b.mdb", d.dir);
+    assert_rc(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
+    assert_msg_has(&err, "ENOTDIR");
+
+    if (geteuid() != 0) {
+        snprintf(path, sizeof path, "%s/readonly", d.dir);
+        assert_int_equal(mkdir(path, 0500), 0);
+        snprintf(file, sizeof file, "%s/readonly/b.mdb", d.dir);
+        assert_rc(lh_backup(c, file, &bk, &err), LH_EINVAL, &err);
+        assert_msg_has(&err, "the daemon's user cannot write");
+        assert_msg_has(&err, "EACCES");
+    }
+
+    lh_checkpoint cp = {0};
+    assert_rc(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    lh_checkpoint_free(&cp);
+    lh_close(c);
+    td_cleanup(&d);
+}
+
+/* Backups, one after the other on their own connection, until told to
+ * stop. Results are checked by the main thread (cmocka's assertions belong
+ * to it). */
+typedef struct backup_loop {
+    const td_daemon *d;
+    atomic_bool stop;
+    int count;
+    int failed_rc;
+    lh_err err;
+    uint64_t sizes[256];
+    uint64_t bytes[256];
+} backup_loop;
+
+static void *backup_thread(void *arg)
+{
+    backup_loop *b = arg;
+    lh_options opts = {.socket_path = b->d->socket, .log_vkey = b->d->vkey, .timeout_ms = 20000};
+    lh_conn *c = NULL;
+    if ((b->failed_rc = lh_connect(&opts, &c, &b->err)) != 0)
+        return NULL;
+    while (b->count < 256 && (b->count < 2 || !atomic_load(&b->stop))) {
+        char path[TD_PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/loop-%d.mdb", b->d->dir, b->count);
+        lh_backup_result r;
+        if ((b->failed_rc = lh_backup(c, path, &r, &b->err)) != 0)
+            break;
+        b->sizes[b->count] = r.tree_size;
+        b->bytes[b->count] = r.bytes;
+        b->count++;
+        lh_backup_result_free(&r);
+    }
+    lh_close(c);
+    return NULL;
+}
+
+static void test_backup_while_appending(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    keyfile_key *handler = enroll_handler(c, &d);
+
+    backup_loop b = {.d = &d};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, backup_thread, &b), 0);
+    /* Every append succeeds while backups run back to back. */
+    append_many(c, handler, 0, 60);
+    atomic_store(&b.stop, true);
+    pthread_join(t, NULL);
+    assert_rc(b.failed_rc, 0, &b.err);
+    assert_true(b.count >= 2);
+    for (int i = 0; i < b.count; i++) {
+        if (i > 0)
+            assert_true(b.sizes[i] >= b.sizes[i - 1]);
+        assert_true(b.sizes[i] >= 2 && b.sizes[i] <= 62);
+        char path[TD_PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/loop-%d.mdb", d.dir, i);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal((uint64_t)st.st_size, b.bytes[i]);
+    }
+
+    /* One connection, three requests in one write: the backup and an
+     * export are answered, and so is the status between them, each with
+     * its id. */
+    char bpath[TD_PATH_MAX + 32], edir[TD_PATH_MAX + 32];
+    snprintf(bpath, sizeof bpath, "%s/pipelined.mdb", d.dir);
+    snprintf(edir, sizeof edir, "%s/pipelined-export", d.dir);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    put_backup(&buf, &len, 7, bpath);
+    Liuhen__StatusRequest sq = LIUHEN__STATUS_REQUEST__INIT;
+    Liuhen__Request req = LIUHEN__REQUEST__INIT;
+    req.id = 8;
+    req.call_case = LIUHEN__REQUEST__CALL_SERVER_STATUS;
+    req.server_status = &sq;
+    put_request(&buf, &len, &req);
+    put_export(&buf, &len, 9, edir);
+    int fd = raw_connect(&d);
+    raw_write(fd, buf, len);
+    free(buf);
+    bool seen[3] = {false, false, false};
+    for (int i = 0; i < 3; i++) {
+        Liuhen__Response *resp = raw_response(fd);
+        assert_true(resp->id >= 7 && resp->id <= 9);
+        assert_false(seen[resp->id - 7]);
+        seen[resp->id - 7] = true;
+        if (resp->status != LIUHEN__STATUS__STATUS_OK)
+            fail_msg("request %d: %d: %s", (int)resp->id, resp->status, resp->message);
+        if (resp->id == 7) {
+            assert_int_equal(resp->result_case, LIUHEN__RESPONSE__RESULT_BACKUP);
+            assert_int_equal(resp->backup->tree_size, 62);
+        } else if (resp->id == 8) {
+            assert_int_equal(resp->result_case, LIUHEN__RESPONSE__RESULT_SERVER_STATUS);
+        } else {
+            assert_int_equal(resp->result_case, LIUHEN__RESPONSE__RESULT_EXPORT);
+            assert_int_equal(resp->export->tree_size, 62);
+        }
+        liuhen__response__free_unpacked(resp, NULL);
+    }
+    close(fd);
+
+    keyfile_key_free(handler);
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
+/* A client that asks for backups and goes away at once: those not begun
+ * are dropped, the one running finishes (its file is whole), and the
+ * daemon goes on serving. */
+static void test_client_gone(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    char paths[4][TD_PATH_MAX + 32];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    for (int i = 0; i < 4; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/gone-%d.mdb", d.dir, i);
+        put_backup(&buf, &len, (uint64_t)i + 1, paths[i]);
+    }
+    int fd = raw_connect(&d);
+    raw_write(fd, buf, len);
+    free(buf);
+    close(fd);
+
+    /* A backup from another client waits for whatever still runs, so when
+     * it is answered the others are over. */
+    lh_conn *c = connect_to(&d, NULL);
+    char last[TD_PATH_MAX + 32];
+    snprintf(last, sizeof last, "%s/after.mdb", d.dir);
+    lh_backup_result bk;
+    lh_err err = {{0}};
+    assert_rc(lh_backup(c, last, &bk, &err), 0, &err);
+    lh_backup_result_free(&bk);
+    for (int i = 0; i < 4; i++) {
+        struct stat st;
+        if (lstat(paths[i], &st) != 0)
+            continue;
+        assert_true(S_ISREG(st.st_mode) && st.st_size > 0);
+        assert_int_equal(st.st_mode & 07777, 0600);
+    }
+    lh_close(c);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    td_cleanup(&d);
+}
+
+/* SIGTERM with slow calls in flight: each is answered, OK when it was
+ * carried out (and then it is complete on disk) or UNAVAILABLE when it
+ * was not begun (and then nothing is on disk), and the daemon exits 0. */
+#define STOP_CALLS 16
+#define STOP_MARK  99
+
+static void test_shutdown_with_slow_calls(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    td_start(&d, NULL);
+    lh_conn *c = connect_to(&d, NULL);
+    keyfile_key *handler = enroll_handler(c, &d);
+    append_many(c, handler, 0, 10);
+    lh_close(c);
+
+    /* Backups with an export among them, then a status request: the daemon
+     * answers the status at once, which shows that it has read (and
+     * queued) every call before it. They run one at a time, so when the
+     * signal comes most are still waiting. */
+    char paths[STOP_CALLS][TD_PATH_MAX + 48];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    for (int i = 0; i < STOP_CALLS; i++) {
+        if (i == 1) {
+            snprintf(paths[i], sizeof paths[i], "%s/stop-export", d.dir);
+            put_export(&buf, &len, (uint64_t)i + 1, paths[i]);
+        } else {
+            snprintf(paths[i], sizeof paths[i], "%s/stop-%d.mdb", d.dir, i);
+            put_backup(&buf, &len, (uint64_t)i + 1, paths[i]);
+        }
+    }
+    Liuhen__StatusRequest sq = LIUHEN__STATUS_REQUEST__INIT;
+    Liuhen__Request req = LIUHEN__REQUEST__INIT;
+    req.id = STOP_MARK;
+    req.call_case = LIUHEN__REQUEST__CALL_SERVER_STATUS;
+    req.server_status = &sq;
+    put_request(&buf, &len, &req);
+    int fd = raw_connect(&d);
+    raw_write(fd, buf, len);
+    free(buf);
+
+    Liuhen__Response *resps[STOP_CALLS] = {NULL};
+    bool signalled = false;
+    int answered = 0, unavailable = 0;
+    while (answered < STOP_CALLS) {
+        Liuhen__Response *resp = raw_response(fd);
+        if (resp->id == STOP_MARK) {
+            assert_false(signalled);
+            assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_OK);
+            liuhen__response__free_unpacked(resp, NULL);
+            assert_int_equal(kill(d.pid, SIGTERM), 0);
+            signalled = true;
+            continue;
+        }
+        assert_true(resp->id >= 1 && resp->id <= STOP_CALLS);
+        assert_null(resps[resp->id - 1]);
+        resps[resp->id - 1] = resp;
+        answered++;
+    }
+    assert_true(signalled);
+    /* Nothing more comes: the connection closes once all is answered. */
+    uint8_t b;
+    assert_false(raw_read(fd, &b, 1));
+    close(fd);
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+
+    for (int i = 0; i < STOP_CALLS; i++) {
+        Liuhen__Response *resp = resps[i];
+        /* An export is complete when its checkpoint is there. */
+        char export_cp[sizeof paths[0] + 16];
+        snprintf(export_cp, sizeof export_cp, "%s/checkpoint", paths[1]);
+        const char *path = i == 1 ? export_cp : paths[i];
+        if (resp->status == LIUHEN__STATUS__STATUS_OK) {
+            struct stat st;
+            assert_int_equal(stat(path, &st), 0);
+            if (i != 1)
+                assert_int_equal((uint64_t)st.st_size, resp->backup->bytes);
+        } else {
+            if (resp->status != LIUHEN__STATUS__STATUS_UNAVAILABLE)
+                fail_msg("request %d: %d: %s", i + 1, resp->status, resp->message);
+            assert_non_null(strstr(resp->message, "stopping"));
+            assert_false(exists(paths[i]));
+            unavailable++;
+        }
+        liuhen__response__free_unpacked(resp, NULL);
+    }
+    /* Each call takes milliseconds, the signal microseconds: the waiting
+     * ones were refused rather than carried out. */
+    assert_true(unavailable > 0);
+    keyfile_key_free(handler);
+    td_cleanup(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_export_verifies),          cmocka_unit_test(test_export_refusals),
+        cmocka_unit_test(test_backup_restores),          cmocka_unit_test(test_backup_refusals),
+        cmocka_unit_test(test_backup_while_appending),   cmocka_unit_test(test_client_gone),
+        cmocka_unit_test(test_shutdown_with_slow_calls),
+    };
+    return cmocka_run_group_tests_name("export", tests, NULL, NULL);
+}
