@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,6 +320,45 @@ static void test_backup(void **state)
     store_close(st);
 }
 
+/* A copy into an open file (liuhend's Backup call) is a complete store once
+ * placed as data.mdb of a directory. */
+static void test_backup_fd(void **state)
+{
+    (void)state;
+    store *st;
+    lh_err err;
+    assert_int_equal(store_open(&st, dir, 0, &err), 0);
+    assert_int_equal(append_leaves(st, 0, 700), 0);
+    char copy_dir[128], copy_file[160];
+    snprintf(copy_dir, sizeof copy_dir, "%s/restored", dir);
+    assert_int_equal(mkdir(copy_dir, 0700), 0);
+    snprintf(copy_file, sizeof copy_file, "%s/data.mdb", copy_dir);
+    int fd = open(copy_file, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(store_backup_fd(st, fd, &err), 0);
+    assert_int_equal(fsync(fd), 0);
+    close(fd);
+    store_close(st);
+
+    assert_int_equal(store_open(&st, copy_dir, 0, &err), 0);
+    store_txn *r;
+    assert_int_equal(store_read_begin(st, &r), 0);
+    uint64_t size;
+    assert_int_equal(store_get_size(r, &size), 0);
+    assert_int_equal(size, 700);
+    const uint8_t *leaf;
+    size_t len;
+    assert_int_equal(store_get_leaf(r, 699, &leaf, &len), 0);
+    assert_memory_equal(leaf, "leaf-699", len);
+    store_txn_end(r);
+    store_close(st);
+
+    /* A descriptor that cannot be written is an error, not a crash. */
+    assert_int_equal(store_open(&st, dir, 0, &err), 0);
+    assert_int_not_equal(store_backup_fd(st, -1, &err), 0);
+    store_close(st);
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -336,6 +376,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_heads_cases_keylog_checkpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_growth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_fd, setup, teardown),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
