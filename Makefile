@@ -158,11 +158,11 @@ unit-test: $(LIUHEND) $(TOOLS) $(EXAMPLES) $(TEST_BIN)
 # `make run`: a demo log in ./var/, liuhend in the foreground (scripts/run.sh).
 run: deps
 	$(MAKE) all
-	bash scripts/run.sh
+	BUILD=$(BUILD) bash scripts/run.sh
 
 # `make demo`: a scenario in Chinese against `make run`'s daemon, or its own.
 demo: all
-	bash scripts/demo.sh
+	BUILD=$(BUILD) bash scripts/demo.sh
 
 asan-test:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -235,11 +235,14 @@ $(BUILD)/fuzz/gen_corpus: tests/fuzz/gen_corpus.c $(LIB_A) $(PROTO_H) $(wildcard
 fuzz-corpus: $(BUILD)/fuzz/gen_corpus
 	$(BUILD)/fuzz/gen_corpus
 
+FORMAT_SRC = $(wildcard client/*.[ch] daemon/*.[ch] tools/*/*.[ch] tests/*.c tests/util/*.[ch] \
+               tests/fuzz/*.[ch] docs/examples/*.c)
+
 format:
-	clang-format -i client/*.[ch] tests/*.c $(wildcard daemon/*.[ch] tools/*.c tests/util/*.[ch])
+	clang-format -i $(FORMAT_SRC)
 
 format-check:
-	clang-format --dry-run --Werror client/*.[ch] tests/*.c $(wildcard daemon/*.[ch] tools/*.c tests/util/*.[ch])
+	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf $(BUILD) build

@@ -914,12 +914,9 @@ static void test_header_fields(void **state)
     n = split_secret(etext, len, comment, sizeof comment, bin);
     static const struct {
         uint64_t ops, mem;
-    } limits[] = {{0, 8192},
-                  {crypto_pwhash_argon2id_OPSLIMIT_MODERATE + 1, 8192},
-                  {1, 8191},
-                  {1, crypto_pwhash_argon2id_MEMLIMIT_MODERATE + 1},
-                  {16, 1ull << 30},
-                  {UINT64_MAX, 8192}};
+    } limits[] = {{0, 8192},        {crypto_pwhash_argon2id_OPSLIMIT_MODERATE + 1, 8192},
+                  {1, 8191},        {1, crypto_pwhash_argon2id_MEMLIMIT_MODERATE + 1},
+                  {16, 1ull << 30}, {UINT64_MAX, 8192}};
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
         memcpy(t, bin, n);
         tu_put_be64(t + OFF_OPS, limits[i].ops);
