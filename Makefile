@@ -169,6 +169,8 @@ asan-test:
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-test fuzz-smoke
 
 check: deps
+	@if command -v clang-format >/dev/null; then $(MAKE) format-check; \
+	 else echo "check: clang-format not installed: formatting not checked"; fi
 	$(MAKE) all
 	$(MAKE) unit-test
 	$(MAKE) asan-test
