@@ -26,7 +26,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +39,7 @@
 #include "keystate.h"
 #include "log.h"
 #include "note.h"
+#include "passphrase.h"
 #include "publish.h"
 #include "sequencer.h"
 #include "server.h"
@@ -57,7 +57,6 @@
 #define MAX_FRAME ((uint32_t)64 << 20)
 
 #define DEFAULT_INTERVAL 60
-#define PASSPHRASE_MAX   1024
 
 /* File names inside the data directory. */
 #define KEY_FILE    "log.key"
@@ -205,160 +204,26 @@ static int64_t now_ms(void)
 }
 
 /* ------------------------------------------------------------------------
- * Passphrases: kept in sodium_malloc'd memory and wiped when freed.
+ * Passphrases (client/passphrase.h: --passphrase-file, else
+ * LIUHEN_PASSPHRASE, removed from the environment at once so that the
+ * publish hook never inherits it, else the terminal).
  */
 
-/* Read one line from the terminal without echo. */
-static int read_tty_line(const char *prompt, char *buf, size_t cap)
-{
-    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    struct termios old, quiet;
-    if (tcgetattr(fd, &old) != 0) {
-        int e = errno;
-        close(fd);
-        return -e;
-    }
-    quiet = old;
-    quiet.c_lflag &= ~(tcflag_t)ECHO;
-    quiet.c_lflag |= ECHONL;
-    if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
-        int e = errno;
-        close(fd);
-        return -e;
-    }
-    size_t n = 0;
-    int rc = 0;
-    for (;;) {
-        char ch;
-        ssize_t r = read(fd, &ch, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            rc = r < 0 ? -errno : LH_EPARSE;
-            break;
-        }
-        if (ch == '\n' || ch == '\r')
-            break;
-        if (n + 1 >= cap) {
-            rc = LH_ETOOBIG;
-            break;
-        }
-        buf[n++] = ch;
-    }
-    buf[n] = '\0';
-    tcsetattr(fd, TCSAFLUSH, &old);
-    close(fd);
-    return rc;
-}
-
-/* Read the first line of a passphrase file, which must be private. */
-static int read_passphrase_file(const char *path, char *buf, size_t cap)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        log_error("passphrase file %s: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        log_error("passphrase file %s: not a regular file", path);
-        close(fd);
-        return -1;
-    }
-    if ((st.st_mode & 077) != 0) {
-        log_error("passphrase file %s is accessible by others (mode %04o): chmod 600 %s", path,
-                  (unsigned)(st.st_mode & 07777), path);
-        close(fd);
-        return -1;
-    }
-    size_t n = 0;
-    while (n + 1 < cap) {
-        ssize_t r = read(fd, buf + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            log_error("passphrase file %s: %s", path, strerror(errno));
-            close(fd);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    buf[n] = '\0';
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return 0;
-}
-
-/*
- * Get a passphrase: --passphrase-file, else LIUHEN_PASSPHRASE (removed from
- * the environment at once, so that the publish hook never inherits it),
- * else the terminal (twice when `confirm`). Returns sodium_malloc'd memory
- * to free with sodium_free(), or NULL after logging why.
- */
+/* A passphrase in sodium_malloc'd memory, to free with passphrase_free(), or
+ * NULL after logging why. */
 static char *get_passphrase(const char *file, bool confirm, const char *what)
 {
-    char *pass = sodium_malloc(PASSPHRASE_MAX + 1);
-    if (pass == NULL) {
-        log_error("out of secure memory for the passphrase");
+    char *pass = NULL;
+    lh_err err = {{0}};
+    int rc = passphrase_get(file, confirm, what, &pass, &err);
+    if (rc != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        if (confirm && rc == LH_EPASSPHRASE)
+            log_error("(use --no-passphrase at init for a log key protected by its file mode "
+                      "alone)");
         return NULL;
     }
-    const char *env = getenv("LIUHEN_PASSPHRASE");
-    if (file != NULL) {
-        if (read_passphrase_file(file, pass, PASSPHRASE_MAX + 1) != 0)
-            goto fail;
-    } else if (env != NULL) {
-        size_t n = strlen(env);
-        if (n > PASSPHRASE_MAX) {
-            log_error("LIUHEN_PASSPHRASE is longer than %d bytes", PASSPHRASE_MAX);
-            goto fail;
-        }
-        memcpy(pass, env, n + 1);
-        sodium_memzero((char *)env, n);
-        unsetenv("LIUHEN_PASSPHRASE");
-    } else {
-        char prompt[256];
-        snprintf(prompt, sizeof prompt, "Passphrase for %s: ", what);
-        int rc = read_tty_line(prompt, pass, PASSPHRASE_MAX + 1);
-        if (rc == -ENXIO || rc == -ENOENT || rc == -ENOTTY || rc == -EACCES) {
-            log_error("%s needs a passphrase and none can be had: give --passphrase-file FILE "
-                      "or LIUHEN_PASSPHRASE, or run liuhend on a terminal",
-                      what);
-            goto fail;
-        }
-        if (rc != 0) {
-            log_error("cannot read the passphrase for %s from the terminal: %s", what,
-                      lh_strerror(rc));
-            goto fail;
-        }
-        if (confirm) {
-            char *again = sodium_malloc(PASSPHRASE_MAX + 1);
-            if (again == NULL) {
-                log_error("out of secure memory for the passphrase");
-                goto fail;
-            }
-            rc = read_tty_line("Same passphrase again: ", again, PASSPHRASE_MAX + 1);
-            bool same = rc == 0 && strcmp(pass, again) == 0;
-            sodium_free(again);
-            if (!same) {
-                log_error("the two passphrases for %s differ: nothing was written", what);
-                goto fail;
-            }
-        }
-    }
-    if (pass[0] == '\0') {
-        log_error("the passphrase for %s is empty (use --no-passphrase at init for an "
-                  "unencrypted key)",
-                  what);
-        goto fail;
-    }
     return pass;
-fail:
-    sodium_free(pass);
-    return NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -868,7 +733,7 @@ out:
     store_close(st);
     keyfile_key_free(key);
     if (pass != NULL)
-        sodium_free(pass);
+        passphrase_free(pass);
     if (result != 0)
         init_cleanup(dir, created);
     free(key_path);
@@ -1141,7 +1006,7 @@ static int cmd_run(int argc, char **argv)
         goto out;
     rc = keyfile_read_secret(key_path, pass, &key, &err);
     if (pass != NULL) {
-        sodium_free(pass);
+        passphrase_free(pass);
         pass = NULL;
     }
     if (rc != 0) {

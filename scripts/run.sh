@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# scripts/run.sh — `make run`: a demonstration log in ./var/, served by
+# liuhend in the foreground on ./var/liuhen.sock.
+#
+# On first use it creates, relative to the repository root:
+#   var/admin.key, var/admin.pub  the first admin's key pair, UNENCRYPTED
+#                                 (holder 管理员): for demonstration only
+#   var/data/                     the log (`liuhend init`), with log.vkey
+#   var/publish/                  the C2SP tiles directory liuhend publishes
+# and every later run reuses them. Extra arguments go to liuhend
+# (e.g. `bash scripts/run.sh --log-level debug`).
+#
+# Environment: LIUHEN_VAR (default var) puts the layout elsewhere, which
+# the tests use to run a daemon without touching the repository's var/;
+# BUILD (default build) is where the binaries are.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+VAR=${LIUHEN_VAR:-var}
+LIUHEN=$BUILD/bin/liuhen
+LIUHEND=$BUILD/bin/liuhend
+ORIGIN=demo.liuhen.local/log
+
+die() {
+    echo "run: $*" >&2
+    exit 1
+}
+
+for bin in "$LIUHEN" "$LIUHEND"; do
+    [ -x "$bin" ] || die "$bin is missing: build it first with \`make\`"
+done
+
+# Everything under var/ is private to this user: liuhend refuses a data
+# directory or a log key that others can read, and the admin key is in
+# the clear.
+umask 077
+mkdir -p "$VAR"
+
+if [ ! -e "$VAR/admin.key" ]; then
+    [ ! -e "$VAR/admin.pub" ] ||
+        die "$VAR/admin.pub exists without $VAR/admin.key: remove $VAR/ to start a new demo log"
+    [ ! -e "$VAR/data" ] ||
+        die "$VAR/data exists without $VAR/admin.key: remove $VAR/ to start a new demo log"
+    # keygen's own warning about the unencrypted key is replaced by the
+    # louder one below; its output is shown only if it fails.
+    if ! out=$("$LIUHEN" keygen --out "$VAR/admin" --holder 管理员 --no-passphrase 2>&1); then
+        echo "$out" >&2
+        die "cannot make the demo admin key $VAR/admin.key"
+    fi
+    cat >&2 <<EOF
+
+  ************************************************************************
+  *  WARNING: $VAR/admin.key is an UNENCRYPTED admin key, made for this
+  *  demonstration only. Whoever can read it can enrol and revoke keys
+  *  in this log. Never use it, or this log, for real records: for a real
+  *  log make a passphrase-protected admin key (\`liuhen keygen\`) and run
+  *  \`liuhend init\` as shown in README.md.
+  *  警告：$VAR/admin.key 为未加密的演示管理员密钥，仅供演示使用。
+  ************************************************************************
+
+EOF
+fi
+
+if [ ! -e "$VAR/data" ]; then
+    "$LIUHEND" init --data "$VAR/data" --origin "$ORIGIN" --admin "$VAR/admin.pub" \
+        --no-passphrase --log-level warn >/dev/null
+    echo "run: created a new log $ORIGIN in $VAR/data" >&2
+    # A client remembers the last checkpoint it verified of each origin, to
+    # catch a log that shows two histories. A new demo log has the old
+    # one's origin but another key, so the remembered checkpoint would be
+    # taken for a fork: set it aside, kept for inspection, not deleted.
+    state=${LIUHEN_STATE:-${XDG_STATE_HOME:-$HOME/.local/state}/liuhen/${ORIGIN//\//_}.checkpoint}
+    if [ -e "$state" ]; then
+        aside="$state.old-$(date +%Y%m%d%H%M%S)"
+        mv "$state" "$aside"
+        echo "run: the checkpoint remembered from an earlier demo log is set aside as $aside" >&2
+    fi
+fi
+[ -s "$VAR/data/log.vkey" ] ||
+    die "$VAR/data holds no log.vkey: it is not a log made by \`liuhend init\`; remove $VAR/ to start again"
+[ -d "$VAR/publish" ] || mkdir -m 0755 "$VAR/publish"
+
+vkey=$(head -n 1 "$VAR/data/log.vkey")
+cat <<EOF
+liuhen (留痕) demonstration log
+  socket              $VAR/liuhen.sock
+  log verifier key    $vkey
+                      (in $VAR/data/log.vkey: everything a client receives is verified with it)
+  checkpoints         published every 10 s and at stop in $VAR/publish/ (C2SP tlog-tiles;
+                      the latest signed checkpoint is $VAR/publish/checkpoint)
+  admin key           $VAR/admin.key (unencrypted, demonstration only)
+
+From another terminal, in $(pwd):
+EOF
+if [ "$VAR" != var ]; then
+    cat <<EOF
+  export LIUHEN_SOCKET=$VAR/liuhen.sock LIUHEN_LOG_KEY=$VAR/data/log.vkey
+EOF
+fi
+printf '  %-36s %s\n' \
+    "$LIUHEN status" "tree size, last checkpoint and publication, connections" \
+    "$LIUHEN keys" "who is enrolled, with which roles" \
+    "make demo" "a scenario in Chinese: records of several kinds, a case timeline" \
+    "README.md, \"Walkthrough\"" "every command, step by step"
+cat <<EOF
+
+Stop with Ctrl-C: liuhend answers what is in flight, publishes a final checkpoint and exits.
+EOF
+
+exec "$LIUHEND" --data "$VAR/data" --socket "$VAR/liuhen.sock" --publish "$VAR/publish" \
+    --checkpoint-interval 10 "$@"

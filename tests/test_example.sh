@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# tests/test_example.sh — runs docs/examples/append.c (built by `make` into
+# $BUILD/examples/append) against a real liuhend: the example in README.md
+# must append a record, print a receipt that the CLI's own proof agrees
+# with, and fail cleanly, with the documented exit status, when it cannot.
+#
+# The daemon runs on a fresh layout in a temporary directory (scripts/run.sh
+# with LIUHEN_VAR), never on the repository's var/. Run from anywhere;
+# BUILD (default build) names the build directory, relative to the root.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+LIUHEN=$ROOT/$BUILD/bin/liuhen
+APPEND=$ROOT/$BUILD/examples/append
+
+passed=0
+failed=0
+ok() {
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $1" >&2
+}
+# check NAME COMMAND...: a check that passes when the command succeeds.
+check() {
+    local name=$1
+    shift
+    if "$@"; then ok "$name"; else fail "$name"; fi
+}
+# has NAME PATTERN COMMAND...: the command succeeds and its output holds
+# the (grep) pattern.
+has() {
+    local name=$1 pattern=$2 out
+    shift 2
+    if out=$("$@" 2>&1) && grep -q -- "$pattern" <<<"$out"; then
+        ok "$name"
+    else
+        fail "$name: no '$pattern' in: $out"
+    fi
+}
+
+for bin in "$LIUHEN" "$APPEND" "$ROOT/$BUILD/bin/liuhend"; do
+    if [ ! -x "$bin" ]; then
+        echo "example: $bin is missing: run \`make\` first" >&2
+        exit 1
+    fi
+done
+
+TMP=$(mktemp -d)
+VAR=$TMP/var
+DAEMON_PID=
+cleanup() {
+    if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+        kill -KILL "$DAEMON_PID" 2>/dev/null || true
+        wait "$DAEMON_PID" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# No setting of the caller's may leak in: the state file (which remembers
+# the demo origin's last checkpoint) lives in the temporary directory too.
+unset LIUHEN_SOCKET LIUHEN_LOG_KEY LIUHEN_STATE LIUHEN_PASSPHRASE
+export XDG_STATE_HOME=$TMP/state
+export LIUHEN_SOCKET=$VAR/liuhen.sock LIUHEN_LOG_KEY=$VAR/data/log.vkey
+
+# Start liuhend as `make run` does, in the background, and wait until it
+# answers (at most 20 s: ASan builds start slowly).
+LIUHEN_VAR=$VAR BUILD=$BUILD bash scripts/run.sh >"$TMP/run.log" 2>&1 &
+DAEMON_PID=$!
+for _ in $(seq 200); do
+    if "$LIUHEN" status >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$DAEMON_PID" 2>/dev/null; then break; fi
+    sleep 0.1
+done
+if ! "$LIUHEN" status >/dev/null 2>"$TMP/status.err"; then
+    echo "example: the daemon did not start:" >&2
+    cat "$TMP/run.log" "$TMP/status.err" >&2
+    exit 1
+fi
+
+# A handler's key, unencrypted (an encrypted one needs LIUHEN_PASSPHRASE,
+# which the example reads as well), enrolled by the demo admin.
+"$LIUHEN" keygen --out "$TMP/wang" --holder 王明 --no-passphrase >/dev/null 2>&1
+"$LIUHEN" enroll --key "$VAR/admin.key" --pub "$TMP/wang.pub" --roles handler \
+    --holder 王明 --unit 执法支队 >/dev/null
+
+# 1. The example appends and prints a verified receipt as JSON.
+rc=0
+"$APPEND" "$VAR/liuhen.sock" "$VAR/data/log.vkey" "$TMP/wang.key" QJ-EX-1 \
+    "离退休干部刘某来电为当事人说情" >"$TMP/receipt.json" 2>"$TMP/append.err" || rc=$?
+check "append exits 0" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || cat "$TMP/append.err" >&2
+for member in leaf_index leaf_hash integrated_at tree_size audit_path checkpoint; do
+    check "receipt has $member" grep -q "\"$member\"" "$TMP/receipt.json"
+done
+index=$(sed -n 's/^ *"leaf_index": *\([0-9][0-9]*\).*/\1/p' "$TMP/receipt.json")
+hash=$(sed -n 's/^ *"leaf_hash": *"\([^"]*\)".*/\1/p' "$TMP/receipt.json")
+check "receipt leaf_index is the third entry (after two enrolments)" [ "$index" = 2 ]
+check "receipt checkpoint is a note of this log" grep -q '"checkpoint": "demo.liuhen.local/log\\n' \
+    "$TMP/receipt.json"
+
+# 2. The log agrees: the record is there, with its text, and the CLI's own
+# verified inclusion proof is for the receipt's leaf hash.
+has "get shows the text" "离退休干部刘某来电为当事人说情" "$LIUHEN" get "$index"
+has "prove --index gives the receipt's leaf hash" "\"leaf_hash\": *\"$hash\"" \
+    "$LIUHEN" --json prove --index "$index"
+has "prove --hash finds the receipt's index" "\"leaf_index\": *$index\\b" \
+    "$LIUHEN" --json prove --hash "$hash"
+
+# 3. The state file: with LIUHEN_STATE the example remembers the checkpoint.
+rc=0
+LIUHEN_STATE=$TMP/example.state "$APPEND" "$VAR/liuhen.sock" "$VAR/data/log.vkey" \
+    "$TMP/wang.key" QJ-EX-1 "第二条记录" >/dev/null 2>"$TMP/append.err" || rc=$?
+check "second append exits 0" [ "$rc" -eq 0 ]
+check "LIUHEN_STATE holds the checkpoint" grep -q '^demo.liuhen.local/log$' "$TMP/example.state"
+
+# 4. Failures: a clear message on stderr and the documented exit status.
+expect_fail() {
+    local name=$1 want=$2 pattern=$3
+    shift 3
+    local got=0
+    "$@" >"$TMP/out" 2>"$TMP/err" || got=$?
+    if [ "$got" -eq "$want" ] && grep -q -- "$pattern" "$TMP/err" && [ ! -s "$TMP/out" ]; then
+        ok "$name (exit $got: $(head -c 160 "$TMP/err"))"
+    else
+        fail "$name: exit $got, wanted $want with '$pattern' on stderr; stderr was: $(cat "$TMP/err")"
+    fi
+}
+expect_fail "usage" 2 "usage: append" "$APPEND" "$VAR/liuhen.sock"
+expect_fail "missing key file" 3 "$TMP/nokey.key" \
+    "$APPEND" "$VAR/liuhen.sock" "$VAR/data/log.vkey" "$TMP/nokey.key" QJ-EX-1 text
+expect_fail "missing log key file" 3 "$TMP/no.vkey" \
+    "$APPEND" "$VAR/liuhen.sock" "$TMP/no.vkey" "$TMP/wang.key" QJ-EX-1 text
+expect_fail "daemon not running" 3 "$TMP/none.sock" \
+    "$APPEND" "$TMP/none.sock" "$VAR/data/log.vkey" "$TMP/wang.key" QJ-EX-1 text
+"$LIUHEN" keygen --out "$TMP/stranger" --holder 外人 --no-passphrase >/dev/null 2>&1
+expect_fail "key not enrolled" 1 "UNKNOWN_KEY\|not enrolled" \
+    "$APPEND" "$VAR/liuhen.sock" "$VAR/data/log.vkey" "$TMP/stranger.key" QJ-EX-1 text
+expect_fail "case id with a space" 1 "case_id" \
+    "$APPEND" "$VAR/liuhen.sock" "$VAR/data/log.vkey" "$TMP/wang.key" "QJ EX" text
+# Another log's key: the daemon's checkpoints do not verify with it.
+"$LIUHEN" keygen --out "$TMP/other" --holder demo.liuhen.local/log --no-passphrase >/dev/null 2>&1
+expect_fail "another log's key" 1 "." \
+    "$APPEND" "$VAR/liuhen.sock" "$TMP/other.pub" "$TMP/wang.key" QJ-EX-1 text
+# An encrypted key without LIUHEN_PASSPHRASE is refused before anything is sent.
+LIUHEN_PASSPHRASE=示例口令 "$LIUHEN" keygen --out "$TMP/enc" --holder 加密 >/dev/null
+expect_fail "encrypted key, no passphrase" 1 "passphrase" \
+    "$APPEND" "$VAR/liuhen.sock" "$VAR/data/log.vkey" "$TMP/enc.key" QJ-EX-1 text
+expect_fail "encrypted key, wrong passphrase" 1 "passphrase" \
+    env LIUHEN_PASSPHRASE=错误 "$APPEND" "$VAR/liuhen.sock" "$VAR/data/log.vkey" \
+    "$TMP/enc.key" QJ-EX-1 text
+
+# 5. The daemon stops cleanly on SIGTERM.
+kill -TERM "$DAEMON_PID"
+rc=0
+wait "$DAEMON_PID" || rc=$?
+DAEMON_PID=
+check "liuhend exits 0 on SIGTERM" [ "$rc" -eq 0 ]
+
+echo "example: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

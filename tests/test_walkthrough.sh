@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# tests/test_walkthrough.sh — runs README.md's "Walkthrough" exactly as a
+# new user would copy it, so that it cannot rot.
+#
+# The walkthrough is the one fenced block of README.md that opens with
+# "```sh" and whose first line is the comment "# walkthrough". It is
+# written for the repository root with `make run` going: binaries as
+# build/bin/liuhen, the demo layout in var/. Here it runs in a temporary
+# root where build/ is a link to this build ($BUILD, default build) and
+# var/ is a fresh layout served by a liuhend of its own (scripts/run.sh with
+# LIUHEN_VAR), so the repository's var/ is never touched. The block runs
+# under `bash -euo pipefail`: any failing command fails the test.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+LIUHEN=$ROOT/$BUILD/bin/liuhen
+
+passed=0
+failed=0
+ok() {
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $1" >&2
+}
+# expect NAME PATTERN: the walkthrough's output holds the (grep) pattern.
+expect() {
+    if grep -q -- "$2" "$TMP/out"; then ok "$1"; else fail "$1: no '$2' in its output"; fi
+}
+
+for bin in "$LIUHEN" "$ROOT/$BUILD/bin/liuhend"; do
+    if [ ! -x "$bin" ]; then
+        echo "walkthrough: $bin is missing: run \`make\` first" >&2
+        exit 1
+    fi
+done
+
+TMP=$(mktemp -d)
+DAEMON_PID=
+cleanup() {
+    if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+        kill -KILL "$DAEMON_PID" 2>/dev/null || true
+        wait "$DAEMON_PID" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# The block: from the line "```sh" followed by "# walkthrough" to the
+# closing "```".
+awk '
+    inblock && /^```/ { exit }
+    inblock { print; next }
+    pending { if ($0 ~ /^# walkthrough/) { inblock = 1; print; next } pending = 0 }
+    /^```sh[[:space:]]*$/ { pending = 1 }
+' README.md >"$TMP/walkthrough.sh"
+if [ ! -s "$TMP/walkthrough.sh" ]; then
+    echo "walkthrough: README.md has no \`\`\`sh block starting with '# walkthrough'" >&2
+    exit 1
+fi
+ok "README.md has the walkthrough ($(wc -l <"$TMP/walkthrough.sh") lines)"
+
+# A root like the repository's, as far as the walkthrough can tell.
+mkdir "$TMP/root"
+ln -s "$ROOT/$BUILD" "$TMP/root/build"
+ln -s "$TMP/var" "$TMP/root/var"
+
+# Nothing of the caller's environment may change what the block does; the
+# state file of the demo origin lives in the temporary directory.
+unset LIUHEN_SOCKET LIUHEN_LOG_KEY LIUHEN_STATE LIUHEN_PASSPHRASE
+export XDG_STATE_HOME=$TMP/state
+export TMPDIR=$TMP
+
+LIUHEN_VAR=$TMP/var BUILD=$BUILD bash scripts/run.sh >"$TMP/run.log" 2>&1 &
+DAEMON_PID=$!
+for _ in $(seq 200); do
+    if "$LIUHEN" --socket "$TMP/var/liuhen.sock" --log-key "$TMP/var/data/log.vkey" \
+        status >/dev/null 2>&1; then
+        break
+    fi
+    if ! kill -0 "$DAEMON_PID" 2>/dev/null; then break; fi
+    sleep 0.1
+done
+if ! "$LIUHEN" --socket "$TMP/var/liuhen.sock" --log-key "$TMP/var/data/log.vkey" \
+    status >/dev/null 2>"$TMP/status.err"; then
+    echo "walkthrough: the daemon did not start:" >&2
+    cat "$TMP/run.log" "$TMP/status.err" >&2
+    exit 1
+fi
+ok "liuhend started on a fresh var/"
+
+rc=0
+(cd "$TMP/root" && bash -euo pipefail "$TMP/walkthrough.sh") >"$TMP/out" 2>&1 </dev/null || rc=$?
+if [ "$rc" -eq 0 ]; then
+    ok "the walkthrough runs to the end (exit 0)"
+else
+    fail "the walkthrough failed with exit $rc; its output, then liuhend's:"
+    sed 's/^/    /' "$TMP/out" >&2
+    sed 's/^/    liuhend: /' "$TMP/run.log" >&2
+fi
+
+# What a reader is told to look for, step by step.
+expect "the handler is enrolled" "王明"
+expect "the legal section is enrolled" "李华"
+expect "kinds are shown in Chinese" "干预插手记录"
+expect "the complaint is in the timeline" "投诉举报"
+expect "the reply is in the timeline" "答复"
+expect "enum values are shown in Chinese" "电话"
+expect "the receipt JSON has leaf_index" '"leaf_index"'
+expect "the inclusion proof JSON has audit_path" '"audit_path"'
+expect "the consistency proof JSON has consistency" '"consistency"'
+expect "the checkpoint names the log" "demo.liuhen.local/log"
+expect "a wrong value names the field and what it accepts" "interference.manner: 'fax' is not one of"
+expect "a wrong value is a usage error" "exit status 2"
+if compgen -G "$TMP/liuhen-walkthrough.*/export/checkpoint" >/dev/null; then
+    ok "the export is a tiles directory with a checkpoint"
+else
+    fail "no export/checkpoint in the walkthrough's directory"
+fi
+
+kill -TERM "$DAEMON_PID"
+rc=0
+wait "$DAEMON_PID" || rc=$?
+DAEMON_PID=
+if [ "$rc" -eq 0 ]; then ok "liuhend exits 0 on SIGTERM"; else fail "liuhend exited $rc on SIGTERM"; fi
+
+echo "walkthrough: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

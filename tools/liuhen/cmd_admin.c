@@ -1,0 +1,285 @@
+/*
+ * cmd_admin.c — running the log: `liuhen export` (a C2SP tiles directory
+ * for inspectors), `backup` (a hot copy of the store) and `status` (the
+ * daemon's state). Export and backup are written by the daemon, as its
+ * user, on its machine: relative paths are made absolute from the current
+ * directory before they are sent.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "render.h"
+
+/* PATH made absolute from the current directory, into buf. */
+static int absolute(cli *c, const char *opt, const char *path, char *buf, size_t cap)
+{
+    if (path[0] == '\0')
+        return cli_usage(c, "%s: give a path", opt);
+    if (path[0] == '/') {
+        if (strlen(path) >= cap)
+            return cli_usage(c, "%s %s: the path is too long", opt, path);
+        snprintf(buf, cap, "%s", path);
+        return 0;
+    }
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) == NULL)
+        return cli_fail(c, CLI_EXIT_IO, "%s %s: cannot find the current directory: %s", opt, path,
+                        strerror(errno));
+    const char *rel = strncmp(path, "./", 2) == 0 ? path + 2 : path;
+    if ((size_t)snprintf(buf, cap, "%s/%s", cwd, rel) >= cap)
+        return cli_usage(c, "%s %s: the path is too long", opt, path);
+    return 0;
+}
+
+/* Parse the single --to option of export and backup. */
+static int parse_to(cli *c, const cli_command *cmd, int argc, char **argv, const char **to)
+{
+    enum { O_TO = CLI_OPT_FIRST_COMMAND };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"to", required_argument, NULL, O_TO}, {NULL, 0, NULL, 0}};
+    int opt, st = -1;
+    *to = NULL;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == O_TO)
+            *to = optarg;
+        else
+            st = cli_common_option(c, cmd, opt, optarg);
+    }
+    if (st >= 0)
+        return st;
+    if (optind < argc)
+        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
+    if (*to == NULL)
+        return cli_usage(c, "--to is required");
+    return -1;
+}
+
+/* Set o[key] = v, remembering a failure; v's reference is taken either way. */
+static void set(json_t *o, const char *key, json_t *v, bool *ok)
+{
+    if (v == NULL || o == NULL || json_object_set_new(o, key, v) != 0)
+        *ok = false;
+}
+
+static int print_json(cli *c, json_t *o, bool ok)
+{
+    if (!ok) {
+        json_decref(o);
+        return cli_fail(c, CLI_EXIT_IO, "out of memory");
+    }
+    return render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
+}
+
+/* ------------------------------------------------------------------------
+ * export
+ */
+
+static const char export_help[] =
+    "Usage: liuhen export --to DIR\n"
+    "\n"
+    "Have liuhend write a complete C2SP tlog-tiles directory of the log's latest\n"
+    "checkpoint (checkpoint, tile/<L>/<N>, tile/entries/<N>), for inspectors of the\n"
+    "oversight body, who verify it offline without trusting this machine. The\n"
+    "checkpoint it answers is verified; when DIR/checkpoint can be read here it must\n"
+    "be that checkpoint byte for byte.\n"
+    "\n"
+    "Options:\n"
+    "  --to DIR    the directory to write (required): it must not exist (its parent\n"
+    "              must) or be empty. liuhend writes it as its own user; a relative\n"
+    "              path is taken from the current directory\n"
+    "\n"
+    "With --json: {\"directory\", \"tree_size\", \"files\", \"checkpoint\",\n"
+    "\"checked_locally\"}.\n"
+    "\n"
+    "Example:\n"
+    "  liuhen export --to /srv/inspection/2026-05-20\n";
+
+static int run_export(cli *c, int argc, char **argv)
+{
+    const char *to;
+    int st = parse_to(c, &cli_cmd_export, argc, argv, &to);
+    if (st >= 0)
+        return st;
+    char dir[PATH_MAX];
+    if ((st = absolute(c, "--to", to, dir, sizeof dir)) != 0 || (st = cli_connect(c)) != 0)
+        return st;
+    lh_export_result r;
+    lh_err err = {{0}};
+    int rc = lh_export(c->conn, dir, &r, &err);
+    if (rc != 0)
+        return cli_fail_rc(c, rc, &err, NULL);
+    if (c->json) {
+        json_t *o = json_object();
+        bool ok = true;
+        set(o, "directory", json_string(dir), &ok);
+        set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
+        set(o, "files", json_integer((json_int_t)r.files), &ok);
+        set(o, "checkpoint", json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len),
+            &ok);
+        set(o, "checked_locally", json_boolean(r.checked_locally), &ok);
+        st = print_json(c, o, ok);
+    } else {
+        printf("已导出 exported: %s\n", dir);
+        printf("  树大小 tree size: %" PRIu64 " · 文件 files: %" PRIu64 "\n", r.tree_size, r.files);
+        printf("  已验证: 检查点签名%s (verified: the checkpoint's signature%s)\n",
+               r.checked_locally ? "，目录中的检查点与之相同" : "",
+               r.checked_locally ? "; the directory's checkpoint is that one"
+                                 : "; the directory cannot be read from here");
+        printf("Give the directory and the log's verifier key to the inspectors; they check\n"
+               "it offline with liuhen-verify.\n");
+        st = CLI_EXIT_OK;
+    }
+    lh_export_result_free(&r);
+    return st;
+}
+
+const cli_command cli_cmd_export = {
+    "export", run_export, "write a C2SP tiles directory of the log, for inspectors", export_help};
+
+/* ------------------------------------------------------------------------
+ * backup
+ */
+
+static const char backup_help[] =
+    "Usage: liuhen backup --to FILE\n"
+    "\n"
+    "Have liuhend write a hot, compacted copy of its LMDB store while it keeps\n"
+    "serving. The copy holds the whole ledger: keep it private. To restore it, stop\n"
+    "liuhend and put the copy in place of DATA/data.mdb.\n"
+    "\n"
+    "Options:\n"
+    "  --to FILE   the copy to write (required): it must not exist; its directory\n"
+    "              must. liuhend writes it as its own user, mode 0600; a relative path\n"
+    "              is taken from the current directory\n"
+    "\n"
+    "With --json: {\"path\", \"tree_size\", \"bytes\", \"checkpoint\"}.\n"
+    "\n"
+    "Example:\n"
+    "  liuhen backup --to /var/backups/liuhen-2026-05-20.mdb\n";
+
+static int run_backup(cli *c, int argc, char **argv)
+{
+    const char *to;
+    int st = parse_to(c, &cli_cmd_backup, argc, argv, &to);
+    if (st >= 0)
+        return st;
+    char path[PATH_MAX];
+    if ((st = absolute(c, "--to", to, path, sizeof path)) != 0 || (st = cli_connect(c)) != 0)
+        return st;
+    lh_backup_result r;
+    lh_err err = {{0}};
+    int rc = lh_backup(c->conn, path, &r, &err);
+    if (rc != 0)
+        return cli_fail_rc(c, rc, &err, NULL);
+    if (c->json) {
+        json_t *o = json_object();
+        bool ok = true;
+        set(o, "path", json_string(path), &ok);
+        set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
+        set(o, "bytes", json_integer((json_int_t)r.bytes), &ok);
+        set(o, "checkpoint", json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len),
+            &ok);
+        st = print_json(c, o, ok);
+    } else {
+        printf("已备份 backup written: %s\n", path);
+        printf("  大小 size: %" PRIu64 " 字节 bytes · 至少包含 holds at least tree size %" PRIu64
+               "\n",
+               r.bytes, r.tree_size);
+        printf("  已验证: 检查点签名 (verified: the checkpoint's signature)\n");
+        st = CLI_EXIT_OK;
+    }
+    lh_backup_result_free(&r);
+    return st;
+}
+
+const cli_command cli_cmd_backup = {"backup", run_backup,
+                                    "hot copy of the store while liuhend runs", backup_help};
+
+/* ------------------------------------------------------------------------
+ * status
+ */
+
+static const char status_help[] =
+    "Usage: liuhen status\n"
+    "\n"
+    "Show liuhend's state: the log's origin and tree size, the last checkpoint\n"
+    "(verified) and the last publication, connections, appends per second, the\n"
+    "queue of appends waiting, when it started, and the log's verifier key.\n"
+    "\n"
+    "With --json: {\"origin\", \"tree_size\", \"last_checkpoint_at\",\n"
+    "\"last_publish_at\", \"connections\", \"appends_per_second\", \"queue_depth\",\n"
+    "\"started_at\", \"log_vkey\", \"checkpoint\"}, times in unix ms.\n"
+    "\n"
+    "Example:\n"
+    "  liuhen status\n";
+
+static int run_status(cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        st = cli_common_option(c, &cli_cmd_status, opt, optarg);
+    if (st >= 0)
+        return st;
+    if (optind < argc)
+        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
+    if ((st = cli_connect(c)) != 0)
+        return st;
+    lh_server_status s;
+    lh_err err = {{0}};
+    int rc = lh_status(c->conn, &s, &err);
+    if (rc != 0)
+        return cli_fail_rc(c, rc, &err, "status");
+    if (c->json) {
+        json_t *o = json_object();
+        bool ok = true;
+        set(o, "origin", json_string(s.origin), &ok);
+        set(o, "tree_size", json_integer((json_int_t)s.tree_size), &ok);
+        set(o, "last_checkpoint_at", json_integer((json_int_t)s.last_checkpoint_at), &ok);
+        set(o, "last_publish_at", json_integer((json_int_t)s.last_publish_at), &ok);
+        set(o, "connections", json_integer((json_int_t)s.connections), &ok);
+        set(o, "appends_per_second", json_real(s.appends_per_second), &ok);
+        set(o, "queue_depth", json_integer((json_int_t)s.queue_depth), &ok);
+        set(o, "started_at", json_integer((json_int_t)s.started_at), &ok);
+        set(o, "log_vkey", json_string(s.log_vkey), &ok);
+        set(o, "checkpoint",
+            s.checkpoint.note != NULL
+                ? json_stringn((const char *)s.checkpoint.note, s.checkpoint.note_len)
+                : json_null(),
+            &ok);
+        st = print_json(c, o, ok);
+    } else {
+        char t[RENDER_TIME_MAX];
+        printf("liuhend 状态 status: %s\n", s.origin);
+        printf("  树大小 tree size: %" PRIu64 "\n", s.tree_size);
+        if (s.checkpoint.note != NULL)
+            printf("  最近检查点 last checkpoint: %s (tree size %" PRIu64 ", 已验证 verified)\n",
+                   render_time(s.last_checkpoint_at, t), s.checkpoint.size);
+        else
+            printf("  最近检查点 last checkpoint: 无 none\n");
+        if (s.last_publish_at != 0)
+            printf("  最近发布 last publication: %s\n", render_time(s.last_publish_at, t));
+        else
+            printf(
+                "  最近发布 last publication: 从未 never (no --publish directory, or not yet)\n");
+        printf("  连接数 connections: %" PRIu32 "\n", s.connections);
+        printf("  每秒追加 appends per second: %.1f\n", s.appends_per_second);
+        printf("  队列深度 queue depth: %" PRIu32 "\n", s.queue_depth);
+        printf("  启动于 started: %s\n", render_time(s.started_at, t));
+        if (s.log_vkey[0] != '\0')
+            printf("  日志验证密钥 log verifier key: %s\n", s.log_vkey);
+        st = CLI_EXIT_OK;
+    }
+    lh_server_status_free(&s);
+    return st;
+}
+
+const cli_command cli_cmd_status = {"status", run_status,
+                                    "liuhend's state: tree size, checkpoints, load", status_help};

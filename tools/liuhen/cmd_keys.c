@@ -1,0 +1,554 @@
+/*
+ * cmd_keys.c — keys and who holds them: `liuhen keygen` (a key pair, no
+ * daemon needed), `enroll` and `revoke` (an admin's KEY_ENROLL and
+ * KEY_REVOKE records: keys and roles exist only in the ledger, DESIGN.md
+ * "Kinds"), and `keys` (the enrolled keys as the daemon replays them).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "entry.h"
+#include "labels.h"
+#include "note.h"
+#include "passphrase.h"
+#include "pbjson.h"
+#include "render.h"
+#include "text.h"
+
+/* ------------------------------------------------------------------------
+ * keygen
+ */
+
+static const char keygen_help[] =
+    "Usage: liuhen keygen --out PREFIX [--holder NAME] [--no-passphrase]\n"
+    "                     [--passphrase-file FILE]\n"
+    "\n"
+    "Make an Ed25519 key pair for one holder: PREFIX.key, the secret key (mode 0600,\n"
+    "encrypted with a passphrase by Argon2id and XChaCha20-Poly1305), and PREFIX.pub,\n"
+    "the public key (mode 0644) to give to an administrator for `liuhen enroll`.\n"
+    "Existing files are never overwritten. No daemon is needed.\n"
+    "\n"
+    "Options:\n"
+    "  --out PREFIX            where to write PREFIX.key and PREFIX.pub (required)\n"
+    "  --holder NAME           the key's name, usually the holder's (default: the last\n"
+    "                          part of PREFIX). A note key name: no spaces, no '+', at\n"
+    "                          most 128 bytes; Chinese is fine (张三)\n"
+    "  --no-passphrase         write PREFIX.key unencrypted, protected by its file mode\n"
+    "                          alone (service keys and demonstrations only)\n"
+    "  --passphrase-file FILE  the new passphrase, first line of FILE (mode 0600)\n"
+    "                          (default: $LIUHEN_PASSPHRASE, else asked twice on the\n"
+    "                          terminal)\n"
+    "\n"
+    "Example:\n"
+    "  liuhen keygen --out keys/zhangsan --holder 张三\n";
+
+/* Strip a ".key" or ".pub" the user may have typed into PREFIX. */
+static char *prefix_of(const char *out)
+{
+    size_t n = strlen(out);
+    if (n > 4 && (strcmp(out + n - 4, ".key") == 0 || strcmp(out + n - 4, ".pub") == 0))
+        n -= 4;
+    char *p = malloc(n + 1);
+    if (p != NULL) {
+        memcpy(p, out, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static char *concat(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *s = malloc(na + nb + 1);
+    if (s != NULL) {
+        memcpy(s, a, na);
+        memcpy(s + na, b, nb + 1);
+    }
+    return s;
+}
+
+static int run_keygen(cli *c, int argc, char **argv)
+{
+    enum { O_OUT = CLI_OPT_FIRST_COMMAND, O_HOLDER, O_NOPASS, O_PASSFILE };
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"out", required_argument, NULL, O_OUT},
+                                         {"holder", required_argument, NULL, O_HOLDER},
+                                         {"no-passphrase", no_argument, NULL, O_NOPASS},
+                                         {"passphrase-file", required_argument, NULL, O_PASSFILE},
+                                         {NULL, 0, NULL, 0}};
+    const char *out = NULL, *holder = NULL, *passfile = NULL;
+    bool no_pass = false;
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case O_OUT: out = optarg; break;
+        case O_HOLDER: holder = optarg; break;
+        case O_NOPASS: no_pass = true; break;
+        case O_PASSFILE: passfile = optarg; break;
+        default: st = cli_common_option(c, &cli_cmd_keygen, opt, optarg); break;
+        }
+    }
+    if (st >= 0)
+        return st;
+    if (optind < argc)
+        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
+    if (out == NULL || out[0] == '\0')
+        return cli_usage(c, "--out PREFIX is required");
+    if (no_pass && passfile != NULL)
+        return cli_usage(c, "--no-passphrase and --passphrase-file contradict each other");
+
+    char *prefix = prefix_of(out);
+    char *key_path = prefix != NULL ? concat(prefix, ".key") : NULL;
+    char *pub_path = prefix != NULL ? concat(prefix, ".pub") : NULL;
+    char *pass = NULL;
+    keyfile_key *key = NULL;
+    lh_err err = {{0}};
+    int rc;
+    if (key_path == NULL || pub_path == NULL) {
+        st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+        goto out;
+    }
+    if (holder == NULL) {
+        const char *slash = strrchr(prefix, '/');
+        holder = slash != NULL ? slash + 1 : prefix;
+    }
+    if (holder[0] == '\0' || strlen(holder) > KEYFILE_NAME_MAX ||
+        !note_name_valid(holder, strlen(holder))) {
+        st = cli_usage(c,
+                       "holder name '%s' is not a valid key name: 1 to %d bytes of UTF-8 without "
+                       "spaces, '+' or control characters (give --holder NAME, e.g. 张三)",
+                       holder, KEYFILE_NAME_MAX);
+        goto out;
+    }
+    /* Both files are checked before a passphrase is asked for. */
+    if (access(key_path, F_OK) == 0 || access(pub_path, F_OK) == 0) {
+        st = cli_fail(c, CLI_EXIT_IO, "%s already exists: keys are never overwritten",
+                      access(key_path, F_OK) == 0 ? key_path : pub_path);
+        goto out;
+    }
+    if (!no_pass && (rc = passphrase_get(passfile, true, key_path, &pass, &err)) != 0) {
+        st = cli_fail(c, rc == LH_EPASSPHRASE ? CLI_EXIT_USAGE : CLI_EXIT_IO, "%s", err.msg);
+        goto out;
+    }
+    if ((rc = keyfile_generate(holder, &key, &err)) != 0) {
+        st = cli_fail_rc(c, rc, &err, "keygen");
+        goto out;
+    }
+    if ((rc = keyfile_write_secret(key_path, key, pass, KEYFILE_KDF_INTERACTIVE, &err)) != 0) {
+        if (err.msg[0] != '\0')
+            st = cli_fail(c, CLI_EXIT_IO, "%s", err.msg);
+        else
+            st = cli_fail(c, CLI_EXIT_IO, "%s: %s", key_path, lh_strerror(rc));
+        goto out;
+    }
+    if ((rc = keyfile_write_public(pub_path, key, &err)) != 0) {
+        /* Half a key pair is no use: remove the secret half written above. */
+        unlink(key_path);
+        if (err.msg[0] != '\0')
+            st = cli_fail(c, CLI_EXIT_IO, "%s", err.msg);
+        else
+            st = cli_fail(c, CLI_EXIT_IO, "%s: %s", pub_path, lh_strerror(rc));
+        goto out;
+    }
+    char vkey[KEYFILE_VKEY_MAX];
+    keyfile_key_vkey(key, vkey);
+    char keyid[9];
+    snprintf(keyid, sizeof keyid, "%08" PRIx32, keyfile_key_id(key));
+    if (c->json) {
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "holder", holder, "key_file",
+                              key_path, "pub_file", pub_path, "vkey", vkey, "key_id", keyid,
+                              "encrypted", pass != NULL);
+        if (render_print_json(o) != 0)
+            st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+        else
+            st = CLI_EXIT_OK;
+    } else {
+        printf("已生成密钥对 key pair generated for %s\n", holder);
+        printf("  私钥 secret key: %s (0600, %s)\n", key_path,
+               pass != NULL ? "口令加密 encrypted with the passphrase" : "未加密 NOT encrypted");
+        printf("  公钥 public key: %s (0644)\n", pub_path);
+        printf("  验证密钥 verifier key: %s\n", vkey);
+        printf("Give %s to an administrator: liuhen enroll --pub %s --roles ROLE,... --holder "
+               "%s\n",
+               pub_path, pub_path, holder);
+        st = CLI_EXIT_OK;
+    }
+    if (pass == NULL)
+        fprintf(stderr,
+                "%s %s: warning: %s is NOT encrypted: anyone who can read it can sign as %s\n",
+                c->prog, c->command, key_path, holder);
+out:
+    passphrase_free(pass);
+    keyfile_key_free(key);
+    free(prefix);
+    free(key_path);
+    free(pub_path);
+    return st;
+}
+
+const cli_command cli_cmd_keygen = {
+    "keygen", run_keygen, "make a key pair: PREFIX.key (0600) and PREFIX.pub", keygen_help};
+
+/* ------------------------------------------------------------------------
+ * enroll and revoke
+ */
+
+static const char enroll_help[] =
+    "Usage: liuhen enroll --key ADMIN.key --pub USER.pub --roles ROLE[,ROLE...]\n"
+    "                     [--holder NAME] [--position P] [--unit U]\n"
+    "                     [--receipt FILE] [--passphrase-file FILE]\n"
+    "\n"
+    "Enrol a holder's public key with its roles: a KEY_ENROLL record signed by an\n"
+    "administrator. From the next entry on, the key may append the kinds its roles\n"
+    "allow (see `liuhen help` and README.md).\n"
+    "\n"
+    "Options:\n"
+    "  --key ADMIN.key         the administrator's secret key file (required)\n"
+    "  --pub USER.pub          the holder's public key (required): a file from\n"
+    "                          `liuhen keygen`, or a verifier key name+keyid+base64\n"
+    "  --roles ROLE,...        one or more of (required):\n"
+    "                            handler (办案人员), legal (法规部门), leader (局领导),\n"
+    "                            investigator (调查人员), admin (管理员)\n"
+    "  --holder NAME           the holder's name as the ledger records it (default: the\n"
+    "                          name in USER.pub)\n"
+    "  --position P            the holder's position (职务), e.g. 执法大队队员\n"
+    "  --unit U                the holder's unit (单位), e.g. 区应急管理局执法支队\n"
+    "  --receipt FILE          also save the receipt as JSON\n"
+    "  --passphrase-file FILE  the admin key's passphrase, first line of FILE (mode 0600)\n"
+    "                          (default: $LIUHEN_PASSPHRASE, else asked on the terminal)\n"
+    "\n"
+    "Example:\n"
+    "  liuhen enroll --key var/admin.key --pub keys/zhangsan.pub --roles handler \\\n"
+    "      --holder 张三 --position 执法队员 --unit 执法支队\n";
+
+static const char revoke_help[] =
+    "Usage: liuhen revoke --key ADMIN.key --pub USER.pub --reason TEXT\n"
+    "                     [--receipt FILE] [--passphrase-file FILE]\n"
+    "\n"
+    "Revoke a holder's key: a KEY_REVOKE record signed by an administrator. The key\n"
+    "may append nothing from the next entry on; what it signed before stays valid.\n"
+    "\n"
+    "Options:\n"
+    "  --key ADMIN.key         the administrator's secret key file (required)\n"
+    "  --pub USER.pub          the key to revoke (required): a public key file, or a\n"
+    "                          verifier key name+keyid+base64\n"
+    "  --reason TEXT           why (required), e.g. 调离执法岗位 or 私钥遗失\n"
+    "  --receipt FILE          also save the receipt as JSON\n"
+    "  --passphrase-file FILE  the admin key's passphrase, first line of FILE (mode 0600)\n"
+    "\n"
+    "Example:\n"
+    "  liuhen revoke --key var/admin.key --pub keys/zhangsan.pub --reason 调离执法岗位\n";
+
+/* One role by its English name ("handler", "ROLE_LEGAL") or its Chinese
+ * label (办案人员, and the schema's 系统管理员 and 调查组成员 too). */
+static Liuhen__Role role_from_text(const char *s)
+{
+    Liuhen__Role r = entry_role_from_name(s);
+    if (r != LIUHEN__ROLE__ROLE_UNSPECIFIED)
+        return r;
+    for (unsigned i = 0; i < liuhen__role__descriptor.n_values; i++) {
+        const ProtobufCEnumValue *v = &liuhen__role__descriptor.values[i];
+        Liuhen__Role cand = (Liuhen__Role)v->value;
+        if (cand == LIUHEN__ROLE__ROLE_UNSPECIFIED)
+            continue;
+        const char *schema = labels_enum("liuhen.Role", v->name);
+        if (strcmp(s, entry_role_label_zh(cand)) == 0 || (schema != NULL && strcmp(s, schema) == 0))
+            return cand;
+    }
+    return LIUHEN__ROLE__ROLE_UNSPECIFIED;
+}
+
+/* Split --roles at ',' (or the full-width '，') and blanks. */
+static int parse_roles(cli *c, const char *arg, Liuhen__Role **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    char *copy = strdup(arg);
+    Liuhen__Role *roles = calloc(liuhen__role__descriptor.n_values, sizeof *roles);
+    if (copy == NULL || roles == NULL) {
+        free(copy);
+        free(roles);
+        return cli_fail(c, CLI_EXIT_IO, "out of memory");
+    }
+    /* Replace the full-width comma (U+FF0C, EF BC 8C) by ASCII ones. */
+    for (char *p = copy; (p = strstr(p, "\xef\xbc\x8c")) != NULL;)
+        memcpy(p, ",  ", 3);
+    size_t count = 0;
+    int st = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ", \t", &save); tok != NULL;
+         tok = strtok_r(NULL, ", \t", &save)) {
+        Liuhen__Role r = role_from_text(tok);
+        if (r == LIUHEN__ROLE__ROLE_UNSPECIFIED) {
+            st = cli_usage(c,
+                           "--roles: unknown role '%s': give handler (办案人员), legal (法规部门), "
+                           "leader (局领导), investigator (调查人员) or admin (管理员)",
+                           tok);
+            break;
+        }
+        bool dup = false;
+        for (size_t i = 0; i < count; i++)
+            dup = dup || roles[i] == r;
+        if (!dup)
+            roles[count++] = r;
+    }
+    free(copy);
+    if (st == 0 && count == 0)
+        st = cli_usage(c, "--roles: give at least one role");
+    if (st != 0) {
+        free(roles);
+        return st;
+    }
+    *out = roles;
+    *n = count;
+    return 0;
+}
+
+/* The public key named by --pub, with the message a reader needs. */
+static int read_pub(cli *c, const char *arg, keyfile_pub *pub)
+{
+    lh_err err = {{0}};
+    int rc = cli_parse_pub(arg, pub, &err);
+    if (rc == LH_ENOTFOUND)
+        return cli_usage(c, "--pub: %s", err.msg);
+    if (rc != 0)
+        return cli_fail(c, CLI_EXIT_IO, "--pub %s: %s", arg,
+                        err.msg[0] ? err.msg : lh_strerror(rc));
+    return 0;
+}
+
+static int run_enroll(cli *c, int argc, char **argv)
+{
+    enum {
+        O_KEY = CLI_OPT_FIRST_COMMAND,
+        O_PUB,
+        O_ROLES,
+        O_HOLDER,
+        O_POSITION,
+        O_UNIT,
+        O_RECEIPT,
+        O_PASSFILE
+    };
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"key", required_argument, NULL, O_KEY},
+                                         {"pub", required_argument, NULL, O_PUB},
+                                         {"roles", required_argument, NULL, O_ROLES},
+                                         {"holder", required_argument, NULL, O_HOLDER},
+                                         {"position", required_argument, NULL, O_POSITION},
+                                         {"unit", required_argument, NULL, O_UNIT},
+                                         {"receipt", required_argument, NULL, O_RECEIPT},
+                                         {"passphrase-file", required_argument, NULL, O_PASSFILE},
+                                         {NULL, 0, NULL, 0}};
+    const char *key_path = NULL, *pub_arg = NULL, *roles_arg = NULL, *holder = NULL;
+    const char *position = NULL, *unit = NULL, *receipt = NULL, *passfile = NULL;
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case O_KEY: key_path = optarg; break;
+        case O_PUB: pub_arg = optarg; break;
+        case O_ROLES: roles_arg = optarg; break;
+        case O_HOLDER: holder = optarg; break;
+        case O_POSITION: position = optarg; break;
+        case O_UNIT: unit = optarg; break;
+        case O_RECEIPT: receipt = optarg; break;
+        case O_PASSFILE: passfile = optarg; break;
+        default: st = cli_common_option(c, &cli_cmd_enroll, opt, optarg); break;
+        }
+    }
+    if (st >= 0)
+        return st;
+    if (optind < argc)
+        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
+    if (key_path == NULL || pub_arg == NULL || roles_arg == NULL)
+        return cli_usage(c, "--key, --pub and --roles are required");
+    keyfile_pub pub;
+    Liuhen__Role *roles = NULL;
+    size_t nroles = 0;
+    if ((receipt != NULL && (st = cli_check_output(c, "--receipt", receipt)) != 0) ||
+        (st = read_pub(c, pub_arg, &pub)) != 0 ||
+        (st = parse_roles(c, roles_arg, &roles, &nroles)) != 0)
+        return st;
+    if (holder == NULL)
+        holder = pub.name;
+    if (holder[0] == '\0') {
+        free(roles);
+        return cli_usage(c, "--holder NAME is required when --pub gives no name");
+    }
+    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
+    Liuhen__KeyEnroll body = LIUHEN__KEY_ENROLL__INIT;
+    e.kind = LIUHEN__KIND__KIND_KEY_ENROLL;
+    e.body_case = LIUHEN__ENTRY__BODY_KEY_ENROLL;
+    e.key_enroll = &body;
+    body.public_key.data = pub.pubkey;
+    body.public_key.len = sizeof pub.pubkey;
+    body.holder = (char *)holder;
+    if (position != NULL)
+        body.position = (char *)position;
+    if (unit != NULL)
+        body.unit = (char *)unit;
+    body.roles = roles;
+    body.n_roles = nroles;
+    keyfile_key *key = NULL;
+    if ((st = cli_connect(c)) == 0 && (st = cli_load_key(c, key_path, passfile, &key)) == 0) {
+        st = cli_append_entry(c, key, &e, receipt);
+        if (st == CLI_EXIT_OK && !c->json) {
+            printf("已登记 enrolled: %s, 角色 roles:", holder);
+            for (size_t i = 0; i < nroles; i++)
+                printf("%s %s", i > 0 ? "," : "", render_role(roles[i]));
+            printf("\n");
+        }
+    }
+    keyfile_key_free(key);
+    free(roles);
+    return st;
+}
+
+static int run_revoke(cli *c, int argc, char **argv)
+{
+    enum { O_KEY = CLI_OPT_FIRST_COMMAND, O_PUB, O_REASON, O_RECEIPT, O_PASSFILE };
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"key", required_argument, NULL, O_KEY},
+                                         {"pub", required_argument, NULL, O_PUB},
+                                         {"reason", required_argument, NULL, O_REASON},
+                                         {"receipt", required_argument, NULL, O_RECEIPT},
+                                         {"passphrase-file", required_argument, NULL, O_PASSFILE},
+                                         {NULL, 0, NULL, 0}};
+    const char *key_path = NULL, *pub_arg = NULL, *reason = NULL, *receipt = NULL;
+    const char *passfile = NULL;
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case O_KEY: key_path = optarg; break;
+        case O_PUB: pub_arg = optarg; break;
+        case O_REASON: reason = optarg; break;
+        case O_RECEIPT: receipt = optarg; break;
+        case O_PASSFILE: passfile = optarg; break;
+        default: st = cli_common_option(c, &cli_cmd_revoke, opt, optarg); break;
+        }
+    }
+    if (st >= 0)
+        return st;
+    if (optind < argc)
+        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
+    if (key_path == NULL || pub_arg == NULL || reason == NULL || reason[0] == '\0')
+        return cli_usage(c, "--key, --pub and --reason are required");
+    keyfile_pub pub;
+    if ((receipt != NULL && (st = cli_check_output(c, "--receipt", receipt)) != 0) ||
+        (st = read_pub(c, pub_arg, &pub)) != 0)
+        return st;
+    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
+    Liuhen__KeyRevoke body = LIUHEN__KEY_REVOKE__INIT;
+    e.kind = LIUHEN__KIND__KIND_KEY_REVOKE;
+    e.body_case = LIUHEN__ENTRY__BODY_KEY_REVOKE;
+    e.key_revoke = &body;
+    body.public_key.data = pub.pubkey;
+    body.public_key.len = sizeof pub.pubkey;
+    body.reason = (char *)reason;
+    keyfile_key *key = NULL;
+    if ((st = cli_connect(c)) == 0 && (st = cli_load_key(c, key_path, passfile, &key)) == 0) {
+        st = cli_append_entry(c, key, &e, receipt);
+        if (st == CLI_EXIT_OK && !c->json)
+            printf("已吊销 revoked: %s\n", pub.name[0] ? pub.name : pub_arg);
+    }
+    keyfile_key_free(key);
+    return st;
+}
+
+const cli_command cli_cmd_enroll = {"enroll", run_enroll,
+                                    "enrol a holder's public key with roles (admin)", enroll_help};
+const cli_command cli_cmd_revoke = {"revoke", run_revoke, "revoke a holder's key (admin)",
+                                    revoke_help};
+
+/* ------------------------------------------------------------------------
+ * keys
+ */
+
+static const char keys_help[] =
+    "Usage: liuhen keys\n"
+    "\n"
+    "List the keys enrolled in the log, as liuhend replays the KEY_ENROLL and\n"
+    "KEY_REVOKE records: holder, roles, status (有效 active / 已吊销 revoked), since\n"
+    "when (the entry that enrolled it and its time), and the public key.\n"
+    "With --json: {\"keys\": [{public_key, holder, position, unit, roles,\n"
+    "enrolled_index, enrolled_at, revoked, revoked_index, revoked_at,\n"
+    "revoke_reason}]}.\n"
+    "\n"
+    "Example:\n"
+    "  liuhen keys\n";
+
+static int run_keys(cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        st = cli_common_option(c, &cli_cmd_keys, opt, optarg);
+    if (st >= 0)
+        return st;
+    if (optind < argc)
+        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
+    if ((st = cli_connect(c)) != 0)
+        return st;
+    lh_keys keys;
+    lh_err err = {{0}};
+    int rc = lh_get_keys(c->conn, &keys, &err);
+    if (rc != 0)
+        return cli_fail_rc(c, rc, &err, "keys");
+    if (c->json) {
+        json_t *o = json_object(), *a = json_array();
+        bool ok = o != NULL && a != NULL;
+        for (size_t i = 0; ok && i < keys.count; i++) {
+            json_t *k = NULL;
+            ok = pbjson_from_message(&keys.keys[i]->base, PBJSON_EMIT_DEFAULTS, &k) == 0 &&
+                 json_array_append_new(a, k) == 0;
+        }
+        if (ok) {
+            /* json_object_set_new() takes the array's reference either way. */
+            ok = json_object_set_new(o, "keys", a) == 0;
+            a = NULL;
+        }
+        json_decref(a);
+        if (ok) {
+            st =
+                render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
+        } else {
+            json_decref(o);
+            st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+        }
+        lh_keys_free(&keys);
+        return st;
+    }
+    char t[RENDER_TIME_MAX];
+    printf("已登记密钥 enrolled keys: %zu\n", keys.count);
+    for (size_t i = 0; i < keys.count; i++) {
+        const Liuhen__KeyInfo *k = keys.keys[i];
+        char *b64 = render_b64(k->public_key.data, k->public_key.len);
+        printf("\n%s  [%s]\n", k->holder, k->revoked ? "已吊销 revoked" : "有效 active");
+        printf("  角色 roles:");
+        for (size_t j = 0; j < k->n_roles; j++)
+            printf("%s %s", j > 0 ? "," : "", render_role(k->roles[j]));
+        printf("\n");
+        if (k->position[0] != '\0')
+            printf("  职务 position: %s\n", k->position);
+        if (k->unit[0] != '\0')
+            printf("  单位 unit: %s\n", k->unit);
+        printf("  登记 since: 第 %" PRIu64 " 条, %s\n", k->enrolled_index,
+               render_time(k->enrolled_at, t));
+        if (k->revoked)
+            printf("  吊销 revoked: 第 %" PRIu64 " 条, %s%s%s\n", k->revoked_index,
+                   render_time(k->revoked_at, t), k->revoke_reason[0] ? ": " : "",
+                   k->revoke_reason);
+        printf("  公钥 public key: %s\n", b64 != NULL ? b64 : "?");
+        free(b64);
+    }
+    lh_keys_free(&keys);
+    return CLI_EXIT_OK;
+}
+
+const cli_command cli_cmd_keys = {
+    "keys", run_keys, "list the enrolled keys: holders, roles, status, since", keys_help};

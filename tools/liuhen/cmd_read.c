@@ -1,0 +1,415 @@
+/*
+ * cmd_read.c — reading the ledger: `liuhen get` (one entry), `case` (a
+ * case's whole timeline, verified as a chain) and `author` (every entry of
+ * one author, verified as a chain). Every entry shown has had its
+ * signature checked and its inclusion in a signed checkpoint proved.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "entry.h"
+#include "render.h"
+#include "text.h"
+
+/* Parse an index given as "42" or "#42". */
+static bool parse_index(const char *s, uint64_t *out)
+{
+    return cli_parse_u64(s[0] == '#' ? s + 1 : s, out);
+}
+
+/* The enrolled keys, to name authors. */
+static int fetch_keys(cli *c, lh_keys *keys)
+{
+    lh_err err = {{0}};
+    int rc = lh_get_keys(c->conn, keys, &err);
+    return rc != 0 ? cli_fail_rc(c, rc, &err, "keys") : 0;
+}
+
+/* Set o[key] = v, remembering a failure; v's reference is taken either way. */
+static void set(json_t *o, const char *key, json_t *v, bool *ok)
+{
+    if (v == NULL || o == NULL || json_object_set_new(o, key, v) != 0)
+        *ok = false;
+}
+
+/* ------------------------------------------------------------------------
+ * get
+ */
+
+static const char get_help[] =
+    "Usage: liuhen get INDEX\n"
+    "\n"
+    "Show the log's entry INDEX (0 is the first): its kind, case, author and roles,\n"
+    "the times it was recorded and integrated, every field with its Chinese label,\n"
+    "references and attachments. The author's signature is checked and the entry's\n"
+    "inclusion in the latest signed checkpoint is proved before it is shown.\n"
+    "With --json: {\"index\", \"leaf_hash\", \"integrated_at\", \"author\", \"entry\",\n"
+    "\"signature\", \"tree_size\", \"audit_path\"}, the entry with the schema's field\n"
+    "names and enum value names.\n"
+    "\n"
+    "Example:\n"
+    "  liuhen get 3\n";
+
+static int run_get(cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        st = cli_common_option(c, &cli_cmd_get, opt, optarg);
+    if (st >= 0)
+        return st;
+    if (argc - optind != 1)
+        return cli_usage(c, "give one INDEX");
+    uint64_t index;
+    if (!parse_index(argv[optind], &index))
+        return cli_usage(c, "INDEX '%s' is not an entry index (0, 1, 2...)", argv[optind]);
+    if ((st = cli_connect(c)) != 0)
+        return st;
+
+    lh_entries ents = {0};
+    lh_inclusion proof = {0};
+    lh_keys keys = {0};
+    lh_err err = {{0}};
+    char what[64];
+    snprintf(what, sizeof what, "entry %" PRIu64, index);
+    int rc = lh_get_entries(c->conn, index, 1, &ents, &err);
+    if (rc == 0 && ents.count == 0)
+        rc = lh_err_set(&err, LH_ENOTFOUND, "the log has no entry %" PRIu64, index);
+    if (rc == 0)
+        rc = lh_inclusion_proof(c->conn, index, 0, &proof, &err);
+    if (rc == 0 && memcmp(proof.leaf_hash, ents.items[0].leaf_hash, LH_HASH_SIZE) != 0)
+        rc = lh_err_set(&err, LH_EPROOF,
+                        "the log's inclusion proof for entry %" PRIu64
+                        " is for another leaf than the entry it sent",
+                        index);
+    if (rc != 0) {
+        st = cli_fail_rc(c, rc, &err, NULL);
+        goto out;
+    }
+    if ((st = fetch_keys(c, &keys)) != 0)
+        goto out;
+    render_ctx rc_ctx = {.keys = &keys, .log_pubkey = c->log_vkey.pubkey};
+    if (c->json) {
+        json_t *o = render_entry_json(&rc_ctx, &ents.items[0]);
+        bool ok = o != NULL;
+        set(o, "tree_size", json_integer((json_int_t)proof.tree_size), &ok);
+        set(o, "audit_path",
+            render_json_hashes((const uint8_t(*)[LH_HASH_SIZE])proof.audit_path,
+                               proof.audit_path_len),
+            &ok);
+        if (!ok) {
+            json_decref(o);
+            st = cli_fail(c, CLI_EXIT_IO, "%s cannot be written as JSON", what);
+        } else {
+            st =
+                render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
+        }
+    } else {
+        render_entry(stdout, &rc_ctx, &ents.items[0]);
+        printf("已验证: 作者签名、包含证明 (verified: author's signature, inclusion in the "
+               "checkpoint of tree size %" PRIu64 ")\n",
+               proof.tree_size);
+        st = CLI_EXIT_OK;
+    }
+out:
+    lh_entries_free(&ents);
+    lh_inclusion_free(&proof);
+    lh_keys_free(&keys);
+    return st;
+}
+
+const cli_command cli_cmd_get = {"get", run_get, "show the entry at an index, verified", get_help};
+
+/* ------------------------------------------------------------------------
+ * case
+ */
+
+static const char case_help[] =
+    "Usage: liuhen case CASE_ID\n"
+    "\n"
+    "Show a case's whole timeline: one block per entry with its index, the times it\n"
+    "was recorded (author's clock) and integrated (the log's clock), its kind, who\n"
+    "recorded it with their roles, its fields with their Chinese labels, references\n"
+    "and attachments. The timeline is verified as a chain: every entry's signature,\n"
+    "its inclusion in the latest signed checkpoint, and each entry's case_prev\n"
+    "linking to the one before, so that no entry between the first and the last can\n"
+    "be missing.\n"
+    "With --json: {\"case_id\", \"tree_size\", \"checkpoint\", \"chain_verified\",\n"
+    "\"entries\": [...]}, each entry as `liuhen get --json` gives it, with its\n"
+    "audit_path against that checkpoint.\n"
+    "\n"
+    "Example:\n"
+    "  liuhen case QJ-2026-7\n";
+
+static int run_case(cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        st = cli_common_option(c, &cli_cmd_case, opt, optarg);
+    if (st >= 0)
+        return st;
+    if (argc - optind != 1)
+        return cli_usage(c, "give one CASE_ID");
+    const char *case_id = argv[optind];
+    if (case_id[0] == '\0' || strlen(case_id) > ENTRY_CASE_ID_MAX)
+        return cli_usage(c, "CASE_ID must be 1 to %d bytes", ENTRY_CASE_ID_MAX);
+    if ((st = cli_connect(c)) != 0)
+        return st;
+    lh_case cs = {0};
+    lh_keys keys = {0};
+    lh_err err = {{0}};
+    char what[ENTRY_CASE_ID_MAX + 16];
+    snprintf(what, sizeof what, "case %s", case_id);
+    int rc = lh_get_case(c->conn, case_id, &cs, &err);
+    if (rc != 0) {
+        st = cli_fail_rc(c, rc, &err, NULL);
+        goto out;
+    }
+    if ((st = fetch_keys(c, &keys)) != 0)
+        goto out;
+    render_ctx ctx = {
+        .keys = &keys, .log_pubkey = c->log_vkey.pubkey, .known = cs.items, .nknown = cs.count};
+    if (c->json) {
+        json_t *o = json_object(), *a = json_array();
+        bool ok = o != NULL && a != NULL;
+        for (size_t i = 0; ok && i < cs.count; i++)
+            ok = json_array_append_new(a, render_entry_json(&ctx, &cs.items[i])) == 0;
+        set(o, "case_id", json_string(case_id), &ok);
+        set(o, "tree_size", json_integer((json_int_t)cs.checkpoint.size), &ok);
+        set(o, "checkpoint", json_stringn((const char *)cs.checkpoint.note, cs.checkpoint.note_len),
+            &ok);
+        set(o, "chain_verified", json_true(), &ok);
+        set(o, "entries", a, &ok);
+        if (!ok) {
+            json_decref(o);
+            st = cli_fail(c, CLI_EXIT_IO, "%s cannot be written as JSON", what);
+        } else {
+            st =
+                render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
+        }
+        goto out;
+    }
+    printf("案件 case %s · %zu 条记录 entries · 检查点 checkpoint: tree size %" PRIu64 "\n",
+           case_id, cs.count, cs.checkpoint.size);
+    for (size_t i = 0; i < cs.count; i++) {
+        printf("\n");
+        render_entry(stdout, &ctx, &cs.items[i]);
+    }
+    printf("\n链条完整 (chain verified: %zu entries, each signed by its author, linked to the "
+           "one before, and included in the checkpoint of tree size %" PRIu64 ")\n",
+           cs.count, cs.checkpoint.size);
+    st = CLI_EXIT_OK;
+out:
+    lh_case_free(&cs);
+    lh_keys_free(&keys);
+    return st;
+}
+
+const cli_command cli_cmd_case = {"case", run_case,
+                                  "show a case's whole timeline, verified as a chain", case_help};
+
+/* ------------------------------------------------------------------------
+ * author
+ */
+
+static const char author_help[] =
+    "Usage: liuhen author [--limit N] PUB\n"
+    "\n"
+    "Show every entry one author signed, oldest first, verified as a chain: each\n"
+    "entry's signature and inclusion in the latest signed checkpoint, and each\n"
+    "entry's author_prev linking to the author's entry before (author_seq 1, 2,\n"
+    "3...), so that no entry of the author can be missing.\n"
+    "PUB is a public key file (PREFIX.pub), a verifier key name+keyid+base64, the\n"
+    "base64 public key, or a holder's name as `liuhen keys` lists it.\n"
+    "\n"
+    "Options:\n"
+    "  --limit N   show only the author's last N entries (default: all)\n"
+    "\n"
+    "With --json: {\"public_key\", \"holder\", \"author_seq\", \"chain_verified\",\n"
+    "\"entries\": [...]}, each entry as `liuhen get --json` gives it.\n"
+    "\n"
+    "Example:\n"
+    "  liuhen author keys/zhangsan.pub\n";
+
+/* PUB as a key, or as a holder's name in the key list. */
+static int find_author(cli *c, const char *arg, const lh_keys *keys, uint8_t key[LH_HASH_SIZE])
+{
+    keyfile_pub pub;
+    lh_err err = {{0}};
+    int rc = cli_parse_pub(arg, &pub, &err);
+    if (rc == 0) {
+        memcpy(key, pub.pubkey, LH_HASH_SIZE);
+        return 0;
+    }
+    if (rc != LH_ENOTFOUND)
+        return cli_fail(c, CLI_EXIT_IO, "%s", err.msg[0] ? err.msg : lh_strerror(rc));
+    size_t found = 0;
+    for (size_t i = 0; i < keys->count; i++) {
+        if (strcmp(keys->keys[i]->holder, arg) == 0 &&
+            keys->keys[i]->public_key.len == LH_HASH_SIZE) {
+            if (found++ == 0)
+                memcpy(key, keys->keys[i]->public_key.data, LH_HASH_SIZE);
+        }
+    }
+    if (found == 1)
+        return 0;
+    if (found > 1)
+        return cli_usage(c, "%zu keys are enrolled for '%s': give the public key file instead",
+                         found, arg);
+    return cli_usage(c, "%s; nor is it the name of an enrolled holder (see `liuhen keys`)",
+                     err.msg);
+}
+
+static int run_author(cli *c, int argc, char **argv)
+{
+    enum { O_LIMIT = CLI_OPT_FIRST_COMMAND };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"limit", required_argument, NULL, O_LIMIT}, {NULL, 0, NULL, 0}};
+    uint64_t limit = 0;
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == O_LIMIT) {
+            if (!cli_parse_u64(optarg, &limit) || limit == 0)
+                st = cli_usage(c, "--limit %s: give a number of entries, at least 1", optarg);
+        } else {
+            st = cli_common_option(c, &cli_cmd_author, opt, optarg);
+        }
+    }
+    if (st >= 0)
+        return st;
+    if (argc - optind != 1)
+        return cli_usage(c, "give one PUB: a public key file, a verifier key or a holder's name");
+    if ((st = cli_connect(c)) != 0)
+        return st;
+
+    lh_keys keys = {0};
+    lh_entries *owned = NULL;      /* one per step of the walk, newest first; owns the entries */
+    lh_logged_entry *items = NULL; /* the same entries, oldest first; borrowed from owned */
+    size_t n = 0, cap = 0;
+    lh_err err = {{0}};
+    uint8_t key[LH_HASH_SIZE];
+    lh_heads heads;
+    int rc;
+    if ((st = fetch_keys(c, &keys)) != 0 || (st = find_author(c, argv[optind], &keys, key)) != 0)
+        goto out;
+    if ((rc = lh_author_head(c->conn, key, NULL, &heads, &err)) != 0) {
+        st = cli_fail_rc(c, rc, &err, "author head");
+        goto out;
+    }
+    /* Walk the chain back from the head: each step proves the entry is in
+     * the log (an inclusion proof for exactly that leaf hash), checks its
+     * signature, and that it is the author's entry of the expected seq;
+     * its author_prev is the next hash to follow. The arrays grow as the
+     * walk goes: author_seq is the daemon's claim, not a size to trust. */
+    uint8_t hash[LH_HASH_SIZE];
+    memcpy(hash, heads.author_head, LH_HASH_SIZE);
+    for (uint64_t seq = heads.author_seq; seq >= 1 && (limit == 0 || n < limit); seq--) {
+        if (n == cap) {
+            size_t ncap = cap == 0 ? 16 : cap * 2;
+            lh_entries *grown = realloc(owned, ncap * sizeof *grown);
+            if (grown == NULL) {
+                st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+                goto out;
+            }
+            memset(grown + cap, 0, (ncap - cap) * sizeof *grown);
+            owned = grown;
+            cap = ncap;
+        }
+        lh_inclusion p;
+        lh_entries *one = &owned[n];
+        char what[64];
+        snprintf(what, sizeof what, "author's entry seq %" PRIu64, seq);
+        if ((rc = lh_inclusion_proof_by_hash(c->conn, hash, 0, &p, &err)) != 0) {
+            st = cli_fail_rc(c, rc, &err, what);
+            goto out;
+        }
+        uint64_t index = p.leaf_index;
+        lh_inclusion_free(&p);
+        if ((rc = lh_get_entries(c->conn, index, 1, one, &err)) == 0 && one->count != 1)
+            rc = lh_err_set(&err, LH_EPROTO, "the log sent no entry %" PRIu64, index);
+        if (rc != 0) {
+            st = cli_fail_rc(c, rc, &err, what);
+            goto out;
+        }
+        lh_logged_entry *le = &one->items[0];
+        const Liuhen__Entry *e = le->entry;
+        const char *broken = NULL;
+        if (memcmp(le->leaf_hash, hash, LH_HASH_SIZE) != 0)
+            broken = "its leaf hash is not the one the chain names";
+        else if (e->author_key.len != LH_HASH_SIZE ||
+                 memcmp(e->author_key.data, key, LH_HASH_SIZE) != 0)
+            broken = "it was signed by another key";
+        else if (e->author_seq != seq)
+            broken = "its author_seq is not the expected one";
+        else if ((seq == 1) != (e->author_prev.len == 0))
+            broken = "its author_prev does not fit its author_seq";
+        if (broken != NULL) {
+            st = cli_fail(c, CLI_EXIT_REFUSED,
+                          "author chain broken at entry %" PRIu64 " (seq %" PRIu64 "): %s", index,
+                          seq, broken);
+            goto out;
+        }
+        if (e->author_prev.len == LH_HASH_SIZE)
+            memcpy(hash, e->author_prev.data, LH_HASH_SIZE);
+        n++;
+    }
+    if ((items = calloc(n > 0 ? n : 1, sizeof *items)) == NULL) {
+        st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        items[i] = owned[n - 1 - i].items[0];
+    const Liuhen__KeyInfo *k = render_find_key(&(render_ctx){.keys = &keys}, key);
+    render_ctx ctx = {.keys = &keys, .log_pubkey = c->log_vkey.pubkey, .known = items, .nknown = n};
+    char *b64 = render_b64(key, LH_HASH_SIZE);
+    if (c->json) {
+        json_t *o = json_object(), *a = json_array();
+        bool ok = o != NULL && a != NULL && b64 != NULL;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = json_array_append_new(a, render_entry_json(&ctx, &items[i])) == 0;
+        set(o, "public_key", json_string(b64 != NULL ? b64 : ""), &ok);
+        if (k != NULL)
+            set(o, "holder", json_string(k->holder), &ok);
+        set(o, "author_seq", json_integer((json_int_t)heads.author_seq), &ok);
+        set(o, "chain_verified", json_true(), &ok);
+        set(o, "entries", a, &ok);
+        if (!ok) {
+            json_decref(o);
+            st = cli_fail(c, CLI_EXIT_IO, "the entries cannot be written as JSON");
+        } else {
+            st =
+                render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
+        }
+    } else {
+        printf("记录人 author: %s (%s) · %" PRIu64 " 条记录 entries\n",
+               k != NULL ? k->holder : "未登记 not enrolled", b64 != NULL ? b64 : "?",
+               heads.author_seq);
+        for (size_t i = 0; i < n; i++) {
+            printf("\n");
+            render_entry(stdout, &ctx, &items[i]);
+        }
+        if (n == 0)
+            printf("\n(no entries)\n");
+        else
+            printf("\n作者链完整 (author chain verified: seq %" PRIu64 " to %" PRIu64
+                   ", each signed, linked to the one before, and included in the log)\n",
+                   heads.author_seq - n + 1, heads.author_seq);
+        st = CLI_EXIT_OK;
+    }
+    free(b64);
+out:
+    for (size_t i = 0; i < cap; i++)
+        lh_entries_free(&owned[i]);
+    free(owned);
+    free(items);
+    lh_keys_free(&keys);
+    return st;
+}
+
+const cli_command cli_cmd_author = {
+    "author", run_author, "show every entry of an author, verified as a chain", author_help};

@@ -1,0 +1,202 @@
+/*
+ * main.c — `liuhen`, the command line of liuhen (留痕): global options,
+ * the commands and their help, exit statuses.
+ *
+ *   liuhen [--socket PATH] [--log-key FILE] [--state FILE] [--json]
+ *          [--timeout SECONDS] COMMAND [ARGS...]
+ *
+ * A thin tool over the client library (liuhen.h), as mdb_stat is over
+ * LMDB: every answer of the daemon is verified by the library before it is
+ * shown, and the exit status tells a script what happened (cli.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+
+static int run_help(cli *c, int argc, char **argv);
+
+static const cli_command cli_cmd_help = {
+    "help", run_help, "this help, or a command's: liuhen help COMMAND",
+    "Usage: liuhen help [COMMAND]\n"
+    "\n"
+    "Without COMMAND, list the commands; with one, print its synopsis, every\n"
+    "option with its default, and an example. `liuhen COMMAND --help` does the same.\n"
+    "\n"
+    "Example:\n"
+    "  liuhen help append\n"};
+
+/* In the order `liuhen help` lists them, grouped by what they serve. */
+static const cli_command *const commands[] = {
+    &cli_cmd_keygen,      &cli_cmd_enroll, &cli_cmd_revoke, &cli_cmd_keys,       &cli_cmd_append,
+    &cli_cmd_get,         &cli_cmd_case,   &cli_cmd_author, &cli_cmd_checkpoint, &cli_cmd_prove,
+    &cli_cmd_consistency, &cli_cmd_export, &cli_cmd_backup, &cli_cmd_status,     &cli_cmd_help,
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const char common_help[] =
+    "Common options (before the command, or after it):\n"
+    "  --socket PATH       liuhend's socket (default: $LIUHEN_SOCKET, else " CLI_DEFAULT_SOCKET
+    ")\n"
+    "  --log-key FILE      the log's verifier key, one line name+keyid+base64, which every\n"
+    "                      answer is verified with (default: $LIUHEN_LOG_KEY, else\n"
+    "                      " CLI_DEFAULT_LOG_KEY ")\n"
+    "  --state FILE        where the last verified checkpoint is kept, so that a log that\n"
+    "                      shows two histories is caught across runs (default:\n"
+    "                      $LIUHEN_STATE, else $XDG_STATE_HOME/liuhen/ORIGIN.checkpoint,\n"
+    "                      XDG_STATE_HOME defaulting to ~/.local/state)\n"
+    "  --json              machine-readable JSON on stdout (after `append`, --json names\n"
+    "                      the record's JSON file: put this one before the command)\n"
+    "  --timeout SECONDS   deadline of each call to liuhend (default: 10)\n"
+    "  --help              this help\n";
+
+static const char exit_help[] =
+    "Exit status: 0 success; 1 refused by liuhend, or a verification failed (a bad\n"
+    "signature or proof, a fork of the log), or a wrong passphrase; 2 usage (unknown\n"
+    "command or option, bad field value, unknown kind); 3 I/O or connection error\n"
+    "(missing or unreadable file, liuhend not running, timeout).\n";
+
+static void print_overview(FILE *f)
+{
+    fputs("liuhen — the command line of liuhen (留痕), a tamper-evident audit ledger for\n"
+          "administrative law enforcement: records signed by their authors, kept in an\n"
+          "RFC 6962 Merkle tree, every answer verified.\n"
+          "\n"
+          "Usage: liuhen [--socket PATH] [--log-key FILE] [--state FILE] [--json]\n"
+          "              [--timeout SECONDS] COMMAND [ARGS...]\n"
+          "\n"
+          "Commands:\n",
+          f);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+    fputs("\n", f);
+    fputs(common_help, f);
+    fputs("\nEnvironment: LIUHEN_SOCKET, LIUHEN_LOG_KEY, LIUHEN_STATE, LIUHEN_PASSPHRASE (the\n"
+          "passphrase of an encrypted key file, read once and removed), XDG_STATE_HOME.\n\n",
+          f);
+    fputs(exit_help, f);
+    fputs("\nRun 'liuhen help COMMAND' for a command's options and an example.\n", f);
+}
+
+void cli_print_help(FILE *f, const cli_command *cmd)
+{
+    fputs(cmd->help, f);
+    if (cmd != &cli_cmd_help) {
+        fputs("\n", f);
+        fputs(common_help, f);
+        fputs("\n", f);
+        fputs(exit_help, f);
+    }
+}
+
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+static int run_help(cli *c, int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        print_overview(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (argc > 2)
+        return cli_usage(c, "one command at a time: liuhen help COMMAND");
+    const cli_command *cmd = find_command(argv[1]);
+    if (cmd == NULL) {
+        c->command = NULL;
+        return cli_usage(c, "no command '%s'", argv[1]);
+    }
+    cli_print_help(stdout, cmd);
+    return CLI_EXIT_OK;
+}
+
+/* Parse --timeout SECONDS: 1 second to a day, as liuhen.h allows. */
+static int parse_timeout(cli *c, const char *arg)
+{
+    uint64_t s;
+    if (!cli_parse_u64(arg, &s) || s == 0 || s > LH_MAX_TIMEOUT_MS / 1000)
+        return cli_usage(c, "--timeout %s: give whole seconds from 1 to %u", arg,
+                         LH_MAX_TIMEOUT_MS / 1000);
+    c->timeout_ms = (unsigned)(s * 1000);
+    return -1;
+}
+
+int cli_common_option(cli *c, const cli_command *cmd, int opt, const char *arg)
+{
+    switch (opt) {
+    case CLI_OPT_SOCKET: c->socket = arg; return -1;
+    case CLI_OPT_LOG_KEY: c->log_key = arg; return -1;
+    case CLI_OPT_STATE: c->state = arg; return -1;
+    case CLI_OPT_JSON: c->json = true; return -1;
+    case CLI_OPT_TIMEOUT: return parse_timeout(c, arg);
+    case CLI_OPT_HELP: cli_print_help(stdout, cmd); return CLI_EXIT_OK;
+    case ':':
+    case '?':
+        /* getopt_long() has named the option already. */
+        fprintf(stderr, "Run '%s help %s' for its options.\n", c->prog, cmd->name);
+        return CLI_EXIT_USAGE;
+    default: return cli_usage(c, "option not handled (%d)", opt);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {.prog = "liuhen"};
+    if (sodium_init() < 0)
+        return cli_fail(&c, CLI_EXIT_IO, "libsodium cannot be initialised");
+
+    enum { O_VERSION = CLI_OPT_FIRST_COMMAND };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"version", no_argument, NULL, O_VERSION}, {NULL, 0, NULL, 0}};
+    argv[0] = "liuhen";
+    int opt;
+    /* "+": stop at the command's name, whose options are its own. */
+    while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+        case CLI_OPT_HELP: print_overview(stdout); return CLI_EXIT_OK;
+        case O_VERSION: puts("liuhen 0.1"); return CLI_EXIT_OK;
+        case ':': return cli_usage(&c, "option %s needs a value", argv[optind - 1]);
+        case '?': return cli_usage(&c, "unknown option '%s'", argv[optind - 1]);
+        default: {
+            int st = cli_common_option(&c, &cli_cmd_help, opt, optarg);
+            if (st >= 0)
+                return st;
+        }
+        }
+    }
+    if (optind >= argc) {
+        print_overview(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const cli_command *cmd = find_command(argv[optind]);
+    if (cmd == NULL) {
+        fprintf(stderr, "liuhen: no command '%s'\n\n", argv[optind]);
+        print_overview(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    c.command = cmd->name;
+    /* getopt_long() names the program by argv[0] in its messages: make it
+     * "liuhen COMMAND", and start the command's parsing afresh. */
+    char prog[64];
+    snprintf(prog, sizeof prog, "liuhen %s", cmd->name);
+    char **cargv = argv + optind;
+    int cargc = argc - optind;
+    cargv[0] = prog;
+    optind = 0;
+    int status = cmd->run(&c, cargc, cargv);
+    cli_finish(&c);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        c.command = cmd->name;
+        return cli_fail(&c, CLI_EXIT_IO, "cannot write the output");
+    }
+    return status;
+}

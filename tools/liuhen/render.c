@@ -1,0 +1,481 @@
+/*
+ * render.c — records and receipts for people and for scripts (render.h).
+ *
+ * The text form walks the protobuf-c descriptors, as pbjson.c does for
+ * JSON, so every field of every kind is shown, including fields added to
+ * liuhen.proto later: each under its Chinese label from the schema's
+ * comments (labels.h) followed by its .proto name, each enum value as its
+ * label, its short name and the article it comes from.
+ */
+#include "render.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "entry.h"
+#include "labels.h"
+#include "pbjson.h"
+#include "text.h"
+
+const char *render_time(int64_t ms, char buf[RENDER_TIME_MAX])
+{
+    if (ms == 0) {
+        snprintf(buf, RENDER_TIME_MAX, "—");
+        return buf;
+    }
+    /* Floor division, so that times before 1970 keep a positive remainder. */
+    int64_t sec = ms / 1000;
+    if (ms % 1000 < 0)
+        sec--;
+    time_t t = (time_t)sec;
+    struct tm tm;
+    char date[32], zone[8];
+    if (localtime_r(&t, &tm) == NULL ||
+        strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm) == 0 ||
+        strftime(zone, sizeof zone, "%z", &tm) == 0) {
+        snprintf(buf, RENDER_TIME_MAX, "%" PRId64 " ms", ms);
+        return buf;
+    }
+    /* Seconds are precise enough for people; JSON keeps the milliseconds. */
+    snprintf(buf, RENDER_TIME_MAX, "%s %s", date, zone);
+    return buf;
+}
+
+char *render_b64(const uint8_t *b, size_t n)
+{
+    char *s = malloc(TEXT_B64_LEN(n));
+    if (s != NULL)
+        text_b64_encode(s, b, n);
+    return s;
+}
+
+json_t *render_json_b64(const uint8_t *b, size_t n)
+{
+    char *s = render_b64(b, n);
+    if (s == NULL)
+        return NULL;
+    json_t *j = json_string(s);
+    free(s);
+    return j;
+}
+
+json_t *render_json_hashes(const uint8_t (*h)[LH_HASH_SIZE], size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a != NULL && i < n; i++) {
+        if (json_array_append_new(a, render_json_b64(h[i], LH_HASH_SIZE)) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
+int render_print_json(json_t *j)
+{
+    if (j == NULL)
+        return LH_ENOMEM;
+    int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    if (rc != 0)
+        return LH_ENOMEM;
+    fputc('\n', stdout);
+    return 0;
+}
+
+const char *render_role(Liuhen__Role role)
+{
+    switch (role) {
+    case LIUHEN__ROLE__ROLE_ADMIN: return "管理员 admin";
+    case LIUHEN__ROLE__ROLE_HANDLER: return "办案人员 handler";
+    case LIUHEN__ROLE__ROLE_LEGAL: return "法规部门 legal";
+    case LIUHEN__ROLE__ROLE_LEADER: return "局领导 leader";
+    case LIUHEN__ROLE__ROLE_INVESTIGATOR: return "调查人员 investigator";
+    default: return entry_role_label_zh(role);
+    }
+}
+
+const Liuhen__KeyInfo *render_find_key(const render_ctx *rc, const uint8_t *key)
+{
+    if (rc == NULL || rc->keys == NULL)
+        return NULL;
+    for (size_t i = 0; i < rc->keys->count; i++) {
+        const Liuhen__KeyInfo *k = rc->keys->keys[i];
+        if (k->public_key.len == LH_HASH_SIZE && memcmp(k->public_key.data, key, LH_HASH_SIZE) == 0)
+            return k;
+    }
+    return NULL;
+}
+
+/* The index of an entry whose leaf hash is h, among the known ones. */
+static const lh_logged_entry *find_known(const render_ctx *rc, const uint8_t *h)
+{
+    for (size_t i = 0; rc != NULL && i < rc->nknown; i++)
+        if (memcmp(rc->known[i].leaf_hash, h, LH_HASH_SIZE) == 0)
+            return &rc->known[i];
+    return NULL;
+}
+
+static void indent(FILE *f, int n)
+{
+    fprintf(f, "%*s", n, "");
+}
+
+/* A text, its continuation lines indented under the first. */
+static void put_text(FILE *f, const char *s, int ind)
+{
+    for (const char *p = s; *p != '\0'; p++) {
+        fputc(*p, f);
+        if (*p == '\n' && p[1] != '\0')
+            indent(f, ind);
+    }
+}
+
+/* "电话 phone [B§5]": label, short name, article. */
+static void put_enum(FILE *f, const ProtobufCEnumDescriptor *e, int value)
+{
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(e, value);
+    if (v == NULL) {
+        fprintf(f, "%d (未知值 unknown value)", value);
+        return;
+    }
+    char name[128];
+    if (pbjson_enum_short_name(e, v, name, sizeof name) != 0)
+        snprintf(name, sizeof name, "%s", v->name);
+    if (strcmp(e->name, "liuhen.Role") == 0) {
+        fprintf(f, "%s", render_role((Liuhen__Role)value));
+        return;
+    }
+    const char *label = labels_enum(e->name, v->name);
+    const char *article = labels_enum_article(e->name, v->name);
+    if (label != NULL)
+        fprintf(f, "%s %s", label, name);
+    else
+        fprintf(f, "%s", name);
+    if (article != NULL)
+        fprintf(f, " [%s]", article);
+}
+
+/* "地点 place": the field's label and name. */
+static void put_field_name(FILE *f, const ProtobufCMessageDescriptor *m,
+                           const ProtobufCFieldDescriptor *fd)
+{
+    const char *label = labels_field(m->name, fd->name);
+    if (label != NULL)
+        fprintf(f, "%s %s", label, fd->name);
+    else
+        fprintf(f, "%s", fd->name);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* A 32-byte value: an entry we know ("第 7 条"), a key we know, or base64. */
+static void put_hash(FILE *f, const render_ctx *rc, const ProtobufCFieldDescriptor *fd,
+                     const ProtobufCBinaryData *b)
+{
+    char b64[TEXT_B64_LEN(ENTRY_HASH_BYTES)];
+    if (b->len != ENTRY_HASH_BYTES) {
+        char *s = render_b64(b->data, b->len);
+        fprintf(f, "%s", s != NULL ? s : "?");
+        free(s);
+        return;
+    }
+    text_b64_encode(b64, b->data, b->len);
+    const lh_logged_entry *e = find_known(rc, b->data);
+    const Liuhen__KeyInfo *k = ends_with(fd->name, "key") ? render_find_key(rc, b->data) : NULL;
+    if (e != NULL && e->entry != NULL)
+        fprintf(f, "第 %" PRIu64 " 条 %s (%s)", e->index, entry_kind_label_zh(e->entry->kind), b64);
+    else if (k != NULL)
+        fprintf(f, "%s (%s)", k->holder, b64);
+    else
+        fprintf(f, "%s", b64);
+}
+
+static void put_message(FILE *f, const render_ctx *rc, const ProtobufCMessage *m, int ind);
+
+/* One value of a field; messages start on the next line. */
+static void put_value(FILE *f, const render_ctx *rc, const ProtobufCFieldDescriptor *fd,
+                      const void *p, int ind)
+{
+    char tbuf[RENDER_TIME_MAX];
+    switch (fd->type) {
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SINT32:
+    case PROTOBUF_C_TYPE_SFIXED32: fprintf(f, "%" PRId32, *(const int32_t *)p); break;
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32: fprintf(f, "%" PRIu32, *(const uint32_t *)p); break;
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+        /* Times are unix ms in fields named *_at (liuhen.proto, "Conventions"). */
+        if (ends_with(fd->name, "_at"))
+            fprintf(f, "%s", render_time(*(const int64_t *)p, tbuf));
+        else
+            fprintf(f, "%" PRId64, *(const int64_t *)p);
+        break;
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64: fprintf(f, "%" PRIu64, *(const uint64_t *)p); break;
+    case PROTOBUF_C_TYPE_FLOAT: fprintf(f, "%g", (double)*(const float *)p); break;
+    case PROTOBUF_C_TYPE_DOUBLE: fprintf(f, "%g", *(const double *)p); break;
+    case PROTOBUF_C_TYPE_BOOL:
+        fprintf(f, "%s", *(const protobuf_c_boolean *)p ? "是 yes" : "否 no");
+        break;
+    case PROTOBUF_C_TYPE_ENUM: put_enum(f, fd->descriptor, *(const int *)p); break;
+    case PROTOBUF_C_TYPE_STRING: put_text(f, *(char *const *)p, ind); break;
+    case PROTOBUF_C_TYPE_BYTES: put_hash(f, rc, fd, (const ProtobufCBinaryData *)p); break;
+    case PROTOBUF_C_TYPE_MESSAGE:
+        fputc('\n', f);
+        put_message(f, rc, *(ProtobufCMessage *const *)p, ind);
+        return;
+    }
+    fputc('\n', f);
+}
+
+static size_t elt_size(ProtobufCType t)
+{
+    switch (t) {
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SINT32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32: return 4;
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64: return 8;
+    case PROTOBUF_C_TYPE_FLOAT: return sizeof(float);
+    case PROTOBUF_C_TYPE_DOUBLE: return sizeof(double);
+    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
+    case PROTOBUF_C_TYPE_ENUM: return sizeof(int);
+    case PROTOBUF_C_TYPE_STRING: return sizeof(char *);
+    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
+    case PROTOBUF_C_TYPE_MESSAGE: return sizeof(ProtobufCMessage *);
+    }
+    return 0;
+}
+
+/* Whether a singular field holds a value worth showing: proto3 leaves out
+ * defaults, and so does the text, except a oneof member that is set. */
+static bool field_present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
+{
+    const char *base = (const char *)m;
+    const void *p = base + fd->offset;
+    if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+        return *(const uint32_t *)(base + fd->quantifier_offset) == fd->id;
+    if (fd->label == PROTOBUF_C_LABEL_OPTIONAL && fd->quantifier_offset != 0 &&
+        fd->type != PROTOBUF_C_TYPE_MESSAGE && fd->type != PROTOBUF_C_TYPE_STRING)
+        return *(const protobuf_c_boolean *)(base + fd->quantifier_offset);
+    switch (fd->type) {
+    case PROTOBUF_C_TYPE_STRING: {
+        const char *s = *(char *const *)p;
+        return s != NULL && s[0] != '\0';
+    }
+    case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)p)->len != 0;
+    case PROTOBUF_C_TYPE_MESSAGE: return *(ProtobufCMessage *const *)p != NULL;
+    default: {
+        static const uint8_t zero[8];
+        return memcmp(p, zero, elt_size(fd->type)) != 0;
+    }
+    }
+}
+
+static void put_message(FILE *f, const render_ctx *rc, const ProtobufCMessage *m, int ind)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *fd = &d->fields[i];
+        const char *base = (const char *)m;
+        if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)(base + fd->quantifier_offset);
+            if (n == 0)
+                continue;
+            const char *arr = *(char *const *)(base + fd->offset);
+            indent(f, ind);
+            put_field_name(f, d, fd);
+            fputs(":\n", f);
+            for (size_t k = 0; k < n; k++) {
+                const void *p = arr + k * elt_size(fd->type);
+                indent(f, ind + 2);
+                if (fd->type == PROTOBUF_C_TYPE_MESSAGE) {
+                    fprintf(f, "[%zu]", k + 1);
+                    put_value(f, rc, fd, p, ind + 4);
+                } else {
+                    fputs("- ", f);
+                    put_value(f, rc, fd, p, ind + 4);
+                }
+            }
+            continue;
+        }
+        if (!field_present(m, fd))
+            continue;
+        indent(f, ind);
+        put_field_name(f, d, fd);
+        fputs(fd->type == PROTOBUF_C_TYPE_MESSAGE ? ":" : ": ", f);
+        put_value(f, rc, fd, base + fd->offset, ind + 2);
+    }
+}
+
+/* "张三 (办案人员 handler, 法规部门 legal)", the log's key, or the key in base64. */
+static void put_author(FILE *f, const render_ctx *rc, const ProtobufCBinaryData *key)
+{
+    if (key->len != ENTRY_KEY_BYTES) {
+        fputs("?\n", f);
+        return;
+    }
+    const Liuhen__KeyInfo *k = render_find_key(rc, key->data);
+    char b64[TEXT_B64_LEN(ENTRY_KEY_BYTES)];
+    text_b64_encode(b64, key->data, key->len);
+    if (k != NULL) {
+        fprintf(f, "%s (", k->holder);
+        for (size_t i = 0; i < k->n_roles; i++)
+            fprintf(f, "%s%s", i > 0 ? ", " : "", render_role(k->roles[i]));
+        fputs(")", f);
+        if (k->position[0] != '\0' || k->unit[0] != '\0')
+            fprintf(f, " %s%s%s", k->unit, k->unit[0] && k->position[0] ? " " : "", k->position);
+        if (k->revoked)
+            fprintf(f, " [已吊销 revoked at 第 %" PRIu64 " 条]", k->revoked_index);
+        fputc('\n', f);
+    } else if (rc != NULL && rc->log_pubkey != NULL &&
+               memcmp(rc->log_pubkey, key->data, ENTRY_KEY_BYTES) == 0) {
+        fprintf(f, "日志密钥 the log's own key (%s)\n", b64);
+    } else {
+        fprintf(f, "%s (未登记 not in the key list)\n", b64);
+    }
+}
+
+void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *le)
+{
+    const Liuhen__Entry *e = le->entry;
+    char t[RENDER_TIME_MAX];
+    char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
+    const ProtobufCEnumValue *kv =
+        protobuf_c_enum_descriptor_get_value(&liuhen__kind__descriptor, e->kind);
+    const char *article = kv != NULL ? labels_enum_article("liuhen.Kind", kv->name) : NULL;
+    fprintf(f, "第 %" PRIu64 " 条  %s %s", le->index, entry_kind_label_zh(e->kind),
+            entry_kind_name(e->kind));
+    if (article != NULL)
+        fprintf(f, " [%s]", article);
+    fputc('\n', f);
+    if (e->case_id != NULL && e->case_id[0] != '\0')
+        fprintf(f, "  案件 case: %s\n", e->case_id);
+    fputs("  记录人 author: ", f);
+    put_author(f, rc, &e->author_key);
+    fprintf(f, "  作者序号 author_seq: %" PRIu64 "\n", e->author_seq);
+    fprintf(f, "  记录时间 recorded_at: %s\n", render_time(e->recorded_at, t));
+    fprintf(f, "  入账时间 integrated_at: %s\n", render_time(le->integrated_at, t));
+
+    ProtobufCMessage *body = entry_body_of((Liuhen__Entry *)e);
+    if (body != NULL)
+        put_message(f, rc, body, 2);
+
+    if (e->n_refs > 0) {
+        fputs("  引用 refs:\n", f);
+        for (size_t i = 0; i < e->n_refs; i++) {
+            static const ProtobufCFieldDescriptor ref_fd = {.name = "refs"};
+            fputs("    - ", f);
+            put_hash(f, rc, &ref_fd, &e->refs[i]);
+            fputc('\n', f);
+        }
+    }
+    if (e->n_attachments > 0) {
+        fputs("  附件 attachments:\n", f);
+        for (size_t i = 0; i < e->n_attachments; i++) {
+            const Liuhen__Attachment *a = e->attachments[i];
+            char *h = render_b64(a->sha256.data, a->sha256.len);
+            fprintf(f, "    - %s  %s  %" PRIu64 " 字节 bytes  SHA-256 %s\n", a->name, a->media_type,
+                    a->size, h != NULL ? h : "?");
+            free(h);
+        }
+    }
+    text_b64_encode(b64, le->leaf_hash, LH_HASH_SIZE);
+    fprintf(f, "  叶哈希 leaf hash: %s\n", b64);
+}
+
+/* json_object_set_new() that remembers a failure, so a chain of sets is
+ * checked once at its end. */
+static void set(json_t *o, const char *key, json_t *v, bool *ok)
+{
+    if (v == NULL || json_object_set_new(o, key, v) != 0)
+        *ok = false;
+}
+
+json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *le)
+{
+    json_t *o = json_object();
+    if (o == NULL)
+        return NULL;
+    bool ok = true;
+    json_t *entry = NULL;
+    if (pbjson_from_message(&le->entry->base, 0, &entry) != 0)
+        ok = false;
+    set(o, "index", json_integer((json_int_t)le->index), &ok);
+    set(o, "leaf_hash", render_json_b64(le->leaf_hash, LH_HASH_SIZE), &ok);
+    set(o, "integrated_at", json_integer((json_int_t)le->integrated_at), &ok);
+    const ProtobufCBinaryData *key = &le->entry->author_key;
+    const Liuhen__KeyInfo *k = key->len == ENTRY_KEY_BYTES ? render_find_key(rc, key->data) : NULL;
+    if (k != NULL) {
+        json_t *a = json_object(), *roles = json_array();
+        if (a == NULL || roles == NULL) {
+            json_decref(a);
+            json_decref(roles);
+            ok = false;
+        } else {
+            for (size_t i = 0; i < k->n_roles; i++) {
+                const ProtobufCEnumValue *v =
+                    protobuf_c_enum_descriptor_get_value(&liuhen__role__descriptor, k->roles[i]);
+                if (v != NULL && json_array_append_new(roles, json_string(v->name)) != 0)
+                    ok = false;
+            }
+            set(a, "holder", json_string(k->holder), &ok);
+            set(a, "roles", roles, &ok);
+            set(o, "author", a, &ok);
+        }
+    } else if (rc != NULL && rc->log_pubkey != NULL && key->len == ENTRY_KEY_BYTES &&
+               memcmp(rc->log_pubkey, key->data, ENTRY_KEY_BYTES) == 0) {
+        json_t *a = json_object();
+        if (a != NULL)
+            set(a, "log_key", json_true(), &ok);
+        set(o, "author", a, &ok);
+    }
+    set(o, "entry", entry, &ok);
+    set(o, "signature", render_json_b64(le->signature, ENTRY_SIG_BYTES), &ok);
+    if (le->audit_path != NULL || le->audit_path_len > 0)
+        set(o, "audit_path",
+            render_json_hashes((const uint8_t(*)[LH_HASH_SIZE])le->audit_path, le->audit_path_len),
+            &ok);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, const char *saved_to)
+{
+    char t[RENDER_TIME_MAX];
+    char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
+    fprintf(f, "已记录 第 %" PRIu64 " 条 (leaf %" PRIu64 ") 于 %s\n", r->leaf_index, r->leaf_index,
+            render_time(r->integrated_at, t));
+    if (entry != NULL) {
+        fprintf(f, "  种类 kind: %s %s\n", entry_kind_label_zh(entry->kind),
+                entry_kind_name(entry->kind));
+        if (entry->case_id != NULL && entry->case_id[0] != '\0')
+            fprintf(f, "  案件 case: %s\n", entry->case_id);
+    }
+    text_b64_encode(b64, r->leaf_hash, LH_HASH_SIZE);
+    fprintf(f, "  叶哈希 leaf hash: %s\n", b64);
+    fprintf(f,
+            "  检查点 checkpoint: 树大小 tree size %" PRIu64 ", 审计路径 audit path %zu 个哈希\n",
+            r->tree_size, r->audit_path_len);
+    fputs("  已验证: 检查点签名、包含证明 (verified: checkpoint signature, inclusion proof)\n", f);
+    if (saved_to != NULL)
+        fprintf(f, "  回执已保存 receipt saved to: %s\n", saved_to);
+}

@@ -1,0 +1,101 @@
+/*
+ * render.h — how `liuhen` shows what the log holds: text for people, with
+ * kinds, fields and enum values under their Chinese labels (labels.h) and
+ * the English names beside them, and JSON for scripts.
+ *
+ * Text goes to a FILE (stdout); JSON is built as jansson values that the
+ * caller prints with render_print_json(). Every function here works on
+ * verified data: the entries come from lh_get_entries() or lh_get_case(),
+ * which validated them, so their texts are UTF-8 without control characters
+ * other than LF and TAB.
+ */
+#ifndef LIUHEN_RENDER_H
+#define LIUHEN_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "liuhen.h"
+
+/** Room for render_time(): "2026-05-20 14:31:07 +0800". */
+#define RENDER_TIME_MAX 64
+
+/** What an entry is shown with, beyond the entry itself. */
+typedef struct render_ctx {
+    /** The enrolled keys, to name authors and public keys; may be NULL. */
+    const lh_keys *keys;
+    /** The log's own key, the author of entry 0; may be NULL. */
+    const uint8_t *log_pubkey;
+    /** Entries whose leaf hashes are shown as "第 N 条" where a record
+     *  refers to them (a case's entries); may be NULL. */
+    const lh_logged_entry *known;
+    size_t nknown;
+} render_ctx;
+
+/**
+ * A unix time in ms as local time, "2026-05-20 14:31:07 +0800"; "—" for 0
+ * (not stated).
+ * @param[out] buf  RENDER_TIME_MAX bytes.
+ * @return buf.
+ */
+const char *render_time(int64_t ms, char buf[RENDER_TIME_MAX]);
+
+/**
+ * Standard base64 of n bytes, into a malloc'd string, or NULL when out of
+ * memory.
+ */
+char *render_b64(const uint8_t *b, size_t n);
+
+/** JSON string of the base64 of n bytes, or NULL when out of memory. */
+json_t *render_json_b64(const uint8_t *b, size_t n);
+
+/** JSON array of the base64 of n 32-byte hashes, or NULL when out of memory. */
+json_t *render_json_hashes(const uint8_t (*h)[LH_HASH_SIZE], size_t n);
+
+/**
+ * Print a JSON value on stdout, indented by two spaces, members in the order
+ * they were added, and a newline; then release it.
+ * @param[in] j  stolen (json_decref'd); NULL means out of memory.
+ * @return 0, or LH_ENOMEM.
+ */
+int render_print_json(json_t *j);
+
+/** "办案人员 handler" for a role. A static string. */
+const char *render_role(Liuhen__Role role);
+
+/**
+ * The holder of a public key as the key list names it, or NULL.
+ * @param[in] key  32 bytes.
+ */
+const Liuhen__KeyInfo *render_find_key(const render_ctx *rc, const uint8_t *key);
+
+/**
+ * Print one logged entry as a block for people: index and kind, case,
+ * author with roles, the times recorded and integrated, every field of the
+ * body with its label, references and attachments, the leaf hash.
+ */
+void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *e);
+
+/**
+ * One logged entry as JSON: {"index", "leaf_hash", "integrated_at",
+ * "author" (holder and roles, when the key is known), "entry" (the Entry,
+ * pbjson.h: .proto field names, enum value names, bytes in base64),
+ * "signature", and "audit_path" when the entry carries its proof}.
+ * @return the object, or NULL when out of memory or the entry cannot be
+ *         written as JSON.
+ */
+json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *e);
+
+/**
+ * Print a verified receipt for people: "已记录 第 42 条 (leaf 42) 于 ...",
+ * the kind and case of the entry, the leaf hash, the checkpoint, what was
+ * verified and, when saved_to is not NULL, where the receipt was saved.
+ * @param[in] entry     the record appended (kind, case); may be NULL.
+ * @param[in] saved_to  may be NULL.
+ */
+void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, const char *saved_to);
+
+#endif

@@ -1,0 +1,467 @@
+/*
+ * session.c — what every command of `liuhen` needs before it does its work:
+ * error reporting and exit statuses, the log's verifier key, the state
+ * file, the connection to liuhend, key files and small files.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "passphrase.h"
+#include "text.h"
+
+/* The largest log key file read: one verifier key and its newline. */
+#define LOG_KEY_FILE_MAX 1024
+
+int cli_fail(const cli *c, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fflush(stdout);
+    if (c->command != NULL)
+        fprintf(stderr, "%s %s: ", c->prog, c->command);
+    else
+        fprintf(stderr, "%s: ", c->prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return status;
+}
+
+int cli_usage(const cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fflush(stdout);
+    if (c->command != NULL)
+        fprintf(stderr, "%s %s: ", c->prog, c->command);
+    else
+        fprintf(stderr, "%s: ", c->prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (c->command != NULL)
+        fprintf(stderr, "Run '%s help %s' for its options.\n", c->prog, c->command);
+    else
+        fprintf(stderr, "Run '%s help' for the commands.\n", c->prog);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_exit_for(int rc)
+{
+    if (rc == 0)
+        return CLI_EXIT_OK;
+    if (rc > -1000) /* -errno */
+        return CLI_EXIT_IO;
+    switch (rc) {
+    case LH_ETIMEOUT:
+    case LH_ECLOSED:
+    case LH_EPERMFILE:
+    case LH_EKEYFILE:
+    case LH_ENOMEM: return CLI_EXIT_IO;
+    case LH_EFIELD:
+    case LH_EKIND:
+    case LH_EUNKNOWNFIELD:
+    case LH_EUTF8:
+    case LH_ECTRL:
+    case LH_EJSON:
+    case LH_EBASE64:
+    case LH_ELENGTH: return CLI_EXIT_USAGE;
+    default: return CLI_EXIT_REFUSED;
+    }
+}
+
+int cli_fail_rc(const cli *c, int rc, const lh_err *err, const char *what)
+{
+    const char *detail = err != NULL && err->msg[0] != '\0' ? err->msg : lh_strerror(rc);
+    int status = cli_exit_for(rc);
+    if (what != NULL)
+        cli_fail(c, status, "%s: %s", what, detail);
+    else
+        cli_fail(c, status, "%s", detail);
+    switch (rc) {
+    case LH_EFORK:
+        fprintf(stderr,
+                "The log has shown two histories that cannot both be true: keep the state "
+                "file %s as evidence and report this to the oversight body.\n",
+                c->state_path != NULL ? c->state_path : "(none)");
+        break;
+    case LH_ETIMEOUT:
+        fprintf(stderr, "liuhend did not answer in time (--timeout SECONDS sets the deadline).\n");
+        break;
+    case LH_ECLOSED:
+        fprintf(stderr, "liuhend closed the connection: it may be shutting down.\n");
+        break;
+    default: break;
+    }
+    return status;
+}
+
+bool cli_parse_u64(const char *s, uint64_t *out)
+{
+    if (s == NULL || *s < '0' || *s > '9')
+        return false;
+    uint64_t v = 0;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+int cli_read_file(const char *path, size_t max, char **out, size_t *len, lh_err *err)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        return lh_err_set(err, -e, "%s: %s", path, strerror(e));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return lh_err_set(err, -e, "%s: %s", path, strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return lh_err_set(err, -EISDIR, "%s is a directory", path);
+    }
+    char *buf = malloc(max + 1);
+    if (buf == NULL) {
+        close(fd);
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
+    }
+    size_t n = 0;
+    for (;;) {
+        /* One byte more than max is read to tell a full file from a larger one. */
+        ssize_t r = read(fd, buf + n, max + 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            close(fd);
+            free(buf);
+            return lh_err_set(err, -e, "%s: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n > max) {
+            close(fd);
+            free(buf);
+            return lh_err_set(err, LH_ETOOBIG, "%s is larger than %zu bytes", path, max);
+        }
+    }
+    close(fd);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* The directory part of path, "." when it has none, into buf. */
+static void dir_of(const char *path, char *buf, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(buf, cap, ".");
+    else if (slash == path)
+        snprintf(buf, cap, "/");
+    else
+        snprintf(buf, cap, "%.*s", (int)(slash - path), path);
+}
+
+int cli_write_file(const char *path, const void *data, size_t len, unsigned mode, lh_err *err)
+{
+    char tmp[PATH_MAX];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= sizeof tmp)
+        return lh_err_set(err, -ENAMETOOLONG, "%s: %s", path, strerror(ENAMETOOLONG));
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        return lh_err_set(err, -e, "%s: cannot create a file beside it: %s", path, strerror(e));
+    }
+    int e = 0;
+    const uint8_t *p = data;
+    size_t done = 0;
+    if (fchmod(fd, (mode_t)mode) != 0)
+        e = errno;
+    while (e == 0 && done < len) {
+        ssize_t w = write(fd, p + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            e = errno;
+        else
+            done += (size_t)w;
+    }
+    if (e == 0 && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    if (e == 0 && rename(tmp, path) != 0)
+        e = errno;
+    if (e != 0) {
+        unlink(tmp);
+        return lh_err_set(err, -e, "%s: %s", path, strerror(e));
+    }
+    /* The rename is durable only once the directory is. */
+    char dir[PATH_MAX];
+    dir_of(path, dir, sizeof dir);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+int cli_check_output(const cli *c, const char *opt, const char *path)
+{
+    char dir[PATH_MAX];
+    struct stat st;
+    dir_of(path, dir, sizeof dir);
+    if (path[0] == '\0' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+        return cli_fail(c, CLI_EXIT_USAGE, "%s %s: give a file name", opt, path);
+    if (access(dir, W_OK) != 0) {
+        int e = errno;
+        return cli_fail(c, CLI_EXIT_IO, "%s %s: cannot write in %s: %s", opt, path, dir,
+                        strerror(e));
+    }
+    return 0;
+}
+
+int cli_read_log_key(cli *c)
+{
+    if (c->have_log_vkey)
+        return 0;
+    const char *path = c->log_key;
+    const char *from = "--log-key";
+    if (path == NULL && (path = getenv(CLI_ENV_LOG_KEY)) != NULL && path[0] != '\0')
+        from = CLI_ENV_LOG_KEY;
+    else if (path == NULL) {
+        path = CLI_DEFAULT_LOG_KEY;
+        from = NULL;
+    }
+    char *text;
+    size_t len;
+    lh_err err = {{0}};
+    int rc = cli_read_file(path, LOG_KEY_FILE_MAX, &text, &len, &err);
+    if (rc != 0) {
+        cli_fail(c, CLI_EXIT_IO, "the log's verifier key: %s", err.msg);
+        if (from == NULL)
+            fprintf(stderr,
+                    "It is DATA/log.vkey of the log (`liuhend init` writes it): give "
+                    "--log-key FILE or set %s.\n",
+                    CLI_ENV_LOG_KEY);
+        return CLI_EXIT_IO;
+    }
+    /* One line: the key, then "\n" or "\r\n" or nothing. */
+    size_t n = strcspn(text, "\r\n");
+    size_t rest = n;
+    if (rest < len && text[rest] == '\r')
+        rest++;
+    if (rest < len && text[rest] == '\n')
+        rest++;
+    if (rest != len || n == 0) {
+        free(text);
+        return cli_fail(c, CLI_EXIT_IO,
+                        "the log's verifier key %s (from %s): the file must hold one line, "
+                        "name+keyid+base64",
+                        path, from != NULL ? from : "the default");
+    }
+    rc = note_vkey_parse_type(text, n, NOTE_TYPE_ED25519, &c->log_vkey, &err);
+    free(text);
+    if (rc != 0)
+        return cli_fail(c, CLI_EXIT_IO, "the log's verifier key %s: %s", path,
+                        err.msg[0] ? err.msg : lh_strerror(rc));
+    c->have_log_vkey = true;
+    return 0;
+}
+
+/* mkdir -p for the state directory, each new level private (0700). */
+static int make_dirs(char *path)
+{
+    for (char *p = path + 1; *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int rc = mkdir(path, 0700);
+        int e = errno;
+        *p = '/';
+        if (rc != 0 && e != EEXIST)
+            return -e;
+    }
+    if (mkdir(path, 0700) != 0 && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+/* The default state file: $XDG_STATE_HOME/liuhen/<origin>.checkpoint. */
+static int default_state_path(cli *c)
+{
+    const char *base = getenv("XDG_STATE_HOME");
+    char home_state[PATH_MAX];
+    /* The XDG specification ignores a relative or empty value. */
+    if (base == NULL || base[0] != '/') {
+        const char *home = getenv("HOME");
+        if (home == NULL || home[0] != '/') {
+            struct passwd *pw = getpwuid(getuid());
+            home = pw != NULL ? pw->pw_dir : NULL;
+        }
+        if (home == NULL)
+            return cli_fail(c, CLI_EXIT_IO,
+                            "no home directory to keep the last verified checkpoint in: give "
+                            "--state FILE or set %s",
+                            CLI_ENV_STATE);
+        snprintf(home_state, sizeof home_state, "%s/.local/state", home);
+        base = home_state;
+    }
+    char dir[PATH_MAX];
+    if ((size_t)snprintf(dir, sizeof dir, "%s/liuhen", base) >= sizeof dir)
+        return cli_fail(c, CLI_EXIT_IO, "the state directory %s/liuhen: name too long", base);
+    int rc = make_dirs(dir);
+    if (rc != 0)
+        return cli_fail(c, CLI_EXIT_IO, "the state directory %s: %s (give --state FILE)", dir,
+                        strerror(-rc));
+    char name[NOTE_NAME_MAX + 1];
+    snprintf(name, sizeof name, "%s", c->log_vkey.name);
+    for (char *p = name; *p != '\0'; p++)
+        if (*p == '/')
+            *p = '_';
+    size_t need = strlen(dir) + 1 + strlen(name) + sizeof ".checkpoint";
+    if ((c->state_path = malloc(need)) == NULL)
+        return cli_fail(c, CLI_EXIT_IO, "out of memory");
+    snprintf(c->state_path, need, "%s/%s.checkpoint", dir, name);
+    return 0;
+}
+
+int cli_connect(cli *c)
+{
+    if (c->conn != NULL)
+        return 0;
+    int st = cli_read_log_key(c);
+    if (st != 0)
+        return st;
+    const char *socket = c->socket;
+    if (socket == NULL && ((socket = getenv(CLI_ENV_SOCKET)) == NULL || socket[0] == '\0'))
+        socket = CLI_DEFAULT_SOCKET;
+    if (c->state_path == NULL) {
+        const char *state = c->state;
+        if (state == NULL && (state = getenv(CLI_ENV_STATE)) != NULL && state[0] == '\0')
+            state = NULL;
+        if (state != NULL) {
+            if ((c->state_path = strdup(state)) == NULL)
+                return cli_fail(c, CLI_EXIT_IO, "out of memory");
+        } else if ((st = default_state_path(c)) != 0) {
+            return st;
+        }
+    }
+    lh_options opts = {.socket_path = socket,
+                       .log_key = &c->log_vkey,
+                       .timeout_ms = c->timeout_ms,
+                       .state_file = c->state_path};
+    lh_err err = {{0}};
+    int rc = lh_connect(&opts, &c->conn, &err);
+    if (rc == 0)
+        return 0;
+    if (rc == -ENOENT || rc == -ECONNREFUSED) {
+        return cli_fail(c, CLI_EXIT_IO,
+                        "cannot reach liuhend at %s: %s. Is liuhend running? Start it (make run, "
+                        "or liuhend --data DIR), or give --socket PATH or set %s",
+                        socket, strerror(-rc), CLI_ENV_SOCKET);
+    }
+    if (rc == -EACCES)
+        return cli_fail(c, CLI_EXIT_IO,
+                        "cannot reach liuhend at %s: permission denied (the socket belongs to "
+                        "liuhend's --group: ask the administrator to add you to it)",
+                        socket);
+    if (rc == LH_EINVAL)
+        return cli_fail(c, CLI_EXIT_USAGE, "%s", err.msg[0] ? err.msg : lh_strerror(rc));
+    if (rc == LH_EPARSE || rc == LH_ETOOBIG || rc == LH_EPERMFILE)
+        return err.msg[0]
+                   ? cli_fail(c, CLI_EXIT_IO, "%s", err.msg)
+                   : cli_fail(c, CLI_EXIT_IO, "state file %s: %s", c->state_path, lh_strerror(rc));
+    return cli_fail_rc(c, rc, &err, NULL);
+}
+
+void cli_finish(cli *c)
+{
+    lh_close(c->conn);
+    c->conn = NULL;
+    free(c->state_path);
+    c->state_path = NULL;
+}
+
+int cli_load_key(const cli *c, const char *path, const char *passfile, keyfile_key **out)
+{
+    *out = NULL;
+    bool encrypted = false;
+    lh_err err = {{0}};
+    int rc = keyfile_secret_is_encrypted(path, &encrypted, &err);
+    if (rc != 0) {
+        const char *detail = err.msg[0] ? err.msg : lh_strerror(rc);
+        if (rc == -ENOENT)
+            return cli_fail(c, CLI_EXIT_IO,
+                            "key file %s does not exist (liuhen keygen --out "
+                            "PREFIX makes PREFIX.key)",
+                            path);
+        return cli_fail(c, CLI_EXIT_IO, "key file %s: %s", path, detail);
+    }
+    char *pass = NULL;
+    if (encrypted) {
+        rc = passphrase_get(passfile, false, path, &pass, &err);
+        if (rc != 0)
+            return cli_fail(c, rc == LH_EPASSPHRASE ? CLI_EXIT_USAGE : CLI_EXIT_IO, "%s",
+                            err.msg[0] ? err.msg : lh_strerror(rc));
+    }
+    rc = keyfile_read_secret(path, pass, out, &err);
+    passphrase_free(pass);
+    if (rc == LH_EPASSPHRASE)
+        return cli_fail(c, CLI_EXIT_REFUSED,
+                        "key file %s: wrong passphrase (or the encrypted file was altered)", path);
+    if (rc != 0)
+        return cli_fail(c, CLI_EXIT_IO, "key file %s: %s", path,
+                        err.msg[0] ? err.msg : lh_strerror(rc));
+    return 0;
+}
+
+int cli_parse_pub(const char *arg, keyfile_pub *pub, lh_err *err)
+{
+    struct stat st;
+    if (arg == NULL || arg[0] == '\0')
+        return lh_err_set(err, LH_ENOTFOUND, "no public key given");
+    if (stat(arg, &st) == 0)
+        return keyfile_read_public(arg, pub, err);
+    size_t len = strlen(arg);
+    if (strchr(arg, '/') != NULL || (len > 4 && strcmp(arg + len - 4, ".pub") == 0))
+        return lh_err_set(err, -ENOENT, "public key file %s does not exist", arg);
+    if (strchr(arg, '+') != NULL)
+        return keyfile_parse_vkey(arg, len, pub, err);
+    size_t n;
+    memset(pub, 0, sizeof *pub);
+    if (text_b64_decode(pub->pubkey, sizeof pub->pubkey, &n, arg, len, sizeof pub->pubkey) == 0)
+        return 0;
+    return lh_err_set(err, LH_ENOTFOUND,
+                      "'%s' is neither a public key file, a verifier key (name+keyid+base64) nor "
+                      "the base64 of a 32-byte key",
+                      arg);
+}
