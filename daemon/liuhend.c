@@ -824,10 +824,13 @@ static void on_sigpipe(int signum)
 }
 
 /* UV_THREADPOOL_SIZE must be set before libuv starts its pool: one
- * signature-checking thread per core (DESIGN.md "Daemon behaviour"). */
+ * signature-checking thread per core (DESIGN.md "Daemon behaviour"). A
+ * user's own value is kept, but never below 2: an export or a backup holds
+ * one pool thread, and appends must still be checked meanwhile. */
 static void set_threadpool_size(void)
 {
-    if (getenv("UV_THREADPOOL_SIZE") != NULL)
+    const char *user = getenv("UV_THREADPOOL_SIZE");
+    if (user != NULL && atoi(user) >= 2)
         return;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 2)
