@@ -553,7 +553,7 @@ typedef struct worker {
     uint8_t (*hashes)[32];
     int n_acked;
     int failures;
-    char failure[256];
+    char failure[LH_ERR_MSG_MAX + 64];
 } worker;
 
 static void *worker_run(void *arg)
