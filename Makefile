@@ -142,6 +142,21 @@ $(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/$(1)/*.c)) $(LIB
 endef
 $(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_RULE,$(t))))
 
+# liuhen-verify's modules (all but main) as an archive, so that its unit
+# tests (test_report, test_rules) link them.
+VERIFY_SRC := $(filter-out tools/liuhen-verify/main.c,$(wildcard tools/liuhen-verify/*.c))
+VERIFY_A   := $(BUILD)/libverify.a
+VERIFY_TESTS := $(filter $(BUILD)/tests/test_report $(BUILD)/tests/test_rules,$(TEST_BIN))
+
+$(VERIFY_A): $(patsubst %.c,$(BUILD)/%.o,$(VERIFY_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(VERIFY_TESTS): $(BUILD)/tests/%: tests/%.c $(VERIFY_A) $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h tools/liuhen-verify/*.h tests/util/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itools/liuhen-verify -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -o $@ $< \
+	  $(TEST_UTIL_OBJ) $(VERIFY_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS) $(CMOCKA_LIBS)
+
 $(BUILD)/tests/%: tests/%.c $(DAEMON_A) $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h daemon/*.h tests/util/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -o $@ $< $(TEST_UTIL_OBJ) $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS) $(CMOCKA_LIBS)
