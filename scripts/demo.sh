@@ -193,7 +193,7 @@ heading "三、法规科收到投诉：对某建材公司的行政处罚显失�
     --set complainant.name=重庆某建材有限公司 \
     --set complainant.contact=023-7922xxxx \
     --set channel=letter \
-    --set received_at="$(at '-26 hours')" \
+    --set received_at="$(at '-12 hours')" \
     --set officers_concerned.name=陈刚 \
     --set officers_concerned.position=执法人员 \
     --set officers_concerned.unit=区应急管理局执法支队 \
@@ -211,7 +211,7 @@ heading "四、法规科答复投诉人（A§10(1)）"
 
 "$LIUHEN" append --key "$PEOPLE/lihua.key" --kind reply --case "$CASE_A" \
     --set complaint="#$complaint" \
-    --set replied_at="$(at '-25 hours')" \
+    --set replied_at="$(at '-11 hours')" \
     --set addressee=重庆某建材有限公司 \
     --set method=written \
     --set content="您的投诉已受理，本局将组织调查，并在调查结束后书面告知处理结果。"
@@ -228,7 +228,7 @@ heading "五、局长张强指派调查组（A§10(2)）"
     --set team+.name=周杰 \
     --set team.position=调查组成员 \
     --set team.unit=区应急管理局法规科 \
-    --set assigned_at="$(at '-24 hours')" \
+    --set assigned_at="$(at '-10 hours')" \
     --set scope="黔江应急罚〔2026〕7号案的事实认定、法律适用和处罚幅度是否适当"
 
 # ---------------------------------------------------------------------------
@@ -244,7 +244,7 @@ cat >"$evidence" <<'EOF'
 EOF
 "$LIUHEN" append --key "$PEOPLE/zhaomin.key" --kind investigation-step --case "$CASE_A" \
     --set method=review-files \
-    --set conducted_at="$(at '-20 hours')" \
+    --set conducted_at="$(at '-8 hours')" \
     --set place=区应急管理局档案室 \
     --set summary="调阅本案及同期同类案件案卷，本案罚款数额明显偏高且无从重理由。" \
     --attach "$evidence"
@@ -254,7 +254,7 @@ heading "七、调查组询问执法责任人陈刚（A§10(2)）"
 
 "$LIUHEN" append --key "$PEOPLE/zhaomin.key" --kind investigation-step --case "$CASE_A" \
     --set method=question-officer \
-    --set conducted_at="$(at '-18 hours')" \
+    --set conducted_at="$(at '-6 hours')" \
     --set place=区应急管理局三楼会议室 \
     --set persons_questioned.name=陈刚 \
     --set persons_questioned.position=执法人员 \
