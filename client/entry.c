@@ -637,9 +637,8 @@ static bool restricted_name(const char *s, size_t n)
     return true;
 }
 
-/* "type/subtype", optionally followed by ";" and parameters in printable
- * ASCII ("text/plain; charset=utf-8"): what a viewer is chosen by. */
-static bool media_type_ok(const char *s)
+/* What a viewer is chosen by (entry.h). */
+bool entry_media_type_ok(const char *s)
 {
     const char *slash = strchr(s, '/');
     if (slash == NULL || !restricted_name(s, (size_t)(slash - s)))
@@ -669,7 +668,7 @@ static int check_attachment(const Liuhen__Attachment *a, size_t i, lh_err *err)
                           a->sha256.len);
     if (a->media_type[0] == '\0')
         return lh_err_set(err, LH_EFIELD, "attachments[%zu].media_type: required", i);
-    if (!media_type_ok(a->media_type))
+    if (!entry_media_type_ok(a->media_type))
         return lh_err_set(err, LH_EFIELD,
                           "attachments[%zu].media_type: not a type/subtype media type (RFC 6838)",
                           i);
@@ -879,16 +878,6 @@ int entry_validate(const uint8_t *entry, size_t len, const char *expected_origin
 
 enum { WIRE_VARINT = 0, WIRE_LEN = 2 };
 
-static size_t varint_size(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
 static size_t varint_put(uint8_t *p, uint64_t v)
 {
     size_t n = 0;
@@ -1032,7 +1021,7 @@ int entry_leaf_pack(const uint8_t *signed_entry, size_t len, int64_t integrated_
         return LH_EINVAL;
     if (len > ENTRY_LEAF_MAX)
         return LH_ETOOBIG;
-    size_t need = 1 + varint_size(len) + len + 1 + varint_size((uint64_t)integrated_at);
+    size_t need = ENTRY_LEAF_SIZE(len, ENTRY_VARINT_SIZE((uint64_t)integrated_at));
     /* C2SP tlog-tiles entry bundles: a uint16 length before each leaf. */
     if (need > ENTRY_LEAF_MAX)
         return LH_ETOOBIG;

@@ -205,6 +205,15 @@ int entry_validate(const uint8_t *entry, size_t len, const char *expected_origin
                    Liuhen__Entry **out, lh_err *err);
 
 /**
+ * Whether s is a media type as an attachment's media_type must be (and as
+ * entry_validate() checks it): "type/subtype", each an RFC 6838 §4.2
+ * restricted-name, optionally followed by ";" and parameters in printable
+ * ASCII ("text/plain; charset=utf-8"). The length is not checked here.
+ * @param[in] s  NUL-terminated.
+ */
+bool entry_media_type_ok(const char *s);
+
+/**
  * Encode a SignedEntry { entry, signature } (canonical proto3, the form
  * entry_signed_unpack() accepts).
  * @param[in]  entry    len bytes, 1 <= len <= ENTRY_MAX_SIZE.

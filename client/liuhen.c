@@ -1,8 +1,10 @@
 /*
- * liuhen.c — the client API (liuhen.h): requests framed over a Unix socket
- * with one deadline per call (DESIGN.md "Wire protocol"), the last checkpoint
- * seen and its state file, and the verification of every answer against the
- * log key (DESIGN.md "Merkle tree, checkpoints, receipts").
+ * liuhen.c — the client API (liuhen.h): the checkpoints a handle has
+ * verified, the last one seen and its state file, and the verification of
+ * every answer against the log key (DESIGN.md "Merkle tree, checkpoints,
+ * receipts"). Requests go over conn.h (framing, deadlines, ids); the state
+ * file is read and written by statefile.h; receipts are checked offline and
+ * written as JSON by receipt.h.
  *
  * Everything the server sends is suspect until verified: a checkpoint until
  * it opens with the log key and is consistent with the last one seen, a proof
@@ -14,23 +16,23 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <sodium.h>
 
 #include "checkpoint.h"
+#include "conn.h"
 #include "entry.h"
 #include "merkle.h"
+#include "quote.h"
+#include "receipt.h"
+#include "statefile.h"
 #include "text.h"
 #include "tile.h"
 #include "wire.h"
@@ -48,108 +50,22 @@ _Static_assert(LH_HASH_SIZE == CHECKPOINT_HASH_LEN, "roots are Merkle hashes");
  * every error message; the rest of lh_err's 256 bytes names the cause. */
 #define WHAT_MAX 96
 
-/* Room for a server's message quoted in an error. */
-#define QUOTE_MAX 144
-
-/* A verified checkpoint: its size, its root and the signed note. */
-typedef struct known_cp {
-    uint64_t size;
-    uint8_t root[LH_HASH_SIZE];
-    uint8_t *note;
-    size_t note_len;
-} known_cp;
-
 struct lh_conn {
-    int fd;
-    bool broken; /* the stream is out of step: every call fails */
-    char broken_why[LH_ERR_MSG_MAX];
-    uint64_t next_id;      /* request ids increase from 1 */
-    uint32_t max_frame;    /* largest response frame body accepted */
-    int64_t timeout_ms;    /* per call, end to end */
+    conn t;                /* the socket, framing and deadlines */
     note_verifier log_key; /* type 0x01; its name is the origin */
-    char *socket_path;
-    char *state_path; /* NULL: no state file */
+    char *state_path;      /* NULL: no state file */
     bool have_seen;
-    known_cp seen;             /* the largest checkpoint accepted */
-    known_cp known[KNOWN_MAX]; /* other verified checkpoints, a ring */
+    lh_checkpoint seen;             /* the largest checkpoint accepted */
+    lh_checkpoint known[KNOWN_MAX]; /* other verified checkpoints, a ring */
     size_t known_next;
 };
 
-/* ------------------------------------------------------------------------ */
-/* Time. */
-
-static int64_t clock_ms(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Deadlines use the monotonic clock, so that a clock step never shortens or
- * stretches a call; recorded_at uses the wall clock (unix ms). */
-static int64_t mono_ms(void)
-{
-    return clock_ms(CLOCK_MONOTONIC);
-}
-
+/* recorded_at uses the wall clock (unix ms); deadlines the monotonic one. */
 static int64_t wall_ms(void)
 {
-    return clock_ms(CLOCK_REALTIME);
-}
-
-/* Milliseconds left before a deadline, as poll() takes them. */
-static int remaining_ms(int64_t deadline)
-{
-    int64_t left = deadline - mono_ms();
-    if (left <= 0)
-        return 0;
-    return left > INT_MAX ? INT_MAX : (int)left;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Text from outside. */
-
-/*
- * Copy text that came from the server (or from the caller) into an error
- * message so that it cannot mislead a terminal: control characters (C0, DEL
- * and C1) become '?', and when the text is not valid UTF-8 every non-ASCII
- * byte does. The copy is cut at a character boundary.
- */
-static void quote_text(char *out, size_t cap, const char *in)
-{
-    if (cap == 0)
-        return;
-    out[0] = '\0';
-    if (in == NULL)
-        return;
-    size_t len = strlen(in);
-    bool utf8 = text_utf8_valid((const uint8_t *)in, len);
-    size_t o = 0;
-    for (size_t i = 0; i < len;) {
-        unsigned char ch = (unsigned char)in[i];
-        size_t n = 1;
-        if (utf8 && ch >= 0xC0)
-            n = ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : 2;
-        if (o + n >= cap)
-            break;
-        if (ch < 0x20 || ch == 0x7F || (ch >= 0x80 && !utf8)) {
-            out[o++] = '?';
-        } else if (n == 2 && ch == 0xC2 && (unsigned char)in[i + 1] < 0xA0) {
-            out[o++] = '?'; /* U+0080..U+009F, the C1 controls */
-        } else {
-            memcpy(out + o, in + i, n);
-            o += n;
-        }
-        i += n;
-    }
-    out[o] = '\0';
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Whether a string from the server may be handed to a caller who prints it. */
@@ -165,13 +81,7 @@ static bool text_ok(const char *s)
 /* ------------------------------------------------------------------------ */
 /* Verified checkpoints kept by the handle. */
 
-static void known_clear(known_cp *k)
-{
-    free(k->note);
-    memset(k, 0, sizeof *k);
-}
-
-static int known_set(known_cp *k, uint64_t size, const uint8_t root[LH_HASH_SIZE],
+static int known_set(lh_checkpoint *k, uint64_t size, const uint8_t root[LH_HASH_SIZE],
                      const uint8_t *note, size_t note_len)
 {
     uint8_t *copy = malloc(note_len);
@@ -186,7 +96,7 @@ static int known_set(known_cp *k, uint64_t size, const uint8_t root[LH_HASH_SIZE
     return 0;
 }
 
-static const known_cp *known_find(const lh_conn *c, uint64_t size)
+static const lh_checkpoint *known_find(const lh_conn *c, uint64_t size)
 {
     if (c->have_seen && c->seen.size == size)
         return &c->seen;
@@ -209,239 +119,14 @@ static int known_add(lh_conn *c, uint64_t size, const uint8_t root[LH_HASH_SIZE]
     return rc;
 }
 
-static int checkpoint_copy(lh_checkpoint *out, const known_cp *k)
+static int checkpoint_copy(lh_checkpoint *out, const lh_checkpoint *k)
 {
     memset(out, 0, sizeof *out);
-    out->note = malloc(k->note_len);
-    if (out->note == NULL)
-        return LH_ENOMEM;
-    memcpy(out->note, k->note, k->note_len);
-    out->note_len = k->note_len;
-    out->size = k->size;
-    memcpy(out->root, k->root, LH_HASH_SIZE);
-    return 0;
-}
-
-/*
- * Open a signed checkpoint with the log key (signature, strict text, origin
- * equal to the key name: checkpoint_open()) and return its size and root.
- */
-static int cp_open(const note_verifier *key, const uint8_t *note, size_t len, uint64_t *size,
-                   uint8_t root[LH_HASH_SIZE], const char *what, lh_err *err)
-{
-    checkpoint_opened op;
-    lh_err e = {{0}};
-    int rc = checkpoint_open(note, len, key, NULL, 0, &op, &e);
-    if (rc != 0)
-        return lh_err_set(err, rc, "%s: the checkpoint does not verify with the log key %s: %s",
-                          what, key->name, e.msg);
-    *size = op.cp.size;
-    memcpy(root, op.cp.root, LH_HASH_SIZE);
-    return 0;
+    return known_set(out, k->size, k->root, k->note, k->note_len);
 }
 
 /* ------------------------------------------------------------------------ */
-/* Transport: one frame out, one frame in, within the call's deadline. */
-
-/* Mark the handle broken: the byte stream is out of step with the requests. */
-static int fail_broken(lh_conn *c, lh_err *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail_broken(lh_conn *c, lh_err *err, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->broken_why, sizeof c->broken_why, fmt, ap);
-    va_end(ap);
-    if (!c->broken && c->fd >= 0)
-        shutdown(c->fd, SHUT_RDWR); /* the server sees at once that we are gone */
-    c->broken = true;
-    return lh_err_set(err, code, "%s", c->broken_why);
-}
-
-/* Wait until the socket is ready for `events` or the deadline passes. */
-static int wait_fd(int fd, short events, int64_t deadline)
-{
-    for (;;) {
-        int ms = remaining_ms(deadline);
-        if (ms == 0)
-            return LH_ETIMEOUT;
-        struct pollfd p = {.fd = fd, .events = events};
-        int n = poll(&p, 1, ms);
-        if (n > 0)
-            return 0; /* ready, or an error or hang-up that the next call reports */
-        if (n == 0)
-            return LH_ETIMEOUT;
-        if (errno != EINTR)
-            return -errno;
-    }
-}
-
-static int send_all(lh_conn *c, const uint8_t *buf, size_t len, int64_t deadline, const char *what,
-                    lh_err *err)
-{
-    size_t off = 0;
-    while (off < len) {
-        /* MSG_DONTWAIT keeps each write within the deadline; MSG_NOSIGNAL
-         * turns a closed peer into EPIPE instead of killing the caller. */
-        ssize_t n = send(c->fd, buf + off, len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n > 0) {
-            off += (size_t)n;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = wait_fd(c->fd, POLLOUT, deadline);
-            if (rc == LH_ETIMEOUT)
-                return fail_broken(c, err, LH_ETIMEOUT,
-                                   "%s: timed out after %" PRId64 " ms sending the request to %s",
-                                   what, c->timeout_ms, c->socket_path);
-            if (rc != 0)
-                return fail_broken(c, err, rc, "%s: poll on %s: %s", what, c->socket_path,
-                                   strerror(-rc));
-            continue;
-        }
-        if (errno == EPIPE || errno == ECONNRESET)
-            return fail_broken(c, err, LH_ECLOSED,
-                               "%s: the server closed the connection %s while the request was "
-                               "sent",
-                               what, c->socket_path);
-        int e = errno;
-        return fail_broken(c, err, -e, "%s: cannot send to %s: %s", what, c->socket_path,
-                           strerror(e));
-    }
-    return 0;
-}
-
-static int recv_all(lh_conn *c, uint8_t *buf, size_t len, int64_t deadline, const char *what,
-                    lh_err *err)
-{
-    size_t off = 0;
-    while (off < len) {
-        ssize_t n = recv(c->fd, buf + off, len - off, MSG_DONTWAIT);
-        if (n > 0) {
-            off += (size_t)n;
-            continue;
-        }
-        if (n == 0)
-            return fail_broken(c, err, LH_ECLOSED,
-                               "%s: the server closed the connection %s before it answered", what,
-                               c->socket_path);
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = wait_fd(c->fd, POLLIN, deadline);
-            if (rc == LH_ETIMEOUT)
-                return fail_broken(c, err, LH_ETIMEOUT,
-                                   "%s: no answer from %s within the call's timeout of %" PRId64
-                                   " ms",
-                                   what, c->socket_path, c->timeout_ms);
-            if (rc != 0)
-                return fail_broken(c, err, rc, "%s: poll on %s: %s", what, c->socket_path,
-                                   strerror(-rc));
-            continue;
-        }
-        if (errno == ECONNRESET)
-            return fail_broken(c, err, LH_ECLOSED,
-                               "%s: the server reset the connection %s before it answered", what,
-                               c->socket_path);
-        int e = errno;
-        return fail_broken(c, err, -e, "%s: cannot read from %s: %s", what, c->socket_path,
-                           strerror(e));
-    }
-    return 0;
-}
-
-/*
- * Send one request and read its response. Returns 0 with a response of the
- * right id, whatever its status; every failure of framing breaks the handle.
- */
-static int rpc(lh_conn *c, Liuhen__Request *req, Liuhen__Response **out, int64_t deadline,
-               const char *what, lh_err *err)
-{
-    *out = NULL;
-    if (c->broken)
-        return lh_err_set(err, LH_ECLOSED,
-                          "%s: the connection is unusable after an earlier failure (%s)", what,
-                          c->broken_why);
-    /* Nothing sent yet: a call that is already late fails without breaking. */
-    if (remaining_ms(deadline) == 0)
-        return lh_err_set(err, LH_ETIMEOUT, "%s: the call's timeout of %" PRId64 " ms has passed",
-                          what, c->timeout_ms);
-
-    req->id = c->next_id++;
-    size_t body = liuhen__request__get_packed_size(req);
-    if (body > UINT32_MAX)
-        return lh_err_set(err, LH_ETOOBIG, "%s: the request of %zu bytes cannot be framed", what,
-                          body);
-    uint8_t *frame = malloc(WIRE_HEADER_SIZE + body);
-    if (frame == NULL)
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory for a request of %zu bytes", what,
-                          body);
-    wire_put_header(frame, (uint32_t)body);
-    liuhen__request__pack(req, frame + WIRE_HEADER_SIZE);
-    int rc = send_all(c, frame, WIRE_HEADER_SIZE + body, deadline, what, err);
-    free(frame);
-    if (rc != 0)
-        return rc;
-
-    uint8_t hdr[WIRE_HEADER_SIZE];
-    rc = recv_all(c, hdr, sizeof hdr, deadline, what, err);
-    if (rc != 0)
-        return rc;
-    uint32_t len = wire_get_header(hdr);
-    /* The limit is checked before anything is allocated for the body. */
-    if (len > c->max_frame)
-        return fail_broken(c, err, LH_EPROTO,
-                           "%s: the response frame of %" PRIu32
-                           " bytes exceeds the limit of %" PRIu32 " bytes",
-                           what, len, c->max_frame);
-    uint8_t *buf = malloc(len > 0 ? len : 1);
-    if (buf == NULL)
-        return fail_broken(c, err, LH_ENOMEM,
-                           "%s: out of memory for a response of %" PRIu32 " bytes", what, len);
-    rc = recv_all(c, buf, len, deadline, what, err);
-    if (rc != 0) {
-        free(buf);
-        return rc;
-    }
-    Liuhen__Response *r = liuhen__response__unpack(NULL, len, buf);
-    free(buf);
-    if (r == NULL)
-        return fail_broken(c, err, LH_EPROTO,
-                           "%s: the response of %" PRIu32 " bytes is not a liuhen.Response", what,
-                           len);
-    if (r->id != req->id) {
-        uint64_t got = r->id;
-        liuhen__response__free_unpacked(r, NULL);
-        return fail_broken(c, err, LH_EPROTO,
-                           "%s: the response has id %" PRIu64 ", the request had id %" PRIu64, what,
-                           got, req->id);
-    }
-    *out = r;
-    return 0;
-}
-
-/* The error of a response whose status is not OK, quoting the server. */
-static int server_error(const Liuhen__Response *r, const char *what, lh_err *err)
-{
-    char msg[QUOTE_MAX];
-    quote_text(msg, sizeof msg, r->message);
-    return lh_err_set(err, wire_status_to_err(r->status), "%s: the server answered %s%s%s", what,
-                      wire_status_name(r->status), msg[0] != '\0' ? ": " : "", msg);
-}
-
-/* An OK response carrying the result a request asked for. */
-static int expect_result(const Liuhen__Response *r, Liuhen__Response__ResultCase want,
-                         const char *name, const char *what, lh_err *err)
-{
-    if (r->status != LIUHEN__STATUS__STATUS_OK)
-        return server_error(r, what, err);
-    if (r->result_case != want)
-        return lh_err_set(err, LH_EPROTO, "%s: the response carries no %s result", what, name);
-    return 0;
-}
+/* What the wire carries. */
 
 /* Copy a list of hashes from the wire, checking each length and the count. */
 static int take_hashes(const ProtobufCBinaryData *items, size_t n, uint8_t (**out)[LH_HASH_SIZE],
@@ -466,163 +151,66 @@ static int take_hashes(const ProtobufCBinaryData *items, size_t n, uint8_t (**ou
     return 0;
 }
 
-/* ------------------------------------------------------------------------ */
-/* The state file: the last verified checkpoint note, nothing else. */
-
-static int state_read(const char *path, uint8_t **note, size_t *len, lh_err *err)
-{
-    *note = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        int e = errno;
-        if (e == ENOENT)
-            return -ENOENT; /* no checkpoint seen yet: trust on first use */
-        return lh_err_set(err, -e, "state file %s: cannot open: %s", path, strerror(e));
-    }
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        rc = lh_err_set(err, -e, "state file %s: cannot stat: %s", path, strerror(e));
-    } else if (!S_ISREG(st.st_mode)) {
-        rc = lh_err_set(err, LH_EPARSE, "state file %s: not a regular file", path);
-    } else if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        /* Whoever can write it can roll it back and hide a fork. */
-        rc = lh_err_set(err, LH_EPERMFILE,
-                        "state file %s: writable by group or others (mode %03o): whoever can "
-                        "write it can hide a fork",
-                        path, (unsigned)(st.st_mode & 0777));
-    } else if (st.st_size == 0) {
-        /* It is only ever replaced whole, so an empty one was damaged. */
-        rc = lh_err_set(err, LH_EPARSE, "state file %s: empty", path);
-    } else if ((uint64_t)st.st_size > NOTE_MAX_SIZE) {
-        rc = lh_err_set(err, LH_ETOOBIG, "state file %s: %lld bytes, more than a checkpoint", path,
-                        (long long)st.st_size);
-    }
-    if (rc != 0) {
-        close(fd);
-        return rc;
-    }
-    size_t want = (size_t)st.st_size;
-    uint8_t *buf = malloc(want);
-    if (buf == NULL) {
-        close(fd);
-        return lh_err_set(err, LH_ENOMEM, "state file %s: out of memory", path);
-    }
-    size_t got = 0;
-    while (got < want) {
-        ssize_t n = read(fd, buf + got, want - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            rc = lh_err_set(err, -e, "state file %s: cannot read: %s", path, strerror(e));
-            break;
-        }
-        if (n == 0) {
-            rc = lh_err_set(err, LH_EPARSE, "state file %s: shrank while it was read", path);
-            break;
-        }
-        got += (size_t)n;
-    }
-    close(fd);
-    if (rc != 0) {
-        free(buf);
-        return rc;
-    }
-    *note = buf;
-    *len = want;
-    return 0;
-}
-
-/* fsync the directory holding path, so that a rename into it is durable. */
-static int fsync_parent(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir;
-    if (slash == NULL)
-        dir = strdup(".");
-    else if (slash == path)
-        dir = strdup("/");
-    else
-        dir = strndup(path, (size_t)(slash - path));
-    if (dir == NULL)
-        return LH_ENOMEM;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
-    if (fd < 0)
-        return -errno;
-    int rc = fsync(fd) == 0 ? 0 : -errno;
-    close(fd);
-    return rc;
-}
-
 /*
- * Replace the state file with the last seen checkpoint: a temporary file in
- * the same directory, mode 0600, written, fsync'd, renamed over the old one,
- * then the directory fsync'd. A crash leaves the old file or the new one,
- * never a mixture, and never an empty one.
+ * Ask for the consistency proof from first to second (0: to the latest).
+ * On 0, *out is an OK response (the caller frees it) and *p its proof, from
+ * first to what was asked for. *status is the server's answer whenever
+ * there was one, STATUS_OK otherwise.
  */
-static int state_write(lh_conn *c, lh_err *err)
+static int consistency_fetch(lh_conn *c, uint64_t first, uint64_t second, Liuhen__Response **out,
+                             const Liuhen__ConsistencyProof **p, Liuhen__Status *status,
+                             int64_t deadline, const char *what, lh_err *err)
 {
-    const char *path = c->state_path;
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + sizeof ".XXXXXX");
-    if (tmp == NULL)
-        return lh_err_set(err, LH_ENOMEM, "state file %s: out of memory", path);
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".XXXXXX", sizeof ".XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return lh_err_set(err, -e, "state file %s: cannot create a temporary file: %s", path,
-                          strerror(e));
-    }
-    int rc = 0;
-    const char *step = "chmod";
-    if (fchmod(fd, 0600) != 0) {
-        rc = -errno;
-    } else {
-        step = "write";
-        size_t off = 0;
-        while (off < c->seen.note_len) {
-            ssize_t n = write(fd, c->seen.note + off, c->seen.note_len - off);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                rc = n < 0 ? -errno : -EIO;
-                break;
-            }
-            off += (size_t)n;
-        }
-        if (rc == 0) {
-            step = "fsync";
-            if (fsync(fd) != 0)
-                rc = -errno;
-        }
-    }
-    if (close(fd) != 0 && rc == 0) {
-        step = "close";
-        rc = -errno;
-    }
-    if (rc == 0) {
-        step = "rename";
-        if (rename(tmp, path) != 0)
-            rc = -errno;
-    }
-    if (rc != 0) {
-        unlink(tmp);
-        free(tmp);
-        return lh_err_set(err, rc, "state file %s: %s failed: %s", path, step, strerror(-rc));
-    }
-    free(tmp);
-    rc = fsync_parent(path);
+    Liuhen__GetConsistencyProofRequest q = LIUHEN__GET_CONSISTENCY_PROOF_REQUEST__INIT;
+    q.first = first;
+    q.second = second;
+    Liuhen__Request req = LIUHEN__REQUEST__INIT;
+    req.call_case = LIUHEN__REQUEST__CALL_GET_CONSISTENCY_PROOF;
+    req.get_consistency_proof = &q;
+
+    *status = LIUHEN__STATUS__STATUS_OK;
+    Liuhen__Response *r;
+    int rc = conn_call(&c->t, &req, &r, deadline, what, err);
     if (rc != 0)
-        return lh_err_set(err, rc, "state file %s: fsync of its directory failed: %s", path,
-                          rc == LH_ENOMEM ? "out of memory" : strerror(-rc));
+        return rc;
+    *status = r->status;
+    rc = conn_expect(r, LIUHEN__RESPONSE__RESULT_GET_CONSISTENCY_PROOF, "consistency proof", what,
+                     err);
+    if (rc == 0 && (*p = r->get_consistency_proof->proof) == NULL)
+        rc = lh_err_set(err, LH_EPROTO, "%s: the response carries no consistency proof", what);
+    else if (rc == 0 && ((*p)->first != first || (second != 0 && (*p)->second != second) ||
+                         (*p)->second < first))
+        rc = lh_err_set(err, LH_EPROTO,
+                        "%s: the proof is from %" PRIu64 " to %" PRIu64 ", not what was asked for",
+                        what, (*p)->first, (*p)->second);
+    if (rc != 0) {
+        liuhen__response__free_unpacked(r, NULL);
+        return rc;
+    }
+    *out = r;
     return 0;
+}
+
+/* Ask for an inclusion proof, of a leaf by index or by hash. */
+static int inclusion_fetch(lh_conn *c, bool by_hash, uint64_t index,
+                           const uint8_t leaf_hash[LH_HASH_SIZE], uint64_t tree_size,
+                           Liuhen__Response **out, int64_t deadline, const char *what, lh_err *err)
+{
+    Liuhen__GetInclusionProofRequest q = LIUHEN__GET_INCLUSION_PROOF_REQUEST__INIT;
+    if (by_hash) {
+        q.target_case = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_HASH;
+        q.leaf_hash.data = (uint8_t *)(uintptr_t)leaf_hash;
+        q.leaf_hash.len = LH_HASH_SIZE;
+    } else {
+        q.target_case = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_INDEX;
+        q.leaf_index = index;
+    }
+    q.tree_size = tree_size;
+    Liuhen__Request req = LIUHEN__REQUEST__INIT;
+    req.call_case = LIUHEN__REQUEST__CALL_GET_INCLUSION_PROOF;
+    req.get_inclusion_proof = &q;
+    return conn_fetch(&c->t, &req, LIUHEN__RESPONSE__RESULT_GET_INCLUSION_PROOF, "inclusion proof",
+                      out, deadline, what, err);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -637,35 +225,11 @@ static int fetch_consistency(lh_conn *c, uint64_t first, uint64_t second,
                              Liuhen__Status *status, int64_t deadline, const char *what,
                              lh_err *err)
 {
-    Liuhen__GetConsistencyProofRequest q = LIUHEN__GET_CONSISTENCY_PROOF_REQUEST__INIT;
-    q.first = first;
-    q.second = second;
-    Liuhen__Request req = LIUHEN__REQUEST__INIT;
-    req.call_case = LIUHEN__REQUEST__CALL_GET_CONSISTENCY_PROOF;
-    req.get_consistency_proof = &q;
-
-    *status = LIUHEN__STATUS__STATUS_OK;
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, deadline, what, err);
+    const Liuhen__ConsistencyProof *p;
+    int rc = consistency_fetch(c, first, second, &r, &p, status, deadline, what, err);
     if (rc != 0)
         return rc;
-    *status = r->status;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_GET_CONSISTENCY_PROOF, "consistency proof", what,
-                       err);
-    if (rc != 0)
-        goto done;
-    const Liuhen__ConsistencyProof *p = r->get_consistency_proof->proof;
-    if (p == NULL) {
-        rc = lh_err_set(err, LH_EPROTO, "%s: the response carries no consistency proof", what);
-        goto done;
-    }
-    if (p->first != first || p->second != second) {
-        rc = lh_err_set(err, LH_EPROTO,
-                        "%s: asked for the proof from %" PRIu64 " to %" PRIu64 ", got %" PRIu64
-                        " to %" PRIu64,
-                        what, first, second, p->first, p->second);
-        goto done;
-    }
     uint8_t(*h)[LH_HASH_SIZE];
     rc = take_hashes(p->consistency, p->n_consistency, &h, "consistency", what, err);
     if (rc == 0) {
@@ -674,11 +238,9 @@ static int fetch_consistency(lh_conn *c, uint64_t first, uint64_t second,
             memcpy(proof, h, p->n_consistency * LH_HASH_SIZE);
         free(h);
     }
-done:
     liuhen__response__free_unpacked(r, NULL);
     return rc;
 }
-
 /*
  * Check that a new checkpoint (n_size, n_root) and one seen before (m_size,
  * m_root) are one history: equal when of equal size, otherwise the smaller a
@@ -743,7 +305,7 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
 {
     uint8_t *note;
     size_t len;
-    int rc = state_read(c->state_path, &note, &len, err);
+    int rc = statefile_read(c->state_path, &note, &len, err);
     if (rc == -ENOENT)
         return 0;
     if (rc != 0)
@@ -752,7 +314,7 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
     snprintf(ctx, sizeof ctx, "%s: state file %s", what, c->state_path);
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
-    rc = cp_open(&c->log_key, note, len, &size, root, ctx, err);
+    rc = receipt_open_checkpoint(&c->log_key, note, len, &size, root, ctx, err);
     if (rc == 0 && c->have_seen) {
         if (size == c->seen.size && memcmp(root, c->seen.root, LH_HASH_SIZE) == 0) {
             free(note);
@@ -810,7 +372,7 @@ static int seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_
     c->have_seen = true;
     if (c->state_path != NULL) {
         lh_err e = {{0}};
-        rc = state_write(c, &e);
+        rc = statefile_write(c->state_path, c->seen.note, c->seen.note_len, &e);
         if (rc != 0) {
             if (state_failed != NULL)
                 *state_failed = true;
@@ -831,7 +393,7 @@ static int accept_note(lh_conn *c, const ProtobufCBinaryData *note, uint64_t wan
         return lh_err_set(err, LH_EPROTO, "%s: the response carries no checkpoint", what);
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
-    int rc = cp_open(&c->log_key, note->data, note->len, &size, root, what, err);
+    int rc = receipt_open_checkpoint(&c->log_key, note->data, note->len, &size, root, what, err);
     if (rc != 0)
         return rc;
     if (want_size != UINT64_MAX && size != want_size)
@@ -841,76 +403,14 @@ static int accept_note(lh_conn *c, const ProtobufCBinaryData *note, uint64_t wan
     rc = seen_accept(c, note->data, note->len, size, root, latest, NULL, deadline, what, err);
     if (rc != 0 || out == NULL)
         return rc;
-    known_cp k = {.size = size, .note = note->data, .note_len = note->len};
-    memcpy(k.root, root, LH_HASH_SIZE);
-    if (checkpoint_copy(out, &k) != 0)
+    memset(out, 0, sizeof *out);
+    if (known_set(out, size, root, note->data, note->len) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     return 0;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Connecting. */
-
-static int connect_socket(lh_conn *c, int64_t deadline, lh_err *err)
-{
-    struct sockaddr_un sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, c->socket_path, strlen(c->socket_path) + 1);
-
-    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c->fd < 0) {
-        int e = errno;
-        return lh_err_set(err, -e, "connect %s: socket: %s", c->socket_path, strerror(e));
-    }
-    /* Non-blocking while connecting, so that a full listen queue cannot hold
-     * the caller past the deadline; the socket is blocking afterwards and
-     * every read and write is bounded with MSG_DONTWAIT and poll(). */
-    int flags = fcntl(c->fd, F_GETFL);
-    if (flags < 0 || fcntl(c->fd, F_SETFL, flags | O_NONBLOCK) < 0) {
-        int e = errno;
-        return lh_err_set(err, -e, "connect %s: fcntl: %s", c->socket_path, strerror(e));
-    }
-    for (;;) {
-        if (connect(c->fd, (const struct sockaddr *)&sa, sizeof sa) == 0)
-            break;
-        int e = errno;
-        if (e == EINTR)
-            continue;
-        if (e == EAGAIN) {
-            /* Linux: the server's listen queue is full; try again shortly. */
-            int ms = remaining_ms(deadline);
-            if (ms == 0)
-                return lh_err_set(err, LH_ETIMEOUT,
-                                  "connect %s: the server's listen queue stayed full for %" PRId64
-                                  " ms",
-                                  c->socket_path, c->timeout_ms);
-            sleep_ms(ms < 10 ? ms : 10);
-            continue;
-        }
-        if (e == EINPROGRESS) {
-            int rc = wait_fd(c->fd, POLLOUT, deadline);
-            if (rc == LH_ETIMEOUT)
-                return lh_err_set(err, LH_ETIMEOUT, "connect %s: timed out after %" PRId64 " ms",
-                                  c->socket_path, c->timeout_ms);
-            int so = 0;
-            socklen_t sl = sizeof so;
-            if (rc == 0 && getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &so, &sl) != 0)
-                rc = -errno;
-            if (rc == 0 && so != 0)
-                rc = -so;
-            if (rc != 0)
-                return lh_err_set(err, rc, "connect %s: %s", c->socket_path, strerror(-rc));
-            break;
-        }
-        return lh_err_set(err, -e, "connect %s: %s", c->socket_path, strerror(e));
-    }
-    if (fcntl(c->fd, F_SETFL, flags) < 0) {
-        int e = errno;
-        return lh_err_set(err, -e, "connect %s: fcntl: %s", c->socket_path, strerror(e));
-    }
-    return 0;
-}
 
 int lh_connect(const lh_options *opts, lh_conn **out, lh_err *err)
 {
@@ -937,14 +437,14 @@ int lh_connect(const lh_options *opts, lh_conn **out, lh_err *err)
     lh_conn *c = calloc(1, sizeof *c);
     if (c == NULL)
         return lh_err_set(err, LH_ENOMEM, "connect: out of memory");
-    c->fd = -1;
-    c->next_id = 1;
-    c->max_frame = opts->max_frame != 0 ? opts->max_frame : WIRE_DEFAULT_MAX_FRAME;
-    c->timeout_ms = opts->timeout_ms != 0 ? opts->timeout_ms : LH_DEFAULT_TIMEOUT_MS;
-    int64_t deadline = mono_ms() + c->timeout_ms;
+    int rc = conn_init(&c->t, opts->socket_path,
+                       opts->max_frame != 0 ? opts->max_frame : WIRE_DEFAULT_MAX_FRAME,
+                       opts->timeout_ms != 0 ? opts->timeout_ms : LH_DEFAULT_TIMEOUT_MS);
+    int64_t deadline = conn_deadline(&c->t);
 
-    int rc = 0;
-    if (opts->log_vkey != NULL) {
+    if (rc != 0) {
+        lh_err_set(err, rc, "connect: out of memory");
+    } else if (opts->log_vkey != NULL) {
         lh_err e = {{0}};
         rc = note_vkey_parse(opts->log_vkey, strlen(opts->log_vkey), &c->log_key, &e);
         if (rc != 0)
@@ -962,20 +462,15 @@ int lh_connect(const lh_options *opts, lh_conn **out, lh_err *err)
     if (rc == 0 && c->log_key.type != NOTE_TYPE_ED25519)
         rc = lh_err_set(err, LH_EINVAL, "connect: the log key %s is not an Ed25519 (0x01) key",
                         c->log_key.name);
-    if (rc == 0) {
-        c->socket_path = strdup(opts->socket_path);
-        if (opts->state_file != NULL)
-            c->state_path = strdup(opts->state_file);
-        if (c->socket_path == NULL || (opts->state_file != NULL && c->state_path == NULL))
-            rc = lh_err_set(err, LH_ENOMEM, "connect: out of memory");
-    }
+    if (rc == 0 && opts->state_file != NULL && (c->state_path = strdup(opts->state_file)) == NULL)
+        rc = lh_err_set(err, LH_ENOMEM, "connect: out of memory");
     /* The state file is read before connecting: a damaged one is refused
      * whether or not the server is up. No handle has seen anything yet, so
      * this sends nothing. */
     if (rc == 0 && c->state_path != NULL)
         rc = state_refresh(c, deadline, "connect", err);
     if (rc == 0)
-        rc = connect_socket(c, deadline, err);
+        rc = conn_dial(&c->t, deadline, err);
     if (rc != 0) {
         lh_close(c);
         return rc;
@@ -988,13 +483,11 @@ void lh_close(lh_conn *c)
 {
     if (c == NULL)
         return;
-    if (c->fd >= 0)
-        close(c->fd);
-    free(c->socket_path);
+    conn_close(&c->t);
     free(c->state_path);
-    known_clear(&c->seen);
+    lh_checkpoint_free(&c->seen);
     for (size_t i = 0; i < KNOWN_MAX; i++)
-        known_clear(&c->known[i]);
+        lh_checkpoint_free(&c->known[i]);
     free(c);
 }
 
@@ -1034,13 +527,11 @@ static int get_latest(lh_conn *c, lh_checkpoint *out, int64_t deadline, const ch
     req.call_case = LIUHEN__REQUEST__CALL_GET_CHECKPOINT;
     req.get_checkpoint = &q;
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, deadline, what, err);
+    int rc = conn_fetch(&c->t, &req, LIUHEN__RESPONSE__RESULT_GET_CHECKPOINT, "checkpoint", &r,
+                        deadline, what, err);
     if (rc != 0)
         return rc;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_GET_CHECKPOINT, "checkpoint", what, err);
-    if (rc == 0)
-        rc = accept_note(c, &r->get_checkpoint->checkpoint, UINT64_MAX, true, out, deadline, what,
-                         err);
+    rc = accept_note(c, &r->get_checkpoint->checkpoint, UINT64_MAX, true, out, deadline, what, err);
     liuhen__response__free_unpacked(r, NULL);
     return rc;
 }
@@ -1051,21 +542,11 @@ int lh_get_checkpoint(lh_conn *c, lh_checkpoint *out, lh_err *err)
         memset(out, 0, sizeof *out);
     if (c == NULL || out == NULL)
         return lh_err_set(err, LH_EINVAL, "checkpoint: NULL argument");
-    return get_latest(c, out, mono_ms() + c->timeout_ms, "checkpoint", err);
+    return get_latest(c, out, conn_deadline(&c->t), "checkpoint", err);
 }
 
 /* ------------------------------------------------------------------------ */
-/* Receipts. */
-
-void lh_receipt_free(lh_receipt *r)
-{
-    if (r == NULL)
-        return;
-    free(r->checkpoint);
-    free(r->audit_path);
-    free(r->signed_entry);
-    memset(r, 0, sizeof *r);
-}
+/* Appends and their receipts. */
 
 /* Free everything of a receipt but the signed entry (lh_append()'s rule). */
 static void receipt_clear_keep_entry(lh_receipt *r)
@@ -1076,72 +557,6 @@ static void receipt_clear_keep_entry(lh_receipt *r)
     lh_receipt_free(r);
     r->signed_entry = se;
     r->signed_entry_len = len;
-}
-
-/*
- * Check a receipt against the log key, offline: the checkpoint opens and has
- * the receipt's size, the leaf rebuilt from the signed entry (when there is
- * one) has the receipt's leaf hash, and the audit path leads from that leaf
- * hash to the checkpoint's root.
- */
-static int receipt_check(const lh_receipt *r, const note_verifier *key, uint64_t *size,
-                         uint8_t root[LH_HASH_SIZE], const char *what, lh_err *err)
-{
-    if (r->checkpoint == NULL || r->checkpoint_len == 0)
-        return lh_err_set(err, LH_EINVAL, "%s: the receipt holds no checkpoint", what);
-    int rc = cp_open(key, r->checkpoint, r->checkpoint_len, size, root, what, err);
-    if (rc != 0)
-        return rc;
-    if (*size != r->tree_size)
-        return lh_err_set(err, LH_EPROOF,
-                          "%s: the receipt's checkpoint has size %" PRIu64
-                          ", the receipt says %" PRIu64,
-                          what, *size, r->tree_size);
-    if (r->signed_entry != NULL) {
-        /* This binds the receipt to the bytes that were signed: a receipt
-         * for another leaf, or with another integrated_at, fails here. */
-        uint8_t *leaf = malloc(ENTRY_LEAF_MAX);
-        if (leaf == NULL)
-            return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
-        size_t leaf_len;
-        uint8_t hash[LH_HASH_SIZE];
-        rc = entry_leaf_pack(r->signed_entry, r->signed_entry_len, r->integrated_at, leaf,
-                             ENTRY_LEAF_MAX, &leaf_len);
-        if (rc == 0)
-            entry_leaf_hash(leaf, leaf_len, hash);
-        free(leaf);
-        if (rc != 0)
-            return lh_err_set(err, LH_EPROOF,
-                              "%s: no leaf can be built from the signed entry and integrated_at "
-                              "%" PRId64 " (%s)",
-                              what, r->integrated_at, lh_strerror(rc));
-        if (memcmp(hash, r->leaf_hash, LH_HASH_SIZE) != 0)
-            return lh_err_set(err, LH_EPROOF,
-                              "%s: the receipt's leaf hash for entry %" PRIu64
-                              " is not the hash of the signed entry integrated at %" PRId64,
-                              what, r->leaf_index, r->integrated_at);
-    }
-    rc = merkle_verify_inclusion(r->audit_path != NULL ? r->audit_path[0] : NULL, r->audit_path_len,
-                                 r->leaf_index, *size, r->leaf_hash, root);
-    if (rc != 0)
-        return lh_err_set(err, LH_EPROOF,
-                          "%s: the inclusion proof of entry %" PRIu64
-                          " does not verify against the checkpoint of size %" PRIu64,
-                          what, r->leaf_index, *size);
-    return 0;
-}
-
-int lh_receipt_verify(const lh_receipt *r, const note_verifier *log_key, lh_err *err)
-{
-    if (r == NULL || log_key == NULL)
-        return lh_err_set(err, LH_EINVAL, "receipt: NULL argument");
-    if (sodium_init() < 0)
-        return lh_err_set(err, LH_EINTERNAL, "receipt: libsodium cannot be initialised");
-    char what[64];
-    snprintf(what, sizeof what, "receipt for entry %" PRIu64, r->leaf_index);
-    uint64_t size;
-    uint8_t root[LH_HASH_SIZE];
-    return receipt_check(r, log_key, &size, root, what, err);
 }
 
 /* Fill a receipt's fields from the wire, checking their shape. */
@@ -1197,7 +612,7 @@ static int finish_append(lh_conn *c, const Liuhen__Response *r, lh_receipt *out,
                          const char *what, lh_err *err)
 {
     if (r->status != LIUHEN__STATUS__STATUS_OK && r->status != LIUHEN__STATUS__STATUS_DUPLICATE)
-        return server_error(r, what, err);
+        return conn_refused(r, what, err);
     if (r->result_case != LIUHEN__RESPONSE__RESULT_APPEND || r->append->receipt == NULL)
         return lh_err_set(err, LH_EPROTO, "%s: the %s answer carries no receipt", what,
                           wire_status_name(r->status));
@@ -1253,7 +668,22 @@ static int send_append(lh_conn *c, const uint8_t *signed_entry, size_t len, Liuh
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.call_case = LIUHEN__REQUEST__CALL_APPEND;
     req.append = &q;
-    return rpc(c, &req, out, deadline, what, err);
+    return conn_call(&c->t, &req, out, deadline, what, err);
+}
+
+/* One chain head from the wire: present exactly when its count is not 0. */
+static int head_from(uint64_t count, const ProtobufCBinaryData *head, bool *has,
+                     uint8_t out[LH_HASH_SIZE], const char *name, const char *count_name,
+                     const char *what, lh_err *err)
+{
+    if (count == 0 ? head->len != 0 : head->len != LH_HASH_SIZE)
+        return lh_err_set(err, LH_EPROTO, "%s: %s head of %zu bytes with %s %" PRIu64, what, name,
+                          head->len, count_name, count);
+    if (count != 0) {
+        *has = true;
+        memcpy(out, head->data, LH_HASH_SIZE);
+    }
+    return 0;
 }
 
 /* Heads from the wire: a head is present exactly when its count is not 0. */
@@ -1264,24 +694,13 @@ static int heads_from(const Liuhen__Heads *h, bool want_case, lh_heads *out, con
     if (h == NULL)
         return lh_err_set(err, LH_EPROTO, "%s: the response carries no heads", what);
     out->author_seq = h->author_seq;
-    if (h->author_seq == 0 ? h->author_head.len != 0 : h->author_head.len != LH_HASH_SIZE)
-        return lh_err_set(err, LH_EPROTO, "%s: author head of %zu bytes with author seq %" PRIu64,
-                          what, h->author_head.len, h->author_seq);
-    if (h->author_seq != 0) {
-        out->has_author_head = true;
-        memcpy(out->author_head, h->author_head.data, LH_HASH_SIZE);
-    }
-    if (!want_case)
-        return 0; /* a case head nobody asked for names no chain of ours */
+    int rc = head_from(h->author_seq, &h->author_head, &out->has_author_head, out->author_head,
+                       "author", "author seq", what, err);
+    if (rc != 0 || !want_case)
+        return rc; /* a case head nobody asked for names no chain of ours */
     out->case_length = h->case_length;
-    if (h->case_length == 0 ? h->case_head.len != 0 : h->case_head.len != LH_HASH_SIZE)
-        return lh_err_set(err, LH_EPROTO, "%s: case head of %zu bytes with case length %" PRIu64,
-                          what, h->case_head.len, h->case_length);
-    if (h->case_length != 0) {
-        out->has_case_head = true;
-        memcpy(out->case_head, h->case_head.data, LH_HASH_SIZE);
-    }
-    return 0;
+    return head_from(h->case_length, &h->case_head, &out->has_case_head, out->case_head, "case",
+                     "case length", what, err);
 }
 
 static int fetch_heads(lh_conn *c, const uint8_t key[LH_HASH_SIZE], const char *case_id,
@@ -1297,12 +716,11 @@ static int fetch_heads(lh_conn *c, const uint8_t key[LH_HASH_SIZE], const char *
     req.call_case = LIUHEN__REQUEST__CALL_GET_AUTHOR_HEAD;
     req.get_author_head = &q;
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, deadline, what, err);
+    int rc = conn_fetch(&c->t, &req, LIUHEN__RESPONSE__RESULT_GET_AUTHOR_HEAD, "author head", &r,
+                        deadline, what, err);
     if (rc != 0)
         return rc;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_GET_AUTHOR_HEAD, "author head", what, err);
-    if (rc == 0)
-        rc = heads_from(r->get_author_head->heads, want_case, out, what, err);
+    rc = heads_from(r->get_author_head->heads, want_case, out, what, err);
     liuhen__response__free_unpacked(r, NULL);
     return rc;
 }
@@ -1408,7 +826,7 @@ int lh_append(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *entry, lh
         memset(out, 0, sizeof *out);
     if (c == NULL || key == NULL || entry == NULL || out == NULL)
         return lh_err_set(err, LH_EINVAL, "append: NULL argument");
-    int64_t deadline = mono_ms() + c->timeout_ms;
+    int64_t deadline = conn_deadline(&c->t);
     char what[WHAT_MAX];
     append_what(what, entry);
     const uint8_t *pubkey = keyfile_key_pubkey(key);
@@ -1418,7 +836,7 @@ int lh_append(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *entry, lh
     bool want_case = entry->case_id != NULL && entry->case_id[0] != '\0';
     lh_heads h, used;
     bool have_heads = false;
-    char conflict[QUOTE_MAX] = "";
+    char conflict[QUOTE_MESSAGE_MAX] = "";
     for (int attempt = 1; attempt <= LH_APPEND_MAX_ATTEMPTS; attempt++) {
         int rc;
         if (!have_heads &&
@@ -1479,7 +897,7 @@ int lh_append_signed(lh_conn *c, const uint8_t *signed_entry, size_t len, lh_rec
         memset(out, 0, sizeof *out);
     if (c == NULL || signed_entry == NULL || out == NULL)
         return lh_err_set(err, LH_EINVAL, "append: NULL argument");
-    int64_t deadline = mono_ms() + c->timeout_ms;
+    int64_t deadline = conn_deadline(&c->t);
     const uint8_t *entry, *sig;
     size_t entry_len;
     lh_err e = {{0}};
@@ -1513,221 +931,6 @@ int lh_append_signed(lh_conn *c, const uint8_t *signed_entry, size_t len, lh_rec
 }
 
 /* ------------------------------------------------------------------------ */
-/* Receipts as JSON. */
-
-int lh_receipt_to_json(const lh_receipt *r, char **out, lh_err *err)
-{
-    if (out != NULL)
-        *out = NULL;
-    if (r == NULL || out == NULL)
-        return lh_err_set(err, LH_EINVAL, "receipt: NULL argument");
-    if (r->checkpoint == NULL || r->checkpoint_len == 0)
-        return lh_err_set(err, LH_EINVAL, "receipt: no checkpoint");
-    /* JSON integers here are json_int_t (long long): a tree of 2^63 leaves
-     * does not exist, but the receipt may come from anywhere. */
-    if (r->leaf_index > (uint64_t)INT64_MAX || r->tree_size > (uint64_t)INT64_MAX)
-        return lh_err_set(err, LH_ERANGE, "receipt: index or tree size above 2^63-1");
-    if (r->audit_path_len > MERKLE_MAX_PROOF)
-        return lh_err_set(err, LH_EINVAL, "receipt: %zu path hashes, more than any proof",
-                          r->audit_path_len);
-
-    int rc = 0;
-    char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
-    json_t *o = json_object();
-    json_t *path = json_array();
-    json_t *cp = json_stringn((const char *)r->checkpoint, r->checkpoint_len);
-    if (o == NULL || path == NULL) {
-        rc = lh_err_set(err, LH_ENOMEM, "receipt: out of memory");
-        goto done;
-    }
-    if (cp == NULL) {
-        rc = lh_err_set(err, LH_EINVAL, "receipt: the checkpoint is not UTF-8 text");
-        goto done;
-    }
-    for (size_t i = 0; i < r->audit_path_len; i++) {
-        text_b64_encode(b64, r->audit_path[i], LH_HASH_SIZE);
-        if (json_array_append_new(path, json_string(b64)) != 0) {
-            rc = lh_err_set(err, LH_ENOMEM, "receipt: out of memory");
-            goto done;
-        }
-    }
-    text_b64_encode(b64, r->leaf_hash, LH_HASH_SIZE);
-    /* The member names and their order are the receipt format the CLI and
-     * liuhen-verify share. json_object_set_new() takes the value's
-     * reference even when it fails, hence the NULLs. */
-    if (json_object_set_new(o, "leaf_index", json_integer((json_int_t)r->leaf_index)) != 0 ||
-        json_object_set_new(o, "leaf_hash", json_string(b64)) != 0 ||
-        json_object_set_new(o, "integrated_at", json_integer((json_int_t)r->integrated_at)) != 0 ||
-        json_object_set_new(o, "tree_size", json_integer((json_int_t)r->tree_size)) != 0) {
-        rc = lh_err_set(err, LH_ENOMEM, "receipt: out of memory");
-        goto done;
-    }
-    int set_path = json_object_set_new(o, "audit_path", path);
-    path = NULL;
-    int set_cp = set_path == 0 ? json_object_set_new(o, "checkpoint", cp) : -1;
-    if (set_path == 0)
-        cp = NULL;
-    if (set_path != 0 || set_cp != 0) {
-        rc = lh_err_set(err, LH_ENOMEM, "receipt: out of memory");
-        goto done;
-    }
-    char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (text == NULL) {
-        rc = lh_err_set(err, LH_ENOMEM, "receipt: out of memory");
-        goto done;
-    }
-    size_t n = strlen(text);
-    char *nl = realloc(text, n + 2);
-    if (nl == NULL) {
-        free(text);
-        rc = lh_err_set(err, LH_ENOMEM, "receipt: out of memory");
-        goto done;
-    }
-    nl[n] = '\n';
-    nl[n + 1] = '\0';
-    *out = nl;
-done:
-    json_decref(o);
-    json_decref(path);
-    json_decref(cp);
-    return rc;
-}
-
-/* A JSON integer member that must lie in [min, max]. */
-static int json_get_int(json_t *o, const char *name, json_int_t min, json_int_t max,
-                        json_int_t *out, lh_err *err)
-{
-    json_t *v = json_object_get(o, name);
-    if (v == NULL)
-        return lh_err_set(err, LH_EFIELD, "receipt: member \"%s\" is missing", name);
-    if (!json_is_integer(v))
-        return lh_err_set(err, LH_EFIELD, "receipt: member \"%s\" is not an integer", name);
-    json_int_t x = json_integer_value(v);
-    if (x < min || x > max)
-        return lh_err_set(err, LH_EFIELD, "receipt: member \"%s\" is out of range (%lld)", name,
-                          (long long)x);
-    *out = x;
-    return 0;
-}
-
-/* Decode one base64 hash of a JSON string. */
-static int json_get_hash(json_t *v, const char *name, uint8_t out[LH_HASH_SIZE], lh_err *err)
-{
-    if (v == NULL)
-        return lh_err_set(err, LH_EFIELD, "receipt: member \"%s\" is missing", name);
-    if (!json_is_string(v))
-        return lh_err_set(err, LH_EFIELD, "receipt: \"%s\" is not a string", name);
-    size_t n;
-    int rc = text_b64_decode(out, LH_HASH_SIZE, &n, json_string_value(v), json_string_length(v),
-                             LH_HASH_SIZE);
-    if (rc != 0)
-        return lh_err_set(err, rc, "receipt: \"%s\" is not canonical base64 of %d bytes", name,
-                          LH_HASH_SIZE);
-    return 0;
-}
-
-int lh_receipt_from_json(const char *text, size_t len, lh_receipt *out, lh_err *err)
-{
-    if (out != NULL)
-        memset(out, 0, sizeof *out);
-    if (text == NULL || out == NULL)
-        return lh_err_set(err, LH_EINVAL, "receipt: NULL argument");
-    static const char *const members[] = {"leaf_index", "leaf_hash",  "integrated_at",
-                                          "tree_size",  "audit_path", "checkpoint"};
-    json_error_t je;
-    json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (o == NULL)
-        return lh_err_set(err, LH_EJSON, "receipt: line %d, column %d: %s", je.line, je.column,
-                          je.text);
-    lh_receipt r = {0};
-    int rc = 0;
-    if (!json_is_object(o)) {
-        rc = lh_err_set(err, LH_EJSON, "receipt: not a JSON object");
-        goto done;
-    }
-    const char *name;
-    json_t *v;
-    json_object_foreach(o, name, v)
-    {
-        bool known = false;
-        for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
-            known = known || strcmp(name, members[i]) == 0;
-        if (!known) {
-            char q[64];
-            quote_text(q, sizeof q, name);
-            rc = lh_err_set(err, LH_EUNKNOWNFIELD, "receipt: unknown member \"%s\"", q);
-            goto done;
-        }
-    }
-    json_int_t index = 0, size = 0, at = 0;
-    if ((rc = json_get_int(o, "leaf_index", 0, INT64_MAX, &index, err)) != 0 ||
-        (rc = json_get_int(o, "tree_size", 1, INT64_MAX, &size, err)) != 0 ||
-        (rc = json_get_int(o, "integrated_at", 1, INT64_MAX, &at, err)) != 0)
-        goto done;
-    if (index >= size) {
-        rc = lh_err_set(err, LH_EFIELD, "receipt: leaf_index %lld is not below tree_size %lld",
-                        (long long)index, (long long)size);
-        goto done;
-    }
-    r.leaf_index = (uint64_t)index;
-    r.tree_size = (uint64_t)size;
-    r.integrated_at = (int64_t)at;
-    if ((rc = json_get_hash(json_object_get(o, "leaf_hash"), "leaf_hash", r.leaf_hash, err)) != 0)
-        goto done;
-
-    json_t *path = json_object_get(o, "audit_path");
-    if (path == NULL || !json_is_array(path)) {
-        rc = lh_err_set(err, LH_EFIELD, "receipt: \"audit_path\" is missing or not an array");
-        goto done;
-    }
-    size_t n = json_array_size(path);
-    if (n > MERKLE_MAX_PROOF) {
-        rc = lh_err_set(err, LH_ETOOBIG, "receipt: %zu path hashes, more than any proof (%d)", n,
-                        MERKLE_MAX_PROOF);
-        goto done;
-    }
-    if (n > 0) {
-        r.audit_path = malloc(n * LH_HASH_SIZE);
-        if (r.audit_path == NULL) {
-            rc = lh_err_set(err, LH_ENOMEM, "receipt: out of memory");
-            goto done;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        char field[32];
-        snprintf(field, sizeof field, "audit_path[%zu]", i);
-        if ((rc = json_get_hash(json_array_get(path, i), field, r.audit_path[i], err)) != 0)
-            goto done;
-    }
-    r.audit_path_len = n;
-
-    json_t *cp = json_object_get(o, "checkpoint");
-    if (cp == NULL || !json_is_string(cp) || json_string_length(cp) == 0) {
-        rc =
-            lh_err_set(err, LH_EFIELD, "receipt: \"checkpoint\" is missing, empty or not a string");
-        goto done;
-    }
-    size_t cp_len = json_string_length(cp);
-    if (cp_len > NOTE_MAX_SIZE) {
-        rc = lh_err_set(err, LH_ETOOBIG, "receipt: a checkpoint of %zu bytes", cp_len);
-        goto done;
-    }
-    r.checkpoint = malloc(cp_len);
-    if (r.checkpoint == NULL) {
-        rc = lh_err_set(err, LH_ENOMEM, "receipt: out of memory");
-        goto done;
-    }
-    memcpy(r.checkpoint, json_string_value(cp), cp_len);
-    r.checkpoint_len = cp_len;
-    *out = r;
-    memset(&r, 0, sizeof r);
-done:
-    lh_receipt_free(&r);
-    json_decref(o);
-    return rc;
-}
-
-/* ------------------------------------------------------------------------ */
 /* Proofs. */
 
 void lh_inclusion_free(lh_inclusion *p)
@@ -1757,7 +960,7 @@ static int proof_checkpoint(lh_conn *c, const ProtobufCBinaryData *note, uint64_
 {
     if (note->len > 0)
         return accept_note(c, note, size, latest, out, deadline, what, err);
-    const known_cp *k = latest ? NULL : known_find(c, size);
+    const lh_checkpoint *k = latest ? NULL : known_find(c, size);
     if (k == NULL)
         return lh_err_set(err, LH_EPROTO,
                           "%s: the server sent no signed checkpoint of size %" PRIu64
@@ -1772,28 +975,11 @@ static int inclusion_common(lh_conn *c, bool by_hash, uint64_t index,
                             const uint8_t leaf_hash[LH_HASH_SIZE], uint64_t tree_size,
                             lh_inclusion *out, const char *what, lh_err *err)
 {
-    int64_t deadline = mono_ms() + c->timeout_ms;
-    Liuhen__GetInclusionProofRequest q = LIUHEN__GET_INCLUSION_PROOF_REQUEST__INIT;
-    if (by_hash) {
-        q.target_case = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_HASH;
-        q.leaf_hash.data = (uint8_t *)(uintptr_t)leaf_hash;
-        q.leaf_hash.len = LH_HASH_SIZE;
-    } else {
-        q.target_case = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_INDEX;
-        q.leaf_index = index;
-    }
-    q.tree_size = tree_size;
-    Liuhen__Request req = LIUHEN__REQUEST__INIT;
-    req.call_case = LIUHEN__REQUEST__CALL_GET_INCLUSION_PROOF;
-    req.get_inclusion_proof = &q;
+    int64_t deadline = conn_deadline(&c->t);
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, deadline, what, err);
+    int rc = inclusion_fetch(c, by_hash, index, leaf_hash, tree_size, &r, deadline, what, err);
     if (rc != 0)
         return rc;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_GET_INCLUSION_PROOF, "inclusion proof", what,
-                       err);
-    if (rc != 0)
-        goto done;
     const Liuhen__InclusionProof *p = r->get_inclusion_proof->proof;
     if (p == NULL)
         rc = lh_err_set(err, LH_EPROTO, "%s: the response carries no inclusion proof", what);
@@ -1862,30 +1048,25 @@ int lh_inclusion_proof_by_hash(lh_conn *c, const uint8_t leaf_hash[LH_HASH_SIZE]
 }
 
 /*
- * The signed root of tree size `size` when this handle has verified none:
- * the stored checkpoint of that size, which the server sends with an
- * inclusion proof at that size.
+ * The signed root of tree size `size`: that of a checkpoint this handle
+ * verified, else the stored checkpoint of that size, which the server sends
+ * with an inclusion proof at that size.
  */
-static int fetch_signed_root(lh_conn *c, uint64_t size, uint8_t root[LH_HASH_SIZE],
-                             int64_t deadline, const char *what, lh_err *err)
+static int signed_root(lh_conn *c, uint64_t size, uint8_t root[LH_HASH_SIZE], int64_t deadline,
+                       const char *what, lh_err *err)
 {
-    Liuhen__GetInclusionProofRequest q = LIUHEN__GET_INCLUSION_PROOF_REQUEST__INIT;
-    q.target_case = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_INDEX;
-    q.leaf_index = 0;
-    q.tree_size = size;
-    Liuhen__Request req = LIUHEN__REQUEST__INIT;
-    req.call_case = LIUHEN__REQUEST__CALL_GET_INCLUSION_PROOF;
-    req.get_inclusion_proof = &q;
+    const lh_checkpoint *k = known_find(c, size);
+    if (k != NULL) {
+        memcpy(root, k->root, LH_HASH_SIZE);
+        return 0;
+    }
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, deadline, what, err);
+    int rc = inclusion_fetch(c, false, 0, NULL, size, &r, deadline, what, err);
     if (rc != 0)
         return rc;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_GET_INCLUSION_PROOF, "inclusion proof", what,
-                       err);
     lh_checkpoint cp = {0};
-    if (rc == 0)
-        rc = proof_checkpoint(c, &r->get_inclusion_proof->checkpoint, size, false, &cp, deadline,
-                              what, err);
+    rc = proof_checkpoint(c, &r->get_inclusion_proof->checkpoint, size, false, &cp, deadline, what,
+                          err);
     if (rc == 0)
         memcpy(root, cp.root, LH_HASH_SIZE);
     lh_checkpoint_free(&cp);
@@ -1901,12 +1082,9 @@ static int fetch_signed_root(lh_conn *c, uint64_t size, uint8_t root[LH_HASH_SIZ
 static int consistency_from_empty(lh_conn *c, uint64_t second, lh_consistency *out,
                                   int64_t deadline, const char *what, lh_err *err)
 {
-    const known_cp *k = second != 0 ? known_find(c, second) : NULL;
     int rc = 0;
-    if (k != NULL) {
-        memcpy(out->second_root, k->root, LH_HASH_SIZE);
-    } else if (second != 0) {
-        rc = fetch_signed_root(c, second, out->second_root, deadline, what, err);
+    if (second != 0) {
+        rc = signed_root(c, second, out->second_root, deadline, what, err);
     } else {
         lh_checkpoint cp = {0};
         rc = get_latest(c, &cp, deadline, what, err);
@@ -1941,34 +1119,19 @@ int lh_consistency_proof(lh_conn *c, uint64_t first, uint64_t second, lh_consist
         snprintf(what, sizeof what, "consistency proof from %" PRIu64 " to the latest", first);
     if (second != 0 && first > second)
         return lh_err_set(err, LH_EINVAL, "%s: the first size is the larger", what);
-    int64_t deadline = mono_ms() + c->timeout_ms;
+    int64_t deadline = conn_deadline(&c->t);
     if (first == 0)
         return consistency_from_empty(c, second, out, deadline, what, err);
 
-    Liuhen__GetConsistencyProofRequest q = LIUHEN__GET_CONSISTENCY_PROOF_REQUEST__INIT;
-    q.first = first;
-    q.second = second;
-    Liuhen__Request req = LIUHEN__REQUEST__INIT;
-    req.call_case = LIUHEN__REQUEST__CALL_GET_CONSISTENCY_PROOF;
-    req.get_consistency_proof = &q;
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, deadline, what, err);
+    const Liuhen__ConsistencyProof *p;
+    Liuhen__Status status;
+    int rc = consistency_fetch(c, first, second, &r, &p, &status, deadline, what, err);
     if (rc != 0)
         return rc;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_GET_CONSISTENCY_PROOF, "consistency proof", what,
-                       err);
-    const Liuhen__ConsistencyProof *p = NULL;
-    if (rc == 0 && (p = r->get_consistency_proof->proof) == NULL)
-        rc = lh_err_set(err, LH_EPROTO, "%s: the response carries no consistency proof", what);
-    else if (rc == 0 &&
-             (p->first != first || (second != 0 && p->second != second) || p->second < first))
-        rc = lh_err_set(err, LH_EPROTO,
-                        "%s: the proof is from %" PRIu64 " to %" PRIu64 ", not what was asked for",
-                        what, p->first, p->second);
-    else if (rc == 0)
-        rc = take_hashes(p->consistency, p->n_consistency, &out->proof, "consistency", what, err);
+    rc = take_hashes(p->consistency, p->n_consistency, &out->proof, "consistency", what, err);
     lh_checkpoint cp = {0};
-    if (rc == 0 && p != NULL) {
+    if (rc == 0) {
         out->proof_len = p->n_consistency;
         out->first = first;
         out->second = p->second;
@@ -1978,13 +1141,7 @@ int lh_consistency_proof(lh_conn *c, uint64_t first, uint64_t second, lh_consist
     liuhen__response__free_unpacked(r, NULL);
     if (rc == 0) {
         memcpy(out->second_root, cp.root, LH_HASH_SIZE);
-        const known_cp *k = known_find(c, first);
-        if (first == 0)
-            merkle_empty_root(out->first_root);
-        else if (k != NULL)
-            memcpy(out->first_root, k->root, LH_HASH_SIZE);
-        else
-            rc = fetch_signed_root(c, first, out->first_root, deadline, what, err);
+        rc = signed_root(c, first, out->first_root, deadline, what, err);
     }
     lh_checkpoint_free(&cp);
     if (rc == 0 &&
@@ -2090,7 +1247,7 @@ int lh_get_entries(lh_conn *c, uint64_t start, uint32_t count, lh_entries *out, 
     snprintf(what, sizeof what, "entries from %" PRIu64, start);
     if (count == 0)
         return lh_err_set(err, LH_EINVAL, "%s: count is 0", what);
-    int64_t deadline = mono_ms() + c->timeout_ms;
+    int64_t deadline = conn_deadline(&c->t);
     Liuhen__GetEntriesRequest q = LIUHEN__GET_ENTRIES_REQUEST__INIT;
     q.start = start;
     q.count = count;
@@ -2098,12 +1255,12 @@ int lh_get_entries(lh_conn *c, uint64_t start, uint32_t count, lh_entries *out, 
     req.call_case = LIUHEN__REQUEST__CALL_GET_ENTRIES;
     req.get_entries = &q;
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, deadline, what, err);
+    int rc = conn_fetch(&c->t, &req, LIUHEN__RESPONSE__RESULT_GET_ENTRIES, "entries", &r, deadline,
+                        what, err);
     if (rc != 0)
         return rc;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_GET_ENTRIES, "entries", what, err);
-    size_t n = rc == 0 ? r->get_entries->n_entries : 0;
-    if (rc == 0 && n > count)
+    size_t n = r->get_entries->n_entries;
+    if (n > count)
         rc = lh_err_set(err, LH_EPROTO, "%s: %zu entries returned, %" PRIu32 " asked for", what, n,
                         count);
     lh_logged_entry *items = NULL;
@@ -2193,19 +1350,19 @@ int lh_get_case(lh_conn *c, const char *case_id, lh_case *out, lh_err *err)
                           ENTRY_CASE_ID_MAX);
     char what[WHAT_MAX];
     snprintf(what, sizeof what, "case %.*s", WHAT_MAX - 8, case_id);
-    int64_t deadline = mono_ms() + c->timeout_ms;
+    int64_t deadline = conn_deadline(&c->t);
     Liuhen__GetCaseRequest q = LIUHEN__GET_CASE_REQUEST__INIT;
     q.case_id = (char *)(uintptr_t)case_id;
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.call_case = LIUHEN__REQUEST__CALL_GET_CASE;
     req.get_case = &q;
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, deadline, what, err);
+    int rc =
+        conn_fetch(&c->t, &req, LIUHEN__RESPONSE__RESULT_GET_CASE, "case", &r, deadline, what, err);
     if (rc != 0)
         return rc;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_GET_CASE, "case", what, err);
-    const Liuhen__GetCaseResponse *g = rc == 0 ? r->get_case : NULL;
-    if (rc == 0 && g->n_proofs != g->n_entries)
+    const Liuhen__GetCaseResponse *g = r->get_case;
+    if (g->n_proofs != g->n_entries)
         rc = lh_err_set(err, LH_EPROTO, "%s: %zu entries but %zu proofs", what, g->n_entries,
                         g->n_proofs);
     /* The checkpoint is the log's latest: a case read from an older tree
@@ -2254,7 +1411,7 @@ int lh_author_head(lh_conn *c, const uint8_t author_key[LH_HASH_SIZE], const cha
     sodium_bin2hex(hex, sizeof hex, author_key, 8);
     char what[WHAT_MAX];
     snprintf(what, sizeof what, "author head of %s...", hex);
-    return fetch_heads(c, author_key, case_id, out, mono_ms() + c->timeout_ms, what, err);
+    return fetch_heads(c, author_key, case_id, out, conn_deadline(&c->t), what, err);
 }
 
 void lh_keys_free(lh_keys *k)
@@ -2278,10 +1435,10 @@ int lh_get_keys(lh_conn *c, lh_keys *out, lh_err *err)
     req.call_case = LIUHEN__REQUEST__CALL_GET_KEYS;
     req.get_keys = &q;
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, mono_ms() + c->timeout_ms, what, err);
+    int rc = conn_fetch(&c->t, &req, LIUHEN__RESPONSE__RESULT_GET_KEYS, "keys", &r,
+                        conn_deadline(&c->t), what, err);
     if (rc != 0)
         return rc;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_GET_KEYS, "keys", what, err);
     for (size_t i = 0; rc == 0 && i < r->get_keys->n_keys; i++) {
         const Liuhen__KeyInfo *k = r->get_keys->keys[i];
         if (k->public_key.len != LH_HASH_SIZE)
@@ -2320,18 +1477,18 @@ int lh_status(lh_conn *c, lh_server_status *out, lh_err *err)
     if (c == NULL || out == NULL)
         return lh_err_set(err, LH_EINVAL, "status: NULL argument");
     const char *what = "status";
-    int64_t deadline = mono_ms() + c->timeout_ms;
+    int64_t deadline = conn_deadline(&c->t);
     Liuhen__StatusRequest q = LIUHEN__STATUS_REQUEST__INIT;
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.call_case = LIUHEN__REQUEST__CALL_SERVER_STATUS;
     req.server_status = &q;
     Liuhen__Response *r;
-    int rc = rpc(c, &req, &r, deadline, what, err);
+    int rc = conn_fetch(&c->t, &req, LIUHEN__RESPONSE__RESULT_SERVER_STATUS, "status", &r, deadline,
+                        what, err);
     if (rc != 0)
         return rc;
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_SERVER_STATUS, "status", what, err);
-    const Liuhen__StatusResponse *s = rc == 0 ? r->server_status : NULL;
-    if (rc == 0 && (!text_ok(s->origin) || !text_ok(s->log_vkey)))
+    const Liuhen__StatusResponse *s = r->server_status;
+    if (!text_ok(s->origin) || !text_ok(s->log_vkey))
         rc = lh_err_set(err, LH_EPROTO,
                         "%s: the origin or the log key is not UTF-8 or holds a control character",
                         what);
@@ -2423,19 +1580,32 @@ static int slow_refused(const Liuhen__Response *r, const char *call, lh_err *err
 }
 
 /*
- * Send a slow call with its own deadline. The handle's timeout is raised
- * for the call so that a timeout message states the deadline that applied.
+ * Send a slow call (export or backup) of `path` with its own deadline
+ * (LH_SLOW_TIMEOUT_MS at least), after checking the path. On 0, *out is an
+ * OK response carrying the `call` result and what names the call.
  */
-static int slow_rpc(lh_conn *c, Liuhen__Request *req, Liuhen__Response **out, int64_t *deadline,
-                    const char *what, lh_err *err)
+static int slow_call(lh_conn *c, const char *call, const char *path, Liuhen__Request *req,
+                     Liuhen__Response__ResultCase want, Liuhen__Response **out, int64_t *deadline,
+                     char what[WHAT_MAX], lh_err *err)
 {
-    int64_t saved = c->timeout_ms;
-    if (c->timeout_ms < (int64_t)LH_SLOW_TIMEOUT_MS)
-        c->timeout_ms = LH_SLOW_TIMEOUT_MS;
-    *deadline = mono_ms() + c->timeout_ms;
-    int rc = rpc(c, req, out, *deadline, what, err);
-    c->timeout_ms = saved;
-    return rc;
+    *out = NULL;
+    int rc = slow_path(call, path, what, err);
+    if (rc != 0)
+        return rc;
+    Liuhen__Response *r;
+    rc = conn_call_slow(&c->t, req, &r, LH_SLOW_TIMEOUT_MS, deadline, what, err);
+    if (rc != 0)
+        return rc;
+    if (r->status != LIUHEN__STATUS__STATUS_OK)
+        rc = slow_refused(r, call, err);
+    else
+        rc = conn_expect(r, want, call, what, err);
+    if (rc != 0) {
+        liuhen__response__free_unpacked(r, NULL);
+        return rc;
+    }
+    *out = r;
+    return 0;
 }
 
 /*
@@ -2513,26 +1683,18 @@ int lh_export(lh_conn *c, const char *directory, lh_export_result *out, lh_err *
         memset(out, 0, sizeof *out);
     if (c == NULL || directory == NULL || out == NULL)
         return lh_err_set(err, LH_EINVAL, "export: NULL argument");
-    char what[WHAT_MAX];
-    int rc = slow_path("export", directory, what, err);
-    if (rc != 0)
-        return rc;
     Liuhen__ExportRequest q = LIUHEN__EXPORT_REQUEST__INIT;
     q.directory = (char *)directory;
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.call_case = LIUHEN__REQUEST__CALL_EXPORT;
     req.export = &q;
+    char what[WHAT_MAX];
     Liuhen__Response *r;
     int64_t deadline;
-    if ((rc = slow_rpc(c, &req, &r, &deadline, what, err)) != 0)
-        return rc;
-    if (r->status != LIUHEN__STATUS__STATUS_OK) {
-        rc = slow_refused(r, "export", err);
-        goto out;
-    }
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_EXPORT, "export", what, err);
+    int rc = slow_call(c, "export", directory, &req, LIUHEN__RESPONSE__RESULT_EXPORT, &r, &deadline,
+                       what, err);
     if (rc != 0)
-        goto out;
+        return rc;
     const Liuhen__ExportResponse *e = r->export;
     if (e == NULL) {
         rc = lh_err_set(err, LH_EPROTO, "%s: the response carries no export result", what);
@@ -2572,26 +1734,18 @@ int lh_backup(lh_conn *c, const char *path, lh_backup_result *out, lh_err *err)
         memset(out, 0, sizeof *out);
     if (c == NULL || path == NULL || out == NULL)
         return lh_err_set(err, LH_EINVAL, "backup: NULL argument");
-    char what[WHAT_MAX];
-    int rc = slow_path("backup", path, what, err);
-    if (rc != 0)
-        return rc;
     Liuhen__BackupRequest q = LIUHEN__BACKUP_REQUEST__INIT;
     q.path = (char *)path;
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.call_case = LIUHEN__REQUEST__CALL_BACKUP;
     req.backup = &q;
+    char what[WHAT_MAX];
     Liuhen__Response *r;
     int64_t deadline;
-    if ((rc = slow_rpc(c, &req, &r, &deadline, what, err)) != 0)
-        return rc;
-    if (r->status != LIUHEN__STATUS__STATUS_OK) {
-        rc = slow_refused(r, "backup", err);
-        goto out;
-    }
-    rc = expect_result(r, LIUHEN__RESPONSE__RESULT_BACKUP, "backup", what, err);
+    int rc = slow_call(c, "backup", path, &req, LIUHEN__RESPONSE__RESULT_BACKUP, &r, &deadline,
+                       what, err);
     if (rc != 0)
-        goto out;
+        return rc;
     const Liuhen__BackupResponse *b = r->backup;
     if (b == NULL) {
         rc = lh_err_set(err, LH_EPROTO, "%s: the response carries no backup result", what);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quote.h"
 #include "text.h"
 
 /* Room for a field's dotted path in error messages; longer paths are cut
@@ -73,58 +74,10 @@ static void sb_printf(strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Store a composed sentence in err. A sentence longer than lh_err holds is
- * cut at a UTF-8 character boundary (paths and names may be Chinese) and
- * ends in "..." so that the reader knows it was cut. */
-static int err_put(lh_err *err, int code, const char *msg)
-{
-    size_t n = strlen(msg);
-    if (n < LH_ERR_MSG_MAX)
-        return lh_err_set(err, code, "%s", msg);
-    size_t cut = LH_ERR_MSG_MAX - 4;
-    while (cut > 0 && ((unsigned char)msg[cut] & 0xC0) == 0x80)
-        cut--;
-    return lh_err_set(err, code, "%.*s...", (int)cut, msg);
-}
-
-/* Copy outside text into dst for an error message: at most max bytes of
- * it, control characters as \xNN (so that hostile input cannot forge lines
- * on a terminal), every non-ASCII byte as \xNN too if the text is not valid
- * UTF-8, and, for text shown between quotes, the quote and the backslash. */
-static const char *quote_n(char *dst, size_t cap, const char *s, size_t len, size_t max,
-                           bool quoted)
-{
-    bool utf8 = text_utf8_valid((const uint8_t *)s, len);
-    size_t o = 0;
-    size_t i = 0;
-    for (; i < len && i < max && o + 5 < cap; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8) || (quoted && (c == '\'' || c == '\\'))) {
-            o += (size_t)snprintf(dst + o, cap - o, "\\x%02x", c);
-        } else if (c >= 0xC0 && utf8) {
-            /* Copy a whole UTF-8 sequence or none of it. */
-            size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-            if (o + n + 1 >= cap || i + n > max)
-                break;
-            memcpy(dst + o, s + i, n);
-            o += n;
-            i += n - 1;
-        } else {
-            dst[o++] = (char)c;
-        }
-    }
-    if (i < len && o + 4 <= cap) {
-        memcpy(dst + o, "...", 3);
-        o += 3;
-    }
-    dst[o] = '\0';
-    return dst;
-}
-
 /* Outside text shown between quotes: a key, an enum name, a number. */
 static const char *quote(char *dst, size_t cap, const char *s, size_t len)
 {
-    return quote_n(dst, cap, s, len, QUOTE_MAX, true);
+    return quote_escape(dst, cap, s, len, QUOTE_MAX, true);
 }
 
 /* ------------------------------------------------------------------------
@@ -182,7 +135,7 @@ static int fail(cx *c, int code, const char *fmt, ...)
     va_start(ap, fmt);
     sb_vprintf(&sb, fmt, ap);
     va_end(ap);
-    return err_put(c->err, code, msg);
+    return quote_err_set(c->err, code, msg);
 }
 
 static const char *json_kind(const json_t *j)
@@ -228,9 +181,7 @@ static const char *type_name(ProtobufCType t)
  * Field layout, as protobuf-c lays out generated structs.
  */
 
-/* One value of a field: the storage of a singular field, or of one element
- * of a repeated one (protobuf-c's sizeof_elt_in_repeated_array). */
-static size_t elt_size(ProtobufCType t)
+size_t pbjson_elt_size(ProtobufCType t)
 {
     switch (t) {
     case PROTOBUF_C_TYPE_INT32:
@@ -324,13 +275,13 @@ static void value_free(const ProtobufCFieldDescriptor *f, void *slot)
 static void value_reset(const ProtobufCFieldDescriptor *f, void *slot)
 {
     if (f->default_value == NULL || f->type == PROTOBUF_C_TYPE_MESSAGE) {
-        memset(slot, 0, elt_size(f->type));
+        memset(slot, 0, pbjson_elt_size(f->type));
     } else if (f->type == PROTOBUF_C_TYPE_STRING) {
         /* The generated initialiser points at the shared default too
          * (protobuf_c_empty_string for proto3). */
         *(const char **)slot = f->default_value;
     } else {
-        memcpy(slot, f->default_value, elt_size(f->type));
+        memcpy(slot, f->default_value, pbjson_elt_size(f->type));
     }
 }
 
@@ -341,7 +292,7 @@ static void field_clear(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
     if (f->label == PROTOBUF_C_LABEL_REPEATED) {
         size_t *n = member(m, f->quantifier_offset);
         char **arr = member(m, f->offset);
-        size_t sz = elt_size(f->type);
+        size_t sz = pbjson_elt_size(f->type);
         for (size_t i = 0; *arr != NULL && i < *n; i++)
             value_free(f, *arr + i * sz);
         free(*arr);
@@ -353,7 +304,7 @@ static void field_clear(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
             *which != 0 ? protobuf_c_message_descriptor_get_field(m->descriptor, *which) : NULL;
         if (cur != NULL) {
             value_free(cur, member(m, cur->offset));
-            memset(member(m, cur->offset), 0, elt_size(cur->type));
+            memset(member(m, cur->offset), 0, pbjson_elt_size(cur->type));
         }
         *which = 0;
     } else {
@@ -551,7 +502,7 @@ static const char *range_text(char *buf, size_t cap, uint64_t min_mag, uint64_t 
 static int whole_from_json(cx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
                            uint64_t min_mag, uint64_t max, whole *w)
 {
-    bool wide = elt_size(f->type) == 8;
+    bool wide = pbjson_elt_size(f->type) == 8;
     const char *type = type_name(f->type);
     char shown[QUOTE_MAX * 4 + 8];
     char range[48];
@@ -770,7 +721,7 @@ static void built_free(const ProtobufCFieldDescriptor *f, built *b)
 {
     if (f->label == PROTOBUF_C_LABEL_REPEATED) {
         for (size_t i = 0; i < b->count; i++)
-            value_free(f, b->arr + i * elt_size(f->type));
+            value_free(f, b->arr + i * pbjson_elt_size(f->type));
         free(b->arr);
     } else {
         value_free(f, &b->one);
@@ -796,7 +747,7 @@ static int field_build(cx *c, const ProtobufCFieldDescriptor *f, const json_t *j
     size_t n = json_array_size(j);
     if (n == 0)
         return 0;
-    size_t sz = elt_size(f->type);
+    size_t sz = pbjson_elt_size(f->type);
     b->arr = calloc(n, sz);
     if (b->arr == NULL)
         return fail(c, LH_ENOMEM, "out of memory");
@@ -828,7 +779,7 @@ static void field_commit(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
         *(size_t *)member(m, f->quantifier_offset) = b->count;
         return;
     }
-    memcpy(member(m, f->offset), &b->one, elt_size(f->type));
+    memcpy(member(m, f->offset), &b->one, pbjson_elt_size(f->type));
     if (is_oneof(f))
         *(uint32_t *)member(m, f->quantifier_offset) = f->id;
     else if (has_flag(f))
@@ -861,7 +812,7 @@ static int unknown_field(cx *c, const ProtobufCMessageDescriptor *desc, const ch
     for (unsigned i = 0; i < desc->n_fields; i++)
         sb_printf(&sb, "%s%s", i > 0 ? ", " : "", desc->fields[i].name);
     sb_printf(&sb, "%s)", desc->n_fields == 0 ? "none" : "");
-    return err_put(c->err, LH_EUNKNOWNFIELD, msg);
+    return quote_err_set(c->err, LH_EUNKNOWNFIELD, msg);
 }
 
 /* The oneof case says which member is set; two members given in one object
@@ -880,7 +831,7 @@ static int oneof_conflict(cx *c, const ProtobufCMessage *m, const ProtobufCField
     sb_printf(&sb, "fields '%s%s%s' and '%s%s%s' are members of the same oneof of %s: give one",
               c->path, dot, other != NULL ? other->name : "?", c->path, dot, f->name,
               m->descriptor->name);
-    return err_put(c->err, LH_EFIELD, msg);
+    return quote_err_set(c->err, LH_EFIELD, msg);
 }
 
 static int msg_from_json(cx *c, const ProtobufCMessageDescriptor *desc, const json_t *in,
@@ -957,9 +908,9 @@ int pbjson_parse(const ProtobufCMessageDescriptor *desc, const char *text, size_
     if (j == NULL) {
         char shown[JSON_ERROR_TEXT_LENGTH * 4];
         /* jansson's message may quote the offending token: escape it. */
-        return lh_err_set(
-            err, LH_EJSON, "JSON text line %d column %d: %s", je.line, je.column,
-            quote_n(shown, sizeof shown, je.text, strlen(je.text), JSON_ERROR_TEXT_LENGTH, false));
+        return lh_err_set(err, LH_EJSON, "JSON text line %d column %d: %s", je.line, je.column,
+                          quote_escape(shown, sizeof shown, je.text, strlen(je.text),
+                                       JSON_ERROR_TEXT_LENGTH, false));
     }
     int rc = pbjson_to_message(desc, j, out, err);
     json_decref(j);
@@ -1028,7 +979,8 @@ static bool field_present(const ProtobufCMessage *m, const ProtobufCFieldDescrip
     case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)slot)->len > 0;
     case PROTOBUF_C_TYPE_MESSAGE: return *(const void *const *)slot != NULL;
     default:
-        return elt_size(f->type) == 8 ? *(const uint64_t *)slot != 0 : *(const uint32_t *)slot != 0;
+        return pbjson_elt_size(f->type) == 8 ? *(const uint64_t *)slot != 0
+                                             : *(const uint32_t *)slot != 0;
     }
 }
 
@@ -1128,7 +1080,7 @@ static int field_to_json(const ProtobufCMessage *m, const ProtobufCFieldDescript
     const char *elts = *(const char *const *)member(m, f->offset);
     for (size_t i = 0; i < n; i++) {
         json_t *el;
-        int rc = value_to_json(f, elts + i * elt_size(f->type), flags, depth, &el);
+        int rc = value_to_json(f, elts + i * pbjson_elt_size(f->type), flags, depth, &el);
         if (rc == 0 && json_array_append_new(arr, el) != 0)
             rc = LH_ENOMEM;
         if (rc != 0) {

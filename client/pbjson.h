@@ -211,4 +211,12 @@ int pbjson_find_enum_value(const ProtobufCEnumDescriptor *e, const char *name, i
 int pbjson_enum_short_name(const ProtobufCEnumDescriptor *e, const ProtobufCEnumValue *v, char *buf,
                            size_t cap);
 
+/**
+ * The storage of one value of a field of type t, as protobuf-c lays out
+ * generated structs: a singular field's, or one element of a repeated
+ * field's array (protobuf-c's sizeof_elt_in_repeated_array). 0 for an
+ * unknown type.
+ */
+size_t pbjson_elt_size(ProtobufCType t);
+
 #endif

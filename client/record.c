@@ -33,6 +33,7 @@
 
 #include "entry.h"
 #include "pbjson.h"
+#include "quote.h"
 #include "text.h"
 
 /* Room in which an error sentence is composed before it is cut to
@@ -83,66 +84,7 @@ static int put(lh_err *err, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    size_t n = strlen(msg);
-    if (n < LH_ERR_MSG_MAX)
-        return lh_err_set(err, code, "%s", msg);
-    size_t cut = LH_ERR_MSG_MAX - 4;
-    while (cut > 0 && ((unsigned char)msg[cut] & 0xC0) == 0x80)
-        cut--;
-    return lh_err_set(err, code, "%.*s...", (int)cut, msg);
-}
-
-/* Characters that would make an error message read differently from what
- * it says on a terminal: C1 controls, bidirectional embeddings, overrides
- * and isolates ("Trojan Source", CVE-2021-42574), and line separators. */
-static bool invisible_control(uint32_t cp)
-{
-    return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
-}
-
-/* Copy outside text into dst for an error message: at most max bytes, C0
- * controls and DEL as \xNN, the characters above as \uNNNN, every
- * non-ASCII byte as \xNN if the text is not valid UTF-8, and, for text
- * shown between quotes, the quote and the backslash as \xNN too: hostile
- * input must not forge lines or reorder a message on a terminal. A cut
- * never splits a UTF-8 character and ends in "...". */
-static const char *quote_max(char *dst, size_t cap, const char *s, size_t max, bool quoted)
-{
-    size_t len = strlen(s);
-    bool utf8 = text_utf8_valid((const uint8_t *)s, len);
-    size_t o = 0;
-    size_t i = 0;
-    for (; i < len && i < max && o + 7 < cap; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8) || (quoted && (c == '\'' || c == '\\'))) {
-            o += (size_t)snprintf(dst + o, cap - o, "\\x%02x", c);
-        } else if (c >= 0xC0 && utf8) {
-            size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-            uint32_t cp = n == 2 ? (c & 0x1Fu) : n == 3 ? (c & 0x0Fu) : (c & 0x07u);
-            for (size_t k = 1; k < n; k++)
-                cp = (cp << 6) | ((unsigned char)s[i + k] & 0x3Fu);
-            if (i + n > max)
-                break;
-            if (invisible_control(cp)) {
-                o += (size_t)snprintf(dst + o, cap - o, "\\u%04X", (unsigned)cp);
-            } else {
-                if (o + n + 1 >= cap)
-                    break;
-                memcpy(dst + o, s + i, n);
-                o += n;
-            }
-            i += n - 1;
-        } else {
-            dst[o++] = (char)c;
-        }
-    }
-    if (i < len && o + 4 <= cap) {
-        memcpy(dst + o, "...", 3);
-        o += 3;
-    }
-    dst[o] = '\0';
-    return dst;
+    return quote_err_set(err, code, msg);
 }
 
 #define QUOTE_CAP      (QUOTE_MAX * 4 + 8)
@@ -151,19 +93,19 @@ static const char *quote_max(char *dst, size_t cap, const char *s, size_t max, b
 /* A value shown between quotes. */
 static const char *quote(char *dst, const char *s)
 {
-    return quote_max(dst, QUOTE_CAP, s, QUOTE_MAX, true);
+    return quote_escape(dst, QUOTE_CAP, s, strlen(s), QUOTE_MAX, true);
 }
 
 /* A file name, shown as it is but made harmless. */
 static const char *quote_path(char *dst, const char *s)
 {
-    return quote_max(dst, QUOTE_PATH_CAP, s, QUOTE_PATH_MAX, false);
+    return quote_escape(dst, QUOTE_PATH_CAP, s, strlen(s), QUOTE_PATH_MAX, false);
 }
 
 /* A parser's message, which may quote the input. */
 static const char *quote_msg(char *dst, const char *s)
 {
-    return quote_max(dst, QUOTE_PATH_CAP, s, QUOTE_PATH_MAX, false);
+    return quote_escape(dst, QUOTE_PATH_CAP, s, strlen(s), QUOTE_PATH_MAX, false);
 }
 
 /* A dotted path being walked, for error messages. */
@@ -1441,39 +1383,6 @@ const char *record_media_type(const char *name)
     return "application/octet-stream";
 }
 
-/* RFC 6838 §4.2 restricted-name: 1 to 127 of ALPHA DIGIT ! # $ & - ^ _ . +,
- * the first alphanumeric (the rule entry_validate() applies). */
-static bool restricted_name(const char *s, size_t n)
-{
-    if (n == 0 || n > 127)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || strchr("!#$&-^_.+", c) == NULL))
-            return false;
-    }
-    return true;
-}
-
-/* "type/subtype", optionally followed by ';' and parameters in printable
- * ASCII. */
-static bool media_type_ok(const char *s)
-{
-    const char *slash = strchr(s, '/');
-    if (slash == NULL || !restricted_name(s, (size_t)(slash - s)))
-        return false;
-    const char *sub = slash + 1;
-    size_t sub_len = strcspn(sub, ";");
-    if (!restricted_name(sub, sub_len))
-        return false;
-    for (const char *q = sub + sub_len; *q != '\0'; q++) {
-        if (*q < 0x20 || *q > 0x7E)
-            return false;
-    }
-    return strlen(s) <= ENTRY_SHORT_TEXT_MAX;
-}
-
 /* An attachment's name is how the evidence file is found and saved again
  * (entry_validate(): no '/', not "." or ".."); it is shown to inspectors,
  * so it must be text that reads the same everywhere: UTF-8 without control
@@ -1614,7 +1523,7 @@ int record_attach_file(Liuhen__Entry *e, const char *arg, lh_err *err)
                  quote(shown2, arg));
         goto out;
     }
-    if (media != NULL && !media_type_ok(media)) {
+    if (media != NULL && (!entry_media_type_ok(media) || strlen(media) > ENTRY_SHORT_TEXT_MAX)) {
         rc = put(err, LH_EFIELD,
                  "attachment %s: '%s' is not a media type (type/subtype, e.g. application/pdf)",
                  shown, quote(shown2, media));

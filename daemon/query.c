@@ -254,6 +254,26 @@ static int check_unknown(const ProtobufCMessage *m, const char *path, unsigned d
     return 0;
 }
 
+/* A walk over the fields of a request's raw bytes. */
+typedef struct field_walk {
+    const uint8_t *p, *end;
+    uint32_t num;      /* the field's number */
+    unsigned wt;       /* its wire type */
+    const uint8_t *pl; /* its payload, for wire type 2 */
+    size_t plen;
+} field_walk;
+
+/* Step to the next field: 1, 0 at the end, or LH_EPARSE for bytes that are
+ * no protobuf (the request is malformed). */
+static int walk_next(field_walk *w, lh_err *err)
+{
+    if (w->p >= w->end)
+        return 0;
+    if (pb_field(&w->p, w->end, &w->num, &w->wt, &w->pl, &w->plen) != 0)
+        return lh_err_set(err, LH_EPARSE, "malformed request: not a liuhen.Request protobuf");
+    return 1;
+}
+
 /* protobuf-c ends a string at its first NUL byte, so "QJ-1\0x" would be
  * read as the case "QJ-1", and "/srv/x\0y" as the path "/srv/x": refuse a
  * NUL in the string fields of requests (get_author_head.case_id,
@@ -277,52 +297,41 @@ static int check_strings(uint32_t call, const uint8_t *payload, size_t len, lh_e
     } else {
         return 0;
     }
-    const uint8_t *p = payload, *end = payload + len;
-    while (p < end) {
-        uint32_t num;
-        unsigned wt;
-        const uint8_t *pl;
-        size_t plen;
-        if (pb_field(&p, end, &num, &wt, &pl, &plen) != 0)
-            return lh_err_set(err, LH_EPARSE, "malformed request: not a liuhen.Request protobuf");
-        if (num == field && wt == 2 && memchr(pl, 0, plen) != NULL)
+    field_walk w = {.p = payload, .end = payload + len};
+    int rc;
+    while ((rc = walk_next(&w, err)) == 1) {
+        if (w.num == field && w.wt == 2 && memchr(w.pl, 0, w.plen) != NULL)
             return lh_err_set(err, LH_EFIELD, "%s.%s holds a NUL byte",
                               query_call_name((Liuhen__Request__CallCase)call), name);
     }
-    return 0;
+    return rc;
 }
 
 /* Find the raw SignedEntry of an Append and refuse calls given twice. */
 static int scan_calls(const uint8_t *body, size_t len, query_request *out, lh_err *err)
 {
-    const uint8_t *p = body, *end = body + len;
+    field_walk w = {.p = body, .end = body + len};
     unsigned ncalls = 0;
     uint32_t first_call = 0, second_call = 0;
     const uint8_t *append = NULL;
     size_t append_len = 0;
-    while (p < end) {
-        uint32_t num;
-        unsigned wt;
-        const uint8_t *pl;
-        size_t plen;
-        if (pb_field(&p, end, &num, &wt, &pl, &plen) != 0)
-            return lh_err_set(err, LH_EPARSE, "malformed request: not a liuhen.Request protobuf");
-        if (num < CALL_FIRST || num > CALL_LAST)
+    int rc;
+    while ((rc = walk_next(&w, err)) == 1) {
+        if (w.num < CALL_FIRST || w.num > CALL_LAST)
             continue;
         if (++ncalls == 1)
-            first_call = num;
+            first_call = w.num;
         else if (ncalls == 2)
-            second_call = num;
-        if (num == LIUHEN__REQUEST__CALL_APPEND && wt == 2) {
-            append = pl;
-            append_len = plen;
+            second_call = w.num;
+        if (w.num == LIUHEN__REQUEST__CALL_APPEND && w.wt == 2) {
+            append = w.pl;
+            append_len = w.plen;
         }
-        if (wt == 2) {
-            int rc = check_strings(num, pl, plen, err);
-            if (rc != 0)
-                return rc;
-        }
+        if (w.wt == 2 && (rc = check_strings(w.num, w.pl, w.plen, err)) != 0)
+            return rc;
     }
+    if (rc != 0)
+        return rc;
     if (ncalls > 1)
         return lh_err_set(err, LH_EFIELD,
                           "request %" PRIu64 " sets %u calls (%s and %s): a request carries "
@@ -334,21 +343,16 @@ static int scan_calls(const uint8_t *body, size_t len, query_request *out, lh_er
     if (append == NULL)
         return lh_err_set(err, LH_EPARSE, "malformed request: not a liuhen.Request protobuf");
     unsigned nsigned = 0;
-    p = append;
-    end = append + append_len;
-    while (p < end) {
-        uint32_t num;
-        unsigned wt;
-        const uint8_t *pl;
-        size_t plen;
-        if (pb_field(&p, end, &num, &wt, &pl, &plen) != 0)
-            return lh_err_set(err, LH_EPARSE, "malformed request: not a liuhen.Request protobuf");
-        if (num == 1 && wt == 2) {
+    w = (field_walk){.p = append, .end = append + append_len};
+    while ((rc = walk_next(&w, err)) == 1) {
+        if (w.num == 1 && w.wt == 2) {
             nsigned++;
-            out->signed_entry = pl;
-            out->signed_len = plen;
+            out->signed_entry = w.pl;
+            out->signed_len = w.plen;
         }
     }
+    if (rc != 0)
+        return rc;
     if (nsigned == 0)
         return lh_err_set(err, LH_EFIELD, "append.signed_entry is missing");
     if (nsigned > 1)
@@ -474,20 +478,10 @@ static void hex32(char out[65], const uint8_t h[32])
     sodium_bin2hex(out, 65, h, 32);
 }
 
-/* Bytes of a varint, and of a length-delimited field holding n bytes. */
-static size_t varint_size(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
+/* Bytes of a length-delimited field holding n bytes. */
 static size_t field_size(uint32_t num, size_t n)
 {
-    return varint_size((uint64_t)num << 3 | 2) + varint_size(n) + n;
+    return ENTRY_VARINT_SIZE((uint64_t)num << 3 | 2) + ENTRY_VARINT_SIZE((uint64_t)n) + n;
 }
 
 /* The packed size of the response once its result (field `num`) holds
@@ -1030,6 +1024,31 @@ static int do_status(call *c, const query_status *fig)
     return 0;
 }
 
+/*
+ * Frame a call's response into out. A failure of the daemon's own (rc: a
+ * store error or memory exhaustion) is answered INTERNAL first; when memory
+ * for the full response is lacking, the short INTERNAL answer is tried.
+ * Sets *too_large and *size as put_response() does.
+ * @return 0, or LH_ENOMEM when not even the short answer could be framed.
+ */
+static int call_finish(call *c, uint64_t id, int rc, query_buf *out, bool *too_large, size_t *size)
+{
+    if (rc != 0) {
+        /* Store errors and memory exhaustion are the daemon's fault, never
+         * the client's: INTERNAL, named and logged as errors. */
+        refuse(c, LIUHEN__STATUS__STATUS_INTERNAL, "%s: request %" PRIu64 ": %s (%s)", c->name, id,
+               lh_strerror(rc), lh_errname(rc));
+        log_error("%s", c->msg);
+    }
+    int prc = put_response(out, &c->resp, c->env->max_frame, too_large, size);
+    if (prc != 0 && c->resp.status == LIUHEN__STATUS__STATUS_OK) {
+        prc = query_put_error(out, id, LIUHEN__STATUS__STATUS_INTERNAL,
+                              "%s: request %" PRIu64 ": out of memory", c->name, id);
+        c->resp.status = LIUHEN__STATUS__STATUS_INTERNAL;
+    }
+    return prc;
+}
+
 int query_answer(const query_env *env, const Liuhen__Request *req, query_buf *out,
                  Liuhen__Status *status_out)
 {
@@ -1082,22 +1101,9 @@ int query_answer(const query_env *env, const Liuhen__Request *req, query_buf *ou
             break;
         }
     }
-    if (rc != 0) {
-        /* Store errors and memory exhaustion are the daemon's fault, never
-         * the client's: INTERNAL, named and logged as errors. */
-        refuse(&c, LIUHEN__STATUS__STATUS_INTERNAL, "%s: request %" PRIu64 ": %s (%s)", c.name,
-               req->id, lh_strerror(rc), lh_errname(rc));
-        log_error("%s", c.msg);
-    }
     bool too_large = false;
     size_t size = 0;
-    int prc = put_response(out, &c.resp, env->max_frame, &too_large, &size);
-    if (prc != 0 && c.resp.status == LIUHEN__STATUS__STATUS_OK) {
-        /* Memory for the full response is lacking: try the short answer. */
-        prc = query_put_error(out, req->id, LIUHEN__STATUS__STATUS_INTERNAL,
-                              "%s: request %" PRIu64 ": out of memory", c.name, req->id);
-        c.resp.status = LIUHEN__STATUS__STATUS_INTERNAL;
-    }
+    int prc = call_finish(&c, req->id, rc, out, &too_large, &size);
     store_txn_end(c.txn);
     arena_free(&c.a);
     free(keys);
@@ -1253,20 +1259,26 @@ static int refuse_file(call *c, const char *field, const char *path, const char 
 /* The latest checkpoint, copied into the arena: a slow call works from a
  * copy, since it must not hold a read transaction while it writes files
  * (store.h: that would hold back the map's growth for as long). */
-static int copy_latest(call *c, uint8_t **note, size_t *len, uint64_t *size, bool *refused)
+typedef struct latest_copy {
+    uint8_t *note; /* in the call's arena */
+    size_t len;
+    uint64_t size; /* its tree size */
+} latest_copy;
+
+static int copy_latest(call *c, latest_copy *out, bool *refused)
 {
     *refused = false;
     int rc = store_read_begin(c->env->store, &c->txn);
     if (rc != 0)
         return rc;
     const uint8_t *n;
-    rc = latest_checkpoint(c, &n, len, size);
+    rc = latest_checkpoint(c, &n, &out->len, &out->size);
     if (rc == 0) {
-        *note = arena_alloc(&c->a, *len);
-        if (*note == NULL)
+        out->note = arena_alloc(&c->a, out->len);
+        if (out->note == NULL)
             rc = LH_ENOMEM;
         else
-            memcpy(*note, n, *len);
+            memcpy(out->note, n, out->len);
     } else if (rc == LH_ENOTFOUND) {
         *refused = true;
         rc = 0;
@@ -1371,11 +1383,9 @@ static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
     while (len > 1 && dir[len - 1] == '/')
         dir[--len] = '\0';
 
-    uint8_t *note;
-    size_t note_len;
-    uint64_t size;
+    latest_copy cp;
     bool refused;
-    int rc = copy_latest(c, &note, &note_len, &size, &refused);
+    int rc = copy_latest(c, &cp, &refused);
     if (rc != 0 || refused)
         return rc;
     if (!export_dir_ready(c, dir))
@@ -1384,7 +1394,7 @@ static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     lh_err err = {{0}};
-    rc = publish_write(dir, c->env->store, size, note, note_len, 0, &err);
+    rc = publish_write(dir, c->env->store, cp.size, cp.note, cp.len, 0, &err);
     if (rc != 0) {
         char shown[PATH_SHOWN];
         show_path(shown, dir);
@@ -1410,20 +1420,20 @@ static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
     uint64_t files = 1;
     tile_iter it;
     tile t;
-    tile_iter_init(&it, size);
+    tile_iter_init(&it, cp.size);
     while (tile_iter_next(&it, &t) == 1)
         files++;
     log_info("export: request %" PRIu64 ": wrote the tiles directory of tree size %" PRIu64
              " into %s: %" PRIu64 " files in %.2f s",
-             id, size, dir, files, seconds_since(&t0));
+             id, cp.size, dir, files, seconds_since(&t0));
 
     Liuhen__ExportResponse *r = arena_alloc(&c->a, sizeof *r);
     if (r == NULL)
         return LH_ENOMEM;
     liuhen__export_response__init(r);
-    r->tree_size = size;
-    r->checkpoint.data = note;
-    r->checkpoint.len = note_len;
+    r->tree_size = cp.size;
+    r->checkpoint.data = cp.note;
+    r->checkpoint.len = cp.len;
     r->files = files;
     c->resp.result_case = LIUHEN__RESPONSE__RESULT_EXPORT;
     c->resp.export = r;
@@ -1454,11 +1464,9 @@ static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
         return 0;
     /* The state the answer reports is read first, so that the copy, whose
      * own snapshot begins later, holds at least that much. */
-    uint8_t *note;
-    size_t note_len;
-    uint64_t size;
+    latest_copy cp;
     bool refused;
-    int rc = copy_latest(c, &note, &note_len, &size, &refused);
+    int rc = copy_latest(c, &cp, &refused);
     if (rc != 0 || refused)
         return rc;
 
@@ -1512,16 +1520,16 @@ static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
     }
     log_info("backup: request %" PRIu64 ": copied the store (tree size %" PRIu64
              " or more) to %s: %lld bytes in %.2f s",
-             id, size, path, (long long)st.st_size, seconds_since(&t0));
+             id, cp.size, path, (long long)st.st_size, seconds_since(&t0));
 
     Liuhen__BackupResponse *r = arena_alloc(&c->a, sizeof *r);
     if (r == NULL)
         return LH_ENOMEM;
     liuhen__backup_response__init(r);
-    r->tree_size = size;
+    r->tree_size = cp.size;
     r->bytes = (uint64_t)st.st_size;
-    r->checkpoint.data = note;
-    r->checkpoint.len = note_len;
+    r->checkpoint.data = cp.note;
+    r->checkpoint.len = cp.len;
     c->resp.result_case = LIUHEN__RESPONSE__RESULT_BACKUP;
     c->resp.backup = r;
     return 0;
@@ -1548,19 +1556,9 @@ int query_answer_slow(const query_env *env, const Liuhen__Request *req, query_bu
     else
         refuse(&c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "%s: the request carries no path",
                c.name);
-    if (rc != 0) {
-        refuse(&c, LIUHEN__STATUS__STATUS_INTERNAL, "%s: request %" PRIu64 ": %s (%s)", c.name,
-               req->id, lh_strerror(rc), lh_errname(rc));
-        log_error("%s", c.msg);
-    }
     bool too_large = false;
     size_t size = 0;
-    int prc = put_response(out, &c.resp, env->max_frame, &too_large, &size);
-    if (prc != 0 && c.resp.status == LIUHEN__STATUS__STATUS_OK) {
-        prc = query_put_error(out, req->id, LIUHEN__STATUS__STATUS_INTERNAL,
-                              "%s: request %" PRIu64 ": out of memory", c.name, req->id);
-        c.resp.status = LIUHEN__STATUS__STATUS_INTERNAL;
-    }
+    int prc = call_finish(&c, req->id, rc, out, &too_large, &size);
     arena_free(&c.a);
     Liuhen__Status st = too_large ? LIUHEN__STATUS__STATUS_TOO_LARGE : c.resp.status;
     if (st != LIUHEN__STATUS__STATUS_OK && st != LIUHEN__STATUS__STATUS_INTERNAL)

@@ -47,25 +47,9 @@
 #include "memstore.h"
 #include "merkle.h"
 #include "note.h"
+#include "testutil.h"
 #include "text.h"
 #include "wire.h"
-
-/* Fail with both error names and the detail when a call returns the wrong code. */
-#define assert_code(expr, want, e)                                                                 \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        int want_ = (want);                                                                        \
-        if (rc_ != want_)                                                                          \
-            fail_msg("%s: got %s, want %s (%s)", #expr, lh_errname(rc_), lh_errname(want_),        \
-                     (e)->msg);                                                                    \
-    } while (0)
-
-/* The message of an error must name what a reader needs. */
-#define assert_msg_has(e, needle)                                                                  \
-    do {                                                                                           \
-        if (strstr((e)->msg, (needle)) == NULL)                                                    \
-            fail_msg("message \"%s\" lacks \"%s\"", (e)->msg, (needle));                           \
-    } while (0)
 
 #define ORIGIN  "test.example/log"
 #define T0      INT64_C(1767225600000) /* 2026-01-01, unix ms */
@@ -459,7 +443,7 @@ static size_t srv_checkpoint(fsrv *fs, uint64_t size, uint8_t out[CHECKPOINT_SIG
     assert_int_equal(merkle_tree_hash(cp.root, size, memstore_read, &fs->log->ms), 0);
     size_t len;
     lh_err e = {{0}};
-    assert_code(checkpoint_sign(&cp, fs->signer, out, CHECKPOINT_SIGNED_MAX, &len, &e), 0, &e);
+    tu_assert_code(checkpoint_sign(&cp, fs->signer, out, CHECKPOINT_SIGNED_MAX, &len, &e), 0, &e);
     if (fs->cp_badsig) {
         /* Alter the root line after signing: the signature no longer covers it. */
         uint8_t *nl1 = memchr(out, '\n', len);
@@ -606,30 +590,24 @@ static void srv_case(fsrv *fs, int fd, const Liuhen__GetCaseRequest *q, Liuhen__
     static uint8_t hashes[MAXLOG][MERKLE_MAX_PROOF][32];
     uint8_t note[CHECKPOINT_SIGNED_MAX];
     uint64_t size = fs->log->n;
+    /* The case's entries, but for the one omitted, then the foreign one. */
+    uint64_t chosen[MAXLOG];
     size_t n = 0, k = 0;
     for (uint64_t i = 0; i < size; i++) {
         bool mine = strcmp(fs->log->case_id[i], q->case_id) == 0;
-        if (mine && (long)(k++) == fs->case_omit)
-            continue;
-        if (!mine)
-            continue;
-        les[n] = (Liuhen__LoggedEntry)LIUHEN__LOGGED_ENTRY__INIT;
-        les[n].index = i;
-        les[n].leaf = (ProtobufCBinaryData){fs->log->leaf_len[i], fs->log->leaf[i]};
-        srv_inclusion(fs, i, size, &ps[n], items[n], hashes[n]);
-        lp[n] = &les[n];
-        pp[n] = &ps[n];
-        n++;
+        if (mine && (long)(k++) != fs->case_omit)
+            chosen[n++] = i;
     }
-    if (fs->case_foreign >= 0) {
-        uint64_t i = (uint64_t)fs->case_foreign;
-        les[n] = (Liuhen__LoggedEntry)LIUHEN__LOGGED_ENTRY__INIT;
-        les[n].index = i;
-        les[n].leaf = (ProtobufCBinaryData){fs->log->leaf_len[i], fs->log->leaf[i]};
-        srv_inclusion(fs, i, size, &ps[n], items[n], hashes[n]);
-        lp[n] = &les[n];
-        pp[n] = &ps[n];
-        n++;
+    if (fs->case_foreign >= 0)
+        chosen[n++] = (uint64_t)fs->case_foreign;
+    for (size_t j = 0; j < n; j++) {
+        uint64_t i = chosen[j];
+        les[j] = (Liuhen__LoggedEntry)LIUHEN__LOGGED_ENTRY__INIT;
+        les[j].index = i;
+        les[j].leaf = (ProtobufCBinaryData){fs->log->leaf_len[i], fs->log->leaf[i]};
+        srv_inclusion(fs, i, size, &ps[j], items[j], hashes[j]);
+        lp[j] = &les[j];
+        pp[j] = &ps[j];
     }
     if (n == 0) {
         r->status = LIUHEN__STATUS__STATUS_NOT_FOUND;
@@ -918,20 +896,26 @@ static void srv_stop(fsrv *fs)
     free(fs);
 }
 
-/* Queue an entry by bob in a case, to be logged just before the next append. */
-static void srv_inject(fsrv *fs, uint64_t seq, const uint8_t *author_prev, const uint8_t *case_prev,
-                       const char *case_id)
+/* A SignedEntry to inject, with its 2-byte length before it; se is freed. */
+static uint8_t *inject_frame(uint8_t *se, size_t len)
 {
-    size_t len;
-    uint8_t *se = mk_signed(bob, case_id, seq, author_prev, case_prev, &len);
     uint8_t *framed = malloc(len + 2);
     assert_non_null(framed);
     framed[0] = (uint8_t)(len >> 8);
     framed[1] = (uint8_t)len;
     memcpy(framed + 2, se, len);
     free(se);
+    return framed;
+}
+
+/* Queue an entry by bob in a case, to be logged just before the next append. */
+static void srv_inject(fsrv *fs, uint64_t seq, const uint8_t *author_prev, const uint8_t *case_prev,
+                       const char *case_id)
+{
+    size_t len;
+    uint8_t *se = mk_signed(bob, case_id, seq, author_prev, case_prev, &len);
     assert_true(fs->ninject < sizeof fs->inject / sizeof fs->inject[0]);
-    fs->inject[fs->ninject++] = framed;
+    fs->inject[fs->ninject++] = inject_frame(se, len);
 }
 
 static lh_conn *conn_open(fsrv *fs, unsigned timeout_ms, const char *state)
@@ -944,7 +928,7 @@ static lh_conn *conn_open(fsrv *fs, unsigned timeout_ms, const char *state)
     o.max_frame = 65536;
     lh_conn *c = NULL;
     lh_err e = {{0}};
-    assert_code(lh_connect(&o, &c, &e), 0, &e);
+    tu_assert_code(lh_connect(&o, &c, &e), 0, &e);
     return c;
 }
 
@@ -954,7 +938,7 @@ static void append_ok(lh_conn *c, const char *case_id, lh_receipt *r)
     tentry t;
     tentry_init(&t, case_id, "副局长来电询问案情");
     lh_err e = {{0}};
-    assert_code(lh_append(c, alice, &t.e, r, &e), 0, &e);
+    tu_assert_code(lh_append(c, alice, &t.e, r, &e), 0, &e);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -971,14 +955,14 @@ static void test_append_ok(void **state)
     tentry t;
     tentry_init(&t, "QJ-2026-7", "副局长来电询问案情");
     t.e.recorded_at = 0; /* now */
-    assert_code(lh_append(c, alice, &t.e, &r1, &e), 0, &e);
+    tu_assert_code(lh_append(c, alice, &t.e, &r1, &e), 0, &e);
     /* The caller's message is not modified. */
     assert_int_equal(t.e.author_seq, 0);
     assert_int_equal(t.e.recorded_at, 0);
     assert_int_equal(r1.leaf_index, 0);
     assert_int_equal(r1.tree_size, 1);
     assert_non_null(r1.signed_entry);
-    assert_code(lh_receipt_verify(&r1, &log_verifier, &e), 0, &e);
+    tu_assert_code(lh_receipt_verify(&r1, &log_verifier, &e), 0, &e);
 
     append_ok(c, "QJ-2026-7", &r2);
     assert_int_equal(r2.leaf_index, 1);
@@ -991,7 +975,7 @@ static void test_append_ok(void **state)
     assert_int_equal(
         entry_signed_unpack(r2.signed_entry, r2.signed_entry_len, &eb, &elen, &sig, NULL), 0);
     Liuhen__Entry *en;
-    assert_code(entry_validate(eb, elen, ORIGIN, &en, &e), 0, &e);
+    tu_assert_code(entry_validate(eb, elen, ORIGIN, &en, &e), 0, &e);
     assert_int_equal(en->author_seq, 2);
     assert_memory_equal(en->author_prev.data, r1.leaf_hash, 32);
     assert_memory_equal(en->case_prev.data, r1.leaf_hash, 32);
@@ -1000,7 +984,7 @@ static void test_append_ok(void **state)
     liuhen__entry__free_unpacked(en, NULL);
 
     lh_checkpoint cp;
-    assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(cp.size, 2);
     lh_checkpoint_free(&cp);
 
@@ -1010,8 +994,8 @@ static void test_append_ok(void **state)
     tentry bad;
     tentry_init(&bad, "", "no case");
     lh_receipt r3;
-    assert_code(lh_append(c, alice, &bad.e, &r3, &e), LH_EFIELD, &e);
-    assert_msg_has(&e, "case_id");
+    tu_assert_code(lh_append(c, alice, &bad.e, &r3, &e), LH_EFIELD, &e);
+    tu_assert_msg_has(&e, "case_id");
     assert_null(r3.signed_entry);
     LOCKED(fs, assert_int_equal(fs->n_append, before));
     lh_receipt_free(&r3);
@@ -1030,11 +1014,11 @@ static void test_append_ok(void **state)
     ke.body_case = LIUHEN__ENTRY__BODY_KEY_ENROLL;
     ke.key_enroll = &kb;
     lh_receipt r4;
-    assert_code(lh_append(c, alice, &ke, &r4, &e), 0, &e);
+    tu_assert_code(lh_append(c, alice, &ke, &r4, &e), 0, &e);
     assert_int_equal(r4.leaf_index, 2);
     assert_int_equal(
         entry_signed_unpack(r4.signed_entry, r4.signed_entry_len, &eb, &elen, &sig, NULL), 0);
-    assert_code(entry_validate(eb, elen, ORIGIN, &en, &e), 0, &e);
+    tu_assert_code(entry_validate(eb, elen, ORIGIN, &en, &e), 0, &e);
     assert_int_equal(en->case_prev.len, 0);
     assert_int_equal(en->author_seq, 3);
     liuhen__entry__free_unpacked(en, NULL);
@@ -1046,9 +1030,9 @@ static void test_append_ok(void **state)
         fs->append_status = LIUHEN__STATUS__STATUS_PERMISSION_DENIED;
         fs->append_message = "role handler may not append DECISION\x1b[2J";
     });
-    assert_code(lh_append(c, alice, &t.e, &r4, &e), LH_EPERM, &e);
-    assert_msg_has(&e, "append: case QJ-2026-7: the server answered PERMISSION_DENIED: role "
-                       "handler may not append DECISION?[2J");
+    tu_assert_code(lh_append(c, alice, &t.e, &r4, &e), LH_EPERM, &e);
+    tu_assert_msg_has(&e, "append: case QJ-2026-7: the server answered PERMISSION_DENIED: role "
+                          "handler may not append DECISION?[2J");
     assert_non_null(r4.signed_entry);
     lh_receipt_free(&r4);
     LOCKED(fs, fs->append_status = LIUHEN__STATUS__STATUS_OK);
@@ -1076,7 +1060,7 @@ static void test_append_conflict_retry(void **state)
     LOCKED(fs, heads0 = fs->n_heads);
     tentry t;
     tentry_init(&t, "QJ-2026-7", "第二次来电");
-    assert_code(lh_append(c, alice, &t.e, &r, &e), 0, &e);
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), 0, &e);
     LOCKED(fs, {
         assert_int_equal(fs->n_append, 3);
         assert_int_equal(fs->n_heads - heads0, 1);
@@ -1105,7 +1089,7 @@ static void test_append_conflict_retry(void **state)
         heads0 = fs->n_heads;
     });
     tentry_init(&t, "QJ-2026-7", "第三次来电");
-    assert_code(lh_append(c, alice, &t.e, &r, &e), 0, &e);
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), 0, &e);
     assert_int_equal(r.leaf_index, 4);
     LOCKED(fs, assert_int_equal(fs->n_heads - heads0, 2));
     lh_receipt_free(&r);
@@ -1140,23 +1124,17 @@ static void test_append_conflict_bounded(void **state)
             size_t leaf_len;
             assert_int_equal(entry_leaf_pack(se, len, ++clock, leaf, sizeof leaf, &leaf_len), 0);
             entry_leaf_hash(leaf, leaf_len, head);
-            uint8_t *framed = malloc(len + 2);
-            assert_non_null(framed);
-            framed[0] = (uint8_t)(len >> 8);
-            framed[1] = (uint8_t)len;
-            memcpy(framed + 2, se, len);
-            free(se);
-            fs->inject[fs->ninject++] = framed;
+            fs->inject[fs->ninject++] = inject_frame(se, len);
         }
         fs->n_append = 0;
     });
     tentry t;
     tentry_init(&t, "QJ-2026-8", "被反复抢先");
-    assert_code(lh_append(c, alice, &t.e, &r, &e), LH_ECONFLICT, &e);
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), LH_ECONFLICT, &e);
     char after[32];
     snprintf(after, sizeof after, "after %d attempts", LH_APPEND_MAX_ATTEMPTS);
-    assert_msg_has(&e, after);
-    assert_msg_has(&e, "case QJ-2026-8");
+    tu_assert_msg_has(&e, after);
+    tu_assert_msg_has(&e, "case QJ-2026-8");
     LOCKED(fs, assert_int_equal(fs->n_append, LH_APPEND_MAX_ATTEMPTS));
     /* The bytes of the last attempt are kept. */
     assert_non_null(r.signed_entry);
@@ -1169,8 +1147,8 @@ static void test_append_conflict_bounded(void **state)
         fs->always_conflict = true;
         fs->n_append = 0;
     });
-    assert_code(lh_append(c, alice, &t.e, &r, &e), LH_ECONFLICT, &e);
-    assert_msg_has(&e, "did not move");
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), LH_ECONFLICT, &e);
+    tu_assert_msg_has(&e, "did not move");
     LOCKED(fs, assert_int_equal(fs->n_append, 1));
     lh_receipt_free(&r);
     lh_close(c);
@@ -1189,14 +1167,14 @@ static void test_append_duplicate(void **state)
     LOCKED(fs, fs->fault = FAULT_DROP_APPEND);
     tentry t;
     tentry_init(&t, "QJ-2026-9", "答复丢失");
-    assert_code(lh_append(c, alice, &t.e, &lost, &e), LH_ECLOSED, &e);
+    tu_assert_code(lh_append(c, alice, &t.e, &lost, &e), LH_ECLOSED, &e);
     assert_non_null(lost.signed_entry);
     assert_null(lost.checkpoint);
     LOCKED(fs, assert_int_equal(fs->log->n, 2));
     /* The handle is broken: later calls fail at once. */
     lh_checkpoint cp;
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
-    assert_msg_has(&e, "earlier failure");
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
+    tu_assert_msg_has(&e, "earlier failure");
     lh_close(c);
 
     /* A new handle that has seen a larger checkpoint sends the same bytes:
@@ -1206,21 +1184,21 @@ static void test_append_duplicate(void **state)
     lh_receipt r3;
     append_ok(c, "QJ-2026-9", &r3);
     assert_int_equal(r3.tree_size, 3);
-    assert_code(lh_append_signed(c, lost.signed_entry, lost.signed_entry_len, &dup, &e), 0, &e);
+    tu_assert_code(lh_append_signed(c, lost.signed_entry, lost.signed_entry_len, &dup, &e), 0, &e);
     assert_int_equal(dup.leaf_index, 1);
     assert_int_equal(dup.tree_size, 2);
     LOCKED(fs, assert_int_equal(fs->log->n, 3));
-    assert_code(lh_receipt_verify(&dup, &log_verifier, &e), 0, &e);
+    tu_assert_code(lh_receipt_verify(&dup, &log_verifier, &e), 0, &e);
     lh_checkpoint_free(&cp);
-    assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(cp.size, 3);
     lh_checkpoint_free(&cp);
 
     /* Bytes that are not a valid signed entry are refused unsent. */
     lost.signed_entry[lost.signed_entry_len - 1] ^= 1;
     lh_receipt bad;
-    assert_code(lh_append_signed(c, lost.signed_entry, lost.signed_entry_len, &bad, &e), LH_EBADSIG,
-                &e);
+    tu_assert_code(lh_append_signed(c, lost.signed_entry, lost.signed_entry_len, &bad, &e),
+                   LH_EBADSIG, &e);
     lh_receipt_free(&bad);
 
     lh_receipt_free(&r0);
@@ -1242,8 +1220,8 @@ static void test_receipt_tampered(void **state)
 
     /* One byte of the audit path. */
     LOCKED(fs, fs->tamper_path = true);
-    assert_code(lh_append(c, alice, &t.e, &r, &e), LH_EPROOF, &e);
-    assert_msg_has(&e, "inclusion proof of entry 1");
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), LH_EPROOF, &e);
+    tu_assert_msg_has(&e, "inclusion proof of entry 1");
     assert_non_null(r.signed_entry);
     assert_null(r.checkpoint);
     assert_null(r.audit_path);
@@ -1254,29 +1232,29 @@ static void test_receipt_tampered(void **state)
      * the bytes alice signed. */
     LOCKED(fs, fs->receipt_index = 0);
     tentry_init(&t, "QJ-2026-10", "第三次");
-    assert_code(lh_append(c, alice, &t.e, &r, &e), LH_EPROOF, &e);
-    assert_msg_has(&e, "is not the hash of the signed entry");
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), LH_EPROOF, &e);
+    tu_assert_msg_has(&e, "is not the hash of the signed entry");
     lh_receipt_free(&r);
     LOCKED(fs, fs->receipt_index = -1);
 
     /* The right leaf hash with another integrated_at. */
     LOCKED(fs, fs->at_skew = 1);
     tentry_init(&t, "QJ-2026-10", "第四次");
-    assert_code(lh_append(c, alice, &t.e, &r, &e), LH_EPROOF, &e);
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), LH_EPROOF, &e);
     lh_receipt_free(&r);
     LOCKED(fs, fs->at_skew = 0);
 
     /* Offline: the same checks on a receipt at rest. */
-    assert_code(lh_receipt_verify(&r0, &log_verifier, &e), 0, &e);
+    tu_assert_code(lh_receipt_verify(&r0, &log_verifier, &e), 0, &e);
     r0.leaf_hash[5] ^= 1;
-    assert_code(lh_receipt_verify(&r0, &log_verifier, &e), LH_EPROOF, &e);
+    tu_assert_code(lh_receipt_verify(&r0, &log_verifier, &e), LH_EPROOF, &e);
     r0.leaf_hash[5] ^= 1;
     r0.tree_size++;
-    assert_code(lh_receipt_verify(&r0, &log_verifier, &e), LH_EPROOF, &e);
+    tu_assert_code(lh_receipt_verify(&r0, &log_verifier, &e), LH_EPROOF, &e);
     r0.tree_size--;
     note_verifier other;
     assert_int_equal(note_signer_verifier(&other_signer, &other), 0);
-    assert_code(lh_receipt_verify(&r0, &other, &e), LH_ENOKEY, &e);
+    tu_assert_code(lh_receipt_verify(&r0, &other, &e), LH_ENOKEY, &e);
 
     lh_receipt_free(&r0);
     lh_close(c);
@@ -1294,12 +1272,12 @@ static void test_checkpoint_bad_signature(void **state)
 
     /* Signed by another key under the log's name: no signature by the log key. */
     LOCKED(fs, fs->signer = &other_signer);
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_ENOKEY, &e);
-    assert_msg_has(&e, "does not verify with the log key");
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_ENOKEY, &e);
+    tu_assert_msg_has(&e, "does not verify with the log key");
     assert_null(cp.note);
     tentry t;
     tentry_init(&t, "QJ-2026-11", "第二条");
-    assert_code(lh_append(c, alice, &t.e, &r, &e), LH_ENOKEY, &e);
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), LH_ENOKEY, &e);
     lh_receipt_free(&r);
 
     /* Altered after signing by the right key. */
@@ -1307,14 +1285,14 @@ static void test_checkpoint_bad_signature(void **state)
         fs->signer = &log_signer;
         fs->cp_badsig = true;
     });
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_EBADSIG, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_EBADSIG, &e);
     LOCKED(fs, fs->cp_badsig = false);
 
     /* Neither reached the last seen checkpoint. */
-    assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(cp.size, 1);
     lh_checkpoint_free(&cp);
-    assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(cp.size, 2);
     lh_checkpoint_free(&cp);
     lh_close(c);
@@ -1344,51 +1322,51 @@ static void test_fork(void **state)
     lh_receipt r;
 
     /* Trusted on first use. */
-    assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(cp.size, 2);
     lh_checkpoint_free(&cp);
 
     /* The same size with another root. */
     LOCKED(fs, fs->log = &fs->logs[1]);
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_EFORK, &e);
-    assert_msg_has(&e, "log fork: checkpoint of size 2 is inconsistent with the checkpoint of "
-                       "size 2 seen before");
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_EFORK, &e);
+    tu_assert_msg_has(&e, "log fork: checkpoint of size 2 is inconsistent with the checkpoint of "
+                          "size 2 seen before");
 
     /* An append to the other history: the receipt's checkpoint of size 3
      * verifies, its proof too, but it does not extend what was seen. */
     tentry t;
     tentry_init(&t, "QJ-H", "分叉");
-    assert_code(lh_append(c, alice, &t.e, &r, &e), LH_EFORK, &e);
-    assert_msg_has(&e, "log fork: checkpoint of size 3 is inconsistent with the checkpoint of "
-                       "size 2 seen before");
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), LH_EFORK, &e);
+    tu_assert_msg_has(&e, "log fork: checkpoint of size 3 is inconsistent with the checkpoint of "
+                          "size 2 seen before");
     lh_receipt_free(&r);
-    assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(cp.size, 2);
     lh_checkpoint_free(&cp);
     lh_close(c);
 
     /* A smaller latest tree than seen: a rollback. */
     c = conn_open(fs, 2000, NULL);
-    assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(cp.size, 3);
     lh_checkpoint_free(&cp);
     LOCKED(fs, fs->latest_size = 2);
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_EFORK, &e);
-    assert_msg_has(&e, "latest checkpoint has size 2, smaller than the checkpoint of size 3");
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_EFORK, &e);
+    tu_assert_msg_has(&e, "latest checkpoint has size 2, smaller than the checkpoint of size 3");
     LOCKED(fs, fs->latest_size = 0);
     /* An older stored checkpoint is fine when it is not claimed as the
      * latest: an inclusion proof at size 2 checks it is a prefix. */
     lh_inclusion inc;
-    assert_code(lh_inclusion_proof(c, 1, 2, &inc, &e), 0, &e);
+    tu_assert_code(lh_inclusion_proof(c, 1, 2, &inc, &e), 0, &e);
     assert_int_equal(inc.checkpoint.size, 2);
     lh_inclusion_free(&inc);
 
     /* A log restored from an old backup serves its (validly signed)
      * checkpoint of size 2 but cannot prove it a prefix of the 3 seen. */
     LOCKED(fs, fs->log = &fs->logs[0]);
-    assert_code(lh_inclusion_proof(c, 1, 2, &inc, &e), LH_EFORK, &e);
-    assert_msg_has(&e, "log fork: the log cannot prove its checkpoint of size 2 consistent with "
-                       "the checkpoint of size 3");
+    tu_assert_code(lh_inclusion_proof(c, 1, 2, &inc, &e), LH_EFORK, &e);
+    tu_assert_msg_has(&e, "log fork: the log cannot prove its checkpoint of size 2 consistent with "
+                          "the checkpoint of size 3");
     lh_close(c);
 }
 
@@ -1411,8 +1389,8 @@ static void test_state_file(void **state)
 
     /* The first handle saves what it saw: mode 0600, the note as received. */
     lh_conn *c = conn_open(fs, 2000, path);
-    assert_code(lh_seen_checkpoint(c, &seen, &e), LH_ENOTFOUND, &e);
-    assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_seen_checkpoint(c, &seen, &e), LH_ENOTFOUND, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(file_mode(path), 0600);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
@@ -1428,11 +1406,11 @@ static void test_state_file(void **state)
      * this handle never saw the first history itself. */
     LOCKED(fs, fs->log = &fs->logs[1]);
     c = conn_open(fs, 2000, path);
-    assert_code(lh_seen_checkpoint(c, &seen, &e), 0, &e);
+    tu_assert_code(lh_seen_checkpoint(c, &seen, &e), 0, &e);
     assert_int_equal(seen.size, 2);
     lh_checkpoint_free(&seen);
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_EFORK, &e);
-    assert_msg_has(&e, "log fork");
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_EFORK, &e);
+    tu_assert_msg_has(&e, "log fork");
     lh_close(c);
 
     /* Back on the first history, which grows: the file follows. */
@@ -1441,15 +1419,15 @@ static void test_state_file(void **state)
         flog_add(fs->log, bob, "QJ-F");
     });
     c = conn_open(fs, 2000, path);
-    assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(cp.size, 3);
     lh_checkpoint_free(&cp);
     lh_close(c);
     /* ... and a rollback is caught by the next handle. */
     LOCKED(fs, fs->latest_size = 2);
     c = conn_open(fs, 2000, path);
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_EFORK, &e);
-    assert_msg_has(&e, "smaller than the checkpoint of size 3");
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_EFORK, &e);
+    tu_assert_msg_has(&e, "smaller than the checkpoint of size 3");
     lh_close(c);
     LOCKED(fs, fs->latest_size = 0);
 
@@ -1463,9 +1441,9 @@ static void test_state_file(void **state)
     LOCKED(fs, fs->latest_size = 3);
     /* c2 itself only saw 3, so a latest of 3 is no rollback for it; it is
      * checked against the file's 4, of which it is a prefix. */
-    assert_code(lh_get_checkpoint(c2, &cp, &e), 0, &e);
+    tu_assert_code(lh_get_checkpoint(c2, &cp, &e), 0, &e);
     lh_checkpoint_free(&cp);
-    assert_code(lh_seen_checkpoint(c2, &seen, &e), 0, &e);
+    tu_assert_code(lh_seen_checkpoint(c2, &seen, &e), 0, &e);
     assert_int_equal(seen.size, 4);
     lh_checkpoint_free(&seen);
     LOCKED(fs, fs->latest_size = 0);
@@ -1476,9 +1454,9 @@ static void test_state_file(void **state)
     assert_int_equal(chmod(path, 0620), 0);
     lh_options o = {.socket_path = fs->sock, .log_vkey = log_vkey, .state_file = path};
     lh_conn *bad = (lh_conn *)1;
-    assert_code(lh_connect(&o, &bad, &e), LH_EPERMFILE, &e);
+    tu_assert_code(lh_connect(&o, &bad, &e), LH_EPERMFILE, &e);
     assert_null(bad);
-    assert_msg_has(&e, path);
+    tu_assert_msg_has(&e, path);
     assert_int_equal(chmod(path, 0600), 0);
 
     /* A state file that does not verify with the log key is refused. */
@@ -1492,13 +1470,13 @@ static void test_state_file(void **state)
     assert_int_equal(checkpoint_sign(&other_cp, &other_signer, buf, sizeof buf, &len, NULL), 0);
     assert_int_equal(fwrite(buf, 1, len, f), len);
     fclose(f);
-    assert_code(lh_connect(&o, &bad, &e), LH_ENOKEY, &e);
-    assert_msg_has(&e, "state file");
+    tu_assert_code(lh_connect(&o, &bad, &e), LH_ENOKEY, &e);
+    tu_assert_msg_has(&e, "state file");
     /* Nor an empty one. */
     f = fopen(path, "wb");
     assert_non_null(f);
     fclose(f);
-    assert_code(lh_connect(&o, &bad, &e), LH_EPARSE, &e);
+    tu_assert_code(lh_connect(&o, &bad, &e), LH_EPARSE, &e);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1513,14 +1491,14 @@ static void test_timeout(void **state)
     LOCKED(fs, fs->fault = FAULT_NO_ANSWER);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_ETIMEOUT, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_ETIMEOUT, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     assert_true(ms >= 150);
     assert_true(ms < 1000);
-    assert_msg_has(&e, "200 ms");
+    tu_assert_msg_has(&e, "200 ms");
     /* A late answer could be taken for the next one: the handle is broken. */
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
 
     /* The deadline covers a whole append, across its requests. */
     lh_close(c);
@@ -1533,7 +1511,7 @@ static void test_timeout(void **state)
     tentry t;
     tentry_init(&t, "QJ-T", "超时");
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    assert_code(lh_append(c, alice, &t.e, &r, &e), LH_ETIMEOUT, &e);
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), LH_ETIMEOUT, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     assert_true(ms < 1000);
@@ -1548,9 +1526,9 @@ static void test_server_closes(void **state)
     lh_err e = {{0}};
     lh_checkpoint cp;
     LOCKED(fs, fs->fault = FAULT_CLOSE);
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
-    assert_msg_has(&e, "closed the connection");
-    assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
+    tu_assert_msg_has(&e, "closed the connection");
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
     lh_close(c);
 }
 
@@ -1573,15 +1551,15 @@ static void test_protocol_errors(void **state)
             fs->fault = cases[i].f;
             fs->oversize = 65537;
         });
-        assert_code(lh_get_checkpoint(c, &cp, &e), LH_EPROTO, &e);
-        assert_msg_has(&e, cases[i].needle);
+        tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_EPROTO, &e);
+        tu_assert_msg_has(&e, cases[i].needle);
         assert_null(cp.note);
-        assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
+        tu_assert_code(lh_get_checkpoint(c, &cp, &e), LH_ECLOSED, &e);
         lh_close(c);
     }
     /* A frame at the limit is read. */
     lh_conn *c = conn_open(fs, 2000, NULL);
-    assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
     lh_checkpoint_free(&cp);
     lh_close(c);
 }
@@ -1592,31 +1570,31 @@ static void test_connect_errors(void **state)
     lh_err e = {{0}};
     lh_conn *c = NULL;
     lh_options o = {.socket_path = "/nonexistent/liuhend.sock"};
-    assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
-    assert_msg_has(&e, "log_vkey");
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
+    tu_assert_msg_has(&e, "log_vkey");
     o.log_vkey = log_vkey;
     o.log_key = &log_verifier;
-    assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
     o.log_key = NULL;
-    assert_code(lh_connect(&o, &c, &e), -ENOENT, &e);
-    assert_msg_has(&e, "/nonexistent/liuhend.sock");
+    tu_assert_code(lh_connect(&o, &c, &e), -ENOENT, &e);
+    tu_assert_msg_has(&e, "/nonexistent/liuhend.sock");
     o.log_vkey = "not a key";
-    assert_code(lh_connect(&o, &c, &e), LH_EPARSE, &e);
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EPARSE, &e);
     o.log_vkey = NULL;
     note_verifier cosig = log_verifier;
     cosig.type = NOTE_TYPE_COSIG;
     cosig.keyid = note_keyid(cosig.name, strlen(cosig.name), cosig.type, cosig.pubkey);
     o.log_key = &cosig;
-    assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
     note_verifier broken = log_verifier;
     broken.keyid ^= 1;
     o.log_key = &broken;
-    assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
     o.log_key = &log_verifier;
     o.timeout_ms = LH_MAX_TIMEOUT_MS + 1;
-    assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
     assert_null(c);
-    assert_code(lh_connect(NULL, &c, &e), LH_EINVAL, &e);
+    tu_assert_code(lh_connect(NULL, &c, &e), LH_EINVAL, &e);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1633,7 +1611,7 @@ static void test_receipt_json(void **state)
     assert_int_equal(r[3].audit_path_len, 2);
 
     char *text;
-    assert_code(lh_receipt_to_json(&r[3], &text, &e), 0, &e);
+    tu_assert_code(lh_receipt_to_json(&r[3], &text, &e), 0, &e);
     /* Exactly these names, which the CLI and liuhen-verify share. */
     json_error_t je;
     json_t *o = json_loads(text, 0, &je);
@@ -1654,7 +1632,7 @@ static void test_receipt_json(void **state)
     json_decref(o);
 
     /* Round trip: every field back, the entry itself not carried. */
-    assert_code(lh_receipt_from_json(text, strlen(text), &back, &e), 0, &e);
+    tu_assert_code(lh_receipt_from_json(text, strlen(text), &back, &e), 0, &e);
     assert_int_equal(back.leaf_index, r[3].leaf_index);
     assert_int_equal(back.tree_size, r[3].tree_size);
     assert_true(back.integrated_at == r[3].integrated_at);
@@ -1664,9 +1642,9 @@ static void test_receipt_json(void **state)
     assert_int_equal(back.checkpoint_len, r[3].checkpoint_len);
     assert_memory_equal(back.checkpoint, r[3].checkpoint, back.checkpoint_len);
     assert_null(back.signed_entry);
-    assert_code(lh_receipt_verify(&back, &log_verifier, &e), 0, &e);
+    tu_assert_code(lh_receipt_verify(&back, &log_verifier, &e), 0, &e);
     back.audit_path[1][31] ^= 1;
-    assert_code(lh_receipt_verify(&back, &log_verifier, &e), LH_EPROOF, &e);
+    tu_assert_code(lh_receipt_verify(&back, &log_verifier, &e), LH_EPROOF, &e);
     lh_receipt_free(&back);
 
     /* Strict reading. */
@@ -1699,12 +1677,12 @@ static void test_receipt_json(void **state)
     }
     /* Duplicate members are refused by the JSON reader itself. */
     const char *dupl = "{\"leaf_index\": 0, \"leaf_index\": 0}";
-    assert_code(lh_receipt_from_json(dupl, strlen(dupl), &back, &e), LH_EJSON, &e);
+    tu_assert_code(lh_receipt_from_json(dupl, strlen(dupl), &back, &e), LH_EJSON, &e);
     const char *missing = "{\"leaf_index\": 0, \"tree_size\": 1, \"integrated_at\": 5}";
-    assert_code(lh_receipt_from_json(missing, strlen(missing), &back, &e), LH_EFIELD, &e);
-    assert_msg_has(&e, "leaf_hash");
-    assert_code(lh_receipt_from_json("[1]", 3, &back, &e), LH_EJSON, &e);
-    assert_code(lh_receipt_from_json("{", 1, &back, &e), LH_EJSON, &e);
+    tu_assert_code(lh_receipt_from_json(missing, strlen(missing), &back, &e), LH_EFIELD, &e);
+    tu_assert_msg_has(&e, "leaf_hash");
+    tu_assert_code(lh_receipt_from_json("[1]", 3, &back, &e), LH_EJSON, &e);
+    tu_assert_code(lh_receipt_from_json("{", 1, &back, &e), LH_EJSON, &e);
     free(text);
 
     for (int i = 0; i < 4; i++)
@@ -1732,7 +1710,7 @@ static void test_case_chain(void **state)
     append_ok(c, "QJ-X", &r);
     lh_receipt_free(&r);
 
-    assert_code(lh_get_case(c, "QJ-X", &cs, &e), 0, &e);
+    tu_assert_code(lh_get_case(c, "QJ-X", &cs, &e), 0, &e);
     assert_int_equal(cs.count, 3);
     assert_int_equal(cs.items[0].index, 0);
     assert_int_equal(cs.items[1].index, 2);
@@ -1746,31 +1724,31 @@ static void test_case_chain(void **state)
 
     /* A dropped entry breaks the next one's link. */
     LOCKED(fs, fs->case_omit = 1);
-    assert_code(lh_get_case(c, "QJ-X", &cs, &e), LH_EPROOF, &e);
-    assert_msg_has(&e, "case QJ-X: entry 3's case_prev does not link to entry 0");
+    tu_assert_code(lh_get_case(c, "QJ-X", &cs, &e), LH_EPROOF, &e);
+    tu_assert_msg_has(&e, "case QJ-X: entry 3's case_prev does not link to entry 0");
     assert_null(cs.items);
     /* Dropping the first: the first returned names an earlier entry. */
     LOCKED(fs, fs->case_omit = 0);
-    assert_code(lh_get_case(c, "QJ-X", &cs, &e), LH_EPROOF, &e);
-    assert_msg_has(&e, "entry 2 is the first returned");
+    tu_assert_code(lh_get_case(c, "QJ-X", &cs, &e), LH_EPROOF, &e);
+    tu_assert_msg_has(&e, "entry 2 is the first returned");
     LOCKED(fs, fs->case_omit = -1);
 
     /* An entry of another case slipped in. */
     LOCKED(fs, fs->case_foreign = 1);
-    assert_code(lh_get_case(c, "QJ-X", &cs, &e), LH_EPROOF, &e);
-    assert_msg_has(&e, "case QJ-X: entry 1 belongs to case QJ-Y");
+    tu_assert_code(lh_get_case(c, "QJ-X", &cs, &e), LH_EPROOF, &e);
+    tu_assert_msg_has(&e, "case QJ-X: entry 1 belongs to case QJ-Y");
     LOCKED(fs, fs->case_foreign = -1);
 
     /* A proof that does not verify. */
     LOCKED(fs, fs->tamper_path = true);
-    assert_code(lh_get_case(c, "QJ-X", &cs, &e), LH_EPROOF, &e);
-    assert_msg_has(&e, "inclusion proof does not verify");
+    tu_assert_code(lh_get_case(c, "QJ-X", &cs, &e), LH_EPROOF, &e);
+    tu_assert_msg_has(&e, "inclusion proof does not verify");
     LOCKED(fs, fs->tamper_path = false);
 
-    assert_code(lh_get_case(c, "QJ-NONE", &cs, &e), LH_ENOTFOUND, &e);
-    assert_msg_has(&e, "NOT_FOUND: no such case");
-    assert_code(lh_get_case(c, "", &cs, &e), LH_EINVAL, &e);
-    assert_code(lh_get_case(c, "QJ\x1b[31m", &cs, &e), LH_EINVAL, &e);
+    tu_assert_code(lh_get_case(c, "QJ-NONE", &cs, &e), LH_ENOTFOUND, &e);
+    tu_assert_msg_has(&e, "NOT_FOUND: no such case");
+    tu_assert_code(lh_get_case(c, "", &cs, &e), LH_EINVAL, &e);
+    tu_assert_code(lh_get_case(c, "QJ\x1b[31m", &cs, &e), LH_EINVAL, &e);
     lh_close(c);
 }
 
@@ -1784,7 +1762,7 @@ static void test_entries(void **state)
     for (int i = 0; i < 3; i++)
         append_ok(c, "QJ-E", &r[i]);
 
-    assert_code(lh_get_entries(c, 1, 5, &es, &e), 0, &e);
+    tu_assert_code(lh_get_entries(c, 1, 5, &es, &e), 0, &e);
     assert_int_equal(es.count, 2);
     assert_int_equal(es.items[0].index, 1);
     assert_memory_equal(es.items[0].leaf_hash, r[1].leaf_hash, 32);
@@ -1798,10 +1776,10 @@ static void test_entries(void **state)
     lh_entries_free(NULL);
 
     LOCKED(fs, fs->entry_badsig = 2);
-    assert_code(lh_get_entries(c, 0, 3, &es, &e), LH_EBADSIG, &e);
-    assert_msg_has(&e, "entry 2");
+    tu_assert_code(lh_get_entries(c, 0, 3, &es, &e), LH_EBADSIG, &e);
+    tu_assert_msg_has(&e, "entry 2");
     assert_null(es.items);
-    assert_code(lh_get_entries(c, 0, 0, &es, &e), LH_EINVAL, &e);
+    tu_assert_code(lh_get_entries(c, 0, 0, &es, &e), LH_EINVAL, &e);
     for (int i = 0; i < 3; i++)
         lh_receipt_free(&r[i]);
     lh_close(c);
@@ -1819,12 +1797,12 @@ static void test_proofs(void **state)
         append_ok(c, "QJ-P", &r[i]);
 
     /* By index at the latest size; by hash at an older stored size. */
-    assert_code(lh_inclusion_proof(c, 3, 0, &inc, &e), 0, &e);
+    tu_assert_code(lh_inclusion_proof(c, 3, 0, &inc, &e), 0, &e);
     assert_int_equal(inc.tree_size, 5);
     assert_int_equal(inc.checkpoint.size, 5);
     assert_memory_equal(inc.leaf_hash, r[3].leaf_hash, 32);
     lh_inclusion_free(&inc);
-    assert_code(lh_inclusion_proof_by_hash(c, r[1].leaf_hash, 3, &inc, &e), 0, &e);
+    tu_assert_code(lh_inclusion_proof_by_hash(c, r[1].leaf_hash, 3, &inc, &e), 0, &e);
     assert_int_equal(inc.leaf_index, 1);
     assert_int_equal(inc.tree_size, 3);
     lh_inclusion_free(&inc);
@@ -1833,55 +1811,55 @@ static void test_proofs(void **state)
     /* Without a checkpoint from the server, a size this handle verified
      * (every receipt's) still serves; another does not. */
     LOCKED(fs, fs->incl_no_checkpoint = true);
-    assert_code(lh_inclusion_proof(c, 0, 2, &inc, &e), 0, &e);
+    tu_assert_code(lh_inclusion_proof(c, 0, 2, &inc, &e), 0, &e);
     lh_inclusion_free(&inc);
     lh_close(c);
     c = conn_open(fs, 2000, NULL);
-    assert_code(lh_inclusion_proof(c, 0, 2, &inc, &e), LH_EPROTO, &e);
-    assert_msg_has(&e, "no signed checkpoint of size 2");
+    tu_assert_code(lh_inclusion_proof(c, 0, 2, &inc, &e), LH_EPROTO, &e);
+    tu_assert_msg_has(&e, "no signed checkpoint of size 2");
     LOCKED(fs, fs->incl_no_checkpoint = false);
 
     LOCKED(fs, fs->tamper_path = true);
-    assert_code(lh_inclusion_proof(c, 4, 0, &inc, &e), LH_EPROOF, &e);
-    assert_msg_has(&e, "inclusion proof of entry 4");
+    tu_assert_code(lh_inclusion_proof(c, 4, 0, &inc, &e), LH_EPROOF, &e);
+    tu_assert_msg_has(&e, "inclusion proof of entry 4");
     LOCKED(fs, fs->tamper_path = false);
-    assert_code(lh_inclusion_proof(c, 9, 0, &inc, &e), LH_ENOTFOUND, &e);
+    tu_assert_code(lh_inclusion_proof(c, 9, 0, &inc, &e), LH_ENOTFOUND, &e);
 
     /* Consistency to the latest; the first root is unknown to this handle
      * and fetched with the stored checkpoint of that size. */
     unsigned incl0;
     LOCKED(fs, incl0 = fs->n_inclusion);
-    assert_code(lh_consistency_proof(c, 2, 0, &con, &e), 0, &e);
+    tu_assert_code(lh_consistency_proof(c, 2, 0, &con, &e), 0, &e);
     assert_int_equal(con.first, 2);
     assert_int_equal(con.second, 5);
     assert_true(con.proof_len > 0);
     LOCKED(fs, assert_int_equal(fs->n_inclusion - incl0, 1));
     lh_consistency_free(&con);
     /* Both known now: no extra request. */
-    assert_code(lh_consistency_proof(c, 2, 5, &con, &e), 0, &e);
+    tu_assert_code(lh_consistency_proof(c, 2, 5, &con, &e), 0, &e);
     LOCKED(fs, assert_int_equal(fs->n_inclusion - incl0, 1));
     lh_consistency_free(&con);
     /* From the empty tree: nothing to fetch but the signed root. */
     unsigned con0;
     LOCKED(fs, con0 = fs->n_consistency);
-    assert_code(lh_consistency_proof(c, 0, 5, &con, &e), 0, &e);
+    tu_assert_code(lh_consistency_proof(c, 0, 5, &con, &e), 0, &e);
     assert_int_equal(con.proof_len, 0);
     assert_int_equal(con.second, 5);
     lh_consistency_free(&con);
-    assert_code(lh_consistency_proof(c, 0, 0, &con, &e), 0, &e);
+    tu_assert_code(lh_consistency_proof(c, 0, 0, &con, &e), 0, &e);
     assert_int_equal(con.second, 5);
     lh_consistency_free(&con);
     LOCKED(fs, assert_int_equal(fs->n_consistency, con0));
     /* A size not verified before: its stored checkpoint is fetched, and
      * checked against the last seen (5) with one consistency proof. */
-    assert_code(lh_consistency_proof(c, 0, 4, &con, &e), 0, &e);
+    tu_assert_code(lh_consistency_proof(c, 0, 4, &con, &e), 0, &e);
     assert_int_equal(con.second, 4);
     lh_consistency_free(&con);
     LOCKED(fs, assert_int_equal(fs->n_consistency, con0 + 1));
     lh_consistency_free(NULL);
-    assert_code(lh_consistency_proof(c, 4, 2, &con, &e), LH_EINVAL, &e);
-    assert_code(lh_consistency_proof(c, 2, 9, &con, &e), LH_EINVAL, &e);
-    assert_msg_has(&e, "INVALID_ARGUMENT");
+    tu_assert_code(lh_consistency_proof(c, 4, 2, &con, &e), LH_EINVAL, &e);
+    tu_assert_code(lh_consistency_proof(c, 2, 9, &con, &e), LH_EINVAL, &e);
+    tu_assert_msg_has(&e, "INVALID_ARGUMENT");
 
     for (int i = 0; i < 5; i++)
         lh_receipt_free(&r[i]);
@@ -1899,27 +1877,27 @@ static void test_heads_keys_status(void **state)
     lh_server_status s;
     append_ok(c, "QJ-K", &r);
 
-    assert_code(lh_author_head(c, keyfile_key_pubkey(alice), "QJ-K", &h, &e), 0, &e);
+    tu_assert_code(lh_author_head(c, keyfile_key_pubkey(alice), "QJ-K", &h, &e), 0, &e);
     assert_int_equal(h.author_seq, 1);
     assert_true(h.has_author_head);
     assert_memory_equal(h.author_head, r.leaf_hash, 32);
     assert_int_equal(h.case_length, 1);
     assert_memory_equal(h.case_head, r.leaf_hash, 32);
-    assert_code(lh_author_head(c, keyfile_key_pubkey(bob), NULL, &h, &e), 0, &e);
+    tu_assert_code(lh_author_head(c, keyfile_key_pubkey(bob), NULL, &h, &e), 0, &e);
     assert_int_equal(h.author_seq, 0);
     assert_false(h.has_author_head);
     assert_false(h.has_case_head);
 
-    assert_code(lh_get_keys(c, &k, &e), 0, &e);
+    tu_assert_code(lh_get_keys(c, &k, &e), 0, &e);
     assert_int_equal(k.count, 1);
     assert_string_equal(k.keys[0]->holder, "张三");
     lh_keys_free(&k);
     lh_keys_free(NULL);
     LOCKED(fs, fs->keys_bad = true);
-    assert_code(lh_get_keys(c, &k, &e), LH_EPROTO, &e);
+    tu_assert_code(lh_get_keys(c, &k, &e), LH_EPROTO, &e);
     assert_null(k.keys);
 
-    assert_code(lh_status(c, &s, &e), 0, &e);
+    tu_assert_code(lh_status(c, &s, &e), 0, &e);
     assert_string_equal(s.origin, ORIGIN);
     assert_string_equal(s.log_vkey, log_vkey);
     assert_int_equal(s.tree_size, 1);
@@ -1927,8 +1905,8 @@ static void test_heads_keys_status(void **state)
     lh_server_status_free(&s);
     lh_server_status_free(NULL);
     LOCKED(fs, fs->status_origin = "other.example/log");
-    assert_code(lh_status(c, &s, &e), LH_EORIGIN, &e);
-    assert_msg_has(&e, "other.example/log");
+    tu_assert_code(lh_status(c, &s, &e), LH_EORIGIN, &e);
+    tu_assert_msg_has(&e, "other.example/log");
     lh_receipt_free(&r);
     lh_close(c);
 }

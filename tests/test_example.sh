@@ -15,22 +15,10 @@ BUILD=${BUILD:-build}
 LIUHEN=$ROOT/$BUILD/bin/liuhen
 APPEND=$ROOT/$BUILD/examples/append
 
-passed=0
-failed=0
-ok() {
-    passed=$((passed + 1))
-    echo "ok   $1"
-}
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1" >&2
-}
-# check NAME COMMAND...: a check that passes when the command succeeds.
-check() {
-    local name=$1
-    shift
-    if "$@"; then ok "$name"; else fail "$name"; fi
-}
+TEST_NAME=example
+# shellcheck source=tests/util/daemon.sh
+. tests/util/daemon.sh
+
 # has NAME PATTERN COMMAND...: the command succeeds and its output holds
 # the (grep) pattern.
 has() {
@@ -43,45 +31,11 @@ has() {
     fi
 }
 
-for bin in "$LIUHEN" "$APPEND" "$ROOT/$BUILD/bin/liuhend"; do
-    if [ ! -x "$bin" ]; then
-        echo "example: $bin is missing: run \`make\` first" >&2
-        exit 1
-    fi
-done
+require_bins "$LIUHEN" "$APPEND" "$ROOT/$BUILD/bin/liuhend"
 
-TMP=$(mktemp -d)
 VAR=$TMP/var
-DAEMON_PID=
-cleanup() {
-    if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-        kill -KILL "$DAEMON_PID" 2>/dev/null || true
-        wait "$DAEMON_PID" 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-# No setting of the caller's may leak in: the state file (which remembers
-# the demo origin's last checkpoint) lives in the temporary directory too.
-unset LIUHEN_SOCKET LIUHEN_LOG_KEY LIUHEN_STATE LIUHEN_PASSPHRASE
-export XDG_STATE_HOME=$TMP/state
 export LIUHEN_SOCKET=$VAR/liuhen.sock LIUHEN_LOG_KEY=$VAR/data/log.vkey
-
-# Start liuhend as `make run` does, in the background, and wait until it
-# answers (at most 20 s: ASan builds start slowly).
-LIUHEN_VAR=$VAR BUILD=$BUILD bash scripts/run.sh >"$TMP/run.log" 2>&1 &
-DAEMON_PID=$!
-for _ in $(seq 200); do
-    if "$LIUHEN" status >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$DAEMON_PID" 2>/dev/null; then break; fi
-    sleep 0.1
-done
-if ! "$LIUHEN" status >/dev/null 2>"$TMP/status.err"; then
-    echo "example: the daemon did not start:" >&2
-    cat "$TMP/run.log" "$TMP/status.err" >&2
-    exit 1
-fi
+start_daemon "$VAR"
 
 # A handler's key, unencrypted (an encrypted one needs LIUHEN_PASSPHRASE,
 # which the example reads as well), enrolled by the demo admin.
@@ -156,11 +110,6 @@ expect_fail "encrypted key, wrong passphrase" 1 "passphrase" \
     "$TMP/enc.key" QJ-EX-1 text
 
 # 5. The daemon stops cleanly on SIGTERM.
-kill -TERM "$DAEMON_PID"
-rc=0
-wait "$DAEMON_PID" || rc=$?
-DAEMON_PID=
-check "liuhend exits 0 on SIGTERM" [ "$rc" -eq 0 ]
+stop_daemon
 
-echo "example: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

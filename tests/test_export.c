@@ -31,98 +31,32 @@
 
 #include <cmocka.h>
 
-#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "checkpoint.h"
 #include "daemon.h"
 #include "keyfile.h"
+#include "ledger.h"
 #include "liuhen.h"
-#include "merkle.h"
-#include "note.h"
-#include "pbjson.h"
+#include "testutil.h"
 #include "text.h"
-#include "tile.h"
-#include "wire.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-/* Fail with the error's name and detail when a call returns the wrong code. */
-#define assert_rc(expr, want, e)                                                                   \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ != (want))                                                                         \
-            fail_msg("%s: got %s, want %s (%s)", #expr, lh_errname(rc_), lh_errname(want),         \
-                     (e)->msg);                                                                    \
-    } while (0)
-
-/* Fail unless the error detail mentions `part`. */
-#define assert_msg_has(e, part)                                                                    \
-    do {                                                                                           \
-        if (strstr((e)->msg, (part)) == NULL)                                                      \
-            fail_msg("the message \"%s\" does not mention \"%s\"", (e)->msg, (part));              \
-    } while (0)
-
-static lh_conn *connect_to(const td_daemon *d, const char *state_file)
-{
-    lh_options opts = {.socket_path = d->socket,
-                       .log_vkey = d->vkey,
-                       .timeout_ms = 20000,
-                       .state_file = state_file};
-    lh_conn *c = NULL;
-    lh_err err = {{0}};
-    assert_rc(lh_connect(&opts, &c, &err), 0, &err);
-    return c;
-}
-
-static keyfile_key *new_key(const char *name)
-{
-    keyfile_key *k = NULL;
-    lh_err err = {{0}};
-    assert_rc(keyfile_generate(name, &k, &err), 0, &err);
-    return k;
-}
-
-/* Append a record given as JSON in the schema's field names. */
-static int append_json(lh_conn *c, const keyfile_key *key, const char *json, lh_receipt *r,
-                       lh_err *err)
-{
-    ProtobufCMessage *m = NULL;
-    assert_rc(pbjson_parse(&liuhen__entry__descriptor, json, strlen(json), &m, err), 0, err);
-    int rc = lh_append(c, key, (Liuhen__Entry *)m, r, err);
-    protobuf_c_message_free_unpacked(m, NULL);
-    return rc;
-}
 
 /* Enrol a handler key with the admin key of the test daemon. */
 static keyfile_key *enroll_handler(lh_conn *c, const td_daemon *d)
 {
-    keyfile_key *k = new_key("王办案");
-    char pk[TEXT_B64_LEN(32)];
-    text_b64_encode(pk, keyfile_key_pubkey(k), 32);
-    char json[512];
-    snprintf(json, sizeof json,
-             "{\"kind\":\"KIND_KEY_ENROLL\",\"key_enroll\":{\"public_key\":\"%s\","
-             "\"holder\":\"王办案\",\"position\":\"科员\",\"unit\":\"执法大队\","
-             "\"roles\":[\"ROLE_HANDLER\"]}}",
-             pk);
-    lh_receipt r = {0};
-    lh_err err = {{0}};
-    assert_rc(append_json(c, d->admin, json, &r, &err), 0, &err);
-    lh_receipt_free(&r);
+    keyfile_key *k = tl_new_key("王办案");
+    tl_enroll(c, d, k, "[\"ROLE_HANDLER\"]");
     return k;
 }
 
@@ -137,37 +71,9 @@ static void append_many(lh_conn *c, const keyfile_key *handler, int first, int n
                  i % 5, i);
         lh_receipt r = {0};
         lh_err err = {{0}};
-        assert_rc(append_json(c, handler, json, &r, &err), 0, &err);
+        tu_assert_code(tl_append_json(c, handler, json, &r, &err), 0, &err);
         lh_receipt_free(&r);
     }
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    assert_int_equal(fstat(fd, &st), 0);
-    uint8_t *buf = malloc((size_t)st.st_size + 1);
-    assert_non_null(buf);
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-        assert_true(n > 0);
-        got += (size_t)n;
-    }
-    close(fd);
-    *len = got;
-    return buf;
-}
-
-static void write_file(const char *path, const char *text, mode_t mode)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
 }
 
 static bool exists(const char *path)
@@ -178,28 +84,6 @@ static bool exists(const char *path)
 
 /* ---- raw frames ----------------------------------------------------------- */
 
-static int raw_connect(const td_daemon *d)
-{
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    assert_true(strlen(d->socket) < sizeof sa.sun_path);
-    memcpy(sa.sun_path, d->socket, strlen(d->socket) + 1);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    return fd;
-}
-
-/* Append the frame of a request to buf (so that several go in one write). */
-static void put_request(uint8_t **buf, size_t *len, const Liuhen__Request *req)
-{
-    size_t n = liuhen__request__get_packed_size(req);
-    *buf = realloc(*buf, *len + WIRE_HEADER_SIZE + n);
-    assert_non_null(*buf);
-    wire_put_header(*buf + *len, (uint32_t)n);
-    liuhen__request__pack(req, *buf + *len + WIRE_HEADER_SIZE);
-    *len += WIRE_HEADER_SIZE + n;
-}
-
 static void put_backup(uint8_t **buf, size_t *len, uint64_t id, const char *path)
 {
     Liuhen__BackupRequest q = LIUHEN__BACKUP_REQUEST__INIT;
@@ -208,7 +92,7 @@ static void put_backup(uint8_t **buf, size_t *len, uint64_t id, const char *path
     req.id = id;
     req.call_case = LIUHEN__REQUEST__CALL_BACKUP;
     req.backup = &q;
-    put_request(buf, len, &req);
+    tl_put_request(buf, len, &req);
 }
 
 static void put_export(uint8_t **buf, size_t *len, uint64_t id, const char *dir)
@@ -219,83 +103,10 @@ static void put_export(uint8_t **buf, size_t *len, uint64_t id, const char *dir)
     req.id = id;
     req.call_case = LIUHEN__REQUEST__CALL_EXPORT;
     req.export = &q;
-    put_request(buf, len, &req);
-}
-
-static void raw_write(int fd, const uint8_t *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        assert_true(n > 0);
-        p += n;
-        len -= (size_t)n;
-    }
-}
-
-/* Read exactly len bytes within 20 s; false when the server closed first. */
-static bool raw_read(int fd, uint8_t *buf, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int rc = poll(&p, 1, 20000);
-        if (rc < 0 && errno == EINTR)
-            continue;
-        assert_true(rc > 0);
-        ssize_t n = recv(fd, buf + got, len - got, 0);
-        if (n == 0 || (n < 0 && errno == ECONNRESET))
-            return false;
-        assert_true(n > 0);
-        got += (size_t)n;
-    }
-    return true;
-}
-
-/* The next Response on a raw connection; fails if the server closed it. */
-static Liuhen__Response *raw_response(int fd)
-{
-    uint8_t hdr[WIRE_HEADER_SIZE];
-    assert_true(raw_read(fd, hdr, sizeof hdr));
-    uint32_t len = wire_get_header(hdr);
-    assert_true(len <= WIRE_DEFAULT_MAX_FRAME);
-    uint8_t *body = malloc(len + 1);
-    assert_non_null(body);
-    assert_true(raw_read(fd, body, len));
-    Liuhen__Response *resp = liuhen__response__unpack(NULL, len, body);
-    free(body);
-    assert_non_null(resp);
-    return resp;
-}
-
-/* Send one request on a new raw connection and return its response. */
-static Liuhen__Response *raw_call(const td_daemon *d, const uint8_t *frames, size_t len)
-{
-    int fd = raw_connect(d);
-    raw_write(fd, frames, len);
-    Liuhen__Response *resp = raw_response(fd);
-    close(fd);
-    return resp;
+    tl_put_request(buf, len, &req);
 }
 
 /* ---- verifying a tiles directory from scratch ---------------------------- */
-
-/* The RFC 6962 hash of the leaves [start, start + count), count > 0. */
-static void subtree_hash(uint8_t out[32], uint8_t (*leaves)[32], uint64_t start, uint64_t count)
-{
-    if (count == 1) {
-        memcpy(out, leaves[start], 32);
-        return;
-    }
-    uint64_t k = 1;
-    while (k * 2 < count)
-        k *= 2;
-    uint8_t l[32], r[32];
-    subtree_hash(l, leaves, start, k);
-    subtree_hash(r, leaves, start + k, count - k);
-    merkle_node_hash(out, l, r);
-}
 
 static size_t nfiles;
 static int count_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -321,86 +132,27 @@ static int count_file(const char *path, const struct stat *st, int flag, struct 
 static void verify_export(const char *dir, const td_daemon *d, const lh_checkpoint *want,
                           const lh_entries *logged, uint64_t files)
 {
-    char path[TD_PATH_MAX + TILE_PATH_MAX + 16];
+    char path[TD_PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/checkpoint", dir);
     size_t nlen;
-    uint8_t *note = read_file(path, &nlen);
+    uint8_t *note = tu_read_file(path, &nlen);
     assert_non_null(note);
     assert_int_equal(nlen, want->note_len);
     assert_memory_equal(note, want->note, nlen);
-    note_verifier v;
-    lh_err err = {{0}};
-    assert_rc(note_vkey_parse(d->vkey, strlen(d->vkey), &v, &err), 0, &err);
-    checkpoint_opened opened;
-    assert_rc(checkpoint_open(note, nlen, &v, NULL, 0, &opened, &err), 0, &err);
-    uint64_t size = opened.cp.size;
-    assert_int_equal(size, want->size);
-    assert_true(size <= logged->count);
-
-    uint8_t(*leaves)[32] = calloc(size, 32);
-    assert_non_null(leaves);
-    /* Two passes: the bundles give the leaf hashes, then every hash tile
-     * must hold what those leaves make. */
-    for (int pass = 0; pass < 2; pass++) {
-        tile_iter it;
-        tile t;
-        tile_iter_init(&it, size);
-        while (tile_iter_next(&it, &t) == 1) {
-            if ((pass == 0) != (t.level == TILE_LEVEL_ENTRIES))
-                continue;
-            char rel[TILE_PATH_MAX];
-            assert_int_equal(tile_path(rel, sizeof rel, &t), 0);
-            snprintf(path, sizeof path, "%s/%s", dir, rel);
-            size_t len;
-            uint8_t *data = read_file(path, &len);
-            if (data == NULL)
-                fail_msg("the export lacks %s", rel);
-            if (t.level == TILE_LEVEL_ENTRIES) {
-                size_t off = 0, n = 0;
-                const uint8_t *leaf;
-                size_t leaf_len;
-                while (tile_bundle_next(data, len, &off, &leaf, &leaf_len) == 1) {
-                    uint64_t index = t.n * TILE_WIDTH + n++;
-                    assert_true(index < size);
-                    /* The log's own leaf, byte for byte. */
-                    assert_int_equal(leaf_len, logged->items[index].leaf_len);
-                    assert_memory_equal(leaf, logged->items[index].leaf, leaf_len);
-                    merkle_leaf_hash(leaves[index], leaf, leaf_len);
-                }
-                assert_int_equal(off, len);
-                assert_int_equal(n, t.width);
-            } else {
-                /* Hash k of tile (L, n) is the root of the 256^L leaves
-                 * from (n * 256 + k) * 256^L. */
-                assert_int_equal(len, (size_t)t.width * 32);
-                uint64_t span = 1;
-                for (int l = 0; l < t.level; l++)
-                    span *= TILE_WIDTH;
-                for (unsigned k = 0; k < t.width; k++) {
-                    uint8_t h[32];
-                    subtree_hash(h, leaves, ((uint64_t)t.n * TILE_WIDTH + k) * span, span);
-                    assert_memory_equal(data + 32 * k, h, 32);
-                }
-            }
-            free(data);
-        }
-    }
-    uint8_t root[32];
-    subtree_hash(root, leaves, 0, size);
-    assert_memory_equal(root, opened.cp.root, 32);
+    free(note);
+    assert_true(want->size <= logged->count);
+    tl_check_tiles(dir, d, want->size, want->root, logged);
 
     nfiles = 0;
     assert_int_equal(nftw(dir, count_file, 16, FTW_PHYS), 0);
     assert_int_equal(nfiles, files);
-    free(leaves);
-    free(note);
 }
 
 /* Every entry of the log, from the daemon (checked by the client library). */
 static void all_entries(lh_conn *c, uint64_t size, lh_entries *out)
 {
     lh_err err = {{0}};
-    assert_rc(lh_get_entries(c, 0, (uint32_t)size, out, &err), 0, &err);
+    tu_assert_code(lh_get_entries(c, 0, (uint32_t)size, out, &err), 0, &err);
     assert_int_equal(out->count, size);
 }
 
@@ -410,11 +162,8 @@ static void test_export_verifies(void **state)
 {
     (void)state;
     td_daemon d;
-    td_init(&d);
-    td_start(&d, NULL);
-    char state_file[TD_PATH_MAX + 16];
-    snprintf(state_file, sizeof state_file, "%s/client.state", d.dir);
-    lh_conn *c = connect_to(&d, state_file);
+    td_init_start(&d, NULL);
+    lh_conn *c = tl_connect(&d, d.state);
     keyfile_key *handler = enroll_handler(c, &d);
     /* Past one full tile (256), so that the export has full and partial
      * tiles at level 0 and a partial one at level 1. */
@@ -424,13 +173,13 @@ static void test_export_verifies(void **state)
     snprintf(dir, sizeof dir, "%s/export", d.dir);
     lh_export_result ex;
     lh_err err = {{0}};
-    assert_rc(lh_export(c, dir, &ex, &err), 0, &err);
+    tu_assert_code(lh_export(c, dir, &ex, &err), 0, &err);
     assert_int_equal(ex.tree_size, 272); /* the admin's and the handler's enrolment too */
     assert_int_equal(ex.checkpoint.size, ex.tree_size);
     assert_true(ex.checked_locally);
     /* The checkpoint is the log's latest, and the handle now holds it. */
     lh_checkpoint seen = {0};
-    assert_rc(lh_seen_checkpoint(c, &seen, &err), 0, &err);
+    tu_assert_code(lh_seen_checkpoint(c, &seen, &err), 0, &err);
     assert_int_equal(seen.size, ex.tree_size);
     lh_checkpoint_free(&seen);
     struct stat st;
@@ -449,7 +198,7 @@ static void test_export_verifies(void **state)
     char slash[TD_PATH_MAX + 32];
     snprintf(slash, sizeof slash, "%s/", empty);
     lh_export_result again;
-    assert_rc(lh_export(c, slash, &again, &err), 0, &err);
+    tu_assert_code(lh_export(c, slash, &again, &err), 0, &err);
     assert_int_equal(again.checkpoint.note_len, ex.checkpoint.note_len);
     assert_memory_equal(again.checkpoint.note, ex.checkpoint.note, ex.checkpoint.note_len);
     assert_int_equal(again.files, ex.files);
@@ -462,7 +211,7 @@ static void test_export_verifies(void **state)
     char dir2[TD_PATH_MAX + 16];
     snprintf(dir2, sizeof dir2, "%s/export2", d.dir);
     lh_export_result later;
-    assert_rc(lh_export(c, dir2, &later, &err), 0, &err);
+    tu_assert_code(lh_export(c, dir2, &later, &err), 0, &err);
     assert_int_equal(later.tree_size, ex.tree_size + 3);
     lh_entries logged2 = {0};
     all_entries(c, later.tree_size, &logged2);
@@ -477,9 +226,7 @@ static void test_export_verifies(void **state)
     lh_export_result_free(&ex);
     lh_export_result_free(NULL);
     keyfile_key_free(handler);
-    lh_close(c);
-    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
-    td_cleanup(&d);
+    tl_stop(&d, c);
 }
 
 /* A raw request's refusal: status and a message mentioning `part`. */
@@ -492,7 +239,7 @@ static void expect_raw_refusal(const td_daemon *d, bool export, const char *path
         put_export(&buf, &len, 41, path);
     else
         put_backup(&buf, &len, 41, path);
-    Liuhen__Response *resp = raw_call(d, buf, len);
+    Liuhen__Response *resp = tl_raw_call(d, buf, len);
     free(buf);
     assert_int_equal(resp->id, 41);
     if (resp->status != status || strstr(resp->message, part) == NULL)
@@ -521,7 +268,7 @@ static void expect_nul_refused(const td_daemon *d, bool export, const char *path
         fail_msg("the request does not hold the marker %s", marker);
     else
         at[0] = '\0';
-    Liuhen__Response *resp = raw_call(d, buf, len);
+    Liuhen__Response *resp = tl_raw_call(d, buf, len);
     free(buf);
     assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT);
     assert_non_null(strstr(resp->message, "NUL"));
@@ -532,19 +279,17 @@ static void test_export_refusals(void **state)
 {
     (void)state;
     td_daemon d;
-    td_init(&d);
-    td_start(&d, NULL);
-    lh_conn *c = connect_to(&d, NULL);
+    lh_conn *c = tl_start(&d, NULL);
     lh_err err = {{0}};
     lh_export_result ex;
     char path[TD_PATH_MAX + 32], file[TD_PATH_MAX + 32];
 
     /* A relative path: refused by the library, and by the daemon. */
-    assert_rc(lh_export(c, "exports/today", &ex, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "relative");
-    assert_rc(lh_export(c, "", &ex, &err), LH_EINVAL, &err);
-    assert_rc(lh_export(NULL, "/tmp/x", &ex, &err), LH_EINVAL, &err);
-    assert_rc(lh_export(c, NULL, &ex, &err), LH_EINVAL, &err);
+    tu_assert_code(lh_export(c, "exports/today", &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "relative");
+    tu_assert_code(lh_export(c, "", &ex, &err), LH_EINVAL, &err);
+    tu_assert_code(lh_export(NULL, "/tmp/x", &ex, &err), LH_EINVAL, &err);
+    tu_assert_code(lh_export(c, NULL, &ex, &err), LH_EINVAL, &err);
     expect_raw_refusal(&d, true, "exports/today", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
                        "relative");
     expect_raw_refusal(&d, true, "", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "empty");
@@ -559,11 +304,11 @@ static void test_export_refusals(void **state)
     snprintf(path, sizeof path, "%s/full", d.dir);
     assert_int_equal(mkdir(path, 0755), 0);
     snprintf(file, sizeof file, "%s/full/notes.txt", d.dir);
-    write_file(file, "其他文件", 0644);
-    assert_rc(lh_export(c, path, &ex, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, path);
-    assert_msg_has(&err, "not empty");
-    assert_msg_has(&err, "notes.txt");
+    tu_create_file(file, "其他文件", 0644);
+    tu_assert_code(lh_export(c, path, &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, path);
+    tu_assert_msg_has(&err, "not empty");
+    tu_assert_msg_has(&err, "notes.txt");
     snprintf(file, sizeof file, "%s/full/checkpoint", d.dir);
     assert_false(exists(file));
 
@@ -578,28 +323,28 @@ static void test_export_refusals(void **state)
     assert_int_equal(mkdir(longdir, 0755), 0);
     at = strlen(longdir);
     snprintf(longdir + at, sizeof longdir - at, "/%s", "留痕.txt");
-    write_file(longdir, "x", 0644);
+    tu_create_file(longdir, "x", 0644);
     longdir[at] = '\0';
     assert_true(strlen(longdir) > 96);
-    assert_rc(lh_export(c, longdir, &ex, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "...");
-    assert_msg_has(&err,
-                   "导出-第二层-也很长-2026-11-28: exists and is not empty (it holds 留痕.txt)");
+    tu_assert_code(lh_export(c, longdir, &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "...");
+    tu_assert_msg_has(&err,
+                      "导出-第二层-也很长-2026-11-28: exists and is not empty (it holds 留痕.txt)");
     assert_true(text_utf8_valid((const uint8_t *)err.msg, strlen(err.msg)));
 
     /* An existing file; a path under a file; a path under a missing
      * directory. */
     snprintf(file, sizeof file, "%s/afile", d.dir);
-    write_file(file, "x", 0644);
-    assert_rc(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "not a directory");
+    tu_create_file(file, "x", 0644);
+    tu_assert_code(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "not a directory");
     snprintf(path, sizeof path, "%s/afile/export", d.dir);
-    assert_rc(lh_export(c, path, &ex, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, path);
-    assert_msg_has(&err, "ENOTDIR");
+    tu_assert_code(lh_export(c, path, &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, path);
+    tu_assert_msg_has(&err, "ENOTDIR");
     snprintf(path, sizeof path, "%s/missing/export", d.dir);
-    assert_rc(lh_export(c, path, &ex, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "parent directory does not exist");
+    tu_assert_code(lh_export(c, path, &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "parent directory does not exist");
     snprintf(path, sizeof path, "%s/missing", d.dir);
     assert_false(exists(path));
 
@@ -609,11 +354,11 @@ static void test_export_refusals(void **state)
     assert_int_equal(mkdir(path, 0755), 0);
     snprintf(file, sizeof file, "%s/link", d.dir);
     assert_int_equal(symlink(path, file), 0);
-    assert_rc(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "symbolic link");
+    tu_assert_code(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "symbolic link");
     snprintf(file, sizeof file, "%s/link/", d.dir);
-    assert_rc(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "symbolic link");
+    tu_assert_code(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "symbolic link");
     snprintf(path, sizeof path, "%s/target/checkpoint", d.dir);
     assert_false(exists(path));
 
@@ -623,14 +368,14 @@ static void test_export_refusals(void **state)
         snprintf(path, sizeof path, "%s/readonly", d.dir);
         assert_int_equal(mkdir(path, 0500), 0);
         snprintf(file, sizeof file, "%s/readonly/export", d.dir);
-        assert_rc(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
-        assert_msg_has(&err, "the daemon's user cannot write");
-        assert_msg_has(&err, "EACCES");
+        tu_assert_code(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
+        tu_assert_msg_has(&err, "the daemon's user cannot write");
+        tu_assert_msg_has(&err, "EACCES");
     }
 
     /* After every refusal the handle is as good as before. */
     lh_checkpoint cp = {0};
-    assert_rc(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &err), 0, &err);
     lh_checkpoint_free(&cp);
     lh_close(c);
     td_cleanup(&d);
@@ -641,7 +386,7 @@ static void test_export_refusals(void **state)
 static void copy_file(const char *from, const char *to, mode_t mode)
 {
     size_t len;
-    uint8_t *data = read_file(from, &len);
+    uint8_t *data = tu_read_file(from, &len);
     assert_non_null(data);
     int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     assert_true(fd >= 0);
@@ -655,11 +400,8 @@ static void test_backup_restores(void **state)
 {
     (void)state;
     td_daemon d;
-    td_init(&d);
-    td_start(&d, NULL);
-    char state_file[TD_PATH_MAX + 16];
-    snprintf(state_file, sizeof state_file, "%s/client.state", d.dir);
-    lh_conn *c = connect_to(&d, state_file);
+    td_init_start(&d, NULL);
+    lh_conn *c = tl_connect(&d, d.state);
     keyfile_key *handler = enroll_handler(c, &d);
     append_many(c, handler, 0, 20);
 
@@ -667,7 +409,7 @@ static void test_backup_restores(void **state)
     snprintf(copy, sizeof copy, "%s/liuhen-backup.mdb", d.dir);
     lh_backup_result bk;
     lh_err err = {{0}};
-    assert_rc(lh_backup(c, copy, &bk, &err), 0, &err);
+    tu_assert_code(lh_backup(c, copy, &bk, &err), 0, &err);
     assert_int_equal(bk.tree_size, 22);
     assert_int_equal(bk.checkpoint.size, bk.tree_size);
     struct stat st;
@@ -682,7 +424,7 @@ static void test_backup_restores(void **state)
      * backup's (the library verifies the proof against both checkpoints). */
     append_many(c, handler, 20, 5);
     lh_consistency proof = {0};
-    assert_rc(lh_consistency_proof(c, bk.tree_size, 0, &proof, &err), 0, &err);
+    tu_assert_code(lh_consistency_proof(c, bk.tree_size, 0, &proof, &err), 0, &err);
     assert_int_equal(proof.second, bk.tree_size + 5);
     assert_memory_equal(proof.first_root, bk.checkpoint.root, 32);
     lh_consistency_free(&proof);
@@ -712,15 +454,15 @@ static void test_backup_restores(void **state)
 
     /* A client that saw the later tree catches the restored log as the
      * rollback it is. */
-    c = connect_to(&r, state_file);
+    c = tl_connect(&r, d.state);
     lh_checkpoint cp = {0};
-    assert_rc(lh_get_checkpoint(c, &cp, &err), LH_EFORK, &err);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &err), LH_EFORK, &err);
     lh_close(c);
 
     /* A fresh client: the restored log's latest checkpoint is the
      * backup's, and every entry up to it is there, byte for byte. */
-    c = connect_to(&r, NULL);
-    assert_rc(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    c = tl_connect(&r, NULL);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &err), 0, &err);
     assert_int_equal(cp.note_len, bk.checkpoint.note_len);
     assert_memory_equal(cp.note, bk.checkpoint.note, cp.note_len);
     lh_checkpoint_free(&cp);
@@ -733,16 +475,17 @@ static void test_backup_restores(void **state)
     /* It is a working store: it takes appends, with the chain heads it
      * holds, and backs itself up again. */
     lh_receipt rc = {0};
-    assert_rc(append_json(c, handler,
-                          "{\"case_id\":\"E-0\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
-                          "{\"content\":\"恢复之后\"}}",
-                          &rc, &err),
-              0, &err);
+    tu_assert_code(
+        tl_append_json(c, handler,
+                       "{\"case_id\":\"E-0\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
+                       "{\"content\":\"恢复之后\"}}",
+                       &rc, &err),
+        0, &err);
     assert_int_equal(rc.leaf_index, bk.tree_size);
     lh_receipt_free(&rc);
     snprintf(copy, sizeof copy, "%s/second-backup.mdb", d.dir);
     lh_backup_result bk2;
-    assert_rc(lh_backup(c, copy, &bk2, &err), 0, &err);
+    tu_assert_code(lh_backup(c, copy, &bk2, &err), 0, &err);
     assert_int_equal(bk2.tree_size, bk.tree_size + 1);
     lh_backup_result_free(&bk2);
     lh_close(c);
@@ -761,38 +504,36 @@ static void test_backup_refusals(void **state)
 {
     (void)state;
     td_daemon d;
-    td_init(&d);
-    td_start(&d, NULL);
-    lh_conn *c = connect_to(&d, NULL);
+    lh_conn *c = tl_start(&d, NULL);
     lh_err err = {{0}};
     lh_backup_result bk;
     char path[TD_PATH_MAX + 32], file[TD_PATH_MAX + 32];
 
     /* A backup never replaces a file. */
     snprintf(file, sizeof file, "%s/precious", d.dir);
-    write_file(file, "不可覆盖", 0600);
-    assert_rc(lh_backup(c, file, &bk, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, file);
-    assert_msg_has(&err, "exists");
+    tu_create_file(file, "不可覆盖", 0600);
+    tu_assert_code(lh_backup(c, file, &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, file);
+    tu_assert_msg_has(&err, "exists");
     size_t len;
-    uint8_t *data = read_file(file, &len);
+    uint8_t *data = tu_read_file(file, &len);
     assert_non_null(data);
     assert_int_equal(len, strlen("不可覆盖"));
     assert_memory_equal(data, "不可覆盖", len);
     free(data);
     /* Nor a directory, nor through a symbolic link, even a dangling one. */
-    assert_rc(lh_backup(c, d.dir, &bk, &err), LH_EINVAL, &err);
+    tu_assert_code(lh_backup(c, d.dir, &bk, &err), LH_EINVAL, &err);
     snprintf(path, sizeof path, "%s/dangling", d.dir);
     snprintf(file, sizeof file, "%s/not-there", d.dir);
     assert_int_equal(symlink(file, path), 0);
-    assert_rc(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "exists");
+    tu_assert_code(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "exists");
     assert_false(exists(file));
 
     /* Relative paths: the library and the daemon refuse them. */
-    assert_rc(lh_backup(c, "backup.mdb", &bk, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "relative");
-    assert_rc(lh_backup(c, NULL, &bk, &err), LH_EINVAL, &err);
+    tu_assert_code(lh_backup(c, "backup.mdb", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "relative");
+    tu_assert_code(lh_backup(c, NULL, &bk, &err), LH_EINVAL, &err);
     expect_raw_refusal(&d, false, "backup.mdb", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
                        "relative");
     expect_raw_refusal(&d, false, "", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "empty");
@@ -803,24 +544,24 @@ static void test_backup_refusals(void **state)
 
     /* Under a missing directory, under a file. */
     snprintf(path, sizeof path, "%s/missing/b.mdb", d.dir);
-    assert_rc(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "parent directory does not exist");
-    assert_msg_has(&err, "ENOENT");
+    tu_assert_code(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "parent directory does not exist");
+    tu_assert_msg_has(&err, "ENOENT");
     snprintf(path, sizeof path, "%s/precious/b.mdb", d.dir);
-    assert_rc(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
-    assert_msg_has(&err, "ENOTDIR");
+    tu_assert_code(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "ENOTDIR");
 
     if (geteuid() != 0) {
         snprintf(path, sizeof path, "%s/readonly", d.dir);
         assert_int_equal(mkdir(path, 0500), 0);
         snprintf(file, sizeof file, "%s/readonly/b.mdb", d.dir);
-        assert_rc(lh_backup(c, file, &bk, &err), LH_EINVAL, &err);
-        assert_msg_has(&err, "the daemon's user cannot write");
-        assert_msg_has(&err, "EACCES");
+        tu_assert_code(lh_backup(c, file, &bk, &err), LH_EINVAL, &err);
+        tu_assert_msg_has(&err, "the daemon's user cannot write");
+        tu_assert_msg_has(&err, "EACCES");
     }
 
     lh_checkpoint cp = {0};
-    assert_rc(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    tu_assert_code(lh_get_checkpoint(c, &cp, &err), 0, &err);
     lh_checkpoint_free(&cp);
     lh_close(c);
     td_cleanup(&d);
@@ -865,9 +606,7 @@ static void test_backup_while_appending(void **state)
 {
     (void)state;
     td_daemon d;
-    td_init(&d);
-    td_start(&d, NULL);
-    lh_conn *c = connect_to(&d, NULL);
+    lh_conn *c = tl_start(&d, NULL);
     keyfile_key *handler = enroll_handler(c, &d);
 
     backup_loop b = {.d = &d};
@@ -877,7 +616,7 @@ static void test_backup_while_appending(void **state)
     append_many(c, handler, 0, 60);
     atomic_store(&b.stop, true);
     pthread_join(t, NULL);
-    assert_rc(b.failed_rc, 0, &b.err);
+    tu_assert_code(b.failed_rc, 0, &b.err);
     assert_true(b.count >= 2);
     for (int i = 0; i < b.count; i++) {
         if (i > 0)
@@ -904,14 +643,15 @@ static void test_backup_while_appending(void **state)
     req.id = 8;
     req.call_case = LIUHEN__REQUEST__CALL_SERVER_STATUS;
     req.server_status = &sq;
-    put_request(&buf, &len, &req);
+    tl_put_request(&buf, &len, &req);
     put_export(&buf, &len, 9, edir);
-    int fd = raw_connect(&d);
-    raw_write(fd, buf, len);
+    int fd = tl_raw_connect(&d);
+    tl_raw_write(fd, buf, len);
     free(buf);
     bool seen[3] = {false, false, false};
     for (int i = 0; i < 3; i++) {
-        Liuhen__Response *resp = raw_response(fd);
+        Liuhen__Response *resp = tl_raw_response(fd);
+        assert_non_null(resp);
         assert_true(resp->id >= 7 && resp->id <= 9);
         assert_false(seen[resp->id - 7]);
         seen[resp->id - 7] = true;
@@ -931,9 +671,7 @@ static void test_backup_while_appending(void **state)
     close(fd);
 
     keyfile_key_free(handler);
-    lh_close(c);
-    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
-    td_cleanup(&d);
+    tl_stop(&d, c);
 }
 
 /* A client that asks for backups and goes away at once: those not begun
@@ -943,8 +681,7 @@ static void test_client_gone(void **state)
 {
     (void)state;
     td_daemon d;
-    td_init(&d);
-    td_start(&d, NULL);
+    td_init_start(&d, NULL);
     char paths[4][TD_PATH_MAX + 32];
     uint8_t *buf = NULL;
     size_t len = 0;
@@ -952,19 +689,19 @@ static void test_client_gone(void **state)
         snprintf(paths[i], sizeof paths[i], "%s/gone-%d.mdb", d.dir, i);
         put_backup(&buf, &len, (uint64_t)i + 1, paths[i]);
     }
-    int fd = raw_connect(&d);
-    raw_write(fd, buf, len);
+    int fd = tl_raw_connect(&d);
+    tl_raw_write(fd, buf, len);
     free(buf);
     close(fd);
 
     /* A backup from another client waits for whatever still runs, so when
      * it is answered the others are over. */
-    lh_conn *c = connect_to(&d, NULL);
+    lh_conn *c = tl_connect(&d, NULL);
     char last[TD_PATH_MAX + 32];
     snprintf(last, sizeof last, "%s/after.mdb", d.dir);
     lh_backup_result bk;
     lh_err err = {{0}};
-    assert_rc(lh_backup(c, last, &bk, &err), 0, &err);
+    tu_assert_code(lh_backup(c, last, &bk, &err), 0, &err);
     lh_backup_result_free(&bk);
     for (int i = 0; i < 4; i++) {
         struct stat st;
@@ -973,9 +710,7 @@ static void test_client_gone(void **state)
         assert_true(S_ISREG(st.st_mode) && st.st_size > 0);
         assert_int_equal(st.st_mode & 07777, 0600);
     }
-    lh_close(c);
-    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
-    td_cleanup(&d);
+    tl_stop(&d, c);
 }
 
 /* SIGTERM with slow calls in flight: each is answered, OK when it was
@@ -988,9 +723,7 @@ static void test_shutdown_with_slow_calls(void **state)
 {
     (void)state;
     td_daemon d;
-    td_init(&d);
-    td_start(&d, NULL);
-    lh_conn *c = connect_to(&d, NULL);
+    lh_conn *c = tl_start(&d, NULL);
     keyfile_key *handler = enroll_handler(c, &d);
     append_many(c, handler, 0, 10);
     lh_close(c);
@@ -1016,16 +749,17 @@ static void test_shutdown_with_slow_calls(void **state)
     req.id = STOP_MARK;
     req.call_case = LIUHEN__REQUEST__CALL_SERVER_STATUS;
     req.server_status = &sq;
-    put_request(&buf, &len, &req);
-    int fd = raw_connect(&d);
-    raw_write(fd, buf, len);
+    tl_put_request(&buf, &len, &req);
+    int fd = tl_raw_connect(&d);
+    tl_raw_write(fd, buf, len);
     free(buf);
 
     Liuhen__Response *resps[STOP_CALLS] = {NULL};
     bool signalled = false;
     int answered = 0, unavailable = 0;
     while (answered < STOP_CALLS) {
-        Liuhen__Response *resp = raw_response(fd);
+        Liuhen__Response *resp = tl_raw_response(fd);
+        assert_non_null(resp);
         if (resp->id == STOP_MARK) {
             assert_false(signalled);
             assert_int_equal(resp->status, LIUHEN__STATUS__STATUS_OK);
@@ -1042,7 +776,7 @@ static void test_shutdown_with_slow_calls(void **state)
     assert_true(signalled);
     /* Nothing more comes: the connection closes once all is answered. */
     uint8_t b;
-    assert_false(raw_read(fd, &b, 1));
+    assert_int_equal(tl_raw_read(fd, &b, 1, 20000), 0);
     close(fd);
     assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
 

@@ -26,26 +26,15 @@
 #include "keystate.h"
 #include "log.h"
 #include "store.h"
+#include "testutil.h"
 
 #define ORIGIN "test.example/liuhen"
 #define T0     INT64_C(1779000000000)
 
 #define ROLE(r) KEYSTATE_ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
 
-typedef struct tkey {
-    uint8_t pk[32];
-    uint8_t sk[64];
-} tkey;
-
-static void tkey_make(tkey *k, uint32_t n)
-{
-    uint8_t seed[32] = {0};
-    seed[0] = (uint8_t)n;
-    seed[1] = (uint8_t)(n >> 8);
-    seed[2] = (uint8_t)(n >> 16);
-    seed[31] = 0x5A;
-    crypto_sign_ed25519_seed_keypair(k->pk, k->sk, seed);
-}
+/* The last byte of this file's key seeds (tu_key_make()). */
+#define KEY_TAG 0x5A
 
 /* A key-management entry built in place (it points into itself). */
 typedef struct kentry {
@@ -55,7 +44,7 @@ typedef struct kentry {
     Liuhen__Role roles[5];
 } kentry;
 
-static void kentry_header(kentry *k, const tkey *author, uint64_t seq)
+static void kentry_header(kentry *k, const tu_key *author, uint64_t seq)
 {
     Liuhen__Entry e = LIUHEN__ENTRY__INIT;
     k->e = e;
@@ -66,7 +55,7 @@ static void kentry_header(kentry *k, const tkey *author, uint64_t seq)
     k->e.recorded_at = T0 + (int64_t)seq;
 }
 
-static Liuhen__Entry *mk_enroll(kentry *k, const tkey *author, const uint8_t pk[32],
+static Liuhen__Entry *mk_enroll(kentry *k, const tu_key *author, const uint8_t pk[32],
                                 const char *holder, uint32_t roles)
 {
     kentry_header(k, author, 1);
@@ -90,7 +79,7 @@ static Liuhen__Entry *mk_enroll(kentry *k, const tkey *author, const uint8_t pk[
     return &k->e;
 }
 
-static Liuhen__Entry *mk_revoke(kentry *k, const tkey *author, const uint8_t pk[32],
+static Liuhen__Entry *mk_revoke(kentry *k, const tu_key *author, const uint8_t pk[32],
                                 const char *reason)
 {
     kentry_header(k, author, 1);
@@ -105,7 +94,7 @@ static Liuhen__Entry *mk_revoke(kentry *k, const tkey *author, const uint8_t pk[
     return &k->e;
 }
 
-static tkey logk, admin, admin2, user, other;
+static tu_key logk, admin, admin2, user, other;
 
 static int global_setup(void **state)
 {
@@ -113,11 +102,11 @@ static int global_setup(void **state)
     log_set_level(LOG_LEVEL_WARN);
     if (sodium_init() < 0)
         return -1;
-    tkey_make(&logk, 1);
-    tkey_make(&admin, 2);
-    tkey_make(&admin2, 3);
-    tkey_make(&user, 4);
-    tkey_make(&other, 5);
+    tu_key_make(&logk, 1, KEY_TAG);
+    tu_key_make(&admin, 2, KEY_TAG);
+    tu_key_make(&admin2, 3, KEY_TAG);
+    tu_key_make(&user, 4, KEY_TAG);
+    tu_key_make(&other, 5, KEY_TAG);
     return 0;
 }
 
@@ -127,6 +116,15 @@ static void stage_ok(keystate *ks, Liuhen__Entry *e, uint64_t index)
     int rc = keystate_stage(ks, e, index, T0 + (int64_t)index, &err);
     if (rc != 0)
         fail_msg("keystate_stage at %" PRIu64 ": %s", index, err.msg);
+}
+
+/* A new key state whose entry 0, staged, enrols the first admin. */
+static keystate *with_admin(kentry *k)
+{
+    keystate *ks;
+    assert_int_equal(keystate_new(&ks), 0);
+    stage_ok(ks, mk_enroll(k, &logk, admin.pk, "管理员甲", ROLE(ADMIN)), 0);
+    return ks;
 }
 
 static void stage_refused(keystate *ks, Liuhen__Entry *e, uint64_t index, const char *says)
@@ -208,10 +206,8 @@ static void test_stage_commit_rollback(void **state)
 static void test_rules(void **state)
 {
     (void)state;
-    keystate *ks;
-    assert_int_equal(keystate_new(&ks), 0);
     kentry k;
-    stage_ok(ks, mk_enroll(&k, &logk, admin.pk, "管理员甲", ROLE(ADMIN)), 0);
+    keystate *ks = with_admin(&k);
     stage_ok(ks, mk_enroll(&k, &admin, user.pk, "张三", ROLE(HANDLER)), 1);
     keystate_commit(ks);
 
@@ -283,10 +279,8 @@ static void test_rules(void **state)
 static void test_long_text(void **state)
 {
     (void)state;
-    keystate *ks;
-    assert_int_equal(keystate_new(&ks), 0);
     kentry k;
-    stage_ok(ks, mk_enroll(&k, &logk, admin.pk, "管理员甲", ROLE(ADMIN)), 0);
+    keystate *ks = with_admin(&k);
     stage_ok(ks, mk_enroll(&k, &admin, user.pk, "张三", ROLE(HANDLER)), 1);
     char reason[400];
     size_t len = 0;
@@ -311,15 +305,13 @@ static void test_long_text(void **state)
 static void test_many_keys(void **state)
 {
     (void)state;
-    keystate *ks;
-    assert_int_equal(keystate_new(&ks), 0);
     kentry k;
-    stage_ok(ks, mk_enroll(&k, &logk, admin.pk, "管理员甲", ROLE(ADMIN)), 0);
+    keystate *ks = with_admin(&k);
     keystate_commit(ks);
-    tkey *keys = malloc(2 * MANY * sizeof *keys);
+    tu_key *keys = malloc(2 * MANY * sizeof *keys);
     assert_non_null(keys);
     for (uint32_t i = 0; i < 2 * MANY; i++)
-        tkey_make(&keys[i], 1000 + i);
+        tu_key_make(&keys[i], 1000 + i, KEY_TAG);
 
     /* One batch of MANY enrolments, rolled back, then again committed. */
     for (int round = 0; round < 2; round++) {
@@ -389,20 +381,18 @@ static void *snapper(void *arg)
 static void test_snapshot_concurrent(void **state)
 {
     (void)state;
-    keystate *ks;
-    assert_int_equal(keystate_new(&ks), 0);
     kentry k;
-    stage_ok(ks, mk_enroll(&k, &logk, admin.pk, "管理员甲", ROLE(ADMIN)), 0);
+    keystate *ks = with_admin(&k);
     keystate_commit(ks);
     snap_ctx c = {.ks = ks, .max_seen = 0, .torn = false};
     atomic_init(&c.stop, false);
     pthread_t t;
     assert_int_equal(pthread_create(&t, NULL, snapper, &c), 0);
-    tkey key;
+    tu_key key;
     for (uint32_t i = 0; i < 400; i++) {
-        tkey_make(&key, 5000 + 2 * i);
+        tu_key_make(&key, 5000 + 2 * i, KEY_TAG);
         stage_ok(ks, mk_enroll(&k, &admin, key.pk, "用户", ROLE(HANDLER)), 1 + 2 * i);
-        tkey_make(&key, 5001 + 2 * i);
+        tu_key_make(&key, 5001 + 2 * i, KEY_TAG);
         stage_ok(ks, mk_enroll(&k, &admin, key.pk, "用户", ROLE(HANDLER)), 2 + 2 * i);
         keystate_commit(ks);
     }
@@ -455,7 +445,7 @@ enum { TAMPER_NONE, TAMPER_SIGNATURE, TAMPER_LEAF };
 
 /* Store an entry as the next leaf, signed by `signer`, in the key log when
  * it is key management. */
-static void ts_put(tstore *t, Liuhen__Entry *e, const tkey *signer, int tamper)
+static void ts_put(tstore *t, Liuhen__Entry *e, const tu_key *signer, int tamper)
 {
     e->author_seq = t->size + 1; /* any distinct value: rebuild does not check chains */
     e->author_prev.len = 0;

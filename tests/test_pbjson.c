@@ -9,7 +9,7 @@
  * the mapping is generic); then every way input can be wrong, each with its
  * code and a message naming the field's path.
  *
- * JSON texts are written with ' for " (sq() swaps them) so that they read
+ * JSON texts are written with ' for " (tu_sq() swaps them) so that they read
  * as JSON. Set PBJSON_SHOW=1 to print the error messages.
  */
 #include <float.h>
@@ -42,21 +42,9 @@
  * Helpers.
  */
 
-/* The JSON text for a test literal written with ' for ". */
-static char *sq(const char *s)
-{
-    char *t = strdup(s);
-    assert_non_null(t);
-    for (char *p = t; *p != '\0'; p++) {
-        if (*p == '\'')
-            *p = '"';
-    }
-    return t;
-}
-
 static json_t *sq_json(const char *s)
 {
-    char *t = sq(s);
+    char *t = tu_sq(s);
     json_error_t je;
     json_t *j = json_loads(t, JSON_REJECT_DUPLICATES, &je);
     if (j == NULL)
@@ -67,7 +55,7 @@ static json_t *sq_json(const char *s)
 
 static ProtobufCMessage *parse_ok(const ProtobufCMessageDescriptor *d, const char *s)
 {
-    char *t = sq(s);
+    char *t = tu_sq(s);
     lh_err err = {{0}};
     ProtobufCMessage *m = NULL;
     int rc = pbjson_parse(d, t, strlen(t), &m, &err);
@@ -104,7 +92,7 @@ static void check_fails(const char *what, const char *input, int rc, const Proto
 static void parse_fails(const ProtobufCMessageDescriptor *d, const char *s, int code,
                         const char *needle)
 {
-    char *t = sq(s);
+    char *t = tu_sq(s);
     lh_err err = {{0}};
     ProtobufCMessage *m = (ProtobufCMessage *)&err; /* must be reset to NULL */
     int rc = pbjson_parse(d, t, strlen(t), &m, &err);

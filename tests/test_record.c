@@ -7,7 +7,7 @@
  * unchanged; JSON merged from text and from files; attachments hashed from
  * files; refs; and every record built here passing entry_validate().
  *
- * JSON literals are written with ' for " (sq() swaps them). Set
+ * JSON literals are written with ' for " (tu_sq() swaps them). Set
  * RECORD_SHOW=1 to print the error messages.
  */
 #include <setjmp.h>
@@ -49,17 +49,6 @@
 /* ------------------------------------------------------------------------
  * Helpers.
  */
-
-static char *sq(const char *s)
-{
-    char *t = strdup(s);
-    assert_non_null(t);
-    for (char *p = t; *p != '\0'; p++) {
-        if (*p == '\'')
-            *p = '"';
-    }
-    return t;
-}
 
 static void show(const char *what, int rc, const lh_err *err)
 {
@@ -105,7 +94,7 @@ static uint8_t *pack(const Liuhen__Entry *e, size_t *len)
 
 static void set_ok(Liuhen__Entry *e, const char *literal)
 {
-    char *assignment = sq(literal);
+    char *assignment = tu_sq(literal);
     lh_err err = {{0}};
     int rc = record_set(e, assignment, &opts, &err);
     if (rc != 0)
@@ -118,7 +107,7 @@ static void set_ok(Liuhen__Entry *e, const char *literal)
 static void set_fails_opts(Liuhen__Entry *e, const char *literal, const record_opts *o, int code,
                            const char *needle)
 {
-    char *assignment = sq(literal);
+    char *assignment = tu_sq(literal);
     size_t before_len, after_len;
     uint8_t *before = pack(e, &before_len);
     lh_err err = {{0}};
@@ -148,7 +137,7 @@ static void body_is(Liuhen__Entry *e, const char *want)
 {
     char *text = NULL;
     assert_int_equal(pbjson_dump(entry_body_of(e), 0, &text), 0);
-    char *w = sq(want);
+    char *w = tu_sq(want);
     if (strcmp(text, w) != 0)
         fail_msg("body\n  got  %s\n  want %s", text, w);
     free(w);
@@ -157,7 +146,7 @@ static void body_is(Liuhen__Entry *e, const char *want)
 
 static void merge_ok(Liuhen__Entry *e, const char *json)
 {
-    char *t = sq(json);
+    char *t = tu_sq(json);
     lh_err err = {{0}};
     int rc = record_merge_json(e, t, strlen(t), &err);
     if (rc != 0)
@@ -169,7 +158,7 @@ static void merge_fails(Liuhen__Entry *e, const char *json, int code, const char
 {
     size_t before_len, after_len;
     uint8_t *before = pack(e, &before_len);
-    char *t = sq(json);
+    char *t = tu_sq(json);
     lh_err err = {{0}};
     int rc = record_merge_json(e, t, strlen(t), &err);
     show(t, rc, &err);

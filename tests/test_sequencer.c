@@ -37,6 +37,7 @@
 #include "note.h"
 #include "sequencer.h"
 #include "store.h"
+#include "testutil.h"
 #include "wire.h"
 
 #define ORIGIN "test.example/liuhen"
@@ -50,24 +51,12 @@
  * Keys and entries.
  */
 
-typedef struct tkey {
-    uint8_t pk[32];
-    uint8_t sk[64];
-} tkey;
-
-static void tkey_make(tkey *k, uint32_t n)
-{
-    uint8_t seed[32] = {0};
-    seed[0] = (uint8_t)n;
-    seed[1] = (uint8_t)(n >> 8);
-    seed[2] = (uint8_t)(n >> 16);
-    seed[31] = 0xA5;
-    crypto_sign_ed25519_seed_keypair(k->pk, k->sk, seed);
-}
+/* The last byte of this file's key seeds (tu_key_make()). */
+#define KEY_TAG 0xA5
 
 /* An author with its chain head as the test expects it. */
 typedef struct actor {
-    tkey key;
+    tu_key key;
     uint64_t seq;
     uint8_t head[32];
 } actor;
@@ -81,7 +70,7 @@ typedef struct tcase {
 
 typedef struct spec {
     Liuhen__Kind kind;
-    const tkey *author;
+    const tu_key *author;
     uint64_t seq;
     const uint8_t *author_prev;
     const char *case_id;
@@ -566,7 +555,7 @@ static void test_prepare_failures(void **state)
 {
     (void)state;
     actor a = {0};
-    tkey_make(&a.key, 7);
+    tu_key_make(&a.key, 7, KEY_TAG);
     spec s = by(&a, KIND(APPEAL));
     s.case_id = "QJ-1";
     uint8_t prev[32] = {1};
@@ -639,8 +628,8 @@ static void test_genesis(void **state)
     (void)state;
     harness *h = h_open(0);
     actor admin = {0}, other = {0};
-    tkey_make(&admin.key, 1);
-    tkey_make(&other.key, 2);
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&other.key, 2, KEY_TAG);
 
     /* An empty log has a signed checkpoint of size 0. */
     seq_checkpoint *cp0 = sequencer_latest(h->seq);
@@ -755,7 +744,7 @@ static void test_roles(void **state)
                                                 ROLE(LEADER), ROLE(INVESTIGATOR)};
     static const char *const names[R_COUNT] = {"管理员", "办案员", "法规科", "局领导", "调查员"};
     for (int r = 0; r < R_COUNT; r++)
-        tkey_make(&who[r].key, 100 + (uint32_t)r);
+        tu_key_make(&who[r].key, 100 + (uint32_t)r, KEY_TAG);
     genesis(h, &who[R_ADMIN]);
     for (int r = 1; r < R_COUNT; r++)
         enroll(h, &who[R_ADMIN], &who[r], role_bits[r], names[r]);
@@ -815,7 +804,7 @@ static void test_roles(void **state)
 
     /* Key management: admins only. */
     actor newcomer = {0};
-    tkey_make(&newcomer.key, 199);
+    tu_key_make(&newcomer.key, 199, KEY_TAG);
     for (int r = 1; r < R_COUNT; r++) {
         s = by(&who[r], KIND(KEY_ENROLL));
         s.subject = newcomer.key.pk;
@@ -842,11 +831,11 @@ static void test_keys(void **state)
     (void)state;
     harness *h = h_open(0);
     actor admin = {0}, handler = {0}, stranger = {0}, late = {0}, admin2 = {0};
-    tkey_make(&admin.key, 1);
-    tkey_make(&handler.key, 2);
-    tkey_make(&stranger.key, 3);
-    tkey_make(&late.key, 4);
-    tkey_make(&admin2.key, 5);
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&handler.key, 2, KEY_TAG);
+    tu_key_make(&stranger.key, 3, KEY_TAG);
+    tu_key_make(&late.key, 4, KEY_TAG);
+    tu_key_make(&admin2.key, 5, KEY_TAG);
     genesis(h, &admin);
     enroll(h, &admin, &handler, ROLE(HANDLER), "赵六");
 
@@ -938,7 +927,7 @@ static void test_keys(void **state)
     s.roles = ROLE(HANDLER);
     b[2] = make_job(&s);
     actor ghost = {0};
-    tkey_make(&ghost.key, 66);
+    tu_key_make(&ghost.key, 66, KEY_TAG);
     s = by(&admin2, KIND(KEY_ENROLL)); /* seq 1 again: the refusal moved no head */
     s.subject = ghost.key.pk;
     s.roles = ROLE(LEGAL);
@@ -966,9 +955,9 @@ static void test_conflicts(void **state)
     (void)state;
     harness *h = h_open(0);
     actor admin = {0}, handler = {0}, legal = {0};
-    tkey_make(&admin.key, 1);
-    tkey_make(&handler.key, 2);
-    tkey_make(&legal.key, 3);
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&handler.key, 2, KEY_TAG);
+    tu_key_make(&legal.key, 3, KEY_TAG);
     genesis(h, &admin);
     enroll(h, &admin, &handler, ROLE(HANDLER), "办案员");
     enroll(h, &admin, &legal, ROLE(LEGAL), "法规科");
@@ -1091,8 +1080,8 @@ static void test_duplicate(void **state)
     (void)state;
     harness *h = h_open(0);
     actor admin = {0}, handler = {0};
-    tkey_make(&admin.key, 1);
-    tkey_make(&handler.key, 2);
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&handler.key, 2, KEY_TAG);
     genesis(h, &admin);
     enroll(h, &admin, &handler, ROLE(HANDLER), "办案员");
 
@@ -1174,7 +1163,7 @@ static void test_big_batch(void **state)
     actor *a = calloc(nkeys, sizeof *a);
     assert_non_null(a);
     for (size_t i = 0; i < nkeys; i++)
-        tkey_make(&a[i].key, 1000 + (uint32_t)i);
+        tu_key_make(&a[i].key, 1000 + (uint32_t)i, KEY_TAG);
     genesis(h, &a[0]);
     seq_job **jobs = calloc(nkeys, sizeof *jobs);
     assert_non_null(jobs);
@@ -1259,9 +1248,9 @@ static void test_reopen(void **state)
     (void)state;
     harness *h = h_open(0);
     actor admin = {0}, handler = {0}, gone = {0};
-    tkey_make(&admin.key, 1);
-    tkey_make(&handler.key, 2);
-    tkey_make(&gone.key, 3);
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&handler.key, 2, KEY_TAG);
+    tu_key_make(&gone.key, 3, KEY_TAG);
     genesis(h, &admin);
     enroll(h, &admin, &handler, ROLE(HANDLER) | ROLE(LEGAL), "办案员");
     enroll(h, &admin, &gone, ROLE(LEADER), "离任者");
@@ -1405,8 +1394,8 @@ static void test_map_growth(void **state)
     harness *h = h_open((size_t)256 << 10);
     size_t initial = store_map_size(h->st);
     actor admin = {0}, handler = {0};
-    tkey_make(&admin.key, 1);
-    tkey_make(&handler.key, 2);
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&handler.key, 2, KEY_TAG);
     genesis(h, &admin);
     enroll(h, &admin, &handler, ROLE(HANDLER), "办案员");
 
@@ -1465,10 +1454,10 @@ static void test_stop(void **state)
     (void)state;
     harness *h = h_open(0);
     actor admin = {0};
-    tkey_make(&admin.key, 1);
+    tu_key_make(&admin.key, 1, KEY_TAG);
     genesis(h, &admin);
     actor handler = {0};
-    tkey_make(&handler.key, 2);
+    tu_key_make(&handler.key, 2, KEY_TAG);
     spec s = by(&admin, KIND(KEY_ENROLL));
     s.subject = handler.key.pk;
     s.roles = ROLE(HANDLER);
@@ -1589,8 +1578,8 @@ static void test_write_errors(void **state)
     (void)state;
     harness *h = h_open(0);
     actor admin = {0}, hd = {0};
-    tkey_make(&admin.key, 1);
-    tkey_make(&hd.key, 2);
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&hd.key, 2, KEY_TAG);
     genesis(h, &admin);
     enroll(h, &admin, &hd, ROLE(HANDLER), "办案员");
     tcase c = {"QJ-F", 0, {0}};

@@ -7,7 +7,6 @@
  * Every proof the daemon returns is checked with the library's verifiers
  * against roots computed independently in memory (tests/util/memstore).
  */
-#define _XOPEN_SOURCE 700 /* nftw */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +15,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,14 +94,6 @@ static const char *case_of(uint64_t i)
     if (i % 2 == 0)
         return "QJ-1";
     return NULL;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
 }
 
 static void status_fn(void *ctx, query_status *out)
@@ -206,7 +196,7 @@ static int teardown(void **state)
     store_close(st);
     memstore_free(&ref);
     note_signer_wipe(&signer);
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tu_rmtree(dir);
     return 0;
 }
 

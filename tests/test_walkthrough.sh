@@ -17,38 +17,16 @@ ROOT=$PWD
 BUILD=${BUILD:-build}
 LIUHEN=$ROOT/$BUILD/bin/liuhen
 
-passed=0
-failed=0
-ok() {
-    passed=$((passed + 1))
-    echo "ok   $1"
-}
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1" >&2
-}
+TEST_NAME=walkthrough
+# shellcheck source=tests/util/daemon.sh
+. tests/util/daemon.sh
+
 # expect NAME PATTERN: the walkthrough's output holds the (grep) pattern.
 expect() {
     if grep -q -- "$2" "$TMP/out"; then ok "$1"; else fail "$1: no '$2' in its output"; fi
 }
 
-for bin in "$LIUHEN" "$ROOT/$BUILD/bin/liuhend"; do
-    if [ ! -x "$bin" ]; then
-        echo "walkthrough: $bin is missing: run \`make\` first" >&2
-        exit 1
-    fi
-done
-
-TMP=$(mktemp -d)
-DAEMON_PID=
-cleanup() {
-    if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-        kill -KILL "$DAEMON_PID" 2>/dev/null || true
-        wait "$DAEMON_PID" 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+require_bins "$LIUHEN" "$ROOT/$BUILD/bin/liuhend"
 
 # The block: from the line "```sh" followed by "# walkthrough" to the
 # closing "```".
@@ -69,28 +47,12 @@ mkdir "$TMP/root"
 ln -s "$ROOT/$BUILD" "$TMP/root/build"
 ln -s "$TMP/var" "$TMP/root/var"
 
-# Nothing of the caller's environment may change what the block does; the
-# state file of the demo origin lives in the temporary directory.
-unset LIUHEN_SOCKET LIUHEN_LOG_KEY LIUHEN_STATE LIUHEN_PASSPHRASE
-export XDG_STATE_HOME=$TMP/state
+# Nothing of the caller's environment may change what the block does
+# (daemon.sh unsets LIUHEN_*); the state file of the demo origin lives in
+# the temporary directory.
 export TMPDIR=$TMP
 
-LIUHEN_VAR=$TMP/var BUILD=$BUILD bash scripts/run.sh >"$TMP/run.log" 2>&1 &
-DAEMON_PID=$!
-for _ in $(seq 200); do
-    if "$LIUHEN" --socket "$TMP/var/liuhen.sock" --log-key "$TMP/var/data/log.vkey" \
-        status >/dev/null 2>&1; then
-        break
-    fi
-    if ! kill -0 "$DAEMON_PID" 2>/dev/null; then break; fi
-    sleep 0.1
-done
-if ! "$LIUHEN" --socket "$TMP/var/liuhen.sock" --log-key "$TMP/var/data/log.vkey" \
-    status >/dev/null 2>"$TMP/status.err"; then
-    echo "walkthrough: the daemon did not start:" >&2
-    cat "$TMP/run.log" "$TMP/status.err" >&2
-    exit 1
-fi
+start_daemon "$TMP/var"
 ok "liuhend started on a fresh var/"
 
 rc=0
@@ -122,11 +84,6 @@ else
     fail "no export/checkpoint in the walkthrough's directory"
 fi
 
-kill -TERM "$DAEMON_PID"
-rc=0
-wait "$DAEMON_PID" || rc=$?
-DAEMON_PID=
-if [ "$rc" -eq 0 ]; then ok "liuhend exits 0 on SIGTERM"; else fail "liuhend exited $rc on SIGTERM"; fi
+stop_daemon
 
-echo "walkthrough: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -44,7 +44,7 @@ static void init(void)
     static bool done;
     if (done)
         return;
-    FUZZ_CHECK(sodium_init() >= 0);
+    fuzz_sodium_init();
     FUZZ_CHECK(note_vkey_parse(log_vkey, strlen(log_vkey), &log_key, NULL) == 0);
     FUZZ_CHECK(note_skey_parse(log_skey, strlen(log_skey), &log_signer, NULL) == 0);
     for (size_t i = 0; i < NWITNESSES; i++)

@@ -21,20 +21,6 @@
 
 #define ORIGIN "example.org/liuhen-test"
 
-static void init(void)
-{
-    static bool done;
-    if (done)
-        return;
-    FUZZ_CHECK(sodium_init() >= 0);
-    done = true;
-}
-
-static bool inside(const uint8_t *p, size_t n, const uint8_t *buf, size_t len)
-{
-    return p >= buf && p <= buf + len && n <= (size_t)(buf + len - p);
-}
-
 /* Validate an entry; on success return it unpacked (caller frees). */
 static Liuhen__Entry *fuzz_validate(const uint8_t *data, size_t size)
 {
@@ -103,7 +89,8 @@ static void fuzz_signed(const uint8_t *data, size_t size)
     }
     FUZZ_CHECK(size <= ENTRY_SIGNED_MAX);
     FUZZ_CHECK(entry_len >= 1 && entry_len <= ENTRY_MAX_SIZE);
-    FUZZ_CHECK(inside(entry, entry_len, data, size) && inside(sig, ENTRY_SIG_BYTES, data, size));
+    FUZZ_CHECK(fuzz_inside(entry, entry_len, data, size) &&
+               fuzz_inside(sig, ENTRY_SIG_BYTES, data, size));
 
     /* Strict decoding: packing the parts gives the input back. */
     uint8_t *out = malloc(ENTRY_SIGNED_MAX);
@@ -135,7 +122,7 @@ static void fuzz_leaf(const uint8_t *data, size_t size)
         return;
     }
     FUZZ_CHECK(size <= ENTRY_LEAF_MAX && integrated_at > 0 && signed_len >= 1);
-    FUZZ_CHECK(inside(signed_entry, signed_len, data, size));
+    FUZZ_CHECK(fuzz_inside(signed_entry, signed_len, data, size));
     uint8_t *out = malloc(ENTRY_LEAF_MAX);
     FUZZ_CHECK(out != NULL);
     size_t out_len = 0;
@@ -148,7 +135,7 @@ static void fuzz_leaf(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    init();
+    fuzz_sodium_init();
     Liuhen__Entry *e = fuzz_validate(data, size);
     liuhen__entry__free_unpacked(e, NULL);
     fuzz_signed(data, size);

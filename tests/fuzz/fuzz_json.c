@@ -19,24 +19,6 @@
 #include "liuhen.pb-c.h"
 #include "pbjson.h"
 
-static void init(void)
-{
-    static bool done;
-    if (done)
-        return;
-    FUZZ_CHECK(sodium_init() >= 0);
-    done = true;
-}
-
-static uint8_t *pack(const ProtobufCMessage *m, size_t *len)
-{
-    *len = protobuf_c_message_get_packed_size(m);
-    uint8_t *buf = malloc(*len + 1);
-    FUZZ_CHECK(buf != NULL);
-    FUZZ_CHECK(protobuf_c_message_pack(m, buf) == *len);
-    return buf;
-}
-
 /* Write m as JSON with flags, read it back, and compare the packed bytes. */
 static void round_trip(const ProtobufCMessage *m, unsigned flags, const uint8_t *want,
                        size_t want_len)
@@ -50,7 +32,7 @@ static void round_trip(const ProtobufCMessage *m, unsigned flags, const uint8_t 
         FUZZ_CHECK(!"pbjson_parse() reads what pbjson_dump() wrote");
     }
     size_t len;
-    uint8_t *got = pack(back, &len);
+    uint8_t *got = fuzz_pack(back, &len);
     FUZZ_CHECK(len == want_len && memcmp(got, want, len) == 0);
     free(got);
     protobuf_c_message_free_unpacked(back, NULL);
@@ -70,7 +52,7 @@ static void fuzz_one(const ProtobufCMessageDescriptor *desc, const uint8_t *data
     FUZZ_CHECK(m != NULL && m->descriptor == desc);
     FUZZ_CHECK(protobuf_c_message_check(m));
     size_t len;
-    uint8_t *bytes = pack(m, &len);
+    uint8_t *bytes = fuzz_pack(m, &len);
     round_trip(m, 0, bytes, len);
     round_trip(m, PBJSON_PRETTY, bytes, len);
     round_trip(m, PBJSON_EMIT_DEFAULTS, bytes, len);
@@ -91,7 +73,7 @@ static void fuzz_one(const ProtobufCMessageDescriptor *desc, const uint8_t *data
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    init();
+    fuzz_sodium_init();
     fuzz_one(&liuhen__entry__descriptor, data, size);
     fuzz_one(&liuhen__request__descriptor, data, size);
     return 0;

@@ -30,23 +30,6 @@
 #define FUZZ_OPS_MAX 4
 #define FUZZ_MEM_MAX (1024u * 1024u)
 
-static void init(void)
-{
-    static bool done;
-    if (done)
-        return;
-    FUZZ_CHECK(sodium_init() >= 0);
-    done = true;
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
 /* The second line of a secret key file, as the decoder finds it. */
 static bool line2(const char *text, size_t len, const char **b64, size_t *b64_len)
 {
@@ -75,7 +58,7 @@ static bool kdf_too_costly(const char *text, size_t len)
                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
         bin_len < 24)
         return false;
-    return bin[7] == 1 && (be64(bin + 8) > FUZZ_OPS_MAX || be64(bin + 16) > FUZZ_MEM_MAX);
+    return bin[7] == 1 && (fuzz_be64(bin + 8) > FUZZ_OPS_MAX || fuzz_be64(bin + 16) > FUZZ_MEM_MAX);
 }
 
 static bool same_key(const keyfile_key *a, const keyfile_key *b)
@@ -186,7 +169,7 @@ static void fuzz_vkey(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    init();
+    fuzz_sodium_init();
     fuzz_secret(data, size);
     fuzz_vkey(data, size);
     return 0;

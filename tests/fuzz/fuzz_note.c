@@ -37,7 +37,7 @@ static void init(void)
     static bool done;
     if (done)
         return;
-    FUZZ_CHECK(sodium_init() >= 0);
+    fuzz_sodium_init();
     for (size_t i = 0; i < NKNOWN; i++)
         FUZZ_CHECK(note_vkey_parse(known_vkeys[i], strlen(known_vkeys[i]), &known[i], NULL) == 0);
     FUZZ_CHECK(note_skey_parse(note_skey, strlen(note_skey), &signer, NULL) == 0);
@@ -45,12 +45,6 @@ static void init(void)
 }
 
 /* An error must be a known code and come with a sentence saying what is wrong. */
-
-static bool inside(const void *p, size_t n, const uint8_t *buf, size_t len)
-{
-    const uint8_t *q = p;
-    return q >= buf && q <= buf + len && n <= (size_t)(buf + len - q);
-}
 
 static void check_opened(const uint8_t *data, size_t size, const note_opened *o)
 {
@@ -63,8 +57,8 @@ static void check_opened(const uint8_t *data, size_t size, const note_opened *o)
     FUZZ_CHECK(o->nsigned >= 1 && o->nsigned <= o->nsigs && o->nsigned <= NKNOWN);
     for (size_t i = 0; i < o->nsigs; i++) {
         const note_sig *s = &o->sigs[i];
-        FUZZ_CHECK(inside(s->name, s->name_len, data, size));
-        FUZZ_CHECK(inside(s->b64, s->b64_len, data, size));
+        FUZZ_CHECK(fuzz_inside(s->name, s->name_len, data, size));
+        FUZZ_CHECK(fuzz_inside(s->b64, s->b64_len, data, size));
         FUZZ_CHECK(s->name > (const char *)data + o->text_len);
         FUZZ_CHECK(note_name_valid(s->name, s->name_len));
         FUZZ_CHECK(s->key == NOTE_KEY_UNKNOWN || s->key < NKNOWN);

@@ -30,23 +30,6 @@
 #define GEN_MAX    256 /* largest generated tree */
 #define STORED_MAX (2 * GEN_MAX)
 
-static void init(void)
-{
-    static bool done;
-    if (done)
-        return;
-    FUZZ_CHECK(sodium_init() >= 0);
-    done = true;
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
 /* ---- the reference: RFC 9162, transcribed independently ------------------ */
 
 static void ref_node(uint8_t out[HASH], const uint8_t *left, const uint8_t *right)
@@ -171,7 +154,7 @@ static void fuzz_raw(const uint8_t *data, size_t size)
 {
     if (size < RAW_HEADER)
         return;
-    uint64_t a = be64(data + 1), b = be64(data + 9);
+    uint64_t a = fuzz_be64(data + 1), b = fuzz_be64(data + 9);
     if (data[0] & 4) {
         a %= 1024;
         b %= 1024;
@@ -306,7 +289,7 @@ static void fuzz_generated(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    init();
+    fuzz_sodium_init();
     if (size == 0)
         return 0;
     if ((data[0] & 3) < 2)

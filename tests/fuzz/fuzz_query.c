@@ -20,37 +20,10 @@
 #include "liuhen.pb-c.h"
 #include "query.h"
 
-/* Whether m or any message inside it kept an unknown field. */
-static bool has_unknown(const ProtobufCMessage *m, unsigned depth)
+/* Whether a message kept an unknown field (fuzz_any_message() looks inside). */
+static bool kept_unknown(const ProtobufCMessage *m)
 {
-    const ProtobufCMessageDescriptor *d = m->descriptor;
-    if (m->n_unknown_fields > 0)
-        return true;
-    if (depth > 16)
-        return false;
-    const char *base = (const char *)m;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
-            continue;
-        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = *(const size_t *)(const void *)(base + f->quantifier_offset);
-            ProtobufCMessage *const *items =
-                *(ProtobufCMessage *const *const *)(const void *)(base + f->offset);
-            for (size_t k = 0; k < n; k++) {
-                if (has_unknown(items[k], depth + 1))
-                    return true;
-            }
-            continue;
-        }
-        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
-            *(const uint32_t *)(const void *)(base + f->quantifier_offset) != f->id)
-            continue;
-        const ProtobufCMessage *sm = *(ProtobufCMessage *const *)(const void *)(base + f->offset);
-        if (sm != NULL && has_unknown(sm, depth + 1))
-            return true;
-    }
-    return false;
+    return m->n_unknown_fields > 0;
 }
 
 static void check_append(const uint8_t *data, size_t size, const query_request *req)
@@ -87,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(m != NULL && req.id == m->id);
     FUZZ_CHECK(m->call_case != LIUHEN__REQUEST__CALL__NOT_SET);
     FUZZ_CHECK(strcmp(query_call_name(m->call_case), "none") != 0);
-    FUZZ_CHECK(!has_unknown(&m->base, 0));
+    FUZZ_CHECK(!fuzz_any_message(&m->base, kept_unknown, 0));
     if (m->call_case == LIUHEN__REQUEST__CALL_APPEND)
         check_append(data, size, &req);
     else

@@ -6,7 +6,7 @@
  *
  * Invariants: a decoded message packs to a size it reports, and decoding
  * and packing that again gives the same bytes (packing is a fixed point),
- * unless protobuf-c kept an unknown field numbered 0 (see unknown_tag0());
+ * unless protobuf-c kept an unknown field numbered 0 (see has_tag0());
  * one oneof member at most is set and matches its case; a message written
  * as JSON and read back writes the same JSON; a Response status maps to an
  * error code and a name; the frame header round-trips.
@@ -20,49 +20,16 @@
 #include "pbjson.h"
 #include "wire.h"
 
-static uint8_t *pack(const ProtobufCMessage *m, size_t *len)
+/* Whether m kept an unknown field numbered 0 (fuzz_any_message() looks
+ * inside it). protobuf-c 1.4 reads one from a non-minimal tag (0x82 0x00:
+ * field 0, wire type 2), refuses field 0 as a one-byte tag, yet writes it
+ * so when packing: such a message does not decode again. liuhend refuses
+ * unknown fields anyway (daemon/query.c), so only a repacking reader would
+ * care. */
+static bool has_tag0(const ProtobufCMessage *m)
 {
-    *len = protobuf_c_message_get_packed_size(m);
-    uint8_t *buf = malloc(*len + 1);
-    FUZZ_CHECK(buf != NULL);
-    FUZZ_CHECK(protobuf_c_message_pack(m, buf) == *len);
-    return buf;
-}
-
-/* Whether m or a message inside it kept an unknown field numbered 0.
- * protobuf-c 1.4 reads one from a non-minimal tag (0x82 0x00: field 0,
- * wire type 2), refuses field 0 as a one-byte tag, yet writes it so when
- * packing: such a message does not decode again. liuhend refuses unknown
- * fields anyway (daemon/query.c), so only a repacking reader would care. */
-static bool unknown_tag0(const ProtobufCMessage *m, unsigned depth)
-{
-    const ProtobufCMessageDescriptor *d = m->descriptor;
     for (size_t i = 0; i < m->n_unknown_fields; i++) {
         if (m->unknown_fields[i].tag == 0)
-            return true;
-    }
-    if (depth > 16)
-        return false;
-    const char *base = (const char *)m;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
-            continue;
-        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = *(const size_t *)(const void *)(base + f->quantifier_offset);
-            ProtobufCMessage *const *items =
-                *(ProtobufCMessage *const *const *)(const void *)(base + f->offset);
-            for (size_t k = 0; k < n; k++) {
-                if (unknown_tag0(items[k], depth + 1))
-                    return true;
-            }
-            continue;
-        }
-        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0 &&
-            *(const uint32_t *)(const void *)(base + f->quantifier_offset) != f->id)
-            continue;
-        const ProtobufCMessage *sm = *(ProtobufCMessage *const *)(const void *)(base + f->offset);
-        if (sm != NULL && unknown_tag0(sm, depth + 1))
             return true;
     }
     return false;
@@ -103,15 +70,15 @@ static void fuzz_message(const ProtobufCMessageDescriptor *desc, const uint8_t *
     FUZZ_CHECK(m->descriptor == desc);
     FUZZ_CHECK(protobuf_c_message_check(m));
     size_t len, len2;
-    uint8_t *bytes = pack(m, &len);
+    uint8_t *bytes = fuzz_pack(m, &len);
     ProtobufCMessage *again = protobuf_c_message_unpack(desc, NULL, len, bytes);
     if (again != NULL) {
-        uint8_t *bytes2 = pack(again, &len2);
+        uint8_t *bytes2 = fuzz_pack(again, &len2);
         FUZZ_CHECK(len2 == len && memcmp(bytes, bytes2, len) == 0);
         free(bytes2);
         protobuf_c_message_free_unpacked(again, NULL);
     } else {
-        FUZZ_CHECK(unknown_tag0(m, 0));
+        FUZZ_CHECK(fuzz_any_message(m, has_tag0, 0));
     }
     free(bytes);
     json_round_trip(m);

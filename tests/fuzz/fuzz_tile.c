@@ -21,23 +21,6 @@
 #include "merkle.h"
 #include "tile.h"
 
-static void init(void)
-{
-    static bool done;
-    if (done)
-        return;
-    FUZZ_CHECK(sodium_init() >= 0);
-    done = true;
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
 static void node(uint8_t out[32], const uint8_t *left, const uint8_t *right)
 {
     uint8_t buf[1 + 64];
@@ -196,8 +179,8 @@ static void fuzz_for_hash(const uint8_t *data, size_t size)
     if (size < 18)
         return;
     int level = data[0] % 70; /* 64..69 are not levels */
-    uint64_t n = be64(data + 1) >> (data[9] % 64);
-    uint64_t tree = be64(data + 10);
+    uint64_t n = fuzz_be64(data + 1) >> (data[9] % 64);
+    uint64_t tree = fuzz_be64(data + 10);
     tile t;
     int rc = tile_for_hash(level, n, tree, &t);
     bool inside = level < 64 && n < (tree >> level);
@@ -224,7 +207,7 @@ static void fuzz_for_hash(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    init();
+    fuzz_sodium_init();
     fuzz_path(data, size);
     fuzz_bundle(data, size);
     fuzz_hash_tile(data, size);

@@ -1,12 +1,10 @@
 /*
  * daemon.c — start and stop a real liuhend for the integration tests.
  */
-#define _XOPEN_SOURCE 700 /* nftw */
 #include "daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,6 +20,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "testutil.h"
 
 #ifndef LH_BUILD_DIR
 #define LH_BUILD_DIR "build"
@@ -67,6 +67,7 @@ void td_init(td_daemon *d)
     snprintf(d->publish, sizeof d->publish, "%s/publish", d->dir);
     snprintf(d->socket, sizeof d->socket, "%s/data/liuhen.sock", d->dir);
     snprintf(d->log, sizeof d->log, "%s/liuhend.log", d->dir);
+    snprintf(d->state, sizeof d->state, "%s/client.state", d->dir);
     d->origin = "test.liuhen.example/log";
 
     char key_path[TD_PATH_MAX + 16], pub_path[TD_PATH_MAX + 16], out_path[TD_PATH_MAX + 16];
@@ -182,14 +183,6 @@ int td_stop(td_daemon *d, int sig)
     return status;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 void td_cleanup(td_daemon *d)
 {
     if (d->pid > 0)
@@ -197,5 +190,17 @@ void td_cleanup(td_daemon *d)
     keyfile_key_free(d->admin);
     d->admin = NULL;
     if (d->dir[0] != '\0' && getenv("LIUHEN_KEEP_TEST_DIRS") == NULL)
-        nftw(d->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        tu_rmtree(d->dir);
+}
+
+void td_init_start(td_daemon *d, const char *const *extra_args)
+{
+    td_init(d);
+    td_start(d, extra_args);
+}
+
+void td_stop_cleanup(td_daemon *d)
+{
+    assert_int_equal(WEXITSTATUS(td_stop(d, SIGTERM)), 0);
+    td_cleanup(d);
 }

@@ -19,6 +19,7 @@ typedef struct td_daemon {
     char publish[TD_PATH_MAX];  /* dir/publish: the tiles directory */
     char socket[TD_PATH_MAX];   /* dir/data/liuhen.sock */
     char log[TD_PATH_MAX];      /* dir/liuhend.log: the daemon's stderr */
+    char state[TD_PATH_MAX];    /* dir/client.state: a client's state file; nothing makes it */
     char vkey[TD_PATH_MAX * 2]; /* the log's verifier key */
     const char *origin;
     keyfile_key *admin; /* the admin key enrolled at init */
@@ -56,6 +57,15 @@ int td_stop(td_daemon *d, int sig);
 
 /** Stop the daemon if running (SIGKILL) and remove the directory. */
 void td_cleanup(td_daemon *d);
+
+/** td_init() then td_start(): a fresh log, served. */
+void td_init_start(td_daemon *d, const char *const *extra_args);
+
+/**
+ * Stop the daemon with SIGTERM, failing the test unless it exits 0 (a clean
+ * shutdown), then td_cleanup().
+ */
+void td_stop_cleanup(td_daemon *d);
 
 /**
  * Run a command (argv NULL-terminated) and wait.

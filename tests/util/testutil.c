@@ -1,10 +1,17 @@
 /*
  * testutil.c — helpers shared by the unit tests (testutil.h).
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "testutil.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -60,6 +67,95 @@ void tu_put_be64(uint8_t p[8], uint64_t v)
 {
     for (int i = 7; i >= 0; i--, v >>= 8)
         p[i] = (uint8_t)v;
+}
+
+/* ---- JSON literals --------------------------------------------------------------------------- */
+
+char *tu_sq(const char *s)
+{
+    char *t = strdup(s);
+    assert_non_null(t);
+    for (char *p = t; *p != '\0'; p++) {
+        if (*p == '\'')
+            *p = '"';
+    }
+    return t;
+}
+
+/* ---- files ----------------------------------------------------------------------------------- */
+
+uint8_t *tu_read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    uint8_t *buf = malloc(cap);
+    assert_non_null(buf);
+    for (;;) {
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        assert_true(r >= 0);
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    if (len != NULL)
+        *len = n;
+    return buf;
+}
+
+static void write_file(const char *path, int flags, const char *text, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, mode);
+    if (fd < 0)
+        fail_msg("cannot create %s: %s", path, strerror(errno));
+    assert_int_equal(fchmod(fd, mode), 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+void tu_write_file(const char *path, const char *text, mode_t mode)
+{
+    write_file(path, O_TRUNC, text, mode);
+}
+
+void tu_create_file(const char *path, const char *text, mode_t mode)
+{
+    write_file(path, O_EXCL, text, mode);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void tu_rmtree(const char *dir)
+{
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- entry keys ------------------------------------------------------------------------------ */
+
+void tu_key_make(tu_key *k, uint32_t n, uint8_t tag)
+{
+    uint8_t seed[32] = {0};
+    seed[0] = (uint8_t)n;
+    seed[1] = (uint8_t)(n >> 8);
+    seed[2] = (uint8_t)(n >> 16);
+    seed[31] = tag;
+    crypto_sign_ed25519_seed_keypair(k->pk, k->sk, seed);
 }
 
 /* ---- note keys ------------------------------------------------------------------------------- */

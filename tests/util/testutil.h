@@ -6,7 +6,7 @@
  * file was checked.
  *
  * Everything here fails the running cmocka test on error; nothing returns
- * an error code.
+ * an error code. Also: files read, written and removed whole.
  */
 #ifndef LIUHEN_TEST_TESTUTIL_H
 #define LIUHEN_TEST_TESTUTIL_H
@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
 
 #include <cmocka.h>
 
@@ -34,6 +36,13 @@
         if (rc_ != want_)                                                                          \
             fail_msg("%s: got %s, want %s (%s)", #expr, lh_errname(rc_), lh_errname(want_),        \
                      (e)->msg);                                                                    \
+    } while (0)
+
+/** Fail unless the detail of the lh_err *e mentions `part`. */
+#define tu_assert_msg_has(e, part)                                                                 \
+    do {                                                                                           \
+        if (strstr((e)->msg, (part)) == NULL)                                                      \
+            fail_msg("the message \"%s\" does not mention \"%s\"", (e)->msg, (part));              \
     } while (0)
 
 /* ---- deterministic randomness --------------------------------------------------------------- */
@@ -60,6 +69,52 @@ void tu_rng_bytes(uint8_t *b, size_t n);
 uint32_t tu_get_be32(const uint8_t p[4]);
 void tu_put_be32(uint8_t p[4], uint32_t v);
 void tu_put_be64(uint8_t p[8], uint64_t v);
+
+/* ---- JSON literals --------------------------------------------------------------------------- */
+
+/**
+ * The JSON text of a test literal written with ' for " (so that it reads as
+ * JSON inside a C string): a malloc'd copy with every ' made ", which the
+ * caller frees.
+ */
+char *tu_sq(const char *s);
+
+/* ---- files ----------------------------------------------------------------------------------- */
+
+/**
+ * The whole of a file, NUL-terminated (the NUL not counted in *len).
+ * @param[out] len  may be NULL.
+ * @return malloc'd bytes the caller frees, or NULL when the file cannot be
+ *         opened. A read error fails the test.
+ */
+uint8_t *tu_read_file(const char *path, size_t *len);
+
+/** Create or replace a file holding text, with exactly `mode`. */
+void tu_write_file(const char *path, const char *text, mode_t mode);
+
+/** Create a file holding text, with exactly `mode`; it must not exist yet. */
+void tu_create_file(const char *path, const char *text, mode_t mode);
+
+/**
+ * Remove a directory and everything below it (symbolic links are removed,
+ * not followed). Errors are ignored: it cleans up after a test.
+ */
+void tu_rmtree(const char *dir);
+
+/* ---- entry keys ------------------------------------------------------------------------------ */
+
+/** An Ed25519 key pair made for a test, as authors of entries hold them. */
+typedef struct tu_key {
+    uint8_t pk[32];
+    uint8_t sk[64];
+} tu_key;
+
+/**
+ * Key pair number n of a test: its seed holds n's three low bytes and, in
+ * its last byte, `tag`, which keeps one test file's keys apart from
+ * another's. The same (n, tag) always gives the same key.
+ */
+void tu_key_make(tu_key *k, uint32_t n, uint8_t tag);
 
 /* ---- note keys ------------------------------------------------------------------------------- */
 

@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "keyfile.h"
 #include "liuhen.h"
 #include "note.h"
@@ -159,6 +161,21 @@ enum {
  */
 int cli_common_option(cli *c, const cli_command *cmd, int opt, const char *arg);
 
+/**
+ * End a command's option parsing: st is what its getopt_long() loop left
+ * (-1: every option read), and no operand may follow the options.
+ * @return -1 to go on; otherwise the exit status to return at once.
+ */
+int cli_no_operands(const cli *c, int st, int argc, char **argv);
+
+/**
+ * Parse the arguments of a command that has only the common options.
+ * @param[in] operand  NULL: the command takes no operand; else the name of
+ *                     the one operand it takes ("INDEX"), then argv[optind].
+ * @return -1 to go on; otherwise the exit status to return at once.
+ */
+int cli_plain_options(cli *c, const cli_command *cmd, int argc, char **argv, const char *operand);
+
 /** Print a command's help (synopsis, options, example, common options) on f. */
 void cli_print_help(FILE *f, const cli_command *cmd);
 
@@ -217,6 +234,17 @@ int cli_parse_pub(const char *arg, keyfile_pub *pub, lh_err *err);
  */
 int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
                      const char *receipt_path);
+
+/**
+ * Print the JSON document a command built for --json (render_print_json()),
+ * or report that it could not be built. Takes o's reference.
+ * @param[in] ok    false when a member could not be made or set.
+ * @param[in] what  names the document in the message when !ok ("entry 3"
+ *                  gives "entry 3 cannot be written as JSON"); NULL: "out of
+ *                  memory".
+ * @return CLI_EXIT_OK or CLI_EXIT_IO (message printed).
+ */
+int cli_print_json(const cli *c, json_t *o, bool ok, const char *what);
 
 /**
  * Parse a decimal unsigned number, whole string, no sign.

@@ -52,29 +52,11 @@ static int parse_to(cli *c, const cli_command *cmd, int argc, char **argv, const
         else
             st = cli_common_option(c, cmd, opt, optarg);
     }
-    if (st >= 0)
+    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
-    if (optind < argc)
-        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
     if (*to == NULL)
         return cli_usage(c, "--to is required");
     return -1;
-}
-
-/* Set o[key] = v, remembering a failure; v's reference is taken either way. */
-static void set(json_t *o, const char *key, json_t *v, bool *ok)
-{
-    if (v == NULL || o == NULL || json_object_set_new(o, key, v) != 0)
-        *ok = false;
-}
-
-static int print_json(cli *c, json_t *o, bool ok)
-{
-    if (!ok) {
-        json_decref(o);
-        return cli_fail(c, CLI_EXIT_IO, "out of memory");
-    }
-    return render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
 }
 
 /* ------------------------------------------------------------------------
@@ -118,13 +100,13 @@ static int run_export(cli *c, int argc, char **argv)
     if (c->json) {
         json_t *o = json_object();
         bool ok = true;
-        set(o, "directory", json_string(dir), &ok);
-        set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
-        set(o, "files", json_integer((json_int_t)r.files), &ok);
-        set(o, "checkpoint", json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len),
-            &ok);
-        set(o, "checked_locally", json_boolean(r.checked_locally), &ok);
-        st = print_json(c, o, ok);
+        render_json_set(o, "directory", json_string(dir), &ok);
+        render_json_set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
+        render_json_set(o, "files", json_integer((json_int_t)r.files), &ok);
+        render_json_set(o, "checkpoint",
+                        json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len), &ok);
+        render_json_set(o, "checked_locally", json_boolean(r.checked_locally), &ok);
+        st = cli_print_json(c, o, ok, NULL);
     } else {
         printf("已导出 exported: %s\n", dir);
         printf("  树大小 tree size: %" PRIu64 " · 文件 files: %" PRIu64 "\n", r.tree_size, r.files);
@@ -181,12 +163,12 @@ static int run_backup(cli *c, int argc, char **argv)
     if (c->json) {
         json_t *o = json_object();
         bool ok = true;
-        set(o, "path", json_string(path), &ok);
-        set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
-        set(o, "bytes", json_integer((json_int_t)r.bytes), &ok);
-        set(o, "checkpoint", json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len),
-            &ok);
-        st = print_json(c, o, ok);
+        render_json_set(o, "path", json_string(path), &ok);
+        render_json_set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
+        render_json_set(o, "bytes", json_integer((json_int_t)r.bytes), &ok);
+        render_json_set(o, "checkpoint",
+                        json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len), &ok);
+        st = cli_print_json(c, o, ok, NULL);
     } else {
         printf("已备份 backup written: %s\n", path);
         printf("  大小 size: %" PRIu64 " 字节 bytes · 至少包含 holds at least tree size %" PRIu64
@@ -222,15 +204,8 @@ static const char status_help[] =
 
 static int run_status(cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        st = cli_common_option(c, &cli_cmd_status, opt, optarg);
-    if (st >= 0)
-        return st;
-    if (optind < argc)
-        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
-    if ((st = cli_connect(c)) != 0)
+    int st = cli_plain_options(c, &cli_cmd_status, argc, argv, NULL);
+    if (st >= 0 || (st = cli_connect(c)) != 0)
         return st;
     lh_server_status s;
     lh_err err = {{0}};
@@ -240,21 +215,22 @@ static int run_status(cli *c, int argc, char **argv)
     if (c->json) {
         json_t *o = json_object();
         bool ok = true;
-        set(o, "origin", json_string(s.origin), &ok);
-        set(o, "tree_size", json_integer((json_int_t)s.tree_size), &ok);
-        set(o, "last_checkpoint_at", json_integer((json_int_t)s.last_checkpoint_at), &ok);
-        set(o, "last_publish_at", json_integer((json_int_t)s.last_publish_at), &ok);
-        set(o, "connections", json_integer((json_int_t)s.connections), &ok);
-        set(o, "appends_per_second", json_real(s.appends_per_second), &ok);
-        set(o, "queue_depth", json_integer((json_int_t)s.queue_depth), &ok);
-        set(o, "started_at", json_integer((json_int_t)s.started_at), &ok);
-        set(o, "log_vkey", json_string(s.log_vkey), &ok);
-        set(o, "checkpoint",
-            s.checkpoint.note != NULL
-                ? json_stringn((const char *)s.checkpoint.note, s.checkpoint.note_len)
-                : json_null(),
-            &ok);
-        st = print_json(c, o, ok);
+        render_json_set(o, "origin", json_string(s.origin), &ok);
+        render_json_set(o, "tree_size", json_integer((json_int_t)s.tree_size), &ok);
+        render_json_set(o, "last_checkpoint_at", json_integer((json_int_t)s.last_checkpoint_at),
+                        &ok);
+        render_json_set(o, "last_publish_at", json_integer((json_int_t)s.last_publish_at), &ok);
+        render_json_set(o, "connections", json_integer((json_int_t)s.connections), &ok);
+        render_json_set(o, "appends_per_second", json_real(s.appends_per_second), &ok);
+        render_json_set(o, "queue_depth", json_integer((json_int_t)s.queue_depth), &ok);
+        render_json_set(o, "started_at", json_integer((json_int_t)s.started_at), &ok);
+        render_json_set(o, "log_vkey", json_string(s.log_vkey), &ok);
+        render_json_set(o, "checkpoint",
+                        s.checkpoint.note != NULL
+                            ? json_stringn((const char *)s.checkpoint.note, s.checkpoint.note_len)
+                            : json_null(),
+                        &ok);
+        st = cli_print_json(c, o, ok, NULL);
     } else {
         char t[RENDER_TIME_MAX];
         printf("liuhend 状态 status: %s\n", s.origin);

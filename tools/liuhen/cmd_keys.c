@@ -94,10 +94,8 @@ static int run_keygen(cli *c, int argc, char **argv)
         default: st = cli_common_option(c, &cli_cmd_keygen, opt, optarg); break;
         }
     }
-    if (st >= 0)
+    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
-    if (optind < argc)
-        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
     if (out == NULL || out[0] == '\0')
         return cli_usage(c, "--out PREFIX is required");
     if (no_pass && passfile != NULL)
@@ -323,6 +321,18 @@ static int read_pub(cli *c, const char *arg, keyfile_pub *pub)
     return 0;
 }
 
+/* Connect, load the admin's key and append a key-management entry. */
+static int admin_append(cli *c, const char *key_path, const char *passfile, const Liuhen__Entry *e,
+                        const char *receipt)
+{
+    keyfile_key *key = NULL;
+    int st = cli_connect(c);
+    if (st == 0 && (st = cli_load_key(c, key_path, passfile, &key)) == 0)
+        st = cli_append_entry(c, key, e, receipt);
+    keyfile_key_free(key);
+    return st;
+}
+
 static int run_enroll(cli *c, int argc, char **argv)
 {
     enum {
@@ -361,10 +371,8 @@ static int run_enroll(cli *c, int argc, char **argv)
         default: st = cli_common_option(c, &cli_cmd_enroll, opt, optarg); break;
         }
     }
-    if (st >= 0)
+    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
-    if (optind < argc)
-        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
     if (key_path == NULL || pub_arg == NULL || roles_arg == NULL)
         return cli_usage(c, "--key, --pub and --roles are required");
     keyfile_pub pub;
@@ -394,17 +402,13 @@ static int run_enroll(cli *c, int argc, char **argv)
         body.unit = (char *)unit;
     body.roles = roles;
     body.n_roles = nroles;
-    keyfile_key *key = NULL;
-    if ((st = cli_connect(c)) == 0 && (st = cli_load_key(c, key_path, passfile, &key)) == 0) {
-        st = cli_append_entry(c, key, &e, receipt);
-        if (st == CLI_EXIT_OK && !c->json) {
-            printf("已登记 enrolled: %s, 角色 roles:", holder);
-            for (size_t i = 0; i < nroles; i++)
-                printf("%s %s", i > 0 ? "," : "", render_role(roles[i]));
-            printf("\n");
-        }
+    st = admin_append(c, key_path, passfile, &e, receipt);
+    if (st == CLI_EXIT_OK && !c->json) {
+        printf("已登记 enrolled: %s, 角色 roles:", holder);
+        for (size_t i = 0; i < nroles; i++)
+            printf("%s %s", i > 0 ? "," : "", render_role(roles[i]));
+        printf("\n");
     }
-    keyfile_key_free(key);
     free(roles);
     return st;
 }
@@ -432,10 +436,8 @@ static int run_revoke(cli *c, int argc, char **argv)
         default: st = cli_common_option(c, &cli_cmd_revoke, opt, optarg); break;
         }
     }
-    if (st >= 0)
+    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
-    if (optind < argc)
-        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
     if (key_path == NULL || pub_arg == NULL || reason == NULL || reason[0] == '\0')
         return cli_usage(c, "--key, --pub and --reason are required");
     keyfile_pub pub;
@@ -450,13 +452,9 @@ static int run_revoke(cli *c, int argc, char **argv)
     body.public_key.data = pub.pubkey;
     body.public_key.len = sizeof pub.pubkey;
     body.reason = (char *)reason;
-    keyfile_key *key = NULL;
-    if ((st = cli_connect(c)) == 0 && (st = cli_load_key(c, key_path, passfile, &key)) == 0) {
-        st = cli_append_entry(c, key, &e, receipt);
-        if (st == CLI_EXIT_OK && !c->json)
-            printf("已吊销 revoked: %s\n", pub.name[0] ? pub.name : pub_arg);
-    }
-    keyfile_key_free(key);
+    st = admin_append(c, key_path, passfile, &e, receipt);
+    if (st == CLI_EXIT_OK && !c->json)
+        printf("已吊销 revoked: %s\n", pub.name[0] ? pub.name : pub_arg);
     return st;
 }
 
@@ -484,15 +482,8 @@ static const char keys_help[] =
 
 static int run_keys(cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        st = cli_common_option(c, &cli_cmd_keys, opt, optarg);
-    if (st >= 0)
-        return st;
-    if (optind < argc)
-        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
-    if ((st = cli_connect(c)) != 0)
+    int st = cli_plain_options(c, &cli_cmd_keys, argc, argv, NULL);
+    if (st >= 0 || (st = cli_connect(c)) != 0)
         return st;
     lh_keys keys;
     lh_err err = {{0}};
@@ -513,13 +504,7 @@ static int run_keys(cli *c, int argc, char **argv)
             a = NULL;
         }
         json_decref(a);
-        if (ok) {
-            st =
-                render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
-        } else {
-            json_decref(o);
-            st = cli_fail(c, CLI_EXIT_IO, "out of memory");
-        }
+        st = cli_print_json(c, o, ok, NULL);
         lh_keys_free(&keys);
         return st;
     }

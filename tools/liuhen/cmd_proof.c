@@ -50,10 +50,8 @@ static int run_checkpoint(cli *c, int argc, char **argv)
         else
             st = cli_common_option(c, &cli_cmd_checkpoint, opt, optarg);
     }
-    if (st >= 0)
+    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
-    if (optind < argc)
-        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
     if ((save != NULL && (st = cli_check_output(c, "--save", save)) != 0) ||
         (st = cli_connect(c)) != 0)
         return st;
@@ -70,16 +68,12 @@ static int run_checkpoint(cli *c, int argc, char **argv)
     text_b64_encode(root, cp.root, LH_HASH_SIZE);
     if (c->json) {
         json_t *o = json_object();
-        bool ok = o != NULL &&
-                  json_object_set_new(o, "origin", json_string(lh_origin(c->conn))) == 0 &&
-                  json_object_set_new(o, "tree_size", json_integer((json_int_t)cp.size)) == 0 &&
-                  json_object_set_new(o, "root_hash", json_string(root)) == 0 &&
-                  json_object_set_new(o, "checkpoint",
-                                      json_stringn((const char *)cp.note, cp.note_len)) == 0;
-        if (!ok)
-            json_decref(o);
-        st = ok && render_print_json(o) == 0 ? CLI_EXIT_OK
-                                             : cli_fail(c, CLI_EXIT_IO, "out of memory");
+        bool ok = o != NULL;
+        render_json_set(o, "origin", json_string(lh_origin(c->conn)), &ok);
+        render_json_set(o, "tree_size", json_integer((json_int_t)cp.size), &ok);
+        render_json_set(o, "root_hash", json_string(root), &ok);
+        render_json_set(o, "checkpoint", json_stringn((const char *)cp.note, cp.note_len), &ok);
+        st = cli_print_json(c, o, ok, NULL);
     } else {
         printf("检查点 checkpoint: %s\n", lh_origin(c->conn));
         printf("  树大小 tree size: %" PRIu64 "\n", cp.size);
@@ -155,10 +149,8 @@ static int run_prove(cli *c, int argc, char **argv)
         default: st = cli_common_option(c, &cli_cmd_prove, opt, optarg); break;
         }
     }
-    if (st >= 0)
+    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
-    if (optind < argc)
-        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
     if ((index_arg == NULL) == (hash_arg == NULL))
         return cli_usage(c, "give either --index I or --hash B64");
     if ((st = cli_connect(c)) != 0)
@@ -179,16 +171,12 @@ static int run_prove(cli *c, int argc, char **argv)
     const uint8_t(*path)[LH_HASH_SIZE] = (const uint8_t(*)[LH_HASH_SIZE])p.audit_path;
     if (c->json) {
         json_t *o = json_object();
-        bool ok =
-            o != NULL &&
-            json_object_set_new(o, "leaf_index", json_integer((json_int_t)p.leaf_index)) == 0 &&
-            json_object_set_new(o, "tree_size", json_integer((json_int_t)p.tree_size)) == 0 &&
-            json_object_set_new(o, "leaf_hash", render_json_b64(p.leaf_hash, LH_HASH_SIZE)) == 0 &&
-            json_object_set_new(o, "audit_path", render_json_hashes(path, p.audit_path_len)) == 0;
-        if (!ok)
-            json_decref(o);
-        st = ok && render_print_json(o) == 0 ? CLI_EXIT_OK
-                                             : cli_fail(c, CLI_EXIT_IO, "out of memory");
+        bool ok = o != NULL;
+        render_json_set(o, "leaf_index", json_integer((json_int_t)p.leaf_index), &ok);
+        render_json_set(o, "tree_size", json_integer((json_int_t)p.tree_size), &ok);
+        render_json_set(o, "leaf_hash", render_json_b64(p.leaf_hash, LH_HASH_SIZE), &ok);
+        render_json_set(o, "audit_path", render_json_hashes(path, p.audit_path_len), &ok);
+        st = cli_print_json(c, o, ok, NULL);
     } else {
         char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
         printf("包含证明 inclusion proof: 第 %" PRIu64 " 条 (leaf %" PRIu64
@@ -260,10 +248,8 @@ static int run_consistency(cli *c, int argc, char **argv)
         default: st = cli_common_option(c, &cli_cmd_consistency, opt, optarg); break;
         }
     }
-    if (st >= 0)
+    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
-    if (optind < argc)
-        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
     if (!have_from)
         return cli_usage(c, "--from M is required");
     if (second != 0 && first > second)
@@ -285,14 +271,11 @@ static int run_consistency(cli *c, int argc, char **argv)
     const uint8_t(*proof)[LH_HASH_SIZE] = (const uint8_t(*)[LH_HASH_SIZE])p.proof;
     if (c->json) {
         json_t *o = json_object();
-        bool ok =
-            o != NULL && json_object_set_new(o, "first", json_integer((json_int_t)p.first)) == 0 &&
-            json_object_set_new(o, "second", json_integer((json_int_t)p.second)) == 0 &&
-            json_object_set_new(o, "consistency", render_json_hashes(proof, p.proof_len)) == 0;
-        if (!ok)
-            json_decref(o);
-        st = ok && render_print_json(o) == 0 ? CLI_EXIT_OK
-                                             : cli_fail(c, CLI_EXIT_IO, "out of memory");
+        bool ok = o != NULL;
+        render_json_set(o, "first", json_integer((json_int_t)p.first), &ok);
+        render_json_set(o, "second", json_integer((json_int_t)p.second), &ok);
+        render_json_set(o, "consistency", render_json_hashes(proof, p.proof_len), &ok);
+        st = cli_print_json(c, o, ok, NULL);
     } else {
         char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
         printf("一致性证明 consistency proof: tree size %" PRIu64 " → %" PRIu64 "\n", p.first,

@@ -29,13 +29,6 @@ static int fetch_keys(cli *c, lh_keys *keys)
     return rc != 0 ? cli_fail_rc(c, rc, &err, "keys") : 0;
 }
 
-/* Set o[key] = v, remembering a failure; v's reference is taken either way. */
-static void set(json_t *o, const char *key, json_t *v, bool *ok)
-{
-    if (v == NULL || o == NULL || json_object_set_new(o, key, v) != 0)
-        *ok = false;
-}
-
 /* ------------------------------------------------------------------------
  * get
  */
@@ -56,14 +49,9 @@ static const char get_help[] =
 
 static int run_get(cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        st = cli_common_option(c, &cli_cmd_get, opt, optarg);
+    int st = cli_plain_options(c, &cli_cmd_get, argc, argv, "INDEX");
     if (st >= 0)
         return st;
-    if (argc - optind != 1)
-        return cli_usage(c, "give one INDEX");
     uint64_t index;
     if (!parse_index(argv[optind], &index))
         return cli_usage(c, "INDEX '%s' is not an entry index (0, 1, 2...)", argv[optind]);
@@ -96,18 +84,12 @@ static int run_get(cli *c, int argc, char **argv)
     if (c->json) {
         json_t *o = render_entry_json(&rc_ctx, &ents.items[0]);
         bool ok = o != NULL;
-        set(o, "tree_size", json_integer((json_int_t)proof.tree_size), &ok);
-        set(o, "audit_path",
-            render_json_hashes((const uint8_t(*)[LH_HASH_SIZE])proof.audit_path,
-                               proof.audit_path_len),
-            &ok);
-        if (!ok) {
-            json_decref(o);
-            st = cli_fail(c, CLI_EXIT_IO, "%s cannot be written as JSON", what);
-        } else {
-            st =
-                render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
-        }
+        render_json_set(o, "tree_size", json_integer((json_int_t)proof.tree_size), &ok);
+        render_json_set(o, "audit_path",
+                        render_json_hashes((const uint8_t(*)[LH_HASH_SIZE])proof.audit_path,
+                                           proof.audit_path_len),
+                        &ok);
+        st = cli_print_json(c, o, ok, what);
     } else {
         render_entry(stdout, &rc_ctx, &ents.items[0]);
         printf("已验证: 作者签名、包含证明 (verified: author's signature, inclusion in the "
@@ -147,14 +129,9 @@ static const char case_help[] =
 
 static int run_case(cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        st = cli_common_option(c, &cli_cmd_case, opt, optarg);
+    int st = cli_plain_options(c, &cli_cmd_case, argc, argv, "CASE_ID");
     if (st >= 0)
         return st;
-    if (argc - optind != 1)
-        return cli_usage(c, "give one CASE_ID");
     const char *case_id = argv[optind];
     if (case_id[0] == '\0' || strlen(case_id) > ENTRY_CASE_ID_MAX)
         return cli_usage(c, "CASE_ID must be 1 to %d bytes", ENTRY_CASE_ID_MAX);
@@ -175,23 +152,16 @@ static int run_case(cli *c, int argc, char **argv)
     render_ctx ctx = {
         .keys = &keys, .log_pubkey = c->log_vkey.pubkey, .known = cs.items, .nknown = cs.count};
     if (c->json) {
-        json_t *o = json_object(), *a = json_array();
+        json_t *o = json_object(), *a = render_entries_json(&ctx, cs.items, cs.count);
         bool ok = o != NULL && a != NULL;
-        for (size_t i = 0; ok && i < cs.count; i++)
-            ok = json_array_append_new(a, render_entry_json(&ctx, &cs.items[i])) == 0;
-        set(o, "case_id", json_string(case_id), &ok);
-        set(o, "tree_size", json_integer((json_int_t)cs.checkpoint.size), &ok);
-        set(o, "checkpoint", json_stringn((const char *)cs.checkpoint.note, cs.checkpoint.note_len),
-            &ok);
-        set(o, "chain_verified", json_true(), &ok);
-        set(o, "entries", a, &ok);
-        if (!ok) {
-            json_decref(o);
-            st = cli_fail(c, CLI_EXIT_IO, "%s cannot be written as JSON", what);
-        } else {
-            st =
-                render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
-        }
+        render_json_set(o, "case_id", json_string(case_id), &ok);
+        render_json_set(o, "tree_size", json_integer((json_int_t)cs.checkpoint.size), &ok);
+        render_json_set(o, "checkpoint",
+                        json_stringn((const char *)cs.checkpoint.note, cs.checkpoint.note_len),
+                        &ok);
+        render_json_set(o, "chain_verified", json_true(), &ok);
+        render_json_set(o, "entries", a, &ok);
+        st = cli_print_json(c, o, ok, what);
         goto out;
     }
     printf("案件 case %s · %zu 条记录 entries · 检查点 checkpoint: tree size %" PRIu64 "\n",
@@ -368,23 +338,15 @@ static int run_author(cli *c, int argc, char **argv)
     render_ctx ctx = {.keys = &keys, .log_pubkey = c->log_vkey.pubkey, .known = items, .nknown = n};
     char *b64 = render_b64(key, LH_HASH_SIZE);
     if (c->json) {
-        json_t *o = json_object(), *a = json_array();
+        json_t *o = json_object(), *a = render_entries_json(&ctx, items, n);
         bool ok = o != NULL && a != NULL && b64 != NULL;
-        for (size_t i = 0; ok && i < n; i++)
-            ok = json_array_append_new(a, render_entry_json(&ctx, &items[i])) == 0;
-        set(o, "public_key", json_string(b64 != NULL ? b64 : ""), &ok);
+        render_json_set(o, "public_key", json_string(b64 != NULL ? b64 : ""), &ok);
         if (k != NULL)
-            set(o, "holder", json_string(k->holder), &ok);
-        set(o, "author_seq", json_integer((json_int_t)heads.author_seq), &ok);
-        set(o, "chain_verified", json_true(), &ok);
-        set(o, "entries", a, &ok);
-        if (!ok) {
-            json_decref(o);
-            st = cli_fail(c, CLI_EXIT_IO, "the entries cannot be written as JSON");
-        } else {
-            st =
-                render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
-        }
+            render_json_set(o, "holder", json_string(k->holder), &ok);
+        render_json_set(o, "author_seq", json_integer((json_int_t)heads.author_seq), &ok);
+        render_json_set(o, "chain_verified", json_true(), &ok);
+        render_json_set(o, "entries", a, &ok);
+        st = cli_print_json(c, o, ok, "the entries");
     } else {
         printf("记录人 author: %s (%s) · %" PRIu64 " 条记录 entries\n",
                k != NULL ? k->holder : "未登记 not enrolled", b64 != NULL ? b64 : "?",

@@ -147,6 +147,28 @@ int cli_common_option(cli *c, const cli_command *cmd, int opt, const char *arg)
     }
 }
 
+int cli_no_operands(const cli *c, int st, int argc, char **argv)
+{
+    if (st >= 0)
+        return st;
+    if (optind < argc)
+        return cli_usage(c, "unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+int cli_plain_options(cli *c, const cli_command *cmd, int argc, char **argv, const char *operand)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        st = cli_common_option(c, cmd, opt, optarg);
+    if (operand == NULL || st >= 0)
+        return cli_no_operands(c, st, argc, argv);
+    if (argc - optind != 1)
+        return cli_usage(c, "give one %s", operand);
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     cli c = {.prog = "liuhen"};

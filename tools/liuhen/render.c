@@ -238,30 +238,6 @@ static void put_value(FILE *f, const render_ctx *rc, const ProtobufCFieldDescrip
     fputc('\n', f);
 }
 
-static size_t elt_size(ProtobufCType t)
-{
-    switch (t) {
-    case PROTOBUF_C_TYPE_INT32:
-    case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32: return 4;
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64: return 8;
-    case PROTOBUF_C_TYPE_FLOAT: return sizeof(float);
-    case PROTOBUF_C_TYPE_DOUBLE: return sizeof(double);
-    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_ENUM: return sizeof(int);
-    case PROTOBUF_C_TYPE_STRING: return sizeof(char *);
-    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
-    case PROTOBUF_C_TYPE_MESSAGE: return sizeof(ProtobufCMessage *);
-    }
-    return 0;
-}
-
 /* Whether a singular field holds a value worth showing: proto3 leaves out
  * defaults, and so does the text, except a oneof member that is set. */
 static bool field_present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
@@ -282,7 +258,7 @@ static bool field_present(const ProtobufCMessage *m, const ProtobufCFieldDescrip
     case PROTOBUF_C_TYPE_MESSAGE: return *(ProtobufCMessage *const *)p != NULL;
     default: {
         static const uint8_t zero[8];
-        return memcmp(p, zero, elt_size(fd->type)) != 0;
+        return memcmp(p, zero, pbjson_elt_size(fd->type)) != 0;
     }
     }
 }
@@ -302,7 +278,7 @@ static void put_message(FILE *f, const render_ctx *rc, const ProtobufCMessage *m
             put_field_name(f, d, fd);
             fputs(":\n", f);
             for (size_t k = 0; k < n; k++) {
-                const void *p = arr + k * elt_size(fd->type);
+                const void *p = arr + k * pbjson_elt_size(fd->type);
                 indent(f, ind + 2);
                 if (fd->type == PROTOBUF_C_TYPE_MESSAGE) {
                     fprintf(f, "[%zu]", k + 1);
@@ -399,9 +375,7 @@ void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *le)
     fprintf(f, "  叶哈希 leaf hash: %s\n", b64);
 }
 
-/* json_object_set_new() that remembers a failure, so a chain of sets is
- * checked once at its end. */
-static void set(json_t *o, const char *key, json_t *v, bool *ok)
+void render_json_set(json_t *o, const char *key, json_t *v, bool *ok)
 {
     if (v == NULL || json_object_set_new(o, key, v) != 0)
         *ok = false;
@@ -416,9 +390,9 @@ json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *le)
     json_t *entry = NULL;
     if (pbjson_from_message(&le->entry->base, 0, &entry) != 0)
         ok = false;
-    set(o, "index", json_integer((json_int_t)le->index), &ok);
-    set(o, "leaf_hash", render_json_b64(le->leaf_hash, LH_HASH_SIZE), &ok);
-    set(o, "integrated_at", json_integer((json_int_t)le->integrated_at), &ok);
+    render_json_set(o, "index", json_integer((json_int_t)le->index), &ok);
+    render_json_set(o, "leaf_hash", render_json_b64(le->leaf_hash, LH_HASH_SIZE), &ok);
+    render_json_set(o, "integrated_at", json_integer((json_int_t)le->integrated_at), &ok);
     const ProtobufCBinaryData *key = &le->entry->author_key;
     const Liuhen__KeyInfo *k = key->len == ENTRY_KEY_BYTES ? render_find_key(rc, key->data) : NULL;
     if (k != NULL) {
@@ -434,21 +408,22 @@ json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *le)
                 if (v != NULL && json_array_append_new(roles, json_string(v->name)) != 0)
                     ok = false;
             }
-            set(a, "holder", json_string(k->holder), &ok);
-            set(a, "roles", roles, &ok);
-            set(o, "author", a, &ok);
+            render_json_set(a, "holder", json_string(k->holder), &ok);
+            render_json_set(a, "roles", roles, &ok);
+            render_json_set(o, "author", a, &ok);
         }
     } else if (rc != NULL && rc->log_pubkey != NULL && key->len == ENTRY_KEY_BYTES &&
                memcmp(rc->log_pubkey, key->data, ENTRY_KEY_BYTES) == 0) {
         json_t *a = json_object();
         if (a != NULL)
-            set(a, "log_key", json_true(), &ok);
-        set(o, "author", a, &ok);
+            render_json_set(a, "log_key", json_true(), &ok);
+        render_json_set(o, "author", a, &ok);
     }
-    set(o, "entry", entry, &ok);
-    set(o, "signature", render_json_b64(le->signature, ENTRY_SIG_BYTES), &ok);
+    render_json_set(o, "entry", entry, &ok);
+    render_json_set(o, "signature", render_json_b64(le->signature, ENTRY_SIG_BYTES), &ok);
     if (le->audit_path != NULL || le->audit_path_len > 0)
-        set(o, "audit_path",
+        render_json_set(
+            o, "audit_path",
             render_json_hashes((const uint8_t(*)[LH_HASH_SIZE])le->audit_path, le->audit_path_len),
             &ok);
     if (!ok) {
@@ -456,6 +431,18 @@ json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *le)
         return NULL;
     }
     return o;
+}
+
+json_t *render_entries_json(const render_ctx *rc, const lh_logged_entry *items, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a != NULL && i < n; i++) {
+        if (json_array_append_new(a, render_entry_json(rc, &items[i])) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
 }
 
 void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, const char *saved_to)

@@ -56,6 +56,13 @@ json_t *render_json_b64(const uint8_t *b, size_t n);
 json_t *render_json_hashes(const uint8_t (*h)[LH_HASH_SIZE], size_t n);
 
 /**
+ * json_object_set_new() that remembers a failure in *ok, so that a chain of
+ * sets is checked once at its end. v's reference is taken either way; a
+ * NULL v (a value that could not be made) is a failure.
+ */
+void render_json_set(json_t *o, const char *key, json_t *v, bool *ok);
+
+/**
  * Print a JSON value on stdout, indented by two spaces, members in the order
  * they were added, and a newline; then release it.
  * @param[in] j  stolen (json_decref'd); NULL means out of memory.
@@ -88,6 +95,9 @@ void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *e);
  *         written as JSON.
  */
 json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *e);
+
+/** A JSON array of render_entry_json() of n entries, or NULL when out of memory. */
+json_t *render_entries_json(const render_ctx *rc, const lh_logged_entry *items, size_t n);
 
 /**
  * Print a verified receipt for people: "已记录 第 42 条 (leaf 42) 于 ...",

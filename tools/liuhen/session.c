@@ -19,15 +19,15 @@
 #include <sodium.h>
 
 #include "passphrase.h"
+#include "render.h"
 #include "text.h"
 
 /* The largest log key file read: one verifier key and its newline. */
 #define LOG_KEY_FILE_MAX 1024
 
-int cli_fail(const cli *c, int status, const char *fmt, ...)
+/* "liuhen COMMAND: <message>" on stderr, after whatever stdout holds. */
+static void report(const cli *c, const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     fflush(stdout);
     if (c->command != NULL)
         fprintf(stderr, "%s %s: ", c->prog, c->command);
@@ -35,6 +35,13 @@ int cli_fail(const cli *c, int status, const char *fmt, ...)
         fprintf(stderr, "%s: ", c->prog);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+}
+
+int cli_fail(const cli *c, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(c, fmt, ap);
     va_end(ap);
     return status;
 }
@@ -43,13 +50,7 @@ int cli_usage(const cli *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fflush(stdout);
-    if (c->command != NULL)
-        fprintf(stderr, "%s %s: ", c->prog, c->command);
-    else
-        fprintf(stderr, "%s: ", c->prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    report(c, fmt, ap);
     va_end(ap);
     if (c->command != NULL)
         fprintf(stderr, "Run '%s help %s' for its options.\n", c->prog, c->command);
@@ -106,6 +107,17 @@ int cli_fail_rc(const cli *c, int rc, const lh_err *err, const char *what)
     default: break;
     }
     return status;
+}
+
+int cli_print_json(const cli *c, json_t *o, bool ok, const char *what)
+{
+    if (!ok) {
+        json_decref(o);
+        if (what != NULL)
+            return cli_fail(c, CLI_EXIT_IO, "%s cannot be written as JSON", what);
+        return cli_fail(c, CLI_EXIT_IO, "out of memory");
+    }
+    return render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
 }
 
 bool cli_parse_u64(const char *s, uint64_t *out)

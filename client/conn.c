@@ -1,0 +1,364 @@
+/*
+ * conn.c — the client library's transport (conn.h): one frame out, one
+ * frame in, within the call's deadline.
+ */
+#include "conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "quote.h"
+#include "wire.h"
+
+/* ------------------------------------------------------------------------ */
+/* Time. */
+
+int64_t conn_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t conn_deadline(const conn *t)
+{
+    return conn_now_ms() + t->timeout_ms;
+}
+
+/* Milliseconds left before a deadline, as poll() takes them. */
+static int remaining_ms(int64_t deadline)
+{
+    int64_t left = deadline - conn_now_ms();
+    if (left <= 0)
+        return 0;
+    return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The socket. */
+
+int conn_init(conn *t, const char *socket_path, uint32_t max_frame, int64_t timeout_ms)
+{
+    memset(t, 0, sizeof *t);
+    t->fd = -1;
+    t->next_id = 1;
+    t->max_frame = max_frame;
+    t->timeout_ms = timeout_ms;
+    t->socket_path = strdup(socket_path);
+    return t->socket_path != NULL ? 0 : LH_ENOMEM;
+}
+
+void conn_close(conn *t)
+{
+    if (t->fd >= 0)
+        close(t->fd);
+    t->fd = -1;
+    free(t->socket_path);
+    t->socket_path = NULL;
+}
+
+/* Wait until the socket is ready for `events` or the deadline passes. */
+static int wait_fd(int fd, short events, int64_t deadline)
+{
+    for (;;) {
+        int ms = remaining_ms(deadline);
+        if (ms == 0)
+            return LH_ETIMEOUT;
+        struct pollfd p = {.fd = fd, .events = events};
+        int n = poll(&p, 1, ms);
+        if (n > 0)
+            return 0; /* ready, or an error or hang-up that the next call reports */
+        if (n == 0)
+            return LH_ETIMEOUT;
+        if (errno != EINTR)
+            return -errno;
+    }
+}
+
+int conn_dial(conn *t, int64_t deadline, lh_err *err)
+{
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, t->socket_path, strlen(t->socket_path) + 1);
+
+    t->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (t->fd < 0) {
+        int e = errno;
+        return lh_err_set(err, -e, "connect %s: socket: %s", t->socket_path, strerror(e));
+    }
+    /* Non-blocking while connecting, so that a full listen queue cannot hold
+     * the caller past the deadline; the socket is blocking afterwards and
+     * every read and write is bounded with MSG_DONTWAIT and poll(). */
+    int flags = fcntl(t->fd, F_GETFL);
+    if (flags < 0 || fcntl(t->fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        int e = errno;
+        return lh_err_set(err, -e, "connect %s: fcntl: %s", t->socket_path, strerror(e));
+    }
+    for (;;) {
+        if (connect(t->fd, (const struct sockaddr *)&sa, sizeof sa) == 0)
+            break;
+        int e = errno;
+        if (e == EINTR)
+            continue;
+        if (e == EAGAIN) {
+            /* Linux: the server's listen queue is full; try again shortly. */
+            int ms = remaining_ms(deadline);
+            if (ms == 0)
+                return lh_err_set(err, LH_ETIMEOUT,
+                                  "connect %s: the server's listen queue stayed full for %" PRId64
+                                  " ms",
+                                  t->socket_path, t->timeout_ms);
+            sleep_ms(ms < 10 ? ms : 10);
+            continue;
+        }
+        if (e == EINPROGRESS) {
+            int rc = wait_fd(t->fd, POLLOUT, deadline);
+            if (rc == LH_ETIMEOUT)
+                return lh_err_set(err, LH_ETIMEOUT, "connect %s: timed out after %" PRId64 " ms",
+                                  t->socket_path, t->timeout_ms);
+            int so = 0;
+            socklen_t sl = sizeof so;
+            if (rc == 0 && getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &so, &sl) != 0)
+                rc = -errno;
+            if (rc == 0 && so != 0)
+                rc = -so;
+            if (rc != 0)
+                return lh_err_set(err, rc, "connect %s: %s", t->socket_path, strerror(-rc));
+            break;
+        }
+        return lh_err_set(err, -e, "connect %s: %s", t->socket_path, strerror(e));
+    }
+    if (fcntl(t->fd, F_SETFL, flags) < 0) {
+        int e = errno;
+        return lh_err_set(err, -e, "connect %s: fcntl: %s", t->socket_path, strerror(e));
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Frames. */
+
+/* Mark the connection broken: the byte stream is out of step with the
+ * requests. */
+static int fail_broken(conn *t, lh_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail_broken(conn *t, lh_err *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->broken_why, sizeof t->broken_why, fmt, ap);
+    va_end(ap);
+    if (!t->broken && t->fd >= 0)
+        shutdown(t->fd, SHUT_RDWR); /* the server sees at once that we are gone */
+    t->broken = true;
+    return lh_err_set(err, code, "%s", t->broken_why);
+}
+
+/* The failure of a wait for the socket (send: POLLOUT, receive: POLLIN). */
+static int fail_wait(conn *t, int rc, bool sending, const char *what, lh_err *err)
+{
+    if (rc != LH_ETIMEOUT)
+        return fail_broken(t, err, rc, "%s: poll on %s: %s", what, t->socket_path, strerror(-rc));
+    if (sending)
+        return fail_broken(t, err, LH_ETIMEOUT,
+                           "%s: timed out after %" PRId64 " ms sending the request to %s", what,
+                           t->timeout_ms, t->socket_path);
+    return fail_broken(t, err, LH_ETIMEOUT,
+                       "%s: no answer from %s within the call's timeout of %" PRId64 " ms", what,
+                       t->socket_path, t->timeout_ms);
+}
+
+static int send_all(conn *t, const uint8_t *buf, size_t len, int64_t deadline, const char *what,
+                    lh_err *err)
+{
+    size_t off = 0;
+    while (off < len) {
+        /* MSG_DONTWAIT keeps each write within the deadline; MSG_NOSIGNAL
+         * turns a closed peer into EPIPE instead of killing the caller. */
+        ssize_t n = send(t->fd, buf + off, len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) {
+            off += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+            int rc = wait_fd(t->fd, POLLOUT, deadline);
+            if (rc != 0)
+                return fail_wait(t, rc, true, what, err);
+            continue;
+        }
+        if (errno == EPIPE || errno == ECONNRESET)
+            return fail_broken(t, err, LH_ECLOSED,
+                               "%s: the server closed the connection %s while the request was "
+                               "sent",
+                               what, t->socket_path);
+        int e = errno;
+        return fail_broken(t, err, -e, "%s: cannot send to %s: %s", what, t->socket_path,
+                           strerror(e));
+    }
+    return 0;
+}
+
+static int recv_all(conn *t, uint8_t *buf, size_t len, int64_t deadline, const char *what,
+                    lh_err *err)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = recv(t->fd, buf + off, len - off, MSG_DONTWAIT);
+        if (n > 0) {
+            off += (size_t)n;
+            continue;
+        }
+        if (n == 0)
+            return fail_broken(t, err, LH_ECLOSED,
+                               "%s: the server closed the connection %s before it answered", what,
+                               t->socket_path);
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            int rc = wait_fd(t->fd, POLLIN, deadline);
+            if (rc != 0)
+                return fail_wait(t, rc, false, what, err);
+            continue;
+        }
+        if (errno == ECONNRESET)
+            return fail_broken(t, err, LH_ECLOSED,
+                               "%s: the server reset the connection %s before it answered", what,
+                               t->socket_path);
+        int e = errno;
+        return fail_broken(t, err, -e, "%s: cannot read from %s: %s", what, t->socket_path,
+                           strerror(e));
+    }
+    return 0;
+}
+
+int conn_call(conn *t, Liuhen__Request *req, Liuhen__Response **out, int64_t deadline,
+              const char *what, lh_err *err)
+{
+    *out = NULL;
+    if (t->broken)
+        return lh_err_set(err, LH_ECLOSED,
+                          "%s: the connection is unusable after an earlier failure (%s)", what,
+                          t->broken_why);
+    /* Nothing sent yet: a call that is already late fails without breaking. */
+    if (remaining_ms(deadline) == 0)
+        return lh_err_set(err, LH_ETIMEOUT, "%s: the call's timeout of %" PRId64 " ms has passed",
+                          what, t->timeout_ms);
+
+    req->id = t->next_id++;
+    size_t body = liuhen__request__get_packed_size(req);
+    if (body > UINT32_MAX)
+        return lh_err_set(err, LH_ETOOBIG, "%s: the request of %zu bytes cannot be framed", what,
+                          body);
+    uint8_t *frame = malloc(WIRE_HEADER_SIZE + body);
+    if (frame == NULL)
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory for a request of %zu bytes", what,
+                          body);
+    wire_put_header(frame, (uint32_t)body);
+    liuhen__request__pack(req, frame + WIRE_HEADER_SIZE);
+    int rc = send_all(t, frame, WIRE_HEADER_SIZE + body, deadline, what, err);
+    free(frame);
+    if (rc != 0)
+        return rc;
+
+    uint8_t hdr[WIRE_HEADER_SIZE];
+    rc = recv_all(t, hdr, sizeof hdr, deadline, what, err);
+    if (rc != 0)
+        return rc;
+    uint32_t len = wire_get_header(hdr);
+    /* The limit is checked before anything is allocated for the body. */
+    if (len > t->max_frame)
+        return fail_broken(t, err, LH_EPROTO,
+                           "%s: the response frame of %" PRIu32
+                           " bytes exceeds the limit of %" PRIu32 " bytes",
+                           what, len, t->max_frame);
+    uint8_t *buf = malloc(len > 0 ? len : 1);
+    if (buf == NULL)
+        return fail_broken(t, err, LH_ENOMEM,
+                           "%s: out of memory for a response of %" PRIu32 " bytes", what, len);
+    rc = recv_all(t, buf, len, deadline, what, err);
+    if (rc != 0) {
+        free(buf);
+        return rc;
+    }
+    Liuhen__Response *r = liuhen__response__unpack(NULL, len, buf);
+    free(buf);
+    if (r == NULL)
+        return fail_broken(t, err, LH_EPROTO,
+                           "%s: the response of %" PRIu32 " bytes is not a liuhen.Response", what,
+                           len);
+    if (r->id != req->id) {
+        uint64_t got = r->id;
+        liuhen__response__free_unpacked(r, NULL);
+        return fail_broken(t, err, LH_EPROTO,
+                           "%s: the response has id %" PRIu64 ", the request had id %" PRIu64, what,
+                           got, req->id);
+    }
+    *out = r;
+    return 0;
+}
+
+int conn_call_slow(conn *t, Liuhen__Request *req, Liuhen__Response **out, int64_t min_timeout_ms,
+                   int64_t *deadline, const char *what, lh_err *err)
+{
+    int64_t saved = t->timeout_ms;
+    if (t->timeout_ms < min_timeout_ms)
+        t->timeout_ms = min_timeout_ms;
+    *deadline = conn_deadline(t);
+    int rc = conn_call(t, req, out, *deadline, what, err);
+    t->timeout_ms = saved;
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Responses. */
+
+int conn_refused(const Liuhen__Response *r, const char *what, lh_err *err)
+{
+    char msg[QUOTE_MESSAGE_MAX];
+    quote_text(msg, sizeof msg, r->message);
+    return lh_err_set(err, wire_status_to_err(r->status), "%s: the server answered %s%s%s", what,
+                      wire_status_name(r->status), msg[0] != '\0' ? ": " : "", msg);
+}
+
+int conn_expect(const Liuhen__Response *r, Liuhen__Response__ResultCase want, const char *name,
+                const char *what, lh_err *err)
+{
+    if (r->status != LIUHEN__STATUS__STATUS_OK)
+        return conn_refused(r, what, err);
+    if (r->result_case != want)
+        return lh_err_set(err, LH_EPROTO, "%s: the response carries no %s result", what, name);
+    return 0;
+}
+
+int conn_fetch(conn *t, Liuhen__Request *req, Liuhen__Response__ResultCase want, const char *name,
+               Liuhen__Response **out, int64_t deadline, const char *what, lh_err *err)
+{
+    int rc = conn_call(t, req, out, deadline, what, err);
+    if (rc == 0 && (rc = conn_expect(*out, want, name, what, err)) != 0) {
+        liuhen__response__free_unpacked(*out, NULL);
+        *out = NULL;
+    }
+    return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * receipt.h — receipts checked without the server (liuhen.h: lh_receipt,
+ * lh_receipt_verify(), lh_receipt_to_json(), lh_receipt_from_json()), and
+ * the opening of a signed checkpoint with the log key that every check of
+ * the client library starts from (DESIGN.md "Merkle tree, checkpoints,
+ * receipts").
+ */
+#ifndef LIUHEN_RECEIPT_H
+#define LIUHEN_RECEIPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "liuhen.h"
+#include "note.h"
+
+/**
+ * Open a signed checkpoint with the log key (signature, strict text, origin
+ * equal to the key name: checkpoint_open()) and return its size and root.
+ * @param[in] what  the context, which opens the message.
+ * @return 0, or checkpoint_open()'s code with a message naming the key.
+ */
+int receipt_open_checkpoint(const note_verifier *key, const uint8_t *note, size_t len,
+                            uint64_t *size, uint8_t root[LH_HASH_SIZE], const char *what,
+                            lh_err *err);
+
+/**
+ * Check a receipt against the log key, offline: the checkpoint opens and has
+ * the receipt's size, the leaf rebuilt from the signed entry (when there is
+ * one) has the receipt's leaf hash, and the audit path leads from that leaf
+ * hash to the checkpoint's root.
+ * @param[out] size, root  the opened checkpoint's, on 0.
+ * @return 0, LH_EINVAL (no checkpoint), LH_EPROOF, LH_ENOMEM, or the code of
+ *         receipt_open_checkpoint().
+ */
+int receipt_check(const lh_receipt *r, const note_verifier *key, uint64_t *size,
+                  uint8_t root[LH_HASH_SIZE], const char *what, lh_err *err);
+
+#endif

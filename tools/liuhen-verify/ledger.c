@@ -1,0 +1,1401 @@
+/*
+ * ledger.c — the entries of a tiles log checked as liuhen's ledger
+ * (ledger.h; DESIGN.md "Offline verifier", checks 2 to 4).
+ *
+ * Two stages. A pool of threads, one per online core, unpacks each leaf
+ * (Leaf, SignedEntry, Entry: entry_leaf_unpack(), entry_signed_unpack(),
+ * entry_validate()) and verifies its signature with the key the entry
+ * names (entry_verify()); these need nothing but the leaf, so they run
+ * ahead, several bundles at a time. The main thread then takes the bundles
+ * in log order and checks what depends on the entries before: the key
+ * history (who was enrolled, with which roles, and who revoked, at that
+ * index), the author chains and the case chains, and a CORRECTION's
+ * author against the corrected entry's.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "checkpoint.h"
+#include "entry.h"
+#include "labels.h"
+#include "ledger.h"
+#include "text.h"
+
+/* Leaves a worker takes at a time: 16 chunks per full bundle keep both
+ * cores busy to the end of a bundle without locking per leaf. */
+#define CHUNK 16
+
+/* Bytes of a one-line timeline summary (report_timeline_add()). */
+#define SUMMARY_MAX 240
+
+/* Room for base64 of a 32-byte hash or key, with its NUL. */
+#define B64_32 TEXT_B64_LEN(32)
+
+/* An open-addressing table of 32-bit record ids (slot = id + 1, 0 empty),
+ * probed linearly from a keyed hash (SipHash, libsodium crypto_shorthash,
+ * with a random key: entries are hostile, and a known hash function would
+ * let a log be crafted to make every look-up probe the whole table). */
+typedef struct table {
+    uint32_t *slot;
+    size_t cap; /* 0 or a power of two */
+    size_t n;
+} table;
+
+/* A key that authored entries or was enrolled: its chain head and its
+ * state in the key history. */
+typedef struct principal {
+    uint8_t key[ENTRY_KEY_BYTES];
+    uint64_t hash;
+    bool is_log_key;
+    bool enrolled;  /* by a KEY_ENROLL that took effect */
+    bool revoked;   /* by a KEY_REVOKE that took effect */
+    char *holder;   /* from the latest KEY_ENROLL; owned; NULL if never enrolled */
+    uint32_t roles; /* ENTRY_ROLE_BIT()s */
+    uint64_t revoked_index;
+    uint64_t seq;        /* the author chain's last author_seq; 0 before any entry */
+    uint64_t head_index; /* the entry of that seq */
+    uint8_t head[ENTRY_HASH_BYTES];
+} principal;
+
+/* A case and the head of its chain. */
+typedef struct case_state {
+    char *id; /* owned */
+    uint64_t hash;
+    uint64_t count;
+    uint64_t head_index;
+    uint8_t head[ENTRY_HASH_BYTES];
+} case_state;
+
+/* What a worker found about one leaf. */
+typedef struct leaf_result {
+    Liuhen__Entry *entry; /* owned; NULL when the leaf does not parse */
+    int rc;               /* 0, or the code of the step that failed */
+    const char *step;     /* that step: "leaf", "signed entry", "entry" */
+    bool sig_ok;          /* the signature verifies with entry->author_key */
+    int64_t integrated_at;
+    lh_err err;
+} leaf_result;
+
+/* One bundle in flight. next_chunk and pending are guarded by the pool's
+ * mutex; res[k] is written by the one worker that took leaf k's chunk and
+ * read by the main thread once pending is 0. */
+typedef struct batch {
+    struct batch *next;
+    tiles_bundle *b;
+    unsigned chunks;
+    unsigned next_chunk;
+    unsigned pending;
+    leaf_result res[TILE_WIDTH];
+} batch;
+
+struct ledger {
+    ledger_options opts;
+    const char *origin; /* the log key's name */
+    tiles *tiles;
+    report *rep;
+    uint8_t hkey[crypto_shorthash_KEYBYTES];
+
+    /* The pool. */
+    pthread_mutex_t mu;
+    pthread_cond_t work_cv; /* a batch was queued, or stop */
+    pthread_cond_t done_cv; /* a batch's last chunk was done */
+    pthread_t *threads;
+    unsigned nthreads;
+    bool stop;
+    batch *head, *tail; /* in log order; only the main thread adds and removes */
+    unsigned inflight;
+    size_t inflight_bytes;
+
+    /* The state replayed from the log. */
+    principal *pr;
+    size_t npr, cappr;
+    table prt;
+    case_state *cs;
+    size_t ncs, capcs;
+    table cst;
+    uint64_t *prefix; /* prefix[i]: the first 8 bytes of entry i's leaf hash */
+    size_t nprefix, capprefix;
+    table lix;
+    size_t live_admins; /* enrolled, unrevoked keys with the admin role */
+
+    ledger_stats st;
+    char errmsg[LH_ERR_MSG_MAX];
+    char zh[1024], en[1024]; /* the sentences of the failure being reported */
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void b64(char out[B64_32], const uint8_t bytes[32])
+{
+    text_b64_encode(out, bytes, 32);
+}
+
+static uint64_t keyed_hash(const ledger *l, const void *data, size_t len)
+{
+    uint8_t out[crypto_shorthash_BYTES];
+    crypto_shorthash(out, data, len, l->hkey);
+    uint64_t h;
+    memcpy(&h, out, sizeof h);
+    return h;
+}
+
+static uint64_t prefix_of(const uint8_t hash[ENTRY_HASH_BYTES])
+{
+    uint64_t p;
+    memcpy(&p, hash, sizeof p);
+    return p;
+}
+
+/* Report a failure whose sentences are in l->zh and l->en. */
+static int lfail(ledger *l, const char *check, uint64_t index, const char *case_id,
+                 const char *author)
+{
+    report_item it = {.cls = REPORT_FAILURE,
+                      .check = check,
+                      .index = index,
+                      .case_id = case_id != NULL && case_id[0] != '\0' ? case_id : NULL,
+                      .author = author,
+                      .zh = l->zh,
+                      .en = l->en};
+    l->st.failures++;
+    return report_add(l->rep, &it);
+}
+
+/* Keep the detail of an error for ledger_error(). */
+static int lerr(ledger *l, int rc, const char *what)
+{
+    snprintf(l->errmsg, sizeof l->errmsg, "%s: %s", what, lh_strerror(rc));
+    return rc;
+}
+
+/* ---- tables --------------------------------------------------------------- */
+
+typedef uint64_t (*hash_of_fn)(const ledger *l, uint32_t id);
+
+/* Room for one more id, growing at 3/4 load. */
+static int table_reserve(const ledger *l, table *tb, hash_of_fn hash_of)
+{
+    if ((tb->n + 1) * 4 <= tb->cap * 3)
+        return 0;
+    size_t ncap = tb->cap != 0 ? tb->cap * 2 : 256;
+    if (ncap > SIZE_MAX / sizeof *tb->slot)
+        return LH_ENOMEM;
+    uint32_t *ns = calloc(ncap, sizeof *ns);
+    if (ns == NULL)
+        return LH_ENOMEM;
+    for (size_t i = 0; i < tb->cap; i++) {
+        if (tb->slot[i] == 0)
+            continue;
+        size_t p = hash_of(l, tb->slot[i] - 1) & (ncap - 1);
+        while (ns[p] != 0)
+            p = (p + 1) & (ncap - 1);
+        ns[p] = tb->slot[i];
+    }
+    free(tb->slot);
+    tb->slot = ns;
+    tb->cap = ncap;
+    return 0;
+}
+
+static void table_put(table *tb, uint64_t h, uint32_t id)
+{
+    size_t p = h & (tb->cap - 1);
+    while (tb->slot[p] != 0)
+        p = (p + 1) & (tb->cap - 1);
+    tb->slot[p] = id + 1;
+    tb->n++;
+}
+
+static uint64_t principal_hash(const ledger *l, uint32_t id)
+{
+    return l->pr[id].hash;
+}
+
+static uint64_t case_hash(const ledger *l, uint32_t id)
+{
+    return l->cs[id].hash;
+}
+
+static uint64_t prefix_hash(const ledger *l, uint32_t id)
+{
+    return keyed_hash(l, &l->prefix[id], sizeof l->prefix[id]);
+}
+
+/* Grow an array of records by one. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap != 0 ? *cap * 2 : 64;
+    if (ncap > SIZE_MAX / size || ncap > UINT32_MAX)
+        return LH_ENOMEM;
+    void *p = realloc(*arr, ncap * size);
+    if (p == NULL)
+        return LH_ENOMEM;
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+/* The record of a key, added when new. */
+static int principal_get(ledger *l, const uint8_t key[ENTRY_KEY_BYTES], uint32_t *id)
+{
+    uint64_t h = keyed_hash(l, key, ENTRY_KEY_BYTES);
+    if (l->prt.cap != 0) {
+        for (size_t p = h & (l->prt.cap - 1); l->prt.slot[p] != 0; p = (p + 1) & (l->prt.cap - 1)) {
+            uint32_t i = l->prt.slot[p] - 1;
+            if (memcmp(l->pr[i].key, key, ENTRY_KEY_BYTES) == 0) {
+                *id = i;
+                return 0;
+            }
+        }
+    }
+    int rc = grow((void **)&l->pr, &l->cappr, l->npr, sizeof *l->pr);
+    if (rc == 0)
+        rc = table_reserve(l, &l->prt, principal_hash);
+    if (rc != 0)
+        return rc;
+    principal *p = &l->pr[l->npr];
+    memset(p, 0, sizeof *p);
+    memcpy(p->key, key, ENTRY_KEY_BYTES);
+    p->hash = h;
+    p->is_log_key = memcmp(key, l->opts.log_key->pubkey, ENTRY_KEY_BYTES) == 0;
+    *id = (uint32_t)l->npr;
+    table_put(&l->prt, h, *id);
+    l->npr++;
+    return 0;
+}
+
+/* The record of a case, added when new. */
+static int case_get(ledger *l, const char *case_id, uint32_t *id)
+{
+    size_t len = strlen(case_id);
+    uint64_t h = keyed_hash(l, case_id, len);
+    if (l->cst.cap != 0) {
+        for (size_t p = h & (l->cst.cap - 1); l->cst.slot[p] != 0; p = (p + 1) & (l->cst.cap - 1)) {
+            uint32_t i = l->cst.slot[p] - 1;
+            if (strcmp(l->cs[i].id, case_id) == 0) {
+                *id = i;
+                return 0;
+            }
+        }
+    }
+    int rc = grow((void **)&l->cs, &l->capcs, l->ncs, sizeof *l->cs);
+    if (rc == 0)
+        rc = table_reserve(l, &l->cst, case_hash);
+    if (rc != 0)
+        return rc;
+    case_state *c = &l->cs[l->ncs];
+    memset(c, 0, sizeof *c);
+    c->id = strdup(case_id);
+    if (c->id == NULL)
+        return LH_ENOMEM;
+    c->hash = h;
+    *id = (uint32_t)l->ncs;
+    table_put(&l->cst, h, *id);
+    l->ncs++;
+    return 0;
+}
+
+/* Index entry `index` by its leaf hash's prefix. Positions of entries
+ * that never reached the ledger (a bundle missing) stay zero and out of
+ * the table. */
+static int index_add(ledger *l, uint64_t index, const uint8_t hash[ENTRY_HASH_BYTES])
+{
+    if (index >= l->capprefix) {
+        size_t ncap = l->capprefix != 0 ? l->capprefix : 1024;
+        while (ncap <= index)
+            ncap *= 2;
+        uint64_t *p = realloc(l->prefix, ncap * sizeof *p);
+        if (p == NULL)
+            return LH_ENOMEM;
+        l->prefix = p;
+        l->capprefix = ncap;
+    }
+    if (index > l->nprefix)
+        memset(l->prefix + l->nprefix, 0, (index - l->nprefix) * sizeof *l->prefix);
+    l->prefix[index] = prefix_of(hash);
+    l->nprefix = index + 1;
+    int rc = table_reserve(l, &l->lix, prefix_hash);
+    if (rc != 0)
+        return rc;
+    table_put(&l->lix, prefix_hash(l, (uint32_t)index), (uint32_t)index);
+    return 0;
+}
+
+/*
+ * The entry of this log before `before` whose leaf hash is `hash`: a
+ * candidate by prefix, confirmed by reading its leaf again and hashing it
+ * whole (a prefix can be made to collide; a SHA-256 cannot).
+ * @param[out] leaf  the leaf's bytes, valid until the next tiles_read_leaf().
+ * @return 0; LH_ENOTFOUND; a read error of the tiles.
+ */
+static int index_find(ledger *l, const uint8_t hash[ENTRY_HASH_BYTES], uint64_t before,
+                      uint64_t *index, const uint8_t **leaf, size_t *leaf_len)
+{
+    if (l->lix.cap == 0)
+        return LH_ENOTFOUND;
+    uint64_t pre = prefix_of(hash);
+    uint64_t h = keyed_hash(l, &pre, sizeof pre);
+    for (size_t p = h & (l->lix.cap - 1); l->lix.slot[p] != 0; p = (p + 1) & (l->lix.cap - 1)) {
+        uint32_t i = l->lix.slot[p] - 1;
+        if (l->prefix[i] != pre || i >= before)
+            continue;
+        const uint8_t *data;
+        size_t len;
+        int rc = tiles_read_leaf(l->tiles, i, &data, &len, NULL);
+        if (rc != 0)
+            continue;
+        uint8_t full[ENTRY_HASH_BYTES];
+        entry_leaf_hash(data, len, full);
+        if (memcmp(full, hash, ENTRY_HASH_BYTES) == 0) {
+            *index = i;
+            *leaf = data;
+            *leaf_len = len;
+            return 0;
+        }
+    }
+    return LH_ENOTFOUND;
+}
+
+/* ---- the pool --------------------------------------------------------------- */
+
+/* Everything about one leaf that needs nothing but the leaf. */
+static void check_leaf(const tiles_bundle *b, unsigned k, leaf_result *r)
+{
+    const uint8_t *se, *bytes, *sig;
+    size_t se_len, len;
+    r->rc = entry_leaf_unpack(b->leaf[k], b->leaf_len[k], &se, &se_len, &r->integrated_at, &r->err);
+    if (r->rc != 0) {
+        r->step = "leaf";
+        return;
+    }
+    r->rc = entry_signed_unpack(se, se_len, &bytes, &len, &sig, &r->err);
+    if (r->rc != 0) {
+        r->step = "signed entry";
+        return;
+    }
+    /* The origin is compared by the main thread, so that an entry of
+     * another log is still parsed and its chains followed. */
+    r->rc = entry_validate(bytes, len, NULL, &r->entry, &r->err);
+    if (r->rc != 0) {
+        r->step = "entry";
+        return;
+    }
+    /* DESIGN.md "Entries": signature = Ed25519(author key, "liuhen/entry/v1\n"
+     * || entry bytes), over the bytes exactly as signed. */
+    r->sig_ok = entry_verify(bytes, len, sig, r->entry->author_key.data) == 0;
+}
+
+static void *worker_main(void *arg)
+{
+    ledger *l = arg;
+    pthread_mutex_lock(&l->mu);
+    for (;;) {
+        batch *bt = NULL;
+        for (batch *x = l->head; x != NULL; x = x->next)
+            if (x->next_chunk < x->chunks) {
+                bt = x;
+                break;
+            }
+        if (bt == NULL) {
+            if (l->stop)
+                break;
+            pthread_cond_wait(&l->work_cv, &l->mu);
+            continue;
+        }
+        unsigned c = bt->next_chunk++;
+        pthread_mutex_unlock(&l->mu);
+        unsigned from = c * CHUNK, to = from + CHUNK;
+        if (to > bt->b->width)
+            to = bt->b->width;
+        for (unsigned k = from; k < to; k++)
+            check_leaf(bt->b, k, &bt->res[k]);
+        pthread_mutex_lock(&l->mu);
+        if (--bt->pending == 0)
+            pthread_cond_broadcast(&l->done_cv);
+    }
+    pthread_mutex_unlock(&l->mu);
+    return NULL;
+}
+
+static void batch_free(batch *bt)
+{
+    if (bt == NULL)
+        return;
+    for (unsigned k = 0; k < TILE_WIDTH; k++)
+        if (bt->res[k].entry != NULL)
+            liuhen__entry__free_unpacked(bt->res[k].entry, NULL);
+    tiles_bundle_free(bt->b);
+    free(bt);
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+/* Who an entry's key is, for the report: the holder enrolled with it, the
+ * log key, or the key itself in base64 (report.h). */
+static const char *author_name(const ledger *l, const principal *p, char buf[NOTE_NAME_MAX + 16])
+{
+    if (p->is_log_key) {
+        snprintf(buf, NOTE_NAME_MAX + 16, "%s (log key)", l->origin);
+        return buf;
+    }
+    if (p->holder != NULL)
+        return p->holder;
+    b64(buf, p->key);
+    return buf;
+}
+
+/* The roles of a mask, by name ("handler,legal") or by label (办案人员、法规部门). */
+static void roles_text(uint32_t roles, bool zh, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int r = LIUHEN__ROLE__ROLE_ADMIN; r <= LIUHEN__ROLE__ROLE_INVESTIGATOR; r++) {
+        if ((roles & ENTRY_ROLE_BIT(r)) == 0)
+            continue;
+        const char *name =
+            zh ? entry_role_label_zh((Liuhen__Role)r) : entry_role_name((Liuhen__Role)r);
+        int n = snprintf(out + len, cap - len, "%s%s", len > 0 ? (zh ? "、" : ",") : "", name);
+        if (n < 0 || (size_t)n >= cap - len)
+            break;
+        len += (size_t)n;
+    }
+    if (len == 0)
+        snprintf(out, cap, "%s", zh ? "无" : "none");
+}
+
+/* ---- timeline summaries ------------------------------------------------------- */
+
+/* Append one part to a one-line summary, " · " between parts, control
+ * characters as spaces, cut on a UTF-8 character boundary. */
+static void sum_add(char *out, size_t *len, const char *s)
+{
+    if (s == NULL || s[0] == '\0')
+        return;
+    const char *sep = " · ";
+    if (*len > 0) {
+        if (*len + strlen(sep) >= SUMMARY_MAX - 1)
+            return;
+        memcpy(out + *len, sep, strlen(sep));
+        *len += strlen(sep);
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*len + 1 >= SUMMARY_MAX) {
+            /* Back off to the start of a character that did not fit. */
+            while (*len > 0 && ((unsigned char)out[*len] & 0xC0) == 0x80)
+                (*len)--;
+            break;
+        }
+        out[(*len)++] = *p < 0x20 || *p == 0x7F ? ' ' : (char)*p;
+    }
+    /* A multi-byte character cut at the end is dropped whole. */
+    size_t i = *len;
+    while (i > 0 && ((unsigned char)out[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i > 0) {
+        unsigned char lead = (unsigned char)out[i - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (*len - (i - 1) < need)
+            *len = i - 1;
+    }
+    out[*len] = '\0';
+}
+
+/* The Chinese label of an enum value, when it is set and has one. */
+static const char *elabel(const ProtobufCEnumDescriptor *d, int v)
+{
+    return v != 0 ? labels_enum_value(d, v) : NULL;
+}
+
+static const char *person_name(const Liuhen__Person *p)
+{
+    return p != NULL ? p->name : NULL;
+}
+
+/* One line of an entry's main fields, for the case timelines. */
+static void summarize(const Liuhen__Entry *e, char out[SUMMARY_MAX])
+{
+    size_t n = 0;
+    out[0] = '\0';
+    switch (e->body_case) {
+    case LIUHEN__ENTRY__BODY_INTERFERENCE:
+        sum_add(out, &n, person_name(e->interference->person));
+        sum_add(out, &n, elabel(&liuhen__manner__descriptor, e->interference->manner));
+        sum_add(out, &n, e->interference->content);
+        break;
+    case LIUHEN__ENTRY__BODY_GUIDANCE:
+        sum_add(out, &n, person_name(e->guidance->given_by));
+        sum_add(out, &n, elabel(&liuhen__guidance_form__descriptor, e->guidance->form));
+        sum_add(out, &n, e->guidance->content);
+        break;
+    case LIUHEN__ENTRY__BODY_COMPLAINT:
+        if (e->complaint->complainant != NULL)
+            sum_add(out, &n,
+                    e->complaint->complainant->anonymous ? "匿名"
+                                                         : e->complaint->complainant->name);
+        sum_add(out, &n, elabel(&liuhen__jurisdiction__descriptor, e->complaint->jurisdiction));
+        sum_add(out, &n, e->complaint->summary);
+        break;
+    case LIUHEN__ENTRY__BODY_TRANSFER:
+        sum_add(out, &n, e->transfer->to_authority);
+        sum_add(out, &n, e->transfer->reason);
+        break;
+    case LIUHEN__ENTRY__BODY_REPLY:
+        sum_add(out, &n, e->reply->addressee);
+        sum_add(out, &n, elabel(&liuhen__reply_method__descriptor, e->reply->method));
+        sum_add(out, &n, e->reply->content);
+        break;
+    case LIUHEN__ENTRY__BODY_INVESTIGATION_ASSIGNED:
+        sum_add(out, &n, person_name(e->investigation_assigned->assigned_by));
+        sum_add(out, &n, e->investigation_assigned->scope);
+        break;
+    case LIUHEN__ENTRY__BODY_INVESTIGATION_STEP:
+        sum_add(out, &n,
+                elabel(&liuhen__investigation_method__descriptor, e->investigation_step->method));
+        sum_add(out, &n, e->investigation_step->summary);
+        break;
+    case LIUHEN__ENTRY__BODY_DECISION:
+        sum_add(out, &n, e->decision->wrongful_case ? "错案" : "非错案");
+        sum_add(out, &n, e->decision->document_ref);
+        sum_add(out, &n, e->decision->summary);
+        break;
+    case LIUHEN__ENTRY__BODY_REVIEW_ORDER:
+        sum_add(out, &n, elabel(&liuhen__review_action__descriptor, e->review_order->action));
+        sum_add(out, &n, e->review_order->reason);
+        break;
+    case LIUHEN__ENTRY__BODY_APPEAL:
+        sum_add(out, &n, person_name(e->appeal->appellant));
+        sum_add(out, &n, elabel(&liuhen__appeal_type__descriptor, e->appeal->type));
+        sum_add(out, &n, elabel(&liuhen__appeal_outcome__descriptor, e->appeal->outcome));
+        sum_add(out, &n, e->appeal->grounds);
+        break;
+    case LIUHEN__ENTRY__BODY_NOTIFICATION:
+        sum_add(out, &n,
+                elabel(&liuhen__notification_subject__descriptor, e->notification->subject));
+        sum_add(out, &n, person_name(e->notification->person));
+        sum_add(out, &n, e->notification->content);
+        break;
+    case LIUHEN__ENTRY__BODY_CORRECTION:
+        sum_add(out, &n, e->correction->reason);
+        for (size_t i = 0; i < e->correction->n_changes && i < 3; i++)
+            sum_add(out, &n, e->correction->changes[i]->field);
+        break;
+    case LIUHEN__ENTRY__BODY_CASE_CLOSED: sum_add(out, &n, e->case_closed->summary); break;
+    case LIUHEN__ENTRY__BODY_KEY_ENROLL: sum_add(out, &n, e->key_enroll->holder); break;
+    case LIUHEN__ENTRY__BODY_KEY_REVOKE: sum_add(out, &n, e->key_revoke->reason); break;
+    default: break;
+    }
+}
+
+/* ---- the checks in log order ------------------------------------------------ */
+
+/*
+ * DESIGN.md "Kinds": the first entry enrols the first admin and is signed
+ * by the log's own key; afterwards the log key authors nothing; every other
+ * entry's key must be enrolled and not revoked at that index, and its roles
+ * must allow the kind (a CORRECTION only of the author's own entry).
+ * @param[out] authorized  whether the entry may take effect (a KEY_ENROLL
+ *                         or KEY_REVOKE changes the keys from the next
+ *                         entry only if it is).
+ */
+static int check_key(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32_t ai,
+                     const char *author, bool *authorized)
+{
+    principal *p = &l->pr[ai];
+    const char *kind = entry_kind_name(e->kind);
+    const char *kind_zh = entry_kind_label_zh(e->kind);
+    char k64[B64_32];
+    b64(k64, p->key);
+    *authorized = false;
+
+    if (index == 0) {
+        if (!p->is_log_key) {
+            snprintf(l->zh, sizeof l->zh,
+                     "第 0 条记录应由日志密钥签署、登记首位管理员，但其作者密钥为 %s", k64);
+            snprintf(l->en, sizeof l->en,
+                     "entry 0 must be the KEY_ENROLL of the first admin authored by the log key, "
+                     "but its author_key is %s",
+                     k64);
+            return lfail(l, "key", index, e->case_id, author);
+        }
+        if (e->kind != LIUHEN__KIND__KIND_KEY_ENROLL) {
+            snprintf(l->zh, sizeof l->zh, "第 0 条记录应为首位管理员的密钥登记，而非%s", kind_zh);
+            snprintf(l->en, sizeof l->en,
+                     "entry 0 must be the KEY_ENROLL of the first admin, not a %s", kind);
+            return lfail(l, "key", index, e->case_id, author);
+        }
+        uint32_t roles = entry_roles_mask(e->key_enroll->roles, e->key_enroll->n_roles);
+        if ((roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) == 0) {
+            snprintf(l->zh, sizeof l->zh, "第 0 条记录登记的首个密钥没有管理员角色");
+            snprintf(l->en, sizeof l->en, "entry 0 enrols a first key without the admin role");
+            return lfail(l, "key", index, e->case_id, author);
+        }
+        *authorized = true;
+        return 0;
+    }
+    if (p->is_log_key) {
+        snprintf(l->zh, sizeof l->zh, "日志密钥只签署第 0 条记录，不得作出%s记录", kind_zh);
+        snprintf(l->en, sizeof l->en,
+                 "the log key authors only entry 0 (the first admin's KEY_ENROLL), not a %s", kind);
+        return lfail(l, "key", index, e->case_id, author);
+    }
+    if (!p->enrolled) {
+        snprintf(l->zh, sizeof l->zh, "作者密钥 %s 在第 %" PRIu64 " 条记录时未经登记", k64, index);
+        snprintf(l->en, sizeof l->en, "the author key %s is not enrolled at entry %" PRIu64, k64,
+                 index);
+        return lfail(l, "key", index, e->case_id, author);
+    }
+    if (p->revoked) {
+        snprintf(l->zh, sizeof l->zh, "%s 的密钥已于第 %" PRIu64 " 条记录吊销", p->holder,
+                 p->revoked_index);
+        snprintf(l->en, sizeof l->en, "the key of %s was revoked at entry %" PRIu64, p->holder,
+                 p->revoked_index);
+        return lfail(l, "key", index, e->case_id, author);
+    }
+
+    bool own = true;
+    if (e->kind == LIUHEN__KIND__KIND_CORRECTION) {
+        /* DESIGN.md "Kinds": a CORRECTION is by "the original author". */
+        char c64[B64_32];
+        b64(c64, e->correction->corrects.data);
+        uint64_t ti;
+        const uint8_t *leaf, *se, *bytes, *sig;
+        size_t leaf_len, se_len, len;
+        int64_t at;
+        int rc = index_find(l, e->correction->corrects.data, index, &ti, &leaf, &leaf_len);
+        if (rc == LH_ENOTFOUND) {
+            snprintf(l->zh, sizeof l->zh,
+                     "更正记录所更正的记录 %s 不是本日志中在其之前的记录，无从核对其作者", c64);
+            snprintf(l->en, sizeof l->en,
+                     "correction.corrects is %s, which is no earlier entry of this log, so its "
+                     "author cannot be the corrector",
+                     c64);
+            return lfail(l, "role", index, e->case_id, author);
+        }
+        if (rc != 0)
+            return rc;
+        Liuhen__Entry *orig = NULL;
+        if (entry_leaf_unpack(leaf, leaf_len, &se, &se_len, &at, NULL) == 0 &&
+            entry_signed_unpack(se, se_len, &bytes, &len, &sig, NULL) == 0)
+            rc = entry_validate(bytes, len, NULL, &orig, NULL);
+        else
+            rc = LH_EPARSE;
+        if (rc == LH_ENOMEM)
+            return rc;
+        own = rc == 0 && memcmp(orig->author_key.data, p->key, ENTRY_KEY_BYTES) == 0;
+        if (!own) {
+            uint32_t oi = 0;
+            char obuf[NOTE_NAME_MAX + 16];
+            const char *oname = "?";
+            if (rc == 0 && principal_get(l, orig->author_key.data, &oi) == 0) {
+                p = &l->pr[ai]; /* principal_get() may move the array */
+                oname = author_name(l, &l->pr[oi], obuf);
+            }
+            snprintf(l->zh, sizeof l->zh,
+                     "更正记录只能更正本人的记录，但所更正的第 %" PRIu64 " 条记录%s%s", ti,
+                     rc == 0 ? "的作者为 " : "无法解析", rc == 0 ? oname : "");
+            snprintf(l->en, sizeof l->en,
+                     "a CORRECTION may correct only its author's own entries, but entry %" PRIu64
+                     " %s%s",
+                     ti, rc == 0 ? "is by " : "does not parse", rc == 0 ? oname : "");
+            if (orig != NULL)
+                liuhen__entry__free_unpacked(orig, NULL);
+            return lfail(l, "role", index, e->case_id, author);
+        }
+        liuhen__entry__free_unpacked(orig, NULL);
+    }
+    if (!entry_kind_allowed(e->kind, p->roles, own)) {
+        char rz[128], re[128];
+        roles_text(p->roles, true, rz, sizeof rz);
+        roles_text(p->roles, false, re, sizeof re);
+        snprintf(l->zh, sizeof l->zh, "%s（角色：%s）无权作出%s记录", p->holder, rz, kind_zh);
+        snprintf(l->en, sizeof l->en, "the key of %s (roles: %s) may not append a %s", p->holder,
+                 re, kind);
+        return lfail(l, "role", index, e->case_id, author);
+    }
+    *authorized = true;
+    return 0;
+}
+
+static bool live_admin(const principal *p)
+{
+    return p->enrolled && !p->revoked && (p->roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN));
+}
+
+/* Apply an authorized KEY_ENROLL or KEY_REVOKE, effective from the next
+ * entry, refusing what the daemon refuses (daemon/keystate.c): the log key
+ * enrolled, a revoked key enrolled again, an unknown or revoked key
+ * revoked, the last admin revoked or stripped of the admin role. Such an
+ * entry in the log means the log was not written by a correct liuhend. */
+static int apply_key(ledger *l, uint64_t index, const Liuhen__Entry *e, const char *author)
+{
+    bool enroll = e->kind == LIUHEN__KIND__KIND_KEY_ENROLL;
+    const ProtobufCBinaryData *pk =
+        enroll ? &e->key_enroll->public_key : &e->key_revoke->public_key;
+    char k64[B64_32];
+    b64(k64, pk->data);
+    uint32_t ti;
+    int rc = principal_get(l, pk->data, &ti);
+    if (rc != 0)
+        return rc;
+    principal *t = &l->pr[ti];
+
+    if (enroll) {
+        uint32_t roles = entry_roles_mask(e->key_enroll->roles, e->key_enroll->n_roles);
+        bool now_admin = (roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) != 0;
+        if (t->is_log_key) {
+            snprintf(l->zh, sizeof l->zh, "密钥登记不得登记日志密钥 %s", k64);
+            snprintf(l->en, sizeof l->en,
+                     "key_enroll.public_key is the log key %s, which cannot be enrolled", k64);
+            return lfail(l, "key", index, NULL, author);
+        }
+        if (t->revoked) {
+            snprintf(l->zh, sizeof l->zh, "%s 的密钥已于第 %" PRIu64 " 条记录吊销，不得再次登记",
+                     t->holder, t->revoked_index);
+            snprintf(l->en, sizeof l->en,
+                     "key_enroll.public_key: the key of %s was revoked at entry %" PRIu64
+                     " and cannot be enrolled again",
+                     t->holder, t->revoked_index);
+            return lfail(l, "key", index, NULL, author);
+        }
+        if (live_admin(t) && !now_admin && l->live_admins == 1) {
+            snprintf(l->zh, sizeof l->zh, "%s 持有最后一把管理员密钥，不得去除其管理员角色",
+                     t->holder);
+            snprintf(l->en, sizeof l->en,
+                     "key_enroll.roles: %s holds the last admin key, which may not lose the "
+                     "admin role",
+                     t->holder);
+            return lfail(l, "key", index, NULL, author);
+        }
+        char *holder = strdup(e->key_enroll->holder);
+        if (holder == NULL)
+            return LH_ENOMEM;
+        if (live_admin(t))
+            l->live_admins--;
+        if (!t->enrolled)
+            l->st.keys++;
+        free(t->holder);
+        t->holder = holder;
+        t->roles = roles;
+        t->enrolled = true;
+        if (live_admin(t))
+            l->live_admins++;
+        return 0;
+    }
+    if (!t->enrolled) {
+        snprintf(l->zh, sizeof l->zh, "所吊销的密钥 %s 未曾登记", k64);
+        snprintf(l->en, sizeof l->en, "key_revoke.public_key %s is not an enrolled key", k64);
+        return lfail(l, "key", index, NULL, author);
+    }
+    if (t->revoked) {
+        snprintf(l->zh, sizeof l->zh, "%s 的密钥已于第 %" PRIu64 " 条记录吊销", t->holder,
+                 t->revoked_index);
+        snprintf(l->en, sizeof l->en,
+                 "key_revoke.public_key: the key of %s was already revoked at entry %" PRIu64,
+                 t->holder, t->revoked_index);
+        return lfail(l, "key", index, NULL, author);
+    }
+    if (live_admin(t) && l->live_admins == 1) {
+        snprintf(l->zh, sizeof l->zh, "%s 持有最后一把管理员密钥，不得吊销", t->holder);
+        snprintf(l->en, sizeof l->en,
+                 "key_revoke: %s holds the last admin key, which may not "
+                 "be revoked",
+                 t->holder);
+        return lfail(l, "key", index, NULL, author);
+    }
+    if (live_admin(t))
+        l->live_admins--;
+    t->revoked = true;
+    t->revoked_index = index;
+    return 0;
+}
+
+/* DESIGN.md "Entries": an author's entries form a hash chain, author_seq
+ * 1, 2, 3 ... each naming the previous one's leaf hash in author_prev, so a
+ * dropped entry breaks the next link and two entries with one author_seq
+ * are a fork. */
+static int check_author_chain(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32_t ai,
+                              const uint8_t leaf_hash[ENTRY_HASH_BYTES], const char *author)
+{
+    principal *p = &l->pr[ai];
+    uint64_t s = e->author_seq;
+    int rc = 0;
+    if (p->seq == 0) {
+        if (s != 1) {
+            if (s == 2) {
+                snprintf(l->zh, sizeof l->zh,
+                         "这是 %s 在本日志中的第一条记录，但其 author_seq 为 2：序号 1 的记录缺失",
+                         author);
+                snprintf(l->en, sizeof l->en,
+                         "this is the first entry of %s in the log, but its author_seq is 2: "
+                         "the entry of seq 1 is missing",
+                         author);
+            } else {
+                snprintf(l->zh, sizeof l->zh,
+                         "这是 %s 在本日志中的第一条记录，但其 author_seq 为 %" PRIu64
+                         "：序号 1 至 %" PRIu64 " 的记录缺失",
+                         author, s, s - 1);
+                snprintf(l->en, sizeof l->en,
+                         "this is the first entry of %s in the log, but its author_seq is %" PRIu64
+                         ": the entries of seq 1 to %" PRIu64 " are missing",
+                         author, s, s - 1);
+            }
+            rc = lfail(l, "author-chain", index, e->case_id, author);
+        }
+    } else if (s == p->seq + 1) {
+        if (memcmp(e->author_prev.data, p->head, ENTRY_HASH_BYTES) != 0) {
+            char got[B64_32], want[B64_32];
+            b64(got, e->author_prev.data);
+            b64(want, p->head);
+            snprintf(l->zh, sizeof l->zh,
+                     "author_prev 为 %s，但 %s 序号 %" PRIu64 " 的记录（第 %" PRIu64
+                     " 条）哈希为 %s",
+                     got, author, p->seq, p->head_index, want);
+            snprintf(l->en, sizeof l->en,
+                     "author_prev is %s, but the entry of %s with seq %" PRIu64 " (entry %" PRIu64
+                     ") has the leaf hash %s",
+                     got, author, p->seq, p->head_index, want);
+            rc = lfail(l, "author-chain", index, e->case_id, author);
+        }
+    } else if (s <= p->seq) {
+        snprintf(l->zh, sizeof l->zh,
+                 "分叉：author_seq %" PRIu64 " 已被使用（%s 的记录链已到序号 %" PRIu64
+                 "，第 %" PRIu64 " 条）",
+                 s, author, p->seq, p->head_index);
+        snprintf(l->en, sizeof l->en,
+                 "fork: author_seq %" PRIu64 " was already used (the chain of %s had reached "
+                 "seq %" PRIu64 " at entry %" PRIu64 ")",
+                 s, author, p->seq, p->head_index);
+        /* The chain goes on from its head: every entry of the other branch
+         * is reported, and the entries after the head still check. */
+        return lfail(l, "author-chain", index, e->case_id, author);
+    } else {
+        char gap_zh[96], gap_en[96];
+        if (s - 1 == p->seq + 1) {
+            snprintf(gap_zh, sizeof gap_zh, "序号 %" PRIu64 " 的记录缺失", p->seq + 1);
+            snprintf(gap_en, sizeof gap_en, "the entry of seq %" PRIu64 " is missing", p->seq + 1);
+        } else {
+            snprintf(gap_zh, sizeof gap_zh, "序号 %" PRIu64 " 至 %" PRIu64 " 的记录缺失",
+                     p->seq + 1, s - 1);
+            snprintf(gap_en, sizeof gap_en,
+                     "the entries of seq %" PRIu64 " to %" PRIu64 " are missing", p->seq + 1,
+                     s - 1);
+        }
+        snprintf(l->zh, sizeof l->zh,
+                 "author_seq 为 %" PRIu64 "，但 %s 的上一条记录序号为 %" PRIu64 "（第 %" PRIu64
+                 " 条）：%s",
+                 s, author, p->seq, p->head_index, gap_zh);
+        snprintf(l->en, sizeof l->en,
+                 "author_seq is %" PRIu64 ", but the previous entry of %s has seq %" PRIu64
+                 " (entry %" PRIu64 "): %s",
+                 s, author, p->seq, p->head_index, gap_en);
+        rc = lfail(l, "author-chain", index, e->case_id, author);
+    }
+    p->seq = s;
+    p->head_index = index;
+    memcpy(p->head, leaf_hash, ENTRY_HASH_BYTES);
+    return rc;
+}
+
+/* DESIGN.md "Entries": a case's history is a hash chain, case_prev naming
+ * the leaf hash of the case's previous entry (absent for the first), so
+ * its completeness can be checked. Key management belongs to no case. */
+static int check_case_chain(ledger *l, uint64_t index, const Liuhen__Entry *e,
+                            const uint8_t leaf_hash[ENTRY_HASH_BYTES], const char *author)
+{
+    if (e->case_id[0] == '\0')
+        return 0;
+    uint32_t ci;
+    int rc = case_get(l, e->case_id, &ci);
+    if (rc != 0)
+        return rc;
+    case_state *c = &l->cs[ci];
+    char got[B64_32], want[B64_32];
+    if (e->case_prev.len == ENTRY_HASH_BYTES)
+        b64(got, e->case_prev.data);
+    b64(want, c->head);
+    if (c->count == 0 && e->case_prev.len != 0) {
+        snprintf(l->zh, sizeof l->zh,
+                 "case_prev 为 %s，但案件 %s 在本日志中没有更早的记录：其所指记录缺失", got, c->id);
+        snprintf(l->en, sizeof l->en,
+                 "case_prev is %s, but case %s has no earlier entry in this log: the entry it "
+                 "names is missing",
+                 got, c->id);
+        rc = lfail(l, "case-chain", index, e->case_id, author);
+    } else if (c->count > 0 && e->case_prev.len == 0) {
+        snprintf(l->zh, sizeof l->zh,
+                 "case_prev 缺失，但案件 %s 已有 %" PRIu64 " 条记录（最新为第 %" PRIu64 " 条）",
+                 c->id, c->count, c->head_index);
+        snprintf(l->en, sizeof l->en,
+                 "case_prev is absent, but case %s already has %" PRIu64
+                 " entries (its head is entry %" PRIu64 ")",
+                 c->id, c->count, c->head_index);
+        rc = lfail(l, "case-chain", index, e->case_id, author);
+    } else if (c->count > 0 && memcmp(e->case_prev.data, c->head, ENTRY_HASH_BYTES) != 0) {
+        snprintf(l->zh, sizeof l->zh,
+                 "case_prev 为 %s，但案件 %s 的最新记录为第 %" PRIu64 " 条（哈希 %s）", got, c->id,
+                 c->head_index, want);
+        snprintf(l->en, sizeof l->en,
+                 "case_prev is %s, but the head of case %s is entry %" PRIu64 " (leaf hash %s)",
+                 got, c->id, c->head_index, want);
+        rc = lfail(l, "case-chain", index, e->case_id, author);
+    }
+    c->count++;
+    c->head_index = index;
+    memcpy(c->head, leaf_hash, ENTRY_HASH_BYTES);
+    return rc;
+}
+
+/* Every check of one leaf that depends on the entries before it. */
+static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_result *r)
+{
+    uint64_t index = b->first + k;
+    const uint8_t *leaf_hash = b->hash[k];
+    int rc = index_add(l, index, leaf_hash);
+    if (rc != 0)
+        return lerr(l, rc, "the leaf-hash index");
+    if (r->rc == LH_ENOMEM)
+        return lerr(l, r->rc, "parsing an entry");
+    if (r->entry == NULL) {
+        snprintf(l->zh, sizeof l->zh, "第 %" PRIu64 " 条记录无法解析（%s）：%s", index, r->step,
+                 r->err.msg);
+        snprintf(l->en, sizeof l->en, "entry %" PRIu64 " does not parse (%s): %s", index, r->step,
+                 r->err.msg);
+        return lfail(l, "parse", index, NULL, NULL);
+    }
+    const Liuhen__Entry *e = r->entry;
+    if (r->integrated_at > l->st.last_integrated_at)
+        l->st.last_integrated_at = r->integrated_at;
+
+    uint32_t ai;
+    if ((rc = principal_get(l, e->author_key.data, &ai)) != 0)
+        return lerr(l, rc, "the author table");
+    if (l->pr[ai].seq == 0)
+        l->st.authors++;
+    char abuf[NOTE_NAME_MAX + 16];
+    /* The holder's name as it is at this index; copied, since a
+     * KEY_ENROLL of the author's own key may replace it below. */
+    char author[ENTRY_SHORT_TEXT_MAX + NOTE_NAME_MAX + 16];
+    const char *name = author_name(l, &l->pr[ai], abuf);
+    size_t name_len = strnlen(name, sizeof author - 1);
+    memcpy(author, name, name_len);
+    author[name_len] = '\0';
+    uint32_t roles = l->pr[ai].roles;
+    bool valid = true;
+
+    /* DESIGN.md "Offline verifier", check 3: origin matches. */
+    if (strcmp(e->origin, l->origin) != 0) {
+        snprintf(l->zh, sizeof l->zh, "记录属于日志“%s”，而非本日志“%s”", e->origin, l->origin);
+        snprintf(l->en, sizeof l->en, "the entry is for the log \"%s\", not this log \"%s\"",
+                 e->origin, l->origin);
+        if ((rc = lfail(l, "origin", index, e->case_id, author)) != 0)
+            return rc;
+        valid = false;
+    }
+    if (!r->sig_ok) {
+        char k64[B64_32];
+        b64(k64, e->author_key.data);
+        snprintf(l->zh, sizeof l->zh, "签名无法以其作者密钥 %s（%s）验证：记录被改动或伪造", k64,
+                 author);
+        snprintf(l->en, sizeof l->en,
+                 "its signature does not verify with its author_key %s (%s): the entry was "
+                 "altered or forged",
+                 k64, author);
+        if ((rc = lfail(l, "signature", index, e->case_id, author)) != 0)
+            return rc;
+        valid = false;
+    }
+    bool authorized;
+    if ((rc = check_key(l, index, e, ai, author, &authorized)) != 0)
+        return rc == LH_ENOMEM ? lerr(l, rc, "checking keys") : rc;
+    if ((rc = check_author_chain(l, index, e, ai, leaf_hash, author)) != 0 ||
+        (rc = check_case_chain(l, index, e, leaf_hash, author)) != 0)
+        return rc == LH_ENOMEM ? lerr(l, rc, "the chain tables") : rc;
+    /* A key entry that is forged, of another log or unauthorized changes
+     * nothing: the keys of the entries after it are those of the log. */
+    bool key_kind =
+        e->kind == LIUHEN__KIND__KIND_KEY_ENROLL || e->kind == LIUHEN__KIND__KIND_KEY_REVOKE;
+    if (key_kind && valid && authorized && (rc = apply_key(l, index, e, author)) != 0)
+        return rc == LH_ENOMEM ? lerr(l, rc, "the key table") : rc;
+
+    if (valid) {
+        l->st.entries++;
+        if (l->opts.rules != NULL) {
+            rules_entry re = {.index = index,
+                              .leaf_hash = leaf_hash,
+                              .integrated_at = r->integrated_at,
+                              .entry = e,
+                              .author = author,
+                              .author_roles = roles};
+            if ((rc = rules_observe(l->opts.rules, &re, l->rep)) != 0)
+                return lerr(l, rc, "the rules");
+        }
+    }
+    if (l->opts.timeline && e->case_id[0] != '\0') {
+        char label[128], summary[SUMMARY_MAX];
+        snprintf(label, sizeof label, "%s %s", entry_kind_label_zh(e->kind),
+                 entry_kind_name(e->kind));
+        summarize(e, summary);
+        if ((rc = report_timeline_add(l->rep, e->case_id, index, e->recorded_at, r->integrated_at,
+                                      author, label, summary)) != 0)
+            return lerr(l, rc, "the timeline");
+    }
+    return 0;
+}
+
+/* Wait for the oldest bundle in flight and check it in log order. */
+static int drain_one(ledger *l)
+{
+    pthread_mutex_lock(&l->mu);
+    batch *bt = l->head;
+    while (bt->pending > 0)
+        pthread_cond_wait(&l->done_cv, &l->mu);
+    l->head = bt->next;
+    if (l->head == NULL)
+        l->tail = NULL;
+    pthread_mutex_unlock(&l->mu);
+    l->inflight--;
+    l->inflight_bytes -= bt->b->len;
+    int rc = 0;
+    for (unsigned k = 0; k < bt->b->width && rc == 0; k++)
+        rc = process_leaf(l, bt->b, k, &bt->res[k]);
+    batch_free(bt);
+    return rc;
+}
+
+/* ---- the public functions ------------------------------------------------------ */
+
+int ledger_new(const ledger_options *opts, tiles *t, report *rep, ledger **out, lh_err *err)
+{
+    *out = NULL;
+    ledger *l = calloc(1, sizeof *l);
+    if (l == NULL)
+        return lh_err_set(err, LH_ENOMEM, "ledger: out of memory");
+    l->opts = *opts;
+    l->origin = opts->log_key->name;
+    l->tiles = t;
+    l->rep = rep;
+    randombytes_buf(l->hkey, sizeof l->hkey);
+
+    unsigned n = opts->threads;
+    if (n == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1;
+    }
+    l->threads = calloc(n, sizeof *l->threads);
+    if (l->threads == NULL) {
+        free(l);
+        return lh_err_set(err, LH_ENOMEM, "ledger: out of memory");
+    }
+    int rc = pthread_mutex_init(&l->mu, NULL);
+    if (rc == 0 && (rc = pthread_cond_init(&l->work_cv, NULL)) != 0)
+        pthread_mutex_destroy(&l->mu);
+    if (rc == 0 && (rc = pthread_cond_init(&l->done_cv, NULL)) != 0) {
+        pthread_cond_destroy(&l->work_cv);
+        pthread_mutex_destroy(&l->mu);
+    }
+    if (rc != 0) {
+        free(l->threads);
+        free(l);
+        return lh_err_set(err, -rc, "ledger: cannot make the pool's lock: %s", strerror(rc));
+    }
+    /* entry_verify() uses about 64 KiB of stack (entry.h): give each
+     * worker room for it and for entry_validate()'s descent. */
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 1024 * 1024);
+    for (unsigned i = 0; i < n; i++) {
+        rc = pthread_create(&l->threads[i], &attr, worker_main, l);
+        if (rc != 0)
+            break;
+        l->nthreads++;
+    }
+    pthread_attr_destroy(&attr);
+    if (l->nthreads == 0) {
+        ledger_free(l);
+        return lh_err_set(err, -rc, "ledger: cannot start a signature thread: %s", strerror(rc));
+    }
+    *out = l;
+    return 0;
+}
+
+void ledger_free(ledger *l)
+{
+    if (l == NULL)
+        return;
+    pthread_mutex_lock(&l->mu);
+    l->stop = true;
+    pthread_cond_broadcast(&l->work_cv);
+    pthread_mutex_unlock(&l->mu);
+    for (unsigned i = 0; i < l->nthreads; i++)
+        pthread_join(l->threads[i], NULL);
+    /* With every worker gone, the bundles still queued (after an error)
+     * are the main thread's to free. */
+    while (l->head != NULL) {
+        batch *bt = l->head;
+        l->head = bt->next;
+        batch_free(bt);
+    }
+    pthread_cond_destroy(&l->done_cv);
+    pthread_cond_destroy(&l->work_cv);
+    pthread_mutex_destroy(&l->mu);
+    free(l->threads);
+    for (size_t i = 0; i < l->npr; i++)
+        free(l->pr[i].holder);
+    free(l->pr);
+    free(l->prt.slot);
+    for (size_t i = 0; i < l->ncs; i++)
+        free(l->cs[i].id);
+    free(l->cs);
+    free(l->cst.slot);
+    free(l->prefix);
+    free(l->lix.slot);
+    free(l);
+}
+
+int ledger_sink(void *ctx, tiles_bundle *b)
+{
+    ledger *l = ctx;
+    if (b->first + b->width > LEDGER_MAX_ENTRIES) {
+        snprintf(l->errmsg, sizeof l->errmsg,
+                 "entry %" PRIu64 ": beyond the %" PRIu64
+                 " entries whose references this verifier indexes; check such a log with "
+                 "--integrity-only",
+                 b->first + b->width - 1, LEDGER_MAX_ENTRIES);
+        tiles_bundle_free(b);
+        return LH_ERANGE;
+    }
+    batch *bt = calloc(1, sizeof *bt);
+    if (bt == NULL) {
+        tiles_bundle_free(b);
+        return lerr(l, LH_ENOMEM, "queuing a bundle");
+    }
+    bt->b = b;
+    bt->chunks = (b->width + CHUNK - 1) / CHUNK;
+    bt->pending = bt->chunks;
+    pthread_mutex_lock(&l->mu);
+    if (l->tail != NULL)
+        l->tail->next = bt;
+    else
+        l->head = bt;
+    l->tail = bt;
+    pthread_cond_broadcast(&l->work_cv);
+    pthread_mutex_unlock(&l->mu);
+    l->inflight++;
+    l->inflight_bytes += b->len;
+    while (l->inflight > LEDGER_INFLIGHT ||
+           (l->inflight > 1 && l->inflight_bytes > LEDGER_INFLIGHT_BYTES)) {
+        int rc = drain_one(l);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+const char *ledger_error(const ledger *l)
+{
+    return l->errmsg;
+}
+
+int ledger_finish(ledger *l, lh_err *err)
+{
+    while (l->inflight > 0) {
+        int rc = drain_one(l);
+        if (rc != 0)
+            return lh_err_set(err, rc, "%s", l->errmsg[0] != '\0' ? l->errmsg : lh_strerror(rc));
+    }
+    return 0;
+}
+
+void ledger_get_stats(const ledger *l, ledger_stats *out)
+{
+    *out = l->st;
+    out->cases = l->ncs;
+}
+
+/* ---- checkpoints and receipts --------------------------------------------- */
+
+/* Report a failure of a checkpoint or receipt check. */
+static int cfail(report *rep, const char *check, uint64_t index, const char *zh, const char *en)
+{
+    report_item it = {.cls = REPORT_FAILURE, .check = check, .index = index, .zh = zh, .en = en};
+    return report_add(rep, &it);
+}
+
+/*
+ * DESIGN.md "Offline verifier", check 2: the log extends a checkpoint it
+ * signed earlier: that checkpoint's size is at most the log's, and the
+ * log's tree of that size, computed from the tiles, has its root. A tile
+ * that cannot be read for it is a failure too: the proof cannot be made.
+ */
+static int check_consistent(tiles *t, const checkpoint *cp, const char *what_zh,
+                            const char *what_en, const char *check, uint64_t size,
+                            const uint8_t root[MERKLE_HASH_SIZE], report *rep, bool *ok)
+{
+    char zh[1024], en[1024], r1[B64_32], r2[B64_32], r3[B64_32];
+    b64(r1, cp->root);
+    b64(r3, root);
+    if (cp->size > size) {
+        snprintf(zh, sizeof zh,
+                 "%s 的树大小为 %" PRIu64 "（根 %s），大于本日志检查点的 %" PRIu64
+                 "（根 %s）：日志比其曾签署的树更短，已被回滚或分叉",
+                 what_zh, cp->size, r1, size, r3);
+        snprintf(en, sizeof en,
+                 "%s has the tree size %" PRIu64 " (root %s), larger than the log's checkpoint "
+                 "%" PRIu64 " (root %s): the log is shorter than a tree it signed (rolled back "
+                 "or forked)",
+                 what_en, cp->size, r1, size, r3);
+        *ok = false;
+        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
+    }
+    uint8_t got[MERKLE_HASH_SIZE];
+    lh_err e = {""};
+    int rc = tiles_tree_hash(t, cp->size, got, &e);
+    if (rc == LH_ENOMEM)
+        return rc;
+    if (rc != 0) {
+        snprintf(zh, sizeof zh, "无法核对 %s（树大小 %" PRIu64 "）与本日志的一致性：%s", what_zh,
+                 cp->size, e.msg);
+        snprintf(en, sizeof en, "%s (tree size %" PRIu64 ") cannot be checked against the log: %s",
+                 what_en, cp->size, e.msg);
+        *ok = false;
+        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
+    }
+    if (memcmp(got, cp->root, MERKLE_HASH_SIZE) != 0) {
+        b64(r2, got);
+        if (cp->size == size) {
+            /* Two checkpoints of one size with two roots: the log key
+             * signed two histories (DESIGN.md "Guarantees": a fork). */
+            snprintf(zh, sizeof zh,
+                     "%s 与本日志检查点的树大小同为 %" PRIu64 "，但根不同（%s 与 %s）：日志分叉，"
+                     "日志密钥签署了两种历史",
+                     what_zh, size, r1, r3);
+            snprintf(en, sizeof en,
+                     "%s has the same tree size %" PRIu64 " as the log's checkpoint but another "
+                     "root (%s, not %s): a fork, the log key signed two histories",
+                     what_en, size, r1, r3);
+        } else {
+            snprintf(zh, sizeof zh,
+                     "%s（树大小 %" PRIu64 "，根 %s）不是本日志的前缀：本日志前 %" PRIu64
+                     " 条记录的树根为 %s（本日志检查点：树大小 %" PRIu64 "，根 %s）",
+                     what_zh, cp->size, r1, cp->size, r2, size, r3);
+            snprintf(en, sizeof en,
+                     "%s (tree size %" PRIu64 ", root %s) is not a prefix of this log: the log's "
+                     "tree of %" PRIu64 " entries has the root %s (log checkpoint: size %" PRIu64
+                     ", root %s)",
+                     what_en, cp->size, r1, cp->size, r2, size, r3);
+        }
+        *ok = false;
+        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
+    }
+    return 0;
+}
+
+int ledger_check_trusted(tiles *t, const note_verifier *log_key, const char *name,
+                         const uint8_t *note, size_t len, uint64_t size,
+                         const uint8_t root[MERKLE_HASH_SIZE], report *rep, bool *ok, lh_err *err)
+{
+    char what_zh[600], what_en[600], zh[1024], en[1024];
+    *ok = true;
+    snprintf(what_zh, sizeof what_zh, "受信任的检查点 %s", name);
+    snprintf(what_en, sizeof what_en, "the trusted checkpoint %s", name);
+    checkpoint_opened *op = malloc(sizeof *op);
+    if (op == NULL)
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", name);
+    lh_err e = {""};
+    int rc = checkpoint_open(note, len, log_key, NULL, 0, op, &e);
+    if (rc != 0) {
+        snprintf(zh, sizeof zh, "%s 无法以日志密钥验证：%s", what_zh, e.msg);
+        snprintf(en, sizeof en, "%s does not verify with the log key: %s", what_en, e.msg);
+        *ok = false;
+        rc = cfail(rep, "consistency", REPORT_NO_INDEX, zh, en);
+    } else {
+        rc = check_consistent(t, &op->cp, what_zh, what_en, "consistency", size, root, rep, ok);
+    }
+    free(op);
+    if (rc != 0)
+        return lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc));
+    return 0;
+}
+
+int ledger_check_receipt(tiles *t, const note_verifier *log_key, const char *name,
+                         const lh_receipt *r, uint64_t size, const uint8_t root[MERKLE_HASH_SIZE],
+                         report *rep, bool *ok, lh_err *err)
+{
+    char what_zh[600], what_en[600], zh[1024], en[1024];
+    char want[B64_32], got[B64_32];
+    *ok = true;
+    b64(want, r->leaf_hash);
+    lh_err e = {""};
+    int rc = lh_receipt_verify(r, log_key, &e);
+    if (rc != 0) {
+        snprintf(zh, sizeof zh, "收据 %s（第 %" PRIu64 " 条记录）无法验证：%s", name, r->leaf_index,
+                 e.msg);
+        snprintf(en, sizeof en, "the receipt %s (entry %" PRIu64 ") does not verify: %s", name,
+                 r->leaf_index, e.msg);
+        *ok = false;
+        rc = cfail(rep, "receipt", r->leaf_index, zh, en);
+        return rc != 0 ? lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc)) : 0;
+    }
+    checkpoint_opened *op = malloc(sizeof *op);
+    if (op == NULL)
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", name);
+    rc = checkpoint_open(r->checkpoint, r->checkpoint_len, log_key, NULL, 0, op, &e);
+    if (rc == 0) {
+        snprintf(what_zh, sizeof what_zh, "收据 %s 中的检查点", name);
+        snprintf(what_en, sizeof what_en, "the checkpoint of the receipt %s", name);
+        rc = check_consistent(t, &op->cp, what_zh, what_en, "consistency", size, root, rep, ok);
+    }
+    free(op);
+    if (rc != 0)
+        return lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc));
+
+    /* DESIGN.md "Receipt": if the entry vanishes or changes, the receipt
+     * convicts the log. */
+    if (r->leaf_index >= size) {
+        snprintf(zh, sizeof zh,
+                 "收据 %s 证明第 %" PRIu64 " 条记录（哈希 %s）已入账，但本日志只有 %" PRIu64
+                 " 条记录",
+                 name, r->leaf_index, want, size);
+        snprintf(en, sizeof en,
+                 "the receipt %s is for entry %" PRIu64 " (leaf hash %s), but the log has only "
+                 "%" PRIu64 " entries",
+                 name, r->leaf_index, want, size);
+        *ok = false;
+        rc = cfail(rep, "receipt", r->leaf_index, zh, en);
+        return rc != 0 ? lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc)) : 0;
+    }
+    uint8_t leaf[MERKLE_HASH_SIZE];
+    rc = tiles_leaf_hash(t, r->leaf_index, leaf, &e);
+    if (rc == LH_ENOMEM)
+        return lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc));
+    if (rc != 0) {
+        snprintf(zh, sizeof zh, "无法读取收据 %s 所证明的第 %" PRIu64 " 条记录的哈希：%s", name,
+                 r->leaf_index, e.msg);
+        snprintf(en, sizeof en,
+                 "the hash of entry %" PRIu64 ", which the receipt %s is for, cannot be read: %s",
+                 r->leaf_index, name, e.msg);
+        *ok = false;
+        rc = cfail(rep, "receipt", r->leaf_index, zh, en);
+    } else if (memcmp(leaf, r->leaf_hash, MERKLE_HASH_SIZE) != 0) {
+        b64(got, leaf);
+        snprintf(zh, sizeof zh,
+                 "第 %" PRIu64 " 条记录的哈希为 %s，但收据 %s 所证明的为 %s：记录被删除或替换",
+                 r->leaf_index, got, name, want);
+        snprintf(en, sizeof en,
+                 "entry %" PRIu64 " has the hash %s, but the receipt %s says %s: the entry was "
+                 "removed or replaced",
+                 r->leaf_index, got, name, want);
+        *ok = false;
+        rc = cfail(rep, "receipt", r->leaf_index, zh, en);
+    }
+    return rc != 0 ? lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc)) : 0;
+}

@@ -1,0 +1,142 @@
+/*
+ * ledger.h — the entries of a verified tiles log, checked as liuhen's
+ * ledger (DESIGN.md "Offline verifier", checks 2 to 4): every entry parsed,
+ * its signature verified, its origin this log's; the key history replayed
+ * from entry 0 (the KEY_ENROLL of the first admin, signed by the log key),
+ * so that each entry's key is enrolled and not revoked at its index and its
+ * role may append its kind; each author's chain contiguous and unforked;
+ * each case's chain unbroken; a CORRECTION only of its author's own entry.
+ * Then the --trusted checkpoints and the --receipts given are checked
+ * against the tiles.
+ *
+ * Bundles come from tiles_stream() in log order (ledger_sink()). Parsing and
+ * signature checks run on a pool of one thread per online core, several
+ * bundles ahead of the main thread, which then checks keys, roles and
+ * chains in log order and hands each verified entry to the rules (rules.h)
+ * and, for --html, to the case timelines (report_timeline_add()).
+ *
+ * Memory, whatever the log's size: a few bundles in flight (at most
+ * LEDGER_INFLIGHT, or LEDGER_INFLIGHT_BYTES of bundle data); per author its
+ * chain head, per enrolled key its holder and roles, per case its head and
+ * id; and, to find the entry a CORRECTION names, an index of 8-byte leaf
+ * hash prefixes (about 16 bytes per entry: 16 MiB per million entries),
+ * whose matches are confirmed by reading the entry's bundle again and
+ * comparing the whole leaf hash.
+ *
+ * Thread safety: one thread (the verifier's main thread) calls these
+ * functions; the pool's threads are internal.
+ */
+#ifndef LIUHEN_VERIFY_LEDGER_H
+#define LIUHEN_VERIFY_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "liuhen.h"
+#include "note.h"
+#include "report.h"
+#include "rules.h"
+#include "tiles.h"
+
+/** Bundles parsed and verified ahead of the main thread, at most. */
+#define LEDGER_INFLIGHT 4
+/** Bytes of bundle data in flight, at most (a bundle may reach 16 MiB). */
+#define LEDGER_INFLIGHT_BYTES (32u * 1024u * 1024u)
+/** Entries the CORRECTION index holds (its slots are 32-bit). */
+#define LEDGER_MAX_ENTRIES (UINT64_C(0xFFFFFFFE))
+
+typedef struct ledger ledger;
+
+typedef struct ledger_options {
+    /** The log's key: its name is the origin every entry must carry; its
+     *  public key authors entry 0 and nothing else. Borrowed. */
+    const note_verifier *log_key;
+    /** --rules: each verified entry goes to rules_observe(). NULL: none. */
+    rules *rules;
+    /** --html: a timeline row per entry of a case. */
+    bool timeline;
+    /** Signature threads; 0: one per online core. */
+    unsigned threads;
+} ledger_options;
+
+/** What the ledger saw, for the summary. */
+typedef struct ledger_stats {
+    uint64_t entries;           /**< parsed, signature verified, of this log */
+    uint64_t authors;           /**< distinct author keys */
+    uint64_t cases;             /**< distinct cases */
+    uint64_t keys;              /**< keys ever enrolled */
+    uint64_t failures;          /**< failures it reported */
+    int64_t last_integrated_at; /**< the latest integrated_at; 0 when none */
+} ledger_stats;
+
+/**
+ * A new ledger, its thread pool started.
+ * @param[in] opts  the options; copied (log_key and rules stay borrowed).
+ * @param[in] t     the tiles being streamed, to read again the entry a
+ *                  CORRECTION names; borrowed.
+ * @param[in] rep   the report; borrowed.
+ * @param[out] out  freed with ledger_free(); NULL on error.
+ * @return 0; LH_ENOMEM; -errno when a thread cannot be started.
+ */
+int ledger_new(const ledger_options *opts, tiles *t, report *rep, ledger **out, lh_err *err);
+
+/** Stop the pool and free everything. Accepts NULL. */
+void ledger_free(ledger *l);
+
+/**
+ * A tiles_sink_fn: take one bundle (the ledger owns it from now on), queue
+ * it for the pool, and check the oldest bundles the pool is done with.
+ * @param[in] ctx  the ledger.
+ * @return 0; LH_ENOMEM; LH_ERANGE beyond LEDGER_MAX_ENTRIES entries; an
+ *         error of the rules or the report. ledger_error() says more.
+ */
+int ledger_sink(void *ctx, tiles_bundle *b);
+
+/** The detail of the last error ledger_sink() or ledger_finish() returned. */
+const char *ledger_error(const ledger *l);
+
+/**
+ * Check every bundle still in flight. Call once, after tiles_stream().
+ * @return as ledger_sink().
+ */
+int ledger_finish(ledger *l, lh_err *err);
+
+/** What the ledger saw. */
+void ledger_get_stats(const ledger *l, ledger_stats *out);
+
+/**
+ * Check a checkpoint the inspector trusts (--trusted): it must open with the
+ * log key, and the log must extend it (DESIGN.md "Offline verifier", check
+ * 2): its size at most the log's, and the tree hash at its size, computed
+ * from the tiles, equal to its root. Each problem is a "consistency"
+ * failure in the report, naming both sizes and roots.
+ * @param[in] name   the file, for the messages.
+ * @param[in] note   the signed checkpoint, len bytes.
+ * @param[in] size   the size of the log's verified checkpoint.
+ * @param[in] root   its root.
+ * @param[out] ok    whether it was found consistent.
+ * @return 0 (failures are in the report); LH_ENOMEM; an error of the report.
+ * @note Call after tiles_stream().
+ */
+int ledger_check_trusted(tiles *t, const note_verifier *log_key, const char *name,
+                         const uint8_t *note, size_t len, uint64_t size,
+                         const uint8_t root[MERKLE_HASH_SIZE], report *rep, bool *ok, lh_err *err);
+
+/**
+ * Check a receipt (--receipts): it must verify offline (lh_receipt_verify():
+ * its checkpoint opens with the log key, its inclusion proof holds), its
+ * checkpoint must be consistent with the log as for ledger_check_trusted(),
+ * and the log's leaf at leaf_index must have exactly its leaf_hash ("entry
+ * N has hash X, the receipt says Y", or "the log has only M entries"): a
+ * receipt is proof, forever, that the log accepted the entry (DESIGN.md
+ * "Receipt"). Problems are "receipt" and "consistency" failures.
+ * @param[out] ok  whether the receipt is included as it says.
+ * @return as ledger_check_trusted().
+ */
+int ledger_check_receipt(tiles *t, const note_verifier *log_key, const char *name,
+                         const lh_receipt *r, uint64_t size, const uint8_t root[MERKLE_HASH_SIZE],
+                         report *rep, bool *ok, lh_err *err);
+
+#endif

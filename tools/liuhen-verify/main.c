@@ -1,0 +1,801 @@
+/*
+ * main.c — liuhen-verify, the inspectors' offline verifier (DESIGN.md
+ * "Offline verifier"): options, the order of the checks, exit statuses.
+ *
+ *   liuhen-verify DIR --log-key FILE [--trusted CHECKPOINT ...]
+ *                 [--receipts FILE|DIR ...] [--witness-key FILE ...
+ *                 --min-cosignatures N] [--integrity-only] [--rules]
+ *                 [--as-of TIME] [--late-after DURATION] [--json]
+ *                 [--html FILE] [--quiet]
+ *
+ * It links the format core only: no libuv, no LMDB, no daemon, no network.
+ * Everything it reads (the tiles directory, the checkpoints, the receipts)
+ * is suspect until verified with the log's key, which is the one thing the
+ * inspector brings.
+ *
+ * Order: the log key and the witness keys, the inspector's own files
+ * (trusted checkpoints, receipts: a file that cannot be read stops the run
+ * before the long part), the published checkpoint, then one streaming pass
+ * over the tiles (tiles.h) feeding the ledger (ledger.h) and the rules
+ * (rules.h), then the trusted checkpoints and receipts against the tiles,
+ * then the report (report.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "checkpoint.h"
+#include "keyfile.h"
+#include "ledger.h"
+#include "liuhen.h"
+#include "note.h"
+#include "record.h"
+#include "report.h"
+#include "rules.h"
+#include "tiles.h"
+
+/* Exit statuses (DESIGN.md "Offline verifier"). */
+enum {
+    EXIT_CLEAN = 0,    /* every check passed, no finding */
+    EXIT_FAILURE_ = 1, /* an integrity, append-only, authorship or omission failure */
+    EXIT_FINDINGS = 2, /* regulation findings only */
+    EXIT_USAGE_IO = 3, /* usage, or an input/output error */
+};
+
+/* The largest receipt file read: a checkpoint of up to NOTE_MAX_SIZE bytes
+ * (1 MiB), written as a JSON string (each byte at most 6 characters), and
+ * the rest of the receipt. */
+#define RECEIPT_FILE_MAX (6u * NOTE_MAX_SIZE + 64u * 1024u)
+
+/* The default --late-after (R10): a day. */
+#define LATE_AFTER_DEFAULT_MS (INT64_C(24) * 3600 * 1000)
+
+static const char usage_text[] =
+    "Usage: liuhen-verify DIR --log-key FILE [--trusted CHECKPOINT ...]\n"
+    "                     [--receipts FILE|DIR ...] [--witness-key FILE ...\n"
+    "                     --min-cosignatures N] [--integrity-only] [--rules]\n"
+    "                     [--as-of TIME] [--late-after DURATION] [--json]\n"
+    "                     [--html FILE] [--quiet]\n";
+
+static const char help_text[] =
+    "\n"
+    "liuhen-verify — the offline verifier of a liuhen (留痕) ledger, for inspectors.\n"
+    "It reads a C2SP tiles directory DIR (liuhend --publish, or liuhen export) and\n"
+    "tells, without trusting the machine it came from, whether any record was altered\n"
+    "or omitted and whether the records follow the two regulations.\n"
+    "\n"
+    "Checks: the checkpoint's signature (and cosignatures); every entry bundle against\n"
+    "the level-0 tiles, every full tile against its parent, the root against the\n"
+    "checkpoint; consistency with each trusted checkpoint and each receipt; every\n"
+    "entry's signature, origin, key (enrolled, not revoked at its index) and role;\n"
+    "each author's chain (contiguous, no fork) and each case's chain; with --rules,\n"
+    "the rules R1-R12 of the regulations, per case.\n"
+    "\n"
+    "Options:\n"
+    "  --log-key FILE         the log's verifier key (name+keyid+base64, type 0x01), as\n"
+    "                         `liuhend init` wrote it (DATA/log.vkey); its name is the\n"
+    "                         log's origin. Required.\n"
+    "  --trusted FILE         a signed checkpoint received earlier: the log must extend\n"
+    "                         it (repeatable)\n"
+    "  --receipts FILE|DIR    a receipt (JSON, `liuhen append --receipt`), or a directory\n"
+    "                         of *.json and *.receipt files: each entry must be in the log\n"
+    "                         with the hash its receipt says (repeatable)\n"
+    "  --witness-key FILE     a witness's verifier key (cosignature type 0x04, or 0x01)\n"
+    "                         (repeatable)\n"
+    "  --min-cosignatures N   require N valid cosignatures by those witnesses (default 0)\n"
+    "  --integrity-only       check only the tiles log (any C2SP tlog-tiles log, whatever\n"
+    "                         its entries are), the trusted checkpoints and the receipts\n"
+    "  --rules                also evaluate the rules R1-R12 (findings)\n"
+    "  --as-of TIME           evaluate deadlines at TIME: unix milliseconds, ISO 8601 with\n"
+    "                         an offset (2026-05-20T14:30:00+08:00), or local time\n"
+    "                         \"2026-05-20[ 14:30[:05]]\" (default: the latest integration\n"
+    "                         time in the log)\n"
+    "  --late-after DURATION  R10: a record is late after DURATION, e.g. 36h, 2d, 90m,\n"
+    "                         3600s (default 24h)\n"
+    "  --json                 one JSON document on standard output\n"
+    "  --html FILE            also write a self-contained HTML report to FILE\n"
+    "  --quiet                print only the summary\n"
+    "  --help                 this help\n"
+    "\n"
+    "Exit status: 0 clean; 1 an integrity or omission failure (altered, removed or\n"
+    "forged records, a bad signature, a fork); 2 regulation findings only; 3 usage or\n"
+    "input/output error (DIR or its checkpoint unreadable, a missing key file).\n";
+
+/* What the options say. */
+typedef struct options {
+    const char *dir;
+    const char *log_key_path;
+    const char **trusted;
+    size_t ntrusted;
+    const char **receipts;
+    size_t nreceipts;
+    const char **witness_paths;
+    size_t nwitness;
+    unsigned long min_cosig;
+    bool integrity_only;
+    bool rules;
+    bool have_as_of;
+    int64_t as_of_ms;
+    bool have_late_after;
+    int64_t late_after_ms;
+    bool json;
+    const char *html;
+    bool quiet;
+} options;
+
+/* A file the inspector gave, read before the long pass. */
+typedef struct named_note {
+    char *name;
+    uint8_t *data;
+    size_t len;
+} named_note;
+
+typedef struct named_receipt {
+    char *name;
+    lh_receipt r;
+} named_receipt;
+
+/* Everything one run holds, freed in one place. */
+typedef struct run {
+    options o;
+    note_verifier log_key;
+    note_verifier *witnesses;
+    named_note *trusted;
+    size_t ntrusted;
+    named_receipt *receipts;
+    size_t nreceipts, capreceipts;
+    report *rep;
+    tiles *tiles;
+    ledger *ledger;
+    rules *rules;
+    uint8_t *note;
+    size_t note_len;
+    checkpoint_opened *cp;
+    char *cp_text;
+} run;
+
+__attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("liuhen-verify: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    fputs(usage_text, stderr);
+    fputs("Run 'liuhen-verify --help' for the options.\n", stderr);
+    return EXIT_USAGE_IO;
+}
+
+__attribute__((format(printf, 1, 2))) static int io_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("liuhen-verify: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    return EXIT_USAGE_IO;
+}
+
+/* Append to a growing array of pointers (the repeatable options). */
+static int push(const char ***arr, size_t *n, const char *v)
+{
+    const char **p = realloc(*arr, (*n + 1) * sizeof *p);
+    if (p == NULL)
+        return LH_ENOMEM;
+    p[(*n)++] = v;
+    *arr = p;
+    return 0;
+}
+
+/* --late-after: a positive whole number and a unit, s, m, h or d, up to
+ * ten years. */
+static bool parse_duration(const char *s, int64_t *ms)
+{
+    char *end;
+    errno = 0;
+    if (s[0] < '0' || s[0] > '9')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || v == 0 || end == s || end[0] == '\0' || end[1] != '\0')
+        return false;
+    int64_t unit;
+    switch (end[0]) {
+    case 's': unit = 1000; break;
+    case 'm': unit = 60 * 1000; break;
+    case 'h': unit = 3600 * 1000; break;
+    case 'd': unit = INT64_C(86400) * 1000; break;
+    default: return false;
+    }
+    if (v > (unsigned long long)(INT64_C(3650) * 86400 * 1000 / unit))
+        return false;
+    *ms = (int64_t)v * unit;
+    return true;
+}
+
+static int parse_options(int argc, char **argv, options *o, bool *help)
+{
+    enum {
+        O_LOG_KEY = 256,
+        O_TRUSTED,
+        O_RECEIPTS,
+        O_WITNESS_KEY,
+        O_MIN_COSIG,
+        O_INTEGRITY_ONLY,
+        O_RULES,
+        O_AS_OF,
+        O_LATE_AFTER,
+        O_JSON,
+        O_HTML,
+        O_QUIET,
+        O_HELP,
+    };
+    static const struct option opts[] = {
+        {"log-key", required_argument, NULL, O_LOG_KEY},
+        {"trusted", required_argument, NULL, O_TRUSTED},
+        {"receipts", required_argument, NULL, O_RECEIPTS},
+        {"witness-key", required_argument, NULL, O_WITNESS_KEY},
+        {"min-cosignatures", required_argument, NULL, O_MIN_COSIG},
+        {"integrity-only", no_argument, NULL, O_INTEGRITY_ONLY},
+        {"rules", no_argument, NULL, O_RULES},
+        {"as-of", required_argument, NULL, O_AS_OF},
+        {"late-after", required_argument, NULL, O_LATE_AFTER},
+        {"json", no_argument, NULL, O_JSON},
+        {"html", required_argument, NULL, O_HTML},
+        {"quiet", no_argument, NULL, O_QUIET},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    *help = false;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        int rc = 0;
+        switch (opt) {
+        case O_LOG_KEY: o->log_key_path = optarg; break;
+        case O_TRUSTED: rc = push(&o->trusted, &o->ntrusted, optarg); break;
+        case O_RECEIPTS: rc = push(&o->receipts, &o->nreceipts, optarg); break;
+        case O_WITNESS_KEY: rc = push(&o->witness_paths, &o->nwitness, optarg); break;
+        case O_MIN_COSIG: {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || errno != 0 ||
+                v > CHECKPOINT_WITNESS_MAX)
+                return usage("--min-cosignatures %s: give a whole number from 0 to %d", optarg,
+                             CHECKPOINT_WITNESS_MAX);
+            o->min_cosig = v;
+            break;
+        }
+        case O_INTEGRITY_ONLY: o->integrity_only = true; break;
+        case O_RULES: o->rules = true; break;
+        case O_AS_OF: {
+            lh_err err = {""};
+            if (strcmp(optarg, "0") == 0 || record_parse_time(optarg, &o->as_of_ms, &err) != 0)
+                return usage("--as-of %s: %s", optarg,
+                             err.msg[0] != '\0' ? err.msg : "give a time after 1970");
+            o->have_as_of = true;
+            break;
+        }
+        case O_LATE_AFTER:
+            if (!parse_duration(optarg, &o->late_after_ms))
+                return usage("--late-after %s: give a duration such as 36h, 2d, 90m or 3600s "
+                             "(at most 3650d)",
+                             optarg);
+            o->have_late_after = true;
+            break;
+        case O_JSON: o->json = true; break;
+        case O_HTML: o->html = optarg; break;
+        case O_QUIET: o->quiet = true; break;
+        case 'h':
+        case O_HELP: *help = true; return EXIT_CLEAN;
+        case ':': return usage("option %s needs a value", argv[optind - 1]);
+        default: return usage("unknown option '%s'", argv[optind - 1]);
+        }
+        if (rc != 0)
+            return io_error("out of memory");
+    }
+    if (optind >= argc)
+        return usage("give the tiles directory DIR");
+    if (optind + 1 < argc)
+        return usage("one tiles directory at a time: '%s' is one too many", argv[optind + 1]);
+    /* "DIR/" names the same directory; without the slash the messages
+     * read DIR/checkpoint, not DIR//checkpoint. */
+    char *dir = argv[optind];
+    for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+        dir[n - 1] = '\0';
+    o->dir = dir;
+    if (o->log_key_path == NULL)
+        return usage("--log-key FILE is required: the log's verifier key");
+    if (o->min_cosig > o->nwitness)
+        return usage("--min-cosignatures %lu: only %zu --witness-key given", o->min_cosig,
+                     o->nwitness);
+    if (o->integrity_only && o->rules)
+        return usage("--rules reads the entries, which --integrity-only does not");
+    if (!o->rules && (o->have_as_of || o->have_late_after))
+        return usage("%s applies to the rules: add --rules",
+                     o->have_as_of ? "--as-of" : "--late-after");
+    if (!o->have_late_after)
+        o->late_after_ms = LATE_AFTER_DEFAULT_MS;
+    return -1;
+}
+
+/* Read a whole regular file of at most max bytes. */
+static int read_file(const char *path, size_t max, uint8_t **out, size_t *len, lh_err *err)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return lh_err_set(err, -errno, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return lh_err_set(err, LH_EINVAL, "%s: not a regular file", path);
+    }
+    if ((uint64_t)st.st_size > max) {
+        close(fd);
+        return lh_err_set(err, LH_ETOOBIG, "%s: larger than %zu bytes", path, max);
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    uint8_t *buf = malloc(cap);
+    if (buf == NULL) {
+        close(fd);
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
+    }
+    for (;;) {
+        if (n == cap) {
+            /* The file grew while being read: take it as it is now, up to
+             * the bound. */
+            if (cap > max) {
+                free(buf);
+                close(fd);
+                return lh_err_set(err, LH_ETOOBIG, "%s: larger than %zu bytes", path, max);
+            }
+            size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+            uint8_t *p = realloc(buf, ncap);
+            if (p == NULL) {
+                free(buf);
+                close(fd);
+                return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
+            }
+            buf = p;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            return lh_err_set(err, -e, "%s: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n > max) {
+        free(buf);
+        return lh_err_set(err, LH_ETOOBIG, "%s: larger than %zu bytes", path, max);
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* A witness key file: one verifier key line, type 0x04 (tlog-cosignature)
+ * or 0x01 (a witness that signs plain notes). */
+static int read_witness_key(const char *path, note_verifier *out, lh_err *err)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc = read_file(path, KEYFILE_PUBLIC_FILE_MAX, &buf, &len, err);
+    if (rc != 0)
+        return rc;
+    if (len > 0 && buf[len - 1] == '\n')
+        len--;
+    if (len > 0 && buf[len - 1] == '\r')
+        len--;
+    lh_err e = {""};
+    rc = note_vkey_parse((const char *)buf, len, out, &e);
+    free(buf);
+    if (rc != 0)
+        return lh_err_set(err, rc, "%s: not a witness verifier key: %s", path, e.msg);
+    return 0;
+}
+
+static int add_receipt(run *r, const char *path, lh_err *err)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc = read_file(path, RECEIPT_FILE_MAX, &buf, &len, err);
+    if (rc != 0)
+        return rc;
+    if (r->nreceipts == r->capreceipts) {
+        size_t ncap = r->capreceipts != 0 ? r->capreceipts * 2 : 16;
+        named_receipt *p = realloc(r->receipts, ncap * sizeof *p);
+        if (p == NULL) {
+            free(buf);
+            return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
+        }
+        r->receipts = p;
+        r->capreceipts = ncap;
+    }
+    named_receipt *nr = &r->receipts[r->nreceipts];
+    memset(nr, 0, sizeof *nr);
+    lh_err e = {""};
+    rc = lh_receipt_from_json((const char *)buf, len, &nr->r, &e);
+    free(buf);
+    if (rc != 0)
+        return lh_err_set(err, rc, "%s: not a receipt: %s", path, e.msg);
+    nr->name = strdup(path);
+    if (nr->name == NULL) {
+        lh_receipt_free(&nr->r);
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
+    }
+    r->nreceipts++;
+    return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* --receipts DIR: its *.json and *.receipt files, in name order so that
+ * two runs report alike. */
+static int add_receipt_dir(run *r, const char *dir, lh_err *err)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return lh_err_set(err, -errno, "%s: %s", dir, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *de;
+    errno = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.' ||
+            !(has_suffix(de->d_name, ".json") || has_suffix(de->d_name, ".receipt")))
+            continue;
+        if (n == cap) {
+            size_t ncap = cap != 0 ? cap * 2 : 64;
+            char **p = realloc(names, ncap * sizeof *p);
+            if (p == NULL) {
+                rc = lh_err_set(err, LH_ENOMEM, "%s: out of memory", dir);
+                break;
+            }
+            names = p;
+            cap = ncap;
+        }
+        size_t len = strlen(dir) + 1 + strlen(de->d_name) + 1;
+        names[n] = malloc(len);
+        if (names[n] == NULL) {
+            rc = lh_err_set(err, LH_ENOMEM, "%s: out of memory", dir);
+            break;
+        }
+        snprintf(names[n], len, "%s/%s", dir, de->d_name);
+        n++;
+    }
+    if (rc == 0 && errno != 0)
+        rc = lh_err_set(err, -errno, "%s: %s", dir, strerror(errno));
+    closedir(d);
+    if (rc == 0 && n > 0)
+        qsort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = add_receipt(r, names[i], err);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* The inspector's keys and files: any that cannot be read stops the run. */
+static int load_inputs(run *r)
+{
+    lh_err err = {""};
+    keyfile_pub pub;
+    int rc = keyfile_read_public(r->o.log_key_path, &pub, &err);
+    if (rc != 0)
+        return io_error("--log-key %s: %s", r->o.log_key_path, err.msg);
+    rc = note_verifier_init(&r->log_key, pub.name, strlen(pub.name), NOTE_TYPE_ED25519, pub.pubkey);
+    if (rc != 0)
+        return io_error("--log-key %s: not a log key: %s", r->o.log_key_path, lh_strerror(rc));
+
+    if (r->o.nwitness > 0) {
+        r->witnesses = calloc(r->o.nwitness, sizeof *r->witnesses);
+        if (r->witnesses == NULL)
+            return io_error("out of memory");
+    }
+    for (size_t i = 0; i < r->o.nwitness; i++) {
+        if (read_witness_key(r->o.witness_paths[i], &r->witnesses[i], &err) != 0)
+            return io_error("--witness-key %s", err.msg);
+        if (r->witnesses[i].keyid == r->log_key.keyid &&
+            strcmp(r->witnesses[i].name, r->log_key.name) == 0)
+            return usage("--witness-key %s is the log's own key", r->o.witness_paths[i]);
+    }
+
+    if (r->o.ntrusted > 0) {
+        r->trusted = calloc(r->o.ntrusted, sizeof *r->trusted);
+        if (r->trusted == NULL)
+            return io_error("out of memory");
+    }
+    for (size_t i = 0; i < r->o.ntrusted; i++) {
+        named_note *t = &r->trusted[i];
+        if (read_file(r->o.trusted[i], NOTE_MAX_SIZE, &t->data, &t->len, &err) != 0)
+            return io_error("--trusted %s", err.msg);
+        r->ntrusted = i + 1;
+        if ((t->name = strdup(r->o.trusted[i])) == NULL)
+            return io_error("out of memory");
+    }
+
+    for (size_t i = 0; i < r->o.nreceipts; i++) {
+        const char *path = r->o.receipts[i];
+        struct stat st;
+        if (stat(path, &st) != 0)
+            return io_error("--receipts %s: %s", path, strerror(errno));
+        rc = S_ISDIR(st.st_mode) ? add_receipt_dir(r, path, &err) : add_receipt(r, path, &err);
+        if (rc != 0)
+            return io_error("--receipts %s", err.msg);
+    }
+    return -1;
+}
+
+/* Report a failure of the published checkpoint. */
+static int checkpoint_failure(run *r, const char *check, const char *zh, const char *en)
+{
+    report_item it = {
+        .cls = REPORT_FAILURE, .check = check, .index = REPORT_NO_INDEX, .zh = zh, .en = en};
+    return report_add(r->rep, &it);
+}
+
+/*
+ * Open the published checkpoint with the log key (DESIGN.md "Offline
+ * verifier", check 1), then count the valid cosignatures of the witness
+ * keys given. A checkpoint the log key did not sign ends the run with
+ * exit 1: nothing it says can be trusted.
+ * @param[out] verified  whether it opened with the log key.
+ * @param[out] ncosig    valid cosignatures.
+ */
+static int open_checkpoint(run *r, bool *verified, size_t *ncosig)
+{
+    lh_err err = {""};
+    char zh[1024], en[1024];
+    *verified = false;
+    *ncosig = 0;
+    int rc = tiles_read_checkpoint(r->tiles, &r->note, &r->note_len, &err);
+    if (rc != 0)
+        return io_error("%s", err.msg);
+    r->cp = malloc(sizeof *r->cp);
+    checkpoint_opened *wop = malloc(sizeof *wop);
+    if (r->cp == NULL || wop == NULL) {
+        free(wop);
+        return io_error("out of memory");
+    }
+    rc = checkpoint_open(r->note, r->note_len, &r->log_key, NULL, 0, r->cp, &err);
+    if (rc != 0) {
+        free(wop);
+        snprintf(zh, sizeof zh, "检查点 %s/checkpoint 无法以日志密钥 %s 验证：%s", r->o.dir,
+                 r->log_key.name, err.msg);
+        snprintf(en, sizeof en,
+                 "the checkpoint %s/checkpoint does not verify with the log key %s: %s", r->o.dir,
+                 r->log_key.name, err.msg);
+        return checkpoint_failure(r, "integrity", zh, en) != 0 ? io_error("out of memory") : -1;
+    }
+    *verified = true;
+    if (r->o.nwitness > 0) {
+        /* A witness line that fails rejects the note (signed-note: any
+         * failing known signature); the log's own signature held above, so
+         * this is a cosignature failure, not the log's. */
+        rc = checkpoint_open(r->note, r->note_len, &r->log_key, r->witnesses, r->o.nwitness, wop,
+                             &err);
+        if (rc != 0) {
+            snprintf(zh, sizeof zh, "检查点上的见证副署无法验证：%s", err.msg);
+            snprintf(en, sizeof en, "a witness cosignature on the checkpoint does not verify: %s",
+                     err.msg);
+            if (checkpoint_failure(r, "cosignature", zh, en) != 0) {
+                free(wop);
+                return io_error("out of memory");
+            }
+        } else {
+            *ncosig = wop->ncosigners;
+        }
+    }
+    free(wop);
+    if (*ncosig < r->o.min_cosig) {
+        snprintf(zh, sizeof zh, "检查点只有 %zu 个有效见证副署，要求至少 %lu 个", *ncosig,
+                 r->o.min_cosig);
+        snprintf(en, sizeof en,
+                 "the checkpoint has %zu valid cosignatures by the witnesses given, %lu required",
+                 *ncosig, r->o.min_cosig);
+        if (checkpoint_failure(r, "cosignature", zh, en) != 0)
+            return io_error("out of memory");
+    }
+    r->cp_text = malloc(r->cp->note.text_len + 1);
+    if (r->cp_text == NULL)
+        return io_error("out of memory");
+    memcpy(r->cp_text, r->cp->note.text, r->cp->note.text_len);
+    r->cp_text[r->cp->note.text_len] = '\0';
+    return -1;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void run_free(run *r)
+{
+    ledger_free(r->ledger);
+    rules_free(r->rules);
+    tiles_free(r->tiles);
+    report_free(r->rep);
+    for (size_t i = 0; i < r->ntrusted; i++) {
+        free(r->trusted[i].name);
+        free(r->trusted[i].data);
+    }
+    free(r->trusted);
+    for (size_t i = 0; i < r->nreceipts; i++) {
+        free(r->receipts[i].name);
+        lh_receipt_free(&r->receipts[i].r);
+    }
+    free(r->receipts);
+    free(r->witnesses);
+    free(r->note);
+    free(r->cp);
+    free(r->cp_text);
+    free(r->o.trusted);
+    free(r->o.receipts);
+    free(r->o.witness_paths);
+}
+
+/* Everything after the options; returns the exit status. */
+static int verify(run *r)
+{
+    double start = now_seconds();
+    int st = load_inputs(r);
+    if (st >= 0)
+        return st;
+
+    report_options ro = {.log_origin = r->log_key.name,
+                         .json = r->o.json,
+                         .quiet = r->o.quiet,
+                         .html_path = r->o.html,
+                         .progress = !r->o.quiet && !r->o.json && isatty(STDERR_FILENO)};
+    if (report_new(&ro, &r->rep) != 0)
+        return io_error("out of memory");
+    report_facts facts = {.integrity_only = r->o.integrity_only, .rules = r->o.rules};
+
+    lh_err err = {""};
+    int rc = tiles_open(r->o.dir, &r->tiles, &err);
+    if (rc != 0)
+        return io_error("%s", err.msg);
+    bool verified;
+    size_t ncosig;
+    if ((st = open_checkpoint(r, &verified, &ncosig)) >= 0)
+        return st;
+    if (!verified) {
+        facts.seconds = now_seconds() - start;
+        report_set_facts(r->rep, &facts);
+        if (report_finish(r->rep, &err) != 0)
+            return io_error("%s", err.msg);
+        return EXIT_FAILURE_;
+    }
+    const checkpoint *cp = &r->cp->cp;
+    facts.tree_size = cp->size;
+    memcpy(facts.root, cp->root, sizeof facts.root);
+    facts.checkpoint_text = r->cp_text;
+    facts.cosignatures_valid = ncosig;
+
+    if (!r->o.integrity_only) {
+        if (r->o.rules) {
+            rules_options rop = {.late_after_ms = r->o.late_after_ms};
+            if (rules_new(&rop, &r->rules) != 0)
+                return io_error("out of memory");
+        }
+        ledger_options lo = {
+            .log_key = &r->log_key, .rules = r->rules, .timeline = r->o.html != NULL, .threads = 0};
+        if (ledger_new(&lo, r->tiles, r->rep, &r->ledger, &err) != 0)
+            return io_error("%s", err.msg);
+    }
+
+    /* Check 1 (integrity), streaming; checks 3 and 4 ride on the same pass. */
+    tiles_stats ts;
+    rc = tiles_stream(r->tiles, cp->size, cp->root, r->ledger != NULL ? ledger_sink : NULL,
+                      r->ledger, r->rep, &ts, &err);
+    if (rc != 0) {
+        const char *why = err.msg;
+        if (r->ledger != NULL && ledger_error(r->ledger)[0] != '\0')
+            why = ledger_error(r->ledger);
+        return io_error("%s", why[0] != '\0' ? why : lh_strerror(rc));
+    }
+    if (r->ledger != NULL && ledger_finish(r->ledger, &err) != 0)
+        return io_error("%s", err.msg);
+    facts.tiles_checked = ts.tiles;
+    facts.entries_checked = ts.leaves;
+
+    /* Check 2 (append-only) and the receipts (check 4). */
+    for (size_t i = 0; i < r->ntrusted; i++) {
+        bool ok;
+        if (ledger_check_trusted(r->tiles, &r->log_key, r->trusted[i].name, r->trusted[i].data,
+                                 r->trusted[i].len, cp->size, cp->root, r->rep, &ok, &err) != 0)
+            return io_error("%s", err.msg);
+        facts.trusted_checked += ok;
+    }
+    for (size_t i = 0; i < r->nreceipts; i++) {
+        bool ok;
+        if (ledger_check_receipt(r->tiles, &r->log_key, r->receipts[i].name, &r->receipts[i].r,
+                                 cp->size, cp->root, r->rep, &ok, &err) != 0)
+            return io_error("%s", err.msg);
+        facts.receipts_checked += ok;
+    }
+
+    if (r->ledger != NULL) {
+        ledger_stats ls;
+        ledger_get_stats(r->ledger, &ls);
+        facts.entries_checked = ls.entries;
+        facts.authors = ls.authors;
+        facts.cases = ls.cases;
+        facts.keys = ls.keys;
+        /* Check 5: deadlines as of --as-of, by default the latest
+         * integrated_at in the log (rules.h). */
+        facts.as_of_ms = r->o.have_as_of ? r->o.as_of_ms : ls.last_integrated_at;
+        if (r->rules != NULL && rules_finish(r->rules, facts.as_of_ms, r->rep) != 0)
+            return io_error("out of memory evaluating the rules");
+    }
+    report_progress(r->rep, cp->size, cp->size);
+    facts.seconds = now_seconds() - start;
+    report_set_facts(r->rep, &facts);
+    if (report_finish(r->rep, &err) != 0)
+        return io_error("%s", err.msg);
+    if (report_failures(r->rep) > 0)
+        return EXIT_FAILURE_;
+    if (report_findings(r->rep) > 0)
+        return EXIT_FINDINGS;
+    return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+    run r;
+    memset(&r, 0, sizeof r);
+    bool help;
+    int st = parse_options(argc, argv, &r.o, &help);
+    if (help) {
+        fputs(usage_text, stdout);
+        fputs(help_text, stdout);
+        st = EXIT_CLEAN;
+    } else if (st < 0) {
+        if (sodium_init() < 0)
+            st = io_error("libsodium cannot be initialised");
+        else
+            st = verify(&r);
+    }
+    run_free(&r);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fputs("liuhen-verify: cannot write the output\n", stderr);
+        return EXIT_USAGE_IO;
+    }
+    return st;
+}

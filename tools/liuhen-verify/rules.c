@@ -1,0 +1,1543 @@
+/*
+ * rules.c — the regulation rules R1-R12 of REGULATION.md ("Rules the
+ * verifier checks"), evaluated over the entries of a verified log in log
+ * order. Each finding names the rule, the article, the case, the entry
+ * index and the author's holder name, and says in Chinese and in English
+ * what is missing or late, and by how much.
+ *
+ * What the rules need to remember, and nothing more:
+ *  - per case (a hash table from case id to a compact record): the id, the
+ *    case's first COMPLAINT and latest DECISION, and whether an
+ *    INVESTIGATION_ASSIGNED and an INVESTIGATION_STEP were seen (R3, R4,
+ *    R5, R8);
+ *  - per COMPLAINT: its full leaf hash, index, case, author, receipt time,
+ *    jurisdiction and whether a REPLY or TRANSFER answered it (R3, R4);
+ *  - per DECISION: its full leaf hash, index, case and decision time (R8);
+ *  - per person named by a NOT_RECORDED notification: how many there were
+ *    and the first few indexes (R12);
+ *  - per entry, for R11 only: an 8-byte prefix of its leaf hash and the
+ *    numbers of its case and author, in a 16-byte slot of an open-addressing
+ *    table kept at most 70% full. That is at most 46 bytes per entry (32 MiB
+ *    for a log of 1,000,000 entries; 48 MiB while the table doubles), the
+ *    one cost that grows with the log rather than with its cases. Two
+ *    different entries share a prefix with probability about n^2 / 2^65
+ *    (3e-8 for a million entries, and the log cannot grind for it: 2^32
+ *    entries would be needed); the first of the two is kept.
+ * Strings (case ids, holder names, person names) are copied once into an
+ * arena. Every table is positioned with SipHash under a random key, so
+ * entries crafted to collide (case ids, or leaf hashes the log ground by its
+ * integrated_at) cannot make a lookup slow.
+ *
+ * What the regulations leave open is decided here, each at its rule:
+ *  - R3, R4: a REPLY or TRANSFER answers the complaint its `complaint`
+ *    names, or the first complaint of its case when that is empty; one
+ *    that answers nothing, or is recorded in another case than its
+ *    complaint, is itself an R4 finding. Receipt is received_at, else the
+ *    complaint's integrated_at; the transfer is transferred_at, else the
+ *    transfer's integrated_at. "2日内" is 48 hours.
+ *  - R8: "1个月内" is a calendar month counted as the Civil Code counts
+ *    periods, in China Standard Time (month_deadline()).
+ *  - R10: besides lateness, a timestamp far ahead of the event or of the
+ *    log's clock is reported too.
+ *  - Key management (KEY_ENROLL, KEY_REVOKE) belongs to no case: no rule
+ *    applies to it.
+ *  - rules_finish() is called once; rules_observe() after it, or a second
+ *    rules_finish(), is refused with LH_EINVAL.
+ *
+ * Times are unix milliseconds. Every time is first clamped to +-2^50 ms
+ * (about +-35,000 years), so that no sum or difference of two times, or of
+ * a time and a threshold, can overflow. Times are shown in China Standard
+ * Time (UTC+8, without daylight saving since 1991), the bureau's time.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "entry.h"
+#include "errors.h"
+#include "labels.h"
+#include "rules.h"
+
+/* ---- constants ------------------------------------------------------------------------------ */
+
+#define SECOND_MS     INT64_C(1000)
+#define MINUTE_MS     (60 * SECOND_MS)
+#define HOUR_MS       (60 * MINUTE_MS)
+#define DAY_MS        (24 * HOUR_MS)
+#define CST_OFFSET_MS (8 * HOUR_MS) /* China Standard Time, UTC+8 */
+#define TIME_BOUND    (INT64_C(1) << 50)
+
+/* A§10(1): 不属于本单位受理的案件，应在受理后2日内转送有权部门处理. */
+#define R3_TRANSFER_WITHIN_MS (2 * DAY_MS)
+
+/* R10's threshold when the caller gives none (rules.h: --late-after, 24 h). */
+#define LATE_AFTER_DEFAULT_MS (24 * HOUR_MS)
+
+/* R12: the earlier notifications of one person listed in a finding. */
+#define R12_KEEP 4
+
+/* No record (case, complaint, decision, author) in a uint32_t number. */
+#define NO_RECORD UINT32_MAX
+/* The most records of one kind: numbers are uint32_t, NO_RECORD excluded. */
+#define RECORDS_MAX (UINT32_MAX - 1)
+
+/* Longest string copied from an entry into the arena. Entries are validated
+ * (case ids at most ENTRY_CASE_ID_MAX bytes, names ENTRY_SHORT_TEXT_MAX), so
+ * this only guards against a caller passing something else. */
+#define COPY_MAX 1024
+
+/* Room for one sentence of a finding. Sentences quote at most a few names
+ * and case ids of bounded length; a longer one is cut at a character
+ * boundary and ends with "…". */
+#define SENTENCE_MAX 2048
+
+/* Arena chunks for the copied strings. */
+#define ARENA_CHUNK 65536
+
+/* ---- records -------------------------------------------------------------------------------- */
+
+typedef struct rcase {
+    const char *id;           /* in the arena */
+    uint32_t first_complaint; /* complaint number, or NO_RECORD */
+    uint32_t last_decision;   /* decision number, or NO_RECORD */
+    bool assigned;            /* an INVESTIGATION_ASSIGNED was seen (R5) */
+    bool step;                /* an INVESTIGATION_STEP was seen (R5) */
+} rcase;
+
+typedef struct rauthor {
+    uint8_t key[ENTRY_KEY_BYTES];
+    const char *name; /* holder name when first seen, in the arena */
+} rauthor;
+
+typedef struct rcomplaint {
+    uint8_t hash[ENTRY_HASH_BYTES];
+    uint64_t index;
+    int64_t received; /* received_at, or the complaint's integrated_at */
+    uint32_t case_no;
+    uint32_t author_no;
+    bool to_transfer; /* jurisdiction TO_TRANSFER (R3) */
+    bool answered;    /* a REPLY or TRANSFER names it (R4) */
+    bool transferred; /* a TRANSFER names it (R3) */
+} rcomplaint;
+
+typedef struct rdecision {
+    uint8_t hash[ENTRY_HASH_BYTES];
+    uint64_t index;
+    int64_t decided; /* decided_at, or the decision's integrated_at */
+    uint32_t case_no;
+} rdecision;
+
+typedef struct rperson {
+    const uint8_t *id; /* the identity bytes, in the arena */
+    uint32_t id_len;
+    uint8_t id_type; /* 'k': person.public_key; 'n': person.name */
+    uint32_t count;  /* NOT_RECORDED notifications so far */
+    uint64_t earlier[R12_KEEP];
+} rperson;
+
+/* One entry, for R11: see the comment at the top of this file. */
+typedef struct seen_slot {
+    uint64_t prefix;  /* the first 8 bytes of the leaf hash */
+    uint32_t case_no; /* NO_RECORD for key management */
+    uint32_t author;  /* author number + 1; 0 marks an empty slot */
+} seen_slot;
+
+/* A hash table from a 64-bit key to a record number. Keys may repeat: a
+ * lookup confirms each candidate against the record itself. */
+typedef struct idmap {
+    uint64_t *keys;
+    uint32_t *vals; /* record number + 1; 0 marks an empty slot */
+    size_t cap;     /* a power of two, or 0 */
+    size_t len;
+} idmap;
+
+typedef struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used, cap;
+    char data[];
+} arena_chunk;
+
+/* A growing array of records of one kind. */
+typedef struct vec {
+    void *items;
+    size_t len, cap;
+} vec;
+
+struct rules {
+    int64_t late_after;
+    uint8_t sipkey[crypto_shorthash_KEYBYTES];
+    arena_chunk *arena;
+    vec cases, authors, complaints, decisions, persons; /* of rcase, rauthor, ... */
+    idmap case_map, author_map, complaint_map, decision_map, person_map;
+    seen_slot *seen;
+    size_t seen_cap, seen_len;
+    bool finished;
+};
+
+#define CASE(r, i)      (((rcase *)(r)->cases.items)[i])
+#define AUTHOR(r, i)    (((rauthor *)(r)->authors.items)[i])
+#define COMPLAINT(r, i) (((rcomplaint *)(r)->complaints.items)[i])
+#define DECISION(r, i)  (((rdecision *)(r)->decisions.items)[i])
+#define PERSON(r, i)    (((rperson *)(r)->persons.items)[i])
+
+/* ---- the rules' ids and articles (REGULATION.md table) -------------------------------------- */
+
+static const char *const rule_ids[13] = {
+    "", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12",
+};
+
+static const char *const rule_articles[13] = {
+    "",           /* no rule 0 */
+    "B§3",        /* R1: 时间、地点、人物、方式、内容等全面、如实记录 */
+    "B§3",        /* R2: 应向局机关法规部门报告 */
+    "A§10(1)",    /* R3: 受理后2日内转送有权部门 */
+    "A§10(1)",    /* R4: 及时受理，并负责答复 */
+    "A§10(2)(3)", /* R5: 指派调查组调查，再作出处理决定 */
+    "A§10(3)",    /* R6: 经机关领导集体讨论 */
+    "A§11",       /* R7: 行政责任追究的种类和方式 */
+    "A§10(3)",    /* R8: 1个月内责令重新组织调查 */
+    "B§7",        /* R9: 书面形式提出；口头提出的由办案人员记录在案 */
+    "B§3, B§12",  /* R10: 全程留痕；不记录或者不如实记录 */
+    "B§3",        /* R11: 如实记录 */
+    "B§12",       /* R12: 两次以上不记录的移交纪检部门 */
+};
+
+/* ---- small helpers -------------------------------------------------------------------------- */
+
+static int64_t tclamp(int64_t t)
+{
+    return t > TIME_BOUND ? TIME_BOUND : t < -TIME_BOUND ? -TIME_BOUND : t;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Whether a string says nothing: NULL, empty, or only white space (ASCII
+ * blanks and the ideographic space U+3000). */
+static bool blank(const char *s)
+{
+    if (s == NULL)
+        return true;
+    while (*s != '\0') {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+                 (unsigned char)s[2] == 0x80)
+            s += 3;
+        else
+            return false;
+    }
+    return true;
+}
+
+static uint64_t sip(const rules *r, const void *p, size_t n)
+{
+    uint8_t out[crypto_shorthash_BYTES];
+    crypto_shorthash(out, p, n, r->sipkey);
+    uint64_t h;
+    memcpy(&h, out, sizeof h);
+    return h;
+}
+
+static uint64_t prefix64(const uint8_t hash[8])
+{
+    uint64_t k;
+    memcpy(&k, hash, sizeof k);
+    return k;
+}
+
+/* Hex of the first 8 bytes of a hash, for sentences: "3fa2…". */
+static void hash_short(char out[20], const uint8_t *hash, size_t len)
+{
+    if (len < 8) {
+        snprintf(out, 20, "(%zu bytes)", len);
+        return;
+    }
+    sodium_bin2hex(out, 17, hash, 8);
+    memcpy(out + 16, "…", sizeof "…");
+}
+
+/* ---- sentences ------------------------------------------------------------------------------ */
+
+/* A bounded sentence. An append that does not fit is cut at a UTF-8
+ * character boundary, "…" ends the sentence and later appends are dropped,
+ * so that what reaches the report is always valid UTF-8. */
+typedef struct sbuf {
+    char s[SENTENCE_MAX];
+    size_t len;
+    bool cut;
+} sbuf;
+
+static void sb_init(sbuf *b)
+{
+    b->s[0] = '\0';
+    b->len = 0;
+    b->cut = false;
+}
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    static const char ellipsis[] = "…";
+    if (b->cut)
+        return;
+    size_t room = sizeof b->s - b->len;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->s + b->len, room, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->s[b->len] = '\0';
+        return;
+    }
+    if ((size_t)n < room - (sizeof ellipsis - 1)) {
+        b->len += (size_t)n;
+        return;
+    }
+    /* Cut: keep room for the ellipsis, then back up to the start of a
+     * character (a byte that is not 10xxxxxx) and drop that character,
+     * which may be incomplete. */
+    size_t end = sizeof b->s - sizeof ellipsis;
+    if (end < b->len)
+        end = b->len;
+    while (end > b->len && ((unsigned char)b->s[end] & 0xC0) == 0x80)
+        end--;
+    memcpy(b->s + end, ellipsis, sizeof ellipsis);
+    b->len = end + sizeof ellipsis - 1;
+    b->cut = true;
+}
+
+/* Append an item to a list in both languages: "、" between Chinese items,
+ * ", " between English ones. */
+static void list_add(sbuf *zh, sbuf *en, int *n, const char *item_zh, const char *item_en)
+{
+    sb_printf(zh, "%s%s", *n > 0 ? "、" : "", item_zh);
+    sb_printf(en, "%s%s", *n > 0 ? ", " : "", item_en);
+    (*n)++;
+}
+
+/* "2026-04-10 08:00:00 +08:00": a time in China Standard Time. */
+static void fmt_time(char out[48], int64_t ms)
+{
+    ms = tclamp(ms);
+    time_t secs = (time_t)floor_div(ms + CST_OFFSET_MS, SECOND_MS);
+    struct tm tm;
+    if (gmtime_r(&secs, &tm) == NULL) {
+        snprintf(out, 48, "%" PRId64 " ms", ms);
+        return;
+    }
+    snprintf(out, 48, "%04lld-%02d-%02d %02d:%02d:%02d +08:00", (long long)tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/*
+ * A duration in both languages, "2天3小时5分钟" and "2 d 3 h 5 min", its
+ * non-zero parts down to `unit` (MINUTE_MS, SECOND_MS or 1). A duration
+ * shorter than the unit is shown in the largest unit it fills (seconds,
+ * else milliseconds), so that nothing late reads as 0. Negative durations
+ * are shown as 0.
+ */
+static void fmt_dur_unit(char zh[64], char en[64], int64_t ms, int64_t unit)
+{
+    static const struct {
+        int64_t ms;
+        const char *zh, *en;
+    } parts[] = {
+        {DAY_MS, "天", "d"},    {HOUR_MS, "小时", "h"}, {MINUTE_MS, "分钟", "min"},
+        {SECOND_MS, "秒", "s"}, {1, "毫秒", "ms"},
+    };
+    if (ms < 0)
+        ms = 0;
+    while (unit > 1 && ms < unit)
+        unit = unit == MINUTE_MS ? SECOND_MS : 1;
+    size_t zl = 0, el = 0;
+    zh[0] = en[0] = '\0';
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0] && parts[i].ms >= unit; i++) {
+        int64_t n = ms / parts[i].ms;
+        ms %= parts[i].ms;
+        if (n == 0 && !(parts[i].ms == unit && zl == 0))
+            continue;
+        int z = snprintf(zh + zl, 64 - zl, "%" PRId64 "%s", n, parts[i].zh);
+        int e = snprintf(en + el, 64 - el, "%s%" PRId64 " %s", el > 0 ? " " : "", n, parts[i].en);
+        if (z < 0 || e < 0 || (size_t)z >= 64 - zl || (size_t)e >= 64 - el)
+            return;
+        zl += (size_t)z;
+        el += (size_t)e;
+    }
+}
+
+/* A duration in minutes (seconds or milliseconds when shorter). */
+static void fmt_dur(char zh[64], char en[64], int64_t ms)
+{
+    fmt_dur_unit(zh, en, ms, MINUTE_MS);
+}
+
+/* The coarsest unit in which a duration shows as more than a threshold it
+ * exceeds: "1 d 5 s", not "1 d", for 24 h and 5 s against 24 h. */
+static int64_t unit_over(int64_t ms, int64_t threshold)
+{
+    if (ms / MINUTE_MS > threshold / MINUTE_MS)
+        return MINUTE_MS;
+    if (ms / SECOND_MS > threshold / SECOND_MS)
+        return SECOND_MS;
+    return 1;
+}
+
+/* "2nd", "3rd", "11th". */
+static void fmt_ordinal(char out[24], uint32_t n)
+{
+    const char *suffix = "th";
+    if (n % 100 < 11 || n % 100 > 13) {
+        if (n % 10 == 1)
+            suffix = "st";
+        else if (n % 10 == 2)
+            suffix = "nd";
+        else if (n % 10 == 3)
+            suffix = "rd";
+    }
+    snprintf(out, 24, "%" PRIu32 "%s", n, suffix);
+}
+
+/* ---- calendar month (R8) -------------------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant,
+ * "chrono-Compatible Low-Level Date Algorithms"). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = floor_div(y, 400);
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
+{
+    z += 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t days_in_month(int64_t y, int64_t m)
+{
+    static const int8_t dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dim[m - 1];
+}
+
+/*
+ * The end of "one month" from t (A§10(3): 可以在1个月内责令重新组织调查).
+ * R8 counts the month as the Civil Code counts periods (民法典 第二百零一条
+ * to 第二百零三条): the day of the decision is not counted, the period ends
+ * on the day of the next month that corresponds to the decision's date, or
+ * on that month's last day when it has no such day, and the last day ends
+ * at 24:00, all in China Standard Time. A decision of 2026-04-10 may be
+ * reviewed until 2026-05-10 24:00; one of 2026-01-31 until 2026-02-28
+ * 24:00. Holidays that would extend the last day are not known here and are
+ * not applied, so the rule errs towards a finding the inspector can dismiss.
+ */
+static int64_t month_deadline(int64_t t)
+{
+    int64_t y, m, d;
+    civil_from_days(floor_div(tclamp(t) + CST_OFFSET_MS, DAY_MS), &y, &m, &d);
+    if (++m > 12) {
+        m = 1;
+        y++;
+    }
+    if (d > days_in_month(y, m))
+        d = days_in_month(y, m);
+    return (days_from_civil(y, m, d) + 1) * DAY_MS - CST_OFFSET_MS;
+}
+
+/* ---- storage -------------------------------------------------------------------------------- */
+
+/* n bytes that live until rules_free(), or NULL when memory runs out. */
+static void *arena_alloc(rules *r, size_t n)
+{
+    arena_chunk *c = r->arena;
+    if (c == NULL || c->cap - c->used < n) {
+        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        c = malloc(sizeof *c + cap);
+        if (c == NULL)
+            return NULL;
+        c->next = r->arena;
+        c->used = 0;
+        c->cap = cap;
+        r->arena = c;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+/* A copy of s in the arena, cut at COPY_MAX bytes on a character boundary. */
+static const char *arena_strdup(rules *r, const char *s)
+{
+    size_t n = strnlen(s, COPY_MAX);
+    if (n == COPY_MAX)
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    char *p = arena_alloc(r, n + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static const uint8_t *arena_memdup(rules *r, const uint8_t *b, size_t n)
+{
+    uint8_t *p = arena_alloc(r, n);
+    if (p != NULL)
+        memcpy(p, b, n);
+    return p;
+}
+
+/* Room for one more item; returns its number, or NO_RECORD when memory or
+ * the number space runs out. */
+static uint32_t vec_push(vec *v, size_t size)
+{
+    if (v->len >= RECORDS_MAX)
+        return NO_RECORD;
+    if (v->len == v->cap) {
+        size_t cap = v->cap == 0 ? 16 : v->cap * 2;
+        if (cap > SIZE_MAX / size)
+            return NO_RECORD;
+        void *p = realloc(v->items, cap * size);
+        if (p == NULL)
+            return NO_RECORD;
+        v->items = p;
+        v->cap = cap;
+    }
+    return (uint32_t)v->len++;
+}
+
+static size_t slot_of(const rules *r, uint64_t key, size_t cap)
+{
+    return (size_t)(sip(r, &key, sizeof key) & (cap - 1));
+}
+
+static int idmap_put(const rules *r, idmap *m, uint64_t key, uint32_t rec)
+{
+    if ((m->len + 1) * 2 > m->cap) {
+        size_t cap = m->cap == 0 ? 64 : m->cap * 2;
+        uint64_t *keys = calloc(cap, sizeof *keys);
+        uint32_t *vals = calloc(cap, sizeof *vals);
+        if (keys == NULL || vals == NULL) {
+            free(keys);
+            free(vals);
+            return LH_ENOMEM;
+        }
+        for (size_t i = 0; i < m->cap; i++) {
+            if (m->vals[i] == 0)
+                continue;
+            size_t j = slot_of(r, m->keys[i], cap);
+            while (vals[j] != 0)
+                j = (j + 1) & (cap - 1);
+            keys[j] = m->keys[i];
+            vals[j] = m->vals[i];
+        }
+        free(m->keys);
+        free(m->vals);
+        m->keys = keys;
+        m->vals = vals;
+        m->cap = cap;
+    }
+    size_t j = slot_of(r, key, m->cap);
+    while (m->vals[j] != 0)
+        j = (j + 1) & (m->cap - 1);
+    m->keys[j] = key;
+    m->vals[j] = rec + 1;
+    m->len++;
+    return 0;
+}
+
+typedef bool (*idmap_match)(const rules *r, uint32_t rec, const void *arg);
+
+/* The first record under key that match() confirms, or NO_RECORD. The table
+ * is never more than half full, so the probe ends at an empty slot. */
+static uint32_t idmap_find(const rules *r, const idmap *m, uint64_t key, idmap_match match,
+                           const void *arg)
+{
+    if (m->cap == 0)
+        return NO_RECORD;
+    for (size_t j = slot_of(r, key, m->cap); m->vals[j] != 0; j = (j + 1) & (m->cap - 1))
+        if (m->keys[j] == key && match(r, m->vals[j] - 1, arg))
+            return m->vals[j] - 1;
+    return NO_RECORD;
+}
+
+static void idmap_free(idmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+}
+
+static bool match_case(const rules *r, uint32_t rec, const void *arg)
+{
+    return strcmp(CASE(r, rec).id, arg) == 0;
+}
+
+static bool match_author(const rules *r, uint32_t rec, const void *arg)
+{
+    return memcmp(AUTHOR(r, rec).key, arg, ENTRY_KEY_BYTES) == 0;
+}
+
+static bool match_complaint(const rules *r, uint32_t rec, const void *arg)
+{
+    return memcmp(COMPLAINT(r, rec).hash, arg, ENTRY_HASH_BYTES) == 0;
+}
+
+static bool match_decision(const rules *r, uint32_t rec, const void *arg)
+{
+    return memcmp(DECISION(r, rec).hash, arg, ENTRY_HASH_BYTES) == 0;
+}
+
+typedef struct person_id {
+    uint8_t type;
+    const uint8_t *bytes;
+    size_t len;
+} person_id;
+
+static bool match_person(const rules *r, uint32_t rec, const void *arg)
+{
+    const person_id *id = arg;
+    const rperson *p = &PERSON(r, rec);
+    return p->id_type == id->type && p->id_len == id->len && memcmp(p->id, id->bytes, id->len) == 0;
+}
+
+/* The case's number, adding it when new. */
+static int case_get(rules *r, const char *id, uint32_t *out)
+{
+    uint64_t key = sip(r, id, strlen(id));
+    uint32_t no = idmap_find(r, &r->case_map, key, match_case, id);
+    if (no == NO_RECORD) {
+        const char *copy = arena_strdup(r, id);
+        if (copy == NULL || (no = vec_push(&r->cases, sizeof(rcase))) == NO_RECORD)
+            return LH_ENOMEM;
+        CASE(r, no) = (rcase){.id = copy, .first_complaint = NO_RECORD, .last_decision = NO_RECORD};
+        int rc = idmap_put(r, &r->case_map, key, no);
+        if (rc != 0) {
+            r->cases.len--;
+            return rc;
+        }
+    }
+    *out = no;
+    return 0;
+}
+
+/* The author's number, adding the key when new. */
+static int author_get(rules *r, const uint8_t key[ENTRY_KEY_BYTES], const char *name, uint32_t *out)
+{
+    uint64_t k = prefix64(key);
+    uint32_t no = idmap_find(r, &r->author_map, k, match_author, key);
+    if (no == NO_RECORD) {
+        const char *copy = arena_strdup(r, name != NULL ? name : "");
+        if (copy == NULL || (no = vec_push(&r->authors, sizeof(rauthor))) == NO_RECORD)
+            return LH_ENOMEM;
+        memcpy(AUTHOR(r, no).key, key, ENTRY_KEY_BYTES);
+        AUTHOR(r, no).name = copy;
+        int rc = idmap_put(r, &r->author_map, k, no);
+        if (rc != 0) {
+            r->authors.len--;
+            return rc;
+        }
+    }
+    *out = no;
+    return 0;
+}
+
+static const seen_slot *seen_find(const rules *r, uint64_t prefix)
+{
+    if (r->seen_cap == 0)
+        return NULL;
+    for (size_t j = slot_of(r, prefix, r->seen_cap); r->seen[j].author != 0;
+         j = (j + 1) & (r->seen_cap - 1))
+        if (r->seen[j].prefix == prefix)
+            return &r->seen[j];
+    return NULL;
+}
+
+/* Remember an entry for R11; the first of two entries sharing a prefix is
+ * kept (see the top of this file). The table doubles before it is 70%
+ * full. */
+static int seen_put(rules *r, uint64_t prefix, uint32_t case_no, uint32_t author_no)
+{
+    if ((r->seen_len + 1) * 10 > r->seen_cap * 7) {
+        if (r->seen_cap > SIZE_MAX / 2 / sizeof(seen_slot))
+            return LH_ENOMEM;
+        size_t cap = r->seen_cap == 0 ? 1024 : r->seen_cap * 2;
+        seen_slot *s = calloc(cap, sizeof *s);
+        if (s == NULL)
+            return LH_ENOMEM;
+        for (size_t i = 0; i < r->seen_cap; i++) {
+            if (r->seen[i].author == 0)
+                continue;
+            size_t j = slot_of(r, r->seen[i].prefix, cap);
+            while (s[j].author != 0)
+                j = (j + 1) & (cap - 1);
+            s[j] = r->seen[i];
+        }
+        free(r->seen);
+        r->seen = s;
+        r->seen_cap = cap;
+    }
+    /* One probe finds the prefix already there (keep the first entry) or
+     * the empty slot for it. */
+    size_t j = slot_of(r, prefix, r->seen_cap);
+    for (; r->seen[j].author != 0; j = (j + 1) & (r->seen_cap - 1))
+        if (r->seen[j].prefix == prefix)
+            return 0;
+    r->seen[j] = (seen_slot){.prefix = prefix, .case_no = case_no, .author = author_no + 1};
+    r->seen_len++;
+    return 0;
+}
+
+/* ---- life cycle ----------------------------------------------------------------------------- */
+
+int rules_new(const rules_options *opts, rules **out)
+{
+    if (out == NULL)
+        return LH_EINVAL;
+    *out = NULL;
+    if (opts != NULL && opts->late_after_ms < 0)
+        return LH_EINVAL;
+    if (sodium_init() < 0)
+        return LH_EINTERNAL;
+    rules *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return LH_ENOMEM;
+    r->late_after = opts != NULL && opts->late_after_ms > 0 ? tclamp(opts->late_after_ms)
+                                                            : LATE_AFTER_DEFAULT_MS;
+    randombytes_buf(r->sipkey, sizeof r->sipkey);
+    *out = r;
+    return 0;
+}
+
+void rules_free(rules *r)
+{
+    if (r == NULL)
+        return;
+    while (r->arena != NULL) {
+        arena_chunk *next = r->arena->next;
+        free(r->arena);
+        r->arena = next;
+    }
+    free(r->cases.items);
+    free(r->authors.items);
+    free(r->complaints.items);
+    free(r->decisions.items);
+    free(r->persons.items);
+    idmap_free(&r->case_map);
+    idmap_free(&r->author_map);
+    idmap_free(&r->complaint_map);
+    idmap_free(&r->decision_map);
+    idmap_free(&r->person_map);
+    free(r->seen);
+    free(r);
+}
+
+/* ---- one observation ------------------------------------------------------------------------ */
+
+/* The entry being observed, and where its findings go. */
+typedef struct obs {
+    rules *r;
+    report *rep;
+    const rules_entry *e;
+    const Liuhen__Entry *en;
+    uint32_t case_no;
+    uint32_t author_no;
+    const char *case_id;
+    const char *author;
+    int64_t integrated; /* clamped */
+    int64_t recorded;   /* clamped */
+} obs;
+
+static int finding(report *rep, int rule, uint64_t index, const char *case_id, const char *author,
+                   const sbuf *zh, const sbuf *en)
+{
+    report_item it = {
+        .cls = REPORT_FINDING,
+        .check = rule_ids[rule],
+        .index = index,
+        .case_id = case_id,
+        .author = author,
+        .article = rule_articles[rule],
+        .zh = zh->s,
+        .en = en->s,
+    };
+    return report_add(rep, &it);
+}
+
+static int obs_finding(const obs *o, int rule, const sbuf *zh, const sbuf *en)
+{
+    return finding(o->rep, rule, o->e->index, o->case_id, o->author, zh, en);
+}
+
+static const char *field_label(const char *message, const char *field, const char *fallback)
+{
+    const char *l = labels_field(message, field);
+    return l != NULL ? l : fallback;
+}
+
+static const char *kind_zh(const Liuhen__Entry *en)
+{
+    return entry_kind_label_zh(en->kind);
+}
+
+/* R1 and R2 (B§3): the five elements of an interference record, and to
+ * whom it was reported. */
+static int rule_interference(const obs *o, const Liuhen__Interference *in)
+{
+    static const char *const m = "liuhen.Interference";
+    sbuf zh, en;
+    sb_init(&zh);
+    sb_init(&en);
+    int n = 0;
+    if (in->occurred_at == 0)
+        list_add(&zh, &en, &n, field_label(m, "occurred_at", "时间"), "time (occurred_at)");
+    if (blank(in->place))
+        list_add(&zh, &en, &n, field_label(m, "place", "地点"), "place");
+    if (in->person == NULL) {
+        list_add(&zh, &en, &n, field_label(m, "person", "人物"), "person");
+    } else {
+        if (blank(in->person->name))
+            list_add(&zh, &en, &n, "人物姓名", "the person's name");
+        if (in->person->relation == LIUHEN__RELATION__RELATION_UNSPECIFIED)
+            list_add(&zh, &en, &n, "人物与本机关的关系（B§2）",
+                     "the person's relation to the bureau (B§2)");
+    }
+    if (in->manner == LIUHEN__MANNER__MANNER_UNSPECIFIED)
+        list_add(&zh, &en, &n, field_label(m, "manner", "方式"), "manner");
+    if (blank(in->content))
+        list_add(&zh, &en, &n, field_label(m, "content", "内容"), "content");
+    if (n > 0) {
+        sbuf z, e;
+        sb_init(&z);
+        sb_init(&e);
+        sb_printf(
+            &z, "干预插手记录缺少要素：%s（B§3：应将时间、地点、人物、方式、内容等全面、如实记录）",
+            zh.s);
+        sb_printf(&e,
+                  "interference record lacks: %s (B§3: time, place, person, manner and content "
+                  "are to be recorded in full)",
+                  en.s);
+        int rc = obs_finding(o, 1, &z, &e);
+        if (rc != 0)
+            return rc;
+    }
+    if (in->reported_to == LIUHEN__REPORTED_TO__REPORTED_TO_UNSPECIFIED) {
+        sb_init(&zh);
+        sb_init(&en);
+        sb_printf(&zh,
+                  "干预插手记录未写明向谁报告（B§3：应向局机关法规部门报告，必要时可直接向县司法"
+                  "行政部门行政执法协调监督机构报告）");
+        sb_printf(&en, "interference record does not say to whom it was reported (B§3: to the "
+                       "legal section, or directly to the justice bureau's enforcement "
+                       "supervision office)");
+        return obs_finding(o, 2, &zh, &en);
+    }
+    return 0;
+}
+
+/* R9 (B§7): a leader's guidance is written; oral guidance is recorded by
+ * the case handler. A handler may also enter a written guidance. */
+static int rule_guidance(const obs *o, const Liuhen__Guidance *g)
+{
+    uint32_t roles = o->e->author_roles;
+    bool handler = (roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER)) != 0;
+    bool leader = (roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_LEADER)) != 0;
+    sbuf zh, en;
+    sb_init(&zh);
+    sb_init(&en);
+    if (g->form == LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_UNSPECIFIED) {
+        sb_printf(&zh,
+                  "指导性意见未写明形式（B§7：领导的指导性意见应以书面形式提出，口头提出的由办案"
+                  "人员记录在案）");
+        sb_printf(&en, "guidance does not state its form (B§7: a leader's guidance is given in "
+                       "writing; oral guidance is recorded by the case handler)");
+    } else if (g->form == LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_ORAL_RECORDED && !handler) {
+        if (leader) {
+            sb_printf(&zh,
+                      "局领导%s以口头形式记录指导性意见（B§7：领导的指导性意见应以书面形式提出；"
+                      "口头提出的，由办案人员记录在案）",
+                      o->author);
+            sb_printf(&en,
+                      "leader %s entered oral guidance (B§7: a leader's guidance is given in "
+                      "writing; oral guidance is recorded by the case handler)",
+                      o->author);
+        } else {
+            sb_printf(&zh, "口头指导性意见应由办案人员记录在案，记录人%s不具有办案人员角色（B§7）",
+                      o->author);
+            sb_printf(&en,
+                      "oral guidance is to be recorded by the case handler, and %s does not hold "
+                      "the handler role (B§7)",
+                      o->author);
+        }
+    } else {
+        return 0;
+    }
+    return obs_finding(o, 9, &zh, &en);
+}
+
+/* Where an entry keeps the time of the event it records (R10 a). */
+typedef struct event_field {
+    const char *message; /* the body's full name, for labels_field() */
+    const char *field;
+    const char *path; /* the dotted path, for the English sentence */
+} event_field;
+
+/* The event time of an entry, its own time field (R10 a), and which field
+ * it is; 0 when the kind has none or it is not stated. */
+static int64_t event_time(const Liuhen__Entry *en, event_field *f)
+{
+#define EVENT(member, msg, fld)                                                                    \
+    do {                                                                                           \
+        *f = (event_field){"liuhen." msg, #fld, #member "." #fld};                                 \
+        return en->member != NULL ? en->member->fld : 0;                                           \
+    } while (0)
+    switch (en->body_case) {
+    case LIUHEN__ENTRY__BODY_INTERFERENCE: EVENT(interference, "Interference", occurred_at);
+    case LIUHEN__ENTRY__BODY_COMPLAINT: EVENT(complaint, "Complaint", received_at);
+    case LIUHEN__ENTRY__BODY_GUIDANCE: EVENT(guidance, "Guidance", given_at);
+    case LIUHEN__ENTRY__BODY_INVESTIGATION_STEP:
+        EVENT(investigation_step, "InvestigationStep", conducted_at);
+    case LIUHEN__ENTRY__BODY_DECISION: EVENT(decision, "Decision", decided_at);
+    case LIUHEN__ENTRY__BODY_REPLY: EVENT(reply, "Reply", replied_at);
+    case LIUHEN__ENTRY__BODY_TRANSFER: EVENT(transfer, "Transfer", transferred_at);
+    case LIUHEN__ENTRY__BODY_APPEAL: EVENT(appeal, "Appeal", filed_at);
+    case LIUHEN__ENTRY__BODY_NOTIFICATION: EVENT(notification, "Notification", issued_at);
+    case LIUHEN__ENTRY__BODY_REVIEW_ORDER: EVENT(review_order, "ReviewOrder", ordered_at);
+    case LIUHEN__ENTRY__BODY_INVESTIGATION_ASSIGNED:
+        EVENT(investigation_assigned, "InvestigationAssigned", assigned_at);
+    case LIUHEN__ENTRY__BODY_CASE_CLOSED: EVENT(case_closed, "CaseClosed", closed_at);
+    default: return 0;
+    }
+#undef EVENT
+}
+
+/* One R10 finding: what happened at `a` and what at `b`, b - a being more
+ * than the threshold. The sentences are built only here, off the path of
+ * the entries that meet the rule. */
+static int late_finding(const obs *o, const char *zh_what, const char *en_what, const char *zh_a,
+                        const char *en_a, int64_t a, const char *zh_b, const char *en_b, int64_t b,
+                        const char *zh_diff, const char *en_diff)
+{
+    char ta[48], tb[48], d_zh[64], d_en[64], l_zh[64], l_en[64];
+    fmt_time(ta, a);
+    fmt_time(tb, b);
+    int64_t diff = a > b ? a - b : b - a;
+    fmt_dur_unit(d_zh, d_en, diff, unit_over(diff, o->r->late_after));
+    fmt_dur(l_zh, l_en, o->r->late_after);
+    sbuf zh, en;
+    sb_init(&zh);
+    sb_init(&en);
+    sb_printf(&zh, "%s：%s为%s，%s为%s，%s%s（超过%s）", zh_what, zh_a, ta, zh_b, tb, zh_diff, d_zh,
+              l_zh);
+    sb_printf(&en, "%s: %s is %s but %s is %s, %s %s (more than %s)", en_what, en_a, ta, en_b, tb,
+              d_en, en_diff, l_en);
+    return obs_finding(o, 10, &zh, &en);
+}
+
+/*
+ * R10 (B§3 全程留痕, B§12 不记录或者不如实记录): a record made long after the
+ * event it records, or integrated by the log long after its author's
+ * timestamp; and the reverse, a timestamp far ahead of the event or of the
+ * log's clock, which no truthful record has.
+ */
+static int rule_late(const obs *o)
+{
+    const int64_t late = o->r->late_after;
+    event_field f;
+    int64_t ev = event_time(o->en, &f);
+    if (ev != 0) {
+        ev = tclamp(ev);
+        if (o->recorded - ev > late || ev - o->recorded > late) {
+            char what[ENTRY_SHORT_TEXT_MAX];
+            snprintf(what, sizeof what, "%s的%s", kind_zh(o->en),
+                     field_label(f.message, f.field, "事件时间"));
+            bool after = o->recorded - ev > late;
+            int rc = late_finding(o, after ? "事后补记" : "记录时间早于所记事件",
+                                  after ? "late record" : "recorded before the event", what, f.path,
+                                  ev, "记录时间", "recorded_at", o->recorded, after ? "迟延" : "早",
+                                  after ? "later" : "earlier");
+            if (rc != 0)
+                return rc;
+        }
+    }
+    if (o->integrated - o->recorded > late)
+        return late_finding(o, "记录后迟迟入账", "integrated late", "记录时间", "recorded_at",
+                            o->recorded, "日志入账时间", "integrated_at", o->integrated, "相隔",
+                            "later");
+    if (o->recorded - o->integrated > late)
+        return late_finding(o, "记录时间晚于入账时间", "recorded_at in the future", "日志入账时间",
+                            "integrated_at", o->integrated, "记录时间", "recorded_at", o->recorded,
+                            "晚", "later");
+    return 0;
+}
+
+static int on_complaint(obs *o, const Liuhen__Complaint *c)
+{
+    rules *r = o->r;
+    uint32_t no = vec_push(&r->complaints, sizeof(rcomplaint));
+    if (no == NO_RECORD)
+        return LH_ENOMEM;
+    rcomplaint *cp = &COMPLAINT(r, no);
+    *cp = (rcomplaint){
+        .index = o->e->index,
+        .received = c->received_at != 0 ? tclamp(c->received_at) : o->integrated,
+        .case_no = o->case_no,
+        .author_no = o->author_no,
+        .to_transfer = c->jurisdiction == LIUHEN__JURISDICTION__JURISDICTION_TO_TRANSFER,
+    };
+    memcpy(cp->hash, o->e->leaf_hash, ENTRY_HASH_BYTES);
+    int err = idmap_put(r, &r->complaint_map, prefix64(cp->hash), no);
+    if (err != 0) {
+        r->complaints.len--;
+        return err;
+    }
+    if (CASE(r, o->case_no).first_complaint == NO_RECORD)
+        CASE(r, o->case_no).first_complaint = no;
+    return 0;
+}
+
+/*
+ * A REPLY or TRANSFER (A§10(1)) answers the complaint its `complaint` field
+ * names, or the case's first complaint when the field is empty. R4 reports
+ * one that answers nothing (an unknown hash, or a case without complaint)
+ * and one recorded in another case than its complaint's. R3: a complaint
+ * outside the bureau's jurisdiction is transferred within 2 days of its
+ * receipt; the first TRANSFER naming it counts.
+ */
+static int on_answer(obs *o, const ProtobufCBinaryData *named, bool transfer, int64_t at)
+{
+    rules *r = o->r;
+    const char *what_zh = kind_zh(o->en), *what_en = transfer ? "transfer" : "reply";
+    sbuf zh, en;
+    sb_init(&zh);
+    sb_init(&en);
+    uint32_t no;
+    if (named->len != 0) {
+        char h[20];
+        hash_short(h, named->data, named->len);
+        no = named->len == ENTRY_HASH_BYTES
+                 ? idmap_find(r, &r->complaint_map, prefix64(named->data), match_complaint,
+                              named->data)
+                 : NO_RECORD;
+        if (no == NO_RECORD) {
+            sb_printf(&zh, "%s所涉投诉（%s）不是日志中此前的投诉记录", what_zh, h);
+            sb_printf(&en, "the %s names complaint %s, which is no earlier COMPLAINT of the log",
+                      what_en, h);
+        } else if (COMPLAINT(r, no).case_no != o->case_no) {
+            sb_printf(&zh, "%s记录在案件%s中，而所涉投诉（第%" PRIu64 "条）属于案件%s", what_zh,
+                      o->case_id, COMPLAINT(r, no).index, CASE(r, COMPLAINT(r, no).case_no).id);
+            sb_printf(&en,
+                      "the %s is recorded in case %s but its complaint (entry %" PRIu64
+                      ") belongs to case %s",
+                      what_en, o->case_id, COMPLAINT(r, no).index,
+                      CASE(r, COMPLAINT(r, no).case_no).id);
+        }
+    } else {
+        no = CASE(r, o->case_no).first_complaint;
+        if (no == NO_RECORD) {
+            sb_printf(&zh, "%s所在案件此前没有投诉记录，且未写明所涉投诉", what_zh);
+            sb_printf(&en, "the %s names no complaint and its case has no earlier COMPLAINT",
+                      what_en);
+        }
+    }
+    if (zh.len > 0) {
+        int rc = obs_finding(o, 4, &zh, &en);
+        if (rc != 0)
+            return rc;
+    }
+    if (no == NO_RECORD)
+        return 0;
+    rcomplaint *c = &COMPLAINT(r, no);
+    c->answered = true;
+    if (!transfer || !c->to_transfer || c->transferred)
+        return 0;
+    c->transferred = true;
+    int64_t deadline = c->received + R3_TRANSFER_WITHIN_MS;
+    if (at <= deadline)
+        return 0;
+    char t1[48], t2[48], d_zh[64], d_en[64];
+    fmt_time(t1, c->received);
+    fmt_time(t2, at);
+    fmt_dur(d_zh, d_en, at - deadline);
+    sb_init(&zh);
+    sb_init(&en);
+    sb_printf(&zh,
+              "不属于本单位受理的投诉（第%" PRIu64
+              "条）收到于%s，应在2日内转送有权部门，实际转送于%s，超期%s",
+              c->index, t1, t2, d_zh);
+    sb_printf(&en,
+              "complaint (entry %" PRIu64
+              ") outside the bureau's jurisdiction was received %s and had to be transferred "
+              "within 2 days; it was transferred %s, %s late",
+              c->index, t1, t2, d_en);
+    return obs_finding(o, 3, &zh, &en);
+}
+
+/* R5, R6, R7 on a DECISION, then remember it for R8. */
+static int on_decision(obs *o, const Liuhen__Decision *d)
+{
+    rules *r = o->r;
+    rcase *cs = &CASE(r, o->case_no);
+    sbuf zh, en, lz, le;
+    int n = 0, rc;
+
+    /* R5 (A§10(2)(3)): the head assigns an investigation team, it
+     * investigates, then the decision is made. */
+    sb_init(&lz);
+    sb_init(&le);
+    if (!cs->assigned)
+        list_add(&lz, &le, &n, "指派调查组", "no INVESTIGATION_ASSIGNED");
+    if (!cs->step) {
+        list_add(&lz, &le, &n, "调查", "no INVESTIGATION_STEP");
+        if (n == 2) { /* "no X and no Y" reads better than a list of two */
+            sb_init(&le);
+            sb_printf(&le, "no INVESTIGATION_ASSIGNED and no INVESTIGATION_STEP");
+        }
+    }
+    if (n > 0) {
+        sb_init(&zh);
+        sb_init(&en);
+        sb_printf(
+            &zh,
+            "处理决定作出前，本案没有%s记录（A§10(2)(3)：由局主要负责人指派调查组调查后，再作出"
+            "处理决定）",
+            lz.s);
+        sb_printf(&en,
+                  "decision made with %s earlier in its case (A§10(2)(3): the head assigns "
+                  "an investigation team, which investigates before the decision)",
+                  le.s);
+        if ((rc = obs_finding(o, 5, &zh, &en)) != 0)
+            return rc;
+    }
+
+    /* R6 (A§10(3)): 经机关领导集体讨论后及时做出处理决定. */
+    n = 0;
+    sb_init(&lz);
+    sb_init(&le);
+    const Liuhen__CollectiveDiscussion *cd = d->collective_discussion;
+    if (cd == NULL) {
+        list_add(&lz, &le, &n, "集体讨论记录", "collective_discussion");
+    } else {
+        bool named = false;
+        for (size_t i = 0; i < cd->n_participants; i++)
+            if (cd->participants[i] != NULL && !blank(cd->participants[i]->name))
+                named = true;
+        if (cd->held_at == 0)
+            list_add(&lz, &le, &n, "讨论时间", "collective_discussion.held_at");
+        if (!named)
+            list_add(&lz, &le, &n, "参加人员", "collective_discussion.participants (a named one)");
+    }
+    if (n > 0) {
+        sb_init(&zh);
+        sb_init(&en);
+        sb_printf(&zh, "处理决定未记录机关领导集体讨论（A§10(3)）：缺少%s", lz.s);
+        sb_printf(&en,
+                  "decision does not record the leadership's collective discussion "
+                  "(A§10(3)): missing %s",
+                  le.s);
+        if ((rc = obs_finding(o, 6, &zh, &en)) != 0)
+            return rc;
+    }
+
+    /* R7 (A§11): a wrongful case names who is responsible and sanctions
+     * them only in the six ways A§11 lists. */
+    if (d->wrongful_case) {
+        n = 0;
+        sb_init(&lz);
+        sb_init(&le);
+        size_t named = 0;
+        for (size_t i = 0; i < d->n_responsible; i++) {
+            const Liuhen__ResponsiblePerson *rp = d->responsible[i];
+            if (rp == NULL)
+                continue;
+            bool has_name = rp->person != NULL && !blank(rp->person->name);
+            named += has_name;
+            for (size_t j = 0; j < rp->n_sanctions; j++) {
+                int s = (int)rp->sanctions[j];
+                if (s >= LIUHEN__SANCTION__SANCTION_WRITTEN_SELF_EXAMINATION &&
+                    s <= LIUHEN__SANCTION__SANCTION_ADMINISTRATIVE_SANCTION)
+                    continue;
+                const ProtobufCEnumValue *v =
+                    protobuf_c_enum_descriptor_get_value(&liuhen__sanction__descriptor, s);
+                const char *sname = v != NULL ? v->name : "undefined";
+                const char *szh = s == LIUHEN__SANCTION__SANCTION_UNSPECIFIED ? "未写明"
+                                  : s == LIUHEN__SANCTION__SANCTION_OTHER     ? "其他"
+                                                                              : "未定义";
+                const char *who = has_name ? rp->person->name : NULL;
+                sb_printf(&lz, "%s责任人%s的责任追究方式“%s”不属于A§11规定的种类",
+                          n > 0 ? "；" : "", who != NULL ? who : "（未写姓名）", szh);
+                sb_printf(&le, "%sresponsible[%zu] (%s) has sanction %s, not one of A§11's",
+                          n > 0 ? "; " : "", i, who != NULL ? who : "no name", sname);
+                n++;
+            }
+        }
+        if (named == 0) {
+            sb_printf(&lz, "%s未列明责任人姓名", n > 0 ? "；" : "");
+            sb_printf(&le, "%snames no responsible person", n > 0 ? "; " : "");
+            n++;
+        }
+        if (n > 0) {
+            sb_init(&zh);
+            sb_init(&en);
+            sb_printf(&zh, "认定为错案的处理决定：%s", lz.s);
+            sb_printf(&en, "decision finding a wrongful case: %s", le.s);
+            if ((rc = obs_finding(o, 7, &zh, &en)) != 0)
+                return rc;
+        }
+    }
+
+    uint32_t no = vec_push(&r->decisions, sizeof(rdecision));
+    if (no == NO_RECORD)
+        return LH_ENOMEM;
+    rdecision *rd = &DECISION(r, no);
+    *rd = (rdecision){
+        .index = o->e->index,
+        .decided = d->decided_at != 0 ? tclamp(d->decided_at) : o->integrated,
+        .case_no = o->case_no,
+    };
+    memcpy(rd->hash, o->e->leaf_hash, ENTRY_HASH_BYTES);
+    if ((rc = idmap_put(r, &r->decision_map, prefix64(rd->hash), no)) != 0) {
+        r->decisions.len--;
+        return rc;
+    }
+    CASE(r, o->case_no).last_decision = no;
+    return 0;
+}
+
+/* R8 (A§10(3)): a review order comes within one month of the decision it
+ * concerns (month_deadline() says how the month is counted). */
+static int on_review(const obs *o, const Liuhen__ReviewOrder *ro)
+{
+    rules *r = o->r;
+    sbuf zh, en;
+    sb_init(&zh);
+    sb_init(&en);
+    uint32_t no;
+    if (ro->decision.len != 0) {
+        char h[20];
+        hash_short(h, ro->decision.data, ro->decision.len);
+        no = ro->decision.len == ENTRY_HASH_BYTES
+                 ? idmap_find(r, &r->decision_map, prefix64(ro->decision.data), match_decision,
+                              ro->decision.data)
+                 : NO_RECORD;
+        if (no == NO_RECORD) {
+            sb_printf(&zh, "责令重新调查所涉处理决定（%s）不是日志中此前的处理决定", h);
+            sb_printf(&en,
+                      "the review order names decision %s, which is no earlier DECISION of "
+                      "the log",
+                      h);
+        } else if (DECISION(r, no).case_no != o->case_no) {
+            sb_printf(&zh,
+                      "责令重新调查记录在案件%s中，而所涉处理决定（第%" PRIu64 "条）属于案件%s",
+                      o->case_id, DECISION(r, no).index, CASE(r, DECISION(r, no).case_no).id);
+            sb_printf(&en,
+                      "the review order is recorded in case %s but its decision (entry %" PRIu64
+                      ") belongs to case %s",
+                      o->case_id, DECISION(r, no).index, CASE(r, DECISION(r, no).case_no).id);
+        }
+    } else {
+        no = CASE(r, o->case_no).last_decision;
+        if (no == NO_RECORD) {
+            sb_printf(&zh, "责令重新调查所在案件此前没有处理决定");
+            sb_printf(&en, "review order without any earlier DECISION in its case");
+        }
+    }
+    if (zh.len > 0)
+        return obs_finding(o, 8, &zh, &en);
+    const rdecision *d = &DECISION(r, no);
+    int64_t at = ro->ordered_at != 0 ? tclamp(ro->ordered_at) : o->integrated;
+    int64_t deadline = month_deadline(d->decided);
+    if (at <= deadline)
+        return 0;
+    char t1[48], t2[48], t3[48], d_zh[64], d_en[64];
+    fmt_time(t1, d->decided);
+    fmt_time(t2, deadline);
+    fmt_time(t3, at);
+    fmt_dur(d_zh, d_en, at - deadline);
+    sb_printf(&zh,
+              "责令重新调查应在处理决定（第%" PRIu64
+              "条，%s）后1个月内作出，期限至%s，实际于%s，超期%s",
+              d->index, t1, t2, t3, d_zh);
+    sb_printf(&en,
+              "review order due within one month of the decision (entry %" PRIu64
+              ", %s), by %s; it came %s, %s late",
+              d->index, t1, t2, t3, d_en);
+    return obs_finding(o, 8, &zh, &en);
+}
+
+/* R11 (B§3 如实记录): a correction concerns an earlier entry of the same case
+ * by the same author; the original stays in the log, as every entry does. */
+static int on_correction(const obs *o, const Liuhen__Correction *c)
+{
+    rules *r = o->r;
+    sbuf zh, en;
+    sb_init(&zh);
+    sb_init(&en);
+    char h[20];
+    hash_short(h, c->corrects.data, c->corrects.len);
+    const seen_slot *s =
+        c->corrects.len == ENTRY_HASH_BYTES ? seen_find(r, prefix64(c->corrects.data)) : NULL;
+    if (s == NULL) {
+        sb_printf(&zh, "更正所指的记录（%s）不是日志中此前的记录", h);
+        sb_printf(&en, "the correction names entry %s, which is no earlier entry of the log", h);
+    } else if (s->case_no == NO_RECORD) {
+        sb_printf(&zh, "更正所指的记录（%s）是密钥管理记录，不属于任何案件", h);
+        sb_printf(&en, "the correction names entry %s, a key-management entry of no case", h);
+    } else {
+        bool other_case = s->case_no != o->case_no, other_author = s->author - 1 != o->author_no;
+        if (!other_case && !other_author)
+            return 0;
+        sb_printf(&zh, "更正所指的记录（%s）", h);
+        sb_printf(&en, "the correction names entry %s, ", h);
+        if (other_case) {
+            sb_printf(&zh, "属于案件%s而不是本案", CASE(r, s->case_no).id);
+            sb_printf(&en, "of case %s, not of this case", CASE(r, s->case_no).id);
+        }
+        if (other_author) {
+            sb_printf(&zh, "%s由%s记录，更正人%s不是原记录人（只有原记录人可以更正自己的记录）",
+                      other_case ? "，且" : "", AUTHOR(r, s->author - 1).name, o->author);
+            sb_printf(&en,
+                      "%srecorded by %s: %s is not its author (only the original author may "
+                      "correct a record)",
+                      other_case ? ", and " : "", AUTHOR(r, s->author - 1).name, o->author);
+        }
+    }
+    return obs_finding(o, 11, &zh, &en);
+}
+
+/* R12 (B§12): 两次以上不记录或者不如实记录的，移交纪检部门给予纪律处分. A
+ * person is known by person.public_key when the notification gives it, else
+ * by person.name; a notification naming neither cannot be counted. */
+static int on_notification(const obs *o, const Liuhen__Notification *nt)
+{
+    rules *r = o->r;
+    if (nt->subject != LIUHEN__NOTIFICATION_SUBJECT__NOTIFICATION_SUBJECT_NOT_RECORDED ||
+        nt->person == NULL)
+        return 0;
+    const Liuhen__Person *p = nt->person;
+    person_id id;
+    if (p->public_key.len == ENTRY_KEY_BYTES)
+        id = (person_id){.type = 'k', .bytes = p->public_key.data, .len = p->public_key.len};
+    else if (!blank(p->name))
+        id = (person_id){.type = 'n', .bytes = (const uint8_t *)p->name, .len = strlen(p->name)};
+    else
+        return 0;
+    if (id.len > COPY_MAX)
+        id.len = COPY_MAX;
+    uint8_t keybuf[1 + COPY_MAX];
+    keybuf[0] = id.type;
+    memcpy(keybuf + 1, id.bytes, id.len);
+    uint64_t key = sip(r, keybuf, 1 + id.len);
+    uint32_t no = idmap_find(r, &r->person_map, key, match_person, &id);
+    if (no == NO_RECORD) {
+        const uint8_t *copy = arena_memdup(r, id.bytes, id.len);
+        if (copy == NULL || (no = vec_push(&r->persons, sizeof(rperson))) == NO_RECORD)
+            return LH_ENOMEM;
+        PERSON(r, no) = (rperson){.id = copy, .id_len = (uint32_t)id.len, .id_type = id.type};
+        int rc = idmap_put(r, &r->person_map, key, no);
+        if (rc != 0) {
+            r->persons.len--;
+            return rc;
+        }
+    }
+    rperson *pr = &PERSON(r, no);
+    uint32_t count = pr->count < UINT32_MAX ? pr->count + 1 : UINT32_MAX;
+    bool referred = false;
+    for (size_t i = 0; i < nt->n_measures; i++)
+        if (nt->measures[i] == LIUHEN__MEASURE__MEASURE_REFERRED_DISCIPLINE)
+            referred = true;
+    int rc = 0;
+    if (count >= 2 && !referred) {
+        char key_hex[20], nth[24];
+        hash_short(key_hex, p->public_key.data, p->public_key.len);
+        const char *who = !blank(p->name) ? p->name : key_hex;
+        fmt_ordinal(nth, count);
+        sbuf lz, le, zh, en;
+        sb_init(&lz);
+        sb_init(&le);
+        uint32_t kept = pr->count < R12_KEEP ? pr->count : R12_KEEP;
+        sb_printf(&lz, "第");
+        for (uint32_t i = 0; i < kept; i++) {
+            sb_printf(&lz, "%s%" PRIu64, i > 0 ? "、" : "", pr->earlier[i]);
+            sb_printf(&le, "%s%" PRIu64, i > 0 ? ", " : "", pr->earlier[i]);
+        }
+        sb_printf(&lz, "条");
+        if (pr->count > kept) {
+            sb_printf(&lz, "等%" PRIu32 "次", pr->count);
+            sb_printf(&le, " and %" PRIu32 " more", pr->count - kept);
+        }
+        sb_init(&zh);
+        sb_init(&en);
+        sb_printf(&zh,
+                  "%s第%" PRIu32
+                  "次因不记录或者不如实记录被通报（此前的通报：%s），B§12要求两次以上的移交纪检部门"
+                  "给予纪律处分，本次通报的处理措施中没有移交纪检部门",
+                  who, count, lz.s);
+        sb_printf(&en,
+                  "%s is notified for not recording (or not truthfully recording) for the %s "
+                  "time (earlier notifications: entries %s); B§12 refers a second offence to "
+                  "discipline, and this notification's measures lack "
+                  "MEASURE_REFERRED_DISCIPLINE",
+                  who, nth, le.s);
+        rc = obs_finding(o, 12, &zh, &en);
+    }
+    if (pr->count < R12_KEEP)
+        pr->earlier[pr->count] = o->e->index;
+    pr->count = count;
+    return rc;
+}
+
+int rules_observe(rules *r, const rules_entry *e, report *rep)
+{
+    if (r == NULL || e == NULL || e->entry == NULL || e->leaf_hash == NULL || rep == NULL)
+        return LH_EINVAL;
+    if (r->finished)
+        return LH_EINVAL;
+    const Liuhen__Entry *en = e->entry;
+    if (en->author_key.len != ENTRY_KEY_BYTES || en->author_key.data == NULL)
+        return LH_EINVAL;
+    obs o = {
+        .r = r,
+        .rep = rep,
+        .e = e,
+        .en = en,
+        .case_no = NO_RECORD,
+        .author = e->author != NULL ? e->author : "",
+        .integrated = tclamp(e->integrated_at),
+        .recorded = tclamp(en->recorded_at),
+    };
+    int rc = author_get(r, en->author_key.data, o.author, &o.author_no);
+    if (rc != 0)
+        return rc;
+    /* Key management has no case, and the rules are about cases; it is
+     * remembered only so that R11 can say what a correction names. */
+    if (en->case_id == NULL || en->case_id[0] == '\0' ||
+        en->kind == LIUHEN__KIND__KIND_KEY_ENROLL || en->kind == LIUHEN__KIND__KIND_KEY_REVOKE)
+        return seen_put(r, prefix64(e->leaf_hash), NO_RECORD, o.author_no);
+    if ((rc = case_get(r, en->case_id, &o.case_no)) != 0)
+        return rc;
+    o.case_id = CASE(r, o.case_no).id;
+
+    if ((rc = rule_late(&o)) != 0)
+        return rc;
+    switch (en->body_case) {
+    case LIUHEN__ENTRY__BODY_INTERFERENCE:
+        if (en->interference != NULL)
+            rc = rule_interference(&o, en->interference);
+        break;
+    case LIUHEN__ENTRY__BODY_GUIDANCE:
+        if (en->guidance != NULL)
+            rc = rule_guidance(&o, en->guidance);
+        break;
+    case LIUHEN__ENTRY__BODY_COMPLAINT:
+        if (en->complaint != NULL)
+            rc = on_complaint(&o, en->complaint);
+        break;
+    case LIUHEN__ENTRY__BODY_TRANSFER:
+        if (en->transfer != NULL)
+            rc = on_answer(&o, &en->transfer->complaint, true,
+                           en->transfer->transferred_at != 0 ? tclamp(en->transfer->transferred_at)
+                                                             : o.integrated);
+        break;
+    case LIUHEN__ENTRY__BODY_REPLY:
+        if (en->reply != NULL)
+            rc = on_answer(&o, &en->reply->complaint, false, 0);
+        break;
+    case LIUHEN__ENTRY__BODY_INVESTIGATION_ASSIGNED: CASE(r, o.case_no).assigned = true; break;
+    case LIUHEN__ENTRY__BODY_INVESTIGATION_STEP: CASE(r, o.case_no).step = true; break;
+    case LIUHEN__ENTRY__BODY_DECISION:
+        if (en->decision != NULL)
+            rc = on_decision(&o, en->decision);
+        break;
+    case LIUHEN__ENTRY__BODY_REVIEW_ORDER:
+        if (en->review_order != NULL)
+            rc = on_review(&o, en->review_order);
+        break;
+    case LIUHEN__ENTRY__BODY_NOTIFICATION:
+        if (en->notification != NULL)
+            rc = on_notification(&o, en->notification);
+        break;
+    case LIUHEN__ENTRY__BODY_CORRECTION:
+        if (en->correction != NULL)
+            rc = on_correction(&o, en->correction);
+        break;
+    default: break;
+    }
+    if (rc != 0)
+        return rc;
+    return seen_put(r, prefix64(e->leaf_hash), o.case_no, o.author_no);
+}
+
+/*
+ * R3 and R4 as of a time. A complaint to be transferred that no TRANSFER
+ * names is overdue once as_of is past its receipt plus 2 days; a complaint
+ * that no REPLY or TRANSFER names is open, and reported with its age.
+ * as_of only decides whether what is still open is overdue: what the log
+ * records (a late transfer, say) is judged at rules_observe(), whatever
+ * as_of says.
+ */
+int rules_finish(rules *r, int64_t as_of_ms, report *rep)
+{
+    if (r == NULL || rep == NULL || r->finished)
+        return LH_EINVAL;
+    r->finished = true;
+    int64_t as_of = tclamp(as_of_ms);
+    char t1[48], t2[48], d_zh[64], d_en[64];
+    fmt_time(t2, as_of);
+    for (size_t i = 0; i < r->complaints.len; i++) {
+        const rcomplaint *c = &COMPLAINT(r, i);
+        const char *case_id = CASE(r, c->case_no).id, *author = AUTHOR(r, c->author_no).name;
+        fmt_time(t1, c->received);
+        sbuf zh, en;
+        int rc;
+        if (c->to_transfer && !c->transferred && as_of > c->received + R3_TRANSFER_WITHIN_MS) {
+            fmt_dur(d_zh, d_en, as_of - (c->received + R3_TRANSFER_WITHIN_MS));
+            sb_init(&zh);
+            sb_init(&en);
+            sb_printf(
+                &zh,
+                "不属于本单位受理的投诉收到于%s，应在2日内转送有权部门，截至%s仍未转送，已超期%s",
+                t1, t2, d_zh);
+            sb_printf(&en,
+                      "complaint outside the bureau's jurisdiction, received %s, had to be "
+                      "transferred within 2 days: no TRANSFER as of %s, %s overdue",
+                      t1, t2, d_en);
+            if ((rc = finding(rep, 3, c->index, case_id, author, &zh, &en)) != 0)
+                return rc;
+        }
+        if (!c->answered) {
+            fmt_dur(d_zh, d_en, as_of - c->received);
+            sb_init(&zh);
+            sb_init(&en);
+            sb_printf(&zh, "投诉收到于%s，截至%s尚未答复或转送，已%s", t1, t2, d_zh);
+            sb_printf(&en, "complaint received %s has no REPLY or TRANSFER: open for %s as of %s",
+                      t1, d_en, t2);
+            if ((rc = finding(rep, 4, c->index, case_id, author, &zh, &en)) != 0)
+                return rc;
+        }
+    }
+    return 0;
+}

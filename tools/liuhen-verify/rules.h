@@ -1,0 +1,54 @@
+/*
+ * rules.h — the regulation rules R1-R12 of REGULATION.md, evaluated per case
+ * over the entries of a verified log, in log order. Each finding goes to the
+ * report with the case id, the entry index, the author's holder name, the
+ * rule id, the article and a plain sentence in Chinese and English.
+ *
+ * Most rules are decided as each entry arrives (R8 and R12 included); what
+ * is still open at the end of the log (R3: a transfer due within 2 days of
+ * receipt, R4: complaints without a reply or transfer) is decided by
+ * rules_finish() as of a time: --as-of, by default the latest integrated_at
+ * in the log. rules_finish() is called once; a late_after_ms of 0 means the
+ * default of 24 hours.
+ *
+ * Memory: state per case and per referenced entry, compact; nothing kept
+ * per entry beyond what a later rule needs.
+ */
+#ifndef LIUHEN_VERIFY_RULES_H
+#define LIUHEN_VERIFY_RULES_H
+
+#include <stdint.h>
+
+#include "liuhen.pb-c.h"
+#include "report.h"
+
+/** One verified entry, as the rules see it. Everything is borrowed for the call. */
+typedef struct rules_entry {
+    uint64_t index;
+    const uint8_t *leaf_hash;   /* 32 bytes */
+    int64_t integrated_at;      /* log's clock, unix ms */
+    const Liuhen__Entry *entry; /* parsed and signature-verified */
+    const char *author;         /* holder name at that index */
+    uint32_t author_roles;      /* ENTRY_ROLE_BIT()s at that index */
+} rules_entry;
+
+typedef struct rules_options {
+    int64_t late_after_ms; /* R10 threshold (--late-after; default 24 h) */
+} rules_options;
+
+typedef struct rules rules;
+
+int rules_new(const rules_options *opts, rules **out);
+void rules_free(rules *r);
+
+/** Feed one entry, in log order (key-management entries too). @return 0, LH_ENOMEM. */
+int rules_observe(rules *r, const rules_entry *e, report *rep);
+
+/**
+ * Evaluate what depends on the whole log or on time (R3, R4, R8, R12...)
+ * as of `as_of_ms`, adding the findings to the report.
+ * @return 0, LH_ENOMEM.
+ */
+int rules_finish(rules *r, int64_t as_of_ms, report *rep);
+
+#endif
