@@ -1,0 +1,1176 @@
+/*
+ * verify_bench.c — the benchmark of liuhen-verify (issue 04, "Performance").
+ *
+ * It builds the tiles directory of a 1,000,000-entry log from first
+ * principles with the format core: real entries, signed with Ed25519 by a
+ * few thousand keys that the log enrolls itself (the genesis entry, signed
+ * by the log's key, enrolls the first admin, who enrolls everyone else,
+ * DESIGN.md "Kinds"), each kind appended by a role that may append it, in
+ * cases that follow the regulations (complaints answered, investigated and
+ * decided after the leadership's collective discussion, interferences with
+ * their five elements, guidance in writing...), with Chinese texts of
+ * realistic length, author and case chains, and times a year long. The
+ * directory is written with tests/util/tamper.h (entry bundles as they
+ * come, hash tiles from an in-memory stored-hash table, a checkpoint
+ * signed by the log key), so building uses bounded buffers too.
+ *
+ * Then it runs liuhen-verify on it (by default with --rules, the whole of
+ * an inspector's check) and reports, one line per figure: entries per
+ * second, the verifier's CPU time and the cores it kept busy, its peak
+ * memory (maximum resident set size; both from wait4()), and this
+ * machine's single-core Ed25519 verification rate measured in the same run
+ * with libsodium (entry_verify() on entries of the log's sizes), the
+ * yardstick of "signature checks use every core".
+ *
+ * A log built once is kept in its directory with the parameters that made
+ * it (DIR/../NAME.params) and reused by the next run with the same ones.
+ *
+ *     verify_bench [--entries N] [--keys K] [--dir DIR] [--verifier PATH]
+ *                  [--no-rules] [--rebuild]
+ *
+ * Exit status: 0 when the verifier found the log clean, 1 when it did not
+ * (the benchmark then says so: its figures would measure something else),
+ * 2 for a usage error, 3 when the log cannot be built or the verifier run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "entry.h"
+#include "errors.h"
+#include "liuhen.pb-c.h"
+#include "note.h"
+#include "tamper.h"
+#include "tile.h"
+
+#ifndef LH_BUILD_DIR
+#define LH_BUILD_DIR "build"
+#endif
+
+/* The generator's version: a kept log made by another version is rebuilt. */
+#define BENCH_VERSION 1
+#define BENCH_ORIGIN  "bench.liuhen.example/log"
+/* 2024-01-01 00:00:00 +08:00, the start of the simulated year. */
+#define BENCH_T0 INT64_C(1704038400000)
+
+#define DEFAULT_ENTRIES UINT64_C(1000000)
+#define DEFAULT_KEYS    3000u
+#define MAX_KEYS        100000u
+
+/* Cases open at once: their entries interleave in the log. */
+#define ACTIVE_CASES 2000
+/* Entries signed together; a batch holds at most one entry per author and
+ * per case, since each entry's chain links name the previous one's hash. */
+#define BATCH_MAX 256
+/* The longest plan of a case: complaint, reply, assignment, 4 steps,
+ * decision, appeal, closing. */
+#define PLAN_MAX 12
+/* How long the single-core Ed25519 measurement runs, and on how many entries. */
+#define ED25519_SECONDS 3.0
+#define ED25519_SAMPLE  512
+
+/* What a case does next. */
+typedef enum step {
+    S_INTERFERENCE,
+    S_CORRECTION,
+    S_NOTIFICATION,
+    S_CLOSED,
+    S_COMPLAINT,
+    S_REPLY,
+    S_ASSIGNED,
+    S_STEP,
+    S_DECISION,
+    S_APPEAL,
+    S_GUIDANCE_WRITTEN,
+    S_GUIDANCE_ORAL,
+    S_ENROLL /* key management: the enrolment phase */
+} step;
+
+typedef struct bench_case {
+    uint64_t number;        /* its id is QJ-2024-<number> */
+    uint8_t plan[PLAN_MAX]; /* its entries, in order */
+    unsigned nplan, next;   /* the plan's length; the next step */
+    bool open;              /* has an entry: case_prev is head */
+    uint8_t head[32];       /* leaf hash of its last entry */
+    uint8_t ref[32];        /* what its next entry refers to: the complaint (REPLY), the
+                               decision (APPEAL), the interference (CORRECTION, NOTIFICATION) */
+    uint32_t opener;        /* the key of its first entry: a CORRECTION is by its author */
+    uint64_t batch;         /* the last batch it had an entry in */
+} bench_case;
+
+typedef struct bench_key {
+    uint8_t sk[ENTRY_SK_BYTES];
+    uint64_t seq; /* author_seq of its last entry */
+    uint8_t head[32];
+    uint64_t batch; /* the last batch it had an entry in */
+    Liuhen__Role role;
+} bench_key;
+
+/* One entry of a batch, packed and waiting for its signature. */
+typedef struct slot {
+    uint8_t *msg; /* ENTRY_SIG_CONTEXT || entry; ENTRY_SIG_INPUT_MAX of room */
+    size_t msg_len;
+    uint8_t sig[ENTRY_SIG_BYTES];
+    uint32_t key;
+    bench_case *c; /* NULL for key management */
+    step kind;
+    int64_t integrated_at;
+} slot;
+
+static struct {
+    /* options */
+    uint64_t entries;
+    unsigned nkeys;
+    char dir[PATH_MAX];
+    const char *verifier;
+    bool rules;
+    bool rebuild;
+    /* the log being built */
+    note_signer log;
+    bench_key *keys; /* nkeys + 1: the last one is the log's own key */
+    uint32_t *by_role[6];
+    size_t nby_role[6];
+    bench_case cases[ACTIVE_CASES];
+    size_t nactive;
+    uint64_t next_case;
+    uint64_t planned; /* entries written, in the batch, or planned for the active cases */
+    uint64_t written;
+    int64_t clock;
+    uint64_t batch;
+    slot slots[BATCH_MAX];
+    size_t nslots;
+    tamper_writer *w;
+    uint64_t rng;
+    uint64_t leaf_bytes;
+    uint64_t validated;
+    uint64_t next_report; /* the next count of entries written to tell */
+} b;
+
+static void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+static void die(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("verify_bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(code);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* xorshift64*: the log is the same on every machine and every run. */
+static uint64_t rnd(void)
+{
+    b.rng ^= b.rng >> 12;
+    b.rng ^= b.rng << 25;
+    b.rng ^= b.rng >> 27;
+    return b.rng * UINT64_C(0x2545f4914f6cdd1d);
+}
+
+static unsigned below(unsigned n)
+{
+    return (unsigned)(rnd() % n);
+}
+
+/* ---- texts ----------------------------------------------------------------------------------- */
+
+static const char *const SURNAMES[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
+                                       "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗",
+                                       "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧"};
+static const char *const GIVEN[] = {"伟",   "芳",   "娜",   "敏",   "静",   "丽",   "强",
+                                    "磊",   "军",   "洋",   "勇",   "艳",   "杰",   "娟",
+                                    "涛",   "明",   "超",   "霞",   "平",   "刚",   "桂英",
+                                    "秀英", "建华", "建国", "志强", "海燕", "晓东", "文博"};
+static const char *const PLACES[] = {"执法支队办公室", "局机关三楼会议室", "当事人企业厂区",
+                                     "执法支队值班室", "局机关法规科",     "区政务服务中心"};
+static const char *const UNITS[] = {"区应急管理局执法支队", "区应急管理局法规科",
+                                    "区应急管理局危化科",   "区应急管理局办公室",
+                                    "某街道办事处",         "区市场监督管理局"};
+static const char *const POSITIONS[] = {"科员", "副科长", "科长", "执法队员", "副局长", "退休干部"};
+static const char *const SENTENCES[] = {
+    "来电称当事人系其亲属，请求对该企业的安全生产违法行为从轻处罚。",
+    "执法人员当即表示案件正在依法办理，不能透露案情，并告知其依照程序反映意见。",
+    "当事人企业未按规定对从业人员进行安全生产教育和培训，未如实记录培训情况。",
+    "现场检查发现危险化学品储存场所未设置明显的安全警示标志，消防器材过期未检。",
+    "经调阅行政处罚案卷，调查询问笔录、现场检查记录、证据登记保存清单齐全。",
+    "执法人员在作出处罚决定前已依法告知当事人陈述、申辩的权利，当事人未提出异议。",
+    "投诉人认为同类违法行为的罚款数额明显高于其他企业，处罚显失公正。",
+    "调查组询问了执法责任人，其称处罚幅度系依据裁量基准确定，并提供了集体讨论记录。",
+    "经核实，该案适用的裁量基准条款有误，导致罚款数额超出法定幅度。",
+    "局领导班子集体讨论认为，执法人员未认真核对裁量基准，对错案负有直接责任。",
+    "根据有关规定，责令其作出书面检查，并在全局范围内通报批评。",
+    "当事人对处理决定提出申辩，认为已主动纠正违法行为且未造成危害后果。",
+    "法规科已将投诉受理情况书面告知投诉人，并将按期反馈调查处理结果。",
+    "该同志通过微信向办案人员打听案件进展，并转交了当事人的书面情况说明材料。",
+    "办案人员予以拒绝，并于当日向局机关法规部门作了报告，全程记录在案。",
+    "执法支队对该企业开展了复查，企业已完成整改，隐患已消除。",
+    "本案事实清楚、证据确凿、程序合法，适用法律正确，维持原处理决定。",
+    "对于不属于本单位受理范围的投诉，已告知投诉人向有权部门反映。",
+    "按照行政执法全过程记录的要求，现场执法过程已全程录音录像并归档保存。",
+    "指导意见：严格依照法定程序和裁量基准办理，确保案件定性准确、处罚适当。",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A holder's name: surname and given name, from the key's number. */
+static void holder_name(char *out, size_t cap, uint32_t i)
+{
+    snprintf(out, cap, "%s%s", SURNAMES[i % COUNT(SURNAMES)],
+             GIVEN[(i / COUNT(SURNAMES)) % COUNT(GIVEN)]);
+}
+
+static void random_name(char *out, size_t cap)
+{
+    snprintf(out, cap, "%s%s", SURNAMES[below(COUNT(SURNAMES))], GIVEN[below(COUNT(GIVEN))]);
+}
+
+/* min..max sentences of the corpus. */
+static void text(char *out, size_t cap, unsigned min, unsigned max)
+{
+    size_t len = 0;
+    unsigned n = min + below(max - min + 1);
+    out[0] = '\0';
+    for (unsigned i = 0; i < n; i++) {
+        const char *s = SENTENCES[below(COUNT(SENTENCES))];
+        size_t l = strlen(s);
+        if (len + l + 1 > cap)
+            break;
+        memcpy(out + len, s, l + 1);
+        len += l;
+    }
+}
+
+/* ---- keys and roles ---------------------------------------------------------------------------
+ */
+
+/* Roles by the key's number: 45% handlers, 15% the legal section, 5%
+ * leaders, 35% investigators; key 0 is the first admin. */
+static Liuhen__Role role_of(uint32_t i)
+{
+    if (i == 0)
+        return LIUHEN__ROLE__ROLE_ADMIN;
+    unsigned r = i % 20;
+    return r < 9    ? LIUHEN__ROLE__ROLE_HANDLER
+           : r < 12 ? LIUHEN__ROLE__ROLE_LEGAL
+           : r < 13 ? LIUHEN__ROLE__ROLE_LEADER
+                    : LIUHEN__ROLE__ROLE_INVESTIGATOR;
+}
+
+static void make_keys(void)
+{
+    b.keys = calloc(b.nkeys + 1, sizeof *b.keys);
+    for (int r = 0; r < 6; r++)
+        b.by_role[r] = calloc(b.nkeys, sizeof *b.by_role[r]);
+    if (b.keys == NULL || b.by_role[5] == NULL)
+        die(3, "out of memory for %u keys", b.nkeys);
+    for (uint32_t i = 0; i < b.nkeys; i++) {
+        uint8_t seed[32], pk[32];
+        char label[64];
+        snprintf(label, sizeof label, "liuhen bench key %" PRIu32, i);
+        crypto_generichash(seed, sizeof seed, (const uint8_t *)label, strlen(label), NULL, 0);
+        crypto_sign_seed_keypair(pk, b.keys[i].sk, seed);
+        b.keys[i].role = role_of(i);
+        b.by_role[b.keys[i].role][b.nby_role[b.keys[i].role]++] = i;
+    }
+    uint8_t seed[32];
+    crypto_generichash(seed, sizeof seed, (const uint8_t *)"liuhen bench log key", 20, NULL, 0);
+    if (note_signer_from_seed(&b.log, BENCH_ORIGIN, strlen(BENCH_ORIGIN), NOTE_TYPE_ED25519,
+                              seed) != 0)
+        die(3, "cannot make the log key");
+    memcpy(b.keys[b.nkeys].sk, b.log.sk, ENTRY_SK_BYTES);
+    sodium_memzero(seed, sizeof seed);
+}
+
+/* A key of the role, not yet in this batch; UINT32_MAX if none was found. */
+static uint32_t pick_key(Liuhen__Role role)
+{
+    for (int tries = 0; tries < 16; tries++) {
+        uint32_t k = b.by_role[role][below((unsigned)b.nby_role[role])];
+        if (b.keys[k].batch != b.batch)
+            return k;
+    }
+    return UINT32_MAX;
+}
+
+/* The role that appends a step (DESIGN.md "Kinds"). */
+static Liuhen__Role role_for(step s)
+{
+    switch (s) {
+    case S_INTERFERENCE:
+    case S_GUIDANCE_ORAL: return LIUHEN__ROLE__ROLE_HANDLER;
+    case S_ASSIGNED:
+    case S_DECISION:
+    case S_GUIDANCE_WRITTEN: return LIUHEN__ROLE__ROLE_LEADER;
+    case S_STEP: return below(5) == 0 ? LIUHEN__ROLE__ROLE_LEGAL : LIUHEN__ROLE__ROLE_INVESTIGATOR;
+    case S_APPEAL: return below(2) == 0 ? LIUHEN__ROLE__ROLE_HANDLER : LIUHEN__ROLE__ROLE_LEGAL;
+    case S_CLOSED: return below(3) == 0 ? LIUHEN__ROLE__ROLE_LEADER : LIUHEN__ROLE__ROLE_LEGAL;
+    /* Complaints, replies and notifications: the legal section. A
+     * CORRECTION is by the corrected entry's author, chosen by the caller. */
+    default: return LIUHEN__ROLE__ROLE_LEGAL;
+    }
+}
+
+/* ---- cases ----------------------------------------------------------------------------------- */
+
+/* A new case's plan: an interference (45%), a complaint carried to its
+ * decision (35%), guidance (20%); or a single interference when only
+ * `room` entries are left to plan. */
+static void plan_case(bench_case *c, uint64_t room)
+{
+    memset(c, 0, sizeof *c);
+    c->number = ++b.next_case;
+    unsigned n = 0, kind = below(20);
+    if (kind < 9 || room < PLAN_MAX) {
+        c->plan[n++] = S_INTERFERENCE;
+        if (room >= PLAN_MAX) {
+            if (below(10) == 0)
+                c->plan[n++] = S_CORRECTION;
+            if (below(10) < 3)
+                c->plan[n++] = S_NOTIFICATION;
+            if (below(2) == 0)
+                c->plan[n++] = S_CLOSED;
+        }
+    } else if (kind < 16) {
+        c->plan[n++] = S_COMPLAINT;
+        c->plan[n++] = S_REPLY;
+        c->plan[n++] = S_ASSIGNED;
+        for (unsigned i = 1 + below(4); i > 0; i--)
+            c->plan[n++] = S_STEP;
+        c->plan[n++] = S_DECISION;
+        if (below(5) == 0)
+            c->plan[n++] = S_APPEAL;
+        c->plan[n++] = S_CLOSED;
+    } else {
+        c->plan[n++] = S_GUIDANCE_WRITTEN;
+        if (below(2) == 0)
+            c->plan[n++] = S_GUIDANCE_ORAL;
+        if (below(2) == 0)
+            c->plan[n++] = S_CLOSED;
+    }
+    c->nplan = n;
+    b.planned += n;
+}
+
+/* Keep ACTIVE_CASES cases open while entries are left to plan. Finished
+ * cases are replaced, which moves cases in the array: only between batches,
+ * when no slot points to a case. */
+static void refill_cases(void)
+{
+    if (b.nslots != 0)
+        die(3, "internal error: cases moved while a batch refers to them");
+    for (size_t i = 0; i < b.nactive;) {
+        if (b.cases[i].next == b.cases[i].nplan)
+            b.cases[i] = b.cases[--b.nactive];
+        else
+            i++;
+    }
+    while (b.nactive < ACTIVE_CASES && b.planned < b.entries)
+        plan_case(&b.cases[b.nactive++], b.entries - b.planned);
+}
+
+/* ---- entries --------------------------------------------------------------------------------- */
+
+/* The strings and lists an entry points to while it is packed. */
+typedef struct scratch {
+    char case_id[32];
+    char names[6][32];
+    char texts[4][2048];
+    char doc[64];
+    Liuhen__InterferenceCategory categories[1];
+    Liuhen__Conduct conducts[1];
+    Liuhen__Sanction sanctions[2];
+    Liuhen__Measure measures[1];
+} scratch;
+
+/* The body memory of one entry: the largest body and what hangs from it. */
+typedef union body_mem {
+    struct {
+        Liuhen__Decision d;
+        Liuhen__CollectiveDiscussion cd;
+        Liuhen__ResponsiblePerson rp;
+    } decision;
+    struct {
+        Liuhen__Complaint c;
+        Liuhen__Complainant who;
+    } complaint;
+    struct {
+        Liuhen__Correction c;
+        Liuhen__FieldCorrection fc;
+    } correction;
+    Liuhen__Interference interference;
+    Liuhen__Notification notification;
+    Liuhen__CaseClosed closed;
+    Liuhen__Reply reply;
+    Liuhen__InvestigationAssigned assigned;
+    Liuhen__InvestigationStep step;
+    Liuhen__Appeal appeal;
+    Liuhen__Guidance guidance;
+} body_mem;
+
+static void set_person(Liuhen__Person *p, char *name, const char *unit, Liuhen__Relation rel)
+{
+    p->name = name;
+    p->position = (char *)POSITIONS[below(COUNT(POSITIONS))];
+    p->unit = (char *)unit;
+    p->relation = rel;
+}
+
+/*
+ * Fill entry e (its header but the author and the chain links) and its body
+ * for step s of case c, at times before `integrated_at`, in the memory of
+ * m, sc, people and ptrs.
+ */
+static void fill_entry(Liuhen__Entry *e, step s, bench_case *c, int64_t integrated_at, scratch *sc,
+                       body_mem *m, Liuhen__Person *people, void **ptrs)
+{
+    /* B§3, B§12 (R10): recorded within minutes of the event, integrated
+     * within minutes of being recorded. */
+    int64_t recorded = integrated_at - 1000 - (int64_t)below(120000);
+    int64_t event = recorded - (int64_t)below(4 * 3600 * 1000);
+    snprintf(sc->case_id, sizeof sc->case_id, "QJ-2024-%07" PRIu64, c->number);
+    e->case_id = sc->case_id;
+    e->recorded_at = recorded;
+    for (int i = 0; i < 6; i++)
+        random_name(sc->names[i], sizeof sc->names[i]);
+
+    switch (s) {
+    case S_INTERFERENCE: {
+        Liuhen__Interference *x = &m->interference;
+        *x = (Liuhen__Interference)LIUHEN__INTERFERENCE__INIT;
+        sc->categories[0] = (Liuhen__InterferenceCategory)(1 + below(7));
+        x->occurred_at = event;
+        x->place = (char *)PLACES[below(COUNT(PLACES))];
+        set_person(&people[0], sc->names[0], UNITS[below(COUNT(UNITS))],
+                   (Liuhen__Relation)(1 + below(4)));
+        x->person = &people[0];
+        x->manner = (Liuhen__Manner)(1 + below(6));
+        text(sc->texts[0], sizeof sc->texts[0], 2, 8);
+        x->content = sc->texts[0];
+        x->n_categories = 1;
+        x->categories = sc->categories;
+        x->response = (Liuhen__HandlerResponse)(1 + below(2));
+        text(sc->texts[1], sizeof sc->texts[1], 1, 2);
+        x->response_detail = sc->texts[1];
+        x->reported_to = (Liuhen__ReportedTo)(1 + below(3));
+        x->reported_at = recorded;
+        e->kind = LIUHEN__KIND__KIND_INTERFERENCE;
+        e->body_case = LIUHEN__ENTRY__BODY_INTERFERENCE;
+        e->interference = x;
+        break;
+    }
+    case S_CORRECTION: {
+        Liuhen__Correction *x = &m->correction.c;
+        Liuhen__FieldCorrection *fc = &m->correction.fc;
+        *x = (Liuhen__Correction)LIUHEN__CORRECTION__INIT;
+        *fc = (Liuhen__FieldCorrection)LIUHEN__FIELD_CORRECTION__INIT;
+        fc->field = "interference.place";
+        fc->old_value = (char *)PLACES[0];
+        fc->new_value = (char *)PLACES[1];
+        ptrs[0] = fc;
+        x->corrects.data = c->ref;
+        x->corrects.len = 32;
+        x->n_changes = 1;
+        x->changes = (Liuhen__FieldCorrection **)ptrs;
+        x->reason = "地点记录不准确，予以更正";
+        e->kind = LIUHEN__KIND__KIND_CORRECTION;
+        e->body_case = LIUHEN__ENTRY__BODY_CORRECTION;
+        e->correction = x;
+        break;
+    }
+    case S_NOTIFICATION: {
+        Liuhen__Notification *x = &m->notification;
+        sc->measures[0] = LIUHEN__MEASURE__MEASURE_CIRCULATED_CRITICISM;
+        *x = (Liuhen__Notification)LIUHEN__NOTIFICATION__INIT;
+        x->subject = LIUHEN__NOTIFICATION_SUBJECT__NOTIFICATION_SUBJECT_INTERFERENCE;
+        set_person(&people[0], sc->names[0], UNITS[below(COUNT(UNITS))],
+                   LIUHEN__RELATION__RELATION_ON_STAFF);
+        x->person = &people[0];
+        x->n_measures = 1;
+        x->measures = sc->measures;
+        x->issued_at = event;
+        text(sc->texts[0], sizeof sc->texts[0], 2, 4);
+        x->content = sc->texts[0];
+        x->approved_by = sc->names[1];
+        x->concerns.data = c->ref;
+        x->concerns.len = 32;
+        e->kind = LIUHEN__KIND__KIND_NOTIFICATION;
+        e->body_case = LIUHEN__ENTRY__BODY_NOTIFICATION;
+        e->notification = x;
+        break;
+    }
+    case S_CLOSED: {
+        Liuhen__CaseClosed *x = &m->closed;
+        *x = (Liuhen__CaseClosed)LIUHEN__CASE_CLOSED__INIT;
+        x->closed_at = event;
+        text(sc->texts[0], sizeof sc->texts[0], 1, 3);
+        x->summary = sc->texts[0];
+        e->kind = LIUHEN__KIND__KIND_CASE_CLOSED;
+        e->body_case = LIUHEN__ENTRY__BODY_CASE_CLOSED;
+        e->case_closed = x;
+        break;
+    }
+    case S_COMPLAINT: {
+        Liuhen__Complaint *x = &m->complaint.c;
+        Liuhen__Complainant *who = &m->complaint.who;
+        sc->conducts[0] = (Liuhen__Conduct)(1 + below(10));
+        *x = (Liuhen__Complaint)LIUHEN__COMPLAINT__INIT;
+        *who = (Liuhen__Complainant)LIUHEN__COMPLAINANT__INIT;
+        who->name = sc->names[0];
+        who->contact = "023-8888xxxx";
+        set_person(&people[0], sc->names[1], UNITS[0], LIUHEN__RELATION__RELATION_ON_STAFF);
+        ptrs[0] = &people[0];
+        x->complainant = who;
+        x->channel = (Liuhen__Channel)(1 + below(6));
+        x->received_at = event;
+        x->n_officers_concerned = 1;
+        x->officers_concerned = (Liuhen__Person **)ptrs;
+        x->n_conducts = 1;
+        x->conducts = sc->conducts;
+        x->source = (Liuhen__CaseSource)(1 + below(7));
+        snprintf(sc->doc, sizeof sc->doc, "渝黔应急罚〔2023〕%u号", 1 + below(900));
+        x->enforcement_case = sc->doc;
+        text(sc->texts[0], sizeof sc->texts[0], 3, 8);
+        x->summary = sc->texts[0];
+        x->jurisdiction = LIUHEN__JURISDICTION__JURISDICTION_ACCEPTED;
+        e->kind = LIUHEN__KIND__KIND_COMPLAINT;
+        e->body_case = LIUHEN__ENTRY__BODY_COMPLAINT;
+        e->complaint = x;
+        break;
+    }
+    case S_REPLY: {
+        Liuhen__Reply *x = &m->reply;
+        *x = (Liuhen__Reply)LIUHEN__REPLY__INIT;
+        x->complaint.data = c->ref;
+        x->complaint.len = 32;
+        x->replied_at = event;
+        x->addressee = sc->names[0];
+        x->method = (Liuhen__ReplyMethod)(1 + below(4));
+        text(sc->texts[0], sizeof sc->texts[0], 1, 3);
+        x->content = sc->texts[0];
+        e->kind = LIUHEN__KIND__KIND_REPLY;
+        e->body_case = LIUHEN__ENTRY__BODY_REPLY;
+        e->reply = x;
+        break;
+    }
+    case S_ASSIGNED: {
+        Liuhen__InvestigationAssigned *x = &m->assigned;
+        *x = (Liuhen__InvestigationAssigned)LIUHEN__INVESTIGATION_ASSIGNED__INIT;
+        set_person(&people[0], sc->names[0], UNITS[3], LIUHEN__RELATION__RELATION_ON_STAFF);
+        set_person(&people[1], sc->names[1], UNITS[1], LIUHEN__RELATION__RELATION_ON_STAFF);
+        set_person(&people[2], sc->names[2], UNITS[0], LIUHEN__RELATION__RELATION_ON_STAFF);
+        ptrs[0] = &people[1];
+        ptrs[1] = &people[2];
+        x->assigned_by = &people[0];
+        x->n_team = 2;
+        x->team = (Liuhen__Person **)ptrs;
+        x->assigned_at = event;
+        text(sc->texts[0], sizeof sc->texts[0], 1, 2);
+        x->scope = sc->texts[0];
+        e->kind = LIUHEN__KIND__KIND_INVESTIGATION_ASSIGNED;
+        e->body_case = LIUHEN__ENTRY__BODY_INVESTIGATION_ASSIGNED;
+        e->investigation_assigned = x;
+        break;
+    }
+    case S_STEP: {
+        Liuhen__InvestigationStep *x = &m->step;
+        *x = (Liuhen__InvestigationStep)LIUHEN__INVESTIGATION_STEP__INIT;
+        x->method = (Liuhen__InvestigationMethod)(1 + below(4));
+        x->conducted_at = event;
+        x->place = (char *)PLACES[below(COUNT(PLACES))];
+        set_person(&people[0], sc->names[0], UNITS[0], LIUHEN__RELATION__RELATION_ON_STAFF);
+        ptrs[0] = &people[0];
+        x->n_persons_questioned = 1;
+        x->persons_questioned = (Liuhen__Person **)ptrs;
+        text(sc->texts[0], sizeof sc->texts[0], 3, 10);
+        x->summary = sc->texts[0];
+        e->kind = LIUHEN__KIND__KIND_INVESTIGATION_STEP;
+        e->body_case = LIUHEN__ENTRY__BODY_INVESTIGATION_STEP;
+        e->investigation_step = x;
+        break;
+    }
+    case S_DECISION: {
+        /* A§10(3), A§11 (R6, R7): discussed by the leadership; a wrongful
+         * case names the responsible person and A§11 sanctions only. */
+        Liuhen__Decision *x = &m->decision.d;
+        Liuhen__CollectiveDiscussion *cd = &m->decision.cd;
+        Liuhen__ResponsiblePerson *rp = &m->decision.rp;
+        sc->sanctions[0] = (Liuhen__Sanction)(1 + below(3));
+        sc->sanctions[1] = (Liuhen__Sanction)(4 + below(3));
+        *x = (Liuhen__Decision)LIUHEN__DECISION__INIT;
+        *cd = (Liuhen__CollectiveDiscussion)LIUHEN__COLLECTIVE_DISCUSSION__INIT;
+        *rp = (Liuhen__ResponsiblePerson)LIUHEN__RESPONSIBLE_PERSON__INIT;
+        for (int i = 0; i < 3; i++) {
+            set_person(&people[i], sc->names[i], UNITS[3], LIUHEN__RELATION__RELATION_ON_STAFF);
+            ptrs[i] = &people[i];
+        }
+        cd->held_at = event;
+        cd->n_participants = 3;
+        cd->participants = (Liuhen__Person **)ptrs;
+        snprintf(sc->doc, sizeof sc->doc, "党组会纪要〔2024〕%u号", 1 + below(60));
+        cd->minutes_ref = sc->doc;
+        text(sc->texts[0], sizeof sc->texts[0], 1, 2);
+        cd->conclusion = sc->texts[0];
+        x->collective_discussion = cd;
+        x->wrongful_case = below(10) < 3;
+        if (x->wrongful_case) {
+            set_person(&people[3], sc->names[3], UNITS[0], LIUHEN__RELATION__RELATION_ON_STAFF);
+            rp->person = &people[3];
+            text(sc->texts[1], sizeof sc->texts[1], 1, 2);
+            rp->responsibility = sc->texts[1];
+            rp->n_sanctions = 1 + below(2);
+            rp->sanctions = sc->sanctions;
+            ptrs[3] = rp;
+            x->n_responsible = 1;
+            x->responsible = (Liuhen__ResponsiblePerson **)&ptrs[3];
+        }
+        x->source = (Liuhen__CaseSource)(1 + below(7));
+        x->referral = LIUHEN__REFERRAL__REFERRAL_NONE;
+        x->decided_at = event;
+        text(sc->texts[2], sizeof sc->texts[2], 2, 6);
+        x->summary = sc->texts[2];
+        e->kind = LIUHEN__KIND__KIND_DECISION;
+        e->body_case = LIUHEN__ENTRY__BODY_DECISION;
+        e->decision = x;
+        break;
+    }
+    case S_APPEAL: {
+        Liuhen__Appeal *x = &m->appeal;
+        *x = (Liuhen__Appeal)LIUHEN__APPEAL__INIT;
+        x->decision.data = c->ref;
+        x->decision.len = 32;
+        x->type = LIUHEN__APPEAL_TYPE__APPEAL_TYPE_STATEMENT_DEFENCE;
+        x->venue = (Liuhen__AppealVenue)(1 + below(4));
+        set_person(&people[0], sc->names[0], UNITS[0], LIUHEN__RELATION__RELATION_ON_STAFF);
+        x->appellant = &people[0];
+        x->filed_at = event;
+        text(sc->texts[0], sizeof sc->texts[0], 2, 5);
+        x->grounds = sc->texts[0];
+        x->outcome = LIUHEN__APPEAL_OUTCOME__APPEAL_OUTCOME_PENDING;
+        e->kind = LIUHEN__KIND__KIND_APPEAL;
+        e->body_case = LIUHEN__ENTRY__BODY_APPEAL;
+        e->appeal = x;
+        break;
+    }
+    case S_GUIDANCE_WRITTEN:
+    case S_GUIDANCE_ORAL: {
+        /* B§7 (R9): a leader's guidance in writing; oral guidance recorded
+         * by the handler. */
+        Liuhen__Guidance *x = &m->guidance;
+        *x = (Liuhen__Guidance)LIUHEN__GUIDANCE__INIT;
+        bool written = s == S_GUIDANCE_WRITTEN;
+        x->form = written ? LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_WRITTEN
+                          : LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_ORAL_RECORDED;
+        x->basis = written ? LIUHEN__GUIDANCE_BASIS__GUIDANCE_BASIS_LEADERSHIP_SUPERVISION
+                           : LIUHEN__GUIDANCE_BASIS__GUIDANCE_BASIS_ROUTINE_INQUIRY;
+        set_person(&people[0], sc->names[0], UNITS[3], LIUHEN__RELATION__RELATION_ON_STAFF);
+        x->given_by = &people[0];
+        x->given_at = event;
+        text(sc->texts[0], sizeof sc->texts[0], 1, 4);
+        x->content = sc->texts[0];
+        if (written) {
+            snprintf(sc->doc, sizeof sc->doc, "黔应急〔2024〕%u号", 1 + below(300));
+            x->document_ref = sc->doc;
+        }
+        e->kind = LIUHEN__KIND__KIND_GUIDANCE;
+        e->body_case = LIUHEN__ENTRY__BODY_GUIDANCE;
+        e->guidance = x;
+        break;
+    }
+    case S_ENROLL: break;
+    }
+}
+
+/* Pack e (its header completed from the chain heads of key k and case c)
+ * into a new slot's signed message. */
+static void pack_slot(Liuhen__Entry *e, uint32_t k, bench_case *c, step s, int64_t integrated_at)
+{
+    bench_key *key = &b.keys[k];
+    e->origin = BENCH_ORIGIN;
+    e->author_key.data = key->sk + 32;
+    e->author_key.len = 32;
+    e->author_seq = key->seq + 1;
+    if (key->seq > 0) {
+        e->author_prev.data = key->head;
+        e->author_prev.len = 32;
+    }
+    if (c != NULL && c->open) {
+        e->case_prev.data = c->head;
+        e->case_prev.len = 32;
+    }
+    size_t len = liuhen__entry__get_packed_size(e);
+    if (len > ENTRY_MAX_SIZE)
+        die(3, "entry %" PRIu64 ": %zu bytes, more than %d", b.written + b.nslots, len,
+            ENTRY_MAX_SIZE);
+    slot *sl = &b.slots[b.nslots++];
+    memcpy(sl->msg, ENTRY_SIG_CONTEXT, ENTRY_SIG_CONTEXT_LEN);
+    liuhen__entry__pack(e, sl->msg + ENTRY_SIG_CONTEXT_LEN);
+    sl->msg_len = ENTRY_SIG_CONTEXT_LEN + len;
+    sl->key = k;
+    sl->c = c;
+    sl->kind = s;
+    sl->integrated_at = integrated_at;
+    key->batch = b.batch;
+    if (c != NULL)
+        c->batch = b.batch;
+
+    /* The generator checks its own output: every entry at first, then a
+     * sample, with the same validation as the daemon and the verifier. */
+    uint64_t index = b.written + b.nslots - 1;
+    if (index < 20000 || index % 64 == 0) {
+        lh_err err = {{0}};
+        int rc = entry_validate(sl->msg + ENTRY_SIG_CONTEXT_LEN, len, BENCH_ORIGIN, NULL, &err);
+        if (rc != 0)
+            die(3, "entry %" PRIu64 " is not valid: %s (%s)", index, err.msg, lh_strerror(rc));
+        b.validated++;
+    }
+}
+
+/* The simulated log clock: 1 to 60 s between entries, a year for a million. */
+static int64_t tick(void)
+{
+    b.clock += 1 + (int64_t)below(60000);
+    return b.clock;
+}
+
+typedef struct sign_job {
+    size_t from, to;
+} sign_job;
+
+static void *sign_range(void *arg)
+{
+    sign_job *j = arg;
+    for (size_t i = j->from; i < j->to; i++) {
+        slot *sl = &b.slots[i];
+        crypto_sign_ed25519_detached(sl->sig, NULL, sl->msg, sl->msg_len, b.keys[sl->key].sk);
+    }
+    return NULL;
+}
+
+/* Sign the batch on two threads, then wrap, hash and write its leaves in
+ * order and move the chain heads. */
+static void flush_batch(void)
+{
+    if (b.nslots == 0)
+        return;
+    sign_job second = {b.nslots / 2, b.nslots};
+    sign_job first = {0, b.nslots / 2};
+    pthread_t t;
+    bool threaded = b.nslots >= 16 && pthread_create(&t, NULL, sign_range, &second) == 0;
+    if (!threaded)
+        first.to = b.nslots;
+    sign_range(&first);
+    if (threaded)
+        pthread_join(t, NULL);
+
+    for (size_t i = 0; i < b.nslots; i++) {
+        slot *sl = &b.slots[i];
+        uint8_t *leaf = NULL;
+        size_t leaf_len = 0;
+        uint8_t h[32];
+        lh_err err = {{0}};
+        if (tamper_wrap_leaf(sl->msg + ENTRY_SIG_CONTEXT_LEN, sl->msg_len - ENTRY_SIG_CONTEXT_LEN,
+                             sl->sig, sl->integrated_at, &leaf, &leaf_len, &err) != 0 ||
+            tamper_writer_add(b.w, leaf, leaf_len, h, &err) != 0)
+            die(3, "entry %" PRIu64 ": %s", b.written, err.msg);
+        free(leaf);
+        b.leaf_bytes += leaf_len;
+        b.written++;
+        bench_key *key = &b.keys[sl->key];
+        key->seq++;
+        memcpy(key->head, h, 32);
+        if (sl->c != NULL) {
+            memcpy(sl->c->head, h, 32);
+            sl->c->open = true;
+            if (sl->kind == S_INTERFERENCE || sl->kind == S_COMPLAINT || sl->kind == S_DECISION)
+                memcpy(sl->c->ref, h, 32);
+        }
+    }
+    b.nslots = 0;
+    b.batch++;
+    if (b.written >= b.next_report) {
+        fprintf(stderr, "verify_bench: %" PRIu64 " entries written\n", b.written);
+        b.next_report += 100000;
+    }
+}
+
+/* Entries 0 .. nkeys-1: the genesis entry (the log's key enrolls key 0 as
+ * the first admin), then the admin enrolls every other key. */
+static void enroll_keys(void)
+{
+    for (uint32_t i = 0; i < b.nkeys; i++) {
+        char holder[32];
+        holder_name(holder, sizeof holder, i);
+        Liuhen__Entry e = LIUHEN__ENTRY__INIT;
+        Liuhen__KeyEnroll ke = LIUHEN__KEY_ENROLL__INIT;
+        Liuhen__Role roles[1] = {b.keys[i].role};
+        ke.public_key.data = b.keys[i].sk + 32;
+        ke.public_key.len = 32;
+        ke.holder = holder;
+        ke.position = (char *)POSITIONS[i % 5];
+        ke.unit = (char *)UNITS[i % 4];
+        ke.n_roles = 1;
+        ke.roles = roles;
+        e.kind = LIUHEN__KIND__KIND_KEY_ENROLL;
+        e.body_case = LIUHEN__ENTRY__BODY_KEY_ENROLL;
+        e.key_enroll = &ke;
+        int64_t at = tick();
+        e.recorded_at = at - 500;
+        pack_slot(&e, i == 0 ? b.nkeys : 0, NULL, S_ENROLL, at);
+        flush_batch(); /* one author: one entry per batch */
+    }
+    b.planned = b.nkeys;
+}
+
+/* Entries nkeys .. entries-1: the steps of interleaved cases. */
+static void write_cases(void)
+{
+    static scratch sc;
+    body_mem body;
+    Liuhen__Person people[6];
+    void *ptrs[8];
+    refill_cases();
+    while (b.nactive > 0) {
+        bench_case *c = NULL;
+        for (int tries = 0; tries < 16 && c == NULL; tries++) {
+            bench_case *cand = &b.cases[below((unsigned)b.nactive)];
+            if (cand->batch != b.batch && cand->next < cand->nplan)
+                c = cand;
+        }
+        if (c == NULL || b.nslots == BATCH_MAX) {
+            flush_batch();
+            refill_cases();
+            continue;
+        }
+        step s = (step)c->plan[c->next];
+        uint32_t k = s == S_CORRECTION ? c->opener : pick_key(role_for(s));
+        if (k == UINT32_MAX || b.keys[k].batch == b.batch) {
+            flush_batch();
+            refill_cases();
+            continue;
+        }
+        for (int i = 0; i < 6; i++)
+            people[i] = (Liuhen__Person)LIUHEN__PERSON__INIT;
+        Liuhen__Entry e = LIUHEN__ENTRY__INIT;
+        int64_t at = tick();
+        fill_entry(&e, s, c, at, &sc, &body, people, ptrs);
+        if (c->next == 0)
+            c->opener = k;
+        pack_slot(&e, k, c, s, at);
+        c->next++;
+    }
+    flush_batch();
+}
+
+/* ---- building or reusing the log ------------------------------------------------------------ */
+
+static void params_text(char *out, size_t cap)
+{
+    snprintf(out, cap, "liuhen verify_bench log: version %d, %" PRIu64 " entries, %u keys\n",
+             BENCH_VERSION, b.entries, b.nkeys);
+}
+
+static void params_path(char *out, size_t cap)
+{
+    snprintf(out, cap, "%s.params", b.dir);
+}
+
+static bool log_reusable(void)
+{
+    char path[PATH_MAX + 16], want[256], have[256] = "";
+    params_path(path, sizeof path);
+    params_text(want, sizeof want);
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return false;
+    bool same = fgets(have, sizeof have, fp) != NULL && strcmp(have, want) == 0;
+    fclose(fp);
+    char cp[PATH_MAX + 16];
+    snprintf(cp, sizeof cp, "%s/checkpoint", b.dir);
+    return same && access(cp, R_OK) == 0;
+}
+
+static void build_log(void)
+{
+    char path[PATH_MAX + 16], params[256];
+    params_path(path, sizeof path);
+    unlink(path);
+    struct stat st;
+    if (lstat(b.dir, &st) == 0 && tamper_remove_dir(b.dir) != 0)
+        die(3, "%s: cannot remove the old log: %s", b.dir, strerror(errno));
+    lh_err err = {{0}};
+    if (tamper_writer_new(b.dir, &b.w, &err) != 0)
+        die(3, "%s", err.msg);
+    for (size_t i = 0; i < BATCH_MAX; i++)
+        if ((b.slots[i].msg = malloc(ENTRY_SIG_INPUT_MAX)) == NULL)
+            die(3, "out of memory for a batch");
+    b.rng = UINT64_C(0x6c697568656e0004);
+    b.clock = BENCH_T0;
+    b.batch = 1;
+    b.next_report = 100000;
+
+    double t0 = now_s();
+    enroll_keys();
+    write_cases();
+    uint64_t size = 0;
+    if (tamper_writer_finish(b.w, &b.log, &size, NULL, &err) != 0)
+        die(3, "%s", err.msg);
+    tamper_writer_free(b.w);
+    b.w = NULL;
+    for (size_t i = 0; i < BATCH_MAX; i++)
+        free(b.slots[i].msg);
+    if (size != b.entries)
+        die(3, "the log has %" PRIu64 " entries, not %" PRIu64, size, b.entries);
+
+    params_text(params, sizeof params);
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL || fputs(params, fp) == EOF || fclose(fp) != 0)
+        die(3, "%s: cannot write: %s", path, strerror(errno));
+    printf("log: %" PRIu64 " entries by %u keys in %" PRIu64
+           " cases, %.1f MiB of leaves (%.0f bytes each on average), built in %.1f s "
+           "(%" PRIu64 " entries validated)\n",
+           size, b.nkeys, b.next_case, (double)b.leaf_bytes / 1048576.0,
+           (double)b.leaf_bytes / (double)size, now_s() - t0, b.validated);
+}
+
+/* The log's verifier key beside the directory. */
+static void write_vkey(char *path, size_t cap)
+{
+    snprintf(path, cap, "%s.vkey", b.dir);
+    note_verifier v;
+    lh_err err = {{0}};
+    if (note_signer_verifier(&b.log, &v) != 0 || tamper_write_vkey(path, &v, &err) != 0)
+        die(3, "%s: cannot write the log key: %s", path, err.msg);
+}
+
+/* ---- measuring ------------------------------------------------------------------------------- */
+
+/*
+ * This machine's Ed25519 verification rate on one core, in the same run:
+ * entry_verify() (SHA-512 of the context and the entry, then the curve
+ * arithmetic) over entries of the log's sizes, for ED25519_SECONDS.
+ */
+static double ed25519_rate(double *mean_len)
+{
+    static scratch sc;
+    body_mem body;
+    Liuhen__Person people[6];
+    void *ptrs[8];
+    uint8_t *msgs[ED25519_SAMPLE];
+    size_t lens[ED25519_SAMPLE];
+    uint8_t sigs[ED25519_SAMPLE][64];
+    uint32_t keys[ED25519_SAMPLE];
+    static const step kinds[] = {S_INTERFERENCE, S_COMPLAINT,       S_STEP, S_DECISION, S_REPLY,
+                                 S_CLOSED,       S_GUIDANCE_WRITTEN};
+    bench_case c;
+    memset(&c, 0, sizeof c);
+    c.number = 1;
+    /* The same sample whether the log was built by this run or kept. */
+    b.rng = UINT64_C(0x6564323535313921);
+    size_t total = 0;
+    for (size_t i = 0; i < ED25519_SAMPLE; i++) {
+        for (int p = 0; p < 6; p++)
+            people[p] = (Liuhen__Person)LIUHEN__PERSON__INIT;
+        Liuhen__Entry e = LIUHEN__ENTRY__INIT;
+        keys[i] = 1 + below(b.nkeys - 1);
+        fill_entry(&e, kinds[i % COUNT(kinds)], &c, BENCH_T0, &sc, &body, people, ptrs);
+        e.origin = BENCH_ORIGIN;
+        e.author_key.data = b.keys[keys[i]].sk + 32;
+        e.author_key.len = 32;
+        e.author_seq = 1;
+        lens[i] = liuhen__entry__get_packed_size(&e);
+        if ((msgs[i] = malloc(lens[i])) == NULL)
+            die(3, "out of memory");
+        liuhen__entry__pack(&e, msgs[i]);
+        if (entry_sign(msgs[i], lens[i], b.keys[keys[i]].sk, sigs[i]) != 0)
+            die(3, "cannot sign a sample entry");
+        total += lens[i];
+    }
+    *mean_len = (double)total / ED25519_SAMPLE;
+    uint64_t n = 0;
+    double t0 = now_s(), t;
+    do {
+        for (size_t i = 0; i < ED25519_SAMPLE; i++, n++)
+            if (entry_verify(msgs[i], lens[i], sigs[i], b.keys[keys[i]].sk + 32) != 0)
+                die(3, "a sample signature does not verify");
+    } while ((t = now_s() - t0) < ED25519_SECONDS);
+    for (size_t i = 0; i < ED25519_SAMPLE; i++)
+        free(msgs[i]);
+    return (double)n / t;
+}
+
+/* Run the verifier; its wall time, CPU time (user and system), peak memory
+ * and exit status. */
+static int run_verifier(const char *vkey, double *seconds, double *cpu_seconds, long *maxrss_kib)
+{
+    const char *argv[12];
+    size_t n = 0;
+    argv[n++] = b.verifier;
+    argv[n++] = b.dir;
+    argv[n++] = "--log-key";
+    argv[n++] = vkey;
+    argv[n++] = "--quiet";
+    if (b.rules)
+        argv[n++] = "--rules";
+    argv[n] = NULL;
+    fflush(stdout);
+    double t0 = now_s();
+    pid_t pid = fork();
+    if (pid < 0)
+        die(3, "cannot fork: %s", strerror(errno));
+    if (pid == 0) {
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "verify_bench: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage ru;
+    while (wait4(pid, &status, 0, &ru) < 0)
+        if (errno != EINTR)
+            die(3, "cannot wait for %s: %s", argv[0], strerror(errno));
+    *seconds = now_s() - t0;
+    *cpu_seconds = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                   (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    *maxrss_kib = ru.ru_maxrss; /* Linux: kilobytes */
+    if (WIFSIGNALED(status))
+        die(3, "%s was killed by signal %d", argv[0], WTERMSIG(status));
+    if (WEXITSTATUS(status) == 127)
+        die(3, "%s could not be run", argv[0]);
+    return WEXITSTATUS(status);
+}
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: verify_bench [--entries N] [--keys K] [--dir DIR] [--verifier PATH]\n"
+            "                    [--no-rules] [--rebuild]\n"
+            "  --entries N      entries of the log (default %" PRIu64 ")\n"
+            "  --keys K         keys enrolled by the log, 20 to %u (default %u)\n"
+            "  --dir DIR        the tiles directory, kept for the next run\n"
+            "                   (default %s/bench/verify-log-N)\n"
+            "  --verifier PATH  the program measured (default %s/bin/liuhen-verify)\n"
+            "  --no-rules       verify without --rules\n"
+            "  --rebuild        build the log even if DIR holds it\n",
+            DEFAULT_ENTRIES, MAX_KEYS, DEFAULT_KEYS, LH_BUILD_DIR, LH_BUILD_DIR);
+}
+
+static uint64_t parse_count(const char *opt, const char *s, uint64_t min, uint64_t max)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < min || v > max)
+        die(2, "%s %s: want a number from %" PRIu64 " to %" PRIu64, opt, s, min, max);
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    b.entries = DEFAULT_ENTRIES;
+    b.nkeys = DEFAULT_KEYS;
+    b.verifier = LH_BUILD_DIR "/bin/liuhen-verify";
+    b.rules = true;
+    const char *dir = NULL;
+    static const struct option opts[] = {
+        {"entries", required_argument, NULL, 'n'}, {"keys", required_argument, NULL, 'k'},
+        {"dir", required_argument, NULL, 'd'},     {"verifier", required_argument, NULL, 'v'},
+        {"no-rules", no_argument, NULL, 'R'},      {"rebuild", no_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'n': b.entries = parse_count("--entries", optarg, 0, UINT64_C(1) << 40); break;
+        case 'k': b.nkeys = (unsigned)parse_count("--keys", optarg, 20, MAX_KEYS); break;
+        case 'd': dir = optarg; break;
+        case 'v': b.verifier = optarg; break;
+        case 'R': b.rules = false; break;
+        case 'B': b.rebuild = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    /* The log holds the enrolment entries and at least one case. */
+    if (b.entries < (uint64_t)b.nkeys + PLAN_MAX)
+        die(2, "--entries %" PRIu64 ": at least %u for %u keys", b.entries, b.nkeys + PLAN_MAX,
+            b.nkeys);
+    int n = dir != NULL ? snprintf(b.dir, sizeof b.dir, "%s", dir)
+                        : snprintf(b.dir, sizeof b.dir, "%s/bench/verify-log-%" PRIu64,
+                                   LH_BUILD_DIR, b.entries);
+    if (n < 0 || (size_t)n >= sizeof b.dir - 16)
+        die(2, "--dir: path too long");
+    if (access(b.verifier, X_OK) != 0)
+        die(3, "%s: %s (build it first: make %s)", b.verifier, strerror(errno), b.verifier);
+    if (sodium_init() < 0)
+        die(3, "libsodium cannot be initialised");
+
+    make_keys();
+    if (!b.rebuild && log_reusable())
+        printf("log: %" PRIu64 " entries by %u keys, reused from %s\n", b.entries, b.nkeys, b.dir);
+    else
+        build_log();
+    char vkey[PATH_MAX + 16];
+    write_vkey(vkey, sizeof vkey);
+
+    double seconds = 0, cpu = 0;
+    long maxrss = 0;
+    int code = run_verifier(vkey, &seconds, &cpu, &maxrss);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    double rate = (double)b.entries / seconds;
+    printf("liuhen-verify%s: %" PRIu64 " entries in %.2f s: %.0f entries/s on %ld cores "
+           "(exit %d)\n",
+           b.rules ? " --rules" : "", b.entries, seconds, rate, cpus, code);
+    /* The cores it kept busy: on a machine that runs other work meanwhile,
+     * fewer than it could. */
+    printf("liuhen-verify CPU time: %.2f s (user and system), %.2f cores busy on average\n", cpu,
+           cpu / seconds);
+    printf("liuhen-verify peak memory: %.1f MiB (maximum resident set size)\n",
+           (double)maxrss / 1024.0);
+    double mean_len = 0;
+    double ed = ed25519_rate(&mean_len);
+    printf("Ed25519 verification on one core: %.0f signatures/s (libsodium, entry_verify() on "
+           "%.0f-byte entries)\n",
+           ed, mean_len);
+    printf("liuhen-verify / one core's Ed25519 rate: %.2f\n", rate / ed);
+
+    sodium_memzero(b.keys, (b.nkeys + 1) * sizeof *b.keys);
+    note_signer_wipe(&b.log);
+    free(b.keys);
+    for (int r = 0; r < 6; r++)
+        free(b.by_role[r]);
+    if (code != 0) {
+        fprintf(stderr,
+                "verify_bench: liuhen-verify did not find the log clean (exit %d): the figures "
+                "above do not measure a clean verification\n",
+                code);
+        return 1;
+    }
+    return 0;
+}
