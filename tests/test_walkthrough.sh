@@ -83,6 +83,22 @@ if compgen -G "$TMP/liuhen-walkthrough.*/export/checkpoint" >/dev/null; then
 else
     fail "no export/checkpoint in the walkthrough's directory"
 fi
+# Step 8: both runs of the offline verifier find the log clean (the block
+# runs under -e, so each exited 0), the second with the rules.
+clean=$(grep -c '^通过 CLEAN$' "$TMP/out" || true)
+if [ "$clean" -eq 2 ]; then
+    ok "liuhen-verify finds the export clean, twice"
+else
+    fail "liuhen-verify printed '通过 CLEAN' $clean times, not 2"
+fi
+expect "liuhen-verify checked the kept checkpoint" "1 个一致 consistent"
+expect "liuhen-verify found both receipts in the log" "2 份已收录 included"
+expect "liuhen-verify evaluated the rules" "R1–R12"
+if compgen -G "$TMP/liuhen-walkthrough.*/report.html" >/dev/null; then
+    ok "liuhen-verify wrote the HTML report"
+else
+    fail "no report.html in the walkthrough's directory"
+fi
 
 stop_daemon
 
