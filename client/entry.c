@@ -807,10 +807,7 @@ static int check_canonical(const Liuhen__Entry *e, const uint8_t *entry, size_t 
     return 0;
 }
 
-/* protobuf-c answers NULL both for malformed input and for a failed
- * allocation; this allocator tells the two apart. It is malloc and free,
- * like protobuf-c's default allocator, so the caller frees the message with
- * liuhen__entry__free_unpacked(msg, NULL). */
+/* malloc that notes a failure in *failed, for entry_allocator(). */
 static void *alloc_noting_failure(void *failed, size_t size)
 {
     void *p = malloc(size);
@@ -825,6 +822,11 @@ static void alloc_free(void *data, void *p)
     free(p);
 }
 
+ProtobufCAllocator entry_allocator(bool *failed)
+{
+    return (ProtobufCAllocator){alloc_noting_failure, alloc_free, failed};
+}
+
 int entry_validate(const uint8_t *entry, size_t len, const char *expected_origin,
                    Liuhen__Entry **out, lh_err *err)
 {
@@ -834,7 +836,7 @@ int entry_validate(const uint8_t *entry, size_t len, const char *expected_origin
         return lh_err_set(err, LH_ETOOBIG, "entry: %zu bytes, at most %d (a leaf fits in %d bytes)",
                           len, ENTRY_MAX_SIZE, ENTRY_LEAF_MAX);
     bool alloc_failed = false;
-    ProtobufCAllocator allocator = {alloc_noting_failure, alloc_free, &alloc_failed};
+    ProtobufCAllocator allocator = entry_allocator(&alloc_failed);
     Liuhen__Entry *e = liuhen__entry__unpack(&allocator, len, entry);
     if (e == NULL) {
         if (alloc_failed)

@@ -5,9 +5,9 @@
  * table of which role may append which kind (DESIGN.md "Kinds").
  *
  * Every function is pure: no I/O, no globals, no allocation except
- * entry_validate(), which unpacks the entry with protobuf-c's default
- * allocator. All of them may be called from several threads at once.
- * libsodium must have been initialised (sodium_init()) by the program.
+ * entry_validate(), which unpacks the entry with entry_allocator() (malloc
+ * and free, like protobuf-c's default allocator). All of them may be called from several threads at
+ * once. libsodium must have been initialised (sodium_init()) by the program.
  *
  * Byte strings from outside (entries, signed entries, leaves) are suspect
  * until the function that reads them says otherwise; the bytes an author
@@ -203,6 +203,20 @@ int entry_verify(const uint8_t *entry, size_t len, const uint8_t sig[ENTRY_SIG_B
  */
 int entry_validate(const uint8_t *entry, size_t len, const char *expected_origin,
                    Liuhen__Entry **out, lh_err *err);
+
+/**
+ * A protobuf-c allocator that tells a failed allocation from malformed
+ * input, both of which make an unpack function answer NULL: it is malloc
+ * and free, like protobuf-c's default allocator, and sets *failed to true
+ * when malloc fails.
+ * @param[out] failed  set to true on a failed allocation, never reset; the
+ *                     caller sets it to false before unpacking.
+ * @return the allocator, to pass to liuhen__*__unpack().
+ * @note failed is borrowed and must outlive the unpack call. A message
+ *       unpacked with it is freed with liuhen__*__free_unpacked(msg, NULL).
+ *       Thread-safe when each thread has its own failed.
+ */
+ProtobufCAllocator entry_allocator(bool *failed);
 
 /**
  * Whether s is a media type as an attachment's media_type must be (and as

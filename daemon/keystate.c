@@ -394,22 +394,6 @@ static void keystate_reset(keystate *ks)
     stage_clear(ks);
 }
 
-/* protobuf-c answers NULL for malformed input and for a failed allocation
- * alike; this allocator tells them apart. */
-static void *alloc_noting(void *failed, size_t size)
-{
-    void *p = malloc(size);
-    if (p == NULL && size != 0)
-        *(bool *)failed = true;
-    return p;
-}
-
-static void alloc_free(void *data, void *p)
-{
-    (void)data;
-    free(p);
-}
-
 /* Replay one key-management entry of the store, checking it as the
  * sequencer did when it accepted it: the author's signature, and that the
  * author was then an unrevoked admin (except for the log's first entry,
@@ -432,7 +416,7 @@ static int replay_one(keystate *ks, store_txn *txn, uint64_t index, lh_err *err)
         return lh_err_set(err, LH_EPARSE, "keys: entry %" PRIu64 ": %s: the store is damaged",
                           index, detail.msg);
     bool failed = false;
-    ProtobufCAllocator allocator = {alloc_noting, alloc_free, &failed};
+    ProtobufCAllocator allocator = entry_allocator(&failed);
     Liuhen__Entry *e = liuhen__entry__unpack(&allocator, len, bytes);
     if (e == NULL && failed)
         return lh_err_set(err, LH_ENOMEM, "keys: entry %" PRIu64 ": out of memory", index);

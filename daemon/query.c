@@ -26,6 +26,7 @@
 
 #include <sodium.h>
 
+#include "arena.h"
 #include "entry.h"
 #include "log.h"
 #include "merkle.h"
@@ -402,49 +403,6 @@ void query_request_clear(query_request *req)
  * response of thousands of entries and proofs is freed in one sweep
  * whatever path the call took.
  */
-
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t size, used;
-    _Alignas(16) uint8_t data[];
-} arena_block;
-
-typedef struct arena {
-    arena_block *head;
-} arena;
-
-#define ARENA_BLOCK 65536
-
-static void *arena_alloc(arena *a, size_t n)
-{
-    n = (n + 15) & ~(size_t)15;
-    if (n == 0)
-        n = 16;
-    arena_block *b = a->head;
-    if (b == NULL || b->size - b->used < n) {
-        size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-        b = malloc(sizeof *b + size);
-        if (b == NULL)
-            return NULL;
-        b->size = size;
-        b->used = 0;
-        b->next = a->head;
-        a->head = b;
-    }
-    void *p = b->data + b->used;
-    b->used += n;
-    memset(p, 0, n);
-    return p;
-}
-
-static void arena_free(arena *a)
-{
-    while (a->head != NULL) {
-        arena_block *next = a->head->next;
-        free(a->head);
-        a->head = next;
-    }
-}
 
 /* One read call being answered. */
 typedef struct call {

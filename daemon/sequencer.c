@@ -455,26 +455,10 @@ static uint64_t head_index(attempt *at, const uint8_t head[32])
     return store_find_leaf(at->rd.txn, head, &index) == 0 ? index : UINT64_MAX;
 }
 
-/* protobuf-c answers NULL for malformed input and for a failed allocation
- * alike; this allocator tells them apart, so that a lack of memory is not
- * reported as a damaged store. */
-static void *alloc_noting(void *failed, size_t size)
-{
-    void *p = malloc(size);
-    if (p == NULL && size != 0)
-        *(bool *)failed = true;
-    return p;
-}
-
-static void alloc_free(void *data, void *p)
-{
-    (void)data;
-    free(p);
-}
-
 /* Unpack the Entry of stored Leaf bytes (trusted less than the writer's
  * own memory: the store may be damaged). Free with
- * liuhen__entry__free_unpacked(*out, NULL).
+ * liuhen__entry__free_unpacked(*out, NULL). entry_allocator() tells a
+ * lack of memory (LH_ENOMEM) from a damaged store (LH_EPARSE).
  * @return 0, LH_EPARSE, LH_ENOMEM. */
 static int unpack_stored(const uint8_t *leaf, size_t leaf_len, Liuhen__Entry **out)
 {
@@ -486,7 +470,7 @@ static int unpack_stored(const uint8_t *leaf, size_t leaf_len, Liuhen__Entry **o
         entry_signed_unpack(se, se_len, &bytes, &len, &sig, NULL) != 0)
         return LH_EPARSE;
     bool failed = false;
-    ProtobufCAllocator allocator = {alloc_noting, alloc_free, &failed};
+    ProtobufCAllocator allocator = entry_allocator(&failed);
     *out = liuhen__entry__unpack(&allocator, len, bytes);
     if (*out == NULL)
         return failed ? LH_ENOMEM : LH_EPARSE;

@@ -148,6 +148,18 @@ static void verify_export(const char *dir, const td_daemon *d, const lh_checkpoi
     assert_int_equal(nfiles, files);
 }
 
+/* Start a test daemon, enrol a handler (*handler, freed by the caller) and
+ * append n records with it. The connection keeps its client state in
+ * d->state, so that later connections check consistency with what it saw. */
+static lh_conn *start_with_entries(td_daemon *d, int n, keyfile_key **handler)
+{
+    td_init_start(d, NULL);
+    lh_conn *c = tl_connect(d, d->state);
+    *handler = enroll_handler(c, d);
+    append_many(c, *handler, 0, n);
+    return c;
+}
+
 /* Every entry of the log, from the daemon (checked by the client library). */
 static void all_entries(lh_conn *c, uint64_t size, lh_entries *out)
 {
@@ -162,12 +174,10 @@ static void test_export_verifies(void **state)
 {
     (void)state;
     td_daemon d;
-    td_init_start(&d, NULL);
-    lh_conn *c = tl_connect(&d, d.state);
-    keyfile_key *handler = enroll_handler(c, &d);
+    keyfile_key *handler;
     /* Past one full tile (256), so that the export has full and partial
      * tiles at level 0 and a partial one at level 1. */
-    append_many(c, handler, 0, 270);
+    lh_conn *c = start_with_entries(&d, 270, &handler);
 
     char dir[TD_PATH_MAX + 16];
     snprintf(dir, sizeof dir, "%s/export", d.dir);
@@ -400,10 +410,8 @@ static void test_backup_restores(void **state)
 {
     (void)state;
     td_daemon d;
-    td_init_start(&d, NULL);
-    lh_conn *c = tl_connect(&d, d.state);
-    keyfile_key *handler = enroll_handler(c, &d);
-    append_many(c, handler, 0, 20);
+    keyfile_key *handler;
+    lh_conn *c = start_with_entries(&d, 20, &handler);
 
     char copy[TD_PATH_MAX + 16];
     snprintf(copy, sizeof copy, "%s/liuhen-backup.mdb", d.dir);

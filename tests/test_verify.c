@@ -1144,22 +1144,32 @@ static void test_core_clean(void **state)
 
 /* ---- any C2SP tiles log -------------------------------------------------------------------- */
 
-static void test_other_implementation(void **state)
+/* A fresh opaque log of count entries under a new key named origin, in dir
+ * with its verifier key in vkey, checked to verify clean with
+ * --integrity-only. */
+static void fp_clean_log(char dir[PATH_MAX], char vkey[PATH_MAX], const char *what, size_t count,
+                         const char *origin)
 {
-    (void)state;
     uint8_t seed[32];
     tu_rng_bytes(seed, sizeof seed);
-    char dir[PATH_MAX], vkey[PATH_MAX];
-    fresh_path(dir, sizeof dir, "fp-big");
-    path_fmt(vkey, sizeof vkey, "%s.vkey", dir);
+    fresh_path(dir, PATH_MAX, what);
+    path_fmt(vkey, PATH_MAX, "%s.vkey", dir);
     tamper_leaves l = {0};
-    fp_leaves(&l, FP_BIG_SIZE);
-    fp_write_log(dir, &l, seed, "other.example/opaque", vkey);
+    fp_leaves(&l, count);
+    fp_write_log(dir, &l, seed, origin, vkey);
     tamper_leaves_free(&l);
 
     json_t *j = NULL;
     assert_clean(verify_with(&j, dir, vkey, "--integrity-only", NULL), &j);
     json_decref(j);
+}
+
+static void test_other_implementation(void **state)
+{
+    (void)state;
+    char dir[PATH_MAX], vkey[PATH_MAX];
+    fp_clean_log(dir, vkey, "fp-big", FP_BIG_SIZE, "other.example/opaque");
+    json_t *j = NULL;
 
     /* A flipped byte in the full level-1 tile, in the level-2 tile, in an
      * entry of the last bundle. */
@@ -1194,19 +1204,9 @@ static void test_other_implementation(void **state)
 static void test_opaque_entries_refused(void **state)
 {
     (void)state;
-    uint8_t seed[32];
-    tu_rng_bytes(seed, sizeof seed);
     char dir[PATH_MAX], vkey[PATH_MAX];
-    fresh_path(dir, sizeof dir, "fp-small");
-    path_fmt(vkey, sizeof vkey, "%s.vkey", dir);
-    tamper_leaves l = {0};
-    fp_leaves(&l, FP_SMALL_SIZE);
-    fp_write_log(dir, &l, seed, "other.example/small", vkey);
-    tamper_leaves_free(&l);
-
+    fp_clean_log(dir, vkey, "fp-small", FP_SMALL_SIZE, "other.example/small");
     json_t *j = NULL;
-    assert_clean(verify_with(&j, dir, vkey, "--integrity-only", NULL), &j);
-    json_decref(j);
     assert_failed(verify_with(&j, dir, vkey, NULL), &j);
     assert_failure(j, "parse", 0);
     json_decref(j);

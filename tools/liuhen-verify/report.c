@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 
+#include "arena.h"
 #include "text.h"
 
 /* Bounds of the strings kept, in bytes (without the NUL). A case id is at
@@ -48,9 +49,6 @@
 /* The progress bar is redrawn at most five times a second. */
 #define PROGRESS_INTERVAL_NS 200000000LL
 #define PROGRESS_BAR_WIDTH   30
-
-/* Arena blocks: most strings are small, so blocks of 64 KiB waste little. */
-#define ARENA_BLOCK 65536
 
 #define NO_ID UINT32_MAX
 
@@ -239,45 +237,6 @@ static size_t clean(char *out, size_t max, const char *src, bool newlines)
 }
 
 /* ---- an -------------------------------------------------------------------------------------- */
-
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t used, cap;
-    char data[];
-} arena_block;
-
-typedef struct arena {
-    arena_block *head;
-} arena;
-
-static char *arena_dup(arena *a, const char *s, size_t n)
-{
-    arena_block *b = a->head;
-    if (b == NULL || b->cap - b->used < n + 1) {
-        size_t cap = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
-        b = malloc(sizeof *b + cap);
-        if (b == NULL)
-            return NULL;
-        b->next = a->head;
-        b->used = 0;
-        b->cap = cap;
-        a->head = b;
-    }
-    char *p = b->data + b->used;
-    memcpy(p, s, n);
-    p[n] = '\0';
-    b->used += n + 1;
-    return p;
-}
-
-static void arena_free(arena *a)
-{
-    while (a->head != NULL) {
-        arena_block *next = a->head->next;
-        free(a->head);
-        a->head = next;
-    }
-}
 
 /* Strings stored once each, numbered in the order they came: case ids,
  * authors, kinds. An open-addressing table of ids + 1 (0: free), kept at
@@ -489,13 +448,40 @@ static check_count *check_counter(report *r, const char *name)
 }
 
 /* Intern a clean string of the names table. */
-static int intern_name(report *r, const char *s, const char **out, size_t *added)
+/* Intern a case id of n bytes, adding the bytes it took to *total. */
+static int intern_case(report *r, const char *s, size_t n, uint32_t *id, size_t *total)
+{
+    size_t added;
+    int rc = strtab_intern(&r->cases, &r->text, s, n, id, &added);
+    *total += added;
+    return rc;
+}
+
+/* Intern a name (check, article, author, kind), adding the bytes it took
+ * to *total. */
+static int intern_name(report *r, const char *s, const char **out, size_t *total)
 {
     uint32_t id;
-    int rc = strtab_intern(&r->names, &r->text, s, strlen(s), &id, added);
+    size_t added;
+    int rc = strtab_intern(&r->names, &r->text, s, strlen(s), &id, &added);
+    *total += added;
     if (rc == 0)
         *out = r->names.strs[id];
     return rc;
+}
+
+/* Room for one more item of elem bytes in arr, whose capacity *cap grows
+ * from first by doubling, never beyond max: the new array, or NULL (arr
+ * is then unchanged). */
+static void *grow(void *arr, size_t *cap, size_t elem, size_t first, size_t max)
+{
+    size_t ncap = *cap != 0 ? *cap * 2 : first;
+    if (ncap > max)
+        ncap = max;
+    void *p = realloc(arr, ncap * elem);
+    if (p != NULL)
+        *cap = ncap;
+    return p;
 }
 
 int report_add(report *r, const report_item *item)
@@ -536,28 +522,20 @@ int report_add(report *r, const report_item *item)
     if (r->nitems >= cap || r->kept_bytes + need > bytes_cap)
         return 0;
     if (r->nitems == r->items_cap) {
-        size_t ncap = r->items_cap != 0 ? r->items_cap * 2 : 64;
-        if (ncap > r->max_kept)
-            ncap = r->max_kept;
-        kept *items = realloc(r->items, ncap * sizeof *items);
+        kept *items = grow(r->items, &r->items_cap, sizeof *items, 64, r->max_kept);
         if (items == NULL)
             return LH_ENOMEM;
         r->items = items;
-        r->items_cap = ncap;
     }
     kept *k = &r->items[r->nitems];
-    size_t added = 0, total = sizeof(kept);
-    int rc = strtab_intern(&r->cases, &r->text, case_id, case_len, &k->case_id, &added);
-    total += added;
+    size_t total = sizeof(kept);
+    int rc = intern_case(r, case_id, case_len, &k->case_id, &total);
     if (rc == 0)
-        rc = intern_name(r, check, &k->check, &added);
-    total += added;
+        rc = intern_name(r, check, &k->check, &total);
     if (rc == 0)
-        rc = intern_name(r, article, &k->article, &added);
-    total += added;
+        rc = intern_name(r, article, &k->article, &total);
     if (rc == 0)
-        rc = intern_name(r, author, &k->author, &added);
-    total += added;
+        rc = intern_name(r, author, &k->author, &total);
     if (rc != 0)
         return rc;
     k->zh = arena_dup(&r->text, zh, zh_len);
@@ -648,25 +626,18 @@ int report_timeline_add(report *r, const char *case_id, uint64_t index, int64_t 
         return 0;
     }
     if (r->nrows == r->rows_cap) {
-        size_t ncap = r->rows_cap != 0 ? r->rows_cap * 2 : 256;
-        if (ncap > r->max_rows)
-            ncap = r->max_rows;
-        row *rows = realloc(r->rows, ncap * sizeof *rows);
+        row *rows = grow(r->rows, &r->rows_cap, sizeof *rows, 256, r->max_rows);
         if (rows == NULL)
             return LH_ENOMEM;
         r->rows = rows;
-        r->rows_cap = ncap;
     }
     row *w = &r->rows[r->nrows];
-    size_t added = 0, total = sizeof(row) + slen + 1;
-    int rc = strtab_intern(&r->cases, &r->text, c, clen, &w->case_id, &added);
-    total += added;
+    size_t total = sizeof(row) + slen + 1;
+    int rc = intern_case(r, c, clen, &w->case_id, &total);
     if (rc == 0)
-        rc = intern_name(r, a, &w->author, &added);
-    total += added;
+        rc = intern_name(r, a, &w->author, &total);
     if (rc == 0)
-        rc = intern_name(r, k, &w->kind, &added);
-    total += added;
+        rc = intern_name(r, k, &w->kind, &total);
     if (rc != 0)
         return rc;
     w->summary = arena_dup(&r->text, s, slen);
