@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1165,8 +1166,28 @@ static void test_attach(void **state)
     free(p);
     p = tmp_path("secret.txt");
     assert_int_equal(close(open(p, O_WRONLY | O_CREAT, 0000)), 0);
-    if (geteuid() != 0)
+    /* A file the caller may not read: root may read anything, so as root
+     * the check runs in a child that has dropped to an unprivileged user. */
+    if (geteuid() != 0) {
         attach_fails(e, p, -EACCES, "cannot open: Permission denied");
+    } else {
+        assert_int_equal(chmod(tmpdir, 0755), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            if (setgid(65534) != 0 || setuid(65534) != 0)
+                _exit(2);
+            lh_err err = {{0}};
+            int rc = record_attach_file(e, p, &err);
+            _exit(rc == -EACCES && strstr(err.msg, "cannot open: Permission denied") != NULL ? 0
+                                                                                             : 1);
+        }
+        int status = 0;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+        assert_int_equal(chmod(tmpdir, 0700), 0);
+    }
     free(p);
     p = write_file("bad\x01name.txt", "x", 1);
     attach_fails(e, p, LH_EFIELD, "the file name holds a control character");
