@@ -285,6 +285,39 @@ static void expect_nul_refused(const td_daemon *d, bool export, const char *path
     liuhen__response__free_unpacked(resp, NULL);
 }
 
+/* Make d->dir/readonly, a directory the daemon's user may not write into,
+ * and put the path of name in it in file; false (nothing made) as root, who
+ * may write anywhere and so cannot test this. */
+static bool readonly_target(const td_daemon *d, char *file, size_t cap, const char *name)
+{
+    if (geteuid() == 0)
+        return false;
+    char path[TD_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/readonly", d->dir);
+    assert_int_equal(mkdir(path, 0500), 0);
+    snprintf(file, cap, "%s/readonly/%s", d->dir, name);
+    return true;
+}
+
+/* The refusal of a path under readonly_target's directory. */
+static void assert_cannot_write(const lh_err *err)
+{
+    tu_assert_msg_has(err, "the daemon's user cannot write");
+    tu_assert_msg_has(err, "EACCES");
+}
+
+/* After every refusal the handle is as good as before; then close it and
+ * clean up the daemon. */
+static void close_after_refusals(lh_conn *c, td_daemon *d)
+{
+    lh_err err = {{0}};
+    lh_checkpoint cp = {0};
+    tu_assert_code(lh_get_checkpoint(c, &cp, &err), 0, &err);
+    lh_checkpoint_free(&cp);
+    lh_close(c);
+    td_cleanup(d);
+}
+
 static void test_export_refusals(void **state)
 {
     (void)state;
@@ -372,23 +405,13 @@ static void test_export_refusals(void **state)
     snprintf(path, sizeof path, "%s/target/checkpoint", d.dir);
     assert_false(exists(path));
 
-    /* A directory the daemon's user may not write into (not testable as
-     * root, who may write anywhere). */
-    if (geteuid() != 0) {
-        snprintf(path, sizeof path, "%s/readonly", d.dir);
-        assert_int_equal(mkdir(path, 0500), 0);
-        snprintf(file, sizeof file, "%s/readonly/export", d.dir);
+    /* A directory the daemon's user may not write into. */
+    if (readonly_target(&d, file, sizeof file, "export")) {
         tu_assert_code(lh_export(c, file, &ex, &err), LH_EINVAL, &err);
-        tu_assert_msg_has(&err, "the daemon's user cannot write");
-        tu_assert_msg_has(&err, "EACCES");
+        assert_cannot_write(&err);
     }
 
-    /* After every refusal the handle is as good as before. */
-    lh_checkpoint cp = {0};
-    tu_assert_code(lh_get_checkpoint(c, &cp, &err), 0, &err);
-    lh_checkpoint_free(&cp);
-    lh_close(c);
-    td_cleanup(&d);
+    close_after_refusals(c, &d);
 }
 
 /* ---- backup --------------------------------------------------------------- */
@@ -559,20 +582,12 @@ static void test_backup_refusals(void **state)
     tu_assert_code(lh_backup(c, path, &bk, &err), LH_EINVAL, &err);
     tu_assert_msg_has(&err, "ENOTDIR");
 
-    if (geteuid() != 0) {
-        snprintf(path, sizeof path, "%s/readonly", d.dir);
-        assert_int_equal(mkdir(path, 0500), 0);
-        snprintf(file, sizeof file, "%s/readonly/b.mdb", d.dir);
+    if (readonly_target(&d, file, sizeof file, "b.mdb")) {
         tu_assert_code(lh_backup(c, file, &bk, &err), LH_EINVAL, &err);
-        tu_assert_msg_has(&err, "the daemon's user cannot write");
-        tu_assert_msg_has(&err, "EACCES");
+        assert_cannot_write(&err);
     }
 
-    lh_checkpoint cp = {0};
-    tu_assert_code(lh_get_checkpoint(c, &cp, &err), 0, &err);
-    lh_checkpoint_free(&cp);
-    lh_close(c);
-    td_cleanup(&d);
+    close_after_refusals(c, &d);
 }
 
 /* Backups, one after the other on their own connection, until told to

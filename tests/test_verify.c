@@ -790,12 +790,43 @@ static appended core_base(tamper_chain *ch)
     return k1;
 }
 
+/* Write leaves as a tiles directory signed by the log key, and free them. */
+static void log_write(tamper_leaves *l, char *dir, size_t cap, const char *what)
+{
+    fresh_path(dir, cap, what);
+    tamper_ok(tamper_write_dir(dir, l, &g.log, NULL, terr));
+    tamper_leaves_free(l);
+}
+
 /* Write a chain's leaves as a tiles directory signed by the core log key. */
 static void core_write(tamper_chain *ch, char *dir, size_t cap, const char *what)
 {
     fresh_path(dir, cap, what);
     tamper_ok(tamper_write_dir(dir, &ch->leaves, &g.core, NULL, terr));
     tamper_chain_free(ch);
+}
+
+/* Write the chain as a log (see core_write), verify it with the core key and
+ * assert that it fails; return the report, which the caller frees. */
+static json_t *core_failed(tamper_chain *ch, const char *what)
+{
+    char dir[PATH_MAX];
+    core_write(ch, dir, sizeof dir, what);
+    json_t *j = NULL;
+    assert_failed(verify_core(&j, dir, NULL), &j);
+    return j;
+}
+
+/* As core_failed, and assert a failure of check at index; the failure is
+ * returned through *failure (if not NULL), borrowed from the report. */
+static json_t *core_fails(tamper_chain *ch, const char *what, const char *check, uint64_t index,
+                          const json_t **failure)
+{
+    json_t *j = core_failed(ch, what);
+    const json_t *f = assert_failure(j, check, index);
+    if (failure != NULL)
+        *failure = f;
+    return j;
 }
 
 /* ---- a tiles log from first principles ------------------------------------------------------- */
@@ -1062,9 +1093,7 @@ static void test_builder_round_trip(void **state)
     tamper_ok(tamper_read_dir(g.clean, &l, terr));
     assert_int_equal(l.count, g.clean_size);
     char dir[PATH_MAX];
-    fresh_path(dir, sizeof dir, "round-trip");
-    tamper_ok(tamper_write_dir(dir, &l, &g.log, NULL, terr));
-    tamper_leaves_free(&l);
+    log_write(&l, dir, sizeof dir, "round-trip");
     assert_same_file(g.clean, dir, "checkpoint");
     tile_iter it;
     tile t;
@@ -1342,9 +1371,7 @@ static void test_removed_entry(void **state)
     assert_int_equal(l.count, g.clean_size);
     assert_int_equal(tamper_leaves_remove(&l, g.target.index), 0);
     char dir[PATH_MAX];
-    fresh_path(dir, sizeof dir, "removed");
-    tamper_ok(tamper_write_dir(dir, &l, &g.log, NULL, terr));
-    tamper_leaves_free(&l);
+    log_write(&l, dir, sizeof dir, "removed");
 
     /* The tiles and the checkpoint agree: integrity alone cannot tell. */
     json_t *j = NULL;
@@ -1404,9 +1431,7 @@ static void test_rewritten_entry(void **state)
     assert_int_equal(tamper_leaves_set(&l, i, leaf, leaf_len), 0);
     free(leaf);
     char dir[PATH_MAX];
-    fresh_path(dir, sizeof dir, "rewritten");
-    tamper_ok(tamper_write_dir(dir, &l, &g.log, NULL, terr));
-    tamper_leaves_free(&l);
+    log_write(&l, dir, sizeof dir, "rewritten");
 
     json_t *j = NULL;
     assert_clean(verify_log(&j, dir, "--integrity-only", NULL), &j);
@@ -1429,11 +1454,8 @@ static void test_revoked_key(void **state)
                          "\"reason\":\"调离\"}}",
                          b64(sk_pub(g.sk[C_WANG])).s));
     appended late = chain_interference(&ch, g.sk[C_WANG], "K-2");
-    char dir[PATH_MAX];
-    core_write(&ch, dir, sizeof dir, "revoked");
-    json_t *j = NULL;
-    assert_failed(verify_core(&j, dir, NULL), &j);
-    const json_t *f = assert_failure(j, "key", late.index);
+    const json_t *f;
+    json_t *j = core_fails(&ch, "revoked", "key", late.index, &f);
     assert_names(f, "K-2", "王五");
     /* Only that entry: 王五's entry before the revocation stays valid. */
     assert_int_equal(count_of(j, "failures"), 1);
@@ -1446,11 +1468,7 @@ static void test_unknown_key(void **state)
     tamper_chain ch;
     core_base(&ch);
     appended stranger = chain_interference(&ch, g.sk[C_STRANGER], "K-2");
-    char dir[PATH_MAX];
-    core_write(&ch, dir, sizeof dir, "unknown");
-    json_t *j = NULL;
-    assert_failed(verify_core(&j, dir, NULL), &j);
-    assert_failure(j, "key", stranger.index);
+    json_t *j = core_fails(&ch, "unknown", "key", stranger.index, NULL);
     json_decref(j);
 }
 
@@ -1465,10 +1483,7 @@ static void test_log_key_authors(void **state)
     crypto_sign_seed_keypair(pk, sk, seed);
     chain_enroll(&ch, g.core.sk, sk, "冒名管理员", "ROLE_ADMIN");
     uint64_t index = ch.leaves.count - 1;
-    char dir[PATH_MAX];
-    core_write(&ch, dir, sizeof dir, "log-key-authors");
-    json_t *j = NULL;
-    assert_failed(verify_core(&j, dir, NULL), &j);
+    json_t *j = core_failed(&ch, "log-key-authors");
     if (find_item(j, "failures", "key", index, NULL) == NULL &&
         find_item(j, "failures", "role", index, NULL) == NULL)
         fail_msg("no \"key\" or \"role\" failure at %" PRIu64 "; %s", index, dump(j, "failures"));
@@ -1486,11 +1501,8 @@ static void test_role_not_allowed(void **state)
                   entry_json("{\"kind\":\"KIND_DECISION\",\"case_id\":\"K-1\",\"decision\":{"
                              "\"decided_at\":%lld,\"summary\":\"自行决定\"}}",
                              (long long)ch.clock));
-    char dir[PATH_MAX];
-    core_write(&ch, dir, sizeof dir, "role");
-    json_t *j = NULL;
-    assert_failed(verify_core(&j, dir, NULL), &j);
-    const json_t *f = assert_failure(j, "role", dec.index);
+    const json_t *f;
+    json_t *j = core_fails(&ch, "role", "role", dec.index, &f);
     assert_names(f, "K-1", "王五");
     json_decref(j);
 }
@@ -1506,11 +1518,7 @@ static void test_correction_by_another(void **state)
                   entry_json("{\"kind\":\"KIND_CORRECTION\",\"case_id\":\"K-1\",\"correction\":{"
                              "\"corrects\":\"%s\",\"reason\":\"代为更正\"}}",
                              b64(k1.hash).s));
-    char dir[PATH_MAX];
-    core_write(&ch, dir, sizeof dir, "correction-other");
-    json_t *j = NULL;
-    assert_failed(verify_core(&j, dir, NULL), &j);
-    assert_failure(j, "role", cor.index);
+    json_t *j = core_fails(&ch, "correction-other", "role", cor.index, NULL);
     json_decref(j);
 }
 
@@ -1536,11 +1544,8 @@ static void test_forked_author_chain(void **state)
     e->author_prev.data = NULL;
     e->author_prev.len = 0;
     entry_free(e);
-    char dir[PATH_MAX];
-    core_write(&ch, dir, sizeof dir, "fork");
-    json_t *j = NULL;
-    assert_failed(verify_core(&j, dir, NULL), &j);
-    const json_t *f = assert_failure(j, "author-chain", fork.index);
+    const json_t *f;
+    json_t *j = core_fails(&ch, "fork", "author-chain", fork.index, &f);
     assert_names(f, "K-3", "王五");
     json_decref(j);
 }
@@ -1559,11 +1564,7 @@ static void test_origin_and_parse(void **state)
     static const uint8_t junk[] = "not a leaf at all";
     assert_int_equal(tamper_leaves_add(&ch.leaves, junk, sizeof junk - 1), 0);
     uint64_t junk_index = ch.leaves.count - 1;
-    char dir[PATH_MAX];
-    core_write(&ch, dir, sizeof dir, "origin");
-    json_t *j = NULL;
-    assert_failed(verify_core(&j, dir, NULL), &j);
-    assert_failure(j, "origin", foreign.index);
+    json_t *j = core_fails(&ch, "origin", "origin", foreign.index, NULL);
     assert_failure(j, "parse", junk_index);
     json_decref(j);
 }
