@@ -5,7 +5,9 @@
  * Each test feeds rules_observe() entries built here from JSON (pbjson), in
  * log order, with the index, leaf hash, integration time, author and roles
  * the verifier would give, then calls rules_finish() as of a time and reads
- * the findings back from the report's --json output. For every rule there
+ * the findings back from the report's --json output. For R11 it also finds,
+ * as the verifier's second pass does, the entry each CORRECTION names, and
+ * calls rules_correction(). For every rule there
  * is a case that triggers it, asserted exactly (rule, index, case, article,
  * author, and what the sentences say), and a close case that must not.
  */
@@ -54,10 +56,20 @@ static author admin = {"管理员", ROLE(ADMIN), {6}};
 
 /* ---- the scenario --------------------------------------------------------------------------- */
 
+/* An entry fed, for finding what a CORRECTION names. */
+typedef struct fed {
+    uint64_t index;
+    uint8_t hash[ENTRY_HASH_BYTES];
+    char *case_id; /* NULL for key management */
+    const uint8_t *key;
+} fed;
+
 typedef struct scenario {
     rules *r;
     report *rep;
     json_t *findings; /* after finish() */
+    fed *fed;
+    size_t nfed, capfed;
 } scenario;
 
 static void start(scenario *s, int64_t late_after_ms)
@@ -65,6 +77,8 @@ static void start(scenario *s, int64_t late_after_ms)
     rules_options ro = {.late_after_ms = late_after_ms};
     report_options po = {.log_origin = "test.example/rules", .json = true};
     s->findings = NULL;
+    s->fed = NULL;
+    s->nfed = s->capfed = 0;
     assert_int_equal(rules_new(&ro, &s->r), 0);
     assert_int_equal(report_new(&po, &s->rep), 0);
 }
@@ -72,6 +86,9 @@ static void start(scenario *s, int64_t late_after_ms)
 static void stop(scenario *s)
 {
     json_decref(s->findings);
+    for (size_t i = 0; i < s->nfed; i++)
+        free(s->fed[i].case_id);
+    free(s->fed);
     rules_free(s->r);
     report_free(s->rep);
 }
@@ -144,6 +161,36 @@ static void feed(scenario *s, uint64_t index, const author *a, int64_t integrate
         .author_roles = a->roles,
     };
     assert_int_equal(rules_observe(s->r, &re, s->rep), 0);
+    bool key_kind =
+        e->kind == LIUHEN__KIND__KIND_KEY_ENROLL || e->kind == LIUHEN__KIND__KIND_KEY_REVOKE;
+    bool has_case = !key_kind && e->case_id != NULL && e->case_id[0] != '\0';
+    if (has_case && e->body_case == LIUHEN__ENTRY__BODY_CORRECTION && e->correction != NULL) {
+        assert_int_equal(e->correction->corrects.len, ENTRY_HASH_BYTES);
+        rules_correction_facts c = {.index = index,
+                                    .case_id = e->case_id,
+                                    .author = a->name,
+                                    .author_key = a->key,
+                                    .corrects = e->correction->corrects.data};
+        for (size_t i = 0; i < s->nfed && !c.found; i++)
+            if (s->fed[i].index < index &&
+                memcmp(s->fed[i].hash, c.corrects, ENTRY_HASH_BYTES) == 0) {
+                c.found = true;
+                c.target_case = s->fed[i].case_id;
+                c.target_key = s->fed[i].key;
+            }
+        assert_int_equal(rules_correction(s->r, &c, s->rep), 0);
+    }
+    if (s->nfed == s->capfed) {
+        s->capfed = s->capfed != 0 ? s->capfed * 2 : 64;
+        s->fed = realloc(s->fed, s->capfed * sizeof *s->fed);
+        assert_non_null(s->fed);
+    }
+    fed *f = &s->fed[s->nfed++];
+    f->index = index;
+    memcpy(f->hash, h, sizeof h);
+    f->case_id = has_case ? strdup(e->case_id) : NULL;
+    assert_true(!has_case || f->case_id != NULL);
+    f->key = a->key;
     e->author_key.data = NULL;
     e->author_key.len = 0;
     protobuf_c_message_free_unpacked(m, NULL);
@@ -1011,6 +1058,7 @@ static void test_hostile_values(void **state)
     assert_null(r);
     assert_int_equal(rules_new(NULL, &r), 0);
     assert_int_equal(rules_observe(r, NULL, NULL), LH_EINVAL);
+    assert_int_equal(rules_correction(r, NULL, NULL), LH_EINVAL);
     rules_free(r);
     rules_free(NULL);
 }

@@ -9,8 +9,16 @@
  * ahead, several bundles at a time. The main thread then takes the bundles
  * in log order and checks what depends on the entries before: the key
  * history (who was enrolled, with which roles, and who revoked, at that
- * index), the author chains and the case chains, and a CORRECTION's
- * author against the corrected entry's.
+ * index), the author chains and the case chains.
+ *
+ * A CORRECTION names the entry it corrects by its leaf hash, the one
+ * reference that would need an index of every entry. Instead each
+ * CORRECTION is remembered (its index, case, author and target), at most
+ * LEDGER_CORRECTIONS_BYTES of them, and ledger_finish() finds their
+ * targets in a second pass over the entry bundles (resolve()): hashing
+ * each leaf, looking it up among the targets, unpacking only those that
+ * match. Then it checks each CORRECTION's author against the corrected
+ * entry's and gives the rules what R11 needs (rules_correction()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -37,6 +45,13 @@
 
 /* Room for base64 of a 32-byte hash or key, with its NUL. */
 #define B64_32 TEXT_B64_LEN(32)
+
+/* No case: a pending correction's target that is key management or has
+ * no case id. */
+#define NO_CASE UINT32_MAX
+
+/* What the second pass found of a correction's target. */
+enum { T_NONE, T_UNPARSED, T_PARSED, T_VALID };
 
 /* An open-addressing table of 32-bit record ids (slot = id + 1, 0 empty),
  * probed linearly from a keyed hash (SipHash, libsodium crypto_shorthash,
@@ -72,6 +87,21 @@ typedef struct case_state {
     uint64_t head_index;
     uint8_t head[ENTRY_HASH_BYTES];
 } case_state;
+
+/* A CORRECTION whose target the second pass finds (resolve()). */
+typedef struct pending {
+    uint64_t index;                     /* the CORRECTION's */
+    uint64_t tindex;                    /* its target's, when found */
+    uint8_t corrects[ENTRY_HASH_BYTES]; /* the target's leaf hash */
+    uint8_t tkey[ENTRY_KEY_BYTES];      /* the target's author key, when parsed */
+    uint32_t case_no;                   /* the CORRECTION's case, or NO_CASE */
+    uint32_t ai;                        /* its author */
+    uint32_t tcase;                     /* the target's case, or NO_CASE */
+    char *author;                       /* its author's name at index; owned */
+    uint8_t tstate;                     /* T_NONE... */
+    bool role;                          /* its author is to be checked against the target's */
+    bool observed;                      /* given to the rules: R11 is to be decided */
+} pending;
 
 /* What a worker found about one leaf. */
 typedef struct leaf_result {
@@ -120,9 +150,9 @@ struct ledger {
     case_state *cs;
     size_t ncs, capcs;
     table cst;
-    uint64_t *prefix; /* prefix[i]: the first 8 bytes of entry i's leaf hash */
-    size_t nprefix, capprefix;
-    table lix;
+    pending *pd; /* in log order */
+    size_t npd, cappd;
+    size_t pd_bytes;    /* what pd and its names take, as counted against the bound */
     size_t live_admins; /* enrolled, unrevoked keys with the admin role */
 
     ledger_stats st;
@@ -144,13 +174,6 @@ static uint64_t keyed_hash(const ledger *l, const void *data, size_t len)
     uint64_t h;
     memcpy(&h, out, sizeof h);
     return h;
-}
-
-static uint64_t prefix_of(const uint8_t hash[ENTRY_HASH_BYTES])
-{
-    uint64_t p;
-    memcpy(&p, hash, sizeof p);
-    return p;
 }
 
 /* Report a failure whose sentences are in l->zh and l->en. */
@@ -221,11 +244,6 @@ static uint64_t principal_hash(const ledger *l, uint32_t id)
 static uint64_t case_hash(const ledger *l, uint32_t id)
 {
     return l->cs[id].hash;
-}
-
-static uint64_t prefix_hash(const ledger *l, uint32_t id)
-{
-    return keyed_hash(l, &l->prefix[id], sizeof l->prefix[id]);
 }
 
 /* Grow an array of records by one. */
@@ -302,67 +320,6 @@ static int case_get(ledger *l, const char *case_id, uint32_t *id)
     table_put(&l->cst, h, *id);
     l->ncs++;
     return 0;
-}
-
-/* Index entry `index` by its leaf hash's prefix. Positions of entries
- * that never reached the ledger (a bundle missing) stay zero and out of
- * the table. */
-static int index_add(ledger *l, uint64_t index, const uint8_t hash[ENTRY_HASH_BYTES])
-{
-    if (index >= l->capprefix) {
-        size_t ncap = l->capprefix != 0 ? l->capprefix : 1024;
-        while (ncap <= index)
-            ncap *= 2;
-        uint64_t *p = realloc(l->prefix, ncap * sizeof *p);
-        if (p == NULL)
-            return LH_ENOMEM;
-        l->prefix = p;
-        l->capprefix = ncap;
-    }
-    if (index > l->nprefix)
-        memset(l->prefix + l->nprefix, 0, (index - l->nprefix) * sizeof *l->prefix);
-    l->prefix[index] = prefix_of(hash);
-    l->nprefix = index + 1;
-    int rc = table_reserve(l, &l->lix, prefix_hash);
-    if (rc != 0)
-        return rc;
-    table_put(&l->lix, prefix_hash(l, (uint32_t)index), (uint32_t)index);
-    return 0;
-}
-
-/*
- * The entry of this log before `before` whose leaf hash is `hash`: a
- * candidate by prefix, confirmed by reading its leaf again and hashing it
- * whole (a prefix can be made to collide; a SHA-256 cannot).
- * @param[out] leaf  the leaf's bytes, valid until the next tiles_read_leaf().
- * @return 0; LH_ENOTFOUND; a read error of the tiles.
- */
-static int index_find(ledger *l, const uint8_t hash[ENTRY_HASH_BYTES], uint64_t before,
-                      uint64_t *index, const uint8_t **leaf, size_t *leaf_len)
-{
-    if (l->lix.cap == 0)
-        return LH_ENOTFOUND;
-    uint64_t pre = prefix_of(hash);
-    uint64_t h = keyed_hash(l, &pre, sizeof pre);
-    for (size_t p = h & (l->lix.cap - 1); l->lix.slot[p] != 0; p = (p + 1) & (l->lix.cap - 1)) {
-        uint32_t i = l->lix.slot[p] - 1;
-        if (l->prefix[i] != pre || i >= before)
-            continue;
-        const uint8_t *data;
-        size_t len;
-        int rc = tiles_read_leaf(l->tiles, i, &data, &len, NULL);
-        if (rc != 0)
-            continue;
-        uint8_t full[ENTRY_HASH_BYTES];
-        entry_leaf_hash(data, len, full);
-        if (memcmp(full, hash, ENTRY_HASH_BYTES) == 0) {
-            *index = i;
-            *leaf = data;
-            *leaf_len = len;
-            return 0;
-        }
-    }
-    return LH_ENOTFOUND;
 }
 
 /* ---- the pool --------------------------------------------------------------- */
@@ -605,10 +562,13 @@ static void summarize(const Liuhen__Entry *e, char out[SUMMARY_MAX])
  * @param[out] authorized  whether the entry may take effect (a KEY_ENROLL
  *                         or KEY_REVOKE changes the keys from the next
  *                         entry only if it is).
+ * @param[out] check_own   a CORRECTION whose roles allow it: whether it
+ *                         corrects its author's own entry is for resolve().
  */
 static int check_key(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32_t ai,
-                     const char *author, bool *authorized)
+                     const char *author, bool *authorized, bool *check_own)
 {
+    *check_own = false;
     principal *p = &l->pr[ai];
     const char *kind = entry_kind_name(e->kind);
     const char *kind_zh = entry_kind_label_zh(e->kind);
@@ -661,58 +621,11 @@ static int check_key(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32_t
         return lfail(l, "key", index, e->case_id, author);
     }
 
-    bool own = true;
-    if (e->kind == LIUHEN__KIND__KIND_CORRECTION) {
-        /* DESIGN.md "Kinds": a CORRECTION is by "the original author". */
-        char c64[B64_32];
-        b64(c64, e->correction->corrects.data);
-        uint64_t ti;
-        const uint8_t *leaf, *se, *bytes, *sig;
-        size_t leaf_len, se_len, len;
-        int64_t at;
-        int rc = index_find(l, e->correction->corrects.data, index, &ti, &leaf, &leaf_len);
-        if (rc == LH_ENOTFOUND) {
-            snprintf(l->zh, sizeof l->zh,
-                     "更正记录所更正的记录 %s 不是本日志中在其之前的记录，无从核对其作者", c64);
-            snprintf(l->en, sizeof l->en,
-                     "correction.corrects is %s, which is no earlier entry of this log, so its "
-                     "author cannot be the corrector",
-                     c64);
-            return lfail(l, "role", index, e->case_id, author);
-        }
-        if (rc != 0)
-            return rc;
-        Liuhen__Entry *orig = NULL;
-        if (entry_leaf_unpack(leaf, leaf_len, &se, &se_len, &at, NULL) == 0 &&
-            entry_signed_unpack(se, se_len, &bytes, &len, &sig, NULL) == 0)
-            rc = entry_validate(bytes, len, NULL, &orig, NULL);
-        else
-            rc = LH_EPARSE;
-        if (rc == LH_ENOMEM)
-            return rc;
-        own = rc == 0 && memcmp(orig->author_key.data, p->key, ENTRY_KEY_BYTES) == 0;
-        if (!own) {
-            uint32_t oi = 0;
-            char obuf[NOTE_NAME_MAX + 16];
-            const char *oname = "?";
-            if (rc == 0 && principal_get(l, orig->author_key.data, &oi) == 0) {
-                p = &l->pr[ai]; /* principal_get() may move the array */
-                oname = author_name(l, &l->pr[oi], obuf);
-            }
-            snprintf(l->zh, sizeof l->zh,
-                     "更正记录只能更正本人的记录，但所更正的第 %" PRIu64 " 条记录%s%s", ti,
-                     rc == 0 ? "的作者为 " : "无法解析", rc == 0 ? oname : "");
-            snprintf(l->en, sizeof l->en,
-                     "a CORRECTION may correct only its author's own entries, but entry %" PRIu64
-                     " %s%s",
-                     ti, rc == 0 ? "is by " : "does not parse", rc == 0 ? oname : "");
-            if (orig != NULL)
-                liuhen__entry__free_unpacked(orig, NULL);
-            return lfail(l, "role", index, e->case_id, author);
-        }
-        liuhen__entry__free_unpacked(orig, NULL);
-    }
-    if (!entry_kind_allowed(e->kind, p->roles, own)) {
+    /* DESIGN.md "Kinds": a CORRECTION is by "the original author", which
+     * the second pass finds out (resolve()); its roles are checked here as
+     * if it were. */
+    bool correction = e->kind == LIUHEN__KIND__KIND_CORRECTION;
+    if (!entry_kind_allowed(e->kind, p->roles, correction)) {
         char rz[128], re[128];
         roles_text(p->roles, true, rz, sizeof rz);
         roles_text(p->roles, false, re, sizeof re);
@@ -722,6 +635,7 @@ static int check_key(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32_t
         return lfail(l, "role", index, e->case_id, author);
     }
     *authorized = true;
+    *check_own = correction;
     return 0;
 }
 
@@ -954,14 +868,227 @@ static int check_case_chain(ledger *l, uint64_t index, const Liuhen__Entry *e,
     return rc;
 }
 
+/* ---- corrections ---------------------------------------------------------- */
+
+/* Remember a CORRECTION for resolve(), within LEDGER_CORRECTIONS_BYTES. */
+static int pending_add(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32_t ai,
+                       const char *author, bool role, bool observed)
+{
+    size_t alen = strlen(author);
+    size_t need = sizeof(pending) + alen + 1;
+    if (need > LEDGER_CORRECTIONS_BYTES - l->pd_bytes) {
+        snprintf(l->errmsg, sizeof l->errmsg,
+                 "entry %" PRIu64 ": more CORRECTIONs than this verifier keeps to find what they "
+                 "correct (%zu so far, %u MiB); check such a log with --integrity-only",
+                 index, l->npd, LEDGER_CORRECTIONS_BYTES >> 20);
+        return LH_ERANGE;
+    }
+    int rc = grow((void **)&l->pd, &l->cappd, l->npd, sizeof *l->pd);
+    uint32_t ci = NO_CASE;
+    if (rc == 0 && e->case_id[0] != '\0')
+        rc = case_get(l, e->case_id, &ci);
+    if (rc != 0)
+        return lerr(l, rc, "the corrections");
+    pending *pd = &l->pd[l->npd];
+    memset(pd, 0, sizeof *pd);
+    pd->author = malloc(alen + 1);
+    if (pd->author == NULL)
+        return lerr(l, LH_ENOMEM, "the corrections");
+    memcpy(pd->author, author, alen + 1);
+    pd->index = index;
+    memcpy(pd->corrects, e->correction->corrects.data, ENTRY_HASH_BYTES);
+    pd->case_no = ci;
+    pd->ai = ai;
+    pd->tcase = NO_CASE;
+    pd->role = role;
+    pd->observed = observed;
+    l->npd++;
+    l->pd_bytes += need;
+    return 0;
+}
+
+/* Pending corrections by target, then by index. */
+static int by_target(const void *a, const void *b)
+{
+    const pending *x = a, *y = b;
+    int c = memcmp(x->corrects, y->corrects, ENTRY_HASH_BYTES);
+    if (c != 0)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Pending corrections in log order. */
+static int by_index(const void *a, const void *b)
+{
+    const pending *x = a, *y = b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The first pending correction whose target is hash, or l->npd. */
+static size_t first_of(const ledger *l, const uint8_t hash[ENTRY_HASH_BYTES])
+{
+    size_t lo = 0, hi = l->npd;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (memcmp(l->pd[mid].corrects, hash, ENTRY_HASH_BYTES) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* What the leaf at `index` is, for the corrections that name it. */
+static int describe_target(ledger *l, const uint8_t *leaf, size_t len, pending *pd, uint64_t index)
+{
+    const uint8_t *se, *bytes, *sig;
+    size_t se_len, blen;
+    int64_t at;
+    Liuhen__Entry *t = NULL;
+    pd->tindex = index;
+    pd->tstate = T_UNPARSED;
+    int rc = LH_EPARSE;
+    if (entry_leaf_unpack(leaf, len, &se, &se_len, &at, NULL) == 0 &&
+        entry_signed_unpack(se, se_len, &bytes, &blen, &sig, NULL) == 0)
+        rc = entry_validate(bytes, blen, NULL, &t, NULL);
+    if (rc == LH_ENOMEM)
+        return rc;
+    if (rc != 0)
+        return 0;
+    pd->tstate =
+        strcmp(t->origin, l->origin) == 0 && entry_verify(bytes, blen, sig, t->author_key.data) == 0
+            ? T_VALID
+            : T_PARSED;
+    memcpy(pd->tkey, t->author_key.data, ENTRY_KEY_BYTES);
+    bool key_kind =
+        t->kind == LIUHEN__KIND__KIND_KEY_ENROLL || t->kind == LIUHEN__KIND__KIND_KEY_REVOKE;
+    rc = 0;
+    if (!key_kind && t->case_id[0] != '\0')
+        rc = case_get(l, t->case_id, &pd->tcase);
+    liuhen__entry__free_unpacked(t, NULL);
+    return rc;
+}
+
+/*
+ * The second pass: every leaf before the last CORRECTION is read again from
+ * its bundle and hashed; the first (the earliest) with a CORRECTION's target
+ * hash before it is that CORRECTION's target. A bundle that cannot be read
+ * is skipped, as it was by the stream.
+ */
+static int find_targets(ledger *l)
+{
+    size_t n = l->npd;
+    uint64_t end = l->pd[n - 1].index;
+    qsort(l->pd, n, sizeof *l->pd, by_target);
+    int rc = 0;
+    for (uint64_t i = 0; i < end && rc == 0;) {
+        const uint8_t *leaf;
+        size_t len;
+        if (tiles_read_leaf(l->tiles, i, &leaf, &len, NULL) != 0) {
+            i = (i / TILE_WIDTH + 1) * TILE_WIDTH;
+            continue;
+        }
+        uint8_t h[ENTRY_HASH_BYTES];
+        entry_leaf_hash(leaf, len, h);
+        const pending *first = NULL;
+        for (size_t j = first_of(l, h);
+             j < n && memcmp(l->pd[j].corrects, h, ENTRY_HASH_BYTES) == 0; j++) {
+            pending *pd = &l->pd[j];
+            if (pd->index <= i || pd->tstate != T_NONE)
+                continue;
+            if (first == NULL) {
+                rc = describe_target(l, leaf, len, pd, i);
+                first = pd;
+            } else {
+                pd->tindex = first->tindex;
+                pd->tstate = first->tstate;
+                pd->tcase = first->tcase;
+                memcpy(pd->tkey, first->tkey, ENTRY_KEY_BYTES);
+            }
+            if (rc != 0)
+                break;
+        }
+        i++;
+    }
+    qsort(l->pd, n, sizeof *l->pd, by_index);
+    return rc;
+}
+
+/* A CORRECTION only of its author's own entry (DESIGN.md "Kinds"). */
+static int check_own(ledger *l, const pending *pd)
+{
+    const char *case_id = pd->case_no != NO_CASE ? l->cs[pd->case_no].id : NULL;
+    char c64[B64_32];
+    b64(c64, pd->corrects);
+    if (pd->tstate == T_NONE) {
+        snprintf(l->zh, sizeof l->zh,
+                 "更正记录所更正的记录 %s 不是本日志中在其之前的记录，无从核对其作者", c64);
+        snprintf(l->en, sizeof l->en,
+                 "correction.corrects is %s, which is no earlier entry of this log, so its "
+                 "author cannot be the corrector",
+                 c64);
+        return lfail(l, "role", pd->index, case_id, pd->author);
+    }
+    bool parsed = pd->tstate != T_UNPARSED;
+    if (parsed && memcmp(pd->tkey, l->pr[pd->ai].key, ENTRY_KEY_BYTES) == 0)
+        return 0;
+    uint32_t oi = 0;
+    char obuf[NOTE_NAME_MAX + 16];
+    const char *oname = "?";
+    if (parsed) {
+        int rc = principal_get(l, pd->tkey, &oi);
+        if (rc != 0)
+            return rc;
+        oname = author_name(l, &l->pr[oi], obuf);
+    }
+    snprintf(l->zh, sizeof l->zh, "更正记录只能更正本人的记录，但所更正的第 %" PRIu64 " 条记录%s%s",
+             pd->tindex, parsed ? "的作者为 " : "无法解析", parsed ? oname : "");
+    snprintf(l->en, sizeof l->en,
+             "a CORRECTION may correct only its author's own entries, but entry %" PRIu64 " %s%s",
+             pd->tindex, parsed ? "is by " : "does not parse", parsed ? oname : "");
+    return lfail(l, "role", pd->index, case_id, pd->author);
+}
+
+/* Find what every CORRECTION names, then check its author and R11, in log
+ * order. */
+static int resolve(ledger *l)
+{
+    if (l->npd == 0)
+        return 0;
+    int rc = find_targets(l);
+    if (rc != 0)
+        return lerr(l, rc, "finding what the corrections correct");
+    for (size_t i = 0; i < l->npd; i++) {
+        const pending *pd = &l->pd[i];
+        if (pd->role && (rc = check_own(l, pd)) != 0)
+            return rc == LH_ENOMEM ? lerr(l, rc, "the author table") : rc;
+        if (!pd->observed)
+            continue;
+        bool found = pd->tstate == T_VALID;
+        rules_correction_facts c = {
+            .index = pd->index,
+            .case_id = pd->case_no != NO_CASE ? l->cs[pd->case_no].id : "",
+            .author = pd->author,
+            .author_key = l->pr[pd->ai].key,
+            .corrects = pd->corrects,
+            .found = found,
+            .target_case = found && pd->tcase != NO_CASE ? l->cs[pd->tcase].id : NULL,
+            .target_key = found ? pd->tkey : NULL,
+        };
+        if ((rc = rules_correction(l->opts.rules, &c, l->rep)) != 0)
+            return lerr(l, rc, "the rules");
+    }
+    return 0;
+}
+
+/* ---- one leaf --------------------------------------------------------------- */
+
 /* Every check of one leaf that depends on the entries before it. */
 static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_result *r)
 {
     uint64_t index = b->first + k;
     const uint8_t *leaf_hash = b->hash[k];
-    int rc = index_add(l, index, leaf_hash);
-    if (rc != 0)
-        return lerr(l, rc, "the leaf-hash index");
+    int rc;
     if (r->rc == LH_ENOMEM)
         return lerr(l, r->rc, "parsing an entry");
     if (r->entry == NULL) {
@@ -1013,8 +1140,8 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
             return rc;
         valid = false;
     }
-    bool authorized;
-    if ((rc = check_key(l, index, e, ai, author, &authorized)) != 0)
+    bool authorized, check_own;
+    if ((rc = check_key(l, index, e, ai, author, &authorized, &check_own)) != 0)
         return rc == LH_ENOMEM ? lerr(l, rc, "checking keys") : rc;
     if ((rc = check_author_chain(l, index, e, ai, leaf_hash, author)) != 0 ||
         (rc = check_case_chain(l, index, e, leaf_hash, author)) != 0)
@@ -1026,6 +1153,12 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
     if (key_kind && valid && authorized && (rc = apply_key(l, index, e, author)) != 0)
         return rc == LH_ENOMEM ? lerr(l, rc, "the key table") : rc;
 
+    /* R11 is decided for what rules_observe() takes as a case's entry. */
+    bool observed = valid && l->opts.rules != NULL && e->kind == LIUHEN__KIND__KIND_CORRECTION &&
+                    e->case_id[0] != '\0';
+    if ((check_own || observed) &&
+        (rc = pending_add(l, index, e, ai, author, check_own, observed)) != 0)
+        return rc;
     if (valid) {
         l->st.entries++;
         if (l->opts.rules != NULL) {
@@ -1156,23 +1289,15 @@ void ledger_free(ledger *l)
         free(l->cs[i].id);
     free(l->cs);
     free(l->cst.slot);
-    free(l->prefix);
-    free(l->lix.slot);
+    for (size_t i = 0; i < l->npd; i++)
+        free(l->pd[i].author);
+    free(l->pd);
     free(l);
 }
 
 int ledger_sink(void *ctx, tiles_bundle *b)
 {
     ledger *l = ctx;
-    if (b->first + b->width > LEDGER_MAX_ENTRIES) {
-        snprintf(l->errmsg, sizeof l->errmsg,
-                 "entry %" PRIu64 ": beyond the %" PRIu64
-                 " entries whose references this verifier indexes; check such a log with "
-                 "--integrity-only",
-                 b->first + b->width - 1, LEDGER_MAX_ENTRIES);
-        tiles_bundle_free(b);
-        return LH_ERANGE;
-    }
     batch *bt = calloc(1, sizeof *bt);
     if (bt == NULL) {
         tiles_bundle_free(b);
@@ -1212,6 +1337,9 @@ int ledger_finish(ledger *l, lh_err *err)
         if (rc != 0)
             return lh_err_set(err, rc, "%s", l->errmsg[0] != '\0' ? l->errmsg : lh_strerror(rc));
     }
+    int rc = resolve(l);
+    if (rc != 0)
+        return lh_err_set(err, rc, "%s", l->errmsg[0] != '\0' ? l->errmsg : lh_strerror(rc));
     return 0;
 }
 

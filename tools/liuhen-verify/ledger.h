@@ -18,10 +18,9 @@
  * Memory, whatever the log's size: a few bundles in flight (at most
  * LEDGER_INFLIGHT, or LEDGER_INFLIGHT_BYTES of bundle data); per author its
  * chain head, per enrolled key its holder and roles, per case its head and
- * id; and, to find the entry a CORRECTION names, an index of 8-byte leaf
- * hash prefixes (about 16 bytes per entry: 16 MiB per million entries),
- * whose matches are confirmed by reading the entry's bundle again and
- * comparing the whole leaf hash.
+ * id; and per CORRECTION (about 100 bytes, at most LEDGER_CORRECTIONS_BYTES
+ * in all) what it names, found after the stream by a second pass over the
+ * entry bundles (ledger_finish()). Nothing is kept per entry.
  *
  * Thread safety: one thread (the verifier's main thread) calls these
  * functions; the pool's threads are internal.
@@ -44,8 +43,9 @@
 #define LEDGER_INFLIGHT 4
 /** Bytes of bundle data in flight, at most (a bundle may reach 16 MiB). */
 #define LEDGER_INFLIGHT_BYTES (32u * 1024u * 1024u)
-/** Entries the CORRECTION index holds (its slots are 32-bit). */
-#define LEDGER_MAX_ENTRIES (UINT64_C(0xFFFFFFFE))
+/** Bytes kept for the CORRECTIONs until their targets are found: a log
+ *  with more (hundreds of thousands) is refused, LH_ERANGE, exit 3. */
+#define LEDGER_CORRECTIONS_BYTES (32u * 1024u * 1024u)
 
 typedef struct ledger ledger;
 
@@ -89,8 +89,8 @@ void ledger_free(ledger *l);
  * A tiles_sink_fn: take one bundle (the ledger owns it from now on), queue
  * it for the pool, and check the oldest bundles the pool is done with.
  * @param[in] ctx  the ledger.
- * @return 0; LH_ENOMEM; LH_ERANGE beyond LEDGER_MAX_ENTRIES entries; an
- *         error of the rules or the report. ledger_error() says more.
+ * @return 0; LH_ENOMEM; LH_ERANGE beyond LEDGER_CORRECTIONS_BYTES of
+ *         CORRECTIONs; an error of the rules or the report. ledger_error() says more.
  */
 int ledger_sink(void *ctx, tiles_bundle *b);
 
@@ -98,7 +98,11 @@ int ledger_sink(void *ctx, tiles_bundle *b);
 const char *ledger_error(const ledger *l);
 
 /**
- * Check every bundle still in flight. Call once, after tiles_stream().
+ * Check every bundle still in flight; then, if there were CORRECTIONs, read
+ * the entry bundles again up to the last of them to find the entries they
+ * name, and check each against its author ("role") and for the rules
+ * (R11, rules_correction()). Call once, after tiles_stream(), and before
+ * rules_finish().
  * @return as ledger_sink().
  */
 int ledger_finish(ledger *l, lh_err *err);

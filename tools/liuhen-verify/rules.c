@@ -15,14 +15,9 @@
  *  - per DECISION: its full leaf hash, index, case and decision time (R8);
  *  - per person named by a NOT_RECORDED notification: how many there were
  *    and the first few indexes (R12);
- *  - per entry, for R11 only: an 8-byte prefix of its leaf hash and the
- *    numbers of its case and author, in a 16-byte slot of an open-addressing
- *    table kept at most 70% full. That is at most 46 bytes per entry (32 MiB
- *    for a log of 1,000,000 entries; 48 MiB while the table doubles), the
- *    one cost that grows with the log rather than with its cases. Two
- *    different entries share a prefix with probability about n^2 / 2^65
- *    (3e-8 for a million entries, and the log cannot grind for it: 2^32
- *    entries would be needed); the first of the two is kept.
+ *  - nothing per entry: R11 needs the entry a CORRECTION names, which the
+ *    verifier finds in a second pass over the log and reports with
+ *    rules_correction() (rules.h).
  * Strings (case ids, holder names, person names) are copied once into an
  * arena. Every table is positioned with SipHash under a random key, so
  * entries crafted to collide (case ids, or leaf hashes the log ground by its
@@ -142,13 +137,6 @@ typedef struct rperson {
     uint64_t earlier[R12_KEEP];
 } rperson;
 
-/* One entry, for R11: see the comment at the top of this file. */
-typedef struct seen_slot {
-    uint64_t prefix;  /* the first 8 bytes of the leaf hash */
-    uint32_t case_no; /* NO_RECORD for key management */
-    uint32_t author;  /* author number + 1; 0 marks an empty slot */
-} seen_slot;
-
 /* A hash table from a 64-bit key to a record number. Keys may repeat: a
  * lookup confirms each candidate against the record itself. */
 typedef struct idmap {
@@ -176,8 +164,6 @@ struct rules {
     arena_chunk *arena;
     vec cases, authors, complaints, decisions, persons; /* of rcase, rauthor, ... */
     idmap case_map, author_map, complaint_map, decision_map, person_map;
-    seen_slot *seen;
-    size_t seen_cap, seen_len;
     bool finished;
 };
 
@@ -665,52 +651,6 @@ static int author_get(rules *r, const uint8_t key[ENTRY_KEY_BYTES], const char *
     return 0;
 }
 
-static const seen_slot *seen_find(const rules *r, uint64_t prefix)
-{
-    if (r->seen_cap == 0)
-        return NULL;
-    for (size_t j = slot_of(r, prefix, r->seen_cap); r->seen[j].author != 0;
-         j = (j + 1) & (r->seen_cap - 1))
-        if (r->seen[j].prefix == prefix)
-            return &r->seen[j];
-    return NULL;
-}
-
-/* Remember an entry for R11; the first of two entries sharing a prefix is
- * kept (see the top of this file). The table doubles before it is 70%
- * full. */
-static int seen_put(rules *r, uint64_t prefix, uint32_t case_no, uint32_t author_no)
-{
-    if ((r->seen_len + 1) * 10 > r->seen_cap * 7) {
-        if (r->seen_cap > SIZE_MAX / 2 / sizeof(seen_slot))
-            return LH_ENOMEM;
-        size_t cap = r->seen_cap == 0 ? 1024 : r->seen_cap * 2;
-        seen_slot *s = calloc(cap, sizeof *s);
-        if (s == NULL)
-            return LH_ENOMEM;
-        for (size_t i = 0; i < r->seen_cap; i++) {
-            if (r->seen[i].author == 0)
-                continue;
-            size_t j = slot_of(r, r->seen[i].prefix, cap);
-            while (s[j].author != 0)
-                j = (j + 1) & (cap - 1);
-            s[j] = r->seen[i];
-        }
-        free(r->seen);
-        r->seen = s;
-        r->seen_cap = cap;
-    }
-    /* One probe finds the prefix already there (keep the first entry) or
-     * the empty slot for it. */
-    size_t j = slot_of(r, prefix, r->seen_cap);
-    for (; r->seen[j].author != 0; j = (j + 1) & (r->seen_cap - 1))
-        if (r->seen[j].prefix == prefix)
-            return 0;
-    r->seen[j] = (seen_slot){.prefix = prefix, .case_no = case_no, .author = author_no + 1};
-    r->seen_len++;
-    return 0;
-}
-
 /* ---- life cycle ----------------------------------------------------------------------------- */
 
 int rules_new(const rules_options *opts, rules **out)
@@ -751,7 +691,6 @@ void rules_free(rules *r)
     idmap_free(&r->complaint_map);
     idmap_free(&r->decision_map);
     idmap_free(&r->person_map);
-    free(r->seen);
     free(r);
 }
 
@@ -1290,42 +1229,50 @@ static int on_review(const obs *o, const Liuhen__ReviewOrder *ro)
 
 /* R11 (B§3 如实记录): a correction concerns an earlier entry of the same case
  * by the same author; the original stays in the log, as every entry does. */
-static int on_correction(const obs *o, const Liuhen__Correction *c)
+int rules_correction(rules *r, const rules_correction_facts *c, report *rep)
 {
-    rules *r = o->r;
+    if (r == NULL || c == NULL || rep == NULL || c->case_id == NULL || c->author_key == NULL ||
+        c->corrects == NULL || (c->found && c->target_key == NULL))
+        return LH_EINVAL;
+    if (r->finished)
+        return LH_EINVAL;
+    const char *author = c->author != NULL ? c->author : "";
     sbuf zh, en;
     sb_init(&zh);
     sb_init(&en);
     char h[20];
-    hash_short(h, c->corrects.data, c->corrects.len);
-    const seen_slot *s =
-        c->corrects.len == ENTRY_HASH_BYTES ? seen_find(r, prefix64(c->corrects.data)) : NULL;
-    if (s == NULL) {
+    hash_short(h, c->corrects, ENTRY_HASH_BYTES);
+    if (!c->found) {
         sb_printf(&zh, "更正所指的记录（%s）不是日志中此前的记录", h);
         sb_printf(&en, "the correction names entry %s, which is no earlier entry of the log", h);
-    } else if (s->case_no == NO_RECORD) {
+    } else if (c->target_case == NULL || c->target_case[0] == '\0') {
         sb_printf(&zh, "更正所指的记录（%s）是密钥管理记录，不属于任何案件", h);
         sb_printf(&en, "the correction names entry %s, a key-management entry of no case", h);
     } else {
-        bool other_case = s->case_no != o->case_no, other_author = s->author - 1 != o->author_no;
+        bool other_case = strcmp(c->target_case, c->case_id) != 0,
+             other_author = memcmp(c->target_key, c->author_key, ENTRY_KEY_BYTES) != 0;
         if (!other_case && !other_author)
             return 0;
         sb_printf(&zh, "更正所指的记录（%s）", h);
         sb_printf(&en, "the correction names entry %s, ", h);
         if (other_case) {
-            sb_printf(&zh, "属于案件%s而不是本案", CASE(r, s->case_no).id);
-            sb_printf(&en, "of case %s, not of this case", CASE(r, s->case_no).id);
+            sb_printf(&zh, "属于案件%s而不是本案", c->target_case);
+            sb_printf(&en, "of case %s, not of this case", c->target_case);
         }
         if (other_author) {
+            /* The name the rules first knew its author by, as elsewhere. */
+            uint32_t no =
+                idmap_find(r, &r->author_map, prefix64(c->target_key), match_author, c->target_key);
+            const char *name = no != NO_RECORD ? AUTHOR(r, no).name : "?";
             sb_printf(&zh, "%s由%s记录，更正人%s不是原记录人（只有原记录人可以更正自己的记录）",
-                      other_case ? "，且" : "", AUTHOR(r, s->author - 1).name, o->author);
+                      other_case ? "，且" : "", name, author);
             sb_printf(&en,
                       "%srecorded by %s: %s is not its author (only the original author may "
                       "correct a record)",
-                      other_case ? ", and " : "", AUTHOR(r, s->author - 1).name, o->author);
+                      other_case ? ", and " : "", name, author);
         }
     }
-    return obs_finding(o, 11, &zh, &en);
+    return finding(rep, 11, c->index, c->case_id, author, &zh, &en);
 }
 
 /* R12 (B§12): 两次以上不记录或者不如实记录的，移交纪检部门给予纪律处分. A
@@ -1432,11 +1379,10 @@ int rules_observe(rules *r, const rules_entry *e, report *rep)
     int rc = author_get(r, en->author_key.data, o.author, &o.author_no);
     if (rc != 0)
         return rc;
-    /* Key management has no case, and the rules are about cases; it is
-     * remembered only so that R11 can say what a correction names. */
+    /* Key management has no case, and the rules are about cases. */
     if (en->case_id == NULL || en->case_id[0] == '\0' ||
         en->kind == LIUHEN__KIND__KIND_KEY_ENROLL || en->kind == LIUHEN__KIND__KIND_KEY_REVOKE)
-        return seen_put(r, prefix64(e->leaf_hash), NO_RECORD, o.author_no);
+        return 0;
     if ((rc = case_get(r, en->case_id, &o.case_no)) != 0)
         return rc;
     o.case_id = CASE(r, o.case_no).id;
@@ -1480,15 +1426,10 @@ int rules_observe(rules *r, const rules_entry *e, report *rep)
         if (en->notification != NULL)
             rc = on_notification(&o, en->notification);
         break;
-    case LIUHEN__ENTRY__BODY_CORRECTION:
-        if (en->correction != NULL)
-            rc = on_correction(&o, en->correction);
-        break;
+    /* CORRECTION: rules_correction(), once its target is found. */
     default: break;
     }
-    if (rc != 0)
-        return rc;
-    return seen_put(r, prefix64(e->leaf_hash), o.case_no, o.author_no);
+    return rc;
 }
 
 /*

@@ -11,12 +11,19 @@
  * in the log. rules_finish() is called once; a late_after_ms of 0 means the
  * default of 24 hours.
  *
+ * R11 (a correction of an earlier entry of its case, by its author) needs
+ * the entry a CORRECTION names, which only the verifier's second pass over
+ * the log finds (ledger.h): rules_observe() does not decide it; the
+ * verifier reports what it found with rules_correction(), before
+ * rules_finish().
+ *
  * Memory: state per case and per referenced entry, compact; nothing kept
  * per entry beyond what a later rule needs.
  */
 #ifndef LIUHEN_VERIFY_RULES_H
 #define LIUHEN_VERIFY_RULES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "liuhen.pb-c.h"
@@ -43,6 +50,27 @@ void rules_free(rules *r);
 
 /** Feed one entry, in log order (key-management entries too). @return 0, LH_ENOMEM. */
 int rules_observe(rules *r, const rules_entry *e, report *rep);
+
+/** A verified CORRECTION and the entry it names, as the verifier found it
+ * (R11). Everything is borrowed for the call. */
+typedef struct rules_correction_facts {
+    uint64_t index;            /* the CORRECTION's */
+    const char *case_id;       /* its case */
+    const char *author;        /* its author's holder name at that index */
+    const uint8_t *author_key; /* its author's key, 32 bytes */
+    const uint8_t *corrects;   /* correction.corrects, 32 bytes */
+    bool found;                /* a verified entry before it has that leaf hash */
+    const char *target_case;   /* that entry's case; NULL or "" for key management */
+    const uint8_t *target_key; /* that entry's author key, 32 bytes, when found */
+} rules_correction_facts;
+
+/**
+ * R11 for a CORRECTION that rules_observe() was given: a finding unless it
+ * names an earlier verified entry of its own case by its own author. Call
+ * before rules_finish(), in any order.
+ * @return 0, LH_ENOMEM, LH_EINVAL.
+ */
+int rules_correction(rules *r, const rules_correction_facts *c, report *rep);
 
 /**
  * Evaluate what depends on the whole log or on time (R3, R4, R8, R12...)
