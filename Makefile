@@ -33,7 +33,7 @@ OPT      ?= -O2 -g
 SANITIZE ?=
 CFLAGS   ?=
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(WERROR) \
-               -fPIC $(SANITIZE) -I$(BUILD)/proto -Iclient $(PKG_CFLAGS)
+               -fPIC $(SANITIZE) $(PKG_CFLAGS)
 ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
 LDFLAGS  ?=
 ALL_LDFLAGS := $(SANITIZE) $(LDFLAGS)
@@ -46,10 +46,27 @@ PROTO_O   := $(BUILD)/proto/liuhen.pb-c.o
 
 # Chinese labels of the schema's enum values and fields, taken from the
 # comments of proto/liuhen.proto by proto/labels.awk (one source of truth).
-LABELS_INC := $(if $(wildcard proto/labels.awk),$(BUILD)/proto/liuhen-labels.inc)
+LABELS_INC := $(BUILD)/proto/liuhen-labels.inc
+
+# ---- the layers --------------------------------------------------------------
+# Each layer sees only its own headers and those below it, so the build
+# itself proves the layering:
+#   client/core/   the pure format core: libsodium and protobuf-c only
+#   client/        the client library over it (liuhen.h)
+#   daemon/        liuhend: the only code with libuv and LMDB
+#   tools/NAME/    one program each, over the client library
+CORE_INC   := -I$(BUILD)/proto -Iclient/core
+CLIENT_INC := $(CORE_INC) -Iclient
+DAEMON_INC := $(CORE_INC) -Idaemon $(UV_CFLAGS) $(LMDB_CFLAGS)
+CORE_LIBS  := $(shell pkg-config --libs libsodium libprotobuf-c 2>/dev/null) -lpthread
+CLIENT_LIBS := $(CORE_LIBS) $(shell pkg-config --libs jansson 2>/dev/null)
+
+CORE_SRC := $(wildcard client/core/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(PROTO_O)
+CORE_A   := $(BUILD)/libliuhen-core.a
 
 CLIENT_SRC := $(wildcard client/*.c)
-CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/%.o) $(PROTO_O)
+CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/%.o)
 LIB_A      := $(BUILD)/libliuhen.a
 
 # The daemon's modules go into an archive of their own so that tests can
@@ -57,22 +74,34 @@ LIB_A      := $(BUILD)/libliuhen.a
 DAEMON_SRC := $(filter-out daemon/liuhend.c,$(wildcard daemon/*.c))
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 DAEMON_A   := $(BUILD)/libliuhend.a
-LIUHEND    := $(if $(wildcard daemon/liuhend.c),$(BUILD)/bin/liuhend)
+LIUHEND    := $(BUILD)/bin/liuhend
 DAEMON_LIBS := $(UV_LIBS) $(LMDB_LIBS) -lpthread
 
-TEST_SRC   := $(wildcard tests/test_*.c)
-TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-TEST_UTIL  := $(wildcard tests/util/*.c)
-TEST_UTIL_OBJ := $(TEST_UTIL:%.c=$(BUILD)/%.o)
-
-# Each folder tools/NAME/ is one program, build/bin/NAME, from all its .c files.
+# Each folder tools/NAME/ is one program, build/bin/NAME, from its main.c
+# and an archive of its other modules (which its unit tests link).
 TOOL_NAMES := $(notdir $(patsubst %/,%,$(wildcard tools/*/)))
 TOOLS := $(TOOL_NAMES:%=$(BUILD)/bin/%)
+TOOL_A = $(BUILD)/tools/$(1).a
+
+# Tests. tests/test_X.c is the unit test of module X, and links only X's
+# layer and those below: the core's tests link the core alone. A test of no
+# module (test_client, test_daemon, test_cli...) is an integration test and
+# links everything.
+TEST_SRC  := $(wildcard tests/test_*.c)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+layer_of = $(strip $(if $(wildcard client/core/$(1).c),core,\
+             $(if $(wildcard client/$(1).c),client,\
+             $(if $(wildcard daemon/$(1).c),daemon,\
+             $(if $(wildcard tools/*/$(1).c),tool:$(notdir $(patsubst %/$(1).c,%,$(wildcard tools/*/$(1).c))),\
+             all)))))
+CORE_TEST_UTIL := $(patsubst %,$(BUILD)/tests/util/%.o,testutil vec memstore tamper)
+INT_TEST_UTIL  := $(patsubst %,$(BUILD)/tests/util/%.o,daemon ledger)
+ALL_INC = $(CLIENT_INC) -Idaemon $(UV_CFLAGS) $(LMDB_CFLAGS) $(TOOLS_INC)
+TEST_DEFS := -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\"
 
 # Benchmarks (bench/*.c), built with everything and run by `make bench`.
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
-BENCH_UTIL_OBJ := $(BUILD)/tests/util/tamper.o $(BUILD)/tests/util/memstore.o
 
 # Shell tests (tests/test_*.sh) run after the C tests, with BUILD set.
 SHELL_TESTS := $(wildcard tests/test_*.sh)
@@ -105,26 +134,37 @@ $(PROTO_C) $(PROTO_H): $(PROTO_SRC)
 	@mkdir -p $(BUILD)/proto
 	protoc-c --proto_path=proto --c_out=$(BUILD)/proto $(PROTO_SRC)
 
-$(BUILD)/proto/liuhen-labels.inc: $(PROTO_SRC) proto/labels.awk
+$(LABELS_INC): $(PROTO_SRC) proto/labels.awk
 	@mkdir -p $(dir $@)
 	awk -f proto/labels.awk $(PROTO_SRC) > $@.tmp && mv $@.tmp $@
 
 $(PROTO_O): $(PROTO_C)
 	$(CC) $(filter-out -Wpedantic,$(ALL_CFLAGS)) -c -o $@ $<
 
-$(BUILD)/client/%.o: client/%.c $(PROTO_H) $(LABELS_INC) $(wildcard client/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+CORE_H   := $(wildcard client/core/*.h) $(PROTO_H)
+CLIENT_H := $(CORE_H) $(wildcard client/*.h)
 
-$(BUILD)/daemon/%.o: daemon/%.c $(PROTO_H) $(wildcard client/*.h daemon/*.h)
+$(BUILD)/client/core/%.o: client/core/%.c $(LABELS_INC) $(CORE_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CORE_INC) -c -o $@ $<
 
-$(BUILD)/tests/util/%.o: tests/util/%.c $(PROTO_H) $(wildcard client/*.h tests/util/*.h)
+$(BUILD)/client/%.o: client/%.c $(CLIENT_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CLIENT_INC) -c -o $@ $<
 
-$(LIB_A): $(CLIENT_OBJ)
+$(BUILD)/daemon/%.o: daemon/%.c $(CORE_H) $(wildcard daemon/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(DAEMON_INC) -c -o $@ $<
+
+$(BUILD)/tests/util/%.o: tests/util/%.c $(CLIENT_H) $(wildcard daemon/*.h tools/*/*.h tests/util/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(ALL_INC) -c -o $@ $<
+
+$(CORE_A): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIB_A): $(CORE_OBJ) $(CLIENT_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -132,52 +172,56 @@ $(DAEMON_A): $(DAEMON_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/liuhend: daemon/liuhend.c $(DAEMON_A) $(LIB_A) $(PROTO_H) $(wildcard client/*.h daemon/*.h)
+$(BUILD)/bin/liuhend: $(BUILD)/daemon/liuhend.o $(DAEMON_A) $(CORE_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -o $@ $< $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS)
-
-$(BUILD)/tools/%.o: tools/%.c $(PROTO_H) $(wildcard client/*.h tools/*/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -I$(dir $<) -c -o $@ $<
+	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(CORE_LIBS) $(DAEMON_LIBS)
 
 define TOOL_RULE
-$(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/$(1)/*.c)) $(LIB_A)
+$(BUILD)/tools/$(1)/%.o: tools/$(1)/%.c $(CLIENT_H) $(wildcard tools/$(1)/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(CC) -o $$@ $$(filter %.o,$$^) $(LIB_A) $$(ALL_LDFLAGS) $$(PKG_LIBS) -lpthread
+	$$(CC) $$(ALL_CFLAGS) $(CLIENT_INC) -Itools/$(1) -c -o $$@ $$<
+
+$(call TOOL_A,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(filter-out tools/$(1)/main.c,$(wildcard tools/$(1)/*.c)))
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(BUILD)/bin/$(1): $(BUILD)/tools/$(1)/main.o $(call TOOL_A,$(1)) $(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$$(CC) -o $$@ $$^ $$(ALL_LDFLAGS) $(CLIENT_LIBS)
 endef
 $(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_RULE,$(t))))
 
-# liuhen-verify's modules (all but main) as an archive, so that its unit
-# tests (test_report, test_rules) link them.
-VERIFY_SRC := $(filter-out tools/liuhen-verify/main.c,$(wildcard tools/liuhen-verify/*.c))
-VERIFY_A   := $(BUILD)/libverify.a
-VERIFY_TESTS := $(filter $(BUILD)/tests/test_report $(BUILD)/tests/test_rules,$(TEST_BIN))
+# One rule per test, from its layer (layer_of).
+test_name = $(patsubst test_%,%,$(1))
+define TEST_RULE
+$(BUILD)/tests/$(1): tests/$(1).c $(call test_deps,$(call layer_of,$(call test_name,$(1))))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $(TEST_DEFS) $(call test_inc,$(call layer_of,$(call test_name,$(1)))) -o $$@ $$< \
+	  $(call test_link,$(call layer_of,$(call test_name,$(1)))) $$(ALL_LDFLAGS) $(call test_libs,$(call layer_of,$(call test_name,$(1)))) $(CMOCKA_LIBS)
+endef
+# A tool's tests may use the other tools' modules (test_rules builds its
+# entries with tools/liuhen's JSON mapping): tools are peers over the library.
+TOOLS_INC = $(foreach t,$(TOOL_NAMES),-Itools/$(t))
+TOOLS_A   = $(foreach t,$(TOOL_NAMES),$(call TOOL_A,$(t)))
+test_inc  = $(if $(filter core,$(1)),$(CORE_INC),$(if $(filter client,$(1)),$(CLIENT_INC),$(if $(filter daemon,$(1)),$(DAEMON_INC),$(if $(filter tool:%,$(1)),$(CLIENT_INC) $(TOOLS_INC),$(ALL_INC)))))
+test_link = $(if $(filter core,$(1)),$(CORE_TEST_UTIL) $(CORE_A),$(if $(filter client,$(1)),$(CORE_TEST_UTIL) $(LIB_A),$(if $(filter daemon,$(1)),$(CORE_TEST_UTIL) $(DAEMON_A) $(CORE_A),$(if $(filter tool:%,$(1)),$(CORE_TEST_UTIL) $(TOOLS_A) $(LIB_A),$(CORE_TEST_UTIL) $(INT_TEST_UTIL) $(TOOLS_A) $(DAEMON_A) $(LIB_A)))))
+test_libs = $(if $(filter core,$(1)),$(CORE_LIBS),$(if $(filter client,$(1)),$(CLIENT_LIBS),$(if $(filter daemon,$(1)),$(CORE_LIBS) $(DAEMON_LIBS),$(if $(filter tool:%,$(1)),$(CLIENT_LIBS),$(CLIENT_LIBS) $(DAEMON_LIBS)))))
+test_deps = $(call test_link,$(1)) $(CLIENT_H) $(wildcard daemon/*.h tools/*/*.h tests/util/*.h)
+$(foreach t,$(TEST_SRC:tests/%.c=%),$(eval $(call TEST_RULE,$(t))))
 
-$(VERIFY_A): $(patsubst %.c,$(BUILD)/%.o,$(VERIFY_SRC))
-	@rm -f $@
-	ar rcs $@ $^
-
-$(VERIFY_TESTS): $(BUILD)/tests/%: tests/%.c $(VERIFY_A) $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h tools/liuhen-verify/*.h tests/util/*.h)
+$(BUILD)/examples/%: docs/examples/%.c $(LIB_A) $(CLIENT_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itools/liuhen-verify -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -o $@ $< \
-	  $(TEST_UTIL_OBJ) $(VERIFY_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS) $(CMOCKA_LIBS)
-
-$(BUILD)/tests/%: tests/%.c $(DAEMON_A) $(LIB_A) $(TEST_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h daemon/*.h tests/util/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(UV_CFLAGS) $(LMDB_CFLAGS) -Idaemon -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -o $@ $< $(TEST_UTIL_OBJ) $(DAEMON_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS) $(CMOCKA_LIBS)
-
-$(BUILD)/examples/%: docs/examples/%.c $(LIB_A) $(PROTO_H) $(wildcard client/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(CLIENT_INC) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
 
 # Every test runs from the repository root so it finds tests/vectors.
 unit-test: $(LIUHEND) $(TOOLS) $(EXAMPLES) $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 	@set -e; for t in $(SHELL_TESTS); do echo "== $$t"; BUILD=$(BUILD) bash $$t; done
 
-$(BUILD)/bench/%: bench/%.c $(LIB_A) $(BENCH_UTIL_OBJ) $(PROTO_H) $(wildcard client/*.h tests/util/*.h)
+BENCH_UTIL := $(patsubst %,$(BUILD)/tests/util/%.o,tamper memstore)
+$(BUILD)/bench/%: bench/%.c $(LIB_A) $(BENCH_UTIL) $(CLIENT_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\" -o $@ $< $(BENCH_UTIL_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(CLIENT_INC) -o $@ $< $(BENCH_UTIL) $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
 
 # `make bench`: liuhen-verify over a 1,000,000-entry log (built once, kept in
 # build/bench/, about 750 MB), with the single-core Ed25519 rate of the same run.
@@ -209,9 +253,9 @@ install: $(LIB_A) $(LIUHEND) $(TOOLS)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/liuhen \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 0644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0644 client/*.h $(PROTO_H) $(DESTDIR)$(PREFIX)/include/liuhen/
+	install -m 0644 client/*.h client/core/*.h $(PROTO_H) $(DESTDIR)$(PREFIX)/include/liuhen/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' liuhen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/liuhen.pc
-	$(if $(strip $(LIUHEND) $(TOOLS)),install -m 0755 $(LIUHEND) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/)
+	install -m 0755 $(LIUHEND) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(MAN1),install -d $(DESTDIR)$(PREFIX)/share/man/man1 && install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN8),install -d $(DESTDIR)$(PREFIX)/share/man/man8 && install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
 
@@ -228,14 +272,15 @@ FUZZ_N     ?= 20000
 FUZZ_N_keyfile ?= 3000
 FUZZ_TIME  ?= 60
 FUZZ_CC    ?= clang
-FUZZ_DEPS  := tests/fuzz/fuzz.h $(DAEMON_A) $(LIB_A) $(PROTO_H) $(wildcard client/*.h daemon/*.h)
+FUZZ_LINK  := $(TOOLS_A) $(DAEMON_A) $(LIB_A)
+FUZZ_DEPS  := tests/fuzz/fuzz.h $(FUZZ_LINK) $(CLIENT_H) $(wildcard daemon/*.h tools/*/*.h)
 
 .PHONY: fuzz fuzz-smoke fuzz-corpus $(FUZZ_NAMES:%=fuzz-smoke-%) $(FUZZ_NAMES:%=fuzz-run-%)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Idaemon -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(DAEMON_A) $(LIB_A) \
-	  $(ALL_LDFLAGS) $(PKG_LIBS) $(DAEMON_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_INC) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(FUZZ_LINK) \
+	  $(ALL_LDFLAGS) $(CLIENT_LIBS) $(DAEMON_LIBS)
 
 fuzz-smoke: $(FUZZ_NAMES:%=fuzz-smoke-%)
 
@@ -251,7 +296,7 @@ fuzz:
 $(BUILD)/libfuzzer-bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -fsanitize=fuzzer-no-link%,$(ALL_CFLAGS)) -fsanitize=fuzzer,address,undefined \
-	  -Idaemon -Itests/fuzz -o $@ $< $(DAEMON_A) $(LIB_A) $(PKG_LIBS) $(DAEMON_LIBS)
+	  $(ALL_INC) -Itests/fuzz -o $@ $< $(FUZZ_LINK) $(CLIENT_LIBS) $(DAEMON_LIBS)
 
 $(FUZZ_NAMES:%=fuzz-run-%): fuzz-run-%: $(BUILD)/libfuzzer-bin/fuzz_%
 	@mkdir -p $(BUILD)/corpus/$*
@@ -259,14 +304,14 @@ $(FUZZ_NAMES:%=fuzz-run-%): fuzz-run-%: $(BUILD)/libfuzzer-bin/fuzz_%
 	  -artifact_prefix=$(BUILD)/crash-$*- $(BUILD)/corpus/$* tests/fuzz/corpus/$*
 
 # Regenerate the seed corpora from tests/vectors (the output is deterministic).
-$(BUILD)/fuzz/gen_corpus: tests/fuzz/gen_corpus.c $(LIB_A) $(PROTO_H) $(wildcard client/*.h)
+$(BUILD)/fuzz/gen_corpus: tests/fuzz/gen_corpus.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_INC) -o $@ $< $(FUZZ_LINK) $(ALL_LDFLAGS) $(CLIENT_LIBS) $(DAEMON_LIBS)
 
 fuzz-corpus: $(BUILD)/fuzz/gen_corpus
 	$(BUILD)/fuzz/gen_corpus
 
-FORMAT_SRC = $(wildcard client/*.[ch] daemon/*.[ch] tools/*/*.[ch] tests/*.c tests/util/*.[ch] \
+FORMAT_SRC = $(wildcard client/*.[ch] client/core/*.[ch] daemon/*.[ch] tools/*/*.[ch] tests/*.c tests/util/*.[ch] \
                tests/fuzz/*.[ch] docs/examples/*.c bench/*.c)
 
 format:

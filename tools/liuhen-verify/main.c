@@ -40,7 +40,7 @@
 #include "ledger.h"
 #include "liuhen.h"
 #include "note.h"
-#include "record.h"
+#include "calendar.h"
 #include "report.h"
 #include "rules.h"
 #include "tiles.h"
@@ -283,7 +283,8 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         case O_RULES: o->rules = true; break;
         case O_AS_OF: {
             lh_err err = {""};
-            if (strcmp(optarg, "0") == 0 || record_parse_time(optarg, &o->as_of_ms, &err) != 0)
+            if (strcmp(optarg, "0") == 0 ||
+                calendar_parse_time(NULL, optarg, &o->as_of_ms, &err) != 0)
                 return usage("--as-of %s: %s", optarg,
                              err.msg[0] != '\0' ? err.msg : "give a time after 1970");
             o->have_as_of = true;

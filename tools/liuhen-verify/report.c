@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "arena.h"
+#include "calendar.h"
 #include "text.h"
 
 /* Bounds of the strings kept, in bytes (without the NUL). A case id is at
@@ -668,52 +669,6 @@ static const char *fmt_count(uint64_t v, char buf[32])
     return buf;
 }
 
-/* Floor division of ms into seconds, so that times before 1970 keep a
- * positive remainder. */
-static time_t ms_to_sec(int64_t ms)
-{
-    int64_t sec = ms / 1000;
-    if (ms % 1000 < 0)
-        sec--;
-    return (time_t)sec;
-}
-
-/* A unix time in ms as local time with its offset, "2026-05-20 14:31:07 +0800";
- * "—" for 0 (not stated). */
-static const char *fmt_local(int64_t ms, char buf[64])
-{
-    if (ms == 0) {
-        snprintf(buf, 64, "—");
-        return buf;
-    }
-    time_t t = ms_to_sec(ms);
-    struct tm tm;
-    char date[32], zone[8];
-    if (localtime_r(&t, &tm) == NULL ||
-        strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm) == 0 ||
-        strftime(zone, sizeof zone, "%z", &tm) == 0) {
-        snprintf(buf, 64, "%" PRId64 " ms", ms);
-        return buf;
-    }
-    snprintf(buf, 64, "%s %s", date, zone);
-    return buf;
-}
-
-/* RFC 3339 in UTC with milliseconds, for JSON: "2026-05-20T06:31:07.000Z". */
-static const char *fmt_utc(int64_t ms, char buf[64])
-{
-    time_t t = ms_to_sec(ms);
-    struct tm tm;
-    char date[32];
-    if (gmtime_r(&t, &tm) == NULL || strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-        snprintf(buf, 64, "%" PRId64, ms);
-        return buf;
-    }
-    int64_t frac = ms - (int64_t)t * 1000;
-    snprintf(buf, 64, "%s.%03dZ", date, (int)frac);
-    return buf;
-}
-
 static const char *verdict_key(const report *r)
 {
     return r->failures != 0 ? "failures" : r->findings != 0 ? "findings" : "clean";
@@ -1113,7 +1068,7 @@ static void text_summary(const report *r, FILE *f)
     fprintf(f, "%s 个有效 valid\n", fmt_count(x->cosignatures_valid, a));
     put_label(f, "制度规则 rules");
     if (x->rules)
-        fprintf(f, "R1–R12，截至 as of %s\n", fmt_local(x->as_of_ms, t));
+        fprintf(f, "R1–R12，截至 as of %s\n", calendar_format_local(t, x->as_of_ms));
     else
         fputs("未核查 not evaluated (--rules)\n", f);
     put_label(f, "用时 time");
@@ -1292,7 +1247,8 @@ static json_t *facts_json(const report *r)
     jset(o, "receipts_checked", json_u64(x->receipts_checked), &bad);
     jset(o, "cosignatures_valid", json_u64(x->cosignatures_valid), &bad);
     jset(o, "rules", json_boolean(x->rules), &bad);
-    jset(o, "as_of", x->rules ? json_string(fmt_utc(x->as_of_ms, t)) : json_null(), &bad);
+    jset(o, "as_of", x->rules ? json_string(calendar_format_utc(t, x->as_of_ms)) : json_null(),
+         &bad);
     jset(o, "as_of_ms", x->rules ? json_integer(x->as_of_ms) : json_null(), &bad);
     jset(o, "seconds", json_real(x->seconds), &bad); /* printed with 6 significant digits */
     jset(o, "checkpoint", r->checkpoint != NULL ? json_string(r->checkpoint) : json_null(), &bad);
@@ -1501,7 +1457,7 @@ static void html_summary(const report *r, FILE *f)
     snprintf(line, sizeof line, "%s 个有效 valid", fmt_count(x->cosignatures_valid, a));
     html_kv(f, "见证联署 cosignatures", line);
     if (x->rules)
-        snprintf(line, sizeof line, "R1–R12，截至 as of %s", fmt_local(x->as_of_ms, t));
+        snprintf(line, sizeof line, "R1–R12，截至 as of %s", calendar_format_local(t, x->as_of_ms));
     else
         snprintf(line, sizeof line, "未核查 not evaluated");
     html_kv(f, "制度规则 rules", line);
@@ -1619,7 +1575,7 @@ static void html_row_marks(const report *r, const grouping *g, uint64_t index, b
 static void html_time(FILE *f, int64_t ms)
 {
     char t[64];
-    fmt_local(ms, t);
+    calendar_format_local(t, ms);
     char *sp = strchr(t, ' ');
     if (sp != NULL) {
         *sp = '\0';
@@ -1745,7 +1701,7 @@ static void html_output(const report *r, const grouping *g, FILE *f)
     if (r->facts_set)
         fprintf(f, "树大小 tree size %s · ", fmt_count(r->facts.tree_size, a));
     fprintf(f, "生成于 generated %s</p>\n</header>\n<main>\n",
-            fmt_local((int64_t)time(NULL) * 1000, t));
+            calendar_format_local(t, (int64_t)time(NULL) * 1000));
 
     html_summary(r, f);
     html_failures(r, g, f);

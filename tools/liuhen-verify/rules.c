@@ -31,7 +31,7 @@
  *    complaint's integrated_at; the transfer is transferred_at, else the
  *    transfer's integrated_at. "2日内" is 48 hours.
  *  - R8: "1个月内" is a calendar month counted as the Civil Code counts
- *    periods, in China Standard Time (month_deadline()).
+ *    periods, in China Standard Time (calendar_month_end()).
  *  - R10: besides lateness, a timestamp far ahead of the event or of the
  *    log's clock is reported too.
  *  - Key management (KEY_ENROLL, KEY_REVOKE) belongs to no case: no rule
@@ -55,6 +55,7 @@
 
 #include <sodium.h>
 
+#include "calendar.h"
 #include "entry.h"
 #include "errors.h"
 #include "labels.h"
@@ -62,12 +63,10 @@
 
 /* ---- constants ------------------------------------------------------------------------------ */
 
-#define SECOND_MS     INT64_C(1000)
-#define MINUTE_MS     (60 * SECOND_MS)
-#define HOUR_MS       (60 * MINUTE_MS)
-#define DAY_MS        (24 * HOUR_MS)
-#define CST_OFFSET_MS (8 * HOUR_MS) /* China Standard Time, UTC+8 */
-#define TIME_BOUND    (INT64_C(1) << 50)
+#define SECOND_MS CALENDAR_SECOND_MS
+#define MINUTE_MS CALENDAR_MINUTE_MS
+#define HOUR_MS   CALENDAR_HOUR_MS
+#define DAY_MS    CALENDAR_DAY_MS
 
 /* A§10(1): 不属于本单位受理的案件，应在受理后2日内转送有权部门处理. */
 #define R3_TRANSFER_WITHIN_MS (2 * DAY_MS)
@@ -197,17 +196,6 @@ static const char *const rule_articles[13] = {
 
 /* ---- small helpers -------------------------------------------------------------------------- */
 
-static int64_t tclamp(int64_t t)
-{
-    return t > TIME_BOUND ? TIME_BOUND : t < -TIME_BOUND ? -TIME_BOUND : t;
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 /* Whether a string says nothing: NULL, empty, or only white space (ASCII
  * blanks and the ideographic space U+3000). */
 static bool blank(const char *s)
@@ -313,20 +301,6 @@ static void list_add(sbuf *zh, sbuf *en, int *n, const char *item_zh, const char
     (*n)++;
 }
 
-/* "2026-04-10 08:00:00 +08:00": a time in China Standard Time. */
-static void fmt_time(char out[48], int64_t ms)
-{
-    ms = tclamp(ms);
-    time_t secs = (time_t)floor_div(ms + CST_OFFSET_MS, SECOND_MS);
-    struct tm tm;
-    if (gmtime_r(&secs, &tm) == NULL) {
-        snprintf(out, 48, "%" PRId64 " ms", ms);
-        return;
-    }
-    snprintf(out, 48, "%04lld-%02d-%02d %02d:%02d:%02d +08:00", (long long)tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 /*
  * A duration in both languages, "2天3小时5分钟" and "2 d 3 h 5 min", its
  * non-zero parts down to `unit` (MINUTE_MS, SECOND_MS or 1). A duration
@@ -393,64 +367,6 @@ static void fmt_ordinal(char out[24], uint32_t n)
             suffix = "rd";
     }
     snprintf(out, 24, "%" PRIu32 "%s", n, suffix);
-}
-
-/* ---- calendar month (R8) -------------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant,
- * "chrono-Compatible Low-Level Date Algorithms"). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
-{
-    z += 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int64_t days_in_month(int64_t y, int64_t m)
-{
-    static const int8_t dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : dim[m - 1];
-}
-
-/*
- * The end of "one month" from t (A§10(3): 可以在1个月内责令重新组织调查).
- * R8 counts the month as the Civil Code counts periods (民法典 第二百零一条
- * to 第二百零三条): the day of the decision is not counted, the period ends
- * on the day of the next month that corresponds to the decision's date, or
- * on that month's last day when it has no such day, and the last day ends
- * at 24:00, all in China Standard Time. A decision of 2026-04-10 may be
- * reviewed until 2026-05-10 24:00; one of 2026-01-31 until 2026-02-28
- * 24:00. Holidays that would extend the last day are not known here and are
- * not applied, so the rule errs towards a finding the inspector can dismiss.
- */
-static int64_t month_deadline(int64_t t)
-{
-    int64_t y, m, d;
-    civil_from_days(floor_div(tclamp(t) + CST_OFFSET_MS, DAY_MS), &y, &m, &d);
-    if (++m > 12) {
-        m = 1;
-        y++;
-    }
-    if (d > days_in_month(y, m))
-        d = days_in_month(y, m);
-    return (days_from_civil(y, m, d) + 1) * DAY_MS - CST_OFFSET_MS;
 }
 
 /* ---- storage -------------------------------------------------------------------------------- */
@@ -665,7 +581,7 @@ int rules_new(const rules_options *opts, rules **out)
     rules *r = calloc(1, sizeof *r);
     if (r == NULL)
         return LH_ENOMEM;
-    r->late_after = opts != NULL && opts->late_after_ms > 0 ? tclamp(opts->late_after_ms)
+    r->late_after = opts != NULL && opts->late_after_ms > 0 ? calendar_clamp(opts->late_after_ms)
                                                             : LATE_AFTER_DEFAULT_MS;
     randombytes_buf(r->sipkey, sizeof r->sipkey);
     *out = r;
@@ -880,9 +796,9 @@ static int late_finding(const obs *o, const char *zh_what, const char *en_what, 
                         const char *en_a, int64_t a, const char *zh_b, const char *en_b, int64_t b,
                         const char *zh_diff, const char *en_diff)
 {
-    char ta[48], tb[48], d_zh[64], d_en[64], l_zh[64], l_en[64];
-    fmt_time(ta, a);
-    fmt_time(tb, b);
+    char ta[CALENDAR_TEXT_MAX], tb[CALENDAR_TEXT_MAX], d_zh[64], d_en[64], l_zh[64], l_en[64];
+    calendar_format_cst(ta, a);
+    calendar_format_cst(tb, b);
     int64_t diff = a > b ? a - b : b - a;
     fmt_dur_unit(d_zh, d_en, diff, unit_over(diff, o->r->late_after));
     fmt_dur(l_zh, l_en, o->r->late_after);
@@ -908,7 +824,7 @@ static int rule_late(const obs *o)
     event_field f;
     int64_t ev = event_time(o->en, &f);
     if (ev != 0) {
-        ev = tclamp(ev);
+        ev = calendar_clamp(ev);
         if (o->recorded - ev > late || ev - o->recorded > late) {
             char what[ENTRY_SHORT_TEXT_MAX];
             snprintf(what, sizeof what, "%s的%s", kind_zh(o->en),
@@ -942,7 +858,7 @@ static int on_complaint(obs *o, const Liuhen__Complaint *c)
     rcomplaint *cp = &COMPLAINT(r, no);
     *cp = (rcomplaint){
         .index = o->e->index,
-        .received = c->received_at != 0 ? tclamp(c->received_at) : o->integrated,
+        .received = c->received_at != 0 ? calendar_clamp(c->received_at) : o->integrated,
         .case_no = o->case_no,
         .author_no = o->author_no,
         .to_transfer = c->jurisdiction == LIUHEN__JURISDICTION__JURISDICTION_TO_TRANSFER,
@@ -1017,9 +933,9 @@ static int on_answer(obs *o, const ProtobufCBinaryData *named, bool transfer, in
     int64_t deadline = c->received + R3_TRANSFER_WITHIN_MS;
     if (at <= deadline)
         return 0;
-    char t1[48], t2[48], d_zh[64], d_en[64];
-    fmt_time(t1, c->received);
-    fmt_time(t2, at);
+    char t1[CALENDAR_TEXT_MAX], t2[CALENDAR_TEXT_MAX], d_zh[64], d_en[64];
+    calendar_format_cst(t1, c->received);
+    calendar_format_cst(t2, at);
     fmt_dur(d_zh, d_en, at - deadline);
     sb_init(&zh);
     sb_init(&en);
@@ -1154,7 +1070,7 @@ static int on_decision(obs *o, const Liuhen__Decision *d)
     rdecision *rd = &DECISION(r, no);
     *rd = (rdecision){
         .index = o->e->index,
-        .decided = d->decided_at != 0 ? tclamp(d->decided_at) : o->integrated,
+        .decided = d->decided_at != 0 ? calendar_clamp(d->decided_at) : o->integrated,
         .case_no = o->case_no,
     };
     memcpy(rd->hash, o->e->leaf_hash, ENTRY_HASH_BYTES);
@@ -1167,7 +1083,7 @@ static int on_decision(obs *o, const Liuhen__Decision *d)
 }
 
 /* R8 (A§10(3)): a review order comes within one month of the decision it
- * concerns (month_deadline() says how the month is counted). */
+ * concerns (calendar_month_end() says how the month is counted). */
 static int on_review(const obs *o, const Liuhen__ReviewOrder *ro)
 {
     rules *r = o->r;
@@ -1207,14 +1123,14 @@ static int on_review(const obs *o, const Liuhen__ReviewOrder *ro)
     if (zh.len > 0)
         return obs_finding(o, 8, &zh, &en);
     const rdecision *d = &DECISION(r, no);
-    int64_t at = ro->ordered_at != 0 ? tclamp(ro->ordered_at) : o->integrated;
-    int64_t deadline = month_deadline(d->decided);
+    int64_t at = ro->ordered_at != 0 ? calendar_clamp(ro->ordered_at) : o->integrated;
+    int64_t deadline = calendar_month_end(d->decided);
     if (at <= deadline)
         return 0;
-    char t1[48], t2[48], t3[48], d_zh[64], d_en[64];
-    fmt_time(t1, d->decided);
-    fmt_time(t2, deadline);
-    fmt_time(t3, at);
+    char t1[CALENDAR_TEXT_MAX], t2[CALENDAR_TEXT_MAX], t3[CALENDAR_TEXT_MAX], d_zh[64], d_en[64];
+    calendar_format_cst(t1, d->decided);
+    calendar_format_cst(t2, deadline);
+    calendar_format_cst(t3, at);
     fmt_dur(d_zh, d_en, at - deadline);
     sb_printf(&zh,
               "责令重新调查应在处理决定（第%" PRIu64
@@ -1373,8 +1289,8 @@ int rules_observe(rules *r, const rules_entry *e, report *rep)
         .en = en,
         .case_no = NO_RECORD,
         .author = e->author != NULL ? e->author : "",
-        .integrated = tclamp(e->integrated_at),
-        .recorded = tclamp(en->recorded_at),
+        .integrated = calendar_clamp(e->integrated_at),
+        .recorded = calendar_clamp(en->recorded_at),
     };
     int rc = author_get(r, en->author_key.data, o.author, &o.author_no);
     if (rc != 0)
@@ -1405,8 +1321,9 @@ int rules_observe(rules *r, const rules_entry *e, report *rep)
     case LIUHEN__ENTRY__BODY_TRANSFER:
         if (en->transfer != NULL)
             rc = on_answer(&o, &en->transfer->complaint, true,
-                           en->transfer->transferred_at != 0 ? tclamp(en->transfer->transferred_at)
-                                                             : o.integrated);
+                           en->transfer->transferred_at != 0
+                               ? calendar_clamp(en->transfer->transferred_at)
+                               : o.integrated);
         break;
     case LIUHEN__ENTRY__BODY_REPLY:
         if (en->reply != NULL)
@@ -1445,13 +1362,13 @@ int rules_finish(rules *r, int64_t as_of_ms, report *rep)
     if (r == NULL || rep == NULL || r->finished)
         return LH_EINVAL;
     r->finished = true;
-    int64_t as_of = tclamp(as_of_ms);
-    char t1[48], t2[48], d_zh[64], d_en[64];
-    fmt_time(t2, as_of);
+    int64_t as_of = calendar_clamp(as_of_ms);
+    char t1[CALENDAR_TEXT_MAX], t2[CALENDAR_TEXT_MAX], d_zh[64], d_en[64];
+    calendar_format_cst(t2, as_of);
     for (size_t i = 0; i < r->complaints.len; i++) {
         const rcomplaint *c = &COMPLAINT(r, i);
         const char *case_id = CASE(r, c->case_no).id, *author = AUTHOR(r, c->author_no).name;
-        fmt_time(t1, c->received);
+        calendar_format_cst(t1, c->received);
         sbuf zh, en;
         int rc;
         if (c->to_transfer && !c->transferred && as_of > c->received + R3_TRANSFER_WITHIN_MS) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.h"
 #include "entry.h"
 #include "labels.h"
 #include "pbjson.h"
@@ -22,26 +23,7 @@
 
 const char *render_time(int64_t ms, char buf[RENDER_TIME_MAX])
 {
-    if (ms == 0) {
-        snprintf(buf, RENDER_TIME_MAX, "—");
-        return buf;
-    }
-    /* Floor division, so that times before 1970 keep a positive remainder. */
-    int64_t sec = ms / 1000;
-    if (ms % 1000 < 0)
-        sec--;
-    time_t t = (time_t)sec;
-    struct tm tm;
-    char date[32], zone[8];
-    if (localtime_r(&t, &tm) == NULL ||
-        strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm) == 0 ||
-        strftime(zone, sizeof zone, "%z", &tm) == 0) {
-        snprintf(buf, RENDER_TIME_MAX, "%" PRId64 " ms", ms);
-        return buf;
-    }
-    /* Seconds are precise enough for people; JSON keeps the milliseconds. */
-    snprintf(buf, RENDER_TIME_MAX, "%s %s", date, zone);
-    return buf;
+    return calendar_format_local(buf, ms);
 }
 
 char *render_b64(const uint8_t *b, size_t n)

@@ -31,6 +31,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "calendar.h"
 #include "entry.h"
 #include "pbjson.h"
 #include "quote.h"
@@ -61,10 +62,6 @@
 /* Reads of an attachment: large enough to hash a file quickly, small
  * enough for any stack, and freed at once. */
 #define HASH_CHUNK (64 * 1024)
-
-/* A unix time in milliseconds below this is before 1973-03-03: no record
- * of this ledger is that old, and it is what a time in seconds looks like. */
-#define MS_PLAUSIBLE_MIN INT64_C(100000000000)
 
 /* ------------------------------------------------------------------------
  * Error sentences.
@@ -371,201 +368,8 @@ int record_new(Liuhen__Kind kind, const char *case_id, Liuhen__Entry **out, lh_e
 }
 
 /* ------------------------------------------------------------------------
- * Times.
+ * Times (calendar.h reads them).
  */
-
-#define TIME_FORMS                                                                                 \
-    "unix ms, 2026-05-20T14:30:00+08:00, 2026-05-20 14:30[:SS] (local time), 2026-05-20 (local "   \
-    "midnight) or now"
-
-/* A time that is not in an accepted form: the message lists the forms. */
-static int time_fail(lh_err *err, const char *where, const char *text, const char *why)
-{
-    char shown[QUOTE_CAP];
-    return put(err, LH_EFIELD, "%s%s'%s' %s (accepted: " TIME_FORMS ")", where != NULL ? where : "",
-               where != NULL ? ": " : "", quote(shown, text), why);
-}
-
-/* A time in an accepted form whose value is wrong: the reason suffices. */
-static int time_bad(lh_err *err, const char *where, const char *text, const char *why)
-{
-    char shown[QUOTE_CAP];
-    return put(err, LH_EFIELD, "%s%s'%s' %s", where != NULL ? where : "", where != NULL ? ": " : "",
-               quote(shown, text), why);
-}
-
-/* Exactly n decimal digits at s. */
-static bool digits(const char *s, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-static bool leap_year(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap_year(y) ? 29 : days[m - 1];
-}
-
-/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
- * (H. Hinnant, "chrono-compatible low-level date algorithms"): the UTC
- * arithmetic that timegm() does, without needing it. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    int64_t yy = y - (m <= 2);
-    int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-    int64_t yoe = yy - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Unix milliseconds from a string of digits: "0" (not stated) or a time
- * after 1973, so that seconds typed for milliseconds are caught. */
-static int time_from_digits(const char *where, const char *s, int64_t *ms, lh_err *err)
-{
-    uint64_t v = 0;
-    for (const char *p = s; *p != '\0'; p++) {
-        unsigned d = (unsigned)(*p - '0');
-        if (v > ((uint64_t)INT64_MAX - d) / 10)
-            return time_bad(err, where, s, "is out of range (0 to 9223372036854775807 ms)");
-        v = v * 10 + d;
-    }
-    if (v != 0 && v < (uint64_t)MS_PLAUSIBLE_MIN)
-        return time_bad(err, where, s,
-                        "is before March 1973 in milliseconds: if it is in seconds, "
-                        "multiply it by 1000");
-    *ms = (int64_t)v;
-    return 0;
-}
-
-static int parse_time(const char *where, const char *s, int64_t *ms, lh_err *err)
-{
-    size_t len = strlen(s);
-    if (strcmp(s, "now") == 0) {
-        struct timespec ts;
-        if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
-            int e = errno;
-            return put(err, -e, "%s%sthe system clock cannot be read: %s",
-                       where != NULL ? where : "", where != NULL ? ": " : "", strerror(e));
-        }
-        *ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-        return 0;
-    }
-    if (len > 0 && strspn(s, "0123456789") == len)
-        return time_from_digits(where, s, ms, err);
-
-    /* ISO 8601: YYYY-MM-DD, then optionally [T ]HH:MM[:SS[.fff]][zone]. */
-    int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0;
-    if (len < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
-        !digits(s + 8, 2, &d))
-        return time_fail(err, where, s, "is not a time");
-    const char *p = s + 10;
-    bool has_zone = false;
-    int zone_sign = 1, zh = 0, zm = 0;
-    if (*p == 'T' || *p == 't' || *p == ' ') {
-        if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi))
-            return time_fail(err, where, s, "is not a time: after the date comes HH:MM");
-        p += 6;
-        if (*p == ':') {
-            if (!digits(p + 1, 2, &sec))
-                return time_fail(err, where, s, "is not a time: seconds are two digits");
-            p += 3;
-            if (*p == '.' || *p == ',') {
-                size_t n = strspn(p + 1, "0123456789");
-                if (n == 0 || n > 3)
-                    return time_fail(err, where, s,
-                                     "is not a time: a fraction of a second has 1 to 3 digits");
-                digits(p + 1, n, &frac);
-                for (size_t k = n; k < 3; k++)
-                    frac *= 10;
-                p += 1 + n;
-            }
-        }
-        if (*p == 'Z' || *p == 'z') {
-            has_zone = true;
-            p++;
-        } else if (*p == '+' || *p == '-') {
-            has_zone = true;
-            zone_sign = *p == '-' ? -1 : 1;
-            if (!digits(p + 1, 2, &zh))
-                return time_fail(err, where, s, "is not a time: the UTC offset is +HH:MM");
-            p += 3;
-            if (*p == ':') {
-                if (!digits(p + 1, 2, &zm))
-                    return time_fail(err, where, s, "is not a time: the UTC offset is +HH:MM");
-                p += 3;
-            } else if (digits(p, 2, &zm)) {
-                p += 2;
-            }
-        }
-    }
-    if (*p != '\0')
-        return time_fail(err, where, s, "is not a time");
-    if (y < 1970)
-        return time_bad(err, where, s, "is before 1970");
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
-        return time_bad(err, where, s, "is not a date of the calendar");
-    if (h > 23 || mi > 59 || sec > 59)
-        return time_bad(err, where, s, "is not a time of day (00:00:00 to 23:59:59)");
-    if (zh > 14 || zm > 59 || (zh == 14 && zm > 0))
-        return time_bad(err, where, s, "has a UTC offset beyond -14:00 to +14:00");
-
-    int64_t secs;
-    if (has_zone) {
-        secs = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + mi * 60 + sec -
-               (int64_t)zone_sign * (zh * 3600 + zm * 60);
-    } else {
-        /* Local time, as the person who typed it reads a clock: mktime()
-         * applies TZ and its daylight-saving rules. A time it had to move
-         * (in a spring-forward gap) does not exist there: refuse it rather
-         * than record another one. */
-        struct tm tm;
-        memset(&tm, 0, sizeof tm);
-        tm.tm_year = y - 1900;
-        tm.tm_mon = mo - 1;
-        tm.tm_mday = d;
-        tm.tm_hour = h;
-        tm.tm_min = mi;
-        tm.tm_sec = sec;
-        tm.tm_isdst = -1;
-        errno = 0;
-        time_t t = mktime(&tm);
-        if (t == (time_t)-1 && errno != 0)
-            return time_bad(err, where, s, "cannot be converted from local time");
-        if (tm.tm_year != y - 1900 || tm.tm_mon != mo - 1 || tm.tm_mday != d || tm.tm_hour != h ||
-            tm.tm_min != mi || tm.tm_sec != sec)
-            return time_bad(err, where, s,
-                            "does not exist in the local time zone (a daylight-saving gap)");
-        secs = (int64_t)t;
-    }
-    if (secs < 0)
-        return time_bad(err, where, s, "is before 1970");
-    *ms = secs * 1000 + frac;
-    return 0;
-}
-
-int record_parse_time(const char *text, int64_t *ms, lh_err *err)
-{
-    if (text == NULL || ms == NULL)
-        return put(err, LH_EINVAL, "record_parse_time: NULL argument");
-    int64_t v;
-    int rc = parse_time(NULL, text, &v, err);
-    if (rc == 0)
-        *ms = v;
-    return rc;
-}
 
 /* Whether a field holds a time: an int64 whose name ends in "_at"
  * (liuhen.proto: "Times are unix milliseconds (int64)"). */
@@ -577,7 +381,7 @@ static bool is_time_field(const ProtobufCFieldDescriptor *f)
            n > 3 && strcmp(f->name + n - 3, "_at") == 0;
 }
 
-/* One time value of JSON: a string in any form parse_time() reads becomes
+/* One time value of JSON: a string in any form calendar_parse_time() reads becomes
  * an integer; an integer is held to the same rule as typed digits. Other
  * JSON types are left to pbjson, which says what the field takes. */
 static int json_time(const char *where, const json_t *v, json_t **out, lh_err *err)
@@ -587,19 +391,20 @@ static int json_time(const char *where, const json_t *v, json_t **out, lh_err *e
     if (json_is_string(v)) {
         const char *s = json_string_value(v);
         if (strlen(s) != json_string_length(v))
-            return time_fail(err, where, s, "holds a NUL character");
-        int rc = parse_time(where, s, &ms, err);
+            return calendar_time_error(err, where, s, "holds a NUL character", true);
+        int rc = calendar_parse_time(where, s, &ms, err);
         if (rc != 0)
             return rc;
     } else if (json_is_integer(v)) {
         json_int_t n = json_integer_value(v);
-        if (n < 0 || (n != 0 && n < MS_PLAUSIBLE_MIN)) {
+        if (n < 0 || (n != 0 && n < CALENDAR_MS_PLAUSIBLE_MIN)) {
             char digits_text[32];
             snprintf(digits_text, sizeof digits_text, "%" JSON_INTEGER_FORMAT, n);
-            return time_bad(err, where, digits_text,
-                            n < 0 ? "is before 1970"
-                                  : "is before March 1973 in milliseconds: if it is in "
-                                    "seconds, multiply it by 1000");
+            return calendar_time_error(err, where, digits_text,
+                                       n < 0 ? "is before 1970"
+                                             : "is before March 1973 in milliseconds: if it is in "
+                                               "seconds, multiply it by 1000",
+                                       false);
         }
         return 0;
     } else {
@@ -1140,7 +945,7 @@ static int field_value(const ProtobufCMessageDescriptor *d, const ProtobufCField
     *out = NULL;
     if (is_time_field(f)) {
         int64_t ms;
-        int rc = parse_time(where, v, &ms, err);
+        int rc = calendar_parse_time(where, v, &ms, err);
         if (rc != 0)
             return rc;
         *out = json_integer(ms);

@@ -46,7 +46,7 @@
  *           bool     true/false, 1/0, yes/no, 是/否;
  *           time     (an int64 field whose name ends in "_at") unix
  *                    milliseconds, or a date and time: see
- *                    record_parse_time();
+ *                    calendar_parse_time();
  *           integer  decimal, checked against the field's range;
  *           bytes    standard base64 of 32 bytes (every bytes field of a
  *                    body is a leaf hash or an Ed25519 key), or, for the
@@ -62,7 +62,7 @@
  * {"name": "..."}}), or such an object wrapped in the body's name
  * ({"interference": {...}}). Each member replaces that field of the body
  * whole (a submessage or a list is replaced, not merged); null clears it.
- * A time may also be written as a string in any form record_parse_time()
+ * A time may also be written as a string in any form calendar_parse_time()
  * reads; a time written as an integer is held to the same rule as typed
  * digits (not negative, not what looks like seconds). "#INDEX" is a --set
  * form only: JSON names entries by leaf hash.
@@ -82,7 +82,7 @@
  * it says or leaves the record unchanged.
  *
  * Thread safety: the functions keep no state and may run in several threads
- * on distinct records; record_parse_time() (and so record_set() and
+ * on distinct records; calendar_parse_time() (and so record_set() and
  * record_merge_json() on a time in local time) reads the TZ environment
  * through mktime().
  */
@@ -167,7 +167,7 @@ int record_new(Liuhen__Kind kind, const char *case_id, Liuhen__Entry **out, lh_e
  *         LH_EKIND (the object is wrapped in another kind's body name, or
  *         e's body is not that of its kind); LH_EUNKNOWNFIELD; LH_EFIELD
  *         (a wrong type, a bad enum name or base64, a time in no accepted
- *         form: pbjson_to_message() and record_parse_time()); LH_ETOOBIG;
+ *         form: pbjson_to_message() and calendar_parse_time()); LH_ETOOBIG;
  *         LH_EINVAL (NULL argument); LH_ENOMEM. e is unchanged on error.
  */
 int record_merge_json(Liuhen__Entry *e, const char *text, size_t len, lh_err *err);
@@ -225,28 +225,6 @@ typedef struct record_opts {
  *         e is unchanged on error.
  */
 int record_set(Liuhen__Entry *e, const char *assignment, const record_opts *opts, lh_err *err);
-
-/**
- * Read a time as unix milliseconds, in one of these forms:
- *   - "1779258600000": unix milliseconds (a number below 10^11 would be
- *     before March 1973: it is refused as probably being seconds; "0"
- *     means "not stated", as everywhere in liuhen.proto);
- *   - "2026-05-20T14:30:00+08:00", "2026-05-20T06:30Z": ISO 8601 with a
- *     UTC offset (Z, +08:00, +0800 or +08), seconds and a fraction of 1 to
- *     3 digits optional, 'T' or a space between date and time;
- *   - "2026-05-20 14:30", "2026-05-20 14:30:05", "2026-05-20T14:30:05.250":
- *     the same without an offset, in local time (the TZ environment);
- *   - "2026-05-20": local midnight starting that day;
- *   - "now": the system clock.
- * Years 1970 to 9999. A local time that does not exist (a daylight-saving
- * gap) is refused; one that occurs twice is taken as mktime() takes it.
- * @param[in]  text  NUL-terminated.
- * @param[out] ms    the time; untouched on error.
- * @param[out] err   optional: why, and the forms accepted.
- * @return 0; LH_EFIELD (no accepted form, a date or time out of range, a
- *         time before 1970 or beyond int64); LH_EINVAL (NULL argument).
- */
-int record_parse_time(const char *text, int64_t *ms, lh_err *err);
 
 /**
  * The media type a file name's extension suggests (ASCII case ignored):
