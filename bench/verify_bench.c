@@ -108,7 +108,7 @@ typedef struct bench_case {
     uint8_t plan[PLAN_MAX]; /* its entries, in order */
     unsigned nplan, next;   /* the plan's length; the next step */
     bool open;              /* has an entry: case_prev is head */
-    uint8_t head[32];       /* leaf hash of its last entry */
+    uint8_t head[32];       /* entry id of its last entry */
     uint8_t ref[32];        /* what its next entry refers to: the complaint (REPLY), the
                                decision (APPEAL), the interference (CORRECTION, NOTIFICATION) */
     uint32_t opener;        /* the key of its first entry: a CORRECTION is by its author */
@@ -800,14 +800,18 @@ static void flush_batch(void)
         free(leaf);
         b.leaf_bytes += leaf_len;
         b.written++;
+        /* Chains and references name entries by entry id (DESIGN.md
+         * "Entries"): SHA-256 of the signed Entry bytes. */
+        uint8_t id[32];
+        entry_id(sl->msg + ENTRY_SIG_CONTEXT_LEN, sl->msg_len - ENTRY_SIG_CONTEXT_LEN, id);
         bench_key *key = &b.keys[sl->key];
         key->seq++;
-        memcpy(key->head, h, 32);
+        memcpy(key->head, id, 32);
         if (sl->c != NULL) {
-            memcpy(sl->c->head, h, 32);
+            memcpy(sl->c->head, id, 32);
             sl->c->open = true;
             if (sl->kind == S_INTERFERENCE || sl->kind == S_COMPLAINT || sl->kind == S_DECISION)
-                memcpy(sl->c->ref, h, 32);
+                memcpy(sl->c->ref, id, 32);
         }
     }
     b.nslots = 0;

@@ -29,6 +29,7 @@
 #include "checkpoint.h"
 #include "conn.h"
 #include "entry.h"
+#include "heads.h"
 #include "merkle.h"
 #include "quote.h"
 #include "receipt.h"
@@ -58,6 +59,7 @@ struct lh_conn {
     lh_checkpoint seen;             /* the largest checkpoint accepted */
     lh_checkpoint known[KNOWN_MAX]; /* other verified checkpoints, a ring */
     size_t known_next;
+    heads *heads; /* the chain heads this handle's appends left */
 };
 
 /* recorded_at uses the wall clock (unix ms); deadlines the monotonic one. */
@@ -192,19 +194,24 @@ static int consistency_fetch(lh_conn *c, uint64_t first, uint64_t second, Liuhen
 }
 
 /* Ask for an inclusion proof, of a leaf by index or by hash. */
-static int inclusion_fetch(lh_conn *c, bool by_hash, uint64_t index,
-                           const uint8_t leaf_hash[LH_HASH_SIZE], uint64_t tree_size,
+/* What an inclusion proof is asked for: an index, a leaf hash or an entry id. */
+typedef struct proof_target {
+    Liuhen__GetInclusionProofRequest__TargetCase by;
+    uint64_t index;
+    const uint8_t *hash; /* the leaf hash or the entry id, 32 bytes */
+} proof_target;
+
+static int inclusion_fetch(lh_conn *c, const proof_target *t, uint64_t tree_size,
                            Liuhen__Response **out, int64_t deadline, const char *what, lh_err *err)
 {
     Liuhen__GetInclusionProofRequest q = LIUHEN__GET_INCLUSION_PROOF_REQUEST__INIT;
-    if (by_hash) {
-        q.target_case = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_HASH;
-        q.leaf_hash.data = (uint8_t *)(uintptr_t)leaf_hash;
-        q.leaf_hash.len = LH_HASH_SIZE;
-    } else {
-        q.target_case = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_INDEX;
-        q.leaf_index = index;
-    }
+    q.target_case = t->by;
+    if (t->by == LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_HASH)
+        q.leaf_hash = (ProtobufCBinaryData){LH_HASH_SIZE, (uint8_t *)(uintptr_t)t->hash};
+    else if (t->by == LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_ENTRY_ID)
+        q.entry_id = (ProtobufCBinaryData){LH_HASH_SIZE, (uint8_t *)(uintptr_t)t->hash};
+    else
+        q.leaf_index = t->index;
     q.tree_size = tree_size;
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.call_case = LIUHEN__REQUEST__CALL_GET_INCLUSION_PROOF;
@@ -442,6 +449,8 @@ int lh_connect(const lh_options *opts, lh_conn **out, lh_err *err)
                        opts->timeout_ms != 0 ? opts->timeout_ms : LH_DEFAULT_TIMEOUT_MS);
     int64_t deadline = conn_deadline(&c->t);
 
+    if (rc == 0)
+        rc = heads_new(&c->heads);
     if (rc != 0) {
         lh_err_set(err, rc, "connect: out of memory");
     } else if (opts->log_vkey != NULL) {
@@ -488,6 +497,7 @@ void lh_close(lh_conn *c)
     lh_checkpoint_free(&c->seen);
     for (size_t i = 0; i < KNOWN_MAX; i++)
         lh_checkpoint_free(&c->known[i]);
+    heads_free(c->heads);
     free(c);
 }
 
@@ -604,6 +614,63 @@ static int receipt_from_pb(const Liuhen__Receipt *pb, lh_receipt *out, const cha
     return 0;
 }
 
+/* The entry id of a SignedEntry's entry. */
+static int signed_entry_id(const uint8_t *signed_entry, size_t len, uint8_t id[LH_HASH_SIZE])
+{
+    const uint8_t *entry, *sig;
+    size_t entry_len;
+    int rc = entry_signed_unpack(signed_entry, len, &entry, &entry_len, &sig, NULL);
+    if (rc == 0)
+        entry_id(entry, entry_len, id);
+    return rc;
+}
+
+/*
+ * A DUPLICATE answer carries the leaf logged under the entry id: the
+ * receipt is for it. It must hold the same Entry bytes as the entry sent
+ * (the same entry id) with a signature that verifies; it then replaces the
+ * bytes sent in out->signed_entry, so that the receipt is checked against
+ * what the log holds.
+ */
+static int adopt_logged_leaf(lh_receipt *out, const ProtobufCBinaryData *leaf, const char *what,
+                             lh_err *err)
+{
+    const uint8_t *se, *entry, *sig;
+    size_t se_len, entry_len;
+    int64_t at;
+    uint8_t sent[LH_HASH_SIZE], logged[LH_HASH_SIZE];
+    lh_err e = {{0}};
+    if (entry_leaf_unpack(leaf->data, leaf->len, &se, &se_len, &at, &e) != 0 ||
+        entry_signed_unpack(se, se_len, &entry, &entry_len, &sig, &e) != 0)
+        return lh_err_set(err, LH_EPROTO, "%s: the DUPLICATE answer's leaf is malformed: %s", what,
+                          e.msg);
+    entry_id(entry, entry_len, logged);
+    if (signed_entry_id(out->signed_entry, out->signed_entry_len, sent) != 0 ||
+        memcmp(sent, logged, LH_HASH_SIZE) != 0)
+        return lh_err_set(err, LH_EPROOF,
+                          "%s: the log answered DUPLICATE with an entry of another entry id", what);
+    Liuhen__Entry *parsed;
+    int rc = entry_validate(entry, entry_len, NULL, &parsed, &e);
+    if (rc != 0)
+        return lh_err_set(err, LH_EPROOF, "%s: the logged duplicate does not validate: %s", what,
+                          e.msg);
+    rc = entry_verify(entry, entry_len, sig, parsed->author_key.data);
+    liuhen__entry__free_unpacked(parsed, NULL);
+    if (rc != 0)
+        return lh_err_set(err, LH_EPROOF, "%s: the logged duplicate's signature does not verify",
+                          what);
+    if (se_len != out->signed_entry_len || memcmp(se, out->signed_entry, se_len) != 0) {
+        uint8_t *copy = malloc(se_len);
+        if (copy == NULL)
+            return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
+        memcpy(copy, se, se_len);
+        free(out->signed_entry);
+        out->signed_entry = copy;
+        out->signed_entry_len = se_len;
+    }
+    return 0;
+}
+
 /*
  * Turn an Append response into a verified receipt in out, whose
  * signed_entry already holds the bytes sent. On failure out keeps only them.
@@ -616,6 +683,11 @@ static int finish_append(lh_conn *c, const Liuhen__Response *r, lh_receipt *out,
     if (r->result_case != LIUHEN__RESPONSE__RESULT_APPEND || r->append->receipt == NULL)
         return lh_err_set(err, LH_EPROTO, "%s: the %s answer carries no receipt", what,
                           wire_status_name(r->status));
+    if (r->status == LIUHEN__STATUS__STATUS_DUPLICATE && r->append->leaf.len > 0) {
+        int rc = adopt_logged_leaf(out, &r->append->leaf, what, err);
+        if (rc != 0)
+            return rc;
+    }
     int rc = receipt_from_pb(r->append->receipt, out, what, err);
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
@@ -633,38 +705,13 @@ static int finish_append(lh_conn *c, const Liuhen__Response *r, lh_receipt *out,
     return rc;
 }
 
-/* Send an Append of a SignedEntry whose canonical bytes are signed/len. */
+/* Send an Append of SignedEntry bytes, exactly as they are. */
 static int send_append(lh_conn *c, const uint8_t *signed_entry, size_t len, Liuhen__Response **out,
                        int64_t deadline, const char *what, lh_err *err)
 {
-    const uint8_t *entry, *sig;
-    size_t entry_len;
-    lh_err e = {{0}};
-    int rc = entry_signed_unpack(signed_entry, len, &entry, &entry_len, &sig, &e);
-    if (rc != 0)
-        return lh_err_set(err, rc, "%s: the signed entry is malformed: %s", what, e.msg);
-    /* AppendRequest carries a SignedEntry message: protobuf-c encodes it
-     * canonically, which must give back exactly the bytes the receipt's leaf
-     * is checked against. */
-    Liuhen__SignedEntry se = LIUHEN__SIGNED_ENTRY__INIT;
-    se.entry.data = (uint8_t *)(uintptr_t)entry;
-    se.entry.len = entry_len;
-    se.signature.data = (uint8_t *)(uintptr_t)sig;
-    se.signature.len = ENTRY_SIG_BYTES;
-    if (liuhen__signed_entry__get_packed_size(&se) != len)
-        return lh_err_set(err, LH_EINTERNAL,
-                          "%s: the SignedEntry would not be sent as the bytes signed", what);
-    uint8_t *check = malloc(len);
-    if (check == NULL)
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
-    liuhen__signed_entry__pack(&se, check);
-    bool same = memcmp(check, signed_entry, len) == 0;
-    free(check);
-    if (!same)
-        return lh_err_set(err, LH_EINTERNAL,
-                          "%s: the SignedEntry would not be sent as the bytes signed", what);
     Liuhen__AppendRequest q = LIUHEN__APPEND_REQUEST__INIT;
-    q.signed_entry = &se;
+    q.signed_entry.data = (uint8_t *)(uintptr_t)signed_entry;
+    q.signed_entry.len = len;
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.call_case = LIUHEN__REQUEST__CALL_APPEND;
     req.append = &q;
@@ -835,7 +882,9 @@ int lh_append(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *entry, lh
 
     bool want_case = entry->case_id != NULL && entry->case_id[0] != '\0';
     lh_heads h, used;
-    bool have_heads = false;
+    /* The heads this handle's last append by the key (and to the case)
+     * left: no GetAuthorHead is needed to chain the next one. */
+    bool have_heads = heads_get(c->heads, pubkey, entry->case_id, &h);
     char conflict[QUOTE_MESSAGE_MAX] = "";
     for (int attempt = 1; attempt <= LH_APPEND_MAX_ATTEMPTS; attempt++) {
         int rc;
@@ -862,11 +911,28 @@ int lh_append(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *entry, lh
 
         Liuhen__Response *r;
         rc = send_append(c, signed_entry, signed_len, &r, deadline, what, err);
-        if (rc != 0)
+        if (rc != 0) {
+            heads_forget(c->heads, pubkey, entry->case_id);
             return rc;
+        }
         if (r->status != LIUHEN__STATUS__STATUS_CONFLICT) {
+            bool logged_now = r->status == LIUHEN__STATUS__STATUS_OK;
             rc = finish_append(c, r, out, deadline, what, err);
             liuhen__response__free_unpacked(r, NULL);
+            /* A new entry is the head of its author's chain and of its
+             * case's (DESIGN.md "Entries": chains by entry id). */
+            lh_heads next = h;
+            if (rc == 0 && logged_now &&
+                signed_entry_id(out->signed_entry, out->signed_entry_len, next.author_head) == 0) {
+                next.author_seq = h.author_seq + 1;
+                next.has_author_head = true;
+                next.case_length = h.case_length + 1;
+                next.has_case_head = want_case;
+                memcpy(next.case_head, next.author_head, LH_HASH_SIZE);
+                heads_put(c->heads, pubkey, entry->case_id, &next);
+            } else {
+                heads_forget(c->heads, pubkey, entry->case_id);
+            }
             return rc;
         }
         quote_text(conflict, sizeof conflict, r->message);
@@ -879,6 +945,10 @@ int lh_append(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *entry, lh
                      heads_from(r->append->heads, want_case, &h, what, &ignored) == 0 &&
                      !heads_equal(&h, &used);
         liuhen__response__free_unpacked(r, NULL);
+        if (have_heads)
+            heads_put(c->heads, pubkey, entry->case_id, &h);
+        else
+            heads_forget(c->heads, pubkey, entry->case_id);
         /* No pause before the next attempt: it already waits for a whole
          * batch to commit, so it cannot spin, and a pause would only let
          * writers that are not retrying take the case head first again
@@ -971,13 +1041,12 @@ static int proof_checkpoint(lh_conn *c, const ProtobufCBinaryData *note, uint64_
     return 0;
 }
 
-static int inclusion_common(lh_conn *c, bool by_hash, uint64_t index,
-                            const uint8_t leaf_hash[LH_HASH_SIZE], uint64_t tree_size,
+static int inclusion_common(lh_conn *c, const proof_target *t, uint64_t tree_size,
                             lh_inclusion *out, const char *what, lh_err *err)
 {
     int64_t deadline = conn_deadline(&c->t);
     Liuhen__Response *r;
-    int rc = inclusion_fetch(c, by_hash, index, leaf_hash, tree_size, &r, deadline, what, err);
+    int rc = inclusion_fetch(c, t, tree_size, &r, deadline, what, err);
     if (rc != 0)
         return rc;
     const Liuhen__InclusionProof *p = r->get_inclusion_proof->proof;
@@ -986,9 +1055,11 @@ static int inclusion_common(lh_conn *c, bool by_hash, uint64_t index,
     else if (p->leaf_hash.len != LH_HASH_SIZE)
         rc = lh_err_set(err, LH_EPROTO, "%s: the proof's leaf hash is %zu bytes, not %d", what,
                         p->leaf_hash.len, LH_HASH_SIZE);
-    else if (!by_hash && p->leaf_index != index)
+    else if (t->by == LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_INDEX &&
+             p->leaf_index != t->index)
         rc = lh_err_set(err, LH_EPROTO, "%s: the proof is for entry %" PRIu64, what, p->leaf_index);
-    else if (by_hash && memcmp(p->leaf_hash.data, leaf_hash, LH_HASH_SIZE) != 0)
+    else if (t->by == LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_HASH &&
+             memcmp(p->leaf_hash.data, t->hash, LH_HASH_SIZE) != 0)
         rc = lh_err_set(err, LH_EPROTO, "%s: the proof is for another leaf hash", what);
     else if (tree_size != 0 && p->tree_size != tree_size)
         rc = lh_err_set(err, LH_EPROTO, "%s: the proof is for tree size %" PRIu64, what,
@@ -1030,7 +1101,8 @@ int lh_inclusion_proof(lh_conn *c, uint64_t index, uint64_t tree_size, lh_inclus
         return lh_err_set(err, LH_EINVAL, "inclusion proof: NULL argument");
     char what[WHAT_MAX];
     snprintf(what, sizeof what, "inclusion proof of entry %" PRIu64, index);
-    return inclusion_common(c, false, index, NULL, tree_size, out, what, err);
+    proof_target t = {.by = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_INDEX, .index = index};
+    return inclusion_common(c, &t, tree_size, out, what, err);
 }
 
 int lh_inclusion_proof_by_hash(lh_conn *c, const uint8_t leaf_hash[LH_HASH_SIZE],
@@ -1044,7 +1116,9 @@ int lh_inclusion_proof_by_hash(lh_conn *c, const uint8_t leaf_hash[LH_HASH_SIZE]
     sodium_bin2hex(hex, sizeof hex, leaf_hash, 8);
     char what[WHAT_MAX];
     snprintf(what, sizeof what, "inclusion proof of leaf hash %s...", hex);
-    return inclusion_common(c, true, 0, leaf_hash, tree_size, out, what, err);
+    proof_target t = {.by = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_HASH,
+                      .hash = leaf_hash};
+    return inclusion_common(c, &t, tree_size, out, what, err);
 }
 
 /*
@@ -1061,7 +1135,8 @@ static int signed_root(lh_conn *c, uint64_t size, uint8_t root[LH_HASH_SIZE], in
         return 0;
     }
     Liuhen__Response *r;
-    int rc = inclusion_fetch(c, false, 0, NULL, size, &r, deadline, what, err);
+    proof_target t = {.by = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_INDEX, .index = 0};
+    int rc = inclusion_fetch(c, &t, size, &r, deadline, what, err);
     if (rc != 0)
         return rc;
     lh_checkpoint cp = {0};
@@ -1159,8 +1234,10 @@ int lh_consistency_proof(lh_conn *c, uint64_t first, uint64_t second, lh_consist
 /* ------------------------------------------------------------------------ */
 /* Entries and cases. */
 
-static void logged_entry_free(lh_logged_entry *it)
+void lh_logged_entry_free(lh_logged_entry *it)
 {
+    if (it == NULL)
+        return;
     free(it->leaf);
     if (it->entry != NULL)
         liuhen__entry__free_unpacked(it->entry, NULL);
@@ -1171,7 +1248,7 @@ static void logged_entry_free(lh_logged_entry *it)
 static void items_free(lh_logged_entry *items, size_t count)
 {
     for (size_t i = 0; i < count; i++)
-        logged_entry_free(&items[i]);
+        lh_logged_entry_free(&items[i]);
     free(items);
 }
 
@@ -1222,6 +1299,7 @@ static int parse_logged(const lh_conn *c, const Liuhen__LoggedEntry *le, lh_logg
     if (rc != 0)
         return lh_err_set(err, rc, "%s: entry %" PRIu64 ": signed entry: %s", what, le->index,
                           e.msg);
+    entry_id(it->entry_bytes, it->entry_len, it->entry_id);
     rc = entry_validate(it->entry_bytes, it->entry_len, c->log_key.name, &it->entry, &e);
     if (rc != 0)
         return lh_err_set(err, rc, "%s: entry %" PRIu64 ": %s", what, le->index, e.msg);
@@ -1285,6 +1363,46 @@ int lh_get_entries(lh_conn *c, uint64_t start, uint32_t count, lh_entries *out, 
     return 0;
 }
 
+int lh_find_entry(lh_conn *c, const uint8_t id[LH_HASH_SIZE], lh_logged_entry *out, lh_err *err)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (c == NULL || id == NULL || out == NULL)
+        return lh_err_set(err, LH_EINVAL, "find entry: NULL argument");
+    char b64[TEXT_B64_LEN(LH_HASH_SIZE)], what[WHAT_MAX];
+    text_b64_encode(b64, id, LH_HASH_SIZE);
+    snprintf(what, sizeof what, "entry id %s", b64);
+    /* Where the log says it is, proved against its latest checkpoint... */
+    lh_inclusion p;
+    proof_target t = {.by = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_ENTRY_ID, .hash = id};
+    int rc = inclusion_common(c, &t, 0, &p, what, err);
+    if (rc != 0)
+        return rc;
+    /* ...and what is there: that leaf, holding an entry of that id. */
+    lh_entries got;
+    rc = lh_get_entries(c, p.leaf_index, 1, &got, err);
+    if (rc == 0 && (got.count != 1 || got.items[0].index != p.leaf_index))
+        rc = lh_err_set(err, LH_EPROTO, "%s: entry %" PRIu64 " was not returned", what,
+                        p.leaf_index);
+    else if (rc == 0 && memcmp(got.items[0].leaf_hash, p.leaf_hash, LH_HASH_SIZE) != 0)
+        rc = lh_err_set(err, LH_EPROOF,
+                        "%s: entry %" PRIu64 " as returned is not the leaf its proof is for", what,
+                        p.leaf_index);
+    else if (rc == 0 && memcmp(got.items[0].entry_id, id, LH_HASH_SIZE) != 0)
+        rc = lh_err_set(err, LH_EPROOF, "%s: the log's entry %" PRIu64 " has another entry id",
+                        what, p.leaf_index);
+    if (rc == 0) {
+        *out = got.items[0];
+        memset(&got.items[0], 0, sizeof got.items[0]);
+        out->audit_path = p.audit_path;
+        out->audit_path_len = p.audit_path_len;
+        p.audit_path = NULL;
+    }
+    lh_entries_free(&got);
+    lh_inclusion_free(&p);
+    return rc;
+}
+
 /* Check entry i of a case: its proof against the checkpoint and its links. */
 static int case_check(const lh_case *cs, size_t i, const Liuhen__InclusionProof *pf,
                       const char *case_id, const char *what, lh_err *err)
@@ -1329,7 +1447,7 @@ static int case_check(const lh_case *cs, size_t i, const Liuhen__InclusionProof 
                           "%s: entry %" PRIu64 " comes after entry %" PRIu64 ": not in log order",
                           what, it->index, prev->index);
     if (e->case_prev.len != LH_HASH_SIZE ||
-        memcmp(e->case_prev.data, prev->leaf_hash, LH_HASH_SIZE) != 0)
+        memcmp(e->case_prev.data, prev->entry_id, LH_HASH_SIZE) != 0)
         return lh_err_set(err, LH_EPROOF,
                           "%s: entry %" PRIu64 "'s case_prev does not link to entry %" PRIu64, what,
                           it->index, prev->index);

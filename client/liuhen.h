@@ -223,11 +223,14 @@ void lh_receipt_free(lh_receipt *r);
  * The caller fills kind, case_id (empty for KEY_ENROLL and KEY_REVOKE), the
  * body, refs, attachments and recorded_at (0: now). The library fills, in a
  * copy, origin (the log's), author_key (key's public key), author_seq,
- * author_prev and case_prev from the heads the server reports
- * (GetAuthorHead): author_seq = the author's last seq + 1, author_prev = the
- * author's last leaf hash (absent for seq 1), case_prev = the case's last
- * leaf hash (absent for an empty case). Any value the caller put in those
- * five fields is ignored. The entry is checked with entry_validate() before
+ * author_prev and case_prev from the heads of the key's and the case's
+ * chains (DESIGN.md "Entries"): author_seq = the author's last seq + 1,
+ * author_prev = the entry id of the author's last entry (absent for seq 1),
+ * case_prev = the entry id of the case's last entry (absent for an empty
+ * case). The heads are those this handle's own last append by the key, and
+ * to the case, left; when it has made none, they are asked for
+ * (GetAuthorHead). Any value the caller put in those five fields is
+ * ignored. The entry is checked with entry_validate() before
  * it is signed, so a malformed one is refused here with the field named.
  *
  * When the server answers CONFLICT (another entry of the author or of the
@@ -237,8 +240,10 @@ void lh_receipt_free(lh_receipt *r);
  * the heads the CONFLICT answer carries (the log writer's own, the freshest
  * there are); when it carries none, or the very heads just used, they are
  * fetched again with GetAuthorHead.
- * DUPLICATE (these exact signed bytes are already logged) is success: the
- * existing receipt is verified like a new one.
+ * DUPLICATE (an entry with the same entry id is already logged) is
+ * success: the existing receipt is verified like a new one, against the
+ * leaf the answer carries, whose entry must have the same entry id and a
+ * valid signature; out->signed_entry then holds what the log holds.
  *
  * Before success the receipt is verified: its checkpoint opens with the log
  * key, is consistent with the last checkpoint seen (a DUPLICATE's checkpoint
@@ -418,6 +423,7 @@ int lh_consistency_proof(lh_conn *conn, uint64_t first, uint64_t second, lh_cons
 typedef struct lh_logged_entry {
     uint64_t index;                  /**< its index in the log */
     uint8_t leaf_hash[LH_HASH_SIZE]; /**< computed here from leaf */
+    uint8_t entry_id[LH_HASH_SIZE];  /**< SHA-256 of entry_bytes: how entries name it */
     int64_t integrated_at;           /**< from the leaf */
     uint8_t *leaf;                   /**< the Leaf bytes as received; owned */
     size_t leaf_len;
@@ -459,6 +465,23 @@ void lh_entries_free(lh_entries *e);
  */
 int lh_get_entries(lh_conn *conn, uint64_t start, uint32_t count, lh_entries *out, lh_err *err);
 
+/**
+ * Find the entry with this entry id (how entries name each other:
+ * author_prev, case_prev, refs, a CORRECTION's `corrects`...), and verify
+ * it: its inclusion proof against the latest checkpoint (as
+ * lh_inclusion_proof()), the entry itself (as lh_get_entries()), and that
+ * it is the proof's leaf and has that entry id.
+ * @param[out] out  the entry, with its audit_path against the latest
+ *                  checkpoint; free with lh_logged_entry_free().
+ * @return 0; LH_ENOTFOUND (no entry of the log has that id); LH_EPROOF;
+ *         the codes of lh_inclusion_proof() and lh_get_entries().
+ */
+int lh_find_entry(lh_conn *conn, const uint8_t entry_id[LH_HASH_SIZE], lh_logged_entry *out,
+                  lh_err *err);
+
+/** Free what an lh_logged_entry owns and zero it. @param[in,out] e  may be NULL. */
+void lh_logged_entry_free(lh_logged_entry *e);
+
 /** A case's history, verified. */
 typedef struct lh_case {
     lh_logged_entry *items; /**< in case order, each with its audit_path; owned */
@@ -475,7 +498,7 @@ void lh_case_free(lh_case *c);
  * seen), each entry (as lh_get_entries()), each inclusion proof against the
  * checkpoint, and the case chain: every entry belongs to the case, the
  * first has no case_prev, each next one's case_prev is the previous one's
- * leaf hash, and indexes increase. So no entry between the first and the
+ * entry id, and indexes increase. So no entry between the first and the
  * last returned can be missing.
  * @param[in]  case_id  NUL-terminated, non-empty, at most ENTRY_CASE_ID_MAX bytes.
  * @param[out] out      free with lh_case_free().
@@ -496,10 +519,10 @@ int lh_get_case(lh_conn *conn, const char *case_id, lh_case *out, lh_err *err);
 typedef struct lh_heads {
     uint64_t author_seq;               /**< the author's last seq (0: no entry yet) */
     bool has_author_head;              /**< author_seq > 0 */
-    uint8_t author_head[LH_HASH_SIZE]; /**< leaf hash of the author's last entry */
+    uint8_t author_head[LH_HASH_SIZE]; /**< entry id of the author's last entry */
     uint64_t case_length;              /**< entries in the case (0: empty or not asked) */
     bool has_case_head;                /**< case_length > 0 */
-    uint8_t case_head[LH_HASH_SIZE];   /**< leaf hash of the case's last entry */
+    uint8_t case_head[LH_HASH_SIZE];   /**< entry id of the case's last entry */
 } lh_heads;
 
 /**

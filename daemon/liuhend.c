@@ -36,7 +36,7 @@
 #include "entry.h"
 #include "errors.h"
 #include "keyfile.h"
-#include "keystate.h"
+#include "keyring.h"
 #include "log.h"
 #include "note.h"
 #include "passphrase.h"
@@ -433,7 +433,7 @@ fail:
 static int append_genesis(store *st, const keyfile_key *key, const note_signer *signer,
                           const keyfile_pub *admin, const char *origin)
 {
-    keystate *keys = NULL;
+    keyring *keys = NULL;
     sequencer *seq = NULL;
     seq_job *job = NULL, *done = NULL;
     waiter w = {.signalled = false};
@@ -441,9 +441,9 @@ static int append_genesis(store *st, const keyfile_key *key, const note_signer *
     pthread_cond_init(&w.cond, NULL);
     lh_err err = {{0}};
     int result = -1;
-    int rc = keystate_new(&keys);
+    int rc = keyring_new(&keys);
     if (rc != 0) {
-        log_error("key state: %s", lh_strerror(rc));
+        log_error("keys: %s", lh_strerror(rc));
         goto out;
     }
     sequencer_config cfg = {
@@ -466,10 +466,6 @@ static int append_genesis(store *st, const keyfile_key *key, const note_signer *
     if (job == NULL) {
         free(bytes);
         log_error("genesis entry: out of memory");
-        goto out;
-    }
-    if (sequencer_prepare(job, origin) != 0) {
-        log_error("genesis entry: %s: %s", wire_status_name(job->status), job->message);
         goto out;
     }
     sequencer_submit(seq, job);
@@ -498,7 +494,7 @@ out:
         sequencer_stop(seq);
         sequencer_free(seq);
     }
-    keystate_free(keys);
+    keyring_free(keys);
     pthread_cond_destroy(&w.cond);
     pthread_mutex_destroy(&w.mu);
     return result;
@@ -749,7 +745,7 @@ typedef struct daemon_state {
     uv_loop_t loop;
     uv_signal_t sigterm, sigint;
     store *store;
-    keystate *keys;
+    keyring *keys;
     note_signer *signer;
     sequencer *seq;
     publisher *pub;
@@ -1036,8 +1032,9 @@ static int cmd_run(int argc, char **argv)
         log_error("log key %s: %s", key_path, lh_strerror(rc));
         goto out;
     }
-    if ((rc = keystate_new(&d.keys)) != 0 || (rc = keystate_rebuild(d.keys, d.store, &err)) != 0) {
-        log_error("key state of %s: %s", dir, err.msg[0] ? err.msg : lh_strerror(rc));
+    /* The keys are replayed from the ledger by sequencer_start(). */
+    if ((rc = keyring_new(&d.keys)) != 0) {
+        log_error("keys: %s", lh_strerror(rc));
         goto out;
     }
     if (publish_dir != NULL) {
@@ -1148,7 +1145,7 @@ out:
 cleanup:
     server_free(d.srv);
     sequencer_free(d.seq);
-    keystate_free(d.keys);
+    keyring_free(d.keys);
     store_close(d.store);
     if (d.signer != NULL)
         sodium_free(d.signer); /* wipes the secret key */

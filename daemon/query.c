@@ -155,61 +155,6 @@ const char *query_call_name(Liuhen__Request__CallCase call)
     return "none";
 }
 
-/* A minimal reader of the protobuf wire format, used only to find the raw
- * bytes of fields that protobuf-c has already accepted: the SignedEntry of
- * an Append must reach the sequencer exactly as the client sent it, and a
- * call given twice must be refused rather than silently merged. */
-static int pb_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-    uint64_t x = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
-        if (*p == end)
-            return -1;
-        uint8_t b = *(*p)++;
-        x |= (uint64_t)(b & 0x7f) << shift;
-        if ((b & 0x80) == 0) {
-            *v = x;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-/* Read one field: its number, wire type and, for length-delimited fields,
- * the payload. Groups (wire types 3 and 4) do not exist in proto3. */
-static int pb_field(const uint8_t **p, const uint8_t *end, uint32_t *num, unsigned *wt,
-                    const uint8_t **payload, size_t *plen)
-{
-    uint64_t key, v;
-    if (pb_varint(p, end, &key) != 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff)
-        return -1;
-    *num = (uint32_t)(key >> 3);
-    *wt = (unsigned)(key & 7);
-    *payload = NULL;
-    *plen = 0;
-    switch (*wt) {
-    case 0: return pb_varint(p, end, &v);
-    case 1:
-        if (end - *p < 8)
-            return -1;
-        *p += 8;
-        return 0;
-    case 5:
-        if (end - *p < 4)
-            return -1;
-        *p += 4;
-        return 0;
-    case 2:
-        if (pb_varint(p, end, &v) != 0 || v > (uint64_t)(end - *p))
-            return -1;
-        *payload = *p;
-        *plen = (size_t)v;
-        *p += v;
-        return 0;
-    default: return -1;
-    }
-}
-
 /* Refuse unknown fields anywhere in the request: a field this daemon does
  * not know could carry a meaning the client relies on and the daemon would
  * silently ignore (DESIGN.md "Daemon behaviour": unknown fields get a clear
@@ -255,116 +200,6 @@ static int check_unknown(const ProtobufCMessage *m, const char *path, unsigned d
     return 0;
 }
 
-/* A walk over the fields of a request's raw bytes. */
-typedef struct field_walk {
-    const uint8_t *p, *end;
-    uint32_t num;      /* the field's number */
-    unsigned wt;       /* its wire type */
-    const uint8_t *pl; /* its payload, for wire type 2 */
-    size_t plen;
-} field_walk;
-
-/* Step to the next field: 1, 0 at the end, or LH_EPARSE for bytes that are
- * no protobuf (the request is malformed). */
-static int walk_next(field_walk *w, lh_err *err)
-{
-    if (w->p >= w->end)
-        return 0;
-    if (pb_field(&w->p, w->end, &w->num, &w->wt, &w->pl, &w->plen) != 0)
-        return lh_err_set(err, LH_EPARSE, "malformed request: not a liuhen.Request protobuf");
-    return 1;
-}
-
-/* protobuf-c ends a string at its first NUL byte, so "QJ-1\0x" would be
- * read as the case "QJ-1", and "/srv/x\0y" as the path "/srv/x": refuse a
- * NUL in the string fields of requests (get_author_head.case_id,
- * get_case.case_id, export.directory, backup.path) from their raw bytes. */
-static int check_strings(uint32_t call, const uint8_t *payload, size_t len, lh_err *err)
-{
-    uint32_t field;
-    const char *name;
-    if (call == LIUHEN__REQUEST__CALL_GET_AUTHOR_HEAD) {
-        field = 2;
-        name = "case_id";
-    } else if (call == LIUHEN__REQUEST__CALL_GET_CASE) {
-        field = 1;
-        name = "case_id";
-    } else if (call == LIUHEN__REQUEST__CALL_EXPORT) {
-        field = 1;
-        name = "directory";
-    } else if (call == LIUHEN__REQUEST__CALL_BACKUP) {
-        field = 1;
-        name = "path";
-    } else {
-        return 0;
-    }
-    field_walk w = {.p = payload, .end = payload + len};
-    int rc;
-    while ((rc = walk_next(&w, err)) == 1) {
-        if (w.num == field && w.wt == 2 && memchr(w.pl, 0, w.plen) != NULL)
-            return lh_err_set(err, LH_EFIELD, "%s.%s holds a NUL byte",
-                              query_call_name((Liuhen__Request__CallCase)call), name);
-    }
-    return rc;
-}
-
-/* Find the raw SignedEntry of an Append and refuse calls given twice. */
-static int scan_calls(const uint8_t *body, size_t len, query_request *out, lh_err *err)
-{
-    field_walk w = {.p = body, .end = body + len};
-    unsigned ncalls = 0;
-    uint32_t first_call = 0, second_call = 0;
-    const uint8_t *append = NULL;
-    size_t append_len = 0;
-    int rc;
-    while ((rc = walk_next(&w, err)) == 1) {
-        if (w.num < CALL_FIRST || w.num > CALL_LAST)
-            continue;
-        if (++ncalls == 1)
-            first_call = w.num;
-        else if (ncalls == 2)
-            second_call = w.num;
-        if (w.num == LIUHEN__REQUEST__CALL_APPEND && w.wt == 2) {
-            append = w.pl;
-            append_len = w.plen;
-        }
-        if (w.wt == 2 && (rc = check_strings(w.num, w.pl, w.plen, err)) != 0)
-            return rc;
-    }
-    if (rc != 0)
-        return rc;
-    if (ncalls > 1)
-        return lh_err_set(err, LH_EFIELD,
-                          "request %" PRIu64 " sets %u calls (%s and %s): a request carries "
-                          "exactly one",
-                          out->id, ncalls, query_call_name((Liuhen__Request__CallCase)first_call),
-                          query_call_name((Liuhen__Request__CallCase)second_call));
-    if (out->msg->call_case != LIUHEN__REQUEST__CALL_APPEND)
-        return 0;
-    if (append == NULL)
-        return lh_err_set(err, LH_EPARSE, "malformed request: not a liuhen.Request protobuf");
-    unsigned nsigned = 0;
-    w = (field_walk){.p = append, .end = append + append_len};
-    while ((rc = walk_next(&w, err)) == 1) {
-        if (w.num == 1 && w.wt == 2) {
-            nsigned++;
-            out->signed_entry = w.pl;
-            out->signed_len = w.plen;
-        }
-    }
-    if (rc != 0)
-        return rc;
-    if (nsigned == 0)
-        return lh_err_set(err, LH_EFIELD, "append.signed_entry is missing");
-    if (nsigned > 1)
-        return lh_err_set(err, LH_EFIELD,
-                          "append.signed_entry is given %u times: an append carries one entry",
-                          nsigned);
-    if (out->signed_len == 0)
-        return lh_err_set(err, LH_EFIELD, "append.signed_entry is empty");
-    return 0;
-}
-
 int query_parse_request(const uint8_t *body, size_t len, query_request *out, lh_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -380,8 +215,23 @@ int query_parse_request(const uint8_t *body, size_t len, query_request *out, lh_
                         "get_inclusion_proof, get_consistency_proof, get_entries, "
                         "get_author_head, get_case, get_keys, server_status, export, backup",
                         m->id);
-    if (rc == 0)
-        rc = scan_calls(body, len, out, err);
+    /* One encoding only (wire_is_canonical()): a call given twice would be
+     * merged by protobuf-c, and a NUL would cut a case id or a path. */
+    size_t at;
+    if (rc == 0 && !wire_is_canonical(&m->base, body, len, &at))
+        rc = lh_err_set(err, LH_EPARSE,
+                        "request %" PRIu64 ": not in canonical protobuf encoding (differs from "
+                        "byte %zu): a field or call given twice, out of order or set to its "
+                        "default, a long varint, or a NUL in a string",
+                        m->id, at);
+    if (rc == 0 && m->call_case == LIUHEN__REQUEST__CALL_APPEND) {
+        /* DESIGN.md: the daemon never re-serialises what an author sent;
+         * the bytes field holds the SignedEntry exactly as it came. */
+        out->signed_entry = m->append->signed_entry.data;
+        out->signed_len = m->append->signed_entry.len;
+        if (out->signed_len == 0)
+            rc = lh_err_set(err, LH_EFIELD, "append.signed_entry is missing or empty");
+    }
     if (rc != 0) {
         liuhen__request__free_unpacked(m, NULL);
         out->msg = NULL;
@@ -431,11 +281,11 @@ static int refuse(call *c, Liuhen__Status status, const char *fmt, ...)
     return 0;
 }
 
-static void hex32(char out[65], const uint8_t h[32])
+/* A hash or id as every liuhen output shows it: standard base64. */
+static void b64_32(char out[TEXT_B64_LEN(32)], const uint8_t h[32])
 {
-    sodium_bin2hex(out, 65, h, 32);
+    text_b64_encode(out, h, 32);
 }
-
 /* Bytes of a length-delimited field holding n bytes. */
 static size_t field_size(uint32_t num, size_t n)
 {
@@ -597,7 +447,7 @@ static int resolve_size(call *c, const char *field, uint64_t asked, uint64_t *si
 static int do_get_inclusion_proof(call *c, const Liuhen__GetInclusionProofRequest *rq)
 {
     uint64_t index;
-    char hex[65];
+    char b64[TEXT_B64_LEN(32)];
     int rc;
     switch (rq->target_case) {
     case LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_INDEX: index = rq->leaf_index; break;
@@ -608,17 +458,31 @@ static int do_get_inclusion_proof(call *c, const Liuhen__GetInclusionProofReques
                           rq->leaf_hash.len);
         rc = store_find_leaf(c->txn, rq->leaf_hash.data, &index);
         if (rc == LH_ENOTFOUND) {
-            hex32(hex, rq->leaf_hash.data);
+            b64_32(b64, rq->leaf_hash.data);
             return refuse(c, LIUHEN__STATUS__STATUS_NOT_FOUND,
                           "get_inclusion_proof.leaf_hash: no entry of the log has leaf hash %s",
-                          hex);
+                          b64);
+        }
+        if (rc != 0)
+            return rc;
+        break;
+    case LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_ENTRY_ID:
+        if (rq->entry_id.len != ENTRY_ID_BYTES)
+            return refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                          "get_inclusion_proof.entry_id: %zu bytes, want a 32-byte entry id",
+                          rq->entry_id.len);
+        rc = store_find_entry(c->txn, rq->entry_id.data, &index);
+        if (rc == LH_ENOTFOUND) {
+            b64_32(b64, rq->entry_id.data);
+            return refuse(c, LIUHEN__STATUS__STATUS_NOT_FOUND,
+                          "get_inclusion_proof.entry_id: no entry of the log has entry id %s", b64);
         }
         if (rc != 0)
             return rc;
         break;
     default:
         return refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
-                      "get_inclusion_proof: set leaf_index or leaf_hash");
+                      "get_inclusion_proof: set leaf_index, leaf_hash or entry_id");
     }
     uint64_t size;
     bool refused;
@@ -781,27 +645,30 @@ static int do_get_author_head(call *c, const Liuhen__GetAuthorHeadRequest *rq)
         return 0;
     Liuhen__GetAuthorHeadResponse *r = arena_alloc(&c->a, sizeof *r);
     Liuhen__Heads *h = arena_alloc(&c->a, sizeof *h);
-    uint8_t *hashes = arena_alloc(&c->a, 2 * MERKLE_HASH_SIZE);
-    if (r == NULL || h == NULL || hashes == NULL)
+    accept_head *heads = arena_alloc(&c->a, 2 * sizeof *heads);
+    if (r == NULL || h == NULL || heads == NULL)
         return LH_ENOMEM;
     liuhen__get_author_head_response__init(r);
     liuhen__heads__init(h);
-    int rc = store_get_author(c->txn, rq->author_key.data, &h->author_seq, hashes);
+    int rc = store_get_author(c->txn, rq->author_key.data, &heads[0]);
     if (rc != 0)
         return rc;
     /* A head is given only when there is one: an author or a case with no
-     * entry has none, and its first entry names no predecessor. */
+     * entry has none, and its first entry names no predecessor. Heads are
+     * entry ids (DESIGN.md "Entries"). */
+    h->author_seq = heads[0].count;
     if (h->author_seq > 0) {
-        h->author_head.data = hashes;
-        h->author_head.len = MERKLE_HASH_SIZE;
+        h->author_head.data = heads[0].id;
+        h->author_head.len = ENTRY_ID_BYTES;
     }
     if (rq->case_id[0] != '\0') {
-        rc = store_get_case(c->txn, rq->case_id, &h->case_length, hashes + MERKLE_HASH_SIZE);
+        rc = store_get_case(c->txn, rq->case_id, &heads[1]);
         if (rc != 0)
             return rc;
+        h->case_length = heads[1].count;
         if (h->case_length > 0) {
-            h->case_head.data = hashes + MERKLE_HASH_SIZE;
-            h->case_head.len = MERKLE_HASH_SIZE;
+            h->case_head.data = heads[1].id;
+            h->case_head.len = ENTRY_ID_BYTES;
         }
     }
     r->heads = h;
@@ -909,7 +776,7 @@ out:
     return rc;
 }
 
-static int do_get_keys(call *c, const key_record *keys, size_t nkeys)
+static int do_get_keys(call *c, const keyring_key *keys, size_t nkeys)
 {
     Liuhen__GetKeysResponse *r = arena_alloc(&c->a, sizeof *r);
     Liuhen__KeyInfo *infos = arena_alloc(&c->a, nkeys * sizeof *infos);
@@ -918,7 +785,7 @@ static int do_get_keys(call *c, const key_record *keys, size_t nkeys)
         return LH_ENOMEM;
     liuhen__get_keys_response__init(r);
     for (size_t i = 0; i < nkeys; i++) {
-        const key_record *k = &keys[i];
+        const keyring_key *k = &keys[i];
         Liuhen__KeyInfo *ki = &infos[i];
         liuhen__key_info__init(ki);
         ki->public_key.data = (uint8_t *)k->public_key;
@@ -931,7 +798,7 @@ static int do_get_keys(call *c, const key_record *keys, size_t nkeys)
             return LH_ENOMEM;
         size_t nroles = 0;
         for (unsigned role = 1; role < 32; role++)
-            if ((k->roles & KEYSTATE_ROLE_BIT(role)) != 0)
+            if ((k->roles & ENTRY_ROLE_BIT(role)) != 0)
                 roles[nroles++] = (Liuhen__Role)role;
         ki->roles = roles;
         ki->n_roles = nroles;
@@ -1020,7 +887,7 @@ int query_answer(const query_env *env, const Liuhen__Request *req, query_buf *ou
 
     /* Figures kept outside the store are copied before the read
      * transaction begins (see the top of this file). */
-    key_record *keys = NULL;
+    keyring_key *keys = NULL;
     size_t nkeys = 0;
     query_status fig = {0};
     int rc = 0;
@@ -1029,7 +896,7 @@ int query_answer(const query_env *env, const Liuhen__Request *req, query_buf *ou
         if (env->keys == NULL)
             unavailable = true;
         else
-            rc = keystate_snapshot(env->keys, &keys, &nkeys);
+            rc = keyring_snapshot(env->keys, &keys, &nkeys);
     } else if (which == LIUHEN__REQUEST__CALL_SERVER_STATUS && env->status_fn != NULL) {
         env->status_fn(env->status_ctx, &fig);
     }

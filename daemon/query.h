@@ -53,7 +53,7 @@
 #include <stdint.h>
 
 #include "errors.h"
-#include "keystate.h"
+#include "keyring.h"
 #include "liuhen.pb-c.h"
 #include "store.h"
 
@@ -92,7 +92,7 @@ typedef void (*query_status_fn)(void *ctx, query_status *out);
 /** What the read calls read from, shared by every call. */
 typedef struct query_env {
     store *store;              /**< the log */
-    keystate *keys;            /**< GetKeys; NULL answers GetKeys UNAVAILABLE */
+    keyring *keys;             /**< GetKeys; NULL answers GetKeys UNAVAILABLE */
     const char *origin;        /**< the log's origin (Status) */
     const char *log_vkey;      /**< the log's note verifier key (Status) */
     uint32_t max_frame;        /**< largest frame body sent or received */
@@ -105,26 +105,27 @@ typedef struct query_request {
     uint64_t id;                 /**< the request's id (0 when it could not be read) */
     Liuhen__Request *msg;        /**< the request; free with query_request_clear() */
     const uint8_t *signed_entry; /**< APPEND: the SignedEntry bytes exactly as received,
-                                      pointing into the frame body given to the parser */
+                                      pointing into msg */
     size_t signed_len;
 } query_request;
 
 /**
  * Decode one frame body as a liuhen.Request, strictly: a well-formed
- * protobuf, exactly one call set (a call field given twice is refused
- * rather than merged), no unknown field anywhere in the request (naming its
- * number), and for Append a non-empty signed_entry given once, whose bytes
- * are returned as received (DESIGN.md: the daemon never re-serialises what
- * an author sent).
- * @param[in]  body  the frame body, len bytes; must outlive out->signed_entry.
+ * protobuf in its canonical encoding (wire_is_canonical(): so a call given
+ * twice or a NUL inside a string is refused rather than merged or cut),
+ * exactly one call set, no unknown field anywhere in the request (naming
+ * its number), and for Append a non-empty signed_entry, whose bytes are
+ * returned as received (DESIGN.md: the daemon never re-serialises what an
+ * author sent).
+ * @param[in]  body  the frame body, len bytes.
  * @param[out] out   on success the request; on failure out->id is the
  *                   request's id if the protobuf could be read (else 0) and
  *                   out->msg is NULL.
  * @param[out] err   a sentence for the client naming the problem.
- * @return 0; LH_EPARSE (not a liuhen.Request protobuf, or no call set),
- *         LH_EUNKNOWNFIELD, LH_EFIELD (a call or field repeated, an empty
- *         signed entry), LH_ENOMEM. Every error is answered INVALID_ARGUMENT
- *         except LH_ENOMEM (INTERNAL).
+ * @return 0; LH_EPARSE (not a liuhen.Request protobuf, not canonical, or no
+ *         call set), LH_EUNKNOWNFIELD, LH_EFIELD (an empty signed entry),
+ *         LH_ENOMEM. Every error is answered INVALID_ARGUMENT except
+ *         LH_ENOMEM (INTERNAL).
  */
 int query_parse_request(const uint8_t *body, size_t len, query_request *out, lh_err *err);
 

@@ -1,43 +1,33 @@
 /*
  * sequencer.h — liuhend's write path (DESIGN.md "Daemon behaviour").
  *
- * An append goes through three stages:
+ * An append goes through two stages, both owned by the sequencer:
  *
- *   1. sequencer_prepare(), on a worker thread (any thread, many at once):
- *      unpack the SignedEntry, structural validation (entry_validate), the
- *      author's signature (entry_verify). CPU-bound and stateless.
- *   2. sequencer_submit(), from the event loop: hand the prepared job to the
- *      writer thread.
- *   3. The writer thread takes everything submitted as one batch: for each
- *      job in order, duplicate check, key enrolled and not revoked, role
- *      allowed for the kind, author chain and case chain heads; accepted
- *      entries become leaves; then one signed checkpoint for the batch, all
- *      in ONE LMDB write transaction committed with ONE fsync. Only then are
- *      the jobs finished (receipts with inclusion proofs against the batch's
- *      checkpoint) and the `notify` callback called, from the writer thread,
- *      so that the loop collects them with sequencer_take_done().
+ *   1. Preparation, on the sequencer's worker threads (one per core, at
+ *      least two): unpack the SignedEntry, structural validation
+ *      (entry_validate()), the origin (accept_origin()), the author's
+ *      signature (entry_verify()), the entry id. CPU-bound and stateless:
+ *      sequencer_prepare().
+ *   2. The writer thread (writer.h) takes everything prepared as one batch
+ *      and applies the acceptance rules (accept.h) to each job in order:
+ *      duplicate (by entry id), who may append, CORRECTION targets, the
+ *      author and case chains, key changes. Accepted entries become
+ *      leaves; then one signed checkpoint for the batch, all in ONE LMDB
+ *      write transaction committed with ONE fsync. Only then are the jobs
+ *      finished (receipts with inclusion proofs against the batch's
+ *      checkpoint) and the `notify` callback called.
+ *
+ * Order. Jobs are integrated in the order they were submitted, whatever
+ * order their preparation finishes in: an author (or a tool appending for
+ * a case) may sign a run of entries, each naming the previous one's entry
+ * id, and have them all in flight. The jobs of one sequencer_submit() call
+ * land in one batch (unless they are more than max_batch), so a run sent
+ * together is integrated together; a later submission may share it.
  *
  * Nothing is acknowledged before its batch is durable. A failed commit
  * leaves no trace: the map is grown and the batch retried when the map was
  * full; on a full disk (-ENOSPC) every job of the batch that was to be
  * accepted is answered UNAVAILABLE and later batches try again.
- *
- * The rules the writer applies, in this order (the first that fails
- * decides the status; DESIGN.md "Wire protocol" and "Kinds"):
- *   - DUPLICATE: the same SignedEntry bytes are already logged (also earlier
- *     in the same batch): the existing receipt is returned.
- *   - Genesis: while the log is empty, only a KEY_ENROLL authored by the
- *     log's key (cfg->log_key) enrolling a key with the admin role is
- *     accepted; the log key authors nothing else, ever (PERMISSION_DENIED),
- *     and cannot itself be enrolled (INVALID_ARGUMENT).
- *   - UNKNOWN_KEY, KEY_REVOKED, PERMISSION_DENIED (entry_kind_allowed();
- *     for a CORRECTION, the corrected entry must exist, be in the same case
- *     (R11), else INVALID_ARGUMENT, and have the same author).
- *   - CONFLICT: author_seq/author_prev is not the author's head, or
- *     case_prev is not the case's head; the current heads are returned.
- *     A kind that cannot open a case, on an empty case: INVALID_ARGUMENT.
- *   - KEY_ENROLL / KEY_REVOKE: keystate_stage()'s rules (INVALID_ARGUMENT);
- *     the change is seen by the next entry of the same batch.
  */
 #ifndef LIUHEN_SEQUENCER_H
 #define LIUHEN_SEQUENCER_H
@@ -46,8 +36,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "entry.h"
 #include "errors.h"
-#include "keystate.h"
+#include "keyring.h"
 #include "liuhen.pb-c.h"
 #include "merkle.h"
 #include "note.h"
@@ -83,7 +74,7 @@ void seq_checkpoint_unref(seq_checkpoint *cp);
 
 /** One append request on its way through the write path. */
 typedef struct seq_job {
-    /* ---- set by the caller before sequencer_prepare() ---- */
+    /* ---- set by the caller (seq_job_new()) ---- */
     uint8_t *signed_entry; /* SignedEntry bytes, malloc'd, owned by the job */
     size_t signed_len;
     void *conn;          /* the caller's connection, opaque here */
@@ -93,11 +84,11 @@ typedef struct seq_job {
     Liuhen__Entry *entry;       /* the validated entry, owned by the job */
     const uint8_t *entry_bytes; /* points into signed_entry */
     size_t entry_len;
-    uint8_t signed_hash[MERKLE_HASH_SIZE]; /* SHA-256 of signed_entry: duplicate key */
+    uint8_t entry_id[ENTRY_ID_BYTES]; /* SHA-256 of entry_bytes */
 
     /* ---- the result, set by sequencer_prepare() (on failure) or the writer ---- */
     Liuhen__Status status;
-    char message[256]; /* valid UTF-8; names the problem when status is not OK */
+    char message[512]; /* valid UTF-8; names the problem when status is not OK */
 
     /* OK and DUPLICATE: the receipt. */
     uint64_t index;
@@ -106,35 +97,46 @@ typedef struct seq_job {
     seq_checkpoint *checkpoint;                        /* a reference, dropped by seq_job_free() */
     uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE]; /* inclusion in checkpoint->size */
     size_t proof_len;
+    /* DUPLICATE: the Leaf logged under the entry id (malloc'd, owned). */
+    uint8_t *logged_leaf;
+    size_t logged_leaf_len;
 
-    /* CONFLICT: the current heads (zero when there is none). */
+    /* CONFLICT: the current heads (zero when there is none), by entry id. */
     uint64_t author_seq;
-    uint8_t author_head[MERKLE_HASH_SIZE];
+    uint8_t author_head[ENTRY_ID_BYTES];
     uint64_t case_length;
-    uint8_t case_head[MERKLE_HASH_SIZE];
+    uint8_t case_head[ENTRY_ID_BYTES];
 
     struct seq_job *next; /* list link, owned by whoever holds the job */
+    bool ready;           /* the sequencer's: prepared */
 } seq_job;
 
 /**
  * A new job owning `signed_entry`.
  * @param[in] signed_entry  malloc'd SignedEntry bytes (may be NULL with len
- *                          0: sequencer_prepare() refuses it); the job owns
- *                          them once it is returned.
+ *                          0: preparation refuses it); the job owns them
+ *                          once it is returned.
  * @return the job (status OK, no result yet), or NULL when out of memory:
  *         then the caller still owns signed_entry.
  */
 seq_job *seq_job_new(uint8_t *signed_entry, size_t len, void *conn, uint64_t request_id);
 
-/** Free a job and everything it owns (bytes, entry, checkpoint reference). Accepts NULL. */
+/** Free a job and everything it owns. Accepts NULL. */
 void seq_job_free(seq_job *job);
 
+/** Forget any result of an earlier attempt; the prepared fields stay. */
+void seq_job_reset_result(seq_job *job);
+
+/** Set a job's status and message (cut to whole UTF-8 characters). */
+void seq_job_set(seq_job *job, Liuhen__Status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /**
- * Stage 1: unpack, validate and verify the author's signature, and compute
- * signed_hash. Thread-safe and stateless: run it on worker threads.
+ * Stage 1: unpack, validate, check the origin and the author's signature,
+ * and compute the entry id. Thread-safe and stateless.
  * @param[in] origin  the log's origin (entries of another log are refused).
- * @return 0 when the job may be submitted (status OK); otherwise the job's
- *         status and message say why not and the code is returned:
+ * @return 0 when the job may go to the writer (status OK); otherwise the
+ *         job's status and message say why not and the code is returned:
  *         LH_ETOOBIG (TOO_LARGE); LH_EBADSIG (BAD_SIGNATURE); LH_EPARSE,
  *         LH_EFIELD, LH_EKIND, LH_EORIGIN, LH_EUNKNOWNFIELD, LH_EUTF8,
  *         LH_ECTRL, LH_EINVAL (INVALID_ARGUMENT, naming the field);
@@ -147,51 +149,45 @@ int sequencer_prepare(seq_job *job, const char *origin);
 typedef struct sequencer sequencer;
 
 /**
- * Called whenever finished jobs are ready: from the writer thread after a
- * batch, or from the thread calling sequencer_submit() when it finishes a
- * job at once (after sequencer_stop() began). It must be thread-safe and
- * quick (uv_async_send() is both); it may not call back into the sequencer
- * except sequencer_take_done().
+ * Called whenever finished jobs are ready, from the sequencer's threads, or
+ * from the thread calling sequencer_submit() when it finishes a job at once
+ * (after sequencer_stop() began). It must be thread-safe and quick
+ * (uv_async_send() is both); it may not call back into the sequencer except
+ * sequencer_take_done().
  */
 typedef void (*sequencer_notify_fn)(void *ctx);
 
 typedef struct sequencer_config {
     store *store;               /* borrowed for the sequencer's life */
-    keystate *keys;             /* replayed from the store before start; borrowed */
+    keyring *keys;              /* empty: replayed from the store at start; borrowed */
     const note_signer *log_key; /* signs checkpoints; borrowed for the sequencer's life.
                                    Type 0x01, named as the origin. */
     const char *origin;         /* copied */
     size_t max_batch;           /* 0: SEQUENCER_DEFAULT_BATCH; at most SEQUENCER_MAX_BATCH */
+    unsigned threads;           /* preparation threads; 0: one per online core, at least 2 */
     sequencer_notify_fn notify; /* may be NULL */
     void *notify_ctx;
 } sequencer_config;
 
 /**
- * Start the writer thread over a store. First checks the store against the
- * configuration: the stored origin and log key (meta, when present) are
- * cfg's; entry 0 is authored by the log key; the latest stored checkpoint
- * verifies with the log key, is not beyond the tree and its root is the
- * stored tree's. If the store has leaves but no checkpoint for its size
- * (which one write transaction per batch prevents, but a store restored by
- * hand could show), one is signed and stored. An empty log gets a signed
- * checkpoint of size 0, kept in memory only.
+ * Start the sequencer over a store: check the store against the
+ * configuration and load its state (writer_open(): the stored origin and
+ * log key, entry 0, the latest checkpoint against the stored tree; the keys
+ * replayed from the ledger into cfg->keys), then start the preparation
+ * threads and the writer.
  * @param[out] out  the sequencer; NULL on error.
  * @param[out] err  optional: names the object and the cause.
- * @return 0; LH_EINVAL (bad configuration, a store of another origin or
- *         log key, or a key state that was not rebuilt from this store);
- *         LH_EBADSIG (the latest checkpoint is not signed by the
- *         log key); LH_EFORK (its root is not the stored tree's); LH_ESTORE;
- *         LH_EPARSE (entry 0 does not parse); LH_ENOMEM; -errno.
+ * @return 0; the codes of writer_open(); LH_EINVAL (bad configuration);
+ *         LH_ENOMEM; -errno (threads).
  */
 int sequencer_start(sequencer **out, const sequencer_config *cfg, lh_err *err);
 
 /**
- * Stage 2: queue a prepared job for the writer. Thread-safe. After
- * sequencer_stop() began, the job is finished at once with UNAVAILABLE; a
- * job that sequencer_prepare() did not pass is finished at once with its
- * status. The sequencer owns the job until sequencer_take_done() returns it.
+ * Hand a list of jobs (through ->next, in arrival order) to the sequencer,
+ * which owns them until sequencer_take_done() returns them. Thread-safe.
+ * After sequencer_stop() began, each is finished at once with UNAVAILABLE.
  */
-void sequencer_submit(sequencer *seq, seq_job *job);
+void sequencer_submit(sequencer *seq, seq_job *jobs);
 
 /**
  * Finished jobs, in completion order (a list through ->next), or NULL.
@@ -201,15 +197,15 @@ seq_job *sequencer_take_done(sequencer *seq);
 
 /**
  * Stop: process every job submitted before this call, refuse later ones,
- * join the writer thread. Finished jobs stay available to
- * sequencer_take_done(). Then free with sequencer_free(). Calling it again
- * does nothing; it must not run on two threads at once.
+ * join the threads. Finished jobs stay available to sequencer_take_done().
+ * Then free with sequencer_free(). Calling it again does nothing; it must
+ * not run on two threads at once.
  */
 void sequencer_stop(sequencer *seq);
 
 /**
  * Free a sequencer (stopping it first if needed), with the finished jobs
- * nobody took. Accepts NULL. The store, key state and log key are not freed.
+ * nobody took. Accepts NULL. The store, keyring and log key are not freed.
  */
 void sequencer_free(sequencer *seq);
 

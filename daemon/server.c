@@ -17,10 +17,9 @@
  *
  * Slow calls (Export, Backup: query.h) take seconds or minutes. Each is
  * carried out by query_answer_slow() on libuv's thread pool, one at a time
- * for the whole server, in the order they arrived: the pool has as many
- * threads as cores (two at least), so one slow call never leaves the
- * appends' signature checks without a thread, and two backups never
- * compete for the same disk. Meanwhile their connection goes on reading
+ * for the whole server, in the order they arrived, so that two backups
+ * never compete for the same disk (the appends' signature checks run on
+ * the sequencer's own threads). Meanwhile their connection goes on reading
  * and answering other requests (responses carry the request's id); the
  * call counts as in flight, on the connection and for the drain.
  */
@@ -45,10 +44,6 @@
 #include "query.h"
 #include "wire.h"
 
-/* Appends per thread-pool work item: enough to amortise the hand-off, few
- * enough that the appends of one busy client spread over both cores. */
-#define WORK_MAX_JOBS 64
-
 /* Room a read asks for beyond what the current frame needs. */
 #define READ_CHUNK 65536
 
@@ -57,19 +52,6 @@
 #define READ_KEEP 131072
 
 typedef struct conn conn;
-
-/* The appends of one read, checked on the thread pool (stage 1 of
- * sequencer.h). `ok` keeps the arrival order, which the writer needs: a
- * client may pipeline seq n and n+1 of one author. */
-typedef struct prep_work {
-    uv_work_t req;
-    conn *c;
-    const char *origin;
-    seq_job *ok;     /* in arrival order; the worker moves refusals to `failed` */
-    seq_job *failed; /* refused by sequencer_prepare(), in arrival order */
-    bool done;
-    struct prep_work *next; /* the connection's queue, in arrival order */
-} prep_work;
 
 typedef struct write_req {
     uv_write_t req;
@@ -110,7 +92,6 @@ struct conn {
     unsigned slow;               /* of which slow calls, queued or running */
     seq_job *batch, *batch_tail; /* appends of the current read */
     size_t nbatch;
-    prep_work *work_head, *work_tail;
     conn *prev, *next; /* srv->conns, or srv->zombies once closing */
     conn *dirty_next;
 };
@@ -127,7 +108,7 @@ struct server {
     unsigned max_connections, max_inflight, linger_ms;
     size_t max_queued;
     store *store;
-    keystate *keys;
+    keyring *keys;
     sequencer *seq;
     publisher *pub;
     int64_t started_at;
@@ -174,8 +155,7 @@ static void list_push(conn **head, conn *c)
 
 static void conn_maybe_free(conn *c)
 {
-    if (c->state != CONN_CLOSING || c->handles > 0 || c->inflight > 0 || c->work_head != NULL ||
-        c->guard > 0)
+    if (c->state != CONN_CLOSING || c->handles > 0 || c->inflight > 0 || c->guard > 0)
         return;
     list_remove(&c->srv->zombies, c);
     free(c);
@@ -457,6 +437,12 @@ static int put_append_response(conn *c, const seq_job *job)
         ip.audit_path = job->proof_len > 0 ? path : NULL;
         rc.inclusion = &ip;
         ar.receipt = &rc;
+        /* DUPLICATE: the leaf logged under the entry id, whose signature
+         * may not be the one sent (liuhen.proto, AppendResponse.leaf). */
+        if (job->logged_leaf != NULL) {
+            ar.leaf.data = job->logged_leaf;
+            ar.leaf.len = job->logged_leaf_len;
+        }
         resp.result_case = LIUHEN__RESPONSE__RESULT_APPEND;
         resp.append = &ar;
         break;
@@ -521,127 +507,19 @@ static void flush_dirty(conn *dirty)
     }
 }
 
-static void prep_run(uv_work_t *req)
-{
-    prep_work *w = req->data;
-    seq_job *ok = NULL, **ok_tail = &ok, *failed = NULL, **failed_tail = &failed;
-    for (seq_job *job = w->ok, *next; job != NULL; job = next) {
-        next = job->next;
-        job->next = NULL;
-        if (sequencer_prepare(job, w->origin) == 0) {
-            *ok_tail = job;
-            ok_tail = &job->next;
-        } else {
-            *failed_tail = job;
-            failed_tail = &job->next;
-        }
-    }
-    w->ok = ok;
-    w->failed = failed;
-}
-
-/* Hand a checked work item's appends to the writer, in arrival order, and
- * answer the refused ones. */
-static void deliver_work(prep_work *w, conn **dirty)
-{
-    server *srv = w->c->srv;
-    for (seq_job *job = w->failed, *next; job != NULL; job = next) {
-        next = job->next;
-        job->next = NULL;
-        finish_job(job, dirty);
-    }
-    for (seq_job *job = w->ok, *next; job != NULL; job = next) {
-        next = job->next;
-        job->next = NULL;
-        if (srv->closed || srv->seq == NULL) {
-            /* After server_close() nothing may reach the sequencer. */
-            job->status = LIUHEN__STATUS__STATUS_UNAVAILABLE;
-            snprintf(job->message, sizeof job->message, "append: the daemon is stopping");
-            finish_job(job, dirty);
-        } else {
-            sequencer_submit(srv->seq, job);
-        }
-    }
-    free(w);
-}
-
-static void prep_done(uv_work_t *req, int status)
-{
-    prep_work *w = req->data;
-    conn *c = w->c;
-    server *srv = c->srv;
-    (void)status; /* work is never cancelled: status is always 0 */
-    w->done = true;
-    conn *dirty = NULL;
-    /* The last append of a closing connection may come back here: keep the
-     * struct until this callback is done with it. */
-    c->guard++;
-    /* Work items of one connection may finish out of order on the pool;
-     * the writer must see the appends in the order they came. */
-    while (c->work_head != NULL && c->work_head->done) {
-        prep_work *head = c->work_head;
-        c->work_head = head->next;
-        if (c->work_head == NULL)
-            c->work_tail = NULL;
-        deliver_work(head, &dirty);
-    }
-    c->guard--;
-    if (c->state == CONN_CLOSING)
-        conn_maybe_free(c);
-    else
-        flush_dirty(dirty);
-    server_check_drained(srv);
-}
-
-/* Send the appends of this read to the thread pool. */
+/* Hand the appends of this read to the sequencer, in arrival order: it
+ * checks them on its own threads and integrates them in that order, as one
+ * group (sequencer.h), so that a client may pipeline a run of entries, each
+ * naming the previous one's entry id. */
 static void conn_submit_batch(conn *c)
 {
-    server *srv = c->srv;
-    while (c->batch != NULL) {
-        prep_work *w = calloc(1, sizeof *w);
-        seq_job *first = c->batch, *last = first;
-        size_t n = 1;
-        while (n < WORK_MAX_JOBS && last->next != NULL) {
-            last = last->next;
-            n++;
-        }
-        c->batch = last->next;
-        last->next = NULL;
-        c->nbatch -= n;
-        if (w == NULL) {
-            for (seq_job *job = first, *next; job != NULL; job = next) {
-                next = job->next;
-                job->next = NULL;
-                job->status = LIUHEN__STATUS__STATUS_INTERNAL;
-                snprintf(job->message, sizeof job->message, "append: out of memory");
-                finish_job(job, NULL);
-            }
-            continue;
-        }
-        w->req.data = w;
-        w->c = c;
-        w->origin = srv->origin;
-        w->ok = first;
-        int rc = uv_queue_work(srv->loop, &w->req, prep_run, prep_done);
-        if (rc < 0) {
-            for (seq_job *job = first, *next; job != NULL; job = next) {
-                next = job->next;
-                job->next = NULL;
-                job->status = LIUHEN__STATUS__STATUS_INTERNAL;
-                snprintf(job->message, sizeof job->message, "append: cannot queue work: %s",
-                         uv_strerror(rc));
-                finish_job(job, NULL);
-            }
-            free(w);
-            continue;
-        }
-        if (c->work_tail != NULL)
-            c->work_tail->next = w;
-        else
-            c->work_head = w;
-        c->work_tail = w;
-    }
+    if (c->batch == NULL)
+        return;
+    seq_job *jobs = c->batch;
+    c->batch = NULL;
     c->batch_tail = NULL;
+    c->nbatch = 0;
+    sequencer_submit(c->srv->seq, jobs);
 }
 
 static void conn_append(conn *c, query_request *rq)
@@ -1449,10 +1327,6 @@ void server_free(server *srv)
     while (srv->zombies != NULL) {
         conn *c = srv->zombies;
         srv->zombies = c->next;
-        for (prep_work *w = c->work_head, *next; w != NULL; w = next) {
-            next = w->next;
-            free(w);
-        }
         free(c);
     }
     free_strings(srv);

@@ -7,10 +7,10 @@
  * response to each carries the request's id, so a client may pipeline.
  * Read calls are answered on the loop thread from one LMDB read
  * transaction each (query.h). Appends travel the write path of
- * sequencer.h: the appends of one read are checked as one work item on
- * libuv's thread pool (sequencer_prepare), submitted to the writer in the
- * order they arrived on their connection, and answered when the writer
- * reports them finished (server_notify wakes the loop). Export and Backup,
+ * sequencer.h: the appends of one read are submitted to the sequencer as
+ * one group, in the order they arrived on their connection, and answered
+ * when it reports them finished (server_notify wakes the loop). Export and
+ * Backup,
  * which may take minutes (query_answer_slow()), run on the thread pool
  * too, one at a time for the whole server in the order they arrived, so
  * that they never take every worker from the appends; their connection
@@ -49,7 +49,7 @@
 #include <uv.h>
 
 #include "errors.h"
-#include "keystate.h"
+#include "keyring.h"
 #include "publish.h"
 #include "sequencer.h"
 #include "store.h"
@@ -75,7 +75,7 @@ typedef struct server_config {
     size_t max_queued;        /**< per connection; 0: SERVER_DEFAULT_QUEUED */
     unsigned linger_ms;       /**< 0: SERVER_DEFAULT_LINGER_MS */
     store *store;             /**< borrowed until server_free() */
-    keystate *keys;           /**< borrowed until server_free(); GetKeys */
+    keyring *keys;            /**< borrowed until server_free(); GetKeys */
     const char *origin;       /**< the log's origin */
     const char *log_vkey;     /**< the log's verifier key, for Status */
     int64_t started_at;       /**< unix ms, for Status */

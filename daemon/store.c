@@ -9,6 +9,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <lmdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,7 +21,7 @@ enum {
     DB_LEAF,
     DB_HASH,
     DB_LEAFHASH,
-    DB_SIGNED,
+    DB_ENTRYID,
     DB_AUTHOR,
     DB_CASE,
     DB_CASEIDX,
@@ -33,11 +34,11 @@ static const struct {
     const char *name;
     unsigned flags;
 } db_spec[DB_COUNT] = {
-    [DB_META] = {"meta", 0},     [DB_LEAF] = {"leaf", 0},
-    [DB_HASH] = {"hash", 0},     [DB_LEAFHASH] = {"leafhash", 0},
-    [DB_SIGNED] = {"signed", 0}, [DB_AUTHOR] = {"author", 0},
-    [DB_CASE] = {"case", 0},     [DB_CASEIDX] = {"caseidx", MDB_DUPSORT | MDB_DUPFIXED},
-    [DB_KEYLOG] = {"keylog", 0}, [DB_CHECKPOINT] = {"checkpoint", 0},
+    [DB_META] = {"meta", 0},       [DB_LEAF] = {"leaf", 0},
+    [DB_HASH] = {"hash", 0},       [DB_LEAFHASH] = {"leafhash", 0},
+    [DB_ENTRYID] = {"entryid", 0}, [DB_AUTHOR] = {"author", 0},
+    [DB_CASE] = {"case", 0},       [DB_CASEIDX] = {"caseidx", MDB_DUPSORT | MDB_DUPFIXED},
+    [DB_KEYLOG] = {"keylog", 0},   [DB_CHECKPOINT] = {"checkpoint", 0},
 };
 
 struct store {
@@ -89,6 +90,37 @@ static int mdb_code(store *st, int rc)
     return LH_ESTORE;
 }
 
+/* The layout version (meta "format"): a new store gets STORE_FORMAT; a
+ * store with entries and another format (or none: the first layout, whose
+ * chains named leaf hashes) was written by another version of liuhend,
+ * whose entries this one cannot continue. */
+static int check_format(store *st, MDB_txn *txn, const char *dir, lh_err *err)
+{
+    MDB_val k = {6, (void *)"format"}, v;
+    int rc = mdb_get(txn, st->dbi[DB_META], &k, &v);
+    if (rc == 0 && v.mv_size == 8 && get_u64(v.mv_data) == STORE_FORMAT)
+        return 0;
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return lh_err_set(err, LH_ESTORE, "store %s: %s", dir, mdb_strerror(rc));
+    uint64_t found = rc == 0 && v.mv_size == 8 ? get_u64(v.mv_data) : 1;
+    MDB_val sk = {4, (void *)"size"}, sv;
+    int src = mdb_get(txn, st->dbi[DB_META], &sk, &sv);
+    if (rc == MDB_NOTFOUND && src == MDB_NOTFOUND) {
+        uint8_t fv[8];
+        put_u64(fv, STORE_FORMAT);
+        MDB_val val = {8, fv};
+        rc = mdb_put(txn, st->dbi[DB_META], &k, &val, 0);
+        return rc == 0 ? 0
+                       : lh_err_set(err, mdb_code(st, rc), "store %s: %s", dir, mdb_strerror(rc));
+    }
+    return lh_err_set(err, LH_ESTORE,
+                      "store %s: layout %" PRIu64 " was written by another version of liuhend "
+                      "(this one reads layout %d, whose chains name entries by entry id): "
+                      "verify and archive that log with the liuhen of its version, and start "
+                      "a new one",
+                      dir, found, STORE_FORMAT);
+}
+
 int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
 {
     *out = NULL;
@@ -132,6 +164,14 @@ int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
             mdb_txn_abort(txn);
             goto fail;
         }
+    }
+    int frc = check_format(st, txn, dir, err);
+    if (frc != 0) {
+        mdb_txn_abort(txn);
+        mdb_env_close(st->env);
+        pthread_rwlock_destroy(&st->grow_lock);
+        free(st);
+        return frc;
     }
     if ((rc = mdb_txn_commit(txn)) != 0)
         goto fail;
@@ -361,47 +401,49 @@ int store_find_leaf(store_txn *t, const uint8_t leaf_hash[32], uint64_t *index)
     return find_index(t, DB_LEAFHASH, leaf_hash, index);
 }
 
-int store_find_signed(store_txn *t, const uint8_t signed_hash[32], uint64_t *index)
+int store_find_entry(store_txn *t, const uint8_t entry_id[32], uint64_t *index)
 {
-    return find_index(t, DB_SIGNED, signed_hash, index);
+    return find_index(t, DB_ENTRYID, entry_id, index);
 }
 
-/* Chain heads (author and case) share one value layout: u64 || hash. */
-static int get_head(store_txn *t, int db, const void *key, size_t klen, uint64_t *n,
-                    uint8_t head[32])
+/* Chain heads (author and case) share one value layout:
+ * u64 count || u64 index || 32-byte entry id. */
+#define HEAD_SIZE 48
+
+static int get_head(store_txn *t, int db, const void *key, size_t klen, accept_head *h)
 {
     MDB_val v;
     int rc = get(t, db, key, klen, &v);
-    *n = 0;
-    memset(head, 0, 32);
+    memset(h, 0, sizeof *h);
     if (rc == LH_ENOTFOUND)
         return 0;
     if (rc != 0)
         return rc;
-    if (v.mv_size != 40)
+    if (v.mv_size != HEAD_SIZE)
         return LH_ESTORE;
-    *n = get_u64(v.mv_data);
-    memcpy(head, (const uint8_t *)v.mv_data + 8, 32);
+    h->count = get_u64(v.mv_data);
+    h->index = get_u64((const uint8_t *)v.mv_data + 8);
+    memcpy(h->id, (const uint8_t *)v.mv_data + 16, 32);
     return 0;
 }
 
-static int set_head(store_txn *t, int db, const void *key, size_t klen, uint64_t n,
-                    const uint8_t head[32])
+static int set_head(store_txn *t, int db, const void *key, size_t klen, const accept_head *h)
 {
-    uint8_t v[40];
-    put_u64(v, n);
-    memcpy(v + 8, head, 32);
+    uint8_t v[HEAD_SIZE];
+    put_u64(v, h->count);
+    put_u64(v + 8, h->index);
+    memcpy(v + 16, h->id, 32);
     return put(t, db, key, klen, v, sizeof v, 0);
 }
 
-int store_get_author(store_txn *t, const uint8_t key[32], uint64_t *seq, uint8_t head[32])
+int store_get_author(store_txn *t, const uint8_t key[32], accept_head *head)
 {
-    return get_head(t, DB_AUTHOR, key, 32, seq, head);
+    return get_head(t, DB_AUTHOR, key, 32, head);
 }
 
-int store_set_author(store_txn *t, const uint8_t key[32], uint64_t seq, const uint8_t head[32])
+int store_set_author(store_txn *t, const uint8_t key[32], const accept_head *head)
 {
-    return set_head(t, DB_AUTHOR, key, 32, seq, head);
+    return set_head(t, DB_AUTHOR, key, 32, head);
 }
 
 static int case_key_len(const char *case_id, size_t *len)
@@ -412,32 +454,33 @@ static int case_key_len(const char *case_id, size_t *len)
     return 0;
 }
 
-int store_get_case(store_txn *t, const char *case_id, uint64_t *length, uint8_t head[32])
+int store_get_case(store_txn *t, const char *case_id, accept_head *head)
 {
     size_t klen;
     int rc = case_key_len(case_id, &klen);
     if (rc != 0)
         return rc;
-    return get_head(t, DB_CASE, case_id, klen, length, head);
+    return get_head(t, DB_CASE, case_id, klen, head);
 }
 
-int store_case_append(store_txn *t, const char *case_id, uint64_t index,
-                      const uint8_t leaf_hash[32])
+int store_case_append(store_txn *t, const char *case_id, uint64_t index, const uint8_t entry_id[32])
 {
     size_t klen;
     int rc = case_key_len(case_id, &klen);
     if (rc != 0)
         return rc;
-    uint64_t length;
-    uint8_t head[32];
-    if ((rc = get_head(t, DB_CASE, case_id, klen, &length, head)) != 0)
+    accept_head h;
+    if ((rc = get_head(t, DB_CASE, case_id, klen, &h)) != 0)
         return rc;
     uint8_t v[8];
     put_u64(v, index);
     /* Indexes only grow, so each one sorts after the case's earlier ones. */
     if ((rc = put(t, DB_CASEIDX, case_id, klen, v, 8, MDB_APPENDDUP)) != 0)
         return rc;
-    return set_head(t, DB_CASE, case_id, klen, length + 1, leaf_hash);
+    h.count++;
+    h.index = index;
+    memcpy(h.id, entry_id, 32);
+    return set_head(t, DB_CASE, case_id, klen, &h);
 }
 
 int store_case_entries(store_txn *t, const char *case_id, uint64_t **indexes, size_t *count)
@@ -562,7 +605,7 @@ int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size
 }
 
 int store_put_leaf(store_txn *t, uint64_t index, const uint8_t *leaf, size_t len,
-                   const uint8_t leaf_hash[32], const uint8_t signed_hash[32])
+                   const uint8_t leaf_hash[32], const uint8_t entry_id[32])
 {
     uint8_t k[8];
     put_u64(k, index);
@@ -573,7 +616,7 @@ int store_put_leaf(store_txn *t, uint64_t index, const uint8_t *leaf, size_t len
         return rc;
     if ((rc = put(t, DB_LEAFHASH, leaf_hash, 32, k, 8, MDB_NOOVERWRITE)) != 0)
         return rc;
-    return put(t, DB_SIGNED, signed_hash, 32, k, 8, MDB_NOOVERWRITE);
+    return put(t, DB_ENTRYID, entry_id, 32, k, 8, MDB_NOOVERWRITE);
 }
 
 int store_put_hashes(store_txn *t, uint64_t first, const uint8_t (*hashes)[32], size_t count)

@@ -6,15 +6,18 @@
  * Layout (one LMDB environment, named databases; integers are big-endian so
  * that byte order is numeric order):
  *
- *   meta        "size" -> u64 tree size; "time" -> i64 last integrated_at;
- *               "origin" -> origin string; "log_key" -> 32-byte public key
+ *   meta        "format" -> u64 STORE_FORMAT; "size" -> u64 tree size;
+ *               "time" -> i64 last integrated_at; "origin" -> origin string;
+ *               "log_key" -> 32-byte public key
  *   leaf        u64 index -> Leaf bytes, exactly as hashed
  *   hash        u64 stored-hash index (merkle.h numbering) -> 32-byte hash
  *   leafhash    32-byte leaf hash -> u64 index
- *   signed      32-byte SHA-256 of the SignedEntry bytes -> u64 index
- *               (duplicate detection, DESIGN.md "Wire protocol")
- *   author      32-byte author key -> u64 seq || 32-byte head leaf hash
- *   case        case id -> u64 length || 32-byte head leaf hash
+ *   entryid     32-byte entry id -> u64 index (duplicates, CORRECTION
+ *               targets, DESIGN.md "Entries")
+ *   author      32-byte author key -> u64 seq || u64 index || entry id of
+ *               the author's latest entry
+ *   case        case id -> u64 length || u64 index || entry id of the
+ *               case's latest entry
  *   caseidx     case id -> u64 index, sorted duplicates (the case's entries
  *               in order)
  *   keylog      u64 index -> empty: the KEY_ENROLL / KEY_REVOKE entries, so
@@ -40,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accept.h"
 #include "errors.h"
 
 typedef struct store store;
@@ -47,6 +51,9 @@ typedef struct store_txn store_txn;
 
 /** The map size a new store starts with, unless the caller gives one. */
 #define STORE_DEFAULT_MAP_SIZE ((size_t)64 << 20)
+
+/** The layout this version writes and reads (meta "format"). */
+#define STORE_FORMAT 2
 
 /** The longest case id the store accepts (entry.h limits it further). */
 #define STORE_CASE_ID_MAX 256
@@ -58,7 +65,8 @@ typedef struct store_txn store_txn;
  * @param[in]  map_size  initial map size in bytes (0: STORE_DEFAULT_MAP_SIZE);
  *                       an existing larger map is kept.
  * @param[out] err       optional detail naming the file and the cause.
- * @return 0, LH_ESTORE (LMDB error, described in err), -errno.
+ * @return 0, LH_ESTORE (LMDB error, or a store of another layout than
+ *         STORE_FORMAT, described in err), -errno.
  */
 int store_open(store **out, const char *dir, size_t map_size, lh_err *err);
 
@@ -172,23 +180,22 @@ int store_read_hashes(void *txn, const uint64_t *indexes, size_t count, uint8_t 
 /** The index of the leaf with this leaf hash. @return 0, LH_ENOTFOUND, LH_ESTORE. */
 int store_find_leaf(store_txn *txn, const uint8_t leaf_hash[32], uint64_t *index);
 
-/**
- * The index of the leaf holding this signed entry (by SHA-256 of the
- * SignedEntry bytes). @return 0, LH_ENOTFOUND, LH_ESTORE.
- */
-int store_find_signed(store_txn *txn, const uint8_t signed_hash[32], uint64_t *index);
+/** The index of the entry with this entry id. @return 0, LH_ENOTFOUND, LH_ESTORE. */
+int store_find_entry(store_txn *txn, const uint8_t entry_id[32], uint64_t *index);
 
 /**
- * An author's chain head. A key with no entry yet gives seq 0 and a zero
- * head. @return 0, LH_ESTORE.
+ * An author's chain head: its latest author_seq, that entry's index and
+ * entry id. A key with no entry yet gives a zeroed head.
+ * @return 0, LH_ESTORE.
  */
-int store_get_author(store_txn *txn, const uint8_t key[32], uint64_t *seq, uint8_t head[32]);
+int store_get_author(store_txn *txn, const uint8_t key[32], accept_head *head);
 
 /**
- * A case's chain head. An unknown case gives length 0 and a zero head.
+ * A case's chain head: its number of entries, the latest one's index and
+ * entry id. An unknown case gives a zeroed head.
  * @return 0, LH_EINVAL (case id empty or too long), LH_ESTORE.
  */
-int store_get_case(store_txn *txn, const char *case_id, uint64_t *length, uint8_t head[32]);
+int store_get_case(store_txn *txn, const char *case_id, accept_head *head);
 
 /**
  * The indexes of a case's entries, in order.
@@ -221,25 +228,25 @@ int store_put_meta(store_txn *txn, const char *name, const void *val, size_t len
 
 /**
  * Append the leaf at `index` (which must equal the current size as the
- * caller tracks it) with its hashes: the leaf, leaf hash -> index and
- * signed-entry hash -> index.
- * @return 0, LH_EEXIST (leaf hash or signed entry already there), LH_ESTORE.
+ * caller tracks it) with its indexes: leaf hash -> index and entry id ->
+ * index.
+ * @return 0, LH_EEXIST (leaf hash or entry id already there), LH_ESTORE.
  */
 int store_put_leaf(store_txn *txn, uint64_t index, const uint8_t *leaf, size_t len,
-                   const uint8_t leaf_hash[32], const uint8_t signed_hash[32]);
+                   const uint8_t leaf_hash[32], const uint8_t entry_id[32]);
 
 /** Store `count` hashes at stored indexes first, first+1, ... @return 0, LH_ESTORE. */
 int store_put_hashes(store_txn *txn, uint64_t first, const uint8_t (*hashes)[32], size_t count);
 
 /** Set an author's head. @return 0, LH_ESTORE. */
-int store_set_author(store_txn *txn, const uint8_t key[32], uint64_t seq, const uint8_t head[32]);
+int store_set_author(store_txn *txn, const uint8_t key[32], const accept_head *head);
 
 /**
  * Add entry `index` to a case: its length grows by one and its head becomes
- * `leaf_hash`. @return 0, LH_EINVAL, LH_ESTORE.
+ * that entry. @return 0, LH_EINVAL, LH_ESTORE.
  */
 int store_case_append(store_txn *txn, const char *case_id, uint64_t index,
-                      const uint8_t leaf_hash[32]);
+                      const uint8_t entry_id[32]);
 
 /** Note that entry `index` is a key-management entry. @return 0, LH_ESTORE. */
 int store_keylog_append(store_txn *txn, uint64_t index);

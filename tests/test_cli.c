@@ -439,12 +439,12 @@ static void test_enroll_keys_revoke(void **state)
      * check a bad role and a missing public key file. */
     char pub[TD_PATH_MAX + 32];
     path_in(pub, sizeof pub, "wang.pub");
-    CLI(&r, "enroll", "--key", admin_key, "--pub", pub, "--roles", "办案人员，调查人员");
+    CLI(&r, "enroll", "--key", admin_key, "--pub", pub, "--roles", "办案人员，调查组成员");
     expect_status(&r, 0);
     OUT_HAS(&r, "已记录");
     OUT_HAS(&r, "登记密钥 KEY_ENROLL");
     OUT_HAS(&r, "已登记 enrolled: 王五");
-    OUT_HAS(&r, "调查人员 investigator");
+    OUT_HAS(&r, "调查组成员 investigator");
     run_free(&r);
     CLI_FAILS(2, "unknown role 'janitor'", "enroll", "--key", admin_key, "--pub", pub, "--roles",
               "janitor");
@@ -715,8 +715,8 @@ static void test_case(void **state)
     const json_t *entries = json_object_get(j, "entries");
     assert_int_equal(json_array_size(entries), 6);
     const json_t *e0 = json_array_get(entries, 0);
-    expect_keys(e0, KEYS("index", "leaf_hash", "integrated_at", "author", "entry", "signature",
-                         "audit_path"));
+    expect_keys(e0, KEYS("index", "entry_id", "leaf_hash", "integrated_at", "author", "entry",
+                         "signature", "audit_path"));
     const json_t *entry = json_object_get(e0, "entry");
     assert_string_equal(json_string_value(json_object_get(entry, "kind")), "KIND_INTERFERENCE");
     const json_t *body = json_object_get(entry, "interference");
@@ -741,8 +741,8 @@ static void test_get_author(void **state)
     CLI(&r, "get", "--json", "1");
     expect_status(&r, 0);
     json_t *j = out_json(&r);
-    expect_keys(j, KEYS("index", "leaf_hash", "integrated_at", "author", "entry", "signature",
-                        "tree_size", "audit_path"));
+    expect_keys(j, KEYS("index", "entry_id", "leaf_hash", "integrated_at", "author", "entry",
+                        "signature", "tree_size", "audit_path"));
     assert_int_equal(json_u64(j, "index"), 1);
     json_decref(j);
     run_free(&r);

@@ -170,7 +170,7 @@ typedef struct flog {
     uint8_t *leaf[MAXLOG];
     size_t leaf_len[MAXLOG];
     uint8_t lhash[MAXLOG][32];
-    uint8_t shash[MAXLOG][32];
+    uint8_t eid[MAXLOG][32]; /* entry ids */
     char case_id[MAXLOG][ENTRY_CASE_ID_MAX + 1];
     int64_t clock;
     struct {
@@ -250,8 +250,8 @@ static Liuhen__Status flog_append(flog *l, const uint8_t *se, size_t se_len, uin
         return LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
     }
     Liuhen__Status st = LIUHEN__STATUS__STATUS_OK;
-    uint8_t sh[32];
-    entry_signed_hash(se, se_len, sh);
+    uint8_t id[32];
+    entry_id(eb, elen, id);
     size_t a = flog_author(l, en->author_key.data);
     size_t c = en->case_id[0] != '\0' ? flog_case(l, en->case_id) : SIZE_MAX;
     uint64_t aseq = a == SIZE_MAX ? 0 : l->author[a].seq;
@@ -262,7 +262,7 @@ static Liuhen__Status flog_append(flog *l, const uint8_t *se, size_t se_len, uin
         goto out;
     }
     for (size_t i = 0; i < l->n; i++) {
-        if (memcmp(l->shash[i], sh, 32) == 0) {
+        if (memcmp(l->eid[i], id, 32) == 0) {
             *index = i;
             st = LIUHEN__STATUS__STATUS_DUPLICATE;
             goto out;
@@ -296,7 +296,7 @@ static Liuhen__Status flog_append(flog *l, const uint8_t *se, size_t se_len, uin
     memcpy(l->leaf[i], buf, blen);
     l->leaf_len[i] = blen;
     entry_leaf_hash(buf, blen, l->lhash[i]);
-    memcpy(l->shash[i], sh, 32);
+    memcpy(l->eid[i], id, 32);
     snprintf(l->case_id[i], sizeof l->case_id[i], "%s", en->case_id);
     assert_int_equal(memstore_append(&l->ms, l->lhash[i]), 0);
     if (a == SIZE_MAX) {
@@ -304,14 +304,14 @@ static Liuhen__Status flog_append(flog *l, const uint8_t *se, size_t se_len, uin
         memcpy(l->author[a].key, en->author_key.data, 32);
     }
     l->author[a].seq = en->author_seq;
-    memcpy(l->author[a].head, l->lhash[i], 32);
+    memcpy(l->author[a].head, id, 32);
     if (en->case_id[0] != '\0') {
         if (c == SIZE_MAX) {
             c = l->ncases++;
             snprintf(l->cases[c].id, sizeof l->cases[c].id, "%s", en->case_id);
         }
         l->cases[c].len++;
-        memcpy(l->cases[c].head, l->lhash[i], 32);
+        memcpy(l->cases[c].head, id, 32);
     }
     *index = i;
 out:
@@ -482,16 +482,18 @@ static void srv_append(fsrv *fs, int fd, const Liuhen__Request *q, Liuhen__Respo
         size_t len = ((size_t)se[0] << 8) | se[1];
         flog_append(fs->log, se + 2, len, &ix, m, sizeof m);
     }
-    const Liuhen__SignedEntry *sep = q->append->signed_entry;
-    assert_non_null(sep);
-    size_t len = liuhen__signed_entry__get_packed_size(sep);
-    uint8_t *se = malloc(len);
+    size_t len = q->append->signed_entry.len;
+    uint8_t *se = malloc(len > 0 ? len : 1);
     assert_non_null(se);
-    liuhen__signed_entry__pack(sep, se);
+    memcpy(se, q->append->signed_entry.data, len);
     /* Whose heads a CONFLICT reports. */
     uint8_t author[32] = {0};
     char case_id[ENTRY_CASE_ID_MAX + 1] = "";
-    Liuhen__Entry *en = liuhen__entry__unpack(NULL, sep->entry.len, sep->entry.data);
+    const uint8_t *eb = NULL, *esig;
+    size_t eblen = 0;
+    Liuhen__Entry *en = entry_signed_unpack(se, len, &eb, &eblen, &esig, NULL) == 0
+                            ? liuhen__entry__unpack(NULL, eblen, eb)
+                            : NULL;
     if (en != NULL) {
         if (en->author_key.len == 32)
             memcpy(author, en->author_key.data, 32);
@@ -544,6 +546,9 @@ static void srv_append(fsrv *fs, int fd, const Liuhen__Request *q, Liuhen__Respo
         rc.checkpoint = (ProtobufCBinaryData){srv_checkpoint(fs, size, note), note};
         rc.inclusion = &p;
         ar.receipt = &rc;
+        /* liuhen.proto: a DUPLICATE carries the leaf logged under the id. */
+        if (st == LIUHEN__STATUS__STATUS_DUPLICATE)
+            ar.leaf = (ProtobufCBinaryData){fs->log->leaf_len[index], fs->log->leaf[index]};
     } else if (st == LIUHEN__STATUS__STATUS_CONFLICT && !fs->conflict_no_heads) {
         flog_heads(fs->log, author, case_id, &h);
         ar.heads = &h;
@@ -908,6 +913,16 @@ static uint8_t *inject_frame(uint8_t *se, size_t len)
     return framed;
 }
 
+/* The entry id of the entry a receipt is for (its signed entry). */
+static void id_of(const lh_receipt *r, uint8_t id[32])
+{
+    const uint8_t *eb, *sig;
+    size_t elen;
+    assert_int_equal(
+        entry_signed_unpack(r->signed_entry, r->signed_entry_len, &eb, &elen, &sig, NULL), 0);
+    entry_id(eb, elen, id);
+}
+
 /* Queue an entry by bob in a case, to be logged just before the next append. */
 static void srv_inject(fsrv *fs, uint64_t seq, const uint8_t *author_prev, const uint8_t *case_prev,
                        const char *case_id)
@@ -969,7 +984,8 @@ static void test_append_ok(void **state)
     assert_int_equal(r2.tree_size, 2);
 
     /* The library filled the chain links: seq 2, author_prev and case_prev
-     * are the first entry's leaf hash, the origin is the log's. */
+     * are the first entry's entry id, the origin is the log's. It asked for
+     * the heads once: the second append chains to the first from memory. */
     const uint8_t *eb, *sig;
     size_t elen;
     assert_int_equal(
@@ -977,8 +993,11 @@ static void test_append_ok(void **state)
     Liuhen__Entry *en;
     tu_assert_code(entry_validate(eb, elen, ORIGIN, &en, &e), 0, &e);
     assert_int_equal(en->author_seq, 2);
-    assert_memory_equal(en->author_prev.data, r1.leaf_hash, 32);
-    assert_memory_equal(en->case_prev.data, r1.leaf_hash, 32);
+    uint8_t id1[32];
+    id_of(&r1, id1);
+    assert_memory_equal(en->author_prev.data, id1, 32);
+    assert_memory_equal(en->case_prev.data, id1, 32);
+    LOCKED(fs, assert_int_equal(fs->n_heads, 1));
     assert_memory_equal(en->author_key.data, keyfile_key_pubkey(alice), 32);
     assert_true(en->recorded_at == T0);
     liuhen__entry__free_unpacked(en, NULL);
@@ -1055,15 +1074,19 @@ static void test_append_conflict_retry(void **state)
     /* Bob logs an entry of the same case just before alice's next append
      * arrives: her case_prev is stale, the server answers CONFLICT with the
      * current heads, and the client signs again against them. */
-    srv_inject(fs, 1, NULL, r0.leaf_hash, "QJ-2026-7");
+    uint8_t id0[32];
+    id_of(&r0, id0);
+    srv_inject(fs, 1, NULL, id0, "QJ-2026-7");
     unsigned heads0;
     LOCKED(fs, heads0 = fs->n_heads);
     tentry t;
     tentry_init(&t, "QJ-2026-7", "第二次来电");
     tu_assert_code(lh_append(c, alice, &t.e, &r, &e), 0, &e);
+    /* No GetAuthorHead: the heads came from this handle's first append,
+     * then from the CONFLICT answer. */
     LOCKED(fs, {
         assert_int_equal(fs->n_append, 3);
-        assert_int_equal(fs->n_heads - heads0, 1);
+        assert_int_equal(fs->n_heads - heads0, 0);
         assert_int_equal(fs->log->n, 3);
     });
     assert_int_equal(r.leaf_index, 2);
@@ -1074,8 +1097,8 @@ static void test_append_conflict_retry(void **state)
     assert_int_equal(
         entry_signed_unpack(r.signed_entry, r.signed_entry_len, &eb, &elen, &sig, NULL), 0);
     assert_int_equal(entry_validate(eb, elen, ORIGIN, &en, NULL), 0);
-    LOCKED(fs, assert_memory_equal(en->case_prev.data, fs->log->lhash[1], 32));
-    assert_memory_equal(en->author_prev.data, r0.leaf_hash, 32);
+    LOCKED(fs, assert_memory_equal(en->case_prev.data, fs->log->eid[1], 32));
+    assert_memory_equal(en->author_prev.data, id0, 32);
     liuhen__entry__free_unpacked(en, NULL);
     lh_receipt_free(&r);
 
@@ -1091,7 +1114,7 @@ static void test_append_conflict_retry(void **state)
     tentry_init(&t, "QJ-2026-7", "第三次来电");
     tu_assert_code(lh_append(c, alice, &t.e, &r, &e), 0, &e);
     assert_int_equal(r.leaf_index, 4);
-    LOCKED(fs, assert_int_equal(fs->n_heads - heads0, 2));
+    LOCKED(fs, assert_int_equal(fs->n_heads - heads0, 1));
     lh_receipt_free(&r);
     lh_receipt_free(&r0);
     lh_close(c);
@@ -1105,9 +1128,9 @@ static void test_append_conflict_bounded(void **state)
     lh_receipt r;
 
     /* Someone appends to the case before every one of alice's attempts, so
-     * the heads keep moving. Bob's next entries are signed in advance,
-     * each naming the leaf hash the previous one will have: the fake log's
-     * clock, hence each integrated_at, is known. */
+     * the heads keep moving. Bob's next entries are signed in advance, each
+     * naming the previous one by its entry id, which is known as soon as it
+     * is signed (DESIGN.md "Entries"). */
     LOCKED(fs, {
         flog *l = fs->log;
         flog_add(l, bob, "QJ-2026-8");
@@ -1116,14 +1139,14 @@ static void test_append_conflict_bounded(void **state)
         uint64_t seq = l->author[a].seq;
         uint8_t head[32];
         memcpy(head, l->cases[cs].head, 32);
-        int64_t clock = l->clock;
         for (int i = 0; i < LH_APPEND_MAX_ATTEMPTS + 2; i++) {
             size_t len;
             uint8_t *se = mk_signed(bob, "QJ-2026-8", ++seq, head, head, &len);
-            uint8_t leaf[ENTRY_LEAF_MAX];
-            size_t leaf_len;
-            assert_int_equal(entry_leaf_pack(se, len, ++clock, leaf, sizeof leaf, &leaf_len), 0);
-            entry_leaf_hash(leaf, leaf_len, head);
+            const uint8_t *eb;
+            const uint8_t *esig;
+            size_t elen;
+            assert_int_equal(entry_signed_unpack(se, len, &eb, &elen, &esig, NULL), 0);
+            entry_id(eb, elen, head);
             fs->inject[fs->ninject++] = inject_frame(se, len);
         }
         fs->n_append = 0;
@@ -1718,7 +1741,7 @@ static void test_case_chain(void **state)
     assert_int_equal(cs.checkpoint.size, 4);
     assert_non_null(cs.items[2].audit_path);
     assert_string_equal(cs.items[1].entry->case_id, "QJ-X");
-    assert_memory_equal(cs.items[2].entry->case_prev.data, cs.items[1].leaf_hash, 32);
+    assert_memory_equal(cs.items[2].entry->case_prev.data, cs.items[1].entry_id, 32);
     lh_case_free(&cs);
     lh_case_free(NULL);
 
@@ -1880,9 +1903,11 @@ static void test_heads_keys_status(void **state)
     tu_assert_code(lh_author_head(c, keyfile_key_pubkey(alice), "QJ-K", &h, &e), 0, &e);
     assert_int_equal(h.author_seq, 1);
     assert_true(h.has_author_head);
-    assert_memory_equal(h.author_head, r.leaf_hash, 32);
+    uint8_t rid[32];
+    id_of(&r, rid);
+    assert_memory_equal(h.author_head, rid, 32);
     assert_int_equal(h.case_length, 1);
-    assert_memory_equal(h.case_head, r.leaf_hash, 32);
+    assert_memory_equal(h.case_head, rid, 32);
     tu_assert_code(lh_author_head(c, keyfile_key_pubkey(bob), NULL, &h, &e), 0, &e);
     assert_int_equal(h.author_seq, 0);
     assert_false(h.has_author_head);

@@ -110,16 +110,9 @@ static void entry_free_raw(Liuhen__Entry *e)
 static Liuhen__Response *raw_append(const td_daemon *d, const uint8_t *signed_entry, size_t len,
                                     uint64_t id)
 {
-    const uint8_t *eb, *sig;
-    size_t eblen;
-    assert_int_equal(entry_signed_unpack(signed_entry, len, &eb, &eblen, &sig, NULL), 0);
-    Liuhen__SignedEntry se = LIUHEN__SIGNED_ENTRY__INIT;
-    se.entry.data = (uint8_t *)eb;
-    se.entry.len = eblen;
-    se.signature.data = (uint8_t *)sig;
-    se.signature.len = 64;
     Liuhen__AppendRequest ar = LIUHEN__APPEND_REQUEST__INIT;
-    ar.signed_entry = &se;
+    ar.signed_entry.data = (uint8_t *)(uintptr_t)signed_entry;
+    ar.signed_entry.len = len;
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.id = id;
     req.call_case = LIUHEN__REQUEST__CALL_APPEND;
@@ -236,7 +229,7 @@ static void test_every_kind_and_role(void **state)
     assert_int_equal(cs.count, sizeof kinds / sizeof kinds[0]);
     assert_int_equal(cs.items[1].entry->kind, LIUHEN__KIND__KIND_INTERFERENCE);
     char hash[TEXT_B64_LEN(32)];
-    text_b64_encode(hash, cs.items[1].leaf_hash, 32);
+    text_b64_encode(hash, cs.items[1].entry_id, 32);
     char json[1024];
     snprintf(json, sizeof json,
              "{\"case_id\":\"QJ-2026-7\",\"kind\":\"KIND_CORRECTION\",\"correction\":{"

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "entry.h"
+#include "labels.h"
 
 #define ORIGIN  "qianjiang.example/liuhen"
 #define CASE_ID "QJ-2026-7"
@@ -1379,8 +1380,8 @@ static void test_hashes(void **state)
     /* RFC 6962: the hash of the empty leaf, SHA-256(0x00). */
     entry_leaf_hash((const uint8_t *)"", 0, h);
     expect_hex(h, "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
-    /* FIPS 180-2 "abc". */
-    entry_signed_hash((const uint8_t *)"abc", 3, h);
+    /* The entry id is plain SHA-256 of the Entry bytes: FIPS 180-2 "abc". */
+    entry_id((const uint8_t *)"abc", 3, h);
     expect_hex(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     /* A leaf hash is SHA-256 over the prefix and the leaf. */
     uint8_t prefixed[4] = {0x00, 'a', 'b', 'c'};
@@ -1430,7 +1431,8 @@ static void test_names(void **state)
             continue;
         assert_string_equal(kd->values[i].name + 5, entry_kind_name(k));
         assert_int_equal(entry_kind_from_name(entry_kind_name(k)), k);
-        assert_string_not_equal(entry_kind_label_zh(k), "未知类型");
+        /* The label is the schema's (proto/liuhen.proto's comment). */
+        assert_string_equal(entry_kind_label_zh(k), labels_enum_value(kd, (int)k));
         draft d;
         draft_init(&d, k);
         assert_non_null(entry_body_of(&d.e));
@@ -1440,8 +1442,19 @@ static void test_names(void **state)
     assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_HANDLER), "办案人员");
     assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_LEGAL), "法规部门");
     assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_LEADER), "局领导");
-    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_INVESTIGATOR), "调查人员");
-    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_ADMIN), "管理员");
+    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_INVESTIGATOR), "调查组成员");
+    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_ADMIN), "系统管理员");
+    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_UNSPECIFIED), "未指明角色");
+    assert_string_equal(entry_role_label_zh((Liuhen__Role)9), "未知角色");
+    char text[128];
+    uint32_t hl =
+        ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER) | ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_LEGAL);
+    assert_string_equal(entry_roles_text(hl, false, text, sizeof text), "handler,legal");
+    assert_string_equal(entry_roles_text(hl, true, text, sizeof text), "办案人员、法规部门");
+    assert_string_equal(entry_roles_text(0, true, text, sizeof text), "无");
+    assert_string_equal(entry_roles_text(0, false, text, sizeof text), "none");
+    /* Cut at a whole role, never inside a label. */
+    assert_string_equal(entry_roles_text(hl, true, text, 16), "办案人员");
     assert_string_equal(entry_role_name((Liuhen__Role)9), "unknown");
     assert_int_equal(entry_role_from_name("legal"), LIUHEN__ROLE__ROLE_LEGAL);
     assert_int_equal(entry_role_from_name("LEADER"), LIUHEN__ROLE__ROLE_LEADER);

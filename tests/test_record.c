@@ -676,19 +676,19 @@ static void test_set_bytes(void **state)
     assert_int_equal(e->transfer->complaint.data[31], 0);
 
     set_fails(e, "complaint=" H11 "=", LH_EFIELD,
-              "transfer.complaint: '" H11 "=' is not a leaf hash: give 32 bytes in standard "
+              "transfer.complaint: '" H11 "=' is not an entry id: give 32 bytes in standard "
               "base64 (44 characters ending in '='), or #INDEX for the log's entry INDEX");
-    set_fails(e, "complaint=AAAA", LH_EFIELD, "is not a leaf hash");
-    set_fails(e, "complaint=", LH_EFIELD, "'' is not a leaf hash");
+    set_fails(e, "complaint=AAAA", LH_EFIELD, "is not an entry id");
+    set_fails(e, "complaint=", LH_EFIELD, "'' is not an entry id");
     set_fails(e, "complaint=ERERERERERERERERERERERERERERERERERERERERERF=", LH_EFIELD,
-              "is not a leaf hash"); /* non-canonical trailing bits */
+              "is not an entry id"); /* non-canonical trailing bits */
     set_fails(e, "complaint=#", LH_EFIELD, "'#' is not #INDEX");
     set_fails(e, "complaint=#-1", LH_EFIELD, "'#-1' is not #INDEX");
     set_fails(e, "complaint=#07", LH_EFIELD, "'#07' is not #INDEX");
     set_fails(e, "complaint=#18446744073709551616", LH_EFIELD, "is not #INDEX");
     resolved = 0;
     set_fails(e, "complaint=#404", LH_ENOTFOUND,
-              "transfer.complaint: cannot resolve #404 to a leaf hash: not found");
+              "transfer.complaint: cannot resolve #404 to an entry id: not found");
     set_fails(e, "complaint=#500", -ECONNREFUSED, "cannot resolve #500");
     assert_int_equal(resolved, 2);
     set_fails_opts(e, "complaint=#7", NULL, LH_EINVAL,

@@ -3,7 +3,7 @@
  * (tools/liuhen-verify/rules.c, REGULATION.md "Rules the verifier checks").
  *
  * Each test feeds rules_observe() entries built here from JSON (pbjson), in
- * log order, with the index, leaf hash, integration time, author and roles
+ * log order, with the index, entry id, integration time, author and roles
  * the verifier would give, then calls rules_finish() as of a time and reads
  * the findings back from the report's --json output. For R11 it also finds,
  * as the verifier's second pass does, the entry each CORRECTION names, and
@@ -93,15 +93,15 @@ static void stop(scenario *s)
     report_free(s->rep);
 }
 
-/* The leaf hash of entry i of every scenario: SHA-256("leaf" || i). */
-static void leaf_hash(uint64_t i, uint8_t out[ENTRY_HASH_BYTES])
+/* The entry id of entry i of every scenario: SHA-256("leaf" || i). */
+static void entry_id_of(uint64_t i, uint8_t out[ENTRY_ID_BYTES])
 {
     uint8_t in[12] = {'l', 'e', 'a', 'f'};
     memcpy(in + 4, &i, sizeof i);
     crypto_hash_sha256(out, in, sizeof in);
 }
 
-/* The base64 of leaf_hash(i), for JSON; four rotating buffers so that one
+/* The base64 of entry_id_of(i), for JSON; four rotating buffers so that one
  * format call may use several. */
 static const char *h64(uint64_t i)
 {
@@ -109,7 +109,7 @@ static const char *h64(uint64_t i)
     static unsigned next;
     char *b = bufs[next++ % 4];
     uint8_t h[ENTRY_HASH_BYTES];
-    leaf_hash(i, h);
+    entry_id_of(i, h);
     sodium_bin2base64(b, sizeof bufs[0], h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
     return b;
 }
@@ -151,10 +151,10 @@ static void feed(scenario *s, uint64_t index, const author *a, int64_t integrate
     if (e->recorded_at == 0)
         e->recorded_at = integrated;
     uint8_t h[ENTRY_HASH_BYTES];
-    leaf_hash(index, h);
+    entry_id_of(index, h);
     rules_entry re = {
         .index = index,
-        .leaf_hash = h,
+        .entry_id = h,
         .integrated_at = integrated,
         .entry = e,
         .author = a->name,

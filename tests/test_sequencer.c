@@ -5,9 +5,12 @@
  * here, unknown and revoked keys, key changes effective from the next entry
  * of the same batch, preparation failures, CONFLICT with the heads,
  * DUPLICATE with the first receipt, a batch of 500 under one checkpoint
- * whose every receipt verifies, reopening (keys, heads, consistency),
- * integrated_at that never goes backwards, map growth, and a full disk
- * (write errors injected under LMDB).
+ * whose every receipt verifies, chains by entry id (an author's run of 100
+ * entries in flight together, two cases interleaved, a CONFLICT inside a
+ * batch), reopening (keys, heads, consistency), the keys replayed from a
+ * store written by hand and from damaged ones, integrated_at that never
+ * goes backwards, map growth, and a full disk (write errors injected under
+ * LMDB).
  */
 #define _GNU_SOURCE /* RTLD_NEXT */
 #include <setjmp.h>
@@ -31,7 +34,7 @@
 
 #include "checkpoint.h"
 #include "entry.h"
-#include "keystate.h"
+#include "keyring.h"
 #include "log.h"
 #include "merkle.h"
 #include "note.h"
@@ -43,7 +46,7 @@
 #define ORIGIN "test.example/liuhen"
 #define T0     INT64_C(1779000000000) /* 2026-05-17, unix ms */
 
-#define ROLE(r)    KEYSTATE_ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
+#define ROLE(r)    ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
 #define ST(name)   LIUHEN__STATUS__STATUS_##name
 #define KIND(name) LIUHEN__KIND__KIND_##name
 
@@ -151,7 +154,7 @@ static uint8_t *build(const spec *s, size_t *out_len)
         enroll.public_key.data = (uint8_t *)s->subject;
         enroll.holder = (char *)(s->holder != NULL ? s->holder : "张三");
         for (unsigned r = 1; r <= 5; r++) {
-            if (s->roles & KEYSTATE_ROLE_BIT(r))
+            if (s->roles & ENTRY_ROLE_BIT(r))
                 roles[nroles++] = (Liuhen__Role)r;
         }
         enroll.n_roles = nroles;
@@ -223,7 +226,7 @@ typedef struct harness {
     char dir[64];
     size_t map_size;
     store *st;
-    keystate *ks;
+    keyring *ks;
     note_signer log;
     note_verifier logv;
     actor logk; /* the log key as an author: the genesis */
@@ -258,9 +261,7 @@ static void h_start(harness *h)
     lh_err err = {""};
     if (store_open(&h->st, h->dir, h->map_size, &err) != 0)
         fail_msg("store_open: %s", err.msg);
-    assert_int_equal(keystate_new(&h->ks), 0);
-    if (keystate_rebuild(h->ks, h->st, &err) != 0)
-        fail_msg("keystate_rebuild: %s", err.msg);
+    assert_int_equal(keyring_new(&h->ks), 0);
     sequencer_config cfg = {.store = h->st,
                             .keys = h->ks,
                             .log_key = &h->log,
@@ -276,7 +277,7 @@ static void h_stop(harness *h)
 {
     sequencer_free(h->seq);
     h->seq = NULL;
-    keystate_free(h->ks);
+    keyring_free(h->ks);
     h->ks = NULL;
     store_close(h->st);
     h->st = NULL;
@@ -358,11 +359,19 @@ static void wait_done(harness *h, size_t n)
     assert_int_equal(got, n);
 }
 
-/* Submit jobs and wait until all of them are finished. */
-static void run(harness *h, seq_job **jobs, size_t n)
+/* Link jobs into a list, in order. */
+static seq_job *as_list(seq_job **jobs, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        sequencer_submit(h->seq, jobs[i]);
+        jobs[i]->next = i + 1 < n ? jobs[i + 1] : NULL;
+    return n > 0 ? jobs[0] : NULL;
+}
+
+/* Submit jobs together, as liuhend submits the appends of one read, and
+ * wait until all of them are finished. */
+static void run(harness *h, seq_job **jobs, size_t n)
+{
+    sequencer_submit(h->seq, as_list(jobs, n));
     wait_done(h, n);
 }
 
@@ -390,13 +399,12 @@ static void gate_open(harness *h)
     pthread_mutex_unlock(&h->mu);
 }
 
-/* Submit the jobs while the writer waits in the gate, then let it take
- * them all as one batch. */
+/* Submit the jobs, together, while the writer waits in the gate after a
+ * batch of its own, then let it take them all as one batch. */
 static void run_one_batch(harness *h, seq_job *warmup, seq_job **jobs, size_t n)
 {
     gate_close(h, warmup);
-    for (size_t i = 0; i < n; i++)
-        sequencer_submit(h->seq, jobs[i]);
+    sequencer_submit(h->seq, as_list(jobs, n));
     gate_open(h);
     wait_done(h, n);
 }
@@ -457,16 +465,17 @@ static void verify_receipt(harness *h, const seq_job *job)
     store_txn_end(txn);
 }
 
+/* Chains name entries by entry id (DESIGN.md "Entries"). */
 static void advance(actor *a, const seq_job *job)
 {
     a->seq++;
-    memcpy(a->head, job->leaf_hash, 32);
+    memcpy(a->head, job->entry_id, 32);
 }
 
 static void advance_case(tcase *c, const seq_job *job)
 {
     c->len++;
-    memcpy(c->head, job->leaf_hash, 32);
+    memcpy(c->head, job->entry_id, 32);
 }
 
 /* Append and require OK, moving the author's (and the case's) head. */
@@ -561,15 +570,18 @@ static void test_prepare_failures(void **state)
     uint8_t prev[32] = {1};
     s.case_prev = prev;
 
-    /* A good one passes and names its signed-entry hash. */
+    /* A good one passes and names its entry id: SHA-256 of the Entry
+     * bytes, not of the SignedEntry. */
     size_t len;
     uint8_t *bytes = build(&s, &len);
     seq_job *job = seq_job_new(bytes, len, NULL, 9);
     assert_int_equal(sequencer_prepare(job, ORIGIN), 0);
     assert_status(job, ST(OK));
-    uint8_t want[32];
-    entry_signed_hash(job->signed_entry, job->signed_len, want);
-    assert_memory_equal(job->signed_hash, want, 32);
+    uint8_t want[32], whole[32];
+    crypto_hash_sha256(want, job->entry_bytes, job->entry_len);
+    crypto_hash_sha256(whole, job->signed_entry, job->signed_len);
+    assert_memory_equal(job->entry_id, want, 32);
+    assert_memory_not_equal(job->entry_id, whole, 32);
     assert_non_null(job->entry);
 
     /* One bit of the signature flipped: BAD_SIGNATURE. */
@@ -697,9 +709,9 @@ static void test_genesis(void **state)
 
     /* The admin may enrol others. */
     enroll(h, &admin, &other, ROLE(LEGAL), "李四");
-    key_record *recs;
+    keyring_key *recs;
     size_t n;
-    assert_int_equal(keystate_snapshot(h->ks, &recs, &n), 0);
+    assert_int_equal(keyring_snapshot(h->ks, &recs, &n), 0);
     assert_int_equal(n, 2);
     assert_memory_equal(recs[0].public_key, admin.key.pk, 32);
     assert_int_equal(recs[0].enrolled_index, 0);
@@ -774,7 +786,7 @@ static void test_roles(void **state)
                 advance(&who[r], job);
                 advance_case(c, job);
                 if (c == &main_case) {
-                    memcpy(own[r], job->leaf_hash, 32);
+                    memcpy(own[r], job->entry_id, 32);
                     has_own[r] = true;
                 }
             } else {
@@ -969,7 +981,7 @@ static void test_conflicts(void **state)
     {
         store_txn *txn;
         assert_int_equal(store_read_begin(h->st, &txn), 0);
-        assert_int_equal(store_find_leaf(txn, c.head, &first_index), 0);
+        assert_int_equal(store_find_entry(txn, c.head, &first_index), 0);
         store_txn_end(txn);
     }
 
@@ -979,7 +991,7 @@ static void test_conflicts(void **state)
     s.author_prev = NULL;
     seq_job *job = append(h, &s);
     assert_status(job, ST(CONFLICT));
-    assert_message_has(job, "author_seq is 1");
+    assert_message_has(job, "author_seq 1 was already used");
     assert_int_equal(job->author_seq, 1);
     assert_memory_equal(job->author_head, handler.head, 32);
     assert_int_equal(job->case_length, 1);
@@ -1013,8 +1025,7 @@ static void test_conflicts(void **state)
     job = append(h, &s);
     assert_status(job, ST(CONFLICT));
     char want[96];
-    snprintf(want, sizeof want, "case_prev is not the head of case QJ-C (head is entry %" PRIu64,
-             first_index);
+    snprintf(want, sizeof want, "but the head of case QJ-C is entry %" PRIu64, first_index);
     assert_message_has(job, want);
     assert_int_equal(job->case_length, 1);
     assert_memory_equal(job->case_head, c.head, 32);
@@ -1054,7 +1065,7 @@ static void test_conflicts(void **state)
     s.corrects = wrong;
     job = append(h, &s);
     assert_status(job, ST(INVALID_ARGUMENT));
-    assert_message_has(job, "correction.corrects: no such entry");
+    assert_message_has(job, "is the entry id of no earlier entry of this log");
     seq_job_free(job);
     tcase other = {"QJ-OTHER", 0, {0}};
     s = in_case(&handler, KIND(INTERFERENCE), &other);
@@ -1156,9 +1167,8 @@ static void test_big_batch(void **state)
 {
     (void)state;
     harness *h = h_open(0);
-    /* Each author can have one entry per batch (its next one names this
-     * one's leaf hash), so the test first enrols 512 admins, doubling
-     * their number with each batch. */
+    /* 512 admins first, doubling their number with each batch, so that the
+     * batch of 500 has 500 authors. */
     size_t nkeys = 512;
     actor *a = calloc(nkeys, sizeof *a);
     assert_non_null(a);
@@ -1261,9 +1271,9 @@ static void test_reopen(void **state)
     s = in_case(&handler, KIND(INTERFERENCE), &c);
     append_ok(h, &handler, &c, &s);
 
-    key_record *before, *after;
+    keyring_key *before, *after;
     size_t nbefore, nafter;
-    assert_int_equal(keystate_snapshot(h->ks, &before, &nbefore), 0);
+    assert_int_equal(keyring_snapshot(h->ks, &before, &nbefore), 0);
     seq_checkpoint *old = sequencer_latest(h->seq);
     int64_t last_time = 0;
     {
@@ -1286,7 +1296,7 @@ static void test_reopen(void **state)
     store_close(h->st);
     h_start(h);
 
-    assert_int_equal(keystate_snapshot(h->ks, &after, &nafter), 0);
+    assert_int_equal(keyring_snapshot(h->ks, &after, &nafter), 0);
     assert_int_equal(nafter, nbefore);
     assert_int_equal(nafter, 3);
     assert_memory_equal(after, before, nafter * sizeof *after);
@@ -1340,8 +1350,7 @@ static void test_reopen(void **state)
     /* The same store refuses another log key. */
     h_stop(h);
     assert_int_equal(store_open(&h->st, h->dir, 0, &err), 0);
-    assert_int_equal(keystate_new(&h->ks), 0);
-    assert_int_equal(keystate_rebuild(h->ks, h->st, &err), 0);
+    assert_int_equal(keyring_new(&h->ks), 0);
     note_signer wrong;
     uint8_t seed[32];
     memset(seed, 0x43, sizeof seed);
@@ -1352,14 +1361,23 @@ static void test_reopen(void **state)
     assert_true(sequencer_start(&seq, &cfg, &err) < 0);
     assert_null(seq);
     note_signer_wipe(&wrong);
-    /* ... and a key state that was not rebuilt from it. */
-    keystate *blank;
-    assert_int_equal(keystate_new(&blank), 0);
-    cfg.keys = blank;
+    /* The keys are replayed from the store at start, whatever the keyring
+     * held before. */
+    keyring *stale;
+    assert_int_equal(keyring_new(&stale), 0);
+    assert_int_equal(keyring_stage(stale, &(Liuhen__Entry){0}, 0, 1), LH_EINVAL);
+    cfg.keys = stale;
     cfg.log_key = &h->log;
-    assert_int_equal(sequencer_start(&seq, &cfg, &err), LH_EINVAL);
-    assert_non_null(strstr(err.msg, "rebuild"));
-    keystate_free(blank);
+    assert_int_equal(sequencer_start(&seq, &cfg, &err), 0);
+    keyring_key *recs;
+    size_t nrecs;
+    assert_int_equal(keyring_snapshot(stale, &recs, &nrecs), 0);
+    assert_true(nrecs >= 1);
+    assert_int_equal(recs[0].enrolled_index, 0);
+    free(recs);
+    sequencer_free(seq);
+    seq = NULL;
+    keyring_free(stale);
     /* ... and a store that says it is another log; the right names pass. */
     cfg.keys = h->ks;
     assert_int_equal(store_write_begin(h->st, &txn), 0);
@@ -1373,7 +1391,7 @@ static void test_reopen(void **state)
     assert_int_equal(store_commit(txn), 0);
     assert_int_equal(sequencer_start(&seq, &cfg, &err), 0);
     sequencer_free(seq);
-    keystate_free(h->ks);
+    keyring_free(h->ks);
     store_close(h->st);
     h->ks = NULL;
     h->st = NULL;
@@ -1436,11 +1454,11 @@ static void test_map_growth(void **state)
         entry_leaf_hash(leaf, len, lh);
         assert_memory_equal(lh, hashes[i], 32);
     }
-    uint64_t length;
-    uint8_t head[32];
-    assert_int_equal(store_get_case(txn, "QJ-M", &length, head), 0);
-    assert_int_equal(length, GROW_ENTRIES);
-    assert_memory_equal(head, c.head, 32);
+    accept_head head;
+    assert_int_equal(store_get_case(txn, "QJ-M", &head), 0);
+    assert_int_equal(head.count, GROW_ENTRIES);
+    assert_int_equal(head.index, indexes[GROW_ENTRIES - 1]);
+    assert_memory_equal(head.id, c.head, 32);
     store_txn_end(txn);
     h_close(h);
 }
@@ -1475,9 +1493,8 @@ static void test_stop(void **state)
     assert_status(late, ST(UNAVAILABLE));
     assert_message_has(late, "shutting down");
 
-    /* An unprepared job is answered at once with its own status. */
+    /* So is a job that would not even pass preparation. */
     seq_job *unprepared = seq_job_new(NULL, 0, NULL, 0);
-    assert_true(sequencer_prepare(unprepared, ORIGIN) < 0);
     sequencer_submit(h->seq, unprepared);
 
     seq_job *done = sequencer_take_done(h->seq);
@@ -1485,7 +1502,7 @@ static void test_stop(void **state)
     assert_ptr_equal(done->next, late);
     assert_ptr_equal(late->next, unprepared);
     assert_null(unprepared->next);
-    assert_status(unprepared, ST(INVALID_ARGUMENT));
+    assert_status(unprepared, ST(UNAVAILABLE));
     seq_job_free(queued);
     seq_job_free(late);
     seq_job_free(unprepared);
@@ -1607,6 +1624,420 @@ static void test_write_errors(void **state)
     h_close(h);
 }
 
+/* ------------------------------------------------------------------------
+ * Chains by entry id: runs signed ahead, in flight together, in one batch.
+ */
+
+#define PIPELINED 100
+
+/* One author signs 100 entries, each naming the one before by its entry id
+ * (author_prev and case_prev), without waiting for the log; submitted
+ * together they land in one batch, in order, under one checkpoint. */
+static void test_pipelined_author(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, handler = {0};
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&handler.key, 2, KEY_TAG);
+    genesis(h, &admin);
+    enroll(h, &admin, &handler, ROLE(HANDLER), "办案员");
+    sequencer_stats stats;
+    sequencer_get_stats(h->seq, &stats);
+    uint64_t before = stats.tree_size;
+
+    seq_job *jobs[PIPELINED];
+    tcase c = {"QJ-PIPE", 0, {0}};
+    actor signer = handler;
+    tcase head = c;
+    for (size_t i = 0; i < PIPELINED; i++) {
+        spec s = in_case(&signer, KIND(INTERFERENCE), &head);
+        jobs[i] = make_job(&s);
+        /* The next entry chains to this one at once: its entry id is known
+         * the moment it is signed. */
+        advance(&signer, jobs[i]);
+        advance_case(&head, jobs[i]);
+    }
+    run(h, jobs, PIPELINED);
+    seq_checkpoint *cp = jobs[0]->checkpoint;
+    assert_non_null(cp);
+    assert_int_equal(cp->size, before + PIPELINED);
+    for (size_t i = 0; i < PIPELINED; i++) {
+        assert_status(jobs[i], ST(OK));
+        assert_int_equal(jobs[i]->index, before + i);
+        assert_ptr_equal(jobs[i]->checkpoint, cp);
+        verify_receipt(h, jobs[i]);
+    }
+    /* The heads are the last entry's: the log goes on from it. */
+    store_txn *txn;
+    accept_head ah, ch;
+    assert_int_equal(store_read_begin(h->st, &txn), 0);
+    assert_int_equal(store_get_author(txn, handler.key.pk, &ah), 0);
+    assert_int_equal(store_get_case(txn, c.id, &ch), 0);
+    store_txn_end(txn);
+    assert_int_equal(ah.count, PIPELINED);
+    assert_int_equal(ah.index, before + PIPELINED - 1);
+    assert_memory_equal(ah.id, jobs[PIPELINED - 1]->entry_id, 32);
+    assert_int_equal(ch.count, PIPELINED);
+    assert_memory_equal(ch.id, signer.head, 32);
+    for (size_t i = 0; i < PIPELINED; i++)
+        seq_job_free(jobs[i]);
+    spec s = in_case(&signer, KIND(INTERFERENCE), &head);
+    append_ok(h, &signer, &head, &s);
+    h_close(h);
+}
+
+/* Two cases, each with its own author, their entries interleaved in one
+ * batch: each case's chain holds, whatever lies between its links. */
+static void test_interleaved_cases(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, a = {0}, b = {0};
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&a.key, 2, KEY_TAG);
+    tu_key_make(&b.key, 3, KEY_TAG);
+    genesis(h, &admin);
+    enroll(h, &admin, &a, ROLE(HANDLER), "甲");
+    enroll(h, &admin, &b, ROLE(HANDLER) | ROLE(LEGAL), "乙");
+
+    tcase ca = {"QJ-A", 0, {0}}, cb = {"QJ-B", 0, {0}};
+    enum { N = 20 };
+    seq_job *jobs[2 * N];
+    for (size_t i = 0; i < N; i++) {
+        spec s = in_case(&a, KIND(INTERFERENCE), &ca);
+        jobs[2 * i] = make_job(&s);
+        advance(&a, jobs[2 * i]);
+        advance_case(&ca, jobs[2 * i]);
+        /* b writes in both cases: its author chain crosses them. */
+        tcase *into = i % 3 == 2 ? &ca : &cb;
+        s = in_case(&b, i == 0 ? KIND(INTERFERENCE) : KIND(NOTIFICATION), into);
+        if (into == &ca)
+            s.kind = KIND(NOTIFICATION);
+        jobs[2 * i + 1] = make_job(&s);
+        advance(&b, jobs[2 * i + 1]);
+        advance_case(into, jobs[2 * i + 1]);
+        /* a's next entry in QJ-A follows whatever b put there. */
+    }
+    run(h, jobs, 2 * N);
+    for (size_t i = 0; i < 2 * N; i++) {
+        assert_status(jobs[i], ST(OK));
+        assert_ptr_equal(jobs[i]->checkpoint, jobs[0]->checkpoint);
+        assert_int_equal(jobs[i]->index, jobs[0]->index + i);
+        seq_job_free(jobs[i]);
+    }
+    store_txn *txn;
+    accept_head head;
+    assert_int_equal(store_read_begin(h->st, &txn), 0);
+    assert_int_equal(store_get_case(txn, "QJ-A", &head), 0);
+    assert_int_equal(head.count, ca.len);
+    assert_memory_equal(head.id, ca.head, 32);
+    assert_int_equal(store_get_case(txn, "QJ-B", &head), 0);
+    assert_int_equal(head.count, cb.len);
+    assert_memory_equal(head.id, cb.head, 32);
+    store_txn_end(txn);
+    h_close(h);
+}
+
+/* Inside one batch a CONFLICT refuses only the entry that does not continue
+ * the heads as the batch left them: a second entry with the same author_seq
+ * (a fork), and an entry naming one that was refused; the entries around
+ * them, and other authors', are integrated. */
+static void test_conflict_in_batch(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, a = {0}, b = {0};
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&a.key, 2, KEY_TAG);
+    tu_key_make(&b.key, 3, KEY_TAG);
+    genesis(h, &admin);
+    enroll(h, &admin, &a, ROLE(HANDLER), "甲");
+    enroll(h, &admin, &b, ROLE(HANDLER), "乙");
+
+    tcase c = {"QJ-F", 0, {0}}, d = {"QJ-G", 0, {0}};
+    seq_job *jobs[6];
+    spec s = in_case(&a, KIND(INTERFERENCE), &c);
+    jobs[0] = make_job(&s); /* a1 */
+    actor a_at1 = a;
+    tcase c_at1 = c;
+    advance(&a_at1, jobs[0]);
+    advance_case(&c_at1, jobs[0]);
+    s = in_case(&a_at1, KIND(INTERFERENCE), &c_at1);
+    jobs[1] = make_job(&s); /* a2, after a1 */
+    s = in_case(&a_at1, KIND(INTERFERENCE), &c_at1);
+    s.content = "另一版本";
+    jobs[2] = make_job(&s); /* a2', also after a1: a fork */
+    actor a_fork = a_at1;
+    tcase c_fork = c_at1;
+    advance(&a_fork, jobs[2]);
+    advance_case(&c_fork, jobs[2]);
+    s = in_case(&a_fork, KIND(INTERFERENCE), &c_fork);
+    jobs[3] = make_job(&s); /* after the refused fork: names a missing entry */
+    s = in_case(&b, KIND(INTERFERENCE), &d);
+    jobs[4] = make_job(&s); /* another author, another case */
+    actor a_at2 = a_at1;
+    tcase c_at2 = c_at1;
+    advance(&a_at2, jobs[1]);
+    advance_case(&c_at2, jobs[1]);
+    s = in_case(&a_at2, KIND(INTERFERENCE), &c_at2);
+    jobs[5] = make_job(&s); /* a3, after a2 */
+    run(h, jobs, 6);
+
+    assert_status(jobs[0], ST(OK));
+    assert_status(jobs[1], ST(OK));
+    assert_status(jobs[2], ST(CONFLICT));
+    assert_message_has(jobs[2], "author_seq 2 was already used");
+    /* The heads it carries are those the batch left: a2's. */
+    assert_int_equal(jobs[2]->author_seq, 2);
+    assert_memory_equal(jobs[2]->author_head, jobs[1]->entry_id, 32);
+    assert_int_equal(jobs[2]->case_length, 2);
+    assert_memory_equal(jobs[2]->case_head, jobs[1]->entry_id, 32);
+    assert_status(jobs[3], ST(CONFLICT));
+    assert_message_has(jobs[3], "but the entry of 甲 with seq 2");
+    assert_status(jobs[4], ST(OK));
+    assert_status(jobs[5], ST(OK));
+    assert_ptr_equal(jobs[5]->checkpoint, jobs[0]->checkpoint);
+    assert_int_equal(jobs[1]->index, jobs[0]->index + 1);
+    assert_int_equal(jobs[4]->index, jobs[0]->index + 2);
+    assert_int_equal(jobs[5]->index, jobs[0]->index + 3);
+    for (size_t i = 0; i < 6; i++)
+        seq_job_free(jobs[i]);
+    h_close(h);
+}
+
+/* ------------------------------------------------------------------------
+ * The keys replayed from a store written by hand, entry by entry (without
+ * the sequencer), with the rules of accept.h; and damaged stores.
+ */
+
+typedef struct tstore {
+    char dir[64];
+    store *st;
+    uint64_t size;
+} tstore;
+
+static void ts_open(tstore *t)
+{
+    snprintf(t->dir, sizeof t->dir, "/tmp/liuhen-ks-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    lh_err err = {""};
+    if (store_open(&t->st, t->dir, 0, &err) != 0)
+        fail_msg("store_open: %s", err.msg);
+    t->size = 0;
+}
+
+static void ts_close(tstore *t)
+{
+    store_close(t->st);
+    DIR *d = opendir(t->dir);
+    assert_non_null(d);
+    struct dirent *de;
+    char path[sizeof t->dir + 1 + 256];
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", t->dir, de->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(t->dir);
+}
+
+enum { TAMPER_NONE, TAMPER_SIGNATURE, TAMPER_LEAF };
+
+/* Store a spec's entry as the next leaf, with its stored hashes, in the key
+ * log when it is key management. */
+static void ts_put(tstore *t, const spec *sp, int tamper)
+{
+    size_t se_len;
+    uint8_t *se = build(sp, &se_len);
+    if (tamper == TAMPER_SIGNATURE)
+        se[se_len - 1] ^= 1;
+    uint8_t *leaf = malloc(ENTRY_LEAF_MAX);
+    assert_non_null(leaf);
+    size_t leaf_len;
+    assert_int_equal(
+        entry_leaf_pack(se, se_len, T0 + (int64_t)t->size, leaf, ENTRY_LEAF_MAX, &leaf_len), 0);
+    if (tamper == TAMPER_LEAF)
+        leaf[0] = 0x7F;
+    const uint8_t *eb, *sig;
+    size_t elen;
+    uint8_t lh[32], id[32], hashes[MERKLE_MAX_STORED][32];
+    size_t nh;
+    entry_leaf_hash(leaf, leaf_len, lh);
+    assert_int_equal(entry_signed_unpack(se, se_len, &eb, &elen, &sig, NULL), 0);
+    entry_id(eb, elen, id);
+    store_txn *txn;
+    assert_int_equal(store_write_begin(t->st, &txn), 0);
+    assert_int_equal(merkle_stored_hashes_for(t->size, lh, store_read_hashes, txn, hashes, &nh), 0);
+    assert_int_equal(
+        store_put_hashes(txn, merkle_stored_index(0, t->size), (const uint8_t(*)[32])hashes, nh),
+        0);
+    assert_int_equal(store_put_leaf(txn, t->size, leaf, leaf_len, lh, id), 0);
+    if (sp->kind == KIND(KEY_ENROLL) || sp->kind == KIND(KEY_REVOKE))
+        assert_int_equal(store_keylog_append(txn, t->size), 0);
+    assert_int_equal(store_set_size(txn, t->size + 1, T0 + (int64_t)t->size), 0);
+    assert_int_equal(store_commit(txn), 0);
+    t->size++;
+    free(se);
+    free(leaf);
+}
+
+/* Start a sequencer over the hand-written store. */
+static int ts_start(tstore *t, const harness *h, keyring *kr, lh_err *err)
+{
+    sequencer_config cfg = {.store = t->st, .keys = kr, .log_key = &h->log, .origin = ORIGIN};
+    sequencer *seq = NULL;
+    int rc = sequencer_start(&seq, &cfg, err);
+    sequencer_free(seq);
+    return rc;
+}
+
+static spec key_spec(Liuhen__Kind kind, actor *author, const actor *subject, uint32_t roles,
+                     const char *holder)
+{
+    spec s = by(author, kind);
+    s.subject = subject->key.pk;
+    s.roles = roles;
+    s.holder = holder;
+    author->seq++; /* any distinct seq: the replay does not follow chains */
+    return s;
+}
+
+static void test_replay_keys(void **state)
+{
+    (void)state;
+    harness *h = h_open(0); /* for its log key */
+    actor admin = {0}, user = {0}, other = {0}, logk = h->logk;
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&user.key, 2, KEY_TAG);
+    tu_key_make(&other.key, 3, KEY_TAG);
+    tstore t;
+    ts_open(&t);
+    keyring *kr;
+    assert_int_equal(keyring_new(&kr), 0);
+    lh_err err = {""};
+
+    spec s = key_spec(KIND(KEY_ENROLL), &logk, &admin, ROLE(ADMIN), "管理员甲");
+    ts_put(&t, &s, TAMPER_NONE);
+    s = key_spec(KIND(KEY_ENROLL), &admin, &user, ROLE(HANDLER), "张三");
+    ts_put(&t, &s, TAMPER_NONE);
+    s = by(&user, KIND(COMPLAINT)); /* a case entry between them: not in the key log */
+    s.case_id = "QJ-1";
+    ts_put(&t, &s, TAMPER_NONE);
+    s = key_spec(KIND(KEY_ENROLL), &admin, &other, ROLE(LEGAL) | ROLE(ADMIN), "李四");
+    ts_put(&t, &s, TAMPER_NONE);
+    s = key_spec(KIND(KEY_ENROLL), &other, &user, ROLE(HANDLER) | ROLE(INVESTIGATOR), "张三");
+    ts_put(&t, &s, TAMPER_NONE);
+    s = key_spec(KIND(KEY_REVOKE), &other, &admin, 0, NULL);
+    ts_put(&t, &s, TAMPER_NONE);
+
+    if (ts_start(&t, h, kr, &err) != 0)
+        fail_msg("sequencer_start: %s", err.msg);
+    keyring_key *recs;
+    size_t n;
+    assert_int_equal(keyring_snapshot(kr, &recs, &n), 0);
+    assert_int_equal(n, 3);
+    assert_memory_equal(recs[0].public_key, admin.key.pk, 32);
+    assert_true(recs[0].revoked);
+    assert_int_equal(recs[0].revoked_index, 5);
+    assert_int_equal(recs[0].revoked_at, T0 + 5);
+    assert_memory_equal(recs[1].public_key, user.key.pk, 32);
+    assert_int_equal(recs[1].enrolled_index, 4);
+    assert_int_equal(recs[1].enrolled_at, T0 + 4);
+    assert_int_equal(recs[1].roles, ROLE(HANDLER) | ROLE(INVESTIGATOR));
+    assert_string_equal(recs[2].holder, "李四");
+    free(recs);
+    /* Replaying again gives the same, not twice as much. */
+    assert_int_equal(ts_start(&t, h, kr, &err), 0);
+    assert_int_equal(keyring_snapshot(kr, &recs, &n), 0);
+    assert_int_equal(n, 3);
+    free(recs);
+
+    /* A key entry by a key that is not an admin: the store is damaged. */
+    s = key_spec(KIND(KEY_ENROLL), &user, &other, ROLE(HANDLER), "x");
+    ts_put(&t, &s, TAMPER_NONE);
+    assert_int_equal(ts_start(&t, h, kr, &err), LH_ESTORE);
+    assert_non_null(strstr(err.msg, "entry 6"));
+    assert_non_null(strstr(err.msg, "may not append"));
+    assert_int_equal(keyring_snapshot(kr, &recs, &n), 0);
+    assert_int_equal(n, 0); /* left empty */
+    free(recs);
+    keyring_free(kr);
+    ts_close(&t);
+    h_close(h);
+}
+
+static void test_replay_damaged(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, user = {0};
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&user.key, 2, KEY_TAG);
+    keyring *kr;
+    assert_int_equal(keyring_new(&kr), 0);
+    lh_err err = {""};
+    tstore t;
+
+    /* A signature that does not verify. */
+    ts_open(&t);
+    actor logk = h->logk, a = admin;
+    spec s = key_spec(KIND(KEY_ENROLL), &logk, &admin, ROLE(ADMIN), "管理员甲");
+    ts_put(&t, &s, TAMPER_NONE);
+    s = key_spec(KIND(KEY_ENROLL), &a, &user, ROLE(HANDLER), "张三");
+    ts_put(&t, &s, TAMPER_SIGNATURE);
+    assert_int_equal(ts_start(&t, h, kr, &err), LH_ESTORE);
+    assert_non_null(strstr(err.msg, "signature"));
+    ts_close(&t);
+
+    /* A leaf that does not parse. */
+    ts_open(&t);
+    logk = h->logk;
+    s = key_spec(KIND(KEY_ENROLL), &logk, &admin, ROLE(ADMIN), "管理员甲");
+    ts_put(&t, &s, TAMPER_LEAF);
+    assert_int_equal(ts_start(&t, h, kr, &err), LH_EPARSE);
+    assert_non_null(strstr(err.msg, "entry 0"));
+    ts_close(&t);
+
+    /* A rule broken on replay: revoking the only admin. */
+    ts_open(&t);
+    logk = h->logk;
+    a = admin;
+    s = key_spec(KIND(KEY_ENROLL), &logk, &admin, ROLE(ADMIN), "管理员甲");
+    ts_put(&t, &s, TAMPER_NONE);
+    s = key_spec(KIND(KEY_REVOKE), &a, &admin, 0, NULL);
+    ts_put(&t, &s, TAMPER_NONE);
+    assert_int_equal(ts_start(&t, h, kr, &err), LH_ESTORE);
+    assert_non_null(strstr(err.msg, "last admin"));
+    ts_close(&t);
+
+    /* Entry 0 by another key than the log's: not this log. */
+    ts_open(&t);
+    a = admin;
+    s = key_spec(KIND(KEY_ENROLL), &a, &user, ROLE(ADMIN), "张三");
+    ts_put(&t, &s, TAMPER_NONE);
+    assert_int_equal(ts_start(&t, h, kr, &err), LH_EINVAL);
+    assert_non_null(strstr(err.msg, "entry 0 is not a KEY_ENROLL by the log key"));
+    ts_close(&t);
+
+    /* The key log names an entry that is not stored. */
+    ts_open(&t);
+    logk = h->logk;
+    s = key_spec(KIND(KEY_ENROLL), &logk, &admin, ROLE(ADMIN), "管理员甲");
+    ts_put(&t, &s, TAMPER_NONE);
+    store_txn *txn;
+    assert_int_equal(store_write_begin(t.st, &txn), 0);
+    assert_int_equal(store_keylog_append(txn, 7), 0);
+    assert_int_equal(store_commit(txn), 0);
+    assert_int_equal(ts_start(&t, h, kr, &err), LH_ESTORE);
+    assert_non_null(strstr(err.msg, "entry 7"));
+    ts_close(&t);
+    keyring_free(kr);
+    h_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1617,6 +2048,11 @@ int main(void)
         cmocka_unit_test(test_conflicts),
         cmocka_unit_test(test_duplicate),
         cmocka_unit_test(test_big_batch),
+        cmocka_unit_test(test_pipelined_author),
+        cmocka_unit_test(test_interleaved_cases),
+        cmocka_unit_test(test_conflict_in_batch),
+        cmocka_unit_test(test_replay_keys),
+        cmocka_unit_test(test_replay_damaged),
         cmocka_unit_test(test_reopen),
         cmocka_unit_test(test_map_growth),
         cmocka_unit_test(test_stop),

@@ -113,7 +113,7 @@ static void test_leaves_and_hashes(void **state)
         assert_int_equal(store_find_leaf(r, lh, &idx), 0);
         assert_int_equal(idx, i);
         lh[0] ^= 0xff;
-        assert_int_equal(store_find_signed(r, lh, &idx), 0);
+        assert_int_equal(store_find_entry(r, lh, &idx), 0);
         assert_int_equal(idx, i);
     }
     const uint8_t *leaf;
@@ -167,29 +167,32 @@ static void test_heads_cases_keylog_checkpoints(void **state)
     lh_err err;
     assert_int_equal(store_open(&st, dir, 0, &err), 0);
 
-    uint8_t key[32], head[32], h1[32], h2[32];
+    uint8_t key[32], h1[32], h2[32];
     memset(key, 7, 32);
     memset(h1, 1, 32);
     memset(h2, 2, 32);
-    uint64_t seq, length;
+    accept_head head;
 
     store_txn *w;
     assert_int_equal(store_write_begin(st, &w), 0);
     /* Unknown author and case: empty heads. */
-    assert_int_equal(store_get_author(w, key, &seq, head), 0);
-    assert_int_equal(seq, 0);
-    assert_int_equal(store_get_case(w, "QJ-2026-7", &length, head), 0);
-    assert_int_equal(length, 0);
-    assert_int_equal(store_get_case(w, "", &length, head), LH_EINVAL);
+    assert_int_equal(store_get_author(w, key, &head), 0);
+    assert_int_equal(head.count, 0);
+    assert_int_equal(store_get_case(w, "QJ-2026-7", &head), 0);
+    assert_int_equal(head.count, 0);
+    assert_int_equal(store_get_case(w, "", &head), LH_EINVAL);
 
-    assert_int_equal(store_set_author(w, key, 1, h1), 0);
+    accept_head a1 = {.count = 1, .index = 4};
+    memcpy(a1.id, h1, 32);
+    assert_int_equal(store_set_author(w, key, &a1), 0);
     assert_int_equal(store_case_append(w, "QJ-2026-7", 4, h1), 0);
     assert_int_equal(store_case_append(w, "QJ-2026-7", 9, h2), 0);
     assert_int_equal(store_case_append(w, "QJ-2026-8", 10, h2), 0);
-    /* The write transaction sees its own writes. */
-    assert_int_equal(store_get_case(w, "QJ-2026-7", &length, head), 0);
-    assert_int_equal(length, 2);
-    assert_memory_equal(head, h2, 32);
+    /* The write transaction sees its own writes: length, head index, id. */
+    assert_int_equal(store_get_case(w, "QJ-2026-7", &head), 0);
+    assert_int_equal(head.count, 2);
+    assert_int_equal(head.index, 9);
+    assert_memory_equal(head.id, h2, 32);
     assert_int_equal(store_keylog_append(w, 0), 0);
     assert_int_equal(store_keylog_append(w, 12), 0);
     assert_int_equal(store_put_checkpoint(w, 1, (const uint8_t *)"cp1", 3), 0);
@@ -199,7 +202,9 @@ static void test_heads_cases_keylog_checkpoints(void **state)
 
     /* A transaction that is aborted leaves nothing behind. */
     assert_int_equal(store_write_begin(st, &w), 0);
-    assert_int_equal(store_set_author(w, key, 2, h2), 0);
+    accept_head a2 = {.count = 2, .index = 11};
+    memcpy(a2.id, h2, 32);
+    assert_int_equal(store_set_author(w, key, &a2), 0);
     assert_int_equal(store_case_append(w, "QJ-2026-7", 11, h1), 0);
     store_txn_end(w);
 
@@ -207,9 +212,10 @@ static void test_heads_cases_keylog_checkpoints(void **state)
     assert_int_equal(store_open(&st, dir, 0, &err), 0);
     store_txn *r;
     assert_int_equal(store_read_begin(st, &r), 0);
-    assert_int_equal(store_get_author(r, key, &seq, head), 0);
-    assert_int_equal(seq, 1);
-    assert_memory_equal(head, h1, 32);
+    assert_int_equal(store_get_author(r, key, &head), 0);
+    assert_int_equal(head.count, 1);
+    assert_int_equal(head.index, 4);
+    assert_memory_equal(head.id, h1, 32);
 
     uint64_t *idx;
     size_t count;
@@ -359,6 +365,36 @@ static void test_backup_fd(void **state)
     store_close(st);
 }
 
+/* A new store is written in STORE_FORMAT; a store of another layout (or of
+ * the first one, which had no "format") is refused with the reason. */
+static void test_format(void **state)
+{
+    (void)state;
+    store *st;
+    lh_err err = {""};
+    assert_int_equal(store_open(&st, dir, 0, &err), 0);
+    store_txn *t;
+    assert_int_equal(store_read_begin(st, &t), 0);
+    const uint8_t *v;
+    size_t len;
+    assert_int_equal(store_get_meta(t, "format", &v, &len), 0);
+    assert_int_equal(len, 8);
+    assert_int_equal(v[7], STORE_FORMAT);
+    store_txn_end(t);
+    assert_int_equal(append_leaves(st, 0, 3), 0);
+
+    /* An older layout: entries and format 1. */
+    assert_int_equal(store_write_begin(st, &t), 0);
+    uint8_t one[8] = {0, 0, 0, 0, 0, 0, 0, 1};
+    assert_int_equal(store_put_meta(t, "format", one, 8), 0);
+    assert_int_equal(store_commit(t), 0);
+    store_close(st);
+    assert_int_equal(store_open(&st, dir, 0, &err), LH_ESTORE);
+    assert_null(st);
+    assert_non_null(strstr(err.msg, "layout 1 was written by another version of liuhend"));
+    assert_non_null(strstr(err.msg, "entry id"));
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -377,6 +413,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_growth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup_fd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_format, setup, teardown),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -97,10 +97,11 @@
 #define FP_BIG_SIZE   (256 * 256 + 300)
 #define FP_SMALL_SIZE 600
 
-/* An appended entry: where it is and its leaf hash. */
+/* An appended entry: where it is and its entry id, by which other entries
+ * name it. */
 typedef struct appended {
     uint64_t index;
-    uint8_t hash[ENTRY_HASH_BYTES];
+    uint8_t id[ENTRY_ID_BYTES];
 } appended;
 
 /* Everything the tests share, made once by the group setup. */
@@ -434,7 +435,11 @@ static appended add(const keyfile_key *key, const char *case_id, const char *kin
         fail_msg("append %s in %s: %s (%s)", kind, case_id ? case_id : "-", lh_errname(rc),
                  err.msg);
     appended a = {.index = r.leaf_index};
-    memcpy(a.hash, r.leaf_hash, sizeof a.hash);
+    const uint8_t *eb, *sig;
+    size_t elen;
+    assert_int_equal(
+        entry_signed_unpack(r.signed_entry, r.signed_entry_len, &eb, &elen, &sig, NULL), 0);
+    entry_id(eb, elen, a.id);
     if (g.keep_receipts) {
         char *text = NULL, rel[64];
         tu_assert_code(lh_receipt_to_json(&r, &text, &err), 0, &err);
@@ -481,7 +486,7 @@ static appended reply(const char *case_id, const appended *c)
     return add(g.user[LI], case_id, "REPLY",
                "{\"complaint\":\"%s\",\"replied_at\":%lld,\"addressee\":\"重庆某建材有限公司\","
                "\"method\":\"written\",\"content\":\"投诉已受理，将组织调查并书面告知处理结果。\"}",
-               b64(c->hash).s, (long long)now_ms());
+               b64(c->id).s, (long long)now_ms());
 }
 
 static appended transfer(const char *case_id, const appended *c)
@@ -489,7 +494,7 @@ static appended transfer(const char *case_id, const appended *c)
     return add(g.user[LI], case_id, "TRANSFER",
                "{\"complaint\":\"%s\",\"to_authority\":\"区市场监督管理局\","
                "\"transferred_at\":%lld,\"reason\":\"不属于本单位受理\"}",
-               b64(c->hash).s, (long long)now_ms());
+               b64(c->id).s, (long long)now_ms());
 }
 
 static void investigation(const char *case_id)
@@ -550,7 +555,7 @@ static appended review_order(const char *case_id, const appended *dec)
     return add(g.user[ZHAO], case_id, "REVIEW_ORDER",
                "{\"decision\":\"%s\",\"action\":\"reinvestigate\",\"ordered_at\":%lld,"
                "\"reason\":\"事实不清\"}",
-               b64(dec->hash).s, (long long)now_ms());
+               b64(dec->id).s, (long long)now_ms());
 }
 
 static appended guidance(const keyfile_key *key, const char *case_id, const char *form)
@@ -592,12 +597,12 @@ static void make_clean_log(void)
                       "\"measures\":[\"circulated-criticism\"],\"issued_at\":%lld,"
                       "\"content\":\"通报离退休干部说情\",\"approved_by\":\"赵局\","
                       "\"concerns\":\"%s\"}",
-                      (long long)now_ms(), b64(g.target.hash).s);
+                      (long long)now_ms(), b64(g.target.id).s);
     g.author_next = add(g.user[WANG], "QJ-C1", "CORRECTION",
                         "{\"corrects\":\"%s\",\"changes\":[{\"field\":\"interference.place\","
                         "\"old_value\":\"执法支队办公室\",\"new_value\":\"执法支队二楼办公室\"}],"
                         "\"reason\":\"地点记录不准确\"}",
-                        b64(g.target.hash).s);
+                        b64(g.target.id).s);
 
     /* An inspector keeps the checkpoint of this moment. */
     lh_checkpoint cp = {0};
@@ -618,7 +623,7 @@ static void make_clean_log(void)
         "{\"decision\":\"%s\",\"type\":\"statement-defence\",\"venue\":\"this-bureau\","
         "\"appellant\":{\"name\":\"陈刚\"},\"filed_at\":%lld,\"grounds\":\"处分过重\","
         "\"outcome\":\"pending\"}",
-        b64(dec.hash).s, (long long)now_ms());
+        b64(dec.id).s, (long long)now_ms());
     add(g.user[LI], "QJ-C2", "CASE_CLOSED", "{\"closed_at\":%lld,\"summary\":\"已处理完毕\"}",
         (long long)now_ms());
     /* B§7: a leader's written guidance, an oral one recorded by the handler. */
@@ -735,7 +740,7 @@ static appended chain_add(tamper_chain *ch, const uint8_t sk[ENTRY_SK_BYTES], un
                           Liuhen__Entry *e)
 {
     appended a;
-    tamper_ok(tamper_chain_append(ch, e, sk, flags, &a.index, a.hash, terr));
+    tamper_ok(tamper_chain_append(ch, e, sk, flags, &a.index, a.id, terr));
     entry_free(e);
     return a;
 }
@@ -786,7 +791,7 @@ static appended core_base(tamper_chain *ch)
                          "{\"subject\":\"interference\",\"person\":{\"name\":\"刘某\"},"
                          "\"measures\":[\"circulated-criticism\"],\"issued_at\":%lld,"
                          "\"content\":\"通报\",\"concerns\":\"%s\"}}",
-                         (long long)ch->clock, b64(k1.hash).s));
+                         (long long)ch->clock, b64(k1.id).s));
     return k1;
 }
 
@@ -1439,7 +1444,7 @@ static void test_rewritten_entry(void **state)
     assert_failed(verify_log(&j, dir, NULL), &j);
     const json_t *f = assert_failure(j, "signature", g.target.index);
     assert_names(f, "QJ-C1", "王明");
-    /* The next entry of its case named the original's leaf hash. */
+    /* The next entry of its case named the original's entry id. */
     assert_failure(j, "case-chain", g.case_next.index);
     json_decref(j);
 }
@@ -1517,7 +1522,7 @@ static void test_correction_by_another(void **state)
         chain_add(&ch, g.sk[C_LI], 0,
                   entry_json("{\"kind\":\"KIND_CORRECTION\",\"case_id\":\"K-1\",\"correction\":{"
                              "\"corrects\":\"%s\",\"reason\":\"代为更正\"}}",
-                             b64(k1.hash).s));
+                             b64(k1.id).s));
     json_t *j = core_fails(&ch, "correction-other", "role", cor.index, NULL);
     json_decref(j);
 }
@@ -1536,11 +1541,11 @@ static void test_forked_author_chain(void **state)
                    "\"reported_to\":\"legal-section\"}}",
                    (long long)ch.clock);
     e->author_seq = 2;
-    e->author_prev.data = k1.hash;
-    e->author_prev.len = sizeof k1.hash;
+    e->author_prev.data = k1.id;
+    e->author_prev.len = sizeof k1.id;
     appended fork;
     tamper_ok(
-        tamper_chain_append(&ch, e, g.sk[C_WANG], TAMPER_KEEP_LINKS, &fork.index, fork.hash, terr));
+        tamper_chain_append(&ch, e, g.sk[C_WANG], TAMPER_KEEP_LINKS, &fork.index, fork.id, terr));
     e->author_prev.data = NULL;
     e->author_prev.len = 0;
     entry_free(e);
@@ -1694,13 +1699,13 @@ static void test_rule_correction(void **state)
                          "\"corrects\":\"%s\",\"changes\":[{\"field\":\"interference.place\","
                          "\"old_value\":\"执法支队办公室\",\"new_value\":\"二楼\"}],"
                          "\"reason\":\"更正地点\"}}",
-                         b64(k1.hash).s));
+                         b64(k1.id).s));
     chain_add(&ch, g.sk[C_WANG], 0,
               entry_json("{\"kind\":\"KIND_CORRECTION\",\"case_id\":\"K-1\",\"correction\":{"
                          "\"corrects\":\"%s\",\"changes\":[{\"field\":\"interference.place\","
                          "\"old_value\":\"执法支队办公室\",\"new_value\":\"二楼\"}],"
                          "\"reason\":\"更正地点\"}}",
-                         b64(k1.hash).s));
+                         b64(k1.id).s));
     char dir[PATH_MAX];
     core_write(&ch, dir, sizeof dir, "r11");
     json_t *j = NULL;

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "labels.h"
 #include "text.h"
+#include "wire.h"
 
 /* The limits of entry.h, checked: the largest entry makes a SignedEntry of
  * exactly ENTRY_SIGNED_MAX and a Leaf of exactly ENTRY_LEAF_MAX with a
@@ -33,7 +35,6 @@ _Static_assert(crypto_hash_sha256_BYTES == ENTRY_HASH_BYTES, "hash size");
 
 struct kind_info {
     const char *name;             /* the enum value's name without "KIND_" */
-    const char *label_zh;         /* DESIGN.md "Kinds" */
     Liuhen__Entry__BodyCase body; /* the body this kind carries */
     uint32_t roles;               /* who may append it */
     bool opens_case;              /* may be the first entry of a case */
@@ -41,61 +42,58 @@ struct kind_info {
 };
 
 static const struct kind_info kinds[] = {
-    [LIUHEN__KIND__KIND_INTERFERENCE] = {"INTERFERENCE", "干预插手记录",
-                                         LIUHEN__ENTRY__BODY_INTERFERENCE, R(HANDLER) | R(LEGAL),
-                                         true, true},
+    [LIUHEN__KIND__KIND_INTERFERENCE] = {"INTERFERENCE", LIUHEN__ENTRY__BODY_INTERFERENCE,
+                                         R(HANDLER) | R(LEGAL), true, true},
     /* B§7: written by a leader, or oral and recorded by the handler. */
-    [LIUHEN__KIND__KIND_GUIDANCE] = {"GUIDANCE", "指导性意见", LIUHEN__ENTRY__BODY_GUIDANCE,
+    [LIUHEN__KIND__KIND_GUIDANCE] = {"GUIDANCE", LIUHEN__ENTRY__BODY_GUIDANCE,
                                      R(LEADER) | R(HANDLER), true, true},
     /* A§10(1): the legal section accepts complaints and answers them. */
-    [LIUHEN__KIND__KIND_COMPLAINT] = {"COMPLAINT", "投诉举报/立案", LIUHEN__ENTRY__BODY_COMPLAINT,
-                                      R(LEGAL), true, true},
-    [LIUHEN__KIND__KIND_TRANSFER] = {"TRANSFER", "转送有权部门", LIUHEN__ENTRY__BODY_TRANSFER,
-                                     R(LEGAL), false, true},
-    [LIUHEN__KIND__KIND_REPLY] = {"REPLY", "答复", LIUHEN__ENTRY__BODY_REPLY, R(LEGAL), false,
-                                  true},
+    [LIUHEN__KIND__KIND_COMPLAINT] = {"COMPLAINT", LIUHEN__ENTRY__BODY_COMPLAINT, R(LEGAL), true,
+                                      true},
+    [LIUHEN__KIND__KIND_TRANSFER] = {"TRANSFER", LIUHEN__ENTRY__BODY_TRANSFER, R(LEGAL), false,
+                                     true},
+    [LIUHEN__KIND__KIND_REPLY] = {"REPLY", LIUHEN__ENTRY__BODY_REPLY, R(LEGAL), false, true},
     /* A§10(2): the principal head assigns the team. */
-    [LIUHEN__KIND__KIND_INVESTIGATION_ASSIGNED] = {"INVESTIGATION_ASSIGNED", "指派调查组",
+    [LIUHEN__KIND__KIND_INVESTIGATION_ASSIGNED] = {"INVESTIGATION_ASSIGNED",
                                                    LIUHEN__ENTRY__BODY_INVESTIGATION_ASSIGNED,
                                                    R(LEADER), false, true},
-    [LIUHEN__KIND__KIND_INVESTIGATION_STEP] = {"INVESTIGATION_STEP", "调查",
+    [LIUHEN__KIND__KIND_INVESTIGATION_STEP] = {"INVESTIGATION_STEP",
                                                LIUHEN__ENTRY__BODY_INVESTIGATION_STEP,
                                                R(INVESTIGATOR) | R(LEGAL), false, true},
     /* A§10(3): decided by the leadership's collective discussion. */
-    [LIUHEN__KIND__KIND_DECISION] = {"DECISION", "处理决定", LIUHEN__ENTRY__BODY_DECISION,
-                                     R(LEADER), false, true},
-    [LIUHEN__KIND__KIND_REVIEW_ORDER] = {"REVIEW_ORDER", "责令重新调查",
-                                         LIUHEN__ENTRY__BODY_REVIEW_ORDER, R(LEADER), false, true},
+    [LIUHEN__KIND__KIND_DECISION] = {"DECISION", LIUHEN__ENTRY__BODY_DECISION, R(LEADER), false,
+                                     true},
+    [LIUHEN__KIND__KIND_REVIEW_ORDER] = {"REVIEW_ORDER", LIUHEN__ENTRY__BODY_REVIEW_ORDER,
+                                         R(LEADER), false, true},
     /* A§12: whoever is concerned states a defence or petitions. */
-    [LIUHEN__KIND__KIND_APPEAL] = {"APPEAL", "陈述申辩/申诉", LIUHEN__ENTRY__BODY_APPEAL,
-                                   ENTRY_ROLES_ALL, false, true},
-    [LIUHEN__KIND__KIND_NOTIFICATION] = {"NOTIFICATION", "通报", LIUHEN__ENTRY__BODY_NOTIFICATION,
+    [LIUHEN__KIND__KIND_APPEAL] = {"APPEAL", LIUHEN__ENTRY__BODY_APPEAL, ENTRY_ROLES_ALL, false,
+                                   true},
+    [LIUHEN__KIND__KIND_NOTIFICATION] = {"NOTIFICATION", LIUHEN__ENTRY__BODY_NOTIFICATION,
                                          R(LEGAL) | R(LEADER), false, true},
     /* Any enrolled key, and only for its own entries: entry_kind_allowed(). */
-    [LIUHEN__KIND__KIND_CORRECTION] = {"CORRECTION", "更正", LIUHEN__ENTRY__BODY_CORRECTION,
+    [LIUHEN__KIND__KIND_CORRECTION] = {"CORRECTION", LIUHEN__ENTRY__BODY_CORRECTION,
                                        ENTRY_ROLES_ALL, false, true},
-    [LIUHEN__KIND__KIND_CASE_CLOSED] = {"CASE_CLOSED", "结案", LIUHEN__ENTRY__BODY_CASE_CLOSED,
+    [LIUHEN__KIND__KIND_CASE_CLOSED] = {"CASE_CLOSED", LIUHEN__ENTRY__BODY_CASE_CLOSED,
                                         R(LEGAL) | R(LEADER), false, true},
     /* Keys and roles are only ever decided by the ledger (DESIGN.md). */
-    [LIUHEN__KIND__KIND_KEY_ENROLL] = {"KEY_ENROLL", "登记密钥", LIUHEN__ENTRY__BODY_KEY_ENROLL,
-                                       R(ADMIN), false, false},
-    [LIUHEN__KIND__KIND_KEY_REVOKE] = {"KEY_REVOKE", "吊销密钥", LIUHEN__ENTRY__BODY_KEY_REVOKE,
-                                       R(ADMIN), false, false},
+    [LIUHEN__KIND__KIND_KEY_ENROLL] = {"KEY_ENROLL", LIUHEN__ENTRY__BODY_KEY_ENROLL, R(ADMIN),
+                                       false, false},
+    [LIUHEN__KIND__KIND_KEY_REVOKE] = {"KEY_REVOKE", LIUHEN__ENTRY__BODY_KEY_REVOKE, R(ADMIN),
+                                       false, false},
 };
 
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
 struct role_info {
     const char *name;
-    const char *label_zh;
 };
 
 static const struct role_info roles_tab[] = {
-    [LIUHEN__ROLE__ROLE_ADMIN] = {"admin", "管理员"},
-    [LIUHEN__ROLE__ROLE_HANDLER] = {"handler", "办案人员"},
-    [LIUHEN__ROLE__ROLE_LEGAL] = {"legal", "法规部门"},
-    [LIUHEN__ROLE__ROLE_LEADER] = {"leader", "局领导"},
-    [LIUHEN__ROLE__ROLE_INVESTIGATOR] = {"investigator", "调查人员"},
+    [LIUHEN__ROLE__ROLE_ADMIN] = {"admin"},
+    [LIUHEN__ROLE__ROLE_HANDLER] = {"handler"},
+    [LIUHEN__ROLE__ROLE_LEGAL] = {"legal"},
+    [LIUHEN__ROLE__ROLE_LEADER] = {"leader"},
+    [LIUHEN__ROLE__ROLE_INVESTIGATOR] = {"investigator"},
 };
 
 #define N_ROLES (sizeof roles_tab / sizeof roles_tab[0])
@@ -149,9 +147,12 @@ const char *entry_kind_name(Liuhen__Kind kind)
 
 const char *entry_kind_label_zh(Liuhen__Kind kind)
 {
-    const struct kind_info *k = kind_info((int)kind);
-    if (k != NULL)
-        return k->label_zh;
+    /* The schema's comments are the one source of the terms (labels.h). */
+    const char *label = kind_info((int)kind) != NULL
+                            ? labels_enum_value(&liuhen__kind__descriptor, (int)kind)
+                            : NULL;
+    if (label != NULL)
+        return label;
     return kind == LIUHEN__KIND__KIND_UNSPECIFIED ? "未指明类型" : "未知类型";
 }
 
@@ -209,9 +210,11 @@ const char *entry_role_name(Liuhen__Role role)
 
 const char *entry_role_label_zh(Liuhen__Role role)
 {
-    const struct role_info *r = role_info((int)role);
-    if (r != NULL)
-        return r->label_zh;
+    const char *label = role_info((int)role) != NULL
+                            ? labels_enum_value(&liuhen__role__descriptor, (int)role)
+                            : NULL;
+    if (label != NULL)
+        return label;
     return role == LIUHEN__ROLE__ROLE_UNSPECIFIED ? "未指明角色" : "未知角色";
 }
 
@@ -224,6 +227,26 @@ Liuhen__Role entry_role_from_name(const char *name)
             return (Liuhen__Role)r;
     }
     return LIUHEN__ROLE__ROLE_UNSPECIFIED;
+}
+
+const char *entry_roles_text(uint32_t roles, bool zh, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t r = 1; r < N_ROLES; r++) {
+        if ((roles & ENTRY_ROLE_BIT(r)) == 0 || roles_tab[r].name == NULL)
+            continue;
+        const char *name = zh ? entry_role_label_zh((Liuhen__Role)r) : roles_tab[r].name;
+        int n = snprintf(out + len, cap - len, "%s%s", len > 0 ? (zh ? "、" : ",") : "", name);
+        if (n < 0 || (size_t)n >= cap - len) {
+            out[len] = '\0';
+            break;
+        }
+        len += (size_t)n;
+    }
+    if (len == 0)
+        snprintf(out, cap, "%s", zh ? "无" : "none");
+    return out;
 }
 
 uint32_t entry_roles_mask(const Liuhen__Role *roles, size_t n)
@@ -507,7 +530,7 @@ static int walk_value(struct walk *w, const ProtobufCMessageDescriptor *d,
         return 0;
     }
     case PROTOBUF_C_TYPE_BYTES: {
-        /* Every bytes field of an entry is a SHA-256 hash (leaf hashes,
+        /* Every bytes field of an entry is a SHA-256 hash (entry ids,
          * attachments) or an Ed25519 public key: 32 bytes, or absent. An
          * empty item of a list names nothing. */
         const ProtobufCBinaryData *b = p;
@@ -698,7 +721,7 @@ static int check_header(const Liuhen__Entry *e, const struct kind_info *k, lh_er
                           "author_prev: must be absent when author_seq is 1 (the first entry)");
     if (e->author_seq > 1 && e->author_prev.len != ENTRY_HASH_BYTES)
         return lh_err_set(err, LH_EFIELD,
-                          "author_prev: must be the 32-byte leaf hash of entry %" PRIu64
+                          "author_prev: must be the 32-byte entry id of entry %" PRIu64
                           " of the author, got %zu bytes",
                           e->author_seq - 1, e->author_prev.len);
     /* DESIGN.md: a case's history is a hash chain; only the kinds that may
@@ -750,39 +773,14 @@ static int check_body(const Liuhen__Entry *e, lh_err *err)
     case LIUHEN__ENTRY__BODY_CORRECTION:
         /* B§3 如实记录: a correction names the entry it corrects, which stays. */
         if (e->correction->corrects.len != ENTRY_HASH_BYTES)
-            return lh_err_set(
-                err, LH_EFIELD,
-                "correction.corrects: required: the leaf hash of the corrected entry");
+            return lh_err_set(err, LH_EFIELD,
+                              "correction.corrects: required: the entry id of the corrected entry");
         return 0;
     default:
         /* The other kinds have no field whose absence makes the record
          * meaningless; what the regulations want in them is reported by
          * the verifier (REGULATION.md, R1-R12), not refused here. */
         return 0;
-    }
-}
-
-/* A ProtobufCBuffer that compares what protobuf-c writes with the bytes
- * received instead of storing it: a canonical check without allocation. */
-struct same_buffer {
-    ProtobufCBuffer base; /* first: protobuf-c sees a ProtobufCBuffer */
-    const uint8_t *want;
-    size_t len;
-    size_t pos; /* bytes that matched */
-    bool differs;
-};
-
-static void same_append(ProtobufCBuffer *buffer, size_t len, const uint8_t *data)
-{
-    struct same_buffer *sb = (struct same_buffer *)(void *)buffer;
-    if (sb->differs)
-        return;
-    for (size_t i = 0; i < len; i++) {
-        if (sb->pos == sb->len || sb->want[sb->pos] != data[i]) {
-            sb->differs = true;
-            return;
-        }
-        sb->pos++;
     }
 }
 
@@ -796,14 +794,13 @@ static void same_append(ProtobufCBuffer *buffer, size_t len, const uint8_t *data
  */
 static int check_canonical(const Liuhen__Entry *e, const uint8_t *entry, size_t len, lh_err *err)
 {
-    struct same_buffer sb = {{same_append}, entry, len, 0, false};
-    protobuf_c_message_pack_to_buffer(&e->base, &sb.base);
-    if (sb.differs || sb.pos != len)
+    size_t at;
+    if (!wire_is_canonical(&e->base, entry, len, &at))
         return lh_err_set(err, LH_EPARSE,
                           "entry: not in canonical protobuf encoding (differs from byte %zu): a "
                           "field repeated, out of order or set to its default, a long varint, "
                           "or a NUL in a string",
-                          sb.pos);
+                          at);
     return 0;
 }
 
@@ -1073,7 +1070,7 @@ void entry_leaf_hash(const uint8_t *leaf, size_t len, uint8_t out[ENTRY_HASH_BYT
     crypto_hash_sha256_final(&st, out);
 }
 
-void entry_signed_hash(const uint8_t *signed_entry, size_t len, uint8_t out[ENTRY_HASH_BYTES])
+void entry_id(const uint8_t *entry, size_t len, uint8_t out[ENTRY_ID_BYTES])
 {
-    crypto_hash_sha256(out, signed_entry, len);
+    crypto_hash_sha256(out, entry, len);
 }

@@ -29,7 +29,8 @@
 #define ENTRY_KEY_BYTES  32 /**< Ed25519 public key */
 #define ENTRY_SK_BYTES   64 /**< libsodium Ed25519 secret key (seed || public key) */
 #define ENTRY_SIG_BYTES  64 /**< Ed25519 signature */
-#define ENTRY_HASH_BYTES 32 /**< SHA-256: leaf hashes, signed-entry hashes, attachments */
+#define ENTRY_HASH_BYTES 32 /**< SHA-256: leaf hashes, attachments */
+#define ENTRY_ID_BYTES   32 /**< SHA-256 of the Entry bytes: entry_id() */
 /**@}*/
 
 /** @name Size limits
@@ -297,16 +298,20 @@ int entry_leaf_unpack(const uint8_t *leaf, size_t len, const uint8_t **signed_en
 
 /**
  * The leaf hash, SHA-256(0x00 || leaf bytes) (RFC 6962 §2.1): what the
- * Merkle tree, author_prev, case_prev and refs hold.
+ * Merkle tree holds. It covers the log's integrated_at, which the author
+ * cannot know when signing: entries name each other by entry id instead.
  */
 void entry_leaf_hash(const uint8_t *leaf, size_t len, uint8_t out[ENTRY_HASH_BYTES]);
 
 /**
- * SHA-256 of the SignedEntry bytes: the key by which the log recognises a
- * duplicate append (DESIGN.md "Wire protocol": the leaf hash also covers
- * integrated_at, so it cannot serve).
+ * The entry id, SHA-256 of the Entry bytes exactly as signed (the bytes
+ * inside the SignedEntry, without the signature; DESIGN.md "Entries"). An
+ * author knows it the moment it has signed: author_prev, case_prev, refs
+ * and the entries named in bodies (a CORRECTION's `corrects`, a REPLY's
+ * `complaint`...) hold entry ids, and the log recognises a duplicate append
+ * by it.
  */
-void entry_signed_hash(const uint8_t *signed_entry, size_t len, uint8_t out[ENTRY_HASH_BYTES]);
+void entry_id(const uint8_t *entry, size_t len, uint8_t out[ENTRY_ID_BYTES]);
 
 /** @name Kinds (DESIGN.md "Kinds") */
 /**@{*/
@@ -319,7 +324,8 @@ void entry_signed_hash(const uint8_t *signed_entry, size_t len, uint8_t out[ENTR
 const char *entry_kind_name(Liuhen__Kind kind);
 
 /**
- * The kind's label for users, from DESIGN.md: "干预插手记录", "处理决定".
+ * The kind's label for users, as proto/liuhen.proto's comment gives it
+ * (labels.h): "干预插手记录", "处理决定".
  * @return a static UTF-8 string, never NULL ("未知类型" for an undefined kind).
  */
 const char *entry_kind_label_zh(Liuhen__Kind kind);
@@ -384,7 +390,8 @@ bool entry_kind_allowed(Liuhen__Kind kind, uint32_t roles, bool corrects_own_ent
 const char *entry_role_name(Liuhen__Role role);
 
 /**
- * The role's label for users: 管理员, 办案人员, 法规部门, 局领导, 调查人员.
+ * The role's label for users, as proto/liuhen.proto's comment gives it
+ * (labels.h): 系统管理员, 办案人员, 法规部门, 局领导, 调查组成员.
  * @return a static UTF-8 string, never NULL ("未知角色" for an undefined role).
  */
 const char *entry_role_label_zh(Liuhen__Role role);
@@ -401,6 +408,14 @@ Liuhen__Role entry_role_from_name(const char *name);
  * ROLE_UNSPECIFIED and undefined values add nothing.
  */
 uint32_t entry_roles_mask(const Liuhen__Role *roles, size_t n);
+
+/**
+ * The roles of a mask as text: by name, "handler,legal", or by label,
+ * "办案人员、法规部门"; "none" or "无" for none.
+ * @param[out] out  cap bytes, NUL-terminated, cut at a whole role.
+ * @return out.
+ */
+const char *entry_roles_text(uint32_t roles, bool zh, char *out, size_t cap);
 /**@}*/
 
 #endif

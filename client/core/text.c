@@ -9,6 +9,21 @@
 
 #include "errors.h"
 
+size_t text_copy_cut(char *dst, size_t cap, const char *src)
+{
+    size_t len = strnlen(src, cap);
+    if (len == cap) {
+        len = cap - 1;
+        /* Step back over continuation bytes to the start of the character
+         * that the cut would split. */
+        while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+    return len;
+}
+
 bool text_utf8_valid(const uint8_t *s, size_t len)
 {
     size_t i = 0;

@@ -25,6 +25,14 @@ bool text_utf8_valid(const uint8_t *buf, size_t len);
 bool text_has_control(const uint8_t *buf, size_t len, bool allow_newline);
 
 /**
+ * Copy the NUL-terminated src into dst, cut at a UTF-8 character boundary
+ * when it does not fit, so that a cut text stays valid UTF-8.
+ * @param[out] dst  cap bytes (cap > 0), always NUL-terminated.
+ * @return the length written.
+ */
+size_t text_copy_cut(char *dst, size_t cap, const char *src);
+
+/**
  * Decode standard base64 (RFC 4648 §4, with padding, canonical) exactly:
  * the decoded length must be between min_len and max_len.
  * @param[out] out      room for max_len bytes.

@@ -21,6 +21,40 @@ uint32_t wire_get_header(const uint8_t in[WIRE_HEADER_SIZE])
     return (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
 }
 
+/* A ProtobufCBuffer that compares what protobuf-c writes with the bytes
+ * received instead of storing it. */
+struct same_buffer {
+    ProtobufCBuffer base; /* first: protobuf-c sees a ProtobufCBuffer */
+    const uint8_t *want;
+    size_t len;
+    size_t pos; /* bytes that matched */
+    bool differs;
+};
+
+static void same_append(ProtobufCBuffer *buffer, size_t len, const uint8_t *data)
+{
+    struct same_buffer *sb = (struct same_buffer *)(void *)buffer;
+    if (sb->differs)
+        return;
+    for (size_t i = 0; i < len; i++) {
+        if (sb->pos == sb->len || sb->want[sb->pos] != data[i]) {
+            sb->differs = true;
+            return;
+        }
+        sb->pos++;
+    }
+}
+
+bool wire_is_canonical(const ProtobufCMessage *m, const uint8_t *bytes, size_t len,
+                       size_t *differs_at)
+{
+    struct same_buffer sb = {{same_append}, bytes, len, 0, false};
+    protobuf_c_message_pack_to_buffer(m, &sb.base);
+    if (differs_at != NULL)
+        *differs_at = sb.pos;
+    return !sb.differs && sb.pos == len;
+}
+
 static const struct {
     Liuhen__Status status;
     int code;

@@ -7,6 +7,7 @@
 #ifndef LIUHEN_WIRE_H
 #define LIUHEN_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,21 @@ int wire_status_to_err(Liuhen__Status status);
  * to STATUS_INTERNAL.
  */
 Liuhen__Status wire_err_to_status(int code);
+
+/**
+ * Whether bytes are the canonical proto3 encoding of the message they
+ * decoded to, i.e. it re-encodes to exactly them: fields in number order,
+ * each once, minimal varints, no default value written out, no NUL inside
+ * a string (protobuf-c ends a string at its first NUL, so "QJ-1\0x" would
+ * be read as "QJ-1"). Protobuf accepts many encodings of one message; only
+ * this one leaves no two readers reading two different messages. No
+ * allocation: the encoding is compared as protobuf-c writes it.
+ * @param[in]  m          the message unpacked from bytes.
+ * @param[out] differs_at the first byte that differs (len when the
+ *                        encoding is shorter); may be NULL.
+ */
+bool wire_is_canonical(const ProtobufCMessage *m, const uint8_t *bytes, size_t len,
+                       size_t *differs_at);
 
 /** The status's name without its prefix ("CONFLICT"); never NULL. */
 const char *wire_status_name(Liuhen__Status status);

@@ -335,18 +335,10 @@ static void gen_requests(void)
         put_request(requests[i][0], m);
         protobuf_c_message_free_unpacked(m, NULL);
     }
-    /* An append carries a real signed entry, decoded into its two fields. */
-    const uint8_t *entry, *sig;
-    size_t entry_len;
-    if (entry_signed_unpack(first_signed, first_signed_len, &entry, &entry_len, &sig, NULL) != 0)
-        die("append", "cannot unpack the signed entry");
-    Liuhen__SignedEntry se = LIUHEN__SIGNED_ENTRY__INIT;
-    se.entry.data = (uint8_t *)entry;
-    se.entry.len = entry_len;
-    se.signature.data = (uint8_t *)sig;
-    se.signature.len = 64;
+    /* An append carries a real signed entry, as its bytes. */
     Liuhen__AppendRequest ar = LIUHEN__APPEND_REQUEST__INIT;
-    ar.signed_entry = &se;
+    ar.signed_entry.data = first_signed;
+    ar.signed_entry.len = first_signed_len;
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.id = 1;
     req.call_case = LIUHEN__REQUEST__CALL_APPEND;

@@ -629,8 +629,7 @@ static size_t chain_case(tamper_chain *c, const char *id, bool *fresh)
 }
 
 int tamper_chain_append(tamper_chain *chain, Liuhen__Entry *e, const uint8_t sk[ENTRY_SK_BYTES],
-                        unsigned flags, uint64_t *index, uint8_t leaf_hash[ENTRY_HASH_BYTES],
-                        lh_err *err)
+                        unsigned flags, uint64_t *index, uint8_t id[ENTRY_ID_BYTES], lh_err *err)
 {
     /* Keep what the caller set, to restore it: the entry may be a message
      * protobuf-c allocated, whose fields it frees. */
@@ -669,8 +668,19 @@ int tamper_chain_append(tamper_chain *chain, Liuhen__Entry *e, const uint8_t sk[
     *e = saved;
     if (rc != 0)
         return rc;
-    uint8_t h[ENTRY_HASH_BYTES];
-    entry_leaf_hash(leaf, len, h);
+    /* The chains name entries by entry id (DESIGN.md "Entries"). */
+    uint8_t h[ENTRY_ID_BYTES];
+    const uint8_t *se, *eb, *sig;
+    size_t se_len, elen;
+    int64_t at;
+    rc = entry_leaf_unpack(leaf, len, &se, &se_len, &at, err);
+    if (rc == 0)
+        rc = entry_signed_unpack(se, se_len, &eb, &elen, &sig, err);
+    if (rc != 0) {
+        free(leaf);
+        return rc;
+    }
+    entry_id(eb, elen, h);
     rc = tamper_leaves_add(&chain->leaves, leaf, len);
     free(leaf);
     if (rc != 0)
@@ -682,8 +692,8 @@ int tamper_chain_append(tamper_chain *chain, Liuhen__Entry *e, const uint8_t sk[
         memcpy(chain->cases[c].head, h, sizeof h);
     if (index != NULL)
         *index = chain->leaves.count - 1;
-    if (leaf_hash != NULL)
-        memcpy(leaf_hash, h, sizeof h);
+    if (id != NULL)
+        memcpy(id, h, sizeof h);
     return 0;
 }
 

@@ -205,12 +205,12 @@ typedef struct tamper_chain {
     struct {
         uint8_t key[ENTRY_KEY_BYTES];
         uint64_t seq;
-        uint8_t head[ENTRY_HASH_BYTES];
+        uint8_t head[ENTRY_ID_BYTES];
     } authors[TAMPER_CHAIN_MAX];
     size_t nauthors;
     struct {
         char id[ENTRY_CASE_ID_MAX + 1];
-        uint8_t head[ENTRY_HASH_BYTES];
+        uint8_t head[ENTRY_ID_BYTES];
     } cases[TAMPER_CHAIN_MAX];
     size_t ncases;
     tamper_leaves leaves; /**< every leaf appended so far; owned */
@@ -224,16 +224,15 @@ typedef struct tamper_chain {
  * author_seq, author_prev and case_prev from the chain heads (case_prev
  * absent for the first entry of a case and for key management). The leaf
  * gets integrated_at = clock + step. The entry then becomes the head of
- * its author and of its case.
+ * its author and of its case (by entry id, DESIGN.md "Entries").
  * @param[in,out] e   the entry; its fields are as given on return.
- * @param[out] index      NULL, or the leaf's index.
- * @param[out] leaf_hash  NULL, or the leaf's hash.
+ * @param[out] index  NULL, or the leaf's index.
+ * @param[out] id     NULL, or the entry's id.
  * @return 0; LH_ENOMEM, also when more than TAMPER_CHAIN_MAX authors or
  *         cases are followed; the codes of tamper_sign_leaf().
  */
 int tamper_chain_append(tamper_chain *chain, Liuhen__Entry *e, const uint8_t sk[ENTRY_SK_BYTES],
-                        unsigned flags, uint64_t *index, uint8_t leaf_hash[ENTRY_HASH_BYTES],
-                        lh_err *err);
+                        unsigned flags, uint64_t *index, uint8_t id[ENTRY_ID_BYTES], lh_err *err);
 
 /** Free the chain's leaves and zero it. Accepts a zeroed chain. */
 void tamper_chain_free(tamper_chain *chain);

@@ -11,14 +11,19 @@
  * history (who was enrolled, with which roles, and who revoked, at that
  * index), the author chains and the case chains.
  *
- * A CORRECTION names the entry it corrects by its leaf hash, the one
+ * The rules an entry must meet to be in the log are accept.h's, the very
+ * code liuhend's writer applies, over the keyring (keyring.h) replayed here
+ * from entry 0 and the chain heads kept here: an entry the daemon would
+ * have refused is a failure of the log.
+ *
+ * A CORRECTION names the entry it corrects by its entry id, the one
  * reference that would need an index of every entry. Instead each
  * CORRECTION is remembered (its index, case, author and target), at most
  * LEDGER_CORRECTIONS_BYTES of them, and ledger_finish() finds their
- * targets in a second pass over the entry bundles (resolve()): hashing
- * each leaf, looking it up among the targets, unpacking only those that
- * match. Then it checks each CORRECTION's author against the corrected
- * entry's and gives the rules what R11 needs (rules_correction()).
+ * targets in a second pass over the entry bundles (resolve()): computing
+ * each entry's id, looking it up among the targets, unpacking only those
+ * that match. Then accept_correction() checks each one against the entry
+ * it corrects, and the rules get what R11 needs (rules_correction()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,8 +35,11 @@
 
 #include <sodium.h>
 
+#include "accept.h"
 #include "checkpoint.h"
 #include "entry.h"
+#include "idtable.h"
+#include "keyring.h"
 #include "labels.h"
 #include "ledger.h"
 #include "text.h"
@@ -53,62 +61,40 @@
 /* What the second pass found of a correction's target. */
 enum { T_NONE, T_UNPARSED, T_PARSED, T_VALID };
 
-/* An open-addressing table of 32-bit record ids (slot = id + 1, 0 empty),
- * probed linearly from a keyed hash (SipHash, libsodium crypto_shorthash,
- * with a random key: entries are hostile, and a known hash function would
- * let a log be crafted to make every look-up probe the whole table). */
-typedef struct table {
-    uint32_t *slot;
-    size_t cap; /* 0 or a power of two */
-    size_t n;
-} table;
-
-/* A key that authored entries or was enrolled: its chain head and its
- * state in the key history. */
+/* An author and the head of its chain (the key history is the keyring's). */
 typedef struct principal {
     uint8_t key[ENTRY_KEY_BYTES];
-    uint64_t hash;
-    bool is_log_key;
-    bool enrolled;  /* by a KEY_ENROLL that took effect */
-    bool revoked;   /* by a KEY_REVOKE that took effect */
-    char *holder;   /* from the latest KEY_ENROLL; owned; NULL if never enrolled */
-    uint32_t roles; /* ENTRY_ROLE_BIT()s */
-    uint64_t revoked_index;
-    uint64_t seq;        /* the author chain's last author_seq; 0 before any entry */
-    uint64_t head_index; /* the entry of that seq */
-    uint8_t head[ENTRY_HASH_BYTES];
+    accept_head head; /* count: the chain's last author_seq; 0 before any entry */
 } principal;
 
 /* A case and the head of its chain. */
 typedef struct case_state {
     char *id; /* owned */
-    uint64_t hash;
-    uint64_t count;
-    uint64_t head_index;
-    uint8_t head[ENTRY_HASH_BYTES];
+    accept_head head;
 } case_state;
 
 /* A CORRECTION whose target the second pass finds (resolve()). */
 typedef struct pending {
-    uint64_t index;                     /* the CORRECTION's */
-    uint64_t tindex;                    /* its target's, when found */
-    uint8_t corrects[ENTRY_HASH_BYTES]; /* the target's leaf hash */
-    uint8_t tkey[ENTRY_KEY_BYTES];      /* the target's author key, when parsed */
-    uint32_t case_no;                   /* the CORRECTION's case, or NO_CASE */
-    uint32_t ai;                        /* its author */
-    uint32_t tcase;                     /* the target's case, or NO_CASE */
-    char *author;                       /* its author's name at index; owned */
-    uint8_t tstate;                     /* T_NONE... */
-    bool role;                          /* its author is to be checked against the target's */
-    bool observed;                      /* given to the rules: R11 is to be decided */
+    uint64_t index;                   /* the CORRECTION's */
+    uint64_t tindex;                  /* its target's, when found */
+    uint8_t corrects[ENTRY_ID_BYTES]; /* the target's entry id */
+    uint8_t tkey[ENTRY_KEY_BYTES];    /* the target's author key, when parsed */
+    uint32_t case_no;                 /* the CORRECTION's case, or NO_CASE */
+    uint32_t ai;                      /* its author */
+    uint32_t tcase;                   /* the target's case, or NO_CASE */
+    char *author;                     /* its author's name at index; owned */
+    uint8_t tstate;                   /* T_NONE... */
+    bool role;                        /* its author is to be checked against the target's */
+    bool observed;                    /* given to the rules: R11 is to be decided */
 } pending;
 
 /* What a worker found about one leaf. */
 typedef struct leaf_result {
-    Liuhen__Entry *entry; /* owned; NULL when the leaf does not parse */
-    int rc;               /* 0, or the code of the step that failed */
-    const char *step;     /* that step: "leaf", "signed entry", "entry" */
-    bool sig_ok;          /* the signature verifies with entry->author_key */
+    Liuhen__Entry *entry;       /* owned; NULL when the leaf does not parse */
+    int rc;                     /* 0, or the code of the step that failed */
+    const char *step;           /* that step: "leaf", "signed entry", "entry" */
+    bool sig_ok;                /* the signature verifies with entry->author_key */
+    uint8_t id[ENTRY_ID_BYTES]; /* the entry id, once the signed entry unpacks */
     int64_t integrated_at;
     lh_err err;
 } leaf_result;
@@ -130,7 +116,7 @@ struct ledger {
     const char *origin; /* the log key's name */
     tiles *tiles;
     report *rep;
-    uint8_t hkey[crypto_shorthash_KEYBYTES];
+    keyring *keys; /* the key history, replayed from entry 0 */
 
     /* The pool. */
     pthread_mutex_t mu;
@@ -146,34 +132,34 @@ struct ledger {
     /* The state replayed from the log. */
     principal *pr;
     size_t npr, cappr;
-    table prt;
+    idtable prt;
     case_state *cs;
     size_t ncs, capcs;
-    table cst;
+    idtable cst;
     pending *pd; /* in log order */
     size_t npd, cappd;
-    size_t pd_bytes;    /* what pd and its names take, as counted against the bound */
-    size_t live_admins; /* enrolled, unrevoked keys with the admin role */
+    size_t pd_bytes; /* what pd and its names take, as counted against the bound */
 
     ledger_stats st;
     char errmsg[LH_ERR_MSG_MAX];
     char zh[1024], en[1024]; /* the sentences of the failure being reported */
 };
 
+/* The context of the acceptance rules for the entry at index. */
+static accept_ctx ctx_at(const ledger *l, uint64_t index)
+{
+    return (accept_ctx){.log_key = l->opts.log_key->pubkey,
+                        .origin = l->origin,
+                        .keys = l->keys,
+                        .index = index,
+                        .logged = true};
+}
+
 /* ---- small helpers ------------------------------------------------------ */
 
 static void b64(char out[B64_32], const uint8_t bytes[32])
 {
     text_b64_encode(out, bytes, 32);
-}
-
-static uint64_t keyed_hash(const ledger *l, const void *data, size_t len)
-{
-    uint8_t out[crypto_shorthash_BYTES];
-    crypto_shorthash(out, data, len, l->hkey);
-    uint64_t h;
-    memcpy(&h, out, sizeof h);
-    return h;
 }
 
 /* Report a failure whose sentences are in l->zh and l->en. */
@@ -200,59 +186,13 @@ static int lerr(ledger *l, int rc, const char *what)
 
 /* ---- tables --------------------------------------------------------------- */
 
-typedef uint64_t (*hash_of_fn)(const ledger *l, uint32_t id);
-
-/* Room for one more id, growing at 3/4 load. */
-static int table_reserve(const ledger *l, table *tb, hash_of_fn hash_of)
-{
-    if ((tb->n + 1) * 4 <= tb->cap * 3)
-        return 0;
-    size_t ncap = tb->cap != 0 ? tb->cap * 2 : 256;
-    if (ncap > SIZE_MAX / sizeof *tb->slot)
-        return LH_ENOMEM;
-    uint32_t *ns = calloc(ncap, sizeof *ns);
-    if (ns == NULL)
-        return LH_ENOMEM;
-    for (size_t i = 0; i < tb->cap; i++) {
-        if (tb->slot[i] == 0)
-            continue;
-        size_t p = hash_of(l, tb->slot[i] - 1) & (ncap - 1);
-        while (ns[p] != 0)
-            p = (p + 1) & (ncap - 1);
-        ns[p] = tb->slot[i];
-    }
-    free(tb->slot);
-    tb->slot = ns;
-    tb->cap = ncap;
-    return 0;
-}
-
-static void table_put(table *tb, uint64_t h, uint32_t id)
-{
-    size_t p = h & (tb->cap - 1);
-    while (tb->slot[p] != 0)
-        p = (p + 1) & (tb->cap - 1);
-    tb->slot[p] = id + 1;
-    tb->n++;
-}
-
-static uint64_t principal_hash(const ledger *l, uint32_t id)
-{
-    return l->pr[id].hash;
-}
-
-static uint64_t case_hash(const ledger *l, uint32_t id)
-{
-    return l->cs[id].hash;
-}
-
 /* Grow an array of records by one. */
 static int grow(void **arr, size_t *cap, size_t n, size_t size)
 {
     if (n < *cap)
         return 0;
     size_t ncap = *cap != 0 ? *cap * 2 : 64;
-    if (ncap > SIZE_MAX / size || ncap > UINT32_MAX)
+    if (ncap > SIZE_MAX / size || ncap >= IDTABLE_NONE)
         return LH_ENOMEM;
     void *p = realloc(*arr, ncap * size);
     if (p == NULL)
@@ -262,63 +202,56 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size)
     return 0;
 }
 
-/* The record of a key, added when new. */
+static bool principal_matches(const void *ctx, uint32_t id, const void *key)
+{
+    const principal *pr = ctx;
+    return memcmp(pr[id].key, key, ENTRY_KEY_BYTES) == 0;
+}
+
+static bool case_matches(const void *ctx, uint32_t id, const void *key)
+{
+    const case_state *cs = ctx;
+    return strcmp(cs[id].id, key) == 0;
+}
+
+/* The record of an author, added when new. */
 static int principal_get(ledger *l, const uint8_t key[ENTRY_KEY_BYTES], uint32_t *id)
 {
-    uint64_t h = keyed_hash(l, key, ENTRY_KEY_BYTES);
-    if (l->prt.cap != 0) {
-        for (size_t p = h & (l->prt.cap - 1); l->prt.slot[p] != 0; p = (p + 1) & (l->prt.cap - 1)) {
-            uint32_t i = l->prt.slot[p] - 1;
-            if (memcmp(l->pr[i].key, key, ENTRY_KEY_BYTES) == 0) {
-                *id = i;
-                return 0;
-            }
-        }
-    }
+    uint64_t h = idtable_hash(&l->prt, key, ENTRY_KEY_BYTES);
+    *id = idtable_find(&l->prt, h, principal_matches, l->pr, key);
+    if (*id != IDTABLE_NONE)
+        return 0;
     int rc = grow((void **)&l->pr, &l->cappr, l->npr, sizeof *l->pr);
     if (rc == 0)
-        rc = table_reserve(l, &l->prt, principal_hash);
+        rc = idtable_add(&l->prt, h, (uint32_t)l->npr);
     if (rc != 0)
         return rc;
     principal *p = &l->pr[l->npr];
     memset(p, 0, sizeof *p);
     memcpy(p->key, key, ENTRY_KEY_BYTES);
-    p->hash = h;
-    p->is_log_key = memcmp(key, l->opts.log_key->pubkey, ENTRY_KEY_BYTES) == 0;
-    *id = (uint32_t)l->npr;
-    table_put(&l->prt, h, *id);
-    l->npr++;
+    *id = (uint32_t)l->npr++;
     return 0;
 }
 
 /* The record of a case, added when new. */
 static int case_get(ledger *l, const char *case_id, uint32_t *id)
 {
-    size_t len = strlen(case_id);
-    uint64_t h = keyed_hash(l, case_id, len);
-    if (l->cst.cap != 0) {
-        for (size_t p = h & (l->cst.cap - 1); l->cst.slot[p] != 0; p = (p + 1) & (l->cst.cap - 1)) {
-            uint32_t i = l->cst.slot[p] - 1;
-            if (strcmp(l->cs[i].id, case_id) == 0) {
-                *id = i;
-                return 0;
-            }
-        }
-    }
+    uint64_t h = idtable_hash(&l->cst, case_id, strlen(case_id));
+    *id = idtable_find(&l->cst, h, case_matches, l->cs, case_id);
+    if (*id != IDTABLE_NONE)
+        return 0;
     int rc = grow((void **)&l->cs, &l->capcs, l->ncs, sizeof *l->cs);
-    if (rc == 0)
-        rc = table_reserve(l, &l->cst, case_hash);
     if (rc != 0)
         return rc;
     case_state *c = &l->cs[l->ncs];
     memset(c, 0, sizeof *c);
-    c->id = strdup(case_id);
-    if (c->id == NULL)
+    if ((c->id = strdup(case_id)) == NULL)
         return LH_ENOMEM;
-    c->hash = h;
-    *id = (uint32_t)l->ncs;
-    table_put(&l->cst, h, *id);
-    l->ncs++;
+    if ((rc = idtable_add(&l->cst, h, (uint32_t)l->ncs)) != 0) {
+        free(c->id);
+        return rc;
+    }
+    *id = (uint32_t)l->ncs++;
     return 0;
 }
 
@@ -339,6 +272,7 @@ static void check_leaf(const tiles_bundle *b, unsigned k, leaf_result *r)
         r->step = "signed entry";
         return;
     }
+    entry_id(bytes, len, r->id);
     /* The origin is compared by the main thread, so that an entry of
      * another log is still parsed and its chains followed. */
     r->rc = entry_validate(bytes, len, NULL, &r->entry, &r->err);
@@ -392,41 +326,6 @@ static void batch_free(batch *bt)
             liuhen__entry__free_unpacked(bt->res[k].entry, NULL);
     tiles_bundle_free(bt->b);
     free(bt);
-}
-
-/* ---- names -------------------------------------------------------------- */
-
-/* Who an entry's key is, for the report: the holder enrolled with it, the
- * log key, or the key itself in base64 (report.h). */
-static const char *author_name(const ledger *l, const principal *p, char buf[NOTE_NAME_MAX + 16])
-{
-    if (p->is_log_key) {
-        snprintf(buf, NOTE_NAME_MAX + 16, "%s (log key)", l->origin);
-        return buf;
-    }
-    if (p->holder != NULL)
-        return p->holder;
-    b64(buf, p->key);
-    return buf;
-}
-
-/* The roles of a mask, by name ("handler,legal") or by label (办案人员、法规部门). */
-static void roles_text(uint32_t roles, bool zh, char *out, size_t cap)
-{
-    size_t len = 0;
-    out[0] = '\0';
-    for (int r = LIUHEN__ROLE__ROLE_ADMIN; r <= LIUHEN__ROLE__ROLE_INVESTIGATOR; r++) {
-        if ((roles & ENTRY_ROLE_BIT(r)) == 0)
-            continue;
-        const char *name =
-            zh ? entry_role_label_zh((Liuhen__Role)r) : entry_role_name((Liuhen__Role)r);
-        int n = snprintf(out + len, cap - len, "%s%s", len > 0 ? (zh ? "、" : ",") : "", name);
-        if (n < 0 || (size_t)n >= cap - len)
-            break;
-        len += (size_t)n;
-    }
-    if (len == 0)
-        snprintf(out, cap, "%s", zh ? "无" : "none");
 }
 
 /* ---- timeline summaries ------------------------------------------------------- */
@@ -554,276 +453,37 @@ static void summarize(const Liuhen__Entry *e, char out[SUMMARY_MAX])
 
 /* ---- the checks in log order ------------------------------------------------ */
 
-/*
- * DESIGN.md "Kinds": the first entry enrols the first admin and is signed
- * by the log's own key; afterwards the log key authors nothing; every other
- * entry's key must be enrolled and not revoked at that index, and its roles
- * must allow the kind (a CORRECTION only of the author's own entry).
- * @param[out] authorized  whether the entry may take effect (a KEY_ENROLL
- *                         or KEY_REVOKE changes the keys from the next
- *                         entry only if it is).
- * @param[out] check_own   a CORRECTION whose roles allow it: whether it
- *                         corrects its author's own entry is for resolve().
- */
-static int check_key(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32_t ai,
-                     const char *author, bool *authorized, bool *check_own)
+/* Report a verdict of accept.h as a failure of the log. */
+static int vfail(ledger *l, const accept_verdict *v, uint64_t index, const char *case_id,
+                 const char *author)
 {
-    *check_own = false;
-    principal *p = &l->pr[ai];
-    const char *kind = entry_kind_name(e->kind);
-    const char *kind_zh = entry_kind_label_zh(e->kind);
-    char k64[B64_32];
-    b64(k64, p->key);
-    *authorized = false;
-
-    if (index == 0) {
-        if (!p->is_log_key) {
-            snprintf(l->zh, sizeof l->zh,
-                     "第 0 条记录应由日志密钥签署、登记首位管理员，但其作者密钥为 %s", k64);
-            snprintf(l->en, sizeof l->en,
-                     "entry 0 must be the KEY_ENROLL of the first admin authored by the log key, "
-                     "but its author_key is %s",
-                     k64);
-            return lfail(l, "key", index, e->case_id, author);
-        }
-        if (e->kind != LIUHEN__KIND__KIND_KEY_ENROLL) {
-            snprintf(l->zh, sizeof l->zh, "第 0 条记录应为首位管理员的密钥登记，而非%s", kind_zh);
-            snprintf(l->en, sizeof l->en,
-                     "entry 0 must be the KEY_ENROLL of the first admin, not a %s", kind);
-            return lfail(l, "key", index, e->case_id, author);
-        }
-        uint32_t roles = entry_roles_mask(e->key_enroll->roles, e->key_enroll->n_roles);
-        if ((roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) == 0) {
-            snprintf(l->zh, sizeof l->zh, "第 0 条记录登记的首个密钥没有管理员角色");
-            snprintf(l->en, sizeof l->en, "entry 0 enrols a first key without the admin role");
-            return lfail(l, "key", index, e->case_id, author);
-        }
-        *authorized = true;
-        return 0;
-    }
-    if (p->is_log_key) {
-        snprintf(l->zh, sizeof l->zh, "日志密钥只签署第 0 条记录，不得作出%s记录", kind_zh);
-        snprintf(l->en, sizeof l->en,
-                 "the log key authors only entry 0 (the first admin's KEY_ENROLL), not a %s", kind);
-        return lfail(l, "key", index, e->case_id, author);
-    }
-    if (!p->enrolled) {
-        snprintf(l->zh, sizeof l->zh, "作者密钥 %s 在第 %" PRIu64 " 条记录时未经登记", k64, index);
-        snprintf(l->en, sizeof l->en, "the author key %s is not enrolled at entry %" PRIu64, k64,
-                 index);
-        return lfail(l, "key", index, e->case_id, author);
-    }
-    if (p->revoked) {
-        snprintf(l->zh, sizeof l->zh, "%s 的密钥已于第 %" PRIu64 " 条记录吊销", p->holder,
-                 p->revoked_index);
-        snprintf(l->en, sizeof l->en, "the key of %s was revoked at entry %" PRIu64, p->holder,
-                 p->revoked_index);
-        return lfail(l, "key", index, e->case_id, author);
-    }
-
-    /* DESIGN.md "Kinds": a CORRECTION is by "the original author", which
-     * the second pass finds out (resolve()); its roles are checked here as
-     * if it were. */
-    bool correction = e->kind == LIUHEN__KIND__KIND_CORRECTION;
-    if (!entry_kind_allowed(e->kind, p->roles, correction)) {
-        char rz[128], re[128];
-        roles_text(p->roles, true, rz, sizeof rz);
-        roles_text(p->roles, false, re, sizeof re);
-        snprintf(l->zh, sizeof l->zh, "%s（角色：%s）无权作出%s记录", p->holder, rz, kind_zh);
-        snprintf(l->en, sizeof l->en, "the key of %s (roles: %s) may not append a %s", p->holder,
-                 re, kind);
-        return lfail(l, "role", index, e->case_id, author);
-    }
-    *authorized = true;
-    *check_own = correction;
-    return 0;
+    snprintf(l->zh, sizeof l->zh, "%s", v->zh);
+    snprintf(l->en, sizeof l->en, "%s", v->en);
+    return lfail(l, v->check, index, case_id, author);
 }
 
-static bool live_admin(const principal *p)
+/* The author chain (accept_author_chain()). A fork does not move the head:
+ * every entry of the other branch is reported, and the entries after the
+ * head still check. */
+static int check_author_chain(ledger *l, const accept_ctx *cx, const Liuhen__Entry *e, principal *p,
+                              const uint8_t id[ENTRY_ID_BYTES], const char *author)
 {
-    return p->enrolled && !p->revoked && (p->roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN));
-}
-
-/* Apply an authorized KEY_ENROLL or KEY_REVOKE, effective from the next
- * entry, refusing what the daemon refuses (daemon/keystate.c): the log key
- * enrolled, a revoked key enrolled again, an unknown or revoked key
- * revoked, the last admin revoked or stripped of the admin role. Such an
- * entry in the log means the log was not written by a correct liuhend. */
-static int apply_key(ledger *l, uint64_t index, const Liuhen__Entry *e, const char *author)
-{
-    bool enroll = e->kind == LIUHEN__KIND__KIND_KEY_ENROLL;
-    const ProtobufCBinaryData *pk =
-        enroll ? &e->key_enroll->public_key : &e->key_revoke->public_key;
-    char k64[B64_32];
-    b64(k64, pk->data);
-    uint32_t ti;
-    int rc = principal_get(l, pk->data, &ti);
-    if (rc != 0)
-        return rc;
-    principal *t = &l->pr[ti];
-
-    if (enroll) {
-        uint32_t roles = entry_roles_mask(e->key_enroll->roles, e->key_enroll->n_roles);
-        bool now_admin = (roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) != 0;
-        if (t->is_log_key) {
-            snprintf(l->zh, sizeof l->zh, "密钥登记不得登记日志密钥 %s", k64);
-            snprintf(l->en, sizeof l->en,
-                     "key_enroll.public_key is the log key %s, which cannot be enrolled", k64);
-            return lfail(l, "key", index, NULL, author);
-        }
-        if (t->revoked) {
-            snprintf(l->zh, sizeof l->zh, "%s 的密钥已于第 %" PRIu64 " 条记录吊销，不得再次登记",
-                     t->holder, t->revoked_index);
-            snprintf(l->en, sizeof l->en,
-                     "key_enroll.public_key: the key of %s was revoked at entry %" PRIu64
-                     " and cannot be enrolled again",
-                     t->holder, t->revoked_index);
-            return lfail(l, "key", index, NULL, author);
-        }
-        if (live_admin(t) && !now_admin && l->live_admins == 1) {
-            snprintf(l->zh, sizeof l->zh, "%s 持有最后一把管理员密钥，不得去除其管理员角色",
-                     t->holder);
-            snprintf(l->en, sizeof l->en,
-                     "key_enroll.roles: %s holds the last admin key, which may not lose the "
-                     "admin role",
-                     t->holder);
-            return lfail(l, "key", index, NULL, author);
-        }
-        char *holder = strdup(e->key_enroll->holder);
-        if (holder == NULL)
-            return LH_ENOMEM;
-        if (live_admin(t))
-            l->live_admins--;
-        if (!t->enrolled)
-            l->st.keys++;
-        free(t->holder);
-        t->holder = holder;
-        t->roles = roles;
-        t->enrolled = true;
-        if (live_admin(t))
-            l->live_admins++;
-        return 0;
-    }
-    if (!t->enrolled) {
-        snprintf(l->zh, sizeof l->zh, "所吊销的密钥 %s 未曾登记", k64);
-        snprintf(l->en, sizeof l->en, "key_revoke.public_key %s is not an enrolled key", k64);
-        return lfail(l, "key", index, NULL, author);
-    }
-    if (t->revoked) {
-        snprintf(l->zh, sizeof l->zh, "%s 的密钥已于第 %" PRIu64 " 条记录吊销", t->holder,
-                 t->revoked_index);
-        snprintf(l->en, sizeof l->en,
-                 "key_revoke.public_key: the key of %s was already revoked at entry %" PRIu64,
-                 t->holder, t->revoked_index);
-        return lfail(l, "key", index, NULL, author);
-    }
-    if (live_admin(t) && l->live_admins == 1) {
-        snprintf(l->zh, sizeof l->zh, "%s 持有最后一把管理员密钥，不得吊销", t->holder);
-        snprintf(l->en, sizeof l->en,
-                 "key_revoke: %s holds the last admin key, which may not "
-                 "be revoked",
-                 t->holder);
-        return lfail(l, "key", index, NULL, author);
-    }
-    if (live_admin(t))
-        l->live_admins--;
-    t->revoked = true;
-    t->revoked_index = index;
-    return 0;
-}
-
-/* DESIGN.md "Entries": an author's entries form a hash chain, author_seq
- * 1, 2, 3 ... each naming the previous one's leaf hash in author_prev, so a
- * dropped entry breaks the next link and two entries with one author_seq
- * are a fork. */
-static int check_author_chain(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32_t ai,
-                              const uint8_t leaf_hash[ENTRY_HASH_BYTES], const char *author)
-{
-    principal *p = &l->pr[ai];
-    uint64_t s = e->author_seq;
+    accept_verdict v;
     int rc = 0;
-    if (p->seq == 0) {
-        if (s != 1) {
-            if (s == 2) {
-                snprintf(l->zh, sizeof l->zh,
-                         "这是 %s 在本日志中的第一条记录，但其 author_seq 为 2：序号 1 的记录缺失",
-                         author);
-                snprintf(l->en, sizeof l->en,
-                         "this is the first entry of %s in the log, but its author_seq is 2: "
-                         "the entry of seq 1 is missing",
-                         author);
-            } else {
-                snprintf(l->zh, sizeof l->zh,
-                         "这是 %s 在本日志中的第一条记录，但其 author_seq 为 %" PRIu64
-                         "：序号 1 至 %" PRIu64 " 的记录缺失",
-                         author, s, s - 1);
-                snprintf(l->en, sizeof l->en,
-                         "this is the first entry of %s in the log, but its author_seq is %" PRIu64
-                         ": the entries of seq 1 to %" PRIu64 " are missing",
-                         author, s, s - 1);
-            }
-            rc = lfail(l, "author-chain", index, e->case_id, author);
-        }
-    } else if (s == p->seq + 1) {
-        if (memcmp(e->author_prev.data, p->head, ENTRY_HASH_BYTES) != 0) {
-            char got[B64_32], want[B64_32];
-            b64(got, e->author_prev.data);
-            b64(want, p->head);
-            snprintf(l->zh, sizeof l->zh,
-                     "author_prev 为 %s，但 %s 序号 %" PRIu64 " 的记录（第 %" PRIu64
-                     " 条）哈希为 %s",
-                     got, author, p->seq, p->head_index, want);
-            snprintf(l->en, sizeof l->en,
-                     "author_prev is %s, but the entry of %s with seq %" PRIu64 " (entry %" PRIu64
-                     ") has the leaf hash %s",
-                     got, author, p->seq, p->head_index, want);
-            rc = lfail(l, "author-chain", index, e->case_id, author);
-        }
-    } else if (s <= p->seq) {
-        snprintf(l->zh, sizeof l->zh,
-                 "分叉：author_seq %" PRIu64 " 已被使用（%s 的记录链已到序号 %" PRIu64
-                 "，第 %" PRIu64 " 条）",
-                 s, author, p->seq, p->head_index);
-        snprintf(l->en, sizeof l->en,
-                 "fork: author_seq %" PRIu64 " was already used (the chain of %s had reached "
-                 "seq %" PRIu64 " at entry %" PRIu64 ")",
-                 s, author, p->seq, p->head_index);
-        /* The chain goes on from its head: every entry of the other branch
-         * is reported, and the entries after the head still check. */
-        return lfail(l, "author-chain", index, e->case_id, author);
-    } else {
-        char gap_zh[96], gap_en[96];
-        if (s - 1 == p->seq + 1) {
-            snprintf(gap_zh, sizeof gap_zh, "序号 %" PRIu64 " 的记录缺失", p->seq + 1);
-            snprintf(gap_en, sizeof gap_en, "the entry of seq %" PRIu64 " is missing", p->seq + 1);
-        } else {
-            snprintf(gap_zh, sizeof gap_zh, "序号 %" PRIu64 " 至 %" PRIu64 " 的记录缺失",
-                     p->seq + 1, s - 1);
-            snprintf(gap_en, sizeof gap_en,
-                     "the entries of seq %" PRIu64 " to %" PRIu64 " are missing", p->seq + 1,
-                     s - 1);
-        }
-        snprintf(l->zh, sizeof l->zh,
-                 "author_seq 为 %" PRIu64 "，但 %s 的上一条记录序号为 %" PRIu64 "（第 %" PRIu64
-                 " 条）：%s",
-                 s, author, p->seq, p->head_index, gap_zh);
-        snprintf(l->en, sizeof l->en,
-                 "author_seq is %" PRIu64 ", but the previous entry of %s has seq %" PRIu64
-                 " (entry %" PRIu64 "): %s",
-                 s, author, p->seq, p->head_index, gap_en);
-        rc = lfail(l, "author-chain", index, e->case_id, author);
+    if (accept_author_chain(cx, e, &p->head, &v) != 0) {
+        rc = vfail(l, &v, cx->index, e->case_id, author);
+        if (v.reason == ACCEPT_AUTHOR_FORK)
+            return rc;
     }
-    p->seq = s;
-    p->head_index = index;
-    memcpy(p->head, leaf_hash, ENTRY_HASH_BYTES);
+    p->head.count = e->author_seq;
+    p->head.index = cx->index;
+    memcpy(p->head.id, id, ENTRY_ID_BYTES);
     return rc;
 }
 
-/* DESIGN.md "Entries": a case's history is a hash chain, case_prev naming
- * the leaf hash of the case's previous entry (absent for the first), so
- * its completeness can be checked. Key management belongs to no case. */
-static int check_case_chain(ledger *l, uint64_t index, const Liuhen__Entry *e,
-                            const uint8_t leaf_hash[ENTRY_HASH_BYTES], const char *author)
+/* The case chain (accept_case_chain()); key management belongs to no case. */
+static int check_case_chain(ledger *l, const accept_ctx *cx, const Liuhen__Entry *e,
+                            const uint8_t id[ENTRY_ID_BYTES], const char *author)
 {
     if (e->case_id[0] == '\0')
         return 0;
@@ -832,40 +492,28 @@ static int check_case_chain(ledger *l, uint64_t index, const Liuhen__Entry *e,
     if (rc != 0)
         return rc;
     case_state *c = &l->cs[ci];
-    char got[B64_32], want[B64_32];
-    if (e->case_prev.len == ENTRY_HASH_BYTES)
-        b64(got, e->case_prev.data);
-    b64(want, c->head);
-    if (c->count == 0 && e->case_prev.len != 0) {
-        snprintf(l->zh, sizeof l->zh,
-                 "case_prev 为 %s，但案件 %s 在本日志中没有更早的记录：其所指记录缺失", got, c->id);
-        snprintf(l->en, sizeof l->en,
-                 "case_prev is %s, but case %s has no earlier entry in this log: the entry it "
-                 "names is missing",
-                 got, c->id);
-        rc = lfail(l, "case-chain", index, e->case_id, author);
-    } else if (c->count > 0 && e->case_prev.len == 0) {
-        snprintf(l->zh, sizeof l->zh,
-                 "case_prev 缺失，但案件 %s 已有 %" PRIu64 " 条记录（最新为第 %" PRIu64 " 条）",
-                 c->id, c->count, c->head_index);
-        snprintf(l->en, sizeof l->en,
-                 "case_prev is absent, but case %s already has %" PRIu64
-                 " entries (its head is entry %" PRIu64 ")",
-                 c->id, c->count, c->head_index);
-        rc = lfail(l, "case-chain", index, e->case_id, author);
-    } else if (c->count > 0 && memcmp(e->case_prev.data, c->head, ENTRY_HASH_BYTES) != 0) {
-        snprintf(l->zh, sizeof l->zh,
-                 "case_prev 为 %s，但案件 %s 的最新记录为第 %" PRIu64 " 条（哈希 %s）", got, c->id,
-                 c->head_index, want);
-        snprintf(l->en, sizeof l->en,
-                 "case_prev is %s, but the head of case %s is entry %" PRIu64 " (leaf hash %s)",
-                 got, c->id, c->head_index, want);
-        rc = lfail(l, "case-chain", index, e->case_id, author);
-    }
-    c->count++;
-    c->head_index = index;
-    memcpy(c->head, leaf_hash, ENTRY_HASH_BYTES);
+    accept_verdict v;
+    if (accept_case_chain(cx, e, &c->head, &v) != 0)
+        rc = vfail(l, &v, cx->index, e->case_id, author);
+    c->head.count++;
+    c->head.index = cx->index;
+    memcpy(c->head.id, id, ENTRY_ID_BYTES);
     return rc;
+}
+
+/* A KEY_ENROLL or KEY_REVOKE that may change the keys (accept_key_change())
+ * does, from the next entry; one that may not is the log's failure. */
+static int apply_key(ledger *l, const accept_ctx *cx, const Liuhen__Entry *e, int64_t integrated_at,
+                     const char *author)
+{
+    accept_verdict v;
+    if (accept_key_change(cx, e, &v) != 0)
+        return vfail(l, &v, cx->index, NULL, author);
+    int rc = keyring_stage(l->keys, e, cx->index, integrated_at);
+    if (rc != 0)
+        return lerr(l, rc, "the key table");
+    keyring_commit(l->keys);
+    return 0;
 }
 
 /* ---- corrections ---------------------------------------------------------- */
@@ -896,7 +544,7 @@ static int pending_add(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32
         return lerr(l, LH_ENOMEM, "the corrections");
     memcpy(pd->author, author, alen + 1);
     pd->index = index;
-    memcpy(pd->corrects, e->correction->corrects.data, ENTRY_HASH_BYTES);
+    memcpy(pd->corrects, e->correction->corrects.data, ENTRY_ID_BYTES);
     pd->case_no = ci;
     pd->ai = ai;
     pd->tcase = NO_CASE;
@@ -911,7 +559,7 @@ static int pending_add(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32
 static int by_target(const void *a, const void *b)
 {
     const pending *x = a, *y = b;
-    int c = memcmp(x->corrects, y->corrects, ENTRY_HASH_BYTES);
+    int c = memcmp(x->corrects, y->corrects, ENTRY_ID_BYTES);
     if (c != 0)
         return c;
     return x->index < y->index ? -1 : x->index > y->index;
@@ -924,13 +572,13 @@ static int by_index(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* The first pending correction whose target is hash, or l->npd. */
-static size_t first_of(const ledger *l, const uint8_t hash[ENTRY_HASH_BYTES])
+/* The first pending correction whose target is id, or l->npd. */
+static size_t first_of(const ledger *l, const uint8_t id[ENTRY_ID_BYTES])
 {
     size_t lo = 0, hi = l->npd;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (memcmp(l->pd[mid].corrects, hash, ENTRY_HASH_BYTES) < 0)
+        if (memcmp(l->pd[mid].corrects, id, ENTRY_ID_BYTES) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -938,19 +586,15 @@ static size_t first_of(const ledger *l, const uint8_t hash[ENTRY_HASH_BYTES])
     return lo;
 }
 
-/* What the leaf at `index` is, for the corrections that name it. */
-static int describe_target(ledger *l, const uint8_t *leaf, size_t len, pending *pd, uint64_t index)
+/* What the entry at `index` (entry bytes and signature) is, for the
+ * corrections that name it. */
+static int describe_target(ledger *l, const uint8_t *bytes, size_t blen, const uint8_t *sig,
+                           pending *pd, uint64_t index)
 {
-    const uint8_t *se, *bytes, *sig;
-    size_t se_len, blen;
-    int64_t at;
     Liuhen__Entry *t = NULL;
     pd->tindex = index;
     pd->tstate = T_UNPARSED;
-    int rc = LH_EPARSE;
-    if (entry_leaf_unpack(leaf, len, &se, &se_len, &at, NULL) == 0 &&
-        entry_signed_unpack(se, se_len, &bytes, &blen, &sig, NULL) == 0)
-        rc = entry_validate(bytes, blen, NULL, &t, NULL);
+    int rc = entry_validate(bytes, blen, NULL, &t, NULL);
     if (rc == LH_ENOMEM)
         return rc;
     if (rc != 0)
@@ -971,9 +615,10 @@ static int describe_target(ledger *l, const uint8_t *leaf, size_t len, pending *
 
 /*
  * The second pass: every leaf before the last CORRECTION is read again from
- * its bundle and hashed; the first (the earliest) with a CORRECTION's target
- * hash before it is that CORRECTION's target. A bundle that cannot be read
- * is skipped, as it was by the stream.
+ * its bundle and its entry id computed; the first (the earliest) with a
+ * CORRECTION's target id before it is that CORRECTION's target. A bundle
+ * that cannot be read, and a leaf that does not parse far enough to have
+ * an entry id, are skipped, as the stream reported them.
  */
 static int find_targets(ledger *l)
 {
@@ -988,16 +633,24 @@ static int find_targets(ledger *l)
             i = (i / TILE_WIDTH + 1) * TILE_WIDTH;
             continue;
         }
-        uint8_t h[ENTRY_HASH_BYTES];
-        entry_leaf_hash(leaf, len, h);
+        const uint8_t *se, *bytes, *sig;
+        size_t se_len, blen;
+        int64_t at;
+        if (entry_leaf_unpack(leaf, len, &se, &se_len, &at, NULL) != 0 ||
+            entry_signed_unpack(se, se_len, &bytes, &blen, &sig, NULL) != 0) {
+            i++;
+            continue;
+        }
+        uint8_t id[ENTRY_ID_BYTES];
+        entry_id(bytes, blen, id);
         const pending *first = NULL;
-        for (size_t j = first_of(l, h);
-             j < n && memcmp(l->pd[j].corrects, h, ENTRY_HASH_BYTES) == 0; j++) {
+        for (size_t j = first_of(l, id);
+             j < n && memcmp(l->pd[j].corrects, id, ENTRY_ID_BYTES) == 0; j++) {
             pending *pd = &l->pd[j];
             if (pd->index <= i || pd->tstate != T_NONE)
                 continue;
             if (first == NULL) {
-                rc = describe_target(l, leaf, len, pd, i);
+                rc = describe_target(l, bytes, blen, sig, pd, i);
                 first = pd;
             } else {
                 pd->tindex = first->tindex;
@@ -1014,39 +667,22 @@ static int find_targets(ledger *l)
     return rc;
 }
 
-/* A CORRECTION only of its author's own entry (DESIGN.md "Kinds"). */
+/* A CORRECTION of an earlier entry, its author's own (accept_correction()).
+ * That it stays in its target's case is R11, a regulation finding, which
+ * the rules report (rules_correction()). */
 static int check_own(ledger *l, const pending *pd)
 {
-    const char *case_id = pd->case_no != NO_CASE ? l->cs[pd->case_no].id : NULL;
-    char c64[B64_32];
-    b64(c64, pd->corrects);
-    if (pd->tstate == T_NONE) {
-        snprintf(l->zh, sizeof l->zh,
-                 "更正记录所更正的记录 %s 不是本日志中在其之前的记录，无从核对其作者", c64);
-        snprintf(l->en, sizeof l->en,
-                 "correction.corrects is %s, which is no earlier entry of this log, so its "
-                 "author cannot be the corrector",
-                 c64);
-        return lfail(l, "role", pd->index, case_id, pd->author);
-    }
-    bool parsed = pd->tstate != T_UNPARSED;
-    if (parsed && memcmp(pd->tkey, l->pr[pd->ai].key, ENTRY_KEY_BYTES) == 0)
+    const char *case_id = pd->case_no != NO_CASE ? l->cs[pd->case_no].id : "";
+    accept_target t = {.found = pd->tstate != T_NONE,
+                       .index = pd->tindex,
+                       .author_key = pd->tstate == T_UNPARSED ? NULL : pd->tkey,
+                       .case_id = pd->tcase != NO_CASE ? l->cs[pd->tcase].id : ""};
+    accept_ctx cx = ctx_at(l, pd->index);
+    accept_verdict v;
+    if (accept_correction(&cx, l->pr[pd->ai].key, case_id, pd->corrects, &t, &v) == 0 ||
+        v.reason == ACCEPT_CORRECTS_CASE)
         return 0;
-    uint32_t oi = 0;
-    char obuf[NOTE_NAME_MAX + 16];
-    const char *oname = "?";
-    if (parsed) {
-        int rc = principal_get(l, pd->tkey, &oi);
-        if (rc != 0)
-            return rc;
-        oname = author_name(l, &l->pr[oi], obuf);
-    }
-    snprintf(l->zh, sizeof l->zh, "更正记录只能更正本人的记录，但所更正的第 %" PRIu64 " 条记录%s%s",
-             pd->tindex, parsed ? "的作者为 " : "无法解析", parsed ? oname : "");
-    snprintf(l->en, sizeof l->en,
-             "a CORRECTION may correct only its author's own entries, but entry %" PRIu64 " %s%s",
-             pd->tindex, parsed ? "is by " : "does not parse", parsed ? oname : "");
-    return lfail(l, "role", pd->index, case_id, pd->author);
+    return vfail(l, &v, pd->index, case_id, pd->author);
 }
 
 /* Find what every CORRECTION names, then check its author and R11, in log
@@ -1087,7 +723,6 @@ static int resolve(ledger *l)
 static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_result *r)
 {
     uint64_t index = b->first + k;
-    const uint8_t *leaf_hash = b->hash[k];
     int rc;
     if (r->rc == LH_ENOMEM)
         return lerr(l, r->rc, "parsing an entry");
@@ -1101,29 +736,25 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
     const Liuhen__Entry *e = r->entry;
     if (r->integrated_at > l->st.last_integrated_at)
         l->st.last_integrated_at = r->integrated_at;
+    accept_ctx cx = ctx_at(l, index);
+    accept_verdict v;
 
     uint32_t ai;
     if ((rc = principal_get(l, e->author_key.data, &ai)) != 0)
         return lerr(l, rc, "the author table");
-    if (l->pr[ai].seq == 0)
+    if (l->pr[ai].head.count == 0)
         l->st.authors++;
-    char abuf[NOTE_NAME_MAX + 16];
-    /* The holder's name as it is at this index; copied, since a
-     * KEY_ENROLL of the author's own key may replace it below. */
-    char author[ENTRY_SHORT_TEXT_MAX + NOTE_NAME_MAX + 16];
-    const char *name = author_name(l, &l->pr[ai], abuf);
-    size_t name_len = strnlen(name, sizeof author - 1);
-    memcpy(author, name, name_len);
-    author[name_len] = '\0';
-    uint32_t roles = l->pr[ai].roles;
+    /* The holder's name as it is at this index, before a KEY_ENROLL of
+     * the author's own key may replace it below. */
+    char author[ACCEPT_NAME_MAX];
+    accept_key_name(&cx, e->author_key.data, author, sizeof author);
+    const keyring_key *key = keyring_find(l->keys, e->author_key.data);
+    uint32_t roles = key != NULL && !key->revoked ? key->roles : 0;
     bool valid = true;
 
     /* DESIGN.md "Offline verifier", check 3: origin matches. */
-    if (strcmp(e->origin, l->origin) != 0) {
-        snprintf(l->zh, sizeof l->zh, "记录属于日志“%s”，而非本日志“%s”", e->origin, l->origin);
-        snprintf(l->en, sizeof l->en, "the entry is for the log \"%s\", not this log \"%s\"",
-                 e->origin, l->origin);
-        if ((rc = lfail(l, "origin", index, e->case_id, author)) != 0)
+    if (accept_origin(&cx, e, &v) != 0) {
+        if ((rc = vfail(l, &v, index, e->case_id, author)) != 0)
             return rc;
         valid = false;
     }
@@ -1140,22 +771,26 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
             return rc;
         valid = false;
     }
-    bool authorized, check_own;
-    if ((rc = check_key(l, index, e, ai, author, &authorized, &check_own)) != 0)
-        return rc == LH_ENOMEM ? lerr(l, rc, "checking keys") : rc;
-    if ((rc = check_author_chain(l, index, e, ai, leaf_hash, author)) != 0 ||
-        (rc = check_case_chain(l, index, e, leaf_hash, author)) != 0)
+    /* Who may append (accept_author()); a CORRECTION's authorship is
+     * checked against its target after the stream (resolve()). */
+    bool authorized = accept_author(&cx, e, &v) == 0;
+    if (!authorized && (rc = vfail(l, &v, index, e->case_id, author)) != 0)
+        return rc;
+    if ((rc = check_author_chain(l, &cx, e, &l->pr[ai], r->id, author)) != 0 ||
+        (rc = check_case_chain(l, &cx, e, r->id, author)) != 0)
         return rc == LH_ENOMEM ? lerr(l, rc, "the chain tables") : rc;
     /* A key entry that is forged, of another log or unauthorized changes
      * nothing: the keys of the entries after it are those of the log. */
     bool key_kind =
         e->kind == LIUHEN__KIND__KIND_KEY_ENROLL || e->kind == LIUHEN__KIND__KIND_KEY_REVOKE;
-    if (key_kind && valid && authorized && (rc = apply_key(l, index, e, author)) != 0)
-        return rc == LH_ENOMEM ? lerr(l, rc, "the key table") : rc;
+    if (key_kind && valid && authorized &&
+        (rc = apply_key(l, &cx, e, r->integrated_at, author)) != 0)
+        return rc;
 
     /* R11 is decided for what rules_observe() takes as a case's entry. */
-    bool observed = valid && l->opts.rules != NULL && e->kind == LIUHEN__KIND__KIND_CORRECTION &&
-                    e->case_id[0] != '\0';
+    bool correction = e->kind == LIUHEN__KIND__KIND_CORRECTION;
+    bool check_own = correction && authorized;
+    bool observed = valid && l->opts.rules != NULL && correction && e->case_id[0] != '\0';
     if ((check_own || observed) &&
         (rc = pending_add(l, index, e, ai, author, check_own, observed)) != 0)
         return rc;
@@ -1163,7 +798,7 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
         l->st.entries++;
         if (l->opts.rules != NULL) {
             rules_entry re = {.index = index,
-                              .leaf_hash = leaf_hash,
+                              .entry_id = r->id,
                               .integrated_at = r->integrated_at,
                               .entry = e,
                               .author = author,
@@ -1216,7 +851,13 @@ int ledger_new(const ledger_options *opts, tiles *t, report *rep, ledger **out, 
     l->origin = opts->log_key->name;
     l->tiles = t;
     l->rep = rep;
-    randombytes_buf(l->hkey, sizeof l->hkey);
+    idtable_init(&l->prt);
+    idtable_init(&l->cst);
+    int krc = keyring_new(&l->keys);
+    if (krc != 0) {
+        free(l);
+        return lh_err_set(err, krc, "ledger: cannot make the keyring: %s", lh_strerror(krc));
+    }
 
     unsigned n = opts->threads;
     if (n == 0) {
@@ -1225,6 +866,7 @@ int ledger_new(const ledger_options *opts, tiles *t, report *rep, ledger **out, 
     }
     l->threads = calloc(n, sizeof *l->threads);
     if (l->threads == NULL) {
+        keyring_free(l->keys);
         free(l);
         return lh_err_set(err, LH_ENOMEM, "ledger: out of memory");
     }
@@ -1237,6 +879,7 @@ int ledger_new(const ledger_options *opts, tiles *t, report *rep, ledger **out, 
     }
     if (rc != 0) {
         free(l->threads);
+        keyring_free(l->keys);
         free(l);
         return lh_err_set(err, -rc, "ledger: cannot make the pool's lock: %s", strerror(rc));
     }
@@ -1281,14 +924,13 @@ void ledger_free(ledger *l)
     pthread_cond_destroy(&l->work_cv);
     pthread_mutex_destroy(&l->mu);
     free(l->threads);
-    for (size_t i = 0; i < l->npr; i++)
-        free(l->pr[i].holder);
+    keyring_free(l->keys);
     free(l->pr);
-    free(l->prt.slot);
+    idtable_free(&l->prt);
     for (size_t i = 0; i < l->ncs; i++)
         free(l->cs[i].id);
     free(l->cs);
-    free(l->cst.slot);
+    idtable_free(&l->cst);
     for (size_t i = 0; i < l->npd; i++)
         free(l->pd[i].author);
     free(l->pd);
@@ -1347,6 +989,7 @@ void ledger_get_stats(const ledger *l, ledger_stats *out)
 {
     *out = l->st;
     out->cases = l->ncs;
+    out->keys = keyring_count(l->keys);
 }
 
 /* ---- checkpoints and receipts --------------------------------------------- */

@@ -863,7 +863,7 @@ static int on_complaint(obs *o, const Liuhen__Complaint *c)
         .author_no = o->author_no,
         .to_transfer = c->jurisdiction == LIUHEN__JURISDICTION__JURISDICTION_TO_TRANSFER,
     };
-    memcpy(cp->hash, o->e->leaf_hash, ENTRY_HASH_BYTES);
+    memcpy(cp->hash, o->e->entry_id, ENTRY_HASH_BYTES);
     int err = idmap_put(r, &r->complaint_map, prefix64(cp->hash), no);
     if (err != 0) {
         r->complaints.len--;
@@ -1073,7 +1073,7 @@ static int on_decision(obs *o, const Liuhen__Decision *d)
         .decided = d->decided_at != 0 ? calendar_clamp(d->decided_at) : o->integrated,
         .case_no = o->case_no,
     };
-    memcpy(rd->hash, o->e->leaf_hash, ENTRY_HASH_BYTES);
+    memcpy(rd->hash, o->e->entry_id, ENTRY_HASH_BYTES);
     if ((rc = idmap_put(r, &r->decision_map, prefix64(rd->hash), no)) != 0) {
         r->decisions.len--;
         return rc;
@@ -1275,7 +1275,7 @@ static int on_notification(const obs *o, const Liuhen__Notification *nt)
 
 int rules_observe(rules *r, const rules_entry *e, report *rep)
 {
-    if (r == NULL || e == NULL || e->entry == NULL || e->leaf_hash == NULL || rep == NULL)
+    if (r == NULL || e == NULL || e->entry == NULL || e->entry_id == NULL || rep == NULL)
         return LH_EINVAL;
     if (r->finished)
         return LH_EINVAL;

@@ -32,7 +32,7 @@
 /** One verified entry, as the rules see it. Everything is borrowed for the call. */
 typedef struct rules_entry {
     uint64_t index;
-    const uint8_t *leaf_hash;   /* 32 bytes */
+    const uint8_t *entry_id;    /* 32 bytes: how other entries name it */
     int64_t integrated_at;      /* log's clock, unix ms */
     const Liuhen__Entry *entry; /* parsed and signature-verified */
     const char *author;         /* holder name at that index */
@@ -59,7 +59,7 @@ typedef struct rules_correction_facts {
     const char *author;        /* its author's holder name at that index */
     const uint8_t *author_key; /* its author's key, 32 bytes */
     const uint8_t *corrects;   /* correction.corrects, 32 bytes */
-    bool found;                /* a verified entry before it has that leaf hash */
+    bool found;                /* a verified entry before it has that entry id */
     const char *target_case;   /* that entry's case; NULL or "" for key management */
     const uint8_t *target_key; /* that entry's author key, 32 bytes, when found */
 } rules_correction_facts;

@@ -45,16 +45,16 @@ static const char append_help[] =
     "                          of records, 'responsible[0].leniency=...' changes item 0.\n"
     "                          Enums by name (phone, MANNER_PHONE), times as\n"
     "                          '2026-05-20 14:30' (local), ISO 8601 or unix ms, booleans\n"
-    "                          as true/false. Fields that hold an entry's leaf hash\n"
-    "                          (correction.corrects, reply.complaint, transfer.complaint,\n"
-    "                          review_order.decision, appeal.decision,\n"
-    "                          notification.concerns) take '#INDEX' for the log's entry\n"
-    "                          INDEX, or the base64 leaf hash\n"
+    "                          as true/false. Fields that name another entry by its\n"
+    "                          entry id (correction.corrects, reply.complaint,\n"
+    "                          transfer.complaint, review_order.decision,\n"
+    "                          appeal.decision, notification.concerns) take '#INDEX'\n"
+    "                          for the log's entry INDEX, or the base64 entry id\n"
     "  --attach FILE           record an evidence file's SHA-256, size and media type\n"
     "                          (the file itself stays outside the ledger); repeat it.\n"
     "                          'FILE;type=image/tiff' sets the media type\n"
-    "  --ref INDEX             refer to the log's entry INDEX (or a base64 leaf hash);\n"
-    "                          repeat it\n"
+    "  --ref INDEX|ENTRY_ID    refer to the log's entry INDEX, or to the entry with\n"
+    "                          that base64 entry id (`liuhen get` shows it); repeat it\n"
     "  --receipt FILE          also save the receipt as JSON, for liuhen-verify --receipts\n"
     "                          (replaced atomically if it exists)\n"
     "  --passphrase-file FILE  the key's passphrase, first line of FILE (mode 0600)\n"
@@ -72,27 +72,42 @@ static const char append_help[] =
     "      --set response=refused --set reported_to=legal-section \\\n"
     "      --receipt receipt-QJ-2026-7.json\n";
 
-/* "#INDEX" and --ref INDEX: the leaf hash of the log's entry INDEX, from an
- * inclusion proof that verifies against a signed checkpoint, so the hash
- * named is one the log is committed to. */
+/* "#INDEX" and --ref INDEX: the entry id of the log's entry INDEX, from the
+ * entry itself (its signature checked) and an inclusion proof of its leaf
+ * that verifies against a signed checkpoint, so that the entry named is one
+ * the log is committed to. */
 typedef struct resolver {
     cli *c;
     int status; /* an exit status already reported, or 0 */
     lh_err err; /* the library's detail of the last failure */
 } resolver;
 
-static int resolve_index(void *ctx, uint64_t index, uint8_t hash[32])
+static int resolve_index(void *ctx, uint64_t index, uint8_t id[32])
 {
     resolver *r = ctx;
     if ((r->status = cli_connect(r->c)) != 0)
         return LH_ECLOSED;
-    lh_inclusion p;
-    int rc = lh_inclusion_proof(r->c->conn, index, 0, &p, &r->err);
+    lh_entries got;
+    int rc = lh_get_entries(r->c->conn, index, 1, &got, &r->err);
     if (rc != 0)
         return rc;
-    memcpy(hash, p.leaf_hash, LH_HASH_SIZE);
-    lh_inclusion_free(&p);
-    return 0;
+    lh_inclusion p;
+    if (got.count != 1)
+        rc = lh_err_set(&r->err, LH_ENOTFOUND, "the log has no entry %" PRIu64, index);
+    else
+        rc = lh_inclusion_proof(r->c->conn, index, 0, &p, &r->err);
+    if (rc == 0) {
+        if (memcmp(p.leaf_hash, got.items[0].leaf_hash, LH_HASH_SIZE) != 0)
+            rc = lh_err_set(&r->err, LH_EPROOF,
+                            "the log's inclusion proof for entry %" PRIu64
+                            " is for another leaf than the entry it sent",
+                            index);
+        else
+            memcpy(id, got.items[0].entry_id, LH_HASH_SIZE);
+        lh_inclusion_free(&p);
+    }
+    lh_entries_free(&got);
+    return rc;
 }
 
 /* The exit status of a record error: a usage error when what was given is
@@ -127,7 +142,7 @@ static int record_fail(cli *c, const resolver *r, int rc, const lh_err *err)
     return cli_fail(c, record_status(rc), "%s", err->msg[0] ? err->msg : lh_strerror(rc));
 }
 
-/* --ref: an index (or #index), or a base64 leaf hash the log must hold. */
+/* --ref: an index (or #index), or a base64 entry id the log must hold. */
 static int add_ref(cli *c, resolver *r, Liuhen__Entry *e, const char *arg)
 {
     uint8_t hash[LH_HASH_SIZE];
@@ -146,17 +161,17 @@ static int add_ref(cli *c, resolver *r, Liuhen__Entry *e, const char *arg)
         size_t n;
         if (text_b64_decode(hash, sizeof hash, &n, arg, strlen(arg), sizeof hash) != 0)
             return cli_fail(c, CLI_EXIT_USAGE,
-                            "--ref %s: give the index of a log entry, or its leaf hash in "
+                            "--ref %s: give the index of a log entry, or its entry id in "
                             "base64 (32 bytes)",
                             arg);
         if ((r->status = cli_connect(c)) != 0)
             return r->status;
-        lh_inclusion p;
-        rc = lh_inclusion_proof_by_hash(c->conn, hash, 0, &p, &err);
+        lh_logged_entry found;
+        rc = lh_find_entry(c->conn, hash, &found, &err);
         if (rc != 0)
             return cli_fail(c, rc == LH_ENOTFOUND ? CLI_EXIT_USAGE : cli_exit_for(rc),
                             "--ref %s: %s", arg, err.msg[0] ? err.msg : lh_strerror(rc));
-        lh_inclusion_free(&p);
+        lh_logged_entry_free(&found);
     }
     rc = record_add_ref(e, hash);
     if (rc == LH_EEXIST)
@@ -175,10 +190,11 @@ static void who_may(Liuhen__Kind kind)
                                          LIUHEN__ROLE__ROLE_LEGAL, LIUHEN__ROLE__ROLE_LEADER,
                                          LIUHEN__ROLE__ROLE_INVESTIGATOR};
     fprintf(stderr, "Who may append %s %s:", entry_kind_label_zh(kind), entry_kind_name(kind));
+    char rb[RENDER_ROLE_MAX];
     bool any = false;
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
         if (entry_kind_allowed(kind, ENTRY_ROLE_BIT(roles[i]), true)) {
-            fprintf(stderr, "%s %s", any ? "," : "", render_role(roles[i]));
+            fprintf(stderr, "%s %s", any ? "," : "", render_role(roles[i], rb));
             any = true;
         }
     }

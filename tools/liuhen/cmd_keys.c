@@ -212,7 +212,7 @@ static const char enroll_help[] =
     "                          `liuhen keygen`, or a verifier key name+keyid+base64\n"
     "  --roles ROLE,...        one or more of (required):\n"
     "                            handler (办案人员), legal (法规部门), leader (局领导),\n"
-    "                            investigator (调查人员), admin (管理员)\n"
+    "                            investigator (调查组成员), admin (系统管理员)\n"
     "  --holder NAME           the holder's name as the ledger records it (default: the\n"
     "                          name in USER.pub)\n"
     "  --position P            the holder's position (职务), e.g. 执法大队队员\n"
@@ -244,19 +244,15 @@ static const char revoke_help[] =
     "  liuhen revoke --key var/admin.key --pub keys/zhangsan.pub --reason 调离执法岗位\n";
 
 /* One role by its English name ("handler", "ROLE_LEGAL") or its Chinese
- * label (办案人员, and the schema's 系统管理员 and 调查组成员 too). */
+ * label (办案人员, 系统管理员: the schema's, entry_role_label_zh()). */
 static Liuhen__Role role_from_text(const char *s)
 {
     Liuhen__Role r = entry_role_from_name(s);
     if (r != LIUHEN__ROLE__ROLE_UNSPECIFIED)
         return r;
     for (unsigned i = 0; i < liuhen__role__descriptor.n_values; i++) {
-        const ProtobufCEnumValue *v = &liuhen__role__descriptor.values[i];
-        Liuhen__Role cand = (Liuhen__Role)v->value;
-        if (cand == LIUHEN__ROLE__ROLE_UNSPECIFIED)
-            continue;
-        const char *schema = labels_enum("liuhen.Role", v->name);
-        if (strcmp(s, entry_role_label_zh(cand)) == 0 || (schema != NULL && strcmp(s, schema) == 0))
+        Liuhen__Role cand = (Liuhen__Role)liuhen__role__descriptor.values[i].value;
+        if (cand != LIUHEN__ROLE__ROLE_UNSPECIFIED && strcmp(s, entry_role_label_zh(cand)) == 0)
             return cand;
     }
     return LIUHEN__ROLE__ROLE_UNSPECIFIED;
@@ -286,7 +282,7 @@ static int parse_roles(cli *c, const char *arg, Liuhen__Role **out, size_t *n)
         if (r == LIUHEN__ROLE__ROLE_UNSPECIFIED) {
             st = cli_usage(c,
                            "--roles: unknown role '%s': give handler (办案人员), legal (法规部门), "
-                           "leader (局领导), investigator (调查人员) or admin (管理员)",
+                           "leader (局领导), investigator (调查组成员) or admin (系统管理员)",
                            tok);
             break;
         }
@@ -405,8 +401,9 @@ static int run_enroll(cli *c, int argc, char **argv)
     st = admin_append(c, key_path, passfile, &e, receipt);
     if (st == CLI_EXIT_OK && !c->json) {
         printf("已登记 enrolled: %s, 角色 roles:", holder);
+        char rb[RENDER_ROLE_MAX];
         for (size_t i = 0; i < nroles; i++)
-            printf("%s %s", i > 0 ? "," : "", render_role(roles[i]));
+            printf("%s %s", i > 0 ? "," : "", render_role(roles[i], rb));
         printf("\n");
     }
     free(roles);
@@ -515,8 +512,9 @@ static int run_keys(cli *c, int argc, char **argv)
         char *b64 = render_b64(k->public_key.data, k->public_key.len);
         printf("\n%s  [%s]\n", k->holder, k->revoked ? "已吊销 revoked" : "有效 active");
         printf("  角色 roles:");
+        char rb[RENDER_ROLE_MAX];
         for (size_t j = 0; j < k->n_roles; j++)
-            printf("%s %s", j > 0 ? "," : "", render_role(k->roles[j]));
+            printf("%s %s", j > 0 ? "," : "", render_role(k->roles[j], rb));
         printf("\n");
         if (k->position[0] != '\0')
             printf("  职务 position: %s\n", k->position);

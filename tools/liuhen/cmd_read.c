@@ -34,77 +34,114 @@ static int fetch_keys(cli *c, lh_keys *keys)
  */
 
 static const char get_help[] =
-    "Usage: liuhen get INDEX\n"
+    "Usage: liuhen get INDEX|ENTRY_ID\n"
     "\n"
-    "Show the log's entry INDEX (0 is the first): its kind, case, author and roles,\n"
-    "the times it was recorded and integrated, every field with its Chinese label,\n"
-    "references and attachments. The author's signature is checked and the entry's\n"
-    "inclusion in the latest signed checkpoint is proved before it is shown.\n"
-    "With --json: {\"index\", \"leaf_hash\", \"integrated_at\", \"author\", \"entry\",\n"
-    "\"signature\", \"tree_size\", \"audit_path\"}, the entry with the schema's field\n"
-    "names and enum value names.\n"
+    "Show one entry of the log, by its index (0 is the first) or by its entry id\n"
+    "(the base64 SHA-256 of its signed bytes, as refs, author_prev, case_prev and\n"
+    "correction.corrects name it): its kind, case, author and roles, the times it\n"
+    "was recorded and integrated, every field with its Chinese label, references\n"
+    "and attachments. The author's signature is checked and the entry's inclusion\n"
+    "in the latest signed checkpoint is proved before it is shown.\n"
+    "With --json: {\"index\", \"entry_id\", \"leaf_hash\", \"integrated_at\",\n"
+    "\"author\", \"entry\", \"signature\", \"tree_size\", \"audit_path\"}, the entry\n"
+    "with the schema's field names and enum value names.\n"
     "\n"
-    "Example:\n"
-    "  liuhen get 3\n";
+    "Examples:\n"
+    "  liuhen get 3\n"
+    "  liuhen get 2fWq3Yd2lM0Qv3u0dYI1sYc9nZkq4cB2hY7m0kq9wEc=\n";
 
-static int run_get(cli *c, int argc, char **argv)
+/* The entry at an index, with its inclusion proof against the latest
+ * checkpoint: the leaf the log sent must be the one the proof is for. */
+static int get_by_index(cli *c, uint64_t index, lh_logged_entry *out, uint64_t *tree_size,
+                        lh_err *err)
 {
-    int st = cli_plain_options(c, &cli_cmd_get, argc, argv, "INDEX");
-    if (st >= 0)
-        return st;
-    uint64_t index;
-    if (!parse_index(argv[optind], &index))
-        return cli_usage(c, "INDEX '%s' is not an entry index (0, 1, 2...)", argv[optind]);
-    if ((st = cli_connect(c)) != 0)
-        return st;
-
     lh_entries ents = {0};
     lh_inclusion proof = {0};
-    lh_keys keys = {0};
-    lh_err err = {{0}};
-    char what[64];
-    snprintf(what, sizeof what, "entry %" PRIu64, index);
-    int rc = lh_get_entries(c->conn, index, 1, &ents, &err);
+    int rc = lh_get_entries(c->conn, index, 1, &ents, err);
     if (rc == 0 && ents.count == 0)
-        rc = lh_err_set(&err, LH_ENOTFOUND, "the log has no entry %" PRIu64, index);
+        rc = lh_err_set(err, LH_ENOTFOUND, "the log has no entry %" PRIu64, index);
     if (rc == 0)
-        rc = lh_inclusion_proof(c->conn, index, 0, &proof, &err);
+        rc = lh_inclusion_proof(c->conn, index, 0, &proof, err);
     if (rc == 0 && memcmp(proof.leaf_hash, ents.items[0].leaf_hash, LH_HASH_SIZE) != 0)
-        rc = lh_err_set(&err, LH_EPROOF,
+        rc = lh_err_set(err, LH_EPROOF,
                         "the log's inclusion proof for entry %" PRIu64
                         " is for another leaf than the entry it sent",
                         index);
+    if (rc == 0) {
+        *out = ents.items[0];
+        memset(&ents.items[0], 0, sizeof ents.items[0]);
+        out->audit_path = proof.audit_path;
+        out->audit_path_len = proof.audit_path_len;
+        proof.audit_path = NULL;
+        *tree_size = proof.tree_size;
+    }
+    lh_entries_free(&ents);
+    lh_inclusion_free(&proof);
+    return rc;
+}
+
+static int run_get(cli *c, int argc, char **argv)
+{
+    int st = cli_plain_options(c, &cli_cmd_get, argc, argv, "INDEX|ENTRY_ID");
+    if (st >= 0)
+        return st;
+    const char *arg = argv[optind];
+    uint64_t index;
+    uint8_t id[LH_HASH_SIZE];
+    size_t idlen;
+    bool by_index = parse_index(arg, &index);
+    if (!by_index && text_b64_decode(id, sizeof id, &idlen, arg, strlen(arg), sizeof id) != 0)
+        return cli_usage(c,
+                         "'%s' is neither an entry index (0, 1, 2...) nor an entry id (32 bytes "
+                         "in standard base64)",
+                         arg);
+    if ((st = cli_connect(c)) != 0)
+        return st;
+
+    lh_logged_entry le = {0};
+    lh_keys keys = {0};
+    lh_err err = {{0}};
+    uint64_t tree_size = 0;
+    int rc;
+    if (by_index) {
+        rc = get_by_index(c, index, &le, &tree_size, &err);
+    } else {
+        rc = lh_find_entry(c->conn, id, &le, &err);
+        lh_checkpoint seen;
+        if (rc == 0 && lh_seen_checkpoint(c->conn, &seen, NULL) == 0) {
+            tree_size = seen.size;
+            lh_checkpoint_free(&seen);
+        }
+    }
     if (rc != 0) {
         st = cli_fail_rc(c, rc, &err, NULL);
         goto out;
     }
+    char what[64];
+    snprintf(what, sizeof what, "entry %" PRIu64, le.index);
     if ((st = fetch_keys(c, &keys)) != 0)
         goto out;
     render_ctx rc_ctx = {.keys = &keys, .log_pubkey = c->log_vkey.pubkey};
     if (c->json) {
-        json_t *o = render_entry_json(&rc_ctx, &ents.items[0]);
+        json_t *o = render_entry_json(&rc_ctx, &le);
         bool ok = o != NULL;
-        render_json_set(o, "tree_size", json_integer((json_int_t)proof.tree_size), &ok);
-        render_json_set(o, "audit_path",
-                        render_json_hashes((const uint8_t(*)[LH_HASH_SIZE])proof.audit_path,
-                                           proof.audit_path_len),
-                        &ok);
+        render_json_set(o, "tree_size", json_integer((json_int_t)tree_size), &ok);
         st = cli_print_json(c, o, ok, what);
     } else {
-        render_entry(stdout, &rc_ctx, &ents.items[0]);
+        render_entry(stdout, &rc_ctx, &le);
         printf("已验证: 作者签名、包含证明 (verified: author's signature, inclusion in the "
                "checkpoint of tree size %" PRIu64 ")\n",
-               proof.tree_size);
+               tree_size);
         st = CLI_EXIT_OK;
     }
 out:
-    lh_entries_free(&ents);
-    lh_inclusion_free(&proof);
+    lh_logged_entry_free(&le);
     lh_keys_free(&keys);
     return st;
 }
 
-const cli_command cli_cmd_get = {"get", run_get, "show the entry at an index, verified", get_help};
+const cli_command cli_cmd_get = {"get", run_get, "show an entry, by index or entry id, verified",
+                                 get_help};
 
 /* ------------------------------------------------------------------------
  * case
@@ -258,7 +295,7 @@ static int run_author(cli *c, int argc, char **argv)
         return st;
 
     lh_keys keys = {0};
-    lh_entries *owned = NULL;      /* one per step of the walk, newest first; owns the entries */
+    lh_logged_entry *owned = NULL; /* one per step of the walk, newest first */
     lh_logged_entry *items = NULL; /* the same entries, oldest first; borrowed from owned */
     size_t n = 0, cap = 0;
     lh_err err = {{0}};
@@ -271,17 +308,17 @@ static int run_author(cli *c, int argc, char **argv)
         st = cli_fail_rc(c, rc, &err, "author head");
         goto out;
     }
-    /* Walk the chain back from the head: each step proves the entry is in
-     * the log (an inclusion proof for exactly that leaf hash), checks its
-     * signature, and that it is the author's entry of the expected seq;
-     * its author_prev is the next hash to follow. The arrays grow as the
+    /* Walk the chain back from the head: each step finds the entry of the
+     * entry id named (lh_find_entry(): included in the log, signed, of
+     * that id), checks that it is the author's entry of the expected seq;
+     * its author_prev is the next id to follow. The array grows as the
      * walk goes: author_seq is the daemon's claim, not a size to trust. */
-    uint8_t hash[LH_HASH_SIZE];
-    memcpy(hash, heads.author_head, LH_HASH_SIZE);
+    uint8_t id[LH_HASH_SIZE];
+    memcpy(id, heads.author_head, LH_HASH_SIZE);
     for (uint64_t seq = heads.author_seq; seq >= 1 && (limit == 0 || n < limit); seq--) {
         if (n == cap) {
             size_t ncap = cap == 0 ? 16 : cap * 2;
-            lh_entries *grown = realloc(owned, ncap * sizeof *grown);
+            lh_logged_entry *grown = realloc(owned, ncap * sizeof *grown);
             if (grown == NULL) {
                 st = cli_fail(c, CLI_EXIT_IO, "out of memory");
                 goto out;
@@ -290,29 +327,16 @@ static int run_author(cli *c, int argc, char **argv)
             owned = grown;
             cap = ncap;
         }
-        lh_inclusion p;
-        lh_entries *one = &owned[n];
         char what[64];
         snprintf(what, sizeof what, "author's entry seq %" PRIu64, seq);
-        if ((rc = lh_inclusion_proof_by_hash(c->conn, hash, 0, &p, &err)) != 0) {
+        lh_logged_entry *le = &owned[n];
+        if ((rc = lh_find_entry(c->conn, id, le, &err)) != 0) {
             st = cli_fail_rc(c, rc, &err, what);
             goto out;
         }
-        uint64_t index = p.leaf_index;
-        lh_inclusion_free(&p);
-        if ((rc = lh_get_entries(c->conn, index, 1, one, &err)) == 0 && one->count != 1)
-            rc = lh_err_set(&err, LH_EPROTO, "the log sent no entry %" PRIu64, index);
-        if (rc != 0) {
-            st = cli_fail_rc(c, rc, &err, what);
-            goto out;
-        }
-        lh_logged_entry *le = &one->items[0];
         const Liuhen__Entry *e = le->entry;
         const char *broken = NULL;
-        if (memcmp(le->leaf_hash, hash, LH_HASH_SIZE) != 0)
-            broken = "its leaf hash is not the one the chain names";
-        else if (e->author_key.len != LH_HASH_SIZE ||
-                 memcmp(e->author_key.data, key, LH_HASH_SIZE) != 0)
+        if (e->author_key.len != LH_HASH_SIZE || memcmp(e->author_key.data, key, LH_HASH_SIZE) != 0)
             broken = "it was signed by another key";
         else if (e->author_seq != seq)
             broken = "its author_seq is not the expected one";
@@ -320,12 +344,12 @@ static int run_author(cli *c, int argc, char **argv)
             broken = "its author_prev does not fit its author_seq";
         if (broken != NULL) {
             st = cli_fail(c, CLI_EXIT_REFUSED,
-                          "author chain broken at entry %" PRIu64 " (seq %" PRIu64 "): %s", index,
-                          seq, broken);
+                          "author chain broken at entry %" PRIu64 " (seq %" PRIu64 "): %s",
+                          le->index, seq, broken);
             goto out;
         }
         if (e->author_prev.len == LH_HASH_SIZE)
-            memcpy(hash, e->author_prev.data, LH_HASH_SIZE);
+            memcpy(id, e->author_prev.data, LH_HASH_SIZE);
         n++;
     }
     if ((items = calloc(n > 0 ? n : 1, sizeof *items)) == NULL) {
@@ -333,7 +357,7 @@ static int run_author(cli *c, int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        items[i] = owned[n - 1 - i].items[0];
+        items[i] = owned[n - 1 - i];
     const Liuhen__KeyInfo *k = render_find_key(&(render_ctx){.keys = &keys}, key);
     render_ctx ctx = {.keys = &keys, .log_pubkey = c->log_vkey.pubkey, .known = items, .nknown = n};
     char *b64 = render_b64(key, LH_HASH_SIZE);
@@ -366,7 +390,7 @@ static int run_author(cli *c, int argc, char **argv)
     free(b64);
 out:
     for (size_t i = 0; i < cap; i++)
-        lh_entries_free(&owned[i]);
+        lh_logged_entry_free(&owned[i]);
     free(owned);
     free(items);
     lh_keys_free(&keys);

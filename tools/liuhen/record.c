@@ -750,24 +750,24 @@ static const char *field_type_text(const ProtobufCFieldDescriptor *f)
  * --set: the value.
  */
 
-/* The bytes fields that hold the leaf hash of another entry of the log
- * (liuhen.proto: "leaf hash of the ..."), which "#INDEX" may name. A field
- * not listed (a public key, say) never gets a leaf hash by mistake. */
+/* The bytes fields that hold the entry id of another entry of the log
+ * (liuhen.proto: "entry id of the ..."), which "#INDEX" may name. A field
+ * not listed (a public key, say) never gets an entry id by mistake. */
 static const struct {
     const char *message;
     const char *field;
-} leaf_hash_fields[] = {
+} entry_id_fields[] = {
     {"liuhen.Transfer", "complaint"},    {"liuhen.Reply", "complaint"},
     {"liuhen.ReviewOrder", "decision"},  {"liuhen.Appeal", "decision"},
     {"liuhen.Notification", "concerns"}, {"liuhen.Correction", "corrects"},
 };
 
-static bool is_leaf_hash_field(const ProtobufCMessageDescriptor *d,
-                               const ProtobufCFieldDescriptor *f)
+static bool is_entry_id_field(const ProtobufCMessageDescriptor *d,
+                              const ProtobufCFieldDescriptor *f)
 {
-    for (size_t i = 0; i < sizeof leaf_hash_fields / sizeof leaf_hash_fields[0]; i++) {
-        if (strcmp(d->name, leaf_hash_fields[i].message) == 0 &&
-            strcmp(f->name, leaf_hash_fields[i].field) == 0)
+    for (size_t i = 0; i < sizeof entry_id_fields / sizeof entry_id_fields[0]; i++) {
+        if (strcmp(d->name, entry_id_fields[i].message) == 0 &&
+            strcmp(f->name, entry_id_fields[i].field) == 0)
             return true;
     }
     return false;
@@ -823,8 +823,8 @@ static int bytes_value(const ProtobufCMessageDescriptor *d, const ProtobufCField
                        lh_err *err)
 {
     char shown[QUOTE_CAP];
-    bool leaf = is_leaf_hash_field(d, f);
-    const char *what = leaf ? "a leaf hash" : "an Ed25519 key or hash";
+    bool leaf = is_entry_id_field(d, f);
+    const char *what = leaf ? "an entry id" : "an Ed25519 key or hash";
     uint8_t bin[ENTRY_HASH_BYTES];
     if (v[0] == '#') {
         if (!leaf)
@@ -850,11 +850,11 @@ static int bytes_value(const ProtobufCMessageDescriptor *d, const ProtobufCField
         if (opts == NULL || opts->resolve_index == NULL)
             return put(err, LH_EINVAL,
                        "%s: '#%" PRIu64 "' names a log entry by index, which needs the log to "
-                       "resolve; give its leaf hash in base64",
+                       "resolve; give its entry id in base64",
                        where, index);
         int rc = opts->resolve_index(opts->ctx, index, bin);
         if (rc != 0)
-            return put(err, rc, "%s: cannot resolve #%" PRIu64 " to a leaf hash: %s", where, index,
+            return put(err, rc, "%s: cannot resolve #%" PRIu64 " to an entry id: %s", where, index,
                        lh_strerror(rc));
     } else {
         size_t n;

@@ -9,7 +9,7 @@
  * record_new() with the kind and the case, record_merge_json_file() for
  * --json, record_set() for each --set (so that a --set refines what the
  * JSON said), record_attach_file() for each --attach, record_add_ref() for
- * each --ref once it has the entry's leaf hash, and record_check() before it
+ * each --ref once it has the entry id, and record_check() before it
  * asks for a passphrase; lh_append() then fills the header and signs.
  *
  * Everything works through the protobuf-c descriptors of liuhen.proto and
@@ -49,11 +49,11 @@
  *                    calendar_parse_time();
  *           integer  decimal, checked against the field's range;
  *           bytes    standard base64 of 32 bytes (every bytes field of a
- *                    body is a leaf hash or an Ed25519 key), or, for the
- *                    fields that hold a leaf hash (transfer.complaint,
+ *                    body is an entry id or an Ed25519 key), or, for the
+ *                    fields that hold an entry id (transfer.complaint,
  *                    reply.complaint, review_order.decision,
  *                    appeal.decision, notification.concerns,
- *                    correction.corrects), "#INDEX": the leaf hash of the
+ *                    correction.corrects), "#INDEX": the entry id of the
  *                    log's entry INDEX, found through record_opts;
  *           message  a JSON object of the message's fields, as --json takes.
  *
@@ -65,7 +65,7 @@
  * A time may also be written as a string in any form calendar_parse_time()
  * reads; a time written as an integer is held to the same rule as typed
  * digits (not negative, not what looks like seconds). "#INDEX" is a --set
- * form only: JSON names entries by leaf hash.
+ * form only: JSON names entries by entry id.
  *
  * Errors: every function that takes an lh_err writes a sentence that names
  * the object (the field's dotted path, or the file) and what is accepted:
@@ -190,7 +190,7 @@ int record_merge_json_file(Liuhen__Entry *e, const char *path, lh_err *err);
  */
 typedef struct record_opts {
     /**
-     * Resolve "#INDEX" to the leaf hash of the log's entry INDEX (the CLI
+     * Resolve "#INDEX" to the entry id of the log's entry INDEX (the CLI
      * asks the daemon, verifying what it answers). Optional: without it,
      * "#INDEX" is refused with LH_EINVAL. It returns 0 and fills hash, or a
      * negative code of errors.h (LH_ENOTFOUND, LH_ERANGE, a transport code),
@@ -264,9 +264,9 @@ const char *record_media_type(const char *name);
 int record_attach_file(Liuhen__Entry *e, const char *path, lh_err *err);
 
 /**
- * Append a leaf hash to e->refs (the entries this record concerns).
+ * Append an entry id to e->refs (the entries this record concerns).
  * @param[in,out] e     the record.
- * @param[in]     hash  the leaf hash; copied.
+ * @param[in]     hash  the entry id; copied.
  * @return 0; LH_EEXIST (already referred to); LH_EFIELD (ENTRY_REPEATED_MAX
  *         refs already); LH_EINVAL (NULL argument); LH_ENOMEM. e is
  *         unchanged on error.

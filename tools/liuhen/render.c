@@ -68,16 +68,10 @@ int render_print_json(json_t *j)
     return 0;
 }
 
-const char *render_role(Liuhen__Role role)
+const char *render_role(Liuhen__Role role, char buf[RENDER_ROLE_MAX])
 {
-    switch (role) {
-    case LIUHEN__ROLE__ROLE_ADMIN: return "管理员 admin";
-    case LIUHEN__ROLE__ROLE_HANDLER: return "办案人员 handler";
-    case LIUHEN__ROLE__ROLE_LEGAL: return "法规部门 legal";
-    case LIUHEN__ROLE__ROLE_LEADER: return "局领导 leader";
-    case LIUHEN__ROLE__ROLE_INVESTIGATOR: return "调查人员 investigator";
-    default: return entry_role_label_zh(role);
-    }
+    snprintf(buf, RENDER_ROLE_MAX, "%s %s", entry_role_label_zh(role), entry_role_name(role));
+    return buf;
 }
 
 const Liuhen__KeyInfo *render_find_key(const render_ctx *rc, const uint8_t *key)
@@ -92,11 +86,11 @@ const Liuhen__KeyInfo *render_find_key(const render_ctx *rc, const uint8_t *key)
     return NULL;
 }
 
-/* The index of an entry whose leaf hash is h, among the known ones. */
-static const lh_logged_entry *find_known(const render_ctx *rc, const uint8_t *h)
+/* The entry whose entry id is id, among the known ones. */
+static const lh_logged_entry *find_known(const render_ctx *rc, const uint8_t *id)
 {
     for (size_t i = 0; rc != NULL && i < rc->nknown; i++)
-        if (memcmp(rc->known[i].leaf_hash, h, LH_HASH_SIZE) == 0)
+        if (memcmp(rc->known[i].entry_id, id, LH_HASH_SIZE) == 0)
             return &rc->known[i];
     return NULL;
 }
@@ -128,7 +122,8 @@ static void put_enum(FILE *f, const ProtobufCEnumDescriptor *e, int value)
     if (pbjson_enum_short_name(e, v, name, sizeof name) != 0)
         snprintf(name, sizeof name, "%s", v->name);
     if (strcmp(e->name, "liuhen.Role") == 0) {
-        fprintf(f, "%s", render_role((Liuhen__Role)value));
+        char rb[RENDER_ROLE_MAX];
+        fprintf(f, "%s", render_role((Liuhen__Role)value, rb));
         return;
     }
     const char *label = labels_enum(e->name, v->name);
@@ -293,8 +288,9 @@ static void put_author(FILE *f, const render_ctx *rc, const ProtobufCBinaryData 
     text_b64_encode(b64, key->data, key->len);
     if (k != NULL) {
         fprintf(f, "%s (", k->holder);
+        char rb[RENDER_ROLE_MAX];
         for (size_t i = 0; i < k->n_roles; i++)
-            fprintf(f, "%s%s", i > 0 ? ", " : "", render_role(k->roles[i]));
+            fprintf(f, "%s%s", i > 0 ? ", " : "", render_role(k->roles[i], rb));
         fputs(")", f);
         if (k->position[0] != '\0' || k->unit[0] != '\0')
             fprintf(f, " %s%s%s", k->unit, k->unit[0] && k->position[0] ? " " : "", k->position);
@@ -353,6 +349,8 @@ void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *le)
             free(h);
         }
     }
+    text_b64_encode(b64, le->entry_id, LH_HASH_SIZE);
+    fprintf(f, "  记录标识 entry id: %s\n", b64);
     text_b64_encode(b64, le->leaf_hash, LH_HASH_SIZE);
     fprintf(f, "  叶哈希 leaf hash: %s\n", b64);
 }
@@ -373,6 +371,7 @@ json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *le)
     if (pbjson_from_message(&le->entry->base, 0, &entry) != 0)
         ok = false;
     render_json_set(o, "index", json_integer((json_int_t)le->index), &ok);
+    render_json_set(o, "entry_id", render_json_b64(le->entry_id, LH_HASH_SIZE), &ok);
     render_json_set(o, "leaf_hash", render_json_b64(le->leaf_hash, LH_HASH_SIZE), &ok);
     render_json_set(o, "integrated_at", json_integer((json_int_t)le->integrated_at), &ok);
     const ProtobufCBinaryData *key = &le->entry->author_key;
@@ -438,6 +437,15 @@ void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, co
                 entry_kind_name(entry->kind));
         if (entry->case_id != NULL && entry->case_id[0] != '\0')
             fprintf(f, "  案件 case: %s\n", entry->case_id);
+    }
+    uint8_t id[LH_HASH_SIZE];
+    const uint8_t *eb, *sig;
+    size_t elen;
+    if (r->signed_entry != NULL &&
+        entry_signed_unpack(r->signed_entry, r->signed_entry_len, &eb, &elen, &sig, NULL) == 0) {
+        entry_id(eb, elen, id);
+        text_b64_encode(b64, id, LH_HASH_SIZE);
+        fprintf(f, "  记录标识 entry id: %s\n", b64);
     }
     text_b64_encode(b64, r->leaf_hash, LH_HASH_SIZE);
     fprintf(f, "  叶哈希 leaf hash: %s\n", b64);

@@ -29,8 +29,8 @@ typedef struct render_ctx {
     const lh_keys *keys;
     /** The log's own key, the author of entry 0; may be NULL. */
     const uint8_t *log_pubkey;
-    /** Entries whose leaf hashes are shown as "第 N 条" where a record
-     *  refers to them (a case's entries); may be NULL. */
+    /** Entries shown as "第 N 条" where a record names them by entry id
+     *  (a case's entries); may be NULL. */
     const lh_logged_entry *known;
     size_t nknown;
 } render_ctx;
@@ -70,8 +70,11 @@ void render_json_set(json_t *o, const char *key, json_t *v, bool *ok);
  */
 int render_print_json(json_t *j);
 
-/** "办案人员 handler" for a role. A static string. */
-const char *render_role(Liuhen__Role role);
+/** "办案人员 handler" for a role: its label and name, into buf. @return buf. */
+/** Room for render_role(). */
+#define RENDER_ROLE_MAX 64
+
+const char *render_role(Liuhen__Role role, char buf[RENDER_ROLE_MAX]);
 
 /**
  * The holder of a public key as the key list names it, or NULL.
@@ -82,12 +85,13 @@ const Liuhen__KeyInfo *render_find_key(const render_ctx *rc, const uint8_t *key)
 /**
  * Print one logged entry as a block for people: index and kind, case,
  * author with roles, the times recorded and integrated, every field of the
- * body with its label, references and attachments, the leaf hash.
+ * body with its label, references and attachments, the entry id and the
+ * leaf hash.
  */
 void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *e);
 
 /**
- * One logged entry as JSON: {"index", "leaf_hash", "integrated_at",
+ * One logged entry as JSON: {"index", "entry_id", "leaf_hash", "integrated_at",
  * "author" (holder and roles, when the key is known), "entry" (the Entry,
  * pbjson.h: .proto field names, enum value names, bytes in base64),
  * "signature", and "audit_path" when the entry carries its proof}.
@@ -101,7 +105,8 @@ json_t *render_entries_json(const render_ctx *rc, const lh_logged_entry *items, 
 
 /**
  * Print a verified receipt for people: "已记录 第 42 条 (leaf 42) 于 ...",
- * the kind and case of the entry, the leaf hash, the checkpoint, what was
+ * the kind and case of the entry, its entry id (when the receipt carries
+ * the signed entry), the leaf hash, the checkpoint, what was
  * verified and, when saved_to is not NULL, where the receipt was saved.
  * @param[in] entry     the record appended (kind, case); may be NULL.
  * @param[in] saved_to  may be NULL.
