@@ -638,9 +638,40 @@ static void test_append_errors(void **state)
     assert_int_equal(json_u64(j, "tree_size"), before);
     json_decref(j);
     run_free(&r);
-    /* A ref to an entry the log does not have. */
+    /* A ref to an entry the log does not have, by index and by entry id. */
     CLI_FAILS(2, "99999", "append", "--key", HANDLER, "--kind", "interference", "--case", CASE_ID,
               "--ref", "99999");
+    CLI_FAILS(2, "no entry of the log has entry id", "append", "--key", HANDLER, "--kind",
+              "interference", "--case", CASE_ID, "--ref",
+              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    /* A ref by index and one by entry id name the same entry: the entry
+     * ids the record holds are the log's. */
+    CLI(&r, "--json", "get", "1");
+    expect_status(&r, 0);
+    j = out_json(&r);
+    char id1[64];
+    snprintf(id1, sizeof id1, "%s", json_string_value(json_object_get(j, "entry_id")));
+    json_decref(j);
+    run_free(&r);
+    CLI(&r, "--json", "append", "--key", HANDLER, "--kind", "interference", "--case", "QJ-REFS",
+        "--set", "place=窗口", "--ref", "#1", "--ref", "2");
+    expect_status(&r, 0);
+    j = out_json(&r);
+    uint64_t with_refs = json_u64(j, "leaf_index");
+    json_decref(j);
+    run_free(&r);
+    char at[32];
+    snprintf(at, sizeof at, "%llu", (unsigned long long)with_refs);
+    CLI(&r, "--json", "get", at);
+    expect_status(&r, 0);
+    j = out_json(&r);
+    const json_t *refs = json_object_get(json_object_get(j, "entry"), "refs");
+    assert_int_equal(json_array_size(refs), 2);
+    assert_string_equal(json_string_value(json_array_get(refs, 0)), id1);
+    json_decref(j);
+    run_free(&r);
+    CLI_FAILS(2, "already refers to that entry", "append", "--key", HANDLER, "--kind",
+              "interference", "--case", "QJ-REFS", "--ref", "#1", "--ref", id1);
     /* A refusal: a handler may not append a DECISION (A§10(3): the leadership). */
     CLI(&r, "append", "--key", HANDLER, "--kind", "decision", "--case", CASE_ID, "--set",
         "summary=不予追究");
@@ -747,6 +778,33 @@ static void test_get_author(void **state)
     json_decref(j);
     run_free(&r);
     CLI_FAILS(1, "123456", "get", "123456");
+
+    /* By entry id, as refs and chains name entries: the same entry. */
+    CLI(&r, "--json", "get", "2");
+    expect_status(&r, 0);
+    j = out_json(&r);
+    char id[64];
+    snprintf(id, sizeof id, "%s", json_string_value(json_object_get(j, "entry_id")));
+    assert_int_equal(strlen(id), 44);
+    json_decref(j);
+    run_free(&r);
+    CLI(&r, "--json", "get", id);
+    expect_status(&r, 0);
+    j = out_json(&r);
+    assert_int_equal(json_u64(j, "index"), 2);
+    assert_string_equal(json_string_value(json_object_get(j, "entry_id")), id);
+    json_decref(j);
+    run_free(&r);
+    CLI(&r, "get", id);
+    expect_status(&r, 0);
+    OUT_HAS(&r, "第 2 条");
+    OUT_HAS(&r, "记录标识 entry id: ");
+    OUT_HAS(&r, id);
+    run_free(&r);
+    /* An id the log does not hold, and text that is neither. */
+    CLI_FAILS(1, "no entry of the log has entry id", "get",
+              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    CLI_FAILS(2, "neither an entry index", "get", "QJ-2026-7");
 
     /* By public key file, and by holder's name. */
     char pub[TD_PATH_MAX + 32];

@@ -442,6 +442,120 @@ static void check_acknowledged(lh_conn *c, worker *w, int nworkers, int expect_c
     assert_true(total >= acked);
 }
 
+/* An author signs a run of 100 entries ahead, each naming the one before
+ * by its entry id (DESIGN.md "Entries"), and sends them all at once on one
+ * connection: every one is logged, in order, with a verified receipt, and
+ * the log's heads are the last entry's. */
+#define RUN 100
+
+static void test_pipelined_run(void **state)
+{
+    (void)state;
+    td_daemon d;
+    lh_conn *c = tl_start(&d, NULL);
+    users u;
+    users_enroll(c, &d, &u);
+    const char *origin = lh_origin(c);
+    lh_err err = {{0}};
+
+    uint8_t *signed_entry[RUN];
+    size_t signed_len[RUN];
+    uint8_t prev[32], case_prev[32];
+    uint64_t seq = 0;
+    for (size_t i = 0; i < RUN; i++) {
+        Liuhen__Entry *e = tl_entry_json("{\"case_id\":\"QJ-RUN\",\"kind\":\"KIND_INTERFERENCE\","
+                                         "\"interference\":{\"content\":\"连续记录\"}}");
+        if (i == 0) {
+            fill_heads(c, origin, u.handler, e, prev, case_prev);
+            seq = e->author_seq;
+        } else {
+            if (e->origin != protobuf_c_empty_string)
+                free(e->origin);
+            e->origin = strdup(origin);
+            e->author_key = (ProtobufCBinaryData){32, (uint8_t *)keyfile_key_pubkey(u.handler)};
+            e->author_seq = ++seq;
+            e->author_prev = (ProtobufCBinaryData){32, prev};
+            e->case_prev = (ProtobufCBinaryData){32, case_prev};
+            e->recorded_at = (int64_t)time(NULL) * 1000;
+        }
+        signed_entry[i] = sign_raw(u.handler, e, &signed_len[i]);
+        entry_free_raw(e);
+        /* The next one chains to this one at once: its id is known. */
+        const uint8_t *eb, *sig;
+        size_t elen;
+        assert_int_equal(
+            entry_signed_unpack(signed_entry[i], signed_len[i], &eb, &elen, &sig, NULL), 0);
+        entry_id(eb, elen, prev);
+        memcpy(case_prev, prev, 32);
+    }
+    /* All the frames in one write. */
+    uint8_t *frames = NULL;
+    size_t flen = 0;
+    for (size_t i = 0; i < RUN; i++) {
+        Liuhen__AppendRequest ar = LIUHEN__APPEND_REQUEST__INIT;
+        ar.signed_entry = (ProtobufCBinaryData){signed_len[i], signed_entry[i]};
+        Liuhen__Request req = LIUHEN__REQUEST__INIT;
+        req.id = 1000 + i;
+        req.call_case = LIUHEN__REQUEST__CALL_APPEND;
+        req.append = &ar;
+        tl_put_request(&frames, &flen, &req);
+    }
+    int fd = tl_raw_connect(&d);
+    tl_raw_write(fd, frames, flen);
+    free(frames);
+    uint64_t index[RUN];
+    bool seen[RUN] = {false};
+    for (size_t n = 0; n < RUN; n++) {
+        Liuhen__Response *resp = tl_raw_response(fd);
+        assert_non_null(resp);
+        assert_true(resp->id >= 1000 && resp->id < 1000 + RUN);
+        size_t i = (size_t)(resp->id - 1000);
+        if (resp->status != LIUHEN__STATUS__STATUS_OK)
+            fail_msg("entry %zu of the run: %s", i, resp->message);
+        assert_false(seen[i]);
+        seen[i] = true;
+        /* The receipt verifies offline, for exactly the bytes sent. */
+        lh_receipt r = {0};
+        const Liuhen__Receipt *pr = resp->append->receipt;
+        r.leaf_index = pr->leaf_index;
+        memcpy(r.leaf_hash, pr->leaf_hash.data, 32);
+        r.integrated_at = pr->integrated_at;
+        r.tree_size = pr->inclusion->tree_size;
+        r.checkpoint = pr->checkpoint.data;
+        r.checkpoint_len = pr->checkpoint.len;
+        uint8_t path[64][32];
+        for (size_t k = 0; k < pr->inclusion->n_audit_path; k++)
+            memcpy(path[k], pr->inclusion->audit_path[k].data, 32);
+        r.audit_path = path;
+        r.audit_path_len = pr->inclusion->n_audit_path;
+        r.signed_entry = signed_entry[i];
+        r.signed_entry_len = signed_len[i];
+        note_verifier lk;
+        assert_int_equal(note_vkey_parse(d.vkey, strlen(d.vkey), &lk, NULL), 0);
+        tu_assert_code(lh_receipt_verify(&r, &lk, &err), 0, &err);
+        index[i] = pr->leaf_index;
+        liuhen__response__free_unpacked(resp, NULL);
+    }
+    close(fd);
+    for (size_t i = 1; i < RUN; i++)
+        assert_int_equal(index[i], index[i - 1] + 1);
+    lh_heads h;
+    tu_assert_code(lh_author_head(c, keyfile_key_pubkey(u.handler), "QJ-RUN", &h, &err), 0, &err);
+    assert_int_equal(h.author_seq, seq);
+    assert_memory_equal(h.author_head, prev, 32);
+    assert_int_equal(h.case_length, RUN);
+    assert_memory_equal(h.case_head, prev, 32);
+    /* The case reads back as one unbroken chain. */
+    lh_case cs = {0};
+    tu_assert_code(lh_get_case(c, "QJ-RUN", &cs, &err), 0, &err);
+    assert_int_equal(cs.count, RUN);
+    lh_case_free(&cs);
+    for (size_t i = 0; i < RUN; i++)
+        free(signed_entry[i]);
+    users_free(&u);
+    tl_stop(&d, c);
+}
+
 static void test_parallel_clients(void **state)
 {
     (void)state;
@@ -871,6 +985,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_kind_and_role),
         cmocka_unit_test(test_refusals_conflict_duplicate),
+        cmocka_unit_test(test_pipelined_run),
         cmocka_unit_test(test_parallel_clients),
         cmocka_unit_test(test_restart_consistency),
         cmocka_unit_test(test_sigterm_in_flight),
