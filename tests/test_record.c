@@ -1082,7 +1082,7 @@ static void test_attach(void **state)
     /* The name is refused, and the message does not carry the override
      * that would reorder it on a terminal. */
     p = write_file("a\xe2\x80\xaegpj.exe", "x", 1);
-    attach_fails(e, p, LH_EFIELD, "a\\u202Egpj.exe: the file name holds a bidirectional");
+    attach_fails(e, p, LH_EFIELD, "a\\u202egpj.exe: the file name holds a bidirectional");
     free(p);
     p = write_file("bad\xff.txt", "x", 1);
     attach_fails(e, p, LH_EFIELD, "not valid UTF-8");

@@ -388,44 +388,6 @@ static const struct text_rule *text_rule_for(const char *message, const char *fi
     return &text_line;
 }
 
-/* The next code point of valid UTF-8 (text_utf8_valid() said so). */
-static uint32_t utf8_next(const uint8_t *s, size_t *i)
-{
-    uint8_t c = s[*i];
-    size_t n = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-    uint32_t cp = n == 0 ? c : n == 1 ? (c & 0x1Fu) : n == 2 ? (c & 0x0Fu) : (c & 0x07u);
-    for (size_t k = 1; k <= n; k++)
-        cp = (cp << 6) | (s[*i + k] & 0x3Fu);
-    *i += n + 1;
-    return cp;
-}
-
-/* C0, DEL and C1 controls. */
-static bool is_control(uint32_t cp)
-{
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
-}
-
-/* Embeddings, overrides and isolates reorder what a reader sees ("Trojan
- * Source", CVE-2021-42574): a record must read the same everywhere (B§3
- * 如实记录). */
-static bool is_bidi_control(uint32_t cp)
-{
-    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-/* Unicode White_Space and the invisible characters that pass for nothing
- * (zero-width spaces and joiners, marks, word joiner, BOM, Hangul fillers):
- * none belongs in an identifier. U+3000 is the ideographic space of
- * Chinese input methods. */
-static bool is_space_or_invisible(uint32_t cp)
-{
-    return cp == 0x20 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
-           (cp >= 0x2000 && cp <= 0x200F) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
-           (cp >= 0x205F && cp <= 0x2064) || cp == 0x3000 || cp == 0xFEFF || cp == 0x115F ||
-           cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0;
-}
-
 /* ------------------------------------------------------------------------
  * The generic walk: every field of every message of the entry, through the
  * protobuf-c descriptors, so that the rules reach fields added later.
@@ -489,14 +451,19 @@ static int walk_text(struct walk *w, const struct text_rule *r, const char *str)
         return lh_err_set(w->err, LH_EUTF8, "%s: not valid UTF-8", walk_path(w));
     for (size_t i = 0; i < len;) {
         size_t at = i;
-        uint32_t cp = utf8_next(s, &i);
+        uint32_t cp = text_utf8_next(s, len, &i);
+        /* Free texts keep their line breaks and tabs. */
         bool line_break = cp == '\n' || cp == '\t' || cp == 0x2028 || cp == 0x2029;
         if ((r->flags & TEXT_FREE) != 0 && line_break)
             continue;
-        if (is_control(cp) || is_bidi_control(cp) || cp == 0x2028 || cp == 0x2029)
+        /* A record must read the same everywhere (B§3 如实记录): no
+         * control, and nothing that reorders or breaks what is shown. */
+        if (text_is_control(cp) || text_is_hidden(cp))
             return lh_err_set(w->err, LH_ECTRL, "%s: control character U+%04" PRIX32 " at byte %zu",
                               walk_path(w), cp, at);
-        if ((r->flags & TEXT_ID) != 0 && is_space_or_invisible(cp))
+        /* An identifier is one visible token. U+3000 is the ideographic
+         * space of Chinese input methods. */
+        if ((r->flags & TEXT_ID) != 0 && (text_is_space(cp) || text_is_invisible(cp)))
             return lh_err_set(w->err, LH_EFIELD,
                               "%s: whitespace or invisible character U+%04" PRIX32
                               " at byte %zu (an identifier is one visible token)",

@@ -42,67 +42,18 @@ static uint32_t get_be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-/* The next code point of text already checked by text_utf8_valid(). */
-static uint32_t utf8_next(const uint8_t *s, size_t len, size_t *i)
-{
-    uint8_t c = s[*i];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-        (*i)++;
-        return c;
-    } else if ((c & 0xE0) == 0xC0) {
-        n = 1;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 2;
-        cp = c & 0x0F;
-    } else {
-        n = 3;
-        cp = c & 0x07;
-    }
-    for (size_t k = 1; k <= n && *i + k < len; k++)
-        cp = (cp << 6) | (s[*i + k] & 0x3F);
-    *i += n + 1;
-    return cp;
-}
-
-/*
- * "Format": key names MUST NOT contain any Unicode spaces. This is the
- * White_Space set that Go's unicode.IsSpace tests, so that a name Go refuses
- * is refused here too.
- */
-static bool is_unicode_space(uint32_t cp)
-{
-    switch (cp) {
-    case 0x09:
-    case 0x0A:
-    case 0x0B:
-    case 0x0C:
-    case 0x0D:
-    case 0x20:
-    case 0x85:
-    case 0xA0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202F:
-    case 0x205F:
-    case 0x3000: return true;
-    default: return cp >= 0x2000 && cp <= 0x200A;
-    }
-}
-
 bool note_name_valid(const char *name, size_t name_len)
 {
     const uint8_t *s = (const uint8_t *)name;
     if (name == NULL || name_len == 0 || !text_utf8_valid(s, name_len))
         return false;
     for (size_t i = 0; i < name_len;) {
-        uint32_t cp = utf8_next(s, name_len, &i);
-        /* "Format": no plus and no space; liuhen also refuses C0, DEL and C1
-         * controls, which no reasonable key name holds. */
-        if (cp == '+' || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_unicode_space(cp))
+        uint32_t cp = text_utf8_next(s, name_len, &i);
+        /* "Format": key names MUST NOT contain any Unicode spaces (the
+         * White_Space set Go's unicode.IsSpace tests, so that a name Go
+         * refuses is refused here too) nor a plus; liuhen also refuses
+         * C0, DEL and C1 controls, which no reasonable key name holds. */
+        if (cp == '+' || text_is_control(cp) || text_is_space(cp))
             return false;
     }
     return true;

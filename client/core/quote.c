@@ -1,5 +1,6 @@
 /*
- * quote.c — text from outside made safe to quote (quote.h).
+ * quote.c — text from outside made safe to quote (quote.h), character by
+ * character as text.h shows it.
  */
 #include "quote.h"
 
@@ -16,73 +17,45 @@ void quote_text(char *out, size_t cap, const char *in)
     out[0] = '\0';
     if (in == NULL)
         return;
-    size_t len = strlen(in);
-    bool utf8 = text_utf8_valid((const uint8_t *)in, len);
-    size_t o = 0;
+    const uint8_t *s = (const uint8_t *)in;
+    size_t len = strlen(in), o = 0;
     for (size_t i = 0; i < len;) {
-        unsigned char ch = (unsigned char)in[i];
-        size_t n = 1;
-        if (utf8 && ch >= 0xC0)
-            n = ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : 2;
+        size_t at = i;
+        uint32_t cp = text_utf8_next(s, len, &i);
+        bool shown = cp != TEXT_NOT_UTF8 && !text_is_control(cp) && !text_is_hidden(cp);
+        size_t n = shown ? i - at : 1;
         if (o + n >= cap)
             break;
-        if (ch < 0x20 || ch == 0x7F || (ch >= 0x80 && !utf8)) {
-            out[o++] = '?';
-        } else if (n == 2 && ch == 0xC2 && (unsigned char)in[i + 1] < 0xA0) {
-            out[o++] = '?'; /* U+0080..U+009F, the C1 controls */
-        } else {
-            memcpy(out + o, in + i, n);
-            o += n;
-        }
-        i += n;
+        if (shown)
+            memcpy(out + o, in + at, n);
+        else
+            out[o] = '?';
+        o += n;
     }
     out[o] = '\0';
 }
 
-/* Characters that would make an error message read differently from what
- * it says on a terminal: C1 controls, bidirectional embeddings, overrides
- * and isolates, and line separators. */
-static bool invisible_control(uint32_t cp)
-{
-    return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
-}
-
 const char *quote_escape(char *dst, size_t cap, const char *s, size_t len, size_t max, bool quoted)
 {
-    bool utf8 = text_utf8_valid((const uint8_t *)s, len);
-    size_t o = 0;
-    size_t i = 0;
-    for (; i < len && i < max && o + 7 < cap; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8) || (quoted && (c == '\'' || c == '\\'))) {
-            o += (size_t)snprintf(dst + o, cap - o, "\\x%02x", c);
-        } else if (c >= 0xC0 && utf8) {
-            /* A whole UTF-8 sequence or none of it. */
-            size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-            uint32_t cp = n == 2 ? (c & 0x1Fu) : n == 3 ? (c & 0x0Fu) : (c & 0x07u);
-            for (size_t k = 1; k < n; k++)
-                cp = (cp << 6) | ((unsigned char)s[i + k] & 0x3Fu);
-            if (i + n > max)
-                break;
-            if (invisible_control(cp)) {
-                o += (size_t)snprintf(dst + o, cap - o, "\\u%04X", (unsigned)cp);
-            } else {
-                if (o + n + 1 >= cap)
-                    break;
-                memcpy(dst + o, s + i, n);
-                o += n;
-            }
-            i += n - 1;
-        } else {
-            dst[o++] = (char)c;
-        }
+    const uint8_t *u = (const uint8_t *)s;
+    size_t o = 0, i = 0;
+    while (i < len) {
+        size_t next = i;
+        char piece[TEXT_SHOWN_MAX];
+        size_t n = text_show_next(u, len, &next, quoted ? TEXT_SHOW_QUOTED : 0, piece);
+        /* A whole character or none of it, with room left for "...". */
+        if (next > max || o + n + 4 > cap)
+            break;
+        memcpy(dst + o, piece, n);
+        o += n;
+        i = next;
     }
     if (i < len && o + 4 <= cap) {
         memcpy(dst + o, "...", 3);
         o += 3;
     }
-    dst[o] = '\0';
+    if (cap > 0)
+        dst[o < cap ? o : cap - 1] = '\0';
     return dst;
 }
 
@@ -91,8 +64,7 @@ int quote_err_set(lh_err *err, int code, const char *msg)
     size_t n = strlen(msg);
     if (n < LH_ERR_MSG_MAX)
         return lh_err_set(err, code, "%s", msg);
-    size_t cut = LH_ERR_MSG_MAX - 4;
-    while (cut > 0 && ((unsigned char)msg[cut] & 0xC0) == 0x80)
-        cut--;
-    return lh_err_set(err, code, "%.*s...", (int)cut, msg);
+    char cut[LH_ERR_MSG_MAX - 3];
+    text_copy_cut(cut, sizeof cut, msg);
+    return lh_err_set(err, code, "%s...", cut);
 }

@@ -16,23 +16,22 @@
 #define QUOTE_MESSAGE_MAX 144
 
 /**
- * Copy `in` into out as it reads, with what cannot be shown replaced:
- * control characters (C0, DEL and C1) become '?', and when `in` is not
- * valid UTF-8 every non-ASCII byte does. The copy is cut at a character
- * boundary. For messages and names shown as they are.
+ * Copy `in` into out as it reads, with what cannot be shown replaced by
+ * '?': each control or hidden character (text_is_control(),
+ * text_is_hidden()) and each byte that is not UTF-8. The copy is cut at a
+ * character boundary. For messages and names shown as they are.
  * @param[out] out  cap bytes, always NUL-terminated when cap > 0.
  * @param[in]  in   NUL-terminated; NULL gives "".
  */
 void quote_text(char *out, size_t cap, const char *in);
 
 /**
- * Copy at most max bytes of s[0..len) into dst, escaped: C0 controls and
- * DEL as \xNN; C1 controls, bidirectional embeddings, overrides and
- * isolates ("Trojan Source", CVE-2021-42574) and line separators as
- * \uNNNN; every non-ASCII byte as \xNN when s is not valid UTF-8; and, for
- * text shown between quotes, the quote ' and the backslash as \xNN too. A
- * cut never splits a UTF-8 character and ends in "...". For values and
- * paths that the reader must see exactly.
+ * Copy at most max bytes of s[0..len) into dst, each character as
+ * text_show_next() shows it: controls as \xNN (C1 as \uNNNN), hidden
+ * characters ("Trojan Source", CVE-2021-42574) as \uNNNN, bytes that are
+ * not UTF-8 as \xNN and, for text shown between quotes, the quote ' and
+ * the backslash as \xNN too. A cut never splits a character and ends in
+ * "...". For values and paths that the reader must see exactly.
  * @param[out] dst  cap bytes, NUL-terminated; 4 * max + 8 bytes hold any
  *                  input of up to max bytes whole.
  * @return dst.

@@ -1,10 +1,11 @@
 /*
- * text.c — UTF-8 validation, control characters, strict base64 (through
- * libsodium's constant-time codec).
+ * text.c — UTF-8, the classes of characters, how text is shown, strict
+ * base64 (through libsodium's constant-time codec).
  */
 #include "text.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "errors.h"
@@ -64,6 +65,102 @@ bool text_utf8_valid(const uint8_t *s, size_t len)
         i += n + 1;
     }
     return true;
+}
+
+uint32_t text_utf8_next(const uint8_t *s, size_t len, size_t *i)
+{
+    uint8_t c = s[*i];
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    size_t n;
+    uint32_t cp;
+    uint8_t lo = 0x80, hi = 0xBF; /* the second byte's range (RFC 3629 §4) */
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0Fu;
+        if (c == 0xE0)
+            lo = 0xA0; /* no overlong form */
+        else if (c == 0xED)
+            hi = 0x9F; /* no surrogate */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07u;
+        if (c == 0xF0)
+            lo = 0x90; /* no overlong form */
+        else if (c == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
+    } else {
+        (*i)++;
+        return TEXT_NOT_UTF8;
+    }
+    if (len - *i < n || s[*i + 1] < lo || s[*i + 1] > hi) {
+        (*i)++;
+        return TEXT_NOT_UTF8;
+    }
+    for (size_t k = 1; k < n; k++) {
+        if ((s[*i + k] & 0xC0) != 0x80) {
+            (*i)++;
+            return TEXT_NOT_UTF8;
+        }
+        cp = (cp << 6) | (s[*i + k] & 0x3Fu);
+    }
+    *i += n;
+    return cp;
+}
+
+bool text_is_control(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+bool text_is_hidden(uint32_t cp)
+{
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+}
+
+bool text_is_space(uint32_t cp)
+{
+    return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 ||
+           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+bool text_is_invisible(uint32_t cp)
+{
+    return cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) ||
+           cp == 0xFEFF || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0;
+}
+
+size_t text_show_next(const uint8_t *s, size_t len, size_t *i, unsigned flags,
+                      char piece[TEXT_SHOWN_MAX])
+{
+    size_t at = *i;
+    uint32_t cp = text_utf8_next(s, len, i);
+    int n;
+    if (cp == TEXT_NOT_UTF8)
+        n = snprintf(piece, TEXT_SHOWN_MAX, "\\x%02x", s[at]);
+    else if (cp == '\n' && (flags & TEXT_SHOW_NEWLINES) != 0)
+        n = snprintf(piece, TEXT_SHOWN_MAX, "\n");
+    else if ((flags & TEXT_SHOW_C_NAMES) != 0 && (cp == '\n' || cp == '\t' || cp == '\r'))
+        n = snprintf(piece, TEXT_SHOWN_MAX, "\\%c", cp == '\n' ? 'n' : cp == '\t' ? 't' : 'r');
+    else if (cp < 0x20 || cp == 0x7F)
+        n = snprintf(piece, TEXT_SHOWN_MAX, "\\x%02x", (unsigned)cp);
+    else if (text_is_control(cp) || text_is_hidden(cp))
+        n = snprintf(piece, TEXT_SHOWN_MAX, "\\u%04x", (unsigned)cp);
+    else if ((flags & TEXT_SHOW_QUOTED) != 0 && (cp == '\'' || cp == '\\'))
+        n = snprintf(piece, TEXT_SHOWN_MAX, "\\x%02x", (unsigned)cp);
+    else {
+        memcpy(piece, s + at, *i - at);
+        n = (int)(*i - at);
+        piece[n] = '\0';
+    }
+    return n > 0 ? (size_t)n : 0;
 }
 
 bool text_has_control(const uint8_t *s, size_t len, bool allow_newline)

@@ -1,6 +1,13 @@
 /*
- * text.h — UTF-8 and control-character checks shared by every parser of
- * outside text (signed notes, entries, key files).
+ * text.h — text from outside, in one place: UTF-8 (validation, decoding,
+ * cutting at a character boundary), the one set of characters that must
+ * not reach a reader unseen (controls, and the hidden characters that
+ * reorder or break what is shown: "Trojan Source", CVE-2021-42574), the
+ * white space and invisible characters no identifier holds, how each
+ * character is shown when it cannot be shown as it is, and strict base64.
+ * Every parser of outside text (signed notes, entries, key files, requests)
+ * and every printer of it (messages, reports, the CLI) uses these, so that
+ * they all agree on what is text.
  */
 #ifndef LIUHEN_TEXT_H
 #define LIUHEN_TEXT_H
@@ -15,6 +22,65 @@
  * text_has_control() to refuse them.
  */
 bool text_utf8_valid(const uint8_t *buf, size_t len);
+
+/** What text_utf8_next() returns for a byte that starts no well-formed sequence. */
+#define TEXT_NOT_UTF8 UINT32_MAX
+
+/**
+ * Decode the code point at s[*i] and step past it, strictly (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF, no sequence cut
+ * by the end).
+ * @return the code point; TEXT_NOT_UTF8 for a byte that starts no
+ *         well-formed sequence (*i then steps over that one byte).
+ */
+uint32_t text_utf8_next(const uint8_t *s, size_t len, size_t *i);
+
+/** C0 controls, DEL and C1 controls (U+0000..U+001F, U+007F..U+009F). */
+bool text_is_control(uint32_t cp);
+
+/**
+ * Characters that change how the text around them is shown without being
+ * seen: the bidirectional marks, embeddings, overrides and isolates of
+ * Unicode UAX #9 (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069)
+ * and the line and paragraph separators U+2028 and U+2029. A record must
+ * read the same everywhere (B§3 如实记录).
+ */
+bool text_is_hidden(uint32_t cp);
+
+/** Unicode White_Space (what Go's unicode.IsSpace tests): U+0009..U+000D,
+ *  U+0020, U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F,
+ *  U+205F, U+3000. */
+bool text_is_space(uint32_t cp);
+
+/**
+ * Characters that show nothing and are not White_Space: the Mongolian vowel
+ * separator, zero-width spaces and joiners, the word joiner and invisible
+ * operators, the byte order mark, the Hangul fillers. No identifier holds
+ * one.
+ */
+bool text_is_invisible(uint32_t cp);
+
+/** text_show_next() flags. */
+enum {
+    TEXT_SHOW_NEWLINES = 1 << 0, /**< LF stays as it is */
+    TEXT_SHOW_QUOTED = 1 << 1,   /**< ' and \ are escaped too (text shown between quotes) */
+    TEXT_SHOW_C_NAMES = 1 << 2,  /**< \n, \t, \r for LF, TAB, CR */
+};
+
+/** Room for one piece of text_show_next(), with its NUL. */
+#define TEXT_SHOWN_MAX 16
+
+/**
+ * The next character of s[*i..len) as it may be shown to a person without
+ * anything reading differently from what it is: the character itself; or,
+ * escaped, a byte that starts no UTF-8 sequence (\xNN), a control
+ * character (\xNN, or \uNNNN for C1), a hidden one (\uNNNN), and what
+ * flags ask for.
+ * @param[out] piece  TEXT_SHOWN_MAX bytes, NUL-terminated.
+ * @return the length of piece; *i steps past the character.
+ */
+size_t text_show_next(const uint8_t *s, size_t len, size_t *i, unsigned flags,
+                      char piece[TEXT_SHOWN_MAX]);
 
 /**
  * Whether buf[0..len) holds a control character other than those allowed:

@@ -343,26 +343,11 @@ static void sum_add(char *out, size_t *len, const char *s)
         memcpy(out + *len, sep, strlen(sep));
         *len += strlen(sep);
     }
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        if (*len + 1 >= SUMMARY_MAX) {
-            /* Back off to the start of a character that did not fit. */
-            while (*len > 0 && ((unsigned char)out[*len] & 0xC0) == 0x80)
-                (*len)--;
-            break;
-        }
-        out[(*len)++] = *p < 0x20 || *p == 0x7F ? ' ' : (char)*p;
-    }
-    /* A multi-byte character cut at the end is dropped whole. */
-    size_t i = *len;
-    while (i > 0 && ((unsigned char)out[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i > 0) {
-        unsigned char lead = (unsigned char)out[i - 1];
-        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        if (*len - (i - 1) < need)
-            *len = i - 1;
-    }
-    out[*len] = '\0';
+    size_t n = text_copy_cut(out + *len, SUMMARY_MAX - *len, s);
+    for (size_t i = *len; i < *len + n; i++)
+        if ((unsigned char)out[i] < 0x20 || out[i] == 0x7F)
+            out[i] = ' ';
+    *len += n;
 }
 
 /* The Chinese label of an enum value, when it is set and has one. */

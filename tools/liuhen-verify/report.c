@@ -30,6 +30,7 @@
 
 #include "arena.h"
 #include "calendar.h"
+#include "idtable.h"
 #include "text.h"
 
 /* Bounds of the strings kept, in bytes (without the NUL). A case id is at
@@ -133,58 +134,6 @@ const char *report_rule_article(const char *rule)
 
 /* ---- cleaning -------------------------------------------------------------------------------- */
 
-/* The length of the well-formed UTF-8 sequence at s (RFC 3629 §4: no
- * overlong forms, no surrogates, nothing above U+10FFFF) and its code point,
- * or 0. s is NUL-terminated, and NUL is no continuation byte, so this never
- * reads past the end. */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        *cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        *cp = c & 0x0Fu;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        *cp = c & 0x07u;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if (i > 1 && (s[i] < 0x80 || s[i] > 0xBF))
-            return 0;
-        *cp = (*cp << 6) | (s[i] & 0x3Fu);
-    }
-    return n;
-}
-
-/* Whether a code point would change how the rest of a line is shown:
- * C1 controls, and the bidirectional marks, embeddings, overrides and
- * isolates of Unicode UAX #9 (the "Trojan Source" characters). */
-static bool cp_hidden(uint32_t cp)
-{
-    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
 /*
  * Copy src into out (room for max + 1 bytes) as text safe to show: valid
  * UTF-8 without control characters (LF kept only if `newlines`), each
@@ -196,32 +145,12 @@ static size_t clean(char *out, size_t max, const char *src, bool newlines)
 {
     static const char ellipsis[] = "…";
     size_t len = 0, safe = 0; /* safe: the last length that leaves room for "…" */
-    const unsigned char *s = (const unsigned char *)(src != NULL ? src : "");
-    while (*s != 0) {
-        char piece[16];
-        size_t plen;
-        uint32_t cp = 0;
-        size_t n = utf8_next(s, &cp);
-        if (n == 0) {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\x%02x", s[0]);
-            n = 1;
-        } else if (cp == '\n' && newlines) {
-            piece[0] = '\n';
-            plen = 1;
-        } else if (cp == '\n') {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\n");
-        } else if (cp == '\t') {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\t");
-        } else if (cp == '\r') {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\r");
-        } else if (cp < 0x20 || cp == 0x7F) {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\x%02x", (unsigned)cp);
-        } else if (cp_hidden(cp)) {
-            plen = (size_t)snprintf(piece, sizeof piece, "\\u%04x", (unsigned)cp);
-        } else {
-            memcpy(piece, s, n);
-            plen = n;
-        }
+    const uint8_t *s = (const uint8_t *)(src != NULL ? src : "");
+    size_t slen = strlen((const char *)s);
+    unsigned flags = TEXT_SHOW_C_NAMES | (newlines ? TEXT_SHOW_NEWLINES : 0);
+    for (size_t i = 0; i < slen;) {
+        char piece[TEXT_SHOWN_MAX];
+        size_t plen = text_show_next(s, slen, &i, flags, piece);
         if (len + plen > max) {
             memcpy(out + safe, ellipsis, sizeof ellipsis - 1);
             len = safe + sizeof ellipsis - 1;
@@ -231,7 +160,6 @@ static size_t clean(char *out, size_t max, const char *src, bool newlines)
         len += plen;
         if (len + sizeof ellipsis - 1 <= max)
             safe = len;
-        s += n;
     }
     out[len] = '\0';
     return len;
@@ -245,34 +173,20 @@ static size_t clean(char *out, size_t max, const char *src, bool newlines)
 typedef struct strtab {
     const char **strs;
     size_t n, cap;
-    uint32_t *slots;
-    size_t nslots; /* a power of two */
+    idtable idx; /* string -> position in strs */
 } strtab;
 
-static uint64_t hash_str(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
+/* A string being looked up: s[0..n), which need not end at n. */
+typedef struct str_key {
+    const char *s;
+    size_t n;
+} str_key;
 
-static int strtab_grow(strtab *t)
+static bool str_matches(const void *ctx, uint32_t id, const void *key)
 {
-    size_t nslots = t->nslots != 0 ? t->nslots * 2 : 64;
-    uint32_t *slots = calloc(nslots, sizeof *slots);
-    if (slots == NULL)
-        return LH_ENOMEM;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t j = (size_t)hash_str(t->strs[i], strlen(t->strs[i])) & (nslots - 1);
-        while (slots[j] != 0)
-            j = (j + 1) & (nslots - 1);
-        slots[j] = (uint32_t)i + 1;
-    }
-    free(t->slots);
-    t->slots = slots;
-    t->nslots = nslots;
-    return 0;
+    const char *const *strs = ctx;
+    const str_key *k = key;
+    return strncmp(strs[id], k->s, k->n) == 0 && strs[id][k->n] == '\0';
 }
 
 /*
@@ -282,22 +196,17 @@ static int strtab_grow(strtab *t)
 static int strtab_intern(strtab *t, arena *a, const char *s, size_t n, uint32_t *id, size_t *added)
 {
     *added = 0;
+    if (t->idx.cap == 0 && t->n == 0)
+        idtable_init(&t->idx);
+    str_key key = {s, n};
+    uint64_t h = idtable_hash(&t->idx, s, n);
+    uint32_t found = idtable_find(&t->idx, h, str_matches, t->strs, &key);
+    if (found != IDTABLE_NONE) {
+        *id = found;
+        return 0;
+    }
     if (t->n + 1 >= NO_ID)
         return LH_ENOMEM;
-    if ((t->n + 1) * 2 > t->nslots) {
-        int rc = strtab_grow(t);
-        if (rc != 0)
-            return rc;
-    }
-    size_t j = (size_t)hash_str(s, n) & (t->nslots - 1);
-    while (t->slots[j] != 0) {
-        const char *k = t->strs[t->slots[j] - 1];
-        if (strncmp(k, s, n) == 0 && k[n] == '\0') {
-            *id = t->slots[j] - 1;
-            return 0;
-        }
-        j = (j + 1) & (t->nslots - 1);
-    }
     if (t->n == t->cap) {
         size_t cap = t->cap != 0 ? t->cap * 2 : 64;
         const char **strs = realloc(t->strs, cap * sizeof *strs);
@@ -307,19 +216,18 @@ static int strtab_intern(strtab *t, arena *a, const char *s, size_t n, uint32_t 
         t->cap = cap;
     }
     char *copy = arena_dup(a, s, n);
-    if (copy == NULL)
+    if (copy == NULL || idtable_add(&t->idx, h, (uint32_t)t->n) != 0)
         return LH_ENOMEM;
     t->strs[t->n] = copy;
-    t->slots[j] = (uint32_t)t->n + 1;
     *id = (uint32_t)t->n++;
-    *added = n + 1 + sizeof(char *) + 2 * sizeof(uint32_t);
+    *added = n + 1 + sizeof(char *) + 16;
     return 0;
 }
 
 static void strtab_free(strtab *t)
 {
     free(t->strs);
-    free(t->slots);
+    idtable_free(&t->idx);
     memset(t, 0, sizeof *t);
 }
 
@@ -690,21 +598,14 @@ static void put_verdict(const report *r, FILE *f)
  * (UAX #11, the common ranges) take two. */
 static size_t display_width(const char *s)
 {
-    size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p != 0) {
-        uint32_t cp = 0;
-        size_t n = utf8_next(p, &cp);
-        if (n == 0) {
-            n = 1;
-            cp = '?';
-        }
+    size_t w = 0, len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = text_utf8_next((const uint8_t *)s, len, &i);
         bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
                     (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
                     (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
                     (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
         w += wide ? 2 : 1;
-        p += n;
     }
     return w;
 }

@@ -1191,7 +1191,7 @@ const char *record_media_type(const char *name)
 /* An attachment's name is how the evidence file is found and saved again
  * (entry_validate(): no '/', not "." or ".."); it is shown to inspectors,
  * so it must be text that reads the same everywhere: UTF-8 without control
- * characters (C0, DEL, C1) or bidirectional overrides. */
+ * or hidden characters (text.h). */
 static const char *attachment_name_problem(const char *name)
 {
     size_t len = strlen(name);
@@ -1205,28 +1205,11 @@ static const char *attachment_name_problem(const char *name)
         return "the file name is not valid UTF-8";
     const uint8_t *s = (const uint8_t *)name;
     for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t n;
-        if (s[i] < 0x80) {
-            cp = s[i];
-            n = 1;
-        } else if (s[i] < 0xE0) {
-            cp = ((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3Fu);
-            n = 2;
-        } else if (s[i] < 0xF0) {
-            cp = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
-                 (s[i + 2] & 0x3Fu);
-            n = 3;
-        } else {
-            cp = 0x10000; /* nothing to refuse above the BMP */
-            n = 4;
-        }
-        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+        uint32_t cp = text_utf8_next(s, len, &i);
+        if (text_is_control(cp))
             return "the file name holds a control character";
-        if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
-            cp == 0x2029)
+        if (text_is_hidden(cp))
             return "the file name holds a bidirectional or line-separator character";
-        i += n;
     }
     return NULL;
 }
