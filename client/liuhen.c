@@ -29,6 +29,7 @@
 #include "checkpoint.h"
 #include "conn.h"
 #include "entry.h"
+#include "fileio.h"
 #include "heads.h"
 #include "merkle.h"
 #include "quote.h"
@@ -1742,48 +1743,19 @@ static int export_check_local(const char *dir, const lh_checkpoint *cp, bool *ch
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     memcpy(path, dir, dlen);
     memcpy(path + dlen, "/checkpoint", sizeof "/checkpoint");
-    /* O_NONBLOCK: a FIFO put there must not hang the caller. */
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    /* Read to one byte past the note's length, so that a longer file is
+     * seen to differ. */
+    uint8_t *buf = NULL;
+    size_t got = 0;
+    int rc = fileio_read(path, FILEIO_NOFOLLOW, "checkpoint file", cp->note_len, &buf, &got, NULL);
     free(path);
-    if (fd < 0)
-        return 0;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        close(fd);
-        return 0;
-    }
-    /* A file that is not regular, or not of the note's length, differs. */
-    bool same = false;
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size == cp->note_len) {
-        uint8_t *buf = malloc(cp->note_len + 1);
-        if (buf == NULL) {
-            close(fd);
-            return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
-        }
-        /* One byte more than expected is asked for, so that a file that
-         * grew since fstat() is seen to differ. */
-        size_t got = 0;
-        bool read_ok = true;
-        while (got < cp->note_len + 1) {
-            ssize_t n = read(fd, buf + got, cp->note_len + 1 - got);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0) {
-                read_ok = false;
-                break;
-            }
-            if (n == 0)
-                break;
-            got += (size_t)n;
-        }
-        same = got == cp->note_len && memcmp(buf, cp->note, cp->note_len) == 0;
-        free(buf);
-        if (!read_ok) {
-            close(fd);
-            return 0; /* unreadable here after all: not checked */
-        }
-    }
-    close(fd);
+    if (rc == LH_ENOMEM)
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
+    if (rc != 0 && rc != LH_ETOOBIG && rc != LH_EINVAL && rc != -EISDIR)
+        return 0; /* unreadable here: not checked */
+    /* A file that is not regular, or not the note, differs. */
+    bool same = rc == 0 && got == cp->note_len && memcmp(buf, cp->note, got) == 0;
+    free(buf);
     if (!same)
         return lh_err_set(err, LH_EPROOF,
                           "%s: its checkpoint file, as read here, is not the checkpoint the log "

@@ -17,7 +17,8 @@
  * empty nor larger than a signed note.
  * @param[out] note  on 0, malloc'd bytes the caller frees; NULL otherwise.
  * @return 0, -ENOENT when there is no file (no err message: trust on first
- *         use), LH_EPERMFILE, LH_EPARSE, LH_ETOOBIG, LH_ENOMEM or -errno.
+ *         use), LH_EPERMFILE, LH_EINVAL (not a regular file), LH_EPARSE (empty),
+ *         LH_ETOOBIG, LH_ENOMEM or -errno.
  */
 int statefile_read(const char *path, uint8_t **note, size_t *len, lh_err *err);
 

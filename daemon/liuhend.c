@@ -35,6 +35,7 @@
 #include "checkpoint.h"
 #include "entry.h"
 #include "errors.h"
+#include "fileio.h"
 #include "keyfile.h"
 #include "keyring.h"
 #include "log.h"
@@ -500,40 +501,16 @@ out:
     return result;
 }
 
-/* Write DIR/log.vkey (0644: the verifier key is public) and fsync it. */
+/* Write DIR/log.vkey (0644: the verifier key is public), durably. */
 static int write_vkey(const char *path, const char *vkey)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        log_error("%s: %s", path, strerror(errno));
+    char line[KEYFILE_VKEY_MAX + 1];
+    int n = snprintf(line, sizeof line, "%s\n", vkey);
+    lh_err err = {{0}};
+    if (fileio_write_new(path, 0644, line, (size_t)n, "verifier key file", &err) != 0) {
+        log_error("%s", err.msg);
         return -1;
     }
-    size_t len = strlen(vkey);
-    bool ok = fchmod(fd, 0644) == 0 && write(fd, vkey, len) == (ssize_t)len &&
-              write(fd, "\n", 1) == 1 && fsync(fd) == 0;
-    int e = errno;
-    if (close(fd) != 0 && ok) {
-        ok = false;
-        e = errno;
-    }
-    if (!ok) {
-        log_error("%s: cannot write it: %s", path, strerror(e));
-        unlink(path);
-        return -1;
-    }
-    return 0;
-}
-
-static int fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0) {
-        log_error("data directory %s: cannot sync it: %s", dir, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    close(fd);
     return 0;
 }
 
@@ -713,7 +690,7 @@ static int cmd_init(int argc, char **argv)
         goto out;
     char vkey[KEYFILE_VKEY_MAX];
     keyfile_key_vkey(key, vkey);
-    if (write_vkey(vkey_path, vkey) != 0 || fsync_dir(dir) != 0)
+    if (write_vkey(vkey_path, vkey) != 0)
         goto out;
     log_info("log %s created in %s (log.key %s)", origin, dir,
              pass != NULL ? "encrypted" : "unencrypted");

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "checkpoint.h"
+#include "fileio.h"
 #include "log.h"
 #include "merkle.h"
 #include "tile.h"
@@ -88,56 +89,19 @@ static int note_checkpoint(const uint8_t *note, size_t len, checkpoint *cp, lh_e
 }
 
 /*
- * Read a whole small file (at most `max` bytes) relative to dirfd.
- * Returns -ENOENT (and nothing else) when it does not exist.
+ * Read DIR/checkpoint into malloc'd memory. @return 0; -ENOENT, with no
+ * message, when there is none; otherwise an error with its message.
  */
-static int read_small_file(int dirfd, const char *path, size_t max, uint8_t **out, size_t *out_len)
+static int read_published(const char *dir, uint8_t **note, size_t *len, lh_err *err)
 {
-    *out = NULL;
-    *out_len = 0;
-    int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return -errno;
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        int e = errno;
-        close(fd);
-        return -e;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        close(fd);
-        return S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
-    }
-    /* Read one byte more than allowed to tell a file at the limit from a
-     * larger one without trusting st_size. */
-    uint8_t *buf = malloc(max + 1);
-    if (buf == NULL) {
-        close(fd);
-        return LH_ENOMEM;
-    }
-    size_t len = 0;
-    while (len <= max) {
-        ssize_t n = read(fd, buf + len, max + 1 - len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            free(buf);
-            close(fd);
-            return -e;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    close(fd);
-    if (len > max) {
-        free(buf);
-        return LH_ETOOBIG;
-    }
-    *out = buf;
-    *out_len = len;
-    return 0;
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/" CHECKPOINT_NAME, dir) >= sizeof path)
+        return lh_err_set(err, LH_EINVAL, "publish directory %s: the name is too long", dir);
+    lh_err inner = {{0}};
+    int rc = fileio_read(path, 0, "published checkpoint", NOTE_MAX_SIZE, note, len, &inner);
+    if (rc != 0 && rc != -ENOENT)
+        lh_err_set(err, rc, "%s", inner.msg);
+    return rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -154,21 +118,12 @@ typedef struct pub_writer {
     lh_err *err;
 } pub_writer;
 
-/* Make a directory's entries durable. Some file systems cannot fsync a
- * directory (EINVAL); nothing more can be done on those. */
+/* Make the entries of the directory rel durable. */
 static int fsync_dir(pub_writer *w, const char *rel)
 {
-    const char *path = rel[0] != '\0' ? rel : ".";
-    int fd = openat(w->root, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return lh_err_set(w->err, -errno, "%s/%s: open directory: %s", w->dir, path,
-                          strerror(errno));
-    int rc = 0;
-    if (fsync(fd) != 0 && errno != EINVAL)
-        rc =
-            lh_err_set(w->err, -errno, "%s/%s: fsync directory: %s", w->dir, path, strerror(errno));
-    close(fd);
-    return rc;
+    char shown[PATH_MAX + REL_PATH_MAX];
+    snprintf(shown, sizeof shown, "%s/%s", w->dir, rel);
+    return fileio_sync_dir_at(w->root, rel, shown, w->err);
 }
 
 /* fsync the directory that received the last renames, if any. */
@@ -234,14 +189,14 @@ static int make_dirs(pub_writer *w, const char *rel)
 }
 
 /*
- * Write rel atomically: ".<name>.tmp" in the same directory, 0644, fsync,
- * rename over rel. The directory is fsync'd later (flush_dirty), before the
- * checkpoint that refers to the file is renamed, and at once for the
- * checkpoint itself.
+ * Write rel atomically (fileio_replace_at(): ".<name>.tmp" beside it, 0644,
+ * fsync, rename over rel). The directory is fsync'd later
+ * (flush_dirty), before the checkpoint that refers to the file is renamed,
+ * and at once for the checkpoint itself.
  */
 static int write_file(pub_writer *w, const char *rel, const uint8_t *data, size_t len)
 {
-    char parent[REL_PATH_MAX], tmp[REL_PATH_MAX];
+    char parent[REL_PATH_MAX];
     const char *base;
     split_path(rel, parent, &base);
     int rc = make_dirs(w, parent);
@@ -250,52 +205,14 @@ static int write_file(pub_writer *w, const char *rel, const uint8_t *data, size_
     /* Keep at most one directory awaiting its fsync. */
     if (w->has_dirty && strcmp(w->dirty, parent) != 0 && (rc = flush_dirty(w)) != 0)
         return rc;
-    int n = snprintf(tmp, sizeof tmp, "%s%s.%s.tmp", parent, parent[0] != '\0' ? "/" : "", base);
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        return lh_err_set(w->err, LH_EINTERNAL, "%s/%s: path too long", w->dir, rel);
-
-    /* O_NOFOLLOW: never write through a link planted under our name. */
-    int fd = openat(w->root, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                    PUBLISH_FILE_MODE);
-    if (fd < 0)
-        return lh_err_set(w->err, -errno, "%s/%s: create: %s", w->dir, tmp, strerror(errno));
-    const char *what = "chmod";
-    if (fchmod(fd, PUBLISH_FILE_MODE) != 0)
-        goto fail;
-    what = "write";
-    for (size_t off = 0; off < len;) {
-        ssize_t k = write(fd, data + off, len - off);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail;
-        }
-        off += (size_t)k;
-    }
-    what = "fsync";
-    if (fsync(fd) != 0)
-        goto fail;
-    what = "close";
-    if (close(fd) != 0) {
-        fd = -1;
-        goto fail;
-    }
-    fd = -1;
-    what = "rename";
-    if (renameat(w->root, tmp, w->root, rel) != 0)
-        goto fail;
+    char shown[PATH_MAX + REL_PATH_MAX];
+    snprintf(shown, sizeof shown, "%s/%s", w->dir, rel);
+    if ((rc = fileio_replace_at(w->root, rel, FILEIO_FIXED_TEMP, PUBLISH_FILE_MODE, data, len,
+                                shown, w->err)) != 0)
+        return rc;
     memcpy(w->dirty, parent, strlen(parent) + 1);
     w->has_dirty = true;
     return 0;
-
-fail:
-    rc = -errno;
-    lh_err_set(w->err, rc, "%s/%s: %s: %s", w->dir, strcmp(what, "rename") == 0 ? rel : tmp, what,
-               strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    unlinkat(w->root, tmp, 0);
-    return rc;
 }
 
 /* Whether rel is a regular file of exactly len bytes. */
@@ -614,7 +531,7 @@ int publish_write(const char *dir, store *st, uint64_t size, const uint8_t *note
     uint8_t *old_note = NULL;
     size_t old_len = 0;
     bool have_old = false;
-    rc = read_small_file(w.root, CHECKPOINT_NAME, NOTE_MAX_SIZE, &old_note, &old_len);
+    rc = read_published(dir, &old_note, &old_len, err);
     if (rc == 0) {
         rc = note_checkpoint(old_note, old_len, &old, &detail);
         free(old_note);
@@ -626,7 +543,6 @@ int publish_write(const char *dir, store *st, uint64_t size, const uint8_t *note
         }
         have_old = true;
     } else if (rc != -ENOENT) {
-        lh_err_set(err, rc, "%s/" CHECKPOINT_NAME ": %s", dir, lh_strerror(rc));
         goto out;
     }
     if ((rc = check_against_store(st, dir, &cp, have_old ? &old : NULL, err)) != 0)
@@ -689,24 +605,14 @@ int publish_check_start(const char *dir, store *st, const note_verifier *log_key
         return lh_err_set(err, LH_EINVAL, "publish: NULL argument");
     uint8_t *note = NULL;
     size_t len = 0;
-    /* Open DIR/checkpoint through its directory so that a missing directory
-     * reads as "nothing published yet". */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        if (errno == ENOENT)
-            return 0;
-        return lh_err_set(err, -errno, "publish directory %s: %s", dir, strerror(errno));
-    }
-    int rc = read_small_file(dfd, CHECKPOINT_NAME, NOTE_MAX_SIZE, &note, &len);
-    close(dfd);
+    /* A missing directory, like a missing checkpoint, is "nothing
+     * published yet". */
+    lh_err inner = {{0}};
+    int rc = read_published(dir, &note, &len, &inner);
     if (rc == -ENOENT)
         return 0;
-    if (rc == LH_ETOOBIG)
-        return lh_err_set(err, rc,
-                          "%s/" CHECKPOINT_NAME ": larger than %u bytes: refusing to start", dir,
-                          NOTE_MAX_SIZE);
     if (rc != 0)
-        return lh_err_set(err, rc, "%s/" CHECKPOINT_NAME ": %s", dir, lh_strerror(rc));
+        return lh_err_set(err, rc, "%s: refusing to start", inner.msg);
 
     /* About 5 KB: kept off the caller's stack. */
     checkpoint_opened *op = malloc(sizeof *op);

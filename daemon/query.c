@@ -28,6 +28,7 @@
 
 #include "arena.h"
 #include "entry.h"
+#include "fileio.h"
 #include "log.h"
 #include "merkle.h"
 #include "publish.h"
@@ -1265,23 +1266,6 @@ static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
     return 0;
 }
 
-/* fsync the directory holding path, so that the new file's name is as
- * durable as its contents. */
-static int fsync_parent(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char dir[PATH_MAX];
-    size_t n = slash == path ? 1 : (size_t)(slash - path);
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    int rc = fsync(fd) == 0 ? 0 : -errno;
-    close(fd);
-    return rc;
-}
-
 static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
 {
     const char *path = rq->path;
@@ -1327,7 +1311,7 @@ static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
     }
     if (rc == 0) {
         op = "fsync of its directory";
-        rc = fsync_parent(path);
+        rc = fileio_sync_parent(path, &err);
     }
     if (rc != 0) {
         /* A partial copy must not pass for a backup. */

@@ -83,7 +83,8 @@ static void test_passphrase_sources(void **state)
     fwrite("ab\0cd\n", 1, 6, f);
     fclose(f);
     assert_int_equal(passphrase_get(path, false, "k", &pass, &err), LH_EINVAL);
-    assert_int_equal(passphrase_get(dir, false, "k", &pass, &err), LH_EINVAL);
+    assert_int_equal(passphrase_get(dir, false, "k", &pass, &err), -EISDIR);
+    assert_non_null(strstr(err.msg, "is a directory"));
     assert_int_equal(passphrase_get("/nonexistent/p", false, "k", &pass, &err), -ENOENT);
     assert_int_equal(passphrase_get(path, false, "k", NULL, &err), LH_EINVAL);
 

@@ -59,8 +59,9 @@ static void test_utf8_next(void **state)
     assert_int_equal(text_utf8_next(ok, len, &i), 0x7559); /* 留 */
     assert_int_equal(text_utf8_next(ok, len, &i), 0x1F600);
     assert_int_equal(i, len);
-    static const char *const bad[] = {"\xFF", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80",
-                                      "\xF4\x90\x80\x80", "\xE7\x95", "\x80", "\xC2\x41"};
+    static const char *const bad[] = {"\xFF",         "\xC0\xAF",         "\xE0\x80\xAF",
+                                      "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE7\x95",
+                                      "\x80",         "\xC2\x41"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         i = 0;
         assert_int_equal(text_utf8_next((const uint8_t *)bad[k], strlen(bad[k]), &i),
@@ -93,7 +94,7 @@ static void test_classes(void **state)
         assert_true(text_is_hidden(hidden[k]));
     assert_false(text_is_hidden(0x200B) || text_is_hidden(0x2065) || text_is_hidden('a'));
     /* White_Space, and the invisible characters beside it. */
-    static const uint32_t space[] = {0x09, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000,
+    static const uint32_t space[] = {0x09,   0x0D,   0x20,   0x85,   0xA0,   0x1680, 0x2000,
                                      0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
     for (size_t k = 0; k < sizeof space / sizeof space[0]; k++)
         assert_true(text_is_space(space[k]));
@@ -131,13 +132,11 @@ static void test_show(void **state)
     assert_string_equal(show("\xC2\x9B", 0, out, sizeof out), "\\u009b");
     assert_string_equal(show("x\xFFy\xE7\x95", 0, out, sizeof out), "x\\xffy\\xe7\\x95");
     assert_string_equal(show("1\n2\t3", 0, out, sizeof out), "1\\x0a2\\x093");
-    assert_string_equal(show("1\n2\t3\r", TEXT_SHOW_C_NAMES, out, sizeof out),
-                        "1\\n2\\t3\\r");
+    assert_string_equal(show("1\n2\t3\r", TEXT_SHOW_C_NAMES, out, sizeof out), "1\\n2\\t3\\r");
     assert_string_equal(show("1\n2\t", TEXT_SHOW_NEWLINES | TEXT_SHOW_C_NAMES, out, sizeof out),
                         "1\n2\\t");
     assert_string_equal(show("it's a\\b", 0, out, sizeof out), "it's a\\b");
-    assert_string_equal(show("it's a\\b", TEXT_SHOW_QUOTED, out, sizeof out),
-                        "it\\x27s a\\x5cb");
+    assert_string_equal(show("it's a\\b", TEXT_SHOW_QUOTED, out, sizeof out), "it\\x27s a\\x5cb");
 }
 
 static void test_copy_cut(void **state)
@@ -174,8 +173,7 @@ static void test_quote(void **state)
                         "it's\\x0a留痕\\u202e");
     /* Cut at max bytes of input, never inside a character, with "...". */
     assert_string_equal(quote_escape(out, sizeof out, v, strlen(v), 7, false), "it's\\x0a...");
-    assert_string_equal(quote_escape(out, sizeof out, v, strlen(v), 8, false),
-                        "it's\\x0a留...");
+    assert_string_equal(quote_escape(out, sizeof out, v, strlen(v), 8, false), "it's\\x0a留...");
     /* Any input of max bytes fits whole in 4 * max + 8. */
     char small[4 * 3 + 8];
     assert_string_equal(quote_escape(small, sizeof small, "\x01\x02\x03", 3, 3, false),
@@ -276,9 +274,8 @@ int main(void)
         cmocka_unit_test(test_utf8_valid), cmocka_unit_test(test_utf8_invalid),
         cmocka_unit_test(test_utf8_next),  cmocka_unit_test(test_classes),
         cmocka_unit_test(test_show),       cmocka_unit_test(test_copy_cut),
-        cmocka_unit_test(test_quote),
-        cmocka_unit_test(test_control),    cmocka_unit_test(test_b64),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_quote),      cmocka_unit_test(test_control),
+        cmocka_unit_test(test_b64),        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

@@ -9,15 +9,14 @@
 #include "keyfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
+#include "fileio.h"
 #include "note.h"
 #include "text.h"
 
@@ -515,120 +514,6 @@ int keyfile_decode_secret(const char *text, size_t len, const char *passphrase, 
 
 /* ---- files -------------------------------------------------------------- */
 
-/* fsync the directory holding path, so that a new file's name is durable. */
-static int sync_dir(const char *path, lh_err *err)
-{
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL) {
-        strcpy(dir, ".");
-    } else if (slash == path) {
-        strcpy(dir, "/");
-    } else {
-        size_t n = (size_t)(slash - path);
-        if (n >= sizeof dir)
-            return lh_err_set(err, -ENAMETOOLONG, "path %s is too long", path);
-        memcpy(dir, path, n);
-        dir[n] = '\0';
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return lh_err_set(err, -errno, "cannot open directory %s: %s", dir, strerror(errno));
-    int rc = 0;
-    /* Some file systems cannot sync a directory (EINVAL): nothing to do then. */
-    if (fsync(fd) != 0 && errno != EINVAL)
-        rc = lh_err_set(err, -errno, "cannot sync directory %s: %s", dir, strerror(errno));
-    close(fd);
-    return rc;
-}
-
-/*
- * Create path exclusively with mode, write buf, fsync it and its directory.
- * A file this call created is removed again if anything fails, so that a
- * retry does not meet -EEXIST.
- */
-static int write_new_file(const char *path, mode_t mode, const char *buf, size_t len,
-                          const char *what, lh_err *err)
-{
-    /* O_EXCL also refuses a symbolic link at path, dangling or not. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, mode);
-    if (fd < 0) {
-        int e = errno;
-        if (e == EEXIST)
-            return lh_err_set(err, -EEXIST, "%s %s already exists: it is never overwritten", what,
-                              path);
-        return lh_err_set(err, -e, "cannot create %s %s: %s", what, path, strerror(e));
-    }
-    int rc = 0;
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, buf + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            rc = lh_err_set(err, -errno, "cannot write %s %s: %s", what, path, strerror(errno));
-            break;
-        }
-        done += (size_t)w;
-    }
-    if (rc == 0 && fsync(fd) != 0)
-        rc = lh_err_set(err, -errno, "cannot sync %s %s: %s", what, path, strerror(errno));
-    if (close(fd) != 0 && rc == 0)
-        rc = lh_err_set(err, -errno, "cannot close %s %s: %s", what, path, strerror(errno));
-    if (rc == 0)
-        rc = sync_dir(path, err);
-    if (rc != 0)
-        unlink(path);
-    return rc;
-}
-
-/*
- * Read a whole regular file of at most max bytes into buf (room for max + 1).
- * If secret, refuse a file that group or others may access, before reading.
- */
-static int read_small_file(const char *path, bool secret, char *buf, size_t max, size_t *len,
-                           const char *what, lh_err *err)
-{
-    /* O_NONBLOCK: a FIFO planted at path must not hang the reader; it is
-     * refused below as not a regular file. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        int e = errno;
-        return lh_err_set(err, -e, "cannot open %s %s: %s", what, path, strerror(e));
-    }
-    int rc = 0;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        rc = lh_err_set(err, -errno, "cannot stat %s %s: %s", what, path, strerror(errno));
-    } else if (!S_ISREG(st.st_mode)) {
-        rc = lh_err_set(err, LH_EKEYFILE, "%s %s is not a regular file", what, path);
-    } else if (secret && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-        rc = lh_err_set(err, LH_EPERMFILE,
-                        "%s %s is accessible by group or others (mode %04o): chmod 600 it", what,
-                        path, (unsigned)(st.st_mode & 07777));
-    } else if ((uint64_t)st.st_size > max) {
-        rc = lh_err_set(err, LH_ETOOBIG, "%s %s is larger than %zu bytes", what, path, max);
-    }
-    size_t got = 0;
-    /* Read up to max + 1 bytes: the file may have grown since fstat. */
-    while (rc == 0 && got <= max) {
-        ssize_t r = read(fd, buf + got, max + 1 - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            rc = lh_err_set(err, -errno, "cannot read %s %s: %s", what, path, strerror(errno));
-        else if (r == 0)
-            break;
-        else
-            got += (size_t)r;
-    }
-    if (rc == 0 && got > max)
-        rc = lh_err_set(err, LH_ETOOBIG, "%s %s is larger than %zu bytes", what, path, max);
-    close(fd);
-    *len = got;
-    return rc;
-}
-
 int keyfile_write_secret(const char *path, const keyfile_key *key, const char *passphrase,
                          keyfile_kdf kdf, lh_err *err)
 {
@@ -647,7 +532,7 @@ int keyfile_write_secret(const char *path, const keyfile_key *key, const char *p
     size_t len = 0;
     rc = keyfile_encode_secret(key, passphrase, kdf, s->text, sizeof s->text, &len, err);
     if (rc == 0)
-        rc = write_new_file(path, 0600, s->text, len, "secret key file", err);
+        rc = fileio_write_new(path, 0600, s->text, len, "secret key file", err);
     sodium_free(s);
     return rc;
 }
@@ -666,7 +551,10 @@ static int read_secret_file(const char *path, struct scratch **out, size_t *len,
     int rc = scratch_new(&s, "read a secret key", err);
     if (rc != 0)
         return rc;
-    rc = read_small_file(path, true, s->text, KEYFILE_SECRET_FILE_MAX, len, "secret key file", err);
+    rc = fileio_read_into(path, FILEIO_PRIVATE, "secret key file", s->text, KEYFILE_SECRET_FILE_MAX,
+                          len, err);
+    if (rc == LH_EINVAL || rc == -EISDIR)
+        rc = LH_EKEYFILE; /* not a regular file */
     if (rc != 0) {
         sodium_free(s);
         return rc;
@@ -740,17 +628,16 @@ int keyfile_write_public(const char *path, const keyfile_key *key, lh_err *err)
     char line[KEYFILE_VKEY_MAX + 1];
     size_t n = keyfile_key_vkey(key, line);
     line[n++] = '\n';
-    return write_new_file(path, 0644, line, n, "public key file", err);
+    return fileio_write_new(path, 0644, line, n, "public key file", err);
 }
 
 int keyfile_read_public(const char *path, keyfile_pub *pub, lh_err *err)
 {
     char buf[KEYFILE_PUBLIC_FILE_MAX + 1];
     size_t len = 0;
-    int rc =
-        read_small_file(path, false, buf, KEYFILE_PUBLIC_FILE_MAX, &len, "public key file", err);
+    int rc = fileio_read_into(path, 0, "public key file", buf, KEYFILE_PUBLIC_FILE_MAX, &len, err);
     if (rc != 0)
-        return rc;
+        return rc == LH_EINVAL || rc == -EISDIR ? LH_EKEYFILE : rc; /* not a regular file */
     /* One line: the newline, if any, must be the last byte. */
     const char *nl = memchr(buf, '\n', len);
     if (nl != NULL) {

@@ -9,11 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
+
+#include "fileio.h"
 
 /* Room for the longest passphrase, its line end and a NUL. */
 #define PASS_BUF (PASSPHRASE_MAX + 3)
@@ -72,47 +73,13 @@ static int read_tty_line(const char *prompt, char *buf, size_t cap)
 /* The first line of a private passphrase file, into buf (PASS_BUF bytes). */
 static int read_file_line(const char *path, char *buf, lh_err *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-    if (fd < 0) {
-        int e = errno;
-        return lh_err_set(err, -e, "passphrase file %s: %s", path, strerror(e));
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return lh_err_set(err, -e, "passphrase file %s: %s", path, strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return lh_err_set(err, LH_EINVAL, "passphrase file %s is not a regular file", path);
-    }
-    /* Checked on the open file, not the name, so it cannot change between. */
-    if ((st.st_mode & 077) != 0) {
-        close(fd);
-        return lh_err_set(err, LH_EPERMFILE,
-                          "passphrase file %s is accessible by group or others (mode %04o): "
-                          "chmod 600 %s",
-                          path, (unsigned)(st.st_mode & 07777), path);
-    }
-    /* Read up to PASS_BUF - 1 bytes: enough to tell a first line of at most
+    /* Up to PASS_BUF - 1 bytes: enough to tell a first line of at most
      * PASSPHRASE_MAX bytes (and its line end) from a longer one. */
     size_t n = 0;
-    while (n < PASS_BUF - 1) {
-        ssize_t r = read(fd, buf + n, PASS_BUF - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            close(fd);
-            return lh_err_set(err, -e, "passphrase file %s: %s", path, strerror(e));
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    buf[n] = '\0';
+    int rc = fileio_read_into(path, FILEIO_PRIVATE | FILEIO_NOFOLLOW | FILEIO_PREFIX,
+                              "passphrase file", buf, PASS_BUF - 1, &n, err);
+    if (rc != 0)
+        return rc;
     size_t line = 0;
     while (line < n && buf[line] != '\n' && buf[line] != '\r' && buf[line] != '\0')
         line++;

@@ -35,12 +35,13 @@
 
 #include <sodium.h>
 
+#include "calendar.h"
 #include "checkpoint.h"
+#include "fileio.h"
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
 #include "note.h"
-#include "calendar.h"
 #include "report.h"
 #include "rules.h"
 #include "tiles.h"
@@ -333,77 +334,13 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
     return -1;
 }
 
-/* Read a whole regular file of at most max bytes. */
-static int read_file(const char *path, size_t max, uint8_t **out, size_t *len, lh_err *err)
-{
-    *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return lh_err_set(err, -errno, "%s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return lh_err_set(err, LH_EINVAL, "%s: not a regular file", path);
-    }
-    if ((uint64_t)st.st_size > max) {
-        close(fd);
-        return lh_err_set(err, LH_ETOOBIG, "%s: larger than %zu bytes", path, max);
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    uint8_t *buf = malloc(cap);
-    if (buf == NULL) {
-        close(fd);
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
-    }
-    for (;;) {
-        if (n == cap) {
-            /* The file grew while being read: take it as it is now, up to
-             * the bound. */
-            if (cap > max) {
-                free(buf);
-                close(fd);
-                return lh_err_set(err, LH_ETOOBIG, "%s: larger than %zu bytes", path, max);
-            }
-            size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-            uint8_t *p = realloc(buf, ncap);
-            if (p == NULL) {
-                free(buf);
-                close(fd);
-                return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
-            }
-            buf = p;
-            cap = ncap;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            free(buf);
-            close(fd);
-            return lh_err_set(err, -e, "%s: %s", path, strerror(e));
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (n > max) {
-        free(buf);
-        return lh_err_set(err, LH_ETOOBIG, "%s: larger than %zu bytes", path, max);
-    }
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
 /* A witness key file: one verifier key line, type 0x04 (tlog-cosignature)
  * or 0x01 (a witness that signs plain notes). */
 static int read_witness_key(const char *path, note_verifier *out, lh_err *err)
 {
     uint8_t *buf;
     size_t len;
-    int rc = read_file(path, KEYFILE_PUBLIC_FILE_MAX, &buf, &len, err);
+    int rc = fileio_read(path, 0, "witness key file", KEYFILE_PUBLIC_FILE_MAX, &buf, &len, err);
     if (rc != 0)
         return rc;
     if (len > 0 && buf[len - 1] == '\n')
@@ -422,7 +359,7 @@ static int add_receipt(run *r, const char *path, lh_err *err)
 {
     uint8_t *buf;
     size_t len;
-    int rc = read_file(path, RECEIPT_FILE_MAX, &buf, &len, err);
+    int rc = fileio_read(path, 0, "receipt file", RECEIPT_FILE_MAX, &buf, &len, err);
     if (rc != 0)
         return rc;
     if (r->nreceipts == r->capreceipts) {
@@ -529,7 +466,7 @@ static int load_inputs(run *r)
     }
     for (size_t i = 0; i < r->o.nwitness; i++) {
         if (read_witness_key(r->o.witness_paths[i], &r->witnesses[i], &err) != 0)
-            return io_error("--witness-key %s", err.msg);
+            return io_error("--witness-key: %s", err.msg);
         if (r->witnesses[i].keyid == r->log_key.keyid &&
             strcmp(r->witnesses[i].name, r->log_key.name) == 0)
             return usage("--witness-key %s is the log's own key", r->o.witness_paths[i]);
@@ -542,8 +479,9 @@ static int load_inputs(run *r)
     }
     for (size_t i = 0; i < r->o.ntrusted; i++) {
         named_note *t = &r->trusted[i];
-        if (read_file(r->o.trusted[i], NOTE_MAX_SIZE, &t->data, &t->len, &err) != 0)
-            return io_error("--trusted %s", err.msg);
+        if (fileio_read(r->o.trusted[i], 0, "checkpoint file", NOTE_MAX_SIZE, &t->data, &t->len,
+                        &err) != 0)
+            return io_error("--trusted: %s", err.msg);
         r->ntrusted = i + 1;
         if ((t->name = strdup(r->o.trusted[i])) == NULL)
             return io_error("out of memory");
@@ -556,7 +494,7 @@ static int load_inputs(run *r)
             return io_error("--receipts %s: %s", path, strerror(errno));
         rc = S_ISDIR(st.st_mode) ? add_receipt_dir(r, path, &err) : add_receipt(r, path, &err);
         if (rc != 0)
-            return io_error("--receipts %s", err.msg);
+            return io_error("--receipts: %s", err.msg);
     }
     return -1;
 }

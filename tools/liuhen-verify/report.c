@@ -22,14 +22,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "arena.h"
 #include "calendar.h"
+#include "fileio.h"
 #include "idtable.h"
 #include "text.h"
 
@@ -1652,49 +1651,23 @@ static void html_output(const report *r, const grouping *g, FILE *f)
     fputs("</section>\n</main>\n</body>\n</html>\n", f);
 }
 
-/* Write the page to a temporary file beside path, then rename it over
- * path, so that a reader never sees half a page. */
+/* Write the page whole: a reader never sees half a page (fileio.h). */
 static int html_write(const report *r, const grouping *g, lh_err *err)
 {
-    const char *path = r->opts.html_path;
-    size_t n = strlen(path);
-    char *tmp = malloc(n + sizeof ".tmp.XXXXXX");
-    if (tmp == NULL)
-        return LH_ENOMEM;
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return lh_err_set(err, -e, "html report %s: cannot create a temporary file: %s", path,
-                          strerror(e));
-    }
-    FILE *f = NULL;
-    if (fchmod(fd, 0644) != 0 || (f = fdopen(fd, "w")) == NULL) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return lh_err_set(err, -e, "html report %s: %s", path, strerror(e));
-    }
+    char *page = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&page, &len);
+    if (f == NULL)
+        return lh_err_set(err, LH_ENOMEM, "html report %s: out of memory", r->opts.html_path);
     html_output(r, g, f);
-    int e = 0;
-    if (fflush(f) != 0 || ferror(f))
-        e = errno != 0 ? errno : EIO;
-    else if (fsync(fileno(f)) != 0)
-        e = errno;
-    if (fclose(f) != 0 && e == 0)
-        e = errno;
-    if (e == 0 && rename(tmp, path) != 0)
-        e = errno;
-    if (e != 0) {
-        unlink(tmp);
-        free(tmp);
-        return lh_err_set(err, -e, "html report %s: cannot write: %s", path, strerror(e));
+    bool ok = !ferror(f);
+    if (fclose(f) != 0 || !ok) {
+        free(page);
+        return lh_err_set(err, LH_ENOMEM, "html report %s: out of memory", r->opts.html_path);
     }
-    free(tmp);
-    return 0;
+    int rc = fileio_replace(r->opts.html_path, 0644, page, len, "html report", err);
+    free(page);
+    return rc;
 }
 
 int report_finish(report *r, lh_err *err)

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "note.h"
 #include "text.h"
 #include "tiles.h"
@@ -172,38 +173,12 @@ static int open_beneath(int dirfd, const char *path, int *out)
     return 0;
 }
 
-/* Read an open regular file of at most cap bytes into buf. */
-static int read_fd(int fd, uint8_t *buf, size_t cap, size_t *len)
-{
-    size_t got = 0;
-    for (;;) {
-        uint8_t extra;
-        /* Once cap bytes are in, read one more to tell "exactly cap" from
-         * "more than cap". */
-        uint8_t *p = got < cap ? buf + got : &extra;
-        size_t want = got < cap ? cap - got : 1;
-        ssize_t r = read(fd, p, want);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (r == 0)
-            break;
-        if (got >= cap)
-            return LH_ETOOBIG;
-        got += (size_t)r;
-    }
-    *len = got;
-    return 0;
-}
-
 /*
- * Read a resource of at most cap bytes. With buf NULL the buffer is
- * allocated (its size from fstat(), bounded by cap) and returned in *out.
+ * Read a resource of at most cap bytes, into buf or, with buf NULL, into
+ * memory returned in *out.
  * @return 0; -ENOENT, -ENOTDIR (missing); -ELOOP (a symbolic link);
- *         LH_EPARSE (not a regular file); LH_ETOOBIG; another -errno;
- *         LH_ENOMEM.
+ *         -EISDIR, LH_EPARSE (not a regular file); LH_ETOOBIG; another
+ *         -errno; LH_ENOMEM.
  */
 static int read_path(tiles *t, const char *path, uint8_t *buf, size_t cap, uint8_t **out,
                      size_t *len)
@@ -212,40 +187,19 @@ static int read_path(tiles *t, const char *path, uint8_t *buf, size_t cap, uint8
     int rc = open_beneath(t->dirfd, path, &fd);
     if (rc != 0)
         return rc;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        rc = -errno;
-        close(fd);
-        return rc;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return LH_EPARSE;
-    }
-    if ((uint64_t)st.st_size > cap) {
-        close(fd);
-        return LH_ETOOBIG;
-    }
-    uint8_t *mine = NULL;
-    if (buf == NULL) {
-        /* Room for what fstat() says; a file that grows meanwhile is
-         * refused by read_fd() rather than followed. */
-        cap = (size_t)st.st_size;
-        mine = malloc(cap > 0 ? cap : 1);
-        if (mine == NULL) {
-            close(fd);
-            return LH_ENOMEM;
-        }
-        buf = mine;
-    }
-    rc = read_fd(fd, buf, cap, len);
+    uint8_t *data = NULL;
+    rc = fileio_read_fd(fd, path, 0, "resource", cap, &data, len, NULL);
     close(fd);
-    if (rc != 0) {
-        free(mine);
+    if (rc == LH_EINVAL)
+        return LH_EPARSE; /* not a regular file */
+    if (rc != 0)
         return rc;
+    if (buf != NULL) {
+        memcpy(buf, data, *len);
+        free(data);
+    } else {
+        *out = data;
     }
-    if (out != NULL)
-        *out = mine;
     return 0;
 }
 

@@ -253,14 +253,6 @@ int cli_print_json(const cli *c, json_t *o, bool ok, const char *what);
 bool cli_parse_u64(const char *s, uint64_t *out);
 
 /**
- * Write data to path atomically: a temporary file beside it, fsync, rename
- * (an existing file is replaced whole or not at all).
- * @param[in] mode  the new file's mode, e.g. 0644.
- * @return 0 or -errno (err names the file).
- */
-int cli_write_file(const char *path, const void *data, size_t len, unsigned mode, lh_err *err);
-
-/**
  * Check, before anything is done, that an output file can be written: its
  * directory exists and is writable, and it is not a directory. So that an
  * append is not logged only to find that its receipt cannot be saved.
@@ -268,12 +260,5 @@ int cli_write_file(const char *path, const void *data, size_t len, unsigned mode
  * @return 0 or an exit status (message printed).
  */
 int cli_check_output(const cli *c, const char *opt, const char *path);
-
-/**
- * Read a whole small file (at most max bytes) into a NUL-terminated buffer.
- * @param[out] out  malloc'd; free with free().
- * @return 0, -errno, or LH_ETOOBIG (err names the file).
- */
-int cli_read_file(const char *path, size_t max, char **out, size_t *len, lh_err *err);
 
 #endif

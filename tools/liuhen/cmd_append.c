@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "entry.h"
+#include "fileio.h"
 #include "record.h"
 #include "render.h"
 #include "text.h"
@@ -279,7 +280,7 @@ int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
     st = CLI_EXIT_OK;
     if (receipt_path != NULL) {
         lh_err werr = {{0}};
-        rc = cli_write_file(receipt_path, json, strlen(json), 0644, &werr);
+        rc = fileio_replace(receipt_path, 0644, json, strlen(json), "receipt file", &werr);
         if (rc != 0) {
             /* The entry is logged: still show its receipt, so it is not lost. */
             st = cli_fail(c, CLI_EXIT_IO,

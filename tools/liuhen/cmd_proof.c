@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "entry.h"
+#include "fileio.h"
 #include "render.h"
 #include "text.h"
 
@@ -60,7 +61,8 @@ static int run_checkpoint(cli *c, int argc, char **argv)
     int rc = lh_get_checkpoint(c->conn, &cp, &err);
     if (rc != 0)
         return cli_fail_rc(c, rc, &err, err.msg[0] ? NULL : "checkpoint");
-    if (save != NULL && (rc = cli_write_file(save, cp.note, cp.note_len, 0644, &err)) != 0) {
+    if (save != NULL &&
+        (rc = fileio_replace(save, 0644, cp.note, cp.note_len, "checkpoint file", &err)) != 0) {
         lh_checkpoint_free(&cp);
         return cli_fail(c, CLI_EXIT_IO, "--save: %s", err.msg);
     }

@@ -33,6 +33,7 @@
 
 #include "calendar.h"
 #include "entry.h"
+#include "fileio.h"
 #include "pbjson.h"
 #include "quote.h"
 #include "text.h"
@@ -550,51 +551,6 @@ int record_merge_json(Liuhen__Entry *e, const char *text, size_t len, lh_err *er
     return rc;
 }
 
-/* Read at most RECORD_JSON_MAX bytes of fd into a new buffer; one more
- * byte is asked for so that a longer input is seen and refused, not cut. */
-static int read_bounded(int fd, char **out, size_t *out_len)
-{
-    size_t cap = 64 * 1024, len = 0;
-    char *buf = malloc(cap);
-    if (buf == NULL)
-        return LH_ENOMEM;
-    for (;;) {
-        if (len == cap) {
-            if (cap > RECORD_JSON_MAX) {
-                free(buf);
-                return LH_ETOOBIG;
-            }
-            size_t ncap =
-                cap * 2 > (size_t)RECORD_JSON_MAX + 1 ? (size_t)RECORD_JSON_MAX + 1 : cap * 2;
-            char *nb = realloc(buf, ncap);
-            if (nb == NULL) {
-                free(buf);
-                return LH_ENOMEM;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        ssize_t n = read(fd, buf + len, cap - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            free(buf);
-            return -e;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len > RECORD_JSON_MAX) {
-            free(buf);
-            return LH_ETOOBIG;
-        }
-    }
-    *out = buf;
-    *out_len = len;
-    return 0;
-}
-
 int record_merge_json_file(Liuhen__Entry *e, const char *path_name, lh_err *err)
 {
     if (e == NULL || path_name == NULL)
@@ -602,25 +558,21 @@ int record_merge_json_file(Liuhen__Entry *e, const char *path_name, lh_err *err)
     char shown[QUOTE_PATH_CAP];
     bool std_in = strcmp(path_name, "-") == 0;
     const char *name = std_in ? "standard input" : quote_path(shown, path_name);
-    int fd = std_in ? STDIN_FILENO : open(path_name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        int e2 = errno;
-        return put(err, -e2, "JSON file %s: cannot open: %s", name, strerror(e2));
-    }
-    char *text = NULL;
+    /* A stream is welcome: standard input, a pipe, <(...). */
+    uint8_t *text = NULL;
     size_t len = 0;
-    int rc = read_bounded(fd, &text, &len);
-    if (!std_in)
-        close(fd);
+    lh_err rerr = {{0}};
+    int rc = std_in ? fileio_read_fd(STDIN_FILENO, name, FILEIO_STREAM, "JSON file",
+                                     RECORD_JSON_MAX, &text, &len, &rerr)
+                    : fileio_read(path_name, FILEIO_STREAM, "JSON file", RECORD_JSON_MAX, &text,
+                                  &len, &rerr);
     if (rc == LH_ETOOBIG)
         return put(err, rc, "JSON file %s: larger than %d bytes (a record fits in %d)", name,
                    RECORD_JSON_MAX, ENTRY_MAX_SIZE);
-    if (rc == LH_ENOMEM)
-        return put(err, rc, "JSON file %s: out of memory", name);
     if (rc != 0)
-        return put(err, rc, "JSON file %s: cannot read: %s", name, strerror(-rc));
+        return put(err, rc, "%s", rerr.msg);
     lh_err inner = {{0}};
-    rc = record_merge_json(e, text, len, &inner);
+    rc = record_merge_json(e, (const char *)text, len, &inner);
     free(text);
     if (rc != 0)
         return put(err, rc, "%s: %s", name, inner.msg);

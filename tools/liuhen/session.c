@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "fileio.h"
 #include "passphrase.h"
 #include "render.h"
 #include "text.h"
@@ -137,58 +138,6 @@ bool cli_parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-int cli_read_file(const char *path, size_t max, char **out, size_t *len, lh_err *err)
-{
-    *out = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        int e = errno;
-        return lh_err_set(err, -e, "%s: %s", path, strerror(e));
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return lh_err_set(err, -e, "%s: %s", path, strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return lh_err_set(err, -EISDIR, "%s is a directory", path);
-    }
-    char *buf = malloc(max + 1);
-    if (buf == NULL) {
-        close(fd);
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
-    }
-    size_t n = 0;
-    for (;;) {
-        /* One byte more than max is read to tell a full file from a larger one. */
-        ssize_t r = read(fd, buf + n, max + 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            close(fd);
-            free(buf);
-            return lh_err_set(err, -e, "%s: %s", path, strerror(e));
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n > max) {
-            close(fd);
-            free(buf);
-            return lh_err_set(err, LH_ETOOBIG, "%s is larger than %zu bytes", path, max);
-        }
-    }
-    close(fd);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
 /* The directory part of path, "." when it has none, into buf. */
 static void dir_of(const char *path, char *buf, size_t cap)
 {
@@ -199,51 +148,6 @@ static void dir_of(const char *path, char *buf, size_t cap)
         snprintf(buf, cap, "/");
     else
         snprintf(buf, cap, "%.*s", (int)(slash - path), path);
-}
-
-int cli_write_file(const char *path, const void *data, size_t len, unsigned mode, lh_err *err)
-{
-    char tmp[PATH_MAX];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= sizeof tmp)
-        return lh_err_set(err, -ENAMETOOLONG, "%s: %s", path, strerror(ENAMETOOLONG));
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        return lh_err_set(err, -e, "%s: cannot create a file beside it: %s", path, strerror(e));
-    }
-    int e = 0;
-    const uint8_t *p = data;
-    size_t done = 0;
-    if (fchmod(fd, (mode_t)mode) != 0)
-        e = errno;
-    while (e == 0 && done < len) {
-        ssize_t w = write(fd, p + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            e = errno;
-        else
-            done += (size_t)w;
-    }
-    if (e == 0 && fsync(fd) != 0)
-        e = errno;
-    if (close(fd) != 0 && e == 0)
-        e = errno;
-    if (e == 0 && rename(tmp, path) != 0)
-        e = errno;
-    if (e != 0) {
-        unlink(tmp);
-        return lh_err_set(err, -e, "%s: %s", path, strerror(e));
-    }
-    /* The rename is durable only once the directory is. */
-    char dir[PATH_MAX];
-    dir_of(path, dir, sizeof dir);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
 }
 
 int cli_check_output(const cli *c, const char *opt, const char *path)
@@ -276,7 +180,8 @@ int cli_read_log_key(cli *c)
     char *text;
     size_t len;
     lh_err err = {{0}};
-    int rc = cli_read_file(path, LOG_KEY_FILE_MAX, &text, &len, &err);
+    int rc = fileio_read(path, FILEIO_STREAM, "verifier key file", LOG_KEY_FILE_MAX,
+                         (uint8_t **)&text, &len, &err);
     if (rc != 0) {
         cli_fail(c, CLI_EXIT_IO, "the log's verifier key: %s", err.msg);
         if (from == NULL)
