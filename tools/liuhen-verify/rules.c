@@ -10,18 +10,18 @@
  *    case's first COMPLAINT and latest DECISION, and whether an
  *    INVESTIGATION_ASSIGNED and an INVESTIGATION_STEP were seen (R3, R4,
  *    R5, R8);
- *  - per COMPLAINT: its full leaf hash, index, case, author, receipt time,
+ *  - per COMPLAINT: its entry id, index, case, author, receipt time,
  *    jurisdiction and whether a REPLY or TRANSFER answered it (R3, R4);
- *  - per DECISION: its full leaf hash, index, case and decision time (R8);
+ *  - per DECISION: its entry id, index, case and decision time (R8);
  *  - per person named by a NOT_RECORDED notification: how many there were
  *    and the first few indexes (R12);
  *  - nothing per entry: R11 needs the entry a CORRECTION names, which the
  *    verifier finds in a second pass over the log and reports with
  *    rules_correction() (rules.h).
  * Strings (case ids, holder names, person names) are copied once into an
- * arena. Every table is positioned with SipHash under a random key, so
- * entries crafted to collide (case ids, or leaf hashes the log ground by its
- * integrated_at) cannot make a lookup slow.
+ * arena. Every table is an idtable (SipHash under a random key), so
+ * entries crafted to collide (case ids, or entry ids ground by varying a
+ * field) cannot make a lookup slow.
  *
  * What the regulations leave open is decided here, each at its rule:
  *  - R3, R4: a REPLY or TRANSFER answers the complaint its `complaint`
@@ -55,9 +55,11 @@
 
 #include <sodium.h>
 
+#include "arena.h"
 #include "calendar.h"
 #include "entry.h"
 #include "errors.h"
+#include "idtable.h"
 #include "labels.h"
 #include "rules.h"
 
@@ -91,9 +93,6 @@
  * and case ids of bounded length; a longer one is cut at a character
  * boundary and ends with "…". */
 #define SENTENCE_MAX 2048
-
-/* Arena chunks for the copied strings. */
-#define ARENA_CHUNK 65536
 
 /* ---- records -------------------------------------------------------------------------------- */
 
@@ -136,21 +135,6 @@ typedef struct rperson {
     uint64_t earlier[R12_KEEP];
 } rperson;
 
-/* A hash table from a 64-bit key to a record number. Keys may repeat: a
- * lookup confirms each candidate against the record itself. */
-typedef struct idmap {
-    uint64_t *keys;
-    uint32_t *vals; /* record number + 1; 0 marks an empty slot */
-    size_t cap;     /* a power of two, or 0 */
-    size_t len;
-} idmap;
-
-typedef struct arena_chunk {
-    struct arena_chunk *next;
-    size_t used, cap;
-    char data[];
-} arena_chunk;
-
 /* A growing array of records of one kind. */
 typedef struct vec {
     void *items;
@@ -159,10 +143,9 @@ typedef struct vec {
 
 struct rules {
     int64_t late_after;
-    uint8_t sipkey[crypto_shorthash_KEYBYTES];
-    arena_chunk *arena;
+    arena strings;                                      /* case ids, names, person ids */
     vec cases, authors, complaints, decisions, persons; /* of rcase, rauthor, ... */
-    idmap case_map, author_map, complaint_map, decision_map, person_map;
+    idtable case_map, author_map, complaint_map, decision_map, person_map;
     bool finished;
 };
 
@@ -212,22 +195,6 @@ static bool blank(const char *s)
             return false;
     }
     return true;
-}
-
-static uint64_t sip(const rules *r, const void *p, size_t n)
-{
-    uint8_t out[crypto_shorthash_BYTES];
-    crypto_shorthash(out, p, n, r->sipkey);
-    uint64_t h;
-    memcpy(&h, out, sizeof h);
-    return h;
-}
-
-static uint64_t prefix64(const uint8_t hash[8])
-{
-    uint64_t k;
-    memcpy(&k, hash, sizeof k);
-    return k;
 }
 
 /* Hex of the first 8 bytes of a hash, for sentences: "3fa2…". */
@@ -371,46 +338,14 @@ static void fmt_ordinal(char out[24], uint32_t n)
 
 /* ---- storage -------------------------------------------------------------------------------- */
 
-/* n bytes that live until rules_free(), or NULL when memory runs out. */
-static void *arena_alloc(rules *r, size_t n)
-{
-    arena_chunk *c = r->arena;
-    if (c == NULL || c->cap - c->used < n) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-        c = malloc(sizeof *c + cap);
-        if (c == NULL)
-            return NULL;
-        c->next = r->arena;
-        c->used = 0;
-        c->cap = cap;
-        r->arena = c;
-    }
-    void *p = c->data + c->used;
-    c->used += n;
-    return p;
-}
-
 /* A copy of s in the arena, cut at COPY_MAX bytes on a character boundary. */
-static const char *arena_strdup(rules *r, const char *s)
+static const char *copy_string(rules *r, const char *s)
 {
     size_t n = strnlen(s, COPY_MAX);
     if (n == COPY_MAX)
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
-    char *p = arena_alloc(r, n + 1);
-    if (p == NULL)
-        return NULL;
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
-static const uint8_t *arena_memdup(rules *r, const uint8_t *b, size_t n)
-{
-    uint8_t *p = arena_alloc(r, n);
-    if (p != NULL)
-        memcpy(p, b, n);
-    return p;
+    return arena_dup(&r->strings, s, n);
 }
 
 /* Room for one more item; returns its number, or NO_RECORD when memory or
@@ -432,84 +367,37 @@ static uint32_t vec_push(vec *v, size_t size)
     return (uint32_t)v->len++;
 }
 
-static size_t slot_of(const rules *r, uint64_t key, size_t cap)
+/* Add the record no under key to m (its record is already pushed): on
+ * failure the record is taken back. */
+static int map_add(idtable *m, const void *key, size_t len, vec *v, uint32_t no)
 {
-    return (size_t)(sip(r, &key, sizeof key) & (cap - 1));
+    int rc = idtable_add(m, idtable_hash(m, key, len), no);
+    if (rc != 0)
+        v->len--;
+    return rc;
 }
 
-static int idmap_put(const rules *r, idmap *m, uint64_t key, uint32_t rec)
+static bool match_case(const void *ctx, uint32_t rec, const void *arg)
 {
-    if ((m->len + 1) * 2 > m->cap) {
-        size_t cap = m->cap == 0 ? 64 : m->cap * 2;
-        uint64_t *keys = calloc(cap, sizeof *keys);
-        uint32_t *vals = calloc(cap, sizeof *vals);
-        if (keys == NULL || vals == NULL) {
-            free(keys);
-            free(vals);
-            return LH_ENOMEM;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (m->vals[i] == 0)
-                continue;
-            size_t j = slot_of(r, m->keys[i], cap);
-            while (vals[j] != 0)
-                j = (j + 1) & (cap - 1);
-            keys[j] = m->keys[i];
-            vals[j] = m->vals[i];
-        }
-        free(m->keys);
-        free(m->vals);
-        m->keys = keys;
-        m->vals = vals;
-        m->cap = cap;
-    }
-    size_t j = slot_of(r, key, m->cap);
-    while (m->vals[j] != 0)
-        j = (j + 1) & (m->cap - 1);
-    m->keys[j] = key;
-    m->vals[j] = rec + 1;
-    m->len++;
-    return 0;
-}
-
-typedef bool (*idmap_match)(const rules *r, uint32_t rec, const void *arg);
-
-/* The first record under key that match() confirms, or NO_RECORD. The table
- * is never more than half full, so the probe ends at an empty slot. */
-static uint32_t idmap_find(const rules *r, const idmap *m, uint64_t key, idmap_match match,
-                           const void *arg)
-{
-    if (m->cap == 0)
-        return NO_RECORD;
-    for (size_t j = slot_of(r, key, m->cap); m->vals[j] != 0; j = (j + 1) & (m->cap - 1))
-        if (m->keys[j] == key && match(r, m->vals[j] - 1, arg))
-            return m->vals[j] - 1;
-    return NO_RECORD;
-}
-
-static void idmap_free(idmap *m)
-{
-    free(m->keys);
-    free(m->vals);
-}
-
-static bool match_case(const rules *r, uint32_t rec, const void *arg)
-{
+    const rules *r = ctx;
     return strcmp(CASE(r, rec).id, arg) == 0;
 }
 
-static bool match_author(const rules *r, uint32_t rec, const void *arg)
+static bool match_author(const void *ctx, uint32_t rec, const void *arg)
 {
+    const rules *r = ctx;
     return memcmp(AUTHOR(r, rec).key, arg, ENTRY_KEY_BYTES) == 0;
 }
 
-static bool match_complaint(const rules *r, uint32_t rec, const void *arg)
+static bool match_complaint(const void *ctx, uint32_t rec, const void *arg)
 {
+    const rules *r = ctx;
     return memcmp(COMPLAINT(r, rec).hash, arg, ENTRY_HASH_BYTES) == 0;
 }
 
-static bool match_decision(const rules *r, uint32_t rec, const void *arg)
+static bool match_decision(const void *ctx, uint32_t rec, const void *arg)
 {
+    const rules *r = ctx;
     return memcmp(DECISION(r, rec).hash, arg, ENTRY_HASH_BYTES) == 0;
 }
 
@@ -519,8 +407,9 @@ typedef struct person_id {
     size_t len;
 } person_id;
 
-static bool match_person(const rules *r, uint32_t rec, const void *arg)
+static bool match_person(const void *ctx, uint32_t rec, const void *arg)
 {
+    const rules *r = ctx;
     const person_id *id = arg;
     const rperson *p = &PERSON(r, rec);
     return p->id_type == id->type && p->id_len == id->len && memcmp(p->id, id->bytes, id->len) == 0;
@@ -529,18 +418,16 @@ static bool match_person(const rules *r, uint32_t rec, const void *arg)
 /* The case's number, adding it when new. */
 static int case_get(rules *r, const char *id, uint32_t *out)
 {
-    uint64_t key = sip(r, id, strlen(id));
-    uint32_t no = idmap_find(r, &r->case_map, key, match_case, id);
-    if (no == NO_RECORD) {
-        const char *copy = arena_strdup(r, id);
+    idtable *m = &r->case_map;
+    uint32_t no = idtable_find(m, idtable_hash(m, id, strlen(id)), match_case, r, id);
+    if (no == IDTABLE_NONE) {
+        const char *copy = copy_string(r, id);
         if (copy == NULL || (no = vec_push(&r->cases, sizeof(rcase))) == NO_RECORD)
             return LH_ENOMEM;
         CASE(r, no) = (rcase){.id = copy, .first_complaint = NO_RECORD, .last_decision = NO_RECORD};
-        int rc = idmap_put(r, &r->case_map, key, no);
-        if (rc != 0) {
-            r->cases.len--;
+        int rc = map_add(m, copy, strlen(copy), &r->cases, no);
+        if (rc != 0)
             return rc;
-        }
     }
     *out = no;
     return 0;
@@ -549,19 +436,17 @@ static int case_get(rules *r, const char *id, uint32_t *out)
 /* The author's number, adding the key when new. */
 static int author_get(rules *r, const uint8_t key[ENTRY_KEY_BYTES], const char *name, uint32_t *out)
 {
-    uint64_t k = prefix64(key);
-    uint32_t no = idmap_find(r, &r->author_map, k, match_author, key);
-    if (no == NO_RECORD) {
-        const char *copy = arena_strdup(r, name != NULL ? name : "");
+    idtable *m = &r->author_map;
+    uint32_t no = idtable_find(m, idtable_hash(m, key, ENTRY_KEY_BYTES), match_author, r, key);
+    if (no == IDTABLE_NONE) {
+        const char *copy = copy_string(r, name != NULL ? name : "");
         if (copy == NULL || (no = vec_push(&r->authors, sizeof(rauthor))) == NO_RECORD)
             return LH_ENOMEM;
         memcpy(AUTHOR(r, no).key, key, ENTRY_KEY_BYTES);
         AUTHOR(r, no).name = copy;
-        int rc = idmap_put(r, &r->author_map, k, no);
-        if (rc != 0) {
-            r->authors.len--;
+        int rc = map_add(m, key, ENTRY_KEY_BYTES, &r->authors, no);
+        if (rc != 0)
             return rc;
-        }
     }
     *out = no;
     return 0;
@@ -583,7 +468,11 @@ int rules_new(const rules_options *opts, rules **out)
         return LH_ENOMEM;
     r->late_after = opts != NULL && opts->late_after_ms > 0 ? calendar_clamp(opts->late_after_ms)
                                                             : LATE_AFTER_DEFAULT_MS;
-    randombytes_buf(r->sipkey, sizeof r->sipkey);
+    idtable_init(&r->case_map);
+    idtable_init(&r->author_map);
+    idtable_init(&r->complaint_map);
+    idtable_init(&r->decision_map);
+    idtable_init(&r->person_map);
     *out = r;
     return 0;
 }
@@ -592,21 +481,17 @@ void rules_free(rules *r)
 {
     if (r == NULL)
         return;
-    while (r->arena != NULL) {
-        arena_chunk *next = r->arena->next;
-        free(r->arena);
-        r->arena = next;
-    }
+    arena_free(&r->strings);
     free(r->cases.items);
     free(r->authors.items);
     free(r->complaints.items);
     free(r->decisions.items);
     free(r->persons.items);
-    idmap_free(&r->case_map);
-    idmap_free(&r->author_map);
-    idmap_free(&r->complaint_map);
-    idmap_free(&r->decision_map);
-    idmap_free(&r->person_map);
+    idtable_free(&r->case_map);
+    idtable_free(&r->author_map);
+    idtable_free(&r->complaint_map);
+    idtable_free(&r->decision_map);
+    idtable_free(&r->person_map);
     free(r);
 }
 
@@ -864,11 +749,9 @@ static int on_complaint(obs *o, const Liuhen__Complaint *c)
         .to_transfer = c->jurisdiction == LIUHEN__JURISDICTION__JURISDICTION_TO_TRANSFER,
     };
     memcpy(cp->hash, o->e->entry_id, ENTRY_HASH_BYTES);
-    int err = idmap_put(r, &r->complaint_map, prefix64(cp->hash), no);
-    if (err != 0) {
-        r->complaints.len--;
+    int err = map_add(&r->complaint_map, cp->hash, ENTRY_HASH_BYTES, &r->complaints, no);
+    if (err != 0)
         return err;
-    }
     if (CASE(r, o->case_no).first_complaint == NO_RECORD)
         CASE(r, o->case_no).first_complaint = no;
     return 0;
@@ -894,8 +777,9 @@ static int on_answer(obs *o, const ProtobufCBinaryData *named, bool transfer, in
         char h[20];
         hash_short(h, named->data, named->len);
         no = named->len == ENTRY_HASH_BYTES
-                 ? idmap_find(r, &r->complaint_map, prefix64(named->data), match_complaint,
-                              named->data)
+                 ? idtable_find(&r->complaint_map,
+                                idtable_hash(&r->complaint_map, named->data, ENTRY_HASH_BYTES),
+                                match_complaint, r, named->data)
                  : NO_RECORD;
         if (no == NO_RECORD) {
             sb_printf(&zh, "%s所涉投诉（%s）不是日志中此前的投诉记录", what_zh, h);
@@ -1074,10 +958,8 @@ static int on_decision(obs *o, const Liuhen__Decision *d)
         .case_no = o->case_no,
     };
     memcpy(rd->hash, o->e->entry_id, ENTRY_HASH_BYTES);
-    if ((rc = idmap_put(r, &r->decision_map, prefix64(rd->hash), no)) != 0) {
-        r->decisions.len--;
+    if ((rc = map_add(&r->decision_map, rd->hash, ENTRY_HASH_BYTES, &r->decisions, no)) != 0)
         return rc;
-    }
     CASE(r, o->case_no).last_decision = no;
     return 0;
 }
@@ -1095,8 +977,9 @@ static int on_review(const obs *o, const Liuhen__ReviewOrder *ro)
         char h[20];
         hash_short(h, ro->decision.data, ro->decision.len);
         no = ro->decision.len == ENTRY_HASH_BYTES
-                 ? idmap_find(r, &r->decision_map, prefix64(ro->decision.data), match_decision,
-                              ro->decision.data)
+                 ? idtable_find(&r->decision_map,
+                                idtable_hash(&r->decision_map, ro->decision.data, ENTRY_HASH_BYTES),
+                                match_decision, r, ro->decision.data)
                  : NO_RECORD;
         if (no == NO_RECORD) {
             sb_printf(&zh, "责令重新调查所涉处理决定（%s）不是日志中此前的处理决定", h);
@@ -1177,8 +1060,9 @@ int rules_correction(rules *r, const rules_correction_facts *c, report *rep)
         }
         if (other_author) {
             /* The name the rules first knew its author by, as elsewhere. */
-            uint32_t no =
-                idmap_find(r, &r->author_map, prefix64(c->target_key), match_author, c->target_key);
+            const idtable *m = &r->author_map;
+            uint32_t no = idtable_find(m, idtable_hash(m, c->target_key, ENTRY_KEY_BYTES),
+                                       match_author, r, c->target_key);
             const char *name = no != NO_RECORD ? AUTHOR(r, no).name : "?";
             sb_printf(&zh, "%s由%s记录，更正人%s不是原记录人（只有原记录人可以更正自己的记录）",
                       other_case ? "，且" : "", name, author);
@@ -1213,18 +1097,17 @@ static int on_notification(const obs *o, const Liuhen__Notification *nt)
     uint8_t keybuf[1 + COPY_MAX];
     keybuf[0] = id.type;
     memcpy(keybuf + 1, id.bytes, id.len);
-    uint64_t key = sip(r, keybuf, 1 + id.len);
-    uint32_t no = idmap_find(r, &r->person_map, key, match_person, &id);
-    if (no == NO_RECORD) {
-        const uint8_t *copy = arena_memdup(r, id.bytes, id.len);
+    idtable *m = &r->person_map;
+    uint32_t no = idtable_find(m, idtable_hash(m, keybuf, 1 + id.len), match_person, r, &id);
+    if (no == IDTABLE_NONE) {
+        const uint8_t *copy =
+            (const uint8_t *)arena_dup(&r->strings, (const char *)id.bytes, id.len);
         if (copy == NULL || (no = vec_push(&r->persons, sizeof(rperson))) == NO_RECORD)
             return LH_ENOMEM;
         PERSON(r, no) = (rperson){.id = copy, .id_len = (uint32_t)id.len, .id_type = id.type};
-        int rc = idmap_put(r, &r->person_map, key, no);
-        if (rc != 0) {
-            r->persons.len--;
+        int rc = map_add(m, keybuf, 1 + id.len, &r->persons, no);
+        if (rc != 0)
             return rc;
-        }
     }
     rperson *pr = &PERSON(r, no);
     uint32_t count = pr->count < UINT32_MAX ? pr->count + 1 : UINT32_MAX;

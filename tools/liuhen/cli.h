@@ -176,6 +176,10 @@ int cli_no_operands(const cli *c, int st, int argc, char **argv);
  */
 int cli_plain_options(cli *c, const cli_command *cmd, int argc, char **argv, const char *operand);
 
+/** Where a help text lists the kinds of records: cli_print_help() prints
+ *  them there with their Chinese labels (record_kinds_help()). */
+#define CLI_HELP_KINDS "@kinds@\n"
+
 /** Print a command's help (synopsis, options, example, common options) on f. */
 void cli_print_help(FILE *f, const cli_command *cmd);
 

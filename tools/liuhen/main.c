@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "record.h"
 
 static int run_help(cli *c, int argc, char **argv);
 
@@ -84,7 +85,14 @@ static void print_overview(FILE *f)
 
 void cli_print_help(FILE *f, const cli_command *cmd)
 {
-    fputs(cmd->help, f);
+    const char *kinds = strstr(cmd->help, CLI_HELP_KINDS);
+    if (kinds != NULL) {
+        fwrite(cmd->help, 1, (size_t)(kinds - cmd->help), f);
+        record_kinds_help(f, 28, 80);
+        fputs(kinds + strlen(CLI_HELP_KINDS), f);
+    } else {
+        fputs(cmd->help, f);
+    }
     if (cmd != &cli_cmd_help) {
         fputs("\n", f);
         fputs(common_help, f);

@@ -152,8 +152,9 @@ static void path_pop(path *p, size_t saved)
  * Kinds.
  */
 
-/* The CLI names of the kinds of case records (issue 03). Key management has
- * commands of its own (`liuhen enroll`, `liuhen revoke`). */
+/* The CLI names of the kinds of case records, in the order the help lists
+ * them. Key management has commands of its own (`liuhen enroll`, `liuhen
+ * revoke`). */
 static const char *const cli_names[] = {
     [LIUHEN__KIND__KIND_INTERFERENCE] = "interference",
     [LIUHEN__KIND__KIND_GUIDANCE] = "guidance",
@@ -181,10 +182,61 @@ const char *record_kind_cli_name(Liuhen__Kind kind)
 
 const char *record_kinds_list(void)
 {
-    /* In the order of cli_names; test_record checks that they agree. */
-    return "interference, guidance, complaint, transfer, reply, investigation-assigned, "
-           "investigation-step, decision, review-order, appeal, notification, correction, "
-           "case-closed";
+    /* Built from cli_names: "interference, guidance, ..., case-closed". */
+    static char list[512];
+    if (list[0] == '\0') {
+        size_t n = 0;
+        for (size_t i = 0; i < N_CLI_NAMES; i++)
+            if (cli_names[i] != NULL)
+                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n > 0 ? ", " : "",
+                                      cli_names[i]);
+    }
+    return list;
+}
+
+/* Columns a UTF-8 string takes on a terminal: 2 for each character that is
+ * not ASCII (the labels are Chinese), 1 for the rest. */
+static size_t columns(const char *s)
+{
+    size_t w = 0;
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x80)
+            w++;
+        else if (c >= 0xC0)
+            w += 2;
+    }
+    return w;
+}
+
+void record_kinds_help(FILE *f, size_t indent, size_t width)
+{
+    size_t col = 0;
+    for (size_t i = 0; i < N_CLI_NAMES; i++) {
+        if (cli_names[i] == NULL)
+            continue;
+        char item[128];
+        const char *zh = entry_kind_label_zh((Liuhen__Kind)i);
+        bool last = true;
+        for (size_t j = i + 1; j < N_CLI_NAMES; j++)
+            last = last && cli_names[j] == NULL;
+        snprintf(item, sizeof item, "%s (%s)%s", cli_names[i], zh, last ? "" : ",");
+        size_t w = columns(item);
+        if (col > 0 && col + 1 + w > width) {
+            fputc('\n', f);
+            col = 0;
+        }
+        if (col == 0) {
+            fprintf(f, "%*s", (int)indent, "");
+            col = indent;
+        } else {
+            fputc(' ', f);
+            col++;
+        }
+        fputs(item, f);
+        col += w;
+    }
+    fputc('\n', f);
 }
 
 /* Whether name is the label, or one of its '/'-separated parts ("投诉举报/立案"

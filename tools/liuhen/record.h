@@ -91,6 +91,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "errors.h"
 #include "liuhen.pb-c.h"
@@ -133,6 +134,13 @@ const char *record_kind_cli_name(Liuhen__Kind kind);
  * @return a static string.
  */
 const char *record_kinds_list(void);
+
+/**
+ * Print the kinds for a help text, each as its CLI name and its Chinese
+ * label ("interference (干预插手记录),"), on lines of at most width
+ * columns (a Chinese character takes two), each indented by indent spaces.
+ */
+void record_kinds_help(FILE *f, size_t indent, size_t width);
 /**@}*/
 
 /**
