@@ -26,6 +26,7 @@
 
 #include <sodium.h>
 
+#include "calendar.h"
 #include "checkpoint.h"
 #include "conn.h"
 #include "entry.h"
@@ -62,14 +63,6 @@ struct lh_conn {
     size_t known_next;
     heads *heads; /* the chain heads this handle's appends left */
 };
-
-/* recorded_at uses the wall clock (unix ms); deadlines the monotonic one. */
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Whether a string from the server may be handed to a caller who prints it. */
 static bool text_ok(const char *s)
@@ -879,7 +872,7 @@ int lh_append(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *entry, lh
     append_what(what, entry);
     const uint8_t *pubkey = keyfile_key_pubkey(key);
     /* Fixed once: a retry changes only the chain links, never the record. */
-    int64_t recorded_at = entry->recorded_at != 0 ? entry->recorded_at : wall_ms();
+    int64_t recorded_at = entry->recorded_at != 0 ? entry->recorded_at : calendar_now_ms();
 
     bool want_case = entry->case_id != NULL && entry->case_id[0] != '\0';
     lh_heads h, used;

@@ -11,31 +11,28 @@
  * read, a log key that is not this log's, a store that is behind or forked
  * from what was published, a socket that another daemon serves.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 #include <uv.h>
 
+#include "calendar.h"
 #include "checkpoint.h"
+#include "datadir.h"
 #include "entry.h"
 #include "errors.h"
 #include "fileio.h"
+#include "genesis.h"
 #include "keyfile.h"
 #include "keyring.h"
 #include "log.h"
@@ -58,14 +55,6 @@
 #define MAX_FRAME ((uint32_t)64 << 20)
 
 #define DEFAULT_INTERVAL 60
-
-/* File names inside the data directory. */
-#define KEY_FILE    "log.key"
-#define VKEY_FILE   "log.vkey"
-#define DATA_FILE   "data.mdb"
-#define LOCK_FILE   "lock.mdb"
-#define SOCKET_FILE "liuhen.sock"
-#define LOCK_NAME   "liuhend.lock"
 
 static const char *progname = "liuhend";
 
@@ -187,23 +176,6 @@ static void set_log_level(bool init, const char *name)
     log_set_level(level);
 }
 
-static char *path_join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + 1 + strlen(name) + 1;
-    char *p = malloc(n);
-    if (p == NULL)
-        log_fatal("out of memory");
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ------------------------------------------------------------------------
  * Passphrases (client/passphrase.h: --passphrase-file, else
  * LIUHEN_PASSPHRASE, removed from the environment at once so that the
@@ -231,79 +203,6 @@ static char *get_passphrase(const char *file, bool confirm, const char *what)
  * Start-up checks
  */
 
-/* DESIGN.md "Daemon behaviour": the data directory and the log key must
- * not be readable by others; refuse to start otherwise. */
-static int check_private(const char *path, bool dir, const char *what)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        if (errno == ENOENT && dir)
-            log_error("%s %s does not exist: create it with `liuhend init --data %s`", what, path,
-                      path);
-        else
-            log_error("%s %s: %s", what, path, strerror(errno));
-        return -1;
-    }
-    if (dir && !S_ISDIR(st.st_mode)) {
-        log_error("%s %s is not a directory", what, path);
-        return -1;
-    }
-    if (st.st_uid != geteuid()) {
-        log_error("%s %s is owned by uid %u, not by uid %u which runs liuhend", what, path,
-                  (unsigned)st.st_uid, (unsigned)geteuid());
-        return -1;
-    }
-    if ((st.st_mode & 077) != 0) {
-        log_error("%s %s is accessible by others (mode %04o): chmod %s %s", what, path,
-                  (unsigned)(st.st_mode & 07777), dir ? "700" : "600", path);
-        return -1;
-    }
-    return 0;
-}
-
-/* One daemon per data directory: two writers over one store would each
- * believe they know the tree's size. LMDB serialises their transactions
- * but not their views, so the lock is taken before anything is read, and
- * held (by the open descriptor) until the process exits. The file holds the
- * holder's pid, for the refusal message. */
-static int lock_data_dir(const char *dir)
-{
-    char *path = path_join(dir, LOCK_NAME);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        log_error("lock file %s: %s", path, strerror(errno));
-        free(path);
-        return -1;
-    }
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        int e = errno;
-        char pid[32] = "";
-        ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
-        pid[n > 0 ? n : 0] = '\0';
-        pid[strcspn(pid, "\n")] = '\0';
-        if (e == EWOULDBLOCK)
-            log_error("data directory %s is in use by another liuhend (pid %s): refusing to start",
-                      dir, pid[0] != '\0' ? pid : "unknown");
-        else
-            log_error("lock file %s: %s", path, strerror(e));
-        close(fd);
-        free(path);
-        return -1;
-    }
-    char pid[32];
-    int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len)
-        log_warn("lock file %s: cannot record the pid: %s", path, strerror(errno));
-    free(path);
-    return fd;
-}
-
-static bool file_exists(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) == 0;
-}
-
 /* Build the checkpoint signer in guarded memory, read-only between uses
  * (note.h: a signer kept longer than one call lives in sodium_malloc). */
 static note_signer *make_signer(const keyfile_key *key)
@@ -328,179 +227,6 @@ static note_signer *make_signer(const keyfile_key *key)
  * liuhend init
  */
 
-/* Waits for the genesis entry to come back from the writer thread. */
-typedef struct waiter {
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
-    bool signalled;
-} waiter;
-
-static void waiter_notify(void *ctx)
-{
-    waiter *w = ctx;
-    pthread_mutex_lock(&w->mu);
-    w->signalled = true;
-    pthread_cond_signal(&w->cond);
-    pthread_mutex_unlock(&w->mu);
-}
-
-/* Take the finished genesis job, waiting at most `seconds`. */
-static seq_job *wait_done(sequencer *seq, waiter *w, int seconds)
-{
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += seconds;
-    for (;;) {
-        seq_job *done = sequencer_take_done(seq);
-        if (done != NULL)
-            return done;
-        pthread_mutex_lock(&w->mu);
-        int rc = 0;
-        while (!w->signalled && rc == 0)
-            rc = pthread_cond_timedwait(&w->cond, &w->mu, &until);
-        w->signalled = false;
-        pthread_mutex_unlock(&w->mu);
-        if (rc != 0)
-            return sequencer_take_done(seq);
-    }
-}
-
-/* Build and sign the genesis entry (DESIGN.md "Kinds": the first entry of
- * the log enrols the first admin key; it is authored and signed by the
- * log's own key). Returns the SignedEntry bytes, malloc'd. */
-static uint8_t *genesis_entry(const keyfile_key *key, const keyfile_pub *admin, const char *origin,
-                              size_t *out_len)
-{
-    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
-    Liuhen__KeyEnroll ke = LIUHEN__KEY_ENROLL__INIT;
-    Liuhen__Role roles[1] = {LIUHEN__ROLE__ROLE_ADMIN};
-    e.origin = (char *)origin;
-    e.kind = LIUHEN__KIND__KIND_KEY_ENROLL;
-    e.author_key.data = (uint8_t *)keyfile_key_pubkey(key);
-    e.author_key.len = KEYFILE_PUBLICKEYBYTES;
-    e.author_seq = 1;
-    e.recorded_at = now_ms();
-    ke.public_key.data = (uint8_t *)admin->pubkey;
-    ke.public_key.len = sizeof admin->pubkey;
-    ke.holder = (char *)admin->name;
-    ke.n_roles = 1;
-    ke.roles = roles;
-    e.body_case = LIUHEN__ENTRY__BODY_KEY_ENROLL;
-    e.key_enroll = &ke;
-
-    size_t len = liuhen__entry__get_packed_size(&e);
-    if (len > ENTRY_MAX_SIZE) {
-        log_error("genesis entry: %zu bytes, more than %d", len, ENTRY_MAX_SIZE);
-        return NULL;
-    }
-    uint8_t *entry = malloc(len);
-    uint8_t *msg = malloc(ENTRY_SIG_INPUT_MAX);
-    uint8_t *signed_entry = malloc(ENTRY_SIGNED_MAX);
-    uint8_t sig[ENTRY_SIG_BYTES];
-    size_t msg_len, signed_len;
-    lh_err err = {{0}};
-    int rc = LH_ENOMEM;
-    if (entry == NULL || msg == NULL || signed_entry == NULL) {
-        log_error("genesis entry: out of memory");
-        goto fail;
-    }
-    liuhen__entry__pack(&e, entry);
-    /* The daemon checks it again; checking here names a bad --origin or
-     * admin key name before anything is signed. */
-    if ((rc = entry_validate(entry, len, origin, NULL, &err)) != 0) {
-        log_error("genesis entry: %s (%s)", err.msg, lh_strerror(rc));
-        goto fail;
-    }
-    if ((rc = entry_sig_input(entry, len, msg, ENTRY_SIG_INPUT_MAX, &msg_len)) != 0 ||
-        (rc = keyfile_sign(key, msg, msg_len, sig)) != 0 ||
-        (rc = entry_signed_pack(entry, len, sig, signed_entry, ENTRY_SIGNED_MAX, &signed_len)) !=
-            0) {
-        log_error("genesis entry: cannot sign it: %s", lh_strerror(rc));
-        goto fail;
-    }
-    free(entry);
-    free(msg);
-    *out_len = signed_len;
-    return signed_entry;
-fail:
-    free(entry);
-    free(msg);
-    free(signed_entry);
-    return NULL;
-}
-
-/* Append the genesis entry through the real write path, so that index 0
- * and its checkpoint are written exactly as any other entry. */
-static int append_genesis(store *st, const keyfile_key *key, const note_signer *signer,
-                          const keyfile_pub *admin, const char *origin)
-{
-    keyring *keys = NULL;
-    sequencer *seq = NULL;
-    seq_job *job = NULL, *done = NULL;
-    waiter w = {.signalled = false};
-    pthread_mutex_init(&w.mu, NULL);
-    pthread_cond_init(&w.cond, NULL);
-    lh_err err = {{0}};
-    int result = -1;
-    int rc = keyring_new(&keys);
-    if (rc != 0) {
-        log_error("keys: %s", lh_strerror(rc));
-        goto out;
-    }
-    sequencer_config cfg = {
-        .store = st,
-        .keys = keys,
-        .log_key = signer,
-        .origin = origin,
-        .notify = waiter_notify,
-        .notify_ctx = &w,
-    };
-    if ((rc = sequencer_start(&seq, &cfg, &err)) != 0) {
-        log_error("cannot start the sequencer: %s (%s)", err.msg, lh_strerror(rc));
-        goto out;
-    }
-    size_t len;
-    uint8_t *bytes = genesis_entry(key, admin, origin, &len);
-    if (bytes == NULL)
-        goto out;
-    job = seq_job_new(bytes, len, NULL, 0);
-    if (job == NULL) {
-        free(bytes);
-        log_error("genesis entry: out of memory");
-        goto out;
-    }
-    sequencer_submit(seq, job);
-    job = NULL;
-    done = wait_done(seq, &w, 120);
-    if (done == NULL) {
-        log_error("genesis entry: the writer did not answer within 120 s");
-        goto out;
-    }
-    if (done->status != LIUHEN__STATUS__STATUS_OK || done->index != 0) {
-        log_error("genesis entry: %s: %s", wire_status_name(done->status), done->message);
-        goto out;
-    }
-    log_info("genesis entry: entry 0 enrols %s as the first admin; checkpoint of size %" PRIu64
-             " signed",
-             admin->name, done->checkpoint != NULL ? done->checkpoint->size : 0);
-    result = 0;
-out:
-    seq_job_free(job);
-    while (done != NULL) {
-        seq_job *next = done->next;
-        seq_job_free(done);
-        done = next;
-    }
-    if (seq != NULL) {
-        sequencer_stop(seq);
-        sequencer_free(seq);
-    }
-    keyring_free(keys);
-    pthread_cond_destroy(&w.cond);
-    pthread_mutex_destroy(&w.mu);
-    return result;
-}
-
 /* Write DIR/log.vkey (0644: the verifier key is public), durably. */
 static int write_vkey(const char *path, const char *vkey)
 {
@@ -512,83 +238,6 @@ static int write_vkey(const char *path, const char *vkey)
         return -1;
     }
     return 0;
-}
-
-/* The directory init may use: absent (created 0700) or empty and 0700. */
-static int prepare_init_dir(const char *dir, bool *created)
-{
-    *created = false;
-    struct stat st;
-    if (stat(dir, &st) != 0) {
-        if (errno != ENOENT) {
-            log_error("data directory %s: %s", dir, strerror(errno));
-            return -1;
-        }
-        if (mkdir(dir, 0700) != 0) {
-            log_error("data directory %s: cannot create it: %s", dir, strerror(errno));
-            return -1;
-        }
-        *created = true;
-        /* mkdir's mode is cut by the umask; 0700 exactly is what start-up checks. */
-        if (chmod(dir, 0700) != 0) {
-            log_error("data directory %s: cannot set mode 0700: %s", dir, strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        log_error("data directory %s exists and is not a directory", dir);
-        return -1;
-    }
-    char *data = path_join(dir, DATA_FILE), *key = path_join(dir, KEY_FILE);
-    bool has_log = file_exists(data) || file_exists(key);
-    free(data);
-    free(key);
-    if (has_log) {
-        log_error("%s already holds a log: refusing to overwrite it", dir);
-        return -1;
-    }
-    DIR *d = opendir(dir);
-    if (d == NULL) {
-        log_error("data directory %s: %s", dir, strerror(errno));
-        return -1;
-    }
-    struct dirent *de;
-    const char *other = NULL;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-            other = de->d_name;
-            break;
-        }
-    }
-    if (other != NULL) {
-        log_error("data directory %s is not empty (it holds %s): name a new directory", dir, other);
-        closedir(d);
-        return -1;
-    }
-    closedir(d);
-    if (st.st_uid != geteuid() || (st.st_mode & 07777) != 0700) {
-        log_error("data directory %s exists with mode %04o owned by uid %u: it must be mode 0700 "
-                  "and owned by uid %u (chmod 700 %s), or name a new directory",
-                  dir, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, (unsigned)geteuid(),
-                  dir);
-        return -1;
-    }
-    return 0;
-}
-
-/* Undo a failed init so that it can simply be run again. */
-static void init_cleanup(const char *dir, bool created)
-{
-    static const char *const files[] = {KEY_FILE, VKEY_FILE, DATA_FILE, LOCK_FILE};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *p = path_join(dir, files[i]);
-        if (unlink(p) != 0 && errno != ENOENT)
-            log_warn("%s: cannot remove it: %s", p, strerror(errno));
-        free(p);
-    }
-    if (created && rmdir(dir) != 0)
-        log_warn("data directory %s: cannot remove it: %s", dir, strerror(errno));
 }
 
 static int cmd_init(int argc, char **argv)
@@ -643,11 +292,11 @@ static int cmd_init(int argc, char **argv)
         log_fatal("admin key %s: %s", admin_path, err.msg[0] ? err.msg : lh_strerror(rc));
 
     bool created;
-    if (prepare_init_dir(dir, &created) != 0)
+    if (datadir_prepare_init(dir, &created) != 0)
         return 1;
     char *pass = NULL;
     if (!no_pass && (pass = get_passphrase(passfile, true, "the new log key")) == NULL) {
-        init_cleanup(dir, created);
+        datadir_init_cleanup(dir, created);
         return 1;
     }
 
@@ -656,7 +305,7 @@ static int cmd_init(int argc, char **argv)
     store *st = NULL;
     store_txn *txn = NULL;
     note_signer *signer = NULL;
-    char *key_path = path_join(dir, KEY_FILE), *vkey_path = path_join(dir, VKEY_FILE);
+    char *key_path = datadir_path(dir, DATADIR_KEY), *vkey_path = datadir_path(dir, DATADIR_VKEY);
     if ((rc = keyfile_generate(origin, &key, &err)) != 0) {
         log_error("log key: %s", err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
@@ -686,7 +335,7 @@ static int cmd_init(int argc, char **argv)
     }
     if ((signer = make_signer(key)) == NULL)
         goto out;
-    if (append_genesis(st, key, signer, &admin, origin) != 0)
+    if (genesis_append(st, key, signer, &admin, origin) != 0)
         goto out;
     char vkey[KEYFILE_VKEY_MAX];
     keyfile_key_vkey(key, vkey);
@@ -708,7 +357,7 @@ out:
     if (pass != NULL)
         passphrase_free(pass);
     if (result != 0)
-        init_cleanup(dir, created);
+        datadir_init_cleanup(dir, created);
     free(key_path);
     free(vkey_path);
     return result;
@@ -846,13 +495,13 @@ static int check_store(store *st, const char *dir, const keyfile_key *key, char 
         sodium_memcmp(pk, keyfile_key_pubkey(key), KEYFILE_PUBLICKEYBYTES) != 0) {
         log_error("%s/%s does not belong to this log: its public key is not the log key recorded "
                   "in the store",
-                  dir, KEY_FILE);
+                  dir, DATADIR_KEY);
         goto out;
     }
     if (strcmp(keyfile_key_name(key), origin) != 0) {
         log_error("%s/%s is named %s but the log's origin is %s: checkpoints are signed under the "
                   "origin's name",
-                  dir, KEY_FILE, keyfile_key_name(key), origin);
+                  dir, DATADIR_KEY, keyfile_key_name(key), origin);
         goto out;
     }
     if ((rc = store_get_size(txn, size)) != 0) {
@@ -949,8 +598,8 @@ static int cmd_run(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGPIPE, &sa, NULL);
 
-    char *key_path = path_join(dir, KEY_FILE), *data_path = path_join(dir, DATA_FILE);
-    char *socket_path = socket_opt != NULL ? strdup(socket_opt) : path_join(dir, SOCKET_FILE);
+    char *key_path = datadir_path(dir, DATADIR_KEY), *data_path = datadir_path(dir, DATADIR_DATA);
+    char *socket_path = socket_opt != NULL ? strdup(socket_opt) : datadir_path(dir, DATADIR_SOCKET);
     if (socket_path == NULL)
         log_fatal("out of memory");
     daemon_state d = {0};
@@ -962,16 +611,16 @@ static int cmd_run(int argc, char **argv)
     lh_err err = {{0}};
     int rc;
 
-    if (check_private(dir, true, "data directory") != 0)
+    if (datadir_check_private(dir, true, "data directory") != 0)
         goto out;
-    if ((lock_fd = lock_data_dir(dir)) < 0)
+    if ((lock_fd = datadir_lock(dir)) < 0)
         goto out;
-    if (!file_exists(data_path)) {
+    if (!datadir_exists(data_path)) {
         log_error("data directory %s holds no log (no %s): create one with `liuhend init`", dir,
-                  DATA_FILE);
+                  DATADIR_DATA);
         goto out;
     }
-    if (check_private(key_path, false, "log key") != 0)
+    if (datadir_check_private(key_path, false, "log key") != 0)
         goto out;
     bool encrypted;
     if ((rc = keyfile_secret_is_encrypted(key_path, &encrypted, &err)) != 0) {
@@ -1043,7 +692,7 @@ static int cmd_run(int argc, char **argv)
         .keys = d.keys,
         .origin = origin,
         .log_vkey = vkey,
-        .started_at = now_ms(),
+        .started_at = calendar_now_ms(),
     };
     if ((rc = server_new(&d.srv, &d.loop, &scfg, &err)) != 0) {
         log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "checkpoint.h"
 #include "fileio.h"
 #include "log.h"
@@ -55,13 +56,6 @@ extern char **environ;
 /* ---------------------------------------------------------------------
  * Small helpers
  * --------------------------------------------------------------------- */
-
-static int64_t now_unix_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Whether tile t is full in a tree of s leaves: its level has more than
  * (n + 1) * 256 - 1 hashes (C2SP tlog-tiles "Partial Tiles"). */
@@ -817,7 +811,7 @@ static void publish_once(publisher *pub)
     }
     pub->published_any = true;
     pub->last_size = size;
-    atomic_store(&pub->last_at, now_unix_ms());
+    atomic_store(&pub->last_at, calendar_now_ms());
     log_info("publish %s: checkpoint of %" PRIu64 " entries published", pub->dir, size);
     if (pub->hook_cmd != NULL)
         run_hook(pub);

@@ -1,23 +1,15 @@
 /*
- * query.h — the request side and the read-only calls of liuhend's wire
- * protocol (DESIGN.md "Wire protocol"): decoding a Request strictly, packing
- * Response frames, and answering GetCheckpoint, GetInclusionProof,
- * GetConsistencyProof, GetEntries, GetAuthorHead, GetCase, GetKeys and
- * Status from the store. Appends go through the sequencer (server.c).
+ * query.h — the read-only calls of liuhend's wire protocol (docs/design.md
+ * "Wire protocol"): GetCheckpoint, GetInclusionProof, GetConsistencyProof,
+ * GetEntries, GetAuthorHead, GetCase, GetKeys and Status, answered from the
+ * store. Requests are decoded and responses framed by protocol.h; appends
+ * go through the sequencer, Export and Backup through snapshot.h.
  *
  * Every read call runs in ONE store read transaction, so that what it
  * returns (a proof, the checkpoint it verifies against, the entries) is one
  * consistent snapshot of the log; the response is packed before the
  * transaction ends because it points into LMDB's map. LMDB readers never
- * wait for the writer (DESIGN.md "Daemon behaviour"), so the event loop may
- * call these functions directly.
- *
- * Export and Backup are the slow calls (query_call_is_slow()): they write a
- * tiles directory or a copy of the whole store, which may take minutes, so
- * the server answers them with query_answer_slow() on a worker thread
- * instead. They write files as the daemon's user, wherever the request
- * says (an absolute path), but never over anything: an export goes into a
- * new or an empty directory, a backup into a new file.
+ * wait for the writer, so the event loop may call these functions directly.
  *
  * Tree sizes in proofs (the rule clients rely on):
  *  - GetInclusionProof answers at any tree size N with leaf_index < N <= the
@@ -55,23 +47,11 @@
 #include "errors.h"
 #include "keyring.h"
 #include "liuhen.pb-c.h"
+#include "protocol.h"
 #include "store.h"
 
 /** Most entries one GetEntries response carries. */
 #define QUERY_MAX_ENTRIES 1000
-
-/**
- * A growing byte buffer of outgoing frames. Zero-initialise it; free its
- * data with query_buf_free().
- */
-typedef struct query_buf {
-    uint8_t *data; /**< malloc'd, owned by the buffer */
-    size_t len;    /**< bytes of complete frames */
-    size_t cap;    /**< room in data */
-} query_buf;
-
-/** Free a buffer's memory and zero it. Accepts a zeroed buffer. */
-void query_buf_free(query_buf *buf);
 
 /**
  * Figures for a Status response that only the running daemon knows: the
@@ -100,67 +80,6 @@ typedef struct query_env {
     void *status_ctx;
 } query_env;
 
-/** A decoded request (query_parse_request()). */
-typedef struct query_request {
-    uint64_t id;                 /**< the request's id (0 when it could not be read) */
-    Liuhen__Request *msg;        /**< the request; free with query_request_clear() */
-    const uint8_t *signed_entry; /**< APPEND: the SignedEntry bytes exactly as received,
-                                      pointing into msg */
-    size_t signed_len;
-} query_request;
-
-/**
- * Decode one frame body as a liuhen.Request, strictly: a well-formed
- * protobuf in its canonical encoding (wire_is_canonical(): so a call given
- * twice or a NUL inside a string is refused rather than merged or cut),
- * exactly one call set, no unknown field anywhere in the request (naming
- * its number), and for Append a non-empty signed_entry, whose bytes are
- * returned as received (DESIGN.md: the daemon never re-serialises what an
- * author sent).
- * @param[in]  body  the frame body, len bytes.
- * @param[out] out   on success the request; on failure out->id is the
- *                   request's id if the protobuf could be read (else 0) and
- *                   out->msg is NULL.
- * @param[out] err   a sentence for the client naming the problem.
- * @return 0; LH_EPARSE (not a liuhen.Request protobuf, not canonical, or no
- *         call set), LH_EUNKNOWNFIELD, LH_EFIELD (an empty signed entry),
- *         LH_ENOMEM. Every error is answered INVALID_ARGUMENT except
- *         LH_ENOMEM (INTERNAL).
- */
-int query_parse_request(const uint8_t *body, size_t len, query_request *out, lh_err *err);
-
-/** Free a decoded request. Accepts a zeroed or already cleared one. */
-void query_request_clear(query_request *req);
-
-/**
- * The name of a request's call as in liuhen.proto ("append",
- * "get_inclusion_proof"); "none" when no call is set. A static string.
- */
-const char *query_call_name(Liuhen__Request__CallCase call);
-
-/**
- * Append one frame (4-byte big-endian length, then the packed Response) to
- * out. A response whose body would exceed max_frame is replaced by a
- * TOO_LARGE response with the same id naming both sizes, so that no client
- * ever receives a frame larger than the limit.
- * @return 0, LH_ENOMEM (out is unchanged).
- */
-int query_put_response(query_buf *out, const Liuhen__Response *resp, uint32_t max_frame);
-
-/**
- * Append a response frame with no result: status and a message naming the
- * problem (printf format).
- * @return 0, LH_ENOMEM (out is unchanged).
- */
-int query_put_error(query_buf *out, uint64_t id, Liuhen__Status status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/**
- * Whether a call is one of the slow ones (Export, Backup), answered by
- * query_answer_slow() rather than query_answer().
- */
-bool query_call_is_slow(Liuhen__Request__CallCase which);
-
 /**
  * Answer a read call (every call but Append, Export and Backup) and append
  * its response frame to out. Refusals (INVALID_ARGUMENT naming the field, NOT_FOUND naming
@@ -175,52 +94,7 @@ bool query_call_is_slow(Liuhen__Request__CallCase which);
  *         for an Append, a slow call or a request with no call (a caller's
  *         bug).
  */
-int query_answer(const query_env *env, const Liuhen__Request *req, query_buf *out,
+int query_answer(const query_env *env, const Liuhen__Request *req, protocol_buf *out,
                  Liuhen__Status *status);
-
-/**
- * Carry out a slow call and append its response frame to out. It blocks
- * for as long as the work takes: call it from a worker thread, never from
- * the event loop, and with no read transaction of the store open on the
- * calling thread.
- *
- * Export (ExportRequest.directory): the directory must be an absolute path
- * that does not exist (its parent must; it is created with mode 0755) or an
- * empty directory, not a symbolic link; trailing slashes are ignored. The
- * C2SP tiles directory of the latest checkpoint is written into it with
- * publish_write() (tiles and entry bundles, then the checkpoint, last).
- * The answer holds that checkpoint, its tree size and the number of files
- * written. A failed export leaves the directory without a checkpoint.
- *
- * Backup (BackupRequest.path): the path must be absolute and must not
- * exist; the file is created with O_EXCL and O_NOFOLLOW, mode 0600, filled
- * with store_backup_fd() (a compacted LMDB copy: put it back as data.mdb
- * beside the log's key files to restore it), then the file and its
- * directory are fsync'd. The answer holds the tree size and the latest
- * checkpoint read just before the copy began (the copy holds at least
- * that tree) and the size of the copy in bytes. A failed backup removes
- * the partial file.
- *
- * Refusals name the field, the path and the cause: INVALID_ARGUMENT for a
- * path that is empty, relative, not UTF-8, holds a control character, is
- * too long, exists (a backup), is a non-empty directory or not a
- * directory (an export), lies under a missing directory or a file, is a
- * symbolic link, is on a read-only file system, or that the daemon's user
- * may not write ("the daemon's user cannot write it (EACCES)");
- * UNAVAILABLE when the target file system is full (ENOSPC, EDQUOT) or
- * fails (EIO); NOT_FOUND when the log has no checkpoint yet; INTERNAL for
- * a store error, which is also logged as an error. Successes are logged
- * (info) with the path, the size and the time taken.
- * @param[in]  env     the store to read (and max_frame); the other members
- *                     are not used.
- * @param[in]  req     a request from query_parse_request() whose call is
- *                     Export or Backup.
- * @param[out] out     receives one frame.
- * @param[out] status  optional: the status answered.
- * @return 0; LH_ENOMEM when not even an error response could be appended;
- *         LH_EINVAL for a request that is not a slow call (a caller's bug).
- */
-int query_answer_slow(const query_env *env, const Liuhen__Request *req, query_buf *out,
-                      Liuhen__Status *status);
 
 #endif

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "accept.h"
+#include "calendar.h"
 #include "checkpoint.h"
 #include "log.h"
 #include "text.h"
@@ -86,13 +87,6 @@ struct sequencer {
     /* Writer only. */
     seq_job **batch;
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ------------------------------------------------------------------------
  * Jobs and checkpoints.
@@ -446,7 +440,7 @@ static void *writer_main(void *arg)
             seq_checkpoint_unref(old);
             seq->pub_size = writer_size(seq->w);
             seq->pub_time = writer_time(seq->w);
-            rate_add_locked(seq, now_ms(), out.accepted);
+            rate_add_locked(seq, calendar_now_ms(), out.accepted);
         }
         /* The flag says what the last commit ran into. */
         if (out.committed || out.disk_full)
@@ -550,7 +544,7 @@ int sequencer_start(sequencer **out, const sequencer_config *cfg, lh_err *err)
     seq->max_batch = cfg->max_batch == 0 ? SEQUENCER_DEFAULT_BATCH : cfg->max_batch;
     if (seq->max_batch > SEQUENCER_MAX_BATCH)
         seq->max_batch = SEQUENCER_MAX_BATCH;
-    seq->started_ms = now_ms();
+    seq->started_ms = calendar_now_ms();
     for (size_t i = 0; i < RATE_BUCKETS; i++)
         seq->rate[i].sec = -1;
     seq->latest = seq_checkpoint_ref(writer_latest(seq->w));
@@ -608,7 +602,7 @@ void sequencer_free(sequencer *seq)
 
 void sequencer_get_stats(sequencer *seq, sequencer_stats *out)
 {
-    int64_t now = now_ms();
+    int64_t now = calendar_now_ms();
     int64_t sec = now / 1000;
     pthread_mutex_lock(&seq->lock);
     out->tree_size = seq->pub_size;

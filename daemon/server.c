@@ -11,17 +11,22 @@
  *
  * Output is coalesced: the responses produced by one read callback, or by
  * one wake-up of finished appends, are packed into the connection's `out`
- * buffer and handed to libuv as one write. At the load DESIGN.md aims for
+ * buffer and handed to libuv as one write. At the load liuhen aims for
  * (thousands of appends a second from a few clients) that is one write
  * system call per connection per batch instead of one per response.
  *
- * Slow calls (Export, Backup: query.h) take seconds or minutes. Each is
- * carried out by query_answer_slow() on libuv's thread pool, one at a time
+ * Slow calls (Export, Backup: snapshot.h) take seconds or minutes. Each is
+ * carried out by snapshot_answer() on libuv's thread pool, one at a time
  * for the whole server, in the order they arrived, so that two backups
  * never compete for the same disk (the appends' signature checks run on
  * the sequencer's own threads). Meanwhile their connection goes on reading
  * and answering other requests (responses carry the request's id); the
  * call counts as in flight, on the connection and for the drain.
+ *
+ * One file, longer than the others: every callback here moves the same
+ * connection through its states (reading, back-pressure, appends, slow
+ * calls, output, the drain), and split up each part would reach into the
+ * fields of the others.
  */
 #define _GNU_SOURCE /* struct ucred (SO_PEERCRED) */
 #include "server.h"
@@ -40,6 +45,7 @@
 
 #include <sodium.h>
 
+#include "snapshot.h"
 #include "log.h"
 #include "query.h"
 #include "wire.h"
@@ -64,9 +70,9 @@ typedef struct write_req {
 typedef struct slow_work {
     uv_work_t req;
     conn *c;
-    query_request rq;       /* the decoded request, owned */
-    query_buf out;          /* its response frame, built by the worker */
-    int rc;                 /* query_answer_slow()'s result */
+    protocol_request rq;    /* the decoded request, owned */
+    protocol_buf out;       /* its response frame, built by the worker */
+    int rc;                 /* snapshot_answer()'s result */
     struct slow_work *next; /* srv->slow_head, in arrival order */
 } slow_work;
 
@@ -85,7 +91,7 @@ struct conn {
     unsigned guard;   /* > 0 while a callback still uses the struct */
     uint8_t *rbuf;
     size_t rlen, rcap;
-    query_buf out;               /* responses not yet handed to libuv */
+    protocol_buf out;            /* responses not yet handed to libuv */
     size_t queued;               /* bytes handed to libuv, not yet written */
     unsigned writes;             /* write requests not yet called back */
     size_t inflight;             /* appends and slow calls read and not yet answered (or dropped) */
@@ -218,7 +224,7 @@ static void conn_flush(conn *c)
  * connection is closed, since its client would wait forever. */
 static void conn_error(conn *c, uint64_t id, Liuhen__Status status, const char *msg)
 {
-    if (query_put_error(&c->out, id, status, "%s", msg) != 0) {
+    if (protocol_put_error(&c->out, id, status, "%s", msg) != 0) {
         log_error("connection %" PRIu64 ": out of memory for a response: closing it", c->id);
         conn_close(c);
     }
@@ -392,82 +398,6 @@ static void log_append(const conn *c, const seq_job *job)
     }
 }
 
-/* The Response of a finished append: a receipt (OK, DUPLICATE), the heads
- * (CONFLICT) or the message alone. */
-static int put_append_response(conn *c, const seq_job *job)
-{
-    Liuhen__Response resp = LIUHEN__RESPONSE__INIT;
-    Liuhen__AppendResponse ar = LIUHEN__APPEND_RESPONSE__INIT;
-    Liuhen__Receipt rc = LIUHEN__RECEIPT__INIT;
-    Liuhen__InclusionProof ip = LIUHEN__INCLUSION_PROOF__INIT;
-    Liuhen__Heads heads = LIUHEN__HEADS__INIT;
-    ProtobufCBinaryData path[MERKLE_MAX_PROOF];
-    char message[sizeof job->message];
-
-    resp.id = job->request_id;
-    resp.status = job->status;
-    memcpy(message, job->message, sizeof message);
-    message[sizeof message - 1] = '\0';
-    resp.message = message;
-    switch (job->status) {
-    case LIUHEN__STATUS__STATUS_OK:
-    case LIUHEN__STATUS__STATUS_DUPLICATE:
-        /* DESIGN.md "Receipt": index, leaf hash, integrated_at, a checkpoint
-         * that contains it and the inclusion proof against it. */
-        if (job->checkpoint == NULL || job->proof_len > MERKLE_MAX_PROOF ||
-            job->index >= job->checkpoint->size)
-            return query_put_error(&c->out, job->request_id, LIUHEN__STATUS__STATUS_INTERNAL,
-                                   "append: the writer finished request %" PRIu64
-                                   " without a usable receipt",
-                                   job->request_id);
-        rc.leaf_index = job->index;
-        rc.leaf_hash.data = (uint8_t *)job->leaf_hash;
-        rc.leaf_hash.len = sizeof job->leaf_hash;
-        rc.integrated_at = job->integrated_at;
-        rc.checkpoint.data = (uint8_t *)job->checkpoint->note;
-        rc.checkpoint.len = job->checkpoint->len;
-        ip.leaf_index = job->index;
-        ip.tree_size = job->checkpoint->size;
-        ip.leaf_hash = rc.leaf_hash;
-        for (size_t i = 0; i < job->proof_len; i++) {
-            path[i].data = (uint8_t *)job->proof[i];
-            path[i].len = MERKLE_HASH_SIZE;
-        }
-        ip.n_audit_path = job->proof_len;
-        ip.audit_path = job->proof_len > 0 ? path : NULL;
-        rc.inclusion = &ip;
-        ar.receipt = &rc;
-        /* DUPLICATE: the leaf logged under the entry id, whose signature
-         * may not be the one sent (liuhen.proto, AppendResponse.leaf). */
-        if (job->logged_leaf != NULL) {
-            ar.leaf.data = job->logged_leaf;
-            ar.leaf.len = job->logged_leaf_len;
-        }
-        resp.result_case = LIUHEN__RESPONSE__RESULT_APPEND;
-        resp.append = &ar;
-        break;
-    case LIUHEN__STATUS__STATUS_CONFLICT:
-        /* Heads are given only where there is one (sequencer.h: zero when
-         * there is none), as GetAuthorHead does. */
-        heads.author_seq = job->author_seq;
-        if (job->author_seq > 0) {
-            heads.author_head.data = (uint8_t *)job->author_head;
-            heads.author_head.len = sizeof job->author_head;
-        }
-        heads.case_length = job->case_length;
-        if (job->case_length > 0) {
-            heads.case_head.data = (uint8_t *)job->case_head;
-            heads.case_head.len = sizeof job->case_head;
-        }
-        ar.heads = &heads;
-        resp.result_case = LIUHEN__RESPONSE__RESULT_APPEND;
-        resp.append = &ar;
-        break;
-    default: break;
-    }
-    return query_put_response(&c->out, &resp, c->srv->max_frame);
-}
-
 /* A finished (or abandoned) append: answer it unless its connection is
  * closing, then forget it. `dirty` collects the connections with output. */
 static void finish_job(seq_job *job, conn **dirty)
@@ -476,7 +406,7 @@ static void finish_job(seq_job *job, conn **dirty)
     server *srv = c->srv;
     if (c->state != CONN_CLOSING) {
         log_append(c, job);
-        if (put_append_response(c, job) != 0) {
+        if (protocol_put_append(&c->out, job, srv->max_frame) != 0) {
             log_error("connection %" PRIu64 ": out of memory for a response: closing it", c->id);
             conn_close(c);
         } else if (dirty != NULL && !c->dirty) {
@@ -522,7 +452,7 @@ static void conn_submit_batch(conn *c)
     sequencer_submit(c->srv->seq, jobs);
 }
 
-static void conn_append(conn *c, query_request *rq)
+static void conn_append(conn *c, protocol_request *rq)
 {
     server *srv = c->srv;
     if (srv->seq == NULL) {
@@ -556,16 +486,16 @@ static void conn_append(conn *c, query_request *rq)
 
 static void slow_free(slow_work *w)
 {
-    query_request_clear(&w->rq);
-    query_buf_free(&w->out);
+    protocol_request_clear(&w->rq);
+    protocol_buf_free(&w->out);
     free(w);
 }
 
 /* Move the frames of `from` to the end of `to`. */
-static int buf_move(query_buf *to, query_buf *from)
+static int buf_move(protocol_buf *to, protocol_buf *from)
 {
     if (to->len == 0) {
-        query_buf_free(to);
+        protocol_buf_free(to);
         *to = *from;
         memset(from, 0, sizeof *from);
         return 0;
@@ -582,7 +512,7 @@ static int buf_move(query_buf *to, query_buf *from)
     }
     memcpy(to->data + to->len, from->data, from->len);
     to->len = need;
-    query_buf_free(from);
+    protocol_buf_free(from);
     return 0;
 }
 
@@ -592,10 +522,10 @@ static void slow_finish(slow_work *w)
 {
     conn *c = w->c;
     server *srv = c->srv;
-    const char *name = query_call_name(w->rq.msg->call_case);
+    const char *name = protocol_call_name(w->rq.msg->call_case);
     if (c->state != CONN_CLOSING) {
         if (w->out.len == 0) {
-            /* query_answer_slow() could not even append its error. */
+            /* snapshot_answer() could not even append its error. */
             char msg[96];
             snprintf(msg, sizeof msg, "%s: request %" PRIu64 ": out of memory", name, w->rq.id);
             conn_error(c, w->rq.id, LIUHEN__STATUS__STATUS_INTERNAL, msg);
@@ -621,7 +551,8 @@ static void slow_finish(slow_work *w)
 static void slow_run(uv_work_t *req)
 {
     slow_work *w = req->data;
-    w->rc = query_answer_slow(&w->c->srv->qenv, w->rq.msg, &w->out, NULL);
+    w->rc =
+        snapshot_answer(w->c->srv->qenv.store, w->c->srv->qenv.max_frame, w->rq.msg, &w->out, NULL);
 }
 
 static void slow_next(server *srv);
@@ -634,11 +565,11 @@ static void slow_done(uv_work_t *req, int status)
     if (status == UV_ECANCELED) {
         /* Cancelled by the drain before a thread took it: nothing was
          * written, and the client is told to ask again. */
-        query_buf_free(&w->out);
-        query_put_error(&w->out, w->rq.id, LIUHEN__STATUS__STATUS_UNAVAILABLE,
-                        "%s: the daemon is stopping and did not start request %" PRIu64
-                        ": send it again when it is back",
-                        query_call_name(w->rq.msg->call_case), w->rq.id);
+        protocol_buf_free(&w->out);
+        protocol_put_error(&w->out, w->rq.id, LIUHEN__STATUS__STATUS_UNAVAILABLE,
+                           "%s: the daemon is stopping and did not start request %" PRIu64
+                           ": send it again when it is back",
+                           protocol_call_name(w->rq.msg->call_case), w->rq.id);
     }
     slow_finish(w);
     slow_next(srv);
@@ -656,12 +587,12 @@ static void slow_next(server *srv)
         w->next = NULL;
         int rc = uv_queue_work(srv->loop, &w->req, slow_run, slow_done);
         if (rc < 0) {
-            const char *name = query_call_name(w->rq.msg->call_case);
+            const char *name = protocol_call_name(w->rq.msg->call_case);
             log_error("%s: request %" PRIu64 ": cannot queue work: %s", name, w->rq.id,
                       uv_strerror(rc));
-            query_put_error(&w->out, w->rq.id, LIUHEN__STATUS__STATUS_INTERNAL,
-                            "%s: request %" PRIu64 ": cannot queue work: %s", name, w->rq.id,
-                            uv_strerror(rc));
+            protocol_put_error(&w->out, w->rq.id, LIUHEN__STATUS__STATUS_INTERNAL,
+                               "%s: request %" PRIu64 ": cannot queue work: %s", name, w->rq.id,
+                               uv_strerror(rc));
             slow_finish(w);
             continue;
         }
@@ -670,10 +601,10 @@ static void slow_next(server *srv)
 }
 
 /* Queue a slow call; it takes over the decoded request. */
-static void conn_slow(conn *c, query_request *rq)
+static void conn_slow(conn *c, protocol_request *rq)
 {
     server *srv = c->srv;
-    const char *name = query_call_name(rq->msg->call_case);
+    const char *name = protocol_call_name(rq->msg->call_case);
     if (srv->draining) {
         char msg[128];
         snprintf(msg, sizeof msg, "%s: the daemon is stopping: send it again when it is back",
@@ -739,10 +670,10 @@ static size_t slow_unqueue(server *srv, conn *only, bool answer)
         conn *c = w->c;
         count++;
         if (answer) {
-            query_put_error(&w->out, w->rq.id, LIUHEN__STATUS__STATUS_UNAVAILABLE,
-                            "%s: the daemon is stopping and did not start request %" PRIu64
-                            ": send it again when it is back",
-                            query_call_name(w->rq.msg->call_case), w->rq.id);
+            protocol_put_error(&w->out, w->rq.id, LIUHEN__STATUS__STATUS_UNAVAILABLE,
+                               "%s: the daemon is stopping and did not start request %" PRIu64
+                               ": send it again when it is back",
+                               protocol_call_name(w->rq.msg->call_case), w->rq.id);
             slow_finish(w);
             continue;
         }
@@ -761,9 +692,9 @@ static size_t slow_unqueue(server *srv, conn *only, bool answer)
 static void handle_frame(conn *c, const uint8_t *body, size_t len)
 {
     server *srv = c->srv;
-    query_request rq;
+    protocol_request rq;
     lh_err err = {{0}};
-    int rc = query_parse_request(body, len, &rq, &err);
+    int rc = protocol_parse_request(body, len, &rq, &err);
     if (rc != 0) {
         Liuhen__Status st = rc == LH_ENOMEM ? LIUHEN__STATUS__STATUS_INTERNAL
                                             : LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
@@ -774,7 +705,7 @@ static void handle_frame(conn *c, const uint8_t *body, size_t len)
     }
     if (rq.msg->call_case == LIUHEN__REQUEST__CALL_APPEND) {
         conn_append(c, &rq);
-    } else if (query_call_is_slow(rq.msg->call_case)) {
+    } else if (protocol_call_is_slow(rq.msg->call_case)) {
         conn_slow(c, &rq);
     } else if (query_answer(&srv->qenv, rq.msg, &c->out, NULL) != 0) {
         log_error("connection %" PRIu64 ": request %" PRIu64 ": out of memory for the "
@@ -782,7 +713,7 @@ static void handle_frame(conn *c, const uint8_t *body, size_t len)
                   c->id, rq.id);
         conn_close(c);
     }
-    query_request_clear(&rq);
+    protocol_request_clear(&rq);
 }
 
 /* A frame length that cannot be honoured: the stream cannot be resynced,
@@ -878,7 +809,7 @@ static void conn_close(conn *c)
     free(c->rbuf);
     c->rbuf = NULL;
     c->rlen = c->rcap = 0;
-    query_buf_free(&c->out);
+    protocol_buf_free(&c->out);
     if (c->reading)
         uv_read_stop((uv_stream_t *)&c->pipe);
     c->reading = false;
@@ -1050,17 +981,17 @@ static void conn_refuse_buffered(conn *c)
         uint32_t n = wire_get_header(c->rbuf + pos);
         if (n == 0 || n > c->srv->max_frame || c->rlen - pos - WIRE_HEADER_SIZE < n)
             break;
-        query_request rq;
+        protocol_request rq;
         lh_err err = {{0}};
-        query_parse_request(c->rbuf + pos + WIRE_HEADER_SIZE, n, &rq, &err);
-        const char *call = rq.msg != NULL ? query_call_name(rq.msg->call_case) : "request";
+        protocol_parse_request(c->rbuf + pos + WIRE_HEADER_SIZE, n, &rq, &err);
+        const char *call = rq.msg != NULL ? protocol_call_name(rq.msg->call_case) : "request";
         char msg[200];
         snprintf(msg, sizeof msg,
                  "%s: the daemon is stopping and did not carry out request %" PRIu64
                  ": send it again when it is back",
                  call, rq.id);
         conn_error(c, rq.id, LIUHEN__STATUS__STATUS_UNAVAILABLE, msg);
-        query_request_clear(&rq);
+        protocol_request_clear(&rq);
         pos += WIRE_HEADER_SIZE + (size_t)n;
         refused++;
     }
@@ -1103,7 +1034,8 @@ void server_shutdown(server *srv, server_drained_fn drained, void *ctx)
      * with its other requests. */
     if (srv->slow_running != NULL && uv_cancel((uv_req_t *)&srv->slow_running->req) != 0)
         log_info("draining: waiting for %s request %" PRIu64 " to finish",
-                 query_call_name(srv->slow_running->rq.msg->call_case), srv->slow_running->rq.id);
+                 protocol_call_name(srv->slow_running->rq.msg->call_case),
+                 srv->slow_running->rq.id);
     size_t refused = slow_unqueue(srv, NULL, true);
     if (refused > 0)
         log_info("draining: %zu exports and backups not yet begun answered UNAVAILABLE", refused);

@@ -11,7 +11,7 @@
  * one group, in the order they arrived on their connection, and answered
  * when it reports them finished (server_notify wakes the loop). Export and
  * Backup,
- * which may take minutes (query_answer_slow()), run on the thread pool
+ * which may take minutes (snapshot_answer()), run on the thread pool
  * too, one at a time for the whole server in the order they arrived, so
  * that they never take every worker from the appends; their connection
  * goes on serving its other requests meanwhile.

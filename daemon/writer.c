@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "accept.h"
+#include "calendar.h"
 #include "checkpoint.h"
 #include "entry.h"
 #include "log.h"
@@ -83,13 +84,6 @@ struct writer {
     uint8_t *leafbuf; /* ENTRY_LEAF_MAX */
     uint8_t *notebuf; /* CHECKPOINT_SIGNED_MAX */
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool is_key_kind(Liuhen__Kind kind)
 {
@@ -503,7 +497,7 @@ static int try_batch(writer *w, writer_outcome *out)
     at.size = w->size;
     /* DESIGN.md: integrated_at never goes backwards, even if the clock
      * does. One reading serves the whole batch. */
-    at.time = now_ms();
+    at.time = calendar_now_ms();
     if (at.time < w->time)
         at.time = w->time;
     if (at.time < 1)

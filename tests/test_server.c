@@ -215,7 +215,7 @@ static uint8_t *pack_request(const Liuhen__Request *req, size_t *len)
 
 /* Check that buf holds exactly one well-formed frame, no larger than
  * max_frame, and unpack its Response (free with liuhen__response__free_unpacked). */
-static Liuhen__Response *one_frame(const query_buf *buf, uint32_t max_frame)
+static Liuhen__Response *one_frame(const protocol_buf *buf, uint32_t max_frame)
 {
     assert_true(buf->len >= WIRE_HEADER_SIZE);
     uint32_t n = wire_get_header(buf->data);
@@ -231,17 +231,17 @@ static Liuhen__Response *ask(const query_env *env, const Liuhen__Request *req)
 {
     size_t len;
     uint8_t *body = pack_request(req, &len);
-    query_request rq;
+    protocol_request rq;
     lh_err err = {{0}};
-    tu_assert_code(query_parse_request(body, len, &rq, &err), 0, &err);
-    query_buf out = {0};
+    tu_assert_code(protocol_parse_request(body, len, &rq, &err), 0, &err);
+    protocol_buf out = {0};
     Liuhen__Status status;
     assert_int_equal(query_answer(env, rq.msg, &out, &status), 0);
     Liuhen__Response *r = one_frame(&out, env->max_frame);
     assert_int_equal(r->status, status);
     assert_int_equal(r->id, req->id);
-    query_buf_free(&out);
-    query_request_clear(&rq);
+    protocol_buf_free(&out);
+    protocol_request_clear(&rq);
     free(body);
     return r;
 }
@@ -269,16 +269,16 @@ static void check_checkpoint(const ProtobufCBinaryData *note, uint64_t size, uin
 
 /* ---- decoding requests ---- */
 
-static int parse_raw(const uint8_t *body, size_t len, query_request *rq, lh_err *err)
+static int parse_raw(const uint8_t *body, size_t len, protocol_request *rq, lh_err *err)
 {
     memset(err, 0, sizeof *err);
-    return query_parse_request(body, len, rq, err);
+    return protocol_parse_request(body, len, rq, err);
 }
 
 static void test_parse_malformed(void **state)
 {
     (void)state;
-    query_request rq;
+    protocol_request rq;
     lh_err err;
     static const uint8_t junk[] = {0xff, 0xff, 0xff};
     tu_assert_code(parse_raw(junk, sizeof junk, &rq, &err), LH_EPARSE, &err);
@@ -309,7 +309,7 @@ static void test_parse_malformed(void **state)
 static void test_parse_unknown_fields(void **state)
 {
     (void)state;
-    query_request rq;
+    protocol_request rq;
     lh_err err;
     /* id 1, field 99 (varint 1), get_checkpoint */
     static const uint8_t top[] = {0x08, 0x01, 0x98, 0x06, 0x01, 0x5a, 0x00};
@@ -333,13 +333,13 @@ static void test_parse_unknown_fields(void **state)
     tu_assert_code(parse_raw(opaque, sizeof opaque, &rq, &err), 0, &err);
     assert_int_equal(rq.signed_len, 4);
     assert_memory_equal(rq.signed_entry, opaque + 6, 4);
-    query_request_clear(&rq);
+    protocol_request_clear(&rq);
 }
 
 static void test_parse_append_bytes(void **state)
 {
     (void)state;
-    query_request rq;
+    protocol_request rq;
     lh_err err;
     /* A SignedEntry with its fields in reverse order: the bytes reach the
      * sequencer as sent (which refuses the form), never re-serialised. */
@@ -365,7 +365,7 @@ static void test_parse_append_bytes(void **state)
     assert_int_equal(rq.id, 9);
     assert_int_equal(rq.signed_len, n - se);
     assert_memory_equal(rq.signed_entry, body + se, n - se);
-    query_request_clear(&rq);
+    protocol_request_clear(&rq);
     assert_null(rq.msg);
 
     static const uint8_t missing[] = {0x08, 0x01, 0x52, 0x00};
@@ -383,7 +383,7 @@ static void test_parse_append_bytes(void **state)
 static void test_parse_nul_in_case(void **state)
 {
     (void)state;
-    query_request rq;
+    protocol_request rq;
     lh_err err;
     /* get_case {case_id "QJ\0x"}: protobuf-c would read "QJ" */
     static const uint8_t nul[] = {0x08, 0x01, 0x82, 0x01, 0x06, 0x0a, 0x04, 'Q', 'J', 0, 'x'};
@@ -851,20 +851,20 @@ static void test_put_response_limit(void **state)
     resp.get_checkpoint = &gc;
     gc.checkpoint.data = big;
     gc.checkpoint.len = sizeof big;
-    query_buf out = {0};
-    assert_int_equal(query_put_response(&out, &resp, 73728), 0);
+    protocol_buf out = {0};
+    assert_int_equal(protocol_put_response(&out, &resp, 73728, NULL, NULL), 0);
     Liuhen__Response *r = one_frame(&out, 73728);
     assert_int_equal(r->id, 77);
     assert_int_equal(r->status, LIUHEN__STATUS__STATUS_TOO_LARGE);
     assert_message_has(r, "more than the frame limit of 73728 bytes");
     liuhen__response__free_unpacked(r, NULL);
-    query_buf_free(&out);
-    assert_int_equal(query_put_response(&out, &resp, WIRE_DEFAULT_MAX_FRAME), 0);
+    protocol_buf_free(&out);
+    assert_int_equal(protocol_put_response(&out, &resp, WIRE_DEFAULT_MAX_FRAME, NULL, NULL), 0);
     r = one_frame(&out, WIRE_DEFAULT_MAX_FRAME);
     assert_int_equal(r->status, LIUHEN__STATUS__STATUS_OK);
     assert_int_equal(r->get_checkpoint->checkpoint.len, sizeof big);
     liuhen__response__free_unpacked(r, NULL);
-    query_buf_free(&out);
+    protocol_buf_free(&out);
 }
 
 /* ---- the server on a real loop ---- */

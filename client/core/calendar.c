@@ -157,6 +157,13 @@ static int local_seconds(const char *where, const char *s, int y, int mo, int d,
     return 0;
 }
 
+int64_t calendar_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int calendar_parse_time(const char *where, const char *s, int64_t *ms, lh_err *err)
 {
     if (s == NULL || ms == NULL)

@@ -47,6 +47,9 @@
 /** Room for every calendar_format_*() result, with its NUL. */
 #define CALENDAR_TEXT_MAX 48
 
+/** The wall clock now, unix ms (what recorded_at and integrated_at hold). */
+int64_t calendar_now_ms(void);
+
 /** t clamped to +-CALENDAR_TIME_BOUND. */
 int64_t calendar_clamp(int64_t t);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_query.c — liuhend's request decoder (daemon/query.h): the input is
- * one frame body given to query_parse_request(), which decodes it with
+ * one frame body given to protocol_parse_request(), which decodes it with
  * protobuf-c and accepts only the canonical encoding (wire_is_canonical():
  * no call given twice, no NUL inside a string). Its seeds are the packed
  * Requests that fuzz_request also starts from.
@@ -27,7 +27,7 @@ static bool kept_unknown(const ProtobufCMessage *m)
     return m->n_unknown_fields > 0;
 }
 
-static void check_append(const uint8_t *data, size_t size, const query_request *req)
+static void check_append(const uint8_t *data, size_t size, const protocol_request *req)
 {
     const Liuhen__Request *m = req->msg;
     FUZZ_CHECK(m->append != NULL);
@@ -44,20 +44,20 @@ static void check_append(const uint8_t *data, size_t size, const query_request *
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    query_request req;
+    protocol_request req;
     lh_err err = {{0}};
-    int rc = query_parse_request(data, size, &req, &err);
+    int rc = protocol_parse_request(data, size, &req, &err);
     if (rc != 0) {
         fuzz_check_error(rc, &err);
         FUZZ_CHECK(rc == LH_EPARSE || rc == LH_EUNKNOWNFIELD || rc == LH_EFIELD || rc == LH_ENOMEM);
         FUZZ_CHECK(req.msg == NULL);
-        query_request_clear(&req);
+        protocol_request_clear(&req);
         return 0;
     }
     const Liuhen__Request *m = req.msg;
     FUZZ_CHECK(m != NULL && req.id == m->id);
     FUZZ_CHECK(m->call_case != LIUHEN__REQUEST__CALL__NOT_SET);
-    FUZZ_CHECK(strcmp(query_call_name(m->call_case), "none") != 0);
+    FUZZ_CHECK(strcmp(protocol_call_name(m->call_case), "none") != 0);
     FUZZ_CHECK(!fuzz_any_message(&m->base, kept_unknown, 0));
     FUZZ_CHECK(liuhen__request__get_packed_size(m) == size);
     FUZZ_CHECK(wire_is_canonical(&m->base, data, size, NULL));
@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(req.signed_entry == NULL);
     if (m->call_case == LIUHEN__REQUEST__CALL_GET_CASE)
         FUZZ_CHECK(m->get_case != NULL && m->get_case->case_id != NULL);
-    query_request_clear(&req);
+    protocol_request_clear(&req);
     FUZZ_CHECK(req.msg == NULL);
     return 0;
 }
