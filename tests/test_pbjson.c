@@ -1,5 +1,5 @@
 /*
- * test_pbjson.c — JSON <-> protobuf (client/pbjson.c).
+ * test_pbjson.c — JSON <-> protobuf (tools/liuhen/pbjson.c).
  *
  * Known answers first (a typed C Entry against its expected JSON), then one
  * JSON record per member of Entry's oneof, each round-tripped through JSON
@@ -28,6 +28,7 @@
 #include "errors.h"
 #include "liuhen.pb-c.h"
 #include "pbjson.h"
+#include "pbjson_enum.h"
 #include "testutil.h"
 
 /* Base64 of 32 bytes of 0x11, 0x22 ... (leaf hashes and keys). */

@@ -1,5 +1,5 @@
 /*
- * test_record.c — building records for `liuhen append` (client/record.h):
+ * test_record.c — building records for `liuhen append` (tools/liuhen/record.h):
  * kinds by CLI name, Chinese label and proto name; --set over every kind of
  * field (nested, repeated scalars, repeated messages and their item rule,
  * enums, bools, times in every form, bytes and #INDEX, integers out of
@@ -33,6 +33,8 @@
 #include "liuhen.pb-c.h"
 #include "pbjson.h"
 #include "record.h"
+#include "record_attach.h"
+#include "record_set.h"
 #include "testutil.h"
 
 #define ORIGIN  "qianjiang.example/liuhen"
@@ -509,7 +511,7 @@ static void test_set_repeated_message(void **state)
 {
     (void)state;
     Liuhen__Entry *e = mk(LIUHEN__KIND__KIND_DECISION);
-    /* The rule of record.h: a path through a list goes to its last item,
+    /* The rule of record_set.h: a path through a list goes to its last item,
      * created when the list is empty; NAME+ starts one; NAME[N] goes to N. */
     set_ok(e, "responsible.person.name=王某");
     set_ok(e, "responsible.sanctions=circulated-criticism");

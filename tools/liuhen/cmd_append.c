@@ -15,6 +15,8 @@
 #include "entry.h"
 #include "fileio.h"
 #include "record.h"
+#include "record_attach.h"
+#include "record_set.h"
 #include "render.h"
 #include "text.h"
 

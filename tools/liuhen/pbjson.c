@@ -1,13 +1,10 @@
 /*
- * pbjson.c — JSON <-> protobuf through the protobuf-c descriptors.
- *
- * Everything here walks ProtobufCMessageDescriptor and
- * ProtobufCFieldDescriptor: a field's value lives at `offset` in the
- * message's C struct; `quantifier_offset` locates the element count of a
- * repeated field (size_t), the case of a oneof (uint32_t, the id of the set
- * member) or the has_ flag of a proto2/proto3-optional scalar
- * (protobuf_c_boolean). Proto3 scalars (PROTOBUF_C_LABEL_NONE) have no
- * quantifier: they are present when not zero.
+ * pbjson.c — JSON <-> protobuf through the protobuf-c descriptors
+ * (pbjson.h). Both directions stay in this one module: they implement one
+ * table, and what one writes the other must read back to the same bytes.
+ * What they share with the rest of the CLI lives apart: the layout of a
+ * field (pbfield.h), the names of enum values (pbjson_enum.h) and the
+ * dotted path of errors (fieldpath.h).
  *
  * Reading JSON follows STYLE.md rule 6: each field's value is converted into
  * a temporary (field_build) and committed into the message only when whole
@@ -26,12 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fieldpath.h"
+#include "pbfield.h"
+#include "pbjson_enum.h"
 #include "quote.h"
 #include "text.h"
-
-/* Room for a field's dotted path in error messages; longer paths are cut
- * (the message itself is bounded by LH_ERR_MSG_MAX anyway). */
-#define PATH_MAX_LEN 256
 
 /* Room in which an error sentence is composed before it is cut to
  * LH_ERR_MSG_MAX, so that lists of names can be cut with a visible "...". */
@@ -87,34 +83,8 @@ static const char *quote(char *dst, size_t cap, const char *s, size_t len)
 typedef struct cx {
     lh_err *err;
     const char *root; /* named in errors about the outermost value */
-    char path[PATH_MAX_LEN];
-    size_t len;
+    fieldpath path;
 } cx;
-
-static size_t path_push_name(cx *c, const char *name)
-{
-    size_t saved = c->len;
-    int n =
-        snprintf(c->path + c->len, sizeof c->path - c->len, "%s%s", c->len > 0 ? "." : "", name);
-    if (n > 0)
-        c->len = (size_t)n < sizeof c->path - c->len ? c->len + (size_t)n : sizeof c->path - 1;
-    return saved;
-}
-
-static size_t path_push_index(cx *c, size_t index)
-{
-    size_t saved = c->len;
-    int n = snprintf(c->path + c->len, sizeof c->path - c->len, "[%zu]", index);
-    if (n > 0)
-        c->len = (size_t)n < sizeof c->path - c->len ? c->len + (size_t)n : sizeof c->path - 1;
-    return saved;
-}
-
-static void path_pop(cx *c, size_t saved)
-{
-    c->len = saved;
-    c->path[saved] = '\0';
-}
 
 static int fail(cx *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -127,8 +97,8 @@ static int fail(cx *c, int code, const char *fmt, ...)
     char msg[MSG_MAX_LEN];
     strbuf sb = {msg, sizeof msg, 0};
     msg[0] = '\0';
-    if (c->len > 0)
-        sb_printf(&sb, "field '%s': ", c->path);
+    if (c->path.len > 0)
+        sb_printf(&sb, "field '%s': ", c->path.s);
     else
         sb_printf(&sb, "%s: ", c->root);
     va_list ap;
@@ -178,32 +148,8 @@ static const char *type_name(ProtobufCType t)
 }
 
 /* ------------------------------------------------------------------------
- * Field layout, as protobuf-c lays out generated structs.
+ * JSON -> protobuf.
  */
-
-size_t pbjson_elt_size(ProtobufCType t)
-{
-    switch (t) {
-    case PROTOBUF_C_TYPE_INT32:
-    case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-    case PROTOBUF_C_TYPE_FLOAT:
-    case PROTOBUF_C_TYPE_ENUM: return 4;
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE: return 8;
-    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_MESSAGE: return sizeof(void *);
-    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
-    }
-    return 0;
-}
 
 /* A temporary for one value, aligned and large enough for any type. */
 typedef union pbvalue {
@@ -219,240 +165,6 @@ typedef union pbvalue {
     ProtobufCBinaryData bd;
     ProtobufCMessage *m;
 } pbvalue;
-
-static bool is_oneof(const ProtobufCFieldDescriptor *f)
-{
-    return (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0;
-}
-
-/* Whether the field has a has_ flag: protobuf-c gives one to optional
- * scalars and bytes, but not to strings and messages (NULL says absent). */
-static bool has_flag(const ProtobufCFieldDescriptor *f)
-{
-    return f->label == PROTOBUF_C_LABEL_OPTIONAL && !is_oneof(f) &&
-           f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE;
-}
-
-static void *member(const ProtobufCMessage *m, unsigned offset)
-{
-    return (char *)m + offset;
-}
-
-/* Free what one value owns, as protobuf_c_message_free_unpacked() would:
- * a default value the descriptor points to is shared, never freed. */
-static void value_free(const ProtobufCFieldDescriptor *f, void *slot)
-{
-    switch (f->type) {
-    case PROTOBUF_C_TYPE_STRING: {
-        char *s = *(char **)slot;
-        if (s != NULL && s != f->default_value)
-            free(s);
-        *(char **)slot = NULL;
-        break;
-    }
-    case PROTOBUF_C_TYPE_BYTES: {
-        ProtobufCBinaryData *bd = slot;
-        const ProtobufCBinaryData *def = f->default_value;
-        if (bd->data != NULL && (def == NULL || def->data != bd->data))
-            free(bd->data);
-        bd->data = NULL;
-        bd->len = 0;
-        break;
-    }
-    case PROTOBUF_C_TYPE_MESSAGE: {
-        ProtobufCMessage *sub = *(ProtobufCMessage **)slot;
-        if (sub != NULL && sub != f->default_value)
-            protobuf_c_message_free_unpacked(sub, NULL);
-        *(ProtobufCMessage **)slot = NULL;
-        break;
-    }
-    default: break;
-    }
-}
-
-/* Put a singular field back to the value protobuf_c_message_init() gives
- * it, after value_free(). */
-static void value_reset(const ProtobufCFieldDescriptor *f, void *slot)
-{
-    if (f->default_value == NULL || f->type == PROTOBUF_C_TYPE_MESSAGE) {
-        memset(slot, 0, pbjson_elt_size(f->type));
-    } else if (f->type == PROTOBUF_C_TYPE_STRING) {
-        /* The generated initialiser points at the shared default too
-         * (protobuf_c_empty_string for proto3). */
-        *(const char **)slot = f->default_value;
-    } else {
-        memcpy(slot, f->default_value, pbjson_elt_size(f->type));
-    }
-}
-
-/* Clear a field of a live message: free what it owns and reset it. For a
- * oneof member this clears whichever member of its oneof is set. */
-static void field_clear(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
-{
-    if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-        size_t *n = member(m, f->quantifier_offset);
-        char **arr = member(m, f->offset);
-        size_t sz = pbjson_elt_size(f->type);
-        for (size_t i = 0; *arr != NULL && i < *n; i++)
-            value_free(f, *arr + i * sz);
-        free(*arr);
-        *arr = NULL;
-        *n = 0;
-    } else if (is_oneof(f)) {
-        uint32_t *which = member(m, f->quantifier_offset);
-        const ProtobufCFieldDescriptor *cur =
-            *which != 0 ? protobuf_c_message_descriptor_get_field(m->descriptor, *which) : NULL;
-        if (cur != NULL) {
-            value_free(cur, member(m, cur->offset));
-            memset(member(m, cur->offset), 0, pbjson_elt_size(cur->type));
-        }
-        *which = 0;
-    } else {
-        value_free(f, member(m, f->offset));
-        value_reset(f, member(m, f->offset));
-        if (has_flag(f))
-            *(protobuf_c_boolean *)member(m, f->quantifier_offset) = 0;
-    }
-}
-
-/* ------------------------------------------------------------------------
- * Enum names.
- */
-
-/* The names to match against: values_by_name includes aliases; a
- * descriptor generated without it falls back to the distinct values. */
-static unsigned enum_n_names(const ProtobufCEnumDescriptor *e)
-{
-    return e->values_by_name != NULL ? e->n_value_names : e->n_values;
-}
-
-static const char *enum_name_at(const ProtobufCEnumDescriptor *e, unsigned i,
-                                const ProtobufCEnumValue **v)
-{
-    if (e->values_by_name != NULL) {
-        *v = &e->values[e->values_by_name[i].index];
-        return e->values_by_name[i].name;
-    }
-    *v = &e->values[i];
-    return e->values[i].name;
-}
-
-/* The length of the prefix every name of the enum shares, cut back to just
- * after an '_' so that only whole words go ("INTERFERENCE_CATEGORY_" for
- * INTERFERENCE_CATEGORY_OTHER and INTERFERENCE_CATEGORY_PRIVATE_MEETING).
- * 0 if stripping it would leave some name empty. */
-static size_t enum_prefix_len(const ProtobufCEnumDescriptor *e)
-{
-    unsigned n = enum_n_names(e);
-    if (n == 0)
-        return 0;
-    const ProtobufCEnumValue *v;
-    const char *first = enum_name_at(e, 0, &v);
-    size_t common = strlen(first);
-    for (unsigned i = 1; i < n; i++) {
-        const char *name = enum_name_at(e, i, &v);
-        size_t k = 0;
-        while (k < common && name[k] == first[k])
-            k++;
-        common = k;
-    }
-    while (common > 0 && first[common - 1] != '_')
-        common--;
-    for (unsigned i = 0; i < n; i++) {
-        if (strlen(enum_name_at(e, i, &v)) == common)
-            return 0;
-    }
-    return common;
-}
-
-/* Whether input (len bytes, maybe not NUL-terminated) names proto_name:
- * ASCII case folded, '-' read as '_'. Done by hand, not with strcasecmp(),
- * so that the locale plays no part. */
-static bool name_matches(const char *proto_name, const char *in, size_t len)
-{
-    size_t i = 0;
-    for (; i < len; i++) {
-        char c = in[i];
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 'a' + 'A');
-        else if (c == '-')
-            c = '_';
-        if (proto_name[i] == '\0' || proto_name[i] != c)
-            return false;
-    }
-    return proto_name[i] == '\0';
-}
-
-static const ProtobufCEnumValue *enum_lookup(const ProtobufCEnumDescriptor *e, const char *in,
-                                             size_t len)
-{
-    unsigned n = enum_n_names(e);
-    const ProtobufCEnumValue *v;
-    /* Full names first: should an enum have a value whose short name is
-     * another's full name, each stays reachable by its full name. */
-    for (unsigned i = 0; i < n; i++) {
-        if (name_matches(enum_name_at(e, i, &v), in, len))
-            return v;
-    }
-    size_t pre = enum_prefix_len(e);
-    if (pre == 0)
-        return NULL;
-    for (unsigned i = 0; i < n; i++) {
-        if (name_matches(enum_name_at(e, i, &v) + pre, in, len))
-            return v;
-    }
-    return NULL;
-}
-
-/* Write the short name of a value (which must start with the prefix of
- * length pre) into sb. */
-static void sb_short_name(strbuf *sb, const char *name, size_t pre)
-{
-    for (const char *p = name + pre; *p != '\0'; p++) {
-        char c = *p;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        else if (c == '_')
-            c = '-';
-        sb_printf(sb, "%c", c);
-    }
-}
-
-int pbjson_find_enum_value(const ProtobufCEnumDescriptor *e, const char *name, int *value)
-{
-    if (e == NULL || name == NULL || value == NULL)
-        return LH_EINVAL;
-    const ProtobufCEnumValue *v = enum_lookup(e, name, strlen(name));
-    if (v == NULL)
-        return LH_ENOTFOUND;
-    *value = v->value;
-    return 0;
-}
-
-int pbjson_enum_short_name(const ProtobufCEnumDescriptor *e, const ProtobufCEnumValue *v, char *buf,
-                           size_t cap)
-{
-    if (e == NULL || v == NULL || buf == NULL || cap == 0)
-        return LH_EINVAL;
-    size_t pre = enum_prefix_len(e);
-    const ProtobufCEnumValue *first;
-    /* A value that does not share the prefix (not a value of e) is shown
-     * whole rather than cut at a meaningless place. */
-    if (pre > 0 && strncmp(v->name, enum_name_at(e, 0, &first), pre) != 0)
-        pre = 0;
-    if (strlen(v->name) - pre >= cap) {
-        buf[0] = '\0';
-        return LH_ELENGTH;
-    }
-    strbuf sb = {buf, cap, 0};
-    buf[0] = '\0';
-    sb_short_name(&sb, v->name, pre);
-    return 0;
-}
-
-/* ------------------------------------------------------------------------
- * JSON -> protobuf.
- */
 
 static int msg_from_json(cx *c, const ProtobufCMessageDescriptor *desc, const json_t *in,
                          unsigned depth, ProtobufCMessage **out);
@@ -502,7 +214,7 @@ static const char *range_text(char *buf, size_t cap, uint64_t min_mag, uint64_t 
 static int whole_from_json(cx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
                            uint64_t min_mag, uint64_t max, whole *w)
 {
-    bool wide = pbjson_elt_size(f->type) == 8;
+    bool wide = pbfield_elt_size(f->type) == 8;
     const char *type = type_name(f->type);
     char shown[QUOTE_MAX * 4 + 8];
     char range[48];
@@ -630,7 +342,7 @@ static int enum_from_json(cx *c, const ProtobufCFieldDescriptor *f, const json_t
     const ProtobufCEnumValue *v = NULL;
     char shown[QUOTE_MAX * 4 + 8];
     if (json_is_string(j)) {
-        v = enum_lookup(e, json_string_value(j), json_string_length(j));
+        v = pbjson_enum_lookup(e, json_string_value(j), json_string_length(j));
         quote(shown, sizeof shown, json_string_value(j), json_string_length(j));
     } else if (json_is_integer(j)) {
         json_int_t n = json_integer_value(j);
@@ -645,13 +357,8 @@ static int enum_from_json(cx *c, const ProtobufCFieldDescriptor *f, const json_t
         return 0;
     }
     char names[MSG_MAX_LEN];
-    strbuf sb = {names, sizeof names, 0};
-    names[0] = '\0';
-    size_t pre = enum_prefix_len(e);
-    for (unsigned i = 0; i < e->n_values; i++) {
-        sb_printf(&sb, "%s", i > 0 ? ", " : "");
-        sb_short_name(&sb, e->values[i].name, pre);
-    }
+    pbjson_enum_list(e, false, names, sizeof names);
+    size_t pre = pbjson_enum_prefix_len(e);
     if (pre > 0)
         return fail(c, LH_EFIELD, "'%s' is not a value of %s (accepted: %s; or %.*s* names)", shown,
                     e->name, names, (int)pre, e->values[0].name);
@@ -721,10 +428,10 @@ static void built_free(const ProtobufCFieldDescriptor *f, built *b)
 {
     if (f->label == PROTOBUF_C_LABEL_REPEATED) {
         for (size_t i = 0; i < b->count; i++)
-            value_free(f, b->arr + i * pbjson_elt_size(f->type));
+            pbfield_value_free(f, b->arr + i * pbfield_elt_size(f->type));
         free(b->arr);
     } else {
-        value_free(f, &b->one);
+        pbfield_value_free(f, &b->one);
     }
 }
 
@@ -747,18 +454,18 @@ static int field_build(cx *c, const ProtobufCFieldDescriptor *f, const json_t *j
     size_t n = json_array_size(j);
     if (n == 0)
         return 0;
-    size_t sz = pbjson_elt_size(f->type);
+    size_t sz = pbfield_elt_size(f->type);
     b->arr = calloc(n, sz);
     if (b->arr == NULL)
         return fail(c, LH_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        size_t saved = path_push_index(c, i);
+        size_t saved = fieldpath_push_index(&c->path, i);
         const json_t *el = json_array_get(j, i);
         pbvalue v;
         int rc = json_is_null(el)
                      ? fail(c, LH_EFIELD, "null in an array: repeated fields hold no nulls")
                      : value_from_json(c, f, el, depth, &v);
-        path_pop(c, saved);
+        fieldpath_pop(&c->path, saved);
         if (rc != 0) {
             built_free(f, b);
             memset(b, 0, sizeof *b);
@@ -775,15 +482,15 @@ static int field_build(cx *c, const ProtobufCFieldDescriptor *f, const json_t *j
 static void field_commit(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, built *b)
 {
     if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-        *(char **)member(m, f->offset) = b->arr;
-        *(size_t *)member(m, f->quantifier_offset) = b->count;
+        *(char **)pbfield_at(m, f->offset) = b->arr;
+        *(size_t *)pbfield_at(m, f->quantifier_offset) = b->count;
         return;
     }
-    memcpy(member(m, f->offset), &b->one, pbjson_elt_size(f->type));
-    if (is_oneof(f))
-        *(uint32_t *)member(m, f->quantifier_offset) = f->id;
-    else if (has_flag(f))
-        *(protobuf_c_boolean *)member(m, f->quantifier_offset) = 1;
+    memcpy(pbfield_at(m, f->offset), &b->one, pbfield_elt_size(f->type));
+    if (pbfield_is_oneof(f))
+        *(uint32_t *)pbfield_at(m, f->quantifier_offset) = f->id;
+    else if (pbfield_has_flag(f))
+        *(protobuf_c_boolean *)pbfield_at(m, f->quantifier_offset) = 1;
 }
 
 static const ProtobufCFieldDescriptor *find_field(const ProtobufCMessageDescriptor *desc,
@@ -807,7 +514,7 @@ static int unknown_field(cx *c, const ProtobufCMessageDescriptor *desc, const ch
     char msg[MSG_MAX_LEN];
     strbuf sb = {msg, sizeof msg, 0};
     msg[0] = '\0';
-    sb_printf(&sb, "unknown field '%s%s%s' (known: ", c->path, c->len > 0 ? "." : "",
+    sb_printf(&sb, "unknown field '%s%s%s' (known: ", c->path.s, c->path.len > 0 ? "." : "",
               quote(shown, sizeof shown, key, len));
     for (unsigned i = 0; i < desc->n_fields; i++)
         sb_printf(&sb, "%s%s", i > 0 ? ", " : "", desc->fields[i].name);
@@ -819,7 +526,7 @@ static int unknown_field(cx *c, const ProtobufCMessageDescriptor *desc, const ch
  * are refused rather than letting the later silently win. */
 static int oneof_conflict(cx *c, const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
 {
-    uint32_t which = *(const uint32_t *)member(m, f->quantifier_offset);
+    uint32_t which = *(const uint32_t *)pbfield_at(m, f->quantifier_offset);
     const ProtobufCFieldDescriptor *other =
         protobuf_c_message_descriptor_get_field(m->descriptor, which);
     if (c->err == NULL)
@@ -827,9 +534,9 @@ static int oneof_conflict(cx *c, const ProtobufCMessage *m, const ProtobufCField
     char msg[MSG_MAX_LEN];
     strbuf sb = {msg, sizeof msg, 0};
     msg[0] = '\0';
-    const char *dot = c->len > 0 ? "." : "";
+    const char *dot = c->path.len > 0 ? "." : "";
     sb_printf(&sb, "fields '%s%s%s' and '%s%s%s' are members of the same oneof of %s: give one",
-              c->path, dot, other != NULL ? other->name : "?", c->path, dot, f->name,
+              c->path.s, dot, other != NULL ? other->name : "?", c->path.s, dot, f->name,
               m->descriptor->name);
     return quote_err_set(c->err, LH_EFIELD, msg);
 }
@@ -863,14 +570,14 @@ static int msg_from_json(cx *c, const ProtobufCMessageDescriptor *desc, const js
         }
         if (json_is_null(val))
             continue;
-        if (is_oneof(f) && *(uint32_t *)member(m, f->quantifier_offset) != 0) {
+        if (pbfield_is_oneof(f) && *(uint32_t *)pbfield_at(m, f->quantifier_offset) != 0) {
             rc = oneof_conflict(c, m, f);
             break;
         }
-        size_t saved = path_push_name(c, f->name);
+        size_t saved = fieldpath_push_name(&c->path, f->name);
         built b;
         rc = field_build(c, f, val, depth, &b);
-        path_pop(c, saved);
+        fieldpath_pop(&c->path, saved);
         if (rc != 0)
             break;
         field_commit(m, f, &b);
@@ -927,7 +634,7 @@ int pbjson_set_field(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *fiel
     if (!known)
         return lh_err_set(err, LH_EINVAL, "pbjson_set_field: not a field of this message");
     cx c = {.err = err, .root = msg->descriptor->name};
-    path_push_name(&c, path != NULL ? path : field->name);
+    fieldpath_push_name(&c.path, path != NULL ? path : field->name);
     built b;
     memset(&b, 0, sizeof b);
     if (value != NULL && !json_is_null(value)) {
@@ -935,7 +642,7 @@ int pbjson_set_field(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *fiel
         if (rc != 0)
             return rc;
     }
-    field_clear(msg, field);
+    pbfield_clear(msg, field);
     if (value != NULL && !json_is_null(value))
         field_commit(msg, field, &b);
     return 0;
@@ -946,43 +653,6 @@ int pbjson_set_field(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *fiel
  */
 
 static int msg_to_json(const ProtobufCMessage *m, unsigned flags, unsigned depth, json_t **out);
-
-/* Whether a field is present, by exactly the rules protobuf_c_message_pack()
- * uses to decide whether to write it, so that JSON and wire agree. */
-static bool field_present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
-{
-    const void *slot = member(m, f->offset);
-    bool pointer = f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE;
-    if (f->label == PROTOBUF_C_LABEL_REPEATED)
-        return *(const size_t *)member(m, f->quantifier_offset) > 0;
-    if (f->label == PROTOBUF_C_LABEL_REQUIRED)
-        return true;
-    if (is_oneof(f)) {
-        if (*(const uint32_t *)member(m, f->quantifier_offset) != f->id)
-            return false;
-        return !pointer ||
-               (*(void *const *)slot != NULL && *(void *const *)slot != f->default_value);
-    }
-    if (f->label == PROTOBUF_C_LABEL_OPTIONAL) {
-        if (pointer)
-            return *(void *const *)slot != NULL && *(void *const *)slot != f->default_value;
-        return *(const protobuf_c_boolean *)member(m, f->quantifier_offset) != 0;
-    }
-    /* PROTOBUF_C_LABEL_NONE: proto3 implicit presence, present if not zero. */
-    switch (f->type) {
-    case PROTOBUF_C_TYPE_FLOAT: return *(const float *)slot != 0;
-    case PROTOBUF_C_TYPE_DOUBLE: return *(const double *)slot != 0;
-    case PROTOBUF_C_TYPE_STRING: {
-        const char *s = *(const char *const *)slot;
-        return s != NULL && s[0] != '\0';
-    }
-    case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)slot)->len > 0;
-    case PROTOBUF_C_TYPE_MESSAGE: return *(const void *const *)slot != NULL;
-    default:
-        return pbjson_elt_size(f->type) == 8 ? *(const uint64_t *)slot != 0
-                                             : *(const uint32_t *)slot != 0;
-    }
-}
 
 static json_t *real_to_json(double d)
 {
@@ -1072,15 +742,15 @@ static int field_to_json(const ProtobufCMessage *m, const ProtobufCFieldDescript
                          unsigned flags, unsigned depth, json_t **out)
 {
     if (f->label != PROTOBUF_C_LABEL_REPEATED)
-        return value_to_json(f, member(m, f->offset), flags, depth, out);
+        return value_to_json(f, pbfield_at(m, f->offset), flags, depth, out);
     json_t *arr = json_array();
     if (arr == NULL)
         return LH_ENOMEM;
-    size_t n = *(const size_t *)member(m, f->quantifier_offset);
-    const char *elts = *(const char *const *)member(m, f->offset);
+    size_t n = *(const size_t *)pbfield_at(m, f->quantifier_offset);
+    const char *elts = *(const char *const *)pbfield_at(m, f->offset);
     for (size_t i = 0; i < n; i++) {
         json_t *el;
-        int rc = value_to_json(f, elts + i * pbjson_elt_size(f->type), flags, depth, &el);
+        int rc = value_to_json(f, elts + i * pbfield_elt_size(f->type), flags, depth, &el);
         if (rc == 0 && json_array_append_new(arr, el) != 0)
             rc = LH_ENOMEM;
         if (rc != 0) {
@@ -1101,7 +771,7 @@ static int default_to_json(const ProtobufCMessage *m, const ProtobufCFieldDescri
     if (f->label == PROTOBUF_C_LABEL_REPEATED)
         *out = json_array();
     else if (f->label == PROTOBUF_C_LABEL_NONE && f->type != PROTOBUF_C_TYPE_MESSAGE)
-        return value_to_json(f, member(m, f->offset), flags, depth, out);
+        return value_to_json(f, pbfield_at(m, f->offset), flags, depth, out);
     else
         *out = json_null();
     return *out != NULL ? 0 : LH_ENOMEM;
@@ -1122,9 +792,9 @@ static int msg_to_json(const ProtobufCMessage *m, unsigned flags, unsigned depth
         const ProtobufCFieldDescriptor *f = &desc->fields[i];
         json_t *v = NULL;
         int rc;
-        if (field_present(m, f))
+        if (pbfield_present(m, f))
             rc = field_to_json(m, f, flags, depth, &v);
-        else if ((flags & PBJSON_EMIT_DEFAULTS) != 0 && !is_oneof(f))
+        else if ((flags & PBJSON_EMIT_DEFAULTS) != 0 && !pbfield_is_oneof(f))
             rc = default_to_json(m, f, flags, depth, &v);
         else
             continue;

@@ -21,8 +21,9 @@
  *   bytes                          string, standard base64 with padding
  *                                  (RFC 4648 §4)
  *   enum                           the value's full name ("MANNER_PHONE");
- *                                  read leniently (pbjson_find_enum_value)
- *                                  or as the number of a defined value
+ *                                  read leniently (pbjson_find_enum_value(),
+ *                                  pbjson_enum.h) or as the number of a
+ *                                  defined value
  *   repeated                       array
  *   oneof                          the member that is set, by its own name
  *
@@ -95,8 +96,9 @@ int pbjson_from_message(const ProtobufCMessage *msg, unsigned flags, json_t **ou
  * the table at the top of this file gives. Integers must be exact and in
  * range for their field (1e3 and 5.0 are read as integers, 1.5 is refused);
  * strings must be UTF-8 without NUL; bytes must be strict, canonical base64;
- * enum values are read as pbjson_find_enum_value() does, or as the number of
- * a defined value. null for a field, or for a oneof member, means "not set".
+ * enum values are read as pbjson_find_enum_value() (pbjson_enum.h) does, or
+ * as the number of a defined value. null for a field, or for a oneof
+ * member, means "not set".
  *
  * @param[in]  desc  the message type (e.g. &liuhen__entry__descriptor).
  * @param[in]  in    a JSON object; not modified.
@@ -175,48 +177,5 @@ int pbjson_dump(const ProtobufCMessage *msg, unsigned flags, char **text);
  */
 int pbjson_set_field(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *field,
                      const json_t *value, const char *path, lh_err *err);
-
-/**
- * Look up an enum value by name, leniently, for people typing at a CLI: the
- * full name ("MANNER_THIRD_PARTY") or the name without the prefix all the
- * enum's names share ("THIRD_PARTY"), in any ASCII case, with '-' standing
- * for '_' ("third-party", "Phone"). Full names win over short ones should
- * an enum make them collide.
- *
- * @param[in]  e      the enum type (e.g. &liuhen__manner__descriptor).
- * @param[in]  name   NUL-terminated name.
- * @param[out] value  the value's number.
- * @return 0, LH_ENOTFOUND (no value of e has that name), LH_EINVAL (NULL
- *         argument).
- */
-int pbjson_find_enum_value(const ProtobufCEnumDescriptor *e, const char *name, int *value);
-
-/**
- * The short, lower-case name of an enum value, as a CLI shows it: the name
- * without the enum's common prefix, lower-cased, '_' written '-'
- * ("third-party" for MANNER_THIRD_PARTY). pbjson_find_enum_value() reads it
- * back.
- *
- * The enum descriptor is needed, not only the value: the prefix is the part
- * of the name that all values of the enum share ("INTERFERENCE_CATEGORY_",
- * not just the first word).
- *
- * @param[in]  e    the enum type.
- * @param[in]  v    a value of e (e.g. &e->values[i], or the result of
- *                  protobuf_c_enum_descriptor_get_value()).
- * @param[out] buf  room for cap bytes; a NUL-terminated name on success, ""
- *                  on error. cap > strlen(v->name) always suffices.
- * @return 0, LH_ELENGTH (cap too small), LH_EINVAL (NULL argument).
- */
-int pbjson_enum_short_name(const ProtobufCEnumDescriptor *e, const ProtobufCEnumValue *v, char *buf,
-                           size_t cap);
-
-/**
- * The storage of one value of a field of type t, as protobuf-c lays out
- * generated structs: a singular field's, or one element of a repeated
- * field's array (protobuf-c's sizeof_elt_in_repeated_array). 0 for an
- * unknown type.
- */
-size_t pbjson_elt_size(ProtobufCType t);
 
 #endif

@@ -12,50 +12,16 @@
  * each --ref once it has the entry id, and record_check() before it
  * asks for a passphrase; lh_append() then fills the header and signs.
  *
+ * This module is the record itself: its kind, its case, its body read and
+ * written as JSON, --json, refs and the final check. The --set path
+ * language is record_set.h; evidence files are record_attach.h. Both build
+ * on the functions at the end of this header.
+ *
  * Everything works through the protobuf-c descriptors of liuhen.proto and
- * pbjson (client/pbjson.h), so a field added to the schema can be set
+ * pbjson (pbjson.h), so a field added to the schema can be set
  * without a change here. Paths and error messages use the .proto field
  * names, with the body's name first ("interference.person.name"), as
  * entry_validate() and pbjson do.
- *
- * --set FIELD=VALUE (record_set()):
- *
- *   FIELD   a dotted path relative to the body: "place", "person.name",
- *           "decision.responsible.person.name" (a leading body name, the
- *           one of the record's kind, is accepted and ignored). '-' may be
- *           written for '_' and ASCII case is ignored ("occurred-at").
- *           Submessages on the way are created as needed.
- *   lists   A repeated scalar or enum field gets one more item per --set:
- *           `--set categories=pleading-spying --set categories=other` gives
- *           two. `categories[0]=other` replaces item 0 instead.
- *           A path through a repeated MESSAGE field goes to its LAST item,
- *           which is created when the list is empty; "NAME+" starts a new
- *           item and "NAME[N]" (0-based) goes to an existing one:
- *               --set responsible.person.name=王某      item 0 (created)
- *               --set responsible.sanctions=circulated-criticism   item 0
- *               --set responsible+.person.name=李某     item 1 (new)
- *               --set responsible.leniency=lighter     item 1 (the last)
- *               --set responsible[0].leniency=exempt   item 0
- *           A repeated message field itself takes a JSON object, which is
- *           appended (or replaces item N): `present={"name":"张某"}`.
- *   VALUE   by the field's type:
- *           string   UTF-8 text, as given ("" for empty);
- *           enum     a value's short name ("third-party") or full name
- *                    ("MANNER_THIRD_PARTY"), ASCII case ignored
- *                    (pbjson_find_enum_value());
- *           bool     true/false, 1/0, yes/no, 是/否;
- *           time     (an int64 field whose name ends in "_at") unix
- *                    milliseconds, or a date and time: see
- *                    calendar_parse_time();
- *           integer  decimal, checked against the field's range;
- *           bytes    standard base64 of 32 bytes (every bytes field of a
- *                    body is an entry id or an Ed25519 key), or, for the
- *                    fields that hold an entry id (transfer.complaint,
- *                    reply.complaint, review_order.decision,
- *                    appeal.decision, notification.concerns,
- *                    correction.corrects), "#INDEX": the entry id of the
- *                    log's entry INDEX, found through record_opts;
- *           message  a JSON object of the message's fields, as --json takes.
  *
  * JSON (record_merge_json()): an object of the body's fields, with the
  * schema's names and the types of pbjson.h ({"place": "...", "person":
@@ -67,8 +33,9 @@
  * digits (not negative, not what looks like seconds). "#INDEX" is a --set
  * form only: JSON names entries by entry id.
  *
- * Errors: every function that takes an lh_err writes a sentence that names
- * the object (the field's dotted path, or the file) and what is accepted:
+ * Errors: every function here, in record_set.h and in record_attach.h that
+ * takes an lh_err writes a sentence that names the object (the field's
+ * dotted path, or the file) and what is accepted:
  * "interference.manner: 'fax' is not one of: oral, phone, written,
  * in-person, third-party, other". The codes that mean "the caller's input
  * is wrong" (a usage error for the CLI) are LH_EFIELD, LH_EUNKNOWNFIELD,
@@ -89,11 +56,15 @@
 #ifndef LIUHEN_RECORD_H
 #define LIUHEN_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "errors.h"
+#include "fieldpath.h"
 #include "liuhen.pb-c.h"
 
 /** The largest JSON text record_merge_json_file() reads: 1 MiB. A record
@@ -194,84 +165,6 @@ int record_merge_json(Liuhen__Entry *e, const char *text, size_t len, lh_err *er
 int record_merge_json_file(Liuhen__Entry *e, const char *path, lh_err *err);
 
 /**
- * What record_set() needs from outside.
- */
-typedef struct record_opts {
-    /**
-     * Resolve "#INDEX" to the entry id of the log's entry INDEX (the CLI
-     * asks the daemon, verifying what it answers). Optional: without it,
-     * "#INDEX" is refused with LH_EINVAL. It returns 0 and fills hash, or a
-     * negative code of errors.h (LH_ENOTFOUND, LH_ERANGE, a transport code),
-     * which record_set() returns unchanged.
-     */
-    int (*resolve_index)(void *ctx, uint64_t index, uint8_t hash[32]);
-    /** Passed to resolve_index. */
-    void *ctx;
-} record_opts;
-
-/**
- * Set one field of the record's body from a "FIELD=VALUE" assignment (see
- * "--set" at the top of this file).
- * @param[in,out] e           a record with a body, as for
- *                            record_merge_json().
- * @param[in]     assignment  "dotted.path=value"; the value is everything
- *                            after the first '=' and may be empty.
- * @param[in]     opts        NULL, or the resolver of "#INDEX".
- * @param[out]    err         optional detail, naming the full dotted path.
- * @return 0;
- *         LH_EFIELD (no '=', a malformed path, '+' or [N] on a field that
- *         is not repeated, [N] beyond the list, a path through a field that
- *         is not a message, a value the field does not accept, a list
- *         already at ENTRY_REPEATED_MAX items);
- *         LH_EUNKNOWNFIELD (a name that is not a field: the message lists
- *         the known ones);
- *         LH_EUTF8 (a string that is not UTF-8);
- *         LH_EJSON (a message field's value that is not a JSON object);
- *         LH_EKIND (e's body is not that of its kind);
- *         LH_EINVAL ("#INDEX" without a resolver, or a NULL argument);
- *         the resolver's code; LH_ENOMEM.
- *         e is unchanged on error.
- */
-int record_set(Liuhen__Entry *e, const char *assignment, const record_opts *opts, lh_err *err);
-
-/**
- * The media type a file name's extension suggests (ASCII case ignored):
- * pdf, jpg/jpeg, png, txt, doc, docx, xls, xlsx, mp3, mp4, wav, zip, json,
- * xml; "application/octet-stream" for any other.
- * @return a static string, never NULL.
- */
-const char *record_media_type(const char *name);
-
-/**
- * Attach an evidence file: append to e->attachments its name (the last
- * component of path), SHA-256 and size, and its media type
- * (record_media_type(), or the override). The file is hashed as a stream
- * (libsodium crypto_hash_sha256 over 64 KiB reads), never loaded whole, and
- * is not stored: the ledger keeps only what binds it (DESIGN.md "Entries").
- *
- * An argument ending in ";type=MEDIA/TYPE" gives the media type explicitly
- * ("scan.bin;type=image/tiff"); everything before the last ";type=" is the
- * path.
- *
- * @param[in,out] e     the record.
- * @param[in]     path  a regular file (a FIFO or a device is refused: its
- *                      contents could not be read again to check the hash).
- * @param[out]    err   optional detail naming the file.
- * @return 0;
- *         -errno when the file cannot be opened or read (-ENOENT,
- *         -EACCES...); -EAGAIN when its size changed while it was read
- *         (evidence still being written);
- *         LH_EFIELD (not a regular file, a name that is not a valid
- *         attachment name: empty, ".", "..", not UTF-8, a control
- *         character, over ENTRY_SHORT_TEXT_MAX bytes; a media type that is
- *         not type/subtype; ENTRY_ATTACHMENTS_MAX attachments already);
- *         LH_EEXIST (the same file, by name and hash, is already attached);
- *         LH_EINVAL (NULL argument); LH_EINTERNAL (libsodium cannot be
- *         initialised); LH_ENOMEM. e is unchanged on error.
- */
-int record_attach_file(Liuhen__Entry *e, const char *path, lh_err *err);
-
-/**
  * Append an entry id to e->refs (the entries this record concerns).
  * @param[in,out] e     the record.
  * @param[in]     hash  the entry id; copied.
@@ -295,5 +188,101 @@ int record_add_ref(Liuhen__Entry *e, const uint8_t hash[32]);
  * @return 0, or a code of entry_validate(); LH_EINVAL (NULL e); LH_ENOMEM.
  */
 int record_check(const Liuhen__Entry *e, const char *origin, lh_err *err);
+
+/** @name For the modules that fill a record (record_set.c, record_attach.c)
+ *  The error sentences all three write, and the record's body as the JSON
+ *  object that record_merge_json() and record_set() change. */
+/**@{*/
+
+/** Room in which record_err() composes a sentence before it is cut to
+ *  LH_ERR_MSG_MAX (lists of field names can be long). */
+#define RECORD_ERR_MAX 1024
+
+/** Bytes of outside text quoted in an error message: enough to recognise a
+ *  value, bounded against hostile input. Paths get more room. */
+#define RECORD_QUOTE_MAX      64
+#define RECORD_QUOTE_PATH_MAX 160
+/** Room for what record_quote() and record_quote_path() write. */
+#define RECORD_QUOTE_CAP      (RECORD_QUOTE_MAX * 4 + 8)
+#define RECORD_QUOTE_PATH_CAP (RECORD_QUOTE_PATH_MAX * 4 + 8)
+
+/**
+ * Set err to a sentence (printf format), cut at a UTF-8 character boundary
+ * with a visible "..." when it is longer than lh_err holds (paths and values
+ * may be Chinese): quote_err_set().
+ * @param[out] err  may be NULL.
+ * @return code.
+ */
+int record_err(lh_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/**
+ * A value of outside text, to be shown between quotes: at most
+ * RECORD_QUOTE_MAX bytes of s, escaped by quote_escape().
+ * @param[out] dst  RECORD_QUOTE_CAP bytes.
+ * @return dst.
+ */
+const char *record_quote(char dst[RECORD_QUOTE_CAP], const char *s);
+
+/**
+ * A file name, or a parser's message that may quote the input, shown as it
+ * is but made harmless: at most RECORD_QUOTE_PATH_MAX bytes of s, escaped
+ * by quote_escape().
+ * @param[out] dst  RECORD_QUOTE_PATH_CAP bytes.
+ * @return dst.
+ */
+const char *record_quote_path(char dst[RECORD_QUOTE_PATH_CAP], const char *s);
+
+/**
+ * The member of Entry's body oneof that e's kind carries, with e's body
+ * checked to be that one (or absent: the first change creates it).
+ * @param[out] out  the field of liuhen__entry__descriptor; its name is the
+ *                  body's ("interference") and its descriptor the body's
+ *                  message type.
+ * @return 0; LH_EKIND (a kind without a body, or a body of another kind).
+ */
+int record_body_field(const Liuhen__Entry *e, const ProtobufCFieldDescriptor **out, lh_err *err);
+
+/**
+ * e's body as a JSON object (pbjson_from_message()), {} when there is none
+ * yet.
+ * @param[in]  fb   record_body_field() of e.
+ * @param[out] out  the new object; the caller releases it with
+ *                  json_decref().
+ * @return 0; LH_ENOMEM; a code of pbjson_from_message().
+ */
+int record_body_to_json(Liuhen__Entry *e, const ProtobufCFieldDescriptor *fb, json_t **out,
+                        lh_err *err);
+
+/**
+ * Replace e's body by the one the JSON object j describes
+ * (pbjson_set_field()), which checks it whole and names a wrong field by its
+ * path ("interference.person.name").
+ * @param[in] fb  record_body_field() of e.
+ * @param[in] j   not modified.
+ * @return 0, or a code of pbjson_set_field(); e is unchanged on error.
+ */
+int record_body_from_json(Liuhen__Entry *e, const ProtobufCFieldDescriptor *fb, const json_t *j,
+                          lh_err *err);
+
+/**
+ * Whether f holds a time: an int64 whose name ends in "_at" (liuhen.proto:
+ * "Times are unix milliseconds (int64)").
+ */
+bool record_is_time_field(const ProtobufCFieldDescriptor *f);
+
+/**
+ * Read the times of obj, a JSON object of message type d, in place: each
+ * time field of obj and of the messages inside it, given as a string in any
+ * form calendar_parse_time() reads, becomes an integer; an integer is held
+ * to the same rule as typed digits (not negative, not what looks like
+ * seconds). Keys that are not fields, and values of the wrong JSON type, are
+ * left for pbjson to refuse with its own message.
+ * @param[in,out] obj  changed only where a time is read; not an object: 0.
+ * @param[in,out] p    the path of obj ("interference"), for messages;
+ *                     as it was on return.
+ * @return 0; LH_EFIELD (a time in no accepted form); LH_ENOMEM.
+ */
+int record_json_times(const ProtobufCMessageDescriptor *d, json_t *obj, fieldpath *p, lh_err *err);
+/**@}*/
 
 #endif

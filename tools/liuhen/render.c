@@ -18,7 +18,9 @@
 #include "calendar.h"
 #include "entry.h"
 #include "labels.h"
+#include "pbfield.h"
 #include "pbjson.h"
+#include "pbjson_enum.h"
 #include "text.h"
 
 const char *render_time(int64_t ms, char buf[RENDER_TIME_MAX])
@@ -235,7 +237,7 @@ static bool field_present(const ProtobufCMessage *m, const ProtobufCFieldDescrip
     case PROTOBUF_C_TYPE_MESSAGE: return *(ProtobufCMessage *const *)p != NULL;
     default: {
         static const uint8_t zero[8];
-        return memcmp(p, zero, pbjson_elt_size(fd->type)) != 0;
+        return memcmp(p, zero, pbfield_elt_size(fd->type)) != 0;
     }
     }
 }
@@ -255,7 +257,7 @@ static void put_message(FILE *f, const render_ctx *rc, const ProtobufCMessage *m
             put_field_name(f, d, fd);
             fputs(":\n", f);
             for (size_t k = 0; k < n; k++) {
-                const void *p = arr + k * pbjson_elt_size(fd->type);
+                const void *p = arr + k * pbfield_elt_size(fd->type);
                 indent(f, ind + 2);
                 if (fd->type == PROTOBUF_C_TYPE_MESSAGE) {
                     fprintf(f, "[%zu]", k + 1);
