@@ -24,6 +24,9 @@
  * each entry's id, looking it up among the targets, unpacking only those
  * that match. Then accept_correction() checks each one against the entry
  * it corrects, and the rules get what R11 needs (rules_correction()).
+ *
+ * Each verified entry of a case also gets its row in the case timelines
+ * (timeline.h) when the report is to have them.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -36,22 +39,18 @@
 #include <sodium.h>
 
 #include "accept.h"
-#include "checkpoint.h"
 #include "entry.h"
 #include "idtable.h"
 #include "keyring.h"
-#include "labels.h"
 #include "ledger.h"
 #include "text.h"
+#include "timeline.h"
 
 /* Leaves a worker takes at a time: 16 chunks per full bundle keep both
  * cores busy to the end of a bundle without locking per leaf. */
 #define CHUNK 16
 
-/* Bytes of a one-line timeline summary (report_timeline_add()). */
-#define SUMMARY_MAX 240
-
-/* Room for base64 of a 32-byte hash or key, with its NUL. */
+/* Room for base64 of a 32-byte key, with its NUL. */
 #define B64_32 TEXT_B64_LEN(32)
 
 /* No case: a pending correction's target that is key management or has
@@ -156,11 +155,6 @@ static accept_ctx ctx_at(const ledger *l, uint64_t index)
 }
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static void b64(char out[B64_32], const uint8_t bytes[32])
-{
-    text_b64_encode(out, bytes, 32);
-}
 
 /* Report a failure whose sentences are in l->zh and l->en. */
 static int lfail(ledger *l, const char *check, uint64_t index, const char *case_id,
@@ -326,114 +320,6 @@ static void batch_free(batch *bt)
             liuhen__entry__free_unpacked(bt->res[k].entry, NULL);
     tiles_bundle_free(bt->b);
     free(bt);
-}
-
-/* ---- timeline summaries ------------------------------------------------------- */
-
-/* Append one part to a one-line summary, " · " between parts, control
- * characters as spaces, cut on a UTF-8 character boundary. */
-static void sum_add(char *out, size_t *len, const char *s)
-{
-    if (s == NULL || s[0] == '\0')
-        return;
-    const char *sep = " · ";
-    if (*len > 0) {
-        if (*len + strlen(sep) >= SUMMARY_MAX - 1)
-            return;
-        memcpy(out + *len, sep, strlen(sep));
-        *len += strlen(sep);
-    }
-    size_t n = text_copy_cut(out + *len, SUMMARY_MAX - *len, s);
-    for (size_t i = *len; i < *len + n; i++)
-        if ((unsigned char)out[i] < 0x20 || out[i] == 0x7F)
-            out[i] = ' ';
-    *len += n;
-}
-
-/* The Chinese label of an enum value, when it is set and has one. */
-static const char *elabel(const ProtobufCEnumDescriptor *d, int v)
-{
-    return v != 0 ? labels_enum_value(d, v) : NULL;
-}
-
-static const char *person_name(const Liuhen__Person *p)
-{
-    return p != NULL ? p->name : NULL;
-}
-
-/* One line of an entry's main fields, for the case timelines. */
-static void summarize(const Liuhen__Entry *e, char out[SUMMARY_MAX])
-{
-    size_t n = 0;
-    out[0] = '\0';
-    switch (e->body_case) {
-    case LIUHEN__ENTRY__BODY_INTERFERENCE:
-        sum_add(out, &n, person_name(e->interference->person));
-        sum_add(out, &n, elabel(&liuhen__manner__descriptor, e->interference->manner));
-        sum_add(out, &n, e->interference->content);
-        break;
-    case LIUHEN__ENTRY__BODY_GUIDANCE:
-        sum_add(out, &n, person_name(e->guidance->given_by));
-        sum_add(out, &n, elabel(&liuhen__guidance_form__descriptor, e->guidance->form));
-        sum_add(out, &n, e->guidance->content);
-        break;
-    case LIUHEN__ENTRY__BODY_COMPLAINT:
-        if (e->complaint->complainant != NULL)
-            sum_add(out, &n,
-                    e->complaint->complainant->anonymous ? "匿名"
-                                                         : e->complaint->complainant->name);
-        sum_add(out, &n, elabel(&liuhen__jurisdiction__descriptor, e->complaint->jurisdiction));
-        sum_add(out, &n, e->complaint->summary);
-        break;
-    case LIUHEN__ENTRY__BODY_TRANSFER:
-        sum_add(out, &n, e->transfer->to_authority);
-        sum_add(out, &n, e->transfer->reason);
-        break;
-    case LIUHEN__ENTRY__BODY_REPLY:
-        sum_add(out, &n, e->reply->addressee);
-        sum_add(out, &n, elabel(&liuhen__reply_method__descriptor, e->reply->method));
-        sum_add(out, &n, e->reply->content);
-        break;
-    case LIUHEN__ENTRY__BODY_INVESTIGATION_ASSIGNED:
-        sum_add(out, &n, person_name(e->investigation_assigned->assigned_by));
-        sum_add(out, &n, e->investigation_assigned->scope);
-        break;
-    case LIUHEN__ENTRY__BODY_INVESTIGATION_STEP:
-        sum_add(out, &n,
-                elabel(&liuhen__investigation_method__descriptor, e->investigation_step->method));
-        sum_add(out, &n, e->investigation_step->summary);
-        break;
-    case LIUHEN__ENTRY__BODY_DECISION:
-        sum_add(out, &n, e->decision->wrongful_case ? "错案" : "非错案");
-        sum_add(out, &n, e->decision->document_ref);
-        sum_add(out, &n, e->decision->summary);
-        break;
-    case LIUHEN__ENTRY__BODY_REVIEW_ORDER:
-        sum_add(out, &n, elabel(&liuhen__review_action__descriptor, e->review_order->action));
-        sum_add(out, &n, e->review_order->reason);
-        break;
-    case LIUHEN__ENTRY__BODY_APPEAL:
-        sum_add(out, &n, person_name(e->appeal->appellant));
-        sum_add(out, &n, elabel(&liuhen__appeal_type__descriptor, e->appeal->type));
-        sum_add(out, &n, elabel(&liuhen__appeal_outcome__descriptor, e->appeal->outcome));
-        sum_add(out, &n, e->appeal->grounds);
-        break;
-    case LIUHEN__ENTRY__BODY_NOTIFICATION:
-        sum_add(out, &n,
-                elabel(&liuhen__notification_subject__descriptor, e->notification->subject));
-        sum_add(out, &n, person_name(e->notification->person));
-        sum_add(out, &n, e->notification->content);
-        break;
-    case LIUHEN__ENTRY__BODY_CORRECTION:
-        sum_add(out, &n, e->correction->reason);
-        for (size_t i = 0; i < e->correction->n_changes && i < 3; i++)
-            sum_add(out, &n, e->correction->changes[i]->field);
-        break;
-    case LIUHEN__ENTRY__BODY_CASE_CLOSED: sum_add(out, &n, e->case_closed->summary); break;
-    case LIUHEN__ENTRY__BODY_KEY_ENROLL: sum_add(out, &n, e->key_enroll->holder); break;
-    case LIUHEN__ENTRY__BODY_KEY_REVOKE: sum_add(out, &n, e->key_revoke->reason); break;
-    default: break;
-    }
 }
 
 /* ---- the checks in log order ------------------------------------------------ */
@@ -745,7 +631,7 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
     }
     if (!r->sig_ok) {
         char k64[B64_32];
-        b64(k64, e->author_key.data);
+        text_b64_encode(k64, e->author_key.data, ENTRY_KEY_BYTES);
         snprintf(l->zh, sizeof l->zh, "签名无法以其作者密钥 %s（%s）验证：记录被改动或伪造", k64,
                  author);
         snprintf(l->en, sizeof l->en,
@@ -792,15 +678,9 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
                 return lerr(l, rc, "the rules");
         }
     }
-    if (l->opts.timeline && e->case_id[0] != '\0') {
-        char label[128], summary[SUMMARY_MAX];
-        snprintf(label, sizeof label, "%s %s", entry_kind_label_zh(e->kind),
-                 entry_kind_name(e->kind));
-        summarize(e, summary);
-        if ((rc = report_timeline_add(l->rep, e->case_id, index, e->recorded_at, r->integrated_at,
-                                      author, label, summary)) != 0)
-            return lerr(l, rc, "the timeline");
-    }
+    if (l->opts.timeline && e->case_id[0] != '\0' &&
+        (rc = timeline_add(l->rep, index, r->integrated_at, e, author)) != 0)
+        return lerr(l, rc, "the timeline");
     return 0;
 }
 
@@ -975,183 +855,4 @@ void ledger_get_stats(const ledger *l, ledger_stats *out)
     *out = l->st;
     out->cases = l->ncs;
     out->keys = keyring_count(l->keys);
-}
-
-/* ---- checkpoints and receipts --------------------------------------------- */
-
-/* Report a failure of a checkpoint or receipt check. */
-static int cfail(report *rep, const char *check, uint64_t index, const char *zh, const char *en)
-{
-    report_item it = {.cls = REPORT_FAILURE, .check = check, .index = index, .zh = zh, .en = en};
-    return report_add(rep, &it);
-}
-
-/*
- * DESIGN.md "Offline verifier", check 2: the log extends a checkpoint it
- * signed earlier: that checkpoint's size is at most the log's, and the
- * log's tree of that size, computed from the tiles, has its root. A tile
- * that cannot be read for it is a failure too: the proof cannot be made.
- */
-static int check_consistent(tiles *t, const checkpoint *cp, const char *what_zh,
-                            const char *what_en, const char *check, uint64_t size,
-                            const uint8_t root[MERKLE_HASH_SIZE], report *rep, bool *ok)
-{
-    char zh[1024], en[1024], r1[B64_32], r2[B64_32], r3[B64_32];
-    b64(r1, cp->root);
-    b64(r3, root);
-    if (cp->size > size) {
-        snprintf(zh, sizeof zh,
-                 "%s 的树大小为 %" PRIu64 "（根 %s），大于本日志检查点的 %" PRIu64
-                 "（根 %s）：日志比其曾签署的树更短，已被回滚或分叉",
-                 what_zh, cp->size, r1, size, r3);
-        snprintf(en, sizeof en,
-                 "%s has the tree size %" PRIu64 " (root %s), larger than the log's checkpoint "
-                 "%" PRIu64 " (root %s): the log is shorter than a tree it signed (rolled back "
-                 "or forked)",
-                 what_en, cp->size, r1, size, r3);
-        *ok = false;
-        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
-    }
-    uint8_t got[MERKLE_HASH_SIZE];
-    lh_err e = {""};
-    int rc = tiles_tree_hash(t, cp->size, got, &e);
-    if (rc == LH_ENOMEM)
-        return rc;
-    if (rc != 0) {
-        snprintf(zh, sizeof zh, "无法核对 %s（树大小 %" PRIu64 "）与本日志的一致性：%s", what_zh,
-                 cp->size, e.msg);
-        snprintf(en, sizeof en, "%s (tree size %" PRIu64 ") cannot be checked against the log: %s",
-                 what_en, cp->size, e.msg);
-        *ok = false;
-        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
-    }
-    if (memcmp(got, cp->root, MERKLE_HASH_SIZE) != 0) {
-        b64(r2, got);
-        if (cp->size == size) {
-            /* Two checkpoints of one size with two roots: the log key
-             * signed two histories (DESIGN.md "Guarantees": a fork). */
-            snprintf(zh, sizeof zh,
-                     "%s 与本日志检查点的树大小同为 %" PRIu64 "，但根不同（%s 与 %s）：日志分叉，"
-                     "日志密钥签署了两种历史",
-                     what_zh, size, r1, r3);
-            snprintf(en, sizeof en,
-                     "%s has the same tree size %" PRIu64 " as the log's checkpoint but another "
-                     "root (%s, not %s): a fork, the log key signed two histories",
-                     what_en, size, r1, r3);
-        } else {
-            snprintf(zh, sizeof zh,
-                     "%s（树大小 %" PRIu64 "，根 %s）不是本日志的前缀：本日志前 %" PRIu64
-                     " 条记录的树根为 %s（本日志检查点：树大小 %" PRIu64 "，根 %s）",
-                     what_zh, cp->size, r1, cp->size, r2, size, r3);
-            snprintf(en, sizeof en,
-                     "%s (tree size %" PRIu64 ", root %s) is not a prefix of this log: the log's "
-                     "tree of %" PRIu64 " entries has the root %s (log checkpoint: size %" PRIu64
-                     ", root %s)",
-                     what_en, cp->size, r1, cp->size, r2, size, r3);
-        }
-        *ok = false;
-        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
-    }
-    return 0;
-}
-
-int ledger_check_trusted(tiles *t, const note_verifier *log_key, const char *name,
-                         const uint8_t *note, size_t len, uint64_t size,
-                         const uint8_t root[MERKLE_HASH_SIZE], report *rep, bool *ok, lh_err *err)
-{
-    char what_zh[600], what_en[600], zh[1024], en[1024];
-    *ok = true;
-    snprintf(what_zh, sizeof what_zh, "受信任的检查点 %s", name);
-    snprintf(what_en, sizeof what_en, "the trusted checkpoint %s", name);
-    checkpoint_opened *op = malloc(sizeof *op);
-    if (op == NULL)
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", name);
-    lh_err e = {""};
-    int rc = checkpoint_open(note, len, log_key, NULL, 0, op, &e);
-    if (rc != 0) {
-        snprintf(zh, sizeof zh, "%s 无法以日志密钥验证：%s", what_zh, e.msg);
-        snprintf(en, sizeof en, "%s does not verify with the log key: %s", what_en, e.msg);
-        *ok = false;
-        rc = cfail(rep, "consistency", REPORT_NO_INDEX, zh, en);
-    } else {
-        rc = check_consistent(t, &op->cp, what_zh, what_en, "consistency", size, root, rep, ok);
-    }
-    free(op);
-    if (rc != 0)
-        return lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc));
-    return 0;
-}
-
-int ledger_check_receipt(tiles *t, const note_verifier *log_key, const char *name,
-                         const lh_receipt *r, uint64_t size, const uint8_t root[MERKLE_HASH_SIZE],
-                         report *rep, bool *ok, lh_err *err)
-{
-    char what_zh[600], what_en[600], zh[1024], en[1024];
-    char want[B64_32], got[B64_32];
-    *ok = true;
-    b64(want, r->leaf_hash);
-    lh_err e = {""};
-    int rc = lh_receipt_verify(r, log_key, &e);
-    if (rc != 0) {
-        snprintf(zh, sizeof zh, "收据 %s（第 %" PRIu64 " 条记录）无法验证：%s", name, r->leaf_index,
-                 e.msg);
-        snprintf(en, sizeof en, "the receipt %s (entry %" PRIu64 ") does not verify: %s", name,
-                 r->leaf_index, e.msg);
-        *ok = false;
-        rc = cfail(rep, "receipt", r->leaf_index, zh, en);
-        return rc != 0 ? lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc)) : 0;
-    }
-    checkpoint_opened *op = malloc(sizeof *op);
-    if (op == NULL)
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", name);
-    rc = checkpoint_open(r->checkpoint, r->checkpoint_len, log_key, NULL, 0, op, &e);
-    if (rc == 0) {
-        snprintf(what_zh, sizeof what_zh, "收据 %s 中的检查点", name);
-        snprintf(what_en, sizeof what_en, "the checkpoint of the receipt %s", name);
-        rc = check_consistent(t, &op->cp, what_zh, what_en, "consistency", size, root, rep, ok);
-    }
-    free(op);
-    if (rc != 0)
-        return lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc));
-
-    /* DESIGN.md "Receipt": if the entry vanishes or changes, the receipt
-     * convicts the log. */
-    if (r->leaf_index >= size) {
-        snprintf(zh, sizeof zh,
-                 "收据 %s 证明第 %" PRIu64 " 条记录（哈希 %s）已入账，但本日志只有 %" PRIu64
-                 " 条记录",
-                 name, r->leaf_index, want, size);
-        snprintf(en, sizeof en,
-                 "the receipt %s is for entry %" PRIu64 " (leaf hash %s), but the log has only "
-                 "%" PRIu64 " entries",
-                 name, r->leaf_index, want, size);
-        *ok = false;
-        rc = cfail(rep, "receipt", r->leaf_index, zh, en);
-        return rc != 0 ? lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc)) : 0;
-    }
-    uint8_t leaf[MERKLE_HASH_SIZE];
-    rc = tiles_leaf_hash(t, r->leaf_index, leaf, &e);
-    if (rc == LH_ENOMEM)
-        return lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc));
-    if (rc != 0) {
-        snprintf(zh, sizeof zh, "无法读取收据 %s 所证明的第 %" PRIu64 " 条记录的哈希：%s", name,
-                 r->leaf_index, e.msg);
-        snprintf(en, sizeof en,
-                 "the hash of entry %" PRIu64 ", which the receipt %s is for, cannot be read: %s",
-                 r->leaf_index, name, e.msg);
-        *ok = false;
-        rc = cfail(rep, "receipt", r->leaf_index, zh, en);
-    } else if (memcmp(leaf, r->leaf_hash, MERKLE_HASH_SIZE) != 0) {
-        b64(got, leaf);
-        snprintf(zh, sizeof zh,
-                 "第 %" PRIu64 " 条记录的哈希为 %s，但收据 %s 所证明的为 %s：记录被删除或替换",
-                 r->leaf_index, got, name, want);
-        snprintf(en, sizeof en,
-                 "entry %" PRIu64 " has the hash %s, but the receipt %s says %s: the entry was "
-                 "removed or replaced",
-                 r->leaf_index, got, name, want);
-        *ok = false;
-        rc = cfail(rep, "receipt", r->leaf_index, zh, en);
-    }
-    return rc != 0 ? lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc)) : 0;
 }

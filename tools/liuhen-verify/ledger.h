@@ -6,14 +6,14 @@
  * so that each entry's key is enrolled and not revoked at its index and its
  * role may append its kind; each author's chain contiguous and unforked;
  * each case's chain unbroken; a CORRECTION only of its author's own entry.
- * Then the --trusted checkpoints and the --receipts given are checked
- * against the tiles.
+ * (The --trusted checkpoints and the --receipts given are checked against
+ * the tiles by evidence.h.)
  *
  * Bundles come from tiles_stream() in log order (ledger_sink()). Parsing and
  * signature checks run on a pool of one thread per online core, several
  * bundles ahead of the main thread, which then checks keys, roles and
  * chains in log order and hands each verified entry to the rules (rules.h)
- * and, for --html, to the case timelines (report_timeline_add()).
+ * and, for --html, to the case timelines (timeline.h).
  *
  * Memory, whatever the log's size: a few bundles in flight (at most
  * LEDGER_INFLIGHT, or LEDGER_INFLIGHT_BYTES of bundle data); per author its
@@ -33,7 +33,6 @@
 #include <stdint.h>
 
 #include "errors.h"
-#include "liuhen.h"
 #include "note.h"
 #include "report.h"
 #include "rules.h"
@@ -109,38 +108,5 @@ int ledger_finish(ledger *l, lh_err *err);
 
 /** What the ledger saw. */
 void ledger_get_stats(const ledger *l, ledger_stats *out);
-
-/**
- * Check a checkpoint the inspector trusts (--trusted): it must open with the
- * log key, and the log must extend it (DESIGN.md "Offline verifier", check
- * 2): its size at most the log's, and the tree hash at its size, computed
- * from the tiles, equal to its root. Each problem is a "consistency"
- * failure in the report, naming both sizes and roots.
- * @param[in] name   the file, for the messages.
- * @param[in] note   the signed checkpoint, len bytes.
- * @param[in] size   the size of the log's verified checkpoint.
- * @param[in] root   its root.
- * @param[out] ok    whether it was found consistent.
- * @return 0 (failures are in the report); LH_ENOMEM; an error of the report.
- * @note Call after tiles_stream().
- */
-int ledger_check_trusted(tiles *t, const note_verifier *log_key, const char *name,
-                         const uint8_t *note, size_t len, uint64_t size,
-                         const uint8_t root[MERKLE_HASH_SIZE], report *rep, bool *ok, lh_err *err);
-
-/**
- * Check a receipt (--receipts): it must verify offline (lh_receipt_verify():
- * its checkpoint opens with the log key, its inclusion proof holds), its
- * checkpoint must be consistent with the log as for ledger_check_trusted(),
- * and the log's leaf at leaf_index must have exactly its leaf_hash ("entry
- * N has hash X, the receipt says Y", or "the log has only M entries"): a
- * receipt is proof, forever, that the log accepted the entry (DESIGN.md
- * "Receipt"). Problems are "receipt" and "consistency" failures.
- * @param[out] ok  whether the receipt is included as it says.
- * @return as ledger_check_trusted().
- */
-int ledger_check_receipt(tiles *t, const note_verifier *log_key, const char *name,
-                         const lh_receipt *r, uint64_t size, const uint8_t root[MERKLE_HASH_SIZE],
-                         report *rep, bool *ok, lh_err *err);
 
 #endif

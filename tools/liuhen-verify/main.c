@@ -17,8 +17,8 @@
  * (trusted checkpoints, receipts: a file that cannot be read stops the run
  * before the long part), the published checkpoint, then one streaming pass
  * over the tiles (tiles.h) feeding the ledger (ledger.h) and the rules
- * (rules.h), then the trusted checkpoints and receipts against the tiles,
- * then the report (report.h).
+ * (rules.h), then the trusted checkpoints and receipts against the tiles
+ * (evidence.h), then the report (report.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +37,7 @@
 
 #include "calendar.h"
 #include "checkpoint.h"
+#include "evidence.h"
 #include "fileio.h"
 #include "keyfile.h"
 #include "ledger.h"
@@ -677,15 +678,15 @@ static int verify(run *r)
     /* Check 2 (append-only) and the receipts (check 4). */
     for (size_t i = 0; i < r->ntrusted; i++) {
         bool ok;
-        if (ledger_check_trusted(r->tiles, &r->log_key, r->trusted[i].name, r->trusted[i].data,
-                                 r->trusted[i].len, cp->size, cp->root, r->rep, &ok, &err) != 0)
+        if (evidence_check_trusted(r->tiles, &r->log_key, r->trusted[i].name, r->trusted[i].data,
+                                   r->trusted[i].len, cp->size, cp->root, r->rep, &ok, &err) != 0)
             return io_error("%s", err.msg);
         facts.trusted_checked += ok;
     }
     for (size_t i = 0; i < r->nreceipts; i++) {
         bool ok;
-        if (ledger_check_receipt(r->tiles, &r->log_key, r->receipts[i].name, &r->receipts[i].r,
-                                 cp->size, cp->root, r->rep, &ok, &err) != 0)
+        if (evidence_check_receipt(r->tiles, &r->log_key, r->receipts[i].name, &r->receipts[i].r,
+                                   cp->size, cp->root, r->rep, &ok, &err) != 0)
             return io_error("%s", err.msg);
         facts.receipts_checked += ok;
     }

@@ -5,6 +5,12 @@
  * index and the author's holder name, and says in Chinese and in English
  * what is missing or late, and by how much.
  *
+ * This file follows the cases through the log: it keeps what the rules
+ * that span several entries need (R3, R4, R5, R8, R11, R12) and decides
+ * them. The rules one record meets or fails by itself (R1, R2, R6, R7, R9,
+ * R10) are rules_record.c's, called from here for each entry of a case;
+ * the sentences of every finding are written with finding.h.
+ *
  * What the rules need to remember, and nothing more:
  *  - per case (a hash table from case id to a compact record): the id, the
  *    case's first COMPLAINT and latest DECISION, and whether an
@@ -45,13 +51,11 @@
  * Time (UTC+8, without daylight saving since 1991), the bureau's time.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -59,16 +63,15 @@
 #include "calendar.h"
 #include "entry.h"
 #include "errors.h"
+#include "finding.h"
 #include "idtable.h"
-#include "labels.h"
 #include "rules.h"
+#include "rules_record.h"
 
 /* ---- constants ------------------------------------------------------------------------------ */
 
-#define SECOND_MS CALENDAR_SECOND_MS
-#define MINUTE_MS CALENDAR_MINUTE_MS
-#define HOUR_MS   CALENDAR_HOUR_MS
-#define DAY_MS    CALENDAR_DAY_MS
+#define HOUR_MS CALENDAR_HOUR_MS
+#define DAY_MS  CALENDAR_DAY_MS
 
 /* A§10(1): 不属于本单位受理的案件，应在受理后2日内转送有权部门处理. */
 #define R3_TRANSFER_WITHIN_MS (2 * DAY_MS)
@@ -88,11 +91,6 @@
  * (case ids at most ENTRY_CASE_ID_MAX bytes, names ENTRY_SHORT_TEXT_MAX), so
  * this only guards against a caller passing something else. */
 #define COPY_MAX 1024
-
-/* Room for one sentence of a finding. Sentences quote at most a few names
- * and case ids of bounded length; a longer one is cut at a character
- * boundary and ends with "…". */
-#define SENTENCE_MAX 2048
 
 /* ---- records -------------------------------------------------------------------------------- */
 
@@ -154,187 +152,6 @@ struct rules {
 #define COMPLAINT(r, i) (((rcomplaint *)(r)->complaints.items)[i])
 #define DECISION(r, i)  (((rdecision *)(r)->decisions.items)[i])
 #define PERSON(r, i)    (((rperson *)(r)->persons.items)[i])
-
-/* ---- the rules' ids and articles (REGULATION.md table) -------------------------------------- */
-
-static const char *const rule_ids[13] = {
-    "", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12",
-};
-
-static const char *const rule_articles[13] = {
-    "",           /* no rule 0 */
-    "B§3",        /* R1: 时间、地点、人物、方式、内容等全面、如实记录 */
-    "B§3",        /* R2: 应向局机关法规部门报告 */
-    "A§10(1)",    /* R3: 受理后2日内转送有权部门 */
-    "A§10(1)",    /* R4: 及时受理，并负责答复 */
-    "A§10(2)(3)", /* R5: 指派调查组调查，再作出处理决定 */
-    "A§10(3)",    /* R6: 经机关领导集体讨论 */
-    "A§11",       /* R7: 行政责任追究的种类和方式 */
-    "A§10(3)",    /* R8: 1个月内责令重新组织调查 */
-    "B§7",        /* R9: 书面形式提出；口头提出的由办案人员记录在案 */
-    "B§3, B§12",  /* R10: 全程留痕；不记录或者不如实记录 */
-    "B§3",        /* R11: 如实记录 */
-    "B§12",       /* R12: 两次以上不记录的移交纪检部门 */
-};
-
-/* ---- small helpers -------------------------------------------------------------------------- */
-
-/* Whether a string says nothing: NULL, empty, or only white space (ASCII
- * blanks and the ideographic space U+3000). */
-static bool blank(const char *s)
-{
-    if (s == NULL)
-        return true;
-    while (*s != '\0') {
-        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-            s++;
-        else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
-                 (unsigned char)s[2] == 0x80)
-            s += 3;
-        else
-            return false;
-    }
-    return true;
-}
-
-/* Hex of the first 8 bytes of a hash, for sentences: "3fa2…". */
-static void hash_short(char out[20], const uint8_t *hash, size_t len)
-{
-    if (len < 8) {
-        snprintf(out, 20, "(%zu bytes)", len);
-        return;
-    }
-    sodium_bin2hex(out, 17, hash, 8);
-    memcpy(out + 16, "…", sizeof "…");
-}
-
-/* ---- sentences ------------------------------------------------------------------------------ */
-
-/* A bounded sentence. An append that does not fit is cut at a UTF-8
- * character boundary, "…" ends the sentence and later appends are dropped,
- * so that what reaches the report is always valid UTF-8. */
-typedef struct sbuf {
-    char s[SENTENCE_MAX];
-    size_t len;
-    bool cut;
-} sbuf;
-
-static void sb_init(sbuf *b)
-{
-    b->s[0] = '\0';
-    b->len = 0;
-    b->cut = false;
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    static const char ellipsis[] = "…";
-    if (b->cut)
-        return;
-    size_t room = sizeof b->s - b->len;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(b->s + b->len, room, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->s[b->len] = '\0';
-        return;
-    }
-    if ((size_t)n < room - (sizeof ellipsis - 1)) {
-        b->len += (size_t)n;
-        return;
-    }
-    /* Cut: keep room for the ellipsis, then back up to the start of a
-     * character (a byte that is not 10xxxxxx) and drop that character,
-     * which may be incomplete. */
-    size_t end = sizeof b->s - sizeof ellipsis;
-    if (end < b->len)
-        end = b->len;
-    while (end > b->len && ((unsigned char)b->s[end] & 0xC0) == 0x80)
-        end--;
-    memcpy(b->s + end, ellipsis, sizeof ellipsis);
-    b->len = end + sizeof ellipsis - 1;
-    b->cut = true;
-}
-
-/* Append an item to a list in both languages: "、" between Chinese items,
- * ", " between English ones. */
-static void list_add(sbuf *zh, sbuf *en, int *n, const char *item_zh, const char *item_en)
-{
-    sb_printf(zh, "%s%s", *n > 0 ? "、" : "", item_zh);
-    sb_printf(en, "%s%s", *n > 0 ? ", " : "", item_en);
-    (*n)++;
-}
-
-/*
- * A duration in both languages, "2天3小时5分钟" and "2 d 3 h 5 min", its
- * non-zero parts down to `unit` (MINUTE_MS, SECOND_MS or 1). A duration
- * shorter than the unit is shown in the largest unit it fills (seconds,
- * else milliseconds), so that nothing late reads as 0. Negative durations
- * are shown as 0.
- */
-static void fmt_dur_unit(char zh[64], char en[64], int64_t ms, int64_t unit)
-{
-    static const struct {
-        int64_t ms;
-        const char *zh, *en;
-    } parts[] = {
-        {DAY_MS, "天", "d"},    {HOUR_MS, "小时", "h"}, {MINUTE_MS, "分钟", "min"},
-        {SECOND_MS, "秒", "s"}, {1, "毫秒", "ms"},
-    };
-    if (ms < 0)
-        ms = 0;
-    while (unit > 1 && ms < unit)
-        unit = unit == MINUTE_MS ? SECOND_MS : 1;
-    size_t zl = 0, el = 0;
-    zh[0] = en[0] = '\0';
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0] && parts[i].ms >= unit; i++) {
-        int64_t n = ms / parts[i].ms;
-        ms %= parts[i].ms;
-        if (n == 0 && !(parts[i].ms == unit && zl == 0))
-            continue;
-        int z = snprintf(zh + zl, 64 - zl, "%" PRId64 "%s", n, parts[i].zh);
-        int e = snprintf(en + el, 64 - el, "%s%" PRId64 " %s", el > 0 ? " " : "", n, parts[i].en);
-        if (z < 0 || e < 0 || (size_t)z >= 64 - zl || (size_t)e >= 64 - el)
-            return;
-        zl += (size_t)z;
-        el += (size_t)e;
-    }
-}
-
-/* A duration in minutes (seconds or milliseconds when shorter). */
-static void fmt_dur(char zh[64], char en[64], int64_t ms)
-{
-    fmt_dur_unit(zh, en, ms, MINUTE_MS);
-}
-
-/* The coarsest unit in which a duration shows as more than a threshold it
- * exceeds: "1 d 5 s", not "1 d", for 24 h and 5 s against 24 h. */
-static int64_t unit_over(int64_t ms, int64_t threshold)
-{
-    if (ms / MINUTE_MS > threshold / MINUTE_MS)
-        return MINUTE_MS;
-    if (ms / SECOND_MS > threshold / SECOND_MS)
-        return SECOND_MS;
-    return 1;
-}
-
-/* "2nd", "3rd", "11th". */
-static void fmt_ordinal(char out[24], uint32_t n)
-{
-    const char *suffix = "th";
-    if (n % 100 < 11 || n % 100 > 13) {
-        if (n % 10 == 1)
-            suffix = "st";
-        else if (n % 10 == 2)
-            suffix = "nd";
-        else if (n % 10 == 3)
-            suffix = "rd";
-    }
-    snprintf(out, 24, "%" PRIu32 "%s", n, suffix);
-}
 
 /* ---- storage -------------------------------------------------------------------------------- */
 
@@ -497,243 +314,16 @@ void rules_free(rules *r)
 
 /* ---- one observation ------------------------------------------------------------------------ */
 
-/* The entry being observed, and where its findings go. */
+/* The entry being observed: the record as rules_record.h judges it, and
+ * the numbers of its case and author in the tables above. */
 typedef struct obs {
     rules *r;
-    report *rep;
-    const rules_entry *e;
-    const Liuhen__Entry *en;
+    rules_record rec;
     uint32_t case_no;
     uint32_t author_no;
-    const char *case_id;
-    const char *author;
-    int64_t integrated; /* clamped */
-    int64_t recorded;   /* clamped */
 } obs;
 
-static int finding(report *rep, int rule, uint64_t index, const char *case_id, const char *author,
-                   const sbuf *zh, const sbuf *en)
-{
-    report_item it = {
-        .cls = REPORT_FINDING,
-        .check = rule_ids[rule],
-        .index = index,
-        .case_id = case_id,
-        .author = author,
-        .article = rule_articles[rule],
-        .zh = zh->s,
-        .en = en->s,
-    };
-    return report_add(rep, &it);
-}
-
-static int obs_finding(const obs *o, int rule, const sbuf *zh, const sbuf *en)
-{
-    return finding(o->rep, rule, o->e->index, o->case_id, o->author, zh, en);
-}
-
-static const char *field_label(const char *message, const char *field, const char *fallback)
-{
-    const char *l = labels_field(message, field);
-    return l != NULL ? l : fallback;
-}
-
-static const char *kind_zh(const Liuhen__Entry *en)
-{
-    return entry_kind_label_zh(en->kind);
-}
-
-/* R1 and R2 (B§3): the five elements of an interference record, and to
- * whom it was reported. */
-static int rule_interference(const obs *o, const Liuhen__Interference *in)
-{
-    static const char *const m = "liuhen.Interference";
-    sbuf zh, en;
-    sb_init(&zh);
-    sb_init(&en);
-    int n = 0;
-    if (in->occurred_at == 0)
-        list_add(&zh, &en, &n, field_label(m, "occurred_at", "时间"), "time (occurred_at)");
-    if (blank(in->place))
-        list_add(&zh, &en, &n, field_label(m, "place", "地点"), "place");
-    if (in->person == NULL) {
-        list_add(&zh, &en, &n, field_label(m, "person", "人物"), "person");
-    } else {
-        if (blank(in->person->name))
-            list_add(&zh, &en, &n, "人物姓名", "the person's name");
-        if (in->person->relation == LIUHEN__RELATION__RELATION_UNSPECIFIED)
-            list_add(&zh, &en, &n, "人物与本机关的关系（B§2）",
-                     "the person's relation to the bureau (B§2)");
-    }
-    if (in->manner == LIUHEN__MANNER__MANNER_UNSPECIFIED)
-        list_add(&zh, &en, &n, field_label(m, "manner", "方式"), "manner");
-    if (blank(in->content))
-        list_add(&zh, &en, &n, field_label(m, "content", "内容"), "content");
-    if (n > 0) {
-        sbuf z, e;
-        sb_init(&z);
-        sb_init(&e);
-        sb_printf(
-            &z, "干预插手记录缺少要素：%s（B§3：应将时间、地点、人物、方式、内容等全面、如实记录）",
-            zh.s);
-        sb_printf(&e,
-                  "interference record lacks: %s (B§3: time, place, person, manner and content "
-                  "are to be recorded in full)",
-                  en.s);
-        int rc = obs_finding(o, 1, &z, &e);
-        if (rc != 0)
-            return rc;
-    }
-    if (in->reported_to == LIUHEN__REPORTED_TO__REPORTED_TO_UNSPECIFIED) {
-        sb_init(&zh);
-        sb_init(&en);
-        sb_printf(&zh,
-                  "干预插手记录未写明向谁报告（B§3：应向局机关法规部门报告，必要时可直接向县司法"
-                  "行政部门行政执法协调监督机构报告）");
-        sb_printf(&en, "interference record does not say to whom it was reported (B§3: to the "
-                       "legal section, or directly to the justice bureau's enforcement "
-                       "supervision office)");
-        return obs_finding(o, 2, &zh, &en);
-    }
-    return 0;
-}
-
-/* R9 (B§7): a leader's guidance is written; oral guidance is recorded by
- * the case handler. A handler may also enter a written guidance. */
-static int rule_guidance(const obs *o, const Liuhen__Guidance *g)
-{
-    uint32_t roles = o->e->author_roles;
-    bool handler = (roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER)) != 0;
-    bool leader = (roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_LEADER)) != 0;
-    sbuf zh, en;
-    sb_init(&zh);
-    sb_init(&en);
-    if (g->form == LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_UNSPECIFIED) {
-        sb_printf(&zh,
-                  "指导性意见未写明形式（B§7：领导的指导性意见应以书面形式提出，口头提出的由办案"
-                  "人员记录在案）");
-        sb_printf(&en, "guidance does not state its form (B§7: a leader's guidance is given in "
-                       "writing; oral guidance is recorded by the case handler)");
-    } else if (g->form == LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_ORAL_RECORDED && !handler) {
-        if (leader) {
-            sb_printf(&zh,
-                      "局领导%s以口头形式记录指导性意见（B§7：领导的指导性意见应以书面形式提出；"
-                      "口头提出的，由办案人员记录在案）",
-                      o->author);
-            sb_printf(&en,
-                      "leader %s entered oral guidance (B§7: a leader's guidance is given in "
-                      "writing; oral guidance is recorded by the case handler)",
-                      o->author);
-        } else {
-            sb_printf(&zh, "口头指导性意见应由办案人员记录在案，记录人%s不具有办案人员角色（B§7）",
-                      o->author);
-            sb_printf(&en,
-                      "oral guidance is to be recorded by the case handler, and %s does not hold "
-                      "the handler role (B§7)",
-                      o->author);
-        }
-    } else {
-        return 0;
-    }
-    return obs_finding(o, 9, &zh, &en);
-}
-
-/* Where an entry keeps the time of the event it records (R10 a). */
-typedef struct event_field {
-    const char *message; /* the body's full name, for labels_field() */
-    const char *field;
-    const char *path; /* the dotted path, for the English sentence */
-} event_field;
-
-/* The event time of an entry, its own time field (R10 a), and which field
- * it is; 0 when the kind has none or it is not stated. */
-static int64_t event_time(const Liuhen__Entry *en, event_field *f)
-{
-#define EVENT(member, msg, fld)                                                                    \
-    do {                                                                                           \
-        *f = (event_field){"liuhen." msg, #fld, #member "." #fld};                                 \
-        return en->member != NULL ? en->member->fld : 0;                                           \
-    } while (0)
-    switch (en->body_case) {
-    case LIUHEN__ENTRY__BODY_INTERFERENCE: EVENT(interference, "Interference", occurred_at);
-    case LIUHEN__ENTRY__BODY_COMPLAINT: EVENT(complaint, "Complaint", received_at);
-    case LIUHEN__ENTRY__BODY_GUIDANCE: EVENT(guidance, "Guidance", given_at);
-    case LIUHEN__ENTRY__BODY_INVESTIGATION_STEP:
-        EVENT(investigation_step, "InvestigationStep", conducted_at);
-    case LIUHEN__ENTRY__BODY_DECISION: EVENT(decision, "Decision", decided_at);
-    case LIUHEN__ENTRY__BODY_REPLY: EVENT(reply, "Reply", replied_at);
-    case LIUHEN__ENTRY__BODY_TRANSFER: EVENT(transfer, "Transfer", transferred_at);
-    case LIUHEN__ENTRY__BODY_APPEAL: EVENT(appeal, "Appeal", filed_at);
-    case LIUHEN__ENTRY__BODY_NOTIFICATION: EVENT(notification, "Notification", issued_at);
-    case LIUHEN__ENTRY__BODY_REVIEW_ORDER: EVENT(review_order, "ReviewOrder", ordered_at);
-    case LIUHEN__ENTRY__BODY_INVESTIGATION_ASSIGNED:
-        EVENT(investigation_assigned, "InvestigationAssigned", assigned_at);
-    case LIUHEN__ENTRY__BODY_CASE_CLOSED: EVENT(case_closed, "CaseClosed", closed_at);
-    default: return 0;
-    }
-#undef EVENT
-}
-
-/* One R10 finding: what happened at `a` and what at `b`, b - a being more
- * than the threshold. The sentences are built only here, off the path of
- * the entries that meet the rule. */
-static int late_finding(const obs *o, const char *zh_what, const char *en_what, const char *zh_a,
-                        const char *en_a, int64_t a, const char *zh_b, const char *en_b, int64_t b,
-                        const char *zh_diff, const char *en_diff)
-{
-    char ta[CALENDAR_TEXT_MAX], tb[CALENDAR_TEXT_MAX], d_zh[64], d_en[64], l_zh[64], l_en[64];
-    calendar_format_cst(ta, a);
-    calendar_format_cst(tb, b);
-    int64_t diff = a > b ? a - b : b - a;
-    fmt_dur_unit(d_zh, d_en, diff, unit_over(diff, o->r->late_after));
-    fmt_dur(l_zh, l_en, o->r->late_after);
-    sbuf zh, en;
-    sb_init(&zh);
-    sb_init(&en);
-    sb_printf(&zh, "%s：%s为%s，%s为%s，%s%s（超过%s）", zh_what, zh_a, ta, zh_b, tb, zh_diff, d_zh,
-              l_zh);
-    sb_printf(&en, "%s: %s is %s but %s is %s, %s %s (more than %s)", en_what, en_a, ta, en_b, tb,
-              d_en, en_diff, l_en);
-    return obs_finding(o, 10, &zh, &en);
-}
-
-/*
- * R10 (B§3 全程留痕, B§12 不记录或者不如实记录): a record made long after the
- * event it records, or integrated by the log long after its author's
- * timestamp; and the reverse, a timestamp far ahead of the event or of the
- * log's clock, which no truthful record has.
- */
-static int rule_late(const obs *o)
-{
-    const int64_t late = o->r->late_after;
-    event_field f;
-    int64_t ev = event_time(o->en, &f);
-    if (ev != 0) {
-        ev = calendar_clamp(ev);
-        if (o->recorded - ev > late || ev - o->recorded > late) {
-            char what[ENTRY_SHORT_TEXT_MAX];
-            snprintf(what, sizeof what, "%s的%s", kind_zh(o->en),
-                     field_label(f.message, f.field, "事件时间"));
-            bool after = o->recorded - ev > late;
-            int rc = late_finding(o, after ? "事后补记" : "记录时间早于所记事件",
-                                  after ? "late record" : "recorded before the event", what, f.path,
-                                  ev, "记录时间", "recorded_at", o->recorded, after ? "迟延" : "早",
-                                  after ? "later" : "earlier");
-            if (rc != 0)
-                return rc;
-        }
-    }
-    if (o->integrated - o->recorded > late)
-        return late_finding(o, "记录后迟迟入账", "integrated late", "记录时间", "recorded_at",
-                            o->recorded, "日志入账时间", "integrated_at", o->integrated, "相隔",
-                            "later");
-    if (o->recorded - o->integrated > late)
-        return late_finding(o, "记录时间晚于入账时间", "recorded_at in the future", "日志入账时间",
-                            "integrated_at", o->integrated, "记录时间", "recorded_at", o->recorded,
-                            "晚", "later");
-    return 0;
-}
-
+/* A COMPLAINT, remembered for R3 and R4, and as its case's first. */
 static int on_complaint(obs *o, const Liuhen__Complaint *c)
 {
     rules *r = o->r;
@@ -742,13 +332,13 @@ static int on_complaint(obs *o, const Liuhen__Complaint *c)
         return LH_ENOMEM;
     rcomplaint *cp = &COMPLAINT(r, no);
     *cp = (rcomplaint){
-        .index = o->e->index,
-        .received = c->received_at != 0 ? calendar_clamp(c->received_at) : o->integrated,
+        .index = o->rec.e->index,
+        .received = c->received_at != 0 ? calendar_clamp(c->received_at) : o->rec.integrated,
         .case_no = o->case_no,
         .author_no = o->author_no,
         .to_transfer = c->jurisdiction == LIUHEN__JURISDICTION__JURISDICTION_TO_TRANSFER,
     };
-    memcpy(cp->hash, o->e->entry_id, ENTRY_HASH_BYTES);
+    memcpy(cp->hash, o->rec.e->entry_id, ENTRY_HASH_BYTES);
     int err = map_add(&r->complaint_map, cp->hash, ENTRY_HASH_BYTES, &r->complaints, no);
     if (err != 0)
         return err;
@@ -768,42 +358,45 @@ static int on_complaint(obs *o, const Liuhen__Complaint *c)
 static int on_answer(obs *o, const ProtobufCBinaryData *named, bool transfer, int64_t at)
 {
     rules *r = o->r;
-    const char *what_zh = kind_zh(o->en), *what_en = transfer ? "transfer" : "reply";
-    sbuf zh, en;
-    sb_init(&zh);
-    sb_init(&en);
+    const char *what_zh = entry_kind_label_zh(o->rec.en->kind),
+               *what_en = transfer ? "transfer" : "reply";
+    finding_text zh, en;
+    finding_text_init(&zh);
+    finding_text_init(&en);
     uint32_t no;
     if (named->len != 0) {
         char h[20];
-        hash_short(h, named->data, named->len);
+        finding_hash_short(h, named->data, named->len);
         no = named->len == ENTRY_HASH_BYTES
                  ? idtable_find(&r->complaint_map,
                                 idtable_hash(&r->complaint_map, named->data, ENTRY_HASH_BYTES),
                                 match_complaint, r, named->data)
                  : NO_RECORD;
         if (no == NO_RECORD) {
-            sb_printf(&zh, "%s所涉投诉（%s）不是日志中此前的投诉记录", what_zh, h);
-            sb_printf(&en, "the %s names complaint %s, which is no earlier COMPLAINT of the log",
-                      what_en, h);
+            finding_printf(&zh, "%s所涉投诉（%s）不是日志中此前的投诉记录", what_zh, h);
+            finding_printf(&en,
+                           "the %s names complaint %s, which is no earlier COMPLAINT of the log",
+                           what_en, h);
         } else if (COMPLAINT(r, no).case_no != o->case_no) {
-            sb_printf(&zh, "%s记录在案件%s中，而所涉投诉（第%" PRIu64 "条）属于案件%s", what_zh,
-                      o->case_id, COMPLAINT(r, no).index, CASE(r, COMPLAINT(r, no).case_no).id);
-            sb_printf(&en,
-                      "the %s is recorded in case %s but its complaint (entry %" PRIu64
-                      ") belongs to case %s",
-                      what_en, o->case_id, COMPLAINT(r, no).index,
-                      CASE(r, COMPLAINT(r, no).case_no).id);
+            finding_printf(&zh, "%s记录在案件%s中，而所涉投诉（第%" PRIu64 "条）属于案件%s",
+                           what_zh, o->rec.case_id, COMPLAINT(r, no).index,
+                           CASE(r, COMPLAINT(r, no).case_no).id);
+            finding_printf(&en,
+                           "the %s is recorded in case %s but its complaint (entry %" PRIu64
+                           ") belongs to case %s",
+                           what_en, o->rec.case_id, COMPLAINT(r, no).index,
+                           CASE(r, COMPLAINT(r, no).case_no).id);
         }
     } else {
         no = CASE(r, o->case_no).first_complaint;
         if (no == NO_RECORD) {
-            sb_printf(&zh, "%s所在案件此前没有投诉记录，且未写明所涉投诉", what_zh);
-            sb_printf(&en, "the %s names no complaint and its case has no earlier COMPLAINT",
-                      what_en);
+            finding_printf(&zh, "%s所在案件此前没有投诉记录，且未写明所涉投诉", what_zh);
+            finding_printf(&en, "the %s names no complaint and its case has no earlier COMPLAINT",
+                           what_en);
         }
     }
     if (zh.len > 0) {
-        int rc = obs_finding(o, 4, &zh, &en);
+        int rc = rules_record_finding(&o->rec, 4, &zh, &en);
         if (rc != 0)
             return rc;
     }
@@ -820,144 +413,73 @@ static int on_answer(obs *o, const ProtobufCBinaryData *named, bool transfer, in
     char t1[CALENDAR_TEXT_MAX], t2[CALENDAR_TEXT_MAX], d_zh[64], d_en[64];
     calendar_format_cst(t1, c->received);
     calendar_format_cst(t2, at);
-    fmt_dur(d_zh, d_en, at - deadline);
-    sb_init(&zh);
-    sb_init(&en);
-    sb_printf(&zh,
-              "不属于本单位受理的投诉（第%" PRIu64
-              "条）收到于%s，应在2日内转送有权部门，实际转送于%s，超期%s",
-              c->index, t1, t2, d_zh);
-    sb_printf(&en,
-              "complaint (entry %" PRIu64
-              ") outside the bureau's jurisdiction was received %s and had to be transferred "
-              "within 2 days; it was transferred %s, %s late",
-              c->index, t1, t2, d_en);
-    return obs_finding(o, 3, &zh, &en);
+    finding_duration(d_zh, d_en, at - deadline);
+    finding_text_init(&zh);
+    finding_text_init(&en);
+    finding_printf(&zh,
+                   "不属于本单位受理的投诉（第%" PRIu64
+                   "条）收到于%s，应在2日内转送有权部门，实际转送于%s，超期%s",
+                   c->index, t1, t2, d_zh);
+    finding_printf(&en,
+                   "complaint (entry %" PRIu64
+                   ") outside the bureau's jurisdiction was received %s and had to be transferred "
+                   "within 2 days; it was transferred %s, %s late",
+                   c->index, t1, t2, d_en);
+    return rules_record_finding(&o->rec, 3, &zh, &en);
 }
 
-/* R5, R6, R7 on a DECISION, then remember it for R8. */
+/* R5 on a DECISION, then R6 and R7 (rules_record_decision()); then
+ * remember it for R8. */
 static int on_decision(obs *o, const Liuhen__Decision *d)
 {
     rules *r = o->r;
     rcase *cs = &CASE(r, o->case_no);
-    sbuf zh, en, lz, le;
+    finding_text zh, en, lz, le;
     int n = 0, rc;
 
     /* R5 (A§10(2)(3)): the head assigns an investigation team, it
      * investigates, then the decision is made. */
-    sb_init(&lz);
-    sb_init(&le);
+    finding_text_init(&lz);
+    finding_text_init(&le);
     if (!cs->assigned)
-        list_add(&lz, &le, &n, "指派调查组", "no INVESTIGATION_ASSIGNED");
+        finding_list_add(&lz, &le, &n, "指派调查组", "no INVESTIGATION_ASSIGNED");
     if (!cs->step) {
-        list_add(&lz, &le, &n, "调查", "no INVESTIGATION_STEP");
+        finding_list_add(&lz, &le, &n, "调查", "no INVESTIGATION_STEP");
         if (n == 2) { /* "no X and no Y" reads better than a list of two */
-            sb_init(&le);
-            sb_printf(&le, "no INVESTIGATION_ASSIGNED and no INVESTIGATION_STEP");
+            finding_text_init(&le);
+            finding_printf(&le, "no INVESTIGATION_ASSIGNED and no INVESTIGATION_STEP");
         }
     }
     if (n > 0) {
-        sb_init(&zh);
-        sb_init(&en);
-        sb_printf(
+        finding_text_init(&zh);
+        finding_text_init(&en);
+        finding_printf(
             &zh,
             "处理决定作出前，本案没有%s记录（A§10(2)(3)：由局主要负责人指派调查组调查后，再作出"
             "处理决定）",
             lz.s);
-        sb_printf(&en,
-                  "decision made with %s earlier in its case (A§10(2)(3): the head assigns "
-                  "an investigation team, which investigates before the decision)",
-                  le.s);
-        if ((rc = obs_finding(o, 5, &zh, &en)) != 0)
+        finding_printf(&en,
+                       "decision made with %s earlier in its case (A§10(2)(3): the head assigns "
+                       "an investigation team, which investigates before the decision)",
+                       le.s);
+        if ((rc = rules_record_finding(&o->rec, 5, &zh, &en)) != 0)
             return rc;
     }
 
-    /* R6 (A§10(3)): 经机关领导集体讨论后及时做出处理决定. */
-    n = 0;
-    sb_init(&lz);
-    sb_init(&le);
-    const Liuhen__CollectiveDiscussion *cd = d->collective_discussion;
-    if (cd == NULL) {
-        list_add(&lz, &le, &n, "集体讨论记录", "collective_discussion");
-    } else {
-        bool named = false;
-        for (size_t i = 0; i < cd->n_participants; i++)
-            if (cd->participants[i] != NULL && !blank(cd->participants[i]->name))
-                named = true;
-        if (cd->held_at == 0)
-            list_add(&lz, &le, &n, "讨论时间", "collective_discussion.held_at");
-        if (!named)
-            list_add(&lz, &le, &n, "参加人员", "collective_discussion.participants (a named one)");
-    }
-    if (n > 0) {
-        sb_init(&zh);
-        sb_init(&en);
-        sb_printf(&zh, "处理决定未记录机关领导集体讨论（A§10(3)）：缺少%s", lz.s);
-        sb_printf(&en,
-                  "decision does not record the leadership's collective discussion "
-                  "(A§10(3)): missing %s",
-                  le.s);
-        if ((rc = obs_finding(o, 6, &zh, &en)) != 0)
-            return rc;
-    }
-
-    /* R7 (A§11): a wrongful case names who is responsible and sanctions
-     * them only in the six ways A§11 lists. */
-    if (d->wrongful_case) {
-        n = 0;
-        sb_init(&lz);
-        sb_init(&le);
-        size_t named = 0;
-        for (size_t i = 0; i < d->n_responsible; i++) {
-            const Liuhen__ResponsiblePerson *rp = d->responsible[i];
-            if (rp == NULL)
-                continue;
-            bool has_name = rp->person != NULL && !blank(rp->person->name);
-            named += has_name;
-            for (size_t j = 0; j < rp->n_sanctions; j++) {
-                int s = (int)rp->sanctions[j];
-                if (s >= LIUHEN__SANCTION__SANCTION_WRITTEN_SELF_EXAMINATION &&
-                    s <= LIUHEN__SANCTION__SANCTION_ADMINISTRATIVE_SANCTION)
-                    continue;
-                const ProtobufCEnumValue *v =
-                    protobuf_c_enum_descriptor_get_value(&liuhen__sanction__descriptor, s);
-                const char *sname = v != NULL ? v->name : "undefined";
-                const char *szh = s == LIUHEN__SANCTION__SANCTION_UNSPECIFIED ? "未写明"
-                                  : s == LIUHEN__SANCTION__SANCTION_OTHER     ? "其他"
-                                                                              : "未定义";
-                const char *who = has_name ? rp->person->name : NULL;
-                sb_printf(&lz, "%s责任人%s的责任追究方式“%s”不属于A§11规定的种类",
-                          n > 0 ? "；" : "", who != NULL ? who : "（未写姓名）", szh);
-                sb_printf(&le, "%sresponsible[%zu] (%s) has sanction %s, not one of A§11's",
-                          n > 0 ? "; " : "", i, who != NULL ? who : "no name", sname);
-                n++;
-            }
-        }
-        if (named == 0) {
-            sb_printf(&lz, "%s未列明责任人姓名", n > 0 ? "；" : "");
-            sb_printf(&le, "%snames no responsible person", n > 0 ? "; " : "");
-            n++;
-        }
-        if (n > 0) {
-            sb_init(&zh);
-            sb_init(&en);
-            sb_printf(&zh, "认定为错案的处理决定：%s", lz.s);
-            sb_printf(&en, "decision finding a wrongful case: %s", le.s);
-            if ((rc = obs_finding(o, 7, &zh, &en)) != 0)
-                return rc;
-        }
-    }
+    /* R6 and R7: what the decision itself records. */
+    if ((rc = rules_record_decision(&o->rec, d)) != 0)
+        return rc;
 
     uint32_t no = vec_push(&r->decisions, sizeof(rdecision));
     if (no == NO_RECORD)
         return LH_ENOMEM;
     rdecision *rd = &DECISION(r, no);
     *rd = (rdecision){
-        .index = o->e->index,
-        .decided = d->decided_at != 0 ? calendar_clamp(d->decided_at) : o->integrated,
+        .index = o->rec.e->index,
+        .decided = d->decided_at != 0 ? calendar_clamp(d->decided_at) : o->rec.integrated,
         .case_no = o->case_no,
     };
-    memcpy(rd->hash, o->e->entry_id, ENTRY_HASH_BYTES);
+    memcpy(rd->hash, o->rec.e->entry_id, ENTRY_HASH_BYTES);
     if ((rc = map_add(&r->decision_map, rd->hash, ENTRY_HASH_BYTES, &r->decisions, no)) != 0)
         return rc;
     CASE(r, o->case_no).last_decision = no;
@@ -969,44 +491,45 @@ static int on_decision(obs *o, const Liuhen__Decision *d)
 static int on_review(const obs *o, const Liuhen__ReviewOrder *ro)
 {
     rules *r = o->r;
-    sbuf zh, en;
-    sb_init(&zh);
-    sb_init(&en);
+    finding_text zh, en;
+    finding_text_init(&zh);
+    finding_text_init(&en);
     uint32_t no;
     if (ro->decision.len != 0) {
         char h[20];
-        hash_short(h, ro->decision.data, ro->decision.len);
+        finding_hash_short(h, ro->decision.data, ro->decision.len);
         no = ro->decision.len == ENTRY_HASH_BYTES
                  ? idtable_find(&r->decision_map,
                                 idtable_hash(&r->decision_map, ro->decision.data, ENTRY_HASH_BYTES),
                                 match_decision, r, ro->decision.data)
                  : NO_RECORD;
         if (no == NO_RECORD) {
-            sb_printf(&zh, "责令重新调查所涉处理决定（%s）不是日志中此前的处理决定", h);
-            sb_printf(&en,
-                      "the review order names decision %s, which is no earlier DECISION of "
-                      "the log",
-                      h);
+            finding_printf(&zh, "责令重新调查所涉处理决定（%s）不是日志中此前的处理决定", h);
+            finding_printf(&en,
+                           "the review order names decision %s, which is no earlier DECISION of "
+                           "the log",
+                           h);
         } else if (DECISION(r, no).case_no != o->case_no) {
-            sb_printf(&zh,
-                      "责令重新调查记录在案件%s中，而所涉处理决定（第%" PRIu64 "条）属于案件%s",
-                      o->case_id, DECISION(r, no).index, CASE(r, DECISION(r, no).case_no).id);
-            sb_printf(&en,
-                      "the review order is recorded in case %s but its decision (entry %" PRIu64
-                      ") belongs to case %s",
-                      o->case_id, DECISION(r, no).index, CASE(r, DECISION(r, no).case_no).id);
+            finding_printf(
+                &zh, "责令重新调查记录在案件%s中，而所涉处理决定（第%" PRIu64 "条）属于案件%s",
+                o->rec.case_id, DECISION(r, no).index, CASE(r, DECISION(r, no).case_no).id);
+            finding_printf(
+                &en,
+                "the review order is recorded in case %s but its decision (entry %" PRIu64
+                ") belongs to case %s",
+                o->rec.case_id, DECISION(r, no).index, CASE(r, DECISION(r, no).case_no).id);
         }
     } else {
         no = CASE(r, o->case_no).last_decision;
         if (no == NO_RECORD) {
-            sb_printf(&zh, "责令重新调查所在案件此前没有处理决定");
-            sb_printf(&en, "review order without any earlier DECISION in its case");
+            finding_printf(&zh, "责令重新调查所在案件此前没有处理决定");
+            finding_printf(&en, "review order without any earlier DECISION in its case");
         }
     }
     if (zh.len > 0)
-        return obs_finding(o, 8, &zh, &en);
+        return rules_record_finding(&o->rec, 8, &zh, &en);
     const rdecision *d = &DECISION(r, no);
-    int64_t at = ro->ordered_at != 0 ? calendar_clamp(ro->ordered_at) : o->integrated;
+    int64_t at = ro->ordered_at != 0 ? calendar_clamp(ro->ordered_at) : o->rec.integrated;
     int64_t deadline = calendar_month_end(d->decided);
     if (at <= deadline)
         return 0;
@@ -1014,16 +537,16 @@ static int on_review(const obs *o, const Liuhen__ReviewOrder *ro)
     calendar_format_cst(t1, d->decided);
     calendar_format_cst(t2, deadline);
     calendar_format_cst(t3, at);
-    fmt_dur(d_zh, d_en, at - deadline);
-    sb_printf(&zh,
-              "责令重新调查应在处理决定（第%" PRIu64
-              "条，%s）后1个月内作出，期限至%s，实际于%s，超期%s",
-              d->index, t1, t2, t3, d_zh);
-    sb_printf(&en,
-              "review order due within one month of the decision (entry %" PRIu64
-              ", %s), by %s; it came %s, %s late",
-              d->index, t1, t2, t3, d_en);
-    return obs_finding(o, 8, &zh, &en);
+    finding_duration(d_zh, d_en, at - deadline);
+    finding_printf(&zh,
+                   "责令重新调查应在处理决定（第%" PRIu64
+                   "条，%s）后1个月内作出，期限至%s，实际于%s，超期%s",
+                   d->index, t1, t2, t3, d_zh);
+    finding_printf(&en,
+                   "review order due within one month of the decision (entry %" PRIu64
+                   ", %s), by %s; it came %s, %s late",
+                   d->index, t1, t2, t3, d_en);
+    return rules_record_finding(&o->rec, 8, &zh, &en);
 }
 
 /* R11 (B§3 如实记录): a correction concerns an earlier entry of the same case
@@ -1036,27 +559,28 @@ int rules_correction(rules *r, const rules_correction_facts *c, report *rep)
     if (r->finished)
         return LH_EINVAL;
     const char *author = c->author != NULL ? c->author : "";
-    sbuf zh, en;
-    sb_init(&zh);
-    sb_init(&en);
+    finding_text zh, en;
+    finding_text_init(&zh);
+    finding_text_init(&en);
     char h[20];
-    hash_short(h, c->corrects, ENTRY_HASH_BYTES);
+    finding_hash_short(h, c->corrects, ENTRY_HASH_BYTES);
     if (!c->found) {
-        sb_printf(&zh, "更正所指的记录（%s）不是日志中此前的记录", h);
-        sb_printf(&en, "the correction names entry %s, which is no earlier entry of the log", h);
+        finding_printf(&zh, "更正所指的记录（%s）不是日志中此前的记录", h);
+        finding_printf(&en, "the correction names entry %s, which is no earlier entry of the log",
+                       h);
     } else if (c->target_case == NULL || c->target_case[0] == '\0') {
-        sb_printf(&zh, "更正所指的记录（%s）是密钥管理记录，不属于任何案件", h);
-        sb_printf(&en, "the correction names entry %s, a key-management entry of no case", h);
+        finding_printf(&zh, "更正所指的记录（%s）是密钥管理记录，不属于任何案件", h);
+        finding_printf(&en, "the correction names entry %s, a key-management entry of no case", h);
     } else {
         bool other_case = strcmp(c->target_case, c->case_id) != 0,
              other_author = memcmp(c->target_key, c->author_key, ENTRY_KEY_BYTES) != 0;
         if (!other_case && !other_author)
             return 0;
-        sb_printf(&zh, "更正所指的记录（%s）", h);
-        sb_printf(&en, "the correction names entry %s, ", h);
+        finding_printf(&zh, "更正所指的记录（%s）", h);
+        finding_printf(&en, "the correction names entry %s, ", h);
         if (other_case) {
-            sb_printf(&zh, "属于案件%s而不是本案", c->target_case);
-            sb_printf(&en, "of case %s, not of this case", c->target_case);
+            finding_printf(&zh, "属于案件%s而不是本案", c->target_case);
+            finding_printf(&en, "of case %s, not of this case", c->target_case);
         }
         if (other_author) {
             /* The name the rules first knew its author by, as elsewhere. */
@@ -1064,15 +588,16 @@ int rules_correction(rules *r, const rules_correction_facts *c, report *rep)
             uint32_t no = idtable_find(m, idtable_hash(m, c->target_key, ENTRY_KEY_BYTES),
                                        match_author, r, c->target_key);
             const char *name = no != NO_RECORD ? AUTHOR(r, no).name : "?";
-            sb_printf(&zh, "%s由%s记录，更正人%s不是原记录人（只有原记录人可以更正自己的记录）",
-                      other_case ? "，且" : "", name, author);
-            sb_printf(&en,
-                      "%srecorded by %s: %s is not its author (only the original author may "
-                      "correct a record)",
-                      other_case ? ", and " : "", name, author);
+            finding_printf(&zh,
+                           "%s由%s记录，更正人%s不是原记录人（只有原记录人可以更正自己的记录）",
+                           other_case ? "，且" : "", name, author);
+            finding_printf(&en,
+                           "%srecorded by %s: %s is not its author (only the original author may "
+                           "correct a record)",
+                           other_case ? ", and " : "", name, author);
         }
     }
-    return finding(rep, 11, c->index, c->case_id, author, &zh, &en);
+    return finding_add(rep, 11, c->index, c->case_id, author, &zh, &en);
 }
 
 /* R12 (B§12): 两次以上不记录或者不如实记录的，移交纪检部门给予纪律处分. A
@@ -1088,7 +613,7 @@ static int on_notification(const obs *o, const Liuhen__Notification *nt)
     person_id id;
     if (p->public_key.len == ENTRY_KEY_BYTES)
         id = (person_id){.type = 'k', .bytes = p->public_key.data, .len = p->public_key.len};
-    else if (!blank(p->name))
+    else if (!rules_record_blank(p->name))
         id = (person_id){.type = 'n', .bytes = (const uint8_t *)p->name, .len = strlen(p->name)};
     else
         return 0;
@@ -1118,40 +643,41 @@ static int on_notification(const obs *o, const Liuhen__Notification *nt)
     int rc = 0;
     if (count >= 2 && !referred) {
         char key_hex[20], nth[24];
-        hash_short(key_hex, p->public_key.data, p->public_key.len);
-        const char *who = !blank(p->name) ? p->name : key_hex;
-        fmt_ordinal(nth, count);
-        sbuf lz, le, zh, en;
-        sb_init(&lz);
-        sb_init(&le);
+        finding_hash_short(key_hex, p->public_key.data, p->public_key.len);
+        const char *who = !rules_record_blank(p->name) ? p->name : key_hex;
+        finding_ordinal(nth, count);
+        finding_text lz, le, zh, en;
+        finding_text_init(&lz);
+        finding_text_init(&le);
         uint32_t kept = pr->count < R12_KEEP ? pr->count : R12_KEEP;
-        sb_printf(&lz, "第");
+        finding_printf(&lz, "第");
         for (uint32_t i = 0; i < kept; i++) {
-            sb_printf(&lz, "%s%" PRIu64, i > 0 ? "、" : "", pr->earlier[i]);
-            sb_printf(&le, "%s%" PRIu64, i > 0 ? ", " : "", pr->earlier[i]);
+            finding_printf(&lz, "%s%" PRIu64, i > 0 ? "、" : "", pr->earlier[i]);
+            finding_printf(&le, "%s%" PRIu64, i > 0 ? ", " : "", pr->earlier[i]);
         }
-        sb_printf(&lz, "条");
+        finding_printf(&lz, "条");
         if (pr->count > kept) {
-            sb_printf(&lz, "等%" PRIu32 "次", pr->count);
-            sb_printf(&le, " and %" PRIu32 " more", pr->count - kept);
+            finding_printf(&lz, "等%" PRIu32 "次", pr->count);
+            finding_printf(&le, " and %" PRIu32 " more", pr->count - kept);
         }
-        sb_init(&zh);
-        sb_init(&en);
-        sb_printf(&zh,
-                  "%s第%" PRIu32
-                  "次因不记录或者不如实记录被通报（此前的通报：%s），B§12要求两次以上的移交纪检部门"
-                  "给予纪律处分，本次通报的处理措施中没有移交纪检部门",
-                  who, count, lz.s);
-        sb_printf(&en,
-                  "%s is notified for not recording (or not truthfully recording) for the %s "
-                  "time (earlier notifications: entries %s); B§12 refers a second offence to "
-                  "discipline, and this notification's measures lack "
-                  "MEASURE_REFERRED_DISCIPLINE",
-                  who, nth, le.s);
-        rc = obs_finding(o, 12, &zh, &en);
+        finding_text_init(&zh);
+        finding_text_init(&en);
+        finding_printf(
+            &zh,
+            "%s第%" PRIu32
+            "次因不记录或者不如实记录被通报（此前的通报：%s），B§12要求两次以上的移交纪检部门"
+            "给予纪律处分，本次通报的处理措施中没有移交纪检部门",
+            who, count, lz.s);
+        finding_printf(&en,
+                       "%s is notified for not recording (or not truthfully recording) for the %s "
+                       "time (earlier notifications: entries %s); B§12 refers a second offence to "
+                       "discipline, and this notification's measures lack "
+                       "MEASURE_REFERRED_DISCIPLINE",
+                       who, nth, le.s);
+        rc = rules_record_finding(&o->rec, 12, &zh, &en);
     }
     if (pr->count < R12_KEEP)
-        pr->earlier[pr->count] = o->e->index;
+        pr->earlier[pr->count] = o->rec.e->index;
     pr->count = count;
     return rc;
 }
@@ -1167,15 +693,19 @@ int rules_observe(rules *r, const rules_entry *e, report *rep)
         return LH_EINVAL;
     obs o = {
         .r = r,
-        .rep = rep,
-        .e = e,
-        .en = en,
+        .rec =
+            {
+                .rep = rep,
+                .e = e,
+                .en = en,
+                .author = e->author != NULL ? e->author : "",
+                .integrated = calendar_clamp(e->integrated_at),
+                .recorded = calendar_clamp(en->recorded_at),
+                .late_after = r->late_after,
+            },
         .case_no = NO_RECORD,
-        .author = e->author != NULL ? e->author : "",
-        .integrated = calendar_clamp(e->integrated_at),
-        .recorded = calendar_clamp(en->recorded_at),
     };
-    int rc = author_get(r, en->author_key.data, o.author, &o.author_no);
+    int rc = author_get(r, en->author_key.data, o.rec.author, &o.author_no);
     if (rc != 0)
         return rc;
     /* Key management has no case, and the rules are about cases. */
@@ -1184,18 +714,18 @@ int rules_observe(rules *r, const rules_entry *e, report *rep)
         return 0;
     if ((rc = case_get(r, en->case_id, &o.case_no)) != 0)
         return rc;
-    o.case_id = CASE(r, o.case_no).id;
+    o.rec.case_id = CASE(r, o.case_no).id;
 
-    if ((rc = rule_late(&o)) != 0)
+    if ((rc = rules_record_late(&o.rec)) != 0)
         return rc;
     switch (en->body_case) {
     case LIUHEN__ENTRY__BODY_INTERFERENCE:
         if (en->interference != NULL)
-            rc = rule_interference(&o, en->interference);
+            rc = rules_record_interference(&o.rec, en->interference);
         break;
     case LIUHEN__ENTRY__BODY_GUIDANCE:
         if (en->guidance != NULL)
-            rc = rule_guidance(&o, en->guidance);
+            rc = rules_record_guidance(&o.rec, en->guidance);
         break;
     case LIUHEN__ENTRY__BODY_COMPLAINT:
         if (en->complaint != NULL)
@@ -1206,7 +736,7 @@ int rules_observe(rules *r, const rules_entry *e, report *rep)
             rc = on_answer(&o, &en->transfer->complaint, true,
                            en->transfer->transferred_at != 0
                                ? calendar_clamp(en->transfer->transferred_at)
-                               : o.integrated);
+                               : o.rec.integrated);
         break;
     case LIUHEN__ENTRY__BODY_REPLY:
         if (en->reply != NULL)
@@ -1252,31 +782,32 @@ int rules_finish(rules *r, int64_t as_of_ms, report *rep)
         const rcomplaint *c = &COMPLAINT(r, i);
         const char *case_id = CASE(r, c->case_no).id, *author = AUTHOR(r, c->author_no).name;
         calendar_format_cst(t1, c->received);
-        sbuf zh, en;
+        finding_text zh, en;
         int rc;
         if (c->to_transfer && !c->transferred && as_of > c->received + R3_TRANSFER_WITHIN_MS) {
-            fmt_dur(d_zh, d_en, as_of - (c->received + R3_TRANSFER_WITHIN_MS));
-            sb_init(&zh);
-            sb_init(&en);
-            sb_printf(
+            finding_duration(d_zh, d_en, as_of - (c->received + R3_TRANSFER_WITHIN_MS));
+            finding_text_init(&zh);
+            finding_text_init(&en);
+            finding_printf(
                 &zh,
                 "不属于本单位受理的投诉收到于%s，应在2日内转送有权部门，截至%s仍未转送，已超期%s",
                 t1, t2, d_zh);
-            sb_printf(&en,
-                      "complaint outside the bureau's jurisdiction, received %s, had to be "
-                      "transferred within 2 days: no TRANSFER as of %s, %s overdue",
-                      t1, t2, d_en);
-            if ((rc = finding(rep, 3, c->index, case_id, author, &zh, &en)) != 0)
+            finding_printf(&en,
+                           "complaint outside the bureau's jurisdiction, received %s, had to be "
+                           "transferred within 2 days: no TRANSFER as of %s, %s overdue",
+                           t1, t2, d_en);
+            if ((rc = finding_add(rep, 3, c->index, case_id, author, &zh, &en)) != 0)
                 return rc;
         }
         if (!c->answered) {
-            fmt_dur(d_zh, d_en, as_of - c->received);
-            sb_init(&zh);
-            sb_init(&en);
-            sb_printf(&zh, "投诉收到于%s，截至%s尚未答复或转送，已%s", t1, t2, d_zh);
-            sb_printf(&en, "complaint received %s has no REPLY or TRANSFER: open for %s as of %s",
-                      t1, d_en, t2);
-            if ((rc = finding(rep, 4, c->index, case_id, author, &zh, &en)) != 0)
+            finding_duration(d_zh, d_en, as_of - c->received);
+            finding_text_init(&zh);
+            finding_text_init(&en);
+            finding_printf(&zh, "投诉收到于%s，截至%s尚未答复或转送，已%s", t1, t2, d_zh);
+            finding_printf(&en,
+                           "complaint received %s has no REPLY or TRANSFER: open for %s as of %s",
+                           t1, d_en, t2);
+            if ((rc = finding_add(rep, 4, c->index, case_id, author, &zh, &en)) != 0)
                 return rc;
         }
     }

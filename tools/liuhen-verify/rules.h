@@ -45,7 +45,16 @@ typedef struct rules_options {
 
 typedef struct rules rules;
 
+/**
+ * New rules, before any entry.
+ * @param[in] opts  the options, copied; NULL for the defaults.
+ * @param[out] out  freed with rules_free(); NULL on error.
+ * @return 0; LH_EINVAL (out NULL, or a negative late_after_ms); LH_ENOMEM;
+ *         LH_EINTERNAL when libsodium cannot be initialised.
+ */
 int rules_new(const rules_options *opts, rules **out);
+
+/** Free the rules. Accepts NULL. */
 void rules_free(rules *r);
 
 /** Feed one entry, in log order (key-management entries too). @return 0, LH_ENOMEM. */

@@ -1,0 +1,488 @@
+/*
+ * report_html.c — a finished report as one self-contained HTML page
+ * (report_html.h).
+ *
+ * The strings were cleaned when recorded (report.c); every one of them is
+ * HTML-escaped again here wherever it goes into the page, in text and in
+ * attribute values alike. Anchors link each failure and finding to the
+ * timeline row of its entry and each case in the list to its section.
+ */
+#include "report_html.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "calendar.h"
+#include "fileio.h"
+#include "text.h"
+
+/* Text into HTML: the five characters that could open markup or end an
+ * attribute value are escaped (HTML Living Standard §13.1.2.6). */
+static void html_text(FILE *f, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+/* Inline CSS: system fonts with the common CJK ones, no asset from outside. */
+static const char html_style[] =
+    ":root{--ok:#1a7f37;--bad:#b42318;--warn:#9a6700;--line:#d0d7de;--muted:#57606a}\n"
+    "*{box-sizing:border-box}\n"
+    "body{margin:0;font:15px/1.55 system-ui,-apple-system,\"Segoe UI\",\"PingFang SC\","
+    "\"Hiragino Sans GB\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\","
+    "sans-serif;color:#1f2328;background:#f6f8fa}\n"
+    "header{padding:18px 32px;color:#fff}\n"
+    "header.clean{background:var(--ok)}header.failures{background:var(--bad)}"
+    "header.findings{background:var(--warn)}\n"
+    "header h1{margin:0;font-size:17px;font-weight:500;opacity:.9}\n"
+    "header .verdict{font-size:30px;font-weight:700;margin:4px 0}\n"
+    "header .sub{margin:0;opacity:.9;word-break:break-all}\n"
+    "main{padding:8px 32px 32px;max-width:1500px}\n"
+    "section{background:#fff;border:1px solid var(--line);border-radius:6px;padding:12px 20px;"
+    "margin:16px 0}\n"
+    "h2{font-size:18px;margin:4px 0 12px}h3{font-size:15px;margin:14px 0 6px}\n"
+    "table{border-collapse:collapse;width:100%;font-size:14px}\n"
+    "th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;"
+    "vertical-align:top}\n"
+    "th{background:#f6f8fa;font-weight:600;white-space:nowrap}\n"
+    "table.kv th{width:16em}\n"
+    "td.n{white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+    "td.c{white-space:nowrap}td.s{min-width:14em}\n"
+    "td.t{white-space:nowrap;font-variant-numeric:tabular-nums;font-size:13px}\n"
+    ".mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;"
+    "word-break:break-all}\n"
+    "pre.mono{white-space:pre-wrap;margin:0}\n"
+    ".en{color:var(--muted)}\n"
+    "tr.fail>td{background:#fdecea}tr.find>td{background:#fff5d6}\n"
+    ".tag{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;font-weight:600;"
+    "color:#fff;white-space:nowrap}\n"
+    ".tag.fail{background:var(--bad)}.tag.find{background:var(--warn)}\n"
+    ".ok{color:var(--ok);font-weight:600}\n"
+    "details.case{border:1px solid var(--line);border-radius:6px;margin:10px 0;padding:0 14px}\n"
+    "details.case>summary{cursor:pointer;padding:9px 0;font-weight:600}\n"
+    "details.case>summary .cnt{font-weight:400;color:var(--muted)}\n"
+    ".scroll{overflow-x:auto}\n"
+    "ul.toc{margin:0;padding-left:20px;columns:2}\n"
+    ".note{color:var(--muted)}.warn{color:var(--bad);font-weight:600}\n"
+    "a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}\n"
+    ":target>td,:target{outline:2px solid #0969da}\n"
+    "@media print{body{background:#fff}details.case{break-inside:avoid}}\n";
+
+/* One row of the summary table: a label and its value, both escaped. */
+static void html_kv(FILE *f, const char *label, const char *value)
+{
+    fputs("<tr><th>", f);
+    html_text(f, label);
+    fputs("</th><td>", f);
+    html_text(f, value);
+    fputs("</td></tr>\n", f);
+}
+
+/* The tag of a check, with its title in both languages when it has one. */
+static void html_check(FILE *f, const report_kept *k)
+{
+    const char *zh = report_title_zh(k->check), *en = report_title_en(k->check);
+    fprintf(f, "<span class=\"tag %s\">", k->cls == REPORT_FAILURE ? "fail" : "find");
+    html_text(f, k->check);
+    fputs("</span>", f);
+    if (zh != NULL) {
+        fputs(" ", f);
+        html_text(f, zh);
+        fputs("<br><span class=\"en\">", f);
+        html_text(f, en);
+        fputs("</span>", f);
+    }
+}
+
+/* The Chinese sentence of an item over the English one. */
+static void html_sentences(FILE *f, const report_kept *k)
+{
+    html_text(f, k->zh);
+    if (k->zh[0] != '\0' && k->en[0] != '\0')
+        fputs("<br>", f);
+    fputs("<span class=\"en\">", f);
+    html_text(f, k->en);
+    fputs("</span>", f);
+}
+
+/* The entry index of an item, linked to its timeline row when there is one. */
+static void html_index(const report *r, const report_view *v, FILE *f, uint64_t index)
+{
+    if (index == REPORT_NO_INDEX) {
+        fputs("—", f);
+        return;
+    }
+    if (report_view_has_row(r, v, index))
+        fprintf(f, "<a href=\"#e-%" PRIu64 "\">%" PRIu64 "</a>", index, index);
+    else
+        fprintf(f, "%" PRIu64, index);
+}
+
+/* The summary section: what was checked, the facts, the counts by check. */
+static void html_summary(const report *r, FILE *f)
+{
+    const report_facts *x = &r->facts;
+    char a[32], b[32], c[32], t[64], line[160];
+    fputs("<section id=\"summary\"><h2>概要 Summary</h2>\n<table class=\"kv\">\n", f);
+    html_kv(f, "日志 log", r->origin[0] != '\0' ? r->origin : "—");
+    if (r->facts_set) {
+        char root[TEXT_B64_LEN(32)];
+        text_b64_encode(root, x->root, sizeof x->root);
+        html_kv(f, "树大小 tree size", report_view_fmt_count(x->tree_size, a));
+        fputs("<tr><th>根哈希 root</th><td class=\"mono\">", f);
+        html_text(f, root);
+        fputs("</td></tr>\n", f);
+    }
+    html_kv(f, "核查范围 checks",
+            x->integrity_only
+                ? "仅完整性 integrity only"
+                : "完整性、签名与密钥、作者链与案件链 integrity, authorship, omission");
+    snprintf(line, sizeof line, "%s 条已解析并验签 parsed and signature-verified",
+             report_view_fmt_count(x->entries_checked, a));
+    html_kv(f, "条目 entries", line);
+    snprintf(line, sizeof line, "%s 个已校验 checked", report_view_fmt_count(x->tiles_checked, a));
+    html_kv(f, "瓦片 tiles", line);
+    if (!x->integrity_only) {
+        snprintf(line, sizeof line, "%s / %s / %s", report_view_fmt_count(x->authors, a),
+                 report_view_fmt_count(x->cases, b), report_view_fmt_count(x->keys, c));
+        html_kv(f, "作者 / 案件 / 密钥 authors / cases / keys", line);
+    }
+    snprintf(line, sizeof line, "%s 个一致 consistent",
+             report_view_fmt_count(x->trusted_checked, a));
+    html_kv(f, "可信检查点 trusted checkpoints", line);
+    snprintf(line, sizeof line, "%s 份已收录 included",
+             report_view_fmt_count(x->receipts_checked, a));
+    html_kv(f, "回执 receipts", line);
+    snprintf(line, sizeof line, "%s 个有效 valid", report_view_fmt_count(x->cosignatures_valid, a));
+    html_kv(f, "见证联署 cosignatures", line);
+    if (x->rules)
+        snprintf(line, sizeof line, "R1–R12，截至 as of %s", calendar_format_local(t, x->as_of_ms));
+    else
+        snprintf(line, sizeof line, "未核查 not evaluated");
+    html_kv(f, "制度规则 rules", line);
+    snprintf(line, sizeof line, "%s · %s", report_view_fmt_count(r->failures, a),
+             report_view_fmt_count(r->findings, b));
+    html_kv(f, "篡改或遗漏 · 违反制度规定 failures · findings", line);
+    snprintf(line, sizeof line, "%.2f s", x->seconds);
+    html_kv(f, "用时 time", line);
+    if (r->checkpoint != NULL) {
+        fputs("<tr><th>检查点 checkpoint</th><td><pre class=\"mono\">", f);
+        html_text(f, r->checkpoint);
+        fputs("</pre></td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    if (r->nchecks != 0) {
+        fputs("<h3>分项计数 Counts by check</h3>\n<table>\n<tr><th>检查 check</th><th>说明 "
+              "title</th><th>条文 article</th><th>篡改或遗漏 failures</th><th>违反制度规定 "
+              "findings</th></tr>\n",
+              f);
+        for (size_t i = 0; i < r->nchecks; i++) {
+            const report_check_count *c0 = &r->checks[i];
+            const char *zh = report_title_zh(c0->name), *en = report_title_en(c0->name);
+            const char *article = report_rule_article(c0->name);
+            fputs("<tr><td>", f);
+            html_text(f, c0->name);
+            fputs("</td><td>", f);
+            if (zh != NULL) {
+                html_text(f, zh);
+                fputs(" <span class=\"en\">", f);
+                html_text(f, en);
+                fputs("</span>", f);
+            }
+            fputs("</td><td>", f);
+            html_text(f, article != NULL ? article : "—");
+            fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
+                    report_view_fmt_count(c0->failures, a), report_view_fmt_count(c0->findings, b));
+        }
+        fputs("</table>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
+/* A warning that total - listed items were counted but not kept. */
+static void html_not_listed(FILE *f, size_t total, size_t listed)
+{
+    char a[32];
+    if (total > listed)
+        fprintf(f,
+                "<p class=\"warn\">另有 %s 条未列出：报告只保留前面的条目。 "
+                "%s more not listed: the report keeps only the first ones.</p>\n",
+                report_view_fmt_count(total - listed, a), a);
+}
+
+/* The failures, in order of arrival, each linked to its case. */
+static void html_failures(const report *r, const report_view *v, FILE *f)
+{
+    char a[32];
+    fprintf(f, "<section id=\"failures\"><h2>篡改或遗漏 Failures (%s)</h2>\n",
+            report_view_fmt_count(r->failures, a));
+    if (r->failures == 0) {
+        fputs("<p class=\"ok\">未发现篡改或遗漏。 No alteration or omission found.</p>"
+              "</section>\n",
+              f);
+        return;
+    }
+    fputs("<div class=\"scroll\"><table>\n<tr><th>检查 check</th><th>条目 entry</th><th>案件 "
+          "case</th><th>作者 "
+          "author</th><th>说明 what differs</th></tr>\n",
+          f);
+    size_t listed = 0;
+    for (size_t i = 0; i < r->nitems; i++) {
+        const report_kept *k = &r->items[i];
+        if (k->cls != REPORT_FAILURE)
+            continue;
+        listed++;
+        fprintf(f, "<tr id=\"f-%zu\"><td>", i);
+        html_check(f, k);
+        fputs("</td><td class=\"n\">", f);
+        html_index(r, v, f, k->index);
+        fputs("</td><td class=\"c\">", f);
+        const char *cn = report_view_case_name(r, k->case_id);
+        if (cn[0] != '\0') {
+            fprintf(f, "<a href=\"#case-%u\">", (unsigned)v->rank[k->case_id]);
+            html_text(f, cn);
+            fputs("</a>", f);
+        } else {
+            fputs("—", f);
+        }
+        fputs("</td><td>", f);
+        html_text(f, k->author[0] != '\0' ? k->author : "—");
+        fputs("</td><td>", f);
+        html_sentences(f, k);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table></div>\n", f);
+    html_not_listed(f, r->failures, listed);
+    fputs("</section>\n", f);
+}
+
+/* Whether failures and findings were found at entry `index`. */
+static void html_row_marks(const report *r, const report_view *v, uint64_t index, bool *fail,
+                           bool *find)
+{
+    *fail = *find = false;
+    for (size_t p = report_view_items_at(r, v, index); p < v->nby_index; p++) {
+        size_t i = v->by_index[p];
+        const report_kept *k = &r->items[i];
+        if (k->index != index)
+            break;
+        if (k->cls == REPORT_FAILURE)
+            *fail = true;
+        else
+            *find = true;
+    }
+}
+
+/* A time in a timeline: the date over the time and its offset, to keep
+ * the table narrow. */
+static void html_time(FILE *f, int64_t ms)
+{
+    char t[64];
+    calendar_format_local(t, ms);
+    char *sp = strchr(t, ' ');
+    if (sp != NULL) {
+        *sp = '\0';
+        html_text(f, t);
+        fputs("<br>", f);
+        html_text(f, sp + 1);
+    } else {
+        html_text(f, t);
+    }
+}
+
+/* One case (the ci_pos-th of v): its failures and findings, then its timeline. */
+static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_pos)
+{
+    const report_case *ci = &v->cases[ci_pos];
+    const char *name = report_view_case_name(r, ci->id);
+    char a[32], b[32], c[32];
+    bool hit = ci->failures + ci->findings != 0;
+    fprintf(f, "<details class=\"case\" id=\"case-%zu\"%s><summary>", ci_pos, hit ? " open" : "");
+    if (name[0] != '\0') {
+        fputs("案件 case ", f);
+        html_text(f, name);
+    } else {
+        fputs(
+            "无案件编号 not in a case <span class=\"cnt\">（全日志检查、密钥管理 log-wide checks, "
+            "key management）</span>",
+            f);
+    }
+    fprintf(f,
+            " <span class=\"cnt\">· 篡改或遗漏 failures %s · 违反规定 findings %s · 条目 "
+            "entries %s</span></summary>\n",
+            report_view_fmt_count(ci->failures, a), report_view_fmt_count(ci->findings, b),
+            report_view_fmt_count(ci->rows, c));
+    if (hit) {
+        fputs("<div class=\"scroll\"><table>\n<tr><th>检查或规则 check or rule</th><th>条文 "
+              "article</th><th>条目 "
+              "entry</th><th>作者 author</th><th>说明 finding</th></tr>\n",
+              f);
+        for (size_t j = 0; j < ci->failures + ci->findings; j++) {
+            size_t i = v->items[ci->first_item + j];
+            const report_kept *k = &r->items[i];
+            fprintf(f, "<tr id=\"i-%zu\" class=\"%s\"><td>", i,
+                    k->cls == REPORT_FAILURE ? "fail" : "find");
+            html_check(f, k);
+            fputs("</td><td>", f);
+            html_text(f, k->article[0] != '\0' ? k->article : "—");
+            fputs("</td><td class=\"n\">", f);
+            html_index(r, v, f, k->index);
+            fputs("</td><td>", f);
+            html_text(f, k->author[0] != '\0' ? k->author : "—");
+            fputs("</td><td>", f);
+            html_sentences(f, k);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table></div>\n", f);
+    }
+    if (ci->rows == 0) {
+        fputs("<p class=\"note\">无时间线记录。 No timeline rows for this case.</p></details>\n",
+              f);
+        return;
+    }
+    fputs("<h3>时间线 Timeline</h3>\n<div class=\"scroll\"><table>\n<tr><th>条目 "
+          "entry</th><th>记录时间 "
+          "recorded</th><th>入账时间 integrated</th><th>作者 author</th><th>类别 kind</th>"
+          "<th>摘要 summary</th><th>问题 issues</th></tr>\n",
+          f);
+    for (size_t j = 0; j < ci->rows; j++) {
+        const report_row *w = &r->rows[v->rows[ci->first_row + j]];
+        bool fail, find;
+        html_row_marks(r, v, w->index, &fail, &find);
+        fprintf(f, "<tr id=\"e-%" PRIu64 "\"%s><td class=\"n\">%" PRIu64 "</td>", w->index,
+                fail   ? " class=\"fail\""
+                : find ? " class=\"find\""
+                       : "",
+                w->index);
+        fputs("<td class=\"t\">", f);
+        html_time(f, w->recorded);
+        fputs("</td><td class=\"t\">", f);
+        html_time(f, w->integrated);
+        fputs("</td><td>", f);
+        html_text(f, w->author);
+        fputs("</td><td>", f);
+        html_text(f, w->kind);
+        fputs("</td><td class=\"s\">", f);
+        html_text(f, w->summary);
+        fputs("</td><td>", f);
+        bool first = true;
+        for (size_t p = report_view_items_at(r, v, w->index); p < v->nby_index; p++) {
+            size_t i = v->by_index[p];
+            const report_kept *k = &r->items[i];
+            if (k->index != w->index)
+                break;
+            fprintf(f, "%s<a class=\"tag %s\" href=\"#i-%zu\">", first ? "" : " ",
+                    k->cls == REPORT_FAILURE ? "fail" : "find", i);
+            html_text(f, k->check);
+            fputs("</a>", f);
+            first = false;
+        }
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table></div>\n</details>\n", f);
+}
+
+/* The whole page. */
+static void html_output(const report *r, const report_view *v, FILE *f)
+{
+    char a[32], b[32], t[64];
+    fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+          f);
+    fputs("留痕核查报告 liuhen-verify report", f);
+    if (r->origin[0] != '\0') {
+        fputs(" — ", f);
+        html_text(f, r->origin);
+    }
+    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", html_style);
+    fprintf(f, "<header class=\"%s\">\n<h1>留痕核查报告 liuhen-verify report</h1>\n",
+            report_view_verdict_key(r));
+    fputs("<p class=\"verdict\">", f);
+    report_view_put_verdict(r, f);
+    fputs("</p>\n<p class=\"sub\">", f);
+    if (r->origin[0] != '\0') {
+        html_text(f, r->origin);
+        fputs(" · ", f);
+    }
+    if (r->facts_set)
+        fprintf(f, "树大小 tree size %s · ", report_view_fmt_count(r->facts.tree_size, a));
+    fprintf(f, "生成于 generated %s</p>\n</header>\n<main>\n",
+            calendar_format_local(t, (int64_t)time(NULL) * 1000));
+
+    html_summary(r, f);
+    html_failures(r, v, f);
+
+    fprintf(f, "<section id=\"findings\"><h2>违反制度规定 Findings by case (%s)</h2>\n",
+            report_view_fmt_count(r->findings, a));
+    size_t listed = 0, problem = 0;
+    for (size_t i = 0; i < v->ncases; i++) {
+        listed += v->cases[i].findings;
+        if (v->cases[i].failures + v->cases[i].findings != 0)
+            problem++;
+    }
+    if (!r->facts.rules && r->findings == 0)
+        fputs("<p class=\"note\">未核查制度规则（--rules）。 The rules were not evaluated "
+              "(--rules).</p>\n",
+              f);
+    else if (r->findings == 0)
+        fputs("<p class=\"ok\">未发现违反制度规定。 No regulation finding.</p>\n", f);
+    if (problem != 0) {
+        fputs("<p>有问题的案件 Cases with failures or findings:</p>\n<ul class=\"toc\">\n", f);
+        for (size_t i = 0; i < problem; i++) {
+            const char *name = report_view_case_name(r, v->cases[i].id);
+            fprintf(f, "<li><a href=\"#case-%zu\">", i);
+            html_text(f, name[0] != '\0' ? name : "无案件编号 not in a case");
+            fprintf(f, "</a> <span class=\"note\">(%s · %s)</span></li>\n",
+                    report_view_fmt_count(v->cases[i].failures, a),
+                    report_view_fmt_count(v->cases[i].findings, b));
+        }
+        fputs("</ul>\n", f);
+    }
+    html_not_listed(f, r->findings, listed);
+    fputs("</section>\n", f);
+
+    fprintf(f, "<section id=\"cases\"><h2>案件与时间线 Cases and timelines (%s)</h2>\n",
+            report_view_fmt_count(v->ncases, a));
+    fputs(
+        "<p class=\"note\">有问题的案件在前并已展开；点击案件标题展开或收起。时间以本地时间显示。 "
+        "Cases with failures or findings come first, opened; click a case to open or close "
+        "it. Times are local, with their offset from UTC.</p>\n",
+        f);
+    if (r->rows_dropped != 0)
+        fprintf(f,
+                "<p class=\"warn\">时间线已截断：只显示前 %s 条，另有 %s 条未显示。 Timelines "
+                "were cut: only the first %s entries are shown, %s are not.</p>\n",
+                report_view_fmt_count(r->nrows, a), report_view_fmt_count(r->rows_dropped, b), a,
+                b);
+    for (size_t i = 0; i < v->ncases; i++)
+        html_case(r, v, f, i);
+    fputs("</section>\n</main>\n</body>\n</html>\n", f);
+}
+
+int report_html_write(const report *r, const report_view *v, lh_err *err)
+{
+    char *page = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&page, &len);
+    if (f == NULL)
+        return lh_err_set(err, LH_ENOMEM, "html report %s: out of memory", r->opts.html_path);
+    html_output(r, v, f);
+    bool ok = !ferror(f);
+    if (fclose(f) != 0 || !ok) {
+        free(page);
+        return lh_err_set(err, LH_ENOMEM, "html report %s: out of memory", r->opts.html_path);
+    }
+    int rc = fileio_replace(r->opts.html_path, 0644, page, len, "html report", err);
+    free(page);
+    return rc;
+}
