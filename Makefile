@@ -68,6 +68,13 @@ CORE_A   := $(BUILD)/libliuhen-core.a
 CLIENT_SRC := $(wildcard client/*.c)
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/%.o)
 LIB_A      := $(BUILD)/libliuhen.a
+# The shared library exports only the public names (client/liuhen.map:
+# lh_* and protobuf-c's liuhen__*); everything else is hidden.
+LIB_SO_NAME := libliuhen.so.0
+LIB_SO      := $(BUILD)/lib/$(LIB_SO_NAME)
+LIB_MAP     := client/liuhen.map
+# What `make install` puts in include/liuhen/: liuhen.h and what it includes.
+PUBLIC_H    := client/liuhen.h client/core/errors.h $(PROTO_H)
 
 # The daemon's modules go into an archive of their own so that tests can
 # link them without liuhend's main().
@@ -117,7 +124,7 @@ MAN8 := $(wildcard docs/*.8)
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(LIB_A) $(LIUHEND) $(TOOLS) $(EXAMPLES) $(TEST_BIN) $(BENCH_BIN)
+all: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS) $(EXAMPLES) $(TEST_BIN) $(BENCH_BIN)
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -168,6 +175,12 @@ $(LIB_A): $(CORE_OBJ) $(CLIENT_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(LIB_SO): $(CORE_OBJ) $(CLIENT_OBJ) $(LIB_MAP)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,$(LIB_SO_NAME) -Wl,--version-script=$(LIB_MAP) -Wl,--no-undefined \
+	  -o $@ $(CORE_OBJ) $(CLIENT_OBJ) $(ALL_LDFLAGS) $(CLIENT_LIBS)
+	ln -sf $(LIB_SO_NAME) $(BUILD)/lib/libliuhen.so
+
 $(DAEMON_A): $(DAEMON_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -216,7 +229,8 @@ $(BUILD)/examples/%: docs/examples/%.c $(LIB_A) $(CLIENT_H)
 # Every test runs from the repository root so it finds tests/vectors.
 unit-test: $(LIUHEND) $(TOOLS) $(EXAMPLES) $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
-	@set -e; for t in $(SHELL_TESTS); do echo "== $$t"; BUILD=$(BUILD) bash $$t; done
+	@set -e; for t in $(SHELL_TESTS); do echo "== $$t"; \
+	  BUILD=$(BUILD) CC="$(CC)" SANITIZE="$(SANITIZE)" bash $$t; done
 
 BENCH_UTIL := $(patsubst %,$(BUILD)/tests/util/%.o,tamper memstore)
 $(BUILD)/bench/%: bench/%.c $(LIB_A) $(BENCH_UTIL) $(CLIENT_H)
@@ -249,11 +263,13 @@ check: deps
 	$(MAKE) asan-test
 	@echo "check: all tests passed"
 
-install: $(LIB_A) $(LIUHEND) $(TOOLS)
+install: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/liuhen \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 0644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0644 client/*.h client/core/*.h $(PROTO_H) $(DESTDIR)$(PREFIX)/include/liuhen/
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf $(LIB_SO_NAME) $(DESTDIR)$(PREFIX)/lib/libliuhen.so
+	install -m 0644 $(PUBLIC_H) $(DESTDIR)$(PREFIX)/include/liuhen/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' liuhen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/liuhen.pc
 	install -m 0755 $(LIUHEND) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(MAN1),install -d $(DESTDIR)$(PREFIX)/share/man/man1 && install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)

@@ -1,13 +1,17 @@
 /*
  * liuhen.h — the client API of liuhen (留痕): talk to liuhend over its Unix
- * socket (DESIGN.md "Wire protocol") and verify everything it answers.
+ * socket (docs/design.md "Wire protocol") and verify everything it answers.
+ * It is the one header a program includes; link with libliuhen
+ * (`pkg-config --cflags --libs liuhen`). Every name it declares begins with
+ * lh_ or LH_, or is protobuf-c's code for liuhen.proto (Liuhen__*,
+ * liuhen__*), with which records are built.
  *
  * Trust. The server is not trusted. Every checkpoint it sends is opened with
  * the log's verifier key given to lh_connect() (there is no way to skip
  * that), every proof is verified against a checkpoint so opened, every entry
  * signature is checked, and every checkpoint is checked for consistency with
- * the last checkpoint this client saw (DESIGN.md "Merkle tree, checkpoints,
- * receipts"). That last checkpoint lives in the handle and, when a state file
+ * the last checkpoint this client saw (docs/design.md "Merkle tree,
+ * checkpoints, receipts"). That last checkpoint lives in the handle and, when a state file
  * is configured, on disk, so that a log which shows one history to one run of
  * a tool and another history to the next (a fork) is caught: such calls fail
  * with LH_EFORK and a message that says so. The first checkpoint a handle
@@ -18,11 +22,12 @@
  * lh_options.timeout_ms from its start, covering every request it makes
  * (an append may make several); lh_export() and lh_backup(), which may
  * take minutes, have at least LH_SLOW_TIMEOUT_MS. Every function returns 0
- * or a negative code of errors.h; those that take an `lh_err *err` (which
- * may be NULL) write a sentence there naming the object and the cause.
- * When the server refuses a request, the code is the one of
- * wire_status_to_err() (LH_ENOTFOUND, LH_EPERM, LH_EUNKNOWNKEY...) and err
- * quotes the server's message, with any control character replaced.
+ * or a negative code (LH_E*, errors.h, or -errno); those that take an
+ * `lh_err *err` (which may be NULL) write a sentence there naming the object
+ * and the cause. When the server refuses a request, the code is that of its
+ * status (NOT_FOUND: LH_ENOTFOUND, PERMISSION_DENIED: LH_EPERM,
+ * UNKNOWN_KEY: LH_EUNKNOWNKEY...) and err quotes the server's message, with
+ * any control character replaced.
  *
  * Broken handles. When the byte stream can no longer be trusted to be in
  * step with the requests — a timeout (a late answer could be taken for the
@@ -49,8 +54,8 @@
  * zeroed structure, may be called after a failed call, and zeroes the
  * structure again.
  *
- * libsodium is initialised by lh_connect() and lh_receipt_verify(); nothing
- * else is global.
+ * libsodium is initialised by lh_connect(), lh_key_read() and
+ * lh_receipt_verify(); nothing else is global.
  */
 #ifndef LIUHEN_LIUHEN_H
 #define LIUHEN_LIUHEN_H
@@ -60,9 +65,7 @@
 #include <stdint.h>
 
 #include "errors.h"
-#include "keyfile.h"
 #include "liuhen.pb-c.h"
-#include "note.h"
 
 /** The size of leaf hashes and roots (SHA-256). */
 #define LH_HASH_SIZE 32
@@ -80,6 +83,51 @@
  */
 #define LH_APPEND_MAX_ATTEMPTS 32
 
+/** Room for a note verifier key (a log.vkey line, "<origin>+<8 hex>+<base64>"),
+ *  with its NUL. */
+#define LH_VKEY_MAX 320
+
+/** The longest case id, in bytes (printable UTF-8 without spaces). */
+#define LH_CASE_ID_MAX 128
+
+/** The largest signed checkpoint note, in bytes. */
+#define LH_NOTE_MAX (1024u * 1024u)
+
+/** The most hashes of an audit path (a tree of up to 2^64 leaves). */
+#define LH_MAX_PROOF 65
+
+/** The frame limit when lh_options.max_frame is 0: 1 MiB, as liuhend's. */
+#define LH_DEFAULT_MAX_FRAME ((uint32_t)1 << 20)
+
+/**
+ * An author's key: the Ed25519 key pair of a secret key file (`liuhen
+ * keygen` writes them), kept in locked memory that is wiped when freed.
+ * Opaque: see lh_key_read() and lh_key_free().
+ */
+typedef struct lh_key lh_key;
+
+/**
+ * Read a secret key file. The file must be a regular file that group and
+ * others cannot access (mode 0600); an encrypted one needs its passphrase.
+ * @param[in]  path        the file.
+ * @param[in]  passphrase  NUL-terminated; NULL for an unencrypted file.
+ * @param[out] out         the key; NULL on error. Free with lh_key_free().
+ * @return 0; -errno (-ENOENT...); LH_EPERMFILE (group or others may access
+ *         it); LH_EKEYFILE (not a key file, or damaged); LH_EPASSPHRASE (no
+ *         passphrase for an encrypted file, or a wrong one); LH_ETOOBIG;
+ *         LH_ENOMEM; LH_EINTERNAL if libsodium cannot be initialised.
+ */
+int lh_key_read(const char *path, const char *passphrase, lh_key **out, lh_err *err);
+
+/** Wipe and free a key. @param[in] key  may be NULL. */
+void lh_key_free(lh_key *key);
+
+/** The key's holder, as its file names it (UTF-8); valid until lh_key_free(). */
+const char *lh_key_holder(const lh_key *key);
+
+/** The key's 32-byte Ed25519 public key, as entries carry it in author_key. */
+const uint8_t *lh_key_public(const lh_key *key);
+
 /** A connection to liuhend. Opaque: see lh_connect() and lh_close(). */
 typedef struct lh_conn lh_conn;
 
@@ -89,13 +137,11 @@ typedef struct lh_options {
     const char *socket_path;
     /**
      * The log's note verifier key, "<origin>+<8 hex>+<base64>" (the log's
-     * public key file holds it). Exactly one of log_vkey and log_key is
-     * required: every checkpoint is verified against it, and its name is
-     * the log's origin, which lh_append() writes into every entry.
+     * log.vkey file holds it). Required: every checkpoint is verified
+     * against it, and its name is the log's origin, which lh_append()
+     * writes into every entry.
      */
     const char *log_vkey;
-    /** The same key, already parsed; type NOTE_TYPE_ED25519. Copied. */
-    const note_verifier *log_key;
     /** Deadline of each call, in ms from its start; 0: LH_DEFAULT_TIMEOUT_MS. */
     unsigned timeout_ms;
     /**
@@ -112,7 +158,7 @@ typedef struct lh_options {
      * the larger one checks it again on its next call.
      */
     const char *state_file;
-    /** Largest response frame accepted, in bytes; 0: WIRE_DEFAULT_MAX_FRAME. */
+    /** Largest response frame accepted, in bytes; 0: LH_DEFAULT_MAX_FRAME. */
     uint32_t max_frame;
 } lh_options;
 
@@ -126,14 +172,16 @@ typedef struct lh_options {
  * @param[out] out   the new handle; NULL on error.
  * @param[out] err   optional detail.
  * @return 0;
- *         LH_EINVAL (NULL or missing options, both or neither of log_vkey
- *         and log_key, a key of another type, a timeout above
+ *         LH_EINVAL (NULL or missing options, a timeout above
  *         LH_MAX_TIMEOUT_MS, a socket path too long);
- *         the codes of note_vkey_parse() for a bad log_vkey;
+ *         for a bad log_vkey: LH_EPARSE, LH_EBASE64, LH_ELENGTH, LH_EFIELD
+ *         (a key id that does not match the key), LH_EALGO (not a log's
+ *         Ed25519 key), LH_ETOOBIG;
  *         for the state file: -errno, LH_EPERMFILE (writable by group or
- *         others), LH_EPARSE (not a regular file, empty), LH_ETOOBIG, or the
- *         codes of checkpoint_open() (LH_EBADSIG, LH_ENOKEY, LH_EORIGIN...)
- *         when it does not verify with the log key;
+ *         others), LH_EINVAL (not a regular file), LH_EPARSE (empty),
+ *         LH_ETOOBIG, or, when it does not verify with the log key,
+ *         LH_EBADSIG, LH_ENOKEY (no signature of the log key), LH_EORIGIN,
+ *         LH_EPARSE;
  *         -errno from socket() or connect() (-ENOENT, -ECONNREFUSED...);
  *         LH_ETIMEOUT when the server's listen queue stays full;
  *         LH_ENOMEM; LH_EINTERNAL if libsodium cannot be initialised.
@@ -172,7 +220,7 @@ void lh_checkpoint_free(lh_checkpoint *cp);
  * tree never shrinks. It then becomes the last checkpoint seen.
  * @param[out] out  the checkpoint; free with lh_checkpoint_free().
  * @return 0;
- *         LH_EBADSIG, LH_ENOKEY, LH_EORIGIN, LH_EPARSE... (checkpoint_open())
+ *         LH_EBADSIG, LH_ENOKEY, LH_EORIGIN, LH_EPARSE...
  *         for a checkpoint that does not verify;
  *         LH_EFORK when it is smaller than, or inconsistent with, the
  *         checkpoint seen before, or when the log cannot prove consistency
@@ -194,7 +242,8 @@ int lh_get_checkpoint(lh_conn *conn, lh_checkpoint *out, lh_err *err);
 int lh_seen_checkpoint(const lh_conn *conn, lh_checkpoint *out, lh_err *err);
 
 /**
- * Proof, forever, that the log accepted an entry (DESIGN.md "Receipt").
+ * Proof, forever, that the log accepted an entry (docs/design.md "Merkle
+ * tree, checkpoints, receipts").
  * Its JSON form is given by lh_receipt_to_json().
  */
 typedef struct lh_receipt {
@@ -224,14 +273,14 @@ void lh_receipt_free(lh_receipt *r);
  * body, refs, attachments and recorded_at (0: now). The library fills, in a
  * copy, origin (the log's), author_key (key's public key), author_seq,
  * author_prev and case_prev from the heads of the key's and the case's
- * chains (DESIGN.md "Entries"): author_seq = the author's last seq + 1,
+ * chains (docs/design.md "Entries"): author_seq = the author's last seq + 1,
  * author_prev = the entry id of the author's last entry (absent for seq 1),
  * case_prev = the entry id of the case's last entry (absent for an empty
  * case). The heads are those this handle's own last append by the key, and
  * to the case, left; when it has made none, they are asked for
  * (GetAuthorHead). Any value the caller put in those five fields is
- * ignored. The entry is checked with entry_validate() before
- * it is signed, so a malformed one is refused here with the field named.
+ * ignored. The entry is checked as the log will check it before it is
+ * signed, so a malformed one is refused here with the field named.
  *
  * When the server answers CONFLICT (another entry of the author or of the
  * case was logged meanwhile), the entry is signed again with the new chain
@@ -254,13 +303,14 @@ void lh_receipt_free(lh_receipt *r);
  * becomes the last seen if it is larger.
  *
  * @param[in]  conn   the handle.
- * @param[in]  key    the author's key; only used to sign (keyfile_sign()).
+ * @param[in]  key    the author's key (lh_key_read()); only used to sign.
  * @param[in]  entry  the record; not modified, borrowed for the call.
  * @param[out] out    the verified receipt; free with lh_receipt_free().
  * @param[out] err    optional detail.
  * @return 0;
  *         LH_EINVAL (NULL argument); LH_ETOOBIG (the entry does not fit a
- *         leaf); a code of entry_validate() for a malformed entry;
+ *         leaf); for a malformed entry, naming the field: LH_EFIELD,
+ *         LH_EKIND, LH_EUTF8, LH_ECTRL, LH_EUNKNOWNFIELD, LH_EPARSE;
  *         LH_ECONFLICT when the heads kept moving for
  *         LH_APPEND_MAX_ATTEMPTS attempts, or the server answered CONFLICT
  *         although the heads it reports did not move;
@@ -268,7 +318,7 @@ void lh_receipt_free(lh_receipt *r);
  *         (the key's roles may not append this kind), LH_EINVAL naming the
  *         field, LH_ETOOBIG, LH_EUNAVAILABLE, LH_EINTERNAL;
  *         receipt verification: LH_EPROTO (a missing or malformed field),
- *         the codes of checkpoint_open() (LH_EBADSIG, LH_ENOKEY,
+ *         a checkpoint that does not verify (LH_EBADSIG, LH_ENOKEY,
  *         LH_EORIGIN...), LH_EPROOF (the leaf hash is not that of the signed
  *         entry, or the inclusion proof fails), LH_EFORK;
  *         the transport codes (LH_ETIMEOUT, LH_ECLOSED, LH_EPROTO, -errno);
@@ -283,39 +333,41 @@ void lh_receipt_free(lh_receipt *r);
  *       answers DUPLICATE with the receipt), whereas calling lh_append()
  *       again would log a second entry. Free out in every case.
  */
-int lh_append(lh_conn *conn, const keyfile_key *key, const Liuhen__Entry *entry, lh_receipt *out,
+int lh_append(lh_conn *conn, const lh_key *key, const Liuhen__Entry *entry, lh_receipt *out,
               lh_err *err);
 
 /**
  * Append a SignedEntry as it is (signed elsewhere, or kept from a failed
  * lh_append()) and verify its receipt as lh_append() does. The bytes are
- * checked first: entry_signed_unpack(), entry_validate() with this log's
- * origin, entry_verify() with the entry's author_key.
+ * checked first: a SignedEntry, whose entry is valid for this log's origin
+ * and whose signature verifies with its author_key.
  * @param[in]  signed_entry  len bytes, borrowed for the call.
  * @param[out] out           as lh_append(); out->signed_entry is a copy.
  * @return the codes of lh_append(), except that CONFLICT is returned as
  *         LH_ECONFLICT at once (the bytes cannot be re-signed here), and
- *         the codes of entry_signed_unpack(), entry_validate() and
- *         entry_verify() for bytes that are not a valid signed entry.
+ *         LH_EPARSE, LH_EFIELD... (as lh_append() for a malformed entry),
+ *         LH_EBADSIG for bytes that are not a valid signed entry.
  */
 int lh_append_signed(lh_conn *conn, const uint8_t *signed_entry, size_t len, lh_receipt *out,
                      lh_err *err);
 
 /**
  * Verify a receipt offline (for the CLI and liuhen-verify): the checkpoint
- * opens with log_key and has size tree_size, the inclusion proof of
+ * opens with the log's key and has size tree_size, the inclusion proof of
  * leaf_hash at leaf_index verifies against its root, and, when the receipt
  * carries signed_entry, the leaf rebuilt from it and integrated_at hashes to
  * leaf_hash. Consistency with other checkpoints is the caller's concern.
- * @param[in] r        the receipt.
- * @param[in] log_key  the log's verifier key (type NOTE_TYPE_ED25519).
- * @param[out] err     optional detail.
- * @return 0; LH_EINVAL (NULL argument, empty checkpoint); the codes of
- *         checkpoint_open(); LH_EPROOF (size mismatch, proof or leaf hash
- *         failure); LH_EINTERNAL if libsodium cannot be initialised.
+ * @param[in] r         the receipt.
+ * @param[in] log_vkey  the log's note verifier key (lh_options.log_vkey).
+ * @param[out] err      optional detail.
+ * @return 0; LH_EINVAL (NULL argument, empty checkpoint); for a bad
+ *         log_vkey, the codes of lh_connect(); a checkpoint that does not
+ *         verify (LH_EBADSIG, LH_ENOKEY, LH_EORIGIN, LH_EPARSE...);
+ *         LH_EPROOF (size mismatch, proof or leaf hash failure);
+ *         LH_EINTERNAL if libsodium cannot be initialised.
  * @note Thread-safe; sends nothing.
  */
-int lh_receipt_verify(const lh_receipt *r, const note_verifier *log_key, lh_err *err);
+int lh_receipt_verify(const lh_receipt *r, const char *log_vkey, lh_err *err);
 
 /**
  * Write a receipt as a JSON object with exactly these members, in this
@@ -336,8 +388,8 @@ int lh_receipt_to_json(const lh_receipt *r, char **out, lh_err *err);
  * Read a receipt written by lh_receipt_to_json(), strictly: an object with
  * exactly the six members (an unknown or missing one is refused), integers
  * within range (leaf_index < tree_size, integrated_at > 0), canonical base64
- * of exactly 32 bytes for every hash, at most MERKLE_MAX_PROOF path hashes,
- * a checkpoint of at most NOTE_MAX_SIZE bytes. Nothing is verified: call
+ * of exactly 32 bytes for every hash, at most LH_MAX_PROOF path hashes,
+ * a checkpoint of at most LH_NOTE_MAX bytes. Nothing is verified: call
  * lh_receipt_verify().
  * @param[in]  json  len bytes, need not be NUL-terminated.
  * @param[out] out   the receipt, signed_entry NULL; free with lh_receipt_free().
@@ -449,14 +501,14 @@ void lh_entries_free(lh_entries *e);
 /**
  * Fetch up to `count` entries from index `start` and check each: the index
  * is the next expected one, the leaf and the signed entry decode strictly,
- * the entry is valid (entry_validate() with this log's origin) and its
- * signature verifies with its author_key.
+ * the entry is valid for this log's origin and its signature verifies with
+ * its author_key.
  * @param[in]  count  at least 1; the server may return fewer (a page, or
  *                    the end of the log), never more.
  * @param[out] out    free with lh_entries_free().
- * @return 0; LH_EINVAL (count 0); the codes of entry_leaf_unpack(),
- *         entry_signed_unpack() and entry_validate(), and LH_EBADSIG, for an
- *         entry that fails, with err naming its index; LH_EPROTO (more
+ * @return 0; LH_EINVAL (count 0); LH_EPARSE, LH_EFIELD... (as lh_append()
+ *         for a malformed entry) and LH_EBADSIG, for an entry that fails,
+ *         with err naming its index; LH_EPROTO (more
  *         entries than asked, or out of order); server statuses; transport
  *         codes; LH_ENOMEM.
  * @note This proves who wrote each entry, not that the log holds it: for
@@ -500,7 +552,7 @@ void lh_case_free(lh_case *c);
  * first has no case_prev, each next one's case_prev is the previous one's
  * entry id, and indexes increase. So no entry between the first and the
  * last returned can be missing.
- * @param[in]  case_id  NUL-terminated, non-empty, at most ENTRY_CASE_ID_MAX bytes.
+ * @param[in]  case_id  NUL-terminated, non-empty, at most LH_CASE_ID_MAX bytes.
  * @param[out] out      free with lh_case_free().
  * @return 0; LH_EINVAL; LH_EPROOF for a broken chain, a foreign entry or a
  *         proof that fails, with err naming the entries ("case X: entry 57's
@@ -663,7 +715,7 @@ void lh_backup_result_free(lh_backup_result *r);
 
 /**
  * Have the daemon write a hot, compacted copy of its LMDB store while it
- * keeps serving (DESIGN.md "Daemon behaviour": hot backup).
+ * keeps serving (docs/design.md "The daemon").
  *
  * The daemon writes it, as the daemon's user and in the daemon's view of
  * the file system: `path` is an absolute path there that must not exist

@@ -91,7 +91,19 @@ int receipt_check(const lh_receipt *r, const note_verifier *key, uint64_t *size,
     return 0;
 }
 
-int lh_receipt_verify(const lh_receipt *r, const note_verifier *log_key, lh_err *err)
+int lh_receipt_verify(const lh_receipt *r, const char *log_vkey, lh_err *err)
+{
+    if (r == NULL || log_vkey == NULL)
+        return lh_err_set(err, LH_EINVAL, "receipt: NULL argument");
+    note_verifier key;
+    lh_err e = {{0}};
+    int rc = note_vkey_parse_type(log_vkey, strlen(log_vkey), NOTE_TYPE_ED25519, &key, &e);
+    if (rc != 0)
+        return lh_err_set(err, rc, "receipt: the log key: %s", e.msg);
+    return receipt_verify(r, &key, err);
+}
+
+int receipt_verify(const lh_receipt *r, const note_verifier *log_key, lh_err *err)
 {
     if (r == NULL || log_key == NULL)
         return lh_err_set(err, LH_EINVAL, "receipt: NULL argument");

@@ -2,8 +2,8 @@
  * receipt.h — receipts checked without the server (liuhen.h: lh_receipt,
  * lh_receipt_verify(), lh_receipt_to_json(), lh_receipt_from_json()), and
  * the opening of a signed checkpoint with the log key that every check of
- * the client library starts from (DESIGN.md "Merkle tree, checkpoints,
- * receipts").
+ * the client library starts from (docs/design.md "Merkle tree,
+ * checkpoints, receipts").
  */
 #ifndef LIUHEN_RECEIPT_H
 #define LIUHEN_RECEIPT_H
@@ -35,5 +35,12 @@ int receipt_open_checkpoint(const note_verifier *key, const uint8_t *note, size_
  */
 int receipt_check(const lh_receipt *r, const note_verifier *key, uint64_t *size,
                   uint8_t root[LH_HASH_SIZE], const char *what, lh_err *err);
+
+/**
+ * lh_receipt_verify() with the log key already parsed (type 0x01): for
+ * liuhen-verify, which holds it.
+ * @return as lh_receipt_verify().
+ */
+int receipt_verify(const lh_receipt *r, const note_verifier *log_key, lh_err *err);
 
 #endif

@@ -977,7 +977,7 @@ static void test_append_ok(void **state)
     assert_int_equal(r1.leaf_index, 0);
     assert_int_equal(r1.tree_size, 1);
     assert_non_null(r1.signed_entry);
-    tu_assert_code(lh_receipt_verify(&r1, &log_verifier, &e), 0, &e);
+    tu_assert_code(lh_receipt_verify(&r1, log_vkey, &e), 0, &e);
 
     append_ok(c, "QJ-2026-7", &r2);
     assert_int_equal(r2.leaf_index, 1);
@@ -1211,7 +1211,7 @@ static void test_append_duplicate(void **state)
     assert_int_equal(dup.leaf_index, 1);
     assert_int_equal(dup.tree_size, 2);
     LOCKED(fs, assert_int_equal(fs->log->n, 3));
-    tu_assert_code(lh_receipt_verify(&dup, &log_verifier, &e), 0, &e);
+    tu_assert_code(lh_receipt_verify(&dup, log_vkey, &e), 0, &e);
     lh_checkpoint_free(&cp);
     tu_assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
     assert_int_equal(cp.size, 3);
@@ -1268,16 +1268,20 @@ static void test_receipt_tampered(void **state)
     LOCKED(fs, fs->at_skew = 0);
 
     /* Offline: the same checks on a receipt at rest. */
-    tu_assert_code(lh_receipt_verify(&r0, &log_verifier, &e), 0, &e);
+    tu_assert_code(lh_receipt_verify(&r0, log_vkey, &e), 0, &e);
     r0.leaf_hash[5] ^= 1;
-    tu_assert_code(lh_receipt_verify(&r0, &log_verifier, &e), LH_EPROOF, &e);
+    tu_assert_code(lh_receipt_verify(&r0, log_vkey, &e), LH_EPROOF, &e);
     r0.leaf_hash[5] ^= 1;
     r0.tree_size++;
-    tu_assert_code(lh_receipt_verify(&r0, &log_verifier, &e), LH_EPROOF, &e);
+    tu_assert_code(lh_receipt_verify(&r0, log_vkey, &e), LH_EPROOF, &e);
     r0.tree_size--;
     note_verifier other;
     assert_int_equal(note_signer_verifier(&other_signer, &other), 0);
-    tu_assert_code(lh_receipt_verify(&r0, &other, &e), LH_ENOKEY, &e);
+    char other_vkey[NOTE_VKEY_MAX + 1];
+    size_t other_len;
+    assert_int_equal(note_vkey_format(&other, other_vkey, sizeof other_vkey, &other_len), 0);
+    tu_assert_code(lh_receipt_verify(&r0, other_vkey, &e), LH_ENOKEY, &e);
+    tu_assert_code(lh_receipt_verify(&r0, "not a key", &e), LH_EPARSE, &e);
 
     lh_receipt_free(&r0);
     lh_close(c);
@@ -1596,24 +1600,26 @@ static void test_connect_errors(void **state)
     tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
     tu_assert_msg_has(&e, "log_vkey");
     o.log_vkey = log_vkey;
-    o.log_key = &log_verifier;
-    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
-    o.log_key = NULL;
     tu_assert_code(lh_connect(&o, &c, &e), -ENOENT, &e);
     tu_assert_msg_has(&e, "/nonexistent/liuhend.sock");
     o.log_vkey = "not a key";
     tu_assert_code(lh_connect(&o, &c, &e), LH_EPARSE, &e);
-    o.log_vkey = NULL;
+    /* A witness's key (type 0x04) is not a log key. */
     note_verifier cosig = log_verifier;
     cosig.type = NOTE_TYPE_COSIG;
     cosig.keyid = note_keyid(cosig.name, strlen(cosig.name), cosig.type, cosig.pubkey);
-    o.log_key = &cosig;
-    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
-    note_verifier broken = log_verifier;
-    broken.keyid ^= 1;
-    o.log_key = &broken;
-    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
-    o.log_key = &log_verifier;
+    char text[NOTE_VKEY_MAX + 1];
+    size_t len;
+    assert_int_equal(note_vkey_format(&cosig, text, sizeof text, &len), 0);
+    o.log_vkey = text;
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EALGO, &e);
+    /* A key id that is not the key's. */
+    snprintf(text, sizeof text, "%s", log_vkey);
+    char *plus = strchr(text, '+');
+    assert_non_null(plus);
+    plus[1] = plus[1] == '0' ? '1' : '0';
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EFIELD, &e);
+    o.log_vkey = log_vkey;
     o.timeout_ms = LH_MAX_TIMEOUT_MS + 1;
     tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
     assert_null(c);
@@ -1665,9 +1671,9 @@ static void test_receipt_json(void **state)
     assert_int_equal(back.checkpoint_len, r[3].checkpoint_len);
     assert_memory_equal(back.checkpoint, r[3].checkpoint, back.checkpoint_len);
     assert_null(back.signed_entry);
-    tu_assert_code(lh_receipt_verify(&back, &log_verifier, &e), 0, &e);
+    tu_assert_code(lh_receipt_verify(&back, log_vkey, &e), 0, &e);
     back.audit_path[1][31] ^= 1;
-    tu_assert_code(lh_receipt_verify(&back, &log_verifier, &e), LH_EPROOF, &e);
+    tu_assert_code(lh_receipt_verify(&back, log_vkey, &e), LH_EPROOF, &e);
     lh_receipt_free(&back);
 
     /* Strict reading. */

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# tests/test_example.sh — runs docs/examples/append.c (built by `make` into
-# $BUILD/examples/append) against a real liuhend: the example in README.md
+# tests/test_example.sh — installs liuhen (`make install` into a temporary
+# prefix), checks what the shared library exports (`nm -D`: only lh_* and
+# liuhen__* names) and what is installed, builds docs/examples/append.c the
+# way a user would (`cc append.c $(pkg-config --cflags --libs liuhen)`, no
+# --static) and runs it against a real liuhend: the example in README.md
 # must append a record, print a receipt that the CLI's own proof agrees
 # with, and fail cleanly, with the documented exit status, when it cannot.
 #
@@ -13,7 +16,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 LIUHEN=$ROOT/$BUILD/bin/liuhen
-APPEND=$ROOT/$BUILD/examples/append
+CC=${CC:-cc}
+SANITIZE=${SANITIZE:-}
 
 TEST_NAME=example
 # shellcheck source=tests/util/daemon.sh
@@ -31,7 +35,44 @@ has() {
     fi
 }
 
-require_bins "$LIUHEN" "$APPEND" "$ROOT/$BUILD/bin/liuhend"
+require_bins "$LIUHEN" "$ROOT/$BUILD/bin/liuhend"
+
+# 0. The installation: the public header and what it includes, the static
+# and the shared library, liuhen.pc; the shared library exports nothing but
+# the client API and the schema's generated code.
+PREFIX=$TMP/prefix
+make -s -C "$ROOT" BUILD="$BUILD" PREFIX="$PREFIX" install >"$TMP/install.log" 2>&1 ||
+    { cat "$TMP/install.log" >&2; fail "make install"; summary; exit 1; }
+headers=$(cd "$PREFIX/include/liuhen" && ls | tr '\n' ' ')
+check "installed headers are liuhen.h and what it includes ($headers)" \
+    [ "$headers" = "errors.h liuhen.h liuhen.pb-c.h " ]
+check "libliuhen.so.0 is installed, libliuhen.so links to it" \
+    [ -f "$PREFIX/lib/libliuhen.so.0" -a "$(readlink "$PREFIX/lib/libliuhen.so")" = libliuhen.so.0 ]
+nm -D --defined-only "$PREFIX/lib/libliuhen.so.0" | awk '{print $NF}' >"$TMP/exports"
+others=$(grep -v '^lh_' "$TMP/exports" | grep -v '^liuhen__' | head -5 | tr '\n' ' ' || true)
+check "the shared library exports only lh_* and liuhen__* names${others:+ (not: $others)}" \
+    [ -z "$others" ]
+for name in lh_connect lh_append lh_key_read lh_receipt_verify liuhen__entry__descriptor; do
+    check "the shared library exports $name" grep -qx "$name" "$TMP/exports"
+done
+for name in keyfile_sign entry_validate merkle_inclusion_proof note_open accept_author; do
+    check "the shared library hides $name" bash -c "! grep -qx $name '$TMP/exports'"
+done
+
+# The example, built as a user would: no --static, the shared library.
+export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig
+APPEND=$TMP/append
+# shellcheck disable=SC2046,SC2086 # pkg-config's flags are words
+if $CC $SANITIZE -std=c11 -Wall -Wextra -Werror -o "$APPEND" "$ROOT/docs/examples/append.c" \
+    $(pkg-config --cflags --libs liuhen) -Wl,-rpath,"$PREFIX/lib" 2>"$TMP/cc.log"; then
+    ok "the example builds with pkg-config --cflags --libs liuhen"
+else
+    fail "the example does not build: $(cat "$TMP/cc.log")"
+    summary
+    exit 1
+fi
+check "the example uses the installed libliuhen.so.0" \
+    bash -c "ldd '$APPEND' | grep -q '$PREFIX/lib/libliuhen.so.0'"
 
 VAR=$TMP/var
 export LIUHEN_SOCKET=$VAR/liuhen.sock LIUHEN_LOG_KEY=$VAR/data/log.vkey

@@ -70,7 +70,7 @@ _Static_assert(sizeof SK_COMMENT - 1 + KEYFILE_NAME_MAX + 1 + TEXT_B64_LEN(SK_MA
 
 /* The whole key lives in one sodium_malloc'd block. sodium_malloc aligns the
  * end of the block, not its start, so the struct holds only bytes. */
-struct keyfile_key {
+struct lh_key {
     uint8_t sk[crypto_sign_SECRETKEYBYTES]; /* libsodium's seed || public key */
     uint8_t pk[KEYFILE_PUBLICKEYBYTES];
     uint8_t keyid[4];

@@ -80,8 +80,11 @@
 /** Largest public key file read. */
 #define KEYFILE_PUBLIC_FILE_MAX 1024
 
-/** A key pair with its name and key id. Opaque: see keyfile_key_free(). */
-typedef struct keyfile_key keyfile_key;
+/**
+ * A key pair with its name and key id. Opaque: see keyfile_key_free(). It
+ * is the client library's public lh_key (liuhen.h), the same structure.
+ */
+typedef struct lh_key keyfile_key;
 
 /**
  * How hard a secret key file's passphrase is to guess: the Argon2id limits

@@ -1,6 +1,6 @@
 /*
  * append.c — how another program appends a record to liuhen through the
- * client library (client/liuhen.h), and keeps the verified receipt.
+ * client library (liuhen.h), and keeps the verified receipt.
  *
  *     append SOCKET LOG_VKEY_FILE KEY_FILE CASE_ID TEXT
  *
@@ -17,11 +17,14 @@
  * refused it or something did not verify; 2 usage; 3 a file or the
  * connection failed.
  *
- * Built by `make` into build/examples/append; run by tests/test_example.sh.
- * With liuhen installed: cc append.c $(pkg-config --cflags --libs --static liuhen)
- * (the library is a static archive: --static adds libsodium, protobuf-c
- * and jansson). Its -I names the directory of liuhen.h, so the include
- * below works both here and there.
+ * With liuhen installed (`make install`):
+ *
+ *     cc append.c $(pkg-config --cflags --libs liuhen)
+ *
+ * links it with the shared library libliuhen.so.0, whose only names are
+ * those of liuhen.h. tests/test_example.sh builds it so, from a fresh
+ * installation, and runs it; `make` also builds it against the static
+ * archive into build/examples/append. liuhen.h is the one header it needs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -90,14 +93,14 @@ int main(int argc, char **argv)
     const char *socket_path = argv[1], *vkey_path = argv[2], *key_path = argv[3];
     const char *case_id = argv[4], *text = argv[5];
 
-    char vkey[KEYFILE_VKEY_MAX + 2];
+    char vkey[LH_VKEY_MAX + 1];
     int rc = read_vkey(vkey_path, vkey, sizeof vkey);
     if (rc != 0)
         return exit_status(rc);
 
     lh_err err = {{0}};
-    keyfile_key *key = NULL;
-    rc = keyfile_read_secret(key_path, getenv("LIUHEN_PASSPHRASE"), &key, &err);
+    lh_key *key = NULL;
+    rc = lh_key_read(key_path, getenv("LIUHEN_PASSPHRASE"), &key, &err);
     if (rc != 0) {
         report(&err, rc);
         return exit_status(rc);
@@ -109,7 +112,7 @@ int main(int argc, char **argv)
     rc = lh_connect(&opts, &conn, &err);
     if (rc != 0) {
         report(&err, rc);
-        keyfile_key_free(key);
+        lh_key_free(key);
         return exit_status(rc);
     }
 
@@ -141,7 +144,7 @@ int main(int argc, char **argv)
     free(json);
     lh_receipt_free(&receipt);
     lh_close(conn);
-    keyfile_key_free(key);
+    lh_key_free(key);
     if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
         fprintf(stderr, "example: cannot write the receipt: %s\n", strerror(errno));
         return 3;
