@@ -1,11 +1,11 @@
 /*
- * verify_bench.c — the benchmark of liuhen-verify (issue 04, "Performance").
+ * verify_bench.c — the benchmark of liuhen-verify.
  *
  * It builds the tiles directory of a 1,000,000-entry log from first
  * principles with the format core: real entries, signed with Ed25519 by a
  * few thousand keys that the log enrolls itself (the genesis entry, signed
  * by the log's key, enrolls the first admin, who enrolls everyone else,
- * DESIGN.md "Kinds"), each kind appended by a role that may append it, in
+ * docs/design.md "Kinds and roles"), each kind appended by a role that may append it, in
  * cases that follow the regulations (complaints answered, investigated and
  * decided after the leadership's collective discussion, interferences with
  * their five elements, guidance in writing...), with Chinese texts of
@@ -59,6 +59,7 @@
 #include "note.h"
 #include "tamper.h"
 #include "tile.h"
+#include "validate.h"
 
 #ifndef LH_BUILD_DIR
 #define LH_BUILD_DIR "build"
@@ -317,7 +318,7 @@ static uint32_t pick_key(Liuhen__Role role)
     return UINT32_MAX;
 }
 
-/* The role that appends a step (DESIGN.md "Kinds"). */
+/* The role that appends a step (docs/design.md "Kinds and roles"). */
 static Liuhen__Role role_for(step s)
 {
     switch (s) {
@@ -743,7 +744,7 @@ static void pack_slot(Liuhen__Entry *e, uint32_t k, bench_case *c, step s, int64
     uint64_t index = b.written + b.nslots - 1;
     if (index < 20000 || index % 64 == 0) {
         lh_err err = {{0}};
-        int rc = entry_validate(sl->msg + ENTRY_SIG_CONTEXT_LEN, len, BENCH_ORIGIN, NULL, &err);
+        int rc = validate_entry(sl->msg + ENTRY_SIG_CONTEXT_LEN, len, BENCH_ORIGIN, NULL, &err);
         if (rc != 0)
             die(3, "entry %" PRIu64 " is not valid: %s (%s)", index, err.msg, lh_strerror(rc));
         b.validated++;
@@ -800,7 +801,7 @@ static void flush_batch(void)
         free(leaf);
         b.leaf_bytes += leaf_len;
         b.written++;
-        /* Chains and references name entries by entry id (DESIGN.md
+        /* Chains and references name entries by entry id (docs/design.md
          * "Entries"): SHA-256 of the signed Entry bytes. */
         uint8_t id[32];
         entry_id(sl->msg + ENTRY_SIG_CONTEXT_LEN, sl->msg_len - ENTRY_SIG_CONTEXT_LEN, id);

@@ -14,9 +14,11 @@
 #include "entry.h"
 #include "handle.h"
 #include "keyfile.h"
+#include "kind.h"
 #include "quote.h"
 #include "receipt.h"
 #include "text.h"
+#include "validate.h"
 #include "wire.h"
 
 _Static_assert(LH_HASH_SIZE == ENTRY_HASH_BYTES, "leaf hashes are entry hashes");
@@ -117,7 +119,7 @@ static int adopt_logged_leaf(lh_receipt *out, const ProtobufCBinaryData *leaf, c
         return lh_err_set(err, LH_EPROOF,
                           "%s: the log answered DUPLICATE with an entry of another entry id", what);
     Liuhen__Entry *parsed;
-    int rc = entry_validate(entry, entry_len, NULL, &parsed, &e);
+    int rc = validate_entry(entry, entry_len, NULL, &parsed, &e);
     if (rc != 0)
         return lh_err_set(err, LH_EPROOF, "%s: the logged duplicate does not validate: %s", what,
                           e.msg);
@@ -295,7 +297,7 @@ static int sign_entry(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *t
 
     /* Refuse here, naming the field, what the server would refuse. */
     lh_err ve = {{0}};
-    rc = entry_validate(bytes, len, c->log_key.name, NULL, &ve);
+    rc = validate_entry(bytes, len, c->log_key.name, NULL, &ve);
     if (rc != 0) {
         lh_err_set(err, rc, "%s: the entry is not valid: %s", what, ve.msg);
         goto done;
@@ -329,7 +331,7 @@ static void append_what(char what[WHAT_MAX], const Liuhen__Entry *e)
         quote_text(id, sizeof id, e->case_id);
         snprintf(what, WHAT_MAX, "append: case %s", id);
     } else {
-        snprintf(what, WHAT_MAX, "append: %s entry", entry_kind_name(e->kind));
+        snprintf(what, WHAT_MAX, "append: %s entry", kind_name(e->kind));
     }
 }
 
@@ -387,7 +389,7 @@ int lh_append(lh_conn *c, const lh_key *key, const Liuhen__Entry *entry, lh_rece
             rc = finish_append(c, r, out, deadline, what, err);
             liuhen__response__free_unpacked(r, NULL);
             /* A new entry is the head of its author's chain and of its
-             * case's (DESIGN.md "Entries": chains by entry id). */
+             * case's (docs/design.md "Entries": chains by entry id). */
             lh_heads next = h;
             if (rc == 0 && logged_now &&
                 signed_entry_id(out->signed_entry, out->signed_entry_len, next.author_head) == 0) {
@@ -442,7 +444,7 @@ int lh_append_signed(lh_conn *c, const uint8_t *signed_entry, size_t len, lh_rec
     if (rc != 0)
         return lh_err_set(err, rc, "append: the signed entry is malformed: %s", e.msg);
     Liuhen__Entry *parsed;
-    rc = entry_validate(entry, entry_len, c->log_key.name, &parsed, &e);
+    rc = validate_entry(entry, entry_len, c->log_key.name, &parsed, &e);
     if (rc != 0)
         return lh_err_set(err, rc, "append: the signed entry is not valid: %s", e.msg);
     char what[WHAT_MAX];

@@ -1,7 +1,7 @@
 /*
  * conn.h — the transport of the client library (liuhen.h): one connection
  * to liuhend over its Unix socket, requests framed out and responses framed
- * in (DESIGN.md "Wire protocol"), every call within one deadline on the
+ * in (docs/design.md "Wire protocol"), every call within one deadline on the
  * monotonic clock, every response matched to its request by id.
  *
  * A connection whose byte stream may be out of step with its requests (a

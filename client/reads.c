@@ -16,6 +16,7 @@
 #include "proofs.h"
 #include "quote.h"
 #include "text.h"
+#include "validate.h"
 
 /* ------------------------------------------------------------------------ */
 /* Entries and cases. */
@@ -86,7 +87,7 @@ static int parse_logged(const lh_conn *c, const Liuhen__LoggedEntry *le, lh_logg
         return lh_err_set(err, rc, "%s: entry %" PRIu64 ": signed entry: %s", what, le->index,
                           e.msg);
     entry_id(it->entry_bytes, it->entry_len, it->entry_id);
-    rc = entry_validate(it->entry_bytes, it->entry_len, c->log_key.name, &it->entry, &e);
+    rc = validate_entry(it->entry_bytes, it->entry_len, c->log_key.name, &it->entry, &e);
     if (rc != 0)
         return lh_err_set(err, rc, "%s: entry %" PRIu64 ": %s", what, le->index, e.msg);
     rc = entry_verify(it->entry_bytes, it->entry_len, it->signature, it->entry->author_key.data);
@@ -216,7 +217,7 @@ static int case_check(const lh_case *cs, size_t i, const Liuhen__InclusionProof 
                           ": the inclusion proof does not verify against the checkpoint of size "
                           "%" PRIu64,
                           what, it->index, cs->checkpoint.size);
-    /* The case chain (DESIGN.md "Entries"): a dropped entry breaks the link
+    /* The case chain (docs/design.md "Entries"): a dropped entry breaks the link
      * of the next one. */
     if (i == 0) {
         if (e->case_prev.len != 0)

@@ -14,6 +14,7 @@
 #include "liuhen.pb-c.h"
 #include "log.h"
 #include "sequencer.h"
+#include "validate.h"
 #include "wire.h"
 
 /* Waits for the genesis entry to come back from the writer thread. */
@@ -95,7 +96,7 @@ static uint8_t *genesis_entry(const keyfile_key *key, const keyfile_pub *admin, 
     liuhen__entry__pack(&e, entry);
     /* The daemon checks it again; checking here names a bad --origin or
      * admin key name before anything is signed. */
-    if ((rc = entry_validate(entry, len, origin, NULL, &err)) != 0) {
+    if ((rc = validate_entry(entry, len, origin, NULL, &err)) != 0) {
         log_error("genesis entry: %s (%s)", err.msg, lh_strerror(rc));
         goto fail;
     }

@@ -1,7 +1,7 @@
 /*
  * liuhend.c — the liuhen daemon's main: options, `liuhend init`, the
  * start-up checks, signals, and the wiring of store, key state,
- * sequencer, publisher and server (DESIGN.md "Daemon behaviour").
+ * sequencer, publisher and server (docs/design.md "The daemon").
  *
  *   liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub
  *   liuhend --data DIR [options]
@@ -446,7 +446,7 @@ static void on_sigpipe(int signum)
 }
 
 /* UV_THREADPOOL_SIZE must be set before libuv starts its pool: one
- * signature-checking thread per core (DESIGN.md "Daemon behaviour"). A
+ * signature-checking thread per core (docs/design.md "The daemon"). A
  * user's own value is kept, but never below 2: an export or a backup holds
  * one pool thread, and appends must still be checked meanwhile. */
 static void set_threadpool_size(void)

@@ -140,7 +140,7 @@ const char *protocol_call_name(Liuhen__Request__CallCase call)
 
 /* Refuse unknown fields anywhere in the request: a field this daemon does
  * not know could carry a meaning the client relies on and the daemon would
- * silently ignore (DESIGN.md "Daemon behaviour": unknown fields get a clear
+ * silently ignore (docs/design.md "The daemon": unknown fields get a clear
  * status). */
 static int check_unknown(const ProtobufCMessage *m, const char *path, unsigned depth, lh_err *err)
 {
@@ -208,7 +208,7 @@ int protocol_parse_request(const uint8_t *body, size_t len, protocol_request *ou
                         "default, a long varint, or a NUL in a string",
                         m->id, at);
     if (rc == 0 && m->call_case == LIUHEN__REQUEST__CALL_APPEND) {
-        /* DESIGN.md: the daemon never re-serialises what an author sent;
+        /* docs/design.md: the daemon never re-serialises what an author sent;
          * the bytes field holds the SignedEntry exactly as it came. */
         out->signed_entry = m->append->signed_entry.data;
         out->signed_len = m->append->signed_entry.len;
@@ -258,8 +258,8 @@ int protocol_put_append(protocol_buf *out, const seq_job *job, uint32_t max_fram
     switch (job->status) {
     case LIUHEN__STATUS__STATUS_OK:
     case LIUHEN__STATUS__STATUS_DUPLICATE:
-        /* DESIGN.md "Receipt": index, leaf hash, integrated_at, a checkpoint
-         * that contains it and the inclusion proof against it. */
+        /* docs/design.md "Merkle tree, checkpoints, receipts": index, leaf hash, integrated_at, a
+         * checkpoint that contains it and the inclusion proof against it. */
         if (job->checkpoint == NULL || job->proof_len > MERKLE_MAX_PROOF ||
             job->index >= job->checkpoint->size)
             return protocol_put_error(out, job->request_id, LIUHEN__STATUS__STATUS_INTERNAL,

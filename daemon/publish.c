@@ -49,7 +49,7 @@ extern char **environ;
 #define REL_PATH_MAX (TILE_PATH_MAX + 8)
 
 /* Access modes of what is published: it is meant to be served to anyone
- * (DESIGN.md "Publication"), whatever the daemon's umask. */
+ * (docs/design.md "Merkle tree, checkpoints, receipts"), whatever the daemon's umask. */
 #define PUBLISH_FILE_MODE 0644
 #define PUBLISH_DIR_MODE  0755
 
@@ -843,7 +843,7 @@ static void *publisher_main(void *arg)
         deadline.tv_sec += pub->interval;
     }
     pthread_mutex_unlock(&pub->mu);
-    /* DESIGN.md "Daemon behaviour": publish a final checkpoint at shutdown. */
+    /* docs/design.md "The daemon": publish a final checkpoint at shutdown. */
     publish_once(pub);
     return NULL;
 }

@@ -1,6 +1,6 @@
 /*
  * publish.h — the static C2SP tlog-tiles directory that inspectors mirror
- * (DESIGN.md "Publication"): `checkpoint`, `tile/<L>/<N>[.p/<W>]`,
+ * (docs/design.md "Merkle tree, checkpoints, receipts"): `checkpoint`, `tile/<L>/<N>[.p/<W>]`,
  * `tile/entries/<N>[.p/<W>]` (entry bundles hold the Leaf bytes).
  *
  * Tiles and bundles are written first and the checkpoint last, each by

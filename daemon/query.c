@@ -31,6 +31,7 @@
 #include "log.h"
 #include "merkle.h"
 #include "publish.h"
+#include "role.h"
 #include "text.h"
 #include "tile.h"
 #include "wire.h"
@@ -362,7 +363,7 @@ static int do_get_entries(call *c, const Liuhen__GetEntriesRequest *rq)
         e->leaf.len = len;
         size_t item = field_size(1, liuhen__logged_entry__get_packed_size(e));
         /* Stop before the frame limit: the client asks again from the
-         * next index (DESIGN.md "Daemon behaviour": limits on frame size). */
+         * next index (docs/design.md "The daemon": limits on frame size). */
         if (response_size(c, LIUHEN__RESPONSE__RESULT_GET_ENTRIES, inner + item) >
             c->env->max_frame)
             break;
@@ -425,7 +426,7 @@ static int do_get_author_head(call *c, const Liuhen__GetAuthorHeadRequest *rq)
         return rc;
     /* A head is given only when there is one: an author or a case with no
      * entry has none, and its first entry names no predecessor. Heads are
-     * entry ids (DESIGN.md "Entries"). */
+     * entry ids (docs/design.md "Entries"). */
     h->author_seq = heads[0].count;
     if (h->author_seq > 0) {
         h->author_head.data = heads[0].id;
@@ -568,7 +569,7 @@ static int do_get_keys(call *c, const keyring_key *keys, size_t nkeys)
             return LH_ENOMEM;
         size_t nroles = 0;
         for (unsigned role = 1; role < 32; role++)
-            if ((k->roles & ENTRY_ROLE_BIT(role)) != 0)
+            if ((k->roles & ROLE_BIT(role)) != 0)
                 roles[nroles++] = (Liuhen__Role)role;
         ki->roles = roles;
         ki->n_roles = nroles;

@@ -31,6 +31,7 @@
 #include "checkpoint.h"
 #include "log.h"
 #include "text.h"
+#include "validate.h"
 #include "wire.h"
 #include "writer.h"
 
@@ -184,7 +185,7 @@ int sequencer_prepare(seq_job *job, const char *origin)
 
     if (job->signed_entry == NULL || job->signed_len == 0)
         return prepare_fail(job, LH_EINVAL, "signed_entry: required");
-    /* A leaf must fit a C2SP entry bundle (DESIGN.md "Entries"); refuse
+    /* A leaf must fit a C2SP entry bundle (docs/design.md "Entries"); refuse
      * before parsing anything. */
     if (job->signed_len > ENTRY_SIGNED_MAX) {
         snprintf(err.msg, sizeof err.msg, "signed_entry: %zu bytes, at most %d", job->signed_len,
@@ -197,7 +198,7 @@ int sequencer_prepare(seq_job *job, const char *origin)
     if (rc != 0)
         return prepare_fail(job, rc, err.msg);
     Liuhen__Entry *e = NULL;
-    rc = entry_validate(bytes, len, NULL, &e, &err);
+    rc = validate_entry(bytes, len, NULL, &e, &err);
     if (rc != 0)
         return prepare_fail(job, rc, err.msg);
     accept_ctx cx = {.origin = origin};

@@ -1,11 +1,11 @@
 /*
- * sequencer.h — liuhend's write path (DESIGN.md "Daemon behaviour").
+ * sequencer.h — liuhend's write path (docs/design.md "The daemon").
  *
  * An append goes through two stages, both owned by the sequencer:
  *
  *   1. Preparation, on the sequencer's worker threads (one per core, at
  *      least two): unpack the SignedEntry, structural validation
- *      (entry_validate()), the origin (accept_origin()), the author's
+ *      (validate_entry()), the origin (accept_origin()), the author's
  *      signature (entry_verify()), the entry id. CPU-bound and stateless:
  *      sequencer_prepare().
  *   2. The writer thread (writer.h) takes everything prepared as one batch

@@ -1,5 +1,5 @@
 /*
- * server.h — liuhend's Unix-socket server (DESIGN.md "Wire protocol" and
+ * server.h — liuhend's Unix-socket server (docs/design.md "Wire protocol" and
  * "Daemon behaviour"), in the manner of OpenBSD ntpd's control.c: the
  * listening socket, one struct per connection, framing, and one dispatch.
  *
@@ -16,7 +16,7 @@
  * that they never take every worker from the appends; their connection
  * goes on serving its other requests meanwhile.
  *
- * Bad input (DESIGN.md "Daemon behaviour"):
+ * Bad input (docs/design.md "The daemon"):
  *  - a frame length of 0 or above the frame limit loses the framing: it is
  *    answered (id 0, INVALID_ARGUMENT or TOO_LARGE, naming both sizes) and
  *    the connection is closed once that answer and every append already in
@@ -118,7 +118,7 @@ int server_listen(server *srv, sequencer *seq, publisher *pub, lh_err *err);
 typedef void (*server_drained_fn)(void *ctx);
 
 /**
- * Begin a graceful stop (DESIGN.md "Daemon behaviour", SIGTERM): close the
+ * Begin a graceful stop (docs/design.md "The daemon", SIGTERM): close the
  * listener and remove the socket file, stop reading requests on every
  * connection, let every append in flight finish and its response be
  * written (a connection whose client does not read is closed after the

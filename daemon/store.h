@@ -13,7 +13,7 @@
  *   hash        u64 stored-hash index (merkle.h numbering) -> 32-byte hash
  *   leafhash    32-byte leaf hash -> u64 index
  *   entryid     32-byte entry id -> u64 index (duplicates, CORRECTION
- *               targets, DESIGN.md "Entries")
+ *               targets, docs/design.md "Entries")
  *   author      32-byte author key -> u64 seq || u64 index || entry id of
  *               the author's latest entry
  *   case        case id -> u64 length || u64 index || entry id of the

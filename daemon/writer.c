@@ -28,6 +28,7 @@
 #include "calendar.h"
 #include "checkpoint.h"
 #include "entry.h"
+#include "kind.h"
 #include "log.h"
 #include "wire.h"
 
@@ -220,7 +221,7 @@ static void damaged(seq_job *job, uint64_t index, const char *what)
                 index);
 }
 
-/* DESIGN.md "Entries": duplicates are recognised by entry id; a retried
+/* docs/design.md "Entries": duplicates are recognised by entry id; a retried
  * append gets the existing receipt, with the leaf it is for. */
 static int check_duplicate(attempt *at, seq_job *job, bool *dup)
 {
@@ -495,7 +496,7 @@ static int try_batch(writer *w, writer_outcome *out)
     attempt at;
     reader_init(w, &at.rd, txn);
     at.size = w->size;
-    /* DESIGN.md: integrated_at never goes backwards, even if the clock
+    /* docs/design.md: integrated_at never goes backwards, even if the clock
      * does. One reading serves the whole batch. */
     at.time = calendar_now_ms();
     if (at.time < w->time)
@@ -528,8 +529,8 @@ static int try_batch(writer *w, writer_outcome *out)
         store_txn_end(txn);
         return rc;
     }
-    /* DESIGN.md "Receipt": one signed checkpoint per batch, stored in the
-     * same write transaction and shared by all receipts of the batch. */
+    /* docs/design.md "Merkle tree, checkpoints, receipts": one signed checkpoint per batch, stored
+     * in the same write transaction and shared by all receipts of the batch. */
     if ((rc = sign_checkpoint(w, at.size, root, &cp, &err)) != 0) {
         log_error("append: signing the checkpoint of size %" PRIu64 ": %s", at.size, err.msg);
         store_txn_end(txn);
@@ -582,7 +583,7 @@ static int try_batch(writer *w, writer_outcome *out)
  * were to be accepted, and every refusal or duplicate that may have rested
  * on what the batch added before it (a head, a staged key), get the
  * failure; refusals decided on committed state alone keep theirs, and
- * duplicates of committed entries keep their receipt (DESIGN.md: disk
+ * duplicates of committed entries keep their receipt (docs/design.md: disk
  * full gives UNAVAILABLE to appends while reads go on).
  */
 static void fail_batch(writer *w, int rc, bool map_full, writer_outcome *out)
@@ -662,7 +663,7 @@ void writer_run(writer *w, seq_job **jobs, size_t n, writer_outcome *out)
         keyring_rollback(w->keys);
         bool map_full = store_last_map_full(w->st);
         if (map_full && attempt_no < GROW_RETRIES) {
-            /* DESIGN.md: map full: grow the map, then the same batch again
+            /* docs/design.md: map full: grow the map, then the same batch again
              * from its first job (nothing of the failed attempt is kept). */
             size_t before = store_map_size(w->st);
             int grc = store_grow(w->st, 0);
@@ -754,7 +755,7 @@ static int replay_key_entry(writer *w, store_txn *txn, uint64_t index, lh_err *e
     accept_verdict v;
     if (index == 0 &&
         (e->author_key.len != 32 || memcmp(e->author_key.data, w->log_vkey.pubkey, 32) != 0))
-        /* DESIGN.md "Kinds": entry 0 is the log key's; a store whose entry
+        /* docs/design.md "Kinds and roles": entry 0 is the log key's; a store whose entry
          * 0 is another author's is not this log. */
         rc = lh_err_set(err, LH_EINVAL,
                         "store: entry 0 is not a KEY_ENROLL by the log key %s: wrong key or "
@@ -768,7 +769,7 @@ static int replay_key_entry(writer *w, store_txn *txn, uint64_t index, lh_err *e
     else if (!is_key_kind(e->kind))
         rc = lh_err_set(err, LH_ESTORE,
                         "keys: the key log names entry %" PRIu64 ", a %s: the store is damaged",
-                        index, entry_kind_name(e->kind));
+                        index, kind_name(e->kind));
     else if (accept_author(&cx, e, &v) != 0 || accept_key_change(&cx, e, &v) != 0)
         rc = lh_err_set(err, LH_ESTORE,
                         "keys: entry %" PRIu64 " breaks a rule on replay (%s): "
@@ -784,7 +785,7 @@ static int replay_key_entry(writer *w, store_txn *txn, uint64_t index, lh_err *e
     return rc;
 }
 
-/* DESIGN.md "Kinds": keys, roles and revocations are never configured
+/* docs/design.md "Kinds and roles": keys, roles and revocations are never configured
  * outside the ledger: they are replayed from it (the key log indexes the
  * KEY_ENROLL and KEY_REVOKE entries, so no other leaf is read). */
 static int replay_keys(writer *w, store_txn *txn, uint64_t size, lh_err *err)

@@ -4,7 +4,7 @@
  * configuration, replay the keys from the ledger and load the tree; then,
  * batch after batch, apply the acceptance rules (accept.h) to each job in
  * order and integrate the accepted ones in one write transaction with one
- * signed checkpoint and one fsync (DESIGN.md "Daemon behaviour").
+ * signed checkpoint and one fsync (docs/design.md "The daemon").
  *
  * Work per batch is done once: one clock read, one tree hash, one
  * checkpoint signature, one store_put_hashes() of the batch's new stored

@@ -1,6 +1,6 @@
 # labels.awk — the Chinese labels of liuhen.proto's enum values and fields,
 # taken from the comments of the schema, so that the schema stays the one
-# source of truth for the terms users read (REGULATION.md: "labels for users
+# source of truth for the terms users read (docs/regulation.md: "labels for users
 # should be shown in Chinese").
 #
 #   awk -f proto/labels.awk proto/liuhen.proto > build/proto/liuhen-labels.inc

@@ -4,7 +4,7 @@
  * the rule that judges it, and says what the verdict must be (reason, code,
  * the verifier's check, words of both sentences). liuhend's writer and
  * liuhen-verify call these very functions; their own tests check that they
- * call them, this one that the rules say what DESIGN.md says.
+ * call them, this one that the rules say what docs/design.md says.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,11 +20,12 @@
 #include "accept.h"
 #include "entry.h"
 #include "keyring.h"
+#include "role.h"
 #include "testutil.h"
 
 #define ORIGIN  "test.example/liuhen"
 #define T0      INT64_C(1779000000000)
-#define ROLE(r) ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
+#define ROLE(r) ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
 #define KIND(k) LIUHEN__KIND__KIND_##k
 
 /* The last byte of this file's key seeds (tu_key_make()). */
@@ -61,7 +62,7 @@ static keyring *history(void)
         Liuhen__Role roles[5];
         size_t n = 0;
         for (unsigned r = 1; r <= 5; r++)
-            if (enrol[i].roles & ENTRY_ROLE_BIT(r))
+            if (enrol[i].roles & ROLE_BIT(r))
                 roles[n++] = (Liuhen__Role)r;
         b.public_key = (ProtobufCBinaryData){32, keys[enrol[i].key].pk};
         b.holder = (char *)enrol[i].holder;
@@ -513,7 +514,7 @@ static void run_case(keyring *kr, const tcase *t)
     case KIND(KEY_ENROLL): {
         size_t n = 0;
         for (unsigned r = 1; r <= 5; r++)
-            if (t->roles & ENTRY_ROLE_BIT(r))
+            if (t->roles & ROLE_BIT(r))
                 roles[n++] = (Liuhen__Role)r;
         enr.public_key = (ProtobufCBinaryData){32, keys[t->subject].pk};
         enr.holder = "新人";

@@ -5,7 +5,7 @@
  * Each test runs build/bin/liuhen as a user or a script would, with its
  * standard output, standard error and exit status captured, and without a
  * controlling terminal (so that a passphrase prompt fails at once instead
- * of waiting). What must be true (issue 03): every command works in both
+ * of waiting). What must be true: every command works in both
  * outputs; the text shows the Chinese labels; the JSON parses and has
  * exactly the names specified; the receipts and proofs printed verify with
  * the format core; every error gives a clear message and its exit status

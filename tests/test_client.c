@@ -2,8 +2,8 @@
  * test_client.c — the client API (client/liuhen.c) against a fake liuhend.
  *
  * The fake server is a thread in this process speaking the wire protocol
- * (DESIGN.md "Wire protocol") on a Unix socket in a temporary directory. It
- * keeps a real log: entries checked with entry_validate() and entry_verify(),
+ * (docs/design.md "Wire protocol") on a Unix socket in a temporary directory. It
+ * keeps a real log: entries checked with validate_entry() and entry_verify(),
  * author and case heads, an RFC 6962 tree in a memstore, and checkpoints
  * signed with a real log key. Knobs make it misbehave in one precise way at a
  * time: a tampered audit path, a receipt for another leaf, a checkpoint
@@ -49,6 +49,7 @@
 #include "note.h"
 #include "testutil.h"
 #include "text.h"
+#include "validate.h"
 #include "wire.h"
 
 #define ORIGIN  "test.example/log"
@@ -245,7 +246,7 @@ static Liuhen__Status flog_append(flog *l, const uint8_t *se, size_t se_len, uin
         return LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
     }
     Liuhen__Entry *en;
-    if (entry_validate(eb, elen, ORIGIN, &en, &e) != 0) {
+    if (validate_entry(eb, elen, ORIGIN, &en, &e) != 0) {
         snprintf(msg, msg_cap, "%s", e.msg);
         return LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
     }
@@ -991,7 +992,7 @@ static void test_append_ok(void **state)
     assert_int_equal(
         entry_signed_unpack(r2.signed_entry, r2.signed_entry_len, &eb, &elen, &sig, NULL), 0);
     Liuhen__Entry *en;
-    tu_assert_code(entry_validate(eb, elen, ORIGIN, &en, &e), 0, &e);
+    tu_assert_code(validate_entry(eb, elen, ORIGIN, &en, &e), 0, &e);
     assert_int_equal(en->author_seq, 2);
     uint8_t id1[32];
     id_of(&r1, id1);
@@ -1037,7 +1038,7 @@ static void test_append_ok(void **state)
     assert_int_equal(r4.leaf_index, 2);
     assert_int_equal(
         entry_signed_unpack(r4.signed_entry, r4.signed_entry_len, &eb, &elen, &sig, NULL), 0);
-    tu_assert_code(entry_validate(eb, elen, ORIGIN, &en, &e), 0, &e);
+    tu_assert_code(validate_entry(eb, elen, ORIGIN, &en, &e), 0, &e);
     assert_int_equal(en->case_prev.len, 0);
     assert_int_equal(en->author_seq, 3);
     liuhen__entry__free_unpacked(en, NULL);
@@ -1096,7 +1097,7 @@ static void test_append_conflict_retry(void **state)
     Liuhen__Entry *en;
     assert_int_equal(
         entry_signed_unpack(r.signed_entry, r.signed_entry_len, &eb, &elen, &sig, NULL), 0);
-    assert_int_equal(entry_validate(eb, elen, ORIGIN, &en, NULL), 0);
+    assert_int_equal(validate_entry(eb, elen, ORIGIN, &en, NULL), 0);
     LOCKED(fs, assert_memory_equal(en->case_prev.data, fs->log->eid[1], 32));
     assert_memory_equal(en->author_prev.data, id0, 32);
     liuhen__entry__free_unpacked(en, NULL);
@@ -1130,7 +1131,7 @@ static void test_append_conflict_bounded(void **state)
     /* Someone appends to the case before every one of alice's attempts, so
      * the heads keep moving. Bob's next entries are signed in advance, each
      * naming the previous one by its entry id, which is known as soon as it
-     * is signed (DESIGN.md "Entries"). */
+     * is signed (docs/design.md "Entries"). */
     LOCKED(fs, {
         flog *l = fs->log;
         flog_add(l, bob, "QJ-2026-8");

@@ -2,7 +2,7 @@
  * test_daemon.c — a real liuhend in a temporary directory, driven through
  * the client library (client/liuhen.h) and through raw frames.
  *
- * What must be true (issue 02): every kind appended by a key with the right
+ * What must be true: every kind appended by a key with the right
  * role and refused for a key without it; unknown, revoked keys; wrong
  * origin; bad signature; CONFLICT and retry; DUPLICATE returns the first
  * receipt; parallel clients on interleaved cases with every receipt
@@ -167,7 +167,7 @@ static keyfile_key *user_at(users *u, int i)
     return all[i];
 }
 
-/* Every kind of the DESIGN.md table, in an order that a real case follows:
+/* Every kind of the docs/design.md table, in an order that a real case follows:
  * the complaint opens the case, the rest continue it. */
 static void test_every_kind_and_role(void **state)
 {
@@ -443,7 +443,7 @@ static void check_acknowledged(lh_conn *c, worker *w, int nworkers, int expect_c
 }
 
 /* An author signs a run of 100 entries ahead, each naming the one before
- * by its entry id (DESIGN.md "Entries"), and sends them all at once on one
+ * by its entry id (docs/design.md "Entries"), and sends them all at once on one
  * connection: every one is logged, in order, with a verified receipt, and
  * the log's heads are the last entry's. */
 #define RUN 100
@@ -745,7 +745,7 @@ static void test_sigkill_in_flight(void **state)
     stop_under_load(SIGKILL);
 }
 
-/* Bad frames: each answered or closed as DESIGN.md says, while another
+/* Bad frames: each answered or closed as docs/design.md says, while another
  * client keeps working. */
 static void test_bad_frames(void **state)
 {

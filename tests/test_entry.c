@@ -3,7 +3,7 @@
  * signed, verified and validated; one-byte tampering; each validation rule
  * broken once; the SignedEntry and Leaf encodings, checked against
  * protobuf-c's own encoder; known-answer hashes; the role table of
- * DESIGN.md "Kinds", written out again here independently.
+ * docs/design.md "Kinds and roles", written out again here independently.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +17,10 @@
 #include <string.h>
 
 #include "entry.h"
+#include "kind.h"
 #include "labels.h"
+#include "role.h"
+#include "validate.h"
 
 #define ORIGIN  "qianjiang.example/liuhen"
 #define CASE_ID "QJ-2026-7"
@@ -367,7 +370,7 @@ static void draft_init(draft *d, Liuhen__Kind kind)
     e->author_key = bin(pk, sizeof pk);
     e->author_seq = 2;
     e->author_prev = bin(d->author_prev, 32);
-    if (!key_management && !entry_kind_opens_case(kind))
+    if (!key_management && !kind_opens_case(kind))
         e->case_prev = bin(d->case_prev, 32);
     e->recorded_at = T0;
     d->refs[0] = bin(d->ref[0], 32);
@@ -407,7 +410,7 @@ static void expect_bytes_invalid(const uint8_t *buf, size_t len, const char *ori
     lh_err err = {{0}};
     Liuhen__Entry sentinel;
     Liuhen__Entry *out = &sentinel;
-    int rc = entry_validate(buf, len, origin, &out, &err);
+    int rc = validate_entry(buf, len, origin, &out, &err);
     if (rc != code || strstr(err.msg, needle) == NULL)
         print_error("expected %s naming \"%s\", got %s: %s\n", lh_errname(code), needle,
                     lh_errname(rc), err.msg);
@@ -419,7 +422,7 @@ static void expect_bytes_invalid(const uint8_t *buf, size_t len, const char *ori
 static void expect_bytes_valid(const uint8_t *buf, size_t len)
 {
     lh_err err = {{0}};
-    int rc = entry_validate(buf, len, ORIGIN, NULL, &err);
+    int rc = validate_entry(buf, len, ORIGIN, NULL, &err);
     if (rc != 0)
         print_error("%s: %s\n", lh_errname(rc), err.msg);
     assert_int_equal(rc, 0);
@@ -495,7 +498,7 @@ static void test_limits(void **state)
     assert_true(sodium_is_zero(sig, sizeof sig));
     assert_int_equal(entry_verify(big, ENTRY_MAX_SIZE + 1, sig, pk), LH_ETOOBIG);
     lh_err err;
-    assert_int_equal(entry_validate(big, ENTRY_MAX_SIZE + 1, ORIGIN, NULL, &err), LH_ETOOBIG);
+    assert_int_equal(validate_entry(big, ENTRY_MAX_SIZE + 1, ORIGIN, NULL, &err), LH_ETOOBIG);
     assert_non_null(strstr(err.msg, "entry"));
     assert_int_equal(entry_signed_pack(big, ENTRY_MAX_SIZE + 1, sig, sbuf, ENTRY_SIGNED_MAX, &n),
                      LH_ETOOBIG);
@@ -523,9 +526,9 @@ static void test_every_kind_valid(void **state)
 
         lh_err err = {{0}};
         Liuhen__Entry *out = NULL;
-        int rc = entry_validate(buf, len, ORIGIN, &out, &err);
+        int rc = validate_entry(buf, len, ORIGIN, &out, &err);
         if (rc != 0)
-            print_error("%s: %s: %s\n", entry_kind_name((Liuhen__Kind)k), lh_errname(rc), err.msg);
+            print_error("%s: %s: %s\n", kind_name((Liuhen__Kind)k), lh_errname(rc), err.msg);
         assert_int_equal(rc, 0);
         assert_non_null(out);
         assert_int_equal(out->kind, k);
@@ -535,7 +538,7 @@ static void test_every_kind_valid(void **state)
         assert_ptr_equal(body->descriptor, entry_body_of(&d.e)->descriptor);
         liuhen__entry__free_unpacked(out, NULL);
         /* Without an origin to compare with, and without out. */
-        assert_int_equal(entry_validate(buf, len, NULL, NULL, NULL), 0);
+        assert_int_equal(validate_entry(buf, len, NULL, NULL, NULL), 0);
 
         /* SignedEntry and Leaf round trips: the entry comes back as the
          * very bytes signed, inside the input. */
@@ -1174,7 +1177,7 @@ static void test_validate_out(void **state)
     size_t len;
     uint8_t *buf = pack_entry(&d.e, &len);
     Liuhen__Entry *out = NULL;
-    assert_int_equal(entry_validate(buf, len, ORIGIN, &out, NULL), 0);
+    assert_int_equal(validate_entry(buf, len, ORIGIN, &out, NULL), 0);
     assert_non_null(out);
     /* The message owns its strings: it outlives the bytes. */
     free(buf);
@@ -1398,29 +1401,26 @@ static void test_hashes(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    assert_string_equal(entry_kind_name(LIUHEN__KIND__KIND_INTERFERENCE), "INTERFERENCE");
-    assert_string_equal(entry_kind_name(LIUHEN__KIND__KIND_INVESTIGATION_STEP),
-                        "INVESTIGATION_STEP");
-    assert_string_equal(entry_kind_name(LIUHEN__KIND__KIND_UNSPECIFIED), "UNSPECIFIED");
-    assert_string_equal(entry_kind_name((Liuhen__Kind)99), "UNKNOWN");
-    assert_string_equal(entry_kind_label_zh(LIUHEN__KIND__KIND_INTERFERENCE), "干预插手记录");
-    assert_string_equal(entry_kind_label_zh(LIUHEN__KIND__KIND_COMPLAINT), "投诉举报/立案");
-    assert_string_equal(entry_kind_label_zh(LIUHEN__KIND__KIND_REVIEW_ORDER), "责令重新调查");
-    assert_string_equal(entry_kind_label_zh(LIUHEN__KIND__KIND_CASE_CLOSED), "结案");
+    assert_string_equal(kind_name(LIUHEN__KIND__KIND_INTERFERENCE), "INTERFERENCE");
+    assert_string_equal(kind_name(LIUHEN__KIND__KIND_INVESTIGATION_STEP), "INVESTIGATION_STEP");
+    assert_string_equal(kind_name(LIUHEN__KIND__KIND_UNSPECIFIED), "UNSPECIFIED");
+    assert_string_equal(kind_name((Liuhen__Kind)99), "UNKNOWN");
+    assert_string_equal(kind_label_zh(LIUHEN__KIND__KIND_INTERFERENCE), "干预插手记录");
+    assert_string_equal(kind_label_zh(LIUHEN__KIND__KIND_COMPLAINT), "投诉举报/立案");
+    assert_string_equal(kind_label_zh(LIUHEN__KIND__KIND_REVIEW_ORDER), "责令重新调查");
+    assert_string_equal(kind_label_zh(LIUHEN__KIND__KIND_CASE_CLOSED), "结案");
 
-    assert_int_equal(entry_kind_from_name("interference"), LIUHEN__KIND__KIND_INTERFERENCE);
-    assert_int_equal(entry_kind_from_name("investigation-step"),
-                     LIUHEN__KIND__KIND_INVESTIGATION_STEP);
-    assert_int_equal(entry_kind_from_name("INVESTIGATION_STEP"),
-                     LIUHEN__KIND__KIND_INVESTIGATION_STEP);
-    assert_int_equal(entry_kind_from_name("KIND_DECISION"), LIUHEN__KIND__KIND_DECISION);
-    assert_int_equal(entry_kind_from_name("kind-case-closed"), LIUHEN__KIND__KIND_CASE_CLOSED);
-    assert_int_equal(entry_kind_from_name("Key_Enroll"), LIUHEN__KIND__KIND_KEY_ENROLL);
-    assert_int_equal(entry_kind_from_name(""), LIUHEN__KIND__KIND_UNSPECIFIED);
-    assert_int_equal(entry_kind_from_name("KIND_"), LIUHEN__KIND__KIND_UNSPECIFIED);
-    assert_int_equal(entry_kind_from_name("interferences"), LIUHEN__KIND__KIND_UNSPECIFIED);
-    assert_int_equal(entry_kind_from_name("unspecified"), LIUHEN__KIND__KIND_UNSPECIFIED);
-    assert_int_equal(entry_kind_from_name(NULL), LIUHEN__KIND__KIND_UNSPECIFIED);
+    assert_int_equal(kind_from_name("interference"), LIUHEN__KIND__KIND_INTERFERENCE);
+    assert_int_equal(kind_from_name("investigation-step"), LIUHEN__KIND__KIND_INVESTIGATION_STEP);
+    assert_int_equal(kind_from_name("INVESTIGATION_STEP"), LIUHEN__KIND__KIND_INVESTIGATION_STEP);
+    assert_int_equal(kind_from_name("KIND_DECISION"), LIUHEN__KIND__KIND_DECISION);
+    assert_int_equal(kind_from_name("kind-case-closed"), LIUHEN__KIND__KIND_CASE_CLOSED);
+    assert_int_equal(kind_from_name("Key_Enroll"), LIUHEN__KIND__KIND_KEY_ENROLL);
+    assert_int_equal(kind_from_name(""), LIUHEN__KIND__KIND_UNSPECIFIED);
+    assert_int_equal(kind_from_name("KIND_"), LIUHEN__KIND__KIND_UNSPECIFIED);
+    assert_int_equal(kind_from_name("interferences"), LIUHEN__KIND__KIND_UNSPECIFIED);
+    assert_int_equal(kind_from_name("unspecified"), LIUHEN__KIND__KIND_UNSPECIFIED);
+    assert_int_equal(kind_from_name(NULL), LIUHEN__KIND__KIND_UNSPECIFIED);
 
     /* Every kind liuhen.proto defines has a name, a label and a body, and
      * its name leads back to it. */
@@ -1429,49 +1429,48 @@ static void test_names(void **state)
         Liuhen__Kind k = (Liuhen__Kind)kd->values[i].value;
         if (k == LIUHEN__KIND__KIND_UNSPECIFIED)
             continue;
-        assert_string_equal(kd->values[i].name + 5, entry_kind_name(k));
-        assert_int_equal(entry_kind_from_name(entry_kind_name(k)), k);
+        assert_string_equal(kd->values[i].name + 5, kind_name(k));
+        assert_int_equal(kind_from_name(kind_name(k)), k);
         /* The label is the schema's (proto/liuhen.proto's comment). */
-        assert_string_equal(entry_kind_label_zh(k), labels_enum_value(kd, (int)k));
+        assert_string_equal(kind_label_zh(k), labels_enum_value(kd, (int)k));
         draft d;
         draft_init(&d, k);
         assert_non_null(entry_body_of(&d.e));
     }
 
-    assert_string_equal(entry_role_name(LIUHEN__ROLE__ROLE_HANDLER), "handler");
-    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_HANDLER), "办案人员");
-    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_LEGAL), "法规部门");
-    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_LEADER), "局领导");
-    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_INVESTIGATOR), "调查组成员");
-    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_ADMIN), "系统管理员");
-    assert_string_equal(entry_role_label_zh(LIUHEN__ROLE__ROLE_UNSPECIFIED), "未指明角色");
-    assert_string_equal(entry_role_label_zh((Liuhen__Role)9), "未知角色");
+    assert_string_equal(role_name(LIUHEN__ROLE__ROLE_HANDLER), "handler");
+    assert_string_equal(role_label_zh(LIUHEN__ROLE__ROLE_HANDLER), "办案人员");
+    assert_string_equal(role_label_zh(LIUHEN__ROLE__ROLE_LEGAL), "法规部门");
+    assert_string_equal(role_label_zh(LIUHEN__ROLE__ROLE_LEADER), "局领导");
+    assert_string_equal(role_label_zh(LIUHEN__ROLE__ROLE_INVESTIGATOR), "调查组成员");
+    assert_string_equal(role_label_zh(LIUHEN__ROLE__ROLE_ADMIN), "系统管理员");
+    assert_string_equal(role_label_zh(LIUHEN__ROLE__ROLE_UNSPECIFIED), "未指明角色");
+    assert_string_equal(role_label_zh((Liuhen__Role)9), "未知角色");
     char text[128];
-    uint32_t hl =
-        ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER) | ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_LEGAL);
-    assert_string_equal(entry_roles_text(hl, false, text, sizeof text), "handler,legal");
-    assert_string_equal(entry_roles_text(hl, true, text, sizeof text), "办案人员、法规部门");
-    assert_string_equal(entry_roles_text(0, true, text, sizeof text), "无");
-    assert_string_equal(entry_roles_text(0, false, text, sizeof text), "none");
+    uint32_t hl = ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER) | ROLE_BIT(LIUHEN__ROLE__ROLE_LEGAL);
+    assert_string_equal(role_text(hl, false, text, sizeof text), "handler,legal");
+    assert_string_equal(role_text(hl, true, text, sizeof text), "办案人员、法规部门");
+    assert_string_equal(role_text(0, true, text, sizeof text), "无");
+    assert_string_equal(role_text(0, false, text, sizeof text), "none");
     /* Cut at a whole role, never inside a label. */
-    assert_string_equal(entry_roles_text(hl, true, text, 16), "办案人员");
-    assert_string_equal(entry_role_name((Liuhen__Role)9), "unknown");
-    assert_int_equal(entry_role_from_name("legal"), LIUHEN__ROLE__ROLE_LEGAL);
-    assert_int_equal(entry_role_from_name("LEADER"), LIUHEN__ROLE__ROLE_LEADER);
-    assert_int_equal(entry_role_from_name("ROLE_INVESTIGATOR"), LIUHEN__ROLE__ROLE_INVESTIGATOR);
-    assert_int_equal(entry_role_from_name("admin"), LIUHEN__ROLE__ROLE_ADMIN);
-    assert_int_equal(entry_role_from_name("root"), LIUHEN__ROLE__ROLE_UNSPECIFIED);
+    assert_string_equal(role_text(hl, true, text, 16), "办案人员");
+    assert_string_equal(role_name((Liuhen__Role)9), "unknown");
+    assert_int_equal(role_from_name("legal"), LIUHEN__ROLE__ROLE_LEGAL);
+    assert_int_equal(role_from_name("LEADER"), LIUHEN__ROLE__ROLE_LEADER);
+    assert_int_equal(role_from_name("ROLE_INVESTIGATOR"), LIUHEN__ROLE__ROLE_INVESTIGATOR);
+    assert_int_equal(role_from_name("admin"), LIUHEN__ROLE__ROLE_ADMIN);
+    assert_int_equal(role_from_name("root"), LIUHEN__ROLE__ROLE_UNSPECIFIED);
     const ProtobufCEnumDescriptor *rd = &liuhen__role__descriptor;
     for (unsigned i = 0; i < rd->n_values; i++) {
         Liuhen__Role r = (Liuhen__Role)rd->values[i].value;
         if (r != LIUHEN__ROLE__ROLE_UNSPECIFIED)
-            assert_int_equal(entry_role_from_name(rd->values[i].name), r);
+            assert_int_equal(role_from_name(rd->values[i].name), r);
     }
 
     Liuhen__Role roles[] = {LIUHEN__ROLE__ROLE_HANDLER, LIUHEN__ROLE__ROLE_UNSPECIFIED,
                             (Liuhen__Role)99, LIUHEN__ROLE__ROLE_LEGAL};
-    assert_int_equal(entry_roles_mask(roles, 4), ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER) |
-                                                     ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_LEGAL));
+    assert_int_equal(role_mask(roles, 4),
+                     ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER) | ROLE_BIT(LIUHEN__ROLE__ROLE_LEGAL));
 }
 
 static void test_role_table(void **state)
@@ -1485,7 +1484,7 @@ static void test_role_table(void **state)
         IN = 1 << LIUHEN__ROLE__ROLE_INVESTIGATOR,
         ANY = AD | HA | LE | LD | IN,
     };
-    /* DESIGN.md "Kinds", column by column. */
+    /* docs/design.md "Kinds and roles", column by column. */
     static const struct {
         Liuhen__Kind kind;
         unsigned roles;
@@ -1507,28 +1506,28 @@ static void test_role_table(void **state)
         {LIUHEN__KIND__KIND_KEY_ENROLL, AD, false},
         {LIUHEN__KIND__KIND_KEY_REVOKE, AD, false},
     };
-    assert_int_equal(ENTRY_ROLES_ALL, ANY);
+    assert_int_equal(ROLE_ALL, ANY);
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         Liuhen__Kind k = table[i].kind;
         for (int r = LIUHEN__ROLE__ROLE_ADMIN; r <= LIUHEN__ROLE__ROLE_INVESTIGATOR; r++) {
             bool want = (table[i].roles & (1u << r)) != 0;
-            if (entry_kind_allowed(k, ENTRY_ROLE_BIT(r), true) != want)
-                fail_msg("%s by %s: expected %s", entry_kind_name(k),
-                         entry_role_name((Liuhen__Role)r), want ? "allowed" : "refused");
+            if (kind_allowed(k, ROLE_BIT(r), true) != want)
+                fail_msg("%s by %s: expected %s", kind_name(k), role_name((Liuhen__Role)r),
+                         want ? "allowed" : "refused");
             /* Only CORRECTION depends on whose entry it corrects. */
             bool other = k == LIUHEN__KIND__KIND_CORRECTION ? false : want;
-            assert_int_equal(entry_kind_allowed(k, ENTRY_ROLE_BIT(r), false), other);
+            assert_int_equal(kind_allowed(k, ROLE_BIT(r), false), other);
         }
         /* A key with no role, or only ROLE_UNSPECIFIED, appends nothing. */
-        assert_false(entry_kind_allowed(k, 0, true));
-        assert_false(entry_kind_allowed(k, ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_UNSPECIFIED), true));
+        assert_false(kind_allowed(k, 0, true));
+        assert_false(kind_allowed(k, ROLE_BIT(LIUHEN__ROLE__ROLE_UNSPECIFIED), true));
         /* Any of several roles is enough. */
-        assert_true(entry_kind_allowed(k, ENTRY_ROLES_ALL, true));
-        assert_int_equal(entry_kind_opens_case(k), table[i].opens_case);
+        assert_true(kind_allowed(k, ROLE_ALL, true));
+        assert_int_equal(kind_opens_case(k), table[i].opens_case);
     }
-    assert_false(entry_kind_allowed(LIUHEN__KIND__KIND_UNSPECIFIED, ENTRY_ROLES_ALL, true));
-    assert_false(entry_kind_allowed((Liuhen__Kind)99, ENTRY_ROLES_ALL, true));
-    assert_false(entry_kind_opens_case(LIUHEN__KIND__KIND_UNSPECIFIED));
+    assert_false(kind_allowed(LIUHEN__KIND__KIND_UNSPECIFIED, ROLE_ALL, true));
+    assert_false(kind_allowed((Liuhen__Kind)99, ROLE_ALL, true));
+    assert_false(kind_opens_case(LIUHEN__KIND__KIND_UNSPECIFIED));
 }
 
 int main(void)

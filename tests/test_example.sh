@@ -55,7 +55,7 @@ check "the shared library exports only lh_* and liuhen__* names${others:+ (not: 
 for name in lh_connect lh_append lh_key_read lh_receipt_verify liuhen__entry__descriptor; do
     check "the shared library exports $name" grep -qx "$name" "$TMP/exports"
 done
-for name in keyfile_sign entry_validate merkle_inclusion_proof note_open accept_author; do
+for name in keyfile_sign validate_entry merkle_inclusion_proof note_open accept_author; do
     check "the shared library hides $name" bash -c "! grep -qx $name '$TMP/exports'"
 done
 

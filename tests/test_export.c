@@ -3,7 +3,7 @@
  * temporary directory (tests/util/daemon.h), driven through the client API
  * (lh_export(), lh_backup()) and through raw frames.
  *
- * What must be true (issue 03, "export" and "backup"):
+ * What must be true of export and backup:
  *  - an export is a complete C2SP tiles directory that verifies from
  *    scratch with the format core: its checkpoint opens with the log key,
  *    the entry bundles hold the log's leaves, every hash tile holds the

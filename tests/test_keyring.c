@@ -24,12 +24,13 @@
 #include "accept.h"
 #include "entry.h"
 #include "keyring.h"
+#include "role.h"
 #include "testutil.h"
 
 #define ORIGIN "test.example/liuhen"
 #define T0     INT64_C(1779000000000)
 
-#define ROLE(r) ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
+#define ROLE(r) ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
 
 /* The last byte of this file's key seeds (tu_key_make()). */
 #define KEY_TAG 0x5A
@@ -66,7 +67,7 @@ static Liuhen__Entry *mk_enroll(kentry *k, const tu_key *author, const uint8_t p
     k->enroll.unit = (char *)"法规科";
     size_t n = 0;
     for (unsigned r = 1; r <= 5; r++) {
-        if (roles & ENTRY_ROLE_BIT(r))
+        if (roles & ROLE_BIT(r))
             k->roles[n++] = (Liuhen__Role)r;
     }
     k->enroll.n_roles = n;
@@ -277,7 +278,7 @@ static void test_rules(void **state)
     stage_refused(ks, mk_enroll(&k, &admin, logk.pk, "日志", ROLE(HANDLER)), 8, "the log key");
 
     /* Not key management: no rule about keys applies, and nothing can be
-     * staged; a malformed body (which entry_validate() refuses first)
+     * staged; a malformed body (which validate_entry() refuses first)
      * stages nothing either. */
     kentry_header(&k, &admin, 1);
     k.e.kind = LIUHEN__KIND__KIND_COMPLAINT;

@@ -59,7 +59,7 @@ static size_t parse_proof(uint8_t (*proof)[MERKLE_HASH_SIZE], const char *field)
 }
 
 /*
- * Tamper with a valid inclusion proof in every way the brief lists; each
+ * Tamper with a valid inclusion proof in every way it can be altered; each
  * variant must be refused with LH_EPROOF. A wrong size is tested with the
  * root of that size, as a checkpoint binds them: with the original root a
  * tree of another size but the same shape along the audit path (e.g. index 0

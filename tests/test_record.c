@@ -5,7 +5,7 @@
  * enums, bools, times in every form, bytes and #INDEX, integers out of
  * range), with the exact error for each wrong input and the record left
  * unchanged; JSON merged from text and from files; attachments hashed from
- * files; refs; and every record built here passing entry_validate().
+ * files; refs; and every record built here passing validate_entry().
  *
  * JSON literals are written with ' for " (tu_sq() swaps them). Set
  * RECORD_SHOW=1 to print the error messages.
@@ -30,12 +30,14 @@
 
 #include "entry.h"
 #include "errors.h"
+#include "kind.h"
 #include "liuhen.pb-c.h"
 #include "pbjson.h"
 #include "record.h"
 #include "record_attach.h"
 #include "record_set.h"
 #include "testutil.h"
+#include "validate.h"
 
 #define ORIGIN  "qianjiang.example/liuhen"
 #define CASE_ID "QJ-2026-7"
@@ -81,7 +83,7 @@ static Liuhen__Entry *mk(Liuhen__Kind kind)
     lh_err err = {{0}};
     int rc = record_new(kind, CASE_ID, &e, &err);
     if (rc != 0)
-        fail_msg("record_new(%s): %s: %s", entry_kind_name(kind), lh_errname(rc), err.msg);
+        fail_msg("record_new(%s): %s: %s", kind_name(kind), lh_errname(rc), err.msg);
     assert_non_null(e);
     return e;
 }
@@ -178,7 +180,7 @@ static void merge_fails(Liuhen__Entry *e, const char *json, int code, const char
     free(t);
 }
 
-/* A record built here must be what entry_validate() accepts: through
+/* A record built here must be what validate_entry() accepts: through
  * record_check(), and independently with a real-looking header filled in
  * as lh_append() would, packed and validated, and unpacked to the same
  * bytes. */
@@ -201,7 +203,7 @@ static void assert_valid(const Liuhen__Entry *e)
     c.author_prev.len = sizeof prev;
     bool key_management =
         e->kind == LIUHEN__KIND__KIND_KEY_ENROLL || e->kind == LIUHEN__KIND__KIND_KEY_REVOKE;
-    if (!entry_kind_opens_case(e->kind) && !key_management) {
+    if (!kind_opens_case(e->kind) && !key_management) {
         c.case_prev.data = prev;
         c.case_prev.len = sizeof prev;
     }
@@ -209,9 +211,9 @@ static void assert_valid(const Liuhen__Entry *e)
     size_t len;
     uint8_t *buf = pack(&c, &len);
     Liuhen__Entry *back = NULL;
-    rc = entry_validate(buf, len, ORIGIN, &back, &err);
+    rc = validate_entry(buf, len, ORIGIN, &back, &err);
     if (rc != 0)
-        fail_msg("entry_validate: %s: %s", lh_errname(rc), err.msg);
+        fail_msg("validate_entry: %s: %s", lh_errname(rc), err.msg);
     size_t len2;
     uint8_t *buf2 = pack(back, &len2);
     assert_int_equal(len, len2);
@@ -306,19 +308,19 @@ static void test_kinds(void **state)
         assert_int_equal(record_kind_from_cli(want[i].cli, &k), 0);
         assert_int_equal(k, want[i].kind);
         assert_string_equal(record_kind_cli_name(k), want[i].cli);
-        /* The label, as entry.c has it (and as DESIGN.md writes it). */
-        assert_string_equal(entry_kind_label_zh(k), want[i].label);
+        /* The label, as entry.c has it (and as docs/design.md writes it). */
+        assert_string_equal(kind_label_zh(k), want[i].label);
         k = LIUHEN__KIND__KIND_UNSPECIFIED;
         assert_int_equal(record_kind_from_cli(want[i].label, &k), 0);
         assert_int_equal(k, want[i].kind);
         /* The proto name, with and without the prefix, in any case. */
         char proto[64];
-        snprintf(proto, sizeof proto, "KIND_%s", entry_kind_name(want[i].kind));
+        snprintf(proto, sizeof proto, "KIND_%s", kind_name(want[i].kind));
         k = LIUHEN__KIND__KIND_UNSPECIFIED;
         assert_int_equal(record_kind_from_cli(proto, &k), 0);
         assert_int_equal(k, want[i].kind);
         k = LIUHEN__KIND__KIND_UNSPECIFIED;
-        assert_int_equal(record_kind_from_cli(entry_kind_name(want[i].kind), &k), 0);
+        assert_int_equal(record_kind_from_cli(kind_name(want[i].kind), &k), 0);
         assert_int_equal(k, want[i].kind);
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i > 0 ? ", " : "",
                  want[i].cli);

@@ -292,7 +292,7 @@ static void test_text_findings(void **state)
     assert_non_null(c9);
     assert_non_null(c10);
     assert_true(c9 < c10);
-    /* The rule's Chinese title, and its article from REGULATION.md when none is given. */
+    /* The rule's Chinese title, and its article from docs/regulation.md when none is given. */
     assert_has(c.out, "R1 干预记录五要素不全 (B§3) · 第 17 条 entry 17 · 作者 author 李华\n"
                       "      干预记录缺少地点\n      the interference record lacks the place\n");
     assert_has(c.out, "R6 处理决定未记录集体讨论 (A§10(3))");
@@ -585,7 +585,7 @@ static void test_addf_and_titles(void **state)
     json_decref(j);
     capture_free(&c);
 
-    /* Every rule of REGULATION.md has a title in both languages and an article. */
+    /* Every rule of docs/regulation.md has a title in both languages and an article. */
     char id[16];
     for (int i = 1; i <= 12; i++) {
         snprintf(id, sizeof id, "R%d", i);

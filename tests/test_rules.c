@@ -1,6 +1,6 @@
 /*
  * test_rules.c — the regulation rules R1-R12 of liuhen-verify
- * (tools/liuhen-verify/rules.c, REGULATION.md "Rules the verifier checks").
+ * (tools/liuhen-verify/rules.c, docs/regulation.md "Rules the verifier checks").
  *
  * Each test feeds rules_observe() entries built here from JSON (pbjson), in
  * log order, with the index, entry id, integration time, author and roles
@@ -29,6 +29,7 @@
 #include "errors.h"
 #include "pbjson.h"
 #include "report.h"
+#include "role.h"
 #include "rules.h"
 
 /* 2026-04-10 08:00:00 +08:00, the start of every scenario. */
@@ -45,7 +46,7 @@ typedef struct author {
     uint8_t key[ENTRY_KEY_BYTES];
 } author;
 
-#define ROLE(x) ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_##x)
+#define ROLE(x) ROLE_BIT(LIUHEN__ROLE__ROLE_##x)
 
 static author handler = {"王办案", ROLE(HANDLER), {1}};
 static author handler2 = {"陈办案", ROLE(HANDLER), {2}};
@@ -222,7 +223,7 @@ static void finish(scenario *s, int64_t as_of)
     assert_true(json_is_array(f));
     s->findings = json_incref(f);
     json_decref(doc);
-    /* Regulation findings are never failures (DESIGN.md: exit 2, not 1). */
+    /* Regulation findings are never failures (docs/design.md: exit 2, not 1). */
     assert_int_equal(report_failures(s->rep), 0);
     assert_int_equal(report_findings(s->rep), json_array_size(s->findings));
 }

@@ -1,7 +1,7 @@
 /*
  * test_sequencer.c — the write path (daemon/sequencer.h) on a real LMDB
  * store in a temporary directory, with keys made in the test and no socket:
- * the genesis rule, the role table of DESIGN.md "Kinds" written out again
+ * the genesis rule, the role table of docs/design.md "Kinds and roles" written out again
  * here, unknown and revoked keys, key changes effective from the next entry
  * of the same batch, preparation failures, CONFLICT with the heads,
  * DUPLICATE with the first receipt, a batch of 500 under one checkpoint
@@ -35,9 +35,11 @@
 #include "checkpoint.h"
 #include "entry.h"
 #include "keyring.h"
+#include "kind.h"
 #include "log.h"
 #include "merkle.h"
 #include "note.h"
+#include "role.h"
 #include "sequencer.h"
 #include "store.h"
 #include "testutil.h"
@@ -46,7 +48,7 @@
 #define ORIGIN "test.example/liuhen"
 #define T0     INT64_C(1779000000000) /* 2026-05-17, unix ms */
 
-#define ROLE(r)    ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
+#define ROLE(r)    ROLE_BIT(LIUHEN__ROLE__ROLE_##r)
 #define ST(name)   LIUHEN__STATUS__STATUS_##name
 #define KIND(name) LIUHEN__KIND__KIND_##name
 
@@ -154,7 +156,7 @@ static uint8_t *build(const spec *s, size_t *out_len)
         enroll.public_key.data = (uint8_t *)s->subject;
         enroll.holder = (char *)(s->holder != NULL ? s->holder : "张三");
         for (unsigned r = 1; r <= 5; r++) {
-            if (s->roles & ENTRY_ROLE_BIT(r))
+            if (s->roles & ROLE_BIT(r))
                 roles[nroles++] = (Liuhen__Role)r;
         }
         enroll.n_roles = nroles;
@@ -465,7 +467,7 @@ static void verify_receipt(harness *h, const seq_job *job)
     store_txn_end(txn);
 }
 
-/* Chains name entries by entry id (DESIGN.md "Entries"). */
+/* Chains name entries by entry id (docs/design.md "Entries"). */
 static void advance(actor *a, const seq_job *job)
 {
     a->seq++;
@@ -722,7 +724,7 @@ static void test_genesis(void **state)
 }
 
 /* ------------------------------------------------------------------------
- * Roles: the table of DESIGN.md "Kinds", written out independently.
+ * Roles: the table of docs/design.md "Kinds and roles", written out independently.
  */
 
 enum { R_ADMIN, R_HANDLER, R_LEGAL, R_LEADER, R_INVESTIGATOR, R_COUNT };
@@ -792,7 +794,7 @@ static void test_roles(void **state)
             } else {
                 assert_status(job, ST(PERMISSION_DENIED));
                 assert_message_has(job, names[r]);
-                assert_message_has(job, entry_kind_name(role_table[k].kind));
+                assert_message_has(job, kind_name(role_table[k].kind));
             }
             seq_job_free(job);
         }
@@ -1606,7 +1608,7 @@ static void test_write_errors(void **state)
     advance(&hd, committed);
     advance_case(&c, committed);
 
-    /* DESIGN.md: disk full gives UNAVAILABLE to appends. */
+    /* docs/design.md: disk full gives UNAVAILABLE to appends. */
     failed_commit(h, ENOSPC, ST(UNAVAILABLE), &admin, &hd, &c, committed);
     /* A short write shows as EIO (LMDB's page flush): also UNAVAILABLE. */
     failed_commit(h, EIO, ST(UNAVAILABLE), &admin, &hd, &c, committed);

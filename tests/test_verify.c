@@ -1,6 +1,6 @@
 /*
  * test_verify.c — liuhen-verify, the inspectors' offline verifier, run as a
- * program on tiles directories (issue 04).
+ * program on tiles directories.
  *
  * What must be true:
  *  - a clean log made by a real liuhend (an export, and the directory it
@@ -24,7 +24,7 @@
  *    ("cosignature"), and accepted when present;
  *  - hostile directories (garbage bundles, truncated or oversized files, a
  *    wrong root) are refused without a crash (the suite also runs under ASan);
- *  - each rule R1-R12 of REGULATION.md with a case that triggers it and one
+ *  - each rule R1-R12 of docs/regulation.md with a case that triggers it and one
  *    that must not, through the whole program: exit 2, the rule id in the
  *    JSON findings with its case; --as-of and --late-after move deadlines;
  *  - --html writes one self-contained page naming the cases;
@@ -769,7 +769,7 @@ static appended chain_interference(tamper_chain *ch, const uint8_t *sk, const ch
 
 /*
  * The start of every log built with the format core: the genesis entry (the
- * log's own key enrols the first admin, DESIGN.md "Kinds"), the admin enrols
+ * log's own key enrols the first admin, docs/design.md "Kinds and roles"), the admin enrols
  * 王五 (handler), 李六 (legal), 赵七 (leader) and 周九 (investigator); 王五
  * records an interference in case K-1 (index 5) and 李六 a notification
  * about it (index 6).

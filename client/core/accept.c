@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kind.h"
+#include "role.h"
 #include "text.h"
 
 #define B64_32 TEXT_B64_LEN(32)
@@ -101,7 +103,7 @@ int accept_origin(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict *
     return refuse(v, ACCEPT_ORIGIN, LH_EORIGIN, "origin");
 }
 
-/* DESIGN.md "Kinds": the first entry enrols the first admin and is signed
+/* docs/design.md "Kinds and roles": the first entry enrols the first admin and is signed
  * by the log's own key, so that an inspector who trusts the log key can
  * check the whole key history from entry 0. */
 static int genesis(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict *v)
@@ -117,14 +119,14 @@ static int genesis(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict 
         return refuse(v, ACCEPT_GENESIS_AUTHOR, LH_EUNKNOWNKEY, "key");
     }
     if (e->kind != LIUHEN__KIND__KIND_KEY_ENROLL) {
-        zh(v, "第 0 条记录应为首位管理员的密钥登记，而非%s", entry_kind_label_zh(e->kind));
+        zh(v, "第 0 条记录应为首位管理员的密钥登记，而非%s", kind_label_zh(e->kind));
         en(v,
            "kind: the first entry of the log must be the KEY_ENROLL of the first admin, not a %s",
-           entry_kind_name(e->kind));
+           kind_name(e->kind));
         return refuse(v, ACCEPT_GENESIS_KIND, LH_EFIELD, "key");
     }
-    uint32_t roles = entry_roles_mask(e->key_enroll->roles, e->key_enroll->n_roles);
-    if ((roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) == 0) {
+    uint32_t roles = role_mask(e->key_enroll->roles, e->key_enroll->n_roles);
+    if ((roles & ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) == 0) {
         zh(v, "第 0 条记录登记的首个密钥没有管理员角色");
         en(v, "key_enroll.roles: the first key enrolled must have the admin role");
         return refuse(v, ACCEPT_GENESIS_ADMIN, LH_EFIELD, "key");
@@ -138,11 +140,11 @@ int accept_author(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict *
         return genesis(cx, e, v);
     char name[ACCEPT_NAME_MAX], k64[B64_32];
     if (memcmp(e->author_key.data, cx->log_key, 32) == 0) {
-        zh(v, "日志密钥只签署第 0 条记录，不得作出%s记录", entry_kind_label_zh(e->kind));
+        zh(v, "日志密钥只签署第 0 条记录，不得作出%s记录", kind_label_zh(e->kind));
         en(v,
            "author_key: the log key authors only the log's first entry (the first admin's "
            "KEY_ENROLL), not a %s",
-           entry_kind_name(e->kind));
+           kind_name(e->kind));
         return refuse(v, ACCEPT_LOG_KEY, LH_EPERM, "key");
     }
     const keyring_key *k = keyring_find(cx->keys, e->author_key.data);
@@ -159,14 +161,13 @@ int accept_author(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict *
     }
     /* A CORRECTION is "the original author"'s (accept_correction()): its
      * roles are checked here as if it were. */
-    if (!entry_kind_allowed(e->kind, k->roles, true)) {
+    if (!kind_allowed(e->kind, k->roles, true)) {
         char rz[160], re[160];
-        entry_roles_text(k->roles, true, rz, sizeof rz);
-        entry_roles_text(k->roles, false, re, sizeof re);
-        zh(v, "%s（角色：%s）无权作出%s记录", author_of(cx, e, name), rz,
-           entry_kind_label_zh(e->kind));
+        role_text(k->roles, true, rz, sizeof rz);
+        role_text(k->roles, false, re, sizeof re);
+        zh(v, "%s（角色：%s）无权作出%s记录", author_of(cx, e, name), rz, kind_label_zh(e->kind));
         en(v, "the key of %s (roles: %s) may not append a %s", author_of(cx, e, name), re,
-           entry_kind_name(e->kind));
+           kind_name(e->kind));
         return refuse(v, ACCEPT_ROLE, LH_EPERM, "role");
     }
     return pass(v);
@@ -191,7 +192,7 @@ int accept_correction(const accept_ctx *cx, const uint8_t author_key[32], const 
            t->index);
         return refuse(v, ACCEPT_CORRECTS_UNREADABLE, LH_EFIELD, "role");
     }
-    /* DESIGN.md "Kinds": a CORRECTION is appended by the original author. */
+    /* docs/design.md "Kinds and roles": a CORRECTION is appended by the original author. */
     if (memcmp(t->author_key, author_key, 32) != 0) {
         accept_key_name(cx, t->author_key, name, sizeof name);
         zh(v, "更正记录只能更正本人的记录，但所更正的第 %" PRIu64 " 条记录的作者为 %s", t->index,
@@ -239,7 +240,7 @@ static void missing_seqs(char *zhb, char *enb, size_t cap, uint64_t from, uint64
     }
 }
 
-/* DESIGN.md "Entries": an author's entries form a hash chain, author_seq 1,
+/* docs/design.md "Entries": an author's entries form a hash chain, author_seq 1,
  * 2, 3 ... each naming the previous one's entry id in author_prev, so that
  * a dropped entry breaks the next link and two entries with one author_seq
  * are a fork. */
@@ -318,7 +319,7 @@ int accept_author_chain(const accept_ctx *cx, const Liuhen__Entry *e, const acce
     return pass(v);
 }
 
-/* DESIGN.md "Entries": a case's history is a hash chain, case_prev naming
+/* docs/design.md "Entries": a case's history is a hash chain, case_prev naming
  * the entry id of the case's previous entry (absent for the first), so its
  * completeness can be checked. Key management belongs to no case. */
 int accept_case_chain(const accept_ctx *cx, const Liuhen__Entry *e, const accept_head *h,
@@ -332,11 +333,10 @@ int accept_case_chain(const accept_ctx *cx, const Liuhen__Entry *e, const accept
         b64(got, e->case_prev.data);
     b64(want, h->id);
     if (h->count == 0) {
-        if (!entry_kind_opens_case(e->kind)) {
-            zh(v, "%s记录不能开启案件 %s，而该案件尚无记录", entry_kind_label_zh(e->kind),
-               e->case_id);
-            en(v, "case_prev: a %s cannot open case %s, which has no entry %s",
-               entry_kind_name(e->kind), e->case_id, cx->logged ? "before it" : "yet");
+        if (!kind_opens_case(e->kind)) {
+            zh(v, "%s记录不能开启案件 %s，而该案件尚无记录", kind_label_zh(e->kind), e->case_id);
+            en(v, "case_prev: a %s cannot open case %s, which has no entry %s", kind_name(e->kind),
+               e->case_id, cx->logged ? "before it" : "yet");
             return refuse(v, ACCEPT_CASE_OPEN, LH_EFIELD, "case-chain");
         }
         if (e->case_prev.len == 0)
@@ -405,8 +405,8 @@ int accept_key_change(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdi
                t->holder, t->revoked_index);
             return refuse(v, ACCEPT_ENROLL_REVOKED, LH_EFIELD, "key");
         }
-        uint32_t roles = entry_roles_mask(e->key_enroll->roles, e->key_enroll->n_roles);
-        if (last_admin && (roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) == 0) {
+        uint32_t roles = role_mask(e->key_enroll->roles, e->key_enroll->n_roles);
+        if (last_admin && (roles & ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) == 0) {
             zh(v, "%s 持有最后一把管理员密钥，不得去除其管理员角色", t->holder);
             en(v,
                "key_enroll.roles: %s holds the last admin key; enrolling it without the admin "

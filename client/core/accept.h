@@ -1,6 +1,6 @@
 /*
  * accept.h — the rules that decide whether an entry may enter the log
- * (DESIGN.md "Entries", "Kinds"), written once: liuhend's sequencer applies
+ * (docs/design.md "Entries", "Kinds"), written once: liuhend's sequencer applies
  * them to refuse an append, liuhen-verify applies them to every entry of an
  * export to convict a log that broke them. If the two had their own copies,
  * a drift between them would make the verifier convict an honest log or
@@ -126,14 +126,14 @@ typedef struct accept_target {
     const char *case_id;       /**< its case_id ("" for none) */
 } accept_target;
 
-/** 1. The entry's origin is this log's (DESIGN.md "Entries"). @return v->code. */
+/** 1. The entry's origin is this log's (docs/design.md "Entries"). @return v->code. */
 int accept_origin(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict *v);
 
 /**
- * 2. Who may append (DESIGN.md "Kinds"): entry 0 is the KEY_ENROLL of a
+ * 2. Who may append (docs/design.md "Kinds and roles"): entry 0 is the KEY_ENROLL of a
  * first admin, authored by the log key, which authors nothing else; every
  * other author is enrolled and not revoked, and its roles allow the kind
- * (entry_kind_allowed(); a CORRECTION's authorship is accept_correction()'s).
+ * (kind_allowed(); a CORRECTION's authorship is accept_correction()'s).
  * @return v->code.
  */
 int accept_author(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict *v);

@@ -1,17 +1,16 @@
 /*
- * entry.h — entries, the records an author signs (DESIGN.md "Entries"):
- * limits, the entry signature, structural validation, the SignedEntry and
- * Leaf wrappers and their hashes, the names of kinds and roles, and the
- * table of which role may append which kind (DESIGN.md "Kinds").
+ * entry.h — entries, the records an author signs (docs/design.md
+ * "Entries"): limits, the entry signature, the SignedEntry and Leaf
+ * wrappers, their hashes and the entry id. What an entry may hold is
+ * validate.h's; its kinds and who may append them, kind.h and role.h.
  *
- * Every function is pure: no I/O, no globals, no allocation except
- * entry_validate(), which unpacks the entry with entry_allocator() (malloc
- * and free, like protobuf-c's default allocator). All of them may be called from several threads at
- * once. libsodium must have been initialised (sodium_init()) by the program.
+ * Every function is pure: no I/O, no globals, no allocation. All of them
+ * may be called from several threads at once. libsodium must have been
+ * initialised (sodium_init()) by the program.
  *
  * Byte strings from outside (entries, signed entries, leaves) are suspect
  * until the function that reads them says otherwise; the bytes an author
- * signed are never re-serialised (DESIGN.md): the unpack functions return
+ * signed are never re-serialised: the unpack functions return
  * pointers into their input, not copies.
  */
 #ifndef LIUHEN_ENTRY_H
@@ -36,7 +35,7 @@
 /** @name Size limits
  *
  * A leaf is at most 65,535 bytes so that C2SP tlog-tiles entry bundles,
- * which prefix each entry with a uint16 length, can carry it (DESIGN.md
+ * which prefix each entry with a uint16 length, can carry it (docs/design.md
  * "Entries"). Working back from that bound gives the largest entry:
  *
  *     Leaf        = 0x0A varint(len SignedEntry) SignedEntry
@@ -89,7 +88,7 @@
 /** @name Entry signature
  *
  * signature = Ed25519(author key, ENTRY_SIG_CONTEXT || entry bytes)
- * (DESIGN.md "Entries"). The context keeps an entry signature from ever
+ * (docs/design.md "Entries"). The context keeps an entry signature from ever
  * being taken for a signature over anything else the same key signs.
  */
 /**@{*/
@@ -116,7 +115,7 @@ int entry_sig_input(const uint8_t *entry, size_t len, uint8_t *out, size_t cap, 
  * before it is returned, as minisign does, so that a fault or a secret key
  * whose halves disagree never leaves this function as a bad signature.
  * @param[in]  entry  len bytes, exactly as they will be sent; not validated
- *                    (call entry_validate() first).
+ *                    (call validate_entry() first).
  * @param[in]  sk     libsodium Ed25519 secret key (seed || public key).
  * @param[out] sig    the signature; zeroed on error.
  * @return 0;
@@ -147,65 +146,6 @@ int entry_verify(const uint8_t *entry, size_t len, const uint8_t sig[ENTRY_SIG_B
                  const uint8_t pk[ENTRY_KEY_BYTES]);
 
 /**
- * Validate the structure of an entry and unpack it.
- *
- * Structure only, never regulation completeness: an INTERFERENCE without a
- * place or content is valid here; the verifier reports it as a finding (R1,
- * REGULATION.md), because B§3 wants the incomplete record kept, not refused.
- * Checks, in this order:
- *  - size: len <= ENTRY_MAX_SIZE (LH_ETOOBIG);
- *  - protobuf: a well-formed liuhen.Entry (LH_EPARSE);
- *  - kind: defined and not KIND_UNSPECIFIED; a body present and of that
- *    kind (LH_EKIND);
- *  - origin: equal to expected_origin when it is not NULL (LH_EORIGIN);
- *  - header: case_id required, except for KEY_ENROLL / KEY_REVOKE where it
- *    must be empty; author_key 32 bytes; author_seq >= 1; author_prev absent
- *    iff author_seq == 1, else 32 bytes; case_prev 32 bytes when present,
- *    required for the kinds that cannot open a case
- *    (entry_kind_opens_case()) and absent for key management; recorded_at
- *    > 0; attachments with a non-empty name holding no '/' (nor "." or
- *    ".."), a 32-byte sha256 and a type/subtype media_type (LH_EFIELD);
- *  - every field of every message, through the protobuf-c descriptors so
- *    that fields added later are covered: no unknown field
- *    (LH_EUNKNOWNFIELD, naming the message and the field number); every
- *    enum holds a value defined in liuhen.proto; every bytes field is empty
- *    or 32 bytes (each is a SHA-256 or an Ed25519 key), each item of a
- *    repeated bytes field exactly 32; at most ENTRY_REPEATED_MAX items
- *    (ENTRY_ATTACHMENTS_MAX attachments) (LH_EFIELD); every string valid
- *    UTF-8 (LH_EUTF8) without control characters (C0, DEL, C1,
- *    bidirectional overrides), except LF and TAB in free texts (LH_ECTRL),
- *    at most ENTRY_FREE_TEXT_MAX bytes for free texts, ENTRY_CASE_ID_MAX for
- *    case_id, ENTRY_SHORT_TEXT_MAX for the rest; case_id, origin and
- *    correction field paths without whitespace; origin without '+' (C2SP
- *    signed-note key names) (LH_EFIELD);
- *  - kind rules: KEY_ENROLL has a 32-byte public_key, a holder and at least
- *    one role, none ROLE_UNSPECIFIED; KEY_REVOKE has a public_key;
- *    CORRECTION has `corrects` (LH_EFIELD);
- *  - encoding: the bytes are the canonical proto3 encoding of what they
- *    say, i.e. they re-encode to themselves: fields in number order, packed
- *    repeated scalars, minimal varints, no default values written out, no
- *    field twice, no NUL inside a string (LH_EPARSE). So every parser reads
- *    the same record from the signed bytes.
- *
- * @param[in]  entry            len bytes, exactly as signed.
- * @param[in]  expected_origin  this log's origin, or NULL to skip the check.
- * @param[out] out              NULL, or receives the unpacked entry on
- *                              success and NULL on failure.
- * @param[out] err              NULL, or a sentence naming the first bad
- *                              field by its dotted path
- *                              ("interference.person.name",
- *                              "attachments[2].sha256", "refs[0]").
- * @return 0; LH_ETOOBIG; LH_EPARSE; LH_EKIND; LH_EORIGIN; LH_EFIELD;
- *         LH_EUNKNOWNFIELD; LH_EUTF8; LH_ECTRL; LH_ENOMEM.
- * @note *out is owned by the caller, who frees it with
- *       liuhen__entry__free_unpacked(*out, NULL); it copies what it needs
- *       and does not point into entry. Nothing is allocated on failure.
- *       Thread-safe.
- */
-int entry_validate(const uint8_t *entry, size_t len, const char *expected_origin,
-                   Liuhen__Entry **out, lh_err *err);
-
-/**
  * A protobuf-c allocator that tells a failed allocation from malformed
  * input, both of which make an unpack function answer NULL: it is malloc
  * and free, like protobuf-c's default allocator, and sets *failed to true
@@ -219,25 +159,6 @@ int entry_validate(const uint8_t *entry, size_t len, const char *expected_origin
  */
 ProtobufCAllocator entry_allocator(bool *failed);
 
-/**
- * Whether s is a media type as an attachment's media_type must be (and as
- * entry_validate() checks it): "type/subtype", each an RFC 6838 §4.2
- * restricted-name, optionally followed by ";" and parameters in printable
- * ASCII ("text/plain; charset=utf-8"). The length is not checked here.
- * @param[in] s  NUL-terminated.
- */
-bool entry_media_type_ok(const char *s);
-
-/**
- * Encode a SignedEntry { entry, signature } (canonical proto3, the form
- * entry_signed_unpack() accepts).
- * @param[in]  entry    len bytes, 1 <= len <= ENTRY_MAX_SIZE.
- * @param[out] out      room for cap bytes; ENTRY_SIGNED_SIZE(len), at most
- *                      ENTRY_SIGNED_MAX, is enough.
- * @param[out] out_len  the length written; on LH_ELENGTH, the length needed.
- * @return 0; LH_EINVAL if len == 0; LH_ETOOBIG if len > ENTRY_MAX_SIZE;
- *         LH_ELENGTH if cap is too small.
- */
 int entry_signed_pack(const uint8_t *entry, size_t len, const uint8_t sig[ENTRY_SIG_BYTES],
                       uint8_t *out, size_t cap, size_t *out_len);
 
@@ -258,14 +179,14 @@ int entry_signed_pack(const uint8_t *entry, size_t len, const uint8_t sig[ENTRY_
  *         LH_EPARSE for anything else (truncated, wrong wire type, missing,
  *         repeated or reordered field, non-minimal varint, trailing bytes).
  * @note The outputs are unchanged on error. The entry is not validated:
- *       call entry_validate() and entry_verify().
+ *       call validate_entry() and entry_verify().
  */
 int entry_signed_unpack(const uint8_t *buf, size_t len, const uint8_t **entry, size_t *entry_len,
                         const uint8_t **sig, lh_err *err);
 
 /**
  * Encode the Leaf { signed_entry, integrated_at } that the log hashes. The
- * daemon serialises a leaf once (DESIGN.md); the bytes are stored as made.
+ * daemon serialises a leaf once (docs/design.md); the bytes are stored as made.
  * @param[in]  signed_entry   len bytes, non-empty; not re-parsed (the
  *                            daemon got them from entry_signed_unpack()).
  * @param[in]  integrated_at  the log's clock, unix ms, > 0 (proto3 would
@@ -305,39 +226,13 @@ void entry_leaf_hash(const uint8_t *leaf, size_t len, uint8_t out[ENTRY_HASH_BYT
 
 /**
  * The entry id, SHA-256 of the Entry bytes exactly as signed (the bytes
- * inside the SignedEntry, without the signature; DESIGN.md "Entries"). An
+ * inside the SignedEntry, without the signature; docs/design.md "Entries"). An
  * author knows it the moment it has signed: author_prev, case_prev, refs
  * and the entries named in bodies (a CORRECTION's `corrects`, a REPLY's
  * `complaint`...) hold entry ids, and the log recognises a duplicate append
  * by it.
  */
 void entry_id(const uint8_t *entry, size_t len, uint8_t out[ENTRY_ID_BYTES]);
-
-/** @name Kinds (DESIGN.md "Kinds") */
-/**@{*/
-
-/**
- * The kind's name without its prefix: "INTERFERENCE", "KEY_ENROLL".
- * @return a static string, never NULL: "UNSPECIFIED" for KIND_UNSPECIFIED,
- *         "UNKNOWN" for a value liuhen.proto does not define.
- */
-const char *entry_kind_name(Liuhen__Kind kind);
-
-/**
- * The kind's label for users, as proto/liuhen.proto's comment gives it
- * (labels.h): "干预插手记录", "处理决定".
- * @return a static UTF-8 string, never NULL ("未知类型" for an undefined kind).
- */
-const char *entry_kind_label_zh(Liuhen__Kind kind);
-
-/**
- * The kind a name designates, ignoring case, '-' standing for '_', with or
- * without the "KIND_" prefix: "interference", "investigation-step",
- * "INVESTIGATION_STEP", "KIND_DECISION".
- * @return the kind; LIUHEN__KIND__KIND_UNSPECIFIED when none matches (or
- *         name is NULL).
- */
-Liuhen__Kind entry_kind_from_name(const char *name);
 
 /**
  * The body of an entry, whatever its kind, as a generic message (its
@@ -346,76 +241,5 @@ Liuhen__Kind entry_kind_from_name(const char *name);
  * @note Borrowed from entry: valid until entry is freed.
  */
 ProtobufCMessage *entry_body_of(Liuhen__Entry *entry);
-
-/**
- * Whether an entry of this kind may be the first of its case (DESIGN.md,
- * "opens a case": INTERFERENCE, GUIDANCE, COMPLAINT). The other case kinds
- * must name the case's head in case_prev.
- */
-bool entry_kind_opens_case(Liuhen__Kind kind);
-
-/** The bit of a role in a roles mask. */
-#define ENTRY_ROLE_BIT(role) (UINT32_C(1) << (unsigned)(role))
-/** Every role: the mask of "any enrolled key". */
-#define ENTRY_ROLES_ALL                                                                            \
-    (ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN) | ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER) |       \
-     ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_LEGAL) | ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_LEADER) |        \
-     ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_INVESTIGATOR))
-
-/**
- * Whether a key enrolled with these roles may append an entry of this kind
- * (the table of DESIGN.md "Kinds", held as data in entry.c).
- * @param[in] roles  ENTRY_ROLE_BIT()s of the key's roles (entry_roles_mask());
- *                   0 for a key that is not enrolled, which may append
- *                   nothing. The first entry of a log, the KEY_ENROLL
- *                   signed by the log's own key, is the caller's exception.
- * @param[in] corrects_own_entry  for CORRECTION only, which "the original
- *                   author" may append: whether the entry named by
- *                   `corrects` has the same author_key. Only the caller can
- *                   tell (it needs the store or the export); pass true to
- *                   check the role alone, e.g. when R11 reports the rest.
- *                   Ignored for the other kinds.
- * @return false also for KIND_UNSPECIFIED and undefined kinds.
- */
-bool entry_kind_allowed(Liuhen__Kind kind, uint32_t roles, bool corrects_own_entry);
-/**@}*/
-
-/** @name Roles */
-/**@{*/
-
-/**
- * The role's name: "admin", "handler", "legal", "leader", "investigator".
- * @return a static string, never NULL ("unspecified", "unknown").
- */
-const char *entry_role_name(Liuhen__Role role);
-
-/**
- * The role's label for users, as proto/liuhen.proto's comment gives it
- * (labels.h): 系统管理员, 办案人员, 法规部门, 局领导, 调查组成员.
- * @return a static UTF-8 string, never NULL ("未知角色" for an undefined role).
- */
-const char *entry_role_label_zh(Liuhen__Role role);
-
-/**
- * The role a name designates, ignoring case, with or without the "ROLE_"
- * prefix: "handler", "LEGAL", "ROLE_LEADER".
- * @return the role; LIUHEN__ROLE__ROLE_UNSPECIFIED when none matches.
- */
-Liuhen__Role entry_role_from_name(const char *name);
-
-/**
- * The mask of the defined roles among roles[0..n) (a KeyEnroll's roles);
- * ROLE_UNSPECIFIED and undefined values add nothing.
- */
-uint32_t entry_roles_mask(const Liuhen__Role *roles, size_t n);
-
-/**
- * The roles of a mask as text: by name, "handler,legal", or by label,
- * "办案人员、法规部门"; "none" or "无" for none.
- * @param[out] out  cap bytes, NUL-terminated, cut at a whole role.
- * @return out.
- */
-const char *entry_roles_text(uint32_t roles, bool zh, char *out, size_t cap);
-/**@}*/
 
 #endif

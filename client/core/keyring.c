@@ -19,6 +19,7 @@
 
 #include "entry.h"
 #include "idtable.h"
+#include "role.h"
 #include "text.h"
 
 /* Keys with ids below IDTABLE_NONE. */
@@ -132,7 +133,7 @@ const keyring_key *keyring_find(const keyring *kr, const uint8_t public_key[32])
 
 bool keyring_is_live_admin(const keyring_key *k)
 {
-    return k != NULL && !k->revoked && (k->roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) != 0;
+    return k != NULL && !k->revoked && (k->roles & ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) != 0;
 }
 
 size_t keyring_live_admins(const keyring *kr)
@@ -199,13 +200,13 @@ int keyring_stage(keyring *kr, const Liuhen__Entry *e, uint64_t index, int64_t i
         memcpy(k.public_key, pk, 32);
     }
     if (enroll) {
-        /* DESIGN.md "Kinds": enrolling an enrolled key replaces who holds
+        /* docs/design.md "Kinds and roles": enrolling an enrolled key replaces who holds
          * it and what it may do; the enrolment that counts is the latest. */
         const Liuhen__KeyEnroll *b = e->key_enroll;
         copy_text(k.holder, b->holder);
         copy_text(k.position, b->position);
         copy_text(k.unit, b->unit);
-        k.roles = entry_roles_mask(b->roles, b->n_roles);
+        k.roles = role_mask(b->roles, b->n_roles);
         k.enrolled_index = index;
         k.enrolled_at = integrated_at;
     } else {

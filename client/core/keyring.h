@@ -1,6 +1,6 @@
 /*
  * keyring.h — who may append: the enrolled keys of a log, their roles and
- * their revocations, as its KEY_ENROLL and KEY_REVOKE entries say (DESIGN.md:
+ * their revocations, as its KEY_ENROLL and KEY_REVOKE entries say (docs/design.md:
  * keys are never configured outside the ledger, they are replayed from it).
  *
  * The keyring holds the state; accept.h holds the rules that decide whether
@@ -48,7 +48,7 @@ typedef struct keyring_key {
     char holder[KEYRING_TEXT_MAX + 1];
     char position[KEYRING_TEXT_MAX + 1];
     char unit[KEYRING_TEXT_MAX + 1];
-    uint32_t roles;          /**< ENTRY_ROLE_BIT()s of the latest enrolment */
+    uint32_t roles;          /**< ROLE_BIT()s of the latest enrolment */
     uint64_t enrolled_index; /**< the (latest) KEY_ENROLL entry */
     int64_t enrolled_at;     /**< its integrated_at */
     bool revoked;

@@ -1,6 +1,6 @@
 /*
  * labels.h — the Chinese labels of liuhen.proto's enum values and fields,
- * for people (REGULATION.md: "labels for users should be shown in Chinese").
+ * for people (docs/regulation.md: "labels for users should be shown in Chinese").
  *
  * The labels are not written here: proto/labels.awk takes them from the
  * comments of proto/liuhen.proto at build time (`MANNER_PHONE = 2;  // B§5

@@ -233,3 +233,27 @@ size_t text_b64_encode(char *out, const uint8_t *buf, size_t len)
     sodium_bin2base64(out, TEXT_B64_LEN(len), buf, len, sodium_base64_VARIANT_ORIGINAL);
     return strlen(out);
 }
+
+/* ---- enum names ---------------------------------------------------------- */
+
+/* Names are matched without the locale: ASCII case folded, '-' read as '_'. */
+static char enum_name_fold(char c)
+{
+    if (c >= 'a' && c <= 'z')
+        return (char)(c - 'a' + 'A');
+    return c == '-' ? '_' : c;
+}
+
+bool text_enum_name_is(const char *name, const char *prefix, const char *want)
+{
+    size_t i = 0;
+    while (prefix[i] != '\0' && enum_name_fold(name[i]) == prefix[i])
+        i++;
+    if (prefix[i] == '\0')
+        name += i;
+    for (; *want != '\0'; name++, want++) {
+        if (enum_name_fold(*name) != enum_name_fold(*want))
+            return false;
+    }
+    return *name == '\0';
+}

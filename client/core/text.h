@@ -119,4 +119,13 @@ int text_b64_decode(uint8_t *out, size_t max_len, size_t *out_len, const char *b
  */
 size_t text_b64_encode(char *out, const uint8_t *buf, size_t len);
 
+/**
+ * Whether `name` designates the enum value `want`: with or without
+ * `prefix` ("KIND_", "ROLE_"), ASCII case folded and '-' read as '_',
+ * without the locale: "investigation-step", "KIND_INVESTIGATION_STEP".
+ * @param[in] prefix  upper case, with its '_'.
+ * @param[in] want    the value's name without the prefix, upper case.
+ */
+bool text_enum_name_is(const char *name, const char *prefix, const char *want);
+
 #endif

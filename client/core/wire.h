@@ -1,6 +1,6 @@
 /*
  * wire.h — framing and status codes of liuhend's Unix-socket protocol
- * (DESIGN.md "Wire protocol"): a frame is a 4-byte big-endian length and one
+ * (docs/design.md "Wire protocol"): a frame is a 4-byte big-endian length and one
  * protobuf Request or Response of that many bytes. Shared by the daemon and
  * the client library.
  */

@@ -26,13 +26,13 @@ static Liuhen__Entry *fuzz_validate(const uint8_t *data, size_t size)
 {
     lh_err err = {{0}};
     Liuhen__Entry sentinel, *e = &sentinel;
-    int rc = entry_validate(data, size, NULL, &e, &err);
+    int rc = validate_entry(data, size, NULL, &e, &err);
     if (rc != 0) {
         fuzz_check_error(rc, &err);
         FUZZ_CHECK(e == NULL);
         /* The origin check comes after the structure it needs: a bad
          * structure is bad whatever the origin. */
-        rc = entry_validate(data, size, ORIGIN, NULL, &err);
+        rc = validate_entry(data, size, ORIGIN, NULL, &err);
         FUZZ_CHECK(rc != 0);
         fuzz_check_error(rc, &err);
         return NULL;
@@ -48,15 +48,15 @@ static Liuhen__Entry *fuzz_validate(const uint8_t *data, size_t size)
     FUZZ_CHECK(memcmp(again, data, size) == 0);
     free(again);
 
-    FUZZ_CHECK(entry_validate(data, size, NULL, NULL, NULL) == 0);
-    rc = entry_validate(data, size, ORIGIN, NULL, &err);
+    FUZZ_CHECK(validate_entry(data, size, NULL, NULL, NULL) == 0);
+    rc = validate_entry(data, size, ORIGIN, NULL, &err);
     if (strcmp(e->origin, ORIGIN) == 0)
         FUZZ_CHECK(rc == 0);
     else
         FUZZ_CHECK(rc == LH_EORIGIN && err.msg[0] != '\0');
 
     FUZZ_CHECK(entry_body_of(e) != NULL);
-    FUZZ_CHECK(strcmp(entry_kind_name(e->kind), "UNKNOWN") != 0);
+    FUZZ_CHECK(strcmp(kind_name(e->kind), "UNKNOWN") != 0);
     FUZZ_CHECK(e->author_key.len == ENTRY_KEY_BYTES);
 
     /* A valid entry is valid JSON and reads back to the same bytes. */

@@ -6,7 +6,7 @@
  * Invariants: every error has a detail sentence and leaves no message; a
  * parsed message writes back to JSON (compact, pretty, with defaults) that
  * reads back to a message packing to exactly the same bytes; a parsed
- * Entry whose packed bytes pass entry_validate() is never refused for its
+ * Entry whose packed bytes pass validate_entry() is never refused for its
  * encoding, since protobuf-c writes the canonical form.
  */
 #include <sodium.h>
@@ -58,7 +58,7 @@ static void fuzz_one(const ProtobufCMessageDescriptor *desc, const uint8_t *data
     round_trip(m, PBJSON_EMIT_DEFAULTS, bytes, len);
 
     if (desc == &liuhen__entry__descriptor) {
-        rc = entry_validate(bytes, len, NULL, NULL, &err);
+        rc = validate_entry(bytes, len, NULL, NULL, &err);
         FUZZ_CHECK(rc != LH_EPARSE || len > ENTRY_MAX_SIZE);
         if (rc == 0) {
             /* What the CLI would sign is also what the wire decoder reads. */

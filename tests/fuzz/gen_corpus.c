@@ -266,7 +266,7 @@ static void gen_entries(void)
         size_t len;
         pack_to(m, &buf, &len);
         protobuf_c_message_free_unpacked(m, NULL);
-        if (entry_validate(buf, len, ORIGIN, NULL, &err) != 0)
+        if (validate_entry(buf, len, ORIGIN, NULL, &err) != 0)
             die(kind, err.msg);
         snprintf(name, sizeof name, "entry-%s.pb", kind);
         put("entry", name, buf, len);

@@ -23,6 +23,7 @@
 #include "keyfile.h"
 #include "memstore.h"
 #include "text.h"
+#include "validate.h"
 
 /* ---- files ----------------------------------------------------------------------------------- */
 
@@ -592,7 +593,7 @@ int tamper_unpack_leaf(const uint8_t *leaf, size_t len, Liuhen__Entry **entry,
     int rc;
     if ((rc = entry_leaf_unpack(leaf, len, &signed_entry, &signed_len, &at, err)) != 0 ||
         (rc = entry_signed_unpack(signed_entry, signed_len, &bytes, &entry_len, &s, err)) != 0 ||
-        (entry != NULL && (rc = entry_validate(bytes, entry_len, NULL, entry, err)) != 0))
+        (entry != NULL && (rc = validate_entry(bytes, entry_len, NULL, entry, err)) != 0))
         return rc;
     if (integrated_at != NULL)
         *integrated_at = at;
@@ -668,7 +669,7 @@ int tamper_chain_append(tamper_chain *chain, Liuhen__Entry *e, const uint8_t sk[
     *e = saved;
     if (rc != 0)
         return rc;
-    /* The chains name entries by entry id (DESIGN.md "Entries"). */
+    /* The chains name entries by entry id (docs/design.md "Entries"). */
     uint8_t h[ENTRY_ID_BYTES];
     const uint8_t *se, *eb, *sig;
     size_t se_len, elen;

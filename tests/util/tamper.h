@@ -174,7 +174,7 @@ int tamper_sign_leaf(const Liuhen__Entry *e, const uint8_t sk[ENTRY_SK_BYTES],
 
 /**
  * Take Leaf bytes apart: entry_leaf_unpack(), entry_signed_unpack(),
- * entry_validate() with no origin check.
+ * validate_entry() with no origin check.
  * @param[out] entry          NULL, or the unpacked entry; free it with
  *                            liuhen__entry__free_unpacked(*entry, NULL).
  * @param[out] integrated_at  NULL, or the leaf's time.
@@ -224,7 +224,7 @@ typedef struct tamper_chain {
  * author_seq, author_prev and case_prev from the chain heads (case_prev
  * absent for the first entry of a case and for key management). The leaf
  * gets integrated_at = clock + step. The entry then becomes the head of
- * its author and of its case (by entry id, DESIGN.md "Entries").
+ * its author and of its case (by entry id, docs/design.md "Entries").
  * @param[in,out] e   the entry; its fields are as given on return.
  * @param[out] index  NULL, or the leaf's index.
  * @param[out] id     NULL, or the entry's id.

@@ -35,7 +35,7 @@ static int cfail(report *rep, const char *check, uint64_t index, const char *zh,
 }
 
 /*
- * DESIGN.md "Offline verifier", check 2: the log extends a checkpoint it
+ * docs/design.md "The verifier", check 2: the log extends a checkpoint it
  * signed earlier: that checkpoint's size is at most the log's, and the
  * log's tree of that size, computed from the tiles, has its root. A tile
  * that cannot be read for it is a failure too: the proof cannot be made.
@@ -77,7 +77,7 @@ static int check_consistent(tiles *t, const checkpoint *cp, const char *what_zh,
         b64(r2, got);
         if (cp->size == size) {
             /* Two checkpoints of one size with two roots: the log key
-             * signed two histories (DESIGN.md "Guarantees": a fork). */
+             * signed two histories (README.md "Guarantees, in plain words": a fork). */
             snprintf(zh, sizeof zh,
                      "%s 与本日志检查点的树大小同为 %" PRIu64 "，但根不同（%s 与 %s）：日志分叉，"
                      "日志密钥签署了两种历史",
@@ -162,8 +162,8 @@ int evidence_check_receipt(tiles *t, const note_verifier *log_key, const char *n
     if (rc != 0)
         return lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc));
 
-    /* DESIGN.md "Receipt": if the entry vanishes or changes, the receipt
-     * convicts the log. */
+    /* docs/design.md "Merkle tree, checkpoints, receipts": if the entry vanishes or changes, the
+     * receipt convicts the log. */
     if (r->leaf_index >= size) {
         snprintf(zh, sizeof zh,
                  "收据 %s 证明第 %" PRIu64 " 条记录（哈希 %s）已入账，但本日志只有 %" PRIu64

@@ -1,6 +1,6 @@
 /*
  * evidence.h — what an inspector brings from outside the log, checked against
- * its tiles (DESIGN.md "Offline verifier", checks 2 and 4): the checkpoints
+ * its tiles (docs/design.md "The verifier", checks 2 and 4): the checkpoints
  * they trust (--trusted), which the log must extend, and the receipts its
  * clients kept (--receipts), whose entries the log must still hold, each
  * with the very leaf hash the receipt names.
@@ -26,7 +26,7 @@
 
 /**
  * Check a checkpoint the inspector trusts (--trusted): it must open with the
- * log key, and the log must extend it (DESIGN.md "Offline verifier", check
+ * log key, and the log must extend it (docs/design.md "The verifier", check
  * 2): its size at most the log's, and the tree hash at its size, computed
  * from the tiles, equal to its root. Each problem is a "consistency"
  * failure in the report, naming both sizes and roots.
@@ -49,7 +49,7 @@ int evidence_check_trusted(tiles *t, const note_verifier *log_key, const char *n
  * checkpoint must be consistent with the log as for evidence_check_trusted(),
  * and the log's leaf at leaf_index must have exactly its leaf_hash ("entry
  * N has hash X, the receipt says Y", or "the log has only M entries"): a
- * receipt is proof, forever, that the log accepted the entry (DESIGN.md
+ * receipt is proof, forever, that the log accepted the entry (docs/design.md
  * "Receipt"). Problems are "receipt" and "consistency" failures.
  * @param[out] ok  whether the receipt is included as it says.
  * @return as evidence_check_trusted().

@@ -23,7 +23,7 @@
 #define DAY_MS    CALENDAR_DAY_MS
 
 /*
- * The rules' ids. Their articles are REGULATION.md's, kept with their
+ * The rules' ids. Their articles are docs/regulation.md's, kept with their
  * titles in one table (report_rule_article()); what each article asks:
  *   R1   时间、地点、人物、方式、内容等全面、如实记录
  *   R2   应向局机关法规部门报告

@@ -2,7 +2,7 @@
  * finding.h — how the regulation rules (rules.h) write a finding: two
  * bounded sentences, one in Chinese and one in English, with the lists,
  * durations, ordinals and short hashes they quote, reported under the
- * rule's id ("R1".."R12") and its article of REGULATION.md
+ * rule's id ("R1".."R12") and its article of docs/regulation.md
  * (report_rule_article()).
  *
  * No allocation: a sentence is a fixed buffer on the caller's stack. What

@@ -1,10 +1,10 @@
 /*
  * ledger.c — the entries of a tiles log checked as liuhen's ledger
- * (ledger.h; DESIGN.md "Offline verifier", checks 2 to 4).
+ * (ledger.h; docs/design.md "The verifier", checks 2 to 4).
  *
  * Two stages. A pool of threads, one per online core, unpacks each leaf
  * (Leaf, SignedEntry, Entry: entry_leaf_unpack(), entry_signed_unpack(),
- * entry_validate()) and verifies its signature with the key the entry
+ * validate_entry()) and verifies its signature with the key the entry
  * names (entry_verify()); these need nothing but the leaf, so they run
  * ahead, several bundles at a time. The main thread then takes the bundles
  * in log order and checks what depends on the entries before: the key
@@ -45,6 +45,7 @@
 #include "ledger.h"
 #include "text.h"
 #include "timeline.h"
+#include "validate.h"
 
 /* Leaves a worker takes at a time: 16 chunks per full bundle keep both
  * cores busy to the end of a bundle without locking per leaf. */
@@ -269,12 +270,12 @@ static void check_leaf(const tiles_bundle *b, unsigned k, leaf_result *r)
     entry_id(bytes, len, r->id);
     /* The origin is compared by the main thread, so that an entry of
      * another log is still parsed and its chains followed. */
-    r->rc = entry_validate(bytes, len, NULL, &r->entry, &r->err);
+    r->rc = validate_entry(bytes, len, NULL, &r->entry, &r->err);
     if (r->rc != 0) {
         r->step = "entry";
         return;
     }
-    /* DESIGN.md "Entries": signature = Ed25519(author key, "liuhen/entry/v1\n"
+    /* docs/design.md "Entries": signature = Ed25519(author key, "liuhen/entry/v1\n"
      * || entry bytes), over the bytes exactly as signed. */
     r->sig_ok = entry_verify(bytes, len, sig, r->entry->author_key.data) == 0;
 }
@@ -465,7 +466,7 @@ static int describe_target(ledger *l, const uint8_t *bytes, size_t blen, const u
     Liuhen__Entry *t = NULL;
     pd->tindex = index;
     pd->tstate = T_UNPARSED;
-    int rc = entry_validate(bytes, blen, NULL, &t, NULL);
+    int rc = validate_entry(bytes, blen, NULL, &t, NULL);
     if (rc == LH_ENOMEM)
         return rc;
     if (rc != 0)
@@ -623,7 +624,7 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
     uint32_t roles = key != NULL && !key->revoked ? key->roles : 0;
     bool valid = true;
 
-    /* DESIGN.md "Offline verifier", check 3: origin matches. */
+    /* docs/design.md "The verifier", check 3: origin matches. */
     if (accept_origin(&cx, e, &v) != 0) {
         if ((rc = vfail(l, &v, index, e->case_id, author)) != 0)
             return rc;
@@ -749,7 +750,7 @@ int ledger_new(const ledger_options *opts, tiles *t, report *rep, ledger **out, 
         return lh_err_set(err, -rc, "ledger: cannot make the pool's lock: %s", strerror(rc));
     }
     /* entry_verify() uses about 64 KiB of stack (entry.h): give each
-     * worker room for it and for entry_validate()'s descent. */
+     * worker room for it and for validate_entry()'s descent. */
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 1024 * 1024);

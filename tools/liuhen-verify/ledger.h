@@ -1,6 +1,6 @@
 /*
  * ledger.h — the entries of a verified tiles log, checked as liuhen's
- * ledger (DESIGN.md "Offline verifier", checks 2 to 4): every entry parsed,
+ * ledger (docs/design.md "The verifier", checks 2 to 4): every entry parsed,
  * its signature verified, its origin this log's; the key history replayed
  * from entry 0 (the KEY_ENROLL of the first admin, signed by the log key),
  * so that each entry's key is enrolled and not revoked at its index and its

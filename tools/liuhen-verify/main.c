@@ -1,5 +1,5 @@
 /*
- * main.c — liuhen-verify, the inspectors' offline verifier (DESIGN.md
+ * main.c — liuhen-verify, the inspectors' offline verifier (docs/design.md
  * "Offline verifier"): options, the order of the checks, exit statuses.
  *
  *   liuhen-verify DIR --log-key FILE [--trusted CHECKPOINT ...]
@@ -47,7 +47,7 @@
 #include "rules.h"
 #include "tiles.h"
 
-/* Exit statuses (DESIGN.md "Offline verifier"). */
+/* Exit statuses (docs/design.md "The verifier"). */
 enum {
     EXIT_CLEAN = 0,    /* every check passed, no finding */
     EXIT_FAILURE_ = 1, /* an integrity, append-only, authorship or omission failure */
@@ -509,7 +509,7 @@ static int checkpoint_failure(run *r, const char *check, const char *zh, const c
 }
 
 /*
- * Open the published checkpoint with the log key (DESIGN.md "Offline
+ * Open the published checkpoint with the log key (docs/design.md "Offline
  * verifier", check 1), then count the valid cosignatures of the witness
  * keys given. A checkpoint the log key did not sign ends the run with
  * exit 1: nothing it says can be trusted.

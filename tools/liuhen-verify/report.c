@@ -62,8 +62,8 @@ typedef struct title {
     const char *check, *zh, *en, *article;
 } title;
 
-/* The failures of DESIGN.md ("Offline verifier") and the rules R1-R12 of
- * REGULATION.md with their articles. */
+/* The failures of docs/design.md ("Offline verifier") and the rules R1-R12 of
+ * docs/regulation.md with their articles. */
 static const title titles[] = {
     {"integrity", "完整性", "integrity of the tiles and the checkpoint", NULL},
     {"consistency", "只增不改", "append-only consistency", NULL},
@@ -345,7 +345,7 @@ int report_add(report *r, const report_item *item)
     char author[AUTHOR_MAX + 1], zh[SENTENCE_MAX + 1], en[SENTENCE_MAX + 1];
     clean(check, CHECK_MAX, item->check != NULL && item->check[0] != '\0' ? item->check : "other",
           false);
-    /* A rule's article is REGULATION.md's when the caller gives none. */
+    /* A rule's article is docs/regulation.md's when the caller gives none. */
     const char *art = item->article;
     if (art == NULL || art[0] == '\0')
         art = report_rule_article(check);
@@ -572,7 +572,7 @@ void report_progress_done(report *r)
 
 /* ---- finishing ------------------------------------------------------------------------------- */
 
-/* The checks in the order of DESIGN.md and REGULATION.md (R1..R12), then
+/* The checks in the order of docs/design.md and docs/regulation.md (R1..R12), then
  * any other in byte order, "other" last. */
 static int cmp_checks(const void *pa, const void *pb)
 {

@@ -1,7 +1,7 @@
 /*
  * report.h — what liuhen-verify found, and how it is shown: failures
  * (integrity, append-only, authorship, omission: exit 1) and regulation
- * findings (rules R1-R12 of REGULATION.md: exit 2), each naming the entry
+ * findings (rules R1-R12 of docs/regulation.md: exit 2), each naming the entry
  * index, the case and the author and what differs; a summary with counts;
  * human text (with a progress bar on a terminal), --json, --html FILE (one
  * self-contained page: summary, findings by case, each case's timeline).
@@ -115,7 +115,7 @@ size_t report_findings(const report *r);
 /** How many failures and findings were recorded under `check` ("R1", "integrity"). */
 size_t report_count(const report *r, const char *check);
 
-/** The exit status DESIGN.md gives: 0 clean, 1 failures, 2 only findings. */
+/** The exit status docs/design.md gives: 0 clean, 1 failures, 2 only findings. */
 int report_status(const report *r);
 
 /**

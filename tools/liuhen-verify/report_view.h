@@ -78,7 +78,7 @@ struct report {
     size_t nitems, items_cap, max_kept, kept_bytes;
     size_t failures, findings; /* counted, kept or not */
     report_check_count checks[REPORT_VIEW_CHECKS_MAX];
-    size_t nchecks; /* in the order of DESIGN.md and REGULATION.md once finished */
+    size_t nchecks; /* in the order of docs/design.md and docs/regulation.md once finished */
 
     report_row *rows; /* in order of arrival */
     size_t nrows, rows_cap, max_rows, row_bytes;
@@ -148,7 +148,7 @@ const char *report_view_fmt_count(uint64_t v, char buf[32]);
 /** The verdict as a key: "failures", "findings" or "clean". A static string. */
 const char *report_view_verdict_key(const report *r);
 
-/** Print the verdict line of DESIGN.md's exit statuses, in both languages (no newline). */
+/** Print the verdict line of docs/design.md's exit statuses, in both languages (no newline). */
 void report_view_put_verdict(const report *r, FILE *f);
 
 #endif

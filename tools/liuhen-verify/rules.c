@@ -1,5 +1,5 @@
 /*
- * rules.c — the regulation rules R1-R12 of REGULATION.md ("Rules the
+ * rules.c — the regulation rules R1-R12 of docs/regulation.md ("Rules the
  * verifier checks"), evaluated over the entries of a verified log in log
  * order. Each finding names the rule, the article, the case, the entry
  * index and the author's holder name, and says in Chinese and in English
@@ -66,6 +66,7 @@
 #include "finding.h"
 #include "idtable.h"
 #include "rules.h"
+#include "kind.h"
 #include "rules_record.h"
 
 /* ---- constants ------------------------------------------------------------------------------ */
@@ -358,7 +359,7 @@ static int on_complaint(obs *o, const Liuhen__Complaint *c)
 static int on_answer(obs *o, const ProtobufCBinaryData *named, bool transfer, int64_t at)
 {
     rules *r = o->r;
-    const char *what_zh = entry_kind_label_zh(o->rec.en->kind),
+    const char *what_zh = kind_label_zh(o->rec.en->kind),
                *what_en = transfer ? "transfer" : "reply";
     finding_text zh, en;
     finding_text_init(&zh);

@@ -1,5 +1,5 @@
 /*
- * rules.h — the regulation rules R1-R12 of REGULATION.md, evaluated per case
+ * rules.h — the regulation rules R1-R12 of docs/regulation.md, evaluated per case
  * over the entries of a verified log, in log order. Each finding goes to the
  * report with the case id, the entry index, the author's holder name, the
  * rule id, the article and a plain sentence in Chinese and English.
@@ -36,7 +36,7 @@ typedef struct rules_entry {
     int64_t integrated_at;      /* log's clock, unix ms */
     const Liuhen__Entry *entry; /* parsed and signature-verified */
     const char *author;         /* holder name at that index */
-    uint32_t author_roles;      /* ENTRY_ROLE_BIT()s at that index */
+    uint32_t author_roles;      /* ROLE_BIT()s at that index */
 } rules_entry;
 
 typedef struct rules_options {

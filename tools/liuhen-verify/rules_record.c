@@ -14,7 +14,9 @@
 
 #include "calendar.h"
 #include "entry.h"
+#include "kind.h"
 #include "labels.h"
+#include "role.h"
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
@@ -50,7 +52,7 @@ static const char *field_label(const char *message, const char *field, const cha
 /* The Chinese label of an entry's kind. */
 static const char *kind_zh(const Liuhen__Entry *en)
 {
-    return entry_kind_label_zh(en->kind);
+    return kind_label_zh(en->kind);
 }
 
 /* ---- R1, R2 and R9 --------------------------------------------------------------------------- */
@@ -112,8 +114,8 @@ int rules_record_interference(const rules_record *o, const Liuhen__Interference 
 int rules_record_guidance(const rules_record *o, const Liuhen__Guidance *g)
 {
     uint32_t roles = o->e->author_roles;
-    bool handler = (roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER)) != 0;
-    bool leader = (roles & ENTRY_ROLE_BIT(LIUHEN__ROLE__ROLE_LEADER)) != 0;
+    bool handler = (roles & ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER)) != 0;
+    bool leader = (roles & ROLE_BIT(LIUHEN__ROLE__ROLE_LEADER)) != 0;
     finding_text zh, en;
     finding_text_init(&zh);
     finding_text_init(&en);

@@ -1,5 +1,5 @@
 /*
- * rules_record.h — the regulation rules of REGULATION.md that one record
+ * rules_record.h — the regulation rules of docs/regulation.md that one record
  * meets or fails by itself, whatever came before it in the log: R1 and R2
  * (an interference record in full, and to whom it was reported, B§3), R6
  * and R7 (what a decision records, A§10(3), A§11), R9 (a leader's guidance

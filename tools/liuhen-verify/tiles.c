@@ -1,6 +1,6 @@
 /*
  * tiles.c — reading a C2SP tlog-tiles directory and checking its integrity
- * (tiles.h; https://c2sp.org/tlog-tiles, DESIGN.md "Offline verifier").
+ * (tiles.h; https://c2sp.org/tlog-tiles, docs/design.md "The verifier").
  *
  * The pass streams the tree left to right. For each level-0 index n it reads
  * the level-0 hash tile and the entry bundle of the width the size needs,

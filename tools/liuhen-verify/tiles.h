@@ -2,7 +2,7 @@
  * tiles.h — reading a C2SP tlog-tiles directory (https://c2sp.org/tlog-tiles)
  * as an inspector's mirror holds it, and checking its integrity: every
  * entry bundle against the level-0 tiles, every full tile against its
- * parent, the root against the checkpoint (DESIGN.md "Offline verifier",
+ * parent, the root against the checkpoint (docs/design.md "The verifier",
  * check 1).
  *
  * The directory is hostile input. Every resource is opened relative to the

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "entry.h"
+#include "kind.h"
 #include "labels.h"
 #include "text.h"
 
@@ -130,7 +131,7 @@ int timeline_add(report *rep, uint64_t index, int64_t integrated_at, const Liuhe
                  const char *author)
 {
     char label[128], summary[SUMMARY_MAX];
-    snprintf(label, sizeof label, "%s %s", entry_kind_label_zh(e->kind), entry_kind_name(e->kind));
+    snprintf(label, sizeof label, "%s %s", kind_label_zh(e->kind), kind_name(e->kind));
     summarize(e, summary);
     return report_timeline_add(rep, e->case_id, index, e->recorded_at, integrated_at, author, label,
                                summary);

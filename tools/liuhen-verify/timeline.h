@@ -15,7 +15,7 @@
 /**
  * Add the row of the entry at `index` to its case's timeline.
  * @param[in] integrated_at  the log's clock for the entry.
- * @param[in] e       a validated entry (entry_validate()) of a case.
+ * @param[in] e       a validated entry (validate_entry()) of a case.
  * @param[in] author  its author's holder name at that index.
  * @return report_timeline_add()'s code.
  */

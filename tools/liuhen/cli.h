@@ -59,8 +59,9 @@ typedef struct cli {
     unsigned timeout_ms; /**< --timeout, in ms; 0: LH_DEFAULT_TIMEOUT_MS */
 
     /* Filled by cli_connect(); released by cli_finish(). */
-    lh_conn *conn;          /**< the connection, or NULL */
-    note_verifier log_vkey; /**< the log's verifier key, once read */
+    lh_conn *conn;                         /**< the connection, or NULL */
+    note_verifier log_vkey;                /**< the log's verifier key, once read */
+    char log_vkey_text[NOTE_VKEY_MAX + 1]; /**< the same, as its file holds it */
     bool have_log_vkey;
     char *state_path; /**< the state file in use; owned */
 } cli;

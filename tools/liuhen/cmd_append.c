@@ -14,10 +14,12 @@
 #include "cli.h"
 #include "entry.h"
 #include "fileio.h"
+#include "kind.h"
 #include "record.h"
 #include "record_attach.h"
 #include "record_set.h"
 #include "render.h"
+#include "role.h"
 #include "text.h"
 
 static const char append_help[] =
@@ -186,11 +188,11 @@ static void who_may(Liuhen__Kind kind)
     static const Liuhen__Role roles[] = {LIUHEN__ROLE__ROLE_ADMIN, LIUHEN__ROLE__ROLE_HANDLER,
                                          LIUHEN__ROLE__ROLE_LEGAL, LIUHEN__ROLE__ROLE_LEADER,
                                          LIUHEN__ROLE__ROLE_INVESTIGATOR};
-    fprintf(stderr, "Who may append %s %s:", entry_kind_label_zh(kind), entry_kind_name(kind));
+    fprintf(stderr, "Who may append %s %s:", kind_label_zh(kind), kind_name(kind));
     char rb[RENDER_ROLE_MAX];
     bool any = false;
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
-        if (entry_kind_allowed(kind, ENTRY_ROLE_BIT(roles[i]), true)) {
+        if (kind_allowed(kind, ROLE_BIT(roles[i]), true)) {
             fprintf(stderr, "%s %s", any ? "," : "", render_role(roles[i], rb));
             any = true;
         }

@@ -1,7 +1,7 @@
 /*
  * cmd_keys.c — keys and who holds them: `liuhen keygen` (a key pair, no
  * daemon needed), `enroll` and `revoke` (an admin's KEY_ENROLL and
- * KEY_REVOKE records: keys and roles exist only in the ledger, DESIGN.md
+ * KEY_REVOKE records: keys and roles exist only in the ledger, docs/design.md
  * "Kinds"), and `keys` (the enrolled keys as the daemon replays them).
  */
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include "passphrase.h"
 #include "pbjson.h"
 #include "render.h"
+#include "role.h"
 #include "text.h"
 
 /* ------------------------------------------------------------------------
@@ -244,15 +245,15 @@ static const char revoke_help[] =
     "  liuhen revoke --key var/admin.key --pub keys/zhangsan.pub --reason 调离执法岗位\n";
 
 /* One role by its English name ("handler", "ROLE_LEGAL") or its Chinese
- * label (办案人员, 系统管理员: the schema's, entry_role_label_zh()). */
+ * label (办案人员, 系统管理员: the schema's, role_label_zh()). */
 static Liuhen__Role role_from_text(const char *s)
 {
-    Liuhen__Role r = entry_role_from_name(s);
+    Liuhen__Role r = role_from_name(s);
     if (r != LIUHEN__ROLE__ROLE_UNSPECIFIED)
         return r;
     for (unsigned i = 0; i < liuhen__role__descriptor.n_values; i++) {
         Liuhen__Role cand = (Liuhen__Role)liuhen__role__descriptor.values[i].value;
-        if (cand != LIUHEN__ROLE__ROLE_UNSPECIFIED && strcmp(s, entry_role_label_zh(cand)) == 0)
+        if (cand != LIUHEN__ROLE__ROLE_UNSPECIFIED && strcmp(s, role_label_zh(cand)) == 0)
             return cand;
     }
     return LIUHEN__ROLE__ROLE_UNSPECIFIED;

@@ -2,7 +2,7 @@
  * pbjson.h — JSON <-> protobuf for every liuhen message, driven only by the
  * protobuf-c descriptors: one generic mapping, no code per record kind. The
  * CLI reads records to append as JSON and the verifier and `liuhen get`
- * print them as JSON (DESIGN.md "Components": jansson for JSON input and
+ * print them as JSON (docs/design.md "Where the code lives": jansson for JSON input and
  * output). (The module is pbjson_, not json_: jansson owns that prefix.)
  *
  * The mapping (close to proto3's canonical JSON, but with the .proto names):

@@ -27,9 +27,11 @@
 #include "calendar.h"
 #include "entry.h"
 #include "fileio.h"
+#include "kind.h"
 #include "pbjson.h"
 #include "quote.h"
 #include "text.h"
+#include "validate.h"
 
 /* Room for a kind's proto name in lower case ("investigation_assigned"). */
 #define KIND_NAME_MAX 64
@@ -132,7 +134,7 @@ void record_kinds_help(FILE *f, size_t indent, size_t width)
         if (cli_names[i] == NULL)
             continue;
         char item[128];
-        const char *zh = entry_kind_label_zh((Liuhen__Kind)i);
+        const char *zh = kind_label_zh((Liuhen__Kind)i);
         bool last = true;
         for (size_t j = i + 1; j < N_CLI_NAMES; j++)
             last = last && cli_names[j] == NULL;
@@ -177,15 +179,15 @@ int record_kind_from_cli(const char *name, Liuhen__Kind *kind)
 {
     if (name == NULL || kind == NULL)
         return LH_EINVAL;
-    /* entry_kind_from_name() reads CLI names and proto names alike: ASCII
+    /* kind_from_name() reads CLI names and proto names alike: ASCII
      * case folded, '-' for '_', "KIND_" optional. */
-    Liuhen__Kind k = entry_kind_from_name(name);
+    Liuhen__Kind k = kind_from_name(name);
     if (record_kind_cli_name(k) != NULL) {
         *kind = k;
         return 0;
     }
     for (size_t i = 1; i < N_CLI_NAMES; i++) {
-        if (cli_names[i] != NULL && label_matches(entry_kind_label_zh((Liuhen__Kind)i), name)) {
+        if (cli_names[i] != NULL && label_matches(kind_label_zh((Liuhen__Kind)i), name)) {
             *kind = (Liuhen__Kind)i;
             return 0;
         }
@@ -204,7 +206,7 @@ static const ProtobufCFieldDescriptor *body_field(Liuhen__Kind kind)
 {
     if (kind == LIUHEN__KIND__KIND_UNSPECIFIED)
         return NULL;
-    const char *name = entry_kind_name(kind);
+    const char *name = kind_name(kind);
     char lower[KIND_NAME_MAX];
     size_t n = strlen(name);
     if (n >= sizeof lower)
@@ -229,7 +231,7 @@ int record_body_field(const Liuhen__Entry *e, const ProtobufCFieldDescriptor **o
                           (int)e->kind);
     if (e->body_case != LIUHEN__ENTRY__BODY__NOT_SET && e->body_case != fb->id)
         return record_err(err, LH_EKIND, "record: the kind is %s but the body is not '%s'",
-                          entry_kind_name(e->kind), fb->name);
+                          kind_name(e->kind), fb->name);
     *out = fb;
     return 0;
 }
@@ -265,7 +267,7 @@ static bool is_key_management(Liuhen__Kind kind)
 }
 
 /* The quick checks of a case id, so that a wrong --case is named before
- * anything else happens; entry_validate() applies the full rule (no Unicode
+ * anything else happens; validate_entry() applies the full rule (no Unicode
  * blank or invisible character either). */
 static int check_case_id(Liuhen__Kind kind, const char *case_id, lh_err *err)
 {
@@ -275,12 +277,12 @@ static int check_case_id(Liuhen__Kind kind, const char *case_id, lh_err *err)
         if (len > 0)
             return record_err(err, LH_EFIELD,
                               "case_id: must be empty for %s (key management belongs to no case)",
-                              entry_kind_name(kind));
+                              kind_name(kind));
         return 0;
     }
     if (len == 0)
         return record_err(err, LH_EFIELD, "case_id: required: the case the %s record belongs to",
-                          entry_kind_name(kind));
+                          kind_name(kind));
     if (len > ENTRY_CASE_ID_MAX)
         return record_err(err, LH_EFIELD, "case_id: %zu bytes, at most %d", len, ENTRY_CASE_ID_MAX);
     if (!text_utf8_valid((const uint8_t *)case_id, len))
@@ -467,8 +469,7 @@ static int merge_object(Liuhen__Entry *e, const ProtobufCFieldDescriptor *fb, js
                     err, LH_EKIND,
                     "JSON: the object is a '%s' body, but the record is %s (%s), whose "
                     "body is '%s'",
-                    record_quote(shown, key), entry_kind_name(e->kind),
-                    entry_kind_label_zh(e->kind), fb->name);
+                    record_quote(shown, key), kind_name(e->kind), kind_label_zh(e->kind), fb->name);
             }
         }
     }
@@ -613,7 +614,7 @@ int record_check(const Liuhen__Entry *e, const char *origin, lh_err *err)
     if (buf == NULL)
         return record_err(err, LH_ENOMEM, "record: out of memory");
     liuhen__entry__pack(&c, buf);
-    int rc = entry_validate(buf, len, origin, NULL, err);
+    int rc = validate_entry(buf, len, origin, NULL, err);
     free(buf);
     return rc;
 }

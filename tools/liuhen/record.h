@@ -21,7 +21,7 @@
  * pbjson (pbjson.h), so a field added to the schema can be set
  * without a change here. Paths and error messages use the .proto field
  * names, with the body's name first ("interference.person.name"), as
- * entry_validate() and pbjson do.
+ * validate_entry() and pbjson do.
  *
  * JSON (record_merge_json()): an object of the body's fields, with the
  * schema's names and the types of pbjson.h ({"place": "...", "person":
@@ -80,7 +80,7 @@
  * records, by its CLI name ("interference", "guidance", "complaint",
  * "transfer", "reply", "investigation-assigned", "investigation-step",
  * "decision", "review-order", "appeal", "notification", "correction",
- * "case-closed"), by its Chinese label (entry_kind_label_zh(): "干预插手记录";
+ * "case-closed"), by its Chinese label (kind_label_zh(): "干预插手记录";
  * for a label with a '/', each part too: "投诉举报", "立案"), or by its proto
  * name ("INVESTIGATION_STEP", "KIND_DECISION"), ASCII case ignored and '-'
  * read as '_'. Key management (KEY_ENROLL, KEY_REVOKE) is not appended by
@@ -175,7 +175,7 @@ int record_merge_json_file(Liuhen__Entry *e, const char *path, lh_err *err);
 int record_add_ref(Liuhen__Entry *e, const uint8_t hash[32]);
 
 /**
- * Check a record before it is signed: entry_validate() on its packed bytes,
+ * Check a record before it is signed: validate_entry() on its packed bytes,
  * with the header fields that lh_append() fills (origin, author_key,
  * author_seq, author_prev, case_prev, and recorded_at when 0) given
  * placeholders of their largest size in a copy. So every error this
@@ -185,7 +185,7 @@ int record_add_ref(Liuhen__Entry *e, const uint8_t hash[32]);
  * @param[in]  origin  the log's origin (lh_origin()), or NULL to use a
  *                     placeholder (the size check then assumes a short one).
  * @param[out] err     optional detail.
- * @return 0, or a code of entry_validate(); LH_EINVAL (NULL e); LH_ENOMEM.
+ * @return 0, or a code of validate_entry(); LH_EINVAL (NULL e); LH_ENOMEM.
  */
 int record_check(const Liuhen__Entry *e, const char *origin, lh_err *err);
 

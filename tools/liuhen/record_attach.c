@@ -23,6 +23,7 @@
 #include "entry.h"
 #include "record.h"
 #include "text.h"
+#include "validate.h"
 
 /* Reads of an attachment: large enough to hash a file quickly, small
  * enough for any stack, and freed at once. */
@@ -70,7 +71,7 @@ const char *record_media_type(const char *name)
  */
 
 /* An attachment's name is how the evidence file is found and saved again
- * (entry_validate(): no '/', not "." or ".."); it is shown to inspectors,
+ * (validate_entry(): no '/', not "." or ".."); it is shown to inspectors,
  * so it must be text that reads the same everywhere: UTF-8 without control
  * or hidden characters (text.h). */
 static const char *attachment_name_problem(const char *name)
@@ -193,7 +194,7 @@ int record_attach_file(Liuhen__Entry *e, const char *arg, lh_err *err)
                         record_quote(shown2, arg));
         goto out;
     }
-    if (media != NULL && (!entry_media_type_ok(media) || strlen(media) > ENTRY_SHORT_TEXT_MAX)) {
+    if (media != NULL && (!validate_media_type(media) || strlen(media) > ENTRY_SHORT_TEXT_MAX)) {
         rc = record_err(
             err, LH_EFIELD,
             "attachment %s: '%s' is not a media type (type/subtype, e.g. application/pdf)", shown,

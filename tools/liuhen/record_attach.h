@@ -2,7 +2,7 @@
  * record_attach.h — evidence files attached to a record of `liuhen append`
  * (record.h): `--attach FILE[;type=MEDIA/TYPE]` binds a file to the record
  * by its name, size, SHA-256 and media type. The file itself is never
- * stored: the ledger keeps only what binds it (DESIGN.md "Entries"), and
+ * stored: the ledger keeps only what binds it (docs/design.md "Entries"), and
  * whoever holds the file can show that it is the one the record names.
  *
  * Errors and codes are those of record.h, each message naming the file.
@@ -28,7 +28,7 @@ const char *record_media_type(const char *name);
  * component of path), SHA-256 and size, and its media type
  * (record_media_type(), or the override). The file is hashed as a stream
  * (libsodium crypto_hash_sha256 over 64 KiB reads), never loaded whole, and
- * is not stored: the ledger keeps only what binds it (DESIGN.md "Entries").
+ * is not stored: the ledger keeps only what binds it (docs/design.md "Entries").
  *
  * An argument ending in ";type=MEDIA/TYPE" gives the media type explicitly
  * ("scan.bin;type=image/tiff"); everything before the last ";type=" is the

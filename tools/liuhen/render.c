@@ -17,10 +17,12 @@
 
 #include "calendar.h"
 #include "entry.h"
+#include "kind.h"
 #include "labels.h"
 #include "pbfield.h"
 #include "pbjson.h"
 #include "pbjson_enum.h"
+#include "role.h"
 #include "text.h"
 
 const char *render_time(int64_t ms, char buf[RENDER_TIME_MAX])
@@ -72,7 +74,7 @@ int render_print_json(json_t *j)
 
 const char *render_role(Liuhen__Role role, char buf[RENDER_ROLE_MAX])
 {
-    snprintf(buf, RENDER_ROLE_MAX, "%s %s", entry_role_label_zh(role), entry_role_name(role));
+    snprintf(buf, RENDER_ROLE_MAX, "%s %s", role_label_zh(role), role_name(role));
     return buf;
 }
 
@@ -170,7 +172,7 @@ static void put_hash(FILE *f, const render_ctx *rc, const ProtobufCFieldDescript
     const lh_logged_entry *e = find_known(rc, b->data);
     const Liuhen__KeyInfo *k = ends_with(fd->name, "key") ? render_find_key(rc, b->data) : NULL;
     if (e != NULL && e->entry != NULL)
-        fprintf(f, "第 %" PRIu64 " 条 %s (%s)", e->index, entry_kind_label_zh(e->entry->kind), b64);
+        fprintf(f, "第 %" PRIu64 " 条 %s (%s)", e->index, kind_label_zh(e->entry->kind), b64);
     else if (k != NULL)
         fprintf(f, "%s (%s)", k->holder, b64);
     else
@@ -315,8 +317,7 @@ void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *le)
     const ProtobufCEnumValue *kv =
         protobuf_c_enum_descriptor_get_value(&liuhen__kind__descriptor, e->kind);
     const char *article = kv != NULL ? labels_enum_article("liuhen.Kind", kv->name) : NULL;
-    fprintf(f, "第 %" PRIu64 " 条  %s %s", le->index, entry_kind_label_zh(e->kind),
-            entry_kind_name(e->kind));
+    fprintf(f, "第 %" PRIu64 " 条  %s %s", le->index, kind_label_zh(e->kind), kind_name(e->kind));
     if (article != NULL)
         fprintf(f, " [%s]", article);
     fputc('\n', f);
@@ -435,8 +436,7 @@ void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, co
     fprintf(f, "已记录 第 %" PRIu64 " 条 (leaf %" PRIu64 ") 于 %s\n", r->leaf_index, r->leaf_index,
             render_time(r->integrated_at, t));
     if (entry != NULL) {
-        fprintf(f, "  种类 kind: %s %s\n", entry_kind_label_zh(entry->kind),
-                entry_kind_name(entry->kind));
+        fprintf(f, "  种类 kind: %s %s\n", kind_label_zh(entry->kind), kind_name(entry->kind));
         if (entry->case_id != NULL && entry->case_id[0] != '\0')
             fprintf(f, "  案件 case: %s\n", entry->case_id);
     }

@@ -206,6 +206,11 @@ int cli_read_log_key(cli *c)
                         path, from != NULL ? from : "the default");
     }
     rc = note_vkey_parse_type(text, n, NOTE_TYPE_ED25519, &c->log_vkey, &err);
+    if (rc == 0) {
+        /* A key that parses is at most NOTE_VKEY_MAX bytes. */
+        memcpy(c->log_vkey_text, text, n);
+        c->log_vkey_text[n] = '\0';
+    }
     free(text);
     if (rc != 0)
         return cli_fail(c, CLI_EXIT_IO, "the log's verifier key %s: %s", path,
@@ -293,7 +298,7 @@ int cli_connect(cli *c)
         }
     }
     lh_options opts = {.socket_path = socket,
-                       .log_key = &c->log_vkey,
+                       .log_vkey = c->log_vkey_text,
                        .timeout_ms = c->timeout_ms,
                        .state_file = c->state_path};
     lh_err err = {{0}};
