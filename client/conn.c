@@ -24,7 +24,8 @@
 /* ------------------------------------------------------------------------ */
 /* Time. */
 
-int64_t conn_now_ms(void)
+/* The monotonic clock in milliseconds. */
+static int64_t conn_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -32,12 +32,9 @@ typedef struct conn {
 } conn;
 
 /**
- * The monotonic clock in milliseconds. Deadlines use it, so that a clock
- * step never shortens or stretches a call.
+ * The deadline of a call starting now: the monotonic clock (so that a clock
+ * step never shortens or stretches a call), in ms, plus the call timeout.
  */
-int64_t conn_now_ms(void);
-
-/** The deadline of a call starting now: conn_now_ms() + the call timeout. */
 int64_t conn_deadline(const conn *t);
 
 /**

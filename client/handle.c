@@ -38,7 +38,8 @@ bool handle_text_ok(const char *s)
 /* ------------------------------------------------------------------------ */
 /* Verified checkpoints kept by the handle. */
 
-int handle_known_set(lh_checkpoint *k, uint64_t size, const uint8_t root[LH_HASH_SIZE],
+/* Set k to a copy of a verified checkpoint. @return 0, LH_ENOMEM. */
+static int known_set(lh_checkpoint *k, uint64_t size, const uint8_t root[LH_HASH_SIZE],
                      const uint8_t *note, size_t note_len)
 {
     uint8_t *copy = malloc(note_len);
@@ -70,7 +71,7 @@ static int known_add(lh_conn *c, uint64_t size, const uint8_t root[LH_HASH_SIZE]
     for (size_t i = 0; i < KNOWN_MAX; i++)
         if (c->known[i].note != NULL && c->known[i].size == size)
             return 0;
-    int rc = handle_known_set(&c->known[c->known_next], size, root, note, note_len);
+    int rc = known_set(&c->known[c->known_next], size, root, note, note_len);
     if (rc == 0)
         c->known_next = (c->known_next + 1) % KNOWN_MAX;
     return rc;
@@ -79,7 +80,7 @@ static int known_add(lh_conn *c, uint64_t size, const uint8_t root[LH_HASH_SIZE]
 int handle_checkpoint_copy(lh_checkpoint *out, const lh_checkpoint *k)
 {
     memset(out, 0, sizeof *out);
-    return handle_known_set(out, k->size, k->root, k->note, k->note_len);
+    return known_set(out, k->size, k->root, k->note, k->note_len);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -278,7 +279,7 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
         rc = check_consistent(c, size, root, c->seen.size, c->seen.root, deadline, ctx, err);
     }
     if (rc == 0 && (!c->have_seen || size > c->seen.size)) {
-        rc = handle_known_set(&c->seen, size, root, note, len);
+        rc = known_set(&c->seen, size, root, note, len);
         if (rc == 0)
             c->have_seen = true;
         else
@@ -322,7 +323,7 @@ int handle_seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     if (c->have_seen && size <= c->seen.size)
         return 0;
-    if (handle_known_set(&c->seen, size, root, note, note_len) != 0)
+    if (known_set(&c->seen, size, root, note, note_len) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     c->have_seen = true;
     if (c->state_path != NULL) {
@@ -360,7 +361,7 @@ int handle_accept_note(lh_conn *c, const ProtobufCBinaryData *note, uint64_t wan
     if (rc != 0 || out == NULL)
         return rc;
     memset(out, 0, sizeof *out);
-    if (handle_known_set(out, size, root, note->data, note->len) != 0)
+    if (known_set(out, size, root, note->data, note->len) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     return 0;
 }

@@ -54,10 +54,6 @@ typedef struct handle_target {
  * UTF-8 without control characters. NULL passes. */
 bool handle_text_ok(const char *s);
 
-/* Set k to a copy of a verified checkpoint. @return 0, LH_ENOMEM. */
-int handle_known_set(lh_checkpoint *k, uint64_t size, const uint8_t root[LH_HASH_SIZE],
-                     const uint8_t *note, size_t note_len);
-
 /* The verified checkpoint of this size the handle remembers, or NULL. */
 const lh_checkpoint *handle_known_find(const lh_conn *c, uint64_t size);
 

@@ -1592,6 +1592,48 @@ static void test_protocol_errors(void **state)
     lh_close(c);
 }
 
+/* An author's key from its file, as a program using liuhen.h reads it. */
+static void test_key_read(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/liuhen-key-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[sizeof dir + 16];
+    snprintf(path, sizeof path, "%s/wang.key", dir);
+    keyfile_key *made = NULL;
+    lh_err e = {{0}};
+    tu_assert_code(keyfile_generate("王明", &made, &e), 0, &e);
+    tu_assert_code(keyfile_write_secret(path, made, "口令", KEYFILE_KDF_MIN, &e), 0, &e);
+
+    lh_key *key = (lh_key *)1;
+    tu_assert_code(lh_key_read(path, "口令", &key, &e), 0, &e);
+    assert_string_equal(lh_key_holder(key), "王明");
+    assert_memory_equal(lh_key_public(key), keyfile_key_pubkey(made), LH_HASH_SIZE);
+    lh_key_free(key);
+
+    /* A wrong passphrase, none for an encrypted file, no file, a file
+     * others may read: refused, and nothing handed out. */
+    key = (lh_key *)1;
+    tu_assert_code(lh_key_read(path, "错误", &key, &e), LH_EPASSPHRASE, &e);
+    assert_null(key);
+    tu_assert_code(lh_key_read(path, NULL, &key, &e), LH_EPASSPHRASE, &e);
+    tu_assert_msg_has(&e, "passphrase");
+    char missing[sizeof dir + 16];
+    snprintf(missing, sizeof missing, "%s/none.key", dir);
+    tu_assert_code(lh_key_read(missing, NULL, &key, &e), -ENOENT, &e);
+    tu_assert_msg_has(&e, missing);
+    assert_int_equal(chmod(path, 0640), 0);
+    tu_assert_code(lh_key_read(path, "口令", &key, &e), LH_EPERMFILE, &e);
+    tu_assert_code(lh_key_read(NULL, NULL, &key, &e), LH_EINVAL, &e);
+    assert_null(key);
+    lh_key_free(NULL);
+    assert_string_equal(lh_key_holder(NULL), "");
+
+    keyfile_key_free(made);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_connect_errors(void **state)
 {
     (void)state;
@@ -1972,6 +2014,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_server_closes, srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_protocol_errors, srv_setup, srv_teardown),
         cmocka_unit_test(test_connect_errors),
+        cmocka_unit_test(test_key_read),
         cmocka_unit_test_setup_teardown(test_receipt_json, srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_case_chain, srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_entries, srv_setup, srv_teardown),

@@ -167,14 +167,20 @@ typedef struct run {
     char *cp_text;
 } run;
 
+/* "liuhen-verify: <message>" on standard error. */
+static void say(const char *fmt, va_list ap)
+{
+    fputs("liuhen-verify: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+}
+
 __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 {
     va_list ap;
-    fputs("liuhen-verify: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fputs("\n", stderr);
     fputs(usage_text, stderr);
     fputs("Run 'liuhen-verify --help' for the options.\n", stderr);
     return EXIT_USAGE_IO;
@@ -183,11 +189,9 @@ __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 __attribute__((format(printf, 1, 2))) static int io_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("liuhen-verify: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fputs("\n", stderr);
     return EXIT_USAGE_IO;
 }
 
