@@ -10,6 +10,19 @@
  * than run with a weakness: a data directory or log key that others can
  * read, a log key that is not this log's, a store that is behind or forked
  * from what was published, a socket that another daemon serves.
+ *
+ * Threads, and what each may touch (docs/design.md "Threads" says more):
+ *
+ *   event loop (this thread)  connections, requests, the read calls (one
+ *                             LMDB read transaction each), signals, drain
+ *   preparation (>= 2)        one append at a time: unpack, validate,
+ *                             origin, signature, entry id (sequencer.h)
+ *   writer (1)                the only LMDB write transaction, the keyring's
+ *                             changes, the log key's signer (writer.h)
+ *   publisher (1)             the publish directory and its hook (publish.h)
+ *   libuv pool                Export and Backup, one at a time (snapshot.h)
+ *
+ * None holds an LMDB read transaction while it waits for another.
  */
 #include <errno.h>
 #include <getopt.h>

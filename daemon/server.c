@@ -391,7 +391,7 @@ static void log_append(const conn *c, const seq_job *job)
                   job->request_id, who, job->message);
         break;
     default:
-        /* STYLE §10: the object and the cause. */
+        /* The object and the cause. */
         log_info("append: connection %" PRIu64 " request %" PRIu64 "%s: %s: %s", c->id,
                  job->request_id, who, wire_status_name(job->status), job->message);
         break;

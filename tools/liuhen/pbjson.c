@@ -6,7 +6,7 @@
  * field (pbfield.h), the names of enum values (pbjson_enum.h) and the
  * dotted path of errors (fieldpath.h).
  *
- * Reading JSON follows STYLE.md rule 6: each field's value is converted into
+ * Reading JSON never leaves a message half-built: each field's value is converted into
  * a temporary (field_build) and committed into the message only when whole
  * (field_commit), so that a half-built message is always in a state that
  * protobuf_c_message_free_unpacked() frees correctly.

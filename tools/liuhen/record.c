@@ -8,7 +8,7 @@
  * (pbjson_from_message()), change that object, and build the whole new body
  * from it with pbjson_set_field(), which validates every field and replaces
  * the old body only when the new one is complete. So the record is never
- * half-changed (STYLE.md rule 6), and the rules of one mapping (pbjson.h)
+ * half-changed, and the rules of one mapping (pbjson.h)
  * decide what a field accepts. Times are the one value read beyond that
  * mapping: a string in any form calendar_parse_time() reads.
  */
