@@ -483,10 +483,13 @@ typedef struct lh_logged_entry {
     size_t signed_entry_len;
     const uint8_t *entry_bytes; /**< the Entry bytes as signed, inside leaf */
     size_t entry_len;
-    const uint8_t *signature;            /**< 64 bytes, inside leaf */
-    Liuhen__Entry *entry;                /**< the parsed entry; owned */
-    uint8_t (*audit_path)[LH_HASH_SIZE]; /**< lh_get_case() only: its verified proof; owned */
+    const uint8_t *signature; /**< 64 bytes, inside leaf */
+    Liuhen__Entry *entry;     /**< the parsed entry; owned */
+    /** lh_get_entry(), lh_find_entry(), lh_get_case(): its verified
+     *  inclusion proof, and the size of the checkpoint it leads to. */
+    uint8_t (*audit_path)[LH_HASH_SIZE]; /**< owned */
     size_t audit_path_len;
+    uint64_t tree_size;
 } lh_logged_entry;
 
 /** A range of logged entries. */
@@ -518,13 +521,24 @@ void lh_entries_free(lh_entries *e);
 int lh_get_entries(lh_conn *conn, uint64_t start, uint32_t count, lh_entries *out, lh_err *err);
 
 /**
+ * The entry at index, verified: its inclusion proof against the latest
+ * checkpoint (as lh_inclusion_proof()), the entry itself (as
+ * lh_get_entries()), and that it is the proof's leaf.
+ * @param[out] out  the entry, with its audit_path and tree_size; free with
+ *                  lh_logged_entry_free().
+ * @return 0; LH_ENOTFOUND (index beyond the log); LH_EPROOF; the codes of
+ *         lh_inclusion_proof() and lh_get_entries().
+ */
+int lh_get_entry(lh_conn *conn, uint64_t index, lh_logged_entry *out, lh_err *err);
+
+/**
  * Find the entry with this entry id (how entries name each other:
  * author_prev, case_prev, refs, a CORRECTION's `corrects`...), and verify
  * it: its inclusion proof against the latest checkpoint (as
  * lh_inclusion_proof()), the entry itself (as lh_get_entries()), and that
  * it is the proof's leaf and has that entry id.
- * @param[out] out  the entry, with its audit_path against the latest
- *                  checkpoint; free with lh_logged_entry_free().
+ * @param[out] out  the entry, with its audit_path and tree_size; free with
+ *                  lh_logged_entry_free().
  * @return 0; LH_ENOTFOUND (no entry of the log has that id); LH_EPROOF;
  *         the codes of lh_inclusion_proof() and lh_get_entries().
  */

@@ -150,22 +150,18 @@ int lh_get_entries(lh_conn *c, uint64_t start, uint32_t count, lh_entries *out, 
     return 0;
 }
 
-int lh_find_entry(lh_conn *c, const uint8_t id[LH_HASH_SIZE], lh_logged_entry *out, lh_err *err)
+/*
+ * The entry t names, proved against the latest checkpoint: where the log
+ * says it is, and what is there, that leaf (holding an entry of id `id`
+ * when id is not NULL).
+ */
+static int entry_proved(lh_conn *c, const handle_target *t, const uint8_t *id, lh_logged_entry *out,
+                        const char *what, lh_err *err)
 {
-    if (out != NULL)
-        memset(out, 0, sizeof *out);
-    if (c == NULL || id == NULL || out == NULL)
-        return lh_err_set(err, LH_EINVAL, "find entry: NULL argument");
-    char b64[TEXT_B64_LEN(LH_HASH_SIZE)], what[WHAT_MAX];
-    text_b64_encode(b64, id, LH_HASH_SIZE);
-    snprintf(what, sizeof what, "entry id %s", b64);
-    /* Where the log says it is, proved against its latest checkpoint... */
     lh_inclusion p;
-    handle_target t = {.by = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_ENTRY_ID, .hash = id};
-    int rc = proofs_inclusion(c, &t, 0, &p, what, err);
+    int rc = proofs_inclusion(c, t, 0, &p, what, err);
     if (rc != 0)
         return rc;
-    /* ...and what is there: that leaf, holding an entry of that id. */
     lh_entries got;
     rc = lh_get_entries(c, p.leaf_index, 1, &got, err);
     if (rc == 0 && (got.count != 1 || got.items[0].index != p.leaf_index))
@@ -175,7 +171,7 @@ int lh_find_entry(lh_conn *c, const uint8_t id[LH_HASH_SIZE], lh_logged_entry *o
         rc = lh_err_set(err, LH_EPROOF,
                         "%s: entry %" PRIu64 " as returned is not the leaf its proof is for", what,
                         p.leaf_index);
-    else if (rc == 0 && memcmp(got.items[0].entry_id, id, LH_HASH_SIZE) != 0)
+    else if (rc == 0 && id != NULL && memcmp(got.items[0].entry_id, id, LH_HASH_SIZE) != 0)
         rc = lh_err_set(err, LH_EPROOF, "%s: the log's entry %" PRIu64 " has another entry id",
                         what, p.leaf_index);
     if (rc == 0) {
@@ -183,11 +179,38 @@ int lh_find_entry(lh_conn *c, const uint8_t id[LH_HASH_SIZE], lh_logged_entry *o
         memset(&got.items[0], 0, sizeof got.items[0]);
         out->audit_path = p.audit_path;
         out->audit_path_len = p.audit_path_len;
+        out->tree_size = p.tree_size;
         p.audit_path = NULL;
     }
     lh_entries_free(&got);
     lh_inclusion_free(&p);
     return rc;
+}
+
+int lh_get_entry(lh_conn *c, uint64_t index, lh_logged_entry *out, lh_err *err)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (c == NULL || out == NULL)
+        return lh_err_set(err, LH_EINVAL, "get entry: NULL argument");
+    char what[WHAT_MAX];
+    snprintf(what, sizeof what, "entry %" PRIu64, index);
+    handle_target t = {.by = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_LEAF_INDEX,
+                       .index = index};
+    return entry_proved(c, &t, NULL, out, what, err);
+}
+
+int lh_find_entry(lh_conn *c, const uint8_t id[LH_HASH_SIZE], lh_logged_entry *out, lh_err *err)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (c == NULL || id == NULL || out == NULL)
+        return lh_err_set(err, LH_EINVAL, "find entry: NULL argument");
+    char b64[TEXT_B64_LEN(LH_HASH_SIZE)], what[WHAT_MAX];
+    text_b64_encode(b64, id, LH_HASH_SIZE);
+    snprintf(what, sizeof what, "entry id %s", b64);
+    handle_target t = {.by = LIUHEN__GET_INCLUSION_PROOF_REQUEST__TARGET_ENTRY_ID, .hash = id};
+    return entry_proved(c, &t, id, out, what, err);
 }
 
 /* Check entry i of a case: its proof against the checkpoint and its links. */
@@ -288,6 +311,7 @@ int lh_get_case(lh_conn *c, const char *case_id, lh_case *out, lh_err *err)
                                     what, err);
         if (rc == 0) {
             it->audit_path_len = pf->n_audit_path;
+            it->tree_size = pf->tree_size;
             rc = case_check(out, i, pf, case_id, what, err);
         }
     }

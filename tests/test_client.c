@@ -1847,6 +1847,19 @@ static void test_entries(void **state)
     lh_entries_free(&es);
     lh_entries_free(NULL);
 
+    /* One entry, proved against the latest checkpoint. */
+    lh_logged_entry le;
+    tu_assert_code(lh_get_entry(c, 1, &le, &e), 0, &e);
+    assert_int_equal(le.index, 1);
+    assert_memory_equal(le.leaf_hash, r[1].leaf_hash, 32);
+    assert_int_equal(le.tree_size, 3);
+    assert_non_null(le.audit_path);
+    assert_int_equal(le.audit_path_len, 2);
+    lh_logged_entry_free(&le);
+    assert_int_not_equal(lh_get_entry(c, 3, &le, &e), 0);
+    assert_null(le.entry);
+    tu_assert_code(lh_get_entry(NULL, 0, &le, &e), LH_EINVAL, &e);
+
     LOCKED(fs, fs->entry_badsig = 2);
     tu_assert_code(lh_get_entries(c, 0, 3, &es, &e), LH_EBADSIG, &e);
     tu_assert_msg_has(&e, "entry 2");

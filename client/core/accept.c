@@ -43,27 +43,29 @@ static int refuse(accept_verdict *v, accept_reason reason, int code, const char 
     return code;
 }
 
-static void zh(accept_verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void en(accept_verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void zh(accept_verdict *v, const char *fmt, ...)
+/* One of a verdict's sentences, cut at a character boundary to fit. */
+__attribute__((format(printf, 3, 0))) static void sentence(char *dst, size_t cap, const char *fmt,
+                                                           va_list ap)
 {
     char buf[ACCEPT_TEXT_MAX * 2];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    text_copy_cut(v->zh, sizeof v->zh, buf);
+    text_copy_cut(dst, cap, buf);
 }
 
-static void en(accept_verdict *v, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void zh(accept_verdict *v, const char *fmt, ...)
 {
-    char buf[ACCEPT_TEXT_MAX * 2];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    sentence(v->zh, sizeof v->zh, fmt, ap);
     va_end(ap);
-    text_copy_cut(v->en, sizeof v->en, buf);
+}
+
+__attribute__((format(printf, 2, 3))) static void en(accept_verdict *v, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sentence(v->en, sizeof v->en, fmt, ap);
+    va_end(ap);
 }
 
 const char *accept_key_name(const accept_ctx *cx, const uint8_t key[32], char *out, size_t cap)

@@ -17,7 +17,9 @@
 #include "entry.h"
 #include "errors.h"
 #include "fuzz.h"
+#include "kind.h"
 #include "pbjson.h"
+#include "validate.h"
 
 #define ORIGIN "example.org/liuhen-test"
 

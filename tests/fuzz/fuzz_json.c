@@ -18,6 +18,7 @@
 #include "fuzz.h"
 #include "liuhen.pb-c.h"
 #include "pbjson.h"
+#include "validate.h"
 
 /* Write m as JSON with flags, read it back, and compare the packed bytes. */
 static void round_trip(const ProtobufCMessage *m, unsigned flags, const uint8_t *want,

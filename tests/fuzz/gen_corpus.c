@@ -27,6 +27,7 @@
 #include "merkle.h"
 #include "pbjson.h"
 #include "tile.h"
+#include "validate.h"
 
 #define CORPUS "tests/fuzz/corpus"
 #define ORIGIN "example.org/liuhen-test"

@@ -168,7 +168,7 @@ typedef struct run {
 } run;
 
 /* "liuhen-verify: <message>" on standard error. */
-static void say(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void say(const char *fmt, va_list ap)
 {
     fputs("liuhen-verify: ", stderr);
     vfprintf(stderr, fmt, ap);

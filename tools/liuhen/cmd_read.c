@@ -50,36 +50,6 @@ static const char get_help[] =
     "  liuhen get 3\n"
     "  liuhen get 2fWq3Yd2lM0Qv3u0dYI1sYc9nZkq4cB2hY7m0kq9wEc=\n";
 
-/* The entry at an index, with its inclusion proof against the latest
- * checkpoint: the leaf the log sent must be the one the proof is for. */
-static int get_by_index(cli *c, uint64_t index, lh_logged_entry *out, uint64_t *tree_size,
-                        lh_err *err)
-{
-    lh_entries ents = {0};
-    lh_inclusion proof = {0};
-    int rc = lh_get_entries(c->conn, index, 1, &ents, err);
-    if (rc == 0 && ents.count == 0)
-        rc = lh_err_set(err, LH_ENOTFOUND, "the log has no entry %" PRIu64, index);
-    if (rc == 0)
-        rc = lh_inclusion_proof(c->conn, index, 0, &proof, err);
-    if (rc == 0 && memcmp(proof.leaf_hash, ents.items[0].leaf_hash, LH_HASH_SIZE) != 0)
-        rc = lh_err_set(err, LH_EPROOF,
-                        "the log's inclusion proof for entry %" PRIu64
-                        " is for another leaf than the entry it sent",
-                        index);
-    if (rc == 0) {
-        *out = ents.items[0];
-        memset(&ents.items[0], 0, sizeof ents.items[0]);
-        out->audit_path = proof.audit_path;
-        out->audit_path_len = proof.audit_path_len;
-        proof.audit_path = NULL;
-        *tree_size = proof.tree_size;
-    }
-    lh_entries_free(&ents);
-    lh_inclusion_free(&proof);
-    return rc;
-}
-
 static int run_get(cli *c, int argc, char **argv)
 {
     int st = cli_plain_options(c, &cli_cmd_get, argc, argv, "INDEX|ENTRY_ID");
@@ -101,18 +71,8 @@ static int run_get(cli *c, int argc, char **argv)
     lh_logged_entry le = {0};
     lh_keys keys = {0};
     lh_err err = {{0}};
-    uint64_t tree_size = 0;
-    int rc;
-    if (by_index) {
-        rc = get_by_index(c, index, &le, &tree_size, &err);
-    } else {
-        rc = lh_find_entry(c->conn, id, &le, &err);
-        lh_checkpoint seen;
-        if (rc == 0 && lh_seen_checkpoint(c->conn, &seen, NULL) == 0) {
-            tree_size = seen.size;
-            lh_checkpoint_free(&seen);
-        }
-    }
+    int rc =
+        by_index ? lh_get_entry(c->conn, index, &le, &err) : lh_find_entry(c->conn, id, &le, &err);
     if (rc != 0) {
         st = cli_fail_rc(c, rc, &err, NULL);
         goto out;
@@ -125,13 +85,13 @@ static int run_get(cli *c, int argc, char **argv)
     if (c->json) {
         json_t *o = render_entry_json(&rc_ctx, &le);
         bool ok = o != NULL;
-        render_json_set(o, "tree_size", json_integer((json_int_t)tree_size), &ok);
+        render_json_set(o, "tree_size", json_integer((json_int_t)le.tree_size), &ok);
         st = cli_print_json(c, o, ok, what);
     } else {
         render_entry(stdout, &rc_ctx, &le);
         printf("已验证: 作者签名、包含证明 (verified: author's signature, inclusion in the "
                "checkpoint of tree size %" PRIu64 ")\n",
-               tree_size);
+               le.tree_size);
         st = CLI_EXIT_OK;
     }
 out:
