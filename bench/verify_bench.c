@@ -5,7 +5,8 @@
  * principles with the format core: real entries, signed with Ed25519 by a
  * few thousand keys that the log enrolls itself (the genesis entry, signed
  * by the log's key, enrolls the first admin, who enrolls everyone else,
- * docs/design.md "Kinds and roles"), each kind appended by a role that may append it, in
+ * docs/design.md "Kinds and roles"), each kind appended by a role that
+ * may append it, in
  * cases that follow the regulations (complaints answered, investigated and
  * decided after the leadership's collective discussion, interferences with
  * their five elements, guidance in writing...), with Chinese texts of
@@ -31,6 +32,10 @@
  * Exit status: 0 when the verifier found the log clean, 1 when it did not
  * (the benchmark then says so: its figures would measure something else),
  * 2 for a usage error, 3 when the log cannot be built or the verifier run.
+ *
+ * One file, longer than most: it is one program, whose generator of
+ * realistic cases is all of its length; split, no part would be used
+ * twice.
  */
 #include <errno.h>
 #include <getopt.h>
