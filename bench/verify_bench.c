@@ -6,9 +6,9 @@
  * few thousand keys that the log enrolls itself (the genesis entry, signed
  * by the log's key, enrolls the first admin, who enrolls everyone else,
  * docs/design.md "Kinds and roles"), each kind appended by a role that
- * may append it, in
- * cases that follow the regulations (complaints answered, investigated and
- * decided after the leadership's collective discussion, interferences with
+ * may append it, in cases that follow the regulations (complaints
+ * answered, investigated and decided after the leadership's collective
+ * discussion, interferences with
  * their five elements, guidance in writing...), with Chinese texts of
  * realistic length, author and case chains, and times a year long. The
  * directory is written with tests/util/tamper.h (entry bundles as they
