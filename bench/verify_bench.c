@@ -8,9 +8,8 @@
  * docs/design.md "Kinds and roles"), each kind appended by a role that
  * may append it, in cases that follow the regulations (complaints
  * answered, investigated and decided after the leadership's collective
- * discussion, interferences with
- * their five elements, guidance in writing...), with Chinese texts of
- * realistic length, author and case chains, and times a year long. The
+ * discussion, interferences with their five elements, guidance in
+ * writing...), with Chinese texts of realistic length, author and case chains, and times a year long. The
  * directory is written with tests/util/tamper.h (entry bundles as they
  * come, hash tiles from an in-memory stored-hash table, a checkpoint
  * signed by the log key), so building uses bounded buffers too.
