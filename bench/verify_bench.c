@@ -5,14 +5,14 @@
  * principles with the format core: real entries, signed with Ed25519 by a
  * few thousand keys that the log enrolls itself (the genesis entry, signed
  * by the log's key, enrolls the first admin, who enrolls everyone else,
- * docs/design.md "Kinds and roles"), each kind appended by a role that
- * may append it, in cases that follow the regulations (complaints
- * answered, investigated and decided after the leadership's collective
- * discussion, interferences with their five elements, guidance in
- * writing...), with Chinese texts of realistic length, author and case chains, and times a year long. The
- * directory is written with tests/util/tamper.h (entry bundles as they
- * come, hash tiles from an in-memory stored-hash table, a checkpoint
- * signed by the log key), so building uses bounded buffers too.
+ * docs/design.md "Kinds and roles"), each kind appended by a role that may
+ * append it, in cases that follow the regulations (complaints answered,
+ * investigated and decided after the leadership's collective discussion,
+ * interferences with their five elements, guidance in writing...), with
+ * Chinese texts of realistic length, author and case chains, and times a
+ * year long. The directory is written with tests/util/tamper.h (entry
+ * bundles as they come, hash tiles from an in-memory stored-hash table, a
+ * checkpoint signed by the log key), so building uses bounded buffers too.
  *
  * Then it runs liuhen-verify on it (by default with --rules, the whole of
  * an inspector's check) and reports, one line per figure: entries per
