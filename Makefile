@@ -12,7 +12,8 @@ BUILD   ?= build
 CC      ?= cc
 
 DEB_PACKAGES := libsodium-dev liblmdb-dev libuv1-dev libprotobuf-c-dev \
-                protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config
+                protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config \
+                libmicrohttpd-dev libcurl4-openssl-dev
 
 PKGS_CORE := libsodium libprotobuf-c jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)
@@ -23,6 +24,12 @@ UV_LIBS    := $(shell pkg-config --libs libuv 2>/dev/null)
 LMDB_CFLAGS := $(shell pkg-config --cflags lmdb 2>/dev/null)
 LMDB_LIBS   := $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# liuhend submits checkpoints to witnesses over HTTP (libcurl); liuhen-witness
+# serves C2SP tlog-witness over HTTP (libmicrohttpd).
+CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS   := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+MHD_CFLAGS  := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wformat=2 -Wvla -Wnull-dereference
@@ -57,7 +64,7 @@ LABELS_INC := $(BUILD)/proto/liuhen-labels.inc
 #   tools/NAME/    one program each, over the client library
 CORE_INC   := -I$(BUILD)/proto -Iclient/core
 CLIENT_INC := $(CORE_INC) -Iclient
-DAEMON_INC := $(CORE_INC) -Idaemon $(UV_CFLAGS) $(LMDB_CFLAGS)
+DAEMON_INC := $(CORE_INC) -Idaemon $(UV_CFLAGS) $(LMDB_CFLAGS) $(CURL_CFLAGS)
 CORE_LIBS  := $(shell pkg-config --libs libsodium libprotobuf-c 2>/dev/null) -lpthread
 CLIENT_LIBS := $(CORE_LIBS) $(shell pkg-config --libs jansson 2>/dev/null)
 
@@ -82,13 +89,17 @@ DAEMON_SRC := $(filter-out daemon/liuhend.c,$(wildcard daemon/*.c))
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 DAEMON_A   := $(BUILD)/libliuhend.a
 LIUHEND    := $(BUILD)/bin/liuhend
-DAEMON_LIBS := $(UV_LIBS) $(LMDB_LIBS) -lpthread
+DAEMON_LIBS := $(UV_LIBS) $(LMDB_LIBS) $(CURL_LIBS) -lpthread
 
 # Each folder tools/NAME/ is one program, build/bin/NAME, from its main.c
 # and an archive of its other modules (which its unit tests link).
 TOOL_NAMES := $(notdir $(patsubst %/,%,$(wildcard tools/*/)))
 TOOLS := $(TOOL_NAMES:%=$(BUILD)/bin/%)
 TOOL_A = $(BUILD)/tools/$(1).a
+# What one tool links beyond the client library.
+TOOL_CFLAGS_liuhen-witness := $(MHD_CFLAGS)
+TOOL_LIBS_liuhen-witness   := $(MHD_LIBS) -lpthread
+TOOLS_LIBS = $(foreach t,$(TOOL_NAMES),$(TOOL_LIBS_$(t)))
 
 # Tests. tests/test_X.c is the unit test of module X, and links only X's
 # layer and those below: the core's tests link the core alone. A test of no
@@ -103,7 +114,7 @@ layer_of = $(strip $(if $(wildcard client/core/$(1).c),core,\
              all)))))
 CORE_TEST_UTIL := $(patsubst %,$(BUILD)/tests/util/%.o,testutil vec memstore tamper)
 INT_TEST_UTIL  := $(patsubst %,$(BUILD)/tests/util/%.o,daemon ledger)
-ALL_INC = $(CLIENT_INC) -Idaemon $(UV_CFLAGS) $(LMDB_CFLAGS) $(TOOLS_INC)
+ALL_INC = $(CLIENT_INC) -Idaemon $(UV_CFLAGS) $(LMDB_CFLAGS) $(CURL_CFLAGS) $(MHD_CFLAGS) $(TOOLS_INC)
 TEST_DEFS := -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\"
 
 # Benchmarks (bench/*.c), built with everything and run by `make bench`.
@@ -192,7 +203,7 @@ $(BUILD)/bin/liuhend: $(BUILD)/daemon/liuhend.o $(DAEMON_A) $(CORE_A)
 define TOOL_RULE
 $(BUILD)/tools/$(1)/%.o: tools/$(1)/%.c $(CLIENT_H) $(wildcard tools/$(1)/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) $(CLIENT_INC) -Itools/$(1) -c -o $$@ $$<
+	$$(CC) $$(ALL_CFLAGS) $(CLIENT_INC) $(TOOL_CFLAGS_$(1)) -Itools/$(1) -c -o $$@ $$<
 
 $(call TOOL_A,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(filter-out tools/$(1)/main.c,$(wildcard tools/$(1)/*.c)))
 	@rm -f $$@
@@ -200,7 +211,7 @@ $(call TOOL_A,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(filter-out tools/$(1)/main.c,
 
 $(BUILD)/bin/$(1): $(BUILD)/tools/$(1)/main.o $(call TOOL_A,$(1)) $(LIB_A)
 	@mkdir -p $$(dir $$@)
-	$$(CC) -o $$@ $$^ $$(ALL_LDFLAGS) $(CLIENT_LIBS)
+	$$(CC) -o $$@ $$^ $$(ALL_LDFLAGS) $(CLIENT_LIBS) $(TOOL_LIBS_$(1))
 endef
 $(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_RULE,$(t))))
 
@@ -218,7 +229,7 @@ TOOLS_INC = $(foreach t,$(TOOL_NAMES),-Itools/$(t))
 TOOLS_A   = $(foreach t,$(TOOL_NAMES),$(call TOOL_A,$(t)))
 test_inc  = $(if $(filter core,$(1)),$(CORE_INC),$(if $(filter client,$(1)),$(CLIENT_INC),$(if $(filter daemon,$(1)),$(DAEMON_INC),$(if $(filter tool:%,$(1)),$(CLIENT_INC) $(TOOLS_INC),$(ALL_INC)))))
 test_link = $(if $(filter core,$(1)),$(CORE_TEST_UTIL) $(CORE_A),$(if $(filter client,$(1)),$(CORE_TEST_UTIL) $(LIB_A),$(if $(filter daemon,$(1)),$(CORE_TEST_UTIL) $(DAEMON_A) $(CORE_A),$(if $(filter tool:%,$(1)),$(CORE_TEST_UTIL) $(TOOLS_A) $(LIB_A),$(CORE_TEST_UTIL) $(INT_TEST_UTIL) $(TOOLS_A) $(DAEMON_A) $(LIB_A)))))
-test_libs = $(if $(filter core,$(1)),$(CORE_LIBS),$(if $(filter client,$(1)),$(CLIENT_LIBS),$(if $(filter daemon,$(1)),$(CORE_LIBS) $(DAEMON_LIBS),$(if $(filter tool:%,$(1)),$(CLIENT_LIBS),$(CLIENT_LIBS) $(DAEMON_LIBS)))))
+test_libs = $(if $(filter core,$(1)),$(CORE_LIBS),$(if $(filter client,$(1)),$(CLIENT_LIBS),$(if $(filter daemon,$(1)),$(CORE_LIBS) $(DAEMON_LIBS),$(if $(filter tool:%,$(1)),$(CLIENT_LIBS) $(TOOLS_LIBS),$(CLIENT_LIBS) $(DAEMON_LIBS) $(TOOLS_LIBS)))))
 test_deps = $(call test_link,$(1)) $(CLIENT_H) $(wildcard daemon/*.h tools/*/*.h tests/util/*.h)
 $(foreach t,$(TEST_SRC:tests/%.c=%),$(eval $(call TEST_RULE,$(t))))
 
@@ -296,7 +307,7 @@ FUZZ_DEPS  := tests/fuzz/fuzz.h $(FUZZ_LINK) $(CLIENT_H) $(wildcard daemon/*.h t
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_INC) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(FUZZ_LINK) \
-	  $(ALL_LDFLAGS) $(CLIENT_LIBS) $(DAEMON_LIBS)
+	  $(ALL_LDFLAGS) $(CLIENT_LIBS) $(DAEMON_LIBS) $(TOOLS_LIBS)
 
 fuzz-smoke: $(FUZZ_NAMES:%=fuzz-smoke-%)
 
@@ -312,7 +323,7 @@ fuzz:
 $(BUILD)/libfuzzer-bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -fsanitize=fuzzer-no-link%,$(ALL_CFLAGS)) -fsanitize=fuzzer,address,undefined \
-	  $(ALL_INC) -Itests/fuzz -o $@ $< $(FUZZ_LINK) $(CLIENT_LIBS) $(DAEMON_LIBS)
+	  $(ALL_INC) -Itests/fuzz -o $@ $< $(FUZZ_LINK) $(CLIENT_LIBS) $(DAEMON_LIBS) $(TOOLS_LIBS)
 
 $(FUZZ_NAMES:%=fuzz-run-%): fuzz-run-%: $(BUILD)/libfuzzer-bin/fuzz_%
 	@mkdir -p $(BUILD)/corpus/$*
@@ -322,7 +333,7 @@ $(FUZZ_NAMES:%=fuzz-run-%): fuzz-run-%: $(BUILD)/libfuzzer-bin/fuzz_%
 # Regenerate the seed corpora from tests/vectors (the output is deterministic).
 $(BUILD)/fuzz/gen_corpus: tests/fuzz/gen_corpus.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_INC) -o $@ $< $(FUZZ_LINK) $(ALL_LDFLAGS) $(CLIENT_LIBS) $(DAEMON_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_INC) -o $@ $< $(FUZZ_LINK) $(ALL_LDFLAGS) $(CLIENT_LIBS) $(DAEMON_LIBS) $(TOOLS_LIBS)
 
 fuzz-corpus: $(BUILD)/fuzz/gen_corpus
 	$(BUILD)/fuzz/gen_corpus
