@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <sodium.h>
 #include <uv.h>
 
@@ -56,6 +57,7 @@
 #include "server.h"
 #include "store.h"
 #include "wire.h"
+#include "witnessing.h"
 
 /* Exit statuses: 0 done, 1 refused or failed, 2 usage (as getopt tools do). */
 #define EXIT_USAGE 2
@@ -93,8 +95,8 @@ static void usage_run(FILE *f)
             "  --publish DIR              publish the log as a C2SP tlog-tiles directory\n"
             "                             (default: no publication)\n"
             "  --checkpoint-interval SECONDS\n"
-            "                             seconds between publications, 0 for only at stop\n"
-            "                             (default: %d)\n"
+            "                             seconds between publications and witness\n"
+            "                             heartbeats; 0 publishes only at stop (default: %d)\n"
             "  --publish-hook CMD         shell command run after each publication, given\n"
             "                             the path of the published checkpoint as its\n"
             "                             argument (default: none)\n"
@@ -102,6 +104,15 @@ static void usage_run(FILE *f)
             "                             to %" PRIu32 " (default: %" PRIu32 ", 1 MiB)\n"
             "  --max-connections N        connections served at once; more are closed at\n"
             "                             once (default: %d)\n"
+            "  --witness VKEY_FILE=URL    a witness (C2SP tlog-witness, e.g. the oversight\n"
+            "                             body's liuhen-witness): its verifier key file and\n"
+            "                             its URL; each new checkpoint is submitted to it,\n"
+            "                             and the same one again every checkpoint interval\n"
+            "                             (a heartbeat); its cosignatures are kept, served\n"
+            "                             and published with the checkpoint (repeatable, up\n"
+            "                             to 8; default: none)\n"
+            "  --min-cosignatures N       publish only checkpoints N witnesses cosigned\n"
+            "                             (default: 0)\n"
             "  --passphrase-file FILE     read the passphrase of an encrypted log.key from\n"
             "                             the first line of FILE (mode 0600); else from the\n"
             "                             LIUHEN_PASSPHRASE environment variable; else from\n"
@@ -389,27 +400,41 @@ typedef struct daemon_state {
     sequencer *seq;
     publisher *pub;
     server *srv;
+    witnessing *witnessing;
+    unsigned min_cosig; /* the publication's: cosignatures a published checkpoint has */
     bool stopping;
 } daemon_state;
 
-/* publish_latest_fn: a copy of the sequencer's latest checkpoint. */
+/*
+ * publish_latest_fn: the checkpoint to publish, with its cosignatures: the
+ * latest one, or with --min-cosignatures N the largest N witnesses
+ * cosigned, so that a mirror that requires them never sees one without.
+ */
 static int latest_for_publisher(void *ctx, uint64_t *size, uint8_t **note, size_t *len)
 {
-    seq_checkpoint *cp = sequencer_latest(ctx);
-    if (cp == NULL || cp->size == 0) {
-        seq_checkpoint_unref(cp);
-        return LH_ENOTFOUND;
+    daemon_state *d = ctx;
+    store_txn *txn;
+    int rc = store_read_begin(d->store, &txn);
+    if (rc != 0)
+        return rc;
+    uint8_t *buf = NULL;
+    size_t need = 0;
+    rc = store_latest_cosigned(txn, d->min_cosig, size);
+    if (rc == 0 && *size == 0)
+        rc = LH_ENOTFOUND;
+    if (rc == 0) {
+        rc = store_get_cosigned(txn, *size, NULL, 0, &need, NULL);
+        if (rc == LH_ETOOBIG)
+            rc = (buf = malloc(need)) == NULL ? LH_ENOMEM : 0;
+        if (rc == 0)
+            rc = store_get_cosigned(txn, *size, buf, need, len, NULL);
     }
-    uint8_t *copy = malloc(cp->len);
-    if (copy == NULL) {
-        seq_checkpoint_unref(cp);
-        return LH_ENOMEM;
+    store_txn_end(txn);
+    if (rc != 0) {
+        free(buf);
+        return rc;
     }
-    memcpy(copy, cp->note, cp->len);
-    *size = cp->size;
-    *note = copy;
-    *len = cp->len;
-    seq_checkpoint_unref(cp);
+    *note = buf;
     return 0;
 }
 
@@ -546,6 +571,8 @@ static int cmd_run(int argc, char **argv)
         O_MAXCONN,
         O_PASSFILE,
         O_LOGLEVEL,
+        O_WITNESS,
+        O_MINCOSIG,
         O_HELP
     };
     static const struct option opts[] = {
@@ -557,6 +584,8 @@ static int cmd_run(int argc, char **argv)
         {"publish-hook", required_argument, NULL, O_HOOK},
         {"max-frame", required_argument, NULL, O_MAXFRAME},
         {"max-connections", required_argument, NULL, O_MAXCONN},
+        {"witness", required_argument, NULL, O_WITNESS},
+        {"min-cosignatures", required_argument, NULL, O_MINCOSIG},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"help", no_argument, NULL, O_HELP},
@@ -567,6 +596,9 @@ static int cmd_run(int argc, char **argv)
     unsigned interval = DEFAULT_INTERVAL, max_conn = SERVER_DEFAULT_CONNECTIONS;
     uint32_t max_frame = WIRE_DEFAULT_MAX_FRAME;
     bool interval_set = false;
+    witnessing_target witnesses[WITNESSING_MAX];
+    size_t nwitnesses = 0;
+    unsigned min_cosig = 0;
     int ch;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
@@ -586,6 +618,19 @@ static int cmd_run(int argc, char **argv)
         case O_MAXCONN:
             max_conn = (unsigned)parse_number(false, "--max-connections", optarg, 1, 65536);
             break;
+        case O_WITNESS: {
+            if (nwitnesses == WITNESSING_MAX)
+                die_usage(false, "--witness: at most %d witnesses", WITNESSING_MAX);
+            lh_err werr = {{0}};
+            if (witnessing_parse_arg(optarg, &witnesses[nwitnesses], &werr) != 0)
+                die_usage(false, "%s", werr.msg);
+            nwitnesses++;
+            break;
+        }
+        case O_MINCOSIG:
+            min_cosig =
+                (unsigned)parse_number(false, "--min-cosignatures", optarg, 0, WITNESSING_MAX);
+            break;
         case O_PASSFILE: passfile = optarg; break;
         case O_LOGLEVEL: set_log_level(false, optarg); break;
         case O_HELP: usage_run(stdout); return 0;
@@ -596,8 +641,12 @@ static int cmd_run(int argc, char **argv)
         die_usage(false, "unexpected argument %s", argv[optind]);
     if (dir == NULL)
         die_usage(false, "--data DIR is required");
-    if (publish_dir == NULL && (hook != NULL || interval_set))
-        die_usage(false, "--checkpoint-interval and --publish-hook need --publish DIR");
+    if (publish_dir == NULL && hook != NULL)
+        die_usage(false, "--publish-hook needs --publish DIR");
+    if (publish_dir == NULL && nwitnesses == 0 && interval_set)
+        die_usage(false, "--checkpoint-interval needs --publish DIR or --witness");
+    if (min_cosig > nwitnesses)
+        die_usage(false, "--min-cosignatures %u: only %zu --witness given", min_cosig, nwitnesses);
 
     set_threadpool_size();
     if (sodium_init() < 0)
@@ -615,11 +664,11 @@ static int cmd_run(int argc, char **argv)
     char *socket_path = socket_opt != NULL ? strdup(socket_opt) : datadir_path(dir, DATADIR_SOCKET);
     if (socket_path == NULL)
         log_fatal("out of memory");
-    daemon_state d = {0};
+    daemon_state d = {.min_cosig = min_cosig};
     keyfile_key *key = NULL;
     char *pass = NULL;
     int result = 1;
-    bool loop_ready = false;
+    bool loop_ready = false, curl_ready = false;
     int lock_fd = -1;
     lh_err err = {{0}};
     int rc;
@@ -691,6 +740,23 @@ static int cmd_run(int argc, char **argv)
         }
     }
 
+    if (nwitnesses > 0) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            log_error("witnesses: libcurl cannot be initialised");
+            goto out;
+        }
+        curl_ready = true;
+        unsigned heartbeat = interval > 0 ? interval : DEFAULT_INTERVAL;
+        if ((rc = witnessing_start(&d.witnessing, d.store, &verifier, witnesses, nwitnesses,
+                                   heartbeat, &err)) != 0) {
+            log_error("witnesses: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+            goto out;
+        }
+        for (size_t i = 0; i < nwitnesses; i++)
+            log_info("witness %s at %s: checkpoints submitted as the log grows and every %u s",
+                     witnesses[i].key.name, witnesses[i].url, heartbeat);
+    }
+
     if ((rc = uv_loop_init(&d.loop)) != 0) {
         log_error("event loop: %s", uv_strerror(rc));
         goto out;
@@ -706,6 +772,8 @@ static int cmd_run(int argc, char **argv)
         .origin = origin,
         .log_vkey = vkey,
         .started_at = calendar_now_ms(),
+        .witnessing = d.witnessing,
+        .min_cosignatures = min_cosig,
     };
     if ((rc = server_new(&d.srv, &d.loop, &scfg, &err)) != 0) {
         log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
@@ -730,7 +798,7 @@ static int cmd_run(int argc, char **argv)
             .interval_seconds = interval,
             .store = d.store,
             .latest = latest_for_publisher,
-            .latest_ctx = d.seq,
+            .latest_ctx = &d,
         };
         if ((rc = publish_start(&d.pub, &pcfg, &err)) != 0) {
             log_error("publish directory %s: %s", publish_dir,
@@ -782,6 +850,9 @@ out:
     if (loop_ready)
         uv_run(&d.loop, UV_RUN_DEFAULT);
 cleanup:
+    witnessing_stop(d.witnessing);
+    if (curl_ready)
+        curl_global_cleanup();
     server_free(d.srv);
     sequencer_free(d.seq);
     keyring_free(d.keys);

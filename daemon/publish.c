@@ -677,6 +677,8 @@ struct publisher {
     /* Owned by the thread. */
     bool published_any;
     uint64_t last_size;
+    uint8_t *last_note; /* the note last published, owned */
+    size_t last_len;
 };
 
 /* Sleep for ms milliseconds (interrupted sleeps are resumed). */
@@ -797,13 +799,17 @@ static void publish_once(publisher *pub)
                   pub->dir, lh_strerror(rc));
         return;
     }
-    if (pub->published_any && size == pub->last_size) {
+    /* Unchanged: nothing to write. A new cosignature of the same size (a
+     * witness's heartbeat) changes the note, and is published. */
+    if (pub->published_any && size == pub->last_size && len == pub->last_len &&
+        memcmp(note, pub->last_note, len) == 0) {
         free(note);
         return;
     }
     lh_err err = {{0}};
     rc = publish_write(pub->dir, pub->st, size, note, len, pub->last_size, &err);
-    free(note);
+    if (rc != 0)
+        free(note);
     if (rc != 0) {
         log_error("publication of %" PRIu64 " entries failed: %s; retrying at the next tick", size,
                   err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
@@ -811,6 +817,9 @@ static void publish_once(publisher *pub)
     }
     pub->published_any = true;
     pub->last_size = size;
+    free(pub->last_note);
+    pub->last_note = note;
+    pub->last_len = len;
     atomic_store(&pub->last_at, calendar_now_ms());
     log_info("publish %s: checkpoint of %" PRIu64 " entries published", pub->dir, size);
     if (pub->hook_cmd != NULL)
@@ -850,6 +859,7 @@ static void *publisher_main(void *arg)
 
 static void publisher_free(publisher *pub)
 {
+    free(pub->last_note);
     free(pub->dir);
     free(pub->checkpoint_path);
     free(pub->hook_cmd);

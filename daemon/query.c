@@ -134,9 +134,34 @@ static int log_size(call *c, uint64_t *size)
 
 /* The latest checkpoint; LH_ENOTFOUND (already answered NOT_FOUND) when the
  * log has none, which only a store whose init never finished can show. */
+/*
+ * The checkpoint of `size` (UINT64_MAX: the latest) with every cosignature
+ * kept for it, copied into the arena: what every call hands out.
+ */
+static int cosigned(call *c, uint64_t size, const uint8_t **note, size_t *len, uint64_t *size_out)
+{
+    const uint8_t *bare;
+    size_t need;
+    int rc = store_get_checkpoint(c->txn, size, &bare, &need, size_out);
+    if (rc != 0)
+        return rc;
+    if (size == UINT64_MAX && size_out != NULL)
+        size = *size_out;
+    rc = store_get_cosigned(c->txn, size, NULL, 0, &need, NULL);
+    if (rc != LH_ETOOBIG && rc != 0)
+        return rc;
+    uint8_t *buf = arena_alloc(&c->r.a, need);
+    if (buf == NULL)
+        return LH_ENOMEM;
+    if ((rc = store_get_cosigned(c->txn, size, buf, need, len, NULL)) != 0)
+        return rc;
+    *note = buf;
+    return 0;
+}
+
 static int latest_checkpoint(call *c, const uint8_t **note, size_t *len, uint64_t *size)
 {
-    int rc = store_get_checkpoint(c->txn, UINT64_MAX, note, len, size);
+    int rc = cosigned(c, UINT64_MAX, note, len, size);
     if (rc == LH_ENOTFOUND)
         refuse(c, LIUHEN__STATUS__STATUS_NOT_FOUND,
                "%s: the log has no checkpoint yet (liuhend init writes the first)", c->r.name);
@@ -149,7 +174,7 @@ static int attach_checkpoint_of(call *c, uint64_t size, ProtobufCBinaryData *fie
 {
     const uint8_t *note;
     size_t len;
-    int rc = store_get_checkpoint(c->txn, size, &note, &len, NULL);
+    int rc = cosigned(c, size, &note, &len, NULL);
     if (rc == LH_ENOTFOUND) {
         snprintf(c->r.msg, sizeof c->r.msg,
                  "no checkpoint was signed at tree size %" PRIu64
@@ -169,14 +194,29 @@ static int attach_checkpoint_of(call *c, uint64_t size, ProtobufCBinaryData *fie
  * The calls
  */
 
-static int do_get_checkpoint(call *c)
+static int do_get_checkpoint(call *c, const Liuhen__GetCheckpointRequest *rq)
 {
     const uint8_t *note;
     size_t len;
     uint64_t size;
-    int rc = latest_checkpoint(c, &note, &len, &size);
+    int rc;
+    if (rq->min_cosignatures > 0) {
+        /* The largest checkpoint that many witnesses cosigned. */
+        rc = store_latest_cosigned(c->txn, rq->min_cosignatures, &size);
+        if (rc == LH_ENOTFOUND)
+            return refuse(c, LIUHEN__STATUS__STATUS_NOT_FOUND,
+                          "get_checkpoint: no checkpoint has %" PRIu32
+                          " cosignatures yet (witnesses: liuhen status)",
+                          rq->min_cosignatures);
+        if (rc == 0)
+            rc = cosigned(c, size, &note, &len, NULL);
+    } else {
+        rc = latest_checkpoint(c, &note, &len, &size);
+        if (rc == LH_ENOTFOUND)
+            return 0;
+    }
     if (rc != 0)
-        return rc == LH_ENOTFOUND ? 0 : rc;
+        return rc;
     Liuhen__GetCheckpointResponse *r = arena_alloc(&c->r.a, sizeof *r);
     if (r == NULL)
         return LH_ENOMEM;
@@ -602,13 +642,35 @@ static int do_status(call *c, const query_status *fig)
     const uint8_t *note;
     size_t len;
     uint64_t cp_size;
-    rc = store_get_checkpoint(c->txn, UINT64_MAX, &note, &len, &cp_size);
+    rc = cosigned(c, UINT64_MAX, &note, &len, &cp_size);
     if (rc == 0) {
         r->checkpoint.data = (uint8_t *)note;
         r->checkpoint.len = len;
     } else if (rc != LH_ENOTFOUND) {
         return rc;
     }
+    if (fig->nwitnesses > 0) {
+        Liuhen__WitnessStatus *ws = arena_alloc(&c->r.a, fig->nwitnesses * sizeof *ws);
+        Liuhen__WitnessStatus **wp = arena_alloc(&c->r.a, fig->nwitnesses * sizeof *wp);
+        if (ws == NULL || wp == NULL)
+            return LH_ENOMEM;
+        for (size_t i = 0; i < fig->nwitnesses; i++) {
+            const witnessing_state *f = &fig->witnesses[i];
+            liuhen__witness_status__init(&ws[i]);
+            ws[i].name = arena_dup(&c->r.a, f->name, strlen(f->name));
+            ws[i].url = arena_dup(&c->r.a, f->url, strlen(f->url));
+            ws[i].last_error = arena_dup(&c->r.a, f->last_error, strlen(f->last_error));
+            if (ws[i].name == NULL || ws[i].url == NULL || ws[i].last_error == NULL)
+                return LH_ENOMEM;
+            ws[i].cosigned_size = f->cosigned ? f->cosigned_size : 0;
+            ws[i].cosigned_at = f->cosigned ? f->cosigned_at : 0;
+            ws[i].last_attempt_at = f->last_attempt_at;
+            wp[i] = &ws[i];
+        }
+        r->n_witnesses = fig->nwitnesses;
+        r->witnesses = wp;
+    }
+    r->min_cosignatures = fig->min_cosignatures;
     r->last_checkpoint_at = fig->last_checkpoint_at;
     r->last_publish_at = fig->last_publish_at;
     r->connections = fig->connections;
@@ -652,7 +714,9 @@ int query_answer(const query_env *env, const Liuhen__Request *req, protocol_buf 
         rc = store_read_begin(env->store, &c.txn);
     if (rc == 0 && c.txn != NULL) {
         switch (which) {
-        case LIUHEN__REQUEST__CALL_GET_CHECKPOINT: rc = do_get_checkpoint(&c); break;
+        case LIUHEN__REQUEST__CALL_GET_CHECKPOINT:
+            rc = do_get_checkpoint(&c, req->get_checkpoint);
+            break;
         case LIUHEN__REQUEST__CALL_GET_INCLUSION_PROOF:
             rc = do_get_inclusion_proof(&c, req->get_inclusion_proof);
             break;

@@ -49,6 +49,7 @@
 #include "liuhen.pb-c.h"
 #include "protocol.h"
 #include "store.h"
+#include "witnessing.h"
 
 /** Most entries one GetEntries response carries. */
 #define QUERY_MAX_ENTRIES 1000
@@ -64,6 +65,9 @@ typedef struct query_status {
     double appends_per_second;
     uint32_t queue_depth;
     int64_t started_at; /**< unix ms */
+    size_t nwitnesses;  /**< liuhend --witness */
+    witnessing_state witnesses[WITNESSING_MAX];
+    uint32_t min_cosignatures; /**< liuhend --min-cosignatures */
 } query_status;
 
 /** Fills in the running daemon's figures; called before the read transaction begins. */

@@ -118,6 +118,8 @@ struct server {
     sequencer *seq;
     publisher *pub;
     int64_t started_at;
+    witnessing *witnessing;
+    unsigned min_cosignatures;
     query_env qenv;
     conn *conns;   /* open and draining connections */
     conn *zombies; /* closing connections, freed when their appends are back */
@@ -947,6 +949,8 @@ static void status_figures(void *ctx, query_status *out)
         out->last_publish_at = publish_last_at(srv->pub);
     out->connections = srv->nconns;
     out->started_at = srv->started_at;
+    out->nwitnesses = witnessing_states(srv->witnessing, out->witnesses, WITNESSING_MAX);
+    out->min_cosignatures = srv->min_cosignatures;
 }
 
 static void on_server_handle_closed(uv_handle_t *h)
@@ -1100,6 +1104,8 @@ int server_new(server **out, uv_loop_t *loop, const server_config *cfg, lh_err *
     srv->store = cfg->store;
     srv->keys = cfg->keys;
     srv->started_at = cfg->started_at;
+    srv->witnessing = cfg->witnessing;
+    srv->min_cosignatures = cfg->min_cosignatures;
     srv->qenv = (query_env){
         .store = cfg->store,
         .keys = cfg->keys,

@@ -53,6 +53,7 @@
 #include "publish.h"
 #include "sequencer.h"
 #include "store.h"
+#include "witnessing.h"
 
 /** Appends one connection may have in flight before the server stops reading it. */
 #define SERVER_DEFAULT_INFLIGHT 256
@@ -67,18 +68,20 @@ typedef struct server server;
 
 /** The server's settings; strings are copied by server_new(). */
 typedef struct server_config {
-    const char *socket_path;  /**< the Unix socket to create */
-    const char *group;        /**< group owning the socket (mode 0660), or NULL for the user's */
-    uint32_t max_frame;       /**< largest frame body, in and out */
-    unsigned max_connections; /**< 0: SERVER_DEFAULT_CONNECTIONS */
-    unsigned max_inflight;    /**< per connection; 0: SERVER_DEFAULT_INFLIGHT */
-    size_t max_queued;        /**< per connection; 0: SERVER_DEFAULT_QUEUED */
-    unsigned linger_ms;       /**< 0: SERVER_DEFAULT_LINGER_MS */
-    store *store;             /**< borrowed until server_free() */
-    keyring *keys;            /**< borrowed until server_free(); GetKeys */
-    const char *origin;       /**< the log's origin */
-    const char *log_vkey;     /**< the log's verifier key, for Status */
-    int64_t started_at;       /**< unix ms, for Status */
+    const char *socket_path;   /**< the Unix socket to create */
+    const char *group;         /**< group owning the socket (mode 0660), or NULL for the user's */
+    uint32_t max_frame;        /**< largest frame body, in and out */
+    unsigned max_connections;  /**< 0: SERVER_DEFAULT_CONNECTIONS */
+    unsigned max_inflight;     /**< per connection; 0: SERVER_DEFAULT_INFLIGHT */
+    size_t max_queued;         /**< per connection; 0: SERVER_DEFAULT_QUEUED */
+    unsigned linger_ms;        /**< 0: SERVER_DEFAULT_LINGER_MS */
+    store *store;              /**< borrowed until server_free() */
+    keyring *keys;             /**< borrowed until server_free(); GetKeys */
+    const char *origin;        /**< the log's origin */
+    const char *log_vkey;      /**< the log's verifier key, for Status */
+    int64_t started_at;        /**< unix ms, for Status */
+    witnessing *witnessing;    /**< borrowed; NULL without witnesses; for Status */
+    unsigned min_cosignatures; /**< liuhend --min-cosignatures, for Status */
 } server_config;
 
 /**

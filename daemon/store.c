@@ -27,6 +27,7 @@ enum {
     DB_CASEIDX,
     DB_KEYLOG,
     DB_CHECKPOINT,
+    DB_COSIG,
     DB_COUNT
 };
 
@@ -39,6 +40,7 @@ static const struct {
     [DB_ENTRYID] = {"entryid", 0}, [DB_AUTHOR] = {"author", 0},
     [DB_CASE] = {"case", 0},       [DB_CASEIDX] = {"caseidx", MDB_DUPSORT | MDB_DUPFIXED},
     [DB_KEYLOG] = {"keylog", 0},   [DB_CHECKPOINT] = {"checkpoint", 0},
+    [DB_COSIG] = {"cosig", 0},
 };
 
 struct store {
@@ -46,7 +48,6 @@ struct store {
     MDB_dbi dbi[DB_COUNT];
     pthread_rwlock_t grow_lock;
     atomic_size_t map_size;
-    atomic_bool map_full;
 };
 
 struct store_txn {
@@ -71,10 +72,16 @@ static uint64_t get_u64(const uint8_t in[8])
     return v;
 }
 
+/* Whether the last failed call on this thread failed because the map is
+ * full (store_last_map_full()). Per thread: a cosignature written by a
+ * witnessing thread must not hide the writer's full map from it. */
+static _Thread_local bool last_map_full;
+
 /* Map an LMDB result to the library's code space, remembering a full map so
  * that the writer can grow it and retry the batch. */
 static int mdb_code(store *st, int rc)
 {
+    (void)st;
     if (rc == 0)
         return 0;
     if (rc == MDB_NOTFOUND)
@@ -82,7 +89,7 @@ static int mdb_code(store *st, int rc)
     if (rc == MDB_KEYEXIST)
         return LH_EEXIST;
     if (rc == MDB_MAP_FULL) {
-        atomic_store(&st->map_full, true);
+        last_map_full = true;
         return LH_ESTORE;
     }
     if (rc > 0)
@@ -213,7 +220,7 @@ int store_grow(store *st, size_t min_size)
         MDB_envinfo info;
         mdb_env_info(st->env, &info);
         atomic_store(&st->map_size, info.me_mapsize);
-        atomic_store(&st->map_full, false);
+        last_map_full = false;
     }
     pthread_rwlock_unlock(&st->grow_lock);
     return rc == 0 ? 0 : mdb_code(st, rc);
@@ -244,7 +251,8 @@ int store_backup_fd(store *st, int fd, lh_err *err)
 
 bool store_last_map_full(const store *st)
 {
-    return atomic_load(&((store *)st)->map_full);
+    (void)st;
+    return last_map_full;
 }
 
 static int txn_begin(store *st, bool write, store_txn **out)
@@ -273,7 +281,7 @@ int store_read_begin(store *st, store_txn **out)
 
 int store_write_begin(store *st, store_txn **out)
 {
-    atomic_store(&st->map_full, false);
+    last_map_full = false;
     return txn_begin(st, true, out);
 }
 
@@ -636,6 +644,128 @@ int store_put_checkpoint(store_txn *t, uint64_t size, const uint8_t *note, size_
     uint8_t k[8];
     put_u64(k, size);
     return put(t, DB_CHECKPOINT, k, 8, note, len, 0);
+}
+
+/* ---- cosignatures ---- */
+
+/* The key of a witness's cosignature of the checkpoint of `size`:
+ * u64 size || u32 key id || name. */
+static size_t cosig_key(uint8_t *k, uint64_t size, uint32_t keyid, const char *name)
+{
+    size_t n = strlen(name);
+    put_u64(k, size);
+    for (int i = 0; i < 4; i++)
+        k[8 + i] = (uint8_t)(keyid >> (24 - 8 * i));
+    memcpy(k + 12, name, n);
+    return 12 + n;
+}
+
+int store_put_cosig(store_txn *t, uint64_t size, uint32_t keyid, const char *name,
+                    const uint8_t *line, size_t len)
+{
+    if (strlen(name) > STORE_WITNESS_NAME_MAX)
+        return LH_EINVAL;
+    uint8_t k[12 + STORE_WITNESS_NAME_MAX];
+    size_t kn = cosig_key(k, size, keyid, name);
+    return put(t, DB_COSIG, k, kn, line, len, 0);
+}
+
+int store_get_cosigned(store_txn *t, uint64_t size, uint8_t *buf, size_t cap, size_t *len,
+                       size_t *ncosigs)
+{
+    const uint8_t *note;
+    size_t note_len;
+    int rc = store_get_checkpoint(t, size, &note, &note_len, &size);
+    if (rc != 0)
+        return rc;
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(t->txn, t->st->dbi[DB_COSIG], &cur)) != 0)
+        return mdb_code(t->st, rc);
+    uint8_t kb[8];
+    put_u64(kb, size);
+    MDB_val k = {8, kb}, v;
+    size_t need = note_len, n = 0;
+    if (need <= cap)
+        memcpy(buf, note, note_len);
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < 12 || memcmp(k.mv_data, kb, 8) != 0)
+            break;
+        if (need + v.mv_size <= cap)
+            memcpy(buf + need, v.mv_data, v.mv_size);
+        need += v.mv_size;
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return mdb_code(t->st, rc);
+    *len = need;
+    if (ncosigs != NULL)
+        *ncosigs = n;
+    return need <= cap ? 0 : LH_ETOOBIG;
+}
+
+int store_latest_cosigned(store_txn *t, size_t min, uint64_t *size)
+{
+    if (min == 0)
+        return store_get_size(t, size);
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(t->txn, t->st->dbi[DB_COSIG], &cur);
+    if (rc != 0)
+        return mdb_code(t->st, rc);
+    MDB_val k, v;
+    uint64_t at = 0;
+    size_t count = 0;
+    bool any = false;
+    /* From the largest size down: the keys of one size are adjacent. */
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_LAST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+        if (k.mv_size < 12) {
+            rc = MDB_CORRUPTED;
+            break;
+        }
+        uint64_t s = get_u64(k.mv_data);
+        if (!any || s != at) {
+            at = s;
+            count = 0;
+            any = true;
+        }
+        if (++count >= min) {
+            *size = at;
+            break;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (rc == MDB_NOTFOUND)
+        return LH_ENOTFOUND;
+    return rc == 0 ? 0 : mdb_code(t->st, rc);
+}
+
+int store_witness_latest(store_txn *t, uint32_t keyid, const char *name, uint64_t *size,
+                         const uint8_t **line, size_t *len)
+{
+    size_t n = strlen(name);
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(t->txn, t->st->dbi[DB_COSIG], &cur);
+    if (rc != 0)
+        return mdb_code(t->st, rc);
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_LAST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+        const uint8_t *kd = k.mv_data;
+        uint32_t id =
+            (uint32_t)kd[8] << 24 | (uint32_t)kd[9] << 16 | (uint32_t)kd[10] << 8 | kd[11];
+        if (k.mv_size == 12 + n && id == keyid && memcmp(kd + 12, name, n) == 0) {
+            *size = get_u64(kd);
+            *line = v.mv_data;
+            *len = v.mv_size;
+            break;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (rc == MDB_NOTFOUND)
+        return LH_ENOTFOUND;
+    return rc == 0 ? 0 : mdb_code(t->st, rc);
 }
 
 int store_set_size(store_txn *t, uint64_t size, int64_t time_ms)

@@ -24,6 +24,9 @@
  *               that keys and roles are rebuilt from the ledger on start
  *               without reading every leaf
  *   checkpoint  u64 tree size -> signed checkpoint note
+ *   cosig       u64 tree size || u32 witness key id || witness name ->
+ *               that witness's cosignature line on the checkpoint of that
+ *               size (the latest it gave, replaced at each heartbeat)
  *
  * Writes happen in one write transaction per batch (store_txn from
  * store_write_begin), committed with one fsync (no MDB_NOSYNC: acknowledged
@@ -143,7 +146,7 @@ int store_commit(store_txn *txn);
 void store_txn_end(store_txn *txn);
 
 /**
- * Whether the last failed call on this transaction (or its failed commit)
+ * Whether the last failed call on the calling thread (or its failed commit)
  * failed because the map is full: the caller aborts, grows and retries.
  */
 bool store_last_map_full(const store *st);
@@ -256,5 +259,43 @@ int store_put_checkpoint(store_txn *txn, uint64_t size, const uint8_t *note, siz
 
 /** Record the tree size and last integrated_at of this batch. @return 0, LH_ESTORE. */
 int store_set_size(store_txn *txn, uint64_t size, int64_t time_ms);
+
+/** Longest witness key name the store keeps cosignatures of. */
+#define STORE_WITNESS_NAME_MAX 256
+
+/**
+ * Keep a witness's cosignature line ("— name base64\n") of the checkpoint
+ * of `size`, replacing the one it gave before for that size.
+ * @return 0; LH_EINVAL (a name too long); LH_ESTORE; -errno.
+ */
+int store_put_cosig(store_txn *txn, uint64_t size, uint32_t keyid, const char *name,
+                    const uint8_t *line, size_t len);
+
+/* ---- cosigned checkpoints (in any transaction) ---- */
+
+/**
+ * The checkpoint of `size` (UINT64_MAX: the latest) followed by every
+ * cosignature line kept for it: a note any C2SP verifier opens.
+ * @param[out] buf      cap bytes; with too little room, *len says how much.
+ * @param[out] ncosigs  optional: how many cosignature lines.
+ * @return 0; LH_ETOOBIG (cap, *len set); LH_ENOTFOUND; LH_ESTORE.
+ */
+int store_get_cosigned(store_txn *txn, uint64_t size, uint8_t *buf, size_t cap, size_t *len,
+                       size_t *ncosigs);
+
+/**
+ * The largest tree size whose checkpoint has at least `min` cosignatures
+ * kept (min 0: the log's size).
+ * @return 0; LH_ENOTFOUND (none yet); LH_ESTORE.
+ */
+int store_latest_cosigned(store_txn *txn, size_t min, uint64_t *size);
+
+/**
+ * The largest tree size a witness cosigned, and its line (pointing into the
+ * map: valid for the transaction).
+ * @return 0; LH_ENOTFOUND; LH_ESTORE.
+ */
+int store_witness_latest(store_txn *txn, uint32_t keyid, const char *name, uint64_t *size,
+                         const uint8_t **line, size_t *len);
 
 #endif
