@@ -160,15 +160,16 @@ static int finish_append(lh_conn *c, const Liuhen__Response *r, lh_receipt *out,
     int rc = receipt_from_pb(r->append->receipt, out, what, err);
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
+    size_t ncos = 0;
     if (rc == 0)
-        rc = receipt_check(out, &c->log_key, &size, root, what, err);
+        rc = receipt_check(out, &c->keys, &size, root, &ncos, what, err);
     bool state_failed = false;
     /* Not "latest": a DUPLICATE's receipt carries the checkpoint of the
      * batch that first logged the entry, which may be older than the last
      * one seen; it must then be a prefix of it. */
     if (rc == 0)
         rc = handle_seen_accept(c, out->checkpoint, out->checkpoint_len, size, root, false,
-                                &state_failed, deadline, what, err);
+                                ncos >= c->min_cosig, &state_failed, deadline, what, err);
     if (rc != 0 && !state_failed)
         receipt_clear_keep_entry(out);
     return rc;

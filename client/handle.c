@@ -270,7 +270,8 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
     snprintf(ctx, sizeof ctx, "%s: state file %s", what, c->state_path);
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
-    rc = receipt_open_checkpoint(&c->log_key, note, len, &size, root, ctx, err);
+    /* Only the handle's own view is saved there: the log key suffices. */
+    rc = receipt_open_checkpoint(&c->keys, note, len, &size, root, NULL, ctx, err);
     if (rc == 0 && c->have_seen) {
         if (size == c->seen.size && memcmp(root, c->seen.root, LH_HASH_SIZE) == 0) {
             free(note);
@@ -298,8 +299,8 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
  * set when only the state file could not be written.
  */
 int handle_seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_t size,
-                       const uint8_t root[LH_HASH_SIZE], bool latest, bool *state_failed,
-                       int64_t deadline, const char *what, lh_err *err)
+                       const uint8_t root[LH_HASH_SIZE], bool latest, bool witnessed,
+                       bool *state_failed, int64_t deadline, const char *what, lh_err *err)
 {
     if (state_failed != NULL)
         *state_failed = false;
@@ -321,7 +322,7 @@ int handle_seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_
         return rc;
     if (known_add(c, size, root, note, note_len) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
-    if (c->have_seen && size <= c->seen.size)
+    if (!witnessed || (c->have_seen && size <= c->seen.size))
         return 0;
     if (known_set(&c->seen, size, root, note, note_len) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
@@ -349,25 +350,63 @@ int handle_accept_note(lh_conn *c, const ProtobufCBinaryData *note, uint64_t wan
         return lh_err_set(err, LH_EPROTO, "%s: the response carries no checkpoint", what);
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
-    int rc = receipt_open_checkpoint(&c->log_key, note->data, note->len, &size, root, what, err);
+    size_t ncos = 0;
+    int rc =
+        receipt_open_checkpoint(&c->keys, note->data, note->len, &size, root, &ncos, what, err);
     if (rc != 0)
         return rc;
     if (want_size != UINT64_MAX && size != want_size)
         return lh_err_set(err, LH_EPROTO,
                           "%s: the checkpoint has size %" PRIu64 ", the proof is for size %" PRIu64,
                           what, size, want_size);
-    rc =
-        handle_seen_accept(c, note->data, note->len, size, root, latest, NULL, deadline, what, err);
+    rc = handle_seen_accept(c, note->data, note->len, size, root, latest, ncos >= c->min_cosig,
+                            NULL, deadline, what, err);
     if (rc != 0 || out == NULL)
         return rc;
     memset(out, 0, sizeof *out);
     if (known_set(out, size, root, note->data, note->len) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
+    out->cosignatures = (unsigned)ncos;
     return 0;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Connecting. */
+
+/* The witnesses whose cosignatures count (lh_options). */
+static int parse_witnesses(lh_conn *c, const lh_options *opts, lh_err *err)
+{
+    c->keys.log = &c->log_key;
+    c->keys.witnesses = c->witnesses;
+    if (opts->nwitness_vkeys > CHECKPOINT_WITNESS_MAX ||
+        (opts->nwitness_vkeys > 0 && opts->witness_vkeys == NULL))
+        return lh_err_set(err, LH_EINVAL, "connect: give at most %d witness keys",
+                          CHECKPOINT_WITNESS_MAX);
+    if (opts->min_cosignatures > opts->nwitness_vkeys)
+        return lh_err_set(err, LH_EINVAL,
+                          "connect: min_cosignatures %u, but only %zu witness keys given",
+                          opts->min_cosignatures, opts->nwitness_vkeys);
+    for (size_t i = 0; i < opts->nwitness_vkeys; i++) {
+        const char *v = opts->witness_vkeys[i];
+        lh_err e = {{0}};
+        int rc = v == NULL ? LH_EINVAL : note_vkey_parse(v, strlen(v), &c->witnesses[i], &e);
+        if (rc != 0)
+            return lh_err_set(err, rc, "connect: witness key %zu: %s", i + 1,
+                              v == NULL ? "NULL" : e.msg);
+        if (c->witnesses[i].keyid == c->log_key.keyid &&
+            strcmp(c->witnesses[i].name, c->log_key.name) == 0)
+            return lh_err_set(err, LH_EINVAL, "connect: witness key %zu is the log's own key",
+                              i + 1);
+        for (size_t j = 0; j < i; j++)
+            if (c->witnesses[j].keyid == c->witnesses[i].keyid &&
+                strcmp(c->witnesses[j].name, c->witnesses[i].name) == 0)
+                return lh_err_set(err, LH_EINVAL, "connect: witness key %s is given twice",
+                                  c->witnesses[i].name);
+    }
+    c->keys.nwitnesses = opts->nwitness_vkeys;
+    c->min_cosig = opts->min_cosignatures;
+    return 0;
+}
 
 int lh_connect(const lh_options *opts, lh_conn **out, lh_err *err)
 {
@@ -410,6 +449,8 @@ int lh_connect(const lh_options *opts, lh_conn **out, lh_err *err)
         if (rc != 0)
             lh_err_set(err, rc, "connect: log key: %s", e.msg);
     }
+    if (rc == 0)
+        rc = parse_witnesses(c, opts, err);
     if (rc == 0 && opts->state_file != NULL && (c->state_path = strdup(opts->state_file)) == NULL)
         rc = lh_err_set(err, LH_ENOMEM, "connect: out of memory");
     /* The state file is read before connecting: a damaged one is refused
@@ -472,6 +513,7 @@ int handle_get_latest(lh_conn *c, lh_checkpoint *out, int64_t deadline, const ch
                       lh_err *err)
 {
     Liuhen__GetCheckpointRequest q = LIUHEN__GET_CHECKPOINT_REQUEST__INIT;
+    q.min_cosignatures = c->min_cosig;
     Liuhen__Request req = LIUHEN__REQUEST__INIT;
     req.call_case = LIUHEN__REQUEST__CALL_GET_CHECKPOINT;
     req.get_checkpoint = &q;
@@ -480,9 +522,19 @@ int handle_get_latest(lh_conn *c, lh_checkpoint *out, int64_t deadline, const ch
                         deadline, what, err);
     if (rc != 0)
         return rc;
-    rc = handle_accept_note(c, &r->get_checkpoint->checkpoint, UINT64_MAX, true, out, deadline,
+    lh_checkpoint got = {0};
+    lh_checkpoint *dst = out != NULL ? out : &got;
+    rc = handle_accept_note(c, &r->get_checkpoint->checkpoint, UINT64_MAX, true, dst, deadline,
                             what, err);
     liuhen__response__free_unpacked(r, NULL);
+    if (rc == 0 && dst->cosignatures < c->min_cosig) {
+        rc = lh_err_set(err, LH_ENOKEY,
+                        "%s: the checkpoint of size %" PRIu64 " has %u valid cosignatures of "
+                        "the witnesses given, fewer than the %u required",
+                        what, dst->size, dst->cosignatures, c->min_cosig);
+        lh_checkpoint_free(dst);
+    }
+    lh_checkpoint_free(&got);
     return rc;
 }
 

@@ -20,8 +20,10 @@
 #include "conn.h"
 #include "heads.h"
 #include "liuhen.h"
+#include "checkpoint.h"
 #include "merkle.h"
 #include "note.h"
+#include "receipt.h"
 
 /* How many verified checkpoints a handle remembers besides the last seen, so
  * that a proof at a size it verified before needs no second signature check
@@ -35,7 +37,12 @@
 struct lh_conn {
     conn t;                /* the socket, framing and deadlines */
     note_verifier log_key; /* type 0x01; its name is the origin */
-    char *state_path;      /* NULL: no state file */
+    /* The witnesses whose cosignatures count, and how many the handle's
+     * view requires (lh_options). */
+    note_verifier witnesses[CHECKPOINT_WITNESS_MAX];
+    receipt_keys keys; /* the log key and the witnesses, for receipt.h */
+    unsigned min_cosig;
+    char *state_path; /* NULL: no state file */
     bool have_seen;
     lh_checkpoint seen;             /* the largest checkpoint accepted */
     lh_checkpoint known[KNOWN_MAX]; /* other verified checkpoints, a ring */
@@ -82,23 +89,27 @@ int handle_inclusion_fetch(lh_conn *c, const handle_target *t, uint64_t tree_siz
 /*
  * Accept a verified checkpoint: consistent with the last one seen (a fork
  * otherwise: LH_EFORK), never smaller than it when it claims to be the
- * log's latest, then remembered, and saved in the state file when it is
- * the largest yet. *state_failed (may be NULL) is set when only the state
- * file could not be written.
+ * log's latest, then remembered, and, when `witnessed` (it has the
+ * cosignatures the handle requires), made the last one seen and saved in
+ * the state file when it is the largest yet. *state_failed (may be NULL)
+ * is set when only the state file could not be written.
  */
 int handle_seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_t size,
-                       const uint8_t root[LH_HASH_SIZE], bool latest, bool *state_failed,
-                       int64_t deadline, const char *what, lh_err *err);
+                       const uint8_t root[LH_HASH_SIZE], bool latest, bool witnessed,
+                       bool *state_failed, int64_t deadline, const char *what, lh_err *err);
 
 /*
- * Open a checkpoint note from the server with the log key, check its size
- * when one is expected (UINT64_MAX: any), accept it (handle_seen_accept())
- * and copy it to out (may be NULL).
+ * Open a checkpoint note from the server with the log key and the
+ * witnesses' keys, check its size when one is expected (UINT64_MAX: any),
+ * accept it (handle_seen_accept(): it becomes the view only with the
+ * cosignatures required) and copy it to out (may be NULL), with its count
+ * of cosignatures.
  */
 int handle_accept_note(lh_conn *c, const ProtobufCBinaryData *note, uint64_t want_size, bool latest,
                        lh_checkpoint *out, int64_t deadline, const char *what, lh_err *err);
 
-/* Fetch, verify and accept the latest checkpoint. */
+/* Fetch, verify and accept the latest checkpoint: with a witness policy,
+ * the largest one with the cosignatures it requires. */
 int handle_get_latest(lh_conn *c, lh_checkpoint *out, int64_t deadline, const char *what,
                       lh_err *err);
 

@@ -160,6 +160,28 @@ typedef struct lh_options {
     const char *state_file;
     /** Largest response frame accepted, in bytes; 0: LH_DEFAULT_MAX_FRAME. */
     uint32_t max_frame;
+    /**
+     * Witnesses (C2SP tlog-witness: the oversight body's liuhen-witness, for
+     * one) whose cosignatures count: nwitness_vkeys note verifier keys,
+     * "<name>+<8 hex>+<base64>", type 0x04 (cosignature) or 0x01. A
+     * cosignature of one of them that does not verify refuses the whole
+     * checkpoint; lines of other keys are ignored.
+     */
+    const char *const *witness_vkeys;
+    size_t nwitness_vkeys;
+    /**
+     * The witness policy: the handle's view of the log (the last checkpoint
+     * seen, kept in the state file) only ever moves to checkpoints that at
+     * least this many of those witnesses cosigned, so that a log cannot
+     * show this client a history the oversight body was not shown.
+     * lh_get_checkpoint() returns the largest such checkpoint, and proofs
+     * asked at tree size 0 are at its size. Answers against a larger
+     * checkpoint that lacks the cosignatures (a fresh receipt, a case whose
+     * last entries the witnesses have not seen yet) are verified with the
+     * log's key and for consistency with the view, and their count of
+     * cosignatures is given (lh_checkpoint.cosignatures). 0: no policy.
+     */
+    unsigned min_cosignatures;
 } lh_options;
 
 /**
@@ -208,6 +230,7 @@ typedef struct lh_checkpoint {
     uint8_t root[LH_HASH_SIZE]; /**< RFC 6962 root hash at size */
     uint8_t *note;              /**< the signed note exactly as received; owned */
     size_t note_len;
+    unsigned cosignatures; /**< valid cosignatures of the witnesses of lh_options */
 } lh_checkpoint;
 
 /** Free a checkpoint's note and zero it. @param[in,out] cp  may be NULL. */
@@ -627,6 +650,16 @@ void lh_keys_free(lh_keys *k);
 int lh_get_keys(lh_conn *conn, lh_keys *out, lh_err *err);
 
 /** What the server says about itself; the checkpoint is verified. */
+/** One of the daemon's witnesses, as it reports it (not verified here). */
+typedef struct lh_witness_status {
+    char *name;              /**< the witness key's name; owned */
+    char *url;               /**< its submission prefix; owned */
+    uint64_t cosigned_size;  /**< the largest tree size it cosigned, 0: none */
+    int64_t cosigned_at;     /**< unix ms: the time in that cosignature */
+    int64_t last_attempt_at; /**< unix ms, 0: none yet */
+    char *last_error;        /**< "" when its last submission succeeded; owned */
+} lh_witness_status;
+
 typedef struct lh_server_status {
     char *origin;               /**< equals lh_origin(); owned */
     uint64_t tree_size;         /**< the server's claim */
@@ -637,8 +670,11 @@ typedef struct lh_server_status {
     uint32_t connections;
     double appends_per_second;
     uint32_t queue_depth;
-    int64_t started_at; /**< unix ms */
-    char *log_vkey;     /**< the server's log verifier key; owned, may be "" */
+    int64_t started_at;           /**< unix ms */
+    char *log_vkey;               /**< the server's log verifier key; owned, may be "" */
+    lh_witness_status *witnesses; /**< what the daemon knows of its witnesses; owned */
+    size_t nwitnesses;
+    unsigned min_cosignatures; /**< liuhend --min-cosignatures */
 } lh_server_status;
 
 /** Free a status and zero it. @param[in,out] s  may be NULL. */

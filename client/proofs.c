@@ -56,10 +56,26 @@ static int proof_checkpoint(lh_conn *c, const ProtobufCBinaryData *note, uint64_
     return 0;
 }
 
+/* With a witness policy, "the latest" is the largest checkpoint it accepts. */
+static int policy_size(lh_conn *c, uint64_t *size, int64_t deadline, const char *what, lh_err *err)
+{
+    if (*size != 0 || c->min_cosig == 0)
+        return 0;
+    lh_checkpoint cp = {0};
+    int rc = handle_get_latest(c, &cp, deadline, what, err);
+    if (rc == 0)
+        *size = cp.size;
+    lh_checkpoint_free(&cp);
+    return rc;
+}
+
 int proofs_inclusion(lh_conn *c, const handle_target *t, uint64_t tree_size, lh_inclusion *out,
                      const char *what, lh_err *err)
 {
     int64_t deadline = conn_deadline(&c->t);
+    int rc0 = policy_size(c, &tree_size, deadline, what, err);
+    if (rc0 != 0)
+        return rc0;
     Liuhen__Response *r;
     int rc = handle_inclusion_fetch(c, t, tree_size, &r, deadline, what, err);
     if (rc != 0)
@@ -212,6 +228,14 @@ int lh_consistency_proof(lh_conn *c, uint64_t first, uint64_t second, lh_consist
     if (second != 0 && first > second)
         return lh_err_set(err, LH_EINVAL, "%s: the first size is the larger", what);
     int64_t deadline = conn_deadline(&c->t);
+    int rc0 = policy_size(c, &second, deadline, what, err);
+    if (rc0 != 0)
+        return rc0;
+    if (second != 0 && first > second)
+        return lh_err_set(err, LH_EINVAL,
+                          "%s: the first size is beyond the size the witnesses "
+                          "cosigned, %" PRIu64,
+                          what, second);
     if (first == 0)
         return consistency_from_empty(c, second, out, deadline, what, err);
 

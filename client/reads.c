@@ -377,6 +377,12 @@ void lh_server_status_free(lh_server_status *s)
     free(s->origin);
     free(s->log_vkey);
     lh_checkpoint_free(&s->checkpoint);
+    for (size_t i = 0; i < s->nwitnesses; i++) {
+        free(s->witnesses[i].name);
+        free(s->witnesses[i].url);
+        free(s->witnesses[i].last_error);
+    }
+    free(s->witnesses);
     memset(s, 0, sizeof *s);
 }
 
@@ -417,7 +423,34 @@ int lh_status(lh_conn *c, lh_server_status *out, lh_err *err)
         if (out->origin == NULL || out->log_vkey == NULL)
             rc = lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     }
+    if (rc == 0 && s->n_witnesses > 0) {
+        out->witnesses = calloc(s->n_witnesses, sizeof *out->witnesses);
+        if (out->witnesses == NULL)
+            rc = lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
+        for (size_t i = 0; rc == 0 && i < s->n_witnesses; i++) {
+            const Liuhen__WitnessStatus *w = s->witnesses[i];
+            lh_witness_status *o = &out->witnesses[i];
+            out->nwitnesses = i + 1;
+            if (!handle_text_ok(w->name) || !handle_text_ok(w->url) ||
+                !handle_text_ok(w->last_error)) {
+                rc = lh_err_set(err, LH_EPROTO,
+                                "%s: witness %zu: a name, URL or error that is not UTF-8 or holds "
+                                "a control character",
+                                what, i + 1);
+                break;
+            }
+            o->name = strdup(w->name);
+            o->url = strdup(w->url);
+            o->last_error = strdup(w->last_error);
+            if (o->name == NULL || o->url == NULL || o->last_error == NULL)
+                rc = lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
+            o->cosigned_size = w->cosigned_size;
+            o->cosigned_at = w->cosigned_at;
+            o->last_attempt_at = w->last_attempt_at;
+        }
+    }
     if (rc == 0) {
+        out->min_cosignatures = s->min_cosignatures;
         out->tree_size = s->tree_size;
         out->last_checkpoint_at = s->last_checkpoint_at;
         out->last_publish_at = s->last_publish_at;

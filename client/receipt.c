@@ -19,18 +19,26 @@
 #include "quote.h"
 #include "text.h"
 
-int receipt_open_checkpoint(const note_verifier *key, const uint8_t *note, size_t len,
-                            uint64_t *size, uint8_t root[LH_HASH_SIZE], const char *what,
-                            lh_err *err)
+int receipt_open_checkpoint(const receipt_keys *keys, const uint8_t *note, size_t len,
+                            uint64_t *size, uint8_t root[LH_HASH_SIZE], size_t *ncosigners,
+                            const char *what, lh_err *err)
 {
-    checkpoint_opened op;
+    /* About 5 KB, and called on every answer: kept off small stacks. */
+    checkpoint_opened *op = malloc(sizeof *op);
+    if (op == NULL)
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     lh_err e = {{0}};
-    int rc = checkpoint_open(note, len, key, NULL, 0, &op, &e);
-    if (rc != 0)
+    int rc = checkpoint_open(note, len, keys->log, keys->witnesses, keys->nwitnesses, op, &e);
+    if (rc != 0) {
+        free(op);
         return lh_err_set(err, rc, "%s: the checkpoint does not verify with the log key %s: %s",
-                          what, key->name, e.msg);
-    *size = op.cp.size;
-    memcpy(root, op.cp.root, LH_HASH_SIZE);
+                          what, keys->log->name, e.msg);
+    }
+    *size = op->cp.size;
+    memcpy(root, op->cp.root, LH_HASH_SIZE);
+    if (ncosigners != NULL)
+        *ncosigners = op->ncosigners;
+    free(op);
     return 0;
 }
 
@@ -44,12 +52,13 @@ void lh_receipt_free(lh_receipt *r)
     memset(r, 0, sizeof *r);
 }
 
-int receipt_check(const lh_receipt *r, const note_verifier *key, uint64_t *size,
-                  uint8_t root[LH_HASH_SIZE], const char *what, lh_err *err)
+int receipt_check(const lh_receipt *r, const receipt_keys *keys, uint64_t *size,
+                  uint8_t root[LH_HASH_SIZE], size_t *ncosigners, const char *what, lh_err *err)
 {
     if (r->checkpoint == NULL || r->checkpoint_len == 0)
         return lh_err_set(err, LH_EINVAL, "%s: the receipt holds no checkpoint", what);
-    int rc = receipt_open_checkpoint(key, r->checkpoint, r->checkpoint_len, size, root, what, err);
+    int rc = receipt_open_checkpoint(keys, r->checkpoint, r->checkpoint_len, size, root, ncosigners,
+                                     what, err);
     if (rc != 0)
         return rc;
     if (*size != r->tree_size)
@@ -113,7 +122,8 @@ int receipt_verify(const lh_receipt *r, const note_verifier *log_key, lh_err *er
     snprintf(what, sizeof what, "receipt for entry %" PRIu64, r->leaf_index);
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
-    return receipt_check(r, log_key, &size, root, what, err);
+    receipt_keys keys = {.log = log_key};
+    return receipt_check(r, &keys, &size, root, NULL, what, err);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -14,27 +14,38 @@
 #include "liuhen.h"
 #include "note.h"
 
+/** The keys a checkpoint is opened with: the log's, and the witnesses' whose
+ *  cosignatures count. */
+typedef struct receipt_keys {
+    const note_verifier *log;
+    const note_verifier *witnesses; /**< nwitnesses; NULL when 0 */
+    size_t nwitnesses;
+} receipt_keys;
+
 /**
  * Open a signed checkpoint with the log key (signature, strict text, origin
- * equal to the key name: checkpoint_open()) and return its size and root.
- * @param[in] what  the context, which opens the message.
+ * equal to the key name: checkpoint_open()) and the witnesses' keys (a
+ * failing cosignature of one of them refuses it), and return its size, its
+ * root and how many of the witnesses cosigned it.
+ * @param[in]  what        the context, which opens the message.
+ * @param[out] ncosigners  may be NULL.
  * @return 0, or checkpoint_open()'s code with a message naming the key.
  */
-int receipt_open_checkpoint(const note_verifier *key, const uint8_t *note, size_t len,
-                            uint64_t *size, uint8_t root[LH_HASH_SIZE], const char *what,
-                            lh_err *err);
+int receipt_open_checkpoint(const receipt_keys *keys, const uint8_t *note, size_t len,
+                            uint64_t *size, uint8_t root[LH_HASH_SIZE], size_t *ncosigners,
+                            const char *what, lh_err *err);
 
 /**
  * Check a receipt against the log key, offline: the checkpoint opens and has
  * the receipt's size, the leaf rebuilt from the signed entry (when there is
  * one) has the receipt's leaf hash, and the audit path leads from that leaf
  * hash to the checkpoint's root.
- * @param[out] size, root  the opened checkpoint's, on 0.
+ * @param[out] size, root, ncosigners  the opened checkpoint's, on 0.
  * @return 0, LH_EINVAL (no checkpoint), LH_EPROOF, LH_ENOMEM, or the code of
  *         receipt_open_checkpoint().
  */
-int receipt_check(const lh_receipt *r, const note_verifier *key, uint64_t *size,
-                  uint8_t root[LH_HASH_SIZE], const char *what, lh_err *err);
+int receipt_check(const lh_receipt *r, const receipt_keys *keys, uint64_t *size,
+                  uint8_t root[LH_HASH_SIZE], size_t *ncosigners, const char *what, lh_err *err);
 
 /**
  * lh_receipt_verify() with the log key already parsed (type 0x01): for

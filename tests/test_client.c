@@ -1656,6 +1656,25 @@ static void test_connect_errors(void **state)
     assert_int_equal(note_vkey_format(&cosig, text, sizeof text, &len), 0);
     o.log_vkey = text;
     tu_assert_code(lh_connect(&o, &c, &e), LH_EALGO, &e);
+    /* Witness policies that cannot be met, or keys that are not witnesses'. */
+    o.log_vkey = log_vkey;
+    const char *wkeys[2] = {log_vkey, "not a key"};
+    o.witness_vkeys = wkeys;
+    o.nwitness_vkeys = 0;
+    o.min_cosignatures = 1;
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
+    tu_assert_msg_has(&e, "only 0 witness keys");
+    o.nwitness_vkeys = 1;
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EINVAL, &e);
+    tu_assert_msg_has(&e, "the log's own key");
+    wkeys[0] = text; /* the witness key made above */
+    o.nwitness_vkeys = 2;
+    tu_assert_code(lh_connect(&o, &c, &e), LH_EPARSE, &e);
+    tu_assert_msg_has(&e, "witness key 2");
+    o.witness_vkeys = NULL;
+    o.nwitness_vkeys = 0;
+    o.min_cosignatures = 0;
+    o.log_vkey = text;
     /* A key id that is not the key's. */
     snprintf(text, sizeof text, "%s", log_vkey);
     char *plus = strchr(text, '+');

@@ -196,10 +196,24 @@ int witness_check(const witness_log *logs, size_t nlogs, const witness_request *
                          "%s: a consistency proof between equal sizes must be empty", origin);
         return judge(v, WITNESS_OK, "%s: size %" PRIu64 " cosigned again", origin, size);
     }
+    /* From size 0 the proof must be empty (tlog-witness), whether nothing
+     * was cosigned yet or the empty tree was: a malformed request, not a
+     * sign that the log forked. */
+    if (latest == 0 && rq->nproof != 0)
+        return judge(v, WITNESS_UNPROCESSABLE,
+                     "%s: a consistency proof from size 0 must be empty", origin);
     if (!log->cosigned) {
-        if (rq->nproof != 0)
+        /* Every tree extends the empty one, whose root is SHA-256 of
+         * nothing (merkle.h): a checkpoint of size 0 with another root is
+         * false, and cosigning it would make every later checkpoint of the
+         * log look like a fork. */
+        uint8_t empty[MERKLE_HASH_SIZE];
+        merkle_empty_root(empty);
+        if (size == 0 && memcmp(op.cp.root, empty, MERKLE_HASH_SIZE) != 0) {
+            v->misbehaviour = true;
             return judge(v, WITNESS_UNPROCESSABLE,
-                         "%s: a consistency proof from size 0 must be empty", origin);
+                         "%s: a checkpoint of size 0 whose root is not the empty tree's", origin);
+        }
         return judge(v, WITNESS_OK, "%s: first checkpoint, size %" PRIu64 ", cosigned", origin,
                      size);
     }
