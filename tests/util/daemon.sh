@@ -52,14 +52,16 @@ trap cleanup EXIT
 unset LIUHEN_SOCKET LIUHEN_LOG_KEY LIUHEN_STATE LIUHEN_PASSPHRASE
 export XDG_STATE_HOME=$TMP/state
 
-# start_daemon VAR: start liuhend as `make run` does, in the background, on
-# a fresh layout in VAR, and wait until it answers (at most 20 s: ASan
-# builds start slowly). Its output goes to $TMP/run.log.
+# start_daemon VAR [LIUHEND_ARG...]: start liuhend as `make run` does, in
+# the background, on a fresh layout in VAR (or the one already there), with
+# the extra arguments, and wait until it answers (at most 20 s: ASan builds
+# start slowly). Its output goes to $TMP/run.log.
 start_daemon() {
     local var=$1
+    shift
     local status=("$ROOT/$BUILD/bin/liuhen" --socket "$var/liuhen.sock" --log-key
         "$var/data/log.vkey" status)
-    LIUHEN_VAR=$var BUILD=$BUILD bash scripts/run.sh >"$TMP/run.log" 2>&1 &
+    LIUHEN_VAR=$var BUILD=$BUILD bash scripts/run.sh "$@" >>"$TMP/run.log" 2>&1 &
     DAEMON_PID=$!
     for _ in $(seq 200); do
         if "${status[@]}" >/dev/null 2>&1; then break; fi
