@@ -21,6 +21,8 @@
  *                             changes, the log key's signer (writer.h)
  *   publisher (1)             the publish directory and its hook (publish.h)
  *   libuv pool                Export and Backup, one at a time (snapshot.h)
+ *   witnessing (1 per witness) HTTP to its witness; a write transaction per
+ *                             cosignature kept (witnessing.h)
  *
  * None holds an LMDB read transaction while it waits for another.
  */
