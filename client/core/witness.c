@@ -200,8 +200,8 @@ int witness_check(const witness_log *logs, size_t nlogs, const witness_request *
      * was cosigned yet or the empty tree was: a malformed request, not a
      * sign that the log forked. */
     if (latest == 0 && rq->nproof != 0)
-        return judge(v, WITNESS_UNPROCESSABLE,
-                     "%s: a consistency proof from size 0 must be empty", origin);
+        return judge(v, WITNESS_UNPROCESSABLE, "%s: a consistency proof from size 0 must be empty",
+                     origin);
     if (!log->cosigned) {
         /* Every tree extends the empty one, whose root is SHA-256 of
          * nothing (merkle.h): a checkpoint of size 0 with another root is
