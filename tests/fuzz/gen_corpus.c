@@ -8,7 +8,8 @@
  * fixed key, then wrapped in a SignedEntry and a Leaf; key files encoded
  * with KEYFILE_KDF_MIN; tile paths, bundles and tiles of the vector tree;
  * proof parameters in fuzz_proof's input format; packed Requests (for
- * fuzz_request and fuzz_query). Every
+ * fuzz_request and fuzz_query); tlog-proofs of leaf 5 of the vector tree
+ * (fuzz_tlogproof). Every
  * output is deterministic (fixed seeds, no clock), so regenerating the
  * corpus gives the same files.
  */
@@ -27,6 +28,7 @@
 #include "merkle.h"
 #include "pbjson.h"
 #include "tile.h"
+#include "tlogproof.h"
 #include "validate.h"
 
 #define CORPUS "tests/fuzz/corpus"
@@ -594,6 +596,107 @@ static void gen_proofs(void)
     put("proof", "gen-consistency-tampered", "\x03\x40\x21\x00\x21\x80", 6);
 }
 
+/* ---- tlog-proofs (fuzz_tlogproof) -------------------------------------------------------- */
+
+/* The signed checkpoints of the vector tree: sizes 1 and 17, and 17 cosigned. */
+typedef struct tlogproof_vec {
+    uint8_t *cp1, *cp17, *cosigned;
+    size_t cp1_len, cp17_len, cosigned_len;
+} tlogproof_vec;
+
+static void tlogproof_line(char **f, size_t n, void *ctx)
+{
+    tlogproof_vec *v = ctx;
+    if (n == 3 && strcmp(f[0], "checkpoint") == 0 && strcmp(f[1], "1") == 0)
+        v->cp1 = b64(f[2], &v->cp1_len);
+    else if (n == 3 && strcmp(f[0], "checkpoint") == 0 && strcmp(f[1], "17") == 0)
+        v->cp17 = b64(f[2], &v->cp17_len);
+    else if (n == 2 && strcmp(f[0], "cosigned") == 0)
+        v->cosigned = b64(f[1], &v->cosigned_len);
+}
+
+/* Write p as corpus/tlogproof/<name>, and return its text (malloc'd). */
+static uint8_t *put_tlogproof(const char *name, const tlogproof *p, size_t *len)
+{
+    size_t need = 0;
+    lh_err err = {{0}};
+    if (tlogproof_format(NULL, 0, &need, p, &err) != LH_ELENGTH)
+        die(name, err.msg);
+    uint8_t *out = malloc(need);
+    if (out == NULL || tlogproof_format(out, need, len, p, &err) != 0)
+        die(name, err.msg);
+    put("tlogproof", name, out, *len);
+    return out;
+}
+
+static void gen_tlogproofs(void)
+{
+    merkle_vec mv;
+    memset(&mv, 0, sizeof mv);
+    each_line("merkle.txt", merkle_line, &mv);
+    tlogproof_vec v;
+    memset(&v, 0, sizeof v);
+    each_line("checkpoint.txt", tlogproof_line, &v);
+    each_line("cosignature.txt", tlogproof_line, &v);
+    if (v.cp1 == NULL || v.cp17 == NULL || v.cosigned == NULL || mv.nincl == 0)
+        die("tests/vectors", "a checkpoint or the inclusion proof of leaf 5 in 17 is missing");
+    static tlogproof p;
+    size_t len5, len_cosigned, len;
+    /* Leaf 5 of the tree of 17, its data as the extra line. */
+    memset(&p, 0, sizeof p);
+    p.has_extra = true;
+    p.extra = (const uint8_t *)"leaf-5";
+    p.extra_len = 6;
+    p.index = 5;
+    p.nhashes = mv.nincl;
+    memcpy(p.hashes, mv.incl, mv.nincl * 32);
+    p.checkpoint = v.cp17;
+    p.checkpoint_len = v.cp17_len;
+    uint8_t *proof5 = put_tlogproof("leaf-5-size-17", &p, &len5);
+    /* The same, the checkpoint cosigned by the vector witness. */
+    p.checkpoint = v.cosigned;
+    p.checkpoint_len = v.cosigned_len;
+    uint8_t *cosigned = put_tlogproof("leaf-5-size-17-cosigned", &p, &len_cosigned);
+    /* Two proofs, an empty line between them, as an evidence package holds them. */
+    uint8_t *two = malloc(len5 + 1 + len_cosigned);
+    if (two == NULL)
+        die("tlogproof", "out of memory");
+    memcpy(two, proof5, len5);
+    two[len5] = '\n';
+    memcpy(two + len5 + 1, cosigned, len_cosigned);
+    put("tlogproof", "two-proofs", two, len5 + 1 + len_cosigned);
+    free(two);
+    free(cosigned);
+    /* Leaf 0 of the tree of 1: no hash; without extra, and with an empty one. */
+    memset(&p, 0, sizeof p);
+    p.checkpoint = v.cp1;
+    p.checkpoint_len = v.cp1_len;
+    free(put_tlogproof("leaf-0-size-1-no-extra", &p, &len));
+    p.has_extra = true;
+    free(put_tlogproof("leaf-0-size-1-empty-extra", &p, &len));
+    /* Refused: a leading zero, a hash of 31 bytes, no signature line. */
+    size_t head = strlen("c2sp.org/tlog-proof@v1\nextra bGVhZi01\nindex ");
+    uint8_t *bad = malloc(len5 + 64);
+    if (bad == NULL)
+        die("tlogproof", "out of memory");
+    memcpy(bad, proof5, head);
+    memcpy(bad + head, "05", 2);
+    memcpy(bad + head + 2, proof5 + head + 1, len5 - head - 1);
+    put("tlogproof", "bad-index-leading-zero", bad, len5 + 1);
+    put_str("tlogproof", "bad-hash-31-bytes",
+            "c2sp.org/tlog-proof@v1\nindex 0\nEREREREREREREREREREREREREREREREREREREREREQ==\n\n"
+            "example.org/liuhen-test\n1\nERERERERERERERERERERERERERERERERERERERERERE=\n\n"
+            "\xe2\x80\x94 example.org/liuhen-test QUJDRA==\n");
+    put_str("tlogproof", "bad-no-signature",
+            "c2sp.org/tlog-proof@v1\nindex 0\n\nexample.org/liuhen-test\n1\n"
+            "ERERERERERERERERERERERERERERERERERERERERERE=\n\n");
+    free(bad);
+    free(proof5);
+    free(v.cp1);
+    free(v.cp17);
+    free(v.cosigned);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -604,6 +707,7 @@ int main(void)
     gen_keyfiles();
     gen_tiles();
     gen_proofs();
+    gen_tlogproofs();
     free(first_signed);
     return 0;
 }

@@ -7,6 +7,8 @@
  *                 --min-cosignatures N] [--integrity-only] [--rules]
  *                 [--as-of TIME] [--late-after DURATION] [--json]
  *                 [--html FILE] [--quiet]
+ *   liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...
+ *                 --min-cosignatures N] [--json] [--quiet]
  *
  * It links the format core only: no libuv, no LMDB, no daemon, no network.
  * Everything it reads (the tiles directory, the checkpoints, the receipts)
@@ -18,7 +20,8 @@
  * before the long part), the published checkpoint, then one streaming pass
  * over the tiles (tiles.h) feeding the ledger (ledger.h) and the rules
  * (rules.h), then the trusted checkpoints and receipts against the tiles
- * (evidence.h), then the report (report.h).
+ * (evidence.h), then the report (report.h). With --evidence, the keys, then
+ * the one evidence package (package.h) instead of a tiles directory.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,6 +46,7 @@
 #include "ledger.h"
 #include "liuhen.h"
 #include "note.h"
+#include "package.h"
 #include "report.h"
 #include "rules.h"
 #include "tiles.h"
@@ -68,7 +72,9 @@ static const char usage_text[] =
     "                     [--receipts FILE|DIR ...] [--witness-key FILE ...\n"
     "                     --min-cosignatures N] [--integrity-only] [--rules]\n"
     "                     [--as-of TIME] [--late-after DURATION] [--json]\n"
-    "                     [--html FILE] [--quiet]\n";
+    "                     [--html FILE] [--quiet]\n"
+    "       liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...\n"
+    "                     --min-cosignatures N] [--json] [--quiet]\n";
 
 static const char help_text[] =
     "\n"
@@ -83,6 +89,11 @@ static const char help_text[] =
     "entry's signature, origin, key (enrolled, not revoked at its index) and role;\n"
     "each author's chain (contiguous, no fork) and each case's chain; with --rules,\n"
     "the rules R1-R12 of the regulations, per case.\n"
+    "\n"
+    "With --evidence, it checks instead one evidence package (`liuhen evidence`): the\n"
+    "proof of one record and of its author's enrolment, against one checkpoint\n"
+    "signed by the log (and cosigned by the witnesses required); each failure is\n"
+    "named, and what a single record cannot prove is said.\n"
     "\n"
     "Options:\n"
     "  --log-key FILE         the log's verifier key (name+keyid+base64, type 0x01), as\n"
@@ -108,15 +119,21 @@ static const char help_text[] =
     "  --json                 one JSON document on standard output\n"
     "  --html FILE            also write a self-contained HTML report to FILE\n"
     "  --quiet                print only the summary\n"
+    "  --evidence FILE        check the evidence package FILE instead of a directory:\n"
+    "                         with --log-key, --witness-key, --min-cosignatures, --json\n"
+    "                         and --quiet only\n"
     "  --help                 this help\n"
     "\n"
     "Exit status: 0 clean; 1 an integrity or omission failure (altered, removed or\n"
     "forged records, a bad signature, a fork); 2 regulation findings only; 3 usage or\n"
-    "input/output error (DIR or its checkpoint unreadable, a missing key file).\n";
+    "input/output error (DIR or its checkpoint unreadable, a missing key file).\n"
+    "With --evidence: 0 the package is valid; 1 it is not (each failure is named);\n"
+    "3 usage or input/output error (the package or a key file unreadable).\n";
 
 /* What the options say. */
 typedef struct options {
     const char *dir;
+    const char *evidence; /* --evidence: a package instead of dir */
     const char *log_key_path;
     const char **trusted;
     size_t ntrusted;
@@ -231,6 +248,31 @@ static bool parse_duration(const char *s, int64_t *ms)
     return true;
 }
 
+/* What --evidence allows: the keys, the witness policy, --json, --quiet. */
+static int evidence_options(int argc, char **argv, options *o)
+{
+    if (optind < argc)
+        return usage("--evidence checks one package: '%s' is one too many (a tiles directory "
+                     "is checked without --evidence)",
+                     argv[optind]);
+    const char *other = o->ntrusted > 0      ? "--trusted"
+                        : o->nreceipts > 0   ? "--receipts"
+                        : o->integrity_only  ? "--integrity-only"
+                        : o->rules           ? "--rules"
+                        : o->have_as_of      ? "--as-of"
+                        : o->have_late_after ? "--late-after"
+                        : o->html != NULL    ? "--html"
+                                             : NULL;
+    if (other != NULL)
+        return usage("%s applies to a tiles directory, not to --evidence", other);
+    if (o->log_key_path == NULL)
+        return usage("--log-key FILE is required: the log's verifier key");
+    if (o->min_cosig > o->nwitness)
+        return usage("--min-cosignatures %lu: only %zu --witness-key given", o->min_cosig,
+                     o->nwitness);
+    return -1;
+}
+
 static int parse_options(int argc, char **argv, options *o, bool *help)
 {
     enum {
@@ -247,6 +289,7 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         O_HTML,
         O_QUIET,
         O_HELP,
+        O_EVIDENCE,
     };
     static const struct option opts[] = {
         {"log-key", required_argument, NULL, O_LOG_KEY},
@@ -262,6 +305,7 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         {"html", required_argument, NULL, O_HTML},
         {"quiet", no_argument, NULL, O_QUIET},
         {"help", no_argument, NULL, O_HELP},
+        {"evidence", required_argument, NULL, O_EVIDENCE},
         {NULL, 0, NULL, 0},
     };
     int opt;
@@ -306,6 +350,7 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         case O_JSON: o->json = true; break;
         case O_HTML: o->html = optarg; break;
         case O_QUIET: o->quiet = true; break;
+        case O_EVIDENCE: o->evidence = optarg; break;
         case 'h':
         case O_HELP: *help = true; return EXIT_CLEAN;
         case ':': return usage("option %s needs a value", argv[optind - 1]);
@@ -314,6 +359,8 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         if (rc != 0)
             return io_error("out of memory");
     }
+    if (o->evidence != NULL)
+        return evidence_options(argc, argv, o);
     if (optind >= argc)
         return usage("give the tiles directory DIR");
     if (optind + 1 < argc)
@@ -720,6 +767,42 @@ static int verify(run *r)
     return EXIT_CLEAN;
 }
 
+/* --evidence: the keys, then the package (package.h); exit 0 when valid. */
+static int verify_package(run *r)
+{
+    int st = load_inputs(r);
+    if (st >= 0)
+        return st;
+    uint8_t *buf;
+    size_t len;
+    lh_err err = {""};
+    if (fileio_read(r->o.evidence, 0, "evidence package", PACKAGE_FILE_MAX, &buf, &len, &err) != 0)
+        return io_error("--evidence: %s", err.msg);
+    package_result *res = malloc(sizeof *res);
+    package_policy pol = {.log_key = &r->log_key,
+                          .witnesses = r->witnesses,
+                          .nwitnesses = r->o.nwitness,
+                          .min_cosignatures = r->o.min_cosig};
+    int rc = res != NULL ? package_verify(buf, len, &pol, res, &err) : LH_ENOMEM;
+    free(buf);
+    if (rc != 0) {
+        free(res);
+        return io_error("--evidence %s: %s", r->o.evidence,
+                        err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
+    }
+    if (r->o.json) {
+        rc = package_print_json(stdout, r->o.evidence, res);
+    } else {
+        package_print_text(stdout, r->o.evidence, res, r->o.quiet);
+    }
+    st = res->valid ? EXIT_CLEAN : EXIT_FAILURE_;
+    free(res);
+    if (rc != 0)
+        return io_error("--evidence %s: the result cannot be written: %s", r->o.evidence,
+                        lh_strerror(rc));
+    return st;
+}
+
 int main(int argc, char **argv)
 {
     run r;
@@ -733,6 +816,8 @@ int main(int argc, char **argv)
     } else if (st < 0) {
         if (sodium_init() < 0)
             st = io_error("libsodium cannot be initialised");
+        else if (r.o.evidence != NULL)
+            st = verify_package(&r);
         else
             st = verify(&r);
     }

@@ -82,6 +82,8 @@ extern const cli_command cli_cmd_append;                                        
 extern const cli_command cli_cmd_get, cli_cmd_case, cli_cmd_author;              /* cmd_read.c */
 extern const cli_command cli_cmd_checkpoint, cli_cmd_prove, cli_cmd_consistency; /* cmd_proof.c */
 extern const cli_command cli_cmd_export, cli_cmd_backup, cli_cmd_status;         /* cmd_admin.c */
+
+extern const cli_command cli_cmd_evidence; /* cmd_evidence.c */
 /**@}*/
 
 /**

@@ -33,9 +33,10 @@ static const cli_command cli_cmd_help = {
 
 /* In the order `liuhen help` lists them, grouped by what they serve. */
 static const cli_command *const commands[] = {
-    &cli_cmd_keygen,      &cli_cmd_enroll, &cli_cmd_revoke, &cli_cmd_keys,       &cli_cmd_append,
-    &cli_cmd_get,         &cli_cmd_case,   &cli_cmd_author, &cli_cmd_checkpoint, &cli_cmd_prove,
-    &cli_cmd_consistency, &cli_cmd_export, &cli_cmd_backup, &cli_cmd_status,     &cli_cmd_help,
+    &cli_cmd_keygen,     &cli_cmd_enroll, &cli_cmd_revoke,      &cli_cmd_keys,
+    &cli_cmd_append,     &cli_cmd_get,    &cli_cmd_case,        &cli_cmd_author,
+    &cli_cmd_checkpoint, &cli_cmd_prove,  &cli_cmd_consistency, &cli_cmd_evidence,
+    &cli_cmd_export,     &cli_cmd_backup, &cli_cmd_status,      &cli_cmd_help,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
