@@ -270,8 +270,8 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
     snprintf(ctx, sizeof ctx, "%s: state file %s", what, c->state_path);
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
-    /* Only the handle's own view is saved there: the log key suffices. */
-    rc = receipt_open_checkpoint(&c->keys, note, len, &size, root, NULL, ctx, err);
+    size_t ncos = 0;
+    rc = receipt_open_checkpoint(&c->keys, note, len, &size, root, &ncos, ctx, err);
     if (rc == 0 && c->have_seen) {
         if (size == c->seen.size && memcmp(root, c->seen.root, LH_HASH_SIZE) == 0) {
             free(note);
@@ -281,9 +281,10 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
     }
     if (rc == 0 && (!c->have_seen || size > c->seen.size)) {
         rc = known_set(&c->seen, size, root, note, len);
-        if (rc == 0)
+        if (rc == 0) {
             c->have_seen = true;
-        else
+            c->seen_witnessed = ncos >= c->min_cosig;
+        } else
             lh_err_set(err, rc, "%s: out of memory", ctx);
     }
     if (rc == 0 && known_add(c, size, root, note, len) != 0)
@@ -304,14 +305,17 @@ int handle_seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_
 {
     if (state_failed != NULL)
         *state_failed = false;
-    bool had = c->have_seen;
+    bool had = c->have_seen && c->seen_witnessed;
     uint64_t own = c->seen.size;
     int rc;
     if (c->state_path != NULL && (rc = state_refresh(c, deadline, what, err)) != 0)
         return rc;
     /* The log's latest tree never shrinks; a smaller one is a rollback. The
      * comparison is with what this handle saw itself: a checkpoint another
-     * process saved meanwhile may be newer than the answer it raced with. */
+     * process saved meanwhile may be newer than the answer it raced with.
+     * With a witness policy, "latest" means the latest cosigned, which a
+     * view saved without the policy may be ahead of: then only consistency
+     * counts. */
     if (latest && had && size < own)
         return lh_err_set(err, LH_EFORK,
                           "%s: log fork: the latest checkpoint has size %" PRIu64
@@ -327,6 +331,7 @@ int handle_seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_
     if (known_set(&c->seen, size, root, note, note_len) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     c->have_seen = true;
+    c->seen_witnessed = true;
     if (c->state_path != NULL) {
         lh_err e = {{0}};
         rc = statefile_write(c->state_path, c->seen.note, c->seen.note_len, &e);

@@ -44,7 +44,10 @@ struct lh_conn {
     unsigned min_cosig;
     char *state_path; /* NULL: no state file */
     bool have_seen;
-    lh_checkpoint seen;             /* the largest checkpoint accepted */
+    lh_checkpoint seen; /* the largest checkpoint accepted */
+    /* Whether seen has the cosignatures the policy requires: one saved in
+     * the state file by a handle without the policy may not. */
+    bool seen_witnessed;
     lh_checkpoint known[KNOWN_MAX]; /* other verified checkpoints, a ring */
     size_t known_next;
     heads *heads; /* the chain heads this handle's appends left */

@@ -865,7 +865,8 @@ static void test_proofs(void **state)
     CLI(&r, "--json", "checkpoint");
     expect_status(&r, 0);
     json_t *cp = out_json(&r);
-    expect_keys(cp, KEYS("origin", "tree_size", "root_hash", "checkpoint"));
+    expect_keys(cp, KEYS("origin", "tree_size", "root_hash", "checkpoint", "cosignatures"));
+    assert_int_equal(json_array_size(json_object_get(cp, "cosignatures")), 0);
     uint64_t size2;
     uint8_t root2[32], root_json[32];
     open_root(json_string_value(json_object_get(cp, "checkpoint")), &size2, root2);
@@ -947,8 +948,11 @@ static void test_status_export_backup(void **state)
     json_t *j = out_json(&r);
     expect_keys(j,
                 KEYS("origin", "tree_size", "last_checkpoint_at", "last_publish_at", "connections",
-                     "appends_per_second", "queue_depth", "started_at", "log_vkey", "checkpoint"));
+                     "appends_per_second", "queue_depth", "started_at", "log_vkey", "checkpoint",
+                     "witnesses", "min_cosignatures"));
     assert_true(json_u64(j, "tree_size") > 5);
+    /* This daemon has no witness. */
+    assert_int_equal(json_array_size(json_object_get(j, "witnesses")), 0);
     json_decref(j);
     run_free(&r);
 

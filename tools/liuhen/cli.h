@@ -46,7 +46,12 @@
 #define CLI_ENV_SOCKET      "LIUHEN_SOCKET"
 #define CLI_ENV_LOG_KEY     "LIUHEN_LOG_KEY"
 #define CLI_ENV_STATE       "LIUHEN_STATE"
+#define CLI_ENV_WITNESSES   "LIUHEN_WITNESS_KEYS" /**< files, ':' between them */
+#define CLI_ENV_MIN_COSIG   "LIUHEN_MIN_COSIGNATURES"
 /**@}*/
+
+/** Most --witness-key files. */
+#define CLI_WITNESS_MAX 16
 
 /** The global options and the connection of one run. Zero-initialised by main. */
 typedef struct cli {
@@ -57,6 +62,9 @@ typedef struct cli {
     const char *state;   /**< --state; NULL: $LIUHEN_STATE, else under $XDG_STATE_HOME */
     bool json;           /**< --json: machine-readable output */
     unsigned timeout_ms; /**< --timeout, in ms; 0: LH_DEFAULT_TIMEOUT_MS */
+    const char *witness_paths[CLI_WITNESS_MAX]; /**< --witness-key; none: $LIUHEN_WITNESS_KEYS */
+    size_t nwitness_paths;
+    long min_cosig; /**< --min-cosignatures; -1: $LIUHEN_MIN_COSIGNATURES, else 0 */
 
     /* Filled by cli_connect(); released by cli_finish(). */
     lh_conn *conn;                         /**< the connection, or NULL */
@@ -64,6 +72,11 @@ typedef struct cli {
     char log_vkey_text[NOTE_VKEY_MAX + 1]; /**< the same, as its file holds it */
     bool have_log_vkey;
     char *state_path; /**< the state file in use; owned */
+    /* The witnesses, once read (cli_read_witnesses()). */
+    size_t nwitnesses;
+    note_verifier witnesses[CLI_WITNESS_MAX];
+    char witness_text[CLI_WITNESS_MAX][NOTE_VKEY_MAX + 1];
+    unsigned min_cosignatures;
 } cli;
 
 /** A command: its name, its function and its help. */
@@ -136,6 +149,8 @@ enum {
     CLI_OPT_STATE,
     CLI_OPT_JSON,
     CLI_OPT_TIMEOUT,
+    CLI_OPT_WITNESS_KEY,
+    CLI_OPT_MIN_COSIG,
     CLI_OPT_HELP,
     CLI_OPT_FIRST_COMMAND /**< the first value free for a command's own options */
 };
@@ -144,6 +159,8 @@ enum {
         {"log-key", required_argument, NULL, CLI_OPT_LOG_KEY},                                     \
         {"state", required_argument, NULL, CLI_OPT_STATE},                                         \
         {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT},                                     \
+        {"witness-key", required_argument, NULL, CLI_OPT_WITNESS_KEY},                             \
+        {"min-cosignatures", required_argument, NULL, CLI_OPT_MIN_COSIG},                          \
     {                                                                                              \
         "help", no_argument, NULL, CLI_OPT_HELP                                                    \
     }
@@ -258,6 +275,14 @@ int cli_print_json(const cli *c, json_t *o, bool ok, const char *what);
  * @return true on success.
  */
 bool cli_parse_u64(const char *s, uint64_t *out);
+
+/**
+ * Read the witness keys (--witness-key, else $LIUHEN_WITNESS_KEYS) and the
+ * policy (--min-cosignatures, else $LIUHEN_MIN_COSIGNATURES, else 0) into
+ * c, once; cli_connect() calls it.
+ * @return 0 or an exit status (message printed).
+ */
+int cli_read_witnesses(cli *c);
 
 /**
  * Check, before anything is done, that an output file can be written: its

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "cli.h"
 #include "render.h"
 
@@ -193,11 +194,15 @@ static const char status_help[] =
     "\n"
     "Show liuhend's state: the log's origin and tree size, the last checkpoint\n"
     "(verified) and the last publication, connections, appends per second, the\n"
-    "queue of appends waiting, when it started, and the log's verifier key.\n"
+    "queue of appends waiting, when it started, the log's verifier key, and each\n"
+    "witness liuhend submits checkpoints to: the last tree size it cosigned, how long\n"
+    "ago, and its last error (as liuhend reports them).\n"
     "\n"
     "With --json: {\"origin\", \"tree_size\", \"last_checkpoint_at\",\n"
     "\"last_publish_at\", \"connections\", \"appends_per_second\", \"queue_depth\",\n"
-    "\"started_at\", \"log_vkey\", \"checkpoint\"}, times in unix ms.\n"
+    "\"started_at\", \"log_vkey\", \"checkpoint\", \"witnesses\": [{\"name\", \"url\",\n"
+    "\"cosigned_size\", \"cosigned_at\", \"last_attempt_at\", \"last_error\"}],\n"
+    "\"min_cosignatures\"}, times in unix ms.\n"
     "\n"
     "Example:\n"
     "  liuhen status\n";
@@ -230,6 +235,24 @@ static int run_status(cli *c, int argc, char **argv)
                             ? json_stringn((const char *)s.checkpoint.note, s.checkpoint.note_len)
                             : json_null(),
                         &ok);
+        json_t *ws = json_array();
+        ok = ok && ws != NULL;
+        for (size_t i = 0; ok && i < s.nwitnesses; i++) {
+            const lh_witness_status *w = &s.witnesses[i];
+            json_t *wo = json_object();
+            ok = wo != NULL;
+            render_json_set(wo, "name", json_string(w->name), &ok);
+            render_json_set(wo, "url", json_string(w->url), &ok);
+            render_json_set(wo, "cosigned_size", json_integer((json_int_t)w->cosigned_size), &ok);
+            render_json_set(wo, "cosigned_at", json_integer((json_int_t)w->cosigned_at), &ok);
+            render_json_set(wo, "last_attempt_at", json_integer((json_int_t)w->last_attempt_at),
+                            &ok);
+            render_json_set(wo, "last_error", json_string(w->last_error), &ok);
+            if (ok && json_array_append_new(ws, wo) != 0)
+                ok = false;
+        }
+        render_json_set(o, "witnesses", ws, &ok);
+        render_json_set(o, "min_cosignatures", json_integer((json_int_t)s.min_cosignatures), &ok);
         st = cli_print_json(c, o, ok, NULL);
     } else {
         char t[RENDER_TIME_MAX];
@@ -251,6 +274,24 @@ static int run_status(cli *c, int argc, char **argv)
         printf("  启动于 started: %s\n", render_time(s.started_at, t));
         if (s.log_vkey[0] != '\0')
             printf("  日志验证密钥 log verifier key: %s\n", s.log_vkey);
+        if (s.nwitnesses == 0)
+            printf("  见证人 witnesses: 无 none (liuhend --witness)\n");
+        for (size_t i = 0; i < s.nwitnesses; i++) {
+            const lh_witness_status *w = &s.witnesses[i];
+            printf("  见证人 witness %s (%s)\n", w->name, w->url);
+            if (w->cosigned_size > 0 || w->cosigned_at > 0) {
+                int64_t age_s = (calendar_now_ms() - w->cosigned_at) / 1000;
+                printf("    最近副署 last cosigned: tree size %" PRIu64 " at %s (%" PRId64
+                       " 秒前 s ago)\n",
+                       w->cosigned_size, render_time(w->cosigned_at, t), age_s);
+            } else {
+                printf("    最近副署 last cosigned: 尚无 none yet\n");
+            }
+            if (w->last_error[0] != '\0')
+                printf("    最近错误 last error: %s\n", w->last_error);
+        }
+        if (s.min_cosignatures > 0)
+            printf("  发布要求副署 published only with: %u cosignatures\n", s.min_cosignatures);
         st = CLI_EXIT_OK;
     }
     lh_server_status_free(&s);

@@ -33,7 +33,12 @@ static const char checkpoint_help[] =
     "  --save FILE   also write the signed note to FILE (replaced atomically), for\n"
     "                liuhen-verify or an inspector\n"
     "\n"
-    "With --json: {\"origin\", \"tree_size\", \"root_hash\", \"checkpoint\"}.\n"
+    "With --witness-key (a common option), the witnesses' cosignatures are verified;\n"
+    "with --min-cosignatures N, the checkpoint shown is the latest that N of them\n"
+    "cosigned.\n"
+    "\n"
+    "With --json: {\"origin\", \"tree_size\", \"root_hash\", \"checkpoint\",\n"
+    "\"cosignatures\": [{\"witness\", \"time\", \"verified\"}]}.\n"
     "\n"
     "Example:\n"
     "  liuhen checkpoint --save checkpoints/2026-05-20.txt\n";
@@ -75,6 +80,10 @@ static int run_checkpoint(cli *c, int argc, char **argv)
         render_json_set(o, "tree_size", json_integer((json_int_t)cp.size), &ok);
         render_json_set(o, "root_hash", json_string(root), &ok);
         render_json_set(o, "checkpoint", json_stringn((const char *)cp.note, cp.note_len), &ok);
+        render_json_set(o, "cosignatures",
+                        render_cosignatures_json(cp.note, cp.note_len, &c->log_vkey, c->witnesses,
+                                                 c->nwitnesses),
+                        &ok);
         st = cli_print_json(c, o, ok, NULL);
     } else {
         printf("检查点 checkpoint: %s\n", lh_origin(c->conn));
@@ -82,6 +91,11 @@ static int run_checkpoint(cli *c, int argc, char **argv)
         printf("  根哈希 root hash: %s\n", root);
         printf("  已验证: 日志签名，与此前所见检查点一致 (verified: the log's signature, "
                "consistent with the last checkpoint seen)\n");
+        render_cosignatures(stdout, cp.note, cp.note_len, &c->log_vkey, c->witnesses,
+                            c->nwitnesses);
+        if (c->min_cosignatures > 0)
+            printf("  见证要求 witness policy: 至少 %u 个副署 at least %u cosignatures (met)\n",
+                   c->min_cosignatures, c->min_cosignatures);
         if (save != NULL)
             printf("  已保存 saved to: %s\n", save);
         printf("\n%.*s", (int)cp.note_len, (const char *)cp.note);

@@ -54,6 +54,11 @@ static const char common_help[] =
     "  --json              machine-readable JSON on stdout (after `append`, --json names\n"
     "                      the record's JSON file: put this one before the command)\n"
     "  --timeout SECONDS   deadline of each call to liuhend (default: 10)\n"
+    "  --witness-key FILE  a witness's verifier key (the oversight body's liuhen-witness):\n"
+    "                      its cosignatures are verified and shown (repeatable; default:\n"
+    "                      $" CLI_ENV_WITNESSES ", files separated by ':')\n"
+    "  --min-cosignatures N  accept as the log's state only checkpoints that N of those\n"
+    "                      witnesses cosigned (default: $" CLI_ENV_MIN_COSIG ", else 0)\n"
     "  --help              this help\n";
 
 static const char exit_help[] =
@@ -146,6 +151,19 @@ int cli_common_option(cli *c, const cli_command *cmd, int opt, const char *arg)
     case CLI_OPT_STATE: c->state = arg; return -1;
     case CLI_OPT_JSON: c->json = true; return -1;
     case CLI_OPT_TIMEOUT: return parse_timeout(c, arg);
+    case CLI_OPT_WITNESS_KEY:
+        if (c->nwitness_paths == CLI_WITNESS_MAX)
+            return cli_usage(c, "--witness-key: at most %d", CLI_WITNESS_MAX);
+        c->witness_paths[c->nwitness_paths++] = arg;
+        return -1;
+    case CLI_OPT_MIN_COSIG: {
+        uint64_t n;
+        if (!cli_parse_u64(arg, &n) || n > CLI_WITNESS_MAX)
+            return cli_usage(c, "--min-cosignatures %s: give a whole number from 0 to %d", arg,
+                             CLI_WITNESS_MAX);
+        c->min_cosig = (long)n;
+        return -1;
+    }
     case CLI_OPT_HELP: cli_print_help(stdout, cmd); return CLI_EXIT_OK;
     case ':':
     case '?':
@@ -180,7 +198,7 @@ int cli_plain_options(cli *c, const cli_command *cmd, int argc, char **argv, con
 
 int main(int argc, char **argv)
 {
-    cli c = {.prog = "liuhen"};
+    cli c = {.prog = "liuhen", .min_cosig = -1};
     if (sodium_init() < 0)
         return cli_fail(&c, CLI_EXIT_IO, "libsodium cannot be initialised");
 

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "calendar.h"
+#include "cosig.h"
 #include "entry.h"
 #include "kind.h"
 #include "labels.h"
@@ -457,4 +458,87 @@ void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, co
     fputs("  已验证: 检查点签名、包含证明 (verified: checkpoint signature, inclusion proof)\n", f);
     if (saved_to != NULL)
         fprintf(f, "  回执已保存 receipt saved to: %s\n", saved_to);
+}
+
+/* ---- cosignatures ------------------------------------------------------ */
+
+/* One cosignature line of a note, as shown. */
+typedef struct cosig_line {
+    char name[NOTE_NAME_MAX + 1];
+    int64_t time_ms; /* 0: none readable */
+    bool verified;
+} cosig_line;
+
+/* The note's lines other than the log's; how many. */
+static size_t cosig_lines(const uint8_t *note, size_t len, const note_verifier *log_key,
+                          const note_verifier *witnesses, size_t nwitnesses,
+                          cosig_line out[NOTE_MAX_SIGS])
+{
+    const note_verifier *known[1 + NOTE_MAX_SIGS];
+    size_t nknown = 0;
+    known[nknown++] = log_key;
+    for (size_t i = 0; i < nwitnesses && nknown < sizeof known / sizeof known[0]; i++)
+        known[nknown++] = &witnesses[i];
+    note_opened op;
+    if (note_open_keys(note, len, known, nknown, &op, NULL) != 0)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < op.nsigs; i++) {
+        const note_sig *sg = &op.sigs[i];
+        if (sg->key == 0)
+            continue; /* the log's own signature */
+        cosig_line *l = &out[n++];
+        snprintf(l->name, sizeof l->name, "%.*s", (int)sg->name_len, sg->name);
+        l->verified = sg->key != NOTE_KEY_UNKNOWN;
+        uint64_t ts = sg->timestamp;
+        if (!l->verified && sg->sig_len == COSIG_SIG_LEN) {
+            ts = 0;
+            for (int k = 0; k < 8; k++)
+                ts = ts << 8 | sg->sig[k];
+        }
+        l->time_ms = ts > 0 && ts < (uint64_t)INT64_MAX / 1000 ? (int64_t)ts * 1000 : 0;
+    }
+    return n;
+}
+
+void render_cosignatures(FILE *f, const uint8_t *note, size_t len, const note_verifier *log_key,
+                         const note_verifier *witnesses, size_t nwitnesses)
+{
+    cosig_line lines[NOTE_MAX_SIGS];
+    size_t n = cosig_lines(note, len, log_key, witnesses, nwitnesses, lines);
+    if (n == 0) {
+        fprintf(f, "  见证人副署 cosignatures: 无 none\n");
+        return;
+    }
+    fprintf(f, "  见证人副署 cosignatures:\n");
+    for (size_t i = 0; i < n; i++) {
+        char t[RENDER_TIME_MAX];
+        fprintf(f, "    - %s  %s  %s\n", lines[i].name,
+                lines[i].time_ms != 0 ? render_time(lines[i].time_ms, t) : "?",
+                lines[i].verified ? "已验证 verified"
+                                  : "未验证 not verified (its key was not given: --witness-key)");
+    }
+}
+
+json_t *render_cosignatures_json(const uint8_t *note, size_t len, const note_verifier *log_key,
+                                 const note_verifier *witnesses, size_t nwitnesses)
+{
+    cosig_line lines[NOTE_MAX_SIGS];
+    size_t n = cosig_lines(note, len, log_key, witnesses, nwitnesses, lines);
+    json_t *a = json_array();
+    bool ok = a != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *o = json_object();
+        ok = o != NULL;
+        render_json_set(o, "witness", json_string(lines[i].name), &ok);
+        render_json_set(o, "time", json_integer((json_int_t)lines[i].time_ms), &ok);
+        render_json_set(o, "verified", json_boolean(lines[i].verified), &ok);
+        if (ok && json_array_append_new(a, o) != 0)
+            ok = false;
+    }
+    if (!ok) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
 }

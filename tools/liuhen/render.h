@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "liuhen.h"
+#include "note.h"
 
 /** Room for render_time(): "2026-05-20 14:31:07 +0800". */
 #define RENDER_TIME_MAX 64
@@ -112,5 +113,20 @@ json_t *render_entries_json(const render_ctx *rc, const lh_logged_entry *items, 
  * @param[in] saved_to  may be NULL.
  */
 void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, const char *saved_to);
+
+/**
+ * The cosignatures of a checkpoint note, one line each: the witness's name,
+ * the time it cosigned, and whether its signature was verified with one of
+ * the witness keys given (the log's own line is not listed). Lines of keys
+ * not given are shown as such, with the time they claim.
+ * @param[in] log_key    the log's key (the note was verified with it).
+ * @param[in] witnesses  nwitnesses keys, as lh_options had them.
+ */
+void render_cosignatures(FILE *f, const uint8_t *note, size_t len, const note_verifier *log_key,
+                         const note_verifier *witnesses, size_t nwitnesses);
+
+/** The same as a JSON array of {"witness", "time", "verified"}; NULL when out of memory. */
+json_t *render_cosignatures_json(const uint8_t *note, size_t len, const note_verifier *log_key,
+                                 const note_verifier *witnesses, size_t nwitnesses);
 
 #endif

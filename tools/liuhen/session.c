@@ -276,11 +276,80 @@ static int default_state_path(cli *c)
     return 0;
 }
 
+/* One witness key file: one verifier key line. */
+static int read_witness(cli *c, const char *path, const char *from)
+{
+    if (c->nwitnesses == CLI_WITNESS_MAX)
+        return cli_usage(c, "%s: at most %d witness keys", from, CLI_WITNESS_MAX);
+    uint8_t *text = NULL;
+    size_t len = 0;
+    lh_err err = {{0}};
+    if (fileio_read(path, 0, "witness key file", NOTE_VKEY_MAX + 2, &text, &len, &err) != 0)
+        return cli_fail(c, CLI_EXIT_IO, "%s: %s", from, err.msg);
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        len--;
+    size_t i = c->nwitnesses;
+    int rc = note_vkey_parse((const char *)text, len, &c->witnesses[i], &err);
+    if (rc == 0) {
+        memcpy(c->witness_text[i], text, len);
+        c->witness_text[i][len] = '\0';
+    }
+    free(text);
+    if (rc != 0)
+        return cli_fail(c, CLI_EXIT_IO, "%s %s: not a witness verifier key: %s", from, path,
+                        err.msg);
+    c->nwitnesses++;
+    return 0;
+}
+
+int cli_read_witnesses(cli *c)
+{
+    if (c->nwitnesses > 0)
+        return 0;
+    int st;
+    for (size_t i = 0; i < c->nwitness_paths; i++)
+        if ((st = read_witness(c, c->witness_paths[i], "--witness-key")) != 0)
+            return st;
+    const char *env = getenv(CLI_ENV_WITNESSES);
+    if (c->nwitness_paths == 0 && env != NULL && env[0] != '\0') {
+        char *list = strdup(env);
+        if (list == NULL)
+            return cli_fail(c, CLI_EXIT_IO, "out of memory");
+        st = 0;
+        for (char *save = NULL, *p = strtok_r(list, ":", &save); p != NULL && st == 0;
+             p = strtok_r(NULL, ":", &save))
+            st = read_witness(c, p, CLI_ENV_WITNESSES);
+        free(list);
+        if (st != 0)
+            return st;
+    }
+    long min = c->min_cosig;
+    const char *menv = getenv(CLI_ENV_MIN_COSIG);
+    if (min < 0 && menv != NULL && menv[0] != '\0') {
+        uint64_t v;
+        if (!cli_parse_u64(menv, &v) || v > CLI_WITNESS_MAX)
+            return cli_usage(c, "%s=%s: give a whole number from 0 to %d", CLI_ENV_MIN_COSIG, menv,
+                             CLI_WITNESS_MAX);
+        min = (long)v;
+    }
+    if (min < 0)
+        min = 0;
+    if ((size_t)min > c->nwitnesses)
+        return cli_usage(c,
+                         "--min-cosignatures %ld: only %zu witness keys given (--witness-key "
+                         "FILE, or $%s)",
+                         min, c->nwitnesses, CLI_ENV_WITNESSES);
+    c->min_cosignatures = (unsigned)min;
+    return 0;
+}
+
 int cli_connect(cli *c)
 {
     if (c->conn != NULL)
         return 0;
     int st = cli_read_log_key(c);
+    if (st == 0)
+        st = cli_read_witnesses(c);
     if (st != 0)
         return st;
     const char *socket = c->socket;
@@ -297,8 +366,14 @@ int cli_connect(cli *c)
             return st;
         }
     }
+    const char *wkeys[CLI_WITNESS_MAX];
+    for (size_t i = 0; i < c->nwitnesses; i++)
+        wkeys[i] = c->witness_text[i];
     lh_options opts = {.socket_path = socket,
                        .log_vkey = c->log_vkey_text,
+                       .witness_vkeys = wkeys,
+                       .nwitness_vkeys = c->nwitnesses,
+                       .min_cosignatures = c->min_cosignatures,
                        .timeout_ms = c->timeout_ms,
                        .state_file = c->state_path};
     lh_err err = {{0}};
