@@ -39,6 +39,13 @@
 #define TLOGPROOF_HEADER "c2sp.org/tlog-proof@v1"
 
 /**
+ * The first line of a liuhen evidence package (`liuhen evidence`, checked by
+ * `liuhen-verify --evidence`): this line, an empty line, the record's
+ * tlog-proof, an empty line, the tlog-proof of its author's KEY_ENROLL.
+ */
+#define TLOGPROOF_EVIDENCE_HEADER "liuhen-evidence/v1"
+
+/**
  * The most inclusion proof hashes a proof may carry: an audit path has
  * ceil(log2 size) hashes (RFC 9162 §2.1.3.1), so 64 for any 64-bit tree
  * size. A longer proof can hold for no tree and is refused unread.

@@ -46,6 +46,7 @@
 #include "ledger.h"
 #include "liuhen.h"
 #include "note.h"
+#include "policy.h"
 #include "package.h"
 #include "report.h"
 #include "rules.h"
@@ -577,50 +578,21 @@ static int open_checkpoint(run *r, bool *verified, size_t *ncosig)
     if (rc != 0)
         return io_error("%s", err.msg);
     r->cp = malloc(sizeof *r->cp);
-    checkpoint_opened *wop = malloc(sizeof *wop);
-    if (r->cp == NULL || wop == NULL) {
-        free(wop);
+    if (r->cp == NULL)
         return io_error("out of memory");
+    char pzh[768], pen[768];
+    int verdict = policy_open(r->note, r->note_len, &r->log_key, r->witnesses, r->o.nwitness,
+                              r->o.min_cosig, r->cp, pzh, pen, sizeof pzh);
+    if (verdict != POLICY_OK) {
+        snprintf(zh, sizeof zh, "%s/checkpoint：%s", r->o.dir, pzh);
+        snprintf(en, sizeof en, "%s/checkpoint: %s", r->o.dir, pen);
     }
-    rc = checkpoint_open(r->note, r->note_len, &r->log_key, NULL, 0, r->cp, &err);
-    if (rc != 0) {
-        free(wop);
-        snprintf(zh, sizeof zh, "检查点 %s/checkpoint 无法以日志密钥 %s 验证：%s", r->o.dir,
-                 r->log_key.name, err.msg);
-        snprintf(en, sizeof en,
-                 "the checkpoint %s/checkpoint does not verify with the log key %s: %s", r->o.dir,
-                 r->log_key.name, err.msg);
+    if (verdict == POLICY_LOG_KEY)
         return checkpoint_failure(r, "integrity", zh, en) != 0 ? io_error("out of memory") : -1;
-    }
     *verified = true;
-    if (r->o.nwitness > 0) {
-        /* A witness line that fails rejects the note (signed-note: any
-         * failing known signature); the log's own signature held above, so
-         * this is a cosignature failure, not the log's. */
-        rc = checkpoint_open(r->note, r->note_len, &r->log_key, r->witnesses, r->o.nwitness, wop,
-                             &err);
-        if (rc != 0) {
-            snprintf(zh, sizeof zh, "检查点上的见证副署无法验证：%s", err.msg);
-            snprintf(en, sizeof en, "a witness cosignature on the checkpoint does not verify: %s",
-                     err.msg);
-            if (checkpoint_failure(r, "cosignature", zh, en) != 0) {
-                free(wop);
-                return io_error("out of memory");
-            }
-        } else {
-            *ncosig = wop->ncosigners;
-        }
-    }
-    free(wop);
-    if (*ncosig < r->o.min_cosig) {
-        snprintf(zh, sizeof zh, "检查点只有 %zu 个有效见证副署，要求至少 %lu 个", *ncosig,
-                 r->o.min_cosig);
-        snprintf(en, sizeof en,
-                 "the checkpoint has %zu valid cosignatures by the witnesses given, %lu required",
-                 *ncosig, r->o.min_cosig);
-        if (checkpoint_failure(r, "cosignature", zh, en) != 0)
-            return io_error("out of memory");
-    }
+    *ncosig = r->o.nwitness > 0 ? r->cp->ncosigners : 0;
+    if (verdict == POLICY_COSIGNATURE && checkpoint_failure(r, "cosignature", zh, en) != 0)
+        return io_error("out of memory");
     r->cp_text = malloc(r->cp->note.text_len + 1);
     if (r->cp_text == NULL)
         return io_error("out of memory");

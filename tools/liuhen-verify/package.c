@@ -19,6 +19,7 @@
 #include "calendar.h"
 #include "kind.h"
 #include "merkle.h"
+#include "policy.h"
 #include "role.h"
 #include "text.h"
 #include "validate.h"
@@ -144,12 +145,12 @@ static void check_checkpoint(pv *v)
     package_result *r = v->r;
     const package_policy *pol = v->pol;
     const tlogproof *p = &v->part[0];
-    lh_err e = {{0}};
-    int rc = checkpoint_open(p->checkpoint, p->checkpoint_len, pol->log_key, NULL, 0, v->cp, &e);
-    if (rc != 0) {
-        say(v->zh, "检查点无法以日志密钥 %s 验证：%s", pol->log_key->name, e.msg);
-        say(v->en, "the checkpoint does not verify with the log key %s: %s", pol->log_key->name,
-            e.msg);
+    char zh[768], en[768];
+    int verdict = policy_open(p->checkpoint, p->checkpoint_len, pol->log_key, pol->witnesses,
+                              pol->nwitnesses, pol->min_cosignatures, v->cp, zh, en, sizeof zh);
+    if (verdict == POLICY_LOG_KEY) {
+        say(v->zh, "%s", zh);
+        say(v->en, "%s", en);
         failed(v, "checkpoint");
         return;
     }
@@ -158,32 +159,18 @@ static void check_checkpoint(pv *v)
     r->tree_size = v->cp->cp.size;
     memcpy(r->root, v->cp->cp.root, sizeof r->root);
     r->signature_lines = v->cp->note.nsigs;
-
     if (pol->nwitnesses > 0) {
-        /* A witness line that fails rejects the note (signed-note: any
-         * failing known signature); the log's signature held above, so
-         * this is a cosignature's failure, not the log's. */
-        rc = checkpoint_open(p->checkpoint, p->checkpoint_len, pol->log_key, pol->witnesses,
-                             pol->nwitnesses, v->cp, &e);
-        if (rc != 0) {
-            say(v->zh, "检查点上的见证副署无法验证：%s", e.msg);
-            say(v->en, "a witness cosignature on the checkpoint does not verify: %s", e.msg);
-            failed(v, "cosignature");
-        } else {
-            r->ncosigners = v->cp->ncosigners;
-            for (size_t i = 0; i < v->cp->ncosigners; i++) {
-                const checkpoint_cosigner *c = &v->cp->cosigner[i];
-                snprintf(r->cosigner[i].name, sizeof r->cosigner[i].name, "%s",
-                         pol->witnesses[c->witness].name);
-                r->cosigner[i].timestamp = c->timestamp;
-            }
+        r->ncosigners = v->cp->ncosigners;
+        for (size_t i = 0; i < v->cp->ncosigners; i++) {
+            const checkpoint_cosigner *c = &v->cp->cosigner[i];
+            snprintf(r->cosigner[i].name, sizeof r->cosigner[i].name, "%s",
+                     pol->witnesses[c->witness].name);
+            r->cosigner[i].timestamp = c->timestamp;
         }
     }
-    if (r->ncosigners < pol->min_cosignatures) {
-        say(v->zh, "检查点只有 %zu 个有效见证副署，要求至少 %zu 个", r->ncosigners,
-            pol->min_cosignatures);
-        say(v->en, "the checkpoint has %zu valid cosignatures by the witnesses given, %zu required",
-            r->ncosigners, pol->min_cosignatures);
+    if (verdict == POLICY_COSIGNATURE) {
+        say(v->zh, "%s", zh);
+        say(v->en, "%s", en);
         failed(v, "cosignature");
     }
 }

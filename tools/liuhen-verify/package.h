@@ -64,7 +64,7 @@
 #include "tlogproof.h"
 
 /** The first line of a package, without its newline. */
-#define PACKAGE_HEADER "liuhen-evidence/v1"
+#define PACKAGE_HEADER TLOGPROOF_EVIDENCE_HEADER
 
 /**
  * The largest package read: the header and two tlog-proofs, each with a

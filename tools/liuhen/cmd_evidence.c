@@ -63,7 +63,7 @@
 #include "text.h"
 #include "tlogproof.h"
 
-#define EVIDENCE_HEADER "liuhen-evidence/v1\n\n"
+#define EVIDENCE_HEADER TLOGPROOF_EVIDENCE_HEADER "\n\n"
 /* Entries read at a time when the log is read backwards for an enrolment. */
 #define EVIDENCE_PAGE 256
 

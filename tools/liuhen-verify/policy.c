@@ -1,0 +1,44 @@
+/*
+ * policy.c — a checkpoint held to the log key and the witness policy
+ * (policy.h).
+ */
+#include "policy.h"
+
+#include <stdio.h>
+
+int policy_open(const uint8_t *note, size_t len, const note_verifier *log_key,
+                const note_verifier *witnesses, size_t nwitnesses, size_t min,
+                checkpoint_opened *out, char *zh, char *en, size_t cap)
+{
+    lh_err e = {{0}};
+    if (checkpoint_open(note, len, log_key, NULL, 0, out, &e) != 0) {
+        snprintf(zh, cap, "检查点无法以日志密钥 %s 验证：%s", log_key->name, e.msg);
+        snprintf(en, cap, "the checkpoint does not verify with the log key %s: %s", log_key->name,
+                 e.msg);
+        return POLICY_LOG_KEY;
+    }
+    size_t ncosig = 0;
+    if (nwitnesses > 0) {
+        /* A witness line that fails rejects the note (signed-note: any
+         * failing known signature); the log's own signature held above, so
+         * this is a cosignature's failure, not the log's. The log-only
+         * opening stays in out. */
+        checkpoint_opened with;
+        if (checkpoint_open(note, len, log_key, witnesses, nwitnesses, &with, &e) != 0) {
+            snprintf(zh, cap, "检查点上的见证副署无法验证：%s", e.msg);
+            snprintf(en, cap, "a witness cosignature on the checkpoint does not verify: %s", e.msg);
+            return POLICY_COSIGNATURE;
+        }
+        *out = with;
+        ncosig = with.ncosigners;
+    }
+    if (ncosig < min) {
+        snprintf(zh, cap, "检查点只有 %zu 个有效见证副署，要求至少 %zu 个", ncosig, min);
+        snprintf(en, cap,
+                 "the checkpoint has %zu valid cosignatures by the witnesses given, %zu "
+                 "required",
+                 ncosig, min);
+        return POLICY_COSIGNATURE;
+    }
+    return POLICY_OK;
+}
