@@ -946,10 +946,9 @@ static void test_status_export_backup(void **state)
     CLI(&r, "status", "--json");
     expect_status(&r, 0);
     json_t *j = out_json(&r);
-    expect_keys(j,
-                KEYS("origin", "tree_size", "last_checkpoint_at", "last_publish_at", "connections",
-                     "appends_per_second", "queue_depth", "started_at", "log_vkey", "checkpoint",
-                     "witnesses", "min_cosignatures"));
+    expect_keys(j, KEYS("origin", "tree_size", "last_checkpoint_at", "last_publish_at",
+                        "connections", "appends_per_second", "queue_depth", "started_at",
+                        "log_vkey", "checkpoint", "witnesses", "min_cosignatures"));
     assert_true(json_u64(j, "tree_size") > 5);
     /* This daemon has no witness. */
     assert_int_equal(json_array_size(json_object_get(j, "witnesses")), 0);
