@@ -402,11 +402,12 @@ static int load_log_keys(const options *o, note_verifier **out)
         }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(logs[j].name, logs[i].name) == 0) {
+                int st = usage(o,
+                               "--log %s and --log %s are both for the origin %s: give one key "
+                               "per log",
+                               o->logs[j], o->logs[i], logs[i].name);
                 free(logs);
-                return usage(o,
-                             "--log %s and --log %s are both for the origin %s: give one key "
-                             "per log",
-                             o->logs[j], o->logs[i], logs[i].name);
+                return st;
             }
         }
     }
