@@ -696,7 +696,8 @@ int wstate_evidence_list(const char *dir, wstate_evidence **out, size_t *n, lh_e
         }
         wstate_evidence *ev = &list[count++];
         memset(ev, 0, sizeof *ev);
-        snprintf(ev->file, sizeof ev->file, "%s", de->d_name);
+        /* Shorter than WSTATE_NAME_MAX: checked above. */
+        memcpy(ev->file, de->d_name, strlen(de->d_name) + 1);
         wstate_read_evidence(evfd, dir, ev);
         errno = 0;
     }
