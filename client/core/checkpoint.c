@@ -82,20 +82,12 @@ int checkpoint_format(uint8_t *out, size_t cap, size_t *out_len, const checkpoin
  */
 static int parse_size(const uint8_t *s, size_t len, uint64_t *size, lh_err *err)
 {
-    for (size_t i = 0; i < len; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return lh_err_set(err, LH_EPARSE,
-                              "checkpoint: tree size holds a character other than a digit");
-    if (len > 1 && s[0] == '0')
-        return lh_err_set(err, LH_EPARSE, "checkpoint: tree size has a leading zero");
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return lh_err_set(err, LH_ERANGE, "checkpoint: tree size does not fit in 64 bits");
-        v = v * 10 + d;
-    }
-    *size = v;
+    int rc = text_decimal((const char *)s, len, size);
+    if (rc == LH_ERANGE)
+        return lh_err_set(err, rc, "checkpoint: tree size does not fit in 64 bits");
+    if (rc != 0)
+        return lh_err_set(err, rc,
+                          "checkpoint: tree size is not a decimal number without leading zeroes");
     return 0;
 }
 

@@ -234,6 +234,28 @@ size_t text_b64_encode(char *out, const uint8_t *buf, size_t len)
     return strlen(out);
 }
 
+/* ---- numbers ------------------------------------------------------------- */
+
+int text_decimal(const char *s, size_t len, uint64_t *out)
+{
+    if (len == 0)
+        return LH_EPARSE;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return LH_EPARSE;
+    if (len > 1 && s[0] == '0')
+        return LH_EPARSE;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return LH_ERANGE;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
 /* ---- enum names ---------------------------------------------------------- */
 
 /* Names are matched without the locale: ASCII case folded, '-' read as '_'. */

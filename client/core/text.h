@@ -120,6 +120,14 @@ int text_b64_decode(uint8_t *out, size_t max_len, size_t *out_len, const char *b
 size_t text_b64_encode(char *out, const uint8_t *buf, size_t len);
 
 /**
+ * A canonical decimal, as C2SP formats write sizes and indexes: s[0..len)
+ * only ASCII digits, no leading zero ("0" alone for zero).
+ * @return 0; LH_EPARSE (empty, another character, a leading zero);
+ *         LH_ERANGE (above 2^64 - 1).
+ */
+int text_decimal(const char *s, size_t len, uint64_t *out);
+
+/**
  * Whether `name` designates the enum value `want`: with or without
  * `prefix` ("KIND_", "ROLE_"), ASCII case folded and '-' read as '_',
  * without the locale: "investigation-step", "KIND_INVESTIGATION_STEP".

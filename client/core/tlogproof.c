@@ -176,27 +176,16 @@ int tlogproof_format(uint8_t *out, size_t cap, size_t *out_len, const tlogproof 
 /* "index" DECIMAL: ASCII digits, no sign, no leading zero but for "0". */
 static int parse_index(const uint8_t *d, size_t n, size_t line, uint64_t *out, lh_err *err)
 {
-    if (n == 0)
-        return lh_err_set(err, LH_EPARSE, "tlog-proof line %zu: the index line has no number",
-                          line);
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (d[i] < '0' || d[i] > '9')
-            return lh_err_set(err, LH_EPARSE,
-                              "tlog-proof line %zu: the index is not an ASCII decimal number",
-                              line);
+    int rc = text_decimal((const char *)d, n, out);
+    if (rc == LH_ERANGE)
+        return lh_err_set(err, rc, "tlog-proof line %zu: the index is above 2^64-1", line);
+    if (rc != 0) {
+        const char *why = n == 0 ? "has no number"
+                          : strspn((const char *)d, "0123456789") >= n
+                              ? "has a leading zero"
+                              : "is not an ASCII decimal number";
+        return lh_err_set(err, rc, "tlog-proof line %zu: the index line %s", line, why);
     }
-    if (n > 1 && d[0] == '0')
-        return lh_err_set(err, LH_EPARSE, "tlog-proof line %zu: the index has a leading zero",
-                          line);
-    for (size_t i = 0; i < n; i++) {
-        unsigned digit = (unsigned)(d[i] - '0');
-        if (v > (UINT64_MAX - digit) / 10)
-            return lh_err_set(err, LH_ERANGE, "tlog-proof line %zu: the index is above 2^64-1",
-                              line);
-        v = v * 10 + digit;
-    }
-    *out = v;
     return 0;
 }
 

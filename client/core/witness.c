@@ -15,25 +15,10 @@
 static const char SIG_PREFIX[] = "\xe2\x80\x94 ";
 #define SIG_PREFIX_LEN (sizeof SIG_PREFIX - 1)
 
-/*
- * A decimal without leading zeroes ("0" alone for zero) in s[0..len), no
- * larger than UINT64_MAX.
- */
+/* A decimal without leading zeroes ("0" alone for zero) in s[0..len). */
 static bool parse_decimal(const uint8_t *s, size_t len, uint64_t *out)
 {
-    if (len == 0 || len > 20 || (s[0] == '0' && len > 1))
-        return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        unsigned d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
+    return text_decimal((const char *)s, len, out) == 0;
 }
 
 /* The line starting at *pos (without its '\n'); false when no '\n' ends it. */

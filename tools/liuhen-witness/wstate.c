@@ -25,6 +25,7 @@
 #include "fileio.h"
 #include "merkle.h"
 #include "quote.h"
+#include "text.h"
 
 #define EVIDENCE_DIR   "evidence"
 #define EVIDENCE_MAGIC "liuhen-witness evidence v1"
@@ -546,19 +547,7 @@ out:
 
 static bool wstate_parse_u64(const char *s, uint64_t *out)
 {
-    if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1] != '\0'))
-        return false;
-    uint64_t v = 0;
-    for (; *s != '\0'; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return true;
+    return text_decimal(s, strlen(s), out) == 0;
 }
 
 /* The value of the header line "<key> <value>" starting at *p; advances *p. */
