@@ -12,6 +12,7 @@
 
 #include "calendar.h"
 #include "entry.h"
+#include "append.h"
 #include "handle.h"
 #include "keyfile.h"
 #include "kind.h"
@@ -27,8 +28,7 @@ _Static_assert(LH_CASE_ID_MAX == ENTRY_CASE_ID_MAX, "the longest case id");
 /* ------------------------------------------------------------------------ */
 /* Appends and their receipts. */
 
-/* Free everything of a receipt but the signed entry (lh_append()'s rule). */
-static void receipt_clear_keep_entry(lh_receipt *r)
+void append_clear_keep_entry(lh_receipt *r)
 {
     uint8_t *se = r->signed_entry;
     size_t len = r->signed_entry_len;
@@ -84,7 +84,7 @@ static int receipt_from_pb(const Liuhen__Receipt *pb, lh_receipt *out, const cha
 }
 
 /* The entry id of a SignedEntry's entry. */
-static int signed_entry_id(const uint8_t *signed_entry, size_t len, uint8_t id[LH_HASH_SIZE])
+int append_entry_id(const uint8_t *signed_entry, size_t len, uint8_t id[LH_HASH_SIZE])
 {
     const uint8_t *entry, *sig;
     size_t entry_len;
@@ -114,7 +114,7 @@ static int adopt_logged_leaf(lh_receipt *out, const ProtobufCBinaryData *leaf, c
         return lh_err_set(err, LH_EPROTO, "%s: the DUPLICATE answer's leaf is malformed: %s", what,
                           e.msg);
     entry_id(entry, entry_len, logged);
-    if (signed_entry_id(out->signed_entry, out->signed_entry_len, sent) != 0 ||
+    if (append_entry_id(out->signed_entry, out->signed_entry_len, sent) != 0 ||
         memcmp(sent, logged, LH_HASH_SIZE) != 0)
         return lh_err_set(err, LH_EPROOF,
                           "%s: the log answered DUPLICATE with an entry of another entry id", what);
@@ -144,8 +144,8 @@ static int adopt_logged_leaf(lh_receipt *out, const ProtobufCBinaryData *leaf, c
  * Turn an Append response into a verified receipt in out, whose
  * signed_entry already holds the bytes sent. On failure out keeps only them.
  */
-static int finish_append(lh_conn *c, const Liuhen__Response *r, lh_receipt *out, int64_t deadline,
-                         const char *what, lh_err *err)
+int append_finish(lh_conn *c, const Liuhen__Response *r, lh_receipt *out, int64_t deadline,
+                  const char *what, lh_err *err)
 {
     if (r->status != LIUHEN__STATUS__STATUS_OK && r->status != LIUHEN__STATUS__STATUS_DUPLICATE)
         return conn_refused(r, what, err);
@@ -162,30 +162,58 @@ static int finish_append(lh_conn *c, const Liuhen__Response *r, lh_receipt *out,
     uint8_t root[LH_HASH_SIZE];
     size_t ncos = 0;
     if (rc == 0)
-        rc = receipt_check(out, &c->keys, &size, root, &ncos, what, err);
+        rc = handle_open_note(c, out->checkpoint, out->checkpoint_len, &size, root, &ncos, what,
+                              err);
+    if (rc == 0)
+        rc = receipt_check_opened(out, size, root, what, err);
     bool state_failed = false;
     /* Not "latest": a DUPLICATE's receipt carries the checkpoint of the
      * batch that first logged the entry, which may be older than the last
-     * one seen; it must then be a prefix of it. */
-    if (rc == 0)
+     * one seen; it must then be a prefix of it. The consistency proof from
+     * the size the request knew, when there is one, saves a round trip. */
+    if (rc == 0) {
+        handle_offer_consistency(c, r->append->consistency);
         rc = handle_seen_accept(c, out->checkpoint, out->checkpoint_len, size, root, false,
-                                ncos >= c->min_cosig, &state_failed, deadline, what, err);
+                                (unsigned)ncos, &state_failed, deadline, what, err);
+        c->offered.set = false;
+    }
     if (rc != 0 && !state_failed)
-        receipt_clear_keep_entry(out);
+        append_clear_keep_entry(out);
     return rc;
+}
+
+void append_request(const lh_conn *c, const uint8_t *signed_entry, size_t len,
+                    Liuhen__AppendRequest *q, Liuhen__Request *req)
+{
+    liuhen__append_request__init(q);
+    q->signed_entry.data = (uint8_t *)(uintptr_t)signed_entry;
+    q->signed_entry.len = len;
+    q->known_size = c->have_seen ? c->seen.size : 0;
+    liuhen__request__init(req);
+    req->call_case = LIUHEN__REQUEST__CALL_APPEND;
+    req->append = q;
 }
 
 /* Send an Append of SignedEntry bytes, exactly as they are. */
 static int send_append(lh_conn *c, const uint8_t *signed_entry, size_t len, Liuhen__Response **out,
                        int64_t deadline, const char *what, lh_err *err)
 {
-    Liuhen__AppendRequest q = LIUHEN__APPEND_REQUEST__INIT;
-    q.signed_entry.data = (uint8_t *)(uintptr_t)signed_entry;
-    q.signed_entry.len = len;
-    Liuhen__Request req = LIUHEN__REQUEST__INIT;
-    req.call_case = LIUHEN__REQUEST__CALL_APPEND;
-    req.append = &q;
+    Liuhen__AppendRequest q;
+    Liuhen__Request req;
+    append_request(c, signed_entry, len, &q, &req);
     return conn_call(&c->t, &req, out, deadline, what, err);
+}
+
+void append_advance(lh_heads *h, const uint8_t id[LH_HASH_SIZE], bool in_case)
+{
+    h->author_seq++;
+    h->has_author_head = true;
+    memcpy(h->author_head, id, LH_HASH_SIZE);
+    if (in_case) {
+        h->case_length++;
+        h->has_case_head = true;
+        memcpy(h->case_head, id, LH_HASH_SIZE);
+    }
 }
 
 /* One chain head from the wire: present exactly when its count is not 0. */
@@ -204,7 +232,7 @@ static int head_from(uint64_t count, const ProtobufCBinaryData *head, bool *has,
 }
 
 /* Heads from the wire: a head is present exactly when its count is not 0. */
-static int heads_from(const Liuhen__Heads *h, bool want_case, lh_heads *out, const char *what,
+int append_heads_from(const Liuhen__Heads *h, bool want_case, lh_heads *out, const char *what,
                       lh_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -220,7 +248,7 @@ static int heads_from(const Liuhen__Heads *h, bool want_case, lh_heads *out, con
                      "case length", what, err);
 }
 
-static int fetch_heads(lh_conn *c, const uint8_t key[LH_HASH_SIZE], const char *case_id,
+int append_fetch_heads(lh_conn *c, const uint8_t key[LH_HASH_SIZE], const char *case_id,
                        lh_heads *out, int64_t deadline, const char *what, lh_err *err)
 {
     bool want_case = case_id != NULL && case_id[0] != '\0';
@@ -237,12 +265,12 @@ static int fetch_heads(lh_conn *c, const uint8_t key[LH_HASH_SIZE], const char *
                         deadline, what, err);
     if (rc != 0)
         return rc;
-    rc = heads_from(r->get_author_head->heads, want_case, out, what, err);
+    rc = append_heads_from(r->get_author_head->heads, want_case, out, what, err);
     liuhen__response__free_unpacked(r, NULL);
     return rc;
 }
 
-static bool heads_equal(const lh_heads *a, const lh_heads *b)
+bool append_heads_equal(const lh_heads *a, const lh_heads *b)
 {
     return a->author_seq == b->author_seq && a->case_length == b->case_length &&
            memcmp(a->author_head, b->author_head, LH_HASH_SIZE) == 0 &&
@@ -253,9 +281,8 @@ static bool heads_equal(const lh_heads *a, const lh_heads *b)
  * Fill the chain links of a copy of the caller's entry from the heads,
  * validate it, sign it and pack the SignedEntry into *out (malloc'd).
  */
-static int sign_entry(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *tmpl,
-                      const lh_heads *h, int64_t recorded_at, uint8_t **out, size_t *out_len,
-                      const char *what, lh_err *err)
+int append_sign(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *tmpl, const lh_heads *h,
+                int64_t recorded_at, uint8_t **out, size_t *out_len, const char *what, lh_err *err)
 {
     *out = NULL;
     uint8_t author_key[LH_HASH_SIZE], author_prev[LH_HASH_SIZE], case_prev[LH_HASH_SIZE];
@@ -325,7 +352,7 @@ done:
 }
 
 /* The context of an append for messages: its case, or its kind. */
-static void append_what(char what[WHAT_MAX], const Liuhen__Entry *e)
+void append_what(char what[WHAT_MAX], const Liuhen__Entry *e)
 {
     if (e->case_id != NULL && e->case_id[0] != '\0') {
         char id[WHAT_MAX - 16];
@@ -359,11 +386,11 @@ int lh_append(lh_conn *c, const lh_key *key, const Liuhen__Entry *entry, lh_rece
     for (int attempt = 1; attempt <= LH_APPEND_MAX_ATTEMPTS; attempt++) {
         int rc;
         if (!have_heads &&
-            (rc = fetch_heads(c, pubkey, entry->case_id, &h, deadline, what, err)) != 0)
+            (rc = append_fetch_heads(c, pubkey, entry->case_id, &h, deadline, what, err)) != 0)
             return rc;
         /* CONFLICT means "the heads moved": if they did not, signing the
          * same links again cannot help. */
-        if (attempt > 1 && heads_equal(&h, &used))
+        if (attempt > 1 && append_heads_equal(&h, &used))
             return lh_err_set(err, LH_ECONFLICT,
                               "%s: the server answered CONFLICT but the heads it reports did not "
                               "move (author seq %" PRIu64 ", case length %" PRIu64 "): %s",
@@ -372,7 +399,7 @@ int lh_append(lh_conn *c, const lh_key *key, const Liuhen__Entry *entry, lh_rece
 
         uint8_t *signed_entry = NULL;
         size_t signed_len = 0;
-        rc = sign_entry(c, key, entry, &h, recorded_at, &signed_entry, &signed_len, what, err);
+        rc = append_sign(c, key, entry, &h, recorded_at, &signed_entry, &signed_len, what, err);
         if (rc != 0)
             return rc;
         free(out->signed_entry);
@@ -387,19 +414,15 @@ int lh_append(lh_conn *c, const lh_key *key, const Liuhen__Entry *entry, lh_rece
         }
         if (r->status != LIUHEN__STATUS__STATUS_CONFLICT) {
             bool logged_now = r->status == LIUHEN__STATUS__STATUS_OK;
-            rc = finish_append(c, r, out, deadline, what, err);
+            rc = append_finish(c, r, out, deadline, what, err);
             liuhen__response__free_unpacked(r, NULL);
             /* A new entry is the head of its author's chain and of its
              * case's (docs/design.md "Entries": chains by entry id). */
-            lh_heads next = h;
+            uint8_t id[LH_HASH_SIZE];
             if (rc == 0 && logged_now &&
-                signed_entry_id(out->signed_entry, out->signed_entry_len, next.author_head) == 0) {
-                next.author_seq = h.author_seq + 1;
-                next.has_author_head = true;
-                next.case_length = h.case_length + 1;
-                next.has_case_head = want_case;
-                memcpy(next.case_head, next.author_head, LH_HASH_SIZE);
-                heads_put(c->heads, pubkey, entry->case_id, &next);
+                append_entry_id(out->signed_entry, out->signed_entry_len, id) == 0) {
+                append_advance(&h, id, want_case);
+                heads_put(c->heads, pubkey, entry->case_id, &h);
             } else {
                 heads_forget(c->heads, pubkey, entry->case_id);
             }
@@ -412,8 +435,8 @@ int lh_append(lh_conn *c, const lh_key *key, const Liuhen__Entry *entry, lh_rece
          * (so they explain nothing), ask for the heads again. */
         lh_err ignored = {{0}};
         have_heads = r->result_case == LIUHEN__RESPONSE__RESULT_APPEND &&
-                     heads_from(r->append->heads, want_case, &h, what, &ignored) == 0 &&
-                     !heads_equal(&h, &used);
+                     append_heads_from(r->append->heads, want_case, &h, what, &ignored) == 0 &&
+                     !append_heads_equal(&h, &used);
         liuhen__response__free_unpacked(r, NULL);
         if (have_heads)
             heads_put(c->heads, pubkey, entry->case_id, &h);
@@ -465,7 +488,7 @@ int lh_append_signed(lh_conn *c, const uint8_t *signed_entry, size_t len, lh_rec
     rc = send_append(c, out->signed_entry, len, &r, deadline, what, err);
     if (rc != 0)
         return rc;
-    rc = finish_append(c, r, out, deadline, what, err);
+    rc = append_finish(c, r, out, deadline, what, err);
     liuhen__response__free_unpacked(r, NULL);
     return rc;
 }
@@ -489,5 +512,5 @@ int lh_author_head(lh_conn *c, const uint8_t author_key[LH_HASH_SIZE], const cha
     sodium_bin2hex(hex, sizeof hex, author_key, 8);
     char what[WHAT_MAX];
     snprintf(what, sizeof what, "author head of %s...", hex);
-    return fetch_heads(c, author_key, case_id, out, conn_deadline(&c->t), what, err);
+    return append_fetch_heads(c, author_key, case_id, out, conn_deadline(&c->t), what, err);
 }

@@ -74,6 +74,14 @@ void conn_close(conn *t)
     t->fd = -1;
     free(t->socket_path);
     t->socket_path = NULL;
+    free(t->wbuf);
+    free(t->rbuf);
+    for (size_t i = 0; i < t->nstash; i++)
+        liuhen__response__free_unpacked(t->stash[i], NULL);
+    free(t->stash);
+    t->wbuf = t->rbuf = NULL;
+    t->stash = NULL;
+    t->wlen = t->wcap = t->rstart = t->rend = t->rcap = t->nstash = t->stash_cap = 0;
 }
 
 /* Wait until the socket is ready for `events` or the deadline passes. */
@@ -221,14 +229,39 @@ static int send_all(conn *t, const uint8_t *buf, size_t len, int64_t deadline, c
     return 0;
 }
 
-static int recv_all(conn *t, uint8_t *buf, size_t len, int64_t deadline, const char *what,
-                    lh_err *err)
+/* The first read buffer: room for many receipts at once. */
+#define RBUF_START 65536
+
+/*
+ * Read what the socket holds into rbuf until at least `need` bytes are
+ * buffered (rend - rstart), waiting within the deadline.
+ */
+static int fill(conn *t, size_t need, int64_t deadline, const char *what, lh_err *err)
 {
-    size_t off = 0;
-    while (off < len) {
-        ssize_t n = recv(t->fd, buf + off, len - off, MSG_DONTWAIT);
+    if (t->rend - t->rstart >= need)
+        return 0;
+    if (t->rstart + need > t->rcap) {
+        /* Move what is left to the front, then grow if that is not room
+         * enough (a frame is at most max_frame plus its header). */
+        memmove(t->rbuf, t->rbuf + t->rstart, t->rend - t->rstart);
+        t->rend -= t->rstart;
+        t->rstart = 0;
+        if (need > t->rcap) {
+            size_t cap = t->rcap != 0 ? t->rcap : RBUF_START;
+            while (cap < need)
+                cap *= 2;
+            uint8_t *b = realloc(t->rbuf, cap);
+            if (b == NULL)
+                return fail_broken(t, err, LH_ENOMEM,
+                                   "%s: out of memory for a response of %zu bytes", what, need);
+            t->rbuf = b;
+            t->rcap = cap;
+        }
+    }
+    while (t->rend - t->rstart < need) {
+        ssize_t n = recv(t->fd, t->rbuf + t->rend, t->rcap - t->rend, MSG_DONTWAIT);
         if (n > 0) {
-            off += (size_t)n;
+            t->rend += (size_t)n;
             continue;
         }
         if (n == 0)
@@ -254,70 +287,167 @@ static int recv_all(conn *t, uint8_t *buf, size_t len, int64_t deadline, const c
     return 0;
 }
 
-int conn_call(conn *t, Liuhen__Request *req, Liuhen__Response **out, int64_t deadline,
-              const char *what, lh_err *err)
+/* Read the next response frame off the wire and unpack it. */
+static int read_response(conn *t, Liuhen__Response **out, int64_t deadline, const char *what,
+                         lh_err *err)
 {
-    *out = NULL;
-    if (t->broken)
-        return lh_err_set(err, LH_ECLOSED,
-                          "%s: the connection is unusable after an earlier failure (%s)", what,
-                          t->broken_why);
-    /* Nothing sent yet: a call that is already late fails without breaking. */
-    if (remaining_ms(deadline) == 0)
-        return lh_err_set(err, LH_ETIMEOUT, "%s: the call's timeout of %" PRId64 " ms has passed",
-                          what, t->timeout_ms);
-
-    req->id = t->next_id++;
-    size_t body = liuhen__request__get_packed_size(req);
-    if (body > UINT32_MAX)
-        return lh_err_set(err, LH_ETOOBIG, "%s: the request of %zu bytes cannot be framed", what,
-                          body);
-    uint8_t *frame = malloc(WIRE_HEADER_SIZE + body);
-    if (frame == NULL)
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory for a request of %zu bytes", what,
-                          body);
-    wire_put_header(frame, (uint32_t)body);
-    liuhen__request__pack(req, frame + WIRE_HEADER_SIZE);
-    int rc = send_all(t, frame, WIRE_HEADER_SIZE + body, deadline, what, err);
-    free(frame);
+    int rc = fill(t, WIRE_HEADER_SIZE, deadline, what, err);
     if (rc != 0)
         return rc;
-
-    uint8_t hdr[WIRE_HEADER_SIZE];
-    rc = recv_all(t, hdr, sizeof hdr, deadline, what, err);
-    if (rc != 0)
-        return rc;
-    uint32_t len = wire_get_header(hdr);
+    uint32_t len = wire_get_header(t->rbuf + t->rstart);
     /* The limit is checked before anything is allocated for the body. */
     if (len > t->max_frame)
         return fail_broken(t, err, LH_EPROTO,
                            "%s: the response frame of %" PRIu32
                            " bytes exceeds the limit of %" PRIu32 " bytes",
                            what, len, t->max_frame);
-    uint8_t *buf = malloc(len > 0 ? len : 1);
-    if (buf == NULL)
-        return fail_broken(t, err, LH_ENOMEM,
-                           "%s: out of memory for a response of %" PRIu32 " bytes", what, len);
-    rc = recv_all(t, buf, len, deadline, what, err);
-    if (rc != 0) {
-        free(buf);
+    if ((rc = fill(t, WIRE_HEADER_SIZE + (size_t)len, deadline, what, err)) != 0)
         return rc;
-    }
-    Liuhen__Response *r = liuhen__response__unpack(NULL, len, buf);
-    free(buf);
+    Liuhen__Response *r =
+        liuhen__response__unpack(NULL, len, t->rbuf + t->rstart + WIRE_HEADER_SIZE);
+    t->rstart += WIRE_HEADER_SIZE + (size_t)len;
+    if (t->rstart == t->rend)
+        t->rstart = t->rend = 0;
     if (r == NULL)
         return fail_broken(t, err, LH_EPROTO,
                            "%s: the response of %" PRIu32 " bytes is not a liuhen.Response", what,
                            len);
-    if (r->id != req->id) {
+    /* Every answer is to a request sent and not yet answered. */
+    if (r->id == 0 || r->id >= t->next_id || t->unanswered == 0) {
         uint64_t got = r->id;
         liuhen__response__free_unpacked(r, NULL);
         return fail_broken(t, err, LH_EPROTO,
-                           "%s: the response has id %" PRIu64 ", the request had id %" PRIu64, what,
-                           got, req->id);
+                           "%s: the response has id %" PRIu64
+                           ", which no request awaiting an answer had (the last request sent "
+                           "had id %" PRIu64 ")",
+                           what, got, t->next_id - 1);
     }
+    for (size_t i = 0; i < t->nstash; i++) {
+        if (t->stash[i]->id == r->id) {
+            uint64_t got = r->id;
+            liuhen__response__free_unpacked(r, NULL);
+            return fail_broken(t, err, LH_EPROTO, "%s: two responses have id %" PRIu64, what, got);
+        }
+    }
+    t->unanswered--;
     *out = r;
     return 0;
+}
+
+static int stash_put(conn *t, Liuhen__Response *r, const char *what, lh_err *err)
+{
+    if (t->nstash == t->stash_cap) {
+        size_t cap = t->stash_cap != 0 ? t->stash_cap * 2 : 16;
+        Liuhen__Response **s = realloc(t->stash, cap * sizeof *s);
+        if (s == NULL) {
+            liuhen__response__free_unpacked(r, NULL);
+            return fail_broken(t, err, LH_ENOMEM, "%s: out of memory", what);
+        }
+        t->stash = s;
+        t->stash_cap = cap;
+    }
+    t->stash[t->nstash++] = r;
+    return 0;
+}
+
+/* The stashed answer to id (0: the oldest), taken out of the stash. */
+static Liuhen__Response *stash_take(conn *t, uint64_t id)
+{
+    for (size_t i = 0; i < t->nstash; i++) {
+        if (id == 0 || t->stash[i]->id == id) {
+            Liuhen__Response *r = t->stash[i];
+            memmove(t->stash + i, t->stash + i + 1, (t->nstash - i - 1) * sizeof *t->stash);
+            t->nstash--;
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* The message of a call on a broken connection. */
+static int fail_closed(const conn *t, const char *what, lh_err *err)
+{
+    return lh_err_set(err, LH_ECLOSED,
+                      "%s: the connection is unusable after an earlier failure (%s)", what,
+                      t->broken_why);
+}
+
+int conn_queue(conn *t, Liuhen__Request *req, const char *what, lh_err *err)
+{
+    if (t->broken)
+        return fail_closed(t, what, err);
+    req->id = t->next_id;
+    size_t body = liuhen__request__get_packed_size(req);
+    if (body > UINT32_MAX || body > SIZE_MAX / 2)
+        return lh_err_set(err, LH_ETOOBIG, "%s: the request of %zu bytes cannot be framed", what,
+                          body);
+    size_t need = t->wlen + WIRE_HEADER_SIZE + body;
+    if (need > t->wcap) {
+        size_t cap = t->wcap != 0 ? t->wcap : 4096;
+        while (cap < need)
+            cap *= 2;
+        uint8_t *b = realloc(t->wbuf, cap);
+        if (b == NULL)
+            return lh_err_set(err, LH_ENOMEM, "%s: out of memory for a request of %zu bytes", what,
+                              body);
+        t->wbuf = b;
+        t->wcap = cap;
+    }
+    t->next_id++;
+    wire_put_header(t->wbuf + t->wlen, (uint32_t)body);
+    liuhen__request__pack(req, t->wbuf + t->wlen + WIRE_HEADER_SIZE);
+    t->wlen += WIRE_HEADER_SIZE + body;
+    t->unanswered++;
+    return 0;
+}
+
+int conn_flush(conn *t, int64_t deadline, const char *what, lh_err *err)
+{
+    if (t->broken)
+        return fail_closed(t, what, err);
+    int rc = send_all(t, t->wbuf, t->wlen, deadline, what, err);
+    t->wlen = 0;
+    return rc;
+}
+
+int conn_recv(conn *t, uint64_t id, Liuhen__Response **out, int64_t deadline, const char *what,
+              lh_err *err)
+{
+    *out = stash_take(t, id);
+    if (*out != NULL)
+        return 0;
+    if (t->broken)
+        return fail_closed(t, what, err);
+    for (;;) {
+        Liuhen__Response *r = NULL;
+        int rc = read_response(t, &r, deadline, what, err);
+        if (rc != 0)
+            return rc;
+        if (id == 0 || r->id == id) {
+            *out = r;
+            return 0;
+        }
+        if ((rc = stash_put(t, r, what, err)) != 0)
+            return rc;
+    }
+}
+
+int conn_call(conn *t, Liuhen__Request *req, Liuhen__Response **out, int64_t deadline,
+              const char *what, lh_err *err)
+{
+    *out = NULL;
+    if (t->broken)
+        return fail_closed(t, what, err);
+    /* Nothing sent yet: a call that is already late fails without breaking. */
+    if (remaining_ms(deadline) == 0)
+        return lh_err_set(err, LH_ETIMEOUT, "%s: the call's timeout of %" PRId64 " ms has passed",
+                          what, t->timeout_ms);
+    int rc = conn_queue(t, req, what, err);
+    if (rc == 0)
+        rc = conn_flush(t, deadline, what, err);
+    if (rc == 0)
+        rc = conn_recv(t, req->id, out, deadline, what, err);
+    return rc;
 }
 
 int conn_call_slow(conn *t, Liuhen__Request *req, Liuhen__Response **out, int64_t min_timeout_ms,

@@ -4,6 +4,13 @@
  * in (docs/design.md "Wire protocol"), every call within one deadline on the
  * monotonic clock, every response matched to its request by id.
  *
+ * Requests may be pipelined: conn_queue() frames requests, conn_flush()
+ * sends every queued one in one write, conn_recv() takes the answers as
+ * they come. The server answers reads at once and appends when their
+ * batch is durable, so answers can overtake each other: an answer read
+ * while another is awaited is kept (the stash) until it is asked for.
+ * Responses are read in large pieces, several frames to a read.
+ *
  * A connection whose byte stream may be out of step with its requests (a
  * timeout, a response frame over the limit, bytes that are not a Response,
  * another request's id, the server closing the connection, a socket error)
@@ -25,10 +32,20 @@ typedef struct conn {
     int fd;      /* -1 until conn_dial() succeeds */
     bool broken; /* the stream is out of step: every call fails */
     char broken_why[LH_ERR_MSG_MAX];
-    uint64_t next_id;   /* request ids increase from 1 */
-    uint32_t max_frame; /* largest response frame body accepted */
-    int64_t timeout_ms; /* per call, end to end */
-    char *socket_path;  /* owned */
+    uint64_t next_id;    /* request ids increase from 1 */
+    uint32_t max_frame;  /* largest response frame body accepted */
+    int64_t timeout_ms;  /* per call, end to end */
+    char *socket_path;   /* owned */
+    uint64_t unanswered; /* requests sent whose answer is not read yet */
+    /* Frames queued by conn_queue(), not yet sent. */
+    uint8_t *wbuf;
+    size_t wlen, wcap;
+    /* Bytes read and not yet taken: rbuf[rstart..rend). */
+    uint8_t *rbuf;
+    size_t rstart, rend, rcap;
+    /* Answers read while another was awaited, in arrival order. */
+    Liuhen__Response **stash;
+    size_t nstash, stash_cap;
 } conn;
 
 /**
@@ -55,9 +72,10 @@ int conn_dial(conn *t, int64_t deadline, lh_err *err);
 void conn_close(conn *t);
 
 /**
- * Send one request (its id is set here) and read its response.
- * A call made when the deadline has already passed fails with LH_ETIMEOUT
- * without breaking the connection.
+ * Send one request (its id is set here) and read its response: conn_queue(),
+ * conn_flush() and conn_recv() of its id. A call made when the deadline
+ * has already passed fails with LH_ETIMEOUT without breaking the
+ * connection.
  * @param[out] out  on 0, a response of the request's id, whatever its
  *                  status; the caller frees it with
  *                  liuhen__response__free_unpacked(). NULL otherwise.
@@ -67,6 +85,32 @@ void conn_close(conn *t);
  */
 int conn_call(conn *t, Liuhen__Request *req, Liuhen__Response **out, int64_t deadline,
               const char *what, lh_err *err);
+
+/**
+ * Frame a request to be sent by the next conn_flush(); its id is set here.
+ * @return 0, LH_ECLOSED (broken), LH_ETOOBIG or LH_ENOMEM.
+ */
+int conn_queue(conn *t, Liuhen__Request *req, const char *what, lh_err *err);
+
+/**
+ * Send every queued request within the deadline.
+ * @return 0, LH_ECLOSED, LH_ETIMEOUT or -errno (the connection is then
+ *         broken).
+ */
+int conn_flush(conn *t, int64_t deadline, const char *what, lh_err *err);
+
+/**
+ * Take the answer to request `id` (0: the first answer to arrive, of any
+ * request sent), waiting for it until the deadline; other answers read
+ * meanwhile are kept for later calls.
+ * @param[out] out  on 0, the response; the caller frees it with
+ *                  liuhen__response__free_unpacked().
+ * @return 0, LH_ECLOSED, LH_ETIMEOUT, LH_EPROTO (a frame over the limit,
+ *         not a Response, or an answer to no request sent), LH_ENOMEM or
+ *         -errno; every error but an early timeout breaks the connection.
+ */
+int conn_recv(conn *t, uint64_t id, Liuhen__Response **out, int64_t deadline, const char *what,
+              lh_err *err);
 
 /**
  * conn_call() with a timeout of at least min_timeout_ms, for calls that may

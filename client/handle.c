@@ -40,7 +40,7 @@ bool handle_text_ok(const char *s)
 
 /* Set k to a copy of a verified checkpoint. @return 0, LH_ENOMEM. */
 static int known_set(lh_checkpoint *k, uint64_t size, const uint8_t root[LH_HASH_SIZE],
-                     const uint8_t *note, size_t note_len)
+                     const uint8_t *note, size_t note_len, unsigned ncos)
 {
     uint8_t *copy = malloc(note_len);
     if (copy == NULL)
@@ -51,7 +51,14 @@ static int known_set(lh_checkpoint *k, uint64_t size, const uint8_t root[LH_HASH
     memcpy(k->root, root, LH_HASH_SIZE);
     k->note = copy;
     k->note_len = note_len;
+    k->cosignatures = ncos;
     return 0;
+}
+
+/* Whether k holds exactly these note bytes. */
+static bool known_is(const lh_checkpoint *k, const uint8_t *note, size_t note_len)
+{
+    return k->note != NULL && k->note_len == note_len && memcmp(k->note, note, note_len) == 0;
 }
 
 const lh_checkpoint *handle_known_find(const lh_conn *c, uint64_t size)
@@ -64,14 +71,17 @@ const lh_checkpoint *handle_known_find(const lh_conn *c, uint64_t size)
     return NULL;
 }
 
-/* Remember a checkpoint that was verified and found consistent. */
+/* Remember a checkpoint that was verified and found consistent: the same
+ * note with more cosignatures replaces the one of its size. */
 static int known_add(lh_conn *c, uint64_t size, const uint8_t root[LH_HASH_SIZE],
-                     const uint8_t *note, size_t note_len)
+                     const uint8_t *note, size_t note_len, unsigned ncos)
 {
-    for (size_t i = 0; i < KNOWN_MAX; i++)
-        if (c->known[i].note != NULL && c->known[i].size == size)
-            return 0;
-    int rc = known_set(&c->known[c->known_next], size, root, note, note_len);
+    for (size_t i = 0; i < KNOWN_MAX; i++) {
+        lh_checkpoint *k = &c->known[i];
+        if (k->note != NULL && k->size == size)
+            return ncos > k->cosignatures ? known_set(k, size, root, note, note_len, ncos) : 0;
+    }
+    int rc = known_set(&c->known[c->known_next], size, root, note, note_len, ncos);
     if (rc == 0)
         c->known_next = (c->known_next + 1) % KNOWN_MAX;
     return rc;
@@ -80,7 +90,28 @@ static int known_add(lh_conn *c, uint64_t size, const uint8_t root[LH_HASH_SIZE]
 int handle_checkpoint_copy(lh_checkpoint *out, const lh_checkpoint *k)
 {
     memset(out, 0, sizeof *out);
-    return known_set(out, k->size, k->root, k->note, k->note_len);
+    return known_set(out, k->size, k->root, k->note, k->note_len, k->cosignatures);
+}
+
+int handle_open_note(const lh_conn *c, const uint8_t *note, size_t note_len, uint64_t *size,
+                     uint8_t root[LH_HASH_SIZE], size_t *ncos, const char *what, lh_err *err)
+{
+    /* Bytes verified before verify again: the keys are the handle's own
+     * for its whole life. Most answers carry a checkpoint already seen
+     * (every receipt of one batch carries the batch's). */
+    const lh_checkpoint *hit = NULL;
+    if (c->have_seen && known_is(&c->seen, note, note_len))
+        hit = &c->seen;
+    for (size_t i = 0; hit == NULL && i < KNOWN_MAX; i++)
+        if (known_is(&c->known[i], note, note_len))
+            hit = &c->known[i];
+    if (hit == NULL)
+        return receipt_open_checkpoint(&c->keys, note, note_len, size, root, ncos, what, err);
+    *size = hit->size;
+    memcpy(root, hit->root, LH_HASH_SIZE);
+    if (ncos != NULL)
+        *ncos = hit->cosignatures;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -224,8 +255,13 @@ static int check_consistent(lh_conn *c, uint64_t n_size, const uint8_t n_root[LH
     uint8_t proof[MERKLE_MAX_PROOF][LH_HASH_SIZE];
     size_t proof_len = 0;
     /* From size 0 there is nothing to fetch: every tree extends the empty
-     * one, whose root must then be SHA-256(""). */
-    if (lo > 0) {
+     * one, whose root must then be SHA-256(""). A proof that came with
+     * the answer (an append's, handle_offer_consistency()) saves the
+     * round trip when it is between these two sizes. */
+    if (lo > 0 && c->offered.set && c->offered.first == lo && c->offered.second == hi) {
+        proof_len = c->offered.len;
+        memcpy(proof, c->offered.hashes, proof_len * LH_HASH_SIZE);
+    } else if (lo > 0) {
         Liuhen__Status status;
         lh_err e = {{0}};
         int rc = fetch_consistency(c, lo, hi, proof, &proof_len, &status, deadline, what, &e);
@@ -252,6 +288,22 @@ static int check_consistent(lh_conn *c, uint64_t n_size, const uint8_t n_root[LH
     return 0;
 }
 
+void handle_offer_consistency(lh_conn *c, const Liuhen__ConsistencyProof *p)
+{
+    c->offered.set = false;
+    if (p == NULL || p->n_consistency > MERKLE_MAX_PROOF || p->first == 0 || p->first >= p->second)
+        return;
+    for (size_t i = 0; i < p->n_consistency; i++) {
+        if (p->consistency[i].len != LH_HASH_SIZE)
+            return;
+        memcpy(c->offered.hashes[i], p->consistency[i].data, LH_HASH_SIZE);
+    }
+    c->offered.first = p->first;
+    c->offered.second = p->second;
+    c->offered.len = p->n_consistency;
+    c->offered.set = true;
+}
+
 /*
  * Bring the handle up to date with the state file, which another handle may
  * have advanced: a checkpoint there must verify, and be consistent with what
@@ -271,7 +323,7 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
     size_t ncos = 0;
-    rc = receipt_open_checkpoint(&c->keys, note, len, &size, root, &ncos, ctx, err);
+    rc = handle_open_note(c, note, len, &size, root, &ncos, ctx, err);
     if (rc == 0 && c->have_seen) {
         if (size == c->seen.size && memcmp(root, c->seen.root, LH_HASH_SIZE) == 0) {
             free(note);
@@ -280,14 +332,14 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
         rc = check_consistent(c, size, root, c->seen.size, c->seen.root, deadline, ctx, err);
     }
     if (rc == 0 && (!c->have_seen || size > c->seen.size)) {
-        rc = known_set(&c->seen, size, root, note, len);
+        rc = known_set(&c->seen, size, root, note, len, (unsigned)ncos);
         if (rc == 0) {
             c->have_seen = true;
             c->seen_witnessed = ncos >= c->min_cosig;
         } else
             lh_err_set(err, rc, "%s: out of memory", ctx);
     }
-    if (rc == 0 && known_add(c, size, root, note, len) != 0)
+    if (rc == 0 && known_add(c, size, root, note, len, (unsigned)ncos) != 0)
         rc = lh_err_set(err, LH_ENOMEM, "%s: out of memory", ctx);
     free(note);
     return rc;
@@ -300,11 +352,19 @@ static int state_refresh(lh_conn *c, int64_t deadline, const char *what, lh_err 
  * set when only the state file could not be written.
  */
 int handle_seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_t size,
-                       const uint8_t root[LH_HASH_SIZE], bool latest, bool witnessed,
+                       const uint8_t root[LH_HASH_SIZE], bool latest, unsigned ncos,
                        bool *state_failed, int64_t deadline, const char *what, lh_err *err)
 {
     if (state_failed != NULL)
         *state_failed = false;
+    bool witnessed = ncos >= c->min_cosig;
+    /* The checkpoint last seen, again (every receipt of a batch carries
+     * it): nothing to check, remember or save, unless a state file shared
+     * with other handles may have moved on meanwhile. */
+    if (c->state_path == NULL && c->have_seen && size == c->seen.size &&
+        ncos <= c->seen.cosignatures && (c->seen_witnessed || !witnessed) &&
+        memcmp(root, c->seen.root, LH_HASH_SIZE) == 0)
+        return 0;
     bool had = c->have_seen && c->seen_witnessed;
     uint64_t own = c->seen.size;
     int rc;
@@ -324,11 +384,11 @@ int handle_seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_
     if (c->have_seen && (rc = check_consistent(c, size, root, c->seen.size, c->seen.root, deadline,
                                                what, err)) != 0)
         return rc;
-    if (known_add(c, size, root, note, note_len) != 0)
+    if (known_add(c, size, root, note, note_len, ncos) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     if (!witnessed || (c->have_seen && size <= c->seen.size))
         return 0;
-    if (known_set(&c->seen, size, root, note, note_len) != 0)
+    if (known_set(&c->seen, size, root, note, note_len, ncos) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
     c->have_seen = true;
     c->seen_witnessed = true;
@@ -356,22 +416,20 @@ int handle_accept_note(lh_conn *c, const ProtobufCBinaryData *note, uint64_t wan
     uint64_t size;
     uint8_t root[LH_HASH_SIZE];
     size_t ncos = 0;
-    int rc =
-        receipt_open_checkpoint(&c->keys, note->data, note->len, &size, root, &ncos, what, err);
+    int rc = handle_open_note(c, note->data, note->len, &size, root, &ncos, what, err);
     if (rc != 0)
         return rc;
     if (want_size != UINT64_MAX && size != want_size)
         return lh_err_set(err, LH_EPROTO,
                           "%s: the checkpoint has size %" PRIu64 ", the proof is for size %" PRIu64,
                           what, size, want_size);
-    rc = handle_seen_accept(c, note->data, note->len, size, root, latest, ncos >= c->min_cosig,
-                            NULL, deadline, what, err);
+    rc = handle_seen_accept(c, note->data, note->len, size, root, latest, (unsigned)ncos, NULL,
+                            deadline, what, err);
     if (rc != 0 || out == NULL)
         return rc;
     memset(out, 0, sizeof *out);
-    if (known_set(out, size, root, note->data, note->len) != 0)
+    if (known_set(out, size, root, note->data, note->len, (unsigned)ncos) != 0)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", what);
-    out->cosignatures = (unsigned)ncos;
     return 0;
 }
 

@@ -51,6 +51,14 @@ struct lh_conn {
     lh_checkpoint known[KNOWN_MAX]; /* other verified checkpoints, a ring */
     size_t known_next;
     heads *heads; /* the chain heads this handle's appends left */
+    /* A consistency proof the server sent with an answer (an append's),
+     * used once by the check of the checkpoint that answer carries. */
+    struct {
+        bool set;
+        uint64_t first, second;
+        size_t len;
+        uint8_t hashes[MERKLE_MAX_PROOF][LH_HASH_SIZE];
+    } offered;
 };
 
 /* What an inclusion proof is asked for: an index, a leaf hash or an entry id. */
@@ -90,15 +98,33 @@ int handle_inclusion_fetch(lh_conn *c, const handle_target *t, uint64_t tree_siz
                            Liuhen__Response **out, int64_t deadline, const char *what, lh_err *err);
 
 /*
+ * Open a checkpoint note with the log key and the witnesses' keys
+ * (receipt_open_checkpoint()), or find it among the notes this handle
+ * verified before (the same bytes: no signature is checked twice).
+ * @param[out] ncos  may be NULL.
+ */
+int handle_open_note(const lh_conn *c, const uint8_t *note, size_t note_len, uint64_t *size,
+                     uint8_t root[LH_HASH_SIZE], size_t *ncos, const char *what, lh_err *err);
+
+/*
+ * Keep a consistency proof that came with an answer (AppendResponse's),
+ * for the check of the checkpoint that answer carries: when it is from the
+ * size last seen to that checkpoint's, no GetConsistencyProof is sent. A
+ * malformed one, or NULL, is dropped (the proof is then fetched). Only its
+ * shape is checked here; it is verified where it is used.
+ */
+void handle_offer_consistency(lh_conn *c, const Liuhen__ConsistencyProof *p);
+
+/*
  * Accept a verified checkpoint: consistent with the last one seen (a fork
  * otherwise: LH_EFORK), never smaller than it when it claims to be the
- * log's latest, then remembered, and, when `witnessed` (it has the
- * cosignatures the handle requires), made the last one seen and saved in
- * the state file when it is the largest yet. *state_failed (may be NULL)
- * is set when only the state file could not be written.
+ * log's latest, then remembered, and, when it has the ncos cosignatures
+ * the handle requires, made the last one seen and saved in the state file
+ * when it is the largest yet. *state_failed (may be NULL) is set when only
+ * the state file could not be written.
  */
 int handle_seen_accept(lh_conn *c, const uint8_t *note, size_t note_len, uint64_t size,
-                       const uint8_t root[LH_HASH_SIZE], bool latest, bool witnessed,
+                       const uint8_t root[LH_HASH_SIZE], bool latest, unsigned ncos,
                        bool *state_failed, int64_t deadline, const char *what, lh_err *err);
 
 /*

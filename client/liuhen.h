@@ -83,6 +83,9 @@
  */
 #define LH_APPEND_MAX_ATTEMPTS 32
 
+/** Most requests lh_append_many() has in flight on its connection at once. */
+#define LH_PIPELINE_WINDOW 64
+
 /** Room for a note verifier key (a log.vkey line, "<origin>+<8 hex>+<base64>"),
  *  with its NUL. */
 #define LH_VKEY_MAX 320
@@ -373,6 +376,47 @@ int lh_append(lh_conn *conn, const lh_key *key, const Liuhen__Entry *entry, lh_r
  */
 int lh_append_signed(lh_conn *conn, const uint8_t *signed_entry, size_t len, lh_receipt *out,
                      lh_err *err);
+
+/**
+ * Append a run of entries, pipelined: the work of a tool that appends a
+ * lot (an import of historical records, a case system logging its steps).
+ *
+ * The entries are signed by key in order, each chained to the one before
+ * it: author_seq and author_prev continue the key's chain, and case_prev
+ * each case's, from the heads this handle knows (asked for once, when it
+ * knows none) and then from the entries of the run itself. They are sent
+ * without waiting for the answers, up to LH_PIPELINE_WINDOW at a time, and
+ * every receipt is verified as lh_append() verifies one (a checkpoint's
+ * signature once per checkpoint, an inclusion proof per receipt). When
+ * another writer moves a head the run uses (CONFLICT), the entries from
+ * there on are signed again against the new heads and sent again, up to
+ * LH_APPEND_MAX_ATTEMPTS times.
+ *
+ * @param[in]  entries  n records, as lh_append() takes one; borrowed.
+ * @param[out] out      n receipts, zeroed first; free each with
+ *                      lh_receipt_free(), whatever the result.
+ * @param[out] done     how many of the entries, from the first, are logged
+ *                      with a verified receipt in out. On failure, the
+ *                      entries from *done on may or may not be logged:
+ *                      out[i].signed_entry holds the bytes last sent for
+ *                      entry i, which lh_append_signed() may send again
+ *                      safely (the log answers DUPLICATE).
+ * @return 0 (*done == n); the codes of lh_append().
+ */
+int lh_append_many(lh_conn *conn, const lh_key *key, const Liuhen__Entry *const *entries, size_t n,
+                   lh_receipt *out, size_t *done, lh_err *err);
+
+/**
+ * Append SignedEntry bytes as they are, pipelined (lh_append_many()
+ * without the signing): entries signed beforehand, for instance by a
+ * benchmark before its clock starts, or kept from a failed run. A CONFLICT
+ * ends the run (the bytes cannot be signed again here).
+ * @param[in]  signed_entries, lens  n SignedEntry byte strings; borrowed.
+ * @param[out] out, done             as lh_append_many().
+ * @return 0 (*done == n); the codes of lh_append_signed().
+ */
+int lh_append_signed_many(lh_conn *conn, const uint8_t *const *signed_entries, const size_t *lens,
+                          size_t n, lh_receipt *out, size_t *done, lh_err *err);
 
 /**
  * Verify a receipt offline (for the CLI and liuhen-verify): the checkpoint

@@ -61,11 +61,18 @@ int receipt_check(const lh_receipt *r, const receipt_keys *keys, uint64_t *size,
                                      what, err);
     if (rc != 0)
         return rc;
-    if (*size != r->tree_size)
+    return receipt_check_opened(r, *size, root, what, err);
+}
+
+int receipt_check_opened(const lh_receipt *r, uint64_t size, const uint8_t root[LH_HASH_SIZE],
+                         const char *what, lh_err *err)
+{
+    int rc;
+    if (size != r->tree_size)
         return lh_err_set(err, LH_EPROOF,
                           "%s: the receipt's checkpoint has size %" PRIu64
                           ", the receipt says %" PRIu64,
-                          what, *size, r->tree_size);
+                          what, size, r->tree_size);
     if (r->signed_entry != NULL) {
         /* This binds the receipt to the bytes that were signed: a receipt
          * for another leaf, or with another integrated_at, fails here. */
@@ -91,12 +98,12 @@ int receipt_check(const lh_receipt *r, const receipt_keys *keys, uint64_t *size,
                               what, r->leaf_index, r->integrated_at);
     }
     rc = merkle_verify_inclusion(r->audit_path != NULL ? r->audit_path[0] : NULL, r->audit_path_len,
-                                 r->leaf_index, *size, r->leaf_hash, root);
+                                 r->leaf_index, size, r->leaf_hash, root);
     if (rc != 0)
         return lh_err_set(err, LH_EPROOF,
                           "%s: the inclusion proof of entry %" PRIu64
                           " does not verify against the checkpoint of size %" PRIu64,
-                          what, r->leaf_index, *size);
+                          what, r->leaf_index, size);
     return 0;
 }
 

@@ -48,6 +48,15 @@ int receipt_check(const lh_receipt *r, const receipt_keys *keys, uint64_t *size,
                   uint8_t root[LH_HASH_SIZE], size_t *ncosigners, const char *what, lh_err *err);
 
 /**
+ * receipt_check() of a receipt whose checkpoint is already opened (the
+ * client library opens each note once, handle.h): the size, the leaf and
+ * the inclusion proof.
+ * @return 0, LH_EPROOF, LH_ENOMEM.
+ */
+int receipt_check_opened(const lh_receipt *r, uint64_t size, const uint8_t root[LH_HASH_SIZE],
+                         const char *what, lh_err *err);
+
+/**
  * lh_receipt_verify() with the log key already parsed (type 0x01): for
  * liuhen-verify, which holds it.
  * @return as lh_receipt_verify().

@@ -247,7 +247,8 @@ int protocol_put_append(protocol_buf *out, const seq_job *job, uint32_t max_fram
     Liuhen__Receipt rc = LIUHEN__RECEIPT__INIT;
     Liuhen__InclusionProof ip = LIUHEN__INCLUSION_PROOF__INIT;
     Liuhen__Heads heads = LIUHEN__HEADS__INIT;
-    ProtobufCBinaryData path[MERKLE_MAX_PROOF];
+    Liuhen__ConsistencyProof cons = LIUHEN__CONSISTENCY_PROOF__INIT;
+    ProtobufCBinaryData path[MERKLE_MAX_PROOF], cons_path[MERKLE_MAX_PROOF];
     char message[sizeof job->message];
 
     resp.id = job->request_id;
@@ -283,6 +284,19 @@ int protocol_put_append(protocol_buf *out, const seq_job *job, uint32_t max_fram
         ip.audit_path = job->proof_len > 0 ? path : NULL;
         rc.inclusion = &ip;
         ar.receipt = &rc;
+        /* From the size the client knew (liuhen.proto, AppendRequest.known_size). */
+        const seq_proof *p = job->consistency;
+        if (p != NULL && p->second == job->checkpoint->size && p->len <= MERKLE_MAX_PROOF) {
+            cons.first = p->first;
+            cons.second = p->second;
+            for (size_t i = 0; i < p->len; i++) {
+                cons_path[i].data = (uint8_t *)p->hashes[i];
+                cons_path[i].len = MERKLE_HASH_SIZE;
+            }
+            cons.n_consistency = p->len;
+            cons.consistency = p->len > 0 ? cons_path : NULL;
+            ar.consistency = &cons;
+        }
         /* DUPLICATE: the leaf logged under the entry id, whose signature
          * may not be the one sent (liuhen.proto, AppendResponse.leaf). */
         if (job->logged_leaf != NULL) {

@@ -102,7 +102,8 @@ int protocol_put_error(protocol_buf *out, uint64_t id, Liuhen__Status status, co
 
 /**
  * Append the Response of a finished append: a receipt (OK, DUPLICATE, with
- * the logged leaf for a DUPLICATE), the heads (CONFLICT) or the status and
+ * the logged leaf for a DUPLICATE, and the consistency proof from the size
+ * the client knew when the writer made one), the heads (CONFLICT) or the status and
  * message alone. A job the writer finished without a usable receipt is
  * answered INTERNAL.
  * @return 0, LH_ENOMEM (out is unchanged).

@@ -105,6 +105,18 @@ void seq_checkpoint_unref(seq_checkpoint *cp)
         free(cp);
 }
 
+seq_proof *seq_proof_ref(seq_proof *p)
+{
+    atomic_fetch_add(&p->refs, 1);
+    return p;
+}
+
+void seq_proof_unref(seq_proof *p)
+{
+    if (p != NULL && atomic_fetch_sub(&p->refs, 1) == 1)
+        free(p);
+}
+
 seq_job *seq_job_new(uint8_t *signed_entry, size_t len, void *conn, uint64_t request_id)
 {
     seq_job *job = calloc(1, sizeof *job);
@@ -126,6 +138,7 @@ void seq_job_free(seq_job *job)
     if (job->entry != NULL)
         liuhen__entry__free_unpacked(job->entry, NULL);
     seq_checkpoint_unref(job->checkpoint);
+    seq_proof_unref(job->consistency);
     free(job->logged_leaf);
     free(job);
 }
@@ -152,6 +165,8 @@ void seq_job_reset_result(seq_job *job)
     seq_checkpoint_unref(job->checkpoint);
     job->checkpoint = NULL;
     job->proof_len = 0;
+    seq_proof_unref(job->consistency);
+    job->consistency = NULL;
     free(job->logged_leaf);
     job->logged_leaf = NULL;
     job->logged_leaf_len = 0;

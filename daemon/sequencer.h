@@ -72,6 +72,25 @@ seq_checkpoint *seq_checkpoint_ref(seq_checkpoint *cp);
 /** Drop a reference; the last one frees the checkpoint. Accepts NULL. */
 void seq_checkpoint_unref(seq_checkpoint *cp);
 
+/**
+ * A consistency proof shared by the receipts of one batch whose requests
+ * knew the same tree size (AppendRequest.known_size), reference counted as
+ * seq_checkpoint is. Immutable once made.
+ */
+typedef struct seq_proof {
+    _Atomic unsigned refs;
+    uint64_t first;  /* the size the client knew */
+    uint64_t second; /* the receipt's tree size */
+    size_t len;
+    uint8_t hashes[][MERKLE_HASH_SIZE];
+} seq_proof;
+
+/** Take another reference. @return p. */
+seq_proof *seq_proof_ref(seq_proof *p);
+
+/** Drop a reference; the last one frees the proof. Accepts NULL. */
+void seq_proof_unref(seq_proof *p);
+
 /** One append request on its way through the write path. */
 typedef struct seq_job {
     /* ---- set by the caller (seq_job_new()) ---- */
@@ -79,6 +98,7 @@ typedef struct seq_job {
     size_t signed_len;
     void *conn;          /* the caller's connection, opaque here */
     uint64_t request_id; /* echoed in the response */
+    uint64_t known_size; /* the client's verified tree size (0: none) */
 
     /* ---- set by sequencer_prepare() ---- */
     Liuhen__Entry *entry;       /* the validated entry, owned by the job */
@@ -97,6 +117,10 @@ typedef struct seq_job {
     seq_checkpoint *checkpoint;                        /* a reference, dropped by seq_job_free() */
     uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE]; /* inclusion in checkpoint->size */
     size_t proof_len;
+    /* From known_size to checkpoint->size when 0 < known_size < that size
+     * (a reference, dropped by seq_job_free()); NULL otherwise, or when
+     * there was no memory for it (the client then asks for it). */
+    seq_proof *consistency;
     /* DUPLICATE: the Leaf logged under the entry id (malloc'd, owned). */
     uint8_t *logged_leaf;
     size_t logged_leaf_len;

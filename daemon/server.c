@@ -472,6 +472,7 @@ static void conn_append(conn *c, protocol_request *rq)
         return;
     }
     memcpy(bytes, rq->signed_entry, rq->signed_len);
+    job->known_size = rq->msg->append->known_size;
     c->inflight++;
     srv->inflight++;
     if (c->batch_tail != NULL)

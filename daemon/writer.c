@@ -10,8 +10,9 @@
  *
  * Allocation: the hash buffer, the cache, the leaf and the note buffers are
  * allocated once at start. A batch allocates only its checkpoint (shared by
- * reference with every receipt) and, for a CORRECTION, the unpacked
- * corrected entry, and for a DUPLICATE a copy of the logged leaf.
+ * reference with every receipt), a consistency proof per tree size its
+ * clients knew (shared likewise), for a CORRECTION the unpacked corrected
+ * entry, and for a DUPLICATE a copy of the logged leaf.
  */
 #include "writer.h"
 
@@ -451,6 +452,68 @@ static int eval_job(writer *w, attempt *at, seq_job *job)
 }
 
 /* ------------------------------------------------------------------------
+ * Consistency proofs for the clients' known sizes.
+ */
+
+/* The proofs one batch made, by the size they start from: the appends of
+ * one pipelining client mostly know the same size. */
+#define PROOF_CACHE 8
+
+typedef struct proof_cache {
+    seq_proof *p[PROOF_CACHE];
+    size_t n, next;
+} proof_cache;
+
+static void proof_cache_clear(proof_cache *pc)
+{
+    for (size_t i = 0; i < pc->n; i++)
+        seq_proof_unref(pc->p[i]);
+    memset(pc, 0, sizeof *pc);
+}
+
+/*
+ * Give a receipt at tree size `size` the consistency proof from the size
+ * its client knew (AppendRequest.known_size), when that is between 1 and
+ * size - 1. Out of memory, the receipt goes without it: the client then
+ * asks for the proof (GetConsistencyProof).
+ * @return 0, or the error of reading a stored hash.
+ */
+static int prove_known(seq_job *job, uint64_t size, hash_reader *rd, proof_cache *pc)
+{
+    uint64_t m = job->known_size;
+    if (m == 0 || m >= size)
+        return 0;
+    for (size_t i = 0; i < pc->n; i++) {
+        if (pc->p[i]->first == m && pc->p[i]->second == size) {
+            job->consistency = seq_proof_ref(pc->p[i]);
+            return 0;
+        }
+    }
+    uint8_t hashes[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
+    size_t len;
+    int rc = merkle_consistency_proof(hashes, &len, m, size, hash_read, rd);
+    if (rc != 0)
+        return rc;
+    seq_proof *p = malloc(sizeof *p + len * MERKLE_HASH_SIZE);
+    if (p == NULL)
+        return 0;
+    atomic_init(&p->refs, 1);
+    p->first = m;
+    p->second = size;
+    p->len = len;
+    memcpy(p->hashes, hashes, len * MERKLE_HASH_SIZE);
+    job->consistency = p; /* the job's reference */
+    if (pc->n == PROOF_CACHE) {
+        seq_proof_unref(pc->p[pc->next]);
+        pc->p[pc->next] = seq_proof_ref(p);
+        pc->next = (pc->next + 1) % PROOF_CACHE;
+    } else {
+        pc->p[pc->n++] = seq_proof_ref(p);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
  * Batches.
  */
 
@@ -460,6 +523,7 @@ static int prove_duplicates(writer *w, store_txn *txn, bool only_committed)
 {
     hash_reader rd;
     reader_init(w, &rd, txn);
+    proof_cache pc = {0};
     for (size_t i = 0; i < w->nbatch; i++) {
         seq_job *job = w->batch[i];
         if (job->status != LIUHEN__STATUS__STATUS_DUPLICATE)
@@ -468,9 +532,14 @@ static int prove_duplicates(writer *w, store_txn *txn, bool only_committed)
             continue;
         int rc = merkle_inclusion_proof(job->proof, &job->proof_len, job->index, w->size, hash_read,
                                         &rd);
-        if (rc != 0)
+        if (rc == 0)
+            rc = prove_known(job, w->size, &rd, &pc);
+        if (rc != 0) {
+            proof_cache_clear(&pc);
             return rc;
+        }
     }
+    proof_cache_clear(&pc);
     for (size_t i = 0; i < w->nbatch; i++) {
         seq_job *job = w->batch[i];
         if (job->status == LIUHEN__STATUS__STATUS_DUPLICATE &&
@@ -542,6 +611,7 @@ static int try_batch(writer *w, writer_outcome *out)
         seq_checkpoint_unref(cp);
         return rc;
     }
+    proof_cache pc = {0};
     for (size_t i = 0; i < w->nbatch; i++) {
         seq_job *job = w->batch[i];
         if (job->status != LIUHEN__STATUS__STATUS_OK &&
@@ -549,12 +619,16 @@ static int try_batch(writer *w, writer_outcome *out)
             continue;
         rc = merkle_inclusion_proof(job->proof, &job->proof_len, job->index, at.size, hash_read,
                                     &at.rd);
+        if (rc == 0)
+            rc = prove_known(job, at.size, &at.rd, &pc);
         if (rc != 0) {
+            proof_cache_clear(&pc);
             store_txn_end(txn);
             seq_checkpoint_unref(cp);
             return rc;
         }
     }
+    proof_cache_clear(&pc);
 
     /* Acknowledged means durable: one commit, one sync, no MDB_NOSYNC. */
     rc = store_commit(txn);

@@ -54,7 +54,7 @@
 
 #define ORIGIN  "test.example/log"
 #define T0      INT64_C(1767225600000) /* 2026-01-01, unix ms */
-#define MAXLOG  64
+#define MAXLOG  512
 #define MAXCONN 8
 
 /* ------------------------------------------------------------------------ */
@@ -384,6 +384,10 @@ typedef struct fsrv {
     Liuhen__Status append_status; /* != OK: refuse appends with it */
     const char *append_message;
     unsigned n_requests, n_append, n_heads, n_consistency, n_inclusion;
+    bool no_offer;     /* appends answer without the consistency proof asked for */
+    bool tamper_offer; /* ... or with a wrong one */
+    long bob_after;    /* >= 0: bob appends to bob_case once n_append passes it */
+    const char *bob_case;
 } fsrv;
 
 #define LOCKED(fs, stmt)                                                                           \
@@ -475,6 +479,10 @@ static void srv_inclusion(fsrv *fs, uint64_t index, uint64_t size, Liuhen__Inclu
 static void srv_append(fsrv *fs, int fd, const Liuhen__Request *q, Liuhen__Response *r)
 {
     fs->n_append++;
+    if (fs->bob_after >= 0 && fs->n_append > (unsigned long)fs->bob_after) {
+        fs->bob_after = -1;
+        flog_add(fs->log, bob, fs->bob_case);
+    }
     if (fs->inject_next < fs->ninject) {
         uint64_t ix;
         char m[256];
@@ -528,6 +536,9 @@ static void srv_append(fsrv *fs, int fd, const Liuhen__Request *q, Liuhen__Respo
     uint8_t hashes[MERKLE_MAX_PROOF][32];
     uint8_t note[CHECKPOINT_SIGNED_MAX];
     Liuhen__Heads h;
+    Liuhen__ConsistencyProof cp = LIUHEN__CONSISTENCY_PROOF__INIT;
+    ProtobufCBinaryData citems[MERKLE_MAX_PROOF];
+    uint8_t chashes[MERKLE_MAX_PROOF][32];
     r->result_case = LIUHEN__RESPONSE__RESULT_APPEND;
     r->append = &ar;
     if (st == LIUHEN__STATUS__STATUS_OK || st == LIUHEN__STATUS__STATUS_DUPLICATE) {
@@ -550,6 +561,22 @@ static void srv_append(fsrv *fs, int fd, const Liuhen__Request *q, Liuhen__Respo
         /* liuhen.proto: a DUPLICATE carries the leaf logged under the id. */
         if (st == LIUHEN__STATUS__STATUS_DUPLICATE)
             ar.leaf = (ProtobufCBinaryData){fs->log->leaf_len[index], fs->log->leaf[index]};
+        /* liuhen.proto: the proof from the size the client knew. */
+        uint64_t known = q->append->known_size;
+        if (known != 0 && known < size && !fs->no_offer) {
+            size_t n = 0;
+            assert_int_equal(
+                merkle_consistency_proof(chashes, &n, known, size, memstore_read, &fs->log->ms), 0);
+            if (fs->tamper_offer && n > 0)
+                chashes[n - 1][0] ^= 1;
+            for (size_t i = 0; i < n; i++)
+                citems[i] = (ProtobufCBinaryData){32, chashes[i]};
+            cp.first = known;
+            cp.second = size;
+            cp.consistency = citems;
+            cp.n_consistency = n;
+            ar.consistency = &cp;
+        }
     } else if (st == LIUHEN__STATUS__STATUS_CONFLICT && !fs->conflict_no_heads) {
         flog_heads(fs->log, author, case_id, &h);
         ar.heads = &h;
@@ -863,6 +890,7 @@ static fsrv *srv_start(void)
     fs->case_omit = -1;
     fs->case_foreign = -1;
     fs->entry_badsig = -1;
+    fs->bob_after = -1;
 
     fs->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     assert_true(fs->lfd >= 0);
@@ -2019,6 +2047,231 @@ static void test_heads_keys_status(void **state)
 
 /* Each test gets its own server, stopped (and its directory removed) even
  * when the test fails. */
+/* ------------------------------------------------------------------------ */
+/* One round trip per append, and pipelined runs. */
+
+static void test_append_one_round_trip(void **state)
+{
+    fsrv *fs = *state;
+    lh_conn *c = conn_open(fs, 2000, NULL);
+    lh_receipt r;
+    lh_err e = {{0}};
+    append_ok(c, "QJ-R", &r);
+    lh_receipt_free(&r);
+    /* Chained from memory, proved consistent by the answer itself: each
+     * further append is one request, and no GetConsistencyProof. */
+    unsigned before;
+    LOCKED(fs, before = fs->n_requests);
+    for (int i = 0; i < 5; i++) {
+        append_ok(c, "QJ-R", &r);
+        lh_receipt_free(&r);
+    }
+    LOCKED(fs, {
+        assert_int_equal(fs->n_requests - before, 5);
+        assert_int_equal(fs->n_consistency, 0);
+    });
+    lh_checkpoint cp;
+    tu_assert_code(lh_seen_checkpoint(c, &cp, &e), 0, &e);
+    assert_int_equal(cp.size, 6);
+    lh_checkpoint_free(&cp);
+
+    /* A server that leaves the proof out costs a round trip, no more. */
+    LOCKED(fs, fs->no_offer = true);
+    append_ok(c, "QJ-R", &r);
+    lh_receipt_free(&r);
+    LOCKED(fs, {
+        assert_int_equal(fs->n_consistency, 1);
+        fs->no_offer = false;
+    });
+
+    /* A proof that does not hold is a fork, whatever came with it. */
+    LOCKED(fs, fs->tamper_offer = true);
+    tentry t;
+    tentry_init(&t, "QJ-R", "副局长来电询问案情");
+    tu_assert_code(lh_append(c, alice, &t.e, &r, &e), LH_EFORK, &e);
+    tu_assert_msg_has(&e, "log fork");
+    lh_receipt_free(&r);
+    LOCKED(fs, fs->tamper_offer = false);
+    lh_close(c);
+}
+
+/* Check that a run's receipts verify and chain: entry i is alice's
+ * (first_seq + i)-th, named by the next one as author_prev. */
+static void check_run(const lh_receipt *out, size_t n, uint64_t first_seq)
+{
+    lh_err e = {{0}};
+    uint8_t prev[32];
+    for (size_t i = 0; i < n; i++) {
+        tu_assert_code(lh_receipt_verify(&out[i], log_vkey, &e), 0, &e);
+        const uint8_t *eb, *sig;
+        size_t elen;
+        assert_int_equal(entry_signed_unpack(out[i].signed_entry, out[i].signed_entry_len, &eb,
+                                             &elen, &sig, NULL),
+                         0);
+        Liuhen__Entry *en;
+        tu_assert_code(validate_entry(eb, elen, ORIGIN, &en, &e), 0, &e);
+        assert_int_equal(en->author_seq, first_seq + i);
+        if (i > 0)
+            assert_memory_equal(en->author_prev.data, prev, 32);
+        liuhen__entry__free_unpacked(en, NULL);
+        id_of(&out[i], prev);
+    }
+}
+
+#define RUN 200
+
+static void test_append_many(void **state)
+{
+    fsrv *fs = *state;
+    lh_conn *c = conn_open(fs, 2000, NULL);
+    static const char *cases[] = {"QJ-P1", "QJ-P2", "QJ-P3"};
+    tentry t[RUN];
+    const Liuhen__Entry *entries[RUN];
+    for (size_t i = 0; i < RUN; i++) {
+        tentry_init(&t[i], cases[i % 3], "批量导入的历史记录");
+        t[i].e.recorded_at = 0; /* now, fixed at the first signing */
+        entries[i] = &t[i].e;
+    }
+    lh_receipt out[RUN];
+    size_t done = 99;
+    lh_err e = {{0}};
+    tu_assert_code(lh_append_many(c, alice, entries, 100, out, &done, &e), 0, &e);
+    assert_int_equal(done, 100);
+    check_run(out, 100, 1);
+    for (size_t i = 0; i < 100; i++) {
+        assert_int_equal(out[i].leaf_index, i);
+        lh_receipt_free(&out[i]);
+    }
+    /* Every entry sent once; the heads asked for once per case. */
+    LOCKED(fs, {
+        assert_int_equal(fs->n_append, 100);
+        assert_int_equal(fs->n_heads, 3);
+        assert_int_equal(fs->log->n, 100);
+    });
+
+    /* Another writer takes a case head in the middle of the next run: the
+     * entries from there on are signed again, and all get in once. */
+    LOCKED(fs, {
+        fs->bob_after = 120;
+        fs->bob_case = "QJ-P2";
+    });
+    tu_assert_code(lh_append_many(c, alice, entries + 100, 100, out, &done, &e), 0, &e);
+    assert_int_equal(done, 100);
+    check_run(out, 100, 101);
+    for (size_t i = 0; i < 100; i++)
+        lh_receipt_free(&out[i]);
+    LOCKED(fs, {
+        assert_int_equal(fs->log->n, 201);
+        assert_true(fs->n_append > 200);
+    });
+    /* The run left the heads it made: the next append needs no question. */
+    unsigned heads_before;
+    LOCKED(fs, heads_before = fs->n_heads);
+    lh_receipt r;
+    append_ok(c, "QJ-P1", &r);
+    lh_receipt_free(&r);
+    LOCKED(fs, assert_int_equal(fs->n_heads, heads_before));
+
+    /* An entry that cannot be signed ends the run after those before it. */
+    tentry bad;
+    tentry_init(&bad, "", "no case");
+    const Liuhen__Entry *mixed[5] = {&t[0].e, &t[1].e, &bad.e, &t[2].e, &t[3].e};
+    tu_assert_code(lh_append_many(c, alice, mixed, 5, out, &done, &e), LH_EFIELD, &e);
+    tu_assert_msg_has(&e, "case_id");
+    assert_int_equal(done, 2);
+    check_run(out, 2, 202);
+    for (size_t i = 0; i < 5; i++)
+        lh_receipt_free(&out[i]);
+
+    /* A refusal ends it too; the connection serves the next call. */
+    LOCKED(fs, {
+        fs->append_status = LIUHEN__STATUS__STATUS_PERMISSION_DENIED;
+        fs->append_message = "role handler may not append";
+    });
+    tu_assert_code(lh_append_many(c, alice, entries, 10, out, &done, &e), LH_EPERM, &e);
+    assert_int_equal(done, 0);
+    for (size_t i = 0; i < 10; i++)
+        lh_receipt_free(&out[i]);
+    LOCKED(fs, fs->append_status = LIUHEN__STATUS__STATUS_OK);
+    lh_checkpoint cp;
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
+    lh_checkpoint_free(&cp);
+    tu_assert_code(lh_append_many(c, alice, entries, 3, out, &done, &e), 0, &e);
+    check_run(out, 3, 204);
+    for (size_t i = 0; i < 3; i++)
+        lh_receipt_free(&out[i]);
+
+    tu_assert_code(lh_append_many(c, alice, entries, 0, NULL, &done, &e), 0, &e);
+    assert_int_equal(done, 0);
+    tu_assert_code(lh_append_many(c, NULL, entries, 1, out, &done, &e), LH_EINVAL, &e);
+    lh_close(c);
+}
+
+static void test_append_signed_many(void **state)
+{
+    fsrv *fs = *state;
+    lh_conn *c = conn_open(fs, 2000, NULL);
+    /* Bob's chain signed beforehand, as a benchmark or an import would. */
+    enum { N = 40 };
+    uint8_t *se[N];
+    size_t lens[N];
+    uint8_t prev[32];
+    for (size_t i = 0; i < N; i++) {
+        se[i] = mk_signed(bob, "QJ-S1", i + 1, i > 0 ? prev : NULL, i > 0 ? prev : NULL, &lens[i]);
+        const uint8_t *eb, *sig;
+        size_t elen;
+        assert_int_equal(entry_signed_unpack(se[i], lens[i], &eb, &elen, &sig, NULL), 0);
+        entry_id(eb, elen, prev);
+    }
+    lh_receipt out[N];
+    size_t done;
+    lh_err e = {{0}};
+    tu_assert_code(lh_append_signed_many(c, (const uint8_t *const *)se, lens, 30, out, &done, &e),
+                   0, &e);
+    assert_int_equal(done, 30);
+    for (size_t i = 0; i < 30; i++) {
+        tu_assert_code(lh_receipt_verify(&out[i], log_vkey, &e), 0, &e);
+        assert_int_equal(out[i].leaf_index, i);
+        assert_int_equal(out[i].signed_entry_len, lens[i]);
+        assert_memory_equal(out[i].signed_entry, se[i], lens[i]);
+        lh_receipt_free(&out[i]);
+    }
+    /* Sent again with the rest: the first 30 are DUPLICATE, with their
+     * receipts; the rest are logged. */
+    tu_assert_code(lh_append_signed_many(c, (const uint8_t *const *)se, lens, N, out, &done, &e), 0,
+                   &e);
+    assert_int_equal(done, N);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(out[i].leaf_index, i);
+        lh_receipt_free(&out[i]);
+    }
+    LOCKED(fs, assert_int_equal(fs->log->n, N));
+
+    /* A chain broken in the middle: CONFLICT ends the run there, since the
+     * bytes cannot be signed again. */
+    uint8_t *broken[3];
+    size_t blens[3];
+    broken[0] = mk_signed(bob, "QJ-S1", N + 1, prev, prev, &blens[0]);
+    broken[1] = mk_signed(bob, "QJ-S1", N + 5, prev, prev, &blens[1]);
+    broken[2] = mk_signed(bob, "QJ-S1", N + 6, prev, prev, &blens[2]);
+    tu_assert_code(
+        lh_append_signed_many(c, (const uint8_t *const *)broken, blens, 3, out, &done, &e),
+        LH_ECONFLICT, &e);
+    assert_int_equal(done, 1);
+    tu_assert_msg_has(&e, "CONFLICT");
+    for (size_t i = 0; i < 3; i++) {
+        lh_receipt_free(&out[i]);
+        free(broken[i]);
+    }
+    lh_checkpoint cp;
+    tu_assert_code(lh_get_checkpoint(c, &cp, &e), 0, &e);
+    assert_int_equal(cp.size, N + 1);
+    lh_checkpoint_free(&cp);
+    for (size_t i = 0; i < N; i++)
+        free(se[i]);
+    lh_close(c);
+}
+
 static int srv_setup(void **state)
 {
     *state = srv_start();
@@ -2052,6 +2305,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entries, srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_proofs, srv_setup, srv_teardown),
         cmocka_unit_test_setup_teardown(test_heads_keys_status, srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_append_one_round_trip, srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_append_many, srv_setup, srv_teardown),
+        cmocka_unit_test_setup_teardown(test_append_signed_many, srv_setup, srv_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
