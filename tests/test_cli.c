@@ -757,6 +757,129 @@ static void test_case(void **state)
     CLI_FAILS(1, "NO-SUCH-CASE", "case", "NO-SUCH-CASE");
 }
 
+/* ---- many records at once ----------------------------------------------- */
+
+/* The log's tree size now. */
+static uint64_t tree_size_now(void)
+{
+    run_result r;
+    CLI(&r, "--json", "checkpoint");
+    expect_status(&r, 0);
+    json_t *j = out_json(&r);
+    uint64_t size = json_u64(j, "tree_size");
+    json_decref(j);
+    run_free(&r);
+    return size;
+}
+
+static void test_append_stream(void **state)
+{
+    (void)state;
+    /* 300 records, one per line; half name their own case. */
+    enum { N = 300 };
+    char in[TD_PATH_MAX + 32];
+    path_in(in, sizeof in, "import.jsonl");
+    FILE *f = fopen(in, "w");
+    assert_non_null(f);
+    for (int i = 0; i < N; i++) {
+        if (i % 2 == 0)
+            fprintf(f,
+                    "{\"case_id\":\"QJ-IMP-B\",\"place\":\"档案室\",\"content\":\"历史记录 %d\"}\n",
+                    i);
+        else
+            fprintf(f, "{\"interference\":{\"content\":\"历史记录 %d\",\"manner\":\"phone\"}}\n",
+                    i);
+    }
+    fclose(f);
+    char dir[TD_PATH_MAX + 32];
+    path_in(dir, sizeof dir, "import-receipts");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    uint64_t before = tree_size_now();
+    run_result r;
+    CLI(&r, "--json", "append", "--key", HANDLER, "--kind", "interference", "--case", "QJ-IMP-A",
+        "--json", in, "--receipt", dir);
+    expect_status(&r, 0);
+    /* One receipt per line, in the order of the records. */
+    char *save = NULL;
+    size_t lines = 0;
+    for (char *line = strtok_r(r.out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        json_t *j = json_loads(line, 0, NULL);
+        assert_non_null(j);
+        expect_keys(j, KEYS("leaf_index", "leaf_hash", "integrated_at", "tree_size", "audit_path",
+                            "checkpoint"));
+        assert_int_equal(json_u64(j, "leaf_index"), before + lines);
+        json_decref(j);
+        lines++;
+    }
+    assert_int_equal(lines, N);
+    run_free(&r);
+    /* Each receipt saved as INDEX.json, and it verifies. */
+    char path[TD_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%llu.json", dir, (unsigned long long)(before + N - 1));
+    char *text = slurp(path);
+    lh_receipt rc;
+    lh_err err = {{0}};
+    tu_assert_code(lh_receipt_from_json(text, strlen(text), &rc, &err), 0, &err);
+    tu_assert_code(lh_receipt_verify(&rc, d.vkey, &err), 0, &err);
+    lh_receipt_free(&rc);
+    free(text);
+    /* The cases hold their records as unbroken chains. */
+    CLI_PRINTS(0, "chain verified: 150 entries", "case", "QJ-IMP-A");
+    CLI_PRINTS(0, "chain verified: 150 entries", "case", "QJ-IMP-B");
+
+    /* For people, from standard input: a line per record and the total. */
+    tu_write_file(in,
+                  "{\"case_id\":\"QJ-IMP-C\",\"content\":\"一\"}\n"
+                  "{\"case_id\":\"QJ-IMP-C\",\"content\":\"二\"}\n",
+                  0644);
+    CLI_STDIN(&r, in, "append", "--key", HANDLER, "--kind", "interference", "--json", "-");
+    expect_status(&r, 0);
+    OUT_HAS(&r, "已记录 logged");
+    OUT_HAS(&r, "案件 case QJ-IMP-C");
+    OUT_HAS(&r, "共记录 2 条 (2 records logged)");
+    run_free(&r);
+
+    /* A bad record is named by its line, and nothing of the run is logged
+     * when it is found before the run is sent. */
+    before = tree_size_now();
+    tu_write_file(in,
+                  "{\"case_id\":\"QJ-IMP-C\",\"content\":\"一\"}\n"
+                  "{\"case_id\":\"QJ-IMP-C\",\"content\":\"二\"}\n"
+                  "{\"case_id\":\"QJ-IMP-C\",\"plaec\":\"三\"}\n",
+                  0644);
+    CLI_STDIN(&r, in, "append", "--key", HANDLER, "--kind", "interference", "--json", "-");
+    expect_status(&r, 2);
+    ERR_HAS(&r, "standard input line 3");
+    ERR_HAS(&r, "plaec");
+    run_free(&r);
+    tu_write_file(in, "{\"case_id\":\"QJ-IMP-C\",\"content\":\"一\"}\n{\"content\": \n", 0644);
+    CLI_STDIN(&r, in, "append", "--key", HANDLER, "--kind", "interference", "--json", "-");
+    expect_status(&r, 2);
+    ERR_HAS(&r, "line 2");
+    run_free(&r);
+    /* Without a kind anywhere. */
+    tu_write_file(in, "{\"case_id\":\"QJ-IMP-C\"}\n{\"case_id\":\"QJ-IMP-C\"}\n", 0644);
+    CLI_STDIN(&r, in, "append", "--key", HANDLER, "--json", "-");
+    expect_status(&r, 2);
+    ERR_HAS(&r, "\"kind\"");
+    run_free(&r);
+    assert_int_equal(tree_size_now(), before);
+
+    /* A refusal in the middle: those before it are logged, and said so. */
+    tu_write_file(in,
+                  "{\"case_id\":\"QJ-IMP-D\",\"content\":\"一\"}\n"
+                  "{\"case_id\":\"QJ-IMP-D\",\"kind\":\"decision\",\"summary\":\"越权\"}\n"
+                  "{\"case_id\":\"QJ-IMP-D\",\"content\":\"三\"}\n",
+                  0644);
+    CLI_STDIN(&r, in, "append", "--key", HANDLER, "--kind", "interference", "--json", "-");
+    expect_status(&r, 1);
+    ERR_HAS(&r, "line 2");
+    ERR_HAS(&r, "1 records before it");
+    run_free(&r);
+    assert_int_equal(tree_size_now(), before + 1);
+}
+
 static void test_get_author(void **state)
 {
     (void)state;
@@ -1046,6 +1169,7 @@ int main(void)
         cmocka_unit_test(test_append_errors),
         cmocka_unit_test(test_append_investigation),
         cmocka_unit_test(test_case),
+        cmocka_unit_test(test_append_stream),
         cmocka_unit_test(test_get_author),
         cmocka_unit_test(test_proofs),
         cmocka_unit_test(test_status_export_backup),

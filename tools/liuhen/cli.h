@@ -293,4 +293,11 @@ int cli_read_witnesses(cli *c);
  */
 int cli_check_output(const cli *c, const char *opt, const char *path);
 
+/**
+ * cli_check_output() for a directory that output files go into (the
+ * receipts of a stream of records): it exists and is writable.
+ * @return 0 or an exit status (message printed).
+ */
+int cli_check_output_dir(const cli *c, const char *opt, const char *path);
+
 #endif

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "entry.h"
 #include "fileio.h"
+#include "jsonstream.h"
 #include "kind.h"
 #include "record.h"
 #include "record_attach.h"
@@ -26,9 +27,19 @@ static const char append_help[] =
     "Usage: liuhen append --key KEY --kind KIND --case CASE [--json FILE|-]\n"
     "                     [--set FIELD=VALUE ...] [--attach FILE ...] [--ref INDEX ...]\n"
     "                     [--receipt FILE] [--passphrase-file FILE]\n"
+    "       liuhen append --key KEY --json FILE|- [--kind KIND] [--case CASE] ...\n"
     "\n"
     "Sign a record with KEY, append it to the log, and print the receipt once it is\n"
     "verified: the log's signed checkpoint and the proof that it holds the record.\n"
+    "\n"
+    "批量导入 Many records at once: when --json holds more than one JSON object (JSON\n"
+    "Lines: one record per line), each is a record, appended in order, pipelined, each\n"
+    "chained to the one before. A record may name its own \"kind\" and \"case_id\";\n"
+    "--kind and --case are the default for those that do not, and every --set,\n"
+    "--attach and --ref applies to each record. One line is printed per record (with\n"
+    "`liuhen --json append`, one receipt per line), and --receipt names a directory\n"
+    "where each receipt is saved as INDEX.json. A record that is refused stops the\n"
+    "import there: those before it are logged, and the message names its line.\n"
     "\n"
     "Options:\n"
     "  --key KEY               the author's secret key file (required); its passphrase\n"
@@ -36,7 +47,8 @@ static const char append_help[] =
     "  --kind KIND             the record's kind (required), one of:\n" CLI_HELP_KINDS
     "  --case CASE             the case it belongs to (required), e.g. QJ-2026-7\n"
     "  --json FILE|-           the record's body as JSON, the schema's field names\n"
-    "                          (proto/liuhen.proto), from FILE or standard input\n"
+    "                          (proto/liuhen.proto), from FILE or standard input;\n"
+    "                          or many records, one JSON object per line\n"
     "  --set FIELD=VALUE       set one field of the body, after --json; repeat it.\n"
     "                          FIELD is a dotted path: place, person.name,\n"
     "                          responsible.sanctions. A list gets one item per --set;\n"
@@ -69,7 +81,11 @@ static const char append_help[] =
     "      --set person.name=李某 --set person.relation=retired --set manner=phone \\\n"
     "      --set content='为当事人说情' --set categories=pleading-spying \\\n"
     "      --set response=refused --set reported_to=legal-section \\\n"
-    "      --receipt receipt-QJ-2026-7.json\n";
+    "      --receipt receipt-QJ-2026-7.json\n"
+    "  liuhen --json append --key zhangsan.key --kind investigation-step --json - \\\n"
+    "      < steps.jsonl > receipts.jsonl\n"
+    "  where each line of steps.jsonl is one record, e.g.\n"
+    "  {\"case_id\":\"QJ-2026-7\",\"method\":\"question-officer\",\"summary\":\"询问执法人员\"}\n";
 
 /* "#INDEX" and --ref INDEX: the entry id of the log's entry INDEX, from the
  * entry itself (its signature checked) and an inclusion proof of its leaf
@@ -311,6 +327,289 @@ static int strlist_add(strlist *l, const char *s)
     return 0;
 }
 
+/* What `liuhen append` was given. */
+typedef struct append_args {
+    const char *key_path, *kind_name, *case_id, *json_path, *receipt, *passfile;
+    strlist sets, attach, refs;
+} append_args;
+
+/* A string member of a record's JSON ("kind", "case_id"), taken out of it
+ * so that the rest is the body; *out stays NULL when there is none. The
+ * value is kept alive in *hold. */
+static int take_member(json_t *obj, const char *name, const char **out, json_t **hold, lh_err *err)
+{
+    *out = NULL;
+    *hold = NULL;
+    json_t *v = obj != NULL ? json_object_get(obj, name) : NULL;
+    if (v == NULL)
+        return 0;
+    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+        return lh_err_set(err, LH_EFIELD, "\"%s\" must be a string without NUL", name);
+    *hold = json_incref(v);
+    *out = json_string_value(v);
+    json_object_del(obj, name);
+    return 0;
+}
+
+/*
+ * Build one record: its kind and case (the JSON's "kind" and "case_id"
+ * members, else --kind and --case), the rest of the JSON as its body, then
+ * every --set, --attach and --ref, and the final check. `where` prefixes
+ * the messages of a record of a stream ("standard input line 3"), or is
+ * NULL. On error, the exit status (reported) is returned.
+ */
+static int build_record(cli *c, const append_args *a, resolver *res, json_t *obj, const char *where,
+                        Liuhen__Entry **out)
+{
+    *out = NULL;
+    char pre[160] = "";
+    if (where != NULL)
+        snprintf(pre, sizeof pre, "%s: ", where);
+    lh_err err = {{0}};
+    json_t *hold_kind, *hold_case;
+    const char *kind_name, *case_id;
+    int rc = take_member(obj, "kind", &kind_name, &hold_kind, &err);
+    if (rc == 0)
+        rc = take_member(obj, "case_id", &case_id, &hold_case, &err);
+    else
+        hold_case = NULL;
+    Liuhen__Entry *e = NULL;
+    Liuhen__Kind kind;
+    int st = 0;
+    if (rc != 0) {
+        st = cli_fail(c, CLI_EXIT_USAGE, "%s%s", pre, err.msg);
+        goto out;
+    }
+    if (kind_name == NULL)
+        kind_name = a->kind_name;
+    if (case_id == NULL)
+        case_id = a->case_id;
+    if (kind_name == NULL || case_id == NULL) {
+        st = cli_usage(c, "%s%s", pre,
+                       "--kind and --case are required, unless each record of --json names its "
+                       "own \"kind\" and \"case_id\"");
+        goto out;
+    }
+    if (record_kind_from_cli(kind_name, &kind) != 0) {
+        st = cli_usage(c, "%sunknown kind '%s': give one of %s", pre, kind_name,
+                       record_kinds_list());
+        goto out;
+    }
+    if ((rc = record_new(kind, case_id, &e, &err)) != 0) {
+        st = cli_fail(c, record_status(rc), "%scase %s: %s", pre, case_id, err.msg);
+        goto out;
+    }
+    /* JSON first, then each --set in order, so that a --set refines the file. */
+    if (obj != NULL && (rc = record_merge_json_value(e, obj, &err)) != 0) {
+        st = cli_fail(c, record_status(rc), "%s%s", pre, err.msg);
+        goto out;
+    }
+    for (size_t i = 0; i < a->sets.n; i++) {
+        memset(&res->err, 0, sizeof res->err);
+        record_opts ropts = {.resolve_index = resolve_index, .ctx = res};
+        if ((rc = record_set(e, a->sets.v[i], &ropts, &err)) != 0) {
+            st = record_fail(c, res, rc, &err);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < a->attach.n; i++) {
+        if ((rc = record_attach_file(e, a->attach.v[i], &err)) != 0) {
+            st = cli_fail(c, rc > -1000 ? CLI_EXIT_IO : record_status(rc), "--attach: %s",
+                          err.msg[0] ? err.msg : lh_strerror(rc));
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < a->refs.n; i++) {
+        memset(&res->err, 0, sizeof res->err);
+        if ((st = add_ref(c, res, e, a->refs.v[i])) != 0)
+            goto out;
+    }
+    if ((st = cli_read_log_key(c)) != 0)
+        goto out;
+    if ((rc = record_check(e, c->log_vkey.name, &err)) != 0)
+        st = cli_fail(c, record_status(rc), "%s%s", pre, err.msg[0] ? err.msg : lh_strerror(rc));
+out:
+    json_decref(hold_kind);
+    json_decref(hold_case);
+    if (st != 0 && e != NULL) {
+        liuhen__entry__free_unpacked(e, NULL);
+        e = NULL;
+    }
+    *out = e;
+    return st;
+}
+
+/* Records appended by one lh_append_many() call of a stream. */
+#define STREAM_RUN 1024
+
+/* Print a stream's receipt: a JSON line, or one line for people. */
+static int stream_print(cli *c, const lh_receipt *r, const Liuhen__Entry *e)
+{
+    if (!c->json) {
+        printf("已记录 logged 第 %" PRIu64 " 条 #%" PRIu64 "  %s %s  案件 case %s\n", r->leaf_index,
+               r->leaf_index, kind_label_zh(e->kind), kind_name(e->kind), e->case_id);
+        return 0;
+    }
+    char *text = NULL;
+    lh_err err = {{0}};
+    int rc = lh_receipt_to_json(r, &text, &err);
+    json_t *j = rc == 0 ? json_loads(text, 0, NULL) : NULL;
+    char *line = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (line != NULL)
+        printf("%s\n", line);
+    free(line);
+    json_decref(j);
+    free(text);
+    return line != NULL
+               ? 0
+               : cli_fail(c, CLI_EXIT_IO, "receipt %" PRIu64 ": out of memory", r->leaf_index);
+}
+
+/* Save a stream's receipt as DIR/INDEX.json (liuhen-verify --receipts DIR). */
+static int stream_save(cli *c, const char *dir, const lh_receipt *r)
+{
+    char *text = NULL;
+    lh_err err = {{0}};
+    int rc = lh_receipt_to_json(r, &text, &err);
+    if (rc != 0)
+        return cli_fail_rc(c, rc, &err, "receipt");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%" PRIu64 ".json", dir, r->leaf_index);
+    rc = fileio_replace(path, 0644, text, strlen(text), "receipt file", &err);
+    free(text);
+    if (rc != 0)
+        return cli_fail(c, CLI_EXIT_IO, "the entry is logged, but its receipt cannot be saved: %s",
+                        err.msg);
+    return 0;
+}
+
+/*
+ * Append one run of a stream's records with lh_append_many() and report
+ * each receipt. *logged counts the records logged so far.
+ */
+static int stream_run(cli *c, const keyfile_key *key, const append_args *a, Liuhen__Entry **e,
+                      const unsigned long *lines, size_t n, size_t *logged)
+{
+    lh_receipt *out = calloc(n, sizeof *out);
+    if (out == NULL)
+        return cli_fail(c, CLI_EXIT_IO, "out of memory");
+    size_t done = 0;
+    lh_err err = {{0}};
+    int rc = lh_append_many(c->conn, key, (const Liuhen__Entry *const *)e, n, out, &done, &err);
+    int st = 0;
+    for (size_t i = 0; i < done && st == 0; i++) {
+        st = stream_print(c, &out[i], e[i]);
+        if (st == 0 && a->receipt != NULL)
+            st = stream_save(c, a->receipt, &out[i]);
+    }
+    *logged += done;
+    if (rc != 0 && st == 0) {
+        st = cli_fail_rc(c, rc, &err, NULL);
+        if (done < n)
+            fprintf(stderr,
+                    "The record of line %lu and those after it were not logged with a receipt "
+                    "(%zu records before it were); it may or may not be in the log: look for it "
+                    "with `liuhen case %s` before appending it again.\n",
+                    lines[done], *logged, e[done]->case_id);
+        if (rc == LH_EPERM && done < n)
+            who_may(e[done]->kind);
+    }
+    for (size_t i = 0; i < n; i++)
+        lh_receipt_free(&out[i]);
+    free(out);
+    return st;
+}
+
+/* The records of --json FILE|- that come after the first two, in runs. */
+static int append_stream(cli *c, const append_args *a, jsonstream *js, json_t *first,
+                         unsigned long first_line, json_t *second, unsigned long second_line)
+{
+    Liuhen__Entry **e = calloc(STREAM_RUN, sizeof *e);
+    unsigned long *lines = calloc(STREAM_RUN, sizeof *lines);
+    keyfile_key *key = NULL;
+    resolver res = {.c = c};
+    size_t n = 0, logged = 0;
+    int st = 0;
+    if (e == NULL || lines == NULL) {
+        st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+        goto out;
+    }
+    if (a->receipt != NULL && (st = cli_check_output_dir(c, "--receipt", a->receipt)) != 0)
+        goto out;
+    if ((st = cli_read_log_key(c)) != 0 || (st = cli_connect(c)) != 0 ||
+        (st = cli_load_key(c, a->key_path, a->passfile, &key)) != 0)
+        goto out;
+    json_t *obj = first;
+    unsigned long line = first_line;
+    first = NULL;
+    for (;;) {
+        if (obj != NULL) {
+            char where[128];
+            snprintf(where, sizeof where, "%s line %lu", js->name, line);
+            st = build_record(c, a, &res, obj, where, &e[n]);
+            json_decref(obj);
+            obj = NULL;
+            if (st != 0)
+                break;
+            lines[n++] = line;
+        }
+        if (second != NULL) {
+            obj = second;
+            line = second_line;
+            second = NULL;
+        } else {
+            lh_err err = {{0}};
+            int rc = jsonstream_next(js, &obj, &line, &err);
+            if (rc < 0) {
+                st = cli_fail(
+                    c, rc == LH_EJSON || rc == LH_ETOOBIG ? CLI_EXIT_USAGE : cli_exit_for(rc), "%s",
+                    err.msg);
+                break;
+            }
+        }
+        if (n == STREAM_RUN || (obj == NULL && n > 0)) {
+            st = stream_run(c, key, a, e, lines, n, &logged);
+            for (size_t i = 0; i < n; i++)
+                liuhen__entry__free_unpacked(e[i], NULL);
+            n = 0;
+            if (st != 0)
+                break;
+        }
+        if (obj == NULL)
+            break;
+    }
+    json_decref(obj);
+    if (st != 0 && logged > 0)
+        fprintf(stderr, "%zu records were logged before the failure.\n", logged);
+    if (st == 0 && !c->json)
+        printf("共记录 %zu 条 (%zu records logged)\n", logged, logged);
+out:
+    json_decref(first);
+    json_decref(second);
+    for (size_t i = 0; i < n; i++)
+        liuhen__entry__free_unpacked(e[i], NULL);
+    free(e);
+    free(lines);
+    keyfile_key_free(key);
+    return st;
+}
+
+/* Open --json FILE|-: standard input, or the file. */
+static int open_json(cli *c, const char *path, FILE **f, const char **name)
+{
+    if (strcmp(path, "-") == 0) {
+        *f = stdin;
+        *name = "standard input";
+        return 0;
+    }
+    *name = path;
+    *f = fopen(path, "rb");
+    if (*f == NULL)
+        return cli_fail(c, errno == ENOENT ? CLI_EXIT_USAGE : CLI_EXIT_IO, "--json %s: %s", path,
+                        strerror(errno));
+    return 0;
+}
+
 static int run_append(cli *c, int argc, char **argv)
 {
     enum {
@@ -335,26 +634,24 @@ static int run_append(cli *c, int argc, char **argv)
                                          {"receipt", required_argument, NULL, O_RECEIPT},
                                          {"passphrase-file", required_argument, NULL, O_PASSFILE},
                                          {NULL, 0, NULL, 0}};
-    const char *key_path = NULL, *kind_name = NULL, *case_id = NULL, *json_path = NULL;
-    const char *receipt = NULL, *passfile = NULL;
-    strlist sets = {0}, attach = {0}, refs = {0};
+    append_args a = {0};
     int st = -1, opt;
     while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int rc = 0;
         switch (opt) {
-        case O_KEY: key_path = optarg; break;
-        case O_KIND: kind_name = optarg; break;
-        case O_CASE: case_id = optarg; break;
+        case O_KEY: a.key_path = optarg; break;
+        case O_KIND: a.kind_name = optarg; break;
+        case O_CASE: a.case_id = optarg; break;
         case O_JSON_FILE:
-            if (json_path != NULL)
-                st = cli_usage(c, "--json is given twice: one JSON body per record");
-            json_path = optarg;
+            if (a.json_path != NULL)
+                st = cli_usage(c, "--json is given twice: give one file of records");
+            a.json_path = optarg;
             break;
-        case O_SET: rc = strlist_add(&sets, optarg); break;
-        case O_ATTACH: rc = strlist_add(&attach, optarg); break;
-        case O_REF: rc = strlist_add(&refs, optarg); break;
-        case O_RECEIPT: receipt = optarg; break;
-        case O_PASSFILE: passfile = optarg; break;
+        case O_SET: rc = strlist_add(&a.sets, optarg); break;
+        case O_ATTACH: rc = strlist_add(&a.attach, optarg); break;
+        case O_REF: rc = strlist_add(&a.refs, optarg); break;
+        case O_RECEIPT: a.receipt = optarg; break;
+        case O_PASSFILE: a.passfile = optarg; break;
         default: st = cli_common_option(c, &cli_cmd_append, opt, optarg); break;
         }
         if (rc != 0)
@@ -363,10 +660,11 @@ static int run_append(cli *c, int argc, char **argv)
     Liuhen__Entry *e = NULL;
     keyfile_key *key = NULL;
     resolver res = {.c = c};
-    record_opts ropts = {.resolve_index = resolve_index, .ctx = &res};
-    lh_err err = {{0}};
-    Liuhen__Kind kind;
-    int rc;
+    FILE *f = NULL;
+    const char *name = NULL;
+    jsonstream js;
+    json_t *first = NULL, *second = NULL;
+    unsigned long first_line = 0, second_line = 0;
     if (st >= 0)
         goto out;
     if (optind < argc) {
@@ -374,65 +672,61 @@ static int run_append(cli *c, int argc, char **argv)
                        argv[optind]);
         goto out;
     }
-    if (key_path == NULL || kind_name == NULL || case_id == NULL) {
+    if (a.key_path == NULL) {
+        st = cli_usage(c, "--key is required");
+        goto out;
+    }
+    if (a.json_path == NULL && (a.kind_name == NULL || a.case_id == NULL)) {
         st = cli_usage(c, "--key, --kind and --case are required");
         goto out;
     }
-    if (record_kind_from_cli(kind_name, &kind) != 0) {
-        st = cli_usage(c, "unknown kind '%s': give one of %s", kind_name, record_kinds_list());
-        goto out;
-    }
-    rc = record_new(kind, case_id, &e, &err);
-    if (rc != 0) {
-        st = cli_fail(c, record_status(rc), "--case %s: %s", case_id, err.msg);
-        goto out;
-    }
-    /* JSON first, then each --set in order, so that a --set refines the file. */
-    if (json_path != NULL && (rc = record_merge_json_file(e, json_path, &err)) != 0) {
-        st = record_fail(c, &res, rc, &err);
-        goto out;
-    }
-    for (size_t i = 0; i < sets.n; i++) {
-        memset(&res.err, 0, sizeof res.err);
-        if ((rc = record_set(e, sets.v[i], &ropts, &err)) != 0) {
-            st = record_fail(c, &res, rc, &err);
+    if (a.json_path != NULL) {
+        /* One record, or a stream of them (JSON Lines): which one shows
+         * when a second record follows the first. */
+        if ((st = open_json(c, a.json_path, &f, &name)) != 0)
+            goto out;
+        jsonstream_init(&js, f, name, RECORD_JSON_MAX);
+        lh_err err = {{0}};
+        int rc = jsonstream_next(&js, &first, &first_line, &err);
+        if (rc == 1)
+            rc = jsonstream_next(&js, &second, &second_line, &err);
+        if (rc < 0) {
+            st = cli_fail(c, rc == LH_EJSON || rc == LH_ETOOBIG ? CLI_EXIT_USAGE : cli_exit_for(rc),
+                          "%s", err.msg);
+            goto out;
+        }
+        if (first == NULL) {
+            st = cli_usage(c, "--json %s: no record: the input holds no JSON object", name);
+            goto out;
+        }
+        if (second != NULL) {
+            st = append_stream(c, &a, &js, first, first_line, second, second_line);
+            first = second = NULL;
             goto out;
         }
     }
-    for (size_t i = 0; i < attach.n; i++) {
-        if ((rc = record_attach_file(e, attach.v[i], &err)) != 0) {
-            st = cli_fail(c, rc > -1000 ? CLI_EXIT_IO : record_status(rc), "--attach: %s",
-                          err.msg[0] ? err.msg : lh_strerror(rc));
-            goto out;
-        }
-    }
-    for (size_t i = 0; i < refs.n; i++) {
-        memset(&res.err, 0, sizeof res.err);
-        if ((st = add_ref(c, &res, e, refs.v[i])) != 0)
-            goto out;
-    }
+    if ((st = build_record(c, &a, &res, first, first != NULL ? name : NULL, &e)) != 0)
+        goto out;
     /* Every error in what was given is reported before a passphrase is
      * asked for, and before the daemon is needed. */
-    if (receipt != NULL && (st = cli_check_output(c, "--receipt", receipt)) != 0)
+    if (a.receipt != NULL && (st = cli_check_output(c, "--receipt", a.receipt)) != 0)
         goto out;
-    if ((st = cli_read_log_key(c)) != 0)
-        goto out;
-    if ((rc = record_check(e, c->log_vkey.name, &err)) != 0) {
-        st = cli_fail(c, record_status(rc), "%s", err.msg[0] ? err.msg : lh_strerror(rc));
-        goto out;
-    }
     if ((st = cli_connect(c)) != 0)
         goto out;
-    if ((st = cli_load_key(c, key_path, passfile, &key)) != 0)
+    if ((st = cli_load_key(c, a.key_path, a.passfile, &key)) != 0)
         goto out;
-    st = cli_append_entry(c, key, e, receipt);
+    st = cli_append_entry(c, key, e, a.receipt);
 out:
+    json_decref(first);
+    json_decref(second);
+    if (f != NULL && f != stdin)
+        fclose(f);
     keyfile_key_free(key);
     if (e != NULL)
         liuhen__entry__free_unpacked(e, NULL);
-    free(sets.v);
-    free(attach.v);
-    free(refs.v);
+    free(a.sets.v);
+    free(a.attach.v);
+    free(a.refs.v);
     return st;
 }
 

@@ -510,15 +510,25 @@ int record_merge_json(Liuhen__Entry *e, const char *text, size_t len, lh_err *er
         return record_err(err, LH_EJSON, "JSON text line %d column %d: %s", je.line, je.column,
                           record_quote_path(shown, je.text));
     }
+    rc = record_merge_json_value(e, j, err);
+    json_decref(j);
+    return rc;
+}
+
+int record_merge_json_value(Liuhen__Entry *e, json_t *j, lh_err *err)
+{
+    if (e == NULL || j == NULL)
+        return record_err(err, LH_EINVAL, "record_merge_json_value: NULL argument");
+    const ProtobufCFieldDescriptor *fb;
+    int rc = record_body_field(e, &fb, err);
+    if (rc != 0)
+        return rc;
     if (!json_is_object(j))
-        rc = record_err(
+        return record_err(
             err, LH_EJSON,
             "JSON: the text must be an object of the %s body's fields (or {\"%s\": {...}})",
             fb->name, fb->name);
-    else
-        rc = merge_object(e, fb, j, err);
-    json_decref(j);
-    return rc;
+    return merge_object(e, fb, j, err);
 }
 
 int record_merge_json_file(Liuhen__Entry *e, const char *path_name, lh_err *err)

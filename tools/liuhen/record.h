@@ -152,6 +152,14 @@ int record_new(Liuhen__Kind kind, const char *case_id, Liuhen__Entry **out, lh_e
 int record_merge_json(Liuhen__Entry *e, const char *text, size_t len, lh_err *err);
 
 /**
+ * record_merge_json() of a JSON value already parsed (a record of a
+ * stream, jsonstream.h). Members are taken from j, which may be changed
+ * (times rewritten); the caller keeps its reference.
+ * @return the codes of record_merge_json().
+ */
+int record_merge_json_value(Liuhen__Entry *e, json_t *j, lh_err *err);
+
+/**
  * record_merge_json() on the contents of a file, or of standard input when
  * path is "-". At most RECORD_JSON_MAX bytes are read: a longer input is
  * refused, never cut.

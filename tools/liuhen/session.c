@@ -165,6 +165,21 @@ int cli_check_output(const cli *c, const char *opt, const char *path)
     return 0;
 }
 
+int cli_check_output_dir(const cli *c, const char *opt, const char *path)
+{
+    struct stat st;
+    if (path[0] == '\0' || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return cli_fail(c, CLI_EXIT_USAGE,
+                        "%s %s: with a stream of records, give a directory that exists: each "
+                        "receipt is saved in it as INDEX.json",
+                        opt, path);
+    if (access(path, W_OK) != 0) {
+        int e = errno;
+        return cli_fail(c, CLI_EXIT_IO, "%s %s: cannot write in it: %s", opt, path, strerror(e));
+    }
+    return 0;
+}
+
 int cli_read_log_key(cli *c)
 {
     if (c->have_log_vkey)
