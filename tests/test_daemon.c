@@ -564,7 +564,7 @@ typedef struct runner {
     size_t done;
     lh_receipt *out;
     int rc;
-    char failure[LH_ERR_MSG_MAX];
+    char failure[LH_ERR_MSG_MAX + 64];
 } runner;
 
 static void *runner_run(void *arg)
