@@ -243,7 +243,8 @@ static int fill(conn *t, size_t need, int64_t deadline, const char *what, lh_err
     if (t->rstart + need > t->rcap) {
         /* Move what is left to the front, then grow if that is not room
          * enough (a frame is at most max_frame plus its header). */
-        memmove(t->rbuf, t->rbuf + t->rstart, t->rend - t->rstart);
+        if (t->rend > t->rstart)
+            memmove(t->rbuf, t->rbuf + t->rstart, t->rend - t->rstart);
         t->rend -= t->rstart;
         t->rstart = 0;
         if (need > t->rcap) {
