@@ -2,14 +2,14 @@
  * ledger.c — the entries of a tiles log checked as liuhen's ledger
  * (ledger.h; docs/design.md "The verifier", checks 2 to 4).
  *
- * Two stages. A pool of threads, one per online core, unpacks each leaf
- * (Leaf, SignedEntry, Entry: entry_leaf_unpack(), entry_signed_unpack(),
- * validate_entry()) and verifies its signature with the key the entry
- * names (entry_verify()); these need nothing but the leaf, so they run
- * ahead, several bundles at a time. The main thread then takes the bundles
- * in log order and checks what depends on the entries before: the key
- * history (who was enrolled, with which roles, and who revoked, at that
- * index), the author chains and the case chains.
+ * Two stages. A pool of threads, one per online core (pool.h), unpacks
+ * each leaf (Leaf, SignedEntry, Entry), validates it, computes its entry id
+ * and verifies its signature with the key the entry names; these need
+ * nothing but the leaf, so they run ahead, several bundles at a time. The
+ * main thread then takes the bundles in log order and checks what depends
+ * on the entries before: the key history (who was enrolled, with which
+ * roles, and who revoked, at that index), the author chains and the case
+ * chains.
  *
  * The rules an entry must meet to be in the log are accept.h's, the very
  * code liuhend's writer applies, over the keyring (keyring.h) replayed here
@@ -20,21 +20,22 @@
  * reference that would need an index of every entry. Instead each
  * CORRECTION is remembered (its index, case, author and target), at most
  * LEDGER_CORRECTIONS_BYTES of them, and ledger_finish() finds their
- * targets in a second pass over the entry bundles (resolve()): computing
- * each entry's id, looking it up among the targets, unpacking only those
- * that match. Then accept_correction() checks each one against the entry
- * it corrects, and the rules get what R11 needs (rules_correction()).
+ * targets after the stream (resolve()). The stream keeps, per entry, 30
+ * bits of its entry id and what the pool found of it (the seen table), so
+ * that only the few entries whose fingerprint is that of a target are read
+ * again from their bundles, hashed and compared in full, and none has its
+ * signature verified twice; past the table's bound, every entry is read
+ * again and hashed. Then accept_correction() checks each one against the
+ * entry it corrects, and the rules get what R11 needs (rules_correction()).
  *
  * Each verified entry of a case also gets its row in the case timelines
  * (timeline.h) when the report is to have them.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
@@ -43,13 +44,10 @@
 #include "idtable.h"
 #include "keyring.h"
 #include "ledger.h"
+#include "pool.h"
 #include "text.h"
 #include "timeline.h"
 #include "validate.h"
-
-/* Leaves a worker takes at a time: 16 chunks per full bundle keep both
- * cores busy to the end of a bundle without locking per leaf. */
-#define CHUNK 16
 
 /* Room for base64 of a 32-byte key, with its NUL. */
 #define B64_32 TEXT_B64_LEN(32)
@@ -58,8 +56,23 @@
  * no case id. */
 #define NO_CASE UINT32_MAX
 
-/* What the second pass found of a correction's target. */
+/* What the second pass found of a correction's target; in the seen table,
+ * what the stream found of an entry (T_NONE: no entry id). */
 enum { T_NONE, T_UNPARSED, T_PARSED, T_VALID };
+
+/* The seen table, in blocks allocated as the stream reaches them. Per
+ * entry: its entry id's first 30 bits (big-endian, so that entry ids sorted
+ * by memcmp() are sorted by fingerprint too) over its T_ state; and its
+ * leaf's length, from which the leaf's place in its bundle follows, so that
+ * it can be read again alone (tiles_read_leaf_at()). A block holds whole
+ * bundles. */
+#define SEEN_BLOCK 65536u
+typedef struct seen_block {
+    uint32_t fp[SEEN_BLOCK];
+    uint16_t len[SEEN_BLOCK];
+} seen_block;
+#define SEEN_BLOCKS (LEDGER_SEEN_BYTES / sizeof(seen_block))
+#define SEEN_MAX    ((uint64_t)SEEN_BLOCKS * SEEN_BLOCK)
 
 /* An author and the head of its chain (the key history is the keyring's). */
 typedef struct principal {
@@ -88,29 +101,6 @@ typedef struct pending {
     bool observed;                    /* given to the rules: R11 is to be decided */
 } pending;
 
-/* What a worker found about one leaf. */
-typedef struct leaf_result {
-    Liuhen__Entry *entry;       /* owned; NULL when the leaf does not parse */
-    int rc;                     /* 0, or the code of the step that failed */
-    const char *step;           /* that step: "leaf", "signed entry", "entry" */
-    bool sig_ok;                /* the signature verifies with entry->author_key */
-    uint8_t id[ENTRY_ID_BYTES]; /* the entry id, once the signed entry unpacks */
-    int64_t integrated_at;
-    lh_err err;
-} leaf_result;
-
-/* One bundle in flight. next_chunk and pending are guarded by the pool's
- * mutex; res[k] is written by the one worker that took leaf k's chunk and
- * read by the main thread once pending is 0. */
-typedef struct batch {
-    struct batch *next;
-    tiles_bundle *b;
-    unsigned chunks;
-    unsigned next_chunk;
-    unsigned pending;
-    leaf_result res[TILE_WIDTH];
-} batch;
-
 struct ledger {
     ledger_options opts;
     const char *origin; /* the log key's name */
@@ -118,15 +108,8 @@ struct ledger {
     report *rep;
     keyring *keys; /* the key history, replayed from entry 0 */
 
-    /* The pool. */
-    pthread_mutex_t mu;
-    pthread_cond_t work_cv; /* a batch was queued, or stop */
-    pthread_cond_t done_cv; /* a batch's last chunk was done */
-    pthread_t *threads;
-    unsigned nthreads;
-    bool stop;
-    batch *head, *tail; /* in log order; only the main thread adds and removes */
-    unsigned inflight;
+    pool *pool;
+    unsigned inflight; /* bundles queued to the pool */
     size_t inflight_bytes;
 
     /* The state replayed from the log. */
@@ -136,7 +119,8 @@ struct ledger {
     case_state *cs;
     size_t ncs, capcs;
     idtable cst;
-    pending *pd; /* in log order */
+    seen_block *seen[SEEN_BLOCKS]; /* the seen table; NULL before the stream reaches a block */
+    pending *pd;                   /* in log order */
     size_t npd, cappd;
     size_t pd_bytes; /* what pd and its names take, as counted against the bound */
 
@@ -250,77 +234,47 @@ static int case_get(ledger *l, const char *case_id, uint32_t *id)
     return 0;
 }
 
-/* ---- the pool --------------------------------------------------------------- */
-
-/* Everything about one leaf that needs nothing but the leaf. */
-static void check_leaf(const tiles_bundle *b, unsigned k, leaf_result *r)
+/* The fingerprint of an entry id in the seen table: its first 30 bits. */
+static uint32_t seen_fp(const uint8_t id[ENTRY_ID_BYTES])
 {
-    const uint8_t *se, *bytes, *sig;
-    size_t se_len, len;
-    r->rc = entry_leaf_unpack(b->leaf[k], b->leaf_len[k], &se, &se_len, &r->integrated_at, &r->err);
-    if (r->rc != 0) {
-        r->step = "leaf";
-        return;
-    }
-    r->rc = entry_signed_unpack(se, se_len, &bytes, &len, &sig, &r->err);
-    if (r->rc != 0) {
-        r->step = "signed entry";
-        return;
-    }
-    entry_id(bytes, len, r->id);
-    /* The origin is compared by the main thread, so that an entry of
-     * another log is still parsed and its chains followed. */
-    r->rc = validate_entry(bytes, len, NULL, &r->entry, &r->err);
-    if (r->rc != 0) {
-        r->step = "entry";
-        return;
-    }
-    /* docs/design.md "Entries": signature = Ed25519(author key, "liuhen/entry/v1\n"
-     * || entry bytes), over the bytes exactly as signed. */
-    r->sig_ok = entry_verify(bytes, len, sig, r->entry->author_key.data) == 0;
+    return ((uint32_t)id[0] << 22 | (uint32_t)id[1] << 14 | (uint32_t)id[2] << 6 | id[3] >> 2);
 }
 
-static void *worker_main(void *arg)
+/* Note what the stream found of the leaf at index: its length, and its
+ * entry id and state, or id NULL and T_NONE when it has no entry id.
+ * Beyond SEEN_MAX nothing is kept. */
+static int seen_put(ledger *l, uint64_t index, size_t leaf_len, const uint8_t *id, unsigned state)
 {
-    ledger *l = arg;
-    pthread_mutex_lock(&l->mu);
-    for (;;) {
-        batch *bt = NULL;
-        for (batch *x = l->head; x != NULL; x = x->next)
-            if (x->next_chunk < x->chunks) {
-                bt = x;
-                break;
-            }
-        if (bt == NULL) {
-            if (l->stop)
-                break;
-            pthread_cond_wait(&l->work_cv, &l->mu);
-            continue;
-        }
-        unsigned c = bt->next_chunk++;
-        pthread_mutex_unlock(&l->mu);
-        unsigned from = c * CHUNK, to = from + CHUNK;
-        if (to > bt->b->width)
-            to = bt->b->width;
-        for (unsigned k = from; k < to; k++)
-            check_leaf(bt->b, k, &bt->res[k]);
-        pthread_mutex_lock(&l->mu);
-        if (--bt->pending == 0)
-            pthread_cond_broadcast(&l->done_cv);
-    }
-    pthread_mutex_unlock(&l->mu);
-    return NULL;
+    if (index >= SEEN_MAX)
+        return 0;
+    seen_block **blk = &l->seen[index / SEEN_BLOCK];
+    if (*blk == NULL && (*blk = calloc(1, sizeof **blk)) == NULL)
+        return LH_ENOMEM;
+    size_t k = index % SEEN_BLOCK;
+    (*blk)->fp[k] = id != NULL ? seen_fp(id) << 2 | state : T_NONE;
+    (*blk)->len[k] = (uint16_t)leaf_len; /* a leaf of a bundle: at most TILE_ENTRY_MAX */
+    return 0;
 }
 
-static void batch_free(batch *bt)
+/* What the stream found of the entry at index (below SEEN_MAX). */
+static uint32_t seen_get(const ledger *l, uint64_t index)
 {
-    if (bt == NULL)
-        return;
-    for (unsigned k = 0; k < TILE_WIDTH; k++)
-        if (bt->res[k].entry != NULL)
-            liuhen__entry__free_unpacked(bt->res[k].entry, NULL);
-    tiles_bundle_free(bt->b);
-    free(bt);
+    const seen_block *blk = l->seen[index / SEEN_BLOCK];
+    return blk != NULL ? blk->fp[index % SEEN_BLOCK] : T_NONE;
+}
+
+/* Where the leaf at index (below SEEN_MAX, of a bundle the stream read)
+ * lies in its bundle: after the leaves before it, each with its two-byte
+ * length. */
+static void seen_where(const ledger *l, uint64_t index, uint64_t *offset, size_t *len)
+{
+    const seen_block *blk = l->seen[index / SEEN_BLOCK];
+    size_t k = index % SEEN_BLOCK, first = k - index % TILE_WIDTH;
+    uint64_t off = 0;
+    for (size_t j = first; j < k; j++)
+        off += 2 + (uint64_t)blk->len[j];
+    *offset = off;
+    *len = blk->len[k];
 }
 
 /* ---- the checks in log order ------------------------------------------------ */
@@ -458,23 +412,45 @@ static size_t first_of(const ledger *l, const uint8_t id[ENTRY_ID_BYTES])
     return lo;
 }
 
+/* Whether a pending correction (sorted by target) names an entry id of
+ * this fingerprint. */
+static bool fp_wanted(const ledger *l, uint32_t fp)
+{
+    size_t lo = 0, hi = l->npd;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (seen_fp(l->pd[mid].corrects) < fp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < l->npd && seen_fp(l->pd[lo].corrects) == fp;
+}
+
 /* What the entry at `index` (entry bytes and signature) is, for the
- * corrections that name it. */
+ * corrections that name it. seen is what the stream found of it (the seen
+ * table), or T_NONE beyond the table: then its origin and signature are
+ * checked here. */
 static int describe_target(ledger *l, const uint8_t *bytes, size_t blen, const uint8_t *sig,
-                           pending *pd, uint64_t index)
+                           pending *pd, uint64_t index, unsigned seen)
 {
     Liuhen__Entry *t = NULL;
     pd->tindex = index;
     pd->tstate = T_UNPARSED;
+    if (seen == T_UNPARSED)
+        return 0;
     int rc = validate_entry(bytes, blen, NULL, &t, NULL);
     if (rc == LH_ENOMEM)
         return rc;
     if (rc != 0)
         return 0;
-    pd->tstate =
-        strcmp(t->origin, l->origin) == 0 && entry_verify(bytes, blen, sig, t->author_key.data) == 0
-            ? T_VALID
-            : T_PARSED;
+    if (seen != T_NONE)
+        pd->tstate = (uint8_t)seen;
+    else
+        pd->tstate = strcmp(t->origin, l->origin) == 0 &&
+                             entry_verify(bytes, blen, sig, t->author_key.data) == 0
+                         ? T_VALID
+                         : T_PARSED;
     memcpy(pd->tkey, t->author_key.data, ENTRY_KEY_BYTES);
     bool key_kind =
         t->kind == LIUHEN__KIND__KIND_KEY_ENROLL || t->kind == LIUHEN__KIND__KIND_KEY_REVOKE;
@@ -486,11 +462,13 @@ static int describe_target(ledger *l, const uint8_t *bytes, size_t blen, const u
 }
 
 /*
- * The second pass: every leaf before the last CORRECTION is read again from
- * its bundle and its entry id computed; the first (the earliest) with a
- * CORRECTION's target id before it is that CORRECTION's target. A bundle
- * that cannot be read, and a leaf that does not parse far enough to have
- * an entry id, are skipped, as the stream reported them.
+ * The second pass: every leaf before the last CORRECTION whose fingerprint
+ * in the seen table is a target's (or, beyond the table, every leaf) is
+ * read again from its bundle and its entry id computed; the first (the
+ * earliest) with a CORRECTION's target id before it is that CORRECTION's
+ * target. A bundle that cannot be read, and a leaf that does not parse far
+ * enough to have an entry id, are skipped, as the stream reported them
+ * (and left T_NONE in the seen table).
  */
 static int find_targets(ledger *l)
 {
@@ -499,9 +477,25 @@ static int find_targets(ledger *l)
     qsort(l->pd, n, sizeof *l->pd, by_target);
     int rc = 0;
     for (uint64_t i = 0; i < end && rc == 0;) {
+        unsigned seen = T_NONE;
+        if (i < SEEN_MAX) {
+            uint32_t s = seen_get(l, i);
+            seen = s & 3u;
+            if (seen == T_NONE || !fp_wanted(l, s >> 2)) {
+                i++;
+                continue;
+            }
+        }
         const uint8_t *leaf;
         size_t len;
-        if (tiles_read_leaf(l->tiles, i, &leaf, &len, NULL) != 0) {
+        if (seen != T_NONE) {
+            uint64_t off;
+            seen_where(l, i, &off, &len);
+            if (tiles_read_leaf_at(l->tiles, i, off, len, &leaf, NULL) != 0) {
+                i++;
+                continue;
+            }
+        } else if (tiles_read_leaf(l->tiles, i, &leaf, &len, NULL) != 0) {
             i = (i / TILE_WIDTH + 1) * TILE_WIDTH;
             continue;
         }
@@ -522,7 +516,7 @@ static int find_targets(ledger *l)
             if (pd->index <= i || pd->tstate != T_NONE)
                 continue;
             if (first == NULL) {
-                rc = describe_target(l, bytes, blen, sig, pd, i);
+                rc = describe_target(l, bytes, blen, sig, pd, i, seen);
                 first = pd;
             } else {
                 pd->tindex = first->tindex;
@@ -592,13 +586,16 @@ static int resolve(ledger *l)
 /* ---- one leaf --------------------------------------------------------------- */
 
 /* Every check of one leaf that depends on the entries before it. */
-static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_result *r)
+static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, const pool_leaf *r)
 {
     uint64_t index = b->first + k;
     int rc;
     if (r->rc == LH_ENOMEM)
         return lerr(l, r->rc, "parsing an entry");
     if (r->entry == NULL) {
+        if ((rc = seen_put(l, index, b->leaf_len[k], r->has_id ? r->id : NULL,
+                           r->has_id ? T_UNPARSED : T_NONE)) != 0)
+            return lerr(l, rc, "the seen table");
         snprintf(l->zh, sizeof l->zh, "第 %" PRIu64 " 条记录无法解析（%s）：%s", index, r->step,
                  r->err.msg);
         snprintf(l->en, sizeof l->en, "entry %" PRIu64 " does not parse (%s): %s", index, r->step,
@@ -643,6 +640,9 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
             return rc;
         valid = false;
     }
+    /* What describe_target() would find of it, should a CORRECTION name it. */
+    if ((rc = seen_put(l, index, b->leaf_len[k], r->id, valid ? T_VALID : T_PARSED)) != 0)
+        return lerr(l, rc, "the seen table");
     /* Who may append (accept_author()); a CORRECTION's authorship is
      * checked against its target after the stream (resolve()). */
     bool authorized = accept_author(&cx, e, &v) == 0;
@@ -688,20 +688,15 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, leaf_resul
 /* Wait for the oldest bundle in flight and check it in log order. */
 static int drain_one(ledger *l)
 {
-    pthread_mutex_lock(&l->mu);
-    batch *bt = l->head;
-    while (bt->pending > 0)
-        pthread_cond_wait(&l->done_cv, &l->mu);
-    l->head = bt->next;
-    if (l->head == NULL)
-        l->tail = NULL;
-    pthread_mutex_unlock(&l->mu);
+    const tiles_bundle *b;
+    pool_leaf *res;
+    pool_batch *bt = pool_take(l->pool, &b, &res);
     l->inflight--;
-    l->inflight_bytes -= bt->b->len;
+    l->inflight_bytes -= b->len;
     int rc = 0;
-    for (unsigned k = 0; k < bt->b->width && rc == 0; k++)
-        rc = process_leaf(l, bt->b, k, &bt->res[k]);
-    batch_free(bt);
+    for (unsigned k = 0; k < b->width && rc == 0; k++)
+        rc = process_leaf(l, b, k, &res[k]);
+    pool_done(l->pool, bt);
     return rc;
 }
 
@@ -725,45 +720,11 @@ int ledger_new(const ledger_options *opts, tiles *t, report *rep, ledger **out, 
         return lh_err_set(err, krc, "ledger: cannot make the keyring: %s", lh_strerror(krc));
     }
 
-    unsigned n = opts->threads;
-    if (n == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        n = cores > 0 ? (unsigned)(cores < 256 ? cores : 256) : 1;
-    }
-    l->threads = calloc(n, sizeof *l->threads);
-    if (l->threads == NULL) {
-        keyring_free(l->keys);
-        free(l);
-        return lh_err_set(err, LH_ENOMEM, "ledger: out of memory");
-    }
-    int rc = pthread_mutex_init(&l->mu, NULL);
-    if (rc == 0 && (rc = pthread_cond_init(&l->work_cv, NULL)) != 0)
-        pthread_mutex_destroy(&l->mu);
-    if (rc == 0 && (rc = pthread_cond_init(&l->done_cv, NULL)) != 0) {
-        pthread_cond_destroy(&l->work_cv);
-        pthread_mutex_destroy(&l->mu);
-    }
+    int rc = pool_new(opts->threads, &l->pool, err);
     if (rc != 0) {
-        free(l->threads);
         keyring_free(l->keys);
         free(l);
-        return lh_err_set(err, -rc, "ledger: cannot make the pool's lock: %s", strerror(rc));
-    }
-    /* entry_verify() uses about 64 KiB of stack (entry.h): give each
-     * worker room for it and for validate_entry()'s descent. */
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 1024 * 1024);
-    for (unsigned i = 0; i < n; i++) {
-        rc = pthread_create(&l->threads[i], &attr, worker_main, l);
-        if (rc != 0)
-            break;
-        l->nthreads++;
-    }
-    pthread_attr_destroy(&attr);
-    if (l->nthreads == 0) {
-        ledger_free(l);
-        return lh_err_set(err, -rc, "ledger: cannot start a signature thread: %s", strerror(rc));
+        return rc;
     }
     *out = l;
     return 0;
@@ -773,23 +734,7 @@ void ledger_free(ledger *l)
 {
     if (l == NULL)
         return;
-    pthread_mutex_lock(&l->mu);
-    l->stop = true;
-    pthread_cond_broadcast(&l->work_cv);
-    pthread_mutex_unlock(&l->mu);
-    for (unsigned i = 0; i < l->nthreads; i++)
-        pthread_join(l->threads[i], NULL);
-    /* With every worker gone, the bundles still queued (after an error)
-     * are the main thread's to free. */
-    while (l->head != NULL) {
-        batch *bt = l->head;
-        l->head = bt->next;
-        batch_free(bt);
-    }
-    pthread_cond_destroy(&l->done_cv);
-    pthread_cond_destroy(&l->work_cv);
-    pthread_mutex_destroy(&l->mu);
-    free(l->threads);
+    pool_free(l->pool);
     keyring_free(l->keys);
     free(l->pr);
     idtable_free(&l->prt);
@@ -797,6 +742,8 @@ void ledger_free(ledger *l)
         free(l->cs[i].id);
     free(l->cs);
     idtable_free(&l->cst);
+    for (size_t i = 0; i < SEEN_BLOCKS; i++)
+        free(l->seen[i]);
     for (size_t i = 0; i < l->npd; i++)
         free(l->pd[i].author);
     free(l->pd);
@@ -806,24 +753,11 @@ void ledger_free(ledger *l)
 int ledger_sink(void *ctx, tiles_bundle *b)
 {
     ledger *l = ctx;
-    batch *bt = calloc(1, sizeof *bt);
-    if (bt == NULL) {
-        tiles_bundle_free(b);
+    size_t len = b->len;
+    if (pool_push(l->pool, b) != 0)
         return lerr(l, LH_ENOMEM, "queuing a bundle");
-    }
-    bt->b = b;
-    bt->chunks = (b->width + CHUNK - 1) / CHUNK;
-    bt->pending = bt->chunks;
-    pthread_mutex_lock(&l->mu);
-    if (l->tail != NULL)
-        l->tail->next = bt;
-    else
-        l->head = bt;
-    l->tail = bt;
-    pthread_cond_broadcast(&l->work_cv);
-    pthread_mutex_unlock(&l->mu);
     l->inflight++;
-    l->inflight_bytes += b->len;
+    l->inflight_bytes += len;
     while (l->inflight > LEDGER_INFLIGHT ||
            (l->inflight > 1 && l->inflight_bytes > LEDGER_INFLIGHT_BYTES)) {
         int rc = drain_one(l);

@@ -10,17 +10,20 @@
  * the tiles by evidence.h.)
  *
  * Bundles come from tiles_stream() in log order (ledger_sink()). Parsing and
- * signature checks run on a pool of one thread per online core, several
- * bundles ahead of the main thread, which then checks keys, roles and
- * chains in log order and hands each verified entry to the rules (rules.h)
- * and, for --html, to the case timelines (timeline.h).
+ * signature checks run on a pool of one thread per online core (pool.h),
+ * several bundles ahead of the main thread, which then checks keys, roles
+ * and chains in log order and hands each verified entry to the rules
+ * (rules.h) and, for --html, to the case timelines (timeline.h).
  *
- * Memory, whatever the log's size: a few bundles in flight (at most
- * LEDGER_INFLIGHT, or LEDGER_INFLIGHT_BYTES of bundle data); per author its
- * chain head, per enrolled key its holder and roles, per case its head and
- * id; and per CORRECTION (about 100 bytes, at most LEDGER_CORRECTIONS_BYTES
- * in all) what it names, found after the stream by a second pass over the
- * entry bundles (ledger_finish()). Nothing is kept per entry.
+ * Memory: a few bundles in flight (at most LEDGER_INFLIGHT, or
+ * LEDGER_INFLIGHT_BYTES of bundle data); per author its chain head, per
+ * enrolled key its holder and roles, per case its head and id; per
+ * CORRECTION (about 100 bytes, at most LEDGER_CORRECTIONS_BYTES in all)
+ * what it names, found after the stream (ledger_finish()); and per entry
+ * six bytes (a fingerprint of its entry id, whether it verified, the
+ * length of its leaf) for the first LEDGER_SEEN_BYTES / 6 entries, so that
+ * finding what the CORRECTIONs name reads again only the leaves whose
+ * fingerprint matches (the entries beyond are all read again and hashed).
  *
  * Thread safety: one thread (the verifier's main thread) calls these
  * functions; the pool's threads are internal.
@@ -42,6 +45,8 @@
 #define LEDGER_INFLIGHT 4
 /** Bytes of bundle data in flight, at most (a bundle may reach 16 MiB). */
 #define LEDGER_INFLIGHT_BYTES (32u * 1024u * 1024u)
+/** Bytes of the per-entry table: 48 MiB covers 8,388,608 entries. */
+#define LEDGER_SEEN_BYTES (48u * 1024u * 1024u)
 /** Bytes kept for the CORRECTIONs until their targets are found: a log
  *  with more (hundreds of thousands) is refused, LH_ERANGE, exit 3. */
 #define LEDGER_CORRECTIONS_BYTES (32u * 1024u * 1024u)
@@ -97,9 +102,10 @@ int ledger_sink(void *ctx, tiles_bundle *b);
 const char *ledger_error(const ledger *l);
 
 /**
- * Check every bundle still in flight; then, if there were CORRECTIONs, read
- * the entry bundles again up to the last of them to find the entries they
- * name, and check each against its author ("role") and for the rules
+ * Check every bundle still in flight; then, if there were CORRECTIONs, find
+ * the entries they name (reading again from the entry bundles the entries
+ * whose fingerprint matches one of them), and check each against its
+ * author ("role") and for the rules
  * (R11, rules_correction()). Call once, after tiles_stream(), and before
  * rules_finish().
  * @return as ledger_sink().

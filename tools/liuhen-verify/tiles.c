@@ -68,6 +68,11 @@ struct tiles {
     uint64_t rb_n;
     uint8_t *rb;
     size_t rb_len;
+    /* The bundle tiles_read_leaf_at() opened last (-1: none), and the leaf
+     * it read (2 + TILE_ENTRY_MAX bytes, allocated at the first call). */
+    int lf_fd;
+    uint64_t lf_n;
+    uint8_t *lf;
 };
 
 static void b64_hash(char out[TEXT_B64_LEN(MERKLE_HASH_SIZE)], const uint8_t h[MERKLE_HASH_SIZE])
@@ -99,6 +104,7 @@ int tiles_open(const char *dir, tiles **out, lh_err *err)
         free(t);
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", dir);
     }
+    t->lf_fd = -1;
     /* DIR itself may be a symbolic link (a mirror's current version, say);
      * what lies beneath it may not (open_beneath()). */
     t->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -118,6 +124,9 @@ void tiles_free(tiles *t)
         return;
     if (t->dirfd >= 0)
         close(t->dirfd);
+    if (t->lf_fd >= 0)
+        close(t->lf_fd);
+    free(t->lf);
     free(t->rb);
     free(t->dir);
     free(t);
@@ -736,6 +745,9 @@ int tiles_stream(tiles *t, uint64_t size, const uint8_t root[MERKLE_HASH_SIZE], 
     for (size_t i = 0; i < TILES_CACHE; i++)
         t->cache[i].used = false;
     t->rb_valid = false;
+    if (t->lf_fd >= 0)
+        close(t->lf_fd);
+    t->lf_fd = -1;
 
     uint64_t full = size / TILE_WIDTH, count = full + (size % TILE_WIDTH != 0);
     int rc = 0;
@@ -860,4 +872,74 @@ int tiles_read_leaf(tiles *t, uint64_t index, const uint8_t **leaf, size_t *len,
             return 0;
         }
     }
+}
+
+/* Open the entry bundle of level-0 position n for tiles_read_leaf_at(): the
+ * one of the width the size needs or, when that is missing, the full one,
+ * as read_bundle_data() reads it. */
+static int open_bundle(tiles *t, uint64_t n, int *fd, char path[TILE_PATH_MAX])
+{
+    uint64_t full = t->size / TILE_WIDTH;
+    unsigned w = n < full ? TILE_WIDTH : (unsigned)(t->size % TILE_WIDTH);
+    tile tl = {TILE_LEVEL_ENTRIES, n, w};
+    int rc = tile_path(path, TILE_PATH_MAX, &tl);
+    if (rc == 0)
+        rc = open_beneath(t->dirfd, path, fd);
+    if (rc == -ENOENT && w < TILE_WIDTH) {
+        tl.width = TILE_WIDTH;
+        if ((rc = tile_path(path, TILE_PATH_MAX, &tl)) == 0)
+            rc = open_beneath(t->dirfd, path, fd);
+    }
+    if (rc != 0)
+        return rc;
+    struct stat st;
+    if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(*fd);
+        return LH_EPARSE;
+    }
+    return 0;
+}
+
+int tiles_read_leaf_at(tiles *t, uint64_t index, uint64_t offset, size_t len, const uint8_t **leaf,
+                       lh_err *err)
+{
+    if (index >= t->size)
+        return lh_err_set(err, LH_ERANGE,
+                          "entry %" PRIu64 " is beyond the log's %" PRIu64 " entries", index,
+                          t->size);
+    if (len > TILE_ENTRY_MAX || offset > TILE_BUNDLE_MAX)
+        return lh_err_set(err, LH_EINVAL, "entry %" PRIu64 ": no leaf lies there", index);
+    uint64_t n = index / TILE_WIDTH;
+    char path[TILE_PATH_MAX] = "";
+    if (t->lf_fd < 0 || t->lf_n != n) {
+        if (t->lf_fd >= 0)
+            close(t->lf_fd);
+        t->lf_fd = -1;
+        int fd;
+        int rc = open_bundle(t, n, &fd, path);
+        if (rc != 0)
+            return lh_err_set(err, rc, "%s/%s: %s", t->dir, path, fault_en(rc));
+        t->lf_fd = fd;
+        t->lf_n = n;
+    }
+    if (t->lf == NULL && (t->lf = malloc(2 + TILE_ENTRY_MAX)) == NULL)
+        return lh_err_set(err, LH_ENOMEM, "entry %" PRIu64 ": out of memory", index);
+    /* The leaf and its big-endian uint16 length (C2SP tlog-tiles bundles). */
+    size_t want = 2 + len, got = 0;
+    while (got < want) {
+        ssize_t r = pread(t->lf_fd, t->lf + got, want - got, (off_t)(offset + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return lh_err_set(err, -errno, "entry %" PRIu64 ": %s", index, strerror(errno));
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    if (got != want || ((size_t)t->lf[0] << 8 | t->lf[1]) != len)
+        return lh_err_set(err, LH_EPARSE,
+                          "entry %" PRIu64 ": its bundle no longer holds it where it was read",
+                          index);
+    *leaf = t->lf + 2;
+    return 0;
 }

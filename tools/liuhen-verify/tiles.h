@@ -162,4 +162,21 @@ int tiles_leaf_hash(tiles *t, uint64_t index, uint8_t out[MERKLE_HASH_SIZE], lh_
  */
 int tiles_read_leaf(tiles *t, uint64_t index, const uint8_t **leaf, size_t *len, lh_err *err);
 
+/**
+ * Read the leaf at an index again, knowing where the stream found it: the
+ * len bytes after its two-byte length at byte offset of its entry bundle
+ * (the bundle of the width the size needs, or the full one when that is
+ * missing, as tiles_stream() read it). Only those bytes are read, not the
+ * whole bundle; they are the caller's to authenticate, as with
+ * tiles_read_leaf(). The last bundle opened is kept open, so that several
+ * look-ups in one bundle open it once.
+ * @param[out] leaf  points into a buffer of the handle: valid until the
+ *                   next call of tiles_read_leaf_at() or tiles_free().
+ * @return 0; LH_ERANGE; LH_EINVAL for a length or offset no bundle has;
+ *         LH_EPARSE when the bundle does not hold a leaf of that length
+ *         there (it changed since it was streamed); a read failure.
+ */
+int tiles_read_leaf_at(tiles *t, uint64_t index, uint64_t offset, size_t len, const uint8_t **leaf,
+                       lh_err *err);
+
 #endif
