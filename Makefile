@@ -99,6 +99,9 @@ TOOL_A = $(BUILD)/tools/$(1).a
 # What one tool links beyond the client library.
 TOOL_CFLAGS_liuhen-witness := $(MHD_CFLAGS)
 TOOL_LIBS_liuhen-witness   := $(MHD_LIBS) -lpthread
+# liuhen-bench measures LMDB's synced commits on the data directory's file system.
+TOOL_CFLAGS_liuhen-bench := $(LMDB_CFLAGS)
+TOOL_LIBS_liuhen-bench   := $(LMDB_LIBS) -lpthread
 TOOLS_LIBS = $(foreach t,$(TOOL_NAMES),$(TOOL_LIBS_$(t)))
 
 # Tests. tests/test_X.c is the unit test of module X, and links only X's
@@ -130,7 +133,8 @@ EXAMPLES := $(patsubst docs/examples/%.c,$(BUILD)/examples/%,$(wildcard docs/exa
 MAN1 := $(wildcard docs/*.1)
 MAN8 := $(wildcard docs/*.8)
 
-.PHONY: all deps check test unit-test asan-test clean install format format-check run demo bench
+.PHONY: all deps check test unit-test asan-test clean install format format-check run demo bench \
+        bench-scale bench-compare
 # Keep the objects of tests/util between runs instead of deleting them as intermediates.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -248,10 +252,29 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A) $(BENCH_UTIL) $(CLIENT_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(CLIENT_INC) -o $@ $< $(BENCH_UTIL) $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
 
-# `make bench`: liuhen-verify over a 1,000,000-entry log (built once, kept in
-# build/bench/, about 750 MB), with the single-core Ed25519 rate of the same run.
-bench: $(BUILD)/bin/liuhen-verify $(BUILD)/bench/verify_bench
-	$(BUILD)/bench/verify_bench $(BENCH_ARGS)
+# `make bench`: liuhen-bench's default set against a liuhend of its own in a
+# temporary directory (docs/performance.md): the machine's ceilings, then
+# append-sync, append, prove and mixed for 10 s each, and verify (a log of
+# 200,000 entries exported and checked by liuhen-verify --rules); about two
+# minutes on two cores. Results in bench/results.json; BENCH_ARGS adds options
+# (e.g. BENCH_ARGS="--seconds 30"). bench/verify_bench.c, which builds a
+# 1,000,000-entry log offline for the verifier alone, is built by `make` and
+# run by hand: $(BUILD)/bench/verify_bench.
+bench: $(LIUHEND) $(BUILD)/bin/liuhen-bench $(BUILD)/bin/liuhen-verify
+	$(BUILD)/bin/liuhen-bench all --results bench/results.json $(BENCH_ARGS)
+
+# `make bench-scale`: the append rate and proof latency as the log grows to
+# 10,000,000 entries. Long (hours on two cores) and large (about 12 GB in the
+# temporary directory). Results in bench/results-scale.json.
+bench-scale: $(LIUHEND) $(BUILD)/bin/liuhen-bench
+	$(BUILD)/bin/liuhen-bench scale --results bench/results-scale.json $(BENCH_ARGS)
+
+# `make bench-compare`: liuhen's append rates next to a hash-chained audit
+# table in PostgreSQL driven by pgbench from 16 and 64 clients
+# (bench/compare_pg.sh; installs Debian's postgresql package when missing).
+# Results in bench/results-compare.json.
+bench-compare: $(LIUHEND) $(BUILD)/bin/liuhen-bench
+	BUILD=$(BUILD) bash bench/compare_pg.sh
 
 # `make run`: a demo log in ./var/, liuhend in the foreground (scripts/run.sh).
 run: deps
