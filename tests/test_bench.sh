@@ -63,6 +63,23 @@ check "no liuhen-bench directory is left behind" \
 check "no liuhend of its own is left running" \
     bash -c '! pgrep -f -- "--data $1/liuhen-bench" >/dev/null' _ "$TMP"
 
+# Paced appends: offered at a rate, latency from when each was due.
+rc=0
+"$BENCH" append-paced --rate 40 --paced-threads 2 --seconds 1 --ceiling-seconds 0.1 --dir "$TMP" \
+    --json >"$TMP/paced.json" 2>"$TMP/paced.txt" || rc=$?
+if [ "$rc" -eq 0 ]; then ok "append-paced exits 0"; else
+    fail "append-paced exited $rc"
+    cat "$TMP/paced.txt" >&2
+fi
+check "append-paced reports the rate offered and what was reached" python3 -c '
+import json, sys
+w = json.load(open(sys.argv[1]))["workloads"]["append-paced"]
+assert w["clients"] == 2 and w["depth"] == 1
+assert w["offered_per_s"] == 40
+assert 0 < w["appends_per_s"] <= 60, w["appends_per_s"]
+assert 0 < w["latency_ms"]["p50"] <= w["latency_ms"]["p99"]
+' "$TMP/paced.json"
+
 rc=0
 "$BENCH" no-such-workload >/dev/null 2>&1 || rc=$?
 check "an unknown workload is a usage error (exit 2)" test "$rc" -eq 2

@@ -111,27 +111,40 @@ static const char *walk_path(const struct walk *w)
     return w->plen > 0 ? w->path : "entry";
 }
 
-static void walk_path_set(struct walk *w, int n)
+/* Append n bytes to the path, cut at its room. Every field of every entry
+ * passes here, so no printf: the path is only read by an error message. */
+static void walk_path_add(struct walk *w, const char *s, size_t n)
 {
-    if (n > 0)
-        w->plen += (size_t)n;
-    if (w->plen >= sizeof w->path)
-        w->plen = sizeof w->path - 1;
+    size_t room = sizeof w->path - 1 - w->plen;
+    if (n > room)
+        n = room;
+    memcpy(w->path + w->plen, s, n);
+    w->plen += n;
+    w->path[w->plen] = '\0';
 }
 
 /* Append ".name" (or "name" at the top) and return the length to restore. */
 static size_t walk_push_field(struct walk *w, const char *name)
 {
     size_t saved = w->plen;
-    walk_path_set(w, snprintf(w->path + w->plen, sizeof w->path - w->plen, "%s%s",
-                              w->plen > 0 ? "." : "", name));
+    if (w->plen > 0)
+        walk_path_add(w, ".", 1);
+    walk_path_add(w, name, strlen(name));
     return saved;
 }
 
 static size_t walk_push_index(struct walk *w, size_t index)
 {
     size_t saved = w->plen;
-    walk_path_set(w, snprintf(w->path + w->plen, sizeof w->path - w->plen, "[%zu]", index));
+    char digits[24];
+    size_t at = sizeof digits;
+    digits[--at] = ']';
+    do {
+        digits[--at] = (char)('0' + index % 10);
+        index /= 10;
+    } while (index > 0);
+    digits[--at] = '[';
+    walk_path_add(w, digits + at, sizeof digits - at);
     return saved;
 }
 

@@ -46,6 +46,8 @@ enum {
 /* The fastest the daemon may append, to size the entries signed ahead,
  * when the ceilings give no better bound; a client that runs out says so. */
 #define PRESIGN_RATE_GUESS 20000.0
+/* The rate append-paced offers when no append rate was measured before it. */
+#define PACED_RATE_GUESS 5000.0
 /* The entries signed ahead for one append client at most. */
 #define PRESIGN_MAX 1000000u
 
@@ -61,9 +63,13 @@ static const char help_text[] =
     "each figure with its ratio to the ceiling that bounds it (docs/performance.md).\n"
     "\n"
     "Workloads:\n"
-    "  all          ceilings, append-sync, append, prove, mixed, verify (`make bench`)\n"
+    "  all          ceilings, append-sync, append, append-paced, prove, mixed, verify\n"
+    "               (`make bench`)\n"
     "  append       pipelined appends of entries signed ahead: lh_append_signed_many()\n"
     "               in runs of --depth, one connection and one author per client\n"
+    "  append-paced appends offered at --rate (default: half the append rate measured\n"
+    "               just before, or 5,000/s), one at a time from --paced-threads clients;\n"
+    "               latency from when each entry was due (an open loop)\n"
     "  append-sync  lh_append(), one record at a time, signed inside, per client\n"
     "  prove        inclusion proofs at random indexes (lh_inclusion_proof())\n"
     "  mixed        appends (--mixed-threads clients) and proofs at once\n"
@@ -92,6 +98,8 @@ static const char help_text[] =
     "                       connection, 1 to 64 (default 32; scale and the verify\n"
     "                       workload's filling use 64)\n"
     "  --prove-threads N    clients of prove, proof clients of mixed and scale (default 4)\n"
+    "  --rate R             append-paced: appends/s offered, all clients together\n"
+    "  --paced-threads N    append-paced: clients (default 32)\n"
     "  --mixed-threads N    append clients of mixed (default 4)\n"
     "  --presign N          append, mixed: entries signed ahead per client (default:\n"
     "                       enough for --seconds at the all-core Ed25519 ceiling)\n"
@@ -116,6 +124,8 @@ typedef struct options {
     unsigned depth;
     unsigned prove_threads;
     unsigned mixed_threads;
+    unsigned paced_threads;
+    double rate; /* append-paced; 0: half the append rate measured before, or PACED_RATE_GUESS */
     size_t presign;
     uint64_t entries;
     bool entries_given;
@@ -131,6 +141,7 @@ typedef struct bench {
     json_t *doc;
     int status;
     double append_bound; /* appends/s the daemon cannot exceed: all-core Ed25519 verifications/s */
+    double append_rate;  /* what the append workload reached, when it ran */
     char liuhend[PATH_MAX];
     char verifier[PATH_MAX];
 } bench;
@@ -139,6 +150,9 @@ static const char LATENCY_APPEND[] =
     "per entry: the lh_append_signed_many() run of `depth` entries it was sent in, from the call "
     "(first request sent) to its return (every receipt of the run verified); an upper bound of "
     "the entry's own latency, exact at depth 1";
+static const char LATENCY_PACED[] =
+    "per entry, sent alone (depth 1) when it was due: from when it was due to its receipt "
+    "verified, so that waiting behind a slow answer counts";
 static const char LATENCY_SYNC[] =
     "per append: lh_append() from the call to its return (chain links filled, signed, sent, "
     "receipt verified)";
@@ -261,17 +275,20 @@ static void run_append_sync(bench *b)
     harness_authors_free(authors, b->o.threads);
 }
 
-/* Entries signed ahead for `clients` new authors, enough for the time. */
-static int presign_for(bench *b, unsigned clients, harness_author **authors, presigned **p,
-                       lh_err *err)
+/* Entries signed ahead for `clients` new authors, enough for the time at
+ * `rate` appends/s (0: the fastest the daemon can go). */
+static int presign_for(bench *b, unsigned clients, double rate, harness_author **authors,
+                       presigned **p, lh_err *err)
 {
     size_t per = b->o.presign;
     if (per == 0) {
         /* liuhend verifies every entry's signature: it cannot append
          * faster than this machine verifies signatures on every core. */
         double bound = b->append_bound > 0 ? b->append_bound : PRESIGN_RATE_GUESS;
+        if (rate > 0 && rate < bound)
+            bound = rate * 1.1;
         double want = b->o.seconds * bound / clients;
-        per = want > PRESIGN_MAX ? PRESIGN_MAX : (size_t)want + 1;
+        per = want > PRESIGN_MAX ? PRESIGN_MAX : (size_t)want + 2;
     }
     *authors = NULL;
     if ((*p = calloc(clients, sizeof **p)) == NULL)
@@ -290,21 +307,52 @@ static void run_append(bench *b)
     presigned *p = NULL;
     workload_figures f;
     lh_err err = {{0}};
-    int rc = presign_for(b, b->o.threads, &authors, &p, &err);
+    int rc = presign_for(b, b->o.threads, 0, &authors, &p, &err);
     double cpu0 = harness_daemon_cpu(b->h);
     if (rc == 0) {
         say("append: %u clients, depth %u, for %.0f s", b->o.threads, b->o.depth, b->o.seconds);
-        rc = workload_append(harness_options(b->h), p, b->o.threads, b->o.depth, b->o.seconds, &f,
-                             &err);
+        rc = workload_append(harness_options(b->h), p, b->o.threads, b->o.depth, 0, b->o.seconds,
+                             &f, &err);
     }
-    if (rc == 0)
+    if (rc == 0) {
         results_rate(b->doc, "append", NULL, "appends", &f, LATENCY_APPEND,
                      daemon_cores(b, cpu0, f.seconds));
-    else
+        b->append_rate = f.per_s;
+    } else {
         failed(b, "append", &err, rc);
+    }
     workload_presigned_free(p, b->o.threads);
     free(p);
     harness_authors_free(authors, b->o.threads);
+}
+
+/* Appends offered at a steady rate, below what the log can take, to see
+ * the latency a user waits for when the log is busy but not saturated. */
+static void run_append_paced(bench *b)
+{
+    harness_author *authors = NULL;
+    presigned *p = NULL;
+    workload_figures f;
+    lh_err err = {{0}};
+    double rate = b->o.rate > 0        ? b->o.rate
+                  : b->append_rate > 0 ? b->append_rate / 2
+                                       : PACED_RATE_GUESS;
+    unsigned clients = b->o.paced_threads;
+    int rc = presign_for(b, clients, rate, &authors, &p, &err);
+    double cpu0 = harness_daemon_cpu(b->h);
+    if (rc == 0) {
+        say("append-paced: %.0f appends/s offered by %u clients, for %.0f s", rate, clients,
+            b->o.seconds);
+        rc = workload_append(harness_options(b->h), p, clients, 1, rate, b->o.seconds, &f, &err);
+    }
+    if (rc == 0)
+        results_rate(b->doc, "append-paced", NULL, "appends", &f, LATENCY_PACED,
+                     daemon_cores(b, cpu0, f.seconds));
+    else
+        failed(b, "append-paced", &err, rc);
+    workload_presigned_free(p, clients);
+    free(p);
+    harness_authors_free(authors, clients);
 }
 
 static void run_prove(bench *b)
@@ -327,7 +375,7 @@ static void run_mixed(bench *b)
     presigned *p = NULL;
     workload_figures a, pr;
     lh_err err = {{0}};
-    int rc = presign_for(b, b->o.mixed_threads, &authors, &p, &err);
+    int rc = presign_for(b, b->o.mixed_threads, 0, &authors, &p, &err);
     double cpu0 = harness_daemon_cpu(b->h);
     if (rc == 0) {
         say("mixed: %u append clients (depth %u) and %u proof clients for %.0f s",
@@ -388,7 +436,7 @@ static void run_verify(bench *b)
         if (rc == 0) {
             say("verify: appending %zu entries (%u clients, depth %d)", per * clients, clients,
                 LH_PIPELINE_WINDOW);
-            rc = workload_append(harness_options(b->h), p, clients, LH_PIPELINE_WINDOW, 0, &fill,
+            rc = workload_append(harness_options(b->h), p, clients, LH_PIPELINE_WINDOW, 0, 0, &fill,
                                  &err);
         }
         workload_presigned_free(p, clients);
@@ -435,8 +483,8 @@ static void run_scale(bench *b)
 
 /* ---- main ------------------------------------------------------------------------------------ */
 
-static const char *const WORKLOADS[] = {"all",   "append", "append-sync", "prove",
-                                        "mixed", "verify", "scale",       "ceilings"};
+static const char *const WORKLOADS[] = {"all",   "append", "append-paced", "append-sync", "prove",
+                                        "mixed", "verify", "scale",        "ceilings"};
 
 static int parse_options(int argc, char **argv, options *o)
 {
@@ -453,6 +501,8 @@ static int parse_options(int argc, char **argv, options *o)
         O_DEPTH,
         O_PROVE,
         O_MIXED,
+        O_PACED,
+        O_RATE,
         O_PRESIGN,
         O_ENTRIES,
         O_NORULES,
@@ -473,6 +523,8 @@ static int parse_options(int argc, char **argv, options *o)
                                          {"depth", required_argument, NULL, O_DEPTH},
                                          {"prove-threads", required_argument, NULL, O_PROVE},
                                          {"mixed-threads", required_argument, NULL, O_MIXED},
+                                         {"paced-threads", required_argument, NULL, O_PACED},
+                                         {"rate", required_argument, NULL, O_RATE},
                                          {"presign", required_argument, NULL, O_PRESIGN},
                                          {"entries", required_argument, NULL, O_ENTRIES},
                                          {"no-rules", no_argument, NULL, O_NORULES},
@@ -502,15 +554,22 @@ static int parse_options(int argc, char **argv, options *o)
         case O_THREADS:
         case O_PROVE:
         case O_MIXED:
+        case O_PACED:
             if (!parse_count(optarg, 1, 200, &v))
                 return usage("--%s %s: want a number of clients from 1 to 200",
                              opt == O_THREADS ? "threads"
                              : opt == O_PROVE ? "prove-threads"
-                                              : "mixed-threads",
+                             : opt == O_MIXED ? "mixed-threads"
+                                              : "paced-threads",
                              optarg);
             *(opt == O_THREADS ? &o->threads
               : opt == O_PROVE ? &o->prove_threads
-                               : &o->mixed_threads) = (unsigned)v;
+              : opt == O_MIXED ? &o->mixed_threads
+                               : &o->paced_threads) = (unsigned)v;
+            break;
+        case O_RATE:
+            if (!parse_double(optarg, 1, 10000000, &o->rate))
+                return usage("--rate %s: want appends per second from 1 to 10,000,000", optarg);
             break;
         case O_DEPTH:
             if (!parse_count(optarg, 1, LH_PIPELINE_WINDOW, &v))
@@ -567,6 +626,7 @@ int main(int argc, char **argv)
                     .depth = 32,
                     .prove_threads = 4,
                     .mixed_threads = 4,
+                    .paced_threads = 32,
                     .rules = true};
     int st = parse_options(argc, argv, &b.o);
     if (st >= 0)
@@ -610,6 +670,8 @@ int main(int argc, char **argv)
                 run_append_sync(&b);
             if (is(&b, "append"))
                 run_append(&b);
+            if (is(&b, "append-paced"))
+                run_append_paced(&b);
             if (is(&b, "prove"))
                 run_prove(&b);
             if (is(&b, "mixed"))

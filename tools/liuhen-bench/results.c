@@ -92,6 +92,8 @@ void results_rate(json_t *doc, const char *name, const char *part, const char *w
     json_object_set_new(o, "latency_is", json_string(latency_is));
     if (f->depth > 0)
         json_object_set_new(o, "presigned_exhausted", json_boolean(f->exhausted));
+    if (f->offered_per_s > 0)
+        json_object_set_new(o, "offered_per_s", results_num(f->offered_per_s, 1));
     if (daemon_cores >= 0)
         json_object_set_new(o, "daemon_cores_busy", results_num(daemon_cores, 3));
     json_object_set_new(o, "ratios", results_ratios(doc, f->per_s, appends));
@@ -228,9 +230,9 @@ static void results_table_ceilings(json_t *doc, FILE *fp)
 static void results_table_rates(json_t *doc, FILE *fp)
 {
     json_t *w = json_object_get(doc, "workloads");
-    static const char *const order[] = {"append-sync", "append", "prove"};
+    static const char *const order[] = {"append-sync", "append", "append-paced", "prove"};
     bool any = json_object_get(w, "mixed") != NULL;
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < 4; i++)
         any = any || json_object_get(w, order[i]) != NULL;
     if (!any)
         return;
@@ -239,6 +241,7 @@ static void results_table_rates(json_t *doc, FILE *fp)
             "rate/s", "of", "p50", "p99", "p99.9", "/Ed25519", "/commits");
     results_rate_row(json_object_get(w, "append-sync"), "append-sync", "appends", fp);
     results_rate_row(json_object_get(w, "append"), "append", "appends", fp);
+    results_rate_row(json_object_get(w, "append-paced"), "append-paced", "appends", fp);
     results_rate_row(json_object_get(w, "prove"), "prove", "proofs", fp);
     json_t *mixed = json_object_get(w, "mixed");
     results_rate_row(json_object_get(mixed, "appends"), "mixed: appends", "appends", fp);
@@ -246,8 +249,8 @@ static void results_table_rates(json_t *doc, FILE *fp)
     fprintf(fp,
             "  /Ed25519: the rate over all-core Ed25519 verifications/s; /commits: appends\n"
             "  over LMDB synced commits/s, i.e. entries per commit the group commit reaches.\n");
-    const char *names[] = {"append-sync", "append"};
-    for (size_t i = 0; i < 2; i++) {
+    const char *names[] = {"append-sync", "append", "append-paced"};
+    for (size_t i = 0; i < 3; i++) {
         json_t *o = json_object_get(w, names[i]);
         double busy = results_get(o, "daemon_cores_busy");
         if (busy >= 0)

@@ -79,7 +79,7 @@ int scale_run(harness *h, const scale_config *cfg, scale_point **points, size_t 
                     per * cfg->clients, size);
             if ((rc = workload_presign(authors, cfg->clients, per, p, err)) != 0)
                 break;
-            rc = workload_append(opts, p, cfg->clients, cfg->depth, 0, &last, err);
+            rc = workload_append(opts, p, cfg->clients, cfg->depth, 0, 0, &last, err);
             workload_presigned_free(p, cfg->clients);
             if (rc == 0)
                 rc = scale_size(opts, &size, err);

@@ -37,6 +37,9 @@ typedef struct client {
     /* append */
     const presigned *entries;
     unsigned depth;
+    uint64_t interval_ns; /* paced: one entry every interval_ns, depth 1; 0: as fast as it goes */
+    uint64_t phase_ns;    /* paced: this client's offset in the interval, so that the clients
+                             do not all send at the same instants */
     /* append-sync */
     harness_author *author;
     /* prove */
@@ -165,10 +168,25 @@ static void workload_fail(client *c, int rc, const char *what, const lh_err *err
                err->msg[0] != '\0' ? err->msg : lh_strerror(rc));
 }
 
+/* Sleep until a time of latency_now_ns(). */
+static void sleep_until_ns(uint64_t t)
+{
+    for (uint64_t now = latency_now_ns(); now < t; now = latency_now_ns()) {
+        struct timespec ts = {.tv_sec = (time_t)((t - now) / 1000000000u),
+                              .tv_nsec = (long)((t - now) % 1000000000u)};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static void workload_append_loop(client *c, lh_conn *conn, lh_receipt *receipts)
 {
     const presigned *p = c->entries;
     size_t i = 0;
+    /* Paced, an entry is due every interval_ns from the start, whether the
+     * one before it came back or not (an open loop): its latency counts
+     * from when it was due, so that a slow answer delays the next ones and
+     * shows in their latency too, instead of slowing the clock down. */
+    uint64_t due = latency_now_ns() + c->phase_ns;
     for (;;) {
         /* Told to stop, a client stops where its stream is settled, at
          * most one entry later (corpus_settled()). */
@@ -185,6 +203,11 @@ static void workload_append_loop(client *c, lh_conn *conn, lh_receipt *receipts)
                 run = k - i + 1;
         lh_err err = {{0}};
         uint64_t t0 = latency_now_ns();
+        if (c->interval_ns > 0) {
+            sleep_until_ns(due);
+            t0 = due;
+            due += c->interval_ns;
+        }
         int rc = lh_append_signed_many(conn, p->ptrs + i, p->lens + i, run, receipts, &done, &err);
         uint64_t t1 = latency_now_ns();
         for (size_t k = 0; k < run; k++)
@@ -411,20 +434,28 @@ static void workload_clients_free(client *clients, size_t n)
 }
 
 int workload_append(const lh_options *opts, const presigned *p, size_t n, unsigned depth,
-                    double seconds, workload_figures *out, lh_err *err)
+                    double rate, double seconds, workload_figures *out, lh_err *err)
 {
     memset(out, 0, sizeof *out);
     client *clients = calloc(n, sizeof *clients);
     if (clients == NULL)
         return lh_err_set(err, LH_ENOMEM, "out of memory");
+    uint64_t interval = rate > 0 ? (uint64_t)(1e9 * (double)n / rate) : 0;
+    if (interval > 0)
+        depth = 1;
     for (size_t i = 0; i < n; i++)
-        clients[i] =
-            (client){.kind = CLIENT_APPEND, .opts = opts, .entries = &p[i], .depth = depth};
+        clients[i] = (client){.kind = CLIENT_APPEND,
+                              .opts = opts,
+                              .entries = &p[i],
+                              .depth = depth,
+                              .interval_ns = interval,
+                              .phase_ns = interval * i / n};
     double elapsed = 0;
     int rc = workload_run(clients, n, seconds, &elapsed, err);
     if (rc == 0 && workload_sum(clients, n, CLIENT_APPEND, elapsed, out) != 0)
         rc = lh_err_set(err, LH_ENOMEM, "out of memory");
     out->depth = depth;
+    out->offered_per_s = rate;
     workload_clients_free(clients, n);
     return rc;
 }

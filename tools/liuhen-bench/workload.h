@@ -63,22 +63,26 @@ void workload_presigned_free(presigned *p, size_t n);
 /** What a workload measured. */
 typedef struct workload_figures {
     unsigned clients;
-    unsigned depth;      /**< append: entries per run; 0 otherwise */
-    uint64_t ops;        /**< appends or proofs completed */
-    double seconds;      /**< the measured time */
-    double per_s;        /**< ops / seconds */
-    double entry_bytes;  /**< mean size of the entries appended; 0 for proofs */
-    latency_summary lat; /**< per entry (append: of its run), per proof */
-    bool exhausted;      /**< append: a client ran out of entries signed ahead */
+    unsigned depth;       /**< append: entries per run; 0 otherwise */
+    uint64_t ops;         /**< appends or proofs completed */
+    double seconds;       /**< the measured time */
+    double per_s;         /**< ops / seconds */
+    double entry_bytes;   /**< mean size of the entries appended; 0 for proofs */
+    latency_summary lat;  /**< per entry (append: of its run), per proof */
+    bool exhausted;       /**< append: a client ran out of entries signed ahead */
+    double offered_per_s; /**< append paced: the rate asked for; 0 when as fast as it goes */
 } workload_figures;
 
 /**
  * The append workload: n clients, client i sending p[i]'s entries in runs
  * of depth, until `seconds` have passed (0: until every entry is sent).
+ * Paced (rate > 0: appends/s of all clients together), each client sends
+ * one entry at a time when it is due, rate / n times a second, and an
+ * entry's latency counts from when it was due (an open loop).
  * @return 0; the first client's error, with err naming the client.
  */
 int workload_append(const lh_options *opts, const presigned *p, size_t n, unsigned depth,
-                    double seconds, workload_figures *out, lh_err *err);
+                    double rate, double seconds, workload_figures *out, lh_err *err);
 
 /** The append-sync workload: one client per author, for `seconds`. */
 int workload_append_sync(const lh_options *opts, harness_author *authors, size_t n, double seconds,
