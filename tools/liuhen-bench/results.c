@@ -255,6 +255,16 @@ static void results_table_rates(json_t *doc, FILE *fp)
         double busy = results_get(o, "daemon_cores_busy");
         if (busy >= 0)
             fprintf(fp, "  %s: liuhend kept %.2f cores busy on average.\n", names[i], busy);
+        double offered = results_get(o, "offered_per_s");
+        if (offered > 0) {
+            char a[32], r[32];
+            fprintf(fp, "  %s: %s appends/s offered, %s reached%s\n", names[i],
+                    results_group(a, sizeof a, offered),
+                    results_group(r, sizeof r, results_get(o, "appends_per_s")),
+                    results_get(o, "appends_per_s") < 0.95 * offered
+                        ? ": the clients fell behind, and the latency counts the wait"
+                        : "");
+        }
         if (json_is_true(json_object_get(o, "presigned_exhausted")))
             fprintf(fp,
                     "  %s: the entries signed ahead ran out before the time: measured over "
