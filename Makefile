@@ -133,8 +133,8 @@ EXAMPLES := $(patsubst docs/examples/%.c,$(BUILD)/examples/%,$(wildcard docs/exa
 MAN1 := $(wildcard docs/*.1)
 MAN8 := $(wildcard docs/*.8)
 
-.PHONY: all deps check test unit-test asan-test clean install format format-check run demo bench \
-        bench-scale bench-compare
+.PHONY: all deps check test unit-test asan-test clean install format format-check run demo \
+        demo-findings bench bench-scale bench-compare
 # Keep the objects of tests/util between runs instead of deleting them as intermediates.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -284,6 +284,12 @@ run: deps
 # `make demo`: a scenario in Chinese against `make run`'s daemon, or its own.
 demo: all
 	BUILD=$(BUILD) bash scripts/demo.sh
+
+# `make demo-findings`: a log an inspector should find fault with, on a
+# daemon of its own; passes when liuhen-verify reports exactly the findings
+# expected.
+demo-findings: all
+	BUILD=$(BUILD) bash scripts/demo-findings.sh
 
 asan-test:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \

@@ -83,7 +83,7 @@ static void test_parse_time(void **state)
         const char *needle;
     } bad[] = {
         {"", "'' is not a time (accepted: unix ms, 2026-05-20T14:30:00+08:00, 2026-05-20 "
-             "14:30[:SS] (local time), 2026-05-20 (local midnight) or now)"},
+             "14:30[:SS] (Beijing time), 2026-05-20 (its midnight) or now)"},
         {"yesterday", "'yesterday' is not a time"},
         {"2026/05/20", "is not a time"},
         {"20260520", "is before March 1973 in milliseconds"},
@@ -136,6 +136,7 @@ static void test_parse_time(void **state)
     /* A local time in a daylight-saving gap does not exist; one an hour
      * later does. A POSIX rule, so that no tzdata is needed. */
     setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+    setenv("LIUHEN_TZ", "local", 1);
     tzset();
     lh_err err = {{0}};
     int64_t ms = 42;
@@ -143,6 +144,17 @@ static void test_parse_time(void **state)
     assert_non_null(strstr(err.msg, "does not exist in the local time zone"));
     assert_int_equal(calendar_parse_time(NULL, "2026-03-08 03:30", &ms, &err), 0);
     assert_int_equal(ms, INT64_C(1772955000000));
+    char out[CALENDAR_TEXT_MAX];
+    assert_string_equal(calendar_format_local(out, ms), "2026-03-08 03:30:00 -0400");
+
+    /* By default, whatever TZ says, people's times are Beijing time: the
+     * gap of the machine's zone does not matter, and the offset is shown. */
+    unsetenv("LIUHEN_TZ");
+    assert_int_equal(calendar_parse_time(NULL, "2026-03-08 02:30", &ms, &err), 0);
+    assert_int_equal(ms, INT64_C(1772908200000));
+    assert_string_equal(calendar_format_local(out, ms), "2026-03-08 02:30:00 +08:00");
+    assert_int_equal(calendar_parse_time(NULL, "2026-03-08", &ms, &err), 0);
+    assert_string_equal(calendar_format_local(out, ms), "2026-03-08 00:00:00 +08:00");
     setenv("TZ", access("/usr/share/zoneinfo/Asia/Shanghai", R_OK) == 0 ? "Asia/Shanghai" : "CST-8",
            1);
     tzset();
@@ -211,7 +223,10 @@ static void test_format(void **state)
     assert_string_equal(calendar_format_cst(buf, -1), "1970-01-01 07:59:59 +08:00");
     assert_string_equal(calendar_format_utc(buf, T_1430 + 7), "2026-05-20T06:30:00.007Z");
     assert_string_equal(calendar_format_utc(buf, -1), "1969-12-31T23:59:59.999Z");
+    assert_string_equal(calendar_format_local(buf, T_1430), "2026-05-20 14:30:00 +08:00");
+    setenv("LIUHEN_TZ", "local", 1); /* TZ is Asia/Shanghai here (setup()) */
     assert_string_equal(calendar_format_local(buf, T_1430), "2026-05-20 14:30:00 +0800");
+    unsetenv("LIUHEN_TZ");
     assert_string_equal(calendar_format_local(buf, 0), "—");
     /* Far beyond any date: clamped, never a crash or an overflow. */
     assert_true(strlen(calendar_format_cst(buf, INT64_MAX)) > 0);

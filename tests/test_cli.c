@@ -466,8 +466,8 @@ static void test_enroll_keys_revoke(void **state)
     run_free(&r);
     CLI(&r, "revoke", "--key", admin_key, "--pub", other_pub, "--reason", "调离执法岗位");
     expect_status(&r, 0);
-    OUT_HAS(&r, "吊销密钥 KEY_REVOKE");
-    OUT_HAS(&r, "已吊销 revoked: other");
+    OUT_HAS(&r, "注销密钥 KEY_REVOKE");
+    OUT_HAS(&r, "已注销 revoked: other");
     run_free(&r);
     /* The same in JSON, for a third key. */
     char third[TD_PATH_MAX + 32], third_pub[TD_PATH_MAX + 48];
@@ -484,7 +484,7 @@ static void test_enroll_keys_revoke(void **state)
     run_free(&r);
     CLI(&r, "keys");
     expect_status(&r, 0);
-    OUT_HAS(&r, "已吊销 revoked");
+    OUT_HAS(&r, "已注销 revoked");
     OUT_HAS(&r, "调离执法岗位");
     run_free(&r);
     CLI_ENV(&r, KEYS("LIUHEN_PASSPHRASE=另一个口令"), "append", "--key", other_key, "--kind",
@@ -515,8 +515,8 @@ static void test_append_receipt(void **state)
         "reported_to=legal-section", "--set", "reported_at=2026-05-20 10:00", "--attach", evidence,
         "--receipt", receipt);
     expect_status(&r, 0);
-    OUT_HAS(&r, "已记录 第 ");
-    OUT_HAS(&r, "+0800");
+    OUT_HAS(&r, "已记录 第");
+    OUT_HAS(&r, "+08:00");
     OUT_HAS(&r, "干预插手记录 INTERFERENCE");
     OUT_HAS(&r, "已验证: 检查点签名、包含证明");
     OUT_HAS(&r, "receipt saved to");
@@ -723,17 +723,17 @@ static void test_case(void **state)
     expect_status(&r, 0);
     OUT_HAS(&r, "案件 case " CASE_ID);
     OUT_HAS(&r, "干预插手记录 INTERFERENCE");
-    OUT_HAS(&r, "投诉举报/立案 COMPLAINT");
+    OUT_HAS(&r, "投诉举报登记 COMPLAINT");
     OUT_HAS(&r, "答复 REPLY");
     OUT_HAS(&r, "处理决定 DECISION");
     OUT_HAS(&r, "地点 place: 执法支队办公室"); /* field label */
     OUT_HAS(&r, "电话 phone [B§5]");           /* enum label and article */
-    OUT_HAS(&r, "已经离退休 retired");
+    OUT_HAS(&r, "已经离退休的人员 retired");
     OUT_HAS(&r, "通报批评 circulated-criticism [A§11(2)]");
-    OUT_HAS(&r, "张三 (办案人员 handler)");   /* who recorded it, with roles */
-    OUT_HAS(&r, "2026-05-20 09:30:00 +0800"); /* times in local time */
-    OUT_HAS(&r, "通话记录.txt");              /* attachments */
-    OUT_HAS(&r, "第 ");                       /* the reply names the complaint */
+    OUT_HAS(&r, "张三 (办案人员 handler)");    /* who recorded it, with roles */
+    OUT_HAS(&r, "2026-05-20 09:30:00 +08:00"); /* times in Beijing time */
+    OUT_HAS(&r, "通话记录.txt");               /* attachments */
+    OUT_HAS(&r, "号记录 投诉举报登记 (");      /* the reply names the complaint */
     OUT_HAS(&r, "链条完整 (chain verified: 6 entries");
     run_free(&r);
 
@@ -886,9 +886,9 @@ static void test_get_author(void **state)
     run_result r;
     CLI(&r, "get", "0");
     expect_status(&r, 0);
-    OUT_HAS(&r, "第 0 条  登记密钥 KEY_ENROLL");
+    OUT_HAS(&r, "第0号记录  登记密钥 KEY_ENROLL");
     OUT_HAS(&r, "日志密钥");
-    OUT_HAS(&r, "已验证: 作者签名、包含证明");
+    OUT_HAS(&r, "已验证: 记录人签名、包含证明");
     run_free(&r);
     CLI(&r, "get", "--json", "1");
     expect_status(&r, 0);
@@ -918,7 +918,7 @@ static void test_get_author(void **state)
     run_free(&r);
     CLI(&r, "get", id);
     expect_status(&r, 0);
-    OUT_HAS(&r, "第 2 条");
+    OUT_HAS(&r, "第2号记录");
     OUT_HAS(&r, "记录标识 entry id: ");
     OUT_HAS(&r, id);
     run_free(&r);
@@ -933,7 +933,7 @@ static void test_get_author(void **state)
     CLI(&r, "author", pub);
     expect_status(&r, 0);
     OUT_HAS(&r, "记录人 author: 张三");
-    OUT_HAS(&r, "作者链完整");
+    OUT_HAS(&r, "记录人记录链完整");
     run_free(&r);
     CLI(&r, "--json", "author", "李四");
     expect_status(&r, 0);
@@ -1027,7 +1027,7 @@ static void test_proofs(void **state)
 
     /* The same proof found by leaf hash; and in words. */
     CLI_EXITS(1, "prove", "--hash", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-    CLI_PRINTS(0, "包含证明 inclusion proof: 第 2 条", "prove", "--index", "2");
+    CLI_PRINTS(0, "包含证明 inclusion proof: 第2号记录", "prove", "--index", "2");
     CLI_EXITS(2, "prove", "--index", "2", "--hash", "x");
 
     /* consistency --json verifies with merkle_verify_consistency. */

@@ -83,6 +83,12 @@ typedef struct draft {
     Liuhen__KeyEnroll enroll;
     Liuhen__Role roles[2];
     Liuhen__KeyRevoke revoke;
+    Liuhen__Report report;
+    Liuhen__Recommendation recommendation;
+    Liuhen__SupervisionCheck check;
+    Liuhen__CheckAction actions[1];
+    Liuhen__Service service;
+    Liuhen__Approval approval;
 } draft;
 
 static ProtobufCBinaryData bin(uint8_t *p, size_t n)
@@ -343,6 +349,78 @@ static void draft_body(draft *d, Liuhen__Kind kind)
         e->key_revoke = b;
         break;
     }
+    case LIUHEN__KIND__KIND_REPORT: {
+        Liuhen__Report *b = &d->report;
+        *b = (Liuhen__Report)LIUHEN__REPORT__INIT;
+        b->matter = LIUHEN__REPORT_MATTER__REPORT_MATTER_COMPLAINT;
+        b->concerns = bin(d->ref[0], 32);
+        b->reported_to = &d->person;
+        b->reported_at = T0;
+        b->content = "受理投诉一件，报请指派调查组。";
+        e->body_case = LIUHEN__ENTRY__BODY_REPORT;
+        e->report = b;
+        break;
+    }
+    case LIUHEN__KIND__KIND_RECOMMENDATION: {
+        Liuhen__Recommendation *b = &d->recommendation;
+        *b = (Liuhen__Recommendation)LIUHEN__RECOMMENDATION__INIT;
+        b->wrongful_case = true;
+        d->responsible = (Liuhen__ResponsiblePerson)LIUHEN__RESPONSIBLE_PERSON__INIT;
+        d->responsible.person = &d->other;
+        d->responsible.responsibility = "未履行告知程序。";
+        d->sanctions[0] = LIUHEN__SANCTION__SANCTION_WRITTEN_SELF_EXAMINATION;
+        d->responsible.n_sanctions = 1;
+        d->responsible.sanctions = d->sanctions;
+        d->responsibles[0] = &d->responsible;
+        b->n_responsible = 1;
+        b->responsible = d->responsibles;
+        b->made_at = T0;
+        b->summary = "建议责令书面检查。";
+        b->document_ref = "黔江应急法建〔2026〕2号";
+        e->body_case = LIUHEN__ENTRY__BODY_RECOMMENDATION;
+        e->recommendation = b;
+        break;
+    }
+    case LIUHEN__KIND__KIND_SUPERVISION_CHECK: {
+        Liuhen__SupervisionCheck *b = &d->check;
+        *b = (Liuhen__SupervisionCheck)LIUHEN__SUPERVISION_CHECK__INIT;
+        b->type = LIUHEN__CHECK_TYPE__CHECK_TYPE_FOLLOW_UP;
+        b->conducted_at = T0;
+        b->findings = "经核实，属违反规定干预办案。";
+        b->concerns = bin(d->ref[0], 32);
+        b->conclusion = LIUHEN__CHECK_CONCLUSION__CHECK_CONCLUSION_CONFIRMED;
+        d->actions[0] = LIUHEN__CHECK_ACTION__CHECK_ACTION_REPORTED_TO_HEAD;
+        b->n_actions = 1;
+        b->actions = d->actions;
+        e->body_case = LIUHEN__ENTRY__BODY_SUPERVISION_CHECK;
+        e->supervision_check = b;
+        break;
+    }
+    case LIUHEN__KIND__KIND_SERVICE: {
+        Liuhen__Service *b = &d->service;
+        *b = (Liuhen__Service)LIUHEN__SERVICE__INIT;
+        b->decision = bin(d->ref[0], 32);
+        b->served_on = &d->person;
+        b->served_at = T0;
+        b->method = LIUHEN__SERVICE_METHOD__SERVICE_METHOD_IN_PERSON;
+        b->rights_told = true;
+        b->receipt_ref = "送达回证第3号";
+        e->body_case = LIUHEN__ENTRY__BODY_SERVICE;
+        e->service = b;
+        break;
+    }
+    case LIUHEN__KIND__KIND_APPROVAL: {
+        Liuhen__Approval *b = &d->approval;
+        *b = (Liuhen__Approval)LIUHEN__APPROVAL__INIT;
+        b->concerns = bin(d->ref[0], 32);
+        b->matter = "通报干预办案情况";
+        b->approved = true;
+        b->approved_at = T0;
+        b->opinion = "同意通报。";
+        e->body_case = LIUHEN__ENTRY__BODY_APPROVAL;
+        e->approval = b;
+        break;
+    }
     default: fail_msg("no body for kind %d", (int)kind);
     }
 }
@@ -514,7 +592,7 @@ static void test_limits(void **state)
 static void test_every_kind_valid(void **state)
 {
     (void)state;
-    for (int k = LIUHEN__KIND__KIND_INTERFERENCE; k <= LIUHEN__KIND__KIND_KEY_REVOKE; k++) {
+    for (int k = LIUHEN__KIND__KIND_INTERFERENCE; k <= LIUHEN__KIND__KIND_APPROVAL; k++) {
         draft d;
         draft_init(&d, (Liuhen__Kind)k);
         size_t len;
@@ -1031,7 +1109,7 @@ static void test_kind_rules(void **state)
     d.enroll.n_roles = 2;
     d.roles[1] = LIUHEN__ROLE__ROLE_UNSPECIFIED;
     expect_invalid(&d, LH_EFIELD, "key_enroll.roles[1]");
-    d.roles[1] = (Liuhen__Role)6;
+    d.roles[1] = (Liuhen__Role)7;
     expect_invalid(&d, LH_EFIELD, "key_enroll.roles[1]");
 
     draft_init(&d, LIUHEN__KIND__KIND_KEY_REVOKE);
@@ -1406,7 +1484,7 @@ static void test_names(void **state)
     assert_string_equal(kind_name(LIUHEN__KIND__KIND_UNSPECIFIED), "UNSPECIFIED");
     assert_string_equal(kind_name((Liuhen__Kind)99), "UNKNOWN");
     assert_string_equal(kind_label_zh(LIUHEN__KIND__KIND_INTERFERENCE), "干预插手记录");
-    assert_string_equal(kind_label_zh(LIUHEN__KIND__KIND_COMPLAINT), "投诉举报/立案");
+    assert_string_equal(kind_label_zh(LIUHEN__KIND__KIND_COMPLAINT), "投诉举报登记");
     assert_string_equal(kind_label_zh(LIUHEN__KIND__KIND_REVIEW_ORDER), "责令重新调查");
     assert_string_equal(kind_label_zh(LIUHEN__KIND__KIND_CASE_CLOSED), "结案");
 
@@ -1482,7 +1560,9 @@ static void test_role_table(void **state)
         LE = 1 << LIUHEN__ROLE__ROLE_LEGAL,
         LD = 1 << LIUHEN__ROLE__ROLE_LEADER,
         IN = 1 << LIUHEN__ROLE__ROLE_INVESTIGATOR,
-        ANY = AD | HA | LE | LD | IN,
+        PR = 1 << LIUHEN__ROLE__ROLE_PRINCIPAL,
+        ANY = AD | HA | LE | LD | IN | PR,
+        LEADERS = LD | PR, /* the principal head is a leader too */
     };
     /* docs/design.md "Kinds and roles", column by column. */
     static const struct {
@@ -1491,25 +1571,30 @@ static void test_role_table(void **state)
         bool opens_case;
     } table[] = {
         {LIUHEN__KIND__KIND_INTERFERENCE, HA | LE, true},
-        {LIUHEN__KIND__KIND_GUIDANCE, LD | HA, true},
+        {LIUHEN__KIND__KIND_GUIDANCE, LEADERS | HA, true},
         {LIUHEN__KIND__KIND_COMPLAINT, LE, true},
         {LIUHEN__KIND__KIND_TRANSFER, LE, false},
         {LIUHEN__KIND__KIND_REPLY, LE, false},
-        {LIUHEN__KIND__KIND_INVESTIGATION_ASSIGNED, LD, false},
+        {LIUHEN__KIND__KIND_INVESTIGATION_ASSIGNED, LEADERS, false},
         {LIUHEN__KIND__KIND_INVESTIGATION_STEP, IN | LE, false},
-        {LIUHEN__KIND__KIND_DECISION, LD, false},
-        {LIUHEN__KIND__KIND_REVIEW_ORDER, LD, false},
+        {LIUHEN__KIND__KIND_DECISION, LEADERS, false},
+        {LIUHEN__KIND__KIND_REVIEW_ORDER, LEADERS, false},
         {LIUHEN__KIND__KIND_APPEAL, ANY, false},
-        {LIUHEN__KIND__KIND_NOTIFICATION, LE | LD, false},
+        {LIUHEN__KIND__KIND_NOTIFICATION, LE | LEADERS, false},
         {LIUHEN__KIND__KIND_CORRECTION, ANY, false},
-        {LIUHEN__KIND__KIND_CASE_CLOSED, LE | LD, false},
+        {LIUHEN__KIND__KIND_CASE_CLOSED, LE | LEADERS, false},
         {LIUHEN__KIND__KIND_KEY_ENROLL, AD, false},
         {LIUHEN__KIND__KIND_KEY_REVOKE, AD, false},
+        {LIUHEN__KIND__KIND_REPORT, HA | LE, false},
+        {LIUHEN__KIND__KIND_RECOMMENDATION, LE, false},
+        {LIUHEN__KIND__KIND_SUPERVISION_CHECK, LE, true},
+        {LIUHEN__KIND__KIND_SERVICE, LE | LEADERS, false},
+        {LIUHEN__KIND__KIND_APPROVAL, LEADERS, false},
     };
     assert_int_equal(ROLE_ALL, ANY);
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         Liuhen__Kind k = table[i].kind;
-        for (int r = LIUHEN__ROLE__ROLE_ADMIN; r <= LIUHEN__ROLE__ROLE_INVESTIGATOR; r++) {
+        for (int r = LIUHEN__ROLE__ROLE_ADMIN; r <= LIUHEN__ROLE__ROLE_PRINCIPAL; r++) {
             bool want = (table[i].roles & (1u << r)) != 0;
             if (kind_allowed(k, ROLE_BIT(r), true) != want)
                 fail_msg("%s by %s: expected %s", kind_name(k), role_name((Liuhen__Role)r),

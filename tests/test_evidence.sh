@@ -84,8 +84,8 @@ record li QJ-EV-2 打听案情                                                  
 run 0 "liuhen evidence writes the package of entry 3" "已写出证据包 evidence written" \
     "$LIUHEN" evidence 3 --out "$TMP/wang.evidence"
 check "the summary names the record and its author" \
-    grep -q "第 3 条 (entry 3).*INTERFERENCE.*QJ-EV-1" "$TMP/out"
-check "the summary names the enrolment" grep -q "登记 enrolled: 第 1 条 (entry 1)" "$TMP/out"
+    grep -q "第3号记录 (entry 3).*INTERFERENCE.*QJ-EV-1" "$TMP/out"
+check "the summary names the enrolment" grep -q "登记 enrolled: 第1号记录 (entry 1)" "$TMP/out"
 check "the package is mode 0600" [ "$(stat -c %a "$TMP/wang.evidence")" = 600 ]
 check "the package starts with liuhen-evidence/v1 and an empty line" \
     [ "$(head -n 2 "$TMP/wang.evidence" | tr '\n' '|')" = "liuhen-evidence/v1||" ]
@@ -95,7 +95,7 @@ check "the record's proof is of index 3, the enrolment's of index 1" \
     [ "$(grep '^index ' "$TMP/wang.evidence" | tr '\n' ' ')" = "index 3 index 1 " ]
 
 verify 0 "liuhen-verify --evidence: valid" "有效 VALID" "$TMP/wang.evidence"
-for want in "第 3 条 \(entry 3\)" "INTERFERENCE" "QJ-EV-1" "王明" "第 1 条 \(entry 1\)" \
+for want in "第3号记录 \(entry 3\)" "INTERFERENCE" "QJ-EV-1" "王明" "第1号记录 \(entry 1\)" \
     "tree size 5" "局限 limits"; do
     check "the verdict names $want" grep -Eq "$want" "$TMP/out"
 done
@@ -125,7 +125,7 @@ check "both parts carry the same checkpoint" \
 awk '/^c2sp.org\/tlog-proof@v1$/ { n++ } n == 2 { print }' "$TMP/li.evidence" >"$TMP/li-part2"
 awk 'NR > 2 && /^c2sp.org\/tlog-proof@v1$/ && n++ { exit } NR > 2 { print }' \
     "$TMP/li.evidence" | sed '$d' >"$TMP/li-part1"
-verify 0 "li's package is valid too" "第 4 条" "$TMP/li.evidence"
+verify 0 "li's package is valid too" "第4号记录" "$TMP/li.evidence"
 
 # ---- 2. tampered copies, each refused, naming the check ---------------------------
 
@@ -296,7 +296,7 @@ run 0 "liuhen help lists evidence" "evidence +write an evidence package" "$LIUHE
 run 0 "a key enrolled again after the record" '"enrolled_index": 1' \
     "$LIUHEN" --json evidence 3 --out "$TMP/wang-again.evidence"
 verify 0 "  ... its package is valid, with the enrolment before the record" \
-    "登记 enrolment: 第 1 条" "$TMP/wang-again.evidence"
+    "登记 enrolment: 第1号记录" "$TMP/wang-again.evidence"
 check "  ... and the roles are those of entry 1" grep -q "办案人员 (handler)" "$TMP/out"
 # A CORRECTION: valid, and the package says what it cannot prove.
 "$LIUHEN" append --key "$TMP/li.key" --kind correction --case QJ-EV-2 --set corrects=#4 \

@@ -744,12 +744,12 @@ static void test_output(void **state)
     assert_true(r->valid);
     char *text = capture(r, false, false);
     static const char *const want[] = {"有效 VALID",
-                                       "第 2 条 (entry 2)",
+                                       "第2号记录 (entry 2)",
                                        "干预插手记录 INTERFERENCE",
                                        "QJ-T-1",
                                        "王明",
                                        "办案人员 (handler)",
-                                       "第 1 条 (entry 1)",
+                                       "第1号记录 (entry 1)",
                                        "tree size 10",
                                        "witness.example.org/w 于 at",
                                        "局限 limits",

@@ -497,6 +497,42 @@ static const struct record {
     {LIUHEN__ENTRY__BODY_KEY_REVOKE, LIUHEN__KIND__KIND_KEY_REVOKE,
      "{" HEADER("KIND_KEY_REVOKE") "'key_revoke': {'public_key': '" HA5 "',"
                                    " 'reason': '调离岗位'}}"},
+    {LIUHEN__ENTRY__BODY_REPORT, LIUHEN__KIND__KIND_REPORT,
+     "{" HEADER(
+         "KIND_REPORT") "'report': {'matter': 'REPORT_MATTER_COMPLAINT', 'concerns': '" H55
+                        "', 'reported_to': " PERSON(
+                            "局长") ","
+                                    " 'reported_at': 1764288000000, 'content': '报请指派调查组'}}"},
+    {LIUHEN__ENTRY__BODY_RECOMMENDATION, LIUHEN__KIND__KIND_RECOMMENDATION,
+     "{" HEADER(
+         "KIND_RECOMMENDATION") "'recommendation': {'wrongful_case': true,"
+                                " 'responsible': [{'person': " PERSON(
+                                    "钱七") ","
+                                            " 'sanctions': ['SANCTION_ADMINISTRATIVE_SANCTION'],"
+                                            " 'discipline_grade': 'DISCIPLINE_GRADE_DEMERIT',"
+                                            " 'discipline_authority': "
+                                            "'DISCIPLINE_AUTHORITY_APPOINTING_ORGAN',"
+                                            " 'organisational_measures': "
+                                            "['ORGANISATIONAL_MEASURE_ADMONITION']}],"
+                                            " 'made_at': 1764288000000, 'summary': '建议记过',"
+                                            " 'document_ref': '法建〔2026〕2号',"
+                                            " 'source': 'CASE_SOURCE_JUSTICE_COMPLAINT'}}"},
+    {LIUHEN__ENTRY__BODY_SUPERVISION_CHECK, LIUHEN__KIND__KIND_SUPERVISION_CHECK,
+     "{" HEADER("KIND_SUPERVISION_CHECK") "'supervision_check': {'type': 'CHECK_TYPE_FOLLOW_UP',"
+                                          " 'conducted_at': 1764288000000, 'scope': '干预报告',"
+                                          " 'findings': '查实', 'concerns': '" H44 "',"
+                                          " 'conclusion': 'CHECK_CONCLUSION_CONFIRMED',"
+                                          " 'actions': ['CHECK_ACTION_REPORTED_TO_HEAD',"
+                                          " 'CHECK_ACTION_INVESTIGATED']}}"},
+    {LIUHEN__ENTRY__BODY_SERVICE, LIUHEN__KIND__KIND_SERVICE,
+     "{" HEADER("KIND_SERVICE") "'service': {'decision': '" H55 "', 'served_on': " PERSON(
+         "钱七") ", 'served_at': 1764374400000,"
+                 " 'method': 'SERVICE_METHOD_IN_PERSON', 'rights_told': true,"
+                 " 'receipt_ref': '送达回证3号'}}"},
+    {LIUHEN__ENTRY__BODY_APPROVAL, LIUHEN__KIND__KIND_APPROVAL,
+     "{" HEADER("KIND_APPROVAL") "'approval': {'concerns': '" H44 "', 'matter': '通报',"
+                                 " 'approved': true, 'approved_at': 1764374400000,"
+                                 " 'opinion': '同意'}}"},
 };
 
 static void test_every_record_kind(void **state)

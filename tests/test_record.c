@@ -290,7 +290,7 @@ static void test_kinds(void **state)
     } want[] = {
         {"interference", LIUHEN__KIND__KIND_INTERFERENCE, "干预插手记录"},
         {"guidance", LIUHEN__KIND__KIND_GUIDANCE, "指导性意见"},
-        {"complaint", LIUHEN__KIND__KIND_COMPLAINT, "投诉举报/立案"},
+        {"complaint", LIUHEN__KIND__KIND_COMPLAINT, "投诉举报登记"},
         {"transfer", LIUHEN__KIND__KIND_TRANSFER, "转送有权部门"},
         {"reply", LIUHEN__KIND__KIND_REPLY, "答复"},
         {"investigation-assigned", LIUHEN__KIND__KIND_INVESTIGATION_ASSIGNED, "指派调查组"},
@@ -301,6 +301,11 @@ static void test_kinds(void **state)
         {"notification", LIUHEN__KIND__KIND_NOTIFICATION, "通报"},
         {"correction", LIUHEN__KIND__KIND_CORRECTION, "更正"},
         {"case-closed", LIUHEN__KIND__KIND_CASE_CLOSED, "结案"},
+        {"report", LIUHEN__KIND__KIND_REPORT, "报告"},
+        {"recommendation", LIUHEN__KIND__KIND_RECOMMENDATION, "法规部门处理建议"},
+        {"supervision-check", LIUHEN__KIND__KIND_SUPERVISION_CHECK, "法制机构检查、抽查及处理"},
+        {"service", LIUHEN__KIND__KIND_SERVICE, "送达、告知"},
+        {"approval", LIUHEN__KIND__KIND_APPROVAL, "报经批准"},
     };
     char list[1024] = "";
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -329,14 +334,15 @@ static void test_kinds(void **state)
 
     /* Each part of a label with '/'. */
     Liuhen__Kind k = LIUHEN__KIND__KIND_UNSPECIFIED;
-    assert_int_equal(record_kind_from_cli("立案", &k), 0);
-    assert_int_equal(k, LIUHEN__KIND__KIND_COMPLAINT);
+    assert_int_equal(record_kind_from_cli("陈述申辩", &k), 0);
+    assert_int_equal(k, LIUHEN__KIND__KIND_APPEAL);
     assert_int_equal(record_kind_from_cli("申诉", &k), 0);
     assert_int_equal(k, LIUHEN__KIND__KIND_APPEAL);
     assert_int_equal(record_kind_from_cli("Investigation_Step", &k), 0);
     assert_int_equal(k, LIUHEN__KIND__KIND_INVESTIGATION_STEP);
 
-    /* Not kinds of case records; k is left alone. */
+    /* Not kinds of case records; k is left alone. Receiving a complaint is
+     * not 立案 (A§10(1): 受理), so 立案 names no kind. */
     k = LIUHEN__KIND__KIND_REPLY;
     const char *bad[] = {"",
                          "key-enroll",
@@ -346,6 +352,7 @@ static void test_kinds(void **state)
                          "interferenc",
                          "interference ",
                          "投诉",
+                         "立案",
                          "/",
                          "调查组",
                          "KIND_"};
@@ -553,7 +560,8 @@ static void test_set_repeated_message(void **state)
               "'first'");
     set_fails(e, "responsible.persn.name=x", LH_EUNKNOWNFIELD,
               "decision.responsible[2].persn: unknown field (known: person, responsibility, "
-              "sanctions, mitigations, aggravations, leniency)");
+              "sanctions, mitigations, aggravations, leniency, discipline_grade, "
+              "discipline_authority, organisational_measures)");
     record_free(e);
 
     /* [N] on an empty list. */
@@ -737,7 +745,7 @@ static void test_set_unknown_and_syntax(void **state)
     set_fails(e, "persn.name=x", LH_EUNKNOWNFIELD,
               "interference.persn: unknown field (known: occurred_at, place, person, manner, "
               "manner_detail, content, categories, response, response_detail, reported_to, "
-              "reported_at, present)");
+              "reported_at, present, enforcement_case, case_type, instigated_by)");
     set_fails(e, "person.nam=x", LH_EUNKNOWNFIELD,
               "interference.person.nam: unknown field (known: name, position, unit, relation, "
               "contact, public_key)");

@@ -140,7 +140,7 @@ static void add_mixed(report *r)
 {
     add_failure(r, "integrity", REPORT_NO_INDEX, NULL, NULL, "0 级瓦片 x000 与其上级瓦片不符",
                 "tile 0/x000 differs from its parent: expected hash AAAA, actual BBBB");
-    add_failure(r, "author-chain", 42, "QJ-2026-7", "王明", "作者链在第 41 条之后缺一条",
+    add_failure(r, "author-chain", 42, "QJ-2026-7", "王明", "记录人记录链在第41号记录之后缺一条",
                 "author chain: author_prev of entry 42 is not the hash of entry 40");
     add_finding(r, "R1", 17, "QJ-2026-10", "李华", "干预记录缺少地点",
                 "the interference record lacks the place");
@@ -261,8 +261,9 @@ static void test_text_failures(void **state)
     finish(r, &c, 0);
     assert_has(c.out, "\n发现篡改或遗漏 FAILURES: 2\n");
     /* Each failure: check, index, case, author, both sentences. */
-    assert_has(c.out, "作者链 author-chain · 第 42 条 entry 42 · 案件 case QJ-2026-7 · 作者 "
-                      "author 王明\n      作者链在第 41 条之后缺一条\n      author chain: "
+    assert_has(c.out, "记录人记录链 author-chain · 第42号记录 entry 42 · 案件 case QJ-2026-7 · "
+                      "记录人 author 王明\n      记录人记录链在第41号记录之后缺一条\n      author "
+                      "chain: "
                       "author_prev of entry 42 is not the hash of entry 40\n");
     assert_has(c.out, "完整性 integrity\n      0 级瓦片 x000");
     assert_has(c.out, "expected hash AAAA, actual BBBB");
@@ -292,11 +293,19 @@ static void test_text_findings(void **state)
     assert_non_null(c9);
     assert_non_null(c10);
     assert_true(c9 < c10);
-    /* The rule's Chinese title, and its article from docs/regulation.md when none is given. */
-    assert_has(c.out, "R1 干预记录五要素不全 (B§3) · 第 17 条 entry 17 · 作者 author 李华\n"
+    /* The rule's Chinese title, and its article from docs/regulation.md when none is given,
+     * cited as officials cite it; the position in the log is 第N号记录, not an article. */
+    assert_has(c.out, "R1 干预记录五要素不全 (干预记录制度第三条, B§3) · 第17号记录 entry 17 · "
+                      "记录人 author 李华\n"
                       "      干预记录缺少地点\n      the interference record lacks the place\n");
-    assert_has(c.out, "R6 处理决定未记录集体讨论 (A§10(3))");
-    assert_has(c.out, "R10 记录迟延 (B§12)");
+    assert_has(c.out, " (错案追究制度第十条第（三）项, A§10(3)) · 第50号记录 entry 50");
+    assert_has(c.out, " (干预记录制度第十二条, B§12) · 第18号记录 entry 18");
+    /* The short names are spelt out once, in the summary. */
+    assert_has(c.out, "制度简称 regulations");
+    assert_has(c.out, " 错案追究制度：《行政执法案件错案责任倒查问责制度》\n");
+    assert_has(
+        c.out,
+        "干预记录制度：《行政执法机关内部人员干预、插手案件办理的记录、通报和责任追究制度》\n");
     capture_free(&c);
 }
 
@@ -309,7 +318,7 @@ static void test_text_quiet(void **state)
     add_finding(r, "R4", 3, "QJ-1", "王明", "投诉未答复", "no reply");
     finish(r, &c, 0);
     assert_string_equal(c.out, "违反制度规定 FINDINGS: 1\n篡改或遗漏 failures 0 · 违反制度规定 "
-                               "findings 1 · 条目 entries 1,234,567 · 瓦片 tiles 4,830\n");
+                               "findings 1 · 记录 entries 1,234,567 · 瓦片 tiles 4,830\n");
     capture_free(&c);
 
     r = new_report(&c, false, true, NULL);
@@ -473,13 +482,18 @@ static void test_json_failures_findings(void **state)
     assert_int_equal(json_integer_value(json_object_get(f1, "index")), 42);
     assert_string_equal(json_string_value(json_object_get(f1, "case_id")), "QJ-2026-7");
     assert_string_equal(json_string_value(json_object_get(f1, "author")), "王明");
-    assert_string_equal(json_string_value(json_object_get(f1, "zh")), "作者链在第 41 条之后缺一条");
+    assert_string_equal(json_string_value(json_object_get(f1, "zh")),
+                        "记录人记录链在第41号记录之后缺一条");
 
     json_t *finds = json_object_get(j, "findings");
     assert_int_equal(json_array_size(finds), 3);
     json_t *r1 = json_array_get(finds, 0);
     assert_string_equal(json_string_value(json_object_get(r1, "check")), "R1");
     assert_string_equal(json_string_value(json_object_get(r1, "article")), "B§3");
+    assert_string_equal(
+        json_string_value(json_object_get(r1, "article_zh")),
+        "《行政执法机关内部人员干预、插手案件办理的记录、通报和责任追究制度》第三条");
+    assert_true(json_is_null(json_object_get(f0, "article_zh"))); /* a failure cites none */
     assert_int_equal(json_integer_value(json_object_get(r1, "index")), 17);
     assert_true(json_is_false(json_object_get(j, "truncated")));
     json_decref(j);
@@ -537,7 +551,7 @@ static void test_truncation(void **state)
         add_finding(r, "R10", (uint64_t)i, "QJ-1", "王明", "迟延", "late");
     finish(r, &c, 0);
     assert_has(c.out, "另有 16 条未列出 16 more not listed");
-    assert_int_equal(count_of(c.out, "R10 记录迟延"), 9);
+    assert_int_equal(count_of(c.out, "R10 干预或指导情况事后补记"), 9);
     capture_free(&c);
 }
 
@@ -570,7 +584,7 @@ static void test_addf_and_titles(void **state)
     capture c;
     report *r = new_report(&c, true, false, NULL);
     report_item it = {.cls = REPORT_FINDING, .check = "R8", .index = 77, .case_id = "QJ-8"};
-    assert_int_equal(report_addf(r, &it, "决定后第 %d 天才责令重新调查（第 %s 条）",
+    assert_int_equal(report_addf(r, &it, "决定后第 %d 天才责令重新调查（第%s号记录）",
                                  "review ordered %d days after the decision (entry %s)", 45, "61"),
                      0);
     assert_int_equal(report_add(r, NULL), LH_EINVAL);
@@ -578,26 +592,28 @@ static void test_addf_and_titles(void **state)
     json_t *j = load_json(&c);
     json_t *f = json_array_get(json_object_get(j, "findings"), 0);
     assert_string_equal(json_string_value(json_object_get(f, "zh")),
-                        "决定后第 45 天才责令重新调查（第 61 条）");
+                        "决定后第 45 天才责令重新调查（第61号记录）");
     assert_string_equal(json_string_value(json_object_get(f, "en")),
                         "review ordered 45 days after the decision (entry 61)");
     assert_string_equal(json_string_value(json_object_get(f, "article")), "A§10(3)");
+    assert_string_equal(json_string_value(json_object_get(f, "article_zh")),
+                        "《行政执法案件错案责任倒查问责制度》第十条第（三）项");
     json_decref(j);
     capture_free(&c);
 
     /* Every rule of docs/regulation.md has a title in both languages and an article. */
     char id[16];
-    for (int i = 1; i <= 12; i++) {
+    for (int i = 1; i <= 17; i++) {
         snprintf(id, sizeof id, "R%d", i);
         assert_non_null(report_title_zh(id));
         assert_non_null(report_title_en(id));
         assert_non_null(report_rule_article(id));
     }
     assert_string_equal(report_title_zh("R1"), "干预记录五要素不全");
-    assert_string_equal(report_rule_article("R7"), "A§11");
-    assert_string_equal(report_title_zh("author-chain"), "作者链");
+    assert_string_equal(report_rule_article("R7"), "A§8, A§9, A§11");
+    assert_string_equal(report_title_zh("author-chain"), "记录人记录链");
     assert_null(report_rule_article("integrity"));
-    assert_null(report_title_zh("R13"));
+    assert_null(report_title_zh("R18"));
     assert_null(report_title_en(NULL));
 }
 
@@ -679,10 +695,15 @@ static void test_html_sections(void **state)
     assert_has(html, "expected hash AAAA, actual BBBB");
     assert_has(html, "id=\"findings\"");
     assert_has(html, "干预记录五要素不全");
+    /* Articles under the short names, the full citation as the cell's title. */
+    assert_has(html,
+               "<span title=\"《行政执法机关内部人员干预、插手案件办理的记录、通报和责任追究制度》"
+               "第三条\">干预记录制度第三条</span><br><span class=\"en\">B§3</span>");
+    assert_has(html, "错案追究制度：《行政执法案件错案责任倒查问责制度》");
     assert_has(html, "时间线 Timeline");
     /* Times are local with their offset; 0 is "not stated". */
-    assert_has(html, "2026-05-20<br>14:31:07 +0800");
-    assert_has(html, "2026-05-20<br>14:32:07 +0800");
+    assert_has(html, "2026-05-20<br>14:31:07 +08:00");
+    assert_has(html, "2026-05-20<br>14:32:07 +08:00");
     assert_has(html, "<td class=\"t\">—</td>");
     /* Rows with findings are highlighted and linked to the finding, and back. */
     assert_has(html, "<tr id=\"e-17\" class=\"find\">");

@@ -451,11 +451,12 @@ static appended add(const keyfile_key *key, const char *case_id, const char *kin
     return a;
 }
 
+/* Enrol key with roles, a JSON array ("[\"ROLE_HANDLER\"]"). */
 static void enroll(const keyfile_key *key, const char *roles)
 {
     add(g.d.admin, NULL, "KEY_ENROLL",
         "{\"public_key\":\"%s\",\"holder\":\"%s\",\"position\":\"科员\","
-        "\"unit\":\"区应急管理局\",\"roles\":[\"%s\"]}",
+        "\"unit\":\"区应急管理局\",\"roles\":%s}",
         b64(keyfile_key_pubkey(key)).s, keyfile_key_name(key), roles);
 }
 
@@ -481,11 +482,24 @@ static appended complaint(const char *case_id, const char *jurisdiction, int64_t
                (long long)received_at, jurisdiction);
 }
 
+/* A§10(1): the legal section tells the complainant the complaint is
+ * accepted (an acknowledgement, not yet the answer R4 asks for). */
+static appended acknowledge(const char *case_id, const appended *c)
+{
+    return add(g.user[LI], case_id, "REPLY",
+               "{\"complaint\":\"%s\",\"replied_at\":%lld,\"addressee\":\"重庆某建材有限公司\","
+               "\"method\":\"written\",\"type\":\"acknowledgement\","
+               "\"content\":\"投诉已受理，将组织调查并书面告知处理结果。\"}",
+               b64(c->id).s, (long long)now_ms());
+}
+
+/* A§10(1): the answer telling the complainant the result (R4). */
 static appended reply(const char *case_id, const appended *c)
 {
     return add(g.user[LI], case_id, "REPLY",
                "{\"complaint\":\"%s\",\"replied_at\":%lld,\"addressee\":\"重庆某建材有限公司\","
-               "\"method\":\"written\",\"content\":\"投诉已受理，将组织调查并书面告知处理结果。\"}",
+               "\"method\":\"written\",\"type\":\"result\","
+               "\"content\":\"经调查，已依法作出处理，现将处理结果书面告知。\"}",
                b64(c->id).s, (long long)now_ms());
 }
 
@@ -539,15 +553,17 @@ static appended decision(const char *case_id, enum decision_shape shape, int64_t
                (long long)decided_at, discussion, responsible);
 }
 
-/* A complaint answered, maybe investigated, decided. */
+/* A complaint acknowledged, maybe investigated, decided, its result told. */
 static appended decided_case(const char *case_id, bool investigated, enum decision_shape shape,
                              int64_t decided_at)
 {
     appended c = complaint(case_id, "accepted", now_ms() - MINUTE_MS);
-    reply(case_id, &c);
+    acknowledge(case_id, &c);
     if (investigated)
         investigation(case_id);
-    return decision(case_id, shape, decided_at);
+    appended dec = decision(case_id, shape, decided_at);
+    reply(case_id, &c);
+    return dec;
 }
 
 static appended review_order(const char *case_id, const appended *dec)
@@ -580,8 +596,10 @@ static appended not_recorded(const char *case_id, const char *person, const char
 static void make_clean_log(void)
 {
     static const char *const names[5] = {"王明", "李华", "赵局", "周查", "孙离"};
-    static const char *const roles[5] = {"ROLE_HANDLER", "ROLE_LEGAL", "ROLE_LEADER",
-                                         "ROLE_INVESTIGATOR", "ROLE_HANDLER"};
+    /* 赵局 is the bureau's principal head: A§10(2), he assigns the team (R5). */
+    static const char *const roles[5] = {"[\"ROLE_HANDLER\"]", "[\"ROLE_LEGAL\"]",
+                                         "[\"ROLE_LEADER\",\"ROLE_PRINCIPAL\"]",
+                                         "[\"ROLE_INVESTIGATOR\"]", "[\"ROLE_HANDLER\"]"};
     lh_err err = {{0}};
     for (int i = 0; i < 5; i++) {
         tu_assert_code(keyfile_generate(names[i], &g.user[i], &err), 0, &err);
@@ -590,14 +608,25 @@ static void make_clean_log(void)
     int64_t t = now_ms();
     g.wang_first = interference(g.user[WANG], "QJ-C0", t - 10 * MINUTE_MS);
     /* The entry that the removal and rewriting tests take away or change:
-     * the case and the author each have an entry after it. */
+     * the case and the author each have an entry after it. B§4: the legal
+     * section follows it up and confirms it; B§10: the notice of it is
+     * approved by the head first (R14). */
     g.target = interference(g.user[WANG], "QJ-C1", t - 20 * MINUTE_MS);
-    g.case_next = add(g.user[LI], "QJ-C1", "NOTIFICATION",
-                      "{\"subject\":\"interference\",\"person\":{\"name\":\"刘某\"},"
-                      "\"measures\":[\"circulated-criticism\"],\"issued_at\":%lld,"
-                      "\"content\":\"通报离退休干部说情\",\"approved_by\":\"赵局\","
-                      "\"concerns\":\"%s\"}",
+    g.case_next = add(g.user[LI], "QJ-C1", "SUPERVISION_CHECK",
+                      "{\"type\":\"follow-up\",\"conducted_at\":%lld,"
+                      "\"findings\":\"经核查，刘某来电说情属实\",\"concerns\":\"%s\","
+                      "\"conclusion\":\"confirmed\",\"actions\":[\"reported-to-head\"]}",
                       (long long)now_ms(), b64(g.target.id).s);
+    appended approval = add(g.user[ZHAO], "QJ-C1", "APPROVAL",
+                            "{\"concerns\":\"%s\",\"matter\":\"通报离退休干部刘某说情\","
+                            "\"approved\":true,\"approved_at\":%lld,\"opinion\":\"同意通报\"}",
+                            b64(g.target.id).s, (long long)now_ms());
+    add(g.user[LI], "QJ-C1", "NOTIFICATION",
+        "{\"subject\":\"interference\",\"person\":{\"name\":\"刘某\"},"
+        "\"measures\":[\"circulated-criticism\"],\"issued_at\":%lld,"
+        "\"content\":\"通报离退休干部说情\",\"approved_by\":\"赵局\","
+        "\"concerns\":\"%s\",\"approval\":\"%s\"}",
+        (long long)now_ms(), b64(g.target.id).s, b64(approval.id).s);
     g.author_next = add(g.user[WANG], "QJ-C1", "CORRECTION",
                         "{\"corrects\":\"%s\",\"changes\":[{\"field\":\"interference.place\","
                         "\"old_value\":\"执法支队办公室\",\"new_value\":\"执法支队二楼办公室\"}],"
@@ -613,11 +642,13 @@ static void make_clean_log(void)
     tamper_ok(tamper_write_file(g.root, "trusted.checkpoint", cp.note, cp.note_len, terr));
     lh_checkpoint_free(&cp);
 
-    /* A complaint answered, investigated, decided, reviewed, appealed, closed. */
+    /* A complaint acknowledged, investigated, decided, answered, reviewed,
+     * appealed, closed. */
     appended c = complaint("QJ-C2", "accepted", now_ms() - HOUR_MS);
-    reply("QJ-C2", &c);
+    acknowledge("QJ-C2", &c);
     investigation("QJ-C2");
     appended dec = decision("QJ-C2", DECISION_WRONGFUL, now_ms());
+    reply("QJ-C2", &c);
     review_order("QJ-C2", &dec);
     add(g.user[SUN], "QJ-C2", "APPEAL",
         "{\"decision\":\"%s\",\"type\":\"statement-defence\",\"venue\":\"this-bureau\","
@@ -633,9 +664,10 @@ static void make_clean_log(void)
     c = complaint("QJ-C4", "to-transfer", now_ms() - 12 * HOUR_MS);
     transfer("QJ-C4", &c);
     /* B§12: one notification for not recording needs no referral yet. */
-    interference(g.user[SUN], "QJ-C5", now_ms() - MINUTE_MS);
+    interference(g.user[WANG], "QJ-C5", now_ms() - MINUTE_MS);
     not_recorded("QJ-C5", "孙离", "warning");
-    /* A key revoked: its earlier records stay valid. */
+    /* A key revoked: its earlier records (an appeal) stay valid. Its holder
+     * recorded no interference, whose recorder B§9 protects (R17). */
     g.last_clean =
         add(g.d.admin, NULL, "KEY_REVOKE", "{\"public_key\":\"%s\",\"reason\":\"调离执法岗位\"}",
             b64(keyfile_key_pubkey(g.user[SUN])).s);
@@ -671,10 +703,21 @@ static void make_rule_cases(void)
     transfer("R3-N", &c);
     g.r3t2_received = t - 5 * DAY_MS;
     complaint("R3-T2", "to-transfer", g.r3t2_received);
-    /* R4 (A§10(1)): a complaint never answered. */
-    complaint("R4-T", "accepted", t - HOUR_MS);
+    /* R4 (A§10(1)): a complaint nobody answered for 40 days; one answered
+     * with its result. */
+    complaint("R4-T", "accepted", t - 40 * DAY_MS);
     c = complaint("R4-N", "accepted", t - HOUR_MS);
     reply("R4-N", &c);
+    /* Telling the complainant the complaint was accepted is not the answer
+     * once the case is decided; while it is being investigated, it is all
+     * there is to tell. */
+    c = complaint("R4-T2", "accepted", t - HOUR_MS);
+    acknowledge("R4-T2", &c);
+    investigation("R4-T2");
+    decision("R4-T2", DECISION_SOUND, now_ms());
+    c = complaint("R4-N2", "accepted", t - HOUR_MS);
+    acknowledge("R4-N2", &c);
+    investigation("R4-N2");
     /* R5 (A§10(2)(3)): decided without an investigation. */
     decided_case("R5-T", false, DECISION_SOUND, now_ms());
     decided_case("R5-N", true, DECISION_SOUND, now_ms());
@@ -771,8 +814,8 @@ static appended chain_interference(tamper_chain *ch, const uint8_t *sk, const ch
  * The start of every log built with the format core: the genesis entry (the
  * log's own key enrols the first admin, docs/design.md "Kinds and roles"), the admin enrols
  * 王五 (handler), 李六 (legal), 赵七 (leader) and 周九 (investigator); 王五
- * records an interference in case K-1 (index 5) and 李六 a notification
- * about it (index 6).
+ * records an interference in case K-1 (index 5), 赵七 approves its notice
+ * (index 6, B§10) and 李六 notifies it (index 7).
  */
 static appended core_base(tamper_chain *ch)
 {
@@ -786,12 +829,18 @@ static appended core_base(tamper_chain *ch)
     chain_enroll(ch, g.sk[C_ADMIN], g.sk[C_ZHOU], "周九", "ROLE_INVESTIGATOR");
     appended k1 = chain_interference(ch, g.sk[C_WANG], "K-1");
     assert_int_equal(k1.index, 5);
+    appended ap =
+        chain_add(ch, g.sk[C_ZHAO], 0,
+                  entry_json("{\"kind\":\"KIND_APPROVAL\",\"case_id\":\"K-1\",\"approval\":"
+                             "{\"concerns\":\"%s\",\"matter\":\"通报\",\"approved\":true,"
+                             "\"approved_at\":%lld}}",
+                             b64(k1.id).s, (long long)ch->clock));
     chain_add(ch, g.sk[C_LI], 0,
               entry_json("{\"kind\":\"KIND_NOTIFICATION\",\"case_id\":\"K-1\",\"notification\":"
                          "{\"subject\":\"interference\",\"person\":{\"name\":\"刘某\"},"
                          "\"measures\":[\"circulated-criticism\"],\"issued_at\":%lld,"
-                         "\"content\":\"通报\",\"concerns\":\"%s\"}}",
-                         (long long)ch->clock, b64(k1.id).s));
+                         "\"content\":\"通报\",\"concerns\":\"%s\",\"approval\":\"%s\"}}",
+                         (long long)ch->clock, b64(k1.id).s, b64(ap.id).s));
     return k1;
 }
 
@@ -1644,9 +1693,14 @@ static void test_rules(void **state)
         assert_finding(j, rules[i], t);
         refute_finding(j, rules[i], n);
     }
-    /* The complaint never transferred: late, and never answered. */
+    /* The complaint never transferred is late; five days without an
+     * answer are not yet too long (R4 waits for the follow-up period). */
     assert_finding(j, "R3", "R3-T2");
-    assert_finding(j, "R4", "R3-T2");
+    refute_finding(j, "R4", "R3-T2");
+    /* The complaint only acknowledged, in a decided case and in one still
+     * under investigation. */
+    assert_finding(j, "R4", "R4-T2");
+    refute_finding(j, "R4", "R4-N2");
     /* The clean cases are as clean as alone. */
     static const char *const clean[] = {"QJ-C0", "QJ-C1", "QJ-C2", "QJ-C3", "QJ-C4", "QJ-C5"};
     const json_t *findings = json_object_get(j, "findings");
@@ -1675,6 +1729,12 @@ static void test_rules_as_of_and_late_after(void **state)
     snprintf(as_of, sizeof as_of, "%lld", (long long)(g.r3t2_received + DAY_MS));
     assert_int_equal(verify_log(&j, g.rules, "--rules", "--as-of", as_of, NULL), 2);
     refute_finding(j, "R3", "R3-T2");
+    json_decref(j);
+    /* Forty days after the receipt, the complaint nobody answered is
+     * overdue under R4 too. */
+    snprintf(as_of, sizeof as_of, "%lld", (long long)(g.r3t2_received + 40 * DAY_MS));
+    assert_int_equal(verify_log(&j, g.rules, "--rules", "--as-of", as_of, NULL), 2);
+    assert_finding(j, "R4", "R3-T2");
     json_decref(j);
     /* Three days late is not late with four days of leeway. */
     assert_int_equal(verify_log(&j, g.rules, "--rules", "--late-after", "4d", NULL), 2);

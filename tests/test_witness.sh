@@ -294,7 +294,7 @@ check "serve reports the misbehaviour on stderr" grep -q "MISBEHAVIOUR.*$ORIGIN"
 "$WITNESS" evidence --state "$TMP/wstate" --json >"$TMP/ev.json"
 check "evidence lists 3 files (the bad proof, the fork twice)" grep -q "kept in .*: 3\$" "$TMP/ev.txt"
 check "evidence names the origin and the sizes" \
-    grep -q "$ORIGIN: 检查点 checkpoint size $S5, 已副署 cosigned size $S4" "$TMP/ev.txt"
+    grep -q "$ORIGIN: 检查点 checkpoint size $S5, 已见证签名 cosigned size $S4" "$TMP/ev.txt"
 check "evidence --json: the fork with its origin, size and reason" \
     bash -c "tr -d ' \n' <'$TMP/ev.json' | grep -q '\"size\":$S4,\"cosigned_size\":$S4,.*fork.*\"origin\":\"$ORIGIN\"'"
 evfile=$(ls "$TMP/wstate/evidence/"*"-$S4-"*.evidence)

@@ -141,7 +141,7 @@ check "... saying no checkpoint has the cosignatures" grep -q "cosignatures" "$T
 # Status shows both witnesses, no error.
 "$LIUHEN" status >"$TMP/st.out"
 check "liuhen status shows each witness's last cosigned size" \
-    [ "$(grep -c '最近副署 last cosigned: tree size' "$TMP/st.out")" = 2 ]
+    [ "$(grep -c '最近见证签名 last cosigned: tree size' "$TMP/st.out")" = 2 ]
 check "liuhen status shows no witness error" [ "$(grep -c '最近错误' "$TMP/st.out" || true)" = 0 ]
 
 # Heartbeat: with nothing appended the checkpoint is cosigned again later.

@@ -113,7 +113,7 @@ static int genesis(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict 
     char k64[B64_32];
     b64(k64, e->author_key.data);
     if (memcmp(e->author_key.data, cx->log_key, 32) != 0) {
-        zh(v, "第 0 条记录应由日志密钥签署、登记首位管理员，但其作者密钥为 %s", k64);
+        zh(v, "第0号记录应由日志密钥签署、登记首位管理员，但其记录人公钥为 %s", k64);
         en(v,
            "author_key %s is not the log key: the first entry of a log is the KEY_ENROLL of the "
            "first admin, authored by the log key",
@@ -121,7 +121,7 @@ static int genesis(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict 
         return refuse(v, ACCEPT_GENESIS_AUTHOR, LH_EUNKNOWNKEY, "key");
     }
     if (e->kind != LIUHEN__KIND__KIND_KEY_ENROLL) {
-        zh(v, "第 0 条记录应为首位管理员的密钥登记，而非%s", kind_label_zh(e->kind));
+        zh(v, "第0号记录应为首位管理员的密钥登记，而非%s", kind_label_zh(e->kind));
         en(v,
            "kind: the first entry of the log must be the KEY_ENROLL of the first admin, not a %s",
            kind_name(e->kind));
@@ -129,7 +129,7 @@ static int genesis(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict 
     }
     uint32_t roles = role_mask(e->key_enroll->roles, e->key_enroll->n_roles);
     if ((roles & ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN)) == 0) {
-        zh(v, "第 0 条记录登记的首个密钥没有管理员角色");
+        zh(v, "第0号记录登记的首个密钥没有管理员角色");
         en(v, "key_enroll.roles: the first key enrolled must have the admin role");
         return refuse(v, ACCEPT_GENESIS_ADMIN, LH_EFIELD, "key");
     }
@@ -142,7 +142,7 @@ int accept_author(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict *
         return genesis(cx, e, v);
     char name[ACCEPT_NAME_MAX], k64[B64_32];
     if (memcmp(e->author_key.data, cx->log_key, 32) == 0) {
-        zh(v, "日志密钥只签署第 0 条记录，不得作出%s记录", kind_label_zh(e->kind));
+        zh(v, "日志密钥只签署第0号记录，不得作出%s记录", kind_label_zh(e->kind));
         en(v,
            "author_key: the log key authors only the log's first entry (the first admin's "
            "KEY_ENROLL), not a %s",
@@ -152,12 +152,12 @@ int accept_author(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdict *
     const keyring_key *k = keyring_find(cx->keys, e->author_key.data);
     if (k == NULL) {
         b64(k64, e->author_key.data);
-        zh(v, "作者密钥 %s 在第 %" PRIu64 " 条记录时未经登记", k64, cx->index);
+        zh(v, "记录人公钥 %s 在第%" PRIu64 "号记录时未经登记", k64, cx->index);
         en(v, "author_key %s is not enrolled%s", k64, cx->logged ? " at this entry" : "");
         return refuse(v, ACCEPT_UNKNOWN_KEY, LH_EUNKNOWNKEY, "key");
     }
     if (k->revoked) {
-        zh(v, "%s 的密钥已于第 %" PRIu64 " 条记录吊销", k->holder, k->revoked_index);
+        zh(v, "%s 的密钥已于第%" PRIu64 "号记录注销", k->holder, k->revoked_index);
         en(v, "the key of %s was revoked at entry %" PRIu64, k->holder, k->revoked_index);
         return refuse(v, ACCEPT_REVOKED_KEY, LH_EREVOKED, "key");
     }
@@ -187,7 +187,7 @@ int accept_correction(const accept_ctx *cx, const uint8_t author_key[32], const 
         return refuse(v, ACCEPT_CORRECTS_MISSING, LH_EFIELD, "role");
     }
     if (t->author_key == NULL) {
-        zh(v, "更正记录所更正的第 %" PRIu64 " 条记录无法解析，无从核对其作者", t->index);
+        zh(v, "更正记录所更正的第%" PRIu64 "号记录无法解析，无从核对其记录人", t->index);
         en(v,
            "correction.corrects: entry %" PRIu64 " does not parse, so its author cannot be "
            "the corrector",
@@ -197,7 +197,7 @@ int accept_correction(const accept_ctx *cx, const uint8_t author_key[32], const 
     /* docs/design.md "Kinds and roles": a CORRECTION is appended by the original author. */
     if (memcmp(t->author_key, author_key, 32) != 0) {
         accept_key_name(cx, t->author_key, name, sizeof name);
-        zh(v, "更正记录只能更正本人的记录，但所更正的第 %" PRIu64 " 条记录的作者为 %s", t->index,
+        zh(v, "更正记录只能更正本人的记录，但所更正的第%" PRIu64 "号记录的记录人为 %s", t->index,
            name);
         en(v,
            "a CORRECTION may correct only its author's own entries, but entry %" PRIu64 " is by %s",
@@ -209,7 +209,7 @@ int accept_correction(const accept_ctx *cx, const uint8_t author_key[32], const 
     const char *tcase = t->case_id != NULL ? t->case_id : "";
     if (strcmp(tcase, case_id) != 0) {
         if (tcase[0] == '\0') {
-            zh(v, "更正记录所更正的第 %" PRIu64 " 条记录不属于任何案件；更正应留在原记录的案件中",
+            zh(v, "更正记录所更正的第%" PRIu64 "号记录不属于任何案件；更正应留在原记录的案件中",
                t->index);
             en(v,
                "correction.corrects: entry %" PRIu64 " belongs to no case; a correction stays "
@@ -217,8 +217,7 @@ int accept_correction(const accept_ctx *cx, const uint8_t author_key[32], const 
                t->index);
         } else {
             zh(v,
-               "更正记录所更正的第 %" PRIu64
-               " 条记录属于案件 %s，而非 %s；更正应留在原记录的案件中",
+               "更正记录所更正的第%" PRIu64 "号记录属于案件 %s，而非 %s；更正应留在原记录的案件中",
                t->index, tcase, case_id);
             en(v,
                "correction.corrects: entry %" PRIu64 " belongs to case %s, not %s; a "
@@ -272,8 +271,8 @@ int accept_author_chain(const accept_ctx *cx, const Liuhen__Entry *e, const acce
     if (s <= h->count) {
         if (cx->logged) {
             zh(v,
-               "分叉：author_seq %" PRIu64 " 已被使用（%s 的记录链已到序号 %" PRIu64 "，第 %" PRIu64
-               " 条）",
+               "分叉：author_seq %" PRIu64 " 已被使用（%s 的记录链已到序号 %" PRIu64 "，第%" PRIu64
+               "号记录）",
                s, name, h->count, h->index);
             en(v,
                "fork: author_seq %" PRIu64 " was already used (the chain of %s had reached seq "
@@ -281,8 +280,8 @@ int accept_author_chain(const accept_ctx *cx, const Liuhen__Entry *e, const acce
                s, name, h->count, h->index);
         } else {
             zh(v,
-               "author_seq %" PRIu64 " 已被使用：%s 的记录链已到序号 %" PRIu64 "（第 %" PRIu64
-               " 条），下一条应为序号 %" PRIu64,
+               "author_seq %" PRIu64 " 已被使用：%s 的记录链已到序号 %" PRIu64 "（第%" PRIu64
+               "号记录），下一条应为序号 %" PRIu64,
                s, name, h->count, h->index, h->count + 1);
             en(v,
                "author_seq %" PRIu64 " was already used: the chain of %s is at seq %" PRIu64
@@ -294,8 +293,8 @@ int accept_author_chain(const accept_ctx *cx, const Liuhen__Entry *e, const acce
     if (s > h->count + 1) {
         missing_seqs(gz, ge, sizeof gz, h->count + 1, s - 1);
         zh(v,
-           "author_seq 为 %" PRIu64 "，但 %s 的上一条记录序号为 %" PRIu64 "（第 %" PRIu64
-           " 条）：%s",
+           "author_seq 为 %" PRIu64 "，但 %s 的上一条记录序号为 %" PRIu64 "（第%" PRIu64
+           "号记录）：%s",
            s, name, h->count, h->index, cx->logged ? gz : "下一条应紧接其后");
         en(v,
            "author_seq is %" PRIu64 ", but the previous entry of %s has seq %" PRIu64
@@ -310,7 +309,7 @@ int accept_author_chain(const accept_ctx *cx, const Liuhen__Entry *e, const acce
             b64(got, e->author_prev.data);
         b64(want, h->id);
         zh(v,
-           "author_prev 为 %s，但 %s 序号 %" PRIu64 " 的记录（第 %" PRIu64 " 条）的记录标识为 %s",
+           "author_prev 为 %s，但 %s 序号 %" PRIu64 " 的记录（第%" PRIu64 "号记录）的记录标识为 %s",
            got, name, h->count, h->index, want);
         en(v,
            "author_prev is %s, but the entry of %s with seq %" PRIu64 " (entry %" PRIu64
@@ -357,7 +356,7 @@ int accept_case_chain(const accept_ctx *cx, const Liuhen__Entry *e, const accept
         return refuse(v, ACCEPT_CASE_PREV_EMPTY, LH_ECONFLICT, "case-chain");
     }
     if (e->case_prev.len == 0) {
-        zh(v, "case_prev 缺失，但案件 %s 已有 %" PRIu64 " 条记录（最新为第 %" PRIu64 " 条）",
+        zh(v, "case_prev 缺失，但案件 %s 已有 %" PRIu64 " 条记录（最新为第%" PRIu64 "号记录）",
            e->case_id, h->count, h->index);
         en(v,
            "case_prev is absent, but case %s already has %" PRIu64
@@ -367,7 +366,7 @@ int accept_case_chain(const accept_ctx *cx, const Liuhen__Entry *e, const accept
     }
     if (e->case_prev.len != ENTRY_ID_BYTES ||
         memcmp(e->case_prev.data, h->id, ENTRY_ID_BYTES) != 0) {
-        zh(v, "case_prev 为 %s，但案件 %s 的最新记录为第 %" PRIu64 " 条（记录标识 %s）", got,
+        zh(v, "case_prev 为 %s，但案件 %s 的最新记录为第%" PRIu64 "号记录（记录标识 %s）", got,
            e->case_id, h->index, want);
         en(v, "case_prev is %s, but the head of case %s is entry %" PRIu64 " (entry id %s)", got,
            e->case_id, h->index, want);
@@ -391,7 +390,7 @@ int accept_key_change(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdi
 
     if (enroll) {
         if (memcmp(pk->data, cx->log_key, 32) == 0) {
-            zh(v, "密钥登记不得登记日志密钥 %s：日志密钥只签署第 0 条记录", k64);
+            zh(v, "密钥登记不得登记日志密钥 %s：日志密钥只签署第0号记录", k64);
             en(v,
                "key_enroll.public_key is the log key %s, which cannot be enrolled: it authors "
                "only the log's first entry",
@@ -399,7 +398,7 @@ int accept_key_change(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdi
             return refuse(v, ACCEPT_ENROLL_LOG_KEY, LH_EFIELD, "key");
         }
         if (t != NULL && t->revoked) {
-            zh(v, "%s 的密钥已于第 %" PRIu64 " 条记录吊销，不得再次登记", t->holder,
+            zh(v, "%s 的密钥已于第%" PRIu64 "号记录注销，不得再次登记", t->holder,
                t->revoked_index);
             en(v,
                "key_enroll.public_key: the key of %s was revoked at entry %" PRIu64
@@ -419,18 +418,18 @@ int accept_key_change(const accept_ctx *cx, const Liuhen__Entry *e, accept_verdi
         return pass(v);
     }
     if (t == NULL) {
-        zh(v, "所吊销的密钥 %s 未曾登记", k64);
+        zh(v, "所注销的密钥 %s 未曾登记", k64);
         en(v, "key_revoke.public_key %s is not an enrolled key", k64);
         return refuse(v, ACCEPT_REVOKE_UNKNOWN, LH_EFIELD, "key");
     }
     if (t->revoked) {
-        zh(v, "%s 的密钥已于第 %" PRIu64 " 条记录吊销", t->holder, t->revoked_index);
+        zh(v, "%s 的密钥已于第%" PRIu64 "号记录注销", t->holder, t->revoked_index);
         en(v, "key_revoke.public_key: the key of %s was already revoked at entry %" PRIu64,
            t->holder, t->revoked_index);
         return refuse(v, ACCEPT_REVOKE_AGAIN, LH_EFIELD, "key");
     }
     if (last_admin) {
-        zh(v, "%s 持有最后一把管理员密钥，不得吊销（请先登记另一名管理员）", t->holder);
+        zh(v, "%s 持有最后一把管理员密钥，不得注销（请先登记另一名管理员）", t->holder);
         en(v,
            "key_revoke.public_key: %s holds the last admin key, which cannot be revoked "
            "(enrol another admin first)",

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -130,12 +131,25 @@ static int time_from_digits(const char *where, const char *s, int64_t *ms, lh_er
     return 0;
 }
 
-/* Local time, as the person who typed it reads a clock: mktime() applies TZ
- * and its daylight-saving rules. A time it had to move (in a spring-forward
- * gap) does not exist there: refuse it rather than record another one. */
+bool calendar_zone_local(void)
+{
+    const char *z = getenv("LIUHEN_TZ");
+    return z != NULL && strcmp(z, "local") == 0;
+}
+
+/* A time without an offset, as the person who typed it reads a clock: in
+ * Beijing time, or with LIUHEN_TZ=local in the machine's zone, where
+ * mktime() applies TZ and its daylight-saving rules. A time it had to move
+ * (in a spring-forward gap) does not exist there: refuse it rather than
+ * record another one. */
 static int local_seconds(const char *where, const char *s, int y, int mo, int d, int h, int mi,
                          int sec, int64_t *out, lh_err *err)
 {
+    if (!calendar_zone_local()) {
+        *out = calendar_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 +
+               sec - CALENDAR_CST_OFFSET_MS / CALENDAR_SECOND_MS;
+        return 0;
+    }
     struct tm tm;
     memset(&tm, 0, sizeof tm);
     tm.tm_year = y - 1900;
@@ -293,6 +307,8 @@ const char *calendar_format_local(char out[CALENDAR_TEXT_MAX], int64_t ms)
         snprintf(out, CALENDAR_TEXT_MAX, "—");
         return out;
     }
+    if (!calendar_zone_local())
+        return calendar_format_cst(out, ms);
     time_t t = (time_t)calendar_floor_div(calendar_clamp(ms), CALENDAR_SECOND_MS);
     struct tm tm;
     char date[32], zone[8];

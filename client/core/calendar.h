@@ -9,9 +9,10 @@
  * clamp every time to +-CALENDAR_TIME_BOUND first, so that no sum or
  * difference of two times, or of a time and a period, can overflow.
  *
- * Every function is pure except calendar_parse_time() ("now", and times
- * without an offset, read the clock and the TZ environment) and
- * calendar_format_local() (TZ); all are thread-safe.
+ * Every function is pure except calendar_parse_time() ("now" reads the
+ * clock; times without an offset read LIUHEN_TZ, and TZ with
+ * LIUHEN_TZ=local) and calendar_format_local() (LIUHEN_TZ, TZ); all are
+ * thread-safe.
  */
 #ifndef LIUHEN_CALENDAR_H
 #define LIUHEN_CALENDAR_H
@@ -41,7 +42,7 @@
 
 /** The forms calendar_parse_time() accepts, for messages. */
 #define CALENDAR_TIME_FORMS                                                                        \
-    "unix ms, 2026-05-20T14:30:00+08:00, 2026-05-20 14:30[:SS] (local time), 2026-05-20 (local "   \
+    "unix ms, 2026-05-20T14:30:00+08:00, 2026-05-20 14:30[:SS] (Beijing time), 2026-05-20 (its "   \
     "midnight) or now"
 
 /** Room for every calendar_format_*() result, with its NUL. */
@@ -91,8 +92,9 @@ int64_t calendar_month_end(int64_t t);
  *     offset (Z, +08:00, +0800 or +08), seconds and a fraction of 1 to 3
  *     digits optional, 'T' or a space between date and time;
  *   - "2026-05-20 14:30", "2026-05-20 14:30:05", "2026-05-20T14:30:05.250":
- *     the same without an offset, in local time (the TZ environment);
- *   - "2026-05-20": local midnight starting that day;
+ *     the same without an offset, in Beijing time (UTC+8), or with
+ *     LIUHEN_TZ=local in the machine's time zone (the TZ environment);
+ *   - "2026-05-20": midnight starting that day, in the same zone;
  *   - "now": the system clock.
  * Years 1970 to 9999. A local time that does not exist (a daylight-saving
  * gap) is refused; one that occurs twice is taken as mktime() takes it.
@@ -119,8 +121,16 @@ int calendar_time_error(lh_err *err, const char *where, const char *text, const 
 const char *calendar_format_cst(char out[CALENDAR_TEXT_MAX], int64_t ms);
 
 /**
- * "2026-05-20 14:31:07 +0800": t in the local time zone (TZ), to the
- * second; "—" for 0 (not stated).
+ * Whether people's times are in the machine's time zone: the environment
+ * says LIUHEN_TZ=local. By default they are in Beijing time (UTC+8), the
+ * bureau's, wherever the tool runs.
+ */
+bool calendar_zone_local(void);
+
+/**
+ * t as people read it, to the second: "2026-05-20 14:31:07 +08:00" in
+ * Beijing time, or with LIUHEN_TZ=local "2026-05-20 14:31:07 +0800" in the
+ * local time zone (TZ); "—" for 0 (not stated).
  */
 const char *calendar_format_local(char out[CALENDAR_TEXT_MAX], int64_t ms);
 

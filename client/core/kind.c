@@ -8,6 +8,8 @@
 #include "text.h"
 
 #define R(role) ROLE_BIT(LIUHEN__ROLE__ROLE_##role)
+/* The principal head is a leader too. */
+#define LEADERS (R(LEADER) | R(PRINCIPAL))
 
 struct kind_info {
     const char *name;             /* the enum value's name without "KIND_" */
@@ -21,8 +23,8 @@ static const struct kind_info kinds[] = {
     [LIUHEN__KIND__KIND_INTERFERENCE] = {"INTERFERENCE", LIUHEN__ENTRY__BODY_INTERFERENCE,
                                          R(HANDLER) | R(LEGAL), true, true},
     /* B§7: written by a leader, or oral and recorded by the handler. */
-    [LIUHEN__KIND__KIND_GUIDANCE] = {"GUIDANCE", LIUHEN__ENTRY__BODY_GUIDANCE,
-                                     R(LEADER) | R(HANDLER), true, true},
+    [LIUHEN__KIND__KIND_GUIDANCE] = {"GUIDANCE", LIUHEN__ENTRY__BODY_GUIDANCE, LEADERS | R(HANDLER),
+                                     true, true},
     /* A§10(1): the legal section accepts complaints and answers them. */
     [LIUHEN__KIND__KIND_COMPLAINT] = {"COMPLAINT", LIUHEN__ENTRY__BODY_COMPLAINT, R(LEGAL), true,
                                       true},
@@ -32,29 +34,46 @@ static const struct kind_info kinds[] = {
     /* A§10(2): the principal head assigns the team. */
     [LIUHEN__KIND__KIND_INVESTIGATION_ASSIGNED] = {"INVESTIGATION_ASSIGNED",
                                                    LIUHEN__ENTRY__BODY_INVESTIGATION_ASSIGNED,
-                                                   R(LEADER), false, true},
+                                                   LEADERS, false, true},
     [LIUHEN__KIND__KIND_INVESTIGATION_STEP] = {"INVESTIGATION_STEP",
                                                LIUHEN__ENTRY__BODY_INVESTIGATION_STEP,
                                                R(INVESTIGATOR) | R(LEGAL), false, true},
     /* A§10(3): decided by the leadership's collective discussion. */
-    [LIUHEN__KIND__KIND_DECISION] = {"DECISION", LIUHEN__ENTRY__BODY_DECISION, R(LEADER), false,
+    [LIUHEN__KIND__KIND_DECISION] = {"DECISION", LIUHEN__ENTRY__BODY_DECISION, LEADERS, false,
                                      true},
-    [LIUHEN__KIND__KIND_REVIEW_ORDER] = {"REVIEW_ORDER", LIUHEN__ENTRY__BODY_REVIEW_ORDER,
-                                         R(LEADER), false, true},
+    [LIUHEN__KIND__KIND_REVIEW_ORDER] = {"REVIEW_ORDER", LIUHEN__ENTRY__BODY_REVIEW_ORDER, LEADERS,
+                                         false, true},
     /* A§12: whoever is concerned states a defence or petitions. */
     [LIUHEN__KIND__KIND_APPEAL] = {"APPEAL", LIUHEN__ENTRY__BODY_APPEAL, ROLE_ALL, false, true},
     [LIUHEN__KIND__KIND_NOTIFICATION] = {"NOTIFICATION", LIUHEN__ENTRY__BODY_NOTIFICATION,
-                                         R(LEGAL) | R(LEADER), false, true},
+                                         R(LEGAL) | LEADERS, false, true},
     /* Any enrolled key, and only for its own entries: kind_allowed(). */
     [LIUHEN__KIND__KIND_CORRECTION] = {"CORRECTION", LIUHEN__ENTRY__BODY_CORRECTION, ROLE_ALL,
                                        false, true},
     [LIUHEN__KIND__KIND_CASE_CLOSED] = {"CASE_CLOSED", LIUHEN__ENTRY__BODY_CASE_CLOSED,
-                                        R(LEGAL) | R(LEADER), false, true},
+                                        R(LEGAL) | LEADERS, false, true},
     /* Keys and roles are only ever decided by the ledger (docs/design.md). */
     [LIUHEN__KIND__KIND_KEY_ENROLL] = {"KEY_ENROLL", LIUHEN__ENTRY__BODY_KEY_ENROLL, R(ADMIN),
                                        false, false},
     [LIUHEN__KIND__KIND_KEY_REVOKE] = {"KEY_REVOKE", LIUHEN__ENTRY__BODY_KEY_REVOKE, R(ADMIN),
                                        false, false},
+    /* A§10(2): the legal section reports an accepted complaint to the
+     * principal head; B§3, B§4: an interference, or a clue of one. */
+    [LIUHEN__KIND__KIND_REPORT] = {"REPORT", LIUHEN__ENTRY__BODY_REPORT, R(HANDLER) | R(LEGAL),
+                                   false, true},
+    /* A§7: the legal section proposes how to hold people to account. */
+    [LIUHEN__KIND__KIND_RECOMMENDATION] = {"RECOMMENDATION", LIUHEN__ENTRY__BODY_RECOMMENDATION,
+                                           R(LEGAL), false, true},
+    /* B§4: the legal section's checks may open a matter of their own. */
+    [LIUHEN__KIND__KIND_SUPERVISION_CHECK] = {"SUPERVISION_CHECK",
+                                              LIUHEN__ENTRY__BODY_SUPERVISION_CHECK, R(LEGAL), true,
+                                              true},
+    /* A§12: the decision served, the rights told. */
+    [LIUHEN__KIND__KIND_SERVICE] = {"SERVICE", LIUHEN__ENTRY__BODY_SERVICE, R(LEGAL) | LEADERS,
+                                    false, true},
+    /* B§10: approved by a leader, with the leader's own key. */
+    [LIUHEN__KIND__KIND_APPROVAL] = {"APPROVAL", LIUHEN__ENTRY__BODY_APPROVAL, LEADERS, false,
+                                     true},
 };
 
 #define N_KINDS (sizeof kinds / sizeof kinds[0])

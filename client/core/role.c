@@ -19,6 +19,7 @@ static const struct role_info roles_tab[] = {
     [LIUHEN__ROLE__ROLE_LEGAL] = {"legal"},
     [LIUHEN__ROLE__ROLE_LEADER] = {"leader"},
     [LIUHEN__ROLE__ROLE_INVESTIGATOR] = {"investigator"},
+    [LIUHEN__ROLE__ROLE_PRINCIPAL] = {"principal"},
 };
 
 #define N_ROLES (sizeof roles_tab / sizeof roles_tab[0])

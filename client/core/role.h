@@ -20,10 +20,11 @@
 #define ROLE_ALL                                                                                   \
     (ROLE_BIT(LIUHEN__ROLE__ROLE_ADMIN) | ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER) |                   \
      ROLE_BIT(LIUHEN__ROLE__ROLE_LEGAL) | ROLE_BIT(LIUHEN__ROLE__ROLE_LEADER) |                    \
-     ROLE_BIT(LIUHEN__ROLE__ROLE_INVESTIGATOR))
+     ROLE_BIT(LIUHEN__ROLE__ROLE_INVESTIGATOR) | ROLE_BIT(LIUHEN__ROLE__ROLE_PRINCIPAL))
 
 /**
- * The role's name: "admin", "handler", "legal", "leader", "investigator".
+ * The role's name: "admin", "handler", "legal", "leader", "investigator",
+ * "principal".
  * @return a static string, never NULL ("unspecified", "unknown").
  */
 const char *role_name(Liuhen__Role role);

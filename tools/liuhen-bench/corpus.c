@@ -2,6 +2,32 @@
  * corpus.c — one author's stream of realistic records (corpus.h): the case
  * plans, the bodies of every kind with Chinese texts of realistic length,
  * the chain links, and signing ahead of time.
+ *
+ * Every case follows the regulations as liuhen-verify --rules reads them
+ * (docs/regulation.md), so that a log of streams is clean:
+ *  - an interference carries its five elements and is reported, with the
+ *    time, to the legal section or the justice bureau's supervision office
+ *    (B§3: R1, R2); the legal section follows a report to it up (B§4,
+ *    R15); an interference it confirms is notified after an APPROVAL that
+ *    the notice names by entry id (B§10, R14);
+ *  - a complaint for another authority is transferred by the stream's
+ *    very next record, within hours of 受理 (A§10(1): R3);
+ *  - an accepted complaint is acknowledged and reported to the principal
+ *    head, who assigns the team (the author is enrolled as principal head
+ *    too: R5); the team investigates, the legal section recommends (A§7),
+ *    the leadership discusses (two named leaders or more, before the
+ *    decision: R6) and decides (A§11 sanctions only, a 处分 with its grade,
+ *    an obstruction the team saw weighed under A§9: R7); the complainant is
+ *    told the result by the stream's very next record (R4: a decided case
+ *    whose complainant was only told of the acceptance is a finding), so
+ *    that a stream may stop almost anywhere (corpus_settled()); the
+ *    decision is served (A§12), maybe petitioned, and the case closed,
+ *    after which nothing is added (R16);
+ *  - the officers complaints concern and the persons who interfere have
+ *    given names no leader or team member of the stream has, so that none
+ *    of them sits on the team, in the discussion or decides in their own
+ *    case (R13); the author's holder name (harness.c) is none of them.
+ * Within a case the times of the events move forward.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -17,24 +43,38 @@
 
 /* Cases one author has open at once: their entries interleave. */
 #define ACTIVE_CASES 8
-/* The longest plan of a case: complaint, reply, assignment, 4 steps,
- * decision, appeal, closing. */
-#define PLAN_MAX 12
+/* The longest plan of a case: complaint, acknowledgement, report,
+ * assignment, 4 steps, recommendation, decision, result, service,
+ * petition, closing. */
+#define PLAN_MAX 14
 /* Tries at a record whose size falls in CORPUS_ENTRY_MIN..MAX. */
 #define SIZE_TRIES 64
+/* Room for a one-line text field (validate.c: names, references, the
+ * findings of a check, an approver's opinion). */
+#define LINE_ROOM ENTRY_SHORT_TEXT_MAX
+/* How long before its record an event happened, at most: B§3, B§12 (R10)
+ * want records made soon after the event. */
+#define EVENT_SPAN_MS (4 * 3600 * 1000)
 
 /* What a case does next. */
 typedef enum step {
     S_INTERFERENCE,
     S_CORRECTION,
+    S_CHECK,
+    S_APPROVAL,
     S_NOTIFICATION,
     S_CLOSED,
     S_COMPLAINT,
-    S_REPLY,
+    S_ACKNOWLEDGEMENT,
+    S_RESULT,
+    S_TRANSFER,
+    S_REPORT,
     S_ASSIGNED,
     S_STEP,
+    S_RECOMMENDATION,
     S_DECISION,
-    S_APPEAL,
+    S_SERVICE,
+    S_PETITION,
     S_GUIDANCE_WRITTEN,
     S_GUIDANCE_ORAL
 } step;
@@ -45,9 +85,31 @@ typedef struct corpus_case {
     unsigned nplan, next;   /* the plan's length; the next step */
     bool open;              /* has an entry: case_prev is head */
     uint8_t head[ENTRY_ID_BYTES];
-    /* What its next entry refers to: the complaint (REPLY), the decision
-     * (APPEAL), the interference (CORRECTION, NOTIFICATION). */
-    uint8_t ref[ENTRY_ID_BYTES];
+    /* What its later records name, by entry id: its interference or
+     * complaint (CORRECTION, CHECK, APPROVAL, NOTIFICATION, REPLY,
+     * TRANSFER, REPORT), the approval (NOTIFICATION), the recommendation
+     * (DECISION), the decision (SERVICE, APPEAL). */
+    uint8_t subject[ENTRY_ID_BYTES];
+    uint8_t approval[ENTRY_ID_BYTES];
+    uint8_t recommendation[ENTRY_ID_BYTES];
+    uint8_t decision[ENTRY_ID_BYTES];
+    int64_t at;       /* the time of its latest event: the next one is not earlier */
+    int64_t accepted; /* its complaint's 受理 (R3) */
+    /* Who its complaint concerns, or who interfered: named again by the
+     * notice, the recommendation, the decision, its service. */
+    char person[32];
+    const char *person_unit;
+    Liuhen__Relation person_relation;
+    bool to_legal;            /* the interference is reported to the legal section (B§3) */
+    bool confirmed;           /* the legal section confirms it (B§4) */
+    bool to_transfer;         /* the complaint is another authority's (A§10(1)) */
+    bool wrongful;            /* a wrongful case: who is responsible, and how (A§11) */
+    bool obstruction;         /* the investigation meets obstruction (A§9) */
+    unsigned obstructed_step; /* which step sees it, counted from 1 */
+    unsigned steps_done;
+    Liuhen__Sanction sanctions[2];
+    unsigned nsanctions;
+    Liuhen__DisciplineGrade grade; /* for a 处分 (A§11(6)) */
 } corpus_case;
 
 /* The strings and lists a record points to. */
@@ -55,11 +117,17 @@ typedef struct scratch {
     char case_id[96];
     char names[6][32];
     char texts[4][2048];
-    char doc[64];
+    char lines[2][LINE_ROOM];
+    char doc[64], doc2[64];
+    char file[160];
     Liuhen__InterferenceCategory categories[1];
     Liuhen__Conduct conducts[1];
-    Liuhen__Sanction sanctions[2];
     Liuhen__Measure measures[1];
+    Liuhen__CheckAction actions[2];
+    Liuhen__Aggravation aggravations[1];
+    Liuhen__Mitigation mitigations[1];
+    ProtobufCBinaryData heard[1];
+    uint8_t sha[ENTRY_HASH_BYTES];
 } scratch;
 
 /* The body memory of one record: the largest body and what hangs from it. */
@@ -70,6 +138,10 @@ typedef union body_mem {
         Liuhen__ResponsiblePerson rp;
     } decision;
     struct {
+        Liuhen__Recommendation r;
+        Liuhen__ResponsiblePerson rp;
+    } recommendation;
+    struct {
         Liuhen__Complaint c;
         Liuhen__Complainant who;
     } complaint;
@@ -77,10 +149,18 @@ typedef union body_mem {
         Liuhen__Correction c;
         Liuhen__FieldCorrection fc;
     } correction;
+    struct {
+        Liuhen__Service s;
+        Liuhen__Attachment a;
+    } service;
     Liuhen__Interference interference;
+    Liuhen__SupervisionCheck check;
+    Liuhen__Approval approval;
     Liuhen__Notification notification;
     Liuhen__CaseClosed closed;
     Liuhen__Reply reply;
+    Liuhen__Transfer transfer;
+    Liuhen__Report report;
     Liuhen__InvestigationAssigned assigned;
     Liuhen__InvestigationStep step;
     Liuhen__Appeal appeal;
@@ -92,6 +172,9 @@ struct corpus {
     uint8_t pk[ENTRY_KEY_BYTES];
     char prefix[48];
     uint64_t rng;
+    /* The bureau's leadership, the same in every case of the stream: the
+     * principal head (A§10(2)), two deputies and the legal section's head. */
+    char principal[32], deputies[2][32], legal_head[32];
     /* The author's chain. */
     uint64_t seq;
     uint8_t head[ENTRY_ID_BYTES];
@@ -101,17 +184,22 @@ struct corpus {
     /* The record last returned, waiting for corpus_logged(). */
     corpus_case *current;
     step current_step;
+    int64_t current_at; /* the time of its event */
     Liuhen__Entry e;
     scratch sc;
     body_mem m;
     Liuhen__Person people[6];
     void *ptrs[8];
+    void *atts[1];
     /* ENTRY_SIG_CONTEXT || entry, for signing. */
     uint8_t msg[ENTRY_SIG_CONTEXT_LEN + CORPUS_ENTRY_MAX];
 };
 
+/* The author makes every kind of record: the principal head is a leader
+ * too, and only the principal head assigns a team (A§10(2), R5). */
 static const Liuhen__Role ROLES[] = {LIUHEN__ROLE__ROLE_HANDLER, LIUHEN__ROLE__ROLE_LEGAL,
-                                     LIUHEN__ROLE__ROLE_LEADER, LIUHEN__ROLE__ROLE_INVESTIGATOR};
+                                     LIUHEN__ROLE__ROLE_LEADER, LIUHEN__ROLE__ROLE_INVESTIGATOR,
+                                     LIUHEN__ROLE__ROLE_PRINCIPAL};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -147,16 +235,21 @@ static int64_t corpus_now_ms(void)
 static const char *const SURNAMES[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
                                        "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗",
                                        "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧"};
-static const char *const GIVEN[] = {"伟",   "芳",   "娜",   "敏",   "静",   "丽",   "强",
-                                    "磊",   "军",   "洋",   "勇",   "艳",   "杰",   "娟",
-                                    "涛",   "明",   "超",   "霞",   "平",   "刚",   "桂英",
-                                    "秀英", "建华", "建国", "志强", "海燕", "晓东", "文博"};
+/* Given names of the bureau's leaders and investigation teams, and of the
+ * officers complained about and the persons who interfere: two lists with
+ * no name in common, so that no one sits in their own case (R13). */
+static const char *const GIVEN_STAFF[] = {"伟", "芳", "娜", "敏", "静", "丽", "强",
+                                          "磊", "军", "洋", "勇", "艳", "杰", "娟"};
+static const char *const GIVEN_OTHERS[] = {"涛",   "明",   "超",   "霞",   "平",   "刚",   "桂英",
+                                           "秀英", "建华", "建国", "志强", "海燕", "晓东", "文博"};
 static const char *const PLACES[] = {"执法支队办公室", "局机关三楼会议室", "当事人企业厂区",
                                      "执法支队值班室", "局机关法规科",     "区政务服务中心"};
 static const char *const UNITS[] = {"区应急管理局执法支队", "区应急管理局法规科",
                                     "区应急管理局危化科",   "区应急管理局办公室",
                                     "某街道办事处",         "区市场监督管理局"};
 static const char *const POSITIONS[] = {"科员", "副科长", "科长", "执法队员", "副局长", "退休干部"};
+static const char *const AUTHORITIES[] = {"区市场监督管理局", "区生态环境局", "区交通运输委员会",
+                                          "区住房和城乡建设委员会", "区城市管理局"};
 static const char *const SENTENCES[] = {
     "来电称当事人系其亲属，请求对该企业的安全生产违法行为从轻处罚。",
     "执法人员当即表示案件正在依法办理，不能透露案情，并告知其依照程序反映意见。",
@@ -178,15 +271,34 @@ static const char *const SENTENCES[] = {
     "对于不属于本单位受理范围的投诉，已告知投诉人向有权部门反映。",
     "按照行政执法全过程记录的要求，现场执法过程已全程录音录像并归档保存。",
     "指导意见：严格依照法定程序和裁量基准办理，确保案件定性准确、处罚适当。",
+    "法规科审查调查报告后提出处理建议，报局领导班子集体讨论决定。",
+    "处理决定书已直接送达本人，并告知其对处理决定不服可以申诉。",
+    "经法规科核查，反映的干预情况基本属实，已向局主要负责人报告。",
+    "经核查，相关人员系按正常工作程序了解案件办理情况，不属于违反规定干预办案。",
 };
 
-static void corpus_name(corpus *c, char *out, size_t cap)
+/* A name from a list of given names. */
+static void corpus_name_of(corpus *c, char *out, size_t cap, const char *const *given,
+                           size_t ngiven)
 {
     snprintf(out, cap, "%s%s", SURNAMES[corpus_below(c, COUNT(SURNAMES))],
-             GIVEN[corpus_below(c, COUNT(GIVEN))]);
+             given[corpus_below(c, (unsigned)ngiven)]);
 }
 
-/* min..max sentences of the corpus. */
+/* A leader's or a team member's name. */
+static void corpus_staff_name(corpus *c, char *out, size_t cap)
+{
+    corpus_name_of(c, out, cap, GIVEN_STAFF, COUNT(GIVEN_STAFF));
+}
+
+/* The name of anyone else: an officer complained about, a person who
+ * interfered, a complainant, a person questioned. */
+static void corpus_name(corpus *c, char *out, size_t cap)
+{
+    corpus_name_of(c, out, cap, GIVEN_OTHERS, COUNT(GIVEN_OTHERS));
+}
+
+/* min..max sentences of the corpus, as many as fit in cap. */
 static void corpus_text(corpus *c, char *out, size_t cap, unsigned min, unsigned max)
 {
     size_t len = 0;
@@ -204,8 +316,22 @@ static void corpus_text(corpus *c, char *out, size_t cap, unsigned min, unsigned
 
 /* ---- cases ----------------------------------------------------------------------------------- */
 
-/* A new case's plan: an interference (45%), a complaint carried to its
- * decision (35%), guidance (20%). */
+/* The sanctions of a wrongful case (A§11), the grade of a 处分 among them
+ * (A§11(6), R7). */
+static void corpus_plan_sanctions(corpus *c, corpus_case *k)
+{
+    k->sanctions[0] = (Liuhen__Sanction)(1 + corpus_below(c, 3));
+    k->nsanctions = 1;
+    if (corpus_below(c, 2) == 0)
+        k->sanctions[k->nsanctions++] = (Liuhen__Sanction)(4 + corpus_below(c, 3));
+    k->grade = LIUHEN__DISCIPLINE_GRADE__DISCIPLINE_GRADE_UNSPECIFIED;
+    for (unsigned i = 0; i < k->nsanctions; i++)
+        if (k->sanctions[i] == LIUHEN__SANCTION__SANCTION_ADMINISTRATIVE_SANCTION)
+            k->grade = (Liuhen__DisciplineGrade)(1 + corpus_below(c, 3));
+}
+
+/* A new case's plan: an interference (45%), a complaint (35%: one in seven
+ * transferred, the others carried to their decision), guidance (20%). */
 static void corpus_plan_case(corpus *c, corpus_case *k)
 {
     memset(k, 0, sizeof *k);
@@ -215,19 +341,44 @@ static void corpus_plan_case(corpus *c, corpus_case *k)
         k->plan[n++] = S_INTERFERENCE;
         if (corpus_below(c, 10) == 0)
             k->plan[n++] = S_CORRECTION;
-        if (corpus_below(c, 10) < 3)
-            k->plan[n++] = S_NOTIFICATION;
+        /* B§3: to the legal section, which follows it up (B§4); or, where
+         * needed, to the justice bureau's supervision office. */
+        k->to_legal = corpus_below(c, 5) != 0;
+        if (k->to_legal) {
+            k->plan[n++] = S_CHECK;
+            k->confirmed = corpus_below(c, 5) < 2;
+            if (k->confirmed) {
+                k->plan[n++] = S_APPROVAL;
+                k->plan[n++] = S_NOTIFICATION;
+            }
+        }
         if (corpus_below(c, 2) == 0)
             k->plan[n++] = S_CLOSED;
     } else if (kind < 16) {
         k->plan[n++] = S_COMPLAINT;
-        k->plan[n++] = S_REPLY;
-        k->plan[n++] = S_ASSIGNED;
-        for (unsigned i = 1 + corpus_below(c, 4); i > 0; i--)
-            k->plan[n++] = S_STEP;
-        k->plan[n++] = S_DECISION;
-        if (corpus_below(c, 5) == 0)
-            k->plan[n++] = S_APPEAL;
+        k->to_transfer = corpus_below(c, 7) == 0;
+        if (k->to_transfer) {
+            k->plan[n++] = S_TRANSFER;
+        } else {
+            k->plan[n++] = S_ACKNOWLEDGEMENT;
+            k->plan[n++] = S_REPORT;
+            k->plan[n++] = S_ASSIGNED;
+            unsigned steps = 1 + corpus_below(c, 4);
+            for (unsigned i = 0; i < steps; i++)
+                k->plan[n++] = S_STEP;
+            k->plan[n++] = S_RECOMMENDATION;
+            k->plan[n++] = S_DECISION;
+            k->plan[n++] = S_RESULT;
+            k->plan[n++] = S_SERVICE;
+            if (corpus_below(c, 5) == 0)
+                k->plan[n++] = S_PETITION;
+            k->wrongful = corpus_below(c, 10) < 3;
+            if (k->wrongful) {
+                corpus_plan_sanctions(c, k);
+                k->obstruction = corpus_below(c, 5) == 0;
+                k->obstructed_step = 1 + corpus_below(c, steps);
+            }
+        }
         k->plan[n++] = S_CLOSED;
     } else {
         k->plan[n++] = S_GUIDANCE_WRITTEN;
@@ -249,11 +400,82 @@ static void corpus_set_person(corpus *c, Liuhen__Person *p, char *name, const ch
     p->relation = rel;
 }
 
+/* A leader of the bureau, by name and post, for discussions and reports. */
+static void corpus_set_leader(Liuhen__Person *p, char *name, const char *position)
+{
+    *p = (Liuhen__Person)LIUHEN__PERSON__INIT;
+    p->name = name;
+    p->position = (char *)position;
+    p->unit = (char *)"区应急管理局";
+    p->relation = LIUHEN__RELATION__RELATION_ON_STAFF;
+}
+
+/* The person the case is about (complained about, or who interfered). */
+static void corpus_set_subject(corpus *c, Liuhen__Person *p, corpus_case *k)
+{
+    corpus_set_person(c, p, k->person, k->person_unit, k->person_relation);
+}
+
+/* The time of the event a record of case k records, `recorded` being the
+ * record's time: up to EVENT_SPAN_MS before it, and not before the case's
+ * latest event. */
+static int64_t corpus_event(corpus *c, const corpus_case *k, int64_t recorded)
+{
+    int64_t span = EVENT_SPAN_MS;
+    if (k->at != 0 && recorded - k->at < span)
+        span = recorded - k->at;
+    if (span <= 0)
+        return k->at != 0 ? k->at : recorded;
+    return recorded - (int64_t)(corpus_rnd(c) % (uint64_t)span);
+}
+
+/* A time between a and b (a <= b). */
+static int64_t corpus_between(corpus *c, int64_t a, int64_t b)
+{
+    return b > a ? a + (int64_t)(corpus_rnd(c) % (uint64_t)(b - a)) : a;
+}
+
+/* A responsible person as the legal section proposes and the leadership
+ * decides: the officer, the A§11 sanctions planned, the grade of a 处分,
+ * the A§9 aggravation where the investigation was obstructed, and A§8
+ * leniency otherwise now and then (never exemption together with a
+ * sanction, R7). */
+static void corpus_responsible(corpus *c, corpus_case *k, Liuhen__ResponsiblePerson *rp,
+                               Liuhen__Person *person, char *responsibility, size_t cap)
+{
+    scratch *sc = &c->sc;
+    *rp = (Liuhen__ResponsiblePerson)LIUHEN__RESPONSIBLE_PERSON__INIT;
+    corpus_set_subject(c, person, k);
+    rp->person = person;
+    corpus_text(c, responsibility, cap, 1, 1);
+    rp->responsibility = responsibility;
+    rp->n_sanctions = k->nsanctions;
+    rp->sanctions = k->sanctions;
+    if (k->grade != LIUHEN__DISCIPLINE_GRADE__DISCIPLINE_GRADE_UNSPECIFIED) {
+        rp->discipline_grade = k->grade;
+        rp->discipline_authority =
+            LIUHEN__DISCIPLINE_AUTHORITY__DISCIPLINE_AUTHORITY_APPOINTING_ORGAN;
+    }
+    if (k->obstruction) {
+        sc->aggravations[0] = LIUHEN__AGGRAVATION__AGGRAVATION_OBSTRUCTED_INVESTIGATION;
+        rp->n_aggravations = 1;
+        rp->aggravations = sc->aggravations;
+        rp->leniency = LIUHEN__LENIENCY__LENIENCY_NONE;
+    } else if (corpus_below(c, 3) == 0) {
+        sc->mitigations[0] = LIUHEN__MITIGATION__MITIGATION_SELF_CORRECTED;
+        rp->n_mitigations = 1;
+        rp->mitigations = sc->mitigations;
+        rp->leniency = LIUHEN__LENIENCY__LENIENCY_LIGHTER;
+    }
+}
+
 /*
  * Fill c->e's kind, case, recorded_at and body for step s of case k, in the
- * stream's record memory. Times: B§3, B§12 (R10) want records made soon
- * after the event; recorded a few seconds to two minutes before now, the
- * event up to four hours before that.
+ * stream's record memory, and c->current_at with the time of its event.
+ * Records are made a few seconds to two minutes before now, each event up
+ * to four hours before its record and not before the case's last event.
+ * What later records name again (the person of the case, the time of 受理)
+ * is kept in k as it is drawn: the record logged is the last one filled.
  */
 static void corpus_fill(corpus *c, step s, corpus_case *k)
 {
@@ -263,7 +485,8 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
     Liuhen__Person *people = c->people;
     void **ptrs = c->ptrs;
     int64_t recorded = corpus_now_ms() - 1000 - (int64_t)corpus_below(c, 120000);
-    int64_t event = recorded - (int64_t)corpus_below(c, 4 * 3600 * 1000);
+    int64_t event = corpus_event(c, k, recorded);
+    c->current_at = event;
     *e = (Liuhen__Entry)LIUHEN__ENTRY__INIT;
     snprintf(sc->case_id, sizeof sc->case_id, "%s-%05" PRIu64, c->prefix, k->number);
     e->case_id = sc->case_id;
@@ -278,8 +501,10 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         sc->categories[0] = (Liuhen__InterferenceCategory)(1 + corpus_below(c, 7));
         x->occurred_at = event;
         x->place = (char *)PLACES[corpus_below(c, COUNT(PLACES))];
-        corpus_set_person(c, &people[0], sc->names[0], UNITS[corpus_below(c, COUNT(UNITS))],
-                          (Liuhen__Relation)(1 + corpus_below(c, 4)));
+        corpus_name(c, k->person, sizeof k->person);
+        k->person_unit = UNITS[corpus_below(c, COUNT(UNITS))];
+        k->person_relation = (Liuhen__Relation)(1 + corpus_below(c, 4));
+        corpus_set_subject(c, &people[0], k);
         x->person = &people[0];
         x->manner = (Liuhen__Manner)(1 + corpus_below(c, 6));
         corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
@@ -289,8 +514,10 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         x->response = (Liuhen__HandlerResponse)(1 + corpus_below(c, 2));
         corpus_text(c, sc->texts[1], sizeof sc->texts[1], 1, 1);
         x->response_detail = sc->texts[1];
-        x->reported_to = (Liuhen__ReportedTo)(1 + corpus_below(c, 3));
-        x->reported_at = recorded;
+        /* B§3 (R2): to the legal section, or the justice bureau's office. */
+        x->reported_to = k->to_legal ? LIUHEN__REPORTED_TO__REPORTED_TO_LEGAL_SECTION
+                                     : LIUHEN__REPORTED_TO__REPORTED_TO_JUSTICE_SUPERVISION;
+        x->reported_at = corpus_between(c, event, recorded);
         e->kind = LIUHEN__KIND__KIND_INTERFERENCE;
         e->body_case = LIUHEN__ENTRY__BODY_INTERFERENCE;
         e->interference = x;
@@ -305,7 +532,7 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         fc->old_value = (char *)PLACES[0];
         fc->new_value = (char *)PLACES[1];
         ptrs[0] = fc;
-        x->corrects.data = k->ref;
+        x->corrects.data = k->subject;
         x->corrects.len = ENTRY_ID_BYTES;
         x->n_changes = 1;
         x->changes = (Liuhen__FieldCorrection **)ptrs;
@@ -317,22 +544,72 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         e->correction = x;
         break;
     }
+    case S_CHECK: {
+        /* B§4 (R15): the legal section follows the report up. */
+        Liuhen__SupervisionCheck *x = &m->check;
+        *x = (Liuhen__SupervisionCheck)LIUHEN__SUPERVISION_CHECK__INIT;
+        x->type = LIUHEN__CHECK_TYPE__CHECK_TYPE_FOLLOW_UP;
+        x->conducted_at = event;
+        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 2);
+        x->scope = sc->texts[0];
+        corpus_text(c, sc->lines[0], sizeof sc->lines[0], 1, 1);
+        x->findings = sc->lines[0];
+        x->concerns.data = k->subject;
+        x->concerns.len = ENTRY_ID_BYTES;
+        if (k->confirmed) {
+            x->conclusion = LIUHEN__CHECK_CONCLUSION__CHECK_CONCLUSION_CONFIRMED;
+            sc->actions[0] = LIUHEN__CHECK_ACTION__CHECK_ACTION_REPORTED_TO_HEAD;
+            sc->actions[1] = LIUHEN__CHECK_ACTION__CHECK_ACTION_INVESTIGATED;
+            x->n_actions = 2;
+        } else {
+            x->conclusion = LIUHEN__CHECK_CONCLUSION__CHECK_CONCLUSION_NOT_CONFIRMED;
+            sc->actions[0] = LIUHEN__CHECK_ACTION__CHECK_ACTION_NONE;
+            x->n_actions = 1;
+        }
+        x->actions = sc->actions;
+        e->kind = LIUHEN__KIND__KIND_SUPERVISION_CHECK;
+        e->body_case = LIUHEN__ENTRY__BODY_SUPERVISION_CHECK;
+        e->supervision_check = x;
+        break;
+    }
+    case S_APPROVAL: {
+        /* B§10 (R14): the head approves the notice, with the head's key. */
+        Liuhen__Approval *x = &m->approval;
+        *x = (Liuhen__Approval)LIUHEN__APPROVAL__INIT;
+        x->concerns.data = k->subject;
+        x->concerns.len = ENTRY_ID_BYTES;
+        snprintf(sc->lines[0], sizeof sc->lines[0], "对%s违反规定干预、插手案件办理的情况予以通报",
+                 k->person);
+        x->matter = sc->lines[0];
+        x->approved = true;
+        x->approved_at = event;
+        snprintf(sc->lines[1], sizeof sc->lines[1], "同意通报。%s",
+                 SENTENCES[corpus_below(c, COUNT(SENTENCES))]);
+        x->opinion = sc->lines[1];
+        e->kind = LIUHEN__KIND__KIND_APPROVAL;
+        e->body_case = LIUHEN__ENTRY__BODY_APPROVAL;
+        e->approval = x;
+        break;
+    }
     case S_NOTIFICATION: {
         Liuhen__Notification *x = &m->notification;
         sc->measures[0] = LIUHEN__MEASURE__MEASURE_CIRCULATED_CRITICISM;
         *x = (Liuhen__Notification)LIUHEN__NOTIFICATION__INIT;
         x->subject = LIUHEN__NOTIFICATION_SUBJECT__NOTIFICATION_SUBJECT_INTERFERENCE;
-        corpus_set_person(c, &people[0], sc->names[0], UNITS[corpus_below(c, COUNT(UNITS))],
-                          LIUHEN__RELATION__RELATION_ON_STAFF);
+        corpus_set_subject(c, &people[0], k);
         x->person = &people[0];
         x->n_measures = 1;
         x->measures = sc->measures;
         x->issued_at = event;
         corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
         x->content = sc->texts[0];
-        x->approved_by = sc->names[1];
-        x->concerns.data = k->ref;
+        x->approved_by = c->principal;
+        x->concerns.data = k->subject;
         x->concerns.len = ENTRY_ID_BYTES;
+        x->approval.data = k->approval;
+        x->approval.len = ENTRY_ID_BYTES;
+        snprintf(sc->doc, sizeof sc->doc, "黔应急通〔2024〕%u号", 1 + corpus_below(c, 90));
+        x->document_ref = sc->doc;
         e->kind = LIUHEN__KIND__KIND_NOTIFICATION;
         e->body_case = LIUHEN__ENTRY__BODY_NOTIFICATION;
         e->notification = x;
@@ -357,12 +634,17 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         *who = (Liuhen__Complainant)LIUHEN__COMPLAINANT__INIT;
         who->name = sc->names[0];
         who->contact = "023-8888xxxx";
-        corpus_set_person(c, &people[0], sc->names[1], UNITS[0],
-                          LIUHEN__RELATION__RELATION_ON_STAFF);
+        corpus_name(c, k->person, sizeof k->person);
+        k->person_unit = UNITS[0];
+        k->person_relation = LIUHEN__RELATION__RELATION_ON_STAFF;
+        corpus_set_subject(c, &people[0], k);
         ptrs[0] = &people[0];
         x->complainant = who;
         x->channel = (Liuhen__Channel)(1 + corpus_below(c, 6));
         x->received_at = event;
+        /* A§10(1): accepted (受理) the day it is received. */
+        k->accepted = corpus_between(c, event, recorded);
+        x->accepted_at = k->accepted;
         x->n_officers_concerned = 1;
         x->officers_concerned = (Liuhen__Person **)ptrs;
         x->n_conducts = 1;
@@ -372,32 +654,83 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         x->enforcement_case = sc->doc;
         corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
         x->summary = sc->texts[0];
-        x->jurisdiction = LIUHEN__JURISDICTION__JURISDICTION_ACCEPTED;
+        x->jurisdiction = k->to_transfer ? LIUHEN__JURISDICTION__JURISDICTION_TO_TRANSFER
+                                         : LIUHEN__JURISDICTION__JURISDICTION_ACCEPTED;
         e->kind = LIUHEN__KIND__KIND_COMPLAINT;
         e->body_case = LIUHEN__ENTRY__BODY_COMPLAINT;
         e->complaint = x;
         break;
     }
-    case S_REPLY: {
+    case S_ACKNOWLEDGEMENT:
+    case S_RESULT: {
+        /* A§10(1): the complainant is told the complaint is accepted, and
+         * once the case is decided, the result: only the result is the
+         * answer (R4). */
         Liuhen__Reply *x = &m->reply;
         *x = (Liuhen__Reply)LIUHEN__REPLY__INIT;
-        x->complaint.data = k->ref;
+        bool result = s == S_RESULT;
+        x->complaint.data = k->subject;
         x->complaint.len = ENTRY_ID_BYTES;
         x->replied_at = event;
         x->addressee = sc->names[0];
         x->method = (Liuhen__ReplyMethod)(1 + corpus_below(c, 4));
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        size_t len = (size_t)snprintf(sc->texts[0], sizeof sc->texts[0], "%s",
+                                      result ? "经调查，现将处理结果告知如下："
+                                             : "您反映的问题已受理，我局将依法组织调查，"
+                                               "调查处理结束后书面告知处理结果。");
+        corpus_text(c, sc->texts[0] + len, sizeof sc->texts[0] - len, 0, 3);
         x->content = sc->texts[0];
+        x->type = result ? LIUHEN__REPLY_TYPE__REPLY_TYPE_RESULT
+                         : LIUHEN__REPLY_TYPE__REPLY_TYPE_ACKNOWLEDGEMENT;
+        snprintf(sc->doc, sizeof sc->doc, "黔应急复〔2024〕%u号", 1 + corpus_below(c, 300));
+        x->document_ref = sc->doc;
         e->kind = LIUHEN__KIND__KIND_REPLY;
         e->body_case = LIUHEN__ENTRY__BODY_REPLY;
         e->reply = x;
         break;
     }
+    case S_TRANSFER: {
+        /* A§10(1) (R3): transferred within 2 days of 受理; here, within hours. */
+        Liuhen__Transfer *x = &m->transfer;
+        *x = (Liuhen__Transfer)LIUHEN__TRANSFER__INIT;
+        x->complaint.data = k->subject;
+        x->complaint.len = ENTRY_ID_BYTES;
+        x->to_authority = (char *)AUTHORITIES[corpus_below(c, COUNT(AUTHORITIES))];
+        x->transferred_at = event > k->accepted ? event : k->accepted;
+        c->current_at = x->transferred_at;
+        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        x->reason = sc->texts[0];
+        e->kind = LIUHEN__KIND__KIND_TRANSFER;
+        e->body_case = LIUHEN__ENTRY__BODY_TRANSFER;
+        e->transfer = x;
+        break;
+    }
+    case S_REPORT: {
+        /* A§10(2): the legal section reports the complaint it accepted to
+         * the principal head. */
+        Liuhen__Report *x = &m->report;
+        *x = (Liuhen__Report)LIUHEN__REPORT__INIT;
+        x->matter = LIUHEN__REPORT_MATTER__REPORT_MATTER_COMPLAINT;
+        x->concerns.data = k->subject;
+        x->concerns.len = ENTRY_ID_BYTES;
+        corpus_set_leader(&people[0], c->principal, "局长");
+        x->reported_to = &people[0];
+        x->reported_at = event;
+        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        x->content = sc->texts[0];
+        e->kind = LIUHEN__KIND__KIND_REPORT;
+        e->body_case = LIUHEN__ENTRY__BODY_REPORT;
+        e->report = x;
+        break;
+    }
     case S_ASSIGNED: {
+        /* A§10(2): the principal head assigns a team of the bureau's staff,
+         * none of them the officer complained about (R13). */
         Liuhen__InvestigationAssigned *x = &m->assigned;
         *x = (Liuhen__InvestigationAssigned)LIUHEN__INVESTIGATION_ASSIGNED__INIT;
-        corpus_set_person(c, &people[0], sc->names[0], UNITS[3],
-                          LIUHEN__RELATION__RELATION_ON_STAFF);
+        corpus_staff_name(c, sc->names[1], sizeof sc->names[1]);
+        corpus_staff_name(c, sc->names[2], sizeof sc->names[2]);
+        corpus_set_leader(&people[0], c->principal, "局长");
         corpus_set_person(c, &people[1], sc->names[1], UNITS[1],
                           LIUHEN__RELATION__RELATION_ON_STAFF);
         corpus_set_person(c, &people[2], sc->names[2], UNITS[0],
@@ -421,74 +754,137 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         x->method = (Liuhen__InvestigationMethod)(1 + corpus_below(c, 4));
         x->conducted_at = event;
         x->place = (char *)PLACES[corpus_below(c, COUNT(PLACES))];
-        corpus_set_person(c, &people[0], sc->names[0], UNITS[0],
-                          LIUHEN__RELATION__RELATION_ON_STAFF);
+        if (x->method == LIUHEN__INVESTIGATION_METHOD__INVESTIGATION_METHOD_QUESTION_OFFICER)
+            corpus_set_subject(c, &people[0], k);
+        else
+            corpus_set_person(c, &people[0], sc->names[0], UNITS[0],
+                              LIUHEN__RELATION__RELATION_ON_STAFF);
         ptrs[0] = &people[0];
         x->n_persons_questioned = 1;
         x->persons_questioned = (Liuhen__Person **)ptrs;
         corpus_text(c, sc->texts[0], sizeof sc->texts[0], 2, 6);
         x->summary = sc->texts[0];
+        /* A§9, A§10(2): the obstruction the team meets, which the decision
+         * weighs (R7). */
+        if (k->obstruction && k->steps_done + 1 == k->obstructed_step) {
+            x->obstruction_observed = true;
+            snprintf(sc->texts[1], sizeof sc->texts[1],
+                     "%s拒不提供有关案卷材料，并要求其他人员统一口径。", k->person);
+            x->obstruction_detail = sc->texts[1];
+        }
         e->kind = LIUHEN__KIND__KIND_INVESTIGATION_STEP;
         e->body_case = LIUHEN__ENTRY__BODY_INVESTIGATION_STEP;
         e->investigation_step = x;
         break;
     }
+    case S_RECOMMENDATION: {
+        /* A§7: the legal section proposes; the leadership decides. */
+        Liuhen__Recommendation *x = &m->recommendation.r;
+        *x = (Liuhen__Recommendation)LIUHEN__RECOMMENDATION__INIT;
+        x->wrongful_case = k->wrongful;
+        if (k->wrongful) {
+            corpus_responsible(c, k, &m->recommendation.rp, &people[0], sc->texts[1],
+                               sizeof sc->texts[1]);
+            ptrs[0] = &m->recommendation.rp;
+            x->n_responsible = 1;
+            x->responsible = (Liuhen__ResponsiblePerson **)ptrs;
+        }
+        x->made_at = event;
+        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 3);
+        x->summary = sc->texts[0];
+        snprintf(sc->doc, sizeof sc->doc, "黔应急法建〔2024〕%u号", 1 + corpus_below(c, 200));
+        x->document_ref = sc->doc;
+        x->source = (Liuhen__CaseSource)(1 + corpus_below(c, 7));
+        e->kind = LIUHEN__KIND__KIND_RECOMMENDATION;
+        e->body_case = LIUHEN__ENTRY__BODY_RECOMMENDATION;
+        e->recommendation = x;
+        break;
+    }
     case S_DECISION: {
-        /* A§10(3), A§11 (R6, R7): discussed by the leadership; a wrongful
-         * case names the responsible person and A§11 sanctions only. */
+        /* A§10(3), A§11 (R6, R7): the leadership discusses before it
+         * decides; a wrongful case names the responsible person and A§11
+         * sanctions only. */
         Liuhen__Decision *x = &m->decision.d;
         Liuhen__CollectiveDiscussion *cd = &m->decision.cd;
-        Liuhen__ResponsiblePerson *rp = &m->decision.rp;
-        sc->sanctions[0] = (Liuhen__Sanction)(1 + corpus_below(c, 3));
-        sc->sanctions[1] = (Liuhen__Sanction)(4 + corpus_below(c, 3));
         *x = (Liuhen__Decision)LIUHEN__DECISION__INIT;
         *cd = (Liuhen__CollectiveDiscussion)LIUHEN__COLLECTIVE_DISCUSSION__INIT;
-        *rp = (Liuhen__ResponsiblePerson)LIUHEN__RESPONSIBLE_PERSON__INIT;
-        for (int i = 0; i < 3; i++) {
-            corpus_set_person(c, &people[i], sc->names[i], UNITS[3],
-                              LIUHEN__RELATION__RELATION_ON_STAFF);
+        corpus_set_leader(&people[0], c->principal, "局长");
+        corpus_set_leader(&people[1], c->deputies[0], "副局长");
+        corpus_set_leader(&people[2], c->deputies[1], "副局长");
+        corpus_set_leader(&people[3], c->legal_head, "法规科科长");
+        for (int i = 0; i < 4; i++)
             ptrs[i] = &people[i];
-        }
-        cd->held_at = event;
-        cd->n_participants = 3;
+        cd->held_at = corpus_between(c, k->at != 0 && k->at < event ? k->at : event, event);
+        cd->n_participants = 3 + corpus_below(c, 2);
         cd->participants = (Liuhen__Person **)ptrs;
         snprintf(sc->doc, sizeof sc->doc, "党组会纪要〔2024〕%u号", 1 + corpus_below(c, 60));
         cd->minutes_ref = sc->doc;
         corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 1);
         cd->conclusion = sc->texts[0];
         x->collective_discussion = cd;
-        x->wrongful_case = corpus_below(c, 10) < 3;
-        if (x->wrongful_case) {
-            corpus_set_person(c, &people[3], sc->names[3], UNITS[0],
-                              LIUHEN__RELATION__RELATION_ON_STAFF);
-            rp->person = &people[3];
-            corpus_text(c, sc->texts[1], sizeof sc->texts[1], 1, 1);
-            rp->responsibility = sc->texts[1];
-            rp->n_sanctions = 1 + corpus_below(c, 2);
-            rp->sanctions = sc->sanctions;
-            ptrs[3] = rp;
+        x->wrongful_case = k->wrongful;
+        if (k->wrongful) {
+            corpus_responsible(c, k, &m->decision.rp, &people[4], sc->texts[1],
+                               sizeof sc->texts[1]);
+            ptrs[4] = &m->decision.rp;
             x->n_responsible = 1;
-            x->responsible = (Liuhen__ResponsiblePerson **)&ptrs[3];
+            x->responsible = (Liuhen__ResponsiblePerson **)&ptrs[4];
+            x->source = (Liuhen__CaseSource)(1 + corpus_below(c, 7));
         }
-        x->source = (Liuhen__CaseSource)(1 + corpus_below(c, 7));
         x->referral = LIUHEN__REFERRAL__REFERRAL_NONE;
         x->decided_at = event;
         corpus_text(c, sc->texts[2], sizeof sc->texts[2], 1, 3);
         x->summary = sc->texts[2];
+        snprintf(sc->doc2, sizeof sc->doc2, "黔应急责〔2024〕%u号", 1 + corpus_below(c, 200));
+        x->document_ref = sc->doc2;
+        x->recommendation.data = k->recommendation;
+        x->recommendation.len = ENTRY_ID_BYTES;
         e->kind = LIUHEN__KIND__KIND_DECISION;
         e->body_case = LIUHEN__ENTRY__BODY_DECISION;
         e->decision = x;
         break;
     }
-    case S_APPEAL: {
+    case S_SERVICE: {
+        /* A§12: the decision served on the officer, told of the right to
+         * state a defence and to petition; the signed receipt scanned. */
+        Liuhen__Service *x = &m->service.s;
+        Liuhen__Attachment *a = &m->service.a;
+        *x = (Liuhen__Service)LIUHEN__SERVICE__INIT;
+        *a = (Liuhen__Attachment)LIUHEN__ATTACHMENT__INIT;
+        x->decision.data = k->decision;
+        x->decision.len = ENTRY_ID_BYTES;
+        corpus_set_subject(c, &people[0], k);
+        x->served_on = &people[0];
+        x->served_at = event;
+        x->method = (Liuhen__ServiceMethod)(1 + corpus_below(c, 3));
+        x->rights_told = true;
+        snprintf(sc->doc, sizeof sc->doc, "黔应急送〔2024〕%u号", 1 + corpus_below(c, 500));
+        x->receipt_ref = sc->doc;
+        for (size_t i = 0; i < sizeof sc->sha; i++)
+            sc->sha[i] = (uint8_t)corpus_rnd(c);
+        snprintf(sc->file, sizeof sc->file, "送达回证-%s.pdf", sc->case_id);
+        a->name = sc->file;
+        a->sha256.data = sc->sha;
+        a->sha256.len = sizeof sc->sha;
+        a->size = 40000 + corpus_below(c, 400000);
+        a->media_type = "application/pdf";
+        c->atts[0] = a;
+        e->n_attachments = 1;
+        e->attachments = (Liuhen__Attachment **)c->atts;
+        e->kind = LIUHEN__KIND__KIND_SERVICE;
+        e->body_case = LIUHEN__ENTRY__BODY_SERVICE;
+        e->service = x;
+        break;
+    }
+    case S_PETITION: {
+        /* A§12: the officer petitions against the decision. */
         Liuhen__Appeal *x = &m->appeal;
         *x = (Liuhen__Appeal)LIUHEN__APPEAL__INIT;
-        x->decision.data = k->ref;
+        x->decision.data = k->decision;
         x->decision.len = ENTRY_ID_BYTES;
-        x->type = LIUHEN__APPEAL_TYPE__APPEAL_TYPE_STATEMENT_DEFENCE;
+        x->type = LIUHEN__APPEAL_TYPE__APPEAL_TYPE_PETITION;
         x->venue = (Liuhen__AppealVenue)(1 + corpus_below(c, 4));
-        corpus_set_person(c, &people[0], sc->names[0], UNITS[0],
-                          LIUHEN__RELATION__RELATION_ON_STAFF);
+        corpus_set_subject(c, &people[0], k);
         x->appellant = &people[0];
         x->filed_at = event;
         corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
@@ -510,8 +906,7 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
                           : LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_ORAL_RECORDED;
         x->basis = written ? LIUHEN__GUIDANCE_BASIS__GUIDANCE_BASIS_LEADERSHIP_SUPERVISION
                            : LIUHEN__GUIDANCE_BASIS__GUIDANCE_BASIS_ROUTINE_INQUIRY;
-        corpus_set_person(c, &people[0], sc->names[0], UNITS[3],
-                          LIUHEN__RELATION__RELATION_ON_STAFF);
+        corpus_set_leader(&people[0], c->deputies[corpus_below(c, 2)], "副局长");
         x->given_by = &people[0];
         x->given_at = event;
         corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 5);
@@ -563,6 +958,17 @@ int corpus_new(const char *origin, const uint8_t author_key[ENTRY_KEY_BYTES],
     snprintf(c->prefix, sizeof c->prefix, "%s", case_prefix);
     /* xorshift must not start from zero. */
     c->rng = seed != 0 ? seed : UINT64_C(0x6c697568656e0005);
+    /* Four leaders of four different names. */
+    char *leaders[] = {c->principal, c->deputies[0], c->deputies[1], c->legal_head};
+    for (size_t i = 0; i < COUNT(leaders); i++) {
+        bool again;
+        do {
+            corpus_staff_name(c, leaders[i], sizeof c->principal);
+            again = false;
+            for (size_t j = 0; j < i; j++)
+                again = again || strcmp(leaders[i], leaders[j]) == 0;
+        } while (again);
+    }
     for (size_t i = 0; i < ACTIVE_CASES; i++)
         corpus_plan_case(c, &c->cases[i]);
     *out = c;
@@ -574,12 +980,16 @@ void corpus_free(corpus *c)
     free(c);
 }
 
-/* A case whose complaint waits for its REPLY, or NULL. */
+/* A case whose complaint waits for its answer, or NULL: the result of a
+ * decided case (R4), or the transfer of a complaint for another authority
+ * (R3). */
 static corpus_case *corpus_reply_due(corpus *c)
 {
-    for (size_t i = 0; i < ACTIVE_CASES; i++)
-        if (c->cases[i].next < c->cases[i].nplan && c->cases[i].plan[c->cases[i].next] == S_REPLY)
+    for (size_t i = 0; i < ACTIVE_CASES; i++) {
+        const corpus_case *k = &c->cases[i];
+        if (k->next < k->nplan && (k->plan[k->next] == S_RESULT || k->plan[k->next] == S_TRANSFER))
             return &c->cases[i];
+    }
     return NULL;
 }
 
@@ -590,8 +1000,9 @@ bool corpus_settled(const corpus *c)
 
 const Liuhen__Entry *corpus_next(corpus *c)
 {
-    /* A complaint is answered by the author's very next record, so that
-     * the stream is almost always at a point where it may stop. */
+    /* A decided complaint is answered, and one for another authority
+     * transferred, by the author's very next record, so that the stream is
+     * almost always at a point where it may stop. */
     corpus_case *k = corpus_reply_due(c);
     if (k == NULL)
         k = &c->cases[corpus_below(c, ACTIVE_CASES)];
@@ -619,9 +1030,16 @@ void corpus_logged(corpus *c, const uint8_t id[ENTRY_ID_BYTES])
     memcpy(c->head, id, ENTRY_ID_BYTES);
     memcpy(k->head, id, ENTRY_ID_BYTES);
     k->open = true;
-    step s = c->current_step;
-    if (s == S_INTERFERENCE || s == S_COMPLAINT || s == S_DECISION)
-        memcpy(k->ref, id, ENTRY_ID_BYTES);
+    k->at = c->current_at;
+    switch (c->current_step) {
+    case S_INTERFERENCE:
+    case S_COMPLAINT: memcpy(k->subject, id, ENTRY_ID_BYTES); break;
+    case S_APPROVAL: memcpy(k->approval, id, ENTRY_ID_BYTES); break;
+    case S_RECOMMENDATION: memcpy(k->recommendation, id, ENTRY_ID_BYTES); break;
+    case S_DECISION: memcpy(k->decision, id, ENTRY_ID_BYTES); break;
+    case S_STEP: k->steps_done++; break;
+    default: break;
+    }
     if (++k->next == k->nplan)
         corpus_plan_case(c, k);
     c->current = NULL;

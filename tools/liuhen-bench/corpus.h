@@ -71,8 +71,9 @@ const Liuhen__Entry *corpus_next(corpus *c);
  * Whether the stream may stop here: no complaint of its cases waits for
  * its answer. A log whose streams all stopped at such points breaks no
  * rule that liuhen-verify --rules applies to what is still open (R4: a
- * complaint neither answered nor transferred). A complaint's REPLY is the
- * record right after it, so at most one more record settles a stream.
+ * decided complaint whose result was not told). The result REPLY comes
+ * right after the DECISION, and a TRANSFER right after a complaint for
+ * another authority, so at most one more record settles a stream.
  */
 bool corpus_settled(const corpus *c);
 

@@ -141,7 +141,7 @@ int evidence_check_receipt(tiles *t, const note_verifier *log_key, const char *n
     lh_err e = {""};
     int rc = receipt_verify(r, log_key, &e);
     if (rc != 0) {
-        snprintf(zh, sizeof zh, "收据 %s（第 %" PRIu64 " 条记录）无法验证：%s", name, r->leaf_index,
+        snprintf(zh, sizeof zh, "收据 %s（第%" PRIu64 "号记录）无法验证：%s", name, r->leaf_index,
                  e.msg);
         snprintf(en, sizeof en, "the receipt %s (entry %" PRIu64 ") does not verify: %s", name,
                  r->leaf_index, e.msg);
@@ -166,7 +166,7 @@ int evidence_check_receipt(tiles *t, const note_verifier *log_key, const char *n
      * receipt convicts the log. */
     if (r->leaf_index >= size) {
         snprintf(zh, sizeof zh,
-                 "收据 %s 证明第 %" PRIu64 " 条记录（哈希 %s）已入账，但本日志只有 %" PRIu64
+                 "收据 %s 证明第%" PRIu64 "号记录（哈希 %s）已存证，但本日志只有 %" PRIu64
                  " 条记录",
                  name, r->leaf_index, want, size);
         snprintf(en, sizeof en,
@@ -182,7 +182,7 @@ int evidence_check_receipt(tiles *t, const note_verifier *log_key, const char *n
     if (rc == LH_ENOMEM)
         return lh_err_set(err, rc, "%s: %s", name, lh_strerror(rc));
     if (rc != 0) {
-        snprintf(zh, sizeof zh, "无法读取收据 %s 所证明的第 %" PRIu64 " 条记录的哈希：%s", name,
+        snprintf(zh, sizeof zh, "无法读取收据 %s 所证明的第%" PRIu64 "号记录的哈希：%s", name,
                  r->leaf_index, e.msg);
         snprintf(en, sizeof en,
                  "the hash of entry %" PRIu64 ", which the receipt %s is for, cannot be read: %s",
@@ -192,7 +192,7 @@ int evidence_check_receipt(tiles *t, const note_verifier *log_key, const char *n
     } else if (memcmp(leaf, r->leaf_hash, MERKLE_HASH_SIZE) != 0) {
         b64(got, leaf);
         snprintf(zh, sizeof zh,
-                 "第 %" PRIu64 " 条记录的哈希为 %s，但收据 %s 所证明的为 %s：记录被删除或替换",
+                 "第%" PRIu64 "号记录的哈希为 %s，但收据 %s 所证明的为 %s：记录被删除或替换",
                  r->leaf_index, got, name, want);
         snprintf(en, sizeof en,
                  "entry %" PRIu64 " has the hash %s, but the receipt %s says %s: the entry was "

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "calendar.h"
+#include "cite.h"
 
 #define SECOND_MS CALENDAR_SECOND_MS
 #define MINUTE_MS CALENDAR_MINUTE_MS
@@ -36,10 +37,16 @@
  *   R9   书面形式提出；口头提出的由办案人员记录在案
  *   R10  全程留痕；不记录或者不如实记录
  *   R11  如实记录
- *   R12  两次以上不记录的移交纪检部门
+ *   R12  不记录：首次警告、通报批评；两次以上移送纪检监察机关；主管领导授意的追究责任
+ *   R13  回避（被投诉人、干预人不参与调查、讨论、决定）
+ *   R14  报经批准后予以通报
+ *   R15  法制机构对报告的干预开展调查处理
+ *   R16  结案后不再追加记录（更正、申诉、责令重新调查除外）
+ *   R17  不得对如实记录的办案人员打击报复
  */
-static const char *const rule_ids[13] = {
-    "", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12",
+static const char *const rule_ids[18] = {
+    "",   "R1",  "R2",  "R3",  "R4",  "R5",  "R6",  "R7",  "R8",
+    "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16", "R17",
 };
 
 /* ---- sentences ------------------------------------------------------------------------------- */
@@ -91,6 +98,15 @@ void finding_list_add(finding_text *zh, finding_text *en, int *n, const char *it
 }
 
 /* ---- what sentences quote -------------------------------------------------------------------- */
+
+void finding_cite(finding_text *zh, finding_text *en, const char *ref)
+{
+    char c[CITE_MAX];
+    cite_zh_short(c, sizeof c, ref);
+    finding_printf(zh, "%s", c);
+    cite_en(c, sizeof c, ref);
+    finding_printf(en, "%s", c);
+}
 
 void finding_duration_unit(char zh[64], char en[64], int64_t ms, int64_t unit)
 {

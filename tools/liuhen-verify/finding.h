@@ -68,6 +68,15 @@ void finding_duration(char zh[64], char en[64], int64_t ms);
  */
 int64_t finding_unit_over(int64_t ms, int64_t threshold);
 
+/**
+ * Append the citation of a reference list to a sentence in each language
+ * (cite.h): "B§12" gives "干预记录制度第十二条" in Chinese (the short name,
+ * which the report's legend spells out) and "Art. 12 of the Interference
+ * Recording Rules" in English. A text that is not a reference list
+ * ("参照《行政处罚法》第四十三条") is appended as it is.
+ */
+void finding_cite(finding_text *zh, finding_text *en, const char *ref);
+
 /** An English ordinal: "2nd", "3rd", "11th". */
 void finding_ordinal(char out[24], uint32_t n);
 

@@ -596,7 +596,7 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, const pool
         if ((rc = seen_put(l, index, b->leaf_len[k], r->has_id ? r->id : NULL,
                            r->has_id ? T_UNPARSED : T_NONE)) != 0)
             return lerr(l, rc, "the seen table");
-        snprintf(l->zh, sizeof l->zh, "第 %" PRIu64 " 条记录无法解析（%s）：%s", index, r->step,
+        snprintf(l->zh, sizeof l->zh, "第%" PRIu64 "号记录无法解析（%s）：%s", index, r->step,
                  r->err.msg);
         snprintf(l->en, sizeof l->en, "entry %" PRIu64 " does not parse (%s): %s", index, r->step,
                  r->err.msg);
@@ -630,7 +630,7 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, const pool
     if (!r->sig_ok) {
         char k64[B64_32];
         text_b64_encode(k64, e->author_key.data, ENTRY_KEY_BYTES);
-        snprintf(l->zh, sizeof l->zh, "签名无法以其作者密钥 %s（%s）验证：记录被改动或伪造", k64,
+        snprintf(l->zh, sizeof l->zh, "签名无法以其记录人公钥 %s（%s）验证：记录被改动或伪造", k64,
                  author);
         snprintf(l->en, sizeof l->en,
                  "its signature does not verify with its author_key %s (%s): the entry was "

@@ -5,8 +5,9 @@
  *   liuhen-verify DIR --log-key FILE [--trusted CHECKPOINT ...]
  *                 [--receipts FILE|DIR ...] [--witness-key FILE ...
  *                 --min-cosignatures N] [--integrity-only] [--rules]
- *                 [--as-of TIME] [--late-after DURATION] [--json]
- *                 [--html FILE] [--quiet]
+ *                 [--as-of TIME] [--late-after DURATION] [--holidays FILE]
+ *                 [--working-days] [--follow-up-days N] [--json] [--html FILE]
+ *                 [--quiet]
  *   liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...
  *                 --min-cosignatures N] [--json] [--quiet]
  *
@@ -16,12 +17,13 @@
  * inspector brings.
  *
  * Order: the log key and the witness keys, the inspector's own files
- * (trusted checkpoints, receipts: a file that cannot be read stops the run
- * before the long part), the published checkpoint, then one streaming pass
- * over the tiles (tiles.h) feeding the ledger (ledger.h) and the rules
- * (rules.h), then the trusted checkpoints and receipts against the tiles
- * (evidence.h), then the report (report.h). With --evidence, the keys, then
- * the one evidence package (package.h) instead of a tiles directory.
+ * (trusted checkpoints, receipts, the holiday file: a file that cannot be
+ * read stops the run before the long part), the published checkpoint, then
+ * one streaming pass over the tiles (tiles.h) feeding the ledger (ledger.h)
+ * and the rules (rules.h), then the trusted checkpoints and receipts against
+ * the tiles (evidence.h), then the report (report.h). With --evidence, the
+ * keys, then the one evidence package (package.h) instead of a tiles
+ * directory.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +42,7 @@
 
 #include "calendar.h"
 #include "checkpoint.h"
+#include "deadline.h"
 #include "evidence.h"
 #include "fileio.h"
 #include "keyfile.h"
@@ -72,8 +75,9 @@ static const char usage_text[] =
     "Usage: liuhen-verify DIR --log-key FILE [--trusted CHECKPOINT ...]\n"
     "                     [--receipts FILE|DIR ...] [--witness-key FILE ...\n"
     "                     --min-cosignatures N] [--integrity-only] [--rules]\n"
-    "                     [--as-of TIME] [--late-after DURATION] [--json]\n"
-    "                     [--html FILE] [--quiet]\n"
+    "                     [--as-of TIME] [--late-after DURATION] [--holidays FILE]\n"
+    "                     [--working-days] [--follow-up-days N] [--json] [--html FILE]\n"
+    "                     [--quiet]\n"
     "       liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...\n"
     "                     --min-cosignatures N] [--json] [--quiet]\n";
 
@@ -89,13 +93,16 @@ static const char help_text[] =
     "checkpoint; consistency with each trusted checkpoint and each receipt; every\n"
     "entry's signature, origin, key (enrolled, not revoked at its index) and role;\n"
     "each author's chain (contiguous, no fork) and each case's chain; with --rules,\n"
-    "the rules R1-R12 of the regulations, per case.\n"
+    "the rules R1-R17 of the regulations, per case.\n"
     "\n"
     "With --evidence, it checks instead one evidence package (`liuhen evidence`): the\n"
     "proof of one record and of its author's enrolment, against one checkpoint\n"
     "signed by the log (and cosigned by the witnesses required); each failure is\n"
     "named, and what a single record cannot prove is said.\n"
-    "\n"
+    "\n";
+
+/* The options, apart: one string would pass the 4,095 bytes C99 allows. */
+static const char options_text[] =
     "Options:\n"
     "  --log-key FILE         the log's verifier key (name+keyid+base64, type 0x01), as\n"
     "                         `liuhend init` wrote it (DATA/log.vkey); its name is the\n"
@@ -110,13 +117,26 @@ static const char help_text[] =
     "  --min-cosignatures N   require N valid cosignatures by those witnesses (default 0)\n"
     "  --integrity-only       check only the tiles log (any C2SP tlog-tiles log, whatever\n"
     "                         its entries are), the trusted checkpoints and the receipts\n"
-    "  --rules                also evaluate the rules R1-R12 (findings)\n"
+    "  --rules                also evaluate the rules R1-R17 (findings)\n"
     "  --as-of TIME           evaluate deadlines at TIME: unix milliseconds, ISO 8601 with\n"
     "                         an offset (2026-05-20T14:30:00+08:00), or local time\n"
     "                         \"2026-05-20[ 14:30[:05]]\" (default: the latest integration\n"
     "                         time in the log)\n"
     "  --late-after DURATION  R10: a record is late after DURATION, e.g. 36h, 2d, 90m,\n"
     "                         3600s (default 24h)\n"
+    "  --holidays FILE        the statutory rest days that move the last day of a period\n"
+    "                         (民法典 第203条): a holiday file, one date a line,\n"
+    "                         \"YYYY-MM-DD [休|班]\" (休 a holiday, 班 a 调休 working day;\n"
+    "                         docs/regulation.md \"Holiday file\"). Default: Saturdays and\n"
+    "                         Sundays only\n"
+    "  --working-days         read the periods given in days as working days (cf.\n"
+    "                         行政处罚法 第85条): the last day is the N-th working day\n"
+    "                         after the event's, with the rest days of --holidays or,\n"
+    "                         without it, the weekends\n"
+    "  --follow-up-days N     R5, R14, R15: the days allowed for what the regulations ask\n"
+    "                         to be done \"及时\" (promptly): a new investigation after a\n"
+    "                         review order, the notice of a confirmed interference, the\n"
+    "                         legal section's follow-up of a reported one (default 30)\n"
     "  --json                 one JSON document on standard output\n"
     "  --html FILE            also write a self-contained HTML report to FILE\n"
     "  --quiet                print only the summary\n"
@@ -127,7 +147,8 @@ static const char help_text[] =
     "\n"
     "Exit status: 0 clean; 1 an integrity or omission failure (altered, removed or\n"
     "forged records, a bad signature, a fork); 2 regulation findings only; 3 usage or\n"
-    "input/output error (DIR or its checkpoint unreadable, a missing key file).\n"
+    "input/output error (DIR or its checkpoint unreadable, a missing key file, a\n"
+    "holiday file that cannot be read or has a bad line).\n"
     "With --evidence: 0 the package is valid; 1 it is not (each failure is named);\n"
     "3 usage or input/output error (the package or a key file unreadable).\n";
 
@@ -149,6 +170,9 @@ typedef struct options {
     int64_t as_of_ms;
     bool have_late_after;
     int64_t late_after_ms;
+    const char *holidays; /* --holidays: the holiday file */
+    bool working_days;
+    unsigned long follow_up_days; /* 0: the rules' default */
     bool json;
     const char *html;
     bool quiet;
@@ -179,6 +203,7 @@ typedef struct run {
     tiles *tiles;
     ledger *ledger;
     rules *rules;
+    deadline_calendar *calendar; /* --holidays; NULL: the weekends */
     uint8_t *note;
     size_t note_len;
     checkpoint_opened *cp;
@@ -256,14 +281,17 @@ static int evidence_options(int argc, char **argv, options *o)
         return usage("--evidence checks one package: '%s' is one too many (a tiles directory "
                      "is checked without --evidence)",
                      argv[optind]);
-    const char *other = o->ntrusted > 0      ? "--trusted"
-                        : o->nreceipts > 0   ? "--receipts"
-                        : o->integrity_only  ? "--integrity-only"
-                        : o->rules           ? "--rules"
-                        : o->have_as_of      ? "--as-of"
-                        : o->have_late_after ? "--late-after"
-                        : o->html != NULL    ? "--html"
-                                             : NULL;
+    const char *other = o->ntrusted > 0       ? "--trusted"
+                        : o->nreceipts > 0    ? "--receipts"
+                        : o->integrity_only   ? "--integrity-only"
+                        : o->rules            ? "--rules"
+                        : o->have_as_of       ? "--as-of"
+                        : o->have_late_after  ? "--late-after"
+                        : o->holidays != NULL ? "--holidays"
+                        : o->working_days     ? "--working-days"
+                        : o->follow_up_days   ? "--follow-up-days"
+                        : o->html != NULL     ? "--html"
+                                              : NULL;
     if (other != NULL)
         return usage("%s applies to a tiles directory, not to --evidence", other);
     if (o->log_key_path == NULL)
@@ -291,6 +319,9 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         O_QUIET,
         O_HELP,
         O_EVIDENCE,
+        O_HOLIDAYS,
+        O_WORKING_DAYS,
+        O_FOLLOW_UP,
     };
     static const struct option opts[] = {
         {"log-key", required_argument, NULL, O_LOG_KEY},
@@ -307,6 +338,9 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         {"quiet", no_argument, NULL, O_QUIET},
         {"help", no_argument, NULL, O_HELP},
         {"evidence", required_argument, NULL, O_EVIDENCE},
+        {"holidays", required_argument, NULL, O_HOLIDAYS},
+        {"working-days", no_argument, NULL, O_WORKING_DAYS},
+        {"follow-up-days", required_argument, NULL, O_FOLLOW_UP},
         {NULL, 0, NULL, 0},
     };
     int opt;
@@ -352,6 +386,18 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         case O_HTML: o->html = optarg; break;
         case O_QUIET: o->quiet = true; break;
         case O_EVIDENCE: o->evidence = optarg; break;
+        case O_HOLIDAYS: o->holidays = optarg; break;
+        case O_WORKING_DAYS: o->working_days = true; break;
+        case O_FOLLOW_UP: {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || errno != 0 || v == 0 ||
+                v > 3650)
+                return usage("--follow-up-days %s: give a number of days from 1 to 3650", optarg);
+            o->follow_up_days = v;
+            break;
+        }
         case 'h':
         case O_HELP: *help = true; return EXIT_CLEAN;
         case ':': return usage("option %s needs a value", argv[optind - 1]);
@@ -379,9 +425,14 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
                      o->nwitness);
     if (o->integrity_only && o->rules)
         return usage("--rules reads the entries, which --integrity-only does not");
-    if (!o->rules && (o->have_as_of || o->have_late_after))
-        return usage("%s applies to the rules: add --rules",
-                     o->have_as_of ? "--as-of" : "--late-after");
+    const char *rules_only = o->have_as_of         ? "--as-of"
+                             : o->have_late_after  ? "--late-after"
+                             : o->holidays != NULL ? "--holidays"
+                             : o->working_days     ? "--working-days"
+                             : o->follow_up_days   ? "--follow-up-days"
+                                                   : NULL;
+    if (!o->rules && rules_only != NULL)
+        return usage("%s applies to the rules: add --rules", rules_only);
     if (!o->have_late_after)
         o->late_after_ms = LATE_AFTER_DEFAULT_MS;
     return -1;
@@ -500,6 +551,23 @@ static int add_receipt_dir(run *r, const char *dir, lh_err *err)
     return rc;
 }
 
+/* --holidays: the file is read here and parsed by the format core
+ * (deadline.h), which names the line that is wrong. */
+static int read_holidays(run *r)
+{
+    uint8_t *buf;
+    size_t len;
+    lh_err err = {""};
+    if (fileio_read(r->o.holidays, 0, "holiday file", DEADLINE_FILE_MAX, &buf, &len, &err) != 0)
+        return io_error("--holidays: %s", err.msg);
+    int rc = deadline_calendar_parse((const char *)buf, len, &r->calendar, &err);
+    free(buf);
+    if (rc != 0)
+        return io_error("--holidays %s: %s", r->o.holidays,
+                        err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
+    return -1;
+}
+
 /* The inspector's keys and files: any that cannot be read stops the run. */
 static int load_inputs(run *r)
 {
@@ -549,6 +617,9 @@ static int load_inputs(run *r)
         if (rc != 0)
             return io_error("--receipts: %s", err.msg);
     }
+
+    if (r->o.holidays != NULL)
+        return read_holidays(r);
     return -1;
 }
 
@@ -612,6 +683,7 @@ static void run_free(run *r)
 {
     ledger_free(r->ledger);
     rules_free(r->rules);
+    deadline_calendar_free(r->calendar);
     tiles_free(r->tiles);
     report_free(r->rep);
     for (size_t i = 0; i < r->ntrusted; i++) {
@@ -673,7 +745,10 @@ static int verify(run *r)
 
     if (!r->o.integrity_only) {
         if (r->o.rules) {
-            rules_options rop = {.late_after_ms = r->o.late_after_ms};
+            rules_options rop = {.late_after_ms = r->o.late_after_ms,
+                                 .calendar = r->calendar,
+                                 .working_days = r->o.working_days,
+                                 .follow_up_days = (unsigned)r->o.follow_up_days};
             if (rules_new(&rop, &r->rules) != 0)
                 return io_error("out of memory");
         }
@@ -784,6 +859,7 @@ int main(int argc, char **argv)
     if (help) {
         fputs(usage_text, stdout);
         fputs(help_text, stdout);
+        fputs(options_text, stdout);
         st = EXIT_CLEAN;
     } else if (st < 0) {
         if (sodium_init() < 0)

@@ -226,7 +226,7 @@ static void read_entry(pv *v, int k)
     lh_err e = {{0}};
     if (entry_leaf_unpack(p->extra, p->extra_len, &signed_entry, &signed_len, &integrated_at, &e) !=
         0) {
-        say(v->zh, "%s（第 %" PRIu64 " 条）的附加数据不是日志的叶（Leaf）：%s", part_zh[k],
+        say(v->zh, "%s（第%" PRIu64 "号记录）的附加数据不是日志的叶（Leaf）：%s", part_zh[k],
             p->index, e.msg);
         say(v->en, "the extra data of %s (entry %" PRIu64 ") is not a leaf of the log: %s",
             part_en[k], p->index, e.msg);
@@ -234,7 +234,7 @@ static void read_entry(pv *v, int k)
         return;
     }
     if (entry_signed_unpack(signed_entry, signed_len, &entry, &entry_len, &sig, &e) != 0) {
-        say(v->zh, "%s（第 %" PRIu64 " 条）的叶不含已签名条目（SignedEntry）：%s", part_zh[k],
+        say(v->zh, "%s（第%" PRIu64 "号记录）的叶不含已签名条目（SignedEntry）：%s", part_zh[k],
             p->index, e.msg);
         say(v->en, "the leaf of %s (entry %" PRIu64 ") does not hold a signed entry: %s",
             part_en[k], p->index, e.msg);
@@ -242,7 +242,7 @@ static void read_entry(pv *v, int k)
         return;
     }
     if (validate_entry(entry, entry_len, origin, &v->entry[k], &e) != 0) {
-        say(v->zh, "%s（第 %" PRIu64 " 条）不是日志 %s 的有效条目：%s", part_zh[k], p->index,
+        say(v->zh, "%s（第%" PRIu64 "号记录）不是日志 %s 的有效条目：%s", part_zh[k], p->index,
             origin, e.msg);
         say(v->en, "%s (entry %" PRIu64 ") is not a valid entry of the log %s: %s", part_en[k],
             p->index, origin, e.msg);
@@ -260,7 +260,7 @@ static void read_entry(pv *v, int k)
     if (entry_verify(entry, entry_len, sig, pe->author_key) != 0) {
         char key[B64_32];
         b64(key, pe->author_key);
-        say(v->zh, "%s（第 %" PRIu64 " 条）的作者签名无法以其记录人公钥 %s 验证", part_zh[k],
+        say(v->zh, "%s（第%" PRIu64 "号记录）的记录人签名无法以其记录人公钥 %s 验证", part_zh[k],
             p->index, key);
         say(v->en,
             "the author's signature of %s (entry %" PRIu64
@@ -290,7 +290,7 @@ static void check_inclusion(pv *v, int k)
             p->index, part_en[k], r->tree_size);
     } else {
         say(v->zh,
-            "%s（第 %" PRIu64 " 条，叶哈希 %s）的包含证明不成立：检查点（树大小 %" PRIu64
+            "%s（第%" PRIu64 "号记录，叶哈希 %s）的包含证明不成立：检查点（树大小 %" PRIu64
             "）的树在该索引处不含此叶",
             part_zh[k], p->index, leaf, r->tree_size);
         say(v->en,
@@ -308,8 +308,7 @@ static void check_record_kind(pv *v)
     const package_entry *rec = &v->r->record;
     if (!rec->read || kind_in_case(rec->kind))
         return;
-    say(v->zh,
-        "记录（第 %" PRIu64 " 条）是%s（%s），不是案件记录：证据包证明的是一条案件记录及其记录人",
+    say(v->zh, "第%" PRIu64 "号记录是%s（%s），不是案件记录：证据包证明的是一条案件记录及其记录人",
         rec->index, kind_label_zh(rec->kind), kind_name(rec->kind));
     say(v->en,
         "the record (entry %" PRIu64 ") is a %s, not a case record: an evidence package "
@@ -330,12 +329,12 @@ static void check_enrolment_signer(pv *v)
     char key[B64_32];
     b64(key, en->author_key);
     if (en->index == 0 && !by_log) {
-        say(v->zh, "第 0 条须由日志密钥 %s 签署，此条由密钥 %s 签署", v->pol->log_key->name, key);
+        say(v->zh, "第0号记录须由日志密钥 %s 签署，此条由密钥 %s 签署", v->pol->log_key->name, key);
         say(v->en, "entry 0 must be signed by the log key %s; this one is signed by the key %s",
             v->pol->log_key->name, key);
         failed(v, "enrolment");
     } else if (en->index != 0 && by_log) {
-        say(v->zh, "日志密钥只签署第 0 条，而第 %" PRIu64 " 条由它签署", en->index);
+        say(v->zh, "日志密钥只签署第0号记录，而第%" PRIu64 "号记录由它签署", en->index);
         say(v->en, "the log key signs entry 0 only, and entry %" PRIu64 " is signed by it",
             en->index);
         failed(v, "enrolment");
@@ -354,7 +353,7 @@ static void check_link(pv *v)
     r->correction = rec->kind == LIUHEN__KIND__KIND_CORRECTION;
     const Liuhen__Entry *e = v->entry[1];
     if (en->kind != LIUHEN__KIND__KIND_KEY_ENROLL || e->key_enroll == NULL) {
-        say(v->zh, "第 %" PRIu64 " 条是%s（%s），不是登记密钥（KEY_ENROLL）", en->index,
+        say(v->zh, "第%" PRIu64 "号记录是%s（%s），不是登记密钥（KEY_ENROLL）", en->index,
             kind_label_zh(en->kind), kind_name(en->kind));
         say(v->en,
             "entry %" PRIu64 " is a %s, not a KEY_ENROLL: the second proof must be the "
@@ -374,7 +373,7 @@ static void check_link(pv *v)
         if (ke->public_key.len == ENTRY_KEY_BYTES)
             b64(enrolled, ke->public_key.data);
         b64(author, rec->author_key);
-        say(v->zh, "第 %" PRIu64 " 条登记的是密钥 %s，不是记录人的密钥 %s", en->index, enrolled,
+        say(v->zh, "第%" PRIu64 "号记录登记的是密钥 %s，不是记录人的密钥 %s", en->index, enrolled,
             author);
         say(v->en, "entry %" PRIu64 " enrols the key %s, not the record's author_key %s", en->index,
             enrolled, author);
@@ -382,7 +381,7 @@ static void check_link(pv *v)
     }
     if (en->index >= rec->index) {
         say(v->zh,
-            "登记（第 %" PRIu64 " 条）不在记录（第 %" PRIu64 " 条）之前：密钥须先登记才能记录",
+            "登记（第%" PRIu64 "号记录）不在记录（第%" PRIu64 "号记录）之前：密钥须先登记才能记录",
             en->index, rec->index);
         say(v->en,
             "the enrolment (entry %" PRIu64 ") is not before the record (entry %" PRIu64
@@ -397,7 +396,7 @@ static void check_link(pv *v)
         char zh[ROLES_MAX], en_roles[ROLES_MAX];
         role_text(r->roles, true, zh, sizeof zh);
         role_text(r->roles, false, en_roles, sizeof en_roles);
-        say(v->zh, "第 %" PRIu64 " 条登记的角色（%s）不得记录%s（%s）", en->index, zh,
+        say(v->zh, "第%" PRIu64 "号记录登记的角色（%s）不得记录%s（%s）", en->index, zh,
             kind_label_zh(rec->kind), kind_name(rec->kind));
         say(v->en, "the roles enrolled at entry %" PRIu64 " (%s) may not append a %s", en->index,
             en_roles, kind_name(rec->kind));
@@ -492,7 +491,8 @@ void package_limit(const package_result *r, size_t i, char zh[PACKAGE_TEXT_MAX],
     uint64_t m = r->enrolment.index, rec = r->record.index;
     switch (which[i]) {
     case LIMIT_COSIGNED:
-        say(zh, "检查点没有经核验的见证副署：只有日志自己为它作证，无法排除日志向他人展示了另一段历"
+        say(zh, "检查点没有经核验的第三方见证签名：只有日志自己为它作证，无法排除日志向他人展示了另"
+                "一段历"
                 "史（分叉）");
         say(en, "no witness cosignature on the checkpoint was verified: only the log vouches for "
                 "it, and the package cannot exclude that the log showed others another history "
@@ -502,8 +502,8 @@ void package_limit(const package_result *r, size_t i, char zh[PACKAGE_TEXT_MAX],
         char key[B64_32];
         b64(key, r->enrolment.author_key);
         say(zh,
-            "登记（第 %" PRIu64
-            " 条）由密钥 %s 签署；该密钥当时是否为系统管理员，只能由完整日志确定（liuhen-verify "
+            "登记（第%" PRIu64
+            "号记录）由密钥 %s 签署；该密钥当时是否为系统管理员，只能由完整日志确定（liuhen-verify "
             "DIR）",
             m, key);
         say(en,
@@ -515,8 +515,8 @@ void package_limit(const package_result *r, size_t i, char zh[PACKAGE_TEXT_MAX],
     }
     case LIMIT_BETWEEN:
         say(zh,
-            "本证据包不能证明该密钥在第 %" PRIu64 " 条与第 %" PRIu64
-            " 条之间未被吊销、未以其他角色重新登记；完整日志可以",
+            "本证据包不能证明该密钥在第%" PRIu64 "号记录与第%" PRIu64
+            "号记录之间未被注销、未以其他角色重新登记；完整日志可以",
             m, rec);
         say(en,
             "the package cannot show that the key was not revoked, or enrolled again with "
@@ -546,7 +546,7 @@ static const char *check_zh(const char *check)
     static const char *const names[][2] = {
         {"format", "格式"},
         {"checkpoint", "检查点"},
-        {"cosignature", "见证副署"},
+        {"cosignature", "第三方见证签名"},
         {"same-checkpoint", "同一检查点"},
         {"leaf", "叶"},
         {"entry", "条目"},
@@ -592,14 +592,14 @@ void package_print_text(FILE *f, const char *name, const package_result *r, bool
     const package_entry *rec = &r->record, *en = &r->enrolment;
     char t[CALENDAR_TEXT_MAX], h[B64_32], zh[ROLES_MAX], roles[ROLES_MAX];
     fprintf(f, "\n已证明 proved:\n");
-    fprintf(f, "  记录 record: 第 %" PRIu64 " 条 (entry %" PRIu64 ") · %s %s · 案件 case %s\n",
+    fprintf(f, "  记录 record: 第%" PRIu64 "号记录 (entry %" PRIu64 ") · %s %s · 案件 case %s\n",
             rec->index, rec->index, kind_label_zh(rec->kind), kind_name(rec->kind), rec->case_id);
     fprintf(f, "    记录时间 recorded at (author's clock): %s\n",
             calendar_format_local(t, rec->recorded_at));
-    fprintf(f, "    入账时间 integrated at (the log's clock): %s\n",
+    fprintf(f, "    存证时间 integrated at (the log's clock): %s\n",
             calendar_format_local(t, rec->integrated_at));
     b64(h, rec->entry_id);
-    fprintf(f, "    条目标识 entry id: %s\n", h);
+    fprintf(f, "    记录标识 entry id: %s\n", h);
     b64(h, rec->leaf_hash);
     fprintf(f, "    叶哈希 leaf hash: %s\n", h);
     b64(h, rec->author_key);
@@ -611,8 +611,8 @@ void package_print_text(FILE *f, const char *name, const package_result *r, bool
     fprintf(f, "    角色 roles: %s (%s) · 可记录%s allowed to append %s records\n", zh, roles,
             kind_label_zh(rec->kind), kind_name(rec->kind));
     fprintf(f,
-            "  登记 enrolment: 第 %" PRIu64 " 条 (entry %" PRIu64
-            ") · 登记密钥 KEY_ENROLL · 入账 integrated at %s\n",
+            "  登记 enrolment: 第%" PRIu64 "号记录 (entry %" PRIu64
+            ") · 登记密钥 KEY_ENROLL · 存证时间 integrated at %s\n",
             en->index, en->index, calendar_format_local(t, en->integrated_at));
     if (r->enrolled_by_log_key) {
         fprintf(f, "    签署者 signed by: 日志密钥 the log key %s\n", r->origin);
@@ -626,10 +626,10 @@ void package_print_text(FILE *f, const char *name, const package_result *r, bool
     fprintf(f, "    日志签名已验证 log signature verified; 记录与登记均包含于其中 both entries are "
                "included in it\n");
     if (r->ncosigners == 0) {
-        fprintf(f, "    见证副署 cosignatures: 无 none verified (要求 required: %zu)\n",
+        fprintf(f, "    第三方见证签名 cosignatures: 无 none verified (要求 required: %zu)\n",
                 r->min_cosignatures);
     } else {
-        fprintf(f, "    见证副署 cosignatures: %zu 个已验证 verified (要求 required: %zu)\n",
+        fprintf(f, "    第三方见证签名 cosignatures: %zu 个已验证 verified (要求 required: %zu)\n",
                 r->ncosigners, r->min_cosignatures);
         for (size_t i = 0; i < r->ncosigners; i++) {
             const package_cosigner *c = &r->cosigner[i];

@@ -25,7 +25,7 @@ int policy_open(const uint8_t *note, size_t len, const note_verifier *log_key,
          * opening stays in out. */
         checkpoint_opened with;
         if (checkpoint_open(note, len, log_key, witnesses, nwitnesses, &with, &e) != 0) {
-            snprintf(zh, cap, "检查点上的见证副署无法验证：%s", e.msg);
+            snprintf(zh, cap, "检查点上的第三方见证签名无法验证：%s", e.msg);
             snprintf(en, cap, "a witness cosignature on the checkpoint does not verify: %s", e.msg);
             return POLICY_COSIGNATURE;
         }
@@ -33,7 +33,7 @@ int policy_open(const uint8_t *note, size_t len, const note_verifier *log_key,
         ncosig = with.ncosigners;
     }
     if (ncosig < min) {
-        snprintf(zh, cap, "检查点只有 %zu 个有效见证副署，要求至少 %zu 个", ncosig, min);
+        snprintf(zh, cap, "检查点只有 %zu 个有效的第三方见证签名，要求至少 %zu 个", ncosig, min);
         snprintf(en, cap,
                  "the checkpoint has %zu valid cosignatures by the witnesses given, %zu "
                  "required",

@@ -39,7 +39,7 @@
  * most ENTRY_CASE_ID_MAX (128) bytes in a valid entry; the room above it is
  * for escapes. */
 #define CHECK_MAX      REPORT_VIEW_CHECK_MAX
-#define ARTICLE_MAX    64
+#define ARTICLE_MAX    160
 #define CASE_MAX       160
 #define AUTHOR_MAX     256
 #define SENTENCE_MAX   1024
@@ -62,41 +62,55 @@ typedef struct title {
     const char *check, *zh, *en, *article;
 } title;
 
-/* The failures of docs/design.md ("Offline verifier") and the rules R1-R12 of
+/* The failures of docs/design.md ("Offline verifier") and the rules R1-R17 of
  * docs/regulation.md with their articles. */
 static const title titles[] = {
     {"integrity", "完整性", "integrity of the tiles and the checkpoint", NULL},
     {"consistency", "只增不改", "append-only consistency", NULL},
     {"signature", "签名", "signature", NULL},
     {"origin", "日志标识", "log origin", NULL},
-    {"key", "密钥登记与撤销", "key enrolment and revocation", NULL},
+    {"key", "密钥登记与注销", "key enrolment and revocation", NULL},
     {"role", "角色权限", "role permission", NULL},
-    {"author-chain", "作者链", "author chain", NULL},
+    {"author-chain", "记录人记录链", "author chain", NULL},
     {"case-chain", "案件链", "case chain", NULL},
     {"receipt", "回执", "receipt", NULL},
-    {"cosignature", "见证联署", "witness cosignature", NULL},
-    {"parse", "条目解析", "entry parsing", NULL},
+    {"cosignature", "第三方见证签名", "witness cosignature", NULL},
+    {"parse", "记录解析", "entry parsing", NULL},
     {"R1", "干预记录五要素不全", "interference record lacks one of the five elements", "B§3"},
-    {"R2", "干预记录未载明报告对象", "interference record does not say to whom it was reported",
-     "B§3"},
-    {"R3", "管辖外投诉未在两日内转送",
-     "complaint outside jurisdiction not transferred within 2 days", "A§10(1)"},
-    {"R4", "投诉举报未答复或转送", "complaint without reply or transfer", "A§10(1)"},
-    {"R5", "处理决定前未指派调查组并调查", "decision without an assigned team and an investigation",
+    {"R2", "干预情况未按规定报告", "interference not reported as B§3 requires, or not when", "B§3"},
+    {"R3", "管辖外投诉未在受理后2日内转送",
+     "complaint outside jurisdiction not transferred within 2 days of acceptance", "A§10(1)"},
+    {"R4", "投诉举报未答复处理结果", "complaint without a result told or a transfer", "A§10(1)"},
+    {"R5", "调查组未由主要负责人指派或未经调查",
+     "investigation not assigned by the principal head, or decision without investigation",
      "A§10(2)(3)"},
-    {"R6", "处理决定未记录集体讨论", "decision without the leadership's collective discussion",
-     "A§10(3)"},
-    {"R7", "错案未列责任人或处理方式不合规定",
-     "wrongful case without responsible persons or with sanctions outside A§11", "A§11"},
-    {"R8", "责令重新调查超过一个月", "review order more than one month after the decision",
+    {"R6", "处理决定前未经领导集体讨论",
+     "decision not preceded by the leadership's collective discussion", "A§10(3)"},
+    {"R7", "责任追究不合规定",
+     "wrongful case: responsible persons, sanctions, exemption or aggravation not as A§8, A§9, "
+     "A§11 require",
+     "A§8, A§9, A§11"},
+    {"R8", "责令重新调查超过1个月", "review order more than one month after the decision",
      "A§10(3)"},
     {"R9", "领导指导意见未书面或未由办案人员记录",
      "leader's guidance not written, or oral guidance not recorded by a handler", "B§7"},
-    {"R10", "记录迟延", "late recording", "B§3, B§12"},
+    {"R10", "干预或指导情况事后补记", "interference or guidance recorded late", "B§3, B§7"},
     {"R11", "更正不合规定", "correction not of an entry of the same case by the same author",
      "B§3"},
-    {"R12", "两次以上未记录未移送纪检",
-     "handler named twice or more for not recording, not referred to discipline", "B§12"},
+    {"R12", "不记录或不如实记录的处理不合规定",
+     "not recording: first offence, second offence or the instigating leader not dealt with as "
+     "B§12 requires",
+     "B§12"},
+    {"R13", "应当回避而未回避",
+     "a person concerned sits on the investigation, discussion or decision",
+     "参照《行政处罚法》第四十三条、《公职人员政务处分法》第四十七条"},
+    {"R14", "查实的干预未经批准通报", "confirmed interference not notified with its approval",
+     "B§10"},
+    {"R15", "报告的干预未见检查处理", "reported interference not followed up by the legal section",
+     "B§4"},
+    {"R16", "结案后追加记录", "records added to a closed case", "A§10"},
+    {"R17", "疑似打击报复如实记录的办案人员",
+     "possible retaliation against a handler who recorded interference", "B§9"},
 };
 
 /* The position of a check in titles[], or the number of titles for one

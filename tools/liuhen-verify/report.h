@@ -120,7 +120,7 @@ int report_status(const report *r);
 
 /**
  * The short title of a check or rule, in Chinese ("干预记录五要素不全" for
- * "R1", "作者链" for "author-chain") or English; NULL for an unknown check.
+ * "R1", "记录人记录链" for "author-chain") or English; NULL for an unknown check.
  * A static string.
  */
 const char *report_title_zh(const char *check);

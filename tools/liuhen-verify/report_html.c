@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "calendar.h"
+#include "cite.h"
 #include "fileio.h"
 #include "text.h"
 
@@ -115,6 +116,45 @@ static void html_sentences(FILE *f, const report_kept *k)
     fputs("</span>", f);
 }
 
+/* An article as officials cite it, under the short names the summary
+ * spells out, the full citation as its title, over our reference
+ * ("干预记录制度第三条" over "B§3"); one that is not our reference (a
+ * rule citing another law) as it is. */
+static void html_article(FILE *f, const char *article)
+{
+    char zh[CITE_MAX], full[CITE_MAX];
+    if (article == NULL || article[0] == '\0') {
+        fputs("—", f);
+        return;
+    }
+    if (cite_zh_short(zh, sizeof zh, article) == LH_EPARSE) {
+        html_text(f, article);
+        return;
+    }
+    cite_zh(full, sizeof full, article);
+    fputs("<span title=\"", f);
+    html_text(f, full);
+    fputs("\">", f);
+    html_text(f, zh);
+    fputs("</span><br><span class=\"en\">", f);
+    html_text(f, article);
+    fputs("</span>", f);
+}
+
+/* The short names of the regulations, spelt out once, as a document says
+ * （以下简称…）. */
+static void html_regulations(FILE *f)
+{
+    fputs("<tr><th>制度简称 regulations</th><td>", f);
+    for (char reg = 'A'; reg <= 'B'; reg++) {
+        html_text(f, cite_regulation_name(reg, CITE_ZH_SHORT));
+        fputs("：", f);
+        html_text(f, cite_regulation_name(reg, CITE_ZH));
+        fputs(reg == 'A' ? "<br>" : "", f);
+    }
+    fputs("</td></tr>\n", f);
+}
+
 /* The entry index of an item, linked to its timeline row when there is one. */
 static void html_index(const report *r, const report_view *v, FILE *f, uint64_t index)
 {
@@ -146,16 +186,16 @@ static void html_summary(const report *r, FILE *f)
     html_kv(f, "核查范围 checks",
             x->integrity_only
                 ? "仅完整性 integrity only"
-                : "完整性、签名与密钥、作者链与案件链 integrity, authorship, omission");
+                : "完整性、签名与密钥、记录人记录链与案件链 integrity, authorship, omission");
     snprintf(line, sizeof line, "%s 条已解析并验签 parsed and signature-verified",
              report_view_fmt_count(x->entries_checked, a));
-    html_kv(f, "条目 entries", line);
+    html_kv(f, "记录 entries", line);
     snprintf(line, sizeof line, "%s 个已校验 checked", report_view_fmt_count(x->tiles_checked, a));
     html_kv(f, "瓦片 tiles", line);
     if (!x->integrity_only) {
         snprintf(line, sizeof line, "%s / %s / %s", report_view_fmt_count(x->authors, a),
                  report_view_fmt_count(x->cases, b), report_view_fmt_count(x->keys, c));
-        html_kv(f, "作者 / 案件 / 密钥 authors / cases / keys", line);
+        html_kv(f, "记录人 / 案件 / 密钥 authors / cases / keys", line);
     }
     snprintf(line, sizeof line, "%s 个一致 consistent",
              report_view_fmt_count(x->trusted_checked, a));
@@ -164,12 +204,14 @@ static void html_summary(const report *r, FILE *f)
              report_view_fmt_count(x->receipts_checked, a));
     html_kv(f, "回执 receipts", line);
     snprintf(line, sizeof line, "%s 个有效 valid", report_view_fmt_count(x->cosignatures_valid, a));
-    html_kv(f, "见证联署 cosignatures", line);
+    html_kv(f, "第三方见证签名 cosignatures", line);
     if (x->rules)
         snprintf(line, sizeof line, "R1–R12，截至 as of %s", calendar_format_local(t, x->as_of_ms));
     else
         snprintf(line, sizeof line, "未核查 not evaluated");
     html_kv(f, "制度规则 rules", line);
+    if (x->rules || r->findings != 0)
+        html_regulations(f);
     snprintf(line, sizeof line, "%s · %s", report_view_fmt_count(r->failures, a),
              report_view_fmt_count(r->findings, b));
     html_kv(f, "篡改或遗漏 · 违反制度规定 failures · findings", line);
@@ -189,7 +231,6 @@ static void html_summary(const report *r, FILE *f)
         for (size_t i = 0; i < r->nchecks; i++) {
             const report_check_count *c0 = &r->checks[i];
             const char *zh = report_title_zh(c0->name), *en = report_title_en(c0->name);
-            const char *article = report_rule_article(c0->name);
             fputs("<tr><td>", f);
             html_text(f, c0->name);
             fputs("</td><td>", f);
@@ -200,7 +241,7 @@ static void html_summary(const report *r, FILE *f)
                 fputs("</span>", f);
             }
             fputs("</td><td>", f);
-            html_text(f, article != NULL ? article : "—");
+            html_article(f, report_rule_article(c0->name));
             fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
                     report_view_fmt_count(c0->failures, a), report_view_fmt_count(c0->findings, b));
         }
@@ -215,7 +256,7 @@ static void html_not_listed(FILE *f, size_t total, size_t listed)
     char a[32];
     if (total > listed)
         fprintf(f,
-                "<p class=\"warn\">另有 %s 条未列出：报告只保留前面的条目。 "
+                "<p class=\"warn\">另有 %s 条未列出：报告只保留最先发现的若干条。 "
                 "%s more not listed: the report keeps only the first ones.</p>\n",
                 report_view_fmt_count(total - listed, a), a);
 }
@@ -232,9 +273,8 @@ static void html_failures(const report *r, const report_view *v, FILE *f)
               f);
         return;
     }
-    fputs("<div class=\"scroll\"><table>\n<tr><th>检查 check</th><th>条目 entry</th><th>案件 "
-          "case</th><th>作者 "
-          "author</th><th>说明 what differs</th></tr>\n",
+    fputs("<div class=\"scroll\"><table>\n<tr><th>检查 check</th><th>记录号 entry</th><th>案件 "
+          "case</th><th>记录人 author</th><th>说明 what differs</th></tr>\n",
           f);
     size_t listed = 0;
     for (size_t i = 0; i < r->nitems; i++) {
@@ -318,14 +358,14 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
             f);
     }
     fprintf(f,
-            " <span class=\"cnt\">· 篡改或遗漏 failures %s · 违反规定 findings %s · 条目 "
+            " <span class=\"cnt\">· 篡改或遗漏 failures %s · 违反规定 findings %s · 记录 "
             "entries %s</span></summary>\n",
             report_view_fmt_count(ci->failures, a), report_view_fmt_count(ci->findings, b),
             report_view_fmt_count(ci->rows, c));
     if (hit) {
         fputs("<div class=\"scroll\"><table>\n<tr><th>检查或规则 check or rule</th><th>条文 "
-              "article</th><th>条目 "
-              "entry</th><th>作者 author</th><th>说明 finding</th></tr>\n",
+              "article</th><th>记录号 entry</th><th>记录人 author</th><th>说明 "
+              "finding</th></tr>\n",
               f);
         for (size_t j = 0; j < ci->failures + ci->findings; j++) {
             size_t i = v->items[ci->first_item + j];
@@ -334,7 +374,7 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
                     k->cls == REPORT_FAILURE ? "fail" : "find");
             html_check(f, k);
             fputs("</td><td>", f);
-            html_text(f, k->article[0] != '\0' ? k->article : "—");
+            html_article(f, k->article);
             fputs("</td><td class=\"n\">", f);
             html_index(r, v, f, k->index);
             fputs("</td><td>", f);
@@ -350,9 +390,9 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
               f);
         return;
     }
-    fputs("<h3>时间线 Timeline</h3>\n<div class=\"scroll\"><table>\n<tr><th>条目 "
+    fputs("<h3>时间线 Timeline</h3>\n<div class=\"scroll\"><table>\n<tr><th>记录号 "
           "entry</th><th>记录时间 "
-          "recorded</th><th>入账时间 integrated</th><th>作者 author</th><th>类别 kind</th>"
+          "recorded</th><th>存证时间 integrated</th><th>记录人 author</th><th>类别 kind</th>"
           "<th>摘要 summary</th><th>问题 issues</th></tr>\n",
           f);
     for (size_t j = 0; j < ci->rows; j++) {

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "calendar.h"
+#include "cite.h"
 #include "report_view.h"
 #include "text.h"
 
@@ -39,7 +40,20 @@ static json_t *jtext(const char *s)
     return s[0] != '\0' ? json_string(s) : json_null();
 }
 
-/* One failure or finding as an object; NULL when out of memory. */
+/* The Chinese citation of an article (cite_zh(): the regulation's full
+ * title), null when there is none; an article that is not our reference
+ * is given as it is. */
+static json_t *jarticle_zh(const char *article)
+{
+    char zh[CITE_MAX];
+    if (article[0] == '\0')
+        return json_null();
+    cite_zh(zh, sizeof zh, article);
+    return json_string(zh);
+}
+
+/* One failure or finding as an object; NULL when out of memory. "article"
+ * is our short reference ("B§3"), "article_zh" its Chinese citation. */
 static json_t *jitem(const report *r, const report_kept *k)
 {
     int bad = 0;
@@ -51,6 +65,7 @@ static json_t *jitem(const report *r, const report_kept *k)
     jset(o, "case_id", jtext(report_view_case_name(r, k->case_id)), &bad);
     jset(o, "author", jtext(k->author), &bad);
     jset(o, "article", jtext(k->article), &bad);
+    jset(o, "article_zh", jarticle_zh(k->article), &bad);
     jset(o, "zh", json_string(k->zh), &bad);
     jset(o, "en", json_string(k->en), &bad);
     if (bad != 0) {

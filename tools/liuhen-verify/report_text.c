@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "cite.h"
 #include "text.h"
 
 /* The columns a string takes on a terminal: East Asian wide characters
@@ -35,7 +36,7 @@ static void put_label(FILE *f, const char *label)
 {
     size_t w = display_width(label);
     fprintf(f, "  %s ", label);
-    for (size_t i = w; i < 34; i++)
+    for (size_t i = w; i < 36; i++)
         fputc(' ', f);
 }
 
@@ -51,26 +52,51 @@ static void put_check(FILE *f, const char *check)
         fprintf(f, "%s %s", zh, check);
 }
 
-/* One failure or finding: the check, its article, entry, case and author,
- * then the Chinese and the English sentences. */
+/* The article of an item as officials cite it, with the short names the
+ * summary spells out, then our reference: " (干预记录制度第三条, B§3)". An
+ * article that is not one of our references is shown as it is. */
+static void put_article(FILE *f, const char *article)
+{
+    char zh[CITE_MAX];
+    if (article[0] == '\0')
+        return;
+    if (cite_zh_short(zh, sizeof zh, article) == LH_EPARSE)
+        fprintf(f, " (%s)", article);
+    else
+        fprintf(f, " (%s, %s)", zh, article);
+}
+
+/* One failure or finding: the check, its article, entry (第42号记录: a
+ * position in the log, not an article), case and recorder, then the
+ * Chinese and the English sentences. */
 static void put_item(const report *r, const report_kept *k, FILE *f, bool with_case)
 {
-    char n[32];
     fputs("  ", f);
     put_check(f, k->check);
-    if (k->article[0] != '\0')
-        fprintf(f, " (%s)", k->article);
+    put_article(f, k->article);
     if (k->index != REPORT_NO_INDEX)
-        fprintf(f, " · 第 %s 条 entry %" PRIu64, report_view_fmt_count(k->index, n), k->index);
+        fprintf(f, " · 第%" PRIu64 "号记录 entry %" PRIu64, k->index, k->index);
     if (with_case && report_view_case_name(r, k->case_id)[0] != '\0')
         fprintf(f, " · 案件 case %s", report_view_case_name(r, k->case_id));
     if (k->author[0] != '\0')
-        fprintf(f, " · 作者 author %s", k->author);
+        fprintf(f, " · 记录人 author %s", k->author);
     fputc('\n', f);
     if (k->zh[0] != '\0')
         fprintf(f, "      %s\n", k->zh);
     if (k->en[0] != '\0')
         fprintf(f, "      %s\n", k->en);
+}
+
+/* The short names under which findings cite the regulations, spelt out
+ * once, as a document says （以下简称…）. */
+static void put_regulations(FILE *f)
+{
+    put_label(f, "制度简称 regulations");
+    fprintf(f, "%s：%s\n", cite_regulation_name('A', CITE_ZH_SHORT),
+            cite_regulation_name('A', CITE_ZH));
+    put_label(f, "");
+    fprintf(f, "%s：%s\n", cite_regulation_name('B', CITE_ZH_SHORT),
+            cite_regulation_name('B', CITE_ZH));
 }
 
 /* The summary: the log, what was checked and how much, the counts by check. */
@@ -92,15 +118,15 @@ static void put_summary(const report *r, FILE *f)
     put_label(f, "核查范围 checks");
     fputs(x->integrity_only
               ? "仅完整性 integrity only (--integrity-only)\n"
-              : "完整性、签名与密钥、作者链与案件链 integrity, authorship, omission\n",
+              : "完整性、签名与密钥、记录人记录链与案件链 integrity, authorship, omission\n",
           f);
-    put_label(f, "条目 entries");
+    put_label(f, "记录 entries");
     fprintf(f, "%s 条已解析并验签 parsed and signature-verified\n",
             report_view_fmt_count(x->entries_checked, a));
     put_label(f, "瓦片 tiles");
     fprintf(f, "%s 个已校验 checked\n", report_view_fmt_count(x->tiles_checked, a));
     if (!x->integrity_only) {
-        put_label(f, "作者/案件/密钥 authors/cases/keys");
+        put_label(f, "记录人/案件/密钥 authors/cases/keys");
         fprintf(f, "%s / %s / %s\n", report_view_fmt_count(x->authors, a),
                 report_view_fmt_count(x->cases, b), report_view_fmt_count(x->keys, c));
     }
@@ -108,13 +134,15 @@ static void put_summary(const report *r, FILE *f)
     fprintf(f, "%s 个一致 consistent\n", report_view_fmt_count(x->trusted_checked, a));
     put_label(f, "回执 receipts");
     fprintf(f, "%s 份已收录 included\n", report_view_fmt_count(x->receipts_checked, a));
-    put_label(f, "见证联署 cosignatures");
+    put_label(f, "第三方见证签名 cosignatures");
     fprintf(f, "%s 个有效 valid\n", report_view_fmt_count(x->cosignatures_valid, a));
     put_label(f, "制度规则 rules");
     if (x->rules)
         fprintf(f, "R1–R12，截至 as of %s\n", calendar_format_local(t, x->as_of_ms));
     else
         fputs("未核查 not evaluated (--rules)\n", f);
+    if (x->rules || r->findings != 0)
+        put_regulations(f);
     put_label(f, "用时 time");
     fprintf(f, "%.2f s\n", x->seconds);
     if (r->nchecks != 0) {
@@ -135,7 +163,7 @@ static void put_counts(const report *r, FILE *f)
 {
     char a[32], b[32], c[32], d[32];
     fprintf(f,
-            "篡改或遗漏 failures %s · 违反制度规定 findings %s · 条目 entries %s · 瓦片 tiles %s\n",
+            "篡改或遗漏 failures %s · 违反制度规定 findings %s · 记录 entries %s · 瓦片 tiles %s\n",
             report_view_fmt_count(r->failures, a), report_view_fmt_count(r->findings, b),
             report_view_fmt_count(r->facts.entries_checked, c),
             report_view_fmt_count(r->facts.tiles_checked, d));

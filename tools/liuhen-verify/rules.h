@@ -1,21 +1,32 @@
 /*
- * rules.h — the regulation rules R1-R12 of docs/regulation.md, evaluated per case
- * over the entries of a verified log, in log order. Each finding goes to the
- * report with the case id, the entry index, the author's holder name, the
- * rule id, the article and a plain sentence in Chinese and English.
+ * rules.h — the regulation rules R1-R17 of docs/regulation.md, evaluated per
+ * case over the entries of a verified log, in log order. Each finding goes
+ * to the report with the case id, the entry index, the author's holder
+ * name, the rule id, the article and a plain sentence in Chinese and
+ * English.
  *
- * Most rules are decided as each entry arrives (R8 and R12 included); what
- * is still open at the end of the log (R3: a transfer due within 2 days of
- * receipt, R4: complaints without a reply or transfer) is decided by
- * rules_finish() as of a time: --as-of, by default the latest integrated_at
- * in the log. rules_finish() is called once; a late_after_ms of 0 means the
- * default of 24 hours.
+ * Most rules are decided as each entry arrives; what is still open at the
+ * end of the log (R3: a transfer due within 2 days of 受理; R4: complaints
+ * whose result was never told; R5: a re-investigation ordered and not
+ * begun; R12: an instigating leader not held to account; R14, R15: an
+ * interference not notified or not followed up) is decided by
+ * rules_finish() as of a time: --as-of, by default the latest
+ * integrated_at in the log. Periods are counted as 民法典 第201–203条 say,
+ * in Beijing time (deadline.h), in working days with --working-days.
+ * rules_finish() is called once; a late_after_ms of 0 means the default of
+ * 24 hours.
  *
  * R11 (a correction of an earlier entry of its case, by its author) needs
  * the entry a CORRECTION names, which only the verifier's second pass over
  * the log finds (ledger.h): rules_observe() does not decide it; the
  * verifier reports what it found with rules_correction(), before
  * rules_finish().
+ *
+ * The rules are written in three files besides this one: rules_record.h
+ * (what one record meets by itself: R1, R2, R6, R7, R9, R10),
+ * rules_people.h (R12, R13, R17) and rules_interference.h (R14, R15);
+ * rules.c follows complaints, investigations, decisions and closings (R3,
+ * R4, R5, R8, R11, R16).
  *
  * Memory: state per case and per referenced entry, compact; nothing kept
  * per entry beyond what a later rule needs.
@@ -26,6 +37,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "deadline.h"
 #include "liuhen.pb-c.h"
 #include "report.h"
 
@@ -40,7 +52,10 @@ typedef struct rules_entry {
 } rules_entry;
 
 typedef struct rules_options {
-    int64_t late_after_ms; /* R10 threshold (--late-after; default 24 h) */
+    int64_t late_after_ms;             /* R10 threshold (--late-after; default 24 h) */
+    const deadline_calendar *calendar; /* --holidays: rest days; NULL: Saturdays, Sundays */
+    bool working_days;                 /* --working-days: periods in days are working days */
+    unsigned follow_up_days;           /* --follow-up-days: "及时" (R5, R14, R15); 0: 30 */
 } rules_options;
 
 typedef struct rules rules;

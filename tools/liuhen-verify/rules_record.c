@@ -9,6 +9,7 @@
  */
 #include "rules_record.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,25 +98,48 @@ int rules_record_interference(const rules_record *o, const Liuhen__Interference 
         if (rc != 0)
             return rc;
     }
-    if (in->reported_to == LIUHEN__REPORTED_TO__REPORTED_TO_UNSPECIFIED) {
-        finding_text_init(&zh);
-        finding_text_init(&en);
+    /* R2 (B§3): 应向局机关法规部门报告。必要时可以直接向县司法行政部门行政执法
+     * 协调监督机构报告. Reporting to the bureau head is what the legal section
+     * does with a clue under B§4; it is not the handler's report B§3 asks. */
+    finding_text_init(&zh);
+    finding_text_init(&en);
+    switch (in->reported_to) {
+    case LIUHEN__REPORTED_TO__REPORTED_TO_UNSPECIFIED:
         finding_printf(
             &zh, "干预插手记录未写明向谁报告（B§3：应向局机关法规部门报告，必要时可直接向县司法"
                  "行政部门行政执法协调监督机构报告）");
         finding_printf(&en, "interference record does not say to whom it was reported (B§3: to the "
                             "legal section, or directly to the justice bureau's enforcement "
                             "supervision office)");
-        return rules_record_finding(o, 2, &zh, &en);
+        break;
+    case LIUHEN__REPORTED_TO__REPORTED_TO_BUREAU_HEAD:
+        finding_printf(
+            &zh, "干预情况只报告了机关负责人：B§3要求向局机关法规部门报告（必要时直接向县司法"
+                 "行政部门行政执法协调监督机构报告）；向机关负责人报告是法制机构依B§4处理线索的"
+                 "职责，不能代替");
+        finding_printf(&en, "the interference was reported to the bureau head only: B§3 asks for "
+                            "a report to the legal section (or the justice bureau's supervision "
+                            "office); reporting to the head is the legal section's duty under "
+                            "B§4, not a substitute");
+        break;
+    default:
+        if (in->reported_at != 0)
+            return 0;
+        finding_printf(&zh, "干预插手记录写明了报告对象，但未记录报告时间（B§3）");
+        finding_printf(&en, "interference record names to whom it was reported but not when "
+                            "(reported_at, B§3)");
+        break;
     }
-    return 0;
+    return rules_record_finding(o, 2, &zh, &en);
 }
 
 int rules_record_guidance(const rules_record *o, const Liuhen__Guidance *g)
 {
     uint32_t roles = o->e->author_roles;
     bool handler = (roles & ROLE_BIT(LIUHEN__ROLE__ROLE_HANDLER)) != 0;
-    bool leader = (roles & ROLE_BIT(LIUHEN__ROLE__ROLE_LEADER)) != 0;
+    bool leader =
+        (roles & (ROLE_BIT(LIUHEN__ROLE__ROLE_LEADER) | ROLE_BIT(LIUHEN__ROLE__ROLE_PRINCIPAL))) !=
+        0;
     finding_text zh, en;
     finding_text_init(&zh);
     finding_text_init(&en);
@@ -217,6 +241,16 @@ static int late_finding(const rules_record *o, const char *zh_what, const char *
 int rules_record_late(const rules_record *o)
 {
     const int64_t late = o->late_after;
+    /* B§3 and B§7 ask that interference and guidance be recorded as they
+     * happen; no article sets a time for writing a letter or a decision. */
+    if (o->en->body_case != LIUHEN__ENTRY__BODY_INTERFERENCE &&
+        o->en->body_case != LIUHEN__ENTRY__BODY_GUIDANCE)
+        return 0;
+    /* Written guidance is its own record (B§7 以书面形式提出): only oral
+     * guidance must be written down as it is given. */
+    if (o->en->body_case == LIUHEN__ENTRY__BODY_GUIDANCE && o->en->guidance != NULL &&
+        o->en->guidance->form == LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_WRITTEN)
+        return 0;
     event_field f;
     int64_t ev = event_time(o->en, &f);
     if (ev != 0) {
@@ -235,11 +269,11 @@ int rules_record_late(const rules_record *o)
         }
     }
     if (o->integrated - o->recorded > late)
-        return late_finding(o, "记录后迟迟入账", "integrated late", "记录时间", "recorded_at",
-                            o->recorded, "日志入账时间", "integrated_at", o->integrated, "相隔",
+        return late_finding(o, "记录后迟迟存证", "integrated late", "记录时间", "recorded_at",
+                            o->recorded, "存证时间", "integrated_at", o->integrated, "相隔",
                             "later");
     if (o->recorded - o->integrated > late)
-        return late_finding(o, "记录时间晚于入账时间", "recorded_at in the future", "日志入账时间",
+        return late_finding(o, "记录时间晚于存证时间", "recorded_at in the future", "存证时间",
                             "integrated_at", o->integrated, "记录时间", "recorded_at", o->recorded,
                             "晚", "later");
     return 0;
@@ -247,34 +281,95 @@ int rules_record_late(const rules_record *o)
 
 /* ---- R6 and R7 ------------------------------------------------------------------------------- */
 
-int rules_record_decision(const rules_record *o, const Liuhen__Decision *d)
+/* The names of a responsible person, for sentences. */
+static const char *rp_name(const Liuhen__ResponsiblePerson *rp)
+{
+    return rp->person != NULL && !rules_record_blank(rp->person->name) ? rp->person->name
+                                                                       : "（未写姓名）";
+}
+
+static bool has_sanction(const Liuhen__ResponsiblePerson *rp, Liuhen__Sanction s)
+{
+    for (size_t j = 0; j < rp->n_sanctions; j++)
+        if (rp->sanctions[j] == s)
+            return true;
+    return false;
+}
+
+/* R7's further checks of one responsible person (A§8, A§9, A§11(6)). */
+static void check_person(const Liuhen__ResponsiblePerson *rp, size_t i, finding_text *lz,
+                         finding_text *le, int *n)
+{
+    const char *who = rp_name(rp);
+    bool sanctioned =
+        rp->n_sanctions > 0 || rp->n_organisational_measures > 0 ||
+        rp->discipline_grade != LIUHEN__DISCIPLINE_GRADE__DISCIPLINE_GRADE_UNSPECIFIED;
+    if (rp->leniency == LIUHEN__LENIENCY__LENIENCY_EXEMPT && sanctioned) {
+        finding_printf(lz, "%s责任人%s既免于追究责任又被追究责任（A§8：免于追究的不再给予处理）",
+                       *n > 0 ? "；" : "", who);
+        finding_printf(le, "%sresponsible[%zu] (%s) is both exempted (A§8) and sanctioned",
+                       *n > 0 ? "; " : "", i, who);
+        (*n)++;
+    }
+    if (has_sanction(rp, LIUHEN__SANCTION__SANCTION_ADMINISTRATIVE_SANCTION) &&
+        rp->discipline_grade == LIUHEN__DISCIPLINE_GRADE__DISCIPLINE_GRADE_UNSPECIFIED) {
+        finding_printf(lz,
+                       "%s责任人%s被给予处分，未写明处分种类（警告、记过、记大过、降级、撤职、"
+                       "开除）",
+                       *n > 0 ? "；" : "", who);
+        finding_printf(le, "%sresponsible[%zu] (%s) is given a 处分 (A§11(6)) without its grade",
+                       *n > 0 ? "; " : "", i, who);
+        (*n)++;
+    }
+    bool weighed = false;
+    for (size_t j = 0; j < rp->n_aggravations; j++)
+        if (rp->aggravations[j] == LIUHEN__AGGRAVATION__AGGRAVATION_OBSTRUCTED_INVESTIGATION)
+            weighed = true;
+    if (weighed && rp->leniency == LIUHEN__LENIENCY__LENIENCY_EXEMPT) {
+        finding_printf(lz, "%s责任人%s阻碍调查应从重处理（A§9），却被免于追究", *n > 0 ? "；" : "",
+                       who);
+        finding_printf(le,
+                       "%sresponsible[%zu] (%s) obstructed the investigation (A§9: heavier) "
+                       "yet is exempted",
+                       *n > 0 ? "; " : "", i, who);
+        (*n)++;
+    }
+}
+
+int rules_record_decision(const rules_record *o, const Liuhen__Decision *d,
+                          const rules_decision_facts *facts)
 {
     finding_text zh, en, lz, le;
     int n = 0, rc;
 
-    /* R6 (A§10(3)): 经机关领导集体讨论后及时做出处理决定. */
+    /* R6 (A§10(3)): 经机关领导集体讨论后及时做出处理决定. A discussion is
+     * collective with more than one leader taking part, and comes before
+     * the decision. */
     finding_text_init(&lz);
     finding_text_init(&le);
     const Liuhen__CollectiveDiscussion *cd = d->collective_discussion;
     if (cd == NULL) {
         finding_list_add(&lz, &le, &n, "集体讨论记录", "collective_discussion");
     } else {
-        bool named = false;
+        size_t named = 0;
         for (size_t i = 0; i < cd->n_participants; i++)
             if (cd->participants[i] != NULL && !rules_record_blank(cd->participants[i]->name))
-                named = true;
+                named++;
         if (cd->held_at == 0)
             finding_list_add(&lz, &le, &n, "讨论时间", "collective_discussion.held_at");
-        if (!named)
-            finding_list_add(&lz, &le, &n, "参加人员",
-                             "collective_discussion.participants (a named one)");
+        else if (d->decided_at != 0 && cd->held_at > d->decided_at)
+            finding_list_add(&lz, &le, &n, "决定之前的讨论（讨论时间晚于决定时间）",
+                             "a discussion before the decision (held_at is after decided_at)");
+        if (named < 2)
+            finding_list_add(&lz, &le, &n, "两名以上参加讨论的领导",
+                             "two or more named leaders taking part");
     }
     if (n > 0) {
         finding_text_init(&zh);
         finding_text_init(&en);
-        finding_printf(&zh, "处理决定未记录机关领导集体讨论（A§10(3)）：缺少%s", lz.s);
+        finding_printf(&zh, "处理决定未经机关领导集体讨论（A§10(3)）：缺少%s", lz.s);
         finding_printf(&en,
-                       "decision does not record the leadership's collective discussion "
+                       "decision not preceded by the leadership's collective discussion "
                        "(A§10(3)): missing %s",
                        le.s);
         if ((rc = rules_record_finding(o, 6, &zh, &en)) != 0)
@@ -316,6 +411,30 @@ int rules_record_decision(const rules_record *o, const Liuhen__Decision *d)
         if (named == 0) {
             finding_printf(&lz, "%s未列明责任人姓名", n > 0 ? "；" : "");
             finding_printf(&le, "%snames no responsible person", n > 0 ? "; " : "");
+            n++;
+        }
+        bool weighed = false;
+        for (size_t i = 0; i < d->n_responsible; i++) {
+            const Liuhen__ResponsiblePerson *rp = d->responsible[i];
+            if (rp == NULL)
+                continue;
+            check_person(rp, i, &lz, &le, &n);
+            for (size_t j = 0; j < rp->n_aggravations; j++)
+                if (rp->aggravations[j] ==
+                    LIUHEN__AGGRAVATION__AGGRAVATION_OBSTRUCTED_INVESTIGATION)
+                    weighed = true;
+        }
+        /* A§9: 阻碍调查人员履行职责的，应从重处理: an obstruction the
+         * investigation recorded weighs in the decision. */
+        if (facts->obstruction && !weighed) {
+            finding_printf(&lz,
+                           "%s调查中记录了阻碍调查或者提供伪证的情况（第%" PRIu64
+                           "号记录），决定未对任何责任人载明从重情节（A§9）",
+                           n > 0 ? "；" : "", facts->obstruction_index);
+            finding_printf(&le,
+                           "%sthe investigation recorded obstruction or false evidence (entry "
+                           "%" PRIu64 ") and no responsible person has the A§9 aggravation",
+                           n > 0 ? "; " : "", facts->obstruction_index);
             n++;
         }
         if (n > 0) {

@@ -392,7 +392,7 @@ static int fail_resource(tiles *t, const char *kind_zh, const char *kind_en, con
                          int rc, uint64_t first, uint64_t last)
 {
     char zh[512], en[512];
-    snprintf(zh, sizeof zh, "%s %s %s（第 %" PRIu64 " 至 %" PRIu64 " 条记录）", kind_zh, path,
+    snprintf(zh, sizeof zh, "%s %s %s（第%" PRIu64 "至%" PRIu64 "号记录）", kind_zh, path,
              fault_zh(rc), first, last);
     snprintf(en, sizeof en, "%s %s is %s (entries %" PRIu64 " to %" PRIu64 ")", kind_en, path,
              fault_en(rc), first, last);
@@ -472,7 +472,7 @@ static int check_parent(tiles *t, int level, uint64_t k, const uint8_t h[MERKLE_
     uint64_t first, last;
     tile_span(t->size, level - 1, k, &first, &last);
     snprintf(zh, sizeof zh,
-             "哈希瓦片 %s（第 %" PRIu64 " 至 %" PRIu64 " 条记录）算得的哈希为 %s，"
+             "哈希瓦片 %s（第%" PRIu64 "至%" PRIu64 "号记录）算得的哈希为 %s，"
              "但上层瓦片 %s 第 %u 项为 %s",
              cpath, first, last, got64, path, j, want64);
     snprintf(en, sizeof en,
@@ -623,7 +623,7 @@ static int stream_one(tiles *t, uint64_t n, unsigned w, tiles_sink_fn sink, void
     if ((trc == -ENOENT || trc == -ENOTDIR) && (brc == -ENOENT || brc == -ENOTDIR)) {
         *end = true;
         snprintf(zh, sizeof zh,
-                 "目录止于第 %" PRIu64 " 条记录：%s 与 %s 均不存在，但检查点的树有 %" PRIu64
+                 "目录止于第%" PRIu64 "号记录：%s 与 %s 均不存在，但检查点的树有 %" PRIu64
                  " 条记录",
                  first, tpath, bpath, t->size);
         snprintf(en, sizeof en,
@@ -640,7 +640,7 @@ static int stream_one(tiles *t, uint64_t n, unsigned w, tiles_sink_fn sink, void
     }
     if (brc != 0) {
         if (content) {
-            snprintf(zh, sizeof zh, "记录包 %s %s（第 %" PRIu64 " 至 %" PRIu64 " 条记录）", bpath,
+            snprintf(zh, sizeof zh, "记录包 %s %s（第%" PRIu64 "至%" PRIu64 "号记录）", bpath,
                      brc == LH_ELENGTH ? "所含记录数与其宽度不符" : "被截断或格式错误", first,
                      last);
             snprintf(en, sizeof en, "entry bundle %s %s (entries %" PRIu64 " to %" PRIu64 ")",
@@ -680,7 +680,7 @@ static int stream_one(tiles *t, uint64_t n, unsigned w, tiles_sink_fn sink, void
             b64_hash(got64, b->hash[i]);
             b64_hash(want64, want);
             snprintf(zh, sizeof zh,
-                     "第 %" PRIu64 " 条记录：记录包 %s 中的记录哈希为 %s，但哈希瓦片 %s 中为 %s",
+                     "第%" PRIu64 "号记录：记录包 %s 中的记录哈希为 %s，但哈希瓦片 %s 中为 %s",
                      first + i, bpath, got64, tpath, want64);
             snprintf(en, sizeof en,
                      "entry %" PRIu64 ": its leaf in %s hashes to %s, but %s holds %s", first + i,

@@ -120,6 +120,32 @@ static void summarize(const Liuhen__Entry *e, char out[SUMMARY_MAX])
         for (size_t i = 0; i < e->correction->n_changes && i < 3; i++)
             sum_add(out, &n, e->correction->changes[i]->field);
         break;
+    case LIUHEN__ENTRY__BODY_REPORT:
+        sum_add(out, &n, elabel(&liuhen__report_matter__descriptor, e->report->matter));
+        sum_add(out, &n, person_name(e->report->reported_to));
+        sum_add(out, &n, e->report->content);
+        break;
+    case LIUHEN__ENTRY__BODY_RECOMMENDATION:
+        sum_add(out, &n, e->recommendation->wrongful_case ? "建议认定错案" : "建议不认定错案");
+        sum_add(out, &n, e->recommendation->document_ref);
+        sum_add(out, &n, e->recommendation->summary);
+        break;
+    case LIUHEN__ENTRY__BODY_SUPERVISION_CHECK:
+        sum_add(out, &n, elabel(&liuhen__check_type__descriptor, e->supervision_check->type));
+        sum_add(out, &n,
+                elabel(&liuhen__check_conclusion__descriptor, e->supervision_check->conclusion));
+        sum_add(out, &n, e->supervision_check->findings);
+        break;
+    case LIUHEN__ENTRY__BODY_SERVICE:
+        sum_add(out, &n, person_name(e->service->served_on));
+        sum_add(out, &n, elabel(&liuhen__service_method__descriptor, e->service->method));
+        sum_add(out, &n, e->service->rights_told ? "已告知陈述申辩、申诉权利" : NULL);
+        break;
+    case LIUHEN__ENTRY__BODY_APPROVAL:
+        sum_add(out, &n, e->approval->approved ? "批准" : "不予批准");
+        sum_add(out, &n, e->approval->matter);
+        sum_add(out, &n, e->approval->opinion);
+        break;
     case LIUHEN__ENTRY__BODY_CASE_CLOSED: sum_add(out, &n, e->case_closed->summary); break;
     case LIUHEN__ENTRY__BODY_KEY_ENROLL: sum_add(out, &n, e->key_enroll->holder); break;
     case LIUHEN__ENTRY__BODY_KEY_REVOKE: sum_add(out, &n, e->key_revoke->reason); break;

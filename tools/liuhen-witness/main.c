@@ -673,10 +673,11 @@ static int run_serve(int argc, char **argv)
         witness_log l;
         wstate_get_log(w.state, i, &l);
         if (l.cosigned)
-            fprintf(stderr, "%s:   日志 log %s: 已副署至 cosigned up to size %" PRIu64 "\n", prog,
-                    l.key.name, l.size);
+            fprintf(stderr, "%s:   日志 log %s: 已见证签名至 cosigned up to size %" PRIu64 "\n",
+                    prog, l.key.name, l.size);
         else
-            fprintf(stderr, "%s:   日志 log %s: 尚未副署 nothing cosigned yet\n", prog, l.key.name);
+            fprintf(stderr, "%s:   日志 log %s: 尚未见证签名 nothing cosigned yet\n", prog,
+                    l.key.name);
     }
     /* The one line on standard output, which scripts and tests read. */
     printf("listening on %s\n", bound);
@@ -832,7 +833,7 @@ static int run_evidence(int argc, char **argv)
             quote_escape(reason, sizeof reason, e->reason, strlen(e->reason), LH_ERR_MSG_MAX,
                          false);
             printf("  %s  日志 log %s: 检查点 checkpoint size %" PRIu64
-                   ", 已副署 cosigned size %" PRIu64 " (%d %s)\n",
+                   ", 已见证签名 cosigned size %" PRIu64 " (%d %s)\n",
                    when, origin, e->size, e->cosigned_size, e->status,
                    wstate_status_text(e->status));
             printf("    原因 reason: %s\n", reason);

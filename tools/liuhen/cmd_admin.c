@@ -281,17 +281,18 @@ static int run_status(cli *c, int argc, char **argv)
             printf("  见证人 witness %s (%s)\n", w->name, w->url);
             if (w->cosigned_size > 0 || w->cosigned_at > 0) {
                 int64_t age_s = (calendar_now_ms() - w->cosigned_at) / 1000;
-                printf("    最近副署 last cosigned: tree size %" PRIu64 " at %s (%" PRId64
+                printf("    最近见证签名 last cosigned: tree size %" PRIu64 " at %s (%" PRId64
                        " 秒前 s ago)\n",
                        w->cosigned_size, render_time(w->cosigned_at, t), age_s);
             } else {
-                printf("    最近副署 last cosigned: 尚无 none yet\n");
+                printf("    最近见证签名 last cosigned: 尚无 none yet\n");
             }
             if (w->last_error[0] != '\0')
                 printf("    最近错误 last error: %s\n", w->last_error);
         }
         if (s.min_cosignatures > 0)
-            printf("  发布要求副署 published only with: %u cosignatures\n", s.min_cosignatures);
+            printf("  发布须有第三方见证签名 published only with: %u cosignatures\n",
+                   s.min_cosignatures);
         st = CLI_EXIT_OK;
     }
     lh_server_status_free(&s);

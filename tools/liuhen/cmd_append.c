@@ -201,9 +201,9 @@ static int add_ref(cli *c, resolver *r, Liuhen__Entry *e, const char *arg)
 /* Who may append a kind, in words, from the role table of entry.c. */
 static void who_may(Liuhen__Kind kind)
 {
-    static const Liuhen__Role roles[] = {LIUHEN__ROLE__ROLE_ADMIN, LIUHEN__ROLE__ROLE_HANDLER,
-                                         LIUHEN__ROLE__ROLE_LEGAL, LIUHEN__ROLE__ROLE_LEADER,
-                                         LIUHEN__ROLE__ROLE_INVESTIGATOR};
+    static const Liuhen__Role roles[] = {
+        LIUHEN__ROLE__ROLE_ADMIN,  LIUHEN__ROLE__ROLE_HANDLER,   LIUHEN__ROLE__ROLE_LEGAL,
+        LIUHEN__ROLE__ROLE_LEADER, LIUHEN__ROLE__ROLE_PRINCIPAL, LIUHEN__ROLE__ROLE_INVESTIGATOR};
     fprintf(stderr, "Who may append %s %s:", kind_label_zh(kind), kind_name(kind));
     char rb[RENDER_ROLE_MAX];
     bool any = false;
@@ -446,8 +446,9 @@ out:
 static int stream_print(cli *c, const lh_receipt *r, const Liuhen__Entry *e)
 {
     if (!c->json) {
-        printf("已记录 logged 第 %" PRIu64 " 条 #%" PRIu64 "  %s %s  案件 case %s\n", r->leaf_index,
-               r->leaf_index, kind_label_zh(e->kind), kind_name(e->kind), e->case_id);
+        printf("已记录 logged 第%" PRIu64 "号记录 #%" PRIu64 "  %s %s  案件 case %s\n",
+               r->leaf_index, r->leaf_index, kind_label_zh(e->kind), kind_name(e->kind),
+               e->case_id);
         return 0;
     }
     char *text = NULL;

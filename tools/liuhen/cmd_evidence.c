@@ -296,15 +296,15 @@ static int report(cli *c, const char *out, size_t bytes, const lh_checkpoint *cp
         return cli_print_json(c, j, ok, "the summary");
     }
     printf("已写出证据包 evidence written: %s (%zu 字节 bytes)\n", out, bytes);
-    printf("  记录 record: 第 %" PRIu64 " 条 (entry %" PRIu64 ") · %s %s · 案件 case %s\n",
+    printf("  记录 record: 第%" PRIu64 "号记录 (entry %" PRIu64 ") · %s %s · 案件 case %s\n",
            r->index, r->index, kind_label_zh(e->kind), kind_name(e->kind), e->case_id);
-    printf("    入账 integrated at: %s\n", render_time(r->integrated_at, t));
+    printf("    存证时间 integrated at: %s\n", render_time(r->integrated_at, t));
     printf("  记录人 author: %s · %s (%s)\n", ke->holder, roles_zh, roles_en);
     printf("    公钥 key: %s\n", key != NULL ? key : "?");
-    printf("    登记 enrolled: 第 %" PRIu64 " 条 (entry %" PRIu64 "), KEY_ENROLL\n", m->index,
+    printf("    登记 enrolled: 第%" PRIu64 "号记录 (entry %" PRIu64 "), KEY_ENROLL\n", m->index,
            m->index);
     if (ki->revoked)
-        printf("    注意 note: 该密钥在此记录之后于第 %" PRIu64 " 条被吊销 (the key was revoked "
+        printf("    注意 note: 该密钥在此记录之后于第%" PRIu64 "号记录被注销 (the key was revoked "
                "later, at entry %" PRIu64 "; the record was made before)\n",
                ki->revoked_index, ki->revoked_index);
     printf("  检查点 checkpoint: %s · 树大小 tree size %" PRIu64 " · 根哈希 root %s · %zu "

@@ -213,7 +213,8 @@ static const char enroll_help[] =
     "                          `liuhen keygen`, or a verifier key name+keyid+base64\n"
     "  --roles ROLE,...        one or more of (required):\n"
     "                            handler (办案人员), legal (法规部门), leader (局领导),\n"
-    "                            investigator (调查组成员), admin (系统管理员)\n"
+    "                            principal (局主要负责人), investigator (调查组成员),\n"
+    "                            admin (系统管理员)\n"
     "  --holder NAME           the holder's name as the ledger records it (default: the\n"
     "                          name in USER.pub)\n"
     "  --position P            the holder's position (职务), e.g. 执法大队队员\n"
@@ -281,10 +282,12 @@ static int parse_roles(cli *c, const char *arg, Liuhen__Role **out, size_t *n)
          tok = strtok_r(NULL, ", \t", &save)) {
         Liuhen__Role r = role_from_text(tok);
         if (r == LIUHEN__ROLE__ROLE_UNSPECIFIED) {
-            st = cli_usage(c,
-                           "--roles: unknown role '%s': give handler (办案人员), legal (法规部门), "
-                           "leader (局领导), investigator (调查组成员) or admin (系统管理员)",
-                           tok);
+            st =
+                cli_usage(c,
+                          "--roles: unknown role '%s': give handler (办案人员), legal (法规部门), "
+                          "leader (局领导), principal (局主要负责人), investigator (调查组成员) or "
+                          "admin (系统管理员)",
+                          tok);
             break;
         }
         bool dup = false;
@@ -452,7 +455,7 @@ static int run_revoke(cli *c, int argc, char **argv)
     body.reason = (char *)reason;
     st = admin_append(c, key_path, passfile, &e, receipt);
     if (st == CLI_EXIT_OK && !c->json)
-        printf("已吊销 revoked: %s\n", pub.name[0] ? pub.name : pub_arg);
+        printf("已注销 revoked: %s\n", pub.name[0] ? pub.name : pub_arg);
     return st;
 }
 
@@ -469,7 +472,7 @@ static const char keys_help[] =
     "Usage: liuhen keys\n"
     "\n"
     "List the keys enrolled in the log, as liuhend replays the KEY_ENROLL and\n"
-    "KEY_REVOKE records: holder, roles, status (有效 active / 已吊销 revoked), since\n"
+    "KEY_REVOKE records: holder, roles, status (有效 active / 已注销 revoked), since\n"
     "when (the entry that enrolled it and its time), and the public key.\n"
     "With --json: {\"keys\": [{public_key, holder, position, unit, roles,\n"
     "enrolled_index, enrolled_at, revoked, revoked_index, revoked_at,\n"
@@ -511,7 +514,7 @@ static int run_keys(cli *c, int argc, char **argv)
     for (size_t i = 0; i < keys.count; i++) {
         const Liuhen__KeyInfo *k = keys.keys[i];
         char *b64 = render_b64(k->public_key.data, k->public_key.len);
-        printf("\n%s  [%s]\n", k->holder, k->revoked ? "已吊销 revoked" : "有效 active");
+        printf("\n%s  [%s]\n", k->holder, k->revoked ? "已注销 revoked" : "有效 active");
         printf("  角色 roles:");
         char rb[RENDER_ROLE_MAX];
         for (size_t j = 0; j < k->n_roles; j++)
@@ -521,10 +524,10 @@ static int run_keys(cli *c, int argc, char **argv)
             printf("  职务 position: %s\n", k->position);
         if (k->unit[0] != '\0')
             printf("  单位 unit: %s\n", k->unit);
-        printf("  登记 since: 第 %" PRIu64 " 条, %s\n", k->enrolled_index,
+        printf("  登记 since: 第%" PRIu64 "号记录, %s\n", k->enrolled_index,
                render_time(k->enrolled_at, t));
         if (k->revoked)
-            printf("  吊销 revoked: 第 %" PRIu64 " 条, %s%s%s\n", k->revoked_index,
+            printf("  注销 revoked: 第%" PRIu64 "号记录, %s%s%s\n", k->revoked_index,
                    render_time(k->revoked_at, t), k->revoke_reason[0] ? ": " : "",
                    k->revoke_reason);
         printf("  公钥 public key: %s\n", b64 != NULL ? b64 : "?");

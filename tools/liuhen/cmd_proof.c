@@ -94,7 +94,8 @@ static int run_checkpoint(cli *c, int argc, char **argv)
         render_cosignatures(stdout, cp.note, cp.note_len, &c->log_vkey, c->witnesses,
                             c->nwitnesses);
         if (c->min_cosignatures > 0)
-            printf("  见证要求 witness policy: 至少 %u 个副署 at least %u cosignatures (met)\n",
+            printf("  见证要求 witness policy: 至少 %u 个第三方见证签名 at least %u cosignatures "
+                   "(met)\n",
                    c->min_cosignatures, c->min_cosignatures);
         if (save != NULL)
             printf("  已保存 saved to: %s\n", save);
@@ -195,7 +196,7 @@ static int run_prove(cli *c, int argc, char **argv)
         st = cli_print_json(c, o, ok, NULL);
     } else {
         char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
-        printf("包含证明 inclusion proof: 第 %" PRIu64 " 条 (leaf %" PRIu64
+        printf("包含证明 inclusion proof: 第%" PRIu64 "号记录 (leaf %" PRIu64
                ") in the tree of size %" PRIu64 "\n",
                p.leaf_index, p.leaf_index, p.tree_size);
         text_b64_encode(b64, p.leaf_hash, LH_HASH_SIZE);

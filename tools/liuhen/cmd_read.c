@@ -89,7 +89,7 @@ static int run_get(cli *c, int argc, char **argv)
         st = cli_print_json(c, o, ok, what);
     } else {
         render_entry(stdout, &rc_ctx, &le);
-        printf("已验证: 作者签名、包含证明 (verified: author's signature, inclusion in the "
+        printf("已验证: 记录人签名、包含证明 (verified: author's signature, inclusion in the "
                "checkpoint of tree size %" PRIu64 ")\n",
                le.tree_size);
         st = CLI_EXIT_OK;
@@ -342,7 +342,7 @@ static int run_author(cli *c, int argc, char **argv)
         if (n == 0)
             printf("\n(no entries)\n");
         else
-            printf("\n作者链完整 (author chain verified: seq %" PRIu64 " to %" PRIu64
+            printf("\n记录人记录链完整 (author chain verified: seq %" PRIu64 " to %" PRIu64
                    ", each signed, linked to the one before, and included in the log)\n",
                    heads.author_seq - n + 1, heads.author_seq);
         st = CLI_EXIT_OK;

@@ -87,6 +87,11 @@ static const char *const cli_names[] = {
     [LIUHEN__KIND__KIND_NOTIFICATION] = "notification",
     [LIUHEN__KIND__KIND_CORRECTION] = "correction",
     [LIUHEN__KIND__KIND_CASE_CLOSED] = "case-closed",
+    [LIUHEN__KIND__KIND_REPORT] = "report",
+    [LIUHEN__KIND__KIND_RECOMMENDATION] = "recommendation",
+    [LIUHEN__KIND__KIND_SUPERVISION_CHECK] = "supervision-check",
+    [LIUHEN__KIND__KIND_SERVICE] = "service",
+    [LIUHEN__KIND__KIND_APPROVAL] = "approval",
 };
 
 #define N_CLI_NAMES (sizeof cli_names / sizeof cli_names[0])
@@ -100,7 +105,7 @@ const char *record_kind_cli_name(Liuhen__Kind kind)
 
 const char *record_kinds_list(void)
 {
-    /* Built from cli_names: "interference, guidance, ..., case-closed". */
+    /* Built from cli_names: "interference, guidance, ..., approval". */
     static char list[512];
     if (list[0] == '\0') {
         size_t n = 0;
@@ -157,8 +162,8 @@ void record_kinds_help(FILE *f, size_t indent, size_t width)
     fputc('\n', f);
 }
 
-/* Whether name is the label, or one of its '/'-separated parts ("投诉举报/立案"
- * is named by "投诉举报" and by "立案" too). */
+/* Whether name is the label, or one of its '/'-separated parts ("陈述申辩/申诉"
+ * is named by "陈述申辩" and by "申诉" too). */
 static bool label_matches(const char *label, const char *name)
 {
     if (strcmp(label, name) == 0)

@@ -81,7 +81,7 @@
  * "transfer", "reply", "investigation-assigned", "investigation-step",
  * "decision", "review-order", "appeal", "notification", "correction",
  * "case-closed"), by its Chinese label (kind_label_zh(): "干预插手记录";
- * for a label with a '/', each part too: "投诉举报", "立案"), or by its proto
+ * for a label with a '/', each part too: "陈述申辩", "申诉"), or by its proto
  * name ("INVESTIGATION_STEP", "KIND_DECISION"), ASCII case ignored and '-'
  * read as '_'. Key management (KEY_ENROLL, KEY_REVOKE) is not appended by
  * kind name: `liuhen enroll` and `liuhen revoke` make those records.

@@ -164,9 +164,13 @@ static const struct {
     const char *message;
     const char *field;
 } entry_id_fields[] = {
-    {"liuhen.Transfer", "complaint"},    {"liuhen.Reply", "complaint"},
-    {"liuhen.ReviewOrder", "decision"},  {"liuhen.Appeal", "decision"},
-    {"liuhen.Notification", "concerns"}, {"liuhen.Correction", "corrects"},
+    {"liuhen.Transfer", "complaint"},      {"liuhen.Reply", "complaint"},
+    {"liuhen.ReviewOrder", "decision"},    {"liuhen.Appeal", "decision"},
+    {"liuhen.Notification", "concerns"},   {"liuhen.Correction", "corrects"},
+    {"liuhen.Notification", "approval"},   {"liuhen.Notification", "incidents"},
+    {"liuhen.Decision", "recommendation"}, {"liuhen.Decision", "statements_heard"},
+    {"liuhen.Report", "concerns"},         {"liuhen.SupervisionCheck", "concerns"},
+    {"liuhen.Service", "decision"},        {"liuhen.Approval", "concerns"},
 };
 
 static bool is_entry_id_field(const ProtobufCMessageDescriptor *d,

@@ -158,7 +158,7 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* A 32-byte value: an entry we know ("第 7 条"), a key we know, or base64. */
+/* A 32-byte value: an entry we know ("第7号记录"), a key we know, or base64. */
 static void put_hash(FILE *f, const render_ctx *rc, const ProtobufCFieldDescriptor *fd,
                      const ProtobufCBinaryData *b)
 {
@@ -173,7 +173,7 @@ static void put_hash(FILE *f, const render_ctx *rc, const ProtobufCFieldDescript
     const lh_logged_entry *e = find_known(rc, b->data);
     const Liuhen__KeyInfo *k = ends_with(fd->name, "key") ? render_find_key(rc, b->data) : NULL;
     if (e != NULL && e->entry != NULL)
-        fprintf(f, "第 %" PRIu64 " 条 %s (%s)", e->index, kind_label_zh(e->entry->kind), b64);
+        fprintf(f, "第%" PRIu64 "号记录 %s (%s)", e->index, kind_label_zh(e->entry->kind), b64);
     else if (k != NULL)
         fprintf(f, "%s (%s)", k->holder, b64);
     else
@@ -300,7 +300,7 @@ static void put_author(FILE *f, const render_ctx *rc, const ProtobufCBinaryData 
         if (k->position[0] != '\0' || k->unit[0] != '\0')
             fprintf(f, " %s%s%s", k->unit, k->unit[0] && k->position[0] ? " " : "", k->position);
         if (k->revoked)
-            fprintf(f, " [已吊销 revoked at 第 %" PRIu64 " 条]", k->revoked_index);
+            fprintf(f, " [已注销 revoked at 第%" PRIu64 "号记录]", k->revoked_index);
         fputc('\n', f);
     } else if (rc != NULL && rc->log_pubkey != NULL &&
                memcmp(rc->log_pubkey, key->data, ENTRY_KEY_BYTES) == 0) {
@@ -318,7 +318,7 @@ void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *le)
     const ProtobufCEnumValue *kv =
         protobuf_c_enum_descriptor_get_value(&liuhen__kind__descriptor, e->kind);
     const char *article = kv != NULL ? labels_enum_article("liuhen.Kind", kv->name) : NULL;
-    fprintf(f, "第 %" PRIu64 " 条  %s %s", le->index, kind_label_zh(e->kind), kind_name(e->kind));
+    fprintf(f, "第%" PRIu64 "号记录  %s %s", le->index, kind_label_zh(e->kind), kind_name(e->kind));
     if (article != NULL)
         fprintf(f, " [%s]", article);
     fputc('\n', f);
@@ -326,9 +326,9 @@ void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *le)
         fprintf(f, "  案件 case: %s\n", e->case_id);
     fputs("  记录人 author: ", f);
     put_author(f, rc, &e->author_key);
-    fprintf(f, "  作者序号 author_seq: %" PRIu64 "\n", e->author_seq);
+    fprintf(f, "  记录人序号 author_seq: %" PRIu64 "\n", e->author_seq);
     fprintf(f, "  记录时间 recorded_at: %s\n", render_time(e->recorded_at, t));
-    fprintf(f, "  入账时间 integrated_at: %s\n", render_time(le->integrated_at, t));
+    fprintf(f, "  存证时间 integrated_at: %s\n", render_time(le->integrated_at, t));
 
     ProtobufCMessage *body = entry_body_of((Liuhen__Entry *)e);
     if (body != NULL)
@@ -434,8 +434,8 @@ void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, co
 {
     char t[RENDER_TIME_MAX];
     char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
-    fprintf(f, "已记录 第 %" PRIu64 " 条 (leaf %" PRIu64 ") 于 %s\n", r->leaf_index, r->leaf_index,
-            render_time(r->integrated_at, t));
+    fprintf(f, "已记录 第%" PRIu64 "号记录 (leaf %" PRIu64 ") 于 %s\n", r->leaf_index,
+            r->leaf_index, render_time(r->integrated_at, t));
     if (entry != NULL) {
         fprintf(f, "  种类 kind: %s %s\n", kind_label_zh(entry->kind), kind_name(entry->kind));
         if (entry->case_id != NULL && entry->case_id[0] != '\0')
@@ -507,10 +507,10 @@ void render_cosignatures(FILE *f, const uint8_t *note, size_t len, const note_ve
     cosig_line lines[NOTE_MAX_SIGS];
     size_t n = cosig_lines(note, len, log_key, witnesses, nwitnesses, lines);
     if (n == 0) {
-        fprintf(f, "  见证人副署 cosignatures: 无 none\n");
+        fprintf(f, "  第三方见证签名 cosignatures: 无 none\n");
         return;
     }
-    fprintf(f, "  见证人副署 cosignatures:\n");
+    fprintf(f, "  第三方见证签名 cosignatures:\n");
     for (size_t i = 0; i < n; i++) {
         char t[RENDER_TIME_MAX];
         fprintf(f, "    - %s  %s  %s\n", lines[i].name,

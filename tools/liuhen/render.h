@@ -30,7 +30,7 @@ typedef struct render_ctx {
     const lh_keys *keys;
     /** The log's own key, the author of entry 0; may be NULL. */
     const uint8_t *log_pubkey;
-    /** Entries shown as "第 N 条" where a record names them by entry id
+    /** Entries shown as "第N号记录" where a record names them by entry id
      *  (a case's entries); may be NULL. */
     const lh_logged_entry *known;
     size_t nknown;
@@ -105,7 +105,7 @@ json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *e);
 json_t *render_entries_json(const render_ctx *rc, const lh_logged_entry *items, size_t n);
 
 /**
- * Print a verified receipt for people: "已记录 第 42 条 (leaf 42) 于 ...",
+ * Print a verified receipt for people: "已记录 第42号记录 (leaf 42) 于 ...",
  * the kind and case of the entry, its entry id (when the receipt carries
  * the signed entry), the leaf hash, the checkpoint, what was
  * verified and, when saved_to is not NULL, where the receipt was saved.
