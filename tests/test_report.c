@@ -237,7 +237,7 @@ static void test_text_clean(void **state)
     assert_has(c.out, "4,830");
     assert_has(c.out, "12 / 340 / 14");
     assert_has(c.out, "12.50 s");
-    assert_has(c.out, "R1–R12");
+    assert_has(c.out, "R1–R17");
     assert_has(c.out, "\n通过 CLEAN\n");
     assert_lacks(c.out, "FAILURES");
     assert_lacks(c.out, "FINDINGS");

@@ -24,7 +24,7 @@
  *    ("cosignature"), and accepted when present;
  *  - hostile directories (garbage bundles, truncated or oversized files, a
  *    wrong root) are refused without a crash (the suite also runs under ASan);
- *  - each rule R1-R12 of docs/regulation.md with a case that triggers it and one
+ *  - each rule R1-R17 of docs/regulation.md with a case that triggers it and one
  *    that must not, through the whole program: exit 2, the rule id in the
  *    JSON findings with its case; --as-of and --late-after move deadlines;
  *  - --html writes one self-contained page naming the cases;

@@ -93,7 +93,7 @@ else
 fi
 expect "liuhen-verify checked the kept checkpoint" "1 个一致 consistent"
 expect "liuhen-verify found both receipts in the log" "2 份已收录 included"
-expect "liuhen-verify evaluated the rules" "R1–R12"
+expect "liuhen-verify evaluated the rules" "R1–R17"
 if compgen -G "$TMP/liuhen-walkthrough.*/report.html" >/dev/null; then
     ok "liuhen-verify wrote the HTML report"
 else

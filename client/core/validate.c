@@ -462,7 +462,7 @@ static int check_body(const Liuhen__Entry *e, lh_err *err)
     default:
         /* The other kinds have no field whose absence makes the record
          * meaningless; what the regulations want in them is reported by
-         * the verifier (docs/regulation.md, R1-R12), not refused here. */
+         * the verifier (docs/regulation.md, R1-R17), not refused here. */
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 /*
  * report.h — what liuhen-verify found, and how it is shown: failures
  * (integrity, append-only, authorship, omission: exit 1) and regulation
- * findings (rules R1-R12 of docs/regulation.md: exit 2), each naming the entry
+ * findings (rules R1-R17 of docs/regulation.md: exit 2), each naming the entry
  * index, the case and the author and what differs; a summary with counts;
  * human text (with a progress bar on a terminal), --json, --html FILE (one
  * self-contained page: summary, findings by case, each case's timeline).

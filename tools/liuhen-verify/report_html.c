@@ -206,7 +206,7 @@ static void html_summary(const report *r, FILE *f)
     snprintf(line, sizeof line, "%s 个有效 valid", report_view_fmt_count(x->cosignatures_valid, a));
     html_kv(f, "第三方见证签名 cosignatures", line);
     if (x->rules)
-        snprintf(line, sizeof line, "R1–R12，截至 as of %s", calendar_format_local(t, x->as_of_ms));
+        snprintf(line, sizeof line, "R1–R17，截至 as of %s", calendar_format_local(t, x->as_of_ms));
     else
         snprintf(line, sizeof line, "未核查 not evaluated");
     html_kv(f, "制度规则 rules", line);

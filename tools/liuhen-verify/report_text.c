@@ -138,7 +138,7 @@ static void put_summary(const report *r, FILE *f)
     fprintf(f, "%s 个有效 valid\n", report_view_fmt_count(x->cosignatures_valid, a));
     put_label(f, "制度规则 rules");
     if (x->rules)
-        fprintf(f, "R1–R12，截至 as of %s\n", calendar_format_local(t, x->as_of_ms));
+        fprintf(f, "R1–R17，截至 as of %s\n", calendar_format_local(t, x->as_of_ms));
     else
         fputs("未核查 not evaluated (--rules)\n", f);
     if (x->rules || r->findings != 0)
