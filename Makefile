@@ -1,9 +1,12 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # liuhen — one Makefile for the library, the daemon, the tools and the tests.
 #
 #   make deps      install missing Debian packages (apt-get; does nothing when all are present)
 #   make           build everything into build/
 #   make check     deps, build, run every test, then the unit tests again under ASan/UBSan
-#   make install   PREFIX=/usr/local DESTDIR=  (library, header, liuhen.pc, tools)
+#   make install   PREFIX=/usr/local DESTDIR=  (library, header, liuhen.pc, tools, catalogues)
+#   make pot       regenerate po/liuhen.pot from the sources (xgettext)
 #   make clean
 
 PREFIX  ?= /usr/local
@@ -13,7 +16,7 @@ CC      ?= cc
 
 DEB_PACKAGES := libsodium-dev liblmdb-dev libuv1-dev libprotobuf-c-dev \
                 protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config \
-                libmicrohttpd-dev libcurl4-openssl-dev
+                libmicrohttpd-dev libcurl4-openssl-dev gettext
 
 PKGS_CORE := libsodium libprotobuf-c jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)
@@ -54,6 +57,25 @@ PROTO_O   := $(BUILD)/proto/liuhen.pb-c.o
 # Chinese labels of the schema's enum values and fields, taken from the
 # comments of proto/liuhen.proto by proto/labels.awk (one source of truth).
 LABELS_INC := $(BUILD)/proto/liuhen-labels.inc
+
+# ---- messages (client/core/i18n.h) ----------------------------------------------
+# The English of the code is the message id; po/LANG.po translates it and
+# is compiled (msgfmt --check: the printf conversions of each translation
+# must match its message's) into BUILD/locale/LANG/LC_MESSAGES/liuhen.mo,
+# which programs run from the build tree use. Installed programs use
+# LOCALEDIR, compiled into client/core/i18n.o: a stamp holding its value
+# rebuilds i18n.o when `make install PREFIX=...` changes it.
+LOCALEDIR ?= $(PREFIX)/share/locale
+PO_LANGS  := $(patsubst po/%.po,%,$(wildcard po/*.po))
+MO_FILES  := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/liuhen.mo)
+LOCALEDIR_STAMP := $(BUILD)/client/core/localedir.stamp
+# `make pot`: every message marked _("..."), N_("...") or ngettext() in the
+# sources (not gettext(""), which i18n.c reads the catalogue's header with),
+# with the comments that start "TRANSLATORS:"; locations by file only, so
+# that a line moved does not change the template. POT names another output
+# (tests/test_i18n.sh checks po/liuhen.pot against a fresh one).
+POT     ?= po/liuhen.pot
+POT_SRC  = $(sort $(wildcard client/core/*.c client/*.c daemon/*.c tools/*/*.c))
 
 # ---- the layers --------------------------------------------------------------
 # Each layer sees only its own headers and those below it, so the build
@@ -134,12 +156,12 @@ MAN1 := $(wildcard docs/*.1)
 MAN8 := $(wildcard docs/*.8)
 
 .PHONY: all deps check test unit-test asan-test clean install format format-check run demo \
-        demo-findings bench bench-scale bench-compare
+        demo-findings bench bench-scale bench-compare pot FORCE
 # Keep the objects of tests/util between runs instead of deleting them as intermediates.
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS) $(EXAMPLES) $(TEST_BIN) $(BENCH_BIN)
+all: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS) $(MO_FILES) $(EXAMPLES) $(TEST_BIN) $(BENCH_BIN)
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -169,6 +191,24 @@ CLIENT_H := $(CORE_H) $(wildcard client/*.h)
 $(BUILD)/client/core/%.o: client/core/%.c $(LABELS_INC) $(CORE_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CORE_INC) -c -o $@ $<
+
+$(BUILD)/client/core/i18n.o: ALL_CFLAGS += -DLH_LOCALEDIR='"$(LOCALEDIR)"'
+$(BUILD)/client/core/i18n.o: $(LOCALEDIR_STAMP)
+
+# Rewritten only when LOCALEDIR changes, so that i18n.o is rebuilt then only.
+$(LOCALEDIR_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ 2>/dev/null || echo '$(LOCALEDIR)' > $@
+
+$(BUILD)/locale/%/LC_MESSAGES/liuhen.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+	  --add-comments=TRANSLATORS: --add-location=file --package-name=liuhen \
+	  --copyright-holder="liuhen contributors" --msgid-bugs-address="liuhen contributors" \
+	  -o $(POT) $(POT_SRC)
 
 $(BUILD)/client/%.o: client/%.c $(CLIENT_H)
 	@mkdir -p $(dir $@)
@@ -242,15 +282,18 @@ $(BUILD)/examples/%: docs/examples/%.c $(LIB_A) $(CLIENT_H)
 	$(CC) $(ALL_CFLAGS) $(CLIENT_INC) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
 
 # Every test runs from the repository root so it finds tests/vectors.
-unit-test: $(LIUHEND) $(TOOLS) $(EXAMPLES) $(TEST_BIN)
+unit-test: $(LIUHEND) $(TOOLS) $(MO_FILES) $(EXAMPLES) $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 	@set -e; for t in $(SHELL_TESTS); do echo "== $$t"; \
 	  BUILD=$(BUILD) CC="$(CC)" SANITIZE="$(SANITIZE)" bash $$t; done
 
-BENCH_UTIL := $(patsubst %,$(BUILD)/tests/util/%.o,tamper memstore)
-$(BUILD)/bench/%: bench/%.c $(LIB_A) $(BENCH_UTIL) $(CLIENT_H)
+# Benchmarks write their logs with tests/util/tamper.h, and make their
+# records with liuhen-bench's (tools/liuhen-bench/corpus.h).
+BENCH_UTIL := $(patsubst %,$(BUILD)/tests/util/%.o,tamper memstore) \
+              $(BUILD)/tools/liuhen-bench/corpus.o
+$(BUILD)/bench/%: bench/%.c $(LIB_A) $(BENCH_UTIL) $(CLIENT_H) tools/liuhen-bench/corpus.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(CLIENT_INC) -o $@ $< $(BENCH_UTIL) $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
+	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(CLIENT_INC) -Itools/liuhen-bench -o $@ $< $(BENCH_UTIL) $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
 
 # `make bench`: liuhen-bench's default set against a liuhend of its own in a
 # temporary directory (docs/performance.md): the machine's ceilings, then
@@ -303,7 +346,7 @@ check: deps
 	$(MAKE) asan-test
 	@echo "check: all tests passed"
 
-install: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS)
+install: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS) $(MO_FILES)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/liuhen \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 0644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
@@ -314,6 +357,10 @@ install: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS)
 	install -m 0755 $(LIUHEND) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(MAN1),install -d $(DESTDIR)$(PREFIX)/share/man/man1 && install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN8),install -d $(DESTDIR)$(PREFIX)/share/man/man8 && install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
+	for l in $(PO_LANGS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/liuhen.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 # ---- fuzzing (tests/fuzz/README.md) ----------------------------------------
 # Every tests/fuzz/fuzz_<name>.c is a libFuzzer target. fuzz-smoke links each

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # bench/compare_pg.sh — `make bench-compare`: liuhen's append rates next to
 # the alternative of a hash-chained audit table in PostgreSQL, on the same
 # machine and the same file system.

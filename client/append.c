@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * append.c — appends and their receipts, and the chain heads they need
  * (liuhen.h: lh_append(), lh_append_signed(), lh_author_head()).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * append.h — what an append is made of, shared by the one-at-a-time
  * appends (append.c: lh_append(), lh_append_signed()) and the pipelined

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * conn.c — the client library's transport (conn.h): one frame out, one
  * frame in, within the call's deadline.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * conn.h — the transport of the client library (liuhen.h): one connection
  * to liuhend over its Unix socket, requests framed out and responses framed

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * copies.c — copies of the log written by the daemon: a tiles export and a
  * backup of its store, whose checkpoints are verified here (liuhen.h:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * handle.c — the handle (handle.h): connecting, the checkpoints it has
  * verified, the last one seen and its state file, and consistency with it

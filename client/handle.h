@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * handle.h — the client library's handle (struct lh_conn, liuhen.h) and
  * its trust state, shared by the modules that implement liuhen.h: the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * heads.c — the remembered chain heads of heads.h: two arrays, one per
  * kind of chain, indexed by key and by case id (idtable.h).

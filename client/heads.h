@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * heads.h — the chain heads a client handle's own appends left: after an
  * append by a key to a case, the key's head is that entry (its author_seq

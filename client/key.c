@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * key.c — an author's key for the client library (liuhen.h: lh_key). An
  * lh_key is the format core's keyfile_key (keyfile.h), the same structure:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * liuhen.h — the client API of liuhen (留痕): talk to liuhend over its Unix
  * socket (docs/design.md "Wire protocol") and verify everything it answers.
@@ -417,6 +419,79 @@ int lh_append_many(lh_conn *conn, const lh_key *key, const Liuhen__Entry *const 
  */
 int lh_append_signed_many(lh_conn *conn, const uint8_t *const *signed_entries, const size_t *lens,
                           size_t n, lh_receipt *out, size_t *done, lh_err *err);
+
+/**
+ * @name Completeness: what the regulations ask of a record
+ *
+ * lh_append() refuses only what is malformed. A record the regulations
+ * find incomplete — an interference without its place (B§3: 时间、地点、
+ * 人物、方式、内容), a complaint without its 受理 time (A§10(1)), a decision
+ * without its collective discussion (A§10(3)) — is still logged: not
+ * recording is worse than recording incompletely, and the offline
+ * verifier reports it as a finding (docs/regulation.md, R1-R17). These
+ * two functions tell a program, before it signs, what those findings would
+ * be for the record by itself, so that it can ask its user, or refuse, as
+ * `liuhen append` does on a terminal and with --strict. What they check:
+ * the five elements of an interference and to whom and when it was
+ * reported (R1, R2: B§3); a guidance's form (R9: B§7); a complaint's
+ * receipt, 受理 and jurisdiction (R3: A§10(1)); the complaint, addressee
+ * and time of a transfer (R3) and of a reply (R4); an investigation team
+ * (R5: A§10(2)); a decision's collective discussion, held before it with
+ * two or more named leaders (R6: A§10(3)), and for a wrongful case who is
+ * responsible (R7: A§11); a review order's decision and time (R8); the
+ * approval of a notice of interference (R14: B§10); the record a
+ * correction corrects (R11). Rules across records (deadlines, who
+ * assigned a team) are the verifier's alone.
+ *
+ * Pure: no handle, no allocation, no I/O; any thread.
+ */
+/**@{*/
+
+/** Room for lh_missing.path: the body's name and a dotted path. */
+#define LH_MISSING_PATH_MAX 96
+
+/** One thing the regulations ask of a record that it does not say. */
+typedef struct lh_missing {
+    /** The field, as errors name fields: "interference.place"; the whole
+     *  submessage when it is absent ("interference.person"). */
+    char path[LH_MISSING_PATH_MAX];
+    /** What is missing, in the regulation's words: "地点", "人物",
+     *  "两名以上参加讨论的领导". Static UTF-8. */
+    const char *label;
+    /** The rule of the offline verifier that reports it ("R1") and the
+     *  article it cites ("B§3"). Static. */
+    const char *rule;
+    const char *article;
+} lh_missing;
+
+/**
+ * Check a record against what the regulations ask of its kind.
+ * @param[in]  entry  the record as it would be given to lh_append(); only
+ *                    its kind and body are read. Kinds that ask nothing of
+ *                    one record by itself (key management among them)
+ *                    are complete.
+ * @param[out] msg    cap bytes, or NULL when cap is 0: "" for a complete
+ *                    record, else one sentence in Chinese naming what is
+ *                    missing in the regulation's words, grouped by what
+ *                    each article asks: "干预插手记录缺少：地点、人物（B§3：
+ *                    时间、地点、人物、方式、内容）". A sentence longer than
+ *                    cap is cut at a character boundary and ends with "…".
+ * @return the number of things missing, 0 when the record is complete;
+ *         LH_EINVAL when entry is NULL, or msg is NULL with cap > 0.
+ */
+int lh_record_check(const Liuhen__Entry *entry, char *msg, size_t cap);
+
+/**
+ * The things a record misses, one by one, for a program that shows them
+ * its own way (beside each field of a form, say).
+ * @param[in]  entry  as lh_record_check().
+ * @param[out] out    room for cap items, or NULL when cap is 0; the first
+ *                    cap are written, in the order the regulations list them.
+ * @return the number of things missing (which may be more than cap);
+ *         LH_EINVAL when entry is NULL, or out is NULL with cap > 0.
+ */
+int lh_record_missing(const Liuhen__Entry *entry, lh_missing *out, size_t cap);
+/**@}*/
 
 /**
  * Verify a receipt offline (for the CLI and liuhen-verify): the checkpoint

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * pipeline.c — appends pipelined (liuhen.h: lh_append_many(),
  * lh_append_signed_many()): up to LH_PIPELINE_WINDOW Append requests in

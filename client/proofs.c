@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * proofs.c — inclusion and consistency proofs (proofs.h, liuhen.h).
  */

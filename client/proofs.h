@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * proofs.h — inclusion and consistency proofs, verified against checkpoints
  * the handle accepted (liuhen.h: lh_inclusion_proof(),

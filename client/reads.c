@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * reads.c — entries, cases, keys and the daemon's status, each checked
  * before it is returned (liuhen.h: lh_get_entries(), lh_find_entry(),

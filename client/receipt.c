@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * receipt.c — receipts checked without the server, and their JSON form
  * (receipt.h, liuhen.h).

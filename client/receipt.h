@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * receipt.h — receipts checked without the server (liuhen.h: lh_receipt,
  * lh_receipt_verify(), lh_receipt_to_json(), lh_receipt_from_json()), and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * statefile.h — the client library's state file (liuhen.h,
  * lh_options.state_file): the last verified checkpoint note, nothing else,

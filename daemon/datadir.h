@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * datadir.h — the daemon's data directory: its files, the checks that it
  * is private, the lock that keeps a second daemon out, and the preparation

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * genesis.h — the log's first entry, written by `liuhend init`: a
  * KEY_ENROLL that enrols the first admin key, authored and signed by the

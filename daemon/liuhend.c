@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * liuhend.c — the liuhen daemon's main: options, `liuhend init`, the
  * start-up checks, signals, and the wiring of store, key state,

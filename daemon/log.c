@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * log.c — timestamped log lines on standard error; safe from any thread
  * (one fprintf per line, which stdio locks).

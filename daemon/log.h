@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * log.h — liuhend's log lines on standard error, in the manner of OpenBSD's
  * log.c: each names the object and the cause

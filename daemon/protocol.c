@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * protocol.c — liuhend's side of the wire protocol: strict request
  * decoding and response frames (protocol.h).

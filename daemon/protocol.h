@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * protocol.h — liuhend's side of the wire protocol (docs/design.md "Wire
  * protocol"), its encoding only: a frame body decoded strictly into a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * publish.c — the C2SP tlog-tiles directory (c2sp.org/tlog-tiles) and the
  * publisher thread of publish.h.

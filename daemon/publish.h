@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * publish.h — the static C2SP tlog-tiles directory that inspectors mirror
  * (docs/design.md "Merkle tree, checkpoints, receipts"): `checkpoint`, `tile/<L>/<N>[.p/<W>]`,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * query.h — the read-only calls of liuhend's wire protocol (docs/design.md
  * "Wire protocol"): GetCheckpoint, GetInclusionProof, GetConsistencyProof,

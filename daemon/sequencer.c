@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * sequencer.c — the write path of sequencer.h: the queue of submitted
  * jobs, the preparation threads, and the writer thread that hands batches

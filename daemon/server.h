@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * server.h — liuhend's Unix-socket server (docs/design.md "Wire protocol" and
  * "Daemon behaviour"), in the manner of OpenBSD ntpd's control.c: the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * snapshot.c — the calls that write files: Export and Backup (snapshot.h).
  * They write where the client says, as the daemon's user, so every refusal

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * snapshot.h — the calls of liuhend's wire protocol that write files:
  * Export (a C2SP tiles directory of the latest checkpoint) and Backup (a

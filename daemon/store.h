@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * store.h — liuhend's LMDB store: the ledger's leaves, the Merkle tree's
  * stored hashes, the indexes that make every lookup O(log n), chain heads,

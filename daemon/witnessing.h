@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * witnessing.h — liuhend as the client of its witnesses (C2SP tlog-witness,
  * docs/design.md "Witnesses"): the oversight body's liuhen-witness, or any

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * writer.h — what liuhend's writer thread does with the store (the second
  * stage of sequencer.h): at start, check the store against the

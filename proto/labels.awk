@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # labels.awk — the Chinese labels of liuhen.proto's enum values and fields,
 # taken from the comments of the schema, so that the schema stays the one
 # source of truth for the terms users read (docs/regulation.md: "labels for users

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # shellcheck disable=SC1111  # the Chinese quotation marks “” are meant
 # scripts/demo-findings.sh — `make demo-findings`: a log an inspector should
 # find fault with. Each case below is one way a bureau can fall short of the
@@ -38,34 +40,9 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-BUILD=${BUILD:-build}
-LIUHEN=$BUILD/bin/liuhen
-VERIFY=$BUILD/bin/liuhen-verify
-
-for bin in "$LIUHEN" "$BUILD/bin/liuhend" "$VERIFY"; do
-    if [ ! -x "$bin" ]; then
-        echo "demo-findings: $bin is missing: build it first with \`make\`" >&2
-        exit 1
-    fi
-done
-
-TMP=$(mktemp -d)
-DAEMON_PID=
-step="准备"
-cleanup() {
-    local rc=$?
-    if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-        kill -TERM "$DAEMON_PID" 2>/dev/null || true
-        wait "$DAEMON_PID" 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-    if [ "$rc" -ne 0 ]; then
-        echo >&2
-        echo "demo-findings: 在「$step」一步失败（exit $rc）。It failed at this step; the message above says why." >&2
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
+DEMO=demo-findings
+# shellcheck source=scripts/demo-lib.sh
+. scripts/demo-lib.sh
 
 # The rule ids the verifier must report, one per expected finding.
 EXPECTED=()
@@ -81,30 +58,12 @@ scenario() {
 }
 
 # ---- times -------------------------------------------------------------------
-# As in scripts/demo.sh: Beijing time from UTC; complaint cases on working
-# days of the six weeks before this one, interference and guidance within
-# the last day (R10), except the one recorded late on purpose.
-bj_now=$(($(date +%s) + 8 * 3600))
-bj_today=$(date -u -d "@$bj_now" +%F)
-week0=$(date -u -d "$bj_today -$(($(date -u -d "@$bj_now" +%u) - 1 + 42)) days" +%F)
-on() {
-    echo "$(date -u -d "$week0 +$((7 * $1 + $2)) days" +%F)T$3:00+08:00"
-}
+# As in scripts/demo.sh: complaint cases on working days of the six weeks
+# before this one (on WEEK DAY HH:MM, scripts/demo-lib.sh), interference and
+# guidance within the last day (R10), except the one recorded late on
+# purpose.
 ago() {
     date -d "$1 ago" '+%Y-%m-%dT%H:%M:%S%:z'
-}
-
-index_of() {
-    sed -n 's/^ *"leaf_index": *\([0-9][0-9]*\).*/\1/p' "$1"
-}
-eid() {
-    local id
-    id=$("$LIUHEN" --json get "$1" | sed -n 's/^  "entry_id": *"\([^"]*\)".*/\1/p')
-    if [ -z "$id" ]; then
-        echo "demo-findings: no entry id for entry $1" >&2
-        return 1
-    fi
-    echo "$id"
 }
 
 # add KEY KIND [ARGS...]: append a record of KIND to $CASE, by the person
@@ -175,23 +134,7 @@ two_leaders() { # two_leaders WEEK DAY
 # ---------------------------------------------------------------------------
 step="启动演示用的 liuhend"
 echo "════ 启动一个仅供本演示使用的 liuhend（临时目录，结束后删除） ════"
-own=$TMP/var
-export LIUHEN_STATE=$TMP/state.checkpoint
-export LIUHEN_SOCKET=$own/liuhen.sock LIUHEN_LOG_KEY=$own/data/log.vkey
-LIUHEN_VAR=$own BUILD=$BUILD bash scripts/run.sh >"$TMP/liuhend.log" 2>&1 &
-DAEMON_PID=$!
-for _ in $(seq 200); do
-    if "$LIUHEN" status >/dev/null 2>&1 || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
-        break
-    fi
-    sleep 0.1
-done
-if ! "$LIUHEN" status >/dev/null; then
-    echo "demo-findings: liuhend did not start; its output:" >&2
-    cat "$TMP/liuhend.log" >&2
-    exit 1
-fi
-ADMIN=$own/admin.key
+demo_start_daemon
 PEOPLE=$TMP/people
 mkdir -m 0700 "$PEOPLE"
 

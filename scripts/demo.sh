@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # scripts/demo.sh — `make demo`: a scenario of both regulations, in Chinese,
 # recorded through the liuhen command line, then verified as an inspector
 # would verify it.
@@ -21,7 +23,7 @@
 #     the legal section follows it up and confirms it (B§4); the 局长
 #     approves, with his own key, a notice, which is issued (B§10).
 #   Then a checkpoint, both timelines, an export of the whole log, and
-#   liuhen-verify --rules on it, which must end 通过 CLEAN.
+#   liuhen-verify --rules on it, which must find it clean (exit 0).
 #
 # The records' own times (received_at, accepted_at, assigned_at,
 # conducted_at, decided_at, served_at...) are those of the events, weeks
@@ -51,35 +53,10 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-BUILD=${BUILD:-build}
 VAR=${LIUHEN_VAR:-var}
-LIUHEN=$BUILD/bin/liuhen
-VERIFY=$BUILD/bin/liuhen-verify
-
-for bin in "$LIUHEN" "$BUILD/bin/liuhend" "$VERIFY"; do
-    if [ ! -x "$bin" ]; then
-        echo "demo: $bin is missing: build it first with \`make\`" >&2
-        exit 1
-    fi
-done
-
-TMP=$(mktemp -d)
-DAEMON_PID=
-step="准备"
-cleanup() {
-    local rc=$?
-    if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-        kill -TERM "$DAEMON_PID" 2>/dev/null || true
-        wait "$DAEMON_PID" 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-    if [ "$rc" -ne 0 ]; then
-        echo >&2
-        echo "demo: 演示在「$step」一步失败（exit $rc）。The demo failed at this step; the message above says why." >&2
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
+DEMO=demo
+# shellcheck source=scripts/demo-lib.sh
+. scripts/demo-lib.sh
 
 heading() {
     step=$1
@@ -88,21 +65,11 @@ heading() {
 }
 
 # ---- times -------------------------------------------------------------------
-# Beijing time is UTC+8 all year: computed from UTC, so that no time zone
-# database is needed.
-bj_now=$(($(date +%s) + 8 * 3600))
-bj_today=$(date -u -d "@$bj_now" +%F)
+# Case A's times are on WEEK DAY HH:MM (scripts/demo-lib.sh), in the six
+# weeks before this one, in Beijing time.
 bj_hour=$(date -u -d "@$bj_now" +%H%M)
-# The Monday of the week six weeks before this one: week 0 of case A.
-week0=$(date -u -d "$bj_today -$(($(date -u -d "@$bj_now" +%u) - 1 + 42)) days" +%F)
 # The year of the document numbers (黔江应急罚〔2026〕12号): week 0's.
 Y=$(date -u -d "$week0" +%Y)
-
-# on WEEK DAY HH:MM: a time of case A, DAY 0-4 (Monday to Friday) of week
-# WEEK (0-5) after week0, in Beijing time; always before this week.
-on() {
-    echo "$(date -u -d "$week0 +$((7 * $1 + $2)) days" +%F)T$3:00+08:00"
-}
 
 # at HH:MM: a time of case B, on the day it happened: today when the
 # afternoon is over in Beijing, else yesterday; every time given is then
@@ -116,26 +83,6 @@ else
     at() { echo "${day_b}T$1:00+08:00"; }
     T_CALL=17:10 T_REPORT=17:20 T_CHECK=17:45 T_APPROVE=18:20 T_NOTICE=18:40 T_CLOSE=18:50
 fi
-
-# ---- records -----------------------------------------------------------------
-
-# The index of the record a receipt file (liuhen append --receipt) is for.
-index_of() {
-    sed -n 's/^ *"leaf_index": *\([0-9][0-9]*\).*/\1/p' "$1"
-}
-
-# The entry id (base64) of the log's entry INDEX, which a field naming
-# another record takes (`--set FIELD="#INDEX"` does the same in one step
-# where the command line knows the field).
-eid() {
-    local id
-    id=$("$LIUHEN" --json get "$1" | sed -n 's/^  "entry_id": *"\([^"]*\)".*/\1/p')
-    if [ -z "$id" ]; then
-        echo "demo: no entry id for entry $1" >&2
-        return 1
-    fi
-    echo "$id"
-}
 
 # ---------------------------------------------------------------------------
 heading "连接账本 liuhend"
@@ -166,26 +113,7 @@ elif [ "$rc" -eq 3 ]; then
     # key than make run's, and the default state file remembers make run's).
     echo "没有正在运行的 make run（$(head -n 1 "$TMP/status.err")）"
     echo "在临时目录中启动一个演示用的 liuhend，演示结束后停止。"
-    own=$TMP/var
-    # The state file is set first: run.sh sets aside the one of the demo
-    # origin when it makes a new log, and this throwaway log must leave the
-    # user's alone.
-    export LIUHEN_STATE=$TMP/state.checkpoint
-    export LIUHEN_SOCKET=$own/liuhen.sock LIUHEN_LOG_KEY=$own/data/log.vkey
-    LIUHEN_VAR=$own BUILD=$BUILD bash scripts/run.sh >"$TMP/liuhend.log" 2>&1 &
-    DAEMON_PID=$!
-    for _ in $(seq 200); do
-        if "$LIUHEN" status >/dev/null 2>&1 || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
-            break
-        fi
-        sleep 0.1
-    done
-    if ! "$LIUHEN" status >/dev/null; then
-        echo "demo: liuhend did not start; its output:" >&2
-        cat "$TMP/liuhend.log" >&2
-        exit 1
-    fi
-    ADMIN=$own/admin.key
+    demo_start_daemon
     PEOPLE=$own/demo
 else
     # The daemon answered, but what it said did not verify with the log's

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # scripts/run.sh — `make run`: a demonstration log in ./var/, served by
 # liuhend in the foreground on ./var/liuhen.sock.
 #

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_accept.c — the acceptance rules (accept.h), directly, with a table:
  * each case sets up a key history and chain heads, builds one entry, names

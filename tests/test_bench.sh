@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # tests/test_bench.sh — liuhen-bench works at all: a second of append-sync
 # from two clients against a liuhend it starts itself, with the ceilings
 # measured briefly, in a few seconds. Checked: exit 0; the JSON on

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_calendar.c — calendar.h: times typed by people, the civil calendar,
  * the month of A§10(3) as the Civil Code counts it, and times shown.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_checkpoint.c — checkpoints (client/checkpoint.c, c2sp.org/tlog-checkpoint).
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_cite.c — cite.h: our references cited in Chinese (with the titles
  * and with the short names) and in English; the two 第十条 and the two

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_cli.c — the `liuhen` command line (tools/liuhen/) against a real
  * liuhend in a temporary directory (tests/util/daemon.h).
@@ -14,8 +16,12 @@
  *
  * One daemon serves the whole file, started by the group setup with a
  * handler, a legal section member, a leader and an investigator enrolled
- * through the CLI; tests run in order and build on one case.
+ * through the CLI; tests run in order and build on one case. A few run the
+ * CLI on a pseudo-terminal, as a person would, to answer its questions.
  */
+/* posix_openpt(), grantpt(), unlockpt(), ptsname(): XSI. */
+#define _XOPEN_SOURCE 700
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +31,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +148,83 @@ static void cli_run_env(run_result *r, const char *const *env, const char *stdin
 #define CLI(r, ...)           cli_run_env((r), NULL, NULL, (const char *const[]){__VA_ARGS__, NULL})
 #define CLI_ENV(r, env, ...)  cli_run_env((r), (env), NULL, (const char *const[]){__VA_ARGS__, NULL})
 #define CLI_STDIN(r, in, ...) cli_run_env((r), NULL, (in), (const char *const[]){__VA_ARGS__, NULL})
+
+/*
+ * Run liuhen as cli_run_env() does, but on a terminal: a pseudo-terminal is
+ * its controlling terminal, its standard input and its standard error, and
+ * `typed` is what a person types at it. r->err gets everything the
+ * terminal showed (the questions, the echo of the answer, the messages).
+ */
+static void cli_run_tty(run_result *r, const char *typed, const char *const *args)
+{
+    char out_path[TD_PATH_MAX + 16];
+    snprintf(out_path, sizeof out_path, "%s/cli.out", d.dir);
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = CLI_PATH;
+    for (size_t i = 0; args[i] != NULL && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    assert_true(master >= 0);
+    assert_int_equal(grantpt(master), 0);
+    assert_int_equal(unlockpt(master), 0);
+    char slave_name[128];
+    snprintf(slave_name, sizeof slave_name, "%s", ptsname(master));
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setsid();
+        close(master);
+        /* Opened by a session leader without O_NOCTTY: the controlling terminal. */
+        int tty = open(slave_name, O_RDWR);
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (tty < 0 || out < 0 || dup2(tty, 0) < 0 || dup2(out, 1) < 0 || dup2(tty, 2) < 0)
+            _exit(127);
+        setenv("LIUHEN_SOCKET", d.socket, 1);
+        setenv("LIUHEN_LOG_KEY", vkey_path, 1);
+        setenv("LIUHEN_STATE", state_path, 1);
+        unsetenv("LIUHEN_PASSPHRASE");
+        setenv("TZ", "CST-8", 1);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    /* The line discipline keeps what is typed until the program reads it. */
+    assert_int_equal(write(master, typed, strlen(typed)), (ssize_t)strlen(typed));
+    size_t cap = 4096, len = 0;
+    char *shown = malloc(cap);
+    assert_non_null(shown);
+    for (;;) {
+        struct pollfd p = {.fd = master, .events = POLLIN};
+        int ready = poll(&p, 1, 30000);
+        if (ready == 0) {
+            kill(pid, SIGKILL);
+            fail_msg("liuhen on a terminal did not finish within 30 s");
+        }
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (len + 1024 > cap) {
+            cap *= 2;
+            shown = realloc(shown, cap);
+            assert_non_null(shown);
+        }
+        ssize_t got = read(master, shown + len, cap - len - 1);
+        if (got <= 0)
+            break; /* EIO: the program exited and closed the terminal */
+        len += (size_t)got;
+    }
+    shown[len] = '\0';
+    close(master);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r->out = slurp(out_path);
+    r->err = shown;
+}
+
+#define CLI_TTY(r, typed, ...) cli_run_tty((r), (typed), (const char *const[]){__VA_ARGS__, NULL})
 
 /* Fail with both streams when the exit status is not the expected one. */
 static void expect_status(const run_result *r, int want)
@@ -328,8 +413,22 @@ static void test_help(void **state)
     free(first);
     run_free(&r);
 
-    CLI_FAILS(2, "no command 'frobnicate'", "frobnicate");
-    CLI_EXITS(2, "help", "frobnicate");
+    /* An unknown command: one line and a hint, not the whole help. */
+    CLI(&r, "frobnicate");
+    expect_status(&r, 2);
+    assert_string_equal(r.err,
+                        "liuhen: unknown command 'frobnicate' (liuhen help lists the commands)\n");
+    run_free(&r);
+    CLI(&r, "stauts");
+    expect_status(&r, 2);
+    assert_string_equal(r.err,
+                        "liuhen: unknown command 'stauts'; did you mean 'status'? (liuhen help)\n");
+    run_free(&r);
+    CLI_FAILS(2, "did you mean 'append'?", "apend");
+    CLI_FAILS(2, "it is a kind of record (liuhen append --kind interference", "interference");
+    CLI_FAILS(2, "no command or kind 'frobnicate'", "help", "frobnicate");
+    CLI_FAILS(2, "no command or kind 'kinsd'; did you mean 'kinds'?", "help", "kinsd");
+    CLI_FAILS(2, "did you mean 'interference'?", "help", "interferance");
     CLI(&r, "keys", "--bogus");
     expect_status(&r, 2);
     ERR_HAS(&r, "--bogus");
@@ -341,6 +440,126 @@ static void test_help(void **state)
     cli_run_env(&r, NULL, NULL, none);
     expect_status(&r, 2);
     ERR_HAS(&r, "Usage: liuhen");
+    run_free(&r);
+}
+
+/* ---- help at the moment of recording ------------------------------------ */
+
+static void test_help_kinds(void **state)
+{
+    (void)state;
+    run_result r;
+    CLI(&r, "help", "kinds");
+    expect_status(&r, 0);
+    /* Every kind append takes, with its Chinese label. */
+    static const char *const kinds[][2] = {
+        {"interference", "干预插手记录"},
+        {"guidance", "指导性意见"},
+        {"complaint", "投诉举报登记"},
+        {"transfer", "转送有权部门"},
+        {"reply", "答复"},
+        {"investigation-assigned", "指派调查组"},
+        {"investigation-step", "调查"},
+        {"decision", "处理决定"},
+        {"review-order", "责令重新调查"},
+        {"appeal", "陈述申辩/申诉"},
+        {"notification", "通报"},
+        {"correction", "更正"},
+        {"case-closed", "结案"},
+        {"report", "报告"},
+        {"recommendation", "法规部门处理建议"},
+        {"supervision-check", "法制机构检查、抽查及处理"},
+        {"service", "送达、告知"},
+        {"approval", "报经批准"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        OUT_HAS(&r, kinds[i][0]);
+        OUT_HAS(&r, kinds[i][1]);
+    }
+    OUT_HAS(&r, "B§3");
+    OUT_HAS(&r, "liuhen help KIND");
+    run_free(&r);
+
+    /* One kind: every field, the five elements of B§3 required, the
+     * values with their terms, an example. */
+    CLI(&r, "help", "interference");
+    expect_status(&r, 0);
+    OUT_HAS(&r, "干预插手记录 interference — KIND_INTERFERENCE (B§3)");
+    OUT_HAS(&r, "R1 B§3：时间、地点、人物、方式、内容");
+    OUT_HAS(&r, "地点");
+    OUT_HAS(&r, "  place ");
+    OUT_HAS(&r, "必填 required: R1");
+    OUT_HAS(&r, "person.relation");
+    OUT_HAS(&r, "retired");
+    OUT_HAS(&r, "已经离退休的人员 [B§2]");
+    OUT_HAS(&r, "phone");
+    OUT_HAS(&r, "电话 [B§5]");
+    OUT_HAS(&r, "必填 required, not bureau-head: R2");
+    OUT_HAS(&r, "--set manner=oral");
+    OUT_HAS(&r, "liuhen append --key KEY --kind interference --case CASE");
+    OUT_HAS(&r, "\"reported_to\":\"legal-section\"");
+    /* The same by its proto name and by its label. */
+    char *first = strdup(r.out);
+    run_free(&r);
+    CLI(&r, "help", "KIND_INTERFERENCE");
+    expect_status(&r, 0);
+    assert_string_equal(r.out, first);
+    run_free(&r);
+    CLI(&r, "help", "干预插手记录");
+    expect_status(&r, 0);
+    assert_string_equal(r.out, first);
+    run_free(&r);
+    free(first);
+
+    /* A decision: the collective discussion, and who is responsible for a
+     * wrongful case; for scripts, as JSON. */
+    CLI(&r, "--json", "help", "decision");
+    expect_status(&r, 0);
+    json_t *j = out_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "label")), "处理决定");
+    const json_t *fields = json_object_get(j, "fields");
+    bool responsible = false;
+    for (size_t i = 0; i < json_array_size(fields); i++) {
+        const json_t *f = json_array_get(fields, i);
+        if (strcmp(json_string_value(json_object_get(f, "path")), "responsible.person.name") != 0)
+            continue;
+        const json_t *req = json_array_get(json_object_get(f, "required"), 0);
+        assert_string_equal(json_string_value(json_object_get(req, "rule")), "R7");
+        assert_string_equal(json_string_value(json_object_get(req, "when")),
+                            "when wrongful_case is true");
+        responsible = true;
+    }
+    assert_true(responsible);
+    assert_true(json_is_object(json_object_get(j, "example_json")));
+    json_decref(j);
+    run_free(&r);
+}
+
+/* The RECORD KINDS section of docs/liuhen.1 is what `liuhen help --man
+ * kinds` prints. When the schema, the roles or the requirements change,
+ * regenerate it from the root of the source tree:
+ *   GEN="$(build/bin/liuhen help --man kinds)" awk '
+ *     /^\.\\" BEGIN liuhen help --man kinds/ { print ENVIRON["GEN"]; skip = 1; next }
+ *     /^\.\\" END liuhen help --man kinds/ { skip = 0; next }
+ *     !skip' docs/liuhen.1 > docs/liuhen.1.new && mv docs/liuhen.1.new docs/liuhen.1
+ */
+static void test_man_kinds(void **state)
+{
+    (void)state;
+    run_result r;
+    CLI(&r, "help", "--man", "kinds");
+    expect_status(&r, 0);
+    char *page = slurp("docs/liuhen.1");
+    const char *begin = strstr(page, ".\\\" BEGIN liuhen help --man kinds");
+    const char *end_marker = ".\\\" END liuhen help --man kinds\n";
+    const char *end = begin != NULL ? strstr(begin, end_marker) : NULL;
+    if (begin == NULL || end == NULL)
+        fail_msg("docs/liuhen.1 has no generated RECORD KINDS section");
+    size_t len = (size_t)(end - begin) + strlen(end_marker);
+    if (strlen(r.out) != len || memcmp(r.out, begin, len) != 0)
+        fail_msg("docs/liuhen.1's RECORD KINDS section is not what `liuhen help --man kinds` "
+                 "prints: regenerate it (see this test's comment)");
+    free(page);
     run_free(&r);
 }
 
@@ -772,6 +991,102 @@ static uint64_t tree_size_now(void)
     return size;
 }
 
+/* ---- what the regulations require, before signing ---------------------- */
+
+/* An interference with its time, manner and content, reported, but with no
+ * place and no person: B§3's elements are missing. */
+#define INCOMPLETE_INTERFERENCE(case_id)                                                           \
+    "append", "--key", HANDLER, "--kind", "interference", "--case", case_id, "--set",              \
+        "occurred_at=2026-05-20 09:30", "--set", "manner=phone", "--set", "content=为当事人说情",  \
+        "--set", "reported_to=legal-section", "--set", "reported_at=2026-05-20 10:00"
+
+static void test_append_complete(void **state)
+{
+    (void)state;
+    run_result r;
+    uint64_t before = tree_size_now();
+    /* --strict refuses, names what is missing in the regulation's words, and
+     * logs nothing. */
+    CLI(&r, INCOMPLETE_INTERFERENCE("QJ-STRICT"), "--strict");
+    expect_status(&r, 2);
+    ERR_HAS(&r, "liuhen append: 干预插手记录缺少：地点、人物（B§3：时间、地点、人物、方式、内容）");
+    ERR_HAS(&r, "interference.place, interference.person (R1, B§3)");
+    ERR_HAS(&r, "Not recorded (--strict)");
+    run_free(&r);
+    assert_int_equal(tree_size_now(), before);
+
+    /* Without a terminal: a warning, and the record is logged. */
+    CLI(&r, INCOMPLETE_INTERFERENCE("QJ-WARN"));
+    expect_status(&r, 0);
+    ERR_HAS(&r, "liuhen append: warning: 干预插手记录缺少：地点、人物");
+    ERR_HAS(&r, "Recorded anyway");
+    OUT_HAS(&r, "已记录");
+    run_free(&r);
+    assert_int_equal(tree_size_now(), before + 1);
+
+    /* A complete record passes --strict without a word. */
+    CLI(&r, INCOMPLETE_INTERFERENCE("QJ-WARN"), "--set", "place=执法支队办公室", "--set",
+        "person.name=刘某", "--set", "person.relation=retired", "--strict");
+    expect_status(&r, 0);
+    assert_null(strstr(r.err, "缺少"));
+    run_free(&r);
+
+    /* In a stream, --strict stops at the first incomplete record, named by
+     * its line. */
+    char in[TD_PATH_MAX + 32];
+    path_in(in, sizeof in, "strict.jsonl");
+    tu_write_file(in,
+                  "{\"case_id\":\"QJ-STRICT-2\",\"kind\":\"case-closed\"}\n"
+                  "{\"case_id\":\"QJ-STRICT-2\",\"kind\":\"complaint\",\"received_at\":\"now\"}\n",
+                  0644);
+    CLI_STDIN(&r, in, "append", "--key", LEGAL, "--json", "-", "--strict");
+    expect_status(&r, 2);
+    ERR_HAS(&r, "standard input line 2: 投诉举报登记缺少：受理时间、管辖");
+    run_free(&r);
+}
+
+static void test_append_did_you_mean(void **state)
+{
+    (void)state;
+    run_result r;
+    CLI(&r, "append", "--key", HANDLER, "--kind", "interferance", "--case", CASE_ID);
+    expect_status(&r, 2);
+    ERR_HAS(&r, "unknown kind 'interferance'; did you mean 'interference' (干预插手记录)?");
+    run_free(&r);
+    CLI_FAILS(2, "did you mean 'guidance' (指导性意见)?", "append", "--key", HANDLER, "--kind",
+              "指导意见", "--case", CASE_ID);
+    CLI_FAILS(2, "interference.plaec: unknown field; did you mean 'place' (地点)?", "append",
+              "--key", HANDLER, "--kind", "interference", "--case", CASE_ID, "--set", "plaec=x");
+    CLI_FAILS(2, "interference.manner: 'phnoe' is not one of: oral, phone", "append", "--key",
+              HANDLER, "--kind", "interference", "--case", CASE_ID, "--set", "manner=phnoe");
+    CLI_FAILS(2, "did you mean 'phone' (电话)?", "append", "--key", HANDLER, "--kind",
+              "interference", "--case", CASE_ID, "--set", "manner=phnoe");
+}
+
+/* On a terminal, append asks before it records an incomplete record; no is
+ * the default. */
+static void test_append_terminal(void **state)
+{
+    (void)state;
+    run_result r;
+    uint64_t before = tree_size_now();
+    CLI_TTY(&r, "\n", INCOMPLETE_INTERFERENCE("QJ-TTY"));
+    expect_status(&r, 2);
+    ERR_HAS(&r, "干预插手记录缺少：地点、人物");
+    ERR_HAS(&r, "Record it anyway?");
+    ERR_HAS(&r, "not recorded");
+    run_free(&r);
+    CLI_TTY(&r, "n\n", INCOMPLETE_INTERFERENCE("QJ-TTY"));
+    expect_status(&r, 2);
+    run_free(&r);
+    assert_int_equal(tree_size_now(), before);
+    CLI_TTY(&r, "y\n", INCOMPLETE_INTERFERENCE("QJ-TTY"));
+    expect_status(&r, 0);
+    OUT_HAS(&r, "已记录");
+    run_free(&r);
+    assert_int_equal(tree_size_now(), before + 1);
+}
+
 static void test_append_stream(void **state)
 {
     (void)state;
@@ -1083,8 +1398,14 @@ static void test_status_export_backup(void **state)
     CLI_PRINTS(0, "已导出 exported", "export", "--to", dir);
     snprintf(file, sizeof file, "%s/checkpoint", dir);
     assert_int_equal(access(file, R_OK), 0);
-    /* Not into a directory that holds something. */
-    CLI_FAILS(1, dir, "export", "--to", dir);
+    /* Not into a directory that holds something; the command is said once,
+     * though the library names its call too. */
+    CLI(&r, "export", "--to", dir);
+    expect_status(&r, 1);
+    ERR_HAS(&r, "liuhen export: the daemon answered INVALID_ARGUMENT: ");
+    ERR_HAS(&r, dir);
+    assert_null(strstr(r.err, "export: export"));
+    run_free(&r);
     path_in(dir, sizeof dir, "export2");
     CLI(&r, "--json", "export", "--to", dir);
     expect_status(&r, 0);
@@ -1106,6 +1427,26 @@ static void test_status_export_backup(void **state)
     json_decref(j);
     run_free(&r);
     CLI_EXITS(2, "backup");
+
+    /* Another log's key: `status` says so once, not "status: status:". */
+    char other[TD_PATH_MAX + 32], other_vkey[TD_PATH_MAX + 48], other_state[TD_PATH_MAX + 48];
+    path_in(other, sizeof other, "otherlog");
+    snprintf(other_vkey, sizeof other_vkey, "%s.vkey", other);
+    snprintf(other_state, sizeof other_state, "%s.checkpoint", other);
+    CLI(&r, "--json", "keygen", "--out", other, "--holder", "other.example/log", "--no-passphrase");
+    expect_status(&r, 0);
+    j = out_json(&r);
+    char line[256];
+    snprintf(line, sizeof line, "%s\n", json_string_value(json_object_get(j, "vkey")));
+    tu_write_file(other_vkey, line, 0644);
+    json_decref(j);
+    run_free(&r);
+    CLI(&r, "--log-key", other_vkey, "--state", other_state, "status");
+    expect_status(&r, 1);
+    ERR_HAS(&r, "liuhen status: the server is the log test.liuhen.example/log, not "
+                "other.example/log");
+    assert_null(strstr(r.err, "status: status"));
+    run_free(&r);
 }
 
 /* ---- the environment ------------------------------------------------------ */
@@ -1158,15 +1499,50 @@ static void test_default_state_file(void **state)
     assert_int_equal(st.st_mode & 0777, 0700);
 }
 
+/* ---- enrolling a holder twice ------------------------------------------- */
+
+static void test_enroll_twice(void **state)
+{
+    (void)state;
+    /* 张三 holds an active key already: a second one is enrolled with a
+     * warning where no one can be asked, refused unless confirmed on a
+     * terminal. */
+    char prefix[TD_PATH_MAX + 32], pub[TD_PATH_MAX + 48];
+    path_in(prefix, sizeof prefix, "zhang2");
+    snprintf(pub, sizeof pub, "%s.pub", prefix);
+    CLI_EXITS(0, "keygen", "--out", prefix, "--holder", "张三", "--no-passphrase");
+    run_result r;
+    CLI_TTY(&r, "\n", "enroll", "--key", admin_key, "--pub", pub, "--roles", "handler");
+    expect_status(&r, 2);
+    ERR_HAS(&r, "张三 is already enrolled and active with another key");
+    ERR_HAS(&r, "Enrol it anyway?");
+    ERR_HAS(&r, "not enrolled");
+    run_free(&r);
+    CLI(&r, "enroll", "--key", admin_key, "--pub", pub, "--roles", "handler");
+    expect_status(&r, 0);
+    ERR_HAS(&r, "liuhen enroll: warning: 张三 is already enrolled and active with another key");
+    OUT_HAS(&r, "已登记 enrolled: 张三");
+    run_free(&r);
+    /* The same key again. */
+    CLI(&r, "enroll", "--key", admin_key, "--pub", pub, "--roles", "handler", "--holder", "张三丰");
+    ERR_HAS(&r, "this key is already enrolled and active, for 张三");
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help),
+        cmocka_unit_test(test_help_kinds),
+        cmocka_unit_test(test_man_kinds),
         cmocka_unit_test(test_keygen),
         cmocka_unit_test(test_enroll_keys_revoke),
         cmocka_unit_test(test_append_receipt),
         cmocka_unit_test(test_append_json_body),
         cmocka_unit_test(test_append_errors),
+        cmocka_unit_test(test_append_complete),
+        cmocka_unit_test(test_append_did_you_mean),
+        cmocka_unit_test(test_append_terminal),
         cmocka_unit_test(test_append_investigation),
         cmocka_unit_test(test_case),
         cmocka_unit_test(test_append_stream),
@@ -1175,6 +1551,7 @@ int main(void)
         cmocka_unit_test(test_status_export_backup),
         cmocka_unit_test(test_not_running),
         cmocka_unit_test(test_default_state_file),
+        cmocka_unit_test(test_enroll_twice),
     };
     return cmocka_run_group_tests_name("cli", tests, group_setup, group_teardown);
 }

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_cosig.c — witness cosignatures (client/cosig.c, c2sp.org/tlog-cosignature,
  * Ed25519 "cosignature/v1", note signature type 0x04).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_daemon.c — a real liuhend in a temporary directory, driven through
  * the client library (client/liuhen.h) and through raw frames.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_deadline.c — deadline.h: periods counted as 民法典 第二百零一条 to
  * 第二百零三条 say, in Beijing time, with the rest days of a holiday file,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_entry.c — entries (client/entry.h): a valid entry of every kind
  * signed, verified and validated; one-byte tampering; each validation rule

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # tests/test_example.sh — installs liuhen (`make install` into a temporary
 # prefix), checks what the shared library exports (`nm -D`: only lh_* and
 # liuhen__* names) and what is installed, builds docs/examples/append.c the

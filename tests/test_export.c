@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_export.c — Export and Backup, end to end: a real liuhend in a
  * temporary directory (tests/util/daemon.h), driven through the client API

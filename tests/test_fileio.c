@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_fileio.c — fileio.h: bounded reads that refuse what is not a
  * regular file (a FIFO without waiting on it), what is too large, secrets

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_keyring.c — the enrolled keys (keyring.h) and the rules that change
  * them (accept_key_change()): staging seen by keyring_find() but not by

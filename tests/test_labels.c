@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_labels.c — the Chinese labels of client/labels.h, taken from the
  * comments of proto/liuhen.proto by proto/labels.awk: enum values and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_merkle.c — the RFC 6962 / RFC 9162 Merkle tree (client/merkle.c).
  *

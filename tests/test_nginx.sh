@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # tests/test_nginx.sh — the publication as the oversight body receives it:
 # liuhend's publish directory served by nginx with docs/deploy/
 # nginx-liuhen.conf on 127.0.0.1, mirrored with wget, and the mirror

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_package.c — evidence packages checked offline
  * (tools/liuhen-verify/package.c), on logs built here with the format core
@@ -742,26 +744,44 @@ static void test_output(void **state)
     package_result *r =
         check(f, tlog_part(&f->t, 2, f->size, f->cp_cosigned, f->cp_cosigned_len), &b);
     assert_true(r->valid);
+    /* The text in English (the suite's language), then in Chinese. */
     char *text = capture(r, false, false);
-    static const char *const want[] = {"有效 VALID",
-                                       "第2号记录 (entry 2)",
-                                       "干预插手记录 INTERFERENCE",
-                                       "QJ-T-1",
-                                       "王明",
-                                       "办案人员 (handler)",
-                                       "第1号记录 (entry 1)",
-                                       "tree size 10",
-                                       "witness.example.org/w 于 at",
-                                       "局限 limits",
-                                       "was an admin at the time"};
+    static const char *const want[] = {
+        "verdict: VALID — every check passed\n",
+        "  record: entry 2 · INTERFERENCE · case QJ-T-1\n",
+        "  author: 王明",
+        "    roles: handler · allowed to append INTERFERENCE records",
+        "  enrolment: entry 1 · KEY_ENROLL",
+        "tree size 10",
+        "witness.example.org/w at ",
+        "\nlimits:\n",
+        "was an admin at the time"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         if (strstr(text, want[i]) == NULL)
             fail_msg("the text lacks \"%s\":\n%s", want[i], text);
+    assert_null(strstr(text, "第2号记录"));
     free(text);
     text = capture(r, false, true);
-    assert_non_null(strstr(text, "有效 VALID"));
-    assert_null(strstr(text, "局限 limits"));
+    assert_non_null(strstr(text, "verdict: VALID"));
+    assert_null(strstr(text, "limits:"));
     free(text);
+    tu_set_language("zh_CN.UTF-8");
+    text = capture(r, false, false);
+    static const char *const want_zh[] = {"结论：有效 —— 每项检查均通过\n",
+                                          "  记录：第2号记录 · 干预插手记录 · 案件 QJ-T-1\n",
+                                          "  记录人：王明",
+                                          "    角色：办案人员 · 可记录干预插手记录\n",
+                                          "  登记：第1号记录 · 登记密钥 · 存证时间 ",
+                                          "树大小 10",
+                                          "witness.example.org/w 于 ",
+                                          "\n局限：\n",
+                                          "该密钥当时是否为系统管理员"};
+    for (size_t i = 0; i < sizeof want_zh / sizeof want_zh[0]; i++)
+        if (strstr(text, want_zh[i]) == NULL)
+            fail_msg("the text lacks \"%s\":\n%s", want_zh[i], text);
+    assert_null(strstr(text, "was an admin"));
+    free(text);
+    tu_set_language("C");
 
     char *js = capture(r, true, false);
     json_error_t je;
@@ -786,9 +806,9 @@ static void test_output(void **state)
     /* Invalid: the verdict and the failures, nothing else. */
     r = check_pair(f, 6, 1);
     text = capture(r, false, false);
-    assert_non_null(strstr(text, "无效 INVALID"));
-    assert_non_null(strstr(text, "登记 enrolment: "));
-    assert_null(strstr(text, "已证明 proved"));
+    assert_non_null(strstr(text, "verdict: INVALID — 1 check failed"));
+    assert_non_null(strstr(text, "  enrolment: "));
+    assert_null(strstr(text, "proved:"));
     free(text);
     js = capture(r, true, false);
     o = json_loads(js, 0, &je);
@@ -813,6 +833,8 @@ int main(void)
     if (sodium_init() < 0)
         return 1;
     tu_rng_seed(0x452821e638d01377ULL);
+    /* English, whatever the locale the suite runs in. */
+    tu_set_language("C");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_valid, reset),
         cmocka_unit_test_setup(test_valid_enrolled_by_log_key, reset),
@@ -826,7 +848,7 @@ int main(void)
         cmocka_unit_test_setup(test_record_and_inclusion, reset),
         cmocka_unit_test_setup(test_enrolment, reset),
         cmocka_unit_test(test_entry0_not_log_key),
-        cmocka_unit_test_setup(test_output, reset),
+        cmocka_unit_test_setup_teardown(test_output, reset, tu_english),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_passphrase.c — client/passphrase.h: a secret key's passphrase from a
  * file (first line, mode 0600 or stricter, not empty, not too long, no NUL

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_publish.c — the C2SP tlog-tiles directory and the publisher
  * (daemon/publish.c).

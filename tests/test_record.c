@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_record.c — building records for `liuhen append` (tools/liuhen/record.h):
  * kinds by CLI name, Chinese label and proto name; --set over every kind of
@@ -5,7 +7,10 @@
  * enums, bools, times in every form, bytes and #INDEX, integers out of
  * range), with the exact error for each wrong input and the record left
  * unchanged; JSON merged from text and from files; attachments hashed from
- * files; refs; and every record built here passing validate_entry().
+ * files; refs; and every record built here passing validate_entry(). Then
+ * what the regulations require of a record before it is signed
+ * (required.h, lh_record_check()), the examples of `liuhen help KIND`
+ * meeting it, and "did you mean" for kinds, fields and values.
  *
  * JSON literals are written with ' for " (tu_sq() swaps them). Set
  * RECORD_SHOW=1 to print the error messages.
@@ -31,12 +36,17 @@
 #include "entry.h"
 #include "errors.h"
 #include "kind.h"
+#include "kindhelp.h"
+#include "liuhen.h"
 #include "liuhen.pb-c.h"
 #include "pbjson.h"
 #include "record.h"
 #include "record_attach.h"
 #include "record_set.h"
+#include "required.h"
+#include "suggest.h"
 #include "testutil.h"
+#include "text.h"
 #include "validate.h"
 
 #define ORIGIN  "qianjiang.example/liuhen"
@@ -558,10 +568,12 @@ static void test_set_repeated_message(void **state)
     set_fails(e, "responsible.person.name.first=x", LH_EFIELD,
               "decision.responsible[2].person.name is a text, not a message: it has no field "
               "'first'");
-    set_fails(e, "responsible.persn.name=x", LH_EUNKNOWNFIELD,
-              "decision.responsible[2].persn: unknown field (known: person, responsibility, "
-              "sanctions, mitigations, aggravations, leniency, discipline_grade, "
-              "discipline_authority, organisational_measures)");
+    set_fails(
+        e, "responsible.persn.name=x", LH_EUNKNOWNFIELD,
+        "decision.responsible[2].persn: unknown field; did you mean 'person' (责任人)? (known: "
+        "person, responsibility, "
+        "sanctions, mitigations, aggravations, leniency, discipline_grade, "
+        "discipline_authority, organisational_measures)");
     record_free(e);
 
     /* [N] on an empty list. */
@@ -743,11 +755,13 @@ static void test_set_unknown_and_syntax(void **state)
     (void)state;
     Liuhen__Entry *e = mk(LIUHEN__KIND__KIND_INTERFERENCE);
     set_fails(e, "persn.name=x", LH_EUNKNOWNFIELD,
-              "interference.persn: unknown field (known: occurred_at, place, person, manner, "
+              "interference.persn: unknown field; did you mean 'person' (人物)? (known: "
+              "occurred_at, place, person, manner, "
               "manner_detail, content, categories, response, response_detail, reported_to, "
               "reported_at, present, enforcement_case, case_type, instigated_by)");
     set_fails(e, "person.nam=x", LH_EUNKNOWNFIELD,
-              "interference.person.nam: unknown field (known: name, position, unit, relation, "
+              "interference.person.nam: unknown field; did you mean 'name' (姓名)? (known: name, "
+              "position, unit, relation, "
               "contact, public_key)");
     /* Header fields are not body fields, and another kind's body is not
      * this one's. */
@@ -766,7 +780,7 @@ static void test_set_unknown_and_syntax(void **state)
         {".place=x", "a field name is missing"},
         {"place.=x", "the path ends with '.'"},
         {"person name=x", "a field name holds a character other than"},
-        {"姓名=x", "a field name is missing or holds a character other than"},
+        {"地点 =x", "a field name holds a character other than"},
         {"team[=x", "[N] takes a number"},
         {"team[x]=x", "[N] takes a number"},
         {"team[1=x", "[N] takes a number"},
@@ -1237,6 +1251,304 @@ static void test_check(void **state)
     record_free(e);
 }
 
+/* ------------------------------------------------------------------------
+ * What the regulations require (required.h, lh_record_check()).
+ */
+
+/* lh_record_check() must find `want` things missing and say `sentence`
+ * (NULL: anything). */
+static void check_is(const Liuhen__Entry *e, int want, const char *sentence)
+{
+    char msg[1024];
+    int n = lh_record_check(e, msg, sizeof msg);
+    if (n != want)
+        fail_msg("lh_record_check: %d missing, want %d: %s", n, want, msg);
+    if (sentence != NULL && strcmp(msg, sentence) != 0)
+        fail_msg("lh_record_check:\n  got  %s\n  want %s", msg, sentence);
+    assert_true(text_utf8_valid((const uint8_t *)msg, strlen(msg)));
+}
+
+/* The one thing missing must be path, under label, reported by rule. */
+static void missing_is(const Liuhen__Entry *e, const char *path, const char *label,
+                       const char *rule, const char *article)
+{
+    lh_missing m[4];
+    int n = lh_record_missing(e, m, 4);
+    if (n != 1)
+        fail_msg("lh_record_missing: %d missing, want 1 (%s)", n, path);
+    assert_string_equal(m[0].path, path);
+    assert_string_equal(m[0].label, label);
+    assert_string_equal(m[0].rule, rule);
+    assert_string_equal(m[0].article, article);
+}
+
+static void test_required_interference(void **state)
+{
+    (void)state;
+    /* B§3: time, manner, content and the report, but no place and no person. */
+    Liuhen__Entry *e = mk(LIUHEN__KIND__KIND_INTERFERENCE);
+    set_ok(e, "occurred_at=2026-05-20 14:30");
+    set_ok(e, "manner=phone");
+    set_ok(e, "content=为当事人说情");
+    set_ok(e, "reported_to=legal-section");
+    set_ok(e, "reported_at=2026-05-20 15:00");
+    check_is(e, 2, "干预插手记录缺少：地点、人物（B§3：时间、地点、人物、方式、内容）");
+    lh_missing m[2];
+    assert_int_equal(lh_record_missing(e, m, 2), 2);
+    assert_string_equal(m[0].path, "interference.place");
+    assert_string_equal(m[0].label, "地点");
+    assert_string_equal(m[0].rule, "R1");
+    assert_string_equal(m[0].article, "B§3");
+    /* No person at all is one thing missing, not each of its parts. */
+    assert_string_equal(m[1].path, "interference.person");
+    assert_string_equal(m[1].label, "人物");
+    /* Fewer slots than misses: the count is still the whole. */
+    assert_int_equal(lh_record_missing(e, m, 1), 2);
+    assert_int_equal(lh_record_missing(e, NULL, 0), 2);
+
+    /* A person named without the relation of B§2. */
+    set_ok(e, "place=执法支队办公室");
+    set_ok(e, "person.name=刘某");
+    missing_is(e, "interference.person.relation", "人物与本机关的关系（B§2）", "R1", "B§2");
+    set_ok(e, "person.relation=retired");
+    check_is(e, 0, "");
+    /* A place of blanks (an ideographic space, as a form left blank has)
+     * is no place. */
+    set_ok(e, "place=\xe3\x80\x80 ");
+    missing_is(e, "interference.place", "地点", "R1", "B§3");
+    set_ok(e, "place=执法支队办公室");
+
+    /* R2: a report to the bureau head alone is not the report B§3 asks. */
+    set_ok(e, "reported_to=bureau-head");
+    check_is(e, 1,
+             "干预插手记录缺少：向法规部门报告（只报告了机关负责人）（B§3：应向局机关法规部门报"
+             "告，必要时可直接向县司法行政部门行政执法协调监督机构报告）");
+    missing_is(e, "interference.reported_to", "向法规部门报告（只报告了机关负责人）", "R2", "B§3");
+    set_ok(e, "reported_to=justice-supervision");
+    set_ok(e, "reported_at=0");
+    missing_is(e, "interference.reported_at", "报告时间", "R2", "B§3");
+    record_free(e);
+
+    /* An empty record misses all of it; groups are said with their article. */
+    e = mk(LIUHEN__KIND__KIND_INTERFERENCE);
+    check_is(e, 7,
+             "干预插手记录缺少：时间、地点、人物、方式、内容（B§3：时间、地点、人物、方式、内容）；"
+             "报告对象、报告时间（B§3：应向局机关法规部门报告，必要时可直接向县司法行政部门行政"
+             "执法协调监督机构报告）");
+    /* A sentence that does not fit is cut at a character, visibly. */
+    char small[40];
+    assert_int_equal(lh_record_check(e, small, sizeof small), 7);
+    assert_true(strlen(small) < sizeof small);
+    assert_true(text_utf8_valid((const uint8_t *)small, strlen(small)));
+    assert_non_null(strstr(small, "…"));
+    assert_int_equal(lh_record_check(NULL, small, sizeof small), LH_EINVAL);
+    assert_int_equal(lh_record_check(e, NULL, 8), LH_EINVAL);
+    assert_int_equal(lh_record_check(e, NULL, 0), 7);
+    assert_int_equal(lh_record_missing(e, NULL, 2), LH_EINVAL);
+    record_free(e);
+}
+
+static void test_required_kinds(void **state)
+{
+    (void)state;
+    /* A§10(1): receipt, 受理 and jurisdiction. */
+    Liuhen__Entry *e = mk(LIUHEN__KIND__KIND_COMPLAINT);
+    set_ok(e, "received_at=2026-05-21 09:00");
+    set_ok(e, "jurisdiction=accepted");
+    missing_is(e, "complaint.accepted_at", "受理时间", "R3", "A§10(1)");
+    set_ok(e, "accepted_at=2026-05-21 10:00");
+    check_is(e, 0, "");
+    record_free(e);
+
+    /* A§10(3): a collective discussion, of two named leaders or more,
+     * before the decision; for a wrongful case, who is responsible. */
+    e = mk(LIUHEN__KIND__KIND_DECISION);
+    check_is(e, 1, "处理决定缺少：集体讨论（A§10(3)：经机关领导集体讨论后作出处理决定）");
+    set_ok(e, "collective_discussion.held_at=2026-06-01 10:00");
+    set_ok(e, "collective_discussion.participants.name=王局长");
+    missing_is(e, "decision.collective_discussion.participants.name", "两名以上参加讨论的领导",
+               "R6", "A§10(3)");
+    set_ok(e, "collective_discussion.participants+.name=李副局长");
+    check_is(e, 0, "");
+    set_ok(e, "decided_at=2026-06-01 09:00");
+    missing_is(e, "decision.collective_discussion.held_at",
+               "决定之前的讨论（讨论时间晚于决定时间）", "R6", "A§10(3)");
+    set_ok(e, "decided_at=2026-06-01 11:00");
+    check_is(e, 0, "");
+    set_ok(e, "wrongful_case=true");
+    missing_is(e, "decision.responsible.person.name", "责任人", "R7", "A§11");
+    set_ok(e, "responsible.sanctions=circulated-criticism");
+    missing_is(e, "decision.responsible.person.name", "责任人", "R7", "A§11");
+    set_ok(e, "responsible.person.name=陈刚");
+    check_is(e, 0, "");
+    record_free(e);
+
+    /* B§10: a notice of interference names its approval; other notices
+     * need none. */
+    e = mk(LIUHEN__KIND__KIND_NOTIFICATION);
+    set_ok(e, "subject=not-recorded");
+    check_is(e, 0, "");
+    set_ok(e, "subject=interference");
+    missing_is(e, "notification.approval", "批准记录", "R14", "B§10");
+    set_ok(e, "approval=#7");
+    check_is(e, 0, "");
+    record_free(e);
+
+    /* B§7: the form of a guidance. */
+    e = mk(LIUHEN__KIND__KIND_GUIDANCE);
+    missing_is(e, "guidance.form", "形式", "R9", "B§7");
+    record_free(e);
+
+    /* Kinds the regulations ask nothing of by themselves. */
+    e = mk(LIUHEN__KIND__KIND_CASE_CLOSED);
+    check_is(e, 0, "");
+    record_free(e);
+    Liuhen__Entry *k = NULL;
+    assert_int_equal(record_new(LIUHEN__KIND__KIND_KEY_ENROLL, NULL, &k, NULL), 0);
+    check_is(k, 0, "");
+    record_free(k);
+}
+
+/* The field at a dotted path of d, or NULL. */
+static const ProtobufCFieldDescriptor *field_of(const ProtobufCMessageDescriptor *d,
+                                                const char *path)
+{
+    char name[64];
+    for (;;) {
+        size_t n = strcspn(path, ".");
+        if (d == NULL || n == 0 || n >= sizeof name)
+            return NULL;
+        memcpy(name, path, n);
+        name[n] = '\0';
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field_by_name(d, name);
+        if (f == NULL || path[n] == '\0')
+            return f;
+        d = f->type == PROTOBUF_C_TYPE_MESSAGE ? f->descriptor : NULL;
+        path += n + 1;
+    }
+}
+
+static void test_required_table(void **state)
+{
+    (void)state;
+    /* The table names fields of the schema, and the example `liuhen help
+     * KIND` prints meets it, given as --set and as JSON. */
+    for (int k = 1; k < 64; k++) {
+        Liuhen__Kind kind = (Liuhen__Kind)k;
+        if (record_kind_cli_name(kind) == NULL)
+            continue;
+        const ProtobufCFieldDescriptor *fb = required_body_field(kind);
+        assert_non_null(fb);
+        size_t n;
+        const required_item *it = required_of_kind(kind, &n);
+        assert_true(n <= REQUIRED_MAX_PER_KIND);
+        for (size_t i = 0; i < n; i++, it++) {
+            const ProtobufCFieldDescriptor *f = field_of(fb->descriptor, it->path);
+            if (f == NULL)
+                fail_msg("%s: requirement %s names no field", kind_name(kind), it->path);
+            assert_non_null(it->ask);
+            assert_string_not_equal(required_rule_id(it->rule), "");
+            if (it->when != NULL) {
+                const ProtobufCFieldDescriptor *w = field_of(fb->descriptor, it->when);
+                assert_non_null(w);
+                assert_true(w->type == PROTOBUF_C_TYPE_BOOL || w->type == PROTOBUF_C_TYPE_ENUM);
+            }
+            if (it->not_after != NULL)
+                assert_true(record_is_time_field(field_of(fb->descriptor, it->not_after)));
+            if (it->not_value != 0)
+                assert_non_null(it->not_label);
+        }
+
+        kindhelp_example ex;
+        assert_int_equal(kindhelp_example_of(kind, &ex), 0);
+        assert_int_equal(ex.nsets > 0, n > 0);
+        Liuhen__Entry *e = mk(kind);
+        for (size_t i = 0; i < ex.nsets; i++)
+            set_ok(e, ex.sets[i]);
+        char msg[512];
+        if (lh_record_check(e, msg, sizeof msg) != 0)
+            fail_msg("%s: the --set example is incomplete: %s", kind_name(kind), msg);
+        assert_valid(e);
+        record_free(e);
+        e = mk(kind);
+        lh_err err = {{0}};
+        if (record_merge_json_value(e, ex.json, &err) != 0)
+            fail_msg("%s: the JSON example does not merge: %s", kind_name(kind), err.msg);
+        if (lh_record_check(e, msg, sizeof msg) != 0)
+            fail_msg("%s: the JSON example is incomplete: %s", kind_name(kind), msg);
+        assert_valid(e);
+        record_free(e);
+        json_decref(ex.json);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * "Did you mean" (suggest.h), and Chinese labels as names.
+ */
+
+static void test_did_you_mean(void **state)
+{
+    (void)state;
+    assert_int_equal(suggest_distance("stauts", "status"), 1);
+    assert_int_equal(suggest_distance("interferance", "interference"), 1);
+    assert_int_equal(suggest_distance("指导意见", "指导性意见"), 1);
+    assert_int_equal(suggest_distance("In-Person", "in_person"), 0);
+    assert_int_equal(suggest_distance("abc", "xyz"), 3);
+
+    /* Kinds: by name, proto name, label and part of a label; a prefix of
+     * one kind alone; nothing for what is near none, or near two. */
+    static const struct {
+        const char *typed;
+        Liuhen__Kind want;
+    } kinds[] = {
+        {"interferance", LIUHEN__KIND__KIND_INTERFERENCE},
+        {"KIND_DECISON", LIUHEN__KIND__KIND_DECISION},
+        {"指导意见", LIUHEN__KIND__KIND_GUIDANCE},
+        {"申述", LIUHEN__KIND__KIND_APPEAL},
+        {"review", LIUHEN__KIND__KIND_REVIEW_ORDER},
+        {"complain", LIUHEN__KIND__KIND_COMPLAINT},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        Liuhen__Kind k = LIUHEN__KIND__KIND_UNSPECIFIED;
+        if (record_kind_suggest(kinds[i].typed, &k) != 0 || k != kinds[i].want)
+            fail_msg("record_kind_suggest(%s): %s, want %s", kinds[i].typed, kind_name(k),
+                     kind_name(kinds[i].want));
+    }
+    Liuhen__Kind k;
+    assert_int_equal(record_kind_suggest("investigation", &k), LH_ENOTFOUND);
+    assert_int_equal(record_kind_suggest("zzzzzz", &k), LH_ENOTFOUND);
+    assert_int_equal(record_kind_suggest(NULL, &k), LH_EINVAL);
+
+    /* Fields, by name or label; values, by short name or term. */
+    Liuhen__Entry *e = mk(LIUHEN__KIND__KIND_INTERFERENCE);
+    set_fails(e, "plaec=办公室", LH_EUNKNOWNFIELD,
+              "interference.plaec: unknown field; did you mean 'place' (地点)? (known: ");
+    set_fails(e, "地典=办公室", LH_EUNKNOWNFIELD, "did you mean 'place' (地点)?");
+    set_fails(e, "person.nmae=刘某", LH_EUNKNOWNFIELD, "did you mean 'name' (姓名)?");
+    set_fails(e, "manner=phnoe", LH_EFIELD,
+              "interference.manner: 'phnoe' is not one of: oral, phone, written, in-person, "
+              "third-party, other; did you mean 'phone' (电话)?");
+    set_fails(e, "manner=电弧", LH_EFIELD, "did you mean 'phone' (电话)?");
+    merge_fails(e, "{'plaec': 'x'}", LH_EUNKNOWNFIELD, "did you mean 'place' (地点)?");
+    /* The terms of the schema are accepted as they are. */
+    set_ok(e, "地点=执法支队办公室");
+    set_ok(e, "人物.姓名=刘某");
+    set_ok(e, "人物.与本机关关系=已经离退休的人员");
+    set_ok(e, "manner=电话");
+    body_is(e, "{'place':'执法支队办公室','person':{'name':'刘某','relation':'RELATION_RETIRED'},"
+               "'manner':'MANNER_PHONE'}");
+    record_free(e);
+
+    /* A long list of values is cut so that the suggestion is read whole. */
+    e = mk(LIUHEN__KIND__KIND_COMPLAINT);
+    set_fails(e, "conducts=manifestly-unfiar", LH_EFIELD,
+              ", ...; did you mean 'manifestly-unfair' (实施行政处罚显失公正)?");
+    set_fails(e, "conducts=manifestly-unfiar", LH_EFIELD,
+              "complaint.conducts: 'manifestly-unfiar' is not one of: beyond-authority, ");
+    record_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1255,6 +1567,10 @@ int main(void)
         cmocka_unit_test(test_attach),
         cmocka_unit_test(test_refs),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_required_interference),
+        cmocka_unit_test(test_required_kinds),
+        cmocka_unit_test(test_required_table),
+        cmocka_unit_test(test_did_you_mean),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,10 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_report.c — liuhen-verify's report (tools/liuhen-verify/report.h):
  * the text, JSON and HTML outputs for a clean log, for failures and for
  * findings; hostile strings (HTML, terminal escapes, bidirectional
  * overrides, invalid UTF-8, huge sentences) shown escaped and bounded; the
  * cap on the failures and findings kept; the counters behind the exit
- * status; the progress bar.
+ * status; the progress bar. The text and the page are in the language of
+ * the messages: English unless a test asks for Chinese (tu_set_language()),
+ * and the tests that do put English back when they end (tu_english()).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +27,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "testutil.h"
 #include "text.h"
 
 /* ---- helpers --------------------------------------------------------------------------------- */
@@ -205,8 +210,9 @@ static void scratch_remove(scratch *s)
     assert_int_equal(rmdir(s->dir), 0);
 }
 
-/* Whether a page loads nothing from elsewhere: no URL, no source, no import. */
-static void assert_self_contained(const char *html)
+/* Whether a page loads nothing from elsewhere: no URL, no source, no import;
+ * and that it says its language (lang: "zh-CN" or "en"). */
+static void assert_self_contained(const char *html, const char *lang)
 {
     assert_lacks(html, "http://");
     assert_lacks(html, "https://");
@@ -214,7 +220,9 @@ static void assert_self_contained(const char *html)
     assert_lacks(html, "url(");
     assert_lacks(html, "@import");
     assert_lacks(html, "<link");
-    assert_has(html, "<html lang=\"zh-CN\">");
+    char tag[32];
+    snprintf(tag, sizeof tag, "<html lang=\"%s\">", lang);
+    assert_has(html, tag);
     assert_has(html, "<meta charset=\"utf-8\">");
     assert_true(text_utf8_valid((const uint8_t *)html, strlen(html)));
 }
@@ -231,17 +239,44 @@ static void test_text_clean(void **state)
     assert_int_equal(report_findings(r), 0);
     assert_int_equal(report_status(r), 0);
     finish(r, &c, 0);
-    assert_has(c.out, "qianjiang.example/yjj");
+    assert_has(c.out, "liuhen-verify report — qianjiang.example/yjj\n");
     assert_has(c.out, "1,234,567");
     assert_has(c.out, root_b64);
     assert_has(c.out, "4,830");
     assert_has(c.out, "12 / 340 / 14");
     assert_has(c.out, "12.50 s");
-    assert_has(c.out, "R1–R17");
-    assert_has(c.out, "\n通过 CLEAN\n");
+    assert_has(c.out, "R1–R17, as of ");
+    assert_has(c.out, "\nCLEAN\n");
     assert_lacks(c.out, "FAILURES");
     assert_lacks(c.out, "FINDINGS");
+    /* English labels; only the regulations' titles stay Chinese. */
+    assert_lacks(c.out, "通过");
+    assert_lacks(c.out, "条已解析");
+    assert_lacks(c.out, "树大小");
     assert_int_equal(c.err_len, 0); /* no progress bar unless asked */
+    capture_free(&c);
+}
+
+static void test_text_clean_zh(void **state)
+{
+    (void)state;
+    tu_set_language("zh_CN.UTF-8");
+    capture c;
+    report *r = new_report(&c, false, false, NULL);
+    set_facts(r, true);
+    finish(r, &c, 0);
+    assert_has(c.out, "留痕核查报告 — qianjiang.example/yjj\n");
+    assert_has(c.out, "  树大小 ");
+    assert_has(c.out, "1,234,567 条已解析并验签\n");
+    assert_has(c.out, "4,830 个已校验\n");
+    assert_has(c.out, "  记录人 / 案件 / 密钥 ");
+    assert_has(c.out, "2 个一致\n");
+    assert_has(c.out, "3 份已收录\n");
+    assert_has(c.out, "  第三方见证签名 ");
+    assert_has(c.out, "R1–R17，截至 ");
+    assert_has(c.out, "\n通过\n");
+    assert_lacks(c.out, "CLEAN");
+    assert_lacks(c.out, "parsed");
     capture_free(&c);
 }
 
@@ -259,53 +294,107 @@ static void test_text_failures(void **state)
     assert_int_equal(report_count(r, "R1"), 1);
     assert_int_equal(report_count(r, "R2"), 0);
     finish(r, &c, 0);
-    assert_has(c.out, "\n发现篡改或遗漏 FAILURES: 2\n");
-    /* Each failure: check, index, case, author, both sentences. */
-    assert_has(c.out, "记录人记录链 author-chain · 第42号记录 entry 42 · 案件 case QJ-2026-7 · "
-                      "记录人 author 王明\n      记录人记录链在第41号记录之后缺一条\n      author "
-                      "chain: "
-                      "author_prev of entry 42 is not the hash of entry 40\n");
-    assert_has(c.out, "完整性 integrity\n      0 级瓦片 x000");
-    assert_has(c.out, "expected hash AAAA, actual BBBB");
+    assert_has(c.out, "\nFAILURES: 2\n");
+    /* Each failure: check, index, case, author, the English sentence. */
+    assert_has(c.out, "  author chain (author-chain) · entry 42 · case QJ-2026-7 · author 王明\n"
+                      "      author chain: author_prev of entry 42 is not the hash of entry 40\n");
+    assert_has(c.out,
+               "  integrity of the tiles and the checkpoint (integrity)\n"
+               "      tile 0/x000 differs from its parent: expected hash AAAA, actual BBBB\n");
+    assert_lacks(c.out, "记录人记录链在第41号记录之后缺一条");
     /* The failures come before the findings. */
     assert_true(strstr(c.out, "FAILURES (2)") < strstr(c.out, "FINDINGS BY CASE (3)"));
     capture_free(&c);
 }
 
-static void test_text_findings(void **state)
+static void test_text_failures_zh(void **state)
 {
     (void)state;
+    tu_set_language("zh_CN.UTF-8");
     capture c;
     report *r = new_report(&c, false, false, NULL);
     set_facts(r, true);
+    add_mixed(r);
+    finish(r, &c, 0);
+    assert_has(c.out, "\n发现篡改或遗漏：2\n");
+    /* Each failure: check, index (第N号记录), case, author, the Chinese sentence. */
+    assert_has(c.out, "  记录人记录链 author-chain · 第42号记录 · 案件 QJ-2026-7 · 记录人 王明\n"
+                      "      记录人记录链在第41号记录之后缺一条\n");
+    assert_has(c.out, "  完整性 integrity\n      0 级瓦片 x000");
+    assert_lacks(c.out, "expected hash AAAA");
+    assert_true(strstr(c.out, "篡改或遗漏（2）") < strstr(c.out, "违反制度规定，按案件（3）"));
+    capture_free(&c);
+}
+
+/* Three findings, one of them with an article of its own (B§12). */
+static void add_findings(report *r)
+{
     add_finding(r, "R1", 17, "QJ-2026-10", "李华", "干预记录缺少地点",
                 "the interference record lacks the place");
     add_finding(r, "R6", 50, "QJ-2026-9", "张强", "处理决定未记录集体讨论",
                 "the decision does not record the collective discussion");
     report_item it = {REPORT_FINDING, "R10", 18, "QJ-2026-10", "李华", "B§12", "记录迟延", "late"};
     assert_int_equal(report_add(r, &it), 0);
+}
+
+static void test_text_findings(void **state)
+{
+    (void)state;
+    tu_set_language("zh_CN.UTF-8");
+    capture c;
+    report *r = new_report(&c, false, false, NULL);
+    set_facts(r, true);
+    add_findings(r);
     assert_int_equal(report_status(r), 2);
     finish(r, &c, 0);
-    assert_has(c.out, "\n违反制度规定 FINDINGS: 3\n");
+    assert_has(c.out, "\n违反制度规定：3\n");
     /* Grouped by case, in natural order: QJ-2026-9 before QJ-2026-10. */
-    const char *c9 = strstr(c.out, "案件 case QJ-2026-9 (1)");
-    const char *c10 = strstr(c.out, "案件 case QJ-2026-10 (2)");
+    const char *c9 = strstr(c.out, "案件 QJ-2026-9 (1)");
+    const char *c10 = strstr(c.out, "案件 QJ-2026-10 (2)");
     assert_non_null(c9);
     assert_non_null(c10);
     assert_true(c9 < c10);
     /* The rule's Chinese title, and its article from docs/regulation.md when none is given,
      * cited as officials cite it; the position in the log is 第N号记录, not an article. */
-    assert_has(c.out, "R1 干预记录五要素不全 (干预记录制度第三条, B§3) · 第17号记录 entry 17 · "
-                      "记录人 author 李华\n"
-                      "      干预记录缺少地点\n      the interference record lacks the place\n");
-    assert_has(c.out, " (错案追究制度第十条第（三）项, A§10(3)) · 第50号记录 entry 50");
-    assert_has(c.out, " (干预记录制度第十二条, B§12) · 第18号记录 entry 18");
+    assert_has(c.out, "R1 干预记录五要素不全 (干预记录制度第三条, B§3) · 第17号记录 · "
+                      "记录人 李华\n"
+                      "      干预记录缺少地点\n");
+    assert_has(c.out, " (错案追究制度第十条第（三）项, A§10(3)) · 第50号记录");
+    assert_has(c.out, " (干预记录制度第十二条, B§12) · 第18号记录");
     /* The short names are spelt out once, in the summary. */
-    assert_has(c.out, "制度简称 regulations");
+    assert_has(c.out, "制度简称");
     assert_has(c.out, " 错案追究制度：《行政执法案件错案责任倒查问责制度》\n");
     assert_has(
         c.out,
         "干预记录制度：《行政执法机关内部人员干预、插手案件办理的记录、通报和责任追究制度》\n");
+    assert_lacks(c.out, "lacks the place");
+    capture_free(&c);
+}
+
+static void test_text_findings_en(void **state)
+{
+    (void)state;
+    capture c;
+    report *r = new_report(&c, false, false, NULL);
+    set_facts(r, true);
+    add_findings(r);
+    finish(r, &c, 0);
+    assert_has(c.out, "\nFINDINGS: 3\n");
+    const char *c9 = strstr(c.out, "case QJ-2026-9 (1)");
+    const char *c10 = strstr(c.out, "case QJ-2026-10 (2)");
+    assert_non_null(c9);
+    assert_non_null(c10);
+    assert_true(c9 < c10);
+    /* Our references, which the legend of the summary explains. */
+    assert_has(c.out, "R1 interference record lacks one of the five elements (B§3) · entry 17 · "
+                      "author 李华\n"
+                      "      the interference record lacks the place\n");
+    assert_has(c.out, " (A§10(3)) · entry 50");
+    assert_has(c.out, "  regulations ");
+    assert_has(c.out,
+               "A: Wrongful-Case Accountability Rules, 《行政执法案件错案责任倒查问责制度》\n");
+    assert_has(c.out, "B: Interference Recording Rules, 《");
+    assert_lacks(c.out, "干预记录缺少地点");
     capture_free(&c);
 }
 
@@ -317,14 +406,23 @@ static void test_text_quiet(void **state)
     set_facts(r, true);
     add_finding(r, "R4", 3, "QJ-1", "王明", "投诉未答复", "no reply");
     finish(r, &c, 0);
-    assert_string_equal(c.out, "违反制度规定 FINDINGS: 1\n篡改或遗漏 failures 0 · 违反制度规定 "
-                               "findings 1 · 记录 entries 1,234,567 · 瓦片 tiles 4,830\n");
+    assert_string_equal(c.out, "FINDINGS: 1\nfailures 0 · findings 1 · entries 1,234,567 · "
+                               "tiles 4,830\n");
     capture_free(&c);
 
     r = new_report(&c, false, true, NULL);
     finish(r, &c, 0);
-    assert_has(c.out, "通过 CLEAN\n");
+    assert_has(c.out, "CLEAN\n");
     assert_int_equal(count_of(c.out, "\n"), 2);
+    capture_free(&c);
+
+    tu_set_language("zh_CN.UTF-8");
+    r = new_report(&c, false, true, NULL);
+    set_facts(r, true);
+    add_finding(r, "R4", 3, "QJ-1", "王明", "投诉未答复", "no reply");
+    finish(r, &c, 0);
+    assert_string_equal(c.out, "违反制度规定：1\n篡改或遗漏 0 · 违反制度规定 1 · 记录 1,234,567 · "
+                               "瓦片 4,830\n");
     capture_free(&c);
 }
 
@@ -336,9 +434,9 @@ static void test_text_integrity_only(void **state)
     report_facts f = {.tree_size = 7, .integrity_only = true, .tiles_checked = 1};
     report_set_facts(r, &f);
     finish(r, &c, 0);
-    assert_has(c.out, "integrity only");
-    assert_has(c.out, "not evaluated");
-    assert_lacks(c.out, "authors/cases/keys");
+    assert_has(c.out, "integrity only (--integrity-only)");
+    assert_has(c.out, "not evaluated (--rules)");
+    assert_lacks(c.out, "authors / cases / keys");
     capture_free(&c);
 }
 
@@ -347,21 +445,26 @@ static void test_text_integrity_only(void **state)
 static void test_escape_controls(void **state)
 {
     (void)state;
-    capture c;
-    report *r = new_report(&c, false, false, NULL);
-    /* A terminal escape, a right-to-left override, a C1 CSI, invalid UTF-8, a newline. */
-    add_failure(r, "signature", 9, "QJ\x1b[2J-1", "王\xe2\x80\xae明", "签名\xc2\x9b无效",
-                "bad\xff signature\nforged line");
-    finish(r, &c, 0);
-    assert_has(c.out, "QJ\\x1b[2J-1");
-    assert_has(c.out, "王\\u202e明");
-    assert_has(c.out, "签名\\u009b无效");
-    assert_has(c.out, "bad\\xff signature\\nforged line");
-    assert_null(memchr(c.out, 0x1b, c.out_len));
-    assert_lacks(c.out, "\xe2\x80\xae");
-    assert_lacks(c.out, "\n      forged line");
-    assert_true(text_utf8_valid((const uint8_t *)c.out, c.out_len));
-    capture_free(&c);
+    /* In each language, the sentence it shows. */
+    static const char *const langs[] = {"C", "zh_CN.UTF-8"};
+    static const char *const shown[] = {"bad\\xff signature\\nforged line", "签名\\u009b无效"};
+    for (size_t i = 0; i < 2; i++) {
+        tu_set_language(langs[i]);
+        capture c;
+        report *r = new_report(&c, false, false, NULL);
+        /* A terminal escape, a right-to-left override, a C1 CSI, invalid UTF-8, a newline. */
+        add_failure(r, "signature", 9, "QJ\x1b[2J-1", "王\xe2\x80\xae明", "签名\xc2\x9b无效",
+                    "bad\xff signature\nforged line");
+        finish(r, &c, 0);
+        assert_has(c.out, "QJ\\x1b[2J-1");
+        assert_has(c.out, "王\\u202e明");
+        assert_has(c.out, shown[i]);
+        assert_null(memchr(c.out, 0x1b, c.out_len));
+        assert_lacks(c.out, "\xe2\x80\xae");
+        assert_lacks(c.out, "\n      forged line");
+        assert_true(text_utf8_valid((const uint8_t *)c.out, c.out_len));
+        capture_free(&c);
+    }
 }
 
 static void test_bounded_strings(void **state)
@@ -550,8 +653,8 @@ static void test_truncation(void **state)
     for (int i = 0; i < 25; i++)
         add_finding(r, "R10", (uint64_t)i, "QJ-1", "王明", "迟延", "late");
     finish(r, &c, 0);
-    assert_has(c.out, "另有 16 条未列出 16 more not listed");
-    assert_int_equal(count_of(c.out, "R10 干预或指导情况事后补记"), 9);
+    assert_has(c.out, "  … 16 more not listed (only the first are kept)\n");
+    assert_int_equal(count_of(c.out, "R10 interference or guidance recorded late"), 9);
     capture_free(&c);
 }
 
@@ -615,6 +718,11 @@ static void test_addf_and_titles(void **state)
     assert_null(report_rule_article("integrity"));
     assert_null(report_title_zh("R18"));
     assert_null(report_title_en(NULL));
+    /* report_title(): the one of the language of the messages. */
+    assert_string_equal(report_title("R1"), report_title_en("R1"));
+    tu_set_language("zh_CN.UTF-8");
+    assert_string_equal(report_title("R1"), "干预记录五要素不全");
+    assert_null(report_title("R18"));
 }
 
 /* ---- HTML ------------------------------------------------------------------------------------ */
@@ -622,9 +730,11 @@ static void test_addf_and_titles(void **state)
 static const char hostile_case[] = "QJ<script>alert(\"x\")</script>'1";
 static const char hostile_case_html[] = "QJ&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;1";
 
-static void test_html_escaping(void **state)
+/* The page of a hostile finding in one language (lang, for the page's
+ * lang attribute), showing `sentence`, the finding's sentence escaped. */
+static void html_escaping(const char *locale, const char *lang, const char *sentence)
 {
-    (void)state;
+    tu_set_language(locale);
     scratch s;
     scratch_make(&s);
     capture c;
@@ -637,14 +747,13 @@ static void test_html_escaping(void **state)
                      0);
     finish(r, &c, 0);
     char *html = read_all(s.html);
-    assert_self_contained(html);
+    assert_self_contained(html, lang);
     assert_lacks(html, "<script");
     assert_lacks(html, "<b>");
     assert_lacks(html, "<iframe");
     assert_has(html, hostile_case_html);
     assert_has(html, "&lt;b&gt;王明&lt;/b&gt; &amp; co");
-    assert_has(html, "缺少&lt;地点&gt;");
-    assert_has(html, "lacks &quot;place&quot;");
+    assert_has(html, sentence);
     assert_has(html, "干预插手记录 &lt;INTERFERENCE&gt;");
     assert_has(html, "&lt;iframe onload=alert(1)&gt;");
     struct stat st;
@@ -656,9 +765,17 @@ static void test_html_escaping(void **state)
     scratch_remove(&s);
 }
 
+static void test_html_escaping(void **state)
+{
+    (void)state;
+    html_escaping("C", "en", "lacks &quot;place&quot;");
+    html_escaping("zh_CN.UTF-8", "zh-CN", "缺少&lt;地点&gt;");
+}
+
 static void test_html_sections(void **state)
 {
     (void)state;
+    tu_set_language("zh_CN.UTF-8");
     /* Local times with an offset, in a zone that needs no tz database. */
     setenv("TZ", "CST-8", 1);
     tzset();
@@ -684,15 +801,15 @@ static void test_html_sections(void **state)
         report_timeline_add(r, "QJ-2026-8", 43, t0, t0, "王明", "结案 CASE_CLOSED", "结案"), 0);
     finish(r, &c, 0);
     char *html = read_all(s.html);
-    assert_self_contained(html);
+    assert_self_contained(html, "zh-CN");
     /* The verdict, coloured. */
     assert_has(html, "<header class=\"failures\">");
-    assert_has(html, "发现篡改或遗漏 FAILURES: 2");
+    assert_has(html, "<p class=\"verdict\">发现篡改或遗漏：2</p>");
     /* Summary, failures table, findings by case, each case's timeline. */
     assert_has(html, "id=\"summary\"");
     assert_has(html, root_b64);
     assert_has(html, "id=\"failures\"");
-    assert_has(html, "expected hash AAAA, actual BBBB");
+    assert_has(html, "0 级瓦片 x000 与其上级瓦片不符");
     assert_has(html, "id=\"findings\"");
     assert_has(html, "干预记录五要素不全");
     /* Articles under the short names, the full citation as the cell's title. */
@@ -700,7 +817,7 @@ static void test_html_sections(void **state)
                "<span title=\"《行政执法机关内部人员干预、插手案件办理的记录、通报和责任追究制度》"
                "第三条\">干预记录制度第三条</span><br><span class=\"en\">B§3</span>");
     assert_has(html, "错案追究制度：《行政执法案件错案责任倒查问责制度》");
-    assert_has(html, "时间线 Timeline");
+    assert_has(html, "<h3>时间线</h3>");
     /* Times are local with their offset; 0 is "not stated". */
     assert_has(html, "2026-05-20<br>14:31:07 +08:00");
     assert_has(html, "2026-05-20<br>14:32:07 +08:00");
@@ -713,10 +830,10 @@ static void test_html_sections(void **state)
     assert_has(html, "href=\"#i-2\""); /* the third item, R1 at entry 17 */
     assert_has(html, "<tr id=\"i-2\" class=\"find\">");
     /* Problem cases first and open, in natural order; clean ones closed. */
-    const char *c7 = strstr(html, "<summary>案件 case QJ-2026-7 ");
-    const char *c9 = strstr(html, "<summary>案件 case QJ-2026-9 ");
-    const char *c10 = strstr(html, "<summary>案件 case QJ-2026-10 ");
-    const char *c8 = strstr(html, "<summary>案件 case QJ-2026-8 ");
+    const char *c7 = strstr(html, "<summary>案件 QJ-2026-7 ");
+    const char *c9 = strstr(html, "<summary>案件 QJ-2026-9 ");
+    const char *c10 = strstr(html, "<summary>案件 QJ-2026-10 ");
+    const char *c8 = strstr(html, "<summary>案件 QJ-2026-8 ");
     assert_non_null(c7);
     assert_non_null(c8);
     assert_non_null(c9);
@@ -724,15 +841,47 @@ static void test_html_sections(void **state)
     assert_true(c7 < c9 && c9 < c10 && c10 < c8);
     assert_has(html, "<details class=\"case\" id=\"case-0\" open>");
     /* The failure of no case opens the group of entries without one. */
-    assert_has(html, "<details class=\"case\" id=\"case-4\"><summary>案件 case QJ-2026-8");
-    assert_has(html,
-               "<details class=\"case\" id=\"case-3\" open><summary>无案件编号 not in a case");
+    assert_has(html, "<details class=\"case\" id=\"case-4\"><summary>案件 QJ-2026-8");
+    assert_has(html, "<details class=\"case\" id=\"case-3\" open><summary>无案件编号");
     assert_lacks(html, "时间线已截断");
+    assert_lacks(html, "Timeline");
     free(html);
     capture_free(&c);
     scratch_remove(&s);
     unsetenv("TZ");
     tzset();
+}
+
+/* The same page in English: its labels, our references with the English
+ * citation as their title, the English sentences. */
+static void test_html_sections_en(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_make(&s);
+    capture c;
+    report *r = new_report(&c, false, false, s.html);
+    set_facts(r, true);
+    add_mixed(r);
+    assert_int_equal(report_timeline_add(r, "QJ-2026-7", 42, 1, 2, "王明", "调查 STEP", "询问"), 0);
+    finish(r, &c, 0);
+    char *html = read_all(s.html);
+    assert_self_contained(html, "en");
+    assert_has(html, "<p class=\"verdict\">FAILURES: 2</p>");
+    assert_has(html, "<h2>Summary</h2>");
+    assert_has(html, "expected hash AAAA, actual BBBB");
+    assert_has(html, "interference record lacks one of the five elements");
+    assert_has(html, "<span title=\"Art. 3 of the Interference Recording Rules\">B§3</span>");
+    assert_has(html, "A: Wrongful-Case Accountability Rules, 《行政执法案件错案责任倒查问责制度》");
+    assert_has(html, "<h3>Timeline</h3>");
+    assert_has(html, "<summary>case QJ-2026-7 ");
+    assert_has(html, "<summary>not in a case ");
+    assert_lacks(html, "时间线");
+    assert_lacks(html, "干预记录五要素不全");
+    assert_lacks(html, "与其上级瓦片不符");
+    free(html);
+    capture_free(&c);
+    scratch_remove(&s);
 }
 
 static void test_html_verdicts_and_cut(void **state)
@@ -746,7 +895,7 @@ static void test_html_verdicts_and_cut(void **state)
     finish(r, &c, 0);
     char *html = read_all(s.html);
     assert_has(html, "<header class=\"clean\">");
-    assert_has(html, "通过 CLEAN");
+    assert_has(html, "<p class=\"verdict\">CLEAN</p>");
     assert_has(c.out, s.html);
     free(html);
     capture_free(&c);
@@ -759,9 +908,8 @@ static void test_html_verdicts_and_cut(void **state)
         assert_int_equal(report_timeline_add(r, "QJ-1", i, 1, 2, "王明", "投诉 COMPLAINT", "x"), 0);
     finish(r, &c, 0);
     html = read_all(s.html);
-    assert_self_contained(html);
+    assert_self_contained(html, "en");
     assert_has(html, "<header class=\"findings\">");
-    assert_has(html, "时间线已截断：只显示前 5 条，另有 7 条未显示。");
     assert_has(html, "Timelines were cut: only the first 5 entries are shown, 7 are not.");
     assert_int_equal(count_of(html, "<tr id=\"e-"), 5);
     free(html);
@@ -789,7 +937,7 @@ static void test_html_write_error(void **state)
     fflush(c.out_f);
     assert_has(e.msg, path);
     /* The result is printed all the same. */
-    assert_has(c.out, "违反制度规定 FINDINGS: 1");
+    assert_has(c.out, "FINDINGS: 1");
     assert_lacks(c.out, "HTML report");
     capture_free(&c);
 }
@@ -838,21 +986,27 @@ static void test_progress(void **state)
 
 int main(void)
 {
+    /* English, whatever the locale the suite runs in. */
+    tu_set_language("C");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_clean),
+        cmocka_unit_test_teardown(test_text_clean_zh, tu_english),
         cmocka_unit_test(test_text_failures),
-        cmocka_unit_test(test_text_findings),
-        cmocka_unit_test(test_text_quiet),
+        cmocka_unit_test_teardown(test_text_failures_zh, tu_english),
+        cmocka_unit_test_teardown(test_text_findings, tu_english),
+        cmocka_unit_test(test_text_findings_en),
+        cmocka_unit_test_teardown(test_text_quiet, tu_english),
         cmocka_unit_test(test_text_integrity_only),
-        cmocka_unit_test(test_escape_controls),
+        cmocka_unit_test_teardown(test_escape_controls, tu_english),
         cmocka_unit_test(test_bounded_strings),
         cmocka_unit_test(test_json_clean),
         cmocka_unit_test(test_json_failures_findings),
         cmocka_unit_test(test_truncation),
         cmocka_unit_test(test_many_checks),
-        cmocka_unit_test(test_addf_and_titles),
-        cmocka_unit_test(test_html_escaping),
-        cmocka_unit_test(test_html_sections),
+        cmocka_unit_test_teardown(test_addf_and_titles, tu_english),
+        cmocka_unit_test_teardown(test_html_escaping, tu_english),
+        cmocka_unit_test_teardown(test_html_sections, tu_english),
+        cmocka_unit_test(test_html_sections_en),
         cmocka_unit_test(test_html_verdicts_and_cut),
         cmocka_unit_test(test_html_write_error),
         cmocka_unit_test(test_progress),

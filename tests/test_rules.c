@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_rules.c — the regulation rules R1-R17 of liuhen-verify
  * (tools/liuhen-verify/rules.c, rules_record.c, rules_people.c,
@@ -570,7 +572,8 @@ static void test_r1_elements(void **state)
     finish(&s, T0 + 4 * H);
     EXPECT(&s,
            {"R1", 2, "QJ-2", "王办案", "干预插手记录缺少要素：地点、方式", "lacks: place, manner"},
-           {"R1", 3, "QJ-3", "王办案", "时间、地点、人物姓名、人物与本机关的关系（B§2）、内容",
+           {"R1", 3, "QJ-3", "王办案",
+            "时间、地点、人物姓名、人物与本机关的关系（干预记录制度第二条）、内容",
             "time (occurred_at), place, the person's name, the person's relation to the bureau "
             "(B§2), content"},
            {"R1", 4, "QJ-4", "王办案", "缺少要素：人物（", "lacks: person ("});
@@ -601,7 +604,8 @@ static void test_r2_reported_to(void **state)
     EXPECT(&s,
            {"R2", 7, "QJ-1", "王办案", "干预插手记录未写明向谁报告",
             "does not say to whom it was reported"},
-           {"R2", 8, "QJ-2", "王办案", "干预情况只报告了机关负责人|B§3要求向局机关法规部门报告",
+           {"R2", 8, "QJ-2", "王办案",
+            "干预情况只报告了机关负责人|干预记录制度第三条要求向局机关法规部门报告",
             "reported to the bureau head only|the legal section's duty under B§4"},
            {"R2", 9, "QJ-3", "王办案", "写明了报告对象，但未记录报告时间",
             "names to whom it was reported but not when"});
@@ -855,9 +859,9 @@ static void test_r5_principal_assigns(void **state)
     feed(&s, 1, &leader, T0, ASSIGNED("P-1", T0));
     feed(&s, 2, &principal, T0, ASSIGNED("P-2", T0));
     finish(&s, T0);
-    EXPECT(&s,
-           {"R5", 1, "P-1", "孙副局长", "指派调查组的孙副局长不是登记为局主要负责人的人员（A§10(2)",
-            "assigned by 孙副局长, who is not enrolled as the principal head"});
+    EXPECT(&s, {"R5", 1, "P-1", "孙副局长",
+                "指派调查组的孙副局长不是登记为局主要负责人的人员（错案追究制度第十条第（二）项",
+                "assigned by 孙副局长, who is not enrolled as the principal head"});
     stop(&s);
 }
 
@@ -1030,7 +1034,8 @@ static void test_r6_collective_discussion(void **state)
 #undef DISCUSSED
     finish(&s, T0 + 6 * H);
     EXPECT(&s,
-           {"R6", 4, "D", "赵局长", "处理决定未经机关领导集体讨论（A§10(3)）：缺少集体讨论记录",
+           {"R6", 4, "D", "赵局长",
+            "处理决定未经机关领导集体讨论（错案追究制度第十条第（三）项）：缺少集体讨论记录",
             "missing collective_discussion"},
            {"R6", 5, "D", "赵局长", "缺少两名以上参加讨论的领导",
             "missing two or more named leaders taking part"},
@@ -1099,8 +1104,9 @@ static void test_r7_wrongful_case(void **state)
            {"R7", 4, "W", "赵局长", "认定为错案的处理决定：未列明责任人姓名",
             "decision finding a wrongful case: names no responsible person"},
            {"R7", 5, "W", "赵局长",
-            "责任人周执法的责任追究方式“其他”不属于A§11规定的种类；责任人吴执法的责任追究方式"
-            "“未写明”不属于A§11规定的种类",
+            "责任人周执法的责任追究方式“其他”不属于错案追究制度第十一条规定的种类；责任人吴执法的责"
+            "任追究方式"
+            "“未写明”不属于错案追究制度第十一条规定的种类",
             "responsible[0] (周执法) has sanction SANCTION_OTHER, not one of A§11's; "
             "responsible[1] (吴执法) has sanction SANCTION_UNSPECIFIED"},
            {"R7", 6, "W", "赵局长",
@@ -1109,7 +1115,8 @@ static void test_r7_wrongful_case(void **state)
             "(吴执法) is both exempted"},
            {"R7", 7, "W", "赵局长", "责任人周执法被给予处分，未写明处分种类",
             "responsible[0] (周执法) is given a 处分 (A§11(6)) without its grade"},
-           {"R7", 8, "W", "赵局长", "责任人周执法阻碍调查应从重处理（A§9），却被免于追究",
+           {"R7", 8, "W", "赵局长",
+            "责任人周执法阻碍调查应从重处理（错案追究制度第九条），却被免于追究",
             "obstructed the investigation (A§9: heavier) yet is exempted"},
            {"R7", 10, "W", "赵局长", "未列明责任人姓名", "names no responsible person"});
     stop(&s);
@@ -1153,12 +1160,13 @@ static void test_r7_obstruction_weighs(void **state)
                        "\"SANCTION_CIRCULATED_CRITICISM\"]}]"));
 #undef OBSTRUCTED
     finish(&s, T0 + 2 * H);
-    EXPECT(&s,
-           {"R7", 4, "OB-1", "赵局长",
-            "调查中记录了阻碍调查或者提供伪证的情况（第3号记录），决定未对任何责任人载明从重情节"
-            "（A§9）",
-            "the investigation recorded obstruction or false evidence (entry 3) and no "
-            "responsible person has the A§9 aggravation"});
+    EXPECT(
+        &s,
+        {"R7", 4, "OB-1", "赵局长",
+         "调查中记录了阻碍调查或者提供伪证的情况（第3号记录），决定未对任何责任人载明从重处理的情形"
+         "（错案追究制度第九条）",
+         "the investigation recorded obstruction or false evidence (entry 3) and no "
+         "responsible person has the A§9 aggravation"});
     stop(&s);
 }
 
@@ -1757,7 +1765,7 @@ static void test_r14_notice_approval(void **state)
     finish(&s, T0 + 2 * D);
     EXPECT(&s,
            {"R14", 12, "A-2", "李法规",
-            "干预情况通报未载明批准记录（B§10：应按人事管理权限报经批准后予以通报）",
+            "干预情况通报未载明批准记录（干预记录制度第十条：应按人事管理权限报经批准后予以通报）",
             "notice of interference names no approval"},
            {"R14", 13, "A-2", "李法规", "干预情况通报所称的批准记录（|）不是日志中此前的批准记录",
             "which is no earlier APPROVAL of the log"},
@@ -1808,7 +1816,7 @@ static void test_r14_confirmed_notified(void **state)
     EXPECT(&s,
            {"R14", 11, "CN-2", "王办案",
             "第12号记录查实违反规定干预办案，截至2026-05-16 08:00:00 +08:00未见经批准的通报（本工具"
-            "按30日计，期限至2026年5月15日24时；B§10：报经批准后予以通报）",
+            "按30日计，期限至2026年5月15日24时；干预记录制度第十条：报经批准后予以通报）",
             "entry 12 confirmed the interference; as of 2026-05-16 08:00:00 +08:00 no approved "
             "notice of it (counted as 30 days: by 24:00 on 2026-05-15 (Beijing time); B§10)"},
            {"R14", 23, "CN-3", "李法规", "未载明批准记录", "names no approval"},
@@ -1863,7 +1871,8 @@ static void test_r15_followed_up(void **state)
     EXPECT(&s,
            {"R15", 1, "F-1", "王办案",
             "干预情况已报告局机关法规部门，截至2026-05-12 00:00:01 +08:00未见其检查、调查处理或者向"
-            "机关负责人报告的记录（本工具按30日计，期限至2026年5月11日24时；B§4：应当及时报告并"
+            "机关负责人报告的记录（本工具按30日计，期限至2026年5月11日24时；干预记录制度第四条：应"
+            "当及时报告并"
             "开展调查处理）",
             "interference reported to the legal section: as of 2026-05-12 00:00:01 +08:00 no "
             "check, investigation or report by it names the record (counted as 30 days: by 24:00 "

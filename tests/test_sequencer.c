@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_sequencer.c — the write path (daemon/sequencer.h) on a real LMDB
  * store in a temporary directory, with keys made in the test and no socket:

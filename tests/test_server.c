@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_server.c — the request decoder and the read-only calls of
  * daemon/query.h over a store built in the test (leaves, stored hashes,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_store.c — the LMDB layout of daemon/store.h: batches, lookups, chain
  * heads, case lists, the key-management log, checkpoints, map growth,

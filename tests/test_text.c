@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_text.c — UTF-8 validation and decoding, the classes of characters,
  * how a character is shown, cutting at a character boundary, quoting

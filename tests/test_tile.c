@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_tile.c — C2SP tlog-tiles names, contents and entry bundles
  * (client/tile.c).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_tlogproof.c — C2SP transparency log proofs (client/core/tlogproof.c,
  * c2sp.org/tlog-proof).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_verify.c — liuhen-verify, the inspectors' offline verifier, run as a
  * program on tiles directories.
@@ -199,6 +201,14 @@ static const char *file_head(const char *path)
         fclose(fp);
     }
     return buf;
+}
+
+/* That a file starts with prefix. */
+static void assert_starts(const char *path, const char *prefix)
+{
+    const char *h = file_head(path);
+    if (strncmp(h, prefix, strlen(prefix)) != 0)
+        fail_msg("%s does not start with \"%s\":\n%s", path, prefix, h);
 }
 
 /*
@@ -1184,13 +1194,21 @@ static void test_clean_log(void **state)
     assert_clean(verify_log(&j, g.clean, "--receipts", receipt, "--trusted", cp, NULL), &j);
     json_decref(j);
 
-    /* Human output, and --quiet: the same verdict. */
+    /* Human output, and --quiet: the same verdict, in the language of the
+     * locale (the suite's is C: English). */
     char out[PATH_MAX];
     path_fmt(out, sizeof out, "%s/verify.txt", g.root);
     const char *text[] = {g.clean, "--log-key", g.vkey, "--rules", NULL};
     assert_int_equal(run_verify(text, out), 0);
+    assert_non_null(strstr(file_head(out), "\nCLEAN\n"));
     const char *quiet[] = {g.clean, "--log-key", g.vkey, "--quiet", NULL};
     assert_int_equal(run_verify(quiet, out), 0);
+    assert_starts(out, "CLEAN\nfailures 0 · findings 0 · ");
+    tu_set_language("zh_CN.UTF-8");
+    int code = run_verify(quiet, out);
+    tu_set_language("C");
+    assert_int_equal(code, 0);
+    assert_starts(out, "通过\n篡改或遗漏 0 · ");
 }
 
 /* The published directory holds the clean log and the rule cases: no
@@ -1855,6 +1873,8 @@ int main(void)
     if (sodium_init() < 0)
         return 1;
     tu_rng_seed(0x7665726966790004ULL);
+    /* The verifier speaks English here, whatever the locale the suite runs in. */
+    tu_set_language("C");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builder_round_trip),
         cmocka_unit_test(test_clean_log),

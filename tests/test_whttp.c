@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_whttp.c — the witness's HTTP front (tools/liuhen-witness/whttp.c),
  * driven over a raw socket on 127.0.0.1 so that what is sent, and what is

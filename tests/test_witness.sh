@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # tests/test_witness.sh — liuhen-witness against real checkpoints: a real
 # liuhend (tests/util/daemon.sh) grows a log, `liuhen checkpoint --save`
 # and `liuhen --json consistency` give its signed checkpoints and proofs,
@@ -148,6 +150,8 @@ rc=0
 check "keygen without --name: usage (exit 2)" [ "$rc" -eq 2 ]
 for cmd in keygen serve add-checkpoint evidence; do
     check "$cmd --help" bash -c "'$WITNESS' $cmd --help | grep -q 'Usage: liuhen-witness $cmd'"
+    check "$cmd --help, in Chinese" \
+        bash -c "LANG=zh_CN.UTF-8 '$WITNESS' $cmd --help | grep -q '^用法：liuhen-witness $cmd'"
 done
 check "liuhen-witness --help lists the commands" \
     bash -c "'$WITNESS' --help | grep -q add-checkpoint && '$WITNESS' help serve | grep -q 409"
@@ -280,7 +284,9 @@ check "with other roots" bash -c "! cmp -s <(sed -n 3p '$TMP/cp4a') <(sed -n 3p 
 grow "$VARB" "$SB" fb2 1
 S5=$(save_cp "$VARB" "$SB" "$TMP/cp5b")
 proof "$VARB" "$SB" "$S4" "$S5" >"$TMP/p45b"
-start_witness
+# This witness speaks Chinese: its operator's alerts still find LOG MISBEHAVIOUR.
+LANG=zh_CN.UTF-8 start_witness
+check "serve says, in Chinese, that it started" grep -q "见证服务已启动" "$TMP/w.err"
 request "$TMP/req/fork-a" "$S3" "$TMP/cp4a" "$TMP/p34a"
 expect "200: log A's next checkpoint" 200 "$TMP/req/fork-a"
 request "$TMP/req/fork-b" "$S4" "$TMP/cp4b"
@@ -289,12 +295,17 @@ check "409 for the fork: the body is the cosigned size" [ "$(cat "$TMP/resp.body
 request "$TMP/req/fork-b5" "$S4" "$TMP/cp5b" "$TMP/p45b"
 expect "422: the fork grown, its own proof from the cosigned size" 422 "$TMP/req/fork-b5"
 check "serve reports the misbehaviour on stderr" grep -q "MISBEHAVIOUR.*$ORIGIN" "$TMP/w.err"
+check "... in Chinese, keeping the alert's LOG MISBEHAVIOUR" \
+    grep -q "日志行为异常（LOG MISBEHAVIOUR）：日志标识 $ORIGIN：" "$TMP/w.err"
 
 "$WITNESS" evidence --state "$TMP/wstate" >"$TMP/ev.txt"
 "$WITNESS" evidence --state "$TMP/wstate" --json >"$TMP/ev.json"
 check "evidence lists 3 files (the bad proof, the fork twice)" grep -q "kept in .*: 3\$" "$TMP/ev.txt"
 check "evidence names the origin and the sizes" \
-    grep -q "$ORIGIN: 检查点 checkpoint size $S5, 已见证签名 cosigned size $S4" "$TMP/ev.txt"
+    grep -q "log $ORIGIN: checkpoint size $S5, cosigned size $S4 " "$TMP/ev.txt"
+LANG=zh_CN.UTF-8 "$WITNESS" evidence --state "$TMP/wstate" >"$TMP/ev.zh.txt"
+check "... and in Chinese under LANG=zh_CN.UTF-8" \
+    grep -q "日志 $ORIGIN：检查点树大小 $S5，已见证签名树大小 $S4（" "$TMP/ev.zh.txt"
 check "evidence --json: the fork with its origin, size and reason" \
     bash -c "tr -d ' \n' <'$TMP/ev.json' | grep -q '\"size\":$S4,\"cosigned_size\":$S4,.*fork.*\"origin\":\"$ORIGIN\"'"
 evfile=$(ls "$TMP/wstate/evidence/"*"-$S4-"*.evidence)

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # tests/test_witnessing.sh — liuhend with two witnesses, as the oversight
 # body would run them: two `liuhen-witness serve` on 127.0.0.1 and one
 # liuhend given both (--witness, --min-cosignatures 2).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * test_wstate.c — the witness's state directory and its add-checkpoint code
  * path (tools/liuhen-witness/wstate.c).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * accept.h — the rules that decide whether an entry may enter the log
  * (docs/design.md "Entries", "Kinds"), written once: liuhend's sequencer applies

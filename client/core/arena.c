@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * arena.c — a bump allocator over a list of 64 KiB blocks (a larger piece
  * gets a block of its own).

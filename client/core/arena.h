@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * arena.h — a bump allocator whose pieces are freed all at once: the
  * daemon builds a read response in one, the verifier keeps a report's

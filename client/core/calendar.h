@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * calendar.h — dates and times of liuhen, in one place: the proleptic
  * Gregorian calendar on unix milliseconds, China Standard Time (the

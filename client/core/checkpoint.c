@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * checkpoint.c — C2SP transparency log checkpoints (c2sp.org/tlog-checkpoint):
  * formatting and strict parsing of the note text, signing by the log and

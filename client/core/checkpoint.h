@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * checkpoint.h — C2SP transparency log checkpoints (c2sp.org/tlog-checkpoint):
  * the note text "origin\nsize\nbase64(root)\n[extension lines]", signed by the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * cosig.c — C2SP witness cosignatures, Ed25519 "cosignature/v1"
  * (c2sp.org/tlog-cosignature, note signature type 0x04). Section names in

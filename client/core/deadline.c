@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * deadline.c — the periods of deadline.h, on the civil calendar of
  * calendar.h. Days are counted as whole Beijing-time days since 1970-01-01

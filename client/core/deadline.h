@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * deadline.h — how the regulations' periods are counted: the Civil Code's
  * rules on periods (民法典 第二百零一条 to 第二百零三条) in Beijing time

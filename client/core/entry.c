@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * entry.c — the entry format (entry.h, docs/design.md "Entries"): the
  * entry signature, the SignedEntry and Leaf encodings, their hashes and the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * entry.h — entries, the records an author signs (docs/design.md
  * "Entries"): limits, the entry signature, the SignedEntry and Leaf

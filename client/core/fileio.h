@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fileio.h — files read and written whole, in one place for every layer:
  * key files, passphrase files, state files, receipts, reports, the daemon's

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * idtable.h — one hash table for the whole project: from a key (a public
  * key, an entry id, a case id) to a 32-bit id, the position of the record

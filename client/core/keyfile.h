@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * keyfile.h — Ed25519 key pairs of holders, the admin and the log, and the
  * files that carry them (modelled on minisign's key files).

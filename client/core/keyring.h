@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * keyring.h — who may append: the enrolled keys of a log, their roles and
  * their revocations, as its KEY_ENROLL and KEY_REVOKE entries say (docs/design.md:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * kind.c — the kinds of records, as data (kind.h, docs/design.md "Kinds
  * and roles").

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * kind.h — the kinds of records (liuhen.proto's Kind), as data: each
  * kind's name, its Chinese label, the body it carries, whether it belongs

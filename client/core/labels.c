@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * labels.c — lookups in the tables that proto/labels.awk generates from the
  * comments of proto/liuhen.proto (see labels.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * labels.h — the Chinese labels of liuhen.proto's enum values and fields,
  * for people (docs/regulation.md: "labels for users should be shown in Chinese").

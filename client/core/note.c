@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * note.c — C2SP signed notes (c2sp.org/signed-note): verifier and signer
  * keys, note_sign() and note_open(). Section names in comments refer to

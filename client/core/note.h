@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * note.h — C2SP signed notes (c2sp.org/signed-note): verifier and signer
  * keys, signing a text, and opening a signed note against known keys.

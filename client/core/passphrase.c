@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * passphrase.c — a passphrase from a private file, the environment or the
  * terminal (see passphrase.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * passphrase.h — where the tools get the passphrase of an encrypted key
  * file (keyfile.h): a private file, the environment, or the terminal.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * quote.c — text from outside made safe to quote (quote.h), character by
  * character as text.h shows it.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * quote.h — text from outside (a server's message, a case id, a value, a
  * path or a JSON key from the user) made safe to quote in an error message

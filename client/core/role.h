@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * role.h — the roles a key is enrolled with (liuhen.proto's Role): their
  * names, their Chinese labels, and role masks, the form in which a key's

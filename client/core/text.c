@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * text.c — UTF-8, the classes of characters, how text is shown, strict
  * base64 (through libsodium's constant-time codec).

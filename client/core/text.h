@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * text.h — text from outside, in one place: UTF-8 (validation, decoding,
  * cutting at a character boundary), the one set of characters that must

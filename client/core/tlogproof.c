@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * tlogproof.c — C2SP transparency log proofs (c2sp.org/tlog-proof): writing
  * and strict reading of the text. Section names in comments refer to that

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * tlogproof.h — C2SP transparency log proofs (c2sp.org/tlog-proof): an
  * offline-verifiable proof that one entry is in a log, as text.

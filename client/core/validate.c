@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * validate.c — the structure of an entry (validate.h): the kind and its
  * body, the header, every string by one rule per field, the few kinds whose

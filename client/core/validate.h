@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * validate.h — what an entry may hold: its structure, checked the same way
  * by the client library before it signs, by liuhend before it accepts, and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * wire.h — framing and status codes of liuhend's Unix-socket protocol
  * (docs/design.md "Wire protocol"): a frame is a 4-byte big-endian length and one

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * witness.h — C2SP transparency log witnesses (c2sp.org/tlog-witness), the
  * parts that are format and rule, written once for both sides:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * append.c — how another program appends a record to liuhen through the
  * client library (liuhen.h), and keeps the verified receipt.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * driver.c — a main() for the fuzz targets of tests/fuzz/ when libFuzzer is
  * not at hand (gcc, make check): run every file of the target's seed corpus,

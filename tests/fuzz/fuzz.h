@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz.h — what every fuzz target of tests/fuzz/ shares: the libFuzzer entry
  * point, a check that aborts naming the broken invariant, and the small

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_checkpoint.c — C2SP checkpoints (client/checkpoint.h, client/cosig.h):
  * the input is parsed as a checkpoint note text and opened as a signed

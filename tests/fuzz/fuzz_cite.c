@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_cite.c — citations of our references to the regulations
  * (client/core/cite.h): the input, up to its first NUL, is cited in the

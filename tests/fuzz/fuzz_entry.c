@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_entry.c — entries (client/entry.h): the input is validated as an
  * Entry (with and without the expected origin), and unpacked as a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_holidays.c — deadline_calendar_parse() (client/core/deadline.h) on
  * the input as a holiday file, then the periods counted with the calendar

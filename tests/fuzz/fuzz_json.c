@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_json.c — the JSON mapping (client/pbjson.h): the input is parsed as
  * a liuhen.Entry and as a liuhen.Request, the two messages the CLI reads

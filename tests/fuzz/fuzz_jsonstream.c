@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_jsonstream.c — the records of `liuhen append --json FILE|-`
  * (tools/liuhen/jsonstream.h, record.h): the input is read as a stream of

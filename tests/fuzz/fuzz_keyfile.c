@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_keyfile.c — key files (client/keyfile.h): the input is decoded as
  * the text of a secret key file, without a passphrase and with the fixed

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_note.c — C2SP signed notes (client/note.h): the input is opened as a
  * signed note against a fixed set of known keys (the vector keys of

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_proof.c — Merkle proof verification (client/merkle.h) on arbitrary
  * proof bytes, checked against a second, independent transcription of RFC

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_query.c — liuhend's request decoder (daemon/query.h): the input is
  * one frame body given to protocol_parse_request(), which decodes it with

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_request.c — the wire messages (proto/liuhen.proto, client/wire.h):
  * the input is decoded as the body of a Request frame, as liuhend does with

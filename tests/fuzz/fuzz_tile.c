@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_tile.c — C2SP tlog-tiles (client/tile.h): the input is parsed as a
  * tile path, walked as an entry bundle, read as the contents of a hash tile,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_tlogproof.c — C2SP transparency log proofs (client/core/tlogproof.h):
  * the input is read as a sequence of proofs, each after an empty line

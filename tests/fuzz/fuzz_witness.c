@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fuzz_witness.c — C2SP tlog-witness requests (client/core/witness.h): the
  * input is an add-checkpoint request body, parsed by witness_request_parse()

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * gen_corpus.c — write the seed corpora of the fuzz targets into
  * tests/fuzz/corpus/<target>/ (run from the repository root).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * daemon.h — a real liuhend for integration tests: a temporary directory
  * with an admin key, `liuhend init`, the daemon started on a socket in that

@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: 2026 liuhen contributors
 # tests/util/daemon.sh — sourced by the shell tests (tests/test_*.sh): a
 # tally of checks, a temporary directory removed at exit, and a liuhend of
 # their own on a fresh layout (scripts/run.sh with LIUHEN_VAR), so that the
@@ -51,6 +53,11 @@ trap cleanup EXIT
 # the demo origin's last checkpoint) lives in the temporary directory too.
 unset LIUHEN_SOCKET LIUHEN_LOG_KEY LIUHEN_STATE LIUHEN_PASSPHRASE
 export XDG_STATE_HOME=$TMP/state
+# Nor the caller's language: the tools speak English (C.UTF-8, UTF-8
+# output), and a check of the Chinese runs its command with
+# LANG=zh_CN.UTF-8 (client/core/i18n.h).
+export LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES LANGUAGE
 
 # start_daemon VAR [LIUHEND_ARG...]: start liuhend as `make run` does, in
 # the background, on a fresh layout in VAR (or the one already there), with

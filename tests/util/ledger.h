@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * ledger.h — driving a test liuhend (daemon.h) as its clients do: a client
  * handle, records appended from JSON, keys enrolled and revoked by the

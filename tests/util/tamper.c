@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * tamper.c — build and alter C2SP tlog-tiles directories (see tamper.h).
  */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * tamper.h — build and alter C2SP tlog-tiles directories for the tests of
  * the offline verifier (liuhen-verify) and for its benchmark.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * testutil.c — helpers shared by the unit tests (testutil.h).
  */
@@ -15,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "i18n.h"
 #include "vec.h"
 
 /* ---- deterministic randomness --------------------------------------------------------------- */
@@ -351,4 +354,22 @@ void tu_check_verdict(const char *verdict, int code, bool allow_either)
         assert_string_equal(verdict, "either");
     else
         fail_msg("verdict %s is neither accept nor reject", verdict);
+}
+
+/* ---- the language of the messages ------------------------------------------------------------ */
+
+void tu_set_language(const char *lang)
+{
+    setenv("LANG", lang, 1);
+    unsetenv("LC_ALL");
+    unsetenv("LC_MESSAGES");
+    unsetenv("LANGUAGE");
+    i18n_init();
+}
+
+int tu_english(void **state)
+{
+    (void)state;
+    tu_set_language("C");
+    return 0;
 }

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * testutil.h — helpers shared by the unit tests: a deterministic random
  * generator, an assertion on liuhen error codes, note keys made for a test,
@@ -238,5 +240,17 @@ void tu_assert_used_once(const int *used, size_t n);
  * allow_either) leaves the choice to the table.
  */
 void tu_check_verdict(const char *verdict, int code, bool allow_either);
+
+/**
+ * Make the messages of this process (and of the programs it starts) those
+ * of a locale, as a user's environment would: LANG=lang with LC_ALL,
+ * LC_MESSAGES and LANGUAGE unset, then i18n_init() (client/core/i18n.h).
+ * "zh_CN.UTF-8" gives Chinese (from BUILD/locale, found beside the test's
+ * binary), "C" English, whatever the environment the suite runs in.
+ */
+void tu_set_language(const char *lang);
+
+/** A cmocka teardown that puts the messages back in English (tu_set_language("C")). */
+int tu_english(void **state);
 
 #endif

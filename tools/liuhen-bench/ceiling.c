@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * ceiling.c — the machine's ceilings (ceiling.h). It opens an LMDB
  * environment of its own, the one place outside daemon/ that includes

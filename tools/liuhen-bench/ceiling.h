@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * ceiling.h — this machine's ceilings, measured in the same run as the
  * workloads, so that a figure can be read as a share of what the machine

@@ -1,32 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
- * corpus.c — one author's stream of realistic records (corpus.h): the case
- * plans, the bodies of every kind with Chinese texts of realistic length,
- * the chain links, and signing ahead of time.
+ * corpus.c — realistic records (corpus.h): the case plans, the bodies of
+ * every kind with Chinese texts of realistic length, the chain links; and
+ * one author's stream of them, signed ahead of time.
  *
  * Every case follows the regulations as liuhen-verify --rules reads them
- * (docs/regulation.md), so that a log of streams is clean:
+ * (docs/regulation.md), so that a log of streams, or of any cases of a
+ * generator carried to their end, is clean:
  *  - an interference carries its five elements and is reported, with the
  *    time, to the legal section or the justice bureau's supervision office
  *    (B§3: R1, R2); the legal section follows a report to it up (B§4,
  *    R15); an interference it confirms is notified after an APPROVAL that
  *    the notice names by entry id (B§10, R14);
- *  - a complaint for another authority is transferred by the stream's
- *    very next record, within hours of 受理 (A§10(1): R3);
+ *  - a complaint for another authority is transferred within hours of 受理
+ *    (A§10(1): R3), by the stream's very next record;
  *  - an accepted complaint is acknowledged and reported to the principal
- *    head, who assigns the team (the author is enrolled as principal head
- *    too: R5); the team investigates, the legal section recommends (A§7),
- *    the leadership discusses (two named leaders or more, before the
- *    decision: R6) and decides (A§11 sanctions only, a 处分 with its grade,
- *    an obstruction the team saw weighed under A§9: R7); the complainant is
- *    told the result by the stream's very next record (R4: a decided case
- *    whose complainant was only told of the acceptance is a finding), so
- *    that a stream may stop almost anywhere (corpus_settled()); the
- *    decision is served (A§12), maybe petitioned, and the case closed,
- *    after which nothing is added (R16);
+ *    head, who assigns the team (a stream's author is enrolled as
+ *    principal head too: R5); the team investigates, the legal section
+ *    recommends (A§7), the leadership discusses (two named leaders or
+ *    more, before the decision: R6) and decides (A§11 sanctions only, a 处分
+ *    with its grade, an obstruction the team saw weighed under A§9: R7);
+ *    the complainant is told the result by the stream's very next record
+ *    (R4: a decided case whose complainant was only told of the acceptance
+ *    is a finding), so that a stream may stop almost anywhere
+ *    (corpus_settled()); the decision is served (A§12), maybe petitioned,
+ *    and the case closed, after which nothing is added (R16);
  *  - the officers complaints concern and the persons who interfere have
- *    given names no leader or team member of the stream has, so that none
- *    of them sits on the team, in the discussion or decides in their own
- *    case (R13); the author's holder name (harness.c) is none of them.
+ *    given names no leader, team member or key holder (corpus_staff()) of
+ *    the bureau has, so that none of them sits on the team, in the
+ *    discussion or decides in their own case (R13); a stream author's
+ *    holder name (harness.c) is none of them either.
  * Within a case the times of the events move forward.
  */
 #include <inttypes.h>
@@ -43,10 +47,6 @@
 
 /* Cases one author has open at once: their entries interleave. */
 #define ACTIVE_CASES 8
-/* The longest plan of a case: complaint, acknowledgement, report,
- * assignment, 4 steps, recommendation, decision, result, service,
- * petition, closing. */
-#define PLAN_MAX 14
 /* Tries at a record whose size falls in CORPUS_ENTRY_MIN..MAX. */
 #define SIZE_TRIES 64
 /* Room for a one-line text field (validate.c: names, references, the
@@ -55,62 +55,9 @@
 /* How long before its record an event happened, at most: B§3, B§12 (R10)
  * want records made soon after the event. */
 #define EVENT_SPAN_MS (4 * 3600 * 1000)
-
-/* What a case does next. */
-typedef enum step {
-    S_INTERFERENCE,
-    S_CORRECTION,
-    S_CHECK,
-    S_APPROVAL,
-    S_NOTIFICATION,
-    S_CLOSED,
-    S_COMPLAINT,
-    S_ACKNOWLEDGEMENT,
-    S_RESULT,
-    S_TRANSFER,
-    S_REPORT,
-    S_ASSIGNED,
-    S_STEP,
-    S_RECOMMENDATION,
-    S_DECISION,
-    S_SERVICE,
-    S_PETITION,
-    S_GUIDANCE_WRITTEN,
-    S_GUIDANCE_ORAL
-} step;
-
-typedef struct corpus_case {
-    uint64_t number;        /* its id is <prefix>-<number> */
-    uint8_t plan[PLAN_MAX]; /* its entries, in order */
-    unsigned nplan, next;   /* the plan's length; the next step */
-    bool open;              /* has an entry: case_prev is head */
-    uint8_t head[ENTRY_ID_BYTES];
-    /* What its later records name, by entry id: its interference or
-     * complaint (CORRECTION, CHECK, APPROVAL, NOTIFICATION, REPLY,
-     * TRANSFER, REPORT), the approval (NOTIFICATION), the recommendation
-     * (DECISION), the decision (SERVICE, APPEAL). */
-    uint8_t subject[ENTRY_ID_BYTES];
-    uint8_t approval[ENTRY_ID_BYTES];
-    uint8_t recommendation[ENTRY_ID_BYTES];
-    uint8_t decision[ENTRY_ID_BYTES];
-    int64_t at;       /* the time of its latest event: the next one is not earlier */
-    int64_t accepted; /* its complaint's 受理 (R3) */
-    /* Who its complaint concerns, or who interfered: named again by the
-     * notice, the recommendation, the decision, its service. */
-    char person[32];
-    const char *person_unit;
-    Liuhen__Relation person_relation;
-    bool to_legal;            /* the interference is reported to the legal section (B§3) */
-    bool confirmed;           /* the legal section confirms it (B§4) */
-    bool to_transfer;         /* the complaint is another authority's (A§10(1)) */
-    bool wrongful;            /* a wrongful case: who is responsible, and how (A§11) */
-    bool obstruction;         /* the investigation meets obstruction (A§9) */
-    unsigned obstructed_step; /* which step sees it, counted from 1 */
-    unsigned steps_done;
-    Liuhen__Sanction sanctions[2];
-    unsigned nsanctions;
-    Liuhen__DisciplineGrade grade; /* for a 处分 (A§11(6)) */
-} corpus_case;
+/* How long after 受理 a complaint for another authority is transferred, at
+ * most, however much later the transfer is recorded (A§10(1): two days). */
+#define TRANSFER_SPAN_MS (12 * 3600 * 1000)
 
 /* The strings and lists a record points to. */
 typedef struct scratch {
@@ -126,7 +73,6 @@ typedef struct scratch {
     Liuhen__CheckAction actions[2];
     Liuhen__Aggravation aggravations[1];
     Liuhen__Mitigation mitigations[1];
-    ProtobufCBinaryData heard[1];
     uint8_t sha[ENTRY_HASH_BYTES];
 } scratch;
 
@@ -167,30 +113,33 @@ typedef union body_mem {
     Liuhen__Guidance guidance;
 } body_mem;
 
-struct corpus {
+struct corpus_gen {
     const char *origin;
-    uint8_t pk[ENTRY_KEY_BYTES];
     char prefix[48];
     uint64_t rng;
-    /* The bureau's leadership, the same in every case of the stream: the
-     * principal head (A§10(2)), two deputies and the legal section's head. */
+    /* The bureau's leadership, the same in every case: the principal head
+     * (A§10(2)), two deputies and the legal section's head. */
     char principal[32], deputies[2][32], legal_head[32];
-    /* The author's chain. */
-    uint64_t seq;
-    uint8_t head[ENTRY_ID_BYTES];
-    /* The open cases. */
-    corpus_case cases[ACTIVE_CASES];
     uint64_t next_case;
-    /* The record last returned, waiting for corpus_logged(). */
-    corpus_case *current;
-    step current_step;
-    int64_t current_at; /* the time of its event */
+    /* The record last made, and what it points to. */
     Liuhen__Entry e;
     scratch sc;
     body_mem m;
     Liuhen__Person people[6];
     void *ptrs[8];
     void *atts[1];
+};
+
+struct corpus {
+    corpus_gen g;
+    uint8_t pk[ENTRY_KEY_BYTES];
+    /* The author's chain. */
+    uint64_t seq;
+    uint8_t head[ENTRY_ID_BYTES];
+    /* The open cases. */
+    corpus_case cases[ACTIVE_CASES];
+    /* The case of the record last returned, waiting for corpus_logged(). */
+    corpus_case *current;
     /* ENTRY_SIG_CONTEXT || entry, for signing. */
     uint8_t msg[ENTRY_SIG_CONTEXT_LEN + CORPUS_ENTRY_MAX];
 };
@@ -210,24 +159,17 @@ const Liuhen__Role *corpus_roles(size_t *n)
 }
 
 /* xorshift64*: the same records for the same seed, on every machine. */
-static uint64_t corpus_rnd(corpus *c)
+static uint64_t corpus_rnd(corpus_gen *g)
 {
-    c->rng ^= c->rng >> 12;
-    c->rng ^= c->rng << 25;
-    c->rng ^= c->rng >> 27;
-    return c->rng * UINT64_C(0x2545f4914f6cdd1d);
+    g->rng ^= g->rng >> 12;
+    g->rng ^= g->rng << 25;
+    g->rng ^= g->rng >> 27;
+    return g->rng * UINT64_C(0x2545f4914f6cdd1d);
 }
 
-static unsigned corpus_below(corpus *c, unsigned n)
+static unsigned corpus_below(corpus_gen *g, unsigned n)
 {
-    return (unsigned)(corpus_rnd(c) % n);
-}
-
-static int64_t corpus_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (unsigned)(corpus_rnd(g) % n);
 }
 
 /* ---- texts ----------------------------------------------------------------------------------- */
@@ -278,34 +220,34 @@ static const char *const SENTENCES[] = {
 };
 
 /* A name from a list of given names. */
-static void corpus_name_of(corpus *c, char *out, size_t cap, const char *const *given,
+static void corpus_name_of(corpus_gen *g, char *out, size_t cap, const char *const *given,
                            size_t ngiven)
 {
-    snprintf(out, cap, "%s%s", SURNAMES[corpus_below(c, COUNT(SURNAMES))],
-             given[corpus_below(c, (unsigned)ngiven)]);
+    snprintf(out, cap, "%s%s", SURNAMES[corpus_below(g, COUNT(SURNAMES))],
+             given[corpus_below(g, (unsigned)ngiven)]);
 }
 
 /* A leader's or a team member's name. */
-static void corpus_staff_name(corpus *c, char *out, size_t cap)
+static void corpus_staff_name(corpus_gen *g, char *out, size_t cap)
 {
-    corpus_name_of(c, out, cap, GIVEN_STAFF, COUNT(GIVEN_STAFF));
+    corpus_name_of(g, out, cap, GIVEN_STAFF, COUNT(GIVEN_STAFF));
 }
 
 /* The name of anyone else: an officer complained about, a person who
  * interfered, a complainant, a person questioned. */
-static void corpus_name(corpus *c, char *out, size_t cap)
+static void corpus_name(corpus_gen *g, char *out, size_t cap)
 {
-    corpus_name_of(c, out, cap, GIVEN_OTHERS, COUNT(GIVEN_OTHERS));
+    corpus_name_of(g, out, cap, GIVEN_OTHERS, COUNT(GIVEN_OTHERS));
 }
 
 /* min..max sentences of the corpus, as many as fit in cap. */
-static void corpus_text(corpus *c, char *out, size_t cap, unsigned min, unsigned max)
+static void corpus_text(corpus_gen *g, char *out, size_t cap, unsigned min, unsigned max)
 {
     size_t len = 0;
-    unsigned n = min + corpus_below(c, max - min + 1);
+    unsigned n = min + corpus_below(g, max - min + 1);
     out[0] = '\0';
     for (unsigned i = 0; i < n; i++) {
-        const char *s = SENTENCES[corpus_below(c, COUNT(SENTENCES))];
+        const char *s = SENTENCES[corpus_below(g, COUNT(SENTENCES))];
         size_t l = strlen(s);
         if (len + l + 1 > cap)
             break;
@@ -318,84 +260,100 @@ static void corpus_text(corpus *c, char *out, size_t cap, unsigned min, unsigned
 
 /* The sanctions of a wrongful case (A§11), the grade of a 处分 among them
  * (A§11(6), R7). */
-static void corpus_plan_sanctions(corpus *c, corpus_case *k)
+static void corpus_plan_sanctions(corpus_gen *g, corpus_case *k)
 {
-    k->sanctions[0] = (Liuhen__Sanction)(1 + corpus_below(c, 3));
+    k->sanctions[0] = (Liuhen__Sanction)(1 + corpus_below(g, 3));
     k->nsanctions = 1;
-    if (corpus_below(c, 2) == 0)
-        k->sanctions[k->nsanctions++] = (Liuhen__Sanction)(4 + corpus_below(c, 3));
+    if (corpus_below(g, 2) == 0)
+        k->sanctions[k->nsanctions++] = (Liuhen__Sanction)(4 + corpus_below(g, 3));
     k->grade = LIUHEN__DISCIPLINE_GRADE__DISCIPLINE_GRADE_UNSPECIFIED;
     for (unsigned i = 0; i < k->nsanctions; i++)
         if (k->sanctions[i] == LIUHEN__SANCTION__SANCTION_ADMINISTRATIVE_SANCTION)
-            k->grade = (Liuhen__DisciplineGrade)(1 + corpus_below(c, 3));
+            k->grade = (Liuhen__DisciplineGrade)(1 + corpus_below(g, 3));
 }
 
 /* A new case's plan: an interference (45%), a complaint (35%: one in seven
- * transferred, the others carried to their decision), guidance (20%). */
-static void corpus_plan_case(corpus *c, corpus_case *k)
+ * transferred, the others carried to their decision), guidance (20%); or,
+ * with room for fewer than CORPUS_PLAN_MAX records, a single interference
+ * reported to the justice bureau's office, which the legal section does
+ * not follow up (B§3, B§4). */
+void corpus_case_start(corpus_gen *g, corpus_case *k, uint64_t room)
 {
     memset(k, 0, sizeof *k);
-    k->number = ++c->next_case;
-    unsigned n = 0, kind = corpus_below(c, 20);
-    if (kind < 9) {
-        k->plan[n++] = S_INTERFERENCE;
-        if (corpus_below(c, 10) == 0)
-            k->plan[n++] = S_CORRECTION;
-        /* B§3: to the legal section, which follows it up (B§4); or, where
-         * needed, to the justice bureau's supervision office. */
-        k->to_legal = corpus_below(c, 5) != 0;
-        if (k->to_legal) {
-            k->plan[n++] = S_CHECK;
-            k->confirmed = corpus_below(c, 5) < 2;
-            if (k->confirmed) {
-                k->plan[n++] = S_APPROVAL;
-                k->plan[n++] = S_NOTIFICATION;
+    k->number = ++g->next_case;
+    bool whole = room >= CORPUS_PLAN_MAX;
+    unsigned n = 0, kind = corpus_below(g, 20);
+    if (kind < 9 || !whole) {
+        k->plan[n++] = CORPUS_STEP_INTERFERENCE;
+        if (whole) {
+            if (corpus_below(g, 10) == 0)
+                k->plan[n++] = CORPUS_STEP_CORRECTION;
+            /* B§3: to the legal section, which follows it up (B§4); or,
+             * where needed, to the justice bureau's supervision office. */
+            k->to_legal = corpus_below(g, 5) != 0;
+            if (k->to_legal) {
+                k->plan[n++] = CORPUS_STEP_CHECK;
+                k->confirmed = corpus_below(g, 5) < 2;
+                if (k->confirmed) {
+                    k->plan[n++] = CORPUS_STEP_APPROVAL;
+                    k->plan[n++] = CORPUS_STEP_NOTIFICATION;
+                }
             }
+            if (corpus_below(g, 2) == 0)
+                k->plan[n++] = CORPUS_STEP_CLOSED;
         }
-        if (corpus_below(c, 2) == 0)
-            k->plan[n++] = S_CLOSED;
     } else if (kind < 16) {
-        k->plan[n++] = S_COMPLAINT;
-        k->to_transfer = corpus_below(c, 7) == 0;
+        k->plan[n++] = CORPUS_STEP_COMPLAINT;
+        k->to_transfer = corpus_below(g, 7) == 0;
         if (k->to_transfer) {
-            k->plan[n++] = S_TRANSFER;
+            k->plan[n++] = CORPUS_STEP_TRANSFER;
         } else {
-            k->plan[n++] = S_ACKNOWLEDGEMENT;
-            k->plan[n++] = S_REPORT;
-            k->plan[n++] = S_ASSIGNED;
-            unsigned steps = 1 + corpus_below(c, 4);
+            k->plan[n++] = CORPUS_STEP_ACKNOWLEDGEMENT;
+            k->plan[n++] = CORPUS_STEP_REPORT;
+            k->plan[n++] = CORPUS_STEP_ASSIGNED;
+            unsigned steps = 1 + corpus_below(g, 4);
             for (unsigned i = 0; i < steps; i++)
-                k->plan[n++] = S_STEP;
-            k->plan[n++] = S_RECOMMENDATION;
-            k->plan[n++] = S_DECISION;
-            k->plan[n++] = S_RESULT;
-            k->plan[n++] = S_SERVICE;
-            if (corpus_below(c, 5) == 0)
-                k->plan[n++] = S_PETITION;
-            k->wrongful = corpus_below(c, 10) < 3;
+                k->plan[n++] = CORPUS_STEP_STEP;
+            k->plan[n++] = CORPUS_STEP_RECOMMENDATION;
+            k->plan[n++] = CORPUS_STEP_DECISION;
+            k->plan[n++] = CORPUS_STEP_RESULT;
+            k->plan[n++] = CORPUS_STEP_SERVICE;
+            if (corpus_below(g, 5) == 0)
+                k->plan[n++] = CORPUS_STEP_PETITION;
+            k->wrongful = corpus_below(g, 10) < 3;
             if (k->wrongful) {
-                corpus_plan_sanctions(c, k);
-                k->obstruction = corpus_below(c, 5) == 0;
-                k->obstructed_step = 1 + corpus_below(c, steps);
+                corpus_plan_sanctions(g, k);
+                k->obstruction = corpus_below(g, 5) == 0;
+                k->obstructed_step = 1 + corpus_below(g, steps);
             }
         }
-        k->plan[n++] = S_CLOSED;
+        k->plan[n++] = CORPUS_STEP_CLOSED;
     } else {
-        k->plan[n++] = S_GUIDANCE_WRITTEN;
-        if (corpus_below(c, 2) == 0)
-            k->plan[n++] = S_GUIDANCE_ORAL;
-        if (corpus_below(c, 2) == 0)
-            k->plan[n++] = S_CLOSED;
+        k->plan[n++] = CORPUS_STEP_GUIDANCE_WRITTEN;
+        if (corpus_below(g, 2) == 0)
+            k->plan[n++] = CORPUS_STEP_GUIDANCE_ORAL;
+        if (corpus_below(g, 2) == 0)
+            k->plan[n++] = CORPUS_STEP_CLOSED;
     }
     k->nplan = n;
 }
 
-static void corpus_set_person(corpus *c, Liuhen__Person *p, char *name, const char *unit,
+unsigned corpus_case_left(const corpus_case *k)
+{
+    return k->nplan - k->next;
+}
+
+corpus_step corpus_case_step(const corpus_case *k)
+{
+    return (corpus_step)k->plan[k->next];
+}
+
+static void corpus_set_person(corpus_gen *g, Liuhen__Person *p, char *name, const char *unit,
                               Liuhen__Relation rel)
 {
     *p = (Liuhen__Person)LIUHEN__PERSON__INIT;
     p->name = name;
-    p->position = (char *)POSITIONS[corpus_below(c, COUNT(POSITIONS))];
+    p->position = (char *)POSITIONS[corpus_below(g, COUNT(POSITIONS))];
     p->unit = (char *)unit;
     p->relation = rel;
 }
@@ -411,28 +369,28 @@ static void corpus_set_leader(Liuhen__Person *p, char *name, const char *positio
 }
 
 /* The person the case is about (complained about, or who interfered). */
-static void corpus_set_subject(corpus *c, Liuhen__Person *p, corpus_case *k)
+static void corpus_set_subject(corpus_gen *g, Liuhen__Person *p, corpus_case *k)
 {
-    corpus_set_person(c, p, k->person, k->person_unit, k->person_relation);
+    corpus_set_person(g, p, k->person, k->person_unit, k->person_relation);
 }
 
 /* The time of the event a record of case k records, `recorded` being the
  * record's time: up to EVENT_SPAN_MS before it, and not before the case's
  * latest event. */
-static int64_t corpus_event(corpus *c, const corpus_case *k, int64_t recorded)
+static int64_t corpus_event(corpus_gen *g, const corpus_case *k, int64_t recorded)
 {
     int64_t span = EVENT_SPAN_MS;
     if (k->at != 0 && recorded - k->at < span)
         span = recorded - k->at;
     if (span <= 0)
         return k->at != 0 ? k->at : recorded;
-    return recorded - (int64_t)(corpus_rnd(c) % (uint64_t)span);
+    return recorded - (int64_t)(corpus_rnd(g) % (uint64_t)span);
 }
 
 /* A time between a and b (a <= b). */
-static int64_t corpus_between(corpus *c, int64_t a, int64_t b)
+static int64_t corpus_between(corpus_gen *g, int64_t a, int64_t b)
 {
-    return b > a ? a + (int64_t)(corpus_rnd(c) % (uint64_t)(b - a)) : a;
+    return b > a ? a + (int64_t)(corpus_rnd(g) % (uint64_t)(b - a)) : a;
 }
 
 /* A responsible person as the legal section proposes and the leadership
@@ -440,14 +398,14 @@ static int64_t corpus_between(corpus *c, int64_t a, int64_t b)
  * the A§9 aggravation where the investigation was obstructed, and A§8
  * leniency otherwise now and then (never exemption together with a
  * sanction, R7). */
-static void corpus_responsible(corpus *c, corpus_case *k, Liuhen__ResponsiblePerson *rp,
+static void corpus_responsible(corpus_gen *g, corpus_case *k, Liuhen__ResponsiblePerson *rp,
                                Liuhen__Person *person, char *responsibility, size_t cap)
 {
-    scratch *sc = &c->sc;
+    scratch *sc = &g->sc;
     *rp = (Liuhen__ResponsiblePerson)LIUHEN__RESPONSIBLE_PERSON__INIT;
-    corpus_set_subject(c, person, k);
+    corpus_set_subject(g, person, k);
     rp->person = person;
-    corpus_text(c, responsibility, cap, 1, 1);
+    corpus_text(g, responsibility, cap, 1, 1);
     rp->responsibility = responsibility;
     rp->n_sanctions = k->nsanctions;
     rp->sanctions = k->sanctions;
@@ -461,7 +419,7 @@ static void corpus_responsible(corpus *c, corpus_case *k, Liuhen__ResponsiblePer
         rp->n_aggravations = 1;
         rp->aggravations = sc->aggravations;
         rp->leniency = LIUHEN__LENIENCY__LENIENCY_NONE;
-    } else if (corpus_below(c, 3) == 0) {
+    } else if (corpus_below(g, 3) == 0) {
         sc->mitigations[0] = LIUHEN__MITIGATION__MITIGATION_SELF_CORRECTED;
         rp->n_mitigations = 1;
         rp->mitigations = sc->mitigations;
@@ -470,60 +428,66 @@ static void corpus_responsible(corpus *c, corpus_case *k, Liuhen__ResponsiblePer
 }
 
 /*
- * Fill c->e's kind, case, recorded_at and body for step s of case k, in the
- * stream's record memory, and c->current_at with the time of its event.
- * Records are made a few seconds to two minutes before now, each event up
- * to four hours before its record and not before the case's last event.
- * What later records name again (the person of the case, the time of 受理)
- * is kept in k as it is drawn: the record logged is the last one filled.
+ * The record of case k's next step, in the generator's record memory;
+ * k->pending_at is the time of its event. Each record is made 1 to 121
+ * seconds before `at`, its event up to four hours before it and not
+ * before the case's last event. What later records name again (the person
+ * of the case, the time of 受理) is kept in k as it is drawn: the record
+ * logged is the last one made.
  */
-static void corpus_fill(corpus *c, step s, corpus_case *k)
+Liuhen__Entry *corpus_gen_record(corpus_gen *g, corpus_case *k, int64_t at)
 {
-    scratch *sc = &c->sc;
-    body_mem *m = &c->m;
-    Liuhen__Entry *e = &c->e;
-    Liuhen__Person *people = c->people;
-    void **ptrs = c->ptrs;
-    int64_t recorded = corpus_now_ms() - 1000 - (int64_t)corpus_below(c, 120000);
-    int64_t event = corpus_event(c, k, recorded);
-    c->current_at = event;
+    scratch *sc = &g->sc;
+    body_mem *m = &g->m;
+    Liuhen__Entry *e = &g->e;
+    Liuhen__Person *people = g->people;
+    void **ptrs = g->ptrs;
+    corpus_step s = corpus_case_step(k);
+    int64_t recorded = at - 1000 - (int64_t)corpus_below(g, 120000);
+    int64_t event = corpus_event(g, k, recorded);
+    k->pending_at = event;
     *e = (Liuhen__Entry)LIUHEN__ENTRY__INIT;
-    snprintf(sc->case_id, sizeof sc->case_id, "%s-%05" PRIu64, c->prefix, k->number);
+    e->origin = (char *)g->origin;
+    snprintf(sc->case_id, sizeof sc->case_id, "%s-%05" PRIu64, g->prefix, k->number);
     e->case_id = sc->case_id;
+    if (k->open) {
+        e->case_prev.data = k->head;
+        e->case_prev.len = ENTRY_ID_BYTES;
+    }
     e->recorded_at = recorded;
     for (int i = 0; i < 6; i++)
-        corpus_name(c, sc->names[i], sizeof sc->names[i]);
+        corpus_name(g, sc->names[i], sizeof sc->names[i]);
 
     switch (s) {
-    case S_INTERFERENCE: {
+    case CORPUS_STEP_INTERFERENCE: {
         Liuhen__Interference *x = &m->interference;
         *x = (Liuhen__Interference)LIUHEN__INTERFERENCE__INIT;
-        sc->categories[0] = (Liuhen__InterferenceCategory)(1 + corpus_below(c, 7));
+        sc->categories[0] = (Liuhen__InterferenceCategory)(1 + corpus_below(g, 7));
         x->occurred_at = event;
-        x->place = (char *)PLACES[corpus_below(c, COUNT(PLACES))];
-        corpus_name(c, k->person, sizeof k->person);
-        k->person_unit = UNITS[corpus_below(c, COUNT(UNITS))];
-        k->person_relation = (Liuhen__Relation)(1 + corpus_below(c, 4));
-        corpus_set_subject(c, &people[0], k);
+        x->place = (char *)PLACES[corpus_below(g, COUNT(PLACES))];
+        corpus_name(g, k->person, sizeof k->person);
+        k->person_unit = UNITS[corpus_below(g, COUNT(UNITS))];
+        k->person_relation = (Liuhen__Relation)(1 + corpus_below(g, 4));
+        corpus_set_subject(g, &people[0], k);
         x->person = &people[0];
-        x->manner = (Liuhen__Manner)(1 + corpus_below(c, 6));
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        x->manner = (Liuhen__Manner)(1 + corpus_below(g, 6));
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 4);
         x->content = sc->texts[0];
         x->n_categories = 1;
         x->categories = sc->categories;
-        x->response = (Liuhen__HandlerResponse)(1 + corpus_below(c, 2));
-        corpus_text(c, sc->texts[1], sizeof sc->texts[1], 1, 1);
+        x->response = (Liuhen__HandlerResponse)(1 + corpus_below(g, 2));
+        corpus_text(g, sc->texts[1], sizeof sc->texts[1], 1, 1);
         x->response_detail = sc->texts[1];
         /* B§3 (R2): to the legal section, or the justice bureau's office. */
         x->reported_to = k->to_legal ? LIUHEN__REPORTED_TO__REPORTED_TO_LEGAL_SECTION
                                      : LIUHEN__REPORTED_TO__REPORTED_TO_JUSTICE_SUPERVISION;
-        x->reported_at = corpus_between(c, event, recorded);
+        x->reported_at = corpus_between(g, event, recorded);
         e->kind = LIUHEN__KIND__KIND_INTERFERENCE;
         e->body_case = LIUHEN__ENTRY__BODY_INTERFERENCE;
         e->interference = x;
         break;
     }
-    case S_CORRECTION: {
+    case CORPUS_STEP_CORRECTION: {
         Liuhen__Correction *x = &m->correction.c;
         Liuhen__FieldCorrection *fc = &m->correction.fc;
         *x = (Liuhen__Correction)LIUHEN__CORRECTION__INIT;
@@ -537,22 +501,22 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         x->n_changes = 1;
         x->changes = (Liuhen__FieldCorrection **)ptrs;
         snprintf(sc->texts[0], sizeof sc->texts[0], "地点记录不准确，予以更正。%s",
-                 SENTENCES[corpus_below(c, COUNT(SENTENCES))]);
+                 SENTENCES[corpus_below(g, COUNT(SENTENCES))]);
         x->reason = sc->texts[0];
         e->kind = LIUHEN__KIND__KIND_CORRECTION;
         e->body_case = LIUHEN__ENTRY__BODY_CORRECTION;
         e->correction = x;
         break;
     }
-    case S_CHECK: {
+    case CORPUS_STEP_CHECK: {
         /* B§4 (R15): the legal section follows the report up. */
         Liuhen__SupervisionCheck *x = &m->check;
         *x = (Liuhen__SupervisionCheck)LIUHEN__SUPERVISION_CHECK__INIT;
         x->type = LIUHEN__CHECK_TYPE__CHECK_TYPE_FOLLOW_UP;
         x->conducted_at = event;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 2);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 2);
         x->scope = sc->texts[0];
-        corpus_text(c, sc->lines[0], sizeof sc->lines[0], 1, 1);
+        corpus_text(g, sc->lines[0], sizeof sc->lines[0], 1, 1);
         x->findings = sc->lines[0];
         x->concerns.data = k->subject;
         x->concerns.len = ENTRY_ID_BYTES;
@@ -572,7 +536,7 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         e->supervision_check = x;
         break;
     }
-    case S_APPROVAL: {
+    case CORPUS_STEP_APPROVAL: {
         /* B§10 (R14): the head approves the notice, with the head's key. */
         Liuhen__Approval *x = &m->approval;
         *x = (Liuhen__Approval)LIUHEN__APPROVAL__INIT;
@@ -584,75 +548,75 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         x->approved = true;
         x->approved_at = event;
         snprintf(sc->lines[1], sizeof sc->lines[1], "同意通报。%s",
-                 SENTENCES[corpus_below(c, COUNT(SENTENCES))]);
+                 SENTENCES[corpus_below(g, COUNT(SENTENCES))]);
         x->opinion = sc->lines[1];
         e->kind = LIUHEN__KIND__KIND_APPROVAL;
         e->body_case = LIUHEN__ENTRY__BODY_APPROVAL;
         e->approval = x;
         break;
     }
-    case S_NOTIFICATION: {
+    case CORPUS_STEP_NOTIFICATION: {
         Liuhen__Notification *x = &m->notification;
         sc->measures[0] = LIUHEN__MEASURE__MEASURE_CIRCULATED_CRITICISM;
         *x = (Liuhen__Notification)LIUHEN__NOTIFICATION__INIT;
         x->subject = LIUHEN__NOTIFICATION_SUBJECT__NOTIFICATION_SUBJECT_INTERFERENCE;
-        corpus_set_subject(c, &people[0], k);
+        corpus_set_subject(g, &people[0], k);
         x->person = &people[0];
         x->n_measures = 1;
         x->measures = sc->measures;
         x->issued_at = event;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 4);
         x->content = sc->texts[0];
-        x->approved_by = c->principal;
+        x->approved_by = g->principal;
         x->concerns.data = k->subject;
         x->concerns.len = ENTRY_ID_BYTES;
         x->approval.data = k->approval;
         x->approval.len = ENTRY_ID_BYTES;
-        snprintf(sc->doc, sizeof sc->doc, "黔应急通〔2024〕%u号", 1 + corpus_below(c, 90));
+        snprintf(sc->doc, sizeof sc->doc, "黔应急通〔2024〕%u号", 1 + corpus_below(g, 90));
         x->document_ref = sc->doc;
         e->kind = LIUHEN__KIND__KIND_NOTIFICATION;
         e->body_case = LIUHEN__ENTRY__BODY_NOTIFICATION;
         e->notification = x;
         break;
     }
-    case S_CLOSED: {
+    case CORPUS_STEP_CLOSED: {
         Liuhen__CaseClosed *x = &m->closed;
         *x = (Liuhen__CaseClosed)LIUHEN__CASE_CLOSED__INIT;
         x->closed_at = event;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 4);
         x->summary = sc->texts[0];
         e->kind = LIUHEN__KIND__KIND_CASE_CLOSED;
         e->body_case = LIUHEN__ENTRY__BODY_CASE_CLOSED;
         e->case_closed = x;
         break;
     }
-    case S_COMPLAINT: {
+    case CORPUS_STEP_COMPLAINT: {
         Liuhen__Complaint *x = &m->complaint.c;
         Liuhen__Complainant *who = &m->complaint.who;
-        sc->conducts[0] = (Liuhen__Conduct)(1 + corpus_below(c, 10));
+        sc->conducts[0] = (Liuhen__Conduct)(1 + corpus_below(g, 10));
         *x = (Liuhen__Complaint)LIUHEN__COMPLAINT__INIT;
         *who = (Liuhen__Complainant)LIUHEN__COMPLAINANT__INIT;
         who->name = sc->names[0];
         who->contact = "023-8888xxxx";
-        corpus_name(c, k->person, sizeof k->person);
+        corpus_name(g, k->person, sizeof k->person);
         k->person_unit = UNITS[0];
         k->person_relation = LIUHEN__RELATION__RELATION_ON_STAFF;
-        corpus_set_subject(c, &people[0], k);
+        corpus_set_subject(g, &people[0], k);
         ptrs[0] = &people[0];
         x->complainant = who;
-        x->channel = (Liuhen__Channel)(1 + corpus_below(c, 6));
+        x->channel = (Liuhen__Channel)(1 + corpus_below(g, 6));
         x->received_at = event;
         /* A§10(1): accepted (受理) the day it is received. */
-        k->accepted = corpus_between(c, event, recorded);
+        k->accepted = corpus_between(g, event, recorded);
         x->accepted_at = k->accepted;
         x->n_officers_concerned = 1;
         x->officers_concerned = (Liuhen__Person **)ptrs;
         x->n_conducts = 1;
         x->conducts = sc->conducts;
-        x->source = (Liuhen__CaseSource)(1 + corpus_below(c, 7));
-        snprintf(sc->doc, sizeof sc->doc, "渝黔应急罚〔2023〕%u号", 1 + corpus_below(c, 900));
+        x->source = (Liuhen__CaseSource)(1 + corpus_below(g, 7));
+        snprintf(sc->doc, sizeof sc->doc, "渝黔应急罚〔2023〕%u号", 1 + corpus_below(g, 900));
         x->enforcement_case = sc->doc;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 4);
         x->summary = sc->texts[0];
         x->jurisdiction = k->to_transfer ? LIUHEN__JURISDICTION__JURISDICTION_TO_TRANSFER
                                          : LIUHEN__JURISDICTION__JURISDICTION_ACCEPTED;
@@ -661,51 +625,55 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         e->complaint = x;
         break;
     }
-    case S_ACKNOWLEDGEMENT:
-    case S_RESULT: {
+    case CORPUS_STEP_ACKNOWLEDGEMENT:
+    case CORPUS_STEP_RESULT: {
         /* A§10(1): the complainant is told the complaint is accepted, and
          * once the case is decided, the result: only the result is the
          * answer (R4). */
         Liuhen__Reply *x = &m->reply;
         *x = (Liuhen__Reply)LIUHEN__REPLY__INIT;
-        bool result = s == S_RESULT;
+        bool result = s == CORPUS_STEP_RESULT;
         x->complaint.data = k->subject;
         x->complaint.len = ENTRY_ID_BYTES;
         x->replied_at = event;
         x->addressee = sc->names[0];
-        x->method = (Liuhen__ReplyMethod)(1 + corpus_below(c, 4));
+        x->method = (Liuhen__ReplyMethod)(1 + corpus_below(g, 4));
         size_t len = (size_t)snprintf(sc->texts[0], sizeof sc->texts[0], "%s",
                                       result ? "经调查，现将处理结果告知如下："
                                              : "您反映的问题已受理，我局将依法组织调查，"
                                                "调查处理结束后书面告知处理结果。");
-        corpus_text(c, sc->texts[0] + len, sizeof sc->texts[0] - len, 0, 3);
+        corpus_text(g, sc->texts[0] + len, sizeof sc->texts[0] - len, 0, 3);
         x->content = sc->texts[0];
         x->type = result ? LIUHEN__REPLY_TYPE__REPLY_TYPE_RESULT
                          : LIUHEN__REPLY_TYPE__REPLY_TYPE_ACKNOWLEDGEMENT;
-        snprintf(sc->doc, sizeof sc->doc, "黔应急复〔2024〕%u号", 1 + corpus_below(c, 300));
+        snprintf(sc->doc, sizeof sc->doc, "黔应急复〔2024〕%u号", 1 + corpus_below(g, 300));
         x->document_ref = sc->doc;
         e->kind = LIUHEN__KIND__KIND_REPLY;
         e->body_case = LIUHEN__ENTRY__BODY_REPLY;
         e->reply = x;
         break;
     }
-    case S_TRANSFER: {
-        /* A§10(1) (R3): transferred within 2 days of 受理; here, within hours. */
+    case CORPUS_STEP_TRANSFER: {
+        /* A§10(1) (R3): transferred within 2 days of 受理; here, within
+         * hours, however much later the transfer is recorded. */
         Liuhen__Transfer *x = &m->transfer;
         *x = (Liuhen__Transfer)LIUHEN__TRANSFER__INIT;
         x->complaint.data = k->subject;
         x->complaint.len = ENTRY_ID_BYTES;
-        x->to_authority = (char *)AUTHORITIES[corpus_below(c, COUNT(AUTHORITIES))];
-        x->transferred_at = event > k->accepted ? event : k->accepted;
-        c->current_at = x->transferred_at;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        x->to_authority = (char *)AUTHORITIES[corpus_below(g, COUNT(AUTHORITIES))];
+        int64_t t = event > k->accepted ? event : k->accepted;
+        if (t - k->accepted > TRANSFER_SPAN_MS)
+            t = corpus_between(g, k->accepted, k->accepted + TRANSFER_SPAN_MS);
+        x->transferred_at = t;
+        k->pending_at = t;
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 4);
         x->reason = sc->texts[0];
         e->kind = LIUHEN__KIND__KIND_TRANSFER;
         e->body_case = LIUHEN__ENTRY__BODY_TRANSFER;
         e->transfer = x;
         break;
     }
-    case S_REPORT: {
+    case CORPUS_STEP_REPORT: {
         /* A§10(2): the legal section reports the complaint it accepted to
          * the principal head. */
         Liuhen__Report *x = &m->report;
@@ -713,27 +681,27 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         x->matter = LIUHEN__REPORT_MATTER__REPORT_MATTER_COMPLAINT;
         x->concerns.data = k->subject;
         x->concerns.len = ENTRY_ID_BYTES;
-        corpus_set_leader(&people[0], c->principal, "局长");
+        corpus_set_leader(&people[0], g->principal, "局长");
         x->reported_to = &people[0];
         x->reported_at = event;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 4);
         x->content = sc->texts[0];
         e->kind = LIUHEN__KIND__KIND_REPORT;
         e->body_case = LIUHEN__ENTRY__BODY_REPORT;
         e->report = x;
         break;
     }
-    case S_ASSIGNED: {
+    case CORPUS_STEP_ASSIGNED: {
         /* A§10(2): the principal head assigns a team of the bureau's staff,
          * none of them the officer complained about (R13). */
         Liuhen__InvestigationAssigned *x = &m->assigned;
         *x = (Liuhen__InvestigationAssigned)LIUHEN__INVESTIGATION_ASSIGNED__INIT;
-        corpus_staff_name(c, sc->names[1], sizeof sc->names[1]);
-        corpus_staff_name(c, sc->names[2], sizeof sc->names[2]);
-        corpus_set_leader(&people[0], c->principal, "局长");
-        corpus_set_person(c, &people[1], sc->names[1], UNITS[1],
+        corpus_staff_name(g, sc->names[1], sizeof sc->names[1]);
+        corpus_staff_name(g, sc->names[2], sizeof sc->names[2]);
+        corpus_set_leader(&people[0], g->principal, "局长");
+        corpus_set_person(g, &people[1], sc->names[1], UNITS[1],
                           LIUHEN__RELATION__RELATION_ON_STAFF);
-        corpus_set_person(c, &people[2], sc->names[2], UNITS[0],
+        corpus_set_person(g, &people[2], sc->names[2], UNITS[0],
                           LIUHEN__RELATION__RELATION_ON_STAFF);
         ptrs[0] = &people[1];
         ptrs[1] = &people[2];
@@ -741,28 +709,28 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         x->n_team = 2;
         x->team = (Liuhen__Person **)ptrs;
         x->assigned_at = event;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 3);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 3);
         x->scope = sc->texts[0];
         e->kind = LIUHEN__KIND__KIND_INVESTIGATION_ASSIGNED;
         e->body_case = LIUHEN__ENTRY__BODY_INVESTIGATION_ASSIGNED;
         e->investigation_assigned = x;
         break;
     }
-    case S_STEP: {
+    case CORPUS_STEP_STEP: {
         Liuhen__InvestigationStep *x = &m->step;
         *x = (Liuhen__InvestigationStep)LIUHEN__INVESTIGATION_STEP__INIT;
-        x->method = (Liuhen__InvestigationMethod)(1 + corpus_below(c, 4));
+        x->method = (Liuhen__InvestigationMethod)(1 + corpus_below(g, 4));
         x->conducted_at = event;
-        x->place = (char *)PLACES[corpus_below(c, COUNT(PLACES))];
+        x->place = (char *)PLACES[corpus_below(g, COUNT(PLACES))];
         if (x->method == LIUHEN__INVESTIGATION_METHOD__INVESTIGATION_METHOD_QUESTION_OFFICER)
-            corpus_set_subject(c, &people[0], k);
+            corpus_set_subject(g, &people[0], k);
         else
-            corpus_set_person(c, &people[0], sc->names[0], UNITS[0],
+            corpus_set_person(g, &people[0], sc->names[0], UNITS[0],
                               LIUHEN__RELATION__RELATION_ON_STAFF);
         ptrs[0] = &people[0];
         x->n_persons_questioned = 1;
         x->persons_questioned = (Liuhen__Person **)ptrs;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 2, 6);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 2, 6);
         x->summary = sc->texts[0];
         /* A§9, A§10(2): the obstruction the team meets, which the decision
          * weighs (R7). */
@@ -777,30 +745,30 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         e->investigation_step = x;
         break;
     }
-    case S_RECOMMENDATION: {
+    case CORPUS_STEP_RECOMMENDATION: {
         /* A§7: the legal section proposes; the leadership decides. */
         Liuhen__Recommendation *x = &m->recommendation.r;
         *x = (Liuhen__Recommendation)LIUHEN__RECOMMENDATION__INIT;
         x->wrongful_case = k->wrongful;
         if (k->wrongful) {
-            corpus_responsible(c, k, &m->recommendation.rp, &people[0], sc->texts[1],
+            corpus_responsible(g, k, &m->recommendation.rp, &people[0], sc->texts[1],
                                sizeof sc->texts[1]);
             ptrs[0] = &m->recommendation.rp;
             x->n_responsible = 1;
             x->responsible = (Liuhen__ResponsiblePerson **)ptrs;
         }
         x->made_at = event;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 3);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 3);
         x->summary = sc->texts[0];
-        snprintf(sc->doc, sizeof sc->doc, "黔应急法建〔2024〕%u号", 1 + corpus_below(c, 200));
+        snprintf(sc->doc, sizeof sc->doc, "黔应急法建〔2024〕%u号", 1 + corpus_below(g, 200));
         x->document_ref = sc->doc;
-        x->source = (Liuhen__CaseSource)(1 + corpus_below(c, 7));
+        x->source = (Liuhen__CaseSource)(1 + corpus_below(g, 7));
         e->kind = LIUHEN__KIND__KIND_RECOMMENDATION;
         e->body_case = LIUHEN__ENTRY__BODY_RECOMMENDATION;
         e->recommendation = x;
         break;
     }
-    case S_DECISION: {
+    case CORPUS_STEP_DECISION: {
         /* A§10(3), A§11 (R6, R7): the leadership discusses before it
          * decides; a wrongful case names the responsible person and A§11
          * sanctions only. */
@@ -808,34 +776,34 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         Liuhen__CollectiveDiscussion *cd = &m->decision.cd;
         *x = (Liuhen__Decision)LIUHEN__DECISION__INIT;
         *cd = (Liuhen__CollectiveDiscussion)LIUHEN__COLLECTIVE_DISCUSSION__INIT;
-        corpus_set_leader(&people[0], c->principal, "局长");
-        corpus_set_leader(&people[1], c->deputies[0], "副局长");
-        corpus_set_leader(&people[2], c->deputies[1], "副局长");
-        corpus_set_leader(&people[3], c->legal_head, "法规科科长");
+        corpus_set_leader(&people[0], g->principal, "局长");
+        corpus_set_leader(&people[1], g->deputies[0], "副局长");
+        corpus_set_leader(&people[2], g->deputies[1], "副局长");
+        corpus_set_leader(&people[3], g->legal_head, "法规科科长");
         for (int i = 0; i < 4; i++)
             ptrs[i] = &people[i];
-        cd->held_at = corpus_between(c, k->at != 0 && k->at < event ? k->at : event, event);
-        cd->n_participants = 3 + corpus_below(c, 2);
+        cd->held_at = corpus_between(g, k->at != 0 && k->at < event ? k->at : event, event);
+        cd->n_participants = 3 + corpus_below(g, 2);
         cd->participants = (Liuhen__Person **)ptrs;
-        snprintf(sc->doc, sizeof sc->doc, "党组会纪要〔2024〕%u号", 1 + corpus_below(c, 60));
+        snprintf(sc->doc, sizeof sc->doc, "党组会纪要〔2024〕%u号", 1 + corpus_below(g, 60));
         cd->minutes_ref = sc->doc;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 1);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 1);
         cd->conclusion = sc->texts[0];
         x->collective_discussion = cd;
         x->wrongful_case = k->wrongful;
         if (k->wrongful) {
-            corpus_responsible(c, k, &m->decision.rp, &people[4], sc->texts[1],
+            corpus_responsible(g, k, &m->decision.rp, &people[4], sc->texts[1],
                                sizeof sc->texts[1]);
             ptrs[4] = &m->decision.rp;
             x->n_responsible = 1;
             x->responsible = (Liuhen__ResponsiblePerson **)&ptrs[4];
-            x->source = (Liuhen__CaseSource)(1 + corpus_below(c, 7));
+            x->source = (Liuhen__CaseSource)(1 + corpus_below(g, 7));
         }
         x->referral = LIUHEN__REFERRAL__REFERRAL_NONE;
         x->decided_at = event;
-        corpus_text(c, sc->texts[2], sizeof sc->texts[2], 1, 3);
+        corpus_text(g, sc->texts[2], sizeof sc->texts[2], 1, 3);
         x->summary = sc->texts[2];
-        snprintf(sc->doc2, sizeof sc->doc2, "黔应急责〔2024〕%u号", 1 + corpus_below(c, 200));
+        snprintf(sc->doc2, sizeof sc->doc2, "黔应急责〔2024〕%u号", 1 + corpus_below(g, 200));
         x->document_ref = sc->doc2;
         x->recommendation.data = k->recommendation;
         x->recommendation.len = ENTRY_ID_BYTES;
@@ -844,7 +812,7 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         e->decision = x;
         break;
     }
-    case S_SERVICE: {
+    case CORPUS_STEP_SERVICE: {
         /* A§12: the decision served on the officer, told of the right to
          * state a defence and to petition; the signed receipt scanned. */
         Liuhen__Service *x = &m->service.s;
@@ -853,41 +821,41 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         *a = (Liuhen__Attachment)LIUHEN__ATTACHMENT__INIT;
         x->decision.data = k->decision;
         x->decision.len = ENTRY_ID_BYTES;
-        corpus_set_subject(c, &people[0], k);
+        corpus_set_subject(g, &people[0], k);
         x->served_on = &people[0];
         x->served_at = event;
-        x->method = (Liuhen__ServiceMethod)(1 + corpus_below(c, 3));
+        x->method = (Liuhen__ServiceMethod)(1 + corpus_below(g, 3));
         x->rights_told = true;
-        snprintf(sc->doc, sizeof sc->doc, "黔应急送〔2024〕%u号", 1 + corpus_below(c, 500));
+        snprintf(sc->doc, sizeof sc->doc, "黔应急送〔2024〕%u号", 1 + corpus_below(g, 500));
         x->receipt_ref = sc->doc;
         for (size_t i = 0; i < sizeof sc->sha; i++)
-            sc->sha[i] = (uint8_t)corpus_rnd(c);
+            sc->sha[i] = (uint8_t)corpus_rnd(g);
         snprintf(sc->file, sizeof sc->file, "送达回证-%s.pdf", sc->case_id);
         a->name = sc->file;
         a->sha256.data = sc->sha;
         a->sha256.len = sizeof sc->sha;
-        a->size = 40000 + corpus_below(c, 400000);
+        a->size = 40000 + corpus_below(g, 400000);
         a->media_type = "application/pdf";
-        c->atts[0] = a;
+        g->atts[0] = a;
         e->n_attachments = 1;
-        e->attachments = (Liuhen__Attachment **)c->atts;
+        e->attachments = (Liuhen__Attachment **)g->atts;
         e->kind = LIUHEN__KIND__KIND_SERVICE;
         e->body_case = LIUHEN__ENTRY__BODY_SERVICE;
         e->service = x;
         break;
     }
-    case S_PETITION: {
+    case CORPUS_STEP_PETITION: {
         /* A§12: the officer petitions against the decision. */
         Liuhen__Appeal *x = &m->appeal;
         *x = (Liuhen__Appeal)LIUHEN__APPEAL__INIT;
         x->decision.data = k->decision;
         x->decision.len = ENTRY_ID_BYTES;
         x->type = LIUHEN__APPEAL_TYPE__APPEAL_TYPE_PETITION;
-        x->venue = (Liuhen__AppealVenue)(1 + corpus_below(c, 4));
-        corpus_set_subject(c, &people[0], k);
+        x->venue = (Liuhen__AppealVenue)(1 + corpus_below(g, 4));
+        corpus_set_subject(g, &people[0], k);
         x->appellant = &people[0];
         x->filed_at = event;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 4);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 4);
         x->grounds = sc->texts[0];
         x->outcome = LIUHEN__APPEAL_OUTCOME__APPEAL_OUTCOME_PENDING;
         e->kind = LIUHEN__KIND__KIND_APPEAL;
@@ -895,24 +863,24 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         e->appeal = x;
         break;
     }
-    case S_GUIDANCE_WRITTEN:
-    case S_GUIDANCE_ORAL: {
+    case CORPUS_STEP_GUIDANCE_WRITTEN:
+    case CORPUS_STEP_GUIDANCE_ORAL: {
         /* B§7 (R9): a leader's guidance in writing; oral guidance recorded
          * by the handler. */
         Liuhen__Guidance *x = &m->guidance;
         *x = (Liuhen__Guidance)LIUHEN__GUIDANCE__INIT;
-        bool written = s == S_GUIDANCE_WRITTEN;
+        bool written = s == CORPUS_STEP_GUIDANCE_WRITTEN;
         x->form = written ? LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_WRITTEN
                           : LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_ORAL_RECORDED;
         x->basis = written ? LIUHEN__GUIDANCE_BASIS__GUIDANCE_BASIS_LEADERSHIP_SUPERVISION
                            : LIUHEN__GUIDANCE_BASIS__GUIDANCE_BASIS_ROUTINE_INQUIRY;
-        corpus_set_leader(&people[0], c->deputies[corpus_below(c, 2)], "副局长");
+        corpus_set_leader(&people[0], g->deputies[corpus_below(g, 2)], "副局长");
         x->given_by = &people[0];
         x->given_at = event;
-        corpus_text(c, sc->texts[0], sizeof sc->texts[0], 1, 5);
+        corpus_text(g, sc->texts[0], sizeof sc->texts[0], 1, 5);
         x->content = sc->texts[0];
         if (written) {
-            snprintf(sc->doc, sizeof sc->doc, "黔应急〔2024〕%u号", 1 + corpus_below(c, 300));
+            snprintf(sc->doc, sizeof sc->doc, "黔应急〔2024〕%u号", 1 + corpus_below(g, 300));
             x->document_ref = sc->doc;
         }
         e->kind = LIUHEN__KIND__KIND_GUIDANCE;
@@ -921,14 +889,94 @@ static void corpus_fill(corpus *c, step s, corpus_case *k)
         break;
     }
     }
+    return e;
 }
 
-/* The header fields the author fills: origin, key, and the chain links
- * from the heads this stream holds (docs/design.md "Entries"). */
-static void corpus_header(corpus *c, corpus_case *k)
+void corpus_case_logged(corpus_case *k, const uint8_t id[ENTRY_ID_BYTES])
 {
-    Liuhen__Entry *e = &c->e;
-    e->origin = (char *)c->origin;
+    memcpy(k->head, id, ENTRY_ID_BYTES);
+    k->open = true;
+    k->at = k->pending_at;
+    switch (corpus_case_step(k)) {
+    case CORPUS_STEP_INTERFERENCE:
+    case CORPUS_STEP_COMPLAINT: memcpy(k->subject, id, ENTRY_ID_BYTES); break;
+    case CORPUS_STEP_APPROVAL: memcpy(k->approval, id, ENTRY_ID_BYTES); break;
+    case CORPUS_STEP_RECOMMENDATION: memcpy(k->recommendation, id, ENTRY_ID_BYTES); break;
+    case CORPUS_STEP_DECISION: memcpy(k->decision, id, ENTRY_ID_BYTES); break;
+    case CORPUS_STEP_STEP: k->steps_done++; break;
+    default: break;
+    }
+    k->next++;
+}
+
+/* ---- the generator --------------------------------------------------------------------------- */
+
+static int corpus_gen_init(corpus_gen *g, const char *origin, const char *case_prefix,
+                           uint64_t seed)
+{
+    if (origin == NULL || case_prefix == NULL || strlen(case_prefix) > 40)
+        return LH_EINVAL;
+    g->origin = origin;
+    snprintf(g->prefix, sizeof g->prefix, "%s", case_prefix);
+    /* xorshift must not start from zero. */
+    g->rng = seed != 0 ? seed : UINT64_C(0x6c697568656e0005);
+    /* Four leaders of four different names. */
+    char *leaders[] = {g->principal, g->deputies[0], g->deputies[1], g->legal_head};
+    for (size_t i = 0; i < COUNT(leaders); i++) {
+        bool again;
+        do {
+            corpus_staff_name(g, leaders[i], sizeof g->principal);
+            again = false;
+            for (size_t j = 0; j < i; j++)
+                again = again || strcmp(leaders[i], leaders[j]) == 0;
+        } while (again);
+    }
+    return 0;
+}
+
+int corpus_gen_new(const char *origin, const char *case_prefix, uint64_t seed, corpus_gen **out)
+{
+    *out = NULL;
+    corpus_gen *g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return LH_ENOMEM;
+    int rc = corpus_gen_init(g, origin, case_prefix, seed);
+    if (rc != 0) {
+        free(g);
+        return rc;
+    }
+    *out = g;
+    return 0;
+}
+
+void corpus_gen_free(corpus_gen *g)
+{
+    free(g);
+}
+
+void corpus_staff(uint32_t i, char *name, size_t cap, const char **position, const char **unit)
+{
+    snprintf(name, cap, "%s%s", SURNAMES[i % COUNT(SURNAMES)],
+             GIVEN_STAFF[(i / COUNT(SURNAMES)) % COUNT(GIVEN_STAFF)]);
+    /* Posts and units of the bureau itself: no retired cadre, no other
+     * authority. */
+    *position = POSITIONS[i % 5];
+    *unit = UNITS[i % 4];
+}
+
+/* ---- the stream ------------------------------------------------------------------------------ */
+
+static int64_t corpus_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The author fields of the record: key, and the chain links from the
+ * author's head this stream holds (docs/design.md "Entries"). */
+static void corpus_header(corpus *c, Liuhen__Entry *e)
+{
     e->author_key.data = c->pk;
     e->author_key.len = ENTRY_KEY_BYTES;
     e->author_seq = c->seq + 1;
@@ -936,41 +984,25 @@ static void corpus_header(corpus *c, corpus_case *k)
         e->author_prev.data = c->head;
         e->author_prev.len = ENTRY_ID_BYTES;
     }
-    if (k->open) {
-        e->case_prev.data = k->head;
-        e->case_prev.len = ENTRY_ID_BYTES;
-    }
 }
-
-/* ---- the stream ------------------------------------------------------------------------------ */
 
 int corpus_new(const char *origin, const uint8_t author_key[ENTRY_KEY_BYTES],
                const char *case_prefix, uint64_t seed, corpus **out)
 {
     *out = NULL;
-    if (origin == NULL || author_key == NULL || case_prefix == NULL || strlen(case_prefix) > 40)
+    if (author_key == NULL)
         return LH_EINVAL;
     corpus *c = calloc(1, sizeof *c);
     if (c == NULL)
         return LH_ENOMEM;
-    c->origin = origin;
-    memcpy(c->pk, author_key, ENTRY_KEY_BYTES);
-    snprintf(c->prefix, sizeof c->prefix, "%s", case_prefix);
-    /* xorshift must not start from zero. */
-    c->rng = seed != 0 ? seed : UINT64_C(0x6c697568656e0005);
-    /* Four leaders of four different names. */
-    char *leaders[] = {c->principal, c->deputies[0], c->deputies[1], c->legal_head};
-    for (size_t i = 0; i < COUNT(leaders); i++) {
-        bool again;
-        do {
-            corpus_staff_name(c, leaders[i], sizeof c->principal);
-            again = false;
-            for (size_t j = 0; j < i; j++)
-                again = again || strcmp(leaders[i], leaders[j]) == 0;
-        } while (again);
+    int rc = corpus_gen_init(&c->g, origin, case_prefix, seed);
+    if (rc != 0) {
+        free(c);
+        return rc;
     }
+    memcpy(c->pk, author_key, ENTRY_KEY_BYTES);
     for (size_t i = 0; i < ACTIVE_CASES; i++)
-        corpus_plan_case(c, &c->cases[i]);
+        corpus_case_start(&c->g, &c->cases[i], CORPUS_PLAN_MAX);
     *out = c;
     return 0;
 }
@@ -987,7 +1019,8 @@ static corpus_case *corpus_reply_due(corpus *c)
 {
     for (size_t i = 0; i < ACTIVE_CASES; i++) {
         const corpus_case *k = &c->cases[i];
-        if (k->next < k->nplan && (k->plan[k->next] == S_RESULT || k->plan[k->next] == S_TRANSFER))
+        if (corpus_case_left(k) > 0 && (corpus_case_step(k) == CORPUS_STEP_RESULT ||
+                                        corpus_case_step(k) == CORPUS_STEP_TRANSFER))
             return &c->cases[i];
     }
     return NULL;
@@ -1005,20 +1038,19 @@ const Liuhen__Entry *corpus_next(corpus *c)
      * almost always at a point where it may stop. */
     corpus_case *k = corpus_reply_due(c);
     if (k == NULL)
-        k = &c->cases[corpus_below(c, ACTIVE_CASES)];
-    step s = (step)k->plan[k->next];
+        k = &c->cases[corpus_below(&c->g, ACTIVE_CASES)];
     /* Texts are drawn at random: draw again until the record has a size
      * of the range, so that the load has the sizes it claims. */
+    Liuhen__Entry *e = NULL;
     for (int tries = 0; tries < SIZE_TRIES; tries++) {
-        corpus_fill(c, s, k);
-        corpus_header(c, k);
-        size_t len = liuhen__entry__get_packed_size(&c->e);
+        e = corpus_gen_record(&c->g, k, corpus_now_ms());
+        corpus_header(c, e);
+        size_t len = liuhen__entry__get_packed_size(e);
         if (len >= CORPUS_ENTRY_MIN && len <= CORPUS_ENTRY_MAX)
             break;
     }
     c->current = k;
-    c->current_step = s;
-    return &c->e;
+    return e;
 }
 
 void corpus_logged(corpus *c, const uint8_t id[ENTRY_ID_BYTES])
@@ -1028,20 +1060,10 @@ void corpus_logged(corpus *c, const uint8_t id[ENTRY_ID_BYTES])
         return;
     c->seq++;
     memcpy(c->head, id, ENTRY_ID_BYTES);
-    memcpy(k->head, id, ENTRY_ID_BYTES);
-    k->open = true;
-    k->at = c->current_at;
-    switch (c->current_step) {
-    case S_INTERFERENCE:
-    case S_COMPLAINT: memcpy(k->subject, id, ENTRY_ID_BYTES); break;
-    case S_APPROVAL: memcpy(k->approval, id, ENTRY_ID_BYTES); break;
-    case S_RECOMMENDATION: memcpy(k->recommendation, id, ENTRY_ID_BYTES); break;
-    case S_DECISION: memcpy(k->decision, id, ENTRY_ID_BYTES); break;
-    case S_STEP: k->steps_done++; break;
-    default: break;
-    }
-    if (++k->next == k->nplan)
-        corpus_plan_case(c, k);
+    corpus_case_logged(k, id);
+    /* A stream's cases never end: each one done is replaced. */
+    if (corpus_case_left(k) == 0)
+        corpus_case_start(&c->g, k, CORPUS_PLAN_MAX);
     c->current = NULL;
 }
 
@@ -1063,7 +1085,7 @@ int corpus_sign_next(corpus *c, const uint8_t sk[ENTRY_SK_BYTES], uint8_t *out, 
     int rc;
     if (c->seq < 1000 || c->seq % 64 == 0) {
         lh_err verr = {{0}};
-        if ((rc = validate_entry(entry, elen, c->origin, NULL, &verr)) != 0)
+        if ((rc = validate_entry(entry, elen, c->g.origin, NULL, &verr)) != 0)
             return lh_err_set(err, LH_EINTERNAL, "corpus: a record does not validate: %s",
                               verr.msg);
     }

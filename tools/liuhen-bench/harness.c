@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * harness.c — the liuhend under test and its authors (harness.h).
  */
@@ -311,6 +313,19 @@ int harness_close(harness *h)
 const lh_options *harness_options(const harness *h)
 {
     return &h->opts;
+}
+
+int harness_tree_size(const harness *h, uint64_t *size, lh_err *err)
+{
+    lh_conn *conn = NULL;
+    lh_checkpoint cp;
+    int rc = lh_connect(&h->opts, &conn, err);
+    if (rc == 0 && (rc = lh_get_checkpoint(conn, &cp, err)) == 0) {
+        *size = cp.size;
+        lh_checkpoint_free(&cp);
+    }
+    lh_close(conn);
+    return rc;
 }
 
 const char *harness_workdir(const harness *h)

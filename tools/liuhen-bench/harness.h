@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * harness.h — the liuhend a benchmark measures, and its authors.
  *
@@ -73,6 +75,13 @@ const char *harness_vkey_path(const harness *h);
 
 /** The daemon's data directory; NULL for a running daemon given by socket. */
 const char *harness_data_dir(const harness *h);
+
+/**
+ * The log's size, from its latest checkpoint (lh_get_checkpoint() on a
+ * connection of its own).
+ * @return 0; the codes of lh_connect() and lh_get_checkpoint(), with err.
+ */
+int harness_tree_size(const harness *h, uint64_t *size, lh_err *err);
 
 /**
  * CPU seconds (user and system) the harness's own daemon has used so far,

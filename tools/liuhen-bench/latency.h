@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * latency.h — latencies as they were measured, every sample kept (a few
  * megabytes for a run of ten seconds), and their percentiles computed

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * machine.c — the description of the machine a run measured (machine.h),
  * from /proc, uname(2), sysconf(3) and git.

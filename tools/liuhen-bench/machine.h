@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * machine.h — what a benchmark's figures were measured on, so that they
  * can be compared across machines: the CPU, its cores, the kernel, the

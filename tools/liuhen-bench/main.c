@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * main.c — liuhen-bench, liuhen's load generator and benchmark
  * (docs/performance.md): options, the order of the workloads, the output.
@@ -395,19 +397,6 @@ static void run_mixed(bench *b)
     harness_authors_free(authors, b->o.mixed_threads);
 }
 
-static int tree_size(const lh_options *opts, uint64_t *size, lh_err *err)
-{
-    lh_conn *conn = NULL;
-    lh_checkpoint cp;
-    int rc = lh_connect(opts, &conn, err);
-    if (rc == 0 && (rc = lh_get_checkpoint(conn, &cp, err)) == 0) {
-        *size = cp.size;
-        lh_checkpoint_free(&cp);
-    }
-    lh_close(conn);
-    return rc;
-}
-
 static void run_verify(bench *b)
 {
     uint64_t target = b->o.entries_given ? b->o.entries : 200000;
@@ -420,7 +409,7 @@ static void run_verify(bench *b)
     uint64_t size = 0;
     int rc = p == NULL ? lh_err_set(&err, LH_ENOMEM, "out of memory") : 0;
     if (rc == 0)
-        rc = tree_size(harness_options(b->h), &size, &err);
+        rc = harness_tree_size(b->h, &size, &err);
     /* Fill the log to the target: appends pipelined as fast as they go,
      * measured but not the point of this workload. The enrolments come
      * first, so that they are counted in the size. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * results.h — one run's results as one JSON document (the machine, the
  * ceilings, each workload's figures and their ratios to the ceilings, the

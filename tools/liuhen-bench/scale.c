@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * scale.c — the log grown to millions of entries, measured on the way
  * (scale.h).
@@ -11,20 +13,6 @@
 
 #include "scale.h"
 #include "workload.h"
-
-/* The log's size, from its latest checkpoint. */
-static int scale_size(const lh_options *opts, uint64_t *size, lh_err *err)
-{
-    lh_conn *conn = NULL;
-    lh_checkpoint cp;
-    int rc = lh_connect(opts, &conn, err);
-    if (rc == 0 && (rc = lh_get_checkpoint(conn, &cp, err)) == 0) {
-        *size = cp.size;
-        lh_checkpoint_free(&cp);
-    }
-    lh_close(conn);
-    return rc;
-}
 
 /* The daemon's store on disk, in MiB (blocks allocated: LMDB files are
  * sparse until written); negative when unknown. */
@@ -68,7 +56,7 @@ int scale_run(harness *h, const scale_config *cfg, scale_point **points, size_t 
     if (rc == 0)
         rc = harness_enroll(h, cfg->clients, &authors, err);
     if (rc == 0)
-        rc = scale_size(opts, &size, err);
+        rc = harness_tree_size(h, &size, err);
     while (rc == 0 && size < cfg->target && npts < 64) {
         uint64_t point = scale_next_point(size, cfg->target);
         workload_figures last = {0};
@@ -82,7 +70,7 @@ int scale_run(harness *h, const scale_config *cfg, scale_point **points, size_t 
             rc = workload_append(opts, p, cfg->clients, cfg->depth, 0, 0, &last, err);
             workload_presigned_free(p, cfg->clients);
             if (rc == 0)
-                rc = scale_size(opts, &size, err);
+                rc = harness_tree_size(h, &size, err);
             if (rc == 0)
                 fprintf(stderr, "liuhen-bench: scale: %" PRIu64 " entries, %.0f appends/s\n", size,
                         last.per_s);

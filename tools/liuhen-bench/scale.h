@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * scale.h — the scale workload: the append rate and the cost of proofs as
  * the log grows, to ten million entries by default.

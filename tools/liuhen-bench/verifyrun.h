@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * verifyrun.h — the verify workload's measurement: the daemon writes an
  * export of the whole log (lh_export()), then liuhen-verify checks it as

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * workload.h — the timed workloads: clients on threads, each with its own
  * connection (lh_connect()), started together, stopped together, every

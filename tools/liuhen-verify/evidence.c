@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * evidence.c — the trusted checkpoints and the receipts an inspector brings,
  * checked against the tiles (evidence.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * evidence.h — what an inspector brings from outside the log, checked against
  * its tiles (docs/design.md "The verifier", checks 2 and 4): the checkpoints

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * finding.h — how the regulation rules (rules.h) write a finding: two
  * bounded sentences, one in Chinese and one in English, with the lists,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * ledger.c — the entries of a tiles log checked as liuhen's ledger
  * (ledger.h; docs/design.md "The verifier", checks 2 to 4).

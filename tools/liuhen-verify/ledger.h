@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * ledger.h — the entries of a verified tiles log, checked as liuhen's
  * ledger (docs/design.md "The verifier", checks 2 to 4): every entry parsed,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * main.c — liuhen-verify, the inspectors' offline verifier (docs/design.md
  * "Offline verifier"): options, the order of the checks, exit statuses.
@@ -45,6 +47,7 @@
 #include "deadline.h"
 #include "evidence.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
@@ -71,86 +74,121 @@ enum {
 /* The default --late-after (R10): a day. */
 #define LATE_AFTER_DEFAULT_MS (INT64_C(24) * 3600 * 1000)
 
-static const char usage_text[] =
-    "Usage: liuhen-verify DIR --log-key FILE [--trusted CHECKPOINT ...]\n"
-    "                     [--receipts FILE|DIR ...] [--witness-key FILE ...\n"
-    "                     --min-cosignatures N] [--integrity-only] [--rules]\n"
-    "                     [--as-of TIME] [--late-after DURATION] [--holidays FILE]\n"
-    "                     [--working-days] [--follow-up-days N] [--json] [--html FILE]\n"
-    "                     [--quiet]\n"
-    "       liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...\n"
-    "                     --min-cosignatures N] [--json] [--quiet]\n";
+/* The synopsis, printed by --help and after a usage error. */
+static void print_usage(FILE *f)
+{
+    fputs(_("Usage: liuhen-verify DIR --log-key FILE [--trusted CHECKPOINT ...]\n"
+            "                     [--receipts FILE|DIR ...] [--witness-key FILE ...\n"
+            "                     --min-cosignatures N] [--integrity-only] [--rules]\n"
+            "                     [--as-of TIME] [--late-after DURATION] [--holidays FILE]\n"
+            "                     [--working-days] [--follow-up-days N] [--json] [--html FILE]\n"
+            "                     [--quiet]\n"
+            "       liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...\n"
+            "                     --min-cosignatures N] [--json] [--quiet]\n"),
+          f);
+}
 
-static const char help_text[] =
-    "\n"
-    "liuhen-verify — the offline verifier of a liuhen (留痕) ledger, for inspectors.\n"
-    "It reads a C2SP tiles directory DIR (liuhend --publish, or liuhen export) and\n"
-    "tells, without trusting the machine it came from, whether any record was altered\n"
-    "or omitted and whether the records follow the two regulations.\n"
-    "\n"
-    "Checks: the checkpoint's signature (and cosignatures); every entry bundle against\n"
-    "the level-0 tiles, every full tile against its parent, the root against the\n"
-    "checkpoint; consistency with each trusted checkpoint and each receipt; every\n"
-    "entry's signature, origin, key (enrolled, not revoked at its index) and role;\n"
-    "each author's chain (contiguous, no fork) and each case's chain; with --rules,\n"
-    "the rules R1-R17 of the regulations, per case.\n"
-    "\n"
-    "With --evidence, it checks instead one evidence package (`liuhen evidence`): the\n"
-    "proof of one record and of its author's enrolment, against one checkpoint\n"
-    "signed by the log (and cosigned by the witnesses required); each failure is\n"
-    "named, and what a single record cannot prove is said.\n"
-    "\n";
-
-/* The options, apart: one string would pass the 4,095 bytes C99 allows. */
-static const char options_text[] =
-    "Options:\n"
-    "  --log-key FILE         the log's verifier key (name+keyid+base64, type 0x01), as\n"
-    "                         `liuhend init` wrote it (DATA/log.vkey); its name is the\n"
-    "                         log's origin. Required.\n"
-    "  --trusted FILE         a signed checkpoint received earlier: the log must extend\n"
-    "                         it (repeatable)\n"
-    "  --receipts FILE|DIR    a receipt (JSON, `liuhen append --receipt`), or a directory\n"
-    "                         of *.json and *.receipt files: each entry must be in the log\n"
-    "                         with the hash its receipt says (repeatable)\n"
-    "  --witness-key FILE     a witness's verifier key (cosignature type 0x04, or 0x01)\n"
-    "                         (repeatable)\n"
-    "  --min-cosignatures N   require N valid cosignatures by those witnesses (default 0)\n"
-    "  --integrity-only       check only the tiles log (any C2SP tlog-tiles log, whatever\n"
-    "                         its entries are), the trusted checkpoints and the receipts\n"
-    "  --rules                also evaluate the rules R1-R17 (findings)\n"
-    "  --as-of TIME           evaluate deadlines at TIME: unix milliseconds, ISO 8601 with\n"
-    "                         an offset (2026-05-20T14:30:00+08:00), or local time\n"
-    "                         \"2026-05-20[ 14:30[:05]]\" (default: the latest integration\n"
-    "                         time in the log)\n"
-    "  --late-after DURATION  R10: a record is late after DURATION, e.g. 36h, 2d, 90m,\n"
-    "                         3600s (default 24h)\n"
-    "  --holidays FILE        the statutory rest days that move the last day of a period\n"
-    "                         (民法典 第203条): a holiday file, one date a line,\n"
-    "                         \"YYYY-MM-DD [休|班]\" (休 a holiday, 班 a 调休 working day;\n"
-    "                         docs/regulation.md \"Holiday file\"). Default: Saturdays and\n"
-    "                         Sundays only\n"
-    "  --working-days         read the periods given in days as working days (cf.\n"
-    "                         行政处罚法 第85条): the last day is the N-th working day\n"
-    "                         after the event's, with the rest days of --holidays or,\n"
-    "                         without it, the weekends\n"
-    "  --follow-up-days N     R5, R14, R15: the days allowed for what the regulations ask\n"
-    "                         to be done \"及时\" (promptly): a new investigation after a\n"
-    "                         review order, the notice of a confirmed interference, the\n"
-    "                         legal section's follow-up of a reported one (default 30)\n"
-    "  --json                 one JSON document on standard output\n"
-    "  --html FILE            also write a self-contained HTML report to FILE\n"
-    "  --quiet                print only the summary\n"
-    "  --evidence FILE        check the evidence package FILE instead of a directory:\n"
-    "                         with --log-key, --witness-key, --min-cosignatures, --json\n"
-    "                         and --quiet only\n"
-    "  --help                 this help\n"
-    "\n"
-    "Exit status: 0 clean; 1 an integrity or omission failure (altered, removed or\n"
-    "forged records, a bad signature, a fork); 2 regulation findings only; 3 usage or\n"
-    "input/output error (DIR or its checkpoint unreadable, a missing key file, a\n"
-    "holiday file that cannot be read or has a bad line).\n"
-    "With --evidence: 0 the package is valid; 1 it is not (each failure is named);\n"
-    "3 usage or input/output error (the package or a key file unreadable).\n";
+/*
+ * --help: the synopsis, what the verifier checks, each option, the exit
+ * statuses. One message a paragraph or an option, so that a change to one
+ * asks for one translation again.
+ */
+static void print_help(FILE *f)
+{
+    print_usage(f);
+    fputs("\n", f);
+    fputs(_("liuhen-verify — the offline verifier of a liuhen (留痕) ledger, for inspectors.\n"
+            "It reads a C2SP tiles directory DIR (liuhend --publish, or liuhen export) and\n"
+            "tells, without trusting the machine it came from, whether any record was altered\n"
+            "or omitted and whether the records follow the two regulations.\n"),
+          f);
+    fputs("\n", f);
+    fputs(_("Checks: the checkpoint's signature (and cosignatures); every entry bundle against\n"
+            "the level-0 tiles, every full tile against its parent, the root against the\n"
+            "checkpoint; consistency with each trusted checkpoint and each receipt; every\n"
+            "entry's signature, origin, key (enrolled, not revoked at its index) and role;\n"
+            "each author's chain (contiguous, no fork) and each case's chain; with --rules,\n"
+            "the rules R1-R17 of the regulations, per case.\n"),
+          f);
+    fputs("\n", f);
+    fputs(_("With --evidence, it checks instead one evidence package (`liuhen evidence`): the\n"
+            "proof of one record and of its author's enrolment, against one checkpoint\n"
+            "signed by the log (and cosigned by the witnesses required); each failure is\n"
+            "named, and what a single record cannot prove is said.\n"),
+          f);
+    fputs("\n", f);
+    fputs(_("Options:\n"), f);
+    fputs(_("  --log-key FILE         the log's verifier key (name+keyid+base64, type 0x01), as\n"
+            "                         `liuhend init` wrote it (DATA/log.vkey); its name is the\n"
+            "                         log's origin. Required.\n"),
+          f);
+    fputs(_("  --trusted FILE         a signed checkpoint received earlier: the log must extend\n"
+            "                         it (repeatable)\n"),
+          f);
+    fputs(
+        _("  --receipts FILE|DIR    a receipt (JSON, `liuhen append --receipt`), or a directory\n"
+          "                         of *.json and *.receipt files: each entry must be in the log\n"
+          "                         with the hash its receipt says (repeatable)\n"),
+        f);
+    fputs(_("  --witness-key FILE     a witness's verifier key (cosignature type 0x04, or 0x01)\n"
+            "                         (repeatable)\n"),
+          f);
+    fputs(
+        _("  --min-cosignatures N   require N valid cosignatures by those witnesses (default 0)\n"),
+        f);
+    fputs(
+        _("  --integrity-only       check only the tiles log (any C2SP tlog-tiles log, whatever\n"
+          "                         its entries are), the trusted checkpoints and the receipts\n"),
+        f);
+    fputs(_("  --rules                also evaluate the rules R1-R17 (findings)\n"), f);
+    fputs(
+        _("  --as-of TIME           evaluate deadlines at TIME: unix milliseconds, ISO 8601 with\n"
+          "                         an offset (2026-05-20T14:30:00+08:00), or local time\n"
+          "                         \"2026-05-20[ 14:30[:05]]\" (default: the latest integration\n"
+          "                         time in the log)\n"),
+        f);
+    fputs(_("  --late-after DURATION  R10: a record is late after DURATION, e.g. 36h, 2d, 90m,\n"
+            "                         3600s (default 24h)\n"),
+          f);
+    fputs(
+        _("  --holidays FILE        the statutory rest days that move the last day of a period\n"
+          "                         (民法典 第203条): a holiday file, one date a line,\n"
+          "                         \"YYYY-MM-DD [休|班]\" (休 a holiday, 班 a 调休 working day;\n"
+          "                         docs/regulation.md \"Holiday file\"). Default: Saturdays and\n"
+          "                         Sundays only\n"),
+        f);
+    fputs(_("  --working-days         read the periods given in days as working days (cf.\n"
+            "                         行政处罚法 第85条): the last day is the N-th working day\n"
+            "                         after the event's, with the rest days of --holidays or,\n"
+            "                         without it, the weekends\n"),
+          f);
+    fputs(_("  --follow-up-days N     R5, R14, R15: the days allowed for what the regulations ask\n"
+            "                         to be done \"及时\" (promptly): a new investigation after a\n"
+            "                         review order, the notice of a confirmed interference, the\n"
+            "                         legal section's follow-up of a reported one (default 30)\n"),
+          f);
+    fputs(_("  --json                 one JSON document on standard output\n"), f);
+    fputs(_("  --html FILE            also write a self-contained HTML report to FILE\n"), f);
+    fputs(_("  --quiet                print only the summary\n"), f);
+    fputs(_("  --evidence FILE        check the evidence package FILE instead of a directory:\n"
+            "                         with --log-key, --witness-key, --min-cosignatures, --json\n"
+            "                         and --quiet only\n"),
+          f);
+    fputs(_("  --help                 this help\n"), f);
+    fputs("\n", f);
+    fputs(_("Exit status: 0 clean; 1 an integrity or omission failure (altered, removed or\n"
+            "forged records, a bad signature, a fork); 2 regulation findings only; 3 usage or\n"
+            "input/output error (DIR or its checkpoint unreadable, a missing key file, a\n"
+            "holiday file that cannot be read or has a bad line).\n"
+            "With --evidence: 0 the package is valid; 1 it is not (each failure is named);\n"
+            "3 usage or input/output error (the package or a key file unreadable).\n"),
+          f);
+    fputs("\n", f);
+    fputs(_("Messages are in Chinese or English as the locale says: LANG=zh_CN.UTF-8 gives\n"
+            "Chinese, LANG=C English (LANGUAGE, when set, comes first). --json is the same\n"
+            "in every locale.\n"),
+          f);
+}
 
 /* What the options say. */
 typedef struct options {
@@ -224,8 +262,8 @@ __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
     va_start(ap, fmt);
     say(fmt, ap);
     va_end(ap);
-    fputs(usage_text, stderr);
-    fputs("Run 'liuhen-verify --help' for the options.\n", stderr);
+    print_usage(stderr);
+    fputs(_("Run 'liuhen-verify --help' for the options.\n"), stderr);
     return EXIT_USAGE_IO;
 }
 
@@ -278,8 +316,8 @@ static bool parse_duration(const char *s, int64_t *ms)
 static int evidence_options(int argc, char **argv, options *o)
 {
     if (optind < argc)
-        return usage("--evidence checks one package: '%s' is one too many (a tiles directory "
-                     "is checked without --evidence)",
+        return usage(_("--evidence checks one package: '%s' is one too many (a tiles directory "
+                       "is checked without --evidence)"),
                      argv[optind]);
     const char *other = o->ntrusted > 0       ? "--trusted"
                         : o->nreceipts > 0    ? "--receipts"
@@ -293,11 +331,11 @@ static int evidence_options(int argc, char **argv, options *o)
                         : o->html != NULL     ? "--html"
                                               : NULL;
     if (other != NULL)
-        return usage("%s applies to a tiles directory, not to --evidence", other);
+        return usage(_("%s applies to a tiles directory, not to --evidence"), other);
     if (o->log_key_path == NULL)
-        return usage("--log-key FILE is required: the log's verifier key");
+        return usage(_("--log-key FILE is required: the log's verifier key"));
     if (o->min_cosig > o->nwitness)
-        return usage("--min-cosignatures %lu: only %zu --witness-key given", o->min_cosig,
+        return usage(_("--min-cosignatures %lu: only %zu --witness-key given"), o->min_cosig,
                      o->nwitness);
     return -1;
 }
@@ -359,7 +397,7 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
             unsigned long v = strtoul(optarg, &end, 10);
             if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || errno != 0 ||
                 v > CHECKPOINT_WITNESS_MAX)
-                return usage("--min-cosignatures %s: give a whole number from 0 to %d", optarg,
+                return usage(_("--min-cosignatures %s: give a whole number from 0 to %d"), optarg,
                              CHECKPOINT_WITNESS_MAX);
             o->min_cosig = v;
             break;
@@ -371,14 +409,14 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
             if (strcmp(optarg, "0") == 0 ||
                 calendar_parse_time(NULL, optarg, &o->as_of_ms, &err) != 0)
                 return usage("--as-of %s: %s", optarg,
-                             err.msg[0] != '\0' ? err.msg : "give a time after 1970");
+                             err.msg[0] != '\0' ? err.msg : _("give a time after 1970"));
             o->have_as_of = true;
             break;
         }
         case O_LATE_AFTER:
             if (!parse_duration(optarg, &o->late_after_ms))
-                return usage("--late-after %s: give a duration such as 36h, 2d, 90m or 3600s "
-                             "(at most 3650d)",
+                return usage(_("--late-after %s: give a duration such as 36h, 2d, 90m or 3600s "
+                               "(at most 3650d)"),
                              optarg);
             o->have_late_after = true;
             break;
@@ -394,24 +432,25 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
             unsigned long v = strtoul(optarg, &end, 10);
             if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || errno != 0 || v == 0 ||
                 v > 3650)
-                return usage("--follow-up-days %s: give a number of days from 1 to 3650", optarg);
+                return usage(_("--follow-up-days %s: give a number of days from 1 to 3650"),
+                             optarg);
             o->follow_up_days = v;
             break;
         }
         case 'h':
         case O_HELP: *help = true; return EXIT_CLEAN;
-        case ':': return usage("option %s needs a value", argv[optind - 1]);
-        default: return usage("unknown option '%s'", argv[optind - 1]);
+        case ':': return usage(_("option %s needs a value"), argv[optind - 1]);
+        default: return usage(_("unknown option '%s'"), argv[optind - 1]);
         }
         if (rc != 0)
-            return io_error("out of memory");
+            return io_error(_("out of memory"));
     }
     if (o->evidence != NULL)
         return evidence_options(argc, argv, o);
     if (optind >= argc)
-        return usage("give the tiles directory DIR");
+        return usage(_("give the tiles directory DIR"));
     if (optind + 1 < argc)
-        return usage("one tiles directory at a time: '%s' is one too many", argv[optind + 1]);
+        return usage(_("one tiles directory at a time: '%s' is one too many"), argv[optind + 1]);
     /* "DIR/" names the same directory; without the slash the messages
      * read DIR/checkpoint, not DIR//checkpoint. */
     char *dir = argv[optind];
@@ -419,12 +458,12 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         dir[n - 1] = '\0';
     o->dir = dir;
     if (o->log_key_path == NULL)
-        return usage("--log-key FILE is required: the log's verifier key");
+        return usage(_("--log-key FILE is required: the log's verifier key"));
     if (o->min_cosig > o->nwitness)
-        return usage("--min-cosignatures %lu: only %zu --witness-key given", o->min_cosig,
+        return usage(_("--min-cosignatures %lu: only %zu --witness-key given"), o->min_cosig,
                      o->nwitness);
     if (o->integrity_only && o->rules)
-        return usage("--rules reads the entries, which --integrity-only does not");
+        return usage(_("--rules reads the entries, which --integrity-only does not"));
     const char *rules_only = o->have_as_of         ? "--as-of"
                              : o->have_late_after  ? "--late-after"
                              : o->holidays != NULL ? "--holidays"
@@ -432,7 +471,7 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
                              : o->follow_up_days   ? "--follow-up-days"
                                                    : NULL;
     if (!o->rules && rules_only != NULL)
-        return usage("%s applies to the rules: add --rules", rules_only);
+        return usage(_("%s applies to the rules: add --rules"), rules_only);
     if (!o->have_late_after)
         o->late_after_ms = LATE_AFTER_DEFAULT_MS;
     return -1;
@@ -455,7 +494,7 @@ static int read_witness_key(const char *path, note_verifier *out, lh_err *err)
     rc = note_vkey_parse((const char *)buf, len, out, &e);
     free(buf);
     if (rc != 0)
-        return lh_err_set(err, rc, "%s: not a witness verifier key: %s", path, e.msg);
+        return lh_err_set(err, rc, _("%s: not a witness verifier key: %s"), path, e.msg);
     return 0;
 }
 
@@ -471,7 +510,7 @@ static int add_receipt(run *r, const char *path, lh_err *err)
         named_receipt *p = realloc(r->receipts, ncap * sizeof *p);
         if (p == NULL) {
             free(buf);
-            return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
+            return lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), path);
         }
         r->receipts = p;
         r->capreceipts = ncap;
@@ -482,11 +521,11 @@ static int add_receipt(run *r, const char *path, lh_err *err)
     rc = lh_receipt_from_json((const char *)buf, len, &nr->r, &e);
     free(buf);
     if (rc != 0)
-        return lh_err_set(err, rc, "%s: not a receipt: %s", path, e.msg);
+        return lh_err_set(err, rc, _("%s: not a receipt: %s"), path, e.msg);
     nr->name = strdup(path);
     if (nr->name == NULL) {
         lh_receipt_free(&nr->r);
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", path);
+        return lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), path);
     }
     r->nreceipts++;
     return 0;
@@ -523,7 +562,7 @@ static int add_receipt_dir(run *r, const char *dir, lh_err *err)
             size_t ncap = cap != 0 ? cap * 2 : 64;
             char **p = realloc(names, ncap * sizeof *p);
             if (p == NULL) {
-                rc = lh_err_set(err, LH_ENOMEM, "%s: out of memory", dir);
+                rc = lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), dir);
                 break;
             }
             names = p;
@@ -532,7 +571,7 @@ static int add_receipt_dir(run *r, const char *dir, lh_err *err)
         size_t len = strlen(dir) + 1 + strlen(de->d_name) + 1;
         names[n] = malloc(len);
         if (names[n] == NULL) {
-            rc = lh_err_set(err, LH_ENOMEM, "%s: out of memory", dir);
+            rc = lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), dir);
             break;
         }
         snprintf(names[n], len, "%s/%s", dir, de->d_name);
@@ -578,25 +617,25 @@ static int load_inputs(run *r)
         return io_error("--log-key %s: %s", r->o.log_key_path, err.msg);
     rc = note_verifier_init(&r->log_key, pub.name, strlen(pub.name), NOTE_TYPE_ED25519, pub.pubkey);
     if (rc != 0)
-        return io_error("--log-key %s: not a log key: %s", r->o.log_key_path, lh_strerror(rc));
+        return io_error(_("--log-key %s: not a log key: %s"), r->o.log_key_path, lh_strerror(rc));
 
     if (r->o.nwitness > 0) {
         r->witnesses = calloc(r->o.nwitness, sizeof *r->witnesses);
         if (r->witnesses == NULL)
-            return io_error("out of memory");
+            return io_error(_("out of memory"));
     }
     for (size_t i = 0; i < r->o.nwitness; i++) {
         if (read_witness_key(r->o.witness_paths[i], &r->witnesses[i], &err) != 0)
             return io_error("--witness-key: %s", err.msg);
         if (r->witnesses[i].keyid == r->log_key.keyid &&
             strcmp(r->witnesses[i].name, r->log_key.name) == 0)
-            return usage("--witness-key %s is the log's own key", r->o.witness_paths[i]);
+            return usage(_("--witness-key %s is the log's own key"), r->o.witness_paths[i]);
     }
 
     if (r->o.ntrusted > 0) {
         r->trusted = calloc(r->o.ntrusted, sizeof *r->trusted);
         if (r->trusted == NULL)
-            return io_error("out of memory");
+            return io_error(_("out of memory"));
     }
     for (size_t i = 0; i < r->o.ntrusted; i++) {
         named_note *t = &r->trusted[i];
@@ -605,7 +644,7 @@ static int load_inputs(run *r)
             return io_error("--trusted: %s", err.msg);
         r->ntrusted = i + 1;
         if ((t->name = strdup(r->o.trusted[i])) == NULL)
-            return io_error("out of memory");
+            return io_error(_("out of memory"));
     }
 
     for (size_t i = 0; i < r->o.nreceipts; i++) {
@@ -650,7 +689,7 @@ static int open_checkpoint(run *r, bool *verified, size_t *ncosig)
         return io_error("%s", err.msg);
     r->cp = malloc(sizeof *r->cp);
     if (r->cp == NULL)
-        return io_error("out of memory");
+        return io_error(_("out of memory"));
     char pzh[768], pen[768];
     int verdict = policy_open(r->note, r->note_len, &r->log_key, r->witnesses, r->o.nwitness,
                               r->o.min_cosig, r->cp, pzh, pen, sizeof pzh);
@@ -659,14 +698,14 @@ static int open_checkpoint(run *r, bool *verified, size_t *ncosig)
         snprintf(en, sizeof en, "%s/checkpoint: %s", r->o.dir, pen);
     }
     if (verdict == POLICY_LOG_KEY)
-        return checkpoint_failure(r, "integrity", zh, en) != 0 ? io_error("out of memory") : -1;
+        return checkpoint_failure(r, "integrity", zh, en) != 0 ? io_error(_("out of memory")) : -1;
     *verified = true;
     *ncosig = r->o.nwitness > 0 ? r->cp->ncosigners : 0;
     if (verdict == POLICY_COSIGNATURE && checkpoint_failure(r, "cosignature", zh, en) != 0)
-        return io_error("out of memory");
+        return io_error(_("out of memory"));
     r->cp_text = malloc(r->cp->note.text_len + 1);
     if (r->cp_text == NULL)
-        return io_error("out of memory");
+        return io_error(_("out of memory"));
     memcpy(r->cp_text, r->cp->note.text, r->cp->note.text_len);
     r->cp_text[r->cp->note.text_len] = '\0';
     return -1;
@@ -719,7 +758,7 @@ static int verify(run *r)
                          .html_path = r->o.html,
                          .progress = !r->o.quiet && !r->o.json && isatty(STDERR_FILENO)};
     if (report_new(&ro, &r->rep) != 0)
-        return io_error("out of memory");
+        return io_error(_("out of memory"));
     report_facts facts = {.integrity_only = r->o.integrity_only, .rules = r->o.rules};
 
     lh_err err = {""};
@@ -750,7 +789,7 @@ static int verify(run *r)
                                  .working_days = r->o.working_days,
                                  .follow_up_days = (unsigned)r->o.follow_up_days};
             if (rules_new(&rop, &r->rules) != 0)
-                return io_error("out of memory");
+                return io_error(_("out of memory"));
         }
         ledger_options lo = {
             .log_key = &r->log_key, .rules = r->rules, .timeline = r->o.html != NULL, .threads = 0};
@@ -800,7 +839,7 @@ static int verify(run *r)
          * integrated_at in the log (rules.h). */
         facts.as_of_ms = r->o.have_as_of ? r->o.as_of_ms : ls.last_integrated_at;
         if (r->rules != NULL && rules_finish(r->rules, facts.as_of_ms, r->rep) != 0)
-            return io_error("out of memory evaluating the rules");
+            return io_error(_("out of memory evaluating the rules"));
     }
     report_progress(r->rep, cp->size, cp->size);
     facts.seconds = now_seconds() - start;
@@ -845,25 +884,24 @@ static int verify_package(run *r)
     st = res->valid ? EXIT_CLEAN : EXIT_FAILURE_;
     free(res);
     if (rc != 0)
-        return io_error("--evidence %s: the result cannot be written: %s", r->o.evidence,
+        return io_error(_("--evidence %s: the result cannot be written: %s"), r->o.evidence,
                         lh_strerror(rc));
     return st;
 }
 
 int main(int argc, char **argv)
 {
+    i18n_init();
     run r;
     memset(&r, 0, sizeof r);
     bool help;
     int st = parse_options(argc, argv, &r.o, &help);
     if (help) {
-        fputs(usage_text, stdout);
-        fputs(help_text, stdout);
-        fputs(options_text, stdout);
+        print_help(stdout);
         st = EXIT_CLEAN;
     } else if (st < 0) {
         if (sodium_init() < 0)
-            st = io_error("libsodium cannot be initialised");
+            st = io_error(_("libsodium cannot be initialised"));
         else if (r.o.evidence != NULL)
             st = verify_package(&r);
         else
@@ -871,7 +909,7 @@ int main(int argc, char **argv)
     }
     run_free(&r);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fputs("liuhen-verify: cannot write the output\n", stderr);
+        fputs(_("liuhen-verify: cannot write the output\n"), stderr);
         return EXIT_USAGE_IO;
     }
     return st;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * package.c — evidence packages checked offline (package.h): the file read
  * as two C2SP tlog-proofs (tlogproof.h), each entry checked as liuhend and
@@ -17,6 +19,7 @@
 #include <jansson.h>
 
 #include "calendar.h"
+#include "i18n.h"
 #include "kind.h"
 #include "merkle.h"
 #include "policy.h"
@@ -562,89 +565,93 @@ static const char *check_zh(const char *check)
     return "";
 }
 
+/* The failures kept, each in the language of the messages. */
 static void print_failures(FILE *f, const package_result *r)
 {
     size_t kept = r->nfailures < PACKAGE_FAILURES_MAX ? r->nfailures : PACKAGE_FAILURES_MAX;
     for (size_t i = 0; i < kept; i++) {
         const package_failure *x = &r->failure[i];
-        fprintf(f, "  %s %s: %s\n", check_zh(x->check), x->check, x->zh);
-        fprintf(f, "      %s\n", x->en);
+        if (i18n_zh())
+            fprintf(f, "  %s %s：%s\n", check_zh(x->check), x->check, i18n_pick(x->zh, x->en));
+        else
+            fprintf(f, "  %s: %s\n", x->check, i18n_pick(x->zh, x->en));
     }
     if (r->nfailures > kept)
-        fprintf(f, "  另有 %zu 项失败未列出 (%zu more failures not listed)\n", r->nfailures - kept,
+        fprintf(f,
+                ngettext("  %zu more failure not listed\n", "  %zu more failures not listed\n",
+                         r->nfailures - kept),
                 r->nfailures - kept);
 }
 
 void package_print_text(FILE *f, const char *name, const package_result *r, bool quiet)
 {
-    fprintf(f, "证据包 evidence package: %s\n", name);
+    fprintf(f, _("evidence package: %s\n"), name);
     if (!r->valid) {
         fprintf(f,
-                "结论 verdict: 无效 INVALID — %zu 项检查失败，证据包不能证明任何内容 (%zu "
-                "check%s failed: nothing in the package is proved)\n",
-                r->nfailures, r->nfailures, r->nfailures == 1 ? "" : "s");
+                ngettext("verdict: INVALID — %zu check failed: nothing in the package is proved\n",
+                         "verdict: INVALID — %zu checks failed: nothing in the package is proved\n",
+                         r->nfailures),
+                r->nfailures);
         print_failures(f, r);
         return;
     }
-    fprintf(f, "结论 verdict: 有效 VALID — 每项检查均通过 (every check passed)\n");
+    fputs(_("verdict: VALID — every check passed\n"), f);
     if (quiet)
         return;
     const package_entry *rec = &r->record, *en = &r->enrolment;
-    char t[CALENDAR_TEXT_MAX], h[B64_32], zh[ROLES_MAX], roles[ROLES_MAX];
-    fprintf(f, "\n已证明 proved:\n");
-    fprintf(f, "  记录 record: 第%" PRIu64 "号记录 (entry %" PRIu64 ") · %s %s · 案件 case %s\n",
-            rec->index, rec->index, kind_label_zh(rec->kind), kind_name(rec->kind), rec->case_id);
-    fprintf(f, "    记录时间 recorded at (author's clock): %s\n",
+    const char *kind = i18n_pick(kind_label_zh(rec->kind), kind_name(rec->kind));
+    char t[CALENDAR_TEXT_MAX], h[B64_32], roles_zh[ROLES_MAX], roles_en[ROLES_MAX];
+    fputs("\n", f);
+    fputs(_("proved:\n"), f);
+    fprintf(f, _("  record: entry %" PRIu64 " · %s · case %s\n"), rec->index, kind, rec->case_id);
+    fprintf(f, _("    recorded at (the author's clock): %s\n"),
             calendar_format_local(t, rec->recorded_at));
-    fprintf(f, "    存证时间 integrated at (the log's clock): %s\n",
+    fprintf(f, _("    integrated at (the log's clock): %s\n"),
             calendar_format_local(t, rec->integrated_at));
     b64(h, rec->entry_id);
-    fprintf(f, "    记录标识 entry id: %s\n", h);
+    fprintf(f, _("    entry id: %s\n"), h);
     b64(h, rec->leaf_hash);
-    fprintf(f, "    叶哈希 leaf hash: %s\n", h);
+    fprintf(f, _("    leaf hash: %s\n"), h);
     b64(h, rec->author_key);
-    fprintf(f, "  记录人 author: %s%s%s%s%s · 签名已验证 signature verified\n", r->holder,
+    fprintf(f, _("  author: %s%s%s%s%s · signature verified\n"), r->holder,
             r->position[0] ? " · " : "", r->position, r->unit[0] ? " · " : "", r->unit);
-    fprintf(f, "    记录人公钥 author key: %s\n", h);
-    role_text(r->roles, true, zh, sizeof zh);
-    role_text(r->roles, false, roles, sizeof roles);
-    fprintf(f, "    角色 roles: %s (%s) · 可记录%s allowed to append %s records\n", zh, roles,
-            kind_label_zh(rec->kind), kind_name(rec->kind));
-    fprintf(f,
-            "  登记 enrolment: 第%" PRIu64 "号记录 (entry %" PRIu64
-            ") · 登记密钥 KEY_ENROLL · 存证时间 integrated at %s\n",
-            en->index, en->index, calendar_format_local(t, en->integrated_at));
+    fprintf(f, _("    author key: %s\n"), h);
+    role_text(r->roles, true, roles_zh, sizeof roles_zh);
+    role_text(r->roles, false, roles_en, sizeof roles_en);
+    fprintf(f, _("    roles: %s · allowed to append %s records\n"), i18n_pick(roles_zh, roles_en),
+            kind);
+    fprintf(f, _("  enrolment: entry %" PRIu64 " · KEY_ENROLL · integrated at %s\n"), en->index,
+            calendar_format_local(t, en->integrated_at));
     if (r->enrolled_by_log_key) {
-        fprintf(f, "    签署者 signed by: 日志密钥 the log key %s\n", r->origin);
+        fprintf(f, _("    signed by: the log key %s\n"), r->origin);
     } else {
         b64(h, en->author_key);
-        fprintf(f, "    签署者 signed by: 密钥 key %s\n", h);
+        fprintf(f, _("    signed by: the key %s\n"), h);
     }
     b64(h, r->root);
-    fprintf(f, "  检查点 checkpoint: %s · 树大小 tree size %" PRIu64 " · 根哈希 root %s\n",
-            r->origin, r->tree_size, h);
-    fprintf(f, "    日志签名已验证 log signature verified; 记录与登记均包含于其中 both entries are "
-               "included in it\n");
+    fprintf(f, _("  checkpoint: %s · tree size %" PRIu64 " · root hash %s\n"), r->origin,
+            r->tree_size, h);
+    fputs(_("    log signature verified; both entries are included in it\n"), f);
     if (r->ncosigners == 0) {
-        fprintf(f, "    第三方见证签名 cosignatures: 无 none verified (要求 required: %zu)\n",
-                r->min_cosignatures);
+        fprintf(f, _("    cosignatures: none verified (required: %zu)\n"), r->min_cosignatures);
     } else {
-        fprintf(f, "    第三方见证签名 cosignatures: %zu 个已验证 verified (要求 required: %zu)\n",
-                r->ncosigners, r->min_cosignatures);
+        fprintf(f, _("    cosignatures: %zu verified (required: %zu)\n"), r->ncosigners,
+                r->min_cosignatures);
         for (size_t i = 0; i < r->ncosigners; i++) {
             const package_cosigner *c = &r->cosigner[i];
             if (c->timestamp != 0)
-                fprintf(f, "      %s 于 at %s\n", c->name,
+                fprintf(f, _("      %s at %s\n"), c->name,
                         calendar_format_local(t, (int64_t)c->timestamp * 1000));
             else
                 fprintf(f, "      %s\n", c->name);
         }
     }
-    fprintf(f, "\n局限 limits:\n");
+    fputs("\n", f);
+    fputs(_("limits:\n"), f);
     for (size_t i = 0; i < package_limits(r); i++) {
         char lzh[PACKAGE_TEXT_MAX], len[PACKAGE_TEXT_MAX];
         package_limit(r, i, lzh, len);
-        fprintf(f, "  - %s\n    %s\n", lzh, len);
+        fprintf(f, "  - %s\n", i18n_pick(lzh, len));
     }
 }
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * package.h — evidence packages (`liuhen evidence`): one file that proves one
  * record of the log to a third party, checked offline against the log's key
@@ -173,7 +175,7 @@ void package_limit(const package_result *r, size_t i, char zh[PACKAGE_TEXT_MAX],
                    char en[PACKAGE_TEXT_MAX]);
 
 /**
- * Print a result for people, in Chinese and in English: the verdict, then
+ * Print a result for people, in the language of the messages (i18n.h): the verdict, then
  * for a valid package what it proves (the record, its author, kind and
  * case, when it was integrated, the checkpoint and its cosigners) and its
  * limits, for an invalid one each failure.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * policy.c — a checkpoint held to the log key and the witness policy
  * (policy.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * policy.h — a checkpoint held to the inspector's trust: the log's key and
  * the witness policy (--witness-key, --min-cosignatures). The export's

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * pool.c — the verifier's parallel stage (pool.h): unpacking, validating,
  * hashing and verifying the leaves of entry bundles on a pool of threads.

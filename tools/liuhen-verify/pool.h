@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * pool.h — the verifier's parallel stage (docs/design.md "The verifier",
  * check 3): each leaf of an entry bundle unpacked (Leaf, SignedEntry,

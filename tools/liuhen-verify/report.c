@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * report.c — what liuhen-verify found (report.h): the failures and
  * findings, counted per check and kept in full while there is room, the
@@ -28,6 +30,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "i18n.h"
 #include "idtable.h"
 #include "report_html.h"
 #include "report_json.h"
@@ -140,6 +143,12 @@ const char *report_title_en(const char *check)
 {
     const title *t = find_title(check);
     return t != NULL ? t->en : NULL;
+}
+
+const char *report_title(const char *check)
+{
+    const title *t = find_title(check);
+    return t != NULL ? i18n_pick(t->zh, t->en) : NULL;
 }
 
 const char *report_rule_article(const char *rule)
@@ -549,10 +558,13 @@ void report_progress(report *r, uint64_t done, uint64_t total)
         line[len++] = '[';
         for (size_t i = 0; i < PROGRESS_BAR_WIDTH; i++)
             line[len++] = i < fill ? '#' : '.';
-        len += (size_t)snprintf(line + len, sizeof line - len, "] %3u%% %s/%s entries", pct,
+        line[len++] = ']';
+        line[len++] = ' ';
+        /* TRANSLATORS: the progress bar: percentage, entries done, entries in all. */
+        len += (size_t)snprintf(line + len, sizeof line - len, _("%3u%% %s/%s entries"), pct,
                                 report_view_fmt_count(done, a), report_view_fmt_count(total, b));
     } else {
-        len += (size_t)snprintf(line + len, sizeof line - len, "%s entries",
+        len += (size_t)snprintf(line + len, sizeof line - len, _("%s entries"),
                                 report_view_fmt_count(done, a));
     }
     double secs = (double)(now - r->progress_start) / 1e9;
@@ -609,7 +621,7 @@ int report_finish(report *r, lh_err *err)
     report_view v;
     int rc = report_view_make(r, &v);
     if (rc != 0)
-        return lh_err_set(err, rc, "report: out of memory grouping %zu findings by case",
+        return lh_err_set(err, rc, _("report: out of memory grouping %zu findings by case"),
                           r->nitems);
     int html_rc = 0;
     lh_err html_err = {{0}};
@@ -624,10 +636,10 @@ int report_finish(report *r, lh_err *err)
         report_text_write(r, &v, f);
     report_view_free(&v);
     if (rc != 0)
-        return lh_err_set(err, rc, "report: out of memory writing the JSON document");
+        return lh_err_set(err, rc, _("report: out of memory writing the JSON document"));
     if (fflush(f) != 0 || ferror(f)) {
         int e = errno != 0 ? errno : EIO;
-        return lh_err_set(err, -e, "report: cannot write the result to standard output: %s",
+        return lh_err_set(err, -e, _("report: cannot write the result to standard output: %s"),
                           strerror(e));
     }
     if (html_rc != 0) {

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * report.h — what liuhen-verify found, and how it is shown: failures
  * (integrity, append-only, authorship, omission: exit 1) and regulation
@@ -125,6 +127,15 @@ int report_status(const report *r);
  */
 const char *report_title_zh(const char *check);
 const char *report_title_en(const char *check);
+
+/**
+ * The same title in the language of the messages (i18n.h): Chinese under
+ * a Chinese locale, English otherwise; NULL for an unknown check. Static.
+ * The titles are kept in both languages beside the rules, as the findings'
+ * sentences are, rather than in the message catalogue: the JSON report
+ * and the tests read both whatever the locale.
+ */
+const char *report_title(const char *check);
 
 /** The article of a rule ("B§3" for "R1"), NULL for a check that is not a rule. Static. */
 const char *report_rule_article(const char *rule);

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * report_html.c — a finished report as one self-contained HTML page
  * (report_html.h).
@@ -6,6 +8,12 @@
  * HTML-escaped again here wherever it goes into the page, in text and in
  * attribute values alike. Anchors link each failure and finding to the
  * timeline row of its entry and each case in the list to its section.
+ *
+ * The page is in the language of the messages (i18n.h), like the text:
+ * its labels through the catalogue, the titles of the checks and the
+ * sentences of the items by i18n_pick(); the translations are ours, and go
+ * into the page as they are, while everything they are filled with is
+ * escaped (html_fill()).
  */
 #include "report_html.h"
 
@@ -17,6 +25,7 @@
 #include "calendar.h"
 #include "cite.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "text.h"
 
 /* Text into HTML: the five characters that could open markup or end an
@@ -33,6 +42,22 @@ static void html_text(FILE *f, const char *s)
         default: fputc(*s, f);
         }
     }
+}
+
+/* A message with one "%s" (msgfmt --check keeps it in the translation),
+ * the %s filled with s escaped: html_fill(f, _("case %s"), name). */
+static void html_fill(FILE *f, const char *fmt, const char *s)
+{
+    const char *at = strstr(fmt, "%s");
+    if (at == NULL) {
+        fputs(fmt, f);
+        fputc(' ', f);
+        html_text(f, s);
+        return;
+    }
+    fwrite(fmt, 1, (size_t)(at - fmt), f);
+    html_text(f, s);
+    fputs(at + 2, f);
 }
 
 /* Inline CSS: system fonts with the common CJK ones, no asset from outside. */
@@ -89,37 +114,30 @@ static void html_kv(FILE *f, const char *label, const char *value)
     fputs("</td></tr>\n", f);
 }
 
-/* The tag of a check, with its title in both languages when it has one. */
+/* The tag of a check, with its title when it has one. */
 static void html_check(FILE *f, const report_kept *k)
 {
-    const char *zh = report_title_zh(k->check), *en = report_title_en(k->check);
+    const char *title = report_title(k->check);
     fprintf(f, "<span class=\"tag %s\">", k->cls == REPORT_FAILURE ? "fail" : "find");
     html_text(f, k->check);
     fputs("</span>", f);
-    if (zh != NULL) {
+    if (title != NULL) {
         fputs(" ", f);
-        html_text(f, zh);
-        fputs("<br><span class=\"en\">", f);
-        html_text(f, en);
-        fputs("</span>", f);
+        html_text(f, title);
     }
 }
 
-/* The Chinese sentence of an item over the English one. */
+/* The sentence of an item (the JSON report has both languages). */
 static void html_sentences(FILE *f, const report_kept *k)
 {
-    html_text(f, k->zh);
-    if (k->zh[0] != '\0' && k->en[0] != '\0')
-        fputs("<br>", f);
-    fputs("<span class=\"en\">", f);
-    html_text(f, k->en);
-    fputs("</span>", f);
+    html_text(f, i18n_pick(k->zh, k->en));
 }
 
-/* An article as officials cite it, under the short names the summary
- * spells out, the full citation as its title, over our reference
- * ("干预记录制度第三条" over "B§3"); one that is not our reference (a
- * rule citing another law) as it is. */
+/* An article: in Chinese, as officials cite it, under the short names the
+ * summary spells out, the full citation as its title, over our reference
+ * ("干预记录制度第三条" over "B§3"); in English, our reference, the English
+ * citation as its title. One that is not our reference (a rule citing
+ * another law) as it is. */
 static void html_article(FILE *f, const char *article)
 {
     char zh[CITE_MAX], full[CITE_MAX];
@@ -131,24 +149,40 @@ static void html_article(FILE *f, const char *article)
         html_text(f, article);
         return;
     }
-    cite_zh(full, sizeof full, article);
+    bool in_zh = i18n_zh();
+    if (in_zh)
+        cite_zh(full, sizeof full, article);
+    else
+        cite_en(full, sizeof full, article);
     fputs("<span title=\"", f);
     html_text(f, full);
     fputs("\">", f);
-    html_text(f, zh);
-    fputs("</span><br><span class=\"en\">", f);
+    if (in_zh) {
+        html_text(f, zh);
+        fputs("</span><br><span class=\"en\">", f);
+    }
     html_text(f, article);
     fputs("</span>", f);
 }
 
 /* The short names of the regulations, spelt out once, as a document says
- * （以下简称…）. */
+ * （以下简称…）; in English, the letter of our references, the English name
+ * and the title. */
 static void html_regulations(FILE *f)
 {
-    fputs("<tr><th>制度简称 regulations</th><td>", f);
+    fputs("<tr><th>", f);
+    html_text(f, _("regulations"));
+    fputs("</th><td>", f);
+    bool in_zh = i18n_zh();
     for (char reg = 'A'; reg <= 'B'; reg++) {
-        html_text(f, cite_regulation_name(reg, CITE_ZH_SHORT));
-        fputs("：", f);
+        if (in_zh) {
+            html_text(f, cite_regulation_name(reg, CITE_ZH_SHORT));
+            fputs("：", f);
+        } else {
+            fprintf(f, "%c: ", reg);
+            html_text(f, cite_regulation_name(reg, CITE_EN));
+            fputs(", ", f);
+        }
         html_text(f, cite_regulation_name(reg, CITE_ZH));
         fputs(reg == 'A' ? "<br>" : "", f);
     }
@@ -172,74 +206,71 @@ static void html_index(const report *r, const report_view *v, FILE *f, uint64_t 
 static void html_summary(const report *r, FILE *f)
 {
     const report_facts *x = &r->facts;
-    char a[32], b[32], c[32], t[64], line[160];
-    fputs("<section id=\"summary\"><h2>概要 Summary</h2>\n<table class=\"kv\">\n", f);
-    html_kv(f, "日志 log", r->origin[0] != '\0' ? r->origin : "—");
+    char a[32], b[32], c[32], t[64], line[256];
+    fputs("<section id=\"summary\"><h2>", f);
+    html_text(f, _("Summary"));
+    fputs("</h2>\n<table class=\"kv\">\n", f);
+    html_kv(f, _("log"), r->origin[0] != '\0' ? r->origin : "—");
     if (r->facts_set) {
         char root[TEXT_B64_LEN(32)];
         text_b64_encode(root, x->root, sizeof x->root);
-        html_kv(f, "树大小 tree size", report_view_fmt_count(x->tree_size, a));
-        fputs("<tr><th>根哈希 root</th><td class=\"mono\">", f);
+        html_kv(f, _("tree size"), report_view_fmt_count(x->tree_size, a));
+        fputs("<tr><th>", f);
+        html_text(f, _("root hash"));
+        fputs("</th><td class=\"mono\">", f);
         html_text(f, root);
         fputs("</td></tr>\n", f);
     }
-    html_kv(f, "核查范围 checks",
-            x->integrity_only
-                ? "仅完整性 integrity only"
-                : "完整性、签名与密钥、记录人记录链与案件链 integrity, authorship, omission");
-    snprintf(line, sizeof line, "%s 条已解析并验签 parsed and signature-verified",
+    html_kv(f, _("scope"),
+            x->integrity_only ? _("integrity only") : _("integrity, authorship, omission"));
+    snprintf(line, sizeof line, _("%s parsed and signature-verified"),
              report_view_fmt_count(x->entries_checked, a));
-    html_kv(f, "记录 entries", line);
-    snprintf(line, sizeof line, "%s 个已校验 checked", report_view_fmt_count(x->tiles_checked, a));
-    html_kv(f, "瓦片 tiles", line);
+    html_kv(f, _("entries"), line);
+    snprintf(line, sizeof line, _("%s checked"), report_view_fmt_count(x->tiles_checked, a));
+    html_kv(f, _("tiles"), line);
     if (!x->integrity_only) {
         snprintf(line, sizeof line, "%s / %s / %s", report_view_fmt_count(x->authors, a),
                  report_view_fmt_count(x->cases, b), report_view_fmt_count(x->keys, c));
-        html_kv(f, "记录人 / 案件 / 密钥 authors / cases / keys", line);
+        html_kv(f, _("authors / cases / keys"), line);
     }
-    snprintf(line, sizeof line, "%s 个一致 consistent",
-             report_view_fmt_count(x->trusted_checked, a));
-    html_kv(f, "可信检查点 trusted checkpoints", line);
-    snprintf(line, sizeof line, "%s 份已收录 included",
-             report_view_fmt_count(x->receipts_checked, a));
-    html_kv(f, "回执 receipts", line);
-    snprintf(line, sizeof line, "%s 个有效 valid", report_view_fmt_count(x->cosignatures_valid, a));
-    html_kv(f, "第三方见证签名 cosignatures", line);
+    snprintf(line, sizeof line, _("%s consistent"), report_view_fmt_count(x->trusted_checked, a));
+    html_kv(f, _("trusted checkpoints"), line);
+    snprintf(line, sizeof line, _("%s included"), report_view_fmt_count(x->receipts_checked, a));
+    html_kv(f, _("receipts"), line);
+    snprintf(line, sizeof line, _("%s valid"), report_view_fmt_count(x->cosignatures_valid, a));
+    html_kv(f, _("cosignatures"), line);
     if (x->rules)
-        snprintf(line, sizeof line, "R1–R17，截至 as of %s", calendar_format_local(t, x->as_of_ms));
+        snprintf(line, sizeof line, _("R1–R17, as of %s"), calendar_format_local(t, x->as_of_ms));
     else
-        snprintf(line, sizeof line, "未核查 not evaluated");
-    html_kv(f, "制度规则 rules", line);
+        snprintf(line, sizeof line, "%s", _("not evaluated"));
+    html_kv(f, _("regulation rules"), line);
     if (x->rules || r->findings != 0)
         html_regulations(f);
     snprintf(line, sizeof line, "%s · %s", report_view_fmt_count(r->failures, a),
              report_view_fmt_count(r->findings, b));
-    html_kv(f, "篡改或遗漏 · 违反制度规定 failures · findings", line);
+    html_kv(f, _("failures · findings"), line);
     snprintf(line, sizeof line, "%.2f s", x->seconds);
-    html_kv(f, "用时 time", line);
+    html_kv(f, _("time taken"), line);
     if (r->checkpoint != NULL) {
-        fputs("<tr><th>检查点 checkpoint</th><td><pre class=\"mono\">", f);
+        fputs("<tr><th>", f);
+        html_text(f, _("checkpoint"));
+        fputs("</th><td><pre class=\"mono\">", f);
         html_text(f, r->checkpoint);
         fputs("</pre></td></tr>\n", f);
     }
     fputs("</table>\n", f);
     if (r->nchecks != 0) {
-        fputs("<h3>分项计数 Counts by check</h3>\n<table>\n<tr><th>检查 check</th><th>说明 "
-              "title</th><th>条文 article</th><th>篡改或遗漏 failures</th><th>违反制度规定 "
-              "findings</th></tr>\n",
-              f);
+        fprintf(f, "<h3>%s</h3>\n<table>\n", _("Counts by check"));
+        fprintf(f, "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n", _("check"),
+                _("title"), _("article"), _("failures"), _("findings"));
         for (size_t i = 0; i < r->nchecks; i++) {
             const report_check_count *c0 = &r->checks[i];
-            const char *zh = report_title_zh(c0->name), *en = report_title_en(c0->name);
+            const char *title = report_title(c0->name);
             fputs("<tr><td>", f);
             html_text(f, c0->name);
             fputs("</td><td>", f);
-            if (zh != NULL) {
-                html_text(f, zh);
-                fputs(" <span class=\"en\">", f);
-                html_text(f, en);
-                fputs("</span>", f);
-            }
+            if (title != NULL)
+                html_text(f, title);
             fputs("</td><td>", f);
             html_article(f, report_rule_article(c0->name));
             fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
@@ -254,28 +285,29 @@ static void html_summary(const report *r, FILE *f)
 static void html_not_listed(FILE *f, size_t total, size_t listed)
 {
     char a[32];
-    if (total > listed)
-        fprintf(f,
-                "<p class=\"warn\">另有 %s 条未列出：报告只保留最先发现的若干条。 "
-                "%s more not listed: the report keeps only the first ones.</p>\n",
-                report_view_fmt_count(total - listed, a), a);
+    if (total > listed) {
+        fputs("<p class=\"warn\">", f);
+        fprintf(f, _("%s more not listed: the report keeps only the first ones."),
+                report_view_fmt_count(total - listed, a));
+        fputs("</p>\n", f);
+    }
 }
 
 /* The failures, in order of arrival, each linked to its case. */
 static void html_failures(const report *r, const report_view *v, FILE *f)
 {
     char a[32];
-    fprintf(f, "<section id=\"failures\"><h2>篡改或遗漏 Failures (%s)</h2>\n",
-            report_view_fmt_count(r->failures, a));
+    fputs("<section id=\"failures\"><h2>", f);
+    fprintf(f, _("Failures (%s)"), report_view_fmt_count(r->failures, a));
+    fputs("</h2>\n", f);
     if (r->failures == 0) {
-        fputs("<p class=\"ok\">未发现篡改或遗漏。 No alteration or omission found.</p>"
-              "</section>\n",
-              f);
+        fprintf(f, "<p class=\"ok\">%s</p></section>\n", _("No alteration or omission found."));
         return;
     }
-    fputs("<div class=\"scroll\"><table>\n<tr><th>检查 check</th><th>记录号 entry</th><th>案件 "
-          "case</th><th>记录人 author</th><th>说明 what differs</th></tr>\n",
-          f);
+    fprintf(f,
+            "<div class=\"scroll\"><table>\n<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+            "<th>%s</th></tr>\n",
+            _("check"), _("entry"), _("case"), _("author"), _("what differs"));
     size_t listed = 0;
     for (size_t i = 0; i < r->nitems; i++) {
         const report_kept *k = &r->items[i];
@@ -348,25 +380,20 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
     char a[32], b[32], c[32];
     bool hit = ci->failures + ci->findings != 0;
     fprintf(f, "<details class=\"case\" id=\"case-%zu\"%s><summary>", ci_pos, hit ? " open" : "");
-    if (name[0] != '\0') {
-        fputs("案件 case ", f);
-        html_text(f, name);
-    } else {
-        fputs(
-            "无案件编号 not in a case <span class=\"cnt\">（全日志检查、密钥管理 log-wide checks, "
-            "key management）</span>",
-            f);
-    }
-    fprintf(f,
-            " <span class=\"cnt\">· 篡改或遗漏 failures %s · 违反规定 findings %s · 记录 "
-            "entries %s</span></summary>\n",
-            report_view_fmt_count(ci->failures, a), report_view_fmt_count(ci->findings, b),
-            report_view_fmt_count(ci->rows, c));
+    if (name[0] != '\0')
+        html_fill(f, _("case %s"), name);
+    else
+        fprintf(f, "%s <span class=\"cnt\">(%s)</span>", _("not in a case"),
+                _("log-wide checks, key management"));
+    fputs(" <span class=\"cnt\">· ", f);
+    fprintf(f, _("failures %s · findings %s · entries %s"), report_view_fmt_count(ci->failures, a),
+            report_view_fmt_count(ci->findings, b), report_view_fmt_count(ci->rows, c));
+    fputs("</span></summary>\n", f);
     if (hit) {
-        fputs("<div class=\"scroll\"><table>\n<tr><th>检查或规则 check or rule</th><th>条文 "
-              "article</th><th>记录号 entry</th><th>记录人 author</th><th>说明 "
-              "finding</th></tr>\n",
-              f);
+        fprintf(f,
+                "<div class=\"scroll\"><table>\n<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                "<th>%s</th></tr>\n",
+                _("check or rule"), _("article"), _("entry"), _("author"), _("finding"));
         for (size_t j = 0; j < ci->failures + ci->findings; j++) {
             size_t i = v->items[ci->first_item + j];
             const report_kept *k = &r->items[i];
@@ -386,15 +413,15 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
         fputs("</table></div>\n", f);
     }
     if (ci->rows == 0) {
-        fputs("<p class=\"note\">无时间线记录。 No timeline rows for this case.</p></details>\n",
-              f);
+        fprintf(f, "<p class=\"note\">%s</p></details>\n", _("No timeline rows for this case."));
         return;
     }
-    fputs("<h3>时间线 Timeline</h3>\n<div class=\"scroll\"><table>\n<tr><th>记录号 "
-          "entry</th><th>记录时间 "
-          "recorded</th><th>存证时间 integrated</th><th>记录人 author</th><th>类别 kind</th>"
-          "<th>摘要 summary</th><th>问题 issues</th></tr>\n",
-          f);
+    fprintf(f, "<h3>%s</h3>\n", _("Timeline"));
+    fprintf(f,
+            "<div class=\"scroll\"><table>\n<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+            "<th>%s</th><th>%s</th><th>%s</th></tr>\n",
+            _("entry"), _("recorded"), _("integrated"), _("author"), _("kind"), _("summary"),
+            _("issues"));
     for (size_t j = 0; j < ci->rows; j++) {
         const report_row *w = &r->rows[v->rows[ci->first_row + j]];
         bool fail, find;
@@ -436,34 +463,38 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
 static void html_output(const report *r, const report_view *v, FILE *f)
 {
     char a[32], b[32], t[64];
-    fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-          f);
-    fputs("留痕核查报告 liuhen-verify report", f);
+    fprintf(f,
+            "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+            i18n_zh() ? "zh-CN" : "en");
+    html_text(f, _("liuhen-verify report"));
     if (r->origin[0] != '\0') {
         fputs(" — ", f);
         html_text(f, r->origin);
     }
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", html_style);
-    fprintf(f, "<header class=\"%s\">\n<h1>留痕核查报告 liuhen-verify report</h1>\n",
-            report_view_verdict_key(r));
-    fputs("<p class=\"verdict\">", f);
+    fprintf(f, "<header class=\"%s\">\n<h1>", report_view_verdict_key(r));
+    html_text(f, _("liuhen-verify report"));
+    fputs("</h1>\n<p class=\"verdict\">", f);
     report_view_put_verdict(r, f);
     fputs("</p>\n<p class=\"sub\">", f);
     if (r->origin[0] != '\0') {
         html_text(f, r->origin);
         fputs(" · ", f);
     }
-    if (r->facts_set)
-        fprintf(f, "树大小 tree size %s · ", report_view_fmt_count(r->facts.tree_size, a));
-    fprintf(f, "生成于 generated %s</p>\n</header>\n<main>\n",
-            calendar_format_local(t, (int64_t)time(NULL) * 1000));
+    if (r->facts_set) {
+        fprintf(f, _("tree size %s"), report_view_fmt_count(r->facts.tree_size, a));
+        fputs(" · ", f);
+    }
+    fprintf(f, _("generated %s"), calendar_format_local(t, (int64_t)time(NULL) * 1000));
+    fputs("</p>\n</header>\n<main>\n", f);
 
     html_summary(r, f);
     html_failures(r, v, f);
 
-    fprintf(f, "<section id=\"findings\"><h2>违反制度规定 Findings by case (%s)</h2>\n",
-            report_view_fmt_count(r->findings, a));
+    fputs("<section id=\"findings\"><h2>", f);
+    fprintf(f, _("Findings by case (%s)"), report_view_fmt_count(r->findings, a));
+    fputs("</h2>\n", f);
     size_t listed = 0, problem = 0;
     for (size_t i = 0; i < v->ncases; i++) {
         listed += v->cases[i].findings;
@@ -471,17 +502,15 @@ static void html_output(const report *r, const report_view *v, FILE *f)
             problem++;
     }
     if (!r->facts.rules && r->findings == 0)
-        fputs("<p class=\"note\">未核查制度规则（--rules）。 The rules were not evaluated "
-              "(--rules).</p>\n",
-              f);
+        fprintf(f, "<p class=\"note\">%s</p>\n", _("The rules were not evaluated (--rules)."));
     else if (r->findings == 0)
-        fputs("<p class=\"ok\">未发现违反制度规定。 No regulation finding.</p>\n", f);
+        fprintf(f, "<p class=\"ok\">%s</p>\n", _("No regulation finding."));
     if (problem != 0) {
-        fputs("<p>有问题的案件 Cases with failures or findings:</p>\n<ul class=\"toc\">\n", f);
+        fprintf(f, "<p>%s</p>\n<ul class=\"toc\">\n", _("Cases with failures or findings:"));
         for (size_t i = 0; i < problem; i++) {
             const char *name = report_view_case_name(r, v->cases[i].id);
             fprintf(f, "<li><a href=\"#case-%zu\">", i);
-            html_text(f, name[0] != '\0' ? name : "无案件编号 not in a case");
+            html_text(f, name[0] != '\0' ? name : _("not in a case"));
             fprintf(f, "</a> <span class=\"note\">(%s · %s)</span></li>\n",
                     report_view_fmt_count(v->cases[i].failures, a),
                     report_view_fmt_count(v->cases[i].findings, b));
@@ -491,19 +520,18 @@ static void html_output(const report *r, const report_view *v, FILE *f)
     html_not_listed(f, r->findings, listed);
     fputs("</section>\n", f);
 
-    fprintf(f, "<section id=\"cases\"><h2>案件与时间线 Cases and timelines (%s)</h2>\n",
-            report_view_fmt_count(v->ncases, a));
-    fputs(
-        "<p class=\"note\">有问题的案件在前并已展开；点击案件标题展开或收起。时间以本地时间显示。 "
-        "Cases with failures or findings come first, opened; click a case to open or close "
-        "it. Times are local, with their offset from UTC.</p>\n",
-        f);
-    if (r->rows_dropped != 0)
-        fprintf(f,
-                "<p class=\"warn\">时间线已截断：只显示前 %s 条，另有 %s 条未显示。 Timelines "
-                "were cut: only the first %s entries are shown, %s are not.</p>\n",
-                report_view_fmt_count(r->nrows, a), report_view_fmt_count(r->rows_dropped, b), a,
-                b);
+    fputs("<section id=\"cases\"><h2>", f);
+    fprintf(f, _("Cases and timelines (%s)"), report_view_fmt_count(v->ncases, a));
+    fputs("</h2>\n", f);
+    fprintf(f, "<p class=\"note\">%s</p>\n",
+            _("Cases with failures or findings come first, opened; click a case to open or "
+              "close it. Times are local, with their offset from UTC."));
+    if (r->rows_dropped != 0) {
+        fputs("<p class=\"warn\">", f);
+        fprintf(f, _("Timelines were cut: only the first %s entries are shown, %s are not."),
+                report_view_fmt_count(r->nrows, a), report_view_fmt_count(r->rows_dropped, b));
+        fputs("</p>\n", f);
+    }
     for (size_t i = 0; i < v->ncases; i++)
         html_case(r, v, f, i);
     fputs("</section>\n</main>\n</body>\n</html>\n", f);
@@ -515,12 +543,12 @@ int report_html_write(const report *r, const report_view *v, lh_err *err)
     size_t len = 0;
     FILE *f = open_memstream(&page, &len);
     if (f == NULL)
-        return lh_err_set(err, LH_ENOMEM, "html report %s: out of memory", r->opts.html_path);
+        return lh_err_set(err, LH_ENOMEM, _("html report %s: out of memory"), r->opts.html_path);
     html_output(r, v, f);
     bool ok = !ferror(f);
     if (fclose(f) != 0 || !ok) {
         free(page);
-        return lh_err_set(err, LH_ENOMEM, "html report %s: out of memory", r->opts.html_path);
+        return lh_err_set(err, LH_ENOMEM, _("html report %s: out of memory"), r->opts.html_path);
     }
     int rc = fileio_replace(r->opts.html_path, 0644, page, len, "html report", err);
     free(page);

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * report_html.h — a finished report as one self-contained HTML page
  * (liuhen-verify --html FILE): the verdict, the summary and the counts by

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * report_json.h — a finished report as one JSON document (liuhen-verify
  * --json): origin, tree_size, root, verdict, counts (by check), facts, the

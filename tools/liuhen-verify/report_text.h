@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * report_text.h — a finished report as human text (liuhen-verify without
  * --json): the summary of what was checked, the verdict, the failures in

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * report_view.c — a finished report grouped by case for its renderings,
  * and the formatting they share (report_view.h).
@@ -11,6 +13,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "i18n.h"
 
 /* ---- natural order of case ids --------------------------------------------------------------- */
 
@@ -217,9 +221,12 @@ void report_view_put_verdict(const report *r, FILE *f)
 {
     char n[32];
     if (r->failures != 0)
-        fprintf(f, "发现篡改或遗漏 FAILURES: %s", report_view_fmt_count(r->failures, n));
+        /* TRANSLATORS: the verdict when records were altered, removed or forged. */
+        fprintf(f, _("FAILURES: %s"), report_view_fmt_count(r->failures, n));
     else if (r->findings != 0)
-        fprintf(f, "违反制度规定 FINDINGS: %s", report_view_fmt_count(r->findings, n));
+        /* TRANSLATORS: the verdict when the records break the regulations' rules. */
+        fprintf(f, _("FINDINGS: %s"), report_view_fmt_count(r->findings, n));
     else
-        fputs("通过 CLEAN", f);
+        /* TRANSLATORS: the verdict when every check passed. */
+        fputs(_("CLEAN"), f);
 }

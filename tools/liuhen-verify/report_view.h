@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * report_view.h — a report's contents as its three renderings read them
  * (report_text.h, report_json.h, report_html.h): the failures and findings
@@ -148,7 +150,8 @@ const char *report_view_fmt_count(uint64_t v, char buf[32]);
 /** The verdict as a key: "failures", "findings" or "clean". A static string. */
 const char *report_view_verdict_key(const report *r);
 
-/** Print the verdict line of docs/design.md's exit statuses, in both languages (no newline). */
+/** Print the verdict line of docs/design.md's exit statuses, in the language of the
+ *  messages (i18n.h; no newline). */
 void report_view_put_verdict(const report *r, FILE *f);
 
 #endif

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules.c — the regulation rules of docs/regulation.md ("Rules the verifier
  * checks") over the entries of a verified log in log order: this file
@@ -478,7 +480,8 @@ static int on_assigned(obs *o)
     finding_text_init(&zh);
     finding_text_init(&en);
     finding_printf(&zh,
-                   "指派调查组的%s不是登记为局主要负责人的人员（A§10(2)：由局主要负责人指派"
+                   "指派调查组的%"
+                   "s不是登记为局主要负责人的人员（错案追究制度第十条第（二）项：由局主要负责人指派"
                    "人员组成调查组）",
                    o->rec.author);
     finding_printf(&en,
@@ -529,18 +532,20 @@ static int on_decision(obs *o, const Liuhen__Decision *d)
         finding_text_init(&en);
         if (cs->review_index != 0) {
             finding_printf(&zh,
-                           "第%" PRIu64
-                           "号记录责令重新调查后，本案没有新的%s记录即作出处理决定（A§10(3)）",
+                           "第%" PRIu64 "号记录责令重新调查后，本案没有新的%"
+                           "s记录即作出处理决定（错案追究制度第十条第（三）项）",
                            cs->review_index, lz.s);
             finding_printf(&en,
                            "decision made after the review order (entry %" PRIu64
                            ") with %s since (A§10(3))",
                            cs->review_index, le.s);
         } else {
-            finding_printf(&zh,
-                           "处理决定作出前，本案没有%s记录（A§10(2)(3)：由局主要负责人指派调查组"
-                           "调查后，再作出处理决定）",
-                           lz.s);
+            finding_printf(
+                &zh,
+                "处理决定作出前，本案没有%"
+                "s记录（错案追究制度第十条第（二）项、第（三）项：由局主要负责人指派调查组"
+                "调查后，再作出处理决定）",
+                lz.s);
             finding_printf(&en,
                            "decision made with %s earlier in its case (A§10(2)(3): the head "
                            "assigns an investigation team, which investigates before the "
@@ -872,10 +877,11 @@ int rules_finish(rules *r, int64_t as_of_ms, report *rep)
             finding_text_init(&zh);
             finding_text_init(&en);
             if (c->acknowledged) {
-                finding_printf(&zh,
-                               "投诉收到于%s，本案已作出处理决定或者结案，截至%s只告知了已受理，"
-                               "未答复处理结果（A§10(1)：负责答复），已%" PRId64 "日",
-                               t1, t2, days);
+                finding_printf(
+                    &zh,
+                    "投诉收到于%s，本案已作出处理决定或者结案，截至%s只告知了已受理，"
+                    "未答复处理结果（错案追究制度第十条第（一）项：负责答复），已%" PRId64 "日",
+                    t1, t2, days);
                 finding_printf(&en,
                                "complaint received %s was only acknowledged, and its case is "
                                "decided or closed: no answer telling the result as of %s, "

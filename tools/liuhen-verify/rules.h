@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules.h — the regulation rules R1-R17 of docs/regulation.md, evaluated per
  * case over the entries of a verified log, in log order. Each finding goes

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules_interference.c — R14 and R15: what must follow an interference
  * record (rules_interference.h).
@@ -171,8 +173,9 @@ static int on_notice(rules_interference *ri, const rules_record *o, const Liuhen
                               ? rtable_find(&ri->approvals, n->approval.data, ENTRY_HASH_BYTES)
                               : NULL;
     if (n->approval.len == 0) {
-        finding_printf(&zh, "干预情况通报未载明批准记录（B§10：应按人事管理权限报经批准后予以"
-                            "通报）");
+        finding_printf(
+            &zh, "干预情况通报未载明批准记录（干预记录制度第十条：应按人事管理权限报经批准后予以"
+                 "通报）");
         finding_printf(&en, "notice of interference names no approval (B§10: approved, as "
                             "personnel authority requires, before it is issued)");
     } else if (ap == NULL) {
@@ -258,11 +261,12 @@ int rules_interference_finish(rules_interference *ri, int64_t as_of, const rules
                 deadline_format_end(end_zh, end_en, end);
                 finding_text_init(&zh);
                 finding_text_init(&en);
-                finding_printf(&zh,
-                               "干预情况已报告局机关法规部门，截至%s未见其检查、调查处理或者"
-                               "向机关负责人报告的记录（本工具按%u日计，期限至%s；B§4：应当及时"
-                               "报告并开展调查处理）",
-                               t, days, end_zh);
+                finding_printf(
+                    &zh,
+                    "干预情况已报告局机关法规部门，截至%s未见其检查、调查处理或者"
+                    "向机关负责人报告的记录（本工具按%u日计，期限至%s；干预记录制度第四条：应当及时"
+                    "报告并开展调查处理）",
+                    t, days, end_zh);
                 finding_printf(&en,
                                "interference reported to the legal section: as of %s no check, "
                                "investigation or report by it names the record (counted as %u "
@@ -282,7 +286,7 @@ int rules_interference_finish(rules_interference *ri, int64_t as_of, const rules
                 finding_printf(&zh,
                                "第%" PRIu64
                                "号记录查实违反规定干预办案，截至%s未见经批准的通报（本工具按%u日"
-                               "计，期限至%s；B§10：报经批准后予以通报）",
+                               "计，期限至%s；干预记录制度第十条：报经批准后予以通报）",
                                it->confirmed_index, t, days, end_zh);
                 finding_printf(&en,
                                "entry %" PRIu64

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules_interference.h — what must follow an interference record
  * (docs/regulation.md "Rules the verifier checks"):

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules_people.c — R12, R13 and R17: the rules about people across a log
  * (rules_people.h).
@@ -551,7 +553,7 @@ static int on_decision(rules_people *p, const rules_record *o, const Liuhen__Dec
             &zh,
             "处理决定对%s作出调离、暂停执法、降级以上处分或者免职等处理，而%s曾于第%" PRIu64
             "号记录如实记录干预、插手案件的情况，且本案没有针对其的投诉举报；请核查"
-            "是否有法定事由、经法定程序（B§9）",
+            "是否有法定事由、经法定程序（干预记录制度第九条）",
             w, w, rec->index);
         finding_printf(&en,
                        "the decision removes, suspends, demotes or dismisses %s, who recorded an "
@@ -655,7 +657,7 @@ int rules_people_finish(rules_people *p, int64_t as_of, report *rep)
         finding_printf(&zh,
                        "第%" PRIu64
                        "号记录载明主管领导%s授意不记录或者不如实记录，截至%s未见追究其责任的通报"
-                       "或者处理决定（B§12：依法依纪追究主管领导责任）",
+                       "或者处理决定（干预记录制度第十二条：依法依纪追究主管领导责任）",
                        in->index, in->name, t);
         finding_printf(&en,
                        "entry %" PRIu64

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules_people.h — the rules about people that span a log (docs/regulation.md
  * "Rules the verifier checks"):

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules_record.c — the rules one record meets or fails by itself: R1, R2,
  * R6, R7, R9 and R10 (rules_record.h).
@@ -75,7 +77,7 @@ int rules_record_interference(const rules_record *o, const Liuhen__Interference 
         if (rules_record_blank(in->person->name))
             finding_list_add(&zh, &en, &n, "人物姓名", "the person's name");
         if (in->person->relation == LIUHEN__RELATION__RELATION_UNSPECIFIED)
-            finding_list_add(&zh, &en, &n, "人物与本机关的关系（B§2）",
+            finding_list_add(&zh, &en, &n, "人物与本机关的关系（干预记录制度第二条）",
                              "the person's relation to the bureau (B§2)");
     }
     if (in->manner == LIUHEN__MANNER__MANNER_UNSPECIFIED)
@@ -86,9 +88,10 @@ int rules_record_interference(const rules_record *o, const Liuhen__Interference 
         finding_text z, e;
         finding_text_init(&z);
         finding_text_init(&e);
-        finding_printf(
-            &z, "干预插手记录缺少要素：%s（B§3：应将时间、地点、人物、方式、内容等全面、如实记录）",
-            zh.s);
+        finding_printf(&z,
+                       "干预插手记录缺少要素：%"
+                       "s（干预记录制度第三条：应将时间、地点、人物、方式、内容等全面、如实记录）",
+                       zh.s);
         finding_printf(
             &e,
             "interference record lacks: %s (B§3: time, place, person, manner and content "
@@ -105,18 +108,19 @@ int rules_record_interference(const rules_record *o, const Liuhen__Interference 
     finding_text_init(&en);
     switch (in->reported_to) {
     case LIUHEN__REPORTED_TO__REPORTED_TO_UNSPECIFIED:
-        finding_printf(
-            &zh, "干预插手记录未写明向谁报告（B§3：应向局机关法规部门报告，必要时可直接向县司法"
-                 "行政部门行政执法协调监督机构报告）");
+        finding_printf(&zh, "干预插手记录未写明向谁报告（干预记录制度第三条：应向局机关法规部门报告"
+                            "，必要时可直接向县司法"
+                            "行政部门行政执法协调监督机构报告）");
         finding_printf(&en, "interference record does not say to whom it was reported (B§3: to the "
                             "legal section, or directly to the justice bureau's enforcement "
                             "supervision office)");
         break;
     case LIUHEN__REPORTED_TO__REPORTED_TO_BUREAU_HEAD:
-        finding_printf(
-            &zh, "干预情况只报告了机关负责人：B§3要求向局机关法规部门报告（必要时直接向县司法"
-                 "行政部门行政执法协调监督机构报告）；向机关负责人报告是法制机构依B§4处理线索的"
-                 "职责，不能代替");
+        finding_printf(&zh, "干预情况只报告了机关负责人：干预记录制度第三条要求向局机关法规部门报告"
+                            "（必要时直接向县司法"
+                            "行政部门行政执法协调监督机构报告）；向机关负责人报告是法制机构依干预记"
+                            "录制度第四条处理线索的"
+                            "职责，不能代替");
         finding_printf(&en, "the interference was reported to the bureau head only: B§3 asks for "
                             "a report to the legal section (or the justice bureau's supervision "
                             "office); reporting to the head is the legal section's duty under "
@@ -125,7 +129,7 @@ int rules_record_interference(const rules_record *o, const Liuhen__Interference 
     default:
         if (in->reported_at != 0)
             return 0;
-        finding_printf(&zh, "干预插手记录写明了报告对象，但未记录报告时间（B§3）");
+        finding_printf(&zh, "干预插手记录写明了报告对象，但未记录报告时间（干预记录制度第三条）");
         finding_printf(&en, "interference record names to whom it was reported but not when "
                             "(reported_at, B§3)");
         break;
@@ -144,9 +148,9 @@ int rules_record_guidance(const rules_record *o, const Liuhen__Guidance *g)
     finding_text_init(&zh);
     finding_text_init(&en);
     if (g->form == LIUHEN__GUIDANCE_FORM__GUIDANCE_FORM_UNSPECIFIED) {
-        finding_printf(
-            &zh, "指导性意见未写明形式（B§7：领导的指导性意见应以书面形式提出，口头提出的由办案"
-                 "人员记录在案）");
+        finding_printf(&zh, "指导性意见未写明形式（干预记录制度第七条：领导的指导性意见应以书面形式"
+                            "提出，口头提出的由办案"
+                            "人员记录在案）");
         finding_printf(&en,
                        "guidance does not state its form (B§7: a leader's guidance is given in "
                        "writing; oral guidance is recorded by the case handler)");
@@ -154,7 +158,8 @@ int rules_record_guidance(const rules_record *o, const Liuhen__Guidance *g)
         if (leader) {
             finding_printf(
                 &zh,
-                "局领导%s以口头形式记录指导性意见（B§7：领导的指导性意见应以书面形式提出；"
+                "局领导%"
+                "s以口头形式记录指导性意见（干预记录制度第七条：领导的指导性意见应以书面形式提出；"
                 "口头提出的，由办案人员记录在案）",
                 o->author);
             finding_printf(&en,
@@ -163,7 +168,8 @@ int rules_record_guidance(const rules_record *o, const Liuhen__Guidance *g)
                            o->author);
         } else {
             finding_printf(&zh,
-                           "口头指导性意见应由办案人员记录在案，记录人%s不具有办案人员角色（B§7）",
+                           "口头指导性意见应由办案人员记录在案，记录人%"
+                           "s不具有办案人员角色（干预记录制度第七条）",
                            o->author);
             finding_printf(
                 &en,
@@ -305,8 +311,10 @@ static void check_person(const Liuhen__ResponsiblePerson *rp, size_t i, finding_
         rp->n_sanctions > 0 || rp->n_organisational_measures > 0 ||
         rp->discipline_grade != LIUHEN__DISCIPLINE_GRADE__DISCIPLINE_GRADE_UNSPECIFIED;
     if (rp->leniency == LIUHEN__LENIENCY__LENIENCY_EXEMPT && sanctioned) {
-        finding_printf(lz, "%s责任人%s既免于追究责任又被追究责任（A§8：免于追究的不再给予处理）",
-                       *n > 0 ? "；" : "", who);
+        finding_printf(
+            lz,
+            "%s责任人%s既免于追究责任又被追究责任（错案追究制度第八条：免于追究的不再给予处理）",
+            *n > 0 ? "；" : "", who);
         finding_printf(le, "%sresponsible[%zu] (%s) is both exempted (A§8) and sanctioned",
                        *n > 0 ? "; " : "", i, who);
         (*n)++;
@@ -326,8 +334,8 @@ static void check_person(const Liuhen__ResponsiblePerson *rp, size_t i, finding_
         if (rp->aggravations[j] == LIUHEN__AGGRAVATION__AGGRAVATION_OBSTRUCTED_INVESTIGATION)
             weighed = true;
     if (weighed && rp->leniency == LIUHEN__LENIENCY__LENIENCY_EXEMPT) {
-        finding_printf(lz, "%s责任人%s阻碍调查应从重处理（A§9），却被免于追究", *n > 0 ? "；" : "",
-                       who);
+        finding_printf(lz, "%s责任人%s阻碍调查应从重处理（错案追究制度第九条），却被免于追究",
+                       *n > 0 ? "；" : "", who);
         finding_printf(le,
                        "%sresponsible[%zu] (%s) obstructed the investigation (A§9: heavier) "
                        "yet is exempted",
@@ -367,7 +375,8 @@ int rules_record_decision(const rules_record *o, const Liuhen__Decision *d,
     if (n > 0) {
         finding_text_init(&zh);
         finding_text_init(&en);
-        finding_printf(&zh, "处理决定未经机关领导集体讨论（A§10(3)）：缺少%s", lz.s);
+        finding_printf(&zh, "处理决定未经机关领导集体讨论（错案追究制度第十条第（三）项）：缺少%s",
+                       lz.s);
         finding_printf(&en,
                        "decision not preceded by the leadership's collective discussion "
                        "(A§10(3)): missing %s",
@@ -401,7 +410,8 @@ int rules_record_decision(const rules_record *o, const Liuhen__Decision *d,
                                   : s == LIUHEN__SANCTION__SANCTION_OTHER     ? "其他"
                                                                               : "未定义";
                 const char *who = has_name ? rp->person->name : NULL;
-                finding_printf(&lz, "%s责任人%s的责任追究方式“%s”不属于A§11规定的种类",
+                finding_printf(&lz,
+                               "%s责任人%s的责任追究方式“%s”不属于错案追究制度第十一条规定的种类",
                                n > 0 ? "；" : "", who != NULL ? who : "（未写姓名）", szh);
                 finding_printf(&le, "%sresponsible[%zu] (%s) has sanction %s, not one of A§11's",
                                n > 0 ? "; " : "", i, who != NULL ? who : "no name", sname);
@@ -429,7 +439,7 @@ int rules_record_decision(const rules_record *o, const Liuhen__Decision *d,
         if (facts->obstruction && !weighed) {
             finding_printf(&lz,
                            "%s调查中记录了阻碍调查或者提供伪证的情况（第%" PRIu64
-                           "号记录），决定未对任何责任人载明从重情节（A§9）",
+                           "号记录），决定未对任何责任人载明从重处理的情形（错案追究制度第九条）",
                            n > 0 ? "；" : "", facts->obstruction_index);
             finding_printf(&le,
                            "%sthe investigation recorded obstruction or false evidence (entry "

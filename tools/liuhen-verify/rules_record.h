@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules_record.h — the regulation rules of docs/regulation.md that one record
  * meets or fails by itself, whatever came before it in the log: R1 and R2

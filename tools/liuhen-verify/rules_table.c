@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules_table.c — a table of fixed-size records under byte-string keys
  * (rules_table.h).

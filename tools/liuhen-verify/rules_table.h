@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * rules_table.h — a table of fixed-size records under byte-string keys, for
  * the rules that follow people and records through a log (rules_people.h,

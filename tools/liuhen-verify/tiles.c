@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * tiles.c — reading a C2SP tlog-tiles directory and checking its integrity
  * (tiles.h; https://c2sp.org/tlog-tiles, docs/design.md "The verifier").
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "note.h"
 #include "text.h"
 #include "tiles.h"
@@ -98,11 +101,11 @@ int tiles_open(const char *dir, tiles **out, lh_err *err)
     *out = NULL;
     tiles *t = calloc(1, sizeof *t);
     if (t == NULL)
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", dir);
+        return lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), dir);
     t->dir = strdup(dir);
     if (t->dir == NULL) {
         free(t);
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", dir);
+        return lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), dir);
     }
     t->lf_fd = -1;
     /* DIR itself may be a symbolic link (a mirror's current version, say);
@@ -112,7 +115,8 @@ int tiles_open(const char *dir, tiles **out, lh_err *err)
         int rc = -errno;
         free(t->dir);
         free(t);
-        return lh_err_set(err, rc, "%s: cannot open the tiles directory: %s", dir, lh_strerror(rc));
+        return lh_err_set(err, rc, _("%s: cannot open the tiles directory: %s"), dir,
+                          lh_strerror(rc));
     }
     *out = t;
     return 0;
@@ -341,12 +345,13 @@ int tiles_read_checkpoint(tiles *t, uint8_t **note, size_t *len, lh_err *err)
     *note = NULL;
     int rc = read_path(t, "checkpoint", NULL, NOTE_MAX_SIZE, note, len);
     if (rc == LH_ETOOBIG)
-        return lh_err_set(err, rc, "%s/checkpoint: larger than a signed note may be (%u bytes)",
+        return lh_err_set(err, rc, _("%s/checkpoint: larger than a signed note may be (%u bytes)"),
                           t->dir, NOTE_MAX_SIZE);
     if (rc == LH_EPARSE)
-        return lh_err_set(err, rc, "%s/checkpoint: not a regular file", t->dir);
+        return lh_err_set(err, rc, _("%s/checkpoint: not a regular file"), t->dir);
     if (rc == -ELOOP)
-        return lh_err_set(err, rc, "%s/checkpoint: a symbolic link, which is not followed", t->dir);
+        return lh_err_set(err, rc, _("%s/checkpoint: a symbolic link, which is not followed"),
+                          t->dir);
     if (rc != 0)
         return lh_err_set(err, rc, "%s/checkpoint: %s", t->dir, lh_strerror(rc));
     return 0;

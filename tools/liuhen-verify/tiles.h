@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * tiles.h — reading a C2SP tlog-tiles directory (https://c2sp.org/tlog-tiles)
  * as an inspector's mirror holds it, and checking its integrity: every

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * timeline.h — an entry's row in the HTML report's case timelines
  * (report_timeline_add()): the label of its kind in Chinese and English

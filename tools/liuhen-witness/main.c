@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * main.c — liuhen-witness, the oversight body's witness (c2sp.org/tlog-witness):
  * its commands, their options and help, exit statuses.
@@ -33,6 +35,7 @@
 #include <sodium.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "keyfile.h"
 #include "note.h"
 #include "passphrase.h"
@@ -87,122 +90,122 @@ static int exit_for(int rc)
 
 /* ---- help -------------------------------------------------------------- */
 
+/*
+ * A command's help: its paragraphs, each a message of its own (one change,
+ * one message to translate again), NULL-terminated. A paragraph that
+ * starts with two spaces (an option, an example's command line) continues
+ * the one before; any other is set off by an empty line.
+ */
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *summary;
-    const char *help;
+    const char *summary; /* N_(): translated where printed */
+    const char *const *help;
 } command;
 
-static const char exit_help[] =
-    "Exit status: 0 success (add-checkpoint: cosigned); 1 refused (add-checkpoint: any\n"
-    "4xx answer), a state file or key that does not verify, a wrong passphrase; 2 usage;\n"
-    "3 input/output error (a missing or unreadable file, the state directory in use or\n"
-    "too open, an address that cannot be bound, the state that cannot be saved).\n";
+static const char *const exit_help =
+    N_("Exit status: 0 success (add-checkpoint: cosigned); 1 refused (add-checkpoint: any\n"
+       "4xx answer), a state file or key that does not verify, a wrong passphrase; 2 usage;\n"
+       "3 input/output error (a missing or unreadable file, the state directory in use or\n"
+       "too open, an address that cannot be bound, the state that cannot be saved).\n");
 
-static const char keygen_help[] =
-    "Usage: liuhen-witness keygen --out PREFIX --name NAME [--no-passphrase]\n"
-    "                             [--passphrase-file FILE]\n"
-    "\n"
-    "Make the witness's Ed25519 key pair: PREFIX.key, the secret key (mode 0600, the\n"
-    "format of `liuhen keygen`, encrypted with a passphrase by Argon2id and\n"
-    "XChaCha20-Poly1305), and PREFIX.pub, one line: the witness's note verifier key of\n"
-    "type 0x04 (c2sp.org/tlog-cosignature), NAME+KEYID+BASE64, to give to the log's\n"
-    "operator and to inspectors (liuhen-verify --witness-key PREFIX.pub).\n"
-    "Existing files are never overwritten.\n"
-    "\n"
-    "Options:\n"
-    "  --out PREFIX            where to write PREFIX.key and PREFIX.pub (required)\n"
-    "  --name NAME             the witness's name, by custom a URL-like name such as\n"
-    "                          witness.oversight.example/w1: no spaces, no '+', at most\n"
-    "                          128 bytes (required)\n"
-    "  --no-passphrase         write PREFIX.key unencrypted, protected by its file mode\n"
-    "                          alone (a witness that must start unattended)\n"
-    "  --passphrase-file FILE  the new passphrase, first line of FILE (mode 0600)\n"
-    "                          (default: $LIUHEN_PASSPHRASE, else asked twice on the\n"
-    "                          terminal)\n"
-    "\n"
-    "Example:\n"
-    "  liuhen-witness keygen --out keys/witness --name witness.oversight.example/w1\n";
+static const char *const keygen_help[] = {
+    N_("Usage: liuhen-witness keygen --out PREFIX --name NAME [--no-passphrase]\n"
+       "                             [--passphrase-file FILE]\n"),
+    N_("Make the witness's Ed25519 key pair: PREFIX.key, the secret key (mode 0600, the\n"
+       "format of `liuhen keygen`, encrypted with a passphrase by Argon2id and\n"
+       "XChaCha20-Poly1305), and PREFIX.pub, one line: the witness's note verifier key of\n"
+       "type 0x04 (c2sp.org/tlog-cosignature), NAME+KEYID+BASE64, to give to the log's\n"
+       "operator and to inspectors (liuhen-verify --witness-key PREFIX.pub).\n"
+       "Existing files are never overwritten.\n"),
+    N_("Options:\n"),
+    N_("  --out PREFIX            where to write PREFIX.key and PREFIX.pub (required)\n"),
+    N_("  --name NAME             the witness's name, by custom a URL-like name such as\n"
+       "                          witness.oversight.example/w1: no spaces, no '+', at most\n"
+       "                          128 bytes (required)\n"),
+    N_("  --no-passphrase         write PREFIX.key unencrypted, protected by its file mode\n"
+       "                          alone (a witness that must start unattended)\n"),
+    N_("  --passphrase-file FILE  the new passphrase, first line of FILE (mode 0600)\n"
+       "                          (default: $LIUHEN_PASSPHRASE, else asked twice on the\n"
+       "                          terminal)\n"),
+    N_("Example:\n"),
+    "  liuhen-witness keygen --out keys/witness --name witness.oversight.example/w1\n",
+    NULL,
+};
 
-static const char serve_help[] =
-    "Usage: liuhen-witness serve --key FILE --state DIR --listen ADDR:PORT\n"
-    "                            --log VKEY_FILE [--log VKEY_FILE ...]\n"
-    "                            [--passphrase-file FILE]\n"
-    "\n"
-    "Serve C2SP tlog-witness over HTTP: POST /add-checkpoint with a body of\n"
-    "\"old SIZE\", the consistency proof (one base64 hash a line), an empty line and the\n"
-    "log's signed checkpoint. The witness cosigns (Ed25519 cosignature/v1, timestamped\n"
-    "with the current time) only a checkpoint that the log's key signed and that\n"
-    "extends the last one it cosigned for that log, and records it durably before it\n"
-    "answers. Answers: 200 the cosignature line; 400 a malformed body, or the old size\n"
-    "above the checkpoint's; 403 no valid signature of the log's key; 404 an unknown\n"
-    "origin; 409 (Content-Type text/x.tlog.size, body the size it last cosigned) the\n"
-    "old size is not that size, or the same size with another root; 422 the\n"
-    "consistency proof fails; 405 another method; 413 a body over 64 KiB. A checkpoint\n"
-    "signed by the log but inconsistent with what was cosigned is kept as evidence in\n"
-    "DIR/evidence/ and reported on standard error (see `liuhen-witness evidence`).\n"
-    "\n"
-    "Once bound, one line goes to standard output: \"listening on ADDR:PORT\".\n"
-    "SIGTERM or SIGINT stops it (exit 0) after the requests being answered.\n"
-    "\n"
-    "Options:\n"
-    "  --key FILE              the witness's secret key (liuhen-witness keygen) (required)\n"
-    "  --state DIR             the state directory, mode 0700, created if missing: the\n"
-    "                          latest cosigned checkpoint of each log, the evidence, and\n"
-    "                          a lock held while serving (required)\n"
-    "  --listen ADDR:PORT      where to listen, e.g. 127.0.0.1:8080 or [::1]:8080; port 0\n"
-    "                          lets the system pick one (required)\n"
-    "  --log VKEY_FILE         a log to witness: its note verifier key (type 0x01), as\n"
-    "                          `liuhend init` wrote it (DATA/log.vkey); the key's name is\n"
-    "                          the log's origin (required, repeatable)\n"
-    "  --passphrase-file FILE  the key's passphrase, first line of FILE (mode 0600)\n"
-    "                          (default: $LIUHEN_PASSPHRASE, else asked on the terminal)\n"
-    "\n"
-    "Example:\n"
+static const char *const serve_help[] = {
+    N_("Usage: liuhen-witness serve --key FILE --state DIR --listen ADDR:PORT\n"
+       "                            --log VKEY_FILE [--log VKEY_FILE ...]\n"
+       "                            [--passphrase-file FILE]\n"),
+    N_("Serve C2SP tlog-witness over HTTP: POST /add-checkpoint with a body of\n"
+       "\"old SIZE\", the consistency proof (one base64 hash a line), an empty line and the\n"
+       "log's signed checkpoint. The witness cosigns (Ed25519 cosignature/v1, timestamped\n"
+       "with the current time) only a checkpoint that the log's key signed and that\n"
+       "extends the last one it cosigned for that log, and records it durably before it\n"
+       "answers. Answers: 200 the cosignature line; 400 a malformed body, or the old size\n"
+       "above the checkpoint's; 403 no valid signature of the log's key; 404 an unknown\n"
+       "origin; 409 (Content-Type text/x.tlog.size, body the size it last cosigned) the\n"
+       "old size is not that size, or the same size with another root; 422 the\n"
+       "consistency proof fails; 405 another method; 413 a body over 64 KiB. A checkpoint\n"
+       "signed by the log but inconsistent with what was cosigned is kept as evidence in\n"
+       "DIR/evidence/ and reported on standard error (see `liuhen-witness evidence`).\n"),
+    N_("Once bound, one line goes to standard output: \"listening on ADDR:PORT\".\n"
+       "SIGTERM or SIGINT stops it (exit 0) after the requests being answered.\n"),
+    N_("Options:\n"),
+    N_("  --key FILE              the witness's secret key (liuhen-witness keygen) (required)\n"),
+    N_("  --state DIR             the state directory, mode 0700, created if missing: the\n"
+       "                          latest cosigned checkpoint of each log, the evidence, and\n"
+       "                          a lock held while serving (required)\n"),
+    N_("  --listen ADDR:PORT      where to listen, e.g. 127.0.0.1:8080 or [::1]:8080; port 0\n"
+       "                          lets the system pick one (required)\n"),
+    N_("  --log VKEY_FILE         a log to witness: its note verifier key (type 0x01), as\n"
+       "                          `liuhend init` wrote it (DATA/log.vkey); the key's name is\n"
+       "                          the log's origin (required, repeatable)\n"),
+    N_("  --passphrase-file FILE  the key's passphrase, first line of FILE (mode 0600)\n"
+       "                          (default: $LIUHEN_PASSPHRASE, else asked on the terminal)\n"),
+    N_("Example:\n"),
     "  liuhen-witness serve --key keys/witness.key --state /var/lib/liuhen-witness \\\n"
-    "      --listen 127.0.0.1:8080 --log bureau-log.vkey\n";
+    "      --listen 127.0.0.1:8080 --log bureau-log.vkey\n",
+    NULL,
+};
 
-static const char add_help[] =
-    "Usage: liuhen-witness add-checkpoint --key FILE --state DIR --log VKEY_FILE [...]\n"
-    "                                     [--passphrase-file FILE]\n"
-    "\n"
-    "The air-gapped form of POST /add-checkpoint: read one request body from standard\n"
-    "input, judge it by the same rules against the same state as `serve`, write the\n"
-    "answer's body to standard output (the cosignature line, the size of a 409, or the\n"
-    "reason of a refusal) and the HTTP status and reason on standard error, e.g.\n"
-    "\"409 Conflict: ...\". The state directory is locked for the run: while `serve`\n"
-    "holds it, this waits 5 seconds, then gives up (exit 3).\n"
-    "\n"
-    "Options:\n"
-    "  --key FILE              the witness's secret key (required)\n"
-    "  --state DIR             the state directory (required)\n"
-    "  --log VKEY_FILE         a log's verifier key (required, repeatable)\n"
-    "  --passphrase-file FILE  the key's passphrase (default: $LIUHEN_PASSPHRASE, else\n"
-    "                          asked on the terminal)\n"
-    "\n"
-    "Exit status: 0 cosigned (200); 1 refused (4xx); 2 usage; 3 input/output error\n"
-    "(500: the state could not be saved).\n"
-    "\n"
-    "Example:\n"
+static const char *const add_help[] = {
+    N_("Usage: liuhen-witness add-checkpoint --key FILE --state DIR --log VKEY_FILE [...]\n"
+       "                                     [--passphrase-file FILE]\n"),
+    N_("The air-gapped form of POST /add-checkpoint: read one request body from standard\n"
+       "input, judge it by the same rules against the same state as `serve`, write the\n"
+       "answer's body to standard output (the cosignature line, the size of a 409, or the\n"
+       "reason of a refusal) and the HTTP status and reason on standard error, e.g.\n"
+       "\"409 Conflict: ...\". The state directory is locked for the run: while `serve`\n"
+       "holds it, this waits 5 seconds, then gives up (exit 3).\n"),
+    N_("Options:\n"),
+    N_("  --key FILE              the witness's secret key (required)\n"),
+    N_("  --state DIR             the state directory (required)\n"),
+    N_("  --log VKEY_FILE         a log's verifier key (required, repeatable)\n"),
+    N_("  --passphrase-file FILE  the key's passphrase (default: $LIUHEN_PASSPHRASE, else\n"
+       "                          asked on the terminal)\n"),
+    N_("Exit status: 0 cosigned (200); 1 refused (4xx); 2 usage; 3 input/output error\n"
+       "(500: the state could not be saved).\n"),
+    N_("Example:\n"),
     "  liuhen-witness add-checkpoint --key keys/witness.key --state state \\\n"
-    "      --log bureau-log.vkey < request.txt > cosignature.txt\n";
+    "      --log bureau-log.vkey < request.txt > cosignature.txt\n",
+    NULL,
+};
 
-static const char evidence_help[] =
-    "Usage: liuhen-witness evidence --state DIR [--json]\n"
-    "\n"
-    "List the evidence of log misbehaviour kept in DIR/evidence/: each a checkpoint the\n"
-    "log signed that is inconsistent with the one this witness had cosigned, with its\n"
-    "origin, size, time, the reason and the file, which holds the request body as\n"
-    "received and the checkpoint that was cosigned. Reads only: it works beside a\n"
-    "running `serve`.\n"
-    "\n"
-    "Options:\n"
-    "  --state DIR   the state directory (required)\n"
-    "  --json        one JSON document on standard output\n"
-    "\n"
-    "Example:\n"
-    "  liuhen-witness evidence --state /var/lib/liuhen-witness\n";
+static const char *const evidence_help[] = {
+    N_("Usage: liuhen-witness evidence --state DIR [--json]\n"),
+    N_("List the evidence of log misbehaviour kept in DIR/evidence/: each a checkpoint the\n"
+       "log signed that is inconsistent with the one this witness had cosigned, with its\n"
+       "origin, size, time, the reason and the file, which holds the request body as\n"
+       "received and the checkpoint that was cosigned. Reads only: it works beside a\n"
+       "running `serve`.\n"),
+    N_("Options:\n"),
+    N_("  --state DIR   the state directory (required)\n"),
+    N_("  --json        one JSON document on standard output\n"),
+    N_("Example:\n"),
+    "  liuhen-witness evidence --state /var/lib/liuhen-witness\n",
+    NULL,
+};
 
 static int run_keygen(int argc, char **argv);
 static int run_serve(int argc, char **argv);
@@ -210,37 +213,46 @@ static int run_add(int argc, char **argv);
 static int run_evidence(int argc, char **argv);
 static int run_help(int argc, char **argv);
 
-static const char help_help[] = "Usage: liuhen-witness help [COMMAND]\n"
-                                "\n"
-                                "Without COMMAND, list the commands; with one, print its help.\n";
+static const char *const help_help[] = {
+    N_("Usage: liuhen-witness help [COMMAND]\n"),
+    N_("Without COMMAND, list the commands; with one, print its help.\n"),
+    NULL,
+};
 
 static const command commands[] = {
-    {"keygen", run_keygen, "make the witness's key pair: PREFIX.key and PREFIX.pub (type 0x04)",
+    {"keygen", run_keygen, N_("make the witness's key pair: PREFIX.key and PREFIX.pub (type 0x04)"),
      keygen_help},
-    {"serve", run_serve, "serve POST /add-checkpoint (c2sp.org/tlog-witness) over HTTP",
+    {"serve", run_serve, N_("serve POST /add-checkpoint (c2sp.org/tlog-witness) over HTTP"),
      serve_help},
-    {"add-checkpoint", run_add, "judge one request from standard input, as serve would", add_help},
-    {"evidence", run_evidence, "list the evidence of log misbehaviour kept", evidence_help},
-    {"help", run_help, "this help, or a command's: liuhen-witness help COMMAND", help_help},
+    {"add-checkpoint", run_add, N_("judge one request from standard input, as serve would"),
+     add_help},
+    {"evidence", run_evidence, N_("list the evidence of log misbehaviour kept"), evidence_help},
+    {"help", run_help, N_("this help, or a command's: liuhen-witness help COMMAND"), help_help},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void print_overview(FILE *f)
 {
-    fputs("liuhen-witness — the oversight body's witness for liuhen (留痕) logs: it cosigns a\n"
-          "log's checkpoint only if it extends the last one it cosigned, so that the log\n"
-          "cannot show two histories (C2SP tlog-witness, tlog-cosignature).\n"
-          "\n"
-          "Usage: liuhen-witness COMMAND [OPTIONS]\n"
-          "\n"
-          "Commands:\n",
+    fputs(_("liuhen-witness — the oversight body's witness for liuhen (留痕) logs: it cosigns a\n"
+            "log's checkpoint only if it extends the last one it cosigned, so that the log\n"
+            "cannot show two histories (C2SP tlog-witness, tlog-cosignature).\n"),
           f);
+    fputs("\n", f);
+    fputs(_("Usage: liuhen-witness COMMAND [OPTIONS]\n"), f);
+    fputs("\n", f);
+    fputs(_("Commands:\n"), f);
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nEnvironment: LIUHEN_PASSPHRASE, the key's passphrase (read once and removed).\n\n", f);
-    fputs(exit_help, f);
-    fputs("\nRun 'liuhen-witness help COMMAND' or 'liuhen-witness COMMAND --help' for a\n"
-          "command's options and an example.\n",
+        fprintf(f, "  %-15s %s\n", commands[i].name, _(commands[i].summary));
+    fputs("\n", f);
+    fputs(_("Environment: LIUHEN_PASSPHRASE, the key's passphrase (read once and removed);\n"
+            "LANG (or LC_ALL, LC_MESSAGES, LANGUAGE): zh_CN.UTF-8 for messages in Chinese,\n"
+            "C for English.\n"),
+          f);
+    fputs("\n", f);
+    fputs(_(exit_help), f);
+    fputs("\n", f);
+    fputs(_("Run 'liuhen-witness help COMMAND' or 'liuhen-witness COMMAND --help' for a\n"
+            "command's options and an example.\n"),
           f);
 }
 
@@ -254,10 +266,16 @@ static const command *find_command(const char *name)
 
 static void print_help(const command *c)
 {
-    fputs(c->help, stdout);
+    for (size_t i = 0; c->help[i] != NULL; i++) {
+        if (i != 0 && strncmp(c->help[i], "  ", 2) != 0)
+            fputs("\n", stdout);
+        /* The examples' command lines are not messages: printed as they are. */
+        bool example = i != 0 && strncmp(c->help[i], "  liuhen-witness ", 17) == 0;
+        fputs(example ? c->help[i] : _(c->help[i]), stdout);
+    }
     if (c->run != run_help && c->run != run_add) {
         fputs("\n", stdout);
-        fputs(exit_help, stdout);
+        fputs(_(exit_help), stdout);
     }
 }
 
@@ -268,10 +286,10 @@ static int run_help(int argc, char **argv)
         return EXIT_OK;
     }
     if (argc > 2)
-        return fail(EXIT_USAGE, "help: one command at a time: liuhen-witness help COMMAND");
+        return fail(EXIT_USAGE, _("help: one command at a time: liuhen-witness help COMMAND"));
     const command *c = find_command(argv[1]);
     if (c == NULL)
-        return fail(EXIT_USAGE, "help: no command '%s'", argv[1]);
+        return fail(EXIT_USAGE, _("help: no command '%s'"), argv[1]);
     print_help(c);
     return EXIT_OK;
 }
@@ -307,7 +325,7 @@ __attribute__((format(printf, 2, 3))) static int usage(const options *o, const c
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
-    fprintf(stderr, "Run '%s %s --help' for its options.\n", prog, o->cmd);
+    fprintf(stderr, _("Run '%s %s --help' for its options.\n"), prog, o->cmd);
     return EXIT_USAGE;
 }
 
@@ -358,18 +376,18 @@ static int parse_options(int argc, char **argv, const command *c, const int *all
         case O_LOG: {
             const char **p = realloc(o->logs, (o->nlogs + 1) * sizeof *p);
             if (p == NULL)
-                return fail(EXIT_IO, "out of memory");
+                return fail(EXIT_IO, _("out of memory"));
             p[o->nlogs++] = optarg;
             o->logs = p;
             break;
         }
         case O_HELP: print_help(c); return EXIT_OK;
-        case ':': return usage(o, "option %s needs a value", argv[optind - 1]);
-        default: return usage(o, "unknown option '%s'", argv[optind - 1]);
+        case ':': return usage(o, _("option %s needs a value"), argv[optind - 1]);
+        default: return usage(o, _("unknown option '%s'"), argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return usage(o, "unexpected argument '%s'", argv[optind]);
+        return usage(o, _("unexpected argument '%s'"), argv[optind]);
     return -1;
 }
 
@@ -380,7 +398,7 @@ static int load_log_keys(const options *o, note_verifier **out)
 {
     note_verifier *logs = calloc(o->nlogs, sizeof *logs);
     if (logs == NULL)
-        return fail(EXIT_IO, "out of memory");
+        return fail(EXIT_IO, _("out of memory"));
     for (size_t i = 0; i < o->nlogs; i++) {
         keyfile_pub pub;
         lh_err err = {{0}};
@@ -388,8 +406,8 @@ static int load_log_keys(const options *o, note_verifier **out)
         if (rc == LH_EALGO) {
             free(logs);
             return fail(EXIT_USAGE,
-                        "--log %s: not a log's verifier key (type 0x01, as liuhend init "
-                        "writes DATA/log.vkey): %s",
+                        _("--log %s: not a log's verifier key (type 0x01, as liuhend init "
+                          "writes DATA/log.vkey): %s"),
                         o->logs[i], err.msg);
         }
         if (rc == 0)
@@ -403,8 +421,8 @@ static int load_log_keys(const options *o, note_verifier **out)
         for (size_t j = 0; j < i; j++) {
             if (strcmp(logs[j].name, logs[i].name) == 0) {
                 int st = usage(o,
-                               "--log %s and --log %s are both for the origin %s: give one key "
-                               "per log",
+                               _("--log %s and --log %s are both for the origin %s: give one key "
+                                 "per log"),
                                o->logs[j], o->logs[i], logs[i].name);
                 free(logs);
                 return st;
@@ -445,7 +463,7 @@ static int load_signer(const options *o, note_signer **out, note_verifier *vk)
         sodium_free(tmp);
         sodium_free(s);
         keyfile_key_free(key);
-        return fail(EXIT_IO, "out of secure memory");
+        return fail(EXIT_IO, _("out of secure memory"));
     }
     /* note_signer.sk is libsodium's secret key, seed || public key. */
     rc = keyfile_note_signer(key, tmp);
@@ -457,7 +475,8 @@ static int load_signer(const options *o, note_signer **out, note_verifier *vk)
     keyfile_key_free(key);
     if (rc != 0) {
         sodium_free(s);
-        return fail(EXIT_IO, "--key %s: not usable as a witness key: %s", o->key, lh_strerror(rc));
+        return fail(EXIT_IO, _("--key %s: not usable as a witness key: %s"), o->key,
+                    lh_strerror(rc));
     }
     sodium_mprotect_readonly(s);
     *out = s;
@@ -485,23 +504,23 @@ static int run_keygen(int argc, char **argv)
     if (st >= 0)
         goto out_opts;
     if (o.out == NULL || o.out[0] == '\0') {
-        st = usage(&o, "--out PREFIX is required");
+        st = usage(&o, _("--out PREFIX is required"));
         goto out_opts;
     }
     if (o.name == NULL || o.name[0] == '\0') {
-        st = usage(&o, "--name NAME is required: the witness's name, e.g. "
-                       "witness.oversight.example/w1");
+        st = usage(&o, _("--name NAME is required: the witness's name, e.g. "
+                         "witness.oversight.example/w1"));
         goto out_opts;
     }
     if (strlen(o.name) > KEYFILE_NAME_MAX || !note_name_valid(o.name, strlen(o.name))) {
         st = usage(&o,
-                   "--name '%s' is not a valid key name: 1 to %d bytes of UTF-8 without spaces, "
-                   "'+' or control characters",
+                   _("--name '%s' is not a valid key name: 1 to %d bytes of UTF-8 without spaces, "
+                     "'+' or control characters"),
                    o.name, KEYFILE_NAME_MAX);
         goto out_opts;
     }
     if (o.no_pass && o.passfile != NULL) {
-        st = usage(&o, "--no-passphrase and --passphrase-file contradict each other");
+        st = usage(&o, _("--no-passphrase and --passphrase-file contradict each other"));
         goto out_opts;
     }
     /* A ".key" or ".pub" typed into PREFIX is not doubled. */
@@ -515,12 +534,12 @@ static int run_keygen(int argc, char **argv)
     lh_err err = {{0}};
     int rc;
     if (key_path == NULL || pub_path == NULL) {
-        st = fail(EXIT_IO, "out of memory");
+        st = fail(EXIT_IO, _("out of memory"));
         goto out;
     }
     /* Both files are checked before a passphrase is asked for. */
     if (access(key_path, F_OK) == 0 || access(pub_path, F_OK) == 0) {
-        st = fail(EXIT_IO, "keygen: %s already exists: keys are never overwritten",
+        st = fail(EXIT_IO, _("keygen: %s already exists: keys are never overwritten"),
                   access(key_path, F_OK) == 0 ? key_path : pub_path);
         goto out;
     }
@@ -539,7 +558,7 @@ static int run_keygen(int argc, char **argv)
     if (rc == 0)
         rc = note_vkey_format(&vk, vkey, sizeof vkey, &vlen);
     if (rc != 0) {
-        st = fail(EXIT_IO, "keygen: cannot make the verifier key: %s", lh_strerror(rc));
+        st = fail(EXIT_IO, _("keygen: cannot make the verifier key: %s"), lh_strerror(rc));
         goto out;
     }
     if ((rc = keyfile_write_secret(key_path, key, pass, KEYFILE_KDF_INTERACTIVE, &err)) != 0) {
@@ -555,17 +574,17 @@ static int run_keygen(int argc, char **argv)
         goto out;
     }
     vkey[vlen] = '\0';
-    printf("已生成见证密钥对 witness key pair generated: %s\n", o.name);
-    printf("  私钥 secret key: %s (0600, %s)\n", key_path,
-           pass != NULL ? "口令加密 encrypted with the passphrase" : "未加密 NOT encrypted");
-    printf("  公钥 verifier key file: %s (0644, cosignature type 0x04)\n", pub_path);
-    printf("  验证密钥 verifier key: %s\n", vkey);
-    printf("Give %s to the log's operator and to inspectors (liuhen-verify --witness-key %s).\n",
+    printf(_("witness key pair generated: %s\n"), o.name);
+    printf(_("  secret key: %s (0600, %s)\n"), key_path,
+           pass != NULL ? _("encrypted with the passphrase") : _("NOT encrypted"));
+    printf(_("  verifier key file: %s (0644, cosignature type 0x04)\n"), pub_path);
+    printf(_("  verifier key: %s\n"), vkey);
+    printf(_("Give %s to the log's operator and to inspectors (liuhen-verify --witness-key %s).\n"),
            pub_path, pub_path);
     if (pass == NULL)
         fprintf(stderr,
-                "%s keygen: warning: %s is NOT encrypted: anyone who can read it can "
-                "cosign as %s\n",
+                _("%s keygen: warning: %s is NOT encrypted: anyone who can read it can "
+                  "cosign as %s\n"),
                 prog, key_path, o.name);
     st = EXIT_OK;
 out:
@@ -598,11 +617,11 @@ static void session_free(session *w)
 static int check_common(const options *o)
 {
     if (o->key == NULL)
-        return usage(o, "--key FILE is required: the witness's secret key");
+        return usage(o, _("--key FILE is required: the witness's secret key"));
     if (o->state == NULL)
-        return usage(o, "--state DIR is required: the witness's state directory");
+        return usage(o, _("--state DIR is required: the witness's state directory"));
     if (o->nlogs == 0)
-        return usage(o, "--log VKEY_FILE is required: the verifier key of a log to witness");
+        return usage(o, _("--log VKEY_FILE is required: the verifier key of a log to witness"));
     return -1;
 }
 
@@ -632,7 +651,7 @@ static int run_serve(int argc, char **argv)
     if (st < 0)
         st = check_common(&o);
     if (st < 0 && o.listen == NULL)
-        st = usage(&o, "--listen ADDR:PORT is required, e.g. 127.0.0.1:8080");
+        st = usage(&o, _("--listen ADDR:PORT is required, e.g. 127.0.0.1:8080"));
     if (st < 0) {
         struct sockaddr_storage ss;
         socklen_t len;
@@ -666,18 +685,16 @@ static int run_serve(int argc, char **argv)
         st = fail(exit_for(rc), "%s", err.msg);
         goto out;
     }
-    fprintf(stderr,
-            "%s: 见证服务已启动 witness %s (key id %08" PRIx32 ") serving on %s, state %s\n", prog,
+    fprintf(stderr, _("%s: witness %s (key id %08" PRIx32 ") serving on %s, state %s\n"), prog,
             w.vk.name, w.vk.keyid, bound, o.state);
     for (size_t i = 0; i < o.nlogs; i++) {
         witness_log l;
         wstate_get_log(w.state, i, &l);
         if (l.cosigned)
-            fprintf(stderr, "%s:   日志 log %s: 已见证签名至 cosigned up to size %" PRIu64 "\n",
-                    prog, l.key.name, l.size);
+            fprintf(stderr, _("%s:   log %s: cosigned up to size %" PRIu64 "\n"), prog, l.key.name,
+                    l.size);
         else
-            fprintf(stderr, "%s:   日志 log %s: 尚未见证签名 nothing cosigned yet\n", prog,
-                    l.key.name);
+            fprintf(stderr, _("%s:   log %s: nothing cosigned yet\n"), prog, l.key.name);
     }
     /* The one line on standard output, which scripts and tests read. */
     printf("listening on %s\n", bound);
@@ -688,7 +705,7 @@ static int run_serve(int argc, char **argv)
         ;
     whttp_stop(h);
     h = NULL;
-    fprintf(stderr, "%s: 已停止 stopped (%s)\n", prog, sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fprintf(stderr, _("%s: stopped (%s)\n"), prog, sig == SIGINT ? "SIGINT" : "SIGTERM");
     st = EXIT_OK;
 out:
     whttp_stop(h);
@@ -710,7 +727,7 @@ static int run_add(int argc, char **argv)
     if (st < 0)
         st = check_common(&o);
     if (st < 0 && (a = malloc(sizeof *a)) == NULL)
-        st = fail(EXIT_IO, "out of memory");
+        st = fail(EXIT_IO, _("out of memory"));
     if (st < 0)
         st = load_log_keys(&o, &w.logs);
     if (st >= 0)
@@ -737,7 +754,7 @@ static int run_add(int argc, char **argv)
         rc = wstate_add_checkpoint(w.state, body, len, now > 0 ? (uint64_t)now : 0, a);
     }
     if (a->body_len > 0 && fwrite(a->body, 1, a->body_len, stdout) != a->body_len) {
-        st = fail(EXIT_IO, "add-checkpoint: cannot write the answer");
+        st = fail(EXIT_IO, _("add-checkpoint: cannot write the answer"));
         goto out;
     }
     fprintf(stderr, "%d %s: %s\n", a->status, wstate_status_text(a->status), a->reason);
@@ -783,12 +800,12 @@ static int print_evidence_json(const char *dir, const wstate_evidence *ev, size_
     if (doc == NULL) {
         if (!ok)
             json_decref(list);
-        return fail(EXIT_IO, "evidence: out of memory");
+        return fail(EXIT_IO, _("evidence: out of memory"));
     }
     char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     if (s == NULL)
-        return fail(EXIT_IO, "evidence: out of memory");
+        return fail(EXIT_IO, _("evidence: out of memory"));
     puts(s);
     free(s);
     return EXIT_OK;
@@ -800,7 +817,7 @@ static int run_evidence(int argc, char **argv)
     options o;
     int st = parse_options(argc, argv, find_command("evidence"), allowed, &o);
     if (st < 0 && o.state == NULL)
-        st = usage(&o, "--state DIR is required: the witness's state directory");
+        st = usage(&o, _("--state DIR is required: the witness's state directory"));
     if (st >= 0) {
         free(o.logs);
         return st;
@@ -816,14 +833,14 @@ static int run_evidence(int argc, char **argv)
     if (o.json) {
         st = print_evidence_json(o.state, ev, n);
     } else if (n == 0) {
-        printf("没有保存任何证据 no evidence kept in %s/evidence\n", o.state);
+        printf(_("no evidence kept in %s/evidence\n"), o.state);
         st = EXIT_OK;
     } else {
-        printf("证据 evidence of log misbehaviour kept in %s/evidence: %zu\n", o.state, n);
+        printf(_("evidence of log misbehaviour kept in %s/evidence: %zu\n"), o.state, n);
         for (size_t i = 0; i < n; i++) {
             const wstate_evidence *e = &ev[i];
             if (!e->ok) {
-                printf("  %s: 无法读取 unreadable: %s\n", e->file, e->problem);
+                printf(_("  %s: unreadable: %s\n"), e->file, e->problem);
                 continue;
             }
             char when[32], origin[4 * 64 + 8], reason[4 * LH_ERR_MSG_MAX + 8];
@@ -832,12 +849,11 @@ static int run_evidence(int argc, char **argv)
             quote_escape(origin, sizeof origin, e->origin, strlen(e->origin), 64, false);
             quote_escape(reason, sizeof reason, e->reason, strlen(e->reason), LH_ERR_MSG_MAX,
                          false);
-            printf("  %s  日志 log %s: 检查点 checkpoint size %" PRIu64
-                   ", 已见证签名 cosigned size %" PRIu64 " (%d %s)\n",
-                   when, origin, e->size, e->cosigned_size, e->status,
-                   wstate_status_text(e->status));
-            printf("    原因 reason: %s\n", reason);
-            printf("    文件 file: %s/evidence/%s\n", o.state, e->file);
+            printf(
+                _("  %s  log %s: checkpoint size %" PRIu64 ", cosigned size %" PRIu64 " (%d %s)\n"),
+                when, origin, e->size, e->cosigned_size, e->status, wstate_status_text(e->status));
+            printf(_("    reason: %s\n"), reason);
+            printf(_("    file: %s/evidence/%s\n"), o.state, e->file);
         }
         st = EXIT_OK;
     }
@@ -850,8 +866,9 @@ static int run_evidence(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    i18n_init();
     if (sodium_init() < 0)
-        return fail(EXIT_IO, "libsodium cannot be initialised");
+        return fail(EXIT_IO, _("libsodium cannot be initialised"));
     if (argc < 2) {
         print_overview(stderr);
         return EXIT_USAGE;
@@ -867,7 +884,8 @@ int main(int argc, char **argv)
     }
     const command *c = find_command(name);
     if (c == NULL) {
-        fprintf(stderr, "%s: no command '%s'\n\n", prog, name);
+        fprintf(stderr, _("%s: no command '%s'\n"), prog, name);
+        fputs("\n", stderr);
         print_overview(stderr);
         return EXIT_USAGE;
     }
@@ -877,6 +895,6 @@ int main(int argc, char **argv)
     argv[1] = cprog;
     int st = c->run(argc - 1, argv + 1);
     if (fflush(stdout) != 0 || ferror(stdout))
-        return fail(EXIT_IO, "cannot write the output");
+        return fail(EXIT_IO, _("cannot write the output"));
     return st;
 }

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * whttp.c — POST /add-checkpoint over libmicrohttpd (whttp.h).
  *
@@ -22,6 +24,7 @@
 
 #include <microhttpd.h>
 
+#include "i18n.h"
 #include "quote.h"
 
 #define PATH_ADD_CHECKPOINT "/add-checkpoint"
@@ -184,8 +187,8 @@ static enum MHD_Result whttp_on_request(void *cls, struct MHD_Connection *conn, 
             char peer[INET6_ADDRSTRLEN];
             whttp_peer(conn, peer, sizeof peer);
             whttp_logf(h,
-                       "%s POST %s: the request body passed %u bytes without a "
-                       "Content-Length: connection closed",
+                       _("%s POST %s: the request body passed %u bytes without a "
+                         "Content-Length: connection closed"),
                        peer, PATH_ADD_CHECKPOINT, (unsigned)WITNESS_REQUEST_MAX);
             return MHD_NO;
         }
@@ -227,18 +230,19 @@ int whttp_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *le
     const char *colon = strrchr(s, ':');
     if (colon == NULL || colon == s || colon[1] == '\0')
         return lh_err_set(err, LH_EINVAL,
-                          "--listen %s: give ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080", s);
+                          _("--listen %s: give ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080"), s);
     char host[256];
     size_t hlen = (size_t)(colon - s);
     const char *hs = s;
     if (s[0] == '[') {
         if (hlen < 3 || s[hlen - 1] != ']')
-            return lh_err_set(err, LH_EINVAL, "--listen %s: an IPv6 address goes between [ ]", s);
+            return lh_err_set(err, LH_EINVAL, _("--listen %s: an IPv6 address goes between [ ]"),
+                              s);
         hs = s + 1;
         hlen -= 2;
     }
     if (hlen >= sizeof host)
-        return lh_err_set(err, LH_EINVAL, "--listen %s: the address is too long", s);
+        return lh_err_set(err, LH_EINVAL, _("--listen %s: the address is too long"), s);
     memcpy(host, hs, hlen);
     host[hlen] = '\0';
     const char *p = colon + 1;
@@ -249,8 +253,8 @@ int whttp_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *le
         port = port * 10 + (unsigned long)(*p - '0');
     }
     if (*p != '\0' || port > 65535 || strlen(colon + 1) > 5)
-        return lh_err_set(err, LH_EINVAL, "--listen %s: the port must be a number from 0 to 65535",
-                          s);
+        return lh_err_set(err, LH_EINVAL,
+                          _("--listen %s: the port must be a number from 0 to 65535"), s);
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
@@ -261,7 +265,7 @@ int whttp_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *le
     int rc = getaddrinfo(host, service, &hints, &res);
     if (rc != 0 || res == NULL)
         return lh_err_set(err, LH_EINVAL, "--listen %s: %s", s,
-                          rc != 0 ? gai_strerror(rc) : "no address");
+                          rc != 0 ? gai_strerror(rc) : _("no address"));
     memcpy(ss, res->ai_addr, res->ai_addrlen);
     *len = res->ai_addrlen;
     freeaddrinfo(res);
@@ -300,7 +304,7 @@ int whttp_start(const whttp_config *cfg, whttp **out, char bound[WHTTP_ADDR_MAX]
      * first request; libmicrohttpd closes it at stop. */
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return lh_err_set(err, -errno, "--listen %s: socket: %s", cfg->listen, strerror(errno));
+        return lh_err_set(err, -errno, _("--listen %s: socket: %s"), cfg->listen, strerror(errno));
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)&ss, sslen) != 0 || listen(fd, 64) != 0) {
@@ -311,7 +315,7 @@ int whttp_start(const whttp_config *cfg, whttp **out, char bound[WHTTP_ADDR_MAX]
     whttp *h = calloc(1, sizeof *h);
     if (h == NULL) {
         close(fd);
-        return lh_err_set(err, LH_ENOMEM, "out of memory");
+        return lh_err_set(err, LH_ENOMEM, _("out of memory"));
     }
     h->state = cfg->state;
     h->log = cfg->log;
@@ -327,7 +331,7 @@ int whttp_start(const whttp_config *cfg, whttp **out, char bound[WHTTP_ADDR_MAX]
     if (h->mhd == NULL) {
         close(fd);
         free(h);
-        return lh_err_set(err, LH_EINTERNAL, "--listen %s: the HTTP server would not start",
+        return lh_err_set(err, LH_EINTERNAL, _("--listen %s: the HTTP server would not start"),
                           cfg->listen);
     }
     *out = h;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * whttp.h — the witness's HTTP front (libmicrohttpd): POST /add-checkpoint
  * of c2sp.org/tlog-witness, answered by wstate_add_checkpoint().

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * wstate.c — the witness's state directory and the add-checkpoint code
  * path (wstate.h).
@@ -23,6 +25,7 @@
 #include "checkpoint.h"
 #include "cosig.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "merkle.h"
 #include "quote.h"
 #include "text.h"
@@ -94,7 +97,7 @@ static int wstate_open_dir(int at, const char *rel, int oflags, const char *show
 {
     bool made = mkdirat(at, rel, 0700) == 0;
     if (!made && errno != EEXIST)
-        return lh_err_set(err, -errno, "state directory %s: cannot create it: %s", shown,
+        return lh_err_set(err, -errno, _("state directory %s: cannot create it: %s"), shown,
                           strerror(errno));
     /* A directory made here is durable before anything is kept in it. */
     int rc = 0;
@@ -105,25 +108,25 @@ static int wstate_open_dir(int at, const char *rel, int oflags, const char *show
         return rc;
     int fd = openat(at, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC | oflags);
     if (fd < 0)
-        return lh_err_set(err, -errno, "state directory %s: %s", shown, strerror(errno));
+        return lh_err_set(err, -errno, _("state directory %s: %s"), shown, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         rc = -errno;
         close(fd);
-        return lh_err_set(err, rc, "state directory %s: %s", shown, strerror(-rc));
+        return lh_err_set(err, rc, _("state directory %s: %s"), shown, strerror(-rc));
     }
     if (st.st_uid != geteuid()) {
         close(fd);
         return lh_err_set(err, LH_EPERMFILE,
-                          "state directory %s belongs to another user (uid %ld): the witness "
-                          "keeps its state only in a directory of its own",
+                          _("state directory %s belongs to another user (uid %ld): the witness "
+                            "keeps its state only in a directory of its own"),
                           shown, (long)st.st_uid);
     }
     if ((st.st_mode & 077) != 0) {
         close(fd);
         return lh_err_set(err, LH_EPERMFILE,
-                          "state directory %s: group or others may access it (mode %04o): "
-                          "whoever can write in it can roll a log back; chmod 700 it",
+                          _("state directory %s: group or others may access it (mode %04o): "
+                            "whoever can write in it can roll a log back; chmod 700 it"),
                           shown, (unsigned)(st.st_mode & 07777));
     }
     *out = fd;
@@ -147,9 +150,9 @@ static int wstate_lock(wstate *ws, unsigned wait_ms, lh_err *err)
         nanosleep(&ts, NULL);
     }
     return lh_err_set(err, LH_EUNAVAILABLE,
-                      "state directory %s is in use by another liuhen-witness (%s/lock is "
-                      "held, waited %u ms): a running `serve` keeps it for its life; stop it, "
-                      "or send the request to it over HTTP",
+                      _("state directory %s is in use by another liuhen-witness (%s/lock is "
+                        "held, waited %u ms): a running `serve` keeps it for its life; stop it, "
+                        "or send the request to it over HTTP"),
                       ws->dir, ws->dir, wait_ms);
 }
 
@@ -168,19 +171,19 @@ static int wstate_load_log(wstate *ws, size_t i, lh_err *err)
     if (rc == -ENOENT)
         return 0;
     if (rc != 0)
-        return lh_err_set(err, rc, "%s (log %s): %s", shown, log->key.name, e.msg);
+        return lh_err_set(err, rc, _("%s (log %s): %s"), shown, log->key.name, e.msg);
     checkpoint_opened *op = malloc(sizeof *op);
     if (op == NULL) {
         free(buf);
-        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", shown);
+        return lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), shown);
     }
     rc = checkpoint_open(buf, len, &log->key, NULL, 0, op, &e);
     if (rc != 0) {
         free(op);
         free(buf);
         return lh_err_set(err, rc,
-                          "witness state file %s does not verify with the key of log %s: %s; "
-                          "the witness will not start on a state it cannot trust",
+                          _("witness state file %s does not verify with the key of log %s: %s; "
+                            "the witness will not start on a state it cannot trust"),
                           shown, log->key.name, e.msg);
     }
     log->cosigned = true;
@@ -196,19 +199,20 @@ static int wstate_check_config(const wstate_config *cfg, lh_err *err)
 {
     if (cfg == NULL || cfg->dir == NULL || cfg->signer == NULL || cfg->logs == NULL ||
         cfg->nlogs == 0)
-        return lh_err_set(err, LH_EINVAL, "the witness needs a state directory, a key and a log");
+        return lh_err_set(err, LH_EINVAL,
+                          _("the witness needs a state directory, a key and a log"));
     if (cfg->signer->type != NOTE_TYPE_COSIG)
-        return lh_err_set(err, LH_EINVAL, "witness key %s: not a cosignature key (type 0x04)",
+        return lh_err_set(err, LH_EINVAL, _("witness key %s: not a cosignature key (type 0x04)"),
                           cfg->signer->name);
     for (size_t i = 0; i < cfg->nlogs; i++) {
         if (cfg->logs[i].type != NOTE_TYPE_ED25519)
-            return lh_err_set(err, LH_EINVAL, "log key %s: not an Ed25519 log key (type 0x01)",
+            return lh_err_set(err, LH_EINVAL, _("log key %s: not an Ed25519 log key (type 0x01)"),
                               cfg->logs[i].name);
         for (size_t j = 0; j < i; j++) {
             if (strcmp(cfg->logs[i].name, cfg->logs[j].name) == 0)
                 return lh_err_set(err, LH_EINVAL,
-                                  "two log keys for the origin %s: a witness trusts one key per "
-                                  "log",
+                                  _("two log keys for the origin %s: a witness trusts one key per "
+                                    "log"),
                                   cfg->logs[i].name);
         }
     }
@@ -223,7 +227,7 @@ int wstate_open(const wstate_config *cfg, wstate **out, lh_err *err)
         return rc;
     wstate *ws = calloc(1, sizeof *ws);
     if (ws == NULL)
-        return lh_err_set(err, LH_ENOMEM, "out of memory");
+        return lh_err_set(err, LH_ENOMEM, _("out of memory"));
     ws->dirfd = ws->evfd = ws->lockfd = -1;
     ws->signer = cfg->signer;
     ws->log = cfg->log;
@@ -237,7 +241,7 @@ int wstate_open(const wstate_config *cfg, wstate **out, lh_err *err)
         free(ws->logs);
         free(ws->files);
         free(ws);
-        return lh_err_set(err, LH_ENOMEM, "out of memory");
+        return lh_err_set(err, LH_ENOMEM, _("out of memory"));
     }
     if ((rc = wstate_open_dir(AT_FDCWD, cfg->dir, 0, cfg->dir, &ws->dirfd, err)) != 0)
         goto fail;
@@ -357,7 +361,7 @@ static int wstate_keep_evidence(wstate *ws, const wstate_file *f, const witness_
             found = true;
     }
     if (!found)
-        return lh_err_set(err, LH_EEXIST, "%s/%s: no free evidence file name", ws->dir,
+        return lh_err_set(err, LH_EEXIST, _("%s/%s: no free evidence file name"), ws->dir,
                           EVIDENCE_DIR);
     char reason[LH_ERR_MSG_MAX];
     snprintf(reason, sizeof reason, "%s", v->reason);
@@ -370,11 +374,11 @@ static int wstate_keep_evidence(wstate *ws, const wstate_file *f, const witness_
                                 "cosigned %zu\n\n",
                  log->key.name, v->cp.size, log->size, now, v->status, reason, len, f->note_len);
     if (h < 0 || (size_t)h >= sizeof header)
-        return lh_err_set(err, LH_EINTERNAL, "evidence header too long");
+        return lh_err_set(err, LH_EINTERNAL, _("evidence header too long"));
     size_t total = (size_t)h + len + f->note_len;
     uint8_t *buf = malloc(total);
     if (buf == NULL)
-        return lh_err_set(err, LH_ENOMEM, "out of memory keeping evidence");
+        return lh_err_set(err, LH_ENOMEM, _("out of memory keeping evidence"));
     memcpy(buf, header, (size_t)h);
     memcpy(buf + h, body, len);
     if (f->note_len > 0)
@@ -415,22 +419,24 @@ static void wstate_refusal(wstate *ws, const uint8_t *body, size_t len, const wi
         snprintf(a->evidence, sizeof a->evidence, "%s", name);
     if (ws->log == NULL)
         return;
-    char cosigned[64];
+    char cosigned[128];
     if (log->cosigned)
-        snprintf(cosigned, sizeof cosigned, "the checkpoint of size %" PRIu64, log->size);
+        snprintf(cosigned, sizeof cosigned, _("the checkpoint of size %" PRIu64), log->size);
     else
-        snprintf(cosigned, sizeof cosigned, "the empty tree (nothing cosigned yet)");
+        snprintf(cosigned, sizeof cosigned, "%s", _("the empty tree (nothing cosigned yet)"));
+    /* TRANSLATORS: keep "LOG MISBEHAVIOUR" as it is, in the translation too: the alerts
+       of a witness's operator look for it in the log. */
     fprintf(ws->log,
-            "liuhen-witness: 错误 ERROR: 日志行为异常 LOG MISBEHAVIOUR: origin %s: a checkpoint "
-            "of size %" PRIu64 " signed by the log is inconsistent with %s this witness "
-            "vouches for; not cosigned (%d %s): %s\n",
+            _("liuhen-witness: ERROR: LOG MISBEHAVIOUR: origin %s: a checkpoint of size %" PRIu64
+              " signed by the log is inconsistent with %s this witness vouches for; not "
+              "cosigned (%d %s): %s\n"),
             log->key.name, v->cp.size, cosigned, a->status, wstate_status_text(a->status),
             a->reason);
     if (rc == 0)
-        fprintf(ws->log, "liuhen-witness: 证据已保存 evidence kept in %s/%s/%s\n", ws->dir,
-                EVIDENCE_DIR, name);
+        fprintf(ws->log, _("liuhen-witness: evidence kept in %s/%s/%s\n"), ws->dir, EVIDENCE_DIR,
+                name);
     else
-        fprintf(ws->log, "liuhen-witness: 错误 ERROR: the evidence could not be kept: %s\n", e.msg);
+        fprintf(ws->log, _("liuhen-witness: ERROR: the evidence could not be kept: %s\n"), e.msg);
     fflush(ws->log);
 }
 
@@ -647,7 +653,7 @@ int wstate_evidence_list(const char *dir, wstate_evidence **out, size_t *n, lh_e
     *n = 0;
     int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0)
-        return lh_err_set(err, -errno, "state directory %s: %s", dir, strerror(errno));
+        return lh_err_set(err, -errno, _("state directory %s: %s"), dir, strerror(errno));
     int evfd = openat(dirfd, EVIDENCE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     close(dirfd);
     if (evfd < 0 && errno == ENOENT)
@@ -677,7 +683,7 @@ int wstate_evidence_list(const char *dir, wstate_evidence **out, size_t *n, lh_e
             size_t ncap = cap != 0 ? cap * 2 : 16;
             wstate_evidence *p = realloc(list, ncap * sizeof *p);
             if (p == NULL) {
-                rc = lh_err_set(err, LH_ENOMEM, "out of memory");
+                rc = lh_err_set(err, LH_ENOMEM, _("out of memory"));
                 break;
             }
             list = p;

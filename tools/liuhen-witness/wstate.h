@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * wstate.h — what the witness remembers, and the one code path that judges
  * an add-checkpoint request (c2sp.org/tlog-witness), cosigns it and records

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * cli.h — what the modules of the `liuhen` command line share: the global
  * options, the exit statuses, error reporting, the connection to liuhend
@@ -35,7 +37,7 @@
 /**@{*/
 #define CLI_EXIT_OK      0 /**< done */
 #define CLI_EXIT_REFUSED 1 /**< refused by the daemon, or a verification failed */
-#define CLI_EXIT_USAGE   2 /**< unknown command or option, bad field value, unknown kind */
+#define CLI_EXIT_USAGE   2 /**< bad command, option, kind, field or value; incomplete record */
 #define CLI_EXIT_IO      3 /**< a file or the connection failed: missing file, no daemon, timeout */
 /**@}*/
 
@@ -85,6 +87,9 @@ typedef struct cli_command {
     int (*run)(cli *c, int argc, char **argv);
     const char *summary; /**< one line for `liuhen help` */
     const char *help;    /**< synopsis, every option with its default, an example */
+    /** More of it, printed after help, or NULL: a string literal holds at
+     *  most 4095 bytes in ISO C. */
+    const char *help_more;
 } cli_command;
 
 /** @name The commands, each defined in the module that runs it */
@@ -104,6 +109,21 @@ extern const cli_command cli_cmd_evidence; /* cmd_evidence.c */
  * @return status, so that a failing path reads `return cli_fail(c, CLI_EXIT_IO, ...)`.
  */
 int cli_fail(const cli *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/**
+ * Print "liuhen COMMAND: warning: <message>" on stderr (the run goes on).
+ */
+void cli_warn(const cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/**
+ * A message of the library without the name of its call when that is the
+ * running command's, which the prefix "liuhen COMMAND: " already says:
+ * "status: the server answered ..." under `liuhen status` becomes "the
+ * server answered ...", "export /srv/x: ..." becomes "/srv/x: ...".
+ * cli_fail(), cli_usage() and cli_warn() apply it to every message.
+ * @return msg, or a pointer into it.
+ */
+const char *cli_unprefixed(const cli *c, const char *msg);
 
 /**
  * The exit status for an error code of the library (errors.h): CLI_EXIT_IO

@@ -1,9 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * cmd_admin.c — running the log: `liuhen export` (a C2SP tiles directory
  * for inspectors), `backup` (a hot copy of the store) and `status` (the
  * daemon's state). Export and backup are written by the daemon, as its
  * user, on its machine: relative paths are made absolute from the current
- * directory before they are sent.
+ * directory before they are sent. They may take minutes on a large log
+ * and the protocol reports no progress: on a terminal a spinner with the
+ * elapsed time shows meanwhile (tty.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +21,7 @@
 #include "calendar.h"
 #include "cli.h"
 #include "render.h"
+#include "tty.h"
 
 /* PATH made absolute from the current directory, into buf. */
 static int absolute(cli *c, const char *opt, const char *path, char *buf, size_t cap)
@@ -95,7 +100,14 @@ static int run_export(cli *c, int argc, char **argv)
         return st;
     lh_export_result r;
     lh_err err = {{0}};
+    /* The protocol says nothing until the export is done: on a terminal,
+     * a spinner with the elapsed time says it is still going. */
+    tty_progress progress;
+    char label[PATH_MAX + 64];
+    snprintf(label, sizeof label, "%s %s: liuhend is writing %s", c->prog, c->command, dir);
+    tty_progress_start(&progress, label);
     int rc = lh_export(c->conn, dir, &r, &err);
+    tty_progress_stop(&progress);
     if (rc != 0)
         return cli_fail_rc(c, rc, &err, NULL);
     if (c->json) {
@@ -123,8 +135,9 @@ static int run_export(cli *c, int argc, char **argv)
     return st;
 }
 
-const cli_command cli_cmd_export = {
-    "export", run_export, "write a C2SP tiles directory of the log, for inspectors", export_help};
+const cli_command cli_cmd_export = {"export", run_export,
+                                    "write a C2SP tiles directory of the log, for inspectors",
+                                    export_help, NULL};
 
 /* ------------------------------------------------------------------------
  * backup
@@ -158,7 +171,13 @@ static int run_backup(cli *c, int argc, char **argv)
         return st;
     lh_backup_result r;
     lh_err err = {{0}};
+    tty_progress progress;
+    char label[PATH_MAX + 64];
+    snprintf(label, sizeof label, "%s %s: liuhend is copying its store to %s", c->prog, c->command,
+             path);
+    tty_progress_start(&progress, label);
     int rc = lh_backup(c->conn, path, &r, &err);
+    tty_progress_stop(&progress);
     if (rc != 0)
         return cli_fail_rc(c, rc, &err, NULL);
     if (c->json) {
@@ -183,7 +202,7 @@ static int run_backup(cli *c, int argc, char **argv)
 }
 
 const cli_command cli_cmd_backup = {"backup", run_backup,
-                                    "hot copy of the store while liuhend runs", backup_help};
+                                    "hot copy of the store while liuhend runs", backup_help, NULL};
 
 /* ------------------------------------------------------------------------
  * status
@@ -216,7 +235,7 @@ static int run_status(cli *c, int argc, char **argv)
     lh_err err = {{0}};
     int rc = lh_status(c->conn, &s, &err);
     if (rc != 0)
-        return cli_fail_rc(c, rc, &err, "status");
+        return cli_fail_rc(c, rc, &err, NULL);
     if (c->json) {
         json_t *o = json_object();
         bool ok = true;
@@ -299,5 +318,5 @@ static int run_status(cli *c, int argc, char **argv)
     return st;
 }
 
-const cli_command cli_cmd_status = {"status", run_status,
-                                    "liuhend's state: tree size, checkpoints, load", status_help};
+const cli_command cli_cmd_status = {
+    "status", run_status, "liuhend's state: tree size, checkpoints, load", status_help, NULL};

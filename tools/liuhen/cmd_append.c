@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * cmd_append.c — `liuhen append`: build a record from --json, --set,
  * --attach and --ref (record.h), sign it with the author's key, append it
@@ -22,11 +24,12 @@
 #include "render.h"
 #include "role.h"
 #include "text.h"
+#include "tty.h"
 
 static const char append_help[] =
     "Usage: liuhen append --key KEY --kind KIND --case CASE [--json FILE|-]\n"
     "                     [--set FIELD=VALUE ...] [--attach FILE ...] [--ref INDEX ...]\n"
-    "                     [--receipt FILE] [--passphrase-file FILE]\n"
+    "                     [--receipt FILE] [--passphrase-file FILE] [--strict]\n"
     "       liuhen append --key KEY --json FILE|- [--kind KIND] [--case CASE] ...\n"
     "\n"
     "Sign a record with KEY, append it to the log, and print the receipt once it is\n"
@@ -40,11 +43,14 @@ static const char append_help[] =
     "`liuhen --json append`, one receipt per line), and --receipt names a directory\n"
     "where each receipt is saved as INDEX.json. A record that is refused stops the\n"
     "import there: those before it are logged, and the message names its line.\n"
-    "\n"
+    "\n";
+
+static const char append_help_options[] =
     "Options:\n"
     "  --key KEY               the author's secret key file (required); its passphrase\n"
     "                          is asked only if it is encrypted\n"
     "  --kind KIND             the record's kind (required), one of:\n" CLI_HELP_KINDS
+    "                          (`liuhen help KIND` lists its fields and what is required)\n"
     "  --case CASE             the case it belongs to (required), e.g. QJ-2026-7\n"
     "  --json FILE|-           the record's body as JSON, the schema's field names\n"
     "                          (proto/liuhen.proto), from FILE or standard input;\n"
@@ -66,8 +72,20 @@ static const char append_help[] =
     "                          that base64 entry id (`liuhen get` shows it); repeat it\n"
     "  --receipt FILE          also save the receipt as JSON, for liuhen-verify --receipts\n"
     "                          (replaced atomically if it exists)\n"
+    "  --strict                refuse a record that lacks what the regulations require of\n"
+    "                          its kind (exit status 2), instead of warning\n"
     "  --passphrase-file FILE  the key's passphrase, first line of FILE (mode 0600)\n"
     "                          (default: $LIUHEN_PASSPHRASE, else asked on the terminal)\n"
+    "\n"
+    "Before anything is signed, the record is checked against what the regulations\n"
+    "require of its kind (`liuhen help KIND` marks it 必填 required): an interference's\n"
+    "time, place, person, manner and content, and to whom and when it was reported\n"
+    "(B§3); a complaint's receipt, 受理 and jurisdiction (A§10(1)); a decision's\n"
+    "collective discussion (A§10(3))... What is missing is named in the regulation's\n"
+    "words. On a terminal you are asked whether to record it anyway (the default is\n"
+    "no); otherwise a warning is printed and the record is appended, since not\n"
+    "recording is worse than recording incompletely; --strict refuses it. In a stream\n"
+    "of records nothing is asked: each incomplete one is warned about, or refused.\n"
     "\n"
     "The receipt is printed for people, or as JSON with `liuhen --json append ...`:\n"
     "{\"leaf_index\", \"leaf_hash\", \"integrated_at\", \"tree_size\", \"audit_path\",\n"
@@ -231,9 +249,8 @@ int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
         /* The entry may have been logged: send the very same signed bytes
          * again on a new connection. The log answers DUPLICATE with the
          * existing receipt if it has them, so this never logs it twice. */
-        fprintf(stderr,
-                "%s %s: %s; sending the same signed entry again (a duplicate is recognised)\n",
-                c->prog, c->command, err.msg[0] ? err.msg : lh_strerror(rc));
+        cli_fail(c, 0, "%s; sending the same signed entry again (a duplicate is recognised)",
+                 cli_unprefixed(c, err.msg[0] ? err.msg : lh_strerror(rc)));
         uint8_t *signed_entry = r.signed_entry;
         size_t len = r.signed_entry_len;
         r.signed_entry = NULL;
@@ -278,10 +295,8 @@ int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
     if (rc != 0)
         /* lh_append(): -errno only for the state file, after the entry was
          * logged and its receipt verified. The append stands. */
-        fprintf(stderr,
-                "%s %s: warning: the entry is logged, but the state file could not be "
-                "updated: %s\n",
-                c->prog, c->command, err.msg[0] ? err.msg : lh_strerror(rc));
+        cli_warn(c, "the entry is logged, but the state file could not be updated: %s",
+                 cli_unprefixed(c, err.msg[0] ? err.msg : lh_strerror(rc)));
 
     char *json = NULL;
     rc = lh_receipt_to_json(&r, &json, &err);
@@ -329,6 +344,7 @@ static int strlist_add(strlist *l, const char *s)
 typedef struct append_args {
     const char *key_path, *kind_name, *case_id, *json_path, *receipt, *passfile;
     strlist sets, attach, refs;
+    bool strict; /* --strict: refuse an incomplete record */
 } append_args;
 
 /* A string member of a record's JSON ("kind", "case_id"), taken out of it
@@ -349,6 +365,68 @@ static int take_member(json_t *obj, const char *name, const char **out, json_t *
     return 0;
 }
 
+/* The paths a record misses, grouped by rule: "interference.place,
+ * interference.person (R1, B§3); interference.reported_at (R2, B§3)". */
+static void missing_paths(char *out, size_t cap, const lh_missing *m, size_t n)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        bool last = i + 1 == n || strcmp(m[i + 1].rule, m[i].rule) != 0;
+        int w = last ? snprintf(out + o, cap - o, "%s (%s, %s)%s", m[i].path, m[i].rule,
+                                m[i].article, i + 1 < n ? "; " : "")
+                     : snprintf(out + o, cap - o, "%s, ", m[i].path);
+        /* What does not fit is left out; out stays a whole sentence so far. */
+        if (w < 0 || (size_t)w >= cap - o) {
+            out[o] = '\0';
+            break;
+        }
+        o += (size_t)w;
+    }
+}
+
+/*
+ * What the regulations require of the record's kind (lh_record_check()),
+ * before it is signed: with --strict an incomplete record is refused; on a
+ * terminal, and when may_ask, the person is asked whether to record it
+ * anyway (default no); otherwise a warning is printed and it is recorded,
+ * since not recording is worse than recording incompletely.
+ * @return 0 to go on, or the exit status (reported).
+ */
+static int check_complete(cli *c, const append_args *a, const Liuhen__Entry *e, const char *pre,
+                          bool may_ask)
+{
+    char zh[1024];
+    int n = lh_record_check(e, zh, sizeof zh);
+    if (n <= 0)
+        return 0;
+    lh_missing m[16];
+    int k = lh_record_missing(e, m, sizeof m / sizeof m[0]);
+    char en[1024];
+    missing_paths(en, sizeof en, m, k > 16 ? 16 : (size_t)(k > 0 ? k : 0));
+    if (a->strict) {
+        cli_fail(c, CLI_EXIT_USAGE, "%s%s", pre, zh);
+        fprintf(stderr, "  missing: %s. Not recorded (--strict).\n", en);
+        return CLI_EXIT_USAGE;
+    }
+    if (may_ask && tty_interactive()) {
+        cli_fail(c, 0, "%s%s", pre, zh);
+        fprintf(stderr, "  missing: %s.\n", en);
+        if (tty_confirm("Record it anyway? 仍然记录？"))
+            return 0;
+        return cli_fail(c, CLI_EXIT_USAGE,
+                        "not recorded: add what is missing with --set (liuhen help %s lists "
+                        "the fields)",
+                        record_kind_cli_name(e->kind));
+    }
+    cli_warn(c, "%s%s", pre, zh);
+    fprintf(stderr,
+            "  missing: %s. Recorded anyway: not recording is worse than recording "
+            "incompletely (--strict refuses such a record).\n",
+            en);
+    return 0;
+}
+
 /*
  * Build one record: its kind and case (the JSON's "kind" and "case_id"
  * members, else --kind and --case), the rest of the JSON as its body, then
@@ -357,7 +435,7 @@ static int take_member(json_t *obj, const char *name, const char **out, json_t *
  * NULL. On error, the exit status (reported) is returned.
  */
 static int build_record(cli *c, const append_args *a, resolver *res, json_t *obj, const char *where,
-                        Liuhen__Entry **out)
+                        bool may_ask, Liuhen__Entry **out)
 {
     *out = NULL;
     char pre[160] = "";
@@ -389,8 +467,13 @@ static int build_record(cli *c, const append_args *a, resolver *res, json_t *obj
         goto out;
     }
     if (record_kind_from_cli(kind_name, &kind) != 0) {
-        st = cli_usage(c, "%sunknown kind '%s': give one of %s", pre, kind_name,
-                       record_kinds_list());
+        Liuhen__Kind near;
+        if (record_kind_suggest(kind_name, &near) == 0)
+            st = cli_usage(c, "%sunknown kind '%s'; did you mean '%s' (%s)? (liuhen help kinds)",
+                           pre, kind_name, record_kind_cli_name(near), kind_label_zh(near));
+        else
+            st = cli_usage(c, "%sunknown kind '%s': give one of %s (liuhen help kinds)", pre,
+                           kind_name, record_kinds_list());
         goto out;
     }
     if ((rc = record_new(kind, case_id, &e, &err)) != 0) {
@@ -426,6 +509,8 @@ static int build_record(cli *c, const append_args *a, resolver *res, json_t *obj
         goto out;
     if ((rc = record_check(e, c->log_vkey.name, &err)) != 0)
         st = cli_fail(c, record_status(rc), "%s%s", pre, err.msg[0] ? err.msg : lh_strerror(rc));
+    else
+        st = check_complete(c, a, e, pre, may_ask);
 out:
     json_decref(hold_kind);
     json_decref(hold_case);
@@ -545,7 +630,7 @@ static int append_stream(cli *c, const append_args *a, jsonstream *js, json_t *f
         if (obj != NULL) {
             char where[128];
             snprintf(where, sizeof where, "%s line %lu", js->name, line);
-            st = build_record(c, a, &res, obj, where, &e[n]);
+            st = build_record(c, a, &res, obj, where, false, &e[n]);
             json_decref(obj);
             obj = NULL;
             if (st != 0)
@@ -620,7 +705,8 @@ static int run_append(cli *c, int argc, char **argv)
         O_ATTACH,
         O_REF,
         O_RECEIPT,
-        O_PASSFILE
+        O_PASSFILE,
+        O_STRICT
     };
     static const struct option opts[] = {CLI_COMMON_OPTIONS_NO_JSON,
                                          {"key", required_argument, NULL, O_KEY},
@@ -632,6 +718,7 @@ static int run_append(cli *c, int argc, char **argv)
                                          {"ref", required_argument, NULL, O_REF},
                                          {"receipt", required_argument, NULL, O_RECEIPT},
                                          {"passphrase-file", required_argument, NULL, O_PASSFILE},
+                                         {"strict", no_argument, NULL, O_STRICT},
                                          {NULL, 0, NULL, 0}};
     append_args a = {0};
     int st = -1, opt;
@@ -651,6 +738,7 @@ static int run_append(cli *c, int argc, char **argv)
         case O_REF: rc = strlist_add(&a.refs, optarg); break;
         case O_RECEIPT: a.receipt = optarg; break;
         case O_PASSFILE: a.passfile = optarg; break;
+        case O_STRICT: a.strict = true; break;
         default: st = cli_common_option(c, &cli_cmd_append, opt, optarg); break;
         }
         if (rc != 0)
@@ -704,7 +792,7 @@ static int run_append(cli *c, int argc, char **argv)
             goto out;
         }
     }
-    if ((st = build_record(c, &a, &res, first, first != NULL ? name : NULL, &e)) != 0)
+    if ((st = build_record(c, &a, &res, first, first != NULL ? name : NULL, true, &e)) != 0)
         goto out;
     /* Every error in what was given is reported before a passphrase is
      * asked for, and before the daemon is needed. */
@@ -729,5 +817,6 @@ out:
     return st;
 }
 
-const cli_command cli_cmd_append = {
-    "append", run_append, "sign and append a record; print the verified receipt", append_help};
+const cli_command cli_cmd_append = {"append", run_append,
+                                    "sign and append a record; print the verified receipt",
+                                    append_help, append_help_options};

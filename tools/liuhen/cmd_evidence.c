@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * cmd_evidence.c — `liuhen evidence INDEX --out FILE`: an evidence package,
  * one self-contained file that proves one record of the log to a third
@@ -455,4 +457,4 @@ out:
 
 const cli_command cli_cmd_evidence = {"evidence", run_evidence,
                                       "write an evidence package: one record, proved offline",
-                                      evidence_help};
+                                      evidence_help, NULL};

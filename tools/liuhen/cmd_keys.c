@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * cmd_keys.c — keys and who holds them: `liuhen keygen` (a key pair, no
  * daemon needed), `enroll` and `revoke` (an admin's KEY_ENROLL and
@@ -21,6 +23,7 @@
 #include "render.h"
 #include "role.h"
 #include "text.h"
+#include "tty.h"
 
 /* ------------------------------------------------------------------------
  * keygen
@@ -179,9 +182,7 @@ static int run_keygen(cli *c, int argc, char **argv)
         st = CLI_EXIT_OK;
     }
     if (pass == NULL)
-        fprintf(stderr,
-                "%s %s: warning: %s is NOT encrypted: anyone who can read it can sign as %s\n",
-                c->prog, c->command, key_path, holder);
+        cli_warn(c, "%s is NOT encrypted: anyone who can read it can sign as %s", key_path, holder);
 out:
     passphrase_free(pass);
     keyfile_key_free(key);
@@ -192,7 +193,7 @@ out:
 }
 
 const cli_command cli_cmd_keygen = {
-    "keygen", run_keygen, "make a key pair: PREFIX.key (0600) and PREFIX.pub", keygen_help};
+    "keygen", run_keygen, "make a key pair: PREFIX.key (0600) and PREFIX.pub", keygen_help, NULL};
 
 /* ------------------------------------------------------------------------
  * enroll and revoke
@@ -205,7 +206,9 @@ static const char enroll_help[] =
     "\n"
     "Enrol a holder's public key with its roles: a KEY_ENROLL record signed by an\n"
     "administrator. From the next entry on, the key may append the kinds its roles\n"
-    "allow (see `liuhen help` and README.md).\n"
+    "allow (`liuhen help kinds` lists them). When the holder already has an active\n"
+    "key, or the key is already enrolled, you are asked on a terminal whether to go\n"
+    "on (the default is no); otherwise a warning is printed and it goes on.\n"
     "\n"
     "Options:\n"
     "  --key ADMIN.key         the administrator's secret key file (required)\n"
@@ -321,6 +324,65 @@ static int read_pub(cli *c, const char *arg, keyfile_pub *pub)
     return 0;
 }
 
+/*
+ * Before a key is enrolled: whether its holder already has an active key
+ * (GetKeys), or the key itself is enrolled. Two active keys for one person
+ * is rarely meant (a lost key is revoked first, `liuhen revoke`): on a
+ * terminal the admin is asked (default no); otherwise a warning is printed
+ * and the enrolment goes on.
+ * @return 0 to go on, or the exit status (reported).
+ */
+static int check_enrolled(cli *c, const char *holder, const keyfile_pub *pub)
+{
+    int st = cli_connect(c);
+    if (st != 0)
+        return st;
+    lh_keys keys;
+    lh_err err = {{0}};
+    int rc = lh_get_keys(c->conn, &keys, &err);
+    if (rc != 0)
+        return cli_fail_rc(c, rc, &err, "keys");
+    bool found = false;
+    char t[RENDER_TIME_MAX];
+    for (size_t i = 0; i < keys.count; i++) {
+        const Liuhen__KeyInfo *k = keys.keys[i];
+        bool same_key = k->public_key.len == sizeof pub->pubkey &&
+                        memcmp(k->public_key.data, pub->pubkey, sizeof pub->pubkey) == 0;
+        if (k->revoked || (!same_key && strcmp(k->holder, holder) != 0))
+            continue;
+        char roles[128] = "";
+        size_t o = 0;
+        char rb[RENDER_ROLE_MAX];
+        for (size_t j = 0; j < k->n_roles && o < sizeof roles; j++)
+            o += (size_t)snprintf(roles + o, sizeof roles - o, "%s%s", j > 0 ? ", " : "",
+                                  render_role(k->roles[j], rb));
+        if (same_key)
+            cli_warn(c,
+                     "this key is already enrolled and active, for %s (第%" PRIu64
+                     "号记录, %s; roles %s)",
+                     k->holder, k->enrolled_index, render_time(k->enrolled_at, t), roles);
+        else
+            cli_warn(c,
+                     "%s is already enrolled and active with another key (第%" PRIu64
+                     "号记录, %s; roles %s): enrolling this one gives %s two keys",
+                     holder, k->enrolled_index, render_time(k->enrolled_at, t), roles, holder);
+        found = true;
+    }
+    lh_keys_free(&keys);
+    if (!found)
+        return 0;
+    if (tty_interactive()) {
+        if (tty_confirm("Enrol it anyway? 仍然登记？"))
+            return 0;
+        return cli_fail(c, CLI_EXIT_USAGE,
+                        "not enrolled (a key that is lost or replaced is revoked first: liuhen "
+                        "revoke --pub OLD.pub --reason ...)");
+    }
+    fprintf(stderr, "  Enrolled anyway (no terminal to ask); `liuhen revoke` revokes a key that "
+                    "is no longer used.\n");
+    return 0;
+}
+
 /* Connect, load the admin's key and append a key-management entry. */
 static int admin_append(cli *c, const char *key_path, const char *passfile, const Liuhen__Entry *e,
                         const char *receipt)
@@ -402,6 +464,10 @@ static int run_enroll(cli *c, int argc, char **argv)
         body.unit = (char *)unit;
     body.roles = roles;
     body.n_roles = nroles;
+    if ((st = check_enrolled(c, holder, &pub)) != 0) {
+        free(roles);
+        return st;
+    }
     st = admin_append(c, key_path, passfile, &e, receipt);
     if (st == CLI_EXIT_OK && !c->json) {
         printf("已登记 enrolled: %s, 角色 roles:", holder);
@@ -459,10 +525,10 @@ static int run_revoke(cli *c, int argc, char **argv)
     return st;
 }
 
-const cli_command cli_cmd_enroll = {"enroll", run_enroll,
-                                    "enrol a holder's public key with roles (admin)", enroll_help};
+const cli_command cli_cmd_enroll = {
+    "enroll", run_enroll, "enrol a holder's public key with roles (admin)", enroll_help, NULL};
 const cli_command cli_cmd_revoke = {"revoke", run_revoke, "revoke a holder's key (admin)",
-                                    revoke_help};
+                                    revoke_help, NULL};
 
 /* ------------------------------------------------------------------------
  * keys
@@ -538,4 +604,4 @@ static int run_keys(cli *c, int argc, char **argv)
 }
 
 const cli_command cli_cmd_keys = {
-    "keys", run_keys, "list the enrolled keys: holders, roles, status, since", keys_help};
+    "keys", run_keys, "list the enrolled keys: holders, roles, status, since", keys_help, NULL};

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * cmd_proof.c — what lets anyone check the log: `liuhen checkpoint` (the
  * latest signed tree head), `prove` (an RFC 6962 inclusion proof) and
@@ -106,8 +108,9 @@ static int run_checkpoint(cli *c, int argc, char **argv)
     return st;
 }
 
-const cli_command cli_cmd_checkpoint = {
-    "checkpoint", run_checkpoint, "fetch and verify the latest signed checkpoint", checkpoint_help};
+const cli_command cli_cmd_checkpoint = {"checkpoint", run_checkpoint,
+                                        "fetch and verify the latest signed checkpoint",
+                                        checkpoint_help, NULL};
 
 /* ------------------------------------------------------------------------
  * prove
@@ -217,8 +220,8 @@ static int run_prove(cli *c, int argc, char **argv)
     return st;
 }
 
-const cli_command cli_cmd_prove = {"prove", run_prove,
-                                   "inclusion proof of an entry, verified (RFC 6962)", prove_help};
+const cli_command cli_cmd_prove = {
+    "prove", run_prove, "inclusion proof of an entry, verified (RFC 6962)", prove_help, NULL};
 
 /* ------------------------------------------------------------------------
  * consistency
@@ -317,4 +320,4 @@ static int run_consistency(cli *c, int argc, char **argv)
 
 const cli_command cli_cmd_consistency = {"consistency", run_consistency,
                                          "consistency proof between two tree sizes, verified",
-                                         consistency_help};
+                                         consistency_help, NULL};

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * cmd_read.c — reading the ledger: `liuhen get` (one entry), `case` (a
  * case's whole timeline, verified as a chain) and `author` (every entry of
@@ -101,7 +103,7 @@ out:
 }
 
 const cli_command cli_cmd_get = {"get", run_get, "show an entry, by index or entry id, verified",
-                                 get_help};
+                                 get_help, NULL};
 
 /* ------------------------------------------------------------------------
  * case
@@ -177,8 +179,8 @@ out:
     return st;
 }
 
-const cli_command cli_cmd_case = {"case", run_case,
-                                  "show a case's whole timeline, verified as a chain", case_help};
+const cli_command cli_cmd_case = {
+    "case", run_case, "show a case's whole timeline, verified as a chain", case_help, NULL};
 
 /* ------------------------------------------------------------------------
  * author
@@ -358,4 +360,4 @@ out:
 }
 
 const cli_command cli_cmd_author = {
-    "author", run_author, "show every entry of an author, verified as a chain", author_help};
+    "author", run_author, "show every entry of an author, verified as a chain", author_help, NULL};

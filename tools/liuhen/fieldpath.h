@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * fieldpath.h — the dotted path of a field ("decision.responsible[0].person.name"),
  * grown and taken back one step at a time while a walk goes down messages

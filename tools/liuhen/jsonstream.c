@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * jsonstream.c — successive JSON objects of a stream (jsonstream.h), read
  * with jansson byte by byte: with JSON_DISABLE_EOF_CHECK it stops right

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * jsonstream.h — JSON objects one after another from a stream: JSON Lines
  * (one object per line), or objects written back to back, or a single

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * main.c — `liuhen`, the command line of liuhen (留痕): global options,
  * the commands and their help, exit statuses.
@@ -17,19 +19,34 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "kindhelp.h"
 #include "record.h"
+#include "render.h"
+#include "suggest.h"
 
 static int run_help(cli *c, int argc, char **argv);
 
 static const cli_command cli_cmd_help = {
-    "help", run_help, "this help, or a command's: liuhen help COMMAND",
+    "help", run_help, "this help; a command's, a kind's: liuhen help COMMAND|kinds|KIND",
     "Usage: liuhen help [COMMAND]\n"
+    "       liuhen help kinds\n"
+    "       liuhen help KIND\n"
     "\n"
-    "Without COMMAND, list the commands; with one, print its synopsis, every\n"
-    "option with its default, and an example. `liuhen COMMAND --help` does the same.\n"
+    "Without an operand, list the commands; with a COMMAND, print its synopsis,\n"
+    "every option with its default, and an example (`liuhen COMMAND --help` does the\n"
+    "same). `liuhen help kinds` lists the kinds of records `append` takes, with their\n"
+    "Chinese labels, articles and who may append them; `liuhen help KIND` (its name,\n"
+    "KIND_NAME or its Chinese label: interference, KIND_INTERFERENCE, 干预插手记录)\n"
+    "lists every field of that kind: its path for --set, its Chinese label, its type,\n"
+    "the values it accepts with their Chinese terms, whether the regulations require\n"
+    "it and by which article, and an example. All of it is read from the schema\n"
+    "(proto/liuhen.proto) when it is printed. With --json, a kind's help is one JSON\n"
+    "document; --man prints the RECORD KINDS section of the manual page, in roff.\n"
     "\n"
     "Example:\n"
-    "  liuhen help append\n"};
+    "  liuhen help append\n"
+    "  liuhen help interference\n",
+    NULL};
 
 /* In the order `liuhen help` lists them, grouped by what they serve. */
 static const cli_command *const commands[] = {
@@ -64,8 +81,9 @@ static const char common_help[] =
 static const char exit_help[] =
     "Exit status: 0 success; 1 refused by liuhend, or a verification failed (a bad\n"
     "signature or proof, a fork of the log), or a wrong passphrase; 2 usage (unknown\n"
-    "command or option, bad field value, unknown kind); 3 I/O or connection error\n"
-    "(missing or unreadable file, liuhend not running, timeout).\n";
+    "command or option, bad field value, unknown kind; a record lacking what the\n"
+    "regulations require, refused by --strict or not confirmed); 3 I/O or connection\n"
+    "error (missing or unreadable file, liuhend not running, timeout).\n";
 
 static void print_overview(FILE *f)
 {
@@ -86,19 +104,30 @@ static void print_overview(FILE *f)
           "passphrase of an encrypted key file, read once and removed), XDG_STATE_HOME.\n\n",
           f);
     fputs(exit_help, f);
-    fputs("\nRun 'liuhen help COMMAND' for a command's options and an example.\n", f);
+    fputs("\nRun 'liuhen help COMMAND' for a command's options and an example, 'liuhen help\n"
+          "kinds' for the kinds of records, and 'liuhen help KIND' for a kind's fields and\n"
+          "what the regulations require of it.\n",
+          f);
+}
+
+/* A part of a command's help, the kinds listed where it says so. */
+static void print_help_part(FILE *f, const char *text)
+{
+    const char *kinds = strstr(text, CLI_HELP_KINDS);
+    if (kinds != NULL) {
+        fwrite(text, 1, (size_t)(kinds - text), f);
+        record_kinds_help(f, 28, 80);
+        fputs(kinds + strlen(CLI_HELP_KINDS), f);
+    } else {
+        fputs(text, f);
+    }
 }
 
 void cli_print_help(FILE *f, const cli_command *cmd)
 {
-    const char *kinds = strstr(cmd->help, CLI_HELP_KINDS);
-    if (kinds != NULL) {
-        fwrite(cmd->help, 1, (size_t)(kinds - cmd->help), f);
-        record_kinds_help(f, 28, 80);
-        fputs(kinds + strlen(CLI_HELP_KINDS), f);
-    } else {
-        fputs(cmd->help, f);
-    }
+    print_help_part(f, cmd->help);
+    if (cmd->help_more != NULL)
+        print_help_part(f, cmd->help_more);
     if (cmd != &cli_cmd_help) {
         fputs("\n", f);
         fputs(common_help, f);
@@ -115,21 +144,118 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* The command closest to a mistyped name, or NULL. */
+static const char *command_suggestion(const char *typed)
+{
+    suggest s;
+    suggest_init(&s, typed);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        suggest_offer(&s, commands[i]->name, commands[i]);
+    return suggest_best(&s, NULL);
+}
+
+/* "liuhen: unknown command 'stauts'; did you mean 'status'? (liuhen help)": one
+ * line, not the whole help. A kind of record typed as a command is pointed
+ * to the commands that take it. */
+static int unknown_command(const char *typed)
+{
+    Liuhen__Kind kind;
+    const char *near = command_suggestion(typed);
+    if (record_kind_from_cli(typed, &kind) == 0)
+        fprintf(stderr,
+                "liuhen: unknown command '%s': it is a kind of record (liuhen append --kind %s; "
+                "liuhen help %s)\n",
+                typed, record_kind_cli_name(kind), record_kind_cli_name(kind));
+    else if (near != NULL)
+        fprintf(stderr, "liuhen: unknown command '%s'; did you mean '%s'? (liuhen help)\n", typed,
+                near);
+    else
+        fprintf(stderr, "liuhen: unknown command '%s' (liuhen help lists the commands)\n", typed);
+    return CLI_EXIT_USAGE;
+}
+
+/* `liuhen help kinds` and `liuhen help KIND`. */
+static int help_kind(cli *c, const char *topic, bool man)
+{
+    if (strcmp(topic, "kinds") == 0) {
+        if (man) {
+            kindhelp_man(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (!c->json) {
+            kindhelp_list(stdout);
+            return CLI_EXIT_OK;
+        }
+        json_t *a = json_array();
+        bool ok = a != NULL;
+        for (int k = 1; ok && k < 64; k++)
+            if (record_kind_cli_name((Liuhen__Kind)k) != NULL)
+                ok = json_array_append_new(a, kindhelp_kind_json((Liuhen__Kind)k)) == 0;
+        json_t *o = json_object();
+        bool set = o != NULL && ok;
+        render_json_set(o, "kinds", a, &set);
+        return cli_print_json(c, o, set, "the kinds");
+    }
+    Liuhen__Kind kind;
+    if (record_kind_from_cli(topic, &kind) != 0)
+        return -1;
+    if (c->json)
+        return cli_print_json(c, kindhelp_kind_json(kind), true, "the kind's help");
+    kindhelp_kind(stdout, kind);
+    return CLI_EXIT_OK;
+}
+
 static int run_help(cli *c, int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    const char *topic = NULL;
+    bool man = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            print_overview(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--man") == 0)
+            man = true;
+        else if (strcmp(argv[i], "--json") == 0)
+            c->json = true;
+        else if (topic != NULL)
+            return cli_usage(c, "one command or kind at a time: liuhen help COMMAND|kinds|KIND");
+        else
+            topic = argv[i];
+    }
+    if (topic == NULL) {
+        if (man)
+            return cli_usage(c, "--man prints the kinds: liuhen help --man kinds");
         print_overview(stdout);
         return CLI_EXIT_OK;
     }
-    if (argc > 2)
-        return cli_usage(c, "one command at a time: liuhen help COMMAND");
-    const cli_command *cmd = find_command(argv[1]);
-    if (cmd == NULL) {
-        c->command = NULL;
-        return cli_usage(c, "no command '%s'", argv[1]);
+    if (man && strcmp(topic, "kinds") != 0)
+        return cli_usage(c, "--man prints the kinds: liuhen help --man kinds");
+    const cli_command *cmd = find_command(topic);
+    if (cmd != NULL) {
+        cli_print_help(stdout, cmd);
+        return CLI_EXIT_OK;
     }
-    cli_print_help(stdout, cmd);
-    return CLI_EXIT_OK;
+    int st = help_kind(c, topic, man);
+    if (st >= 0)
+        return st;
+    /* Neither: the closest command, kind or label. */
+    suggest s;
+    suggest_init(&s, topic);
+    suggest_offer(&s, "kinds", NULL);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        suggest_offer(&s, commands[i]->name, NULL);
+    const char *near = suggest_best(&s, NULL);
+    Liuhen__Kind kind;
+    if (near == NULL && record_kind_suggest(topic, &kind) == 0)
+        near = record_kind_cli_name(kind);
+    if (near != NULL)
+        return cli_fail(c, CLI_EXIT_USAGE, "no command or kind '%s'; did you mean '%s'?", topic,
+                        near);
+    return cli_fail(c, CLI_EXIT_USAGE,
+                    "no command or kind '%s' (liuhen help lists the commands, liuhen help kinds "
+                    "the kinds of records)",
+                    topic);
 }
 
 /* Parse --timeout SECONDS: 1 second to a day, as liuhen.h allows. */
@@ -227,11 +353,8 @@ int main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     const cli_command *cmd = find_command(argv[optind]);
-    if (cmd == NULL) {
-        fprintf(stderr, "liuhen: no command '%s'\n\n", argv[optind]);
-        print_overview(stderr);
-        return CLI_EXIT_USAGE;
-    }
+    if (cmd == NULL)
+        return unknown_command(argv[optind]);
     c.command = cmd->name;
     /* getopt_long() names the program by argv[0] in its messages: make it
      * "liuhen COMMAND", and start the command's parsing afresh. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * pbfield.c — a field of a protobuf-c message through its descriptor
  * (pbfield.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * pbfield.h — a field of a protobuf-c message, reached through its
  * ProtobufCFieldDescriptor as protobuf-c lays out generated structs: where

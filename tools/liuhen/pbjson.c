@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * pbjson.c — JSON <-> protobuf through the protobuf-c descriptors
  * (pbjson.h). Both directions stay in this one module: they implement one
@@ -24,9 +26,11 @@
 #include <string.h>
 
 #include "fieldpath.h"
+#include "labels.h"
 #include "pbfield.h"
 #include "pbjson_enum.h"
 #include "quote.h"
+#include "suggest.h"
 #include "text.h"
 
 /* Room in which an error sentence is composed before it is cut to
@@ -514,11 +518,39 @@ static int unknown_field(cx *c, const ProtobufCMessageDescriptor *desc, const ch
     char msg[MSG_MAX_LEN];
     strbuf sb = {msg, sizeof msg, 0};
     msg[0] = '\0';
+    /* The closest field, by name or Chinese label (suggest.h), said after
+     * the list, which is cut to leave it room within lh_err. */
+    char hint[160] = "";
+    if (strlen(key) == len && len < QUOTE_MAX) {
+        suggest s;
+        suggest_init(&s, key);
+        for (unsigned i = 0; i < desc->n_fields; i++) {
+            suggest_offer(&s, desc->fields[i].name, &desc->fields[i]);
+            suggest_offer(&s, labels_field(desc->name, desc->fields[i].name), &desc->fields[i]);
+        }
+        const void *tag;
+        if (suggest_best(&s, &tag) != NULL) {
+            const ProtobufCFieldDescriptor *near = tag;
+            const char *label = labels_field(desc->name, near->name);
+            snprintf(hint, sizeof hint, "; did you mean '%s'%s%s%s?", near->name,
+                     label != NULL ? " (" : "", label != NULL ? label : "",
+                     label != NULL ? ")" : "");
+        }
+    }
     sb_printf(&sb, "unknown field '%s%s%s' (known: ", c->path.s, c->path.len > 0 ? "." : "",
               quote(shown, sizeof shown, key, len));
-    for (unsigned i = 0; i < desc->n_fields; i++)
-        sb_printf(&sb, "%s%s", i > 0 ? ", " : "", desc->fields[i].name);
-    sb_printf(&sb, "%s)", desc->n_fields == 0 ? "none" : "");
+    /* Room in lh_err for the list: what quote_err_set() keeps, less the
+     * ", ...)" of a cut and the hint. */
+    size_t room = LH_ERR_MSG_MAX - 4 - strlen(hint) - 6;
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const char *name = desc->fields[i].name;
+        if (hint[0] != '\0' && sb.len + 2 + strlen(name) > room) {
+            sb_printf(&sb, ", ...");
+            break;
+        }
+        sb_printf(&sb, "%s%s", i > 0 ? ", " : "", name);
+    }
+    sb_printf(&sb, "%s)%s", desc->n_fields == 0 ? "none" : "", hint);
     return quote_err_set(c->err, LH_EUNKNOWNFIELD, msg);
 }
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * pbjson.h — JSON <-> protobuf for every liuhen message, driven only by the
  * protobuf-c descriptors: one generic mapping, no code per record kind. The

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * pbjson_enum.c — enum values by their full and short names, through the
  * protobuf-c enum descriptors (pbjson_enum.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * pbjson_enum.h — the names of enum values as people type them and a CLI
  * shows them: the full name ("MANNER_THIRD_PARTY") or the short one, the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * record.c — the record of `liuhen append`: its kind, its case, its body
  * read and written as JSON, --json, refs and the check before signing
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +33,7 @@
 #include "kind.h"
 #include "pbjson.h"
 #include "quote.h"
+#include "suggest.h"
 #include "text.h"
 #include "validate.h"
 
@@ -54,6 +58,24 @@ int record_err(lh_err *err, int code, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return quote_err_set(err, code, msg);
+}
+
+int record_err_list(lh_err *err, int code, const char *head, const char *list, const char *tail)
+{
+    /* What lh_err holds, less the "..." quote_err_set() would add. */
+    size_t room = LH_ERR_MSG_MAX - 4, nh = strlen(head), nl = strlen(list), nt = strlen(tail);
+    if (nh + nl + nt <= room)
+        return record_err(err, code, "%s%s%s", head, list, tail);
+    /* Cut the list at the last item that fits, so that the tail (a
+     * suggestion, a closing parenthesis) is always read. */
+    static const char more[] = ", ...";
+    size_t keep = nh + nt + sizeof more - 1 < room ? room - nh - nt - (sizeof more - 1) : 0;
+    if (keep > nl)
+        keep = nl;
+    while (keep > 0 && strncmp(list + keep, ", ", 2) != 0)
+        keep--;
+    return record_err(err, code, "%s%.*s%s%s", head, (int)keep, list, keep > 0 ? more : "...",
+                      tail);
 }
 
 const char *record_quote(char dst[RECORD_QUOTE_CAP], const char *s)
@@ -117,17 +139,19 @@ const char *record_kinds_list(void)
     return list;
 }
 
-/* Columns a UTF-8 string takes on a terminal: 2 for each character that is
- * not ASCII (the labels are Chinese), 1 for the rest. */
-static size_t columns(const char *s)
+size_t record_columns(const char *s)
 {
-    size_t w = 0;
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x80)
-            w++;
-        else if (c >= 0xC0)
-            w += 2;
+    size_t len = strlen(s), i = 0, w = 0;
+    while (i < len) {
+        uint32_t cp = text_utf8_next((const uint8_t *)s, len, &i);
+        /* East Asian Wide and Fullwidth (UAX #11): Hangul Jamo, CJK and its
+         * punctuation, Hangul syllables, compatibility ideographs, vertical
+         * and fullwidth forms, the supplementary ideographic planes. */
+        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+        w += wide ? 2 : 1;
     }
     return w;
 }
@@ -144,7 +168,7 @@ void record_kinds_help(FILE *f, size_t indent, size_t width)
         for (size_t j = i + 1; j < N_CLI_NAMES; j++)
             last = last && cli_names[j] == NULL;
         snprintf(item, sizeof item, "%s (%s)%s", cli_names[i], zh, last ? "" : ",");
-        size_t w = columns(item);
+        size_t w = record_columns(item);
         if (col > 0 && col + 1 + w > width) {
             fputc('\n', f);
             col = 0;
@@ -198,6 +222,45 @@ int record_kind_from_cli(const char *name, Liuhen__Kind *kind)
         }
     }
     return LH_ENOTFOUND;
+}
+
+int record_kind_suggest(const char *name, Liuhen__Kind *kind)
+{
+    if (name == NULL || kind == NULL)
+        return LH_EINVAL;
+    /* "KIND_INTERFERANCE": the name after the prefix is what was mistyped. */
+    const char *typed = name;
+    if (strlen(name) > 5 && strncasecmp(name, "kind", 4) == 0 && (name[4] == '_' || name[4] == '-'))
+        typed = name + 5;
+    suggest s;
+    suggest_init(&s, typed);
+    /* The parts of labels, alive until the suggestion is read. */
+    char parts[8][64];
+    size_t np = 0;
+    for (size_t i = 1; i < N_CLI_NAMES; i++) {
+        if (cli_names[i] == NULL)
+            continue;
+        suggest_offer(&s, cli_names[i], &cli_names[i]);
+        /* The label, and each part of a label with a '/' ("陈述申辩/申诉"). */
+        const char *label = kind_label_zh((Liuhen__Kind)i);
+        suggest_offer(&s, label, &cli_names[i]);
+        if (strchr(label, '/') != NULL) {
+            for (const char *p = label; *p != '\0' && np < 8;) {
+                size_t n = strcspn(p, "/");
+                if (n < sizeof parts[0]) {
+                    memcpy(parts[np], p, n);
+                    parts[np][n] = '\0';
+                    suggest_offer(&s, parts[np++], &cli_names[i]);
+                }
+                p += n + (p[n] == '/');
+            }
+        }
+    }
+    const void *tag;
+    if (suggest_best(&s, &tag) == NULL)
+        return LH_ENOTFOUND;
+    *kind = (Liuhen__Kind)((const char *const *)tag - cli_names);
+    return 0;
 }
 
 /* ------------------------------------------------------------------------

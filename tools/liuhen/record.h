@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * record.h — building the record that `liuhen append` signs, from what a
  * person or a script gives on the command line:
@@ -93,6 +95,15 @@
 int record_kind_from_cli(const char *name, Liuhen__Kind *kind);
 
 /**
+ * The kind a mistyped name most likely meant, for "did you mean": the CLI
+ * name or Chinese label closest to it by edit distance (suggest.h), with or
+ * without a "KIND_" prefix ("interferance", "KIND_DECISON", "指导意见").
+ * @param[out] kind  the kind; untouched when there is none.
+ * @return 0; LH_ENOTFOUND when no kind is close enough; LH_EINVAL for NULL.
+ */
+int record_kind_suggest(const char *name, Liuhen__Kind *kind);
+
+/**
  * The CLI name of a case kind ("investigation-step").
  * @return a static string, or NULL for KIND_UNSPECIFIED, key management
  *         and values this version does not define.
@@ -112,6 +123,13 @@ const char *record_kinds_list(void);
  * columns (a Chinese character takes two), each indented by indent spaces.
  */
 void record_kinds_help(FILE *f, size_t indent, size_t width);
+
+/**
+ * The columns a UTF-8 text takes on a terminal, to line up help texts: two
+ * for each East Asian wide character (the labels are Chinese), one for the
+ * rest ("B§3" takes three).
+ */
+size_t record_columns(const char *s);
 /**@}*/
 
 /**
@@ -222,6 +240,16 @@ int record_check(const Liuhen__Entry *e, const char *origin, lh_err *err);
  * @return code.
  */
 int record_err(lh_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/**
+ * Set err to head, list and tail, one after the other, where list is a list
+ * of names separated by ", " (what a field accepts): when the whole does not
+ * fit lh_err, the list is cut after its last item that fits and ", ..."
+ * marks the cut, so that the tail (a "did you mean" suggestion, a closing
+ * parenthesis) is always read.
+ * @return code.
+ */
+int record_err_list(lh_err *err, int code, const char *head, const char *list, const char *tail);
 
 /**
  * A value of outside text, to be shown between quotes: at most

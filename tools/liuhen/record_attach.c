@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * record_attach.c — evidence files bound to a record by name, size,
  * SHA-256 and media type (record_attach.h).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * record_attach.h — evidence files attached to a record of `liuhen append`
  * (record.h): `--attach FILE[;type=MEDIA/TYPE]` binds a file to the record

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * record_set.c — `--set FIELD=VALUE` on a record's body (record_set.h).
  *
@@ -24,8 +26,10 @@
 #include "calendar.h"
 #include "entry.h"
 #include "fieldpath.h"
+#include "labels.h"
 #include "pbjson_enum.h"
 #include "record.h"
+#include "suggest.h"
 #include "text.h"
 
 /* A --set path has at most this many steps and each name this many bytes;
@@ -70,8 +74,9 @@ static int parse_path(const char *assignment, size_t plen, seg *segs, size_t *ns
         size_t k = 0;
         for (; i < plen; i++) {
             char c = assignment[i];
+            /* Bytes beyond ASCII: a field named by its Chinese label (地点). */
             bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '-';
+                        (c >= '0' && c <= '9') || c == '_' || c == '-' || (c & 0x80) != 0;
             if (!word)
                 break;
             if (k + 1 == sizeof sg->name)
@@ -120,20 +125,63 @@ static int parse_path(const char *assignment, size_t plen, seg *segs, size_t *ns
     return 0;
 }
 
+/* " (地点)" after a name, when it has a label; "" otherwise. */
+static void label_after(char *buf, size_t cap, const char *label)
+{
+    snprintf(buf, cap, "%s%s%s", label != NULL ? " (" : "", label != NULL ? label : "",
+             label != NULL ? ")" : "");
+}
+
+/* "interference.plaec: unknown field; did you mean 'place' (地点)? (known:
+ * occurred_at, place, ...)": the suggestion from the fields' names and
+ * their Chinese labels (suggest.h). */
 static int no_such_field(lh_err *err, const fieldpath *p, const char *name,
                          const ProtobufCMessageDescriptor *d)
 {
     char list[RECORD_ERR_MAX / 2];
     size_t o = 0;
     list[0] = '\0';
+    suggest s;
+    suggest_init(&s, name);
     for (unsigned i = 0; i < d->n_fields && o + 1 < sizeof list; i++) {
-        int n = snprintf(list + o, sizeof list - o, "%s%s", i > 0 ? ", " : "", d->fields[i].name);
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        suggest_offer(&s, f->name, f);
+        suggest_offer(&s, labels_field(d->name, f->name), f);
+        int n = snprintf(list + o, sizeof list - o, "%s%s", i > 0 ? ", " : "", f->name);
         if (n < 0)
             break;
         o = (size_t)n < sizeof list - o ? o + (size_t)n : sizeof list - 1;
     }
-    return record_err(err, LH_EUNKNOWNFIELD, "%s%s%s: unknown field (known: %s)", p->s,
-                      p->len > 0 ? "." : "", name, d->n_fields > 0 ? list : "none");
+    const void *tag = NULL;
+    char hint[RECORD_QUOTE_CAP + 96] = "", lab[96];
+    if (suggest_best(&s, &tag) != NULL) {
+        const ProtobufCFieldDescriptor *near = tag;
+        label_after(lab, sizeof lab, labels_field(d->name, near->name));
+        snprintf(hint, sizeof hint, "; did you mean '%s'%s?", near->name, lab);
+    }
+    char head[RECORD_QUOTE_PATH_CAP + RECORD_QUOTE_CAP + 256], shown[RECORD_QUOTE_CAP];
+    snprintf(head, sizeof head, "%s%s%s: unknown field%s (known: ", p->s, p->len > 0 ? "." : "",
+             record_quote(shown, name), hint);
+    return record_err_list(err, LH_EUNKNOWNFIELD, head, d->n_fields > 0 ? list : "none", ")");
+}
+
+/* The field of d named name, or labelled so in the schema when one field
+ * alone is (--set 地点=...). */
+static const ProtobufCFieldDescriptor *field_by_name(const ProtobufCMessageDescriptor *d,
+                                                     const char *name)
+{
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(d, name);
+    if (f != NULL || (unsigned char)name[0] < 0x80)
+        return f;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const char *l = labels_field(d->name, d->fields[i].name);
+        if (l != NULL && strcmp(l, name) == 0) {
+            if (f != NULL)
+                return NULL;
+            f = &d->fields[i];
+        }
+    }
+    return f;
 }
 
 /* How a person would call what a field holds, for error messages. */
@@ -173,7 +221,7 @@ static const struct {
     {"liuhen.Service", "decision"},        {"liuhen.Approval", "concerns"},
 };
 
-static bool is_entry_id_field(const ProtobufCMessageDescriptor *d,
+bool record_is_entry_id_field(const ProtobufCMessageDescriptor *d,
                               const ProtobufCFieldDescriptor *f)
 {
     for (size_t i = 0; i < sizeof entry_id_fields / sizeof entry_id_fields[0]; i++) {
@@ -189,18 +237,55 @@ static int enum_value(const ProtobufCFieldDescriptor *f, const char *where, cons
 {
     const ProtobufCEnumDescriptor *ed = f->descriptor;
     int n;
+    const ProtobufCEnumValue *found = NULL;
     if (pbjson_find_enum_value(ed, v, &n) == 0) {
-        const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value(ed, n);
-        *out = ev != NULL ? json_string(ev->name) : NULL;
+        found = protobuf_c_enum_descriptor_get_value(ed, n);
+    } else if ((unsigned char)v[0] >= 0x80) {
+        /* The value's Chinese term, when it is one value's alone (电话). */
+        for (unsigned i = 0; i < ed->n_values; i++) {
+            const char *l = labels_enum(ed->name, ed->values[i].name);
+            if (ed->values[i].value != 0 && l != NULL && strcmp(l, v) == 0) {
+                if (found != NULL) {
+                    found = NULL;
+                    break;
+                }
+                found = &ed->values[i];
+            }
+        }
+    }
+    if (found != NULL) {
+        *out = json_string(found->name);
         return *out != NULL ? 0 : record_err(err, LH_ENOMEM, "%s: out of memory", where);
     }
     /* The short names people type, without the "not stated" value 0
-     * (which is what leaving the field out means). */
+     * (which is what leaving the field out means), and the closest of
+     * them, or of their Chinese terms. */
     char list[RECORD_ERR_MAX / 2];
     pbjson_enum_list(ed, true, list, sizeof list);
-    char shown[RECORD_QUOTE_CAP];
-    return record_err(err, LH_EFIELD, "%s: '%s' is not one of: %s", where, record_quote(shown, v),
-                      list);
+    suggest s;
+    suggest_init(&s, v);
+    char names[32][64];
+    size_t nn = 0;
+    for (unsigned i = 0; i < ed->n_values && nn < 32; i++) {
+        const ProtobufCEnumValue *ev = &ed->values[i];
+        if (ev->value == 0 || pbjson_enum_short_name(ed, ev, names[nn], sizeof names[nn]) != 0)
+            continue;
+        suggest_offer(&s, names[nn++], ev);
+        suggest_offer(&s, ev->name, ev);
+        suggest_offer(&s, labels_enum(ed->name, ev->name), ev);
+    }
+    const void *tag = NULL;
+    char hint[256] = "", lab[96], sn[64];
+    if (suggest_best(&s, &tag) != NULL) {
+        const ProtobufCEnumValue *near = tag;
+        label_after(lab, sizeof lab, labels_enum(ed->name, near->name));
+        if (pbjson_enum_short_name(ed, near, sn, sizeof sn) != 0)
+            snprintf(sn, sizeof sn, "%s", near->name);
+        snprintf(hint, sizeof hint, "; did you mean '%s'%s?", sn, lab);
+    }
+    char head[RECORD_QUOTE_PATH_CAP + RECORD_QUOTE_CAP + 32], shown[RECORD_QUOTE_CAP];
+    snprintf(head, sizeof head, "%s: '%s' is not one of: ", where, record_quote(shown, v));
+    return record_err_list(err, LH_EFIELD, head, list, hint);
 }
 
 static int bool_value(const char *where, const char *v, json_t **out, lh_err *err)
@@ -224,7 +309,7 @@ static int bytes_value(const ProtobufCMessageDescriptor *d, const ProtobufCField
                        lh_err *err)
 {
     char shown[RECORD_QUOTE_CAP];
-    bool leaf = is_entry_id_field(d, f);
+    bool leaf = record_is_entry_id_field(d, f);
     const char *what = leaf ? "an entry id" : "an Ed25519 key or hash";
     uint8_t bin[ENTRY_HASH_BYTES];
     if (v[0] == '#') {
@@ -441,8 +526,7 @@ static int set_in(const ProtobufCMessageDescriptor *d, json_t *obj, const seg *s
 {
     for (size_t i = 0; i < n; i++) {
         const seg *sg = &segs[i];
-        const ProtobufCFieldDescriptor *f =
-            protobuf_c_message_descriptor_get_field_by_name(d, sg->name);
+        const ProtobufCFieldDescriptor *f = field_by_name(d, sg->name);
         if (f == NULL)
             return no_such_field(err, p, sg->name, d);
         fieldpath_push_name(p, f->name);

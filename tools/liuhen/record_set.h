@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * record_set.h — the `--set FIELD=VALUE` path language of `liuhen append`:
  * one field of a record's body (record.h) set from what a person types,
@@ -54,6 +56,7 @@
 #ifndef LIUHEN_RECORD_SET_H
 #define LIUHEN_RECORD_SET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "errors.h"
@@ -99,5 +102,13 @@ typedef struct record_opts {
  *         e is unchanged on error.
  */
 int record_set(Liuhen__Entry *e, const char *assignment, const record_opts *opts, lh_err *err);
+
+/**
+ * Whether field f of message d holds the entry id of another record of the
+ * log (reply.complaint, notification.approval...), which "#INDEX" may name;
+ * the other bytes fields hold keys or hashes.
+ */
+bool record_is_entry_id_field(const ProtobufCMessageDescriptor *d,
+                              const ProtobufCFieldDescriptor *f);
 
 #endif

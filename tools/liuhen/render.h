@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * render.h — how `liuhen` shows what the log holds: text for people, with
  * kinds, fields and enum values under their Chinese labels (labels.h) and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * session.c — what every command of `liuhen` needs before it does its work:
  * error reporting and exit statuses, the log's verifier key, the state
@@ -26,16 +28,40 @@
 /* The largest log key file read: one verifier key and its newline. */
 #define LOG_KEY_FILE_MAX 1024
 
-/* "liuhen COMMAND: <message>" on stderr, after whatever stdout holds. */
+/* Room for one message of the tool: a sentence of the library (lh_err)
+ * quoted in one of the CLI's own. */
+#define MESSAGE_MAX 2048
+
+const char *cli_unprefixed(const cli *c, const char *msg)
+{
+    /* The library names its call first ("status: ...", "export /srv/x:
+     * ..."), which is the command the prefix already names. */
+    const char *cmd = c->command;
+    size_t n = cmd != NULL ? strlen(cmd) : 0;
+    if (n == 0 || strncmp(msg, cmd, n) != 0)
+        return msg;
+    if (msg[n] == ':' && msg[n + 1] == ' ')
+        return msg + n + 2;
+    if (msg[n] == ' ') {
+        /* "export /srv/x: ...": the object stays, the call's name goes. */
+        size_t token = strcspn(msg + n + 1, " :");
+        if (token > 0 && msg[n + 1 + token] == ':')
+            return msg + n + 1;
+    }
+    return msg;
+}
+
+/* "liuhen COMMAND: <message>" on stderr, after whatever stdout holds, the
+ * command said once. */
 static void report(const cli *c, const char *fmt, va_list ap)
 {
+    char msg[MESSAGE_MAX];
+    vsnprintf(msg, sizeof msg, fmt, ap);
     fflush(stdout);
     if (c->command != NULL)
-        fprintf(stderr, "%s %s: ", c->prog, c->command);
+        fprintf(stderr, "%s %s: %s\n", c->prog, c->command, cli_unprefixed(c, msg));
     else
-        fprintf(stderr, "%s: ", c->prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+        fprintf(stderr, "%s: %s\n", c->prog, msg);
 }
 
 int cli_fail(const cli *c, int status, const char *fmt, ...)
@@ -45,6 +71,16 @@ int cli_fail(const cli *c, int status, const char *fmt, ...)
     report(c, fmt, ap);
     va_end(ap);
     return status;
+}
+
+void cli_warn(const cli *c, const char *fmt, ...)
+{
+    char msg[MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cli_fail(c, 0, "warning: %s", cli_unprefixed(c, msg));
 }
 
 int cli_usage(const cli *c, const char *fmt, ...)
@@ -88,6 +124,10 @@ int cli_fail_rc(const cli *c, int rc, const lh_err *err, const char *what)
 {
     const char *detail = err != NULL && err->msg[0] != '\0' ? err->msg : lh_strerror(rc);
     int status = cli_exit_for(rc);
+    size_t n = what != NULL ? strlen(what) : 0;
+    /* "keys: keys: ..." says it once: the library names the call too. */
+    if (what != NULL && strncmp(detail, what, n) == 0 && (detail[n] == ':' || detail[n] == ' '))
+        what = NULL;
     if (what != NULL)
         cli_fail(c, status, "%s: %s", what, detail);
     else
