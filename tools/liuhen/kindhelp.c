@@ -31,6 +31,10 @@
 #define DEPTH_MAX 4
 /* Room for a dotted path of the schema. */
 #define PATH_MAX_LEN 128
+/* An example value, at most. */
+#define KINDHELP_VALUE_MAX 80
+_Static_assert(PATH_MAX_LEN + KINDHELP_VALUE_MAX <= KINDHELP_SET_MAX,
+               "an assignment holds a whole path and value");
 /* What --set takes for an entry id in the examples, and JSON: 32 zero
  * bytes, plainly a placeholder. */
 #define EXAMPLE_INDEX   "#12"
@@ -413,11 +417,13 @@ static int example_add(kindhelp_example *ex, const ProtobufCMessageDescriptor *b
     const ProtobufCFieldDescriptor *f = field_at_path(bd, path, &owner);
     if (f == NULL)
         return 0;
-    char p[PATH_MAX_LEN], v[KINDHELP_SET_MAX / 2];
+    char p[PATH_MAX_LEN], v[KINDHELP_VALUE_MAX];
     set_path(p, sizeof p, bd, path, item);
     json_t *jv = example_value(owner, f, avoid, want, has_want, v, sizeof v);
     if (jv == NULL)
         return v[0] == '\0' ? 0 : LH_ENOMEM;
+    /* A path and a value are each shorter than their buffers, and
+     * KINDHELP_SET_MAX has room for both: the assignment is never cut. */
     char assignment[KINDHELP_SET_MAX];
     snprintf(assignment, sizeof assignment, "%s=%s", p, v);
     for (size_t i = 0; i < ex->nsets; i++) {

@@ -56,7 +56,7 @@ void kindhelp_man(FILE *f);
 /** The most --set options an example of a complete record takes. */
 #define KINDHELP_SETS_MAX 24
 /** Room for one of them. */
-#define KINDHELP_SET_MAX 160
+#define KINDHELP_SET_MAX 224
 
 /** An example of a record of a kind that holds what the regulations require. */
 typedef struct kindhelp_example {
