@@ -5,6 +5,7 @@
 #   make deps      install missing Debian packages (apt-get; does nothing when all are present)
 #   make           build everything into build/
 #   make check     deps, build, run every test, then the unit tests again under ASan/UBSan
+#                  (one line a file and a test, a failed test's log in full; V=1: everything)
 #   make install   PREFIX=/usr/local DESTDIR=  (library, header, liuhen.pc, tools, catalogues)
 #   make pot       regenerate po/liuhen.pot from the sources (xgettext)
 #   make clean
@@ -47,6 +48,20 @@ BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WAR
 ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
 LDFLAGS  ?=
 ALL_LDFLAGS := $(SANITIZE) $(LDFLAGS)
+
+# Output: one line a compiled file (`CC daemon/log.c`) and a test (`ok   test_x`,
+# or `FAIL test_x` and its whole log), unless V=1, which shows every command
+# and every test's output as it runs, as before. Without V=1, each test's
+# output is kept in BUILD/test-logs/NAME.log.
+V ?= 0
+ifeq ($(V),1)
+Q    :=
+say   =
+else
+Q    := @
+say   = @printf '  %-6s %s\n' '$(1)' '$(2)';
+MAKEFLAGS += --no-print-directory
+endif
 
 # Generated protobuf-c code lives in build/, never in the repository.
 PROTO_SRC := proto/liuhen.proto
@@ -176,21 +191,21 @@ deps:
 
 $(PROTO_C) $(PROTO_H): $(PROTO_SRC)
 	@mkdir -p $(BUILD)/proto
-	protoc-c --proto_path=proto --c_out=$(BUILD)/proto $(PROTO_SRC)
+	$(call say,PROTOC,$(PROTO_SRC))protoc-c --proto_path=proto --c_out=$(BUILD)/proto $(PROTO_SRC)
 
 $(LABELS_INC): $(PROTO_SRC) proto/labels.awk
 	@mkdir -p $(dir $@)
-	awk -f proto/labels.awk $(PROTO_SRC) > $@.tmp && mv $@.tmp $@
+	$(call say,GEN,$@)awk -f proto/labels.awk $(PROTO_SRC) > $@.tmp && mv $@.tmp $@
 
 $(PROTO_O): $(PROTO_C)
-	$(CC) $(filter-out -Wpedantic,$(ALL_CFLAGS)) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(filter-out -Wpedantic,$(ALL_CFLAGS)) -c -o $@ $<
 
 CORE_H   := $(wildcard client/core/*.h) $(PROTO_H)
 CLIENT_H := $(CORE_H) $(wildcard client/*.h)
 
 $(BUILD)/client/core/%.o: client/core/%.c $(LABELS_INC) $(CORE_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CORE_INC) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(CORE_INC) -c -o $@ $<
 
 $(BUILD)/client/core/i18n.o: ALL_CFLAGS += -DLH_LOCALEDIR='"$(LOCALEDIR)"'
 $(BUILD)/client/core/i18n.o: $(LOCALEDIR_STAMP)
@@ -202,60 +217,60 @@ $(LOCALEDIR_STAMP): FORCE
 
 $(BUILD)/locale/%/LC_MESSAGES/liuhen.mo: po/%.po
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+	$(call say,MSGFMT,$<)msgfmt --check -o $@.tmp $< && mv $@.tmp $@
 
 pot:
-	xgettext --from-code=UTF-8 --language=C --keyword --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+	$(call say,XGETTEXT,$(POT))xgettext --from-code=UTF-8 --language=C --keyword --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
 	  --add-comments=TRANSLATORS: --add-location=file --package-name=liuhen \
 	  --copyright-holder="liuhen contributors" --msgid-bugs-address="liuhen contributors" \
 	  -o $(POT) $(POT_SRC)
 
 $(BUILD)/client/%.o: client/%.c $(CLIENT_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CLIENT_INC) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(CLIENT_INC) -c -o $@ $<
 
 $(BUILD)/daemon/%.o: daemon/%.c $(CORE_H) $(wildcard daemon/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(DAEMON_INC) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(DAEMON_INC) -c -o $@ $<
 
 $(BUILD)/tests/util/%.o: tests/util/%.c $(CLIENT_H) $(wildcard daemon/*.h tools/*/*.h tests/util/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(ALL_INC) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(ALL_INC) -c -o $@ $<
 
 $(CORE_A): $(CORE_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 $(LIB_A): $(CORE_OBJ) $(CLIENT_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 $(LIB_SO): $(CORE_OBJ) $(CLIENT_OBJ) $(LIB_MAP)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,$(LIB_SO_NAME) -Wl,--version-script=$(LIB_MAP) -Wl,--no-undefined \
+	$(call say,LD,$@)$(CC) -shared -Wl,-soname,$(LIB_SO_NAME) -Wl,--version-script=$(LIB_MAP) -Wl,--no-undefined \
 	  -o $@ $(CORE_OBJ) $(CLIENT_OBJ) $(ALL_LDFLAGS) $(CLIENT_LIBS)
-	ln -sf $(LIB_SO_NAME) $(BUILD)/lib/libliuhen.so
+	$(Q)ln -sf $(LIB_SO_NAME) $(BUILD)/lib/libliuhen.so
 
 $(DAEMON_A): $(DAEMON_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 $(BUILD)/bin/liuhend: $(BUILD)/daemon/liuhend.o $(DAEMON_A) $(CORE_A)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(CORE_LIBS) $(DAEMON_LIBS)
+	$(call say,LD,$@)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(CORE_LIBS) $(DAEMON_LIBS)
 
 define TOOL_RULE
 $(BUILD)/tools/$(1)/%.o: tools/$(1)/%.c $(CLIENT_H) $(wildcard tools/$(1)/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) $(CLIENT_INC) $(TOOL_CFLAGS_$(1)) -Itools/$(1) -c -o $$@ $$<
+	$$(call say,CC,$$<)$$(CC) $$(ALL_CFLAGS) $(CLIENT_INC) $(TOOL_CFLAGS_$(1)) -Itools/$(1) -c -o $$@ $$<
 
 $(call TOOL_A,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(filter-out tools/$(1)/main.c,$(wildcard tools/$(1)/*.c)))
 	@rm -f $$@
-	ar rcs $$@ $$^
+	$$(call say,AR,$$@)ar rcs $$@ $$^
 
 $(BUILD)/bin/$(1): $(BUILD)/tools/$(1)/main.o $(call TOOL_A,$(1)) $(LIB_A)
 	@mkdir -p $$(dir $$@)
-	$$(CC) -o $$@ $$^ $$(ALL_LDFLAGS) $(CLIENT_LIBS) $(TOOL_LIBS_$(1))
+	$$(call say,LD,$$@)$$(CC) -o $$@ $$^ $$(ALL_LDFLAGS) $(CLIENT_LIBS) $(TOOL_LIBS_$(1))
 endef
 $(foreach t,$(TOOL_NAMES),$(eval $(call TOOL_RULE,$(t))))
 
@@ -264,7 +279,7 @@ test_name = $(patsubst test_%,%,$(1))
 define TEST_RULE
 $(BUILD)/tests/$(1): tests/$(1).c $(call test_deps,$(call layer_of,$(call test_name,$(1))))
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) $(TEST_DEFS) $(call test_inc,$(call layer_of,$(call test_name,$(1)))) -o $$@ $$< \
+	$$(call say,CC,$$<)$$(CC) $$(ALL_CFLAGS) $(TEST_DEFS) $(call test_inc,$(call layer_of,$(call test_name,$(1)))) -o $$@ $$< \
 	  $(call test_link,$(call layer_of,$(call test_name,$(1)))) $$(ALL_LDFLAGS) $(call test_libs,$(call layer_of,$(call test_name,$(1)))) $(CMOCKA_LIBS)
 endef
 # A tool's tests may use the other tools' modules (test_rules builds its
@@ -279,13 +294,34 @@ $(foreach t,$(TEST_SRC:tests/%.c=%),$(eval $(call TEST_RULE,$(t))))
 
 $(BUILD)/examples/%: docs/examples/%.c $(LIB_A) $(CLIENT_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CLIENT_INC) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(CLIENT_INC) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
 
 # Every test runs from the repository root so it finds tests/vectors.
+# Unless V=1, each test's output goes to BUILD/test-logs/NAME.log and one
+# line says how it went; a failed test's log is printed whole (CI shows it),
+# the other tests still run, and unit-test fails at the end naming them.
 unit-test: $(LIUHEND) $(TOOLS) $(MO_FILES) $(EXAMPLES) $(TEST_BIN)
+ifeq ($(V),1)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 	@set -e; for t in $(SHELL_TESTS); do echo "== $$t"; \
 	  BUILD=$(BUILD) CC="$(CC)" SANITIZE="$(SANITIZE)" bash $$t; done
+else
+	@mkdir -p $(BUILD)/test-logs; passed=0; failed=""; \
+	for t in $(TEST_BIN) $(SHELL_TESTS); do \
+	  n=$$(basename $$t .sh); log=$(BUILD)/test-logs/$$n.log; \
+	  case $$t in \
+	  *.sh) BUILD=$(BUILD) CC="$(CC)" SANITIZE="$(SANITIZE)" bash $$t >$$log 2>&1;; \
+	  *) $$t >$$log 2>&1;; \
+	  esac; rc=$$?; \
+	  if [ $$rc = 0 ]; then passed=$$((passed + 1)); echo "ok   $$n"; \
+	  else echo "FAIL $$n (exit $$rc): $$log follows"; cat $$log; \
+	    echo "FAIL $$n (exit $$rc): end of $$log"; failed="$$failed $$n"; fi; \
+	done; \
+	if [ -n "$$failed" ]; then \
+	  echo "unit-test: $$passed passed, FAILED:$$failed (logs in $(BUILD)/test-logs/)"; exit 1; \
+	fi; \
+	echo "unit-test: all $$passed tests passed (logs in $(BUILD)/test-logs/)"
+endif
 
 # Benchmarks write their logs with tests/util/tamper.h, and make their
 # records with liuhen-bench's (tools/liuhen-bench/corpus.h).
@@ -293,7 +329,7 @@ BENCH_UTIL := $(patsubst %,$(BUILD)/tests/util/%.o,tamper memstore) \
               $(BUILD)/tools/liuhen-bench/corpus.o
 $(BUILD)/bench/%: bench/%.c $(LIB_A) $(BENCH_UTIL) $(CLIENT_H) tools/liuhen-bench/corpus.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(CLIENT_INC) -Itools/liuhen-bench -o $@ $< $(BENCH_UTIL) $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(CLIENT_INC) -Itools/liuhen-bench -o $@ $< $(BENCH_UTIL) $(LIB_A) $(ALL_LDFLAGS) $(CLIENT_LIBS)
 
 # `make bench`: liuhen-bench's default set against a liuhend of its own in a
 # temporary directory (docs/performance.md): the machine's ceilings, then
@@ -335,15 +371,15 @@ demo-findings: all
 	BUILD=$(BUILD) bash scripts/demo-findings.sh
 
 asan-test:
-	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	$(call say,ASAN,$(MAKE) unit-test fuzz-smoke in build/asan)$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-test fuzz-smoke
 
 check: deps
 	@if command -v clang-format >/dev/null; then $(MAKE) format-check; \
 	 else echo "check: clang-format not installed: formatting not checked"; fi
-	$(MAKE) all
-	$(MAKE) unit-test
-	$(MAKE) asan-test
+	$(Q)$(MAKE) all
+	$(Q)$(MAKE) unit-test
+	$(Q)$(MAKE) asan-test
 	@echo "check: all tests passed"
 
 install: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS) $(MO_FILES)
@@ -382,13 +418,20 @@ FUZZ_DEPS  := tests/fuzz/fuzz.h $(FUZZ_LINK) $(CLIENT_H) $(wildcard daemon/*.h t
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_INC) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(FUZZ_LINK) \
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(ALL_INC) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(FUZZ_LINK) \
 	  $(ALL_LDFLAGS) $(CLIENT_LIBS) $(DAEMON_LIBS) $(TOOLS_LIBS)
 
 fuzz-smoke: $(FUZZ_NAMES:%=fuzz-smoke-%)
 
 $(FUZZ_NAMES:%=fuzz-smoke-%): fuzz-smoke-%: $(BUILD)/fuzz/fuzz_%
+ifeq ($(V),1)
 	$< -n $(or $(FUZZ_N_$*),$(FUZZ_N))
+else
+	@mkdir -p $(BUILD)/test-logs; log=$(BUILD)/test-logs/fuzz_$*.log; \
+	if $< -n $(or $(FUZZ_N_$*),$(FUZZ_N)) >$$log 2>&1; then echo "ok   fuzz_$*"; \
+	else rc=$$?; echo "FAIL fuzz_$* (exit $$rc): $$log follows"; cat $$log; \
+	  echo "FAIL fuzz_$* (exit $$rc): end of $$log"; exit 1; fi
+endif
 
 # libFuzzer needs the libraries instrumented for coverage: build them apart.
 fuzz:
@@ -421,7 +464,7 @@ format:
 	clang-format -i $(FORMAT_SRC)
 
 format-check:
-	clang-format --dry-run --Werror $(FORMAT_SRC)
+	$(call say,FORMAT,clang-format --dry-run --Werror)clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf $(BUILD) build

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "log.h"
 
 char *datadir_path(const char *dir, const char *name)
@@ -22,7 +23,7 @@ char *datadir_path(const char *dir, const char *name)
     size_t n = strlen(dir) + 1 + strlen(name) + 1;
     char *p = malloc(n);
     if (p == NULL)
-        log_fatal("out of memory");
+        log_fatal(_("out of memory"));
     snprintf(p, n, "%s/%s", dir, name);
     return p;
 }
@@ -34,23 +35,23 @@ int datadir_check_private(const char *path, bool dir, const char *what)
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno == ENOENT && dir)
-            log_error("%s %s does not exist: create it with `liuhend init --data %s`", what, path,
-                      path);
+            log_error(_("%s %s does not exist: create it with `liuhend init --data %s`"), what,
+                      path, path);
         else
             log_error("%s %s: %s", what, path, strerror(errno));
         return -1;
     }
     if (dir && !S_ISDIR(st.st_mode)) {
-        log_error("%s %s is not a directory", what, path);
+        log_error(_("%s %s is not a directory"), what, path);
         return -1;
     }
     if (st.st_uid != geteuid()) {
-        log_error("%s %s is owned by uid %u, not by uid %u which runs liuhend", what, path,
+        log_error(_("%s %s is owned by uid %u, not by uid %u which runs liuhend"), what, path,
                   (unsigned)st.st_uid, (unsigned)geteuid());
         return -1;
     }
     if ((st.st_mode & 077) != 0) {
-        log_error("%s %s is accessible by others (mode %04o): chmod %s %s", what, path,
+        log_error(_("%s %s is accessible by others (mode %04o): chmod %s %s"), what, path,
                   (unsigned)(st.st_mode & 07777), dir ? "700" : "600", path);
         return -1;
     }
@@ -67,7 +68,7 @@ int datadir_lock(const char *dir)
     char *path = datadir_path(dir, DATADIR_DAEMON_LOCK);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        log_error("lock file %s: %s", path, strerror(errno));
+        log_error(_("lock file %s: %s"), path, strerror(errno));
         free(path);
         return -1;
     }
@@ -78,10 +79,11 @@ int datadir_lock(const char *dir)
         pid[n > 0 ? n : 0] = '\0';
         pid[strcspn(pid, "\n")] = '\0';
         if (e == EWOULDBLOCK)
-            log_error("data directory %s is in use by another liuhend (pid %s): refusing to start",
-                      dir, pid[0] != '\0' ? pid : "unknown");
+            log_error(
+                _("data directory %s is in use by another liuhend (pid %s): refusing to start"),
+                dir, pid[0] != '\0' ? pid : "unknown");
         else
-            log_error("lock file %s: %s", path, strerror(e));
+            log_error(_("lock file %s: %s"), path, strerror(e));
         close(fd);
         free(path);
         return -1;
@@ -89,7 +91,7 @@ int datadir_lock(const char *dir)
     char pid[32];
     int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
     if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len)
-        log_warn("lock file %s: cannot record the pid: %s", path, strerror(errno));
+        log_warn(_("lock file %s: cannot record the pid: %s"), path, strerror(errno));
     free(path);
     return fd;
 }
@@ -107,23 +109,23 @@ int datadir_prepare_init(const char *dir, bool *created)
     struct stat st;
     if (stat(dir, &st) != 0) {
         if (errno != ENOENT) {
-            log_error("data directory %s: %s", dir, strerror(errno));
+            log_error(_("data directory %s: %s"), dir, strerror(errno));
             return -1;
         }
         if (mkdir(dir, 0700) != 0) {
-            log_error("data directory %s: cannot create it: %s", dir, strerror(errno));
+            log_error(_("data directory %s: cannot create it: %s"), dir, strerror(errno));
             return -1;
         }
         *created = true;
         /* mkdir's mode is cut by the umask; 0700 exactly is what start-up checks. */
         if (chmod(dir, 0700) != 0) {
-            log_error("data directory %s: cannot set mode 0700: %s", dir, strerror(errno));
+            log_error(_("data directory %s: cannot set mode 0700: %s"), dir, strerror(errno));
             return -1;
         }
         return 0;
     }
     if (!S_ISDIR(st.st_mode)) {
-        log_error("data directory %s exists and is not a directory", dir);
+        log_error(_("data directory %s exists and is not a directory"), dir);
         return -1;
     }
     char *data = datadir_path(dir, DATADIR_DATA), *key = datadir_path(dir, DATADIR_KEY);
@@ -131,12 +133,12 @@ int datadir_prepare_init(const char *dir, bool *created)
     free(data);
     free(key);
     if (has_log) {
-        log_error("%s already holds a log: refusing to overwrite it", dir);
+        log_error(_("%s already holds a log: refusing to overwrite it"), dir);
         return -1;
     }
     DIR *d = opendir(dir);
     if (d == NULL) {
-        log_error("data directory %s: %s", dir, strerror(errno));
+        log_error(_("data directory %s: %s"), dir, strerror(errno));
         return -1;
     }
     struct dirent *de;
@@ -148,14 +150,15 @@ int datadir_prepare_init(const char *dir, bool *created)
         }
     }
     if (other != NULL) {
-        log_error("data directory %s is not empty (it holds %s): name a new directory", dir, other);
+        log_error(_("data directory %s is not empty (it holds %s): name a new directory"), dir,
+                  other);
         closedir(d);
         return -1;
     }
     closedir(d);
     if (st.st_uid != geteuid() || (st.st_mode & 07777) != 0700) {
-        log_error("data directory %s exists with mode %04o owned by uid %u: it must be mode 0700 "
-                  "and owned by uid %u (chmod 700 %s), or name a new directory",
+        log_error(_("data directory %s exists with mode %04o owned by uid %u: it must be mode 0700 "
+                    "and owned by uid %u (chmod 700 %s), or name a new directory"),
                   dir, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, (unsigned)geteuid(),
                   dir);
         return -1;
@@ -170,9 +173,9 @@ void datadir_init_cleanup(const char *dir, bool created)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *p = datadir_path(dir, files[i]);
         if (unlink(p) != 0 && errno != ENOENT)
-            log_warn("%s: cannot remove it: %s", p, strerror(errno));
+            log_warn(_("%s: cannot remove it: %s"), p, strerror(errno));
         free(p);
     }
     if (created && rmdir(dir) != 0)
-        log_warn("data directory %s: cannot remove it: %s", dir, strerror(errno));
+        log_warn(_("data directory %s: cannot remove it: %s"), dir, strerror(errno));
 }

@@ -14,6 +14,7 @@
 #include "entry.h"
 #include "keyring.h"
 #include "liuhen.pb-c.h"
+#include "i18n.h"
 #include "log.h"
 #include "sequencer.h"
 #include "validate.h"
@@ -81,7 +82,7 @@ static uint8_t *genesis_entry(const keyfile_key *key, const keyfile_pub *admin, 
 
     size_t len = liuhen__entry__get_packed_size(&e);
     if (len > ENTRY_MAX_SIZE) {
-        log_error("genesis entry: %zu bytes, more than %d", len, ENTRY_MAX_SIZE);
+        log_error(_("genesis entry: %zu bytes, more than %d"), len, ENTRY_MAX_SIZE);
         return NULL;
     }
     uint8_t *entry = malloc(len);
@@ -92,21 +93,21 @@ static uint8_t *genesis_entry(const keyfile_key *key, const keyfile_pub *admin, 
     lh_err err = {{0}};
     int rc = LH_ENOMEM;
     if (entry == NULL || msg == NULL || signed_entry == NULL) {
-        log_error("genesis entry: out of memory");
+        log_error(_("genesis entry: out of memory"));
         goto fail;
     }
     liuhen__entry__pack(&e, entry);
     /* The daemon checks it again; checking here names a bad --origin or
      * admin key name before anything is signed. */
     if ((rc = validate_entry(entry, len, origin, NULL, &err)) != 0) {
-        log_error("genesis entry: %s (%s)", err.msg, lh_strerror(rc));
+        log_error(_("genesis entry: %s (%s)"), err.msg, lh_strerror(rc));
         goto fail;
     }
     if ((rc = entry_sig_input(entry, len, msg, ENTRY_SIG_INPUT_MAX, &msg_len)) != 0 ||
         (rc = keyfile_sign(key, msg, msg_len, sig)) != 0 ||
         (rc = entry_signed_pack(entry, len, sig, signed_entry, ENTRY_SIGNED_MAX, &signed_len)) !=
             0) {
-        log_error("genesis entry: cannot sign it: %s", lh_strerror(rc));
+        log_error(_("genesis entry: cannot sign it: %s"), lh_strerror(rc));
         goto fail;
     }
     free(entry);
@@ -135,7 +136,7 @@ int genesis_append(store *st, const keyfile_key *key, const note_signer *signer,
     int result = -1;
     int rc = keyring_new(&keys);
     if (rc != 0) {
-        log_error("keys: %s", lh_strerror(rc));
+        log_error(_("keys: %s"), lh_strerror(rc));
         goto out;
     }
     sequencer_config cfg = {
@@ -147,7 +148,7 @@ int genesis_append(store *st, const keyfile_key *key, const note_signer *signer,
         .notify_ctx = &w,
     };
     if ((rc = sequencer_start(&seq, &cfg, &err)) != 0) {
-        log_error("cannot start the sequencer: %s (%s)", err.msg, lh_strerror(rc));
+        log_error(_("cannot start the sequencer: %s (%s)"), err.msg, lh_strerror(rc));
         goto out;
     }
     size_t len;
@@ -157,22 +158,22 @@ int genesis_append(store *st, const keyfile_key *key, const note_signer *signer,
     job = seq_job_new(bytes, len, NULL, 0);
     if (job == NULL) {
         free(bytes);
-        log_error("genesis entry: out of memory");
+        log_error(_("genesis entry: out of memory"));
         goto out;
     }
     sequencer_submit(seq, job);
     job = NULL;
     done = wait_done(seq, &w, 120);
     if (done == NULL) {
-        log_error("genesis entry: the writer did not answer within 120 s");
+        log_error(_("genesis entry: the writer did not answer within 120 s"));
         goto out;
     }
     if (done->status != LIUHEN__STATUS__STATUS_OK || done->index != 0) {
-        log_error("genesis entry: %s: %s", wire_status_name(done->status), done->message);
+        log_error(_("genesis entry: %s: %s"), wire_status_name(done->status), done->message);
         goto out;
     }
-    log_info("genesis entry: entry 0 enrols %s as the first admin; checkpoint of size %" PRIu64
-             " signed",
+    log_info(_("genesis entry: entry 0 enrols %s as the first admin; checkpoint of size %" PRIu64
+               " signed"),
              admin->name, done->checkpoint != NULL ? done->checkpoint->size : 0);
     result = 0;
 out:

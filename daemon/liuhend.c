@@ -51,6 +51,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "genesis.h"
+#include "i18n.h"
 #include "keyfile.h"
 #include "keyring.h"
 #include "log.h"
@@ -83,76 +84,95 @@ static const char *progname = "liuhend";
 
 static void usage_run(FILE *f)
 {
-    fprintf(f,
-            "usage: liuhend --data DIR [options]\n"
-            "       liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub [options]\n"
-            "\n"
-            "Serve the liuhen (留痕) audit ledger in DIR on a Unix socket.\n"
-            "\n"
-            "  --data DIR                 data directory made by `liuhend init` (required);\n"
-            "                             it and DIR/log.key must be private to the user\n"
-            "  --socket PATH              Unix socket to serve (default: DIR/liuhen.sock;\n"
+    fputs(_("Usage: liuhend --data DIR [options]\n"
+            "       liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub [options]\n"),
+          f);
+    fputs("\n", f);
+    fputs(_("Serve the liuhen (留痕) audit ledger in DIR on a Unix socket.\n"), f);
+    fputs("\n", f);
+    fputs(_("  --data DIR                 data directory made by `liuhend init` (required);\n"
+            "                             it and DIR/log.key must be private to the user\n"),
+          f);
+    fputs(_("  --socket PATH              Unix socket to serve (default: DIR/liuhen.sock;\n"
             "                             other users reach it only in a directory they\n"
-            "                             may search)\n"
-            "  --group NAME               group owning the socket, which is mode 0660\n"
-            "                             (default: the user's primary group)\n"
-            "  --publish DIR              publish the log as a C2SP tlog-tiles directory\n"
-            "                             (default: no publication)\n"
-            "  --checkpoint-interval SECONDS\n"
-            "                             seconds between publications and witness\n"
-            "                             heartbeats; 0 publishes only at stop (default: %d)\n"
-            "  --publish-hook CMD         shell command run after each publication, given\n"
+            "                             may search)\n"),
+          f);
+    fputs(_("  --group NAME               group owning the socket, which is mode 0660\n"
+            "                             (default: the user's primary group)\n"),
+          f);
+    fputs(_("  --publish DIR              publish the log as a C2SP tlog-tiles directory\n"
+            "                             (default: no publication)\n"),
+          f);
+    fprintf(f,
+            _("  --checkpoint-interval SECONDS\n"
+              "                             seconds between publications and witness\n"
+              "                             heartbeats; 0 publishes only at stop (default: %d)\n"),
+            DEFAULT_INTERVAL);
+    fputs(_("  --publish-hook CMD         shell command run after each publication, given\n"
             "                             the path of the published checkpoint as its\n"
-            "                             argument (default: none)\n"
-            "  --max-frame BYTES          largest request or response frame, from %" PRIu32 "\n"
-            "                             to %" PRIu32 " (default: %" PRIu32 ", 1 MiB)\n"
-            "  --max-connections N        connections served at once; more are closed at\n"
-            "                             once (default: %d)\n"
-            "  --witness VKEY_FILE=URL    a witness (C2SP tlog-witness, e.g. the oversight\n"
+            "                             argument (default: none)\n"),
+          f);
+    fprintf(f,
+            _("  --max-frame BYTES          largest request or response frame, from %" PRIu32 "\n"
+              "                             to %" PRIu32 " (default: %" PRIu32 ", 1 MiB)\n"),
+            MIN_FRAME, MAX_FRAME, WIRE_DEFAULT_MAX_FRAME);
+    fprintf(f,
+            _("  --max-connections N        connections served at once; more are closed at\n"
+              "                             once (default: %d)\n"),
+            SERVER_DEFAULT_CONNECTIONS);
+    fputs(_("  --witness VKEY_FILE=URL    a witness (C2SP tlog-witness, e.g. the oversight\n"
             "                             body's liuhen-witness): its verifier key file and\n"
             "                             its URL; each new checkpoint is submitted to it,\n"
             "                             and the same one again every checkpoint interval\n"
             "                             (a heartbeat); its cosignatures are kept, served\n"
             "                             and published with the checkpoint (repeatable, up\n"
-            "                             to 8; default: none)\n"
-            "  --min-cosignatures N       publish only checkpoints N witnesses cosigned\n"
-            "                             (default: 0)\n"
-            "  --passphrase-file FILE     read the passphrase of an encrypted log.key from\n"
+            "                             to 8; default: none)\n"),
+          f);
+    fputs(_("  --min-cosignatures N       publish only checkpoints N witnesses cosigned\n"
+            "                             (default: 0)\n"),
+          f);
+    fputs(_("  --passphrase-file FILE     read the passphrase of an encrypted log.key from\n"
             "                             the first line of FILE (mode 0600); else from the\n"
             "                             LIUHEN_PASSPHRASE environment variable; else from\n"
-            "                             the terminal (default: ask only if encrypted)\n"
-            "  --log-level LEVEL          error, warn, info or debug (default: info)\n"
-            "  --help                     print this help\n"
-            "\n"
-            "SIGTERM or SIGINT: stop accepting, answer every append in flight, publish a\n"
+            "                             the terminal (default: ask only if encrypted)\n"),
+          f);
+    fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
+    fputs(_("  --help                     print this help\n"), f);
+    fputs("\n", f);
+    fputs(_("SIGTERM or SIGINT: stop accepting, answer every append in flight, publish a\n"
             "final checkpoint, exit 0. A second signal while draining is logged; the\n"
-            "drain goes on. Run `liuhend init --help` for the init options.\n",
-            DEFAULT_INTERVAL, MIN_FRAME, MAX_FRAME, WIRE_DEFAULT_MAX_FRAME,
-            SERVER_DEFAULT_CONNECTIONS);
+            "drain goes on. Run `liuhend init --help` for the init options.\n"),
+          f);
 }
 
 static void usage_init(FILE *f)
 {
-    fprintf(f, "usage: liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub [options]\n"
-               "\n"
-               "Create a new log in DIR: the directory (mode 0700), the log's Ed25519 key\n"
-               "DIR/log.key (mode 0600), its verifier key DIR/log.vkey, and the log's first\n"
-               "entry, signed by the log key, enrolling ADMIN.pub as the first admin. Prints\n"
-               "the log's verifier key. Refuses to overwrite an existing log.\n"
-               "\n"
-               "  --data DIR                 the new data directory: it must not exist, or be\n"
-               "                             empty with mode 0700 (required)\n"
-               "  --origin ORIGIN            the log's origin, also its key name, e.g.\n"
-               "                             example.gov.cn/liuhen (required)\n"
-               "  --admin ADMIN.pub          public key file of the first admin (required);\n"
-               "                             its key name becomes the holder's name\n"
-               "  --no-passphrase            write log.key unencrypted, protected by its mode\n"
-               "                             alone (default: encrypted with a passphrase)\n"
-               "  --passphrase-file FILE     read the new passphrase from the first line of FILE\n"
-               "                             (mode 0600); else from LIUHEN_PASSPHRASE; else ask\n"
-               "                             twice on the terminal (default: the terminal)\n"
-               "  --log-level LEVEL          error, warn, info or debug (default: info)\n"
-               "  --help                     print this help\n");
+    fputs(_("Usage: liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub [options]\n"), f);
+    fputs("\n", f);
+    fputs(_("Create a new log in DIR: the directory (mode 0700), the log's Ed25519 key\n"
+            "DIR/log.key (mode 0600), its verifier key DIR/log.vkey, and the log's first\n"
+            "entry, signed by the log key, enrolling ADMIN.pub as the first admin. Prints\n"
+            "the log's verifier key. Refuses to overwrite an existing log.\n"),
+          f);
+    fputs("\n", f);
+    fputs(_("  --data DIR                 the new data directory: it must not exist, or be\n"
+            "                             empty with mode 0700 (required)\n"),
+          f);
+    fputs(_("  --origin ORIGIN            the log's origin, also its key name, e.g.\n"
+            "                             example.gov.cn/liuhen (required)\n"),
+          f);
+    fputs(_("  --admin ADMIN.pub          public key file of the first admin (required);\n"
+            "                             its key name becomes the holder's name\n"),
+          f);
+    fputs(_("  --no-passphrase            write log.key unencrypted, protected by its mode\n"
+            "                             alone (default: encrypted with a passphrase)\n"),
+          f);
+    fputs(_("  --passphrase-file FILE     read the new passphrase from the first line of FILE\n"
+            "                             (mode 0600); else from LIUHEN_PASSPHRASE; else ask\n"
+            "                             twice on the terminal (default: the terminal)\n"),
+          f);
+    fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
+    fputs(_("  --help                     print this help\n"), f);
 }
 
 /* A usage error, exit 2: the message and a pointer to --help, or, with no
@@ -176,7 +196,9 @@ static void die_usage(bool init, const char *fmt, ...)
         else
             usage_run(stderr);
     } else {
-        fprintf(stderr, "Run `liuhend%s --help` for the options.\n", init ? " init" : "");
+        fputs(init ? _("Run `liuhend init --help` for the options.\n")
+                   : _("Run `liuhend --help` for the options.\n"),
+              stderr);
     }
     exit(EXIT_USAGE);
 }
@@ -185,14 +207,14 @@ static void die_usage(bool init, const char *fmt, ...)
 static uint64_t parse_number(bool init, const char *opt, const char *s, uint64_t min, uint64_t max)
 {
     if (s[0] < '0' || s[0] > '9')
-        die_usage(init, "%s %s: not a number", opt, s);
+        die_usage(init, _("%s %s: not a number"), opt, s);
     errno = 0;
     char *end;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno != 0 || *end != '\0')
-        die_usage(init, "%s %s: not a number in range", opt, s);
+        die_usage(init, _("%s %s: not a number in range"), opt, s);
     if (v < min || v > max)
-        die_usage(init, "%s %s: must be between %" PRIu64 " and %" PRIu64, opt, s, min, max);
+        die_usage(init, _("%s %s: must be between %" PRIu64 " and %" PRIu64), opt, s, min, max);
     return (uint64_t)v;
 }
 
@@ -200,7 +222,7 @@ static void set_log_level(bool init, const char *name)
 {
     enum log_level level;
     if (log_level_parse(name, &level) != 0)
-        die_usage(init, "--log-level %s: want error, warn, info or debug", name);
+        die_usage(init, _("--log-level %s: want error, warn, info or debug"), name);
     log_set_level(level);
 }
 
@@ -220,8 +242,8 @@ static char *get_passphrase(const char *file, bool confirm, const char *what)
     if (rc != 0) {
         log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
         if (confirm && rc == LH_EPASSPHRASE)
-            log_error("(use --no-passphrase at init for a log key protected by its file mode "
-                      "alone)");
+            log_error(_("(use --no-passphrase at init for a log key protected by its file mode "
+                        "alone)"));
         return NULL;
     }
     return pass;
@@ -237,12 +259,12 @@ static note_signer *make_signer(const keyfile_key *key)
 {
     note_signer *s = sodium_malloc(sizeof *s);
     if (s == NULL) {
-        log_error("out of secure memory for the log key");
+        log_error(_("out of secure memory for the log key"));
         return NULL;
     }
     int rc = keyfile_note_signer(key, s);
     if (rc != 0) {
-        log_error("log key %s: cannot make a checkpoint signer: %s", keyfile_key_name(key),
+        log_error(_("log key %s: cannot make a checkpoint signer: %s"), keyfile_key_name(key),
                   lh_strerror(rc));
         sodium_free(s);
         return NULL;
@@ -298,26 +320,26 @@ static int cmd_init(int argc, char **argv)
         }
     }
     if (optind < argc)
-        die_usage(true, "unexpected argument %s", argv[optind]);
+        die_usage(true, _("unexpected argument %s"), argv[optind]);
     if (dir == NULL || origin == NULL || admin_path == NULL)
-        die_usage(true, "init needs --data, --origin and --admin");
+        die_usage(true, _("init needs --data, --origin and --admin"));
     if (no_pass && passfile != NULL)
-        die_usage(true, "--no-passphrase and --passphrase-file contradict each other");
+        die_usage(true, _("--no-passphrase and --passphrase-file contradict each other"));
     /* C2SP tlog-checkpoint: the checkpoint signer's name is the origin, so
      * the origin must be a valid note key name that fits a key file. */
     if (strlen(origin) > KEYFILE_NAME_MAX || !note_name_valid(origin, strlen(origin)))
         die_usage(true,
-                  "--origin %s: not a valid log name (1 to %d bytes of UTF-8, no space, no '+', "
-                  "no control character)",
+                  _("--origin %s: not a valid log name (1 to %d bytes of UTF-8, no space, no '+', "
+                    "no control character)"),
                   origin, KEYFILE_NAME_MAX);
 
     if (sodium_init() < 0)
-        log_fatal("libsodium cannot be initialised");
+        log_fatal(_("libsodium cannot be initialised"));
     keyfile_pub admin;
     lh_err err = {{0}};
     int rc = keyfile_read_public(admin_path, &admin, &err);
     if (rc != 0)
-        log_fatal("admin key %s: %s", admin_path, err.msg[0] ? err.msg : lh_strerror(rc));
+        log_fatal(_("admin key %s: %s"), admin_path, err.msg[0] ? err.msg : lh_strerror(rc));
 
     bool created;
     if (datadir_prepare_init(dir, &created) != 0)
@@ -335,7 +357,7 @@ static int cmd_init(int argc, char **argv)
     note_signer *signer = NULL;
     char *key_path = datadir_path(dir, DATADIR_KEY), *vkey_path = datadir_path(dir, DATADIR_VKEY);
     if ((rc = keyfile_generate(origin, &key, &err)) != 0) {
-        log_error("log key: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+        log_error(_("log key: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
     }
     if ((rc = keyfile_write_secret(key_path, key, pass, KEYFILE_KDF_INTERACTIVE, &err)) != 0) {
@@ -353,12 +375,12 @@ static int cmd_init(int argc, char **argv)
         (rc = store_put_meta(txn, "log_key", keyfile_key_pubkey(key), KEYFILE_PUBLICKEYBYTES)) !=
             0) {
         store_txn_end(txn);
-        log_error("store %s: cannot record the log's origin and key: %s", dir, lh_strerror(rc));
+        log_error(_("store %s: cannot record the log's origin and key: %s"), dir, lh_strerror(rc));
         goto out;
     }
     rc = store_commit(txn);
     if (rc != 0) {
-        log_error("store %s: cannot record the log's origin and key: %s", dir, lh_strerror(rc));
+        log_error(_("store %s: cannot record the log's origin and key: %s"), dir, lh_strerror(rc));
         goto out;
     }
     if ((signer = make_signer(key)) == NULL)
@@ -369,11 +391,13 @@ static int cmd_init(int argc, char **argv)
     keyfile_key_vkey(key, vkey);
     if (write_vkey(vkey_path, vkey) != 0)
         goto out;
-    log_info("log %s created in %s (log.key %s)", origin, dir,
-             pass != NULL ? "encrypted" : "unencrypted");
+    if (pass != NULL)
+        log_info(_("log %s created in %s (log.key encrypted)"), origin, dir);
+    else
+        log_info(_("log %s created in %s (log.key unencrypted)"), origin, dir);
     printf("%s\n", vkey);
     if (fflush(stdout) != 0) {
-        log_error("cannot print the verifier key: %s", strerror(errno));
+        log_error(_("cannot print the verifier key: %s"), strerror(errno));
         goto out;
     }
     result = 0;
@@ -454,7 +478,7 @@ static void on_drained(void *ctx)
     daemon_state *d = ctx;
     sequencer_stop(d->seq);
     if (d->pub != NULL) {
-        log_info("publishing a final checkpoint");
+        log_info(_("publishing a final checkpoint"));
         publish_stop(d->pub);
         d->pub = NULL;
     }
@@ -472,13 +496,17 @@ static void on_signal(uv_signal_t *h, int signum)
          * an append in flight may already be durable and its client is
          * owed the receipt. kill -9 remains for the impatient, and loses
          * nothing acknowledged. */
-        log_info("%s: already stopping; %zu appends still in flight", name,
+        log_info(_("%s: already stopping; %zu appends still in flight"), name,
                  server_inflight(d->srv));
         return;
     }
     d->stopping = true;
-    log_info("%s: stopping: answering the appends in flight%s", name,
-             d->pub != NULL ? ", then publishing a final checkpoint" : "");
+    if (d->pub != NULL)
+        log_info(_("%s: stopping: answering the appends in flight, then publishing a final "
+                   "checkpoint"),
+                 name);
+    else
+        log_info(_("%s: stopping: answering the appends in flight"), name);
     server_shutdown(d->srv, on_drained, d);
 }
 
@@ -514,7 +542,7 @@ static int check_store(store *st, const char *dir, const keyfile_key *key, char 
     store_txn *txn;
     int rc = store_read_begin(st, &txn);
     if (rc != 0) {
-        log_error("store %s: cannot read it: %s", dir, lh_strerror(rc));
+        log_error(_("store %s: cannot read it: %s"), dir, lh_strerror(rc));
         return -1;
     }
     int result = -1;
@@ -522,38 +550,40 @@ static int check_store(store *st, const char *dir, const keyfile_key *key, char 
     size_t len, pk_len;
     if ((rc = store_get_meta(txn, "origin", &val, &len)) != 0 ||
         (rc = store_get_meta(txn, "log_key", &pk, &pk_len)) != 0) {
-        log_error("store %s: no log origin or key recorded (%s): init did not finish; remove the "
-                  "directory and run liuhend init again",
+        log_error(_("store %s: no log origin or key recorded (%s): init did not finish; remove the "
+                    "directory and run liuhend init again"),
                   dir, lh_strerror(rc));
         goto out;
     }
     if (len == 0 || len >= origin_cap || memchr(val, 0, len) != NULL) {
-        log_error("store %s: the recorded origin is damaged", dir);
+        log_error(_("store %s: the recorded origin is damaged"), dir);
         goto out;
     }
     memcpy(origin, val, len);
     origin[len] = '\0';
     if (pk_len != KEYFILE_PUBLICKEYBYTES ||
         sodium_memcmp(pk, keyfile_key_pubkey(key), KEYFILE_PUBLICKEYBYTES) != 0) {
-        log_error("%s/%s does not belong to this log: its public key is not the log key recorded "
-                  "in the store",
+        log_error(_("%s/%s does not belong to this log: its public key is not the log key recorded "
+                    "in the store"),
                   dir, DATADIR_KEY);
         goto out;
     }
     if (strcmp(keyfile_key_name(key), origin) != 0) {
-        log_error("%s/%s is named %s but the log's origin is %s: checkpoints are signed under the "
-                  "origin's name",
-                  dir, DATADIR_KEY, keyfile_key_name(key), origin);
+        log_error(
+            _("%s/%s is named %s but the log's origin is %s: checkpoints are signed under the "
+              "origin's name"),
+            dir, DATADIR_KEY, keyfile_key_name(key), origin);
         goto out;
     }
     if ((rc = store_get_size(txn, size)) != 0) {
-        log_error("store %s: cannot read the tree size: %s", dir, lh_strerror(rc));
+        log_error(_("store %s: cannot read the tree size: %s"), dir, lh_strerror(rc));
         goto out;
     }
     if (*size == 0) {
-        log_error("store %s holds no genesis entry: init did not finish; remove the directory and "
-                  "run liuhend init again",
-                  dir);
+        log_error(
+            _("store %s holds no genesis entry: init did not finish; remove the directory and "
+              "run liuhend init again"),
+            dir);
         goto out;
     }
     result = 0;
@@ -624,7 +654,7 @@ static int cmd_run(int argc, char **argv)
             break;
         case O_WITNESS: {
             if (nwitnesses == WITNESSING_MAX)
-                die_usage(false, "--witness: at most %d witnesses", WITNESSING_MAX);
+                die_usage(false, _("--witness: at most %d witnesses"), WITNESSING_MAX);
             lh_err werr = {{0}};
             if (witnessing_parse_arg(optarg, &witnesses[nwitnesses], &werr) != 0)
                 die_usage(false, "%s", werr.msg);
@@ -642,19 +672,20 @@ static int cmd_run(int argc, char **argv)
         }
     }
     if (optind < argc)
-        die_usage(false, "unexpected argument %s", argv[optind]);
+        die_usage(false, _("unexpected argument %s"), argv[optind]);
     if (dir == NULL)
-        die_usage(false, "--data DIR is required");
+        die_usage(false, _("--data DIR is required"));
     if (publish_dir == NULL && hook != NULL)
-        die_usage(false, "--publish-hook needs --publish DIR");
+        die_usage(false, _("--publish-hook needs --publish DIR"));
     if (publish_dir == NULL && nwitnesses == 0 && interval_set)
-        die_usage(false, "--checkpoint-interval needs --publish DIR or --witness");
+        die_usage(false, _("--checkpoint-interval needs --publish DIR or --witness"));
     if (min_cosig > nwitnesses)
-        die_usage(false, "--min-cosignatures %u: only %zu --witness given", min_cosig, nwitnesses);
+        die_usage(false, _("--min-cosignatures %u: only %zu --witness given"), min_cosig,
+                  nwitnesses);
 
     set_threadpool_size();
     if (sodium_init() < 0)
-        log_fatal("libsodium cannot be initialised");
+        log_fatal(_("libsodium cannot be initialised"));
     /* A client that closes its socket early must not kill the daemon: the
      * write fails with EPIPE instead. A no-op handler rather than SIG_IGN,
      * because an ignored signal stays ignored across exec and would change
@@ -667,7 +698,7 @@ static int cmd_run(int argc, char **argv)
     char *key_path = datadir_path(dir, DATADIR_KEY), *data_path = datadir_path(dir, DATADIR_DATA);
     char *socket_path = socket_opt != NULL ? strdup(socket_opt) : datadir_path(dir, DATADIR_SOCKET);
     if (socket_path == NULL)
-        log_fatal("out of memory");
+        log_fatal(_("out of memory"));
     daemon_state d = {.min_cosig = min_cosig};
     keyfile_key *key = NULL;
     char *pass = NULL;
@@ -677,20 +708,20 @@ static int cmd_run(int argc, char **argv)
     lh_err err = {{0}};
     int rc;
 
-    if (datadir_check_private(dir, true, "data directory") != 0)
+    if (datadir_check_private(dir, true, _("data directory")) != 0)
         goto out;
     if ((lock_fd = datadir_lock(dir)) < 0)
         goto out;
     if (!datadir_exists(data_path)) {
-        log_error("data directory %s holds no log (no %s): create one with `liuhend init`", dir,
+        log_error(_("data directory %s holds no log (no %s): create one with `liuhend init`"), dir,
                   DATADIR_DATA);
         goto out;
     }
-    if (datadir_check_private(key_path, false, "log key") != 0)
+    if (datadir_check_private(key_path, false, _("log key")) != 0)
         goto out;
     bool encrypted;
     if ((rc = keyfile_secret_is_encrypted(key_path, &encrypted, &err)) != 0) {
-        log_error("log key %s: %s", key_path, err.msg[0] ? err.msg : lh_strerror(rc));
+        log_error(_("log key %s: %s"), key_path, err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
     }
     if (encrypted && (pass = get_passphrase(passfile, false, key_path)) == NULL)
@@ -701,7 +732,7 @@ static int cmd_run(int argc, char **argv)
         pass = NULL;
     }
     if (rc != 0) {
-        log_error("log key %s: %s", key_path, err.msg[0] ? err.msg : lh_strerror(rc));
+        log_error(_("log key %s: %s"), key_path, err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
     }
     if ((rc = store_open(&d.store, dir, 0, &err)) != 0) {
@@ -721,12 +752,12 @@ static int cmd_run(int argc, char **argv)
     size_t vkey_len;
     if ((rc = note_signer_verifier(d.signer, &verifier)) != 0 ||
         (rc = note_vkey_format(&verifier, vkey, sizeof vkey, &vkey_len)) != 0) {
-        log_error("log key %s: %s", key_path, lh_strerror(rc));
+        log_error(_("log key %s: %s"), key_path, lh_strerror(rc));
         goto out;
     }
     /* The keys are replayed from the ledger by sequencer_start(). */
     if ((rc = keyring_new(&d.keys)) != 0) {
-        log_error("keys: %s", lh_strerror(rc));
+        log_error(_("keys: %s"), lh_strerror(rc));
         goto out;
     }
     if (publish_dir != NULL) {
@@ -734,11 +765,11 @@ static int cmd_run(int argc, char **argv)
          * already published (publish.h). */
         rc = publish_check_start(publish_dir, d.store, &verifier, &err);
         if (rc == LH_EFORK) {
-            log_error("refusing to start: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+            log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
             goto out;
         }
         if (rc != 0) {
-            log_error("publish directory %s: %s", publish_dir,
+            log_error(_("publish directory %s: %s"), publish_dir,
                       err.msg[0] ? err.msg : lh_strerror(rc));
             goto out;
         }
@@ -746,23 +777,23 @@ static int cmd_run(int argc, char **argv)
 
     if (nwitnesses > 0) {
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            log_error("witnesses: libcurl cannot be initialised");
+            log_error(_("witnesses: libcurl cannot be initialised"));
             goto out;
         }
         curl_ready = true;
         unsigned heartbeat = interval > 0 ? interval : DEFAULT_INTERVAL;
         if ((rc = witnessing_start(&d.witnessing, d.store, &verifier, witnesses, nwitnesses,
                                    heartbeat, &err)) != 0) {
-            log_error("witnesses: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+            log_error(_("witnesses: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
             goto out;
         }
         for (size_t i = 0; i < nwitnesses; i++)
-            log_info("witness %s at %s: checkpoints submitted as the log grows and every %u s",
+            log_info(_("witness %s at %s: checkpoints submitted as the log grows and every %u s"),
                      witnesses[i].key.name, witnesses[i].url, heartbeat);
     }
 
     if ((rc = uv_loop_init(&d.loop)) != 0) {
-        log_error("event loop: %s", uv_strerror(rc));
+        log_error(_("event loop: %s"), uv_strerror(rc));
         goto out;
     }
     loop_ready = true;
@@ -792,7 +823,7 @@ static int cmd_run(int argc, char **argv)
         .notify_ctx = d.srv,
     };
     if ((rc = sequencer_start(&d.seq, &qcfg, &err)) != 0) {
-        log_error("refusing to start: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+        log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
     }
     if (publish_dir != NULL) {
@@ -805,13 +836,13 @@ static int cmd_run(int argc, char **argv)
             .latest_ctx = &d,
         };
         if ((rc = publish_start(&d.pub, &pcfg, &err)) != 0) {
-            log_error("publish directory %s: %s", publish_dir,
+            log_error(_("publish directory %s: %s"), publish_dir,
                       err.msg[0] ? err.msg : lh_strerror(rc));
             goto out;
         }
     }
     if ((rc = server_listen(d.srv, d.seq, d.pub, &err)) != 0) {
-        log_error("refusing to start: %s", err.msg[0] ? err.msg : lh_strerror(rc));
+        log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
     }
     uv_signal_init(&d.loop, &d.sigterm);
@@ -821,23 +852,29 @@ static int cmd_run(int argc, char **argv)
     uv_signal_start(&d.sigterm, on_signal, SIGTERM);
     uv_signal_start(&d.sigint, on_signal, SIGINT);
 
-    log_info("log %s: %" PRIu64 " entries; socket %s%s%s; frame limit %" PRIu32
-             " bytes; up to %u connections; %s worker threads",
-             origin, size, socket_path, group != NULL ? " (group " : "", group != NULL ? group : "",
-             max_frame, max_conn, getenv("UV_THREADPOOL_SIZE"));
     if (group != NULL)
-        log_info("socket %s is group %s with mode 0660", socket_path, group);
+        log_info(_("log %s: %" PRIu64 " entries; socket %s (group %s); frame limit %" PRIu32
+                   " bytes; up to %u connections; %s worker threads"),
+                 origin, size, socket_path, group, max_frame, max_conn,
+                 getenv("UV_THREADPOOL_SIZE"));
+    else
+        log_info(_("log %s: %" PRIu64 " entries; socket %s; frame limit %" PRIu32
+                   " bytes; up to %u connections; %s worker threads"),
+                 origin, size, socket_path, max_frame, max_conn, getenv("UV_THREADPOOL_SIZE"));
+    if (group != NULL)
+        log_info(_("socket %s is group %s with mode 0660"), socket_path, group);
     if (socket_opt == NULL && group != NULL)
-        log_warn("socket %s is inside the data directory (mode 0700): members of group %s cannot "
-                 "reach it; give --socket in a directory they may search",
+        log_warn(_("socket %s is inside the data directory (mode 0700): members of group %s cannot "
+                   "reach it; give --socket in a directory they may search"),
                  socket_path, group);
-    if (publish_dir != NULL)
-        log_info("publishing to %s every %u s%s%s", publish_dir, interval,
-                 hook != NULL ? ", then running " : "", hook != NULL ? hook : "");
-    log_info("log verifier key: %s", vkey);
+    if (publish_dir != NULL && hook != NULL)
+        log_info(_("publishing to %s every %u s, then running %s"), publish_dir, interval, hook);
+    else if (publish_dir != NULL)
+        log_info(_("publishing to %s every %u s"), publish_dir, interval);
+    log_info(_("log verifier key: %s"), vkey);
 
     uv_run(&d.loop, UV_RUN_DEFAULT);
-    log_info("stopped");
+    log_info(_("stopped"));
     result = 0;
     goto cleanup;
 
@@ -865,7 +902,7 @@ cleanup:
         sodium_free(d.signer); /* wipes the secret key */
     keyfile_key_free(key);
     if (loop_ready && uv_loop_close(&d.loop) != 0)
-        log_warn("event loop: handles still open at exit");
+        log_warn(_("event loop: handles still open at exit"));
     if (lock_fd >= 0)
         close(lock_fd); /* the lock goes with the descriptor; the file stays */
     free(key_path);
@@ -876,6 +913,7 @@ cleanup:
 
 int main(int argc, char **argv)
 {
+    i18n_init();
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
         progname = "liuhend init";
         return cmd_init(argc - 1, argv + 1);

@@ -37,6 +37,7 @@
 #include "calendar.h"
 #include "checkpoint.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "log.h"
 #include "merkle.h"
 #include "tile.h"
@@ -264,13 +265,13 @@ static void remove_partials(pub_writer *w, const char *rel)
     int fd = openat(w->root, pdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         if (errno != ENOENT)
-            log_warn("publish: %s/%s: cannot open to delete obsolete partial tiles: %s", w->dir,
+            log_warn(_("publish: %s/%s: cannot open to delete obsolete partial tiles: %s"), w->dir,
                      pdir, strerror(errno));
         return;
     }
     DIR *d = fdopendir(fd);
     if (d == NULL) {
-        log_warn("publish: %s/%s: cannot list obsolete partial tiles: %s", w->dir, pdir,
+        log_warn(_("publish: %s/%s: cannot list obsolete partial tiles: %s"), w->dir, pdir,
                  strerror(errno));
         close(fd);
         return;
@@ -283,18 +284,18 @@ static void remove_partials(pub_writer *w, const char *rel)
         if (!is_width_name(de->d_name) && !is_width_tmp_name(de->d_name))
             continue;
         if (unlinkat(dirfd(d), de->d_name, 0) != 0 && errno != ENOENT)
-            log_warn("publish: %s/%s/%s: cannot delete obsolete partial tile: %s", w->dir, pdir,
+            log_warn(_("publish: %s/%s/%s: cannot delete obsolete partial tile: %s"), w->dir, pdir,
                      de->d_name, strerror(errno));
     }
     if (errno != 0)
-        log_warn("publish: %s/%s: cannot list obsolete partial tiles: %s", w->dir, pdir,
+        log_warn(_("publish: %s/%s: cannot list obsolete partial tiles: %s"), w->dir, pdir,
                  strerror(errno));
     closedir(d);
     /* The deletions are not fsync'd: they matter for tidiness only, and a
      * partial tile that reappears after a crash is deleted again by the
      * first publication after the restart (prev_size 0). */
     if (unlinkat(w->root, pdir, AT_REMOVEDIR) != 0)
-        log_warn("publish: %s/%s: cannot delete directory of obsolete partial tiles: %s", w->dir,
+        log_warn(_("publish: %s/%s: cannot delete directory of obsolete partial tiles: %s"), w->dir,
                  pdir, strerror(errno));
 }
 
@@ -619,8 +620,8 @@ int publish_check_start(const char *dir, store *st, const note_verifier *log_key
     lh_err detail = {{0}};
     rc = checkpoint_open(note, len, log_key, NULL, 0, op, &detail);
     if (rc != 0) {
-        lh_err_set(err, rc, "%s/" CHECKPOINT_NAME " does not verify with the log key %s: %s (%s)",
-                   dir, log_key->name, lh_strerror(rc), detail.msg);
+        lh_err_set(err, rc, _("%s/%s does not verify with the log key %s: %s (%s)"), dir,
+                   CHECKPOINT_NAME, log_key->name, lh_strerror(rc), detail.msg);
         goto out;
     }
     const checkpoint *cp = &op->cp;
@@ -636,17 +637,17 @@ int publish_check_start(const char *dir, store *st, const note_verifier *log_key
         lh_err_set(err, rc, "publish %s: cannot read the store's size: %s", dir, lh_strerror(rc));
     } else if (cp->size > store_size) {
         rc = lh_err_set(err, LH_EFORK,
-                        "%s/" CHECKPOINT_NAME " has %" PRIu64 " entries but the store only %" PRIu64
-                        ": refusing to sign a shorter tree (restored from an old backup?)",
-                        dir, cp->size, store_size);
+                        _("%s/%s has %" PRIu64 " entries but the store only %" PRIu64
+                          ": refusing to sign a shorter tree (restored from an old backup?)"),
+                        dir, CHECKPOINT_NAME, cp->size, store_size);
     } else if ((rc = merkle_tree_hash(root, cp->size, store_read_hashes, txn)) != 0) {
         lh_err_set(err, rc, "publish %s: the store's tree hash at size %" PRIu64 ": %s", dir,
                    cp->size, lh_strerror(rc));
     } else if (memcmp(root, cp->root, MERKLE_HASH_SIZE) != 0) {
         rc = lh_err_set(err, LH_EFORK,
-                        "the store is inconsistent with the published checkpoint "
-                        "%s/" CHECKPOINT_NAME " at size %" PRIu64,
-                        dir, cp->size);
+                        _("the store is inconsistent with the published checkpoint %s/%s at "
+                          "size %" PRIu64),
+                        dir, CHECKPOINT_NAME, cp->size);
     }
     store_txn_end(txn);
 out:
@@ -719,13 +720,13 @@ static void run_hook(publisher *pub)
     sigdelset(&all, SIGSTOP);
     int rc = posix_spawnattr_init(&attr);
     if (rc != 0) {
-        log_error("publish hook `%s': cannot start: %s", pub->hook_cmd, strerror(rc));
+        log_error(_("publish hook `%s': cannot start: %s"), pub->hook_cmd, strerror(rc));
         return;
     }
     rc = posix_spawn_file_actions_init(&actions);
     if (rc != 0) {
         posix_spawnattr_destroy(&attr);
-        log_error("publish hook `%s': cannot start: %s", pub->hook_cmd, strerror(rc));
+        log_error(_("publish hook `%s': cannot start: %s"), pub->hook_cmd, strerror(rc));
         return;
     }
     if ((rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
@@ -739,7 +740,7 @@ static void run_hook(publisher *pub)
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) {
-        log_error("publish hook `%s' for %s: cannot start /bin/sh: %s", pub->hook_cmd,
+        log_error(_("publish hook `%s' for %s: cannot start /bin/sh: %s"), pub->hook_cmd,
                   pub->checkpoint_path, strerror(rc));
         return;
     }
@@ -758,7 +759,7 @@ static void run_hook(publisher *pub)
             if (errno == EINTR)
                 continue;
             /* ECHILD: SIGCHLD is ignored and the child was reaped for us. */
-            log_warn("publish hook `%s' for %s: cannot learn its exit status: %s", pub->hook_cmd,
+            log_warn(_("publish hook `%s' for %s: cannot learn its exit status: %s"), pub->hook_cmd,
                      pub->checkpoint_path, strerror(errno));
             return;
         }
@@ -767,8 +768,8 @@ static void run_hook(publisher *pub)
                 kill(pid, SIGKILL);
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
-            log_error("publish hook `%s' for %s: still running after %u s: killed", pub->hook_cmd,
-                      pub->checkpoint_path, pub->hook_timeout);
+            log_error(_("publish hook `%s' for %s: still running after %u s: killed"),
+                      pub->hook_cmd, pub->checkpoint_path, pub->hook_timeout);
             return;
         }
         sleep_ms(nap);
@@ -776,10 +777,10 @@ static void run_hook(publisher *pub)
             nap *= 2;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        log_warn("publish hook `%s' for %s: exited with status %d", pub->hook_cmd,
+        log_warn(_("publish hook `%s' for %s: exited with status %d"), pub->hook_cmd,
                  pub->checkpoint_path, WEXITSTATUS(status));
     else if (WIFSIGNALED(status))
-        log_warn("publish hook `%s' for %s: killed by signal %d (%s)", pub->hook_cmd,
+        log_warn(_("publish hook `%s' for %s: killed by signal %d (%s)"), pub->hook_cmd,
                  pub->checkpoint_path, WTERMSIG(status), strsignal(WTERMSIG(status)));
     else
         log_debug("publish hook `%s' for %s: done", pub->hook_cmd, pub->checkpoint_path);
@@ -797,7 +798,7 @@ static void publish_once(publisher *pub)
         return;
     }
     if (rc != 0) {
-        log_error("publish %s: cannot get the latest checkpoint: %s; retrying at the next tick",
+        log_error(_("publish %s: cannot get the latest checkpoint: %s; retrying at the next tick"),
                   pub->dir, lh_strerror(rc));
         return;
     }
@@ -813,8 +814,8 @@ static void publish_once(publisher *pub)
     if (rc != 0)
         free(note);
     if (rc != 0) {
-        log_error("publication of %" PRIu64 " entries failed: %s; retrying at the next tick", size,
-                  err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
+        log_error(_("publication of %" PRIu64 " entries failed: %s; retrying at the next tick"),
+                  size, err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
         return;
     }
     pub->published_any = true;
@@ -823,7 +824,7 @@ static void publish_once(publisher *pub)
     pub->last_note = note;
     pub->last_len = len;
     atomic_store(&pub->last_at, calendar_now_ms());
-    log_info("publish %s: checkpoint of %" PRIu64 " entries published", pub->dir, size);
+    log_info(_("publish %s: checkpoint of %" PRIu64 " entries published"), pub->dir, size);
     if (pub->hook_cmd != NULL)
         run_hook(pub);
 }

@@ -31,6 +31,7 @@
 #include "accept.h"
 #include "calendar.h"
 #include "checkpoint.h"
+#include "i18n.h"
 #include "log.h"
 #include "text.h"
 #include "validate.h"
@@ -288,7 +289,7 @@ void sequencer_submit(sequencer *seq, seq_job *jobs)
     seq_job **arr = g != NULL ? malloc(n * sizeof *arr) : NULL;
     if (arr == NULL) {
         free(g);
-        log_error("append: out of memory for %zu appends", n);
+        log_error(_("append: out of memory for %zu appends"), n);
         finish_now(seq, jobs, LIUHEN__STATUS__STATUS_INTERNAL, "append: out of memory");
         return;
     }
@@ -595,8 +596,8 @@ int sequencer_start(sequencer **out, const sequencer_config *cfg, lh_err *err)
         seq_destroy(seq);
         return lh_err_set(err, -rc, "sequencer: cannot start its threads: %s", strerror(rc));
     }
-    log_info("sequencer: log %s at size %" PRIu64 ", batches of up to %zu, %u preparation "
-             "threads",
+    log_info(_("sequencer: log %s at size %" PRIu64 ", batches of up to %zu, %u preparation "
+               "threads"),
              seq->origin, seq->pub_size, seq->max_batch, seq->nprep);
     *out = seq;
     return 0;
@@ -607,7 +608,7 @@ void sequencer_stop(sequencer *seq)
     bool first = !seq->joined;
     join_threads(seq);
     if (first)
-        log_info("sequencer: stopped at size %" PRIu64, seq->pub_size);
+        log_info(_("sequencer: stopped at size %" PRIu64), seq->pub_size);
 }
 
 void sequencer_free(sequencer *seq)

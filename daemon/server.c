@@ -48,6 +48,7 @@
 #include <sodium.h>
 
 #include "snapshot.h"
+#include "i18n.h"
 #include "log.h"
 #include "query.h"
 #include "wire.h"
@@ -835,7 +836,7 @@ static void on_connection(uv_stream_t *listener, int status)
 {
     server *srv = listener->data;
     if (status < 0) {
-        log_warn("socket %s: accept failed: %s", srv->socket_path, uv_strerror(status));
+        log_warn(_("socket %s: accept failed: %s"), srv->socket_path, uv_strerror(status));
         return;
     }
     if (srv->nconns >= srv->max_connections) {
@@ -844,19 +845,19 @@ static void on_connection(uv_stream_t *listener, int status)
         uv_pipe_t *p = malloc(sizeof *p);
         if (p == NULL || uv_pipe_init(srv->loop, p, 0) != 0) {
             free(p);
-            log_error("socket %s: out of memory refusing a connection", srv->socket_path);
+            log_error(_("socket %s: out of memory refusing a connection"), srv->socket_path);
             return;
         }
         if (uv_accept(listener, (uv_stream_t *)p) == 0)
-            log_info("socket %s: connection refused: %u connections open, the limit "
-                     "(--max-connections)",
+            log_info(_("socket %s: connection refused: %u connections open, the limit "
+                       "(--max-connections)"),
                      srv->socket_path, srv->nconns);
         uv_close((uv_handle_t *)p, on_reject_closed);
         return;
     }
     conn *c = calloc(1, sizeof *c);
     if (c == NULL) {
-        log_error("socket %s: out of memory for a connection", srv->socket_path);
+        log_error(_("socket %s: out of memory for a connection"), srv->socket_path);
         return;
     }
     c->srv = srv;
@@ -874,7 +875,7 @@ static void on_connection(uv_stream_t *listener, int status)
     srv->nconns++;
     int rc = uv_accept(listener, (uv_stream_t *)&c->pipe);
     if (rc < 0) {
-        log_warn("socket %s: accept failed: %s", srv->socket_path, uv_strerror(rc));
+        log_warn(_("socket %s: accept failed: %s"), srv->socket_path, uv_strerror(rc));
         conn_close(c);
         return;
     }
@@ -923,7 +924,7 @@ static void on_check(uv_timer_t *t)
     if (!srv->draining || srv->drained_called || srv->inflight > 0 || srv->nconns > 0)
         return;
     srv->drained_called = true;
-    log_info("drained: every request in flight is answered");
+    log_info(_("drained: every request in flight is answered"));
     if (srv->drained != NULL)
         srv->drained(srv->drained_ctx);
 }
@@ -972,7 +973,7 @@ static void close_listener(server *srv)
     if (srv->socket_created) {
         srv->socket_created = false;
         if (unlink(srv->socket_path) != 0 && errno != ENOENT)
-            log_warn("socket %s: cannot remove it: %s", srv->socket_path, strerror(errno));
+            log_warn(_("socket %s: cannot remove it: %s"), srv->socket_path, strerror(errno));
     }
 }
 
@@ -1006,15 +1007,15 @@ static void conn_refuse_buffered(conn *c)
         return;
     c->rlen = 0;
     if (refused > 0)
-        log_info("connection %" PRIu64 ": %u requests read but not yet carried out answered "
-                 "UNAVAILABLE (stopping)",
+        log_info(_("connection %" PRIu64 ": %u requests read but not yet carried out answered "
+                   "UNAVAILABLE (stopping)"),
                  c->id, refused);
 }
 
 void server_shutdown(server *srv, server_drained_fn drained, void *ctx)
 {
     if (srv->draining) {
-        log_info("already draining: %zu appends in flight on %u connections", srv->inflight,
+        log_info(_("already draining: %zu appends in flight on %u connections"), srv->inflight,
                  srv->nconns);
         return;
     }
@@ -1022,7 +1023,7 @@ void server_shutdown(server *srv, server_drained_fn drained, void *ctx)
     srv->drained = drained;
     srv->drained_ctx = ctx;
     close_listener(srv);
-    log_info("draining: no new connections; %zu requests in flight on %u connections",
+    log_info(_("draining: no new connections; %zu requests in flight on %u connections"),
              srv->inflight, srv->nconns);
     for (conn *c = srv->conns, *next; c != NULL; c = next) {
         next = c->next;
@@ -1040,12 +1041,13 @@ void server_shutdown(server *srv, server_drained_fn drained, void *ctx)
      * connection stopped reading, since answering lets a connection go on
      * with its other requests. */
     if (srv->slow_running != NULL && uv_cancel((uv_req_t *)&srv->slow_running->req) != 0)
-        log_info("draining: waiting for %s request %" PRIu64 " to finish",
+        log_info(_("draining: waiting for %s request %" PRIu64 " to finish"),
                  protocol_call_name(srv->slow_running->rq.msg->call_case),
                  srv->slow_running->rq.id);
     size_t refused = slow_unqueue(srv, NULL, true);
     if (refused > 0)
-        log_info("draining: %zu exports and backups not yet begun answered UNAVAILABLE", refused);
+        log_info(_("draining: %zu exports and backups not yet begun answered UNAVAILABLE"),
+                 refused);
     server_check_drained(srv);
 }
 
@@ -1144,8 +1146,8 @@ static int remove_stale_socket(const char *path, lh_err *err)
     }
     if (!S_ISSOCK(st.st_mode))
         return lh_err_set(err, LH_EEXIST,
-                          "socket %s: the path exists and is not a socket: "
-                          "refusing to remove it",
+                          _("socket %s: the path exists and is not a socket: "
+                            "refusing to remove it"),
                           path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -1157,14 +1159,15 @@ static int remove_stale_socket(const char *path, lh_err *err)
     close(fd);
     if (rc == 0)
         return lh_err_set(err, LH_EEXIST,
-                          "socket %s: another daemon is listening on it: refusing to start", path);
+                          _("socket %s: another daemon is listening on it: refusing to start"),
+                          path);
     if (e != ECONNREFUSED && e != ENOENT)
-        return lh_err_set(err, -e, "socket %s: cannot tell whether it is in use: %s", path,
+        return lh_err_set(err, -e, _("socket %s: cannot tell whether it is in use: %s"), path,
                           strerror(e));
     if (unlink(path) != 0 && errno != ENOENT)
-        return lh_err_set(err, -errno, "socket %s: cannot remove the stale socket: %s", path,
+        return lh_err_set(err, -errno, _("socket %s: cannot remove the stale socket: %s"), path,
                           strerror(errno));
-    log_info("socket %s: removed a stale socket left by an earlier daemon", path);
+    log_info(_("socket %s: removed a stale socket left by an earlier daemon"), path);
     return 0;
 }
 
@@ -1174,9 +1177,9 @@ static int lookup_group(const char *name, gid_t *gid, lh_err *err)
     char buf[16384];
     int rc = getgrnam_r(name, &gr, buf, sizeof buf, &res);
     if (rc != 0)
-        return lh_err_set(err, -rc, "group %s: cannot look it up: %s", name, strerror(rc));
+        return lh_err_set(err, -rc, _("group %s: cannot look it up: %s"), name, strerror(rc));
     if (res == NULL)
-        return lh_err_set(err, LH_EINVAL, "group %s does not exist (--group)", name);
+        return lh_err_set(err, LH_EINVAL, _("group %s does not exist (--group)"), name);
     *gid = gr.gr_gid;
     return 0;
 }
@@ -1187,8 +1190,8 @@ int server_listen(server *srv, sequencer *seq, publisher *pub, lh_err *err)
     struct sockaddr_un sun;
     if (strlen(path) >= sizeof sun.sun_path)
         return lh_err_set(err, LH_EINVAL,
-                          "socket %s: the path is %zu bytes long, more than the %zu a Unix "
-                          "socket address holds",
+                          _("socket %s: the path is %zu bytes long, more than the %zu a Unix "
+                            "socket address holds"),
                           path, strlen(path), sizeof sun.sun_path - 1);
     gid_t gid = (gid_t)-1;
     int rc;
@@ -1208,22 +1211,23 @@ int server_listen(server *srv, sequencer *seq, publisher *pub, lh_err *err)
     umask(old);
     if (rc < 0) {
         close_listener(srv);
-        return lh_err_set(err, rc, "socket %s: cannot bind: %s", path, uv_strerror(rc));
+        return lh_err_set(err, rc, _("socket %s: cannot bind: %s"), path, uv_strerror(rc));
     }
     srv->socket_created = true;
     if (chmod(path, 0660) != 0) {
-        rc = lh_err_set(err, -errno, "socket %s: cannot set mode 0660: %s", path, strerror(errno));
-        close_listener(srv);
-        return rc;
-    }
-    if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) != 0) {
-        rc = lh_err_set(err, -errno, "socket %s: cannot give it to group %s: %s", path, srv->group,
+        rc = lh_err_set(err, -errno, _("socket %s: cannot set mode 0660: %s"), path,
                         strerror(errno));
         close_listener(srv);
         return rc;
     }
+    if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) != 0) {
+        rc = lh_err_set(err, -errno, _("socket %s: cannot give it to group %s: %s"), path,
+                        srv->group, strerror(errno));
+        close_listener(srv);
+        return rc;
+    }
     if ((rc = uv_listen((uv_stream_t *)&srv->listener, 128, on_connection)) < 0) {
-        lh_err_set(err, rc, "socket %s: cannot listen: %s", path, uv_strerror(rc));
+        lh_err_set(err, rc, _("socket %s: cannot listen: %s"), path, uv_strerror(rc));
         close_listener(srv);
         return rc;
     }
@@ -1262,7 +1266,7 @@ void server_free(server *srv)
     if (srv == NULL)
         return;
     if (srv->open_handles > 0)
-        log_error("server: freed with %u handles still open", srv->open_handles);
+        log_error(_("server: freed with %u handles still open"), srv->open_handles);
     /* Connections whose appends never came back (the sequencer was freed
      * without answering them) are freed here. */
     while (srv->zombies != NULL) {

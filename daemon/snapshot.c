@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "log.h"
 #include "publish.h"
 #include "text.h"
@@ -328,8 +329,8 @@ static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
     tile_iter_init(&it, cp.size);
     while (tile_iter_next(&it, &t) == 1)
         files++;
-    log_info("export: request %" PRIu64 ": wrote the tiles directory of tree size %" PRIu64
-             " into %s: %" PRIu64 " files in %.2f s",
+    log_info(_("export: request %" PRIu64 ": wrote the tiles directory of tree size %" PRIu64
+               " into %s: %" PRIu64 " files in %.2f s"),
              id, cp.size, dir, files, seconds_since(&t0));
 
     Liuhen__ExportResponse *r = arena_alloc(&c->r.a, sizeof *r);
@@ -406,8 +407,8 @@ static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
             log_error("backup: request %" PRIu64 ": %s", id, c->r.msg);
         return 0;
     }
-    log_info("backup: request %" PRIu64 ": copied the store (tree size %" PRIu64
-             " or more) to %s: %lld bytes in %.2f s",
+    log_info(_("backup: request %" PRIu64 ": copied the store (tree size %" PRIu64
+               " or more) to %s: %lld bytes in %.2f s"),
              id, cp.size, path, (long long)st.st_size, seconds_since(&t0));
 
     Liuhen__BackupResponse *r = arena_alloc(&c->r.a, sizeof *r);

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 enum {
     DB_META,
     DB_LEAF,
@@ -123,10 +125,10 @@ static int check_format(store *st, MDB_txn *txn, const char *dir, lh_err *err)
                        : lh_err_set(err, mdb_code(st, rc), "store %s: %s", dir, mdb_strerror(rc));
     }
     return lh_err_set(err, LH_ESTORE,
-                      "store %s: layout %" PRIu64 " was written by another version of liuhend "
-                      "(this one reads layout %d, whose chains name entries by entry id): "
-                      "verify and archive that log with the liuhen of its version, and start "
-                      "a new one",
+                      _("store %s: layout %" PRIu64 " was written by another version of liuhend "
+                        "(this one reads layout %d, whose chains name entries by entry id): "
+                        "verify and archive that log with the liuhen of its version, and start "
+                        "a new one"),
                       dir, found, STORE_FORMAT);
 }
 

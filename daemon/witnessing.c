@@ -19,6 +19,7 @@
 #include "calendar.h"
 #include "cosig.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "log.h"
 #include "merkle.h"
 #include "quote.h"
@@ -148,7 +149,7 @@ static void set_ok(target *t, uint64_t size, uint64_t timestamp)
     t->state.cosigned_at = (int64_t)timestamp * 1000;
     pthread_mutex_unlock(&t->mu);
     if (had_error)
-        log_info("witness %s: cosigns again (size %" PRIu64 ")", t->cfg.key.name, size);
+        log_info(_("witness %s: cosigns again (size %" PRIu64 ")"), t->cfg.key.name, size);
     else
         log_debug("witness %s: cosigned size %" PRIu64, t->cfg.key.name, size);
 }
@@ -369,8 +370,8 @@ static int submit(target *t)
                           latest);
                 return -1;
             }
-            log_info("witness %s: it last cosigned size %" PRIu64 ", not %" PRIu64
-                     ": submitting from there",
+            log_info(_("witness %s: it last cosigned size %" PRIu64 ", not %" PRIu64
+                       ": submitting from there"),
                      t->cfg.key.name, latest, old);
             t->known = true;
             t->known_size = latest;

@@ -32,6 +32,7 @@
 #include "checkpoint.h"
 #include "entry.h"
 #include "kind.h"
+#include "i18n.h"
 #include "log.h"
 #include "wire.h"
 
@@ -218,7 +219,7 @@ static bool refused(const seq_job *job)
  * INTERNAL, the operator a log line, and the other jobs go on. */
 static void damaged(seq_job *job, uint64_t index, const char *what)
 {
-    log_error("append: entry %" PRIu64 ": %s: the store is damaged", index, what);
+    log_error(_("append: entry %" PRIu64 ": %s: the store is damaged"), index, what);
     seq_job_set(job, LIUHEN__STATUS__STATUS_INTERNAL,
                 "the log cannot read its entry %" PRIu64 " back; the operator has been told",
                 index);
@@ -680,7 +681,20 @@ static void fail_batch(writer *w, int rc, bool map_full, writer_outcome *out)
     } else {
         snprintf(cause, sizeof cause, "store error (%s): nothing was written", lh_strerror(rc));
     }
-    log_error("append: batch of %zu entries not committed: %s", w->nbatch, cause);
+    /* The cause goes to the clients in English (protocol text); the
+     * operator's line follows the locale. */
+    if (storage)
+        log_error(_("append: batch of %zu entries not committed: storage full or failing (%s): "
+                    "nothing was written"),
+                  w->nbatch, lh_errname(rc));
+    else if (map_full)
+        log_error(_("append: batch of %zu entries not committed: the store's map is full and "
+                    "could not grow: nothing was written"),
+                  w->nbatch);
+    else
+        log_error(_("append: batch of %zu entries not committed: store error (%s): nothing was "
+                    "written"),
+                  w->nbatch, lh_strerror(rc));
     out->disk_full = storage;
 
     /* The attempt's first accepted job: refusals after it may depend on it. */
@@ -744,11 +758,12 @@ void writer_run(writer *w, seq_job **jobs, size_t n, writer_outcome *out)
             size_t before = store_map_size(w->st);
             int grc = store_grow(w->st, 0);
             if (grc == 0) {
-                log_info("store: map full at %zu bytes, grown to %zu; retrying a batch of %zu",
+                log_info(_("store: map full at %zu bytes, grown to %zu; retrying a batch of %zu"),
                          before, store_map_size(w->st), n);
                 continue;
             }
-            log_error("store: map full at %zu bytes and cannot grow: %s", before, lh_strerror(grc));
+            log_error(_("store: map full at %zu bytes and cannot grow: %s"), before,
+                      lh_strerror(grc));
         }
         fail_batch(w, rc, map_full, out);
         break;
@@ -925,8 +940,8 @@ static int load_checkpoint(writer *w, store_txn *txn, lh_err *err)
                             lh_strerror(rc));
         else if (sodium_memcmp(root, op->cp.root, MERKLE_HASH_SIZE) != 0)
             rc = lh_err_set(err, LH_EFORK,
-                            "store: the tree of size %" PRIu64
-                            " has another root than its signed checkpoint",
+                            _("store: the tree of size %" PRIu64
+                              " has another root than its signed checkpoint"),
                             cp_size);
         else if (cp_size == w->size &&
                  (w->latest = checkpoint_new(cp_size, root, note, note_len)) == NULL)
@@ -969,7 +984,7 @@ static int ensure_checkpoint(writer *w, lh_err *err)
         merkle_empty_root(root);
         return sign_checkpoint(w, 0, root, &w->latest, err);
     }
-    log_warn("store: no checkpoint for its tree of %" PRIu64 " leaves: signing one", w->size);
+    log_warn(_("store: no checkpoint for its tree of %" PRIu64 " leaves: signing one"), w->size);
     store_txn *txn;
     int rc = store_write_begin(w->st, &txn);
     if (rc != 0)

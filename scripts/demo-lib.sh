@@ -9,7 +9,12 @@
 # records' indexes and entry ids, and a liuhend of their own.
 #
 # Sets BUILD (default build), LIUHEN, VERIFY, TMP, DAEMON_PID and step;
-# demo_start_daemon sets own, ADMIN and the LIUHEN_* variables.
+# demo_start_daemon sets own, ADMIN and the LIUHEN_* variables. The demos
+# speak Chinese first: LIUHEN_LANG (default zh_CN.UTF-8) is the language
+# of every message, e.g. LIUHEN_LANG=C.UTF-8 for English.
+
+export LANG=${LIUHEN_LANG:-zh_CN.UTF-8}
+unset LC_ALL LC_MESSAGES LANGUAGE
 
 BUILD=${BUILD:-build}
 LIUHEN=$BUILD/bin/liuhen

@@ -14,10 +14,15 @@
 #
 # Environment: LIUHEN_VAR (default var) puts the layout elsewhere, which
 # the tests use to run a daemon without touching the repository's var/;
-# BUILD (default build) is where the binaries are.
+# BUILD (default build) is where the binaries are; LIUHEN_LANG (default
+# zh_CN.UTF-8: Chinese first) the language the daemon's messages are in,
+# e.g. LIUHEN_LANG=C for English.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# Chinese unless told otherwise, whatever the terminal's locale says.
+export LANG=${LIUHEN_LANG:-zh_CN.UTF-8}
+unset LC_ALL LC_MESSAGES LANGUAGE
 BUILD=${BUILD:-build}
 VAR=${LIUHEN_VAR:-var}
 LIUHEN=$BUILD/bin/liuhen

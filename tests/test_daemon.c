@@ -1158,8 +1158,64 @@ static void test_start_refusals(void **state)
     tl_stop(&d, c);
 }
 
+/* liuhend speaks the language of the locale (client/core/i18n.h): its help,
+ * and its log lines for the operator, whose timestamp and level word stay
+ * as they are for log parsers. */
+static void test_language(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    char out[TD_PATH_MAX + 16];
+    snprintf(out, sizeof out, "%s/help.txt", d.dir);
+    const char *help[] = {td_liuhend_path(), "--help", NULL};
+    const char *init_help[] = {td_liuhend_path(), "init", "--help", NULL};
+    size_t len;
+    char *text;
+
+    tu_set_language("zh_CN.UTF-8");
+    assert_int_equal(td_run(help, out), 0);
+    text = (char *)tu_read_file(out, &len);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "用法：liuhend --data DIR"));
+    assert_non_null(strstr(text, "显示本帮助"));
+    assert_null(strstr(text, "Usage:"));
+    free(text);
+    assert_int_equal(td_run(init_help, out), 0);
+    text = (char *)tu_read_file(out, &len);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "用法：liuhend init"));
+    free(text);
+
+    /* A refusal the operator must act on, in Chinese. */
+    assert_int_equal(chmod(d.data, 0755), 0);
+    int status = td_start_refused(&d, NULL, 20000);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+    text = (char *)tu_read_file(d.log, &len);
+    assert_non_null(text);
+    assert_non_null(strstr(text, " liuhend error: 数据目录 "));
+    assert_non_null(strstr(text, "可被他人访问（权限 0755）：请执行 chmod 700 "));
+    free(text);
+    assert_int_equal(chmod(d.data, 0700), 0);
+
+    tu_set_language("C");
+    assert_int_equal(td_run(help, out), 0);
+    text = (char *)tu_read_file(out, &len);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Usage: liuhend --data DIR"));
+    assert_non_null(strstr(text, "print this help"));
+    assert_null(strstr(text, "用法"));
+    free(text);
+
+    tu_set_language("C.UTF-8");
+    td_cleanup(&d);
+}
+
 int main(void)
 {
+    /* The daemons these tests start log in English whatever the caller's
+     * locale (test_language switches it). */
+    tu_set_language("C.UTF-8");
     signal(SIGPIPE, SIG_IGN);
     if (sodium_init() < 0)
         return 1;
@@ -1177,6 +1233,7 @@ int main(void)
         cmocka_unit_test(test_published_tiles),
         cmocka_unit_test(test_restored_backup_refused),
         cmocka_unit_test(test_start_refusals),
+        cmocka_unit_test(test_language),
     };
     return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ require_bins "$ROOT/$BUILD/bin/liuhen" "$ROOT/$BUILD/bin/liuhend" "$ROOT/$BUILD/
 run_demo() {
     local script=$1 out=$2 lang=${3:-$LANG}
     env -u LIUHEN_SOCKET -u LIUHEN_LOG_KEY -u LIUHEN_STATE LIUHEN_VAR="$TMP/var" \
-        LANG="$lang" BUILD="$BUILD" bash "$script" >"$out" 2>&1
+        LIUHEN_LANG="$lang" BUILD="$BUILD" bash "$script" >"$out" 2>&1
 }
 
 rc=0

@@ -139,10 +139,12 @@ fi
 # What a reader is told to look for, step by step.
 expect "the handler is enrolled" "王明"
 expect "the legal section is enrolled" "李华"
-expect "kinds are shown in Chinese" "干预插手记录"
-expect "the complaint is in the timeline" "投诉举报"
-expect "the reply is in the timeline" "答复"
-expect "enum values are shown in Chinese" "电话"
+# The block runs in C.UTF-8: the CLI speaks English, kinds and values by
+# the schema's names (in Chinese below, under LANG=zh_CN.UTF-8).
+expect "kinds are shown by name" "INTERFERENCE"
+expect "the complaint is in the timeline" "COMPLAINT"
+expect "the reply is in the timeline" "REPLY"
+expect "enum values are shown by name" "phone"
 expect "the receipt JSON has leaf_index" '"leaf_index"'
 expect "the inclusion proof JSON has audit_path" '"audit_path"'
 expect "the consistency proof JSON has consistency" '"consistency"'
@@ -181,6 +183,19 @@ if [ "$rc" -eq 0 ] && grep -q '^通过$' "$TMP/out.zh" && grep -q '条已解析�
 else
     fail "under LANG=zh_CN.UTF-8, liuhen-verify (exit $rc) did not report 通过 in Chinese:"
     sed 's/^/    /' "$TMP/out.zh" >&2
+fi
+
+# The same timeline, read by a reader of README.zh.md: in Chinese, in the
+# regulations' words, and nothing of the English labels.
+rc=0
+(cd "$TMP/root" && LANG=zh_CN.UTF-8 build/bin/liuhen --state "$TMP/zh.checkpoint" \
+    case QJ-2026-001) >"$TMP/case.zh" 2>&1 || rc=$?
+if [ "$rc" -eq 0 ] && grep -q '干预插手记录' "$TMP/case.zh" && grep -q '电话' "$TMP/case.zh" &&
+    grep -q '存证时间：' "$TMP/case.zh" && ! grep -q 'integrated at' "$TMP/case.zh"; then
+    ok "under LANG=zh_CN.UTF-8, liuhen case shows the timeline in Chinese (干预插手记录, 电话, 存证时间)"
+else
+    fail "under LANG=zh_CN.UTF-8, liuhen case (exit $rc) is not in Chinese:"
+    sed 's/^/    /' "$TMP/case.zh" >&2
 fi
 
 stop_daemon

@@ -29,9 +29,17 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
 #include "keyfile.h"
 #include "liuhen.h"
 #include "note.h"
+
+/* A command's help is an array initialised with its marked text
+ * (`static const char get_help[] = N_("...")`), translated where it is
+ * printed (cli_print_help()): N_() without i18n.h's parentheses, which C
+ * does not allow around an array's initialiser. */
+#undef N_
+#define N_(s) s
 
 /** @name Exit statuses (shared by the tools: see `liuhen help`) */
 /**@{*/

@@ -27,20 +27,20 @@
 static int absolute(cli *c, const char *opt, const char *path, char *buf, size_t cap)
 {
     if (path[0] == '\0')
-        return cli_usage(c, "%s: give a path", opt);
+        return cli_usage(c, _("%s: give a path"), opt);
     if (path[0] == '/') {
         if (strlen(path) >= cap)
-            return cli_usage(c, "%s %s: the path is too long", opt, path);
+            return cli_usage(c, _("%s %s: the path is too long"), opt, path);
         snprintf(buf, cap, "%s", path);
         return 0;
     }
     char cwd[PATH_MAX];
     if (getcwd(cwd, sizeof cwd) == NULL)
-        return cli_fail(c, CLI_EXIT_IO, "%s %s: cannot find the current directory: %s", opt, path,
-                        strerror(errno));
+        return cli_fail(c, CLI_EXIT_IO, _("%s %s: cannot find the current directory: %s"), opt,
+                        path, strerror(errno));
     const char *rel = strncmp(path, "./", 2) == 0 ? path + 2 : path;
     if ((size_t)snprintf(buf, cap, "%s/%s", cwd, rel) >= cap)
-        return cli_usage(c, "%s %s: the path is too long", opt, path);
+        return cli_usage(c, _("%s %s: the path is too long"), opt, path);
     return 0;
 }
 
@@ -61,7 +61,7 @@ static int parse_to(cli *c, const cli_command *cmd, int argc, char **argv, const
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (*to == NULL)
-        return cli_usage(c, "--to is required");
+        return cli_usage(c, _("--to is required"));
     return -1;
 }
 
@@ -70,24 +70,24 @@ static int parse_to(cli *c, const cli_command *cmd, int argc, char **argv, const
  */
 
 static const char export_help[] =
-    "Usage: liuhen export --to DIR\n"
-    "\n"
-    "Have liuhend write a complete C2SP tlog-tiles directory of the log's latest\n"
-    "checkpoint (checkpoint, tile/<L>/<N>, tile/entries/<N>), for inspectors of the\n"
-    "oversight body, who verify it offline without trusting this machine. The\n"
-    "checkpoint it answers is verified; when DIR/checkpoint can be read here it must\n"
-    "be that checkpoint byte for byte.\n"
-    "\n"
-    "Options:\n"
-    "  --to DIR    the directory to write (required): it must not exist (its parent\n"
-    "              must) or be empty. liuhend writes it as its own user; a relative\n"
-    "              path is taken from the current directory\n"
-    "\n"
-    "With --json: {\"directory\", \"tree_size\", \"files\", \"checkpoint\",\n"
-    "\"checked_locally\"}.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen export --to /srv/inspection/2026-05-20\n";
+    N_("Usage: liuhen export --to DIR\n"
+       "\n"
+       "Have liuhend write a complete C2SP tlog-tiles directory of the log's latest\n"
+       "checkpoint (checkpoint, tile/<L>/<N>, tile/entries/<N>), for inspectors of the\n"
+       "oversight body, who verify it offline without trusting this machine. The\n"
+       "checkpoint it answers is verified; when DIR/checkpoint can be read here it must\n"
+       "be that checkpoint byte for byte.\n"
+       "\n"
+       "Options:\n"
+       "  --to DIR    the directory to write (required): it must not exist (its parent\n"
+       "              must) or be empty. liuhend writes it as its own user; a relative\n"
+       "              path is taken from the current directory\n"
+       "\n"
+       "With --json: {\"directory\", \"tree_size\", \"files\", \"checkpoint\",\n"
+       "\"checked_locally\"}.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen export --to /srv/inspection/2026-05-20\n");
 
 static int run_export(cli *c, int argc, char **argv)
 {
@@ -121,14 +121,16 @@ static int run_export(cli *c, int argc, char **argv)
         render_json_set(o, "checked_locally", json_boolean(r.checked_locally), &ok);
         st = cli_print_json(c, o, ok, NULL);
     } else {
-        printf("已导出 exported: %s\n", dir);
-        printf("  树大小 tree size: %" PRIu64 " · 文件 files: %" PRIu64 "\n", r.tree_size, r.files);
-        printf("  已验证: 检查点签名%s (verified: the checkpoint's signature%s)\n",
-               r.checked_locally ? "，目录中的检查点与之相同" : "",
-               r.checked_locally ? "; the directory's checkpoint is that one"
-                                 : "; the directory cannot be read from here");
-        printf("Give the directory and the log's verifier key to the inspectors; they check\n"
-               "it offline with liuhen-verify.\n");
+        printf(_("exported: %s\n"), dir);
+        printf(_("  tree size: %" PRIu64 " · files: %" PRIu64 "\n"), r.tree_size, r.files);
+        fputs(r.checked_locally ? _("  verified: the checkpoint's signature; the directory's "
+                                    "checkpoint is that one\n")
+                                : _("  verified: the checkpoint's signature; the directory cannot "
+                                    "be read from here\n"),
+              stdout);
+        fputs(_("Give the directory and the log's verifier key to the inspectors; they check\n"
+                "it offline with liuhen-verify.\n"),
+              stdout);
         st = CLI_EXIT_OK;
     }
     lh_export_result_free(&r);
@@ -136,7 +138,7 @@ static int run_export(cli *c, int argc, char **argv)
 }
 
 const cli_command cli_cmd_export = {"export", run_export,
-                                    "write a C2SP tiles directory of the log, for inspectors",
+                                    N_("write a C2SP tiles directory of the log, for inspectors"),
                                     export_help, NULL};
 
 /* ------------------------------------------------------------------------
@@ -144,21 +146,21 @@ const cli_command cli_cmd_export = {"export", run_export,
  */
 
 static const char backup_help[] =
-    "Usage: liuhen backup --to FILE\n"
-    "\n"
-    "Have liuhend write a hot, compacted copy of its LMDB store while it keeps\n"
-    "serving. The copy holds the whole ledger: keep it private. To restore it, stop\n"
-    "liuhend and put the copy in place of DATA/data.mdb.\n"
-    "\n"
-    "Options:\n"
-    "  --to FILE   the copy to write (required): it must not exist; its directory\n"
-    "              must. liuhend writes it as its own user, mode 0600; a relative path\n"
-    "              is taken from the current directory\n"
-    "\n"
-    "With --json: {\"path\", \"tree_size\", \"bytes\", \"checkpoint\"}.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen backup --to /var/backups/liuhen-2026-05-20.mdb\n";
+    N_("Usage: liuhen backup --to FILE\n"
+       "\n"
+       "Have liuhend write a hot, compacted copy of its LMDB store while it keeps\n"
+       "serving. The copy holds the whole ledger: keep it private. To restore it, stop\n"
+       "liuhend and put the copy in place of DATA/data.mdb.\n"
+       "\n"
+       "Options:\n"
+       "  --to FILE   the copy to write (required): it must not exist; its directory\n"
+       "              must. liuhend writes it as its own user, mode 0600; a relative path\n"
+       "              is taken from the current directory\n"
+       "\n"
+       "With --json: {\"path\", \"tree_size\", \"bytes\", \"checkpoint\"}.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen backup --to /var/backups/liuhen-2026-05-20.mdb\n");
 
 static int run_backup(cli *c, int argc, char **argv)
 {
@@ -190,41 +192,41 @@ static int run_backup(cli *c, int argc, char **argv)
                         json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len), &ok);
         st = cli_print_json(c, o, ok, NULL);
     } else {
-        printf("已备份 backup written: %s\n", path);
-        printf("  大小 size: %" PRIu64 " 字节 bytes · 至少包含 holds at least tree size %" PRIu64
-               "\n",
-               r.bytes, r.tree_size);
-        printf("  已验证: 检查点签名 (verified: the checkpoint's signature)\n");
+        printf(_("backup written: %s\n"), path);
+        printf(_("  size: %" PRIu64 " bytes · holds at least tree size %" PRIu64 "\n"), r.bytes,
+               r.tree_size);
+        fputs(_("  verified: the checkpoint's signature\n"), stdout);
         st = CLI_EXIT_OK;
     }
     lh_backup_result_free(&r);
     return st;
 }
 
-const cli_command cli_cmd_backup = {"backup", run_backup,
-                                    "hot copy of the store while liuhend runs", backup_help, NULL};
+const cli_command cli_cmd_backup = {
+    "backup", run_backup, N_("hot copy of the store while liuhend runs"), backup_help, NULL};
 
 /* ------------------------------------------------------------------------
  * status
  */
 
 static const char status_help[] =
-    "Usage: liuhen status\n"
-    "\n"
-    "Show liuhend's state: the log's origin and tree size, the last checkpoint\n"
-    "(verified) and the last publication, connections, appends per second, the\n"
-    "queue of appends waiting, when it started, the log's verifier key, and each\n"
-    "witness liuhend submits checkpoints to: the last tree size it cosigned, how long\n"
-    "ago, and its last error (as liuhend reports them).\n"
-    "\n"
-    "With --json: {\"origin\", \"tree_size\", \"last_checkpoint_at\",\n"
-    "\"last_publish_at\", \"connections\", \"appends_per_second\", \"queue_depth\",\n"
-    "\"started_at\", \"log_vkey\", \"checkpoint\", \"witnesses\": [{\"name\", \"url\",\n"
-    "\"cosigned_size\", \"cosigned_at\", \"last_attempt_at\", \"last_error\"}],\n"
-    "\"min_cosignatures\"}, times in unix ms.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen status\n";
+    N_("Usage: liuhen status\n"
+       "\n"
+       "Show liuhend's state: the log's origin and tree size, the last checkpoint\n"
+       "(verified) and the last publication, connections, appends per second, the\n"
+       "queue of appends waiting, when it started, the log's verifier key, and each\n"
+       "witness liuhend submits checkpoints to: the last tree size it cosigned, how long\n"
+       "ago, and its last error (as liuhend reports them).\n"
+       "\n"
+       "With --json: {\"origin\", \"tree_size\", \"last_checkpoint_at\",\n"
+       "\"last_publish_at\", \"connections\", \"appends_per_second\", \"queue_depth\",\n"
+       "\"started_at\", \"log_vkey\", \"checkpoint\", \"witnesses\": [{\"name\", \"url\",\n"
+       "\"cosigned_size\", \"cosigned_at\", \"last_attempt_at\", \"last_error\"}],\n"
+       "\"min_cosignatures\"}, times in unix ms, each with KEY_rfc3339 beside it: the\n"
+       "same time in RFC 3339 (UTC), or null when there is none.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen status\n");
 
 static int run_status(cli *c, int argc, char **argv)
 {
@@ -241,13 +243,12 @@ static int run_status(cli *c, int argc, char **argv)
         bool ok = true;
         render_json_set(o, "origin", json_string(s.origin), &ok);
         render_json_set(o, "tree_size", json_integer((json_int_t)s.tree_size), &ok);
-        render_json_set(o, "last_checkpoint_at", json_integer((json_int_t)s.last_checkpoint_at),
-                        &ok);
-        render_json_set(o, "last_publish_at", json_integer((json_int_t)s.last_publish_at), &ok);
+        render_json_time(o, "last_checkpoint_at", (int64_t)s.last_checkpoint_at, &ok);
+        render_json_time(o, "last_publish_at", (int64_t)s.last_publish_at, &ok);
         render_json_set(o, "connections", json_integer((json_int_t)s.connections), &ok);
         render_json_set(o, "appends_per_second", json_real(s.appends_per_second), &ok);
         render_json_set(o, "queue_depth", json_integer((json_int_t)s.queue_depth), &ok);
-        render_json_set(o, "started_at", json_integer((json_int_t)s.started_at), &ok);
+        render_json_time(o, "started_at", (int64_t)s.started_at, &ok);
         render_json_set(o, "log_vkey", json_string(s.log_vkey), &ok);
         render_json_set(o, "checkpoint",
                         s.checkpoint.note != NULL
@@ -263,9 +264,8 @@ static int run_status(cli *c, int argc, char **argv)
             render_json_set(wo, "name", json_string(w->name), &ok);
             render_json_set(wo, "url", json_string(w->url), &ok);
             render_json_set(wo, "cosigned_size", json_integer((json_int_t)w->cosigned_size), &ok);
-            render_json_set(wo, "cosigned_at", json_integer((json_int_t)w->cosigned_at), &ok);
-            render_json_set(wo, "last_attempt_at", json_integer((json_int_t)w->last_attempt_at),
-                            &ok);
+            render_json_time(wo, "cosigned_at", (int64_t)w->cosigned_at, &ok);
+            render_json_time(wo, "last_attempt_at", (int64_t)w->last_attempt_at, &ok);
             render_json_set(wo, "last_error", json_string(w->last_error), &ok);
             if (ok && json_array_append_new(ws, wo) != 0)
                 ok = false;
@@ -275,28 +275,29 @@ static int run_status(cli *c, int argc, char **argv)
         st = cli_print_json(c, o, ok, NULL);
     } else {
         char t[RENDER_TIME_MAX];
-        printf("liuhend 状态 status: %s\n", s.origin);
-        printf("  树大小 tree size: %" PRIu64 "\n", s.tree_size);
+        printf(_("liuhend status: %s\n"), s.origin);
+        printf(_("  tree size: %" PRIu64 "\n"), s.tree_size);
         if (s.checkpoint.note != NULL)
-            printf("  最近检查点 last checkpoint: %s (tree size %" PRIu64 ", 已验证 verified)\n",
+            printf(_("  last checkpoint: %s (tree size %" PRIu64 ", verified)\n"),
                    render_time(s.last_checkpoint_at, t), s.checkpoint.size);
         else
-            printf("  最近检查点 last checkpoint: 无 none\n");
+            fputs(_("  last checkpoint: none\n"), stdout);
         if (s.last_publish_at != 0)
-            printf("  最近发布 last publication: %s\n", render_time(s.last_publish_at, t));
+            printf(_("  last publication: %s\n"), render_time(s.last_publish_at, t));
         else
-            printf(
-                "  最近发布 last publication: 从未 never (no --publish directory, or not yet)\n");
-        printf("  连接数 connections: %" PRIu32 "\n", s.connections);
-        printf("  每秒追加 appends per second: %.1f\n", s.appends_per_second);
-        printf("  队列深度 queue depth: %" PRIu32 "\n", s.queue_depth);
-        printf("  启动于 started: %s\n", render_time(s.started_at, t));
+            fputs(_("  last publication: never (no --publish directory, or not yet)\n"), stdout);
+        printf(_("  connections: %" PRIu32 "\n"), s.connections);
+        printf(_("  appends per second: %.1f\n"), s.appends_per_second);
+        printf(_("  queue depth: %" PRIu32 "\n"), s.queue_depth);
+        printf(_("  started: %s\n"), render_time(s.started_at, t));
         if (s.log_vkey[0] != '\0')
-            printf("  日志验证密钥 log verifier key: %s\n", s.log_vkey);
+            printf(_("  log verifier key: %s\n"), s.log_vkey);
         if (s.nwitnesses == 0)
-            printf("  见证人 witnesses: 无 none (liuhend --witness)\n");
+            fputs(_("  witnesses: none (liuhend --witness)\n"), stdout);
         for (size_t i = 0; i < s.nwitnesses; i++) {
             const lh_witness_status *w = &s.witnesses[i];
+            /* The witnesses' lines in both languages still: tests/test_witnessing.sh
+             * reads them ("最近见证签名 last cosigned", "最近错误 last error"). */
             printf("  见证人 witness %s (%s)\n", w->name, w->url);
             if (w->cosigned_size > 0 || w->cosigned_at > 0) {
                 int64_t age_s = (calendar_now_ms() - w->cosigned_at) / 1000;
@@ -310,8 +311,7 @@ static int run_status(cli *c, int argc, char **argv)
                 printf("    最近错误 last error: %s\n", w->last_error);
         }
         if (s.min_cosignatures > 0)
-            printf("  发布须有第三方见证签名 published only with: %u cosignatures\n",
-                   s.min_cosignatures);
+            printf(_("  published only with: %u cosignatures\n"), s.min_cosignatures);
         st = CLI_EXIT_OK;
     }
     lh_server_status_free(&s);
@@ -319,4 +319,4 @@ static int run_status(cli *c, int argc, char **argv)
 }
 
 const cli_command cli_cmd_status = {
-    "status", run_status, "liuhend's state: tree size, checkpoints, load", status_help, NULL};
+    "status", run_status, N_("liuhend's state: tree size, checkpoints, load"), status_help, NULL};

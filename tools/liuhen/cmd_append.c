@@ -27,29 +27,31 @@
 #include "tty.h"
 
 static const char append_help[] =
-    "Usage: liuhen append --key KEY --kind KIND --case CASE [--json FILE|-]\n"
-    "                     [--set FIELD=VALUE ...] [--attach FILE ...] [--ref INDEX ...]\n"
-    "                     [--receipt FILE] [--passphrase-file FILE] [--strict]\n"
-    "       liuhen append --key KEY --json FILE|- [--kind KIND] [--case CASE] ...\n"
-    "\n"
-    "Sign a record with KEY, append it to the log, and print the receipt once it is\n"
-    "verified: the log's signed checkpoint and the proof that it holds the record.\n"
-    "\n"
-    "批量导入 Many records at once: when --json holds more than one JSON object (JSON\n"
-    "Lines: one record per line), each is a record, appended in order, pipelined, each\n"
-    "chained to the one before. A record may name its own \"kind\" and \"case_id\";\n"
-    "--kind and --case are the default for those that do not, and every --set,\n"
-    "--attach and --ref applies to each record. One line is printed per record (with\n"
-    "`liuhen --json append`, one receipt per line), and --receipt names a directory\n"
-    "where each receipt is saved as INDEX.json. A record that is refused stops the\n"
-    "import there: those before it are logged, and the message names its line.\n"
-    "\n";
+    N_("Usage: liuhen append --key KEY --kind KIND --case CASE [--json FILE|-]\n"
+       "                     [--set FIELD=VALUE ...] [--attach FILE ...] [--ref INDEX ...]\n"
+       "                     [--receipt FILE] [--passphrase-file FILE] [--strict]\n"
+       "       liuhen append --key KEY --json FILE|- [--kind KIND] [--case CASE] ...\n"
+       "\n"
+       "Sign a record with KEY, append it to the log, and print the receipt once it is\n"
+       "verified: the log's signed checkpoint and the proof that it holds the record.\n"
+       "\n"
+       "Many records at once: when --json holds more than one JSON object (JSON Lines:\n"
+       "one record per line), each is a record, appended in order, pipelined, each\n"
+       "chained to the one before. A record may name its own \"kind\" and \"case_id\";\n"
+       "--kind and --case are the default for those that do not, and every --set,\n"
+       "--attach and --ref applies to each record. One line is printed per record (with\n"
+       "`liuhen --json append`, one receipt per line), and --receipt names a directory\n"
+       "where each receipt is saved as INDEX.json. A record that is refused stops the\n"
+       "import there: those before it are logged, and the message names its line.\n"
+       "\n");
 
-static const char append_help_options[] =
+/* TRANSLATORS: "@kinds@" is replaced by the list of kinds: keep it on a line of its own. */
+static const char append_help_options[] = N_(
     "Options:\n"
     "  --key KEY               the author's secret key file (required); its passphrase\n"
     "                          is asked only if it is encrypted\n"
-    "  --kind KIND             the record's kind (required), one of:\n" CLI_HELP_KINDS
+    "  --kind KIND             the record's kind (required), one of:\n"
+    "@kinds@\n"
     "                          (`liuhen help KIND` lists its fields and what is required)\n"
     "  --case CASE             the case it belongs to (required), e.g. QJ-2026-7\n"
     "  --json FILE|-           the record's body as JSON, the schema's field names\n"
@@ -101,7 +103,7 @@ static const char append_help_options[] =
     "  liuhen --json append --key zhangsan.key --kind investigation-step --json - \\\n"
     "      < steps.jsonl > receipts.jsonl\n"
     "  where each line of steps.jsonl is one record, e.g.\n"
-    "  {\"case_id\":\"QJ-2026-7\",\"method\":\"question-officer\",\"summary\":\"询问执法人员\"}\n";
+    "  {\"case_id\":\"QJ-2026-7\",\"method\":\"question-officer\",\"summary\":\"询问执法人员\"}\n");
 
 /* "#INDEX" and --ref INDEX: the entry id of the log's entry INDEX, from the
  * entry itself (its signature checked) and an inclusion proof of its leaf
@@ -192,8 +194,8 @@ static int add_ref(cli *c, resolver *r, Liuhen__Entry *e, const char *arg)
         size_t n;
         if (text_b64_decode(hash, sizeof hash, &n, arg, strlen(arg), sizeof hash) != 0)
             return cli_fail(c, CLI_EXIT_USAGE,
-                            "--ref %s: give the index of a log entry, or its entry id in "
-                            "base64 (32 bytes)",
+                            _("--ref %s: give the index of a log entry, or its entry id in "
+                              "base64 (32 bytes)"),
                             arg);
         if ((r->status = cli_connect(c)) != 0)
             return r->status;
@@ -206,7 +208,7 @@ static int add_ref(cli *c, resolver *r, Liuhen__Entry *e, const char *arg)
     }
     rc = record_add_ref(e, hash);
     if (rc == LH_EEXIST)
-        return cli_fail(c, CLI_EXIT_USAGE, "--ref %s: the record already refers to that entry",
+        return cli_fail(c, CLI_EXIT_USAGE, _("--ref %s: the record already refers to that entry"),
                         arg);
     if (rc != 0)
         return cli_fail(c, record_status(rc), "--ref %s: %s", arg,
@@ -220,18 +222,22 @@ static void who_may(Liuhen__Kind kind)
     static const Liuhen__Role roles[] = {
         LIUHEN__ROLE__ROLE_ADMIN,  LIUHEN__ROLE__ROLE_HANDLER,   LIUHEN__ROLE__ROLE_LEGAL,
         LIUHEN__ROLE__ROLE_LEADER, LIUHEN__ROLE__ROLE_PRINCIPAL, LIUHEN__ROLE__ROLE_INVESTIGATOR};
-    fprintf(stderr, "Who may append %s %s:", kind_label_zh(kind), kind_name(kind));
+    /* The roles, in both languages: --roles takes their names. */
+    char list[8 * RENDER_ROLE_MAX] = "";
     char rb[RENDER_ROLE_MAX];
-    bool any = false;
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
-        if (kind_allowed(kind, ROLE_BIT(roles[i]), true)) {
-            fprintf(stderr, "%s %s", any ? "," : "", render_role(roles[i], rb));
-            any = true;
-        }
-    }
-    if (kind == LIUHEN__KIND__KIND_CORRECTION)
-        fprintf(stderr, " (only the author of the corrected entry)");
-    fprintf(stderr, "%s\n", any ? "." : " none.");
+    size_t o = 0;
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (kind_allowed(kind, ROLE_BIT(roles[i]), true) && o < sizeof list)
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", o > 0 ? ", " : "",
+                                  render_role(roles[i], rb));
+    const char *what = i18n_pick(kind_label_zh(kind), kind_name(kind));
+    if (o == 0)
+        fprintf(stderr, _("Who may append %s: none.\n"), what);
+    else if (kind == LIUHEN__KIND__KIND_CORRECTION)
+        fprintf(stderr, _("Who may append %s: %s (only the author of the corrected entry).\n"),
+                what, list);
+    else
+        fprintf(stderr, _("Who may append %s: %s.\n"), what, list);
 }
 
 int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
@@ -260,8 +266,8 @@ int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
         st = cli_connect(c);
         if (st != 0) {
             free(signed_entry);
-            fprintf(stderr, "The entry may or may not have been logged: look for it with "
-                            "`liuhen case CASE` before appending it again.\n");
+            fprintf(stderr, _("The entry may or may not have been logged: look for it with "
+                              "`liuhen case CASE` before appending it again.\n"));
             return st;
         }
         memset(&err, 0, sizeof err);
@@ -276,17 +282,17 @@ int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
         case LH_EPERM: who_may(e->kind); break;
         case LH_EUNKNOWNKEY:
             fprintf(stderr,
-                    "The key %s is not enrolled in this log: an administrator enrols it "
-                    "with `liuhen enroll --pub PUB --roles ...`.\n",
+                    _("The key %s is not enrolled in this log: an administrator enrols it "
+                      "with `liuhen enroll --pub PUB --roles ...`.\n"),
                     keyfile_key_name(key));
             break;
         case LH_EREVOKED:
-            fprintf(stderr, "The key %s was revoked (`liuhen keys` says when and why).\n",
+            fprintf(stderr, _("The key %s was revoked (`liuhen keys` says when and why).\n"),
                     keyfile_key_name(key));
             break;
         case LH_ECONFLICT:
-            fprintf(stderr, "Other entries kept moving the chain heads; nothing was logged. "
-                            "Try again.\n");
+            fprintf(stderr, _("Other entries kept moving the chain heads; nothing was logged. "
+                              "Try again.\n"));
             break;
         default: break;
         }
@@ -295,7 +301,7 @@ int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
     if (rc != 0)
         /* lh_append(): -errno only for the state file, after the entry was
          * logged and its receipt verified. The append stands. */
-        cli_warn(c, "the entry is logged, but the state file could not be updated: %s",
+        cli_warn(c, _("the entry is logged, but the state file could not be updated: %s"),
                  cli_unprefixed(c, err.msg[0] ? err.msg : lh_strerror(rc)));
 
     char *json = NULL;
@@ -311,7 +317,7 @@ int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
         if (rc != 0) {
             /* The entry is logged: still show its receipt, so it is not lost. */
             st = cli_fail(c, CLI_EXIT_IO,
-                          "the entry is logged, but its receipt cannot be saved: %s", werr.msg);
+                          _("the entry is logged, but its receipt cannot be saved: %s"), werr.msg);
             receipt_path = NULL;
         }
     }
@@ -406,23 +412,23 @@ static int check_complete(cli *c, const append_args *a, const Liuhen__Entry *e, 
     missing_paths(en, sizeof en, m, k > 16 ? 16 : (size_t)(k > 0 ? k : 0));
     if (a->strict) {
         cli_fail(c, CLI_EXIT_USAGE, "%s%s", pre, zh);
-        fprintf(stderr, "  missing: %s. Not recorded (--strict).\n", en);
+        fprintf(stderr, _("  missing: %s. Not recorded (--strict).\n"), en);
         return CLI_EXIT_USAGE;
     }
     if (may_ask && tty_interactive()) {
         cli_fail(c, 0, "%s%s", pre, zh);
-        fprintf(stderr, "  missing: %s.\n", en);
-        if (tty_confirm("Record it anyway? 仍然记录？"))
+        fprintf(stderr, _("  missing: %s.\n"), en);
+        if (tty_confirm(_("Record it anyway?")))
             return 0;
         return cli_fail(c, CLI_EXIT_USAGE,
-                        "not recorded: add what is missing with --set (liuhen help %s lists "
-                        "the fields)",
+                        _("not recorded: add what is missing with --set (liuhen help %s lists "
+                          "the fields)"),
                         record_kind_cli_name(e->kind));
     }
     cli_warn(c, "%s%s", pre, zh);
     fprintf(stderr,
-            "  missing: %s. Recorded anyway: not recording is worse than recording "
-            "incompletely (--strict refuses such a record).\n",
+            _("  missing: %s. Recorded anyway: not recording is worse than recording "
+              "incompletely (--strict refuses such a record).\n"),
             en);
     return 0;
 }
@@ -469,10 +475,10 @@ static int build_record(cli *c, const append_args *a, resolver *res, json_t *obj
     if (record_kind_from_cli(kind_name, &kind) != 0) {
         Liuhen__Kind near;
         if (record_kind_suggest(kind_name, &near) == 0)
-            st = cli_usage(c, "%sunknown kind '%s'; did you mean '%s' (%s)? (liuhen help kinds)",
+            st = cli_usage(c, _("%sunknown kind '%s'; did you mean '%s' (%s)? (liuhen help kinds)"),
                            pre, kind_name, record_kind_cli_name(near), kind_label_zh(near));
         else
-            st = cli_usage(c, "%sunknown kind '%s': give one of %s (liuhen help kinds)", pre,
+            st = cli_usage(c, _("%sunknown kind '%s': give one of %s (liuhen help kinds)"), pre,
                            kind_name, record_kinds_list());
         goto out;
     }
@@ -529,9 +535,8 @@ out:
 static int stream_print(cli *c, const lh_receipt *r, const Liuhen__Entry *e)
 {
     if (!c->json) {
-        printf("已记录 logged 第%" PRIu64 "号记录 #%" PRIu64 "  %s %s  案件 case %s\n",
-               r->leaf_index, r->leaf_index, kind_label_zh(e->kind), kind_name(e->kind),
-               e->case_id);
+        printf(_("logged entry %" PRIu64 "  %s  case %s\n"), r->leaf_index,
+               i18n_pick(kind_label_zh(e->kind), kind_name(e->kind)), e->case_id);
         return 0;
     }
     char *text = NULL;
@@ -546,7 +551,7 @@ static int stream_print(cli *c, const lh_receipt *r, const Liuhen__Entry *e)
     free(text);
     return line != NULL
                ? 0
-               : cli_fail(c, CLI_EXIT_IO, "receipt %" PRIu64 ": out of memory", r->leaf_index);
+               : cli_fail(c, CLI_EXIT_IO, _("receipt %" PRIu64 ": out of memory"), r->leaf_index);
 }
 
 /* Save a stream's receipt as DIR/INDEX.json (liuhen-verify --receipts DIR). */
@@ -562,8 +567,8 @@ static int stream_save(cli *c, const char *dir, const lh_receipt *r)
     rc = fileio_replace(path, 0644, text, strlen(text), "receipt file", &err);
     free(text);
     if (rc != 0)
-        return cli_fail(c, CLI_EXIT_IO, "the entry is logged, but its receipt cannot be saved: %s",
-                        err.msg);
+        return cli_fail(c, CLI_EXIT_IO,
+                        _("the entry is logged, but its receipt cannot be saved: %s"), err.msg);
     return 0;
 }
 
@@ -576,7 +581,7 @@ static int stream_run(cli *c, const keyfile_key *key, const append_args *a, Liuh
 {
     lh_receipt *out = calloc(n, sizeof *out);
     if (out == NULL)
-        return cli_fail(c, CLI_EXIT_IO, "out of memory");
+        return cli_fail(c, CLI_EXIT_IO, _("out of memory"));
     size_t done = 0;
     lh_err err = {{0}};
     int rc = lh_append_many(c->conn, key, (const Liuhen__Entry *const *)e, n, out, &done, &err);
@@ -591,9 +596,9 @@ static int stream_run(cli *c, const keyfile_key *key, const append_args *a, Liuh
         st = cli_fail_rc(c, rc, &err, NULL);
         if (done < n)
             fprintf(stderr,
-                    "The record of line %lu and those after it were not logged with a receipt "
-                    "(%zu records before it were); it may or may not be in the log: look for it "
-                    "with `liuhen case %s` before appending it again.\n",
+                    _("The record of line %lu and those after it were not logged with a receipt "
+                      "(%zu records before it were); it may or may not be in the log: look for it "
+                      "with `liuhen case %s` before appending it again.\n"),
                     lines[done], *logged, e[done]->case_id);
         if (rc == LH_EPERM && done < n)
             who_may(e[done]->kind);
@@ -615,7 +620,7 @@ static int append_stream(cli *c, const append_args *a, jsonstream *js, json_t *f
     size_t n = 0, logged = 0;
     int st = 0;
     if (e == NULL || lines == NULL) {
-        st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+        st = cli_fail(c, CLI_EXIT_IO, _("out of memory"));
         goto out;
     }
     if (a->receipt != NULL && (st = cli_check_output_dir(c, "--receipt", a->receipt)) != 0)
@@ -664,9 +669,9 @@ static int append_stream(cli *c, const append_args *a, jsonstream *js, json_t *f
     }
     json_decref(obj);
     if (st != 0 && logged > 0)
-        fprintf(stderr, "%zu records were logged before the failure.\n", logged);
+        fprintf(stderr, _("%zu records were logged before the failure.\n"), logged);
     if (st == 0 && !c->json)
-        printf("共记录 %zu 条 (%zu records logged)\n", logged, logged);
+        printf(ngettext("%zu record logged\n", "%zu records logged\n", logged), logged);
 out:
     json_decref(first);
     json_decref(second);
@@ -730,7 +735,7 @@ static int run_append(cli *c, int argc, char **argv)
         case O_CASE: a.case_id = optarg; break;
         case O_JSON_FILE:
             if (a.json_path != NULL)
-                st = cli_usage(c, "--json is given twice: give one file of records");
+                st = cli_usage(c, _("--json is given twice: give one file of records"));
             a.json_path = optarg;
             break;
         case O_SET: rc = strlist_add(&a.sets, optarg); break;
@@ -742,7 +747,7 @@ static int run_append(cli *c, int argc, char **argv)
         default: st = cli_common_option(c, &cli_cmd_append, opt, optarg); break;
         }
         if (rc != 0)
-            st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+            st = cli_fail(c, CLI_EXIT_IO, _("out of memory"));
     }
     Liuhen__Entry *e = NULL;
     keyfile_key *key = NULL;
@@ -755,16 +760,16 @@ static int run_append(cli *c, int argc, char **argv)
     if (st >= 0)
         goto out;
     if (optind < argc) {
-        st = cli_usage(c, "unexpected argument '%s' (values of fields go in --set FIELD=VALUE)",
+        st = cli_usage(c, _("unexpected argument '%s' (values of fields go in --set FIELD=VALUE)"),
                        argv[optind]);
         goto out;
     }
     if (a.key_path == NULL) {
-        st = cli_usage(c, "--key is required");
+        st = cli_usage(c, _("--key is required"));
         goto out;
     }
     if (a.json_path == NULL && (a.kind_name == NULL || a.case_id == NULL)) {
-        st = cli_usage(c, "--key, --kind and --case are required");
+        st = cli_usage(c, _("--key, --kind and --case are required"));
         goto out;
     }
     if (a.json_path != NULL) {
@@ -783,7 +788,7 @@ static int run_append(cli *c, int argc, char **argv)
             goto out;
         }
         if (first == NULL) {
-            st = cli_usage(c, "--json %s: no record: the input holds no JSON object", name);
+            st = cli_usage(c, _("--json %s: no record: the input holds no JSON object"), name);
             goto out;
         }
         if (second != NULL) {
@@ -818,5 +823,5 @@ out:
 }
 
 const cli_command cli_cmd_append = {"append", run_append,
-                                    "sign and append a record; print the verified receipt",
+                                    N_("sign and append a record; print the verified receipt"),
                                     append_help, append_help_options};

@@ -70,34 +70,34 @@
 #define EVIDENCE_PAGE 256
 
 static const char evidence_help[] =
-    "Usage: liuhen evidence INDEX --out FILE\n"
-    "\n"
-    "Write an evidence package: one file that proves the record at INDEX to anyone\n"
-    "holding the log's verifier key, offline, without this machine or the daemon:\n"
-    "that the log holds the record (its inclusion in the latest signed checkpoint,\n"
-    "with the witnesses' cosignatures the log holds), that its author signed it,\n"
-    "and that the author's key was enrolled before it, by a KEY_ENROLL also in\n"
-    "the log, with roles allowing its kind. It is checked with\n"
-    "  liuhen-verify --evidence FILE --log-key LOG.vkey\n"
-    "\n"
-    "The file is text: the line liuhen-evidence/v1, an empty line, a C2SP\n"
-    "tlog-proof of the record (its leaf as the extra data), an empty line, a\n"
-    "tlog-proof of the author's enrolment (the latest KEY_ENROLL of the key before\n"
-    "the record: the roles the log checked the record against), both against the\n"
-    "same checkpoint. It holds the whole record: it is written with mode 0600.\n"
-    "Entry 0 and other key management entries have no package (the whole log\n"
-    "proves the key history: liuhen-verify DIR); nor has a record whose author's\n"
-    "key was revoked before it.\n"
-    "\n"
-    "Options:\n"
-    "  --out FILE   where to write the package (replaced atomically; required)\n"
-    "\n"
-    "With --json: {\"file\", \"index\", \"kind\", \"case_id\", \"entry_id\", \"leaf_hash\",\n"
-    "\"integrated_at\", \"author_key\", \"holder\", \"roles\", \"enrolled_index\",\n"
-    "\"tree_size\", \"root_hash\", \"signature_lines\", \"bytes\"}.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen evidence 42 --out qj-2026-7-entry-42.evidence\n";
+    N_("Usage: liuhen evidence INDEX --out FILE\n"
+       "\n"
+       "Write an evidence package: one file that proves the record at INDEX to anyone\n"
+       "holding the log's verifier key, offline, without this machine or the daemon:\n"
+       "that the log holds the record (its inclusion in the latest signed checkpoint,\n"
+       "with the witnesses' cosignatures the log holds), that its author signed it,\n"
+       "and that the author's key was enrolled before it, by a KEY_ENROLL also in\n"
+       "the log, with roles allowing its kind. It is checked with\n"
+       "  liuhen-verify --evidence FILE --log-key LOG.vkey\n"
+       "\n"
+       "The file is text: the line liuhen-evidence/v1, an empty line, a C2SP\n"
+       "tlog-proof of the record (its leaf as the extra data), an empty line, a\n"
+       "tlog-proof of the author's enrolment (the latest KEY_ENROLL of the key before\n"
+       "the record: the roles the log checked the record against), both against the\n"
+       "same checkpoint. It holds the whole record: it is written with mode 0600.\n"
+       "Entry 0 and other key management entries have no package (the whole log\n"
+       "proves the key history: liuhen-verify DIR); nor has a record whose author's\n"
+       "key was revoked before it.\n"
+       "\n"
+       "Options:\n"
+       "  --out FILE   where to write the package (replaced atomically; required)\n"
+       "\n"
+       "With --json: {\"file\", \"index\", \"kind\", \"case_id\", \"entry_id\", \"leaf_hash\",\n"
+       "\"integrated_at\", \"integrated_at_rfc3339\", \"author_key\", \"holder\", \"roles\",\n"
+       "\"enrolled_index\", \"tree_size\", \"root_hash\", \"signature_lines\", \"bytes\"}.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen evidence 42 --out qj-2026-7-entry-42.evidence\n");
 
 /* One entry of the package, with its proof at the package's checkpoint. */
 typedef struct evidence_part {
@@ -121,7 +121,7 @@ static int fetch_part(cli *c, uint64_t index, const lh_checkpoint *cp, evidence_
     if (rc != 0)
         return cli_fail_rc(c, rc, &err, what);
     if (p->got.count != 1 || p->got.items[0].index != index)
-        return cli_fail(c, CLI_EXIT_REFUSED, "%s: the log did not return it", what);
+        return cli_fail(c, CLI_EXIT_REFUSED, _("%s: the log did not return it"), what);
     snprintf(what, sizeof what, "inclusion proof of entry %" PRIu64, index);
     if ((rc = lh_inclusion_proof(c->conn, index, cp->size, &p->incl, &err)) != 0)
         return cli_fail_rc(c, rc, &err, what);
@@ -129,8 +129,8 @@ static int fetch_part(cli *c, uint64_t index, const lh_checkpoint *cp, evidence_
         memcmp(p->incl.checkpoint.root, cp->root, LH_HASH_SIZE) != 0 ||
         memcmp(p->incl.leaf_hash, part_entry(p)->leaf_hash, LH_HASH_SIZE) != 0)
         return cli_fail(c, CLI_EXIT_REFUSED,
-                        "%s: it is not for the leaf the log returned, or not against the "
-                        "checkpoint of tree size %" PRIu64,
+                        _("%s: it is not for the leaf the log returned, or not against the "
+                          "checkpoint of tree size %" PRIu64),
                         what, cp->size);
     return 0;
 }
@@ -166,9 +166,9 @@ static int find_enrolment(cli *c, const uint8_t key[LH_HASH_SIZE], uint64_t belo
                 return cli_fail_rc(c, rc, &err, "reading the log for the author's enrolment");
             if (es.count == 0) {
                 lh_entries_free(&es);
-                return cli_fail(c, CLI_EXIT_REFUSED,
-                                "reading the log for the author's enrolment: no entry at %" PRIu64,
-                                at);
+                return cli_fail(
+                    c, CLI_EXIT_REFUSED,
+                    _("reading the log for the author's enrolment: no entry at %" PRIu64), at);
             }
             for (size_t i = 0; i < es.count && es.items[i].index < hi; i++) {
                 if (is_enrolment_of(es.items[i].entry, key)) {
@@ -184,8 +184,9 @@ static int find_enrolment(cli *c, const uint8_t key[LH_HASH_SIZE], uint64_t belo
         hi = lo;
     }
     return cli_fail(c, CLI_EXIT_REFUSED,
-                    "entry %" PRIu64 ": the log holds no KEY_ENROLL of its author's key before it, "
-                    "though it took the record: check the whole log (liuhen-verify DIR)",
+                    _("entry %" PRIu64
+                      ": the log holds no KEY_ENROLL of its author's key before it, "
+                      "though it took the record: check the whole log (liuhen-verify DIR)"),
                     below);
 }
 
@@ -203,8 +204,9 @@ static int put_part(cli *c, const evidence_part *p, const lh_checkpoint *cp, uin
     tp.extra_len = le->leaf_len;
     tp.index = le->index;
     if (p->incl.audit_path_len > TLOGPROOF_HASHES_MAX)
-        return cli_fail(c, CLI_EXIT_REFUSED, "entry %" PRIu64 ": an inclusion proof of %zu hashes",
-                        le->index, p->incl.audit_path_len);
+        return cli_fail(c, CLI_EXIT_REFUSED,
+                        _("entry %" PRIu64 ": an inclusion proof of %zu hashes"), le->index,
+                        p->incl.audit_path_len);
     tp.nhashes = p->incl.audit_path_len;
     memcpy(tp.hashes, p->incl.audit_path, tp.nhashes * LH_HASH_SIZE);
     tp.checkpoint = cp->note;
@@ -213,19 +215,19 @@ static int put_part(cli *c, const evidence_part *p, const lh_checkpoint *cp, uin
     size_t need = 0;
     int rc = tlogproof_format(NULL, 0, &need, &tp, &err);
     if (rc != LH_ELENGTH)
-        return cli_fail(c, CLI_EXIT_REFUSED, "entry %" PRIu64 ": %s", le->index, err.msg);
+        return cli_fail(c, CLI_EXIT_REFUSED, _("entry %" PRIu64 ": %s"), le->index, err.msg);
     /* One byte more than the part: the empty line after it. */
     if (*cap - *len < need + 1) {
         size_t ncap = *len + need + 1;
         uint8_t *grown = realloc(*buf, ncap);
         if (grown == NULL)
-            return cli_fail(c, CLI_EXIT_IO, "out of memory");
+            return cli_fail(c, CLI_EXIT_IO, _("out of memory"));
         *buf = grown;
         *cap = ncap;
     }
     size_t wrote;
     if ((rc = tlogproof_format(*buf + *len, need, &wrote, &tp, &err)) != 0)
-        return cli_fail(c, CLI_EXIT_REFUSED, "entry %" PRIu64 ": %s", le->index, err.msg);
+        return cli_fail(c, CLI_EXIT_REFUSED, _("entry %" PRIu64 ": %s"), le->index, err.msg);
 
     /* Read back what was written and prove it again, as a verifier will:
      * the leaf of the extra line, in the tree of the checkpoint. */
@@ -246,8 +248,8 @@ static int put_part(cli *c, const evidence_part *p, const lh_checkpoint *cp, uin
     free(extra);
     if (!ok)
         return cli_fail(c, CLI_EXIT_REFUSED,
-                        "entry %" PRIu64 ": the proof written does not read back as a proof of "
-                        "its leaf in the checkpoint of tree size %" PRIu64,
+                        _("entry %" PRIu64 ": the proof written does not read back as a proof of "
+                          "its leaf in the checkpoint of tree size %" PRIu64),
                         le->index, cp->size);
     *len += wrote;
     return 0;
@@ -281,7 +283,7 @@ static int report(cli *c, const char *out, size_t bytes, const lh_checkpoint *cp
         render_json_set(j, "case_id", json_string(e->case_id), &ok);
         render_json_set(j, "entry_id", render_json_b64(r->entry_id, LH_HASH_SIZE), &ok);
         render_json_set(j, "leaf_hash", render_json_b64(r->leaf_hash, LH_HASH_SIZE), &ok);
-        render_json_set(j, "integrated_at", json_integer((json_int_t)r->integrated_at), &ok);
+        render_json_time(j, "integrated_at", (int64_t)r->integrated_at, &ok);
         render_json_set(j, "author_key", json_string(key != NULL ? key : ""), &ok);
         render_json_set(j, "holder", json_string(ke->holder), &ok);
         for (size_t i = 0; i < ke->n_roles && jr != NULL; i++)
@@ -342,18 +344,18 @@ static int run_evidence(cli *c, int argc, char **argv)
     if (st >= 0)
         return st;
     if (argc - optind != 1)
-        return cli_usage(c, "give one INDEX: the entry to prove");
+        return cli_usage(c, _("give one INDEX: the entry to prove"));
     const char *arg = argv[optind];
     uint64_t index;
     if (!cli_parse_u64(arg[0] == '#' ? arg + 1 : arg, &index))
-        return cli_usage(c, "'%s' is not an entry index (1, 2, 3...)", arg);
+        return cli_usage(c, _("'%s' is not an entry index (1, 2, 3...)"), arg);
     if (out == NULL)
-        return cli_usage(c, "--out FILE is required: where to write the package");
+        return cli_usage(c, _("--out FILE is required: where to write the package"));
     if (index == 0)
         return cli_fail(c, CLI_EXIT_REFUSED,
-                        "entry 0 is the log's genesis, the log key's enrolment of the first "
-                        "admin: an evidence package proves a record of a case and who made it; "
-                        "the key history is proved by the whole log (liuhen-verify DIR)");
+                        _("entry 0 is the log's genesis, the log key's enrolment of the first "
+                          "admin: an evidence package proves a record of a case and who made it; "
+                          "the key history is proved by the whole log (liuhen-verify DIR)"));
     if ((st = cli_check_output(c, "--out", out)) != 0 || (st = cli_connect(c)) != 0)
         return st;
 
@@ -370,9 +372,9 @@ static int run_evidence(cli *c, int argc, char **argv)
     }
     if (index >= cp.size) {
         st = cli_fail(c, CLI_EXIT_REFUSED,
-                      "entry %" PRIu64 " is beyond the log: its latest checkpoint holds %" PRIu64
-                      " entries, 0 to %" PRIu64 " (a record appended since is proved once a "
-                      "checkpoint includes it)",
+                      _("entry %" PRIu64 " is beyond the log: its latest checkpoint holds %" PRIu64
+                        " entries, 0 to %" PRIu64 " (a record appended since is proved once a "
+                        "checkpoint includes it)"),
                       index, cp.size, cp.size - 1);
         goto out;
     }
@@ -381,9 +383,9 @@ static int run_evidence(cli *c, int argc, char **argv)
     const Liuhen__Entry *e = part_entry(&rec)->entry;
     if (!kind_in_case(e->kind)) {
         st = cli_fail(c, CLI_EXIT_REFUSED,
-                      "entry %" PRIu64 " is a %s (%s), key management: an evidence package "
-                      "proves a record of a case and who made it; the key history is proved by "
-                      "the whole log (liuhen-verify DIR)",
+                      _("entry %" PRIu64 " is a %s (%s), key management: an evidence package "
+                        "proves a record of a case and who made it; the key history is proved by "
+                        "the whole log (liuhen-verify DIR)"),
                       index, kind_name(e->kind), kind_label_zh(e->kind));
         goto out;
     }
@@ -400,17 +402,17 @@ static int run_evidence(cli *c, int argc, char **argv)
             ki = keys.keys[i];
     if (ki == NULL) {
         st = cli_fail(c, CLI_EXIT_REFUSED,
-                      "entry %" PRIu64 ": its author's key is not in the log's key list, though "
-                      "the log took the record: check the whole log (liuhen-verify DIR)",
+                      _("entry %" PRIu64 ": its author's key is not in the log's key list, though "
+                        "the log took the record: check the whole log (liuhen-verify DIR)"),
                       index);
         goto out;
     }
     if (ki->revoked && ki->revoked_index < index) {
         st = cli_fail(c, CLI_EXIT_REFUSED,
-                      "entry %" PRIu64 ": its author's key (%s) was revoked at entry %" PRIu64
-                      ", before this record: the log should not have taken it, and a package "
-                      "would present it as rightful. No package is written; check the whole log "
-                      "(liuhen-verify DIR)",
+                      _("entry %" PRIu64 ": its author's key (%s) was revoked at entry %" PRIu64
+                        ", before this record: the log should not have taken it, and a package "
+                        "would present it as rightful. No package is written; check the whole log "
+                        "(liuhen-verify DIR)"),
                       index, ki->holder, ki->revoked_index);
         goto out;
     }
@@ -421,8 +423,8 @@ static int run_evidence(cli *c, int argc, char **argv)
         goto out;
     if (!is_enrolment_of(part_entry(&enr)->entry, e->author_key.data)) {
         st = cli_fail(c, CLI_EXIT_REFUSED,
-                      "entry %" PRIu64 ", which the log names as the enrolment of the author of "
-                      "entry %" PRIu64 ", is not a KEY_ENROLL of that key",
+                      _("entry %" PRIu64 ", which the log names as the enrolment of the author of "
+                        "entry %" PRIu64 ", is not a KEY_ENROLL of that key"),
                       enrolled, index);
         goto out;
     }
@@ -431,7 +433,7 @@ static int run_evidence(cli *c, int argc, char **argv)
      * the enrolment's proof. */
     cap = sizeof EVIDENCE_HEADER;
     if ((buf = malloc(cap)) == NULL) {
-        st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+        st = cli_fail(c, CLI_EXIT_IO, _("out of memory"));
         goto out;
     }
     memcpy(buf, EVIDENCE_HEADER, sizeof EVIDENCE_HEADER - 1);
@@ -442,7 +444,7 @@ static int run_evidence(cli *c, int argc, char **argv)
     if ((st = put_part(c, &enr, &cp, &buf, &len, &cap)) != 0)
         goto out;
     if ((rc = fileio_replace(out, 0600, buf, len, "evidence package", &err)) != 0) {
-        st = cli_fail(c, CLI_EXIT_IO, "--out: %s", err.msg);
+        st = cli_fail(c, CLI_EXIT_IO, _("--out: %s"), err.msg);
         goto out;
     }
     st = report(c, out, len, &cp, &rec, &enr, ki);
@@ -456,5 +458,5 @@ out:
 }
 
 const cli_command cli_cmd_evidence = {"evidence", run_evidence,
-                                      "write an evidence package: one record, proved offline",
+                                      N_("write an evidence package: one record, proved offline"),
                                       evidence_help, NULL};

@@ -30,27 +30,27 @@
  */
 
 static const char keygen_help[] =
-    "Usage: liuhen keygen --out PREFIX [--holder NAME] [--no-passphrase]\n"
-    "                     [--passphrase-file FILE]\n"
-    "\n"
-    "Make an Ed25519 key pair for one holder: PREFIX.key, the secret key (mode 0600,\n"
-    "encrypted with a passphrase by Argon2id and XChaCha20-Poly1305), and PREFIX.pub,\n"
-    "the public key (mode 0644) to give to an administrator for `liuhen enroll`.\n"
-    "Existing files are never overwritten. No daemon is needed.\n"
-    "\n"
-    "Options:\n"
-    "  --out PREFIX            where to write PREFIX.key and PREFIX.pub (required)\n"
-    "  --holder NAME           the key's name, usually the holder's (default: the last\n"
-    "                          part of PREFIX). A note key name: no spaces, no '+', at\n"
-    "                          most 128 bytes; Chinese is fine (张三)\n"
-    "  --no-passphrase         write PREFIX.key unencrypted, protected by its file mode\n"
-    "                          alone (service keys and demonstrations only)\n"
-    "  --passphrase-file FILE  the new passphrase, first line of FILE (mode 0600)\n"
-    "                          (default: $LIUHEN_PASSPHRASE, else asked twice on the\n"
-    "                          terminal)\n"
-    "\n"
-    "Example:\n"
-    "  liuhen keygen --out keys/zhangsan --holder 张三\n";
+    N_("Usage: liuhen keygen --out PREFIX [--holder NAME] [--no-passphrase]\n"
+       "                     [--passphrase-file FILE]\n"
+       "\n"
+       "Make an Ed25519 key pair for one holder: PREFIX.key, the secret key (mode 0600,\n"
+       "encrypted with a passphrase by Argon2id and XChaCha20-Poly1305), and PREFIX.pub,\n"
+       "the public key (mode 0644) to give to an administrator for `liuhen enroll`.\n"
+       "Existing files are never overwritten. No daemon is needed.\n"
+       "\n"
+       "Options:\n"
+       "  --out PREFIX            where to write PREFIX.key and PREFIX.pub (required)\n"
+       "  --holder NAME           the key's name, usually the holder's (default: the last\n"
+       "                          part of PREFIX). A note key name: no spaces, no '+', at\n"
+       "                          most 128 bytes; Chinese is fine (张三)\n"
+       "  --no-passphrase         write PREFIX.key unencrypted, protected by its file mode\n"
+       "                          alone (service keys and demonstrations only)\n"
+       "  --passphrase-file FILE  the new passphrase, first line of FILE (mode 0600)\n"
+       "                          (default: $LIUHEN_PASSPHRASE, else asked twice on the\n"
+       "                          terminal)\n"
+       "\n"
+       "Example:\n"
+       "  liuhen keygen --out keys/zhangsan --holder 张三\n");
 
 /* Strip a ".key" or ".pub" the user may have typed into PREFIX. */
 static char *prefix_of(const char *out)
@@ -101,9 +101,9 @@ static int run_keygen(cli *c, int argc, char **argv)
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (out == NULL || out[0] == '\0')
-        return cli_usage(c, "--out PREFIX is required");
+        return cli_usage(c, _("--out PREFIX is required"));
     if (no_pass && passfile != NULL)
-        return cli_usage(c, "--no-passphrase and --passphrase-file contradict each other");
+        return cli_usage(c, _("--no-passphrase and --passphrase-file contradict each other"));
 
     char *prefix = prefix_of(out);
     char *key_path = prefix != NULL ? concat(prefix, ".key") : NULL;
@@ -113,7 +113,7 @@ static int run_keygen(cli *c, int argc, char **argv)
     lh_err err = {{0}};
     int rc;
     if (key_path == NULL || pub_path == NULL) {
-        st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+        st = cli_fail(c, CLI_EXIT_IO, _("out of memory"));
         goto out;
     }
     if (holder == NULL) {
@@ -123,14 +123,14 @@ static int run_keygen(cli *c, int argc, char **argv)
     if (holder[0] == '\0' || strlen(holder) > KEYFILE_NAME_MAX ||
         !note_name_valid(holder, strlen(holder))) {
         st = cli_usage(c,
-                       "holder name '%s' is not a valid key name: 1 to %d bytes of UTF-8 without "
-                       "spaces, '+' or control characters (give --holder NAME, e.g. 张三)",
+                       _("holder name '%s' is not a valid key name: 1 to %d bytes of UTF-8 without "
+                         "spaces, '+' or control characters (give --holder NAME, e.g. 张三)"),
                        holder, KEYFILE_NAME_MAX);
         goto out;
     }
     /* Both files are checked before a passphrase is asked for. */
     if (access(key_path, F_OK) == 0 || access(pub_path, F_OK) == 0) {
-        st = cli_fail(c, CLI_EXIT_IO, "%s already exists: keys are never overwritten",
+        st = cli_fail(c, CLI_EXIT_IO, _("%s already exists: keys are never overwritten"),
                       access(key_path, F_OK) == 0 ? key_path : pub_path);
         goto out;
     }
@@ -167,22 +167,23 @@ static int run_keygen(cli *c, int argc, char **argv)
                               key_path, "pub_file", pub_path, "vkey", vkey, "key_id", keyid,
                               "encrypted", pass != NULL);
         if (render_print_json(o) != 0)
-            st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+            st = cli_fail(c, CLI_EXIT_IO, _("out of memory"));
         else
             st = CLI_EXIT_OK;
     } else {
-        printf("已生成密钥对 key pair generated for %s\n", holder);
-        printf("  私钥 secret key: %s (0600, %s)\n", key_path,
-               pass != NULL ? "口令加密 encrypted with the passphrase" : "未加密 NOT encrypted");
-        printf("  公钥 public key: %s (0644)\n", pub_path);
-        printf("  验证密钥 verifier key: %s\n", vkey);
-        printf("Give %s to an administrator: liuhen enroll --pub %s --roles ROLE,... --holder "
-               "%s\n",
+        printf(_("key pair generated for %s\n"), holder);
+        printf(_("  secret key: %s (0600, %s)\n"), key_path,
+               pass != NULL ? _("encrypted with the passphrase") : _("NOT encrypted"));
+        printf(_("  public key: %s (0644)\n"), pub_path);
+        printf(_("  verifier key: %s\n"), vkey);
+        printf(_("Give %s to an administrator: liuhen enroll --pub %s --roles ROLE,... --holder "
+                 "%s\n"),
                pub_path, pub_path, holder);
         st = CLI_EXIT_OK;
     }
     if (pass == NULL)
-        cli_warn(c, "%s is NOT encrypted: anyone who can read it can sign as %s", key_path, holder);
+        cli_warn(c, _("%s is NOT encrypted: anyone who can read it can sign as %s"), key_path,
+                 holder);
 out:
     passphrase_free(pass);
     keyfile_key_free(key);
@@ -192,61 +193,62 @@ out:
     return st;
 }
 
-const cli_command cli_cmd_keygen = {
-    "keygen", run_keygen, "make a key pair: PREFIX.key (0600) and PREFIX.pub", keygen_help, NULL};
+const cli_command cli_cmd_keygen = {"keygen", run_keygen,
+                                    N_("make a key pair: PREFIX.key (0600) and PREFIX.pub"),
+                                    keygen_help, NULL};
 
 /* ------------------------------------------------------------------------
  * enroll and revoke
  */
 
 static const char enroll_help[] =
-    "Usage: liuhen enroll --key ADMIN.key --pub USER.pub --roles ROLE[,ROLE...]\n"
-    "                     [--holder NAME] [--position P] [--unit U]\n"
-    "                     [--receipt FILE] [--passphrase-file FILE]\n"
-    "\n"
-    "Enrol a holder's public key with its roles: a KEY_ENROLL record signed by an\n"
-    "administrator. From the next entry on, the key may append the kinds its roles\n"
-    "allow (`liuhen help kinds` lists them). When the holder already has an active\n"
-    "key, or the key is already enrolled, you are asked on a terminal whether to go\n"
-    "on (the default is no); otherwise a warning is printed and it goes on.\n"
-    "\n"
-    "Options:\n"
-    "  --key ADMIN.key         the administrator's secret key file (required)\n"
-    "  --pub USER.pub          the holder's public key (required): a file from\n"
-    "                          `liuhen keygen`, or a verifier key name+keyid+base64\n"
-    "  --roles ROLE,...        one or more of (required):\n"
-    "                            handler (办案人员), legal (法规部门), leader (局领导),\n"
-    "                            principal (局主要负责人), investigator (调查组成员),\n"
-    "                            admin (系统管理员)\n"
-    "  --holder NAME           the holder's name as the ledger records it (default: the\n"
-    "                          name in USER.pub)\n"
-    "  --position P            the holder's position (职务), e.g. 执法大队队员\n"
-    "  --unit U                the holder's unit (单位), e.g. 区应急管理局执法支队\n"
-    "  --receipt FILE          also save the receipt as JSON\n"
-    "  --passphrase-file FILE  the admin key's passphrase, first line of FILE (mode 0600)\n"
-    "                          (default: $LIUHEN_PASSPHRASE, else asked on the terminal)\n"
-    "\n"
-    "Example:\n"
-    "  liuhen enroll --key var/admin.key --pub keys/zhangsan.pub --roles handler \\\n"
-    "      --holder 张三 --position 执法队员 --unit 执法支队\n";
+    N_("Usage: liuhen enroll --key ADMIN.key --pub USER.pub --roles ROLE[,ROLE...]\n"
+       "                     [--holder NAME] [--position P] [--unit U]\n"
+       "                     [--receipt FILE] [--passphrase-file FILE]\n"
+       "\n"
+       "Enrol a holder's public key with its roles: a KEY_ENROLL record signed by an\n"
+       "administrator. From the next entry on, the key may append the kinds its roles\n"
+       "allow (`liuhen help kinds` lists them). When the holder already has an active\n"
+       "key, or the key is already enrolled, you are asked on a terminal whether to go\n"
+       "on (the default is no); otherwise a warning is printed and it goes on.\n"
+       "\n"
+       "Options:\n"
+       "  --key ADMIN.key         the administrator's secret key file (required)\n"
+       "  --pub USER.pub          the holder's public key (required): a file from\n"
+       "                          `liuhen keygen`, or a verifier key name+keyid+base64\n"
+       "  --roles ROLE,...        one or more of (required):\n"
+       "                            handler (办案人员), legal (法规部门), leader (局领导),\n"
+       "                            principal (局主要负责人), investigator (调查组成员),\n"
+       "                            admin (系统管理员)\n"
+       "  --holder NAME           the holder's name as the ledger records it (default: the\n"
+       "                          name in USER.pub)\n"
+       "  --position P            the holder's position (职务), e.g. 执法大队队员\n"
+       "  --unit U                the holder's unit (单位), e.g. 区应急管理局执法支队\n"
+       "  --receipt FILE          also save the receipt as JSON\n"
+       "  --passphrase-file FILE  the admin key's passphrase, first line of FILE (mode 0600)\n"
+       "                          (default: $LIUHEN_PASSPHRASE, else asked on the terminal)\n"
+       "\n"
+       "Example:\n"
+       "  liuhen enroll --key var/admin.key --pub keys/zhangsan.pub --roles handler \\\n"
+       "      --holder 张三 --position 执法队员 --unit 执法支队\n");
 
 static const char revoke_help[] =
-    "Usage: liuhen revoke --key ADMIN.key --pub USER.pub --reason TEXT\n"
-    "                     [--receipt FILE] [--passphrase-file FILE]\n"
-    "\n"
-    "Revoke a holder's key: a KEY_REVOKE record signed by an administrator. The key\n"
-    "may append nothing from the next entry on; what it signed before stays valid.\n"
-    "\n"
-    "Options:\n"
-    "  --key ADMIN.key         the administrator's secret key file (required)\n"
-    "  --pub USER.pub          the key to revoke (required): a public key file, or a\n"
-    "                          verifier key name+keyid+base64\n"
-    "  --reason TEXT           why (required), e.g. 调离执法岗位 or 私钥遗失\n"
-    "  --receipt FILE          also save the receipt as JSON\n"
-    "  --passphrase-file FILE  the admin key's passphrase, first line of FILE (mode 0600)\n"
-    "\n"
-    "Example:\n"
-    "  liuhen revoke --key var/admin.key --pub keys/zhangsan.pub --reason 调离执法岗位\n";
+    N_("Usage: liuhen revoke --key ADMIN.key --pub USER.pub --reason TEXT\n"
+       "                     [--receipt FILE] [--passphrase-file FILE]\n"
+       "\n"
+       "Revoke a holder's key: a KEY_REVOKE record signed by an administrator. The key\n"
+       "may append nothing from the next entry on; what it signed before stays valid.\n"
+       "\n"
+       "Options:\n"
+       "  --key ADMIN.key         the administrator's secret key file (required)\n"
+       "  --pub USER.pub          the key to revoke (required): a public key file, or a\n"
+       "                          verifier key name+keyid+base64\n"
+       "  --reason TEXT           why (required), e.g. 调离执法岗位 or 私钥遗失\n"
+       "  --receipt FILE          also save the receipt as JSON\n"
+       "  --passphrase-file FILE  the admin key's passphrase, first line of FILE (mode 0600)\n"
+       "\n"
+       "Example:\n"
+       "  liuhen revoke --key var/admin.key --pub keys/zhangsan.pub --reason 调离执法岗位\n");
 
 /* One role by its English name ("handler", "ROLE_LEGAL") or its Chinese
  * label (办案人员, 系统管理员: the schema's, role_label_zh()). */
@@ -273,7 +275,7 @@ static int parse_roles(cli *c, const char *arg, Liuhen__Role **out, size_t *n)
     if (copy == NULL || roles == NULL) {
         free(copy);
         free(roles);
-        return cli_fail(c, CLI_EXIT_IO, "out of memory");
+        return cli_fail(c, CLI_EXIT_IO, _("out of memory"));
     }
     /* Replace the full-width comma (U+FF0C, EF BC 8C) by ASCII ones. */
     for (char *p = copy; (p = strstr(p, "\xef\xbc\x8c")) != NULL;)
@@ -285,12 +287,12 @@ static int parse_roles(cli *c, const char *arg, Liuhen__Role **out, size_t *n)
          tok = strtok_r(NULL, ", \t", &save)) {
         Liuhen__Role r = role_from_text(tok);
         if (r == LIUHEN__ROLE__ROLE_UNSPECIFIED) {
-            st =
-                cli_usage(c,
-                          "--roles: unknown role '%s': give handler (办案人员), legal (法规部门), "
-                          "leader (局领导), principal (局主要负责人), investigator (调查组成员) or "
-                          "admin (系统管理员)",
-                          tok);
+            st = cli_usage(
+                c,
+                _("--roles: unknown role '%s': give handler (办案人员), legal (法规部门), "
+                  "leader (局领导), principal (局主要负责人), investigator (调查组成员) or "
+                  "admin (系统管理员)"),
+                tok);
             break;
         }
         bool dup = false;
@@ -301,7 +303,7 @@ static int parse_roles(cli *c, const char *arg, Liuhen__Role **out, size_t *n)
     }
     free(copy);
     if (st == 0 && count == 0)
-        st = cli_usage(c, "--roles: give at least one role");
+        st = cli_usage(c, _("--roles: give at least one role"));
     if (st != 0) {
         free(roles);
         return st;
@@ -317,9 +319,9 @@ static int read_pub(cli *c, const char *arg, keyfile_pub *pub)
     lh_err err = {{0}};
     int rc = cli_parse_pub(arg, pub, &err);
     if (rc == LH_ENOTFOUND)
-        return cli_usage(c, "--pub: %s", err.msg);
+        return cli_usage(c, _("--pub: %s"), err.msg);
     if (rc != 0)
-        return cli_fail(c, CLI_EXIT_IO, "--pub %s: %s", arg,
+        return cli_fail(c, CLI_EXIT_IO, _("--pub %s: %s"), arg,
                         err.msg[0] ? err.msg : lh_strerror(rc));
     return 0;
 }
@@ -358,13 +360,13 @@ static int check_enrolled(cli *c, const char *holder, const keyfile_pub *pub)
                                   render_role(k->roles[j], rb));
         if (same_key)
             cli_warn(c,
-                     "this key is already enrolled and active, for %s (第%" PRIu64
-                     "号记录, %s; roles %s)",
+                     _("this key is already enrolled and active, for %s (entry %" PRIu64
+                       ", %s; roles %s)"),
                      k->holder, k->enrolled_index, render_time(k->enrolled_at, t), roles);
         else
             cli_warn(c,
-                     "%s is already enrolled and active with another key (第%" PRIu64
-                     "号记录, %s; roles %s): enrolling this one gives %s two keys",
+                     _("%s is already enrolled and active with another key (entry %" PRIu64
+                       ", %s; roles %s): enrolling this one gives %s two keys"),
                      holder, k->enrolled_index, render_time(k->enrolled_at, t), roles, holder);
         found = true;
     }
@@ -372,14 +374,14 @@ static int check_enrolled(cli *c, const char *holder, const keyfile_pub *pub)
     if (!found)
         return 0;
     if (tty_interactive()) {
-        if (tty_confirm("Enrol it anyway? 仍然登记？"))
+        if (tty_confirm(_("Enrol it anyway?")))
             return 0;
         return cli_fail(c, CLI_EXIT_USAGE,
-                        "not enrolled (a key that is lost or replaced is revoked first: liuhen "
-                        "revoke --pub OLD.pub --reason ...)");
+                        _("not enrolled (a key that is lost or replaced is revoked first: liuhen "
+                          "revoke --pub OLD.pub --reason ...)"));
     }
-    fprintf(stderr, "  Enrolled anyway (no terminal to ask); `liuhen revoke` revokes a key that "
-                    "is no longer used.\n");
+    fprintf(stderr, _("  Enrolled anyway (no terminal to ask); `liuhen revoke` revokes a key that "
+                      "is no longer used.\n"));
     return 0;
 }
 
@@ -436,7 +438,7 @@ static int run_enroll(cli *c, int argc, char **argv)
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (key_path == NULL || pub_arg == NULL || roles_arg == NULL)
-        return cli_usage(c, "--key, --pub and --roles are required");
+        return cli_usage(c, _("--key, --pub and --roles are required"));
     keyfile_pub pub;
     Liuhen__Role *roles = NULL;
     size_t nroles = 0;
@@ -448,7 +450,7 @@ static int run_enroll(cli *c, int argc, char **argv)
         holder = pub.name;
     if (holder[0] == '\0') {
         free(roles);
-        return cli_usage(c, "--holder NAME is required when --pub gives no name");
+        return cli_usage(c, _("--holder NAME is required when --pub gives no name"));
     }
     Liuhen__Entry e = LIUHEN__ENTRY__INIT;
     Liuhen__KeyEnroll body = LIUHEN__KEY_ENROLL__INIT;
@@ -470,7 +472,7 @@ static int run_enroll(cli *c, int argc, char **argv)
     }
     st = admin_append(c, key_path, passfile, &e, receipt);
     if (st == CLI_EXIT_OK && !c->json) {
-        printf("已登记 enrolled: %s, 角色 roles:", holder);
+        printf(_("enrolled: %s, roles:"), holder);
         char rb[RENDER_ROLE_MAX];
         for (size_t i = 0; i < nroles; i++)
             printf("%s %s", i > 0 ? "," : "", render_role(roles[i], rb));
@@ -506,7 +508,7 @@ static int run_revoke(cli *c, int argc, char **argv)
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (key_path == NULL || pub_arg == NULL || reason == NULL || reason[0] == '\0')
-        return cli_usage(c, "--key, --pub and --reason are required");
+        return cli_usage(c, _("--key, --pub and --reason are required"));
     keyfile_pub pub;
     if ((receipt != NULL && (st = cli_check_output(c, "--receipt", receipt)) != 0) ||
         (st = read_pub(c, pub_arg, &pub)) != 0)
@@ -521,13 +523,13 @@ static int run_revoke(cli *c, int argc, char **argv)
     body.reason = (char *)reason;
     st = admin_append(c, key_path, passfile, &e, receipt);
     if (st == CLI_EXIT_OK && !c->json)
-        printf("已注销 revoked: %s\n", pub.name[0] ? pub.name : pub_arg);
+        printf(_("revoked: %s\n"), pub.name[0] ? pub.name : pub_arg);
     return st;
 }
 
 const cli_command cli_cmd_enroll = {
-    "enroll", run_enroll, "enrol a holder's public key with roles (admin)", enroll_help, NULL};
-const cli_command cli_cmd_revoke = {"revoke", run_revoke, "revoke a holder's key (admin)",
+    "enroll", run_enroll, N_("enrol a holder's public key with roles (admin)"), enroll_help, NULL};
+const cli_command cli_cmd_revoke = {"revoke", run_revoke, N_("revoke a holder's key (admin)"),
                                     revoke_help, NULL};
 
 /* ------------------------------------------------------------------------
@@ -535,17 +537,18 @@ const cli_command cli_cmd_revoke = {"revoke", run_revoke, "revoke a holder's key
  */
 
 static const char keys_help[] =
-    "Usage: liuhen keys\n"
-    "\n"
-    "List the keys enrolled in the log, as liuhend replays the KEY_ENROLL and\n"
-    "KEY_REVOKE records: holder, roles, status (有效 active / 已注销 revoked), since\n"
-    "when (the entry that enrolled it and its time), and the public key.\n"
-    "With --json: {\"keys\": [{public_key, holder, position, unit, roles,\n"
-    "enrolled_index, enrolled_at, revoked, revoked_index, revoked_at,\n"
-    "revoke_reason}]}.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen keys\n";
+    N_("Usage: liuhen keys\n"
+       "\n"
+       "List the keys enrolled in the log, as liuhend replays the KEY_ENROLL and\n"
+       "KEY_REVOKE records: holder, roles, status (有效 active / 已注销 revoked), since\n"
+       "when (the entry that enrolled it and its time), and the public key.\n"
+       "With --json: {\"keys\": [{public_key, holder, position, unit, roles,\n"
+       "enrolled_index, enrolled_at, revoked, revoked_index, revoked_at,\n"
+       "revoke_reason}]}; beside enrolled_at and revoked_at (unix ms), their\n"
+       "KEY_rfc3339: the same time in RFC 3339 (UTC), or null when there is none.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen keys\n");
 
 static int run_keys(cli *c, int argc, char **argv)
 {
@@ -563,7 +566,7 @@ static int run_keys(cli *c, int argc, char **argv)
         for (size_t i = 0; ok && i < keys.count; i++) {
             json_t *k = NULL;
             ok = pbjson_from_message(&keys.keys[i]->base, PBJSON_EMIT_DEFAULTS, &k) == 0 &&
-                 json_array_append_new(a, k) == 0;
+                 render_json_add_rfc3339(k) && json_array_append_new(a, k) == 0;
         }
         if (ok) {
             /* json_object_set_new() takes the array's reference either way. */
@@ -576,27 +579,27 @@ static int run_keys(cli *c, int argc, char **argv)
         return st;
     }
     char t[RENDER_TIME_MAX];
-    printf("已登记密钥 enrolled keys: %zu\n", keys.count);
+    printf(_("enrolled keys: %zu\n"), keys.count);
     for (size_t i = 0; i < keys.count; i++) {
         const Liuhen__KeyInfo *k = keys.keys[i];
         char *b64 = render_b64(k->public_key.data, k->public_key.len);
-        printf("\n%s  [%s]\n", k->holder, k->revoked ? "已注销 revoked" : "有效 active");
-        printf("  角色 roles:");
+        printf("\n%s  [%s]\n", k->holder, k->revoked ? _("revoked") : _("active"));
+        printf(_("  roles:"));
         char rb[RENDER_ROLE_MAX];
         for (size_t j = 0; j < k->n_roles; j++)
             printf("%s %s", j > 0 ? "," : "", render_role(k->roles[j], rb));
         printf("\n");
         if (k->position[0] != '\0')
-            printf("  职务 position: %s\n", k->position);
+            printf(_("  position: %s\n"), k->position);
         if (k->unit[0] != '\0')
-            printf("  单位 unit: %s\n", k->unit);
-        printf("  登记 since: 第%" PRIu64 "号记录, %s\n", k->enrolled_index,
+            printf(_("  unit: %s\n"), k->unit);
+        printf(_("  since: entry %" PRIu64 ", %s\n"), k->enrolled_index,
                render_time(k->enrolled_at, t));
         if (k->revoked)
-            printf("  注销 revoked: 第%" PRIu64 "号记录, %s%s%s\n", k->revoked_index,
+            printf(_("  revoked: entry %" PRIu64 ", %s%s%s\n"), k->revoked_index,
                    render_time(k->revoked_at, t), k->revoke_reason[0] ? ": " : "",
                    k->revoke_reason);
-        printf("  公钥 public key: %s\n", b64 != NULL ? b64 : "?");
+        printf(_("  public key: %s\n"), b64 != NULL ? b64 : "?");
         free(b64);
     }
     lh_keys_free(&keys);
@@ -604,4 +607,4 @@ static int run_keys(cli *c, int argc, char **argv)
 }
 
 const cli_command cli_cmd_keys = {
-    "keys", run_keys, "list the enrolled keys: holders, roles, status, since", keys_help, NULL};
+    "keys", run_keys, N_("list the enrolled keys: holders, roles, status, since"), keys_help, NULL};

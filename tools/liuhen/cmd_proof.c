@@ -24,26 +24,26 @@
  */
 
 static const char checkpoint_help[] =
-    "Usage: liuhen checkpoint [--save FILE]\n"
-    "\n"
-    "Fetch the log's latest checkpoint (a C2SP signed note: origin, tree size, root\n"
-    "hash, the log's signature), verify its signature with the log's key and its\n"
-    "consistency with the last checkpoint this machine saw (the state file), and\n"
-    "print it. Keep checkpoints: each one commits the log to everything before it.\n"
-    "\n"
-    "Options:\n"
-    "  --save FILE   also write the signed note to FILE (replaced atomically), for\n"
-    "                liuhen-verify or an inspector\n"
-    "\n"
-    "With --witness-key (a common option), the witnesses' cosignatures are verified;\n"
-    "with --min-cosignatures N, the checkpoint shown is the latest that N of them\n"
-    "cosigned.\n"
-    "\n"
-    "With --json: {\"origin\", \"tree_size\", \"root_hash\", \"checkpoint\",\n"
-    "\"cosignatures\": [{\"witness\", \"time\", \"verified\"}]}.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen checkpoint --save checkpoints/2026-05-20.txt\n";
+    N_("Usage: liuhen checkpoint [--save FILE]\n"
+       "\n"
+       "Fetch the log's latest checkpoint (a C2SP signed note: origin, tree size, root\n"
+       "hash, the log's signature), verify its signature with the log's key and its\n"
+       "consistency with the last checkpoint this machine saw (the state file), and\n"
+       "print it. Keep checkpoints: each one commits the log to everything before it.\n"
+       "\n"
+       "Options:\n"
+       "  --save FILE   also write the signed note to FILE (replaced atomically), for\n"
+       "                liuhen-verify or an inspector\n"
+       "\n"
+       "With --witness-key (a common option), the witnesses' cosignatures are verified;\n"
+       "with --min-cosignatures N, the checkpoint shown is the latest that N of them\n"
+       "cosigned.\n"
+       "\n"
+       "With --json: {\"origin\", \"tree_size\", \"root_hash\", \"checkpoint\",\n"
+       "\"cosignatures\": [{\"witness\", \"time\", \"time_rfc3339\", \"verified\"}]}.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen checkpoint --save checkpoints/2026-05-20.txt\n");
 
 static int run_checkpoint(cli *c, int argc, char **argv)
 {
@@ -71,7 +71,7 @@ static int run_checkpoint(cli *c, int argc, char **argv)
     if (save != NULL &&
         (rc = fileio_replace(save, 0644, cp.note, cp.note_len, "checkpoint file", &err)) != 0) {
         lh_checkpoint_free(&cp);
-        return cli_fail(c, CLI_EXIT_IO, "--save: %s", err.msg);
+        return cli_fail(c, CLI_EXIT_IO, _("--save: %s"), err.msg);
     }
     char root[TEXT_B64_LEN(LH_HASH_SIZE)];
     text_b64_encode(root, cp.root, LH_HASH_SIZE);
@@ -88,19 +88,17 @@ static int run_checkpoint(cli *c, int argc, char **argv)
                         &ok);
         st = cli_print_json(c, o, ok, NULL);
     } else {
-        printf("检查点 checkpoint: %s\n", lh_origin(c->conn));
-        printf("  树大小 tree size: %" PRIu64 "\n", cp.size);
-        printf("  根哈希 root hash: %s\n", root);
-        printf("  已验证: 日志签名，与此前所见检查点一致 (verified: the log's signature, "
-               "consistent with the last checkpoint seen)\n");
+        printf(_("checkpoint: %s\n"), lh_origin(c->conn));
+        printf(_("  tree size: %" PRIu64 "\n"), cp.size);
+        printf(_("  root hash: %s\n"), root);
+        fputs(_("  verified: the log's signature, consistent with the last checkpoint seen\n"),
+              stdout);
         render_cosignatures(stdout, cp.note, cp.note_len, &c->log_vkey, c->witnesses,
                             c->nwitnesses);
         if (c->min_cosignatures > 0)
-            printf("  见证要求 witness policy: 至少 %u 个第三方见证签名 at least %u cosignatures "
-                   "(met)\n",
-                   c->min_cosignatures, c->min_cosignatures);
+            printf(_("  witness policy: at least %u cosignatures (met)\n"), c->min_cosignatures);
         if (save != NULL)
-            printf("  已保存 saved to: %s\n", save);
+            printf(_("  saved to: %s\n"), save);
         printf("\n%.*s", (int)cp.note_len, (const char *)cp.note);
         st = CLI_EXIT_OK;
     }
@@ -109,7 +107,7 @@ static int run_checkpoint(cli *c, int argc, char **argv)
 }
 
 const cli_command cli_cmd_checkpoint = {"checkpoint", run_checkpoint,
-                                        "fetch and verify the latest signed checkpoint",
+                                        N_("fetch and verify the latest signed checkpoint"),
                                         checkpoint_help, NULL};
 
 /* ------------------------------------------------------------------------
@@ -117,22 +115,22 @@ const cli_command cli_cmd_checkpoint = {"checkpoint", run_checkpoint,
  */
 
 static const char prove_help[] =
-    "Usage: liuhen prove (--index I | --hash B64) [--size N]\n"
-    "\n"
-    "Fetch the RFC 6962 inclusion proof of an entry (its audit path) and verify it\n"
-    "against the log's signed checkpoint of tree size N: proof that the log holds the\n"
-    "entry, which no later change can undo.\n"
-    "\n"
-    "Options:\n"
-    "  --index I    the entry's index in the log\n"
-    "  --hash B64   or its leaf hash, standard base64 (a receipt's leaf_hash)\n"
-    "  --size N     the tree size of a checkpoint the log signed (default: the latest)\n"
-    "\n"
-    "With --json, as RFC 6962 names it: {\"leaf_index\", \"tree_size\", \"leaf_hash\",\n"
-    "\"audit_path\": [...]}, hashes in base64.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen prove --index 3\n";
+    N_("Usage: liuhen prove (--index I | --hash B64) [--size N]\n"
+       "\n"
+       "Fetch the RFC 6962 inclusion proof of an entry (its audit path) and verify it\n"
+       "against the log's signed checkpoint of tree size N: proof that the log holds the\n"
+       "entry, which no later change can undo.\n"
+       "\n"
+       "Options:\n"
+       "  --index I    the entry's index in the log\n"
+       "  --hash B64   or its leaf hash, standard base64 (a receipt's leaf_hash)\n"
+       "  --size N     the tree size of a checkpoint the log signed (default: the latest)\n"
+       "\n"
+       "With --json, as RFC 6962 names it: {\"leaf_index\", \"tree_size\", \"leaf_hash\",\n"
+       "\"audit_path\": [...]}, hashes in base64.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen prove --index 3\n");
 
 static int run_prove(cli *c, int argc, char **argv)
 {
@@ -151,19 +149,19 @@ static int run_prove(cli *c, int argc, char **argv)
         case O_INDEX:
             index_arg = optarg;
             if (!cli_parse_u64(optarg[0] == '#' ? optarg + 1 : optarg, &index))
-                st = cli_usage(c, "--index %s: give an entry index (0, 1, 2...)", optarg);
+                st = cli_usage(c, _("--index %s: give an entry index (0, 1, 2...)"), optarg);
             break;
         case O_HASH: {
             size_t n;
             hash_arg = optarg;
             if (text_b64_decode(hash, sizeof hash, &n, optarg, strlen(optarg), sizeof hash) != 0)
-                st = cli_usage(c, "--hash %s: give a leaf hash in standard base64 (32 bytes)",
+                st = cli_usage(c, _("--hash %s: give a leaf hash in standard base64 (32 bytes)"),
                                optarg);
             break;
         }
         case O_SIZE:
             if (!cli_parse_u64(optarg, &size) || size == 0)
-                st = cli_usage(c, "--size %s: give the tree size of a signed checkpoint (>= 1)",
+                st = cli_usage(c, _("--size %s: give the tree size of a signed checkpoint (>= 1)"),
                                optarg);
             break;
         default: st = cli_common_option(c, &cli_cmd_prove, opt, optarg); break;
@@ -172,7 +170,7 @@ static int run_prove(cli *c, int argc, char **argv)
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if ((index_arg == NULL) == (hash_arg == NULL))
-        return cli_usage(c, "give either --index I or --hash B64");
+        return cli_usage(c, _("give either --index I or --hash B64"));
     if ((st = cli_connect(c)) != 0)
         return st;
     lh_inclusion p;
@@ -199,20 +197,19 @@ static int run_prove(cli *c, int argc, char **argv)
         st = cli_print_json(c, o, ok, NULL);
     } else {
         char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
-        printf("包含证明 inclusion proof: 第%" PRIu64 "号记录 (leaf %" PRIu64
-               ") in the tree of size %" PRIu64 "\n",
-               p.leaf_index, p.leaf_index, p.tree_size);
+        printf(_("inclusion proof: entry %" PRIu64 " in the tree of size %" PRIu64 "\n"),
+               p.leaf_index, p.tree_size);
         text_b64_encode(b64, p.leaf_hash, LH_HASH_SIZE);
-        printf("  叶哈希 leaf hash: %s\n", b64);
-        printf("  审计路径 audit path: %zu 个哈希 hashes, leaf to root\n", p.audit_path_len);
+        printf(_("  leaf hash: %s\n"), b64);
+        printf(_("  audit path: %zu hashes, leaf to root\n"), p.audit_path_len);
         for (size_t i = 0; i < p.audit_path_len; i++) {
             text_b64_encode(b64, path[i], LH_HASH_SIZE);
             printf("    %s\n", b64);
         }
         text_b64_encode(b64, p.checkpoint.root, LH_HASH_SIZE);
-        printf("  根哈希 root hash: %s\n", b64);
-        printf("  已验证: 包含证明、检查点签名 (verified against the checkpoint of tree size "
-               "%" PRIu64 ", signed by the log)\n",
+        printf(_("  root hash: %s\n"), b64);
+        printf(_("  verified: the inclusion proof, against the checkpoint of tree size %" PRIu64
+                 ", signed by the log\n"),
                p.checkpoint.size);
         st = CLI_EXIT_OK;
     }
@@ -221,28 +218,28 @@ static int run_prove(cli *c, int argc, char **argv)
 }
 
 const cli_command cli_cmd_prove = {
-    "prove", run_prove, "inclusion proof of an entry, verified (RFC 6962)", prove_help, NULL};
+    "prove", run_prove, N_("inclusion proof of an entry, verified (RFC 6962)"), prove_help, NULL};
 
 /* ------------------------------------------------------------------------
  * consistency
  */
 
 static const char consistency_help[] =
-    "Usage: liuhen consistency --from M [--to N]\n"
-    "\n"
-    "Fetch the RFC 6962 consistency proof between the log's signed checkpoints of\n"
-    "tree sizes M and N, and verify it: proof that the tree of N entries extends the\n"
-    "tree of M entries, so nothing logged before M was changed or removed.\n"
-    "\n"
-    "Options:\n"
-    "  --from M    the older tree size, that of a checkpoint the log signed (required)\n"
-    "  --to N      the newer tree size (default: the latest checkpoint)\n"
-    "\n"
-    "With --json, as RFC 6962 names it: {\"first\", \"second\", \"consistency\": [...]},\n"
-    "hashes in base64.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen consistency --from 1 --to 12\n";
+    N_("Usage: liuhen consistency --from M [--to N]\n"
+       "\n"
+       "Fetch the RFC 6962 consistency proof between the log's signed checkpoints of\n"
+       "tree sizes M and N, and verify it: proof that the tree of N entries extends the\n"
+       "tree of M entries, so nothing logged before M was changed or removed.\n"
+       "\n"
+       "Options:\n"
+       "  --from M    the older tree size, that of a checkpoint the log signed (required)\n"
+       "  --to N      the newer tree size (default: the latest checkpoint)\n"
+       "\n"
+       "With --json, as RFC 6962 names it: {\"first\", \"second\", \"consistency\": [...]},\n"
+       "hashes in base64.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen consistency --from 1 --to 12\n");
 
 static int run_consistency(cli *c, int argc, char **argv)
 {
@@ -259,11 +256,11 @@ static int run_consistency(cli *c, int argc, char **argv)
         case O_FROM:
             have_from = cli_parse_u64(optarg, &first);
             if (!have_from)
-                st = cli_usage(c, "--from %s: give a tree size", optarg);
+                st = cli_usage(c, _("--from %s: give a tree size"), optarg);
             break;
         case O_TO:
             if (!cli_parse_u64(optarg, &second) || second == 0)
-                st = cli_usage(c, "--to %s: give a tree size of at least 1", optarg);
+                st = cli_usage(c, _("--to %s: give a tree size of at least 1"), optarg);
             break;
         default: st = cli_common_option(c, &cli_cmd_consistency, opt, optarg); break;
         }
@@ -271,9 +268,9 @@ static int run_consistency(cli *c, int argc, char **argv)
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (!have_from)
-        return cli_usage(c, "--from M is required");
+        return cli_usage(c, _("--from M is required"));
     if (second != 0 && first > second)
-        return cli_usage(c, "--from %" PRIu64 " is larger than --to %" PRIu64, first, second);
+        return cli_usage(c, _("--from %" PRIu64 " is larger than --to %" PRIu64), first, second);
     if ((st = cli_connect(c)) != 0)
         return st;
     lh_consistency p;
@@ -298,19 +295,18 @@ static int run_consistency(cli *c, int argc, char **argv)
         st = cli_print_json(c, o, ok, NULL);
     } else {
         char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
-        printf("一致性证明 consistency proof: tree size %" PRIu64 " → %" PRIu64 "\n", p.first,
-               p.second);
+        printf(_("consistency proof: tree size %" PRIu64 " → %" PRIu64 "\n"), p.first, p.second);
         text_b64_encode(b64, p.first_root, LH_HASH_SIZE);
-        printf("  根哈希 root at %" PRIu64 ": %s\n", p.first, b64);
+        printf(_("  root at %" PRIu64 ": %s\n"), p.first, b64);
         text_b64_encode(b64, p.second_root, LH_HASH_SIZE);
-        printf("  根哈希 root at %" PRIu64 ": %s\n", p.second, b64);
-        printf("  证明 proof: %zu 个哈希 hashes\n", p.proof_len);
+        printf(_("  root at %" PRIu64 ": %s\n"), p.second, b64);
+        printf(_("  proof: %zu hashes\n"), p.proof_len);
         for (size_t i = 0; i < p.proof_len; i++) {
             text_b64_encode(b64, proof[i], LH_HASH_SIZE);
             printf("    %s\n", b64);
         }
-        printf("  已验证: 后一棵树包含前一棵树的全部记录 (verified: the tree of %" PRIu64
-               " entries extends the tree of %" PRIu64 ", both checkpoints signed by the log)\n",
+        printf(_("  verified: the tree of %" PRIu64 " entries extends the tree of %" PRIu64
+                 ", both checkpoints signed by the log\n"),
                p.second, p.first);
         st = CLI_EXIT_OK;
     }
@@ -319,5 +315,5 @@ static int run_consistency(cli *c, int argc, char **argv)
 }
 
 const cli_command cli_cmd_consistency = {"consistency", run_consistency,
-                                         "consistency proof between two tree sizes, verified",
+                                         N_("consistency proof between two tree sizes, verified"),
                                          consistency_help, NULL};

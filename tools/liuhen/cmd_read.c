@@ -36,21 +36,22 @@ static int fetch_keys(cli *c, lh_keys *keys)
  */
 
 static const char get_help[] =
-    "Usage: liuhen get INDEX|ENTRY_ID\n"
-    "\n"
-    "Show one entry of the log, by its index (0 is the first) or by its entry id\n"
-    "(the base64 SHA-256 of its signed bytes, as refs, author_prev, case_prev and\n"
-    "correction.corrects name it): its kind, case, author and roles, the times it\n"
-    "was recorded and integrated, every field with its Chinese label, references\n"
-    "and attachments. The author's signature is checked and the entry's inclusion\n"
-    "in the latest signed checkpoint is proved before it is shown.\n"
-    "With --json: {\"index\", \"entry_id\", \"leaf_hash\", \"integrated_at\",\n"
-    "\"author\", \"entry\", \"signature\", \"tree_size\", \"audit_path\"}, the entry\n"
-    "with the schema's field names and enum value names.\n"
-    "\n"
-    "Examples:\n"
-    "  liuhen get 3\n"
-    "  liuhen get 2fWq3Yd2lM0Qv3u0dYI1sYc9nZkq4cB2hY7m0kq9wEc=\n";
+    N_("Usage: liuhen get INDEX|ENTRY_ID\n"
+       "\n"
+       "Show one entry of the log, by its index (0 is the first) or by its entry id\n"
+       "(the base64 SHA-256 of its signed bytes, as refs, author_prev, case_prev and\n"
+       "correction.corrects name it): its kind, case, author and roles, the times it\n"
+       "was recorded and integrated, every field with its Chinese label, references\n"
+       "and attachments. The author's signature is checked and the entry's inclusion\n"
+       "in the latest signed checkpoint is proved before it is shown.\n"
+       "With --json: {\"index\", \"entry_id\", \"leaf_hash\", \"integrated_at\",\n"
+       "\"integrated_at_rfc3339\", \"author\", \"entry\", \"signature\", \"tree_size\",\n"
+       "\"audit_path\"}, the entry with the schema's field names and enum value names;\n"
+       "integrated_at in unix ms, integrated_at_rfc3339 the same time in RFC 3339 (UTC).\n"
+       "\n"
+       "Examples:\n"
+       "  liuhen get 3\n"
+       "  liuhen get 2fWq3Yd2lM0Qv3u0dYI1sYc9nZkq4cB2hY7m0kq9wEc=\n");
 
 static int run_get(cli *c, int argc, char **argv)
 {
@@ -64,8 +65,8 @@ static int run_get(cli *c, int argc, char **argv)
     bool by_index = parse_index(arg, &index);
     if (!by_index && text_b64_decode(id, sizeof id, &idlen, arg, strlen(arg), sizeof id) != 0)
         return cli_usage(c,
-                         "'%s' is neither an entry index (0, 1, 2...) nor an entry id (32 bytes "
-                         "in standard base64)",
+                         _("'%s' is neither an entry index (0, 1, 2...) nor an entry id (32 bytes "
+                           "in standard base64)"),
                          arg);
     if ((st = cli_connect(c)) != 0)
         return st;
@@ -91,8 +92,8 @@ static int run_get(cli *c, int argc, char **argv)
         st = cli_print_json(c, o, ok, what);
     } else {
         render_entry(stdout, &rc_ctx, &le);
-        printf("已验证: 记录人签名、包含证明 (verified: author's signature, inclusion in the "
-               "checkpoint of tree size %" PRIu64 ")\n",
+        printf(_("verified: the author's signature, the inclusion in the checkpoint of tree size "
+                 "%" PRIu64 "\n"),
                le.tree_size);
         st = CLI_EXIT_OK;
     }
@@ -102,29 +103,29 @@ out:
     return st;
 }
 
-const cli_command cli_cmd_get = {"get", run_get, "show an entry, by index or entry id, verified",
-                                 get_help, NULL};
+const cli_command cli_cmd_get = {
+    "get", run_get, N_("show an entry, by index or entry id, verified"), get_help, NULL};
 
 /* ------------------------------------------------------------------------
  * case
  */
 
 static const char case_help[] =
-    "Usage: liuhen case CASE_ID\n"
-    "\n"
-    "Show a case's whole timeline: one block per entry with its index, the times it\n"
-    "was recorded (author's clock) and integrated (the log's clock), its kind, who\n"
-    "recorded it with their roles, its fields with their Chinese labels, references\n"
-    "and attachments. The timeline is verified as a chain: every entry's signature,\n"
-    "its inclusion in the latest signed checkpoint, and each entry's case_prev\n"
-    "linking to the one before, so that no entry between the first and the last can\n"
-    "be missing.\n"
-    "With --json: {\"case_id\", \"tree_size\", \"checkpoint\", \"chain_verified\",\n"
-    "\"entries\": [...]}, each entry as `liuhen get --json` gives it, with its\n"
-    "audit_path against that checkpoint.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen case QJ-2026-7\n";
+    N_("Usage: liuhen case CASE_ID\n"
+       "\n"
+       "Show a case's whole timeline: one block per entry with its index, the times it\n"
+       "was recorded (author's clock) and integrated (the log's clock), its kind, who\n"
+       "recorded it with their roles, its fields with their Chinese labels, references\n"
+       "and attachments. The timeline is verified as a chain: every entry's signature,\n"
+       "its inclusion in the latest signed checkpoint, and each entry's case_prev\n"
+       "linking to the one before, so that no entry between the first and the last can\n"
+       "be missing.\n"
+       "With --json: {\"case_id\", \"tree_size\", \"checkpoint\", \"chain_verified\",\n"
+       "\"entries\": [...]}, each entry as `liuhen get --json` gives it, with its\n"
+       "audit_path against that checkpoint.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen case QJ-2026-7\n");
 
 static int run_case(cli *c, int argc, char **argv)
 {
@@ -133,7 +134,7 @@ static int run_case(cli *c, int argc, char **argv)
         return st;
     const char *case_id = argv[optind];
     if (case_id[0] == '\0' || strlen(case_id) > ENTRY_CASE_ID_MAX)
-        return cli_usage(c, "CASE_ID must be 1 to %d bytes", ENTRY_CASE_ID_MAX);
+        return cli_usage(c, _("CASE_ID must be 1 to %d bytes"), ENTRY_CASE_ID_MAX);
     if ((st = cli_connect(c)) != 0)
         return st;
     lh_case cs = {0};
@@ -163,14 +164,14 @@ static int run_case(cli *c, int argc, char **argv)
         st = cli_print_json(c, o, ok, what);
         goto out;
     }
-    printf("案件 case %s · %zu 条记录 entries · 检查点 checkpoint: tree size %" PRIu64 "\n",
-           case_id, cs.count, cs.checkpoint.size);
+    printf(_("case %s · %zu entries · checkpoint of tree size %" PRIu64 "\n"), case_id, cs.count,
+           cs.checkpoint.size);
     for (size_t i = 0; i < cs.count; i++) {
         printf("\n");
         render_entry(stdout, &ctx, &cs.items[i]);
     }
-    printf("\n链条完整 (chain verified: %zu entries, each signed by its author, linked to the "
-           "one before, and included in the checkpoint of tree size %" PRIu64 ")\n",
+    printf(_("\nchain verified: %zu entries, each signed by its author, linked to the one "
+             "before, and included in the checkpoint of tree size %" PRIu64 "\n"),
            cs.count, cs.checkpoint.size);
     st = CLI_EXIT_OK;
 out:
@@ -180,30 +181,30 @@ out:
 }
 
 const cli_command cli_cmd_case = {
-    "case", run_case, "show a case's whole timeline, verified as a chain", case_help, NULL};
+    "case", run_case, N_("show a case's whole timeline, verified as a chain"), case_help, NULL};
 
 /* ------------------------------------------------------------------------
  * author
  */
 
 static const char author_help[] =
-    "Usage: liuhen author [--limit N] PUB\n"
-    "\n"
-    "Show every entry one author signed, oldest first, verified as a chain: each\n"
-    "entry's signature and inclusion in the latest signed checkpoint, and each\n"
-    "entry's author_prev linking to the author's entry before (author_seq 1, 2,\n"
-    "3...), so that no entry of the author can be missing.\n"
-    "PUB is a public key file (PREFIX.pub), a verifier key name+keyid+base64, the\n"
-    "base64 public key, or a holder's name as `liuhen keys` lists it.\n"
-    "\n"
-    "Options:\n"
-    "  --limit N   show only the author's last N entries (default: all)\n"
-    "\n"
-    "With --json: {\"public_key\", \"holder\", \"author_seq\", \"chain_verified\",\n"
-    "\"entries\": [...]}, each entry as `liuhen get --json` gives it.\n"
-    "\n"
-    "Example:\n"
-    "  liuhen author keys/zhangsan.pub\n";
+    N_("Usage: liuhen author [--limit N] PUB\n"
+       "\n"
+       "Show every entry one author signed, oldest first, verified as a chain: each\n"
+       "entry's signature and inclusion in the latest signed checkpoint, and each\n"
+       "entry's author_prev linking to the author's entry before (author_seq 1, 2,\n"
+       "3...), so that no entry of the author can be missing.\n"
+       "PUB is a public key file (PREFIX.pub), a verifier key name+keyid+base64, the\n"
+       "base64 public key, or a holder's name as `liuhen keys` lists it.\n"
+       "\n"
+       "Options:\n"
+       "  --limit N   show only the author's last N entries (default: all)\n"
+       "\n"
+       "With --json: {\"public_key\", \"holder\", \"author_seq\", \"chain_verified\",\n"
+       "\"entries\": [...]}, each entry as `liuhen get --json` gives it.\n"
+       "\n"
+       "Example:\n"
+       "  liuhen author keys/zhangsan.pub\n");
 
 /* PUB as a key, or as a holder's name in the key list. */
 static int find_author(cli *c, const char *arg, const lh_keys *keys, uint8_t key[LH_HASH_SIZE])
@@ -228,9 +229,9 @@ static int find_author(cli *c, const char *arg, const lh_keys *keys, uint8_t key
     if (found == 1)
         return 0;
     if (found > 1)
-        return cli_usage(c, "%zu keys are enrolled for '%s': give the public key file instead",
+        return cli_usage(c, _("%zu keys are enrolled for '%s': give the public key file instead"),
                          found, arg);
-    return cli_usage(c, "%s; nor is it the name of an enrolled holder (see `liuhen keys`)",
+    return cli_usage(c, _("%s; nor is it the name of an enrolled holder (see `liuhen keys`)"),
                      err.msg);
 }
 
@@ -244,7 +245,7 @@ static int run_author(cli *c, int argc, char **argv)
     while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (opt == O_LIMIT) {
             if (!cli_parse_u64(optarg, &limit) || limit == 0)
-                st = cli_usage(c, "--limit %s: give a number of entries, at least 1", optarg);
+                st = cli_usage(c, _("--limit %s: give a number of entries, at least 1"), optarg);
         } else {
             st = cli_common_option(c, &cli_cmd_author, opt, optarg);
         }
@@ -252,7 +253,8 @@ static int run_author(cli *c, int argc, char **argv)
     if (st >= 0)
         return st;
     if (argc - optind != 1)
-        return cli_usage(c, "give one PUB: a public key file, a verifier key or a holder's name");
+        return cli_usage(c,
+                         _("give one PUB: a public key file, a verifier key or a holder's name"));
     if ((st = cli_connect(c)) != 0)
         return st;
 
@@ -282,7 +284,7 @@ static int run_author(cli *c, int argc, char **argv)
             size_t ncap = cap == 0 ? 16 : cap * 2;
             lh_logged_entry *grown = realloc(owned, ncap * sizeof *grown);
             if (grown == NULL) {
-                st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+                st = cli_fail(c, CLI_EXIT_IO, _("out of memory"));
                 goto out;
             }
             memset(grown + cap, 0, (ncap - cap) * sizeof *grown);
@@ -306,7 +308,7 @@ static int run_author(cli *c, int argc, char **argv)
             broken = "its author_prev does not fit its author_seq";
         if (broken != NULL) {
             st = cli_fail(c, CLI_EXIT_REFUSED,
-                          "author chain broken at entry %" PRIu64 " (seq %" PRIu64 "): %s",
+                          _("author chain broken at entry %" PRIu64 " (seq %" PRIu64 "): %s"),
                           le->index, seq, broken);
             goto out;
         }
@@ -315,7 +317,7 @@ static int run_author(cli *c, int argc, char **argv)
         n++;
     }
     if ((items = calloc(n > 0 ? n : 1, sizeof *items)) == NULL) {
-        st = cli_fail(c, CLI_EXIT_IO, "out of memory");
+        st = cli_fail(c, CLI_EXIT_IO, _("out of memory"));
         goto out;
     }
     for (size_t i = 0; i < n; i++)
@@ -334,18 +336,18 @@ static int run_author(cli *c, int argc, char **argv)
         render_json_set(o, "entries", a, &ok);
         st = cli_print_json(c, o, ok, "the entries");
     } else {
-        printf("记录人 author: %s (%s) · %" PRIu64 " 条记录 entries\n",
-               k != NULL ? k->holder : "未登记 not enrolled", b64 != NULL ? b64 : "?",
+        printf(_("author: %s (%s) · %" PRIu64 " entries\n"),
+               k != NULL ? k->holder : _("not enrolled"), b64 != NULL ? b64 : "?",
                heads.author_seq);
         for (size_t i = 0; i < n; i++) {
             printf("\n");
             render_entry(stdout, &ctx, &items[i]);
         }
         if (n == 0)
-            printf("\n(no entries)\n");
+            printf(_("\n(no entries)\n"));
         else
-            printf("\n记录人记录链完整 (author chain verified: seq %" PRIu64 " to %" PRIu64
-                   ", each signed, linked to the one before, and included in the log)\n",
+            printf(_("\nauthor chain verified: seq %" PRIu64 " to %" PRIu64
+                     ", each signed, linked to the one before, and included in the log\n"),
                    heads.author_seq - n + 1, heads.author_seq);
         st = CLI_EXIT_OK;
     }
@@ -359,5 +361,6 @@ out:
     return st;
 }
 
-const cli_command cli_cmd_author = {
-    "author", run_author, "show every entry of an author, verified as a chain", author_help, NULL};
+const cli_command cli_cmd_author = {"author", run_author,
+                                    N_("show every entry of an author, verified as a chain"),
+                                    author_help, NULL};

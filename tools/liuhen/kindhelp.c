@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "i18n.h"
 #include "kind.h"
 #include "labels.h"
 #include "pbjson_enum.h"
@@ -480,9 +481,10 @@ static void put_padded(FILE *f, const char *s, size_t width)
 
 void kindhelp_list(FILE *f)
 {
-    fputs("Kinds of records (liuhen append --kind KIND; the Chinese label, or KIND_NAME, is\n"
-          "accepted too), the articles they record, and the roles whose keys may append them:\n\n",
+    fputs(_("Kinds of records (liuhen append --kind KIND; the Chinese label, or KIND_NAME, is\n"
+            "accepted too), the articles they record, and the roles whose keys may append them:\n"),
           f);
+    fputs("\n", f);
     for (int k = 1; k < 64; k++) {
         const char *name = record_kind_cli_name((Liuhen__Kind)k);
         if (name == NULL)
@@ -555,11 +557,11 @@ static void text_field(void *ctx, const field_info *fi)
         const ProtobufCMessageDescriptor *md = fd->descriptor;
         if (repeated)
             fprintf(f,
-                    "      a list of %s: %s.FIELD sets the last item (the first when the list\n"
-                    "      is empty), %s+.FIELD starts a new one, %s[N].FIELD goes to item N\n",
+                    _("      a list of %s: %s.FIELD sets the last item (the first when the list\n"
+                      "      is empty), %s+.FIELD starts a new one, %s[N].FIELD goes to item N\n"),
                     message_name(md), fi->path, fi->path, fi->path);
         else
-            fprintf(f, "      a %s: its fields follow (%s.FIELD)\n", message_name(md), fi->path);
+            fprintf(f, _("      a %s: its fields follow (%s.FIELD)\n"), message_name(md), fi->path);
         put_required(f, t, fi->path, true);
         return;
     }
@@ -580,7 +582,7 @@ static void text_field(void *ctx, const field_info *fi)
         }
     }
     if (repeated)
-        fprintf(f, "      a list: one item per --set (%s[N]=... replaces item N)\n", fi->path);
+        fprintf(f, _("      a list: one item per --set (%s[N]=... replaces item N)\n"), fi->path);
     put_required(f, t, fi->path, false);
 
     /* The example: the value the requirement asks for, when there is one. */
@@ -607,14 +609,14 @@ static void put_requirements(FILE *f, Liuhen__Kind kind, const ProtobufCMessageD
     size_t n;
     const required_item *items = required_of_kind(kind, &n);
     if (n == 0) {
-        fputs("The regulations ask nothing of this record by itself that can be checked before\n"
-              "it is signed; the offline verifier's rules across records still apply to it.\n",
+        fputs(_("The regulations ask nothing of this record by itself that can be checked before\n"
+                "it is signed; the offline verifier's rules across records still apply to it.\n"),
               f);
         return;
     }
-    fputs("What the regulations require of it (`liuhen append` checks it before signing: on\n"
-          "a terminal it asks, otherwise it warns and records; --strict refuses; the offline\n"
-          "verifier reports what is missing as a finding of the rule named):\n",
+    fputs(_("What the regulations require of it (`liuhen append` checks it before signing: on\n"
+            "a terminal it asks, otherwise it warns and records; --strict refuses; the offline\n"
+            "verifier reports what is missing as a finding of the rule named):\n"),
           f);
     for (size_t i = 0; i < n; i++) {
         bool seen = false;
@@ -659,12 +661,16 @@ void kindhelp_kind(FILE *f, Liuhen__Kind kind)
     roles_text(kind_roles(kind), false, roles_en, sizeof roles_en);
     fprintf(f, "%s %s — %s%s%s%s\n", kind_label_zh(kind), name, kind_value_name(kind),
             art != NULL ? " (" : "", art != NULL ? art : "", art != NULL ? ")" : "");
-    fprintf(f, "Who may append it: %s (%s)%s.%s\n\n", roles, roles_en,
-            kind == LIUHEN__KIND__KIND_CORRECTION ? ", for their own records only" : "",
-            kind_opens_case(kind) ? " It may be the first record of a case." : "");
+    /* TRANSLATORS: the roles in Chinese, the same by name (--roles takes them), then
+     * ", for their own records only" or nothing, then " It may be the first record of a
+     * case." or nothing. */
+    fprintf(f, _("Who may append it: %s (%s)%s.%s\n\n"), roles, roles_en,
+            kind == LIUHEN__KIND__KIND_CORRECTION ? _(", for their own records only") : "",
+            kind_opens_case(kind) ? _(" It may be the first record of a case.") : "");
     put_requirements(f, kind, bd);
 
-    fprintf(f, "\nFields (liuhen append --kind %s --set PATH=VALUE, or these names in --json):\n",
+    fprintf(f,
+            _("\nFields (liuhen append --kind %s --set PATH=VALUE, or these names in --json):\n"),
             name);
     text_ctx t = {f, kind, bd};
     walk(bd, "", 0, text_field, &t);
@@ -672,7 +678,8 @@ void kindhelp_kind(FILE *f, Liuhen__Kind kind)
     kindhelp_example ex;
     if (kindhelp_example_of(kind, &ex) != 0)
         return;
-    fprintf(f, "\nExample%s:\n", ex.nsets > 0 ? ", with what the regulations require" : "");
+    fputs(ex.nsets > 0 ? _("\nExample, with what the regulations require:\n") : _("\nExample:\n"),
+          f);
     fprintf(f, "  liuhen append --key KEY --kind %s --case CASE", name);
     size_t col = 80;
     for (size_t i = 0; i < ex.nsets; i++) {

@@ -20,6 +20,7 @@
 #include "calendar.h"
 #include "cosig.h"
 #include "entry.h"
+#include "i18n.h"
 #include "kind.h"
 #include "labels.h"
 #include "pbfield.h"
@@ -122,7 +123,7 @@ static void put_enum(FILE *f, const ProtobufCEnumDescriptor *e, int value)
 {
     const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(e, value);
     if (v == NULL) {
-        fprintf(f, "%d (未知值 unknown value)", value);
+        fprintf(f, _("%d (unknown value)"), value);
         return;
     }
     char name[128];
@@ -135,10 +136,8 @@ static void put_enum(FILE *f, const ProtobufCEnumDescriptor *e, int value)
     }
     const char *label = labels_enum(e->name, v->name);
     const char *article = labels_enum_article(e->name, v->name);
-    if (label != NULL)
-        fprintf(f, "%s %s", label, name);
-    else
-        fprintf(f, "%s", name);
+    /* The Chinese term under a Chinese locale, the schema's short name otherwise. */
+    fprintf(f, "%s", label != NULL ? i18n_pick(label, name) : name);
     if (article != NULL)
         fprintf(f, " [%s]", article);
 }
@@ -148,10 +147,7 @@ static void put_field_name(FILE *f, const ProtobufCMessageDescriptor *m,
                            const ProtobufCFieldDescriptor *fd)
 {
     const char *label = labels_field(m->name, fd->name);
-    if (label != NULL)
-        fprintf(f, "%s %s", label, fd->name);
-    else
-        fprintf(f, "%s", fd->name);
+    fprintf(f, "%s", label != NULL ? i18n_pick(label, fd->name) : fd->name);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -175,7 +171,8 @@ static void put_hash(FILE *f, const render_ctx *rc, const ProtobufCFieldDescript
     const lh_logged_entry *e = find_known(rc, b->data);
     const Liuhen__KeyInfo *k = ends_with(fd->name, "key") ? render_find_key(rc, b->data) : NULL;
     if (e != NULL && e->entry != NULL)
-        fprintf(f, "第%" PRIu64 "号记录 %s (%s)", e->index, kind_label_zh(e->entry->kind), b64);
+        fprintf(f, _("entry %" PRIu64 " %s (%s)"), e->index,
+                i18n_pick(kind_label_zh(e->entry->kind), kind_name(e->entry->kind)), b64);
     else if (k != NULL)
         fprintf(f, "%s (%s)", k->holder, b64);
     else
@@ -209,7 +206,8 @@ static void put_value(FILE *f, const render_ctx *rc, const ProtobufCFieldDescrip
     case PROTOBUF_C_TYPE_FLOAT: fprintf(f, "%g", (double)*(const float *)p); break;
     case PROTOBUF_C_TYPE_DOUBLE: fprintf(f, "%g", *(const double *)p); break;
     case PROTOBUF_C_TYPE_BOOL:
-        fprintf(f, "%s", *(const protobuf_c_boolean *)p ? "是 yes" : "否 no");
+        fprintf(f, "%s",
+                *(const protobuf_c_boolean *)p ? i18n_pick("是", "yes") : i18n_pick("否", "no"));
         break;
     case PROTOBUF_C_TYPE_ENUM: put_enum(f, fd->descriptor, *(const int *)p); break;
     case PROTOBUF_C_TYPE_STRING: put_text(f, *(char *const *)p, ind); break;
@@ -302,13 +300,13 @@ static void put_author(FILE *f, const render_ctx *rc, const ProtobufCBinaryData 
         if (k->position[0] != '\0' || k->unit[0] != '\0')
             fprintf(f, " %s%s%s", k->unit, k->unit[0] && k->position[0] ? " " : "", k->position);
         if (k->revoked)
-            fprintf(f, " [已注销 revoked at 第%" PRIu64 "号记录]", k->revoked_index);
+            fprintf(f, _(" [revoked at entry %" PRIu64 "]"), k->revoked_index);
         fputc('\n', f);
     } else if (rc != NULL && rc->log_pubkey != NULL &&
                memcmp(rc->log_pubkey, key->data, ENTRY_KEY_BYTES) == 0) {
-        fprintf(f, "日志密钥 the log's own key (%s)\n", b64);
+        fprintf(f, _("the log's own key (%s)\n"), b64);
     } else {
-        fprintf(f, "%s (未登记 not in the key list)\n", b64);
+        fprintf(f, _("%s (not in the key list)\n"), b64);
     }
 }
 
@@ -320,24 +318,25 @@ void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *le)
     const ProtobufCEnumValue *kv =
         protobuf_c_enum_descriptor_get_value(&liuhen__kind__descriptor, e->kind);
     const char *article = kv != NULL ? labels_enum_article("liuhen.Kind", kv->name) : NULL;
-    fprintf(f, "第%" PRIu64 "号记录  %s %s", le->index, kind_label_zh(e->kind), kind_name(e->kind));
+    fprintf(f, _("entry %" PRIu64 "  %s"), le->index,
+            i18n_pick(kind_label_zh(e->kind), kind_name(e->kind)));
     if (article != NULL)
         fprintf(f, " [%s]", article);
     fputc('\n', f);
     if (e->case_id != NULL && e->case_id[0] != '\0')
-        fprintf(f, "  案件 case: %s\n", e->case_id);
-    fputs("  记录人 author: ", f);
+        fprintf(f, _("  case: %s\n"), e->case_id);
+    fputs(_("  author: "), f);
     put_author(f, rc, &e->author_key);
-    fprintf(f, "  记录人序号 author_seq: %" PRIu64 "\n", e->author_seq);
-    fprintf(f, "  记录时间 recorded_at: %s\n", render_time(e->recorded_at, t));
-    fprintf(f, "  存证时间 integrated_at: %s\n", render_time(le->integrated_at, t));
+    fprintf(f, _("  author_seq: %" PRIu64 "\n"), e->author_seq);
+    fprintf(f, _("  recorded at: %s\n"), render_time(e->recorded_at, t));
+    fprintf(f, _("  integrated at: %s\n"), render_time(le->integrated_at, t));
 
     ProtobufCMessage *body = entry_body_of((Liuhen__Entry *)e);
     if (body != NULL)
         put_message(f, rc, body, 2);
 
     if (e->n_refs > 0) {
-        fputs("  引用 refs:\n", f);
+        fputs(_("  refs:\n"), f);
         for (size_t i = 0; i < e->n_refs; i++) {
             static const ProtobufCFieldDescriptor ref_fd = {.name = "refs"};
             fputs("    - ", f);
@@ -346,25 +345,59 @@ void render_entry(FILE *f, const render_ctx *rc, const lh_logged_entry *le)
         }
     }
     if (e->n_attachments > 0) {
-        fputs("  附件 attachments:\n", f);
+        fputs(_("  attachments:\n"), f);
         for (size_t i = 0; i < e->n_attachments; i++) {
             const Liuhen__Attachment *a = e->attachments[i];
             char *h = render_b64(a->sha256.data, a->sha256.len);
-            fprintf(f, "    - %s  %s  %" PRIu64 " 字节 bytes  SHA-256 %s\n", a->name, a->media_type,
+            fprintf(f, _("    - %s  %s  %" PRIu64 " bytes  SHA-256 %s\n"), a->name, a->media_type,
                     a->size, h != NULL ? h : "?");
             free(h);
         }
     }
     text_b64_encode(b64, le->entry_id, LH_HASH_SIZE);
-    fprintf(f, "  记录标识 entry id: %s\n", b64);
+    fprintf(f, _("  entry id: %s\n"), b64);
     text_b64_encode(b64, le->leaf_hash, LH_HASH_SIZE);
-    fprintf(f, "  叶哈希 leaf hash: %s\n", b64);
+    fprintf(f, _("  leaf hash: %s\n"), b64);
 }
 
 void render_json_set(json_t *o, const char *key, json_t *v, bool *ok)
 {
     if (v == NULL || json_object_set_new(o, key, v) != 0)
         *ok = false;
+}
+
+void render_json_time(json_t *o, const char *key, int64_t ms, bool *ok)
+{
+    render_json_set(o, key, json_integer((json_int_t)ms), ok);
+    char name[128], text[CALENDAR_TEXT_MAX];
+    if ((size_t)snprintf(name, sizeof name, "%s_rfc3339", key) >= sizeof name) {
+        *ok = false;
+        return;
+    }
+    render_json_set(o, name, ms != 0 ? json_string(calendar_format_utc(text, ms)) : json_null(),
+                    ok);
+}
+
+bool render_json_add_rfc3339(json_t *o)
+{
+    /* The names first: members are not added while the object is walked. */
+    const char *names[64];
+    int64_t times[64];
+    size_t n = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        size_t len = strlen(key);
+        if (n < 64 && json_is_integer(v) && len > 3 && strcmp(key + len - 3, "_at") == 0) {
+            names[n] = key;
+            times[n++] = (int64_t)json_integer_value(v);
+        }
+    }
+    bool ok = true;
+    for (size_t i = 0; i < n; i++)
+        render_json_time(o, names[i], times[i], &ok);
+    return ok;
 }
 
 json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *le)
@@ -379,7 +412,7 @@ json_t *render_entry_json(const render_ctx *rc, const lh_logged_entry *le)
     render_json_set(o, "index", json_integer((json_int_t)le->index), &ok);
     render_json_set(o, "entry_id", render_json_b64(le->entry_id, LH_HASH_SIZE), &ok);
     render_json_set(o, "leaf_hash", render_json_b64(le->leaf_hash, LH_HASH_SIZE), &ok);
-    render_json_set(o, "integrated_at", json_integer((json_int_t)le->integrated_at), &ok);
+    render_json_time(o, "integrated_at", (int64_t)le->integrated_at, &ok);
     const ProtobufCBinaryData *key = &le->entry->author_key;
     const Liuhen__KeyInfo *k = key->len == ENTRY_KEY_BYTES ? render_find_key(rc, key->data) : NULL;
     if (k != NULL) {
@@ -436,12 +469,13 @@ void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, co
 {
     char t[RENDER_TIME_MAX];
     char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
-    fprintf(f, "已记录 第%" PRIu64 "号记录 (leaf %" PRIu64 ") 于 %s\n", r->leaf_index,
+    fprintf(f, _("logged entry %" PRIu64 " (leaf %" PRIu64 ") at %s\n"), r->leaf_index,
             r->leaf_index, render_time(r->integrated_at, t));
     if (entry != NULL) {
-        fprintf(f, "  种类 kind: %s %s\n", kind_label_zh(entry->kind), kind_name(entry->kind));
+        fprintf(f, _("  kind: %s\n"),
+                i18n_pick(kind_label_zh(entry->kind), kind_name(entry->kind)));
         if (entry->case_id != NULL && entry->case_id[0] != '\0')
-            fprintf(f, "  案件 case: %s\n", entry->case_id);
+            fprintf(f, _("  case: %s\n"), entry->case_id);
     }
     uint8_t id[LH_HASH_SIZE];
     const uint8_t *eb, *sig;
@@ -450,16 +484,15 @@ void render_receipt(FILE *f, const lh_receipt *r, const Liuhen__Entry *entry, co
         entry_signed_unpack(r->signed_entry, r->signed_entry_len, &eb, &elen, &sig, NULL) == 0) {
         entry_id(eb, elen, id);
         text_b64_encode(b64, id, LH_HASH_SIZE);
-        fprintf(f, "  记录标识 entry id: %s\n", b64);
+        fprintf(f, _("  entry id: %s\n"), b64);
     }
     text_b64_encode(b64, r->leaf_hash, LH_HASH_SIZE);
-    fprintf(f, "  叶哈希 leaf hash: %s\n", b64);
-    fprintf(f,
-            "  检查点 checkpoint: 树大小 tree size %" PRIu64 ", 审计路径 audit path %zu 个哈希\n",
-            r->tree_size, r->audit_path_len);
-    fputs("  已验证: 检查点签名、包含证明 (verified: checkpoint signature, inclusion proof)\n", f);
+    fprintf(f, _("  leaf hash: %s\n"), b64);
+    fprintf(f, _("  checkpoint: tree size %" PRIu64 ", audit path of %zu hashes\n"), r->tree_size,
+            r->audit_path_len);
+    fputs(_("  verified: checkpoint signature, inclusion proof\n"), f);
     if (saved_to != NULL)
-        fprintf(f, "  回执已保存 receipt saved to: %s\n", saved_to);
+        fprintf(f, _("  receipt saved to: %s\n"), saved_to);
 }
 
 /* ---- cosignatures ------------------------------------------------------ */
@@ -509,14 +542,15 @@ void render_cosignatures(FILE *f, const uint8_t *note, size_t len, const note_ve
     cosig_line lines[NOTE_MAX_SIGS];
     size_t n = cosig_lines(note, len, log_key, witnesses, nwitnesses, lines);
     if (n == 0) {
-        fprintf(f, "  第三方见证签名 cosignatures: 无 none\n");
+        fputs(_("  cosignatures: none\n"), f);
         return;
     }
-    fprintf(f, "  第三方见证签名 cosignatures:\n");
+    fputs(_("  cosignatures:\n"), f);
     for (size_t i = 0; i < n; i++) {
         char t[RENDER_TIME_MAX];
         fprintf(f, "    - %s  %s  %s\n", lines[i].name,
                 lines[i].time_ms != 0 ? render_time(lines[i].time_ms, t) : "?",
+                /* Both languages: tests/test_witnessing.sh reads "已验证 verified". */
                 lines[i].verified ? "已验证 verified"
                                   : "未验证 not verified (its key was not given: --witness-key)");
     }
@@ -533,7 +567,7 @@ json_t *render_cosignatures_json(const uint8_t *note, size_t len, const note_ver
         json_t *o = json_object();
         ok = o != NULL;
         render_json_set(o, "witness", json_string(lines[i].name), &ok);
-        render_json_set(o, "time", json_integer((json_int_t)lines[i].time_ms), &ok);
+        render_json_time(o, "time", (int64_t)lines[i].time_ms, &ok);
         render_json_set(o, "verified", json_boolean(lines[i].verified), &ok);
         if (ok && json_array_append_new(a, o) != 0)
             ok = false;

@@ -66,6 +66,21 @@ json_t *render_json_hashes(const uint8_t (*h)[LH_HASH_SIZE], size_t n);
 void render_json_set(json_t *o, const char *key, json_t *v, bool *ok);
 
 /**
+ * A time in JSON: key, the unix milliseconds as an integer, and beside it
+ * KEY_rfc3339, the same instant as an RFC 3339 string in UTC with
+ * milliseconds ("2026-05-20T06:31:07.000Z"), or null for 0 (not stated).
+ * A failure is remembered in *ok as render_json_set() does.
+ */
+void render_json_time(json_t *o, const char *key, int64_t ms, bool *ok);
+
+/**
+ * Beside every integer member of o named *_at (a time in unix ms, as the
+ * schema names them), add its KEY_rfc3339 as render_json_time() does; o's
+ * nested objects are left alone. Returns false when out of memory.
+ */
+bool render_json_add_rfc3339(json_t *o);
+
+/**
  * Print a JSON value on stdout, indented by two spaces, members in the order
  * they were added, and a newline; then release it.
  * @param[in] j  stolen (json_decref'd); NULL means out of memory.

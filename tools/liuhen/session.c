@@ -80,7 +80,7 @@ void cli_warn(const cli *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    cli_fail(c, 0, "warning: %s", cli_unprefixed(c, msg));
+    cli_fail(c, 0, _("warning: %s"), cli_unprefixed(c, msg));
 }
 
 int cli_usage(const cli *c, const char *fmt, ...)
@@ -90,9 +90,9 @@ int cli_usage(const cli *c, const char *fmt, ...)
     report(c, fmt, ap);
     va_end(ap);
     if (c->command != NULL)
-        fprintf(stderr, "Run '%s help %s' for its options.\n", c->prog, c->command);
+        fprintf(stderr, _("Run '%s help %s' for its options.\n"), c->prog, c->command);
     else
-        fprintf(stderr, "Run '%s help' for the commands.\n", c->prog);
+        fprintf(stderr, _("Run '%s help' for the commands.\n"), c->prog);
     return CLI_EXIT_USAGE;
 }
 
@@ -135,15 +135,16 @@ int cli_fail_rc(const cli *c, int rc, const lh_err *err, const char *what)
     switch (rc) {
     case LH_EFORK:
         fprintf(stderr,
-                "The log has shown two histories that cannot both be true: keep the state "
-                "file %s as evidence and report this to the oversight body.\n",
+                _("The log has shown two histories that cannot both be true: keep the state "
+                  "file %s as evidence and report this to the oversight body.\n"),
                 c->state_path != NULL ? c->state_path : "(none)");
         break;
     case LH_ETIMEOUT:
-        fprintf(stderr, "liuhend did not answer in time (--timeout SECONDS sets the deadline).\n");
+        fprintf(stderr,
+                _("liuhend did not answer in time (--timeout SECONDS sets the deadline).\n"));
         break;
     case LH_ECLOSED:
-        fprintf(stderr, "liuhend closed the connection: it may be shutting down.\n");
+        fprintf(stderr, _("liuhend closed the connection: it may be shutting down.\n"));
         break;
     default: break;
     }
@@ -155,10 +156,10 @@ int cli_print_json(const cli *c, json_t *o, bool ok, const char *what)
     if (!ok) {
         json_decref(o);
         if (what != NULL)
-            return cli_fail(c, CLI_EXIT_IO, "%s cannot be written as JSON", what);
-        return cli_fail(c, CLI_EXIT_IO, "out of memory");
+            return cli_fail(c, CLI_EXIT_IO, _("%s cannot be written as JSON"), what);
+        return cli_fail(c, CLI_EXIT_IO, _("out of memory"));
     }
-    return render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, "out of memory");
+    return render_print_json(o) == 0 ? CLI_EXIT_OK : cli_fail(c, CLI_EXIT_IO, _("out of memory"));
 }
 
 bool cli_parse_u64(const char *s, uint64_t *out)
@@ -196,10 +197,10 @@ int cli_check_output(const cli *c, const char *opt, const char *path)
     struct stat st;
     dir_of(path, dir, sizeof dir);
     if (path[0] == '\0' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-        return cli_fail(c, CLI_EXIT_USAGE, "%s %s: give a file name", opt, path);
+        return cli_fail(c, CLI_EXIT_USAGE, _("%s %s: give a file name"), opt, path);
     if (access(dir, W_OK) != 0) {
         int e = errno;
-        return cli_fail(c, CLI_EXIT_IO, "%s %s: cannot write in %s: %s", opt, path, dir,
+        return cli_fail(c, CLI_EXIT_IO, _("%s %s: cannot write in %s: %s"), opt, path, dir,
                         strerror(e));
     }
     return 0;
@@ -210,12 +211,12 @@ int cli_check_output_dir(const cli *c, const char *opt, const char *path)
     struct stat st;
     if (path[0] == '\0' || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
         return cli_fail(c, CLI_EXIT_USAGE,
-                        "%s %s: with a stream of records, give a directory that exists: each "
-                        "receipt is saved in it as INDEX.json",
+                        _("%s %s: with a stream of records, give a directory that exists: each "
+                          "receipt is saved in it as INDEX.json"),
                         opt, path);
     if (access(path, W_OK) != 0) {
         int e = errno;
-        return cli_fail(c, CLI_EXIT_IO, "%s %s: cannot write in it: %s", opt, path, strerror(e));
+        return cli_fail(c, CLI_EXIT_IO, _("%s %s: cannot write in it: %s"), opt, path, strerror(e));
     }
     return 0;
 }
@@ -238,11 +239,11 @@ int cli_read_log_key(cli *c)
     int rc = fileio_read(path, FILEIO_STREAM, "verifier key file", LOG_KEY_FILE_MAX,
                          (uint8_t **)&text, &len, &err);
     if (rc != 0) {
-        cli_fail(c, CLI_EXIT_IO, "the log's verifier key: %s", err.msg);
+        cli_fail(c, CLI_EXIT_IO, _("the log's verifier key: %s"), err.msg);
         if (from == NULL)
             fprintf(stderr,
-                    "It is DATA/log.vkey of the log (`liuhend init` writes it): give "
-                    "--log-key FILE or set %s.\n",
+                    _("It is DATA/log.vkey of the log (`liuhend init` writes it): give "
+                      "--log-key FILE or set %s.\n"),
                     CLI_ENV_LOG_KEY);
         return CLI_EXIT_IO;
     }
@@ -256,8 +257,8 @@ int cli_read_log_key(cli *c)
     if (rest != len || n == 0) {
         free(text);
         return cli_fail(c, CLI_EXIT_IO,
-                        "the log's verifier key %s (from %s): the file must hold one line, "
-                        "name+keyid+base64",
+                        _("the log's verifier key %s (from %s): the file must hold one line, "
+                          "name+keyid+base64"),
                         path, from != NULL ? from : "the default");
     }
     rc = note_vkey_parse_type(text, n, NOTE_TYPE_ED25519, &c->log_vkey, &err);
@@ -268,7 +269,7 @@ int cli_read_log_key(cli *c)
     }
     free(text);
     if (rc != 0)
-        return cli_fail(c, CLI_EXIT_IO, "the log's verifier key %s: %s", path,
+        return cli_fail(c, CLI_EXIT_IO, _("the log's verifier key %s: %s"), path,
                         err.msg[0] ? err.msg : lh_strerror(rc));
     c->have_log_vkey = true;
     return 0;
@@ -306,18 +307,18 @@ static int default_state_path(cli *c)
         }
         if (home == NULL)
             return cli_fail(c, CLI_EXIT_IO,
-                            "no home directory to keep the last verified checkpoint in: give "
-                            "--state FILE or set %s",
+                            _("no home directory to keep the last verified checkpoint in: give "
+                              "--state FILE or set %s"),
                             CLI_ENV_STATE);
         snprintf(home_state, sizeof home_state, "%s/.local/state", home);
         base = home_state;
     }
     char dir[PATH_MAX];
     if ((size_t)snprintf(dir, sizeof dir, "%s/liuhen", base) >= sizeof dir)
-        return cli_fail(c, CLI_EXIT_IO, "the state directory %s/liuhen: name too long", base);
+        return cli_fail(c, CLI_EXIT_IO, _("the state directory %s/liuhen: name too long"), base);
     int rc = make_dirs(dir);
     if (rc != 0)
-        return cli_fail(c, CLI_EXIT_IO, "the state directory %s: %s (give --state FILE)", dir,
+        return cli_fail(c, CLI_EXIT_IO, _("the state directory %s: %s (give --state FILE)"), dir,
                         strerror(-rc));
     char name[NOTE_NAME_MAX + 1];
     snprintf(name, sizeof name, "%s", c->log_vkey.name);
@@ -326,7 +327,7 @@ static int default_state_path(cli *c)
             *p = '_';
     size_t need = strlen(dir) + 1 + strlen(name) + sizeof ".checkpoint";
     if ((c->state_path = malloc(need)) == NULL)
-        return cli_fail(c, CLI_EXIT_IO, "out of memory");
+        return cli_fail(c, CLI_EXIT_IO, _("out of memory"));
     snprintf(c->state_path, need, "%s/%s.checkpoint", dir, name);
     return 0;
 }
@@ -335,7 +336,7 @@ static int default_state_path(cli *c)
 static int read_witness(cli *c, const char *path, const char *from)
 {
     if (c->nwitnesses == CLI_WITNESS_MAX)
-        return cli_usage(c, "%s: at most %d witness keys", from, CLI_WITNESS_MAX);
+        return cli_usage(c, _("%s: at most %d witness keys"), from, CLI_WITNESS_MAX);
     uint8_t *text = NULL;
     size_t len = 0;
     lh_err err = {{0}};
@@ -351,7 +352,7 @@ static int read_witness(cli *c, const char *path, const char *from)
     }
     free(text);
     if (rc != 0)
-        return cli_fail(c, CLI_EXIT_IO, "%s %s: not a witness verifier key: %s", from, path,
+        return cli_fail(c, CLI_EXIT_IO, _("%s %s: not a witness verifier key: %s"), from, path,
                         err.msg);
     c->nwitnesses++;
     return 0;
@@ -369,7 +370,7 @@ int cli_read_witnesses(cli *c)
     if (c->nwitness_paths == 0 && env != NULL && env[0] != '\0') {
         char *list = strdup(env);
         if (list == NULL)
-            return cli_fail(c, CLI_EXIT_IO, "out of memory");
+            return cli_fail(c, CLI_EXIT_IO, _("out of memory"));
         st = 0;
         for (char *save = NULL, *p = strtok_r(list, ":", &save); p != NULL && st == 0;
              p = strtok_r(NULL, ":", &save))
@@ -383,16 +384,16 @@ int cli_read_witnesses(cli *c)
     if (min < 0 && menv != NULL && menv[0] != '\0') {
         uint64_t v;
         if (!cli_parse_u64(menv, &v) || v > CLI_WITNESS_MAX)
-            return cli_usage(c, "%s=%s: give a whole number from 0 to %d", CLI_ENV_MIN_COSIG, menv,
-                             CLI_WITNESS_MAX);
+            return cli_usage(c, _("%s=%s: give a whole number from 0 to %d"), CLI_ENV_MIN_COSIG,
+                             menv, CLI_WITNESS_MAX);
         min = (long)v;
     }
     if (min < 0)
         min = 0;
     if ((size_t)min > c->nwitnesses)
         return cli_usage(c,
-                         "--min-cosignatures %ld: only %zu witness keys given (--witness-key "
-                         "FILE, or $%s)",
+                         _("--min-cosignatures %ld: only %zu witness keys given (--witness-key "
+                           "FILE, or $%s)"),
                          min, c->nwitnesses, CLI_ENV_WITNESSES);
     c->min_cosignatures = (unsigned)min;
     return 0;
@@ -416,7 +417,7 @@ int cli_connect(cli *c)
             state = NULL;
         if (state != NULL) {
             if ((c->state_path = strdup(state)) == NULL)
-                return cli_fail(c, CLI_EXIT_IO, "out of memory");
+                return cli_fail(c, CLI_EXIT_IO, _("out of memory"));
         } else if ((st = default_state_path(c)) != 0) {
             return st;
         }
@@ -437,21 +438,21 @@ int cli_connect(cli *c)
         return 0;
     if (rc == -ENOENT || rc == -ECONNREFUSED) {
         return cli_fail(c, CLI_EXIT_IO,
-                        "cannot reach liuhend at %s: %s. Is liuhend running? Start it (make run, "
-                        "or liuhend --data DIR), or give --socket PATH or set %s",
+                        _("cannot reach liuhend at %s: %s. Is liuhend running? Start it (make run, "
+                          "or liuhend --data DIR), or give --socket PATH or set %s"),
                         socket, strerror(-rc), CLI_ENV_SOCKET);
     }
     if (rc == -EACCES)
         return cli_fail(c, CLI_EXIT_IO,
-                        "cannot reach liuhend at %s: permission denied (the socket belongs to "
-                        "liuhend's --group: ask the administrator to add you to it)",
+                        _("cannot reach liuhend at %s: permission denied (the socket belongs to "
+                          "liuhend's --group: ask the administrator to add you to it)"),
                         socket);
     if (rc == LH_EINVAL)
         return cli_fail(c, CLI_EXIT_USAGE, "%s", err.msg[0] ? err.msg : lh_strerror(rc));
     if (rc == LH_EPARSE || rc == LH_ETOOBIG || rc == LH_EPERMFILE)
-        return err.msg[0]
-                   ? cli_fail(c, CLI_EXIT_IO, "%s", err.msg)
-                   : cli_fail(c, CLI_EXIT_IO, "state file %s: %s", c->state_path, lh_strerror(rc));
+        return err.msg[0] ? cli_fail(c, CLI_EXIT_IO, "%s", err.msg)
+                          : cli_fail(c, CLI_EXIT_IO, _("state file %s: %s"), c->state_path,
+                                     lh_strerror(rc));
     return cli_fail_rc(c, rc, &err, NULL);
 }
 
@@ -473,10 +474,10 @@ int cli_load_key(const cli *c, const char *path, const char *passfile, keyfile_k
         const char *detail = err.msg[0] ? err.msg : lh_strerror(rc);
         if (rc == -ENOENT)
             return cli_fail(c, CLI_EXIT_IO,
-                            "key file %s does not exist (liuhen keygen --out "
-                            "PREFIX makes PREFIX.key)",
+                            _("key file %s does not exist (liuhen keygen --out "
+                              "PREFIX makes PREFIX.key)"),
                             path);
-        return cli_fail(c, CLI_EXIT_IO, "key file %s: %s", path, detail);
+        return cli_fail(c, CLI_EXIT_IO, _("key file %s: %s"), path, detail);
     }
     char *pass = NULL;
     if (encrypted) {
@@ -489,9 +490,10 @@ int cli_load_key(const cli *c, const char *path, const char *passfile, keyfile_k
     passphrase_free(pass);
     if (rc == LH_EPASSPHRASE)
         return cli_fail(c, CLI_EXIT_REFUSED,
-                        "key file %s: wrong passphrase (or the encrypted file was altered)", path);
+                        _("key file %s: wrong passphrase (or the encrypted file was altered)"),
+                        path);
     if (rc != 0)
-        return cli_fail(c, CLI_EXIT_IO, "key file %s: %s", path,
+        return cli_fail(c, CLI_EXIT_IO, _("key file %s: %s"), path,
                         err.msg[0] ? err.msg : lh_strerror(rc));
     return 0;
 }
