@@ -542,13 +542,14 @@ static void test_help_kinds(void **state)
     OUT_HAS(&r, "R1 B§3：时间、地点、人物、方式、内容");
     OUT_HAS(&r, "地点");
     OUT_HAS(&r, "  place ");
-    OUT_HAS(&r, "必填 required: R1");
+    OUT_HAS(&r, "      text\n");
+    OUT_HAS(&r, "required: R1");
     OUT_HAS(&r, "person.relation");
     OUT_HAS(&r, "retired");
     OUT_HAS(&r, "已经离退休的人员 [B§2]");
     OUT_HAS(&r, "phone");
     OUT_HAS(&r, "电话 [B§5]");
-    OUT_HAS(&r, "必填 required, not bureau-head: R2");
+    OUT_HAS(&r, "required, not bureau-head: R2");
     OUT_HAS(&r, "--set manner=oral");
     OUT_HAS(&r, "liuhen append --key KEY --kind interference --case CASE");
     OUT_HAS(&r, "\"reported_to\":\"legal-section\"");
@@ -564,6 +565,13 @@ static void test_help_kinds(void **state)
     assert_string_equal(r.out, first);
     run_free(&r);
     free(first);
+    /* In Chinese under LANG=zh_CN.UTF-8: the types and the requirements too. */
+    CLI_ENV(&r, CLI_ARGS("LANG=zh_CN.UTF-8"), "help", "interference");
+    expect_status(&r, 0);
+    OUT_HAS(&r, "      文本\n");
+    OUT_HAS(&r, "必填：R1（B§3：时间、地点、人物、方式、内容）");
+    assert_null(strstr(r.out, "required"));
+    run_free(&r);
 
     /* A decision: the collective discussion, and who is responsible for a
      * wrongful case; for scripts, as JSON. */

@@ -83,11 +83,20 @@ record li QJ-EV-2 打听案情                                                  
 
 # ---- 1. a package, verified -----------------------------------------------------
 
-run 0 "liuhen evidence writes the package of entry 3" "已写出证据包 evidence written" \
+run 0 "liuhen evidence writes the package of entry 3" "^evidence written: " \
     "$LIUHEN" evidence 3 --out "$TMP/wang.evidence"
 check "the summary names the record and its author" \
-    grep -q "第3号记录 (entry 3).*INTERFERENCE.*QJ-EV-1" "$TMP/out"
-check "the summary names the enrolment" grep -q "登记 enrolled: 第1号记录 (entry 1)" "$TMP/out"
+    grep -Eq "^  record: entry 3 · INTERFERENCE · case QJ-EV-1" "$TMP/out"
+check "the summary names the enrolment" grep -q "enrolled: entry 1, KEY_ENROLL" "$TMP/out"
+check "the summary says what it proves" grep -q "^  it proves: that the log's signed" "$TMP/out"
+check "the English summary has no Chinese label" \
+    bash -c '! grep -q "已写出\|第3号记录\|干预插手记录" "$1"' _ "$TMP/out"
+LANG=zh_CN.UTF-8 run 0 "under LANG=zh_CN.UTF-8, the summary is in Chinese" "^已写出证据包：" \
+    "$LIUHEN" evidence 3 --out "$TMP/wang-zh.evidence"
+for want in "^  记录：第3号记录 · 干预插手记录 · 案件 QJ-EV-1" \
+    "登记：第1号记录，KEY_ENROLL" "^  它证明：" "^  离线核验：liuhen-verify --evidence"; do
+    check "  ... and names $want" grep -Eq "$want" "$TMP/out"
+done
 check "the package is mode 0600" [ "$(stat -c %a "$TMP/wang.evidence")" = 600 ]
 check "the package starts with liuhen-evidence/v1 and an empty line" \
     [ "$(head -n 2 "$TMP/wang.evidence" | tr '\n' '|')" = "liuhen-evidence/v1||" ]

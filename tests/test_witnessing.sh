@@ -122,10 +122,13 @@ check "both witnesses cosign size $size" wait_until 20 cosigned_by_both "$size"
 # The CLI, with the policy: the checkpoint shown carries both verified cosignatures.
 "$LIUHEN" "${POLICY[@]}" checkpoint >"$TMP/cp.out" 2>&1 || true
 check "liuhen checkpoint verifies both cosignatures" \
-    [ "$(grep -c '已验证 verified' "$TMP/cp.out")" = 2 ]
+    [ "$(grep -c ' verified$' "$TMP/cp.out")" = 2 ]
 check "liuhen checkpoint names both witnesses" \
-    grep -q 'oversight.example/w0.*已验证' "$TMP/cp.out"
-check "... the second one too" grep -q 'oversight.example/w1.*已验证' "$TMP/cp.out"
+    grep -q 'oversight.example/w0.* verified$' "$TMP/cp.out"
+check "... the second one too" grep -q 'oversight.example/w1.* verified$' "$TMP/cp.out"
+LANG=zh_CN.UTF-8 "$LIUHEN" "${POLICY[@]}" checkpoint >"$TMP/cp-zh.out" 2>&1 || true
+check "under LANG=zh_CN.UTF-8, both cosignatures are 已验证" \
+    [ "$(grep -c ' 已验证$' "$TMP/cp-zh.out")" = 2 ]
 jcp=$("$LIUHEN" "${POLICY[@]}" --json checkpoint)
 check "the JSON checkpoint lists two verified cosignatures" python3 -c '
 import json, sys
@@ -143,8 +146,12 @@ check "... saying no checkpoint has the cosignatures" grep -q "cosignatures" "$T
 # Status shows both witnesses, no error.
 "$LIUHEN" status >"$TMP/st.out"
 check "liuhen status shows each witness's last cosigned size" \
-    [ "$(grep -c '最近见证签名 last cosigned: tree size' "$TMP/st.out")" = 2 ]
-check "liuhen status shows no witness error" [ "$(grep -c '最近错误' "$TMP/st.out" || true)" = 0 ]
+    [ "$(grep -c '^    last cosigned: tree size' "$TMP/st.out")" = 2 ]
+check "liuhen status shows no witness error" [ "$(grep -c 'last error' "$TMP/st.out" || true)" = 0 ]
+LANG=zh_CN.UTF-8 "$LIUHEN" status >"$TMP/st-zh.out"
+check "under LANG=zh_CN.UTF-8, liuhen status names the witnesses in Chinese" \
+    [ "$(grep -c '^    最近见证签名：树大小 ' "$TMP/st-zh.out")" = 2 ]
+check "  ... and with no English" [ "$(grep -c 'last cosigned' "$TMP/st-zh.out" || true)" = 0 ]
 
 # Heartbeat: with nothing appended the checkpoint is cosigned again later.
 t0=$("$LIUHEN" --json status | python3 -c 'import json,sys; print(max(w["cosigned_at"] for w in json.load(sys.stdin)["witnesses"]))')
@@ -182,7 +189,7 @@ append QJ-W-2 "第二条"
 append QJ-W-3 "第三条"
 grown=$(size_now)
 check "appends go on with a witness down (size $grown)" [ "$grown" -gt "$size" ]
-w1_error() { "$LIUHEN" status | grep -q '最近错误 last error: .*unreachable'; }
+w1_error() { "$LIUHEN" status | grep -q '^    last error: .*unreachable'; }
 check "liuhen status names the unreachable witness" wait_until 15 w1_error
 cp_size=$("$LIUHEN" "${POLICY[@]}" --json checkpoint | python3 -c 'import json,sys; print(json.load(sys.stdin)["tree_size"])')
 check "with the policy the checkpoint is the last both cosigned ($cp_size < $grown)" \
@@ -197,7 +204,7 @@ check "the witness still up cosigns the grown log" wait_until 15 cosigned_by_w0
 # Witness 1 back, on the same port: it catches up.
 start_witness 1 "${W_PORT[1]}"
 check "after the witness is back, both cosign size $grown" wait_until 30 cosigned_by_both "$grown"
-no_error() { ! "$LIUHEN" status | grep -q '最近错误'; }
+no_error() { ! "$LIUHEN" status | grep -q 'last error'; }
 check "the last error is cleared" wait_until 10 no_error
 stop_daemon
 

@@ -303,58 +303,56 @@ static int presign_for(bench *b, unsigned clients, double rate, harness_author *
     return rc;
 }
 
-static void run_append(bench *b)
+/*
+ * The append workloads: `clients` clients with entries signed ahead, in
+ * runs of `depth`, as fast as they go (rate 0), or paced at `rate`
+ * appends/s, one at a time. Recorded under `name`; the rate reached as
+ * fast as it goes is kept for the paced run that follows.
+ */
+static void append_workload(bench *b, const char *name, unsigned clients, unsigned depth,
+                            double rate, const char *latency_is)
 {
     harness_author *authors = NULL;
     presigned *p = NULL;
     workload_figures f;
     lh_err err = {{0}};
-    int rc = presign_for(b, b->o.threads, 0, &authors, &p, &err);
+    int rc = presign_for(b, clients, rate, &authors, &p, &err);
     double cpu0 = harness_daemon_cpu(b->h);
     if (rc == 0) {
-        say("append: %u clients, depth %u, for %.0f s", b->o.threads, b->o.depth, b->o.seconds);
-        rc = workload_append(harness_options(b->h), p, b->o.threads, b->o.depth, 0, b->o.seconds,
-                             &f, &err);
+        if (rate > 0)
+            say("%s: %.0f appends/s offered by %u clients, for %.0f s", name, rate, clients,
+                b->o.seconds);
+        else
+            say("%s: %u clients, depth %u, for %.0f s", name, clients, depth, b->o.seconds);
+        rc =
+            workload_append(harness_options(b->h), p, clients, depth, rate, b->o.seconds, &f, &err);
     }
     if (rc == 0) {
-        results_rate(b->doc, "append", NULL, "appends", &f, LATENCY_APPEND,
+        results_rate(b->doc, name, NULL, "appends", &f, latency_is,
                      daemon_cores(b, cpu0, f.seconds));
-        b->append_rate = f.per_s;
+        if (rate == 0)
+            b->append_rate = f.per_s;
     } else {
-        failed(b, "append", &err, rc);
+        failed(b, name, &err, rc);
     }
-    workload_presigned_free(p, b->o.threads);
+    workload_presigned_free(p, clients);
     free(p);
-    harness_authors_free(authors, b->o.threads);
+    harness_authors_free(authors, clients);
+}
+
+static void run_append(bench *b)
+{
+    append_workload(b, "append", b->o.threads, b->o.depth, 0, LATENCY_APPEND);
 }
 
 /* Appends offered at a steady rate, below what the log can take, to see
  * the latency a user waits for when the log is busy but not saturated. */
 static void run_append_paced(bench *b)
 {
-    harness_author *authors = NULL;
-    presigned *p = NULL;
-    workload_figures f;
-    lh_err err = {{0}};
     double rate = b->o.rate > 0        ? b->o.rate
                   : b->append_rate > 0 ? b->append_rate / 2
                                        : PACED_RATE_GUESS;
-    unsigned clients = b->o.paced_threads;
-    int rc = presign_for(b, clients, rate, &authors, &p, &err);
-    double cpu0 = harness_daemon_cpu(b->h);
-    if (rc == 0) {
-        say("append-paced: %.0f appends/s offered by %u clients, for %.0f s", rate, clients,
-            b->o.seconds);
-        rc = workload_append(harness_options(b->h), p, clients, 1, rate, b->o.seconds, &f, &err);
-    }
-    if (rc == 0)
-        results_rate(b->doc, "append-paced", NULL, "appends", &f, LATENCY_PACED,
-                     daemon_cores(b, cpu0, f.seconds));
-    else
-        failed(b, "append-paced", &err, rc);
-    workload_presigned_free(p, clients);
-    free(p);
-    harness_authors_free(authors, clients);
+    append_workload(b, "append-paced", b->o.paced_threads, 1, rate, LATENCY_PACED);
 }
 
 static void run_prove(bench *b)

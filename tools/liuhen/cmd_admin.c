@@ -296,19 +296,16 @@ static int run_status(cli *c, int argc, char **argv)
             fputs(_("  witnesses: none (liuhend --witness)\n"), stdout);
         for (size_t i = 0; i < s.nwitnesses; i++) {
             const lh_witness_status *w = &s.witnesses[i];
-            /* The witnesses' lines in both languages still: tests/test_witnessing.sh
-             * reads them ("最近见证签名 last cosigned", "最近错误 last error"). */
-            printf("  见证人 witness %s (%s)\n", w->name, w->url);
+            printf(_("  witness %s (%s)\n"), w->name, w->url);
             if (w->cosigned_size > 0 || w->cosigned_at > 0) {
                 int64_t age_s = (calendar_now_ms() - w->cosigned_at) / 1000;
-                printf("    最近见证签名 last cosigned: tree size %" PRIu64 " at %s (%" PRId64
-                       " 秒前 s ago)\n",
+                printf(_("    last cosigned: tree size %" PRIu64 " at %s (%" PRId64 " s ago)\n"),
                        w->cosigned_size, render_time(w->cosigned_at, t), age_s);
             } else {
-                printf("    最近见证签名 last cosigned: 尚无 none yet\n");
+                fputs(_("    last cosigned: none yet\n"), stdout);
             }
             if (w->last_error[0] != '\0')
-                printf("    最近错误 last error: %s\n", w->last_error);
+                printf(_("    last error: %s\n"), w->last_error);
         }
         if (s.min_cosignatures > 0)
             printf(_("  published only with: %u cosignatures\n"), s.min_cosignatures);

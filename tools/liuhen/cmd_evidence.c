@@ -299,29 +299,29 @@ static int report(cli *c, const char *out, size_t bytes, const lh_checkpoint *cp
         free(key);
         return cli_print_json(c, j, ok, "the summary");
     }
-    printf("已写出证据包 evidence written: %s (%zu 字节 bytes)\n", out, bytes);
-    printf("  记录 record: 第%" PRIu64 "号记录 (entry %" PRIu64 ") · %s %s · 案件 case %s\n",
-           r->index, r->index, kind_label_zh(e->kind), kind_name(e->kind), e->case_id);
-    printf("    存证时间 integrated at: %s\n", render_time(r->integrated_at, t));
-    printf("  记录人 author: %s · %s (%s)\n", ke->holder, roles_zh, roles_en);
-    printf("    公钥 key: %s\n", key != NULL ? key : "?");
-    printf("    登记 enrolled: 第%" PRIu64 "号记录 (entry %" PRIu64 "), KEY_ENROLL\n", m->index,
-           m->index);
-    if (ki->revoked)
-        printf("    注意 note: 该密钥在此记录之后于第%" PRIu64 "号记录被注销 (the key was revoked "
-               "later, at entry %" PRIu64 "; the record was made before)\n",
-               ki->revoked_index, ki->revoked_index);
-    printf("  检查点 checkpoint: %s · 树大小 tree size %" PRIu64 " · 根哈希 root %s · %zu "
-           "个签名行 signature lines\n",
-           lh_origin(c->conn), cp->size, root != NULL ? root : "?", lines);
     printf(
-        "  它证明 it proves: 日志签署的检查点包含此记录；记录人签署了它；记录人的密钥此前已由日志中"
-        "的登记记录登记，其角色允许此类记录\n"
-        "    that the log's signed checkpoint includes this record, that its author signed "
-        "it, and that the author's key was enrolled before it, by a KEY_ENROLL in the log, "
-        "with roles allowing its kind\n");
-    printf("  离线核验 verify offline: liuhen-verify --evidence %s --log-key LOG.vkey "
-           "[--witness-key FILE --min-cosignatures N]\n",
+        ngettext("evidence written: %s (%zu byte)\n", "evidence written: %s (%zu bytes)\n", bytes),
+        out, bytes);
+    printf(_("  record: entry %" PRIu64 " · %s · case %s\n"), r->index,
+           i18n_pick(kind_label_zh(e->kind), kind_name(e->kind)), e->case_id);
+    printf(_("    integrated at: %s\n"), render_time(r->integrated_at, t));
+    printf(_("  author: %s · %s\n"), ke->holder, i18n_pick(roles_zh, roles_en));
+    printf(_("    key: %s\n"), key != NULL ? key : "?");
+    printf(_("    enrolled: entry %" PRIu64 ", KEY_ENROLL\n"), m->index);
+    if (ki->revoked)
+        printf(_("    note: the key was revoked later, at entry %" PRIu64
+                 "; the record was made before\n"),
+               ki->revoked_index);
+    printf(ngettext("  checkpoint: %s · tree size %" PRIu64 " · root %s · %zu signature line\n",
+                    "  checkpoint: %s · tree size %" PRIu64 " · root %s · %zu signature lines\n",
+                    lines),
+           lh_origin(c->conn), cp->size, root != NULL ? root : "?", lines);
+    fputs(_("  it proves: that the log's signed checkpoint includes this record, that its author "
+            "signed it, and that the author's key was enrolled before it, by a KEY_ENROLL in the "
+            "log, with roles allowing its kind\n"),
+          stdout);
+    printf(_("  verify offline: liuhen-verify --evidence %s --log-key LOG.vkey "
+             "[--witness-key FILE --min-cosignatures N]\n"),
            out);
     free(root);
     free(key);

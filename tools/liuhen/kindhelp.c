@@ -163,25 +163,29 @@ static const char *type_text(const ProtobufCMessageDescriptor *d, const Protobuf
                              const char **word)
 {
     if (is_time(f)) {
+        static char time_text[256];
         *word = "time";
-        return "时间 a time: now, '" EXAMPLE_TIME "' (Beijing time), 2026-05-20T14:30:00+08:00 "
-               "or unix ms";
+        snprintf(time_text, sizeof time_text,
+                 _("a time: now, '%s' (Beijing time), 2026-05-20T14:30:00+08:00 or unix ms"),
+                 EXAMPLE_TIME);
+        return time_text;
     }
     switch (f->type) {
-    case PROTOBUF_C_TYPE_STRING: *word = "text"; return "文本 text";
-    case PROTOBUF_C_TYPE_ENUM: *word = "enum"; return "选项 one of";
-    case PROTOBUF_C_TYPE_BOOL: *word = "bool"; return "是否 true or false (是/否)";
-    case PROTOBUF_C_TYPE_MESSAGE: *word = "message"; return "a message";
+    case PROTOBUF_C_TYPE_STRING: *word = "text"; return _("text");
+    /* TRANSLATORS: followed by a colon and the list of the values. */
+    case PROTOBUF_C_TYPE_ENUM: *word = "enum"; return _("one of");
+    case PROTOBUF_C_TYPE_BOOL: *word = "bool"; return _("true or false (是/否)");
+    case PROTOBUF_C_TYPE_MESSAGE: *word = "message"; return _("a message");
     case PROTOBUF_C_TYPE_BYTES:
         if (record_is_entry_id_field(d, f)) {
             *word = "entry_id";
-            return "记录标识 another record of the log: #INDEX, or its entry id in base64";
+            return _("another record of the log: #INDEX, or its entry id in base64");
         }
         *word = "bytes";
-        return "32 bytes in base64 (a key or a hash)";
+        return _("32 bytes in base64 (a key or a hash)");
     case PROTOBUF_C_TYPE_FLOAT:
-    case PROTOBUF_C_TYPE_DOUBLE: *word = "number"; return "数 a number";
-    default: *word = "integer"; return "整数 an integer";
+    case PROTOBUF_C_TYPE_DOUBLE: *word = "number"; return _("a number");
+    default: *word = "integer"; return _("an integer");
     }
 }
 
@@ -531,11 +535,12 @@ static void put_required(FILE *f, const text_ctx *t, const char *path, bool is_m
         char w[256], l[128];
         when_text(w, sizeof w, t->bd, it);
         limit_text(l, sizeof l, t->bd, it);
-        fprintf(f, "      必填 required%s%s%s%s: %s (%s)\n", l[0] ? ", " : "", l, w[0] ? ", " : "",
-                w, required_rule_id(it->rule), it->ask);
+        /* TRANSLATORS: ", " and a limit, ", " and a condition (each pair empty if none). */
+        fprintf(f, _("      required%s%s%s%s: %s (%s)\n"), l[0] ? ", " : "", l, w[0] ? ", " : "", w,
+                required_rule_id(it->rule), it->ask);
     }
     if (inside && is_message)
-        fprintf(f, "      必填 required: the fields marked below\n");
+        fputs(_("      required: the fields marked below\n"), f);
 }
 
 static void text_field(void *ctx, const field_info *fi)

@@ -550,9 +550,8 @@ void render_cosignatures(FILE *f, const uint8_t *note, size_t len, const note_ve
         char t[RENDER_TIME_MAX];
         fprintf(f, "    - %s  %s  %s\n", lines[i].name,
                 lines[i].time_ms != 0 ? render_time(lines[i].time_ms, t) : "?",
-                /* Both languages: tests/test_witnessing.sh reads "已验证 verified". */
-                lines[i].verified ? "已验证 verified"
-                                  : "未验证 not verified (its key was not given: --witness-key)");
+                lines[i].verified ? _("verified")
+                                  : _("not verified (its key was not given: --witness-key)"));
     }
 }
 
