@@ -32,6 +32,10 @@
  *    discussion or decides in their own case (R13); a stream author's
  *    holder name (harness.c) is none of them either.
  * Within a case the times of the events move forward.
+ *
+ * One file, longer than most: its length is the bodies of eighteen kinds
+ * and their Chinese texts, all following one case plan; split, no part
+ * would be used without the others (bench/verify_bench.c uses it whole).
  */
 #include <inttypes.h>
 #include <stdbool.h>
