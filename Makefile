@@ -86,6 +86,8 @@ MO_FILES  := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/liuhen.mo)
 LOCALEDIR_STAMP := $(BUILD)/client/core/localedir.stamp
 # `make pot`: every message marked _("..."), N_("...") or ngettext() in the
 # sources (not gettext(""), which i18n.c reads the catalogue's header with),
+# the detail of every lh_err_set() and the descriptions of the LH_E* codes
+# (errors.h's X(name, value, description) table),
 # with the comments that start "TRANSLATORS:"; locations by file only, so
 # that a line moved does not change the template. POT names another output
 # (tests/test_i18n.sh checks po/liuhen.pot against a fresh one).
@@ -220,10 +222,12 @@ $(BUILD)/locale/%/LC_MESSAGES/liuhen.mo: po/%.po
 	$(call say,MSGFMT,$<)msgfmt --check -o $@.tmp $< && mv $@.tmp $@
 
 pot:
-	$(call say,XGETTEXT,$(POT))xgettext --from-code=UTF-8 --language=C --keyword --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+	$(call say,XGETTEXT,$(POT))xgettext --from-code=UTF-8 --language=C --keyword --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --keyword=lh_err_set:3 \
 	  --add-comments=TRANSLATORS: --add-location=file --package-name=liuhen \
 	  --copyright-holder="liuhen contributors" --msgid-bugs-address="liuhen contributors" \
 	  -o $(POT) $(POT_SRC)
+	@xgettext --from-code=UTF-8 --language=C --keyword= --keyword=X:3 --flag=X:3:no-c-format \
+	  --add-location=file -j -o $(POT) client/core/errors.h
 
 $(BUILD)/client/%.o: client/%.c $(CLIENT_H)
 	@mkdir -p $(dir $@)

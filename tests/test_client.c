@@ -249,7 +249,7 @@ static Liuhen__Status flog_append(flog *l, const uint8_t *se, size_t se_len, uin
     }
     Liuhen__Entry *en;
     if (validate_entry(eb, elen, ORIGIN, &en, &e) != 0) {
-        snprintf(msg, msg_cap, "%s", e.msg);
+        snprintf(msg, msg_cap, "%.200s", e.msg);
         return LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
     }
     Liuhen__Status st = LIUHEN__STATUS__STATUS_OK;

@@ -505,9 +505,9 @@ static void test_malformed(void **state)
     note_signer_wipe(&bad);
     tu_assert_code(cosig_append(NULL, len, &vlog, &w, 1, out, sizeof out, &out_len, &e), LH_EINVAL,
                    &e);
-    /* NOTE_MAX_SIGS lines at most: the log and 15 witnesses fit, a 16th
+    /* NOTE_MAX_SIGS lines at most: the log and 99 witnesses fit, a 100th
      * witness does not, but a witness already there may replace its line. */
-    uint8_t a[8192], b[8192];
+    uint8_t a[16384], b[16384];
     size_t alen = 0, blen = 0;
     tu_assert_code(cosig_append(cp, len, &vlog, &w, 1, a, sizeof a, &alen, &e), 0, &e);
     for (int i = 0; i < NOTE_MAX_SIGS - 1; i++) {

@@ -1540,10 +1540,11 @@ static void test_did_you_mean(void **state)
                "'manner':'MANNER_PHONE'}");
     record_free(e);
 
-    /* A long list of values is cut so that the suggestion is read whole. */
+    /* Every value is listed (a list too long for lh_err would be cut with
+     * ", ..."), and the suggestion is read whole after it. */
     e = mk(LIUHEN__KIND__KIND_COMPLAINT);
     set_fails(e, "conducts=manifestly-unfiar", LH_EFIELD,
-              ", ...; did you mean 'manifestly-unfair' (实施行政处罚显失公正)?");
+              ", other; did you mean 'manifestly-unfair' (实施行政处罚显失公正)?");
     set_fails(e, "conducts=manifestly-unfiar", LH_EFIELD,
               "complaint.conducts: 'manifestly-unfiar' is not one of: beyond-authority, ");
     record_free(e);

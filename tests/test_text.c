@@ -190,6 +190,13 @@ static void test_quote(void **state)
     assert_true(strlen(err.msg) < LH_ERR_MSG_MAX);
     assert_true(text_utf8_valid((const uint8_t *)err.msg, strlen(err.msg)));
     assert_non_null(strstr(err.msg, "..."));
+    /* lh_err_set() cuts a long detail at a character boundary too. */
+    memset(longmsg, 'a', sizeof longmsg);
+    memcpy(longmsg + LH_ERR_MSG_MAX - 3, "留留留", 9);
+    longmsg[LH_ERR_MSG_MAX + 6] = '\0';
+    assert_int_equal(lh_err_set(&err, LH_EFIELD, "%s", longmsg), LH_EFIELD);
+    assert_int_equal(strlen(err.msg), LH_ERR_MSG_MAX - 3);
+    assert_true(text_utf8_valid((const uint8_t *)err.msg, strlen(err.msg)));
 }
 
 static void test_control(void **state)

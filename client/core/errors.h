@@ -76,7 +76,7 @@ const char *lh_strerror(int code);
 const char *lh_errname(int code);
 
 /** Room for one sentence of detail about an error. */
-#define LH_ERR_MSG_MAX 256
+#define LH_ERR_MSG_MAX 512
 
 /** Detail about the last error of a call: a sentence naming the object. */
 typedef struct lh_err {
@@ -86,6 +86,10 @@ typedef struct lh_err {
 /**
  * Set the detail of an error and return the code, so that a failing path
  * reads `return lh_err_set(err, LH_EFIELD, "field %s: ...", name);`.
+ * The format is translated by the locale (i18n.h) before it is filled in:
+ * `make pot` collects every lh_err_set() format for the translators. A
+ * detail longer than LH_ERR_MSG_MAX - 1 bytes is cut at a character
+ * boundary.
  * @param[out] err  may be NULL, then only the code is returned.
  * @return code, unchanged.
  */

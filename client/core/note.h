@@ -36,16 +36,19 @@
 /**
  * Largest signed note note_open() accepts and note_sign() produces, in bytes.
  * signed-note "Format": verifiers SHOULD limit the number of signatures or,
- * equivalently, the size of a note. 1 MiB holds any checkpoint with sixteen
+ * equivalently, the size of a note. 1 MiB holds any checkpoint with a hundred
  * post-quantum (about 5 kB) signatures many times over.
  */
 #define NOTE_MAX_SIZE (1024u * 1024u)
 
 /**
  * Most signature lines note_open() accepts. signed-note "Format": verifiers
- * MUST accept at least 16; more are refused with LH_ETOOMANYSIGS.
+ * MUST accept at least 16 and ignore the lines of unknown keys; like Go's
+ * note package we accept up to 100 (a log cosigned by many witnesses, or a
+ * note padded with unknown lines, is still read), and refuse more with
+ * LH_ETOOMANYSIGS.
  */
-#define NOTE_MAX_SIGS 16
+#define NOTE_MAX_SIGS 100
 
 /** Ed25519 public key, secret key (libsodium form: seed || public key), seed and signature. */
 #define NOTE_PUBKEY_LEN      32

@@ -198,9 +198,9 @@ int tlogproof_parse(const uint8_t *in, size_t len, uint8_t *extra, size_t extra_
         return lh_err_set(err, LH_EINVAL, "tlog-proof: NULL argument");
     /* "Format": the first line MUST be the header. */
     if (len < HEADER_LEN || memcmp(in, HEADER_LINE, HEADER_LEN) != 0)
-        return lh_err_set(
-            err, LH_EPARSE,
-            "tlog-proof line 1: not a tlog-proof: the first line must be " TLOGPROOF_HEADER);
+        return lh_err_set(err, LH_EPARSE,
+                          "tlog-proof line 1: not a tlog-proof: the first line must be %s",
+                          TLOGPROOF_HEADER);
     tlogproof p;
     memset(&p, 0, sizeof p);
     size_t pos = HEADER_LEN, line = 2, n;

@@ -38,7 +38,7 @@
 
 /**
  * Largest request body a witness reads: the old size line, 63 proof lines
- * and a checkpoint with sixteen signature lines, with room to spare.
+ * and a checkpoint with a hundred signature lines (NOTE_MAX_SIGS), with room to spare.
  */
 #define WITNESS_REQUEST_MAX (64u * 1024u)
 

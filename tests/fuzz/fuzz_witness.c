@@ -176,7 +176,7 @@ static void judge(const witness_request *rq, const witness_log *log)
                                 back, sizeof back, &back_len, &ts, &err);
     /* A line of the witness's name and key id already in the note (which
      * counted for nothing while only the log's key was known) may fail or
-     * come first; a note of sixteen lines has no room for one more. */
+     * come first; a note of NOTE_MAX_SIGS lines has no room for one more. */
     bool had_line = false;
     for (size_t i = 0; i < op->note.nsigs; i++) {
         const note_sig *s = &op->note.sigs[i];
