@@ -17,7 +17,7 @@ CC      ?= cc
 
 DEB_PACKAGES := libsodium-dev liblmdb-dev libuv1-dev libprotobuf-c-dev \
                 protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config \
-                libmicrohttpd-dev libcurl4-openssl-dev gettext
+                libmicrohttpd-dev libcurl4-openssl-dev gettext libseccomp-dev
 
 PKGS_CORE := libsodium libprotobuf-c jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)
@@ -34,6 +34,8 @@ CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS   := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 MHD_CFLAGS  := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# liuhend confines itself with a seccomp filter (daemon/harden.h).
+SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wformat=2 -Wvla -Wnull-dereference
@@ -128,7 +130,7 @@ DAEMON_SRC := $(filter-out daemon/liuhend.c,$(wildcard daemon/*.c))
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 DAEMON_A   := $(BUILD)/libliuhend.a
 LIUHEND    := $(BUILD)/bin/liuhend
-DAEMON_LIBS := $(UV_LIBS) $(LMDB_LIBS) $(CURL_LIBS) -lpthread
+DAEMON_LIBS := $(UV_LIBS) $(LMDB_LIBS) $(CURL_LIBS) $(SECCOMP_LIBS) -lpthread
 
 # Each folder tools/NAME/ is one program, build/bin/NAME, from its main.c
 # and an archive of its other modules (which its unit tests link).

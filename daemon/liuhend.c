@@ -51,6 +51,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "genesis.h"
+#include "harden.h"
 #include "i18n.h"
 #include "keyfile.h"
 #include "keyring.h"
@@ -708,6 +709,7 @@ static int cmd_run(int argc, char **argv)
     lh_err err = {{0}};
     int rc;
 
+    harden_process();
     if (datadir_check_private(dir, true, _("data directory")) != 0)
         goto out;
     if ((lock_fd = datadir_lock(dir)) < 0)
@@ -845,6 +847,16 @@ static int cmd_run(int argc, char **argv)
         log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
     }
+    /* Every thread and file of the start is in place (harden.h). */
+    if (hook != NULL) {
+        log_warn(_("no seccomp filter: the publish hook %s would inherit it"), hook);
+    } else if ((rc = harden_seccomp(&err)) != 0) {
+        log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    } else {
+        log_info(_("seccomp filter in place: system calls limited to what liuhend needs"));
+    }
+
     uv_signal_init(&d.loop, &d.sigterm);
     uv_signal_init(&d.loop, &d.sigint);
     d.sigterm.data = &d;
@@ -872,7 +884,6 @@ static int cmd_run(int argc, char **argv)
     else if (publish_dir != NULL)
         log_info(_("publishing to %s every %u s"), publish_dir, interval);
     log_info(_("log verifier key: %s"), vkey);
-
     uv_run(&d.loop, UV_RUN_DEFAULT);
     log_info(_("stopped"));
     result = 0;
