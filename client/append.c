@@ -201,8 +201,8 @@ int append_finish(lh_conn *c, const Liuhen__Response *r, lh_receipt *out, int64_
 
 bool append_unchecked(int rc)
 {
-    return rc == LH_ECLOSED || rc == LH_ETIMEOUT || rc == LH_EUNAVAILABLE ||
-           rc == LH_EINTERNAL || rc == LH_ENOMEM || (rc < 0 && rc > -1000);
+    return rc == LH_ECLOSED || rc == LH_ETIMEOUT || rc == LH_EUNAVAILABLE || rc == LH_EINTERNAL ||
+           rc == LH_ENOMEM || (rc < 0 && rc > -1000);
 }
 
 void append_request(const lh_conn *c, const uint8_t *signed_entry, size_t len,

@@ -387,9 +387,9 @@ static int read_response(conn *t, Liuhen__Response **out, int64_t deadline, cons
         quote_text(msg, sizeof msg, r->message);
         Liuhen__Status st = r->status;
         liuhen__response__free_unpacked(r, NULL);
-        return fail_broken(t, err, wire_status_to_err(st), "%s: the server ended the connection %s: %s%s%s",
-                           what, t->socket_path, wire_status_name(st), msg[0] != '\0' ? ": " : "",
-                           msg);
+        return fail_broken(t, err, wire_status_to_err(st),
+                           "%s: the server ended the connection %s: %s%s%s", what, t->socket_path,
+                           wire_status_name(st), msg[0] != '\0' ? ": " : "", msg);
     }
     /* Every answer is to a request sent and not yet answered. */
     if (r->id == 0 || r->id >= t->next_id || t->unanswered == 0) {

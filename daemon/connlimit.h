@@ -70,7 +70,7 @@ typedef struct connlimit_users {
     struct connlimit_user {
         uid_t uid;
         unsigned open;
-    } *v;
+    } * v;
     size_t n, cap;
 } connlimit_users;
 

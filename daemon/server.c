@@ -95,8 +95,8 @@ struct conn {
     uv_timer_t idle; /* the idle and the partial-frame timeouts (conn_arm_idle) */
     server *srv;
     uint64_t id;
-    uid_t uid;     /* the peer's, from SO_PEERCRED */
-    bool counted;  /* in srv->users */
+    uid_t uid;              /* the peer's, from SO_PEERCRED */
+    bool counted;           /* in srv->users */
     uint64_t last_progress; /* uv_now() of the last byte read or written */
     uint64_t frame_started; /* uv_now() when the partial frame in rbuf began, or 0 */
     enum conn_state state;
@@ -129,9 +129,9 @@ struct server {
     uint32_t max_frame;
     unsigned max_connections, max_inflight, linger_ms, idle_ms, frame_ms;
     size_t max_queued;
-    size_t max_output;     /* bytes of responses unread, of every connection */
-    size_t queued;         /* bytes handed to libuv and not yet written, of every connection */
-    size_t released;       /* freed since the last malloc_trim() */
+    size_t max_output; /* bytes of responses unread, of every connection */
+    size_t queued;     /* bytes handed to libuv and not yet written, of every connection */
+    size_t released;   /* freed since the last malloc_trim() */
     connlimit_policy limits;
     connlimit_users users; /* open connections by uid */
     uid_t self;            /* the daemon's own uid: an administrator */
@@ -292,8 +292,8 @@ static bool conn_may_read(const conn *c)
 {
     const server *srv = c->srv;
     size_t unread = c->queued + c->out.len;
-    return c->state == CONN_OPEN && c->inflight < srv->max_inflight &&
-           unread < srv->max_queued && (unread == 0 || !server_over_output(srv, c->out.len));
+    return c->state == CONN_OPEN && c->inflight < srv->max_inflight && unread < srv->max_queued &&
+           (unread == 0 || !server_over_output(srv, c->out.len));
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -987,8 +987,7 @@ static int admit(server *srv, uid_t uid, bool known, char *msg, size_t cap)
     case CONNLIMIT_FULL:
         snprintf(msg, cap,
                  "too many connections (%u open, limit %u%s): try again when one has closed",
-                 srv->nconns, limit,
-                 admin ? "" : ", the rest kept for administrators");
+                 srv->nconns, limit, admin ? "" : ", the rest kept for administrators");
         return -1;
     case CONNLIMIT_USER:
         snprintf(msg, cap, "too many connections from uid %u (%u open, limit %u per user)",

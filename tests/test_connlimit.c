@@ -98,10 +98,8 @@ static void test_users_count(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_policy_defaults),
-        cmocka_unit_test(test_admin),
-        cmocka_unit_test(test_reserve),
-        cmocka_unit_test(test_per_user),
+        cmocka_unit_test(test_policy_defaults), cmocka_unit_test(test_admin),
+        cmocka_unit_test(test_reserve),         cmocka_unit_test(test_per_user),
         cmocka_unit_test(test_users_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

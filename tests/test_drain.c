@@ -107,7 +107,7 @@ static void *dworker_run(void *arg)
              * another entry's LH_ECOMMITTED). */
             for (size_t i = 0; i < n; i++)
                 record(w,
-                       i < done                   ? 0
+                       i < done                    ? 0
                        : out[i].checkpoint != NULL ? LH_ECOMMITTED
                        : rc == LH_ECOMMITTED       ? LH_ECLOSED
                                                    : rc,

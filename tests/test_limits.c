@@ -207,8 +207,15 @@ static void test_per_user_and_reserve(void **state)
      * 0700), in a directory it may search, and its group's. */
     assert_int_equal(chmod(d.dir, 0711), 0);
     snprintf(d.socket, sizeof d.socket, "%s/liuhen.sock", d.dir);
-    const char *args[] = {"--max-connections", "12", "--max-connections-per-user", "2",
-                          "--group", "nogroup", "--socket", d.socket, NULL};
+    const char *args[] = {"--max-connections",
+                          "12",
+                          "--max-connections-per-user",
+                          "2",
+                          "--group",
+                          "nogroup",
+                          "--socket",
+                          d.socket,
+                          NULL};
     td_start(&d, args);
     char msg[512];
     int got = as_nobody(&d, 5, msg, sizeof msg);
@@ -221,8 +228,8 @@ static void test_per_user_and_reserve(void **state)
 
     /* 12 connections, 3 of them kept: with 9 open (root's), nobody is
      * refused, and root still gets the last three. */
-    const char *args2[] = {"--max-connections", "12", "--group", "nogroup", "--socket", d.socket,
-                           NULL};
+    const char *args2[] = {"--max-connections", "12",     "--group", "nogroup",
+                           "--socket",          d.socket, NULL};
     td_start(&d, args2);
     int fds[12];
     for (int i = 0; i < 9; i++)
