@@ -25,6 +25,14 @@
  * and answering other requests (responses carry the request's id); the
  * call counts as in flight, on the connection and for the drain.
  *
+ * Limits (server.h, docs/design.md "Connections and memory"): a new
+ * connection is admitted by connlimit.h from its peer's uid; each open
+ * connection has one timer for the idle and the partial-frame timeouts
+ * (conn_arm_idle()); and the bytes handed to libuv and not yet written,
+ * of all connections (srv->queued), are held under --max-output-buffer by
+ * not reading the connections that have some (conn_may_read()), which go
+ * on when it drains (server_resume()).
+ *
  * One file, longer than the others: every callback here moves the same
  * connection through its states (reading, back-pressure, appends, slow
  * calls, output, the drain), and split up each part would reach into the

@@ -320,6 +320,15 @@ static long rss_kib(pid_t pid)
 
 enum { SLOW = 24, PIPELINED = 40, OUT_MIB = 8 };
 
+/* Under AddressSanitizer the daemon's freed memory waits in a quarantine
+ * of up to 256 MiB and every block has red zones: its resident size says
+ * nothing about liuhend's own bounds, so only the behaviour is checked. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_CHECKED false
+#else
+#define RSS_CHECKED true
+#endif
+
 /* Clients that ask for megabyte answers and never read them: the daemon
  * holds at most --max-output-buffer, plus one response per connection
  * (docs/design.md "Connections and memory"), where without the cap each
@@ -385,7 +394,7 @@ static void test_slow_readers_bounded(void **state)
      * buffers and the kernel's; 16 MiB of slack for the allocator. Without
      * the cap it would be over 4 MiB a connection (96 MiB). */
     long bound = (OUT_MIB + SLOW * 1 + 16) * 1024L;
-    if (peak - base > bound)
+    if (RSS_CHECKED && peak - base > bound)
         fail_msg("RSS grew by %ld KiB with %d slow readers, more than %ld KiB", peak - base, SLOW,
                  bound);
 
@@ -393,13 +402,13 @@ static void test_slow_readers_bounded(void **state)
         close(fds[i]);
     /* Once they are gone, the memory goes back (within 16 MiB). */
     long after = peak;
-    for (int i = 0; i < 200 && after - base > 16 * 1024L; i++) {
+    for (int i = 0; i < 200 && RSS_CHECKED && after - base > 16 * 1024L; i++) {
         tu_assert_code(lh_get_checkpoint(probe, &cp, &err), 0, &err);
         lh_checkpoint_free(&cp);
         usleep(20000);
         after = rss_kib(d.pid);
     }
-    if (after - base > 16 * 1024L)
+    if (RSS_CHECKED && after - base > 16 * 1024L)
         fail_msg("RSS is still %ld KiB above its %ld KiB before the slow readers", after - base,
                  base);
     lh_close(probe);
