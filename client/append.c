@@ -173,15 +173,36 @@ int append_finish(lh_conn *c, const Liuhen__Response *r, lh_receipt *out, int64_
      * batch that first logged the entry, which may be older than the last
      * one seen; it must then be a prefix of it. The consistency proof from
      * the size the request knew, when there is one, saves a round trip. */
+    bool committed = false;
     if (rc == 0) {
         handle_offer_consistency(c, r->append->consistency);
         rc = handle_seen_accept(c, out->checkpoint, out->checkpoint_len, size, root, false,
                                 (unsigned)ncos, &state_failed, deadline, what, err);
         c->offered.set = false;
+        committed = rc != 0 && append_unchecked(rc);
+    }
+    if (committed) {
+        /* The receipt verified: the entry is in a tree the log key signed.
+         * Only its consistency with the checkpoint seen before could not
+         * be asked for (the daemon stopping closes the connection after
+         * the answer): a receipt once received is never thrown away. */
+        char why[LH_ERR_MSG_MAX];
+        snprintf(why, sizeof why, "%s", err != NULL ? err->msg : "");
+        return lh_err_set(err, LH_ECOMMITTED,
+                          "%s: logged as entry %" PRIu64
+                          ", but its checkpoint could not be checked against the one seen "
+                          "before (%s): send the same signed entry again for the full receipt",
+                          what, out->leaf_index, why);
     }
     if (rc != 0 && !state_failed)
         append_clear_keep_entry(out);
     return rc;
+}
+
+bool append_unchecked(int rc)
+{
+    return rc == LH_ECLOSED || rc == LH_ETIMEOUT || rc == LH_EUNAVAILABLE || rc == LH_EINTERNAL ||
+           rc == LH_ENOMEM || (rc < 0 && rc > -1000);
 }
 
 void append_request(const lh_conn *c, const uint8_t *signed_entry, size_t len,

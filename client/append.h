@@ -54,8 +54,15 @@ void append_request(const lh_conn *c, const uint8_t *signed_entry, size_t len,
  * already holds the bytes sent: the checkpoint opened (once per note), the
  * leaf and the inclusion proof checked, the checkpoint accepted as
  * consistent with the last one seen (with the answer's consistency proof
- * when it fits). On failure out keeps only the bytes sent.
+ * when it fits). On failure out keeps only the bytes sent, except for
+ * LH_ECOMMITTED: the receipt verified but the consistency could not be
+ * checked (append_unchecked() of the cause), and out keeps the receipt.
  */
+/* Whether a failure to check a checkpoint's consistency leaves it merely
+ * unchecked (the connection, the daemon or the system failed) rather than
+ * refuted (a fork, a bad proof). */
+bool append_unchecked(int rc);
+
 int append_finish(lh_conn *c, const Liuhen__Response *r, lh_receipt *out, int64_t deadline,
                   const char *what, lh_err *err);
 

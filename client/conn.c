@@ -199,6 +199,74 @@ static int fail_wait(conn *t, int rc, bool sending, const char *what, lh_err *er
                        t->socket_path, t->timeout_ms);
 }
 
+static int read_response(conn *t, Liuhen__Response **out, int64_t deadline, const char *what,
+                         lh_err *err);
+static int stash_put(conn *t, Liuhen__Response *r, const char *what, lh_err *err);
+
+/* Whether rbuf holds a whole frame (or a header over the limit, which
+ * read_response() reports at once). */
+static bool have_frame(const conn *t)
+{
+    if (t->rend - t->rstart < WIRE_HEADER_SIZE)
+        return false;
+    uint32_t len = wire_get_header(t->rbuf + t->rstart);
+    return len > t->max_frame || t->rend - t->rstart >= WIRE_HEADER_SIZE + (size_t)len;
+}
+
+/* Read, without waiting, what the socket holds. @return 0 or LH_ENOMEM. */
+static int drain_socket(conn *t)
+{
+    for (;;) {
+        if (t->rcap - t->rend < 4096) {
+            if (t->rstart > 0) {
+                memmove(t->rbuf, t->rbuf + t->rstart, t->rend - t->rstart);
+                t->rend -= t->rstart;
+                t->rstart = 0;
+            }
+            if (t->rcap - t->rend < 4096) {
+                size_t cap = t->rcap != 0 ? t->rcap * 2 : 65536;
+                uint8_t *b = realloc(t->rbuf, cap);
+                if (b == NULL)
+                    return LH_ENOMEM;
+                t->rbuf = b;
+                t->rcap = cap;
+            }
+        }
+        ssize_t n = recv(t->fd, t->rbuf + t->rend, t->rcap - t->rend, MSG_DONTWAIT);
+        if (n > 0)
+            t->rend += (size_t)n;
+        else if (n < 0 && errno == EINTR)
+            continue;
+        else
+            return 0;
+    }
+}
+
+/*
+ * The server closed the connection while a request was sent. It says why
+ * in a last answer of id 0 when it can ("too many connections...", an idle
+ * connection closed): read what it sent before it closed, keep the answers
+ * to requests sent earlier, and report that reason rather than a bare
+ * close.
+ */
+static int peer_gone(conn *t, const char *what, lh_err *err)
+{
+    if (drain_socket(t) == 0) {
+        while (have_frame(t)) {
+            Liuhen__Response *r = NULL;
+            /* An answer of id 0 breaks the connection with the reason. */
+            int rc = read_response(t, &r, 0, what, err);
+            if (rc != 0)
+                return rc;
+            if (stash_put(t, r, what, err) != 0)
+                return LH_ENOMEM;
+        }
+    }
+    return fail_broken(t, err, LH_ECLOSED,
+                       "%s: the server closed the connection %s while the request was sent", what,
+                       t->socket_path);
+}
+
 static int send_all(conn *t, const uint8_t *buf, size_t len, int64_t deadline, const char *what,
                     lh_err *err)
 {
@@ -220,10 +288,7 @@ static int send_all(conn *t, const uint8_t *buf, size_t len, int64_t deadline, c
             continue;
         }
         if (errno == EPIPE || errno == ECONNRESET)
-            return fail_broken(t, err, LH_ECLOSED,
-                               "%s: the server closed the connection %s while the request was "
-                               "sent",
-                               what, t->socket_path);
+            return peer_gone(t, what, err);
         int e = errno;
         return fail_broken(t, err, -e, "%s: cannot send to %s: %s", what, t->socket_path,
                            strerror(e));
@@ -315,6 +380,17 @@ static int read_response(conn *t, Liuhen__Response **out, int64_t deadline, cons
         return fail_broken(t, err, LH_EPROTO,
                            "%s: the response of %" PRIu32 " bytes is not a liuhen.Response", what,
                            len);
+    /* An answer of id 0 is about the connection, not a request: the
+     * server refused it, or is closing it, and says why. */
+    if (r->id == 0 && r->status != LIUHEN__STATUS__STATUS_OK) {
+        char msg[QUOTE_MESSAGE_MAX];
+        quote_text(msg, sizeof msg, r->message);
+        Liuhen__Status st = r->status;
+        liuhen__response__free_unpacked(r, NULL);
+        return fail_broken(t, err, wire_status_to_err(st),
+                           "%s: the server ended the connection %s: %s%s%s", what, t->socket_path,
+                           wire_status_name(st), msg[0] != '\0' ? ": " : "", msg);
+    }
     /* Every answer is to a request sent and not yet answered. */
     if (r->id == 0 || r->id >= t->next_id || t->unanswered == 0) {
         uint64_t got = r->id;
@@ -375,10 +451,39 @@ static int fail_closed(const conn *t, const char *what, lh_err *err)
                       t->broken_why);
 }
 
+/*
+ * A connection with nothing pending that the server has ended (it closes
+ * connections left idle, saying so in an answer of id 0) is connected
+ * again before the next request: nothing was sent on it that could be
+ * lost or carried out twice.
+ */
+static int revive(conn *t, const char *what, lh_err *err)
+{
+    /* A connection refused at once ("too many connections") is connected
+     * again too, and the new one's refusal is what the request hears. */
+    if (t->fd < 0 || t->wlen > 0 || t->unanswered > 0 || t->nstash > 0)
+        return 0;
+    struct pollfd p = {.fd = t->fd, .events = POLLIN};
+    if (poll(&p, 1, 0) <= 0 || (p.revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+        return 0;
+    close(t->fd);
+    t->fd = -1;
+    t->rstart = t->rend = 0;
+    lh_err e = {{0}};
+    int rc = conn_dial(t, conn_deadline(t), &e);
+    if (rc != 0)
+        return fail_broken(t, err, rc, "%s: the server ended the idle connection and %s", what,
+                           e.msg);
+    return 0;
+}
+
 int conn_queue(conn *t, Liuhen__Request *req, const char *what, lh_err *err)
 {
     if (t->broken)
         return fail_closed(t, what, err);
+    int rc = revive(t, what, err);
+    if (rc != 0)
+        return rc;
     req->id = t->next_id;
     size_t body = liuhen__request__get_packed_size(req);
     if (body > UINT32_MAX || body > SIZE_MAX / 2)

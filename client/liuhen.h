@@ -350,13 +350,21 @@ void lh_receipt_free(lh_receipt *r);
  *         LH_EORIGIN...), LH_EPROOF (the leaf hash is not that of the signed
  *         entry, or the inclusion proof fails), LH_EFORK;
  *         the transport codes (LH_ETIMEOUT, LH_ECLOSED, LH_EPROTO, -errno);
- *         -errno when the state file cannot be written: then, and only then,
- *         the entry is logged and out is a complete verified receipt;
+ *         -errno when the state file cannot be written: then the entry is
+ *         logged and out is a complete verified receipt;
+ *         LH_ECOMMITTED: the entry is logged and out is its receipt, whose
+ *         checkpoint is signed by the log key and whose inclusion proof
+ *         verifies, but that checkpoint's consistency with the last one
+ *         seen could not be asked for (the connection failed after the
+ *         answer, as when the daemon stops): send out->signed_entry again
+ *         with lh_append_signed() on a new handle for the complete receipt
+ *         (the log answers DUPLICATE with it);
  *         LH_ENOMEM; LH_EINTERNAL (signing failed its own check).
  * @note Whenever an Append request was sent and the call fails,
  *       out->signed_entry keeps the exact bytes of the last one sent (the
- *       other fields of out are zero): after LH_ETIMEOUT, LH_ECLOSED or
- *       LH_EPROTO the entry may have been logged, and sending those bytes
+ *       other fields of out are zero, but for LH_ECOMMITTED and the state
+ *       file's -errno above): after LH_ETIMEOUT, LH_ECLOSED, LH_EUNAVAILABLE
+ *       or LH_EPROTO the entry may have been logged, and sending those bytes
  *       again with lh_append_signed() on a new handle is safe (the log
  *       answers DUPLICATE with the receipt), whereas calling lh_append()
  *       again would log a second entry. Free out in every case.
@@ -402,7 +410,10 @@ int lh_append_signed(lh_conn *conn, const uint8_t *signed_entry, size_t len, lh_
  *                      entries from *done on may or may not be logged:
  *                      out[i].signed_entry holds the bytes last sent for
  *                      entry i, which lh_append_signed() may send again
- *                      safely (the log answers DUPLICATE).
+ *                      safely (the log answers DUPLICATE). Those whose
+ *                      receipt came before the failure are logged, and
+ *                      out[i].checkpoint is then set: their receipts are
+ *                      kept, verified (at least as LH_ECOMMITTED says).
  * @return 0 (*done == n); the codes of lh_append().
  */
 int lh_append_many(lh_conn *conn, const lh_key *key, const Liuhen__Entry *const *entries, size_t n,

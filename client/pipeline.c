@@ -201,6 +201,29 @@ static int run_drain(run *r, bool *accepted, lh_err *err)
     return 0;
 }
 
+/* After a failure: read the answers still to come, as far as they can be
+ * read (those received before the connection broke are kept by conn.h),
+ * and verify each receipt into out (append_finish(): complete, or with
+ * LH_ECOMMITTED only its consistency unchecked). */
+static void run_keep(run *r)
+{
+    while (r->answered < r->sent) {
+        size_t i = r->answered;
+        char what[WHAT_MAX];
+        run_what(r, i, what);
+        int64_t deadline = conn_deadline(&r->c->t);
+        Liuhen__Response *resp;
+        lh_err ignored = {{0}};
+        if (conn_recv(&r->c->t, r->ids[i % WINDOW], &resp, deadline, what, &ignored) != 0)
+            return;
+        r->answered++;
+        if (resp->status == LIUHEN__STATUS__STATUS_OK ||
+            resp->status == LIUHEN__STATUS__STATUS_DUPLICATE)
+            append_finish(r->c, resp, &r->out[i], deadline, what, &ignored);
+        liuhen__response__free_unpacked(resp, NULL);
+    }
+}
+
 /* Forget the heads the entries in flight left: they may not be logged. */
 static void run_forget(run *r)
 {
@@ -287,12 +310,12 @@ static int run_go(run *r, size_t *done, lh_err *err)
     }
     *done = r->done;
     if (rc != 0) {
-        /* What is still in flight is read and dropped, so that the
-         * connection serves the next call; its entries may be logged. */
-        bool accepted;
-        lh_err ignored = {{0}};
-        if (!c->t.broken)
-            run_drain(r, &accepted, &ignored);
+        /* What is still in flight is read, so that the connection serves
+         * the next call; its entries may be logged, and the receipts that
+         * came (read before a close, or while the connection still
+         * works) are verified and kept in out: a receipt once received is
+         * never thrown away. */
+        run_keep(r);
         run_forget(r);
         if (r->entries != NULL && r->done < r->n)
             heads_forget(c->heads, r->pubkey, NULL);

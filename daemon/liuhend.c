@@ -121,6 +121,26 @@ static void usage_run(FILE *f)
             _("  --max-connections N        connections served at once; more are closed at\n"
               "                             once (default: %d)\n"),
             SERVER_DEFAULT_CONNECTIONS);
+    fputs(_("  --max-connections-per-user N\n"
+            "                             connections one user (uid) may hold; uid 0 and\n"
+            "                             the daemon's own user are not limited and also\n"
+            "                             have the last few connections kept for them\n"
+            "                             (default: a quarter of --max-connections)\n"),
+          f);
+    fprintf(f,
+            _("  --max-output-buffer MIB    responses all clients together may leave unread\n"
+              "                             before the daemon stops reading the clients that\n"
+              "                             do not read (default: %zu)\n"),
+            SERVER_DEFAULT_OUTPUT >> 20);
+    fprintf(f,
+            _("  --idle-timeout SECONDS     close a connection idle this long; 0: never\n"
+              "                             (default: %d)\n"),
+            SERVER_DEFAULT_IDLE_S);
+    fprintf(f,
+            _("  --frame-timeout SECONDS    close a connection whose request is not complete\n"
+              "                             this long after its first byte; 0: never\n"
+              "                             (default: %d)\n"),
+            SERVER_DEFAULT_FRAME_S);
     fputs(_("  --witness VKEY_FILE=URL    a witness (C2SP tlog-witness, e.g. the oversight\n"
             "                             body's liuhen-witness): its verifier key file and\n"
             "                             its URL; each new checkpoint is submitted to it,\n"
@@ -604,6 +624,10 @@ static int cmd_run(int argc, char **argv)
         O_HOOK,
         O_MAXFRAME,
         O_MAXCONN,
+        O_MAXUSER,
+        O_MAXOUT,
+        O_IDLE,
+        O_FRAMETIME,
         O_PASSFILE,
         O_LOGLEVEL,
         O_WITNESS,
@@ -619,6 +643,10 @@ static int cmd_run(int argc, char **argv)
         {"publish-hook", required_argument, NULL, O_HOOK},
         {"max-frame", required_argument, NULL, O_MAXFRAME},
         {"max-connections", required_argument, NULL, O_MAXCONN},
+        {"max-connections-per-user", required_argument, NULL, O_MAXUSER},
+        {"max-output-buffer", required_argument, NULL, O_MAXOUT},
+        {"idle-timeout", required_argument, NULL, O_IDLE},
+        {"frame-timeout", required_argument, NULL, O_FRAMETIME},
         {"witness", required_argument, NULL, O_WITNESS},
         {"min-cosignatures", required_argument, NULL, O_MINCOSIG},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
@@ -628,7 +656,9 @@ static int cmd_run(int argc, char **argv)
     };
     const char *dir = NULL, *socket_opt = NULL, *group = NULL, *publish_dir = NULL, *hook = NULL,
                *passfile = NULL;
-    unsigned interval = DEFAULT_INTERVAL, max_conn = SERVER_DEFAULT_CONNECTIONS;
+    unsigned interval = DEFAULT_INTERVAL, max_conn = SERVER_DEFAULT_CONNECTIONS, max_user = 0;
+    unsigned idle_s = SERVER_DEFAULT_IDLE_S, frame_s = SERVER_DEFAULT_FRAME_S;
+    size_t max_out_mib = SERVER_DEFAULT_OUTPUT >> 20;
     uint32_t max_frame = WIRE_DEFAULT_MAX_FRAME;
     bool interval_set = false;
     witnessing_target witnesses[WITNESSING_MAX];
@@ -652,6 +682,19 @@ static int cmd_run(int argc, char **argv)
             break;
         case O_MAXCONN:
             max_conn = (unsigned)parse_number(false, "--max-connections", optarg, 1, 65536);
+            break;
+        case O_MAXUSER:
+            max_user =
+                (unsigned)parse_number(false, "--max-connections-per-user", optarg, 1, 65536);
+            break;
+        case O_MAXOUT:
+            max_out_mib = (size_t)parse_number(false, "--max-output-buffer", optarg, 1, 65536);
+            break;
+        case O_IDLE:
+            idle_s = (unsigned)parse_number(false, "--idle-timeout", optarg, 0, 7u * 24 * 3600);
+            break;
+        case O_FRAMETIME:
+            frame_s = (unsigned)parse_number(false, "--frame-timeout", optarg, 0, 3600);
             break;
         case O_WITNESS: {
             if (nwitnesses == WITNESSING_MAX)
@@ -804,6 +847,10 @@ static int cmd_run(int argc, char **argv)
         .group = group,
         .max_frame = max_frame,
         .max_connections = max_conn,
+        .max_per_user = max_user,
+        .max_output = max_out_mib << 20,
+        .idle_ms = idle_s * 1000,
+        .frame_ms = frame_s * 1000,
         .store = d.store,
         .keys = d.keys,
         .origin = origin,

@@ -25,6 +25,14 @@
  * and answering other requests (responses carry the request's id); the
  * call counts as in flight, on the connection and for the drain.
  *
+ * Limits (server.h, docs/design.md "Connections and memory"): a new
+ * connection is admitted by connlimit.h from its peer's uid; each open
+ * connection has one timer for the idle and the partial-frame timeouts
+ * (conn_arm_idle()); and the bytes handed to libuv and not yet written,
+ * of all connections (srv->queued), are held under --max-output-buffer by
+ * not reading the connections that have some (conn_may_read()), which go
+ * on when it drains (server_resume()).
+ *
  * One file, longer than the others: every callback here moves the same
  * connection through its states (reading, back-pressure, appends, slow
  * calls, output, the drain), and split up each part would reach into the
@@ -35,6 +43,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <malloc.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -47,10 +56,11 @@
 
 #include <sodium.h>
 
-#include "snapshot.h"
+#include "connlimit.h"
 #include "i18n.h"
 #include "log.h"
 #include "query.h"
+#include "snapshot.h"
 #include "wire.h"
 
 /* Room a read asks for beyond what the current frame needs. */
@@ -59,6 +69,12 @@
 /* A read buffer larger than this is released once it is empty, so that
  * one large frame does not pin memory for the connection's whole life. */
 #define READ_KEEP 131072
+
+/* Memory given back to the allocator since the last malloc_trim(): past
+ * this much, once no output is queued anywhere, the heap is trimmed, so
+ * that what slow readers made the daemon hold is returned to the system
+ * after they leave rather than kept by malloc for the daemon's life. */
+#define TRIM_AFTER ((size_t)16 << 20)
 
 typedef struct conn conn;
 
@@ -84,13 +100,18 @@ enum conn_state { CONN_OPEN, CONN_DRAINING, CONN_CLOSING };
 struct conn {
     uv_pipe_t pipe;
     uv_timer_t linger;
+    uv_timer_t idle; /* the idle and the partial-frame timeouts (conn_arm_idle) */
     server *srv;
     uint64_t id;
+    uid_t uid;              /* the peer's, from SO_PEERCRED */
+    bool counted;           /* in srv->users */
+    uint64_t last_progress; /* uv_now() of the last byte read or written */
+    uint64_t frame_started; /* uv_now() when the partial frame in rbuf began, or 0 */
     enum conn_state state;
     bool reading;
     bool paused;      /* for the back-pressure log line */
     bool dirty;       /* on the wake-up's list of connections with new output */
-    unsigned handles; /* handles not yet closed (pipe, timer) */
+    unsigned handles; /* handles not yet closed (pipe, linger, idle) */
     unsigned guard;   /* > 0 while a callback still uses the struct */
     uint8_t *rbuf;
     size_t rlen, rcap;
@@ -114,8 +135,14 @@ struct server {
     unsigned open_handles; /* listener, wake, check: not yet called back from uv_close */
     char *socket_path, *group, *origin, *log_vkey;
     uint32_t max_frame;
-    unsigned max_connections, max_inflight, linger_ms;
+    unsigned max_connections, max_inflight, linger_ms, idle_ms, frame_ms;
     size_t max_queued;
+    size_t max_output; /* bytes of responses unread, of every connection */
+    size_t queued;     /* bytes handed to libuv and not yet written, of every connection */
+    size_t released;   /* freed since the last malloc_trim() */
+    connlimit_policy limits;
+    connlimit_users users; /* open connections by uid */
+    uid_t self;            /* the daemon's own uid: an administrator */
     store *store;
     keyring *keys;
     sequencer *seq;
@@ -139,6 +166,8 @@ struct server {
 static void conn_close(conn *c);
 static void conn_process(conn *c);
 static void server_check_drained(server *srv);
+static bool server_over_output(const server *srv, size_t more);
+static void server_resume(server *srv);
 
 /* ------------------------------------------------------------------------
  * Connection list helpers
@@ -180,10 +209,18 @@ static void on_write(uv_write_t *req, int status)
 {
     write_req *w = (write_req *)req;
     conn *c = w->c;
+    server *srv = c->srv;
+    bool was_over = server_over_output(srv, 0);
     c->queued -= w->buf.len;
+    srv->queued -= w->buf.len;
+    srv->released += w->buf.len;
     c->writes--;
     free(w->buf.base);
     free(w);
+    if (srv->queued == 0 && srv->released >= TRIM_AFTER) {
+        malloc_trim(0);
+        srv->released = 0;
+    }
     if (c->state == CONN_CLOSING)
         return; /* cancelled by uv_close: the close callback frees the rest */
     if (status < 0) {
@@ -191,9 +228,14 @@ static void on_write(uv_write_t *req, int status)
         conn_close(c);
         return;
     }
+    c->last_progress = uv_now(srv->loop);
     /* Room was made: resume reading, and dispatch requests that were
      * held back while the client was not reading its responses. */
     conn_process(c);
+    /* Below the server's cap again: the other connections held back by it
+     * go on too. */
+    if (was_over && !server_over_output(srv, 0))
+        server_resume(srv);
 }
 
 /* Hand the pending responses to libuv as one write. */
@@ -222,6 +264,7 @@ static void conn_flush(conn *c)
         return;
     }
     c->queued += w->buf.len;
+    c->srv->queued += w->buf.len;
     c->writes++;
 }
 
@@ -239,11 +282,26 @@ static void conn_error(conn *c, uint64_t id, Liuhen__Status status, const char *
  * Reading and back-pressure
  */
 
+/* Whether the responses unread on every connection, with `more` bytes
+ * not yet handed to libuv, reach the server's cap (--max-output-buffer). */
+static bool server_over_output(const server *srv, size_t more)
+{
+    return srv->queued + more >= srv->max_output;
+}
+
+/* Whether the connection may read and carry out one more request. Its own
+ * limits hold it back alone; the server's cap on unread responses holds
+ * back only the connections that have responses unread (those that cause
+ * it), so that a client which reads its answers is still served while
+ * others do not. Each request is carried out only when these allow it, so
+ * a large response is built only when there is room for it: a connection
+ * overshoots its limits by one response at most. */
 static bool conn_may_read(const conn *c)
 {
     const server *srv = c->srv;
-    return c->state == CONN_OPEN && c->inflight < srv->max_inflight &&
-           c->queued + c->out.len < srv->max_queued;
+    size_t unread = c->queued + c->out.len;
+    return c->state == CONN_OPEN && c->inflight < srv->max_inflight && unread < srv->max_queued &&
+           (unread == 0 || !server_over_output(srv, c->out.len));
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -288,6 +346,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     conn *c = s->data;
     if (nread > 0) {
         c->rlen += (size_t)nread;
+        c->last_progress = uv_now(c->srv->loop);
+        if (c->frame_started == 0)
+            c->frame_started = c->last_progress;
         conn_process(c);
         return;
     }
@@ -320,6 +381,70 @@ static void on_linger(uv_timer_t *t)
     conn_close(c);
 }
 
+static void on_idle(uv_timer_t *t);
+
+/* When the connection's idle timer is due (uv_now() ms), or 0 for never.
+ * A connection waiting for the rest of a frame it began has frame_ms from
+ * its first byte (one byte a second does not keep it open); one that owes
+ * the daemon nothing, with no request in flight, has idle_ms from the last
+ * byte it sent or read; one waiting for the daemon (appends in flight, or
+ * held back by back-pressure with no response unread) has no timeout. */
+static uint64_t conn_idle_due(const conn *c)
+{
+    const server *srv = c->srv;
+    if (c->state != CONN_OPEN)
+        return 0;
+    if (c->reading && c->rlen > 0 && srv->frame_ms > 0)
+        return c->frame_started + srv->frame_ms;
+    if (c->inflight == 0 && (c->reading || c->queued + c->out.len > 0) && srv->idle_ms > 0)
+        return c->last_progress + srv->idle_ms;
+    return 0;
+}
+
+static void conn_arm_idle(conn *c)
+{
+    uint64_t due = conn_idle_due(c);
+    if (due == 0) {
+        uv_timer_stop(&c->idle);
+        return;
+    }
+    uint64_t now = uv_now(c->srv->loop);
+    uv_timer_start(&c->idle, on_idle, due > now ? due - now : 0, 0);
+}
+
+/* The idle or the partial-frame timeout: the client is told why (id 0, as
+ * for a framing error), and the connection drains and closes. */
+static void on_idle(uv_timer_t *t)
+{
+    conn *c = t->data;
+    server *srv = c->srv;
+    uint64_t due = conn_idle_due(c);
+    if (due == 0 || due > uv_now(srv->loop)) {
+        conn_arm_idle(c);
+        return;
+    }
+    char msg[200];
+    Liuhen__Status st;
+    if (c->reading && c->rlen > 0) {
+        st = LIUHEN__STATUS__STATUS_INVALID_ARGUMENT;
+        snprintf(msg, sizeof msg,
+                 "the request frame begun was not complete within %u s (%zu bytes received): "
+                 "closing the connection",
+                 srv->frame_ms / 1000, c->rlen);
+    } else {
+        st = LIUHEN__STATUS__STATUS_UNAVAILABLE;
+        snprintf(msg, sizeof msg, "the connection was idle for %u s: closing it; connect again",
+                 srv->idle_ms / 1000);
+    }
+    log_info(_("connection %" PRIu64 " of uid %u: %s"), c->id, (unsigned)c->uid, msg);
+    c->rlen = 0;
+    c->frame_started = 0;
+    c->state = CONN_DRAINING;
+    conn_error(c, 0, st, msg);
+    conn_flush(c);
+    conn_process(c);
+}
+
 /* Start or stop reading as the limits say, and close a draining connection
  * that has nothing left to do. */
 static void conn_settle(conn *c)
@@ -348,6 +473,7 @@ static void conn_settle(conn *c)
                       c->id, c->inflight, c->queued + c->out.len);
         }
     }
+    conn_arm_idle(c);
     if (c->state == CONN_DRAINING) {
         if (c->inflight == 0 && c->writes == 0 && c->out.len == 0) {
             conn_close(c);
@@ -767,8 +893,13 @@ static void conn_process(conn *c)
     if (pos > 0) {
         memmove(c->rbuf, c->rbuf + pos, c->rlen - pos);
         c->rlen -= pos;
+        /* What is left is the start of the next frame, read just now. */
+        c->frame_started = c->rlen > 0 ? uv_now(srv->loop) : 0;
     }
+    if (c->rlen == 0)
+        c->frame_started = 0;
     if (c->rlen == 0 && c->rcap > READ_KEEP) {
+        srv->released += c->rcap;
         free(c->rbuf);
         c->rbuf = NULL;
         c->rcap = 0;
@@ -812,6 +943,10 @@ static void conn_close(conn *c)
      * and its answer is dropped (slow_finish). */
     if (c->slow > 0)
         slow_unqueue(srv, c, false);
+    if (c->counted)
+        connlimit_users_remove(&srv->users, c->uid);
+    c->counted = false;
+    srv->released += c->rcap + c->out.cap;
     free(c->rbuf);
     c->rbuf = NULL;
     c->rlen = c->rcap = 0;
@@ -820,8 +955,10 @@ static void conn_close(conn *c)
         uv_read_stop((uv_stream_t *)&c->pipe);
     c->reading = false;
     uv_timer_stop(&c->linger);
+    uv_timer_stop(&c->idle);
     uv_close((uv_handle_t *)&c->pipe, on_conn_closed);
     uv_close((uv_handle_t *)&c->linger, on_conn_closed);
+    uv_close((uv_handle_t *)&c->idle, on_conn_closed);
     log_debug("connection %" PRIu64 " closed (%u open, %zu of its appends still in flight)", c->id,
               srv->nconns, c->inflight);
     server_check_drained(srv);
@@ -829,7 +966,43 @@ static void conn_close(conn *c)
 
 static void on_reject_closed(uv_handle_t *h)
 {
-    free(h);
+    free(h->data);
+}
+
+/* Say why a connection is refused, in a response of id 0 (no request of
+ * its was read) written at once: the socket's buffer is empty, so the
+ * short frame fits; if it does not, the client sees the close alone. */
+static void conn_refuse(conn *c, const char *msg)
+{
+    protocol_buf b = {0};
+    if (protocol_put_error(&b, 0, LIUHEN__STATUS__STATUS_UNAVAILABLE, "%s", msg) == 0) {
+        uv_buf_t ub = uv_buf_init((char *)b.data, (unsigned)b.len);
+        uv_try_write((uv_stream_t *)&c->pipe, &ub, 1);
+    }
+    protocol_buf_free(&b);
+}
+
+/* The limits of connlimit.h for a new connection of uid: 0 when admitted,
+ * else the refusal sent to the client in msg. */
+static int admit(server *srv, uid_t uid, bool known, char *msg, size_t cap)
+{
+    /* A peer whose uid cannot be read is no administrator, and is counted
+     * against the total alone. */
+    bool admin = known && connlimit_is_admin(uid, srv->self);
+    unsigned mine = known ? connlimit_users_count(&srv->users, uid) : 0, limit = 0;
+    switch (connlimit_decide(&srv->limits, srv->nconns, mine, admin, &limit)) {
+    case CONNLIMIT_ADMIT: return 0;
+    case CONNLIMIT_FULL:
+        snprintf(msg, cap,
+                 "too many connections (%u open, limit %u%s): try again when one has closed",
+                 srv->nconns, limit, admin ? "" : ", the rest kept for administrators");
+        return -1;
+    case CONNLIMIT_USER:
+        snprintf(msg, cap, "too many connections from uid %u (%u open, limit %u per user)",
+                 (unsigned)uid, mine, limit);
+        return -1;
+    }
+    return -1;
 }
 
 static void on_connection(uv_stream_t *listener, int status)
@@ -839,56 +1012,68 @@ static void on_connection(uv_stream_t *listener, int status)
         log_warn(_("socket %s: accept failed: %s"), srv->socket_path, uv_strerror(status));
         return;
     }
-    if (srv->nconns >= srv->max_connections) {
-        /* Accept and close at once: leaving it in the backlog would make
-         * the client wait for nothing. */
-        uv_pipe_t *p = malloc(sizeof *p);
-        if (p == NULL || uv_pipe_init(srv->loop, p, 0) != 0) {
-            free(p);
-            log_error(_("socket %s: out of memory refusing a connection"), srv->socket_path);
-            return;
-        }
-        if (uv_accept(listener, (uv_stream_t *)p) == 0)
-            log_info(_("socket %s: connection refused: %u connections open, the limit "
-                       "(--max-connections)"),
-                     srv->socket_path, srv->nconns);
-        uv_close((uv_handle_t *)p, on_reject_closed);
-        return;
-    }
     conn *c = calloc(1, sizeof *c);
-    if (c == NULL) {
+    if (c == NULL || uv_pipe_init(srv->loop, &c->pipe, 0) != 0) {
+        free(c);
         log_error(_("socket %s: out of memory for a connection"), srv->socket_path);
         return;
     }
-    c->srv = srv;
-    c->id = ++srv->next_id;
     c->pipe.data = c;
-    c->linger.data = c;
-    if (uv_pipe_init(srv->loop, &c->pipe, 0) != 0) {
-        free(c);
-        return;
-    }
-    uv_timer_init(srv->loop, &c->linger);
-    c->handles = 2;
-    c->state = CONN_OPEN;
-    list_push(&srv->conns, c);
-    srv->nconns++;
     int rc = uv_accept(listener, (uv_stream_t *)&c->pipe);
     if (rc < 0) {
         log_warn(_("socket %s: accept failed: %s"), srv->socket_path, uv_strerror(rc));
-        conn_close(c);
+        uv_close((uv_handle_t *)&c->pipe, on_reject_closed);
         return;
     }
+    /* Who the peer is: the kernel's word, which the client cannot choose. */
     uv_os_fd_t fd;
     struct ucred cred;
     socklen_t credlen = sizeof cred;
-    if (uv_fileno((uv_handle_t *)&c->pipe, &fd) == 0 &&
-        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0)
-        log_debug("connection %" PRIu64 " opened by uid %u pid %d (%u open)", c->id,
-                  (unsigned)cred.uid, (int)cred.pid, srv->nconns);
-    else
-        log_debug("connection %" PRIu64 " opened (%u open)", c->id, srv->nconns);
+    bool known = uv_fileno((uv_handle_t *)&c->pipe, &fd) == 0 &&
+                 getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0;
+    c->uid = known ? cred.uid : (uid_t)-1;
+    char msg[200] = "";
+    bool refused = admit(srv, c->uid, known, msg, sizeof msg) != 0;
+    if (!refused && known && connlimit_users_add(&srv->users, c->uid) != 0) {
+        snprintf(msg, sizeof msg, "the daemon is out of memory for one more connection");
+        refused = true;
+    }
+    if (refused) {
+        /* Accepted, told why, and closed at once: leaving it in the
+         * backlog would make the client wait for nothing. */
+        log_info(_("socket %s: connection of uid %u pid %d refused: %s"), srv->socket_path,
+                 (unsigned)c->uid, known ? (int)cred.pid : -1, msg);
+        conn_refuse(c, msg);
+        uv_close((uv_handle_t *)&c->pipe, on_reject_closed);
+        return;
+    }
+    c->counted = known;
+    c->srv = srv;
+    c->id = ++srv->next_id;
+    c->linger.data = c;
+    c->idle.data = c;
+    uv_timer_init(srv->loop, &c->linger);
+    uv_timer_init(srv->loop, &c->idle);
+    c->handles = 3;
+    c->state = CONN_OPEN;
+    c->last_progress = uv_now(srv->loop);
+    list_push(&srv->conns, c);
+    srv->nconns++;
+    log_debug("connection %" PRIu64 " opened by uid %u pid %d (%u open)", c->id, (unsigned)c->uid,
+              known ? (int)cred.pid : -1, srv->nconns);
     conn_settle(c);
+}
+
+/* The server's cap on unread responses is no longer reached: let every
+ * connection it held back go on (in the order of the list; each takes at
+ * most one response beyond the cap before it stops again). */
+static void server_resume(server *srv)
+{
+    for (conn *c = srv->conns, *next; c != NULL; c = next) {
+        next = c->next;
+        if (c->state == CONN_OPEN && !c->reading)
+            conn_process(c);
+    }
 }
 
 /* ------------------------------------------------------------------------
@@ -1105,6 +1290,11 @@ int server_new(server **out, uv_loop_t *loop, const server_config *cfg, lh_err *
         cfg->max_connections != 0 ? cfg->max_connections : SERVER_DEFAULT_CONNECTIONS;
     srv->max_inflight = cfg->max_inflight != 0 ? cfg->max_inflight : SERVER_DEFAULT_INFLIGHT;
     srv->max_queued = cfg->max_queued != 0 ? cfg->max_queued : SERVER_DEFAULT_QUEUED;
+    srv->max_output = cfg->max_output != 0 ? cfg->max_output : SERVER_DEFAULT_OUTPUT;
+    srv->idle_ms = cfg->idle_ms;
+    srv->frame_ms = cfg->frame_ms;
+    connlimit_policy_init(&srv->limits, srv->max_connections, cfg->max_per_user);
+    srv->self = geteuid();
     srv->linger_ms = cfg->linger_ms != 0 ? cfg->linger_ms : SERVER_DEFAULT_LINGER_MS;
     srv->store = cfg->store;
     srv->keys = cfg->keys;
@@ -1274,6 +1464,7 @@ void server_free(server *srv)
         srv->zombies = c->next;
         free(c);
     }
+    connlimit_users_free(&srv->users);
     free_strings(srv);
     free(srv);
 }

@@ -30,8 +30,18 @@
  *    max_queued bytes of responses waiting for the client to read them;
  *    beyond either, the server stops reading that socket (back-pressure)
  *    until it drains, so a slow or hostile client holds back only itself;
- *  - beyond max_connections, a new connection is accepted and closed at
- *    once (logged).
+ *  - all connections together may leave max_output bytes of responses
+ *    unread; beyond that, the server stops reading the connections that
+ *    have responses unread (those that cause it) until it drains, while
+ *    the others go on; a request is carried out only when these limits
+ *    allow it, so each connection overshoots by one response at most;
+ *  - a connection with nothing in flight that neither sends nor reads for
+ *    idle_ms, or whose request frame is not complete frame_ms after its
+ *    first byte, is told why (id 0) and closed;
+ *  - connections are admitted by connlimit.h (a total with a few slots
+ *    kept for administrators, and a limit per uid, read with
+ *    SO_PEERCRED): one refused is accepted, answered UNAVAILABLE "too many
+ *    connections..." (id 0) and closed at once (logged).
  *
  * Lifecycle: server_new() (before the sequencer starts, whose notify
  * callback is server_notify), server_listen(), then on SIGTERM
@@ -65,6 +75,13 @@
 #define SERVER_DEFAULT_LINGER_MS 30000
 /** Connections served at once unless configured. */
 #define SERVER_DEFAULT_CONNECTIONS 256
+/** Response bytes all connections together may leave unread before the
+ *  server stops reading those that have some (--max-output-buffer). */
+#define SERVER_DEFAULT_OUTPUT ((size_t)64 << 20)
+/** Seconds a connection may stay idle (nothing in flight, nothing sent or read). */
+#define SERVER_DEFAULT_IDLE_S 300
+/** Seconds a request frame may take from its first byte to its last. */
+#define SERVER_DEFAULT_FRAME_S 30
 
 typedef struct server server;
 
@@ -74,6 +91,10 @@ typedef struct server_config {
     const char *group;         /**< group owning the socket (mode 0660), or NULL for the user's */
     uint32_t max_frame;        /**< largest frame body, in and out */
     unsigned max_connections;  /**< 0: SERVER_DEFAULT_CONNECTIONS */
+    unsigned max_per_user;     /**< per uid but administrators; 0: a quarter of the total */
+    size_t max_output;         /**< unread responses of all; 0: SERVER_DEFAULT_OUTPUT */
+    unsigned idle_ms;          /**< idle timeout; 0: none */
+    unsigned frame_ms;         /**< partial-frame timeout; 0: none */
     unsigned max_inflight;     /**< per connection; 0: SERVER_DEFAULT_INFLIGHT */
     size_t max_queued;         /**< per connection; 0: SERVER_DEFAULT_QUEUED */
     unsigned linger_ms;        /**< 0: SERVER_DEFAULT_LINGER_MS */

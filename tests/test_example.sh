@@ -152,7 +152,91 @@ expect_fail "encrypted key, wrong passphrase" 1 "passphrase" \
     env LIUHEN_PASSPHRASE=错误 "$APPEND" "$VAR/liuhen.sock" "$VAR/data/log.vkey" \
     "$TMP/enc.key" QJ-EX-1 text
 
-# 5. The daemon stops cleanly on SIGTERM.
+# 5. The connection is lost after the daemon logged the entry, before the
+# answer came (as when it stops): the example sends the same signed bytes
+# again and gets the receipt of the entry logged (DUPLICATE), which the log
+# holds once. A proxy passes every request on, but ends its first
+# connection when the daemon has answered the first Append.
+cat >"$TMP/proxy.py" <<'PY'
+import socket, sys, threading
+listen, target = sys.argv[1], sys.argv[2]
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(listen)
+srv.listen(8)
+def exact(s, n):
+    b = b""
+    while len(b) < n:
+        got = s.recv(n - len(b))
+        if not got:
+            raise EOFError
+        b += got
+    return b
+def frame(s):
+    head = exact(s, 4)
+    return head + exact(s, int.from_bytes(head, "big"))
+def is_append(f):
+    i = 4
+    if f[i] == 0x08:  # the id, a varint
+        i += 1
+        while f[i] & 0x80:
+            i += 1
+        i += 1
+    return f[i] == 0x52  # field 10, AppendRequest
+def pump(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+first = True
+while True:
+    c, _ = srv.accept()
+    u = socket.socket(socket.AF_UNIX)
+    u.connect(target)
+    if first:
+        first = False
+        try:
+            while True:
+                f = frame(c)
+                u.sendall(f)
+                answer = frame(u)
+                if is_append(f):
+                    break
+                c.sendall(answer)
+        except EOFError:
+            pass
+        c.close()
+        u.close()
+        continue
+    threading.Thread(target=pump, args=(c, u), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c), daemon=True).start()
+PY
+python3 "$TMP/proxy.py" "$TMP/proxy.sock" "$VAR/liuhen.sock" &
+proxy=$!
+for _ in $(seq 100); do [ -S "$TMP/proxy.sock" ] && break; sleep 0.05; done
+rc=0
+"$APPEND" "$TMP/proxy.sock" "$VAR/data/log.vkey" "$TMP/wang.key" QJ-EX-2 "断线后重发的记录" \
+    >"$TMP/receipt2.json" 2>"$TMP/append2.err" || rc=$?
+kill "$proxy" 2>/dev/null || true
+wait "$proxy" 2>/dev/null || true
+check "append through a lost answer exits 0" [ "$rc" -eq 0 ]
+check "the example says it sends the same signed entry again" \
+    grep -q "sending the same signed entry again" "$TMP/append2.err"
+[ "$rc" -eq 0 ] || cat "$TMP/append2.err" >&2
+index2=$(sed -n 's/^ *"leaf_index": *\([0-9][0-9]*\).*/\1/p' "$TMP/receipt2.json")
+has "the receipt after the retry is of the entry logged" "断线后重发的记录" "$LIUHEN" get "$index2"
+count=$("$LIUHEN" --json case QJ-EX-2 | grep -c '断线后重发的记录' || true)
+check "the entry is logged once ($count)" [ "$count" = 1 ]
+
+# 6. The daemon stops cleanly on SIGTERM.
 stop_daemon
 
 summary

@@ -54,7 +54,8 @@
     X(EPROTO, -1032, "protocol error")                                                             \
     X(ENOTFOUND, -1033, "not found")                                                               \
     X(EEXIST, -1034, "already exists")                                                             \
-    X(EPERMFILE, -1035, "file permissions too open")
+    X(EPERMFILE, -1035, "file permissions too open")                                               \
+    X(ECOMMITTED, -1036, "entry logged; receipt not yet checked against the last checkpoint")
 
 enum {
 #define LH_ERR_ENUM(name, value, desc) LH_##name = (value),

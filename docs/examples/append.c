@@ -15,7 +15,16 @@
  * checkpoint seen is kept in LIUHEN_STATE when that is set, so that a log
  * which shows two histories to two runs is caught as a fork.
  *
- * Exit status: 0 the record is logged and the receipt verified; 1 the log
+ * When the connection is lost after the entry was sent (liuhend stopping
+ * or restarting, a timeout), the entry may be logged: the example then
+ * sends the very same signed bytes again, on a new connection, for up to
+ * RETRY_SECONDS while the daemon comes back. The log answers DUPLICATE
+ * with the receipt of the entry it holds, so the record is never logged
+ * twice; calling lh_append() again would sign and log a second one.
+ *
+ * Exit status: 0 the record is logged and the receipt verified (3 with the
+ * receipt printed when it is logged but the daemon did not come back to
+ * let its checkpoint be checked against the last one seen); 1 the log
  * refused it or something did not verify; 2 usage; 3 a file or the
  * connection failed.
  *
@@ -28,6 +37,7 @@
  * installation, and runs it; `make` also builds it against the static
  * archive into build/examples/append. liuhen.h is the one header it needs.
  */
+#define _POSIX_C_SOURCE 200809L /* nanosleep() */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +51,67 @@
  * are I/O; the library's own codes are refusals or failed verification. */
 static int exit_status(int rc)
 {
-    return rc > -1000 || rc == LH_ETIMEOUT || rc == LH_ECLOSED ? 3 : 1;
+    return rc > -1000 || rc == LH_ETIMEOUT || rc == LH_ECLOSED || rc == LH_EUNAVAILABLE ||
+                   rc == LH_ECOMMITTED
+               ? 3
+               : 1;
+}
+
+/* How long the example keeps sending an entry that may be logged again. */
+#define RETRY_SECONDS 30
+
+/* Whether a failed append may have logged the entry, so that its signed
+ * bytes should be sent again rather than given up: the connection failed
+ * after they were sent, or the daemon answered that it is stopping, or
+ * (LH_ECOMMITTED) it is logged and only the receipt's last check is
+ * missing. */
+static int may_be_logged(int rc)
+{
+    return rc == LH_ETIMEOUT || rc == LH_ECLOSED || rc == LH_EPROTO || rc == LH_EUNAVAILABLE ||
+           rc == LH_ECOMMITTED || (rc < 0 && rc > -1000);
+}
+
+/* Send the same signed bytes again on a new connection, once a second
+ * while the daemon is away, until an answer that is not a lost
+ * connection. *conn is replaced; *receipt gets the new result. */
+static int append_again(const lh_options *opts, lh_conn **conn, lh_receipt *receipt, int rc,
+                        lh_err *err)
+{
+    uint8_t *bytes = receipt->signed_entry;
+    size_t len = receipt->signed_entry_len;
+    receipt->signed_entry = NULL;
+    /* A receipt received is kept: LH_ECOMMITTED's stands if no answer
+     * comes again. */
+    lh_receipt kept = {0};
+    if (rc == LH_ECOMMITTED)
+        kept = *receipt;
+    else
+        lh_receipt_free(receipt);
+    memset(receipt, 0, sizeof *receipt);
+    for (int waited = 0; waited < RETRY_SECONDS && may_be_logged(rc); waited++) {
+        fprintf(stderr, "example: %s; sending the same signed entry again\n", err->msg);
+        lh_close(*conn);
+        *conn = NULL;
+        if (waited > 0) {
+            struct timespec second = {.tv_sec = 1};
+            nanosleep(&second, NULL);
+        }
+        rc = lh_connect(opts, conn, err);
+        if (rc != 0) {
+            rc = LH_ECLOSED; /* not back yet: the entry may still be logged */
+            continue;
+        }
+        lh_receipt_free(receipt);
+        rc = lh_append_signed(*conn, bytes, len, receipt, err);
+    }
+    free(bytes);
+    if (rc != 0 && kept.checkpoint != NULL) {
+        lh_receipt_free(receipt);
+        *receipt = kept;
+        return LH_ECOMMITTED;
+    }
+    lh_receipt_free(&kept);
+    return rc;
 }
 
 /* Say why a call failed: its sentence, or the code's description when the
@@ -134,12 +204,27 @@ int main(int argc, char **argv)
     lh_receipt receipt = {0};
     char *json = NULL;
     rc = lh_append(conn, key, &entry, &receipt, &err);
-    if (rc == 0)
-        rc = lh_receipt_to_json(&receipt, &json, &err);
-    if (rc == 0)
-        fputs(json, stdout);
-    else
+    /* Not after a state file that could not be written (-errno with a
+     * complete receipt): the entry is logged and its receipt checked. */
+    if (may_be_logged(rc) && receipt.signed_entry != NULL &&
+        (rc == LH_ECOMMITTED || receipt.checkpoint == NULL))
+        rc = append_again(&opts, &conn, &receipt, rc, &err);
+    if (rc == LH_ECOMMITTED) {
+        /* Logged: its receipt is printed, and the exit status says that
+         * its last check is missing. */
         report(&err, rc);
+        lh_err jerr = {{0}};
+        if (lh_receipt_to_json(&receipt, &json, &jerr) == 0)
+            fputs(json, stdout);
+    } else if (rc == 0) {
+        rc = lh_receipt_to_json(&receipt, &json, &err);
+        if (rc == 0)
+            fputs(json, stdout);
+        else
+            report(&err, rc);
+    } else {
+        report(&err, rc);
+    }
 
     /* Whatever happened, everything is released: the receipt (zeroed on
      * failure, or holding the bytes sent for a retry), the handle, the key. */

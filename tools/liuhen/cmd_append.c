@@ -249,8 +249,10 @@ int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
     lh_receipt r;
     lh_err err = {{0}};
     int rc = lh_append(c->conn, key, e, &r, &err);
+    /* LH_ECOMMITTED: logged, with a receipt whose checkpoint could not be
+     * checked against the one seen before; asking again gets it checked. */
     bool transport = rc == LH_ETIMEOUT || rc == LH_ECLOSED || rc == LH_EPROTO ||
-                     (rc > -1000 && rc < 0 && r.checkpoint == NULL);
+                     rc == LH_ECOMMITTED || (rc > -1000 && rc < 0 && r.checkpoint == NULL);
     if (transport && r.signed_entry != NULL) {
         /* The entry may have been logged: send the very same signed bytes
          * again on a new connection. The log answers DUPLICATE with the
@@ -260,19 +262,41 @@ int cli_append_entry(cli *c, const keyfile_key *key, const Liuhen__Entry *e,
         uint8_t *signed_entry = r.signed_entry;
         size_t len = r.signed_entry_len;
         r.signed_entry = NULL;
-        lh_receipt_free(&r);
+        /* A receipt received is never thrown away: it stands if asking
+         * again fails. */
+        lh_receipt first = r;
+        bool committed = rc == LH_ECOMMITTED;
+        if (!committed)
+            lh_receipt_free(&first);
         lh_close(c->conn);
         c->conn = NULL;
         st = cli_connect(c);
-        if (st != 0) {
+        if (st == 0) {
+            memset(&err, 0, sizeof err);
+            rc = lh_append_signed(c->conn, signed_entry, len, &r, &err);
+        }
+        if (committed && (st != 0 || (rc != 0 && r.checkpoint == NULL))) {
+            lh_receipt_free(&r);
+            r = first;
+            r.signed_entry = signed_entry;
+            r.signed_entry_len = len;
+            cli_warn(c,
+                     _("the entry is logged as entry %" PRIu64 " (its receipt follows), but its "
+                       "checkpoint could not yet be checked against the one seen before; do "
+                       "not append it again"),
+                     r.leaf_index);
+            rc = 0;
+            st = 0;
+        } else {
+            if (committed)
+                lh_receipt_free(&first);
             free(signed_entry);
+        }
+        if (st != 0) {
             fprintf(stderr, _("The entry may or may not have been logged: look for it with "
                               "`liuhen case CASE` before appending it again.\n"));
             return st;
         }
-        memset(&err, 0, sizeof err);
-        rc = lh_append_signed(c->conn, signed_entry, len, &r, &err);
-        free(signed_entry);
     }
     bool logged = rc == 0 || (rc > -1000 && r.checkpoint != NULL);
     if (!logged) {

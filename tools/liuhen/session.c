@@ -144,7 +144,11 @@ int cli_fail_rc(const cli *c, int rc, const lh_err *err, const char *what)
                 _("liuhend did not answer in time (--timeout SECONDS sets the deadline).\n"));
         break;
     case LH_ECLOSED:
-        fprintf(stderr, _("liuhend closed the connection: it may be shutting down.\n"));
+        /* The daemon closes a connection when it stops, and one that
+         * breaks its limits (idle, too many, a request never finished),
+         * saying why when it can: the message above then says so. */
+        fprintf(stderr, _("liuhend closed the connection: its log says why (it closes a "
+                          "connection when it stops, and one left idle).\n"));
         break;
     default: break;
     }

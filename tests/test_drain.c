@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
+/*
+ * test_drain.c — liuhend stopped by SIGTERM while clients append, single
+ * and pipelined, as fast as they can (docs/design.md "The daemon": the
+ * drain). What must be true, round after round:
+ *  - every append the library reports as done has a receipt that verifies;
+ *  - one reported LH_ECOMMITTED (or, in a run, with out[i].checkpoint set)
+ *    has such a receipt too, and is in the log;
+ *  - every other failure is not in the log: each author's chain holds
+ *    exactly the entries reported logged;
+ *  - after a restart, sending the very same signed bytes again logs each
+ *    failed entry, and gives a committed one its receipt again (DUPLICATE,
+ *    same index).
+ * LIUHEN_DRAIN_ROUNDS (default 4) sets the rounds (tests/torture/drain.sh
+ * runs many).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "keyfile.h"
+#include "ledger.h"
+#include "liuhen.h"
+#include "testutil.h"
+
+/* Runs long enough to span batches, so that a receipt's checkpoint is
+ * often not the one its request knew: the library then asks for a
+ * consistency proof, which a draining daemon no longer reads. */
+enum { WORKERS = 4, RUN = 200, MAX_ATTEMPTS = 20000 };
+
+/* One entry sent: the library's verdict on it. */
+typedef struct attempt {
+    int rc;       /* 0, LH_ECOMMITTED, or the failure */
+    lh_receipt r; /* the receipt (rc 0, LH_ECOMMITTED), or the bytes sent */
+} attempt;
+
+typedef struct dworker {
+    const td_daemon *d;
+    keyfile_key *key;
+    int id;
+    atomic_bool *stop;
+    atomic_int *logged;
+    attempt *a;
+    size_t n;
+} dworker;
+
+static void record(dworker *w, int rc, lh_receipt *r)
+{
+    assert_true(w->n < MAX_ATTEMPTS);
+    w->a[w->n].rc = rc;
+    w->a[w->n].r = *r;
+    memset(r, 0, sizeof *r);
+    w->n++;
+    if (rc == 0 || rc == LH_ECOMMITTED)
+        atomic_fetch_add(w->logged, 1);
+}
+
+/* Append, alternating single appends and pipelined runs, until the first
+ * failure (the daemon stopping) or the stop flag. */
+static void *dworker_run(void *arg)
+{
+    dworker *w = arg;
+    lh_options opts = {.socket_path = w->d->socket, .log_vkey = w->d->vkey, .timeout_ms = 30000};
+    lh_conn *c = NULL;
+    lh_err err = {{0}};
+    if (lh_connect(&opts, &c, &err) != 0)
+        return NULL;
+    char case_id[32];
+    snprintf(case_id, sizeof case_id, "D-%d", w->id);
+    for (unsigned round = 0; !atomic_load(w->stop) && w->n + RUN < MAX_ATTEMPTS; round++) {
+        Liuhen__Entry *e[RUN];
+        size_t n = round % 2 == 0 ? 1 : RUN;
+        for (size_t i = 0; i < n; i++) {
+            char json[256];
+            snprintf(json, sizeof json,
+                     "{\"case_id\":\"%s\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
+                     "{\"content\":\"worker %d entry %zu\"}}",
+                     case_id, w->id, w->n + i);
+            e[i] = tl_entry_json(json);
+        }
+        int rc;
+        if (n == 1) {
+            lh_receipt r;
+            rc = lh_append(c, w->key, e[0], &r, &err);
+            record(w, rc, &r);
+        } else {
+            lh_receipt out[RUN];
+            size_t done = 0;
+            rc = lh_append_many(c, w->key, (const Liuhen__Entry *const *)e, n, out, &done, &err);
+            /* From done on, an entry with a receipt is logged; one
+             * without is reported failed (the run's own code may be
+             * another entry's LH_ECOMMITTED). */
+            for (size_t i = 0; i < n; i++)
+                record(w,
+                       i < done                    ? 0
+                       : out[i].checkpoint != NULL ? LH_ECOMMITTED
+                       : rc == LH_ECOMMITTED       ? LH_ECLOSED
+                                                   : rc,
+                       &out[i]);
+        }
+        for (size_t i = 0; i < n; i++)
+            tl_entry_free(e[i]);
+        if (rc != 0)
+            break;
+    }
+    lh_close(c);
+    return NULL;
+}
+
+static uint64_t author_seq(lh_conn *c, const keyfile_key *key)
+{
+    lh_heads h;
+    lh_err err = {{0}};
+    tu_assert_code(lh_author_head(c, keyfile_key_pubkey(key), NULL, &h, &err), 0, &err);
+    return h.author_seq;
+}
+
+static void one_round(unsigned round, size_t *committed)
+{
+    td_daemon d;
+    lh_conn *c = tl_start(&d, NULL);
+    keyfile_key *keys[WORKERS];
+    dworker w[WORKERS];
+    pthread_t th[WORKERS];
+    atomic_bool stop = false;
+    atomic_int logged = 0;
+    for (int i = 0; i < WORKERS; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "d%d", i);
+        keys[i] = tl_new_key(name);
+        tl_enroll(c, &d, keys[i], "[\"handler\"]");
+        w[i] = (dworker){.d = &d, .key = keys[i], .id = i, .stop = &stop, .logged = &logged};
+        w[i].a = calloc(MAX_ATTEMPTS, sizeof *w[i].a);
+        assert_non_null(w[i].a);
+    }
+    lh_close(c);
+    for (int i = 0; i < WORKERS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, dworker_run, &w[i]), 0);
+    /* Stop at a different moment each round. */
+    int want = 60 + (int)(round * 37 % 400);
+    while (atomic_load(&logged) < want)
+        usleep(1000);
+    int status = td_stop(&d, SIGTERM);
+    atomic_store(&stop, true);
+    for (int i = 0; i < WORKERS; i++)
+        pthread_join(th[i], NULL);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    td_start(&d, NULL);
+    c = tl_connect(&d, NULL);
+    lh_err err = {{0}};
+    for (int i = 0; i < WORKERS; i++) {
+        uint64_t nlogged = 0;
+        for (size_t j = 0; j < w[i].n; j++) {
+            attempt *a = &w[i].a[j];
+            if (a->rc != 0 && a->rc != LH_ECOMMITTED)
+                continue;
+            /* A receipt handed back verifies, and it is of entry j. */
+            tu_assert_code(lh_receipt_verify(&a->r, d.vkey, &err), 0, &err);
+            nlogged++;
+            if (a->rc == LH_ECOMMITTED)
+                (*committed)++;
+        }
+        /* The log holds what was reported logged, and nothing else: the
+         * author's chain is as long as that. */
+        if (author_seq(c, keys[i]) != nlogged)
+            fail_msg("round %u worker %d: the log holds %" PRIu64
+                     " of its entries, the library reported %" PRIu64 " logged",
+                     round, i, author_seq(c, keys[i]), nlogged);
+        /* The same signed bytes again: a committed entry gets its receipt
+         * (same index), a failed one is logged now, in its order. */
+        for (size_t j = 0; j < w[i].n; j++) {
+            attempt *a = &w[i].a[j];
+            if (a->rc == 0 || a->r.signed_entry == NULL)
+                continue;
+            lh_receipt again;
+            tu_assert_code(
+                lh_append_signed(c, a->r.signed_entry, a->r.signed_entry_len, &again, &err), 0,
+                &err);
+            if (a->rc == LH_ECOMMITTED)
+                assert_int_equal(again.leaf_index, a->r.leaf_index);
+            lh_receipt_free(&again);
+        }
+        for (size_t j = 0; j < w[i].n; j++)
+            lh_receipt_free(&w[i].a[j].r);
+        free(w[i].a);
+    }
+    for (int i = 0; i < WORKERS; i++)
+        keyfile_key_free(keys[i]);
+    tl_stop(&d, c);
+}
+
+static void test_sigterm_receipts(void **state)
+{
+    (void)state;
+    const char *env = getenv("LIUHEN_DRAIN_ROUNDS");
+    unsigned rounds = env != NULL ? (unsigned)strtoul(env, NULL, 10) : 4;
+    size_t committed = 0;
+    for (unsigned r = 0; r < rounds; r++)
+        one_round(r, &committed);
+    fprintf(stderr, "drain: %u rounds, %zu appends reported LH_ECOMMITTED\n", rounds, committed);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sigterm_receipts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
