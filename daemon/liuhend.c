@@ -30,6 +30,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -44,6 +45,7 @@
 #include <sodium.h>
 #include <uv.h>
 
+#include "beneath.h"
 #include "calendar.h"
 #include "checkpoint.h"
 #include "datadir.h"
@@ -60,6 +62,7 @@
 #include "publish.h"
 #include "sequencer.h"
 #include "server.h"
+#include "snapshot.h"
 #include "store.h"
 #include "wire.h"
 #include "witnessing.h"
@@ -99,6 +102,18 @@ static void usage_run(FILE *f)
           f);
     fputs(_("  --group NAME               group owning the socket, which is mode 0660\n"
             "                             (default: the user's primary group)\n"),
+          f);
+    fputs(_("  --export-dir DIR           clients' exports go into new directories beneath\n"
+            "                             DIR, never through a symbolic link; files no\n"
+            "                             more readable than DIR itself (default: exports\n"
+            "                             are refused)\n"),
+          f);
+    fputs(_("  --backup-dir DIR           clients' backups go into new files beneath DIR,\n"
+            "                             mode 0600 (default: backups are refused)\n"),
+          f);
+    fputs(_("  --admin-group NAME         members of this group may ask for exports and\n"
+            "                             backups, besides root and the daemon's user\n"
+            "                             (default: only those two)\n"),
           f);
     fputs(_("  --publish DIR              publish the log as a C2SP tlog-tiles directory\n"
             "                             (default: no publication)\n"),
@@ -592,6 +607,19 @@ out:
     return result;
 }
 
+/* Open a directory a client's slow calls write beneath (beneath.h): it
+ * must exist and be a directory. Logs and returns -errno otherwise. */
+static int open_confined(const char *path, const char *option, int *fd, char **real)
+{
+    int rc = beneath_dir_open(path, real);
+    if (rc < 0) {
+        log_error(_("%s %s: %s (create the directory first)"), option, path, strerror(-rc));
+        return rc;
+    }
+    *fd = rc;
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     enum {
@@ -607,6 +635,9 @@ static int cmd_run(int argc, char **argv)
         O_LOGLEVEL,
         O_WITNESS,
         O_MINCOSIG,
+        O_EXPORTDIR,
+        O_BACKUPDIR,
+        O_ADMINGROUP,
         O_HELP
     };
     static const struct option opts[] = {
@@ -620,13 +651,16 @@ static int cmd_run(int argc, char **argv)
         {"max-connections", required_argument, NULL, O_MAXCONN},
         {"witness", required_argument, NULL, O_WITNESS},
         {"min-cosignatures", required_argument, NULL, O_MINCOSIG},
+        {"export-dir", required_argument, NULL, O_EXPORTDIR},
+        {"backup-dir", required_argument, NULL, O_BACKUPDIR},
+        {"admin-group", required_argument, NULL, O_ADMINGROUP},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *socket_opt = NULL, *group = NULL, *publish_dir = NULL, *hook = NULL,
-               *passfile = NULL;
+               *passfile = NULL, *export_dir = NULL, *backup_dir = NULL, *admin_group = NULL;
     unsigned interval = DEFAULT_INTERVAL, max_conn = SERVER_DEFAULT_CONNECTIONS;
     uint32_t max_frame = WIRE_DEFAULT_MAX_FRAME;
     bool interval_set = false;
@@ -665,6 +699,9 @@ static int cmd_run(int argc, char **argv)
             min_cosig =
                 (unsigned)parse_number(false, "--min-cosignatures", optarg, 0, WITNESSING_MAX);
             break;
+        case O_EXPORTDIR: export_dir = optarg; break;
+        case O_BACKUPDIR: backup_dir = optarg; break;
+        case O_ADMINGROUP: admin_group = optarg; break;
         case O_PASSFILE: passfile = optarg; break;
         case O_LOGLEVEL: set_log_level(false, optarg); break;
         case O_HELP: usage_run(stdout); return 0;
@@ -682,6 +719,20 @@ static int cmd_run(int argc, char **argv)
     if (min_cosig > nwitnesses)
         die_usage(false, _("--min-cosignatures %u: only %zu --witness given"), min_cosig,
                   nwitnesses);
+    snapshot_config snap = {.export_fd = -1, .backup_fd = -1};
+    snap.admins.self = getuid();
+    if (admin_group != NULL) {
+        struct group gr, *res = NULL;
+        char grbuf[16384];
+        int grc = getgrnam_r(admin_group, &gr, grbuf, sizeof grbuf, &res);
+        if (grc != 0)
+            die_usage(false, _("--admin-group %s: cannot look it up: %s"), admin_group,
+                      strerror(grc));
+        if (res == NULL)
+            die_usage(false, _("--admin-group %s: no such group"), admin_group);
+        snap.admins.has_group = true;
+        snap.admins.group = gr.gr_gid;
+    }
 
     set_threadpool_size();
     if (sodium_init() < 0)
@@ -705,6 +756,7 @@ static int cmd_run(int argc, char **argv)
     int result = 1;
     bool loop_ready = false, curl_ready = false;
     int lock_fd = -1;
+    char *export_real = NULL, *backup_real = NULL;
     lh_err err = {{0}};
     int rc;
 
@@ -792,6 +844,22 @@ static int cmd_run(int argc, char **argv)
                      witnesses[i].key.name, witnesses[i].url, heartbeat);
     }
 
+    if (export_dir != NULL && (rc = open_confined(export_dir, "--export-dir", &snap.export_fd,
+                                                  &export_real)) != 0)
+        goto out;
+    if (backup_dir != NULL) {
+        if ((rc = open_confined(backup_dir, "--backup-dir", &snap.backup_fd, &backup_real)) != 0)
+            goto out;
+        snap.backup_path = backup_real;
+        /* A daemon killed during a backup leaves its temporary behind. */
+        rc = snapshot_clean_backups(snap.backup_fd, backup_real);
+        if (rc < 0) {
+            log_error(_("--backup-dir %s: cannot list it: %s"), backup_real, strerror(-rc));
+            goto out;
+        }
+    }
+    snap.export_path = export_real;
+
     if ((rc = uv_loop_init(&d.loop)) != 0) {
         log_error(_("event loop: %s"), uv_strerror(rc));
         goto out;
@@ -809,6 +877,7 @@ static int cmd_run(int argc, char **argv)
         .started_at = calendar_now_ms(),
         .witnessing = d.witnessing,
         .min_cosignatures = min_cosig,
+        .snapshot = &snap,
     };
     if ((rc = server_new(&d.srv, &d.loop, &scfg, &err)) != 0) {
         log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
@@ -871,6 +940,20 @@ static int cmd_run(int argc, char **argv)
         log_info(_("publishing to %s every %u s, then running %s"), publish_dir, interval, hook);
     else if (publish_dir != NULL)
         log_info(_("publishing to %s every %u s"), publish_dir, interval);
+    struct stat est;
+    if (export_real != NULL && fstat(snap.export_fd, &est) == 0)
+        log_info(_("exports beneath %s (directories %04o, files %04o)"), export_real,
+                 (0755u & (unsigned)est.st_mode) | 0700u, (0644u & (unsigned)est.st_mode) | 0600u);
+    if (backup_real != NULL)
+        log_info(_("backups beneath %s (files 0600)"), backup_real);
+    if (export_real != NULL || backup_real != NULL) {
+        if (admin_group != NULL)
+            log_info(_("exports and backups: for root, uid %u and group %s"),
+                     (unsigned)snap.admins.self, admin_group);
+        else
+            log_info(_("exports and backups: for root and uid %u (no --admin-group)"),
+                     (unsigned)snap.admins.self);
+    }
     log_info(_("log verifier key: %s"), vkey);
 
     uv_run(&d.loop, UV_RUN_DEFAULT);
@@ -905,6 +988,12 @@ cleanup:
         log_warn(_("event loop: handles still open at exit"));
     if (lock_fd >= 0)
         close(lock_fd); /* the lock goes with the descriptor; the file stays */
+    if (snap.export_fd >= 0)
+        close(snap.export_fd);
+    if (snap.backup_fd >= 0)
+        close(snap.backup_fd);
+    free(export_real);
+    free(backup_real);
     free(key_path);
     free(data_path);
     free(socket_path);

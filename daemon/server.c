@@ -99,6 +99,7 @@ struct conn {
     unsigned writes;             /* write requests not yet called back */
     size_t inflight;             /* appends and slow calls read and not yet answered (or dropped) */
     unsigned slow;               /* of which slow calls, queued or running */
+    peer_cred peer;              /* SO_PEERCRED at accept: who may ask for slow calls */
     seq_job *batch, *batch_tail; /* appends of the current read */
     size_t nbatch;
     conn *prev, *next; /* srv->conns, or srv->zombies once closing */
@@ -123,6 +124,7 @@ struct server {
     int64_t started_at;
     witnessing *witnessing;
     unsigned min_cosignatures;
+    snapshot_config snapshot; /* its paths borrowed from the config */
     query_env qenv;
     conn *conns;   /* open and draining connections */
     conn *zombies; /* closing connections, freed when their appends are back */
@@ -557,8 +559,9 @@ static void slow_finish(slow_work *w)
 static void slow_run(uv_work_t *req)
 {
     slow_work *w = req->data;
-    w->rc =
-        snapshot_answer(w->c->srv->qenv.store, w->c->srv->qenv.max_frame, w->rq.msg, &w->out, NULL);
+    server *srv = w->c->srv;
+    w->rc = snapshot_answer(srv->qenv.store, &srv->snapshot, &w->c->peer, srv->qenv.max_frame,
+                            w->rq.msg, &w->out, NULL);
 }
 
 static void slow_next(server *srv);
@@ -883,10 +886,11 @@ static void on_connection(uv_stream_t *listener, int status)
     struct ucred cred;
     socklen_t credlen = sizeof cred;
     if (uv_fileno((uv_handle_t *)&c->pipe, &fd) == 0 &&
-        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0)
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0) {
+        c->peer = (peer_cred){.known = true, .uid = cred.uid, .gid = cred.gid, .pid = cred.pid};
         log_debug("connection %" PRIu64 " opened by uid %u pid %d (%u open)", c->id,
                   (unsigned)cred.uid, (int)cred.pid, srv->nconns);
-    else
+    } else
         log_debug("connection %" PRIu64 " opened (%u open)", c->id, srv->nconns);
     conn_settle(c);
 }
@@ -1111,6 +1115,13 @@ int server_new(server **out, uv_loop_t *loop, const server_config *cfg, lh_err *
     srv->started_at = cfg->started_at;
     srv->witnessing = cfg->witnessing;
     srv->min_cosignatures = cfg->min_cosignatures;
+    if (cfg->snapshot != NULL) {
+        srv->snapshot = *cfg->snapshot;
+    } else {
+        /* No directories: every export and backup is refused. */
+        srv->snapshot = (snapshot_config){.export_fd = -1, .backup_fd = -1};
+        srv->snapshot.admins.self = getuid();
+    }
     srv->qenv = (query_env){
         .store = cfg->store,
         .keys = cfg->keys,

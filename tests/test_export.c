@@ -111,15 +111,18 @@ static void put_export(uint8_t **buf, size_t *len, uint64_t id, const char *dir)
 /* ---- verifying a tiles directory from scratch ---------------------------- */
 
 static size_t nfiles;
+/* The modes an export's files and directories must have: those of a
+ * publication, narrowed to --export-dir's own (snapshot.h). */
+static mode_t want_file_mode = 0644, want_dir_mode = 0755;
 static int count_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)path;
     (void)ftw;
     if (flag == FTW_F) {
         nfiles++;
-        assert_int_equal(st->st_mode & 07777, 0644);
+        assert_int_equal(st->st_mode & 07777, want_file_mode);
     } else if (flag == FTW_D && ftw->level > 0) {
-        assert_int_equal(st->st_mode & 07777, 0755);
+        assert_int_equal(st->st_mode & 07777, want_dir_mode);
     }
     return 0;
 }
@@ -180,6 +183,11 @@ static void test_export_verifies(void **state)
     /* Past one full tile (256), so that the export has full and partial
      * tiles at level 0 and a partial one at level 1. */
     lh_conn *c = start_with_entries(&d, 270, &handler);
+    char path_buf[TD_PATH_MAX + 32];
+    /* --export-dir is d.dir: made 0755, the export may be read by all. */
+    assert_int_equal(chmod(d.dir, 0755), 0);
+    want_file_mode = 0644;
+    want_dir_mode = 0755;
 
     char dir[TD_PATH_MAX + 16];
     snprintf(dir, sizeof dir, "%s/export", d.dir);
@@ -229,11 +237,22 @@ static void test_export_verifies(void **state)
     all_entries(c, later.tree_size, &logged2);
     verify_export(dir2, &d, &later.checkpoint, &logged2, later.files);
 
+    /* A name relative to --export-dir, in a subdirectory: the same. The
+     * library cannot read it back (it does not know --export-dir). */
+    snprintf(path_buf, sizeof path_buf, "%s/inspection", d.dir);
+    assert_int_equal(mkdir(path_buf, 0700), 0);
+    lh_export_result rel;
+    tu_assert_code(lh_export(c, "inspection/2026-q1", &rel, &err), 0, &err);
+    assert_false(rel.checked_locally);
+    snprintf(path_buf, sizeof path_buf, "%s/inspection/2026-q1", d.dir);
+    verify_export(path_buf, &d, &rel.checkpoint, &logged2, rel.files);
+
     lh_entries_free(&logged);
     lh_entries_free(&logged2);
     lh_export_result_free(&ex);
     lh_export_result_free(&again);
     lh_export_result_free(&later);
+    lh_export_result_free(&rel);
     /* Free accepts a zeroed result, and zeroes it. */
     lh_export_result_free(&ex);
     lh_export_result_free(NULL);
@@ -329,15 +348,30 @@ static void test_export_refusals(void **state)
     lh_export_result ex;
     char path[TD_PATH_MAX + 32], file[TD_PATH_MAX + 32];
 
-    /* A relative path: refused by the library, and by the daemon. */
-    tu_assert_code(lh_export(c, "exports/today", &ex, &err), LH_EINVAL, &err);
-    tu_assert_msg_has(&err, "relative");
+    /* Paths that leave --export-dir, or could: refused by the daemon,
+     * naming the field, the path and the fault. */
     tu_assert_code(lh_export(c, "", &ex, &err), LH_EINVAL, &err);
     tu_assert_code(lh_export(NULL, "/tmp/x", &ex, &err), LH_EINVAL, &err);
     tu_assert_code(lh_export(c, NULL, &ex, &err), LH_EINVAL, &err);
-    expect_raw_refusal(&d, true, "exports/today", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
-                       "relative");
+    tu_assert_code(lh_export(c, "../escaped", &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "export.directory ../escaped: it holds a \"..\" component");
+    snprintf(path, sizeof path, "%s/../escaped", d.dir);
+    assert_false(exists(path));
+    tu_assert_code(lh_export(c, "/tmp/outside-export-dir", &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "/tmp/outside-export-dir: an absolute path outside the configured "
+                            "directory (--export-dir");
+    assert_false(exists("/tmp/outside-export-dir"));
+    tu_assert_code(lh_export(c, d.dir, &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "the configured directory itself");
+    expect_raw_refusal(&d, true, "a//b", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "empty component");
+    expect_raw_refusal(&d, true, "a/./b", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "\".\" component");
+    expect_raw_refusal(&d, true, "a/../../b", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "\"..\" component");
     expect_raw_refusal(&d, true, "", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "empty");
+    expect_raw_refusal(&d, true, "\xff\xfe", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "not valid UTF-8");
     expect_raw_refusal(&d, true, "/tmp/bad\ttab", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
                        "control character");
     snprintf(path, sizeof path, "%s/nul-NULHERE-dir", d.dir);
@@ -392,6 +426,19 @@ static void test_export_refusals(void **state)
     tu_assert_msg_has(&err, "parent directory does not exist");
     snprintf(path, sizeof path, "%s/missing", d.dir);
     assert_false(exists(path));
+
+    /* A symbolic link in the middle of the path, to a directory outside:
+     * refused, nothing is made there. */
+    char outside[TD_PATH_MAX + 64];
+    snprintf(outside, sizeof outside, "%s/data/elsewhere", d.dir);
+    assert_int_equal(mkdir(outside, 0700), 0);
+    snprintf(file, sizeof file, "%s/middle", d.dir);
+    assert_int_equal(symlink(outside, file), 0);
+    tu_assert_code(lh_export(c, "middle/export", &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "symbolic link");
+    tu_assert_msg_has(&err, "ELOOP");
+    snprintf(outside + strlen(outside), 16, "/export");
+    assert_false(exists(outside));
 
     /* A symbolic link to an empty directory: refused, the directory
      * stays empty. */
@@ -563,12 +610,24 @@ static void test_backup_refusals(void **state)
     tu_assert_msg_has(&err, "exists");
     assert_false(exists(file));
 
-    /* Relative paths: the library and the daemon refuse them. */
-    tu_assert_code(lh_backup(c, "backup.mdb", &bk, &err), LH_EINVAL, &err);
-    tu_assert_msg_has(&err, "relative");
+    /* Paths that leave --backup-dir, or pass through a symbolic link. */
     tu_assert_code(lh_backup(c, NULL, &bk, &err), LH_EINVAL, &err);
-    expect_raw_refusal(&d, false, "backup.mdb", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
-                       "relative");
+    tu_assert_code(lh_backup(c, "../escaped.mdb", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "backup.path ../escaped.mdb: it holds a \"..\" component");
+    tu_assert_code(lh_backup(c, "/tmp/outside-backup.mdb", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "outside the configured directory (--backup-dir");
+    assert_false(exists("/tmp/outside-backup.mdb"));
+    char outside[TD_PATH_MAX + 64];
+    snprintf(outside, sizeof outside, "%s/data/elsewhere", d.dir);
+    assert_int_equal(mkdir(outside, 0700), 0);
+    snprintf(file, sizeof file, "%s/middle", d.dir);
+    assert_int_equal(symlink(outside, file), 0);
+    tu_assert_code(lh_backup(c, "middle/b.mdb", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "symbolic link");
+    snprintf(outside + strlen(outside), 16, "/b.mdb");
+    assert_false(exists(outside));
+    tu_assert_code(lh_backup(c, ".liuhen-backup-abc123.tmp", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "temporaries");
     expect_raw_refusal(&d, false, "", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "empty");
     snprintf(path, sizeof path, "%s/b-NULHERE.mdb", d.dir);
     expect_nul_refused(&d, false, path);

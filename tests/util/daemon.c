@@ -125,6 +125,12 @@ static pid_t spawn_daemon(td_daemon *d, const char *const *extra_args)
     argv[n++] = d->publish;
     argv[n++] = "--log-level";
     argv[n++] = "debug";
+    if (!d->no_copies) {
+        argv[n++] = "--export-dir";
+        argv[n++] = d->dir;
+        argv[n++] = "--backup-dir";
+        argv[n++] = d->dir;
+    }
     for (size_t i = 0; extra_args != NULL && extra_args[i] != NULL && n < 62; i++)
         argv[n++] = extra_args[i];
     argv[n] = NULL;

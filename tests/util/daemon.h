@@ -26,6 +26,7 @@ typedef struct td_daemon {
     const char *origin;
     keyfile_key *admin; /* the admin key enrolled at init */
     pid_t pid;          /* running daemon, or 0 */
+    bool no_copies;     /* td_start() gives no --export-dir, --backup-dir */
 } td_daemon;
 
 /** The liuhend binary of this build (build/bin/liuhend or build/asan/bin/liuhend). */
@@ -39,6 +40,8 @@ void td_init(td_daemon *d);
 
 /**
  * Start liuhend on the initialised data directory with extra arguments
+ * after the test's own (--data, --publish, and --export-dir and
+ * --backup-dir both dir unless d->no_copies)
  * (NULL-terminated list, may be NULL), and wait until its socket accepts.
  * Fails the test if it exits or does not listen within 20 s.
  */
