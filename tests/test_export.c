@@ -33,15 +33,19 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -891,11 +895,240 @@ static void test_shutdown_with_slow_calls(void **state)
     td_cleanup(&d);
 }
 
+/* ---- confinement ---------------------------------------------------------- */
+
+/* Whether the file at path mentions part (the daemon's log). */
+static bool file_mentions(const char *path, const char *part)
+{
+    size_t len;
+    uint8_t *data = tu_read_file(path, &len);
+    bool found = data != NULL && strstr((const char *)data, part) != NULL;
+    free(data);
+    return found;
+}
+
+/* A daemon started without --export-dir and --backup-dir refuses both
+ * calls, naming the option, and writes nothing. */
+static void test_copies_not_configured(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    d.no_copies = true;
+    td_start(&d, NULL);
+    lh_conn *c = tl_connect(&d, d.state);
+    lh_err err = {{0}};
+    char path[TD_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/export", d.dir);
+    lh_export_result ex;
+    tu_assert_code(lh_export(c, path, &ex, &err), LH_EPERM, &err);
+    tu_assert_msg_has(&err, "PERMISSION_DENIED");
+    tu_assert_msg_has(&err, "--export-dir DIR");
+    assert_false(exists(path));
+    snprintf(path, sizeof path, "%s/backup.mdb", d.dir);
+    lh_backup_result bk;
+    tu_assert_code(lh_backup(c, path, &bk, &err), LH_EPERM, &err);
+    tu_assert_msg_has(&err, "--backup-dir DIR");
+    assert_false(exists(path));
+    lh_close(c);
+    td_stop_cleanup(&d);
+}
+
+/* An export is no more readable than --export-dir: in a 0750 directory,
+ * files 0640 and directories 0750, whatever the umask. */
+static void test_export_modes(void **state)
+{
+    (void)state;
+    td_daemon d;
+    lh_conn *c = tl_start(&d, NULL);
+    assert_int_equal(chmod(d.dir, 0750), 0);
+    lh_export_result ex;
+    lh_err err = {{0}};
+    tu_assert_code(lh_export(c, "narrow", &ex, &err), 0, &err);
+    char dir[TD_PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/narrow", d.dir);
+    struct stat st;
+    assert_int_equal(stat(dir, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0750);
+    want_file_mode = 0640;
+    want_dir_mode = 0750;
+    nfiles = 0;
+    assert_int_equal(nftw(dir, count_file, 16, FTW_PHYS), 0);
+    assert_int_equal(nfiles, ex.files);
+    /* In a 0700 directory, nothing for the group either. */
+    assert_int_equal(chmod(d.dir, 0700), 0);
+    lh_export_result_free(&ex);
+    tu_assert_code(lh_export(c, "private", &ex, &err), 0, &err);
+    snprintf(dir, sizeof dir, "%s/private", d.dir);
+    want_file_mode = 0600;
+    want_dir_mode = 0700;
+    nfiles = 0;
+    assert_int_equal(nftw(dir, count_file, 16, FTW_PHYS), 0);
+    assert_int_equal(nfiles, ex.files);
+    want_file_mode = 0644;
+    want_dir_mode = 0755;
+    lh_export_result_free(&ex);
+    tl_stop(&d, c);
+}
+
+/* A backup named relative to --backup-dir lands there, mode 0600, and no
+ * temporary is left beside it. */
+static void test_backup_relative(void **state)
+{
+    (void)state;
+    td_daemon d;
+    lh_conn *c = tl_start(&d, NULL);
+    char sub[TD_PATH_MAX + 16];
+    snprintf(sub, sizeof sub, "%s/nightly", d.dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    lh_backup_result bk;
+    lh_err err = {{0}};
+    tu_assert_code(lh_backup(c, "nightly/liuhen.mdb", &bk, &err), 0, &err);
+    char path[TD_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/nightly/liuhen.mdb", d.dir);
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal((uint64_t)st.st_size, bk.bytes);
+    uint64_t bytes = bk.bytes;
+    lh_backup_result_free(&bk);
+    /* Never over a file, and the refusal leaves it whole. */
+    tu_assert_code(lh_backup(c, "nightly/liuhen.mdb", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "exists");
+    assert_int_equal(lstat(path, &st), 0);
+    assert_int_equal((uint64_t)st.st_size, bytes);
+    /* No temporary is left in --backup-dir. */
+    DIR *dd = opendir(d.dir);
+    assert_non_null(dd);
+    struct dirent *de;
+    while ((de = readdir(dd)) != NULL)
+        if (strncmp(de->d_name, ".liuhen-backup-", 15) == 0)
+            fail_msg("a temporary is left: %s", de->d_name);
+    closedir(dd);
+    tl_stop(&d, c);
+}
+
+/* A daemon killed during a backup leaves its temporary, named like no
+ * store; the next start removes it, and says so, and leaves other files
+ * alone. */
+static void test_backup_stale_temporary(void **state)
+{
+    (void)state;
+    td_daemon d;
+    lh_conn *c = tl_start(&d, NULL);
+    lh_close(c);
+    assert_int_equal(WTERMSIG(td_stop(&d, SIGKILL)), SIGKILL);
+    char stale[TD_PATH_MAX + 64], other[TD_PATH_MAX + 64], mine[TD_PATH_MAX + 64];
+    snprintf(stale, sizeof stale, "%s/.liuhen-backup-k1ll3d.tmp", d.dir);
+    snprintf(other, sizeof other, "%s/.liuhen-backup-NOT-OURS.tmp", d.dir);
+    snprintf(mine, sizeof mine, "%s/liuhen.mdb.tmp", d.dir);
+    tu_create_file(stale, "a partial copy", 0600);
+    tu_create_file(other, "someone else's", 0600);
+    tu_create_file(mine, "an operator's", 0600);
+    td_start(&d, NULL);
+    assert_false(exists(stale));
+    assert_true(exists(other));
+    assert_true(exists(mine));
+    assert_true(file_mentions(d.log, ".liuhen-backup-k1ll3d.tmp"));
+    td_stop_cleanup(&d);
+}
+
+/* The peer of a child that became `nobody` (uid 65534 on Debian) sends a
+ * raw export request; the status it got, or -1, and the message in msg. */
+static int export_as_nobody(const char *socket_path, const char *dir, char *msg, size_t cap)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    put_export(&buf, &len, 5, dir);
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(pipefd[0]);
+        if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(101);
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        snprintf(sa.sun_path, sizeof sa.sun_path, "%s", socket_path);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+            _exit(102);
+        if (write(fd, buf, len) != (ssize_t)len)
+            _exit(103);
+        uint8_t hdr[4];
+        if (recv(fd, hdr, 4, MSG_WAITALL) != 4)
+            _exit(104);
+        uint32_t n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+        uint8_t *body = malloc(n);
+        if (body == NULL || recv(fd, body, n, MSG_WAITALL) != (ssize_t)n)
+            _exit(105);
+        Liuhen__Response *r = liuhen__response__unpack(NULL, n, body);
+        if (r == NULL)
+            _exit(106);
+        if (write(pipefd[1], r->message, strlen(r->message)) < 0)
+            _exit(107);
+        _exit((int)r->status);
+    }
+    free(buf);
+    close(pipefd[1]);
+    ssize_t got = read(pipefd[0], msg, cap - 1);
+    msg[got > 0 ? got : 0] = '\0';
+    close(pipefd[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Only socket admins may export: a user the socket's group lets in is
+ * refused, naming --admin-group, until that group is given. Needs root
+ * (to become nobody); skipped otherwise. */
+static void test_export_admins_only(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    td_daemon d;
+    td_init(&d);
+    /* A socket nobody can reach: in a directory others may search, group
+     * nogroup, mode 0660. */
+    assert_int_equal(chmod(d.dir, 0711), 0);
+    snprintf(d.socket, sizeof d.socket, "%s/public.sock", d.dir);
+    const char *sock = d.socket;
+    const char *const args[] = {"--socket", sock, "--group", "nogroup", NULL};
+    td_start(&d, args);
+    char msg[512];
+    int st = export_as_nobody(sock, "by-nobody", msg, sizeof msg);
+    if (st != LIUHEN__STATUS__STATUS_PERMISSION_DENIED)
+        fail_msg("nobody's export: status %d \"%s\"", st, msg);
+    assert_non_null(strstr(msg, "only socket admins may export or back up: uid 65534"));
+    assert_non_null(strstr(msg, "--admin-group"));
+    char path[TD_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/by-nobody", d.dir);
+    assert_false(exists(path));
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+
+    /* With --admin-group nogroup, nobody's group, the same request is
+     * carried out. */
+    const char *const admin_args[] = {"--socket",      sock,      "--group", "nogroup",
+                                      "--admin-group", "nogroup", NULL};
+    td_start(&d, admin_args);
+    st = export_as_nobody(sock, "by-nobody", msg, sizeof msg);
+    if (st != LIUHEN__STATUS__STATUS_OK)
+        fail_msg("nobody's export as an admin: status %d \"%s\"", st, msg);
+    snprintf(path, sizeof path, "%s/by-nobody/checkpoint", d.dir);
+    assert_true(exists(path));
+    td_stop_cleanup(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_export_verifies),          cmocka_unit_test(test_export_refusals),
         cmocka_unit_test(test_backup_restores),          cmocka_unit_test(test_backup_refusals),
+        cmocka_unit_test(test_copies_not_configured),    cmocka_unit_test(test_export_modes),
+        cmocka_unit_test(test_backup_relative),          cmocka_unit_test(test_backup_stale_temporary),
+        cmocka_unit_test(test_export_admins_only),
         cmocka_unit_test(test_backup_while_appending),   cmocka_unit_test(test_client_gone),
         cmocka_unit_test(test_shutdown_with_slow_calls),
     };
