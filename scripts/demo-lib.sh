@@ -105,6 +105,8 @@ demo_start_daemon() {
         cat "$TMP/liuhend.log" >&2
         exit 1
     fi
-    # shellcheck disable=SC2034  # the admin key, for the script that sources this
+    # shellcheck disable=SC2034  # for the script that sources this
     ADMIN=$own/admin.key
+    # shellcheck disable=SC2034  # liuhend's --export-dir (scripts/run.sh)
+    EXPORTS=$own/exports
 }

@@ -9,6 +9,8 @@
 #                                 (holder 管理员): for demonstration only
 #   var/data/                     the log (`liuhend init`), with log.vkey
 #   var/publish/                  the C2SP tiles directory liuhend publishes
+#   var/exports/ (0750)           where `liuhen export --to NAME` writes (--export-dir)
+#   var/backups/ (0700)           where `liuhen backup --to NAME` writes (--backup-dir)
 # and every later run reuses them. Extra arguments go to liuhend
 # (e.g. `bash scripts/run.sh --log-level debug`).
 #
@@ -87,6 +89,10 @@ fi
 [ -s "$VAR/data/log.vkey" ] ||
     die "$VAR/data holds no log.vkey: it is not a log made by \`liuhend init\`; remove $VAR/ to start again"
 [ -d "$VAR/publish" ] || mkdir -m 0755 "$VAR/publish"
+# Exports are for inspectors, readable by the group; backups hold the whole
+# ledger. liuhend writes nowhere else for a client.
+[ -d "$VAR/exports" ] || mkdir -m 0750 "$VAR/exports"
+[ -d "$VAR/backups" ] || mkdir -m 0700 "$VAR/backups"
 
 vkey=$(head -n 1 "$VAR/data/log.vkey")
 cat <<EOF
@@ -96,6 +102,7 @@ liuhen (留痕) demonstration log
                       (in $VAR/data/log.vkey: everything a client receives is verified with it)
   checkpoints         published every 10 s and at stop in $VAR/publish/ (C2SP tlog-tiles;
                       the latest signed checkpoint is $VAR/publish/checkpoint)
+  exports, backups    $VAR/exports/, $VAR/backups/ (liuhen export/backup --to NAME)
   admin key           $VAR/admin.key (unencrypted, demonstration only)
 
 From another terminal, in $(pwd):
@@ -116,4 +123,4 @@ Stop with Ctrl-C: liuhend answers what is in flight, publishes a final checkpoin
 EOF
 
 exec "$LIUHEND" --data "$VAR/data" --socket "$VAR/liuhen.sock" --publish "$VAR/publish" \
-    --checkpoint-interval 10 "$@"
+    --export-dir "$VAR/exports" --backup-dir "$VAR/backups" --checkpoint-interval 10 "$@"
