@@ -59,6 +59,7 @@
 #include "log.h"
 #include "note.h"
 #include "passphrase.h"
+#include "privileges.h"
 #include "publish.h"
 #include "sequencer.h"
 #include "server.h"
@@ -151,6 +152,10 @@ static void usage_run(FILE *f)
             "                             LIUHEN_PASSPHRASE environment variable; else from\n"
             "                             the terminal (default: ask only if encrypted)\n"),
           f);
+    fputs(_("  --user USER                started as root, become USER (its groups too)\n"
+            "                             before opening anything; liuhend refuses to run\n"
+            "                             as root otherwise (default: stay who started it)\n"),
+          f);
     fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
     fputs(_("  --help                     print this help\n"), f);
     fputs("\n", f);
@@ -185,6 +190,9 @@ static void usage_init(FILE *f)
     fputs(_("  --passphrase-file FILE     read the new passphrase from the first line of FILE\n"
             "                             (mode 0600); else from LIUHEN_PASSPHRASE; else ask\n"
             "                             twice on the terminal (default: the terminal)\n"),
+          f);
+    fputs(_("  --user USER                started as root, become USER first, so that the\n"
+            "                             log belongs to the user liuhend will run as\n"),
           f);
     fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
     fputs(_("  --help                     print this help\n"), f);
@@ -239,6 +247,21 @@ static void set_log_level(bool init, const char *name)
     if (log_level_parse(name, &level) != 0)
         die_usage(init, _("--log-level %s: want error, warn, info or debug"), name);
     log_set_level(level);
+}
+
+/* Drop root for --user (privileges.h) before anything is opened: running
+ * as root without it is a usage error, any other failure ends start-up. */
+static void drop_privileges(bool init, const char *user)
+{
+    lh_err err = {{0}};
+    int rc = privileges_drop(user, &err);
+    if (rc == LH_EPERM && user == NULL)
+        die_usage(init, "%s", err.msg);
+    if (rc != 0)
+        log_fatal("%s", err.msg);
+    if (user != NULL)
+        log_info(_("running as user %s (uid %u, gid %u)"), user, (unsigned)getuid(),
+                 (unsigned)getgid());
 }
 
 /* ------------------------------------------------------------------------
@@ -307,7 +330,7 @@ static int write_vkey(const char *path, const char *vkey)
 
 static int cmd_init(int argc, char **argv)
 {
-    enum { O_DATA = 1, O_ORIGIN, O_ADMIN, O_NOPASS, O_PASSFILE, O_LOGLEVEL, O_HELP };
+    enum { O_DATA = 1, O_ORIGIN, O_ADMIN, O_NOPASS, O_PASSFILE, O_LOGLEVEL, O_USER, O_HELP };
     static const struct option opts[] = {
         {"data", required_argument, NULL, O_DATA},
         {"origin", required_argument, NULL, O_ORIGIN},
@@ -315,10 +338,11 @@ static int cmd_init(int argc, char **argv)
         {"no-passphrase", no_argument, NULL, O_NOPASS},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
+        {"user", required_argument, NULL, O_USER},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
-    const char *dir = NULL, *origin = NULL, *admin_path = NULL, *passfile = NULL;
+    const char *dir = NULL, *origin = NULL, *admin_path = NULL, *passfile = NULL, *user = NULL;
     bool no_pass = false;
     int ch;
     optind = 1;
@@ -330,6 +354,7 @@ static int cmd_init(int argc, char **argv)
         case O_NOPASS: no_pass = true; break;
         case O_PASSFILE: passfile = optarg; break;
         case O_LOGLEVEL: set_log_level(true, optarg); break;
+        case O_USER: user = optarg; break;
         case O_HELP: usage_init(stdout); return 0;
         default: die_usage(true, NULL);
         }
@@ -347,6 +372,7 @@ static int cmd_init(int argc, char **argv)
                   _("--origin %s: not a valid log name (1 to %d bytes of UTF-8, no space, no '+', "
                     "no control character)"),
                   origin, KEYFILE_NAME_MAX);
+    drop_privileges(true, user);
 
     if (sodium_init() < 0)
         log_fatal(_("libsodium cannot be initialised"));
@@ -638,6 +664,7 @@ static int cmd_run(int argc, char **argv)
         O_EXPORTDIR,
         O_BACKUPDIR,
         O_ADMINGROUP,
+        O_USER,
         O_HELP
     };
     static const struct option opts[] = {
@@ -654,13 +681,15 @@ static int cmd_run(int argc, char **argv)
         {"export-dir", required_argument, NULL, O_EXPORTDIR},
         {"backup-dir", required_argument, NULL, O_BACKUPDIR},
         {"admin-group", required_argument, NULL, O_ADMINGROUP},
+        {"user", required_argument, NULL, O_USER},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *socket_opt = NULL, *group = NULL, *publish_dir = NULL, *hook = NULL,
-               *passfile = NULL, *export_dir = NULL, *backup_dir = NULL, *admin_group = NULL;
+               *passfile = NULL, *export_dir = NULL, *backup_dir = NULL, *admin_group = NULL,
+               *user = NULL;
     unsigned interval = DEFAULT_INTERVAL, max_conn = SERVER_DEFAULT_CONNECTIONS;
     uint32_t max_frame = WIRE_DEFAULT_MAX_FRAME;
     bool interval_set = false;
@@ -702,6 +731,7 @@ static int cmd_run(int argc, char **argv)
         case O_EXPORTDIR: export_dir = optarg; break;
         case O_BACKUPDIR: backup_dir = optarg; break;
         case O_ADMINGROUP: admin_group = optarg; break;
+        case O_USER: user = optarg; break;
         case O_PASSFILE: passfile = optarg; break;
         case O_LOGLEVEL: set_log_level(false, optarg); break;
         case O_HELP: usage_run(stdout); return 0;
@@ -719,6 +749,7 @@ static int cmd_run(int argc, char **argv)
     if (min_cosig > nwitnesses)
         die_usage(false, _("--min-cosignatures %u: only %zu --witness given"), min_cosig,
                   nwitnesses);
+    drop_privileges(false, user);
     snapshot_config snap = {.export_fd = -1, .backup_fd = -1};
     snap.admins.self = getuid();
     if (admin_group != NULL) {

@@ -28,6 +28,9 @@ for bin in "$LIUHEN" "$BUILD/bin/liuhend" "$VERIFY"; do
 done
 
 TMP=$(mktemp -d)
+# As root, liuhend runs as another user (scripts/run.sh), who must be able
+# to pass through this directory to the layout inside it.
+[ "$(id -u)" -ne 0 ] || chmod 0711 "$TMP"
 DAEMON_PID=
 step="准备"
 demo_cleanup() {

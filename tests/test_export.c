@@ -219,6 +219,7 @@ static void test_export_verifies(void **state)
     char empty[TD_PATH_MAX + 16];
     snprintf(empty, sizeof empty, "%s/empty", d.dir);
     assert_int_equal(mkdir(empty, 0700), 0);
+    td_give(empty);
     char slash[TD_PATH_MAX + 32];
     snprintf(slash, sizeof slash, "%s/", empty);
     lh_export_result again;
@@ -245,6 +246,7 @@ static void test_export_verifies(void **state)
      * library cannot read it back (it does not know --export-dir). */
     snprintf(path_buf, sizeof path_buf, "%s/inspection", d.dir);
     assert_int_equal(mkdir(path_buf, 0700), 0);
+    td_give(path_buf);
     lh_export_result rel;
     tu_assert_code(lh_export(c, "inspection/2026-q1", &rel, &err), 0, &err);
     assert_false(rel.checked_locally);
@@ -981,6 +983,7 @@ static void test_backup_relative(void **state)
     char sub[TD_PATH_MAX + 16];
     snprintf(sub, sizeof sub, "%s/nightly", d.dir);
     assert_int_equal(mkdir(sub, 0700), 0);
+    td_give(sub);
     lh_backup_result bk;
     lh_err err = {{0}};
     tu_assert_code(lh_backup(c, "nightly/liuhen.mdb", &bk, &err), 0, &err);
@@ -1090,13 +1093,15 @@ static void test_export_admins_only(void **state)
         skip();
     td_daemon d;
     td_init(&d);
-    /* A socket nobody can reach: in a directory others may search, group
-     * nogroup, mode 0660. */
+    /* A socket nobody can reach: in a directory others may search, made
+     * mode 0666 once the daemon listens (as a group of users would be let
+     * in by --group). */
     assert_int_equal(chmod(d.dir, 0711), 0);
     snprintf(d.socket, sizeof d.socket, "%s/public.sock", d.dir);
     const char *sock = d.socket;
-    const char *const args[] = {"--socket", sock, "--group", "nogroup", NULL};
+    const char *const args[] = {"--socket", sock, NULL};
     td_start(&d, args);
+    assert_int_equal(chmod(sock, 0666), 0);
     char msg[512];
     int st = export_as_nobody(sock, "by-nobody", msg, sizeof msg);
     if (st != LIUHEN__STATUS__STATUS_PERMISSION_DENIED)
@@ -1110,9 +1115,10 @@ static void test_export_admins_only(void **state)
 
     /* With --admin-group nogroup, nobody's group, the same request is
      * carried out. */
-    const char *const admin_args[] = {"--socket",      sock,      "--group", "nogroup",
-                                      "--admin-group", "nogroup", NULL};
+    const char *const admin_args[] = {"--socket", sock, "--admin-group", "nogroup", NULL};
+    assert_int_equal(chmod(d.dir, 0711), 0);
     td_start(&d, admin_args);
+    assert_int_equal(chmod(sock, 0666), 0);
     st = export_as_nobody(sock, "by-nobody", msg, sizeof msg);
     if (st != LIUHEN__STATUS__STATUS_OK)
         fail_msg("nobody's export as an admin: status %d \"%s\"", st, msg);

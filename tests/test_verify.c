@@ -1076,6 +1076,7 @@ static int setup(void **state)
     td_init(&g.d);
     /* The clean log is exported beside the altered copies. */
     const char *const args[] = {"--export-dir", g.root, NULL};
+    td_give(g.root);
     td_start(&g.d, args);
     lh_options opts = {.socket_path = g.d.socket, .log_vkey = g.d.vkey, .timeout_ms = 30000};
     tu_assert_code(lh_connect(&opts, &g.conn, &err), 0, &err);

@@ -29,6 +29,20 @@ typedef struct td_daemon {
     bool no_copies;     /* td_start() gives no --export-dir, --backup-dir */
 } td_daemon;
 
+/**
+ * The user liuhend runs as in the tests: NULL when they do not run as root;
+ * as root, LIUHEN_TEST_USER or "daemon" (liuhend refuses to run as root
+ * without --user).
+ */
+const char *td_user(void);
+
+/**
+ * Give path and everything under it (without following links) to
+ * td_user(), so that the daemon may use what the test made; nothing when
+ * not root.
+ */
+void td_give(const char *path);
+
 /** The liuhend binary of this build (build/bin/liuhend or build/asan/bin/liuhend). */
 const char *td_liuhend_path(void);
 
