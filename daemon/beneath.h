@@ -22,15 +22,15 @@
 /** What is wrong with a client's path (beneath_relative()). */
 typedef enum beneath_fault {
     BENEATH_OK = 0,
-    BENEATH_EMPTY,         /**< no path, or only slashes */
-    BENEATH_NOT_UTF8,      /**< not valid UTF-8 */
-    BENEATH_CONTROL,       /**< holds a control character */
-    BENEATH_TOO_LONG,      /**< PATH_MAX bytes or more, or a component of NAME_MAX + 1 or more */
-    BENEATH_OUTSIDE,       /**< absolute, but not beneath the configured directory */
-    BENEATH_IS_BASE,       /**< the configured directory itself */
-    BENEATH_DOT_DOT,       /**< a ".." component */
-    BENEATH_DOT,           /**< a "." component */
-    BENEATH_EMPTY_PART,    /**< an empty component ("a//b") */
+    BENEATH_EMPTY,      /**< no path, or only slashes */
+    BENEATH_NOT_UTF8,   /**< not valid UTF-8 */
+    BENEATH_CONTROL,    /**< holds a control character */
+    BENEATH_TOO_LONG,   /**< PATH_MAX bytes or more, or a component of NAME_MAX + 1 or more */
+    BENEATH_OUTSIDE,    /**< absolute, but not beneath the configured directory */
+    BENEATH_IS_BASE,    /**< the configured directory itself */
+    BENEATH_DOT_DOT,    /**< a ".." component */
+    BENEATH_DOT,        /**< a "." component */
+    BENEATH_EMPTY_PART, /**< an empty component ("a//b") */
 } beneath_fault;
 
 /**

@@ -875,8 +875,8 @@ static int cmd_run(int argc, char **argv)
                      witnesses[i].key.name, witnesses[i].url, heartbeat);
     }
 
-    if (export_dir != NULL && (rc = open_confined(export_dir, "--export-dir", &snap.export_fd,
-                                                  &export_real)) != 0)
+    if (export_dir != NULL &&
+        (rc = open_confined(export_dir, "--export-dir", &snap.export_fd, &export_real)) != 0)
         goto out;
     if (backup_dir != NULL) {
         if ((rc = open_confined(backup_dir, "--backup-dir", &snap.backup_fd, &backup_real)) != 0)

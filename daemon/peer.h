@@ -27,9 +27,9 @@ typedef struct peer_cred {
 
 /** Who the daemon counts as socket admins. */
 typedef struct peer_admins {
-    uid_t self;      /**< the daemon's own uid (getuid()) */
-    bool has_group;  /**< --admin-group given */
-    gid_t group;     /**< its gid */
+    uid_t self;     /**< the daemon's own uid (getuid()) */
+    bool has_group; /**< --admin-group given */
+    gid_t group;    /**< its gid */
 } peer_admins;
 
 /**

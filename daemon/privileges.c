@@ -33,8 +33,8 @@ int privileges_drop(const char *user, lh_err *err)
     if (found == NULL)
         return lh_err_set(err, LH_EINVAL, _("--user %s: no such user"), user);
     if (pw.pw_uid == 0)
-        return lh_err_set(err, LH_EINVAL,
-                          _("--user %s: uid 0 is root: name an unprivileged user"), user);
+        return lh_err_set(err, LH_EINVAL, _("--user %s: uid 0 is root: name an unprivileged user"),
+                          user);
     if (!root) {
         if (pw.pw_uid == geteuid())
             return 0;

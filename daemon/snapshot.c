@@ -480,7 +480,8 @@ int snapshot_clean_backups(int dir, const char *shown)
         /* A temporary still locked is a backup running in another
          * daemon sharing the directory. */
         struct stat st;
-        bool stale = flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+        bool stale =
+            flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
         if (stale && unlinkat(dir, de->d_name, 0) == 0) {
             log_warn(_("backup directory %s: removed %s (%lld bytes), the temporary of a backup "
                        "that did not finish"),
@@ -646,7 +647,7 @@ int snapshot_answer(store *st, const snapshot_config *cfg, const peer_cred *peer
             log_info(_("%s: request %" PRIu64 " refused: uid %u pid %d is not a socket admin"),
                      c.r.name, req->id, (unsigned)peer->uid, (int)peer->pid);
     } else if (which == LIUHEN__REQUEST__CALL_EXPORT && req->export != NULL &&
-        req->export->directory != NULL)
+               req->export->directory != NULL)
         rc = do_export(&c, req->export, req->id);
     else if (which == LIUHEN__REQUEST__CALL_BACKUP && req->backup != NULL &&
              req->backup->path != NULL)

@@ -1204,8 +1204,8 @@ static void test_user(void **state)
     /* spawn_daemon() gives --user as root: run liuhend by hand without. */
     char out[TD_PATH_MAX + 16];
     snprintf(out, sizeof out, "%s/root.out", d.dir);
-    const char *argv[] = {"/bin/sh", "-c", "exec \"$0\" --data \"$1\" 2>&1", td_liuhend_path(),
-                          d.data, NULL};
+    const char *argv[] = {"/bin/sh",         "-c",   "exec \"$0\" --data \"$1\" 2>&1",
+                          td_liuhend_path(), d.data, NULL};
     int status = td_run(argv, out);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 2);
@@ -1214,7 +1214,7 @@ static void test_user(void **state)
     assert_non_null(text);
     assert_non_null(strstr(text, "liuhend does not run as root: give --user USER"));
     free(text);
-    const char *init_argv[] = {td_liuhend_path(), "init",    "--data", d.dir,
+    const char *init_argv[] = {td_liuhend_path(), "init",          "--data", d.dir,
                                "--origin",        "x.example/log", NULL};
     status = td_run(init_argv, out);
     assert_int_equal(WEXITSTATUS(status), 2);
@@ -1223,7 +1223,7 @@ static void test_user(void **state)
     const char *as_root[] = {td_liuhend_path(), "--data", d.data, "--user", "root", NULL};
     status = td_run(as_root, out);
     assert_int_equal(WEXITSTATUS(status), 1);
-    const char *nobody_there[] = {td_liuhend_path(), "--data", d.data, "--user",
+    const char *nobody_there[] = {td_liuhend_path(),     "--data", d.data, "--user",
                                   "liuhen-no-such-user", NULL};
     status = td_run(nobody_there, out);
     assert_int_equal(WEXITSTATUS(status), 1);

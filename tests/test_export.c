@@ -1062,7 +1062,8 @@ static int export_as_nobody(const char *socket_path, const char *dir, char *msg,
         uint8_t hdr[4];
         if (recv(fd, hdr, 4, MSG_WAITALL) != 4)
             _exit(104);
-        uint32_t n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+        uint32_t n =
+            (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
         uint8_t *body = malloc(n);
         if (body == NULL || recv(fd, body, n, MSG_WAITALL) != (ssize_t)n)
             _exit(105);
@@ -1130,12 +1131,17 @@ static void test_export_admins_only(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_export_verifies),          cmocka_unit_test(test_export_refusals),
-        cmocka_unit_test(test_backup_restores),          cmocka_unit_test(test_backup_refusals),
-        cmocka_unit_test(test_copies_not_configured),    cmocka_unit_test(test_export_modes),
-        cmocka_unit_test(test_backup_relative),          cmocka_unit_test(test_backup_stale_temporary),
+        cmocka_unit_test(test_export_verifies),
+        cmocka_unit_test(test_export_refusals),
+        cmocka_unit_test(test_backup_restores),
+        cmocka_unit_test(test_backup_refusals),
+        cmocka_unit_test(test_copies_not_configured),
+        cmocka_unit_test(test_export_modes),
+        cmocka_unit_test(test_backup_relative),
+        cmocka_unit_test(test_backup_stale_temporary),
         cmocka_unit_test(test_export_admins_only),
-        cmocka_unit_test(test_backup_while_appending),   cmocka_unit_test(test_client_gone),
+        cmocka_unit_test(test_backup_while_appending),
+        cmocka_unit_test(test_client_gone),
         cmocka_unit_test(test_shutdown_with_slow_calls),
     };
     return cmocka_run_group_tests_name("export", tests, NULL, NULL);

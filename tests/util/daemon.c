@@ -121,9 +121,18 @@ void td_init(td_daemon *d)
 
     td_give(d->dir);
     const char *user = td_user();
-    const char *argv[] = {td_liuhend_path(), "init",    "--data", d->data,           "--origin",
-                          d->origin,         "--admin", pub_path, "--no-passphrase", user != NULL ? "--user" : NULL,
-                          user,              NULL};
+    const char *argv[] = {td_liuhend_path(),
+                          "init",
+                          "--data",
+                          d->data,
+                          "--origin",
+                          d->origin,
+                          "--admin",
+                          pub_path,
+                          "--no-passphrase",
+                          user != NULL ? "--user" : NULL,
+                          user,
+                          NULL};
     int status = td_run(argv, out_path);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail_msg("liuhend init failed (status %d)", status);

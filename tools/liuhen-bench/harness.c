@@ -218,17 +218,18 @@ static int harness_start(harness *h, const harness_config *cfg, lh_err *err)
             user = "daemon";
         struct passwd *pw = getpwnam(user);
         if (pw == NULL)
-            return lh_err_set(err, LH_EINVAL,
-                              "running as root, liuhend becomes LIUHEN_USER=%s, which does not exist",
-                              user);
+            return lh_err_set(
+                err, LH_EINVAL,
+                "running as root, liuhend becomes LIUHEN_USER=%s, which does not exist", user);
         if (chown(h->dir, pw->pw_uid, pw->pw_gid) != 0 || chown(pub, pw->pw_uid, pw->pw_gid) != 0)
             return lh_err_set(err, -errno, "%s: cannot give it to %s: %s", h->dir, user,
                               strerror(errno));
     }
-    const char *init[] = {cfg->liuhend,      "init",         "--data",  h->data,
-                          "--origin",        HARNESS_ORIGIN, "--admin", pub,
-                          "--no-passphrase", "--log-level",  "warn",    user != NULL ? "--user" : NULL,
-                          user,              NULL};
+    const char *init[] = {cfg->liuhend,  "init",     "--data",
+                          h->data,       "--origin", HARNESS_ORIGIN,
+                          "--admin",     pub,        "--no-passphrase",
+                          "--log-level", "warn",     user != NULL ? "--user" : NULL,
+                          user,          NULL};
     int status = 0;
     pid_t pid = harness_spawn(init, h->log_path, false);
     if (pid < 0 || harness_wait(pid, &status) != 0 || !WIFEXITED(status) ||
