@@ -19,8 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "beneath.h"
 #include "testutil.h"
@@ -116,6 +122,60 @@ static void link_to(const char *target, const char *rel)
     assert_int_equal(symlink(target, path), 0);
 }
 
+/* The lookups every kernel must answer alike, from root; the number of
+ * wrong answers (so that a child without cmocka can report them). */
+static int check_lookups(int root)
+{
+    int wrong = 0;
+    int fd = beneath_open(root, "a/file", O_RDONLY, 0);
+    wrong += fd < 0;
+    if (fd >= 0)
+        close(fd);
+    fd = beneath_open(root, "", O_RDONLY | O_DIRECTORY, 0);
+    wrong += fd < 0;
+    if (fd >= 0)
+        close(fd);
+    /* A link in the middle, at the end, relative, as a directory or not. */
+    wrong += beneath_open(root, "mid/x", O_RDONLY, 0) != -ELOOP;
+    wrong += beneath_open(root, "mid", O_RDONLY | O_DIRECTORY, 0) != -ELOOP;
+    wrong += beneath_open(root, "a/end", O_RDONLY | O_DIRECTORY, 0) != -ELOOP;
+    wrong += beneath_open(root, "a/rel", O_RDONLY, 0) != -ELOOP;
+    wrong += beneath_open(root, "mid/new", O_WRONLY | O_CREAT | O_EXCL, 0600) != -ELOOP;
+    char made[PATH_MAX];
+    snprintf(made, sizeof made, "%s/outside/new", dir);
+    wrong += access(made, F_OK) == 0;
+    /* Out of the directory. */
+    wrong += beneath_open(root, "../outside", O_RDONLY | O_DIRECTORY, 0) != -EXDEV;
+    wrong += beneath_open(root, "/etc", O_RDONLY | O_DIRECTORY, 0) != -EXDEV;
+    /* A file on the way; nothing there. */
+    wrong += beneath_open(root, "a/file/x", O_RDONLY, 0) != -ENOTDIR;
+    wrong += beneath_open(root, "a/none", O_RDONLY, 0) != -ENOENT;
+    const char *base;
+    fd = beneath_open_parent(root, "a/new", &base);
+    wrong += fd < 0 || strcmp(base, "new") != 0;
+    if (fd >= 0)
+        close(fd);
+    wrong += beneath_open_parent(root, "mid/new", &base) != -ELOOP;
+    return wrong;
+}
+
+/* A kernel without openat2(2) (before 5.6), as a seccomp filter makes it:
+ * the call answers ENOSYS, and the walk with O_NOFOLLOW takes over. */
+static int without_openat2(void)
+{
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+        return -1;
+    return 0;
+}
+
 static void test_open(void **state)
 {
     (void)state;
@@ -137,34 +197,23 @@ static void test_open(void **state)
     assert_non_null(real);
     free(real);
 
-    int fd = beneath_open(root, "a/file", O_RDONLY, 0);
-    assert_true(fd >= 0);
-    close(fd);
-    fd = beneath_open(root, "", O_RDONLY | O_DIRECTORY, 0);
-    assert_true(fd >= 0);
-    close(fd);
-    /* A link in the middle, at the end, relative, as a directory or not. */
-    assert_int_equal(beneath_open(root, "mid/x", O_RDONLY, 0), -ELOOP);
-    assert_int_equal(beneath_open(root, "mid", O_RDONLY | O_DIRECTORY, 0), -ELOOP);
-    assert_int_equal(beneath_open(root, "a/end", O_RDONLY | O_DIRECTORY, 0), -ELOOP);
-    assert_int_equal(beneath_open(root, "a/rel", O_RDONLY, 0), -ELOOP);
-    assert_int_equal(beneath_open(root, "mid/new", O_WRONLY | O_CREAT | O_EXCL, 0600), -ELOOP);
-    char made[PATH_MAX];
-    snprintf(made, sizeof made, "%s/outside/new", dir);
-    assert_int_equal(access(made, F_OK), -1);
-    /* Out of the directory. */
-    assert_int_equal(beneath_open(root, "../outside", O_RDONLY | O_DIRECTORY, 0), -EXDEV);
-    assert_int_equal(beneath_open(root, "/etc", O_RDONLY | O_DIRECTORY, 0), -EXDEV);
-    /* A file on the way; nothing there. */
-    assert_int_equal(beneath_open(root, "a/file/x", O_RDONLY, 0), -ENOTDIR);
-    assert_int_equal(beneath_open(root, "a/none", O_RDONLY, 0), -ENOENT);
+    assert_int_equal(check_lookups(root), 0);
 
-    const char *base;
-    fd = beneath_open_parent(root, "a/new", &base);
-    assert_true(fd >= 0);
-    assert_string_equal(base, "new");
-    close(fd);
-    assert_int_equal(beneath_open_parent(root, "mid/new", &base), -ELOOP);
+    /* The same without openat2(2), in a child that cannot call it. */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (without_openat2() != 0)
+            _exit(100);
+        long r = syscall(SYS_openat2, root, "a", NULL, 0);
+        if (r != -1 || errno != ENOSYS)
+            _exit(101);
+        _exit(check_lookups(root) == 0 ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
     close(root);
 }
 

@@ -1015,13 +1015,46 @@ static void test_backup_relative(void **state)
 /* A daemon killed during a backup leaves its temporary, named like no
  * store; the next start removes it, and says so, and leaves other files
  * alone. */
+/* Whether d->dir holds one of the daemon's backup temporaries. */
+static bool has_temporary(const td_daemon *d)
+{
+    DIR *dd = opendir(d->dir);
+    assert_non_null(dd);
+    struct dirent *de;
+    bool found = false;
+    while ((de = readdir(dd)) != NULL)
+        found = found || strncmp(de->d_name, ".liuhen-backup-", 15) == 0;
+    closedir(dd);
+    return found;
+}
+
 static void test_backup_stale_temporary(void **state)
 {
     (void)state;
     td_daemon d;
-    lh_conn *c = tl_start(&d, NULL);
+    keyfile_key *handler;
+    lh_conn *c = start_with_entries(&d, 300, &handler);
+    keyfile_key_free(handler);
     lh_close(c);
+    /* Killed while a backup may be running: either the backup was done
+     * (the file is whole, under its name) or there is no file under that
+     * name, only perhaps the temporary, which is never named like a store. */
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char killed[TD_PATH_MAX + 32];
+    snprintf(killed, sizeof killed, "%s/killed.mdb", d.dir);
+    put_backup(&buf, &len, 9, "killed.mdb");
+    int fd = tl_raw_connect(&d);
+    tl_raw_write(fd, buf, len);
+    free(buf);
     assert_int_equal(WTERMSIG(td_stop(&d, SIGKILL)), SIGKILL);
+    close(fd);
+    struct stat st;
+    if (lstat(killed, &st) == 0)
+        assert_true(S_ISREG(st.st_mode) && st.st_size > 0 && (st.st_mode & 07777) == 0600);
+    td_start(&d, NULL);
+    assert_false(has_temporary(&d));
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
     char stale[TD_PATH_MAX + 64], other[TD_PATH_MAX + 64], mine[TD_PATH_MAX + 64];
     snprintf(stale, sizeof stale, "%s/.liuhen-backup-k1ll3d.tmp", d.dir);
     snprintf(other, sizeof other, "%s/.liuhen-backup-NOT-OURS.tmp", d.dir);
