@@ -38,9 +38,10 @@ void lh_backup_result_free(lh_backup_result *r)
 }
 
 /*
- * The context of a slow call ("export /srv/x") and its path checked: the
- * daemon resolves the path in its own view, so only an absolute one means
- * the same place to both.
+ * The context of a slow call ("export /srv/x") and its path checked. The
+ * daemon resolves the path beneath the directory its operator configured
+ * (liuhend --export-dir, --backup-dir): a name relative to that directory,
+ * or an absolute path beneath it. It checks the rest itself.
  */
 static int slow_path(const char *call, const char *path, char what[WHAT_MAX], lh_err *err)
 {
@@ -50,10 +51,6 @@ static int slow_path(const char *call, const char *path, char what[WHAT_MAX], lh
     size_t len = strlen(path);
     if (len == 0)
         return lh_err_set(err, LH_EINVAL, "%s: no path given", call);
-    if (path[0] != '/')
-        return lh_err_set(err, LH_EINVAL,
-                          "%s: a relative path: give an absolute path, as the daemon sees it",
-                          what);
     if (len >= PATH_MAX)
         return lh_err_set(err, LH_EINVAL, "%s: the path is %zu bytes, longer than a path may be",
                           what, len);
@@ -188,7 +185,10 @@ int lh_export(lh_conn *c, const char *directory, lh_export_result *out, lh_err *
     }
     out->tree_size = e->tree_size;
     out->files = e->files;
-    rc = export_check_local(directory, &out->checkpoint, &out->checked_locally, what, err);
+    /* A relative name is relative to the daemon's --export-dir, which this
+     * process does not know: only an absolute path is read here. */
+    if (directory[0] == '/')
+        rc = export_check_local(directory, &out->checkpoint, &out->checked_locally, what, err);
 out:
     if (rc != 0)
         lh_export_result_free(out);

@@ -844,11 +844,15 @@ void lh_export_result_free(lh_export_result *r);
  * (liuhen-verify) without trusting the daemon's machine.
  *
  * The daemon writes it, as the daemon's user and in the daemon's view of
- * the file system: `directory` is an absolute path there, which must not
- * exist (its parent must; it is created with mode 0755) or be an empty
- * directory, and not a symbolic link; the daemon's user must be allowed to
- * write there. Tiles and bundles are written first and the checkpoint
- * last, so a directory that has no checkpoint is an incomplete export.
+ * the file system, and only for a socket admin (root, the daemon's user or
+ * a member of liuhend --admin-group) and beneath the directory its
+ * operator configured (liuhend --export-dir): `directory` is a name
+ * relative to that directory ("2026-q1") or an absolute path beneath it;
+ * it must not exist (its parent must) or be an empty directory, and no
+ * component may be a symbolic link, "..", "." or empty. Files are no more
+ * readable than the export directory itself. Tiles and bundles are written
+ * first and the checkpoint last, so a directory that has no checkpoint is
+ * an incomplete export.
  *
  * The answer is verified: the checkpoint opens with the log key, has the
  * answered tree size, is consistent with the last checkpoint seen and not
@@ -864,9 +868,12 @@ void lh_export_result_free(lh_export_result *r);
  * The deadline is LH_SLOW_TIMEOUT_MS, or the handle's timeout if longer.
  * The daemon carries out one export or backup at a time; one sent while
  * another runs waits for it within that deadline.
- * @param[in]  directory  absolute, shorter than PATH_MAX.
+ * @param[in]  directory  relative to --export-dir or absolute beneath it,
+ *                        shorter than PATH_MAX.
  * @param[out] out        free with lh_export_result_free().
- * @return 0; LH_EINVAL (NULL argument, a relative or too long path, and
+ * @return 0; LH_EPERM (the caller is not a socket admin, or the daemon
+ *         has no --export-dir); LH_EINVAL (NULL argument, a too long path,
+ *         and
  *         every refusal of the daemon about the path: it exists and is not
  *         an empty directory, its parent is missing or is a file, the
  *         daemon's user cannot write it..., with err quoting the daemon's
@@ -898,11 +905,14 @@ void lh_backup_result_free(lh_backup_result *r);
  * keeps serving (docs/design.md "The daemon").
  *
  * The daemon writes it, as the daemon's user and in the daemon's view of
- * the file system: `path` is an absolute path there that must not exist
- * (it is created with O_EXCL and O_NOFOLLOW, mode 0600, since it holds the
- * whole ledger); its directory must exist and the daemon's user must be
- * allowed to write there. The copy is fsync'd, and so is its directory,
- * before the answer; a failed copy is removed. To restore it, stop the
+ * the file system, and only for a socket admin (as lh_export()) and
+ * beneath the directory its operator configured (liuhend --backup-dir):
+ * `path` is a name relative to that directory or an absolute path beneath
+ * it, which must not exist, reached through no symbolic link; its
+ * directory must exist. The copy (mode 0600, since it holds the whole
+ * ledger) is written under a hidden temporary name in --backup-dir,
+ * fsync'd and renamed to `path`, never over a file, and the directory is
+ * fsync'd before the answer; a failed copy is removed. To restore it, stop the
  * daemon and put the copy in place of DATA/data.mdb (beside the log's
  * log.key and log.vkey). Note that liuhend refuses to start on a store
  * that is behind the checkpoint already published (publish.h): a restored
@@ -915,9 +925,11 @@ void lh_backup_result_free(lh_backup_result *r);
  *
  * The deadline is LH_SLOW_TIMEOUT_MS, or the handle's timeout if longer;
  * as for lh_export(), the daemon runs one export or backup at a time.
- * @param[in]  path  absolute, shorter than PATH_MAX.
+ * @param[in]  path  relative to --backup-dir or absolute beneath it,
+ *                   shorter than PATH_MAX.
  * @param[out] out   free with lh_backup_result_free().
- * @return 0; LH_EINVAL (NULL argument, a relative or too long path, and
+ * @return 0; LH_EPERM (the caller is not a socket admin, or the daemon
+ *         has no --backup-dir); LH_EINVAL (NULL argument, a too long path, and
  *         every refusal of the daemon about the path: it exists, its
  *         directory is missing, the daemon's user cannot write it...,
  *         with err quoting the daemon's sentence); LH_EUNAVAILABLE (no

@@ -25,11 +25,6 @@ void connlimit_policy_init(connlimit_policy *p, unsigned max_total, unsigned max
     p->max_per_user = max_per_user;
 }
 
-bool connlimit_is_admin(uid_t peer, uid_t self)
-{
-    return peer == 0 || peer == self;
-}
-
 enum connlimit_verdict connlimit_decide(const connlimit_policy *p, unsigned open,
                                         unsigned open_user, bool admin, unsigned *limit)
 {

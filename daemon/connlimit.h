@@ -7,8 +7,8 @@
  *
  * Three limits, so that no one user can lock the others out:
  *  - at most max_total connections in all;
- *  - the last `reserved` of them only for an administrator (uid 0 or the
- *    daemon's own uid: connlimit_is_admin()), so that the operator can
+ *  - the last `reserved` of them only for an administrator (uid 0, the
+ *    daemon's own uid, or a member of --admin-group: peer.h), so that the operator can
  *    always reach `liuhen status` while the daemon is full;
  *  - at most max_per_user connections of one uid that is not an
  *    administrator.
@@ -40,9 +40,6 @@ typedef struct connlimit_policy {
  * a user may take (max_total - reserved).
  */
 void connlimit_policy_init(connlimit_policy *p, unsigned max_total, unsigned max_per_user);
-
-/** Whether a peer is an administrator: uid 0, or the daemon's own uid. */
-bool connlimit_is_admin(uid_t peer, uid_t self);
 
 enum connlimit_verdict {
     CONNLIMIT_ADMIT,

@@ -30,6 +30,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -44,6 +45,7 @@
 #include <sodium.h>
 #include <uv.h>
 
+#include "beneath.h"
 #include "calendar.h"
 #include "checkpoint.h"
 #include "datadir.h"
@@ -58,9 +60,11 @@
 #include "log.h"
 #include "note.h"
 #include "passphrase.h"
+#include "privileges.h"
 #include "publish.h"
 #include "sequencer.h"
 #include "server.h"
+#include "snapshot.h"
 #include "store.h"
 #include "wire.h"
 #include "witnessing.h"
@@ -100,6 +104,18 @@ static void usage_run(FILE *f)
           f);
     fputs(_("  --group NAME               group owning the socket, which is mode 0660\n"
             "                             (default: the user's primary group)\n"),
+          f);
+    fputs(_("  --export-dir DIR           clients' exports go into new directories beneath\n"
+            "                             DIR, never through a symbolic link; files no\n"
+            "                             more readable than DIR itself (default: exports\n"
+            "                             are refused)\n"),
+          f);
+    fputs(_("  --backup-dir DIR           clients' backups go into new files beneath DIR,\n"
+            "                             mode 0600 (default: backups are refused)\n"),
+          f);
+    fputs(_("  --admin-group NAME         members of this group may ask for exports and\n"
+            "                             backups, besides root and the daemon's user\n"
+            "                             (default: only those two)\n"),
           f);
     fputs(_("  --publish DIR              publish the log as a C2SP tlog-tiles directory\n"
             "                             (default: no publication)\n"),
@@ -157,6 +173,10 @@ static void usage_run(FILE *f)
             "                             LIUHEN_PASSPHRASE environment variable; else from\n"
             "                             the terminal (default: ask only if encrypted)\n"),
           f);
+    fputs(_("  --user USER                started as root, become USER (its groups too)\n"
+            "                             before opening anything; liuhend refuses to run\n"
+            "                             as root otherwise (default: stay who started it)\n"),
+          f);
     fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
     fputs(_("  --help                     print this help\n"), f);
     fputs("\n", f);
@@ -191,6 +211,9 @@ static void usage_init(FILE *f)
     fputs(_("  --passphrase-file FILE     read the new passphrase from the first line of FILE\n"
             "                             (mode 0600); else from LIUHEN_PASSPHRASE; else ask\n"
             "                             twice on the terminal (default: the terminal)\n"),
+          f);
+    fputs(_("  --user USER                started as root, become USER first, so that the\n"
+            "                             log belongs to the user liuhend will run as\n"),
           f);
     fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
     fputs(_("  --help                     print this help\n"), f);
@@ -245,6 +268,21 @@ static void set_log_level(bool init, const char *name)
     if (log_level_parse(name, &level) != 0)
         die_usage(init, _("--log-level %s: want error, warn, info or debug"), name);
     log_set_level(level);
+}
+
+/* Drop root for --user (privileges.h) before anything is opened: running
+ * as root without it is a usage error, any other failure ends start-up. */
+static void drop_privileges(bool init, const char *user)
+{
+    lh_err err = {{0}};
+    int rc = privileges_drop(user, &err);
+    if (rc == LH_EPERM && user == NULL)
+        die_usage(init, "%s", err.msg);
+    if (rc != 0)
+        log_fatal("%s", err.msg);
+    if (user != NULL)
+        log_info(_("running as user %s (uid %u, gid %u)"), user, (unsigned)getuid(),
+                 (unsigned)getgid());
 }
 
 /* ------------------------------------------------------------------------
@@ -313,7 +351,7 @@ static int write_vkey(const char *path, const char *vkey)
 
 static int cmd_init(int argc, char **argv)
 {
-    enum { O_DATA = 1, O_ORIGIN, O_ADMIN, O_NOPASS, O_PASSFILE, O_LOGLEVEL, O_HELP };
+    enum { O_DATA = 1, O_ORIGIN, O_ADMIN, O_NOPASS, O_PASSFILE, O_LOGLEVEL, O_USER, O_HELP };
     static const struct option opts[] = {
         {"data", required_argument, NULL, O_DATA},
         {"origin", required_argument, NULL, O_ORIGIN},
@@ -321,10 +359,11 @@ static int cmd_init(int argc, char **argv)
         {"no-passphrase", no_argument, NULL, O_NOPASS},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
+        {"user", required_argument, NULL, O_USER},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
-    const char *dir = NULL, *origin = NULL, *admin_path = NULL, *passfile = NULL;
+    const char *dir = NULL, *origin = NULL, *admin_path = NULL, *passfile = NULL, *user = NULL;
     bool no_pass = false;
     int ch;
     optind = 1;
@@ -336,6 +375,7 @@ static int cmd_init(int argc, char **argv)
         case O_NOPASS: no_pass = true; break;
         case O_PASSFILE: passfile = optarg; break;
         case O_LOGLEVEL: set_log_level(true, optarg); break;
+        case O_USER: user = optarg; break;
         case O_HELP: usage_init(stdout); return 0;
         default: die_usage(true, NULL);
         }
@@ -353,6 +393,7 @@ static int cmd_init(int argc, char **argv)
                   _("--origin %s: not a valid log name (1 to %d bytes of UTF-8, no space, no '+', "
                     "no control character)"),
                   origin, KEYFILE_NAME_MAX);
+    drop_privileges(true, user);
 
     if (sodium_init() < 0)
         log_fatal(_("libsodium cannot be initialised"));
@@ -613,6 +654,19 @@ out:
     return result;
 }
 
+/* Open a directory a client's slow calls write beneath (beneath.h): it
+ * must exist and be a directory. Logs and returns -errno otherwise. */
+static int open_confined(const char *path, const char *option, int *fd, char **real)
+{
+    int rc = beneath_dir_open(path, real);
+    if (rc < 0) {
+        log_error(_("%s %s: %s (create the directory first)"), option, path, strerror(-rc));
+        return rc;
+    }
+    *fd = rc;
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     enum {
@@ -632,6 +686,10 @@ static int cmd_run(int argc, char **argv)
         O_LOGLEVEL,
         O_WITNESS,
         O_MINCOSIG,
+        O_EXPORTDIR,
+        O_BACKUPDIR,
+        O_ADMINGROUP,
+        O_USER,
         O_HELP
     };
     static const struct option opts[] = {
@@ -649,13 +707,18 @@ static int cmd_run(int argc, char **argv)
         {"frame-timeout", required_argument, NULL, O_FRAMETIME},
         {"witness", required_argument, NULL, O_WITNESS},
         {"min-cosignatures", required_argument, NULL, O_MINCOSIG},
+        {"export-dir", required_argument, NULL, O_EXPORTDIR},
+        {"backup-dir", required_argument, NULL, O_BACKUPDIR},
+        {"admin-group", required_argument, NULL, O_ADMINGROUP},
+        {"user", required_argument, NULL, O_USER},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *socket_opt = NULL, *group = NULL, *publish_dir = NULL, *hook = NULL,
-               *passfile = NULL;
+               *passfile = NULL, *export_dir = NULL, *backup_dir = NULL, *admin_group = NULL,
+               *user = NULL;
     unsigned interval = DEFAULT_INTERVAL, max_conn = SERVER_DEFAULT_CONNECTIONS, max_user = 0;
     unsigned idle_s = SERVER_DEFAULT_IDLE_S, frame_s = SERVER_DEFAULT_FRAME_S;
     size_t max_out_mib = SERVER_DEFAULT_OUTPUT >> 20;
@@ -709,6 +772,10 @@ static int cmd_run(int argc, char **argv)
             min_cosig =
                 (unsigned)parse_number(false, "--min-cosignatures", optarg, 0, WITNESSING_MAX);
             break;
+        case O_EXPORTDIR: export_dir = optarg; break;
+        case O_BACKUPDIR: backup_dir = optarg; break;
+        case O_ADMINGROUP: admin_group = optarg; break;
+        case O_USER: user = optarg; break;
         case O_PASSFILE: passfile = optarg; break;
         case O_LOGLEVEL: set_log_level(false, optarg); break;
         case O_HELP: usage_run(stdout); return 0;
@@ -726,6 +793,21 @@ static int cmd_run(int argc, char **argv)
     if (min_cosig > nwitnesses)
         die_usage(false, _("--min-cosignatures %u: only %zu --witness given"), min_cosig,
                   nwitnesses);
+    drop_privileges(false, user);
+    snapshot_config snap = {.export_fd = -1, .backup_fd = -1};
+    snap.admins.self = getuid();
+    if (admin_group != NULL) {
+        struct group gr, *res = NULL;
+        char grbuf[16384];
+        int grc = getgrnam_r(admin_group, &gr, grbuf, sizeof grbuf, &res);
+        if (grc != 0)
+            die_usage(false, _("--admin-group %s: cannot look it up: %s"), admin_group,
+                      strerror(grc));
+        if (res == NULL)
+            die_usage(false, _("--admin-group %s: no such group"), admin_group);
+        snap.admins.has_group = true;
+        snap.admins.group = gr.gr_gid;
+    }
 
     set_threadpool_size();
     if (sodium_init() < 0)
@@ -749,6 +831,7 @@ static int cmd_run(int argc, char **argv)
     int result = 1;
     bool loop_ready = false, curl_ready = false;
     int lock_fd = -1;
+    char *export_real = NULL, *backup_real = NULL;
     lh_err err = {{0}};
     int rc;
 
@@ -837,6 +920,22 @@ static int cmd_run(int argc, char **argv)
                      witnesses[i].key.name, witnesses[i].url, heartbeat);
     }
 
+    if (export_dir != NULL &&
+        (rc = open_confined(export_dir, "--export-dir", &snap.export_fd, &export_real)) != 0)
+        goto out;
+    if (backup_dir != NULL) {
+        if ((rc = open_confined(backup_dir, "--backup-dir", &snap.backup_fd, &backup_real)) != 0)
+            goto out;
+        snap.backup_path = backup_real;
+        /* A daemon killed during a backup leaves its temporary behind. */
+        rc = snapshot_clean_backups(snap.backup_fd, backup_real);
+        if (rc < 0) {
+            log_error(_("--backup-dir %s: cannot list it: %s"), backup_real, strerror(-rc));
+            goto out;
+        }
+    }
+    snap.export_path = export_real;
+
     if ((rc = uv_loop_init(&d.loop)) != 0) {
         log_error(_("event loop: %s"), uv_strerror(rc));
         goto out;
@@ -858,6 +957,7 @@ static int cmd_run(int argc, char **argv)
         .started_at = calendar_now_ms(),
         .witnessing = d.witnessing,
         .min_cosignatures = min_cosig,
+        .snapshot = &snap,
     };
     if ((rc = server_new(&d.srv, &d.loop, &scfg, &err)) != 0) {
         log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
@@ -930,6 +1030,20 @@ static int cmd_run(int argc, char **argv)
         log_info(_("publishing to %s every %u s, then running %s"), publish_dir, interval, hook);
     else if (publish_dir != NULL)
         log_info(_("publishing to %s every %u s"), publish_dir, interval);
+    struct stat est;
+    if (export_real != NULL && fstat(snap.export_fd, &est) == 0)
+        log_info(_("exports beneath %s (directories %04o, files %04o)"), export_real,
+                 (0755u & (unsigned)est.st_mode) | 0700u, (0644u & (unsigned)est.st_mode) | 0600u);
+    if (backup_real != NULL)
+        log_info(_("backups beneath %s (files 0600)"), backup_real);
+    if (export_real != NULL || backup_real != NULL) {
+        if (admin_group != NULL)
+            log_info(_("exports and backups: for root, uid %u and group %s"),
+                     (unsigned)snap.admins.self, admin_group);
+        else
+            log_info(_("exports and backups: for root and uid %u (no --admin-group)"),
+                     (unsigned)snap.admins.self);
+    }
     log_info(_("log verifier key: %s"), vkey);
     uv_run(&d.loop, UV_RUN_DEFAULT);
     log_info(_("stopped"));
@@ -963,6 +1077,12 @@ cleanup:
         log_warn(_("event loop: handles still open at exit"));
     if (lock_fd >= 0)
         close(lock_fd); /* the lock goes with the descriptor; the file stays */
+    if (snap.export_fd >= 0)
+        close(snap.export_fd);
+    if (snap.backup_fd >= 0)
+        close(snap.backup_fd);
+    free(export_real);
+    free(backup_real);
     free(key_path);
     free(data_path);
     free(socket_path);

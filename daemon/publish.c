@@ -14,6 +14,7 @@
  * The publisher is a pthread, not a libuv handle: fsync and the hook may
  * block for seconds and must never stall the event loop.
  */
+#define _GNU_SOURCE /* O_PATH */
 #include "publish.h"
 
 #include <dirent.h>
@@ -34,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "calendar.h"
 #include "checkpoint.h"
 #include "fileio.h"
@@ -101,35 +103,55 @@ static int read_published(const char *dir, uint8_t **note, size_t *len, lh_err *
     return rc;
 }
 
+/* As read_published(), from the directory open on root (named dir), and
+ * never through a symbolic link planted as the checkpoint. */
+static int read_published_at(int root, const char *dir, uint8_t **note, size_t *len, lh_err *err)
+{
+    lh_err inner = {{0}};
+    int rc = fileio_read_at(root, CHECKPOINT_NAME, FILEIO_NOFOLLOW, "published checkpoint",
+                            NOTE_MAX_SIZE, note, len, &inner);
+    if (rc != 0 && rc != -ENOENT)
+        lh_err_set(err, rc, "%s/" CHECKPOINT_NAME ": %s", dir, inner.msg);
+    return rc;
+}
+
 /* ---------------------------------------------------------------------
  * Atomic file writes under the publish directory
  * --------------------------------------------------------------------- */
 
-/* The state of one publication's writes. Paths are relative to `root`. */
+/* The state of one publication's writes. Paths are relative to `root`,
+ * and every directory under it is opened from root one component at a
+ * time, never through a symbolic link (beneath.h): a directory swapped for
+ * a link while the publication runs is refused, not followed. */
 typedef struct pub_writer {
     const char *dir;          /* the publish directory, for messages */
     int root;                 /* its file descriptor */
-    char made[REL_PATH_MAX];  /* the last directory known to exist */
+    mode_t file_mode;         /* of the files written */
+    mode_t dir_mode;          /* of the directories made */
+    char made[REL_PATH_MAX];  /* the directory `cur` is open on */
+    int cur;                  /* or -1 */
     char dirty[REL_PATH_MAX]; /* a directory with renames not yet fsync'd */
-    bool has_dirty;
+    int dirty_fd;             /* its descriptor, or -1 */
     lh_err *err;
 } pub_writer;
 
-/* Make the entries of the directory rel durable. */
-static int fsync_dir(pub_writer *w, const char *rel)
+/* Make the entries of the directory open on fd (named rel) durable. */
+static int fsync_dir(pub_writer *w, int fd, const char *rel)
 {
-    char shown[PATH_MAX + REL_PATH_MAX];
-    snprintf(shown, sizeof shown, "%s/%s", w->dir, rel);
-    return fileio_sync_dir_at(w->root, rel, shown, w->err);
+    if (fsync(fd) != 0 && errno != EINVAL)
+        return lh_err_set(w->err, -errno, "%s/%s: fsync: %s", w->dir, rel, strerror(errno));
+    return 0;
 }
 
 /* fsync the directory that received the last renames, if any. */
 static int flush_dirty(pub_writer *w)
 {
-    if (!w->has_dirty)
+    if (w->dirty_fd < 0)
         return 0;
-    w->has_dirty = false;
-    return fsync_dir(w, w->dirty);
+    int rc = fsync_dir(w, w->dirty_fd, w->dirty);
+    close(w->dirty_fd);
+    w->dirty_fd = -1;
+    return rc;
 }
 
 /* The parent directory of rel ("" for the publish directory itself) and its
@@ -149,47 +171,70 @@ static void split_path(const char *rel, char parent[REL_PATH_MAX], const char **
 }
 
 /*
- * Create rel and its missing parents (mkdir -p), mode 0755 whatever the
- * umask. The parent of each new directory is fsync'd so that the new entry
- * survives a crash along with the files renamed into it.
+ * Create rel and its missing parents (mkdir -p), w->dir_mode whatever the
+ * umask, and leave w->cur open on it. Each component is created and then
+ * opened from its parent's descriptor without following a symbolic link,
+ * and a new one is chmod'ed through its own descriptor. The parent of each
+ * new directory is fsync'd so that the new entry survives a crash along
+ * with the files renamed into it.
  */
 static int make_dirs(pub_writer *w, const char *rel)
 {
-    if (rel[0] == '\0' || strcmp(rel, w->made) == 0)
+    if (w->cur >= 0 && strcmp(rel, w->made) == 0)
         return 0;
     char buf[REL_PATH_MAX];
     size_t len = strlen(rel);
     if (len >= sizeof buf)
         return lh_err_set(w->err, LH_EINTERNAL, "%s/%s: path too long", w->dir, rel);
     memcpy(buf, rel, len + 1);
-    for (size_t i = 1; i <= len; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char saved = buf[i];
-        buf[i] = '\0';
-        if (mkdirat(w->root, buf, PUBLISH_DIR_MODE) == 0) {
-            if (fchmodat(w->root, buf, PUBLISH_DIR_MODE, 0) != 0)
-                return lh_err_set(w->err, -errno, "%s/%s: chmod: %s", w->dir, buf, strerror(errno));
-            char parent[REL_PATH_MAX];
-            const char *base;
-            split_path(buf, parent, &base);
-            int rc = fsync_dir(w, parent);
-            if (rc != 0)
-                return rc;
-        } else if (errno != EEXIST) {
-            return lh_err_set(w->err, -errno, "%s/%s: mkdir: %s", w->dir, buf, strerror(errno));
+    if (w->cur >= 0)
+        close(w->cur);
+    w->cur = -1;
+    int dir = beneath_open(w->root, "", O_RDONLY | O_DIRECTORY, 0);
+    if (dir < 0)
+        return lh_err_set(w->err, dir, "%s: open: %s", w->dir, strerror(-dir));
+    char *c = buf;
+    while (len > 0) {
+        char *slash = strchr(c, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        bool made = mkdirat(dir, c, w->dir_mode) == 0;
+        int e = errno;
+        if (!made && e != EEXIST) {
+            close(dir);
+            return lh_err_set(w->err, -e, "%s/%s: mkdir: %s", w->dir, buf, strerror(e));
         }
-        buf[i] = saved;
+        int next = beneath_open(dir, c, O_RDONLY | O_DIRECTORY, 0);
+        if (next < 0) {
+            close(dir);
+            return lh_err_set(w->err, next, "%s/%s: open: %s", w->dir, buf, strerror(-next));
+        }
+        int rc = 0;
+        if (made && fchmod(next, w->dir_mode) != 0)
+            rc = lh_err_set(w->err, -errno, "%s/%s: chmod: %s", w->dir, buf, strerror(errno));
+        if (rc == 0 && made)
+            rc = fsync_dir(w, dir, buf);
+        close(dir);
+        dir = next;
+        if (rc != 0) {
+            close(dir);
+            return rc;
+        }
+        if (slash == NULL)
+            break;
+        *slash = '/';
+        c = slash + 1;
     }
     memcpy(w->made, rel, len + 1);
+    w->cur = dir;
     return 0;
 }
 
 /*
- * Write rel atomically (fileio_replace_at(): ".<name>.tmp" beside it, 0644,
- * fsync, rename over rel). The directory is fsync'd later
- * (flush_dirty), before the checkpoint that refers to the file is renamed,
- * and at once for the checkpoint itself.
+ * Write rel atomically (fileio_replace_at(): ".<name>.tmp" beside it,
+ * w->file_mode, fsync, rename over rel) in its directory's descriptor. The
+ * directory is fsync'd later (flush_dirty), before the checkpoint that
+ * refers to the file is renamed, and at once for the checkpoint itself.
  */
 static int write_file(pub_writer *w, const char *rel, const uint8_t *data, size_t len)
 {
@@ -200,24 +245,32 @@ static int write_file(pub_writer *w, const char *rel, const uint8_t *data, size_
     if (rc != 0)
         return rc;
     /* Keep at most one directory awaiting its fsync. */
-    if (w->has_dirty && strcmp(w->dirty, parent) != 0 && (rc = flush_dirty(w)) != 0)
+    if (w->dirty_fd >= 0 && strcmp(w->dirty, parent) != 0 && (rc = flush_dirty(w)) != 0)
         return rc;
     char shown[PATH_MAX + REL_PATH_MAX];
     snprintf(shown, sizeof shown, "%s/%s", w->dir, rel);
-    if ((rc = fileio_replace_at(w->root, rel, FILEIO_FIXED_TEMP, PUBLISH_FILE_MODE, data, len,
-                                shown, w->err)) != 0)
+    if ((rc = fileio_replace_at(w->cur, base, FILEIO_FIXED_TEMP, w->file_mode, data, len, shown,
+                                w->err)) != 0)
         return rc;
-    memcpy(w->dirty, parent, strlen(parent) + 1);
-    w->has_dirty = true;
+    if (w->dirty_fd < 0) {
+        if ((w->dirty_fd = dup(w->cur)) < 0)
+            return lh_err_set(w->err, -errno, "%s/%s: dup: %s", w->dir, parent, strerror(errno));
+        memcpy(w->dirty, parent, strlen(parent) + 1);
+    }
     return 0;
 }
 
-/* Whether rel is a regular file of exactly len bytes. */
+/* Whether rel is a regular file of exactly len bytes (looked up beneath
+ * the root, never through a symbolic link). */
 static bool file_has_length(pub_writer *w, const char *rel, uint64_t len)
 {
+    int fd = beneath_open(w->root, rel, O_PATH, 0);
+    if (fd < 0)
+        return false;
     struct stat sb;
-    return fstatat(w->root, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode) &&
-           (uint64_t)sb.st_size == len;
+    bool ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == len;
+    close(fd);
+    return ok;
 }
 
 /* Whether name is a partial tile width as tile_path() writes it: 1..255
@@ -262,11 +315,15 @@ static void remove_partials(pub_writer *w, const char *rel)
     int n = snprintf(pdir, sizeof pdir, "%s.p", rel);
     if (n < 0 || (size_t)n >= sizeof pdir)
         return;
-    int fd = openat(w->root, pdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const char *pbase;
+    int parent = beneath_open_parent(w->root, pdir, &pbase);
+    int fd = parent < 0 ? parent : beneath_open(parent, pbase, O_RDONLY | O_DIRECTORY, 0);
     if (fd < 0) {
-        if (errno != ENOENT)
+        if (fd != -ENOENT)
             log_warn(_("publish: %s/%s: cannot open to delete obsolete partial tiles: %s"), w->dir,
-                     pdir, strerror(errno));
+                     pdir, strerror(-fd));
+        if (parent >= 0)
+            close(parent);
         return;
     }
     DIR *d = fdopendir(fd);
@@ -274,6 +331,7 @@ static void remove_partials(pub_writer *w, const char *rel)
         log_warn(_("publish: %s/%s: cannot list obsolete partial tiles: %s"), w->dir, pdir,
                  strerror(errno));
         close(fd);
+        close(parent);
         return;
     }
     struct dirent *de;
@@ -294,9 +352,10 @@ static void remove_partials(pub_writer *w, const char *rel)
     /* The deletions are not fsync'd: they matter for tidiness only, and a
      * partial tile that reappears after a crash is deleted again by the
      * first publication after the restart (prev_size 0). */
-    if (unlinkat(w->root, pdir, AT_REMOVEDIR) != 0)
+    if (unlinkat(parent, pbase, AT_REMOVEDIR) != 0)
         log_warn(_("publish: %s/%s: cannot delete directory of obsolete partial tiles: %s"), w->dir,
                  pdir, strerror(errno));
+    close(parent);
 }
 
 /* ---------------------------------------------------------------------
@@ -487,7 +546,28 @@ static int publish_tile(pub_writer *w, store *st, const tile *t, bool keep_if_pr
 int publish_write(const char *dir, store *st, uint64_t size, const uint8_t *note, size_t note_len,
                   uint64_t prev_size, lh_err *err)
 {
-    if (dir == NULL || st == NULL || note == NULL || note_len == 0)
+    if (dir == NULL)
+        return lh_err_set(err, LH_EINVAL, "publish: NULL argument");
+    if (mkdir(dir, PUBLISH_DIR_MODE) == 0) {
+        if (chmod(dir, PUBLISH_DIR_MODE) != 0)
+            return lh_err_set(err, -errno, "publish %s: chmod: %s", dir, strerror(errno));
+    } else if (errno != EEXIST) {
+        return lh_err_set(err, -errno, "publish %s: mkdir: %s", dir, strerror(errno));
+    }
+    int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return lh_err_set(err, -errno, "publish %s: open: %s", dir, strerror(errno));
+    publish_modes modes = {PUBLISH_FILE_MODE, PUBLISH_DIR_MODE};
+    int rc = publish_write_at(root, dir, &modes, st, size, note, note_len, prev_size, err);
+    close(root);
+    return rc;
+}
+
+int publish_write_at(int root, const char *dir, const publish_modes *modes, store *st,
+                     uint64_t size, const uint8_t *note, size_t note_len, uint64_t prev_size,
+                     lh_err *err)
+{
+    if (root < 0 || dir == NULL || modes == NULL || st == NULL || note == NULL || note_len == 0)
         return lh_err_set(err, LH_EINVAL, "publish: NULL argument");
     if (prev_size > size)
         return lh_err_set(err, LH_EINVAL,
@@ -512,23 +592,20 @@ int publish_write(const char *dir, store *st, uint64_t size, const uint8_t *note
                           "publish %s: the checkpoint is for size %" PRIu64 ", not %" PRIu64, dir,
                           cp.size, size);
 
-    if (mkdir(dir, PUBLISH_DIR_MODE) == 0) {
-        if (chmod(dir, PUBLISH_DIR_MODE) != 0)
-            return lh_err_set(err, -errno, "publish %s: chmod: %s", dir, strerror(errno));
-    } else if (errno != EEXIST) {
-        return lh_err_set(err, -errno, "publish %s: mkdir: %s", dir, strerror(errno));
-    }
-    pub_writer w = {.dir = dir, .root = -1, .err = err};
-    w.root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (w.root < 0)
-        return lh_err_set(err, -errno, "publish %s: open: %s", dir, strerror(errno));
+    pub_writer w = {.dir = dir,
+                    .root = root,
+                    .file_mode = modes->file_mode,
+                    .dir_mode = modes->dir_mode,
+                    .cur = -1,
+                    .dirty_fd = -1,
+                    .err = err};
 
     /* The checkpoint already published, if any: its tiles were all written
      * before it, so the full ones it covers need only be present. */
     uint8_t *old_note = NULL;
     size_t old_len = 0;
     bool have_old = false;
-    rc = read_published(dir, &old_note, &old_len, err);
+    rc = read_published_at(root, dir, &old_note, &old_len, err);
     if (rc == 0) {
         rc = note_checkpoint(old_note, old_len, &old, &detail);
         free(old_note);
@@ -588,7 +665,10 @@ int publish_write(const char *dir, store *st, uint64_t size, const uint8_t *note
     log_debug("publish %s: size %" PRIu64 ": %" PRIu64 " tiles written, %" PRIu64 " kept", dir,
               size, written, kept);
 out:
-    close(w.root);
+    if (w.cur >= 0)
+        close(w.cur);
+    if (w.dirty_fd >= 0)
+        close(w.dirty_fd);
     return rc;
 }
 

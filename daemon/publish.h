@@ -28,6 +28,7 @@
 #define LIUHEN_PUBLISH_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "errors.h"
 #include "note.h"
@@ -98,6 +99,29 @@ int publish_check_start(const char *dir, store *st, const note_verifier *log_key
  */
 int publish_write(const char *dir, store *st, uint64_t size, const uint8_t *note, size_t note_len,
                   uint64_t prev_size, lh_err *err);
+
+/** The access modes of what publish_write_at() creates. */
+typedef struct publish_modes {
+    mode_t file_mode; /**< tiles, bundles and the checkpoint */
+    mode_t dir_mode;  /**< the directories under the root */
+} publish_modes;
+
+/**
+ * publish_write() into the directory open on root, which must exist:
+ * every file and directory under it is created, opened and replaced
+ * through descriptors opened from root one component at a time, never
+ * through a symbolic link (beneath.h), so that a directory swapped for a
+ * link while it runs makes it fail (-ELOOP) rather than write elsewhere.
+ * Files and directories get the given modes, whatever the umask.
+ * publish_write() is this with 0644 and 0755, after creating dir.
+ * @param[in] root   a directory descriptor; borrowed.
+ * @param[in] dir    how the directory is named in messages.
+ * @param[in] modes  the modes of what is created.
+ * @return as publish_write().
+ */
+int publish_write_at(int root, const char *dir, const publish_modes *modes, store *st,
+                     uint64_t size, const uint8_t *note, size_t note_len, uint64_t prev_size,
+                     lh_err *err);
 
 typedef struct publisher publisher;
 

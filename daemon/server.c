@@ -120,6 +120,7 @@ struct conn {
     unsigned writes;             /* write requests not yet called back */
     size_t inflight;             /* appends and slow calls read and not yet answered (or dropped) */
     unsigned slow;               /* of which slow calls, queued or running */
+    peer_cred peer;              /* SO_PEERCRED at accept: who may ask for slow calls */
     seq_job *batch, *batch_tail; /* appends of the current read */
     size_t nbatch;
     conn *prev, *next; /* srv->conns, or srv->zombies once closing */
@@ -142,7 +143,6 @@ struct server {
     size_t released;   /* freed since the last malloc_trim() */
     connlimit_policy limits;
     connlimit_users users; /* open connections by uid */
-    uid_t self;            /* the daemon's own uid: an administrator */
     store *store;
     keyring *keys;
     sequencer *seq;
@@ -150,6 +150,7 @@ struct server {
     int64_t started_at;
     witnessing *witnessing;
     unsigned min_cosignatures;
+    snapshot_config snapshot; /* its paths borrowed from the config */
     query_env qenv;
     conn *conns;   /* open and draining connections */
     conn *zombies; /* closing connections, freed when their appends are back */
@@ -683,8 +684,9 @@ static void slow_finish(slow_work *w)
 static void slow_run(uv_work_t *req)
 {
     slow_work *w = req->data;
-    w->rc =
-        snapshot_answer(w->c->srv->qenv.store, w->c->srv->qenv.max_frame, w->rq.msg, &w->out, NULL);
+    server *srv = w->c->srv;
+    w->rc = snapshot_answer(srv->qenv.store, &srv->snapshot, &w->c->peer, srv->qenv.max_frame,
+                            w->rq.msg, &w->out, NULL);
 }
 
 static void slow_next(server *srv);
@@ -984,22 +986,36 @@ static void conn_refuse(conn *c, const char *msg)
 
 /* The limits of connlimit.h for a new connection of uid: 0 when admitted,
  * else the refusal sent to the client in msg. */
-static int admit(server *srv, uid_t uid, bool known, char *msg, size_t cap)
+static int admit(server *srv, const peer_cred *peer, char *msg, size_t cap)
 {
     /* A peer whose uid cannot be read is no administrator, and is counted
-     * against the total alone. */
-    bool admin = known && connlimit_is_admin(uid, srv->self);
-    unsigned mine = known ? connlimit_users_count(&srv->users, uid) : 0, limit = 0;
+     * against the total alone. Administrators are those who may also
+     * export and back up (peer.h: root, the daemon's user, --admin-group). */
+    const peer_admins *a = &srv->snapshot.admins;
+    bool admin = peer->known && (peer->uid == 0 || peer->uid == a->self ||
+                                 (a->has_group && peer->gid == a->group));
+    /* Group membership reads the user database (it may block): asked only
+     * when the reserve is at stake. */
+    if (!admin && peer->known && a->has_group &&
+        srv->nconns + srv->limits.reserved >= srv->max_connections)
+        admin = peer_is_admin(peer, a);
+    unsigned mine = peer->known ? connlimit_users_count(&srv->users, peer->uid) : 0, limit = 0;
     switch (connlimit_decide(&srv->limits, srv->nconns, mine, admin, &limit)) {
     case CONNLIMIT_ADMIT: return 0;
     case CONNLIMIT_FULL:
-        snprintf(msg, cap,
-                 "too many connections (%u open, limit %u%s): try again when one has closed",
-                 srv->nconns, limit, admin ? "" : ", the rest kept for administrators");
+        if (admin)
+            snprintf(msg, cap,
+                     _("too many connections (%u open, limit %u): try again when one has closed"),
+                     srv->nconns, limit);
+        else
+            snprintf(msg, cap,
+                     _("too many connections (%u open, limit %u, the rest kept for "
+                       "administrators): try again when one has closed"),
+                     srv->nconns, limit);
         return -1;
     case CONNLIMIT_USER:
-        snprintf(msg, cap, "too many connections from uid %u (%u open, limit %u per user)",
-                 (unsigned)uid, mine, limit);
+        snprintf(msg, cap, _("too many connections from uid %u (%u open, limit %u per user)"),
+                 (unsigned)peer->uid, mine, limit);
         return -1;
     }
     return -1;
@@ -1031,11 +1047,13 @@ static void on_connection(uv_stream_t *listener, int status)
     socklen_t credlen = sizeof cred;
     bool known = uv_fileno((uv_handle_t *)&c->pipe, &fd) == 0 &&
                  getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0;
+    if (known)
+        c->peer = (peer_cred){.known = true, .uid = cred.uid, .gid = cred.gid, .pid = cred.pid};
     c->uid = known ? cred.uid : (uid_t)-1;
     char msg[200] = "";
-    bool refused = admit(srv, c->uid, known, msg, sizeof msg) != 0;
+    bool refused = admit(srv, &c->peer, msg, sizeof msg) != 0;
     if (!refused && known && connlimit_users_add(&srv->users, c->uid) != 0) {
-        snprintf(msg, sizeof msg, "the daemon is out of memory for one more connection");
+        snprintf(msg, sizeof msg, "%s", _("the daemon is out of memory for one more connection"));
         refused = true;
     }
     if (refused) {
@@ -1294,13 +1312,19 @@ int server_new(server **out, uv_loop_t *loop, const server_config *cfg, lh_err *
     srv->idle_ms = cfg->idle_ms;
     srv->frame_ms = cfg->frame_ms;
     connlimit_policy_init(&srv->limits, srv->max_connections, cfg->max_per_user);
-    srv->self = geteuid();
     srv->linger_ms = cfg->linger_ms != 0 ? cfg->linger_ms : SERVER_DEFAULT_LINGER_MS;
     srv->store = cfg->store;
     srv->keys = cfg->keys;
     srv->started_at = cfg->started_at;
     srv->witnessing = cfg->witnessing;
     srv->min_cosignatures = cfg->min_cosignatures;
+    if (cfg->snapshot != NULL) {
+        srv->snapshot = *cfg->snapshot;
+    } else {
+        /* No directories: every export and backup is refused. */
+        srv->snapshot = (snapshot_config){.export_fd = -1, .backup_fd = -1};
+        srv->snapshot.admins.self = getuid();
+    }
     srv->qenv = (query_env){
         .store = cfg->store,
         .keys = cfg->keys,

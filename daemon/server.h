@@ -105,6 +105,10 @@ typedef struct server_config {
     int64_t started_at;        /**< unix ms, for Status */
     witnessing *witnessing;    /**< borrowed; NULL without witnesses; for Status */
     unsigned min_cosignatures; /**< liuhend --min-cosignatures, for Status */
+    /** Where Export and Backup may write and who may ask (snapshot.h);
+     *  copied, its paths and descriptors borrowed until server_free().
+     *  NULL: both are refused. */
+    const struct snapshot_config *snapshot;
 } server_config;
 
 /**

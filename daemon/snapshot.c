@@ -2,10 +2,12 @@
 /* SPDX-FileCopyrightText: 2026 liuhen contributors */
 /*
  * snapshot.c — the calls that write files: Export and Backup (snapshot.h).
- * They write where the client says, as the daemon's user, so every refusal
- * names the path and the cause, and nothing already there is ever
- * overwritten.
+ * They write, as the daemon's user, where a socket admin says, but only
+ * beneath the directories the operator configured and never through a
+ * symbolic link (beneath.h); every refusal names the path and the cause,
+ * and nothing already there is ever overwritten.
  */
+#define _GNU_SOURCE /* renameat2, RENAME_NOREPLACE */
 #include "snapshot.h"
 
 #include <dirent.h>
@@ -16,10 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "beneath.h"
 #include "fileio.h"
 #include "i18n.h"
 #include "log.h"
@@ -30,6 +36,7 @@
 /* One slow call being answered. */
 typedef struct call {
     store *store;
+    const snapshot_config *cfg;
     protocol_reply r;
 } call;
 
@@ -57,43 +64,38 @@ static void show_path(char out[PATH_SHOWN], const char *path)
     memcpy(out + 3, path + from, len - from + 1);
 }
 
-/* A path from a request: absolute, shorter than PATH_MAX, UTF-8 without
- * control characters (it goes into logs and messages). The daemon resolves
- * it in its own file system view, so a relative path would name a place
- * relative to the daemon's working directory, which no client knows. */
-static bool path_ok(call *c, const char *field, const char *path)
+/* The path a request names, relative to the configured directory `base`
+ * (beneath.h): a name relative to it, or an absolute path beneath it.
+ * Refuses, naming the field, the path and the fault, and returns false
+ * otherwise. */
+static bool path_beneath(call *c, const char *field, const char *path, const char *base,
+                         const char *option, char rel[PATH_MAX])
 {
-    size_t len = strlen(path);
-    if (len == 0) {
+    beneath_fault f = beneath_relative(path, base, rel, PATH_MAX);
+    if (f == BENEATH_OK)
+        return true;
+    if (f == BENEATH_NOT_UTF8 || f == BENEATH_CONTROL || f == BENEATH_EMPTY) {
+        /* Not shown: it could not be, or there is nothing to show. */
         refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
-               "%s.%s: empty: give an absolute path, as the daemon sees it", c->r.name, field);
-        return false;
-    }
-    if (!text_utf8_valid((const uint8_t *)path, len)) {
-        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "%s.%s: not valid UTF-8", c->r.name,
-               field);
-        return false;
-    }
-    if (text_has_control((const uint8_t *)path, len, false)) {
-        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "%s.%s: holds a control character",
-               c->r.name, field);
+               "%s.%s: %s: give a name inside %s (%s) or an absolute path beneath it", c->r.name,
+               field, beneath_fault_text(f), base, option);
         return false;
     }
     char shown[PATH_SHOWN];
     show_path(shown, path);
-    if (len >= PATH_MAX) {
-        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
-               "%s.%s %s: %zu bytes, longer than a path may be (%d)", c->r.name, field, shown, len,
-               PATH_MAX - 1);
-        return false;
-    }
-    if (path[0] != '/') {
-        refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
-               "%s.%s %s: a relative path: give an absolute path, as the daemon sees it", c->r.name,
-               field, shown);
-        return false;
-    }
-    return true;
+    refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "%s.%s %s: %s (%s %s)", c->r.name, field,
+           shown, beneath_fault_text(f), option, base);
+    return false;
+}
+
+/* rel beneath base, for messages and logs: the absolute path. */
+static char *full_path(call *c, const char *base, const char *rel)
+{
+    size_t n = strlen(base) + 1 + strlen(rel) + 1;
+    char *out = arena_alloc(&c->r.a, n);
+    if (out != NULL)
+        snprintf(out, n, "%s/%s", base, rel);
+    return out;
 }
 
 /* What a failed file operation on a path the client named means for the
@@ -143,7 +145,10 @@ static const char *file_cause(int code)
     case -ENOENT: return "its parent directory does not exist";
     case -ENOTDIR: return "a component of the path is not a directory";
     case -EISDIR: return "it is a directory";
-    case -ELOOP: return "it is a symbolic link (give the real path)";
+    case -ELOOP:
+        return "it or a directory on the way to it is a symbolic link, which the daemon never "
+               "follows";
+    case -EXDEV: return "it is on another file system than the configured directory";
     case -ENAMETOOLONG: return "the path or a component of it is too long";
     case -EEXIST: return "it exists already";
     default: return lh_strerror(code);
@@ -194,47 +199,63 @@ static int copy_latest(call *c, latest_copy *out, bool *refused)
     return rc;
 }
 
-/* An export directory: created 0755 (whatever the umask: it is meant to
- * be served to others, as publish.h does) or, if it exists, an empty
- * directory that is not a symbolic link. Refuses and returns false
- * otherwise. */
-static bool export_dir_ready(call *c, const char *dir)
+/* An export directory, rel beneath --export-dir: created with the
+ * directory mode of the export or, if it exists, an empty directory; it
+ * and every directory on the way are opened without following a symbolic
+ * link. Returns its descriptor, or refuses and returns -1. */
+static int export_dir_ready(call *c, const char *rel, const char *dir, mode_t mode)
 {
-    if (mkdir(dir, 0755) == 0) {
-        if (chmod(dir, 0755) != 0) {
-            refuse_file(c, "directory", dir, "chmod", -errno);
-            return false;
-        }
-        return true;
+    const char *base;
+    int parent = beneath_open_parent(c->cfg->export_fd, rel, &base);
+    if (parent < 0) {
+        refuse_file(c, "directory", dir, "open its parent", parent);
+        return -1;
     }
-    if (errno != EEXIST) {
-        refuse_file(c, "directory", dir, "mkdir", -errno);
-        return false;
+    bool made = mkdirat(parent, base, mode) == 0;
+    int e = errno;
+    if (!made && e != EEXIST) {
+        close(parent);
+        refuse_file(c, "directory", dir, "mkdir", -e);
+        return -1;
     }
     char shown[PATH_SHOWN];
     show_path(shown, dir);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = beneath_open(parent, base, O_RDONLY | O_DIRECTORY, 0);
     if (fd < 0) {
-        /* With O_DIRECTORY, Linux answers ENOTDIR for a symbolic link as
-         * for a file: lstat() tells them apart for the message. */
-        int e = errno;
-        struct stat st;
-        if ((e == ENOTDIR || e == ELOOP) && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+        close(parent);
+        if (fd == -ELOOP)
             refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
-                   "export.directory %s: a symbolic link: give the directory itself", shown);
-        else if (e == ENOTDIR)
+                   "export.directory %s: a symbolic link, which the daemon never follows", shown);
+        else if (fd == -ENOTDIR)
             refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
                    "export.directory %s: exists and is not a directory", shown);
         else
-            refuse_file(c, "directory", dir, "open", -e);
-        return false;
+            refuse_file(c, "directory", dir, "open", fd);
+        return -1;
     }
-    DIR *d = fdopendir(fd);
+    if (made) {
+        /* The umask may have taken bits away; the mode is the export's. */
+        int rc = fchmod(fd, mode) == 0 ? 0 : -errno;
+        if (rc == 0 && fsync(parent) != 0 && errno != EINVAL)
+            rc = -errno;
+        close(parent);
+        if (rc != 0) {
+            close(fd);
+            refuse_file(c, "directory", dir, "chmod", rc);
+            return -1;
+        }
+        return fd;
+    }
+    close(parent);
+    int lfd = dup(fd);
+    DIR *d = lfd < 0 ? NULL : fdopendir(lfd);
     if (d == NULL) {
-        int e = errno;
+        e = errno;
+        if (lfd >= 0)
+            close(lfd);
         close(fd);
         refuse_file(c, "directory", dir, "opendir", -e);
-        return false;
+        return -1;
     }
     char first[64] = "";
     errno = 0;
@@ -250,22 +271,43 @@ static bool export_dir_ready(call *c, const char *dir)
             memcpy(first, de->d_name, n + 1);
         break;
     }
-    int e = errno;
+    e = errno;
     closedir(d);
     if (first[0] != '\0') {
         /* Never mix an export with other files: an inspector must be able
          * to take the whole directory as the log's. */
+        close(fd);
         refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
                "export.directory %s: exists and is not empty (it holds %s): export into a new "
                "or an empty directory",
                shown, first);
-        return false;
+        return -1;
     }
     if (e != 0) {
+        close(fd);
         refuse_file(c, "directory", dir, "readdir", -e);
-        return false;
+        return -1;
     }
-    return true;
+    return fd;
+}
+
+/* The modes of an export: those of a publication (0644 files, 0755
+ * directories), narrowed to the permission bits of --export-dir itself,
+ * so that an export is never readable by anyone who could not read the
+ * directory the operator chose: 0640 and 0750 in a 0750 directory, 0600
+ * and 0700 in a 0700 one. */
+static int export_modes(call *c, publish_modes *out)
+{
+    struct stat st;
+    if (fstat(c->cfg->export_fd, &st) != 0)
+        return -errno;
+    mode_t allowed = st.st_mode & 0777;
+    out->file_mode = 0644 & allowed;
+    out->dir_mode = 0755 & allowed;
+    /* The daemon must still write and enter what it makes. */
+    out->file_mode |= 0600;
+    out->dir_mode |= 0700;
+    return 0;
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -277,30 +319,35 @@ static double seconds_since(const struct timespec *t0)
 
 static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
 {
-    if (!path_ok(c, "directory", rq->directory))
+    const snapshot_config *cfg = c->cfg;
+    if (cfg->export_fd < 0)
+        return refuse(c, LIUHEN__STATUS__STATUS_PERMISSION_DENIED,
+                      "export: this daemon takes no exports: its operator must start liuhend "
+                      "with --export-dir DIR");
+    char rel[PATH_MAX];
+    if (!path_beneath(c, "directory", rq->directory, cfg->export_path, "--export-dir", rel))
         return 0;
-    /* Trailing slashes would make the kernel follow a symbolic link that
-     * O_NOFOLLOW is there to refuse; "/srv/x/" means "/srv/x". */
-    size_t len = strlen(rq->directory);
-    char *dir = arena_alloc(&c->r.a, len + 1);
+    char *dir = full_path(c, cfg->export_path, rel);
     if (dir == NULL)
         return LH_ENOMEM;
-    memcpy(dir, rq->directory, len + 1);
-    while (len > 1 && dir[len - 1] == '/')
-        dir[--len] = '\0';
 
     latest_copy cp;
     bool refused;
     int rc = copy_latest(c, &cp, &refused);
     if (rc != 0 || refused)
         return rc;
-    if (!export_dir_ready(c, dir))
+    publish_modes modes;
+    if ((rc = export_modes(c, &modes)) != 0)
+        return refuse_file(c, "directory", cfg->export_path, "stat --export-dir", rc);
+    int fd = export_dir_ready(c, rel, dir, modes.dir_mode);
+    if (fd < 0)
         return 0;
 
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     lh_err err = {{0}};
-    rc = publish_write(dir, c->store, cp.size, cp.note, cp.len, 0, &err);
+    rc = publish_write_at(fd, dir, &modes, c->store, cp.size, cp.note, cp.len, 0, &err);
+    close(fd);
     if (rc != 0) {
         char shown[PATH_SHOWN];
         show_path(shown, dir);
@@ -346,32 +393,165 @@ static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
     return 0;
 }
 
+/* The temporary of a backup: SNAPSHOT_TMP_PREFIX, six random letters or
+ * digits, SNAPSHOT_TMP_SUFFIX, always in --backup-dir itself. It is
+ * hidden and named like no store (a restore looks for data.mdb). */
+#define SNAPSHOT_TMP_PREFIX ".liuhen-backup-"
+#define SNAPSHOT_TMP_SUFFIX ".tmp"
+#define SNAPSHOT_TMP_RANDOM 6
+
+static bool is_backup_tmp_name(const char *name)
+{
+    size_t plen = sizeof SNAPSHOT_TMP_PREFIX - 1, slen = sizeof SNAPSHOT_TMP_SUFFIX - 1;
+    if (strlen(name) != plen + SNAPSHOT_TMP_RANDOM + slen ||
+        memcmp(name, SNAPSHOT_TMP_PREFIX, plen) != 0 ||
+        strcmp(name + plen + SNAPSHOT_TMP_RANDOM, SNAPSHOT_TMP_SUFFIX) != 0)
+        return false;
+    for (size_t i = plen; i < plen + SNAPSHOT_TMP_RANDOM; i++) {
+        char ch = name[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
+            return false;
+    }
+    return true;
+}
+
+/* Create a new temporary in the backup directory: O_EXCL and O_NOFOLLOW,
+ * mode 0600, locked (flock) for as long as it is open, so that a daemon
+ * starting on the same directory leaves it alone. Returns the descriptor
+ * or -errno; name receives the temporary's name. */
+static int backup_tmp_create(int dir, char name[64])
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (int attempt = 0; attempt < 16; attempt++) {
+        char rnd[SNAPSHOT_TMP_RANDOM + 1];
+        for (int i = 0; i < SNAPSHOT_TMP_RANDOM; i++)
+            rnd[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+        rnd[SNAPSHOT_TMP_RANDOM] = '\0';
+        snprintf(name, 64, SNAPSHOT_TMP_PREFIX "%s" SNAPSHOT_TMP_SUFFIX, rnd);
+        int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return -errno;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            close(fd);
+            unlinkat(dir, name, 0);
+            return -e;
+        }
+        return fd;
+    }
+    return -EEXIST;
+}
+
+/* Give the temporary its final name, never over an existing file:
+ * renameat2(RENAME_NOREPLACE), or on a file system without it, link(2)
+ * (which never replaces either) and unlink. */
+static int backup_publish_name(int dir, const char *tmp, int parent, const char *base)
+{
+    if (renameat2(dir, tmp, parent, base, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -errno;
+    if (linkat(dir, tmp, parent, base, 0) != 0)
+        return -errno;
+    unlinkat(dir, tmp, 0);
+    return 0;
+}
+
+int snapshot_clean_backups(int dir, const char *shown)
+{
+    int lfd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = lfd < 0 ? NULL : fdopendir(lfd);
+    if (d == NULL) {
+        int e = errno;
+        if (lfd >= 0)
+            close(lfd);
+        return -e;
+    }
+    int removed = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!is_backup_tmp_name(de->d_name))
+            continue;
+        int fd = openat(dir, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        /* A temporary still locked is a backup running in another
+         * daemon sharing the directory. */
+        struct stat st;
+        bool stale =
+            flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+        if (stale && unlinkat(dir, de->d_name, 0) == 0) {
+            log_warn(_("backup directory %s: removed %s (%lld bytes), the temporary of a backup "
+                       "that did not finish"),
+                     shown, de->d_name, (long long)st.st_size);
+            removed++;
+        }
+        close(fd);
+    }
+    closedir(d);
+    return removed;
+}
+
 static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
 {
-    const char *path = rq->path;
-    if (!path_ok(c, "path", path))
+    const snapshot_config *cfg = c->cfg;
+    if (cfg->backup_fd < 0)
+        return refuse(c, LIUHEN__STATUS__STATUS_PERMISSION_DENIED,
+                      "backup: this daemon takes no backups: its operator must start liuhend "
+                      "with --backup-dir DIR");
+    char rel[PATH_MAX];
+    if (!path_beneath(c, "path", rq->path, cfg->backup_path, "--backup-dir", rel))
         return 0;
+    char *path = full_path(c, cfg->backup_path, rel);
+    if (path == NULL)
+        return LH_ENOMEM;
+    const char *base;
+    int parent = beneath_open_parent(cfg->backup_fd, rel, &base);
+    if (parent < 0)
+        return refuse_file(c, "path", path, "open its parent", parent);
+    char shown[PATH_SHOWN];
+    show_path(shown, path);
+    if (is_backup_tmp_name(base)) {
+        close(parent);
+        return refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                      "backup.path %s: named like the daemon's temporaries, which it removes at "
+                      "start: choose another name",
+                      shown);
+    }
+    struct stat st;
+    if (fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        close(parent);
+        return refuse(c, LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                      "backup.path %s: it exists already: a backup never replaces a file", shown);
+    }
     /* The state the answer reports is read first, so that the copy, whose
      * own snapshot begins later, holds at least that much. */
     latest_copy cp;
     bool refused;
     int rc = copy_latest(c, &cp, &refused);
-    if (rc != 0 || refused)
+    if (rc != 0 || refused) {
+        close(parent);
         return rc;
+    }
 
-    /* O_EXCL: a backup never replaces a file, not even through a symbolic
-     * link (O_EXCL refuses those too); 0600: the copy holds the whole
-     * ledger, as private as the data directory. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return refuse_file(c, "path", path, "create", -errno);
+    /* The copy is written under a temporary name in --backup-dir, then
+     * renamed: a backup cut short (a full disk, a killed daemon) never
+     * leaves a file under the name asked for, nor one named like a store. */
+    char tmp[64];
+    int fd = backup_tmp_create(cfg->backup_fd, tmp);
+    if (fd < 0) {
+        close(parent);
+        return refuse_file(c, "path", path, "create a temporary file beside it", fd);
+    }
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     const char *op = "fchmod";
     lh_err err = {{0}};
-    struct stat st;
     /* The umask may have taken bits away from 0600; the owner must keep
-     * read and write, and nobody else may have any. */
+     * read and write, and nobody else may have any: the copy holds the
+     * whole ledger, as private as the data directory. */
     rc = fchmod(fd, 0600) == 0 ? 0 : -errno;
     if (rc == 0) {
         op = "copy";
@@ -385,19 +565,31 @@ static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
         op = "fstat";
         rc = fstat(fd, &st) == 0 ? 0 : -errno;
     }
+    if (rc == 0) {
+        op = "rename";
+        rc = backup_publish_name(cfg->backup_fd, tmp, parent, base);
+    }
+    bool renamed = rc == 0;
+    if (rc == 0) {
+        op = "fsync of its directory";
+        if (fsync(parent) != 0 && errno != EINVAL)
+            rc = -errno;
+    }
+    if (rc == 0 && fsync(cfg->backup_fd) != 0 && errno != EINVAL) {
+        op = "fsync of --backup-dir";
+        rc = -errno;
+    }
     if (close(fd) != 0 && rc == 0) {
         op = "close";
         rc = -errno;
     }
-    if (rc == 0) {
-        op = "fsync of its directory";
-        rc = fileio_sync_parent(path, &err);
-    }
     if (rc != 0) {
         /* A partial copy must not pass for a backup. */
-        unlink(path);
-        char shown[PATH_SHOWN];
-        show_path(shown, path);
+        if (renamed)
+            unlinkat(parent, base, 0);
+        else
+            unlinkat(cfg->backup_fd, tmp, 0);
+        close(parent);
         bool sys = is_errno(rc);
         Liuhen__Status stt = sys ? file_status(rc) : LIUHEN__STATUS__STATUS_INTERNAL;
         const char *cause = sys ? file_cause(rc) : err.msg[0] != '\0' ? err.msg : lh_strerror(rc);
@@ -407,6 +599,7 @@ static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
             log_error("backup: request %" PRIu64 ": %s", id, c->r.msg);
         return 0;
     }
+    close(parent);
     log_info(_("backup: request %" PRIu64 ": copied the store (tree size %" PRIu64
                " or more) to %s: %lld bytes in %.2f s"),
              id, cp.size, path, (long long)st.st_size, seconds_since(&t0));
@@ -424,19 +617,37 @@ static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
     return 0;
 }
 
-int snapshot_answer(store *st, uint32_t max_frame, const Liuhen__Request *req, protocol_buf *out,
+int snapshot_answer(store *st, const snapshot_config *cfg, const peer_cred *peer,
+                    uint32_t max_frame, const Liuhen__Request *req, protocol_buf *out,
                     Liuhen__Status *status_out)
 {
     Liuhen__Request__CallCase which = req->call_case;
-    if (!protocol_call_is_slow(which))
+    if (!protocol_call_is_slow(which) || cfg == NULL)
         return LH_EINVAL;
-    call c = {.store = st};
+    call c = {.store = st, .cfg = cfg};
     protocol_reply_init(&c.r, req->id, which);
     int rc = 0;
     /* protobuf-c gives a set message field and an empty string for an
      * absent one; NULL would be a request not made by the decoder. */
-    if (which == LIUHEN__REQUEST__CALL_EXPORT && req->export != NULL &&
-        req->export->directory != NULL)
+    if (!peer_is_admin(peer, &cfg->admins)) {
+        /* A copy of the whole ledger leaves the daemon's control once
+         * written: only its operators may ask (peer.h). */
+        if (peer == NULL || !peer->known)
+            refuse(&c, LIUHEN__STATUS__STATUS_PERMISSION_DENIED,
+                   "%s: only socket admins may export or back up, and the caller's credentials "
+                   "are unknown",
+                   c.r.name);
+        else
+            refuse(&c, LIUHEN__STATUS__STATUS_PERMISSION_DENIED,
+                   "%s: only socket admins may export or back up: uid %u is not root, not the "
+                   "daemon's user and not in liuhend --admin-group%s",
+                   c.r.name, (unsigned)peer->uid,
+                   cfg->admins.has_group ? "" : " (none is configured)");
+        if (peer != NULL && peer->known)
+            log_info(_("%s: request %" PRIu64 " refused: uid %u pid %d is not a socket admin"),
+                     c.r.name, req->id, (unsigned)peer->uid, (int)peer->pid);
+    } else if (which == LIUHEN__REQUEST__CALL_EXPORT && req->export != NULL &&
+               req->export->directory != NULL)
         rc = do_export(&c, req->export, req->id);
     else if (which == LIUHEN__REQUEST__CALL_BACKUP && req->backup != NULL &&
              req->backup->path != NULL)

@@ -310,10 +310,10 @@ echo "【R17】王明如实记录干预情况后不久，其密钥被以“调�
 step="导出并核验"
 echo
 echo "════ 导出日志，以 liuhen-verify --rules 离线核验 ════"
-"$LIUHEN" export --to "$TMP/export" >/dev/null
+"$LIUHEN" export --to findings >/dev/null
 rc=0
-"$VERIFY" "$TMP/export" --log-key "$LIUHEN_LOG_KEY" --rules || rc=$?
-"$VERIFY" "$TMP/export" --log-key "$LIUHEN_LOG_KEY" --rules --json >"$TMP/verify.json" || true
+"$VERIFY" "$EXPORTS/findings" --log-key "$LIUHEN_LOG_KEY" --rules || rc=$?
+"$VERIFY" "$EXPORTS/findings" --log-key "$LIUHEN_LOG_KEY" --rules --json >"$TMP/verify.json" || true
 
 # The rule id of each finding: the "findings" list has one object a line,
 # each beginning with its "check".

@@ -28,6 +28,9 @@ for bin in "$LIUHEN" "$BUILD/bin/liuhend" "$VERIFY"; do
 done
 
 TMP=$(mktemp -d)
+# As root, liuhend runs as another user (scripts/run.sh), who must be able
+# to pass through this directory to the layout inside it.
+[ "$(id -u)" -ne 0 ] || chmod 0711 "$TMP"
 DAEMON_PID=
 step="准备"
 demo_cleanup() {
@@ -105,6 +108,8 @@ demo_start_daemon() {
         cat "$TMP/liuhend.log" >&2
         exit 1
     fi
-    # shellcheck disable=SC2034  # the admin key, for the script that sources this
+    # shellcheck disable=SC2034  # for the script that sources this
     ADMIN=$own/admin.key
+    # shellcheck disable=SC2034  # liuhend's --export-dir (scripts/run.sh)
+    EXPORTS=$own/exports
 }

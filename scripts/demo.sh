@@ -106,6 +106,7 @@ if [ "$rc" -eq 0 ]; then
     echo "使用 make run 正在运行的 liuhend：$LIUHEN_SOCKET"
     ADMIN=$VAR/admin.key
     PEOPLE=$VAR/demo
+    EXPORTS=$VAR/exports
     SHARED=1
 elif [ "$rc" -eq 3 ]; then
     # Nothing answers: start a daemon of our own, on a layout of its own,
@@ -518,13 +519,16 @@ heading "二十三、案件时间线：$CASE_B"
 # ---------------------------------------------------------------------------
 heading "二十四、导出整个日志，交检查人员离线核验（liuhen-verify --rules）"
 
-"$LIUHEN" export --to "$TMP/export"
+# liuhend writes the export beneath its --export-dir (scripts/run.sh).
+export_name=demo-$(date +%Y%m%d-%H%M%S)-$$
+"$LIUHEN" export --to "$export_name"
+EXPORT=$EXPORTS/$export_name
 rc=0
-"$VERIFY" "$TMP/export" --log-key "$LIUHEN_LOG_KEY" --rules || rc=$?
+"$VERIFY" "$EXPORT" --log-key "$LIUHEN_LOG_KEY" --rules || rc=$?
 if [ "$rc" -eq 2 ] && [ -n "$SHARED" ]; then
     # make run's log holds what earlier runs recorded: findings there are
     # shown above, but this run answers only for its own two cases.
-    "$VERIFY" "$TMP/export" --log-key "$LIUHEN_LOG_KEY" --rules --json >"$TMP/verify.json" || true
+    "$VERIFY" "$EXPORT" --log-key "$LIUHEN_LOG_KEY" --rules --json >"$TMP/verify.json" || true
     mine=$(grep -c -e "\"case_id\": \"$CASE_A\"" -e "\"case_id\": \"$CASE_B\"" "$TMP/verify.json" || true)
     if [ "$mine" -eq 0 ]; then
         echo
@@ -539,6 +543,8 @@ if [ "$rc" -ne 0 ]; then
     echo "demo: liuhen-verify did not end CLEAN (exit $rc)" >&2
     exit "$rc"
 fi
+# Verified: the export was this run's scratch copy, as the rest of $TMP.
+rm -rf -- "$EXPORT"
 
 step="结束"
 echo

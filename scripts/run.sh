@@ -9,6 +9,8 @@
 #                                 (holder 管理员): for demonstration only
 #   var/data/                     the log (`liuhend init`), with log.vkey
 #   var/publish/                  the C2SP tiles directory liuhend publishes
+#   var/exports/ (0750)           where `liuhen export --to NAME` writes (--export-dir)
+#   var/backups/ (0700)           where `liuhen backup --to NAME` writes (--backup-dir)
 # and every later run reuses them. Extra arguments go to liuhend
 # (e.g. `bash scripts/run.sh --log-level debug`).
 #
@@ -16,7 +18,9 @@
 # the tests use to run a daemon without touching the repository's var/;
 # BUILD (default build) is where the binaries are; LIUHEN_LANG (default
 # zh_CN.UTF-8: Chinese first) the language the daemon's messages are in,
-# e.g. LIUHEN_LANG=C for English.
+# e.g. LIUHEN_LANG=C for English; LIUHEN_USER (default daemon) the user
+# liuhend becomes when this runs as root (liuhend never serves as root:
+# the layout's data, publish, exports and backups are given to that user).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -44,6 +48,21 @@ done
 umask 077
 mkdir -p "$VAR"
 
+# As root, liuhend must be told whom to become (--user), and that user must
+# own what liuhend opens: the layout's directory (the socket is made
+# there), the admin's public key, the log and the directories it writes.
+user_args=()
+run_user=
+if [ "$(id -u)" -eq 0 ]; then
+    run_user=${LIUHEN_USER:-daemon}
+    id "$run_user" >/dev/null 2>&1 ||
+        die "running as root, liuhend drops to LIUHEN_USER=$run_user, which does not exist"
+    user_args=(--user "$run_user")
+fi
+give() {
+    [ -z "$run_user" ] || chown -R "$run_user:" "$@"
+}
+
 if [ ! -e "$VAR/admin.key" ]; then
     [ ! -e "$VAR/admin.pub" ] ||
         die "$VAR/admin.pub exists without $VAR/admin.key: remove $VAR/ to start a new demo log"
@@ -69,9 +88,11 @@ if [ ! -e "$VAR/admin.key" ]; then
 EOF
 fi
 
+give "$VAR/admin.pub"
+[ -z "$run_user" ] || chown "$run_user:" "$VAR"
 if [ ! -e "$VAR/data" ]; then
     "$LIUHEND" init --data "$VAR/data" --origin "$ORIGIN" --admin "$VAR/admin.pub" \
-        --no-passphrase --log-level warn >/dev/null
+        --no-passphrase --log-level warn "${user_args[@]}" >/dev/null
     echo "run: created a new log $ORIGIN in $VAR/data" >&2
     # A client remembers the last checkpoint it verified of each origin, to
     # catch a log that shows two histories. A new demo log has the old
@@ -87,6 +108,11 @@ fi
 [ -s "$VAR/data/log.vkey" ] ||
     die "$VAR/data holds no log.vkey: it is not a log made by \`liuhend init\`; remove $VAR/ to start again"
 [ -d "$VAR/publish" ] || mkdir -m 0755 "$VAR/publish"
+# Exports are for inspectors, readable by the group; backups hold the whole
+# ledger. liuhend writes nowhere else for a client.
+[ -d "$VAR/exports" ] || mkdir -m 0750 "$VAR/exports"
+[ -d "$VAR/backups" ] || mkdir -m 0700 "$VAR/backups"
+give "$VAR/data" "$VAR/publish" "$VAR/exports" "$VAR/backups"
 
 vkey=$(head -n 1 "$VAR/data/log.vkey")
 cat <<EOF
@@ -96,6 +122,7 @@ liuhen (留痕) demonstration log
                       (in $VAR/data/log.vkey: everything a client receives is verified with it)
   checkpoints         published every 10 s and at stop in $VAR/publish/ (C2SP tlog-tiles;
                       the latest signed checkpoint is $VAR/publish/checkpoint)
+  exports, backups    $VAR/exports/, $VAR/backups/ (liuhen export/backup --to NAME)
   admin key           $VAR/admin.key (unencrypted, demonstration only)
 
 From another terminal, in $(pwd):
@@ -116,4 +143,5 @@ Stop with Ctrl-C: liuhend answers what is in flight, publishes a final checkpoin
 EOF
 
 exec "$LIUHEND" --data "$VAR/data" --socket "$VAR/liuhen.sock" --publish "$VAR/publish" \
-    --checkpoint-interval 10 "$@"
+    --export-dir "$VAR/exports" --backup-dir "$VAR/backups" --checkpoint-interval 10 \
+    "${user_args[@]}" "$@"

@@ -34,14 +34,6 @@ static void test_policy_defaults(void **state)
     assert_int_equal(p.max_per_user, 12);
 }
 
-static void test_admin(void **state)
-{
-    (void)state;
-    assert_true(connlimit_is_admin(0, 999));
-    assert_true(connlimit_is_admin(999, 999));
-    assert_false(connlimit_is_admin(1000, 999));
-}
-
 static void test_reserve(void **state)
 {
     (void)state;
@@ -98,8 +90,9 @@ static void test_users_count(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_policy_defaults), cmocka_unit_test(test_admin),
-        cmocka_unit_test(test_reserve),         cmocka_unit_test(test_per_user),
+        cmocka_unit_test(test_policy_defaults),
+        cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_per_user),
         cmocka_unit_test(test_users_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

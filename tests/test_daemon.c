@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1142,11 +1143,23 @@ static void test_start_refusals(void **state)
     /* init refuses to overwrite the log. */
     char pub[TD_PATH_MAX + 16];
     snprintf(pub, sizeof pub, "%s/admin.pub", d.dir);
-    const char *argv[] = {
-        td_liuhend_path(), "init", "--data",          d.data, "--origin", "x.example/log",
-        "--admin",         pub,    "--no-passphrase", NULL};
-    status = td_run(argv, NULL);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+    const char *user = td_user();
+    const char *argv[] = {td_liuhend_path(),
+                          "init",
+                          "--data",
+                          d.data,
+                          "--origin",
+                          "x.example/log",
+                          "--admin",
+                          pub,
+                          "--no-passphrase",
+                          user != NULL ? "--user" : NULL,
+                          user,
+                          NULL};
+    char out[TD_PATH_MAX + 16];
+    snprintf(out, sizeof out, "%s/init-again.out", d.dir);
+    status = td_run(argv, out);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 
     /* The running daemon is unharmed by all this. */
     lh_conn *c = tl_connect(&d, NULL);
@@ -1156,6 +1169,77 @@ static void test_start_refusals(void **state)
     assert_int_equal(cp.size, 1);
     lh_checkpoint_free(&cp);
     tl_stop(&d, c);
+}
+
+/* The uid a running process has, from /proc/PID/status ("Uid: real
+ * effective saved fs"): all four must be the same. */
+static unsigned proc_uid(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    size_t len;
+    char *text = (char *)tu_read_file(path, &len);
+    assert_non_null(text);
+    char *line = strstr(text, "\nUid:");
+    assert_non_null(line);
+    unsigned r, e, s, f;
+    assert_int_equal(sscanf(line, "\nUid: %u %u %u %u", &r, &e, &s, &f), 4);
+    free(text);
+    assert_int_equal(r, e);
+    assert_int_equal(r, s);
+    assert_int_equal(r, f);
+    return r;
+}
+
+/* liuhend never serves as root: started as root without --user it refuses,
+ * saying what to do; with --user it runs as that user alone (real,
+ * effective and saved uid). Needs root; skipped otherwise. */
+static void test_user(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    td_daemon d;
+    td_init(&d);
+    /* spawn_daemon() gives --user as root: run liuhend by hand without. */
+    char out[TD_PATH_MAX + 16];
+    snprintf(out, sizeof out, "%s/root.out", d.dir);
+    const char *argv[] = {"/bin/sh",         "-c",   "exec \"$0\" --data \"$1\" 2>&1",
+                          td_liuhend_path(), d.data, NULL};
+    int status = td_run(argv, out);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    size_t len;
+    char *text = (char *)tu_read_file(out, &len);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "liuhend does not run as root: give --user USER"));
+    free(text);
+    const char *init_argv[] = {td_liuhend_path(), "init",          "--data", d.dir,
+                               "--origin",        "x.example/log", NULL};
+    status = td_run(init_argv, out);
+    assert_int_equal(WEXITSTATUS(status), 2);
+
+    /* --user root, or a user that does not exist, is no drop. */
+    const char *as_root[] = {td_liuhend_path(), "--data", d.data, "--user", "root", NULL};
+    status = td_run(as_root, out);
+    assert_int_equal(WEXITSTATUS(status), 1);
+    const char *nobody_there[] = {td_liuhend_path(),     "--data", d.data, "--user",
+                                  "liuhen-no-such-user", NULL};
+    status = td_run(nobody_there, out);
+    assert_int_equal(WEXITSTATUS(status), 1);
+
+    /* With --user (td_start gives it), the daemon is that user's. */
+    td_start(&d, NULL);
+    struct passwd *pw = getpwnam(td_user());
+    assert_non_null(pw);
+    assert_int_equal(proc_uid(d.pid), pw->pw_uid);
+    text = (char *)tu_read_file(d.log, &len);
+    assert_non_null(text);
+    char want[128];
+    snprintf(want, sizeof want, "running as user %s (uid %u", td_user(), (unsigned)pw->pw_uid);
+    assert_non_null(strstr(text, want));
+    free(text);
+    td_stop_cleanup(&d);
 }
 
 /* liuhend speaks the language of the locale (client/core/i18n.h): its help,
@@ -1232,6 +1316,7 @@ int main(void)
         cmocka_unit_test(test_bad_frames),
         cmocka_unit_test(test_published_tiles),
         cmocka_unit_test(test_restored_backup_refused),
+        cmocka_unit_test(test_user),
         cmocka_unit_test(test_start_refusals),
         cmocka_unit_test(test_language),
     };

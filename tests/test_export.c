@@ -33,15 +33,19 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,15 +115,18 @@ static void put_export(uint8_t **buf, size_t *len, uint64_t id, const char *dir)
 /* ---- verifying a tiles directory from scratch ---------------------------- */
 
 static size_t nfiles;
+/* The modes an export's files and directories must have: those of a
+ * publication, narrowed to --export-dir's own (snapshot.h). */
+static mode_t want_file_mode = 0644, want_dir_mode = 0755;
 static int count_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)path;
     (void)ftw;
     if (flag == FTW_F) {
         nfiles++;
-        assert_int_equal(st->st_mode & 07777, 0644);
+        assert_int_equal(st->st_mode & 07777, want_file_mode);
     } else if (flag == FTW_D && ftw->level > 0) {
-        assert_int_equal(st->st_mode & 07777, 0755);
+        assert_int_equal(st->st_mode & 07777, want_dir_mode);
     }
     return 0;
 }
@@ -180,6 +187,11 @@ static void test_export_verifies(void **state)
     /* Past one full tile (256), so that the export has full and partial
      * tiles at level 0 and a partial one at level 1. */
     lh_conn *c = start_with_entries(&d, 270, &handler);
+    char path_buf[TD_PATH_MAX + 32];
+    /* --export-dir is d.dir: made 0755, the export may be read by all. */
+    assert_int_equal(chmod(d.dir, 0755), 0);
+    want_file_mode = 0644;
+    want_dir_mode = 0755;
 
     char dir[TD_PATH_MAX + 16];
     snprintf(dir, sizeof dir, "%s/export", d.dir);
@@ -207,6 +219,7 @@ static void test_export_verifies(void **state)
     char empty[TD_PATH_MAX + 16];
     snprintf(empty, sizeof empty, "%s/empty", d.dir);
     assert_int_equal(mkdir(empty, 0700), 0);
+    td_give(empty);
     char slash[TD_PATH_MAX + 32];
     snprintf(slash, sizeof slash, "%s/", empty);
     lh_export_result again;
@@ -229,11 +242,23 @@ static void test_export_verifies(void **state)
     all_entries(c, later.tree_size, &logged2);
     verify_export(dir2, &d, &later.checkpoint, &logged2, later.files);
 
+    /* A name relative to --export-dir, in a subdirectory: the same. The
+     * library cannot read it back (it does not know --export-dir). */
+    snprintf(path_buf, sizeof path_buf, "%s/inspection", d.dir);
+    assert_int_equal(mkdir(path_buf, 0700), 0);
+    td_give(path_buf);
+    lh_export_result rel;
+    tu_assert_code(lh_export(c, "inspection/2026-q1", &rel, &err), 0, &err);
+    assert_false(rel.checked_locally);
+    snprintf(path_buf, sizeof path_buf, "%s/inspection/2026-q1", d.dir);
+    verify_export(path_buf, &d, &rel.checkpoint, &logged2, rel.files);
+
     lh_entries_free(&logged);
     lh_entries_free(&logged2);
     lh_export_result_free(&ex);
     lh_export_result_free(&again);
     lh_export_result_free(&later);
+    lh_export_result_free(&rel);
     /* Free accepts a zeroed result, and zeroes it. */
     lh_export_result_free(&ex);
     lh_export_result_free(NULL);
@@ -329,15 +354,30 @@ static void test_export_refusals(void **state)
     lh_export_result ex;
     char path[TD_PATH_MAX + 32], file[TD_PATH_MAX + 32];
 
-    /* A relative path: refused by the library, and by the daemon. */
-    tu_assert_code(lh_export(c, "exports/today", &ex, &err), LH_EINVAL, &err);
-    tu_assert_msg_has(&err, "relative");
+    /* Paths that leave --export-dir, or could: refused by the daemon,
+     * naming the field, the path and the fault. */
     tu_assert_code(lh_export(c, "", &ex, &err), LH_EINVAL, &err);
     tu_assert_code(lh_export(NULL, "/tmp/x", &ex, &err), LH_EINVAL, &err);
     tu_assert_code(lh_export(c, NULL, &ex, &err), LH_EINVAL, &err);
-    expect_raw_refusal(&d, true, "exports/today", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
-                       "relative");
+    tu_assert_code(lh_export(c, "../escaped", &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "export.directory ../escaped: it holds a \"..\" component");
+    snprintf(path, sizeof path, "%s/../escaped", d.dir);
+    assert_false(exists(path));
+    tu_assert_code(lh_export(c, "/tmp/outside-export-dir", &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "/tmp/outside-export-dir: an absolute path outside the configured "
+                            "directory (--export-dir");
+    assert_false(exists("/tmp/outside-export-dir"));
+    tu_assert_code(lh_export(c, d.dir, &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "the configured directory itself");
+    expect_raw_refusal(&d, true, "a//b", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "empty component");
+    expect_raw_refusal(&d, true, "a/./b", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "\".\" component");
+    expect_raw_refusal(&d, true, "a/../../b", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "\"..\" component");
     expect_raw_refusal(&d, true, "", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "empty");
+    expect_raw_refusal(&d, true, "\xff\xfe", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
+                       "not valid UTF-8");
     expect_raw_refusal(&d, true, "/tmp/bad\ttab", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
                        "control character");
     snprintf(path, sizeof path, "%s/nul-NULHERE-dir", d.dir);
@@ -392,6 +432,19 @@ static void test_export_refusals(void **state)
     tu_assert_msg_has(&err, "parent directory does not exist");
     snprintf(path, sizeof path, "%s/missing", d.dir);
     assert_false(exists(path));
+
+    /* A symbolic link in the middle of the path, to a directory outside:
+     * refused, nothing is made there. */
+    char outside[TD_PATH_MAX + 64];
+    snprintf(outside, sizeof outside, "%s/data/elsewhere", d.dir);
+    assert_int_equal(mkdir(outside, 0700), 0);
+    snprintf(file, sizeof file, "%s/middle", d.dir);
+    assert_int_equal(symlink(outside, file), 0);
+    tu_assert_code(lh_export(c, "middle/export", &ex, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "symbolic link");
+    tu_assert_msg_has(&err, "ELOOP");
+    snprintf(outside + strlen(outside), 16, "/export");
+    assert_false(exists(outside));
 
     /* A symbolic link to an empty directory: refused, the directory
      * stays empty. */
@@ -563,12 +616,24 @@ static void test_backup_refusals(void **state)
     tu_assert_msg_has(&err, "exists");
     assert_false(exists(file));
 
-    /* Relative paths: the library and the daemon refuse them. */
-    tu_assert_code(lh_backup(c, "backup.mdb", &bk, &err), LH_EINVAL, &err);
-    tu_assert_msg_has(&err, "relative");
+    /* Paths that leave --backup-dir, or pass through a symbolic link. */
     tu_assert_code(lh_backup(c, NULL, &bk, &err), LH_EINVAL, &err);
-    expect_raw_refusal(&d, false, "backup.mdb", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT,
-                       "relative");
+    tu_assert_code(lh_backup(c, "../escaped.mdb", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "backup.path ../escaped.mdb: it holds a \"..\" component");
+    tu_assert_code(lh_backup(c, "/tmp/outside-backup.mdb", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "outside the configured directory (--backup-dir");
+    assert_false(exists("/tmp/outside-backup.mdb"));
+    char outside[TD_PATH_MAX + 64];
+    snprintf(outside, sizeof outside, "%s/data/elsewhere", d.dir);
+    assert_int_equal(mkdir(outside, 0700), 0);
+    snprintf(file, sizeof file, "%s/middle", d.dir);
+    assert_int_equal(symlink(outside, file), 0);
+    tu_assert_code(lh_backup(c, "middle/b.mdb", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "symbolic link");
+    snprintf(outside + strlen(outside), 16, "/b.mdb");
+    assert_false(exists(outside));
+    tu_assert_code(lh_backup(c, ".liuhen-backup-abc123.tmp", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "temporaries");
     expect_raw_refusal(&d, false, "", LIUHEN__STATUS__STATUS_INVALID_ARGUMENT, "empty");
     snprintf(path, sizeof path, "%s/b-NULHERE.mdb", d.dir);
     expect_nul_refused(&d, false, path);
@@ -832,12 +897,284 @@ static void test_shutdown_with_slow_calls(void **state)
     td_cleanup(&d);
 }
 
+/* ---- confinement ---------------------------------------------------------- */
+
+/* Whether the file at path mentions part (the daemon's log). */
+static bool file_mentions(const char *path, const char *part)
+{
+    size_t len;
+    uint8_t *data = tu_read_file(path, &len);
+    bool found = data != NULL && strstr((const char *)data, part) != NULL;
+    free(data);
+    return found;
+}
+
+/* A daemon started without --export-dir and --backup-dir refuses both
+ * calls, naming the option, and writes nothing. */
+static void test_copies_not_configured(void **state)
+{
+    (void)state;
+    td_daemon d;
+    td_init(&d);
+    d.no_copies = true;
+    td_start(&d, NULL);
+    lh_conn *c = tl_connect(&d, d.state);
+    lh_err err = {{0}};
+    char path[TD_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/export", d.dir);
+    lh_export_result ex;
+    tu_assert_code(lh_export(c, path, &ex, &err), LH_EPERM, &err);
+    tu_assert_msg_has(&err, "PERMISSION_DENIED");
+    tu_assert_msg_has(&err, "--export-dir DIR");
+    assert_false(exists(path));
+    snprintf(path, sizeof path, "%s/backup.mdb", d.dir);
+    lh_backup_result bk;
+    tu_assert_code(lh_backup(c, path, &bk, &err), LH_EPERM, &err);
+    tu_assert_msg_has(&err, "--backup-dir DIR");
+    assert_false(exists(path));
+    lh_close(c);
+    td_stop_cleanup(&d);
+}
+
+/* An export is no more readable than --export-dir: in a 0750 directory,
+ * files 0640 and directories 0750, whatever the umask. */
+static void test_export_modes(void **state)
+{
+    (void)state;
+    td_daemon d;
+    lh_conn *c = tl_start(&d, NULL);
+    assert_int_equal(chmod(d.dir, 0750), 0);
+    lh_export_result ex;
+    lh_err err = {{0}};
+    tu_assert_code(lh_export(c, "narrow", &ex, &err), 0, &err);
+    char dir[TD_PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/narrow", d.dir);
+    struct stat st;
+    assert_int_equal(stat(dir, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0750);
+    want_file_mode = 0640;
+    want_dir_mode = 0750;
+    nfiles = 0;
+    assert_int_equal(nftw(dir, count_file, 16, FTW_PHYS), 0);
+    assert_int_equal(nfiles, ex.files);
+    /* In a 0700 directory, nothing for the group either. */
+    assert_int_equal(chmod(d.dir, 0700), 0);
+    lh_export_result_free(&ex);
+    tu_assert_code(lh_export(c, "private", &ex, &err), 0, &err);
+    snprintf(dir, sizeof dir, "%s/private", d.dir);
+    want_file_mode = 0600;
+    want_dir_mode = 0700;
+    nfiles = 0;
+    assert_int_equal(nftw(dir, count_file, 16, FTW_PHYS), 0);
+    assert_int_equal(nfiles, ex.files);
+    want_file_mode = 0644;
+    want_dir_mode = 0755;
+    lh_export_result_free(&ex);
+    tl_stop(&d, c);
+}
+
+/* A backup named relative to --backup-dir lands there, mode 0600, and no
+ * temporary is left beside it. */
+static void test_backup_relative(void **state)
+{
+    (void)state;
+    td_daemon d;
+    lh_conn *c = tl_start(&d, NULL);
+    char sub[TD_PATH_MAX + 16];
+    snprintf(sub, sizeof sub, "%s/nightly", d.dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    td_give(sub);
+    lh_backup_result bk;
+    lh_err err = {{0}};
+    tu_assert_code(lh_backup(c, "nightly/liuhen.mdb", &bk, &err), 0, &err);
+    char path[TD_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/nightly/liuhen.mdb", d.dir);
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal((uint64_t)st.st_size, bk.bytes);
+    uint64_t bytes = bk.bytes;
+    lh_backup_result_free(&bk);
+    /* Never over a file, and the refusal leaves it whole. */
+    tu_assert_code(lh_backup(c, "nightly/liuhen.mdb", &bk, &err), LH_EINVAL, &err);
+    tu_assert_msg_has(&err, "exists");
+    assert_int_equal(lstat(path, &st), 0);
+    assert_int_equal((uint64_t)st.st_size, bytes);
+    /* No temporary is left in --backup-dir. */
+    DIR *dd = opendir(d.dir);
+    assert_non_null(dd);
+    struct dirent *de;
+    while ((de = readdir(dd)) != NULL)
+        if (strncmp(de->d_name, ".liuhen-backup-", 15) == 0)
+            fail_msg("a temporary is left: %s", de->d_name);
+    closedir(dd);
+    tl_stop(&d, c);
+}
+
+/* A daemon killed during a backup leaves its temporary, named like no
+ * store; the next start removes it, and says so, and leaves other files
+ * alone. */
+/* Whether d->dir holds one of the daemon's backup temporaries. */
+static bool has_temporary(const td_daemon *d)
+{
+    DIR *dd = opendir(d->dir);
+    assert_non_null(dd);
+    struct dirent *de;
+    bool found = false;
+    while ((de = readdir(dd)) != NULL)
+        found = found || strncmp(de->d_name, ".liuhen-backup-", 15) == 0;
+    closedir(dd);
+    return found;
+}
+
+static void test_backup_stale_temporary(void **state)
+{
+    (void)state;
+    td_daemon d;
+    keyfile_key *handler;
+    lh_conn *c = start_with_entries(&d, 300, &handler);
+    keyfile_key_free(handler);
+    lh_close(c);
+    /* Killed while a backup may be running: either the backup was done
+     * (the file is whole, under its name) or there is no file under that
+     * name, only perhaps the temporary, which is never named like a store. */
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char killed[TD_PATH_MAX + 32];
+    snprintf(killed, sizeof killed, "%s/killed.mdb", d.dir);
+    put_backup(&buf, &len, 9, "killed.mdb");
+    int fd = tl_raw_connect(&d);
+    tl_raw_write(fd, buf, len);
+    free(buf);
+    assert_int_equal(WTERMSIG(td_stop(&d, SIGKILL)), SIGKILL);
+    close(fd);
+    struct stat st;
+    if (lstat(killed, &st) == 0)
+        assert_true(S_ISREG(st.st_mode) && st.st_size > 0 && (st.st_mode & 07777) == 0600);
+    td_start(&d, NULL);
+    assert_false(has_temporary(&d));
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+    char stale[TD_PATH_MAX + 64], other[TD_PATH_MAX + 64], mine[TD_PATH_MAX + 64];
+    snprintf(stale, sizeof stale, "%s/.liuhen-backup-k1ll3d.tmp", d.dir);
+    snprintf(other, sizeof other, "%s/.liuhen-backup-NOT-OURS.tmp", d.dir);
+    snprintf(mine, sizeof mine, "%s/liuhen.mdb.tmp", d.dir);
+    tu_create_file(stale, "a partial copy", 0600);
+    tu_create_file(other, "someone else's", 0600);
+    tu_create_file(mine, "an operator's", 0600);
+    td_start(&d, NULL);
+    assert_false(exists(stale));
+    assert_true(exists(other));
+    assert_true(exists(mine));
+    assert_true(file_mentions(d.log, ".liuhen-backup-k1ll3d.tmp"));
+    td_stop_cleanup(&d);
+}
+
+/* The peer of a child that became `nobody` (uid 65534 on Debian) sends a
+ * raw export request; the status it got, or -1, and the message in msg. */
+static int export_as_nobody(const char *socket_path, const char *dir, char *msg, size_t cap)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    put_export(&buf, &len, 5, dir);
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(pipefd[0]);
+        if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(101);
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        snprintf(sa.sun_path, sizeof sa.sun_path, "%s", socket_path);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+            _exit(102);
+        if (write(fd, buf, len) != (ssize_t)len)
+            _exit(103);
+        uint8_t hdr[4];
+        if (recv(fd, hdr, 4, MSG_WAITALL) != 4)
+            _exit(104);
+        uint32_t n =
+            (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+        uint8_t *body = malloc(n);
+        if (body == NULL || recv(fd, body, n, MSG_WAITALL) != (ssize_t)n)
+            _exit(105);
+        Liuhen__Response *r = liuhen__response__unpack(NULL, n, body);
+        if (r == NULL)
+            _exit(106);
+        if (write(pipefd[1], r->message, strlen(r->message)) < 0)
+            _exit(107);
+        _exit((int)r->status);
+    }
+    free(buf);
+    close(pipefd[1]);
+    ssize_t got = read(pipefd[0], msg, cap - 1);
+    msg[got > 0 ? got : 0] = '\0';
+    close(pipefd[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Only socket admins may export: a user the socket's group lets in is
+ * refused, naming --admin-group, until that group is given. Needs root
+ * (to become nobody); skipped otherwise. */
+static void test_export_admins_only(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    td_daemon d;
+    td_init(&d);
+    /* A socket nobody can reach: in a directory others may search, made
+     * mode 0666 once the daemon listens (as a group of users would be let
+     * in by --group). */
+    assert_int_equal(chmod(d.dir, 0711), 0);
+    snprintf(d.socket, sizeof d.socket, "%s/public.sock", d.dir);
+    const char *sock = d.socket;
+    const char *const args[] = {"--socket", sock, NULL};
+    td_start(&d, args);
+    assert_int_equal(chmod(sock, 0666), 0);
+    char msg[512];
+    int st = export_as_nobody(sock, "by-nobody", msg, sizeof msg);
+    if (st != LIUHEN__STATUS__STATUS_PERMISSION_DENIED)
+        fail_msg("nobody's export: status %d \"%s\"", st, msg);
+    assert_non_null(strstr(msg, "only socket admins may export or back up: uid 65534"));
+    assert_non_null(strstr(msg, "--admin-group"));
+    char path[TD_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/by-nobody", d.dir);
+    assert_false(exists(path));
+    assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
+
+    /* With --admin-group nogroup, nobody's group, the same request is
+     * carried out. */
+    const char *const admin_args[] = {"--socket", sock, "--admin-group", "nogroup", NULL};
+    assert_int_equal(chmod(d.dir, 0711), 0);
+    td_start(&d, admin_args);
+    assert_int_equal(chmod(sock, 0666), 0);
+    st = export_as_nobody(sock, "by-nobody", msg, sizeof msg);
+    if (st != LIUHEN__STATUS__STATUS_OK)
+        fail_msg("nobody's export as an admin: status %d \"%s\"", st, msg);
+    snprintf(path, sizeof path, "%s/by-nobody/checkpoint", d.dir);
+    assert_true(exists(path));
+    td_stop_cleanup(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_export_verifies),          cmocka_unit_test(test_export_refusals),
-        cmocka_unit_test(test_backup_restores),          cmocka_unit_test(test_backup_refusals),
-        cmocka_unit_test(test_backup_while_appending),   cmocka_unit_test(test_client_gone),
+        cmocka_unit_test(test_export_verifies),
+        cmocka_unit_test(test_export_refusals),
+        cmocka_unit_test(test_backup_restores),
+        cmocka_unit_test(test_backup_refusals),
+        cmocka_unit_test(test_copies_not_configured),
+        cmocka_unit_test(test_export_modes),
+        cmocka_unit_test(test_backup_relative),
+        cmocka_unit_test(test_backup_stale_temporary),
+        cmocka_unit_test(test_export_admins_only),
+        cmocka_unit_test(test_backup_while_appending),
+        cmocka_unit_test(test_client_gone),
         cmocka_unit_test(test_shutdown_with_slow_calls),
     };
     return cmocka_run_group_tests_name("export", tests, NULL, NULL);

@@ -169,20 +169,36 @@ static int nobody_connect(const td_daemon *d, int want, gid_t gid, uid_t uid, in
     return open;
 }
 
+/* The socket's group: one that liuhend's user (td_user(), as which it runs
+ * when the test runs as root) belongs to, so that it may give the socket
+ * to it; nobody reaches the socket through it and is no administrator. */
+static const char *socket_group(void)
+{
+    static char name[64];
+    const char *user = td_user();
+    struct passwd *pw = user != NULL ? getpwnam(user) : NULL;
+    struct group *gr = pw != NULL ? getgrgid(pw->pw_gid) : NULL;
+    snprintf(name, sizeof name, "%s", gr != NULL ? gr->gr_name : "nogroup");
+    return name;
+}
+
 /* Run nobody_connect() in a child; @return its count, and its message. */
 static int as_nobody(const td_daemon *d, int want, char *msg, size_t cap)
 {
+    /* socket_group() first: getpwnam() and getgrnam() share their answer. */
+    const char *group = socket_group();
+    struct group *gr = getgrnam(group);
+    gid_t gid = gr != NULL ? gr->gr_gid : 0;
     struct passwd *pw = getpwnam("nobody");
-    struct group *gr = getgrnam("nogroup");
     if (pw == NULL || gr == NULL)
-        fail_msg("no user nobody or group nogroup");
+        fail_msg("no user nobody or group %s", group);
     int p[2];
     assert_int_equal(pipe(p), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         close(p[0]);
-        _exit(nobody_connect(d, want, gr->gr_gid, pw->pw_uid, p[1]));
+        _exit(nobody_connect(d, want, gid, pw->pw_uid, p[1]));
     }
     close(p[1]);
     ssize_t n = read(p[0], msg, cap - 1);
@@ -212,7 +228,7 @@ static void test_per_user_and_reserve(void **state)
                           "--max-connections-per-user",
                           "2",
                           "--group",
-                          "nogroup",
+                          socket_group(),
                           "--socket",
                           d.socket,
                           NULL};
@@ -228,7 +244,7 @@ static void test_per_user_and_reserve(void **state)
 
     /* 12 connections, 3 of them kept: with 9 open (root's), nobody is
      * refused, and root still gets the last three. */
-    const char *args2[] = {"--max-connections", "12",     "--group", "nogroup",
+    const char *args2[] = {"--max-connections", "12",     "--group", socket_group(),
                            "--socket",          d.socket, NULL};
     td_start(&d, args2);
     int fds[12];

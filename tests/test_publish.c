@@ -934,6 +934,82 @@ static void test_write_failure(void **state)
     remove_tree(dir);
 }
 
+/* Number of entries in a directory, recursively, without following links. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        n++;
+        char sub[PATH_MAX];
+        join_path(sub, sizeof sub, dir, de->d_name);
+        struct stat st;
+        if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+            n += count_entries(sub);
+    }
+    closedir(d);
+    return n;
+}
+
+/* A directory of the tiles swapped for a symbolic link to a directory
+ * elsewhere (as an attacker racing an export would): the publication
+ * fails with ELOOP and writes nothing through the link. */
+static void test_write_through_symlink(void **state)
+{
+    (void)state;
+    char dir[PATH_MAX], outside[PATH_MAX], tiles[PATH_MAX], path[PATH_MAX];
+    size_t len, before_len;
+    lh_err err = {{0}};
+    fresh_path(dir, sizeof dir, "swapped");
+    fresh_path(outside, sizeof outside, "elsewhere");
+    assert_int_equal(mkdir(outside, 0700), 0);
+    publish_ok(dir, g.var, 300, 0);
+    join_path(path, sizeof path, dir, "checkpoint");
+    uint8_t *before = read_file(path, &before_len);
+    assert_non_null(before);
+
+    /* dir/tile/entries -> outside/entries, a real directory elsewhere. */
+    char entries[PATH_MAX], moved[PATH_MAX];
+    join_path(entries, sizeof entries, dir, "tile/entries");
+    join_path(moved, sizeof moved, outside, "entries");
+    assert_int_equal(rename(entries, moved), 0);
+    assert_int_equal(symlink(moved, entries), 0);
+    int outside_before = count_entries(outside);
+    uint8_t *note = sign_size(g.var, 700, &g.log, &len);
+    int rc = publish_write(dir, g.var, 700, note, len, 0, &err);
+    assert_int_equal(rc, -ELOOP);
+    assert_int_equal(count_entries(outside), outside_before);
+
+    /* The same one level up: dir/tile -> outside/tile. */
+    assert_int_equal(unlink(entries), 0);
+    assert_int_equal(rename(moved, entries), 0);
+    join_path(tiles, sizeof tiles, dir, "tile");
+    join_path(moved, sizeof moved, outside, "tile");
+    assert_int_equal(rename(tiles, moved), 0);
+    assert_int_equal(symlink(moved, tiles), 0);
+    outside_before = count_entries(outside);
+    rc = publish_write(dir, g.var, 700, note, len, 0, &err);
+    assert_int_equal(rc, -ELOOP);
+    assert_int_equal(count_entries(outside), outside_before);
+    free(note);
+
+    /* The checkpoint is the one before. */
+    uint8_t *after = read_file(path, &len);
+    assert_non_null(after);
+    assert_int_equal(len, before_len);
+    assert_memory_equal(after, before, len);
+    free(after);
+    free(before);
+    assert_int_equal(unlink(tiles), 0);
+    remove_tree(dir);
+    remove_tree(outside);
+}
+
 /* ---------------------------------------------------------------------
  * publish_check_start
  * --------------------------------------------------------------------- */
@@ -1370,6 +1446,7 @@ int main(void)
         cmocka_unit_test(test_leftover_tiles_rewritten),
         cmocka_unit_test(test_write_refusals),
         cmocka_unit_test(test_write_failure),
+        cmocka_unit_test(test_write_through_symlink),
         cmocka_unit_test(test_check_start),
         cmocka_unit_test(test_publisher_hook),
         cmocka_unit_test(test_publisher_interval),

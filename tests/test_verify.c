@@ -1074,7 +1074,10 @@ static int setup(void **state)
     assert_int_equal(mkdir(g.receipts, 0755), 0);
 
     td_init(&g.d);
-    td_start(&g.d, NULL);
+    /* The clean log is exported beside the altered copies. */
+    const char *const args[] = {"--export-dir", g.root, NULL};
+    td_give(g.root);
+    td_start(&g.d, args);
     lh_options opts = {.socket_path = g.d.socket, .log_vkey = g.d.vkey, .timeout_ms = 30000};
     tu_assert_code(lh_connect(&opts, &g.conn, &err), 0, &err);
     g.keep_receipts = true;

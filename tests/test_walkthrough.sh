@@ -151,10 +151,10 @@ expect "the consistency proof JSON has consistency" '"consistency"'
 expect "the checkpoint names the log" "demo.liuhen.local/log"
 expect "a wrong value names the field and what it accepts" "interference.manner: 'fax' is not one of"
 expect "a wrong value is a usage error" "exit status 2"
-if compgen -G "$TMP/liuhen-walkthrough.*/export/checkpoint" >/dev/null; then
-    ok "the export is a tiles directory with a checkpoint"
+if compgen -G "$TMP/var/exports/walkthrough-*/checkpoint" >/dev/null; then
+    ok "the export is a tiles directory with a checkpoint, beneath liuhend's --export-dir"
 else
-    fail "no export/checkpoint in the walkthrough's directory"
+    fail "no walkthrough-*/checkpoint in var/exports/"
 fi
 # Step 8: both runs of the offline verifier find the log clean (the block
 # runs under -e, so each exited 0), the second with the rules.
@@ -174,7 +174,7 @@ else
 fi
 
 # The same export, verified by a reader of README.zh.md: in Chinese.
-export_dir=$(compgen -G "$TMP/liuhen-walkthrough.*/export" | head -n 1 || true)
+export_dir=$(compgen -G "$TMP/var/exports/walkthrough-*" | head -n 1 || true)
 rc=0
 LANG=zh_CN.UTF-8 "$ROOT/$BUILD/bin/liuhen-verify" "$export_dir" --log-key "$TMP/var/data/log.vkey" \
     --rules >"$TMP/out.zh" 2>&1 || rc=$?

@@ -180,7 +180,7 @@ check "the evidence package verifies with two cosignatures (exit $rc)" [ "$rc" =
 [ "$rc" = 0 ] || cat "$TMP/ev.out" >&2
 
 # A backup now, for the restore below.
-"$LIUHEN" backup --to "$TMP/backup.mdb" >/dev/null
+"$LIUHEN" backup --to backup.mdb >/dev/null   # beneath liuhend's --backup-dir
 
 # Witness 1 down: appends go on; the status names the error; the policy
 # holds at the last size both cosigned.
@@ -213,7 +213,7 @@ stop_daemon
 # (Its own publish directory would refuse it too; say it was lost with the
 # machine the backup is restored on.)
 cp -a "$VAR/data" "$TMP/data.now"
-cp "$TMP/backup.mdb" "$VAR/data/data.mdb"
+cp "$VAR/backups/backup.mdb" "$VAR/data/data.mdb"
 rm -f "$VAR/data/lock.mdb"
 mv "$VAR/publish" "$TMP/publish.now"
 mkdir -m 0755 "$VAR/publish"

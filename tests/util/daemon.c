@@ -3,10 +3,13 @@
 /*
  * daemon.c — start and stop a real liuhend for the integration tests.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -60,6 +63,40 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+const char *td_user(void)
+{
+    if (geteuid() != 0)
+        return NULL;
+    const char *user = getenv("LIUHEN_TEST_USER");
+    return user != NULL && user[0] != '\0' ? user : "daemon";
+}
+
+static uid_t give_uid;
+static gid_t give_gid;
+
+static int give_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    if (lchown(path, give_uid, give_gid) != 0 && errno != ENOENT)
+        fail_msg("chown %s to uid %u: %s", path, (unsigned)give_uid, strerror(errno));
+    return 0;
+}
+
+void td_give(const char *path)
+{
+    const char *user = td_user();
+    if (user == NULL)
+        return;
+    struct passwd *pw = getpwnam(user);
+    if (pw == NULL)
+        fail_msg("the test user %s does not exist (LIUHEN_TEST_USER)", user);
+    give_uid = pw->pw_uid;
+    give_gid = pw->pw_gid;
+    assert_int_equal(nftw(path, give_one, 16, FTW_PHYS), 0);
+}
+
 void td_init(td_daemon *d)
 {
     memset(d, 0, sizeof *d);
@@ -82,8 +119,20 @@ void td_init(td_daemon *d)
                      0);
     assert_int_equal(keyfile_write_public(pub_path, d->admin, &err), 0);
 
-    const char *argv[] = {td_liuhend_path(), "init",    "--data", d->data,           "--origin",
-                          d->origin,         "--admin", pub_path, "--no-passphrase", NULL};
+    td_give(d->dir);
+    const char *user = td_user();
+    const char *argv[] = {td_liuhend_path(),
+                          "init",
+                          "--data",
+                          d->data,
+                          "--origin",
+                          d->origin,
+                          "--admin",
+                          pub_path,
+                          "--no-passphrase",
+                          user != NULL ? "--user" : NULL,
+                          user,
+                          NULL};
     int status = td_run(argv, out_path);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail_msg("liuhend init failed (status %d)", status);
@@ -125,6 +174,20 @@ static pid_t spawn_daemon(td_daemon *d, const char *const *extra_args)
     argv[n++] = d->publish;
     argv[n++] = "--log-level";
     argv[n++] = "debug";
+    /* Run as root (CI), liuhend must be told whom to become: everything
+     * under the test's directory is given to that user first. */
+    const char *user = td_user();
+    if (user != NULL) {
+        td_give(d->dir);
+        argv[n++] = "--user";
+        argv[n++] = user;
+    }
+    if (!d->no_copies) {
+        argv[n++] = "--export-dir";
+        argv[n++] = d->dir;
+        argv[n++] = "--backup-dir";
+        argv[n++] = d->dir;
+    }
     for (size_t i = 0; extra_args != NULL && extra_args[i] != NULL && n < 62; i++)
         argv[n++] = extra_args[i];
     argv[n] = NULL;

@@ -26,7 +26,22 @@ typedef struct td_daemon {
     const char *origin;
     keyfile_key *admin; /* the admin key enrolled at init */
     pid_t pid;          /* running daemon, or 0 */
+    bool no_copies;     /* td_start() gives no --export-dir, --backup-dir */
 } td_daemon;
+
+/**
+ * The user liuhend runs as in the tests: NULL when they do not run as root;
+ * as root, LIUHEN_TEST_USER or "daemon" (liuhend refuses to run as root
+ * without --user).
+ */
+const char *td_user(void);
+
+/**
+ * Give path and everything under it (without following links) to
+ * td_user(), so that the daemon may use what the test made; nothing when
+ * not root.
+ */
+void td_give(const char *path);
 
 /** The liuhend binary of this build (build/bin/liuhend or build/asan/bin/liuhend). */
 const char *td_liuhend_path(void);
@@ -39,6 +54,8 @@ void td_init(td_daemon *d);
 
 /**
  * Start liuhend on the initialised data directory with extra arguments
+ * after the test's own (--data, --publish, and --export-dir and
+ * --backup-dir both dir unless d->no_copies)
  * (NULL-terminated list, may be NULL), and wait until its socket accepts.
  * Fails the test if it exits or does not listen within 20 s.
  */

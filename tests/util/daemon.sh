@@ -39,6 +39,9 @@ require_bins() {
 }
 
 TMP=$(mktemp -d)
+# As root, liuhend runs as another user (scripts/run.sh), who must be able
+# to pass through this directory to the layout inside it.
+[ "$(id -u)" -ne 0 ] || chmod 0711 "$TMP"
 DAEMON_PID=
 cleanup() {
     if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then

@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,9 +209,27 @@ static int harness_start(harness *h, const harness_config *cfg, lh_err *err)
     if (rc != 0)
         return rc;
 
-    const char *init[] = {cfg->liuhend,      "init",         "--data",  h->data,
-                          "--origin",        HARNESS_ORIGIN, "--admin", pub,
-                          "--no-passphrase", "--log-level",  "warn",    NULL};
+    /* liuhend never serves as root: as root, it becomes LIUHEN_USER
+     * (default daemon), to whom the directory is given. */
+    const char *user = NULL;
+    if (geteuid() == 0) {
+        user = getenv("LIUHEN_USER");
+        if (user == NULL || user[0] == '\0')
+            user = "daemon";
+        struct passwd *pw = getpwnam(user);
+        if (pw == NULL)
+            return lh_err_set(
+                err, LH_EINVAL,
+                "running as root, liuhend becomes LIUHEN_USER=%s, which does not exist", user);
+        if (chown(h->dir, pw->pw_uid, pw->pw_gid) != 0 || chown(pub, pw->pw_uid, pw->pw_gid) != 0)
+            return lh_err_set(err, -errno, "%s: cannot give it to %s: %s", h->dir, user,
+                              strerror(errno));
+    }
+    const char *init[] = {cfg->liuhend,  "init",     "--data",
+                          h->data,       "--origin", HARNESS_ORIGIN,
+                          "--admin",     pub,        "--no-passphrase",
+                          "--log-level", "warn",     user != NULL ? "--user" : NULL,
+                          user,          NULL};
     int status = 0;
     pid_t pid = harness_spawn(init, h->log_path, false);
     if (pid < 0 || harness_wait(pid, &status) != 0 || !WIFEXITED(status) ||
@@ -228,7 +247,8 @@ static int harness_start(harness *h, const harness_config *cfg, lh_err *err)
     signal(SIGTERM, harness_on_signal);
     signal(SIGHUP, harness_on_signal);
     const char *serve[] = {cfg->liuhend, "--data",      h->data, "--socket",
-                           h->socket,    "--log-level", "warn",  NULL};
+                           h->socket,    "--log-level", "warn",  user != NULL ? "--user" : NULL,
+                           user,         NULL};
     if ((h->pid = harness_spawn(serve, h->log_path, true)) < 0) {
         h->pid = 0;
         return lh_err_set(err, -errno, "cannot start %s: %s", cfg->liuhend, strerror(errno));

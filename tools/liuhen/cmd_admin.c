@@ -4,8 +4,10 @@
  * cmd_admin.c — running the log: `liuhen export` (a C2SP tiles directory
  * for inspectors), `backup` (a hot copy of the store) and `status` (the
  * daemon's state). Export and backup are written by the daemon, as its
- * user, on its machine: relative paths are made absolute from the current
- * directory before they are sent. They may take minutes on a large log
+ * user, on its machine, beneath the directories its operator configured
+ * (liuhend --export-dir, --backup-dir): the path is sent as given, a name
+ * relative to that directory or an absolute path beneath it, and the
+ * daemon checks it. They may take minutes on a large log
  * and the protocol reports no progress: on a terminal a spinner with the
  * elapsed time shows meanwhile (tty.h).
  */
@@ -23,23 +25,13 @@
 #include "render.h"
 #include "tty.h"
 
-/* PATH made absolute from the current directory, into buf. */
-static int absolute(cli *c, const char *opt, const char *path, char *buf, size_t cap)
+/* The path of --to, sent as given: the daemon resolves it beneath its
+ * own directory, which this process does not know. */
+static int target_path(cli *c, const char *opt, const char *path)
 {
     if (path[0] == '\0')
         return cli_usage(c, _("%s: give a path"), opt);
-    if (path[0] == '/') {
-        if (strlen(path) >= cap)
-            return cli_usage(c, _("%s %s: the path is too long"), opt, path);
-        snprintf(buf, cap, "%s", path);
-        return 0;
-    }
-    char cwd[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd) == NULL)
-        return cli_fail(c, CLI_EXIT_IO, _("%s %s: cannot find the current directory: %s"), opt,
-                        path, strerror(errno));
-    const char *rel = strncmp(path, "./", 2) == 0 ? path + 2 : path;
-    if ((size_t)snprintf(buf, cap, "%s/%s", cwd, rel) >= cap)
+    if (strlen(path) >= PATH_MAX)
         return cli_usage(c, _("%s %s: the path is too long"), opt, path);
     return 0;
 }
@@ -78,16 +70,22 @@ static const char export_help[] =
        "checkpoint it answers is verified; when DIR/checkpoint can be read here it must\n"
        "be that checkpoint byte for byte.\n"
        "\n"
+       "Only socket admins may ask (root, liuhend's user and members of liuhend\n"
+       "--admin-group), and only into the directory liuhend was given with\n"
+       "--export-dir.\n"
+       "\n"
        "Options:\n"
-       "  --to DIR    the directory to write (required): it must not exist (its parent\n"
-       "              must) or be empty. liuhend writes it as its own user; a relative\n"
-       "              path is taken from the current directory\n"
+       "  --to DIR    the directory to write (required): a name inside liuhend's\n"
+       "              --export-dir, or an absolute path beneath it; it must not exist\n"
+       "              (its parent must) or be empty, and no part of it may be a\n"
+       "              symbolic link or \"..\". liuhend writes it as its own user, no\n"
+       "              more readable than --export-dir itself\n"
        "\n"
        "With --json: {\"directory\", \"tree_size\", \"files\", \"checkpoint\",\n"
        "\"checked_locally\"}.\n"
        "\n"
        "Example:\n"
-       "  liuhen export --to /srv/inspection/2026-05-20\n");
+       "  liuhen export --to 2026-05-20\n");
 
 static int run_export(cli *c, int argc, char **argv)
 {
@@ -95,8 +93,8 @@ static int run_export(cli *c, int argc, char **argv)
     int st = parse_to(c, &cli_cmd_export, argc, argv, &to);
     if (st >= 0)
         return st;
-    char dir[PATH_MAX];
-    if ((st = absolute(c, "--to", to, dir, sizeof dir)) != 0 || (st = cli_connect(c)) != 0)
+    const char *dir = to;
+    if ((st = target_path(c, "--to", to)) != 0 || (st = cli_connect(c)) != 0)
         return st;
     lh_export_result r;
     lh_err err = {{0}};
@@ -152,15 +150,21 @@ static const char backup_help[] =
        "serving. The copy holds the whole ledger: keep it private. To restore it, stop\n"
        "liuhend and put the copy in place of DATA/data.mdb.\n"
        "\n"
+       "Only socket admins may ask (root, liuhend's user and members of liuhend\n"
+       "--admin-group), and only into the directory liuhend was given with\n"
+       "--backup-dir.\n"
+       "\n"
        "Options:\n"
-       "  --to FILE   the copy to write (required): it must not exist; its directory\n"
-       "              must. liuhend writes it as its own user, mode 0600; a relative path\n"
-       "              is taken from the current directory\n"
+       "  --to FILE   the copy to write (required): a name inside liuhend's\n"
+       "              --backup-dir, or an absolute path beneath it; it must not exist,\n"
+       "              its directory must, and no part of it may be a symbolic link or\n"
+       "              \"..\". liuhend writes it as its own user, mode 0600, under a\n"
+       "              temporary name first, then renames it\n"
        "\n"
        "With --json: {\"path\", \"tree_size\", \"bytes\", \"checkpoint\"}.\n"
        "\n"
        "Example:\n"
-       "  liuhen backup --to /var/backups/liuhen-2026-05-20.mdb\n");
+       "  liuhen backup --to liuhen-2026-05-20.mdb\n");
 
 static int run_backup(cli *c, int argc, char **argv)
 {
@@ -168,8 +172,8 @@ static int run_backup(cli *c, int argc, char **argv)
     int st = parse_to(c, &cli_cmd_backup, argc, argv, &to);
     if (st >= 0)
         return st;
-    char path[PATH_MAX];
-    if ((st = absolute(c, "--to", to, path, sizeof path)) != 0 || (st = cli_connect(c)) != 0)
+    const char *path = to;
+    if ((st = target_path(c, "--to", to)) != 0 || (st = cli_connect(c)) != 0)
         return st;
     lh_backup_result r;
     lh_err err = {{0}};
