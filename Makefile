@@ -17,7 +17,7 @@ CC      ?= cc
 
 DEB_PACKAGES := libsodium-dev liblmdb-dev libuv1-dev libprotobuf-c-dev \
                 protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config \
-                libmicrohttpd-dev libcurl4-openssl-dev gettext libseccomp-dev
+                libmicrohttpd-dev libcurl4-openssl-dev gettext libseccomp-dev python3-prometheus-client
 
 PKGS_CORE := libsodium libprotobuf-c jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)

@@ -790,6 +790,38 @@ typedef struct lh_witness_status {
     char *last_error;        /**< "" when its last submission succeeded; owned */
 } lh_witness_status;
 
+/** Most bounds of a histogram of lh_server_metrics. */
+#define LH_HIST_MAX 32
+
+/** A histogram the daemon keeps: counts[i] observations were at most
+ *  bounds[i] (and above bounds[i - 1]), counts[nbounds] above every bound. */
+typedef struct lh_histogram {
+    size_t nbounds;
+    double bounds[LH_HIST_MAX]; /**< increasing, finite */
+    uint64_t counts[LH_HIST_MAX + 1];
+    uint64_t count; /**< the sum of counts */
+    double sum;     /**< of the observations */
+} lh_histogram;
+
+/** How many Append answers had one status. */
+typedef struct lh_status_count {
+    const char *status; /**< "OK", "CONFLICT"...: static */
+    uint64_t count;
+} lh_status_count;
+
+/** What liuhend counted since it started (liuhen status --prometheus). */
+typedef struct lh_server_metrics {
+    bool present; /**< false: a daemon that sends none */
+    uint64_t appends;
+    lh_status_count answers[32]; /**< by status, those answered at least once */
+    size_t nanswers;
+    lh_histogram batch_entries;  /**< entries per committed batch */
+    lh_histogram commit_seconds; /**< one batch's commit, fdatasync included */
+    lh_histogram append_seconds; /**< an Append from read to answer */
+    uint64_t store_bytes, store_used_bytes;
+    uint64_t refused_connections;
+} lh_server_metrics;
+
 typedef struct lh_server_status {
     char *origin;               /**< equals lh_origin(); owned */
     uint64_t tree_size;         /**< the server's claim */
@@ -805,6 +837,7 @@ typedef struct lh_server_status {
     lh_witness_status *witnesses; /**< what the daemon knows of its witnesses; owned */
     size_t nwitnesses;
     unsigned min_cosignatures; /**< liuhend --min-cosignatures */
+    lh_server_metrics metrics; /**< not verified: the daemon's own account */
 } lh_server_status;
 
 /** Free a status and zero it. @param[in,out] s  may be NULL. */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +389,66 @@ void lh_server_status_free(lh_server_status *s)
     memset(s, 0, sizeof *s);
 }
 
+/* A histogram of the daemon's, checked: bounds increasing and finite, one
+ * count per bucket and one above, counts adding up. */
+static int histogram_in(const Liuhen__Histogram *h, lh_histogram *out, const char *name,
+                        lh_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (h == NULL)
+        return 0;
+    if (h->n_upper_bounds > LH_HIST_MAX || h->n_counts != h->n_upper_bounds + 1)
+        return lh_err_set(err, LH_EPROTO, "status: metrics %s: %zu bounds and %zu counts", name,
+                          h->n_upper_bounds, h->n_counts);
+    uint64_t total = 0;
+    for (size_t i = 0; i < h->n_upper_bounds; i++) {
+        double b = h->upper_bounds[i];
+        if (!isfinite(b) || (i > 0 && b <= h->upper_bounds[i - 1]))
+            return lh_err_set(err, LH_EPROTO, "status: metrics %s: bounds not increasing", name);
+        out->bounds[i] = b;
+    }
+    for (size_t i = 0; i < h->n_counts; i++) {
+        out->counts[i] = h->counts[i];
+        total += h->counts[i];
+    }
+    if (total != h->count || !isfinite(h->sum))
+        return lh_err_set(err, LH_EPROTO, "status: metrics %s: counts do not add up", name);
+    out->nbounds = h->n_upper_bounds;
+    out->count = h->count;
+    out->sum = h->sum;
+    return 0;
+}
+
+static int metrics_in(const Liuhen__Metrics *m, lh_server_metrics *out, lh_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (m == NULL)
+        return 0;
+    if (m->n_answers > sizeof out->answers / sizeof out->answers[0])
+        return lh_err_set(err, LH_EPROTO, "status: metrics: %zu answer statuses", m->n_answers);
+    for (size_t i = 0; i < m->n_answers; i++) {
+        const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+            &liuhen__status__descriptor, m->answers[i]->status);
+        if (v == NULL)
+            return lh_err_set(err, LH_EPROTO, "status: metrics: unknown status %d",
+                              (int)m->answers[i]->status);
+        out->answers[i].status = strncmp(v->name, "STATUS_", 7) == 0 ? v->name + 7 : v->name;
+        out->answers[i].count = m->answers[i]->count;
+    }
+    out->nanswers = m->n_answers;
+    int rc;
+    if ((rc = histogram_in(m->batch_entries, &out->batch_entries, "batch_entries", err)) != 0 ||
+        (rc = histogram_in(m->commit_seconds, &out->commit_seconds, "commit_seconds", err)) != 0 ||
+        (rc = histogram_in(m->append_seconds, &out->append_seconds, "append_seconds", err)) != 0)
+        return rc;
+    out->appends = m->appends;
+    out->store_bytes = m->store_bytes;
+    out->store_used_bytes = m->store_used_bytes;
+    out->refused_connections = m->refused_connections;
+    out->present = true;
+    return 0;
+}
+
 int lh_status(lh_conn *c, lh_server_status *out, lh_err *err)
 {
     if (out != NULL)
@@ -451,6 +512,8 @@ int lh_status(lh_conn *c, lh_server_status *out, lh_err *err)
             o->last_attempt_at = w->last_attempt_at;
         }
     }
+    if (rc == 0)
+        rc = metrics_in(s->metrics, &out->metrics, err);
     if (rc == 0) {
         out->min_cosignatures = s->min_cosignatures;
         out->tree_size = s->tree_size;

@@ -679,6 +679,18 @@ static int do_status(call *c, const query_status *fig)
     r->appends_per_second = fig->appends_per_second;
     r->queue_depth = fig->queue_depth;
     r->started_at = fig->started_at;
+    Liuhen__Metrics *m = arena_alloc(&c->r.a, sizeof *m);
+    Liuhen__StatusCount *answers = arena_alloc(&c->r.a, METRICS_STATUSES * sizeof *answers);
+    Liuhen__StatusCount **answer_ptrs =
+        arena_alloc(&c->r.a, METRICS_STATUSES * sizeof *answer_ptrs);
+    Liuhen__Histogram *hist = arena_alloc(&c->r.a, 3 * sizeof *hist);
+    if (m == NULL || answers == NULL || answer_ptrs == NULL || hist == NULL)
+        return LH_ENOMEM;
+    liuhen__metrics__init(m);
+    metrics_to_proto(&fig->metrics, m, answers, answer_ptrs, hist);
+    m->store_bytes = fig->store_bytes;
+    m->store_used_bytes = fig->store_used_bytes;
+    r->metrics = m;
     c->r.resp.result_case = LIUHEN__RESPONSE__RESULT_SERVER_STATUS;
     c->r.resp.server_status = r;
     return 0;

@@ -48,6 +48,7 @@
 
 #include "errors.h"
 #include "keyring.h"
+#include "metrics.h"
 #include "liuhen.pb-c.h"
 #include "protocol.h"
 #include "store.h"
@@ -70,6 +71,8 @@ typedef struct query_status {
     size_t nwitnesses;  /**< liuhend --witness */
     witnessing_state witnesses[WITNESSING_MAX];
     uint32_t min_cosignatures; /**< liuhend --min-cosignatures */
+    metrics_snapshot metrics;  /**< counted since the start (metrics.h) */
+    uint64_t store_bytes, store_used_bytes;
 } query_status;
 
 /** Fills in the running daemon's figures; called before the read transaction begins. */

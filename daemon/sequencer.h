@@ -101,6 +101,7 @@ typedef struct seq_job {
     void *conn;          /* the caller's connection, opaque here */
     uint64_t request_id; /* echoed in the response */
     uint64_t known_size; /* the client's verified tree size (0: none) */
+    double received_at;  /* metrics_now() when its frame was read (metrics.h) */
 
     /* ---- set by sequencer_prepare() ---- */
     Liuhen__Entry *entry;       /* the validated entry, owned by the job */

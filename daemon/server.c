@@ -59,6 +59,7 @@
 #include "connlimit.h"
 #include "i18n.h"
 #include "log.h"
+#include "metrics.h"
 #include "query.h"
 #include "snapshot.h"
 #include "wire.h"
@@ -536,6 +537,7 @@ static void finish_job(seq_job *job, conn **dirty)
 {
     conn *c = job->conn;
     server *srv = c->srv;
+    metrics_append(job->status, metrics_now() - job->received_at);
     if (c->state != CONN_CLOSING) {
         log_append(c, job);
         if (protocol_put_append(&c->out, job, srv->max_frame) != 0) {
@@ -603,6 +605,7 @@ static void conn_append(conn *c, protocol_request *rq)
     }
     memcpy(bytes, rq->signed_entry, rq->signed_len);
     job->known_size = rq->msg->append->known_size;
+    job->received_at = metrics_now();
     c->inflight++;
     srv->inflight++;
     if (c->batch_tail != NULL)
@@ -1061,6 +1064,7 @@ static void on_connection(uv_stream_t *listener, int status)
          * backlog would make the client wait for nothing. */
         log_info(_("socket %s: connection of uid %u pid %d refused: %s"), srv->socket_path,
                  (unsigned)c->uid, known ? (int)cred.pid : -1, msg);
+        metrics_refused();
         conn_refuse(c, msg);
         uv_close((uv_handle_t *)&c->pipe, on_reject_closed);
         return;
@@ -1158,6 +1162,10 @@ static void status_figures(void *ctx, query_status *out)
     out->started_at = srv->started_at;
     out->nwitnesses = witnessing_states(srv->witnessing, out->witnesses, WITNESSING_MAX);
     out->min_cosignatures = srv->min_cosignatures;
+    metrics_get(&out->metrics);
+    if (srv->store != NULL &&
+        store_size(srv->store, &out->store_bytes, &out->store_used_bytes) != 0)
+        out->store_bytes = out->store_used_bytes = 0;
 }
 
 static void on_server_handle_closed(uv_handle_t *h)

@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "i18n.h"
 
@@ -781,4 +782,19 @@ int store_set_size(store_txn *t, uint64_t size, int64_t time_ms)
         return rc;
     put_u64(v, (uint64_t)time_ms);
     return put(t, DB_META, "time", 4, v, 8, 0);
+}
+
+int store_size(store *st, uint64_t *file_bytes, uint64_t *used_bytes)
+{
+    MDB_envinfo info;
+    MDB_stat stat;
+    if (mdb_env_info(st->env, &info) != 0 || mdb_env_stat(st->env, &stat) != 0)
+        return LH_ESTORE;
+    *used_bytes = ((uint64_t)info.me_last_pgno + 1) * stat.ms_psize;
+    mdb_filehandle_t fd;
+    struct stat sb;
+    if (mdb_env_get_fd(st->env, &fd) != 0 || fstat(fd, &sb) != 0)
+        return LH_ESTORE;
+    *file_bytes = (uint64_t)sb.st_size;
+    return 0;
 }

@@ -300,4 +300,11 @@ int store_latest_cosigned(store_txn *txn, size_t min, uint64_t *size);
 int store_witness_latest(store_txn *txn, uint32_t keyid, const char *name, uint64_t *size,
                          const uint8_t **line, size_t *len);
 
+/**
+ * How large the store is: the data file's size and the bytes of its pages
+ * in use (LMDB's last page), for monitoring. Thread-safe.
+ * @return 0; LH_ESTORE.
+ */
+int store_size(store *st, uint64_t *file_bytes, uint64_t *used_bytes);
+
 #endif

@@ -39,6 +39,7 @@
 #include "kind.h"
 #include "i18n.h"
 #include "log.h"
+#include "metrics.h"
 #include "wire.h"
 
 /* How often a batch is retried after growing a full map. Each growth at
@@ -639,11 +640,13 @@ static int try_batch(writer *w, writer_outcome *out)
     proof_cache_clear(&pc);
 
     /* Acknowledged means durable: one commit, one sync, no MDB_NOSYNC. */
+    double commit_began = metrics_now();
     rc = store_commit(txn);
     if (rc != 0) {
         seq_checkpoint_unref(cp);
         return rc;
     }
+    metrics_commit(w->nbatch, metrics_now() - commit_began);
     keyring_commit(w->keys);
     w->size = at.size;
     w->time = at.time;

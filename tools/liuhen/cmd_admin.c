@@ -22,6 +22,7 @@
 
 #include "calendar.h"
 #include "cli.h"
+#include "prom.h"
 #include "render.h"
 #include "tty.h"
 
@@ -213,36 +214,61 @@ const cli_command cli_cmd_backup = {
  * status
  */
 
-static const char status_help[] =
-    N_("Usage: liuhen status\n"
-       "\n"
-       "Show liuhend's state: the log's origin and tree size, the last checkpoint\n"
-       "(verified) and the last publication, connections, appends per second, the\n"
-       "queue of appends waiting, when it started, the log's verifier key, and each\n"
-       "witness liuhend submits checkpoints to: the last tree size it cosigned, how long\n"
-       "ago, and its last error (as liuhend reports them).\n"
-       "\n"
-       "With --json: {\"origin\", \"tree_size\", \"last_checkpoint_at\",\n"
-       "\"last_publish_at\", \"connections\", \"appends_per_second\", \"queue_depth\",\n"
-       "\"started_at\", \"log_vkey\", \"checkpoint\", \"witnesses\": [{\"name\", \"url\",\n"
-       "\"cosigned_size\", \"cosigned_at\", \"last_attempt_at\", \"last_error\"}],\n"
-       "\"min_cosignatures\"}, times in unix ms, each with KEY_rfc3339 beside it: the\n"
-       "same time in RFC 3339 (UTC), or null when there is none.\n"
-       "\n"
-       "Example:\n"
-       "  liuhen status\n");
+static const char status_help[] = N_(
+    "Usage: liuhen status [--prometheus]\n"
+    "\n"
+    "Show liuhend's state: the log's origin and tree size, the last checkpoint\n"
+    "(verified) and the last publication, connections, appends per second, the\n"
+    "queue of appends waiting, when it started, the log's verifier key, and each\n"
+    "witness liuhend submits checkpoints to: the last tree size it cosigned, how long\n"
+    "ago, and its last error (as liuhend reports them).\n"
+    "\n"
+    "With --json: {\"origin\", \"tree_size\", \"last_checkpoint_at\",\n"
+    "\"last_publish_at\", \"connections\", \"appends_per_second\", \"queue_depth\",\n"
+    "\"started_at\", \"log_vkey\", \"checkpoint\", \"witnesses\": [{\"name\", \"url\",\n"
+    "\"cosigned_size\", \"cosigned_at\", \"last_attempt_at\", \"last_error\"}],\n"
+    "\"min_cosignatures\"}, times in unix ms, each with KEY_rfc3339 beside it: the\n"
+    "same time in RFC 3339 (UTC), or null when there is none.\n"
+    "\n"
+    "With --prometheus: the same and what liuhend counted since it started (appends\n"
+    "by status, refused connections, batch sizes, commit and append latencies as\n"
+    "histograms, store size, each witness's lag) in Prometheus's text format, for\n"
+    "node_exporter's textfile collector; write it to a temporary name and rename it:\n"
+    "  liuhen status --prometheus > DIR/liuhen.prom.tmp && mv DIR/liuhen.prom.tmp DIR/liuhen.prom\n"
+    "\n"
+    "Example:\n"
+    "  liuhen status\n");
 
 static int run_status(cli *c, int argc, char **argv)
 {
-    int st = cli_plain_options(c, &cli_cmd_status, argc, argv, NULL);
-    if (st >= 0 || (st = cli_connect(c)) != 0)
+    enum { O_PROM = CLI_OPT_FIRST_COMMAND };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"prometheus", no_argument, NULL, O_PROM}, {NULL, 0, NULL, 0}};
+    int opt, st = -1;
+    bool prom = false;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == O_PROM)
+            prom = true;
+        else
+            st = cli_common_option(c, &cli_cmd_status, opt, optarg);
+    }
+    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
+        return st;
+    if (prom && c->json)
+        return cli_usage(c, _("--prometheus and --json cannot be combined"));
+    if ((st = cli_connect(c)) != 0)
         return st;
     lh_server_status s;
     lh_err err = {{0}};
     int rc = lh_status(c->conn, &s, &err);
     if (rc != 0)
         return cli_fail_rc(c, rc, &err, NULL);
-    if (c->json) {
+    if (prom) {
+        st = CLI_EXIT_OK;
+        if (prom_write(stdout, &s, calendar_now_ms()) != 0)
+            st =
+                cli_fail(c, CLI_EXIT_IO, _("cannot write to standard output: %s"), strerror(errno));
+    } else if (c->json) {
         json_t *o = json_object();
         bool ok = true;
         render_json_set(o, "origin", json_string(s.origin), &ok);
