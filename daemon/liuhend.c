@@ -51,6 +51,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "genesis.h"
+#include "highwater.h"
 #include "i18n.h"
 #include "keyfile.h"
 #include "keyring.h"
@@ -355,6 +356,7 @@ static int cmd_init(int argc, char **argv)
     store *st = NULL;
     store_txn *txn = NULL;
     note_signer *signer = NULL;
+    highwater *hw = NULL;
     char *key_path = datadir_path(dir, DATADIR_KEY), *vkey_path = datadir_path(dir, DATADIR_VKEY);
     if ((rc = keyfile_generate(origin, &key, &err)) != 0) {
         log_error(_("log key: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
@@ -385,7 +387,13 @@ static int cmd_init(int argc, char **argv)
     }
     if ((signer = make_signer(key)) == NULL)
         goto out;
-    if (genesis_append(st, key, signer, &admin, origin) != 0)
+    note_verifier verifier;
+    if ((rc = note_signer_verifier(signer, &verifier)) != 0 ||
+        (rc = highwater_open(&hw, dir, &verifier, &err)) != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    if (genesis_append(st, key, signer, &admin, origin, hw) != 0)
         goto out;
     char vkey[KEYFILE_VKEY_MAX];
     keyfile_key_vkey(key, vkey);
@@ -404,6 +412,7 @@ static int cmd_init(int argc, char **argv)
 out:
     if (signer != NULL)
         sodium_free(signer);
+    highwater_free(hw);
     store_close(st);
     keyfile_key_free(key);
     if (pass != NULL)
@@ -429,6 +438,7 @@ typedef struct daemon_state {
     publisher *pub;
     server *srv;
     witnessing *witnessing;
+    highwater *hw;
     unsigned min_cosig; /* the publication's: cosignatures a published checkpoint has */
     bool stopping;
 } daemon_state;
@@ -755,6 +765,11 @@ static int cmd_run(int argc, char **argv)
         log_error(_("log key %s: %s"), key_path, lh_strerror(rc));
         goto out;
     }
+    /* The mark is checked against the store by sequencer_start(). */
+    if ((rc = highwater_open(&d.hw, dir, &verifier, &err)) != 0) {
+        log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
     /* The keys are replayed from the ledger by sequencer_start(). */
     if ((rc = keyring_new(&d.keys)) != 0) {
         log_error(_("keys: %s"), lh_strerror(rc));
@@ -819,6 +834,7 @@ static int cmd_run(int argc, char **argv)
         .keys = d.keys,
         .log_key = d.signer,
         .origin = origin,
+        .highwater = d.hw,
         .notify = server_notify,
         .notify_ctx = d.srv,
     };
@@ -897,6 +913,7 @@ cleanup:
     server_free(d.srv);
     sequencer_free(d.seq);
     keyring_free(d.keys);
+    highwater_free(d.hw);
     store_close(d.store);
     if (d.signer != NULL)
         sodium_free(d.signer); /* wipes the secret key */

@@ -52,6 +52,7 @@ struct store {
     MDB_dbi dbi[DB_COUNT];
     pthread_rwlock_t grow_lock;
     atomic_size_t map_size;
+    _Atomic uint64_t cp_limit; /* store_set_checkpoint_limit() */
 };
 
 struct store_txn {
@@ -148,6 +149,7 @@ int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
         free(st);
         return -rc;
     }
+    atomic_init(&st->cp_limit, UINT64_MAX);
     if (map_size == 0)
         map_size = STORE_DEFAULT_MAP_SIZE;
     if ((rc = mdb_env_create(&st->env)) != 0)
@@ -587,17 +589,29 @@ int store_keylog_entries(store_txn *t, uint64_t **indexes, size_t *count)
     return 0;
 }
 
+void store_set_checkpoint_limit(store *st, uint64_t limit)
+{
+    atomic_store(&st->cp_limit, limit);
+}
+
 int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size_t *len,
                          uint64_t *size_out)
 {
+    uint64_t limit = atomic_load(&t->st->cp_limit);
     MDB_val k, v;
     uint8_t kb[8];
     int rc;
     if (size == UINT64_MAX) {
+        /* The latest at or below the limit: the last key, or the one
+         * before the first key above the limit. */
         MDB_cursor *cur;
         if ((rc = mdb_cursor_open(t->txn, t->st->dbi[DB_CHECKPOINT], &cur)) != 0)
             return mdb_code(t->st, rc);
-        rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+        put_u64(kb, limit == UINT64_MAX ? limit : limit + 1);
+        k = (MDB_val){8, kb};
+        rc = limit == UINT64_MAX ? MDB_NOTFOUND : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        rc =
+            rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
         mdb_cursor_close(cur);
         if (rc != 0)
             return mdb_code(t->st, rc);
@@ -605,6 +619,8 @@ int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size
             return LH_ESTORE;
         size = get_u64(k.mv_data);
     } else {
+        if (size > limit)
+            return LH_ENOTFOUND;
         put_u64(kb, size);
         if ((rc = get(t, DB_CHECKPOINT, kb, 8, &v)) != 0)
             return rc;
@@ -613,6 +629,32 @@ int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size
     *len = v.mv_size;
     if (size_out != NULL)
         *size_out = size;
+    return 0;
+}
+
+int store_next_checkpoint(store_txn *t, uint64_t after, uint64_t *size, const uint8_t **note,
+                          size_t *len)
+{
+    if (after >= atomic_load(&t->st->cp_limit))
+        return LH_ENOTFOUND;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(t->txn, t->st->dbi[DB_CHECKPOINT], &cur);
+    if (rc != 0)
+        return mdb_code(t->st, rc);
+    uint8_t kb[8];
+    put_u64(kb, after + 1);
+    MDB_val k = {8, kb}, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    mdb_cursor_close(cur);
+    if (rc != 0)
+        return mdb_code(t->st, rc);
+    if (k.mv_size != 8)
+        return LH_ESTORE;
+    *size = get_u64(k.mv_data);
+    if (*size > atomic_load(&t->st->cp_limit))
+        return LH_ENOTFOUND;
+    *note = v.mv_data;
+    *len = v.mv_size;
     return 0;
 }
 
@@ -711,8 +753,13 @@ int store_get_cosigned(store_txn *t, uint64_t size, uint8_t *buf, size_t cap, si
 
 int store_latest_cosigned(store_txn *t, size_t min, uint64_t *size)
 {
-    if (min == 0)
-        return store_get_size(t, size);
+    uint64_t limit = atomic_load(&t->st->cp_limit);
+    if (min == 0) {
+        int src = store_get_size(t, size);
+        if (src == 0 && *size > limit)
+            *size = limit;
+        return src;
+    }
     MDB_cursor *cur;
     int rc = mdb_cursor_open(t->txn, t->st->dbi[DB_COSIG], &cur);
     if (rc != 0)
@@ -729,6 +776,8 @@ int store_latest_cosigned(store_txn *t, size_t min, uint64_t *size)
             break;
         }
         uint64_t s = get_u64(k.mv_data);
+        if (s > limit)
+            continue;
         if (!any || s != at) {
             at = s;
             count = 0;

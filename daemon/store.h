@@ -227,6 +227,26 @@ int store_keylog_entries(store_txn *txn, uint64_t **indexes, size_t *count);
 int store_get_checkpoint(store_txn *txn, uint64_t size, const uint8_t **note, size_t *len,
                          uint64_t *size_out);
 
+/**
+ * The signed checkpoint of the smallest tree size above `after`, for a walk
+ * over every stored checkpoint (after = 0 first, then the size returned).
+ * @param[out] note  points into the map: valid until the transaction ends.
+ * @return 0; LH_ENOTFOUND (none above `after`); LH_ESTORE.
+ */
+int store_next_checkpoint(store_txn *txn, uint64_t after, uint64_t *size, const uint8_t **note,
+                          size_t *len);
+
+/**
+ * Hide from every reader of this store the checkpoints above tree size
+ * `limit`: store_get_checkpoint(), store_next_checkpoint(),
+ * store_get_cosigned() and store_latest_cosigned() then act as if they were
+ * not stored. The writer raises the limit once a checkpoint is recorded in
+ * the high-water mark (highwater.h), so that no thread hands out one the
+ * mark does not know yet. A new store has no limit (UINT64_MAX).
+ * Thread-safe.
+ */
+void store_set_checkpoint_limit(store *st, uint64_t limit);
+
 /* ---- writes (in the write transaction) ---- */
 
 int store_put_meta(store_txn *txn, const char *name, const void *val, size_t len);
