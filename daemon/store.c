@@ -15,10 +15,12 @@
 #include <lmdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
+#include "lmdbmeta.h"
 
 enum {
     DB_META,
@@ -152,6 +154,22 @@ int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
     atomic_init(&st->cp_limit, UINT64_MAX);
     if (map_size == 0)
         map_size = STORE_DEFAULT_MAP_SIZE;
+    /* LMDB maps the file and trusts it to hold every page its meta names:
+     * a truncated file is refused here rather than met by SIGBUS. */
+    char *path = malloc(strlen(dir) + sizeof "/data.mdb");
+    if (path == NULL) {
+        pthread_rwlock_destroy(&st->grow_lock);
+        free(st);
+        return LH_ENOMEM;
+    }
+    sprintf(path, "%s/data.mdb", dir); /* LMDB's name for its data file */
+    rc = lmdbmeta_check(path, NULL, err);
+    free(path);
+    if (rc != 0 && rc != -ENOENT) {
+        pthread_rwlock_destroy(&st->grow_lock);
+        free(st);
+        return rc;
+    }
     if ((rc = mdb_env_create(&st->env)) != 0)
         goto fail;
     if ((rc = mdb_env_set_maxdbs(st->env, DB_COUNT)) != 0)

@@ -70,8 +70,10 @@ typedef struct store_txn store_txn;
  * @param[in]  map_size  initial map size in bytes (0: STORE_DEFAULT_MAP_SIZE);
  *                       an existing larger map is kept.
  * @param[out] err       optional detail naming the file and the cause.
- * @return 0, LH_ESTORE (LMDB error, or a store of another layout than
- *         STORE_FORMAT, described in err), -errno.
+ * An existing DIR/data.mdb is first checked with lmdbmeta_check(): an empty,
+ * foreign or truncated file is refused (LH_ESTORE) before LMDB maps it.
+ * @return 0, LH_ESTORE (LMDB error, a file lmdbmeta_check() refuses, or a store of another layout
+ * than STORE_FORMAT, described in err), -errno.
  */
 int store_open(store **out, const char *dir, size_t map_size, lh_err *err);
 
