@@ -45,6 +45,7 @@
 #include <uv.h>
 
 #include "calendar.h"
+#include "checkcmd.h"
 #include "checkpoint.h"
 #include "datadir.h"
 #include "entry.h"
@@ -59,6 +60,7 @@
 #include "note.h"
 #include "passphrase.h"
 #include "publish.h"
+#include "scrub.h"
 #include "sequencer.h"
 #include "server.h"
 #include "store.h"
@@ -136,6 +138,10 @@ static void usage_run(FILE *f)
             "                             the first line of FILE (mode 0600); else from the\n"
             "                             LIUHEN_PASSPHRASE environment variable; else from\n"
             "                             the terminal (default: ask only if encrypted)\n"),
+          f);
+    fputs(_("  --check-interval SECONDS   recompute the whole store (as liuhend check)\n"
+            "                             every SECONDS, at the lowest priority, and log\n"
+            "                             what differs; 0 never (default: 0; 86400 is daily)\n"),
           f);
     fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
     fputs(_("  --help                     print this help\n"), f);
@@ -439,6 +445,7 @@ typedef struct daemon_state {
     server *srv;
     witnessing *witnessing;
     highwater *hw;
+    scrubber *scrub;
     unsigned min_cosig; /* the publication's: cosignatures a published checkpoint has */
     bool stopping;
 } daemon_state;
@@ -617,6 +624,7 @@ static int cmd_run(int argc, char **argv)
         O_LOGLEVEL,
         O_WITNESS,
         O_MINCOSIG,
+        O_CHECKINT,
         O_HELP
     };
     static const struct option opts[] = {
@@ -630,6 +638,7 @@ static int cmd_run(int argc, char **argv)
         {"max-connections", required_argument, NULL, O_MAXCONN},
         {"witness", required_argument, NULL, O_WITNESS},
         {"min-cosignatures", required_argument, NULL, O_MINCOSIG},
+        {"check-interval", required_argument, NULL, O_CHECKINT},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"help", no_argument, NULL, O_HELP},
@@ -642,7 +651,7 @@ static int cmd_run(int argc, char **argv)
     bool interval_set = false;
     witnessing_target witnesses[WITNESSING_MAX];
     size_t nwitnesses = 0;
-    unsigned min_cosig = 0;
+    unsigned min_cosig = 0, check_interval = 0;
     int ch;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
@@ -674,6 +683,10 @@ static int cmd_run(int argc, char **argv)
         case O_MINCOSIG:
             min_cosig =
                 (unsigned)parse_number(false, "--min-cosignatures", optarg, 0, WITNESSING_MAX);
+            break;
+        case O_CHECKINT:
+            check_interval =
+                (unsigned)parse_number(false, "--check-interval", optarg, 0, 30u * 24 * 3600);
             break;
         case O_PASSFILE: passfile = optarg; break;
         case O_LOGLEVEL: set_log_level(false, optarg); break;
@@ -857,6 +870,12 @@ static int cmd_run(int argc, char **argv)
             goto out;
         }
     }
+    /* Small chunks: a reader at idle priority holds back map growth. */
+    scrub_config ccfg = {.store = d.store, .log_key = &verifier, .chunk = 256};
+    if (check_interval > 0 && (rc = scrub_start(&d.scrub, &ccfg, check_interval, &err)) != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
     if ((rc = server_listen(d.srv, d.seq, d.pub, &err)) != 0) {
         log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
@@ -907,6 +926,7 @@ out:
     if (loop_ready)
         uv_run(&d.loop, UV_RUN_DEFAULT);
 cleanup:
+    scrub_stop(d.scrub);
     witnessing_stop(d.witnessing);
     if (curl_ready)
         curl_global_cleanup();
@@ -931,6 +951,8 @@ cleanup:
 int main(int argc, char **argv)
 {
     i18n_init();
+    if (argc >= 2 && strcmp(argv[1], "check") == 0)
+        return checkcmd_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
         progname = "liuhend init";
         return cmd_init(argc - 1, argv + 1);

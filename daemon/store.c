@@ -108,7 +108,7 @@ static int mdb_code(store *st, int rc)
  * store with entries and another format (or none: the first layout, whose
  * chains named leaf hashes) was written by another version of liuhend,
  * whose entries this one cannot continue. */
-static int check_format(store *st, MDB_txn *txn, const char *dir, lh_err *err)
+static int check_format(store *st, MDB_txn *txn, const char *dir, bool ro, lh_err *err)
 {
     MDB_val k = {6, (void *)"format"}, v;
     int rc = mdb_get(txn, st->dbi[DB_META], &k, &v);
@@ -119,7 +119,7 @@ static int check_format(store *st, MDB_txn *txn, const char *dir, lh_err *err)
     uint64_t found = rc == 0 && v.mv_size == 8 ? get_u64(v.mv_data) : 1;
     MDB_val sk = {4, (void *)"size"}, sv;
     int src = mdb_get(txn, st->dbi[DB_META], &sk, &sv);
-    if (rc == MDB_NOTFOUND && src == MDB_NOTFOUND) {
+    if (rc == MDB_NOTFOUND && src == MDB_NOTFOUND && !ro) {
         uint8_t fv[8];
         put_u64(fv, STORE_FORMAT);
         MDB_val val = {8, fv};
@@ -135,7 +135,7 @@ static int check_format(store *st, MDB_txn *txn, const char *dir, lh_err *err)
                       dir, found, STORE_FORMAT);
 }
 
-int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
+static int open_store(store **out, const char *dir, size_t map_size, bool ro, lh_err *err)
 {
     *out = NULL;
     store *st = calloc(1, sizeof *st);
@@ -180,23 +180,23 @@ int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
         goto fail;
     /* MDB_NOTLS: read transactions are not tied to a thread (libuv's pool).
      * No MDB_NOSYNC, no MDB_NOMETASYNC: a commit is durable when it returns. */
-    if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS, 0600)) != 0)
+    if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS | (ro ? MDB_RDONLY : 0), 0600)) != 0)
         goto fail;
     MDB_envinfo info;
     mdb_env_info(st->env, &info);
     atomic_store(&st->map_size, info.me_mapsize);
 
     MDB_txn *txn;
-    if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
+    if ((rc = mdb_txn_begin(st->env, NULL, ro ? MDB_RDONLY : 0, &txn)) != 0)
         goto fail;
     for (int i = 0; i < DB_COUNT; i++) {
-        if ((rc = mdb_dbi_open(txn, db_spec[i].name, db_spec[i].flags | MDB_CREATE, &st->dbi[i])) !=
-            0) {
+        if ((rc = mdb_dbi_open(txn, db_spec[i].name, db_spec[i].flags | (ro ? 0 : MDB_CREATE),
+                               &st->dbi[i])) != 0) {
             mdb_txn_abort(txn);
             goto fail;
         }
     }
-    int frc = check_format(st, txn, dir, err);
+    int frc = check_format(st, txn, dir, ro, err);
     if (frc != 0) {
         mdb_txn_abort(txn);
         mdb_env_close(st->env);
@@ -216,6 +216,16 @@ fail:
     pthread_rwlock_destroy(&st->grow_lock);
     free(st);
     return rc > 0 ? -rc : LH_ESTORE;
+}
+
+int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
+{
+    return open_store(out, dir, map_size, false, err);
+}
+
+int store_open_readonly(store **out, const char *dir, lh_err *err)
+{
+    return open_store(out, dir, 0, true, err);
 }
 
 void store_close(store *st)
@@ -289,6 +299,17 @@ static int txn_begin(store *st, bool write, store_txn **out)
     t->write = write;
     pthread_rwlock_rdlock(&st->grow_lock);
     int rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    if (rc == MDB_MAP_RESIZED) {
+        /* Another process (the daemon, under a read-only store) grew the
+         * map: adopt its size, with no transaction of this one open. */
+        pthread_rwlock_unlock(&st->grow_lock);
+        pthread_rwlock_wrlock(&st->grow_lock);
+        rc = mdb_env_set_mapsize(st->env, 0);
+        pthread_rwlock_unlock(&st->grow_lock);
+        pthread_rwlock_rdlock(&st->grow_lock);
+        if (rc == 0)
+            rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    }
     if (rc != 0) {
         pthread_rwlock_unlock(&st->grow_lock);
         free(t);

@@ -77,6 +77,14 @@ typedef struct store_txn store_txn;
  */
 int store_open(store **out, const char *dir, size_t map_size, lh_err *err);
 
+/**
+ * Open an existing store in directory `dir` read-only (LMDB's MDB_RDONLY),
+ * beside a daemon that may be writing it: `liuhend check`. Only read
+ * transactions may begin.
+ * @return as store_open(); LH_ENOTFOUND (-ENOENT...) when there is no store.
+ */
+int store_open_readonly(store **out, const char *dir, lh_err *err);
+
 /** Close the store; every transaction must have ended. Accepts NULL. */
 void store_close(store *st);
 
