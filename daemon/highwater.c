@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checkpoint.h"
@@ -19,8 +20,19 @@
 #include "i18n.h"
 #include "log.h"
 
+/* The file: two slots, each the signed note followed by NULs. A mark is
+ * recorded into the slot that does not hold the current one, with one
+ * fdatasync: a write torn by a power cut spoils only that slot, and the
+ * other still holds the previous mark (as LMDB keeps two meta pages). */
+#define SLOT       4096
+#define FILE_BYTES (2 * SLOT)
+
+_Static_assert(CHECKPOINT_SIGNED_MAX < SLOT, "a signed checkpoint fits a slot");
+
 struct highwater {
     int dirfd;
+    int fd;     /* the mark file, open for writing; -1 until it exists */
+    int slot;   /* the slot of the current mark; -1: none */
     char *path; /* DIR/highwater, for messages */
     note_verifier log_key;
     bool present;
@@ -64,6 +76,71 @@ static int open_note(const highwater *hw, const uint8_t *note, size_t len, uint6
     return rc;
 }
 
+/* Read the two slots of an open mark file and take the mark: the larger
+ * checkpoint of the two that verify. A slot that does not verify beside
+ * one that does is a write torn by a crash, and is rewritten by the next
+ * mark. */
+static int read_slots(highwater *hw, lh_err *err)
+{
+    struct stat st;
+    if (fstat(hw->fd, &st) != 0)
+        return lh_err_set(err, -errno, "%s: %s", hw->path, strerror(errno));
+    if (!S_ISREG(st.st_mode) || st.st_size != FILE_BYTES || (st.st_mode & 022) != 0)
+        return lh_err_set(err, LH_EINVAL,
+                          _("%s is not a high-water mark (a private file of %d bytes)"), hw->path,
+                          FILE_BYTES);
+    uint8_t *buf = malloc(FILE_BYTES);
+    if (buf == NULL)
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", hw->path);
+    ssize_t n = pread(hw->fd, buf, FILE_BYTES, 0);
+    if (n != FILE_BYTES) {
+        free(buf);
+        return lh_err_set(err, n < 0 ? -errno : -EIO, "%s: cannot read it", hw->path);
+    }
+    int rc = 0, bad = 0;
+    lh_err first = {{0}};
+    for (int i = 0; i < 2; i++) {
+        const uint8_t *slot = buf + i * SLOT;
+        size_t len = strnlen((const char *)slot, SLOT);
+        if (len == 0)
+            continue;
+        uint64_t size = 0;
+        uint8_t root[MERKLE_HASH_SIZE];
+        lh_err e = {{0}};
+        if (len == SLOT || open_note(hw, slot, len, &size, root, &e) != 0) {
+            if (bad++ == 0)
+                first = e.msg[0] ? e : (lh_err){{0}};
+            continue;
+        }
+        if (hw->present && size == hw->size &&
+            sodium_memcmp(root, hw->root, MERKLE_HASH_SIZE) != 0) {
+            rc = lh_err_set(err, LH_EFORK,
+                            _("%s holds two checkpoints of size %" PRIu64
+                              " with different roots, both signed by the log key"),
+                            hw->path, size);
+            break;
+        }
+        if (!hw->present || size > hw->size) {
+            hw->present = true;
+            hw->size = size;
+            memcpy(hw->root, root, MERKLE_HASH_SIZE);
+            hw->slot = i;
+        }
+    }
+    free(buf);
+    if (rc == 0 && bad > 0 && !hw->present)
+        rc = first.msg[0] ? lh_err_set(err, LH_EBADSIG, "%s", first.msg)
+                          : lh_err_set(err, LH_EBADSIG,
+                                       _("high-water mark %s does not verify with the log key "
+                                         "(%s): another log's mark, or an altered one"),
+                                       hw->path, lh_strerror(LH_EPARSE));
+    else if (rc == 0 && bad > 0)
+        log_warn(_("high-water mark %s: one slot does not verify (a write cut short?): the "
+                   "other, of size %" PRIu64 ", is the mark"),
+                 hw->path, hw->size);
+    return rc;
+}
+
 int highwater_open(highwater **out, const char *dir, const note_verifier *log_key, lh_err *err)
 {
     *out = NULL;
@@ -75,26 +152,19 @@ int highwater_open(highwater **out, const char *dir, const note_verifier *log_ke
     }
     snprintf(hw->path, plen, "%s/%s", dir, DATADIR_HIGHWATER);
     hw->log_key = *log_key;
+    hw->fd = -1;
+    hw->slot = -1;
     hw->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = 0;
     if (hw->dirfd < 0) {
-        int e = errno;
-        highwater_free(hw);
-        return lh_err_set(err, -e, "data directory %s: %s", dir, strerror(e));
-    }
-    uint8_t *note = NULL;
-    size_t len = 0;
-    lh_err inner = {{0}};
-    int rc = fileio_read_at(hw->dirfd, DATADIR_HIGHWATER, FILEIO_NOFOLLOW | FILEIO_UNSHARED,
-                            "high-water mark", CHECKPOINT_SIGNED_MAX, &note, &len, &inner);
-    if (rc == 0) {
-        rc = open_note(hw, note, len, &hw->size, hw->root, err);
-        hw->present = rc == 0;
-    } else if (rc == -ENOENT) {
-        rc = 0;
+        rc = lh_err_set(err, -errno, "data directory %s: %s", dir, strerror(errno));
+    } else if ((hw->fd = openat(hw->dirfd, DATADIR_HIGHWATER, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) <
+               0) {
+        if (errno != ENOENT)
+            rc = lh_err_set(err, -errno, "%s: %s", hw->path, strerror(errno));
     } else {
-        lh_err_set(err, rc, "%s", inner.msg);
+        rc = read_slots(hw, err);
     }
-    free(note);
     if (rc != 0) {
         highwater_free(hw);
         return rc;
@@ -109,6 +179,8 @@ void highwater_free(highwater *hw)
         return;
     if (hw->dirfd >= 0)
         close(hw->dirfd);
+    if (hw->fd >= 0)
+        close(hw->fd);
     free(hw->path);
     free(hw);
 }
@@ -181,16 +253,38 @@ int highwater_record(highwater *hw, uint64_t size, const uint8_t root[MERKLE_HAS
                               size);
         return 0;
     }
-    if (len > CHECKPOINT_SIGNED_MAX)
+    if (len == 0 || len >= SLOT || memchr(note, 0, len) != NULL)
         return lh_err_set(err, LH_ETOOBIG, "%s: a note of %zu bytes", hw->path, len);
-    /* One writer: the fixed temporary name is reused, and so cleared, after
-     * a crash. The directory is synced before the mark is relied on. */
-    int rc = fileio_replace_at(hw->dirfd, DATADIR_HIGHWATER, FILEIO_FIXED_TEMP, 0600, note, len,
-                               hw->path, err);
-    if (rc == 0)
-        rc = fileio_sync_dir_at(hw->dirfd, ".", hw->path, err);
+    uint8_t *buf = calloc(1, FILE_BYTES);
+    if (buf == NULL)
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory", hw->path);
+    int rc = 0, slot = hw->slot == 0 ? 1 : 0;
+    memcpy(buf + slot * SLOT, note, len);
+    if (hw->fd < 0) {
+        /* The first mark: the whole file, created beside and renamed, then
+         * the directory synced; later marks overwrite a slot in place. */
+        rc = fileio_replace_at(hw->dirfd, DATADIR_HIGHWATER, FILEIO_FIXED_TEMP, 0600, buf,
+                               FILE_BYTES, hw->path, err);
+        if (rc == 0)
+            rc = fileio_sync_dir_at(hw->dirfd, ".", hw->path, err);
+        if (rc == 0 &&
+            (hw->fd = openat(hw->dirfd, DATADIR_HIGHWATER, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) < 0)
+            rc = lh_err_set(err, -errno, "%s: %s", hw->path, strerror(errno));
+    } else {
+        ssize_t n;
+        do
+            n = pwrite(hw->fd, buf + slot * SLOT, SLOT, (off_t)slot * SLOT);
+        while (n < 0 && errno == EINTR);
+        if (n != SLOT)
+            rc = lh_err_set(err, n < 0 ? -errno : -EIO, "%s: writing the mark: %s", hw->path,
+                            n < 0 ? strerror(errno) : "short write");
+        else if (fdatasync(hw->fd) != 0)
+            rc = lh_err_set(err, -errno, "%s: fdatasync: %s", hw->path, strerror(errno));
+    }
+    free(buf);
     if (rc != 0)
         return rc;
+    hw->slot = slot;
     hw->present = true;
     hw->size = size;
     memcpy(hw->root, root, MERKLE_HASH_SIZE);

@@ -10,9 +10,14 @@
  * The file holds that checkpoint's signed note exactly as signed (C2SP
  * tlog-checkpoint): its size and root under the log's signature, so that
  * the mark is checked with the log's verifier key and cannot be set
- * forward or back without the log key. It is replaced by write, fsync,
- * rename and a sync of the directory (fileio.h): after a crash it holds the
- * old mark or the new one, whole.
+ * forward or back without the log key. The file has two slots of 4096
+ * bytes, each a note followed by NULs; a new mark overwrites the slot that
+ * does not hold the current one, with one fdatasync (a quarter of a
+ * batch's commit, where write, fsync, rename and a directory sync cost as
+ * much as the commit: docs/reliability.md). A write torn by a crash spoils
+ * that slot only, and the other holds the previous mark, as LMDB keeps two
+ * meta pages. The first mark creates the file whole (fileio.h: write,
+ * fsync, rename, directory sync).
  *
  * Order (writer.c): a batch's checkpoint is signed, committed with the
  * batch, then recorded here, and only then handed out (receipts, and every

@@ -6,7 +6,7 @@
  * the mark's size passes; a shorter store, or one whose tree at that size
  * differs, is refused naming both sizes; the mark never goes back nor
  * takes another root for its size; a mark altered, or signed by another
- * key, does not open.
+ * key, does not open; a slot torn by a crash leaves the previous mark.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -169,6 +169,15 @@ static void test_other_root_refused(void **state)
     highwater_free(hw);
 }
 
+/* Rewrite the whole mark file, its mode kept. */
+static void rewrite(const char *path, const uint8_t *data, size_t len)
+{
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, len, fp), len);
+    assert_int_equal(fclose(fp), 0);
+}
+
 static void test_altered_or_foreign_mark(void **state)
 {
     fixture *f = *state;
@@ -180,33 +189,75 @@ static void test_altered_or_foreign_mark(void **state)
     char path[128];
     sf_path(path, sizeof path, f->dir, "highwater");
     size_t len;
-    uint8_t *note = tu_read_file(path, &len);
-    assert_non_null(note);
+    uint8_t *file = tu_read_file(path, &len);
+    assert_non_null(file);
+    assert_int_equal(len, 8192);
 
     /* Its size changed from 12 to 13: the signature no longer holds. */
-    char *nl = strchr((char *)note, '\n');
+    char *nl = strchr((char *)file, '\n');
     assert_non_null(nl);
     assert_int_equal(nl[2], '2');
     nl[2] = '3';
-    tu_write_file(path, (char *)note, 0600);
+    rewrite(path, file, len);
     hw = NULL;
     assert_int_not_equal(highwater_open(&hw, f->dir, &f->vlog, &err), 0);
     assert_null(hw);
-    tu_assert_msg_has(&err, "does not verify with the log key");
+    tu_assert_msg_has(&err, "does not verify");
     nl[2] = '2';
+    rewrite(path, file, len);
 
     /* Another log's key. */
     note_signer other;
     note_verifier vother;
     tu_make_signer(&other, &vother, ORIGIN, NOTE_TYPE_ED25519);
-    tu_write_file(path, (char *)note, 0600);
     assert_int_not_equal(highwater_open(&hw, f->dir, &vother, &err), 0);
-    tu_assert_msg_has(&err, "does not verify with the log key");
+    tu_assert_msg_has(&err, "does not verify");
     note_signer_wipe(&other);
-    /* The original opens again. */
-    tu_assert_code(highwater_open(&hw, f->dir, &f->vlog, &err), 0, &err);
+
+    /* Not a mark file at all: another length. */
+    tu_write_file(path, (char *)file, 0600);
+    assert_int_not_equal(highwater_open(&hw, f->dir, &f->vlog, &err), 0);
+    tu_assert_msg_has(&err, "is not a high-water mark");
+    free(file);
+}
+
+/* Marks alternate between two slots; a slot torn by a crash leaves the
+ * previous mark in the other, and the next mark overwrites the torn one. */
+static void test_torn_slot(void **state)
+{
+    fixture *f = *state;
+    highwater *hw;
+    lh_err err = {{0}};
+    assert_int_equal(highwater_open(&hw, f->dir, &f->vlog, NULL), 0);
+    tu_assert_code(record(f, hw, 12, &err), 0, &err);
+    tu_assert_code(record(f, hw, 20, &err), 0, &err);
+    tu_assert_code(record(f, hw, 30, &err), 0, &err);
     highwater_free(hw);
-    free(note);
+    uint64_t size;
+    uint8_t root[MERKLE_HASH_SIZE];
+    tu_assert_code(highwater_open(&hw, f->dir, &f->vlog, &err), 0, &err);
+    assert_true(highwater_get(hw, &size, root));
+    assert_int_equal(size, 30);
+    highwater_free(hw);
+
+    /* 30 went to slot 0 (12, 20, 30: slots 0, 1, 0); tear it. */
+    char path[128];
+    sf_path(path, sizeof path, f->dir, "highwater");
+    size_t len;
+    uint8_t *file = tu_read_file(path, &len);
+    assert_non_null(file);
+    memset(file + 100, 0x41, 300);
+    rewrite(path, file, len);
+    tu_assert_code(highwater_open(&hw, f->dir, &f->vlog, &err), 0, &err);
+    assert_true(highwater_get(hw, &size, root));
+    assert_int_equal(size, 20);
+    tu_assert_code(record(f, hw, 35, &err), 0, &err); /* into the torn slot */
+    highwater_free(hw);
+    tu_assert_code(highwater_open(&hw, f->dir, &f->vlog, &err), 0, &err);
+    assert_true(highwater_get(hw, &size, root));
+    assert_int_equal(size, 35);
+    highwater_free(hw);
+    free(file);
 }
 
 int main(void)
@@ -217,6 +268,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shorter_store_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_root_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_altered_or_foreign_mark, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_torn_slot, setup, teardown),
     };
     return cmocka_run_group_tests_name("highwater", tests, NULL, NULL);
 }

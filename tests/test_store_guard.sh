@@ -63,7 +63,8 @@ refused() {
     fi
 }
 size() { "$LIUHEN" --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["tree_size"])'; }
-mark() { sed -n 2p "$DATA/highwater"; }
+# The mark's size: the larger of its two slots' (each a signed checkpoint).
+mark() { tr '\0' '\n' <"$DATA/highwater" | grep -E '^[0-9]+$' | sort -n | tail -n 1; }
 
 plain
 "$LIUHEN" keygen --out "$TMP/li" --holder 李华 --no-passphrase >/dev/null 2>&1
