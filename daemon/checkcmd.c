@@ -16,6 +16,7 @@
 
 #include "datadir.h"
 #include "fileio.h"
+#include "highwater.h"
 #include "i18n.h"
 #include "log.h"
 #include "note.h"
@@ -100,6 +101,24 @@ static int read_vkey(const char *path, note_verifier *out)
     return 0;
 }
 
+/* The store against the data directory's high-water mark, as the daemon
+ * checks it at start: 1 finding or none. */
+static uint64_t check_mark(const char *dir, store *st, const note_verifier *key)
+{
+    highwater *hw = NULL;
+    lh_err err = {{0}};
+    store_txn *txn = NULL;
+    int rc = highwater_open(&hw, dir, key, &err);
+    if (rc == 0 && (rc = store_read_begin(st, &txn)) == 0)
+        rc = highwater_check(hw, txn, &err);
+    store_txn_end(txn);
+    highwater_free(hw);
+    if (rc == 0)
+        return 0;
+    printf("%s\n", err.msg[0] ? err.msg : lh_strerror(rc));
+    return 1;
+}
+
 int checkcmd_main(int argc, char **argv)
 {
     enum { O_DATA = 1, O_LOGKEY, O_LOGLEVEL, O_HELP };
@@ -162,6 +181,7 @@ int checkcmd_main(int argc, char **argv)
         }
         store_txn_end(txn);
     }
+    extra += check_mark(dir, st, &key);
     scrub_config cfg = {.store = st,
                         .log_key = &key,
                         .finding = print_finding,

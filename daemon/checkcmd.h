@@ -7,7 +7,9 @@
  *
  *   liuhend check --data DIR [--log-key FILE] [--log-level LEVEL]
  *
- * Each finding is printed on a line of its own, then a summary. Exit
+ * The store is also checked against the data directory's high-water mark
+ * (highwater.h), as the daemon does at start. Each finding is printed on a
+ * line of its own, then a summary. Exit
  * status: 0 the store is sound, 1 it is damaged, 2 a usage error or a store
  * that cannot be read.
  */

@@ -90,7 +90,7 @@ static int meta_error(const char *path, int which, int rc, lh_err *err)
 
 int lmdbmeta_check(const char *path, lmdbmeta *out, lh_err *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
         if (e == ENOENT)

@@ -91,6 +91,10 @@ refused "an old backup (size $old) is refused by the mark ($new)" \
     "the store has $old entries but the log signed a checkpoint of $new"
 check "the refusal says how to recover" grep -q "to recover, put back the newest backup" \
     "$TMP/refused.log"
+rc=0
+LANG=C "$LIUHEND" check --data "$DATA" >"$TMP/check.out" 2>&1 || rc=$?
+check "liuhend check finds the old backup behind the mark (exit $rc)" \
+    grep -q "the store has $old entries but the log signed a checkpoint of $new" "$TMP/check.out"
 cp "$TMP/new.mdb" "$DATA/data.mdb"
 plain
 check "the newer store starts again" [ "$(size)" = "$new" ]
