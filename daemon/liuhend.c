@@ -25,6 +25,7 @@
  *   libuv pool                Export and Backup, one at a time (snapshot.h)
  *   witnessing (1 per witness) HTTP to its witness; a write transaction per
  *                             cosignature kept (witnessing.h)
+ *   scrub (0 or 1)            --check-interval: read transactions (scrub.h)
  *
  * None holds an LMDB read transaction while it waits for another.
  */
