@@ -71,11 +71,13 @@ static void print_progress(void *ctx, int phase, uint64_t done, uint64_t total)
     bool *tty = ctx;
     if (!*tty)
         return;
+    /* Back to the line's start, the text, then erase what is left. */
+    fputc('\r', stderr);
     if (phase == 1)
-        fprintf(stderr, _("\rcheck: entry %" PRIu64 " of %" PRIu64 "\033[K"), done, total);
+        fprintf(stderr, _("check: entry %" PRIu64 " of %" PRIu64), done, total);
     else
-        fprintf(stderr, _("\rcheck: checkpoints up to size %" PRIu64 " of %" PRIu64 "\033[K"), done,
-                total);
+        fprintf(stderr, _("check: checkpoints up to size %" PRIu64 " of %" PRIu64), done, total);
+    fputs("\033[K", stderr);
     fflush(stderr);
 }
 
