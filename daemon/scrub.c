@@ -179,7 +179,10 @@ static int scrub_checkpoints(scrub *s, lh_err *err)
         store_txn *txn;
         if ((rc = store_read_begin(s->cfg->store, &txn)) != 0)
             break;
-        for (int k = 0; k < CP_CHUNK && rc == 0; k++) {
+        /* No more checkpoints per transaction than leaves: each costs a
+         * signature check, and the transaction holds back map growth. */
+        uint64_t per = s->cfg->chunk != 0 && s->cfg->chunk < CP_CHUNK ? s->cfg->chunk : CP_CHUNK;
+        for (uint64_t k = 0; k < per && rc == 0; k++) {
             uint64_t size;
             const uint8_t *note;
             size_t len;
