@@ -79,6 +79,7 @@ check "the high-water mark is the size of the last receipt ($(mark) = $(size))" 
 old=$(size)
 append QJ-G-1 "第二条"
 append QJ-G-2 "第三条 UNIQUE-MARKER-7f3a"
+marker=$(($(size) - 1))
 check "the mark follows each receipt ($(mark) = $(size))" [ "$(mark)" = "$(size)" ]
 stop_daemon
 new=$(mark)
@@ -98,7 +99,16 @@ check "liuhend check finds the old backup behind the mark (exit $rc)" \
 cp "$TMP/new.mdb" "$DATA/data.mdb"
 plain
 check "the newer store starts again" [ "$(size)" = "$new" ]
+rc=0
+LANG=C "$LIUHEND" check --data "$DATA" >"$TMP/check.out" 2>&1 || rc=$?
+check "liuhend check beside the running daemon: sound (exit $rc)" \
+    grep -q "the store is sound" "$TMP/check.out"
+append QJ-G-3 "检查之后"
+append QJ-G-3 "检查之后又一条"
+check "the daemon appends after the check ($(size) = $((new + 2)))" [ "$(size)" = $((new + 2)) ]
 stop_daemon
+new=$(mark)
+cp "$DATA/data.mdb" "$TMP/new.mdb"
 
 # A truncated store and an empty one: refused, not SIGBUS.
 bytes=$(stat -c %s "$TMP/new.mdb")
@@ -119,21 +129,23 @@ import sys
 p = sys.argv[1]
 b = bytearray(open(p, 'rb').read())
 i = b.find(b'UNIQUE-MARKER-7f3a')
-assert i > 0 and b.find(b'UNIQUE-MARKER-7f3a', i + 1) < 0
-b[i] ^= 0x01
+assert i > 0
+while i >= 0:  # the live page, and copies LMDB left in free pages
+    b[i] ^= 0x01
+    i = b.find(b'UNIQUE-MARKER-7f3a', i + 1)
 open(p, 'r+b').write(b)
 PY
 rc=0
 LANG=C "$LIUHEND" check --data "$DATA" >"$TMP/check.out" 2>&1 || rc=$?
 check "liuhend check exits 1 on an altered entry ($rc)" [ "$rc" -eq 1 ]
-check "it names the entry" grep -q "entry $((new - 1)): its stored bytes hash to" "$TMP/check.out"
+check "it names the entry" grep -q "entry $marker: its stored bytes hash to" "$TMP/check.out"
 # The start's check reads O(log n) hashes, not the entries: it starts, and
 # the background scrub finds the damage.
 plain --check-interval 1
 damaged() { grep -q "check: the store is damaged" "$TMP/plain.log"; }
 for _ in $(seq 100); do damaged && break; sleep 0.1; done
 check "--check-interval logs the damage" damaged
-check "... naming the entry" grep -q "check: entry $((new - 1)): its stored bytes hash to" \
+check "... naming the entry" grep -q "check: entry $marker: its stored bytes hash to" \
     "$TMP/plain.log"
 stop_daemon
 cp "$TMP/new.mdb" "$DATA/data.mdb"
@@ -164,7 +176,7 @@ check "it names the entry's leaf hash" \
     grep -q "entry $((new - 1)): its stored bytes hash to .* but its stored leaf hash is" "$TMP/check.out"
 check "and the checkpoint whose root no longer follows" \
     grep -q "checkpoint of size $new: it signs the root" "$TMP/check.out"
-# The size is odd (5), so the root reads the last leaf's stored hash itself.
+# The size is odd (7), so the root reads the last leaf's stored hash itself.
 check "the log has an odd size ($new)" [ $((new % 2)) -eq 1 ]
 refused "the start refuses a tree without its checkpoint's root" \
     "has another root than its signed checkpoint"
