@@ -54,16 +54,14 @@ static root_text root_b64(const uint8_t root[MERKLE_HASH_SIZE])
 
 /* Open a signed checkpoint with the log key into (size, root). */
 static int open_note(const highwater *hw, const uint8_t *note, size_t len, uint64_t *size,
-                     uint8_t root[MERKLE_HASH_SIZE], lh_err *err)
+                     uint8_t root[MERKLE_HASH_SIZE], lh_err *err, lh_err *detail)
 {
     /* About 5 KB: kept off the stack. */
     checkpoint_opened *op = malloc(sizeof *op);
     if (op == NULL)
         return lh_err_set(err, LH_ENOMEM, "%s: out of memory", hw->path);
-    lh_err detail = {{0}};
-    int rc = checkpoint_open(note, len, &hw->log_key, NULL, 0, op, &detail);
+    int rc = checkpoint_open(note, len, &hw->log_key, NULL, 0, op, detail);
     if (rc != 0) {
-        log_error(_("high-water mark %s: %s"), hw->path, detail.msg);
         lh_err_set(err, rc,
                    _("high-water mark %s does not verify with the log key (%s): another log's "
                      "mark, or an altered one"),
@@ -98,7 +96,7 @@ static int read_slots(highwater *hw, lh_err *err)
         return lh_err_set(err, n < 0 ? -errno : -EIO, "%s: cannot read it", hw->path);
     }
     int rc = 0, bad = 0;
-    lh_err first = {{0}};
+    lh_err first = {{0}}, why = {{0}};
     for (int i = 0; i < 2; i++) {
         const uint8_t *slot = buf + i * SLOT;
         size_t len = strnlen((const char *)slot, SLOT);
@@ -106,10 +104,12 @@ static int read_slots(highwater *hw, lh_err *err)
             continue;
         uint64_t size = 0;
         uint8_t root[MERKLE_HASH_SIZE];
-        lh_err e = {{0}};
-        if (len == SLOT || open_note(hw, slot, len, &size, root, &e) != 0) {
-            if (bad++ == 0)
-                first = e.msg[0] ? e : (lh_err){{0}};
+        lh_err e = {{0}}, d = {{0}};
+        if (len == SLOT || open_note(hw, slot, len, &size, root, &e, &d) != 0) {
+            if (bad++ == 0) {
+                first = e;
+                why = d;
+            }
             continue;
         }
         if (hw->present && size == hw->size &&
@@ -128,6 +128,8 @@ static int read_slots(highwater *hw, lh_err *err)
         }
     }
     free(buf);
+    if (rc == 0 && bad > 0 && !hw->present && why.msg[0])
+        log_error(_("high-water mark %s: %s"), hw->path, why.msg);
     if (rc == 0 && bad > 0 && !hw->present)
         rc = first.msg[0] ? lh_err_set(err, LH_EBADSIG, "%s", first.msg)
                           : lh_err_set(err, LH_EBADSIG,
