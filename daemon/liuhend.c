@@ -779,11 +779,16 @@ static int cmd_run(int argc, char **argv)
         log_error(_("log key %s: %s"), key_path, lh_strerror(rc));
         goto out;
     }
-    /* The mark is checked against the store by sequencer_start(). */
+    /* The mark is checked against the store by sequencer_start(); until
+     * then no thread hands out a checkpoint the mark does not know. */
     if ((rc = highwater_open(&d.hw, dir, &verifier, &err)) != 0) {
         log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
     }
+    uint64_t mark_size = 0;
+    uint8_t mark_root[MERKLE_HASH_SIZE];
+    (void)highwater_get(d.hw, &mark_size, mark_root);
+    store_set_checkpoint_limit(d.store, mark_size);
     /* The keys are replayed from the ledger by sequencer_start(). */
     if ((rc = keyring_new(&d.keys)) != 0) {
         log_error(_("keys: %s"), lh_strerror(rc));

@@ -61,6 +61,7 @@ struct store_txn {
     store *st;
     MDB_txn *txn;
     bool write;
+    bool all; /* sees the checkpoints above the limit (store_read_begin_all) */
 };
 
 static void put_u64(uint8_t out[8], uint64_t v)
@@ -322,6 +323,20 @@ static int txn_begin(store *st, bool write, store_txn **out)
 int store_read_begin(store *st, store_txn **out)
 {
     return txn_begin(st, false, out);
+}
+
+int store_read_begin_all(store *st, store_txn **out)
+{
+    int rc = txn_begin(st, false, out);
+    if (rc == 0)
+        (*out)->all = true;
+    return rc;
+}
+
+/* The checkpoint limit as this transaction sees it. */
+static uint64_t cp_limit(const store_txn *t)
+{
+    return t->all ? UINT64_MAX : atomic_load(&t->st->cp_limit);
 }
 
 int store_write_begin(store *st, store_txn **out)
@@ -636,7 +651,7 @@ void store_set_checkpoint_limit(store *st, uint64_t limit)
 int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size_t *len,
                          uint64_t *size_out)
 {
-    uint64_t limit = atomic_load(&t->st->cp_limit);
+    uint64_t limit = cp_limit(t);
     MDB_val k, v;
     uint8_t kb[8];
     int rc;
@@ -674,7 +689,8 @@ int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size
 int store_next_checkpoint(store_txn *t, uint64_t after, uint64_t *size, const uint8_t **note,
                           size_t *len)
 {
-    if (after >= atomic_load(&t->st->cp_limit))
+    uint64_t limit = cp_limit(t);
+    if (after >= limit)
         return LH_ENOTFOUND;
     MDB_cursor *cur;
     int rc = mdb_cursor_open(t->txn, t->st->dbi[DB_CHECKPOINT], &cur);
@@ -690,7 +706,7 @@ int store_next_checkpoint(store_txn *t, uint64_t after, uint64_t *size, const ui
     if (k.mv_size != 8)
         return LH_ESTORE;
     *size = get_u64(k.mv_data);
-    if (*size > atomic_load(&t->st->cp_limit))
+    if (*size > limit)
         return LH_ENOTFOUND;
     *note = v.mv_data;
     *len = v.mv_size;
@@ -792,7 +808,7 @@ int store_get_cosigned(store_txn *t, uint64_t size, uint8_t *buf, size_t cap, si
 
 int store_latest_cosigned(store_txn *t, size_t min, uint64_t *size)
 {
-    uint64_t limit = atomic_load(&t->st->cp_limit);
+    uint64_t limit = cp_limit(t);
     if (min == 0) {
         int src = store_get_size(t, size);
         if (src == 0 && *size > limit)

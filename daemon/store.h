@@ -140,6 +140,12 @@ int store_backup_fd(store *st, int fd, lh_err *err);
 int store_read_begin(store *st, store_txn **out);
 
 /**
+ * store_read_begin() for the writer's start, which must see every stored
+ * checkpoint, those above store_set_checkpoint_limit()'s limit included.
+ */
+int store_read_begin_all(store *st, store_txn **out);
+
+/**
  * Begin the write transaction (one at a time; blocks while another is open).
  * @return 0, LH_ESTORE.
  */
@@ -252,7 +258,9 @@ int store_next_checkpoint(store_txn *txn, uint64_t after, uint64_t *size, const 
  * store_get_cosigned() and store_latest_cosigned() then act as if they were
  * not stored. The writer raises the limit once a checkpoint is recorded in
  * the high-water mark (highwater.h), so that no thread hands out one the
- * mark does not know yet. A new store has no limit (UINT64_MAX).
+ * mark does not know yet; liuhend sets it to the mark's size before any
+ * thread starts. A new store has no limit (UINT64_MAX). Transactions of
+ * store_read_begin_all() see past it.
  * Thread-safe.
  */
 void store_set_checkpoint_limit(store *st, uint64_t limit);

@@ -1018,7 +1018,8 @@ static int load_checkpoint(writer *w, store_txn *txn, lh_err *err)
 static int load_state(writer *w, lh_err *err)
 {
     store_txn *txn;
-    int rc = store_read_begin(w->st, &txn);
+    /* Every checkpoint, those not yet in the high-water mark too. */
+    int rc = store_read_begin_all(w->st, &txn);
     if (rc != 0)
         return lh_err_set(err, rc, "store: cannot begin a read: %s", lh_strerror(rc));
     if ((rc = store_get_size(txn, &w->size)) != 0 || (rc = store_get_time(txn, &w->time)) != 0)

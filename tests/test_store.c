@@ -440,6 +440,11 @@ static void test_checkpoint_limit(void **state)
     uint8_t buf[64];
     assert_int_equal(store_get_cosigned(r, 9, buf, sizeof buf, &len, NULL), LH_ENOTFOUND);
     store_txn_end(r);
+    /* The writer's start sees past the limit. */
+    assert_int_equal(store_read_begin_all(st, &r), 0);
+    assert_int_equal(store_get_checkpoint(r, UINT64_MAX, &note, &len, &size), 0);
+    assert_int_equal(size, 9);
+    store_txn_end(r);
 
     /* Below the first checkpoint: none at all. */
     store_set_checkpoint_limit(st, 2);
