@@ -158,6 +158,8 @@ layer_of = $(strip $(if $(wildcard client/core/$(1).c),core,\
              all)))))
 CORE_TEST_UTIL := $(patsubst %,$(BUILD)/tests/util/%.o,testutil vec memstore tamper)
 INT_TEST_UTIL  := $(patsubst %,$(BUILD)/tests/util/%.o,daemon ledger)
+# Helpers of the daemon's module tests (they use daemon/store.h).
+DAEMON_TEST_UTIL := $(BUILD)/tests/util/storefill.o
 ALL_INC = $(CLIENT_INC) -Idaemon $(UV_CFLAGS) $(LMDB_CFLAGS) $(CURL_CFLAGS) $(MHD_CFLAGS) $(TOOLS_INC)
 TEST_DEFS := -Itests/util -DLH_BUILD_DIR=\"$(BUILD)\"
 
@@ -293,7 +295,7 @@ endef
 TOOLS_INC = $(foreach t,$(TOOL_NAMES),-Itools/$(t))
 TOOLS_A   = $(foreach t,$(TOOL_NAMES),$(call TOOL_A,$(t)))
 test_inc  = $(if $(filter core,$(1)),$(CORE_INC),$(if $(filter client,$(1)),$(CLIENT_INC),$(if $(filter daemon,$(1)),$(DAEMON_INC),$(if $(filter tool:%,$(1)),$(CLIENT_INC) $(TOOLS_INC),$(ALL_INC)))))
-test_link = $(if $(filter core,$(1)),$(CORE_TEST_UTIL) $(CORE_A),$(if $(filter client,$(1)),$(CORE_TEST_UTIL) $(LIB_A),$(if $(filter daemon,$(1)),$(CORE_TEST_UTIL) $(DAEMON_A) $(CORE_A),$(if $(filter tool:%,$(1)),$(CORE_TEST_UTIL) $(TOOLS_A) $(LIB_A),$(CORE_TEST_UTIL) $(INT_TEST_UTIL) $(TOOLS_A) $(DAEMON_A) $(LIB_A)))))
+test_link = $(if $(filter core,$(1)),$(CORE_TEST_UTIL) $(CORE_A),$(if $(filter client,$(1)),$(CORE_TEST_UTIL) $(LIB_A),$(if $(filter daemon,$(1)),$(CORE_TEST_UTIL) $(DAEMON_TEST_UTIL) $(DAEMON_A) $(CORE_A),$(if $(filter tool:%,$(1)),$(CORE_TEST_UTIL) $(TOOLS_A) $(LIB_A),$(CORE_TEST_UTIL) $(INT_TEST_UTIL) $(TOOLS_A) $(DAEMON_A) $(LIB_A)))))
 test_libs = $(if $(filter core,$(1)),$(CORE_LIBS),$(if $(filter client,$(1)),$(CLIENT_LIBS),$(if $(filter daemon,$(1)),$(CORE_LIBS) $(DAEMON_LIBS),$(if $(filter tool:%,$(1)),$(CLIENT_LIBS) $(TOOLS_LIBS),$(CLIENT_LIBS) $(DAEMON_LIBS) $(TOOLS_LIBS)))))
 test_deps = $(call test_link,$(1)) $(CLIENT_H) $(wildcard daemon/*.h tools/*/*.h tests/util/*.h)
 $(foreach t,$(TEST_SRC:tests/%.c=%),$(eval $(call TEST_RULE,$(t))))

@@ -169,7 +169,9 @@ int datadir_prepare_init(const char *dir, bool *created)
 /* Undo a failed init so that it can simply be run again. */
 void datadir_init_cleanup(const char *dir, bool created)
 {
-    static const char *const files[] = {DATADIR_KEY, DATADIR_VKEY, DATADIR_DATA, DATADIR_LOCK};
+    static const char *const files[] = {DATADIR_KEY,       DATADIR_VKEY,
+                                        DATADIR_DATA,      DATADIR_LOCK,
+                                        DATADIR_HIGHWATER, "." DATADIR_HIGHWATER ".tmp"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *p = datadir_path(dir, files[i]);
         if (unlink(p) != 0 && errno != ENOENT)

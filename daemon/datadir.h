@@ -23,6 +23,7 @@
 #define DATADIR_LOCK        "lock.mdb"
 #define DATADIR_SOCKET      "liuhen.sock"
 #define DATADIR_DAEMON_LOCK "liuhend.lock"
+#define DATADIR_HIGHWATER   "highwater" /* the high-water mark, highwater.h */
 /**@}*/
 
 /** dir/name, malloc'd; exits the process when memory runs out. */

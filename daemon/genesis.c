@@ -124,7 +124,7 @@ fail:
 /* Append the genesis entry through the real write path, so that index 0
  * and its checkpoint are written exactly as any other entry. */
 int genesis_append(store *st, const keyfile_key *key, const note_signer *signer,
-                   const keyfile_pub *admin, const char *origin)
+                   const keyfile_pub *admin, const char *origin, highwater *hw)
 {
     keyring *keys = NULL;
     sequencer *seq = NULL;
@@ -144,6 +144,7 @@ int genesis_append(store *st, const keyfile_key *key, const note_signer *signer,
         .keys = keys,
         .log_key = signer,
         .origin = origin,
+        .highwater = hw,
         .notify = waiter_notify,
         .notify_ctx = &w,
     };

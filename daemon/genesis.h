@@ -10,6 +10,7 @@
 #ifndef LIUHEN_GENESIS_H
 #define LIUHEN_GENESIS_H
 
+#include "highwater.h"
 #include "keyfile.h"
 #include "note.h"
 #include "store.h"
@@ -19,10 +20,12 @@
  * waiting for its checkpoint (signed by signer) to be committed.
  * @param[in] admin   the first admin's public key and holder name.
  * @param[in] origin  the log's origin.
+ * @param[in] hw      the new log's high-water mark: its first checkpoint
+ *                    is recorded there.
  * @return 0, or -1 (logged: a bad origin or name, the writer's refusal,
  *         no answer within 120 s).
  */
 int genesis_append(store *st, const keyfile_key *key, const note_signer *signer,
-                   const keyfile_pub *admin, const char *origin);
+                   const keyfile_pub *admin, const char *origin, highwater *hw);
 
 #endif

@@ -25,6 +25,7 @@
  *   libuv pool                Export and Backup, one at a time (snapshot.h)
  *   witnessing (1 per witness) HTTP to its witness; a write transaction per
  *                             cosignature kept (witnessing.h)
+ *   scrub (0 or 1)            --check-interval: read transactions (scrub.h)
  *
  * None holds an LMDB read transaction while it waits for another.
  */
@@ -47,6 +48,7 @@
 
 #include "beneath.h"
 #include "calendar.h"
+#include "checkcmd.h"
 #include "checkpoint.h"
 #include "datadir.h"
 #include "entry.h"
@@ -54,6 +56,7 @@
 #include "fileio.h"
 #include "genesis.h"
 #include "harden.h"
+#include "highwater.h"
 #include "i18n.h"
 #include "keyfile.h"
 #include "keyring.h"
@@ -62,6 +65,7 @@
 #include "passphrase.h"
 #include "privileges.h"
 #include "publish.h"
+#include "scrub.h"
 #include "sequencer.h"
 #include "server.h"
 #include "snapshot.h"
@@ -176,6 +180,10 @@ static void usage_run(FILE *f)
     fputs(_("  --user USER                started as root, become USER (its groups too)\n"
             "                             before opening anything; liuhend refuses to run\n"
             "                             as root otherwise (default: stay who started it)\n"),
+          f);
+    fputs(_("  --check-interval SECONDS   recompute the whole store (as liuhend check)\n"
+            "                             every SECONDS, at the lowest priority, and log\n"
+            "                             what differs; 0 never (default: 0; 86400 is daily)\n"),
           f);
     fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
     fputs(_("  --help                     print this help\n"), f);
@@ -417,6 +425,7 @@ static int cmd_init(int argc, char **argv)
     store *st = NULL;
     store_txn *txn = NULL;
     note_signer *signer = NULL;
+    highwater *hw = NULL;
     char *key_path = datadir_path(dir, DATADIR_KEY), *vkey_path = datadir_path(dir, DATADIR_VKEY);
     if ((rc = keyfile_generate(origin, &key, &err)) != 0) {
         log_error(_("log key: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
@@ -447,7 +456,13 @@ static int cmd_init(int argc, char **argv)
     }
     if ((signer = make_signer(key)) == NULL)
         goto out;
-    if (genesis_append(st, key, signer, &admin, origin) != 0)
+    note_verifier verifier;
+    if ((rc = note_signer_verifier(signer, &verifier)) != 0 ||
+        (rc = highwater_open(&hw, dir, &verifier, &err)) != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    if (genesis_append(st, key, signer, &admin, origin, hw) != 0)
         goto out;
     char vkey[KEYFILE_VKEY_MAX];
     keyfile_key_vkey(key, vkey);
@@ -466,6 +481,7 @@ static int cmd_init(int argc, char **argv)
 out:
     if (signer != NULL)
         sodium_free(signer);
+    highwater_free(hw);
     store_close(st);
     keyfile_key_free(key);
     if (pass != NULL)
@@ -491,6 +507,8 @@ typedef struct daemon_state {
     publisher *pub;
     server *srv;
     witnessing *witnessing;
+    highwater *hw;
+    scrubber *scrub;
     unsigned min_cosig; /* the publication's: cosignatures a published checkpoint has */
     bool stopping;
 } daemon_state;
@@ -690,6 +708,7 @@ static int cmd_run(int argc, char **argv)
         O_BACKUPDIR,
         O_ADMINGROUP,
         O_USER,
+        O_CHECKINT,
         O_HELP
     };
     static const struct option opts[] = {
@@ -711,6 +730,7 @@ static int cmd_run(int argc, char **argv)
         {"backup-dir", required_argument, NULL, O_BACKUPDIR},
         {"admin-group", required_argument, NULL, O_ADMINGROUP},
         {"user", required_argument, NULL, O_USER},
+        {"check-interval", required_argument, NULL, O_CHECKINT},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"help", no_argument, NULL, O_HELP},
@@ -726,7 +746,7 @@ static int cmd_run(int argc, char **argv)
     bool interval_set = false;
     witnessing_target witnesses[WITNESSING_MAX];
     size_t nwitnesses = 0;
-    unsigned min_cosig = 0;
+    unsigned min_cosig = 0, check_interval = 0;
     int ch;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
@@ -776,6 +796,10 @@ static int cmd_run(int argc, char **argv)
         case O_BACKUPDIR: backup_dir = optarg; break;
         case O_ADMINGROUP: admin_group = optarg; break;
         case O_USER: user = optarg; break;
+        case O_CHECKINT:
+            check_interval =
+                (unsigned)parse_number(false, "--check-interval", optarg, 0, 30u * 24 * 3600);
+            break;
         case O_PASSFILE: passfile = optarg; break;
         case O_LOGLEVEL: set_log_level(false, optarg); break;
         case O_HELP: usage_run(stdout); return 0;
@@ -883,6 +907,16 @@ static int cmd_run(int argc, char **argv)
         log_error(_("log key %s: %s"), key_path, lh_strerror(rc));
         goto out;
     }
+    /* The mark is checked against the store by sequencer_start(); until
+     * then no thread hands out a checkpoint the mark does not know. */
+    if ((rc = highwater_open(&d.hw, dir, &verifier, &err)) != 0) {
+        log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
+    }
+    uint64_t mark_size = 0;
+    uint8_t mark_root[MERKLE_HASH_SIZE];
+    (void)highwater_get(d.hw, &mark_size, mark_root);
+    store_set_checkpoint_limit(d.store, mark_size);
     /* The keys are replayed from the ledger by sequencer_start(). */
     if ((rc = keyring_new(&d.keys)) != 0) {
         log_error(_("keys: %s"), lh_strerror(rc));
@@ -968,6 +1002,7 @@ static int cmd_run(int argc, char **argv)
         .keys = d.keys,
         .log_key = d.signer,
         .origin = origin,
+        .highwater = d.hw,
         .notify = server_notify,
         .notify_ctx = d.srv,
     };
@@ -989,6 +1024,12 @@ static int cmd_run(int argc, char **argv)
                       err.msg[0] ? err.msg : lh_strerror(rc));
             goto out;
         }
+    }
+    /* Small chunks: a reader at idle priority holds back map growth. */
+    scrub_config ccfg = {.store = d.store, .log_key = &verifier, .chunk = 256};
+    if (check_interval > 0 && (rc = scrub_start(&d.scrub, &ccfg, check_interval, &err)) != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        goto out;
     }
     if ((rc = server_listen(d.srv, d.seq, d.pub, &err)) != 0) {
         log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
@@ -1063,12 +1104,14 @@ out:
     if (loop_ready)
         uv_run(&d.loop, UV_RUN_DEFAULT);
 cleanup:
+    scrub_stop(d.scrub);
     witnessing_stop(d.witnessing);
     if (curl_ready)
         curl_global_cleanup();
     server_free(d.srv);
     sequencer_free(d.seq);
     keyring_free(d.keys);
+    highwater_free(d.hw);
     store_close(d.store);
     if (d.signer != NULL)
         sodium_free(d.signer); /* wipes the secret key */
@@ -1092,6 +1135,8 @@ cleanup:
 int main(int argc, char **argv)
 {
     i18n_init();
+    if (argc >= 2 && strcmp(argv[1], "check") == 0)
+        return checkcmd_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
         progname = "liuhend init";
         return cmd_init(argc - 1, argv + 1);

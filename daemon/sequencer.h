@@ -40,6 +40,7 @@
 
 #include "entry.h"
 #include "errors.h"
+#include "highwater.h"
 #include "keyring.h"
 #include "liuhen.pb-c.h"
 #include "merkle.h"
@@ -190,6 +191,8 @@ typedef struct sequencer_config {
     const note_signer *log_key; /* signs checkpoints; borrowed for the sequencer's life.
                                    Type 0x01, named as the origin. */
     const char *origin;         /* copied */
+    highwater *highwater;       /* the log's high-water mark (highwater.h), checked at start
+                                   and kept by the writer; borrowed; NULL: none (tests) */
     size_t max_batch;           /* 0: SEQUENCER_DEFAULT_BATCH; at most SEQUENCER_MAX_BATCH */
     unsigned threads;           /* preparation threads; 0: one per online core, at least 2 */
     sequencer_notify_fn notify; /* may be NULL */

@@ -15,11 +15,13 @@
 #include <lmdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "i18n.h"
+#include "lmdbmeta.h"
 
 enum {
     DB_META,
@@ -53,12 +55,14 @@ struct store {
     MDB_dbi dbi[DB_COUNT];
     pthread_rwlock_t grow_lock;
     atomic_size_t map_size;
+    _Atomic uint64_t cp_limit; /* store_set_checkpoint_limit() */
 };
 
 struct store_txn {
     store *st;
     MDB_txn *txn;
     bool write;
+    bool all; /* sees the checkpoints above the limit (store_read_begin_all) */
 };
 
 static void put_u64(uint8_t out[8], uint64_t v)
@@ -106,7 +110,7 @@ static int mdb_code(store *st, int rc)
  * store with entries and another format (or none: the first layout, whose
  * chains named leaf hashes) was written by another version of liuhend,
  * whose entries this one cannot continue. */
-static int check_format(store *st, MDB_txn *txn, const char *dir, lh_err *err)
+static int check_format(store *st, MDB_txn *txn, const char *dir, bool ro, lh_err *err)
 {
     MDB_val k = {6, (void *)"format"}, v;
     int rc = mdb_get(txn, st->dbi[DB_META], &k, &v);
@@ -117,7 +121,7 @@ static int check_format(store *st, MDB_txn *txn, const char *dir, lh_err *err)
     uint64_t found = rc == 0 && v.mv_size == 8 ? get_u64(v.mv_data) : 1;
     MDB_val sk = {4, (void *)"size"}, sv;
     int src = mdb_get(txn, st->dbi[DB_META], &sk, &sv);
-    if (rc == MDB_NOTFOUND && src == MDB_NOTFOUND) {
+    if (rc == MDB_NOTFOUND && src == MDB_NOTFOUND && !ro) {
         uint8_t fv[8];
         put_u64(fv, STORE_FORMAT);
         MDB_val val = {8, fv};
@@ -133,7 +137,7 @@ static int check_format(store *st, MDB_txn *txn, const char *dir, lh_err *err)
                       dir, found, STORE_FORMAT);
 }
 
-int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
+static int open_store(store **out, const char *dir, size_t map_size, bool ro, lh_err *err)
 {
     *out = NULL;
     store *st = calloc(1, sizeof *st);
@@ -149,8 +153,25 @@ int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
         free(st);
         return -rc;
     }
+    atomic_init(&st->cp_limit, UINT64_MAX);
     if (map_size == 0)
         map_size = STORE_DEFAULT_MAP_SIZE;
+    /* LMDB maps the file and trusts it to hold every page its meta names:
+     * a truncated file is refused here rather than met by SIGBUS. */
+    char *path = malloc(strlen(dir) + sizeof "/data.mdb");
+    if (path == NULL) {
+        pthread_rwlock_destroy(&st->grow_lock);
+        free(st);
+        return LH_ENOMEM;
+    }
+    sprintf(path, "%s/data.mdb", dir); /* LMDB's name for its data file */
+    rc = lmdbmeta_check(path, NULL, err);
+    free(path);
+    if (rc != 0 && rc != -ENOENT) {
+        pthread_rwlock_destroy(&st->grow_lock);
+        free(st);
+        return rc;
+    }
     if ((rc = mdb_env_create(&st->env)) != 0)
         goto fail;
     if ((rc = mdb_env_set_maxdbs(st->env, DB_COUNT)) != 0)
@@ -161,23 +182,23 @@ int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
         goto fail;
     /* MDB_NOTLS: read transactions are not tied to a thread (libuv's pool).
      * No MDB_NOSYNC, no MDB_NOMETASYNC: a commit is durable when it returns. */
-    if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS, 0600)) != 0)
+    if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS | (ro ? MDB_RDONLY : 0), 0600)) != 0)
         goto fail;
     MDB_envinfo info;
     mdb_env_info(st->env, &info);
     atomic_store(&st->map_size, info.me_mapsize);
 
     MDB_txn *txn;
-    if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
+    if ((rc = mdb_txn_begin(st->env, NULL, ro ? MDB_RDONLY : 0, &txn)) != 0)
         goto fail;
     for (int i = 0; i < DB_COUNT; i++) {
-        if ((rc = mdb_dbi_open(txn, db_spec[i].name, db_spec[i].flags | MDB_CREATE, &st->dbi[i])) !=
-            0) {
+        if ((rc = mdb_dbi_open(txn, db_spec[i].name, db_spec[i].flags | (ro ? 0 : MDB_CREATE),
+                               &st->dbi[i])) != 0) {
             mdb_txn_abort(txn);
             goto fail;
         }
     }
-    int frc = check_format(st, txn, dir, err);
+    int frc = check_format(st, txn, dir, ro, err);
     if (frc != 0) {
         mdb_txn_abort(txn);
         mdb_env_close(st->env);
@@ -197,6 +218,16 @@ fail:
     pthread_rwlock_destroy(&st->grow_lock);
     free(st);
     return rc > 0 ? -rc : LH_ESTORE;
+}
+
+int store_open(store **out, const char *dir, size_t map_size, lh_err *err)
+{
+    return open_store(out, dir, map_size, false, err);
+}
+
+int store_open_readonly(store **out, const char *dir, lh_err *err)
+{
+    return open_store(out, dir, 0, true, err);
 }
 
 void store_close(store *st)
@@ -270,6 +301,17 @@ static int txn_begin(store *st, bool write, store_txn **out)
     t->write = write;
     pthread_rwlock_rdlock(&st->grow_lock);
     int rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    if (rc == MDB_MAP_RESIZED) {
+        /* Another process (the daemon, under a read-only store) grew the
+         * map: adopt its size, with no transaction of this one open. */
+        pthread_rwlock_unlock(&st->grow_lock);
+        pthread_rwlock_wrlock(&st->grow_lock);
+        rc = mdb_env_set_mapsize(st->env, 0);
+        pthread_rwlock_unlock(&st->grow_lock);
+        pthread_rwlock_rdlock(&st->grow_lock);
+        if (rc == 0)
+            rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    }
     if (rc != 0) {
         pthread_rwlock_unlock(&st->grow_lock);
         free(t);
@@ -282,6 +324,20 @@ static int txn_begin(store *st, bool write, store_txn **out)
 int store_read_begin(store *st, store_txn **out)
 {
     return txn_begin(st, false, out);
+}
+
+int store_read_begin_all(store *st, store_txn **out)
+{
+    int rc = txn_begin(st, false, out);
+    if (rc == 0)
+        (*out)->all = true;
+    return rc;
+}
+
+/* The checkpoint limit as this transaction sees it. */
+static uint64_t cp_limit(const store_txn *t)
+{
+    return t->all ? UINT64_MAX : atomic_load(&t->st->cp_limit);
 }
 
 int store_write_begin(store *st, store_txn **out)
@@ -588,17 +644,29 @@ int store_keylog_entries(store_txn *t, uint64_t **indexes, size_t *count)
     return 0;
 }
 
+void store_set_checkpoint_limit(store *st, uint64_t limit)
+{
+    atomic_store(&st->cp_limit, limit);
+}
+
 int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size_t *len,
                          uint64_t *size_out)
 {
+    uint64_t limit = cp_limit(t);
     MDB_val k, v;
     uint8_t kb[8];
     int rc;
     if (size == UINT64_MAX) {
+        /* The latest at or below the limit: the last key, or the one
+         * before the first key above the limit. */
         MDB_cursor *cur;
         if ((rc = mdb_cursor_open(t->txn, t->st->dbi[DB_CHECKPOINT], &cur)) != 0)
             return mdb_code(t->st, rc);
-        rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+        put_u64(kb, limit == UINT64_MAX ? limit : limit + 1);
+        k = (MDB_val){8, kb};
+        rc = limit == UINT64_MAX ? MDB_NOTFOUND : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        rc =
+            rc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) : mdb_cursor_get(cur, &k, &v, MDB_LAST);
         mdb_cursor_close(cur);
         if (rc != 0)
             return mdb_code(t->st, rc);
@@ -606,6 +674,8 @@ int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size
             return LH_ESTORE;
         size = get_u64(k.mv_data);
     } else {
+        if (size > limit)
+            return LH_ENOTFOUND;
         put_u64(kb, size);
         if ((rc = get(t, DB_CHECKPOINT, kb, 8, &v)) != 0)
             return rc;
@@ -614,6 +684,33 @@ int store_get_checkpoint(store_txn *t, uint64_t size, const uint8_t **note, size
     *len = v.mv_size;
     if (size_out != NULL)
         *size_out = size;
+    return 0;
+}
+
+int store_next_checkpoint(store_txn *t, uint64_t after, uint64_t *size, const uint8_t **note,
+                          size_t *len)
+{
+    uint64_t limit = cp_limit(t);
+    if (after >= limit)
+        return LH_ENOTFOUND;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(t->txn, t->st->dbi[DB_CHECKPOINT], &cur);
+    if (rc != 0)
+        return mdb_code(t->st, rc);
+    uint8_t kb[8];
+    put_u64(kb, after + 1);
+    MDB_val k = {8, kb}, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    mdb_cursor_close(cur);
+    if (rc != 0)
+        return mdb_code(t->st, rc);
+    if (k.mv_size != 8)
+        return LH_ESTORE;
+    *size = get_u64(k.mv_data);
+    if (*size > limit)
+        return LH_ENOTFOUND;
+    *note = v.mv_data;
+    *len = v.mv_size;
     return 0;
 }
 
@@ -712,8 +809,13 @@ int store_get_cosigned(store_txn *t, uint64_t size, uint8_t *buf, size_t cap, si
 
 int store_latest_cosigned(store_txn *t, size_t min, uint64_t *size)
 {
-    if (min == 0)
-        return store_get_size(t, size);
+    uint64_t limit = cp_limit(t);
+    if (min == 0) {
+        int src = store_get_size(t, size);
+        if (src == 0 && *size > limit)
+            *size = limit;
+        return src;
+    }
     MDB_cursor *cur;
     int rc = mdb_cursor_open(t->txn, t->st->dbi[DB_COSIG], &cur);
     if (rc != 0)
@@ -730,6 +832,8 @@ int store_latest_cosigned(store_txn *t, size_t min, uint64_t *size)
             break;
         }
         uint64_t s = get_u64(k.mv_data);
+        if (s > limit)
+            continue;
         if (!any || s != at) {
             at = s;
             count = 0;

@@ -70,10 +70,20 @@ typedef struct store_txn store_txn;
  * @param[in]  map_size  initial map size in bytes (0: STORE_DEFAULT_MAP_SIZE);
  *                       an existing larger map is kept.
  * @param[out] err       optional detail naming the file and the cause.
- * @return 0, LH_ESTORE (LMDB error, or a store of another layout than
- *         STORE_FORMAT, described in err), -errno.
+ * An existing DIR/data.mdb is first checked with lmdbmeta_check(): an empty,
+ * foreign or truncated file is refused (LH_ESTORE) before LMDB maps it.
+ * @return 0, LH_ESTORE (LMDB error, a file lmdbmeta_check() refuses, or a store of another layout
+ * than STORE_FORMAT, described in err), -errno.
  */
 int store_open(store **out, const char *dir, size_t map_size, lh_err *err);
+
+/**
+ * Open an existing store in directory `dir` read-only (LMDB's MDB_RDONLY),
+ * beside a daemon that may be writing it: `liuhend check`. Only read
+ * transactions may begin.
+ * @return as store_open(); LH_ENOTFOUND (-ENOENT...) when there is no store.
+ */
+int store_open_readonly(store **out, const char *dir, lh_err *err);
 
 /** Close the store; every transaction must have ended. Accepts NULL. */
 void store_close(store *st);
@@ -128,6 +138,12 @@ int store_backup_fd(store *st, int fd, lh_err *err);
  *       and keeps old pages alive.
  */
 int store_read_begin(store *st, store_txn **out);
+
+/**
+ * store_read_begin() for the writer's start, which must see every stored
+ * checkpoint, those above store_set_checkpoint_limit()'s limit included.
+ */
+int store_read_begin_all(store *st, store_txn **out);
 
 /**
  * Begin the write transaction (one at a time; blocks while another is open).
@@ -226,6 +242,28 @@ int store_keylog_entries(store_txn *txn, uint64_t **indexes, size_t *count);
  */
 int store_get_checkpoint(store_txn *txn, uint64_t size, const uint8_t **note, size_t *len,
                          uint64_t *size_out);
+
+/**
+ * The signed checkpoint of the smallest tree size above `after`, for a walk
+ * over every stored checkpoint (after = 0 first, then the size returned).
+ * @param[out] note  points into the map: valid until the transaction ends.
+ * @return 0; LH_ENOTFOUND (none above `after`); LH_ESTORE.
+ */
+int store_next_checkpoint(store_txn *txn, uint64_t after, uint64_t *size, const uint8_t **note,
+                          size_t *len);
+
+/**
+ * Hide from every reader of this store the checkpoints above tree size
+ * `limit`: store_get_checkpoint(), store_next_checkpoint(),
+ * store_get_cosigned() and store_latest_cosigned() then act as if they were
+ * not stored. The writer raises the limit once a checkpoint is recorded in
+ * the high-water mark (highwater.h), so that no thread hands out one the
+ * mark does not know yet; liuhend sets it to the mark's size before any
+ * thread starts. A new store has no limit (UINT64_MAX). Transactions of
+ * store_read_begin_all() see past it.
+ * Thread-safe.
+ */
+void store_set_checkpoint_limit(store *st, uint64_t limit);
 
 /* ---- writes (in the write transaction) ---- */
 

@@ -36,6 +36,7 @@
 #include "calendar.h"
 #include "checkpoint.h"
 #include "entry.h"
+#include "highwater.h"
 #include "kind.h"
 #include "i18n.h"
 #include "log.h"
@@ -80,6 +81,8 @@ struct writer {
     store *st;
     keyring *keys;
     const note_signer *log_key;
+    highwater *hw;          /* the high-water mark, or NULL */
+    uint64_t marked;        /* the size of the latest checkpoint recorded there */
     note_verifier log_vkey; /* its public half: log_vkey.pubkey is the log's key */
     char origin[CHECKPOINT_ORIGIN_MAX + 1];
     size_t max_batch;
@@ -136,6 +139,24 @@ static int sign_checkpoint(writer *w, uint64_t size, const uint8_t root[32], seq
     *out = checkpoint_new(size, root, w->notebuf, len);
     if (*out == NULL)
         return lh_err_set(err, LH_ENOMEM, "checkpoint of size %" PRIu64 ": out of memory", size);
+    return 0;
+}
+
+/*
+ * Record the latest checkpoint in the high-water mark, then let every reader
+ * of the store see it: signed, committed, recorded, and only then handed
+ * out (highwater.h), so that the mark knows every root anyone was shown.
+ */
+static int mark_latest(writer *w, lh_err *err)
+{
+    if (w->hw == NULL || w->latest == NULL || w->latest->size == 0 || w->marked == w->latest->size)
+        return 0;
+    int rc = highwater_record(w->hw, w->latest->size, w->latest->root, w->latest->note,
+                              w->latest->len, err);
+    if (rc != 0)
+        return rc;
+    store_set_checkpoint_limit(w->st, w->latest->size);
+    w->marked = w->latest->size;
     return 0;
 }
 
@@ -559,6 +580,33 @@ static int prove_duplicates(writer *w, store_txn *txn, bool only_committed)
 }
 
 /*
+ * The batch is committed but its checkpoint could not be recorded in the
+ * high-water mark: it must not be handed out, so its receipts are held
+ * back. The entries are logged; a client that asks again gets its receipt
+ * (DUPLICATE) once the mark is written.
+ */
+static void hold_receipts(writer *w, int rc, const lh_err *err, writer_outcome *out)
+{
+    log_error(_("append: checkpoint of size %" PRIu64
+                " committed but not recorded in the high-water mark: %s; its receipts are held "
+                "back until it is"),
+              w->latest->size, err->msg);
+    out->disk_full = rc == -ENOSPC || rc == -EDQUOT || rc == -EIO;
+    for (size_t i = 0; i < w->nbatch; i++) {
+        seq_job *job = w->batch[i];
+        if (job->status != LIUHEN__STATUS__STATUS_OK &&
+            job->status != LIUHEN__STATUS__STATUS_DUPLICATE)
+            continue;
+        uint64_t index = job->index;
+        seq_job_reset_result(job);
+        seq_job_set(job, LIUHEN__STATUS__STATUS_UNAVAILABLE,
+                    "logged as entry %" PRIu64 ", but the log cannot record its checkpoint (%s): "
+                    "append it again later for the receipt",
+                    index, lh_errname(rc));
+    }
+}
+
+/*
  * One attempt: evaluate every job in one write transaction and commit.
  * @return 0 when the batch is finished (committed, or nothing to commit);
  *         otherwise the store error that stopped it, the transaction gone.
@@ -567,9 +615,16 @@ static int try_batch(writer *w, writer_outcome *out)
 {
     for (size_t i = 0; i < w->nbatch; i++)
         seq_job_reset_result(w->batch[i]);
+    /* A checkpoint committed but not yet in the high-water mark (its
+     * recording failed) is recorded before anything else is answered. */
+    lh_err merr = {""};
+    int rc = mark_latest(w, &merr);
+    if (rc != 0) {
+        log_error(_("append: the high-water mark: %s"), merr.msg);
+        return rc;
+    }
     store_txn *txn;
-    int rc = store_write_begin(w->st, &txn);
-    if (rc != 0)
+    if ((rc = store_write_begin(w->st, &txn)) != 0)
         return rc;
     attempt at;
     reader_init(w, &at.rd, txn);
@@ -660,6 +715,8 @@ static int try_batch(writer *w, writer_outcome *out)
     w->latest = cp;
     out->accepted = at.accepted;
     out->committed = true;
+    if ((rc = mark_latest(w, &err)) != 0)
+        hold_receipts(w, rc, &err, out);
     return 0;
 }
 
@@ -964,7 +1021,8 @@ static int load_checkpoint(writer *w, store_txn *txn, lh_err *err)
 static int load_state(writer *w, lh_err *err)
 {
     store_txn *txn;
-    int rc = store_read_begin(w->st, &txn);
+    /* Every checkpoint, those not yet in the high-water mark too. */
+    int rc = store_read_begin_all(w->st, &txn);
     if (rc != 0)
         return lh_err_set(err, rc, "store: cannot begin a read: %s", lh_strerror(rc));
     if ((rc = store_get_size(txn, &w->size)) != 0 || (rc = store_get_time(txn, &w->time)) != 0)
@@ -977,6 +1035,8 @@ static int load_state(writer *w, lh_err *err)
         rc = replay_keys(w, txn, w->size, err);
     if (rc == 0)
         rc = load_checkpoint(w, txn, err);
+    if (rc == 0 && w->hw != NULL)
+        rc = highwater_check(w->hw, txn, err);
     store_txn_end(txn);
     return rc;
 }
@@ -1025,6 +1085,37 @@ static int ensure_checkpoint(writer *w, lh_err *err)
     return 0;
 }
 
+/* After the start's checks (highwater_check() passed): bring the mark up
+ * to the store's latest checkpoint, which is ahead of it after a stop
+ * between a commit and its mark, and is the first mark of a log that had
+ * none. */
+static int open_mark(writer *w, lh_err *err)
+{
+    if (w->hw == NULL)
+        return 0;
+    uint64_t size = 0;
+    uint8_t root[MERKLE_HASH_SIZE];
+    bool present = highwater_get(w->hw, &size, root);
+    if (present)
+        w->marked = size;
+    if (w->latest->size == 0 || (present && size == w->latest->size)) {
+        store_set_checkpoint_limit(w->st, w->latest->size);
+        return 0;
+    }
+    if (!present)
+        log_warn(_("no high-water mark yet: recording the store's checkpoint of size %" PRIu64),
+                 w->latest->size);
+    else
+        log_info(
+            _("high-water mark: from size %" PRIu64 " to the store's checkpoint of size %" PRIu64),
+            size, w->latest->size);
+    lh_err merr = {""};
+    int rc = mark_latest(w, &merr);
+    if (rc != 0)
+        return lh_err_set(err, rc, _("the high-water mark: %s"), merr.msg);
+    return 0;
+}
+
 void writer_free(writer *w)
 {
     if (w == NULL)
@@ -1061,6 +1152,7 @@ int writer_open(writer **out, const sequencer_config *cfg, lh_err *err)
     w->st = cfg->store;
     w->keys = cfg->keys;
     w->log_key = cfg->log_key;
+    w->hw = cfg->highwater;
     memcpy(w->origin, cfg->origin, origin_len + 1);
     w->max_batch = cfg->max_batch == 0 ? SEQUENCER_DEFAULT_BATCH : cfg->max_batch;
     if (w->max_batch > SEQUENCER_MAX_BATCH)
@@ -1083,7 +1175,8 @@ int writer_open(writer **out, const sequencer_config *cfg, lh_err *err)
         writer_free(w);
         return lh_err_set(err, LH_EINVAL, "sequencer: the log key is not a valid signer");
     }
-    if ((rc = load_state(w, err)) != 0 || (rc = ensure_checkpoint(w, err)) != 0) {
+    if ((rc = load_state(w, err)) != 0 || (rc = ensure_checkpoint(w, err)) != 0 ||
+        (rc = open_mark(w, err)) != 0) {
         writer_free(w);
         return rc;
     }

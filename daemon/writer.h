@@ -24,6 +24,10 @@
  *     heads. A key change is staged in the keyring at once, so the next
  *     entry of the same batch sees it.
  *
+ * A batch whose checkpoint cannot be recorded in the high-water mark after
+ * its commit answers its appends UNAVAILABLE (logged, ask again), and the
+ * next batch records it first.
+ *
  * Thread safety: one thread (the writer) uses a writer after
  * writer_open(); writer_latest() is that thread's too.
  */
@@ -45,7 +49,10 @@ typedef struct writer writer;
  * are replayed from the ledger's KEY_ENROLL and KEY_REVOKE entries into
  * cfg->keys, each checked with the acceptance rules and its signature; the
  * latest stored checkpoint must verify with the log key, not be beyond the
- * tree, and have the stored tree's root. If the store has leaves but no
+ * tree, and have the stored tree's root; with cfg->highwater, the store
+ * must pass highwater_check(), and the mark is brought up to the latest
+ * checkpoint (then and after each batch's commit, before its receipts:
+ * highwater.h). If the store has leaves but no
  * checkpoint for its size (which one write transaction per batch prevents,
  * but a store restored by hand could show), one is signed and stored. An
  * empty log gets a signed checkpoint of size 0, kept in memory only.
@@ -53,7 +60,8 @@ typedef struct writer writer;
  * @param[out] err  optional: names the object and the cause.
  * @return 0; LH_EINVAL (bad configuration, a store of another origin or
  *         log key); LH_EBADSIG (the latest checkpoint is not signed by the
- *         log key); LH_EFORK (its root is not the stored tree's); LH_ESTORE
+ *         log key); LH_EFORK (its root is not the stored tree's, or the
+ *         store is behind or forked from the high-water mark); LH_ESTORE
  *         (a damaged store: a key entry that breaks a rule or does not
  *         verify); LH_EPARSE; LH_ENOMEM; -errno.
  */

@@ -11,8 +11,8 @@
  * entries in flight together, two cases interleaved, a CONFLICT inside a
  * batch), reopening (keys, heads, consistency), the keys replayed from a
  * store written by hand and from damaged ones, integrated_at that never
- * goes backwards, map growth, and a full disk (write errors injected under
- * LMDB).
+ * goes backwards, map growth, a full disk (write errors injected under
+ * LMDB), and a high-water mark that cannot be written after a commit.
  */
 #define _GNU_SOURCE /* RTLD_NEXT */
 #include <setjmp.h>
@@ -36,6 +36,7 @@
 
 #include "checkpoint.h"
 #include "entry.h"
+#include "highwater.h"
 #include "keyring.h"
 #include "kind.h"
 #include "log.h"
@@ -240,6 +241,8 @@ typedef struct harness {
     unsigned long notified;
     bool gate_closed;
     bool gate_waiting;
+    highwater *hw; /* with h->mark: the log's high-water mark */
+    bool mark;
 } harness;
 
 /* Notifications come from the writer thread. With the gate closed the
@@ -266,10 +269,13 @@ static void h_start(harness *h)
     if (store_open(&h->st, h->dir, h->map_size, &err) != 0)
         fail_msg("store_open: %s", err.msg);
     assert_int_equal(keyring_new(&h->ks), 0);
+    if (h->mark && highwater_open(&h->hw, h->dir, &h->logv, &err) != 0)
+        fail_msg("highwater_open: %s", err.msg);
     sequencer_config cfg = {.store = h->st,
                             .keys = h->ks,
                             .log_key = &h->log,
                             .origin = ORIGIN,
+                            .highwater = h->hw,
                             .max_batch = 0,
                             .notify = on_notify,
                             .notify_ctx = h};
@@ -283,6 +289,8 @@ static void h_stop(harness *h)
     h->seq = NULL;
     keyring_free(h->ks);
     h->ks = NULL;
+    highwater_free(h->hw);
+    h->hw = NULL;
     store_close(h->st);
     h->st = NULL;
 }
@@ -525,12 +533,27 @@ static void enroll(harness *h, actor *admin, const actor *who, uint32_t roles, c
  */
 
 static atomic_int inject_errno;
+static atomic_int inject_mark_errno; /* the same, for the high-water mark only */
+
+/* Whether fd is the data directory's high-water mark. */
+static bool is_mark(int fd)
+{
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 0)
+        return false;
+    path[n] = '\0';
+    return n >= 10 && strcmp(path + n - 10, "/highwater") == 0;
+}
 static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
 static ssize_t (*real_writev)(int, const struct iovec *, int);
 
 ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 {
     int e = atomic_load(&inject_errno);
+    if (e == 0 && atomic_load(&inject_mark_errno) != 0 && is_mark(fd))
+        e = atomic_load(&inject_mark_errno);
     if (e != 0 && fd > 2) {
         errno = e;
         return -1;
@@ -1628,6 +1651,82 @@ static void test_write_errors(void **state)
     h_close(h);
 }
 
+/* The latest checkpoint any reader of the store is shown. */
+static uint64_t shown_size(harness *h)
+{
+    store_txn *txn;
+    const uint8_t *note;
+    size_t len;
+    uint64_t size = 0;
+    assert_int_equal(store_read_begin(h->st, &txn), 0);
+    assert_int_equal(store_get_checkpoint(txn, UINT64_MAX, &note, &len, &size), 0);
+    store_txn_end(txn);
+    return size;
+}
+
+/*
+ * docs/design.md "The high-water mark": a batch committed whose checkpoint
+ * cannot be recorded in the mark is not answered with it, nor shown to any
+ * reader; the next batch records it first (or fails whole); once the mark
+ * is written, asking again gets the receipt.
+ */
+static void test_mark_not_written(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    h_stop(h);
+    h->mark = true;
+    h_start(h);
+    actor admin = {0}, hd = {0};
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&hd.key, 2, KEY_TAG);
+    genesis(h, &admin);
+    enroll(h, &admin, &hd, ROLE(HANDLER), "办案员");
+    assert_int_equal(shown_size(h), 2);
+    tcase c = {"QJ-M", 0, {0}};
+
+    atomic_store(&inject_mark_errno, ENOSPC);
+    spec s = in_case(&hd, KIND(INTERFERENCE), &c);
+    seq_job *first = append(h, &s);
+    assert_status(first, ST(UNAVAILABLE));
+    assert_message_has(first, "logged as entry 2, but the log cannot record its checkpoint");
+    assert_null(first->checkpoint);
+    /* Committed, yet nobody is shown its checkpoint. */
+    store_txn *txn;
+    uint64_t stored;
+    assert_int_equal(store_read_begin(h->st, &txn), 0);
+    assert_int_equal(store_get_size(txn, &stored), 0);
+    store_txn_end(txn);
+    assert_int_equal(stored, 3);
+    assert_int_equal(shown_size(h), 2);
+    /* The next batch tries the mark first, and fails whole. */
+    seq_job *again = clone_job(first);
+    run(h, &again, 1);
+    assert_status(again, ST(UNAVAILABLE));
+    assert_message_has(again, "nothing was written");
+    seq_job_free(again);
+
+    atomic_store(&inject_mark_errno, 0);
+    again = clone_job(first);
+    run(h, &again, 1);
+    assert_status(again, ST(DUPLICATE));
+    assert_int_equal(again->index, 2);
+    assert_int_equal(again->checkpoint->size, 3);
+    verify_receipt(h, again);
+    assert_int_equal(shown_size(h), 3);
+    seq_job_free(again);
+    seq_job_free(first);
+
+    /* The mark holds size 3 after a restart. */
+    h_stop(h);
+    h_start(h);
+    uint64_t size;
+    uint8_t root[MERKLE_HASH_SIZE];
+    assert_true(highwater_get(h->hw, &size, root));
+    assert_int_equal(size, 3);
+    h_close(h);
+}
+
 /* ------------------------------------------------------------------------
  * Chains by entry id: runs signed ahead, in flight together, in one batch.
  */
@@ -2061,6 +2160,7 @@ int main(void)
         cmocka_unit_test(test_map_growth),
         cmocka_unit_test(test_stop),
         cmocka_unit_test(test_write_errors),
+        cmocka_unit_test(test_mark_not_written),
     };
     return cmocka_run_group_tests(tests, global_setup, NULL);
 }

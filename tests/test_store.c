@@ -397,6 +397,63 @@ static void test_format(void **state)
     assert_non_null(strstr(err.msg, "entry id"));
 }
 
+/* Checkpoints above the limit are hidden from every reader: the latest,
+ * one by size, the walk over them, and the size a publication takes. */
+static void test_checkpoint_limit(void **state)
+{
+    (void)state;
+    store *st;
+    lh_err err;
+    assert_int_equal(store_open(&st, dir, 0, &err), 0);
+    assert_int_equal(append_leaves(st, 0, 9), 0);
+    store_txn *w;
+    assert_int_equal(store_write_begin(st, &w), 0);
+    assert_int_equal(store_put_checkpoint(w, 3, (const uint8_t *)"cp3", 3), 0);
+    assert_int_equal(store_put_checkpoint(w, 5, (const uint8_t *)"cp5", 3), 0);
+    assert_int_equal(store_put_checkpoint(w, 9, (const uint8_t *)"cp9", 3), 0);
+    assert_int_equal(store_commit(w), 0);
+
+    store_txn *r;
+    const uint8_t *note;
+    size_t len;
+    uint64_t size;
+    /* No limit: everything. */
+    assert_int_equal(store_read_begin(st, &r), 0);
+    assert_int_equal(store_get_checkpoint(r, UINT64_MAX, &note, &len, &size), 0);
+    assert_int_equal(size, 9);
+    store_txn_end(r);
+
+    store_set_checkpoint_limit(st, 5);
+    assert_int_equal(store_read_begin(st, &r), 0);
+    assert_int_equal(store_get_checkpoint(r, UINT64_MAX, &note, &len, &size), 0);
+    assert_int_equal(size, 5);
+    assert_memory_equal(note, "cp5", 3);
+    assert_int_equal(store_get_checkpoint(r, 9, &note, &len, NULL), LH_ENOTFOUND);
+    assert_int_equal(store_get_checkpoint(r, 3, &note, &len, NULL), 0);
+    assert_int_equal(store_next_checkpoint(r, 0, &size, &note, &len), 0);
+    assert_int_equal(size, 3);
+    assert_int_equal(store_next_checkpoint(r, 3, &size, &note, &len), 0);
+    assert_int_equal(size, 5);
+    assert_int_equal(store_next_checkpoint(r, 5, &size, &note, &len), LH_ENOTFOUND);
+    assert_int_equal(store_latest_cosigned(r, 0, &size), 0);
+    assert_int_equal(size, 5);
+    uint8_t buf[64];
+    assert_int_equal(store_get_cosigned(r, 9, buf, sizeof buf, &len, NULL), LH_ENOTFOUND);
+    store_txn_end(r);
+    /* The writer's start sees past the limit. */
+    assert_int_equal(store_read_begin_all(st, &r), 0);
+    assert_int_equal(store_get_checkpoint(r, UINT64_MAX, &note, &len, &size), 0);
+    assert_int_equal(size, 9);
+    store_txn_end(r);
+
+    /* Below the first checkpoint: none at all. */
+    store_set_checkpoint_limit(st, 2);
+    assert_int_equal(store_read_begin(st, &r), 0);
+    assert_int_equal(store_get_checkpoint(r, UINT64_MAX, &note, &len, &size), LH_ENOTFOUND);
+    store_txn_end(r);
+    store_close(st);
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -416,6 +473,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backup_fd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_format, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_limit, setup, teardown),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);

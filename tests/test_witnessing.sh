@@ -13,8 +13,9 @@
 # status names the error, the policy still holds at the last size both
 # cosigned, and after the witness is back every checkpoint is cosigned
 # again; an evidence package of a record, verified with both witnesses; and
-# a restored old backup of the store, whose smaller tree the witness will
-# not cosign (while the other data directory's log, started again, is).
+# a restored old backup of the store, refused at start by the high-water
+# mark and, with the mark lost too, by the witnesses, which will not cosign
+# its smaller tree (while the other data directory's log, started again, is).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -210,11 +211,18 @@ stop_daemon
 
 # An old backup restored in place of the log: its tree is smaller than what
 # the witnesses cosigned, and they will not cosign it.
-# (Its own publish directory would refuse it too; say it was lost with the
-# machine the backup is restored on.)
+# The data directory's high-water mark refuses it first.
 cp -a "$VAR/data" "$TMP/data.now"
 cp "$VAR/backups/backup.mdb" "$VAR/data/data.mdb"
 rm -f "$VAR/data/lock.mdb"
+rc=0
+LANG=C timeout 20 "$ROOT/$BUILD/bin/liuhend" --data "$VAR/data" --socket "$VAR/liuhen.sock" \
+    >"$TMP/refused.log" 2>&1 || rc=$?
+check "the restored old store is refused at start by the high-water mark (exit $rc)" \
+    grep -q 'but the log signed a checkpoint of' "$TMP/refused.log"
+# (Its own publish directory would refuse it too; say both were lost with
+# the machine the backup is restored on.)
+mv "$VAR/data/highwater" "$TMP/highwater.now"
 mv "$VAR/publish" "$TMP/publish.now"
 mkdir -m 0755 "$VAR/publish"
 export LIUHEN_STATE=$TMP/after-restore.state

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-FileCopyrightText: 2026 liuhen contributors */
+/*
+ * checkcmd.c — `liuhend check` (checkcmd.h).
+ */
+#include "checkcmd.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "datadir.h"
+#include "fileio.h"
+#include "highwater.h"
+#include "i18n.h"
+#include "log.h"
+#include "note.h"
+#include "scrub.h"
+#include "store.h"
+
+#define EXIT_DAMAGED 1
+#define EXIT_USAGE   2
+
+static void usage(FILE *f)
+{
+    fputs(_("Usage: liuhend check --data DIR [--log-key FILE] [--log-level LEVEL]\n"), f);
+    fputs("\n", f);
+    fputs(_("Recompute everything the store in DIR holds: each entry's leaf hash from its\n"
+            "stored bytes, each stored hash of the Merkle tree from its children, and each\n"
+            "stored checkpoint's signature and root; print every difference. The store is\n"
+            "opened read-only: liuhend may be running.\n"),
+          f);
+    fputs("\n", f);
+    fputs(_("  --data DIR                 the data directory (required)\n"), f);
+    fputs(_("  --log-key FILE             the log's verifier key (default: DIR/log.vkey); give\n"
+            "                             the copy you published, which nobody at the store\n"
+            "                             could alter\n"),
+          f);
+    fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
+    fputs(_("  --help                     print this help\n"), f);
+    fputs("\n", f);
+    fputs(_("Exit status: 0 the store is sound; 1 it is damaged; 2 a usage error, or a store\n"
+            "that cannot be read.\n"),
+          f);
+}
+
+static int die_usage(const char *what)
+{
+    if (what != NULL)
+        fprintf(stderr, "liuhend check: %s\n", what);
+    fputs(_("Run `liuhend check --help` for the options.\n"), stderr);
+    return EXIT_USAGE;
+}
+
+static void print_finding(void *ctx, const char *finding)
+{
+    bool *tty = ctx;
+    if (*tty)
+        fputs("\r\033[K", stderr);
+    printf("%s\n", finding);
+}
+
+/* On a terminal only: where the scrub is. */
+static void print_progress(void *ctx, int phase, uint64_t done, uint64_t total)
+{
+    bool *tty = ctx;
+    if (!*tty)
+        return;
+    /* Back to the line's start, the text, then erase what is left. */
+    fputc('\r', stderr);
+    if (phase == 1)
+        fprintf(stderr, _("check: entry %" PRIu64 " of %" PRIu64), done, total);
+    else
+        fprintf(stderr, _("check: checkpoints up to size %" PRIu64 " of %" PRIu64), done, total);
+    fputs("\033[K", stderr);
+    fflush(stderr);
+}
+
+/* The log's key from a verifier key file (name+keyid+base64, one line). */
+static int read_vkey(const char *path, note_verifier *out)
+{
+    uint8_t *text = NULL;
+    size_t len = 0;
+    lh_err err = {{0}};
+    int rc = fileio_read(path, 0, _("log verifier key"), NOTE_VKEY_MAX + 2, &text, &len, &err);
+    if (rc != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        return -1;
+    }
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        len--;
+    rc = note_vkey_parse_type((const char *)text, len, NOTE_TYPE_ED25519, out, &err);
+    free(text);
+    if (rc != 0) {
+        log_error(_("%s: not a log verifier key: %s"), path, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The store against the data directory's high-water mark, as the daemon
+ * checks it at start: 1 finding or none. */
+static uint64_t check_mark(const char *dir, store *st, const note_verifier *key)
+{
+    highwater *hw = NULL;
+    lh_err err = {{0}};
+    store_txn *txn = NULL;
+    int rc = highwater_open(&hw, dir, key, &err);
+    if (rc == 0 && (rc = store_read_begin(st, &txn)) == 0)
+        rc = highwater_check(hw, txn, &err);
+    store_txn_end(txn);
+    highwater_free(hw);
+    if (rc == 0)
+        return 0;
+    printf("%s\n", err.msg[0] ? err.msg : lh_strerror(rc));
+    return 1;
+}
+
+int checkcmd_main(int argc, char **argv)
+{
+    enum { O_DATA = 1, O_LOGKEY, O_LOGLEVEL, O_HELP };
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, O_DATA},
+        {"log-key", required_argument, NULL, O_LOGKEY},
+        {"log-level", required_argument, NULL, O_LOGLEVEL},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = NULL, *vkey_opt = NULL;
+    enum log_level level;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case O_DATA: dir = optarg; break;
+        case O_LOGKEY: vkey_opt = optarg; break;
+        case O_LOGLEVEL:
+            if (log_level_parse(optarg, &level) != 0)
+                return die_usage(_("--log-level: want error, warn, info or debug"));
+            log_set_level(level);
+            break;
+        case O_HELP: usage(stdout); return 0;
+        default: return die_usage(NULL);
+        }
+    }
+    if (optind < argc)
+        return die_usage(_("unexpected argument"));
+    if (dir == NULL)
+        return die_usage(_("--data DIR is required"));
+    if (sodium_init() < 0) {
+        log_error(_("libsodium cannot be initialised"));
+        return EXIT_USAGE;
+    }
+    char *vkey_path = vkey_opt != NULL ? strdup(vkey_opt) : datadir_path(dir, DATADIR_VKEY);
+    note_verifier key;
+    int rc = vkey_path == NULL ? -1 : read_vkey(vkey_path, &key);
+    free(vkey_path);
+    if (rc != 0)
+        return EXIT_USAGE;
+    store *st = NULL;
+    lh_err err = {{0}};
+    if ((rc = store_open_readonly(&st, dir, &err)) != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        return EXIT_USAGE;
+    }
+    bool tty = isatty(STDERR_FILENO);
+    scrub_report rep = {0};
+    uint64_t extra = 0;
+    /* The store's own record of the log key: whoever altered it would have
+     * every checkpoint fail below; say so once, plainly. */
+    store_txn *txn;
+    const uint8_t *pk;
+    size_t pk_len;
+    if (store_read_begin(st, &txn) == 0) {
+        if (store_get_meta(txn, "log_key", &pk, &pk_len) != 0 || pk_len != 32 ||
+            memcmp(pk, key.pubkey, 32) != 0) {
+            printf(_("the store's log key is not the key %s\n"), key.name);
+            extra++;
+        }
+        store_txn_end(txn);
+    }
+    extra += check_mark(dir, st, &key);
+    scrub_config cfg = {.store = st,
+                        .log_key = &key,
+                        .finding = print_finding,
+                        .progress = print_progress,
+                        .ctx = &tty};
+    rc = scrub_run(&cfg, &rep, &err);
+    if (tty)
+        fputs("\r\033[K", stderr);
+    store_close(st);
+    if (rc != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        return EXIT_USAGE;
+    }
+    rep.findings += extra;
+    if (rep.findings == 0) {
+        printf(_("liuhend check %s: %" PRIu64 " entries, %" PRIu64 " stored hashes and %" PRIu64
+                 " checkpoints recomputed: the store is sound\n"),
+               dir, rep.size, rep.hashes, rep.checkpoints);
+        return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+    }
+    printf(_("liuhend check %s: %" PRIu64 " findings in %" PRIu64 " entries, %" PRIu64
+             " stored hashes and %" PRIu64 " checkpoints: the store is damaged\n"),
+           dir, rep.findings, rep.size, rep.hashes, rep.checkpoints);
+    fflush(stdout);
+    return EXIT_DAMAGED;
+}
