@@ -511,6 +511,7 @@ typedef struct daemon_state {
     scrubber *scrub;
     unsigned min_cosig; /* the publication's: cosignatures a published checkpoint has */
     bool stopping;
+    bool final_failed; /* the final publication at stop failed: exit 1 */
 } daemon_state;
 
 /*
@@ -559,7 +560,8 @@ static void on_drained(void *ctx)
     sequencer_stop(d->seq);
     if (d->pub != NULL) {
         log_info(_("publishing a final checkpoint"));
-        publish_stop(d->pub);
+        if (publish_stop(d->pub, true) != 0)
+            d->final_failed = true; /* logged; liuhend then exits 1 */
         d->pub = NULL;
     }
     server_close(d->srv);
@@ -1087,8 +1089,13 @@ static int cmd_run(int argc, char **argv)
     }
     log_info(_("log verifier key: %s"), vkey);
     uv_run(&d.loop, UV_RUN_DEFAULT);
-    log_info(_("stopped"));
-    result = 0;
+    if (d.final_failed) {
+        log_error(_("stopped, but the final checkpoint was not published (see above): exit 1"));
+        result = 1;
+    } else {
+        log_info(_("stopped"));
+        result = 0;
+    }
     goto cleanup;
 
 out:
@@ -1096,7 +1103,7 @@ out:
     if (d.seq != NULL)
         sequencer_stop(d.seq);
     if (d.pub != NULL) {
-        publish_stop(d.pub);
+        publish_stop(d.pub, false); /* nothing was served: nothing to publish */
         d.pub = NULL;
     }
     if (d.srv != NULL)

@@ -755,6 +755,8 @@ struct publisher {
     pthread_cond_t cond; /* on CLOCK_MONOTONIC */
     bool requested;      /* under mu */
     bool stopping;       /* under mu */
+    bool final;          /* under mu: publish once more when stopping */
+    int final_rc;        /* that publication's result, read after the join */
     _Atomic int64_t last_at;
 
     /* Owned by the thread. */
@@ -867,7 +869,9 @@ static void run_hook(publisher *pub)
 }
 
 /* One publication of the latest checkpoint, then the hook. */
-static void publish_once(publisher *pub)
+/* Publish the latest checkpoint unless already published. @return 0 (done,
+ * or nothing to do), or what failed; last: the final one, not retried. */
+static int publish_once(publisher *pub, bool last)
 {
     uint64_t size = 0;
     uint8_t *note = NULL;
@@ -875,28 +879,37 @@ static void publish_once(publisher *pub)
     int rc = pub->latest(pub->latest_ctx, &size, &note, &len);
     if (rc == LH_ENOTFOUND) {
         log_debug("publish %s: no checkpoint signed yet", pub->dir);
-        return;
+        return 0;
     }
     if (rc != 0) {
-        log_error(_("publish %s: cannot get the latest checkpoint: %s; retrying at the next tick"),
-                  pub->dir, lh_strerror(rc));
-        return;
+        if (last)
+            log_error(_("publish %s: cannot get the latest checkpoint: %s"), pub->dir,
+                      lh_strerror(rc));
+        else
+            log_error(_("publish %s: cannot get the latest checkpoint: %s; retrying at the next "
+                        "tick"),
+                      pub->dir, lh_strerror(rc));
+        return rc;
     }
     /* Unchanged: nothing to write. A new cosignature of the same size (a
      * witness's heartbeat) changes the note, and is published. */
     if (pub->published_any && size == pub->last_size && len == pub->last_len &&
         memcmp(note, pub->last_note, len) == 0) {
         free(note);
-        return;
+        return 0;
     }
     lh_err err = {{0}};
     rc = publish_write(pub->dir, pub->st, size, note, len, pub->last_size, &err);
     if (rc != 0)
         free(note);
     if (rc != 0) {
-        log_error(_("publication of %" PRIu64 " entries failed: %s; retrying at the next tick"),
-                  size, err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
-        return;
+        if (last)
+            log_error(_("the final publication of %" PRIu64 " entries failed: %s"), size,
+                      err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
+        else
+            log_error(_("publication of %" PRIu64 " entries failed: %s; retrying at the next tick"),
+                      size, err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
+        return rc;
     }
     pub->published_any = true;
     pub->last_size = size;
@@ -907,6 +920,7 @@ static void publish_once(publisher *pub)
     log_info(_("publish %s: checkpoint of %" PRIu64 " entries published"), pub->dir, size);
     if (pub->hook_cmd != NULL)
         run_hook(pub);
+    return 0;
 }
 
 static void *publisher_main(void *arg)
@@ -929,14 +943,17 @@ static void *publisher_main(void *arg)
         }
         pub->requested = false;
         pthread_mutex_unlock(&pub->mu);
-        publish_once(pub);
+        publish_once(pub, false);
         pthread_mutex_lock(&pub->mu);
         clock_gettime(CLOCK_MONOTONIC, &deadline);
         deadline.tv_sec += pub->interval;
     }
+    bool final = pub->final;
     pthread_mutex_unlock(&pub->mu);
-    /* docs/design.md "The daemon": publish a final checkpoint at shutdown. */
-    publish_once(pub);
+    /* docs/design.md "The daemon": publish a final checkpoint at shutdown
+     * (not when start-up failed: nothing was served). */
+    if (final)
+        pub->final_rc = publish_once(pub, true);
     return NULL;
 }
 
@@ -1052,16 +1069,19 @@ int64_t publish_last_at(publisher *pub)
     return pub != NULL ? atomic_load(&pub->last_at) : 0;
 }
 
-void publish_stop(publisher *pub)
+int publish_stop(publisher *pub, bool final)
 {
     if (pub == NULL)
-        return;
+        return 0;
     pthread_mutex_lock(&pub->mu);
     pub->stopping = true;
+    pub->final = final;
     pthread_cond_signal(&pub->cond);
     pthread_mutex_unlock(&pub->mu);
     pthread_join(pub->thread, NULL);
     pthread_cond_destroy(&pub->cond);
     pthread_mutex_destroy(&pub->mu);
+    int rc = pub->final_rc;
     publisher_free(pub);
+    return rc;
 }

@@ -27,6 +27,7 @@
 #ifndef LIUHEN_PUBLISH_H
 #define LIUHEN_PUBLISH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -178,11 +179,14 @@ void publish_request(publisher *pub);
 int64_t publish_last_at(publisher *pub);
 
 /**
- * Publish the latest checkpoint once more (unless already published) and
- * run the hook, then stop and join the thread, and free. May block for as
- * long as the publication and the hook timeout. Call it while the store
- * and whatever `latest` reads are still open. Accepts NULL.
+ * With final: publish the latest checkpoint once more (unless already
+ * published) and run the hook; then, in any case, stop and join the
+ * thread, and free. May block for as long as the publication and the hook
+ * timeout. Call it while the store and whatever `latest` reads are still
+ * open. Without final (a start-up that failed), nothing is written.
+ * Accepts NULL.
+ * @return 0; what the final publication failed with (logged already).
  */
-void publish_stop(publisher *pub);
+int publish_stop(publisher *pub, bool final);
 
 #endif

@@ -45,6 +45,7 @@
 #include <grp.h>
 #include <malloc.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1358,6 +1359,39 @@ int server_new(server **out, uv_loop_t *loop, const server_config *cfg, lh_err *
 
 /* ntpd's control_check(): a socket file that accepts a connection belongs
  * to a running daemon; one that refuses it is stale and may be removed. */
+/* Why the socket could not be bound, named rightly: libuv answers EACCES
+ * also for a directory that does not exist (as Windows would), so the
+ * directory is looked at here. */
+static int bind_failed(const char *path, int rc, lh_err *err)
+{
+    if (rc != UV_EACCES)
+        return lh_err_set(err, rc, _("socket %s: cannot bind: %s"), path, uv_strerror(rc));
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno == ENOENT)
+            return lh_err_set(err, -ENOENT,
+                              _("socket %s: the directory %s does not exist: create it, or give "
+                                "--socket in a directory that does"),
+                              path, dir);
+        return lh_err_set(err, -errno, _("socket %s: the directory %s: %s"), path, dir,
+                          strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode))
+        return lh_err_set(err, -ENOTDIR, _("socket %s: %s is not a directory"), path, dir);
+    return lh_err_set(err, rc,
+                      _("socket %s: cannot bind: permission denied: uid %u may not create files "
+                        "in %s"),
+                      path, (unsigned)geteuid(), dir);
+}
+
 static int remove_stale_socket(const char *path, lh_err *err)
 {
     struct stat st;
@@ -1433,7 +1467,7 @@ int server_listen(server *srv, sequencer *seq, publisher *pub, lh_err *err)
     umask(old);
     if (rc < 0) {
         close_listener(srv);
-        return lh_err_set(err, rc, _("socket %s: cannot bind: %s"), path, uv_strerror(rc));
+        return bind_failed(path, rc, err);
     }
     srv->socket_created = true;
     if (chmod(path, 0660) != 0) {

@@ -1241,7 +1241,7 @@ static void test_publisher_hook(void **state)
 
     /* publish_stop publishes the latest checkpoint and runs the hook. */
     latest_set(&ls, 700, 0);
-    publish_stop(pub);
+    publish_stop(pub, true);
     args = wait_lines(path, 2);
     snprintf(want, sizeof want, "%s\n%s\n", cpath, cpath);
     assert_string_equal(args, want);
@@ -1294,7 +1294,7 @@ static void test_publisher_interval(void **state)
     publish_request(pub);
     sleep_ms(300);
     assert_true(publish_last_at(pub) == at);
-    publish_stop(pub);
+    publish_stop(pub, true);
     size_t len;
     uint8_t *args = read_file(path, &len);
     assert_non_null(args);
@@ -1338,7 +1338,7 @@ static void test_publisher_bad_hooks(void **state)
         assert_int_equal(publish_start(&pub, &cfg, &err), 0);
         publish_request(pub);
         wait_published(pub, 0);
-        publish_stop(pub);
+        publish_stop(pub, true);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         char *log = capture_end(&cap);
         if (strstr(log, cases[i].logged) == NULL || strstr(log, cases[i].hook) == NULL)
@@ -1400,7 +1400,7 @@ static void test_publisher_retry(void **state)
     assert_int_equal(unlink(blocker), 0);
     publish_request(pub);
     wait_published(pub, 0);
-    publish_stop(pub);
+    publish_stop(pub, true);
     char *log = capture_end(&cap);
     if (strstr(log, "tile") == NULL || strstr(log, "retrying") == NULL)
         fail_msg("the failed publication was not logged: %s", log);
@@ -1431,7 +1431,7 @@ static void test_publisher_args(void **state)
     cfg.dir = file;
     assert_int_equal(publish_start(&pub, &cfg, &err), -ENOTDIR);
     unlink(file);
-    publish_stop(NULL);
+    assert_int_equal(publish_stop(NULL, true), 0);
     publish_request(NULL);
     assert_int_equal(publish_last_at(NULL), 0);
 }

@@ -38,7 +38,8 @@ stop_daemon
 # plain [ARG...]: liuhend on the data directory with no publish directory,
 # in the background, until it answers.
 plain() {
-    LANG=C "$LIUHEND" --data "$DATA" --socket "$LIUHEN_SOCKET" "$@" >>"$TMP/plain.log" 2>&1 &
+    LANG=C "$LIUHEND" "${LIUHEND_USER_ARGS[@]}" --data "$DATA" --socket "$LIUHEN_SOCKET" \
+        --backup-dir "$VAR/backups" --export-dir "$VAR/exports" "$@" >>"$TMP/plain.log" 2>&1 &
     DAEMON_PID=$!
     for _ in $(seq 200); do
         if "$LIUHEN" status >/dev/null 2>&1; then return 0; fi
@@ -53,7 +54,7 @@ plain() {
 # start, saying PATTERN.
 refused() {
     local rc=0
-    LANG=C timeout 20 "$LIUHEND" --data "$DATA" --socket "$LIUHEN_SOCKET" >"$TMP/refused.log" 2>&1 ||
+    LANG=C timeout 20 "$LIUHEND" "${LIUHEND_USER_ARGS[@]}" --data "$DATA" --socket "$LIUHEN_SOCKET" >"$TMP/refused.log" 2>&1 ||
         rc=$?
     if [ "$rc" -eq 1 ] && grep -q -- "$2" "$TMP/refused.log"; then
         ok "$1"
@@ -75,7 +76,7 @@ append() {
 }
 append QJ-G-1 "第一条"
 check "the high-water mark is the size of the last receipt ($(mark) = $(size))" [ "$(mark)" = "$(size)" ]
-"$LIUHEN" backup --to "$TMP/old.mdb" >/dev/null
+"$LIUHEN" backup --to old.mdb >/dev/null
 old=$(size)
 append QJ-G-1 "第二条"
 append QJ-G-2 "第三条 UNIQUE-MARKER-7f3a"
@@ -86,7 +87,7 @@ new=$(mark)
 
 # An old backup put back: no --publish, yet refused.
 cp "$DATA/data.mdb" "$TMP/new.mdb"
-cp "$TMP/old.mdb" "$DATA/data.mdb"
+cp "$VAR/backups/old.mdb" "$DATA/data.mdb"
 rm -f "$DATA/lock.mdb"
 refused "an old backup (size $old) is refused by the mark ($new)" \
     "the store has $old entries but the log signed a checkpoint of $new"
@@ -154,9 +155,9 @@ cp "$TMP/new.mdb" "$DATA/data.mdb"
 # root no longer follows from the stored hashes. Its bytes are read from a
 # tiles export (tile/0: the leaf hashes, in order).
 plain
-"$LIUHEN" export --to "$TMP/tiles" >/dev/null
+"$LIUHEN" export --to tiles >/dev/null
 stop_daemon
-python3 - "$DATA/data.mdb" "$TMP/tiles" "$new" <<'PY'
+python3 - "$DATA/data.mdb" "$VAR/exports/tiles" "$new" <<'PY'
 import os, sys
 p, tiles, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 t = os.path.join(tiles, 'tile', '0', '000.p', str(n))

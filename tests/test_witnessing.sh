@@ -216,7 +216,7 @@ cp -a "$VAR/data" "$TMP/data.now"
 cp "$VAR/backups/backup.mdb" "$VAR/data/data.mdb"
 rm -f "$VAR/data/lock.mdb"
 rc=0
-LANG=C timeout 20 "$ROOT/$BUILD/bin/liuhend" --data "$VAR/data" --socket "$VAR/liuhen.sock" \
+LANG=C timeout 20 "$ROOT/$BUILD/bin/liuhend" "${LIUHEND_USER_ARGS[@]}" --data "$VAR/data" --socket "$VAR/liuhen.sock" \
     >"$TMP/refused.log" 2>&1 || rc=$?
 check "the restored old store is refused at start by the high-water mark (exit $rc)" \
     grep -q 'but the log signed a checkpoint of' "$TMP/refused.log"

@@ -42,6 +42,10 @@ TMP=$(mktemp -d)
 # As root, liuhend runs as another user (scripts/run.sh), who must be able
 # to pass through this directory to the layout inside it.
 [ "$(id -u)" -ne 0 ] || chmod 0711 "$TMP"
+# What a test that starts liuhend itself (not through start_daemon) gives
+# it: as root, the user to become (liuhend refuses to run as root).
+LIUHEND_USER_ARGS=()
+[ "$(id -u)" -ne 0 ] || LIUHEND_USER_ARGS=(--user "${LIUHEN_TEST_USER:-daemon}")
 DAEMON_PID=
 cleanup() {
     if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then

@@ -440,6 +440,13 @@ int cli_connect(cli *c)
     int rc = lh_connect(&opts, &c->conn, &err);
     if (rc == 0)
         return 0;
+    /* The state file is read before the socket is dialled: an error that
+     * names it is the file's, not the socket's. */
+    if (rc < 0 && c->state_path != NULL && strstr(err.msg, c->state_path) != NULL)
+        return cli_fail(c, CLI_EXIT_IO,
+                        _("%s (the state file keeps the checkpoints this user has seen; --state "
+                          "FILE or $%s names another)"),
+                        err.msg, CLI_ENV_STATE);
     if (rc == -ENOENT || rc == -ECONNREFUSED) {
         return cli_fail(c, CLI_EXIT_IO,
                         _("cannot reach liuhend at %s: %s. Is liuhend running? Start it (make run, "
