@@ -27,7 +27,7 @@ CC      ?= cc
 DEB_PACKAGES := libsodium-dev liblmdb-dev libuv1-dev libprotobuf-c-dev \
                 protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config \
                 libmicrohttpd-dev libcurl4-openssl-dev gettext \
-                debhelper dpkg-dev lintian systemd
+                debhelper dpkg-dev lintian systemd strace
 
 PKGS_CORE := libsodium libprotobuf-c jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)

@@ -22,8 +22,10 @@
 # of the packages, the users or the directories it makes already exist
 # (it would destroy them), and removes what it made.
 #
-# It needs root and dpkg (CI runs as root on Debian 12): it fails, saying
-# why, where it cannot run.
+# No systemd runs as PID 1 here (nor in CI's container): the units' system
+# call filters are checked against strace's record of what liuhend and the
+# backup did. It needs root, dpkg and strace (make deps; CI runs as root on
+# Debian 12): it fails, saying why, where it cannot run.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -48,6 +50,9 @@ die() {
 
 [ "$(id -u)" = 0 ] || die "must run as root (it installs packages): run it in CI or as root"
 command -v dpkg >/dev/null || die "dpkg is missing: this test runs on Debian"
+for t in strace systemd-analyze lintian dpkg-buildpackage; do
+    command -v $t >/dev/null || die "$t is missing: run make deps"
+done
 for p in "${PACKAGES[@]}"; do
     if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'installed'; then
         die "the package $p is installed on this machine: this test would purge it"
@@ -63,13 +68,21 @@ for d in $VAR /etc/liuhen /run/liuhen /var/lib/liuhen-witness /etc/liuhen-witnes
 done
 
 DAEMON_LOG=$TMP/liuhend.log
+STRACE_PID=
+WSTRACE_PID=
+STARTS=0
+BACKUPS=0
 deb_cleanup() {
     local p
     if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
         kill -KILL "$DAEMON_PID" 2>/dev/null || true
-        wait "$DAEMON_PID" 2>/dev/null || true
+        wait "$STRACE_PID" 2>/dev/null || true
     fi
     DAEMON_PID=
+    if [ -n "$WSTRACE_PID" ]; then
+        pkill -KILL -P "$WSTRACE_PID" 2>/dev/null || true
+        wait "$WSTRACE_PID" 2>/dev/null || true
+    fi
     local present=()
     for p in "${PACKAGES[@]}"; do
         if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'installed\|config-files'; then
@@ -80,8 +93,8 @@ deb_cleanup() {
     [ ${#present[@]} = 0 ] || dpkg --purge "${present[@]}" >/dev/null 2>&1 || true
     rm -rf "$VAR" /etc/liuhen /run/liuhen /var/lib/liuhen-witness /etc/liuhen-witness
     for u in liuhen liuhen-witness; do
-        getent passwd "$u" >/dev/null && userdel "$u" 2>/dev/null || true
-        getent group "$u" >/dev/null && groupdel "$u" 2>/dev/null || true
+        if getent passwd "$u" >/dev/null; then userdel "$u" 2>/dev/null || true; fi
+        if getent group "$u" >/dev/null; then groupdel "$u" 2>/dev/null || true; fi
     done
     cleanup
 }
@@ -164,6 +177,12 @@ check "liuhend.service runs as liuhen:liuhen" \
 # alone (and $TMP searchable, for the user to reach it).
 CRED=$TMP/credentials
 chmod 0711 "$TMP"
+# No systemd runs here to apply the units' SystemCallFilter=: every program
+# they run goes under strace instead, as the unit's user, its system calls
+# written to $TRACE/, and the end of the test checks them against the filter.
+TRACE=$TMP/trace
+install -d -o liuhen -g liuhen -m 0711 "$TRACE"
+# shellcheck disable=SC2120 # "$@" is the unit's command line, set by eval
 start_liuhend() {
     local cond exec_line
     cond=$(unit_value liuhend.service ConditionPathExists)
@@ -173,14 +192,22 @@ start_liuhend() {
     install -o liuhen -g liuhen -m 0400 /etc/liuhen/liuhend.passphrase "$CRED/passphrase"
     install -d -o liuhen -g liuhen -m "$(unit_value liuhend.service RuntimeDirectoryMode)" /run/liuhen
     exec_line=$(unit_value liuhend.service ExecStart)
+    STARTS=$((STARTS + 1))
     exec_line=${exec_line//%d/$CRED}
     # shellcheck disable=SC1091 # installed by the package
     LIUHEND_OPTS=$(. /etc/default/liuhend && printf '%s' "$LIUHEND_OPTS")
     eval "set -- $exec_line"
     (umask "$(unit_value liuhend.service UMask)" &&
         exec setpriv --reuid=liuhen --regid=liuhen --init-groups -- \
-            env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@") >>"$DAEMON_LOG" 2>&1 &
-    DAEMON_PID=$!
+            env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+            strace -f -qq -o "$TRACE/liuhend.$STARTS" "$@") >>"$DAEMON_LOG" 2>&1 &
+    STRACE_PID=$!
+    for _ in $(seq 50); do
+        DAEMON_PID=$(pgrep -P "$STRACE_PID" -x liuhend || true)
+        [ -z "$DAEMON_PID" ] || break
+        sleep 0.1
+    done
+    [ -n "$DAEMON_PID" ] || die "systemctl start liuhend: no liuhend started"
     for _ in $(seq 200); do
         [ -S $SOCK ] && break
         kill -0 "$DAEMON_PID" 2>/dev/null || break
@@ -197,8 +224,9 @@ stop_liuhend() {
     local rc=0
     [ -n "$DAEMON_PID" ] || return 0 # stopped already: systemctl stop succeeds
     kill -TERM "$DAEMON_PID"
-    wait "$DAEMON_PID" || rc=$?
+    wait "$STRACE_PID" || rc=$? # strace exits with liuhend's status
     DAEMON_PID=
+    STRACE_PID=
     rm -rf /run/liuhen "$CRED"
     [ "$rc" = 0 ] || {
         cat "$DAEMON_LOG" >&2
@@ -243,7 +271,7 @@ echo "== README.md's first-run block"
 . "$TMP/first-run.sh"
 cd "$ROOT"
 ok "README.md's first-run block ran"
-L=(liuhen --socket $SOCK --log-key /etc/liuhen/log.vkey)
+L=(liuhen --socket "$SOCK" --log-key /etc/liuhen/log.vkey)
 check "the log key's passphrase file is root's, 0600" stat_is /etc/liuhen/liuhend.passphrase 600 root:root
 check "$VAR/data is 0700 liuhen's" stat_is $VAR/data 700 liuhen:liuhen
 check "/etc/liuhen/log.vkey is the log's verifier key, 0644" \
@@ -266,8 +294,66 @@ else
     sed 's/^/    /' "$TMP/nobody.out" >&2
 fi
 
+# ---- the witness ---------------------------------------------------------------
+# README.md's "The witness" with the liuhen-witness package, on this machine
+# (port 0: the system picks one), as liuhen-witness.service would run it;
+# then liuhend started again with it in LIUHEND_OPTS.
+WPASS='见证口令 test only'
+(umask 077 && printf '%s\n' "$WPASS" >/etc/liuhen-witness/passphrase)
+liuhen-witness keygen --out /etc/liuhen-witness/witness --name supervision.example.gov.cn/w1 \
+    --passphrase-file /etc/liuhen-witness/passphrase >"$TMP/wkeygen.out" 2>&1 ||
+    { cat "$TMP/wkeygen.out" >&2; die "liuhen-witness keygen failed"; }
+install -m 0644 /etc/liuhen/log.vkey /etc/liuhen-witness/logs/bureau.vkey
+sed -i 's/^LIUHEN_WITNESS_LISTEN=.*/LIUHEN_WITNESS_LISTEN=127.0.0.1:0/' /etc/default/liuhen-witness
+check "liuhen-witness.service runs as liuhen-witness:liuhen-witness" \
+    [ "$(unit_value liuhen-witness.service User):$(unit_value liuhen-witness.service Group)" = \
+    liuhen-witness:liuhen-witness ]
+WCRED=$TMP/wcredentials
+install -d -o liuhen-witness -g liuhen-witness -m 0500 "$WCRED"
+install -o liuhen-witness -m 0400 /etc/liuhen-witness/witness.key "$WCRED/key"
+install -o liuhen-witness -m 0400 /etc/liuhen-witness/passphrase "$WCRED/passphrase"
+install -d -o liuhen-witness -g liuhen-witness -m "$(unit_value liuhen-witness.service StateDirectoryMode)" \
+    /var/lib/liuhen-witness
+install -d -o liuhen-witness -g liuhen-witness -m 0700 "$TRACE/w"
+WITNESS_LOG=$TMP/witness.log
+wexec=$(unit_value liuhen-witness.service ExecStart)
+wexec=${wexec//%d/$WCRED}
+# shellcheck disable=SC1091 # installed by the package
+(set -a && eval "$(unit_value liuhen-witness.service Environment)" && . /etc/default/liuhen-witness &&
+    eval "set -- $wexec" && umask "$(unit_value liuhen-witness.service UMask)" &&
+    exec setpriv --reuid=liuhen-witness --regid=liuhen-witness --init-groups -- \
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+        strace -f -qq -o "$TRACE/w/liuhen-witness" "$@") >"$WITNESS_LOG" 2>&1 &
+WSTRACE_PID=$!
+for _ in $(seq 100); do
+    grep -q '^listening on ' "$WITNESS_LOG" && break
+    kill -0 "$WSTRACE_PID" 2>/dev/null || break
+    sleep 0.1
+done
+WADDR=$(sed -n 's/^listening on //p' "$WITNESS_LOG")
+[ -n "$WADDR" ] || { cat "$WITNESS_LOG" >&2; die "liuhen-witness, as its unit runs it, did not start"; }
+ok "liuhen-witness runs as liuhen-witness with its unit's command line, on $WADDR"
+check "/var/lib/liuhen-witness is 0700 liuhen-witness's" stat_is /var/lib/liuhen-witness 700 \
+    liuhen-witness:liuhen-witness
+
+install -m 0644 /etc/liuhen-witness/witness.pub /etc/liuhen/w1.pub
+sed -i "s|^LIUHEND_OPTS=.*|LIUHEND_OPTS=\"--checkpoint-interval 1 --witness /etc/liuhen/w1.pub=http://$WADDR\"|" \
+    /etc/default/liuhend
+systemctl stop liuhend
+systemctl start liuhend
+POLICY=(--witness-key /etc/liuhen/w1.pub --min-cosignatures 1)
+cosigned() { liuhen --socket $SOCK --log-key /etc/liuhen/log.vkey "${POLICY[@]}" checkpoint >/dev/null 2>&1; }
+wait_cosigned() {
+    for _ in $(seq 100); do
+        cosigned && return 0
+        sleep 0.1
+    done
+    return 1
+}
+check "liuhend with LIUHEND_OPTS' witness: the checkpoint is cosigned by it" wait_cosigned
+
 # ---- records, backup, verify ----------------------------------------------------------
-L=(liuhen --socket $SOCK --log-key /etc/liuhen/log.vkey)
+L=(liuhen --socket "$SOCK" --log-key /etc/liuhen/log.vkey)
 "${L[@]}" enroll --key "$TMP/keys/admin.key" --pub "$TMP/keys/wang.pub" --roles handler \
     --holder 王明 --position 执法人员 --unit 区应急管理局执法支队 >"$TMP/enroll.out" 2>&1 ||
     { cat "$TMP/enroll.out" >&2; die "liuhen enroll failed"; }
@@ -287,11 +373,13 @@ check "two records appended with the installed liuhen: the tree has $size entrie
 
 # The backup service's command, as the user liuhen with its umask.
 backup_now() {
+    BACKUPS=$((BACKUPS + 1))
     # shellcheck disable=SC1091 # installed by the package
-    (set -a && . /etc/default/liuhend && umask 0077 &&
+    (set -a && . /etc/default/liuhend && umask "$(unit_value liuhend-backup.service UMask)" &&
         exec setpriv --reuid=liuhen --regid=liuhen --init-groups -- \
             env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
             LIUHEN_BACKUP_KEEP_DAYS="$LIUHEN_BACKUP_KEEP_DAYS" \
+            strace -f -qq -o "$TRACE/liuhend-backup.$BACKUPS" \
             "$(unit_value liuhend-backup.service ExecStart)") >"$TMP/backup.out" 2>&1 ||
         { cat "$TMP/backup.out" >&2; die "liuhend-backup failed"; }
 }
@@ -310,8 +398,9 @@ install -o liuhen -g liuhen -m 0600 "${backups[0]}" $VAR/backup/liuhen-20000101T
 touch -d '3 days ago' $VAR/backup/liuhen-20000101T000000Z.mdb
 sleep 1 # another second, another name
 backup_now
-kept=$(cd $VAR/backup && ls liuhen-*.mdb | tr '\n' ' ')
-pruned() { [ ! -e $VAR/backup/liuhen-20000101T000000Z.mdb ] && [ -e "${backups[0]}" ] && [ "$(echo $kept | wc -w)" = 2 ]; }
+kept_files=("$VAR"/backup/liuhen-*.mdb)
+kept="${kept_files[*]##*/}"
+pruned() { [ ! -e $VAR/backup/liuhen-20000101T000000Z.mdb ] && [ -e "${backups[0]}" ] && [ ${#kept_files[@]} = 2 ]; }
 check "LIUHEN_BACKUP_KEEP_DAYS=2 removes the backup of 3 days ago, keeps the others: $kept" pruned
 sed -i 's/^LIUHEN_BACKUP_KEEP_DAYS="2"$/LIUHEN_BACKUP_KEEP_DAYS=""/' /etc/default/liuhend
 
@@ -354,6 +443,67 @@ else
     fail "liuhend on a backup older than the published log (exit $rc):"
     sed 's/^/    /' "$TMP/refused.out" >&2
 fi
+
+# ---- the system calls ----------------------------------------------------------
+# syscalls_allowed UNIT: the names its SystemCallFilter= lines allow (the
+# groups of `systemd-analyze syscall-filter` expanded; "~" lines deny). Each
+# unit's first line is an allow list.
+syscalls_allowed() {
+    systemd-analyze syscall-filter >"$TMP/groups" 2>/dev/null
+    unit_value "$1" SystemCallFilter | python3 -c '
+import sys
+groups, cur = {}, None
+for line in open(sys.argv[1]):
+    s = line.strip()
+    if not line.startswith(" ") and s.startswith("@"):
+        cur = groups.setdefault(s, [])
+    elif s and not s.startswith("#") and cur is not None:
+        cur.append(s)
+def expand(name):
+    if not name.startswith("@"):
+        return {name}
+    return set().union(*[expand(x) for x in groups[name]]) if groups.get(name) else set()
+# In order, as systemd reads them after a first allow list: a line adds
+# its names, a "~" line takes them away.
+allowed = set()
+for line in sys.stdin.read().split("\n"):
+    names = set().union(set(), *[expand(w.lstrip("~")) for w in line.split()])
+    allowed = allowed - names if line.startswith("~") else allowed | names
+print("\n".join(sorted(allowed)))' "$TMP/groups"
+}
+# syscalls_of FILE...: the names of the system calls strace wrote.
+syscalls_of() { sed -E -n 's/^[0-9]+ +(<\.\.\. )?([a-z0-9_]+)[( ].*/\2/p' "$@" | sort -u; }
+rc=0
+kill -TERM "$(pgrep -P "$WSTRACE_PID" -x liuhen-witness)"
+wait "$WSTRACE_PID" || rc=$?
+WSTRACE_PID=
+check "liuhen-witness stops on SIGTERM, exit $rc" [ "$rc" = 0 ]
+for u in liuhend liuhend-backup liuhen-witness; do
+    syscalls_allowed $u.service >"$TMP/$u.allowed"
+    case $u in
+    liuhen-witness) syscalls_of "$TRACE/w/$u" >"$TMP/$u.used" ;;
+    *) syscalls_of "$TRACE/$u".* >"$TMP/$u.used" ;;
+    esac
+    outside=$(comm -23 "$TMP/$u.used" "$TMP/$u.allowed" | tr '\n' ' ')
+    check "$u made $(wc -l <"$TMP/$u.used") kinds of system call, all allowed by its SystemCallFilter= ($(wc -l <"$TMP/$u.allowed") names)${outside:+; not allowed: $outside}" \
+        [ -s "$TMP/$u.used" -a -s "$TMP/$u.allowed" -a -z "$outside" ]
+done
+
+# The address families of the sockets each made, against RestrictAddressFamilies=.
+for u in liuhend liuhend-backup liuhen-witness; do
+    case $u in
+    liuhen-witness) files=("$TRACE/w/$u") ;;
+    *) files=("$TRACE/$u".*) ;;
+    esac
+    used=$(sed -E -n 's/.* (socket|socketpair)\((AF_[A-Z0-9]+).*/\2/p' "${files[@]}" | sort -u | paste -sd ' ')
+    allowed=" $(unit_value $u.service RestrictAddressFamilies) "
+    outside=""
+    for f in $used; do
+        [[ $allowed == *" $f "* ]] || outside="$outside $f"
+    done
+    check "$u's sockets (${used:-none}) are of the families its RestrictAddressFamilies= allows${outside:+; not:$outside}" \
+        [ -z "$outside" ]
+done
 
 # ---- purge ------------------------------------------------------------------------------
 if dpkg --purge "${PACKAGES[@]}" >"$TMP/purge.log" 2>&1; then
