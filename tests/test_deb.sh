@@ -17,6 +17,8 @@
 #     user liuhen; the published log verified by the installed liuhen-verify;
 #   - README.md's "restore" block as it is written: the log is back;
 #   - an older backup restored: liuhend refuses to start on it;
+#   - the packages installed again over themselves, as an upgrade: the log
+#     and the edited /etc/default/liuhend stay;
 #   - dpkg --purge: the programs and units go, the ledger stays.
 # At the end the machine is as it was: the test refuses to start when any
 # of the packages, the users or the directories it makes already exist
@@ -443,6 +445,21 @@ else
     fail "liuhend on a backup older than the published log (exit $rc):"
     sed 's/^/    /' "$TMP/refused.out" >&2
 fi
+
+# ---- reinstall, as an upgrade does -------------------------------------------------
+# The packages installed again over themselves (postinst configure with the
+# old version): the log, the directories and the edited configuration stay.
+sum_before=$(sha256sum $VAR/data/log.key /etc/default/liuhend | sha256sum)
+if dpkg -i --force-confold "${debs[@]}" </dev/null >"$TMP/dpkg2.log" 2>&1; then
+    ok "dpkg -i again over the installed packages"
+else
+    cat "$TMP/dpkg2.log" >&2
+    fail "dpkg -i again over the installed packages"
+fi
+check "the log key and the edited /etc/default/liuhend are unchanged" \
+    [ "$(sha256sum $VAR/data/log.key /etc/default/liuhend | sha256sum)" = "$sum_before" ]
+check "$VAR/data is still 0700 liuhen's" stat_is $VAR/data 700 liuhen:liuhen
+check "$VAR/backup is still 0700 liuhen's" stat_is $VAR/backup 700 liuhen:liuhen
 
 # ---- the system calls ----------------------------------------------------------
 # syscalls_allowed UNIT: the names its SystemCallFilter= lines allow (the
