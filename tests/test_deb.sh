@@ -12,6 +12,9 @@
 #     from the installed unit, run as the user liuhen with the unit's umask,
 #     a clean environment, the runtime directory /run/liuhen and the
 #     passphrase as a credential (no systemd runs here as PID 1);
+#   - liuhen-witness as its unit runs it (user liuhen-witness, key and
+#     passphrase as credentials), and liuhend given it in LIUHEND_OPTS: the
+#     checkpoint is cosigned;
 #   - the socket: refused to another user; records appended with the
 #     installed liuhen; a backup by the installed backup script as the
 #     user liuhen; the published log verified by the installed liuhen-verify;
@@ -25,8 +28,8 @@
 # (it would destroy them), and removes what it made.
 #
 # No systemd runs as PID 1 here (nor in CI's container): the units' system
-# call filters are checked against strace's record of what liuhend and the
-# backup did. It needs root, dpkg and strace (make deps; CI runs as root on
+# call filters and address families are checked against strace's record
+# of what liuhend, the backup and the witness did. It needs root, dpkg and strace (make deps; CI runs as root on
 # Debian 12): it fails, saying why, where it cannot run.
 set -euo pipefail
 
