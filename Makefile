@@ -6,18 +6,28 @@
 #   make           build everything into build/
 #   make check     deps, build, run every test, then the unit tests again under ASan/UBSan
 #                  (one line a file and a test, a failed test's log in full; V=1: everything)
-#   make install   PREFIX=/usr/local DESTDIR=  (library, header, liuhen.pc, tools, catalogues)
+#   make install   PREFIX=/usr/local DESTDIR=  (library, header, liuhen.pc, tools, catalogues;
+#                  BINDIR, SBINDIR (liuhend), LIBDIR, MANDIR, LOCALEDIR below PREFIX by default)
+#   make deb       Debian packages (debian/, dpkg-buildpackage) in BUILD/deb/, checked by lintian
 #   make pot       regenerate po/liuhen.pot from the sources (xgettext)
 #   make clean
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+# The daemon goes with the tools unless told (the Debian package: /usr/sbin).
+SBINDIR ?= $(BINDIR)
+LIBDIR  ?= $(PREFIX)/lib
+MANDIR  ?= $(PREFIX)/share/man
+# The version, in one place: the first line of debian/changelog.
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 BUILD   ?= build
 CC      ?= cc
 
 DEB_PACKAGES := libsodium-dev liblmdb-dev libuv1-dev libprotobuf-c-dev \
                 protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config \
-                libmicrohttpd-dev libcurl4-openssl-dev gettext libseccomp-dev python3-prometheus-client
+                libmicrohttpd-dev libcurl4-openssl-dev gettext libseccomp-dev \
+                python3-prometheus-client debhelper dpkg-dev lintian systemd strace
 
 PKGS_CORE := libsodium libprotobuf-c jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)
@@ -45,9 +55,11 @@ endif
 OPT      ?= -O2 -g
 SANITIZE ?=
 CFLAGS   ?=
+# CPPFLAGS: dpkg-buildflags' -D_FORTIFY_SOURCE=2 in the Debian build.
+CPPFLAGS ?=
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) $(WERROR) \
                -fPIC $(SANITIZE) $(PKG_CFLAGS)
-ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
+ALL_CFLAGS := $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LDFLAGS  ?=
 ALL_LDFLAGS := $(SANITIZE) $(LDFLAGS)
 
@@ -176,7 +188,7 @@ EXAMPLES := $(patsubst docs/examples/%.c,$(BUILD)/examples/%,$(wildcard docs/exa
 MAN1 := $(wildcard docs/*.1)
 MAN8 := $(wildcard docs/*.8)
 
-.PHONY: all deps check test unit-test asan-test clean install format format-check run demo \
+.PHONY: all deps check test unit-test asan-test clean install binaries deb format format-check run demo \
         demo-findings bench bench-scale bench-compare pot FORCE
 # Keep the objects of tests/util between runs instead of deleting them as intermediates.
 .SECONDARY:
@@ -378,9 +390,13 @@ demo: all
 demo-findings: all
 	BUILD=$(BUILD) bash scripts/demo-findings.sh
 
+# tests/test_deb.sh is not run again here: it installs the packages, which are
+# the release build whatever SANITIZE says, so a second run would test the
+# same binaries (unit-test ran it).
 asan-test:
 	$(call say,ASAN,$(MAKE) unit-test fuzz-smoke in build/asan)$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" unit-test fuzz-smoke
+	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  SHELL_TESTS="$(filter-out tests/test_deb.sh,$(SHELL_TESTS))" unit-test fuzz-smoke
 
 check: deps
 	@if command -v clang-format >/dev/null; then $(MAKE) format-check; \
@@ -390,21 +406,48 @@ check: deps
 	$(Q)$(MAKE) asan-test
 	@echo "check: all tests passed"
 
-install: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS) $(MO_FILES)
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/liuhen \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
-	install -m 0644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf $(LIB_SO_NAME) $(DESTDIR)$(PREFIX)/lib/libliuhen.so
+# What `make install` installs, built: `make binaries` (the Debian package's build).
+binaries: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS) $(MO_FILES)
+
+install: binaries
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/include/liuhen \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR)
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 0644 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(LIB_SO_NAME) $(DESTDIR)$(LIBDIR)/libliuhen.so
 	install -m 0644 $(PUBLIC_H) $(DESTDIR)$(PREFIX)/include/liuhen/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' liuhen.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/liuhen.pc
-	install -m 0755 $(LIUHEND) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
-	$(if $(MAN1),install -d $(DESTDIR)$(PREFIX)/share/man/man1 && install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
-	$(if $(MAN8),install -d $(DESTDIR)$(PREFIX)/share/man/man8 && install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(VERSION)|g' liuhen.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/liuhen.pc
+	install -m 0755 $(LIUHEND) $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	$(if $(MAN1),install -d $(DESTDIR)$(MANDIR)/man1 && install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
+	$(if $(MAN8),install -d $(DESTDIR)$(MANDIR)/man8 && install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/)
 	for l in $(PO_LANGS); do \
 	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 	  install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/liuhen.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; \
 	done
+
+# ---- Debian packages (debian/; README.md "Running in production") -----------
+# `make deb` copies the source tree (without build/, var/ and .git) to
+# BUILD/deb/src/liuhen/ and runs dpkg-buildpackage there, so that no build
+# artefact lands in the repository or beside it; the packages (version from
+# debian/changelog) end in BUILD/deb/, and lintian must pass on them
+# (errors and warnings fail the target). The package build compiles with
+# dpkg-buildflags (hardening=+all) and runs no tests by default: `make check`
+# runs them on this tree, and tests/test_deb.sh installs the packages.
+# DEB_BUILD_OPTIONS="parallel=2" (without nocheck) runs unit-test inside the
+# package build too.
+DEB_BUILD_OPTIONS ?= nocheck parallel=2
+DEB_DIR := $(BUILD)/deb
+deb:
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src/liuhen
+	$(Q)tar -c --exclude=./build --exclude=./var --exclude=./.git --exclude='./$(BUILD)' . | \
+	  tar -x -C $(DEB_DIR)/src/liuhen
+	$(call say,DEB,dpkg-buildpackage -us -uc -b in $(DEB_DIR)/src/liuhen)cd $(DEB_DIR)/src/liuhen && \
+	  DEB_BUILD_OPTIONS="$(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+	  { cat ../build.log; echo "deb: dpkg-buildpackage failed (log: $(DEB_DIR)/src/build.log)"; exit 1; }
+	$(Q)mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/
+	$(call say,LINTIAN,$(DEB_DIR)/*.deb)lintian --fail-on error,warning --display-info $(DEB_DIR)/*.deb
+	@ls $(DEB_DIR)/*.deb
 
 # ---- fuzzing (tests/fuzz/README.md) ----------------------------------------
 # Every tests/fuzz/fuzz_<name>.c is a libFuzzer target. fuzz-smoke links each
