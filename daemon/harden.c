@@ -30,8 +30,11 @@ void harden_process(void)
     struct rlimit none = {0, 0};
     if (setrlimit(RLIMIT_CORE, &none) != 0)
         log_warn(_("cannot turn off core files (RLIMIT_CORE): %s"), strerror(errno));
+#if !defined(__SANITIZE_ADDRESS__)
+    /* (Not in ASan builds: LeakSanitizer ptraces the process at exit.) */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
         log_warn(_("cannot make the process undumpable (PR_SET_DUMPABLE): %s"), strerror(errno));
+#endif
 }
 
 /* What liuhend does while it runs. */
@@ -190,6 +193,11 @@ static const char *const allowed[] = {
     "recvmsg",
     "sendmmsg",
     "recvmmsg",
+#if defined(__SANITIZE_ADDRESS__)
+    /* LeakSanitizer's check at exit: a tracer thread stops the others
+     * with ptrace and waits for them. */
+    "ptrace", "wait4", "waitid", "kill", "getdents",
+#endif
 };
 
 /* What an intruder wants next: the process is killed. */
