@@ -196,7 +196,11 @@ static const char *const allowed[] = {
 #if defined(__SANITIZE_ADDRESS__)
     /* LeakSanitizer's check at exit: a tracer thread stops the others
      * with ptrace and waits for them. */
-    "ptrace", "wait4", "waitid", "kill", "getdents",
+    "ptrace",
+    "wait4",
+    "waitid",
+    "kill",
+    "getdents",
 #endif
 };
 
