@@ -81,6 +81,11 @@ append li notification "$CASE" --set subject=interference --set person.name=刘�
     --set content="刘某为当事人说情，予以通报批评。" --set approved_by=张强 \
     --set concerns="#4" --set approval="#7"                                      # entry 8
 append li case-closed "$CASE" --set closed_at=now --set summary=已通报，办结。  # entry 9
+# A record longer than a sheet: 3,000 characters of content, then an end mark.
+LONG=$(python3 -c 'print("情况说明" * 750 + "全文完")')
+append wang interference QJ-CF-2026-3 --set occurred_at=now --set place=办公室 \
+    --set person.name=赵某 --set person.relation=external --set manner=written \
+    --set content="$LONG" --set reported_to=legal-section --set reported_at=now   # entry 10
 "$LIUHEN" export --to tiles >/dev/null
 DIR=$VAR/exports/tiles
 stop_daemon
@@ -266,10 +271,22 @@ check "the English case file is made alone, without HTML (exit $rc)" [ "$rc" -eq
 pdftotext "$OUT/en.pdf" "$OUT/en.txt"
 has "  ... in English" "Verification statement" "$OUT/en.txt"
 has "  ... with its page numbers" "Page 1 of $((RECORDS + 2))" "$OUT/en.txt"
-has "  ... and the kinds' Chinese labels beside nothing else: the kind by name" "INTERFERENCE" \
+has "  ... naming the kind by its schema name" "INTERFERENCE" \
     "$OUT/en.txt"
 
-# ---- 4. an altered log: the case file says so on every page -----------------------------------
+# ---- 4. a record longer than a sheet continues on the next ---------------------------------
+
+rc=0
+LANG=zh_CN.UTF-8 "$VERIFY" "$DIR" --log-key "$VKEY" --case-file QJ-CF-2026-3 \
+    --pdf "$OUT/long.pdf" >"$TMP/out" 2>&1 || rc=$?
+check "a record longer than a sheet: its case file is made (exit $rc)" [ "$rc" -eq 0 ]
+long_pages=$(pdfinfo "$OUT/long.pdf" | sed -n 's/^Pages: *//p')
+check "  ... on more sheets than pages ($long_pages > 3)" [ "$long_pages" -gt 3 ]
+pdftotext "$OUT/long.pdf" - | tr -d ' \n' >"$OUT/long.flat"
+has "  ... its content whole, to its last characters" "情况说明全文完" "$OUT/long.flat"
+has "  ... each sheet numbered of all" "第${long_pages}页/共${long_pages}页" "$OUT/long.flat"
+
+# ---- 5. an altered log: the case file says so on every page -----------------------------------
 
 cp -r "$DIR" "$TMP/bad"
 python3 - "$TMP/bad" <<'PY'
