@@ -48,8 +48,8 @@ MHD_LIBS    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmic
 # liuhen-verify --case-file draws its PDF with cairo and pango (the CJK font,
 # fonts-wqy-microhei, found through fontconfig); the tests read it with
 # poppler-utils.
-PANGO_CFLAGS := $(shell pkg-config --cflags pangocairo cairo-pdf 2>/dev/null)
-PANGO_LIBS   := $(shell pkg-config --libs pangocairo cairo-pdf 2>/dev/null || echo -lpangocairo-1.0 -lpango-1.0 -lgobject-2.0 -lglib-2.0 -lcairo)
+PANGO_CFLAGS := $(shell pkg-config --cflags pangocairo cairo-pdf fontconfig 2>/dev/null)
+PANGO_LIBS   := $(shell pkg-config --libs pangocairo cairo-pdf fontconfig 2>/dev/null || echo -lpangocairo-1.0 -lpango-1.0 -lgobject-2.0 -lglib-2.0 -lcairo -lfontconfig)
 # liuhend confines itself with a seccomp filter (daemon/harden.h).
 SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
 

@@ -20,7 +20,7 @@
 #     "核验未通过 / VERIFICATION FAILED" on every sheet, its statement
 #     saying what failed, and the exit status stays 1;
 #   - under LANG=C the case file is in English.
-# KEEP=DIR keeps the files made (to look at a page).
+# KEEP=DIR keeps the files made (to look at a page), the log and its key.
 #
 # Run from anywhere; BUILD (default build) names the build directory.
 set -euo pipefail
@@ -322,7 +322,9 @@ has "  ... and the HTML has the banner" '<div class="banner">' "$OUT/bad.html"
 
 if [ -n "${KEEP:-}" ]; then
     mkdir -p "$KEEP"
-    cp "$OUT"/*.pdf "$OUT"/*.html "$OUT"/*.png "$KEEP"/
+    cp "$OUT"/*.pdf "$OUT"/*.html "$OUT"/*.png "$VKEY" "$KEEP"/
+    rm -rf "$KEEP/tiles"
+    cp -r "$DIR" "$KEEP/tiles"
 fi
 
 summary

@@ -21,6 +21,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "fileio.h"
@@ -308,5 +309,11 @@ int casefile_pdf_write(const casefile_doc *d, const char *path, lh_err *err)
     if (rc == 0)
         rc = fileio_replace(path, 0644, out.data, out.len, "case file", err);
     free(out.data);
+    /* The font map, cairo's caches and fontconfig's are the process's:
+     * released here, once the one PDF of the run is written, so that they
+     * are not held (nor reported by a leak checker) until exit. */
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
     return rc;
 }
