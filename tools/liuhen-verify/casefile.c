@@ -402,7 +402,10 @@ static void put_message(builder *b, const ProtobufCMessage *m, unsigned depth)
                           arr + k * elt_size(fd->type), depth);
             continue;
         }
-        if (!field_present(m, fd))
+        /* A yes-or-no is printed when no too (是否批准：否): proto3 does not
+         * tell a false from one not given, and a printout that leaves out
+         * a refusal misleads. */
+        if (!field_present(m, fd) && fd->type != PROTOBUF_C_TYPE_BOOL)
             continue;
         /* The body: its fields directly under the kind's heading. */
         if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && fd->type == PROTOBUF_C_TYPE_MESSAGE) {
