@@ -286,8 +286,8 @@ static const char *bytes_text(builder *b, const ProtobufCFieldDescriptor *fd,
     }
     hex(s, v->data, v->len);
     const cf_record *r = find_record(b->cf, v->data, v->len);
-    const char *out = r != NULL ? b_pick(b, "%s（本案第%" PRIu64 "号记录）",
-                                         "%s (entry %" PRIu64 " of this case)", s, r->index)
+    const char *out = r != NULL ? b_pick(b, "%s（第%" PRIu64 "号记录，见本案卷）",
+                                         "%s (entry %" PRIu64 ", in this case file)", s, r->index)
                                 : b_dup(b, s);
     free(s);
     return out;

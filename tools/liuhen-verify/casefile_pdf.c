@@ -201,6 +201,10 @@ static PangoLayout *block_layout(pdf *p, const casefile_block *b, double width)
         a->start_index = 0;
         a->end_index = (guint)(ll + sl);
         pango_attr_list_insert(attrs, a);
+        a = pango_attr_size_new_absolute((int)(10.5 * PANGO_SCALE));
+        a->start_index = 0;
+        a->end_index = (guint)(ll + sl);
+        pango_attr_list_insert(attrs, a);
     }
     pango_layout_set_attributes(lay, attrs);
     pango_attr_list_unref(attrs);
