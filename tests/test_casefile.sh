@@ -19,6 +19,8 @@
 #   - a log whose tiles were altered still gets its case file, marked
 #     "核验未通过 / VERIFICATION FAILED" on every sheet, its statement
 #     saying what failed, and the exit status stays 1;
+#   - a checkpoint the log key did not sign gets no case file (exit 1);
+#   - a record longer than a sheet continues on the next;
 #   - under LANG=C the case file is in English.
 # KEEP=DIR keeps the files made (to look at a page), the log and its key.
 #
@@ -319,6 +321,17 @@ has "  ... its statement says the entry of the case that did not verify" "未通
     "$OUT/bad.txt"
 check "  ... its statement does not say 核验通过" bash -c '! grep -q "^核验通过" "$1"' _ "$OUT/bad.txt"
 has "  ... and the HTML has the banner" '<div class="banner">' "$OUT/bad.html"
+
+# A checkpoint the log key did not sign: nothing can be trusted, no case file.
+cp -r "$DIR" "$TMP/forged"
+sed -i '2s/.*/12/' "$TMP/forged/checkpoint"
+rc=0
+"$VERIFY" "$TMP/forged" --log-key "$VKEY" --case-file "$CASE" --pdf "$TMP/forged.pdf" \
+    >"$TMP/out" 2>&1 || rc=$?
+check "a checkpoint the log key did not sign: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+has "  ... the case file is said not to be written" "not written: the checkpoint does not verify" \
+    "$TMP/out"
+check "  ... and is not" [ ! -e "$TMP/forged.pdf" ]
 
 if [ -n "${KEEP:-}" ]; then
     mkdir -p "$KEEP"
