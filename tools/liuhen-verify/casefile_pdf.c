@@ -73,14 +73,16 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
 typedef struct pdf {
     const casefile_doc *d;
     cairo_t *cr;
-    double y;     /* where the next line goes */
-    size_t sheet; /* sheets begun, 1-based */
-    size_t total; /* sheets in all (the counting pass: 0) */
+    PangoContext *ctx; /* one for every layout: making one per layout is slow */
+    double y;          /* where the next line goes */
+    size_t sheet;      /* sheets begun, 1-based */
+    size_t total;      /* sheets in all (the counting pass: 0) */
+    bool counting;     /* lay out only: nothing is drawn */
 } pdf;
 
 static PangoLayout *make_layout(pdf *p, const char *family, double size, bool bold, double width)
 {
-    PangoLayout *lay = pango_cairo_create_layout(p->cr);
+    PangoLayout *lay = pango_layout_new(p->ctx);
     PangoFontDescription *fd = pango_font_description_new();
     pango_font_description_set_family(fd, family);
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
@@ -103,10 +105,12 @@ static double draw_banner(pdf *p)
     double hh = (double)h / PANGO_SCALE;
     cairo_set_source_rgb(p->cr, 0.7, 0, 0);
     cairo_set_line_width(p->cr, 1.5);
-    cairo_rectangle(p->cr, MARGIN_X, MARGIN_T - 30, TEXT_W, hh + 8);
-    cairo_stroke(p->cr);
-    cairo_move_to(p->cr, MARGIN_X + SEAL_PAD, MARGIN_T - 26);
-    pango_cairo_show_layout(p->cr, lay);
+    if (!p->counting) {
+        cairo_rectangle(p->cr, MARGIN_X, MARGIN_T - 30, TEXT_W, hh + 8);
+        cairo_stroke(p->cr);
+        cairo_move_to(p->cr, MARGIN_X + SEAL_PAD, MARGIN_T - 26);
+        pango_cairo_show_layout(p->cr, lay);
+    }
     g_object_unref(lay);
     return MARGIN_T - 30 + hh + 16;
 }
@@ -148,7 +152,8 @@ static void begin_sheet(pdf *p)
 
 static void end_sheet(pdf *p)
 {
-    draw_footer(p);
+    if (!p->counting)
+        draw_footer(p);
     cairo_show_page(p->cr);
 }
 
@@ -223,7 +228,6 @@ static void draw_block(pdf *p, const casefile_block *b)
     PangoLayout *lay = block_layout(p, b, width);
     PangoLayoutIter *it = pango_layout_get_iter(lay);
     double offset = 0; /* the layout's y at the top of this sheet's part */
-    double first_top = -1;
     do {
         PangoRectangle logical;
         pango_layout_iter_get_line_extents(it, NULL, &logical);
@@ -235,8 +239,8 @@ static void draw_block(pdf *p, const casefile_block *b)
             offset = top;
         }
         double line_y = p->y + (top - offset);
-        if (first_top < 0)
-            first_top = line_y;
+        if (p->counting)
+            continue;
         if (b->seal) {
             /* The seal's frame: a band in the margin of each of its lines. */
             cairo_set_source_rgb(p->cr, 0.55, 0, 0);
@@ -256,11 +260,14 @@ static void draw_block(pdf *p, const casefile_block *b)
     pango_layout_get_size(lay, &w, &h);
     p->y += (double)h / PANGO_SCALE - offset + GAP_BLOCK;
     if (b->style == CASEFILE_HEADING && !b->seal) {
-        cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
-        cairo_set_line_width(p->cr, 0.5);
-        cairo_move_to(p->cr, MARGIN_X, p->y);
-        cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y);
-        cairo_stroke(p->cr);
+        /* A rule under the heading. */
+        if (!p->counting) {
+            cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
+            cairo_set_line_width(p->cr, 0.5);
+            cairo_move_to(p->cr, MARGIN_X, p->y);
+            cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y);
+            cairo_stroke(p->cr);
+        }
         p->y += 3;
     }
     if (b->style == CASEFILE_TITLE)
@@ -277,7 +284,11 @@ static int run_pass(const casefile_doc *d, sink *s, size_t total, size_t *sheets
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, d->title);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "liuhen-verify");
     cairo_t *cr = cairo_create(surf);
-    pdf p = {.d = d, .cr = cr, .total = total};
+    pdf p = {.d = d,
+             .cr = cr,
+             .ctx = pango_cairo_create_context(cr),
+             .total = total,
+             .counting = total == 0};
     for (size_t i = 0; i < d->npages; i++) {
         const casefile_page *pg = &d->pages[i];
         begin_sheet(&p);
@@ -285,6 +296,7 @@ static int run_pass(const casefile_doc *d, sink *s, size_t total, size_t *sheets
             draw_block(&p, &d->blocks[k]);
         end_sheet(&p);
     }
+    g_object_unref(p.ctx);
     cairo_destroy(cr);
     cairo_surface_finish(surf);
     cairo_status_t st = cairo_surface_status(surf);
