@@ -59,6 +59,15 @@ static const char STYLE[] =
     " .seal, dl { break-inside: avoid; } }\n"
     "</style>\n";
 
+/* "<tag class="...">", the class left out when there is none. */
+static void html_open(FILE *f, const char *tag, const char *cls, const char *depth)
+{
+    if (cls[0] == '\0' && depth[0] == '\0')
+        fprintf(f, "<%s>", tag);
+    else
+        fprintf(f, "<%s class=\"%s%s\">", tag, cls, cls[0] != '\0' ? depth : depth + 1);
+}
+
 /* A run of label/value blocks as one <dl>; the blocks of the seal in their frame. */
 static void put_blocks(FILE *f, const casefile_doc *d, const casefile_page *pg)
 {
@@ -101,17 +110,16 @@ static void put_blocks(FILE *f, const casefile_doc *d, const casefile_page *pg)
             break;
         case CASEFILE_FIELD:
         case CASEFILE_MONO:
-        case CASEFILE_ALERT:
-            fprintf(f, "<dt class=\"%s%s\">", b->style == CASEFILE_ALERT ? "alert" : "", depth);
+        case CASEFILE_ALERT: {
+            const char *cls = b->style == CASEFILE_ALERT ? "alert" : "";
+            html_open(f, "dt", cls, depth);
             esc(f, b->label != NULL ? b->label : "");
-            fprintf(f, "</dt><dd class=\"%s%s\">",
-                    b->style == CASEFILE_MONO    ? "mono"
-                    : b->style == CASEFILE_ALERT ? "alert"
-                                                 : "",
-                    depth);
+            fputs("</dt>", f);
+            html_open(f, "dd", b->style == CASEFILE_MONO ? "mono" : cls, depth);
             esc(f, b->text);
             fputs("</dd>\n", f);
             break;
+        }
         }
     }
     if (in_dl)
