@@ -133,8 +133,9 @@ OTHER=$(cat "$VAR/exports/other-id")
 OUT=$TMP/case
 mkdir -p "$OUT"
 rc=0
-LANG=zh_CN.UTF-8 "$VERIFY" "$DIR" --log-key "$VKEY" --rules --case-file "$CASE" \
-    --pdf "$OUT/case.pdf" --html "$OUT/case.html" >"$TMP/out" 2>&1 || rc=$?
+cp "$DIR/checkpoint" "$TMP/kept.checkpoint"
+LANG=zh_CN.UTF-8 "$VERIFY" "$DIR" --log-key "$VKEY" --trusted "$TMP/kept.checkpoint" --rules \
+    --case-file "$CASE" --pdf "$OUT/case.pdf" --html "$OUT/case.html" >"$TMP/out" 2>&1 || rc=$?
 # Exit 2: the other case's interference lacks its relation (R1), a finding.
 check "the clean log's case file is made (exit 0 or 2: $rc)" [ "$rc" -eq 0 -o "$rc" -eq 2 ]
 check "the PDF is written" [ -s "$OUT/case.pdf" ]
@@ -172,6 +173,10 @@ for n in 1 $((RECORDS + 2)); do
     has "the PDF numbers page $n: 第 $n 页 / 共 $((RECORDS + 2)) 页" "第${n}页/共$((RECORDS + 2))页" \
         "$OUT/case.flat"
 done
+has "the statement says the trusted checkpoint was found consistent" \
+    "与此前收到的1个受信检查点的一致性（只追加）：1个一致" "$OUT/case.flat"
+has "the statement says each record's inclusion proof holds" "（见各页封存）：${RECORDS}条成立" \
+    "$OUT/case.flat"
 check "the PDF holds no record of the other case" bash -c '! grep -q "$1" "$2"' _ "$OTHER" \
     "$OUT/case.flat"
 check "the PDF does not say VERIFICATION FAILED" bash -c '! grep -q "核验未通过" "$1"' _ "$OUT/case.txt"
