@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "calendar.h"
 #include "casefile_html.h"
 #include "casefile_pdf.h"
@@ -219,14 +221,10 @@ static void b_field(builder *b, unsigned depth, const char *label, const char *v
     b_block(b, CASEFILE_FIELD, depth, false, label, value);
 }
 
+/* Bytes in lowercase hex (libsodium's, as the daemon prints keys). */
 static void hex(char *out, const uint8_t *p, size_t n)
 {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = '\0';
+    sodium_bin2hex(out, 2 * n + 1, p, n);
 }
 
 static bool ends_with(const char *s, const char *suffix)
