@@ -177,8 +177,7 @@ static void print_help(FILE *f)
             "                         as a PDF (--pdf FILE, A4) and/or HTML (--html FILE, then\n"
             "                         the case file instead of the report). A log that fails\n"
             "                         verification gets one all the same, marked on every page\n"
-            "                         (exit 1); a case with no record in the log is an error (exit "
-            "3)\n"),
+            "                         (exit 1); a case not in the log is an error (exit 3)\n"),
           f);
     fputs(_("  --pdf FILE             with --case-file: write it as a PDF to FILE\n"), f);
     fputs(_("  --evidence FILE        check the evidence package FILE instead of a directory:\n"
