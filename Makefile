@@ -27,7 +27,8 @@ CC      ?= cc
 DEB_PACKAGES := libsodium-dev liblmdb-dev libuv1-dev libprotobuf-c-dev \
                 protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config \
                 libmicrohttpd-dev libcurl4-openssl-dev gettext libseccomp-dev \
-                python3-prometheus-client debhelper dpkg-dev lintian systemd strace
+                python3-prometheus-client debhelper dpkg-dev lintian systemd strace \
+                libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils
 
 PKGS_CORE := libsodium libprotobuf-c jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)
@@ -44,6 +45,11 @@ CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS   := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 MHD_CFLAGS  := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS    := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# liuhen-verify --case-file draws its PDF with cairo and pango (the CJK font,
+# fonts-wqy-microhei, found through fontconfig); the tests read it with
+# poppler-utils.
+PANGO_CFLAGS := $(shell pkg-config --cflags pangocairo cairo-pdf fontconfig 2>/dev/null)
+PANGO_LIBS   := $(shell pkg-config --libs pangocairo cairo-pdf fontconfig 2>/dev/null || echo -lpangocairo-1.0 -lpango-1.0 -lgobject-2.0 -lglib-2.0 -lcairo -lfontconfig)
 # liuhend confines itself with a seccomp filter (daemon/harden.h).
 SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
 
@@ -153,6 +159,8 @@ TOOL_A = $(BUILD)/tools/$(1).a
 TOOL_CFLAGS_liuhen-witness := $(MHD_CFLAGS)
 TOOL_LIBS_liuhen-witness   := $(MHD_LIBS) -lpthread
 # liuhen-bench measures LMDB's synced commits on the data directory's file system.
+TOOL_CFLAGS_liuhen-verify := $(PANGO_CFLAGS)
+TOOL_LIBS_liuhen-verify   := $(PANGO_LIBS)
 TOOL_CFLAGS_liuhen-bench := $(LMDB_CFLAGS)
 TOOL_LIBS_liuhen-bench   := $(LMDB_LIBS) -lpthread
 TOOLS_LIBS = $(foreach t,$(TOOL_NAMES),$(TOOL_LIBS_$(t)))

@@ -684,6 +684,18 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, const pool
     if (l->opts.timeline && e->case_id[0] != '\0' &&
         (rc = timeline_add(l->rep, index, r->integrated_at, e, author)) != 0)
         return lerr(l, rc, "the timeline");
+    if (l->opts.on_entry != NULL && e->case_id[0] != '\0') {
+        ledger_entry le = {.index = index,
+                           .integrated_at = r->integrated_at,
+                           .entry = e,
+                           .entry_id = r->id,
+                           .leaf_hash = b->hash[k],
+                           .key = key_kind ? keyring_find(l->keys, e->author_key.data) : key,
+                           .author = author,
+                           .valid = valid};
+        if ((rc = l->opts.on_entry(l->opts.on_entry_ctx, &le)) != 0)
+            return lerr(l, rc, "the case file");
+    }
     return 0;
 }
 

@@ -38,6 +38,8 @@
 #include <stdint.h>
 
 #include "errors.h"
+#include "keyring.h"
+#include "liuhen.pb-c.h"
 #include "note.h"
 #include "report.h"
 #include "rules.h"
@@ -55,6 +57,21 @@
 
 typedef struct ledger ledger;
 
+/** An entry of a case as the ledger checked it, for ledger_options.on_entry. */
+typedef struct ledger_entry {
+    uint64_t index;
+    int64_t integrated_at;      /**< its leaf's */
+    const Liuhen__Entry *entry; /**< parsed; valid only during the call */
+    const uint8_t *entry_id;    /**< ENTRY_ID_BYTES */
+    const uint8_t *leaf_hash;   /**< MERKLE_HASH_SIZE, from the checked bundle */
+    const keyring_key *key;     /**< its author's enrolment at index, or NULL */
+    const char *author;         /**< its author's holder name at index */
+    bool valid;                 /**< signature, origin and key verified */
+} ledger_entry;
+
+/** Called, in log order, for every entry that has a case id. */
+typedef int (*ledger_entry_fn)(void *ctx, const ledger_entry *e);
+
 typedef struct ledger_options {
     /** The log's key: its name is the origin every entry must carry; its
      *  public key authors entry 0 and nothing else. Borrowed. */
@@ -65,6 +82,9 @@ typedef struct ledger_options {
     bool timeline;
     /** Signature threads; 0: one per online core. */
     unsigned threads;
+    /** --case-file: each entry of a case, verified or not (casefile.h). NULL: none. */
+    ledger_entry_fn on_entry;
+    void *on_entry_ctx;
 } ledger_options;
 
 /** What the ledger saw, for the summary. */

@@ -9,7 +9,7 @@
  *                 --min-cosignatures N] [--integrity-only] [--rules]
  *                 [--as-of TIME] [--late-after DURATION] [--holidays FILE]
  *                 [--working-days] [--follow-up-days N] [--json] [--html FILE]
- *                 [--quiet]
+ *                 [--quiet] [--case-file CASE [--pdf FILE] [--html FILE]]
  *   liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...
  *                 --min-cosignatures N] [--json] [--quiet]
  *
@@ -43,6 +43,7 @@
 #include <sodium.h>
 
 #include "calendar.h"
+#include "casefile.h"
 #include "checkpoint.h"
 #include "deadline.h"
 #include "evidence.h"
@@ -82,7 +83,7 @@ static void print_usage(FILE *f)
             "                     --min-cosignatures N] [--integrity-only] [--rules]\n"
             "                     [--as-of TIME] [--late-after DURATION] [--holidays FILE]\n"
             "                     [--working-days] [--follow-up-days N] [--json] [--html FILE]\n"
-            "                     [--quiet]\n"
+            "                     [--quiet] [--case-file CASE [--pdf FILE] [--html FILE]]\n"
             "       liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...\n"
             "                     --min-cosignatures N] [--json] [--quiet]\n"),
           f);
@@ -170,6 +171,15 @@ static void print_help(FILE *f)
     fputs(_("  --json                 one JSON document on standard output\n"), f);
     fputs(_("  --html FILE            also write a self-contained HTML report to FILE\n"), f);
     fputs(_("  --quiet                print only the summary\n"), f);
+    fputs(_("  --case-file CASE       write the printable case file of CASE, for filing: a cover,\n"
+            "                         one page per record (every field, its author, its seal:\n"
+            "                         entry id and inclusion proof) and a verification statement;\n"
+            "                         as a PDF (--pdf FILE, A4) and/or HTML (--html FILE, then\n"
+            "                         the case file instead of the report). A log that fails\n"
+            "                         verification gets one all the same, marked on every page\n"
+            "                         (exit 1); a case not in the log is an error (exit 3)\n"),
+          f);
+    fputs(_("  --pdf FILE             with --case-file: write it as a PDF to FILE\n"), f);
     fputs(_("  --evidence FILE        check the evidence package FILE instead of a directory:\n"
             "                         with --log-key, --witness-key, --min-cosignatures, --json\n"
             "                         and --quiet only\n"),
@@ -214,6 +224,8 @@ typedef struct options {
     bool json;
     const char *html;
     bool quiet;
+    const char *case_file; /* --case-file: the case; html and pdf are its files */
+    const char *pdf;
 } options;
 
 /* A file the inspector gave, read before the long pass. */
@@ -246,6 +258,7 @@ typedef struct run {
     size_t note_len;
     checkpoint_opened *cp;
     char *cp_text;
+    casefile *casefile; /* --case-file */
 } run;
 
 /* "liuhen-verify: <message>" on standard error. */
@@ -265,6 +278,14 @@ __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
     print_usage(stderr);
     fputs(_("Run 'liuhen-verify --help' for the options.\n"), stderr);
     return EXIT_USAGE_IO;
+}
+
+__attribute__((format(printf, 1, 2))) static void say_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(fmt, ap);
+    va_end(ap);
 }
 
 __attribute__((format(printf, 1, 2))) static int io_error(const char *fmt, ...)
@@ -319,17 +340,19 @@ static int evidence_options(int argc, char **argv, options *o)
         return usage(_("--evidence checks one package: '%s' is one too many (a tiles directory "
                        "is checked without --evidence)"),
                      argv[optind]);
-    const char *other = o->ntrusted > 0       ? "--trusted"
-                        : o->nreceipts > 0    ? "--receipts"
-                        : o->integrity_only   ? "--integrity-only"
-                        : o->rules            ? "--rules"
-                        : o->have_as_of       ? "--as-of"
-                        : o->have_late_after  ? "--late-after"
-                        : o->holidays != NULL ? "--holidays"
-                        : o->working_days     ? "--working-days"
-                        : o->follow_up_days   ? "--follow-up-days"
-                        : o->html != NULL     ? "--html"
-                                              : NULL;
+    const char *other = o->ntrusted > 0        ? "--trusted"
+                        : o->nreceipts > 0     ? "--receipts"
+                        : o->integrity_only    ? "--integrity-only"
+                        : o->rules             ? "--rules"
+                        : o->have_as_of        ? "--as-of"
+                        : o->have_late_after   ? "--late-after"
+                        : o->holidays != NULL  ? "--holidays"
+                        : o->working_days      ? "--working-days"
+                        : o->follow_up_days    ? "--follow-up-days"
+                        : o->html != NULL      ? "--html"
+                        : o->case_file != NULL ? "--case-file"
+                        : o->pdf != NULL       ? "--pdf"
+                                               : NULL;
     if (other != NULL)
         return usage(_("%s applies to a tiles directory, not to --evidence"), other);
     if (o->log_key_path == NULL)
@@ -360,6 +383,8 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         O_HOLIDAYS,
         O_WORKING_DAYS,
         O_FOLLOW_UP,
+        O_CASE_FILE,
+        O_PDF,
     };
     static const struct option opts[] = {
         {"log-key", required_argument, NULL, O_LOG_KEY},
@@ -379,6 +404,8 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         {"holidays", required_argument, NULL, O_HOLIDAYS},
         {"working-days", no_argument, NULL, O_WORKING_DAYS},
         {"follow-up-days", required_argument, NULL, O_FOLLOW_UP},
+        {"case-file", required_argument, NULL, O_CASE_FILE},
+        {"pdf", required_argument, NULL, O_PDF},
         {NULL, 0, NULL, 0},
     };
     int opt;
@@ -425,6 +452,8 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         case O_QUIET: o->quiet = true; break;
         case O_EVIDENCE: o->evidence = optarg; break;
         case O_HOLIDAYS: o->holidays = optarg; break;
+        case O_CASE_FILE: o->case_file = optarg; break;
+        case O_PDF: o->pdf = optarg; break;
         case O_WORKING_DAYS: o->working_days = true; break;
         case O_FOLLOW_UP: {
             char *end;
@@ -472,6 +501,13 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
                                                    : NULL;
     if (!o->rules && rules_only != NULL)
         return usage(_("%s applies to the rules: add --rules"), rules_only);
+    if (o->pdf != NULL && o->case_file == NULL)
+        return usage(_("--pdf writes a case file: add --case-file CASE"));
+    if (o->case_file != NULL && o->pdf == NULL && o->html == NULL)
+        return usage(_("--case-file %s: say where to write it, --pdf FILE and/or --html FILE"),
+                     o->case_file);
+    if (o->case_file != NULL && o->integrity_only)
+        return usage(_("--case-file reads the entries, which --integrity-only does not"));
     if (!o->have_late_after)
         o->late_after_ms = LATE_AFTER_DEFAULT_MS;
     return -1;
@@ -739,9 +775,45 @@ static void run_free(run *r)
     free(r->note);
     free(r->cp);
     free(r->cp_text);
+    casefile_free(r->casefile);
     free(r->o.trusted);
     free(r->o.receipts);
     free(r->o.witness_paths);
+}
+
+/* --case-file: a case with no entry in the log is an error, before the report. */
+static int case_file_check(run *r)
+{
+    if (casefile_records(r->casefile) == 0 && !casefile_seen(r->casefile))
+        return io_error(_("--case-file %s: the log has no record of this case (no file written)"),
+                        r->o.case_file);
+    return -1;
+}
+
+/* --case-file: write it once the report is finished (casefile.h). */
+static int write_case_file(run *r, const report_facts *facts, size_t ncosig)
+{
+    lh_err err = {""};
+    ledger_stats ls;
+    ledger_get_stats(r->ledger, &ls);
+    casefile_facts cf = {.log_key = &r->log_key,
+                         .cp = &r->cp->cp,
+                         .latest_integrated = ls.last_integrated_at,
+                         .cosignatures = ncosig,
+                         .witnesses = r->o.nwitness,
+                         .trusted = r->ntrusted,
+                         .trusted_ok = facts->trusted_checked,
+                         .receipts = r->nreceipts,
+                         .receipts_ok = facts->receipts_checked,
+                         .rules = r->o.rules,
+                         .as_of_ms = facts->as_of_ms,
+                         .rep = r->rep,
+                         .tiles = r->tiles,
+                         .pdf_path = r->o.pdf,
+                         .html_path = r->o.html};
+    if (casefile_write(r->casefile, &cf, &err) != 0)
+        return io_error("--case-file %s: %s", r->o.case_file, err.msg);
+    return -1;
 }
 
 /* Everything after the options; returns the exit status. */
@@ -755,7 +827,7 @@ static int verify(run *r)
     report_options ro = {.log_origin = r->log_key.name,
                          .json = r->o.json,
                          .quiet = r->o.quiet,
-                         .html_path = r->o.html,
+                         .html_path = r->o.case_file == NULL ? r->o.html : NULL,
                          .progress = !r->o.quiet && !r->o.json && isatty(STDERR_FILENO)};
     if (report_new(&ro, &r->rep) != 0)
         return io_error(_("out of memory"));
@@ -770,6 +842,10 @@ static int verify(run *r)
     if ((st = open_checkpoint(r, &verified, &ncosig)) >= 0)
         return st;
     if (!verified) {
+        if (r->o.case_file != NULL)
+            say_line(_("--case-file %s: not written: the checkpoint does not verify with the log "
+                       "key, so nothing in the log can be trusted"),
+                     r->o.case_file);
         facts.seconds = now_seconds() - start;
         report_set_facts(r->rep, &facts);
         if (report_finish(r->rep, &err) != 0)
@@ -791,8 +867,14 @@ static int verify(run *r)
             if (rules_new(&rop, &r->rules) != 0)
                 return io_error(_("out of memory"));
         }
-        ledger_options lo = {
-            .log_key = &r->log_key, .rules = r->rules, .timeline = r->o.html != NULL, .threads = 0};
+        if (r->o.case_file != NULL && casefile_new(r->o.case_file, &r->casefile) != 0)
+            return io_error(_("out of memory"));
+        ledger_options lo = {.log_key = &r->log_key,
+                             .rules = r->rules,
+                             .timeline = r->o.html != NULL && r->casefile == NULL,
+                             .threads = 0,
+                             .on_entry = r->casefile != NULL ? casefile_observe : NULL,
+                             .on_entry_ctx = r->casefile};
         if (ledger_new(&lo, r->tiles, r->rep, &r->ledger, &err) != 0)
             return io_error("%s", err.msg);
     }
@@ -841,11 +923,15 @@ static int verify(run *r)
         if (r->rules != NULL && rules_finish(r->rules, facts.as_of_ms, r->rep) != 0)
             return io_error(_("out of memory evaluating the rules"));
     }
+    if (r->casefile != NULL && (st = case_file_check(r)) >= 0)
+        return st;
     report_progress(r->rep, cp->size, cp->size);
     facts.seconds = now_seconds() - start;
     report_set_facts(r->rep, &facts);
     if (report_finish(r->rep, &err) != 0)
         return io_error("%s", err.msg);
+    if (r->casefile != NULL && (st = write_case_file(r, &facts, ncosig)) >= 0)
+        return st;
     if (report_failures(r->rep) > 0)
         return EXIT_FAILURE_;
     if (report_findings(r->rep) > 0)

@@ -837,6 +837,21 @@ int tiles_leaf_hash(tiles *t, uint64_t index, uint8_t out[MERKLE_HASH_SIZE], lh_
     return 0;
 }
 
+int tiles_inclusion_proof(tiles *t, uint64_t index, uint8_t (*proof)[MERKLE_HASH_SIZE],
+                          size_t *proof_len, lh_err *err)
+{
+    if (!t->streamed)
+        return lh_err_set(err, LH_EINVAL, "%s: the tiles have not been checked yet", t->dir);
+    if (index >= t->size)
+        return lh_err_set(err, LH_ERANGE,
+                          "entry %" PRIu64 " is beyond the log's %" PRIu64 " entries", index,
+                          t->size);
+    int rc = merkle_inclusion_proof(proof, proof_len, index, t->size, tiles_reader, t);
+    if (rc != 0)
+        return lh_err_set(err, rc, "%s", t->read_err.msg);
+    return 0;
+}
+
 int tiles_read_leaf(tiles *t, uint64_t index, const uint8_t **leaf, size_t *len, lh_err *err)
 {
     if (index >= t->size)

@@ -154,6 +154,17 @@ int tiles_tree_hash(tiles *t, uint64_t m, uint8_t out[MERKLE_HASH_SIZE], lh_err 
 int tiles_leaf_hash(tiles *t, uint64_t index, uint8_t out[MERKLE_HASH_SIZE], lh_err *err);
 
 /**
+ * The inclusion proof of the leaf at index in the tree tiles_stream()
+ * checked (RFC 9162 §2.1.3.1), from its tiles.
+ * @param[out] proof      room for MERKLE_MAX_PROOF hashes, leaf's sibling first.
+ * @param[out] proof_len  their number.
+ * @return 0; LH_ERANGE if index is not below the size; a read failure;
+ *         LH_EINVAL before tiles_stream().
+ */
+int tiles_inclusion_proof(tiles *t, uint64_t index, uint8_t (*proof)[MERKLE_HASH_SIZE],
+                          size_t *proof_len, lh_err *err);
+
+/**
  * Read the leaf at an index from its entry bundle again (for an entry that
  * another names: the bytes are the caller's to authenticate, by comparing
  * their leaf hash with the one expected). The last bundle read is kept, so
