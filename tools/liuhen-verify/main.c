@@ -10,6 +10,9 @@
  *                 [--as-of TIME] [--late-after DURATION] [--holidays FILE]
  *                 [--working-days] [--follow-up-days N] [--json] [--html FILE]
  *                 [--quiet]
+ *   liuhen-verify DIR --log-key FILE (--register interference|complaints|decisions
+ *                 | --stats [--by quarter|person|category] | --open)
+ *                 [--from DATE] [--to DATE] [--csv] [--as-of TIME] ...
  *   liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...
  *                 --min-cosignatures N] [--json] [--quiet]
  *
@@ -48,6 +51,7 @@
 #include "evidence.h"
 #include "fileio.h"
 #include "i18n.h"
+#include "inspector.h"
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
@@ -174,6 +178,26 @@ static void print_help(FILE *f)
             "                         with --log-key, --witness-key, --min-cosignatures, --json\n"
             "                         and --quiet only\n"),
           f);
+    fputs(_("  --register KIND        print a register (登记表) of the verified records on\n"
+            "                         standard output, one row per matter: interference,\n"
+            "                         complaints or decisions (the summary: standard error)\n"),
+          f);
+    fputs(_("  --stats                print counts: interference by B§10 category, repeat\n"
+            "                         interferers, complaints by source and outcome, wrongful\n"
+            "                         cases by fault and sanction, overdue items; with --html, a\n"
+            "                         bar chart in the report\n"),
+          f);
+    fputs(_("  --by WHAT              group --stats by quarter (default), person (the recorder)\n"
+            "                         or category (B§10)\n"),
+          f);
+    fputs(_("  --open                 print the open items with their days left, as of --as-of\n"),
+          f);
+    fputs(_("  --from DATE, --to DATE only the matters of these days, YYYY-MM-DD in Beijing\n"
+            "                         time, both included\n"),
+          f);
+    fputs(_("  --csv                  RFC 4180 CSV with a UTF-8 byte order mark (Excel, WPS)\n"
+            "                         instead of aligned columns\n"),
+          f);
     fputs(_("  --help                 this help\n"), f);
     fputs("\n", f);
     fputs(_("Exit status: 0 clean; 1 an integrity or omission failure (altered, removed or\n"
@@ -214,6 +238,7 @@ typedef struct options {
     bool json;
     const char *html;
     bool quiet;
+    inspector_options insp; /* --register, --stats, --open */
 } options;
 
 /* A file the inspector gave, read before the long pass. */
@@ -246,6 +271,7 @@ typedef struct run {
     size_t note_len;
     checkpoint_opened *cp;
     char *cp_text;
+    inspector *insp;
 } run;
 
 /* "liuhen-verify: <message>" on standard error. */
@@ -330,6 +356,8 @@ static int evidence_options(int argc, char **argv, options *o)
                         : o->follow_up_days   ? "--follow-up-days"
                         : o->html != NULL     ? "--html"
                                               : NULL;
+    if (other == NULL && inspector_wanted(&o->insp))
+        other = o->insp.reg != NULL ? "--register" : o->insp.stats ? "--stats" : "--open";
     if (other != NULL)
         return usage(_("%s applies to a tiles directory, not to --evidence"), other);
     if (o->log_key_path == NULL)
@@ -360,6 +388,13 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         O_HOLIDAYS,
         O_WORKING_DAYS,
         O_FOLLOW_UP,
+        O_REGISTER,
+        O_STATS,
+        O_BY,
+        O_OPEN,
+        O_FROM,
+        O_TO,
+        O_CSV,
     };
     static const struct option opts[] = {
         {"log-key", required_argument, NULL, O_LOG_KEY},
@@ -379,6 +414,13 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         {"holidays", required_argument, NULL, O_HOLIDAYS},
         {"working-days", no_argument, NULL, O_WORKING_DAYS},
         {"follow-up-days", required_argument, NULL, O_FOLLOW_UP},
+        {"register", required_argument, NULL, O_REGISTER},
+        {"stats", no_argument, NULL, O_STATS},
+        {"by", required_argument, NULL, O_BY},
+        {"open", no_argument, NULL, O_OPEN},
+        {"from", required_argument, NULL, O_FROM},
+        {"to", required_argument, NULL, O_TO},
+        {"csv", no_argument, NULL, O_CSV},
         {NULL, 0, NULL, 0},
     };
     int opt;
@@ -437,6 +479,13 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
             o->follow_up_days = v;
             break;
         }
+        case O_REGISTER: o->insp.reg = optarg; break;
+        case O_STATS: o->insp.stats = true; break;
+        case O_BY: o->insp.by = optarg; break;
+        case O_OPEN: o->insp.open = true; break;
+        case O_FROM: o->insp.from = optarg; break;
+        case O_TO: o->insp.to = optarg; break;
+        case O_CSV: o->insp.csv = true; break;
         case 'h':
         case O_HELP: *help = true; return EXIT_CLEAN;
         case ':': return usage(_("option %s needs a value"), argv[optind - 1]);
@@ -470,8 +519,15 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
                              : o->working_days     ? "--working-days"
                              : o->follow_up_days   ? "--follow-up-days"
                                                    : NULL;
-    if (!o->rules && rules_only != NULL)
+    bool dated = o->rules || o->insp.stats || o->insp.open;
+    if (!dated && rules_only != NULL)
         return usage(_("%s applies to the rules: add --rules"), rules_only);
+    if (inspector_wanted(&o->insp) && (o->integrity_only || o->json))
+        return usage(_("%s reads the entries and prints on standard output: not with %s"),
+                     o->insp.reg != NULL ? "--register"
+                     : o->insp.stats     ? "--stats"
+                                         : "--open",
+                     o->json ? "--json" : "--integrity-only");
     if (!o->have_late_after)
         o->late_after_ms = LATE_AFTER_DEFAULT_MS;
     return -1;
@@ -722,6 +778,7 @@ static void run_free(run *r)
 {
     ledger_free(r->ledger);
     rules_free(r->rules);
+    inspector_free(r->insp);
     deadline_calendar_free(r->calendar);
     tiles_free(r->tiles);
     report_free(r->rep);
@@ -757,6 +814,15 @@ static int verify(run *r)
                          .quiet = r->o.quiet,
                          .html_path = r->o.html,
                          .progress = !r->o.quiet && !r->o.json && isatty(STDERR_FILENO)};
+    /* A register, statistics or open items take standard output; the
+     * report's summary goes to standard error. */
+    if (inspector_wanted(&r->o.insp)) {
+        lh_err ie = {""};
+        if (inspector_new(&r->o.insp, &r->insp, &ie) != 0)
+            return usage("%s", ie.msg);
+        ro.out = stderr;
+        ro.quiet = true;
+    }
     if (report_new(&ro, &r->rep) != 0)
         return io_error(_("out of memory"));
     report_facts facts = {.integrity_only = r->o.integrity_only, .rules = r->o.rules};
@@ -774,6 +840,8 @@ static int verify(run *r)
         report_set_facts(r->rep, &facts);
         if (report_finish(r->rep, &err) != 0)
             return io_error("%s", err.msg);
+        if (r->insp != NULL)
+            (void)inspector_print(r->insp, stdout, report_failures(r->rep));
         return EXIT_FAILURE_;
     }
     const checkpoint *cp = &r->cp->cp;
@@ -791,8 +859,11 @@ static int verify(run *r)
             if (rules_new(&rop, &r->rules) != 0)
                 return io_error(_("out of memory"));
         }
-        ledger_options lo = {
-            .log_key = &r->log_key, .rules = r->rules, .timeline = r->o.html != NULL, .threads = 0};
+        ledger_options lo = {.log_key = &r->log_key,
+                             .rules = r->rules,
+                             .matters = r->insp != NULL ? inspector_matters(r->insp) : NULL,
+                             .timeline = r->o.html != NULL,
+                             .threads = 0};
         if (ledger_new(&lo, r->tiles, r->rep, &r->ledger, &err) != 0)
             return io_error("%s", err.msg);
     }
@@ -840,12 +911,23 @@ static int verify(run *r)
         facts.as_of_ms = r->o.have_as_of ? r->o.as_of_ms : ls.last_integrated_at;
         if (r->rules != NULL && rules_finish(r->rules, facts.as_of_ms, r->rep) != 0)
             return io_error(_("out of memory evaluating the rules"));
+        matters_scope sc = {.origin = r->log_key.name,
+                            .tree_size = cp->size,
+                            .root = cp->root,
+                            .as_of = facts.as_of_ms,
+                            .calendar = r->calendar,
+                            .working_days = r->o.working_days,
+                            .follow_up_days = (unsigned)r->o.follow_up_days};
+        if (r->insp != NULL && inspector_prepare(r->insp, &sc, r->rep) != 0)
+            return io_error(_("out of memory"));
     }
     report_progress(r->rep, cp->size, cp->size);
     facts.seconds = now_seconds() - start;
     report_set_facts(r->rep, &facts);
     if (report_finish(r->rep, &err) != 0)
         return io_error("%s", err.msg);
+    if (r->insp != NULL && (rc = inspector_print(r->insp, stdout, report_failures(r->rep))) < 0)
+        return io_error(_("out of memory"));
     if (report_failures(r->rep) > 0)
         return EXIT_FAILURE_;
     if (report_findings(r->rep) > 0)
