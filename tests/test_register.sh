@@ -207,12 +207,18 @@ check "  wrongful yes, then no, and the second not served (LANG=C)" \
 check "LANG=C: the header is in English" \
     test "$(head -n 1 "$TMP/d.rows")" = "No.|Decided|Case|Wrongful case|Fault (A§6)|Responsible persons|Sanctions (A§11)|Document|Served|Review order|Recorder|Entry|Correction"
 LANG=C v "$TMP/e.txt" --register decisions
-check "  the text form aligns its columns: a CJK character takes two" python3 - "$TMP/e.txt" <<'PY'
+check "  the text form aligns its columns (a CJK character takes two) and wraps long cells" python3 - "$TMP/e.txt" <<'PY'
 import sys, unicodedata
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()[1:]
 def width(s):
     return sum(2 if unicodedata.east_asian_width(ch) in 'WF' else 1 for ch in s)
-header, rows = lines[0], lines[2:4]
+header = lines[0]
+rows = [l for l in lines[2:-1] if l[:1].isdigit()]
+assert len(rows) == 2, rows
+# a cell wider than 40 columns wraps onto a line of its own row, in its column
+cont = lines[lines.index(rows[0]) + 1]
+assert cont.strip() == 'ticism', cont
+assert width(cont[:cont.index('ticism')]) == header.index('Sanctions'), cont
 col = header.index('Case')
 for r in rows:
     # the case id starts where the header's "Case" does, counted in columns

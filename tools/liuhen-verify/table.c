@@ -128,28 +128,51 @@ size_t table_text_width(const char *s)
     return w;
 }
 
-/* Print s cut to `max` columns ("…" ending a cut one), padded to `pad`
- * columns unless it is the row's last cell. */
-static void put_cell(FILE *f, const char *s, size_t max, size_t pad, bool last)
+/* The byte offset in s after `max` columns' worth of whole characters
+ * from `start` (at least one character, so that every chunk advances). */
+static size_t chunk_end(const char *s, size_t start, size_t max)
 {
-    size_t len = strlen(s), i = 0, w = 0;
-    bool cut = table_text_width(s) > max;
-    size_t room = cut ? max - 1 : max;
+    size_t len = strlen(s), i = start, w = 0;
     while (i < len) {
-        size_t start = i;
+        size_t at = i;
         unsigned cw = cp_width(text_utf8_next((const uint8_t *)s, len, &i));
-        if (w + cw > room)
-            break;
-        fwrite(s + start, 1, i - start, f);
+        if (w + cw > max && at > start)
+            return at;
         w += cw;
     }
-    if (cut) {
-        fputs("…", f);
-        w++;
-    }
+    return len;
+}
+
+/* Print s[from, to), padded to `pad` columns unless it ends the line. */
+static void put_chunk(FILE *f, const char *s, size_t from, size_t to, size_t pad, bool last)
+{
+    size_t len = to, i = from, w = 0;
+    fwrite(s + from, 1, to - from, f);
+    while (i < len)
+        w += cp_width(text_utf8_next((const uint8_t *)s, len, &i));
     if (!last)
         for (; w < pad; w++)
             fputc(' ', f);
+}
+
+/* One row: each cell wrapped at its column's width, over as many lines as
+ * its longest cell needs. */
+static void put_row(FILE *f, char *const *cells, size_t ncols, const size_t *width)
+{
+    size_t pos[TABLE_MAX_COLS] = {0};
+    bool more = true;
+    while (more) {
+        more = false;
+        for (size_t c = 0; c < ncols; c++) {
+            if (c > 0)
+                fputs("  ", f);
+            size_t end = cells[c][pos[c]] != '\0' ? chunk_end(cells[c], pos[c], width[c]) : pos[c];
+            put_chunk(f, cells[c], pos[c], end, width[c], c + 1 == ncols);
+            pos[c] = end;
+            more |= cells[c][end] != '\0';
+        }
+        fputs("\n", f);
+    }
 }
 
 void table_print_text(const table *t, FILE *f)
@@ -164,13 +187,7 @@ void table_print_text(const table *t, FILE *f)
                 width[c] = w;
         }
     for (size_t r = 0; r <= t->rows; r++) {
-        for (size_t c = 0; c < t->ncols; c++) {
-            if (c > 0)
-                fputs("  ", f);
-            put_cell(f, t->cells[r * t->ncols + c], TABLE_TEXT_WIDTH_MAX, width[c],
-                     c + 1 == t->ncols);
-        }
-        fputs("\n", f);
+        put_row(f, &t->cells[r * t->ncols], t->ncols, width);
         if (r == 0) {
             size_t total = 0;
             for (size_t c = 0; c < t->ncols; c++)

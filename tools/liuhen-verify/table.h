@@ -23,7 +23,8 @@
 
 /** The most columns a table has. */
 #define TABLE_MAX_COLS 16
-/** The widest a text column is drawn, in terminal columns; longer cells are cut with "…". */
+/** The widest a text column is drawn, in terminal columns; longer cells
+ *  wrap onto the next lines of their row. */
 #define TABLE_TEXT_WIDTH_MAX 40
 
 typedef struct table table;
@@ -54,7 +55,8 @@ size_t table_text_width(const char *s);
 
 /**
  * Print the header and the rows as aligned columns, two spaces apart;
- * cells wider than TABLE_TEXT_WIDTH_MAX are cut with "…".
+ * a cell wider than TABLE_TEXT_WIDTH_MAX wraps onto the next lines of its
+ * row, nothing cut (a register is printed and filed whole).
  */
 void table_print_text(const table *t, FILE *f);
 
