@@ -143,33 +143,30 @@ static size_t chunk_end(const char *s, size_t start, size_t max)
     return len;
 }
 
-/* Print s[from, to), padded to `pad` columns unless it ends the line. */
-static void put_chunk(FILE *f, const char *s, size_t from, size_t to, size_t pad, bool last)
-{
-    size_t len = to, i = from, w = 0;
-    fwrite(s + from, 1, to - from, f);
-    while (i < len)
-        w += cp_width(text_utf8_next((const uint8_t *)s, len, &i));
-    if (!last)
-        for (; w < pad; w++)
-            fputc(' ', f);
-}
-
 /* One row: each cell wrapped at its column's width, over as many lines as
- * its longest cell needs. */
+ * its longest cell needs. The padding is written only before something
+ * that follows it, so that no line ends in spaces. */
 static void put_row(FILE *f, char *const *cells, size_t ncols, const size_t *width)
 {
     size_t pos[TABLE_MAX_COLS] = {0};
     bool more = true;
     while (more) {
         more = false;
+        size_t pending = 0;
         for (size_t c = 0; c < ncols; c++) {
-            if (c > 0)
-                fputs("  ", f);
-            size_t end = cells[c][pos[c]] != '\0' ? chunk_end(cells[c], pos[c], width[c]) : pos[c];
-            put_chunk(f, cells[c], pos[c], end, width[c], c + 1 == ncols);
+            const char *s = cells[c];
+            size_t end = s[pos[c]] != '\0' ? chunk_end(s, pos[c], width[c]) : pos[c];
+            size_t w = 0;
+            for (size_t i = pos[c]; i < end;)
+                w += cp_width(text_utf8_next((const uint8_t *)s, end, &i));
+            if (end > pos[c]) {
+                for (; pending > 0; pending--)
+                    fputc(' ', f);
+                fwrite(s + pos[c], 1, end - pos[c], f);
+            }
+            pending += (width[c] > w ? width[c] - w : 0) + 2;
             pos[c] = end;
-            more |= cells[c][end] != '\0';
+            more |= s[end] != '\0';
         }
         fputs("\n", f);
     }
