@@ -111,9 +111,13 @@ add li complaint 投诉-2 --set complainant.anonymous=true --set channel=phone \
     --set source=justice-complaint --set jurisdiction=to-transfer --set summary=不属本局管辖
 add zhang decision 投诉-2 --set wrongful_case=false --set decided_at="2026-05-06 10:00" \
     --set summary=不认定为错案
+# The handler of 干预-2 reports it himself (19): B§3's report, not the legal
+# section's follow-up (B§4): the interference stays open.
+add chen report 干预-2 --set matter=interference --set concerns="#10" \
+    --set reported_to.name=李华 --set reported_at="2026-04-15 16:05" --set content=已拒绝
 "$LIUHEN" export --to reg >/dev/null
 DIR=$VAR/exports/reg
-check "the log has 19 entries" test "$("$LIUHEN" --json status | sed -n 's/^  "tree_size": *\([0-9]*\).*/\1/p')" = 19
+check "the log has 20 entries" test "$("$LIUHEN" --json status | sed -n 's/^  "tree_size": *\([0-9]*\).*/\1/p')" = 20
 
 # ---- the registers ----------------------------------------------------------------
 
@@ -146,8 +150,8 @@ root=$(sed -n 3p "$DIR/checkpoint")
 LANG=C v "$TMP/i.txt" --register interference
 check "interference register: exit 0" test "$st" -eq 0
 check "  its title names the log, the period and the verified checkpoint" \
-    grep -qF "Register of interference records — log demo.liuhen.local/log — period the beginning to the end (Beijing time) — verified checkpoint: 19 entries, root $root" "$TMP/i.txt"
-check "  the summary went to standard error" grep -q "19" "$TMP/i.txt.err"
+    grep -qF "Register of interference records — log demo.liuhen.local/log — period the beginning to the end (Beijing time) — verified checkpoint: 20 entries, root $root" "$TMP/i.txt"
+check "  the summary went to standard error" grep -q "20" "$TMP/i.txt.err"
 v "$TMP/i.csv" --register interference --csv
 csv "$TMP/i.csv" >"$TMP/i.rows"
 check "  the CSV header is in Chinese, 13 columns" \
@@ -167,7 +171,8 @@ check "  row 1: the notification (#8) and its document" \
 check "  row 1: entry 5, corrected by entry 9" \
     bash -c '[[ "$1" == 5 && "$2" == *"#9"*"interference.person.name"* ]]' _ "${c[11]}" "${c[12]}"
 IFS='|' read -r -a c <<<"$(sed -n 3p "$TMP/i.rows")"
-check "  row 2: not followed up, no notification" test -z "${c[9]}${c[10]}"
+check "  row 2: only the handler's own report (#19), no notification" \
+    test "${c[9]}|${c[10]}" = "2026-04-15 报告 李华 #19|"
 
 v "$TMP/f.csv" --register interference --csv --from 2026-04-15 --to 2026-04-20
 csv "$TMP/f.csv" >"$TMP/f.rows"

@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "i18n.h"
 #include "labels.h"
+#include "role.h"
 #include "text.h"
 
 #define NONE UINT32_MAX
@@ -393,7 +394,13 @@ int matters_observe(matters *m, const rules_entry *e)
         matter_type t = r->matter == LIUHEN__REPORT_MATTER__REPORT_MATTER_COMPLAINT
                             ? MATTER_COMPLAINT
                             : MATTER_INTERFERENCE;
-        return follow(m, e, t, &r->concerns, NULL, 0, r->reported_at, (int)r->matter, text);
+        /* B§4's follow-up is the legal section's report of a clue; a
+         * handler's own report (B§3) is not it, as R15 reads it. */
+        int what = (int)r->matter;
+        if (what == LIUHEN__REPORT_MATTER__REPORT_MATTER_INTERFERENCE_CLUE &&
+            (e->author_roles & ROLE_BIT(LIUHEN__ROLE__ROLE_LEGAL)) == 0)
+            what = LIUHEN__REPORT_MATTER__REPORT_MATTER_OTHER;
+        return follow(m, e, t, &r->concerns, NULL, 0, r->reported_at, what, text);
     }
     case LIUHEN__ENTRY__BODY_SUPERVISION_CHECK: {
         const Liuhen__SupervisionCheck *s = en->supervision_check;

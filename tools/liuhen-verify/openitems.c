@@ -29,6 +29,19 @@ static bool has(const matter *it, int kind)
     return false;
 }
 
+/* B§4: the legal section followed the interference up: a check, a
+ * recommendation, or its report of the clue to the bureau head (R15). */
+static bool followed_up(const matter *it)
+{
+    for (const matter_event *ev = it->events; ev != NULL; ev = ev->next)
+        if (ev->kind == LIUHEN__KIND__KIND_SUPERVISION_CHECK ||
+            ev->kind == LIUHEN__KIND__KIND_RECOMMENDATION ||
+            (ev->kind == LIUHEN__KIND__KIND_REPORT &&
+             ev->detail == LIUHEN__REPORT_MATTER__REPORT_MATTER_INTERFERENCE_CLUE))
+            return true;
+    return false;
+}
+
 static int64_t days_left(int64_t end, int64_t as_of)
 {
     if (as_of > end)
@@ -78,8 +91,7 @@ int openitems_collect(const matters *m, const matters_scope *s, openitem **out, 
         switch (it->type) {
         case MATTER_INTERFERENCE:
             if (it->reported_to == LIUHEN__REPORTED_TO__REPORTED_TO_LEGAL_SECTION &&
-                !has(it, LIUHEN__KIND__KIND_SUPERVISION_CHECK) &&
-                !has(it, LIUHEN__KIND__KIND_RECOMMENDATION) && !has(it, LIUHEN__KIND__KIND_REPORT))
+                !followed_up(it))
                 rc = push(out, n, &cap, it, OPEN_FOLLOW_UP,
                           deadline_days_end(cal, it->reported_at != 0 ? it->reported_at : it->date,
                                             days, s->working_days),

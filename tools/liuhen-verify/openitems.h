@@ -7,8 +7,9 @@
  * days of --holidays, --working-days):
  *
  *   - an interference reported to the legal section that no
- *     SUPERVISION_CHECK, RECOMMENDATION or REPORT names: B§4 "及时",
- *     counted as the follow-up days (R15);
+ *     SUPERVISION_CHECK, RECOMMENDATION or legal section's REPORT of the
+ *     clue names (a handler's own report is not the follow-up): B§4
+ *     "及时", counted as the follow-up days (R15);
  *   - a complaint to be transferred that no TRANSFER names: 2 days from
  *     受理 (A§10(1), R3);
  *   - a complaint answered only with an acknowledgement (a REPLY of type
