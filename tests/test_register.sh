@@ -300,6 +300,31 @@ check "  in Chinese, the deadline and the citation as the regulation's" \
 LANG=C v "$TMP/o.txt" --open --as-of "2026-05-20 12:00"
 check "  ten days later the interference is overdue 5 days" grep -q "^overdue 5 .*干预-2  10 " "$TMP/o.txt"
 
+# ---- usage errors: exit 3, the option named ------------------------------------------
+
+usage() {
+    local name=$1 pattern=$2
+    shift 2
+    LANG=C v "$TMP/u.out" "$@"
+    if [ "$st" -eq 3 ] && [ ! -s "$TMP/u.out" ] && grep -q -- "$pattern" "$TMP/u.out.err"; then
+        ok "$name (exit 3)"
+    else
+        fail "$name: exit $st; $(head -c 600 "$TMP/u.out.err")"
+    fi
+}
+usage "an unknown register" "--register bogus: give interference, complaints or decisions" \
+    --register bogus
+usage "a date that does not exist" "--from 2026-02-30: give a date as YYYY-MM-DD" \
+    --register interference --from 2026-02-30
+usage "a time where a day is asked" "--to 2026-03-01 10:00: give a date" \
+    --register interference --to "2026-03-01 10:00"
+usage "--to before --from" "--to 2026-03-01 is before --from 2026-04-01" \
+    --open --from 2026-04-01 --to 2026-03-01
+usage "two outputs at once" "print one thing each" --open --stats
+usage "--by without --stats" "--by applies to --stats" --open --by person
+usage "--csv alone" "--csv applies to --register, --stats and --open" --csv
+usage "a register with --json" "not with --json" --register decisions --json
+
 # ---- a log that fails verification --------------------------------------------------
 
 cp -r "$DIR" "$TMP/bad"

@@ -26,9 +26,16 @@ struct inspector {
     stats *st;
 };
 
-bool inspector_wanted(const inspector_options *o)
+const char *inspector_option(const inspector_options *o)
 {
-    return o->reg != NULL || o->stats || o->open;
+    return o->reg != NULL    ? "--register"
+           : o->stats        ? "--stats"
+           : o->open         ? "--open"
+           : o->by != NULL   ? "--by"
+           : o->from != NULL ? "--from"
+           : o->to != NULL   ? "--to"
+           : o->csv          ? "--csv"
+                             : NULL;
 }
 
 /* A day as --from and --to take it: YYYY-MM-DD, its midnight in Beijing time. */

@@ -34,8 +34,9 @@ typedef struct inspector_options {
 
 typedef struct inspector inspector;
 
-/** Whether any output is asked for. */
-bool inspector_wanted(const inspector_options *o);
+/** The first of these options given ("--register", "--csv"...), for the
+ *  messages; NULL when none is: the verifier prints its report. */
+const char *inspector_option(const inspector_options *o);
 
 /**
  * Check the options and start gathering.

@@ -356,8 +356,8 @@ static int evidence_options(int argc, char **argv, options *o)
                         : o->follow_up_days   ? "--follow-up-days"
                         : o->html != NULL     ? "--html"
                                               : NULL;
-    if (other == NULL && inspector_wanted(&o->insp))
-        other = o->insp.reg != NULL ? "--register" : o->insp.stats ? "--stats" : "--open";
+    if (other == NULL)
+        other = inspector_option(&o->insp);
     if (other != NULL)
         return usage(_("%s applies to a tiles directory, not to --evidence"), other);
     if (o->log_key_path == NULL)
@@ -522,12 +522,9 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
     bool dated = o->rules || o->insp.stats || o->insp.open;
     if (!dated && rules_only != NULL)
         return usage(_("%s applies to the rules: add --rules"), rules_only);
-    if (inspector_wanted(&o->insp) && (o->integrity_only || o->json))
+    if (inspector_option(&o->insp) != NULL && (o->integrity_only || o->json))
         return usage(_("%s reads the entries and prints on standard output: not with %s"),
-                     o->insp.reg != NULL ? "--register"
-                     : o->insp.stats     ? "--stats"
-                                         : "--open",
-                     o->json ? "--json" : "--integrity-only");
+                     inspector_option(&o->insp), o->json ? "--json" : "--integrity-only");
     if (!o->have_late_after)
         o->late_after_ms = LATE_AFTER_DEFAULT_MS;
     return -1;
@@ -816,7 +813,7 @@ static int verify(run *r)
                          .progress = !r->o.quiet && !r->o.json && isatty(STDERR_FILENO)};
     /* A register, statistics or open items take standard output; the
      * report's summary goes to standard error. */
-    if (inspector_wanted(&r->o.insp)) {
+    if (inspector_option(&r->o.insp) != NULL) {
         lh_err ie = {""};
         if (inspector_new(&r->o.insp, &r->insp, &ie) != 0)
             return usage("%s", ie.msg);
