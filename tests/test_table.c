@@ -94,6 +94,26 @@ static void test_text_wraps(void **state)
     table_free(t);
 }
 
+static void test_text_wraps_at_space(void **state)
+{
+    (void)state;
+    const char *h[] = {"A", "B"};
+    table *t = table_new(2, h);
+    /* 36 x, a space, then a word that would cross column 40 */
+    char cell[128];
+    memset(cell, 'x', 36);
+    strcpy(cell + 36, " Accountability");
+    const char *r[] = {cell, "b"};
+    assert_int_equal(table_add(t, r), 0);
+    char *s = printed(t, 0);
+    const char *body = strchr(strchr(s, '\n') + 1, '\n') + 1;
+    char want[256];
+    snprintf(want, sizeof want, "%.36s%*s  b\nAccountability\n", cell, 4, "");
+    assert_string_equal(body, want);
+    free(s);
+    table_free(t);
+}
+
 static void test_csv(void **state)
 {
     (void)state;
@@ -145,9 +165,10 @@ static void test_bad_shape(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_width),           cmocka_unit_test(test_text_aligned),
-        cmocka_unit_test(test_text_wraps),      cmocka_unit_test(test_csv),
-        cmocka_unit_test(test_hostile_escaped), cmocka_unit_test(test_bad_shape),
+        cmocka_unit_test(test_width),      cmocka_unit_test(test_text_aligned),
+        cmocka_unit_test(test_text_wraps), cmocka_unit_test(test_text_wraps_at_space),
+        cmocka_unit_test(test_csv),        cmocka_unit_test(test_hostile_escaped),
+        cmocka_unit_test(test_bad_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,15 +129,22 @@ size_t table_text_width(const char *s)
 }
 
 /* The byte offset in s after `max` columns' worth of whole characters
- * from `start` (at least one character, so that every chunk advances). */
+ * from `start` (at least one character, so that every chunk advances); a
+ * break inside a word of Latin text goes back to the space before it,
+ * which put_row() then skips. */
 static size_t chunk_end(const char *s, size_t start, size_t max)
 {
-    size_t len = strlen(s), i = start, w = 0;
+    size_t len = strlen(s), i = start, w = 0, space = 0;
     while (i < len) {
         size_t at = i;
         unsigned cw = cp_width(text_utf8_next((const uint8_t *)s, len, &i));
-        if (w + cw > max && at > start)
-            return at;
+        if (w + cw > max && at > start) {
+            bool in_word = s[at] != ' ' && at > 0 && s[at - 1] != ' ' &&
+                           (unsigned char)s[at] < 0x80 && (unsigned char)s[at - 1] < 0x80;
+            return in_word && space > start ? space : at;
+        }
+        if (s[at] == ' ')
+            space = at;
         w += cw;
     }
     return len;
@@ -166,7 +173,9 @@ static void put_row(FILE *f, char *const *cells, size_t ncols, const size_t *wid
             }
             pending += (width[c] > w ? width[c] - w : 0) + 2;
             pos[c] = end;
-            more |= s[end] != '\0';
+            if (s[end] == ' ' && s[end + 1] != '\0')
+                pos[c]++; /* the space a line broke at */
+            more |= s[pos[c]] != '\0';
         }
         fputs("\n", f);
     }
