@@ -294,6 +294,12 @@ overdue 10|投诉-2|17|24:00 on 2026-04-30 (Beijing time)
 EOF2
 check "open items: sorted by days left, with their entry, days and deadline" \
     diff "$TMP/o.want" "$TMP/o.rows"
+LANG=C v "$TMP/o.csv" --open --csv --as-of "2026-05-10 12:00" --from 2026-05-06
+check "  --from 2026-05-06: only the decision of that day's two items" \
+    test "$(csv "$TMP/o.csv" | cut -d'|' -f3 | tail -n +2 | tr '\n' ' ')" = "18 18 "
+LANG=C v "$TMP/s.csv" --stats --csv --as-of "2026-05-10 12:00" --to 2026-03-31
+check "  --stats --to 2026-03-31: the first quarter alone" \
+    test "$(csv "$TMP/s.csv" | cut -d'|' -f1 | tail -n +2 | sort -u)" = 2026-Q1
 v "$TMP/o.txt" --open --as-of "2026-05-10 12:00"
 check "  in Chinese, the deadline and the citation as the regulation's" \
     bash -c 'grep -q "2026年6月8日24时" "$1" && grep -q "错案追究制度第十条第（三）项" "$1"' _ "$TMP/o.txt"
