@@ -347,5 +347,6 @@ st=0
 check "a tampered log: exit 1, no register on standard output, the refusal said" \
     bash -c '[ "$1" -eq 1 ] && [ ! -s "$2" ] && grep -q "未生成\|NOT PRODUCED" "$3"' _ "$st" "$TMP/bad.out" "$TMP/bad.err"
 
+# REGISTER_KEEP=DIR keeps the exported log, its key and the outputs, to look at.
 [ -z "${REGISTER_KEEP:-}" ] || cp -r "$DIR" "$VKEY" "$TMP"/*.rows "$TMP"/*.txt "$REGISTER_KEEP"/
 summary
