@@ -670,16 +670,16 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, const pool
         return rc;
     if (valid) {
         l->st.entries++;
-        if (l->opts.rules != NULL) {
-            rules_entry re = {.index = index,
-                              .entry_id = r->id,
-                              .integrated_at = r->integrated_at,
-                              .entry = e,
-                              .author = author,
-                              .author_roles = roles};
-            if ((rc = rules_observe(l->opts.rules, &re, l->rep)) != 0)
-                return lerr(l, rc, "the rules");
-        }
+        rules_entry re = {.index = index,
+                          .entry_id = r->id,
+                          .integrated_at = r->integrated_at,
+                          .entry = e,
+                          .author = author,
+                          .author_roles = roles};
+        if (l->opts.rules != NULL && (rc = rules_observe(l->opts.rules, &re, l->rep)) != 0)
+            return lerr(l, rc, "the rules");
+        if (l->opts.matters != NULL && (rc = matters_observe(l->opts.matters, &re)) != 0)
+            return lerr(l, rc, "the registers");
     }
     if (l->opts.timeline && e->case_id[0] != '\0' &&
         (rc = timeline_add(l->rep, index, r->integrated_at, e, author)) != 0)

@@ -15,7 +15,8 @@
  * signature checks run on a pool of one thread per online core (pool.h),
  * several bundles ahead of the main thread, which then checks keys, roles
  * and chains in log order and hands each verified entry to the rules
- * (rules.h) and, for --html, to the case timelines (timeline.h).
+ * (rules.h), to the registers' matters (matters.h) and, for --html, to the
+ * case timelines (timeline.h).
  *
  * Memory: a few bundles in flight (at most LEDGER_INFLIGHT, or
  * LEDGER_INFLIGHT_BYTES of bundle data); per author its chain head, per
@@ -40,6 +41,7 @@
 #include "errors.h"
 #include "keyring.h"
 #include "liuhen.pb-c.h"
+#include "matters.h"
 #include "note.h"
 #include "report.h"
 #include "rules.h"
@@ -78,6 +80,9 @@ typedef struct ledger_options {
     const note_verifier *log_key;
     /** --rules: each verified entry goes to rules_observe(). NULL: none. */
     rules *rules;
+    /** --register, --stats, --open: each verified entry goes to
+     *  matters_observe(). NULL: none. */
+    matters *matters;
     /** --html: a timeline row per entry of a case. */
     bool timeline;
     /** Signature threads; 0: one per online core. */

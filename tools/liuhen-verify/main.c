@@ -10,6 +10,9 @@
  *                 [--as-of TIME] [--late-after DURATION] [--holidays FILE]
  *                 [--working-days] [--follow-up-days N] [--json] [--html FILE]
  *                 [--quiet] [--case-file CASE [--pdf FILE] [--html FILE]]
+ *   liuhen-verify DIR --log-key FILE (--register interference|complaints|decisions
+ *                 | --stats [--by quarter|person|category] | --open)
+ *                 [--from DATE] [--to DATE] [--csv] [--as-of TIME] ...
  *   liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...
  *                 --min-cosignatures N] [--json] [--quiet]
  *
@@ -49,6 +52,7 @@
 #include "evidence.h"
 #include "fileio.h"
 #include "i18n.h"
+#include "inspector.h"
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
@@ -184,6 +188,26 @@ static void print_help(FILE *f)
             "                         with --log-key, --witness-key, --min-cosignatures, --json\n"
             "                         and --quiet only\n"),
           f);
+    fputs(_("  --register KIND        print a register (登记表) of the verified records on\n"
+            "                         standard output, one row per matter: interference,\n"
+            "                         complaints or decisions (the summary: standard error)\n"),
+          f);
+    fputs(_("  --stats                print counts: interference by B§10 category, repeat\n"
+            "                         interferers, complaints by source and outcome, wrongful\n"
+            "                         cases by fault and sanction, overdue items; with --html, a\n"
+            "                         bar chart in the report\n"),
+          f);
+    fputs(_("  --by WHAT              group --stats by quarter (default), person (the recorder)\n"
+            "                         or category (B§10)\n"),
+          f);
+    fputs(_("  --open                 print the open items with their days left, as of --as-of\n"),
+          f);
+    fputs(_("  --from DATE, --to DATE only the matters of these days, YYYY-MM-DD in Beijing\n"
+            "                         time, both included\n"),
+          f);
+    fputs(_("  --csv                  RFC 4180 CSV with a UTF-8 byte order mark (Excel, WPS)\n"
+            "                         instead of aligned columns\n"),
+          f);
     fputs(_("  --help                 this help\n"), f);
     fputs("\n", f);
     fputs(_("Exit status: 0 clean; 1 an integrity or omission failure (altered, removed or\n"
@@ -226,6 +250,7 @@ typedef struct options {
     bool quiet;
     const char *case_file; /* --case-file: the case; html and pdf are its files */
     const char *pdf;
+    inspector_options insp; /* --register, --stats, --open */
 } options;
 
 /* A file the inspector gave, read before the long pass. */
@@ -259,6 +284,7 @@ typedef struct run {
     checkpoint_opened *cp;
     char *cp_text;
     casefile *casefile; /* --case-file */
+    inspector *insp;
 } run;
 
 /* "liuhen-verify: <message>" on standard error. */
@@ -353,6 +379,8 @@ static int evidence_options(int argc, char **argv, options *o)
                         : o->case_file != NULL ? "--case-file"
                         : o->pdf != NULL       ? "--pdf"
                                                : NULL;
+    if (other == NULL)
+        other = inspector_option(&o->insp);
     if (other != NULL)
         return usage(_("%s applies to a tiles directory, not to --evidence"), other);
     if (o->log_key_path == NULL)
@@ -385,6 +413,13 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         O_FOLLOW_UP,
         O_CASE_FILE,
         O_PDF,
+        O_REGISTER,
+        O_STATS,
+        O_BY,
+        O_OPEN,
+        O_FROM,
+        O_TO,
+        O_CSV,
     };
     static const struct option opts[] = {
         {"log-key", required_argument, NULL, O_LOG_KEY},
@@ -406,6 +441,13 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
         {"follow-up-days", required_argument, NULL, O_FOLLOW_UP},
         {"case-file", required_argument, NULL, O_CASE_FILE},
         {"pdf", required_argument, NULL, O_PDF},
+        {"register", required_argument, NULL, O_REGISTER},
+        {"stats", no_argument, NULL, O_STATS},
+        {"by", required_argument, NULL, O_BY},
+        {"open", no_argument, NULL, O_OPEN},
+        {"from", required_argument, NULL, O_FROM},
+        {"to", required_argument, NULL, O_TO},
+        {"csv", no_argument, NULL, O_CSV},
         {NULL, 0, NULL, 0},
     };
     int opt;
@@ -466,6 +508,13 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
             o->follow_up_days = v;
             break;
         }
+        case O_REGISTER: o->insp.reg = optarg; break;
+        case O_STATS: o->insp.stats = true; break;
+        case O_BY: o->insp.by = optarg; break;
+        case O_OPEN: o->insp.open = true; break;
+        case O_FROM: o->insp.from = optarg; break;
+        case O_TO: o->insp.to = optarg; break;
+        case O_CSV: o->insp.csv = true; break;
         case 'h':
         case O_HELP: *help = true; return EXIT_CLEAN;
         case ':': return usage(_("option %s needs a value"), argv[optind - 1]);
@@ -499,7 +548,8 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
                              : o->working_days     ? "--working-days"
                              : o->follow_up_days   ? "--follow-up-days"
                                                    : NULL;
-    if (!o->rules && rules_only != NULL)
+    bool dated = o->rules || o->insp.stats || o->insp.open;
+    if (!dated && rules_only != NULL)
         return usage(_("%s applies to the rules: add --rules"), rules_only);
     if (o->pdf != NULL && o->case_file == NULL)
         return usage(_("--pdf writes a case file: add --case-file CASE"));
@@ -508,6 +558,9 @@ static int parse_options(int argc, char **argv, options *o, bool *help)
                      o->case_file);
     if (o->case_file != NULL && o->integrity_only)
         return usage(_("--case-file reads the entries, which --integrity-only does not"));
+    if (inspector_option(&o->insp) != NULL && (o->integrity_only || o->json))
+        return usage(_("%s reads the entries and prints on standard output: not with %s"),
+                     inspector_option(&o->insp), o->json ? "--json" : "--integrity-only");
     if (!o->have_late_after)
         o->late_after_ms = LATE_AFTER_DEFAULT_MS;
     return -1;
@@ -758,6 +811,7 @@ static void run_free(run *r)
 {
     ledger_free(r->ledger);
     rules_free(r->rules);
+    inspector_free(r->insp);
     deadline_calendar_free(r->calendar);
     tiles_free(r->tiles);
     report_free(r->rep);
@@ -829,6 +883,15 @@ static int verify(run *r)
                          .quiet = r->o.quiet,
                          .html_path = r->o.case_file == NULL ? r->o.html : NULL,
                          .progress = !r->o.quiet && !r->o.json && isatty(STDERR_FILENO)};
+    /* A register, statistics or open items take standard output; the
+     * report's summary goes to standard error. */
+    if (inspector_option(&r->o.insp) != NULL) {
+        lh_err ie = {""};
+        if (inspector_new(&r->o.insp, &r->insp, &ie) != 0)
+            return usage("%s", ie.msg);
+        ro.out = stderr;
+        ro.quiet = true;
+    }
     if (report_new(&ro, &r->rep) != 0)
         return io_error(_("out of memory"));
     report_facts facts = {.integrity_only = r->o.integrity_only, .rules = r->o.rules};
@@ -850,6 +913,8 @@ static int verify(run *r)
         report_set_facts(r->rep, &facts);
         if (report_finish(r->rep, &err) != 0)
             return io_error("%s", err.msg);
+        if (r->insp != NULL)
+            (void)inspector_print(r->insp, stdout, report_failures(r->rep));
         return EXIT_FAILURE_;
     }
     const checkpoint *cp = &r->cp->cp;
@@ -871,6 +936,7 @@ static int verify(run *r)
             return io_error(_("out of memory"));
         ledger_options lo = {.log_key = &r->log_key,
                              .rules = r->rules,
+                             .matters = r->insp != NULL ? inspector_matters(r->insp) : NULL,
                              .timeline = r->o.html != NULL && r->casefile == NULL,
                              .threads = 0,
                              .on_entry = r->casefile != NULL ? casefile_observe : NULL,
@@ -922,6 +988,15 @@ static int verify(run *r)
         facts.as_of_ms = r->o.have_as_of ? r->o.as_of_ms : ls.last_integrated_at;
         if (r->rules != NULL && rules_finish(r->rules, facts.as_of_ms, r->rep) != 0)
             return io_error(_("out of memory evaluating the rules"));
+        matters_scope sc = {.origin = r->log_key.name,
+                            .tree_size = cp->size,
+                            .root = cp->root,
+                            .as_of = facts.as_of_ms,
+                            .calendar = r->calendar,
+                            .working_days = r->o.working_days,
+                            .follow_up_days = (unsigned)r->o.follow_up_days};
+        if (r->insp != NULL && inspector_prepare(r->insp, &sc, r->rep) != 0)
+            return io_error(_("out of memory"));
     }
     if (r->casefile != NULL && (st = case_file_check(r)) >= 0)
         return st;
@@ -930,6 +1005,8 @@ static int verify(run *r)
     report_set_facts(r->rep, &facts);
     if (report_finish(r->rep, &err) != 0)
         return io_error("%s", err.msg);
+    if (r->insp != NULL && (rc = inspector_print(r->insp, stdout, report_failures(r->rep))) < 0)
+        return io_error(_("out of memory"));
     if (r->casefile != NULL && (st = write_case_file(r, &facts, ncosig)) >= 0)
         return st;
     if (report_failures(r->rep) > 0)

@@ -468,6 +468,12 @@ int report_status(const report *r)
     return r->failures != 0 ? 1 : r->findings != 0 ? 2 : 0;
 }
 
+void report_set_html_extra(report *r, report_html_extra_fn *fn, const void *ctx)
+{
+    r->html_extra = fn;
+    r->html_extra_ctx = ctx;
+}
+
 void report_set_facts(report *r, const report_facts *facts)
 {
     r->facts = *facts;

@@ -140,6 +140,16 @@ const char *report_title(const char *check);
 /** The article of a rule ("B§3" for "R1"), NULL for a check that is not a rule. Static. */
 const char *report_rule_article(const char *rule);
 
+/** Writes an extra section into the HTML page (stats_svg_section()). */
+typedef void report_html_extra_fn(FILE *f, const void *ctx);
+
+/**
+ * Have the HTML page carry one more section, after the cases: fn(f, ctx)
+ * writes it (escaped, no script). Call before report_finish(); ctx is
+ * borrowed until then.
+ */
+void report_set_html_extra(report *r, report_html_extra_fn *fn, const void *ctx);
+
 /**
  * For tests: keep at most max_kept failures and findings and max_timeline
  * timeline rows instead of REPORT_MAX_KEPT and REPORT_MAX_TIMELINE (smaller

@@ -534,7 +534,10 @@ static void html_output(const report *r, const report_view *v, FILE *f)
     }
     for (size_t i = 0; i < v->ncases; i++)
         html_case(r, v, f, i);
-    fputs("</section>\n</main>\n</body>\n</html>\n", f);
+    fputs("</section>\n", f);
+    if (r->html_extra != NULL)
+        r->html_extra(f, r->html_extra_ctx);
+    fputs("</main>\n</body>\n</html>\n", f);
 }
 
 int report_html_write(const report *r, const report_view *v, lh_err *err)

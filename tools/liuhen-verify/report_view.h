@@ -90,6 +90,8 @@ struct report {
     bool facts_set;
     char *checkpoint; /* the cleaned checkpoint text, or NULL */
     bool html_written;
+    report_html_extra_fn *html_extra; /* report_set_html_extra() */
+    const void *html_extra_ctx;
 
     bool progress_started;
     int64_t progress_start, progress_last;
