@@ -1383,6 +1383,47 @@ static void test_bad_checkpoint(void **state)
     json_decref(j);
 }
 
+/*
+ * The key of another log: a usage error (exit 3) that names both logs, not
+ * a tampering verdict. A checkpoint whose origin line was altered after the
+ * log signed it is still a failure (exit 1).
+ */
+static void test_key_of_another_log(void **state)
+{
+    (void)state;
+    char out[PATH_MAX], dir[PATH_MAX];
+    path_fmt(out, sizeof out, "%s/verify.txt", g.root);
+    const char *other[] = {g.clean, "--log-key", g.core_vkey, NULL};
+    assert_int_equal(run_verify(other, out), 3);
+    const char *said = file_head(g.last_stderr);
+    if (strstr(said, "the log key is for " CORE_ORIGIN) == NULL ||
+        strstr(said, g.log.name) == NULL || strstr(said, "--log-key") == NULL)
+        fail_msg("the refusal does not name both logs: %s", said);
+    const char *rules[] = {g.clean, "--log-key", g.core_vkey, "--rules", "--json", NULL};
+    assert_int_equal(run_verify(rules, out), 3);
+
+    /* The log's signature line stays, the origin line is another's. */
+    clean_copy(dir, sizeof dir, "origin-altered");
+    uint8_t *note = NULL;
+    size_t len = 0;
+    char cp[PATH_MAX];
+    path_fmt(cp, sizeof cp, "%s/checkpoint", dir);
+    tamper_ok(tamper_read_file(cp, 1u << 20, &note, &len, terr));
+    size_t olen = strlen(g.log.name);
+    assert_true(len > olen && memcmp(note, g.log.name, olen) == 0);
+    char altered[8192];
+    int n = snprintf(altered, sizeof altered, "%s%.*s", CORE_ORIGIN, (int)(len - olen),
+                     (const char *)note + olen);
+    assert_true(n > 0 && (size_t)n < sizeof altered);
+    free(note);
+    tamper_ok(tamper_write_file(dir, "checkpoint", altered, (size_t)n, terr));
+    const char *altered_args[] = {dir, "--log-key", g.core_vkey, NULL};
+    assert_int_equal(run_verify(altered_args, out), 1);
+    json_t *j = NULL;
+    assert_failed(verify_log(&j, dir, NULL), &j);
+    json_decref(j);
+}
+
 /* Bundles and tiles that are not what they claim to be. */
 static void test_hostile_directories(void **state)
 {
@@ -1888,6 +1929,7 @@ int main(void)
         cmocka_unit_test(test_flipped_bundle_byte),
         cmocka_unit_test(test_flipped_tile_byte),
         cmocka_unit_test(test_bad_checkpoint),
+        cmocka_unit_test(test_key_of_another_log),
         cmocka_unit_test(test_hostile_directories),
         cmocka_unit_test(test_removed_entry),
         cmocka_unit_test(test_rewritten_entry),

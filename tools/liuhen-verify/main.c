@@ -674,7 +674,8 @@ static int checkpoint_failure(run *r, const char *check, const char *zh, const c
  * Open the published checkpoint with the log key (docs/design.md "Offline
  * verifier", check 1), then count the valid cosignatures of the witness
  * keys given. A checkpoint the log key did not sign ends the run with
- * exit 1: nothing it says can be trusted.
+ * exit 1: nothing it says can be trusted. A checkpoint of another log
+ * (policy_other_log()) is the wrong key brought: exit 3, naming the log.
  * @param[out] verified  whether it opened with the log key.
  * @param[out] ncosig    valid cosignatures.
  */
@@ -690,6 +691,11 @@ static int open_checkpoint(run *r, bool *verified, size_t *ncosig)
     r->cp = malloc(sizeof *r->cp);
     if (r->cp == NULL)
         return io_error(_("out of memory"));
+    char other[NOTE_NAME_MAX + 1];
+    if (policy_other_log(r->note, r->note_len, &r->log_key, other))
+        return io_error(_("%s/checkpoint: the log key is for %s, the checkpoint is of %s: give the "
+                          "log key of %s (--log-key)"),
+                        r->o.dir, r->log_key.name, other, other);
     char pzh[768], pen[768];
     int verdict = policy_open(r->note, r->note_len, &r->log_key, r->witnesses, r->o.nwitness,
                               r->o.min_cosig, r->cp, pzh, pen, sizeof pzh);
