@@ -129,14 +129,26 @@ static const char root_b64[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 static void add_failure(report *r, const char *check, uint64_t index, const char *case_id,
                         const char *author, const char *zh, const char *en)
 {
-    report_item it = {REPORT_FAILURE, check, index, case_id, author, NULL, zh, en};
+    report_item it = {.cls = REPORT_FAILURE,
+                      .check = check,
+                      .index = index,
+                      .case_id = case_id,
+                      .author = author,
+                      .zh = zh,
+                      .en = en};
     assert_int_equal(report_add(r, &it), 0);
 }
 
 static void add_finding(report *r, const char *rule, uint64_t index, const char *case_id,
                         const char *author, const char *zh, const char *en)
 {
-    report_item it = {REPORT_FINDING, rule, index, case_id, author, NULL, zh, en};
+    report_item it = {.cls = REPORT_FINDING,
+                      .check = rule,
+                      .index = index,
+                      .case_id = case_id,
+                      .author = author,
+                      .zh = zh,
+                      .en = en};
     assert_int_equal(report_add(r, &it), 0);
 }
 
@@ -296,14 +308,64 @@ static void test_text_failures(void **state)
     finish(r, &c, 0);
     assert_has(c.out, "\nFAILURES: 2\n");
     /* Each failure: check, index, case, author, the English sentence. */
-    assert_has(c.out, "  author chain (author-chain) · entry 42 · case QJ-2026-7 · author 王明\n"
+    assert_has(c.out, "  author chain (author-chain) · entry 42 · case QJ-2026-7 · author 王明 · "
+                      "failure #2\n"
                       "      author chain: author_prev of entry 42 is not the hash of entry 40\n");
     assert_has(c.out,
-               "  integrity of the tiles and the checkpoint (integrity)\n"
+               "  integrity of the tiles and the checkpoint (integrity) · failure #1\n"
                "      tile 0/x000 differs from its parent: expected hash AAAA, actual BBBB\n");
     assert_lacks(c.out, "记录人记录链在第41号记录之后缺一条");
     /* The failures come before the findings. */
     assert_true(strstr(c.out, "FAILURES (2)") < strstr(c.out, "FINDINGS BY CASE (3)"));
+    capture_free(&c);
+}
+
+/* cause.h: failures that one alteration explains are its consequences. */
+static void test_consequences(void **state)
+{
+    (void)state;
+    capture c;
+    report *r = new_report(&c, false, false, NULL);
+    set_facts(r, true);
+    add_failure(r, "integrity", 7, NULL, NULL, "第7号记录的哈希不符", "entry 7: leaf differs");
+    add_failure(r, "signature", 7, "QJ-1", "王明", "签名无法验证", "bad signature");
+    /* The next entry of the chain, whose head was entry 7. */
+    report_item chain = {.cls = REPORT_FAILURE,
+                         .check = "author-chain",
+                         .index = 9,
+                         .author = "王明",
+                         .zh = "记录链断开",
+                         .en = "chain broken",
+                         .has_span = true,
+                         .span_first = 7,
+                         .span_last = 8};
+    assert_int_equal(report_add(r, &chain), 0);
+    /* The tile above it, and the root. */
+    report_item tile = {.cls = REPORT_FAILURE,
+                        .check = "integrity",
+                        .index = REPORT_NO_INDEX,
+                        .zh = "瓦片不符",
+                        .en = "tile differs",
+                        .has_span = true,
+                        .span_first = 0,
+                        .span_last = 255};
+    assert_int_equal(report_add(r, &tile), 0);
+    /* An entry far from it, altered on its own; a chain gap before 7. */
+    add_failure(r, "signature", 300, "QJ-2", "李华", "签名无法验证", "bad signature");
+    chain.index = 5;
+    chain.span_first = 2;
+    chain.span_last = 4;
+    assert_int_equal(report_add(r, &chain), 0);
+    assert_int_equal(report_failures(r), 6);
+    assert_int_equal(report_consequences(r), 3);
+    finish(r, &c, 0);
+    assert_has(c.out, "\nFAILURES: 6 (alterations: 3, their consequences: 3)\n");
+    assert_has(c.out, "(integrity) · entry 7 · failure #1\n");
+    assert_has(c.out, "· failure #2, a consequence of failure #1\n");
+    assert_has(c.out, "entry 9 · author 王明 · failure #3, a consequence of failure #1\n");
+    assert_has(c.out, "(integrity) · failure #4, a consequence of failure #1\n");
+    assert_has(c.out, "entry 300 · case QJ-2 · author 李华 · failure #5\n");
+    assert_has(c.out, "entry 5 · author 王明 · failure #6\n");
     capture_free(&c);
 }
 
@@ -318,9 +380,10 @@ static void test_text_failures_zh(void **state)
     finish(r, &c, 0);
     assert_has(c.out, "\n发现篡改或遗漏：2\n");
     /* Each failure: check, index (第N号记录), case, author, the Chinese sentence. */
-    assert_has(c.out, "  记录人记录链 author-chain · 第42号记录 · 案件 QJ-2026-7 · 记录人 王明\n"
-                      "      记录人记录链在第41号记录之后缺一条\n");
-    assert_has(c.out, "  完整性 integrity\n      0 级瓦片 x000");
+    assert_has(c.out, "  记录人记录链 author-chain · 第42号记录 · 案件 QJ-2026-7 · 记录人 王明 · ");
+    assert_has(c.out, "\n      记录人记录链在第41号记录之后缺一条\n");
+    assert_has(c.out, "  完整性 integrity · ");
+    assert_has(c.out, "\n      0 级瓦片 x000");
     assert_lacks(c.out, "expected hash AAAA");
     assert_true(strstr(c.out, "篡改或遗漏（2）") < strstr(c.out, "违反制度规定，按案件（3）"));
     capture_free(&c);
@@ -333,7 +396,14 @@ static void add_findings(report *r)
                 "the interference record lacks the place");
     add_finding(r, "R6", 50, "QJ-2026-9", "张强", "处理决定未记录集体讨论",
                 "the decision does not record the collective discussion");
-    report_item it = {REPORT_FINDING, "R10", 18, "QJ-2026-10", "李华", "B§12", "记录迟延", "late"};
+    report_item it = {.cls = REPORT_FINDING,
+                      .check = "R10",
+                      .index = 18,
+                      .case_id = "QJ-2026-10",
+                      .author = "李华",
+                      .article = "B§12",
+                      .zh = "记录迟延",
+                      .en = "late"};
     assert_int_equal(report_add(r, &it), 0);
 }
 
@@ -992,6 +1062,7 @@ int main(void)
         cmocka_unit_test(test_text_clean),
         cmocka_unit_test_teardown(test_text_clean_zh, tu_english),
         cmocka_unit_test(test_text_failures),
+        cmocka_unit_test(test_consequences),
         cmocka_unit_test_teardown(test_text_failures_zh, tu_english),
         cmocka_unit_test_teardown(test_text_findings, tu_english),
         cmocka_unit_test(test_text_findings_en),

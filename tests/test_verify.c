@@ -1318,6 +1318,48 @@ static void test_opaque_entries_refused(void **state)
 
 /* ---- alterations of the bytes ---------------------------------------------------------------- */
 
+/*
+ * cause.h: exactly one failure is an alteration (its "cause" is null) and
+ * every other failure follows from it; the counts say so. Returns the
+ * number of failures.
+ */
+static size_t assert_one_alteration(json_t *j)
+{
+    json_t *fails = json_object_get(j, "failures");
+    size_t n = json_array_size(fails), alterations = 0;
+    json_int_t first = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *f = json_array_get(fails, i);
+        json_t *cause = json_object_get(f, "cause");
+        json_int_t number = json_integer_value(json_object_get(f, "number"));
+        assert_int_equal(number, (json_int_t)i + 1);
+        if (json_is_null(cause)) {
+            alterations++;
+            first = number;
+        } else if (json_integer_value(cause) != first) {
+            fail_msg("failure #%lld follows from #%lld, not from the alteration #%lld",
+                     (long long)number, (long long)json_integer_value(cause), (long long)first);
+        }
+    }
+    if (alterations != 1) {
+        char list[2048] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < n && len < sizeof list - 200; i++) {
+            json_t *f = json_array_get(fails, i);
+            len += (size_t)snprintf(list + len, sizeof list - len, "\n  #%zu %s at %lld (cause %lld): %.120s",
+                                    i + 1, json_string_value(json_object_get(f, "check")),
+                                    (long long)json_integer_value(json_object_get(f, "index")),
+                                    (long long)json_integer_value(json_object_get(f, "cause")),
+                                    json_string_value(json_object_get(f, "en")));
+        }
+        fail_msg("%zu alterations among %zu failures, want one:%s", alterations, n, list);
+    }
+    json_t *counts = json_object_get(j, "counts");
+    assert_int_equal(json_integer_value(json_object_get(counts, "alterations")), 1);
+    assert_int_equal(json_integer_value(json_object_get(counts, "consequences")), (json_int_t)n - 1);
+    return n;
+}
+
 static void test_flipped_bundle_byte(void **state)
 {
     (void)state;
@@ -1330,9 +1372,17 @@ static void test_flipped_bundle_byte(void **state)
     json_t *j = NULL;
     assert_failed(verify_log(&j, dir, NULL), &j);
     assert_failure(j, "integrity", g.target.index);
+    /* The leaf, then its signature and what follows: one alteration. */
+    size_t nf = assert_one_alteration(j);
+    if (nf < 2)
+        fail_msg("one failure only: %s", json_dumps(json_object_get(j, "failures"), 0));
+    json_decref(j);
+    assert_failed(verify_log(&j, dir, "--receipts", g.receipts, NULL), &j);
+    assert_one_alteration(j);
     json_decref(j);
     assert_failed(verify_log(&j, dir, "--integrity-only", NULL), &j);
     assert_failure(j, "integrity", g.target.index);
+    assert_one_alteration(j);
     json_decref(j);
 }
 
@@ -1347,8 +1397,10 @@ static void test_flipped_tile_byte(void **state)
     json_t *j = NULL;
     assert_failed(verify_log(&j, dir, NULL), &j);
     assert_failure(j, "integrity", ANY_INDEX);
+    assert_one_alteration(j);
     json_decref(j);
-    assert_failed(verify_log(&j, dir, "--integrity-only", NULL), &j);
+    assert_failed(verify_log(&j, dir, "--integrity-only", "--trusted", g.trusted, NULL), &j);
+    assert_one_alteration(j);
     json_decref(j);
 }
 

@@ -36,6 +36,22 @@ static int cfail(report *rep, const char *check, uint64_t index, const char *zh,
     return report_add(rep, &it);
 }
 
+/* A failure of a tree of `size` entries: an alteration among them explains
+ * it (cause.h). */
+static int cfail_tree(report *rep, const char *check, uint64_t size, const char *zh,
+                      const char *en)
+{
+    report_item it = {.cls = REPORT_FAILURE,
+                      .check = check,
+                      .index = REPORT_NO_INDEX,
+                      .zh = zh,
+                      .en = en,
+                      .has_span = size > 0,
+                      .span_first = 0,
+                      .span_last = size > 0 ? size - 1 : 0};
+    return report_add(rep, &it);
+}
+
 /*
  * docs/design.md "The verifier", check 2: the log extends a checkpoint it
  * signed earlier: that checkpoint's size is at most the log's, and the
@@ -73,7 +89,7 @@ static int check_consistent(tiles *t, const checkpoint *cp, const char *what_zh,
         snprintf(en, sizeof en, "%s (tree size %" PRIu64 ") cannot be checked against the log: %s",
                  what_en, cp->size, e.msg);
         *ok = false;
-        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
+        return cfail_tree(rep, check, cp->size, zh, en);
     }
     if (memcmp(got, cp->root, MERKLE_HASH_SIZE) != 0) {
         b64(r2, got);
@@ -100,7 +116,7 @@ static int check_consistent(tiles *t, const checkpoint *cp, const char *what_zh,
                      what_en, cp->size, r1, cp->size, r2, size, r3);
         }
         *ok = false;
-        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
+        return cfail_tree(rep, check, cp->size, zh, en);
     }
     return 0;
 }

@@ -293,6 +293,7 @@ void report_free(report *r)
     strtab_free(&r->names);
     free(r->items);
     free(r->rows);
+    cause_free(&r->causes);
     free(r->checkpoint);
     free(r->html_path);
     free(r);
@@ -360,6 +361,31 @@ static void *grow(void *arr, size_t *cap, size_t elem, size_t first, size_t max)
     return p;
 }
 
+/*
+ * Whether the failure just counted (number r->failures) follows from an
+ * earlier one: its entry or its span holds an entry found altered
+ * (cause.h). If not, it is an alteration, and its entry is remembered, and
+ * its span too for an integrity failure of the tiles (a tile or the root
+ * that does not match): a chain's gap is only where to look, not what was
+ * altered.
+ */
+static int attribute(report *r, const report_item *item, bool integrity, size_t *cause)
+{
+    bool has_index = item->index != REPORT_NO_INDEX;
+    *cause = 0;
+    if (has_index)
+        *cause = cause_find(&r->causes, item->index, item->index);
+    if (*cause == 0 && item->has_span)
+        *cause = cause_find(&r->causes, item->span_first, item->span_last);
+    if (*cause != 0) {
+        r->consequences++;
+        return 0;
+    }
+    if (integrity && item->has_span)
+        cause_add_span(&r->causes, item->span_first, item->span_last, r->failures);
+    return has_index ? cause_add(&r->causes, item->index, r->failures) : 0;
+}
+
 int report_add(report *r, const report_item *item)
 {
     if (r == NULL || item == NULL)
@@ -380,9 +406,13 @@ int report_add(report *r, const report_item *item)
 
     bool failure = item->cls == REPORT_FAILURE;
     report_check_count *c = check_counter(r, check);
+    size_t cause = 0;
     if (failure) {
         r->failures++;
         c->failures++;
+        int rc = attribute(r, item, strcmp(check, "integrity") == 0, &cause);
+        if (rc != 0)
+            return rc;
     } else {
         r->findings++;
         c->findings++;
@@ -420,6 +450,8 @@ int report_add(report *r, const report_item *item)
         return LH_ENOMEM;
     k->cls = failure ? REPORT_FAILURE : REPORT_FINDING;
     k->index = item->index;
+    k->number = failure ? r->failures : 0;
+    k->cause = cause;
     r->kept_bytes += total + zh_len + en_len + 2;
     r->nitems++;
     return 0;
@@ -448,6 +480,11 @@ int report_addf(report *r, const report_item *item, const char *zh_fmt, const ch
 size_t report_failures(const report *r)
 {
     return r->failures;
+}
+
+size_t report_consequences(const report *r)
+{
+    return r->consequences;
 }
 
 size_t report_findings(const report *r)

@@ -70,6 +70,12 @@ typedef struct report_item {
     const char *zh;      /* a plain sentence in Chinese */
     const char *en;      /* the same in English, naming what differs
                             (expected/actual hash, which link) */
+    /* For failures: the entries first..last the check also depends on (a
+     * tile's entries, the tree, the gap a chain skips), when has_span. A
+     * failure about an entry, or a span, that an earlier failure found
+     * altered is reported as that failure's consequence (cause.h). */
+    bool has_span;
+    uint64_t span_first, span_last;
 } report_item;
 
 typedef struct report report;
@@ -112,6 +118,9 @@ int report_addf(report *r, const report_item *item, const char *zh_fmt, const ch
 
 /** Counts, for the exit status and the summary. */
 size_t report_failures(const report *r);
+
+/** Of the failures, how many are consequences of an earlier one (cause.h). */
+size_t report_consequences(const report *r);
 size_t report_findings(const report *r);
 
 /** How many failures and findings were recorded under `check` ("R1", "integrity"). */

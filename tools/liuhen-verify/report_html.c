@@ -100,6 +100,7 @@ static const char html_style[] =
     ".scroll{overflow-x:auto}\n"
     "ul.toc{margin:0;padding-left:20px;columns:2}\n"
     ".note{color:var(--muted)}.warn{color:var(--bad);font-weight:600}\n"
+    ".alt{font-weight:600}.cause{color:var(--muted);font-style:italic}\n"
     "a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}\n"
     ":target>td,:target{outline:2px solid #0969da}\n"
     "@media print{body{background:#fff}details.case{break-inside:avoid}}\n";
@@ -293,6 +294,17 @@ static void html_not_listed(FILE *f, size_t total, size_t listed)
     }
 }
 
+/* A failure's number, and the failure it follows from (cause.h). */
+static void html_cause(FILE *f, const report_kept *k)
+{
+    char cause[160];
+    if (report_view_cause(k, cause)[0] == '\0')
+        return;
+    fprintf(f, "<div class=\"%s\">", k->cause != 0 ? "cause" : "alt");
+    html_text(f, cause);
+    fputs("</div>", f);
+}
+
 /* The failures, in order of arrival, each linked to its case. */
 static void html_failures(const report *r, const report_view *v, FILE *f)
 {
@@ -330,6 +342,7 @@ static void html_failures(const report *r, const report_view *v, FILE *f)
         fputs("</td><td>", f);
         html_text(f, k->author[0] != '\0' ? k->author : "—");
         fputs("</td><td>", f);
+        html_cause(f, k);
         html_sentences(f, k);
         fputs("</td></tr>\n", f);
     }
@@ -407,6 +420,7 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
             fputs("</td><td>", f);
             html_text(f, k->author[0] != '\0' ? k->author : "—");
             fputs("</td><td>", f);
+            html_cause(f, k);
             html_sentences(f, k);
             fputs("</td></tr>\n", f);
         }

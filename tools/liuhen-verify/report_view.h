@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "cause.h"
 #include "idtable.h"
 #include "report.h"
 
@@ -51,6 +52,8 @@ typedef struct report_kept {
     uint32_t case_id; /* in r->cases; the id of "" when none */
     uint64_t index;
     const char *check, *article, *author, *zh, *en;
+    size_t number; /* failures: 1-based, in order of arrival; findings: 0 */
+    size_t cause;  /* the number of the failure this one follows from, or 0 (cause.h) */
 } report_kept;
 
 /** A timeline row: strings interned or in the arena. */
@@ -79,6 +82,8 @@ struct report {
     report_kept *items;  /* in order of arrival */
     size_t nitems, items_cap, max_kept, kept_bytes;
     size_t failures, findings; /* counted, kept or not */
+    size_t consequences;       /* failures that follow from an earlier one */
+    cause_table causes;
     report_check_count checks[REPORT_VIEW_CHECKS_MAX];
     size_t nchecks; /* in the order of docs/design.md and docs/regulation.md once finished */
 
@@ -146,6 +151,14 @@ const char *report_view_case_name(const report *r, uint32_t id);
  * @return buf.
  */
 const char *report_view_fmt_count(uint64_t v, char buf[32]);
+
+/**
+ * How a failure stands among the others, in the language of the messages
+ * (i18n.h): "failure #3", or "failure #4, a consequence of failure #3"
+ * (cause.h). "" for a finding.
+ * @return buf.
+ */
+const char *report_view_cause(const report_kept *k, char buf[160]);
 
 /** The verdict as a key: "failures", "findings" or "clean". A static string. */
 const char *report_view_verdict_key(const report *r);
