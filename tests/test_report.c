@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -994,6 +995,229 @@ static void test_html_verdicts_and_cut(void **state)
     capture_free(&c);
 }
 
+/* ---- the report as a directory of pages (report_site.h) ------------------------------------- */
+
+#define SITE_KEY   "qianjiang.example/yjj+01020304+AcXuhXH0T9Ue3O6s8sUYOWk8YZtZKEjA0ipAhfe8Tg0M"
+#define SITE_ODD   "QJ-\"<\xc3\xa9>\\"
+#define SITE_CASES 2000
+
+/* Read dir/name whole; NULL when it does not exist. */
+static char *site_read(const char *dir, const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    assert_non_null(m);
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, k, m);
+    fclose(f);
+    fclose(m);
+    if (len != NULL)
+        *len = n;
+    return buf;
+}
+
+/* The FNV-1a shard of a case id, as report_site.c and the page's script compute it. */
+static unsigned site_shard(const char *name)
+{
+    uint32_t h = 0x811c9dc5u;
+    for (const uint8_t *p = (const uint8_t *)name; *p != 0; p++) {
+        h ^= *p;
+        h *= 0x01000193u;
+    }
+    return h & 0xFF;
+}
+
+/* The case page and position the search file gives for a case (its key as
+ * the file spells it), checked against that page. */
+static void site_find_case(const char *dir, const char *name, const char *key, const char *shown)
+{
+    char file[64], needle[512], page_name[64];
+    snprintf(file, sizeof file, "search/c-%02x.js", site_shard(name));
+    char *js = site_read(dir, file, NULL);
+    if (js == NULL)
+        fail_msg("no %s for case %s", file, name);
+    snprintf(needle, sizeof needle, "\"%s\":[", key);
+    const char *at = strstr(js, needle);
+    if (at == NULL)
+        fail_msg("%s does not hold %s", file, key);
+    unsigned page = 0, pos = 0;
+    assert_int_equal(sscanf(at + strlen(needle), "%u,%u]", &page, &pos), 2);
+    free(js);
+    snprintf(page_name, sizeof page_name, "cases-%05u.html", page);
+    char *html = site_read(dir, page_name, NULL);
+    if (html == NULL)
+        fail_msg("case %s: no page %s", name, page_name);
+    snprintf(needle, sizeof needle, "id=\"case-%u\"", pos);
+    const char *sec = strstr(html, needle);
+    if (sec == NULL)
+        fail_msg("case %s: %s has no %s", name, page_name, needle);
+    assert_non_null(strstr(sec, shown));
+    free(html);
+}
+
+/* The case page the search file gives for an entry, checked against that page. */
+static void site_find_entry(const char *dir, uint64_t index)
+{
+    char file[64], needle[64], page_name[64];
+    snprintf(file, sizeof file, "search/e-%" PRIu64 ".js", index / 10000);
+    char *js = site_read(dir, file, NULL);
+    if (js == NULL)
+        fail_msg("no %s for entry %" PRIu64, file, index);
+    uint64_t first = 0;
+    assert_int_equal(sscanf(js, "lh_e(%" SCNu64 ",[", &first), 1);
+    const char *p = strchr(js, '[') + 1;
+    for (uint64_t i = first; i < index; i++) {
+        p = strchr(p, ',');
+        assert_non_null(p);
+        p++;
+    }
+    unsigned page = (unsigned)strtoul(p, NULL, 10);
+    free(js);
+    assert_true(page > 0);
+    snprintf(page_name, sizeof page_name, "cases-%05u.html", page);
+    char *html = site_read(dir, page_name, NULL);
+    assert_non_null(html);
+    snprintf(needle, sizeof needle, "<tr id=\"e-%" PRIu64 "\"", index);
+    if (strstr(html, needle) == NULL)
+        fail_msg("entry %" PRIu64 ": %s has no row", index, page_name);
+    free(html);
+}
+
+/* A report of `cases` cases of ten entries each, and `failures` failures, into dir. */
+static void site_report(const char *dir, size_t cases, size_t failures)
+{
+    capture c;
+    memset(&c, 0, sizeof c);
+    c.out_f = open_memstream(&c.out, &c.out_len);
+    c.err_f = open_memstream(&c.err, &c.err_len);
+    report_options o = {.log_origin = "qianjiang.example/yjj",
+                        .log_key = SITE_KEY,
+                        .log_keyid = 0x01020304,
+                        .html_path = dir,
+                        .html_page_rows = 500,
+                        .out = c.out_f,
+                        .err = c.err_f};
+    report *r = NULL;
+    assert_int_equal(report_new(&o, &r), 0);
+    set_facts(r, true);
+    int64_t t0 = 1779258667000;
+    uint64_t index = 1;
+    for (size_t k = 0; k < cases; k++) {
+        char id[64];
+        if (k == 7)
+            snprintf(id, sizeof id, "%s", SITE_ODD);
+        else if (k == 8)
+            snprintf(id, sizeof id, "案件-甲");
+        else
+            snprintf(id, sizeof id, "QJ-%04zu", k);
+        for (int e = 0; e < 10; e++, index++)
+            assert_int_equal(report_timeline_add(r, id, index, t0, t0 + (int64_t)index, "王明",
+                                                 "调查 STEP", "询问笔录一份，当事人签字确认"),
+                             0);
+        if (k < failures)
+            add_failure(r, "signature", index - 1, id, "王明", "签名无法验证", "bad signature");
+        if (k % 50 == 3)
+            add_finding(r, "R1", index - 2, id, "王明", "干预记录缺少地点", "lacks the place");
+    }
+    finish(r, &c, 0);
+    capture_free(&c);
+}
+
+static void test_html_site(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_make(&s);
+    char dir[160];
+    snprintf(dir, sizeof dir, "%s/site/", s.dir);
+    site_report(dir, SITE_CASES, 150);
+
+    /* The pages: the index, the case pages (20,000 rows, about 500 a
+     * page), the case index, the failures beyond the index's hundred. */
+    size_t len = 0;
+    char *index = site_read(dir, "index.html", &len);
+    assert_non_null(index);
+    assert_true(len < (1u << 20));
+    assert_has(index, "FAILURES: 150");
+    assert_has(index, "list-00001.html");
+    assert_has(index, "list-00002.html");
+    assert_has(index, "failures-00001.html");
+    assert_has(index, "<form id=\"lhq\"");
+    free(index);
+    size_t pages = 0, lists = 0, fails = 0;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (strcmp(e->d_name, "search") == 0)
+            continue;
+        pages += strncmp(e->d_name, "cases-", 6) == 0;
+        lists += strncmp(e->d_name, "list-", 5) == 0;
+        fails += strncmp(e->d_name, "failures-", 9) == 0;
+        char *page = site_read(dir, e->d_name, &len);
+        assert_non_null(page);
+        /* Small enough to open; each names the log, its key and key id. */
+        if (len > (2u << 20))
+            fail_msg("%s is %zu bytes", e->d_name, len);
+        assert_has(page, "qianjiang.example/yjj");
+        assert_has(page, SITE_KEY);
+        assert_has(page, "key id 01020304");
+        /* Nothing from elsewhere; the one script is the search box's. */
+        assert_lacks(page, "http://");
+        assert_lacks(page, "https://");
+        assert_lacks(page, "<link");
+        assert_lacks(page, "url(");
+        const char *script = strstr(page, "<script>");
+        assert_non_null(script);
+        assert_null(strstr(script + 1, "<script"));
+        assert_true(text_utf8_valid((const uint8_t *)page, len));
+        free(page);
+    }
+    closedir(d);
+    assert_true(pages >= 40 && pages <= 50);
+    assert_int_equal(lists, 2);
+    assert_int_equal(fails, 1);
+
+    /* The search files find every case and entry on its page. */
+    for (size_t k = 0; k < SITE_CASES; k += 37) {
+        char id[32];
+        if (k == 7 || k == 8)
+            continue;
+        snprintf(id, sizeof id, "QJ-%04zu", k);
+        site_find_case(dir, id, id, id);
+    }
+    site_find_case(dir, SITE_ODD, "QJ-\\u0022\\u003c\\u00e9\\u003e\\u005c", "QJ-&quot;&lt;\xc3\xa9&gt;\\");
+    site_find_case(dir, "案件-甲", "\\u6848\\u4ef6-\\u7532", "案件-甲");
+    for (uint64_t i = 1; i <= SITE_CASES * 10; i += 997)
+        site_find_entry(dir, i);
+    site_find_entry(dir, SITE_CASES * 10);
+
+    /* A smaller report into the same directory leaves no page of the first. */
+    site_report(dir, 100, 0);
+    char *old = site_read(dir, "cases-00010.html", NULL);
+    assert_null(old);
+    old = site_read(dir, "failures-00001.html", NULL);
+    assert_null(old);
+    old = site_read(dir, "search/e-1.js", NULL);
+    assert_null(old);
+    index = site_read(dir, "index.html", NULL);
+    assert_has(index, "FINDINGS: 2<");
+    free(index);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_html_write_error(void **state)
 {
     (void)state;
@@ -1080,6 +1304,7 @@ int main(void)
         cmocka_unit_test(test_html_sections_en),
         cmocka_unit_test(test_html_verdicts_and_cut),
         cmocka_unit_test(test_html_write_error),
+        cmocka_unit_test(test_html_site),
         cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

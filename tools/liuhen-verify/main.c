@@ -758,7 +758,13 @@ static int verify(run *r)
     if (st >= 0)
         return st;
 
+    char vkey[NOTE_VKEY_MAX + 1];
+    size_t vkey_len;
+    if (note_vkey_format(&r->log_key, vkey, sizeof vkey, &vkey_len) != 0)
+        vkey[0] = '\0';
     report_options ro = {.log_origin = r->log_key.name,
+                         .log_key = vkey,
+                         .log_keyid = r->log_key.keyid,
                          .json = r->o.json,
                          .quiet = r->o.quiet,
                          .html_path = r->o.html,

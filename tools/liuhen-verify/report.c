@@ -34,6 +34,7 @@
 #include "idtable.h"
 #include "report_html.h"
 #include "report_json.h"
+#include "report_site.h"
 #include "report_text.h"
 #include "report_view.h"
 #include "text.h"
@@ -280,6 +281,15 @@ int report_new(const report_options *opts, report **out)
     }
     r->max_kept = REPORT_MAX_KEPT;
     r->max_rows = REPORT_MAX_TIMELINE;
+    r->max_row_bytes = REPORT_MAX_TIMELINE_BYTES;
+    if (r->html_path != NULL && report_site_wanted(r->html_path)) {
+        r->html_site = true;
+        r->max_rows = REPORT_MAX_TIMELINE_SITE;
+        r->max_row_bytes = REPORT_MAX_TIMELINE_SITE_BYTES;
+    }
+    clean(r->log_key, REPORT_VIEW_KEY_MAX, r->opts.log_key, false);
+    r->log_keyid = r->opts.log_keyid;
+    r->opts.log_key = r->log_key;
     *out = r;
     return 0;
 }
@@ -534,7 +544,7 @@ int report_timeline_add(report *r, const char *case_id, uint64_t index, int64_t 
     clean(k, KIND_MAX, kind_label, false);
     size_t slen = clean(s, REPORT_SUMMARY_MAX, summary, false);
     size_t need = sizeof(report_row) + CASE_MAX + AUTHOR_MAX + KIND_MAX + slen + 1;
-    if (r->nrows >= r->max_rows || r->row_bytes + need > REPORT_MAX_TIMELINE_BYTES) {
+    if (r->nrows >= r->max_rows || r->row_bytes + need > r->max_row_bytes) {
         r->rows_dropped++;
         return 0;
     }
@@ -663,7 +673,8 @@ int report_finish(report *r, lh_err *err)
     int html_rc = 0;
     lh_err html_err = {{0}};
     if (r->opts.html_path != NULL) {
-        html_rc = report_html_write(r, &v, &html_err);
+        html_rc = r->html_site ? report_site_write(r, &v, &html_err)
+                               : report_html_write(r, &v, &html_err);
         r->html_written = html_rc == 0;
     }
     FILE *f = out_stream(r);

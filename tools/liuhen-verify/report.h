@@ -41,6 +41,10 @@
 /** The most bytes of text the timeline rows may hold. */
 #define REPORT_MAX_TIMELINE_BYTES (32u << 20)
 
+/** The same for a report in a directory of pages (report_site.h). */
+#define REPORT_MAX_TIMELINE_SITE       2000000
+#define REPORT_MAX_TIMELINE_SITE_BYTES (320u << 20)
+
 /** The longest summary of a timeline row, in bytes (longer ones end with "…"). */
 #define REPORT_SUMMARY_MAX 160
 
@@ -82,9 +86,13 @@ typedef struct report report;
 
 typedef struct report_options {
     const char *log_origin; /* for the headings */
+    const char *log_key;    /* the log's verifier key text, named on every HTML page; or NULL */
+    uint32_t log_keyid;     /* its key id */
     bool json;              /* --json: one JSON document on stdout */
     bool quiet;             /* --quiet: only the summary line (text) */
-    const char *html_path;  /* --html FILE, or NULL */
+    const char *html_path;  /* --html PATH, or NULL: a directory report when PATH ends in
+                               '/' or is a directory (report_site.h), else one page */
+    size_t html_page_rows;  /* a directory report's timeline rows a page; 0: the default */
     bool progress;          /* draw a progress bar on stderr (a terminal) */
     FILE *out;              /* where text or JSON go; NULL: stdout */
     FILE *err;              /* where the progress bar goes; NULL: stderr */

@@ -33,6 +33,9 @@
 /** The longest log origin kept, in bytes (without the NUL). */
 #define REPORT_VIEW_ORIGIN_MAX 256
 
+/** The longest log key text kept (a verifier key line), in bytes. */
+#define REPORT_VIEW_KEY_MAX 512
+
 /** The checks counted by name; beyond, they are counted as "other". */
 #define REPORT_VIEW_CHECKS_MAX 64
 
@@ -74,7 +77,11 @@ typedef struct report_check_count {
 struct report {
     report_options opts; /* log_origin and html_path point to the copies below */
     char origin[REPORT_VIEW_ORIGIN_MAX + 1];
+    char log_key[REPORT_VIEW_KEY_MAX + 1]; /* the verifier key text, or "" */
+    uint32_t log_keyid;
     char *html_path;
+    bool html_site;          /* html_path is a directory (report_site.h) */
+    size_t max_row_bytes;    /* REPORT_MAX_TIMELINE_BYTES, more for a directory */
 
     arena text;          /* every kept string */
     report_strtab cases; /* case ids, of kept items and of timeline rows */
