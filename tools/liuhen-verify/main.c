@@ -168,7 +168,10 @@ static void print_help(FILE *f)
             "                         legal section's follow-up of a reported one (default 30)\n"),
           f);
     fputs(_("  --json                 one JSON document on standard output\n"), f);
-    fputs(_("  --html FILE            also write a self-contained HTML report to FILE\n"), f);
+    fputs(_("  --html PATH            also write an HTML report: one self-contained page to a\n"
+            "                         FILE, or a directory of pages with a search box when PATH\n"
+            "                         ends in / or is a directory (for large logs)\n"),
+          f);
     fputs(_("  --quiet                print only the summary\n"), f);
     fputs(_("  --evidence FILE        check the evidence package FILE instead of a directory:\n"
             "                         with --log-key, --witness-key, --min-cosignatures, --json\n"

@@ -231,7 +231,7 @@ static void html_log_key(const report *r, FILE *f)
     if (r->log_key[0] == '\0')
         return;
     fputs("<tr><th>", f);
-    html_text(f, _("log key"));
+    html_text(f, _("log verifier key"));
     fputs("</th><td class=\"mono\">", f);
     html_text(f, r->log_key);
     fputs("</td></tr>\n", f);
@@ -557,7 +557,7 @@ void report_html_begin(const report *r, FILE *f, const char *part)
         /* Every page names the key it was verified with. */
         char id[16];
         snprintf(id, sizeof id, "%08" PRIx32, r->log_keyid);
-        html_fill(f, _("log key %s"), r->log_key);
+        html_fill(f, _("log verifier key %s"), r->log_key);
         fputs(" · ", f);
         html_fill(f, _("key id %s"), id);
         fputs(" · ", f);
