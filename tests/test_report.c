@@ -1196,7 +1196,8 @@ static void test_html_site(void **state)
         snprintf(id, sizeof id, "QJ-%04zu", k);
         site_find_case(dir, id, id, id);
     }
-    site_find_case(dir, SITE_ODD, "QJ-\\u0022\\u003c\\u00e9\\u003e\\u005c", "QJ-&quot;&lt;\xc3\xa9&gt;\\");
+    site_find_case(dir, SITE_ODD, "QJ-\\u0022\\u003c\\u00e9\\u003e\\u005c",
+                   "QJ-&quot;&lt;\xc3\xa9&gt;\\");
     site_find_case(dir, "案件-甲", "\\u6848\\u4ef6-\\u7532", "案件-甲");
     for (uint64_t i = 1; i <= SITE_CASES * 10; i += 997)
         site_find_entry(dir, i);

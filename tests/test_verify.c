@@ -1346,8 +1346,9 @@ static size_t assert_one_alteration(json_t *j)
         size_t len = 0;
         for (size_t i = 0; i < n && len < sizeof list - 200; i++) {
             json_t *f = json_array_get(fails, i);
-            len += (size_t)snprintf(list + len, sizeof list - len, "\n  #%zu %s at %lld (cause %lld): %.120s",
-                                    i + 1, json_string_value(json_object_get(f, "check")),
+            len += (size_t)snprintf(list + len, sizeof list - len,
+                                    "\n  #%zu %s at %lld (cause %lld): %.120s", i + 1,
+                                    json_string_value(json_object_get(f, "check")),
                                     (long long)json_integer_value(json_object_get(f, "index")),
                                     (long long)json_integer_value(json_object_get(f, "cause")),
                                     json_string_value(json_object_get(f, "en")));
@@ -1356,7 +1357,8 @@ static size_t assert_one_alteration(json_t *j)
     }
     json_t *counts = json_object_get(j, "counts");
     assert_int_equal(json_integer_value(json_object_get(counts, "alterations")), 1);
-    assert_int_equal(json_integer_value(json_object_get(counts, "consequences")), (json_int_t)n - 1);
+    assert_int_equal(json_integer_value(json_object_get(counts, "consequences")),
+                     (json_int_t)n - 1);
     return n;
 }
 

@@ -38,8 +38,7 @@ static int cfail(report *rep, const char *check, uint64_t index, const char *zh,
 
 /* A failure of a tree of `size` entries: an alteration among them explains
  * it (cause.h). */
-static int cfail_tree(report *rep, const char *check, uint64_t size, const char *zh,
-                      const char *en)
+static int cfail_tree(report *rep, const char *check, uint64_t size, const char *zh, const char *en)
 {
     report_item it = {.cls = REPORT_FAILURE,
                       .check = check,

@@ -299,16 +299,16 @@ static int chain_fail(ledger *l, const accept_verdict *v, const accept_head *h, 
     snprintf(l->zh, sizeof l->zh, "%s", v->zh);
     snprintf(l->en, sizeof l->en, "%s", v->en);
     uint64_t first = h->count != 0 ? h->index : 0;
-    report_item it = {.cls = REPORT_FAILURE,
-                      .check = v->check,
-                      .index = index,
-                      .case_id = case_id != NULL && case_id[0] != '\0' ? case_id : NULL,
-                      .author = author,
-                      .zh = l->zh,
-                      .en = l->en,
-                      .has_span = index > 0 && first < index,
-                      .span_first = first,
-                      .span_last = index > 0 ? index - 1 : 0};
+    report_item it = {
+        .cls = REPORT_FAILURE,
+        .check = v->check,
+        .index = index,
+        .case_id = case_id != NULL && case_id[0] != '\0' ? case_id : NULL,
+        .author = author,
+        .zh = l->zh,
+        .en = l->en,
+        .has_span =
+            index > 0 && first<index, .span_first = first, .span_last = index> 0 ? index - 1 : 0};
     l->st.failures++;
     return report_add(l->rep, &it);
 }

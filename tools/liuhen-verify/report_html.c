@@ -378,8 +378,8 @@ static size_t html_failures(const report *r, const report_view *v, FILE *f,
         if (cn[0] != '\0') {
             uint32_t rank = v->rank[k->case_id];
             fputs("<a href=\"", f);
-            html_href(f, lk, lk != NULL && lk->case_page != NULL ? lk->case_page[rank] : 0,
-                      "case-", rank);
+            html_href(f, lk, lk != NULL && lk->case_page != NULL ? lk->case_page[rank] : 0, "case-",
+                      rank);
             fputs("\">", f);
             html_text(f, cn);
             fputs("</a>", f);

@@ -158,14 +158,15 @@ static int plan(site *s)
     s->nlists = (uint32_t)((v->ncases + REPORT_SITE_LIST_CASES - 1) / REPORT_SITE_LIST_CASES);
     for (size_t i = 0; i < r->nitems; i++)
         s->kept_failures += r->items[i].cls == REPORT_FAILURE;
-    s->nfailpages = s->kept_failures > REPORT_SITE_INDEX_FAILURES
-                        ? (uint32_t)((s->kept_failures + REPORT_SITE_FAILURES - 1) /
-                                     REPORT_SITE_FAILURES)
-                        : 0;
+    s->nfailpages =
+        s->kept_failures > REPORT_SITE_INDEX_FAILURES
+            ? (uint32_t)((s->kept_failures + REPORT_SITE_FAILURES - 1) / REPORT_SITE_FAILURES)
+            : 0;
     return 0;
 }
 
-/* ---- the search box and the search files ------------------------------------------------------ */
+/* ---- the search box and the search files ------------------------------------------------------
+ */
 
 /* A string as a JavaScript string literal of ASCII only: quotes,
  * backslashes, '<', '>', '&' and everything outside printable ASCII as
@@ -346,7 +347,8 @@ static void nav(FILE *f, page_kind kind, uint32_t n, uint32_t count)
 static void fill_case_page(site *s, FILE *f, uint32_t page)
 {
     char part[256], pa[32], pb[32];
-    snprintf(part, sizeof part, _("cases, page %s of %s"), report_view_fmt_count(page, pa), report_view_fmt_count(s->npages, pb));
+    snprintf(part, sizeof part, _("cases, page %s of %s"), report_view_fmt_count(page, pa),
+             report_view_fmt_count(s->npages, pb));
     report_html_begin(s->r, f, part);
     nav(f, PAGE_CASES, page, s->npages);
     search_box(f);
@@ -363,7 +365,8 @@ static void fill_case_page(site *s, FILE *f, uint32_t page)
 static void fill_list_page(site *s, FILE *f, uint32_t page)
 {
     char part[256], pa[32], pb[32], a[32], b[32], c[32];
-    snprintf(part, sizeof part, _("case index, page %s of %s"), report_view_fmt_count(page, pa), report_view_fmt_count(s->nlists, pb));
+    snprintf(part, sizeof part, _("case index, page %s of %s"), report_view_fmt_count(page, pa),
+             report_view_fmt_count(s->nlists, pb));
     report_html_begin(s->r, f, part);
     nav(f, PAGE_LIST, page, s->nlists);
     search_box(f);
@@ -381,8 +384,9 @@ static void fill_list_page(site *s, FILE *f, uint32_t page)
                                     : "",
                 s->case_page[i], i);
         report_html_text(f, name[0] != '\0' ? name : _("not in a case"));
-        fprintf(f, "</a></td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
-                   "<td class=\"n\">%s</td></tr>\n",
+        fprintf(f,
+                "</a></td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                "<td class=\"n\">%s</td></tr>\n",
                 report_view_fmt_count(ci->failures, a), report_view_fmt_count(ci->findings, b),
                 report_view_fmt_count(ci->rows, c));
     }
@@ -394,12 +398,12 @@ static void fill_list_page(site *s, FILE *f, uint32_t page)
 static void fill_failures_page(site *s, FILE *f, uint32_t page)
 {
     char part[256], pa[32], pb[32];
-    snprintf(part, sizeof part, _("failures, page %s of %s"), report_view_fmt_count(page, pa), report_view_fmt_count(s->nfailpages, pb));
+    snprintf(part, sizeof part, _("failures, page %s of %s"), report_view_fmt_count(page, pa),
+             report_view_fmt_count(s->nfailpages, pb));
     report_html_begin(s->r, f, part);
     nav(f, PAGE_FAILURES, page, s->nfailpages);
     search_box(f);
-    report_html_links lk = {
-        .case_page = s->case_page, .row_page = s->row_page, .page = UINT32_MAX};
+    report_html_links lk = {.case_page = s->case_page, .row_page = s->row_page, .page = UINT32_MAX};
     report_html_failures(s->r, s->v, f, &lk, (size_t)(page - 1) * REPORT_SITE_FAILURES,
                          REPORT_SITE_FAILURES);
     nav(f, PAGE_FAILURES, page, s->nfailpages);
@@ -431,8 +435,7 @@ static void fill_index(site *s, FILE *f, uint32_t unused)
               "the report's only script: it reads the report's own search/ files, with no "
               "server and nothing from elsewhere."));
     report_html_summary(r, f);
-    report_html_links lk = {
-        .case_page = s->case_page, .row_page = s->row_page, .page = UINT32_MAX};
+    report_html_links lk = {.case_page = s->case_page, .row_page = s->row_page, .page = UINT32_MAX};
     size_t listed = report_html_failures(r, v, f, &lk, 0, REPORT_SITE_INDEX_FAILURES);
     if (r->failures > listed) {
         fputs("<section><p>", f);
@@ -490,7 +493,8 @@ static void fill_index(site *s, FILE *f, uint32_t unused)
     report_html_end(f);
 }
 
-/* ---- the directory ---------------------------------------------------------------------------- */
+/* ---- the directory ----------------------------------------------------------------------------
+ */
 
 static int write_all(site *s)
 {

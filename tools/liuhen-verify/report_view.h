@@ -80,8 +80,8 @@ struct report {
     char log_key[REPORT_VIEW_KEY_MAX + 1]; /* the verifier key text, or "" */
     uint32_t log_keyid;
     char *html_path;
-    bool html_site;          /* html_path is a directory (report_site.h) */
-    size_t max_row_bytes;    /* REPORT_MAX_TIMELINE_BYTES, more for a directory */
+    bool html_site;       /* html_path is a directory (report_site.h) */
+    size_t max_row_bytes; /* REPORT_MAX_TIMELINE_BYTES, more for a directory */
 
     arena text;          /* every kept string */
     report_strtab cases; /* case ids, of kept items and of timeline rows */
