@@ -124,7 +124,7 @@ int evidence_check_trusted(tiles *t, const note_verifier *log_key, const char *n
                            const uint8_t *note, size_t len, uint64_t size,
                            const uint8_t root[MERKLE_HASH_SIZE], report *rep, bool *ok, lh_err *err)
 {
-    char what_zh[600], what_en[600], zh[1024], en[1024];
+    char what_zh[600], what_en[600], zh[1536], en[1536];
     *ok = true;
     snprintf(what_zh, sizeof what_zh, "受信任的检查点 %s", name);
     snprintf(what_en, sizeof what_en, "the trusted checkpoint %s", name);
