@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -129,14 +130,26 @@ static const char root_b64[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 static void add_failure(report *r, const char *check, uint64_t index, const char *case_id,
                         const char *author, const char *zh, const char *en)
 {
-    report_item it = {REPORT_FAILURE, check, index, case_id, author, NULL, zh, en};
+    report_item it = {.cls = REPORT_FAILURE,
+                      .check = check,
+                      .index = index,
+                      .case_id = case_id,
+                      .author = author,
+                      .zh = zh,
+                      .en = en};
     assert_int_equal(report_add(r, &it), 0);
 }
 
 static void add_finding(report *r, const char *rule, uint64_t index, const char *case_id,
                         const char *author, const char *zh, const char *en)
 {
-    report_item it = {REPORT_FINDING, rule, index, case_id, author, NULL, zh, en};
+    report_item it = {.cls = REPORT_FINDING,
+                      .check = rule,
+                      .index = index,
+                      .case_id = case_id,
+                      .author = author,
+                      .zh = zh,
+                      .en = en};
     assert_int_equal(report_add(r, &it), 0);
 }
 
@@ -296,14 +309,64 @@ static void test_text_failures(void **state)
     finish(r, &c, 0);
     assert_has(c.out, "\nFAILURES: 2\n");
     /* Each failure: check, index, case, author, the English sentence. */
-    assert_has(c.out, "  author chain (author-chain) · entry 42 · case QJ-2026-7 · author 王明\n"
+    assert_has(c.out, "  author chain (author-chain) · entry 42 · case QJ-2026-7 · author 王明 · "
+                      "failure #2\n"
                       "      author chain: author_prev of entry 42 is not the hash of entry 40\n");
     assert_has(c.out,
-               "  integrity of the tiles and the checkpoint (integrity)\n"
+               "  integrity of the tiles and the checkpoint (integrity) · failure #1\n"
                "      tile 0/x000 differs from its parent: expected hash AAAA, actual BBBB\n");
     assert_lacks(c.out, "记录人记录链在第41号记录之后缺一条");
     /* The failures come before the findings. */
     assert_true(strstr(c.out, "FAILURES (2)") < strstr(c.out, "FINDINGS BY CASE (3)"));
+    capture_free(&c);
+}
+
+/* cause.h: failures that one alteration explains are its consequences. */
+static void test_consequences(void **state)
+{
+    (void)state;
+    capture c;
+    report *r = new_report(&c, false, false, NULL);
+    set_facts(r, true);
+    add_failure(r, "integrity", 7, NULL, NULL, "第7号记录的哈希不符", "entry 7: leaf differs");
+    add_failure(r, "signature", 7, "QJ-1", "王明", "签名无法验证", "bad signature");
+    /* The next entry of the chain, whose head was entry 7. */
+    report_item chain = {.cls = REPORT_FAILURE,
+                         .check = "author-chain",
+                         .index = 9,
+                         .author = "王明",
+                         .zh = "记录链断开",
+                         .en = "chain broken",
+                         .has_span = true,
+                         .span_first = 7,
+                         .span_last = 8};
+    assert_int_equal(report_add(r, &chain), 0);
+    /* The tile above it, and the root. */
+    report_item tile = {.cls = REPORT_FAILURE,
+                        .check = "integrity",
+                        .index = REPORT_NO_INDEX,
+                        .zh = "瓦片不符",
+                        .en = "tile differs",
+                        .has_span = true,
+                        .span_first = 0,
+                        .span_last = 255};
+    assert_int_equal(report_add(r, &tile), 0);
+    /* An entry far from it, altered on its own; a chain gap before 7. */
+    add_failure(r, "signature", 300, "QJ-2", "李华", "签名无法验证", "bad signature");
+    chain.index = 5;
+    chain.span_first = 2;
+    chain.span_last = 4;
+    assert_int_equal(report_add(r, &chain), 0);
+    assert_int_equal(report_failures(r), 6);
+    assert_int_equal(report_consequences(r), 3);
+    finish(r, &c, 0);
+    assert_has(c.out, "\nFAILURES: 6 (alterations: 3, their consequences: 3)\n");
+    assert_has(c.out, "(integrity) · entry 7 · failure #1\n");
+    assert_has(c.out, "· failure #2, a consequence of failure #1\n");
+    assert_has(c.out, "entry 9 · author 王明 · failure #3, a consequence of failure #1\n");
+    assert_has(c.out, "(integrity) · failure #4, a consequence of failure #1\n");
+    assert_has(c.out, "entry 300 · case QJ-2 · author 李华 · failure #5\n");
+    assert_has(c.out, "entry 5 · author 王明 · failure #6\n");
     capture_free(&c);
 }
 
@@ -318,9 +381,10 @@ static void test_text_failures_zh(void **state)
     finish(r, &c, 0);
     assert_has(c.out, "\n发现篡改或遗漏：2\n");
     /* Each failure: check, index (第N号记录), case, author, the Chinese sentence. */
-    assert_has(c.out, "  记录人记录链 author-chain · 第42号记录 · 案件 QJ-2026-7 · 记录人 王明\n"
-                      "      记录人记录链在第41号记录之后缺一条\n");
-    assert_has(c.out, "  完整性 integrity\n      0 级瓦片 x000");
+    assert_has(c.out, "  记录人记录链 author-chain · 第42号记录 · 案件 QJ-2026-7 · 记录人 王明 · ");
+    assert_has(c.out, "\n      记录人记录链在第41号记录之后缺一条\n");
+    assert_has(c.out, "  完整性 integrity · ");
+    assert_has(c.out, "\n      0 级瓦片 x000");
     assert_lacks(c.out, "expected hash AAAA");
     assert_true(strstr(c.out, "篡改或遗漏（2）") < strstr(c.out, "违反制度规定，按案件（3）"));
     capture_free(&c);
@@ -333,7 +397,14 @@ static void add_findings(report *r)
                 "the interference record lacks the place");
     add_finding(r, "R6", 50, "QJ-2026-9", "张强", "处理决定未记录集体讨论",
                 "the decision does not record the collective discussion");
-    report_item it = {REPORT_FINDING, "R10", 18, "QJ-2026-10", "李华", "B§12", "记录迟延", "late"};
+    report_item it = {.cls = REPORT_FINDING,
+                      .check = "R10",
+                      .index = 18,
+                      .case_id = "QJ-2026-10",
+                      .author = "李华",
+                      .article = "B§12",
+                      .zh = "记录迟延",
+                      .en = "late"};
     assert_int_equal(report_add(r, &it), 0);
 }
 
@@ -924,6 +995,230 @@ static void test_html_verdicts_and_cut(void **state)
     capture_free(&c);
 }
 
+/* ---- the report as a directory of pages (report_site.h) ------------------------------------- */
+
+#define SITE_KEY   "qianjiang.example/yjj+01020304+AcXuhXH0T9Ue3O6s8sUYOWk8YZtZKEjA0ipAhfe8Tg0M"
+#define SITE_ODD   "QJ-\"<\xc3\xa9>\\"
+#define SITE_CASES 2000
+
+/* Read dir/name whole; NULL when it does not exist. */
+static char *site_read(const char *dir, const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    assert_non_null(m);
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, k, m);
+    fclose(f);
+    fclose(m);
+    if (len != NULL)
+        *len = n;
+    return buf;
+}
+
+/* The FNV-1a shard of a case id, as report_site.c and the page's script compute it. */
+static unsigned site_shard(const char *name)
+{
+    uint32_t h = 0x811c9dc5u;
+    for (const uint8_t *p = (const uint8_t *)name; *p != 0; p++) {
+        h ^= *p;
+        h *= 0x01000193u;
+    }
+    return h & 0xFF;
+}
+
+/* The case page and position the search file gives for a case (its key as
+ * the file spells it), checked against that page. */
+static void site_find_case(const char *dir, const char *name, const char *key, const char *shown)
+{
+    char file[64], needle[512], page_name[64];
+    snprintf(file, sizeof file, "search/c-%02x.js", site_shard(name));
+    char *js = site_read(dir, file, NULL);
+    if (js == NULL)
+        fail_msg("no %s for case %s", file, name);
+    snprintf(needle, sizeof needle, "\"%s\":[", key);
+    const char *at = strstr(js, needle);
+    if (at == NULL)
+        fail_msg("%s does not hold %s", file, key);
+    unsigned page = 0, pos = 0;
+    assert_int_equal(sscanf(at + strlen(needle), "%u,%u]", &page, &pos), 2);
+    free(js);
+    snprintf(page_name, sizeof page_name, "cases-%05u.html", page);
+    char *html = site_read(dir, page_name, NULL);
+    if (html == NULL)
+        fail_msg("case %s: no page %s", name, page_name);
+    snprintf(needle, sizeof needle, "id=\"case-%u\"", pos);
+    const char *sec = strstr(html, needle);
+    if (sec == NULL)
+        fail_msg("case %s: %s has no %s", name, page_name, needle);
+    assert_non_null(strstr(sec, shown));
+    free(html);
+}
+
+/* The case page the search file gives for an entry, checked against that page. */
+static void site_find_entry(const char *dir, uint64_t index)
+{
+    char file[64], needle[64], page_name[64];
+    snprintf(file, sizeof file, "search/e-%" PRIu64 ".js", index / 10000);
+    char *js = site_read(dir, file, NULL);
+    if (js == NULL)
+        fail_msg("no %s for entry %" PRIu64, file, index);
+    uint64_t first = 0;
+    assert_int_equal(sscanf(js, "lh_e(%" SCNu64 ",[", &first), 1);
+    const char *p = strchr(js, '[') + 1;
+    for (uint64_t i = first; i < index; i++) {
+        p = strchr(p, ',');
+        assert_non_null(p);
+        p++;
+    }
+    unsigned page = (unsigned)strtoul(p, NULL, 10);
+    free(js);
+    assert_true(page > 0);
+    snprintf(page_name, sizeof page_name, "cases-%05u.html", page);
+    char *html = site_read(dir, page_name, NULL);
+    assert_non_null(html);
+    snprintf(needle, sizeof needle, "<tr id=\"e-%" PRIu64 "\"", index);
+    if (strstr(html, needle) == NULL)
+        fail_msg("entry %" PRIu64 ": %s has no row", index, page_name);
+    free(html);
+}
+
+/* A report of `cases` cases of ten entries each, and `failures` failures, into dir. */
+static void site_report(const char *dir, size_t cases, size_t failures)
+{
+    capture c;
+    memset(&c, 0, sizeof c);
+    c.out_f = open_memstream(&c.out, &c.out_len);
+    c.err_f = open_memstream(&c.err, &c.err_len);
+    report_options o = {.log_origin = "qianjiang.example/yjj",
+                        .log_key = SITE_KEY,
+                        .log_keyid = 0x01020304,
+                        .html_path = dir,
+                        .html_page_rows = 500,
+                        .out = c.out_f,
+                        .err = c.err_f};
+    report *r = NULL;
+    assert_int_equal(report_new(&o, &r), 0);
+    set_facts(r, true);
+    int64_t t0 = 1779258667000;
+    uint64_t index = 1;
+    for (size_t k = 0; k < cases; k++) {
+        char id[64];
+        if (k == 7)
+            snprintf(id, sizeof id, "%s", SITE_ODD);
+        else if (k == 8)
+            snprintf(id, sizeof id, "案件-甲");
+        else
+            snprintf(id, sizeof id, "QJ-%04zu", k);
+        for (int e = 0; e < 10; e++, index++)
+            assert_int_equal(report_timeline_add(r, id, index, t0, t0 + (int64_t)index, "王明",
+                                                 "调查 STEP", "询问笔录一份，当事人签字确认"),
+                             0);
+        if (k < failures)
+            add_failure(r, "signature", index - 1, id, "王明", "签名无法验证", "bad signature");
+        if (k % 50 == 3)
+            add_finding(r, "R1", index - 2, id, "王明", "干预记录缺少地点", "lacks the place");
+    }
+    finish(r, &c, 0);
+    capture_free(&c);
+}
+
+static void test_html_site(void **state)
+{
+    (void)state;
+    scratch s;
+    scratch_make(&s);
+    char dir[160];
+    snprintf(dir, sizeof dir, "%s/site/", s.dir);
+    site_report(dir, SITE_CASES, 150);
+
+    /* The pages: the index, the case pages (20,000 rows, about 500 a
+     * page), the case index, the failures beyond the index's hundred. */
+    size_t len = 0;
+    char *index = site_read(dir, "index.html", &len);
+    assert_non_null(index);
+    assert_true(len < (1u << 20));
+    assert_has(index, "FAILURES: 150");
+    assert_has(index, "list-00001.html");
+    assert_has(index, "list-00002.html");
+    assert_has(index, "failures-00001.html");
+    assert_has(index, "<form id=\"lhq\"");
+    free(index);
+    size_t pages = 0, lists = 0, fails = 0;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (strcmp(e->d_name, "search") == 0)
+            continue;
+        pages += strncmp(e->d_name, "cases-", 6) == 0;
+        lists += strncmp(e->d_name, "list-", 5) == 0;
+        fails += strncmp(e->d_name, "failures-", 9) == 0;
+        char *page = site_read(dir, e->d_name, &len);
+        assert_non_null(page);
+        /* Small enough to open; each names the log, its key and key id. */
+        if (len > (2u << 20))
+            fail_msg("%s is %zu bytes", e->d_name, len);
+        assert_has(page, "qianjiang.example/yjj");
+        assert_has(page, SITE_KEY);
+        assert_has(page, "key id 01020304");
+        /* Nothing from elsewhere; the one script is the search box's. */
+        assert_lacks(page, "http://");
+        assert_lacks(page, "https://");
+        assert_lacks(page, "<link");
+        assert_lacks(page, "url(");
+        const char *script = strstr(page, "<script>");
+        assert_non_null(script);
+        assert_null(strstr(script + 1, "<script"));
+        assert_true(text_utf8_valid((const uint8_t *)page, len));
+        free(page);
+    }
+    closedir(d);
+    assert_true(pages >= 40 && pages <= 50);
+    assert_int_equal(lists, 2);
+    assert_int_equal(fails, 1);
+
+    /* The search files find every case and entry on its page. */
+    for (size_t k = 0; k < SITE_CASES; k += 37) {
+        char id[32];
+        if (k == 7 || k == 8)
+            continue;
+        snprintf(id, sizeof id, "QJ-%04zu", k);
+        site_find_case(dir, id, id, id);
+    }
+    site_find_case(dir, SITE_ODD, "QJ-\\u0022\\u003c\\u00e9\\u003e\\u005c",
+                   "QJ-&quot;&lt;\xc3\xa9&gt;\\");
+    site_find_case(dir, "案件-甲", "\\u6848\\u4ef6-\\u7532", "案件-甲");
+    for (uint64_t i = 1; i <= SITE_CASES * 10; i += 997)
+        site_find_entry(dir, i);
+    site_find_entry(dir, SITE_CASES * 10);
+
+    /* A smaller report into the same directory leaves no page of the first. */
+    site_report(dir, 100, 0);
+    char *old = site_read(dir, "cases-00010.html", NULL);
+    assert_null(old);
+    old = site_read(dir, "failures-00001.html", NULL);
+    assert_null(old);
+    old = site_read(dir, "search/e-1.js", NULL);
+    assert_null(old);
+    index = site_read(dir, "index.html", NULL);
+    assert_has(index, "FINDINGS: 2<");
+    free(index);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_html_write_error(void **state)
 {
     (void)state;
@@ -992,6 +1287,7 @@ int main(void)
         cmocka_unit_test(test_text_clean),
         cmocka_unit_test_teardown(test_text_clean_zh, tu_english),
         cmocka_unit_test(test_text_failures),
+        cmocka_unit_test(test_consequences),
         cmocka_unit_test_teardown(test_text_failures_zh, tu_english),
         cmocka_unit_test_teardown(test_text_findings, tu_english),
         cmocka_unit_test(test_text_findings_en),
@@ -1009,6 +1305,7 @@ int main(void)
         cmocka_unit_test(test_html_sections_en),
         cmocka_unit_test(test_html_verdicts_and_cut),
         cmocka_unit_test(test_html_write_error),
+        cmocka_unit_test(test_html_site),
         cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1318,6 +1318,50 @@ static void test_opaque_entries_refused(void **state)
 
 /* ---- alterations of the bytes ---------------------------------------------------------------- */
 
+/*
+ * cause.h: exactly one failure is an alteration (its "cause" is null) and
+ * every other failure follows from it; the counts say so. Returns the
+ * number of failures.
+ */
+static size_t assert_one_alteration(json_t *j)
+{
+    json_t *fails = json_object_get(j, "failures");
+    size_t n = json_array_size(fails), alterations = 0;
+    json_int_t first = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *f = json_array_get(fails, i);
+        json_t *cause = json_object_get(f, "cause");
+        json_int_t number = json_integer_value(json_object_get(f, "number"));
+        assert_int_equal(number, (json_int_t)i + 1);
+        if (json_is_null(cause)) {
+            alterations++;
+            first = number;
+        } else if (json_integer_value(cause) != first) {
+            fail_msg("failure #%lld follows from #%lld, not from the alteration #%lld",
+                     (long long)number, (long long)json_integer_value(cause), (long long)first);
+        }
+    }
+    if (alterations != 1) {
+        char list[2048] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < n && len < sizeof list - 200; i++) {
+            json_t *f = json_array_get(fails, i);
+            len += (size_t)snprintf(list + len, sizeof list - len,
+                                    "\n  #%zu %s at %lld (cause %lld): %.120s", i + 1,
+                                    json_string_value(json_object_get(f, "check")),
+                                    (long long)json_integer_value(json_object_get(f, "index")),
+                                    (long long)json_integer_value(json_object_get(f, "cause")),
+                                    json_string_value(json_object_get(f, "en")));
+        }
+        fail_msg("%zu alterations among %zu failures, want one:%s", alterations, n, list);
+    }
+    json_t *counts = json_object_get(j, "counts");
+    assert_int_equal(json_integer_value(json_object_get(counts, "alterations")), 1);
+    assert_int_equal(json_integer_value(json_object_get(counts, "consequences")),
+                     (json_int_t)n - 1);
+    return n;
+}
+
 static void test_flipped_bundle_byte(void **state)
 {
     (void)state;
@@ -1330,9 +1374,17 @@ static void test_flipped_bundle_byte(void **state)
     json_t *j = NULL;
     assert_failed(verify_log(&j, dir, NULL), &j);
     assert_failure(j, "integrity", g.target.index);
+    /* The leaf, then its signature and what follows: one alteration. */
+    size_t nf = assert_one_alteration(j);
+    if (nf < 2)
+        fail_msg("one failure only: %s", json_dumps(json_object_get(j, "failures"), 0));
+    json_decref(j);
+    assert_failed(verify_log(&j, dir, "--receipts", g.receipts, NULL), &j);
+    assert_one_alteration(j);
     json_decref(j);
     assert_failed(verify_log(&j, dir, "--integrity-only", NULL), &j);
     assert_failure(j, "integrity", g.target.index);
+    assert_one_alteration(j);
     json_decref(j);
 }
 
@@ -1347,8 +1399,10 @@ static void test_flipped_tile_byte(void **state)
     json_t *j = NULL;
     assert_failed(verify_log(&j, dir, NULL), &j);
     assert_failure(j, "integrity", ANY_INDEX);
+    assert_one_alteration(j);
     json_decref(j);
-    assert_failed(verify_log(&j, dir, "--integrity-only", NULL), &j);
+    assert_failed(verify_log(&j, dir, "--integrity-only", "--trusted", g.trusted, NULL), &j);
+    assert_one_alteration(j);
     json_decref(j);
 }
 
@@ -1380,6 +1434,47 @@ static void test_bad_checkpoint(void **state)
     tamper_ok(tamper_write_checkpoint(dir, g.clean_size, root, &g.log, NULL, NULL, terr));
     assert_failed(verify_log(&j, dir, "--integrity-only", NULL), &j);
     assert_failure(j, "integrity", ANY_INDEX);
+    json_decref(j);
+}
+
+/*
+ * The key of another log: a usage error (exit 3) that names both logs, not
+ * a tampering verdict. A checkpoint whose origin line was altered after the
+ * log signed it is still a failure (exit 1).
+ */
+static void test_key_of_another_log(void **state)
+{
+    (void)state;
+    char out[PATH_MAX], dir[PATH_MAX];
+    path_fmt(out, sizeof out, "%s/verify.txt", g.root);
+    const char *other[] = {g.clean, "--log-key", g.core_vkey, NULL};
+    assert_int_equal(run_verify(other, out), 3);
+    const char *said = file_head(g.last_stderr);
+    if (strstr(said, "the log key is for " CORE_ORIGIN) == NULL ||
+        strstr(said, g.log.name) == NULL || strstr(said, "--log-key") == NULL)
+        fail_msg("the refusal does not name both logs: %s", said);
+    const char *rules[] = {g.clean, "--log-key", g.core_vkey, "--rules", "--json", NULL};
+    assert_int_equal(run_verify(rules, out), 3);
+
+    /* The log's signature line stays, the origin line is another's. */
+    clean_copy(dir, sizeof dir, "origin-altered");
+    uint8_t *note = NULL;
+    size_t len = 0;
+    char cp[PATH_MAX];
+    path_fmt(cp, sizeof cp, "%s/checkpoint", dir);
+    tamper_ok(tamper_read_file(cp, 1u << 20, &note, &len, terr));
+    size_t olen = strlen(g.log.name);
+    assert_true(len > olen && memcmp(note, g.log.name, olen) == 0);
+    char altered[8192];
+    int n = snprintf(altered, sizeof altered, "%s%.*s", CORE_ORIGIN, (int)(len - olen),
+                     (const char *)note + olen);
+    assert_true(n > 0 && (size_t)n < sizeof altered);
+    free(note);
+    tamper_ok(tamper_write_file(dir, "checkpoint", altered, (size_t)n, terr));
+    const char *altered_args[] = {dir, "--log-key", g.core_vkey, NULL};
+    assert_int_equal(run_verify(altered_args, out), 1);
+    json_t *j = NULL;
+    assert_failed(verify_log(&j, dir, NULL), &j);
     json_decref(j);
 }
 
@@ -1888,6 +1983,7 @@ int main(void)
         cmocka_unit_test(test_flipped_bundle_byte),
         cmocka_unit_test(test_flipped_tile_byte),
         cmocka_unit_test(test_bad_checkpoint),
+        cmocka_unit_test(test_key_of_another_log),
         cmocka_unit_test(test_hostile_directories),
         cmocka_unit_test(test_removed_entry),
         cmocka_unit_test(test_rewritten_entry),

@@ -36,6 +36,21 @@ static int cfail(report *rep, const char *check, uint64_t index, const char *zh,
     return report_add(rep, &it);
 }
 
+/* A failure of a tree of `size` entries: an alteration among them explains
+ * it (cause.h). */
+static int cfail_tree(report *rep, const char *check, uint64_t size, const char *zh, const char *en)
+{
+    report_item it = {.cls = REPORT_FAILURE,
+                      .check = check,
+                      .index = REPORT_NO_INDEX,
+                      .zh = zh,
+                      .en = en,
+                      .has_span = size > 0,
+                      .span_first = 0,
+                      .span_last = size > 0 ? size - 1 : 0};
+    return report_add(rep, &it);
+}
+
 /*
  * docs/design.md "The verifier", check 2: the log extends a checkpoint it
  * signed earlier: that checkpoint's size is at most the log's, and the
@@ -73,7 +88,7 @@ static int check_consistent(tiles *t, const checkpoint *cp, const char *what_zh,
         snprintf(en, sizeof en, "%s (tree size %" PRIu64 ") cannot be checked against the log: %s",
                  what_en, cp->size, e.msg);
         *ok = false;
-        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
+        return cfail_tree(rep, check, cp->size, zh, en);
     }
     if (memcmp(got, cp->root, MERKLE_HASH_SIZE) != 0) {
         b64(r2, got);
@@ -100,7 +115,7 @@ static int check_consistent(tiles *t, const checkpoint *cp, const char *what_zh,
                      what_en, cp->size, r1, cp->size, r2, size, r3);
         }
         *ok = false;
-        return cfail(rep, check, REPORT_NO_INDEX, zh, en);
+        return cfail_tree(rep, check, cp->size, zh, en);
     }
     return 0;
 }
@@ -109,7 +124,7 @@ int evidence_check_trusted(tiles *t, const note_verifier *log_key, const char *n
                            const uint8_t *note, size_t len, uint64_t size,
                            const uint8_t root[MERKLE_HASH_SIZE], report *rep, bool *ok, lh_err *err)
 {
-    char what_zh[600], what_en[600], zh[1280], en[1280];
+    char what_zh[600], what_en[600], zh[1536], en[1536];
     *ok = true;
     snprintf(what_zh, sizeof what_zh, "受信任的检查点 %s", name);
     snprintf(what_en, sizeof what_en, "the trusted checkpoint %s", name);

@@ -290,6 +290,29 @@ static int vfail(ledger *l, const accept_verdict *v, uint64_t index, const char 
     return lfail(l, v->check, index, case_id, author);
 }
 
+/* Report a chain's (or a CORRECTION's) verdict: the entries from the
+ * chain's head (from the start of the log when it has none) to this one
+ * are those whose alteration would explain it (cause.h). */
+static int chain_fail(ledger *l, const accept_verdict *v, const accept_head *h, uint64_t index,
+                      const char *case_id, const char *author)
+{
+    snprintf(l->zh, sizeof l->zh, "%s", v->zh);
+    snprintf(l->en, sizeof l->en, "%s", v->en);
+    uint64_t first = h->count != 0 ? h->index : 0;
+    report_item it = {
+        .cls = REPORT_FAILURE,
+        .check = v->check,
+        .index = index,
+        .case_id = case_id != NULL && case_id[0] != '\0' ? case_id : NULL,
+        .author = author,
+        .zh = l->zh,
+        .en = l->en,
+        .has_span =
+            index > 0 && first<index, .span_first = first, .span_last = index> 0 ? index - 1 : 0};
+    l->st.failures++;
+    return report_add(l->rep, &it);
+}
+
 /* The author chain (accept_author_chain()). A fork does not move the head:
  * every entry of the other branch is reported, and the entries after the
  * head still check. */
@@ -299,7 +322,7 @@ static int check_author_chain(ledger *l, const accept_ctx *cx, const Liuhen__Ent
     accept_verdict v;
     int rc = 0;
     if (accept_author_chain(cx, e, &p->head, &v) != 0) {
-        rc = vfail(l, &v, cx->index, e->case_id, author);
+        rc = chain_fail(l, &v, &p->head, cx->index, e->case_id, author);
         if (v.reason == ACCEPT_AUTHOR_FORK)
             return rc;
     }
@@ -322,7 +345,7 @@ static int check_case_chain(ledger *l, const accept_ctx *cx, const Liuhen__Entry
     case_state *c = &l->cs[ci];
     accept_verdict v;
     if (accept_case_chain(cx, e, &c->head, &v) != 0)
-        rc = vfail(l, &v, cx->index, e->case_id, author);
+        rc = chain_fail(l, &v, &c->head, cx->index, e->case_id, author);
     c->head.count++;
     c->head.index = cx->index;
     memcpy(c->head.id, id, ENTRY_ID_BYTES);
@@ -550,7 +573,10 @@ static int check_own(ledger *l, const pending *pd)
     if (accept_correction(&cx, l->pr[pd->ai].key, case_id, pd->corrects, &t, &v) == 0 ||
         v.reason == ACCEPT_CORRECTS_CASE)
         return 0;
-    return vfail(l, &v, pd->index, case_id, pd->author);
+    /* Its target, or any earlier entry when the id names none: an earlier
+     * entry altered has another id (cause.h). */
+    accept_head h = {.count = t.found ? 1 : 0, .index = t.found ? t.index : 0};
+    return chain_fail(l, &v, &h, pd->index, case_id, pd->author);
 }
 
 /* Find what every CORRECTION names, then check its author and R11, in log

@@ -173,7 +173,10 @@ static void print_help(FILE *f)
             "                         legal section's follow-up of a reported one (default 30)\n"),
           f);
     fputs(_("  --json                 one JSON document on standard output\n"), f);
-    fputs(_("  --html FILE            also write a self-contained HTML report to FILE\n"), f);
+    fputs(_("  --html PATH            also write an HTML report: one self-contained page to a\n"
+            "                         FILE, or a directory of pages with a search box when PATH\n"
+            "                         ends in / or is a directory (for large logs)\n"),
+          f);
     fputs(_("  --quiet                print only the summary\n"), f);
     fputs(_("  --case-file CASE       write the printable case file of CASE, for filing: a cover,\n"
             "                         one page per record (every field, its author, its seal:\n"
@@ -763,7 +766,8 @@ static int checkpoint_failure(run *r, const char *check, const char *zh, const c
  * Open the published checkpoint with the log key (docs/design.md "Offline
  * verifier", check 1), then count the valid cosignatures of the witness
  * keys given. A checkpoint the log key did not sign ends the run with
- * exit 1: nothing it says can be trusted.
+ * exit 1: nothing it says can be trusted. A checkpoint of another log
+ * (policy_other_log()) is the wrong key brought: exit 3, naming the log.
  * @param[out] verified  whether it opened with the log key.
  * @param[out] ncosig    valid cosignatures.
  */
@@ -779,6 +783,11 @@ static int open_checkpoint(run *r, bool *verified, size_t *ncosig)
     r->cp = malloc(sizeof *r->cp);
     if (r->cp == NULL)
         return io_error(_("out of memory"));
+    char other[NOTE_NAME_MAX + 1];
+    if (policy_other_log(r->note, r->note_len, &r->log_key, other))
+        return io_error(_("%s/checkpoint: the log key is for %s, the checkpoint is of %s: give the "
+                          "log key of %s (--log-key)"),
+                        r->o.dir, r->log_key.name, other, other);
     char pzh[768], pen[768];
     int verdict = policy_open(r->note, r->note_len, &r->log_key, r->witnesses, r->o.nwitness,
                               r->o.min_cosig, r->cp, pzh, pen, sizeof pzh);
@@ -878,7 +887,13 @@ static int verify(run *r)
     if (st >= 0)
         return st;
 
+    char vkey[NOTE_VKEY_MAX + 1];
+    size_t vkey_len;
+    if (note_vkey_format(&r->log_key, vkey, sizeof vkey, &vkey_len) != 0)
+        vkey[0] = '\0';
     report_options ro = {.log_origin = r->log_key.name,
+                         .log_key = vkey,
+                         .log_keyid = r->log_key.keyid,
                          .json = r->o.json,
                          .quiet = r->o.quiet,
                          .html_path = r->o.case_file == NULL ? r->o.html : NULL,

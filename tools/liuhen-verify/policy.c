@@ -7,6 +7,39 @@
 #include "policy.h"
 
 #include <stdio.h>
+#include <string.h>
+
+/* The signature line prefix of signed-note: an em dash and a space. */
+#define SIG_PREFIX     "\xe2\x80\x94 "
+#define SIG_PREFIX_LEN 4
+
+bool policy_other_log(const uint8_t *note, size_t len, const note_verifier *log_key,
+                      char origin[NOTE_NAME_MAX + 1])
+{
+    const char *s = (const char *)note;
+    const char *nl = memchr(s, '\n', len);
+    if (nl == NULL)
+        return false;
+    size_t olen = (size_t)(nl - s);
+    size_t klen = strlen(log_key->name);
+    if (olen == 0 || olen > NOTE_NAME_MAX || !note_name_valid(s, olen) ||
+        (olen == klen && memcmp(s, log_key->name, klen) == 0))
+        return false;
+    /* A signature line by a key of the log key's name: the log signed it. */
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (note[i] != '\n')
+            continue;
+        const char *line = s + i + 1;
+        size_t rest = len - i - 1;
+        if (rest > SIG_PREFIX_LEN + klen && memcmp(line, SIG_PREFIX, SIG_PREFIX_LEN) == 0 &&
+            memcmp(line + SIG_PREFIX_LEN, log_key->name, klen) == 0 &&
+            line[SIG_PREFIX_LEN + klen] == ' ')
+            return false;
+    }
+    memcpy(origin, s, olen);
+    origin[olen] = '\0';
+    return true;
+}
 
 int policy_open(const uint8_t *note, size_t len, const note_verifier *log_key,
                 const note_verifier *witnesses, size_t nwitnesses, size_t min,

@@ -8,6 +8,7 @@
 #ifndef LIUHEN_VERIFY_POLICY_H
 #define LIUHEN_VERIFY_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,23 @@ enum {
  *                     (cap bytes each).
  * @return POLICY_OK, POLICY_LOG_KEY or POLICY_COSIGNATURE.
  */
+/**
+ * Whether the checkpoint is of another log than the one the log key is for:
+ * its origin line (the first line) is a valid key name other than the log
+ * key's, and no signature line bears the log key's name. The inspector then
+ * brought the wrong key: a usage error, not a tampering verdict. A
+ * checkpoint that the log key's name signed but whose origin differs was
+ * altered after signing, and is left to policy_open() (POLICY_LOG_KEY).
+ * Nothing is verified here: the origin is only quoted, to name the key to
+ * bring.
+ * @param[in]  note    len bytes, the signed checkpoint as read.
+ * @param[out] origin  the checkpoint's origin, NUL-terminated, when true
+ *                     (NOTE_NAME_MAX + 1 bytes).
+ * @return true when the checkpoint is of another log.
+ */
+bool policy_other_log(const uint8_t *note, size_t len, const note_verifier *log_key,
+                      char origin[NOTE_NAME_MAX + 1]);
+
 int policy_open(const uint8_t *note, size_t len, const note_verifier *log_key,
                 const note_verifier *witnesses, size_t nwitnesses, size_t min,
                 checkpoint_opened *out, char *zh, char *en, size_t cap);

@@ -34,6 +34,7 @@
 #include "idtable.h"
 #include "report_html.h"
 #include "report_json.h"
+#include "report_site.h"
 #include "report_text.h"
 #include "report_view.h"
 #include "text.h"
@@ -280,6 +281,15 @@ int report_new(const report_options *opts, report **out)
     }
     r->max_kept = REPORT_MAX_KEPT;
     r->max_rows = REPORT_MAX_TIMELINE;
+    r->max_row_bytes = REPORT_MAX_TIMELINE_BYTES;
+    if (r->html_path != NULL && report_site_wanted(r->html_path)) {
+        r->html_site = true;
+        r->max_rows = REPORT_MAX_TIMELINE_SITE;
+        r->max_row_bytes = REPORT_MAX_TIMELINE_SITE_BYTES;
+    }
+    clean(r->log_key, REPORT_VIEW_KEY_MAX, r->opts.log_key, false);
+    r->log_keyid = r->opts.log_keyid;
+    r->opts.log_key = r->log_key;
     *out = r;
     return 0;
 }
@@ -293,6 +303,7 @@ void report_free(report *r)
     strtab_free(&r->names);
     free(r->items);
     free(r->rows);
+    cause_free(&r->causes);
     free(r->checkpoint);
     free(r->html_path);
     free(r);
@@ -360,6 +371,31 @@ static void *grow(void *arr, size_t *cap, size_t elem, size_t first, size_t max)
     return p;
 }
 
+/*
+ * Whether the failure just counted (number r->failures) follows from an
+ * earlier one: its entry or its span holds an entry found altered
+ * (cause.h). If not, it is an alteration, and its entry is remembered, and
+ * its span too for an integrity failure of the tiles (a tile or the root
+ * that does not match): a chain's gap is only where to look, not what was
+ * altered.
+ */
+static int attribute(report *r, const report_item *item, bool integrity, size_t *cause)
+{
+    bool has_index = item->index != REPORT_NO_INDEX;
+    *cause = 0;
+    if (has_index)
+        *cause = cause_find(&r->causes, item->index, item->index);
+    if (*cause == 0 && item->has_span)
+        *cause = cause_find(&r->causes, item->span_first, item->span_last);
+    if (*cause != 0) {
+        r->consequences++;
+        return 0;
+    }
+    if (integrity && item->has_span)
+        cause_add_span(&r->causes, item->span_first, item->span_last, r->failures);
+    return has_index ? cause_add(&r->causes, item->index, r->failures) : 0;
+}
+
 int report_add(report *r, const report_item *item)
 {
     if (r == NULL || item == NULL)
@@ -380,9 +416,13 @@ int report_add(report *r, const report_item *item)
 
     bool failure = item->cls == REPORT_FAILURE;
     report_check_count *c = check_counter(r, check);
+    size_t cause = 0;
     if (failure) {
         r->failures++;
         c->failures++;
+        int rc = attribute(r, item, strcmp(check, "integrity") == 0, &cause);
+        if (rc != 0)
+            return rc;
     } else {
         r->findings++;
         c->findings++;
@@ -420,6 +460,8 @@ int report_add(report *r, const report_item *item)
         return LH_ENOMEM;
     k->cls = failure ? REPORT_FAILURE : REPORT_FINDING;
     k->index = item->index;
+    k->number = failure ? r->failures : 0;
+    k->cause = cause;
     r->kept_bytes += total + zh_len + en_len + 2;
     r->nitems++;
     return 0;
@@ -448,6 +490,11 @@ int report_addf(report *r, const report_item *item, const char *zh_fmt, const ch
 size_t report_failures(const report *r)
 {
     return r->failures;
+}
+
+size_t report_consequences(const report *r)
+{
+    return r->consequences;
 }
 
 size_t report_findings(const report *r)
@@ -503,7 +550,7 @@ int report_timeline_add(report *r, const char *case_id, uint64_t index, int64_t 
     clean(k, KIND_MAX, kind_label, false);
     size_t slen = clean(s, REPORT_SUMMARY_MAX, summary, false);
     size_t need = sizeof(report_row) + CASE_MAX + AUTHOR_MAX + KIND_MAX + slen + 1;
-    if (r->nrows >= r->max_rows || r->row_bytes + need > REPORT_MAX_TIMELINE_BYTES) {
+    if (r->nrows >= r->max_rows || r->row_bytes + need > r->max_row_bytes) {
         r->rows_dropped++;
         return 0;
     }
@@ -632,7 +679,8 @@ int report_finish(report *r, lh_err *err)
     int html_rc = 0;
     lh_err html_err = {{0}};
     if (r->opts.html_path != NULL) {
-        html_rc = report_html_write(r, &v, &html_err);
+        html_rc = r->html_site ? report_site_write(r, &v, &html_err)
+                               : report_html_write(r, &v, &html_err);
         r->html_written = html_rc == 0;
     }
     FILE *f = out_stream(r);

@@ -41,6 +41,10 @@
 /** The most bytes of text the timeline rows may hold. */
 #define REPORT_MAX_TIMELINE_BYTES (32u << 20)
 
+/** The same for a report in a directory of pages (report_site.h). */
+#define REPORT_MAX_TIMELINE_SITE       2000000
+#define REPORT_MAX_TIMELINE_SITE_BYTES (320u << 20)
+
 /** The longest summary of a timeline row, in bytes (longer ones end with "…"). */
 #define REPORT_SUMMARY_MAX 160
 
@@ -70,15 +74,25 @@ typedef struct report_item {
     const char *zh;      /* a plain sentence in Chinese */
     const char *en;      /* the same in English, naming what differs
                             (expected/actual hash, which link) */
+    /* For failures: the entries first..last the check also depends on (a
+     * tile's entries, the tree, the gap a chain skips), when has_span. A
+     * failure about an entry, or a span, that an earlier failure found
+     * altered is reported as that failure's consequence (cause.h). */
+    bool has_span;
+    uint64_t span_first, span_last;
 } report_item;
 
 typedef struct report report;
 
 typedef struct report_options {
     const char *log_origin; /* for the headings */
+    const char *log_key;    /* the log's verifier key text, named on every HTML page; or NULL */
+    uint32_t log_keyid;     /* its key id */
     bool json;              /* --json: one JSON document on stdout */
     bool quiet;             /* --quiet: only the summary line (text) */
-    const char *html_path;  /* --html FILE, or NULL */
+    const char *html_path;  /* --html PATH, or NULL: a directory report when PATH ends in
+                               '/' or is a directory (report_site.h), else one page */
+    size_t html_page_rows;  /* a directory report's timeline rows a page; 0: the default */
     bool progress;          /* draw a progress bar on stderr (a terminal) */
     FILE *out;              /* where text or JSON go; NULL: stdout */
     FILE *err;              /* where the progress bar goes; NULL: stderr */
@@ -112,6 +126,9 @@ int report_addf(report *r, const report_item *item, const char *zh_fmt, const ch
 
 /** Counts, for the exit status and the summary. */
 size_t report_failures(const report *r);
+
+/** Of the failures, how many are consequences of an earlier one (cause.h). */
+size_t report_consequences(const report *r);
 size_t report_findings(const report *r);
 
 /** How many failures and findings were recorded under `check` ("R1", "integrity"). */

@@ -100,6 +100,7 @@ static const char html_style[] =
     ".scroll{overflow-x:auto}\n"
     "ul.toc{margin:0;padding-left:20px;columns:2}\n"
     ".note{color:var(--muted)}.warn{color:var(--bad);font-weight:600}\n"
+    ".alt{font-weight:600}.cause{color:var(--muted);font-style:italic}\n"
     "a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}\n"
     ":target>td,:target{outline:2px solid #0969da}\n"
     "@media print{body{background:#fff}details.case{break-inside:avoid}}\n";
@@ -112,6 +113,16 @@ static void html_kv(FILE *f, const char *label, const char *value)
     fputs("</th><td>", f);
     html_text(f, value);
     fputs("</td></tr>\n", f);
+}
+
+/* The href of an anchor on a case page: on this page "#case-3", on
+ * another "cases-00002.html#case-3" (report_site.h). */
+static void html_href(FILE *f, const report_html_links *lk, uint32_t page, const char *anchor,
+                      uint64_t n)
+{
+    if (lk != NULL && lk->case_page != NULL && page != lk->page)
+        fprintf(f, REPORT_HTML_CASE_PAGE, page);
+    fprintf(f, "#%s%" PRIu64, anchor, n);
 }
 
 /* The tag of a check, with its title when it has one. */
@@ -189,17 +200,44 @@ static void html_regulations(FILE *f)
     fputs("</td></tr>\n", f);
 }
 
+static int cmp_index(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* The entry index of an item, linked to its timeline row when there is one. */
-static void html_index(const report *r, const report_view *v, FILE *f, uint64_t index)
+static void html_index(const report *r, const report_view *v, FILE *f, uint64_t index,
+                       const report_html_links *lk)
 {
     if (index == REPORT_NO_INDEX) {
         fputs("—", f);
         return;
     }
-    if (report_view_has_row(r, v, index))
-        fprintf(f, "<a href=\"#e-%" PRIu64 "\">%" PRIu64 "</a>", index, index);
-    else
+    uint64_t *at = bsearch(&index, v->row_index, r->nrows, sizeof *v->row_index, cmp_index);
+    if (at != NULL) {
+        uint32_t page = lk != NULL && lk->row_page != NULL ? lk->row_page[at - v->row_index] : 0;
+        fputs("<a href=\"", f);
+        html_href(f, lk, page, "e-", index);
+        fprintf(f, "\">%" PRIu64 "</a>", index);
+    } else {
         fprintf(f, "%" PRIu64, index);
+    }
+}
+
+/* The log key the report was verified with, and its key id. */
+static void html_log_key(const report *r, FILE *f)
+{
+    if (r->log_key[0] == '\0')
+        return;
+    fputs("<tr><th>", f);
+    html_text(f, _("log verifier key"));
+    fputs("</th><td class=\"mono\">", f);
+    html_text(f, r->log_key);
+    fputs("</td></tr>\n", f);
+    char id[16];
+    snprintf(id, sizeof id, "%08" PRIx32, r->log_keyid);
+    html_kv(f, _("key id"), id);
 }
 
 /* The summary section: what was checked, the facts, the counts by check. */
@@ -211,6 +249,7 @@ static void html_summary(const report *r, FILE *f)
     html_text(f, _("Summary"));
     fputs("</h2>\n<table class=\"kv\">\n", f);
     html_kv(f, _("log"), r->origin[0] != '\0' ? r->origin : "—");
+    html_log_key(r, f);
     if (r->facts_set) {
         char root[TEXT_B64_LEN(32)];
         text_b64_encode(root, x->root, sizeof x->root);
@@ -293,8 +332,21 @@ static void html_not_listed(FILE *f, size_t total, size_t listed)
     }
 }
 
-/* The failures, in order of arrival, each linked to its case. */
-static void html_failures(const report *r, const report_view *v, FILE *f)
+/* A failure's number, and the failure it follows from (cause.h). */
+static void html_cause(FILE *f, const report_kept *k)
+{
+    char cause[160];
+    if (report_view_cause(k, cause)[0] == '\0')
+        return;
+    fprintf(f, "<div class=\"%s\">", k->cause != 0 ? "cause" : "alt");
+    html_text(f, cause);
+    fputs("</div>", f);
+}
+
+/* The failures, in order of arrival, each linked to its case: those
+ * numbered from+1 to from+max of the kept ones. */
+static size_t html_failures(const report *r, const report_view *v, FILE *f,
+                            const report_html_links *lk, size_t from, size_t max)
 {
     char a[32];
     fputs("<section id=\"failures\"><h2>", f);
@@ -302,26 +354,33 @@ static void html_failures(const report *r, const report_view *v, FILE *f)
     fputs("</h2>\n", f);
     if (r->failures == 0) {
         fprintf(f, "<p class=\"ok\">%s</p></section>\n", _("No alteration or omission found."));
-        return;
+        return 0;
     }
     fprintf(f,
             "<div class=\"scroll\"><table>\n<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
             "<th>%s</th></tr>\n",
             _("check"), _("entry"), _("case"), _("author"), _("what differs"));
-    size_t listed = 0;
+    size_t listed = 0, seen = 0;
     for (size_t i = 0; i < r->nitems; i++) {
         const report_kept *k = &r->items[i];
         if (k->cls != REPORT_FAILURE)
+            continue;
+        seen++;
+        if (seen <= from || seen - from > max)
             continue;
         listed++;
         fprintf(f, "<tr id=\"f-%zu\"><td>", i);
         html_check(f, k);
         fputs("</td><td class=\"n\">", f);
-        html_index(r, v, f, k->index);
+        html_index(r, v, f, k->index, lk);
         fputs("</td><td class=\"c\">", f);
         const char *cn = report_view_case_name(r, k->case_id);
         if (cn[0] != '\0') {
-            fprintf(f, "<a href=\"#case-%u\">", (unsigned)v->rank[k->case_id]);
+            uint32_t rank = v->rank[k->case_id];
+            fputs("<a href=\"", f);
+            html_href(f, lk, lk != NULL && lk->case_page != NULL ? lk->case_page[rank] : 0, "case-",
+                      rank);
+            fputs("\">", f);
             html_text(f, cn);
             fputs("</a>", f);
         } else {
@@ -330,12 +389,15 @@ static void html_failures(const report *r, const report_view *v, FILE *f)
         fputs("</td><td>", f);
         html_text(f, k->author[0] != '\0' ? k->author : "—");
         fputs("</td><td>", f);
+        html_cause(f, k);
         html_sentences(f, k);
         fputs("</td></tr>\n", f);
     }
     fputs("</table></div>\n", f);
-    html_not_listed(f, r->failures, listed);
+    if (lk == NULL || lk->case_page == NULL)
+        html_not_listed(f, r->failures, listed);
     fputs("</section>\n", f);
+    return listed;
 }
 
 /* Whether failures and findings were found at entry `index`. */
@@ -373,7 +435,8 @@ static void html_time(FILE *f, int64_t ms)
 }
 
 /* One case (the ci_pos-th of v): its failures and findings, then its timeline. */
-static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_pos)
+static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_pos,
+                      const report_html_links *lk)
 {
     const report_case *ci = &v->cases[ci_pos];
     const char *name = report_view_case_name(r, ci->id);
@@ -403,10 +466,11 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
             fputs("</td><td>", f);
             html_article(f, k->article);
             fputs("</td><td class=\"n\">", f);
-            html_index(r, v, f, k->index);
+            html_index(r, v, f, k->index, lk);
             fputs("</td><td>", f);
             html_text(f, k->author[0] != '\0' ? k->author : "—");
             fputs("</td><td>", f);
+            html_cause(f, k);
             html_sentences(f, k);
             fputs("</td></tr>\n", f);
         }
@@ -459,10 +523,9 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
     fputs("</table></div>\n</details>\n", f);
 }
 
-/* The whole page. */
-static void html_output(const report *r, const report_view *v, FILE *f)
+void report_html_begin(const report *r, FILE *f, const char *part)
 {
-    char a[32], b[32], t[64];
+    char a[32], t[64];
     fprintf(f,
             "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
@@ -472,14 +535,31 @@ static void html_output(const report *r, const report_view *v, FILE *f)
         fputs(" — ", f);
         html_text(f, r->origin);
     }
+    if (part != NULL) {
+        fputs(" — ", f);
+        html_text(f, part);
+    }
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", html_style);
     fprintf(f, "<header class=\"%s\">\n<h1>", report_view_verdict_key(r));
     html_text(f, _("liuhen-verify report"));
+    if (part != NULL) {
+        fputs(" — ", f);
+        html_text(f, part);
+    }
     fputs("</h1>\n<p class=\"verdict\">", f);
     report_view_put_verdict(r, f);
     fputs("</p>\n<p class=\"sub\">", f);
     if (r->origin[0] != '\0') {
         html_text(f, r->origin);
+        fputs(" · ", f);
+    }
+    if (r->log_key[0] != '\0') {
+        /* Every page names the key it was verified with. */
+        char id[16];
+        snprintf(id, sizeof id, "%08" PRIx32, r->log_keyid);
+        html_fill(f, _("log verifier key %s"), r->log_key);
+        fputs(" · ", f);
+        html_fill(f, _("key id %s"), id);
         fputs(" · ", f);
     }
     if (r->facts_set) {
@@ -488,9 +568,43 @@ static void html_output(const report *r, const report_view *v, FILE *f)
     }
     fprintf(f, _("generated %s"), calendar_format_local(t, (int64_t)time(NULL) * 1000));
     fputs("</p>\n</header>\n<main>\n", f);
+}
+
+void report_html_end(FILE *f)
+{
+    fputs("</main>\n</body>\n</html>\n", f);
+}
+
+void report_html_text(FILE *f, const char *s)
+{
+    html_text(f, s);
+}
+
+void report_html_summary(const report *r, FILE *f)
+{
+    html_summary(r, f);
+}
+
+size_t report_html_failures(const report *r, const report_view *v, FILE *f,
+                            const report_html_links *lk, size_t from, size_t max)
+{
+    return html_failures(r, v, f, lk, from, max);
+}
+
+void report_html_case(const report *r, const report_view *v, FILE *f, size_t ci_pos,
+                      const report_html_links *lk)
+{
+    html_case(r, v, f, ci_pos, lk);
+}
+
+/* The whole page. */
+static void html_output(const report *r, const report_view *v, FILE *f)
+{
+    char a[32], b[32];
+    report_html_begin(r, f, NULL);
 
     html_summary(r, f);
-    html_failures(r, v, f);
+    html_failures(r, v, f, NULL, 0, SIZE_MAX);
 
     fputs("<section id=\"findings\"><h2>", f);
     fprintf(f, _("Findings by case (%s)"), report_view_fmt_count(r->findings, a));
@@ -533,11 +647,11 @@ static void html_output(const report *r, const report_view *v, FILE *f)
         fputs("</p>\n", f);
     }
     for (size_t i = 0; i < v->ncases; i++)
-        html_case(r, v, f, i);
+        html_case(r, v, f, i, NULL);
     fputs("</section>\n", f);
     if (r->html_extra != NULL)
         r->html_extra(f, r->html_extra_ctx);
-    fputs("</main>\n</body>\n</html>\n", f);
+    report_html_end(f);
 }
 
 int report_html_write(const report *r, const report_view *v, lh_err *err)

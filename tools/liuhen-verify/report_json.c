@@ -70,6 +70,11 @@ static json_t *jitem(const report *r, const report_kept *k)
     jset(o, "article_zh", jarticle_zh(k->article), &bad);
     jset(o, "zh", json_string(k->zh), &bad);
     jset(o, "en", json_string(k->en), &bad);
+    if (k->cls == REPORT_FAILURE) {
+        /* cause.h: the failure this one follows from, null for an alteration. */
+        jset(o, "number", ju64(k->number), &bad);
+        jset(o, "cause", k->cause != 0 ? ju64(k->cause) : json_null(), &bad);
+    }
     if (bad != 0) {
         json_decref(o);
         return NULL;
@@ -102,6 +107,8 @@ static json_t *jcounts(const report *r)
     for (size_t i = 0; i < r->nchecks; i++)
         jset(by, r->checks[i].name, ju64(r->checks[i].failures + r->checks[i].findings), &bad);
     jset(o, "failures", ju64(r->failures), &bad);
+    jset(o, "alterations", ju64(r->failures - r->consequences), &bad);
+    jset(o, "consequences", ju64(r->consequences), &bad);
     jset(o, "findings", ju64(r->findings), &bad);
     jset(o, "by_check", by, &bad);
     jset(o, "kept", ju64(r->nitems), &bad);

@@ -96,6 +96,9 @@ static void put_item(const report *r, const report_kept *k, FILE *f, bool with_c
         /* TRANSLATORS: who recorded the entry (记录人). */
         fprintf(f, _("author %s"), k->author);
     }
+    char cause[160];
+    if (report_view_cause(k, cause)[0] != '\0')
+        fprintf(f, " · %s", cause);
     fputc('\n', f);
     const char *sentence = i18n_pick(k->zh, k->en);
     if (sentence[0] != '\0')

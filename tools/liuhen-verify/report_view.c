@@ -217,10 +217,31 @@ const char *report_view_verdict_key(const report *r)
     return r->failures != 0 ? "failures" : r->findings != 0 ? "findings" : "clean";
 }
 
+const char *report_view_cause(const report_kept *k, char buf[160])
+{
+    buf[0] = '\0';
+    if (k->cls != REPORT_FAILURE || k->number == 0)
+        return buf;
+    if (k->cause != 0)
+        /* TRANSLATORS: a failure that follows from an earlier one (one
+         * alteration makes several checks fail). */
+        snprintf(buf, 160, _("failure #%zu, a consequence of failure #%zu"), k->number, k->cause);
+    else
+        snprintf(buf, 160, _("failure #%zu"), k->number);
+    return buf;
+}
+
 void report_view_put_verdict(const report *r, FILE *f)
 {
-    char n[32];
-    if (r->failures != 0)
+    char n[32], m[32], c[32];
+    if (r->failures != 0 && r->consequences != 0)
+        /* TRANSLATORS: the verdict when records were altered, removed or
+         * forged, and some failures only follow from others. */
+        fprintf(f, _("FAILURES: %s (alterations: %s, their consequences: %s)"),
+                report_view_fmt_count(r->failures, n),
+                report_view_fmt_count(r->failures - r->consequences, m),
+                report_view_fmt_count(r->consequences, c));
+    else if (r->failures != 0)
         /* TRANSLATORS: the verdict when records were altered, removed or forged. */
         fprintf(f, _("FAILURES: %s"), report_view_fmt_count(r->failures, n));
     else if (r->findings != 0)

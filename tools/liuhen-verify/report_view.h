@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "cause.h"
 #include "idtable.h"
 #include "report.h"
 
@@ -31,6 +32,9 @@
 
 /** The longest log origin kept, in bytes (without the NUL). */
 #define REPORT_VIEW_ORIGIN_MAX 256
+
+/** The longest log key text kept (a verifier key line), in bytes. */
+#define REPORT_VIEW_KEY_MAX 512
 
 /** The checks counted by name; beyond, they are counted as "other". */
 #define REPORT_VIEW_CHECKS_MAX 64
@@ -51,6 +55,8 @@ typedef struct report_kept {
     uint32_t case_id; /* in r->cases; the id of "" when none */
     uint64_t index;
     const char *check, *article, *author, *zh, *en;
+    size_t number; /* failures: 1-based, in order of arrival; findings: 0 */
+    size_t cause;  /* the number of the failure this one follows from, or 0 (cause.h) */
 } report_kept;
 
 /** A timeline row: strings interned or in the arena. */
@@ -71,7 +77,11 @@ typedef struct report_check_count {
 struct report {
     report_options opts; /* log_origin and html_path point to the copies below */
     char origin[REPORT_VIEW_ORIGIN_MAX + 1];
+    char log_key[REPORT_VIEW_KEY_MAX + 1]; /* the verifier key text, or "" */
+    uint32_t log_keyid;
     char *html_path;
+    bool html_site;       /* html_path is a directory (report_site.h) */
+    size_t max_row_bytes; /* REPORT_MAX_TIMELINE_BYTES, more for a directory */
 
     arena text;          /* every kept string */
     report_strtab cases; /* case ids, of kept items and of timeline rows */
@@ -79,6 +89,8 @@ struct report {
     report_kept *items;  /* in order of arrival */
     size_t nitems, items_cap, max_kept, kept_bytes;
     size_t failures, findings; /* counted, kept or not */
+    size_t consequences;       /* failures that follow from an earlier one */
+    cause_table causes;
     report_check_count checks[REPORT_VIEW_CHECKS_MAX];
     size_t nchecks; /* in the order of docs/design.md and docs/regulation.md once finished */
 
@@ -148,6 +160,14 @@ const char *report_view_case_name(const report *r, uint32_t id);
  * @return buf.
  */
 const char *report_view_fmt_count(uint64_t v, char buf[32]);
+
+/**
+ * How a failure stands among the others, in the language of the messages
+ * (i18n.h): "failure #3", or "failure #4, a consequence of failure #3"
+ * (cause.h). "" for a finding.
+ * @return buf.
+ */
+const char *report_view_cause(const report_kept *k, char buf[160]);
 
 /** The verdict as a key: "failures", "findings" or "clean". A static string. */
 const char *report_view_verdict_key(const report *r);

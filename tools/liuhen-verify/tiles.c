@@ -94,6 +94,24 @@ static int fail(tiles *t, uint64_t index, const char *zh, const char *en)
     return report_add(t->rep, &it);
 }
 
+/* An integrity failure about the entries first..last (a tile, a bundle, the
+ * tree): one altered entry among them explains it (cause.h). */
+static int fail_span(tiles *t, uint64_t index, uint64_t first, uint64_t last, const char *zh,
+                     const char *en)
+{
+    report_item it = {.cls = REPORT_FAILURE,
+                      .check = "integrity",
+                      .index = index,
+                      .zh = zh,
+                      .en = en,
+                      .has_span = first <= last,
+                      .span_first = first,
+                      .span_last = last};
+    if (t->stats != NULL)
+        t->stats->failures++;
+    return report_add(t->rep, &it);
+}
+
 /* ---- opening and reading resources ------------------------------------- */
 
 int tiles_open(const char *dir, tiles **out, lh_err *err)
@@ -401,7 +419,7 @@ static int fail_resource(tiles *t, const char *kind_zh, const char *kind_en, con
              fault_zh(rc), first, last);
     snprintf(en, sizeof en, "%s %s is %s (entries %" PRIu64 " to %" PRIu64 ")", kind_en, path,
              fault_en(rc), first, last);
-    return fail(t, REPORT_NO_INDEX, zh, en);
+    return fail_span(t, REPORT_NO_INDEX, first, last, zh, en);
 }
 
 static int check_parent(tiles *t, int level, uint64_t k, const uint8_t h[MERKLE_HASH_SIZE],
@@ -484,7 +502,7 @@ static int check_parent(tiles *t, int level, uint64_t k, const uint8_t h[MERKLE_
              "hash tile %s (entries %" PRIu64 " to %" PRIu64 ") hashes to %s, but its parent "
              "%s holds %s at position %u",
              cpath, first, last, got64, path, want64, j);
-    return fail(t, REPORT_NO_INDEX, zh, en);
+    return fail_span(t, REPORT_NO_INDEX, first, last, zh, en);
 }
 
 /* The reader's cache: the tile, read once. */
@@ -635,7 +653,7 @@ static int stream_one(tiles *t, uint64_t n, unsigned w, tiles_sink_fn sink, void
                  "the directory ends at entry %" PRIu64 ": neither %s nor %s exists, yet the "
                  "checkpoint's tree has %" PRIu64 " entries",
                  first, tpath, bpath, t->size);
-        return fail(t, first, zh, en);
+        return fail_span(t, first, first, t->size - 1, zh, en);
     }
     if (trc != 0 && (rc = fail_resource(t, "哈希瓦片", "hash tile", tpath, trc, first, last)) != 0)
         goto out;
@@ -653,7 +671,7 @@ static int stream_one(tiles *t, uint64_t n, unsigned w, tiles_sink_fn sink, void
                      brc == LH_ELENGTH ? "does not hold as many entries as its width says"
                                        : "is truncated or malformed",
                      first, last);
-            rc = fail(t, REPORT_NO_INDEX, zh, en);
+            rc = fail_span(t, REPORT_NO_INDEX, first, last, zh, en);
         } else {
             rc = fail_resource(t, "记录包", "entry bundle", bpath, brc, first, last);
         }
@@ -790,7 +808,7 @@ int tiles_stream(tiles *t, uint64_t size, const uint8_t root[MERKLE_HASH_SIZE], 
                  "the root of the tree of %" PRIu64 " entries cannot be computed "
                  "from the tiles: %s",
                  size, t->read_err.msg);
-        return fail(t, REPORT_NO_INDEX, zh, en);
+        return fail_span(t, REPORT_NO_INDEX, 0, size - 1, zh, en);
     }
     if (memcmp(got, root, MERKLE_HASH_SIZE) != 0) {
         char got64[TEXT_B64_LEN(MERKLE_HASH_SIZE)], want64[TEXT_B64_LEN(MERKLE_HASH_SIZE)];
@@ -802,7 +820,7 @@ int tiles_stream(tiles *t, uint64_t size, const uint8_t root[MERKLE_HASH_SIZE], 
                  "the tiles give the root %s for the tree of %" PRIu64
                  " entries, but the checkpoint says %s",
                  got64, size, want64);
-        return fail(t, REPORT_NO_INDEX, zh, en);
+        return fail_span(t, REPORT_NO_INDEX, 0, size - 1, zh, en);
     }
     stats->root_ok = true;
     return 0;
