@@ -6,6 +6,7 @@
 #   make           build everything into build/
 #   make check     deps, build, run every test, then the unit tests again under ASan/UBSan
 #                  (one line a file and a test, a failed test's log in full; V=1: everything)
+#   make torture   the long tests (tests/torture/*.sh, as root: minutes each; never part of check)
 #   make install   PREFIX=/usr/local DESTDIR=  (library, header, liuhen.pc, tools, catalogues)
 #   make pot       regenerate po/liuhen.pot from the sources (xgettext)
 #   make clean
@@ -176,7 +177,7 @@ EXAMPLES := $(patsubst docs/examples/%.c,$(BUILD)/examples/%,$(wildcard docs/exa
 MAN1 := $(wildcard docs/*.1)
 MAN8 := $(wildcard docs/*.8)
 
-.PHONY: all deps check test unit-test asan-test clean install format format-check run demo \
+.PHONY: all deps check test unit-test asan-test torture clean install format format-check run demo \
         demo-findings bench bench-scale bench-compare pot FORCE
 # Keep the objects of tests/util between runs instead of deleting them as intermediates.
 .SECONDARY:
@@ -389,6 +390,42 @@ check: deps
 	$(Q)$(MAKE) unit-test
 	$(Q)$(MAKE) asan-test
 	@echo "check: all tests passed"
+
+# The long tests: every tests/torture/*.sh in turn (each runnable alone:
+# BUILD=build bash tests/torture/NAME.sh, with its knobs in its header),
+# then a summary; fails if one failed. They need root (a tmpfs is mounted,
+# liuhend runs as --user) and valgrind. Output goes to BUILD/torture-logs/.
+TORTURE := $(sort $(wildcard tests/torture/*.sh))
+TORTURE_SHIM := $(BUILD)/tests/torture/shim.so
+
+# The torture's own programs (tests/torture/*.c but the shim) link as the
+# integration tests do; they are not in TEST_BIN, so `make check` never runs them.
+TORTURE_BIN := $(patsubst tests/torture/%.c,$(BUILD)/tests/torture/%,\
+                 $(filter-out tests/torture/shim.c,$(wildcard tests/torture/*.c)))
+$(BUILD)/tests/torture/%: tests/torture/%.c $(call test_deps,all)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(call test_inc,all) -o $@ $< \
+	  $(call test_link,all) $(ALL_LDFLAGS) $(call test_libs,all) $(CMOCKA_LIBS)
+
+$(TORTURE_SHIM): tests/torture/shim.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+
+torture: $(LIUHEND) $(TOOLS) $(MO_FILES) $(TEST_BIN) $(TORTURE_SHIM) $(TORTURE_BIN)
+	@if [ "$$(id -u)" != 0 ]; then echo "torture: must run as root (tmpfs mounts, liuhend --user)"; exit 1; fi
+	@command -v valgrind >/dev/null || { echo "torture: installing valgrind"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind; }
+	@mkdir -p $(BUILD)/torture-logs; passed=""; failed=""; start=$$(date +%s); \
+	for t in $(TORTURE); do \
+	  n=$$(basename $$t .sh); log=$(BUILD)/torture-logs/$$n.log; t0=$$(date +%s); \
+	  echo "== $$n (log: $$log)"; \
+	  { BUILD=$(BUILD) bash $$t 2>&1; echo $$? >$$log.rc; } | tee $$log; rc=$$(cat $$log.rc); \
+	  secs=$$(( $$(date +%s) - t0 )); \
+	  if [ $$rc = 0 ]; then passed="$$passed $$n($${secs}s)"; \
+	  else failed="$$failed $$n($${secs}s,exit $$rc)"; fi; \
+	done; \
+	echo "torture: $$(( $$(date +%s) - start ))s in all; passed:$${passed:- none}"; \
+	if [ -n "$$failed" ]; then echo "torture: FAILED:$$failed"; exit 1; fi
 
 install: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS) $(MO_FILES)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/liuhen \
