@@ -503,7 +503,7 @@ fuzz-corpus: $(BUILD)/fuzz/gen_corpus
 	$(BUILD)/fuzz/gen_corpus
 
 FORMAT_SRC = $(wildcard client/*.[ch] client/core/*.[ch] daemon/*.[ch] tools/*/*.[ch] tests/*.c tests/util/*.[ch] \
-               tests/fuzz/*.[ch] docs/examples/*.c bench/*.c)
+               tests/fuzz/*.[ch] tests/torture/*.c docs/examples/*.c bench/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -214,8 +214,8 @@ typedef struct tally {
 
 /* One round: the writers run until the daemon dies (killed here, or by
  * the shim), then it restarts and every failed entry is sent again. */
-static void one_round(td_daemon *d, kworker *w, unsigned round, const char *shim,
-                      const char *mode, tally *t)
+static void one_round(td_daemon *d, kworker *w, unsigned round, const char *shim, const char *mode,
+                      tally *t)
 {
     atomic_bool stop = false;
     atomic_int logged = 0;
@@ -372,8 +372,7 @@ static void test_sigkill_torture(void **state)
             tu_assert_code(lh_receipt_verify(r, d.vkey, &err), 0, &err);
             assert_true(r->leaf_index < fin.size);
             if (used[r->leaf_index]++)
-                fail_msg("writer %d entry %zu: index %" PRIu64 " given twice", i, j,
-                         r->leaf_index);
+                fail_msg("writer %d entry %zu: index %" PRIu64 " given twice", i, j, r->leaf_index);
             lh_inclusion inc = {0};
             tu_assert_code(lh_inclusion_proof(c, r->leaf_index, fin.size, &inc, &err), 0, &err);
             assert_memory_equal(inc.leaf_hash, r->leaf_hash, 32);

@@ -353,8 +353,7 @@ static void test_abuse(void **state)
         fail_msg("the probe's median under abuse, %.3f ms, is more than 10 times the idle %.3f ms",
                  busy.p50, idle.p50);
     if ((unsigned long long)hwm > bound_kib)
-        fail_msg("liuhend's peak resident size %ld KiB is over the bound %llu KiB", hwm,
-                 bound_kib);
+        fail_msg("liuhend's peak resident size %ld KiB is over the bound %llu KiB", hwm, bound_kib);
     /* Still serving, and it stops cleanly. */
     lh_checkpoint cp = {0};
     tu_assert_code(lh_get_checkpoint(c, &cp, &err), 0, &err);

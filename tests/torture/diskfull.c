@@ -163,8 +163,7 @@ static void test_disk_full(void **state)
         lh_receipt_free(&r);
         lh_close(c2);
         if (rc != LH_EUNAVAILABLE)
-            fail_msg("append %u on a full disk: code %d (%s), not LH_EUNAVAILABLE", i, rc,
-                     err.msg);
+            fail_msg("append %u on a full disk: code %d (%s), not LH_EUNAVAILABLE", i, rc, err.msg);
     }
     assert_int_equal(kill(d.pid, 0), 0);
 
