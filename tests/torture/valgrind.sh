@@ -7,14 +7,14 @@
 # block definitely lost at exit, makes liuhend exit 99, which fails the test
 # that stops it; and every valgrind log is read at the end: a log with
 # errors fails this script. A daemon a test kills with SIGKILL leaves a log
-# without a summary: counted, not judged.
+# without a summary: judged by the errors it shows, counted apart.
 #
 #   BUILD=build TESTS="test_walkthrough.sh test_daemon" bash tests/torture/valgrind.sh
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-TESTS=${TESTS:-test_walkthrough.sh test_witnessing.sh test_client test_export test_daemon}
+TESTS=${TESTS:-test_walkthrough.sh test_witnessing.sh test_cli test_export test_daemon}
 command -v valgrind >/dev/null || {
     echo "valgrind.sh: FAIL: valgrind is not installed (apt-get install valgrind; make torture does)" >&2
     exit 1
@@ -51,7 +51,13 @@ runs=0 clean=0 unfinished=0 dirty=0
 for log in "$VG"/liuhend.*.log; do
     [ -e "$log" ] || continue
     runs=$((runs + 1))
-    if ! grep -q "ERROR SUMMARY:" "$log"; then
+    # An error is reported when it happens: a killed daemon's log shows it too.
+    if grep -qE "Invalid (read|write|free)|uninitialised|Conditional jump|Syscall param|Mismatched free|definitely lost: [1-9]" "$log" ||
+        { grep -q "ERROR SUMMARY:" "$log" && ! grep -q "ERROR SUMMARY: 0 errors" "$log"; }; then
+        dirty=$((dirty + 1))
+        echo "valgrind.sh: errors in $log:" >&2
+        cat "$log" >&2
+    elif ! grep -q "ERROR SUMMARY:" "$log"; then
         unfinished=$((unfinished + 1))
     elif grep -q "ERROR SUMMARY: 0 errors" "$log"; then
         clean=$((clean + 1))
