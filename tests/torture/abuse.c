@@ -52,6 +52,9 @@
 
 enum { PACE_MS = 10, MAX_OUTPUT_MIB = 64 };
 
+/* The daemon of the test, for stop_running(). */
+static td_daemon *running;
+
 static const td_daemon *daemon_;
 static atomic_bool stop;
 static atomic_long claims, claims_answered, slow_bytes, slow_closed, pipelined;
@@ -264,8 +267,9 @@ static void test_abuse(void **state)
     snprintf(maxconn, sizeof maxconn, "%u", nidle + 64);
     const char *args[] = {"--max-connections", maxconn, "--max-connections-per-user", maxconn,
                           NULL};
-    td_daemon d;
+    static td_daemon d; /* static: stop_running() reaches it after a failure */
     lh_conn *c = tl_start(&d, args);
+    running = &d;
     daemon_ = &d;
 
     /* A log of 300 entries of 8 KB, so that one GetEntries answer is large. */
@@ -360,12 +364,24 @@ static void test_abuse(void **state)
     lh_checkpoint_free(&cp);
     keyfile_key_free(key);
     tl_stop(&d, c);
+    running = NULL;
+}
+
+/* After a failure too: the daemon stopped, its directory removed (a
+ * daemon left running would hold the test's files). */
+static int stop_running(void **state)
+{
+    (void)state;
+    if (running != NULL)
+        td_cleanup(running);
+    running = NULL;
+    return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_abuse),
+        cmocka_unit_test_teardown(test_abuse, stop_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

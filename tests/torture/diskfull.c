@@ -41,6 +41,9 @@
 
 enum { RUN = 16, MAX_RECEIPTS = 100000 };
 
+/* The daemon of the test, for stop_running(). */
+static td_daemon *running;
+
 static lh_receipt *receipts;
 static size_t nreceipts;
 
@@ -94,8 +97,9 @@ static void test_disk_full(void **state)
     assert_non_null(receipts);
 
     /* A log made as usual, then moved onto the small file system. */
-    td_daemon d;
+    static td_daemon d; /* static: stop_running() reaches it after a failure */
     td_init(&d);
+    running = &d;
     char data[TD_PATH_MAX - 32];
     snprintf(data, sizeof data, "%s/data", mnt);
     const char *cp_argv[] = {"/bin/cp", "-a", d.data, data, NULL};
@@ -250,12 +254,24 @@ static void test_disk_full(void **state)
     free(receipts);
     keyfile_key_free(key);
     td_cleanup(&d);
+    running = NULL;
+}
+
+/* After a failure too: the daemon stopped, its directory removed (a
+ * daemon left running would hold the test's files). */
+static int stop_running(void **state)
+{
+    (void)state;
+    if (running != NULL)
+        td_cleanup(running);
+    running = NULL;
+    return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_disk_full),
+        cmocka_unit_test_teardown(test_disk_full, stop_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

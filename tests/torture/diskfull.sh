@@ -21,6 +21,7 @@ make -s BUILD="$BUILD" "$BUILD/tests/torture/diskfull" >/dev/null
 
 MNT=$(mktemp -d /tmp/liuhen-diskfull-XXXXXX)
 chmod 0711 "$MNT"
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
     umount "$MNT" 2>/dev/null || true
     rmdir "$MNT" 2>/dev/null || true

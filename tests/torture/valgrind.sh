@@ -27,10 +27,10 @@ chmod 1777 "$VG"
 keep=${KEEP_LOGS:-}
 cleanup() { [ -n "$keep" ] || rm -rf "$VG"; }
 trap cleanup EXIT
-export LIUHEND_WRAPPER="valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
- --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-fds=no
- --log-file=$VG/liuhend.%p.log"
-LIUHEND_WRAPPER=$(echo $LIUHEND_WRAPPER) # one line
+vg=(valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
+    --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-fds=no
+    "--log-file=$VG/liuhend.%p.log")
+export LIUHEND_WRAPPER="${vg[*]}"
 
 failed=""
 for t in $TESTS; do
@@ -73,7 +73,7 @@ echo "valgrind.sh: $runs runs of liuhend under memcheck: $clean with 0 errors an
     echo "valgrind.sh: FAIL: no liuhend ran under valgrind" >&2
     exit 1
 }
-[ -z "$failed" ] && [ "$dirty" -eq 0 ] || {
+if [ -n "$failed" ] || [ "$dirty" -ne 0 ]; then
     echo "valgrind.sh: FAIL:${failed:- (tests passed)}; $dirty logs with errors (KEEP_LOGS=1 keeps $VG)" >&2
     exit 1
-}
+fi
