@@ -6,6 +6,7 @@
 #   make           build everything into build/
 #   make check     deps, build, run every test, then the unit tests again under ASan/UBSan
 #                  (one line a file and a test, a failed test's log in full; V=1: everything)
+#   make torture   the long tests (tests/torture/*.sh, as root: minutes each; never part of check)
 #   make install   PREFIX=/usr/local DESTDIR=  (library, header, liuhen.pc, tools, catalogues;
 #                  BINDIR, SBINDIR (liuhend), LIBDIR, MANDIR, LOCALEDIR below PREFIX by default)
 #   make deb       Debian packages (debian/, dpkg-buildpackage) in BUILD/deb/, checked by lintian
@@ -196,7 +197,7 @@ EXAMPLES := $(patsubst docs/examples/%.c,$(BUILD)/examples/%,$(wildcard docs/exa
 MAN1 := $(wildcard docs/*.1)
 MAN8 := $(wildcard docs/*.8)
 
-.PHONY: all deps check test unit-test asan-test clean install binaries deb format format-check run demo \
+.PHONY: all deps check test unit-test asan-test torture clean install binaries deb format format-check run demo \
         demo-findings bench bench-scale bench-compare pot FORCE
 # Keep the objects of tests/util between runs instead of deleting them as intermediates.
 .SECONDARY:
@@ -414,6 +415,42 @@ check: deps
 	$(Q)$(MAKE) asan-test
 	@echo "check: all tests passed"
 
+# The long tests: every tests/torture/*.sh in turn (each runnable alone:
+# BUILD=build bash tests/torture/NAME.sh, with its knobs in its header),
+# then a summary; fails if one failed. They need root (a tmpfs is mounted,
+# liuhend runs as --user) and valgrind. Output goes to BUILD/torture-logs/.
+TORTURE := $(sort $(wildcard tests/torture/*.sh))
+TORTURE_SHIM := $(BUILD)/tests/torture/shim.so
+
+# The torture's own programs (tests/torture/*.c but the shim) link as the
+# integration tests do; they are not in TEST_BIN, so `make check` never runs them.
+TORTURE_BIN := $(patsubst tests/torture/%.c,$(BUILD)/tests/torture/%,\
+                 $(filter-out tests/torture/shim.c,$(wildcard tests/torture/*.c)))
+$(BUILD)/tests/torture/%: tests/torture/%.c $(call test_deps,all)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(TEST_DEFS) $(call test_inc,all) -o $@ $< \
+	  $(call test_link,all) $(ALL_LDFLAGS) $(call test_libs,all) $(CMOCKA_LIBS)
+
+$(TORTURE_SHIM): tests/torture/shim.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+
+torture: $(LIUHEND) $(TOOLS) $(MO_FILES) $(TEST_BIN) $(TORTURE_SHIM) $(TORTURE_BIN)
+	@if [ "$$(id -u)" != 0 ]; then echo "torture: must run as root (tmpfs mounts, liuhend --user)"; exit 1; fi
+	@command -v valgrind >/dev/null || { echo "torture: installing valgrind"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind; }
+	@mkdir -p $(BUILD)/torture-logs; passed=""; failed=""; start=$$(date +%s); \
+	for t in $(TORTURE); do \
+	  n=$$(basename $$t .sh); log=$(BUILD)/torture-logs/$$n.log; t0=$$(date +%s); \
+	  echo "== $$n (log: $$log)"; \
+	  { BUILD=$(BUILD) bash $$t 2>&1; echo $$? >$$log.rc; } | tee $$log; rc=$$(cat $$log.rc); \
+	  secs=$$(( $$(date +%s) - t0 )); \
+	  if [ $$rc = 0 ]; then passed="$$passed $$n($${secs}s)"; \
+	  else failed="$$failed $$n($${secs}s,exit $$rc)"; fi; \
+	done; \
+	echo "torture: $$(( $$(date +%s) - start ))s in all; passed:$${passed:- none}"; \
+	if [ -n "$$failed" ]; then echo "torture: FAILED:$$failed"; exit 1; fi
+
 # What `make install` installs, built: `make binaries` (the Debian package's build).
 binaries: $(LIB_A) $(LIB_SO) $(LIUHEND) $(TOOLS) $(MO_FILES)
 
@@ -517,7 +554,7 @@ fuzz-corpus: $(BUILD)/fuzz/gen_corpus
 	$(BUILD)/fuzz/gen_corpus
 
 FORMAT_SRC = $(wildcard client/*.[ch] client/core/*.[ch] daemon/*.[ch] tools/*/*.[ch] tests/*.c tests/util/*.[ch] \
-               tests/fuzz/*.[ch] docs/examples/*.c bench/*.c)
+               tests/fuzz/*.[ch] tests/torture/*.c docs/examples/*.c bench/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -185,6 +185,10 @@ static void usage_run(FILE *f)
             "                             every SECONDS, at the lowest priority, and log\n"
             "                             what differs; 0 never (default: 0; 86400 is daily)\n"),
           f);
+    fputs(_("  --no-seccomp               run without the seccomp filter (for valgrind and\n"
+            "                             other tools that cannot run under it; a warning\n"
+            "                             is logged)\n"),
+          f);
     fputs(_("  --log-level LEVEL          error, warn, info or debug (default: info)\n"), f);
     fputs(_("  --help                     print this help\n"), f);
     fputs("\n", f);
@@ -711,6 +715,7 @@ static int cmd_run(int argc, char **argv)
         O_ADMINGROUP,
         O_USER,
         O_CHECKINT,
+        O_NOSECCOMP,
         O_HELP
     };
     static const struct option opts[] = {
@@ -733,6 +738,7 @@ static int cmd_run(int argc, char **argv)
         {"admin-group", required_argument, NULL, O_ADMINGROUP},
         {"user", required_argument, NULL, O_USER},
         {"check-interval", required_argument, NULL, O_CHECKINT},
+        {"no-seccomp", no_argument, NULL, O_NOSECCOMP},
         {"passphrase-file", required_argument, NULL, O_PASSFILE},
         {"log-level", required_argument, NULL, O_LOGLEVEL},
         {"help", no_argument, NULL, O_HELP},
@@ -745,7 +751,7 @@ static int cmd_run(int argc, char **argv)
     unsigned idle_s = SERVER_DEFAULT_IDLE_S, frame_s = SERVER_DEFAULT_FRAME_S;
     size_t max_out_mib = SERVER_DEFAULT_OUTPUT >> 20;
     uint32_t max_frame = WIRE_DEFAULT_MAX_FRAME;
-    bool interval_set = false;
+    bool interval_set = false, no_seccomp = false;
     witnessing_target witnesses[WITNESSING_MAX];
     size_t nwitnesses = 0;
     unsigned min_cosig = 0, check_interval = 0;
@@ -802,6 +808,7 @@ static int cmd_run(int argc, char **argv)
             check_interval =
                 (unsigned)parse_number(false, "--check-interval", optarg, 0, 30u * 24 * 3600);
             break;
+        case O_NOSECCOMP: no_seccomp = true; break;
         case O_PASSFILE: passfile = optarg; break;
         case O_LOGLEVEL: set_log_level(false, optarg); break;
         case O_HELP: usage_run(stdout); return 0;
@@ -1040,6 +1047,8 @@ static int cmd_run(int argc, char **argv)
     /* Every thread and file of the start is in place (harden.h). */
     if (hook != NULL) {
         log_warn(_("no seccomp filter: the publish hook %s would inherit it"), hook);
+    } else if (no_seccomp) {
+        log_warn(_("no seccomp filter: --no-seccomp"));
     } else if ((rc = harden_seccomp(&err)) != 0) {
         log_error(_("refusing to start: %s"), err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;

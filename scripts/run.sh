@@ -20,7 +20,10 @@
 # zh_CN.UTF-8: Chinese first) the language the daemon's messages are in,
 # e.g. LIUHEN_LANG=C for English; LIUHEN_USER (default daemon) the user
 # liuhend becomes when this runs as root (liuhend never serves as root:
-# the layout's data, publish, exports and backups are given to that user).
+# the layout's data, publish, exports and backups are given to that user);
+# LIUHEND_WRAPPER (default none) a command liuhend is run under, split at
+# spaces (tests/torture/valgrind.sh puts valgrind there), and then given
+# --no-seccomp (valgrind cannot run under the filter).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -142,6 +145,9 @@ cat <<EOF
 Stop with Ctrl-C: liuhend answers what is in flight, publishes a final checkpoint and exits.
 EOF
 
-exec "$LIUHEND" --data "$VAR/data" --socket "$VAR/liuhen.sock" --publish "$VAR/publish" \
+wrap_args=()
+[ -z "${LIUHEND_WRAPPER:-}" ] || wrap_args=(--no-seccomp)
+# shellcheck disable=SC2086 # the wrapper is words
+exec ${LIUHEND_WRAPPER:-} "$LIUHEND" --data "$VAR/data" --socket "$VAR/liuhen.sock" --publish "$VAR/publish" \
     --export-dir "$VAR/exports" --backup-dir "$VAR/backups" --checkpoint-interval 10 \
-    "${user_args[@]}" "$@"
+    "${user_args[@]}" "${wrap_args[@]}" "$@"

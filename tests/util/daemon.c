@@ -162,11 +162,34 @@ static bool socket_accepts(const char *path)
     return ok;
 }
 
+/* LIUHEND_WRAPPER split at spaces into argv (at most max words, kept in
+ * buf): the command the daemon is run under (valgrind...); 0 words when
+ * unset. */
+static size_t wrapper_words(const char **argv, size_t max, char *buf, size_t cap)
+{
+    const char *w = getenv("LIUHEND_WRAPPER");
+    if (w == NULL || w[0] == '\0')
+        return 0;
+    snprintf(buf, cap, "%s", w);
+    size_t n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " ", &save); t != NULL && n < max; t = strtok_r(NULL, " ", &save))
+        argv[n++] = t;
+    return n;
+}
+
+int td_slowdown(void)
+{
+    const char *w = getenv("LIUHEND_WRAPPER");
+    return w != NULL && w[0] != '\0' ? 10 : 1;
+}
+
 /* Fork liuhend with the test's standard arguments; stderr to d->log. */
 static pid_t spawn_daemon(td_daemon *d, const char *const *extra_args)
 {
-    const char *argv[64];
-    size_t n = 0;
+    const char *argv[96];
+    char wrapper[1024];
+    size_t n = wrapper_words(argv, 24, wrapper, sizeof wrapper);
     argv[n++] = td_liuhend_path();
     argv[n++] = "--data";
     argv[n++] = d->data;
@@ -182,13 +205,16 @@ static pid_t spawn_daemon(td_daemon *d, const char *const *extra_args)
         argv[n++] = "--user";
         argv[n++] = user;
     }
+    /* A wrapper (valgrind) cannot run under the seccomp filter. */
+    if (td_slowdown() > 1)
+        argv[n++] = "--no-seccomp";
     if (!d->no_copies) {
         argv[n++] = "--export-dir";
         argv[n++] = d->dir;
         argv[n++] = "--backup-dir";
         argv[n++] = d->dir;
     }
-    for (size_t i = 0; extra_args != NULL && extra_args[i] != NULL && n < 62; i++)
+    for (size_t i = 0; extra_args != NULL && extra_args[i] != NULL && n < 94; i++)
         argv[n++] = extra_args[i];
     argv[n] = NULL;
 
@@ -199,7 +225,7 @@ static pid_t spawn_daemon(td_daemon *d, const char *const *extra_args)
         if (fd < 0 || dup2(fd, 2) < 0 || dup2(fd, 1) < 0)
             _exit(127);
         close(fd);
-        execv(argv[0], (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
     return pid;
@@ -208,6 +234,7 @@ static pid_t spawn_daemon(td_daemon *d, const char *const *extra_args)
 int td_start_refused(td_daemon *d, const char *const *extra_args, int timeout_ms)
 {
     pid_t pid = spawn_daemon(d, extra_args);
+    timeout_ms *= td_slowdown();
     for (int waited = 0; waited < timeout_ms; waited += 20) {
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid)
@@ -224,7 +251,8 @@ void td_start(td_daemon *d, const char *const *extra_args)
 {
     pid_t pid = spawn_daemon(d, extra_args);
     d->pid = pid;
-    for (int waited = 0; waited < 20000; waited += 20) {
+    int timeout_ms = 20000 * td_slowdown();
+    for (int waited = 0; waited < timeout_ms; waited += 20) {
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid) {
             d->pid = 0;
@@ -234,7 +262,8 @@ void td_start(td_daemon *d, const char *const *extra_args)
             return;
         sleep_ms(20);
     }
-    fail_msg("liuhend did not listen on %s within 20 s; see %s", d->socket, d->log);
+    fail_msg("liuhend did not listen on %s within %d s; see %s", d->socket, timeout_ms / 1000,
+             d->log);
 }
 
 int td_stop(td_daemon *d, int sig)

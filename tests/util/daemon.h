@@ -43,6 +43,14 @@ const char *td_user(void);
  */
 void td_give(const char *path);
 
+/**
+ * How many times slower the daemon is expected to be: 10 when it runs under
+ * LIUHEND_WRAPPER (a command put before liuhend's, split at spaces:
+ * tests/torture/valgrind.sh sets valgrind there), else 1. The start-up
+ * waits below are multiplied by it.
+ */
+int td_slowdown(void);
+
 /** The liuhend binary of this build (build/bin/liuhend or build/asan/bin/liuhend). */
 const char *td_liuhend_path(void);
 
@@ -57,7 +65,9 @@ void td_init(td_daemon *d);
  * after the test's own (--data, --publish, and --export-dir and
  * --backup-dir both dir unless d->no_copies)
  * (NULL-terminated list, may be NULL), and wait until its socket accepts.
- * Fails the test if it exits or does not listen within 20 s.
+ * Fails the test if it exits or does not listen within 20 s (times
+ * td_slowdown()). The daemon runs under LIUHEND_WRAPPER when it is set,
+ * with --no-seccomp (valgrind cannot run under the filter).
  */
 void td_start(td_daemon *d, const char *const *extra_args);
 

@@ -69,15 +69,18 @@ unset LC_ALL LC_MESSAGES LANGUAGE
 # start_daemon VAR [LIUHEND_ARG...]: start liuhend as `make run` does, in
 # the background, on a fresh layout in VAR (or the one already there), with
 # the extra arguments, and wait until it answers (at most 20 s: ASan builds
-# start slowly). Its output goes to $TMP/run.log.
+# start slowly; 200 s under LIUHEND_WRAPPER, which scripts/run.sh puts
+# before liuhend: valgrind). Its output goes to $TMP/run.log.
 start_daemon() {
     local var=$1
     shift
     local status=("$ROOT/$BUILD/bin/liuhen" --socket "$var/liuhen.sock" --log-key
         "$var/data/log.vkey" status)
+    local tries=200
+    [ -z "${LIUHEND_WRAPPER:-}" ] || tries=2000
     LIUHEN_VAR=$var BUILD=$BUILD bash scripts/run.sh "$@" >>"$TMP/run.log" 2>&1 &
     DAEMON_PID=$!
-    for _ in $(seq 200); do
+    for _ in $(seq "$tries"); do
         if "${status[@]}" >/dev/null 2>&1; then break; fi
         if ! kill -0 "$DAEMON_PID" 2>/dev/null; then break; fi
         sleep 0.1
