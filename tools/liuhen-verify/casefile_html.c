@@ -15,21 +15,7 @@
 
 #include "fileio.h"
 #include "i18n.h"
-
-/* Text into HTML (HTML Living Standard §13.1.2.6). */
-static void esc(FILE *f, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
+#include "report_html.h"
 
 static const char STYLE[] =
     "<style>\n"
@@ -95,17 +81,17 @@ static void put_blocks(FILE *f, const casefile_doc *d, const casefile_page *pg)
         switch (b->style) {
         case CASEFILE_TITLE:
             fputs("<h1>", f);
-            esc(f, b->text);
+            report_html_text(f, b->text);
             fputs("</h1>\n", f);
             break;
         case CASEFILE_HEADING:
             fputs("<h2>", f);
-            esc(f, b->text);
+            report_html_text(f, b->text);
             fputs("</h2>\n", f);
             break;
         case CASEFILE_TEXT:
             fputs("<p>", f);
-            esc(f, b->text);
+            report_html_text(f, b->text);
             fputs("</p>\n", f);
             break;
         case CASEFILE_FIELD:
@@ -113,10 +99,10 @@ static void put_blocks(FILE *f, const casefile_doc *d, const casefile_page *pg)
         case CASEFILE_ALERT: {
             const char *cls = b->style == CASEFILE_ALERT ? "alert" : "";
             html_open(f, "dt", cls, depth);
-            esc(f, b->label != NULL ? b->label : "");
+            report_html_text(f, b->label != NULL ? b->label : "");
             fputs("</dt>", f);
             html_open(f, "dd", b->style == CASEFILE_MONO ? "mono" : cls, depth);
-            esc(f, b->text);
+            report_html_text(f, b->text);
             fputs("</dd>\n", f);
             break;
         }
@@ -132,23 +118,23 @@ static void put_page(FILE *f, const casefile_doc *d)
 {
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", d->lang);
     fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
-    esc(f, d->title);
+    report_html_text(f, d->title);
     fputs("</title>\n", f);
     fputs(STYLE, f);
     fputs("</head>\n<body>\n", f);
     for (size_t p = 0; p < d->npages; p++) {
         const casefile_page *pg = &d->pages[p];
         fputs("<section class=\"page\" id=\"", f);
-        esc(f, pg->anchor);
+        report_html_text(f, pg->anchor);
         fputs("\">\n", f);
         if (d->banner != NULL) {
             fputs("<div class=\"banner\">", f);
-            esc(f, d->banner);
+            report_html_text(f, d->banner);
             fputs("</div>\n", f);
         }
         put_blocks(f, d, pg);
         fputs("<footer>", f);
-        esc(f, d->footer);
+        report_html_text(f, d->footer);
         fprintf(f, " · %zu / %zu</footer>\n</section>\n", p + 1, d->npages);
     }
     fputs("</body>\n</html>\n", f);

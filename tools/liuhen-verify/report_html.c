@@ -28,18 +28,24 @@
 #include "i18n.h"
 #include "text.h"
 
-/* Text into HTML: the five characters that could open markup or end an
- * attribute value are escaped (HTML Living Standard §13.1.2.6). */
+/* Text into HTML, and into the SVG and XML inside it: the five characters
+ * that could open markup or end an attribute value are escaped (HTML
+ * Living Standard §13.1.2.6), and the control characters XML 1.0 does not
+ * allow (all but tab, newline and carriage return) become spaces. */
 static void html_text(FILE *f, const char *s)
 {
     for (; *s != '\0'; s++) {
-        switch (*s) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
         case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
+        case '\t':
+        case '\n':
+        case '\r': fputc(c, f); break;
+        default: fputc(c < 0x20 ? ' ' : c, f);
         }
     }
 }

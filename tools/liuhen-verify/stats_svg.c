@@ -7,9 +7,10 @@
 #include "stats_svg.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 
 #include "i18n.h"
-#include <stdio.h>
+#include "report_html.h"
 
 /* The chart's geometry, in SVG user units. */
 #define BAR_W   48
@@ -18,26 +19,6 @@
 #define LEFT    48
 #define TOP     24
 #define BOTTOM  64
-
-/* Text escaped for XML and HTML alike. */
-static void xml_text(FILE *f, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default:
-            /* Controls are not allowed in XML 1.0. */
-            if ((unsigned char)*s < 0x20)
-                fputc(' ', f);
-            else
-                fputc(*s, f);
-        }
-    }
-}
 
 void stats_svg_chart(FILE *f, const stats *st)
 {
@@ -53,7 +34,7 @@ void stats_svg_chart(FILE *f, const stats *st)
             "viewBox=\"0 0 %u %u\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\">\n",
             width, height, width, height);
     fputs("<title>", f);
-    xml_text(f, _("Interference records by group"));
+    report_html_text(f, _("Interference records by group"));
     fputs("</title>\n", f);
     fprintf(f,
             "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>\n"
@@ -69,13 +50,13 @@ void stats_svg_chart(FILE *f, const stats *st)
             f, "<rect class=\"bar\" x=\"%u\" y=\"%u\" width=\"%d\" height=\"%u\" fill=\"#3b6ea8\">",
             x, TOP + PLOT_H - h, BAR_W, h);
         fputs("<title>", f);
-        xml_text(f, stats_group(st, i));
+        report_html_text(f, stats_group(st, i));
         fprintf(f, ": %" PRIu64 "</title></rect>\n", v);
         fprintf(f, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%" PRIu64 "</text>\n",
                 x + BAR_W / 2, TOP + PLOT_H - h - 4, v);
         fprintf(f, "<text x=\"%u\" y=\"%d\" text-anchor=\"middle\">", x + BAR_W / 2,
                 TOP + PLOT_H + 18);
-        xml_text(f, stats_group(st, i));
+        report_html_text(f, stats_group(st, i));
         fputs("</text>\n", f);
     }
     fputs("</svg>\n", f);
@@ -89,28 +70,28 @@ void stats_svg_section(FILE *f, const void *ctx)
     fputs("<section id=\"stats\"><h2>", f);
     char title[256];
     snprintf(title, sizeof title, _("Statistics by %s"), stats_by_text(stats_grouping(st)));
-    xml_text(f, title);
+    report_html_text(f, title);
     fputs("</h2>\n<p class=\"note\">", f);
-    xml_text(f, _("Interference records per group, from the verified entries only."));
+    report_html_text(f, _("Interference records per group, from the verified entries only."));
     fputs("</p>\n", f);
     stats_svg_chart(f, st);
     fputs("<table>\n<tr><th>", f);
-    xml_text(f, stats_by_text(stats_grouping(st)));
+    report_html_text(f, stats_by_text(stats_grouping(st)));
     fputs("</th><th>", f);
-    xml_text(f, _("Measure"));
+    report_html_text(f, _("Measure"));
     fputs("</th><th>", f);
-    xml_text(f, _("Value"));
+    report_html_text(f, _("Value"));
     fputs("</th><th>", f);
-    xml_text(f, _("Count"));
+    report_html_text(f, _("Count"));
     fputs("</th></tr>\n", f);
     for (size_t i = 0; i < stats_rows(st); i++) {
         const stats_row *r = stats_row_at(st, i);
         fputs("<tr><td>", f);
-        xml_text(f, r->group);
+        report_html_text(f, r->group);
         fputs("</td><td>", f);
-        xml_text(f, r->measure);
+        report_html_text(f, r->measure);
         fputs("</td><td>", f);
-        xml_text(f, r->value);
+        report_html_text(f, r->value);
         fprintf(f, "</td><td>%" PRIu64 "</td></tr>\n", r->count);
     }
     fputs("</table>\n</section>\n", f);
