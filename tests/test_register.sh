@@ -38,12 +38,12 @@ start_daemon "$VAR"
 key() {
     "$LIUHEN" keygen --out "$TMP/$1" --holder "$2" --no-passphrase >/dev/null 2>&1
     "$LIUHEN" enroll --key "$VAR/admin.key" --pub "$TMP/$1.pub" --roles "$3" \
-        --holder "$2" --unit 区应急管理局 >/dev/null
+        --holder "$2" --unit "${4:-区应急管理局}" >/dev/null
 }
 key wang 王明 handler       # entry 1
 key li 李华 legal           # 2
 key zhang 张强 principal,leader # 3
-key chen 陈刚 handler       # 4
+key chen 陈刚 handler 区应急管理局执法大队 # 4
 
 # add WHO KIND CASE --set ...: append a record; its index is the next.
 add() {
@@ -261,6 +261,11 @@ check "stats by category: the corrected interferer is a repeat one, twice" \
     grep -qxF "pleading-spying|repeat interferers|刘某某/retired|2" "$TMP/p.rows"
 check "  the other category has one record" \
     grep -qxF "private-meeting|interference records||1" "$TMP/p.rows"
+LANG=C v "$TMP/u.csv" --stats --by unit --csv --as-of "2026-05-10 12:00"
+csv "$TMP/u.csv" >"$TMP/u.rows"
+check "stats by unit: the recorders' units, as enrolled (2 interference records and 1)" \
+    grep -qxF "区应急管理局|interference records||2" "$TMP/u.rows"
+check "  ... the other unit's" grep -qxF "区应急管理局执法大队|interference records||1" "$TMP/u.rows"
 v "$TMP/h.txt" --stats --by person --html "$TMP/s.html" --as-of "2026-05-10 12:00"
 check "stats by person: exit 0" test "$st" -eq 0
 check "the HTML's chart is well-formed XML, one bar per group (4 recorders)" python3 - "$TMP/s.html" <<'PY'

@@ -66,7 +66,8 @@ int inspector_new(const inspector_options *o, inspector **out, lh_err *err)
     if (o->by != NULL && !o->stats)
         return lh_err_set(err, LH_EINVAL, _("--by applies to --stats"));
     if (o->by != NULL && stats_by_parse(o->by, &by) != 0)
-        return lh_err_set(err, LH_EINVAL, _("--by %s: give quarter, person or category"), o->by);
+        return lh_err_set(err, LH_EINVAL, _("--by %s: give quarter, person, unit or category"),
+                          o->by);
     if (n == 0 && (o->from != NULL || o->to != NULL || o->csv))
         return lh_err_set(err, LH_EINVAL, _("%s applies to --register, --stats and --open"),
                           o->from != NULL ? "--from"

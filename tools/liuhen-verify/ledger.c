@@ -701,7 +701,8 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, const pool
                           .integrated_at = r->integrated_at,
                           .entry = e,
                           .author = author,
-                          .author_roles = roles};
+                          .author_roles = roles,
+                          .author_unit = key != NULL ? key->unit : ""};
         if (l->opts.rules != NULL && (rc = rules_observe(l->opts.rules, &re, l->rep)) != 0)
             return lerr(l, rc, "the rules");
         if (l->opts.matters != NULL && (rc = matters_observe(l->opts.matters, &re)) != 0)

@@ -11,7 +11,7 @@
  *                 [--working-days] [--follow-up-days N] [--json] [--html FILE]
  *                 [--quiet] [--case-file CASE [--pdf FILE] [--html FILE]]
  *   liuhen-verify DIR --log-key FILE (--register interference|complaints|decisions
- *                 | --stats [--by quarter|person|category] | --open)
+ *                 | --stats [--by quarter|person|unit|category] | --open)
  *                 [--from DATE] [--to DATE] [--csv] [--as-of TIME] ...
  *   liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...
  *                 --min-cosignatures N] [--json] [--quiet]
@@ -200,8 +200,8 @@ static void print_help(FILE *f)
             "                         cases by fault and sanction, overdue items; with --html, a\n"
             "                         bar chart in the report\n"),
           f);
-    fputs(_("  --by WHAT              group --stats by quarter (default), person (the recorder)\n"
-            "                         or category (B§10)\n"),
+    fputs(_("  --by WHAT              group --stats by quarter (default), person (the recorder),\n"
+            "                         unit (the recorder's unit) or category (B§10)\n"),
           f);
     fputs(_("  --open                 print the open items with their days left, as of --as-of\n"),
           f);

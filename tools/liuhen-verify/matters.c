@@ -154,10 +154,11 @@ static matter *add(matters *m, const rules_entry *e, matter_type type, int64_t d
     it->date = when(date, e->integrated_at);
     it->case_id = dup(m, e->entry->case_id);
     it->recorder = dup(m, e->author);
+    it->unit = dup(m, e->author_unit != NULL ? e->author_unit : "");
     it->next_in_case = NONE;
     if (e->entry->author_key.len == 32)
         memcpy(it->author_key, e->entry->author_key.data, 32);
-    if (it->case_id == NULL || it->recorder == NULL) {
+    if (it->case_id == NULL || it->recorder == NULL || it->unit == NULL) {
         *rc = LH_ENOMEM;
         return NULL;
     }

@@ -58,7 +58,7 @@ typedef struct matter {
     matter_type type;
     uint64_t index;
     int64_t date; /* occurred_at, received_at, decided_at; integrated_at when not stated */
-    const char *case_id, *recorder;
+    const char *case_id, *recorder, *unit; /* unit: the recorder's enrolment's; "" none */
     uint8_t author_key[32];
     /* INTERFERENCE */
     const char *person; /* 干预人 */

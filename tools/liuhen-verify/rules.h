@@ -51,6 +51,7 @@ typedef struct rules_entry {
     const Liuhen__Entry *entry; /* parsed and signature-verified */
     const char *author;         /* holder name at that index */
     uint32_t author_roles;      /* ROLE_BIT()s at that index */
+    const char *author_unit;    /* the unit of that enrolment; "" when none */
 } rules_entry;
 
 typedef struct rules_options {

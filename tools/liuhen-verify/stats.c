@@ -60,6 +60,8 @@ int stats_by_parse(const char *name, stats_by *out)
         *out = STATS_BY_QUARTER;
     else if (strcmp(name, "person") == 0)
         *out = STATS_BY_PERSON;
+    else if (strcmp(name, "unit") == 0)
+        *out = STATS_BY_UNIT;
     else if (strcmp(name, "category") == 0)
         *out = STATS_BY_CATEGORY;
     else
@@ -72,6 +74,7 @@ const char *stats_by_text(stats_by by)
     switch (by) {
     case STATS_BY_QUARTER: return _("quarter");
     case STATS_BY_PERSON: return _("recorder");
+    case STATS_BY_UNIT: return _("recorder's unit");
     case STATS_BY_CATEGORY: return _("B§10 category");
     }
     return "";
@@ -141,6 +144,7 @@ static const char *group_of(const stats *st, const matter *it, char buf[32])
         return buf;
     }
     case STATS_BY_PERSON: return it->recorder;
+    case STATS_BY_UNIT: return it->unit[0] != '\0' ? it->unit : "—";
     case STATS_BY_CATEGORY: break;
     }
     return "—";

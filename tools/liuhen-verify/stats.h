@@ -30,6 +30,7 @@
 typedef enum stats_by {
     STATS_BY_QUARTER,
     STATS_BY_PERSON,
+    STATS_BY_UNIT,
     STATS_BY_CATEGORY,
 } stats_by;
 
