@@ -329,7 +329,7 @@ $(BUILD)/examples/%: docs/examples/%.c $(LIB_A) $(CLIENT_H)
 # Unless V=1, each test's output goes to BUILD/test-logs/NAME.log and one
 # line says how it went; a failed test's log is printed whole (CI shows it),
 # the other tests still run, and unit-test fails at the end naming them.
-unit-test: $(LIUHEND) $(TOOLS) $(MO_FILES) $(EXAMPLES) $(TEST_BIN)
+unit-test: $(LIUHEND) $(TOOLS) $(MO_FILES) $(EXAMPLES) $(TEST_BIN) $(BENCH_BIN)
 ifeq ($(V),1)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 	@set -e; for t in $(SHELL_TESTS); do echo "== $$t"; \
