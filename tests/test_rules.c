@@ -41,6 +41,7 @@
 #include "errors.h"
 #include "pbjson.h"
 #include "report.h"
+#include "required.h"
 #include "role.h"
 #include "rules.h"
 
@@ -93,6 +94,7 @@ typedef struct fed {
     uint8_t hash[ENTRY_HASH_BYTES];
     char *case_id; /* NULL for key management */
     const uint8_t *key;
+    uint32_t asked; /* bit R: required_check() finds a requirement of rule R missing */
 } fed;
 
 typedef struct scenario {
@@ -235,6 +237,12 @@ static void feed(scenario *s, uint64_t index, const author *a, int64_t integrate
         assert_non_null(s->fed);
     }
     fed *f = &s->fed[s->nfed++];
+    f->asked = 0;
+    required_miss miss[REQUIRED_MAX_PER_KIND];
+    int nmiss = required_check(e, miss, REQUIRED_MAX_PER_KIND);
+    assert_true(nmiss >= 0);
+    for (int i = 0; i < nmiss && i < REQUIRED_MAX_PER_KIND; i++)
+        f->asked |= 1u << miss[i].item->rule;
     f->index = index;
     memcpy(f->hash, h, sizeof h);
     f->case_id = has_case ? strdup(e->case_id) : NULL;
@@ -243,6 +251,44 @@ static void feed(scenario *s, uint64_t index, const author *a, int64_t integrate
     e->author_key.data = NULL;
     e->author_key.len = 0;
     protobuf_c_message_free_unpacked(m, NULL);
+}
+
+/* What is asked at the moment of recording (required.h: `liuhen append`'s
+ * check, lh_record_check()) and what the verifier finds later agree, for
+ * every entry of every scenario: whenever required_check() says a record
+ * misses a requirement of a rule, the verifier reports that rule for it;
+ * and R1, R2 and R6, which judge the fields of one record alone, report
+ * nothing else. (R7, R9 and R14 weigh more than the fields: what a
+ * guidance's form says, the obstruction a decision weighs, the approval a
+ * notice names among the other records.) */
+static const char *str(const json_t *o, const char *key);
+
+static void agree_with_required(const scenario *s)
+{
+    static const int per_record[] = {1, 2, 6, 7, 9, 14};
+    const uint32_t fields_only = 1u << 1 | 1u << 2 | 1u << 6;
+    for (size_t i = 0; i < s->nfed; i++) {
+        const fed *f = &s->fed[i];
+        for (size_t r = 0; r < sizeof per_record / sizeof per_record[0]; r++) {
+            char id[8];
+            snprintf(id, sizeof id, "R%d", per_record[r]);
+            bool found = false;
+            size_t k;
+            json_t *j;
+            json_array_foreach(s->findings, k, j)
+            {
+                const json_t *index = json_object_get(j, "index");
+                found |= strcmp(str(j, "check"), id) == 0 && json_is_integer(index) &&
+                         (uint64_t)json_integer_value(index) == f->index;
+            }
+            bool asked = (f->asked >> per_record[r]) & 1u;
+            bool only = (fields_only >> per_record[r]) & 1u;
+            if (asked ? !found : found && only)
+                fail_msg("entry %" PRIu64 ": the verifier %s %s, but required_check() %s", f->index,
+                         found ? "reports" : "does not report", id,
+                         asked ? "finds a requirement of it missing" : "finds nothing missing");
+        }
+    }
 }
 
 /* rules_finish() as of as_of, then the report's JSON findings. */
@@ -274,6 +320,7 @@ static void finish(scenario *s, int64_t as_of)
     /* Regulation findings are never failures (docs/design.md: exit 2, not 1). */
     assert_int_equal(report_failures(s->rep), 0);
     assert_int_equal(report_findings(s->rep), json_array_size(s->findings));
+    agree_with_required(s);
 }
 
 /* One expected finding; zh and en, when not NULL, are the parts the
