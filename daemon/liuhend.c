@@ -27,6 +27,12 @@
  *                             cosignature kept (witnessing.h)
  *   scrub (0 or 1)            --check-interval: read transactions (scrub.h)
  *
+ * One file, past 1,000 lines: the start-up is one sequence (options, user,
+ * data directory, key, store, high-water mark, threads, socket, filter)
+ * whose every step undoes the ones before it on failure (the `out:` path);
+ * `liuhend init` shares its option and passphrase handling, and
+ * `liuhend check` is already its own module (checkcmd.h).
+ *
  * None holds an LMDB read transaction while it waits for another.
  */
 #include <errno.h>

@@ -4,6 +4,11 @@
  * publish.c — the C2SP tlog-tiles directory (c2sp.org/tlog-tiles) and the
  * publisher thread of publish.h.
  *
+ * One file, past 1,000 lines: the directory's writer (publish_write_at()
+ * and the start-up check against the store) and the publisher thread that
+ * drives it (from run_hook() on) share the tile walk and its errors; the
+ * thread is the part to move into a module of its own when either grows.
+ *
  * Every file is written as a temporary ".<name>.tmp" in its final
  * directory, fsync'd, made 0644 and renamed; the directory is fsync'd before
  * the checkpoint is renamed into place, so after a crash the directory holds

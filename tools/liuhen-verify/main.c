@@ -16,10 +16,16 @@
  *   liuhen-verify --evidence FILE --log-key FILE [--witness-key FILE ...
  *                 --min-cosignatures N] [--json] [--quiet]
  *
- * It links the format core only: no libuv, no LMDB, no daemon, no network.
+ * It links the format core only (and cairo and pango for --case-file's
+ * PDF): no libuv, no LMDB, no daemon, no network.
  * Everything it reads (the tiles directory, the checkpoints, the receipts)
  * is suspect until verified with the log's key, which is the one thing the
  * inspector brings.
+ *
+ * One file, past 1,000 lines: the options, their usage errors and the one
+ * order of the checks, which every output (report, case file, registers,
+ * statistics, open items) hangs on; each output is a module of its own
+ * (casefile.h, inspector.h, report.h) called from here once.
  *
  * Order: the log key and the witness keys, the inspector's own files
  * (trusted checkpoints, receipts, the holiday file: a file that cannot be
