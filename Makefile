@@ -28,7 +28,7 @@ CC      ?= cc
 DEB_PACKAGES := libsodium-dev liblmdb-dev libuv1-dev libprotobuf-c-dev \
                 protobuf-c-compiler libcmocka-dev libjansson-dev pkg-config \
                 libmicrohttpd-dev libcurl4-openssl-dev gettext libseccomp-dev \
-                python3-prometheus-client debhelper dpkg-dev lintian systemd strace nodejs \
+                python3-prometheus-client python3-cryptography debhelper dpkg-dev lintian systemd strace nodejs \
                 libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils
 
 PKGS_CORE := libsodium libprotobuf-c jansson

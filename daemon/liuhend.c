@@ -90,6 +90,9 @@
 #define MAX_FRAME ((uint32_t)64 << 20)
 
 #define DEFAULT_INTERVAL 60
+/* How long liuhend waits at stop for its witnesses to cosign the final
+ * checkpoint before it publishes it (witnessing_flush()). */
+#define FINAL_COSIGN_S 5u
 
 static const char *progname = "liuhend";
 
@@ -568,6 +571,13 @@ static void on_drained(void *ctx)
 {
     daemon_state *d = ctx;
     sequencer_stop(d->seq);
+    if (d->witnessing != NULL) {
+        /* The final checkpoint is published with the witnesses'
+         * cosignatures when they answer in time. */
+        log_info(_("asking the witnesses to cosign the final checkpoint (at most %u s)"),
+                 FINAL_COSIGN_S);
+        witnessing_flush(d->witnessing, FINAL_COSIGN_S * 1000u);
+    }
     if (d->pub != NULL) {
         log_info(_("publishing a final checkpoint"));
         if (publish_stop(d->pub, true) != 0)

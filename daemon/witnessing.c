@@ -52,6 +52,9 @@ struct target {
     pthread_mutex_t mu;
     pthread_cond_t cond;
     bool stopping;
+    /* witnessing_flush(): asked, and told when the attempt is over (under mu). */
+    bool flush;
+    pthread_cond_t flushed;
     /* Under mu: what Status shows. */
     witnessing_state state;
     /* The thread's own. */
@@ -413,12 +416,14 @@ static void *target_main(void *arg)
     t->backoff_ms = BACKOFF_MIN_MS;
     pthread_mutex_lock(&t->mu);
     while (!t->stopping) {
+        bool flushing = t->flush;
         pthread_mutex_unlock(&t->mu);
         int64_t now = mono_ms();
         uint64_t size = log_size(t->w->st);
         bool grown = size > 0 && (t->last_ok_ms == 0 || size != t->submitted);
         bool heartbeat = t->last_ok_ms != 0 && now - t->last_ok_ms >= (int64_t)t->w->heartbeat_ms;
-        if (size > 0 && (grown || heartbeat) && now >= next_try) {
+        /* A flush tries a grown log at once, backoff or not. */
+        if (size > 0 && (grown || heartbeat) && (now >= next_try || (flushing && grown))) {
             if (submit(t) == 0) {
                 t->last_ok_ms = mono_ms();
                 t->backoff_ms = BACKOFF_MIN_MS;
@@ -432,8 +437,14 @@ static void *target_main(void *arg)
         /* Look again in a quarter of a second: cheap, and a new batch is
          * seen soon enough. */
         pthread_mutex_lock(&t->mu);
+        if (flushing) {
+            t->flush = false;
+            pthread_cond_broadcast(&t->flushed);
+        }
         if (t->stopping)
             break;
+        if (t->flush)
+            continue;
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += 250 * 1000000L;
@@ -513,6 +524,7 @@ int witnessing_start(witnessing **out, store *st, const note_verifier *log_key,
         snprintf(t[i].state.url, sizeof t[i].state.url, "%s", targets[i].url);
         pthread_mutex_init(&t[i].mu, NULL);
         pthread_cond_init(&t[i].cond, NULL);
+        pthread_cond_init(&t[i].flushed, NULL);
         load_known(&t[i]);
         t[i].sub = malloc(sizeof *t[i].sub);
         t[i].ans = malloc(sizeof *t[i].ans);
@@ -535,6 +547,35 @@ int witnessing_start(witnessing **out, store *st, const note_verifier *log_key,
     }
     *out = w;
     return 0;
+}
+
+void witnessing_flush(witnessing *w, unsigned timeout_ms)
+{
+    if (w == NULL)
+        return;
+    for (size_t i = 0; i < w->n; i++) {
+        target *t = &w->t[i];
+        pthread_mutex_lock(&t->mu);
+        t->flush = true;
+        pthread_cond_signal(&t->cond);
+        pthread_mutex_unlock(&t->mu);
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        target *t = &w->t[i];
+        pthread_mutex_lock(&t->mu);
+        while (t->flush && pthread_cond_timedwait(&t->flushed, &t->mu, &until) == 0)
+            ;
+        t->flush = false;
+        pthread_mutex_unlock(&t->mu);
+    }
 }
 
 void witnessing_stop(witnessing *w)
@@ -561,6 +602,7 @@ void witnessing_stop(witnessing *w)
         free(t->sub);
         free(t->ans);
         pthread_cond_destroy(&t->cond);
+        pthread_cond_destroy(&t->flushed);
         pthread_mutex_destroy(&t->mu);
     }
     free(w->t);

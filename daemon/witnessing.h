@@ -85,6 +85,16 @@ int witnessing_start(witnessing **out, store *st, const note_verifier *log_key,
 /** What is known of each witness, in the order given; returns how many. Thread-safe. */
 size_t witnessing_states(witnessing *w, witnessing_state *out, size_t max);
 
+/**
+ * Ask every witness to cosign the log as it is now, and wait until each
+ * has answered or failed once, or until timeout_ms have passed. liuhend
+ * calls it once its last appends are committed, before its final
+ * publication, so that the checkpoint it publishes at stop carries the
+ * witnesses' cosignatures. A witness that is down fails at once; one that
+ * hangs costs at most timeout_ms. Accepts NULL.
+ */
+void witnessing_flush(witnessing *w, unsigned timeout_ms);
+
 /** Stop the threads (an HTTP request in flight ends within its timeout) and free. Accepts NULL. */
 void witnessing_stop(witnessing *w);
 
