@@ -202,7 +202,7 @@ static void test_holidays_move_last_day(void **state)
     assert_at(deadline_days_end(cal, t, 2, false), "2026-10-09T00:00:00+08:00", "into 国庆");
     assert_at(deadline_days_end(NULL, t, 2, false), "2026-10-02T00:00:00+08:00", "no file");
     /* A 调休 Saturday as last day does not move: 10-10, and 11-28 in the
-     * example file (the brief's Thursday 11-26 and 2 days). */
+     * example file (a Thursday, 11-26, and 2 days). */
     assert_at(deadline_days_end(cal, at("2026-10-08T09:00:00+08:00"), 2, false),
               "2026-10-11T00:00:00+08:00", "调休 10-10");
     assert_at(deadline_days_end(cal, at("2026-11-26T15:00:00+08:00"), 2, false),
