@@ -349,6 +349,18 @@ static void html_cause(FILE *f, const report_kept *k)
     fputs("</div>", f);
 }
 
+/* The last cells of an item's row, which closes it: its author, then what
+ * caused it and its sentences. */
+static void html_item_end(FILE *f, const report_kept *k)
+{
+    fputs("</td><td>", f);
+    html_text(f, k->author[0] != '\0' ? k->author : "—");
+    fputs("</td><td>", f);
+    html_cause(f, k);
+    html_sentences(f, k);
+    fputs("</td></tr>\n", f);
+}
+
 /* The failures, in order of arrival, each linked to its case: those
  * numbered from+1 to from+max of the kept ones. */
 static size_t html_failures(const report *r, const report_view *v, FILE *f,
@@ -392,12 +404,7 @@ static size_t html_failures(const report *r, const report_view *v, FILE *f,
         } else {
             fputs("—", f);
         }
-        fputs("</td><td>", f);
-        html_text(f, k->author[0] != '\0' ? k->author : "—");
-        fputs("</td><td>", f);
-        html_cause(f, k);
-        html_sentences(f, k);
-        fputs("</td></tr>\n", f);
+        html_item_end(f, k);
     }
     fputs("</table></div>\n", f);
     if (lk == NULL || lk->case_page == NULL)
@@ -473,12 +480,7 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
             html_article(f, k->article);
             fputs("</td><td class=\"n\">", f);
             html_index(r, v, f, k->index, lk);
-            fputs("</td><td>", f);
-            html_text(f, k->author[0] != '\0' ? k->author : "—");
-            fputs("</td><td>", f);
-            html_cause(f, k);
-            html_sentences(f, k);
-            fputs("</td></tr>\n", f);
+            html_item_end(f, k);
         }
         fputs("</table></div>\n", f);
     }
