@@ -185,16 +185,21 @@ b_pick(builder *b, const char *zh, const char *en, ...)
     return b_dup(b, buf);
 }
 
+/* Room for one more item of n in an array of the document: false when the
+ * builder failed before or has no memory for it (b->rc says which). */
+static bool b_room(builder *b, void **arr, size_t *cap, size_t n, size_t size)
+{
+    if (b->rc == 0 && cf_grow(arr, cap, n, size) != 0)
+        b->rc = LH_ENOMEM;
+    return b->rc == 0;
+}
+
 static void b_block(builder *b, casefile_style style, unsigned depth, bool seal, const char *label,
                     const char *text)
 {
     casefile_doc *d = b->d;
-    if (b->rc != 0)
+    if (!b_room(b, (void **)&d->blocks, &d->capblocks, d->nblocks, sizeof *d->blocks))
         return;
-    if (cf_grow((void **)&d->blocks, &d->capblocks, d->nblocks, sizeof *d->blocks) != 0) {
-        b->rc = LH_ENOMEM;
-        return;
-    }
     d->blocks[d->nblocks++] = (casefile_block){.style = style,
                                                .depth = depth,
                                                .seal = seal,
@@ -207,12 +212,8 @@ static void b_block(builder *b, casefile_style style, unsigned depth, bool seal,
 static void b_page(builder *b, const char *anchor)
 {
     casefile_doc *d = b->d;
-    if (b->rc != 0)
+    if (!b_room(b, (void **)&d->pages, &d->cappages, d->npages, sizeof *d->pages))
         return;
-    if (cf_grow((void **)&d->pages, &d->cappages, d->npages, sizeof *d->pages) != 0) {
-        b->rc = LH_ENOMEM;
-        return;
-    }
     d->pages[d->npages++] =
         (casefile_page){.first = d->nblocks, .n = 0, .anchor = b_dup(b, anchor)};
 }
