@@ -155,10 +155,9 @@ static void test_bad_shape(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_aligned),
-        cmocka_unit_test(test_text_wraps), cmocka_unit_test(test_text_wraps_at_space),
-        cmocka_unit_test(test_csv),        cmocka_unit_test(test_hostile_escaped),
-        cmocka_unit_test(test_bad_shape),
+        cmocka_unit_test(test_text_aligned),        cmocka_unit_test(test_text_wraps),
+        cmocka_unit_test(test_text_wraps_at_space), cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_hostile_escaped),     cmocka_unit_test(test_bad_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,8 +154,7 @@ typedef int (*registers_row_fn)(table *t, const matters *m, const matter *it, co
 /* A register with the columns h: a row for each matter of the type in the
  * scope's period, numbered from 1. */
 static table *register_table(const matters *m, const matters_scope *s, matter_type type,
-                             const char *const *h, size_t ncols, registers_row_fn add_row,
-                             int *rc)
+                             const char *const *h, size_t ncols, registers_row_fn add_row, int *rc)
 {
     table *t = table_new(ncols, h);
     *rc = t == NULL ? LH_ENOMEM : 0;
@@ -187,26 +186,17 @@ static int interference_row(table *t, const matters *m, const matter *it, const 
     if (it->reported_at != 0)
         put(&rep, " %s", matters_day(rday, it->reported_at));
     static const int follow_kinds[] = {LIUHEN__KIND__KIND_SUPERVISION_CHECK,
-                                       LIUHEN__KIND__KIND_RECOMMENDATION,
-                                       LIUHEN__KIND__KIND_REPORT, LIUHEN__KIND__KIND_APPROVAL};
+                                       LIUHEN__KIND__KIND_RECOMMENDATION, LIUHEN__KIND__KIND_REPORT,
+                                       LIUHEN__KIND__KIND_APPROVAL};
     static const int note_kinds[] = {LIUHEN__KIND__KIND_NOTIFICATION};
     events(&fol, it, follow_kinds, 4);
     events(&note, it, note_kinds, 1);
     corrections(&cor, it);
     summary(sum, it->content);
-    const char *row[] = {seq,
-                         date,
-                         it->case_id,
-                         who.s,
-                         matters_label(&liuhen__manner__descriptor, it->manner),
-                         sum,
-                         cat.s,
-                         it->recorder,
-                         rep.s,
-                         fol.s,
-                         note.s,
-                         idx,
-                         cor.s};
+    const char *row[] = {
+        seq,    date,  it->case_id,  who.s, matters_label(&liuhen__manner__descriptor, it->manner),
+        sum,    cat.s, it->recorder, rep.s, fol.s,
+        note.s, idx,   cor.s};
     return table_add(t, row);
 }
 
@@ -225,8 +215,7 @@ static table *interference_table(const matters *m, const matters_scope *s, int *
                        _("Notification"),
                        _("Entry"),
                        _("Correction")};
-    return register_table(m, s, MATTER_INTERFERENCE, h, sizeof h / sizeof *h, interference_row,
-                          rc);
+    return register_table(m, s, MATTER_INTERFERENCE, h, sizeof h / sizeof *h, interference_row, rc);
 }
 
 static int complaint_row(table *t, const matters *m, const matter *it, const char *seq,
