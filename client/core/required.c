@@ -150,26 +150,8 @@ static bool text_stated(const char *s)
 /* Whether one value of type t at p is stated. */
 static bool value_stated(ProtobufCType t, const void *p)
 {
+    static const uint8_t zero[8];
     switch (t) {
-    case PROTOBUF_C_TYPE_INT32:
-    case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-    case PROTOBUF_C_TYPE_ENUM: {
-        int32_t v;
-        memcpy(&v, p, sizeof v);
-        return v != 0;
-    }
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64: {
-        int64_t v;
-        memcpy(&v, p, sizeof v);
-        return v != 0;
-    }
     case PROTOBUF_C_TYPE_FLOAT: {
         float v;
         memcpy(&v, p, sizeof v);
@@ -180,11 +162,13 @@ static bool value_stated(ProtobufCType t, const void *p)
         memcpy(&v, p, sizeof v);
         return v != 0.0;
     }
-    case PROTOBUF_C_TYPE_BOOL: return *(const protobuf_c_boolean *)p != 0;
     case PROTOBUF_C_TYPE_STRING: return text_stated(*(char *const *)p);
     case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)p)->len > 0;
     case PROTOBUF_C_TYPE_MESSAGE: return *(ProtobufCMessage *const *)p != NULL;
-    default: return false;
+    default:
+        /* An integer, an enum value or a bool: not 0. A type unknown has
+         * no size, and is never stated. */
+        return memcmp(p, zero, pbfield_elt_size(t)) != 0;
     }
 }
 
