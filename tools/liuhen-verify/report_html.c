@@ -326,8 +326,7 @@ static void html_summary(const report *r, FILE *f)
     fputs("</section>\n", f);
 }
 
-/* A warning that total - listed items were counted but not kept. */
-static void html_not_listed(FILE *f, size_t total, size_t listed)
+void report_html_not_listed(FILE *f, size_t total, size_t listed)
 {
     char a[32];
     if (total > listed) {
@@ -408,7 +407,7 @@ static size_t html_failures(const report *r, const report_view *v, FILE *f,
     }
     fputs("</table></div>\n", f);
     if (lk == NULL || lk->case_page == NULL)
-        html_not_listed(f, r->failures, listed);
+        report_html_not_listed(f, r->failures, listed);
     fputs("</section>\n", f);
     return listed;
 }
@@ -639,7 +638,7 @@ static void html_output(const report *r, const report_view *v, FILE *f)
         }
         fputs("</ul>\n", f);
     }
-    html_not_listed(f, r->findings, listed);
+    report_html_not_listed(f, r->findings, listed);
     fputs("</section>\n", f);
 
     fputs("<section id=\"cases\"><h2>", f);

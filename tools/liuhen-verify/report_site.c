@@ -454,12 +454,7 @@ static void fill_index(site *s, FILE *f, uint32_t unused)
         } else {
             fputs("</p>\n", f);
         }
-        if (r->failures > s->kept_failures) {
-            fputs("<p class=\"warn\">", f);
-            fprintf(f, _("%s more not listed: the report keeps only the first ones."),
-                    report_view_fmt_count(r->failures - s->kept_failures, a));
-            fputs("</p>\n", f);
-        }
+        report_html_not_listed(f, r->failures, s->kept_failures);
         fputs("</section>\n", f);
     }
     size_t problem = 0;
