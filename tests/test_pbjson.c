@@ -29,6 +29,7 @@
 
 #include "errors.h"
 #include "liuhen.pb-c.h"
+#include "pbfield.h"
 #include "pbjson.h"
 #include "pbjson_enum.h"
 #include "testutil.h"
@@ -675,22 +676,6 @@ static void rand_value(const ProtobufCFieldDescriptor *f, void *slot, unsigned d
     }
 }
 
-static size_t elt_size(ProtobufCType t)
-{
-    switch (t) {
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE: return 8;
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_MESSAGE: return sizeof(void *);
-    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
-    default: return 4;
-    }
-}
-
 /*
  * Fill a new message with random values: each non-oneof field is set three
  * times in four, each oneof gets one random member or none (or the member
@@ -732,10 +717,10 @@ static ProtobufCMessage *rand_message(const ProtobufCMessageDescriptor *d, unsig
                 n = 0;
             if (n == 0)
                 continue;
-            char *arr = calloc(n, elt_size(f->type));
+            char *arr = calloc(n, pbfield_elt_size(f->type));
             assert_non_null(arr);
             for (size_t k = 0; k < n; k++)
-                rand_value(f, arr + k * elt_size(f->type), depth);
+                rand_value(f, arr + k * pbfield_elt_size(f->type), depth);
             *(char **)slot = arr;
             *(size_t *)(base + f->quantifier_offset) = n;
         } else {

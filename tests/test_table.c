@@ -42,16 +42,6 @@ static table *two_columns(void)
     return t;
 }
 
-static void test_width(void **state)
-{
-    (void)state;
-    assert_int_equal(table_text_width("abc"), 3);
-    assert_int_equal(table_text_width("干预-1"), 6);
-    assert_int_equal(table_text_width("（五）"), 6);    /* fullwidth parentheses */
-    assert_int_equal(table_text_width("e\xcc\x81"), 1); /* e and a combining acute */
-    assert_int_equal(table_text_width(""), 0);
-}
-
 static void test_text_aligned(void **state)
 {
     (void)state;
@@ -165,10 +155,9 @@ static void test_bad_shape(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_width),      cmocka_unit_test(test_text_aligned),
-        cmocka_unit_test(test_text_wraps), cmocka_unit_test(test_text_wraps_at_space),
-        cmocka_unit_test(test_csv),        cmocka_unit_test(test_hostile_escaped),
-        cmocka_unit_test(test_bad_shape),
+        cmocka_unit_test(test_text_aligned),        cmocka_unit_test(test_text_wraps),
+        cmocka_unit_test(test_text_wraps_at_space), cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_hostile_escaped),     cmocka_unit_test(test_bad_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

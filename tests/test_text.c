@@ -199,6 +199,17 @@ static void test_quote(void **state)
     assert_true(text_utf8_valid((const uint8_t *)err.msg, strlen(err.msg)));
 }
 
+static void test_columns(void **state)
+{
+    (void)state;
+    assert_int_equal(text_columns("abc"), 3);
+    assert_int_equal(text_columns("干预-1"), 6);
+    assert_int_equal(text_columns("（五）"), 6);           /* fullwidth parentheses */
+    assert_int_equal(text_columns("e\xcc\x81"), 1);        /* e and a combining acute */
+    assert_int_equal(text_columns("\xf0\xa0\x80\x80"), 2); /* U+20000, plane 2 */
+    assert_int_equal(text_columns(""), 0);
+}
+
 static void test_control(void **state)
 {
     (void)state;
@@ -283,8 +294,9 @@ int main(void)
         cmocka_unit_test(test_utf8_valid), cmocka_unit_test(test_utf8_invalid),
         cmocka_unit_test(test_utf8_next),  cmocka_unit_test(test_classes),
         cmocka_unit_test(test_show),       cmocka_unit_test(test_copy_cut),
-        cmocka_unit_test(test_quote),      cmocka_unit_test(test_control),
-        cmocka_unit_test(test_b64),        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_quote),      cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_control),    cmocka_unit_test(test_b64),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "kind.h"
 #include "labels.h"
+#include "pbfield.h"
 #include "text.h"
 
 /* ---- what the articles ask, as the sentences quote them ------------------------------------ */
@@ -131,43 +132,6 @@ const ProtobufCFieldDescriptor *required_body_field(Liuhen__Kind kind)
 
 /* ---- reading fields by path ------------------------------------------------------------------ */
 
-/* The storage of a field of m. */
-static const void *field_at(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
-{
-    return (const char *)m + f->offset;
-}
-
-/* The element count of a repeated field. */
-static size_t field_count(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
-{
-    return *(const size_t *)(const void *)((const char *)m + f->quantifier_offset);
-}
-
-/* The size of one value of a field of type t, as protobuf-c lays it out. */
-static size_t value_size(ProtobufCType t)
-{
-    switch (t) {
-    case PROTOBUF_C_TYPE_INT32:
-    case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-    case PROTOBUF_C_TYPE_ENUM: return sizeof(int32_t);
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64: return sizeof(int64_t);
-    case PROTOBUF_C_TYPE_FLOAT: return sizeof(float);
-    case PROTOBUF_C_TYPE_DOUBLE: return sizeof(double);
-    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_STRING: return sizeof(char *);
-    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
-    case PROTOBUF_C_TYPE_MESSAGE: return sizeof(ProtobufCMessage *);
-    default: return 0;
-    }
-}
-
 /* Whether a text says something: not NULL, not only White_Space (the
  * ideographic space of a form left blank included). */
 static bool text_stated(const char *s)
@@ -186,26 +150,8 @@ static bool text_stated(const char *s)
 /* Whether one value of type t at p is stated. */
 static bool value_stated(ProtobufCType t, const void *p)
 {
+    static const uint8_t zero[8];
     switch (t) {
-    case PROTOBUF_C_TYPE_INT32:
-    case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-    case PROTOBUF_C_TYPE_ENUM: {
-        int32_t v;
-        memcpy(&v, p, sizeof v);
-        return v != 0;
-    }
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64: {
-        int64_t v;
-        memcpy(&v, p, sizeof v);
-        return v != 0;
-    }
     case PROTOBUF_C_TYPE_FLOAT: {
         float v;
         memcpy(&v, p, sizeof v);
@@ -216,11 +162,13 @@ static bool value_stated(ProtobufCType t, const void *p)
         memcpy(&v, p, sizeof v);
         return v != 0.0;
     }
-    case PROTOBUF_C_TYPE_BOOL: return *(const protobuf_c_boolean *)p != 0;
     case PROTOBUF_C_TYPE_STRING: return text_stated(*(char *const *)p);
     case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)p)->len > 0;
     case PROTOBUF_C_TYPE_MESSAGE: return *(ProtobufCMessage *const *)p != NULL;
-    default: return false;
+    default:
+        /* An integer, an enum value or a bool: not 0. A type unknown has
+         * no size, and is never stated. */
+        return memcmp(p, zero, pbfield_elt_size(t)) != 0;
     }
 }
 
@@ -249,13 +197,9 @@ static size_t count_stated(const ProtobufCMessage *m, const char *path)
     if (f == NULL)
         return 0;
     bool repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
-    size_t n = repeated ? field_count(m, f) : 1;
-    const char *base = repeated ? *(const char *const *)field_at(m, f) : field_at(m, f);
-    size_t size = value_size(f->type), stated = 0;
-    if (base == NULL)
-        return 0;
+    size_t n = repeated ? pbfield_count(m, f) : 1, stated = 0;
     for (size_t i = 0; i < n; i++) {
-        const void *p = base + i * size;
+        const void *p = repeated ? pbfield_item(m, f, i) : pbfield_at(m, f->offset);
         if (*rest == '\0')
             stated += value_stated(f->type, p);
         else if (f->type == PROTOBUF_C_TYPE_MESSAGE)
@@ -273,7 +217,7 @@ static int64_t value_of(const ProtobufCMessage *m, const char *path)
         const ProtobufCFieldDescriptor *f = segment(m->descriptor, path, &rest);
         if (f == NULL || f->label == PROTOBUF_C_LABEL_REPEATED)
             return 0;
-        const void *p = field_at(m, f);
+        const void *p = pbfield_at(m, f->offset);
         if (*rest != '\0') {
             if (f->type != PROTOBUF_C_TYPE_MESSAGE)
                 return 0;
@@ -322,7 +266,7 @@ static const ProtobufCFieldDescriptor *absent_parent(const ProtobufCMessage *m, 
     const ProtobufCFieldDescriptor *f = segment(m->descriptor, path, &rest);
     if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED)
         return NULL;
-    return *(ProtobufCMessage *const *)field_at(m, f) == NULL ? f : NULL;
+    return *(ProtobufCMessage *const *)pbfield_at(m, f->offset) == NULL ? f : NULL;
 }
 
 /* The label of the last field of a path, from the schema (labels.h). */

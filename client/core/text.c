@@ -27,6 +27,28 @@ size_t text_copy_cut(char *dst, size_t cap, const char *src)
     return len;
 }
 
+unsigned text_cp_columns(uint32_t cp)
+{
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF)
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+size_t text_columns(const char *s)
+{
+    size_t len = strlen(s), i = 0, w = 0;
+    while (i < len)
+        w += text_cp_columns(text_utf8_next((const uint8_t *)s, len, &i));
+    return w;
+}
+
 bool text_utf8_valid(const uint8_t *s, size_t len)
 {
     size_t i = 0;

@@ -93,6 +93,23 @@ size_t text_show_next(const uint8_t *s, size_t len, size_t *i, unsigned flags,
 bool text_has_control(const uint8_t *buf, size_t len, bool allow_newline);
 
 /**
+ * The columns a character takes on a terminal: 2 for East Asian Wide and
+ * Fullwidth (Unicode UAX #11, the ranges Chinese records meet: Hangul
+ * Jamo, CJK radicals to Yi, Hangul syllables, compatibility ideographs,
+ * vertical and small forms, fullwidth forms, the supplementary ideographic
+ * planes), 0 for a combining mark, a zero-width space or joiner and the
+ * byte order mark, 1 for the rest.
+ */
+unsigned text_cp_columns(uint32_t cp);
+
+/**
+ * The columns the NUL-terminated UTF-8 text s takes on a terminal, the sum
+ * of text_cp_columns(), to line up tables, summaries and help texts ("干预
+ * -1" takes six). A byte that is not UTF-8 takes one column.
+ */
+size_t text_columns(const char *s);
+
+/**
  * Copy the NUL-terminated src into dst, cut at a UTF-8 character boundary
  * when it does not fit, so that a cut text stays valid UTF-8.
  * @param[out] dst  cap bytes (cap > 0), always NUL-terminated.

@@ -32,6 +32,7 @@
 #include "kind.h"
 #include "labels.h"
 #include "merkle.h"
+#include "pbfield.h"
 #include "report_view.h"
 #include "role.h"
 #include "text.h"
@@ -184,16 +185,21 @@ b_pick(builder *b, const char *zh, const char *en, ...)
     return b_dup(b, buf);
 }
 
+/* Room for one more item of n in an array of the document: false when the
+ * builder failed before or has no memory for it (b->rc says which). */
+static bool b_room(builder *b, void **arr, size_t *cap, size_t n, size_t size)
+{
+    if (b->rc == 0 && cf_grow(arr, cap, n, size) != 0)
+        b->rc = LH_ENOMEM;
+    return b->rc == 0;
+}
+
 static void b_block(builder *b, casefile_style style, unsigned depth, bool seal, const char *label,
                     const char *text)
 {
     casefile_doc *d = b->d;
-    if (b->rc != 0)
+    if (!b_room(b, (void **)&d->blocks, &d->capblocks, d->nblocks, sizeof *d->blocks))
         return;
-    if (cf_grow((void **)&d->blocks, &d->capblocks, d->nblocks, sizeof *d->blocks) != 0) {
-        b->rc = LH_ENOMEM;
-        return;
-    }
     d->blocks[d->nblocks++] = (casefile_block){.style = style,
                                                .depth = depth,
                                                .seal = seal,
@@ -206,12 +212,8 @@ static void b_block(builder *b, casefile_style style, unsigned depth, bool seal,
 static void b_page(builder *b, const char *anchor)
 {
     casefile_doc *d = b->d;
-    if (b->rc != 0)
+    if (!b_room(b, (void **)&d->pages, &d->cappages, d->npages, sizeof *d->pages))
         return;
-    if (cf_grow((void **)&d->pages, &d->cappages, d->npages, sizeof *d->pages) != 0) {
-        b->rc = LH_ENOMEM;
-        return;
-    }
     d->pages[d->npages++] =
         (casefile_page){.first = d->nblocks, .n = 0, .anchor = b_dup(b, anchor)};
 }
@@ -334,57 +336,12 @@ static void put_value(builder *b, const ProtobufCFieldDescriptor *fd, const char
             label, v);
 }
 
-/* Whether a singular field holds a value: proto3 leaves out defaults, the
- * case file too, except the oneof member that is set. */
-static bool field_present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
-{
-    const char *base = (const char *)m;
-    const void *p = base + fd->offset;
-    if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-        return *(const uint32_t *)(base + fd->quantifier_offset) == fd->id;
-    switch (fd->type) {
-    case PROTOBUF_C_TYPE_STRING: {
-        const char *s = *(char *const *)p;
-        return s != NULL && s[0] != '\0';
-    }
-    case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)p)->len != 0;
-    case PROTOBUF_C_TYPE_MESSAGE: return *(ProtobufCMessage *const *)p != NULL;
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE: return *(const uint64_t *)p != 0;
-    case PROTOBUF_C_TYPE_BOOL: return *(const protobuf_c_boolean *)p != 0;
-    default: return *(const uint32_t *)p != 0;
-    }
-}
-
-static size_t elt_size(ProtobufCType t)
-{
-    switch (t) {
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE: return 8;
-    case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_ENUM: return sizeof(int);
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_MESSAGE: return sizeof(void *);
-    case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
-    default: return 4;
-    }
-}
-
 /* Every field of m that holds a value, under its Chinese label. */
 static void put_message(builder *b, const ProtobufCMessage *m, unsigned depth)
 {
     const ProtobufCMessageDescriptor *d = m->descriptor;
     for (unsigned i = 0; i < d->n_fields && b->rc == 0; i++) {
         const ProtobufCFieldDescriptor *fd = &d->fields[i];
-        const char *base = (const char *)m;
         const char *zh = labels_field(d->name, fd->name);
         const char *label = zh != NULL ? i18n_pick(zh, fd->name) : fd->name;
         /* The entry's own fields that the page shows elsewhere. */
@@ -393,24 +350,24 @@ static void put_message(builder *b, const ProtobufCMessage *m, unsigned depth)
              strcmp(fd->name, "origin") == 0))
             continue;
         if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = *(const size_t *)(base + fd->quantifier_offset);
-            const char *arr = *(char *const *)(base + fd->offset);
+            size_t n = pbfield_count(m, fd);
             for (size_t k = 0; k < n && b->rc == 0; k++)
                 put_value(b, fd, n > 1 ? b_fmt(b, "%s %zu", label, k + 1) : label,
-                          arr + k * elt_size(fd->type), depth);
+                          pbfield_item(m, fd, k), depth);
             continue;
         }
-        /* A yes-or-no is printed when no too (是否批准：否): proto3 does not
-         * tell a false from one not given, and a printout that leaves out
-         * a refusal misleads. */
-        if (!field_present(m, fd) && fd->type != PROTOBUF_C_TYPE_BOOL)
+        /* Proto3 leaves out defaults, and so does the case file, except the
+         * oneof member that is set; but a yes-or-no is printed when no too
+         * (是否批准：否): proto3 does not tell a false from one not given,
+         * and a printout that leaves out a refusal misleads. */
+        if (!pbfield_present(m, fd) && fd->type != PROTOBUF_C_TYPE_BOOL)
             continue;
         /* The body: its fields directly under the kind's heading. */
-        if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && fd->type == PROTOBUF_C_TYPE_MESSAGE) {
-            put_message(b, *(ProtobufCMessage *const *)(base + fd->offset), depth);
+        if (pbfield_is_oneof(fd) && fd->type == PROTOBUF_C_TYPE_MESSAGE) {
+            put_message(b, *(ProtobufCMessage *const *)pbfield_at(m, fd->offset), depth);
             continue;
         }
-        put_value(b, fd, label, base + fd->offset, depth);
+        put_value(b, fd, label, pbfield_at(m, fd->offset), depth);
     }
 }
 

@@ -80,20 +80,16 @@ static void put_blocks(FILE *f, const casefile_doc *d, const casefile_page *pg)
                                             : " d3";
         switch (b->style) {
         case CASEFILE_TITLE:
-            fputs("<h1>", f);
-            report_html_text(f, b->text);
-            fputs("</h1>\n", f);
-            break;
         case CASEFILE_HEADING:
-            fputs("<h2>", f);
+        case CASEFILE_TEXT: {
+            const char *tag = b->style == CASEFILE_TITLE     ? "h1"
+                              : b->style == CASEFILE_HEADING ? "h2"
+                                                             : "p";
+            fprintf(f, "<%s>", tag);
             report_html_text(f, b->text);
-            fputs("</h2>\n", f);
+            fprintf(f, "</%s>\n", tag);
             break;
-        case CASEFILE_TEXT:
-            fputs("<p>", f);
-            report_html_text(f, b->text);
-            fputs("</p>\n", f);
-            break;
+        }
         case CASEFILE_FIELD:
         case CASEFILE_MONO:
         case CASEFILE_ALERT: {

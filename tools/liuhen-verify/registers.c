@@ -146,6 +146,60 @@ static void summary(char out[SUMMARY_BYTES + 4], const char *s)
         memcpy(out + n, "…", sizeof "…");
 }
 
+/* Adds to t the row of matter it of a register, its first cells given:
+ * its number in the register, its day and its entry's index. */
+typedef int (*registers_row_fn)(table *t, const matters *m, const matter *it, const char *seq,
+                                const char *date, const char *idx);
+
+/* A register with the columns h: a row for each matter of the type in the
+ * scope's period, numbered from 1. */
+static table *register_table(const matters *m, const matters_scope *s, matter_type type,
+                             const char *const *h, size_t ncols, registers_row_fn add_row, int *rc)
+{
+    table *t = table_new(ncols, h);
+    *rc = t == NULL ? LH_ENOMEM : 0;
+    size_t no = 0;
+    for (size_t i = 0; t != NULL && i < matters_count(m) && *rc == 0; i++) {
+        const matter *it = matters_at(m, i);
+        if (it->type != type || !matters_in_period(s, it->date))
+            continue;
+        char seq[24], date[16], idx[24];
+        snprintf(seq, sizeof seq, "%zu", ++no);
+        snprintf(idx, sizeof idx, "%" PRIu64, it->index);
+        *rc = add_row(t, m, it, seq, matters_day(date, it->date), idx);
+    }
+    return t;
+}
+
+static int interference_row(table *t, const matters *m, const matter *it, const char *seq,
+                            const char *date, const char *idx)
+{
+    (void)m;
+    char rday[16], sum[SUMMARY_BYTES + 4];
+    cell who = {.n = 0}, cat = {.n = 0}, rep = {.n = 0}, fol = {.n = 0}, note = {.n = 0},
+         cor = {.n = 0};
+    put(&who, "%s", it->person);
+    if (it->relation != 0)
+        put(&who, "/%s", registers_relation(it->relation));
+    labels(&cat, &liuhen__interference_category__descriptor, it->categories, it->ncategories);
+    put(&rep, "%s", matters_label(&liuhen__reported_to__descriptor, it->reported_to));
+    if (it->reported_at != 0)
+        put(&rep, " %s", matters_day(rday, it->reported_at));
+    static const int follow_kinds[] = {LIUHEN__KIND__KIND_SUPERVISION_CHECK,
+                                       LIUHEN__KIND__KIND_RECOMMENDATION, LIUHEN__KIND__KIND_REPORT,
+                                       LIUHEN__KIND__KIND_APPROVAL};
+    static const int note_kinds[] = {LIUHEN__KIND__KIND_NOTIFICATION};
+    events(&fol, it, follow_kinds, 4);
+    events(&note, it, note_kinds, 1);
+    corrections(&cor, it);
+    summary(sum, it->content);
+    const char *row[] = {
+        seq,    date,  it->case_id,  who.s, matters_label(&liuhen__manner__descriptor, it->manner),
+        sum,    cat.s, it->recorder, rep.s, fol.s,
+        note.s, idx,   cor.s};
+    return table_add(t, row);
+}
+
 static table *interference_table(const matters *m, const matters_scope *s, int *rc)
 {
     const char *h[] = {_("No."),
@@ -161,50 +215,38 @@ static table *interference_table(const matters *m, const matters_scope *s, int *
                        _("Notification"),
                        _("Entry"),
                        _("Correction")};
-    table *t = table_new(sizeof h / sizeof *h, h);
-    *rc = t == NULL ? LH_ENOMEM : 0;
-    size_t no = 0;
-    for (size_t i = 0; t != NULL && i < matters_count(m) && *rc == 0; i++) {
-        const matter *it = matters_at(m, i);
-        if (it->type != MATTER_INTERFERENCE || !matters_in_period(s, it->date))
-            continue;
-        char seq[24], date[16], idx[24], rday[16], sum[SUMMARY_BYTES + 4];
-        cell who = {.n = 0}, cat = {.n = 0}, rep = {.n = 0}, fol = {.n = 0}, note = {.n = 0},
-             cor = {.n = 0};
-        who.s[0] = cat.s[0] = rep.s[0] = fol.s[0] = note.s[0] = cor.s[0] = '\0';
-        snprintf(seq, sizeof seq, "%zu", ++no);
-        snprintf(idx, sizeof idx, "%" PRIu64, it->index);
-        put(&who, "%s", it->person);
-        if (it->relation != 0)
-            put(&who, "/%s", registers_relation(it->relation));
-        labels(&cat, &liuhen__interference_category__descriptor, it->categories, it->ncategories);
-        put(&rep, "%s", matters_label(&liuhen__reported_to__descriptor, it->reported_to));
-        if (it->reported_at != 0)
-            put(&rep, " %s", matters_day(rday, it->reported_at));
-        static const int follow_kinds[] = {LIUHEN__KIND__KIND_SUPERVISION_CHECK,
-                                           LIUHEN__KIND__KIND_RECOMMENDATION,
-                                           LIUHEN__KIND__KIND_REPORT, LIUHEN__KIND__KIND_APPROVAL};
-        static const int note_kinds[] = {LIUHEN__KIND__KIND_NOTIFICATION};
-        events(&fol, it, follow_kinds, 4);
-        events(&note, it, note_kinds, 1);
-        corrections(&cor, it);
-        summary(sum, it->content);
-        const char *row[] = {seq,
-                             matters_day(date, it->date),
-                             it->case_id,
-                             who.s,
-                             matters_label(&liuhen__manner__descriptor, it->manner),
-                             sum,
-                             cat.s,
-                             it->recorder,
-                             rep.s,
-                             fol.s,
-                             note.s,
-                             idx,
-                             cor.s};
-        *rc = table_add(t, row);
-    }
-    return t;
+    return register_table(m, s, MATTER_INTERFERENCE, h, sizeof h / sizeof *h, interference_row, rc);
+}
+
+static int complaint_row(table *t, const matters *m, const matter *it, const char *seq,
+                         const char *date, const char *idx)
+{
+    (void)m;
+    char aday[16];
+    cell ch = {.n = 0}, acc = {.n = 0}, ev = {.n = 0}, cor = {.n = 0};
+    put(&ch, "%s", matters_label(&liuhen__channel__descriptor, it->channel));
+    if (it->forwarded_by[0] != '\0')
+        put(&ch, i18n_zh() ? "（%s）" : " (%s)", it->forwarded_by);
+    put(&acc, "%s", matters_label(&liuhen__jurisdiction__descriptor, it->jurisdiction));
+    if (it->accepted_at != 0)
+        put(&acc, " %s", matters_day(aday, it->accepted_at));
+    static const int kinds[] = {LIUHEN__KIND__KIND_TRANSFER, LIUHEN__KIND__KIND_REPLY};
+    events(&ev, it, kinds, 2);
+    corrections(&cor, it);
+    const char *row[] = {seq,
+                         date,
+                         it->case_id,
+                         ch.s,
+                         matters_label(&liuhen__case_source__descriptor, it->source),
+                         it->anonymous ? _("anonymous") : it->complainant,
+                         it->enforcement_case,
+                         acc.s,
+                         ev.s,
+                         registers_outcome_text(registers_complaint_outcome(it)),
+                         it->recorder,
+                         idx,
+                         cor.s};
+    return table_add(t, row);
 }
 
 static table *complaints_table(const matters *m, const matters_scope *s, int *rc)
@@ -222,43 +264,30 @@ static table *complaints_table(const matters *m, const matters_scope *s, int *rc
                        _("Recorder"),
                        _("Entry"),
                        _("Correction")};
-    table *t = table_new(sizeof h / sizeof *h, h);
-    *rc = t == NULL ? LH_ENOMEM : 0;
-    size_t no = 0;
-    for (size_t i = 0; t != NULL && i < matters_count(m) && *rc == 0; i++) {
-        const matter *it = matters_at(m, i);
-        if (it->type != MATTER_COMPLAINT || !matters_in_period(s, it->date))
-            continue;
-        char seq[24], date[16], idx[24], aday[16];
-        cell ch = {.n = 0}, acc = {.n = 0}, ev = {.n = 0}, cor = {.n = 0};
-        ch.s[0] = acc.s[0] = ev.s[0] = cor.s[0] = '\0';
-        snprintf(seq, sizeof seq, "%zu", ++no);
-        snprintf(idx, sizeof idx, "%" PRIu64, it->index);
-        put(&ch, "%s", matters_label(&liuhen__channel__descriptor, it->channel));
-        if (it->forwarded_by[0] != '\0')
-            put(&ch, i18n_zh() ? "（%s）" : " (%s)", it->forwarded_by);
-        put(&acc, "%s", matters_label(&liuhen__jurisdiction__descriptor, it->jurisdiction));
-        if (it->accepted_at != 0)
-            put(&acc, " %s", matters_day(aday, it->accepted_at));
-        static const int kinds[] = {LIUHEN__KIND__KIND_TRANSFER, LIUHEN__KIND__KIND_REPLY};
-        events(&ev, it, kinds, 2);
-        corrections(&cor, it);
-        const char *row[] = {seq,
-                             matters_day(date, it->date),
-                             it->case_id,
-                             ch.s,
-                             matters_label(&liuhen__case_source__descriptor, it->source),
-                             it->anonymous ? _("anonymous") : it->complainant,
-                             it->enforcement_case,
-                             acc.s,
-                             ev.s,
-                             registers_outcome_text(registers_complaint_outcome(it)),
-                             it->recorder,
-                             idx,
-                             cor.s};
-        *rc = table_add(t, row);
-    }
-    return t;
+    return register_table(m, s, MATTER_COMPLAINT, h, sizeof h / sizeof *h, complaint_row, rc);
+}
+
+static int decision_row(table *t, const matters *m, const matter *it, const char *seq,
+                        const char *date, const char *idx)
+{
+    cell fault = {.n = 0}, sanc = {.n = 0}, served = {.n = 0}, review = {.n = 0}, cor = {.n = 0};
+    const matter *c = matters_case_complaint(m, it->case_id);
+    if (c != NULL)
+        labels(&fault, &liuhen__conduct__descriptor, c->conducts, c->nconducts);
+    labels(&sanc, &liuhen__sanction__descriptor, it->sanctions, it->nsanctions);
+    static const int serve_kinds[] = {LIUHEN__KIND__KIND_SERVICE};
+    static const int review_kinds[] = {LIUHEN__KIND__KIND_REVIEW_ORDER, LIUHEN__KIND__KIND_APPEAL};
+    events(&served, it, serve_kinds, 1);
+    events(&review, it, review_kinds, 2);
+    corrections(&cor, it);
+    const char *row[] = {seq,          date,
+                         it->case_id,  it->wrongful ? _("yes") : _("no"),
+                         fault.s,      it->responsible,
+                         sanc.s,       it->document_ref,
+                         served.s,     review.s,
+                         it->recorder, idx,
+                         cor.s};
+    return table_add(t, row);
 }
 
 static table *decisions_table(const matters *m, const matters_scope *s, int *rc)
@@ -276,39 +305,7 @@ static table *decisions_table(const matters *m, const matters_scope *s, int *rc)
                        _("Recorder"),
                        _("Entry"),
                        _("Correction")};
-    table *t = table_new(sizeof h / sizeof *h, h);
-    *rc = t == NULL ? LH_ENOMEM : 0;
-    size_t no = 0;
-    for (size_t i = 0; t != NULL && i < matters_count(m) && *rc == 0; i++) {
-        const matter *it = matters_at(m, i);
-        if (it->type != MATTER_DECISION || !matters_in_period(s, it->date))
-            continue;
-        char seq[24], date[16], idx[24];
-        cell fault = {.n = 0}, sanc = {.n = 0}, served = {.n = 0}, review = {.n = 0},
-             cor = {.n = 0};
-        fault.s[0] = sanc.s[0] = served.s[0] = review.s[0] = cor.s[0] = '\0';
-        snprintf(seq, sizeof seq, "%zu", ++no);
-        snprintf(idx, sizeof idx, "%" PRIu64, it->index);
-        const matter *c = matters_case_complaint(m, it->case_id);
-        if (c != NULL)
-            labels(&fault, &liuhen__conduct__descriptor, c->conducts, c->nconducts);
-        labels(&sanc, &liuhen__sanction__descriptor, it->sanctions, it->nsanctions);
-        static const int serve_kinds[] = {LIUHEN__KIND__KIND_SERVICE};
-        static const int review_kinds[] = {LIUHEN__KIND__KIND_REVIEW_ORDER,
-                                           LIUHEN__KIND__KIND_APPEAL};
-        events(&served, it, serve_kinds, 1);
-        events(&review, it, review_kinds, 2);
-        corrections(&cor, it);
-        const char *row[] = {seq,          matters_day(date, it->date),
-                             it->case_id,  it->wrongful ? _("yes") : _("no"),
-                             fault.s,      it->responsible,
-                             sanc.s,       it->document_ref,
-                             served.s,     review.s,
-                             it->recorder, idx,
-                             cor.s};
-        *rc = table_add(t, row);
-    }
-    return t;
+    return register_table(m, s, MATTER_DECISION, h, sizeof h / sizeof *h, decision_row, rc);
 }
 
 int registers_print(FILE *f, registers_kind kind, const matters *m, const matters_scope *s,

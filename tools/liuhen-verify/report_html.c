@@ -326,8 +326,7 @@ static void html_summary(const report *r, FILE *f)
     fputs("</section>\n", f);
 }
 
-/* A warning that total - listed items were counted but not kept. */
-static void html_not_listed(FILE *f, size_t total, size_t listed)
+void report_html_not_listed(FILE *f, size_t total, size_t listed)
 {
     char a[32];
     if (total > listed) {
@@ -347,6 +346,18 @@ static void html_cause(FILE *f, const report_kept *k)
     fprintf(f, "<div class=\"%s\">", k->cause != 0 ? "cause" : "alt");
     html_text(f, cause);
     fputs("</div>", f);
+}
+
+/* The last cells of an item's row, which closes it: its author, then what
+ * caused it and its sentences. */
+static void html_item_end(FILE *f, const report_kept *k)
+{
+    fputs("</td><td>", f);
+    html_text(f, k->author[0] != '\0' ? k->author : "—");
+    fputs("</td><td>", f);
+    html_cause(f, k);
+    html_sentences(f, k);
+    fputs("</td></tr>\n", f);
 }
 
 /* The failures, in order of arrival, each linked to its case: those
@@ -392,16 +403,11 @@ static size_t html_failures(const report *r, const report_view *v, FILE *f,
         } else {
             fputs("—", f);
         }
-        fputs("</td><td>", f);
-        html_text(f, k->author[0] != '\0' ? k->author : "—");
-        fputs("</td><td>", f);
-        html_cause(f, k);
-        html_sentences(f, k);
-        fputs("</td></tr>\n", f);
+        html_item_end(f, k);
     }
     fputs("</table></div>\n", f);
     if (lk == NULL || lk->case_page == NULL)
-        html_not_listed(f, r->failures, listed);
+        report_html_not_listed(f, r->failures, listed);
     fputs("</section>\n", f);
     return listed;
 }
@@ -473,12 +479,7 @@ static void html_case(const report *r, const report_view *v, FILE *f, size_t ci_
             html_article(f, k->article);
             fputs("</td><td class=\"n\">", f);
             html_index(r, v, f, k->index, lk);
-            fputs("</td><td>", f);
-            html_text(f, k->author[0] != '\0' ? k->author : "—");
-            fputs("</td><td>", f);
-            html_cause(f, k);
-            html_sentences(f, k);
-            fputs("</td></tr>\n", f);
+            html_item_end(f, k);
         }
         fputs("</table></div>\n", f);
     }
@@ -637,7 +638,7 @@ static void html_output(const report *r, const report_view *v, FILE *f)
         }
         fputs("</ul>\n", f);
     }
-    html_not_listed(f, r->findings, listed);
+    report_html_not_listed(f, r->findings, listed);
     fputs("</section>\n", f);
 
     fputs("<section id=\"cases\"><h2>", f);

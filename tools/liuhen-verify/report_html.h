@@ -50,6 +50,9 @@ void report_html_text(FILE *f, const char *s);
 /** The summary section. */
 void report_html_summary(const report *r, FILE *f);
 
+/** A warning that total - listed items were counted but not kept (none when total <= listed). */
+void report_html_not_listed(FILE *f, size_t total, size_t listed);
+
 /**
  * The failures section: the kept failures numbered from+1 to from+max.
  * @return how many it listed.

@@ -344,32 +344,44 @@ static void nav(FILE *f, page_kind kind, uint32_t n, uint32_t count)
     fputs("</nav>\n", f);
 }
 
-static void fill_case_page(site *s, FILE *f, uint32_t page)
+/* The head of page `page` of the `count` pages of a kind: its title, the
+ * links to the index and to the pages beside it, the search box. */
+static void paged_begin(site *s, FILE *f, page_kind kind, uint32_t page, uint32_t count)
 {
     char part[256], pa[32], pb[32];
-    snprintf(part, sizeof part, _("cases, page %s of %s"), report_view_fmt_count(page, pa),
-             report_view_fmt_count(s->npages, pb));
+    snprintf(part, sizeof part,
+             kind == PAGE_CASES  ? _("cases, page %s of %s")
+             : kind == PAGE_LIST ? _("case index, page %s of %s")
+                                 : _("failures, page %s of %s"),
+             report_view_fmt_count(page, pa), report_view_fmt_count(count, pb));
     report_html_begin(s->r, f, part);
-    nav(f, PAGE_CASES, page, s->npages);
+    nav(f, kind, page, count);
     search_box(f);
+}
+
+/* The foot of a page that paged_begin() began. */
+static void paged_end(FILE *f, page_kind kind, uint32_t page, uint32_t count)
+{
+    nav(f, kind, page, count);
+    report_html_end(f);
+}
+
+static void fill_case_page(site *s, FILE *f, uint32_t page)
+{
+    paged_begin(s, f, PAGE_CASES, page, s->npages);
     report_html_links lk = {.case_page = s->case_page, .row_page = s->row_page, .page = page};
     fputs("<section>\n", f);
     for (size_t i = 0; i < s->v->ncases; i++)
         if (s->case_page[i] == page)
             report_html_case(s->r, s->v, f, i, &lk);
     fputs("</section>\n", f);
-    nav(f, PAGE_CASES, page, s->npages);
-    report_html_end(f);
+    paged_end(f, PAGE_CASES, page, s->npages);
 }
 
 static void fill_list_page(site *s, FILE *f, uint32_t page)
 {
-    char part[256], pa[32], pb[32], a[32], b[32], c[32];
-    snprintf(part, sizeof part, _("case index, page %s of %s"), report_view_fmt_count(page, pa),
-             report_view_fmt_count(s->nlists, pb));
-    report_html_begin(s->r, f, part);
-    nav(f, PAGE_LIST, page, s->nlists);
-    search_box(f);
+    char a[32], b[32], c[32];
+    paged_begin(s, f, PAGE_LIST, page, s->nlists);
     fprintf(f,
             "<section><div class=\"scroll\"><table>\n<tr><th>%s</th><th>%s</th><th>%s</th>"
             "<th>%s</th></tr>\n",
@@ -391,23 +403,16 @@ static void fill_list_page(site *s, FILE *f, uint32_t page)
                 report_view_fmt_count(ci->rows, c));
     }
     fputs("</table></div></section>\n", f);
-    nav(f, PAGE_LIST, page, s->nlists);
-    report_html_end(f);
+    paged_end(f, PAGE_LIST, page, s->nlists);
 }
 
 static void fill_failures_page(site *s, FILE *f, uint32_t page)
 {
-    char part[256], pa[32], pb[32];
-    snprintf(part, sizeof part, _("failures, page %s of %s"), report_view_fmt_count(page, pa),
-             report_view_fmt_count(s->nfailpages, pb));
-    report_html_begin(s->r, f, part);
-    nav(f, PAGE_FAILURES, page, s->nfailpages);
-    search_box(f);
+    paged_begin(s, f, PAGE_FAILURES, page, s->nfailpages);
     report_html_links lk = {.case_page = s->case_page, .row_page = s->row_page, .page = UINT32_MAX};
     report_html_failures(s->r, s->v, f, &lk, (size_t)(page - 1) * REPORT_SITE_FAILURES,
                          REPORT_SITE_FAILURES);
-    nav(f, PAGE_FAILURES, page, s->nfailpages);
-    report_html_end(f);
+    paged_end(f, PAGE_FAILURES, page, s->nfailpages);
 }
 
 /* Links to the pages of a kind: "1 2 3 …", each titled. */
@@ -449,12 +454,7 @@ static void fill_index(site *s, FILE *f, uint32_t unused)
         } else {
             fputs("</p>\n", f);
         }
-        if (r->failures > s->kept_failures) {
-            fputs("<p class=\"warn\">", f);
-            fprintf(f, _("%s more not listed: the report keeps only the first ones."),
-                    report_view_fmt_count(r->failures - s->kept_failures, a));
-            fputs("</p>\n", f);
-        }
+        report_html_not_listed(f, r->failures, s->kept_failures);
         fputs("</section>\n", f);
     }
     size_t problem = 0;

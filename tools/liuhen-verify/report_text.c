@@ -19,27 +19,11 @@
 #include "i18n.h"
 #include "text.h"
 
-/* The columns a string takes on a terminal: East Asian wide characters
- * (UAX #11, the common ranges) take two. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0, len = strlen(s);
-    for (size_t i = 0; i < len;) {
-        uint32_t cp = text_utf8_next((const uint8_t *)s, len, &i);
-        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-        w += wide ? 2 : 1;
-    }
-    return w;
-}
-
 /* "  label      " padded to a column, for the summary; at least one space
  * after the longest label. */
 static void put_label(FILE *f, const char *label)
 {
-    size_t w = display_width(label);
+    size_t w = text_columns(label);
     fprintf(f, "  %s ", label);
     for (size_t i = w; i < 36; i++)
         fputc(' ', f);

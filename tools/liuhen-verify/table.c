@@ -102,32 +102,6 @@ size_t table_rows(const table *t)
     return t->rows;
 }
 
-/* East Asian Wide and Fullwidth (Unicode UAX #11), the ranges a register
- * meets: Hangul Jamo, CJK radicals to Yi, Hangul syllables, compatibility
- * ideographs, vertical and small forms, fullwidth forms, the
- * supplementary ideographic planes. */
-static unsigned cp_width(uint32_t cp)
-{
-    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF)
-        return 0;
-    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
-        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
-        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD))
-        return 2;
-    return 1;
-}
-
-size_t table_text_width(const char *s)
-{
-    size_t len = strlen(s), i = 0, w = 0;
-    while (i < len)
-        w += cp_width(text_utf8_next((const uint8_t *)s, len, &i));
-    return w;
-}
-
 /* The byte offset in s after `max` columns' worth of whole characters
  * from `start` (at least one character, so that every chunk advances); a
  * break inside a word of Latin text goes back to the space before it,
@@ -137,7 +111,7 @@ static size_t chunk_end(const char *s, size_t start, size_t max)
     size_t len = strlen(s), i = start, w = 0, space = 0;
     while (i < len) {
         size_t at = i;
-        unsigned cw = cp_width(text_utf8_next((const uint8_t *)s, len, &i));
+        unsigned cw = text_cp_columns(text_utf8_next((const uint8_t *)s, len, &i));
         if (w + cw > max && at > start) {
             bool in_word = s[at] != ' ' && at > 0 && s[at - 1] != ' ' &&
                            (unsigned char)s[at] < 0x80 && (unsigned char)s[at - 1] < 0x80;
@@ -165,7 +139,7 @@ static void put_row(FILE *f, char *const *cells, size_t ncols, const size_t *wid
             size_t end = s[pos[c]] != '\0' ? chunk_end(s, pos[c], width[c]) : pos[c];
             size_t w = 0;
             for (size_t i = pos[c]; i < end;)
-                w += cp_width(text_utf8_next((const uint8_t *)s, end, &i));
+                w += text_cp_columns(text_utf8_next((const uint8_t *)s, end, &i));
             if (end > pos[c]) {
                 for (; pending > 0; pending--)
                     fputc(' ', f);
@@ -186,7 +160,7 @@ void table_print_text(const table *t, FILE *f)
     size_t width[TABLE_MAX_COLS] = {0};
     for (size_t r = 0; r <= t->rows; r++)
         for (size_t c = 0; c < t->ncols; c++) {
-            size_t w = table_text_width(t->cells[r * t->ncols + c]);
+            size_t w = text_columns(t->cells[r * t->ncols + c]);
             if (w > TABLE_TEXT_WIDTH_MAX)
                 w = TABLE_TEXT_WIDTH_MAX;
             if (w > width[c])

@@ -48,12 +48,6 @@ int table_add(table *t, const char *const *cells);
 size_t table_rows(const table *t);
 
 /**
- * The columns a UTF-8 text takes on a terminal: 2 for an East Asian wide
- * or fullwidth character, 0 for a combining mark, 1 otherwise.
- */
-size_t table_text_width(const char *s);
-
-/**
  * Print the header and the rows as aligned columns, two spaces apart;
  * a cell wider than TABLE_TEXT_WIDTH_MAX wraps onto the next lines of its
  * row, nothing cut (a register is printed and filed whole).

@@ -826,15 +826,34 @@ int tiles_stream(tiles *t, uint64_t size, const uint8_t root[MERKLE_HASH_SIZE], 
     return 0;
 }
 
-int tiles_tree_hash(tiles *t, uint64_t m, uint8_t out[MERKLE_HASH_SIZE], lh_err *err)
+/* The hashes are read only from tiles that tiles_stream() has checked. */
+static int tiles_need_streamed(const tiles *t, lh_err *err)
 {
     if (!t->streamed)
         return lh_err_set(err, LH_EINVAL, "%s: the tiles have not been checked yet", t->dir);
+    return 0;
+}
+
+/* Whether entry index is in the log the tiles hold. */
+static int tiles_need_entry(const tiles *t, uint64_t index, lh_err *err)
+{
+    if (index >= t->size)
+        return lh_err_set(err, LH_ERANGE,
+                          "entry %" PRIu64 " is beyond the log's %" PRIu64 " entries", index,
+                          t->size);
+    return 0;
+}
+
+int tiles_tree_hash(tiles *t, uint64_t m, uint8_t out[MERKLE_HASH_SIZE], lh_err *err)
+{
+    int rc = tiles_need_streamed(t, err);
+    if (rc != 0)
+        return rc;
     if (m > t->size)
         return lh_err_set(err, LH_ERANGE,
                           "the tree of %" PRIu64 " entries is larger than the log's %" PRIu64, m,
                           t->size);
-    int rc = merkle_tree_hash(out, m, tiles_reader, t);
+    rc = merkle_tree_hash(out, m, tiles_reader, t);
     if (rc != 0)
         return lh_err_set(err, rc, "%s", t->read_err.msg);
     return 0;
@@ -842,14 +861,13 @@ int tiles_tree_hash(tiles *t, uint64_t m, uint8_t out[MERKLE_HASH_SIZE], lh_err 
 
 int tiles_leaf_hash(tiles *t, uint64_t index, uint8_t out[MERKLE_HASH_SIZE], lh_err *err)
 {
-    if (!t->streamed)
-        return lh_err_set(err, LH_EINVAL, "%s: the tiles have not been checked yet", t->dir);
-    if (index >= t->size)
-        return lh_err_set(err, LH_ERANGE,
-                          "entry %" PRIu64 " is beyond the log's %" PRIu64 " entries", index,
-                          t->size);
+    int rc = tiles_need_streamed(t, err);
+    if (rc == 0)
+        rc = tiles_need_entry(t, index, err);
+    if (rc != 0)
+        return rc;
     uint64_t si = merkle_stored_index(0, index);
-    int rc = tiles_reader(t, &si, 1, (uint8_t(*)[MERKLE_HASH_SIZE])out);
+    rc = tiles_reader(t, &si, 1, (uint8_t(*)[MERKLE_HASH_SIZE])out);
     if (rc != 0)
         return lh_err_set(err, rc, "%s", t->read_err.msg);
     return 0;
@@ -858,13 +876,12 @@ int tiles_leaf_hash(tiles *t, uint64_t index, uint8_t out[MERKLE_HASH_SIZE], lh_
 int tiles_inclusion_proof(tiles *t, uint64_t index, uint8_t (*proof)[MERKLE_HASH_SIZE],
                           size_t *proof_len, lh_err *err)
 {
-    if (!t->streamed)
-        return lh_err_set(err, LH_EINVAL, "%s: the tiles have not been checked yet", t->dir);
-    if (index >= t->size)
-        return lh_err_set(err, LH_ERANGE,
-                          "entry %" PRIu64 " is beyond the log's %" PRIu64 " entries", index,
-                          t->size);
-    int rc = merkle_inclusion_proof(proof, proof_len, index, t->size, tiles_reader, t);
+    int rc = tiles_need_streamed(t, err);
+    if (rc == 0)
+        rc = tiles_need_entry(t, index, err);
+    if (rc != 0)
+        return rc;
+    rc = merkle_inclusion_proof(proof, proof_len, index, t->size, tiles_reader, t);
     if (rc != 0)
         return lh_err_set(err, rc, "%s", t->read_err.msg);
     return 0;
@@ -872,10 +889,9 @@ int tiles_inclusion_proof(tiles *t, uint64_t index, uint8_t (*proof)[MERKLE_HASH
 
 int tiles_read_leaf(tiles *t, uint64_t index, const uint8_t **leaf, size_t *len, lh_err *err)
 {
-    if (index >= t->size)
-        return lh_err_set(err, LH_ERANGE,
-                          "entry %" PRIu64 " is beyond the log's %" PRIu64 " entries", index,
-                          t->size);
+    int rc = tiles_need_entry(t, index, err);
+    if (rc != 0)
+        return rc;
     uint64_t n = index / TILE_WIDTH;
     if (!t->rb_valid || t->rb_n != n) {
         uint64_t full = t->size / TILE_WIDTH;
@@ -887,7 +903,7 @@ int tiles_read_leaf(tiles *t, uint64_t index, const uint8_t **leaf, size_t *len,
         free(t->rb);
         t->rb = NULL;
         t->rb_valid = false;
-        int rc = read_bundle_data(t, n, w, &data, &dlen, path, &content);
+        rc = read_bundle_data(t, n, w, &data, &dlen, path, &content);
         if (rc != 0)
             return lh_err_set(err, content ? LH_EPARSE : rc, "%s/%s: %s", t->dir, path,
                               content ? "truncated or malformed" : fault_en(rc));
@@ -941,10 +957,9 @@ static int open_bundle(tiles *t, uint64_t n, int *fd, char path[TILE_PATH_MAX])
 int tiles_read_leaf_at(tiles *t, uint64_t index, uint64_t offset, size_t len, const uint8_t **leaf,
                        lh_err *err)
 {
-    if (index >= t->size)
-        return lh_err_set(err, LH_ERANGE,
-                          "entry %" PRIu64 " is beyond the log's %" PRIu64 " entries", index,
-                          t->size);
+    int rc = tiles_need_entry(t, index, err);
+    if (rc != 0)
+        return rc;
     if (len > TILE_ENTRY_MAX || offset > TILE_BUNDLE_MAX)
         return lh_err_set(err, LH_EINVAL, "entry %" PRIu64 ": no leaf lies there", index);
     uint64_t n = index / TILE_WIDTH;
@@ -954,7 +969,7 @@ int tiles_read_leaf_at(tiles *t, uint64_t index, uint64_t offset, size_t len, co
             close(t->lf_fd);
         t->lf_fd = -1;
         int fd;
-        int rc = open_bundle(t, n, &fd, path);
+        rc = open_bundle(t, n, &fd, path);
         if (rc != 0)
             return lh_err_set(err, rc, "%s/%s: %s", t->dir, path, fault_en(rc));
         t->lf_fd = fd;

@@ -778,11 +778,10 @@ static int field_to_json(const ProtobufCMessage *m, const ProtobufCFieldDescript
     json_t *arr = json_array();
     if (arr == NULL)
         return LH_ENOMEM;
-    size_t n = *(const size_t *)pbfield_at(m, f->quantifier_offset);
-    const char *elts = *(const char *const *)pbfield_at(m, f->offset);
+    size_t n = pbfield_count(m, f);
     for (size_t i = 0; i < n; i++) {
         json_t *el;
-        int rc = value_to_json(f, elts + i * pbfield_elt_size(f->type), flags, depth, &el);
+        int rc = value_to_json(f, pbfield_item(m, f, i), flags, depth, &el);
         if (rc == 0 && json_array_append_new(arr, el) != 0)
             rc = LH_ENOMEM;
         if (rc != 0) {

@@ -141,19 +141,7 @@ const char *record_kinds_list(void)
 
 size_t record_columns(const char *s)
 {
-    size_t len = strlen(s), i = 0, w = 0;
-    while (i < len) {
-        uint32_t cp = text_utf8_next((const uint8_t *)s, len, &i);
-        /* East Asian Wide and Fullwidth (UAX #11): Hangul Jamo, CJK and its
-         * punctuation, Hangul syllables, compatibility ideographs, vertical
-         * and fullwidth forms, the supplementary ideographic planes. */
-        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-        w += wide ? 2 : 1;
-    }
-    return w;
+    return text_columns(s);
 }
 
 void record_kinds_help(FILE *f, size_t indent, size_t width)

@@ -220,47 +220,20 @@ static void put_value(FILE *f, const render_ctx *rc, const ProtobufCFieldDescrip
     fputc('\n', f);
 }
 
-/* Whether a singular field holds a value worth showing: proto3 leaves out
- * defaults, and so does the text, except a oneof member that is set. */
-static bool field_present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd)
-{
-    const char *base = (const char *)m;
-    const void *p = base + fd->offset;
-    if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-        return *(const uint32_t *)(base + fd->quantifier_offset) == fd->id;
-    if (fd->label == PROTOBUF_C_LABEL_OPTIONAL && fd->quantifier_offset != 0 &&
-        fd->type != PROTOBUF_C_TYPE_MESSAGE && fd->type != PROTOBUF_C_TYPE_STRING)
-        return *(const protobuf_c_boolean *)(base + fd->quantifier_offset);
-    switch (fd->type) {
-    case PROTOBUF_C_TYPE_STRING: {
-        const char *s = *(char *const *)p;
-        return s != NULL && s[0] != '\0';
-    }
-    case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)p)->len != 0;
-    case PROTOBUF_C_TYPE_MESSAGE: return *(ProtobufCMessage *const *)p != NULL;
-    default: {
-        static const uint8_t zero[8];
-        return memcmp(p, zero, pbfield_elt_size(fd->type)) != 0;
-    }
-    }
-}
-
 static void put_message(FILE *f, const render_ctx *rc, const ProtobufCMessage *m, int ind)
 {
     const ProtobufCMessageDescriptor *d = m->descriptor;
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *fd = &d->fields[i];
-        const char *base = (const char *)m;
         if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = *(const size_t *)(base + fd->quantifier_offset);
+            size_t n = pbfield_count(m, fd);
             if (n == 0)
                 continue;
-            const char *arr = *(char *const *)(base + fd->offset);
             indent(f, ind);
             put_field_name(f, d, fd);
             fputs(":\n", f);
             for (size_t k = 0; k < n; k++) {
-                const void *p = arr + k * pbfield_elt_size(fd->type);
+                const void *p = pbfield_item(m, fd, k);
                 indent(f, ind + 2);
                 if (fd->type == PROTOBUF_C_TYPE_MESSAGE) {
                     fprintf(f, "[%zu]", k + 1);
@@ -272,12 +245,14 @@ static void put_message(FILE *f, const render_ctx *rc, const ProtobufCMessage *m
             }
             continue;
         }
-        if (!field_present(m, fd))
+        /* What protobuf-c would leave out of the wire is not shown: proto3
+         * defaults, except the oneof member that is set. */
+        if (!pbfield_present(m, fd))
             continue;
         indent(f, ind);
         put_field_name(f, d, fd);
         fputs(fd->type == PROTOBUF_C_TYPE_MESSAGE ? ":" : ": ", f);
-        put_value(f, rc, fd, base + fd->offset, ind + 2);
+        put_value(f, rc, fd, pbfield_at(m, fd->offset), ind + 2);
     }
 }
 

@@ -4,8 +4,11 @@
  * pbfield.h — a field of a protobuf-c message, reached through its
  * ProtobufCFieldDescriptor as protobuf-c lays out generated structs: where
  * its value lives, how large one value is, whether it is present, and how
- * what it owns is freed. pbjson reads and writes messages with it, and
- * render.c walks them, so that no code is written per message type.
+ * what it owns is freed. The record check (required.c) reads fields by
+ * path with it, the CLI's JSON mapping (pbjson) reads and writes messages
+ * with it, and `liuhen show` (render.c) and the verifier's case file
+ * (casefile.c) walk them, so that no code is written per message type and
+ * the layout is known in one place. Pure: protobuf-c and libc only.
  *
  * The layout: a field's value lives at `offset` in the message's C struct;
  * `quantifier_offset` locates the element count of a repeated field
@@ -43,6 +46,16 @@ size_t pbfield_elt_size(ProtobufCType t);
  *       function serves reading and building.
  */
 void *pbfield_at(const ProtobufCMessage *m, unsigned offset);
+
+/** The element count of the repeated field f of m. */
+size_t pbfield_count(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f);
+
+/**
+ * Element i of the repeated field f of m.
+ * @pre i < pbfield_count(m, f)
+ * @note Borrowed from m; valid while m's field is not changed.
+ */
+const void *pbfield_item(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, size_t i);
 
 /** Whether f is a member of a oneof. */
 bool pbfield_is_oneof(const ProtobufCFieldDescriptor *f);

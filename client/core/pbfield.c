@@ -39,6 +39,16 @@ void *pbfield_at(const ProtobufCMessage *m, unsigned offset)
     return (char *)m + offset;
 }
 
+size_t pbfield_count(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
+{
+    return *(const size_t *)pbfield_at(m, f->quantifier_offset);
+}
+
+const void *pbfield_item(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, size_t i)
+{
+    return *(const char *const *)pbfield_at(m, f->offset) + i * pbfield_elt_size(f->type);
+}
+
 bool pbfield_is_oneof(const ProtobufCFieldDescriptor *f)
 {
     return (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0;
@@ -55,7 +65,7 @@ bool pbfield_present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *
     const void *slot = pbfield_at(m, f->offset);
     bool pointer = f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE;
     if (f->label == PROTOBUF_C_LABEL_REPEATED)
-        return *(const size_t *)pbfield_at(m, f->quantifier_offset) > 0;
+        return pbfield_count(m, f) > 0;
     if (f->label == PROTOBUF_C_LABEL_REQUIRED)
         return true;
     if (pbfield_is_oneof(f)) {
