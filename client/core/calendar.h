@@ -62,6 +62,12 @@ int64_t calendar_floor_div(int64_t a, int64_t b);
 /** Whether y is a leap year of the Gregorian calendar. */
 bool calendar_leap_year(int64_t y);
 
+/**
+ * Exactly n ASCII decimal digits at s, read into *out (n <= 9: no overflow).
+ * @return false, *out untouched, when one of the n is not a digit.
+ */
+bool calendar_digits(const char *s, size_t n, int *out);
+
 /** Days of month m (1..12) of year y. */
 int calendar_days_in_month(int64_t y, int64_t m);
 
