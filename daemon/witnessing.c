@@ -434,13 +434,7 @@ static void *target_main(void *arg)
         pthread_mutex_lock(&t->mu);
         if (t->stopping)
             break;
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 250 * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = calendar_realtime_after(250);
         pthread_cond_timedwait(&t->cond, &t->mu, &until);
     }
     pthread_mutex_unlock(&t->mu);

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "errors.h"
 
@@ -52,6 +53,12 @@
 
 /** The wall clock now, unix ms (what recorded_at and integrated_at hold). */
 int64_t calendar_now_ms(void);
+
+/**
+ * The wall clock ms milliseconds from now (ms >= 0), as
+ * pthread_cond_timedwait() takes a deadline (CLOCK_REALTIME).
+ */
+struct timespec calendar_realtime_after(int64_t ms);
 
 /** t clamped to +-CALENDAR_TIME_BOUND. */
 int64_t calendar_clamp(int64_t t);
