@@ -187,25 +187,6 @@ static bool text_stated(const char *s)
 static bool value_stated(ProtobufCType t, const void *p)
 {
     switch (t) {
-    case PROTOBUF_C_TYPE_INT32:
-    case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-    case PROTOBUF_C_TYPE_ENUM: {
-        int32_t v;
-        memcpy(&v, p, sizeof v);
-        return v != 0;
-    }
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64: {
-        int64_t v;
-        memcpy(&v, p, sizeof v);
-        return v != 0;
-    }
     case PROTOBUF_C_TYPE_FLOAT: {
         float v;
         memcpy(&v, p, sizeof v);
@@ -216,11 +197,19 @@ static bool value_stated(ProtobufCType t, const void *p)
         memcpy(&v, p, sizeof v);
         return v != 0.0;
     }
-    case PROTOBUF_C_TYPE_BOOL: return *(const protobuf_c_boolean *)p != 0;
     case PROTOBUF_C_TYPE_STRING: return text_stated(*(char *const *)p);
     case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)p)->len > 0;
     case PROTOBUF_C_TYPE_MESSAGE: return *(ProtobufCMessage *const *)p != NULL;
-    default: return false;
+    default: {
+        /* An integer, an enum or a bool is stated when it is not 0: when
+         * one of its bytes is not (an unknown type has none). */
+        const unsigned char *b = p;
+        size_t n = value_size(t);
+        for (size_t i = 0; i < n; i++)
+            if (b[i] != 0)
+                return true;
+        return false;
+    }
     }
 }
 
