@@ -10,7 +10,6 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgthread.h"
 #include "calendar.h"
 #include "checkpoint.h"
 #include "i18n.h"
@@ -316,13 +316,7 @@ int scrub_start(scrubber **out, const scrub_config *cfg, unsigned interval_secon
     atomic_init(&sc->stop, false);
     pthread_mutex_init(&sc->lock, NULL);
     pthread_cond_init(&sc->cond, NULL);
-    /* The thread blocks every signal, so that the daemon's signals are
-     * delivered to the thread that handles them. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&sc->thread, NULL, scrubber_main, sc);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = bgthread_start(&sc->thread, scrubber_main, sc);
     if (rc != 0) {
         pthread_cond_destroy(&sc->cond);
         pthread_mutex_destroy(&sc->lock);
