@@ -170,12 +170,7 @@ int lh_export(lh_conn *c, const char *directory, lh_export_result *out, lh_err *
                             err);
     if (rc != 0)
         goto out;
-    uint64_t want = 1;
-    tile_iter it;
-    tile t;
-    tile_iter_init(&it, e->tree_size);
-    while (tile_iter_next(&it, &t) == 1)
-        want++;
+    uint64_t want = 1 + tile_count(e->tree_size);
     if (e->files != want) {
         rc = lh_err_set(err, LH_EPROTO,
                         "%s: the daemon says it wrote %" PRIu64 " files; a tree of size %" PRIu64

@@ -20,6 +20,7 @@
 
 #include <linux/openat2.h>
 
+#include "fileio.h"
 #include "text.h"
 
 beneath_fault beneath_relative(const char *path, const char *base, char *rel, size_t cap)
@@ -109,46 +110,6 @@ static int open_resolved(int root, const char *rel, int flags, mode_t mode)
     return fd >= 0 ? (int)fd : -errno;
 }
 
-/* The walk: each directory opened with O_NOFOLLOW from the one before.
- * With O_DIRECTORY, Linux answers ENOTDIR for a symbolic link as for a
- * file: fstatat() tells them apart, so that both ways answer ELOOP. */
-static int open_walk(int root, const char *rel, int flags, mode_t mode)
-{
-    char buf[PATH_MAX];
-    size_t len = strlen(rel);
-    if (len >= sizeof buf)
-        return -ENAMETOOLONG;
-    memcpy(buf, rel, len + 1);
-    int dir = root;
-    char *c = buf;
-    for (;;) {
-        char *slash = strchr(c, '/');
-        if (slash != NULL)
-            *slash = '\0';
-        if (c[0] == '\0' || strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
-            if (dir != root)
-                close(dir);
-            return -EXDEV;
-        }
-        int f = slash != NULL ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC : flags;
-        int fd = openat(dir, c, f, mode);
-        int e = errno;
-        if (fd < 0 && e == ENOTDIR) {
-            struct stat st;
-            if (fstatat(dir, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-                e = ELOOP;
-        }
-        if (dir != root)
-            close(dir);
-        if (fd < 0)
-            return -e;
-        if (slash == NULL)
-            return fd;
-        dir = fd;
-        c = slash + 1;
-    }
-}
-
 /* Whether a component of rel, looked up from root, is a symbolic link:
  * each prefix is checked in turn, so the lookups stop at the first link
  * and never pass through one. */
@@ -201,7 +162,7 @@ int beneath_open(int root, const char *rel, int flags, mode_t mode)
         int fd = openat(root, ".", flags, mode);
         return fd >= 0 ? fd : -errno;
     }
-    return link_is_loop(root, rel, open_walk(root, rel, flags, mode));
+    return link_is_loop(root, rel, fileio_open_walk(root, rel, flags, mode));
 }
 
 int beneath_open_parent(int root, const char *rel, const char **base)

@@ -19,6 +19,7 @@
 #include "fileio.h"
 #include "i18n.h"
 #include "log.h"
+#include "text.h"
 
 /* The file: two slots, each the signed note followed by NULs. A mark is
  * recorded into the slot that does not hold the current one, with one
@@ -39,18 +40,6 @@ struct highwater {
     uint64_t size;
     uint8_t root[MERKLE_HASH_SIZE];
 };
-
-/* A root as a checkpoint shows it: padded base64 (tlog-checkpoint). */
-typedef struct root_text {
-    char s[sodium_base64_ENCODED_LEN(MERKLE_HASH_SIZE, sodium_base64_VARIANT_ORIGINAL)];
-} root_text;
-
-static root_text root_b64(const uint8_t root[MERKLE_HASH_SIZE])
-{
-    root_text t;
-    sodium_bin2base64(t.s, sizeof t.s, root, MERKLE_HASH_SIZE, sodium_base64_VARIANT_ORIGINAL);
-    return t;
-}
 
 /* Open a signed checkpoint with the log key into (size, root). */
 static int open_note(const highwater *hw, const uint8_t *note, size_t len, uint64_t *size,
@@ -203,7 +192,7 @@ static void advise(const highwater *hw)
                 " entries whose tree at that size has the root %s (liuhend check verifies a "
                 "store). The log key never signs a second root for a size it signed, so no option "
                 "starts the log on this store."),
-              hw->size, root_b64(hw->root).s);
+              hw->size, text_b64_of_hash(hw->root).s);
 }
 
 int highwater_check(const highwater *hw, store_txn *txn, lh_err *err)
@@ -230,7 +219,7 @@ int highwater_check(const highwater *hw, store_txn *txn, lh_err *err)
                           hw->size, lh_strerror(rc));
     if (sodium_memcmp(root, hw->root, MERKLE_HASH_SIZE) != 0) {
         log_error(_("the store's tree at size %" PRIu64 " has the root %s; the log signed %s"),
-                  hw->size, root_b64(root).s, root_b64(hw->root).s);
+                  hw->size, text_b64_of_hash(root).s, text_b64_of_hash(hw->root).s);
         advise(hw);
         return lh_err_set(err, LH_EFORK,
                           _("at size %" PRIu64

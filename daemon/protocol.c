@@ -242,6 +242,19 @@ bool protocol_call_is_slow(Liuhen__Request__CallCase which)
  * Appends
  */
 
+/* The n hashes of a proof as the repeated bytes field of a message, in
+ * items (room for n), pointing into hashes, which must outlive the packing.
+ * Returns the field's array: NULL when there are none. */
+static ProtobufCBinaryData *proof_path(ProtobufCBinaryData *items,
+                                       const uint8_t (*hashes)[MERKLE_HASH_SIZE], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        items[i].data = (uint8_t *)hashes[i];
+        items[i].len = MERKLE_HASH_SIZE;
+    }
+    return n > 0 ? items : NULL;
+}
+
 int protocol_put_append(protocol_buf *out, const seq_job *job, uint32_t max_frame)
 {
     Liuhen__Response resp = LIUHEN__RESPONSE__INIT;
@@ -278,12 +291,8 @@ int protocol_put_append(protocol_buf *out, const seq_job *job, uint32_t max_fram
         ip.leaf_index = job->index;
         ip.tree_size = job->checkpoint->size;
         ip.leaf_hash = rc.leaf_hash;
-        for (size_t i = 0; i < job->proof_len; i++) {
-            path[i].data = (uint8_t *)job->proof[i];
-            path[i].len = MERKLE_HASH_SIZE;
-        }
         ip.n_audit_path = job->proof_len;
-        ip.audit_path = job->proof_len > 0 ? path : NULL;
+        ip.audit_path = proof_path(path, job->proof, job->proof_len);
         rc.inclusion = &ip;
         ar.receipt = &rc;
         /* From the size the client knew (liuhen.proto, AppendRequest.known_size). */
@@ -291,12 +300,8 @@ int protocol_put_append(protocol_buf *out, const seq_job *job, uint32_t max_fram
         if (p != NULL && p->second == job->checkpoint->size && p->len <= MERKLE_MAX_PROOF) {
             cons.first = p->first;
             cons.second = p->second;
-            for (size_t i = 0; i < p->len; i++) {
-                cons_path[i].data = (uint8_t *)p->hashes[i];
-                cons_path[i].len = MERKLE_HASH_SIZE;
-            }
             cons.n_consistency = p->len;
-            cons.consistency = p->len > 0 ? cons_path : NULL;
+            cons.consistency = proof_path(cons_path, p->hashes, p->len);
             ar.consistency = &cons;
         }
         /* DUPLICATE: the leaf logged under the entry id, whose signature

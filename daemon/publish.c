@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "beneath.h"
+#include "bgthread.h"
 #include "calendar.h"
 #include "checkpoint.h"
 #include "fileio.h"
@@ -1042,13 +1043,7 @@ int publish_start(publisher **out, const publish_config *cfg, lh_err *err)
         publisher_free(pub);
         return lh_err_set(err, -rc, "publish: condition variable: %s", strerror(rc));
     }
-    /* The thread blocks every signal, so that the daemon's signals are
-     * delivered to the thread that handles them. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    rc = pthread_create(&pub->thread, NULL, publisher_main, pub);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    rc = bgthread_start(&pub->thread, publisher_main, pub);
     if (rc != 0) {
         pthread_cond_destroy(&pub->cond);
         pthread_mutex_destroy(&pub->mu);

@@ -10,7 +10,6 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,11 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgthread.h"
 #include "calendar.h"
 #include "checkpoint.h"
 #include "i18n.h"
 #include "log.h"
 #include "merkle.h"
+#include "text.h"
 
 /* Checkpoints per read transaction. */
 #define CP_CHUNK 1024
@@ -34,18 +35,6 @@ typedef struct scrub {
     const scrub_config *cfg;
     scrub_report *rep;
 } scrub;
-
-/* A hash as a checkpoint shows one: padded base64. */
-typedef struct hash_text {
-    char s[sodium_base64_ENCODED_LEN(MERKLE_HASH_SIZE, sodium_base64_VARIANT_ORIGINAL)];
-} hash_text;
-
-static hash_text b64(const uint8_t h[MERKLE_HASH_SIZE])
-{
-    hash_text t;
-    sodium_bin2base64(t.s, sizeof t.s, h, MERKLE_HASH_SIZE, sodium_base64_VARIANT_ORIGINAL);
-    return t;
-}
 
 __attribute__((format(printf, 2, 3))) static void found(scrub *s, const char *fmt, ...)
 {
@@ -98,7 +87,7 @@ static int scrub_leaf(scrub *s, store_txn *txn, uint64_t i)
             found(
                 s,
                 _("entry %" PRIu64 ": its stored bytes hash to %s but its stored leaf hash is %s"),
-                i, b64(want).s, b64(have).s);
+                i, text_b64_of_hash(want).s, text_b64_of_hash(have).s);
         uint64_t at;
         rc = store_find_leaf(txn, have, &at);
         if (rc != 0 && rc != LH_ENOTFOUND)
@@ -126,7 +115,7 @@ static int scrub_leaf(scrub *s, store_txn *txn, uint64_t i)
             found(s,
                   _("stored hash at level %d, node %" PRIu64 " (entries %" PRIu64 " to %" PRIu64
                     "): its children hash to %s but it is %s"),
-                  level, n, first, last, b64(want).s, b64(have).s);
+                  level, n, first, last, text_b64_of_hash(want).s, text_b64_of_hash(have).s);
         }
     }
     return 0;
@@ -159,7 +148,7 @@ static int scrub_checkpoint(scrub *s, store_txn *txn, uint64_t size, const uint8
     if (sodium_memcmp(root, op->cp.root, 32) != 0)
         found(s,
               _("checkpoint of size %" PRIu64 ": it signs the root %s but the stored tree's is %s"),
-              size, b64(op->cp.root).s, b64(root).s);
+              size, text_b64_of_hash(op->cp.root).s, text_b64_of_hash(root).s);
     return 0;
 }
 
@@ -327,13 +316,7 @@ int scrub_start(scrubber **out, const scrub_config *cfg, unsigned interval_secon
     atomic_init(&sc->stop, false);
     pthread_mutex_init(&sc->lock, NULL);
     pthread_cond_init(&sc->cond, NULL);
-    /* The thread blocks every signal, so that the daemon's signals are
-     * delivered to the thread that handles them. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&sc->thread, NULL, scrubber_main, sc);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = bgthread_start(&sc->thread, scrubber_main, sc);
     if (rc != 0) {
         pthread_cond_destroy(&sc->cond);
         pthread_mutex_destroy(&sc->lock);

@@ -98,6 +98,24 @@ static char *full_path(call *c, const char *base, const char *rel)
     return out;
 }
 
+/* The path a slow call names in its field `field`, beneath the directory
+ * its operator gave with `option` (base, open as fd; fd < 0 when none was
+ * given): on 0, *full is the absolute path (in the call's arena) and rel the
+ * path relative to base, or *full is NULL and the call is refused. */
+static int target_path(call *c, int fd, const char *base, const char *option, const char *field,
+                       const char *path, char rel[PATH_MAX], char **full)
+{
+    *full = NULL;
+    if (fd < 0)
+        return refuse(c, LIUHEN__STATUS__STATUS_PERMISSION_DENIED,
+                      "%s: this daemon takes no %ss: its operator must start liuhend with %s DIR",
+                      c->r.name, c->r.name, option);
+    if (!path_beneath(c, field, path, base, option, rel))
+        return 0;
+    *full = full_path(c, base, rel);
+    return *full == NULL ? LH_ENOMEM : 0;
+}
+
 /* What a failed file operation on a path the client named means for the
  * client. A full disk may clear up (UNAVAILABLE, try again later or
  * elsewhere); a path the daemon cannot use is the request's fault
@@ -320,20 +338,16 @@ static double seconds_since(const struct timespec *t0)
 static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
 {
     const snapshot_config *cfg = c->cfg;
-    if (cfg->export_fd < 0)
-        return refuse(c, LIUHEN__STATUS__STATUS_PERMISSION_DENIED,
-                      "export: this daemon takes no exports: its operator must start liuhend "
-                      "with --export-dir DIR");
     char rel[PATH_MAX];
-    if (!path_beneath(c, "directory", rq->directory, cfg->export_path, "--export-dir", rel))
-        return 0;
-    char *dir = full_path(c, cfg->export_path, rel);
-    if (dir == NULL)
-        return LH_ENOMEM;
+    char *dir;
+    int rc = target_path(c, cfg->export_fd, cfg->export_path, "--export-dir", "directory",
+                         rq->directory, rel, &dir);
+    if (rc != 0 || dir == NULL)
+        return rc;
 
     latest_copy cp;
     bool refused;
-    int rc = copy_latest(c, &cp, &refused);
+    rc = copy_latest(c, &cp, &refused);
     if (rc != 0 || refused)
         return rc;
     publish_modes modes;
@@ -370,12 +384,7 @@ static int do_export(call *c, const Liuhen__ExportRequest *rq, uint64_t id)
     }
     /* The directory was empty, so it holds exactly the resources of the
      * tree of `size` leaves (tile.h) and the checkpoint. */
-    uint64_t files = 1;
-    tile_iter it;
-    tile t;
-    tile_iter_init(&it, cp.size);
-    while (tile_iter_next(&it, &t) == 1)
-        files++;
+    uint64_t files = 1 + tile_count(cp.size);
     log_info(_("export: request %" PRIu64 ": wrote the tiles directory of tree size %" PRIu64
                " into %s: %" PRIu64 " files in %.2f s"),
              id, cp.size, dir, files, seconds_since(&t0));
@@ -497,16 +506,12 @@ int snapshot_clean_backups(int dir, const char *shown)
 static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
 {
     const snapshot_config *cfg = c->cfg;
-    if (cfg->backup_fd < 0)
-        return refuse(c, LIUHEN__STATUS__STATUS_PERMISSION_DENIED,
-                      "backup: this daemon takes no backups: its operator must start liuhend "
-                      "with --backup-dir DIR");
     char rel[PATH_MAX];
-    if (!path_beneath(c, "path", rq->path, cfg->backup_path, "--backup-dir", rel))
-        return 0;
-    char *path = full_path(c, cfg->backup_path, rel);
-    if (path == NULL)
-        return LH_ENOMEM;
+    char *path;
+    int rc = target_path(c, cfg->backup_fd, cfg->backup_path, "--backup-dir", "path", rq->path, rel,
+                         &path);
+    if (rc != 0 || path == NULL)
+        return rc;
     const char *base;
     int parent = beneath_open_parent(cfg->backup_fd, rel, &base);
     if (parent < 0)
@@ -530,7 +535,7 @@ static int do_backup(call *c, const Liuhen__BackupRequest *rq, uint64_t id)
      * own snapshot begins later, holds at least that much. */
     latest_copy cp;
     bool refused;
-    int rc = copy_latest(c, &cp, &refused);
+    rc = copy_latest(c, &cp, &refused);
     if (rc != 0 || refused) {
         close(parent);
         return rc;

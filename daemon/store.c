@@ -552,6 +552,22 @@ int store_case_append(store_txn *t, const char *case_id, uint64_t index, const u
     return set_head(t, DB_CASE, case_id, klen, &h);
 }
 
+/* The end of a walk that read n indexes into out: the cursor closed, and
+ * on a walk that ended at the end (MDB_NOTFOUND) or at the count, the list
+ * handed over; on an error out is freed. */
+static int list_done(store_txn *t, MDB_cursor *cur, int rc, uint64_t *out, size_t n,
+                     uint64_t **indexes, size_t *count)
+{
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        free(out);
+        return mdb_code(t->st, rc);
+    }
+    *indexes = out;
+    *count = n;
+    return 0;
+}
+
 int store_case_entries(store_txn *t, const char *case_id, uint64_t **indexes, size_t *count)
 {
     *indexes = NULL;
@@ -589,14 +605,7 @@ int store_case_entries(store_txn *t, const char *case_id, uint64_t **indexes, si
         out[i++] = get_u64(v.mv_data);
         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
     }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        free(out);
-        return mdb_code(t->st, rc);
-    }
-    *indexes = out;
-    *count = i;
-    return 0;
+    return list_done(t, cur, rc, out, i, indexes, count);
 }
 
 int store_keylog_append(store_txn *t, uint64_t index)
@@ -634,14 +643,7 @@ int store_keylog_entries(store_txn *t, uint64_t **indexes, size_t *count)
         }
         out[n++] = get_u64(k.mv_data);
     }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        free(out);
-        return mdb_code(t->st, rc);
-    }
-    *indexes = out;
-    *count = n;
-    return 0;
+    return list_done(t, cur, rc, out, n, indexes, count);
 }
 
 void store_set_checkpoint_limit(store *st, uint64_t limit)

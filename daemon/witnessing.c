@@ -445,13 +445,7 @@ static void *target_main(void *arg)
             break;
         if (t->flush)
             continue;
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 250 * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = calendar_realtime_after(250);
         pthread_cond_timedwait(&t->cond, &t->mu, &until);
     }
     pthread_mutex_unlock(&t->mu);
@@ -560,14 +554,7 @@ void witnessing_flush(witnessing *w, unsigned timeout_ms)
         pthread_cond_signal(&t->cond);
         pthread_mutex_unlock(&t->mu);
     }
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = calendar_realtime_after(timeout_ms);
     for (size_t i = 0; i < w->n; i++) {
         target *t = &w->t[i];
         pthread_mutex_lock(&t->mu);

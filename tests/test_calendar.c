@@ -235,13 +235,30 @@ static void test_format(void **state)
     assert_true(strlen(calendar_format_utc(buf, INT64_MIN)) > 0);
 }
 
+/* A deadline for pthread_cond_timedwait() lies the asked milliseconds
+ * after the wall clock read before it, with its nanoseconds normalised
+ * (a carry into the seconds). */
+static void test_realtime_after(void **state)
+{
+    (void)state;
+    static const int64_t ms[] = {0, 1, 250, 999, 1000, 1999, 86400 * INT64_C(1000)};
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+        struct timespec before;
+        clock_gettime(CLOCK_REALTIME, &before);
+        struct timespec until = calendar_realtime_after(ms[i]);
+        assert_true(until.tv_nsec >= 0 && until.tv_nsec < 1000000000L);
+        int64_t early = (int64_t)before.tv_sec * 1000000000 + before.tv_nsec + ms[i] * 1000000;
+        int64_t got = (int64_t)until.tv_sec * 1000000000 + until.tv_nsec;
+        assert_true(got >= early);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_time),
-        cmocka_unit_test(test_civil),
-        cmocka_unit_test(test_month_end),
-        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_parse_time),     cmocka_unit_test(test_civil),
+        cmocka_unit_test(test_month_end),      cmocka_unit_test(test_format),
+        cmocka_unit_test(test_realtime_after),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

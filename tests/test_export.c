@@ -925,12 +925,14 @@ static void test_copies_not_configured(void **state)
     lh_export_result ex;
     tu_assert_code(lh_export(c, path, &ex, &err), LH_EPERM, &err);
     tu_assert_msg_has(&err, "PERMISSION_DENIED");
-    tu_assert_msg_has(&err, "--export-dir DIR");
+    tu_assert_msg_has(&err, "this daemon takes no exports: its operator must start liuhend with "
+                            "--export-dir DIR");
     assert_false(exists(path));
     snprintf(path, sizeof path, "%s/backup.mdb", d.dir);
     lh_backup_result bk;
     tu_assert_code(lh_backup(c, path, &bk, &err), LH_EPERM, &err);
-    tu_assert_msg_has(&err, "--backup-dir DIR");
+    tu_assert_msg_has(&err, "this daemon takes no backups: its operator must start liuhend with "
+                            "--backup-dir DIR");
     assert_false(exists(path));
     lh_close(c);
     td_stop_cleanup(&d);

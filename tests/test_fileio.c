@@ -302,13 +302,41 @@ static void test_sync(void **state)
     assert_non_null(strstr(err.msg, "nodir"));
 }
 
+/* A path opened beneath a directory one component at a time: a symbolic
+ * link on the way or at the end is ELOOP, "..", "." or an empty component
+ * EXDEV, and a plain path opens. */
+static void test_open_walk(void **state)
+{
+    (void)state;
+    char p[PATH_MAX], q[PATH_MAX];
+    assert_int_equal(mkdir(at(p, "walk"), 0700), 0);
+    assert_int_equal(mkdir(at(p, "walk/sub"), 0700), 0);
+    int fd = open(at(p, "walk/sub/f"), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(symlink(at(q, "walk/sub"), at(p, "walk/link")), 0);
+    assert_int_equal(symlink("f", at(p, "walk/sub/flink")), 0);
+    int root = open(at(p, "walk"), O_RDONLY | O_DIRECTORY);
+    assert_true(root >= 0);
+    fd = fileio_open_walk(root, "sub/f", O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(fileio_open_walk(root, "link/f", O_RDONLY | O_NOFOLLOW, 0), -ELOOP);
+    assert_int_equal(fileio_open_walk(root, "sub/flink", O_RDONLY | O_NOFOLLOW, 0), -ELOOP);
+    assert_int_equal(fileio_open_walk(root, "sub/../sub/f", O_RDONLY | O_NOFOLLOW, 0), -EXDEV);
+    assert_int_equal(fileio_open_walk(root, "./sub/f", O_RDONLY | O_NOFOLLOW, 0), -EXDEV);
+    assert_int_equal(fileio_open_walk(root, "sub//f", O_RDONLY | O_NOFOLLOW, 0), -EXDEV);
+    assert_int_equal(fileio_open_walk(root, "sub/none", O_RDONLY | O_NOFOLLOW, 0), -ENOENT);
+    close(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read),    cmocka_unit_test(test_read_into),
         cmocka_unit_test(test_modes),   cmocka_unit_test(test_write_new),
         cmocka_unit_test(test_replace), cmocka_unit_test(test_replace_fixed_temp),
-        cmocka_unit_test(test_sync),
+        cmocka_unit_test(test_sync),    cmocka_unit_test(test_open_walk),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

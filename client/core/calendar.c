@@ -99,8 +99,7 @@ int calendar_time_error(lh_err *err, const char *where, const char *text, const 
     return quote_err_set(err, LH_EFIELD, msg);
 }
 
-/* Exactly n decimal digits at s. */
-static bool digits(const char *s, size_t n, int *out)
+bool calendar_digits(const char *s, size_t n, int *out)
 {
     int v = 0;
     for (size_t i = 0; i < n; i++) {
@@ -180,6 +179,19 @@ int64_t calendar_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+struct timespec calendar_realtime_after(int64_t ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(ms / 1000);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 int calendar_parse_time(const char *where, const char *s, int64_t *ms, lh_err *err)
 {
     if (s == NULL || ms == NULL)
@@ -200,19 +212,19 @@ int calendar_parse_time(const char *where, const char *s, int64_t *ms, lh_err *e
 
     /* ISO 8601: YYYY-MM-DD, then optionally [T ]HH:MM[:SS[.fff]][zone]. */
     int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0;
-    if (len < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
-        !digits(s + 8, 2, &d))
+    if (len < 10 || !calendar_digits(s, 4, &y) || s[4] != '-' || !calendar_digits(s + 5, 2, &mo) ||
+        s[7] != '-' || !calendar_digits(s + 8, 2, &d))
         return calendar_time_error(err, where, s, "is not a time", true);
     const char *p = s + 10;
     bool has_zone = false;
     int zone_sign = 1, zh = 0, zm = 0;
     if (*p == 'T' || *p == 't' || *p == ' ') {
-        if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi))
+        if (!calendar_digits(p + 1, 2, &h) || p[3] != ':' || !calendar_digits(p + 4, 2, &mi))
             return calendar_time_error(err, where, s, "is not a time: after the date comes HH:MM",
                                        true);
         p += 6;
         if (*p == ':') {
-            if (!digits(p + 1, 2, &sec))
+            if (!calendar_digits(p + 1, 2, &sec))
                 return calendar_time_error(err, where, s, "is not a time: seconds are two digits",
                                            true);
             p += 3;
@@ -222,7 +234,7 @@ int calendar_parse_time(const char *where, const char *s, int64_t *ms, lh_err *e
                     return calendar_time_error(
                         err, where, s, "is not a time: a fraction of a second has 1 to 3 digits",
                         true);
-                digits(p + 1, n, &frac);
+                calendar_digits(p + 1, n, &frac);
                 for (size_t k = n; k < 3; k++)
                     frac *= 10;
                 p += 1 + n;
@@ -234,16 +246,16 @@ int calendar_parse_time(const char *where, const char *s, int64_t *ms, lh_err *e
         } else if (*p == '+' || *p == '-') {
             has_zone = true;
             zone_sign = *p == '-' ? -1 : 1;
-            if (!digits(p + 1, 2, &zh))
+            if (!calendar_digits(p + 1, 2, &zh))
                 return calendar_time_error(err, where, s, "is not a time: the UTC offset is +HH:MM",
                                            true);
             p += 3;
             if (*p == ':') {
-                if (!digits(p + 1, 2, &zm))
+                if (!calendar_digits(p + 1, 2, &zm))
                     return calendar_time_error(err, where, s,
                                                "is not a time: the UTC offset is +HH:MM", true);
                 p += 3;
-            } else if (digits(p, 2, &zm)) {
+            } else if (calendar_digits(p, 2, &zm)) {
                 p += 2;
             }
         }

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "errors.h"
 
@@ -53,6 +54,12 @@
 /** The wall clock now, unix ms (what recorded_at and integrated_at hold). */
 int64_t calendar_now_ms(void);
 
+/**
+ * The wall clock ms milliseconds from now (ms >= 0), as
+ * pthread_cond_timedwait() takes a deadline (CLOCK_REALTIME).
+ */
+struct timespec calendar_realtime_after(int64_t ms);
+
 /** t clamped to +-CALENDAR_TIME_BOUND. */
 int64_t calendar_clamp(int64_t t);
 
@@ -61,6 +68,12 @@ int64_t calendar_floor_div(int64_t a, int64_t b);
 
 /** Whether y is a leap year of the Gregorian calendar. */
 bool calendar_leap_year(int64_t y);
+
+/**
+ * Exactly n ASCII decimal digits at s, read into *out (n <= 9: no overflow).
+ * @return false, *out untouched, when one of the n is not a digit.
+ */
+bool calendar_digits(const char *s, size_t n, int *out);
 
 /** Days of month m (1..12) of year y. */
 int calendar_days_in_month(int64_t y, int64_t m);

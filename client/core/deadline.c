@@ -288,19 +288,6 @@ static int deadline_check_chars(const deadline_line *ln, lh_err *err)
     return 0;
 }
 
-/* Exactly n ASCII digits at s. */
-static bool deadline_digits(const uint8_t *s, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 /* One line: nothing (blank or a comment), or a date and its kind. */
 static int deadline_parse_line(const deadline_line *ln, deadline_pending *out, bool *has,
                                lh_err *err)
@@ -316,14 +303,14 @@ static int deadline_parse_line(const deadline_line *ln, deadline_pending *out, b
 
     char shown[SHOWN_CAP];
     size_t end = deadline_word_end(ln, i);
-    const uint8_t *p = ln->s + i;
+    const char *p = (const char *)ln->s + i;
     int y, m, d;
-    if (end - i < 10 || !deadline_digits(p, 4, &y) || p[4] != '-' ||
-        !deadline_digits(p + 5, 2, &m) || p[7] != '-' || !deadline_digits(p + 8, 2, &d)) {
-        quote_escape(shown, sizeof shown, (const char *)p, end - i, SHOWN_MAX, true);
+    if (end - i < 10 || !calendar_digits(p, 4, &y) || p[4] != '-' ||
+        !calendar_digits(p + 5, 2, &m) || p[7] != '-' || !calendar_digits(p + 8, 2, &d)) {
+        quote_escape(shown, sizeof shown, p, end - i, SHOWN_MAX, true);
         return deadline_line_error(err, LH_EPARSE, ln, "'%s' is not a date YYYY-MM-DD", shown);
     }
-    quote_escape(shown, sizeof shown, (const char *)p, 10, SHOWN_MAX, false);
+    quote_escape(shown, sizeof shown, p, 10, SHOWN_MAX, false);
     if (end - i > 10)
         return deadline_line_error(err, LH_EPARSE, ln,
                                    "after the date %s comes white space, then 休 or 班 (or "

@@ -132,6 +132,16 @@ static size_t varint_put(uint8_t *p, uint64_t v)
     return n;
 }
 
+/* A length-delimited field: its key, the length and the bytes. Returns
+ * where the next field starts. */
+static uint8_t *len_field_put(uint8_t *p, unsigned field, const uint8_t *data, size_t len)
+{
+    *p++ = (uint8_t)(field << 3 | WIRE_LEN);
+    p += varint_put(p, len);
+    memcpy(p, data, len);
+    return p + len;
+}
+
 /* Read a varint at *pos: at most 10 bytes, no bit past 64, and minimal (no
  * trailing zero group), as every encoder writes it. */
 static bool varint_get(const uint8_t *buf, size_t len, size_t *pos, uint64_t *out)
@@ -222,14 +232,8 @@ int entry_signed_pack(const uint8_t *entry, size_t len, const uint8_t sig[ENTRY_
     *out_len = need;
     if (cap < need)
         return LH_ELENGTH;
-    uint8_t *p = out;
-    *p++ = (1 << 3) | WIRE_LEN;
-    p += varint_put(p, len);
-    memcpy(p, entry, len);
-    p += len;
-    *p++ = (2 << 3) | WIRE_LEN;
-    *p++ = ENTRY_SIG_BYTES;
-    memcpy(p, sig, ENTRY_SIG_BYTES);
+    uint8_t *p = len_field_put(out, 1, entry, len);
+    len_field_put(p, 2, sig, ENTRY_SIG_BYTES);
     return 0;
 }
 
@@ -271,11 +275,7 @@ int entry_leaf_pack(const uint8_t *signed_entry, size_t len, int64_t integrated_
     *out_len = need;
     if (cap < need)
         return LH_ELENGTH;
-    uint8_t *p = out;
-    *p++ = (1 << 3) | WIRE_LEN;
-    p += varint_put(p, len);
-    memcpy(p, signed_entry, len);
-    p += len;
+    uint8_t *p = len_field_put(out, 1, signed_entry, len);
     *p++ = (2 << 3) | WIRE_VARINT;
     varint_put(p, (uint64_t)integrated_at);
     return 0;

@@ -133,6 +133,43 @@ static int read_all(int fd, const char *shown, unsigned flags, const char *what,
     return 0;
 }
 
+int fileio_open_walk(int root, const char *rel, int flags, mode_t mode)
+{
+    char buf[PATH_MAX];
+    size_t len = strlen(rel);
+    if (len >= sizeof buf)
+        return -ENAMETOOLONG;
+    memcpy(buf, rel, len + 1);
+    int dir = root;
+    char *c = buf;
+    for (;;) {
+        char *slash = strchr(c, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        if (c[0] == '\0' || strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
+            if (dir != root)
+                close(dir);
+            return -EXDEV;
+        }
+        int f = slash != NULL ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC : flags;
+        int fd = openat(dir, c, f, mode);
+        int e = errno;
+        if (fd < 0 && e == ENOTDIR) {
+            struct stat st;
+            if (fstatat(dir, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                e = ELOOP;
+        }
+        if (dir != root)
+            close(dir);
+        if (fd < 0)
+            return -e;
+        if (slash == NULL)
+            return fd;
+        dir = fd;
+        c = slash + 1;
+    }
+}
+
 int fileio_read_into(const char *path, unsigned flags, const char *what, char *buf, size_t max,
                      size_t *len, lh_err *err)
 {

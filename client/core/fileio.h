@@ -28,6 +28,17 @@
 
 #include "errors.h"
 
+/**
+ * Open rel beneath the directory root one component at a time, each
+ * directory with O_NOFOLLOW from the one before, the last with flags and
+ * mode: a symbolic link anywhere on the way is refused. Linux answers
+ * ENOTDIR for a link opened with O_DIRECTORY, as for a file: fstatat()
+ * tells them apart, so that both ways answer ELOOP.
+ * @return the descriptor (the caller closes it); -EXDEV for an empty, "."
+ *         or ".." component; -ENAMETOOLONG; -ELOOP; another -errno.
+ */
+int fileio_open_walk(int root, const char *rel, int flags, mode_t mode);
+
 /** fileio_read*() flags. */
 enum {
     /** Refuse a file that group or others may read or write (a secret: a

@@ -12,6 +12,7 @@
  */
 #include "merkle.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -349,6 +350,27 @@ static int is_pow2(uint64_t x)
     return x != 0 && (x & (x - 1)) == 0;
 }
 
+/*
+ * One level of a proof's walk up the tree (RFC 9162 §2.1.3.2 step 3,
+ * §2.1.4.2 step 6): whether the next proof hash is the left sibling of
+ * node fn (fn odd, or fn on the right edge: fn == sn), and fn and sn one
+ * level up. On the right edge, the levels where the node has no sibling
+ * (fn even) are skipped: it is promoted unchanged.
+ */
+static bool proof_step(uint64_t *fn, uint64_t *sn)
+{
+    bool left = (*fn & 1) != 0 || *fn == *sn;
+    if (left) {
+        while ((*fn & 1) == 0 && *fn != 0) {
+            *fn >>= 1;
+            *sn >>= 1;
+        }
+    }
+    *fn >>= 1;
+    *sn >>= 1;
+    return left;
+}
+
 int merkle_verify_inclusion(const uint8_t *proof, size_t proof_len, uint64_t index, uint64_t size,
                             const uint8_t leaf_hash[MERKLE_HASH_SIZE],
                             const uint8_t root[MERKLE_HASH_SIZE])
@@ -368,19 +390,10 @@ int merkle_verify_inclusion(const uint8_t *proof, size_t proof_len, uint64_t ind
         const uint8_t *p = proof + i * MERKLE_HASH_SIZE;
         if (sn == 0)
             return LH_EPROOF;
-        if ((fn & 1) != 0 || fn == sn) {
+        if (proof_step(&fn, &sn))
             merkle_node_hash(r, p, r);
-            /* On the right edge, skip the levels where the node has no
-             * sibling (fn == sn, even): it is promoted unchanged. */
-            while ((fn & 1) == 0 && fn != 0) {
-                fn >>= 1;
-                sn >>= 1;
-            }
-        } else {
+        else
             merkle_node_hash(r, r, p);
-        }
-        fn >>= 1;
-        sn >>= 1;
     }
     /* Step 4: the proof must reach the root exactly. */
     if (sn != 0 || memcmp(r, root, MERKLE_HASH_SIZE) != 0)
@@ -437,18 +450,12 @@ int merkle_verify_consistency(const uint8_t *proof, size_t proof_len, uint64_t m
         const uint8_t *c = proof + i * MERKLE_HASH_SIZE;
         if (sn == 0)
             return LH_EPROOF;
-        if ((fn & 1) != 0 || fn == sn) {
+        if (proof_step(&fn, &sn)) {
             merkle_node_hash(fr, c, fr);
             merkle_node_hash(sr, c, sr);
-            while ((fn & 1) == 0 && fn != 0) {
-                fn >>= 1;
-                sn >>= 1;
-            }
         } else {
             merkle_node_hash(sr, sr, c);
         }
-        fn >>= 1;
-        sn >>= 1;
     }
     /* Step 7. */
     if (sn != 0 || memcmp(fr, root_m, MERKLE_HASH_SIZE) != 0 ||

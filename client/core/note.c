@@ -96,16 +96,24 @@ static int check_key_name(const char *name, size_t name_len, const char *what, l
     return 0;
 }
 
+/* The name and type of a key being made: check_key_name(), then a type
+ * this module signs and verifies (LH_EALGO otherwise). */
+static int check_new_key(const char *name, size_t name_len, uint8_t type, const char *what)
+{
+    int rc = check_key_name(name, name_len, what, NULL);
+    if (rc != 0)
+        return rc;
+    return type_supported(type) ? 0 : LH_EALGO;
+}
+
 int note_verifier_init(note_verifier *out, const char *name, size_t name_len, uint8_t type,
                        const uint8_t pubkey[NOTE_PUBKEY_LEN])
 {
     if (out == NULL || name == NULL || pubkey == NULL)
         return LH_EINVAL;
-    int rc = check_key_name(name, name_len, "verifier", NULL);
+    int rc = check_new_key(name, name_len, type, "verifier");
     if (rc != 0)
         return rc;
-    if (!type_supported(type))
-        return LH_EALGO;
     note_verifier v;
     memset(&v, 0, sizeof v);
     memcpy(v.name, name, name_len);
@@ -259,11 +267,9 @@ int note_signer_from_seed(note_signer *out, const char *name, size_t name_len, u
 {
     if (out == NULL || name == NULL || seed == NULL)
         return LH_EINVAL;
-    int rc = check_key_name(name, name_len, "signer", NULL);
+    int rc = check_new_key(name, name_len, type, "signer");
     if (rc != 0)
         return rc;
-    if (!type_supported(type))
-        return LH_EALGO;
     /* Build in a temporary, commit whole, wipe the temporary. */
     note_signer tmp;
     uint8_t pk[NOTE_PUBKEY_LEN];

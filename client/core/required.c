@@ -225,28 +225,22 @@ static int64_t value_of(const ProtobufCMessage *m, const char *path)
             path = rest;
             continue;
         }
+        /* The value, read at the width and signedness of its type. */
+        union {
+            int32_t i32;
+            uint32_t u32;
+            int64_t i64;
+        } v;
         switch (f->type) {
         case PROTOBUF_C_TYPE_INT32:
         case PROTOBUF_C_TYPE_SINT32:
         case PROTOBUF_C_TYPE_SFIXED32:
-        case PROTOBUF_C_TYPE_ENUM: {
-            int32_t v;
-            memcpy(&v, p, sizeof v);
-            return v;
-        }
+        case PROTOBUF_C_TYPE_ENUM: return *(int32_t *)memcpy(&v.i32, p, sizeof v.i32);
         case PROTOBUF_C_TYPE_UINT32:
-        case PROTOBUF_C_TYPE_FIXED32: {
-            uint32_t v;
-            memcpy(&v, p, sizeof v);
-            return v;
-        }
+        case PROTOBUF_C_TYPE_FIXED32: return *(uint32_t *)memcpy(&v.u32, p, sizeof v.u32);
         case PROTOBUF_C_TYPE_INT64:
         case PROTOBUF_C_TYPE_SINT64:
-        case PROTOBUF_C_TYPE_SFIXED64: {
-            int64_t v;
-            memcpy(&v, p, sizeof v);
-            return v;
-        }
+        case PROTOBUF_C_TYPE_SFIXED64: return *(int64_t *)memcpy(&v.i64, p, sizeof v.i64);
         case PROTOBUF_C_TYPE_BOOL: return *(const protobuf_c_boolean *)p != 0;
         default: return 0;
         }

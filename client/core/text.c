@@ -258,6 +258,13 @@ size_t text_b64_encode(char *out, const uint8_t *buf, size_t len)
     return strlen(out);
 }
 
+text_b64_hash text_b64_of_hash(const uint8_t hash[32])
+{
+    text_b64_hash t;
+    text_b64_encode(t.s, hash, 32);
+    return t;
+}
+
 /* ---- numbers ------------------------------------------------------------- */
 
 int text_decimal(const char *s, size_t len, uint64_t *out)

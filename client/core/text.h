@@ -138,6 +138,17 @@ int text_b64_decode(uint8_t *out, size_t max_len, size_t *out_len, const char *b
  */
 size_t text_b64_encode(char *out, const uint8_t *buf, size_t len);
 
+/** A 32-byte hash as a checkpoint shows it: padded base64 (tlog-checkpoint). */
+typedef struct text_b64_hash {
+    char s[TEXT_B64_LEN(32)];
+} text_b64_hash;
+
+/**
+ * hash in base64, returned by value so that one message can show several
+ * (`text_b64_of_hash(a).s`, valid until the end of the full expression).
+ */
+text_b64_hash text_b64_of_hash(const uint8_t hash[32]);
+
 /**
  * A canonical decimal, as C2SP formats write sizes and indexes: s[0..len)
  * only ASCII digits, no leading zero ("0" alone for zero).

@@ -187,6 +187,17 @@ int tile_iter_next(tile_iter *it, tile *t)
     return 0;
 }
 
+uint64_t tile_count(uint64_t size)
+{
+    uint64_t n = 0;
+    tile_iter it;
+    tile t;
+    tile_iter_init(&it, size);
+    while (tile_iter_next(&it, &t) == 1)
+        n++;
+    return n;
+}
+
 int tile_for_hash(int level, uint64_t n, uint64_t size, tile *t)
 {
     if (level < 0 || level >= 64 || n >= (size >> level))

@@ -105,6 +105,9 @@ void tile_iter_init(tile_iter *it, uint64_t size);
  */
 int tile_iter_next(tile_iter *it, tile *t);
 
+/** How many resources tile_iter_init() lists for a tree of the given size. */
+uint64_t tile_count(uint64_t size);
+
 /**
  * The tile a log of the given size serves that holds the tree hash at
  * coordinates (level, n) (see merkle.h): the tile at level level/8 whose

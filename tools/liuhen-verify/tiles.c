@@ -170,36 +170,9 @@ void tiles_bundle_free(tiles_bundle *b)
  * verifier; fstat() then refuses it. */
 static int open_beneath(int dirfd, const char *path, int *out)
 {
-    char buf[TILE_PATH_MAX];
-    size_t n = strlen(path);
-    if (n >= sizeof buf)
-        return -ENAMETOOLONG;
-    memcpy(buf, path, n + 1);
-    int fd = dirfd;
-    char *comp = buf;
-    for (;;) {
-        char *slash = strchr(comp, '/');
-        bool last = slash == NULL;
-        if (!last)
-            *slash = '\0';
-        int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY);
-        int nfd = openat(fd, comp, flags);
-        int e = errno;
-        /* O_DIRECTORY | O_NOFOLLOW on a symbolic link fails with ENOTDIR:
-         * say what it is, rather than "missing". */
-        struct stat st;
-        if (nfd < 0 && e == ENOTDIR && fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-            S_ISLNK(st.st_mode))
-            e = ELOOP;
-        if (fd != dirfd)
-            close(fd);
-        if (nfd < 0)
-            return -e;
-        fd = nfd;
-        if (last)
-            break;
-        comp = slash + 1;
-    }
+    int fd = fileio_open_walk(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
+    if (fd < 0)
+        return fd;
     *out = fd;
     return 0;
 }

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calendar.h"
+
 bool tty_interactive(void)
 {
     return isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
@@ -62,13 +64,7 @@ static void *progress_run(void *arg)
     unsigned turn = 0;
     pthread_mutex_lock(&p->lock);
     while (!p->stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 200 * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = calendar_realtime_after(200);
         pthread_cond_timedwait(&p->cond, &p->lock, &until);
         int64_t elapsed = now_ms() - p->start_ms;
         if (p->stop || elapsed < TTY_PROGRESS_AFTER_MS)
