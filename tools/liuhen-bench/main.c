@@ -162,13 +162,19 @@ static const char LATENCY_PROVE[] =
     "per proof: lh_inclusion_proof() at a random index of the latest checkpoint, from the call "
     "to its return (proof and checkpoint verified)";
 
+/* "liuhen-bench: <message>" on standard error. */
+__attribute__((format(printf, 1, 0))) static void vsay(const char *fmt, va_list ap)
+{
+    fputs("liuhen-bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+}
+
 __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("liuhen-bench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n", stderr);
+    vsay(fmt, ap);
     va_end(ap);
     fputs(usage_text, stderr);
     fputs("Run `liuhen-bench --help` for the options.\n", stderr);
@@ -179,9 +185,7 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("liuhen-bench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n", stderr);
+    vsay(fmt, ap);
     va_end(ap);
 }
 
