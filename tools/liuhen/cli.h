@@ -217,6 +217,26 @@ int cli_common_option(cli *c, const cli_command *cmd, int opt, const char *arg);
 int cli_no_operands(const cli *c, int st, int argc, char **argv);
 
 /**
+ * An option of a command that cli_options() reads for it: one that takes a
+ * value (the last one given wins) or a flag. A table of them ends with
+ * {NULL, NULL, NULL}.
+ */
+typedef struct cli_option {
+    const char *name;   /**< without the dashes: "key" */
+    const char **value; /**< takes a value: it goes here (borrowed from argv); or NULL */
+    bool *flag;         /**< takes none: set true when it is given */
+} cli_option;
+
+/**
+ * Parse a command's options: the common ones and those of opts (NULL: no
+ * other), as getopt_long() reads them from one table. The operands are
+ * left from argv[optind] on.
+ * @return -1 when every option was read (the caller checks the operands,
+ *         cli_no_operands()); otherwise the exit status to return at once.
+ */
+int cli_options(cli *c, const cli_command *cmd, int argc, char **argv, const cli_option *opts);
+
+/**
  * Parse the arguments of a command that has only the common options.
  * @param[in] operand  NULL: the command takes no operand; else the name of
  *                     the one operand it takes ("INDEX"), then argv[optind].

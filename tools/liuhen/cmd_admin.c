@@ -40,17 +40,9 @@ static int target_path(cli *c, const char *opt, const char *path)
 /* Parse the single --to option of export and backup. */
 static int parse_to(cli *c, const cli_command *cmd, int argc, char **argv, const char **to)
 {
-    enum { O_TO = CLI_OPT_FIRST_COMMAND };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS, {"to", required_argument, NULL, O_TO}, {NULL, 0, NULL, 0}};
-    int opt, st = -1;
+    const cli_option opts[] = {{"to", to, NULL}, {NULL, NULL, NULL}};
     *to = NULL;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (opt == O_TO)
-            *to = optarg;
-        else
-            st = cli_common_option(c, cmd, opt, optarg);
-    }
+    int st = cli_options(c, cmd, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (*to == NULL)
@@ -241,17 +233,9 @@ static const char status_help[] = N_(
 
 static int run_status(cli *c, int argc, char **argv)
 {
-    enum { O_PROM = CLI_OPT_FIRST_COMMAND };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS, {"prometheus", no_argument, NULL, O_PROM}, {NULL, 0, NULL, 0}};
-    int opt, st = -1;
     bool prom = false;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (opt == O_PROM)
-            prom = true;
-        else
-            st = cli_common_option(c, &cli_cmd_status, opt, optarg);
-    }
+    const cli_option opts[] = {{"prometheus", NULL, &prom}, {NULL, NULL, NULL}};
+    int st = cli_options(c, &cli_cmd_status, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (prom && c->json)

@@ -79,25 +79,14 @@ static char *concat(const char *a, const char *b)
 
 static int run_keygen(cli *c, int argc, char **argv)
 {
-    enum { O_OUT = CLI_OPT_FIRST_COMMAND, O_HOLDER, O_NOPASS, O_PASSFILE };
-    static const struct option opts[] = {CLI_COMMON_OPTIONS,
-                                         {"out", required_argument, NULL, O_OUT},
-                                         {"holder", required_argument, NULL, O_HOLDER},
-                                         {"no-passphrase", no_argument, NULL, O_NOPASS},
-                                         {"passphrase-file", required_argument, NULL, O_PASSFILE},
-                                         {NULL, 0, NULL, 0}};
     const char *out = NULL, *holder = NULL, *passfile = NULL;
     bool no_pass = false;
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (opt) {
-        case O_OUT: out = optarg; break;
-        case O_HOLDER: holder = optarg; break;
-        case O_NOPASS: no_pass = true; break;
-        case O_PASSFILE: passfile = optarg; break;
-        default: st = cli_common_option(c, &cli_cmd_keygen, opt, optarg); break;
-        }
-    }
+    const cli_option opts[] = {{"out", &out, NULL},
+                               {"holder", &holder, NULL},
+                               {"no-passphrase", NULL, &no_pass},
+                               {"passphrase-file", &passfile, NULL},
+                               {NULL, NULL, NULL}};
+    int st = cli_options(c, &cli_cmd_keygen, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (out == NULL || out[0] == '\0')
@@ -385,65 +374,56 @@ static int check_enrolled(cli *c, const char *holder, const keyfile_pub *pub)
     return 0;
 }
 
+/* The options enroll and revoke share: the admin's key file and its
+ * passphrase, the holder's public key, where to save the receipt. */
+typedef struct admin_args {
+    const char *key_path, *pub_arg, *receipt, *passfile;
+} admin_args;
+
+/* Before anything is asked of the daemon: the receipt can be saved, and
+ * --pub names a public key. */
+static int admin_read_pub(cli *c, const admin_args *a, keyfile_pub *pub)
+{
+    int st;
+    if ((a->receipt != NULL && (st = cli_check_output(c, "--receipt", a->receipt)) != 0) ||
+        (st = read_pub(c, a->pub_arg, pub)) != 0)
+        return st;
+    return 0;
+}
+
 /* Connect, load the admin's key and append a key-management entry. */
-static int admin_append(cli *c, const char *key_path, const char *passfile, const Liuhen__Entry *e,
-                        const char *receipt)
+static int admin_append(cli *c, const admin_args *a, const Liuhen__Entry *e)
 {
     keyfile_key *key = NULL;
     int st = cli_connect(c);
-    if (st == 0 && (st = cli_load_key(c, key_path, passfile, &key)) == 0)
-        st = cli_append_entry(c, key, e, receipt);
+    if (st == 0 && (st = cli_load_key(c, a->key_path, a->passfile, &key)) == 0)
+        st = cli_append_entry(c, key, e, a->receipt);
     keyfile_key_free(key);
     return st;
 }
 
 static int run_enroll(cli *c, int argc, char **argv)
 {
-    enum {
-        O_KEY = CLI_OPT_FIRST_COMMAND,
-        O_PUB,
-        O_ROLES,
-        O_HOLDER,
-        O_POSITION,
-        O_UNIT,
-        O_RECEIPT,
-        O_PASSFILE
-    };
-    static const struct option opts[] = {CLI_COMMON_OPTIONS,
-                                         {"key", required_argument, NULL, O_KEY},
-                                         {"pub", required_argument, NULL, O_PUB},
-                                         {"roles", required_argument, NULL, O_ROLES},
-                                         {"holder", required_argument, NULL, O_HOLDER},
-                                         {"position", required_argument, NULL, O_POSITION},
-                                         {"unit", required_argument, NULL, O_UNIT},
-                                         {"receipt", required_argument, NULL, O_RECEIPT},
-                                         {"passphrase-file", required_argument, NULL, O_PASSFILE},
-                                         {NULL, 0, NULL, 0}};
-    const char *key_path = NULL, *pub_arg = NULL, *roles_arg = NULL, *holder = NULL;
-    const char *position = NULL, *unit = NULL, *receipt = NULL, *passfile = NULL;
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (opt) {
-        case O_KEY: key_path = optarg; break;
-        case O_PUB: pub_arg = optarg; break;
-        case O_ROLES: roles_arg = optarg; break;
-        case O_HOLDER: holder = optarg; break;
-        case O_POSITION: position = optarg; break;
-        case O_UNIT: unit = optarg; break;
-        case O_RECEIPT: receipt = optarg; break;
-        case O_PASSFILE: passfile = optarg; break;
-        default: st = cli_common_option(c, &cli_cmd_enroll, opt, optarg); break;
-        }
-    }
+    admin_args a = {0};
+    const char *roles_arg = NULL, *holder = NULL, *position = NULL, *unit = NULL;
+    const cli_option opts[] = {{"key", &a.key_path, NULL},
+                               {"pub", &a.pub_arg, NULL},
+                               {"roles", &roles_arg, NULL},
+                               {"holder", &holder, NULL},
+                               {"position", &position, NULL},
+                               {"unit", &unit, NULL},
+                               {"receipt", &a.receipt, NULL},
+                               {"passphrase-file", &a.passfile, NULL},
+                               {NULL, NULL, NULL}};
+    int st = cli_options(c, &cli_cmd_enroll, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
-    if (key_path == NULL || pub_arg == NULL || roles_arg == NULL)
+    if (a.key_path == NULL || a.pub_arg == NULL || roles_arg == NULL)
         return cli_usage(c, _("--key, --pub and --roles are required"));
     keyfile_pub pub;
     Liuhen__Role *roles = NULL;
     size_t nroles = 0;
-    if ((receipt != NULL && (st = cli_check_output(c, "--receipt", receipt)) != 0) ||
-        (st = read_pub(c, pub_arg, &pub)) != 0 ||
+    if ((st = admin_read_pub(c, &a, &pub)) != 0 ||
         (st = parse_roles(c, roles_arg, &roles, &nroles)) != 0)
         return st;
     if (holder == NULL)
@@ -470,7 +450,7 @@ static int run_enroll(cli *c, int argc, char **argv)
         free(roles);
         return st;
     }
-    st = admin_append(c, key_path, passfile, &e, receipt);
+    st = admin_append(c, &a, &e);
     if (st == CLI_EXIT_OK && !c->json) {
         printf(_("enrolled: %s, roles:"), holder);
         char rb[RENDER_ROLE_MAX];
@@ -484,34 +464,21 @@ static int run_enroll(cli *c, int argc, char **argv)
 
 static int run_revoke(cli *c, int argc, char **argv)
 {
-    enum { O_KEY = CLI_OPT_FIRST_COMMAND, O_PUB, O_REASON, O_RECEIPT, O_PASSFILE };
-    static const struct option opts[] = {CLI_COMMON_OPTIONS,
-                                         {"key", required_argument, NULL, O_KEY},
-                                         {"pub", required_argument, NULL, O_PUB},
-                                         {"reason", required_argument, NULL, O_REASON},
-                                         {"receipt", required_argument, NULL, O_RECEIPT},
-                                         {"passphrase-file", required_argument, NULL, O_PASSFILE},
-                                         {NULL, 0, NULL, 0}};
-    const char *key_path = NULL, *pub_arg = NULL, *reason = NULL, *receipt = NULL;
-    const char *passfile = NULL;
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (opt) {
-        case O_KEY: key_path = optarg; break;
-        case O_PUB: pub_arg = optarg; break;
-        case O_REASON: reason = optarg; break;
-        case O_RECEIPT: receipt = optarg; break;
-        case O_PASSFILE: passfile = optarg; break;
-        default: st = cli_common_option(c, &cli_cmd_revoke, opt, optarg); break;
-        }
-    }
+    admin_args a = {0};
+    const char *reason = NULL;
+    const cli_option opts[] = {{"key", &a.key_path, NULL},
+                               {"pub", &a.pub_arg, NULL},
+                               {"reason", &reason, NULL},
+                               {"receipt", &a.receipt, NULL},
+                               {"passphrase-file", &a.passfile, NULL},
+                               {NULL, NULL, NULL}};
+    int st = cli_options(c, &cli_cmd_revoke, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
-    if (key_path == NULL || pub_arg == NULL || reason == NULL || reason[0] == '\0')
+    if (a.key_path == NULL || a.pub_arg == NULL || reason == NULL || reason[0] == '\0')
         return cli_usage(c, _("--key, --pub and --reason are required"));
     keyfile_pub pub;
-    if ((receipt != NULL && (st = cli_check_output(c, "--receipt", receipt)) != 0) ||
-        (st = read_pub(c, pub_arg, &pub)) != 0)
+    if ((st = admin_read_pub(c, &a, &pub)) != 0)
         return st;
     Liuhen__Entry e = LIUHEN__ENTRY__INIT;
     Liuhen__KeyRevoke body = LIUHEN__KEY_REVOKE__INIT;
@@ -521,9 +488,9 @@ static int run_revoke(cli *c, int argc, char **argv)
     body.public_key.data = pub.pubkey;
     body.public_key.len = sizeof pub.pubkey;
     body.reason = (char *)reason;
-    st = admin_append(c, key_path, passfile, &e, receipt);
+    st = admin_append(c, &a, &e);
     if (st == CLI_EXIT_OK && !c->json)
-        printf(_("revoked: %s\n"), pub.name[0] ? pub.name : pub_arg);
+        printf(_("revoked: %s\n"), pub.name[0] ? pub.name : a.pub_arg);
     return st;
 }
 

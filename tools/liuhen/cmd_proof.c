@@ -47,17 +47,9 @@ static const char checkpoint_help[] =
 
 static int run_checkpoint(cli *c, int argc, char **argv)
 {
-    enum { O_SAVE = CLI_OPT_FIRST_COMMAND };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS, {"save", required_argument, NULL, O_SAVE}, {NULL, 0, NULL, 0}};
     const char *save = NULL;
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (opt == O_SAVE)
-            save = optarg;
-        else
-            st = cli_common_option(c, &cli_cmd_checkpoint, opt, optarg);
-    }
+    const cli_option opts[] = {{"save", &save, NULL}, {NULL, NULL, NULL}};
+    int st = cli_options(c, &cli_cmd_checkpoint, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if ((save != NULL && (st = cli_check_output(c, "--save", save)) != 0) ||

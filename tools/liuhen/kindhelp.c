@@ -94,20 +94,38 @@ static uint32_t kind_roles(Liuhen__Kind kind)
     return mask;
 }
 
+/* Room for one step of a dotted path, a field's name, with its NUL. */
+#define STEP_NAME_MAX 64
+
+/*
+ * The first step of a dotted path ("decision" of "decision.decided_at"):
+ * its name into name, and the field of that name in d into *f (NULL when
+ * d has none).
+ * @return the step's length, or 0 when it is empty or too long for a name.
+ */
+static size_t path_step(const ProtobufCMessageDescriptor *d, const char *path,
+                        char name[STEP_NAME_MAX], const ProtobufCFieldDescriptor **f)
+{
+    size_t n = strcspn(path, ".");
+    if (n == 0 || n >= STEP_NAME_MAX)
+        return 0;
+    memcpy(name, path, n);
+    name[n] = '\0';
+    *f = protobuf_c_message_descriptor_get_field_by_name(d, name);
+    return n;
+}
+
 /* The field at a dotted path of message d, and the message that has it. */
 static const ProtobufCFieldDescriptor *field_at_path(const ProtobufCMessageDescriptor *d,
                                                      const char *path,
                                                      const ProtobufCMessageDescriptor **owner)
 {
-    char name[64];
+    char name[STEP_NAME_MAX];
     for (;;) {
-        size_t n = strcspn(path, ".");
-        if (d == NULL || n == 0 || n >= sizeof name)
+        const ProtobufCFieldDescriptor *f;
+        size_t n = d != NULL ? path_step(d, path, name, &f) : 0;
+        if (n == 0)
             return NULL;
-        memcpy(name, path, n);
-        name[n] = '\0';
-        const ProtobufCFieldDescriptor *f =
-            protobuf_c_message_descriptor_get_field_by_name(d, name);
         if (f == NULL || path[n] == '\0') {
             *owner = d;
             return f;
@@ -337,17 +355,12 @@ static void put_set(FILE *f, const char *assignment)
 static int json_put(json_t *obj, const ProtobufCMessageDescriptor *d, const char *path, size_t item,
                     json_t *value)
 {
-    char name[64];
+    char name[STEP_NAME_MAX];
     bool first_list = true;
     for (;;) {
-        size_t n = strcspn(path, ".");
-        if (n == 0 || n >= sizeof name)
-            break;
-        memcpy(name, path, n);
-        name[n] = '\0';
-        const ProtobufCFieldDescriptor *f =
-            protobuf_c_message_descriptor_get_field_by_name(d, name);
-        if (f == NULL)
+        const ProtobufCFieldDescriptor *f;
+        size_t n = path_step(d, path, name, &f);
+        if (n == 0 || f == NULL)
             break;
         bool repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
         if (path[n] == '\0') {
@@ -392,16 +405,13 @@ static void set_path(char *out, size_t cap, const ProtobufCMessageDescriptor *d,
 {
     size_t o = 0;
     bool marked = item == 0;
-    char name[64];
+    char name[STEP_NAME_MAX];
     out[0] = '\0';
     while (*path != '\0' && d != NULL) {
-        size_t n = strcspn(path, ".");
-        if (n == 0 || n >= sizeof name)
+        const ProtobufCFieldDescriptor *f;
+        size_t n = path_step(d, path, name, &f);
+        if (n == 0)
             break;
-        memcpy(name, path, n);
-        name[n] = '\0';
-        const ProtobufCFieldDescriptor *f =
-            protobuf_c_message_descriptor_get_field_by_name(d, name);
         bool plus = !marked && f != NULL && f->label == PROTOBUF_C_LABEL_REPEATED &&
                     f->type == PROTOBUF_C_TYPE_MESSAGE && path[n] == '.';
         int w = snprintf(out + o, cap - o, "%s%s%s", o > 0 ? "." : "", name, plus ? "+" : "");
