@@ -50,6 +50,50 @@ static int parse_to(cli *c, const cli_command *cmd, int argc, char **argv, const
     return -1;
 }
 
+/* The request of export or backup, for run_to(): lh_export() or lh_backup(). */
+typedef int (*to_request)(lh_conn *conn, const char *path, void *out, lh_err *err);
+
+/*
+ * What export and backup share: parse --to, connect, and make the request,
+ * which writes *out. The protocol says nothing until it is done: on a
+ * terminal, a spinner "liuhend <doing> PATH" with the elapsed time says it
+ * is still going.
+ * @return -1 when out is filled (the caller frees it); otherwise the exit
+ *         status to return at once (reported).
+ */
+static int run_to(cli *c, const cli_command *cmd, int argc, char **argv, const char *doing,
+                  to_request request, void *out, const char **to)
+{
+    int st = parse_to(c, cmd, argc, argv, to);
+    if (st >= 0)
+        return st;
+    if ((st = target_path(c, "--to", *to)) != 0 || (st = cli_connect(c)) != 0)
+        return st;
+    lh_err err = {{0}};
+    tty_progress progress;
+    char label[PATH_MAX + 64];
+    snprintf(label, sizeof label, "%s %s: liuhend %s %s", c->prog, c->command, doing, *to);
+    tty_progress_start(&progress, label);
+    int rc = request(c->conn, *to, out, &err);
+    tty_progress_stop(&progress);
+    if (rc != 0)
+        return cli_fail_rc(c, rc, &err, NULL);
+    return -1;
+}
+
+/* The JSON members export and backup share, in this order: where it was
+ * written, the tree size, how much, the checkpoint. */
+static json_t *to_json(const char *path_key, const char *path, uint64_t tree_size,
+                       const char *count_key, uint64_t count, const lh_checkpoint *cp, bool *ok)
+{
+    json_t *o = json_object();
+    render_json_set(o, path_key, json_string(path), ok);
+    render_json_set(o, "tree_size", json_integer((json_int_t)tree_size), ok);
+    render_json_set(o, count_key, json_integer((json_int_t)count), ok);
+    render_json_set(o, "checkpoint", json_stringn((const char *)cp->note, cp->note_len), ok);
+    return o;
+}
+
 /* ------------------------------------------------------------------------
  * export
  */
@@ -80,35 +124,21 @@ static const char export_help[] =
        "Example:\n"
        "  liuhen export --to 2026-05-20\n");
 
+static int request_export(lh_conn *conn, const char *path, void *out, lh_err *err)
+{
+    return lh_export(conn, path, out, err);
+}
+
 static int run_export(cli *c, int argc, char **argv)
 {
-    const char *to;
-    int st = parse_to(c, &cli_cmd_export, argc, argv, &to);
+    const char *dir;
+    lh_export_result r;
+    int st = run_to(c, &cli_cmd_export, argc, argv, "is writing", request_export, &r, &dir);
     if (st >= 0)
         return st;
-    const char *dir = to;
-    if ((st = target_path(c, "--to", to)) != 0 || (st = cli_connect(c)) != 0)
-        return st;
-    lh_export_result r;
-    lh_err err = {{0}};
-    /* The protocol says nothing until the export is done: on a terminal,
-     * a spinner with the elapsed time says it is still going. */
-    tty_progress progress;
-    char label[PATH_MAX + 64];
-    snprintf(label, sizeof label, "%s %s: liuhend is writing %s", c->prog, c->command, dir);
-    tty_progress_start(&progress, label);
-    int rc = lh_export(c->conn, dir, &r, &err);
-    tty_progress_stop(&progress);
-    if (rc != 0)
-        return cli_fail_rc(c, rc, &err, NULL);
     if (c->json) {
-        json_t *o = json_object();
         bool ok = true;
-        render_json_set(o, "directory", json_string(dir), &ok);
-        render_json_set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
-        render_json_set(o, "files", json_integer((json_int_t)r.files), &ok);
-        render_json_set(o, "checkpoint",
-                        json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len), &ok);
+        json_t *o = to_json("directory", dir, r.tree_size, "files", r.files, &r.checkpoint, &ok);
         render_json_set(o, "checked_locally", json_boolean(r.checked_locally), &ok);
         st = cli_print_json(c, o, ok, NULL);
     } else {
@@ -159,34 +189,22 @@ static const char backup_help[] =
        "Example:\n"
        "  liuhen backup --to liuhen-2026-05-20.mdb\n");
 
+static int request_backup(lh_conn *conn, const char *path, void *out, lh_err *err)
+{
+    return lh_backup(conn, path, out, err);
+}
+
 static int run_backup(cli *c, int argc, char **argv)
 {
-    const char *to;
-    int st = parse_to(c, &cli_cmd_backup, argc, argv, &to);
+    const char *path;
+    lh_backup_result r;
+    int st = run_to(c, &cli_cmd_backup, argc, argv, "is copying its store to", request_backup, &r,
+                    &path);
     if (st >= 0)
         return st;
-    const char *path = to;
-    if ((st = target_path(c, "--to", to)) != 0 || (st = cli_connect(c)) != 0)
-        return st;
-    lh_backup_result r;
-    lh_err err = {{0}};
-    tty_progress progress;
-    char label[PATH_MAX + 64];
-    snprintf(label, sizeof label, "%s %s: liuhend is copying its store to %s", c->prog, c->command,
-             path);
-    tty_progress_start(&progress, label);
-    int rc = lh_backup(c->conn, path, &r, &err);
-    tty_progress_stop(&progress);
-    if (rc != 0)
-        return cli_fail_rc(c, rc, &err, NULL);
     if (c->json) {
-        json_t *o = json_object();
         bool ok = true;
-        render_json_set(o, "path", json_string(path), &ok);
-        render_json_set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
-        render_json_set(o, "bytes", json_integer((json_int_t)r.bytes), &ok);
-        render_json_set(o, "checkpoint",
-                        json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len), &ok);
+        json_t *o = to_json("path", path, r.tree_size, "bytes", r.bytes, &r.checkpoint, &ok);
         st = cli_print_json(c, o, ok, NULL);
     } else {
         printf(_("backup written: %s\n"), path);
