@@ -163,31 +163,27 @@ static const char LATENCY_PROVE[] =
     "to its return (proof and checkpoint verified)";
 
 /* "liuhen-bench: <message>" on standard error. */
-__attribute__((format(printf, 1, 0))) static void vsay(const char *fmt, va_list ap)
-{
-    fputs("liuhen-bench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n", stderr);
-}
-
-__attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay(fmt, ap);
+    fputs("liuhen-bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
     va_end(ap);
+}
+
+/* What a usage error prints after its message (say()). */
+static int usage_end(void)
+{
     fputs(usage_text, stderr);
     fputs("Run `liuhen-bench --help` for the options.\n", stderr);
     return EXIT_USAGE;
 }
 
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsay(fmt, ap);
-    va_end(ap);
-}
+/* A usage error: the message, the synopsis, where the options are;
+ * EXIT_USAGE. */
+#define usage(...) (say(__VA_ARGS__), usage_end())
 
 /* A program beside this one, found through /proc/self/exe. */
 static void beside_self(const char *name, char *out, size_t cap)

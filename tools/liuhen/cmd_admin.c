@@ -53,6 +53,16 @@ static int parse_to(cli *c, const cli_command *cmd, int argc, char **argv, const
 /* The request of export or backup, for run_to(): lh_export() or lh_backup(). */
 typedef int (*to_request)(lh_conn *conn, const char *path, void *out, lh_err *err);
 
+static int request_export(lh_conn *conn, const char *path, void *out, lh_err *err)
+{
+    return lh_export(conn, path, out, err);
+}
+
+static int request_backup(lh_conn *conn, const char *path, void *out, lh_err *err)
+{
+    return lh_backup(conn, path, out, err);
+}
+
 /*
  * What export and backup share: parse --to, connect, and make the request,
  * which writes *out. The protocol says nothing until it is done: on a
@@ -124,11 +134,6 @@ static const char export_help[] =
        "Example:\n"
        "  liuhen export --to 2026-05-20\n");
 
-static int request_export(lh_conn *conn, const char *path, void *out, lh_err *err)
-{
-    return lh_export(conn, path, out, err);
-}
-
 static int run_export(cli *c, int argc, char **argv)
 {
     const char *dir;
@@ -188,11 +193,6 @@ static const char backup_help[] =
        "\n"
        "Example:\n"
        "  liuhen backup --to liuhen-2026-05-20.mdb\n");
-
-static int request_backup(lh_conn *conn, const char *path, void *out, lh_err *err)
-{
-    return lh_backup(conn, path, out, err);
-}
 
 static int run_backup(cli *c, int argc, char **argv)
 {

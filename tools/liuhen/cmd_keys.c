@@ -391,13 +391,25 @@ static int admin_read_pub(cli *c, const admin_args *a, keyfile_pub *pub)
     return 0;
 }
 
-/* Connect, load the admin's key and append a key-management entry. */
-static int admin_append(cli *c, const admin_args *a, const Liuhen__Entry *e)
+/* Connect, load the admin's key and append the key-management record
+ * whose body is enroll (a KEY_ENROLL), else revoke (a KEY_REVOKE). */
+static int admin_append(cli *c, const admin_args *a, Liuhen__KeyEnroll *enroll,
+                        Liuhen__KeyRevoke *revoke)
 {
+    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
+    if (enroll != NULL) {
+        e.kind = LIUHEN__KIND__KIND_KEY_ENROLL;
+        e.body_case = LIUHEN__ENTRY__BODY_KEY_ENROLL;
+        e.key_enroll = enroll;
+    } else {
+        e.kind = LIUHEN__KIND__KIND_KEY_REVOKE;
+        e.body_case = LIUHEN__ENTRY__BODY_KEY_REVOKE;
+        e.key_revoke = revoke;
+    }
     keyfile_key *key = NULL;
     int st = cli_connect(c);
     if (st == 0 && (st = cli_load_key(c, a->key_path, a->passfile, &key)) == 0)
-        st = cli_append_entry(c, key, e, a->receipt);
+        st = cli_append_entry(c, key, &e, a->receipt);
     keyfile_key_free(key);
     return st;
 }
@@ -432,13 +444,8 @@ static int run_enroll(cli *c, int argc, char **argv)
         free(roles);
         return cli_usage(c, _("--holder NAME is required when --pub gives no name"));
     }
-    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
     Liuhen__KeyEnroll body = LIUHEN__KEY_ENROLL__INIT;
-    e.kind = LIUHEN__KIND__KIND_KEY_ENROLL;
-    e.body_case = LIUHEN__ENTRY__BODY_KEY_ENROLL;
-    e.key_enroll = &body;
-    body.public_key.data = pub.pubkey;
-    body.public_key.len = sizeof pub.pubkey;
+    body.public_key = (ProtobufCBinaryData){sizeof pub.pubkey, pub.pubkey};
     body.holder = (char *)holder;
     if (position != NULL)
         body.position = (char *)position;
@@ -450,7 +457,7 @@ static int run_enroll(cli *c, int argc, char **argv)
         free(roles);
         return st;
     }
-    st = admin_append(c, &a, &e);
+    st = admin_append(c, &a, &body, NULL);
     if (st == CLI_EXIT_OK && !c->json) {
         printf(_("enrolled: %s, roles:"), holder);
         char rb[RENDER_ROLE_MAX];
@@ -480,15 +487,10 @@ static int run_revoke(cli *c, int argc, char **argv)
     keyfile_pub pub;
     if ((st = admin_read_pub(c, &a, &pub)) != 0)
         return st;
-    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
     Liuhen__KeyRevoke body = LIUHEN__KEY_REVOKE__INIT;
-    e.kind = LIUHEN__KIND__KIND_KEY_REVOKE;
-    e.body_case = LIUHEN__ENTRY__BODY_KEY_REVOKE;
-    e.key_revoke = &body;
-    body.public_key.data = pub.pubkey;
-    body.public_key.len = sizeof pub.pubkey;
+    body.public_key = (ProtobufCBinaryData){sizeof pub.pubkey, pub.pubkey};
     body.reason = (char *)reason;
-    st = admin_append(c, &a, &e);
+    st = admin_append(c, &a, NULL, &body);
     if (st == CLI_EXIT_OK && !c->json)
         printf(_("revoked: %s\n"), pub.name[0] ? pub.name : a.pub_arg);
     return st;
