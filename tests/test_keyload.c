@@ -28,33 +28,34 @@
 #include "testutil.h"
 
 static char dir[64];
-static char plain_path[sizeof dir + 16], sealed_path[sizeof dir + 16], pass_path[sizeof dir + 16];
 static uint8_t pubkey[KEYFILE_PUBLICKEYBYTES];
+
+/* A file of dir, in a static buffer of its own per slot. */
+static const char *in_dir(int slot, const char *name)
+{
+    static char paths[4][sizeof dir + 32];
+    snprintf(paths[slot], sizeof paths[slot], "%s/%s", dir, name);
+    return paths[slot];
+}
 
 /* Two files of one key: plain.key unencrypted, sealed.key encrypted with
  * the passphrase "口令" (the smallest Argon2id limits: a test). */
 static int group_setup(void **state)
 {
     (void)state;
-    if (sodium_init() < 0)
-        return -1;
     snprintf(dir, sizeof dir, "/tmp/liuhen-test-XXXXXX");
-    if (mkdtemp(dir) == NULL)
+    if (sodium_init() < 0 || mkdtemp(dir) == NULL)
         return -1;
-    snprintf(plain_path, sizeof plain_path, "%s/plain.key", dir);
-    snprintf(sealed_path, sizeof sealed_path, "%s/sealed.key", dir);
-    snprintf(pass_path, sizeof pass_path, "%s/p.pass", dir);
+    unsetenv(PASSPHRASE_ENV);
     keyfile_key *key = NULL;
-    lh_err err = {{0}};
-    int rc = keyfile_generate("张三", &key, &err);
+    int rc = keyfile_generate("张三", &key, NULL);
     if (rc == 0)
-        rc = keyfile_write_secret(plain_path, key, NULL, KEYFILE_KDF_MIN, &err);
+        rc = keyfile_write_secret(in_dir(0, "plain.key"), key, NULL, KEYFILE_KDF_MIN, NULL);
     if (rc == 0)
-        rc = keyfile_write_secret(sealed_path, key, "口令", KEYFILE_KDF_MIN, &err);
+        rc = keyfile_write_secret(in_dir(0, "sealed.key"), key, "口令", KEYFILE_KDF_MIN, NULL);
     if (rc == 0)
         memcpy(pubkey, keyfile_key_pubkey(key), sizeof pubkey);
     keyfile_key_free(key);
-    unsetenv(PASSPHRASE_ENV);
     return rc;
 }
 
@@ -65,85 +66,75 @@ static int group_teardown(void **state)
     return 0;
 }
 
-/* Not encrypted: read without a passphrase, even where none can be had
- * (no file, no variable, and no terminal under the test runner). */
-static void test_plain_needs_no_passphrase(void **state)
+/* The key file of dir named key_name is read, with the passphrase file
+ * holding pass (NULL: none given), and it is the key made above. */
+static void assert_reads(const char *key_name, const char *pass)
 {
-    (void)state;
+    const char *passfile = NULL;
+    if (pass != NULL)
+        tu_write_file(passfile = in_dir(1, "p.pass"), pass, 0600);
     keyfile_key *key = NULL;
-    keyload_step step = KEYLOAD_READ;
-    lh_err err = {{0}};
-    assert_int_equal(keyload_secret(plain_path, NULL, &key, &step, &err), 0);
+    keyload_step step = KEYLOAD_OPEN;
+    assert_int_equal(keyload_secret(in_dir(2, key_name), passfile, &key, &step, NULL), 0);
     assert_non_null(key);
     assert_memory_equal(keyfile_key_pubkey(key), pubkey, sizeof pubkey);
     keyfile_key_free(key);
 }
 
+/* Reading it fails at step with the error rc, and err says msg. */
+static void assert_fails(const char *key_name, const char *pass, keyload_step step, int rc,
+                         const char *msg)
+{
+    const char *passfile = NULL;
+    if (pass != NULL)
+        tu_write_file(passfile = in_dir(1, "p.pass"), pass, 0600);
+    keyfile_key *key = (keyfile_key *)dir; /* not NULL: the call must clear it */
+    keyload_step failed = step == KEYLOAD_OPEN ? KEYLOAD_READ : KEYLOAD_OPEN;
+    lh_err err = {{0}};
+    assert_int_equal(keyload_secret(in_dir(2, key_name), passfile, &key, &failed, &err), rc);
+    assert_int_equal(failed, step);
+    assert_null(key);
+    assert_non_null(strstr(err.msg, msg));
+}
+
+/* Not encrypted: read without a passphrase, even where none can be had
+ * (no file, no variable, and no terminal under the test runner). */
+static void test_plain_needs_no_passphrase(void **state)
+{
+    (void)state;
+    assert_reads("plain.key", NULL);
+}
+
 static void test_sealed_with_passphrase_file(void **state)
 {
     (void)state;
-    tu_write_file(pass_path, "口令\n", 0600);
-    keyfile_key *key = NULL;
-    keyload_step step = KEYLOAD_OPEN;
-    lh_err err = {{0}};
-    assert_int_equal(keyload_secret(sealed_path, pass_path, &key, &step, &err), 0);
-    assert_non_null(key);
-    assert_memory_equal(keyfile_key_pubkey(key), pubkey, sizeof pubkey);
-    keyfile_key_free(key);
+    assert_reads("sealed.key", "口令\n");
 }
 
 static void test_sealed_with_environment(void **state)
 {
     (void)state;
     setenv(PASSPHRASE_ENV, "口令", 1);
-    keyfile_key *key = NULL;
-    keyload_step step = KEYLOAD_OPEN;
-    lh_err err = {{0}};
-    assert_int_equal(keyload_secret(sealed_path, NULL, &key, &step, &err), 0);
-    assert_non_null(key);
-    keyfile_key_free(key);
+    assert_reads("sealed.key", NULL);
     assert_null(getenv(PASSPHRASE_ENV)); /* passphrase.h: read once, then removed */
 }
 
 static void test_missing_file_fails_at_open(void **state)
 {
     (void)state;
-    char path[sizeof dir + 16];
-    snprintf(path, sizeof path, "%s/none.key", dir);
-    keyfile_key *key = (keyfile_key *)1;
-    keyload_step step = KEYLOAD_READ;
-    lh_err err = {{0}};
-    assert_int_equal(keyload_secret(path, NULL, &key, &step, &err), -ENOENT);
-    assert_int_equal(step, KEYLOAD_OPEN);
-    assert_null(key);
+    assert_fails("none.key", NULL, KEYLOAD_OPEN, -ENOENT, "none.key");
 }
 
 static void test_empty_passphrase_fails_at_passphrase(void **state)
 {
     (void)state;
-    unsetenv(PASSPHRASE_ENV);
-    keyfile_key *key = NULL;
-    keyload_step step = KEYLOAD_OPEN;
-    lh_err err = {{0}};
-    char empty[sizeof dir + 16];
-    snprintf(empty, sizeof empty, "%s/empty.pass", dir);
-    tu_write_file(empty, "\n", 0600);
-    assert_int_equal(keyload_secret(sealed_path, empty, &key, &step, &err), LH_EPASSPHRASE);
-    assert_int_equal(step, KEYLOAD_PASSPHRASE);
-    assert_non_null(strstr(err.msg, "empty"));
-    assert_null(key);
+    assert_fails("sealed.key", "\n", KEYLOAD_PASSPHRASE, LH_EPASSPHRASE, "empty");
 }
 
 static void test_wrong_passphrase_fails_at_read(void **state)
 {
     (void)state;
-    tu_write_file(pass_path, "not it\n", 0600);
-    keyfile_key *key = NULL;
-    keyload_step step = KEYLOAD_OPEN;
-    lh_err err = {{0}};
-    assert_int_equal(keyload_secret(sealed_path, pass_path, &key, &step, &err), LH_EPASSPHRASE);
-    assert_int_equal(step, KEYLOAD_READ);
-    assert_null(key);
+    assert_fails("sealed.key", "not it\n", KEYLOAD_READ, LH_EPASSPHRASE, "wrong passphrase");
 }
 
 int main(void)

@@ -397,15 +397,13 @@ static int admin_append(cli *c, const admin_args *a, Liuhen__KeyEnroll *enroll,
                         Liuhen__KeyRevoke *revoke)
 {
     Liuhen__Entry e = LIUHEN__ENTRY__INIT;
-    if (enroll != NULL) {
-        e.kind = LIUHEN__KIND__KIND_KEY_ENROLL;
-        e.body_case = LIUHEN__ENTRY__BODY_KEY_ENROLL;
+    bool enrolling = enroll != NULL;
+    e.kind = enrolling ? LIUHEN__KIND__KIND_KEY_ENROLL : LIUHEN__KIND__KIND_KEY_REVOKE;
+    e.body_case = enrolling ? LIUHEN__ENTRY__BODY_KEY_ENROLL : LIUHEN__ENTRY__BODY_KEY_REVOKE;
+    if (enrolling)
         e.key_enroll = enroll;
-    } else {
-        e.kind = LIUHEN__KIND__KIND_KEY_REVOKE;
-        e.body_case = LIUHEN__ENTRY__BODY_KEY_REVOKE;
+    else
         e.key_revoke = revoke;
-    }
     keyfile_key *key = NULL;
     int st = cli_connect(c);
     if (st == 0 && (st = cli_load_key(c, a->key_path, a->passfile, &key)) == 0)
