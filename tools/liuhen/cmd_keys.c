@@ -380,6 +380,28 @@ typedef struct admin_args {
     const char *key_path, *pub_arg, *receipt, *passfile;
 } admin_args;
 
+/* The most options of its own enroll or revoke gives admin_options(). */
+#define ADMIN_OWN_MAX 8
+
+/*
+ * Parse enroll's or revoke's options, in the order their help lists them:
+ * --key and --pub, the command's own (own, at most ADMIN_OWN_MAX, ending
+ * in {NULL, NULL, NULL}), --receipt and --passphrase-file. No operand.
+ * @return -1 to go on; otherwise the exit status to return at once.
+ */
+static int admin_options(cli *c, const cli_command *cmd, int argc, char **argv, admin_args *a,
+                         const cli_option *own)
+{
+    cli_option opts[ADMIN_OWN_MAX + 5] = {{"key", &a->key_path, NULL}, {"pub", &a->pub_arg, NULL}};
+    size_t n = 2;
+    for (; own->name != NULL && n < 2 + ADMIN_OWN_MAX; own++)
+        opts[n++] = *own;
+    opts[n++] = (cli_option){"receipt", &a->receipt, NULL};
+    opts[n++] = (cli_option){"passphrase-file", &a->passfile, NULL};
+    opts[n] = (cli_option){NULL, NULL, NULL};
+    return cli_no_operands(c, cli_options(c, cmd, argc, argv, opts), argc, argv);
+}
+
 /* Before anything is asked of the daemon: the receipt can be saved, and
  * --pub names a public key. */
 static int admin_read_pub(cli *c, const admin_args *a, keyfile_pub *pub)
@@ -416,17 +438,13 @@ static int run_enroll(cli *c, int argc, char **argv)
 {
     admin_args a = {0};
     const char *roles_arg = NULL, *holder = NULL, *position = NULL, *unit = NULL;
-    const cli_option opts[] = {{"key", &a.key_path, NULL},
-                               {"pub", &a.pub_arg, NULL},
-                               {"roles", &roles_arg, NULL},
-                               {"holder", &holder, NULL},
-                               {"position", &position, NULL},
-                               {"unit", &unit, NULL},
-                               {"receipt", &a.receipt, NULL},
-                               {"passphrase-file", &a.passfile, NULL},
-                               {NULL, NULL, NULL}};
-    int st = cli_options(c, &cli_cmd_enroll, argc, argv, opts);
-    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
+    const cli_option own[] = {{"roles", &roles_arg, NULL},
+                              {"holder", &holder, NULL},
+                              {"position", &position, NULL},
+                              {"unit", &unit, NULL},
+                              {NULL, NULL, NULL}};
+    int st = admin_options(c, &cli_cmd_enroll, argc, argv, &a, own);
+    if (st >= 0)
         return st;
     if (a.key_path == NULL || a.pub_arg == NULL || roles_arg == NULL)
         return cli_usage(c, _("--key, --pub and --roles are required"));
@@ -471,14 +489,9 @@ static int run_revoke(cli *c, int argc, char **argv)
 {
     admin_args a = {0};
     const char *reason = NULL;
-    const cli_option opts[] = {{"key", &a.key_path, NULL},
-                               {"pub", &a.pub_arg, NULL},
-                               {"reason", &reason, NULL},
-                               {"receipt", &a.receipt, NULL},
-                               {"passphrase-file", &a.passfile, NULL},
-                               {NULL, NULL, NULL}};
-    int st = cli_options(c, &cli_cmd_revoke, argc, argv, opts);
-    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
+    const cli_option own[] = {{"reason", &reason, NULL}, {NULL, NULL, NULL}};
+    int st = admin_options(c, &cli_cmd_revoke, argc, argv, &a, own);
+    if (st >= 0)
         return st;
     if (a.key_path == NULL || a.pub_arg == NULL || reason == NULL || reason[0] == '\0')
         return cli_usage(c, _("--key, --pub and --reason are required"));
