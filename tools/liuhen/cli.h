@@ -272,6 +272,13 @@ int cli_connect(cli *c);
 void cli_finish(cli *c);
 
 /**
+ * Fetch the enrolled keys (lh_get_keys()), reporting a failure as "keys".
+ * @param[out] keys  free with lh_keys_free().
+ * @return 0 or an exit status (message printed).
+ */
+int cli_get_keys(cli *c, lh_keys *keys);
+
+/**
  * Read a secret key file, asking for its passphrase only when the file is
  * encrypted (passphrase.h: --passphrase-file, $LIUHEN_PASSPHRASE, the
  * terminal).

@@ -383,10 +383,8 @@ static int run_evidence(cli *c, int argc, char **argv)
     }
 
     /* The author's key, as the log has replayed its enrolments. */
-    if ((rc = lh_get_keys(c->conn, &keys, &err)) != 0) {
-        st = cli_fail_rc(c, rc, &err, "keys");
+    if ((st = cli_get_keys(c, &keys)) != 0)
         goto out;
-    }
     const Liuhen__KeyInfo *ki = NULL;
     for (size_t i = 0; i < keys.count; i++)
         if (keys.keys[i]->public_key.len == LH_HASH_SIZE &&

@@ -325,14 +325,10 @@ static int read_pub(cli *c, const char *arg, keyfile_pub *pub)
  */
 static int check_enrolled(cli *c, const char *holder, const keyfile_pub *pub)
 {
-    int st = cli_connect(c);
-    if (st != 0)
-        return st;
     lh_keys keys;
-    lh_err err = {{0}};
-    int rc = lh_get_keys(c->conn, &keys, &err);
-    if (rc != 0)
-        return cli_fail_rc(c, rc, &err, "keys");
+    int st = cli_connect(c);
+    if (st != 0 || (st = cli_get_keys(c, &keys)) != 0)
+        return st;
     bool found = false;
     char t[RENDER_TIME_MAX];
     for (size_t i = 0; i < keys.count; i++) {
@@ -532,14 +528,10 @@ static const char keys_help[] =
 
 static int run_keys(cli *c, int argc, char **argv)
 {
-    int st = cli_plain_options(c, &cli_cmd_keys, argc, argv, NULL);
-    if (st >= 0 || (st = cli_connect(c)) != 0)
-        return st;
     lh_keys keys;
-    lh_err err = {{0}};
-    int rc = lh_get_keys(c->conn, &keys, &err);
-    if (rc != 0)
-        return cli_fail_rc(c, rc, &err, "keys");
+    int st = cli_plain_options(c, &cli_cmd_keys, argc, argv, NULL);
+    if (st >= 0 || (st = cli_connect(c)) != 0 || (st = cli_get_keys(c, &keys)) != 0)
+        return st;
     if (c->json) {
         json_t *o = json_object(), *a = json_array();
         bool ok = o != NULL && a != NULL;

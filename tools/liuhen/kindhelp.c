@@ -50,6 +50,16 @@ static const ProtobufCMessageDescriptor *body_of(Liuhen__Kind kind)
     return fb != NULL ? fb->descriptor : NULL;
 }
 
+/* Whether the help describes kind: one with a name on the command line
+ * and a body (not KIND_UNSPECIFIED, nor a number no kind has); its name
+ * and body, when it does. */
+static bool described(Liuhen__Kind kind, const char **name, const ProtobufCMessageDescriptor **bd)
+{
+    *name = record_kind_cli_name(kind);
+    *bd = body_of(kind);
+    return *name != NULL && *bd != NULL;
+}
+
 /* "KIND_INTERFERENCE". */
 static const char *kind_value_name(Liuhen__Kind kind)
 {
@@ -665,9 +675,9 @@ static void put_requirements(FILE *f, Liuhen__Kind kind, const ProtobufCMessageD
 
 void kindhelp_kind(FILE *f, Liuhen__Kind kind)
 {
-    const ProtobufCMessageDescriptor *bd = body_of(kind);
-    const char *name = record_kind_cli_name(kind);
-    if (bd == NULL || name == NULL)
+    const ProtobufCMessageDescriptor *bd;
+    const char *name;
+    if (!described(kind, &name, &bd))
         return;
     const char *art = kind_articles(kind);
     char roles[256];
@@ -792,9 +802,9 @@ static void json_field(void *ctx, const field_info *fi)
 
 json_t *kindhelp_kind_json(Liuhen__Kind kind)
 {
-    const ProtobufCMessageDescriptor *bd = body_of(kind);
-    const char *name = record_kind_cli_name(kind);
-    if (bd == NULL || name == NULL)
+    const ProtobufCMessageDescriptor *bd;
+    const char *name;
+    if (!described(kind, &name, &bd))
         return NULL;
     json_t *o = json_object();
     bool ok = o != NULL;
@@ -885,9 +895,9 @@ void kindhelp_man(FILE *f)
           f);
     for (int k = 1; k < 64; k++) {
         Liuhen__Kind kind = (Liuhen__Kind)k;
-        const char *name = record_kind_cli_name(kind);
-        const ProtobufCMessageDescriptor *bd = body_of(kind);
-        if (name == NULL || bd == NULL)
+        const char *name;
+        const ProtobufCMessageDescriptor *bd;
+        if (!described(kind, &name, &bd))
             continue;
         const char *art = kind_articles(kind);
         char roles[256];

@@ -475,6 +475,13 @@ void cli_finish(cli *c)
     c->state_path = NULL;
 }
 
+int cli_get_keys(cli *c, lh_keys *keys)
+{
+    lh_err err = {{0}};
+    int rc = lh_get_keys(c->conn, keys, &err);
+    return rc != 0 ? cli_fail_rc(c, rc, &err, "keys") : 0;
+}
+
 int cli_load_key(const cli *c, const char *path, const char *passfile, keyfile_key **out)
 {
     keyload_step step;
