@@ -50,16 +50,6 @@ static const ProtobufCMessageDescriptor *body_of(Liuhen__Kind kind)
     return fb != NULL ? fb->descriptor : NULL;
 }
 
-/* Whether the help describes kind: one with a name on the command line
- * and a body (not KIND_UNSPECIFIED, nor a number no kind has); its name
- * and body, when it does. */
-static bool described(Liuhen__Kind kind, const char **name, const ProtobufCMessageDescriptor **bd)
-{
-    *name = record_kind_cli_name(kind);
-    *bd = body_of(kind);
-    return *name != NULL && *bd != NULL;
-}
-
 /* "KIND_INTERFERENCE". */
 static const char *kind_value_name(Liuhen__Kind kind)
 {
@@ -102,6 +92,28 @@ static uint32_t kind_roles(Liuhen__Kind kind)
             mask |= ROLE_BIT(r);
     }
     return mask;
+}
+
+/* What the help of a kind starts from. */
+typedef struct kind_head {
+    const char *name;                     /* on the command line: "interference" */
+    const ProtobufCMessageDescriptor *bd; /* its body */
+    const char *art;                      /* the articles it implements, or NULL */
+    char roles[256];                      /* who may append it (roles_text()) */
+} kind_head;
+
+/* The head of kind, the roles in Chinese or by name (zh). @return false
+ * for a kind the help does not describe: one without a name on the
+ * command line or a body (KIND_UNSPECIFIED, a number no kind has). */
+static bool kind_head_of(Liuhen__Kind kind, bool zh, kind_head *h)
+{
+    h->name = record_kind_cli_name(kind);
+    h->bd = body_of(kind);
+    if (h->name == NULL || h->bd == NULL)
+        return false;
+    h->art = kind_articles(kind);
+    roles_text(kind_roles(kind), zh, h->roles, sizeof h->roles);
+    return true;
 }
 
 /* Room for one step of a dotted path, a field's name, with its NUL. */
@@ -675,13 +687,11 @@ static void put_requirements(FILE *f, Liuhen__Kind kind, const ProtobufCMessageD
 
 void kindhelp_kind(FILE *f, Liuhen__Kind kind)
 {
-    const ProtobufCMessageDescriptor *bd;
-    const char *name;
-    if (!described(kind, &name, &bd))
+    kind_head h;
+    if (!kind_head_of(kind, true, &h))
         return;
-    const char *art = kind_articles(kind);
-    char roles[256];
-    roles_text(kind_roles(kind), true, roles, sizeof roles);
+    const char *name = h.name, *art = h.art, *roles = h.roles;
+    const ProtobufCMessageDescriptor *bd = h.bd;
     char roles_en[256];
     roles_text(kind_roles(kind), false, roles_en, sizeof roles_en);
     fprintf(f, "%s %s — %s%s%s%s\n", kind_label_zh(kind), name, kind_value_name(kind),
@@ -802,10 +812,11 @@ static void json_field(void *ctx, const field_info *fi)
 
 json_t *kindhelp_kind_json(Liuhen__Kind kind)
 {
-    const ProtobufCMessageDescriptor *bd;
-    const char *name;
-    if (!described(kind, &name, &bd))
+    kind_head h;
+    if (!kind_head_of(kind, false, &h))
         return NULL;
+    const char *name = h.name;
+    const ProtobufCMessageDescriptor *bd = h.bd;
     json_t *o = json_object();
     bool ok = o != NULL;
     char roles[128];
@@ -813,7 +824,7 @@ json_t *kindhelp_kind_json(Liuhen__Kind kind)
     render_json_set(o, "kind", json_string(name), &ok);
     render_json_set(o, "name", json_string(kind_value_name(kind)), &ok);
     render_json_set(o, "label", json_string(kind_label_zh(kind)), &ok);
-    render_json_set(o, "articles", str_or_null(kind_articles(kind)), &ok);
+    render_json_set(o, "articles", str_or_null(h.art), &ok);
     json_t *ra = json_array();
     ok = ok && ra != NULL;
     for (char *save = NULL, *r = strtok_r(roles, ",", &save); ok && r != NULL;
@@ -895,13 +906,11 @@ void kindhelp_man(FILE *f)
           f);
     for (int k = 1; k < 64; k++) {
         Liuhen__Kind kind = (Liuhen__Kind)k;
-        const char *name;
-        const ProtobufCMessageDescriptor *bd;
-        if (!described(kind, &name, &bd))
+        kind_head h;
+        if (!kind_head_of(kind, false, &h))
             continue;
-        const char *art = kind_articles(kind);
-        char roles[256];
-        roles_text(kind_roles(kind), false, roles, sizeof roles);
+        const char *name = h.name, *art = h.art, *roles = h.roles;
+        const ProtobufCMessageDescriptor *bd = h.bd;
         fputs(".TP\n.B ", f);
         put_roff(f, name);
         fputc('\n', f);
