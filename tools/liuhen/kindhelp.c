@@ -94,6 +94,16 @@ static uint32_t kind_roles(Liuhen__Kind kind)
     return mask;
 }
 
+/* Whether items[i] is the first of its group, which the help lists on
+ * one line: the items of one rule (by_rule), else of one question asked. */
+static bool first_of_group(const required_item *items, size_t i, bool by_rule)
+{
+    for (size_t j = 0; j < i; j++)
+        if (by_rule ? items[j].rule == items[i].rule : items[j].ask == items[i].ask)
+            return false;
+    return true;
+}
+
 /* What the help of a kind starts from. */
 typedef struct kind_head {
     const char *name;                     /* on the command line: "interference" */
@@ -656,10 +666,7 @@ static void put_requirements(FILE *f, Liuhen__Kind kind, const ProtobufCMessageD
             "verifier reports what is missing as a finding of the rule named):\n"),
           f);
     for (size_t i = 0; i < n; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < i; j++)
-            seen = seen || items[j].ask == items[i].ask;
-        if (seen)
+        if (!first_of_group(items, i, false))
             continue;
         fprintf(f, "  %s %s\n     ", required_rule_id(items[i].rule), items[i].ask);
         bool first = true;
@@ -928,10 +935,7 @@ void kindhelp_man(FILE *f)
         size_t n;
         const required_item *items = required_of_kind(kind, &n);
         for (size_t i = 0; i < n; i++) {
-            bool seen = false;
-            for (size_t j = 0; j < i; j++)
-                seen = seen || items[j].rule == items[i].rule;
-            if (seen)
+            if (!first_of_group(items, i, true))
                 continue;
             fprintf(f, "%s ", i == 0 ? "Requires:" : ";");
             bool first = true;
