@@ -497,11 +497,10 @@ int cli_load_key(const cli *c, const char *path, const char *passfile, keyfile_k
                         path);
     if (step == KEYLOAD_PASSPHRASE)
         return cli_fail(c, rc == LH_EPASSPHRASE ? CLI_EXIT_USAGE : CLI_EXIT_IO, "%s", detail);
-    if (step == KEYLOAD_READ && rc == LH_EPASSPHRASE)
-        return cli_fail(c, CLI_EXIT_REFUSED,
-                        _("key file %s: wrong passphrase (or the encrypted file was altered)"),
-                        path);
-    return cli_fail(c, CLI_EXIT_IO, _("key file %s: %s"), path, detail);
+    if (step != KEYLOAD_READ || rc != LH_EPASSPHRASE)
+        return cli_fail(c, CLI_EXIT_IO, _("key file %s: %s"), path, detail);
+    return cli_fail(c, CLI_EXIT_REFUSED,
+                    _("key file %s: wrong passphrase (or the encrypted file was altered)"), path);
 }
 
 int cli_parse_pub(const char *arg, keyfile_pub *pub, lh_err *err)
