@@ -168,7 +168,8 @@ int cli_usage(const cli *c, const char *fmt, ...) __attribute__((format(printf, 
  * The global options may also follow the command's name (`liuhen status
  * --json`), except --json after `append`, where it names the record's JSON
  * file: commands put CLI_COMMON_OPTIONS in their getopt_long() table and
- * hand the values they do not know to cli_common_option().
+ * hand the values they do not know to cli_common_option(); cli_options()
+ * does both for a command whose own options need no checking as they come.
  */
 /**@{*/
 enum {
