@@ -65,6 +65,7 @@
 #include "highwater.h"
 #include "i18n.h"
 #include "keyfile.h"
+#include "keyload.h"
 #include "keyring.h"
 #include "log.h"
 #include "note.h"
@@ -876,7 +877,6 @@ static int cmd_run(int argc, char **argv)
         log_fatal(_("out of memory"));
     daemon_state d = {.min_cosig = min_cosig};
     keyfile_key *key = NULL;
-    char *pass = NULL;
     int result = 1;
     bool loop_ready = false, curl_ready = false;
     int lock_fd = -1;
@@ -896,20 +896,12 @@ static int cmd_run(int argc, char **argv)
     }
     if (datadir_check_private(key_path, false, _("log key")) != 0)
         goto out;
-    bool encrypted;
-    if ((rc = keyfile_secret_is_encrypted(key_path, &encrypted, &err)) != 0) {
-        log_error(_("log key %s: %s"), key_path, err.msg[0] ? err.msg : lh_strerror(rc));
-        goto out;
-    }
-    if (encrypted && (pass = get_passphrase(passfile, false, key_path)) == NULL)
-        goto out;
-    rc = keyfile_read_secret(key_path, pass, &key, &err);
-    if (pass != NULL) {
-        passphrase_free(pass);
-        pass = NULL;
-    }
-    if (rc != 0) {
-        log_error(_("log key %s: %s"), key_path, err.msg[0] ? err.msg : lh_strerror(rc));
+    keyload_step step;
+    if ((rc = keyload_secret(key_path, passfile, &key, &step, &err)) != 0) {
+        if (step == KEYLOAD_PASSPHRASE)
+            log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        else
+            log_error(_("log key %s: %s"), key_path, err.msg[0] ? err.msg : lh_strerror(rc));
         goto out;
     }
     if ((rc = store_open(&d.store, dir, 0, &err)) != 0) {

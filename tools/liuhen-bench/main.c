@@ -162,19 +162,7 @@ static const char LATENCY_PROVE[] =
     "per proof: lh_inclusion_proof() at a random index of the latest checkpoint, from the call "
     "to its return (proof and checkpoint verified)";
 
-__attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("liuhen-bench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n", stderr);
-    va_end(ap);
-    fputs(usage_text, stderr);
-    fputs("Run `liuhen-bench --help` for the options.\n", stderr);
-    return EXIT_USAGE;
-}
-
+/* "liuhen-bench: <message>" on standard error. */
 __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 {
     va_list ap;
@@ -184,6 +172,18 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
     fputs("\n", stderr);
     va_end(ap);
 }
+
+/* What a usage error prints after its message (say()). */
+static int usage_end(void)
+{
+    fputs(usage_text, stderr);
+    fputs("Run `liuhen-bench --help` for the options.\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* A usage error: the message, the synopsis, where the options are;
+ * EXIT_USAGE. */
+#define usage(...) (say(__VA_ARGS__), usage_end())
 
 /* A program beside this one, found through /proc/self/exe. */
 static void beside_self(const char *name, char *out, size_t cap)

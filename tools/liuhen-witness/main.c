@@ -37,6 +37,7 @@
 #include "fileio.h"
 #include "i18n.h"
 #include "keyfile.h"
+#include "keyload.h"
 #include "note.h"
 #include "passphrase.h"
 #include "quote.h"
@@ -443,20 +444,14 @@ static int load_log_keys(const options *o, note_verifier **out)
 static int load_signer(const options *o, note_signer **out, note_verifier *vk)
 {
     lh_err err = {{0}};
-    bool encrypted = false;
-    int rc = keyfile_secret_is_encrypted(o->key, &encrypted, &err);
-    if (rc != 0)
-        return fail(EXIT_IO, "--key %s: %s", o->key,
-                    err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
-    char *pass = NULL;
-    if (encrypted && (rc = passphrase_get(o->passfile, false, o->key, &pass, &err)) != 0)
-        return fail(rc == LH_EPASSPHRASE ? EXIT_USAGE : EXIT_IO, "%s", err.msg);
+    keyload_step step;
     keyfile_key *key = NULL;
-    rc = keyfile_read_secret(o->key, pass, &key, &err);
-    passphrase_free(pass);
+    int rc = keyload_secret(o->key, o->passfile, &key, &step, &err);
+    if (rc != 0 && step == KEYLOAD_PASSPHRASE)
+        return fail(rc == LH_EPASSPHRASE ? EXIT_USAGE : EXIT_IO, "%s", err.msg);
     if (rc != 0)
-        return fail(rc == LH_EPASSPHRASE ? EXIT_REFUSED : EXIT_IO, "--key %s: %s", o->key,
-                    err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
+        return fail(step == KEYLOAD_READ && rc == LH_EPASSPHRASE ? EXIT_REFUSED : EXIT_IO,
+                    "--key %s: %s", o->key, err.msg[0] != '\0' ? err.msg : lh_strerror(rc));
     note_signer *tmp = sodium_malloc(sizeof *tmp);
     note_signer *s = sodium_malloc(sizeof *s);
     if (tmp == NULL || s == NULL) {

@@ -168,7 +168,8 @@ int cli_usage(const cli *c, const char *fmt, ...) __attribute__((format(printf, 
  * The global options may also follow the command's name (`liuhen status
  * --json`), except --json after `append`, where it names the record's JSON
  * file: commands put CLI_COMMON_OPTIONS in their getopt_long() table and
- * hand the values they do not know to cli_common_option().
+ * hand the values they do not know to cli_common_option(); cli_options()
+ * does both for a command whose own options need no checking as they come.
  */
 /**@{*/
 enum {
@@ -217,6 +218,26 @@ int cli_common_option(cli *c, const cli_command *cmd, int opt, const char *arg);
 int cli_no_operands(const cli *c, int st, int argc, char **argv);
 
 /**
+ * An option of a command that cli_options() reads for it: one that takes a
+ * value (the last one given wins) or a flag. A table of them ends with
+ * {NULL, NULL, NULL}.
+ */
+typedef struct cli_option {
+    const char *name;   /**< without the dashes: "key" */
+    const char **value; /**< takes a value: it goes here (borrowed from argv); or NULL */
+    bool *flag;         /**< takes none: set true when it is given */
+} cli_option;
+
+/**
+ * Parse a command's options: the common ones and those of opts (NULL: no
+ * other), as getopt_long() reads them from one table. The operands are
+ * left from argv[optind] on.
+ * @return -1 when every option was read (the caller checks the operands,
+ *         cli_no_operands()); otherwise the exit status to return at once.
+ */
+int cli_options(cli *c, const cli_command *cmd, int argc, char **argv, const cli_option *opts);
+
+/**
  * Parse the arguments of a command that has only the common options.
  * @param[in] operand  NULL: the command takes no operand; else the name of
  *                     the one operand it takes ("INDEX"), then argv[optind].
@@ -250,6 +271,13 @@ int cli_connect(cli *c);
 
 /** Close the connection and free what cli_connect() made. */
 void cli_finish(cli *c);
+
+/**
+ * Fetch the enrolled keys (lh_get_keys()), reporting a failure as "keys".
+ * @param[out] keys  free with lh_keys_free().
+ * @return 0 or an exit status (message printed).
+ */
+int cli_get_keys(cli *c, lh_keys *keys);
 
 /**
  * Read a secret key file, asking for its passphrase only when the file is

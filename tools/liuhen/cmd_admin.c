@@ -40,22 +40,68 @@ static int target_path(cli *c, const char *opt, const char *path)
 /* Parse the single --to option of export and backup. */
 static int parse_to(cli *c, const cli_command *cmd, int argc, char **argv, const char **to)
 {
-    enum { O_TO = CLI_OPT_FIRST_COMMAND };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS, {"to", required_argument, NULL, O_TO}, {NULL, 0, NULL, 0}};
-    int opt, st = -1;
+    const cli_option opts[] = {{"to", to, NULL}, {NULL, NULL, NULL}};
     *to = NULL;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (opt == O_TO)
-            *to = optarg;
-        else
-            st = cli_common_option(c, cmd, opt, optarg);
-    }
+    int st = cli_options(c, cmd, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (*to == NULL)
         return cli_usage(c, _("--to is required"));
     return -1;
+}
+
+/* The request of export or backup, for run_to(): lh_export() or lh_backup(). */
+typedef int (*to_request)(lh_conn *conn, const char *path, void *out, lh_err *err);
+
+static int request_export(lh_conn *conn, const char *path, void *out, lh_err *err)
+{
+    return lh_export(conn, path, out, err);
+}
+
+static int request_backup(lh_conn *conn, const char *path, void *out, lh_err *err)
+{
+    return lh_backup(conn, path, out, err);
+}
+
+/*
+ * What export and backup share: parse --to, connect, and make the request,
+ * which writes *out. The protocol says nothing until it is done: on a
+ * terminal, a spinner "liuhend <doing> PATH" with the elapsed time says it
+ * is still going.
+ * @return -1 when out is filled (the caller frees it); otherwise the exit
+ *         status to return at once (reported).
+ */
+static int run_to(cli *c, const cli_command *cmd, int argc, char **argv, const char *doing,
+                  to_request request, void *out, const char **to)
+{
+    int st = parse_to(c, cmd, argc, argv, to);
+    if (st >= 0)
+        return st;
+    if ((st = target_path(c, "--to", *to)) != 0 || (st = cli_connect(c)) != 0)
+        return st;
+    lh_err err = {{0}};
+    tty_progress progress;
+    char label[PATH_MAX + 64];
+    snprintf(label, sizeof label, "%s %s: liuhend %s %s", c->prog, c->command, doing, *to);
+    tty_progress_start(&progress, label);
+    int rc = request(c->conn, *to, out, &err);
+    tty_progress_stop(&progress);
+    if (rc != 0)
+        return cli_fail_rc(c, rc, &err, NULL);
+    return -1;
+}
+
+/* The JSON members export and backup share, in this order: where it was
+ * written, the tree size, how much, the checkpoint. */
+static json_t *to_json(const char *path_key, const char *path, uint64_t tree_size,
+                       const char *count_key, uint64_t count, const lh_checkpoint *cp, bool *ok)
+{
+    json_t *o = json_object();
+    render_json_set(o, path_key, json_string(path), ok);
+    render_json_set(o, "tree_size", json_integer((json_int_t)tree_size), ok);
+    render_json_set(o, count_key, json_integer((json_int_t)count), ok);
+    render_json_set(o, "checkpoint", json_stringn((const char *)cp->note, cp->note_len), ok);
+    return o;
 }
 
 /* ------------------------------------------------------------------------
@@ -90,33 +136,14 @@ static const char export_help[] =
 
 static int run_export(cli *c, int argc, char **argv)
 {
-    const char *to;
-    int st = parse_to(c, &cli_cmd_export, argc, argv, &to);
+    const char *dir;
+    lh_export_result r;
+    int st = run_to(c, &cli_cmd_export, argc, argv, "is writing", request_export, &r, &dir);
     if (st >= 0)
         return st;
-    const char *dir = to;
-    if ((st = target_path(c, "--to", to)) != 0 || (st = cli_connect(c)) != 0)
-        return st;
-    lh_export_result r;
-    lh_err err = {{0}};
-    /* The protocol says nothing until the export is done: on a terminal,
-     * a spinner with the elapsed time says it is still going. */
-    tty_progress progress;
-    char label[PATH_MAX + 64];
-    snprintf(label, sizeof label, "%s %s: liuhend is writing %s", c->prog, c->command, dir);
-    tty_progress_start(&progress, label);
-    int rc = lh_export(c->conn, dir, &r, &err);
-    tty_progress_stop(&progress);
-    if (rc != 0)
-        return cli_fail_rc(c, rc, &err, NULL);
     if (c->json) {
-        json_t *o = json_object();
         bool ok = true;
-        render_json_set(o, "directory", json_string(dir), &ok);
-        render_json_set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
-        render_json_set(o, "files", json_integer((json_int_t)r.files), &ok);
-        render_json_set(o, "checkpoint",
-                        json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len), &ok);
+        json_t *o = to_json("directory", dir, r.tree_size, "files", r.files, &r.checkpoint, &ok);
         render_json_set(o, "checked_locally", json_boolean(r.checked_locally), &ok);
         st = cli_print_json(c, o, ok, NULL);
     } else {
@@ -169,32 +196,15 @@ static const char backup_help[] =
 
 static int run_backup(cli *c, int argc, char **argv)
 {
-    const char *to;
-    int st = parse_to(c, &cli_cmd_backup, argc, argv, &to);
+    const char *path;
+    lh_backup_result r;
+    int st = run_to(c, &cli_cmd_backup, argc, argv, "is copying its store to", request_backup, &r,
+                    &path);
     if (st >= 0)
         return st;
-    const char *path = to;
-    if ((st = target_path(c, "--to", to)) != 0 || (st = cli_connect(c)) != 0)
-        return st;
-    lh_backup_result r;
-    lh_err err = {{0}};
-    tty_progress progress;
-    char label[PATH_MAX + 64];
-    snprintf(label, sizeof label, "%s %s: liuhend is copying its store to %s", c->prog, c->command,
-             path);
-    tty_progress_start(&progress, label);
-    int rc = lh_backup(c->conn, path, &r, &err);
-    tty_progress_stop(&progress);
-    if (rc != 0)
-        return cli_fail_rc(c, rc, &err, NULL);
     if (c->json) {
-        json_t *o = json_object();
         bool ok = true;
-        render_json_set(o, "path", json_string(path), &ok);
-        render_json_set(o, "tree_size", json_integer((json_int_t)r.tree_size), &ok);
-        render_json_set(o, "bytes", json_integer((json_int_t)r.bytes), &ok);
-        render_json_set(o, "checkpoint",
-                        json_stringn((const char *)r.checkpoint.note, r.checkpoint.note_len), &ok);
+        json_t *o = to_json("path", path, r.tree_size, "bytes", r.bytes, &r.checkpoint, &ok);
         st = cli_print_json(c, o, ok, NULL);
     } else {
         printf(_("backup written: %s\n"), path);
@@ -241,17 +251,9 @@ static const char status_help[] = N_(
 
 static int run_status(cli *c, int argc, char **argv)
 {
-    enum { O_PROM = CLI_OPT_FIRST_COMMAND };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS, {"prometheus", no_argument, NULL, O_PROM}, {NULL, 0, NULL, 0}};
-    int opt, st = -1;
     bool prom = false;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (opt == O_PROM)
-            prom = true;
-        else
-            st = cli_common_option(c, &cli_cmd_status, opt, optarg);
-    }
+    const cli_option opts[] = {{"prometheus", NULL, &prom}, {NULL, NULL, NULL}};
+    int st = cli_options(c, &cli_cmd_status, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (prom && c->json)

@@ -330,17 +330,9 @@ static int report(cli *c, const char *out, size_t bytes, const lh_checkpoint *cp
 
 static int run_evidence(cli *c, int argc, char **argv)
 {
-    enum { O_OUT = CLI_OPT_FIRST_COMMAND };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS, {"out", required_argument, NULL, O_OUT}, {NULL, 0, NULL, 0}};
     const char *out = NULL;
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (opt == O_OUT)
-            out = optarg;
-        else
-            st = cli_common_option(c, &cli_cmd_evidence, opt, optarg);
-    }
+    const cli_option opts[] = {{"out", &out, NULL}, {NULL, NULL, NULL}};
+    int st = cli_options(c, &cli_cmd_evidence, argc, argv, opts);
     if (st >= 0)
         return st;
     if (argc - optind != 1)
@@ -391,10 +383,8 @@ static int run_evidence(cli *c, int argc, char **argv)
     }
 
     /* The author's key, as the log has replayed its enrolments. */
-    if ((rc = lh_get_keys(c->conn, &keys, &err)) != 0) {
-        st = cli_fail_rc(c, rc, &err, "keys");
+    if ((st = cli_get_keys(c, &keys)) != 0)
         goto out;
-    }
     const Liuhen__KeyInfo *ki = NULL;
     for (size_t i = 0; i < keys.count; i++)
         if (keys.keys[i]->public_key.len == LH_HASH_SIZE &&

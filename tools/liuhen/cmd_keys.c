@@ -79,25 +79,14 @@ static char *concat(const char *a, const char *b)
 
 static int run_keygen(cli *c, int argc, char **argv)
 {
-    enum { O_OUT = CLI_OPT_FIRST_COMMAND, O_HOLDER, O_NOPASS, O_PASSFILE };
-    static const struct option opts[] = {CLI_COMMON_OPTIONS,
-                                         {"out", required_argument, NULL, O_OUT},
-                                         {"holder", required_argument, NULL, O_HOLDER},
-                                         {"no-passphrase", no_argument, NULL, O_NOPASS},
-                                         {"passphrase-file", required_argument, NULL, O_PASSFILE},
-                                         {NULL, 0, NULL, 0}};
     const char *out = NULL, *holder = NULL, *passfile = NULL;
     bool no_pass = false;
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (opt) {
-        case O_OUT: out = optarg; break;
-        case O_HOLDER: holder = optarg; break;
-        case O_NOPASS: no_pass = true; break;
-        case O_PASSFILE: passfile = optarg; break;
-        default: st = cli_common_option(c, &cli_cmd_keygen, opt, optarg); break;
-        }
-    }
+    const cli_option opts[] = {{"out", &out, NULL},
+                               {"holder", &holder, NULL},
+                               {"no-passphrase", NULL, &no_pass},
+                               {"passphrase-file", &passfile, NULL},
+                               {NULL, NULL, NULL}};
+    int st = cli_options(c, &cli_cmd_keygen, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if (out == NULL || out[0] == '\0')
@@ -336,14 +325,10 @@ static int read_pub(cli *c, const char *arg, keyfile_pub *pub)
  */
 static int check_enrolled(cli *c, const char *holder, const keyfile_pub *pub)
 {
-    int st = cli_connect(c);
-    if (st != 0)
-        return st;
     lh_keys keys;
-    lh_err err = {{0}};
-    int rc = lh_get_keys(c->conn, &keys, &err);
-    if (rc != 0)
-        return cli_fail_rc(c, rc, &err, "keys");
+    int st = cli_connect(c);
+    if (st != 0 || (st = cli_get_keys(c, &keys)) != 0)
+        return st;
     bool found = false;
     char t[RENDER_TIME_MAX];
     for (size_t i = 0; i < keys.count; i++) {
@@ -385,65 +370,84 @@ static int check_enrolled(cli *c, const char *holder, const keyfile_pub *pub)
     return 0;
 }
 
-/* Connect, load the admin's key and append a key-management entry. */
-static int admin_append(cli *c, const char *key_path, const char *passfile, const Liuhen__Entry *e,
-                        const char *receipt)
+/* The options enroll and revoke share: the admin's key file and its
+ * passphrase, the holder's public key, where to save the receipt. */
+typedef struct admin_args {
+    const char *key_path, *pub_arg, *receipt, *passfile;
+} admin_args;
+
+/* The most options of its own enroll or revoke gives admin_options(). */
+#define ADMIN_OWN_MAX 8
+
+/*
+ * Parse enroll's or revoke's options, in the order their help lists them:
+ * --key and --pub, the command's own (own, at most ADMIN_OWN_MAX, ending
+ * in {NULL, NULL, NULL}), --receipt and --passphrase-file. No operand.
+ * @return -1 to go on; otherwise the exit status to return at once.
+ */
+static int admin_options(cli *c, const cli_command *cmd, int argc, char **argv, admin_args *a,
+                         const cli_option *own)
 {
+    cli_option opts[ADMIN_OWN_MAX + 5] = {{"key", &a->key_path, NULL}, {"pub", &a->pub_arg, NULL}};
+    size_t n = 2;
+    for (; own->name != NULL && n < 2 + ADMIN_OWN_MAX; own++)
+        opts[n++] = *own;
+    opts[n++] = (cli_option){"receipt", &a->receipt, NULL};
+    opts[n++] = (cli_option){"passphrase-file", &a->passfile, NULL};
+    opts[n] = (cli_option){NULL, NULL, NULL};
+    return cli_no_operands(c, cli_options(c, cmd, argc, argv, opts), argc, argv);
+}
+
+/* Before anything is asked of the daemon: the receipt can be saved, and
+ * --pub names a public key. */
+static int admin_read_pub(cli *c, const admin_args *a, keyfile_pub *pub)
+{
+    int st;
+    if ((a->receipt != NULL && (st = cli_check_output(c, "--receipt", a->receipt)) != 0) ||
+        (st = read_pub(c, a->pub_arg, pub)) != 0)
+        return st;
+    return 0;
+}
+
+/* Connect, load the admin's key and append the key-management record
+ * whose body is enroll (a KEY_ENROLL), else revoke (a KEY_REVOKE). */
+static int admin_append(cli *c, const admin_args *a, Liuhen__KeyEnroll *enroll,
+                        Liuhen__KeyRevoke *revoke)
+{
+    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
+    bool enrolling = enroll != NULL;
+    e.kind = enrolling ? LIUHEN__KIND__KIND_KEY_ENROLL : LIUHEN__KIND__KIND_KEY_REVOKE;
+    e.body_case = enrolling ? LIUHEN__ENTRY__BODY_KEY_ENROLL : LIUHEN__ENTRY__BODY_KEY_REVOKE;
+    if (enrolling)
+        e.key_enroll = enroll;
+    else
+        e.key_revoke = revoke;
     keyfile_key *key = NULL;
     int st = cli_connect(c);
-    if (st == 0 && (st = cli_load_key(c, key_path, passfile, &key)) == 0)
-        st = cli_append_entry(c, key, e, receipt);
+    if (st == 0 && (st = cli_load_key(c, a->key_path, a->passfile, &key)) == 0)
+        st = cli_append_entry(c, key, &e, a->receipt);
     keyfile_key_free(key);
     return st;
 }
 
 static int run_enroll(cli *c, int argc, char **argv)
 {
-    enum {
-        O_KEY = CLI_OPT_FIRST_COMMAND,
-        O_PUB,
-        O_ROLES,
-        O_HOLDER,
-        O_POSITION,
-        O_UNIT,
-        O_RECEIPT,
-        O_PASSFILE
-    };
-    static const struct option opts[] = {CLI_COMMON_OPTIONS,
-                                         {"key", required_argument, NULL, O_KEY},
-                                         {"pub", required_argument, NULL, O_PUB},
-                                         {"roles", required_argument, NULL, O_ROLES},
-                                         {"holder", required_argument, NULL, O_HOLDER},
-                                         {"position", required_argument, NULL, O_POSITION},
-                                         {"unit", required_argument, NULL, O_UNIT},
-                                         {"receipt", required_argument, NULL, O_RECEIPT},
-                                         {"passphrase-file", required_argument, NULL, O_PASSFILE},
-                                         {NULL, 0, NULL, 0}};
-    const char *key_path = NULL, *pub_arg = NULL, *roles_arg = NULL, *holder = NULL;
-    const char *position = NULL, *unit = NULL, *receipt = NULL, *passfile = NULL;
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (opt) {
-        case O_KEY: key_path = optarg; break;
-        case O_PUB: pub_arg = optarg; break;
-        case O_ROLES: roles_arg = optarg; break;
-        case O_HOLDER: holder = optarg; break;
-        case O_POSITION: position = optarg; break;
-        case O_UNIT: unit = optarg; break;
-        case O_RECEIPT: receipt = optarg; break;
-        case O_PASSFILE: passfile = optarg; break;
-        default: st = cli_common_option(c, &cli_cmd_enroll, opt, optarg); break;
-        }
-    }
-    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
+    admin_args a = {0};
+    const char *roles_arg = NULL, *holder = NULL, *position = NULL, *unit = NULL;
+    const cli_option own[] = {{"roles", &roles_arg, NULL},
+                              {"holder", &holder, NULL},
+                              {"position", &position, NULL},
+                              {"unit", &unit, NULL},
+                              {NULL, NULL, NULL}};
+    int st = admin_options(c, &cli_cmd_enroll, argc, argv, &a, own);
+    if (st >= 0)
         return st;
-    if (key_path == NULL || pub_arg == NULL || roles_arg == NULL)
+    if (a.key_path == NULL || a.pub_arg == NULL || roles_arg == NULL)
         return cli_usage(c, _("--key, --pub and --roles are required"));
     keyfile_pub pub;
     Liuhen__Role *roles = NULL;
     size_t nroles = 0;
-    if ((receipt != NULL && (st = cli_check_output(c, "--receipt", receipt)) != 0) ||
-        (st = read_pub(c, pub_arg, &pub)) != 0 ||
+    if ((st = admin_read_pub(c, &a, &pub)) != 0 ||
         (st = parse_roles(c, roles_arg, &roles, &nroles)) != 0)
         return st;
     if (holder == NULL)
@@ -452,13 +456,8 @@ static int run_enroll(cli *c, int argc, char **argv)
         free(roles);
         return cli_usage(c, _("--holder NAME is required when --pub gives no name"));
     }
-    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
     Liuhen__KeyEnroll body = LIUHEN__KEY_ENROLL__INIT;
-    e.kind = LIUHEN__KIND__KIND_KEY_ENROLL;
-    e.body_case = LIUHEN__ENTRY__BODY_KEY_ENROLL;
-    e.key_enroll = &body;
-    body.public_key.data = pub.pubkey;
-    body.public_key.len = sizeof pub.pubkey;
+    body.public_key = (ProtobufCBinaryData){sizeof pub.pubkey, pub.pubkey};
     body.holder = (char *)holder;
     if (position != NULL)
         body.position = (char *)position;
@@ -470,7 +469,7 @@ static int run_enroll(cli *c, int argc, char **argv)
         free(roles);
         return st;
     }
-    st = admin_append(c, key_path, passfile, &e, receipt);
+    st = admin_append(c, &a, &body, NULL);
     if (st == CLI_EXIT_OK && !c->json) {
         printf(_("enrolled: %s, roles:"), holder);
         char rb[RENDER_ROLE_MAX];
@@ -484,46 +483,23 @@ static int run_enroll(cli *c, int argc, char **argv)
 
 static int run_revoke(cli *c, int argc, char **argv)
 {
-    enum { O_KEY = CLI_OPT_FIRST_COMMAND, O_PUB, O_REASON, O_RECEIPT, O_PASSFILE };
-    static const struct option opts[] = {CLI_COMMON_OPTIONS,
-                                         {"key", required_argument, NULL, O_KEY},
-                                         {"pub", required_argument, NULL, O_PUB},
-                                         {"reason", required_argument, NULL, O_REASON},
-                                         {"receipt", required_argument, NULL, O_RECEIPT},
-                                         {"passphrase-file", required_argument, NULL, O_PASSFILE},
-                                         {NULL, 0, NULL, 0}};
-    const char *key_path = NULL, *pub_arg = NULL, *reason = NULL, *receipt = NULL;
-    const char *passfile = NULL;
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (opt) {
-        case O_KEY: key_path = optarg; break;
-        case O_PUB: pub_arg = optarg; break;
-        case O_REASON: reason = optarg; break;
-        case O_RECEIPT: receipt = optarg; break;
-        case O_PASSFILE: passfile = optarg; break;
-        default: st = cli_common_option(c, &cli_cmd_revoke, opt, optarg); break;
-        }
-    }
-    if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
+    admin_args a = {0};
+    const char *reason = NULL;
+    const cli_option own[] = {{"reason", &reason, NULL}, {NULL, NULL, NULL}};
+    int st = admin_options(c, &cli_cmd_revoke, argc, argv, &a, own);
+    if (st >= 0)
         return st;
-    if (key_path == NULL || pub_arg == NULL || reason == NULL || reason[0] == '\0')
+    if (a.key_path == NULL || a.pub_arg == NULL || reason == NULL || reason[0] == '\0')
         return cli_usage(c, _("--key, --pub and --reason are required"));
     keyfile_pub pub;
-    if ((receipt != NULL && (st = cli_check_output(c, "--receipt", receipt)) != 0) ||
-        (st = read_pub(c, pub_arg, &pub)) != 0)
+    if ((st = admin_read_pub(c, &a, &pub)) != 0)
         return st;
-    Liuhen__Entry e = LIUHEN__ENTRY__INIT;
     Liuhen__KeyRevoke body = LIUHEN__KEY_REVOKE__INIT;
-    e.kind = LIUHEN__KIND__KIND_KEY_REVOKE;
-    e.body_case = LIUHEN__ENTRY__BODY_KEY_REVOKE;
-    e.key_revoke = &body;
-    body.public_key.data = pub.pubkey;
-    body.public_key.len = sizeof pub.pubkey;
+    body.public_key = (ProtobufCBinaryData){sizeof pub.pubkey, pub.pubkey};
     body.reason = (char *)reason;
-    st = admin_append(c, key_path, passfile, &e, receipt);
+    st = admin_append(c, &a, NULL, &body);
     if (st == CLI_EXIT_OK && !c->json)
-        printf(_("revoked: %s\n"), pub.name[0] ? pub.name : pub_arg);
+        printf(_("revoked: %s\n"), pub.name[0] ? pub.name : a.pub_arg);
     return st;
 }
 
@@ -552,14 +528,10 @@ static const char keys_help[] =
 
 static int run_keys(cli *c, int argc, char **argv)
 {
-    int st = cli_plain_options(c, &cli_cmd_keys, argc, argv, NULL);
-    if (st >= 0 || (st = cli_connect(c)) != 0)
-        return st;
     lh_keys keys;
-    lh_err err = {{0}};
-    int rc = lh_get_keys(c->conn, &keys, &err);
-    if (rc != 0)
-        return cli_fail_rc(c, rc, &err, "keys");
+    int st = cli_plain_options(c, &cli_cmd_keys, argc, argv, NULL);
+    if (st >= 0 || (st = cli_connect(c)) != 0 || (st = cli_get_keys(c, &keys)) != 0)
+        return st;
     if (c->json) {
         json_t *o = json_object(), *a = json_array();
         bool ok = o != NULL && a != NULL;

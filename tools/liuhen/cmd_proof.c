@@ -19,6 +19,16 @@
 #include "render.h"
 #include "text.h"
 
+/* Print the hashes of a proof, one a line in base64, under its heading. */
+static void print_hashes(const uint8_t (*hashes)[LH_HASH_SIZE], size_t n)
+{
+    char b64[TEXT_B64_LEN(LH_HASH_SIZE)];
+    for (size_t i = 0; i < n; i++) {
+        text_b64_encode(b64, hashes[i], LH_HASH_SIZE);
+        printf("    %s\n", b64);
+    }
+}
+
 /* ------------------------------------------------------------------------
  * checkpoint
  */
@@ -47,17 +57,9 @@ static const char checkpoint_help[] =
 
 static int run_checkpoint(cli *c, int argc, char **argv)
 {
-    enum { O_SAVE = CLI_OPT_FIRST_COMMAND };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS, {"save", required_argument, NULL, O_SAVE}, {NULL, 0, NULL, 0}};
     const char *save = NULL;
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (opt == O_SAVE)
-            save = optarg;
-        else
-            st = cli_common_option(c, &cli_cmd_checkpoint, opt, optarg);
-    }
+    const cli_option opts[] = {{"save", &save, NULL}, {NULL, NULL, NULL}};
+    int st = cli_options(c, &cli_cmd_checkpoint, argc, argv, opts);
     if ((st = cli_no_operands(c, st, argc, argv)) >= 0)
         return st;
     if ((save != NULL && (st = cli_check_output(c, "--save", save)) != 0) ||
@@ -202,10 +204,7 @@ static int run_prove(cli *c, int argc, char **argv)
         text_b64_encode(b64, p.leaf_hash, LH_HASH_SIZE);
         printf(_("  leaf hash: %s\n"), b64);
         printf(_("  audit path: %zu hashes, leaf to root\n"), p.audit_path_len);
-        for (size_t i = 0; i < p.audit_path_len; i++) {
-            text_b64_encode(b64, path[i], LH_HASH_SIZE);
-            printf("    %s\n", b64);
-        }
+        print_hashes(path, p.audit_path_len);
         text_b64_encode(b64, p.checkpoint.root, LH_HASH_SIZE);
         printf(_("  root hash: %s\n"), b64);
         printf(_("  verified: the inclusion proof, against the checkpoint of tree size %" PRIu64
@@ -301,10 +300,7 @@ static int run_consistency(cli *c, int argc, char **argv)
         text_b64_encode(b64, p.second_root, LH_HASH_SIZE);
         printf(_("  root at %" PRIu64 ": %s\n"), p.second, b64);
         printf(_("  proof: %zu hashes\n"), p.proof_len);
-        for (size_t i = 0; i < p.proof_len; i++) {
-            text_b64_encode(b64, proof[i], LH_HASH_SIZE);
-            printf("    %s\n", b64);
-        }
+        print_hashes(proof, p.proof_len);
         printf(_("  verified: the tree of %" PRIu64 " entries extends the tree of %" PRIu64
                  ", both checkpoints signed by the log\n"),
                p.second, p.first);

@@ -23,14 +23,6 @@ static bool parse_index(const char *s, uint64_t *out)
     return cli_parse_u64(s[0] == '#' ? s + 1 : s, out);
 }
 
-/* The enrolled keys, to name authors. */
-static int fetch_keys(cli *c, lh_keys *keys)
-{
-    lh_err err = {{0}};
-    int rc = lh_get_keys(c->conn, keys, &err);
-    return rc != 0 ? cli_fail_rc(c, rc, &err, "keys") : 0;
-}
-
 /* ------------------------------------------------------------------------
  * get
  */
@@ -82,7 +74,7 @@ static int run_get(cli *c, int argc, char **argv)
     }
     char what[64];
     snprintf(what, sizeof what, "entry %" PRIu64, le.index);
-    if ((st = fetch_keys(c, &keys)) != 0)
+    if ((st = cli_get_keys(c, &keys)) != 0)
         goto out;
     render_ctx rc_ctx = {.keys = &keys, .log_pubkey = c->log_vkey.pubkey};
     if (c->json) {
@@ -147,7 +139,7 @@ static int run_case(cli *c, int argc, char **argv)
         st = cli_fail_rc(c, rc, &err, NULL);
         goto out;
     }
-    if ((st = fetch_keys(c, &keys)) != 0)
+    if ((st = cli_get_keys(c, &keys)) != 0)
         goto out;
     render_ctx ctx = {
         .keys = &keys, .log_pubkey = c->log_vkey.pubkey, .known = cs.items, .nknown = cs.count};
@@ -266,7 +258,7 @@ static int run_author(cli *c, int argc, char **argv)
     uint8_t key[LH_HASH_SIZE];
     lh_heads heads;
     int rc;
-    if ((st = fetch_keys(c, &keys)) != 0 || (st = find_author(c, argv[optind], &keys, key)) != 0)
+    if ((st = cli_get_keys(c, &keys)) != 0 || (st = find_author(c, argv[optind], &keys, key)) != 0)
         goto out;
     if ((rc = lh_author_head(c->conn, key, NULL, &heads, &err)) != 0) {
         st = cli_fail_rc(c, rc, &err, "author head");

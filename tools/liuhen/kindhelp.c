@@ -94,20 +94,70 @@ static uint32_t kind_roles(Liuhen__Kind kind)
     return mask;
 }
 
+/* Whether items[i] is the first of its group, which the help lists on
+ * one line: the items of one rule (by_rule), else of one question asked. */
+static bool first_of_group(const required_item *items, size_t i, bool by_rule)
+{
+    for (size_t j = 0; j < i; j++)
+        if (by_rule ? items[j].rule == items[i].rule : items[j].ask == items[i].ask)
+            return false;
+    return true;
+}
+
+/* What the help of a kind starts from. */
+typedef struct kind_head {
+    const char *name;                     /* on the command line: "interference" */
+    const ProtobufCMessageDescriptor *bd; /* its body */
+    const char *art;                      /* the articles it implements, or NULL */
+    char roles[256];                      /* who may append it (roles_text()) */
+} kind_head;
+
+/* The head of kind, the roles in Chinese or by name (zh). @return false
+ * for a kind the help does not describe: one without a name on the
+ * command line or a body (KIND_UNSPECIFIED, a number no kind has). */
+static bool kind_head_of(Liuhen__Kind kind, bool zh, kind_head *h)
+{
+    h->name = record_kind_cli_name(kind);
+    h->bd = body_of(kind);
+    if (h->name == NULL || h->bd == NULL)
+        return false;
+    h->art = kind_articles(kind);
+    roles_text(kind_roles(kind), zh, h->roles, sizeof h->roles);
+    return true;
+}
+
+/* Room for one step of a dotted path, a field's name, with its NUL. */
+#define STEP_NAME_MAX 64
+
+/*
+ * The first step of a dotted path ("decision" of "decision.decided_at"):
+ * its name into name, and the field of that name in d into *f (NULL when
+ * d has none).
+ * @return the step's length, or 0 when it is empty or too long for a name.
+ */
+static size_t path_step(const ProtobufCMessageDescriptor *d, const char *path,
+                        char name[STEP_NAME_MAX], const ProtobufCFieldDescriptor **f)
+{
+    size_t n = strcspn(path, ".");
+    if (n == 0 || n >= STEP_NAME_MAX)
+        return 0;
+    memcpy(name, path, n);
+    name[n] = '\0';
+    *f = protobuf_c_message_descriptor_get_field_by_name(d, name);
+    return n;
+}
+
 /* The field at a dotted path of message d, and the message that has it. */
 static const ProtobufCFieldDescriptor *field_at_path(const ProtobufCMessageDescriptor *d,
                                                      const char *path,
                                                      const ProtobufCMessageDescriptor **owner)
 {
-    char name[64];
+    char name[STEP_NAME_MAX];
     for (;;) {
-        size_t n = strcspn(path, ".");
-        if (d == NULL || n == 0 || n >= sizeof name)
+        const ProtobufCFieldDescriptor *f;
+        size_t n = d != NULL ? path_step(d, path, name, &f) : 0;
+        if (n == 0)
             return NULL;
-        memcpy(name, path, n);
-        name[n] = '\0';
-        const ProtobufCFieldDescriptor *f =
-            protobuf_c_message_descriptor_get_field_by_name(d, name);
         if (f == NULL || path[n] == '\0') {
             *owner = d;
             return f;
@@ -337,17 +387,12 @@ static void put_set(FILE *f, const char *assignment)
 static int json_put(json_t *obj, const ProtobufCMessageDescriptor *d, const char *path, size_t item,
                     json_t *value)
 {
-    char name[64];
+    char name[STEP_NAME_MAX];
     bool first_list = true;
     for (;;) {
-        size_t n = strcspn(path, ".");
-        if (n == 0 || n >= sizeof name)
-            break;
-        memcpy(name, path, n);
-        name[n] = '\0';
-        const ProtobufCFieldDescriptor *f =
-            protobuf_c_message_descriptor_get_field_by_name(d, name);
-        if (f == NULL)
+        const ProtobufCFieldDescriptor *f;
+        size_t n = path_step(d, path, name, &f);
+        if (n == 0 || f == NULL)
             break;
         bool repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
         if (path[n] == '\0') {
@@ -392,16 +437,13 @@ static void set_path(char *out, size_t cap, const ProtobufCMessageDescriptor *d,
 {
     size_t o = 0;
     bool marked = item == 0;
-    char name[64];
+    char name[STEP_NAME_MAX];
     out[0] = '\0';
     while (*path != '\0' && d != NULL) {
-        size_t n = strcspn(path, ".");
-        if (n == 0 || n >= sizeof name)
+        const ProtobufCFieldDescriptor *f;
+        size_t n = path_step(d, path, name, &f);
+        if (n == 0)
             break;
-        memcpy(name, path, n);
-        name[n] = '\0';
-        const ProtobufCFieldDescriptor *f =
-            protobuf_c_message_descriptor_get_field_by_name(d, name);
         bool plus = !marked && f != NULL && f->label == PROTOBUF_C_LABEL_REPEATED &&
                     f->type == PROTOBUF_C_TYPE_MESSAGE && path[n] == '.';
         int w = snprintf(out + o, cap - o, "%s%s%s", o > 0 ? "." : "", name, plus ? "+" : "");
@@ -477,7 +519,7 @@ int kindhelp_example_of(Liuhen__Kind kind, kindhelp_example *ex)
 static void put_padded(FILE *f, const char *s, size_t width)
 {
     fputs(s, f);
-    size_t w = record_columns(s);
+    size_t w = text_columns(s);
     /* A text as wide as the column or wider is still followed by a space. */
     for (fputc(' ', f), w++; w < width; w++)
         fputc(' ', f);
@@ -624,10 +666,7 @@ static void put_requirements(FILE *f, Liuhen__Kind kind, const ProtobufCMessageD
             "verifier reports what is missing as a finding of the rule named):\n"),
           f);
     for (size_t i = 0; i < n; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < i; j++)
-            seen = seen || items[j].ask == items[i].ask;
-        if (seen)
+        if (!first_of_group(items, i, false))
             continue;
         fprintf(f, "  %s %s\n     ", required_rule_id(items[i].rule), items[i].ask);
         bool first = true;
@@ -655,13 +694,11 @@ static void put_requirements(FILE *f, Liuhen__Kind kind, const ProtobufCMessageD
 
 void kindhelp_kind(FILE *f, Liuhen__Kind kind)
 {
-    const ProtobufCMessageDescriptor *bd = body_of(kind);
-    const char *name = record_kind_cli_name(kind);
-    if (bd == NULL || name == NULL)
+    kind_head h;
+    if (!kind_head_of(kind, true, &h))
         return;
-    const char *art = kind_articles(kind);
-    char roles[256];
-    roles_text(kind_roles(kind), true, roles, sizeof roles);
+    const char *name = h.name, *art = h.art, *roles = h.roles;
+    const ProtobufCMessageDescriptor *bd = h.bd;
     char roles_en[256];
     roles_text(kind_roles(kind), false, roles_en, sizeof roles_en);
     fprintf(f, "%s %s — %s%s%s%s\n", kind_label_zh(kind), name, kind_value_name(kind),
@@ -688,7 +725,7 @@ void kindhelp_kind(FILE *f, Liuhen__Kind kind)
     fprintf(f, "  liuhen append --key KEY --kind %s --case CASE", name);
     size_t col = 80;
     for (size_t i = 0; i < ex.nsets; i++) {
-        size_t w = record_columns(ex.sets[i]) + 9;
+        size_t w = text_columns(ex.sets[i]) + 9;
         if (col + w > 90) {
             fputs(" \\\n     ", f);
             col = 5;
@@ -782,10 +819,11 @@ static void json_field(void *ctx, const field_info *fi)
 
 json_t *kindhelp_kind_json(Liuhen__Kind kind)
 {
-    const ProtobufCMessageDescriptor *bd = body_of(kind);
-    const char *name = record_kind_cli_name(kind);
-    if (bd == NULL || name == NULL)
+    kind_head h;
+    if (!kind_head_of(kind, false, &h))
         return NULL;
+    const char *name = h.name;
+    const ProtobufCMessageDescriptor *bd = h.bd;
     json_t *o = json_object();
     bool ok = o != NULL;
     char roles[128];
@@ -793,7 +831,7 @@ json_t *kindhelp_kind_json(Liuhen__Kind kind)
     render_json_set(o, "kind", json_string(name), &ok);
     render_json_set(o, "name", json_string(kind_value_name(kind)), &ok);
     render_json_set(o, "label", json_string(kind_label_zh(kind)), &ok);
-    render_json_set(o, "articles", str_or_null(kind_articles(kind)), &ok);
+    render_json_set(o, "articles", str_or_null(h.art), &ok);
     json_t *ra = json_array();
     ok = ok && ra != NULL;
     for (char *save = NULL, *r = strtok_r(roles, ",", &save); ok && r != NULL;
@@ -875,13 +913,11 @@ void kindhelp_man(FILE *f)
           f);
     for (int k = 1; k < 64; k++) {
         Liuhen__Kind kind = (Liuhen__Kind)k;
-        const char *name = record_kind_cli_name(kind);
-        const ProtobufCMessageDescriptor *bd = body_of(kind);
-        if (name == NULL || bd == NULL)
+        kind_head h;
+        if (!kind_head_of(kind, false, &h))
             continue;
-        const char *art = kind_articles(kind);
-        char roles[256];
-        roles_text(kind_roles(kind), false, roles, sizeof roles);
+        const char *name = h.name, *art = h.art, *roles = h.roles;
+        const ProtobufCMessageDescriptor *bd = h.bd;
         fputs(".TP\n.B ", f);
         put_roff(f, name);
         fputc('\n', f);
@@ -899,10 +935,7 @@ void kindhelp_man(FILE *f)
         size_t n;
         const required_item *items = required_of_kind(kind, &n);
         for (size_t i = 0; i < n; i++) {
-            bool seen = false;
-            for (size_t j = 0; j < i; j++)
-                seen = seen || items[j].rule == items[i].rule;
-            if (seen)
+            if (!first_of_group(items, i, true))
                 continue;
             fprintf(f, "%s ", i == 0 ? "Requires:" : ";");
             bool first = true;

@@ -332,12 +332,40 @@ int cli_no_operands(const cli *c, int st, int argc, char **argv)
     return -1;
 }
 
+int cli_options(cli *c, const cli_command *cmd, int argc, char **argv, const cli_option *opts)
+{
+    static const struct option common[] = {CLI_COMMON_OPTIONS};
+    const size_t ncommon = sizeof common / sizeof common[0];
+    size_t n = 0;
+    while (opts != NULL && opts[n].name != NULL)
+        n++;
+    /* The command's options follow the common ones, each getopt_long()
+     * value CLI_OPT_FIRST_COMMAND + its place in opts. */
+    struct option *all = calloc(ncommon + n + 1, sizeof *all);
+    if (all == NULL)
+        return cli_fail(c, CLI_EXIT_IO, _("out of memory"));
+    memcpy(all, common, sizeof common);
+    for (size_t i = 0; i < n; i++)
+        all[ncommon + i] =
+            (struct option){opts[i].name, opts[i].value != NULL ? required_argument : no_argument,
+                            NULL, CLI_OPT_FIRST_COMMAND + (int)i};
+    int opt, st = -1;
+    while (st < 0 && (opt = getopt_long(argc, argv, "", all, NULL)) != -1) {
+        size_t i = (size_t)opt - CLI_OPT_FIRST_COMMAND;
+        if (opt < CLI_OPT_FIRST_COMMAND || i >= n)
+            st = cli_common_option(c, cmd, opt, optarg);
+        else if (opts[i].value != NULL)
+            *opts[i].value = optarg;
+        else
+            *opts[i].flag = true;
+    }
+    free(all);
+    return st;
+}
+
 int cli_plain_options(cli *c, const cli_command *cmd, int argc, char **argv, const char *operand)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    int opt, st = -1;
-    while (st < 0 && (opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        st = cli_common_option(c, cmd, opt, optarg);
+    int st = cli_options(c, cmd, argc, argv, NULL);
     if (operand == NULL || st >= 0)
         return cli_no_operands(c, st, argc, argv);
     if (argc - optind != 1)

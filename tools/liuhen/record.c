@@ -139,11 +139,6 @@ const char *record_kinds_list(void)
     return list;
 }
 
-size_t record_columns(const char *s)
-{
-    return text_columns(s);
-}
-
 void record_kinds_help(FILE *f, size_t indent, size_t width)
 {
     size_t col = 0;
@@ -156,7 +151,7 @@ void record_kinds_help(FILE *f, size_t indent, size_t width)
         for (size_t j = i + 1; j < N_CLI_NAMES; j++)
             last = last && cli_names[j] == NULL;
         snprintf(item, sizeof item, "%s (%s)%s", cli_names[i], zh, last ? "" : ",");
-        size_t w = record_columns(item);
+        size_t w = text_columns(item);
         if (col > 0 && col + 1 + w > width) {
             fputc('\n', f);
             col = 0;

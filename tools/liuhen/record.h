@@ -124,12 +124,6 @@ const char *record_kinds_list(void);
  */
 void record_kinds_help(FILE *f, size_t indent, size_t width);
 
-/**
- * The columns a UTF-8 text takes on a terminal, to line up help texts:
- * text_columns() (text.h), which counts two for each East Asian wide
- * character (the labels are Chinese), one for the rest ("B§3" takes three).
- */
-size_t record_columns(const char *s);
 /**@}*/
 
 /**

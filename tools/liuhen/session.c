@@ -21,7 +21,7 @@
 #include <sodium.h>
 
 #include "fileio.h"
-#include "passphrase.h"
+#include "keyload.h"
 #include "render.h"
 #include "text.h"
 
@@ -475,38 +475,32 @@ void cli_finish(cli *c)
     c->state_path = NULL;
 }
 
+int cli_get_keys(cli *c, lh_keys *keys)
+{
+    lh_err err = {{0}};
+    int rc = lh_get_keys(c->conn, keys, &err);
+    return rc != 0 ? cli_fail_rc(c, rc, &err, "keys") : 0;
+}
+
 int cli_load_key(const cli *c, const char *path, const char *passfile, keyfile_key **out)
 {
-    *out = NULL;
-    bool encrypted = false;
+    keyload_step step;
     lh_err err = {{0}};
-    int rc = keyfile_secret_is_encrypted(path, &encrypted, &err);
-    if (rc != 0) {
-        const char *detail = err.msg[0] ? err.msg : lh_strerror(rc);
-        if (rc == -ENOENT)
-            return cli_fail(c, CLI_EXIT_IO,
-                            _("key file %s does not exist (liuhen keygen --out "
-                              "PREFIX makes PREFIX.key)"),
-                            path);
-        return cli_fail(c, CLI_EXIT_IO, _("key file %s: %s"), path, detail);
-    }
-    char *pass = NULL;
-    if (encrypted) {
-        rc = passphrase_get(passfile, false, path, &pass, &err);
-        if (rc != 0)
-            return cli_fail(c, rc == LH_EPASSPHRASE ? CLI_EXIT_USAGE : CLI_EXIT_IO, "%s",
-                            err.msg[0] ? err.msg : lh_strerror(rc));
-    }
-    rc = keyfile_read_secret(path, pass, out, &err);
-    passphrase_free(pass);
-    if (rc == LH_EPASSPHRASE)
-        return cli_fail(c, CLI_EXIT_REFUSED,
-                        _("key file %s: wrong passphrase (or the encrypted file was altered)"),
+    int rc = keyload_secret(path, passfile, out, &step, &err);
+    if (rc == 0)
+        return 0;
+    const char *detail = err.msg[0] ? err.msg : lh_strerror(rc);
+    if (step == KEYLOAD_OPEN && rc == -ENOENT)
+        return cli_fail(c, CLI_EXIT_IO,
+                        _("key file %s does not exist (liuhen keygen --out "
+                          "PREFIX makes PREFIX.key)"),
                         path);
-    if (rc != 0)
-        return cli_fail(c, CLI_EXIT_IO, _("key file %s: %s"), path,
-                        err.msg[0] ? err.msg : lh_strerror(rc));
-    return 0;
+    if (step == KEYLOAD_PASSPHRASE)
+        return cli_fail(c, rc == LH_EPASSPHRASE ? CLI_EXIT_USAGE : CLI_EXIT_IO, "%s", detail);
+    if (step != KEYLOAD_READ || rc != LH_EPASSPHRASE)
+        return cli_fail(c, CLI_EXIT_IO, _("key file %s: %s"), path, detail);
+    return cli_fail(c, CLI_EXIT_REFUSED,
+                    _("key file %s: wrong passphrase (or the encrypted file was altered)"), path);
 }
 
 int cli_parse_pub(const char *arg, keyfile_pub *pub, lh_err *err)
