@@ -55,7 +55,10 @@ int verifyrun(const lh_options *opts, const char *workdir, const char *vkey_path
         return lh_err_set(err, -errno, "cannot fork: %s", strerror(errno));
     if (pid == 0) {
         /* Its summary is not the benchmark's output. */
-        freopen("/dev/null", "w", stdout);
+        if (freopen("/dev/null", "w", stdout) == NULL) {
+            fprintf(stderr, "liuhen-bench: cannot open /dev/null: %s\n", strerror(errno));
+            _exit(127);
+        }
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "liuhen-bench: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
