@@ -123,8 +123,8 @@ static author_head *add_author(heads *m, const uint8_t key[LH_HASH_SIZE])
         m->nauthors = 0;
         idtable_clear(&m->author_idx);
     }
-    if (grow_room(&m->authors, &m->capauthors, m->nauthors + 1, sizeof *m->authors, 16, HEADS_MAX) !=
-        0)
+    if (grow_room(&m->authors, &m->capauthors, m->nauthors + 1, sizeof *m->authors, 16,
+                  HEADS_MAX) != 0)
         return NULL;
     uint64_t h = idtable_hash(&m->author_idx, key, LH_HASH_SIZE);
     if (idtable_add(&m->author_idx, h, (uint32_t)m->nauthors) != 0)
