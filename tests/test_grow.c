@@ -81,21 +81,41 @@ static void test_doubling(void **state)
     free(v);
 }
 
+/* A new byte buffer grown to need from first, its need bytes set to fill. */
+static uint8_t *bytes(size_t *cap, size_t need, size_t first, int fill)
+{
+    uint8_t *b = NULL;
+    *cap = 0;
+    assert_int_equal(grow_room(&b, cap, need, 1, first, 0), 0);
+    memset(b, fill, need);
+    return b;
+}
+
 static void test_need_beyond_double(void **state)
 {
     (void)state;
-    uint8_t *b = NULL;
-    size_t cap = 0;
+    size_t cap;
     /* From nothing: the first capacity, doubled until it holds need. */
-    assert_int_equal(grow_room(&b, &cap, 5000, 1, 4096, 0), 0);
+    uint8_t *b = bytes(&cap, 5000, 4096, 0xA5);
     assert_int_equal(cap, 8192);
-    memset(b, 0xA5, 8192);
     /* From 8192, a need of 40000: 16384, 32768, 65536. */
     assert_int_equal(grow_room(&b, &cap, 40000, 1, 4096, 0), 0);
     assert_int_equal(cap, 65536);
-    for (size_t i = 0; i < 8192; i++)
+    for (size_t i = 0; i < 5000; i++)
         assert_int_equal(b[i], 0xA5);
     free(b);
+}
+
+/* grow_room() refuses, and leaves the array and its capacity as they were. */
+static void refused(void *arrp, size_t *cap, size_t need, size_t elt, size_t first, size_t max)
+{
+    void *before, *after;
+    size_t cap_before = *cap;
+    memcpy(&before, arrp, sizeof before);
+    assert_int_equal(grow_room(arrp, cap, need, elt, first, max), LH_ENOMEM);
+    memcpy(&after, arrp, sizeof after);
+    assert_ptr_equal(after, before);
+    assert_int_equal(*cap, cap_before);
 }
 
 static void test_limit(void **state)
@@ -110,10 +130,7 @@ static void test_limit(void **state)
     assert_int_equal(grow_room(&v, &cap, 10, sizeof *v, 16, 10), 0);
     assert_int_equal(cap, 10);
     /* One beyond it fails, leaving the array. */
-    int *before = v;
-    assert_int_equal(grow_room(&v, &cap, 11, sizeof *v, 16, 10), LH_ENOMEM);
-    assert_ptr_equal(v, before);
-    assert_int_equal(cap, 10);
+    refused(&v, &cap, 11, sizeof *v, 16, 10);
     free(v);
 
     /* Doubling stops at the limit: 16, 32, then 40 rather than 64. */
@@ -122,41 +139,36 @@ static void test_limit(void **state)
     for (size_t n = 0; n < 40; n++)
         assert_int_equal(grow_room(&v, &cap, n + 1, sizeof *v, 16, 40), 0);
     assert_int_equal(cap, 40);
-    assert_int_equal(grow_room(&v, &cap, 41, sizeof *v, 16, 40), LH_ENOMEM);
-    assert_int_equal(cap, 40);
+    refused(&v, &cap, 41, sizeof *v, 16, 40);
     free(v);
 }
 
 static void test_overflow(void **state)
 {
     (void)state;
+    /* need * elt does not fit in size_t: refused before any allocation,
+     * whether or not the caller set a limit (one above SIZE_MAX / elt),
+     * to an empty array as to one that holds something. */
     pair *v = NULL;
     size_t cap = 0;
+    refused(&v, &cap, SIZE_MAX / sizeof *v + 1, sizeof *v, 4, 0);
+    assert_null(v);
     assert_int_equal(grow_room(&v, &cap, 4, sizeof *v, 4, 0), 0);
-    pair *before = v;
-    /* need * elt does not fit in size_t: refused before any allocation,
-     * whether or not the caller set a limit (one above SIZE_MAX / elt). */
-    assert_int_equal(grow_room(&v, &cap, SIZE_MAX / sizeof *v + 1, sizeof *v, 4, 0), LH_ENOMEM);
-    assert_int_equal(grow_room(&v, &cap, SIZE_MAX / 2, sizeof *v, 4, SIZE_MAX), LH_ENOMEM);
-    assert_int_equal(grow_room(&v, &cap, SIZE_MAX, sizeof *v, 4, 0), LH_ENOMEM);
-    assert_ptr_equal(v, before);
-    assert_int_equal(cap, 4);
+    refused(&v, &cap, SIZE_MAX / sizeof *v + 1, sizeof *v, 4, 0);
+    refused(&v, &cap, SIZE_MAX / 2, sizeof *v, 4, SIZE_MAX);
+    refused(&v, &cap, SIZE_MAX, sizeof *v, 4, 0);
     free(v);
 }
 
 static void test_alloc_fails(void **state)
 {
     (void)state;
-    uint8_t *b = NULL;
-    size_t cap = 0;
-    assert_int_equal(grow_room(&b, &cap, 100, 1, 64, 0), 0);
+    size_t cap;
+    uint8_t *b = bytes(&cap, 100, 64, 7);
     assert_int_equal(cap, 128);
-    memset(b, 7, 100);
-    uint8_t *before = b;
-    /* More than PTRDIFF_MAX bytes: malloc cannot give it. */
-    assert_int_equal(grow_room(&b, &cap, SIZE_MAX / 2 + 2, 1, 64, 0), LH_ENOMEM);
-    assert_ptr_equal(b, before);
-    assert_int_equal(cap, 128);
+    /* Within the limit (SIZE_MAX bytes), so realloc() is asked, but more
+     * than PTRDIFF_MAX bytes: malloc cannot give it. */
+    refused(&b, &cap, SIZE_MAX / 2 + 2, 1, 64, 0);
     for (size_t i = 0; i < 100; i++)
         assert_int_equal(b[i], 7);
     free(b);
