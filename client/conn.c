@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "quote.h"
 #include "wire.h"
 
@@ -223,14 +224,9 @@ static int drain_socket(conn *t)
                 t->rend -= t->rstart;
                 t->rstart = 0;
             }
-            if (t->rcap - t->rend < 4096) {
-                size_t cap = t->rcap != 0 ? t->rcap * 2 : 65536;
-                uint8_t *b = realloc(t->rbuf, cap);
-                if (b == NULL)
-                    return LH_ENOMEM;
-                t->rbuf = b;
-                t->rcap = cap;
-            }
+            if (t->rcap - t->rend < 4096 &&
+                grow_room(&t->rbuf, &t->rcap, t->rend + 4096, 1, 65536, 0) != 0)
+                return LH_ENOMEM;
         }
         ssize_t n = recv(t->fd, t->rbuf + t->rend, t->rcap - t->rend, MSG_DONTWAIT);
         if (n > 0)
@@ -314,17 +310,9 @@ static int fill(conn *t, size_t need, int64_t deadline, const char *what, lh_err
             memmove(t->rbuf, t->rbuf + t->rstart, t->rend - t->rstart);
         t->rend -= t->rstart;
         t->rstart = 0;
-        if (need > t->rcap) {
-            size_t cap = t->rcap != 0 ? t->rcap : RBUF_START;
-            while (cap < need)
-                cap *= 2;
-            uint8_t *b = realloc(t->rbuf, cap);
-            if (b == NULL)
-                return fail_broken(t, err, LH_ENOMEM,
-                                   "%s: out of memory for a response of %zu bytes", what, need);
-            t->rbuf = b;
-            t->rcap = cap;
-        }
+        if (grow_room(&t->rbuf, &t->rcap, need, 1, RBUF_START, 0) != 0)
+            return fail_broken(t, err, LH_ENOMEM, "%s: out of memory for a response of %zu bytes",
+                               what, need);
     }
     while (t->rend - t->rstart < need) {
         ssize_t n = recv(t->fd, t->rbuf + t->rend, t->rcap - t->rend, MSG_DONTWAIT);
@@ -415,15 +403,9 @@ static int read_response(conn *t, Liuhen__Response **out, int64_t deadline, cons
 
 static int stash_put(conn *t, Liuhen__Response *r, const char *what, lh_err *err)
 {
-    if (t->nstash == t->stash_cap) {
-        size_t cap = t->stash_cap != 0 ? t->stash_cap * 2 : 16;
-        Liuhen__Response **s = realloc(t->stash, cap * sizeof *s);
-        if (s == NULL) {
-            liuhen__response__free_unpacked(r, NULL);
-            return fail_broken(t, err, LH_ENOMEM, "%s: out of memory", what);
-        }
-        t->stash = s;
-        t->stash_cap = cap;
+    if (grow_room(&t->stash, &t->stash_cap, t->nstash + 1, sizeof *t->stash, 16, 0) != 0) {
+        liuhen__response__free_unpacked(r, NULL);
+        return fail_broken(t, err, LH_ENOMEM, "%s: out of memory", what);
     }
     t->stash[t->nstash++] = r;
     return 0;
@@ -490,17 +472,9 @@ int conn_queue(conn *t, Liuhen__Request *req, const char *what, lh_err *err)
         return lh_err_set(err, LH_ETOOBIG, "%s: the request of %zu bytes cannot be framed", what,
                           body);
     size_t need = t->wlen + WIRE_HEADER_SIZE + body;
-    if (need > t->wcap) {
-        size_t cap = t->wcap != 0 ? t->wcap : 4096;
-        while (cap < need)
-            cap *= 2;
-        uint8_t *b = realloc(t->wbuf, cap);
-        if (b == NULL)
-            return lh_err_set(err, LH_ENOMEM, "%s: out of memory for a request of %zu bytes", what,
-                              body);
-        t->wbuf = b;
-        t->wcap = cap;
-    }
+    if (grow_room(&t->wbuf, &t->wcap, need, 1, 4096, 0) != 0)
+        return lh_err_set(err, LH_ENOMEM, "%s: out of memory for a request of %zu bytes", what,
+                          body);
     t->next_id++;
     wire_put_header(t->wbuf + t->wlen, (uint32_t)body);
     liuhen__request__pack(req, t->wbuf + t->wlen + WIRE_HEADER_SIZE);

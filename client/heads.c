@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "idtable.h"
 
 typedef struct author_head {
@@ -33,22 +34,6 @@ struct heads {
     size_t ncases, capcases;
     idtable case_idx;
 };
-
-/* Room for one more item in an array that grows to HEADS_MAX. */
-static bool room(void **arr, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap == 0 ? 16 : *cap * 2;
-    if (ncap > HEADS_MAX)
-        ncap = HEADS_MAX;
-    void *p = realloc(*arr, ncap * size);
-    if (p == NULL)
-        return false;
-    *arr = p;
-    *cap = ncap;
-    return true;
-}
 
 static bool author_matches(const void *ctx, uint32_t id, const void *key)
 {
@@ -138,7 +123,8 @@ static author_head *add_author(heads *m, const uint8_t key[LH_HASH_SIZE])
         m->nauthors = 0;
         idtable_clear(&m->author_idx);
     }
-    if (!room((void **)&m->authors, &m->capauthors, m->nauthors, sizeof *m->authors))
+    if (grow_room(&m->authors, &m->capauthors, m->nauthors + 1, sizeof *m->authors, 16,
+                  HEADS_MAX) != 0)
         return NULL;
     uint64_t h = idtable_hash(&m->author_idx, key, LH_HASH_SIZE);
     if (idtable_add(&m->author_idx, h, (uint32_t)m->nauthors) != 0)
@@ -152,7 +138,7 @@ static case_head *add_case(heads *m, const char *case_id)
 {
     if (m->ncases == HEADS_MAX)
         clear_cases(m);
-    if (!room((void **)&m->cases, &m->capcases, m->ncases, sizeof *m->cases))
+    if (grow_room(&m->cases, &m->capcases, m->ncases + 1, sizeof *m->cases, 16, HEADS_MAX) != 0)
         return NULL;
     char *copy = strdup(case_id);
     if (copy == NULL)

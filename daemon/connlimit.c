@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "errors.h"
+#include "grow.h"
 
 void connlimit_policy_init(connlimit_policy *p, unsigned max_total, unsigned max_per_user)
 {
@@ -65,14 +66,8 @@ int connlimit_users_add(connlimit_users *u, uid_t uid)
         e->open++;
         return 0;
     }
-    if (u->n == u->cap) {
-        size_t cap = u->cap != 0 ? u->cap * 2 : 8;
-        struct connlimit_user *v = realloc(u->v, cap * sizeof *v);
-        if (v == NULL)
-            return LH_ENOMEM;
-        u->v = v;
-        u->cap = cap;
-    }
+    if (grow_room(&u->v, &u->cap, u->n + 1, sizeof *u->v, 8, 0) != 0)
+        return LH_ENOMEM;
     u->v[u->n++] = (struct connlimit_user){.uid = uid, .open = 1};
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "log.h"
 #include "wire.h"
 
@@ -26,23 +27,13 @@ void protocol_buf_free(protocol_buf *buf)
     buf->cap = 0;
 }
 
-/* Make room for `more` bytes after buf->len. */
+/* Make room for `more` bytes after buf->len. A buffer holds 0 or at least
+ * 4096 bytes (buf_move() in server.c only grows one made here). */
 static int buf_reserve(protocol_buf *buf, size_t more)
 {
     if (more > SIZE_MAX - buf->len)
         return LH_ENOMEM;
-    size_t need = buf->len + more;
-    if (need <= buf->cap)
-        return 0;
-    size_t cap = buf->cap < 4096 ? 4096 : buf->cap;
-    while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    uint8_t *p = realloc(buf->data, cap);
-    if (p == NULL)
-        return LH_ENOMEM;
-    buf->data = p;
-    buf->cap = cap;
-    return 0;
+    return grow_room(&buf->data, &buf->cap, buf->len + more, 1, 4096, 0);
 }
 
 /* Pack a response that is known to fit into one frame. */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "quote.h"
 
 /* Paths in messages are quoted (quote.h): a hostile name must not forge
@@ -106,12 +107,8 @@ static int read_all(int fd, const char *shown, unsigned flags, const char *what,
         if (got + 1 >= *cap) {
             if (!grow)
                 break;
-            size_t ncap = *cap * 2 > want + 1 ? want + 1 : *cap * 2;
-            uint8_t *p = realloc(*buf, ncap);
-            if (p == NULL)
+            if (grow_room(buf, cap, got + 2, 1, 1, want + 1) != 0)
                 return lh_err_set(err, LH_ENOMEM, "%s %s: out of memory", what, shown);
-            *buf = p;
-            *cap = ncap;
         }
         size_t room = *cap - 1 - got;
         if (room > want - got)

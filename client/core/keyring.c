@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "entry.h"
+#include "grow.h"
 #include "idtable.h"
 #include "role.h"
 #include "text.h"
@@ -56,19 +57,8 @@ static uint32_t set_find(const keyset *s, const uint8_t pk[32])
 /* Room for `need` keys in a set, array and index; unchanged on failure. */
 static int set_reserve(keyset *s, size_t need)
 {
-    if (need > KEYRING_MAX_KEYS)
-        return LH_ENOMEM;
-    if (need > s->cap) {
-        size_t cap = s->cap == 0 ? 16 : s->cap;
-        while (cap < need)
-            cap = cap > KEYRING_MAX_KEYS / 2 ? KEYRING_MAX_KEYS : cap * 2;
-        keyring_key *p = realloc(s->key, cap * sizeof *p);
-        if (p == NULL)
-            return LH_ENOMEM;
-        s->key = p;
-        s->cap = cap;
-    }
-    return idtable_reserve(&s->idx, need);
+    int rc = grow_room(&s->key, &s->cap, need, sizeof *s->key, 16, KEYRING_MAX_KEYS);
+    return rc != 0 ? rc : idtable_reserve(&s->idx, need);
 }
 
 /* Add a key that is not in the set; set_reserve() made room. */

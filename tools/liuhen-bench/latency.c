@@ -8,21 +8,12 @@
 #include <time.h>
 
 #include "errors.h"
+#include "grow.h"
 #include "latency.h"
 
 static int latency_reserve(latency *l, size_t more)
 {
-    if (l->n + more <= l->cap)
-        return 0;
-    size_t cap = l->cap != 0 ? l->cap : 4096;
-    while (cap < l->n + more)
-        cap *= 2;
-    uint64_t *ns = realloc(l->ns, cap * sizeof *ns);
-    if (ns == NULL)
-        return LH_ENOMEM;
-    l->ns = ns;
-    l->cap = cap;
-    return 0;
+    return grow_room(&l->ns, &l->cap, l->n + more, sizeof *l->ns, 4096, 0);
 }
 
 int latency_add(latency *l, uint64_t ns, size_t count)

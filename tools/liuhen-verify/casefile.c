@@ -28,6 +28,7 @@
 #include "casefile_pdf.h"
 #include "cite.h"
 #include "entry.h"
+#include "grow.h"
 #include "i18n.h"
 #include "kind.h"
 #include "labels.h"
@@ -94,31 +95,18 @@ bool casefile_seen(const casefile *cf)
     return cf->nrec + cf->nbad > 0;
 }
 
-static int cf_grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap != 0 ? *cap * 2 : 16;
-    void *p = realloc(*arr, ncap * size);
-    if (p == NULL)
-        return LH_ENOMEM;
-    *arr = p;
-    *cap = ncap;
-    return 0;
-}
-
 int casefile_observe(void *ctx, const ledger_entry *e)
 {
     casefile *cf = ctx;
     if (strcmp(e->entry->case_id, cf->case_id) != 0)
         return 0;
     if (!e->valid) {
-        if (cf_grow((void **)&cf->bad, &cf->capbad, cf->nbad, sizeof *cf->bad) != 0)
+        if (grow_room(&cf->bad, &cf->capbad, cf->nbad + 1, sizeof *cf->bad, 16, 0) != 0)
             return LH_ENOMEM;
         cf->bad[cf->nbad++] = e->index;
         return 0;
     }
-    if (cf_grow((void **)&cf->rec, &cf->caprec, cf->nrec, sizeof *cf->rec) != 0)
+    if (grow_room(&cf->rec, &cf->caprec, cf->nrec + 1, sizeof *cf->rec, 16, 0) != 0)
         return LH_ENOMEM;
     cf_record *r = &cf->rec[cf->nrec];
     memset(r, 0, sizeof *r);
@@ -185,11 +173,12 @@ b_pick(builder *b, const char *zh, const char *en, ...)
     return b_dup(b, buf);
 }
 
-/* Room for one more item of n in an array of the document: false when the
- * builder failed before or has no memory for it (b->rc says which). */
-static bool b_room(builder *b, void **arr, size_t *cap, size_t n, size_t size)
+/* Room for one more item of n in an array of the document (arrp: the
+ * address of its pointer, as grow_room() takes it): false when the builder
+ * failed before or has no memory for it (b->rc says which). */
+static bool b_room(builder *b, void *arrp, size_t *cap, size_t n, size_t size)
 {
-    if (b->rc == 0 && cf_grow(arr, cap, n, size) != 0)
+    if (b->rc == 0 && grow_room(arrp, cap, n + 1, size, 16, 0) != 0)
         b->rc = LH_ENOMEM;
     return b->rc == 0;
 }
@@ -198,7 +187,7 @@ static void b_block(builder *b, casefile_style style, unsigned depth, bool seal,
                     const char *text)
 {
     casefile_doc *d = b->d;
-    if (!b_room(b, (void **)&d->blocks, &d->capblocks, d->nblocks, sizeof *d->blocks))
+    if (!b_room(b, &d->blocks, &d->capblocks, d->nblocks, sizeof *d->blocks))
         return;
     d->blocks[d->nblocks++] = (casefile_block){.style = style,
                                                .depth = depth,
@@ -212,7 +201,7 @@ static void b_block(builder *b, casefile_style style, unsigned depth, bool seal,
 static void b_page(builder *b, const char *anchor)
 {
     casefile_doc *d = b->d;
-    if (!b_room(b, (void **)&d->pages, &d->cappages, d->npages, sizeof *d->pages))
+    if (!b_room(b, &d->pages, &d->cappages, d->npages, sizeof *d->pages))
         return;
     d->pages[d->npages++] =
         (casefile_page){.first = d->nblocks, .n = 0, .anchor = b_dup(b, anchor)};

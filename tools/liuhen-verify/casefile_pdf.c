@@ -25,6 +25,7 @@
 #include <pango/pangocairo.h>
 
 #include "fileio.h"
+#include "grow.h"
 #include "i18n.h"
 
 /* A4 in points, and the margins. */
@@ -52,17 +53,9 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     sink *s = closure;
     if (!s->keep)
         return CAIRO_STATUS_SUCCESS;
-    if (s->len + length > s->cap) {
-        size_t ncap = s->cap != 0 ? s->cap : 65536;
-        while (ncap < s->len + length)
-            ncap *= 2;
-        unsigned char *p = realloc(s->data, ncap);
-        if (p == NULL) {
-            s->oom = true;
-            return CAIRO_STATUS_WRITE_ERROR;
-        }
-        s->data = p;
-        s->cap = ncap;
+    if (grow_room(&s->data, &s->cap, s->len + length, 1, 65536, 0) != 0) {
+        s->oom = true;
+        return CAIRO_STATUS_WRITE_ERROR;
     }
     memcpy(s->data + s->len, data, length);
     s->len += length;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "grow.h"
 
 void cause_init(cause_table *t)
 {
@@ -56,18 +57,14 @@ int cause_add(cause_table *t, uint64_t index, size_t num)
         return 0;
     if (t->n >= CAUSE_POINTS_MAX)
         return 0;
-    if (t->n == t->cap) {
-        size_t ncap = t->cap != 0 ? t->cap * 2 : 64;
-        uint64_t *idx = realloc(t->idx, ncap * sizeof *idx);
-        if (idx == NULL)
-            return LH_ENOMEM;
-        t->idx = idx;
-        size_t *nums = realloc(t->num, ncap * sizeof *nums);
-        if (nums == NULL)
-            return LH_ENOMEM;
-        t->num = nums;
-        t->cap = ncap;
-    }
+    /* Two arrays of one capacity: both grow alike from t->cap, which is
+     * set when both have grown (if the second fails, the first is only
+     * larger than t->cap says). */
+    size_t cap_idx = t->cap, cap_num = t->cap;
+    if (grow_room(&t->idx, &cap_idx, t->n + 1, sizeof *t->idx, 64, 0) != 0 ||
+        grow_room(&t->num, &cap_num, t->n + 1, sizeof *t->num, 64, 0) != 0)
+        return LH_ENOMEM;
+    t->cap = cap_num < cap_idx ? cap_num : cap_idx;
     /* Failures come mostly in log order: the move is usually empty. */
     memmove(t->idx + i + 1, t->idx + i, (t->n - i) * sizeof *t->idx);
     memmove(t->num + i + 1, t->num + i, (t->n - i) * sizeof *t->num);

@@ -43,6 +43,7 @@
 
 #include "accept.h"
 #include "entry.h"
+#include "grow.h"
 #include "idtable.h"
 #include "keyring.h"
 #include "ledger.h"
@@ -167,21 +168,8 @@ static int lerr(ledger *l, int rc, const char *what)
 
 /* ---- tables --------------------------------------------------------------- */
 
-/* Grow an array of records by one. */
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap != 0 ? *cap * 2 : 64;
-    if (ncap > SIZE_MAX / size || ncap >= IDTABLE_NONE)
-        return LH_ENOMEM;
-    void *p = realloc(*arr, ncap * size);
-    if (p == NULL)
-        return LH_ENOMEM;
-    *arr = p;
-    *cap = ncap;
-    return 0;
-}
+/* The arrays of records grow from 64 by doubling (grow.h), to at most
+ * IDTABLE_NONE records: a record's number is its id in an idtable. */
 
 static bool principal_matches(const void *ctx, uint32_t id, const void *key)
 {
@@ -202,7 +190,7 @@ static int principal_get(ledger *l, const uint8_t key[ENTRY_KEY_BYTES], uint32_t
     *id = idtable_find(&l->prt, h, principal_matches, l->pr, key);
     if (*id != IDTABLE_NONE)
         return 0;
-    int rc = grow((void **)&l->pr, &l->cappr, l->npr, sizeof *l->pr);
+    int rc = grow_room(&l->pr, &l->cappr, l->npr + 1, sizeof *l->pr, 64, IDTABLE_NONE);
     if (rc == 0)
         rc = idtable_add(&l->prt, h, (uint32_t)l->npr);
     if (rc != 0)
@@ -221,7 +209,7 @@ static int case_get(ledger *l, const char *case_id, uint32_t *id)
     *id = idtable_find(&l->cst, h, case_matches, l->cs, case_id);
     if (*id != IDTABLE_NONE)
         return 0;
-    int rc = grow((void **)&l->cs, &l->capcs, l->ncs, sizeof *l->cs);
+    int rc = grow_room(&l->cs, &l->capcs, l->ncs + 1, sizeof *l->cs, 64, IDTABLE_NONE);
     if (rc != 0)
         return rc;
     case_state *c = &l->cs[l->ncs];
@@ -382,7 +370,7 @@ static int pending_add(ledger *l, uint64_t index, const Liuhen__Entry *e, uint32
                  index, l->npd, LEDGER_CORRECTIONS_BYTES >> 20);
         return LH_ERANGE;
     }
-    int rc = grow((void **)&l->pd, &l->cappd, l->npd, sizeof *l->pd);
+    int rc = grow_room(&l->pd, &l->cappd, l->npd + 1, sizeof *l->pd, 64, IDTABLE_NONE);
     uint32_t ci = NO_CASE;
     if (rc == 0 && e->case_id[0] != '\0')
         rc = case_get(l, e->case_id, &ci);

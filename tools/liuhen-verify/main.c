@@ -57,6 +57,7 @@
 #include "deadline.h"
 #include "evidence.h"
 #include "fileio.h"
+#include "grow.h"
 #include "i18n.h"
 #include "inspector.h"
 #include "keyfile.h"
@@ -603,15 +604,10 @@ static int add_receipt(run *r, const char *path, lh_err *err)
     int rc = fileio_read(path, 0, "receipt file", RECEIPT_FILE_MAX, &buf, &len, err);
     if (rc != 0)
         return rc;
-    if (r->nreceipts == r->capreceipts) {
-        size_t ncap = r->capreceipts != 0 ? r->capreceipts * 2 : 16;
-        named_receipt *p = realloc(r->receipts, ncap * sizeof *p);
-        if (p == NULL) {
-            free(buf);
-            return lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), path);
-        }
-        r->receipts = p;
-        r->capreceipts = ncap;
+    if (grow_room(&r->receipts, &r->capreceipts, r->nreceipts + 1, sizeof *r->receipts, 16, 0) !=
+        0) {
+        free(buf);
+        return lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), path);
     }
     named_receipt *nr = &r->receipts[r->nreceipts];
     memset(nr, 0, sizeof *nr);
@@ -656,15 +652,9 @@ static int add_receipt_dir(run *r, const char *dir, lh_err *err)
         if (de->d_name[0] == '.' ||
             !(has_suffix(de->d_name, ".json") || has_suffix(de->d_name, ".receipt")))
             continue;
-        if (n == cap) {
-            size_t ncap = cap != 0 ? cap * 2 : 64;
-            char **p = realloc(names, ncap * sizeof *p);
-            if (p == NULL) {
-                rc = lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), dir);
-                break;
-            }
-            names = p;
-            cap = ncap;
+        if (grow_room(&names, &cap, n + 1, sizeof *names, 64, 0) != 0) {
+            rc = lh_err_set(err, LH_ENOMEM, _("%s: out of memory"), dir);
+            break;
         }
         size_t len = strlen(dir) + 1 + strlen(de->d_name) + 1;
         names[n] = malloc(len);

@@ -14,6 +14,7 @@
 #include "calendar.h"
 #include "entry.h"
 #include "errors.h"
+#include "grow.h"
 #include "i18n.h"
 #include "labels.h"
 #include "role.h"
@@ -339,14 +340,8 @@ static int on_correction(matters *m, const rules_entry *e, const Liuhen__Correct
 {
     if (c->corrects.len != 32 || e->entry->author_key.len != 32)
         return 0;
-    if (m->ncorr == m->capcorr) {
-        size_t ncap = m->capcorr != 0 ? m->capcorr * 2 : 16;
-        mcorr *p = realloc(m->corr, ncap * sizeof *p);
-        if (p == NULL)
-            return LH_ENOMEM;
-        m->corr = p;
-        m->capcorr = ncap;
-    }
+    if (grow_room(&m->corr, &m->capcorr, m->ncorr + 1, sizeof *m->corr, 16, 0) != 0)
+        return LH_ENOMEM;
     mcorr *k = &m->corr[m->ncorr];
     memset(k, 0, sizeof *k);
     k->index = e->index;

@@ -13,6 +13,7 @@
 #include "cite.h"
 #include "deadline.h"
 #include "errors.h"
+#include "grow.h"
 #include "i18n.h"
 #include "registers.h"
 #include "table.h"
@@ -54,14 +55,8 @@ static int64_t days_left(int64_t end, int64_t as_of)
 static int push(openitem **out, size_t *n, size_t *cap, const matter *it, openitems_what w,
                 int64_t end, int64_t as_of)
 {
-    if (*n == *cap) {
-        size_t ncap = *cap != 0 ? *cap * 2 : 32;
-        openitem *p = realloc(*out, ncap * sizeof *p);
-        if (p == NULL)
-            return LH_ENOMEM;
-        *out = p;
-        *cap = ncap;
-    }
+    if (grow_room(out, cap, *n + 1, sizeof **out, 32, 0) != 0)
+        return LH_ENOMEM;
     (*out)[(*n)++] = (openitem){.m = it, .what = w, .end = end, .days_left = days_left(end, as_of)};
     return 0;
 }

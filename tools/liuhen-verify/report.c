@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "grow.h"
 #include "i18n.h"
 #include "idtable.h"
 #include "report_html.h"
@@ -225,14 +226,8 @@ static int strtab_intern(report_strtab *t, arena *a, const char *s, size_t n, ui
     }
     if (t->n + 1 >= NO_ID)
         return LH_ENOMEM;
-    if (t->n == t->cap) {
-        size_t cap = t->cap != 0 ? t->cap * 2 : 64;
-        const char **strs = realloc(t->strs, cap * sizeof *strs);
-        if (strs == NULL)
-            return LH_ENOMEM;
-        t->strs = strs;
-        t->cap = cap;
-    }
+    if (grow_room(&t->strs, &t->cap, t->n + 1, sizeof *t->strs, 64, 0) != 0)
+        return LH_ENOMEM;
     char *copy = arena_dup(a, s, n);
     if (copy == NULL || idtable_add(&t->idx, h, (uint32_t)t->n) != 0)
         return LH_ENOMEM;
@@ -357,20 +352,6 @@ static int intern_name(report *r, const char *s, const char **out, size_t *total
     return rc;
 }
 
-/* Room for one more item of elem bytes in arr, whose capacity *cap grows
- * from first by doubling, never beyond max: the new array, or NULL (arr
- * is then unchanged). */
-static void *grow(void *arr, size_t *cap, size_t elem, size_t first, size_t max)
-{
-    size_t ncap = *cap != 0 ? *cap * 2 : first;
-    if (ncap > max)
-        ncap = max;
-    void *p = realloc(arr, ncap * elem);
-    if (p != NULL)
-        *cap = ncap;
-    return p;
-}
-
 /*
  * Whether the failure just counted (number r->failures) follows from an
  * earlier one: its entry or its span holds an entry found altered
@@ -437,12 +418,9 @@ int report_add(report *r, const report_item *item)
     size_t need = sizeof(report_kept) + zh_len + en_len + 2 + CASE_MAX + AUTHOR_MAX;
     if (r->nitems >= cap || r->kept_bytes + need > bytes_cap)
         return 0;
-    if (r->nitems == r->items_cap) {
-        report_kept *items = grow(r->items, &r->items_cap, sizeof *items, 64, r->max_kept);
-        if (items == NULL)
-            return LH_ENOMEM;
-        r->items = items;
-    }
+    /* nitems < cap <= max_kept: room for one more never passes the limit. */
+    if (grow_room(&r->items, &r->items_cap, r->nitems + 1, sizeof *r->items, 64, r->max_kept) != 0)
+        return LH_ENOMEM;
     report_kept *k = &r->items[r->nitems];
     size_t total = sizeof(report_kept);
     int rc = intern_case(r, case_id, case_len, &k->case_id, &total);
@@ -554,12 +532,8 @@ int report_timeline_add(report *r, const char *case_id, uint64_t index, int64_t 
         r->rows_dropped++;
         return 0;
     }
-    if (r->nrows == r->rows_cap) {
-        report_row *rows = grow(r->rows, &r->rows_cap, sizeof *rows, 256, r->max_rows);
-        if (rows == NULL)
-            return LH_ENOMEM;
-        r->rows = rows;
-    }
+    if (grow_room(&r->rows, &r->rows_cap, r->nrows + 1, sizeof *r->rows, 256, r->max_rows) != 0)
+        return LH_ENOMEM;
     report_row *w = &r->rows[r->nrows];
     size_t total = sizeof(report_row) + slen + 1;
     int rc = intern_case(r, c, clen, &w->case_id, &total);

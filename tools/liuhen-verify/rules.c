@@ -67,6 +67,7 @@
 #include "entry.h"
 #include "errors.h"
 #include "finding.h"
+#include "grow.h"
 #include "idtable.h"
 #include "rules.h"
 #include "kind.h"
@@ -184,16 +185,8 @@ static uint32_t vec_push(vec *v, size_t size)
 {
     if (v->len >= RECORDS_MAX)
         return NO_RECORD;
-    if (v->len == v->cap) {
-        size_t cap = v->cap == 0 ? 16 : v->cap * 2;
-        if (cap > SIZE_MAX / size)
-            return NO_RECORD;
-        void *p = realloc(v->items, cap * size);
-        if (p == NULL)
-            return NO_RECORD;
-        v->items = p;
-        v->cap = cap;
-    }
+    if (grow_room(&v->items, &v->cap, v->len + 1, size, 16, 0) != 0)
+        return NO_RECORD;
     return (uint32_t)v->len++;
 }
 

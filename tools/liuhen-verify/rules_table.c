@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* Keys longer than this are cut: every key the rules make is far shorter
  * (entry ids, public keys, case ids and names as validated entries carry
  * them), and a cut key still finds its record. */
@@ -64,16 +66,8 @@ void *rtable_get(rtable *t, const void *key, size_t len, bool *added)
         return found;
     if (t->len >= IDTABLE_NONE - 1)
         return NULL;
-    if (t->len == t->cap) {
-        size_t cap = t->cap == 0 ? 16 : t->cap * 2;
-        if (cap > SIZE_MAX / t->size)
-            return NULL;
-        void *items = realloc(t->items, cap * t->size);
-        if (items == NULL)
-            return NULL;
-        t->items = items;
-        t->cap = cap;
-    }
+    if (grow_room(&t->items, &t->cap, t->len + 1, t->size, 16, 0) != 0)
+        return NULL;
     const uint8_t *copy = (const uint8_t *)arena_dup(&t->keys, key, len);
     if (copy == NULL)
         return NULL;

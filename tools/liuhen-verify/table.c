@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "grow.h"
 #include "text.h"
 
 struct table {
@@ -75,14 +76,9 @@ int table_add(table *t, const char *const *cells)
     /* Row 0 is the header: table_new() adds it with rows still 0, then
      * the rows proper start at 1. */
     size_t at = t->cells == NULL ? 0 : t->rows + 1;
-    if (at + 1 > t->cap) {
-        size_t ncap = t->cap != 0 ? t->cap * 2 : 16;
-        char **p = realloc(t->cells, ncap * t->ncols * sizeof *p);
-        if (p == NULL)
-            return LH_ENOMEM;
-        t->cells = p;
-        t->cap = ncap;
-    }
+    /* t->cap counts rows of t->ncols cells. */
+    if (grow_room(&t->cells, &t->cap, at + 1, t->ncols * sizeof *t->cells, 16, 0) != 0)
+        return LH_ENOMEM;
     for (size_t c = 0; c < t->ncols; c++) {
         char *s = shown(cells[c]);
         if (s == NULL) {

@@ -25,6 +25,7 @@
 #include "checkpoint.h"
 #include "cosig.h"
 #include "fileio.h"
+#include "grow.h"
 #include "i18n.h"
 #include "merkle.h"
 #include "quote.h"
@@ -679,15 +680,9 @@ int wstate_evidence_list(const char *dir, wstate_evidence **out, size_t *n, lh_e
         if (de->d_name[0] == '.' || !wstate_has_suffix(de->d_name, ".evidence") ||
             strlen(de->d_name) >= WSTATE_NAME_MAX)
             continue;
-        if (count == cap) {
-            size_t ncap = cap != 0 ? cap * 2 : 16;
-            wstate_evidence *p = realloc(list, ncap * sizeof *p);
-            if (p == NULL) {
-                rc = lh_err_set(err, LH_ENOMEM, _("out of memory"));
-                break;
-            }
-            list = p;
-            cap = ncap;
+        if (grow_room(&list, &cap, count + 1, sizeof *list, 16, 0) != 0) {
+            rc = lh_err_set(err, LH_ENOMEM, _("out of memory"));
+            break;
         }
         wstate_evidence *ev = &list[count++];
         memset(ev, 0, sizeof *ev);
