@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "entry.h"
+#include "grow.h"
 #include "render.h"
 #include "text.h"
 
@@ -273,15 +274,12 @@ static int run_author(cli *c, int argc, char **argv)
     memcpy(id, heads.author_head, LH_HASH_SIZE);
     for (uint64_t seq = heads.author_seq; seq >= 1 && (limit == 0 || n < limit); seq--) {
         if (n == cap) {
-            size_t ncap = cap == 0 ? 16 : cap * 2;
-            lh_logged_entry *grown = realloc(owned, ncap * sizeof *grown);
-            if (grown == NULL) {
+            size_t was = cap;
+            if (grow_room(&owned, &cap, n + 1, sizeof *owned, 16, 0) != 0) {
                 st = cli_fail(c, CLI_EXIT_IO, _("out of memory"));
                 goto out;
             }
-            memset(grown + cap, 0, (ncap - cap) * sizeof *grown);
-            owned = grown;
-            cap = ncap;
+            memset(owned + was, 0, (cap - was) * sizeof *owned);
         }
         char what[64];
         snprintf(what, sizeof what, "author's entry seq %" PRIu64, seq);
