@@ -182,4 +182,18 @@ recover --data "$DATA" --from "$TMP/pub-T"
 check "an older publication: a consistency check, nothing to do, exit 0 ($rc)" \
     bash -c "[ $rc -eq 0 ] && grep -q 'nothing to do' '$TMP/recover.out'"
 
+# A publication behind the mark: the store catches up to it and is told
+# that the mark is still ahead (exit 3); a newer one then goes on from there.
+cp "$VAR/backups/old.mdb" "$DATA/data.mdb"
+rm -f "$DATA/lock.mdb"
+recover --data "$DATA" --from "$TMP/pub-T"
+check "a publication behind the mark: up to $T, exit 3 ($rc)" \
+    bash -c "[ $rc -eq 3 ] && grep -q 'the high-water mark is at size $((T + 2)), beyond the $T entries' '$TMP/recover.out'"
+recover --data "$DATA" --from "$PUB"
+check "a newer publication goes on from $T (exit $rc)" \
+    bash -c "[ $rc -eq 0 ] && grep -q '2 entries added from .*the store had $T entries, it has $((T + 2))' '$TMP/recover.out'"
+rc=0
+LANG=C "$LIUHEND" check --data "$DATA" >"$TMP/check.out" 2>&1 || rc=$?
+check "liuhend check: sound again (exit $rc)" grep -q "the store is sound" "$TMP/check.out"
+
 summary
