@@ -361,16 +361,16 @@ static int recover_append(writer *w, const recover_tiles *t, uint64_t from, lh_e
             merkle_leaf_hash(h, leaf[i], leaf_len[i]);
             if (sodium_memcmp(h, t->hashes[merkle_stored_index(0, first + i)], MERKLE_HASH_SIZE) !=
                 0)
-                rc = lh_err_set(err, LH_EFORK,
-                                "%s: entry %" PRIu64 " changed since it was verified", t->dir,
-                                first + i);
+                rc =
+                    lh_err_set(err, LH_EFORK, "%s: entry %" PRIu64 " changed since it was verified",
+                               t->dir, first + i);
             c->leaf[c->n] = leaf[i];
             c->len[c->n++] = leaf_len[i];
             next = first + i + 1;
             if (rc == 0 && (c->n == RECOVER_CHUNK || next == t->size)) {
                 bool last = next == t->size;
-                rc = writer_replay(w, c->leaf, c->len, c->n, last ? note : NULL, last ? note_len : 0,
-                                   err);
+                rc = writer_replay(w, c->leaf, c->len, c->n, last ? note : NULL,
+                                   last ? note_len : 0, err);
                 if (rc == 0)
                     log_info(_("recover: entries up to %" PRIu64 " of %" PRIu64 " stored"), next,
                              t->size);

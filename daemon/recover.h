@@ -84,12 +84,12 @@ void recover_tiles_note(const recover_tiles *t, const uint8_t **note, size_t *le
 
 /** What recover_run() found and did. */
 typedef struct recover_result {
-    uint64_t store_size;   /**< the store's size before (B) */
-    uint64_t tiles_size;   /**< the publication's (T) */
-    uint64_t added;        /**< leaves appended */
-    bool mark;             /**< there is a high-water mark */
-    uint64_t mark_size;    /**< its size (H) */
-    bool mark_raised;      /**< it was raised to T */
+    uint64_t store_size;            /**< the store's size before (B) */
+    uint64_t tiles_size;            /**< the publication's (T) */
+    uint64_t added;                 /**< leaves appended */
+    bool mark;                      /**< there is a high-water mark */
+    uint64_t mark_size;             /**< its size (H) */
+    bool mark_raised;               /**< it was raised to T */
     uint8_t root[MERKLE_HASH_SIZE]; /**< the store's root after, at max(B, T) */
 } recover_result;
 

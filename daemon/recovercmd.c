@@ -119,8 +119,7 @@ static int recovercmd_report(const char *dir, const char *from, const recover_re
     if (res->mark && res->mark_size > now) {
         printf(_("the high-water mark is at size %" PRIu64 ", beyond the %" PRIu64
                  " entries of this publication: liuhend still refuses to start; recover again "
-                 "from a newer publication or export (the entries up to %" PRIu64
-                 " are kept)\n"),
+                 "from a newer publication or export (the entries up to %" PRIu64 " are kept)\n"),
                res->mark_size, now, now);
         fflush(stdout);
         return EXIT_BEHIND;

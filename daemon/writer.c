@@ -875,7 +875,7 @@ static int replay_leaf(writer *w, attempt *at, const uint8_t *leaf, size_t len, 
     if (t < at->time)
         return lh_err_set(err, LH_EFORK,
                           "entry %" PRIu64 ": integrated at %" PRId64
-                            ", before the entry ahead of it (%" PRId64 "): the log never goes back",
+                          ", before the entry ahead of it (%" PRId64 "): the log never goes back",
                           index, t, at->time);
     uint8_t *copy = malloc(se_len);
     seq_job *job = copy == NULL ? NULL : seq_job_new(copy, se_len, NULL, 0);
@@ -895,11 +895,11 @@ static int replay_leaf(writer *w, attempt *at, const uint8_t *leaf, size_t len, 
     } else if (dup) {
         rc = lh_err_set(err, LH_EFORK,
                         "entry %" PRIu64 ": already logged as entry %" PRIu64
-                          ": this log never logs an entry twice",
+                        ": this log never logs an entry twice",
                         index, job->index);
     } else if (refused(job)) {
-        rc = lh_err_set(err, LH_EFORK, "entry %" PRIu64 ": the log would refuse it (%s): %s",
-                        index, wire_status_name(job->status), job->message);
+        rc = lh_err_set(err, LH_EFORK, "entry %" PRIu64 ": the log would refuse it (%s): %s", index,
+                        wire_status_name(job->status), job->message);
     } else {
         /* The same leaf hash, so the same bytes: the leaf as the writer
          * encodes it, with nothing added. */
@@ -947,11 +947,10 @@ static int replay_try(writer *w, const uint8_t *const *leaves, const size_t *len
         else if (checkpoint_open(note, note_len, &w->log_vkey, NULL, 0, op, &detail) != 0)
             rc = lh_err_set(err, LH_EBADSIG, "checkpoint: does not open with the log key %s: %s",
                             w->log_vkey.name, detail.msg);
-        else if (op->cp.size != at.size ||
-                 sodium_memcmp(op->cp.root, root, MERKLE_HASH_SIZE) != 0)
+        else if (op->cp.size != at.size || sodium_memcmp(op->cp.root, root, MERKLE_HASH_SIZE) != 0)
             rc = lh_err_set(err, LH_EFORK,
-                            "checkpoint: of size %" PRIu64
-                              ", which is not the tree of %" PRIu64 " entries rebuilt",
+                            "checkpoint: of size %" PRIu64 ", which is not the tree of %" PRIu64
+                            " entries rebuilt",
                             op->cp.size, at.size);
         else if ((cp = checkpoint_new(at.size, root, note, note_len)) == NULL)
             rc = lh_err_set(err, LH_ENOMEM, "checkpoint: out of memory");

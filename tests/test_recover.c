@@ -133,7 +133,9 @@ static void test_cosignature_lines_are_left_out(void **state)
     snprintf(path, sizeof path, "%s/checkpoint", f->pub);
     FILE *fp = fopen(path, "ab");
     assert_non_null(fp);
-    fputs("\xe2\x80\x94 witness.example/w AAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+    fputs("\xe2\x80\x94 witness.example/w "
+          "AAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+          "AAA=\n",
           fp);
     assert_int_equal(fclose(fp), 0);
     recover_tiles *t = NULL;
