@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "datadir.h"
-#include "fileio.h"
 #include "highwater.h"
 #include "i18n.h"
 #include "log.h"
@@ -81,28 +80,6 @@ static void print_progress(void *ctx, int phase, uint64_t done, uint64_t total)
     fflush(stderr);
 }
 
-/* The log's key from a verifier key file (name+keyid+base64, one line). */
-static int read_vkey(const char *path, note_verifier *out)
-{
-    uint8_t *text = NULL;
-    size_t len = 0;
-    lh_err err = {{0}};
-    int rc = fileio_read(path, 0, _("log verifier key"), NOTE_VKEY_MAX + 2, &text, &len, &err);
-    if (rc != 0) {
-        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
-        return -1;
-    }
-    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-        len--;
-    rc = note_vkey_parse_type((const char *)text, len, NOTE_TYPE_ED25519, out, &err);
-    free(text);
-    if (rc != 0) {
-        log_error(_("%s: not a log verifier key: %s"), path, err.msg);
-        return -1;
-    }
-    return 0;
-}
-
 /* The store against the data directory's high-water mark, as the daemon
  * checks it at start: 1 finding or none. */
 static uint64_t check_mark(const char *dir, store *st, const note_verifier *key)
@@ -157,7 +134,7 @@ int checkcmd_main(int argc, char **argv)
     }
     char *vkey_path = vkey_opt != NULL ? strdup(vkey_opt) : datadir_path(dir, DATADIR_VKEY);
     note_verifier key;
-    int rc = vkey_path == NULL ? -1 : read_vkey(vkey_path, &key);
+    int rc = vkey_path == NULL ? -1 : datadir_read_vkey(vkey_path, &key);
     free(vkey_path);
     if (rc != 0)
         return EXIT_USAGE;

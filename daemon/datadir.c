@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "i18n.h"
 #include "log.h"
 
@@ -180,4 +181,25 @@ void datadir_init_cleanup(const char *dir, bool created)
     }
     if (created && rmdir(dir) != 0)
         log_warn(_("data directory %s: cannot remove it: %s"), dir, strerror(errno));
+}
+
+int datadir_read_vkey(const char *path, note_verifier *out)
+{
+    uint8_t *text = NULL;
+    size_t len = 0;
+    lh_err err = {{0}};
+    int rc = fileio_read(path, 0, _("log verifier key"), NOTE_VKEY_MAX + 2, &text, &len, &err);
+    if (rc != 0) {
+        log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
+        return -1;
+    }
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        len--;
+    rc = note_vkey_parse_type((const char *)text, len, NOTE_TYPE_ED25519, out, &err);
+    free(text);
+    if (rc != 0) {
+        log_error(_("%s: not a log verifier key: %s"), path, err.msg);
+        return -1;
+    }
+    return 0;
 }

@@ -15,6 +15,8 @@
 
 #include <stdbool.h>
 
+#include "note.h"
+
 /** @name File names inside the data directory */
 /**@{*/
 #define DATADIR_KEY         "log.key"
@@ -44,6 +46,13 @@ int datadir_check_private(const char *path, bool dir, const char *what);
  *         when another daemon has it).
  */
 int datadir_lock(const char *dir);
+
+/**
+ * Read the log's verifier key (DIR/log.vkey, or the copy the operator
+ * published: one line, name+keyid+base64, of type 0x01).
+ * @return 0, or -1 (logged, naming the file and the cause).
+ */
+int datadir_read_vkey(const char *path, note_verifier *out);
 
 /** Whether anything (a link included) is at path. */
 bool datadir_exists(const char *path);

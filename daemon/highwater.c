@@ -190,8 +190,10 @@ static void advise(const highwater *hw)
 {
     log_error(_("to recover, put back the newest backup of the store: one with at least %" PRIu64
                 " entries whose tree at that size has the root %s (liuhend check verifies a "
-                "store). The log key never signs a second root for a size it signed, so no option "
-                "starts the log on this store."),
+                "store). A backup older than that is brought up to the log's publication or "
+                "export with `liuhend recover --data DIR --from TILES_DIR`. The log key never "
+                "signs a second root for a size it signed, so no option starts the log on this "
+                "store."),
               hw->size, text_b64_of_hash(hw->root).s);
 }
 

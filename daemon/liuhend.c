@@ -31,7 +31,8 @@
  * data directory, key, store, high-water mark, threads, socket, filter)
  * whose every step undoes the ones before it on failure (the `out:` path);
  * `liuhend init` shares its option and passphrase handling, and
- * `liuhend check` is already its own module (checkcmd.h).
+ * `liuhend check` and `liuhend recover` are modules of their own
+ * (checkcmd.h, recovercmd.h).
  *
  * None holds an LMDB read transaction while it waits for another.
  */
@@ -71,6 +72,7 @@
 #include "note.h"
 #include "passphrase.h"
 #include "privileges.h"
+#include "recovercmd.h"
 #include "publish.h"
 #include "scrub.h"
 #include "sequencer.h"
@@ -1161,6 +1163,8 @@ int main(int argc, char **argv)
     i18n_init();
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
         return checkcmd_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "recover") == 0)
+        return recovercmd_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "init") == 0) {
         progname = "liuhend init";
         return cmd_init(argc - 1, argv + 1);

@@ -853,6 +853,155 @@ int64_t writer_time(const writer *w)
 }
 
 /* ------------------------------------------------------------------------
+ * Replay: leaves the log logged before, integrated again (`liuhend
+ * recover`, writer_replay()). Each goes through the batch's own steps
+ * (preparation, duplicate, rules, integrate()), with the leaf's own
+ * integrated_at instead of the clock; anything the writer would not have
+ * done with it refuses the whole run.
+ */
+
+/* One logged leaf at the end of the attempt's tree. */
+static int replay_leaf(writer *w, attempt *at, const uint8_t *leaf, size_t len, lh_err *err)
+{
+    uint64_t index = at->size;
+    const uint8_t *se;
+    size_t se_len;
+    int64_t t;
+    lh_err detail = {""};
+    if (entry_leaf_unpack(leaf, len, &se, &se_len, &t, &detail) != 0)
+        return lh_err_set(err, LH_EFORK, "entry %" PRIu64 ": not a leaf of this log: %s", index,
+                          detail.msg);
+    /* docs/design.md: integrated_at never goes backwards. */
+    if (t < at->time)
+        return lh_err_set(err, LH_EFORK,
+                          "entry %" PRIu64 ": integrated at %" PRId64
+                          ", before the entry ahead of it (%" PRId64 "): the log never goes back",
+                          index, t, at->time);
+    uint8_t *copy = malloc(se_len);
+    seq_job *job = copy == NULL ? NULL : seq_job_new(copy, se_len, NULL, 0);
+    if (job == NULL) {
+        free(copy);
+        return lh_err_set(err, LH_ENOMEM, "entry %" PRIu64 ": out of memory", index);
+    }
+    memcpy(copy, se, se_len);
+    at->time = t;
+    bool dup = false;
+    int rc = 0;
+    if (sequencer_prepare(job, w->origin) == 0 && (rc = check_duplicate(at, job, &dup)) == 0 &&
+        !dup && (rc = check_rules(w, at, job)) == 0 && !refused(job))
+        rc = integrate(w, at, job);
+    if (rc != 0) {
+        rc = lh_err_set(err, rc, "entry %" PRIu64 ": the store: %s", index, lh_strerror(rc));
+    } else if (dup) {
+        rc = lh_err_set(err, LH_EFORK,
+                        "entry %" PRIu64 ": already logged as entry %" PRIu64
+                        ": this log never logs an entry twice",
+                        index, job->index);
+    } else if (refused(job)) {
+        rc = lh_err_set(err, LH_EFORK, "entry %" PRIu64 ": the log would refuse it (%s): %s", index,
+                        wire_status_name(job->status), job->message);
+    } else {
+        /* The same leaf hash, so the same bytes: the leaf as the writer
+         * encodes it, with nothing added. */
+        uint8_t h[MERKLE_HASH_SIZE];
+        entry_leaf_hash(leaf, len, h);
+        if (sodium_memcmp(h, job->leaf_hash, MERKLE_HASH_SIZE) != 0)
+            rc = lh_err_set(err, LH_EFORK,
+                            "entry %" PRIu64 ": its leaf is not encoded as this log encodes it",
+                            index);
+    }
+    seq_job_free(job);
+    return rc;
+}
+
+/* One attempt at replaying n leaves: their transaction, committed. */
+static int replay_try(writer *w, const uint8_t *const *leaves, const size_t *lens, size_t n,
+                      const uint8_t *note, size_t note_len, lh_err *err)
+{
+    store_txn *txn;
+    int rc = store_write_begin(w->st, &txn);
+    if (rc != 0)
+        return lh_err_set(err, rc, "store: cannot begin a write: %s", lh_strerror(rc));
+    attempt at;
+    reader_init(w, &at.rd, txn);
+    at.size = w->size;
+    at.time = w->time;
+    at.accepted = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = replay_leaf(w, &at, leaves[i], lens[i], err);
+    uint8_t root[MERKLE_HASH_SIZE];
+    if (rc == 0 && (rc = store_put_hashes(txn, at.rd.first, (const uint8_t(*)[32])at.rd.hashes,
+                                          at.rd.count)) != 0)
+        rc = lh_err_set(err, rc, "store: writing the stored hashes: %s", lh_strerror(rc));
+    if (rc == 0 && (rc = merkle_tree_hash(root, at.size, hash_read, &at.rd)) != 0)
+        rc = lh_err_set(err, LH_ESTORE, "store: the tree hash of size %" PRIu64 ": %s", at.size,
+                        lh_strerror(rc));
+    seq_checkpoint *cp = NULL;
+    if (rc == 0 && note != NULL) {
+        /* The log's own checkpoint of the tree just rebuilt: signed by the
+         * log key, of this size, with this root. */
+        checkpoint_opened *op = malloc(sizeof *op);
+        lh_err detail = {""};
+        if (op == NULL)
+            rc = lh_err_set(err, LH_ENOMEM, "checkpoint: out of memory");
+        else if (checkpoint_open(note, note_len, &w->log_vkey, NULL, 0, op, &detail) != 0)
+            rc = lh_err_set(err, LH_EBADSIG, "checkpoint: does not open with the log key %s: %s",
+                            w->log_vkey.name, detail.msg);
+        else if (op->cp.size != at.size || sodium_memcmp(op->cp.root, root, MERKLE_HASH_SIZE) != 0)
+            rc = lh_err_set(err, LH_EFORK,
+                            "checkpoint: of size %" PRIu64 ", which is not the tree of %" PRIu64
+                            " entries rebuilt",
+                            op->cp.size, at.size);
+        else if ((cp = checkpoint_new(at.size, root, note, note_len)) == NULL)
+            rc = lh_err_set(err, LH_ENOMEM, "checkpoint: out of memory");
+        else if ((rc = store_put_checkpoint(txn, at.size, note, note_len)) != 0)
+            rc = lh_err_set(err, rc, "store: storing the checkpoint of size %" PRIu64 ": %s",
+                            at.size, lh_strerror(rc));
+        free(op);
+    }
+    if (rc == 0 && (rc = store_set_size(txn, at.size, at.time)) != 0)
+        rc = lh_err_set(err, rc, "store: recording the tree size: %s", lh_strerror(rc));
+    if (rc != 0) {
+        store_txn_end(txn);
+        seq_checkpoint_unref(cp);
+        return rc;
+    }
+    /* As a batch: one commit, one sync, no MDB_NOSYNC. */
+    if ((rc = store_commit(txn)) != 0) {
+        seq_checkpoint_unref(cp);
+        return lh_err_set(err, rc, "store: commit: %s", lh_strerror(rc));
+    }
+    keyring_commit(w->keys);
+    w->size = at.size;
+    w->time = at.time;
+    if (cp != NULL) {
+        seq_checkpoint_unref(w->latest);
+        w->latest = cp;
+    }
+    return 0;
+}
+
+int writer_replay(writer *w, const uint8_t *const *leaves, const size_t *lens, size_t n,
+                  const uint8_t *note, size_t note_len, lh_err *err)
+{
+    if (n > w->max_batch)
+        return lh_err_set(err, LH_EINVAL, "replay: at most %zu leaves at once", w->max_batch);
+    for (int attempt_no = 0;; attempt_no++) {
+        lh_err aerr = {""};
+        int rc = replay_try(w, leaves, lens, n, note, note_len, &aerr);
+        if (rc == 0)
+            return 0;
+        keyring_rollback(w->keys);
+        if (!store_last_map_full(w->st) || attempt_no >= GROW_RETRIES ||
+            store_grow(w->st, 0) != 0) {
+            if (err != NULL)
+                *err = aerr;
+            return rc;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------
  * Start: check the store against the configuration and load its state.
  */
 
@@ -1128,6 +1277,37 @@ void writer_free(writer *w)
     free(w);
 }
 
+/* A writer with its buffers, for max_batch leaves a batch; the caller
+ * sets the store, the keys and the state. */
+static int writer_alloc(writer **out, const char *origin, size_t max_batch, lh_err *err)
+{
+    *out = NULL;
+    if (sodium_init() < 0)
+        return lh_err_set(err, LH_EINTERNAL, "sequencer: libsodium cannot be initialised");
+    writer *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return lh_err_set(err, LH_ENOMEM, "sequencer: out of memory");
+    memcpy(w->origin, origin, strlen(origin) + 1);
+    w->max_batch = max_batch == 0 ? SEQUENCER_DEFAULT_BATCH : max_batch;
+    if (w->max_batch > SEQUENCER_MAX_BATCH)
+        w->max_batch = SEQUENCER_MAX_BATCH;
+    /* n leaves add 2n - popcount(size + n) + popcount(size) < 2n + 63
+     * stored hashes (merkle_stored_count()). */
+    w->hash_cap = 2 * w->max_batch + MERKLE_MAX_STORED;
+    w->hashes = calloc(w->hash_cap, MERKLE_HASH_SIZE);
+    w->cache = malloc(CACHE_SLOTS * sizeof *w->cache);
+    w->leafbuf = malloc(ENTRY_LEAF_MAX);
+    w->notebuf = malloc(CHECKPOINT_SIGNED_MAX);
+    if (w->hashes == NULL || w->cache == NULL || w->leafbuf == NULL || w->notebuf == NULL) {
+        writer_free(w);
+        return lh_err_set(err, LH_ENOMEM, "sequencer: out of memory");
+    }
+    for (size_t i = 0; i < CACHE_SLOTS; i++)
+        w->cache[i].index = NO_INDEX;
+    *out = w;
+    return 0;
+}
+
 int writer_open(writer **out, const sequencer_config *cfg, lh_err *err)
 {
     *out = NULL;
@@ -1144,39 +1324,44 @@ int writer_open(writer **out, const sequencer_config *cfg, lh_err *err)
         return lh_err_set(err, LH_EINVAL,
                           "sequencer: the log key must be an Ed25519 note key named \"%s\"",
                           cfg->origin);
-    if (sodium_init() < 0)
-        return lh_err_set(err, LH_EINTERNAL, "sequencer: libsodium cannot be initialised");
-    writer *w = calloc(1, sizeof *w);
-    if (w == NULL)
-        return lh_err_set(err, LH_ENOMEM, "sequencer: out of memory");
+    writer *w;
+    int rc = writer_alloc(&w, cfg->origin, cfg->max_batch, err);
+    if (rc != 0)
+        return rc;
     w->st = cfg->store;
     w->keys = cfg->keys;
     w->log_key = cfg->log_key;
     w->hw = cfg->highwater;
-    memcpy(w->origin, cfg->origin, origin_len + 1);
-    w->max_batch = cfg->max_batch == 0 ? SEQUENCER_DEFAULT_BATCH : cfg->max_batch;
-    if (w->max_batch > SEQUENCER_MAX_BATCH)
-        w->max_batch = SEQUENCER_MAX_BATCH;
-    /* n leaves add 2n - popcount(size + n) + popcount(size) < 2n + 63
-     * stored hashes (merkle_stored_count()). */
-    w->hash_cap = 2 * w->max_batch + MERKLE_MAX_STORED;
-    w->hashes = calloc(w->hash_cap, MERKLE_HASH_SIZE);
-    w->cache = malloc(CACHE_SLOTS * sizeof *w->cache);
-    w->leafbuf = malloc(ENTRY_LEAF_MAX);
-    w->notebuf = malloc(CHECKPOINT_SIGNED_MAX);
-    if (w->hashes == NULL || w->cache == NULL || w->leafbuf == NULL || w->notebuf == NULL) {
-        writer_free(w);
-        return lh_err_set(err, LH_ENOMEM, "sequencer: out of memory");
-    }
-    for (size_t i = 0; i < CACHE_SLOTS; i++)
-        w->cache[i].index = NO_INDEX;
-    int rc = note_signer_verifier(cfg->log_key, &w->log_vkey);
+    rc = note_signer_verifier(cfg->log_key, &w->log_vkey);
     if (rc != 0) {
         writer_free(w);
         return lh_err_set(err, LH_EINVAL, "sequencer: the log key is not a valid signer");
     }
     if ((rc = load_state(w, err)) != 0 || (rc = ensure_checkpoint(w, err)) != 0 ||
         (rc = open_mark(w, err)) != 0) {
+        writer_free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+int writer_open_replay(writer **out, store *st, keyring *keys, const note_verifier *log_key,
+                       size_t max_batch, lh_err *err)
+{
+    *out = NULL;
+    if (st == NULL || keys == NULL || log_key == NULL || log_key->type != NOTE_TYPE_ED25519)
+        return lh_err_set(err, LH_EINVAL, "replay: store, keys and an Ed25519 log key required");
+    writer *w;
+    int rc = writer_alloc(&w, log_key->name, max_batch, err);
+    if (rc != 0)
+        return rc;
+    w->st = st;
+    w->keys = keys;
+    w->log_vkey = *log_key;
+    /* The checks of a start, without the mark (the caller's) and without
+     * signing anything: no secret key is at hand. */
+    if ((rc = load_state(w, err)) != 0) {
         writer_free(w);
         return rc;
     }

@@ -67,6 +67,46 @@ typedef struct writer writer;
  */
 int writer_open(writer **out, const sequencer_config *cfg, lh_err *err);
 
+/**
+ * Open a writer that integrates again leaves the log logged before
+ * (`liuhend recover`, writer_replay()), with no signer and no high-water
+ * mark: the checks of writer_open() on the store (origin and log key,
+ * entry 0, the keys replayed from the ledger, the latest checkpoint against
+ * the tree), nothing signed or written. A store with more leaves than its
+ * latest checkpoint (a replay stopped between two of its transactions) is
+ * accepted: the replay goes on from its size.
+ * @param[in] log_key    the log's type 0x01 verifier key; its name is the
+ *                       origin. Copied.
+ * @param[in] max_batch  the most leaves of one writer_replay() (0:
+ *                       SEQUENCER_DEFAULT_BATCH; at most SEQUENCER_MAX_BATCH).
+ * @return as writer_open().
+ */
+int writer_open_replay(writer **out, store *st, keyring *keys, const note_verifier *log_key,
+                       size_t max_batch, lh_err *err);
+
+/**
+ * Integrate n leaves the log logged before, at indexes writer_size()
+ * onwards, exactly as writer_run() integrated them: each one's entry is
+ * prepared (sequencer_prepare()), checked for a duplicate and against the
+ * acceptance rules, and integrated by the writer's own code with the
+ * leaf's integrated_at, which must not go back; its leaf must be the very
+ * bytes the writer would write. All in one write transaction, committed
+ * with one fsync (the map grown and the transaction tried again when full).
+ * @param[in] leaves  n Leaf bytes (lens[i] each); n at most max_batch.
+ * @param[in] note    NULL, or the log's signed checkpoint (the log's own
+ *                    signature line only) of the tree after the last leaf:
+ *                    it must open with the log key and have that size and
+ *                    root, and is stored with the leaves.
+ * @param[out] err    names the entry and what is wrong.
+ * @return 0; LH_EFORK (a leaf this log would not have written at that
+ *         index, or a checkpoint of another tree); LH_EBADSIG (a checkpoint
+ *         not signed by the log key); LH_ESTORE and other store errors;
+ *         LH_ENOMEM; LH_EINVAL (too many leaves). On error nothing of the
+ *         call is stored.
+ */
+int writer_replay(writer *w, const uint8_t *const *leaves, const size_t *lens, size_t n,
+                  const uint8_t *note, size_t note_len, lh_err *err);
+
 /** Free a writer. Accepts NULL. */
 void writer_free(writer *w);
 

@@ -10,8 +10,10 @@
  * whose every receipt verifies, chains by entry id (an author's run of 100
  * entries in flight together, two cases interleaved, a CONFLICT inside a
  * batch), reopening (keys, heads, consistency), the keys replayed from a
- * store written by hand and from damaged ones, integrated_at that never
- * goes backwards, map growth, a full disk (write errors injected under
+ * store written by hand and from damaged ones, a log's leaves replayed
+ * into another store (writer_replay(): the same store, and what the log
+ * would never have written refused), integrated_at that never goes
+ * backwards, map growth, a full disk (write errors injected under
  * LMDB), and a high-water mark that cannot be written after a commit.
  */
 #define _GNU_SOURCE /* RTLD_NEXT */
@@ -47,6 +49,7 @@
 #include "store.h"
 #include "testutil.h"
 #include "wire.h"
+#include "writer.h"
 
 #define ORIGIN "test.example/liuhen"
 #define T0     INT64_C(1779000000000) /* 2026-05-17, unix ms */
@@ -2141,6 +2144,184 @@ static void test_replay_damaged(void **state)
     h_close(h);
 }
 
+/* ------------------------------------------------------------------------
+ * Replay (writer_replay(), `liuhend recover`): a log's leaves integrated
+ * again into another store by the writer's own code.
+ */
+
+/* The leaves [0, n) of a store, copied (free each, then the array). */
+static uint8_t **copy_leaves(store *st, uint64_t n, size_t *lens)
+{
+    uint8_t **leaves = calloc(n, sizeof *leaves);
+    assert_non_null(leaves);
+    store_txn *txn;
+    assert_int_equal(store_read_begin(st, &txn), 0);
+    for (uint64_t i = 0; i < n; i++) {
+        const uint8_t *leaf;
+        assert_int_equal(store_get_leaf(txn, i, &leaf, &lens[i]), 0);
+        leaves[i] = malloc(lens[i]);
+        assert_non_null(leaves[i]);
+        memcpy(leaves[i], leaf, lens[i]);
+    }
+    store_txn_end(txn);
+    return leaves;
+}
+
+/* A replayed store holds what the original holds: every leaf, the root,
+ * the heads, the checkpoint. */
+static void same_store(store *a, store *b, uint64_t n, const uint8_t *const *keys, size_t nkeys,
+                       const char *case_id)
+{
+    store_txn *ta, *tb;
+    assert_int_equal(store_read_begin(a, &ta), 0);
+    assert_int_equal(store_read_begin(b, &tb), 0);
+    uint64_t na, nb;
+    assert_int_equal(store_get_size(ta, &na), 0);
+    assert_int_equal(store_get_size(tb, &nb), 0);
+    assert_int_equal(na, n);
+    assert_int_equal(nb, n);
+    for (uint64_t i = 0; i < n; i++) {
+        const uint8_t *la, *lb;
+        size_t lena, lenb;
+        assert_int_equal(store_get_leaf(ta, i, &la, &lena), 0);
+        assert_int_equal(store_get_leaf(tb, i, &lb, &lenb), 0);
+        assert_int_equal(lena, lenb);
+        assert_memory_equal(la, lb, lena);
+    }
+    uint8_t ra[32], rb[32];
+    assert_int_equal(merkle_tree_hash(ra, n, store_read_hashes, ta), 0);
+    assert_int_equal(merkle_tree_hash(rb, n, store_read_hashes, tb), 0);
+    assert_memory_equal(ra, rb, 32);
+    for (size_t i = 0; i < nkeys; i++) {
+        accept_head ha, hb;
+        assert_int_equal(store_get_author(ta, keys[i], &ha), 0);
+        assert_int_equal(store_get_author(tb, keys[i], &hb), 0);
+        assert_memory_equal(&ha, &hb, sizeof ha);
+    }
+    accept_head ca, cb;
+    assert_int_equal(store_get_case(ta, case_id, &ca), 0);
+    assert_int_equal(store_get_case(tb, case_id, &cb), 0);
+    assert_memory_equal(&ca, &cb, sizeof ca);
+    const uint8_t *na_note, *nb_note;
+    size_t na_len, nb_len;
+    assert_int_equal(store_get_checkpoint(ta, n, &na_note, &na_len, NULL), 0);
+    assert_int_equal(store_get_checkpoint(tb, n, &nb_note, &nb_len, NULL), 0);
+    assert_int_equal(na_len, nb_len);
+    assert_memory_equal(na_note, nb_note, na_len);
+    store_txn_end(ta);
+    store_txn_end(tb);
+}
+
+/* writer_replay() refuses one leaf with LH_EFORK saying `what`, and the
+ * store stays at its size. */
+static void replay_refused(writer *w, store *st, const uint8_t *leaf, size_t len, const char *what)
+{
+    uint64_t before = writer_size(w);
+    lh_err err = {""};
+    assert_int_equal(writer_replay(w, &leaf, &len, 1, NULL, 0, &err), LH_EFORK);
+    if (strstr(err.msg, what) == NULL)
+        fail_msg("\"%s\" does not say \"%s\"", err.msg, what);
+    assert_int_equal(writer_size(w), before);
+    store_txn *txn;
+    uint64_t n;
+    assert_int_equal(store_read_begin(st, &txn), 0);
+    assert_int_equal(store_get_size(txn, &n), 0);
+    store_txn_end(txn);
+    assert_int_equal(n, before);
+}
+
+static void test_replay_leaves(void **state)
+{
+    (void)state;
+    harness *h = h_open(0);
+    actor admin = {0}, handler = {0}, stranger = {0};
+    tu_key_make(&admin.key, 1, KEY_TAG);
+    tu_key_make(&handler.key, 2, KEY_TAG);
+    tu_key_make(&stranger.key, 3, KEY_TAG);
+    genesis(h, &admin);
+    enroll(h, &admin, &handler, ROLE(HANDLER), "办案员");
+    tcase c = {"QJ-R", 0, {0}};
+    for (int i = 0; i < 4; i++) {
+        spec s = in_case(&handler, KIND(INTERFERENCE), &c);
+        append_ok(h, &handler, &c, &s);
+    }
+    seq_checkpoint *cp = sequencer_latest(h->seq);
+    uint64_t n = cp->size;
+    assert_int_equal(n, 6);
+    size_t lens[6];
+    uint8_t **leaves = copy_leaves(h->st, n, lens);
+
+    /* Into a new store, in two calls, the checkpoint with the second. */
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/liuhen-replay-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    store *st;
+    keyring *kr;
+    writer *w;
+    lh_err err = {""};
+    assert_int_equal(store_open(&st, dir, 0, &err), 0);
+    assert_int_equal(keyring_new(&kr), 0);
+    if (writer_open_replay(&w, st, kr, &h->logv, 0, &err) != 0)
+        fail_msg("writer_open_replay: %s", err.msg);
+    const uint8_t *const *ls = (const uint8_t *const *)leaves;
+    if (writer_replay(w, ls, lens, 2, NULL, 0, &err) != 0 ||
+        writer_replay(w, ls + 2, lens + 2, n - 2, cp->note, cp->len, &err) != 0)
+        fail_msg("writer_replay: %s", err.msg);
+    assert_int_equal(writer_size(w), n);
+    const uint8_t *keys[] = {h->logk.key.pk, admin.key.pk, handler.key.pk};
+    same_store(h->st, st, n, keys, 3, c.id);
+
+    /* What the log would never have written at index n. */
+    replay_refused(w, st, leaves[n - 1], lens[n - 1], "already logged as entry 5");
+    spec s = in_case(&handler, KIND(INTERFERENCE), &c);
+    seq_job *job = make_job(&s);
+    uint8_t leaf[ENTRY_LEAF_MAX];
+    size_t len;
+    assert_int_equal(
+        entry_leaf_pack(job->signed_entry, job->signed_len, 1, leaf, sizeof leaf, &len), 0);
+    replay_refused(w, st, leaf, len, "the log never goes back");
+    seq_job_free(job);
+    s = by(&stranger, KIND(INTERFERENCE));
+    s.case_id = "QJ-R2";
+    job = make_job(&s);
+    assert_int_equal(entry_leaf_pack(job->signed_entry, job->signed_len, INT64_C(1) << 50, leaf,
+                                     sizeof leaf, &len),
+                     0);
+    replay_refused(w, st, leaf, len, "the log would refuse it (UNKNOWN_KEY)");
+    seq_job_free(job);
+    /* The next entry, right, but with the checkpoint of another tree. */
+    s = in_case(&handler, KIND(INTERFERENCE), &c);
+    job = make_job(&s);
+    assert_int_equal(entry_leaf_pack(job->signed_entry, job->signed_len, INT64_C(1) << 50, leaf,
+                                     sizeof leaf, &len),
+                     0);
+    const uint8_t *lp = leaf;
+    assert_int_equal(writer_replay(w, &lp, &len, 1, cp->note, cp->len, &err), LH_EFORK);
+    assert_non_null(strstr(err.msg, "which is not the tree of 7 entries rebuilt"));
+    assert_int_equal(writer_size(w), n);
+    seq_job_free(job);
+    writer_free(w);
+    keyring_free(kr);
+    store_close(st);
+    seq_checkpoint_unref(cp);
+
+    /* The replayed store starts as a log, and appends chain on its heads. */
+    h_stop(h);
+    char orig[64];
+    memcpy(orig, h->dir, sizeof orig);
+    memcpy(h->dir, dir, sizeof dir);
+    h_start(h);
+    s = in_case(&handler, KIND(INTERFERENCE), &c);
+    append_ok(h, &handler, &c, &s);
+    h_stop(h);
+    tu_rmtree(orig);
+    h_start(h);
+    for (uint64_t i = 0; i < n; i++)
+        free(leaves[i]);
+    free(leaves);
+    h_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2156,6 +2337,7 @@ int main(void)
         cmocka_unit_test(test_conflict_in_batch),
         cmocka_unit_test(test_replay_keys),
         cmocka_unit_test(test_replay_damaged),
+        cmocka_unit_test(test_replay_leaves),
         cmocka_unit_test(test_reopen),
         cmocka_unit_test(test_map_growth),
         cmocka_unit_test(test_stop),
