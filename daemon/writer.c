@@ -16,10 +16,12 @@
  * clients knew (shared likewise), for a CORRECTION the unpacked corrected
  * entry, and for a DUPLICATE a copy of the logged leaf.
  *
- * One file, a little longer than the others: it is the writer thread's
- * whole state (the open transaction, the batch's hash buffer, the proof
- * cache), which every function here reads and changes; split, each part
- * would take that state apart again through a header of its own.
+ * One file, longer than the others: it is the writer thread's whole state
+ * (the open transaction, the batch's hash buffer, the proof cache), which
+ * every function here reads and changes; split, each part would take that
+ * state apart again through a header of its own. `liuhend recover`
+ * (writer_replay()) integrates published leaves through the same steps,
+ * which is why it lives here too rather than in a copy.
  */
 #include "writer.h"
 
