@@ -106,7 +106,9 @@ static const char *progname = "liuhend";
 static void usage_run(FILE *f)
 {
     fputs(_("Usage: liuhend --data DIR [options]\n"
-            "       liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub [options]\n"),
+            "       liuhend init --data DIR --origin ORIGIN --admin ADMIN.pub [options]\n"
+            "       liuhend check --data DIR [options]\n"
+            "       liuhend recover --data DIR --from TILES_DIR [options]\n"),
           f);
     fputs("\n", f);
     fputs(_("Serve the liuhen (留痕) audit ledger in DIR on a Unix socket.\n"), f);
@@ -206,7 +208,10 @@ static void usage_run(FILE *f)
     fputs("\n", f);
     fputs(_("SIGTERM or SIGINT: stop accepting, answer every append in flight, publish a\n"
             "final checkpoint, exit 0. A second signal while draining is logged; the\n"
-            "drain goes on. Run `liuhend init --help` for the init options.\n"),
+            "drain goes on. `liuhend check` verifies a store (also while liuhend runs);\n"
+            "`liuhend recover` brings a store put back from a backup up to the log's\n"
+            "publication. Run `liuhend init --help`, `liuhend check --help` or\n"
+            "`liuhend recover --help` for their options.\n"),
           f);
 }
 
