@@ -132,15 +132,13 @@ int checkcmd_main(int argc, char **argv)
         log_error(_("libsodium cannot be initialised"));
         return EXIT_USAGE;
     }
-    char *vkey_path = vkey_opt != NULL ? strdup(vkey_opt) : datadir_path(dir, DATADIR_VKEY);
     note_verifier key;
-    int rc = vkey_path == NULL ? -1 : datadir_read_vkey(vkey_path, &key);
-    free(vkey_path);
-    if (rc != 0)
+    if (datadir_read_vkey(dir, vkey_opt, &key) != 0)
         return EXIT_USAGE;
     store *st = NULL;
     lh_err err = {{0}};
-    if ((rc = store_open_readonly(&st, dir, &err)) != 0) {
+    int rc = store_open_readonly(&st, dir, &err);
+    if (rc != 0) {
         log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
         return EXIT_USAGE;
     }

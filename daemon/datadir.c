@@ -183,13 +183,19 @@ void datadir_init_cleanup(const char *dir, bool created)
         log_warn(_("data directory %s: cannot remove it: %s"), dir, strerror(errno));
 }
 
-int datadir_read_vkey(const char *path, note_verifier *out)
+int datadir_read_vkey(const char *dir, const char *path, note_verifier *out)
 {
+    char *own = path != NULL ? NULL : datadir_path(dir, DATADIR_VKEY);
+    if (path == NULL && (path = own) == NULL) {
+        log_error(_("out of memory"));
+        return -1;
+    }
     uint8_t *text = NULL;
     size_t len = 0;
     lh_err err = {{0}};
     int rc = fileio_read(path, 0, _("log verifier key"), NOTE_VKEY_MAX + 2, &text, &len, &err);
     if (rc != 0) {
+        free(own);
         log_error("%s", err.msg[0] ? err.msg : lh_strerror(rc));
         return -1;
     }
@@ -197,9 +203,8 @@ int datadir_read_vkey(const char *path, note_verifier *out)
         len--;
     rc = note_vkey_parse_type((const char *)text, len, NOTE_TYPE_ED25519, out, &err);
     free(text);
-    if (rc != 0) {
+    if (rc != 0)
         log_error(_("%s: not a log verifier key: %s"), path, err.msg);
-        return -1;
-    }
-    return 0;
+    free(own);
+    return rc == 0 ? 0 : -1;
 }

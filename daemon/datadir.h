@@ -48,11 +48,12 @@ int datadir_check_private(const char *path, bool dir, const char *what);
 int datadir_lock(const char *dir);
 
 /**
- * Read the log's verifier key (DIR/log.vkey, or the copy the operator
- * published: one line, name+keyid+base64, of type 0x01).
+ * Read the log's verifier key: the file `path` when given (--log-key: the
+ * copy the operator published), else DIR/log.vkey; one line,
+ * name+keyid+base64, of type 0x01.
  * @return 0, or -1 (logged, naming the file and the cause).
  */
-int datadir_read_vkey(const char *path, note_verifier *out);
+int datadir_read_vkey(const char *dir, const char *path, note_verifier *out);
 
 /** Whether anything (a link included) is at path. */
 bool datadir_exists(const char *path);

@@ -95,9 +95,7 @@ static int recovercmd_prepare(const char *dir, const char *user, const char *vke
                   dir, DATADIR_DATA, DATADIR_DATA);
         return EXIT_USAGE;
     }
-    char *vkey_path = vkey_opt != NULL ? strdup(vkey_opt) : datadir_path(dir, DATADIR_VKEY);
-    rc = vkey_path == NULL ? -1 : datadir_read_vkey(vkey_path, key);
-    free(vkey_path);
+    rc = datadir_read_vkey(dir, vkey_opt, key);
     return rc == 0 ? 0 : EXIT_USAGE;
 }
 
