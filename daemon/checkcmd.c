@@ -5,7 +5,6 @@
  */
 #include "checkcmd.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdbool.h>
@@ -21,9 +20,10 @@
 #include "note.h"
 #include "scrub.h"
 #include "store.h"
+#include "subcmd.h"
 
 #define EXIT_DAMAGED 1
-#define EXIT_USAGE   2
+#define EXIT_USAGE   SUBCMD_EXIT_USAGE
 
 static void usage(FILE *f)
 {
@@ -46,14 +46,6 @@ static void usage(FILE *f)
     fputs(_("Exit status: 0 the store is sound; 1 it is damaged; 2 a usage error, or a store\n"
             "that cannot be read.\n"),
           f);
-}
-
-static int die_usage(const char *what)
-{
-    if (what != NULL)
-        fprintf(stderr, "liuhend check: %s\n", what);
-    fputs(_("Run `liuhend check --help` for the options.\n"), stderr);
-    return EXIT_USAGE;
 }
 
 static void print_finding(void *ctx, const char *finding)
@@ -100,40 +92,13 @@ static uint64_t check_mark(const char *dir, store *st, const note_verifier *key)
 
 int checkcmd_main(int argc, char **argv)
 {
-    enum { O_DATA = 1, O_LOGKEY, O_LOGLEVEL, O_HELP };
-    static const struct option opts[] = {
-        {"data", required_argument, NULL, O_DATA},
-        {"log-key", required_argument, NULL, O_LOGKEY},
-        {"log-level", required_argument, NULL, O_LOGLEVEL},
-        {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir = NULL, *vkey_opt = NULL;
-    enum log_level level;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case O_DATA: dir = optarg; break;
-        case O_LOGKEY: vkey_opt = optarg; break;
-        case O_LOGLEVEL:
-            if (log_level_parse(optarg, &level) != 0)
-                return die_usage(_("--log-level: want error, warn, info or debug"));
-            log_set_level(level);
-            break;
-        case O_HELP: usage(stdout); return 0;
-        default: return die_usage(NULL);
-        }
-    }
-    if (optind < argc)
-        return die_usage(_("unexpected argument"));
-    if (dir == NULL)
-        return die_usage(_("--data DIR is required"));
-    if (sodium_init() < 0) {
-        log_error(_("libsodium cannot be initialised"));
-        return EXIT_USAGE;
-    }
+    subcmd_args args;
+    int status = subcmd_parse(argc, argv, "check", usage, NULL, 0, &args);
+    if (status >= 0)
+        return status;
+    const char *dir = args.data;
     note_verifier key;
-    if (datadir_read_vkey(dir, vkey_opt, &key) != 0)
+    if (datadir_read_vkey(dir, args.log_key, &key) != 0)
         return EXIT_USAGE;
     store *st = NULL;
     lh_err err = {{0}};

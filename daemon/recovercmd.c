@@ -5,7 +5,6 @@
  */
 #include "recovercmd.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdbool.h>
@@ -21,10 +20,11 @@
 #include "privileges.h"
 #include "recover.h"
 #include "store.h"
+#include "subcmd.h"
 #include "text.h"
 
 #define EXIT_REFUSED 1
-#define EXIT_USAGE   2
+#define EXIT_USAGE   SUBCMD_EXIT_USAGE
 #define EXIT_BEHIND  3
 
 static void usage(FILE *f)
@@ -60,14 +60,6 @@ static void usage(FILE *f)
             "a store or lock that cannot be had; 3 entries added, but the high-water mark is\n"
             "still ahead of the publication.\n"),
           f);
-}
-
-static int die_usage(const char *what)
-{
-    if (what != NULL)
-        fprintf(stderr, "liuhend recover: %s\n", what);
-    fputs(_("Run `liuhend recover --help` for the options.\n"), stderr);
-    return EXIT_USAGE;
 }
 
 /* Everything up to the store open: privileges, the lock, the key. */
@@ -128,47 +120,18 @@ static int recovercmd_report(const char *dir, const char *from, const recover_re
 
 int recovercmd_main(int argc, char **argv)
 {
-    enum { O_DATA = 1, O_FROM, O_LOGKEY, O_USER, O_LOGLEVEL, O_HELP };
-    static const struct option opts[] = {
-        {"data", required_argument, NULL, O_DATA},
-        {"from", required_argument, NULL, O_FROM},
-        {"log-key", required_argument, NULL, O_LOGKEY},
-        {"user", required_argument, NULL, O_USER},
-        {"log-level", required_argument, NULL, O_LOGLEVEL},
-        {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir = NULL, *from = NULL, *vkey_opt = NULL, *user = NULL;
-    enum log_level level;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (ch) {
-        case O_DATA: dir = optarg; break;
-        case O_FROM: from = optarg; break;
-        case O_LOGKEY: vkey_opt = optarg; break;
-        case O_USER: user = optarg; break;
-        case O_LOGLEVEL:
-            if (log_level_parse(optarg, &level) != 0)
-                return die_usage(_("--log-level: want error, warn, info or debug"));
-            log_set_level(level);
-            break;
-        case O_HELP: usage(stdout); return 0;
-        default: return die_usage(NULL);
-        }
-    }
-    if (optind < argc)
-        return die_usage(_("unexpected argument"));
-    if (dir == NULL)
-        return die_usage(_("--data DIR is required"));
+    const char *from = NULL, *user = NULL;
+    const subcmd_opt own[] = {{"from", &from}, {"user", &user}};
+    subcmd_args args;
+    int status = subcmd_parse(argc, argv, "recover", usage, own, 2, &args);
+    if (status >= 0)
+        return status;
+    const char *dir = args.data;
     if (from == NULL)
-        return die_usage(_("--from TILES_DIR is required"));
-    if (sodium_init() < 0) {
-        log_error(_("libsodium cannot be initialised"));
-        return EXIT_USAGE;
-    }
+        return subcmd_usage_error("recover", _("--from TILES_DIR is required"));
     note_verifier key;
     int lock_fd = -1;
-    int status = recovercmd_prepare(dir, user, vkey_opt, &key, &lock_fd);
+    status = recovercmd_prepare(dir, user, args.log_key, &key, &lock_fd);
     if (status != 0) {
         if (lock_fd >= 0)
             close(lock_fd);
