@@ -1388,6 +1388,49 @@ static void test_flipped_bundle_byte(void **state)
     json_decref(j);
 }
 
+/* One byte of 王明's enrolment changed (his position, still valid UTF-8):
+ * the leaf no longer hashes to its tile, the enrolment's signature fails,
+ * so the enrolment changes nothing and each of his entries after it is
+ * refused for a key not enrolled; all follow from the one alteration. */
+static void test_altered_enrolment(void **state)
+{
+    (void)state;
+    char dir[PATH_MAX], rel[TILE_PATH_MAX];
+    clean_copy(dir, sizeof dir, "enrol-flip");
+    tamper_leaves leaves = {0};
+    tamper_ok(tamper_read_dir(dir, &leaves, terr));
+    size_t at = leaves.count, pos = 0;
+    for (size_t i = 0; i < leaves.count && at == leaves.count; i++) {
+        Liuhen__Entry *e = NULL;
+        tamper_ok(tamper_unpack_leaf(leaves.data[i], leaves.len[i], &e, NULL, NULL, terr));
+        const char *word = "科员";
+        size_t wl = strlen(word);
+        if (e->kind == LIUHEN__KIND__KIND_KEY_ENROLL && strcmp(e->key_enroll->holder, "王明") == 0)
+            for (size_t k = 0; k + wl <= leaves.len[i] && at == leaves.count; k++)
+                if (memcmp(leaves.data[i] + k, word, wl) == 0) {
+                    at = i;
+                    pos = k + wl - 1;
+                }
+        liuhen__entry__free_unpacked(e, NULL);
+    }
+    tamper_leaves_free(&leaves);
+    if (at == leaves.count)
+        fail_msg("no enrolment of 王明 in the clean log");
+    uint64_t off = 0;
+    size_t len = 0;
+    tamper_ok(tamper_entry_location(dir, g.clean_size, at, rel, &off, &len, terr));
+    /* The last byte of 员 is a continuation byte: ^1 keeps it one. */
+    tamper_ok(tamper_flip_byte(dir, rel, off + pos, 0x01, terr));
+    json_t *j = NULL;
+    assert_failed(verify_log(&j, dir, NULL), &j);
+    assert_failure(j, "integrity", at);
+    size_t nf = assert_one_alteration(j);
+    /* The leaf, its signature, and at least one of his entries refused. */
+    if (nf < 3)
+        fail_msg("%zu failures: %s", nf, json_dumps(json_object_get(j, "failures"), 0));
+    json_decref(j);
+}
+
 static void test_flipped_tile_byte(void **state)
 {
     (void)state;
@@ -1981,6 +2024,7 @@ int main(void)
         cmocka_unit_test(test_other_implementation),
         cmocka_unit_test(test_opaque_entries_refused),
         cmocka_unit_test(test_flipped_bundle_byte),
+        cmocka_unit_test(test_altered_enrolment),
         cmocka_unit_test(test_flipped_tile_byte),
         cmocka_unit_test(test_bad_checkpoint),
         cmocka_unit_test(test_key_of_another_log),

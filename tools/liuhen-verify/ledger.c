@@ -81,6 +81,11 @@ typedef struct seen_block {
 typedef struct principal {
     uint8_t key[ENTRY_KEY_BYTES];
     accept_head head; /* count: the chain's last author_seq; 0 before any entry */
+    /* The last KEY_ENROLL of this key that was not applied (altered,
+     * forged, of another log, unauthorized): its entries refused for want
+     * of that enrolment follow from it (cause.h). */
+    bool enrol_refused;
+    uint64_t enrol_refused_at;
 } principal;
 
 /* A case and the head of its chain. */
@@ -278,27 +283,37 @@ static int vfail(ledger *l, const accept_verdict *v, uint64_t index, const char 
     return lfail(l, v->check, index, case_id, author);
 }
 
-/* Report a chain's (or a CORRECTION's) verdict: the entries from the
- * chain's head (from the start of the log when it has none) to this one
- * are those whose alteration would explain it (cause.h). */
-static int chain_fail(ledger *l, const accept_verdict *v, const accept_head *h, uint64_t index,
-                      const char *case_id, const char *author)
+/* Report a verdict whose check also depends on the entries first..last,
+ * those whose alteration would explain it (cause.h). */
+static int vfail_on(ledger *l, const accept_verdict *v, uint64_t index, const char *case_id,
+                    const char *author, uint64_t first, uint64_t last)
 {
     snprintf(l->zh, sizeof l->zh, "%s", v->zh);
     snprintf(l->en, sizeof l->en, "%s", v->en);
-    uint64_t first = h->count != 0 ? h->index : 0;
-    report_item it = {
-        .cls = REPORT_FAILURE,
-        .check = v->check,
-        .index = index,
-        .case_id = case_id != NULL && case_id[0] != '\0' ? case_id : NULL,
-        .author = author,
-        .zh = l->zh,
-        .en = l->en,
-        .has_span =
-            index > 0 && first<index, .span_first = first, .span_last = index> 0 ? index - 1 : 0};
+    report_item it = {.cls = REPORT_FAILURE,
+                      .check = v->check,
+                      .index = index,
+                      .case_id = case_id != NULL && case_id[0] != '\0' ? case_id : NULL,
+                      .author = author,
+                      .zh = l->zh,
+                      .en = l->en,
+                      .has_span = first <= last,
+                      .span_first = first,
+                      .span_last = last};
     l->st.failures++;
     return report_add(l->rep, &it);
+}
+
+/* Report a chain's (or a CORRECTION's) verdict: the entries from the
+ * chain's head (from the start of the log when it has none) to this one
+ * depend on it. */
+static int chain_fail(ledger *l, const accept_verdict *v, const accept_head *h, uint64_t index,
+                      const char *case_id, const char *author)
+{
+    uint64_t first = h->count != 0 ? h->index : 0;
+    if (index == 0 || first >= index)
+        return vfail_on(l, v, index, case_id, author, 1, 0);
+    return vfail_on(l, v, index, case_id, author, first, index - 1);
 }
 
 /* The author chain (accept_author_chain()). A fork does not move the head:
@@ -341,17 +356,20 @@ static int check_case_chain(ledger *l, const accept_ctx *cx, const Liuhen__Entry
 }
 
 /* A KEY_ENROLL or KEY_REVOKE that may change the keys (accept_key_change())
- * does, from the next entry; one that may not is the log's failure. */
+ * does, from the next entry (*applied); one that may not is the log's
+ * failure. */
 static int apply_key(ledger *l, const accept_ctx *cx, const Liuhen__Entry *e, int64_t integrated_at,
-                     const char *author)
+                     const char *author, bool *applied)
 {
     accept_verdict v;
+    *applied = false;
     if (accept_key_change(cx, e, &v) != 0)
         return vfail(l, &v, cx->index, NULL, author);
     int rc = keyring_stage(l->keys, e, cx->index, integrated_at);
     if (rc != 0)
         return lerr(l, rc, "the key table");
     keyring_commit(l->keys);
+    *applied = true;
     return 0;
 }
 
@@ -662,8 +680,18 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, const pool
     /* Who may append (accept_author()); a CORRECTION's authorship is
      * checked against its target after the stream (resolve()). */
     bool authorized = accept_author(&cx, e, &v) == 0;
-    if (!authorized && (rc = vfail(l, &v, index, e->case_id, author)) != 0)
-        return rc;
+    if (!authorized) {
+        /* Refused for want of an enrolment the log holds but that was not
+         * applied: that entry's failure explains this one. */
+        const principal *p = &l->pr[ai];
+        bool follows =
+            (v.reason == ACCEPT_UNKNOWN_KEY || v.reason == ACCEPT_ROLE) && p->enrol_refused;
+        rc = follows ? vfail_on(l, &v, index, e->case_id, author, p->enrol_refused_at,
+                                p->enrol_refused_at)
+                     : vfail(l, &v, index, e->case_id, author);
+        if (rc != 0)
+            return rc;
+    }
     if ((rc = check_author_chain(l, &cx, e, &l->pr[ai], r->id, author)) != 0 ||
         (rc = check_case_chain(l, &cx, e, r->id, author)) != 0)
         return rc == LH_ENOMEM ? lerr(l, rc, "the chain tables") : rc;
@@ -671,9 +699,20 @@ static int process_leaf(ledger *l, const tiles_bundle *b, unsigned k, const pool
      * nothing: the keys of the entries after it are those of the log. */
     bool key_kind =
         e->kind == LIUHEN__KIND__KIND_KEY_ENROLL || e->kind == LIUHEN__KIND__KIND_KEY_REVOKE;
+    bool applied = false;
     if (key_kind && valid && authorized &&
-        (rc = apply_key(l, &cx, e, r->integrated_at, author)) != 0)
+        (rc = apply_key(l, &cx, e, r->integrated_at, author, &applied)) != 0)
         return rc;
+    if (e->kind == LIUHEN__KIND__KIND_KEY_ENROLL && e->key_enroll != NULL &&
+        e->key_enroll->public_key.len == ENTRY_KEY_BYTES) {
+        /* An enrolment the log holds but that changed nothing: what the
+         * key's entries lack after it follows from its failure. */
+        uint32_t ki;
+        if ((rc = principal_get(l, e->key_enroll->public_key.data, &ki)) != 0)
+            return lerr(l, rc, "the author table");
+        l->pr[ki].enrol_refused = !applied;
+        l->pr[ki].enrol_refused_at = index;
+    }
 
     /* R11 is decided for what rules_observe() takes as a case's entry. */
     bool correction = e->kind == LIUHEN__KIND__KIND_CORRECTION;
