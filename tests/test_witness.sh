@@ -112,7 +112,10 @@ expect() {
 }
 
 # start_witness: serve in the background on port 0; sets WPID and PORT.
+# w.out is emptied first: the background process truncates it only when it
+# runs, and the last instance's "listening on" line must not be read.
 start_witness() {
+    : >"$TMP/w.out"
     "$WITNESS" serve --key "$TMP/keys/witness.key" --passphrase-file "$TMP/pass" \
         --state "$TMP/wstate" --listen 127.0.0.1:0 --log "$VAR/data/log.vkey" \
         >"$TMP/w.out" 2>>"$TMP/w.err" &

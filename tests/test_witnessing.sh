@@ -59,6 +59,9 @@ done
 # start_witness I [PORT]: witness I in the background; its port in W_PORT[I].
 start_witness() {
     local i=$1 port=${2:-0} line=
+    # Emptied first: the last instance's line must not be read (the
+    # background process truncates the file only when it runs).
+    : >"$TMP/w$i.out"
     "$WITNESS" serve --key "$TMP/w$i.key" --state "$TMP/ws$i" --listen "127.0.0.1:$port" \
         --log "$VAR/data/log.vkey" >"$TMP/w$i.out" 2>>"$TMP/w$i.err" &
     W_PIDS[i]=$!
