@@ -36,6 +36,7 @@
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
+#include "load.h"
 #include "testutil.h"
 
 /* Runs long enough to span batches, so that a receipt's checkpoint is
@@ -59,8 +60,10 @@ typedef struct dworker {
     size_t n;
 } dworker;
 
-static void record(dworker *w, int rc, lh_receipt *r)
+/* Keep one entry's verdict and receipt (a tload_keep_fn). */
+static void record(void *ctx, int rc, lh_receipt *r)
 {
+    dworker *w = ctx;
     assert_true(w->n < MAX_ATTEMPTS);
     w->a[w->n].rc = rc;
     w->a[w->n].r = *r;
@@ -80,42 +83,12 @@ static void *dworker_run(void *arg)
     lh_err err = {{0}};
     if (lh_connect(&opts, &c, &err) != 0)
         return NULL;
-    char case_id[32];
+    char case_id[32], writer[32];
     snprintf(case_id, sizeof case_id, "D-%d", w->id);
+    snprintf(writer, sizeof writer, "worker %d", w->id);
     for (unsigned round = 0; !atomic_load(w->stop) && w->n + RUN < MAX_ATTEMPTS; round++) {
-        Liuhen__Entry *e[RUN];
         size_t n = round % 2 == 0 ? 1 : RUN;
-        for (size_t i = 0; i < n; i++) {
-            char json[256];
-            snprintf(json, sizeof json,
-                     "{\"case_id\":\"%s\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
-                     "{\"content\":\"worker %d entry %zu\"}}",
-                     case_id, w->id, w->n + i);
-            e[i] = tl_entry_json(json);
-        }
-        int rc;
-        if (n == 1) {
-            lh_receipt r;
-            rc = lh_append(c, w->key, e[0], &r, &err);
-            record(w, rc, &r);
-        } else {
-            lh_receipt out[RUN];
-            size_t done = 0;
-            rc = lh_append_many(c, w->key, (const Liuhen__Entry *const *)e, n, out, &done, &err);
-            /* From done on, an entry with a receipt is logged; one
-             * without is reported failed (the run's own code may be
-             * another entry's LH_ECOMMITTED). */
-            for (size_t i = 0; i < n; i++)
-                record(w,
-                       i < done                    ? 0
-                       : out[i].checkpoint != NULL ? LH_ECOMMITTED
-                       : rc == LH_ECOMMITTED       ? LH_ECLOSED
-                                                   : rc,
-                       &out[i]);
-        }
-        for (size_t i = 0; i < n; i++)
-            tl_entry_free(e[i]);
-        if (rc != 0)
+        if (tload_round(c, w->key, case_id, writer, w->n, n, record, w, &err) != 0)
             break;
     }
     lh_close(c);

@@ -49,6 +49,7 @@
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
+#include "load.h"
 #include "note.h"
 #include "testutil.h"
 
@@ -119,8 +120,10 @@ static void see_note(const uint8_t *note, size_t len)
     pthread_mutex_unlock(&seen.mu);
 }
 
-static void record(kworker *w, int rc, lh_receipt *r)
+/* Keep one entry's verdict and receipt (a tload_keep_fn). */
+static void record(void *ctx, int rc, lh_receipt *r)
 {
+    kworker *w = ctx;
     if (w->n == w->cap) {
         w->cap = w->cap ? 2 * w->cap : 1024;
         w->a = realloc(w->a, w->cap * sizeof *w->a);
@@ -146,39 +149,12 @@ static void *kworker_run(void *arg)
     lh_err err = {{0}};
     if (lh_connect(&opts, &c, &err) != 0)
         return NULL;
-    char case_id[32];
+    char case_id[32], writer[32];
     snprintf(case_id, sizeof case_id, "K-%d", w->id);
+    snprintf(writer, sizeof writer, "writer %d", w->id);
     for (unsigned round = 0; !atomic_load(w->stop); round++) {
-        Liuhen__Entry *e[RUN];
         size_t n = (round + (unsigned)w->id) % 2 == 0 ? 1 : RUN;
-        for (size_t i = 0; i < n; i++) {
-            char json[256];
-            snprintf(json, sizeof json,
-                     "{\"case_id\":\"%s\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
-                     "{\"content\":\"writer %d entry %zu\"}}",
-                     case_id, w->id, w->n + i);
-            e[i] = tl_entry_json(json);
-        }
-        int rc;
-        if (n == 1) {
-            lh_receipt r;
-            rc = lh_append(c, w->key, e[0], &r, &err);
-            record(w, rc, &r);
-        } else {
-            lh_receipt out[RUN];
-            size_t done = 0;
-            rc = lh_append_many(c, w->key, (const Liuhen__Entry *const *)e, n, out, &done, &err);
-            for (size_t i = 0; i < n; i++)
-                record(w,
-                       i < done                    ? 0
-                       : out[i].checkpoint != NULL ? LH_ECOMMITTED
-                       : rc == LH_ECOMMITTED       ? LH_ECLOSED
-                                                   : rc,
-                       &out[i]);
-        }
-        for (size_t i = 0; i < n; i++)
-            tl_entry_free(e[i]);
-        if (rc != 0)
+        if (tload_round(c, w->key, case_id, writer, w->n, n, record, w, &err) != 0)
             break;
     }
     lh_close(c);

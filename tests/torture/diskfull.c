@@ -37,6 +37,7 @@
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
+#include "load.h"
 #include "testutil.h"
 
 enum { RUN = 16, MAX_RECEIPTS = 100000 };
@@ -120,28 +121,21 @@ static void test_disk_full(void **state)
     lh_receipt first_refused = {0};
     while (rc == 0) {
         Liuhen__Entry *e[RUN];
+        lh_receipt out[RUN];
+        int codes[RUN];
         size_t n = sent % 3 == 0 ? RUN : 1;
         for (size_t i = 0; i < n; i++)
             e[i] = big_entry(sent + i);
-        if (n == 1) {
-            lh_receipt r = {0};
-            rc = lh_append(c, key, e[0], &r, &err);
-            if (rc == 0)
-                keep(&r);
+        rc = tload_append(c, key, (const Liuhen__Entry *const *)e, n, out, codes, &err);
+        /* The entries logged, then the first refused; the others are not kept. */
+        size_t done = 0;
+        while (done < n && codes[done] == 0)
+            keep(&out[done++]);
+        for (size_t i = done; i < n; i++) {
+            if (i == done)
+                first_refused = out[i];
             else
-                first_refused = r;
-        } else {
-            lh_receipt out[RUN];
-            size_t done = 0;
-            rc = lh_append_many(c, key, (const Liuhen__Entry *const *)e, n, out, &done, &err);
-            for (size_t i = 0; i < n; i++) {
-                if (i < done)
-                    keep(&out[i]);
-                else if (i == done)
-                    first_refused = out[i];
-                else
-                    lh_receipt_free(&out[i]);
-            }
+                lh_receipt_free(&out[i]);
         }
         for (size_t i = 0; i < n; i++)
             tl_entry_free(e[i]);
