@@ -55,9 +55,6 @@
 
 enum { WORKERS = 8, RUN = 40 };
 
-/* The daemon of the test, for stop_running(). */
-static td_daemon *running;
-
 /* An attempt that failed before its entry was signed (the daemon gone when
  * the library asked for the chain heads): never sent, so never logged. */
 enum { UNSENT = 1 };
@@ -308,10 +305,10 @@ static void test_sigkill_torture(void **state)
         fail_msg("LIUHEN_KILL_SHIM needs LIUHEN_KILL_MODE (commit or publish)");
     bool publish = mode != NULL && strcmp(mode, "publish") == 0;
 
-    static td_daemon d; /* static: stop_running() reaches it after a failure */
+    static td_daemon d; /* static: td_teardown_running() reaches it after a failure */
     const char *fast_publish[] = {"--checkpoint-interval", "1", NULL};
     td_init(&d);
-    running = &d;
+    td_running = &d;
     lh_err err = {{0}};
     tu_assert_code(note_vkey_parse(d.vkey, strlen(d.vkey), &seen.vkey, &err), 0, &err);
     td_start(&d, NULL);
@@ -396,12 +393,7 @@ static void test_sigkill_torture(void **state)
     assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
 
     /* liuhend check: the store is sound. */
-    char out[TD_PATH_MAX + 16];
-    snprintf(out, sizeof out, "%s/check.out", d.dir);
-    const char *argv[] = {td_liuhend_path(), "check", "--data", d.data, NULL};
-    int status = td_run(argv, out);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_msg("liuhend check: status %d; see %s", status, out);
+    td_check_sound(&d);
 
     fprintf(stderr,
             "kill%s%s: %zu kills, %zu appends, %zu failed (%zu reported LH_ECOMMITTED; "
@@ -418,24 +410,13 @@ static void test_sigkill_torture(void **state)
     }
     free(seen.cp);
     td_cleanup(&d);
-    running = NULL;
-}
-
-/* After a failure too: the daemon stopped, its directory removed (a
- * daemon left running would hold the test's files). */
-static int stop_running(void **state)
-{
-    (void)state;
-    if (running != NULL)
-        td_cleanup(running);
-    running = NULL;
-    return 0;
+    td_running = NULL;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_sigkill_torture, stop_running),
+        cmocka_unit_test_teardown(test_sigkill_torture, td_teardown_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

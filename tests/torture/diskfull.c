@@ -42,9 +42,6 @@
 
 enum { RUN = 16, MAX_RECEIPTS = 100000 };
 
-/* The daemon of the test, for stop_running(). */
-static td_daemon *running;
-
 static lh_receipt *receipts;
 static size_t nreceipts;
 
@@ -98,9 +95,9 @@ static void test_disk_full(void **state)
     assert_non_null(receipts);
 
     /* A log made as usual, then moved onto the small file system. */
-    static td_daemon d; /* static: stop_running() reaches it after a failure */
+    static td_daemon d; /* static: td_teardown_running() reaches it after a failure */
     td_init(&d);
-    running = &d;
+    td_running = &d;
     char data[TD_PATH_MAX - 32];
     snprintf(data, sizeof data, "%s/data", mnt);
     const char *cp_argv[] = {"/bin/cp", "-a", d.data, data, NULL};
@@ -232,12 +229,7 @@ static void test_disk_full(void **state)
     lh_checkpoint_free(&fin);
     lh_close(c);
     assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
-    char out[TD_PATH_MAX + 16];
-    snprintf(out, sizeof out, "%s/check.out", d.dir);
-    const char *check_argv[] = {td_liuhend_path(), "check", "--data", d.data, NULL};
-    int status = td_run(check_argv, out);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_msg("liuhend check: status %d; see %s", status, out);
+    td_check_sound(&d);
     fprintf(stderr,
             "diskfull: %zu receipts (%zu before the disk was full) verify in the final tree; "
             "the author's chain holds exactly them; liuhend check: sound\n",
@@ -248,24 +240,13 @@ static void test_disk_full(void **state)
     free(receipts);
     keyfile_key_free(key);
     td_cleanup(&d);
-    running = NULL;
-}
-
-/* After a failure too: the daemon stopped, its directory removed (a
- * daemon left running would hold the test's files). */
-static int stop_running(void **state)
-{
-    (void)state;
-    if (running != NULL)
-        td_cleanup(running);
-    running = NULL;
-    return 0;
+    td_running = NULL;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_disk_full, stop_running),
+        cmocka_unit_test_teardown(test_disk_full, td_teardown_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
