@@ -27,21 +27,13 @@
 
 #define ORIGIN "hw.example/log"
 
-typedef struct fixture {
-    char dir[64];
-    note_signer log;
-    note_verifier vlog;
-    store *st; /* 40 leaves, tag "a" */
-} fixture;
+/* The log: its store holds 40 leaves, tag "a". */
+typedef sf_log fixture;
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/liuhen-highwater-XXXXXX");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    tu_make_signer(&f->log, &f->vlog, ORIGIN, NOTE_TYPE_ED25519);
-    if (store_open(&f->st, f->dir, 0, NULL) != 0 || sf_append(f->st, 0, 40, "a", NULL) != 0)
+    if (f == NULL || sf_log_make(f, "highwater", ORIGIN, 40, "a") != 0)
         return -1;
     *state = f;
     return 0;
@@ -50,9 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    store_close(f->st);
-    tu_rmtree(f->dir);
-    note_signer_wipe(&f->log);
+    sf_log_free(f);
     free(f);
     return 0;
 }
