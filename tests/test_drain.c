@@ -44,34 +44,13 @@
  * consistency proof, which a draining daemon no longer reads. */
 enum { WORKERS = 4, RUN = 200, MAX_ATTEMPTS = 20000 };
 
-/* One entry sent: the library's verdict on it. */
-typedef struct attempt {
-    int rc;       /* 0, LH_ECOMMITTED, or the failure */
-    lh_receipt r; /* the receipt (rc 0, LH_ECOMMITTED), or the bytes sent */
-} attempt;
-
 typedef struct dworker {
     const td_daemon *d;
     keyfile_key *key;
     int id;
     atomic_bool *stop;
-    atomic_int *logged;
-    attempt *a;
-    size_t n;
+    tload_attempts at; /* the entries sent */
 } dworker;
-
-/* Keep one entry's verdict and receipt (a tload_keep_fn). */
-static void record(void *ctx, int rc, lh_receipt *r)
-{
-    dworker *w = ctx;
-    assert_true(w->n < MAX_ATTEMPTS);
-    w->a[w->n].rc = rc;
-    w->a[w->n].r = *r;
-    memset(r, 0, sizeof *r);
-    w->n++;
-    if (rc == 0 || rc == LH_ECOMMITTED)
-        atomic_fetch_add(w->logged, 1);
-}
 
 /* Append, alternating single appends and pipelined runs, until the first
  * failure (the daemon stopping) or the stop flag. */
@@ -86,9 +65,9 @@ static void *dworker_run(void *arg)
     char case_id[32], writer[32];
     snprintf(case_id, sizeof case_id, "D-%d", w->id);
     snprintf(writer, sizeof writer, "worker %d", w->id);
-    for (unsigned round = 0; !atomic_load(w->stop) && w->n + RUN < MAX_ATTEMPTS; round++) {
+    for (unsigned round = 0; !atomic_load(w->stop) && w->at.n + RUN < MAX_ATTEMPTS; round++) {
         size_t n = round % 2 == 0 ? 1 : RUN;
-        if (tload_round(c, w->key, case_id, writer, w->n, n, record, w, &err) != 0)
+        if (tload_round(c, w->key, case_id, writer, w->at.n, n, tload_keep, &w->at, &err) != 0)
             break;
     }
     lh_close(c);
@@ -117,9 +96,7 @@ static void one_round(unsigned round, size_t *committed)
         snprintf(name, sizeof name, "d%d", i);
         keys[i] = tl_new_key(name);
         tl_enroll(c, &d, keys[i], "[\"handler\"]");
-        w[i] = (dworker){.d = &d, .key = keys[i], .id = i, .stop = &stop, .logged = &logged};
-        w[i].a = calloc(MAX_ATTEMPTS, sizeof *w[i].a);
-        assert_non_null(w[i].a);
+        w[i] = (dworker){.d = &d, .key = keys[i], .id = i, .stop = &stop, .at.logged = &logged};
     }
     lh_close(c);
     for (int i = 0; i < WORKERS; i++)
@@ -140,8 +117,8 @@ static void one_round(unsigned round, size_t *committed)
     lh_err err = {{0}};
     for (int i = 0; i < WORKERS; i++) {
         uint64_t nlogged = 0;
-        for (size_t j = 0; j < w[i].n; j++) {
-            attempt *a = &w[i].a[j];
+        for (size_t j = 0; j < w[i].at.n; j++) {
+            tload_attempt *a = &w[i].at.a[j];
             if (a->rc != 0 && a->rc != LH_ECOMMITTED)
                 continue;
             /* A receipt handed back verifies, and it is of entry j. */
@@ -158,8 +135,8 @@ static void one_round(unsigned round, size_t *committed)
                      round, i, author_seq(c, keys[i]), nlogged);
         /* The same signed bytes again: a committed entry gets its receipt
          * (same index), a failed one is logged now, in its order. */
-        for (size_t j = 0; j < w[i].n; j++) {
-            attempt *a = &w[i].a[j];
+        for (size_t j = 0; j < w[i].at.n; j++) {
+            tload_attempt *a = &w[i].at.a[j];
             if (a->rc == 0 || a->r.signed_entry == NULL)
                 continue;
             lh_receipt again;
@@ -170,9 +147,7 @@ static void one_round(unsigned round, size_t *committed)
                 assert_int_equal(again.leaf_index, a->r.leaf_index);
             lh_receipt_free(&again);
         }
-        for (size_t j = 0; j < w[i].n; j++)
-            lh_receipt_free(&w[i].a[j].r);
-        free(w[i].a);
+        tload_attempts_free(&w[i].at);
     }
     for (int i = 0; i < WORKERS; i++)
         keyfile_key_free(keys[i]);

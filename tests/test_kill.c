@@ -59,20 +59,14 @@ enum { WORKERS = 8, RUN = 40 };
  * the library asked for the chain heads): never sent, so never logged. */
 enum { UNSENT = 1 };
 
-/* One entry sent: the library's verdict on it, then its receipt. */
-typedef struct attempt {
-    int rc;       /* 0, LH_ECOMMITTED, or the failure */
-    lh_receipt r; /* the receipt (after a failure: the bytes sent, then the retry's receipt) */
-} attempt;
-
 typedef struct kworker {
     const td_daemon *d;
     keyfile_key *key;
     int id;
     atomic_bool *stop;
-    atomic_int *logged;
-    attempt *a;
-    size_t n, cap;
+    /* the entries sent (after a failure: the bytes sent, then the retry's
+     * receipt, or the verdict UNSENT) */
+    tload_attempts at;
     size_t round_start; /* the first attempt of this round */
 } kworker;
 
@@ -117,23 +111,13 @@ static void see_note(const uint8_t *note, size_t len)
     pthread_mutex_unlock(&seen.mu);
 }
 
-/* Keep one entry's verdict and receipt (a tload_keep_fn). */
+/* Keep one entry's verdict and receipt, and its checkpoint (a tload_keep_fn). */
 static void record(void *ctx, int rc, lh_receipt *r)
 {
     kworker *w = ctx;
-    if (w->n == w->cap) {
-        w->cap = w->cap ? 2 * w->cap : 1024;
-        w->a = realloc(w->a, w->cap * sizeof *w->a);
-        assert_non_null(w->a);
-    }
     if (r->checkpoint != NULL)
         see_note(r->checkpoint, r->checkpoint_len);
-    w->a[w->n].rc = rc;
-    w->a[w->n].r = *r;
-    memset(r, 0, sizeof *r);
-    w->n++;
-    if (rc == 0 || rc == LH_ECOMMITTED)
-        atomic_fetch_add(w->logged, 1);
+    tload_keep(&w->at, rc, r);
 }
 
 /* Append, alternating single appends and pipelined runs, until the first
@@ -151,7 +135,7 @@ static void *kworker_run(void *arg)
     snprintf(writer, sizeof writer, "writer %d", w->id);
     for (unsigned round = 0; !atomic_load(w->stop); round++) {
         size_t n = (round + (unsigned)w->id) % 2 == 0 ? 1 : RUN;
-        if (tload_round(c, w->key, case_id, writer, w->n, n, record, w, &err) != 0)
+        if (tload_round(c, w->key, case_id, writer, w->at.n, n, record, w, &err) != 0)
             break;
     }
     lh_close(c);
@@ -204,8 +188,8 @@ static void one_round(td_daemon *d, kworker *w, unsigned round, const char *shim
     pthread_t th[WORKERS];
     for (int i = 0; i < WORKERS; i++) {
         w[i].stop = &stop;
-        w[i].logged = &logged;
-        w[i].round_start = w[i].n;
+        w[i].at.logged = &logged;
+        w[i].round_start = w[i].at.n;
         assert_int_equal(pthread_create(&th[i], NULL, kworker_run, &w[i]), 0);
     }
     int status;
@@ -256,8 +240,8 @@ static void one_round(td_daemon *d, kworker *w, unsigned round, const char *shim
      * entry gets its receipt (DUPLICATE: an index below the size at the
      * restart), a lost one is logged now. */
     for (int i = 0; i < WORKERS; i++) {
-        for (size_t j = w[i].round_start; j < w[i].n; j++) {
-            attempt *a = &w[i].a[j];
+        for (size_t j = w[i].round_start; j < w[i].at.n; j++) {
+            tload_attempt *a = &w[i].at.a[j];
             t->appends++;
             if (a->rc == 0)
                 continue;
@@ -355,11 +339,11 @@ static void test_sigkill_torture(void **state)
     assert_non_null(used);
     for (int i = 0; i < WORKERS; i++) {
         size_t signed_ = 0;
-        for (size_t j = 0; j < w[i].n; j++) {
-            lh_receipt *r = &w[i].a[j].r;
-            if (w[i].a[j].rc == UNSENT)
+        for (size_t j = 0; j < w[i].at.n; j++) {
+            lh_receipt *r = &w[i].at.a[j].r;
+            if (w[i].at.a[j].rc == UNSENT)
                 continue;
-            assert_int_equal(w[i].a[j].rc, 0);
+            assert_int_equal(w[i].at.a[j].rc, 0);
             signed_++;
             tu_assert_code(lh_receipt_verify(r, d.vkey, &err), 0, &err);
             assert_true(r->leaf_index < fin.size);
@@ -403,9 +387,7 @@ static void test_sigkill_torture(void **state)
             shim != NULL ? " " : "", shim != NULL ? mode : "", t.kills, t.appends, t.failed,
             t.committed, t.unsent, t.found, t.logged_after, receipts, seen.n);
     for (int i = 0; i < WORKERS; i++) {
-        for (size_t j = 0; j < w[i].n; j++)
-            lh_receipt_free(&w[i].a[j].r);
-        free(w[i].a);
+        tload_attempts_free(&w[i].at);
         keyfile_key_free(keys[i]);
     }
     free(seen.cp);

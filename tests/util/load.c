@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -59,4 +60,28 @@ int tload_round(lh_conn *c, const keyfile_key *key, const char *case_id, const c
     free(out);
     free(e);
     return rc;
+}
+
+void tload_keep(void *attempts, int rc, lh_receipt *r)
+{
+    tload_attempts *at = attempts;
+    if (at->n == at->cap) {
+        at->cap = at->cap ? 2 * at->cap : 1024;
+        at->a = realloc(at->a, at->cap * sizeof *at->a);
+        assert_non_null(at->a);
+    }
+    at->a[at->n].rc = rc;
+    at->a[at->n].r = *r;
+    memset(r, 0, sizeof *r);
+    at->n++;
+    if (rc == 0 || rc == LH_ECOMMITTED)
+        atomic_fetch_add(at->logged, 1);
+}
+
+void tload_attempts_free(tload_attempts *at)
+{
+    for (size_t i = 0; i < at->n; i++)
+        lh_receipt_free(&at->a[i].r);
+    free(at->a);
+    memset(at, 0, sizeof *at);
 }

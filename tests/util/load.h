@@ -10,6 +10,7 @@
 #ifndef LIUHEN_TEST_LOAD_H
 #define LIUHEN_TEST_LOAD_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "keyfile.h"
@@ -30,6 +31,28 @@
  */
 int tload_append(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *const *e, size_t n,
                  lh_receipt *out, int *codes, lh_err *err);
+
+/** One entry sent: the library's verdict on it, and its receipt. */
+typedef struct tload_attempt {
+    int rc;       /* 0, LH_ECOMMITTED, or the failure */
+    lh_receipt r; /* the receipt (rc 0, LH_ECOMMITTED), or the bytes sent */
+} tload_attempt;
+
+/** A writer's entries sent, in order. */
+typedef struct tload_attempts {
+    tload_attempt *a;
+    size_t n, cap;
+    atomic_int *logged; /* counts, across writers, the verdicts 0 and LH_ECOMMITTED */
+} tload_attempts;
+
+/**
+ * Add the attempt of verdict rc (a tload_keep_fn, ctx a tload_attempts):
+ * it takes *r, and leaves r zeroed.
+ */
+void tload_keep(void *attempts, int rc, lh_receipt *r);
+
+/** Free each attempt's receipt, and the array. */
+void tload_attempts_free(tload_attempts *at);
 
 /** What a writer does with each entry's verdict and receipt (it takes *r; ctx is its own). */
 typedef void tload_keep_fn(void *ctx, int code, lh_receipt *r);
