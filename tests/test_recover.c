@@ -90,6 +90,16 @@ static void refused(const fixture *f, int rc, const char *what)
         fail_msg("\"%s\" does not name \"%s\"", err.msg, what);
 }
 
+/* The note t hands back is the log's checkpoint, as published. */
+static void note_is_the_logs(const fixture *f, const recover_tiles *t)
+{
+    const uint8_t *note;
+    size_t len;
+    recover_tiles_note(t, &note, &len);
+    assert_int_equal(len, f->note_len);
+    assert_memory_equal(note, f->note, len);
+}
+
 static void test_verifies_and_gives_the_tree(void **state)
 {
     fixture *f = *state;
@@ -109,11 +119,7 @@ static void test_verifies_and_gives_the_tree(void **state)
     store_txn_end(txn);
     uint8_t root[MERKLE_HASH_SIZE];
     assert_int_equal(recover_tiles_root(t, SIZE + 1, root), LH_ERANGE);
-    const uint8_t *note;
-    size_t len;
-    recover_tiles_note(t, &note, &len);
-    assert_int_equal(len, f->note_len);
-    assert_memory_equal(note, f->note, len);
+    note_is_the_logs(f, t);
     recover_tiles_free(t);
 }
 
@@ -133,11 +139,7 @@ static void test_cosignature_lines_are_left_out(void **state)
     recover_tiles *t = NULL;
     lh_err err = {""};
     assert_int_equal(recover_tiles_open(&t, f->pub, &f->l.vlog, &err), 0);
-    const uint8_t *note;
-    size_t len;
-    recover_tiles_note(t, &note, &len);
-    assert_int_equal(len, f->note_len);
-    assert_memory_equal(note, f->note, len);
+    note_is_the_logs(f, t);
     recover_tiles_free(t);
 }
 
