@@ -57,11 +57,10 @@ typedef struct dworker {
 static void *dworker_run(void *arg)
 {
     dworker *w = arg;
-    lh_options opts = {.socket_path = w->d->socket, .log_vkey = w->d->vkey, .timeout_ms = 30000};
-    lh_conn *c = NULL;
-    lh_err err = {{0}};
-    if (lh_connect(&opts, &c, &err) != 0)
+    lh_conn *c = tload_connect(w->d);
+    if (c == NULL)
         return NULL;
+    lh_err err = {{0}};
     char case_id[32], writer[32];
     snprintf(case_id, sizeof case_id, "D-%d", w->id);
     snprintf(writer, sizeof writer, "worker %d", w->id);

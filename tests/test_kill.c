@@ -125,11 +125,10 @@ static void record(void *ctx, int rc, lh_receipt *r)
 static void *kworker_run(void *arg)
 {
     kworker *w = arg;
-    lh_options opts = {.socket_path = w->d->socket, .log_vkey = w->d->vkey, .timeout_ms = 30000};
-    lh_conn *c = NULL;
-    lh_err err = {{0}};
-    if (lh_connect(&opts, &c, &err) != 0)
+    lh_conn *c = tload_connect(w->d);
+    if (c == NULL)
         return NULL;
+    lh_err err = {{0}};
     char case_id[32], writer[32];
     snprintf(case_id, sizeof case_id, "K-%d", w->id);
     snprintf(writer, sizeof writer, "writer %d", w->id);

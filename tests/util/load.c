@@ -15,6 +15,14 @@
 
 #include "ledger.h"
 
+lh_conn *tload_connect(const td_daemon *d)
+{
+    lh_options opts = {.socket_path = d->socket, .log_vkey = d->vkey, .timeout_ms = 30000};
+    lh_conn *c = NULL;
+    lh_err err = {{0}};
+    return lh_connect(&opts, &c, &err) == 0 ? c : NULL;
+}
+
 int tload_append(lh_conn *c, const keyfile_key *key, const Liuhen__Entry *const *e, size_t n,
                  lh_receipt *out, int *codes, lh_err *err)
 {

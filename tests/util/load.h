@@ -13,8 +13,15 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "daemon.h"
 #include "keyfile.h"
 #include "liuhen.h"
+
+/**
+ * A writer's own handle on d's socket with d's log key and a 30 s timeout,
+ * or NULL when the daemon does not take it (it may be stopping).
+ */
+lh_conn *tload_connect(const td_daemon *d);
 
 /**
  * Append n entries signed by key: n == 1 by lh_append(), more by
