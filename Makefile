@@ -178,7 +178,7 @@ layer_of = $(strip $(if $(wildcard client/core/$(1).c),core,\
              $(if $(wildcard tools/*/$(1).c),tool:$(notdir $(patsubst %/$(1).c,%,$(wildcard tools/*/$(1).c))),\
              all)))))
 CORE_TEST_UTIL := $(patsubst %,$(BUILD)/tests/util/%.o,testutil vec memstore tamper)
-INT_TEST_UTIL  := $(patsubst %,$(BUILD)/tests/util/%.o,daemon ledger)
+INT_TEST_UTIL  := $(patsubst %,$(BUILD)/tests/util/%.o,daemon ledger load)
 # Helpers of the daemon's module tests (they use daemon/store.h).
 DAEMON_TEST_UTIL := $(BUILD)/tests/util/storefill.o
 ALL_INC = $(CLIENT_INC) -Idaemon $(UV_CFLAGS) $(LMDB_CFLAGS) $(CURL_CFLAGS) $(MHD_CFLAGS) $(TOOLS_INC)

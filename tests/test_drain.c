@@ -36,6 +36,7 @@
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
+#include "load.h"
 #include "testutil.h"
 
 /* Runs long enough to span batches, so that a receipt's checkpoint is
@@ -43,79 +44,29 @@
  * consistency proof, which a draining daemon no longer reads. */
 enum { WORKERS = 4, RUN = 200, MAX_ATTEMPTS = 20000 };
 
-/* One entry sent: the library's verdict on it. */
-typedef struct attempt {
-    int rc;       /* 0, LH_ECOMMITTED, or the failure */
-    lh_receipt r; /* the receipt (rc 0, LH_ECOMMITTED), or the bytes sent */
-} attempt;
-
 typedef struct dworker {
     const td_daemon *d;
     keyfile_key *key;
     int id;
     atomic_bool *stop;
-    atomic_int *logged;
-    attempt *a;
-    size_t n;
+    tload_attempts at; /* the entries sent */
 } dworker;
-
-static void record(dworker *w, int rc, lh_receipt *r)
-{
-    assert_true(w->n < MAX_ATTEMPTS);
-    w->a[w->n].rc = rc;
-    w->a[w->n].r = *r;
-    memset(r, 0, sizeof *r);
-    w->n++;
-    if (rc == 0 || rc == LH_ECOMMITTED)
-        atomic_fetch_add(w->logged, 1);
-}
 
 /* Append, alternating single appends and pipelined runs, until the first
  * failure (the daemon stopping) or the stop flag. */
 static void *dworker_run(void *arg)
 {
     dworker *w = arg;
-    lh_options opts = {.socket_path = w->d->socket, .log_vkey = w->d->vkey, .timeout_ms = 30000};
-    lh_conn *c = NULL;
-    lh_err err = {{0}};
-    if (lh_connect(&opts, &c, &err) != 0)
+    lh_conn *c = tload_connect(w->d);
+    if (c == NULL)
         return NULL;
-    char case_id[32];
+    lh_err err = {{0}};
+    char case_id[32], writer[32];
     snprintf(case_id, sizeof case_id, "D-%d", w->id);
-    for (unsigned round = 0; !atomic_load(w->stop) && w->n + RUN < MAX_ATTEMPTS; round++) {
-        Liuhen__Entry *e[RUN];
+    snprintf(writer, sizeof writer, "worker %d", w->id);
+    for (unsigned round = 0; !atomic_load(w->stop) && w->at.n + RUN < MAX_ATTEMPTS; round++) {
         size_t n = round % 2 == 0 ? 1 : RUN;
-        for (size_t i = 0; i < n; i++) {
-            char json[256];
-            snprintf(json, sizeof json,
-                     "{\"case_id\":\"%s\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
-                     "{\"content\":\"worker %d entry %zu\"}}",
-                     case_id, w->id, w->n + i);
-            e[i] = tl_entry_json(json);
-        }
-        int rc;
-        if (n == 1) {
-            lh_receipt r;
-            rc = lh_append(c, w->key, e[0], &r, &err);
-            record(w, rc, &r);
-        } else {
-            lh_receipt out[RUN];
-            size_t done = 0;
-            rc = lh_append_many(c, w->key, (const Liuhen__Entry *const *)e, n, out, &done, &err);
-            /* From done on, an entry with a receipt is logged; one
-             * without is reported failed (the run's own code may be
-             * another entry's LH_ECOMMITTED). */
-            for (size_t i = 0; i < n; i++)
-                record(w,
-                       i < done                    ? 0
-                       : out[i].checkpoint != NULL ? LH_ECOMMITTED
-                       : rc == LH_ECOMMITTED       ? LH_ECLOSED
-                                                   : rc,
-                       &out[i]);
-        }
-        for (size_t i = 0; i < n; i++)
-            tl_entry_free(e[i]);
-        if (rc != 0)
+        if (tload_round(c, w->key, case_id, writer, w->at.n, n, tload_keep, &w->at, &err) != 0)
             break;
     }
     lh_close(c);
@@ -144,9 +95,7 @@ static void one_round(unsigned round, size_t *committed)
         snprintf(name, sizeof name, "d%d", i);
         keys[i] = tl_new_key(name);
         tl_enroll(c, &d, keys[i], "[\"handler\"]");
-        w[i] = (dworker){.d = &d, .key = keys[i], .id = i, .stop = &stop, .logged = &logged};
-        w[i].a = calloc(MAX_ATTEMPTS, sizeof *w[i].a);
-        assert_non_null(w[i].a);
+        w[i] = (dworker){.d = &d, .key = keys[i], .id = i, .stop = &stop, .at.logged = &logged};
     }
     lh_close(c);
     for (int i = 0; i < WORKERS; i++)
@@ -167,8 +116,8 @@ static void one_round(unsigned round, size_t *committed)
     lh_err err = {{0}};
     for (int i = 0; i < WORKERS; i++) {
         uint64_t nlogged = 0;
-        for (size_t j = 0; j < w[i].n; j++) {
-            attempt *a = &w[i].a[j];
+        for (size_t j = 0; j < w[i].at.n; j++) {
+            tload_attempt *a = &w[i].at.a[j];
             if (a->rc != 0 && a->rc != LH_ECOMMITTED)
                 continue;
             /* A receipt handed back verifies, and it is of entry j. */
@@ -185,8 +134,8 @@ static void one_round(unsigned round, size_t *committed)
                      round, i, author_seq(c, keys[i]), nlogged);
         /* The same signed bytes again: a committed entry gets its receipt
          * (same index), a failed one is logged now, in its order. */
-        for (size_t j = 0; j < w[i].n; j++) {
-            attempt *a = &w[i].a[j];
+        for (size_t j = 0; j < w[i].at.n; j++) {
+            tload_attempt *a = &w[i].at.a[j];
             if (a->rc == 0 || a->r.signed_entry == NULL)
                 continue;
             lh_receipt again;
@@ -197,9 +146,7 @@ static void one_round(unsigned round, size_t *committed)
                 assert_int_equal(again.leaf_index, a->r.leaf_index);
             lh_receipt_free(&again);
         }
-        for (size_t j = 0; j < w[i].n; j++)
-            lh_receipt_free(&w[i].a[j].r);
-        free(w[i].a);
+        tload_attempts_free(&w[i].at);
     }
     for (int i = 0; i < WORKERS; i++)
         keyfile_key_free(keys[i]);

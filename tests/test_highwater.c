@@ -27,21 +27,13 @@
 
 #define ORIGIN "hw.example/log"
 
-typedef struct fixture {
-    char dir[64];
-    note_signer log;
-    note_verifier vlog;
-    store *st; /* 40 leaves, tag "a" */
-} fixture;
+/* The log: its store holds 40 leaves, tag "a". */
+typedef sf_log fixture;
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/liuhen-highwater-XXXXXX");
-    if (mkdtemp(f->dir) == NULL)
-        return -1;
-    tu_make_signer(&f->log, &f->vlog, ORIGIN, NOTE_TYPE_ED25519);
-    if (store_open(&f->st, f->dir, 0, NULL) != 0 || sf_append(f->st, 0, 40, "a", NULL) != 0)
+    if (f == NULL || sf_log_make(f, "highwater", ORIGIN, 40, "a") != 0)
         return -1;
     *state = f;
     return 0;
@@ -50,9 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    store_close(f->st);
-    tu_rmtree(f->dir);
-    note_signer_wipe(&f->log);
+    sf_log_free(f);
     free(f);
     return 0;
 }
@@ -139,34 +129,34 @@ static void test_never_back_nor_aside(void **state)
     highwater_free(hw);
 }
 
-static void test_shorter_store_refused(void **state)
+/* With the mark at size `marked`, the store other_store(f, name, n, tag)
+ * fails the check with LH_EFORK, and the message has `what`. */
+static void store_refused(fixture *f, uint64_t marked, const char *name, uint64_t n,
+                          const char *tag, const char *what)
 {
-    fixture *f = *state;
     highwater *hw;
     lh_err err = {{0}};
     assert_int_equal(highwater_open(&hw, f->dir, &f->vlog, NULL), 0);
-    tu_assert_code(record(f, hw, 40, &err), 0, &err);
-    /* An old copy: the same leaves, fewer of them. */
-    store *old = other_store(f, "old", 32, "a");
-    tu_assert_code(check(hw, old, &err), LH_EFORK, &err);
-    tu_assert_msg_has(&err, "the store has 32 entries but the log signed a checkpoint of 40");
-    store_close(old);
+    tu_assert_code(record(f, hw, marked, &err), 0, &err);
+    store *other = other_store(f, name, n, tag);
+    tu_assert_code(check(hw, other, &err), LH_EFORK, &err);
+    tu_assert_msg_has(&err, what);
+    store_close(other);
     highwater_free(hw);
+}
+
+static void test_shorter_store_refused(void **state)
+{
+    /* An old copy: the same leaves, fewer of them. */
+    store_refused(*state, 40, "old", 32, "a",
+                  "the store has 32 entries but the log signed a checkpoint of 40");
 }
 
 static void test_other_root_refused(void **state)
 {
-    fixture *f = *state;
-    highwater *hw;
-    lh_err err = {{0}};
-    assert_int_equal(highwater_open(&hw, f->dir, &f->vlog, NULL), 0);
-    tu_assert_code(record(f, hw, 17, &err), 0, &err);
     /* As long, and longer, but another tree. */
-    store *fork = other_store(f, "fork", 50, "b");
-    tu_assert_code(check(hw, fork, &err), LH_EFORK, &err);
-    tu_assert_msg_has(&err, "at size 17 the store's tree is not the one the log signed");
-    store_close(fork);
-    highwater_free(hw);
+    store_refused(*state, 17, "fork", 50, "b",
+                  "at size 17 the store's tree is not the one the log signed");
 }
 
 /* Rewrite the whole mark file, its mode kept. */
@@ -221,6 +211,19 @@ static void test_altered_or_foreign_mark(void **state)
     free(file);
 }
 
+/* The mark file opens, and holds a mark of size want. */
+static void mark_is(fixture *f, uint64_t want)
+{
+    highwater *hw;
+    lh_err err = {{0}};
+    uint64_t size;
+    uint8_t root[MERKLE_HASH_SIZE];
+    tu_assert_code(highwater_open(&hw, f->dir, &f->vlog, &err), 0, &err);
+    assert_true(highwater_get(hw, &size, root));
+    assert_int_equal(size, want);
+    highwater_free(hw);
+}
+
 /* Marks alternate between two slots; a slot torn by a crash leaves the
  * previous mark in the other, and the next mark overwrites the torn one. */
 static void test_torn_slot(void **state)
@@ -233,12 +236,7 @@ static void test_torn_slot(void **state)
     tu_assert_code(record(f, hw, 20, &err), 0, &err);
     tu_assert_code(record(f, hw, 30, &err), 0, &err);
     highwater_free(hw);
-    uint64_t size;
-    uint8_t root[MERKLE_HASH_SIZE];
-    tu_assert_code(highwater_open(&hw, f->dir, &f->vlog, &err), 0, &err);
-    assert_true(highwater_get(hw, &size, root));
-    assert_int_equal(size, 30);
-    highwater_free(hw);
+    mark_is(f, 30);
 
     /* 30 went to slot 0 (12, 20, 30: slots 0, 1, 0); tear it. */
     char path[128];
@@ -248,15 +246,14 @@ static void test_torn_slot(void **state)
     assert_non_null(file);
     memset(file + 100, 0x41, 300);
     rewrite(path, file, len);
+    uint64_t size;
+    uint8_t root[MERKLE_HASH_SIZE];
     tu_assert_code(highwater_open(&hw, f->dir, &f->vlog, &err), 0, &err);
     assert_true(highwater_get(hw, &size, root));
     assert_int_equal(size, 20);
     tu_assert_code(record(f, hw, 35, &err), 0, &err); /* into the torn slot */
     highwater_free(hw);
-    tu_assert_code(highwater_open(&hw, f->dir, &f->vlog, &err), 0, &err);
-    assert_true(highwater_get(hw, &size, root));
-    assert_int_equal(size, 35);
-    highwater_free(hw);
+    mark_is(f, 35);
     free(file);
 }
 

@@ -49,32 +49,24 @@
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
+#include "load.h"
 #include "note.h"
 #include "testutil.h"
 
 enum { WORKERS = 8, RUN = 40 };
 
-/* The daemon of the test, for stop_running(). */
-static td_daemon *running;
-
 /* An attempt that failed before its entry was signed (the daemon gone when
  * the library asked for the chain heads): never sent, so never logged. */
 enum { UNSENT = 1 };
-
-/* One entry sent: the library's verdict on it, then its receipt. */
-typedef struct attempt {
-    int rc;       /* 0, LH_ECOMMITTED, or the failure */
-    lh_receipt r; /* the receipt (after a failure: the bytes sent, then the retry's receipt) */
-} attempt;
 
 typedef struct kworker {
     const td_daemon *d;
     keyfile_key *key;
     int id;
     atomic_bool *stop;
-    atomic_int *logged;
-    attempt *a;
-    size_t n, cap;
+    /* the entries sent (after a failure: the bytes sent, then the retry's
+     * receipt, or the verdict UNSENT) */
+    tload_attempts at;
     size_t round_start; /* the first attempt of this round */
 } kworker;
 
@@ -119,21 +111,13 @@ static void see_note(const uint8_t *note, size_t len)
     pthread_mutex_unlock(&seen.mu);
 }
 
-static void record(kworker *w, int rc, lh_receipt *r)
+/* Keep one entry's verdict and receipt, and its checkpoint (a tload_keep_fn). */
+static void record(void *ctx, int rc, lh_receipt *r)
 {
-    if (w->n == w->cap) {
-        w->cap = w->cap ? 2 * w->cap : 1024;
-        w->a = realloc(w->a, w->cap * sizeof *w->a);
-        assert_non_null(w->a);
-    }
+    kworker *w = ctx;
     if (r->checkpoint != NULL)
         see_note(r->checkpoint, r->checkpoint_len);
-    w->a[w->n].rc = rc;
-    w->a[w->n].r = *r;
-    memset(r, 0, sizeof *r);
-    w->n++;
-    if (rc == 0 || rc == LH_ECOMMITTED)
-        atomic_fetch_add(w->logged, 1);
+    tload_keep(&w->at, rc, r);
 }
 
 /* Append, alternating single appends and pipelined runs, until the first
@@ -141,44 +125,16 @@ static void record(kworker *w, int rc, lh_receipt *r)
 static void *kworker_run(void *arg)
 {
     kworker *w = arg;
-    lh_options opts = {.socket_path = w->d->socket, .log_vkey = w->d->vkey, .timeout_ms = 30000};
-    lh_conn *c = NULL;
-    lh_err err = {{0}};
-    if (lh_connect(&opts, &c, &err) != 0)
+    lh_conn *c = tload_connect(w->d);
+    if (c == NULL)
         return NULL;
-    char case_id[32];
+    lh_err err = {{0}};
+    char case_id[32], writer[32];
     snprintf(case_id, sizeof case_id, "K-%d", w->id);
+    snprintf(writer, sizeof writer, "writer %d", w->id);
     for (unsigned round = 0; !atomic_load(w->stop); round++) {
-        Liuhen__Entry *e[RUN];
         size_t n = (round + (unsigned)w->id) % 2 == 0 ? 1 : RUN;
-        for (size_t i = 0; i < n; i++) {
-            char json[256];
-            snprintf(json, sizeof json,
-                     "{\"case_id\":\"%s\",\"kind\":\"KIND_INTERFERENCE\",\"interference\":"
-                     "{\"content\":\"writer %d entry %zu\"}}",
-                     case_id, w->id, w->n + i);
-            e[i] = tl_entry_json(json);
-        }
-        int rc;
-        if (n == 1) {
-            lh_receipt r;
-            rc = lh_append(c, w->key, e[0], &r, &err);
-            record(w, rc, &r);
-        } else {
-            lh_receipt out[RUN];
-            size_t done = 0;
-            rc = lh_append_many(c, w->key, (const Liuhen__Entry *const *)e, n, out, &done, &err);
-            for (size_t i = 0; i < n; i++)
-                record(w,
-                       i < done                    ? 0
-                       : out[i].checkpoint != NULL ? LH_ECOMMITTED
-                       : rc == LH_ECOMMITTED       ? LH_ECLOSED
-                                                   : rc,
-                       &out[i]);
-        }
-        for (size_t i = 0; i < n; i++)
-            tl_entry_free(e[i]);
-        if (rc != 0)
+        if (tload_round(c, w->key, case_id, writer, w->at.n, n, record, w, &err) != 0)
             break;
     }
     lh_close(c);
@@ -231,8 +187,8 @@ static void one_round(td_daemon *d, kworker *w, unsigned round, const char *shim
     pthread_t th[WORKERS];
     for (int i = 0; i < WORKERS; i++) {
         w[i].stop = &stop;
-        w[i].logged = &logged;
-        w[i].round_start = w[i].n;
+        w[i].at.logged = &logged;
+        w[i].round_start = w[i].at.n;
         assert_int_equal(pthread_create(&th[i], NULL, kworker_run, &w[i]), 0);
     }
     int status;
@@ -283,8 +239,8 @@ static void one_round(td_daemon *d, kworker *w, unsigned round, const char *shim
      * entry gets its receipt (DUPLICATE: an index below the size at the
      * restart), a lost one is logged now. */
     for (int i = 0; i < WORKERS; i++) {
-        for (size_t j = w[i].round_start; j < w[i].n; j++) {
-            attempt *a = &w[i].a[j];
+        for (size_t j = w[i].round_start; j < w[i].at.n; j++) {
+            tload_attempt *a = &w[i].at.a[j];
             t->appends++;
             if (a->rc == 0)
                 continue;
@@ -332,10 +288,10 @@ static void test_sigkill_torture(void **state)
         fail_msg("LIUHEN_KILL_SHIM needs LIUHEN_KILL_MODE (commit or publish)");
     bool publish = mode != NULL && strcmp(mode, "publish") == 0;
 
-    static td_daemon d; /* static: stop_running() reaches it after a failure */
+    static td_daemon d; /* static: td_teardown_running() reaches it after a failure */
     const char *fast_publish[] = {"--checkpoint-interval", "1", NULL};
     td_init(&d);
-    running = &d;
+    td_running = &d;
     lh_err err = {{0}};
     tu_assert_code(note_vkey_parse(d.vkey, strlen(d.vkey), &seen.vkey, &err), 0, &err);
     td_start(&d, NULL);
@@ -382,11 +338,11 @@ static void test_sigkill_torture(void **state)
     assert_non_null(used);
     for (int i = 0; i < WORKERS; i++) {
         size_t signed_ = 0;
-        for (size_t j = 0; j < w[i].n; j++) {
-            lh_receipt *r = &w[i].a[j].r;
-            if (w[i].a[j].rc == UNSENT)
+        for (size_t j = 0; j < w[i].at.n; j++) {
+            lh_receipt *r = &w[i].at.a[j].r;
+            if (w[i].at.a[j].rc == UNSENT)
                 continue;
-            assert_int_equal(w[i].a[j].rc, 0);
+            assert_int_equal(w[i].at.a[j].rc, 0);
             signed_++;
             tu_assert_code(lh_receipt_verify(r, d.vkey, &err), 0, &err);
             assert_true(r->leaf_index < fin.size);
@@ -420,12 +376,7 @@ static void test_sigkill_torture(void **state)
     assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
 
     /* liuhend check: the store is sound. */
-    char out[TD_PATH_MAX + 16];
-    snprintf(out, sizeof out, "%s/check.out", d.dir);
-    const char *argv[] = {td_liuhend_path(), "check", "--data", d.data, NULL};
-    int status = td_run(argv, out);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_msg("liuhend check: status %d; see %s", status, out);
+    td_check_sound(&d);
 
     fprintf(stderr,
             "kill%s%s: %zu kills, %zu appends, %zu failed (%zu reported LH_ECOMMITTED; "
@@ -435,31 +386,18 @@ static void test_sigkill_torture(void **state)
             shim != NULL ? " " : "", shim != NULL ? mode : "", t.kills, t.appends, t.failed,
             t.committed, t.unsent, t.found, t.logged_after, receipts, seen.n);
     for (int i = 0; i < WORKERS; i++) {
-        for (size_t j = 0; j < w[i].n; j++)
-            lh_receipt_free(&w[i].a[j].r);
-        free(w[i].a);
+        tload_attempts_free(&w[i].at);
         keyfile_key_free(keys[i]);
     }
     free(seen.cp);
     td_cleanup(&d);
-    running = NULL;
-}
-
-/* After a failure too: the daemon stopped, its directory removed (a
- * daemon left running would hold the test's files). */
-static int stop_running(void **state)
-{
-    (void)state;
-    if (running != NULL)
-        td_cleanup(running);
-    running = NULL;
-    return 0;
+    td_running = NULL;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_sigkill_torture, stop_running),
+        cmocka_unit_test_teardown(test_sigkill_torture, td_teardown_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,11 +37,8 @@
 #define SIZE   300
 
 typedef struct fixture {
-    char dir[64];
+    sf_log l; /* its store holds SIZE leaves, tag "a" */
     char pub[96];
-    note_signer log;
-    note_verifier vlog;
-    store *st; /* SIZE leaves, tag "a" */
     uint8_t note[CHECKPOINT_SIGNED_MAX];
     size_t note_len;
 } fixture;
@@ -49,14 +46,11 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/liuhen-recover-XXXXXX");
-    if (f == NULL || mkdtemp(f->dir) == NULL)
+    if (f == NULL || sf_log_make(&f->l, "recover", ORIGIN, SIZE, "a") != 0)
         return -1;
-    snprintf(f->pub, sizeof f->pub, "%s/pub", f->dir);
-    tu_make_signer(&f->log, &f->vlog, ORIGIN, NOTE_TYPE_ED25519);
-    if (store_open(&f->st, f->dir, 0, NULL) != 0 || sf_append(f->st, 0, SIZE, "a", NULL) != 0 ||
-        sf_checkpoint(f->st, SIZE, &f->log, f->note, &f->note_len, NULL) != 0 ||
-        publish_write(f->pub, f->st, SIZE, f->note, f->note_len, 0, NULL) != 0)
+    snprintf(f->pub, sizeof f->pub, "%s/pub", f->l.dir);
+    if (sf_checkpoint(f->l.st, SIZE, &f->l.log, f->note, &f->note_len, NULL) != 0 ||
+        publish_write(f->pub, f->l.st, SIZE, f->note, f->note_len, 0, NULL) != 0)
         return -1;
     *state = f;
     return 0;
@@ -65,9 +59,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    store_close(f->st);
-    tu_rmtree(f->dir);
-    note_signer_wipe(&f->log);
+    sf_log_free(&f->l);
     free(f);
     return 0;
 }
@@ -92,10 +84,20 @@ static void refused(const fixture *f, int rc, const char *what)
 {
     recover_tiles *t = NULL;
     lh_err err = {""};
-    assert_int_equal(recover_tiles_open(&t, f->pub, &f->vlog, &err), rc);
+    assert_int_equal(recover_tiles_open(&t, f->pub, &f->l.vlog, &err), rc);
     assert_null(t);
     if (strstr(err.msg, what) == NULL)
         fail_msg("\"%s\" does not name \"%s\"", err.msg, what);
+}
+
+/* The note t hands back is the log's checkpoint, as published. */
+static void note_is_the_logs(const fixture *f, const recover_tiles *t)
+{
+    const uint8_t *note;
+    size_t len;
+    recover_tiles_note(t, &note, &len);
+    assert_int_equal(len, f->note_len);
+    assert_memory_equal(note, f->note, len);
 }
 
 static void test_verifies_and_gives_the_tree(void **state)
@@ -103,10 +105,10 @@ static void test_verifies_and_gives_the_tree(void **state)
     fixture *f = *state;
     recover_tiles *t = NULL;
     lh_err err = {""};
-    assert_int_equal(recover_tiles_open(&t, f->pub, &f->vlog, &err), 0);
+    assert_int_equal(recover_tiles_open(&t, f->pub, &f->l.vlog, &err), 0);
     assert_int_equal(recover_tiles_size(t), SIZE);
     store_txn *txn;
-    assert_int_equal(store_read_begin(f->st, &txn), 0);
+    assert_int_equal(store_read_begin(f->l.st, &txn), 0);
     static const uint64_t sizes[] = {0, 1, 63, 255, 256, 257, SIZE};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         uint8_t want[MERKLE_HASH_SIZE], got[MERKLE_HASH_SIZE];
@@ -117,11 +119,7 @@ static void test_verifies_and_gives_the_tree(void **state)
     store_txn_end(txn);
     uint8_t root[MERKLE_HASH_SIZE];
     assert_int_equal(recover_tiles_root(t, SIZE + 1, root), LH_ERANGE);
-    const uint8_t *note;
-    size_t len;
-    recover_tiles_note(t, &note, &len);
-    assert_int_equal(len, f->note_len);
-    assert_memory_equal(note, f->note, len);
+    note_is_the_logs(f, t);
     recover_tiles_free(t);
 }
 
@@ -140,12 +138,8 @@ static void test_cosignature_lines_are_left_out(void **state)
     assert_int_equal(fclose(fp), 0);
     recover_tiles *t = NULL;
     lh_err err = {""};
-    assert_int_equal(recover_tiles_open(&t, f->pub, &f->vlog, &err), 0);
-    const uint8_t *note;
-    size_t len;
-    recover_tiles_note(t, &note, &len);
-    assert_int_equal(len, f->note_len);
-    assert_memory_equal(note, f->note, len);
+    assert_int_equal(recover_tiles_open(&t, f->pub, &f->l.vlog, &err), 0);
+    note_is_the_logs(f, t);
     recover_tiles_free(t);
 }
 
@@ -178,7 +172,7 @@ static void test_root_not_the_checkpoints(void **state)
     memcpy(cp.origin, ORIGIN, sizeof ORIGIN);
     uint8_t note[CHECKPOINT_SIGNED_MAX];
     size_t len;
-    assert_int_equal(checkpoint_sign(&cp, &f->log, note, sizeof note, &len, NULL), 0);
+    assert_int_equal(checkpoint_sign(&cp, &f->l.log, note, sizeof note, &len, NULL), 0);
     char path[160];
     snprintf(path, sizeof path, "%s/checkpoint", f->pub);
     FILE *fp = fopen(path, "wb");

@@ -28,11 +28,8 @@ TEST_NAME=recover
 
 require_bins "$LIUHEN" "$LIUHEND" "$VERIFY"
 
-VAR=$TMP/var
-DATA=$VAR/data
+use_var
 PUB=$VAR/publish
-export LIUHEN_SOCKET=$VAR/liuhen.sock LIUHEN_LOG_KEY=$DATA/log.vkey
-export LIUHEN_STATE=$TMP/client.state
 
 size() { "$LIUHEN" --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["tree_size"])'; }
 # The published checkpoint's size and root (its second and third lines).

@@ -26,10 +26,7 @@ TEST_NAME=store_guard
 
 require_bins "$LIUHEN" "$LIUHEND"
 
-VAR=$TMP/var
-DATA=$VAR/data
-export LIUHEN_SOCKET=$VAR/liuhen.sock LIUHEN_LOG_KEY=$DATA/log.vkey
-export LIUHEN_STATE=$TMP/client.state
+use_var
 
 # The layout (admin key, data directory) as `make run` makes it.
 start_daemon "$VAR"

@@ -42,9 +42,7 @@ witnessing_cleanup() {
 }
 trap witnessing_cleanup EXIT
 
-VAR=$TMP/var
-export LIUHEN_SOCKET=$VAR/liuhen.sock LIUHEN_LOG_KEY=$VAR/data/log.vkey
-export LIUHEN_STATE=$TMP/client.state
+use_var
 
 # The log first (its verifier key is the witnesses' configuration), then
 # the witnesses, then the log again with them.

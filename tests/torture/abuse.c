@@ -52,9 +52,6 @@
 
 enum { PACE_MS = 10, MAX_OUTPUT_MIB = 64 };
 
-/* The daemon of the test, for stop_running(). */
-static td_daemon *running;
-
 static const td_daemon *daemon_;
 static atomic_bool stop;
 static atomic_long claims, claims_answered, slow_bytes, slow_closed, pipelined;
@@ -267,9 +264,9 @@ static void test_abuse(void **state)
     snprintf(maxconn, sizeof maxconn, "%u", nidle + 64);
     const char *args[] = {"--max-connections", maxconn, "--max-connections-per-user", maxconn,
                           NULL};
-    static td_daemon d; /* static: stop_running() reaches it after a failure */
+    static td_daemon d; /* static: td_teardown_running() reaches it after a failure */
     lh_conn *c = tl_start(&d, args);
-    running = &d;
+    td_running = &d;
     daemon_ = &d;
 
     /* A log of 300 entries of 8 KB, so that one GetEntries answer is large. */
@@ -364,24 +361,13 @@ static void test_abuse(void **state)
     lh_checkpoint_free(&cp);
     keyfile_key_free(key);
     tl_stop(&d, c);
-    running = NULL;
-}
-
-/* After a failure too: the daemon stopped, its directory removed (a
- * daemon left running would hold the test's files). */
-static int stop_running(void **state)
-{
-    (void)state;
-    if (running != NULL)
-        td_cleanup(running);
-    running = NULL;
-    return 0;
+    td_running = NULL;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_abuse, stop_running),
+        cmocka_unit_test_teardown(test_abuse, td_teardown_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

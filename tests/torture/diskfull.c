@@ -37,12 +37,10 @@
 #include "keyfile.h"
 #include "ledger.h"
 #include "liuhen.h"
+#include "load.h"
 #include "testutil.h"
 
 enum { RUN = 16, MAX_RECEIPTS = 100000 };
-
-/* The daemon of the test, for stop_running(). */
-static td_daemon *running;
 
 static lh_receipt *receipts;
 static size_t nreceipts;
@@ -97,9 +95,9 @@ static void test_disk_full(void **state)
     assert_non_null(receipts);
 
     /* A log made as usual, then moved onto the small file system. */
-    static td_daemon d; /* static: stop_running() reaches it after a failure */
+    static td_daemon d; /* static: td_teardown_running() reaches it after a failure */
     td_init(&d);
-    running = &d;
+    td_running = &d;
     char data[TD_PATH_MAX - 32];
     snprintf(data, sizeof data, "%s/data", mnt);
     const char *cp_argv[] = {"/bin/cp", "-a", d.data, data, NULL};
@@ -120,28 +118,21 @@ static void test_disk_full(void **state)
     lh_receipt first_refused = {0};
     while (rc == 0) {
         Liuhen__Entry *e[RUN];
+        lh_receipt out[RUN];
+        int codes[RUN];
         size_t n = sent % 3 == 0 ? RUN : 1;
         for (size_t i = 0; i < n; i++)
             e[i] = big_entry(sent + i);
-        if (n == 1) {
-            lh_receipt r = {0};
-            rc = lh_append(c, key, e[0], &r, &err);
-            if (rc == 0)
-                keep(&r);
+        rc = tload_append(c, key, (const Liuhen__Entry *const *)e, n, out, codes, &err);
+        /* The entries logged, then the first refused; the others are not kept. */
+        size_t done = 0;
+        while (done < n && codes[done] == 0)
+            keep(&out[done++]);
+        for (size_t i = done; i < n; i++) {
+            if (i == done)
+                first_refused = out[i];
             else
-                first_refused = r;
-        } else {
-            lh_receipt out[RUN];
-            size_t done = 0;
-            rc = lh_append_many(c, key, (const Liuhen__Entry *const *)e, n, out, &done, &err);
-            for (size_t i = 0; i < n; i++) {
-                if (i < done)
-                    keep(&out[i]);
-                else if (i == done)
-                    first_refused = out[i];
-                else
-                    lh_receipt_free(&out[i]);
-            }
+                lh_receipt_free(&out[i]);
         }
         for (size_t i = 0; i < n; i++)
             tl_entry_free(e[i]);
@@ -238,12 +229,7 @@ static void test_disk_full(void **state)
     lh_checkpoint_free(&fin);
     lh_close(c);
     assert_int_equal(WEXITSTATUS(td_stop(&d, SIGTERM)), 0);
-    char out[TD_PATH_MAX + 16];
-    snprintf(out, sizeof out, "%s/check.out", d.dir);
-    const char *check_argv[] = {td_liuhend_path(), "check", "--data", d.data, NULL};
-    int status = td_run(check_argv, out);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_msg("liuhend check: status %d; see %s", status, out);
+    td_check_sound(&d);
     fprintf(stderr,
             "diskfull: %zu receipts (%zu before the disk was full) verify in the final tree; "
             "the author's chain holds exactly them; liuhend check: sound\n",
@@ -254,24 +240,13 @@ static void test_disk_full(void **state)
     free(receipts);
     keyfile_key_free(key);
     td_cleanup(&d);
-    running = NULL;
-}
-
-/* After a failure too: the daemon stopped, its directory removed (a
- * daemon left running would hold the test's files). */
-static int stop_running(void **state)
-{
-    (void)state;
-    if (running != NULL)
-        td_cleanup(running);
-    running = NULL;
-    return 0;
+    td_running = NULL;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_disk_full, stop_running),
+        cmocka_unit_test_teardown(test_disk_full, td_teardown_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,10 +26,7 @@ TEST_NAME=torture-recover
 
 require_bins "$LIUHEN" "$LIUHEND"
 
-VAR=$TMP/var
-DATA=$VAR/data
-export LIUHEN_SOCKET=$VAR/liuhen.sock LIUHEN_LOG_KEY=$DATA/log.vkey
-export LIUHEN_STATE=$TMP/client.state
+use_var
 size() { "$LIUHEN" --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["tree_size"])'; }
 
 start_daemon "$VAR"

@@ -57,6 +57,16 @@ int td_run(const char *const *argv, const char *stdout_path)
     return status;
 }
 
+void td_check_sound(const td_daemon *d)
+{
+    char out[TD_PATH_MAX + 16];
+    snprintf(out, sizeof out, "%s/check.out", d->dir);
+    const char *argv[] = {td_liuhend_path(), "check", "--data", d->data, NULL};
+    int status = td_run(argv, out);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("liuhend check: status %d; see %s", status, out);
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -285,6 +295,17 @@ void td_cleanup(td_daemon *d)
     d->admin = NULL;
     if (d->dir[0] != '\0' && getenv("LIUHEN_KEEP_TEST_DIRS") == NULL)
         tu_rmtree(d->dir);
+}
+
+td_daemon *td_running;
+
+int td_teardown_running(void **state)
+{
+    (void)state;
+    if (td_running != NULL)
+        td_cleanup(td_running);
+    td_running = NULL;
+    return 0;
 }
 
 void td_init_start(td_daemon *d, const char *const *extra_args)

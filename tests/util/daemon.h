@@ -87,6 +87,20 @@ int td_stop(td_daemon *d, int sig);
 /** Stop the daemon if running (SIGKILL) and remove the directory. */
 void td_cleanup(td_daemon *d);
 
+/**
+ * The daemon td_teardown_running() cleans up after: a test sets it to its
+ * own (static) td_daemon once made, and back to NULL once it has cleaned
+ * up itself.
+ */
+extern td_daemon *td_running;
+
+/**
+ * A cmocka teardown for a test that sets td_running: after a failure too,
+ * td_cleanup() of td_running when set (a daemon left running would hold
+ * the test's files), then td_running = NULL. @return 0.
+ */
+int td_teardown_running(void **state);
+
 /** td_init() then td_start(): a fresh log, served. */
 void td_init_start(td_daemon *d, const char *const *extra_args);
 
@@ -101,5 +115,12 @@ void td_stop_cleanup(td_daemon *d);
  * @return its wait status.
  */
 int td_run(const char *const *argv, const char *stdout_path);
+
+/**
+ * `liuhend check --data d->data` on the stopped daemon's store, its output
+ * in d->dir/check.out: fails the test unless it exits 0 (the store is
+ * sound).
+ */
+void td_check_sound(const td_daemon *d);
 
 #endif

@@ -66,6 +66,16 @@ export XDG_STATE_HOME=$TMP/state
 export LANG=C.UTF-8
 unset LC_ALL LC_MESSAGES LANGUAGE
 
+# use_var: this test's layout in $TMP/var as VAR, its data directory as
+# DATA, and the clients' settings for it: the socket, the log key and a
+# state file in $TMP (LIUHEN_SOCKET, LIUHEN_LOG_KEY, LIUHEN_STATE).
+use_var() {
+    VAR=$TMP/var
+    DATA=$VAR/data
+    export LIUHEN_SOCKET=$VAR/liuhen.sock LIUHEN_LOG_KEY=$DATA/log.vkey
+    export LIUHEN_STATE=$TMP/client.state
+}
+
 # start_daemon VAR [LIUHEND_ARG...]: start liuhend as `make run` does, in
 # the background, on a fresh layout in VAR (or the one already there), with
 # the extra arguments, and wait until it answers (at most 20 s: ASan builds

@@ -6,9 +6,11 @@
 #include "storefill.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checkpoint.h"
+#include "testutil.h"
 
 static int sign(store_txn *txn, uint64_t n, const note_signer *log, uint8_t *note, size_t *len,
                 uint8_t root[MERKLE_HASH_SIZE])
@@ -74,4 +76,22 @@ int sf_checkpoint(store *st, uint64_t n, const note_signer *log, uint8_t *note, 
 void sf_path(char *out, size_t cap, const char *dir, const char *name)
 {
     snprintf(out, cap, "%s/%s", dir, name);
+}
+
+int sf_log_make(sf_log *l, const char *name, const char *origin, uint64_t n, const char *tag)
+{
+    snprintf(l->dir, sizeof l->dir, "/tmp/liuhen-%s-XXXXXX", name);
+    if (mkdtemp(l->dir) == NULL)
+        return -1;
+    tu_make_signer(&l->log, &l->vlog, origin, NOTE_TYPE_ED25519);
+    if (store_open(&l->st, l->dir, 0, NULL) != 0 || sf_append(l->st, 0, n, tag, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+void sf_log_free(sf_log *l)
+{
+    store_close(l->st);
+    tu_rmtree(l->dir);
+    note_signer_wipe(&l->log);
 }

@@ -34,6 +34,24 @@ int sf_append(store *st, uint64_t from, uint64_t to, const char *tag, const note
 int sf_checkpoint(store *st, uint64_t n, const note_signer *log, uint8_t *note, size_t *len,
                   uint8_t root[MERKLE_HASH_SIZE]);
 
+/** A log for a module's tests: a store in a new temporary directory, and the log's key. */
+typedef struct sf_log {
+    char dir[64];       /* /tmp/liuhen-NAME-XXXXXX, the store's directory */
+    note_signer log;    /* the log's key (Ed25519), named for the origin */
+    note_verifier vlog; /* its verifier */
+    store *st;          /* leaves [0, n) of a tag, without a checkpoint */
+} sf_log;
+
+/**
+ * Make l: the directory, the key (tu_make_signer()) and the store, opened,
+ * with leaves [0, n) of tag (sf_append(), no checkpoint).
+ * @return 0, or -1 on any failure (as a cmocka setup returns).
+ */
+int sf_log_make(sf_log *l, const char *name, const char *origin, uint64_t n, const char *tag);
+
+/** Close l's store, remove its directory, wipe its key. */
+void sf_log_free(sf_log *l);
+
 /** dir/name into out (cap bytes), for the tests' paths. */
 void sf_path(char *out, size_t cap, const char *dir, const char *name);
 
