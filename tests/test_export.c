@@ -1132,8 +1132,7 @@ static void test_export_admins_only(void **state)
     /* A socket nobody can reach: in a directory others may search, made
      * mode 0666 once the daemon listens (as a group of users would be let
      * in by --group). */
-    assert_int_equal(chmod(d.dir, 0711), 0);
-    snprintf(d.socket, sizeof d.socket, "%s/public.sock", d.dir);
+    td_socket_for_others(&d, "public.sock");
     const char *sock = d.socket;
     const char *const args[] = {"--socket", sock, NULL};
     td_start(&d, args);

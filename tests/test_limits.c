@@ -221,8 +221,7 @@ static void test_per_user_and_reserve(void **state)
     td_init(&d);
     /* nobody must reach the socket: outside the data directory (mode
      * 0700), in a directory it may search, and its group's. */
-    assert_int_equal(chmod(d.dir, 0711), 0);
-    snprintf(d.socket, sizeof d.socket, "%s/liuhen.sock", d.dir);
+    td_socket_for_others(&d, "liuhen.sock");
     const char *args[] = {"--max-connections",
                           "12",
                           "--max-connections-per-user",

@@ -308,6 +308,13 @@ int td_teardown_running(void **state)
     return 0;
 }
 
+void td_socket_for_others(td_daemon *d, const char *name)
+{
+    assert_int_equal(chmod(d->dir, 0711), 0);
+    int n = snprintf(d->socket, sizeof d->socket, "%s/%s", d->dir, name);
+    assert_true(n > 0 && (size_t)n < sizeof d->socket);
+}
+
 void td_init_start(td_daemon *d, const char *const *extra_args)
 {
     td_init(d);

@@ -101,6 +101,14 @@ extern td_daemon *td_running;
  */
 int td_teardown_running(void **state);
 
+/**
+ * Serve the socket where other users may reach it: d->dir becomes
+ * searchable by others (0711; the data directory inside stays 0700) and
+ * d->socket is d->dir/name. The test gives "--socket", d->socket to
+ * td_start() and opens the socket's mode once the daemon listens.
+ */
+void td_socket_for_others(td_daemon *d, const char *name);
+
 /** td_init() then td_start(): a fresh log, served. */
 void td_init_start(td_daemon *d, const char *const *extra_args);
 
